@@ -1,0 +1,159 @@
+//! Database connections for both services: SQLite (the embedded default, a file under `./data/`)
+//! or PostgreSQL (a `postgres://` URL), behind one sqlx `Any` pool so that the services keep one
+//! query text for both backends. Migrations are embedded per backend and run at start-up.
+
+use std::time::Duration;
+
+use sqlx::any::{AnyPoolOptions, install_default_drivers};
+use sqlx::migrate::Migrator;
+use sqlx::{AnyPool, Executor};
+
+/// Which database a URL points at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// An SQLite file: one writer at a time.
+    Sqlite,
+    /// PostgreSQL: concurrent writers.
+    Postgres,
+}
+
+impl Backend {
+    /// Recognises the backend of a URL.
+    pub fn of_url(url: &str) -> Option<Self> {
+        if url.starts_with("sqlite:") {
+            Some(Self::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Some(Self::Postgres)
+        } else {
+            None
+        }
+    }
+}
+
+/// A connected, migrated database.
+#[derive(Debug, Clone)]
+pub struct Database {
+    /// The pool; every query goes through it.
+    pub pool: AnyPool,
+    /// The backend behind the pool.
+    pub backend: Backend,
+}
+
+/// The embedded migrations of one service, one set per backend.
+#[derive(Debug)]
+pub struct Migrations {
+    /// Run on SQLite.
+    pub sqlite: &'static Migrator,
+    /// Run on PostgreSQL.
+    pub postgres: &'static Migrator,
+}
+
+/// Why a database could not be opened.
+#[derive(Debug, thiserror::Error)]
+pub enum ConnectError {
+    /// The URL is neither `sqlite:` nor `postgres://`.
+    #[error("unsupported database URL scheme (use sqlite:PATH or postgres://…)")]
+    UnsupportedUrl,
+    /// The SQLite file's folder could not be created.
+    #[error("cannot create the database folder: {0}")]
+    Folder(#[from] std::io::Error),
+    /// Connecting failed.
+    #[error("cannot connect to the database: {0}")]
+    Connect(#[from] sqlx::Error),
+    /// A migration failed.
+    #[error("cannot migrate the database: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+/// Opens the database at `url`, creating an SQLite file (and its folder) on first use, and runs
+/// the service's migrations.
+pub async fn connect(url: &str, migrations: &Migrations) -> Result<Database, ConnectError> {
+    install_default_drivers();
+    let backend = Backend::of_url(url).ok_or(ConnectError::UnsupportedUrl)?;
+    let (url, max_connections) = match backend {
+        Backend::Sqlite => (prepare_sqlite_url(url)?, 4),
+        Backend::Postgres => (url.to_owned(), 16),
+    };
+    let pool = AnyPoolOptions::new()
+        .max_connections(max_connections)
+        .acquire_timeout(Duration::from_secs(30))
+        .after_connect(move |connection, _meta| {
+            Box::pin(async move {
+                if backend == Backend::Sqlite {
+                    // WAL lets readers run beside the writer; FULL makes a commit durable;
+                    // foreign keys are off by default in SQLite.
+                    connection
+                        .execute(
+                            "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
+                             PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;",
+                        )
+                        .await?;
+                }
+                Ok(())
+            })
+        })
+        .connect(&url)
+        .await?;
+    let migrator = match backend {
+        Backend::Sqlite => migrations.sqlite,
+        Backend::Postgres => migrations.postgres,
+    };
+    migrator.run(&pool).await?;
+    Ok(Database { pool, backend })
+}
+
+/// Creates the folder of an SQLite file and asks sqlx to create the file if it is missing.
+fn prepare_sqlite_url(url: &str) -> Result<String, std::io::Error> {
+    let path = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
+    let path = path.split('?').next().unwrap_or(path);
+    if let Some(parent) = std::path::Path::new(path).parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)?;
+    }
+    Ok(if url.contains("mode=") {
+        url.to_owned()
+    } else if url.contains('?') {
+        format!("{url}&mode=rwc")
+    } else {
+        format!("{url}?mode=rwc")
+    })
+}
+
+/// The current time as microseconds since the Unix epoch: how both services store timestamps, so
+/// that the backends never format them differently.
+pub fn now_micros() -> i64 {
+    chrono::Utc::now().timestamp_micros()
+}
+
+/// Converts stored microseconds to a protobuf timestamp.
+pub fn timestamp(micros: i64) -> prost_types::Timestamp {
+    prost_types::Timestamp {
+        seconds: micros.div_euclid(1_000_000),
+        nanos: (micros.rem_euclid(1_000_000) * 1_000) as i32,
+    }
+}
+
+/// Converts a protobuf timestamp to microseconds.
+pub fn micros_of(timestamp: &prost_types::Timestamp) -> i64 {
+    timestamp.seconds.saturating_mul(1_000_000).saturating_add(i64::from(timestamp.nanos / 1_000))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamps_round_trip_through_micros() {
+        for micros in [0, 1, -1, 1_656_547_200_123_456] {
+            assert_eq!(micros_of(&timestamp(micros)), micros);
+        }
+    }
+
+    #[test]
+    fn sqlite_urls_get_create_mode() {
+        let dir = std::env::temp_dir().join("partyregistry-kit-test");
+        let url = format!("sqlite://{}/x.db", dir.display());
+        assert!(prepare_sqlite_url(&url).expect("temp dir is writable").ends_with("x.db?mode=rwc"));
+        assert_eq!(Backend::of_url("postgres://h/db"), Some(Backend::Postgres));
+        assert_eq!(Backend::of_url("mysql://h/db"), None);
+    }
+}

@@ -1,0 +1,23 @@
+//! The small kit both services and the CLI share.
+//!
+//! # Layout
+//! - [`text`]: Vietnamese normalisation, search folding, name splitting, collation keys.
+//! - [`date`]: `YYYY-MM-DD` dates and month arithmetic.
+//! - [`error`]: the one error type and its `google.rpc` status mapping.
+//! - [`db`]: SQLite/PostgreSQL connection and migrations behind one pool.
+//! - [`server`]: health, reflection, tracing and graceful shutdown.
+//! - [`names`]: resource-name parsing shared by servers and clients.
+//! - [`reference`]: reference lists (ethnic groups) and Vietnamese labels.
+//!
+//! Owns no business rule: those live in each service's `domain` module.
+
+pub mod date;
+pub mod db;
+pub mod error;
+pub mod names;
+pub mod reference;
+pub mod server;
+pub mod text;
+
+/// The error type of start-up and run functions, where any failure ends the process.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;

@@ -1,0 +1,81 @@
+//! Reference lists shared by the services and the CLI: the 54 official ethnic groups with their
+//! statistics-office codes, and Vietnamese labels of the contracts' enum values.
+
+/// The 54 ethnic groups of Vietnam, in the order and with the codes of the national statistics
+/// office's list.
+pub const ETHNIC_GROUPS: [(&str, &str); 54] = [
+    ("01", "Kinh"), ("02", "Tày"), ("03", "Thái"), ("04", "Hoa"), ("05", "Khơ-me"),
+    ("06", "Mường"), ("07", "Nùng"), ("08", "Mông"), ("09", "Dao"), ("10", "Gia-rai"),
+    ("11", "Ngái"), ("12", "Ê-đê"), ("13", "Ba-na"), ("14", "Xơ-đăng"), ("15", "Sán Chay"),
+    ("16", "Cơ-ho"), ("17", "Chăm"), ("18", "Sán Dìu"), ("19", "Hrê"), ("20", "Mnông"),
+    ("21", "Ra-glai"), ("22", "Xtiêng"), ("23", "Bru-Vân Kiều"), ("24", "Thổ"), ("25", "Giáy"),
+    ("26", "Cơ-tu"), ("27", "Gié-Triêng"), ("28", "Mạ"), ("29", "Khơ-mú"), ("30", "Co"),
+    ("31", "Tà-ôi"), ("32", "Chơ-ro"), ("33", "Kháng"), ("34", "Xinh-mun"), ("35", "Hà Nhì"),
+    ("36", "Chu-ru"), ("37", "Lào"), ("38", "La Chí"), ("39", "La Ha"), ("40", "Phù Lá"),
+    ("41", "La Hủ"), ("42", "Lự"), ("43", "Lô Lô"), ("44", "Chứt"), ("45", "Mảng"),
+    ("46", "Pà Thẻn"), ("47", "Cơ Lao"), ("48", "Cống"), ("49", "Bố Y"), ("50", "Si La"),
+    ("51", "Pu Péo"), ("52", "Brâu"), ("53", "Ơ Đu"), ("54", "Rơ-măm"),
+];
+
+/// The name of the ethnic group with `code`, if it is one of the 54.
+pub fn ethnic_group(code: &str) -> Option<&'static str> {
+    ETHNIC_GROUPS.iter().find(|(c, _)| *c == code).map(|(_, name)| *name)
+}
+
+/// Vietnamese label of an enum value of the contracts, by its full proto name
+/// (`CELL_KIND_SCHOOL`); the name itself when it has no label.
+pub fn label(value: &str) -> &str {
+    match value {
+        "CELL_KIND_RESIDENTIAL" => "Khu dân cư",
+        "CELL_KIND_SCHOOL" => "Nhà trường",
+        "CELL_KIND_POLICE" => "Công an",
+        "CELL_KIND_MILITARY" => "Quân sự",
+        "CELL_KIND_AGENCY" => "Cơ quan",
+        "CELL_KIND_ENTERPRISE" => "Doanh nghiệp",
+        "CELL_KIND_OTHER" => "Khác",
+        "GENDER_MALE" => "Nam",
+        "GENDER_FEMALE" => "Nữ",
+        "GENERAL_EDUCATION_PRIMARY" => "Tiểu học",
+        "GENERAL_EDUCATION_LOWER_SECONDARY" => "Trung học cơ sở",
+        "GENERAL_EDUCATION_UPPER_SECONDARY" => "Trung học phổ thông",
+        "QUALIFICATION_NONE" => "Chưa qua đào tạo",
+        "QUALIFICATION_VOCATIONAL" => "Sơ cấp, trung cấp",
+        "QUALIFICATION_COLLEGE" => "Cao đẳng",
+        "QUALIFICATION_UNIVERSITY" => "Đại học",
+        "QUALIFICATION_MASTER" => "Thạc sĩ",
+        "QUALIFICATION_DOCTORATE" => "Tiến sĩ",
+        "POLITICAL_THEORY_NONE" => "Chưa qua đào tạo",
+        "POLITICAL_THEORY_ELEMENTARY" => "Sơ cấp",
+        "POLITICAL_THEORY_INTERMEDIATE" => "Trung cấp",
+        "POLITICAL_THEORY_ADVANCED" => "Cao cấp",
+        "MEMBER_STATUS_ADMITTED" => "Đã có quyết định kết nạp",
+        "MEMBER_STATUS_PROBATIONARY" => "Dự bị",
+        "MEMBER_STATUS_OFFICIAL" => "Chính thức",
+        "MEMBER_STATUS_EXEMPT" => "Miễn công tác và sinh hoạt",
+        "MEMBER_STATUS_TRANSFERRED_OUT" => "Đã chuyển đi",
+        "MEMBER_STATUS_DECEASED" => "Đã từ trần",
+        "MEMBER_STATUS_REMOVED" => "Xóa tên",
+        "MEMBER_STATUS_RESIGNED" => "Xin ra khỏi Đảng",
+        "MEMBER_STATUS_EXPELLED" => "Khai trừ",
+        "ASSIGNMENT_LOCAL" => "Tại chỗ",
+        "ASSIGNMENT_SECONDED" => "Biệt phái",
+        "AREA_KIND_MOUNTAINOUS" => "Miền núi",
+        "AREA_KIND_ETHNIC_MINORITY" => "Vùng dân tộc thiểu số",
+        "AREA_KIND_EXTREMELY_DIFFICULT" => "Vùng đặc biệt khó khăn",
+        other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ethnic_codes_are_unique_and_complete() {
+        for (index, (code, _)) in ETHNIC_GROUPS.iter().enumerate() {
+            assert_eq!(code.parse::<usize>().ok(), Some(index + 1));
+        }
+        assert_eq!(ethnic_group("09"), Some("Dao"));
+        assert_eq!(ethnic_group("55"), None);
+    }
+}

@@ -1,0 +1,102 @@
+//! Serving plumbing shared by both services: health (`grpc.health.v1`), reflection (`v1` and
+//! `v1alpha`, so that both current and older stock clients work), and a shutdown that flips health
+//! to NOT_SERVING, lets in-flight calls finish, and gives up after a deadline so that a long
+//! stream can never hold the process.
+
+use std::time::Duration;
+
+use tokio::net::TcpListener;
+use tokio_stream::wrappers::TcpListenerStream;
+use tokio_util::sync::CancellationToken;
+use tonic::service::Routes;
+use tonic::transport::Server;
+use tonic_health::ServingStatus;
+
+/// How long in-flight calls may run after shutdown is requested.
+pub const DRAIN_DEADLINE: Duration = Duration::from_secs(10);
+
+/// Serves `routes` on `listener` together with health and reflection until `shutdown` is
+/// cancelled. `service_name` is the fully qualified gRPC service reported by the health check.
+pub async fn serve(
+    listener: TcpListener,
+    routes: Routes,
+    service_name: &'static str,
+    shutdown: CancellationToken,
+) -> Result<(), tonic::transport::Error> {
+    let (health, health_service) = tonic_health::server::health_reporter();
+    health.set_service_status(service_name, ServingStatus::Serving).await;
+    health.set_service_status("", ServingStatus::Serving).await;
+
+    let reflection_v1 = tonic_reflection::server::Builder::configure()
+        .register_encoded_file_descriptor_set(partyregistry_proto::FILE_DESCRIPTOR_SET)
+        .build_v1();
+    let reflection_v1alpha = tonic_reflection::server::Builder::configure()
+        .register_encoded_file_descriptor_set(partyregistry_proto::FILE_DESCRIPTOR_SET)
+        .build_v1alpha();
+    let mut routes = routes.add_service(health_service);
+    // The descriptor set is compiled into the binary by the build script, so these only fail if
+    // the build itself is broken; serve without reflection rather than not at all.
+    match (reflection_v1, reflection_v1alpha) {
+        (Ok(v1), Ok(v1alpha)) => routes = routes.add_service(v1).add_service(v1alpha),
+        (Err(error), _) | (_, Err(error)) => tracing::error!(%error, "reflection disabled"),
+    }
+
+    let stop_signal = {
+        let shutdown = shutdown.clone();
+        async move {
+            shutdown.cancelled().await;
+            health.set_service_status(service_name, ServingStatus::NotServing).await;
+            health.set_service_status("", ServingStatus::NotServing).await;
+            tracing::info!(service = service_name, "shutting down");
+        }
+    };
+    let server = Server::builder()
+        .add_routes(routes)
+        .serve_with_incoming_shutdown(TcpListenerStream::new(listener), stop_signal);
+    let deadline = async {
+        shutdown.cancelled().await;
+        tokio::time::sleep(DRAIN_DEADLINE).await;
+        tracing::warn!(service = service_name, "drain deadline passed; closing remaining calls");
+    };
+    tokio::select! {
+        result = server => result,
+        () = deadline => Ok(()),
+    }
+}
+
+/// Installs the tracing subscriber once: human-readable by default, JSON lines when `json` is set.
+/// `RUST_LOG` overrides the `info` default.
+pub fn init_tracing(json: bool) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    // try_init fails only when a subscriber is already installed (tests, the dev command); keeping
+    // the existing one is right.
+    let _ = if json { builder.json().try_init() } else { builder.try_init() };
+}
+
+/// Cancels `token` on Ctrl-C or SIGTERM.
+pub fn cancel_on_signal(token: CancellationToken) {
+    tokio::spawn(async move {
+        let ctrl_c = tokio::signal::ctrl_c();
+        #[cfg(unix)]
+        {
+            let mut terminate = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(signal) => signal,
+                Err(error) => {
+                    tracing::warn!(%error, "cannot listen for SIGTERM");
+                    let _ = ctrl_c.await;
+                    token.cancel();
+                    return;
+                }
+            };
+            tokio::select! {
+                _ = ctrl_c => {},
+                _ = terminate.recv() => {},
+            }
+        }
+        #[cfg(not(unix))]
+        let _ = ctrl_c.await;
+        token.cancel();
+    });
+}
