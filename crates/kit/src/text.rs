@@ -104,19 +104,21 @@ fn primary_weight(base: &str, out: &mut Vec<u8>) {
 }
 
 /// Builds the sort key of a sequence of name parts, compared part by part: primary weights of
-/// every part first (letters, with the parts separated by a weight below any letter), then tones
-/// as a secondary level so that "Hòa" and "Hoa" stay next to each other.
+/// every part first (letters, with the parts separated by a weight below any letter), then the
+/// tone of each syllable as a secondary level, so that "Hòa" and "Hoa" stay next to each other
+/// and the old and new tone placements ("hoà", "hòa") sort as one.
 pub fn collation_key(parts: &[&str]) -> Vec<u8> {
     let mut primary = Vec::new();
     let mut secondary = Vec::new();
     for part in parts {
-        for c in part.nfc() {
-            if c.is_whitespace() {
-                primary.push(0x02);
-                continue;
+        for syllable in part.split_whitespace() {
+            let mut tone = 0;
+            for c in syllable.nfc() {
+                let (base, letter_tone) = letter_and_tone(c);
+                primary_weight(&base, &mut primary);
+                tone = tone.max(letter_tone);
             }
-            let (base, tone) = letter_and_tone(c);
-            primary_weight(&base, &mut primary);
+            primary.push(0x02);
             secondary.push(tone + 1);
         }
         primary.push(0x01);

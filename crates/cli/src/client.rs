@@ -1,0 +1,243 @@
+//! Talking to the services: dialling an endpoint, resource names as a person types them, request
+//! ids, and enum values parsed from the command line.
+
+use std::time::Duration;
+
+use partyregistry_kit::{date, names, text};
+use partyregistry_proto::membership::v1::membership_service_client::MembershipServiceClient;
+use partyregistry_proto::reporting::v1::reporting_service_client::ReportingServiceClient;
+use tonic::transport::{Channel, Endpoint};
+
+use crate::error::CliError;
+use crate::output::label;
+
+/// How long to wait for a TCP connection before giving up: long enough for a busy machine, short
+/// enough that a typo in the URL is reported quickly.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Opens a channel to `url` (`http://host:port`).
+pub async fn channel(url: &str) -> Result<Channel, CliError> {
+    let endpoint = Endpoint::from_shared(url.to_owned())
+        .map_err(|e| CliError::usage(format!("địa chỉ {url} không hợp lệ: {e}")))?
+        .connect_timeout(CONNECT_TIMEOUT);
+    endpoint.connect().await.map_err(|e| CliError::Connect { url: url.to_owned(), cause: error_chain(&e) })
+}
+
+/// A client of the membership service at `url`.
+pub async fn membership(url: &str) -> Result<MembershipServiceClient<Channel>, CliError> {
+    Ok(MembershipServiceClient::new(channel(url).await?))
+}
+
+/// A client of the reporting service at `url`.
+pub async fn reporting(url: &str) -> Result<ReportingServiceClient<Channel>, CliError> {
+    Ok(ReportingServiceClient::new(channel(url).await?))
+}
+
+/// The error and its causes on one line: tonic's transport error alone says only "transport
+/// error", the cause says "connection refused".
+fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
+/// The request id to send: the one given on the command line (so that re-running the same
+/// command line is idempotent), or a fresh one from the clock and the process id.
+pub fn request_id(explicit: Option<&str>) -> String {
+    match explicit {
+        Some(id) => id.to_owned(),
+        None => {
+            let nanos = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_nanos())
+                .unwrap_or_default();
+            format!("partyctl-{nanos}-{}", std::process::id())
+        }
+    }
+}
+
+/// `02680` or `communes/02680` → `communes/02680`.
+pub fn commune_name(value: &str) -> Result<String, CliError> {
+    let code = value.trim().strip_prefix("communes/").unwrap_or(value.trim());
+    if code == "-" || names::is_commune_code(code) {
+        Ok(names::commune(code))
+    } else {
+        Err(CliError::usage(format!("mã xã phải gồm 5 chữ số, ví dụ 02680 (nhận được: {value})")))
+    }
+}
+
+/// A cell given as its full name (`communes/02680/cells/tuong-1`) or as an id (`tuong-1`) with the
+/// commune from `--commune`.
+pub fn cell_name(value: &str, commune: Option<&str>) -> Result<String, CliError> {
+    let value = value.trim();
+    if value.starts_with("communes/") {
+        return match names::parse_cell("cell", value) {
+            Ok((code, id)) => Ok(names::cell(&code, &id)),
+            Err(_) => Err(CliError::usage(format!("tên chi bộ phải có dạng communes/MÃ_XÃ/cells/MÃ_CHI_BỘ: {value}"))),
+        };
+    }
+    if !names::is_cell_id(value) {
+        return Err(CliError::usage(format!(
+            "mã chi bộ chỉ gồm chữ thường không dấu, chữ số và dấu gạch nối: {value}"
+        )));
+    }
+    match commune {
+        Some(commune) => {
+            let commune = commune_name(commune)?;
+            Ok(format!("{commune}/cells/{value}"))
+        }
+        None => Err(CliError::usage(format!(
+            "cần --commune cho mã chi bộ {value}, hoặc viết đủ communes/MÃ_XÃ/cells/{value}"
+        ))),
+    }
+}
+
+/// `17` or `members/17` → `members/17`.
+pub fn member_name(value: &str) -> Result<String, CliError> {
+    let id = value.trim().strip_prefix("members/").unwrap_or(value.trim());
+    match id.parse::<i64>() {
+        Ok(id) if id > 0 => Ok(names::member(id)),
+        _ => Err(CliError::usage(format!("mã đảng viên phải là số dương hoặc members/SỐ (nhận được: {value})"))),
+    }
+}
+
+/// The last path segment of a resource name: `communes/02680/cells/tuong-1` → `tuong-1`.
+pub fn short_id(name: &str) -> &str {
+    name.rsplit('/').next().unwrap_or(name)
+}
+
+/// Checks a `YYYY-MM-DD` date on the command line, so that a typo is reported before any call.
+pub fn parse_date(value: &str) -> Result<String, String> {
+    date::parse(value).map(date::format).map_err(|e| format!("ngày không hợp lệ ({e})"))
+}
+
+/// Like [`parse_date`] but an empty value is allowed: it clears an optional date on update.
+pub fn parse_optional_date(value: &str) -> Result<String, String> {
+    if value.is_empty() { Ok(String::new()) } else { parse_date(value) }
+}
+
+/// Finds the enum value a person meant: the proto name with or without its prefix, in any case,
+/// with `-` for `_` (`lower-secondary`), or the Vietnamese label without diacritics (`nu`).
+pub fn match_enum<T: Copy>(
+    text: &str,
+    prefix: &str,
+    values: impl IntoIterator<Item = (T, &'static str)>,
+) -> Result<T, String> {
+    let wanted = text.trim().to_uppercase().replace(['-', ' '], "_");
+    let folded = text::fold(text);
+    let mut choices = Vec::new();
+    for (value, name) in values {
+        let short = name.strip_prefix(prefix).unwrap_or(name);
+        if wanted == name || wanted == short || text::fold(label(name)) == folded {
+            return Ok(value);
+        }
+        choices.push(short.to_lowercase().replace('_', "-"));
+    }
+    Err(format!("giá trị không hợp lệ: {text} (chọn một trong: {})", choices.join(", ")))
+}
+
+/// Defines a clap value parser for a generated enum, skipping its UNSPECIFIED zero value.
+macro_rules! enum_parser {
+    ($function:ident, $type:ty, $prefix:literal) => {
+        #[doc = concat!("Parses a `", stringify!($type), "` value from the command line; see [`match_enum`].")]
+        pub fn $function(text: &str) -> Result<$type, String> {
+            let values = (1..64).filter_map(|number| <$type>::try_from(number).ok()).map(|value| (value, value.as_str_name()));
+            match_enum(text, $prefix, values)
+        }
+    };
+}
+
+use partyregistry_proto::membership::v1 as pb;
+
+enum_parser!(parse_cell_kind, pb::CellKind, "CELL_KIND_");
+enum_parser!(parse_gender, pb::Gender, "GENDER_");
+enum_parser!(parse_education, pb::GeneralEducation, "GENERAL_EDUCATION_");
+enum_parser!(parse_qualification, pb::Qualification, "QUALIFICATION_");
+enum_parser!(parse_political_theory, pb::PoliticalTheory, "POLITICAL_THEORY_");
+enum_parser!(parse_status, pb::MemberStatus, "MEMBER_STATUS_");
+enum_parser!(parse_assignment, pb::Assignment, "ASSIGNMENT_");
+enum_parser!(parse_transfer_kind, pb::TransferKind, "TRANSFER_KIND_");
+enum_parser!(parse_departure_kind, pb::DepartureKind, "DEPARTURE_KIND_");
+enum_parser!(parse_area_kind, pb::AreaKind, "AREA_KIND_");
+
+/// `KIND:FROM[:TO]`, for example `mountainous:2008-01-01` → an area flag.
+pub fn parse_area_flag(value: &str) -> Result<pb::AreaFlag, String> {
+    let parts: Vec<&str> = value.split(':').collect();
+    let (kind, from, to) = match parts.as_slice() {
+        [kind, from] => (kind, from, ""),
+        [kind, from, to] => (kind, from, *to),
+        _ => return Err("cần dạng LOẠI:TỪ_NGÀY[:ĐẾN_NGÀY], ví dụ mountainous:2008-01-01".to_owned()),
+    };
+    Ok(pb::AreaFlag {
+        kind: parse_area_kind(kind)? as i32,
+        valid_from: parse_date(from)?,
+        valid_to: parse_optional_date(to)?,
+    })
+}
+
+/// The proto name of an enum number, or the number itself when this build does not know it.
+pub fn enum_name<T: TryFrom<i32>>(number: i32, name: impl Fn(T) -> &'static str) -> String {
+    match T::try_from(number) {
+        Ok(value) => name(value).to_owned(),
+        Err(_) => number.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn enums_accept_names_short_names_and_labels() {
+        assert_eq!(parse_cell_kind("SCHOOL"), Ok(pb::CellKind::School));
+        assert_eq!(parse_cell_kind("CELL_KIND_POLICE"), Ok(pb::CellKind::Police));
+        assert_eq!(parse_education("lower-secondary"), Ok(pb::GeneralEducation::LowerSecondary));
+        assert_eq!(parse_gender("nữ"), Ok(pb::Gender::Female));
+        assert_eq!(parse_gender("nu"), Ok(pb::Gender::Female));
+        assert_eq!(parse_assignment("biet phai"), Ok(pb::Assignment::Seconded));
+        let error = parse_gender("x").expect_err("not a gender");
+        assert!(error.contains("male") && error.contains("female"), "{error}");
+        assert!(parse_gender("unspecified").is_err());
+    }
+
+    #[test]
+    fn names_accept_short_and_full_forms() {
+        assert_eq!(commune_name("02680").ok(), Some("communes/02680".to_owned()));
+        assert_eq!(commune_name("communes/02680").ok(), Some("communes/02680".to_owned()));
+        assert!(commune_name("2680").is_err());
+        assert_eq!(
+            cell_name("tuong-1", Some("02680")).ok(),
+            Some("communes/02680/cells/tuong-1".to_owned())
+        );
+        assert_eq!(
+            cell_name("communes/02680/cells/tuong-1", None).ok(),
+            Some("communes/02680/cells/tuong-1".to_owned())
+        );
+        assert!(cell_name("tuong-1", None).is_err());
+        assert!(cell_name("Tượng 1", Some("02680")).is_err());
+        assert_eq!(member_name("17").ok(), Some("members/17".to_owned()));
+        assert_eq!(member_name("members/17").ok(), Some("members/17".to_owned()));
+        assert!(member_name("members/x").is_err());
+        assert!(member_name("0").is_err());
+    }
+
+    #[test]
+    fn area_flags_parse_with_optional_end() {
+        let flag = parse_area_flag("mountainous:2008-01-01").expect("valid");
+        assert_eq!(flag.kind, pb::AreaKind::Mountainous as i32);
+        assert_eq!(flag.valid_to, "");
+        assert!(parse_area_flag("mountainous").is_err());
+        assert!(parse_area_flag("mountainous:2008-13-01").is_err());
+    }
+
+    #[test]
+    fn explicit_request_ids_are_kept() {
+        assert_eq!(request_id(Some("abc")), "abc");
+        assert!(request_id(None).starts_with("partyctl-"));
+    }
+}

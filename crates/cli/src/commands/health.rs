@@ -1,0 +1,67 @@
+//! `partyctl health`: the standard `grpc.health.v1` check of one or both services, usable as a
+//! container health check (exit code 0 only when every checked service is SERVING).
+
+use std::time::Duration;
+
+use tonic_health::pb::HealthCheckRequest;
+use tonic_health::pb::health_check_response::ServingStatus;
+use tonic_health::pb::health_client::HealthClient;
+
+use super::Context;
+use crate::args::{HealthArgs, HealthTarget};
+use crate::client;
+use crate::error::CliError;
+
+/// The gRPC service name the membership service reports health for.
+pub const MEMBERSHIP_SERVICE: &str = "partyregistry.membership.v1.MembershipService";
+/// The gRPC service name the reporting service reports health for.
+pub const REPORTING_SERVICE: &str = "partyregistry.reporting.v1.ReportingService";
+
+/// Asks `url` for the health of `service`, within `timeout`. Any failure (unreachable, unknown
+/// service, timeout) is reported as the text to print, so that one call never hides another.
+pub async fn check(url: &str, service: &str, timeout: Duration) -> Result<ServingStatus, String> {
+    let call = async {
+        let channel = client::channel(url).await.map_err(|e| e.to_string())?;
+        let response = HealthClient::new(channel)
+            .check(HealthCheckRequest { service: service.to_owned() })
+            .await
+            .map_err(|status| partyregistry_kit::error::describe_status(&status))?;
+        Ok(ServingStatus::try_from(response.into_inner().status).unwrap_or(ServingStatus::Unknown))
+    };
+    match tokio::time::timeout(timeout, call).await {
+        Ok(result) => result,
+        Err(_) => Err(format!("quá {} giây không trả lời", timeout.as_secs())),
+    }
+}
+
+/// Runs `health`.
+pub async fn run(context: &Context, args: HealthArgs) -> Result<(), CliError> {
+    let timeout = Duration::from_secs(args.timeout.max(1));
+    let mut targets = Vec::new();
+    if matches!(args.service, HealthTarget::Membership | HealthTarget::Both) {
+        targets.push(("membership", context.membership.as_str(), MEMBERSHIP_SERVICE));
+    }
+    if matches!(args.service, HealthTarget::Reporting | HealthTarget::Both) {
+        targets.push(("reporting", context.reporting.as_str(), REPORTING_SERVICE));
+    }
+    let mut failures = Vec::new();
+    let mut report = serde_json::Map::new();
+    for (short, url, service) in targets {
+        let (text, serving) = match check(url, service, timeout).await {
+            Ok(status) => (status.as_str_name().to_owned(), status == ServingStatus::Serving),
+            Err(error) => (error, false),
+        };
+        if !serving {
+            failures.push(format!("{short} ({url}): {text}"));
+        }
+        if context.json {
+            report.insert(short.to_owned(), serde_json::Value::String(text));
+        } else {
+            println!("{short:<10} {url:<28} {text}");
+        }
+    }
+    if context.json {
+        println!("{}", serde_json::Value::Object(report));
+    }
+    if failures.is_empty() { Ok(()) } else { Err(CliError::NotServing(failures.join("; "))) }
+}

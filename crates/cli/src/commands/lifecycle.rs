@@ -1,0 +1,184 @@
+//! The lifecycle commands: `admit`, `ceremony`, `recognize`, `transfer`, `exempt`,
+//! `end-exemption`, `depart`. Each sends a request id, so that re-running the same command line
+//! with `--request-id` returns the first result instead of acting twice.
+
+use partyregistry_kit::date;
+use partyregistry_proto::membership::v1::{
+    Admission, EndExemptionRequest, ExemptMemberRequest, RecognizeOfficialRequest, RecordAdmissionRequest,
+    RecordCeremonyRequest, RecordDepartureRequest, TransferKind, TransferMemberRequest,
+};
+
+use super::Context;
+use super::members::{new_member, show};
+use crate::args::{
+    AdmitArgs, CeremonyArgs, DepartArgs, EndExemptionArgs, ExemptArgs, RecognizeArgs, TransferArgs,
+};
+use crate::client::{self, cell_name, member_name, request_id};
+use crate::error::CliError;
+
+/// The effective date: the one given, or today in Vietnam.
+fn date_or_today(value: Option<String>) -> String {
+    value.unwrap_or_else(|| date::format(date::today_in_vietnam()))
+}
+
+/// `partyctl admit`: RecordAdmission.
+pub async fn admit(context: &Context, args: AdmitArgs) -> Result<(), CliError> {
+    let cell = cell_name(&args.cell, args.commune.as_deref())?;
+    let admission = Admission {
+        decision_date: args.decision_date,
+        decision_number: args.decision_number.unwrap_or_default(),
+        ceremony_date: args.ceremony_date.unwrap_or_default(),
+        official_date: args.official_date.unwrap_or_default(),
+    };
+    let request = RecordAdmissionRequest {
+        member: Some(new_member(args.person, cell, admission)),
+        cell_vote: args.vote.tally(),
+        deciding_body: args.deciding_body.unwrap_or_default(),
+        request_id: request_id(args.request_id.as_deref()),
+    };
+    let mut membership = client::membership(&context.membership).await?;
+    let member = membership.record_admission(request).await?.into_inner();
+    show(context, &mut membership, &member).await
+}
+
+/// `partyctl ceremony`: RecordCeremony.
+pub async fn ceremony(context: &Context, args: CeremonyArgs) -> Result<(), CliError> {
+    let request = RecordCeremonyRequest {
+        name: member_name(&args.member)?,
+        ceremony_date: date_or_today(args.date),
+        request_id: request_id(args.request_id.as_deref()),
+    };
+    let mut membership = client::membership(&context.membership).await?;
+    let member = membership.record_ceremony(request).await?.into_inner();
+    show(context, &mut membership, &member).await
+}
+
+/// `partyctl recognize`: RecognizeOfficial.
+pub async fn recognize(context: &Context, args: RecognizeArgs) -> Result<(), CliError> {
+    let request = RecognizeOfficialRequest {
+        name: member_name(&args.member)?,
+        official_date: date_or_today(args.date),
+        decision_number: args.decision_number.unwrap_or_default(),
+        cell_vote: args.vote.tally(),
+        request_id: request_id(args.request_id.as_deref()),
+    };
+    let mut membership = client::membership(&context.membership).await?;
+    let member = membership.recognize_official(request).await?.into_inner();
+    show(context, &mut membership, &member).await
+}
+
+/// `partyctl transfer`: TransferMember, every kind.
+pub async fn transfer(context: &Context, args: TransferArgs) -> Result<(), CliError> {
+    let request = transfer_request(args)?;
+    let mut membership = client::membership(&context.membership).await?;
+    let member = membership.transfer_member(request).await?.into_inner();
+    show(context, &mut membership, &member).await
+}
+
+/// Checks locally what each kind needs, so that the person gets the Vietnamese flag name rather
+/// than the request field's.
+fn transfer_request(args: TransferArgs) -> Result<TransferMemberRequest, CliError> {
+    let to_cell = match &args.to_cell {
+        Some(cell) => cell_name(cell, args.commune.as_deref())?,
+        None => String::new(),
+    };
+    match args.kind {
+        TransferKind::BetweenCells | TransferKind::ToCommune if to_cell.is_empty() => {
+            return Err(CliError::usage("loại chuyển này cần --to-cell"));
+        }
+        TransferKind::OutOfSystem if args.to_organization.is_none() => {
+            return Err(CliError::usage("chuyển ra ngoài hệ thống cần --to-organization"));
+        }
+        TransferKind::TemporaryOut if args.away_until.is_none() => {
+            return Err(CliError::usage("chuyển sinh hoạt tạm thời cần --away-until"));
+        }
+        _ => {}
+    }
+    Ok(TransferMemberRequest {
+        name: member_name(&args.member)?,
+        kind: args.kind as i32,
+        effective_date: date_or_today(args.date),
+        to_cell,
+        to_organization: args.to_organization.unwrap_or_default(),
+        away_until: args.away_until.unwrap_or_default(),
+        for_study: args.for_study,
+        decision_number: args.decision_number.unwrap_or_default(),
+        request_id: request_id(args.request_id.as_deref()),
+    })
+}
+
+/// `partyctl exempt`: ExemptMember.
+pub async fn exempt(context: &Context, args: ExemptArgs) -> Result<(), CliError> {
+    let request = ExemptMemberRequest {
+        name: member_name(&args.member)?,
+        effective_date: date_or_today(args.date),
+        reason: args.reason,
+        request_id: request_id(args.request_id.as_deref()),
+    };
+    let mut membership = client::membership(&context.membership).await?;
+    let member = membership.exempt_member(request).await?.into_inner();
+    show(context, &mut membership, &member).await
+}
+
+/// `partyctl end-exemption`: EndExemption.
+pub async fn end_exemption(context: &Context, args: EndExemptionArgs) -> Result<(), CliError> {
+    let request = EndExemptionRequest {
+        name: member_name(&args.member)?,
+        effective_date: date_or_today(args.date),
+        request_id: request_id(args.request_id.as_deref()),
+    };
+    let mut membership = client::membership(&context.membership).await?;
+    let member = membership.end_exemption(request).await?.into_inner();
+    show(context, &mut membership, &member).await
+}
+
+/// `partyctl depart`: RecordDeparture.
+pub async fn depart(context: &Context, args: DepartArgs) -> Result<(), CliError> {
+    let request = RecordDepartureRequest {
+        name: member_name(&args.member)?,
+        kind: args.kind as i32,
+        effective_date: date_or_today(args.date),
+        decision_number: args.decision_number.unwrap_or_default(),
+        reason: args.reason.unwrap_or_default(),
+        request_id: request_id(args.request_id.as_deref()),
+    };
+    let mut membership = client::membership(&context.membership).await?;
+    let member = membership.record_departure(request).await?.into_inner();
+    show(context, &mut membership, &member).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn transfer_args(kind: TransferKind) -> TransferArgs {
+        TransferArgs {
+            member: "5".into(),
+            kind,
+            date: Some("2022-01-10".into()),
+            to_cell: None,
+            commune: None,
+            to_organization: None,
+            away_until: None,
+            for_study: false,
+            decision_number: None,
+            request_id: Some("t-1".into()),
+        }
+    }
+
+    #[test]
+    fn transfers_check_what_each_kind_needs() {
+        assert!(transfer_request(transfer_args(TransferKind::BetweenCells)).is_err());
+        assert!(transfer_request(transfer_args(TransferKind::OutOfSystem)).is_err());
+        assert!(transfer_request(transfer_args(TransferKind::TemporaryOut)).is_err());
+        let request = transfer_request(transfer_args(TransferKind::TemporaryReturn)).expect("needs nothing more");
+        assert_eq!(request.name, "members/5");
+        assert_eq!(request.request_id, "t-1");
+
+        let mut args = transfer_args(TransferKind::BetweenCells);
+        args.to_cell = Some("tuong-2".into());
+        args.commune = Some("02680".into());
+        let request = transfer_request(args).expect("to_cell given");
+        assert_eq!(request.to_cell, "communes/02680/cells/tuong-2");
+    }
+}

@@ -1,0 +1,430 @@
+//! `partyctl members list|get|create|update|events`.
+//!
+//! List tables leave out the personal fields (citizen id, phone, address, full birth date): a
+//! roster is often shown on a shared screen. Only `members get` prints them.
+
+use std::collections::HashMap;
+
+use partyregistry_kit::names;
+use partyregistry_proto::membership::v1::membership_service_client::MembershipServiceClient;
+use partyregistry_proto::membership::v1::{
+    Admission, Assignment, CreateMemberRequest, EventType, Gender, GeneralEducation, GetMemberRequest,
+    ListCellsRequest, ListMemberEventsRequest, ListMembersRequest, ListMembersResponse, Member, MemberEvent,
+    MemberStatus, PoliticalTheory, Qualification, UpdateMemberRequest, VoteTally,
+};
+use tonic::transport::Channel;
+
+use super::communes::{mask, print_next_page};
+use super::{Context, collect_pages};
+use crate::args::{MemberCommand, MemberCreateArgs, MemberListArgs, MemberUpdateArgs, PersonArgs};
+use crate::client::{self, cell_name, commune_name, enum_name, member_name, request_id, short_id};
+use crate::error::CliError;
+use crate::output::{self, Fields, Table, label, yes_no};
+
+/// Runs one `members` subcommand.
+pub async fn run(context: &Context, command: MemberCommand) -> Result<(), CliError> {
+    let mut membership = client::membership(&context.membership).await?;
+    match command {
+        MemberCommand::List(args) => list(context, &mut membership, args).await,
+        MemberCommand::Get { member } => {
+            let name = member_name(&member)?;
+            let member = membership.get_member(GetMemberRequest { name }).await?.into_inner();
+            show(context, &mut membership, &member).await
+        }
+        MemberCommand::Create(args) => {
+            let request = create_request(args)?;
+            let member = membership.create_member(request).await?.into_inner();
+            show(context, &mut membership, &member).await
+        }
+        MemberCommand::Update(args) => {
+            let name = member_name(&args.member)?;
+            let etag = match &args.etag {
+                Some(etag) => etag.clone(),
+                None => membership.get_member(GetMemberRequest { name: name.clone() }).await?.into_inner().etag,
+            };
+            let request = update_request(name, etag, args)?;
+            let member = membership.update_member(request).await?.into_inner();
+            show(context, &mut membership, &member).await
+        }
+        MemberCommand::Events { member } => {
+            let parent = member_name(&member)?;
+            let response = membership.list_member_events(ListMemberEventsRequest { parent }).await?.into_inner();
+            if context.json {
+                return output::print_json(&response);
+            }
+            print!("{}", events_table(&response.events).render());
+            Ok(())
+        }
+    }
+}
+
+async fn list(
+    context: &Context,
+    membership: &mut MembershipServiceClient<Channel>,
+    args: MemberListArgs,
+) -> Result<(), CliError> {
+    let parent = commune_name(&args.parent)?;
+    let commune_code = parent.strip_prefix("communes/").filter(|code| *code != "-");
+    let filter = list_filter(&args, commune_code)?;
+    let (members, next_page_token) = collect_pages(args.page.page_token, args.page.all_pages, |page_token| {
+        let request = ListMembersRequest {
+            parent: parent.clone(),
+            page_size: args.page.page_size.unwrap_or_default(),
+            page_token,
+            filter: filter.clone(),
+        };
+        let mut membership = membership.clone();
+        async move {
+            let response = membership.list_members(request).await?.into_inner();
+            Ok((response.members, response.next_page_token))
+        }
+    })
+    .await?;
+    let response = ListMembersResponse { members, next_page_token };
+    if context.json {
+        return output::print_json(&response);
+    }
+    let cells = cell_names(membership, &response.members).await;
+    print!("{}", list_table(&response.members, &cells).render());
+    println!("\n{} đảng viên", response.members.len());
+    print_next_page(&response.next_page_token);
+    Ok(())
+}
+
+/// The ListMembers filter for the options given, joined by ` AND `.
+fn list_filter(args: &MemberListArgs, commune_code: Option<&str>) -> Result<String, CliError> {
+    let mut conditions = Vec::new();
+    if let Some(cell) = &args.cell {
+        conditions.push(format!("cell = \"{}\"", cell_name(cell, commune_code)?));
+    }
+    if let Some(status) = args.status {
+        conditions.push(format!("status = {}", status.as_str_name()));
+    }
+    if let Some(assignment) = args.assignment {
+        conditions.push(format!("assignment = {}", assignment.as_str_name()));
+    }
+    if let Some(name) = &args.name {
+        // Quotes and backslashes never occur in names; dropping them keeps the filter well formed.
+        let words: String = name.chars().filter(|c| *c != '"' && *c != '\\').collect();
+        conditions.push(format!("name : \"{}\"", words.trim()));
+    }
+    Ok(conditions.join(" AND "))
+}
+
+/// Display names of the cells the members belong to, one ListCells per commune. A failure only
+/// costs the nicer names (the table falls back to cell ids), so it is not an error.
+async fn cell_names(membership: &mut MembershipServiceClient<Channel>, members: &[Member]) -> HashMap<String, String> {
+    let mut communes: Vec<String> =
+        members.iter().filter_map(|m| names::parse_cell("cell", &m.cell).ok()).map(|(code, _)| code).collect();
+    communes.sort();
+    communes.dedup();
+    let mut display = HashMap::new();
+    for code in communes {
+        let mut page_token = String::new();
+        // Bounded: a commune has tens of cells, 500 per page.
+        for _ in 0..100 {
+            let request = ListCellsRequest { parent: names::commune(&code), page_size: 500, page_token, filter: String::new() };
+            let Ok(response) = membership.list_cells(request).await else { break };
+            let response = response.into_inner();
+            display.extend(response.cells.into_iter().map(|cell| (cell.name, cell.display_name)));
+            if response.next_page_token.is_empty() {
+                break;
+            }
+            page_token = response.next_page_token;
+        }
+    }
+    display
+}
+
+/// Copies the personal fields given on the command line into `member` and returns their mask
+/// paths.
+fn apply_person(member: &mut Member, person: PersonArgs) -> Vec<&'static str> {
+    let mut paths = Vec::new();
+    let mut text = |target: &mut String, value: Option<String>, path: &'static str| {
+        if let Some(value) = value {
+            *target = value;
+            paths.push(path);
+        }
+    };
+    text(&mut member.full_name, person.full_name, "full_name");
+    text(&mut member.family_name, person.family_name, "family_name");
+    text(&mut member.middle_name, person.middle_name, "middle_name");
+    text(&mut member.given_name, person.given_name, "given_name");
+    text(&mut member.birth_date, person.birth_date, "birth_date");
+    text(&mut member.ethnicity_code, person.ethnicity, "ethnicity_code");
+    text(&mut member.religion, person.religion, "religion");
+    text(&mut member.home_town, person.home_town, "home_town");
+    text(&mut member.citizen_id, person.citizen_id, "citizen_id");
+    text(&mut member.phone, person.phone, "phone");
+    text(&mut member.address, person.address, "address");
+    text(&mut member.occupation, person.occupation, "occupation");
+    text(&mut member.card_number, person.card_number, "card_number");
+    if let Some(value) = person.gender {
+        member.gender = value as i32;
+        paths.push("gender");
+    }
+    if let Some(value) = person.education {
+        member.general_education = value as i32;
+        paths.push("general_education");
+    }
+    if let Some(value) = person.qualification {
+        member.qualification = value as i32;
+        paths.push("qualification");
+    }
+    if let Some(value) = person.political_theory {
+        member.political_theory = value as i32;
+        paths.push("political_theory");
+    }
+    if let Some(value) = person.youth_union {
+        member.youth_union = value;
+        paths.push("youth_union");
+    }
+    if let Some(value) = person.assignment {
+        member.assignment = value as i32;
+        paths.push("assignment");
+    }
+    paths
+}
+
+/// A new member from the person fields and the cell.
+pub(crate) fn new_member(person: PersonArgs, cell: String, admission: Admission) -> Member {
+    let mut member = Member { cell, admission: Some(admission), ..Member::default() };
+    apply_person(&mut member, person);
+    member
+}
+
+fn create_request(args: MemberCreateArgs) -> Result<CreateMemberRequest, CliError> {
+    let cell = cell_name(&args.cell, args.commune.as_deref())?;
+    let admission = Admission {
+        decision_date: args.decision_date,
+        decision_number: args.decision_number.unwrap_or_default(),
+        ceremony_date: args.ceremony_date,
+        official_date: args.official_date.unwrap_or_default(),
+    };
+    Ok(CreateMemberRequest {
+        member: Some(new_member(args.person, cell, admission)),
+        joined_date: args.joined_date,
+        from_organization: args.from_organization,
+        request_id: request_id(args.request_id.as_deref()),
+    })
+}
+
+/// Builds the update with a mask of exactly the fields given on the command line.
+fn update_request(name: String, etag: String, args: MemberUpdateArgs) -> Result<UpdateMemberRequest, CliError> {
+    let mut member = Member { name, etag, ..Member::default() };
+    let paths = apply_person(&mut member, args.person);
+    if paths.is_empty() {
+        // An empty mask means "every field" to the service: refuse rather than blank the member.
+        return Err(CliError::usage("không có trường nào cần sửa"));
+    }
+    Ok(UpdateMemberRequest { member: Some(member), update_mask: Some(mask(&paths)) })
+}
+
+/// Prints one member with every field, personal ones included.
+pub(crate) async fn show(
+    context: &Context,
+    membership: &mut MembershipServiceClient<Channel>,
+    member: &Member,
+) -> Result<(), CliError> {
+    if context.json {
+        return output::print_json(member);
+    }
+    let cells = cell_names(membership, std::slice::from_ref(member)).await;
+    print!("{}", details(member, &cells).render());
+    Ok(())
+}
+
+fn status_label(status: i32) -> String {
+    label(&enum_name(status, |s: MemberStatus| s.as_str_name())).to_owned()
+}
+
+fn assignment_label(assignment: i32) -> String {
+    // UNSPECIFIED is treated as LOCAL by the service.
+    let assignment = if assignment == 0 { Assignment::Local as i32 } else { assignment };
+    label(&enum_name(assignment, |a: Assignment| a.as_str_name())).to_owned()
+}
+
+fn gender_label(gender: i32) -> String {
+    label(&enum_name(gender, |g: Gender| g.as_str_name())).to_owned()
+}
+
+fn cell_label(cell: &str, cells: &HashMap<String, String>) -> String {
+    cells.get(cell).cloned().unwrap_or_else(|| short_id(cell).to_owned())
+}
+
+fn list_table(members: &[Member], cells: &HashMap<String, String>) -> Table {
+    let mut table = Table::new([
+        "Mã",
+        "Họ và tên",
+        "Giới tính",
+        "Năm sinh",
+        "Dân tộc",
+        "Chi bộ",
+        "Trạng thái",
+        "Ngày kết nạp",
+        "Tại chỗ/Biệt phái",
+    ]);
+    for member in members {
+        table.row([
+            short_id(&member.name).to_owned(),
+            member.full_name.clone(),
+            gender_label(member.gender),
+            member.birth_date.chars().take(4).collect(),
+            output::ethnicity(&member.ethnicity_code),
+            cell_label(&member.cell, cells),
+            status_label(member.status),
+            member.admission.as_ref().map(|a| a.decision_date.clone()).unwrap_or_default(),
+            assignment_label(member.assignment),
+        ]);
+    }
+    table
+}
+
+fn details(member: &Member, cells: &HashMap<String, String>) -> Fields {
+    let admission = member.admission.clone().unwrap_or_default();
+    let mut fields = Fields::new();
+    fields
+        .add("Tên tài nguyên", &member.name)
+        .add("Họ và tên", &member.full_name)
+        .add("Họ", &member.family_name)
+        .add("Tên đệm", &member.middle_name)
+        .add("Tên", &member.given_name)
+        .add("Giới tính", gender_label(member.gender))
+        .add("Ngày sinh", &member.birth_date)
+        .add("Dân tộc", output::ethnicity(&member.ethnicity_code))
+        .add("Tôn giáo", &member.religion)
+        .add("Quê quán", &member.home_town)
+        .add("Số CCCD", &member.citizen_id)
+        .add("Điện thoại", &member.phone)
+        .add("Nơi ở hiện nay", &member.address)
+        .add(
+            "Giáo dục phổ thông",
+            label(&enum_name(member.general_education, |e: GeneralEducation| e.as_str_name())),
+        )
+        .add("Chuyên môn", label(&enum_name(member.qualification, |q: Qualification| q.as_str_name())))
+        .add("Lý luận chính trị", label(&enum_name(member.political_theory, |p: PoliticalTheory| p.as_str_name())))
+        .add("Nghề nghiệp", &member.occupation)
+        .add("Đoàn viên", yes_no(member.youth_union))
+        .add("Số thẻ đảng viên", &member.card_number)
+        .add("Ngày kết nạp", &admission.decision_date)
+        .add("Số quyết định kết nạp", &admission.decision_number)
+        .add("Ngày lễ kết nạp", &admission.ceremony_date)
+        .add("Ngày chính thức", &admission.official_date)
+        .add("Trạng thái", status_label(member.status))
+        .add("Chi bộ", cell_label(&member.cell, cells))
+        .add("Sinh hoạt tại chi bộ từ", &member.cell_since)
+        .add("Tại chỗ/Biệt phái", assignment_label(member.assignment))
+        .add("Đang sinh hoạt tạm thời nơi khác", yes_no(member.temporarily_away))
+        .add("Tạm thời đến ngày", &member.away_until)
+        .add("Chuyển đến ngày", &member.joined_date)
+        .add("Ra khỏi danh sách ngày", &member.left_date)
+        .add("Kết nạp tại chi bộ", if member.admitted_in_cell.is_empty() { String::new() } else { cell_label(&member.admitted_in_cell, cells) })
+        .add("Etag", &member.etag)
+        .add("Tạo lúc", output::timestamp(member.create_time.as_ref()))
+        .add("Cập nhật lúc", output::timestamp(member.update_time.as_ref()));
+    fields
+}
+
+fn vote_text(vote: Option<&VoteTally>) -> String {
+    match vote {
+        Some(v) if v.eligible > 0 => format!("{}/{} tán thành, {} có mặt", v.yes, v.eligible, v.present),
+        _ => String::new(),
+    }
+}
+
+fn events_table(events: &[MemberEvent]) -> Table {
+    let mut table = Table::new([
+        "Ngày hiệu lực",
+        "Sự kiện",
+        "Số quyết định",
+        "Cơ quan quyết định",
+        "Từ",
+        "Đến",
+        "Lý do",
+        "Biểu quyết",
+        "Quy định",
+    ]);
+    for event in events {
+        table.row([
+            event.effective_date.clone(),
+            label(&enum_name(event.r#type, |t: EventType| t.as_str_name())).to_owned(),
+            event.decision_number.clone(),
+            event.deciding_body.clone(),
+            event.from_organization.clone(),
+            event.to_organization.clone(),
+            event.reason.clone(),
+            vote_text(event.vote.as_ref()),
+            event.rule_version.clone(),
+        ]);
+    }
+    table
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::args::PageArgs;
+
+    fn list_args() -> MemberListArgs {
+        MemberListArgs {
+            parent: "02680".into(),
+            cell: None,
+            status: None,
+            assignment: None,
+            name: None,
+            page: PageArgs { page_size: None, page_token: None, all_pages: false },
+        }
+    }
+
+    #[test]
+    fn filter_joins_conditions_with_and() {
+        let mut args = list_args();
+        args.cell = Some("tuong-1".into());
+        args.status = Some(MemberStatus::Official);
+        args.name = Some("dang \"hoang\"".into());
+        let filter = list_filter(&args, Some("02680")).expect("valid");
+        assert_eq!(
+            filter,
+            "cell = \"communes/02680/cells/tuong-1\" AND status = MEMBER_STATUS_OFFICIAL AND name : \"dang hoang\""
+        );
+        assert_eq!(list_filter(&list_args(), None).expect("valid"), "");
+    }
+
+    #[test]
+    fn update_mask_holds_exactly_the_given_fields() {
+        let args = MemberUpdateArgs {
+            member: "17".into(),
+            person: PersonArgs {
+                phone: Some("0912 000 000".into()),
+                youth_union: Some(false),
+                gender: Some(Gender::Female),
+                ..PersonArgs::default()
+            },
+            etag: Some("e".into()),
+        };
+        let request = update_request("members/17".into(), "e".into(), args).expect("fields given");
+        let paths = request.update_mask.map(|m| m.paths).unwrap_or_default();
+        assert_eq!(paths, ["phone", "gender", "youth_union"]);
+    }
+
+    #[test]
+    fn list_table_leaves_out_personal_fields() {
+        let member = Member {
+            name: "members/3".into(),
+            full_name: "Lò Thị Mai".into(),
+            birth_date: "1990-04-12".into(),
+            citizen_id: "010190000001".into(),
+            phone: "0912345678".into(),
+            address: "Thôn Tượng 1".into(),
+            cell: "communes/02680/cells/tuong-1".into(),
+            ..Member::default()
+        };
+        let mut cells = HashMap::new();
+        cells.insert(member.cell.clone(), "Chi bộ thôn Tượng 1".to_owned());
+        let rendered = list_table(&[member], &cells).render();
+        assert!(rendered.contains("Lò Thị Mai") && rendered.contains("Chi bộ thôn Tượng 1"));
+        assert!(rendered.contains("1990") && !rendered.contains("1990-04-12"));
+        assert!(!rendered.contains("010190000001") && !rendered.contains("0912345678"));
+        assert!(!rendered.contains("Thôn Tượng 1"));
+    }
+}

@@ -1,0 +1,84 @@
+//! The implementations of the commands: each builds its request from the parsed command line,
+//! makes one or a few calls, and prints the answer as a table or as JSON.
+
+pub mod cells;
+pub mod communes;
+pub mod health;
+pub mod lifecycle;
+pub mod members;
+pub mod reports;
+pub mod watch;
+
+use crate::args::{Cli, Command};
+use crate::error::CliError;
+
+/// What every command needs from the global flags.
+#[derive(Debug, Clone)]
+pub struct Context {
+    /// Endpoint of the membership service.
+    pub membership: String,
+    /// Endpoint of the reporting service.
+    pub reporting: String,
+    /// Print canonical protobuf JSON instead of tables.
+    pub json: bool,
+}
+
+/// Runs the command of a parsed command line.
+pub async fn run(cli: Cli) -> Result<(), CliError> {
+    let context = Context { membership: cli.membership, reporting: cli.reporting, json: cli.json };
+    match cli.command {
+        Command::Communes(command) => communes::run(&context, command).await,
+        Command::Cells(command) => cells::run(&context, command).await,
+        Command::Members(command) => members::run(&context, command).await,
+        Command::Admit(args) => lifecycle::admit(&context, args).await,
+        Command::Ceremony(args) => lifecycle::ceremony(&context, args).await,
+        Command::Recognize(args) => lifecycle::recognize(&context, args).await,
+        Command::Transfer(args) => lifecycle::transfer(&context, args).await,
+        Command::Exempt(args) => lifecycle::exempt(&context, args).await,
+        Command::EndExemption(args) => lifecycle::end_exemption(&context, args).await,
+        Command::Depart(args) => lifecycle::depart(&context, args).await,
+        Command::Watch(args) => watch::run(&context, args).await,
+        Command::Report(command) => reports::run(&context, command).await,
+        Command::Freshness => reports::freshness(&context).await,
+        Command::Health(args) => health::run(&context, args).await,
+        Command::Seed => seed(&context).await,
+        Command::Dev(options) => crate::dev::run(options).await,
+    }
+}
+
+/// `partyctl seed`: loads the reference dataset through the membership API.
+async fn seed(context: &Context) -> Result<(), CliError> {
+    let mut client = crate::client::membership(&context.membership).await?;
+    let summary = crate::dataset::seed(&mut client).await?;
+    if context.json {
+        let json = serde_json::to_string_pretty(&summary).map_err(|e| CliError::Other(e.to_string()))?;
+        println!("{json}");
+    } else {
+        print!("{}", summary.render());
+    }
+    Ok(())
+}
+
+/// Pulls every page of a list call: `fetch` gets the page for a token and returns its items and
+/// the next token. Stops after one page unless `all_pages`, and also if a server ever returned the
+/// same token twice, so that a faulty server cannot make the CLI loop forever.
+pub(crate) async fn collect_pages<T, F, Fut>(
+    first_token: Option<String>,
+    all_pages: bool,
+    mut fetch: F,
+) -> Result<(Vec<T>, String), CliError>
+where
+    F: FnMut(String) -> Fut,
+    Fut: std::future::Future<Output = Result<(Vec<T>, String), CliError>>,
+{
+    let mut items = Vec::new();
+    let mut token = first_token.unwrap_or_default();
+    loop {
+        let (page, next) = fetch(token.clone()).await?;
+        items.extend(page);
+        if !all_pages || next.is_empty() || next == token {
+            return Ok((items, next));
+        }
+        token = next;
+    }
+}

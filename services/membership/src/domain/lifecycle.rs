@@ -1,0 +1,463 @@
+//! The lifecycle state machine of domain.md §3. Each function checks that a step is allowed from
+//! the member's current state and with the given dates, changes the member, and returns the event
+//! to append. A refused step changes nothing.
+
+use partyregistry_kit::date::{self, Date};
+use partyregistry_kit::error::ApiError;
+
+use super::{
+    AdmissionDates, Cell, DepartureKind, EventType, Member, MemberEvent, MemberStatus, Person, VoteTally,
+    rule_version_on,
+};
+
+/// Reason of a step the current state does not allow.
+pub const ILLEGAL_TRANSITION: &str = "ILLEGAL_TRANSITION";
+/// Reason of a date that breaks a rule (order of dates, probation, age).
+pub const DATE_RULE: &str = "DATE_RULE_VIOLATED";
+/// Reason of a vote below the required fraction.
+pub const VOTE_BELOW_THRESHOLD: &str = "VOTE_BELOW_THRESHOLD";
+/// Reason of an age outside the admission limits.
+pub const AGE_OUT_OF_RANGE: &str = "AGE_OUT_OF_RANGE";
+/// Reason of a step involving a cell that is closed on the day.
+pub const CELL_CLOSED: &str = "CELL_CLOSED";
+
+fn not_in_future(field: &str, value: Date, today: Date) -> Result<(), ApiError> {
+    if value > today {
+        return Err(ApiError::precondition(DATE_RULE, field, format!("{} is in the future", date::format(value))));
+    }
+    Ok(())
+}
+
+fn not_before(field: &str, value: Date, earliest: Date, what: &str) -> Result<(), ApiError> {
+    if value < earliest {
+        return Err(ApiError::precondition(
+            DATE_RULE,
+            field,
+            format!("{} is before {what} ({})", date::format(value), date::format(earliest)),
+        ));
+    }
+    Ok(())
+}
+
+fn cell_open(field: &str, cell: &Cell, on: Date) -> Result<(), ApiError> {
+    if !cell.is_open_on(on) {
+        return Err(ApiError::precondition(
+            CELL_CLOSED,
+            field,
+            format!("cell {} is not open on {}", cell.cell_id, date::format(on)),
+        ));
+    }
+    Ok(())
+}
+
+fn illegal(from: MemberStatus, step: &str) -> ApiError {
+    ApiError::precondition(ILLEGAL_TRANSITION, "name", format!("a member with status {} cannot be {step}", from.name()))
+}
+
+/// Checks a vote against the regulation in force on `on`.
+pub fn check_vote(field: &str, vote: &VoteTally, on: Date) -> Result<(), ApiError> {
+    let rules = rule_version_on(on);
+    if vote.yes * rules.vote_denominator < vote.eligible * rules.vote_numerator {
+        return Err(ApiError::precondition(
+            VOTE_BELOW_THRESHOLD,
+            field,
+            format!(
+                "{} yes of {} eligible is below {}/{} ({})",
+                vote.yes, vote.eligible, rules.vote_numerator, rules.vote_denominator, rules.id
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Checks the order of the admission dates and the probation period, and that none is in the
+/// future. `field` is the path of the admission in the request.
+fn check_admission_dates(field: &str, admission: &AdmissionDates, today: Date) -> Result<(), ApiError> {
+    not_in_future(&format!("{field}.decision_date"), admission.decision_date, today)?;
+    if let Some(ceremony) = admission.ceremony_date {
+        let ceremony_field = format!("{field}.ceremony_date");
+        not_before(&ceremony_field, ceremony, admission.decision_date, "the admission decision")?;
+        not_in_future(&ceremony_field, ceremony, today)?;
+    }
+    if let Some(official) = admission.official_date {
+        let official_field = format!("{field}.official_date");
+        let Some(ceremony) = admission.ceremony_date else {
+            return Err(ApiError::precondition(DATE_RULE, official_field, "an official date needs a ceremony date"));
+        };
+        check_probation(&official_field, ceremony, official)?;
+        not_in_future(&official_field, official, today)?;
+    }
+    Ok(())
+}
+
+/// Recognition may not come before the probation period is over.
+fn check_probation(field: &str, ceremony: Date, official: Date) -> Result<(), ApiError> {
+    let months = rule_version_on(official).probation_months;
+    not_before(field, official, date::add_months(ceremony, months), &format!("the end of the {months}-month probation"))
+}
+
+/// Checks the age at the admission decision: at least the minimum; at most the maximum for a new
+/// admission (historical records loaded with their official date may carry a provincial consent
+/// this service does not record).
+fn check_admission_age(person: &Person, admission: &AdmissionDates) -> Result<(), ApiError> {
+    let rules = rule_version_on(admission.decision_date);
+    let months = date::whole_months_between(person.birth_date, admission.decision_date);
+    if months < rules.min_admission_age_months {
+        return Err(ApiError::precondition(
+            AGE_OUT_OF_RANGE,
+            "member.birth_date",
+            format!(
+                "the member was {} years {} months old at the decision; the minimum is {} months ({})",
+                months.div_euclid(12),
+                months.rem_euclid(12),
+                rules.min_admission_age_months,
+                rules.id
+            ),
+        ));
+    }
+    if admission.official_date.is_none() && months > rules.max_admission_age_months {
+        return Err(ApiError::precondition(
+            AGE_OUT_OF_RANGE,
+            "member.birth_date",
+            format!(
+                "the member was over {} months old at the decision ({}); older applicants need provincial consent",
+                rules.max_admission_age_months, rules.id
+            ),
+        ));
+    }
+    Ok(())
+}
+
+fn status_from_dates(admission: &AdmissionDates) -> MemberStatus {
+    match (admission.ceremony_date, admission.official_date) {
+        (_, Some(_)) => MemberStatus::Official,
+        (Some(_), None) => MemberStatus::Probationary,
+        (None, None) => MemberStatus::Admitted,
+    }
+}
+
+/// What an admission recorded by this commune needs besides the person and the dates.
+#[derive(Debug, Clone)]
+pub struct AdmissionContext {
+    /// The cell's vote; required unless the record is historical (it has an official date).
+    pub cell_vote: Option<VoteTally>,
+    /// The deciding body.
+    pub deciding_body: String,
+}
+
+/// Records an admission decided by this commune in `cell`. Returns the new member (id 0) and the
+/// events of each date given: decision, ceremony, recognition.
+pub fn admit(
+    person: Person,
+    admission: AdmissionDates,
+    cell: &Cell,
+    context: AdmissionContext,
+    today: Date,
+) -> Result<(Member, Vec<MemberEvent>), ApiError> {
+    check_admission_dates("member.admission", &admission, today)?;
+    check_admission_age(&person, &admission)?;
+    // A historical record (loaded with its official date) goes to the member's current cell,
+    // which need not have existed when they were admitted.
+    if admission.official_date.is_none() {
+        cell_open("member.cell", cell, admission.decision_date)?;
+    }
+    match (&context.cell_vote, admission.official_date) {
+        (Some(vote), _) => check_vote("cell_vote", vote, admission.decision_date)?,
+        (None, None) => {
+            return Err(ApiError::invalid("cell_vote", "the cell's vote is required for a new admission"));
+        }
+        (None, Some(_)) => {}
+    }
+    let mut events = vec![MemberEvent {
+        decision_number: admission.decision_number.clone(),
+        deciding_body: context.deciding_body,
+        to_organization: cell.cell_id.clone(),
+        vote: context.cell_vote,
+        ..MemberEvent::on(EventType::AdmissionDecided, admission.decision_date)
+    }];
+    if let Some(ceremony) = admission.ceremony_date {
+        events.push(MemberEvent::on(EventType::CeremonyHeld, ceremony));
+    }
+    if let Some(official) = admission.official_date {
+        events.push(MemberEvent::on(EventType::RecognizedOfficial, official));
+    }
+    let member = Member {
+        id: 0,
+        status: status_from_dates(&admission),
+        commune_code: cell.commune_code.clone(),
+        cell_id: cell.cell_id.clone(),
+        cell_since: admission.decision_date,
+        temporarily_away: false,
+        away_until: None,
+        joined_date: None,
+        left_date: None,
+        admitted_in_cell: Some(cell.cell_id.clone()),
+        person,
+        admission,
+    };
+    Ok((member, events))
+}
+
+/// Puts on the roll a member admitted elsewhere, joining `cell` on `joined` from `from`.
+pub fn transfer_in(
+    person: Person,
+    admission: AdmissionDates,
+    cell: &Cell,
+    joined: Date,
+    from: String,
+    today: Date,
+) -> Result<(Member, MemberEvent), ApiError> {
+    check_admission_dates("member.admission", &admission, today)?;
+    check_admission_age(&person, &AdmissionDates { official_date: Some(admission.decision_date), ..admission.clone() })?;
+    let Some(ceremony) = admission.ceremony_date else {
+        return Err(ApiError::invalid("member.admission.ceremony_date", "a member joining by transfer has had the ceremony"));
+    };
+    not_before("joined_date", joined, ceremony, "the ceremony")?;
+    not_in_future("joined_date", joined, today)?;
+    cell_open("member.cell", cell, joined)?;
+    let event = MemberEvent {
+        from_organization: from,
+        to_organization: cell.cell_id.clone(),
+        ..MemberEvent::on(EventType::TransferredIn, joined)
+    };
+    let member = Member {
+        id: 0,
+        status: status_from_dates(&admission),
+        commune_code: cell.commune_code.clone(),
+        cell_id: cell.cell_id.clone(),
+        cell_since: joined,
+        temporarily_away: false,
+        away_until: None,
+        joined_date: Some(joined),
+        left_date: None,
+        admitted_in_cell: None,
+        person,
+        admission,
+    };
+    Ok((member, event))
+}
+
+/// The first day a later step may take effect: no step precedes the member's latest recorded
+/// fact.
+fn latest_fact(member: &Member) -> Date {
+    [Some(member.cell_since), member.admission.ceremony_date, member.admission.official_date, member.joined_date]
+        .into_iter()
+        .flatten()
+        .max()
+        .unwrap_or(member.admission.decision_date)
+}
+
+fn check_effective(member: &Member, effective: Date, today: Date) -> Result<(), ApiError> {
+    not_in_future("effective_date", effective, today)?;
+    not_before("effective_date", effective, latest_fact(member), "the member's latest recorded step")
+}
+
+/// ADMITTED → PROBATIONARY on the ceremony date.
+pub fn record_ceremony(member: &mut Member, ceremony: Date, today: Date) -> Result<MemberEvent, ApiError> {
+    if member.status != MemberStatus::Admitted {
+        return Err(illegal(member.status, "given an admission ceremony"));
+    }
+    not_before("ceremony_date", ceremony, member.admission.decision_date, "the admission decision")?;
+    not_in_future("ceremony_date", ceremony, today)?;
+    member.admission.ceremony_date = Some(ceremony);
+    member.status = MemberStatus::Probationary;
+    Ok(MemberEvent::on(EventType::CeremonyHeld, ceremony))
+}
+
+/// PROBATIONARY → OFFICIAL once the probation is over and the cell voted for it.
+pub fn recognize(
+    member: &mut Member,
+    official: Date,
+    decision_number: String,
+    vote: VoteTally,
+    today: Date,
+) -> Result<MemberEvent, ApiError> {
+    if member.status != MemberStatus::Probationary {
+        return Err(illegal(member.status, "recognised as official"));
+    }
+    let Some(ceremony) = member.admission.ceremony_date else {
+        return Err(illegal(member.status, "recognised as official without a ceremony date"));
+    };
+    check_probation("official_date", ceremony, official)?;
+    not_in_future("official_date", official, today)?;
+    check_vote("cell_vote", &vote, official)?;
+    member.admission.official_date = Some(official);
+    member.status = MemberStatus::Official;
+    Ok(MemberEvent { decision_number, vote: Some(vote), ..MemberEvent::on(EventType::RecognizedOfficial, official) })
+}
+
+/// A transfer with its destination.
+#[derive(Debug, Clone)]
+pub enum Transfer {
+    /// To another cell of the member's commune.
+    BetweenCells(Cell),
+    /// To a cell of another commune of the system.
+    ToCommune(Cell),
+    /// Out of the system, to the named organisation.
+    OutOfSystem(String),
+    /// Temporarily away.
+    TemporaryOut {
+        /// Where to.
+        to_organization: String,
+        /// Planned end.
+        away_until: Date,
+        /// For study (longer limit).
+        for_study: bool,
+    },
+    /// Back from a temporary transfer.
+    TemporaryReturn,
+}
+
+/// Applies a transfer effective on `effective`.
+pub fn transfer(
+    member: &mut Member,
+    transfer: Transfer,
+    effective: Date,
+    decision_number: String,
+    today: Date,
+) -> Result<MemberEvent, ApiError> {
+    let on_roll = matches!(member.status, MemberStatus::Probationary | MemberStatus::Official | MemberStatus::Exempt);
+    if !on_roll {
+        return Err(illegal(member.status, "transferred"));
+    }
+    check_effective(member, effective, today)?;
+    let from_cell = partyregistry_kit::names::cell(&member.commune_code, &member.cell_id);
+    let base = MemberEvent { decision_number, from_organization: from_cell.clone(), ..MemberEvent::on(EventType::TransferredOut, effective) };
+    let event = match transfer {
+        Transfer::BetweenCells(cell) | Transfer::ToCommune(cell) if cell.commune_code == member.commune_code && cell.cell_id == member.cell_id => {
+            return Err(ApiError::precondition(ILLEGAL_TRANSITION, "to_cell", "the member is already in this cell"));
+        }
+        Transfer::BetweenCells(cell) if cell.commune_code != member.commune_code => {
+            return Err(ApiError::invalid("to_cell", "a transfer between cells stays in the member's commune; use TRANSFER_KIND_TO_COMMUNE"));
+        }
+        Transfer::ToCommune(cell) if cell.commune_code == member.commune_code => {
+            return Err(ApiError::invalid("to_cell", "the cell is in the member's own commune; use TRANSFER_KIND_BETWEEN_CELLS"));
+        }
+        Transfer::BetweenCells(cell) | Transfer::ToCommune(cell) => {
+            cell_open("to_cell", &cell, effective)?;
+            if member.temporarily_away {
+                return Err(illegal(member.status, "moved to another cell while away on a temporary transfer"));
+            }
+            let event_type = if cell.commune_code == member.commune_code {
+                EventType::TransferredBetweenCells
+            } else {
+                EventType::TransferredToCommune
+            };
+            let to = partyregistry_kit::names::cell(&cell.commune_code, &cell.cell_id);
+            member.commune_code = cell.commune_code;
+            member.cell_id = cell.cell_id;
+            member.cell_since = effective;
+            MemberEvent { event_type, to_organization: to, ..base }
+        }
+        Transfer::OutOfSystem(to) => {
+            member.status = MemberStatus::TransferredOut;
+            member.left_date = Some(effective);
+            member.temporarily_away = false;
+            member.away_until = None;
+            MemberEvent { to_organization: to, ..base }
+        }
+        Transfer::TemporaryOut { to_organization, away_until, for_study } => {
+            if member.temporarily_away {
+                return Err(illegal(member.status, "sent on a temporary transfer while already away"));
+            }
+            let rules = rule_version_on(effective);
+            let shortest_end = date::add_months(effective, rules.min_temporary_transfer_months);
+            let within_limit = if for_study {
+                away_until <= date::add_months(effective, rules.max_study_transfer_months)
+            } else {
+                away_until < date::add_months(effective, rules.max_temporary_transfer_months)
+            };
+            if away_until < shortest_end || !within_limit {
+                return Err(ApiError::precondition(
+                    DATE_RULE,
+                    "away_until",
+                    format!(
+                        "a temporary transfer lasts {} months to under {} months ({} months for study) under {}",
+                        rules.min_temporary_transfer_months,
+                        rules.max_temporary_transfer_months,
+                        rules.max_study_transfer_months,
+                        rules.id
+                    ),
+                ));
+            }
+            member.temporarily_away = true;
+            member.away_until = Some(away_until);
+            MemberEvent { event_type: EventType::TemporaryTransferStarted, to_organization, ..base }
+        }
+        Transfer::TemporaryReturn => {
+            if !member.temporarily_away {
+                return Err(illegal(member.status, "returned from a temporary transfer without being away"));
+            }
+            member.temporarily_away = false;
+            member.away_until = None;
+            MemberEvent { event_type: EventType::TemporaryTransferEnded, from_organization: String::new(), to_organization: from_cell, ..base }
+        }
+    };
+    Ok(event)
+}
+
+/// OFFICIAL → EXEMPT.
+pub fn exempt(member: &mut Member, effective: Date, reason: String, today: Date) -> Result<MemberEvent, ApiError> {
+    if member.status != MemberStatus::Official {
+        return Err(illegal(member.status, "exempted"));
+    }
+    check_effective(member, effective, today)?;
+    member.status = MemberStatus::Exempt;
+    Ok(MemberEvent { reason, ..MemberEvent::on(EventType::Exempted, effective) })
+}
+
+/// EXEMPT → OFFICIAL.
+pub fn end_exemption(member: &mut Member, effective: Date, today: Date) -> Result<MemberEvent, ApiError> {
+    if member.status != MemberStatus::Exempt {
+        return Err(illegal(member.status, "brought back from an exemption"));
+    }
+    check_effective(member, effective, today)?;
+    member.status = MemberStatus::Official;
+    Ok(MemberEvent::on(EventType::ExemptionEnded, effective))
+}
+
+/// Leaves the roll: death from any active state; removal of official or probationary members;
+/// resignation and expulsion of official members only (probationary members are never
+/// expelled).
+pub fn depart(
+    member: &mut Member,
+    kind: DepartureKind,
+    effective: Date,
+    decision_number: String,
+    reason: String,
+    today: Date,
+) -> Result<MemberEvent, ApiError> {
+    use MemberStatus::{Admitted, Exempt, Official, Probationary};
+    let (allowed, new_status, event_type, step) = match kind {
+        DepartureKind::Death => (
+            matches!(member.status, Admitted | Probationary | Official | Exempt),
+            MemberStatus::Deceased,
+            EventType::Died,
+            "recorded as deceased",
+        ),
+        DepartureKind::Removal => {
+            (matches!(member.status, Probationary | Official | Exempt), MemberStatus::Removed, EventType::Removed, "removed")
+        }
+        DepartureKind::Resignation => {
+            (matches!(member.status, Official | Exempt), MemberStatus::Resigned, EventType::Resigned, "resigned")
+        }
+        DepartureKind::Expulsion => {
+            (matches!(member.status, Official | Exempt), MemberStatus::Expelled, EventType::Expelled, "expelled")
+        }
+    };
+    if !allowed {
+        return Err(illegal(member.status, step));
+    }
+    if kind != DepartureKind::Death && decision_number.is_empty() {
+        return Err(ApiError::invalid("decision_number", "a removal, resignation or expulsion needs its decision number"));
+    }
+    check_effective(member, effective, today)?;
+    member.status = new_status;
+    member.left_date = Some(effective);
+    member.temporarily_away = false;
+    member.away_until = None;
+    Ok(MemberEvent { decision_number, reason, ..MemberEvent::on(event_type, effective) })
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,53 @@
+//! The membership service: the system of record for communes, their Party cells and members, and
+//! the change feed that every other system follows.
+//!
+//! # Layout
+//! - [`config`]: flags and environment.
+//! - [`domain`]: the rules (lifecycle state machine, admission checks, rule versions), plain Rust
+//!   with no tonic or sqlx.
+//! - [`store`]: sqlx storage on SQLite or PostgreSQL: resources, events, the change feed and
+//!   idempotency records, one transaction per mutation.
+//! - [`service`]: the commands: load, apply a domain rule, write the new state and its change in
+//!   one transaction.
+//! - [`convert`]: protobuf ↔ domain conversions and request validation.
+//! - [`grpc`]: the thin `MembershipApi` handlers and the `WatchChanges` stream.
+//!
+//! Does not own: reports (the reporting service projects the feed) or authentication.
+
+pub mod config;
+pub mod convert;
+pub mod domain;
+pub mod filter;
+pub mod grpc;
+pub mod service;
+pub mod store;
+
+use std::sync::Arc;
+
+use partyregistry_kit::{BoxError, db, server};
+use partyregistry_proto::membership::v1::membership_service_server::MembershipServiceServer;
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+
+pub use config::Config;
+
+/// The fully qualified gRPC service name, as reported by the health check.
+pub const SERVICE_NAME: &str = "partyregistry.membership.v1.MembershipService";
+
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");
+
+/// The embedded migrations, for tools and tests that open the database directly.
+pub const MIGRATIONS: db::Migrations = db::Migrations { sqlite: &SQLITE_MIGRATIONS, postgres: &POSTGRES_MIGRATIONS };
+
+/// Opens the database, then serves on `listener` until `shutdown` is cancelled. Open
+/// `WatchChanges` streams end when `shutdown` is cancelled.
+pub async fn run(config: Config, listener: TcpListener, shutdown: CancellationToken) -> Result<(), BoxError> {
+    let database = db::connect(&config.database_url, &MIGRATIONS).await?;
+    tracing::info!(address = %listener.local_addr()?, backend = ?database.backend, "membership service listening");
+    let service = Arc::new(service::Membership::new(store::Store::new(database)));
+    let api = grpc::MembershipApi::new(service, shutdown.clone());
+    let routes = tonic::service::Routes::new(MembershipServiceServer::new(api));
+    server::serve(listener, routes, SERVICE_NAME, shutdown).await?;
+    Ok(())
+}

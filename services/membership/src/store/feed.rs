@@ -1,0 +1,127 @@
+//! The change feed (a transactional outbox) and the idempotency records that point into it.
+//!
+//! Ordering on PostgreSQL: a plain sequence lets transaction 8 commit before 7, and a reader that
+//! saw 8 would skip 7 for ever. Here the sequence comes from incrementing the single `feed_head`
+//! row as the last write of each mutation; the row lock is held until commit, so a transaction
+//! can take sequence 8 only after 7 has committed (or rolled back, releasing 7 unused). Readers
+//! therefore never see a gap that is later filled.
+
+use partyregistry_kit::error::ApiError;
+use sqlx::{AnyConnection, Row};
+
+use super::is_unique_violation;
+
+/// A change as stored.
+#[derive(Debug, Clone)]
+pub struct StoredChange {
+    /// Feed sequence.
+    pub sequence: i64,
+    /// Commit time, µs.
+    pub commit_time_us: i64,
+    /// The resource that changed, for logs.
+    pub resource_name: String,
+    /// The encoded `Change` without sequence and time.
+    pub payload: Vec<u8>,
+}
+
+/// Appends a change as the last write of a transaction and returns its sequence.
+pub async fn append_change(
+    conn: &mut AnyConnection,
+    resource_name: &str,
+    payload: &[u8],
+    commit_time_us: i64,
+) -> Result<i64, ApiError> {
+    let sequence: i64 = sqlx::query("update feed_head set last_sequence = last_sequence + 1 where id = 1 returning last_sequence")
+        .fetch_one(&mut *conn)
+        .await?
+        .try_get("last_sequence")?;
+    sqlx::query("insert into changes (sequence, commit_time_us, resource_name, payload) values ($1, $2, $3, $4)")
+        .bind(sequence)
+        .bind(commit_time_us)
+        .bind(resource_name)
+        .bind(payload)
+        .execute(&mut *conn)
+        .await?;
+    Ok(sequence)
+}
+
+/// Up to `limit` changes after `after_sequence`, in order.
+pub async fn changes_after(conn: &mut AnyConnection, after_sequence: i64, limit: i64) -> Result<Vec<StoredChange>, ApiError> {
+    let rows = sqlx::query(
+        "select sequence, commit_time_us, resource_name, payload from changes where sequence > $1 order by sequence limit $2",
+    )
+    .bind(after_sequence)
+    .bind(limit)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(StoredChange {
+                sequence: row.try_get("sequence")?,
+                commit_time_us: row.try_get("commit_time_us")?,
+                resource_name: row.try_get("resource_name")?,
+                payload: row.try_get("payload")?,
+            })
+        })
+        .collect()
+}
+
+/// One change by sequence.
+pub async fn change(conn: &mut AnyConnection, sequence: i64) -> Result<Option<StoredChange>, ApiError> {
+    Ok(changes_after(conn, sequence - 1, 1).await?.into_iter().find(|c| c.sequence == sequence))
+}
+
+/// The highest committed sequence.
+pub async fn head(conn: &mut AnyConnection) -> Result<i64, ApiError> {
+    Ok(sqlx::query("select last_sequence from feed_head where id = 1").fetch_one(&mut *conn).await?.try_get("last_sequence")?)
+}
+
+/// A request already carried out.
+#[derive(Debug, Clone)]
+pub struct StoredRequest {
+    /// The method it was sent to.
+    pub method: String,
+    /// The request's encoding without its request id.
+    pub fingerprint: Vec<u8>,
+    /// The change it produced.
+    pub sequence: i64,
+}
+
+/// Finds a request id already carried out.
+pub async fn find_request(conn: &mut AnyConnection, request_id: &str) -> Result<Option<StoredRequest>, ApiError> {
+    let row = sqlx::query("select method, fingerprint, sequence from requests where request_id = $1")
+        .bind(request_id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    row.map(|row| {
+        Ok(StoredRequest { method: row.try_get("method")?, fingerprint: row.try_get("fingerprint")?, sequence: row.try_get("sequence")? })
+    })
+    .transpose()
+}
+
+/// Records a request id with the change it produced. Returns false when another transaction
+/// recorded the same id first (a concurrent retry): the caller rolls back and replays.
+pub async fn record_request(
+    conn: &mut AnyConnection,
+    request_id: &str,
+    method: &str,
+    fingerprint: &[u8],
+    sequence: i64,
+    now: i64,
+) -> Result<bool, ApiError> {
+    let inserted = sqlx::query(
+        "insert into requests (request_id, method, fingerprint, sequence, create_time_us) values ($1, $2, $3, $4, $5)",
+    )
+    .bind(request_id)
+    .bind(method)
+    .bind(fingerprint)
+    .bind(sequence)
+    .bind(now)
+    .execute(&mut *conn)
+    .await;
+    match inserted {
+        Ok(_) => Ok(true),
+        Err(error) if is_unique_violation(&error) => Ok(false),
+        Err(error) => Err(error.into()),
+    }
+}

@@ -1,0 +1,360 @@
+//! Members and their event history.
+
+use partyregistry_kit::date;
+use partyregistry_kit::error::ApiError;
+use partyregistry_kit::names;
+use partyregistry_kit::text::{fold, roster_key, NameParts};
+use sqlx::{AnyConnection, Row};
+
+use super::{corrupt, is_unique_violation, optional_date_text, parse_date, parse_optional_date, parse_page_token};
+use crate::domain::{
+    AdmissionDates, Assignment, EventType, Gender, GeneralEducation, Member, MemberEvent, MemberStatus, Person,
+    PoliticalTheory, Qualification, VoteTally,
+};
+
+const MEMBER_TYPE: &str = "partyregistry.membership.v1.Member";
+
+/// A stored member with its bookkeeping.
+#[derive(Debug, Clone)]
+pub struct MemberRecord {
+    /// The member.
+    pub member: Member,
+    /// Incremented on every change; the etag.
+    pub version: i64,
+    /// Creation time, µs.
+    pub create_time_us: i64,
+    /// Last update time, µs.
+    pub update_time_us: i64,
+}
+
+/// The conditions of a roster listing.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MemberFilter {
+    /// Only this commune; `None` for every commune.
+    pub commune_code: Option<String>,
+    /// Only this cell of the commune.
+    pub cell_id: Option<String>,
+    /// Only this status.
+    pub status: Option<MemberStatus>,
+    /// Only this assignment.
+    pub assignment: Option<Assignment>,
+    /// Folded words the folded full name must contain.
+    pub name_words: Vec<String>,
+}
+
+const MEMBER_COLUMNS: &str = "id, commune_code, cell_id, full_name, family_name, middle_name, given_name, gender, birth_date, \
+    ethnicity_code, religion, home_town, citizen_id, phone, address, general_education, qualification, political_theory, \
+    occupation, youth_union, card_number, decision_date, decision_number, ceremony_date, official_date, status, cell_since, \
+    assignment, temporarily_away, away_until, joined_date, left_date, admitted_in_cell, version, create_time_us, update_time_us";
+
+fn named<T>(what: &str, text: String, from_name: impl Fn(&str) -> Option<T>) -> Result<T, ApiError> {
+    from_name(&text).ok_or_else(|| corrupt(what, &text))
+}
+
+fn member_from_row(row: &sqlx::any::AnyRow) -> Result<MemberRecord, ApiError> {
+    let person = Person {
+        full_name: row.try_get("full_name")?,
+        family_name: row.try_get("family_name")?,
+        middle_name: row.try_get("middle_name")?,
+        given_name: row.try_get("given_name")?,
+        gender: named("gender", row.try_get("gender")?, Gender::from_name)?,
+        birth_date: parse_date("birth date", &row.try_get::<String, _>("birth_date")?)?,
+        ethnicity_code: row.try_get("ethnicity_code")?,
+        religion: row.try_get("religion")?,
+        home_town: row.try_get("home_town")?,
+        citizen_id: row.try_get("citizen_id")?,
+        phone: row.try_get("phone")?,
+        address: row.try_get("address")?,
+        general_education: named("education", row.try_get("general_education")?, GeneralEducation::from_name)?,
+        qualification: named("qualification", row.try_get("qualification")?, Qualification::from_name)?,
+        political_theory: named("political theory", row.try_get("political_theory")?, PoliticalTheory::from_name)?,
+        occupation: row.try_get("occupation")?,
+        youth_union: row.try_get::<i64, _>("youth_union")? != 0,
+        card_number: row.try_get("card_number")?,
+        assignment: named("assignment", row.try_get("assignment")?, Assignment::from_name)?,
+    };
+    let member = Member {
+        id: row.try_get("id")?,
+        admission: AdmissionDates {
+            decision_date: parse_date("decision date", &row.try_get::<String, _>("decision_date")?)?,
+            decision_number: row.try_get("decision_number")?,
+            ceremony_date: parse_optional_date("ceremony date", row.try_get("ceremony_date")?)?,
+            official_date: parse_optional_date("official date", row.try_get("official_date")?)?,
+        },
+        status: named("status", row.try_get("status")?, MemberStatus::from_name)?,
+        commune_code: row.try_get("commune_code")?,
+        cell_id: row.try_get("cell_id")?,
+        cell_since: parse_date("cell date", &row.try_get::<String, _>("cell_since")?)?,
+        temporarily_away: row.try_get::<i64, _>("temporarily_away")? != 0,
+        away_until: parse_optional_date("away date", row.try_get("away_until")?)?,
+        joined_date: parse_optional_date("joined date", row.try_get("joined_date")?)?,
+        left_date: parse_optional_date("left date", row.try_get("left_date")?)?,
+        admitted_in_cell: row.try_get("admitted_in_cell")?,
+        person,
+    };
+    Ok(MemberRecord {
+        member,
+        version: row.try_get("version")?,
+        create_time_us: row.try_get("create_time_us")?,
+        update_time_us: row.try_get("update_time_us")?,
+    })
+}
+
+fn sort_key(person: &Person) -> Vec<u8> {
+    roster_key(&NameParts {
+        family: person.family_name.clone(),
+        middle: person.middle_name.clone(),
+        given: person.given_name.clone(),
+    })
+}
+
+fn citizen_id_taken() -> ApiError {
+    ApiError::AlreadyExists { resource_type: MEMBER_TYPE, name: "member.citizen_id".into() }
+}
+
+/// Reads a member.
+pub async fn get_member(conn: &mut AnyConnection, id: i64) -> Result<Option<MemberRecord>, ApiError> {
+    let row = sqlx::query(&format!("select {MEMBER_COLUMNS} from members where id = $1"))
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    row.as_ref().map(member_from_row).transpose()
+}
+
+/// Reads a member that must exist.
+pub async fn require_member(conn: &mut AnyConnection, id: i64) -> Result<MemberRecord, ApiError> {
+    get_member(conn, id).await?.ok_or_else(|| ApiError::NotFound { resource_type: MEMBER_TYPE, name: names::member(id) })
+}
+
+/// The columns a member's state is written to, in the order [`bind_member`] binds them.
+const WRITTEN_COLUMNS: [&str; 34] = [
+    "commune_code", "cell_id", "full_name", "family_name", "middle_name", "given_name", "sort_key", "search_name",
+    "gender", "birth_date", "ethnicity_code", "religion", "home_town", "citizen_id", "phone", "address",
+    "general_education", "qualification", "political_theory", "occupation", "youth_union", "card_number",
+    "decision_date", "decision_number", "ceremony_date", "official_date", "status", "cell_since", "assignment",
+    "temporarily_away", "away_until", "joined_date", "left_date", "admitted_in_cell",
+];
+
+type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
+
+/// Binds a member's state as parameters `$1..$34`, in the order of [`WRITTEN_COLUMNS`].
+fn bind_member<'q>(query: AnyQuery<'q>, member: &Member) -> AnyQuery<'q> {
+    let p = &member.person;
+    let a = &member.admission;
+    query
+        .bind(member.commune_code.clone())
+        .bind(member.cell_id.clone())
+        .bind(p.full_name.clone())
+        .bind(p.family_name.clone())
+        .bind(p.middle_name.clone())
+        .bind(p.given_name.clone())
+        .bind(sort_key(p))
+        .bind(fold(&p.full_name))
+        .bind(p.gender.name())
+        .bind(date::format(p.birth_date))
+        .bind(p.ethnicity_code.clone())
+        .bind(p.religion.clone())
+        .bind(p.home_town.clone())
+        .bind(p.citizen_id.clone())
+        .bind(p.phone.clone())
+        .bind(p.address.clone())
+        .bind(p.general_education.name())
+        .bind(p.qualification.name())
+        .bind(p.political_theory.name())
+        .bind(p.occupation.clone())
+        .bind(i64::from(p.youth_union))
+        .bind(p.card_number.clone())
+        .bind(date::format(a.decision_date))
+        .bind(a.decision_number.clone())
+        .bind(optional_date_text(a.ceremony_date))
+        .bind(optional_date_text(a.official_date))
+        .bind(member.status.name())
+        .bind(date::format(member.cell_since))
+        .bind(p.assignment.name())
+        .bind(i64::from(member.temporarily_away))
+        .bind(optional_date_text(member.away_until))
+        .bind(optional_date_text(member.joined_date))
+        .bind(optional_date_text(member.left_date))
+        .bind(member.admitted_in_cell.clone())
+}
+
+/// Inserts a new member and returns it with its id.
+pub async fn insert_member(conn: &mut AnyConnection, member: &Member, now: i64) -> Result<MemberRecord, ApiError> {
+    let placeholders: Vec<String> = (1..=WRITTEN_COLUMNS.len()).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "insert into members ({}, version, create_time_us, update_time_us) values ({}, 1, $35, $35) returning id",
+        WRITTEN_COLUMNS.join(", "),
+        placeholders.join(", ")
+    );
+    let inserted = bind_member(sqlx::query(&sql), member).bind(now).fetch_one(&mut *conn).await;
+    let row = match inserted {
+        Err(error) if is_unique_violation(&error) => return Err(citizen_id_taken()),
+        other => other?,
+    };
+    let id: i64 = row.try_get("id")?;
+    Ok(MemberRecord { member: Member { id, ..member.clone() }, version: 1, create_time_us: now, update_time_us: now })
+}
+
+/// Writes a member's new state if its version is still `expected_version`.
+pub async fn update_member(
+    conn: &mut AnyConnection,
+    member: &Member,
+    expected_version: i64,
+    now: i64,
+) -> Result<MemberRecord, ApiError> {
+    let assignments: Vec<String> =
+        WRITTEN_COLUMNS.iter().enumerate().map(|(i, column)| format!("{column} = ${}", i + 1)).collect();
+    let sql = format!(
+        "update members set {}, version = version + 1, update_time_us = $35 where id = $36 and version = $37",
+        assignments.join(", ")
+    );
+    let updated = bind_member(sqlx::query(&sql), member).bind(now).bind(member.id).bind(expected_version).execute(&mut *conn).await;
+    let updated = match updated {
+        Err(error) if is_unique_violation(&error) => return Err(citizen_id_taken()),
+        other => other?,
+    };
+    if updated.rows_affected() == 0 {
+        require_member(conn, member.id).await?;
+        return Err(ApiError::Aborted { name: names::member(member.id) });
+    }
+    require_member(conn, member.id).await
+}
+
+/// Escapes `%`, `_` and `\` for a LIKE pattern with `escape '\'`.
+fn like_escape(word: &str) -> String {
+    word.chars()
+        .flat_map(|c| match c {
+            '%' | '_' | '\\' => vec!['\\', c],
+            other => vec![other],
+        })
+        .collect()
+}
+
+/// One page of a roster: ordered by given, middle and family name in Vietnamese collation.
+pub async fn list_members(
+    conn: &mut AnyConnection,
+    filter: &MemberFilter,
+    page_token: &str,
+    page_size: i64,
+) -> Result<(Vec<MemberRecord>, String), ApiError> {
+    let (after_key, after_id) = if page_token.is_empty() {
+        (Vec::new(), 0)
+    } else {
+        let (key, id) = parse_page_token(page_token)?;
+        (key, id.parse::<i64>().map_err(|_| ApiError::invalid("page_token", "is not a token returned by this method"))?)
+    };
+    let mut sql = format!("select {MEMBER_COLUMNS} from members where (sort_key > $1 or (sort_key = $1 and id > $2))");
+    let mut texts: Vec<String> = Vec::new();
+    let mut condition = |sql: &mut String, column: &str, operator: &str, value: String| {
+        texts.push(value);
+        sql.push_str(&format!(" and {column} {operator} ${}", texts.len() + 2));
+        if operator == "like" {
+            sql.push_str(" escape '\\'");
+        }
+    };
+    if let Some(code) = &filter.commune_code {
+        condition(&mut sql, "commune_code", "=", code.clone());
+    }
+    if let Some(cell) = &filter.cell_id {
+        condition(&mut sql, "cell_id", "=", cell.clone());
+    }
+    if let Some(status) = filter.status {
+        condition(&mut sql, "status", "=", status.name().to_owned());
+    }
+    if let Some(assignment) = filter.assignment {
+        condition(&mut sql, "assignment", "=", assignment.name().to_owned());
+    }
+    for word in &filter.name_words {
+        condition(&mut sql, "search_name", "like", format!("%{}%", like_escape(word)));
+    }
+    sql.push_str(&format!(" order by sort_key, id limit ${}", texts.len() + 3));
+    let mut query = sqlx::query(&sql).bind(after_key).bind(after_id);
+    for text in texts {
+        query = query.bind(text);
+    }
+    let rows = query.bind(page_size + 1).fetch_all(&mut *conn).await?;
+    let members = rows.iter().take(page_size as usize).map(member_from_row).collect::<Result<Vec<_>, _>>()?;
+    let next = match members.last() {
+        Some(last) if rows.len() as i64 > page_size => super::page_token(&sort_key(&last.member.person), &last.member.id.to_string()),
+        _ => String::new(),
+    };
+    Ok((members, next))
+}
+
+/// Appends an event to a member's history.
+pub async fn insert_event(conn: &mut AnyConnection, member_id: i64, event: &MemberEvent, now: i64) -> Result<(), ApiError> {
+    sqlx::query(
+        "insert into member_events (member_id, event_type, effective_date, decision_number, deciding_body, from_organization, \
+         to_organization, reason, vote_eligible, vote_present, vote_yes, vote_no, rule_version, create_time_us) \
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+    )
+    .bind(member_id)
+    .bind(event.event_type.name())
+    .bind(date::format(event.effective_date))
+    .bind(&event.decision_number)
+    .bind(&event.deciding_body)
+    .bind(&event.from_organization)
+    .bind(&event.to_organization)
+    .bind(&event.reason)
+    .bind(event.vote.map(|v| v.eligible))
+    .bind(event.vote.map(|v| v.present))
+    .bind(event.vote.map(|v| v.yes))
+    .bind(event.vote.map(|v| v.no))
+    .bind(&event.rule_version)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// A stored event with its id and recording time.
+#[derive(Debug, Clone)]
+pub struct EventRecord {
+    /// Event id, increasing.
+    pub id: i64,
+    /// The event.
+    pub event: MemberEvent,
+    /// Recording time, µs.
+    pub create_time_us: i64,
+}
+
+/// A member's events, oldest first; the member must exist.
+pub async fn list_events(conn: &mut AnyConnection, member_id: i64) -> Result<Vec<EventRecord>, ApiError> {
+    require_member(conn, member_id).await?;
+    let rows = sqlx::query(
+        "select id, event_type, effective_date, decision_number, deciding_body, from_organization, to_organization, reason, \
+         vote_eligible, vote_present, vote_yes, vote_no, rule_version, create_time_us from member_events \
+         where member_id = $1 order by id",
+    )
+    .bind(member_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            let vote = match (
+                row.try_get::<Option<i64>, _>("vote_eligible")?,
+                row.try_get::<Option<i64>, _>("vote_present")?,
+                row.try_get::<Option<i64>, _>("vote_yes")?,
+                row.try_get::<Option<i64>, _>("vote_no")?,
+            ) {
+                (Some(eligible), Some(present), Some(yes), Some(no)) => Some(VoteTally { eligible, present, yes, no }),
+                _ => None,
+            };
+            Ok(EventRecord {
+                id: row.try_get("id")?,
+                event: MemberEvent {
+                    event_type: named("event type", row.try_get("event_type")?, EventType::from_name)?,
+                    effective_date: parse_date("event date", &row.try_get::<String, _>("effective_date")?)?,
+                    decision_number: row.try_get("decision_number")?,
+                    deciding_body: row.try_get("deciding_body")?,
+                    from_organization: row.try_get("from_organization")?,
+                    to_organization: row.try_get("to_organization")?,
+                    reason: row.try_get("reason")?,
+                    vote,
+                    rule_version: row.try_get("rule_version")?,
+                },
+                create_time_us: row.try_get("create_time_us")?,
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,146 @@
+//! Storage of the membership service on SQLite or PostgreSQL through one sqlx `Any` pool and one
+//! query text: `$n` placeholders (SQLite accepts them), dates as `YYYY-MM-DD` text, times as
+//! microseconds, flags as 0/1.
+//!
+//! Writes happen inside a [`WriteTx`]; the service layer puts a mutation, its events, its
+//! change-feed row and its idempotency record in the same one.
+
+pub mod feed;
+pub mod members;
+pub mod organisations;
+
+pub use feed::{StoredChange, StoredRequest};
+pub use members::{EventRecord, MemberFilter, MemberRecord};
+pub use organisations::{CellRecord, CommuneRecord};
+
+use std::sync::Arc;
+
+use partyregistry_kit::date::{self, Date};
+use partyregistry_kit::db::{Backend, Database};
+use partyregistry_kit::error::ApiError;
+use sqlx::{Any, AnyPool, Transaction};
+use tokio::sync::{Mutex, OwnedMutexGuard};
+
+/// The membership database.
+#[derive(Debug, Clone)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+    /// SQLite allows one writer at a time and fails a deferred transaction that tries to upgrade
+    /// its lock; serialising writers in the process avoids that. PostgreSQL needs no such lock.
+    sqlite_writer: Arc<Mutex<()>>,
+}
+
+/// A write transaction. On SQLite it also holds the process's writer lock.
+pub struct WriteTx {
+    tx: Transaction<'static, Any>,
+    _writer: Option<OwnedMutexGuard<()>>,
+}
+
+impl WriteTx {
+    /// The connection to run statements on.
+    pub fn conn(&mut self) -> &mut sqlx::AnyConnection {
+        &mut self.tx
+    }
+
+    /// Commits everything written in the transaction.
+    pub async fn commit(self) -> Result<(), ApiError> {
+        self.tx.commit().await?;
+        Ok(())
+    }
+}
+
+impl Store {
+    /// Wraps a connected, migrated database.
+    pub fn new(database: Database) -> Self {
+        Self { pool: database.pool, backend: database.backend, sqlite_writer: Arc::new(Mutex::new(())) }
+    }
+
+    /// The pool, for reads outside a transaction.
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    /// Starts a write transaction.
+    pub async fn begin(&self) -> Result<WriteTx, ApiError> {
+        let writer = match self.backend {
+            Backend::Sqlite => Some(self.sqlite_writer.clone().lock_owned().await),
+            Backend::Postgres => None,
+        };
+        Ok(WriteTx { tx: self.pool.begin().await?, _writer: writer })
+    }
+}
+
+/// A stored value that could not be read back: a bug or a damaged database.
+fn corrupt(what: &str, value: &str) -> ApiError {
+    ApiError::Internal(format!("stored {what} {value:?} is not valid"))
+}
+
+fn parse_date(what: &str, text: &str) -> Result<Date, ApiError> {
+    date::parse(text).map_err(|_| corrupt(what, text))
+}
+
+fn parse_optional_date(what: &str, text: Option<String>) -> Result<Option<Date>, ApiError> {
+    text.filter(|t| !t.is_empty()).map(|t| parse_date(what, &t)).transpose()
+}
+
+fn optional_date_text(value: Option<Date>) -> Option<String> {
+    value.map(date::format)
+}
+
+/// Whether a database error is a unique-constraint violation (an id or a key taken).
+fn is_unique_violation(error: &sqlx::Error) -> bool {
+    matches!(error, sqlx::Error::Database(db) if db.is_unique_violation())
+}
+
+/// Encodes a keyset position as an opaque page token.
+fn page_token(sort_key: &[u8], tiebreak: &str) -> String {
+    let mut token: String = sort_key.iter().map(|b| format!("{b:02x}")).collect();
+    token.push('.');
+    token.extend(tiebreak.bytes().map(|b| format!("{b:02x}")));
+    token
+}
+
+/// Decodes a page token produced by [`page_token`].
+fn parse_page_token(token: &str) -> Result<(Vec<u8>, String), ApiError> {
+    let bad = || ApiError::invalid("page_token", "is not a token returned by this method");
+    let (key, tiebreak) = token.split_once('.').ok_or_else(bad)?;
+    let decode = |hex: &str| -> Option<Vec<u8>> {
+        if hex.len() % 2 != 0 {
+            return None;
+        }
+        (0..hex.len()).step_by(2).map(|i| u8::from_str_radix(hex.get(i..i + 2)?, 16).ok()).collect()
+    };
+    let key = decode(key).ok_or_else(bad)?;
+    let tiebreak = String::from_utf8(decode(tiebreak).ok_or_else(bad)?).map_err(|_| bad())?;
+    Ok((key, tiebreak))
+}
+
+/// The page size to use: default 50, at most 500.
+pub fn effective_page_size(requested: i32) -> Result<i64, ApiError> {
+    match requested {
+        ..0 => Err(ApiError::invalid("page_size", "must not be negative")),
+        0 => Ok(50),
+        n => Ok(i64::from(n.min(500))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn page_tokens_round_trip() {
+        let token = page_token(&[0, 1, 255], "42");
+        assert_eq!(parse_page_token(&token).ok(), Some((vec![0, 1, 255], "42".to_owned())));
+        assert!(parse_page_token("zz.00").is_err());
+        assert!(parse_page_token("no-dot").is_err());
+    }
+
+    #[test]
+    fn page_size_defaults_and_caps() {
+        assert_eq!(effective_page_size(0).ok(), Some(50));
+        assert_eq!(effective_page_size(10_000).ok(), Some(500));
+        assert!(effective_page_size(-1).is_err());
+    }
+}

@@ -1,0 +1,266 @@
+//! The consumer of membership's `WatchChanges` feed: resumes from the stored cursor, applies the
+//! changes in batches (projection and cursor in one transaction each), records heartbeats, and
+//! reconnects with exponential backoff while membership is away. Reports keep being served from
+//! what was applied meanwhile.
+//!
+//! Owns the connection state shared with the API ([`FeedState`]). Does not own what a change means
+//! (see [`crate::projection`]) nor the SQL (see [`crate::store`]).
+
+use std::future::poll_fn;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
+use std::task::Poll;
+use std::time::Duration;
+
+use partyregistry_kit::db::now_micros;
+use partyregistry_proto::membership::v1::membership_service_client::MembershipServiceClient;
+use partyregistry_proto::membership::v1::watch_changes_response::Event;
+use partyregistry_proto::membership::v1::{Change, WatchChangesRequest, WatchChangesResponse};
+use tokio_stream::Stream;
+use tokio_util::sync::CancellationToken;
+use tonic::Streaming;
+use tonic::transport::Endpoint;
+
+use crate::reports::FeedContact;
+use crate::store::{Store, StoredCursor};
+
+/// First wait before reconnecting.
+const INITIAL_BACKOFF: Duration = Duration::from_millis(100);
+/// Longest wait between reconnection attempts.
+const MAX_BACKOFF: Duration = Duration::from_secs(5);
+/// How long a connection attempt may take.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// Membership sends a heartbeat every few seconds while idle: this much silence means the
+/// connection is dead even if TCP has not noticed (a half-open connection).
+const SILENCE_LIMIT: Duration = Duration::from_secs(30);
+/// Most changes applied in one transaction: large enough to replay history quickly, small enough
+/// to keep transactions short.
+const MAX_BATCH: usize = 500;
+
+/// The consumer's connection state, in memory and shared with the API. The applied position is
+/// not here: it lives in the database, next to the rows it describes.
+#[derive(Debug, Default)]
+pub struct FeedState {
+    connected: AtomicBool,
+    head_sequence: AtomicI64,
+    last_contact_us: AtomicI64,
+}
+
+impl FeedState {
+    /// A state starting from what the database remembers of the last run (disconnected).
+    pub fn from_cursor(cursor: &StoredCursor) -> Self {
+        Self {
+            connected: AtomicBool::new(false),
+            head_sequence: AtomicI64::new(cursor.head_sequence),
+            last_contact_us: AtomicI64::new(cursor.last_contact_us),
+        }
+    }
+
+    /// The current connection state.
+    pub fn contact(&self) -> FeedContact {
+        FeedContact {
+            connected: self.connected.load(Ordering::Relaxed),
+            head_sequence: self.head_sequence.load(Ordering::Relaxed),
+            last_contact_us: self.last_contact_us.load(Ordering::Relaxed),
+        }
+    }
+
+    fn heard_from(&self, at_us: i64) {
+        self.connected.store(true, Ordering::Relaxed);
+        self.last_contact_us.store(at_us, Ordering::Relaxed);
+    }
+
+    fn announce_head(&self, head_sequence: i64) {
+        self.head_sequence
+            .fetch_max(head_sequence, Ordering::Relaxed);
+    }
+
+    fn disconnected(&self) {
+        self.connected.store(false, Ordering::Relaxed);
+    }
+}
+
+/// Follows the membership feed into the store.
+#[derive(Debug)]
+pub struct Consumer {
+    store: Store,
+    state: Arc<FeedState>,
+    membership_url: String,
+}
+
+/// Why a session with the feed ended.
+#[derive(Debug, thiserror::Error)]
+enum SessionError {
+    #[error("invalid membership URL: {0}")]
+    Url(#[source] tonic::transport::Error),
+    #[error("cannot connect: {0}")]
+    Connect(#[source] tonic::transport::Error),
+    #[error("connection attempt timed out")]
+    ConnectTimeout,
+    #[error("feed error: {0}")]
+    Feed(#[from] tonic::Status),
+    #[error("the feed ended")]
+    Ended,
+    #[error("no message for {}s", SILENCE_LIMIT.as_secs())]
+    Silent,
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+}
+
+/// How a session ended, and whether it got anywhere (which resets the backoff).
+struct SessionEnd {
+    /// `None`: stopped by the cancellation token.
+    error: Option<SessionError>,
+    /// Whether any message arrived.
+    made_progress: bool,
+}
+
+impl Consumer {
+    /// A consumer of the feed at `membership_url` into `store`, publishing its state to `state`.
+    pub fn new(store: Store, state: Arc<FeedState>, membership_url: impl Into<String>) -> Self {
+        Self {
+            store,
+            state,
+            membership_url: membership_url.into(),
+        }
+    }
+
+    /// Follows the feed until `shutdown` is cancelled. A batch being applied when the token fires
+    /// is committed first, so that the stored cursor always matches the projection.
+    pub async fn run(self, shutdown: CancellationToken) {
+        let mut backoff = INITIAL_BACKOFF;
+        loop {
+            let end = self.session(&shutdown).await;
+            self.state.disconnected();
+            let Some(error) = end.error else { break };
+            if end.made_progress {
+                backoff = INITIAL_BACKOFF;
+            }
+            tracing::warn!(%error, retry_in_ms = backoff.as_millis() as u64, "membership feed unavailable");
+            tokio::select! {
+                () = shutdown.cancelled() => break,
+                () = tokio::time::sleep(backoff) => {}
+            }
+            backoff = (backoff * 2).min(MAX_BACKOFF);
+        }
+        tracing::info!("feed consumer stopped");
+    }
+
+    /// One connection: subscribe after the stored cursor and apply until the stream fails, ends,
+    /// or `shutdown` fires.
+    async fn session(&self, shutdown: &CancellationToken) -> SessionEnd {
+        let mut made_progress = false;
+        let error = self.follow(shutdown, &mut made_progress).await.err();
+        SessionEnd {
+            error,
+            made_progress,
+        }
+    }
+
+    async fn follow(
+        &self,
+        shutdown: &CancellationToken,
+        made_progress: &mut bool,
+    ) -> Result<(), SessionError> {
+        let after_sequence = self.store.cursor().await?.position.last_sequence;
+        let endpoint = Endpoint::from_shared(self.membership_url.clone())
+            .map_err(SessionError::Url)?
+            .connect_timeout(CONNECT_TIMEOUT)
+            .http2_keep_alive_interval(Duration::from_secs(20))
+            .keep_alive_timeout(Duration::from_secs(10));
+        let subscribe = async {
+            let channel = endpoint.connect().await.map_err(SessionError::Connect)?;
+            let mut client = MembershipServiceClient::new(channel);
+            let stream = client
+                .watch_changes(WatchChangesRequest { after_sequence })
+                .await?
+                .into_inner();
+            Ok::<_, SessionError>(stream)
+        };
+        let mut stream = tokio::select! {
+            () = shutdown.cancelled() => return Ok(()),
+            result = tokio::time::timeout(CONNECT_TIMEOUT * 2, subscribe) => {
+                result.map_err(|_| SessionError::ConnectTimeout)??
+            }
+        };
+        tracing::info!(after_sequence, url = %self.membership_url, "following the membership feed");
+        loop {
+            let message = tokio::select! {
+                biased;
+                () = shutdown.cancelled() => return Ok(()),
+                result = tokio::time::timeout(SILENCE_LIMIT, stream.message()) => {
+                    result.map_err(|_| SessionError::Silent)??.ok_or(SessionError::Ended)?
+                }
+            };
+            *made_progress = true;
+            self.state.heard_from(now_micros());
+            match message.event {
+                Some(Event::Change(change)) => {
+                    // Take every change already received, so that history replays in large
+                    // transactions; stop at anything else and handle it after the batch.
+                    let mut batch = vec![change];
+                    let mut after_batch = None;
+                    while batch.len() < MAX_BATCH {
+                        match next_ready(&mut stream).await {
+                            Some(Ok(Some(WatchChangesResponse {
+                                event: Some(Event::Change(change)),
+                            }))) => batch.push(change),
+                            Some(other) => {
+                                after_batch = Some(other);
+                                break;
+                            }
+                            None => break,
+                        }
+                    }
+                    self.apply(&batch).await?;
+                    if let Some(next) = after_batch {
+                        match next? {
+                            Some(WatchChangesResponse {
+                                event: Some(Event::Heartbeat(heartbeat)),
+                            }) => self.heartbeat(heartbeat.head_sequence).await?,
+                            Some(_) => {}
+                            None => return Err(SessionError::Ended),
+                        }
+                    }
+                }
+                Some(Event::Heartbeat(heartbeat)) => {
+                    self.heartbeat(heartbeat.head_sequence).await?
+                }
+                None => tracing::debug!("feed message without an event ignored"),
+            }
+        }
+    }
+
+    async fn apply(&self, batch: &[Change]) -> Result<(), SessionError> {
+        let outcome = self.store.apply_changes(batch, now_micros()).await?;
+        tracing::debug!(
+            applied = outcome.applied,
+            replayed = outcome.replayed,
+            malformed = outcome.malformed,
+            last_sequence = outcome.position.last_sequence,
+            "batch committed"
+        );
+        Ok(())
+    }
+
+    async fn heartbeat(&self, head_sequence: i64) -> Result<(), SessionError> {
+        self.state.announce_head(head_sequence);
+        self.store
+            .record_heartbeat(head_sequence, now_micros())
+            .await?;
+        Ok(())
+    }
+}
+
+/// The next message if one is already received, without waiting: `None` when the stream has
+/// nothing ready. Polling `Streaming` keeps its state in the stream, so nothing is lost.
+async fn next_ready(
+    stream: &mut Streaming<WatchChangesResponse>,
+) -> Option<Result<Option<WatchChangesResponse>, tonic::Status>> {
+    poll_fn(|context| match Pin::new(&mut *stream).poll_next(context) {
+        Poll::Pending => Poll::Ready(None),
+        Poll::Ready(item) => Poll::Ready(Some(item.transpose())),
+    })
+    .await
+}

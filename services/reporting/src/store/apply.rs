@@ -1,0 +1,235 @@
+//! Applying a batch of feed changes: the projection rows and the cursor advance commit in one
+//! transaction, and a change at or below the stored cursor is skipped, so that a replay after a
+//! reconnect or a crash has no effect twice.
+
+use partyregistry_kit::date;
+use partyregistry_kit::db::micros_of;
+use partyregistry_proto::membership::v1::Change;
+use sqlx::{AnyConnection, Row};
+
+use super::{Store, date_text, stored_date, stored_optional_date};
+use crate::projection::{self, CellRow, CommuneRow, MemberRow, Projected, Stint};
+use crate::reports::FeedPosition;
+
+/// What a batch did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct BatchOutcome {
+    /// Changes applied.
+    pub applied: usize,
+    /// Changes skipped because the cursor was already past them.
+    pub replayed: usize,
+    /// Changes skipped because they could not be read (logged; the cursor moves past them).
+    pub malformed: usize,
+    /// The position stored after the batch.
+    pub position: FeedPosition,
+}
+
+impl Store {
+    /// Applies `changes` (in feed order) and advances the cursor to the last of them, in one
+    /// transaction. `contact_us` is stored as the last contact time.
+    pub async fn apply_changes(
+        &self,
+        changes: &[Change],
+        contact_us: i64,
+    ) -> Result<BatchOutcome, sqlx::Error> {
+        let mut tx = self.pool.begin().await?;
+        // Writing the cursor row first serialises appliers: on PostgreSQL it takes the row lock
+        // (a second replica waits here, then sees the advanced cursor); on SQLite it takes the
+        // write lock up front instead of upgrading a read snapshot later.
+        sqlx::query("update feed_cursor set last_sequence = last_sequence where id = 1")
+            .execute(&mut *tx)
+            .await?;
+        let row =
+            sqlx::query("select last_sequence, last_commit_time_us from feed_cursor where id = 1")
+                .fetch_one(&mut *tx)
+                .await?;
+        let mut outcome = BatchOutcome {
+            position: FeedPosition {
+                last_sequence: row.try_get(0)?,
+                last_commit_time_us: row.try_get(1)?,
+            },
+            ..BatchOutcome::default()
+        };
+        for change in changes {
+            if change.sequence <= outcome.position.last_sequence {
+                tracing::debug!(
+                    sequence = change.sequence,
+                    "change already applied; skipped"
+                );
+                outcome.replayed += 1;
+                continue;
+            }
+            match projection::project(change) {
+                Ok(projected) => {
+                    apply_one(&mut tx, &projected, change.sequence).await?;
+                    outcome.applied += 1;
+                }
+                Err(error) => {
+                    // Stalling the whole feed on one unreadable change would freeze every report;
+                    // the error names the field only, never its value.
+                    tracing::error!(sequence = change.sequence, %error, "malformed change skipped");
+                    outcome.malformed += 1;
+                }
+            }
+            outcome.position = FeedPosition {
+                last_sequence: change.sequence,
+                last_commit_time_us: change.commit_time.as_ref().map_or(0, micros_of),
+            };
+        }
+        sqlx::query(
+            "update feed_cursor set last_sequence = $1, last_commit_time_us = $2, last_contact_us = $3 where id = 1",
+        )
+        .bind(outcome.position.last_sequence)
+        .bind(outcome.position.last_commit_time_us)
+        .bind(contact_us)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(outcome)
+    }
+}
+
+async fn apply_one(
+    connection: &mut AnyConnection,
+    projected: &Projected,
+    sequence: i64,
+) -> Result<(), sqlx::Error> {
+    match projected {
+        Projected::Commune(commune) => upsert_commune(connection, commune).await?,
+        Projected::Cell(cell) => upsert_cell(connection, cell).await?,
+        Projected::Member(member) => {
+            upsert_member(connection, member, sequence).await?;
+            update_stints(connection, member).await?;
+        }
+    }
+    tracing::debug!(sequence, "change applied");
+    Ok(())
+}
+
+async fn upsert_commune(
+    connection: &mut AnyConnection,
+    commune: &CommuneRow,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "insert into communes (code, display_name, province_code) values ($1, $2, $3) \
+         on conflict (code) do update set display_name = excluded.display_name, \
+             province_code = excluded.province_code",
+    )
+    .bind(&commune.code)
+    .bind(&commune.display_name)
+    .bind(&commune.province_code)
+    .execute(connection)
+    .await?;
+    Ok(())
+}
+
+async fn upsert_cell(connection: &mut AnyConnection, cell: &CellRow) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "insert into cells (commune_code, cell_id, display_name, kind, open_date, close_date) \
+         values ($1, $2, $3, $4, $5, $6) \
+         on conflict (commune_code, cell_id) do update set display_name = excluded.display_name, \
+             kind = excluded.kind, open_date = excluded.open_date, close_date = excluded.close_date",
+    )
+    .bind(&cell.commune_code)
+    .bind(&cell.cell_id)
+    .bind(&cell.display_name)
+    .bind(cell.kind)
+    .bind(date_text(cell.open_date))
+    .bind(date_text(cell.close_date))
+    .execute(connection)
+    .await?;
+    Ok(())
+}
+
+async fn upsert_member(
+    connection: &mut AnyConnection,
+    member: &MemberRow,
+    sequence: i64,
+) -> Result<(), sqlx::Error> {
+    let (admitted_in_commune, admitted_in_cell) = match &member.admitted_in {
+        Some((commune, cell)) => (Some(commune.as_str()), Some(cell.as_str())),
+        None => (None, None),
+    };
+    sqlx::query(
+        "insert into members (id, commune_code, cell_id, cell_since, gender, birth_date, ethnicity_code, \
+             general_education, political_theory, assignment, status, decision_date, ceremony_date, \
+             official_date, joined_date, left_date, admitted_in_commune, admitted_in_cell, last_sequence) \
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19) \
+         on conflict (id) do update set commune_code = excluded.commune_code, cell_id = excluded.cell_id, \
+             cell_since = excluded.cell_since, gender = excluded.gender, birth_date = excluded.birth_date, \
+             ethnicity_code = excluded.ethnicity_code, general_education = excluded.general_education, \
+             political_theory = excluded.political_theory, assignment = excluded.assignment, \
+             status = excluded.status, decision_date = excluded.decision_date, \
+             ceremony_date = excluded.ceremony_date, official_date = excluded.official_date, \
+             joined_date = excluded.joined_date, left_date = excluded.left_date, \
+             admitted_in_commune = excluded.admitted_in_commune, admitted_in_cell = excluded.admitted_in_cell, \
+             last_sequence = excluded.last_sequence",
+    )
+    .bind(member.id)
+    .bind(&member.commune_code)
+    .bind(&member.cell_id)
+    .bind(date_text(member.cell_since))
+    .bind(member.gender)
+    .bind(date_text(member.birth_date))
+    .bind(&member.ethnicity_code)
+    .bind(member.general_education)
+    .bind(member.political_theory)
+    .bind(member.assignment)
+    .bind(member.status)
+    .bind(date_text(member.decision_date))
+    .bind(date_text(member.ceremony_date))
+    .bind(date_text(member.official_date))
+    .bind(date_text(member.joined_date))
+    .bind(date_text(member.left_date))
+    .bind(admitted_in_commune)
+    .bind(admitted_in_cell)
+    .bind(sequence)
+    .execute(connection)
+    .await?;
+    Ok(())
+}
+
+/// Rewrites the member's stints when the new state changes them.
+async fn update_stints(
+    connection: &mut AnyConnection,
+    member: &MemberRow,
+) -> Result<(), sqlx::Error> {
+    let rows = sqlx::query(
+        "select commune_code, cell_id, from_date, to_date from member_stints where member_id = $1 order by from_date",
+    )
+    .bind(member.id)
+    .fetch_all(&mut *connection)
+    .await?;
+    let existing = rows
+        .iter()
+        .map(|row| {
+            Ok(Stint {
+                commune_code: row.try_get(0)?,
+                cell_id: row.try_get(1)?,
+                from: stored_date(&row.try_get::<String, _>(2)?)?,
+                to: stored_optional_date(row.try_get(3)?)?,
+            })
+        })
+        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    let planned = projection::plan_stints(&existing, member);
+    if planned == existing {
+        return Ok(());
+    }
+    sqlx::query("delete from member_stints where member_id = $1")
+        .bind(member.id)
+        .execute(&mut *connection)
+        .await?;
+    for stint in &planned {
+        sqlx::query(
+            "insert into member_stints (member_id, commune_code, cell_id, from_date, to_date) values ($1, $2, $3, $4, $5)",
+        )
+        .bind(member.id)
+        .bind(&stint.commune_code)
+        .bind(&stint.cell_id)
+        .bind(date::format(stint.from))
+        .bind(date_text(stint.to))
+        .execute(&mut *connection)
+        .await?;
+    }
+    Ok(())
+}

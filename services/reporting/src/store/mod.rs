@@ -1,0 +1,115 @@
+//! The projection database (sqlx, SQLite or PostgreSQL through one `Any` pool and one query text):
+//! applying feed changes together with the cursor, and reading the grouped facts the reports are
+//! computed from.
+//!
+//! Owns every SQL statement of the service. Does not own what a change means (see
+//! [`crate::projection`]) nor the report arithmetic (see [`crate::reports`]).
+//!
+//! Portability rules kept by every statement: `$n` placeholders (SQLite accepts them), dates as
+//! `YYYY-MM-DD` text bound from Rust, timestamps as BIGINT micros, no `SUM()` (PostgreSQL returns
+//! NUMERIC, which the `Any` driver cannot decode): counts use `COUNT(CASE WHEN … THEN 1 END)`.
+
+mod apply;
+mod queries;
+
+use partyregistry_kit::date::{self, Date};
+use partyregistry_kit::db::{Backend, Database};
+use sqlx::{AnyConnection, AnyPool, Row};
+
+pub use apply::BatchOutcome;
+pub use queries::{AdmissionsSnapshot, CommuneSnapshot};
+
+use crate::reports::FeedPosition;
+
+/// The projection database.
+#[derive(Debug, Clone)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+/// The feed cursor row as stored.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct StoredCursor {
+    /// The applied position.
+    pub position: FeedPosition,
+    /// Highest sequence announced by a heartbeat.
+    pub head_sequence: i64,
+    /// Last time the membership service was heard from, micros; 0 for never.
+    pub last_contact_us: i64,
+}
+
+impl Store {
+    /// Wraps a connected, migrated database.
+    pub fn new(database: Database) -> Self {
+        Self {
+            pool: database.pool,
+            backend: database.backend,
+        }
+    }
+
+    /// Closes the pool, letting SQLite checkpoint its write-ahead log.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    /// Reads the cursor row.
+    pub async fn cursor(&self) -> Result<StoredCursor, sqlx::Error> {
+        let mut connection = self.pool.acquire().await?;
+        read_cursor(&mut connection).await
+    }
+
+    /// Records a heartbeat: the announced head (never moving backwards) and the contact time.
+    pub async fn record_heartbeat(
+        &self,
+        head_sequence: i64,
+        contact_us: i64,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "update feed_cursor \
+             set head_sequence = case when head_sequence > $1 then head_sequence else $1 end, \
+                 last_contact_us = $2 \
+             where id = 1",
+        )
+        .bind(head_sequence)
+        .bind(contact_us)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+}
+
+/// Reads the cursor row on `connection` (inside a transaction: in its snapshot).
+async fn read_cursor(connection: &mut AnyConnection) -> Result<StoredCursor, sqlx::Error> {
+    let row = sqlx::query(
+        "select last_sequence, last_commit_time_us, head_sequence, last_contact_us from feed_cursor where id = 1",
+    )
+    .fetch_one(connection)
+    .await?;
+    Ok(StoredCursor {
+        position: FeedPosition {
+            last_sequence: row.try_get(0)?,
+            last_commit_time_us: row.try_get(1)?,
+        },
+        head_sequence: row.try_get(2)?,
+        last_contact_us: row.try_get(3)?,
+    })
+}
+
+/// Formats an optional date for a nullable TEXT column.
+fn date_text(value: Option<Date>) -> Option<String> {
+    value.map(date::format)
+}
+
+/// Reads a date the projection wrote; a malformed one means the database was edited by hand.
+fn stored_date(text: &str) -> Result<Date, sqlx::Error> {
+    date::parse(text).map_err(|error| sqlx::Error::Decode(Box::new(error)))
+}
+
+/// Reads an optional date the projection wrote.
+fn stored_optional_date(text: Option<String>) -> Result<Option<Date>, sqlx::Error> {
+    text.as_deref().map(stored_date).transpose()
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,385 @@
+//! The consumer against a scripted membership feed over real gRPC: it catches up, keeps serving
+//! while membership is away, resumes from its cursor after a restart, and skips changes the feed
+//! sends again. (The end-to-end suite in the workspace `tests/` crate runs the real pair.)
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use partyregistry_kit::db;
+use partyregistry_proto::membership::v1 as m;
+use partyregistry_proto::membership::v1::membership_service_server::{
+    MembershipService, MembershipServiceServer,
+};
+use partyregistry_proto::reporting::v1::reporting_service_client::ReportingServiceClient;
+use partyregistry_proto::reporting::v1::{
+    Freshness, GetAdmissionsReportRequest, GetCommuneReportRequest, GetFreshnessRequest,
+};
+use partyregistry_reporting::{Config, run};
+use tokio::net::TcpListener;
+use tokio::sync::mpsc;
+use tokio_stream::wrappers::{ReceiverStream, TcpListenerStream};
+use tokio_util::sync::CancellationToken;
+use tonic::transport::Channel;
+use tonic::{Request, Response, Status};
+
+/// A membership service that only serves `WatchChanges` from a scripted log.
+#[derive(Clone)]
+struct ScriptedFeed {
+    log: Arc<Mutex<Vec<m::Change>>>,
+    /// The `after_sequence` of every subscription, in order.
+    subscriptions: Arc<Mutex<Vec<i64>>>,
+    /// Send everything from the start whatever the cursor (a misbehaving replay).
+    replay_everything: bool,
+    shutdown: CancellationToken,
+}
+
+/// Implements the service: `WatchChanges` through [`ScriptedFeed::watch`], every other method
+/// UNIMPLEMENTED. (A macro around the whole impl, so that `async_trait` sees expanded methods.)
+macro_rules! scripted_service {
+    ($($method:ident($request:ty) -> $response:ty;)*) => {
+        #[tonic::async_trait]
+        impl MembershipService for ScriptedFeed {
+            $(async fn $method(&self, _: Request<$request>) -> Result<Response<$response>, Status> {
+                Err(Status::unimplemented("scripted feed"))
+            })*
+
+            type WatchChangesStream = ReceiverStream<Result<m::WatchChangesResponse, Status>>;
+
+            async fn watch_changes(
+                &self,
+                request: Request<m::WatchChangesRequest>,
+            ) -> Result<Response<Self::WatchChangesStream>, Status> {
+                Ok(Response::new(self.watch(request.into_inner().after_sequence)))
+            }
+        }
+    };
+}
+
+scripted_service! {
+    get_commune(m::GetCommuneRequest) -> m::Commune;
+    list_communes(m::ListCommunesRequest) -> m::ListCommunesResponse;
+    create_commune(m::CreateCommuneRequest) -> m::Commune;
+    update_commune(m::UpdateCommuneRequest) -> m::Commune;
+    get_cell(m::GetCellRequest) -> m::Cell;
+    list_cells(m::ListCellsRequest) -> m::ListCellsResponse;
+    create_cell(m::CreateCellRequest) -> m::Cell;
+    update_cell(m::UpdateCellRequest) -> m::Cell;
+    get_member(m::GetMemberRequest) -> m::Member;
+    list_members(m::ListMembersRequest) -> m::ListMembersResponse;
+    create_member(m::CreateMemberRequest) -> m::Member;
+    update_member(m::UpdateMemberRequest) -> m::Member;
+    record_admission(m::RecordAdmissionRequest) -> m::Member;
+    record_ceremony(m::RecordCeremonyRequest) -> m::Member;
+    recognize_official(m::RecognizeOfficialRequest) -> m::Member;
+    transfer_member(m::TransferMemberRequest) -> m::Member;
+    exempt_member(m::ExemptMemberRequest) -> m::Member;
+    end_exemption(m::EndExemptionRequest) -> m::Member;
+    record_departure(m::RecordDepartureRequest) -> m::Member;
+    list_member_events(m::ListMemberEventsRequest) -> m::ListMemberEventsResponse;
+}
+
+impl ScriptedFeed {
+    /// Streams the log after `after` (or all of it), then a heartbeat, then stays open until the
+    /// scripted service stops, as the real feed does.
+    fn watch(&self, after: i64) -> ReceiverStream<Result<m::WatchChangesResponse, Status>> {
+        self.subscriptions.lock().expect("lock").push(after);
+        let from = if self.replay_everything { 0 } else { after };
+        let log = self.log.lock().expect("lock").clone();
+        let head = log.last().map_or(0, |c| c.sequence);
+        let changes: Vec<m::Change> = log.into_iter().filter(|c| c.sequence > from).collect();
+        let (sender, receiver) = mpsc::channel(16);
+        let shutdown = self.shutdown.clone();
+        tokio::spawn(async move {
+            for change in changes {
+                let event = m::watch_changes_response::Event::Change(change);
+                if sender
+                    .send(Ok(m::WatchChangesResponse { event: Some(event) }))
+                    .await
+                    .is_err()
+                {
+                    return;
+                }
+            }
+            let event = m::watch_changes_response::Event::Heartbeat(m::Heartbeat {
+                head_sequence: head,
+                time: None,
+            });
+            let _ = sender
+                .send(Ok(m::WatchChangesResponse { event: Some(event) }))
+                .await;
+            shutdown.cancelled().await;
+        });
+        ReceiverStream::new(receiver)
+    }
+}
+
+/// Serves `feed` on `address` until its token is cancelled.
+async fn serve_feed(feed: ScriptedFeed, listener: TcpListener) -> tokio::task::JoinHandle<()> {
+    let shutdown = feed.shutdown.clone();
+    tokio::spawn(async move {
+        tonic::transport::Server::builder()
+            .add_service(MembershipServiceServer::new(feed))
+            .serve_with_incoming_shutdown(
+                TcpListenerStream::new(listener),
+                shutdown.cancelled_owned(),
+            )
+            .await
+            .expect("scripted feed serves");
+    })
+}
+
+fn change(sequence: i64, resource: m::change::Resource) -> m::Change {
+    m::Change {
+        sequence,
+        commit_time: Some(db::timestamp(1_650_000_000_000_000 + sequence)),
+        resource: Some(resource),
+    }
+}
+
+fn member(id: i64, cell: &str, assignment: m::Assignment, decided: &str) -> m::change::Resource {
+    m::change::Resource::Member(m::Member {
+        name: format!("members/{id}"),
+        gender: m::Gender::Male as i32,
+        birth_date: "1985-06-01".into(),
+        ethnicity_code: "01".into(),
+        general_education: m::GeneralEducation::UpperSecondary as i32,
+        admission: Some(m::Admission {
+            decision_date: decided.into(),
+            ceremony_date: decided.into(),
+            ..m::Admission::default()
+        }),
+        status: m::MemberStatus::Probationary as i32,
+        cell: format!("communes/02680/cells/{cell}"),
+        cell_since: decided.into(),
+        assignment: assignment as i32,
+        admitted_in_cell: format!("communes/02680/cells/{cell}"),
+        ..m::Member::default()
+    })
+}
+
+fn first_changes() -> Vec<m::Change> {
+    vec![
+        change(
+            1,
+            m::change::Resource::Commune(m::Commune {
+                name: "communes/02680".into(),
+                code: "02680".into(),
+                display_name: "Xã Hợp Thành".into(),
+                province_code: "15".into(),
+                ..m::Commune::default()
+            }),
+        ),
+        change(
+            2,
+            m::change::Resource::Cell(m::Cell {
+                name: "communes/02680/cells/tuong-1".into(),
+                display_name: "Chi bộ thôn Tượng 1".into(),
+                kind: m::CellKind::Residential as i32,
+                open_date: "2000-01-01".into(),
+                ..m::Cell::default()
+            }),
+        ),
+        change(3, member(1, "tuong-1", m::Assignment::Local, "2021-02-01")),
+        change(
+            4,
+            member(2, "tuong-1", m::Assignment::Seconded, "2021-05-01"),
+        ),
+        change(5, member(3, "tuong-1", m::Assignment::Local, "2021-09-01")),
+    ]
+}
+
+async fn client(address: SocketAddr) -> ReportingServiceClient<Channel> {
+    for _ in 0..100 {
+        if let Ok(client) = ReportingServiceClient::connect(format!("http://{address}")).await {
+            return client;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("reporting did not start");
+}
+
+/// Polls freshness until `done` holds, for at most 20 s.
+async fn wait_for(
+    client: &mut ReportingServiceClient<Channel>,
+    done: impl Fn(&Freshness) -> bool,
+) -> Freshness {
+    for _ in 0..400 {
+        let freshness = client
+            .get_freshness(GetFreshnessRequest {})
+            .await
+            .expect("freshness answers")
+            .into_inner();
+        if done(&freshness) {
+            return freshness;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("condition not reached in time");
+}
+
+#[tokio::test]
+async fn consumer_catches_up_resumes_after_restart_and_skips_replays() {
+    let path =
+        std::env::temp_dir().join(format!("reporting_consumer_test_{}.db", std::process::id()));
+    let feed_listener = TcpListener::bind("127.0.0.1:0").await.expect("bind feed");
+    let feed_address = feed_listener.local_addr().expect("feed address");
+    let log = Arc::new(Mutex::new(first_changes()));
+    let subscriptions = Arc::new(Mutex::new(Vec::new()));
+    let feed = ScriptedFeed {
+        log: log.clone(),
+        subscriptions: subscriptions.clone(),
+        replay_everything: false,
+        shutdown: CancellationToken::new(),
+    };
+    let feed_stop = feed.shutdown.clone();
+    let feed_task = serve_feed(feed, feed_listener).await;
+
+    let reporting_listener = TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind reporting");
+    let reporting_address = reporting_listener.local_addr().expect("reporting address");
+    let reporting_stop = CancellationToken::new();
+    let config = Config::new(
+        format!("sqlite://{}", path.display()),
+        format!("http://{feed_address}"),
+    );
+    let reporting = tokio::spawn(run(config, reporting_listener, reporting_stop.clone()));
+    let mut client = client(reporting_address).await;
+
+    let freshness = wait_for(&mut client, |f| f.last_applied_sequence == 5 && f.connected).await;
+    assert_eq!(
+        (
+            freshness.head_sequence,
+            freshness.pending_changes,
+            freshness.lag_seconds
+        ),
+        (5, 0, 0.0)
+    );
+    let report = client
+        .get_commune_report(GetCommuneReportRequest {
+            commune: "communes/02680".into(),
+            as_of_date: "2022-01-01".into(),
+        })
+        .await
+        .expect("report answers")
+        .into_inner();
+    assert_eq!(
+        (
+            report.total_members,
+            report.cells[0].local_members,
+            report.cells[0].seconded_members
+        ),
+        (3, 2, 1)
+    );
+
+    // Membership goes away: reports are still served, from what was applied.
+    feed_stop.cancel();
+    feed_task.await.expect("feed stops");
+    wait_for(&mut client, |f| !f.connected).await;
+    let report = client
+        .get_commune_report(GetCommuneReportRequest {
+            commune: "communes/02680".into(),
+            as_of_date: "2022-01-01".into(),
+        })
+        .await
+        .expect("report answers while membership is down")
+        .into_inner();
+    assert_eq!(report.total_members, 3);
+
+    // Meanwhile two more admissions commit; membership comes back on the same address and sends
+    // its whole history again: only the new changes may take effect.
+    log.lock().expect("lock").extend([
+        change(6, member(4, "tuong-1", m::Assignment::Local, "2022-03-01")),
+        change(
+            7,
+            member(5, "tuong-1", m::Assignment::Seconded, "2022-03-15"),
+        ),
+    ]);
+    let feed = ScriptedFeed {
+        log: log.clone(),
+        subscriptions: subscriptions.clone(),
+        replay_everything: true,
+        shutdown: CancellationToken::new(),
+    };
+    let feed_stop = feed.shutdown.clone();
+    let feed_listener = TcpListener::bind(feed_address).await.expect("rebind feed");
+    let feed_task = serve_feed(feed, feed_listener).await;
+    wait_for(&mut client, |f| f.last_applied_sequence == 7 && f.connected).await;
+    assert_eq!(
+        subscriptions.lock().expect("lock").last(),
+        Some(&5),
+        "resumed from the stored cursor"
+    );
+
+    let report = client
+        .get_commune_report(GetCommuneReportRequest {
+            commune: "communes/02680".into(),
+            as_of_date: "2022-12-31".into(),
+        })
+        .await
+        .expect("report answers")
+        .into_inner();
+    assert_eq!(
+        (
+            report.total_members,
+            report.cells[0].local_members,
+            report.cells[0].seconded_members
+        ),
+        (5, 3, 2)
+    );
+    assert_eq!(report.cells[0].last_admission_date, "2022-03-15");
+    let admissions = client
+        .get_admissions_report(GetAdmissionsReportRequest {
+            commune: "communes/02680".into(),
+            first_year: 2021,
+            last_year: 2022,
+        })
+        .await
+        .expect("admissions answer")
+        .into_inner();
+    assert_eq!(
+        admissions.years.iter().map(|y| y.total).collect::<Vec<_>>(),
+        [3, 2]
+    );
+
+    // Errors name the field or the resource.
+    let missing = client
+        .get_commune_report(GetCommuneReportRequest {
+            commune: "communes/99999".into(),
+            as_of_date: String::new(),
+        })
+        .await
+        .expect_err("unknown commune");
+    assert_eq!(missing.code(), tonic::Code::NotFound);
+    let malformed = client
+        .get_commune_report(GetCommuneReportRequest {
+            commune: "communes/02680".into(),
+            as_of_date: "2022-02-30".into(),
+        })
+        .await
+        .expect_err("impossible date");
+    assert_eq!(malformed.code(), tonic::Code::InvalidArgument);
+    let span = client
+        .get_admissions_report(GetAdmissionsReportRequest {
+            commune: "communes/02680".into(),
+            first_year: 1950,
+            last_year: 2022,
+        })
+        .await
+        .expect_err("span over 50 years");
+    assert_eq!(span.code(), tonic::Code::InvalidArgument);
+
+    // Shutdown is prompt even with the feed stream open.
+    reporting_stop.cancel();
+    tokio::time::timeout(Duration::from_secs(5), reporting)
+        .await
+        .expect("reporting stops promptly")
+        .expect("join")
+        .expect("run ends cleanly");
+    feed_stop.cancel();
+    feed_task.await.expect("feed stops");
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
+}
