@@ -5,9 +5,9 @@ use clap::{Args, Parser, Subcommand};
 use partyregistry_proto::membership::v1 as pb;
 
 use crate::client::{
-    parse_area_flag, parse_assignment, parse_cell_kind, parse_date, parse_departure_kind, parse_education,
-    parse_gender, parse_optional_date, parse_political_theory, parse_qualification, parse_status,
-    parse_transfer_kind,
+    parse_area_flag, parse_assignment, parse_cell_kind, parse_date, parse_departure_kind,
+    parse_education, parse_gender, parse_optional_date, parse_political_theory,
+    parse_qualification, parse_status, parse_transfer_kind,
 };
 use crate::dev::DevOptions;
 
@@ -16,10 +16,20 @@ use crate::dev::DevOptions;
 #[command(name = "partyctl", version, about, long_about = None)]
 pub struct Cli {
     /// Địa chỉ dịch vụ đảng viên.
-    #[arg(long, global = true, env = "PARTYCTL_MEMBERSHIP", default_value = "http://127.0.0.1:50051")]
+    #[arg(
+        long,
+        global = true,
+        env = "PARTYCTL_MEMBERSHIP",
+        default_value = "http://127.0.0.1:50051"
+    )]
     pub membership: String,
     /// Địa chỉ dịch vụ báo cáo.
-    #[arg(long, global = true, env = "PARTYCTL_REPORTING", default_value = "http://127.0.0.1:50052")]
+    #[arg(
+        long,
+        global = true,
+        env = "PARTYCTL_REPORTING",
+        default_value = "http://127.0.0.1:50052"
+    )]
     pub reporting: String,
     /// In kết quả dạng JSON chuẩn protobuf thay cho bảng.
     #[arg(long, global = true)]
@@ -419,7 +429,12 @@ impl VoteArgs {
         let present = self.present.unwrap_or(eligible);
         let yes = self.yes.unwrap_or(present);
         let no = self.no.unwrap_or(present.saturating_sub(yes).max(0));
-        Some(pb::VoteTally { eligible, present, yes, no })
+        Some(pb::VoteTally {
+            eligible,
+            present,
+            yes,
+            no,
+        })
     }
 }
 
@@ -649,8 +664,16 @@ mod tests {
 
     #[test]
     fn members_list_parses_the_documented_example() {
-        let cli = Cli::try_parse_from(["partyctl", "members", "list", "--parent", "communes/02680", "--name", "hoang"])
-            .expect("parses");
+        let cli = Cli::try_parse_from([
+            "partyctl",
+            "members",
+            "list",
+            "--parent",
+            "communes/02680",
+            "--name",
+            "hoang",
+        ])
+        .expect("parses");
         match cli.command {
             Command::Members(MemberCommand::List(args)) => {
                 assert_eq!(args.parent, "communes/02680");
@@ -662,20 +685,49 @@ mod tests {
 
     #[test]
     fn global_flags_work_after_the_command() {
-        let cli = Cli::try_parse_from(["partyctl", "freshness", "--json", "--reporting", "http://x:1"]).expect("parses");
+        let cli = Cli::try_parse_from([
+            "partyctl",
+            "freshness",
+            "--json",
+            "--reporting",
+            "http://x:1",
+        ])
+        .expect("parses");
         assert!(cli.json);
         assert_eq!(cli.reporting, "http://x:1");
     }
 
     #[test]
     fn vote_defaults_fill_in_a_unanimous_tally() {
-        let vote = VoteArgs { eligible: Some(9), ..VoteArgs::default() };
-        assert_eq!(vote.tally(), Some(pb::VoteTally { eligible: 9, present: 9, yes: 9, no: 0 }));
+        let vote = VoteArgs {
+            eligible: Some(9),
+            ..VoteArgs::default()
+        };
+        assert_eq!(
+            vote.tally(),
+            Some(pb::VoteTally {
+                eligible: 9,
+                present: 9,
+                yes: 9,
+                no: 0
+            })
+        );
         assert_eq!(VoteArgs::default().tally(), None);
     }
 
     #[test]
     fn bad_dates_are_refused_before_any_call() {
-        assert!(Cli::try_parse_from(["partyctl", "report", "commune", "--commune", "02680", "--as-of", "2022-02-30"]).is_err());
+        assert!(
+            Cli::try_parse_from([
+                "partyctl",
+                "report",
+                "commune",
+                "--commune",
+                "02680",
+                "--as-of",
+                "2022-02-30"
+            ])
+            .is_err()
+        );
     }
 }

@@ -20,7 +20,10 @@ pub async fn channel(url: &str) -> Result<Channel, CliError> {
     let endpoint = Endpoint::from_shared(url.to_owned())
         .map_err(|e| CliError::usage(format!("địa chỉ {url} không hợp lệ: {e}")))?
         .connect_timeout(CONNECT_TIMEOUT);
-    endpoint.connect().await.map_err(|e| CliError::Connect { url: url.to_owned(), cause: error_chain(&e) })
+    endpoint.connect().await.map_err(|e| CliError::Connect {
+        url: url.to_owned(),
+        cause: error_chain(&e),
+    })
 }
 
 /// A client of the membership service at `url`.
@@ -63,11 +66,16 @@ pub fn request_id(explicit: Option<&str>) -> String {
 
 /// `02680` or `communes/02680` → `communes/02680`.
 pub fn commune_name(value: &str) -> Result<String, CliError> {
-    let code = value.trim().strip_prefix("communes/").unwrap_or(value.trim());
+    let code = value
+        .trim()
+        .strip_prefix("communes/")
+        .unwrap_or(value.trim());
     if code == "-" || names::is_commune_code(code) {
         Ok(names::commune(code))
     } else {
-        Err(CliError::usage(format!("mã xã phải gồm 5 chữ số, ví dụ 02680 (nhận được: {value})")))
+        Err(CliError::usage(format!(
+            "mã xã phải gồm 5 chữ số, ví dụ 02680 (nhận được: {value})"
+        )))
     }
 }
 
@@ -78,7 +86,9 @@ pub fn cell_name(value: &str, commune: Option<&str>) -> Result<String, CliError>
     if value.starts_with("communes/") {
         return match names::parse_cell("cell", value) {
             Ok((code, id)) => Ok(names::cell(&code, &id)),
-            Err(_) => Err(CliError::usage(format!("tên chi bộ phải có dạng communes/MÃ_XÃ/cells/MÃ_CHI_BỘ: {value}"))),
+            Err(_) => Err(CliError::usage(format!(
+                "tên chi bộ phải có dạng communes/MÃ_XÃ/cells/MÃ_CHI_BỘ: {value}"
+            ))),
         };
     }
     if !names::is_cell_id(value) {
@@ -99,10 +109,15 @@ pub fn cell_name(value: &str, commune: Option<&str>) -> Result<String, CliError>
 
 /// `17` or `members/17` → `members/17`.
 pub fn member_name(value: &str) -> Result<String, CliError> {
-    let id = value.trim().strip_prefix("members/").unwrap_or(value.trim());
+    let id = value
+        .trim()
+        .strip_prefix("members/")
+        .unwrap_or(value.trim());
     match id.parse::<i64>() {
         Ok(id) if id > 0 => Ok(names::member(id)),
-        _ => Err(CliError::usage(format!("mã đảng viên phải là số dương hoặc members/SỐ (nhận được: {value})"))),
+        _ => Err(CliError::usage(format!(
+            "mã đảng viên phải là số dương hoặc members/SỐ (nhận được: {value})"
+        ))),
     }
 }
 
@@ -113,12 +128,18 @@ pub fn short_id(name: &str) -> &str {
 
 /// Checks a `YYYY-MM-DD` date on the command line, so that a typo is reported before any call.
 pub fn parse_date(value: &str) -> Result<String, String> {
-    date::parse(value).map(date::format).map_err(|e| format!("ngày không hợp lệ ({e})"))
+    date::parse(value)
+        .map(date::format)
+        .map_err(|e| format!("ngày không hợp lệ ({e})"))
 }
 
 /// Like [`parse_date`] but an empty value is allowed: it clears an optional date on update.
 pub fn parse_optional_date(value: &str) -> Result<String, String> {
-    if value.is_empty() { Ok(String::new()) } else { parse_date(value) }
+    if value.is_empty() {
+        Ok(String::new())
+    } else {
+        parse_date(value)
+    }
 }
 
 /// Finds the enum value a person meant: the proto name with or without its prefix, in any case,
@@ -138,7 +159,10 @@ pub fn match_enum<T: Copy>(
         }
         choices.push(short.to_lowercase().replace('_', "-"));
     }
-    Err(format!("giá trị không hợp lệ: {text} (chọn một trong: {})", choices.join(", ")))
+    Err(format!(
+        "giá trị không hợp lệ: {text} (chọn một trong: {})",
+        choices.join(", ")
+    ))
 }
 
 /// Defines a clap value parser for a generated enum, skipping its UNSPECIFIED zero value.
@@ -158,7 +182,11 @@ enum_parser!(parse_cell_kind, pb::CellKind, "CELL_KIND_");
 enum_parser!(parse_gender, pb::Gender, "GENDER_");
 enum_parser!(parse_education, pb::GeneralEducation, "GENERAL_EDUCATION_");
 enum_parser!(parse_qualification, pb::Qualification, "QUALIFICATION_");
-enum_parser!(parse_political_theory, pb::PoliticalTheory, "POLITICAL_THEORY_");
+enum_parser!(
+    parse_political_theory,
+    pb::PoliticalTheory,
+    "POLITICAL_THEORY_"
+);
 enum_parser!(parse_status, pb::MemberStatus, "MEMBER_STATUS_");
 enum_parser!(parse_assignment, pb::Assignment, "ASSIGNMENT_");
 enum_parser!(parse_transfer_kind, pb::TransferKind, "TRANSFER_KIND_");
@@ -171,7 +199,9 @@ pub fn parse_area_flag(value: &str) -> Result<pb::AreaFlag, String> {
     let (kind, from, to) = match parts.as_slice() {
         [kind, from] => (kind, from, ""),
         [kind, from, to] => (kind, from, *to),
-        _ => return Err("cần dạng LOẠI:TỪ_NGÀY[:ĐẾN_NGÀY], ví dụ mountainous:2008-01-01".to_owned()),
+        _ => {
+            return Err("cần dạng LOẠI:TỪ_NGÀY[:ĐẾN_NGÀY], ví dụ mountainous:2008-01-01".to_owned());
+        }
     };
     Ok(pb::AreaFlag {
         kind: parse_area_kind(kind)? as i32,
@@ -195,20 +225,35 @@ mod tests {
     #[test]
     fn enums_accept_names_short_names_and_labels() {
         assert_eq!(parse_cell_kind("SCHOOL"), Ok(pb::CellKind::School));
-        assert_eq!(parse_cell_kind("CELL_KIND_POLICE"), Ok(pb::CellKind::Police));
-        assert_eq!(parse_education("lower-secondary"), Ok(pb::GeneralEducation::LowerSecondary));
+        assert_eq!(
+            parse_cell_kind("CELL_KIND_POLICE"),
+            Ok(pb::CellKind::Police)
+        );
+        assert_eq!(
+            parse_education("lower-secondary"),
+            Ok(pb::GeneralEducation::LowerSecondary)
+        );
         assert_eq!(parse_gender("nữ"), Ok(pb::Gender::Female));
         assert_eq!(parse_gender("nu"), Ok(pb::Gender::Female));
         assert_eq!(parse_assignment("biet phai"), Ok(pb::Assignment::Seconded));
         let error = parse_gender("x").expect_err("not a gender");
-        assert!(error.contains("male") && error.contains("female"), "{error}");
+        assert!(
+            error.contains("male") && error.contains("female"),
+            "{error}"
+        );
         assert!(parse_gender("unspecified").is_err());
     }
 
     #[test]
     fn names_accept_short_and_full_forms() {
-        assert_eq!(commune_name("02680").ok(), Some("communes/02680".to_owned()));
-        assert_eq!(commune_name("communes/02680").ok(), Some("communes/02680".to_owned()));
+        assert_eq!(
+            commune_name("02680").ok(),
+            Some("communes/02680".to_owned())
+        );
+        assert_eq!(
+            commune_name("communes/02680").ok(),
+            Some("communes/02680".to_owned())
+        );
         assert!(commune_name("2680").is_err());
         assert_eq!(
             cell_name("tuong-1", Some("02680")).ok(),
@@ -221,7 +266,10 @@ mod tests {
         assert!(cell_name("tuong-1", None).is_err());
         assert!(cell_name("Tượng 1", Some("02680")).is_err());
         assert_eq!(member_name("17").ok(), Some("members/17".to_owned()));
-        assert_eq!(member_name("members/17").ok(), Some("members/17".to_owned()));
+        assert_eq!(
+            member_name("members/17").ok(),
+            Some("members/17".to_owned())
+        );
         assert!(member_name("members/x").is_err());
         assert!(member_name("0").is_err());
     }

@@ -1,1 +1,33 @@
-//! partyctl
+//! `partyctl`: the command-line client of the membership and reporting services, the reference
+//! dataset of Hợp Thành, and the `dev` mode that runs both services in one process.
+//!
+//! Owns: the command line, human-readable output (Vietnamese tables and labels) and JSON output,
+//! the synthetic reference dataset and how it is loaded. Does not own: any business rule (the
+//! services decide; the CLI only shows their answers and errors) or any storage.
+//!
+//! # Layout
+//! - [`args`]: the clap definition of every command and flag.
+//! - [`commands`]: one module per group of commands; each builds requests, calls, prints.
+//! - [`client`]: dialling the services, resource names as typed, request ids, enum parsing.
+//! - [`output`]: tables aligned by character width, label–value blocks, canonical protobuf JSON
+//!   through the descriptor pool, Vietnamese labels.
+//! - [`error`]: the one error type and how it is shown.
+//! - [`dataset`]: the reference dataset (synthetic people, the article's exact counts) and
+//!   [`dataset::seed`], which loads it through the gRPC API.
+//! - [`dev`]: both services in one process on SQLite, seeded on first start.
+
+pub mod args;
+pub mod client;
+pub mod commands;
+pub mod dataset;
+pub mod dev;
+pub mod error;
+pub mod output;
+
+pub use args::Cli;
+pub use error::CliError;
+
+/// Runs a parsed command line.
+pub async fn run(cli: Cli) -> Result<(), CliError> {
+    commands::run(cli).await
+}

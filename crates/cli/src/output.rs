@@ -27,13 +27,19 @@ pub struct Table {
 impl Table {
     /// A table with these column headings.
     pub fn new<S: Into<String>>(headings: impl IntoIterator<Item = S>) -> Self {
-        Self { headings: headings.into_iter().map(Into::into).collect(), rows: Vec::new() }
+        Self {
+            headings: headings.into_iter().map(Into::into).collect(),
+            rows: Vec::new(),
+        }
     }
 
     /// Appends a row; missing cells are blank and extra cells are dropped, so a row can never
     /// break the layout.
     pub fn row<S: Into<String>>(&mut self, cells: impl IntoIterator<Item = S>) {
-        let mut row: Vec<String> = cells.into_iter().map(|c| text::normalize(&c.into())).collect();
+        let mut row: Vec<String> = cells
+            .into_iter()
+            .map(|c| text::normalize(&c.into()))
+            .collect();
         row.resize(self.headings.len(), String::new());
         self.rows.push(row);
     }
@@ -68,7 +74,10 @@ impl Table {
                     text.push_str("  ");
                 }
                 text.push_str(cell);
-                text.extend(std::iter::repeat_n(' ', widths[column].saturating_sub(width(cell))));
+                text.extend(std::iter::repeat_n(
+                    ' ',
+                    widths[column].saturating_sub(width(cell)),
+                ));
             }
             out.push_str(text.trim_end());
             out.push('\n');
@@ -98,14 +107,23 @@ impl Fields {
     /// Adds a line; an empty value is shown as a dash so that "not set" is visible.
     pub fn add(&mut self, label: impl Into<String>, value: impl Into<String>) -> &mut Self {
         let value = value.into();
-        let value = if value.is_empty() { "—".to_owned() } else { text::normalize(&value) };
+        let value = if value.is_empty() {
+            "—".to_owned()
+        } else {
+            text::normalize(&value)
+        };
         self.lines.push((label.into(), value));
         self
     }
 
     /// The block as text.
     pub fn render(&self) -> String {
-        let label_width = self.lines.iter().map(|(label, _)| width(label)).max().unwrap_or(0);
+        let label_width = self
+            .lines
+            .iter()
+            .map(|(label, _)| width(label))
+            .max()
+            .unwrap_or(0);
         let mut out = String::new();
         for (label, value) in &self.lines {
             out.push_str(label);
@@ -153,9 +171,11 @@ proto_names!(
 /// The descriptor pool of every contract, decoded once.
 fn pool() -> Result<&'static DescriptorPool, CliError> {
     static POOL: OnceLock<Result<DescriptorPool, String>> = OnceLock::new();
-    POOL.get_or_init(|| DescriptorPool::decode(partyregistry_proto::FILE_DESCRIPTOR_SET).map_err(|e| e.to_string()))
-        .as_ref()
-        .map_err(|cause| CliError::Other(format!("bộ mô tả protobuf hỏng: {cause}")))
+    POOL.get_or_init(|| {
+        DescriptorPool::decode(partyregistry_proto::FILE_DESCRIPTOR_SET).map_err(|e| e.to_string())
+    })
+    .as_ref()
+    .map_err(|cause| CliError::Other(format!("bộ mô tả protobuf hỏng: {cause}")))
 }
 
 /// `message` as canonical protobuf JSON (lowerCamelCase names, enum names, 64-bit integers as
@@ -214,13 +234,18 @@ pub fn ethnicity(code: &str) -> String {
 
 /// A timestamp as `YYYY-MM-DD HH:MM:SS` in Vietnam's time (UTC+7); empty when absent.
 pub fn timestamp(value: Option<&prost_types::Timestamp>) -> String {
-    let Some(value) = value else { return String::new() };
+    let Some(value) = value else {
+        return String::new();
+    };
     let nanos = u32::try_from(value.nanos).unwrap_or(0);
     let Some(utc) = chrono::DateTime::from_timestamp(value.seconds, nanos) else {
         return String::new();
     };
     match chrono::FixedOffset::east_opt(7 * 3600) {
-        Some(offset) => utc.with_timezone(&offset).format("%Y-%m-%d %H:%M:%S").to_string(),
+        Some(offset) => utc
+            .with_timezone(&offset)
+            .format("%Y-%m-%d %H:%M:%S")
+            .to_string(),
         None => utc.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
     }
 }
@@ -244,7 +269,8 @@ mod tests {
         let lines: Vec<&str> = rendered.lines().collect();
         assert_eq!(lines.len(), 4);
         // The second column starts at the same character position on every line.
-        let column = |line: &str, needle: &str| line.find(needle).map(|bytes| line[..bytes].chars().count());
+        let column =
+            |line: &str, needle: &str| line.find(needle).map(|bytes| line[..bytes].chars().count());
         assert_eq!(column(lines[0], "Chi bộ"), Some(17));
         assert_eq!(column(lines[2], "Tượng 1"), Some(17));
         assert_eq!(column(lines[3], "Trường"), Some(17));
@@ -259,7 +285,13 @@ mod tests {
         let mut table = Table::new(["Tên", "X"]);
         table.row([decomposed, "1"]);
         let rendered = table.render();
-        assert!(rendered.lines().nth(2).is_some_and(|line| line == "Nguyễn  1"), "{rendered}");
+        assert!(
+            rendered
+                .lines()
+                .nth(2)
+                .is_some_and(|line| line == "Nguyễn  1"),
+            "{rendered}"
+        );
     }
 
     #[test]
@@ -274,7 +306,10 @@ mod tests {
     #[test]
     fn fields_align_values() {
         let mut fields = Fields::new();
-        fields.add("Họ và tên", "Lò Thị Mai").add("Giới tính", "Nữ").add("Số CCCD", "");
+        fields
+            .add("Họ và tên", "Lò Thị Mai")
+            .add("Giới tính", "Nữ")
+            .add("Số CCCD", "");
         let rendered = fields.render();
         assert!(rendered.contains("Họ và tên: Lò Thị Mai\n"));
         assert!(rendered.contains("Số CCCD:   —\n"));
@@ -296,9 +331,13 @@ mod tests {
         // Default values are left out.
         assert!(value.get("citizenId").is_none());
 
-        let cell = Cell { kind: CellKind::School as i32, ..Cell::default() };
+        let cell = Cell {
+            kind: CellKind::School as i32,
+            ..Cell::default()
+        };
         let value: serde_json::Value =
-            serde_json::from_str(&to_json(&cell).expect("the pool knows Cell")).expect("valid JSON");
+            serde_json::from_str(&to_json(&cell).expect("the pool knows Cell"))
+                .expect("valid JSON");
         assert_eq!(value["kind"], "CELL_KIND_SCHOOL");
     }
 
@@ -306,7 +345,10 @@ mod tests {
     fn json_prints_timestamps_in_rfc3339() {
         let commune = partyregistry_proto::membership::v1::Commune {
             code: "02680".into(),
-            create_time: Some(prost_types::Timestamp { seconds: 1_656_547_200, nanos: 0 }),
+            create_time: Some(prost_types::Timestamp {
+                seconds: 1_656_547_200,
+                nanos: 0,
+            }),
             ..Default::default()
         };
         let value: serde_json::Value =
@@ -324,7 +366,10 @@ mod tests {
 
     #[test]
     fn timestamps_show_vietnam_time() {
-        let value = prost_types::Timestamp { seconds: 1_656_547_200, nanos: 0 };
+        let value = prost_types::Timestamp {
+            seconds: 1_656_547_200,
+            nanos: 0,
+        };
         assert_eq!(timestamp(Some(&value)), "2022-06-30 07:00:00");
         assert_eq!(timestamp(None), "");
     }

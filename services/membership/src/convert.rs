@@ -333,7 +333,7 @@ pub fn member_to_proto(record: &MemberRecord) -> pb::Member {
         etag: record.version.to_string(),
         create_time: Some(timestamp(record.create_time_us)),
         update_time: Some(timestamp(record.update_time_us)),
-        admitted_in_cell: m.admitted_in_cell.as_deref().map(|cell| names::cell(&m.commune_code, cell)).unwrap_or_default(),
+        admitted_in_cell: m.admitted_in_cell.clone().unwrap_or_default(),
     }
 }
 

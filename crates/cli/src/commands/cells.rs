@@ -1,7 +1,8 @@
 //! `partyctl cells list|get|create|update`.
 
 use partyregistry_proto::membership::v1::{
-    Cell, CellKind, CreateCellRequest, GetCellRequest, ListCellsRequest, ListCellsResponse, UpdateCellRequest,
+    Cell, CellKind, CreateCellRequest, GetCellRequest, ListCellsRequest, ListCellsResponse,
+    UpdateCellRequest,
 };
 
 use super::communes::{mask, print_next_page};
@@ -15,24 +16,34 @@ use crate::output::{self, Fields, Table, label};
 pub async fn run(context: &Context, command: CellCommand) -> Result<(), CliError> {
     let mut membership = client::membership(&context.membership).await?;
     match command {
-        CellCommand::List { commune, kind, page } => {
+        CellCommand::List {
+            commune,
+            kind,
+            page,
+        } => {
             let parent = commune_name(&commune)?;
-            let filter = kind.map(|kind| format!("kind = {}", kind.as_str_name())).unwrap_or_default();
-            let (cells, next_page_token) = collect_pages(page.page_token, page.all_pages, |page_token| {
-                let request = ListCellsRequest {
-                    parent: parent.clone(),
-                    page_size: page.page_size.unwrap_or_default(),
-                    page_token,
-                    filter: filter.clone(),
-                };
-                let mut membership = membership.clone();
-                async move {
-                    let response = membership.list_cells(request).await?.into_inner();
-                    Ok((response.cells, response.next_page_token))
-                }
-            })
-            .await?;
-            let response = ListCellsResponse { cells, next_page_token };
+            let filter = kind
+                .map(|kind| format!("kind = {}", kind.as_str_name()))
+                .unwrap_or_default();
+            let (cells, next_page_token) =
+                collect_pages(page.page_token, page.all_pages, |page_token| {
+                    let request = ListCellsRequest {
+                        parent: parent.clone(),
+                        page_size: page.page_size.unwrap_or_default(),
+                        page_token,
+                        filter: filter.clone(),
+                    };
+                    let mut membership = membership.clone();
+                    async move {
+                        let response = membership.list_cells(request).await?.into_inner();
+                        Ok((response.cells, response.next_page_token))
+                    }
+                })
+                .await?;
+            let response = ListCellsResponse {
+                cells,
+                next_page_token,
+            };
             if context.json {
                 return output::print_json(&response);
             }
@@ -42,7 +53,10 @@ pub async fn run(context: &Context, command: CellCommand) -> Result<(), CliError
         }
         CellCommand::Get { cell, commune } => {
             let name = cell_name(&cell, commune.as_deref())?;
-            let cell = membership.get_cell(GetCellRequest { name }).await?.into_inner();
+            let cell = membership
+                .get_cell(GetCellRequest { name })
+                .await?
+                .into_inner();
             show(context, &cell)
         }
         CellCommand::Create(args) => {
@@ -54,7 +68,13 @@ pub async fn run(context: &Context, command: CellCommand) -> Result<(), CliError
             let name = cell_name(&args.cell, args.commune.as_deref())?;
             let etag = match &args.etag {
                 Some(etag) => etag.clone(),
-                None => membership.get_cell(GetCellRequest { name: name.clone() }).await?.into_inner().etag,
+                None => {
+                    membership
+                        .get_cell(GetCellRequest { name: name.clone() })
+                        .await?
+                        .into_inner()
+                        .etag
+                }
             };
             let request = update_request(name, etag, args)?;
             let cell = membership.update_cell(request).await?.into_inner();
@@ -79,8 +99,16 @@ fn create_request(args: CellCreateArgs) -> Result<CreateCellRequest, CliError> {
 }
 
 /// Builds the update with a mask of exactly the fields given on the command line.
-fn update_request(name: String, etag: String, args: CellUpdateArgs) -> Result<UpdateCellRequest, CliError> {
-    let mut cell = Cell { name, etag, ..Cell::default() };
+fn update_request(
+    name: String,
+    etag: String,
+    args: CellUpdateArgs,
+) -> Result<UpdateCellRequest, CliError> {
+    let mut cell = Cell {
+        name,
+        etag,
+        ..Cell::default()
+    };
     let mut paths = Vec::new();
     if let Some(value) = args.display_name {
         cell.display_name = value;
@@ -102,7 +130,10 @@ fn update_request(name: String, etag: String, args: CellUpdateArgs) -> Result<Up
         // An empty mask means "every field" to the service: refuse rather than blank the cell.
         return Err(CliError::usage("không có trường nào cần sửa"));
     }
-    Ok(UpdateCellRequest { cell: Some(cell), update_mask: Some(mask(&paths)) })
+    Ok(UpdateCellRequest {
+        cell: Some(cell),
+        update_mask: Some(mask(&paths)),
+    })
 }
 
 fn show(context: &Context, cell: &Cell) -> Result<(), CliError> {
@@ -119,7 +150,13 @@ pub(crate) fn kind_label(kind: i32) -> String {
 }
 
 fn list_table(cells: &[Cell]) -> Table {
-    let mut table = Table::new(["Mã chi bộ", "Chi bộ", "Loại", "Ngày thành lập", "Ngày giải thể"]);
+    let mut table = Table::new([
+        "Mã chi bộ",
+        "Chi bộ",
+        "Loại",
+        "Ngày thành lập",
+        "Ngày giải thể",
+    ]);
     for cell in cells {
         table.row([
             short_id(&cell.name).to_owned(),

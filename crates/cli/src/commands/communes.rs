@@ -1,8 +1,8 @@
 //! `partyctl communes list|get|create|update`.
 
 use partyregistry_proto::membership::v1::{
-    AreaKind, Commune, CreateCommuneRequest, GetCommuneRequest, ListCommunesRequest, ListCommunesResponse,
-    UpdateCommuneRequest,
+    AreaKind, Commune, CreateCommuneRequest, GetCommuneRequest, ListCommunesRequest,
+    ListCommunesResponse, UpdateCommuneRequest,
 };
 
 use super::{Context, collect_pages};
@@ -16,21 +16,27 @@ pub async fn run(context: &Context, command: CommuneCommand) -> Result<(), CliEr
     let mut membership = client::membership(&context.membership).await?;
     match command {
         CommuneCommand::List { province, page } => {
-            let filter = province.map(|code| format!("province_code = \"{code}\"")).unwrap_or_default();
-            let (communes, next_page_token) = collect_pages(page.page_token, page.all_pages, |page_token| {
-                let request = ListCommunesRequest {
-                    page_size: page.page_size.unwrap_or_default(),
-                    page_token,
-                    filter: filter.clone(),
-                };
-                let mut membership = membership.clone();
-                async move {
-                    let response = membership.list_communes(request).await?.into_inner();
-                    Ok((response.communes, response.next_page_token))
-                }
-            })
-            .await?;
-            let response = ListCommunesResponse { communes, next_page_token };
+            let filter = province
+                .map(|code| format!("province_code = \"{code}\""))
+                .unwrap_or_default();
+            let (communes, next_page_token) =
+                collect_pages(page.page_token, page.all_pages, |page_token| {
+                    let request = ListCommunesRequest {
+                        page_size: page.page_size.unwrap_or_default(),
+                        page_token,
+                        filter: filter.clone(),
+                    };
+                    let mut membership = membership.clone();
+                    async move {
+                        let response = membership.list_communes(request).await?.into_inner();
+                        Ok((response.communes, response.next_page_token))
+                    }
+                })
+                .await?;
+            let response = ListCommunesResponse {
+                communes,
+                next_page_token,
+            };
             if context.json {
                 return output::print_json(&response);
             }
@@ -40,7 +46,10 @@ pub async fn run(context: &Context, command: CommuneCommand) -> Result<(), CliEr
         }
         CommuneCommand::Get { commune } => {
             let name = commune_name(&commune)?;
-            let commune = membership.get_commune(GetCommuneRequest { name }).await?.into_inner();
+            let commune = membership
+                .get_commune(GetCommuneRequest { name })
+                .await?
+                .into_inner();
             show(context, &commune)
         }
         CommuneCommand::Create(args) => {
@@ -52,7 +61,13 @@ pub async fn run(context: &Context, command: CommuneCommand) -> Result<(), CliEr
             let name = commune_name(&args.commune)?;
             let etag = match &args.etag {
                 Some(etag) => etag.clone(),
-                None => membership.get_commune(GetCommuneRequest { name: name.clone() }).await?.into_inner().etag,
+                None => {
+                    membership
+                        .get_commune(GetCommuneRequest { name: name.clone() })
+                        .await?
+                        .into_inner()
+                        .etag
+                }
             };
             let request = update_request(name, etag, args)?;
             let commune = membership.update_commune(request).await?.into_inner();
@@ -84,8 +99,16 @@ fn create_request(args: CommuneCreateArgs) -> CreateCommuneRequest {
 }
 
 /// Builds the update with a mask of exactly the fields given on the command line.
-fn update_request(name: String, etag: String, args: CommuneUpdateArgs) -> Result<UpdateCommuneRequest, CliError> {
-    let mut commune = Commune { name, etag, ..Commune::default() };
+fn update_request(
+    name: String,
+    etag: String,
+    args: CommuneUpdateArgs,
+) -> Result<UpdateCommuneRequest, CliError> {
+    let mut commune = Commune {
+        name,
+        etag,
+        ..Commune::default()
+    };
     let mut paths = Vec::new();
     if let Some(value) = args.display_name {
         commune.display_name = value;
@@ -111,12 +134,17 @@ fn update_request(name: String, etag: String, args: CommuneUpdateArgs) -> Result
         // An empty mask means "every field" to the service: refuse rather than blank the commune.
         return Err(CliError::usage("không có trường nào cần sửa"));
     }
-    Ok(UpdateCommuneRequest { commune: Some(commune), update_mask: Some(mask(&paths)) })
+    Ok(UpdateCommuneRequest {
+        commune: Some(commune),
+        update_mask: Some(mask(&paths)),
+    })
 }
 
 /// A field mask of these paths.
 pub(crate) fn mask(paths: &[&str]) -> prost_types::FieldMask {
-    prost_types::FieldMask { paths: paths.iter().map(|p| (*p).to_owned()).collect() }
+    prost_types::FieldMask {
+        paths: paths.iter().map(|p| (*p).to_owned()).collect(),
+    }
 }
 
 fn show(context: &Context, commune: &Commune) -> Result<(), CliError> {
@@ -155,7 +183,11 @@ fn details(commune: &Commune) -> Fields {
         .iter()
         .map(|flag| {
             let kind = enum_name(flag.kind, |k: AreaKind| k.as_str_name());
-            let until = if flag.valid_to.is_empty() { "nay".to_owned() } else { flag.valid_to.clone() };
+            let until = if flag.valid_to.is_empty() {
+                "nay".to_owned()
+            } else {
+                flag.valid_to.clone()
+            };
             format!("{} ({} – {until})", label(&kind), flag.valid_from)
         })
         .collect();
@@ -163,7 +195,10 @@ fn details(commune: &Commune) -> Fields {
         .add("Phân loại vùng", flags.join("; "))
         .add("Etag", &commune.etag)
         .add("Tạo lúc", output::timestamp(commune.create_time.as_ref()))
-        .add("Cập nhật lúc", output::timestamp(commune.update_time.as_ref()));
+        .add(
+            "Cập nhật lúc",
+            output::timestamp(commune.update_time.as_ref()),
+        );
     fields
 }
 
@@ -183,8 +218,12 @@ mod tests {
             clear_area_flags: false,
             etag: None,
         };
-        let request = update_request("communes/02680".into(), "e1".into(), args).expect("two fields");
-        assert_eq!(request.update_mask.map(|m| m.paths), Some(vec!["display_name".to_owned(), "valid_to".to_owned()]));
+        let request =
+            update_request("communes/02680".into(), "e1".into(), args).expect("two fields");
+        assert_eq!(
+            request.update_mask.map(|m| m.paths),
+            Some(vec!["display_name".to_owned(), "valid_to".to_owned()])
+        );
         assert_eq!(request.commune.map(|c| c.etag), Some("e1".to_owned()));
     }
 

@@ -23,7 +23,9 @@ pub async fn check(url: &str, service: &str, timeout: Duration) -> Result<Servin
     let call = async {
         let channel = client::channel(url).await.map_err(|e| e.to_string())?;
         let response = HealthClient::new(channel)
-            .check(HealthCheckRequest { service: service.to_owned() })
+            .check(HealthCheckRequest {
+                service: service.to_owned(),
+            })
             .await
             .map_err(|status| partyregistry_kit::error::describe_status(&status))?;
         Ok(ServingStatus::try_from(response.into_inner().status).unwrap_or(ServingStatus::Unknown))
@@ -39,7 +41,11 @@ pub async fn run(context: &Context, args: HealthArgs) -> Result<(), CliError> {
     let timeout = Duration::from_secs(args.timeout.max(1));
     let mut targets = Vec::new();
     if matches!(args.service, HealthTarget::Membership | HealthTarget::Both) {
-        targets.push(("membership", context.membership.as_str(), MEMBERSHIP_SERVICE));
+        targets.push((
+            "membership",
+            context.membership.as_str(),
+            MEMBERSHIP_SERVICE,
+        ));
     }
     if matches!(args.service, HealthTarget::Reporting | HealthTarget::Both) {
         targets.push(("reporting", context.reporting.as_str(), REPORTING_SERVICE));
@@ -48,7 +54,10 @@ pub async fn run(context: &Context, args: HealthArgs) -> Result<(), CliError> {
     let mut report = serde_json::Map::new();
     for (short, url, service) in targets {
         let (text, serving) = match check(url, service, timeout).await {
-            Ok(status) => (status.as_str_name().to_owned(), status == ServingStatus::Serving),
+            Ok(status) => (
+                status.as_str_name().to_owned(),
+                status == ServingStatus::Serving,
+            ),
             Err(error) => (error, false),
         };
         if !serving {
@@ -63,5 +72,9 @@ pub async fn run(context: &Context, args: HealthArgs) -> Result<(), CliError> {
     if context.json {
         println!("{}", serde_json::Value::Object(report));
     }
-    if failures.is_empty() { Ok(()) } else { Err(CliError::NotServing(failures.join("; "))) }
+    if failures.is_empty() {
+        Ok(())
+    } else {
+        Err(CliError::NotServing(failures.join("; ")))
+    }
 }

@@ -4,8 +4,9 @@
 
 use partyregistry_kit::date;
 use partyregistry_proto::membership::v1::{
-    Admission, EndExemptionRequest, ExemptMemberRequest, RecognizeOfficialRequest, RecordAdmissionRequest,
-    RecordCeremonyRequest, RecordDepartureRequest, TransferKind, TransferMemberRequest,
+    Admission, EndExemptionRequest, ExemptMemberRequest, RecognizeOfficialRequest,
+    RecordAdmissionRequest, RecordCeremonyRequest, RecordDepartureRequest, TransferKind,
+    TransferMemberRequest,
 };
 
 use super::Context;
@@ -87,10 +88,14 @@ fn transfer_request(args: TransferArgs) -> Result<TransferMemberRequest, CliErro
             return Err(CliError::usage("loại chuyển này cần --to-cell"));
         }
         TransferKind::OutOfSystem if args.to_organization.is_none() => {
-            return Err(CliError::usage("chuyển ra ngoài hệ thống cần --to-organization"));
+            return Err(CliError::usage(
+                "chuyển ra ngoài hệ thống cần --to-organization",
+            ));
         }
         TransferKind::TemporaryOut if args.away_until.is_none() => {
-            return Err(CliError::usage("chuyển sinh hoạt tạm thời cần --away-until"));
+            return Err(CliError::usage(
+                "chuyển sinh hoạt tạm thời cần --away-until",
+            ));
         }
         _ => {}
     }
@@ -171,7 +176,8 @@ mod tests {
         assert!(transfer_request(transfer_args(TransferKind::BetweenCells)).is_err());
         assert!(transfer_request(transfer_args(TransferKind::OutOfSystem)).is_err());
         assert!(transfer_request(transfer_args(TransferKind::TemporaryOut)).is_err());
-        let request = transfer_request(transfer_args(TransferKind::TemporaryReturn)).expect("needs nothing more");
+        let request = transfer_request(transfer_args(TransferKind::TemporaryReturn))
+            .expect("needs nothing more");
         assert_eq!(request.name, "members/5");
         assert_eq!(request.request_id, "t-1");
 

@@ -8,9 +8,10 @@ use std::collections::HashMap;
 use partyregistry_kit::names;
 use partyregistry_proto::membership::v1::membership_service_client::MembershipServiceClient;
 use partyregistry_proto::membership::v1::{
-    Admission, Assignment, CreateMemberRequest, EventType, Gender, GeneralEducation, GetMemberRequest,
-    ListCellsRequest, ListMemberEventsRequest, ListMembersRequest, ListMembersResponse, Member, MemberEvent,
-    MemberStatus, PoliticalTheory, Qualification, UpdateMemberRequest, VoteTally,
+    Admission, Assignment, CreateMemberRequest, EventType, Gender, GeneralEducation,
+    GetMemberRequest, ListCellsRequest, ListMemberEventsRequest, ListMembersRequest,
+    ListMembersResponse, Member, MemberEvent, MemberStatus, PoliticalTheory, Qualification,
+    UpdateMemberRequest, VoteTally,
 };
 use tonic::transport::Channel;
 
@@ -28,7 +29,10 @@ pub async fn run(context: &Context, command: MemberCommand) -> Result<(), CliErr
         MemberCommand::List(args) => list(context, &mut membership, args).await,
         MemberCommand::Get { member } => {
             let name = member_name(&member)?;
-            let member = membership.get_member(GetMemberRequest { name }).await?.into_inner();
+            let member = membership
+                .get_member(GetMemberRequest { name })
+                .await?
+                .into_inner();
             show(context, &mut membership, &member).await
         }
         MemberCommand::Create(args) => {
@@ -40,7 +44,13 @@ pub async fn run(context: &Context, command: MemberCommand) -> Result<(), CliErr
             let name = member_name(&args.member)?;
             let etag = match &args.etag {
                 Some(etag) => etag.clone(),
-                None => membership.get_member(GetMemberRequest { name: name.clone() }).await?.into_inner().etag,
+                None => {
+                    membership
+                        .get_member(GetMemberRequest { name: name.clone() })
+                        .await?
+                        .into_inner()
+                        .etag
+                }
             };
             let request = update_request(name, etag, args)?;
             let member = membership.update_member(request).await?.into_inner();
@@ -48,7 +58,10 @@ pub async fn run(context: &Context, command: MemberCommand) -> Result<(), CliErr
         }
         MemberCommand::Events { member } => {
             let parent = member_name(&member)?;
-            let response = membership.list_member_events(ListMemberEventsRequest { parent }).await?.into_inner();
+            let response = membership
+                .list_member_events(ListMemberEventsRequest { parent })
+                .await?
+                .into_inner();
             if context.json {
                 return output::print_json(&response);
             }
@@ -66,21 +79,25 @@ async fn list(
     let parent = commune_name(&args.parent)?;
     let commune_code = parent.strip_prefix("communes/").filter(|code| *code != "-");
     let filter = list_filter(&args, commune_code)?;
-    let (members, next_page_token) = collect_pages(args.page.page_token, args.page.all_pages, |page_token| {
-        let request = ListMembersRequest {
-            parent: parent.clone(),
-            page_size: args.page.page_size.unwrap_or_default(),
-            page_token,
-            filter: filter.clone(),
-        };
-        let mut membership = membership.clone();
-        async move {
-            let response = membership.list_members(request).await?.into_inner();
-            Ok((response.members, response.next_page_token))
-        }
-    })
-    .await?;
-    let response = ListMembersResponse { members, next_page_token };
+    let (members, next_page_token) =
+        collect_pages(args.page.page_token, args.page.all_pages, |page_token| {
+            let request = ListMembersRequest {
+                parent: parent.clone(),
+                page_size: args.page.page_size.unwrap_or_default(),
+                page_token,
+                filter: filter.clone(),
+            };
+            let mut membership = membership.clone();
+            async move {
+                let response = membership.list_members(request).await?.into_inner();
+                Ok((response.members, response.next_page_token))
+            }
+        })
+        .await?;
+    let response = ListMembersResponse {
+        members,
+        next_page_token,
+    };
     if context.json {
         return output::print_json(&response);
     }
@@ -113,9 +130,15 @@ fn list_filter(args: &MemberListArgs, commune_code: Option<&str>) -> Result<Stri
 
 /// Display names of the cells the members belong to, one ListCells per commune. A failure only
 /// costs the nicer names (the table falls back to cell ids), so it is not an error.
-async fn cell_names(membership: &mut MembershipServiceClient<Channel>, members: &[Member]) -> HashMap<String, String> {
-    let mut communes: Vec<String> =
-        members.iter().filter_map(|m| names::parse_cell("cell", &m.cell).ok()).map(|(code, _)| code).collect();
+async fn cell_names(
+    membership: &mut MembershipServiceClient<Channel>,
+    members: &[Member],
+) -> HashMap<String, String> {
+    let mut communes: Vec<String> = members
+        .iter()
+        .filter_map(|m| names::parse_cell("cell", &m.cell).ok())
+        .map(|(code, _)| code)
+        .collect();
     communes.sort();
     communes.dedup();
     let mut display = HashMap::new();
@@ -123,10 +146,22 @@ async fn cell_names(membership: &mut MembershipServiceClient<Channel>, members: 
         let mut page_token = String::new();
         // Bounded: a commune has tens of cells, 500 per page.
         for _ in 0..100 {
-            let request = ListCellsRequest { parent: names::commune(&code), page_size: 500, page_token, filter: String::new() };
-            let Ok(response) = membership.list_cells(request).await else { break };
+            let request = ListCellsRequest {
+                parent: names::commune(&code),
+                page_size: 500,
+                page_token,
+                filter: String::new(),
+            };
+            let Ok(response) = membership.list_cells(request).await else {
+                break;
+            };
             let response = response.into_inner();
-            display.extend(response.cells.into_iter().map(|cell| (cell.name, cell.display_name)));
+            display.extend(
+                response
+                    .cells
+                    .into_iter()
+                    .map(|cell| (cell.name, cell.display_name)),
+            );
             if response.next_page_token.is_empty() {
                 break;
             }
@@ -151,7 +186,11 @@ fn apply_person(member: &mut Member, person: PersonArgs) -> Vec<&'static str> {
     text(&mut member.middle_name, person.middle_name, "middle_name");
     text(&mut member.given_name, person.given_name, "given_name");
     text(&mut member.birth_date, person.birth_date, "birth_date");
-    text(&mut member.ethnicity_code, person.ethnicity, "ethnicity_code");
+    text(
+        &mut member.ethnicity_code,
+        person.ethnicity,
+        "ethnicity_code",
+    );
     text(&mut member.religion, person.religion, "religion");
     text(&mut member.home_town, person.home_town, "home_town");
     text(&mut member.citizen_id, person.citizen_id, "citizen_id");
@@ -188,7 +227,11 @@ fn apply_person(member: &mut Member, person: PersonArgs) -> Vec<&'static str> {
 
 /// A new member from the person fields and the cell.
 pub(crate) fn new_member(person: PersonArgs, cell: String, admission: Admission) -> Member {
-    let mut member = Member { cell, admission: Some(admission), ..Member::default() };
+    let mut member = Member {
+        cell,
+        admission: Some(admission),
+        ..Member::default()
+    };
     apply_person(&mut member, person);
     member
 }
@@ -210,14 +253,25 @@ fn create_request(args: MemberCreateArgs) -> Result<CreateMemberRequest, CliErro
 }
 
 /// Builds the update with a mask of exactly the fields given on the command line.
-fn update_request(name: String, etag: String, args: MemberUpdateArgs) -> Result<UpdateMemberRequest, CliError> {
-    let mut member = Member { name, etag, ..Member::default() };
+fn update_request(
+    name: String,
+    etag: String,
+    args: MemberUpdateArgs,
+) -> Result<UpdateMemberRequest, CliError> {
+    let mut member = Member {
+        name,
+        etag,
+        ..Member::default()
+    };
     let paths = apply_person(&mut member, args.person);
     if paths.is_empty() {
         // An empty mask means "every field" to the service: refuse rather than blank the member.
         return Err(CliError::usage("không có trường nào cần sửa"));
     }
-    Ok(UpdateMemberRequest { member: Some(member), update_mask: Some(mask(&paths)) })
+    Ok(UpdateMemberRequest {
+        member: Some(member),
+        update_mask: Some(mask(&paths)),
+    })
 }
 
 /// Prints one member with every field, personal ones included.
@@ -240,7 +294,11 @@ fn status_label(status: i32) -> String {
 
 fn assignment_label(assignment: i32) -> String {
     // UNSPECIFIED is treated as LOCAL by the service.
-    let assignment = if assignment == 0 { Assignment::Local as i32 } else { assignment };
+    let assignment = if assignment == 0 {
+        Assignment::Local as i32
+    } else {
+        assignment
+    };
     label(&enum_name(assignment, |a: Assignment| a.as_str_name())).to_owned()
 }
 
@@ -249,7 +307,10 @@ fn gender_label(gender: i32) -> String {
 }
 
 fn cell_label(cell: &str, cells: &HashMap<String, String>) -> String {
-    cells.get(cell).cloned().unwrap_or_else(|| short_id(cell).to_owned())
+    cells
+        .get(cell)
+        .cloned()
+        .unwrap_or_else(|| short_id(cell).to_owned())
 }
 
 fn list_table(members: &[Member], cells: &HashMap<String, String>) -> Table {
@@ -273,7 +334,11 @@ fn list_table(members: &[Member], cells: &HashMap<String, String>) -> Table {
             output::ethnicity(&member.ethnicity_code),
             cell_label(&member.cell, cells),
             status_label(member.status),
-            member.admission.as_ref().map(|a| a.decision_date.clone()).unwrap_or_default(),
+            member
+                .admission
+                .as_ref()
+                .map(|a| a.decision_date.clone())
+                .unwrap_or_default(),
             assignment_label(member.assignment),
         ]);
     }
@@ -299,10 +364,23 @@ fn details(member: &Member, cells: &HashMap<String, String>) -> Fields {
         .add("Nơi ở hiện nay", &member.address)
         .add(
             "Giáo dục phổ thông",
-            label(&enum_name(member.general_education, |e: GeneralEducation| e.as_str_name())),
+            label(&enum_name(
+                member.general_education,
+                |e: GeneralEducation| e.as_str_name(),
+            )),
         )
-        .add("Chuyên môn", label(&enum_name(member.qualification, |q: Qualification| q.as_str_name())))
-        .add("Lý luận chính trị", label(&enum_name(member.political_theory, |p: PoliticalTheory| p.as_str_name())))
+        .add(
+            "Chuyên môn",
+            label(&enum_name(member.qualification, |q: Qualification| {
+                q.as_str_name()
+            })),
+        )
+        .add(
+            "Lý luận chính trị",
+            label(&enum_name(member.political_theory, |p: PoliticalTheory| {
+                p.as_str_name()
+            })),
+        )
         .add("Nghề nghiệp", &member.occupation)
         .add("Đoàn viên", yes_no(member.youth_union))
         .add("Số thẻ đảng viên", &member.card_number)
@@ -314,20 +392,35 @@ fn details(member: &Member, cells: &HashMap<String, String>) -> Fields {
         .add("Chi bộ", cell_label(&member.cell, cells))
         .add("Sinh hoạt tại chi bộ từ", &member.cell_since)
         .add("Tại chỗ/Biệt phái", assignment_label(member.assignment))
-        .add("Đang sinh hoạt tạm thời nơi khác", yes_no(member.temporarily_away))
+        .add(
+            "Đang sinh hoạt tạm thời nơi khác",
+            yes_no(member.temporarily_away),
+        )
         .add("Tạm thời đến ngày", &member.away_until)
         .add("Chuyển đến ngày", &member.joined_date)
         .add("Ra khỏi danh sách ngày", &member.left_date)
-        .add("Kết nạp tại chi bộ", if member.admitted_in_cell.is_empty() { String::new() } else { cell_label(&member.admitted_in_cell, cells) })
+        .add(
+            "Kết nạp tại chi bộ",
+            if member.admitted_in_cell.is_empty() {
+                String::new()
+            } else {
+                cell_label(&member.admitted_in_cell, cells)
+            },
+        )
         .add("Etag", &member.etag)
         .add("Tạo lúc", output::timestamp(member.create_time.as_ref()))
-        .add("Cập nhật lúc", output::timestamp(member.update_time.as_ref()));
+        .add(
+            "Cập nhật lúc",
+            output::timestamp(member.update_time.as_ref()),
+        );
     fields
 }
 
 fn vote_text(vote: Option<&VoteTally>) -> String {
     match vote {
-        Some(v) if v.eligible > 0 => format!("{}/{} tán thành, {} có mặt", v.yes, v.eligible, v.present),
+        Some(v) if v.eligible > 0 => {
+            format!("{}/{} tán thành, {} có mặt", v.yes, v.eligible, v.present)
+        }
         _ => String::new(),
     }
 }
@@ -372,7 +465,11 @@ mod tests {
             status: None,
             assignment: None,
             name: None,
-            page: PageArgs { page_size: None, page_token: None, all_pages: false },
+            page: PageArgs {
+                page_size: None,
+                page_token: None,
+                all_pages: false,
+            },
         }
     }
 

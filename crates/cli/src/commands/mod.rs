@@ -25,7 +25,11 @@ pub struct Context {
 
 /// Runs the command of a parsed command line.
 pub async fn run(cli: Cli) -> Result<(), CliError> {
-    let context = Context { membership: cli.membership, reporting: cli.reporting, json: cli.json };
+    let context = Context {
+        membership: cli.membership,
+        reporting: cli.reporting,
+        json: cli.json,
+    };
     match cli.command {
         Command::Communes(command) => communes::run(&context, command).await,
         Command::Cells(command) => cells::run(&context, command).await,
@@ -51,7 +55,8 @@ async fn seed(context: &Context) -> Result<(), CliError> {
     let mut client = crate::client::membership(&context.membership).await?;
     let summary = crate::dataset::seed(&mut client).await?;
     if context.json {
-        let json = serde_json::to_string_pretty(&summary).map_err(|e| CliError::Other(e.to_string()))?;
+        let json =
+            serde_json::to_string_pretty(&summary).map_err(|e| CliError::Other(e.to_string()))?;
         println!("{json}");
     } else {
         print!("{}", summary.render());

@@ -3,8 +3,8 @@
 
 use partyregistry_kit::date;
 use partyregistry_proto::reporting::v1::{
-    AdmissionsReport, Bucket, CommuneReport, Freshness, GetAdmissionsReportRequest, GetCommuneReportRequest,
-    GetFreshnessRequest,
+    AdmissionsReport, Bucket, CommuneReport, Freshness, GetAdmissionsReportRequest,
+    GetCommuneReportRequest, GetFreshnessRequest,
 };
 
 use super::Context;
@@ -18,7 +18,10 @@ pub async fn run(context: &Context, command: ReportCommand) -> Result<(), CliErr
     let mut reporting = client::reporting(&context.reporting).await?;
     match command {
         ReportCommand::Commune { commune, as_of } => {
-            let request = GetCommuneReportRequest { commune: commune_name(&commune)?, as_of_date: as_of.unwrap_or_default() };
+            let request = GetCommuneReportRequest {
+                commune: commune_name(&commune)?,
+                as_of_date: as_of.unwrap_or_default(),
+            };
             let report = reporting.get_commune_report(request).await?.into_inner();
             if context.json {
                 return output::print_json(&report);
@@ -27,7 +30,8 @@ pub async fn run(context: &Context, command: ReportCommand) -> Result<(), CliErr
             Ok(())
         }
         ReportCommand::Admissions { commune, from, to } => {
-            let first_year = from.unwrap_or_else(|| chrono::Datelike::year(&date::today_in_vietnam()));
+            let first_year =
+                from.unwrap_or_else(|| chrono::Datelike::year(&date::today_in_vietnam()));
             let request = GetAdmissionsReportRequest {
                 commune: commune_name(&commune)?,
                 first_year,
@@ -46,7 +50,10 @@ pub async fn run(context: &Context, command: ReportCommand) -> Result<(), CliErr
 /// `partyctl freshness`.
 pub async fn freshness(context: &Context) -> Result<(), CliError> {
     let mut reporting = client::reporting(&context.reporting).await?;
-    let freshness = reporting.get_freshness(GetFreshnessRequest {}).await?.into_inner();
+    let freshness = reporting
+        .get_freshness(GetFreshnessRequest {})
+        .await?
+        .into_inner();
     if context.json {
         return output::print_json(&freshness);
     }
@@ -55,7 +62,11 @@ pub async fn freshness(context: &Context) -> Result<(), CliError> {
 }
 
 fn bucket_label(bucket: &Bucket) -> String {
-    if bucket.label.is_empty() { label(&bucket.key).to_owned() } else { bucket.label.clone() }
+    if bucket.label.is_empty() {
+        label(&bucket.key).to_owned()
+    } else {
+        bucket.label.clone()
+    }
 }
 
 fn bucket_table(heading: &str, buckets: &[Bucket]) -> Table {
@@ -83,18 +94,40 @@ pub fn render_commune_report(report: &CommuneReport) -> String {
 
     let mut kinds = Table::new(["Loại chi bộ", "Số chi bộ", "Đảng viên"]);
     for cells in &report.cells_by_kind {
-        let members = report.by_cell_kind.iter().find(|b| b.key == cells.key).map_or(0, |b| b.members);
-        kinds.row([bucket_label(cells), cells.members.to_string(), members.to_string()]);
+        let members = report
+            .by_cell_kind
+            .iter()
+            .find(|b| b.key == cells.key)
+            .map_or(0, |b| b.members);
+        kinds.row([
+            bucket_label(cells),
+            cells.members.to_string(),
+            members.to_string(),
+        ]);
     }
-    for members in report.by_cell_kind.iter().filter(|b| !report.cells_by_kind.iter().any(|c| c.key == b.key)) {
-        kinds.row([bucket_label(members), "0".to_owned(), members.members.to_string()]);
+    for members in report
+        .by_cell_kind
+        .iter()
+        .filter(|b| !report.cells_by_kind.iter().any(|c| c.key == b.key))
+    {
+        kinds.row([
+            bucket_label(members),
+            "0".to_owned(),
+            members.members.to_string(),
+        ]);
     }
     for (title, table) in [
         ("Theo loại chi bộ", kinds),
         ("Theo độ tuổi", bucket_table("Độ tuổi", &report.age_bands)),
         ("Theo dân tộc", bucket_table("Dân tộc", &report.ethnicity)),
-        ("Theo trình độ giáo dục phổ thông", bucket_table("Trình độ", &report.general_education)),
-        ("Theo trình độ lý luận chính trị", bucket_table("Trình độ", &report.political_theory)),
+        (
+            "Theo trình độ giáo dục phổ thông",
+            bucket_table("Trình độ", &report.general_education),
+        ),
+        (
+            "Theo trình độ lý luận chính trị",
+            bucket_table("Trình độ", &report.political_theory),
+        ),
     ] {
         out.push_str(&format!("\n{title}\n"));
         out.push_str(&table.render());
@@ -117,7 +150,11 @@ pub fn render_commune_report(report: &CommuneReport) -> String {
             cell.local_members.to_string(),
             cell.seconded_members.to_string(),
             cell.last_admission_date.clone(),
-            if cell.years_since_last_admission < 0 { "chưa có".to_owned() } else { cell.years_since_last_admission.to_string() },
+            if cell.years_since_last_admission < 0 {
+                "chưa có".to_owned()
+            } else {
+                cell.years_since_last_admission.to_string()
+            },
         ]);
     }
     out.push_str("\nTheo chi bộ\n");
@@ -149,7 +186,10 @@ pub fn render_admissions_report(report: &AdmissionsReport) -> String {
 /// One line saying how fresh a report is.
 fn freshness_line(freshness: &Freshness) -> String {
     if freshness.pending_changes == 0 {
-        format!("Dữ liệu cập nhật đến thay đổi #{}.", freshness.last_applied_sequence)
+        format!(
+            "Dữ liệu cập nhật đến thay đổi #{}.",
+            freshness.last_applied_sequence
+        )
     } else {
         format!(
             "Dữ liệu cập nhật đến thay đổi #{}; còn {} thay đổi chưa xử lý (chậm {:.0} giây).",
@@ -161,12 +201,27 @@ fn freshness_line(freshness: &Freshness) -> String {
 fn freshness_fields(freshness: &Freshness) -> Fields {
     let mut fields = Fields::new();
     fields
-        .add("Thay đổi đã xử lý", freshness.last_applied_sequence.to_string())
-        .add("Thời điểm ghi của thay đổi đó", output::timestamp(freshness.last_applied_commit_time.as_ref()))
-        .add("Thay đổi mới nhất đã biết", freshness.head_sequence.to_string())
+        .add(
+            "Thay đổi đã xử lý",
+            freshness.last_applied_sequence.to_string(),
+        )
+        .add(
+            "Thời điểm ghi của thay đổi đó",
+            output::timestamp(freshness.last_applied_commit_time.as_ref()),
+        )
+        .add(
+            "Thay đổi mới nhất đã biết",
+            freshness.head_sequence.to_string(),
+        )
         .add("Còn chờ xử lý", freshness.pending_changes.to_string())
-        .add("Đang kết nối dịch vụ đảng viên", yes_no(freshness.connected))
-        .add("Liên lạc gần nhất", output::timestamp(freshness.last_contact_time.as_ref()))
+        .add(
+            "Đang kết nối dịch vụ đảng viên",
+            yes_no(freshness.connected),
+        )
+        .add(
+            "Liên lạc gần nhất",
+            output::timestamp(freshness.last_contact_time.as_ref()),
+        )
         .add("Độ trễ (giây)", format!("{:.1}", freshness.lag_seconds));
     fields
 }
@@ -183,8 +238,16 @@ mod tests {
             display_name: "Xã Hợp Thành".into(),
             as_of_date: "2022-06-30".into(),
             total_members: 172,
-            cells_by_kind: vec![Bucket { key: "CELL_KIND_SCHOOL".into(), label: String::new(), members: 3 }],
-            by_cell_kind: vec![Bucket { key: "CELL_KIND_SCHOOL".into(), label: String::new(), members: 24 }],
+            cells_by_kind: vec![Bucket {
+                key: "CELL_KIND_SCHOOL".into(),
+                label: String::new(),
+                members: 3,
+            }],
+            by_cell_kind: vec![Bucket {
+                key: "CELL_KIND_SCHOOL".into(),
+                label: String::new(),
+                members: 24,
+            }],
             cells: vec![CellFigures {
                 cell: "communes/02680/cells/tuong-1".into(),
                 display_name: "Chi bộ thôn Tượng 1".into(),
@@ -207,11 +270,18 @@ mod tests {
     fn admissions_report_has_twelve_months() {
         let report = AdmissionsReport {
             commune: "communes/02680".into(),
-            years: vec![YearAdmissions { year: 2021, total: 6, by_month: vec![0, 1, 0, 1, 0, 2, 0, 0, 1, 0, 1, 0] }],
+            years: vec![YearAdmissions {
+                year: 2021,
+                total: 6,
+                by_month: vec![0, 1, 0, 1, 0, 2, 0, 0, 1, 0, 1, 0],
+            }],
             freshness: None,
         };
         let text = render_admissions_report(&report);
-        let row = text.lines().find(|line| line.starts_with("2021")).expect("a row for 2021");
+        let row = text
+            .lines()
+            .find(|line| line.starts_with("2021"))
+            .expect("a row for 2021");
         assert_eq!(row.split_whitespace().count(), 14);
     }
 }

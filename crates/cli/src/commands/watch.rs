@@ -16,8 +16,12 @@ use crate::output::{self, label};
 /// stream, or Ctrl-C.
 pub async fn run(context: &Context, args: WatchArgs) -> Result<(), CliError> {
     let mut membership = client::membership(&context.membership).await?;
-    let mut stream =
-        membership.watch_changes(WatchChangesRequest { after_sequence: args.after }).await?.into_inner();
+    let mut stream = membership
+        .watch_changes(WatchChangesRequest {
+            after_sequence: args.after,
+        })
+        .await?
+        .into_inner();
     let mut seen = 0u64;
     if args.limit == Some(0) {
         return Ok(());
@@ -38,7 +42,11 @@ pub async fn run(context: &Context, args: WatchArgs) -> Result<(), CliError> {
             }
             Some(Event::Heartbeat(heartbeat)) => {
                 if !context.json {
-                    println!("… đã cập nhật đến #{} ({})", heartbeat.head_sequence, output::timestamp(heartbeat.time.as_ref()));
+                    println!(
+                        "… đã cập nhật đến #{} ({})",
+                        heartbeat.head_sequence,
+                        output::timestamp(heartbeat.time.as_ref())
+                    );
                 }
                 if args.until_caught_up {
                     break;
@@ -63,7 +71,12 @@ pub fn change_line(change: &Change) -> String {
         ),
         None => "(không rõ tài nguyên)".to_owned(),
     };
-    format!("#{:<6} {}  {}", change.sequence, output::timestamp(change.commit_time.as_ref()), what)
+    format!(
+        "#{:<6} {}  {}",
+        change.sequence,
+        output::timestamp(change.commit_time.as_ref()),
+        what
+    )
 }
 
 #[cfg(test)]

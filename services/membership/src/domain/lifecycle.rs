@@ -191,7 +191,7 @@ pub fn admit(
         away_until: None,
         joined_date: None,
         left_date: None,
-        admitted_in_cell: Some(cell.cell_id.clone()),
+        admitted_in_cell: Some(partyregistry_kit::names::cell(&cell.commune_code, &cell.cell_id)),
         person,
         admission,
     };

@@ -362,7 +362,8 @@ pub struct Member {
     pub joined_date: Option<Date>,
     /// Day the member left the roll.
     pub left_date: Option<Date>,
-    /// The cell where this system's commune admitted them.
+    /// The resource name of the cell where a commune of this system admitted them; kept whole so
+    /// that a later transfer to another commune does not move the admission with the member.
     pub admitted_in_cell: Option<String>,
 }
 

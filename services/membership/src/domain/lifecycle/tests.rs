@@ -86,7 +86,7 @@ fn admit_with_ceremony_is_probationary_with_two_events() {
     )
     .expect("valid");
     assert_eq!(member.status, MemberStatus::Probationary);
-    assert_eq!(member.admitted_in_cell.as_deref(), Some("a"));
+    assert_eq!(member.admitted_in_cell.as_deref(), Some("communes/02680/cells/a"));
     assert_eq!(events.iter().map(|e| e.event_type).collect::<Vec<_>>(), [EventType::AdmissionDecided, EventType::CeremonyHeld]);
     assert_eq!(events[0].rule_version, "24-QĐ/TW");
 }

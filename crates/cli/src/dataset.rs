@@ -1,0 +1,1390 @@
+//! The reference dataset: the Party organisation of Hợp Thành commune (Lào Cai) as the 2022
+//! newspaper article describes it, with SYNTHETIC people.
+//!
+//! Every count of the article is reproduced exactly as of [`REFERENCE_AS_OF`]: 16 cells (12
+//! residential, 3 school, 1 police), 172 members, 6 admissions in 2021 and 2 in 2022, and the cell
+//! of Tượng 1 with 9 members of whom 4 are local and 5 seconded, with no admission for years. The
+//! people are made up by a small deterministic generator (no `rand`: the data must be the same on
+//! every machine and every run); citizen ids follow the CCCD layout with the Lào Cai prefix `010`
+//! but are random digits, and no phone numbers are generated because a made-up number can ring a
+//! real person.
+//!
+//! The data is loaded through the gRPC API ([`seed`]) with stable request ids, so seeding twice
+//! creates nothing twice, and the end-to-end tests can check the reports against the constants
+//! below.
+
+use std::collections::HashSet;
+
+use chrono::{Datelike, Duration, NaiveDate};
+use partyregistry_kit::{date, names, text};
+use partyregistry_proto::membership::v1::membership_service_client::MembershipServiceClient;
+use partyregistry_proto::membership::v1::{
+    Admission, Assignment, Cell, CellKind, Commune, CreateCellRequest, CreateCommuneRequest,
+    Gender, GeneralEducation, GetCommuneRequest, ListCellsRequest, ListMembersRequest, Member,
+    PoliticalTheory, Qualification, RecordAdmissionRequest, VoteTally,
+};
+use tonic::transport::Channel;
+
+/// The day the article's figures describe.
+pub const REFERENCE_AS_OF: &str = "2022-06-30";
+/// The commune's statistics-office code.
+pub const COMMUNE_CODE: &str = "02680";
+/// The commune's resource name.
+pub const COMMUNE: &str = "communes/02680";
+/// The commune's display name.
+pub const COMMUNE_DISPLAY_NAME: &str = "Xã Hợp Thành";
+/// Lào Cai's province code before the 2025 merge.
+pub const PROVINCE_CODE: &str = "10";
+/// First day of the commune's validity as recorded here.
+pub const COMMUNE_VALID_FROM: &str = "2008-01-01";
+/// The body that decides admissions.
+pub const DECIDING_BODY: &str = "Đảng ủy xã Hợp Thành";
+
+/// Members on the roll on [`REFERENCE_AS_OF`].
+pub const EXPECTED_MEMBERS: i64 = 172;
+/// Of which official on [`REFERENCE_AS_OF`].
+pub const EXPECTED_OFFICIAL: i64 = 166;
+/// Of which probationary on [`REFERENCE_AS_OF`] (the 2022 admissions and the 2021 ones whose
+/// ceremony was after 30 June 2021).
+pub const EXPECTED_PROBATIONARY: i64 = 6;
+/// Women among the members.
+pub const EXPECTED_WOMEN: i64 = 57;
+/// Cells of the commune.
+pub const EXPECTED_CELLS: i64 = 16;
+/// Residential-area (thôn) cells.
+pub const RESIDENTIAL_CELLS: i64 = 12;
+/// School cells.
+pub const SCHOOL_CELLS: i64 = 3;
+/// Commune police cells.
+pub const POLICE_CELLS: i64 = 1;
+/// Admissions decided by the commune in 2021.
+pub const ADMISSIONS_2021: i64 = 6;
+/// Admissions decided by the commune from 1 January to 30 June 2022.
+pub const ADMISSIONS_2022: i64 = 2;
+/// The cell of Tượng 1.
+pub const TUONG_1_CELL: &str = "communes/02680/cells/tuong-1";
+/// Members of Tượng 1.
+pub const TUONG_1_MEMBERS: i64 = 9;
+/// Local members of Tượng 1.
+pub const TUONG_1_LOCAL: i64 = 4;
+/// Commune officials seconded to Tượng 1.
+pub const TUONG_1_SECONDED: i64 = 5;
+/// Tượng 1 has admitted nobody from this year on.
+pub const TUONG_1_NO_ADMISSION_SINCE: i32 = 2015;
+/// The earliest admission year of the dataset.
+pub const FIRST_ADMISSION_YEAR: i32 = 1965;
+
+/// The seed of the generator: changing it changes every person (and the request ids' meaning in
+/// an existing dev database), so it is fixed for good.
+const SEED: u64 = 0x4850_5448_414e_4822;
+
+/// The whole dataset as the requests that load it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Dataset {
+    /// The commune.
+    pub commune: CreateCommuneRequest,
+    /// The 16 cells, in a fixed order.
+    pub cells: Vec<CreateCellRequest>,
+    /// The 172 admissions, in a fixed order; the request ids are stable.
+    pub members: Vec<RecordAdmissionRequest>,
+}
+
+/// What a [`seed`] run did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct SeedSummary {
+    /// Communes created by this run.
+    pub communes_created: u32,
+    /// Communes that were already there.
+    pub communes_present: u32,
+    /// Cells created by this run.
+    pub cells_created: u32,
+    /// Cells that were already there.
+    pub cells_present: u32,
+    /// Members admitted by this run.
+    pub members_created: u32,
+    /// Members that were already on the roll.
+    pub members_present: u32,
+}
+
+impl SeedSummary {
+    /// True when the run created nothing: the dataset was complete already.
+    pub fn nothing_created(&self) -> bool {
+        self.communes_created == 0 && self.cells_created == 0 && self.members_created == 0
+    }
+
+    /// The summary as Vietnamese text.
+    pub fn render(&self) -> String {
+        format!(
+            "Dữ liệu mẫu {COMMUNE_DISPLAY_NAME} ({COMMUNE}):\n  xã: tạo mới {}, đã có {}\n  chi bộ: tạo mới {}, đã có {}\n  đảng viên: tạo mới {}, đã có {}\n",
+            self.communes_created,
+            self.communes_present,
+            self.cells_created,
+            self.cells_present,
+            self.members_created,
+            self.members_present
+        )
+    }
+}
+
+/// Loads the reference dataset through the membership API. What exists already is counted as
+/// present and not sent again; what is sent carries a stable request id, so that even a run
+/// interrupted between a create and its answer cannot create a duplicate.
+pub async fn seed(
+    membership: &mut MembershipServiceClient<Channel>,
+) -> Result<SeedSummary, tonic::Status> {
+    let dataset = reference_dataset();
+    let mut summary = SeedSummary::default();
+
+    match membership
+        .get_commune(GetCommuneRequest {
+            name: COMMUNE.to_owned(),
+        })
+        .await
+    {
+        Ok(_) => summary.communes_present += 1,
+        Err(status) if status.code() == tonic::Code::NotFound => {
+            membership.create_commune(dataset.commune.clone()).await?;
+            summary.communes_created += 1;
+        }
+        Err(status) => return Err(status),
+    }
+
+    let existing_cells = existing_cells(membership).await?;
+    for request in &dataset.cells {
+        if existing_cells.contains(&names::cell(COMMUNE_CODE, &request.cell_id)) {
+            summary.cells_present += 1;
+        } else {
+            membership.create_cell(request.clone()).await?;
+            summary.cells_created += 1;
+        }
+    }
+
+    let existing_members = existing_members(membership).await?;
+    for request in &dataset.members {
+        if existing_members.contains(&member_key(request.member.as_ref())) {
+            summary.members_present += 1;
+        } else {
+            membership.record_admission(request.clone()).await?;
+            summary.members_created += 1;
+        }
+    }
+    Ok(summary)
+}
+
+/// Pages are bounded so that a faulty server returning tokens forever cannot hang the seed.
+const MAX_PAGES: usize = 1000;
+
+async fn existing_cells(
+    membership: &mut MembershipServiceClient<Channel>,
+) -> Result<HashSet<String>, tonic::Status> {
+    let mut found = HashSet::new();
+    let mut page_token = String::new();
+    for _ in 0..MAX_PAGES {
+        let request = ListCellsRequest {
+            parent: COMMUNE.to_owned(),
+            page_size: 500,
+            page_token,
+            filter: String::new(),
+        };
+        let response = membership.list_cells(request).await?.into_inner();
+        found.extend(response.cells.into_iter().map(|cell| cell.name));
+        if response.next_page_token.is_empty() {
+            break;
+        }
+        page_token = response.next_page_token;
+    }
+    Ok(found)
+}
+
+/// Members are recognised by full name and decision date: the dataset's names are unique, and
+/// neither is a personal field a server may withhold from a list.
+fn member_key(member: Option<&Member>) -> (String, String) {
+    let name = member
+        .map(|m| text::normalize(&m.full_name))
+        .unwrap_or_default();
+    let decided = member
+        .and_then(|m| m.admission.as_ref())
+        .map(|a| a.decision_date.clone())
+        .unwrap_or_default();
+    (name, decided)
+}
+
+async fn existing_members(
+    membership: &mut MembershipServiceClient<Channel>,
+) -> Result<HashSet<(String, String)>, tonic::Status> {
+    let mut found = HashSet::new();
+    let mut page_token = String::new();
+    for _ in 0..MAX_PAGES {
+        let request = ListMembersRequest {
+            parent: COMMUNE.to_owned(),
+            page_size: 500,
+            page_token,
+            filter: String::new(),
+        };
+        let response = membership.list_members(request).await?.into_inner();
+        found.extend(response.members.iter().map(|m| member_key(Some(m))));
+        if response.next_page_token.is_empty() {
+            break;
+        }
+        page_token = response.next_page_token;
+    }
+    Ok(found)
+}
+
+/// The dataset as of today: recognition dates that are still in the future are left out, so the
+/// latest admissions stay probationary until their twelve months are over.
+pub fn reference_dataset() -> Dataset {
+    reference_dataset_on(date::today_in_vietnam())
+}
+
+/// The dataset as it would be loaded on `today`. Pure and deterministic.
+pub fn reference_dataset_on(today: NaiveDate) -> Dataset {
+    let mut rng = SplitMix64(SEED);
+    let commune = CreateCommuneRequest {
+        commune: Some(Commune {
+            code: COMMUNE_CODE.to_owned(),
+            display_name: COMMUNE_DISPLAY_NAME.to_owned(),
+            province_code: PROVINCE_CODE.to_owned(),
+            valid_from: COMMUNE_VALID_FROM.to_owned(),
+            ..Commune::default()
+        }),
+        request_id: "seed-hop-thanh-commune".to_owned(),
+    };
+    let cells = CELLS
+        .iter()
+        .map(|plan| CreateCellRequest {
+            parent: COMMUNE.to_owned(),
+            cell_id: plan.id.to_owned(),
+            cell: Some(Cell {
+                display_name: plan.display_name.to_owned(),
+                kind: plan.kind as i32,
+                open_date: date::format(ymd(plan.open.0, plan.open.1, plan.open.2)),
+                ..Cell::default()
+            }),
+            request_id: format!("seed-hop-thanh-cell-{}", plan.id),
+        })
+        .collect();
+
+    let mut people = Vec::new();
+    let mut used_names = HashSet::new();
+    let mut used_ids = HashSet::new();
+    for recent in &RECENT_ADMISSIONS {
+        used_names.insert(recent.full_name.to_owned());
+    }
+    for plan in &CELLS {
+        let recent: Vec<&Recent> = RECENT_ADMISSIONS
+            .iter()
+            .filter(|r| r.cell == plan.id)
+            .collect();
+        let generated = plan.members.saturating_sub(recent.len());
+        for index in 0..generated {
+            let role = match plan.profile {
+                Profile::Residential
+                    if plan.id == "tuong-1" && index < TUONG_1_SECONDED as usize =>
+                {
+                    Role::Seconded
+                }
+                Profile::Residential => Role::Resident,
+                Profile::School => Role::Teacher,
+                Profile::Police => Role::Police,
+            };
+            people.push(generate_person(
+                &mut rng,
+                plan,
+                role,
+                index,
+                &mut used_names,
+            ));
+        }
+        people.extend(recent.into_iter().map(recent_person));
+    }
+    for person in &mut people {
+        person.citizen_id = citizen_id(&mut rng, person.birth, person.gender, &mut used_ids);
+    }
+    assign_decision_numbers(&mut rng, &mut people);
+
+    let members = people
+        .iter()
+        .enumerate()
+        .map(|(index, person)| admission_request(&mut rng, index, person, today))
+        .collect();
+    Dataset {
+        commune,
+        cells,
+        members,
+    }
+}
+
+/// What kind of cell a plan is, which decides the profile of its members.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Profile {
+    Residential,
+    School,
+    Police,
+}
+
+/// One cell of the commune and how many members it has on the reference date.
+struct CellPlan {
+    id: &'static str,
+    display_name: &'static str,
+    kind: CellKind,
+    profile: Profile,
+    /// Founding date: before the first admission decided in the cell.
+    open: (i32, u32, u32),
+    /// Members on the reference date, the recent admissions included.
+    members: usize,
+    /// The village, for addresses; empty for schools and the police.
+    village: &'static str,
+    /// Admissions in the cell are generated from this year on.
+    first_year: i32,
+    /// … up to this year.
+    last_year: i32,
+}
+
+const fn residential(
+    id: &'static str,
+    display_name: &'static str,
+    village: &'static str,
+    members: usize,
+    open_year: i32,
+) -> CellPlan {
+    CellPlan {
+        id,
+        display_name,
+        kind: CellKind::Residential,
+        profile: Profile::Residential,
+        open: (open_year, 3, 3),
+        members,
+        village,
+        first_year: FIRST_ADMISSION_YEAR,
+        last_year: 2020,
+    }
+}
+
+/// The 16 cells: 12 residential, 3 school, 1 police. The member counts add up to 172.
+const CELLS: [CellPlan; 16] = [
+    CellPlan {
+        last_year: TUONG_1_NO_ADMISSION_SINCE - 2,
+        ..residential("tuong-1", "Chi bộ thôn Tượng 1", "Tượng 1", 9, 1962)
+    },
+    residential("tuong-2", "Chi bộ thôn Tượng 2", "Tượng 2", 13, 1962),
+    residential("tuong-3", "Chi bộ thôn Tượng 3", "Tượng 3", 12, 1963),
+    residential("canh-chin", "Chi bộ thôn Cánh Chín", "Cánh Chín", 11, 1961),
+    residential("lang-moi", "Chi bộ thôn Làng Mới", "Làng Mới", 13, 1964),
+    residential("son-hai", "Chi bộ thôn Sơn Hải", "Sơn Hải", 10, 1963),
+    residential("khe-chan", "Chi bộ thôn Khe Chấn", "Khe Chấn", 14, 1962),
+    residential("trung-tam", "Chi bộ thôn Trung Tâm", "Trung Tâm", 15, 1960),
+    residential(
+        "hop-thanh-1",
+        "Chi bộ thôn Hợp Thành 1",
+        "Hợp Thành 1",
+        13,
+        1960,
+    ),
+    residential(
+        "hop-thanh-2",
+        "Chi bộ thôn Hợp Thành 2",
+        "Hợp Thành 2",
+        12,
+        1961,
+    ),
+    residential("khe-lech", "Chi bộ thôn Khe Lếch", "Khe Lếch", 11, 1964),
+    residential("tan-lap", "Chi bộ thôn Tân Lập", "Tân Lập", 9, 1963),
+    CellPlan {
+        id: "mam-non",
+        display_name: "Chi bộ Trường Mầm non Hợp Thành",
+        kind: CellKind::School,
+        profile: Profile::School,
+        open: (1998, 9, 5),
+        members: 7,
+        village: "",
+        first_year: 1999,
+        last_year: 2020,
+    },
+    CellPlan {
+        id: "tieu-hoc",
+        display_name: "Chi bộ Trường Tiểu học Hợp Thành",
+        kind: CellKind::School,
+        profile: Profile::School,
+        open: (1990, 9, 5),
+        members: 8,
+        village: "",
+        first_year: 1991,
+        last_year: 2020,
+    },
+    CellPlan {
+        id: "thcs",
+        display_name: "Chi bộ Trường THCS Hợp Thành",
+        kind: CellKind::School,
+        profile: Profile::School,
+        open: (1994, 9, 5),
+        members: 9,
+        village: "",
+        first_year: 1995,
+        last_year: 2020,
+    },
+    CellPlan {
+        id: "cong-an",
+        display_name: "Chi bộ Công an xã",
+        kind: CellKind::Police,
+        profile: Profile::Police,
+        open: (2008, 9, 1),
+        members: 6,
+        village: "",
+        first_year: 2009,
+        last_year: 2020,
+    },
+];
+
+/// An admission of 2021 or 2022, written by hand so that the article's counts and the
+/// probationary figures on the reference date are exact.
+struct Recent {
+    cell: &'static str,
+    full_name: &'static str,
+    gender: Gender,
+    birth: (i32, u32, u32),
+    ethnicity: &'static str,
+    education: GeneralEducation,
+    qualification: Qualification,
+    occupation: &'static str,
+    decision: (i32, u32, u32),
+    ceremony: (i32, u32, u32),
+}
+
+const RECENT_ADMISSIONS: [Recent; 8] = [
+    Recent {
+        cell: "khe-chan",
+        full_name: "Hoàng Thị Thu Hà",
+        gender: Gender::Female,
+        birth: (1998, 8, 14),
+        ethnicity: "02",
+        education: GeneralEducation::UpperSecondary,
+        qualification: Qualification::College,
+        occupation: "Nhân viên y tế thôn bản",
+        decision: (2021, 3, 18),
+        ceremony: (2021, 4, 2),
+    },
+    Recent {
+        cell: "lang-moi",
+        full_name: "Bàn Văn Quý",
+        gender: Gender::Male,
+        birth: (1996, 11, 3),
+        ethnicity: "09",
+        education: GeneralEducation::LowerSecondary,
+        qualification: Qualification::None,
+        occupation: "Làm nông nghiệp",
+        decision: (2021, 5, 20),
+        ceremony: (2021, 6, 4),
+    },
+    Recent {
+        cell: "cong-an",
+        full_name: "Lò Văn Khánh",
+        gender: Gender::Male,
+        birth: (1999, 2, 27),
+        ethnicity: "25",
+        education: GeneralEducation::UpperSecondary,
+        qualification: Qualification::Vocational,
+        occupation: "Công an xã",
+        decision: (2021, 7, 9),
+        ceremony: (2021, 7, 27),
+    },
+    Recent {
+        cell: "thcs",
+        full_name: "Nguyễn Thị Hồng Nhung",
+        gender: Gender::Female,
+        birth: (1995, 6, 30),
+        ethnicity: "01",
+        education: GeneralEducation::UpperSecondary,
+        qualification: Qualification::University,
+        occupation: "Giáo viên",
+        decision: (2021, 8, 26),
+        ceremony: (2021, 9, 10),
+    },
+    Recent {
+        cell: "trung-tam",
+        full_name: "Đặng Văn Chiến",
+        gender: Gender::Male,
+        birth: (2000, 4, 19),
+        ethnicity: "09",
+        education: GeneralEducation::UpperSecondary,
+        qualification: Qualification::None,
+        occupation: "Bộ đội xuất ngũ",
+        decision: (2021, 10, 14),
+        ceremony: (2021, 10, 29),
+    },
+    Recent {
+        cell: "hop-thanh-1",
+        full_name: "Vàng Thị Mỷ",
+        gender: Gender::Female,
+        birth: (1997, 12, 5),
+        ethnicity: "08",
+        education: GeneralEducation::LowerSecondary,
+        qualification: Qualification::None,
+        occupation: "Làm nông nghiệp",
+        decision: (2021, 12, 2),
+        ceremony: (2021, 12, 17),
+    },
+    Recent {
+        cell: "tuong-2",
+        full_name: "Lý Văn Tiến",
+        gender: Gender::Male,
+        birth: (2001, 9, 21),
+        ethnicity: "40",
+        education: GeneralEducation::UpperSecondary,
+        qualification: Qualification::Vocational,
+        occupation: "Công nhân",
+        decision: (2022, 3, 10),
+        ceremony: (2022, 3, 25),
+    },
+    Recent {
+        cell: "tieu-hoc",
+        full_name: "Trần Thị Ngọc Ánh",
+        gender: Gender::Female,
+        birth: (1997, 1, 8),
+        ethnicity: "01",
+        education: GeneralEducation::UpperSecondary,
+        qualification: Qualification::University,
+        occupation: "Giáo viên",
+        decision: (2022, 5, 19),
+        ceremony: (2022, 6, 3),
+    },
+];
+
+/// What a generated member does, which shapes age, education and the rest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Resident,
+    Seconded,
+    Teacher,
+    Police,
+}
+
+/// A person before being turned into a request.
+#[derive(Debug, Clone)]
+struct Person {
+    cell: &'static str,
+    full_name: String,
+    gender: Gender,
+    birth: NaiveDate,
+    ethnicity: &'static str,
+    home_town: &'static str,
+    address: String,
+    citizen_id: String,
+    education: GeneralEducation,
+    qualification: Qualification,
+    theory: PoliticalTheory,
+    occupation: &'static str,
+    assignment: Assignment,
+    decision: NaiveDate,
+    decision_number: String,
+    ceremony: NaiveDate,
+}
+
+/// A calendar date. The generator passes days of at most 28 and the hand-written tables real
+/// days (a unit test checks them), so the fallback is unreachable; it exists so that no code path
+/// can panic.
+fn ymd(year: i32, month: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(year, month, day).unwrap_or_default()
+}
+
+/// SplitMix64: a tiny, well-mixed generator whose output is the same on every platform.
+struct SplitMix64(u64);
+
+impl SplitMix64 {
+    fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// A number in `low..=high` (the modulo bias is irrelevant at these sizes).
+    fn range(&mut self, low: i64, high: i64) -> i64 {
+        if high <= low {
+            return low;
+        }
+        let span = (high - low + 1) as u64;
+        low + (self.next_u64() % span) as i64
+    }
+
+    /// True with the given probability in percent.
+    fn chance(&mut self, percent: u64) -> bool {
+        self.next_u64() % 100 < percent
+    }
+
+    /// One of `items`, which are never empty (they are the constant tables below).
+    fn pick<T: Copy>(&mut self, items: &[T]) -> T {
+        let index = (self.next_u64() % items.len().max(1) as u64) as usize;
+        items[index.min(items.len().saturating_sub(1))]
+    }
+
+    /// One of `items` by weight.
+    fn weighted<T: Copy>(&mut self, items: &[(T, u32)]) -> T {
+        let total: u64 = items.iter().map(|(_, w)| u64::from(*w)).sum();
+        let mut roll = self.next_u64() % total.max(1);
+        for (item, weight) in items {
+            if roll < u64::from(*weight) {
+                return *item;
+            }
+            roll -= u64::from(*weight);
+        }
+        items[items.len().saturating_sub(1)].0
+    }
+}
+
+/// Ethnic groups of residents: the mix of a commune near Lào Cai city.
+const RESIDENT_ETHNICITIES: [(&str, u32); 7] = [
+    ("01", 40),
+    ("02", 18),
+    ("09", 15),
+    ("25", 9),
+    ("08", 7),
+    ("07", 6),
+    ("40", 5),
+];
+/// Ethnic groups of teachers, police and officials, more often Kinh.
+const STAFF_ETHNICITIES: [(&str, u32); 5] =
+    [("01", 62), ("02", 16), ("25", 10), ("09", 7), ("07", 5)];
+
+fn family_names(ethnicity: &str) -> &'static [&'static str] {
+    match ethnicity {
+        "02" => &["Hoàng", "Nông", "Lương", "Ma", "Vi", "Hà"],
+        "09" => &["Bàn", "Đặng", "Triệu", "Lý", "Chảo"],
+        "25" => &["Lò", "Vàng", "Hoàng", "Sần"],
+        "08" => &["Giàng", "Vàng", "Sùng", "Thào", "Lù", "Lý"],
+        "07" => &["Nông", "Hoàng", "Lục", "Vi"],
+        "40" => &["Pờ", "Lý", "Vàng", "Sần"],
+        _ => &[
+            "Nguyễn", "Trần", "Phạm", "Lê", "Vũ", "Hoàng", "Đỗ", "Bùi", "Đặng", "Ngô",
+        ],
+    }
+}
+
+fn given_names(ethnicity: &str, gender: Gender) -> &'static [&'static str] {
+    match (ethnicity, gender) {
+        ("08", Gender::Female) => &["Mỷ", "Súa", "Dế", "Pà", "Mai", "Sênh"],
+        ("08", _) => &["Páo", "Chư", "Sình", "Dình", "Chứ", "Lử", "Pao"],
+        ("09", Gender::Female) => &["Mẩy", "Xuân", "Dung", "Liên", "Hoa", "Vân"],
+        ("09", _) => &["Phú", "Quẩy", "Chòi", "Kiềm", "Vần", "Sơn", "Lâm", "Tiến"],
+        (_, Gender::Female) => &[
+            "Hoa", "Lan", "Hương", "Mai", "Hằng", "Thủy", "Nga", "Thảo", "Linh", "Huyền", "Dung",
+            "Yến", "Liên", "Nhung", "Phương", "Hà", "Loan", "Xuân", "Hạnh", "Oanh",
+        ],
+        _ => &[
+            "Hùng", "Dũng", "Long", "Thắng", "Tuấn", "Cường", "Hải", "Sơn", "Phú", "Quý", "Bình",
+            "Toàn", "Thành", "Hưng", "Tiến", "Lâm", "Vinh", "Hòa", "Kiên", "Trung", "Đức", "Phong",
+            "Nam", "Việt", "Thịnh", "Khải",
+        ],
+    }
+}
+
+fn middle_name(rng: &mut SplitMix64, ethnicity: &str, gender: Gender) -> &'static str {
+    match (ethnicity, gender) {
+        ("08", Gender::Female) => "Thị",
+        ("08", _) => rng.pick(&["A", "Seo", "Mí", "A"]),
+        ("01", Gender::Female) => rng.weighted(&[
+            ("Thị", 70),
+            ("Thị Thu", 10),
+            ("Thị Hồng", 8),
+            ("Thu", 6),
+            ("Ngọc", 6),
+        ]),
+        ("01", _) => rng.weighted(&[
+            ("Văn", 55),
+            ("Đức", 10),
+            ("Minh", 10),
+            ("Quang", 8),
+            ("Hữu", 7),
+            ("Xuân", 5),
+            ("Ngọc", 5),
+        ]),
+        ("09", Gender::Male) => rng.weighted(&[("Văn", 70), ("Tả", 15), ("Kiềm", 15)]),
+        (_, Gender::Female) => "Thị",
+        _ => rng.weighted(&[("Văn", 85), ("Đức", 8), ("Minh", 7)]),
+    }
+}
+
+/// A Vietnamese full name; about one Kinh name in twenty-five has no middle name, and some have
+/// two middle words, because names are not always three words.
+fn full_name(rng: &mut SplitMix64, ethnicity: &'static str, gender: Gender) -> String {
+    let family = rng.pick(family_names(ethnicity));
+    let given = rng.pick(given_names(ethnicity, gender));
+    if ethnicity == "01" && rng.chance(4) {
+        return format!("{family} {given}");
+    }
+    format!("{family} {} {given}", middle_name(rng, ethnicity, gender))
+}
+
+const HOME_TOWNS: [(&str, u32); 6] = [
+    ("Xã Hợp Thành, Lào Cai", 70),
+    ("Xã Tả Phời, Lào Cai", 8),
+    ("Huyện Bảo Thắng, Lào Cai", 8),
+    ("Tỉnh Nam Định", 5),
+    ("Tỉnh Thái Bình", 5),
+    ("Tỉnh Phú Thọ", 4),
+];
+
+fn village_address(village: &str) -> String {
+    format!("Thôn {village}, xã Hợp Thành, thành phố Lào Cai, tỉnh Lào Cai")
+}
+
+/// Generates one member of a cell. Ages: at least 19 years at the decision (so at least 18 years
+/// in months with a margin, and at least 20 on the reference date), at most 45, and born in 1937
+/// or later so that nobody is older than 85 on the reference date.
+fn generate_person(
+    rng: &mut SplitMix64,
+    plan: &CellPlan,
+    role: Role,
+    index: usize,
+    used_names: &mut HashSet<String>,
+) -> Person {
+    let (first_year, last_year) = match role {
+        // Officials seconded to Tượng 1: admitted in their working life, before the cell's drought.
+        Role::Seconded => (1995, plan.last_year),
+        _ => (plan.first_year, plan.last_year),
+    };
+    let decision = ymd(
+        rng.range(first_year.into(), last_year.into()) as i32,
+        rng.range(1, 12) as u32,
+        rng.range(1, 28) as u32,
+    );
+    let earliest_birth = ymd(1937, 1, 1);
+    let (min_age, max_age) = match role {
+        Role::Resident => (19, 40),
+        Role::Seconded => (22, 35),
+        Role::Teacher => (22, 38),
+        Role::Police => (20, 32),
+    };
+    let oldest = (decision - Duration::days(max_age * 365)).max(earliest_birth);
+    let youngest = decision - Duration::days(min_age * 365 + 10);
+    let birth = oldest + Duration::days(rng.range(0, (youngest - oldest).num_days().max(0)));
+
+    let female_percent = match (role, plan.id) {
+        (Role::Teacher, "mam-non") => 100,
+        (Role::Teacher, _) => 65,
+        (Role::Police, _) => 10,
+        (Role::Seconded, _) => 40,
+        (Role::Resident, _) => 33,
+    };
+    // A quota rather than a coin toss: every cell gets its share of women, whatever the seed.
+    let is_female = (index + 1) * female_percent / 100 > index * female_percent / 100;
+    let gender = if is_female {
+        Gender::Female
+    } else {
+        Gender::Male
+    };
+    let ethnicity = match role {
+        Role::Resident => rng.weighted(&RESIDENT_ETHNICITIES),
+        _ => rng.weighted(&STAFF_ETHNICITIES),
+    };
+    let mut name = full_name(rng, ethnicity, gender);
+    // Names are unique in the dataset so that a person can be found by name in the demo; a few
+    // retries always suffice with these tables, and the suffix-free fallback keeps it total.
+    for _ in 0..50 {
+        if !used_names.contains(&name) {
+            break;
+        }
+        name = full_name(rng, ethnicity, gender);
+    }
+    used_names.insert(name.clone());
+
+    let born = birth.year();
+    let education = match role {
+        Role::Resident if born < 1955 => rng.weighted(&[
+            (GeneralEducation::Primary, 35),
+            (GeneralEducation::LowerSecondary, 55),
+            (GeneralEducation::UpperSecondary, 10),
+        ]),
+        Role::Resident if born < 1976 => rng.weighted(&[
+            (GeneralEducation::LowerSecondary, 55),
+            (GeneralEducation::UpperSecondary, 45),
+        ]),
+        Role::Resident => rng.weighted(&[
+            (GeneralEducation::LowerSecondary, 15),
+            (GeneralEducation::UpperSecondary, 85),
+        ]),
+        _ => GeneralEducation::UpperSecondary,
+    };
+    let qualification = match role {
+        Role::Resident if born < 1960 => {
+            rng.weighted(&[(Qualification::None, 85), (Qualification::Vocational, 15)])
+        }
+        Role::Resident => rng.weighted(&[
+            (Qualification::None, 50),
+            (Qualification::Vocational, 32),
+            (Qualification::College, 8),
+            (Qualification::University, 10),
+        ]),
+        Role::Seconded => {
+            rng.weighted(&[(Qualification::University, 85), (Qualification::Master, 15)])
+        }
+        Role::Teacher => rng.weighted(&[
+            (Qualification::College, 40),
+            (Qualification::University, 60),
+        ]),
+        Role::Police => rng.weighted(&[
+            (Qualification::Vocational, 60),
+            (Qualification::University, 40),
+        ]),
+    };
+    let theory = match role {
+        Role::Resident => rng.weighted(&[
+            (PoliticalTheory::None, 52),
+            (PoliticalTheory::Elementary, 40),
+            (PoliticalTheory::Intermediate, 8),
+        ]),
+        Role::Seconded => PoliticalTheory::Intermediate,
+        Role::Teacher | Role::Police => rng.weighted(&[
+            (PoliticalTheory::Elementary, 75),
+            (PoliticalTheory::Intermediate, 25),
+        ]),
+    };
+    let age_on_reference = 2022 - born;
+    let occupation = match role {
+        Role::Resident if age_on_reference >= 62 => {
+            rng.weighted(&[("Nghỉ hưu", 45), ("Làm nông nghiệp", 55)])
+        }
+        Role::Resident => rng.weighted(&[
+            ("Làm nông nghiệp", 55),
+            ("Kinh doanh", 15),
+            ("Công nhân", 12),
+            ("Lao động tự do", 10),
+            ("Trưởng thôn", 8),
+        ]),
+        Role::Seconded => rng.pick(&["Công chức xã", "Cán bộ xã"]),
+        Role::Teacher => "Giáo viên",
+        Role::Police => "Công an xã",
+    };
+    let address = if plan.village.is_empty() || role == Role::Seconded {
+        let village = rng.pick(&["Tượng 2", "Trung Tâm", "Hợp Thành 1", "Làng Mới"]);
+        village_address(village)
+    } else {
+        village_address(plan.village)
+    };
+    let ceremony = decision + Duration::days(rng.range(7, 28));
+    Person {
+        cell: plan.id,
+        full_name: name,
+        gender,
+        birth,
+        ethnicity,
+        home_town: rng.weighted(&HOME_TOWNS),
+        address,
+        citizen_id: String::new(),
+        education,
+        qualification,
+        theory,
+        occupation,
+        assignment: if role == Role::Seconded {
+            Assignment::Seconded
+        } else {
+            Assignment::Local
+        },
+        decision,
+        decision_number: String::new(),
+        ceremony,
+    }
+}
+
+fn recent_person(recent: &Recent) -> Person {
+    let plan_village = CELLS
+        .iter()
+        .find(|plan| plan.id == recent.cell)
+        .map_or("", |plan| plan.village);
+    Person {
+        cell: recent.cell,
+        full_name: recent.full_name.to_owned(),
+        gender: recent.gender,
+        birth: ymd(recent.birth.0, recent.birth.1, recent.birth.2),
+        ethnicity: recent.ethnicity,
+        home_town: "Xã Hợp Thành, Lào Cai",
+        address: village_address(if plan_village.is_empty() {
+            "Trung Tâm"
+        } else {
+            plan_village
+        }),
+        citizen_id: String::new(),
+        education: recent.education,
+        qualification: recent.qualification,
+        theory: PoliticalTheory::None,
+        occupation: recent.occupation,
+        assignment: Assignment::Local,
+        decision: ymd(recent.decision.0, recent.decision.1, recent.decision.2),
+        decision_number: String::new(),
+        ceremony: ymd(recent.ceremony.0, recent.ceremony.1, recent.ceremony.2),
+    }
+}
+
+/// A 12-digit citizen id in the CCCD layout: province `010`, a digit for century and gender, the
+/// two digits of the birth year, then six random digits. Unique within the dataset.
+fn citizen_id(
+    rng: &mut SplitMix64,
+    birth: NaiveDate,
+    gender: Gender,
+    used: &mut HashSet<String>,
+) -> String {
+    let century_gender = match (birth.year() >= 2000, gender == Gender::Female) {
+        (false, false) => 0,
+        (false, true) => 1,
+        (true, false) => 2,
+        (true, true) => 3,
+    };
+    let mut id = String::new();
+    // A clash among 172 draws from a million is rare; a few retries make it impossible in practice
+    // and the generator is deterministic, so the unit test proves it for this seed.
+    for _ in 0..20 {
+        id = format!(
+            "010{century_gender}{:02}{:06}",
+            birth.year().rem_euclid(100),
+            rng.range(0, 999_999)
+        );
+        if used.insert(id.clone()) {
+            break;
+        }
+    }
+    id
+}
+
+/// Numbers the decisions of each year in date order, the way a committee's register does.
+fn assign_decision_numbers(rng: &mut SplitMix64, people: &mut [Person]) {
+    let mut order: Vec<usize> = (0..people.len()).collect();
+    order.sort_by_key(|&index| (people[index].decision, index));
+    let mut year = 0;
+    let mut number = 0;
+    for index in order {
+        let person = &mut people[index];
+        if person.decision.year() != year {
+            year = person.decision.year();
+            number = rng.range(3, 20);
+        }
+        person.decision_number = format!("{number}-QĐ/ĐU");
+        number += rng.range(1, 12);
+    }
+}
+
+/// A cell vote that passes: at least 3 eligible, yes votes reaching two thirds of them.
+fn cell_vote(rng: &mut SplitMix64) -> VoteTally {
+    let eligible = rng.range(3, 15) as i32;
+    let present = eligible - rng.range(0, i64::from(eligible / 5)) as i32;
+    let needed = (2 * eligible + 2) / 3;
+    let yes = (present - rng.range(0, 1) as i32).max(needed);
+    VoteTally {
+        eligible,
+        present,
+        yes,
+        no: present - yes,
+    }
+}
+
+fn admission_request(
+    rng: &mut SplitMix64,
+    index: usize,
+    person: &Person,
+    today: NaiveDate,
+) -> RecordAdmissionRequest {
+    let parts = text::split_full_name(&person.full_name);
+    let official = date::add_months(person.ceremony, 12);
+    let age_on_reference = date::age_in_years(person.birth, ymd(2022, 6, 30));
+    let member = Member {
+        full_name: person.full_name.clone(),
+        family_name: parts.family,
+        middle_name: parts.middle,
+        given_name: parts.given,
+        gender: person.gender as i32,
+        birth_date: date::format(person.birth),
+        ethnicity_code: person.ethnicity.to_owned(),
+        home_town: person.home_town.to_owned(),
+        citizen_id: person.citizen_id.clone(),
+        address: person.address.clone(),
+        general_education: person.education as i32,
+        qualification: person.qualification as i32,
+        political_theory: person.theory as i32,
+        occupation: person.occupation.to_owned(),
+        youth_union: age_on_reference <= 30,
+        admission: Some(Admission {
+            decision_date: date::format(person.decision),
+            decision_number: person.decision_number.clone(),
+            ceremony_date: date::format(person.ceremony),
+            official_date: if official <= today {
+                date::format(official)
+            } else {
+                String::new()
+            },
+        }),
+        cell: names::cell(COMMUNE_CODE, person.cell),
+        assignment: person.assignment as i32,
+        ..Member::default()
+    };
+    RecordAdmissionRequest {
+        member: Some(member),
+        cell_vote: Some(cell_vote(rng)),
+        deciding_body: DECIDING_BODY.to_owned(),
+        request_id: format!("seed-hop-thanh-member-{:03}", index + 1),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn reference_date() -> NaiveDate {
+        date::parse(REFERENCE_AS_OF).expect("constant is a date")
+    }
+
+    fn dataset() -> Dataset {
+        // Loaded on a fixed day so the test does not depend on the clock.
+        reference_dataset_on(ymd(2025, 1, 15))
+    }
+
+    fn members(dataset: &Dataset) -> Vec<&Member> {
+        dataset
+            .members
+            .iter()
+            .map(|r| r.member.as_ref().expect("every request has a member"))
+            .collect()
+    }
+
+    fn decision(member: &Member) -> NaiveDate {
+        date::parse(&member.admission.as_ref().expect("admission").decision_date)
+            .expect("decision date")
+    }
+
+    fn count(members: &[&Member], predicate: impl Fn(&Member) -> bool) -> i64 {
+        members.iter().filter(|m| predicate(m)).count() as i64
+    }
+
+    #[test]
+    fn hand_written_dates_are_real_days() {
+        for recent in &RECENT_ADMISSIONS {
+            for (y, m, d) in [recent.birth, recent.decision, recent.ceremony] {
+                assert!(NaiveDate::from_ymd_opt(y, m, d).is_some(), "{y}-{m}-{d}");
+            }
+        }
+        for plan in &CELLS {
+            assert!(NaiveDate::from_ymd_opt(plan.open.0, plan.open.1, plan.open.2).is_some());
+        }
+    }
+
+    #[test]
+    fn dataset_is_deterministic() {
+        assert_eq!(dataset(), dataset());
+    }
+
+    #[test]
+    fn commune_matches_the_article() {
+        let commune = dataset().commune.commune.expect("commune");
+        assert_eq!(commune.code, COMMUNE_CODE);
+        assert_eq!(commune.display_name, "Xã Hợp Thành");
+        assert_eq!(commune.province_code, "10");
+        assert_eq!(commune.valid_from, "2008-01-01");
+        assert!(commune.area_flags.is_empty());
+    }
+
+    #[test]
+    fn cells_are_twelve_residential_three_school_one_police() {
+        let dataset = dataset();
+        assert_eq!(dataset.cells.len() as i64, EXPECTED_CELLS);
+        let kinds: Vec<i32> = dataset
+            .cells
+            .iter()
+            .map(|c| c.cell.as_ref().expect("cell").kind)
+            .collect();
+        let of = |kind: CellKind| kinds.iter().filter(|k| **k == kind as i32).count() as i64;
+        assert_eq!(of(CellKind::Residential), RESIDENTIAL_CELLS);
+        assert_eq!(of(CellKind::School), SCHOOL_CELLS);
+        assert_eq!(of(CellKind::Police), POLICE_CELLS);
+        for request in &dataset.cells {
+            assert!(names::is_cell_id(&request.cell_id), "{}", request.cell_id);
+            let cell = request.cell.as_ref().expect("cell");
+            assert!(date::parse(&cell.open_date).expect("open date").year() < 2010);
+            assert!(cell.close_date.is_empty());
+        }
+        let tuong_1 = dataset
+            .cells
+            .iter()
+            .find(|c| names::cell(COMMUNE_CODE, &c.cell_id) == TUONG_1_CELL);
+        assert_eq!(
+            tuong_1
+                .and_then(|c| c.cell.as_ref())
+                .map(|c| c.display_name.as_str()),
+            Some("Chi bộ thôn Tượng 1")
+        );
+    }
+
+    #[test]
+    fn roll_has_172_members_in_known_cells() {
+        let dataset = dataset();
+        let members = members(&dataset);
+        assert_eq!(members.len() as i64, EXPECTED_MEMBERS);
+        let mut per_cell: HashMap<&str, usize> = HashMap::new();
+        for member in &members {
+            *per_cell.entry(member.cell.as_str()).or_default() += 1;
+        }
+        for request in &dataset.cells {
+            let name = names::cell(COMMUNE_CODE, &request.cell_id);
+            assert!(
+                per_cell.get(name.as_str()).copied().unwrap_or(0) > 0,
+                "{name} has no member"
+            );
+        }
+        assert_eq!(per_cell.values().sum::<usize>(), members.len());
+        assert_eq!(per_cell.len(), dataset.cells.len());
+    }
+
+    #[test]
+    fn admissions_per_year_match_the_article() {
+        let dataset = dataset();
+        let members = members(&dataset);
+        let in_year = |year: i32| count(&members, |m| decision(m).year() == year);
+        assert_eq!(in_year(2021), ADMISSIONS_2021);
+        assert_eq!(in_year(2022), ADMISSIONS_2022);
+        assert_eq!(count(&members, |m| decision(m) > reference_date()), 0);
+        for member in &members {
+            let year = decision(member).year();
+            assert!((FIRST_ADMISSION_YEAR..=2022).contains(&year), "{year}");
+        }
+    }
+
+    #[test]
+    fn tuong_1_has_four_local_and_five_seconded_and_no_recent_admission() {
+        let dataset = dataset();
+        let members = members(&dataset);
+        let tuong_1: Vec<&Member> = members
+            .iter()
+            .copied()
+            .filter(|m| m.cell == TUONG_1_CELL)
+            .collect();
+        assert_eq!(tuong_1.len() as i64, TUONG_1_MEMBERS);
+        assert_eq!(
+            count(&tuong_1, |m| m.assignment == Assignment::Local as i32),
+            TUONG_1_LOCAL
+        );
+        assert_eq!(
+            count(&tuong_1, |m| m.assignment == Assignment::Seconded as i32),
+            TUONG_1_SECONDED
+        );
+        assert!(
+            tuong_1
+                .iter()
+                .all(|m| decision(m).year() < TUONG_1_NO_ADMISSION_SINCE)
+        );
+        let others: Vec<&Member> = members
+            .iter()
+            .copied()
+            .filter(|m| m.cell != TUONG_1_CELL)
+            .collect();
+        assert!(
+            others
+                .iter()
+                .all(|m| m.assignment == Assignment::Local as i32)
+        );
+    }
+
+    #[test]
+    fn everyone_was_adult_at_the_decision_and_ages_span_the_generations() {
+        let dataset = dataset();
+        let members = members(&dataset);
+        let mut ages = Vec::new();
+        for member in &members {
+            let birth = date::parse(&member.birth_date).expect("birth date");
+            let months = date::whole_months_between(birth, decision(member));
+            assert!(
+                months >= 18 * 12,
+                "{} was {months} months old",
+                member.full_name
+            );
+            assert!(
+                months <= 60 * 12,
+                "{} was {months} months old",
+                member.full_name
+            );
+            ages.push(date::age_in_years(birth, reference_date()));
+        }
+        let youngest = ages.iter().copied().min().unwrap_or_default();
+        let oldest = ages.iter().copied().max().unwrap_or_default();
+        assert!((20..=22).contains(&youngest), "youngest {youngest}");
+        assert!((80..=85).contains(&oldest), "oldest {oldest}");
+    }
+
+    #[test]
+    fn admission_dates_follow_the_rules() {
+        let today = ymd(2025, 1, 15);
+        let dataset = reference_dataset_on(today);
+        for member in members(&dataset) {
+            let admission = member.admission.as_ref().expect("admission");
+            let decided = decision(member);
+            let ceremony = date::parse(&admission.ceremony_date).expect("ceremony");
+            assert!(
+                ceremony > decided && ceremony <= decided + Duration::days(30),
+                "{}",
+                member.full_name
+            );
+            assert!(!admission.decision_number.is_empty());
+            let official = date::add_months(ceremony, 12);
+            let expected = if official <= today {
+                date::format(official)
+            } else {
+                String::new()
+            };
+            assert_eq!(admission.official_date, expected);
+        }
+        // Loaded in mid-2022, the 2022 admissions would still be probationary.
+        let early = reference_dataset_on(ymd(2022, 7, 1));
+        let unrecognised = members(&early)
+            .iter()
+            .filter(|m| {
+                m.admission
+                    .as_ref()
+                    .is_some_and(|a| a.official_date.is_empty())
+            })
+            .count();
+        assert_eq!(unrecognised, 6);
+    }
+
+    #[test]
+    fn official_and_probationary_counts_on_the_reference_date() {
+        let dataset = dataset();
+        let members = members(&dataset);
+        let on = reference_date();
+        let official = count(&members, |m| {
+            let a = m.admission.as_ref().expect("admission");
+            date::parse_optional(&a.official_date)
+                .ok()
+                .flatten()
+                .is_some_and(|d| d <= on)
+        });
+        assert_eq!(official, EXPECTED_OFFICIAL);
+        assert_eq!(EXPECTED_MEMBERS - official, EXPECTED_PROBATIONARY);
+        assert_eq!(
+            count(&members, |m| m.gender == Gender::Female as i32),
+            EXPECTED_WOMEN
+        );
+    }
+
+    #[test]
+    fn votes_pass_with_two_thirds() {
+        for request in dataset().members {
+            let vote = request.cell_vote.expect("vote");
+            assert!(vote.eligible >= 3);
+            assert!(vote.present <= vote.eligible);
+            assert!(vote.yes + vote.no <= vote.present && vote.no >= 0);
+            assert!(3 * vote.yes >= 2 * vote.eligible, "{vote:?}");
+            assert_eq!(request.deciding_body, DECIDING_BODY);
+        }
+    }
+
+    #[test]
+    fn people_are_valid_and_plausible() {
+        let dataset = dataset();
+        let members = members(&dataset);
+        let mut names_seen = HashSet::new();
+        let mut ids_seen = HashSet::new();
+        let mut two_words = 0;
+        let mut four_words = 0;
+        for member in &members {
+            assert_eq!(member.full_name, text::normalize(&member.full_name));
+            assert!(!member.given_name.is_empty() && !member.family_name.is_empty());
+            assert!(
+                names_seen.insert(member.full_name.clone()),
+                "duplicate {}",
+                member.full_name
+            );
+            match member.full_name.split_whitespace().count() {
+                2 => two_words += 1,
+                4 => four_words += 1,
+                _ => {}
+            }
+            assert_ne!(member.gender, Gender::Unspecified as i32);
+            assert_ne!(
+                member.general_education,
+                GeneralEducation::Unspecified as i32
+            );
+            assert!(partyregistry_kit::reference::ethnic_group(&member.ethnicity_code).is_some());
+            assert!(
+                member.phone.is_empty(),
+                "no phone numbers: they could reach real people"
+            );
+            assert_eq!(member.citizen_id.len(), 12);
+            assert!(
+                member.citizen_id.starts_with("010")
+                    && member.citizen_id.bytes().all(|b| b.is_ascii_digit())
+            );
+            assert!(ids_seen.insert(member.citizen_id.clone()), "duplicate id");
+            assert!(names::parse_cell("cell", &member.cell).is_ok());
+        }
+        assert!(
+            two_words > 0 && four_words > 0,
+            "names of 2 and 4 words: {two_words} {four_words}"
+        );
+        let women =
+            count(&members, |m| m.gender == Gender::Female as i32) as f64 / members.len() as f64;
+        assert!((0.30..=0.40).contains(&women), "{women}");
+        let kinh = count(&members, |m| m.ethnicity_code == "01") as f64 / members.len() as f64;
+        assert!((0.35..=0.60).contains(&kinh), "{kinh}");
+        let primary = count(&members, |m| {
+            m.general_education == GeneralEducation::Primary as i32
+        });
+        assert!(primary > 0 && primary < 20, "{primary}");
+        let intermediate = count(&members, |m| {
+            m.political_theory == PoliticalTheory::Intermediate as i32
+        });
+        assert!(intermediate > 5 && intermediate < 50, "{intermediate}");
+    }
+
+    #[test]
+    fn primary_education_only_among_the_elderly_and_recent_admissions_are_qualified() {
+        for member in members(&dataset()) {
+            if member.general_education == GeneralEducation::Primary as i32 {
+                assert!(
+                    member.birth_date.as_str() < "1955-01-01",
+                    "{}",
+                    member.full_name
+                );
+            }
+            if decision(member).year() >= 2021 {
+                assert_ne!(member.general_education, GeneralEducation::Primary as i32);
+            }
+        }
+    }
+
+    #[test]
+    fn decisions_fall_on_open_cells() {
+        let dataset = dataset();
+        for member in members(&dataset) {
+            let cell = dataset
+                .cells
+                .iter()
+                .find(|c| names::cell(COMMUNE_CODE, &c.cell_id) == member.cell)
+                .and_then(|c| c.cell.as_ref())
+                .expect("the member's cell is in the dataset");
+            assert!(date::parse(&cell.open_date).expect("open date") < decision(member));
+        }
+    }
+
+    #[test]
+    fn request_ids_are_stable_and_unique() {
+        let dataset = dataset();
+        let ids: HashSet<&str> = dataset
+            .members
+            .iter()
+            .map(|r| r.request_id.as_str())
+            .collect();
+        assert_eq!(ids.len(), dataset.members.len());
+        assert_eq!(dataset.members[16].request_id, "seed-hop-thanh-member-017");
+        assert_eq!(dataset.cells[0].request_id, "seed-hop-thanh-cell-tuong-1");
+        assert_eq!(dataset.commune.request_id, "seed-hop-thanh-commune");
+    }
+
+    #[test]
+    fn seed_summary_renders_in_vietnamese() {
+        let summary = SeedSummary {
+            members_created: 172,
+            ..SeedSummary::default()
+        };
+        assert!(summary.render().contains("đảng viên: tạo mới 172, đã có 0"));
+        assert!(!summary.nothing_created());
+        assert!(SeedSummary::default().nothing_created());
+    }
+}

@@ -1,0 +1,8 @@
+//! End-to-end tests of the service pair over real gRPC, on SQLite and (with `TEST_DATABASE_URL`)
+//! PostgreSQL. One binary, so the suite links once.
+
+mod bad_input;
+mod feed;
+mod fixtures;
+
+mod roster;
