@@ -39,14 +39,17 @@ pub async fn reporting(url: &str) -> Result<ReportingServiceClient<Channel>, Cli
 /// The error and its causes on one line: tonic's transport error alone says only "transport
 /// error", the cause says "connection refused".
 fn error_chain(error: &dyn std::error::Error) -> String {
-    let mut text = error.to_string();
+    let mut parts = vec![error.to_string()];
     let mut source = error.source();
     while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
+        let part = cause.to_string();
+        // hyper and tonic wrap the same cause twice with the same words; say it once.
+        if parts.last() != Some(&part) {
+            parts.push(part);
+        }
         source = cause.source();
     }
-    text
+    parts.join(": ")
 }
 
 /// The request id to send: the one given on the command line (so that re-running the same
@@ -200,7 +203,9 @@ pub fn parse_area_flag(value: &str) -> Result<pb::AreaFlag, String> {
         [kind, from] => (kind, from, ""),
         [kind, from, to] => (kind, from, *to),
         _ => {
-            return Err("cần dạng LOẠI:TỪ_NGÀY[:ĐẾN_NGÀY], ví dụ mountainous:2008-01-01".to_owned());
+            return Err(
+                "cần dạng LOẠI:TỪ_NGÀY[:ĐẾN_NGÀY], ví dụ mountainous:2008-01-01".to_owned(),
+            );
         }
     };
     Ok(pb::AreaFlag {

@@ -73,7 +73,10 @@ impl DevHandles {
     /// Waits until shutdown is requested or one service stops on its own (which is a failure),
     /// then stops both and reports the first error.
     pub async fn wait(mut self) -> Result<(), BoxError> {
+        // Biased: on Ctrl-C the token is cancelled before the services finish, and a service that
+        // ends because of it must not be mistaken for one that stopped on its own.
         let early = tokio::select! {
+            biased;
             () = self.shutdown.cancelled() => None,
             result = &mut self.membership => Some(("membership", result)),
             result = &mut self.reporting => Some(("reporting", result)),

@@ -35,6 +35,11 @@ impl CliError {
 impl std::fmt::Display for CliError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
+            Self::Status(status) if status.code() == tonic::Code::Unimplemented => write!(
+                f,
+                "{} (dịch vụ ở địa chỉ này không có lệnh gọi này: kiểm tra --membership và --reporting)",
+                describe_status(status)
+            ),
             Self::Status(status) => write!(f, "{}", describe_status(status)),
             Self::Connect { url, cause } => write!(f, "không kết nối được tới {url}: {cause}"),
             Self::Usage(text) => write!(f, "tham số không hợp lệ: {text}"),
