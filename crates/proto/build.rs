@@ -15,7 +15,11 @@ const DETAIL_FILES: [&str; 2] = ["google/rpc/status.proto", "google/rpc/error_de
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("cargo:rerun-if-changed={PROTO_ROOT}");
-    let files: Vec<&str> = SERVICE_FILES.iter().chain(DETAIL_FILES.iter()).copied().collect();
+    let files: Vec<&str> = SERVICE_FILES
+        .iter()
+        .chain(DETAIL_FILES.iter())
+        .copied()
+        .collect();
     let descriptors = protox::compile(&files, [PROTO_ROOT])?;
     let out_dir = PathBuf::from(std::env::var("OUT_DIR")?);
     std::fs::write(out_dir.join("descriptor.bin"), descriptors.encode_to_vec())?;

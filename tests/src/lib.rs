@@ -21,7 +21,9 @@ use tonic::transport::Channel;
 
 /// The database server the PostgreSQL variants use, if any.
 pub fn postgres_admin_url() -> Option<String> {
-    std::env::var("TEST_DATABASE_URL").ok().filter(|url| url.starts_with("postgres"))
+    std::env::var("TEST_DATABASE_URL")
+        .ok()
+        .filter(|url| url.starts_with("postgres"))
 }
 
 /// A backend a test runs on.
@@ -36,8 +38,15 @@ pub enum Backend {
 static COUNTER: AtomicU64 = AtomicU64::new(0);
 
 fn unique_name(label: &str) -> String {
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
-    format!("{label}_{}_{}_{nanos}", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed))
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    format!(
+        "{label}_{}_{}_{nanos}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    )
 }
 
 /// A database made for one test, removed when [`TestDatabase::remove`] is called.
@@ -59,14 +68,27 @@ impl TestDatabase {
                 let dir = std::env::temp_dir().join("partyregistry-tests");
                 std::fs::create_dir_all(&dir)?;
                 let path = dir.join(format!("{name}.db"));
-                Ok(Self { url: format!("sqlite://{}", path.display()), backend, name: path.display().to_string() })
+                Ok(Self {
+                    url: format!("sqlite://{}", path.display()),
+                    backend,
+                    name: path.display().to_string(),
+                })
             }
             Backend::Postgres => {
                 let admin = postgres_admin_url().ok_or("TEST_DATABASE_URL is not set")?;
                 let mut connection = sqlx::AnyConnection::connect(&admin).await?;
-                connection.execute(format!("create database {name}").as_str()).await?;
-                let base = admin.rsplit_once('/').map(|(base, _)| base.to_owned()).ok_or("TEST_DATABASE_URL has no database")?;
-                Ok(Self { url: format!("{base}/{name}"), backend, name })
+                connection
+                    .execute(format!("create database {name}").as_str())
+                    .await?;
+                let base = admin
+                    .rsplit_once('/')
+                    .map(|(base, _)| base.to_owned())
+                    .ok_or("TEST_DATABASE_URL has no database")?;
+                Ok(Self {
+                    url: format!("{base}/{name}"),
+                    backend,
+                    name,
+                })
             }
         }
     }
@@ -83,7 +105,11 @@ impl TestDatabase {
                 Backend::Postgres => {
                     let admin = postgres_admin_url().ok_or("TEST_DATABASE_URL is not set")?;
                     let mut connection = sqlx::AnyConnection::connect(&admin).await?;
-                    connection.execute(format!("drop database if exists {} with (force)", self.name).as_str()).await?;
+                    connection
+                        .execute(
+                            format!("drop database if exists {} with (force)", self.name).as_str(),
+                        )
+                        .await?;
                 }
             }
             Ok(())
@@ -122,24 +148,46 @@ impl Running {
 }
 
 /// Starts the membership service on `listener` (port 0 unless a test restarts on a known port).
-pub async fn start_membership(database_url: &str, listener: TcpListener) -> Result<Running, BoxError> {
+pub async fn start_membership(
+    database_url: &str,
+    listener: TcpListener,
+) -> Result<Running, BoxError> {
     let address = listener.local_addr()?;
     let shutdown = CancellationToken::new();
     let config = partyregistry_membership::Config::for_database(database_url);
-    let handle = tokio::spawn(partyregistry_membership::run(config, listener, shutdown.clone()));
-    let running = Running { address, shutdown, handle };
+    let handle = tokio::spawn(partyregistry_membership::run(
+        config,
+        listener,
+        shutdown.clone(),
+    ));
+    let running = Running {
+        address,
+        shutdown,
+        handle,
+    };
     wait_serving(&running.url()).await?;
     Ok(running)
 }
 
 /// Starts the reporting service following `membership_url`.
-pub async fn start_reporting(database_url: &str, membership_url: &str) -> Result<Running, BoxError> {
+pub async fn start_reporting(
+    database_url: &str,
+    membership_url: &str,
+) -> Result<Running, BoxError> {
     let listener = TcpListener::bind("127.0.0.1:0").await?;
     let address = listener.local_addr()?;
     let shutdown = CancellationToken::new();
     let config = partyregistry_reporting::Config::new(database_url, membership_url);
-    let handle = tokio::spawn(partyregistry_reporting::run(config, listener, shutdown.clone()));
-    let running = Running { address, shutdown, handle };
+    let handle = tokio::spawn(partyregistry_reporting::run(
+        config,
+        listener,
+        shutdown.clone(),
+    ));
+    let running = Running {
+        address,
+        shutdown,
+        handle,
+    };
     wait_serving(&running.url()).await?;
     Ok(running)
 }
@@ -150,7 +198,11 @@ pub async fn wait_serving(url: &str) -> Result<(), BoxError> {
     use tonic_health::pb::{HealthCheckRequest, health_check_response::ServingStatus};
     poll(Duration::from_secs(30), || async {
         let channel = Channel::from_shared(url.to_owned())?.connect().await?;
-        let response = HealthClient::new(channel).check(HealthCheckRequest { service: String::new() }).await?;
+        let response = HealthClient::new(channel)
+            .check(HealthCheckRequest {
+                service: String::new(),
+            })
+            .await?;
         Ok(response.into_inner().status == ServingStatus::Serving as i32)
     })
     .await
@@ -176,21 +228,31 @@ where
 }
 
 /// A client of the membership service.
-pub async fn membership_client(running: &Running) -> Result<MembershipServiceClient<Channel>, BoxError> {
+pub async fn membership_client(
+    running: &Running,
+) -> Result<MembershipServiceClient<Channel>, BoxError> {
     Ok(MembershipServiceClient::connect(running.url()).await?)
 }
 
 /// A client of the reporting service.
-pub async fn reporting_client(running: &Running) -> Result<ReportingServiceClient<Channel>, BoxError> {
+pub async fn reporting_client(
+    running: &Running,
+) -> Result<ReportingServiceClient<Channel>, BoxError> {
     Ok(ReportingServiceClient::connect(running.url()).await?)
 }
 
 /// Waits until reporting has applied every change up to `head`.
-pub async fn wait_caught_up(reporting: &mut ReportingServiceClient<Channel>, head: i64) -> Result<(), BoxError> {
+pub async fn wait_caught_up(
+    reporting: &mut ReportingServiceClient<Channel>,
+    head: i64,
+) -> Result<(), BoxError> {
     poll(Duration::from_secs(60), || {
         let mut reporting = reporting.clone();
         async move {
-            let freshness = reporting.get_freshness(GetFreshnessRequest {}).await?.into_inner();
+            let freshness = reporting
+                .get_freshness(GetFreshnessRequest {})
+                .await?
+                .into_inner();
             Ok(freshness.last_applied_sequence >= head)
         }
     })
@@ -201,9 +263,14 @@ pub async fn wait_caught_up(reporting: &mut ReportingServiceClient<Channel>, hea
 /// through `WatchChanges` (the first heartbeat after the replay).
 pub async fn feed_head(membership: &mut MembershipServiceClient<Channel>) -> Result<i64, BoxError> {
     use partyregistry_proto::membership::v1::{WatchChangesRequest, watch_changes_response::Event};
-    let mut stream = membership.watch_changes(WatchChangesRequest { after_sequence: 0 }).await?.into_inner();
+    let mut stream = membership
+        .watch_changes(WatchChangesRequest { after_sequence: 0 })
+        .await?
+        .into_inner();
     let mut last = 0;
-    while let Some(message) = tokio::time::timeout(Duration::from_secs(30), stream.message()).await?? {
+    while let Some(message) =
+        tokio::time::timeout(Duration::from_secs(30), stream.message()).await??
+    {
         match message.event {
             Some(Event::Change(change)) => last = change.sequence,
             Some(Event::Heartbeat(heartbeat)) => return Ok(heartbeat.head_sequence.max(last)),

@@ -27,7 +27,10 @@ pub fn parse(text: &str) -> Result<NaiveDate, DateError> {
     let shape_ok = bytes.len() == 10
         && bytes[4] == b'-'
         && bytes[7] == b'-'
-        && bytes.iter().enumerate().all(|(i, b)| i == 4 || i == 7 || b.is_ascii_digit());
+        && bytes
+            .iter()
+            .enumerate()
+            .all(|(i, b)| i == 4 || i == 7 || b.is_ascii_digit());
     if !shape_ok {
         return Err(DateError::Malformed);
     }
@@ -36,12 +39,20 @@ pub fn parse(text: &str) -> Result<NaiveDate, DateError> {
     let (ly, lm, ld) = LATEST;
     let in_range = NaiveDate::from_ymd_opt(ey, em, ed).is_some_and(|min| date >= min)
         && NaiveDate::from_ymd_opt(ly, lm, ld).is_some_and(|max| date <= max);
-    if in_range { Ok(date) } else { Err(DateError::OutOfRange) }
+    if in_range {
+        Ok(date)
+    } else {
+        Err(DateError::OutOfRange)
+    }
 }
 
 /// Parses an optional date: the empty string is `None`.
 pub fn parse_optional(text: &str) -> Result<Option<NaiveDate>, DateError> {
-    if text.is_empty() { Ok(None) } else { parse(text).map(Some) }
+    if text.is_empty() {
+        Ok(None)
+    } else {
+        parse(text).map(Some)
+    }
 }
 
 /// Formats a date as `YYYY-MM-DD`.
@@ -56,13 +67,15 @@ pub fn format_optional(date: Option<NaiveDate>) -> String {
 
 /// Adds whole months, clamping to the last day of a shorter month (31 Jan + 1 month = 28/29 Feb).
 pub fn add_months(date: NaiveDate, months: u32) -> NaiveDate {
-    date.checked_add_months(chrono::Months::new(months)).unwrap_or(NaiveDate::MAX)
+    date.checked_add_months(chrono::Months::new(months))
+        .unwrap_or(NaiveDate::MAX)
 }
 
 /// Whole months from `from` to `to` (negative when `to` is earlier), counting a month only once its
 /// day is reached: from 2004-05-20, the 18th birthday in months (216) is reached on 2022-05-20.
 pub fn whole_months_between(from: NaiveDate, to: NaiveDate) -> i64 {
-    let months = i64::from(to.year() - from.year()) * 12 + i64::from(to.month()) - i64::from(from.month());
+    let months =
+        i64::from(to.year() - from.year()) * 12 + i64::from(to.month()) - i64::from(from.month());
     if months > 0 && to.day() < from.day() && !is_clamped_month_end(from, to) {
         months - 1
     } else if months < 0 && to.day() > from.day() {
@@ -106,7 +119,10 @@ mod tests {
         assert_eq!(parse("2022-2-3"), Err(DateError::Malformed));
         assert_eq!(parse("+2022-02-03"), Err(DateError::Malformed));
         assert_eq!(parse("1899-12-31"), Err(DateError::OutOfRange));
-        assert_eq!(parse("2022-02-28"), Ok(NaiveDate::from_ymd_opt(2022, 2, 28).expect("valid")));
+        assert_eq!(
+            parse("2022-02-28"),
+            Ok(NaiveDate::from_ymd_opt(2022, 2, 28).expect("valid"))
+        );
     }
 
     #[test]

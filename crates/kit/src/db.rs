@@ -104,9 +104,14 @@ pub async fn connect(url: &str, migrations: &Migrations) -> Result<Database, Con
 
 /// Creates the folder of an SQLite file and asks sqlx to create the file if it is missing.
 fn prepare_sqlite_url(url: &str) -> Result<String, std::io::Error> {
-    let path = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
+    let path = url
+        .trim_start_matches("sqlite://")
+        .trim_start_matches("sqlite:");
     let path = path.split('?').next().unwrap_or(path);
-    if let Some(parent) = std::path::Path::new(path).parent().filter(|p| !p.as_os_str().is_empty()) {
+    if let Some(parent) = std::path::Path::new(path)
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+    {
         std::fs::create_dir_all(parent)?;
     }
     Ok(if url.contains("mode=") {
@@ -134,7 +139,10 @@ pub fn timestamp(micros: i64) -> prost_types::Timestamp {
 
 /// Converts a protobuf timestamp to microseconds.
 pub fn micros_of(timestamp: &prost_types::Timestamp) -> i64 {
-    timestamp.seconds.saturating_mul(1_000_000).saturating_add(i64::from(timestamp.nanos / 1_000))
+    timestamp
+        .seconds
+        .saturating_mul(1_000_000)
+        .saturating_add(i64::from(timestamp.nanos / 1_000))
 }
 
 #[cfg(test)]
@@ -152,7 +160,11 @@ mod tests {
     fn sqlite_urls_get_create_mode() {
         let dir = std::env::temp_dir().join("partyregistry-kit-test");
         let url = format!("sqlite://{}/x.db", dir.display());
-        assert!(prepare_sqlite_url(&url).expect("temp dir is writable").ends_with("x.db?mode=rwc"));
+        assert!(
+            prepare_sqlite_url(&url)
+                .expect("temp dir is writable")
+                .ends_with("x.db?mode=rwc")
+        );
         assert_eq!(Backend::of_url("postgres://h/db"), Some(Backend::Postgres));
         assert_eq!(Backend::of_url("mysql://h/db"), None);
     }

@@ -16,7 +16,10 @@ pub struct FieldViolation {
 impl FieldViolation {
     /// A violation of `field`.
     pub fn new(field: impl Into<String>, description: impl Into<String>) -> Self {
-        Self { field: field.into(), description: description.into() }
+        Self {
+            field: field.into(),
+            description: description.into(),
+        }
     }
 }
 
@@ -69,7 +72,11 @@ pub enum ApiError {
 }
 
 fn describe(violations: &[FieldViolation]) -> String {
-    violations.iter().map(|v| format!("{}: {}", v.field, v.description)).collect::<Vec<_>>().join("; ")
+    violations
+        .iter()
+        .map(|v| format!("{}: {}", v.field, v.description))
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 impl ApiError {
@@ -79,8 +86,16 @@ impl ApiError {
     }
 
     /// A rule or state violation on `field`.
-    pub fn precondition(reason: &'static str, field: impl Into<String>, description: impl Into<String>) -> Self {
-        Self::FailedPrecondition { reason, field: field.into(), description: description.into() }
+    pub fn precondition(
+        reason: &'static str,
+        field: impl Into<String>,
+        description: impl Into<String>,
+    ) -> Self {
+        Self::FailedPrecondition {
+            reason,
+            field: field.into(),
+            description: description.into(),
+        }
     }
 
     /// The stable reason sent in `ErrorInfo`.
@@ -100,7 +115,8 @@ impl ApiError {
     /// ErrorInfo domain, for example `membership.partyregistry`.
     pub fn into_status(self, domain: &str) -> Status {
         let reason = self.reason();
-        let mut details = ErrorDetails::with_error_info(reason, domain, std::collections::HashMap::new());
+        let mut details =
+            ErrorDetails::with_error_info(reason, domain, std::collections::HashMap::new());
         let code = match &self {
             Self::InvalidArgument(violations) => {
                 for v in violations {
@@ -108,21 +124,36 @@ impl ApiError {
                 }
                 Code::InvalidArgument
             }
-            Self::NotFound { resource_type, name } => {
+            Self::NotFound {
+                resource_type,
+                name,
+            } => {
                 details.set_resource_info(*resource_type, name.clone(), "", "not found");
                 Code::NotFound
             }
-            Self::AlreadyExists { resource_type, name } => {
+            Self::AlreadyExists {
+                resource_type,
+                name,
+            } => {
                 details.set_resource_info(*resource_type, name.clone(), "", "already exists");
                 Code::AlreadyExists
             }
-            Self::FailedPrecondition { field, description, .. } => {
+            Self::FailedPrecondition {
+                field, description, ..
+            } => {
                 details.add_bad_request_violation(field.clone(), description.clone());
-                details.add_precondition_failure_violation(reason, field.clone(), description.clone());
+                details.add_precondition_failure_violation(
+                    reason,
+                    field.clone(),
+                    description.clone(),
+                );
                 Code::FailedPrecondition
             }
             Self::Aborted { name } => {
-                details.add_bad_request_violation("etag", format!("{name} has changed since it was read"));
+                details.add_bad_request_violation(
+                    "etag",
+                    format!("{name} has changed since it was read"),
+                );
                 Code::Aborted
             }
             Self::Unavailable(_) => Code::Unavailable,
@@ -161,7 +192,11 @@ impl Violations {
     }
 
     /// Records the error of `result`, if any, under `field`, and returns its value.
-    pub fn check<T, E: std::fmt::Display>(&mut self, field: &str, result: Result<T, E>) -> Option<T> {
+    pub fn check<T, E: std::fmt::Display>(
+        &mut self,
+        field: &str,
+        result: Result<T, E>,
+    ) -> Option<T> {
         match result {
             Ok(value) => Some(value),
             Err(error) => {
@@ -173,7 +208,11 @@ impl Violations {
 
     /// Ok when nothing was recorded.
     pub fn finish(self) -> Result<(), ApiError> {
-        if self.0.is_empty() { Ok(()) } else { Err(ApiError::InvalidArgument(self.0)) }
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(ApiError::InvalidArgument(self.0))
+        }
     }
 }
 
@@ -202,13 +241,21 @@ mod tests {
         let mut violations = Violations::new();
         violations.add("member.birth_date", "must be a date");
         violations.add("member.full_name", "must not be empty");
-        let status = violations.finish().expect_err("two violations").into_status("test");
+        let status = violations
+            .finish()
+            .expect_err("two violations")
+            .into_status("test");
         assert_eq!(status.code(), Code::InvalidArgument);
         let details = status.get_error_details();
-        let fields: Vec<_> =
-            details.bad_request().map(|b| b.field_violations.iter().map(|v| v.field.clone()).collect()).unwrap_or_default();
+        let fields: Vec<_> = details
+            .bad_request()
+            .map(|b| b.field_violations.iter().map(|v| v.field.clone()).collect())
+            .unwrap_or_default();
         assert_eq!(fields, ["member.birth_date", "member.full_name"]);
-        assert_eq!(details.error_info().map(|i| i.reason.as_str()), Some("INVALID_ARGUMENT"));
+        assert_eq!(
+            details.error_info().map(|i| i.reason.as_str()),
+            Some("INVALID_ARGUMENT")
+        );
     }
 
     #[test]
@@ -220,8 +267,15 @@ mod tests {
 
     #[test]
     fn precondition_carries_the_rule_as_reason() {
-        let status = ApiError::precondition("ILLEGAL_TRANSITION", "name", "already official").into_status("test");
+        let status = ApiError::precondition("ILLEGAL_TRANSITION", "name", "already official")
+            .into_status("test");
         assert_eq!(status.code(), Code::FailedPrecondition);
-        assert_eq!(status.get_error_details().error_info().map(|i| i.reason.as_str()), Some("ILLEGAL_TRANSITION"));
+        assert_eq!(
+            status
+                .get_error_details()
+                .error_info()
+                .map(|i| i.reason.as_str()),
+            Some("ILLEGAL_TRANSITION")
+        );
     }
 }

@@ -12,14 +12,19 @@ pub fn is_commune_code(code: &str) -> bool {
 pub fn is_cell_id(id: &str) -> bool {
     (1..=40).contains(&id.len())
         && !id.starts_with('-')
-        && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
 /// `communes/{code}` → the code.
 pub fn parse_commune(field: &str, name: &str) -> Result<String, ApiError> {
     match name.strip_prefix("communes/") {
         Some(code) if is_commune_code(code) => Ok(code.to_owned()),
-        _ => Err(ApiError::invalid(field, "must be communes/{code} with a 5-digit commune code")),
+        _ => Err(ApiError::invalid(
+            field,
+            "must be communes/{code} with a 5-digit commune code",
+        )),
     }
 }
 
@@ -30,7 +35,10 @@ pub fn parse_cell(field: &str, name: &str) -> Result<(String, String), ApiError>
         ["communes", code, "cells", id] if is_commune_code(code) && is_cell_id(id) => {
             Ok(((*code).to_owned(), (*id).to_owned()))
         }
-        _ => Err(ApiError::invalid(field, "must be communes/{code}/cells/{cell_id}")),
+        _ => Err(ApiError::invalid(
+            field,
+            "must be communes/{code}/cells/{cell_id}",
+        )),
     }
 }
 
@@ -40,7 +48,9 @@ pub fn parse_member(field: &str, name: &str) -> Result<i64, ApiError> {
         .filter(|id| !id.is_empty() && id.len() <= 18 && id.bytes().all(|b| b.is_ascii_digit()))
         .and_then(|id| id.parse::<i64>().ok())
         .filter(|id| *id > 0)
-        .ok_or_else(|| ApiError::invalid(field, "must be members/{member_id} with a positive number"))
+        .ok_or_else(|| {
+            ApiError::invalid(field, "must be members/{member_id} with a positive number")
+        })
 }
 
 /// `communes/{code}`.
@@ -64,7 +74,10 @@ mod tests {
 
     #[test]
     fn parses_valid_names() {
-        assert_eq!(parse_commune("name", "communes/02680").ok(), Some("02680".to_owned()));
+        assert_eq!(
+            parse_commune("name", "communes/02680").ok(),
+            Some("02680".to_owned())
+        );
         assert_eq!(
             parse_cell("cell", "communes/02680/cells/tuong-1").ok(),
             Some(("02680".to_owned(), "tuong-1".to_owned()))
@@ -74,13 +87,27 @@ mod tests {
 
     #[test]
     fn rejects_malformed_names() {
-        for bad in ["communes/2680", "communes/02680/", "communes/abcde", "cells/02680"] {
+        for bad in [
+            "communes/2680",
+            "communes/02680/",
+            "communes/abcde",
+            "cells/02680",
+        ] {
             assert!(parse_commune("name", bad).is_err(), "{bad}");
         }
-        for bad in ["communes/02680/cells/Tuong", "communes/02680/cells/", "communes/02680/cells/-x"] {
+        for bad in [
+            "communes/02680/cells/Tuong",
+            "communes/02680/cells/",
+            "communes/02680/cells/-x",
+        ] {
             assert!(parse_cell("cell", bad).is_err(), "{bad}");
         }
-        for bad in ["members/0", "members/-1", "members/x", "members/99999999999999999999"] {
+        for bad in [
+            "members/0",
+            "members/-1",
+            "members/x",
+            "members/99999999999999999999",
+        ] {
             assert!(parse_member("name", bad).is_err(), "{bad}");
         }
     }

@@ -4,22 +4,68 @@
 /// The 54 ethnic groups of Vietnam, in the order and with the codes of the national statistics
 /// office's list.
 pub const ETHNIC_GROUPS: [(&str, &str); 54] = [
-    ("01", "Kinh"), ("02", "Tày"), ("03", "Thái"), ("04", "Hoa"), ("05", "Khơ-me"),
-    ("06", "Mường"), ("07", "Nùng"), ("08", "Mông"), ("09", "Dao"), ("10", "Gia-rai"),
-    ("11", "Ngái"), ("12", "Ê-đê"), ("13", "Ba-na"), ("14", "Xơ-đăng"), ("15", "Sán Chay"),
-    ("16", "Cơ-ho"), ("17", "Chăm"), ("18", "Sán Dìu"), ("19", "Hrê"), ("20", "Mnông"),
-    ("21", "Ra-glai"), ("22", "Xtiêng"), ("23", "Bru-Vân Kiều"), ("24", "Thổ"), ("25", "Giáy"),
-    ("26", "Cơ-tu"), ("27", "Gié-Triêng"), ("28", "Mạ"), ("29", "Khơ-mú"), ("30", "Co"),
-    ("31", "Tà-ôi"), ("32", "Chơ-ro"), ("33", "Kháng"), ("34", "Xinh-mun"), ("35", "Hà Nhì"),
-    ("36", "Chu-ru"), ("37", "Lào"), ("38", "La Chí"), ("39", "La Ha"), ("40", "Phù Lá"),
-    ("41", "La Hủ"), ("42", "Lự"), ("43", "Lô Lô"), ("44", "Chứt"), ("45", "Mảng"),
-    ("46", "Pà Thẻn"), ("47", "Cơ Lao"), ("48", "Cống"), ("49", "Bố Y"), ("50", "Si La"),
-    ("51", "Pu Péo"), ("52", "Brâu"), ("53", "Ơ Đu"), ("54", "Rơ-măm"),
+    ("01", "Kinh"),
+    ("02", "Tày"),
+    ("03", "Thái"),
+    ("04", "Hoa"),
+    ("05", "Khơ-me"),
+    ("06", "Mường"),
+    ("07", "Nùng"),
+    ("08", "Mông"),
+    ("09", "Dao"),
+    ("10", "Gia-rai"),
+    ("11", "Ngái"),
+    ("12", "Ê-đê"),
+    ("13", "Ba-na"),
+    ("14", "Xơ-đăng"),
+    ("15", "Sán Chay"),
+    ("16", "Cơ-ho"),
+    ("17", "Chăm"),
+    ("18", "Sán Dìu"),
+    ("19", "Hrê"),
+    ("20", "Mnông"),
+    ("21", "Ra-glai"),
+    ("22", "Xtiêng"),
+    ("23", "Bru-Vân Kiều"),
+    ("24", "Thổ"),
+    ("25", "Giáy"),
+    ("26", "Cơ-tu"),
+    ("27", "Gié-Triêng"),
+    ("28", "Mạ"),
+    ("29", "Khơ-mú"),
+    ("30", "Co"),
+    ("31", "Tà-ôi"),
+    ("32", "Chơ-ro"),
+    ("33", "Kháng"),
+    ("34", "Xinh-mun"),
+    ("35", "Hà Nhì"),
+    ("36", "Chu-ru"),
+    ("37", "Lào"),
+    ("38", "La Chí"),
+    ("39", "La Ha"),
+    ("40", "Phù Lá"),
+    ("41", "La Hủ"),
+    ("42", "Lự"),
+    ("43", "Lô Lô"),
+    ("44", "Chứt"),
+    ("45", "Mảng"),
+    ("46", "Pà Thẻn"),
+    ("47", "Cơ Lao"),
+    ("48", "Cống"),
+    ("49", "Bố Y"),
+    ("50", "Si La"),
+    ("51", "Pu Péo"),
+    ("52", "Brâu"),
+    ("53", "Ơ Đu"),
+    ("54", "Rơ-măm"),
 ];
 
 /// The name of the ethnic group with `code`, if it is one of the 54.
 pub fn ethnic_group(code: &str) -> Option<&'static str> {
-    ETHNIC_GROUPS.iter().find(|(c, _)| *c == code).map(|(_, name)| *name)
+    ETHNIC_GROUPS
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map(|(_, name)| *name)
 }
 
 /// Vietnamese label of an enum value of the contracts, by its full proto name

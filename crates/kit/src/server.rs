@@ -24,7 +24,9 @@ pub async fn serve(
     shutdown: CancellationToken,
 ) -> Result<(), tonic::transport::Error> {
     let (health, health_service) = tonic_health::server::health_reporter();
-    health.set_service_status(service_name, ServingStatus::Serving).await;
+    health
+        .set_service_status(service_name, ServingStatus::Serving)
+        .await;
     health.set_service_status("", ServingStatus::Serving).await;
 
     let reflection_v1 = tonic_reflection::server::Builder::configure()
@@ -45,8 +47,12 @@ pub async fn serve(
         let shutdown = shutdown.clone();
         async move {
             shutdown.cancelled().await;
-            health.set_service_status(service_name, ServingStatus::NotServing).await;
-            health.set_service_status("", ServingStatus::NotServing).await;
+            health
+                .set_service_status(service_name, ServingStatus::NotServing)
+                .await;
+            health
+                .set_service_status("", ServingStatus::NotServing)
+                .await;
             tracing::info!(service = service_name, "shutting down");
         }
     };
@@ -56,7 +62,10 @@ pub async fn serve(
     let deadline = async {
         shutdown.cancelled().await;
         tokio::time::sleep(DRAIN_DEADLINE).await;
-        tracing::warn!(service = service_name, "drain deadline passed; closing remaining calls");
+        tracing::warn!(
+            service = service_name,
+            "drain deadline passed; closing remaining calls"
+        );
     };
     tokio::select! {
         result = server => result,
@@ -72,7 +81,11 @@ pub fn init_tracing(json: bool) {
     let builder = tracing_subscriber::fmt().with_env_filter(filter);
     // try_init fails only when a subscriber is already installed (tests, the dev command); keeping
     // the existing one is right.
-    let _ = if json { builder.json().try_init() } else { builder.try_init() };
+    let _ = if json {
+        builder.json().try_init()
+    } else {
+        builder.try_init()
+    };
 }
 
 /// Cancels `token` on Ctrl-C or SIGTERM.
@@ -81,15 +94,16 @@ pub fn cancel_on_signal(token: CancellationToken) {
         let ctrl_c = tokio::signal::ctrl_c();
         #[cfg(unix)]
         {
-            let mut terminate = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-                Ok(signal) => signal,
-                Err(error) => {
-                    tracing::warn!(%error, "cannot listen for SIGTERM");
-                    let _ = ctrl_c.await;
-                    token.cancel();
-                    return;
-                }
-            };
+            let mut terminate =
+                match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                    Ok(signal) => signal,
+                    Err(error) => {
+                        tracing::warn!(%error, "cannot listen for SIGTERM");
+                        let _ = ctrl_c.await;
+                        token.cancel();
+                        return;
+                    }
+                };
             tokio::select! {
                 _ = ctrl_c => {},
                 _ = terminate.recv() => {},

@@ -48,8 +48,16 @@ pub struct NameParts {
 pub fn split_full_name(full_name: &str) -> NameParts {
     let words: Vec<&str> = full_name.split_whitespace().collect();
     match words.as_slice() {
-        [] => NameParts { family: String::new(), middle: String::new(), given: String::new() },
-        [given] => NameParts { family: String::new(), middle: String::new(), given: (*given).to_owned() },
+        [] => NameParts {
+            family: String::new(),
+            middle: String::new(),
+            given: String::new(),
+        },
+        [given] => NameParts {
+            family: String::new(),
+            middle: String::new(),
+            given: (*given).to_owned(),
+        },
         [family, middle @ .., given] => NameParts {
             family: (*family).to_owned(),
             middle: middle.join(" "),
@@ -155,7 +163,10 @@ mod tests {
     #[test]
     fn split_full_name_handles_any_word_count() {
         let two = split_full_name("Lò Ánh");
-        assert_eq!((two.family.as_str(), two.middle.as_str(), two.given.as_str()), ("Lò", "", "Ánh"));
+        assert_eq!(
+            (two.family.as_str(), two.middle.as_str(), two.given.as_str()),
+            ("Lò", "", "Ánh")
+        );
         let four = split_full_name("Tôn Nữ Thị Hà");
         assert_eq!(four.middle, "Nữ Thị");
         assert_eq!(four.given, "Hà");
@@ -164,7 +175,9 @@ mod tests {
 
     #[test]
     fn collation_orders_vietnamese_letters() {
-        let ordered = ["An", "Ân", "Bình", "Dũng", "Đức", "Em", "Ê", "Ong", "Ơn", "Uyên", "Ưng"];
+        let ordered = [
+            "An", "Ân", "Bình", "Dũng", "Đức", "Em", "Ê", "Ong", "Ơn", "Uyên", "Ưng",
+        ];
         let mut shuffled = ordered.to_vec();
         shuffled.reverse();
         shuffled.sort_by_key(|name| collation_key(&[name]));
@@ -187,6 +200,9 @@ mod tests {
     fn roster_orders_by_given_name_then_middle_then_family() {
         let mut people = vec!["Trần Văn Bình", "Lê Thị An", "Đặng Văn An", "Bùi Anh An"];
         people.sort_by_key(|name| roster_key(&split_full_name(name)));
-        assert_eq!(people, ["Bùi Anh An", "Lê Thị An", "Đặng Văn An", "Trần Văn Bình"]);
+        assert_eq!(
+            people,
+            ["Bùi Anh An", "Lê Thị An", "Đặng Văn An", "Trần Văn Bình"]
+        );
     }
 }

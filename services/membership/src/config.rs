@@ -4,10 +4,17 @@ use std::net::SocketAddr;
 
 /// How to start the membership service.
 #[derive(Debug, Clone, clap::Parser)]
-#[command(name = "membership", about = "The membership service: system of record and change feed")]
+#[command(
+    name = "membership",
+    about = "The membership service: system of record and change feed"
+)]
 pub struct Config {
     /// Database URL: `sqlite://PATH` (created on first run) or `postgres://USER@HOST/DB`.
-    #[arg(long, env = "MEMBERSHIP_DATABASE_URL", default_value = "sqlite://./data/membership.db")]
+    #[arg(
+        long,
+        env = "MEMBERSHIP_DATABASE_URL",
+        default_value = "sqlite://./data/membership.db"
+    )]
     pub database_url: String,
     /// Address to listen on.
     #[arg(long, env = "MEMBERSHIP_LISTEN", default_value = "127.0.0.1:50051")]

@@ -9,14 +9,20 @@ use partyregistry_kit::{names, text};
 use partyregistry_proto::membership::v1 as pb;
 
 use crate::domain::{
-    AdmissionDates, AreaFlag, AreaKind, Assignment, Cell, CellKind, Commune, Gender, GeneralEducation,
-    MemberEvent, Person, PoliticalTheory, Qualification, VoteTally,
+    AdmissionDates, AreaFlag, AreaKind, Assignment, Cell, CellKind, Commune, Gender,
+    GeneralEducation, MemberEvent, Person, PoliticalTheory, Qualification, VoteTally,
 };
 use crate::store::{CellRecord, CommuneRecord, EventRecord, MemberRecord};
 
 /// Normalises and checks a text field: NFC, trimmed, no control characters, at most `max`
 /// characters, and non-empty when `required`.
-pub fn text_field(violations: &mut Violations, field: &str, value: &str, max: usize, required: bool) -> String {
+pub fn text_field(
+    violations: &mut Violations,
+    field: &str,
+    value: &str,
+    max: usize,
+    required: bool,
+) -> String {
     let normalized = text::normalize(value);
     if required && normalized.is_empty() {
         violations.add(field, "must not be empty");
@@ -37,7 +43,9 @@ fn required_date(violations: &mut Violations, field: &str, value: &str) -> Optio
 }
 
 fn optional_date(violations: &mut Violations, field: &str, value: &str) -> Option<Date> {
-    violations.check(field, date::parse_optional(value)).flatten()
+    violations
+        .check(field, date::parse_optional(value))
+        .flatten()
 }
 
 /// Converts a proto enum value to the domain enum through its name; `UNSPECIFIED` and unknown
@@ -53,11 +61,22 @@ fn enum_field<P, D>(
 where
     P: TryFrom<i32>,
 {
-    match P::try_from(value).ok().map(|p| name_of(&p)).and_then(|name| from_name(name)) {
+    match P::try_from(value)
+        .ok()
+        .map(|p| name_of(&p))
+        .and_then(from_name)
+    {
         Some(value) => Some(value),
         None if value == 0 && default.is_some() => default,
         None => {
-            violations.add(field, if value == 0 { "is required" } else { "is not a known value" });
+            violations.add(
+                field,
+                if value == 0 {
+                    "is required"
+                } else {
+                    "is not a known value"
+                },
+            );
             None
         }
     }
@@ -73,29 +92,46 @@ pub fn commune_from_proto(commune: &pb::Commune, code: &str) -> Result<Commune, 
     if !names::is_commune_code(code) {
         v.add("commune.code", "must be 5 digits");
     }
-    let display_name = text_field(&mut v, "commune.display_name", &commune.display_name, 100, true);
+    let display_name = text_field(
+        &mut v,
+        "commune.display_name",
+        &commune.display_name,
+        100,
+        true,
+    );
     let province_code = commune.province_code.trim().to_owned();
     if province_code.len() != 2 || !province_code.bytes().all(|b| b.is_ascii_digit()) {
         v.add("commune.province_code", "must be 2 digits");
     }
     let valid_from = required_date(&mut v, "commune.valid_from", &commune.valid_from);
     let valid_to = optional_date(&mut v, "commune.valid_to", &commune.valid_to);
-    if let (Some(from), Some(to)) = (valid_from, valid_to) {
-        if to < from {
-            v.add("commune.valid_to", "must not be before valid_from");
-        }
+    if let (Some(from), Some(to)) = (valid_from, valid_to)
+        && to < from
+    {
+        v.add("commune.valid_to", "must not be before valid_from");
     }
     let mut area_flags = Vec::new();
     for (i, flag) in commune.area_flags.iter().enumerate() {
         let field = format!("commune.area_flags[{i}]");
-        let kind = enum_field(&mut v, &format!("{field}.kind"), flag.kind, None, pb::AreaKind::as_str_name, AreaKind::from_name);
+        let kind = enum_field(
+            &mut v,
+            &format!("{field}.kind"),
+            flag.kind,
+            None,
+            pb::AreaKind::as_str_name,
+            AreaKind::from_name,
+        );
         let from = required_date(&mut v, &format!("{field}.valid_from"), &flag.valid_from);
         let to = optional_date(&mut v, &format!("{field}.valid_to"), &flag.valid_to);
         if let (Some(kind), Some(valid_from)) = (kind, from) {
             if to.is_some_and(|to| to < valid_from) {
                 v.add(format!("{field}.valid_to"), "must not be before valid_from");
             }
-            area_flags.push(AreaFlag { kind, valid_from, valid_to: to });
+            area_flags.push(AreaFlag {
+                kind,
+                valid_from,
+                valid_to: to,
+            });
         }
     }
     v.finish()?;
@@ -135,16 +171,27 @@ pub fn commune_to_proto(record: &CommuneRecord) -> pb::Commune {
 }
 
 /// Validates a cell from a request.
-pub fn cell_from_proto(cell: &pb::Cell, commune_code: &str, cell_id: &str) -> Result<Cell, ApiError> {
+pub fn cell_from_proto(
+    cell: &pb::Cell,
+    commune_code: &str,
+    cell_id: &str,
+) -> Result<Cell, ApiError> {
     let mut v = Violations::new();
     let display_name = text_field(&mut v, "cell.display_name", &cell.display_name, 100, true);
-    let kind = enum_field(&mut v, "cell.kind", cell.kind, None, pb::CellKind::as_str_name, CellKind::from_name);
+    let kind = enum_field(
+        &mut v,
+        "cell.kind",
+        cell.kind,
+        None,
+        pb::CellKind::as_str_name,
+        CellKind::from_name,
+    );
     let open_date = required_date(&mut v, "cell.open_date", &cell.open_date);
     let close_date = optional_date(&mut v, "cell.close_date", &cell.close_date);
-    if let (Some(open), Some(close)) = (open_date, close_date) {
-        if close < open {
-            v.add("cell.close_date", "must not be before open_date");
-        }
+    if let (Some(open), Some(close)) = (open_date, close_date)
+        && close < open
+    {
+        v.add("cell.close_date", "must not be before open_date");
     }
     v.finish()?;
     Ok(Cell {
@@ -182,23 +229,45 @@ pub fn person_from_proto(member: &pb::Member, v: &mut Violations) -> Option<Pers
         let parts = text::split_full_name(&full_name);
         (family_name, middle_name, given_name) = (parts.family, parts.middle, parts.given);
     } else if given_name.is_empty() {
-        v.add("member.given_name", "must not be empty when family_name is given");
+        v.add(
+            "member.given_name",
+            "must not be empty when family_name is given",
+        );
     }
-    let gender = enum_field(v, "member.gender", member.gender, None, pb::Gender::as_str_name, Gender::from_name);
+    let gender = enum_field(
+        v,
+        "member.gender",
+        member.gender,
+        None,
+        pb::Gender::as_str_name,
+        Gender::from_name,
+    );
     let birth_date = required_date(v, "member.birth_date", &member.birth_date);
     let ethnicity_code = member.ethnicity_code.trim().to_owned();
     if ethnic_group(&ethnicity_code).is_none() {
-        v.add("member.ethnicity_code", "must be the 2-digit code of one of the 54 ethnic groups (01-54)");
+        v.add(
+            "member.ethnicity_code",
+            "must be the 2-digit code of one of the 54 ethnic groups (01-54)",
+        );
     }
     let religion = text_field(v, "member.religion", &member.religion, 50, false);
     let home_town = text_field(v, "member.home_town", &member.home_town, 200, false);
     let citizen_id = member.citizen_id.trim();
-    if !citizen_id.is_empty() && (citizen_id.len() != 12 || !citizen_id.bytes().all(|b| b.is_ascii_digit())) {
+    if !citizen_id.is_empty()
+        && (citizen_id.len() != 12 || !citizen_id.bytes().all(|b| b.is_ascii_digit()))
+    {
         v.add("member.citizen_id", "must be 12 digits");
     }
     let phone = member.phone.trim();
-    if phone.chars().count() > 20 || !phone.chars().all(|c| c.is_ascii_digit() || c == ' ' || c == '+') {
-        v.add("member.phone", "must be at most 20 characters of digits, spaces and +");
+    if phone.chars().count() > 20
+        || !phone
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == ' ' || c == '+')
+    {
+        v.add(
+            "member.phone",
+            "must be at most 20 characters of digits, spaces and +",
+        );
     }
     let address = text_field(v, "member.address", &member.address, 200, false);
     let general_education = enum_field(
@@ -259,20 +328,50 @@ pub fn person_from_proto(member: &pb::Member, v: &mut Violations) -> Option<Pers
 }
 
 /// Validates the admission block of a member from a request.
-pub fn admission_from_proto(admission: Option<&pb::Admission>, v: &mut Violations) -> Option<AdmissionDates> {
+pub fn admission_from_proto(
+    admission: Option<&pb::Admission>,
+    v: &mut Violations,
+) -> Option<AdmissionDates> {
     let Some(admission) = admission else {
         v.add("member.admission", "is required");
         return None;
     };
-    let decision_date = required_date(v, "member.admission.decision_date", &admission.decision_date);
-    let decision_number = text_field(v, "member.admission.decision_number", &admission.decision_number, 50, false);
-    let ceremony_date = optional_date(v, "member.admission.ceremony_date", &admission.ceremony_date);
-    let official_date = optional_date(v, "member.admission.official_date", &admission.official_date);
-    Some(AdmissionDates { decision_date: decision_date?, decision_number, ceremony_date, official_date })
+    let decision_date = required_date(
+        v,
+        "member.admission.decision_date",
+        &admission.decision_date,
+    );
+    let decision_number = text_field(
+        v,
+        "member.admission.decision_number",
+        &admission.decision_number,
+        50,
+        false,
+    );
+    let ceremony_date = optional_date(
+        v,
+        "member.admission.ceremony_date",
+        &admission.ceremony_date,
+    );
+    let official_date = optional_date(
+        v,
+        "member.admission.official_date",
+        &admission.official_date,
+    );
+    Some(AdmissionDates {
+        decision_date: decision_date?,
+        decision_number,
+        ceremony_date,
+        official_date,
+    })
 }
 
 /// Validates a vote: eligible positive, present ≤ eligible, yes + no ≤ present.
-pub fn vote_from_proto(vote: Option<&pb::VoteTally>, field: &str, v: &mut Violations) -> Option<VoteTally> {
+pub fn vote_from_proto(
+    vote: Option<&pb::VoteTally>,
+    field: &str,
+    v: &mut Violations,
+) -> Option<VoteTally> {
     let vote = vote?;
     let tally = VoteTally {
         eligible: i64::from(vote.eligible),
@@ -287,7 +386,10 @@ pub fn vote_from_proto(vote: Option<&pb::VoteTally>, field: &str, v: &mut Violat
         v.add(format!("{field}.present"), "must be between 0 and eligible");
     }
     if tally.yes < 0 || tally.no < 0 || tally.yes + tally.no > tally.present {
-        v.add(format!("{field}.yes"), "yes and no must not be negative and together at most present");
+        v.add(
+            format!("{field}.yes"),
+            "yes and no must not be negative and together at most present",
+        );
     }
     Some(tally)
 }
@@ -310,9 +412,15 @@ pub fn member_to_proto(record: &MemberRecord) -> pb::Member {
         citizen_id: p.citizen_id.clone().unwrap_or_default(),
         phone: p.phone.clone(),
         address: p.address.clone(),
-        general_education: proto_enum(pb::GeneralEducation::from_str_name, p.general_education.name()) as i32,
+        general_education: proto_enum(
+            pb::GeneralEducation::from_str_name,
+            p.general_education.name(),
+        ) as i32,
         qualification: proto_enum(pb::Qualification::from_str_name, p.qualification.name()) as i32,
-        political_theory: proto_enum(pb::PoliticalTheory::from_str_name, p.political_theory.name()) as i32,
+        political_theory: proto_enum(
+            pb::PoliticalTheory::from_str_name,
+            p.political_theory.name(),
+        ) as i32,
         occupation: p.occupation.clone(),
         youth_union: p.youth_union,
         card_number: p.card_number.clone(),
@@ -362,22 +470,41 @@ pub fn event_to_proto(member_id: i64, record: &EventRecord) -> pb::MemberEvent {
 
 /// The paths of an update mask, or every updatable path when the mask is empty; unknown paths are
 /// a violation of `update_mask`.
-pub fn mask_paths(mask: Option<&prost_types::FieldMask>, allowed: &[&'static str]) -> Result<Vec<&'static str>, ApiError> {
+pub fn mask_paths(
+    mask: Option<&prost_types::FieldMask>,
+    allowed: &[&'static str],
+) -> Result<Vec<&'static str>, ApiError> {
     let Some(mask) = mask.filter(|m| !m.paths.is_empty()) else {
         return Ok(allowed.to_vec());
     };
     mask.paths
         .iter()
         .map(|path| {
-            allowed.iter().find(|a| **a == path.as_str()).copied().ok_or_else(|| {
-                ApiError::invalid("update_mask", format!("{path} cannot be updated; updatable: {}", allowed.join(", ")))
-            })
+            allowed
+                .iter()
+                .find(|a| **a == path.as_str())
+                .copied()
+                .ok_or_else(|| {
+                    ApiError::invalid(
+                        "update_mask",
+                        format!(
+                            "{path} cannot be updated; updatable: {}",
+                            allowed.join(", ")
+                        ),
+                    )
+                })
         })
         .collect()
 }
 
 /// Updatable commune fields.
-pub const COMMUNE_UPDATABLE: [&str; 5] = ["display_name", "province_code", "valid_from", "valid_to", "area_flags"];
+pub const COMMUNE_UPDATABLE: [&str; 5] = [
+    "display_name",
+    "province_code",
+    "valid_from",
+    "valid_to",
+    "area_flags",
+];
 
 /// Copies the masked fields of `update` onto `current`.
 pub fn merge_commune(current: &mut pb::Commune, update: &pb::Commune, paths: &[&str]) {
@@ -459,7 +586,9 @@ pub fn merge_member(current: &mut pb::Member, update: &pb::Member, paths: &[&str
             _ => {}
         }
     }
-    let parts_given = paths.iter().any(|p| matches!(*p, "family_name" | "middle_name" | "given_name"));
+    let parts_given = paths
+        .iter()
+        .any(|p| matches!(*p, "family_name" | "middle_name" | "given_name"));
     if paths.contains(&"full_name") && !parts_given {
         current.family_name.clear();
         current.middle_name.clear();
@@ -488,7 +617,10 @@ mod tests {
         let person = person_from_proto(&valid_member(), &mut v).expect("valid");
         v.finish().expect("no violations");
         assert_eq!(person.full_name, "Hoàng Văn Bút");
-        assert_eq!((person.family_name.as_str(), person.given_name.as_str()), ("Hoàng", "Bút"));
+        assert_eq!(
+            (person.family_name.as_str(), person.given_name.as_str()),
+            ("Hoàng", "Bút")
+        );
         assert_eq!(person.assignment, Assignment::Local);
     }
 
@@ -504,7 +636,9 @@ mod tests {
         };
         let mut v = Violations::new();
         person_from_proto(&member, &mut v);
-        let Err(ApiError::InvalidArgument(violations)) = v.finish() else { panic!("expected violations") };
+        let Err(ApiError::InvalidArgument(violations)) = v.finish() else {
+            panic!("expected violations")
+        };
         let fields: Vec<_> = violations.iter().map(|x| x.field.as_str()).collect();
         for expected in [
             "member.full_name",
@@ -515,22 +649,39 @@ mod tests {
             "member.citizen_id",
             "member.general_education",
         ] {
-            assert!(fields.contains(&expected), "{expected} missing from {fields:?}");
+            assert!(
+                fields.contains(&expected),
+                "{expected} missing from {fields:?}"
+            );
         }
     }
 
     #[test]
     fn vote_with_more_yes_than_present_is_rejected() {
         let mut v = Violations::new();
-        vote_from_proto(Some(&pb::VoteTally { eligible: 9, present: 5, yes: 6, no: 0 }), "cell_vote", &mut v);
+        vote_from_proto(
+            Some(&pb::VoteTally {
+                eligible: 9,
+                present: 5,
+                yes: 6,
+                no: 0,
+            }),
+            "cell_vote",
+            &mut v,
+        );
         assert!(v.finish().is_err());
     }
 
     #[test]
     fn unknown_mask_path_is_rejected() {
-        let mask = prost_types::FieldMask { paths: vec!["status".into()] };
+        let mask = prost_types::FieldMask {
+            paths: vec!["status".into()],
+        };
         assert!(mask_paths(Some(&mask), &MEMBER_UPDATABLE).is_err());
-        assert_eq!(mask_paths(None, &CELL_UPDATABLE).map(|p| p.len()).ok(), Some(4));
+        assert_eq!(
+            mask_paths(None, &CELL_UPDATABLE).map(|p| p.len()).ok(),
+            Some(4)
+        );
     }
 
     #[test]
@@ -538,7 +689,10 @@ mod tests {
         let mut current = valid_member();
         current.family_name = "Hoàng".into();
         current.given_name = "Bút".into();
-        let update = pb::Member { full_name: "Hoàng Văn Bình".into(), ..Default::default() };
+        let update = pb::Member {
+            full_name: "Hoàng Văn Bình".into(),
+            ..Default::default()
+        };
         merge_member(&mut current, &update, &["full_name"]);
         let mut v = Violations::new();
         let person = person_from_proto(&current, &mut v).expect("valid");

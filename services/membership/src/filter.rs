@@ -31,18 +31,28 @@ fn parse_conditions(filter: &str) -> Result<Vec<Condition>, ApiError> {
         .split(" AND ")
         .map(|term| {
             let term = term.trim();
-            let position = term.find(['=', ':']).ok_or_else(|| bad(format!("`{term}` is not `field = value` or `field : value`")))?;
+            let position = term.find(['=', ':']).ok_or_else(|| {
+                bad(format!(
+                    "`{term}` is not `field = value` or `field : value`"
+                ))
+            })?;
             let field = term[..position].trim().to_owned();
             let operator = term[position..].chars().next().unwrap_or('=');
             let raw = term[position + 1..].trim();
             let value = match raw.strip_prefix('"') {
-                Some(rest) => rest.strip_suffix('"').ok_or_else(|| bad(format!("unterminated quote in `{term}`")))?,
+                Some(rest) => rest
+                    .strip_suffix('"')
+                    .ok_or_else(|| bad(format!("unterminated quote in `{term}`")))?,
                 None => raw,
             };
             if field.is_empty() || value.is_empty() {
                 return Err(bad(format!("`{term}` needs a field and a value")));
             }
-            Ok(Condition { field, operator, value: value.to_owned() })
+            Ok(Condition {
+                field,
+                operator,
+                value: value.to_owned(),
+            })
         })
         .collect()
 }
@@ -52,14 +62,22 @@ fn enum_value<T>(value: &str, prefix: &str, from_name: impl Fn(&str) -> Option<T
 }
 
 /// Parses the ListMembers filter: `cell`, `status`, `assignment` with `=`, `name` with `:`.
-pub fn parse_member_filter(filter: &str, commune_code: Option<String>) -> Result<MemberFilter, ApiError> {
-    let mut parsed = MemberFilter { commune_code, ..MemberFilter::default() };
+pub fn parse_member_filter(
+    filter: &str,
+    commune_code: Option<String>,
+) -> Result<MemberFilter, ApiError> {
+    let mut parsed = MemberFilter {
+        commune_code,
+        ..MemberFilter::default()
+    };
     for condition in parse_conditions(filter)? {
         match (condition.field.as_str(), condition.operator) {
             ("cell", '=') => {
                 let (code, cell_id) = names::parse_cell("filter", &condition.value)?;
                 match &parsed.commune_code {
-                    Some(commune) if *commune != code => return Err(bad("the cell is not in the parent commune")),
+                    Some(commune) if *commune != code => {
+                        return Err(bad("the cell is not in the parent commune"));
+                    }
                     _ => parsed.commune_code = Some(code),
                 }
                 parsed.cell_id = Some(cell_id);
@@ -77,7 +95,9 @@ pub fn parse_member_filter(filter: &str, commune_code: Option<String>) -> Result
                 );
             }
             ("name", ':') => {
-                parsed.name_words.extend(text::fold(&condition.value).split(' ').map(str::to_owned));
+                parsed
+                    .name_words
+                    .extend(text::fold(&condition.value).split(' ').map(str::to_owned));
             }
             (field, operator) => {
                 return Err(bad(format!(
@@ -100,7 +120,11 @@ pub fn parse_cell_filter(filter: &str) -> Result<Option<CellKind>, ApiError> {
                         .ok_or_else(|| bad(format!("unknown kind {}", condition.value)))?,
                 );
             }
-            (field, operator) => return Err(bad(format!("`{field} {operator}` is not supported; use kind ="))),
+            (field, operator) => {
+                return Err(bad(format!(
+                    "`{field} {operator}` is not supported; use kind ="
+                )));
+            }
         }
     }
     Ok(kind)
@@ -112,7 +136,11 @@ pub fn parse_commune_filter(filter: &str) -> Result<Option<String>, ApiError> {
     for condition in parse_conditions(filter)? {
         match (condition.field.as_str(), condition.operator) {
             ("province_code", '=') => province = Some(condition.value),
-            (field, operator) => return Err(bad(format!("`{field} {operator}` is not supported; use province_code ="))),
+            (field, operator) => {
+                return Err(bad(format!(
+                    "`{field} {operator}` is not supported; use province_code ="
+                )));
+            }
         }
     }
     Ok(province)
@@ -139,14 +167,23 @@ mod tests {
     fn member_filter_rejects_unknown_fields_and_foreign_cells() {
         assert!(parse_member_filter("birth_date = 1990-01-01", None).is_err());
         assert!(parse_member_filter("status = SLEEPING", None).is_err());
-        assert!(parse_member_filter(r#"cell = "communes/02677/cells/a""#, Some("02680".into())).is_err());
+        assert!(
+            parse_member_filter(r#"cell = "communes/02677/cells/a""#, Some("02680".into()))
+                .is_err()
+        );
         assert!(parse_member_filter(r#"name : "unterminated"#, None).is_err());
     }
 
     #[test]
     fn cell_filter_accepts_short_and_full_names() {
-        assert_eq!(parse_cell_filter("kind = SCHOOL").ok(), Some(Some(CellKind::School)));
-        assert_eq!(parse_cell_filter("kind = CELL_KIND_POLICE").ok(), Some(Some(CellKind::Police)));
+        assert_eq!(
+            parse_cell_filter("kind = SCHOOL").ok(),
+            Some(Some(CellKind::School))
+        );
+        assert_eq!(
+            parse_cell_filter("kind = CELL_KIND_POLICE").ok(),
+            Some(Some(CellKind::Police))
+        );
         assert_eq!(parse_cell_filter("").ok(), Some(None));
     }
 }

@@ -42,7 +42,10 @@ pub struct MembershipApi {
 impl MembershipApi {
     /// Handlers over `membership`; open feed streams end when `shutdown` is cancelled.
     pub fn new(membership: Arc<Membership>, shutdown: CancellationToken) -> Self {
-        Self { membership, shutdown }
+        Self {
+            membership,
+            shutdown,
+        }
     }
 }
 
@@ -51,16 +54,28 @@ fn status(error: ApiError) -> Status {
 }
 
 /// The idempotency key of a request: its id (if any) and its encoding without the id.
-fn request_key<M: Message + Clone>(method: &'static str, request_id: &str, request: &M, clear: impl Fn(&mut M)) -> Result<Option<RequestKey>, ApiError> {
+fn request_key<M: Message + Clone>(
+    method: &'static str,
+    request_id: &str,
+    request: &M,
+    clear: impl Fn(&mut M),
+) -> Result<Option<RequestKey>, ApiError> {
     if request_id.is_empty() {
         return Ok(None);
     }
     if request_id.chars().count() > 100 {
-        return Err(ApiError::invalid("request_id", "must be at most 100 characters"));
+        return Err(ApiError::invalid(
+            "request_id",
+            "must be at most 100 characters",
+        ));
     }
     let mut copy = request.clone();
     clear(&mut copy);
-    Ok(Some(RequestKey { id: request_id.to_owned(), method, fingerprint: copy.encode_to_vec() }))
+    Ok(Some(RequestKey {
+        id: request_id.to_owned(),
+        method,
+        fingerprint: copy.encode_to_vec(),
+    }))
 }
 
 fn required<'a, T>(value: Option<&'a T>, field: &str) -> Result<&'a T, ApiError> {
@@ -84,30 +99,52 @@ fn short_text(field: &str, value: &str, max: usize, required: bool) -> Result<St
 type WatchStream = Pin<Box<dyn Stream<Item = Result<pb::WatchChangesResponse, Status>> + Send>>;
 
 impl MembershipApi {
-    async fn get_commune_impl(&self, request: pb::GetCommuneRequest) -> Result<pb::Commune, ApiError> {
+    async fn get_commune_impl(
+        &self,
+        request: pb::GetCommuneRequest,
+    ) -> Result<pb::Commune, ApiError> {
         let code = names::parse_commune("name", &request.name)?;
         self.membership.commune(&code).await
     }
 
-    async fn list_communes_impl(&self, request: pb::ListCommunesRequest) -> Result<pb::ListCommunesResponse, ApiError> {
+    async fn list_communes_impl(
+        &self,
+        request: pb::ListCommunesRequest,
+    ) -> Result<pb::ListCommunesResponse, ApiError> {
         let size = effective_page_size(request.page_size)?;
         let province = crate::filter::parse_commune_filter(&request.filter)?;
-        let (communes, next_page_token) = self.membership.communes(province.as_deref(), &request.page_token, size).await?;
-        Ok(pb::ListCommunesResponse { communes, next_page_token })
+        let (communes, next_page_token) = self
+            .membership
+            .communes(province.as_deref(), &request.page_token, size)
+            .await?;
+        Ok(pb::ListCommunesResponse {
+            communes,
+            next_page_token,
+        })
     }
 
-    async fn create_commune_impl(&self, request: pb::CreateCommuneRequest) -> Result<pb::Commune, ApiError> {
-        let key = request_key("CreateCommune", &request.request_id, &request, |r| r.request_id.clear())?;
+    async fn create_commune_impl(
+        &self,
+        request: pb::CreateCommuneRequest,
+    ) -> Result<pb::Commune, ApiError> {
+        let key = request_key("CreateCommune", &request.request_id, &request, |r| {
+            r.request_id.clear()
+        })?;
         let commune = required(request.commune.as_ref(), "commune")?;
         let commune = convert::commune_from_proto(commune, commune.code.trim())?;
         self.membership.create_commune(commune, key).await
     }
 
-    async fn update_commune_impl(&self, request: pb::UpdateCommuneRequest) -> Result<pb::Commune, ApiError> {
+    async fn update_commune_impl(
+        &self,
+        request: pb::UpdateCommuneRequest,
+    ) -> Result<pb::Commune, ApiError> {
         let update = required(request.commune.as_ref(), "commune")?;
         let code = names::parse_commune("commune.name", &update.name)?;
         let paths = convert::mask_paths(request.update_mask.as_ref(), &convert::COMMUNE_UPDATABLE)?;
-        self.membership.update_commune(&code, &update.etag, update.clone(), paths).await
+        self.membership
+            .update_commune(&code, &update.etag, update.clone(), paths)
+            .await
     }
 
     async fn get_cell_impl(&self, request: pb::GetCellRequest) -> Result<pb::Cell, ApiError> {
@@ -115,21 +152,39 @@ impl MembershipApi {
         self.membership.cell(&code, &id).await
     }
 
-    async fn list_cells_impl(&self, request: pb::ListCellsRequest) -> Result<pb::ListCellsResponse, ApiError> {
+    async fn list_cells_impl(
+        &self,
+        request: pb::ListCellsRequest,
+    ) -> Result<pb::ListCellsResponse, ApiError> {
         let code = names::parse_commune("parent", &request.parent)?;
         let size = effective_page_size(request.page_size)?;
         let kind: Option<CellKind> = crate::filter::parse_cell_filter(&request.filter)?;
-        let (cells, next_page_token) = self.membership.cells(&code, kind, &request.page_token, size).await?;
-        Ok(pb::ListCellsResponse { cells, next_page_token })
+        let (cells, next_page_token) = self
+            .membership
+            .cells(&code, kind, &request.page_token, size)
+            .await?;
+        Ok(pb::ListCellsResponse {
+            cells,
+            next_page_token,
+        })
     }
 
     async fn create_cell_impl(&self, request: pb::CreateCellRequest) -> Result<pb::Cell, ApiError> {
-        let key = request_key("CreateCell", &request.request_id, &request, |r| r.request_id.clear())?;
+        let key = request_key("CreateCell", &request.request_id, &request, |r| {
+            r.request_id.clear()
+        })?;
         let code = names::parse_commune("parent", &request.parent)?;
         if !names::is_cell_id(&request.cell_id) {
-            return Err(ApiError::invalid("cell_id", "must be 1 to 40 lower-case ASCII letters, digits and hyphens"));
+            return Err(ApiError::invalid(
+                "cell_id",
+                "must be 1 to 40 lower-case ASCII letters, digits and hyphens",
+            ));
         }
-        let cell = convert::cell_from_proto(required(request.cell.as_ref(), "cell")?, &code, &request.cell_id)?;
+        let cell = convert::cell_from_proto(
+            required(request.cell.as_ref(), "cell")?,
+            &code,
+            &request.cell_id,
+        )?;
         self.membership.create_cell(cell, key).await
     }
 
@@ -137,7 +192,9 @@ impl MembershipApi {
         let update = required(request.cell.as_ref(), "cell")?;
         let (code, id) = names::parse_cell("cell.name", &update.name)?;
         let paths = convert::mask_paths(request.update_mask.as_ref(), &convert::CELL_UPDATABLE)?;
-        self.membership.update_cell((&code, &id), &update.etag, update.clone(), paths).await
+        self.membership
+            .update_cell((&code, &id), &update.etag, update.clone(), paths)
+            .await
     }
 
     async fn get_member_impl(&self, request: pb::GetMemberRequest) -> Result<pb::Member, ApiError> {
@@ -145,140 +202,296 @@ impl MembershipApi {
         self.membership.member(id).await
     }
 
-    async fn list_members_impl(&self, request: pb::ListMembersRequest) -> Result<pb::ListMembersResponse, ApiError> {
-        let commune = if request.parent == "communes/-" { None } else { Some(names::parse_commune("parent", &request.parent)?) };
+    async fn list_members_impl(
+        &self,
+        request: pb::ListMembersRequest,
+    ) -> Result<pb::ListMembersResponse, ApiError> {
+        let commune = if request.parent == "communes/-" {
+            None
+        } else {
+            Some(names::parse_commune("parent", &request.parent)?)
+        };
         let size = effective_page_size(request.page_size)?;
         let filter = parse_member_filter(&request.filter, commune)?;
-        let (members, next_page_token) = self.membership.members(&filter, &request.page_token, size).await?;
-        Ok(pb::ListMembersResponse { members, next_page_token })
+        let (members, next_page_token) = self
+            .membership
+            .members(&filter, &request.page_token, size)
+            .await?;
+        Ok(pb::ListMembersResponse {
+            members,
+            next_page_token,
+        })
     }
 
-    async fn create_member_impl(&self, request: pb::CreateMemberRequest) -> Result<pb::Member, ApiError> {
-        let key = request_key("CreateMember", &request.request_id, &request, |r| r.request_id.clear())?;
+    async fn create_member_impl(
+        &self,
+        request: pb::CreateMemberRequest,
+    ) -> Result<pb::Member, ApiError> {
+        let key = request_key("CreateMember", &request.request_id, &request, |r| {
+            r.request_id.clear()
+        })?;
         let member = required(request.member.as_ref(), "member")?;
         let mut v = Violations::new();
         let person = convert::person_from_proto(member, &mut v);
         let admission = convert::admission_from_proto(member.admission.as_ref(), &mut v);
-        let cell = v.check("member.cell", names::parse_cell("member.cell", &member.cell).map_err(|e| e.to_string()));
-        let joined = v.check("joined_date", effective_date("joined_date", &request.joined_date).map_err(|e| e.to_string()));
-        let from = text_field(&mut v, "from_organization", &request.from_organization, 200, true);
+        let cell = v.check(
+            "member.cell",
+            names::parse_cell("member.cell", &member.cell).map_err(|e| e.to_string()),
+        );
+        let joined = v.check(
+            "joined_date",
+            effective_date("joined_date", &request.joined_date).map_err(|e| e.to_string()),
+        );
+        let from = text_field(
+            &mut v,
+            "from_organization",
+            &request.from_organization,
+            200,
+            true,
+        );
         v.finish()?;
         match (person, admission, cell, joined) {
             (Some(person), Some(admission), Some(cell), Some(joined)) => {
-                self.membership.create_member(person, admission, cell, (joined, from), key).await
+                self.membership
+                    .create_member(person, admission, cell, (joined, from), key)
+                    .await
             }
-            _ => Err(ApiError::Internal("validation passed without values".into())),
+            _ => Err(ApiError::Internal(
+                "validation passed without values".into(),
+            )),
         }
     }
 
-    async fn update_member_impl(&self, request: pb::UpdateMemberRequest) -> Result<pb::Member, ApiError> {
+    async fn update_member_impl(
+        &self,
+        request: pb::UpdateMemberRequest,
+    ) -> Result<pb::Member, ApiError> {
         let update = required(request.member.as_ref(), "member")?;
         let id = names::parse_member("member.name", &update.name)?;
         let paths = convert::mask_paths(request.update_mask.as_ref(), &convert::MEMBER_UPDATABLE)?;
-        self.membership.update_member(id, &update.etag, update.clone(), paths).await
+        self.membership
+            .update_member(id, &update.etag, update.clone(), paths)
+            .await
     }
 
-    async fn record_admission_impl(&self, request: pb::RecordAdmissionRequest) -> Result<pb::Member, ApiError> {
-        let key = request_key("RecordAdmission", &request.request_id, &request, |r| r.request_id.clear())?;
+    async fn record_admission_impl(
+        &self,
+        request: pb::RecordAdmissionRequest,
+    ) -> Result<pb::Member, ApiError> {
+        let key = request_key("RecordAdmission", &request.request_id, &request, |r| {
+            r.request_id.clear()
+        })?;
         let member = required(request.member.as_ref(), "member")?;
         let mut v = Violations::new();
         let person = convert::person_from_proto(member, &mut v);
         let admission = convert::admission_from_proto(member.admission.as_ref(), &mut v);
-        let cell = v.check("member.cell", names::parse_cell("member.cell", &member.cell).map_err(|e| e.to_string()));
+        let cell = v.check(
+            "member.cell",
+            names::parse_cell("member.cell", &member.cell).map_err(|e| e.to_string()),
+        );
         let cell_vote = convert::vote_from_proto(request.cell_vote.as_ref(), "cell_vote", &mut v);
         let deciding_body = text_field(&mut v, "deciding_body", &request.deciding_body, 200, false);
         v.finish()?;
         match (person, admission, cell) {
             (Some(person), Some(admission), Some(cell)) => {
-                let context = AdmissionContext { cell_vote, deciding_body };
-                self.membership.record_admission(person, admission, cell, context, key).await
+                let context = AdmissionContext {
+                    cell_vote,
+                    deciding_body,
+                };
+                self.membership
+                    .record_admission(person, admission, cell, context, key)
+                    .await
             }
-            _ => Err(ApiError::Internal("validation passed without values".into())),
+            _ => Err(ApiError::Internal(
+                "validation passed without values".into(),
+            )),
         }
     }
 
-    async fn step(&self, name: &str, step: Step, key: Option<RequestKey>) -> Result<pb::Member, ApiError> {
+    async fn step(
+        &self,
+        name: &str,
+        step: Step,
+        key: Option<RequestKey>,
+    ) -> Result<pb::Member, ApiError> {
         let id = names::parse_member("name", name)?;
         self.membership.apply_step(id, step, key).await
     }
 
-    async fn record_ceremony_impl(&self, request: pb::RecordCeremonyRequest) -> Result<pb::Member, ApiError> {
-        let key = request_key("RecordCeremony", &request.request_id, &request, |r| r.request_id.clear())?;
+    async fn record_ceremony_impl(
+        &self,
+        request: pb::RecordCeremonyRequest,
+    ) -> Result<pb::Member, ApiError> {
+        let key = request_key("RecordCeremony", &request.request_id, &request, |r| {
+            r.request_id.clear()
+        })?;
         let ceremony = effective_date("ceremony_date", &request.ceremony_date)?;
-        self.step(&request.name, Step::Ceremony(ceremony), key).await
+        self.step(&request.name, Step::Ceremony(ceremony), key)
+            .await
     }
 
-    async fn recognize_official_impl(&self, request: pb::RecognizeOfficialRequest) -> Result<pb::Member, ApiError> {
-        let key = request_key("RecognizeOfficial", &request.request_id, &request, |r| r.request_id.clear())?;
+    async fn recognize_official_impl(
+        &self,
+        request: pb::RecognizeOfficialRequest,
+    ) -> Result<pb::Member, ApiError> {
+        let key = request_key("RecognizeOfficial", &request.request_id, &request, |r| {
+            r.request_id.clear()
+        })?;
         let official_date = effective_date("official_date", &request.official_date)?;
         let decision_number = short_text("decision_number", &request.decision_number, 50, false)?;
         let mut v = Violations::new();
         let vote = convert::vote_from_proto(request.cell_vote.as_ref(), "cell_vote", &mut v);
         v.finish()?;
         let vote = vote.ok_or_else(|| ApiError::invalid("cell_vote", "is required"))?;
-        self.step(&request.name, Step::Recognize { official_date, decision_number, vote }, key).await
+        self.step(
+            &request.name,
+            Step::Recognize {
+                official_date,
+                decision_number,
+                vote,
+            },
+            key,
+        )
+        .await
     }
 
-    async fn transfer_member_impl(&self, request: pb::TransferMemberRequest) -> Result<pb::Member, ApiError> {
-        let key = request_key("TransferMember", &request.request_id, &request, |r| r.request_id.clear())?;
+    async fn transfer_member_impl(
+        &self,
+        request: pb::TransferMemberRequest,
+    ) -> Result<pb::Member, ApiError> {
+        let key = request_key("TransferMember", &request.request_id, &request, |r| {
+            r.request_id.clear()
+        })?;
         let effective_date = effective_date("effective_date", &request.effective_date)?;
         let decision_number = short_text("decision_number", &request.decision_number, 50, false)?;
         let kind = pb::TransferKind::try_from(request.kind)
             .ok()
             .and_then(|k| TransferKind::from_name(k.as_str_name()))
-            .ok_or_else(|| ApiError::invalid("kind", "is required: one of the TransferKind values"))?;
+            .ok_or_else(|| {
+                ApiError::invalid("kind", "is required: one of the TransferKind values")
+            })?;
         let transfer = match kind {
             TransferKind::BetweenCells | TransferKind::ToCommune => {
                 let (commune_code, cell_id) = names::parse_cell("to_cell", &request.to_cell)?;
                 if kind == TransferKind::BetweenCells {
-                    TransferRequest::BetweenCells { commune_code, cell_id }
+                    TransferRequest::BetweenCells {
+                        commune_code,
+                        cell_id,
+                    }
                 } else {
-                    TransferRequest::ToCommune { commune_code, cell_id }
+                    TransferRequest::ToCommune {
+                        commune_code,
+                        cell_id,
+                    }
                 }
             }
-            TransferKind::OutOfSystem => TransferRequest::OutOfSystem(short_text("to_organization", &request.to_organization, 200, true)?),
+            TransferKind::OutOfSystem => TransferRequest::OutOfSystem(short_text(
+                "to_organization",
+                &request.to_organization,
+                200,
+                true,
+            )?),
             TransferKind::TemporaryOut => TransferRequest::TemporaryOut {
-                to_organization: short_text("to_organization", &request.to_organization, 200, true)?,
+                to_organization: short_text(
+                    "to_organization",
+                    &request.to_organization,
+                    200,
+                    true,
+                )?,
                 away_until: self::effective_date("away_until", &request.away_until)?,
                 for_study: request.for_study,
             },
             TransferKind::TemporaryReturn => TransferRequest::TemporaryReturn,
         };
-        self.step(&request.name, Step::Transfer { transfer, effective_date, decision_number }, key).await
+        self.step(
+            &request.name,
+            Step::Transfer {
+                transfer,
+                effective_date,
+                decision_number,
+            },
+            key,
+        )
+        .await
     }
 
-    async fn exempt_member_impl(&self, request: pb::ExemptMemberRequest) -> Result<pb::Member, ApiError> {
-        let key = request_key("ExemptMember", &request.request_id, &request, |r| r.request_id.clear())?;
+    async fn exempt_member_impl(
+        &self,
+        request: pb::ExemptMemberRequest,
+    ) -> Result<pb::Member, ApiError> {
+        let key = request_key("ExemptMember", &request.request_id, &request, |r| {
+            r.request_id.clear()
+        })?;
         let effective_date = effective_date("effective_date", &request.effective_date)?;
         let reason = short_text("reason", &request.reason, 200, true)?;
-        self.step(&request.name, Step::Exempt { effective_date, reason }, key).await
+        self.step(
+            &request.name,
+            Step::Exempt {
+                effective_date,
+                reason,
+            },
+            key,
+        )
+        .await
     }
 
-    async fn end_exemption_impl(&self, request: pb::EndExemptionRequest) -> Result<pb::Member, ApiError> {
-        let key = request_key("EndExemption", &request.request_id, &request, |r| r.request_id.clear())?;
+    async fn end_exemption_impl(
+        &self,
+        request: pb::EndExemptionRequest,
+    ) -> Result<pb::Member, ApiError> {
+        let key = request_key("EndExemption", &request.request_id, &request, |r| {
+            r.request_id.clear()
+        })?;
         let effective_date = effective_date("effective_date", &request.effective_date)?;
-        self.step(&request.name, Step::EndExemption(effective_date), key).await
+        self.step(&request.name, Step::EndExemption(effective_date), key)
+            .await
     }
 
-    async fn record_departure_impl(&self, request: pb::RecordDepartureRequest) -> Result<pb::Member, ApiError> {
-        let key = request_key("RecordDeparture", &request.request_id, &request, |r| r.request_id.clear())?;
+    async fn record_departure_impl(
+        &self,
+        request: pb::RecordDepartureRequest,
+    ) -> Result<pb::Member, ApiError> {
+        let key = request_key("RecordDeparture", &request.request_id, &request, |r| {
+            r.request_id.clear()
+        })?;
         let kind = pb::DepartureKind::try_from(request.kind)
             .ok()
             .and_then(|k| DepartureKind::from_name(k.as_str_name()))
-            .ok_or_else(|| ApiError::invalid("kind", "is required: one of the DepartureKind values"))?;
+            .ok_or_else(|| {
+                ApiError::invalid("kind", "is required: one of the DepartureKind values")
+            })?;
         let effective_date = effective_date("effective_date", &request.effective_date)?;
         let decision_number = short_text("decision_number", &request.decision_number, 50, false)?;
         let reason = short_text("reason", &request.reason, 200, false)?;
-        self.step(&request.name, Step::Depart { kind, effective_date, decision_number, reason }, key).await
+        self.step(
+            &request.name,
+            Step::Depart {
+                kind,
+                effective_date,
+                decision_number,
+                reason,
+            },
+            key,
+        )
+        .await
     }
 
-    async fn list_member_events_impl(&self, request: pb::ListMemberEventsRequest) -> Result<pb::ListMemberEventsResponse, ApiError> {
+    async fn list_member_events_impl(
+        &self,
+        request: pb::ListMemberEventsRequest,
+    ) -> Result<pb::ListMemberEventsResponse, ApiError> {
         let id = names::parse_member("parent", &request.parent)?;
-        Ok(pb::ListMemberEventsResponse { events: self.membership.events(id).await? })
+        Ok(pb::ListMemberEventsResponse {
+            events: self.membership.events(id).await?,
+        })
     }
 
     /// Sends changes after `cursor` until the client goes away or the service shuts down.
-    async fn follow_feed(self, mut cursor: i64, sender: mpsc::Sender<Result<pb::WatchChangesResponse, Status>>) {
+    async fn follow_feed(
+        self,
+        mut cursor: i64,
+        sender: mpsc::Sender<Result<pb::WatchChangesResponse, Status>>,
+    ) {
         let mut commits = self.membership.subscribe();
         let mut idle_checks = 0u32;
         loop {
@@ -292,7 +505,9 @@ impl MembershipApi {
             let caught_up = (changes.len() as i64) < FEED_BATCH;
             for change in changes {
                 cursor = change.sequence;
-                let message = pb::WatchChangesResponse { event: Some(pb::watch_changes_response::Event::Change(change)) };
+                let message = pb::WatchChangesResponse {
+                    event: Some(pb::watch_changes_response::Event::Change(change)),
+                };
                 if sender.send(Ok(message)).await.is_err() {
                     return;
                 }
@@ -300,9 +515,14 @@ impl MembershipApi {
             if !caught_up {
                 continue;
             }
-            if idle_checks % HEARTBEAT_EVERY == 0 {
-                let heartbeat = pb::Heartbeat { head_sequence: head.max(cursor), time: Some(timestamp(partyregistry_kit::db::now_micros())) };
-                let message = pb::WatchChangesResponse { event: Some(pb::watch_changes_response::Event::Heartbeat(heartbeat)) };
+            if idle_checks.is_multiple_of(HEARTBEAT_EVERY) {
+                let heartbeat = pb::Heartbeat {
+                    head_sequence: head.max(cursor),
+                    time: Some(timestamp(partyregistry_kit::db::now_micros())),
+                };
+                let message = pb::WatchChangesResponse {
+                    event: Some(pb::watch_changes_response::Event::Heartbeat(heartbeat)),
+                };
                 if sender.send(Ok(message)).await.is_err() {
                     return;
                 }
@@ -368,10 +588,16 @@ impl MembershipService for MembershipApi {
 
     type WatchChangesStream = WatchStream;
 
-    async fn watch_changes(&self, request: Request<pb::WatchChangesRequest>) -> Result<Response<Self::WatchChangesStream>, Status> {
+    async fn watch_changes(
+        &self,
+        request: Request<pb::WatchChangesRequest>,
+    ) -> Result<Response<Self::WatchChangesStream>, Status> {
         let after = request.into_inner().after_sequence;
         if after < 0 {
-            return Err(status(ApiError::invalid("after_sequence", "must not be negative")));
+            return Err(status(ApiError::invalid(
+                "after_sequence",
+                "must not be negative",
+            )));
         }
         let (sender, receiver) = mpsc::channel(64);
         tokio::spawn(self.clone().follow_feed(after, sender));

@@ -38,11 +38,18 @@ static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/s
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");
 
 /// The embedded migrations, for tools and tests that open the database directly.
-pub const MIGRATIONS: db::Migrations = db::Migrations { sqlite: &SQLITE_MIGRATIONS, postgres: &POSTGRES_MIGRATIONS };
+pub const MIGRATIONS: db::Migrations = db::Migrations {
+    sqlite: &SQLITE_MIGRATIONS,
+    postgres: &POSTGRES_MIGRATIONS,
+};
 
 /// Opens the database, then serves on `listener` until `shutdown` is cancelled. Open
 /// `WatchChanges` streams end when `shutdown` is cancelled.
-pub async fn run(config: Config, listener: TcpListener, shutdown: CancellationToken) -> Result<(), BoxError> {
+pub async fn run(
+    config: Config,
+    listener: TcpListener,
+    shutdown: CancellationToken,
+) -> Result<(), BoxError> {
     let database = db::connect(&config.database_url, &MIGRATIONS).await?;
     tracing::info!(address = %listener.local_addr()?, backend = ?database.backend, "membership service listening");
     let service = Arc::new(service::Membership::new(store::Store::new(database)));

@@ -18,7 +18,10 @@ use sqlx::AnyConnection;
 use tokio::sync::watch;
 
 use crate::convert;
-use crate::domain::{self, AdmissionContext, AdmissionDates, Cell, Commune, DepartureKind, Member, MemberEvent, Person, Transfer, VoteTally};
+use crate::domain::{
+    self, AdmissionContext, AdmissionDates, Cell, Commune, DepartureKind, Member, MemberEvent,
+    Person, Transfer, VoteTally,
+};
 use crate::store::{self, MemberFilter, MemberRecord, Store, feed, members, organisations};
 
 /// An idempotency key with what identifies the request it came with.
@@ -126,21 +129,27 @@ pub enum Step {
 fn expect_commune(resource: Resource) -> Result<pb::Commune, ApiError> {
     match resource {
         Resource::Commune(commune) => Ok(commune),
-        _ => Err(ApiError::Internal("request id replayed a change of another resource type".into())),
+        _ => Err(ApiError::Internal(
+            "request id replayed a change of another resource type".into(),
+        )),
     }
 }
 
 fn expect_cell(resource: Resource) -> Result<pb::Cell, ApiError> {
     match resource {
         Resource::Cell(cell) => Ok(cell),
-        _ => Err(ApiError::Internal("request id replayed a change of another resource type".into())),
+        _ => Err(ApiError::Internal(
+            "request id replayed a change of another resource type".into(),
+        )),
     }
 }
 
 fn expect_member(resource: Resource) -> Result<pb::Member, ApiError> {
     match resource {
         Resource::Member(member) => Ok(member),
-        _ => Err(ApiError::Internal("request id replayed a change of another resource type".into())),
+        _ => Err(ApiError::Internal(
+            "request id replayed a change of another resource type".into(),
+        )),
     }
 }
 
@@ -154,14 +163,24 @@ fn resource_name(resource: &Resource) -> &str {
 
 /// Decodes a stored change into the protocol message.
 pub fn decode_change(change: &store::StoredChange) -> Result<pb::Change, ApiError> {
-    let mut decoded = pb::Change::decode(change.payload.as_slice())
-        .map_err(|error| ApiError::Internal(format!("change {} cannot be decoded: {error}", change.sequence)))?;
+    let mut decoded = pb::Change::decode(change.payload.as_slice()).map_err(|error| {
+        ApiError::Internal(format!(
+            "change {} cannot be decoded: {error}",
+            change.sequence
+        ))
+    })?;
     decoded.sequence = change.sequence;
     decoded.commit_time = Some(timestamp(change.commit_time_us));
     Ok(decoded)
 }
 
-async fn write_member_step(conn: &mut AnyConnection, record: &MemberRecord, member: &Member, event: &MemberEvent, now: i64) -> Result<Resource, ApiError> {
+async fn write_member_step(
+    conn: &mut AnyConnection,
+    record: &MemberRecord,
+    member: &Member,
+    event: &MemberEvent,
+    now: i64,
+) -> Result<Resource, ApiError> {
     let written = members::update_member(conn, member, record.version, now).await?;
     members::insert_event(conn, member.id, event, now).await?;
     Ok(Resource::Member(convert::member_to_proto(&written)))
@@ -187,7 +206,12 @@ impl Membership {
     /// Runs `command` in a write transaction with the feed and idempotency bookkeeping. With
     /// `retry_conflicts`, a concurrent change of the same row (ABORTED from the version check) is
     /// retried from a fresh read; commands that carry the caller's etag report it instead.
-    async fn mutate<F>(&self, request: Option<&RequestKey>, retry_conflicts: bool, command: F) -> Result<Resource, ApiError>
+    async fn mutate<F>(
+        &self,
+        request: Option<&RequestKey>,
+        retry_conflicts: bool,
+        command: F,
+    ) -> Result<Resource, ApiError>
     where
         F: for<'c> Fn(&'c mut AnyConnection, i64) -> CommandFuture<'c>,
     {
@@ -200,28 +224,48 @@ impl Membership {
                 Err(error) => return Err(error),
             }
         }
-        Err(ApiError::Unavailable("too much contention on this resource; retry later".into()))
+        Err(ApiError::Unavailable(
+            "too much contention on this resource; retry later".into(),
+        ))
     }
 
     /// One attempt; `Ok(None)` when a concurrent transaction recorded the same request id.
-    async fn mutate_once<F>(&self, request: Option<&RequestKey>, command: &F) -> Result<Option<Resource>, ApiError>
+    async fn mutate_once<F>(
+        &self,
+        request: Option<&RequestKey>,
+        command: &F,
+    ) -> Result<Option<Resource>, ApiError>
     where
         F: for<'c> Fn(&'c mut AnyConnection, i64) -> CommandFuture<'c>,
     {
         let mut tx = self.store.begin().await?;
-        if let Some(key) = request {
-            if let Some(previous) = feed::find_request(tx.conn(), &key.id).await? {
-                return self.replay(tx.conn(), key, &previous).await.map(Some);
-            }
+        if let Some(key) = request
+            && let Some(previous) = feed::find_request(tx.conn(), &key.id).await?
+        {
+            return self.replay(tx.conn(), key, &previous).await.map(Some);
         }
         let now = now_micros();
         let resource = command(tx.conn(), now).await?;
-        let payload = pb::Change { sequence: 0, commit_time: None, resource: Some(resource.clone()) }.encode_to_vec();
-        let sequence = feed::append_change(tx.conn(), resource_name(&resource), &payload, now).await?;
-        if let Some(key) = request {
-            if !feed::record_request(tx.conn(), &key.id, key.method, &key.fingerprint, sequence, now).await? {
-                return Ok(None);
-            }
+        let payload = pb::Change {
+            sequence: 0,
+            commit_time: None,
+            resource: Some(resource.clone()),
+        }
+        .encode_to_vec();
+        let sequence =
+            feed::append_change(tx.conn(), resource_name(&resource), &payload, now).await?;
+        if let Some(key) = request
+            && !feed::record_request(
+                tx.conn(),
+                &key.id,
+                key.method,
+                &key.fingerprint,
+                sequence,
+                now,
+            )
+            .await?
+        {
+            return Ok(None);
         }
         tx.commit().await?;
         tracing::debug!(sequence, resource = resource_name(&resource), "committed");
@@ -229,18 +273,37 @@ impl Membership {
         Ok(Some(resource))
     }
 
-    async fn replay(&self, conn: &mut AnyConnection, key: &RequestKey, previous: &store::StoredRequest) -> Result<Resource, ApiError> {
+    async fn replay(
+        &self,
+        conn: &mut AnyConnection,
+        key: &RequestKey,
+        previous: &store::StoredRequest,
+    ) -> Result<Resource, ApiError> {
         if previous.method != key.method || previous.fingerprint != key.fingerprint {
-            return Err(ApiError::invalid("request_id", "was already used for a different request"));
+            return Err(ApiError::invalid(
+                "request_id",
+                "was already used for a different request",
+            ));
         }
         let change = feed::change(conn, previous.sequence)
             .await?
-            .ok_or_else(|| ApiError::Internal(format!("request id points at missing change {}", previous.sequence)))?;
-        decode_change(&change)?.resource.ok_or_else(|| ApiError::Internal("stored change has no resource".into()))
+            .ok_or_else(|| {
+                ApiError::Internal(format!(
+                    "request id points at missing change {}",
+                    previous.sequence
+                ))
+            })?;
+        decode_change(&change)?
+            .resource
+            .ok_or_else(|| ApiError::Internal("stored change has no resource".into()))
     }
 
     /// Creates a commune.
-    pub async fn create_commune(&self, commune: Commune, request: Option<RequestKey>) -> Result<pb::Commune, ApiError> {
+    pub async fn create_commune(
+        &self,
+        commune: Commune,
+        request: Option<RequestKey>,
+    ) -> Result<pb::Commune, ApiError> {
         let resource = self
             .mutate(request.as_ref(), true, |conn, now| {
                 let commune = commune.clone();
@@ -254,17 +317,33 @@ impl Membership {
     }
 
     /// Updates the fields of a commune named in `paths` from `update`, if `etag` is current.
-    pub async fn update_commune(&self, code: &str, etag: &str, update: pb::Commune, paths: Vec<&'static str>) -> Result<pb::Commune, ApiError> {
+    pub async fn update_commune(
+        &self,
+        code: &str,
+        etag: &str,
+        update: pb::Commune,
+        paths: Vec<&'static str>,
+    ) -> Result<pb::Commune, ApiError> {
         let resource = self
             .mutate(None, false, |conn, now| {
-                let (code, etag, update, paths) = (code.to_owned(), etag.to_owned(), update.clone(), paths.clone());
+                let (code, etag, update, paths) = (
+                    code.to_owned(),
+                    etag.to_owned(),
+                    update.clone(),
+                    paths.clone(),
+                );
                 Box::pin(async move {
                     let current = organisations::require_commune(conn, &code).await?;
-                    check_etag(&etag, current.version, &partyregistry_kit::names::commune(&code))?;
+                    check_etag(
+                        &etag,
+                        current.version,
+                        &partyregistry_kit::names::commune(&code),
+                    )?;
                     let mut merged = convert::commune_to_proto(&current);
                     convert::merge_commune(&mut merged, &update, &paths);
                     let commune = convert::commune_from_proto(&merged, &code)?;
-                    let updated = organisations::update_commune(conn, &commune, current.version, now).await?;
+                    let updated =
+                        organisations::update_commune(conn, &commune, current.version, now).await?;
                     Ok(Resource::Commune(convert::commune_to_proto(&updated)))
                 })
             })
@@ -273,7 +352,11 @@ impl Membership {
     }
 
     /// Creates a cell.
-    pub async fn create_cell(&self, cell: Cell, request: Option<RequestKey>) -> Result<pb::Cell, ApiError> {
+    pub async fn create_cell(
+        &self,
+        cell: Cell,
+        request: Option<RequestKey>,
+    ) -> Result<pb::Cell, ApiError> {
         let resource = self
             .mutate(request.as_ref(), true, |conn, now| {
                 let cell = cell.clone();
@@ -296,15 +379,26 @@ impl Membership {
     ) -> Result<pb::Cell, ApiError> {
         let resource = self
             .mutate(None, false, |conn, now| {
-                let (commune_code, cell_id, etag, update, paths) =
-                    (commune_code.to_owned(), cell_id.to_owned(), etag.to_owned(), update.clone(), paths.clone());
+                let (commune_code, cell_id, etag, update, paths) = (
+                    commune_code.to_owned(),
+                    cell_id.to_owned(),
+                    etag.to_owned(),
+                    update.clone(),
+                    paths.clone(),
+                );
                 Box::pin(async move {
-                    let current = organisations::require_cell(conn, &commune_code, &cell_id).await?;
-                    check_etag(&etag, current.version, &partyregistry_kit::names::cell(&commune_code, &cell_id))?;
+                    let current =
+                        organisations::require_cell(conn, &commune_code, &cell_id).await?;
+                    check_etag(
+                        &etag,
+                        current.version,
+                        &partyregistry_kit::names::cell(&commune_code, &cell_id),
+                    )?;
                     let mut merged = convert::cell_to_proto(&current);
                     convert::merge_cell(&mut merged, &update, &paths);
                     let cell = convert::cell_from_proto(&merged, &commune_code, &cell_id)?;
-                    let updated = organisations::update_cell(conn, &cell, current.version, now).await?;
+                    let updated =
+                        organisations::update_cell(conn, &cell, current.version, now).await?;
                     Ok(Resource::Cell(convert::cell_to_proto(&updated)))
                 })
             })
@@ -323,11 +417,19 @@ impl Membership {
     ) -> Result<pb::Member, ApiError> {
         let resource = self
             .mutate(request.as_ref(), true, |conn, now| {
-                let (person, admission, commune_code, cell_id, context) =
-                    (person.clone(), admission.clone(), commune_code.clone(), cell_id.clone(), context.clone());
+                let (person, admission, commune_code, cell_id, context) = (
+                    person.clone(),
+                    admission.clone(),
+                    commune_code.clone(),
+                    cell_id.clone(),
+                    context.clone(),
+                );
                 Box::pin(async move {
-                    let cell = organisations::require_cell(conn, &commune_code, &cell_id).await?.cell;
-                    let (member, events) = domain::admit(person, admission, &cell, context, date::today_in_vietnam())?;
+                    let cell = organisations::require_cell(conn, &commune_code, &cell_id)
+                        .await?
+                        .cell;
+                    let (member, events) =
+                        domain::admit(person, admission, &cell, context, date::today_in_vietnam())?;
                     let record = members::insert_member(conn, &member, now).await?;
                     for event in &events {
                         members::insert_event(conn, record.member.id, event, now).await?;
@@ -350,11 +452,25 @@ impl Membership {
     ) -> Result<pb::Member, ApiError> {
         let resource = self
             .mutate(request.as_ref(), true, |conn, now| {
-                let (person, admission, commune_code, cell_id, from) =
-                    (person.clone(), admission.clone(), commune_code.clone(), cell_id.clone(), from.clone());
+                let (person, admission, commune_code, cell_id, from) = (
+                    person.clone(),
+                    admission.clone(),
+                    commune_code.clone(),
+                    cell_id.clone(),
+                    from.clone(),
+                );
                 Box::pin(async move {
-                    let cell = organisations::require_cell(conn, &commune_code, &cell_id).await?.cell;
-                    let (member, event) = domain::transfer_in(person, admission, &cell, joined, from, date::today_in_vietnam())?;
+                    let cell = organisations::require_cell(conn, &commune_code, &cell_id)
+                        .await?
+                        .cell;
+                    let (member, event) = domain::transfer_in(
+                        person,
+                        admission,
+                        &cell,
+                        joined,
+                        from,
+                        date::today_in_vietnam(),
+                    )?;
                     let record = members::insert_member(conn, &member, now).await?;
                     members::insert_event(conn, record.member.id, &event, now).await?;
                     Ok(Resource::Member(convert::member_to_proto(&record)))
@@ -366,21 +482,39 @@ impl Membership {
 
     /// Updates the personal fields of a member named in `paths` from `update`, if `etag` is
     /// current.
-    pub async fn update_member(&self, id: i64, etag: &str, update: pb::Member, paths: Vec<&'static str>) -> Result<pb::Member, ApiError> {
+    pub async fn update_member(
+        &self,
+        id: i64,
+        etag: &str,
+        update: pb::Member,
+        paths: Vec<&'static str>,
+    ) -> Result<pb::Member, ApiError> {
         let resource = self
             .mutate(None, false, |conn, now| {
                 let (etag, update, paths) = (etag.to_owned(), update.clone(), paths.clone());
                 Box::pin(async move {
                     let current = members::require_member(conn, id).await?;
-                    check_etag(&etag, current.version, &partyregistry_kit::names::member(id))?;
+                    check_etag(
+                        &etag,
+                        current.version,
+                        &partyregistry_kit::names::member(id),
+                    )?;
                     let mut merged = convert::member_to_proto(&current);
                     convert::merge_member(&mut merged, &update, &paths);
                     let mut violations = partyregistry_kit::error::Violations::new();
                     let person = convert::person_from_proto(&merged, &mut violations);
                     violations.finish()?;
-                    let person = person.ok_or_else(|| ApiError::Internal("validation passed without values".into()))?;
-                    let member = Member { person, ..current.member.clone() };
-                    let event = MemberEvent::on(domain::EventType::DetailsUpdated, date::today_in_vietnam());
+                    let person = person.ok_or_else(|| {
+                        ApiError::Internal("validation passed without values".into())
+                    })?;
+                    let member = Member {
+                        person,
+                        ..current.member.clone()
+                    };
+                    let event = MemberEvent::on(
+                        domain::EventType::DetailsUpdated,
+                        date::today_in_vietnam(),
+                    );
                     write_member_step(conn, &current, &member, &event, now).await
                 })
             })
@@ -389,7 +523,12 @@ impl Membership {
     }
 
     /// Applies a lifecycle step to a member.
-    pub async fn apply_step(&self, id: i64, step: Step, request: Option<RequestKey>) -> Result<pb::Member, ApiError> {
+    pub async fn apply_step(
+        &self,
+        id: i64,
+        step: Step,
+        request: Option<RequestKey>,
+    ) -> Result<pb::Member, ApiError> {
         let resource = self
             .mutate(request.as_ref(), true, |conn, now| {
                 let step = step.clone();
@@ -398,31 +537,82 @@ impl Membership {
                     let mut member = current.member.clone();
                     let today = date::today_in_vietnam();
                     let event = match step {
-                        Step::Ceremony(ceremony) => domain::record_ceremony(&mut member, ceremony, today)?,
-                        Step::Recognize { official_date, decision_number, vote } => {
-                            domain::recognize(&mut member, official_date, decision_number, vote, today)?
+                        Step::Ceremony(ceremony) => {
+                            domain::record_ceremony(&mut member, ceremony, today)?
                         }
-                        Step::Transfer { transfer, effective_date, decision_number } => {
+                        Step::Recognize {
+                            official_date,
+                            decision_number,
+                            vote,
+                        } => domain::recognize(
+                            &mut member,
+                            official_date,
+                            decision_number,
+                            vote,
+                            today,
+                        )?,
+                        Step::Transfer {
+                            transfer,
+                            effective_date,
+                            decision_number,
+                        } => {
                             let transfer = match transfer {
-                                TransferRequest::BetweenCells { commune_code, cell_id } => {
-                                    Transfer::BetweenCells(organisations::require_cell(conn, &commune_code, &cell_id).await?.cell)
-                                }
-                                TransferRequest::ToCommune { commune_code, cell_id } => {
-                                    Transfer::ToCommune(organisations::require_cell(conn, &commune_code, &cell_id).await?.cell)
-                                }
+                                TransferRequest::BetweenCells {
+                                    commune_code,
+                                    cell_id,
+                                } => Transfer::BetweenCells(
+                                    organisations::require_cell(conn, &commune_code, &cell_id)
+                                        .await?
+                                        .cell,
+                                ),
+                                TransferRequest::ToCommune {
+                                    commune_code,
+                                    cell_id,
+                                } => Transfer::ToCommune(
+                                    organisations::require_cell(conn, &commune_code, &cell_id)
+                                        .await?
+                                        .cell,
+                                ),
                                 TransferRequest::OutOfSystem(to) => Transfer::OutOfSystem(to),
-                                TransferRequest::TemporaryOut { to_organization, away_until, for_study } => {
-                                    Transfer::TemporaryOut { to_organization, away_until, for_study }
-                                }
+                                TransferRequest::TemporaryOut {
+                                    to_organization,
+                                    away_until,
+                                    for_study,
+                                } => Transfer::TemporaryOut {
+                                    to_organization,
+                                    away_until,
+                                    for_study,
+                                },
                                 TransferRequest::TemporaryReturn => Transfer::TemporaryReturn,
                             };
-                            domain::transfer(&mut member, transfer, effective_date, decision_number, today)?
+                            domain::transfer(
+                                &mut member,
+                                transfer,
+                                effective_date,
+                                decision_number,
+                                today,
+                            )?
                         }
-                        Step::Exempt { effective_date, reason } => domain::exempt(&mut member, effective_date, reason, today)?,
-                        Step::EndExemption(effective_date) => domain::end_exemption(&mut member, effective_date, today)?,
-                        Step::Depart { kind, effective_date, decision_number, reason } => {
-                            domain::depart(&mut member, kind, effective_date, decision_number, reason, today)?
+                        Step::Exempt {
+                            effective_date,
+                            reason,
+                        } => domain::exempt(&mut member, effective_date, reason, today)?,
+                        Step::EndExemption(effective_date) => {
+                            domain::end_exemption(&mut member, effective_date, today)?
                         }
+                        Step::Depart {
+                            kind,
+                            effective_date,
+                            decision_number,
+                            reason,
+                        } => domain::depart(
+                            &mut member,
+                            kind,
+                            effective_date,
+                            decision_number,
+                            reason,
+                            today,
+                        )?,
                     };
                     write_member_step(conn, &current, &member, &event, now).await
                 })
@@ -434,20 +624,33 @@ impl Membership {
     /// Reads a commune.
     pub async fn commune(&self, code: &str) -> Result<pb::Commune, ApiError> {
         let mut conn = self.store.pool().acquire().await?;
-        Ok(convert::commune_to_proto(&organisations::require_commune(&mut conn, code).await?))
+        Ok(convert::commune_to_proto(
+            &organisations::require_commune(&mut conn, code).await?,
+        ))
     }
 
     /// Lists communes.
-    pub async fn communes(&self, province: Option<&str>, token: &str, size: i64) -> Result<(Vec<pb::Commune>, String), ApiError> {
+    pub async fn communes(
+        &self,
+        province: Option<&str>,
+        token: &str,
+        size: i64,
+    ) -> Result<(Vec<pb::Commune>, String), ApiError> {
         let mut conn = self.store.pool().acquire().await?;
-        let (records, next) = organisations::list_communes(&mut conn, province, token, size).await?;
-        Ok((records.iter().map(convert::commune_to_proto).collect(), next))
+        let (records, next) =
+            organisations::list_communes(&mut conn, province, token, size).await?;
+        Ok((
+            records.iter().map(convert::commune_to_proto).collect(),
+            next,
+        ))
     }
 
     /// Reads a cell.
     pub async fn cell(&self, commune_code: &str, cell_id: &str) -> Result<pb::Cell, ApiError> {
         let mut conn = self.store.pool().acquire().await?;
-        Ok(convert::cell_to_proto(&organisations::require_cell(&mut conn, commune_code, cell_id).await?))
+        Ok(convert::cell_to_proto(
+            &organisations::require_cell(&mut conn, commune_code, cell_id).await?,
+        ))
     }
 
     /// Lists a commune's cells.
@@ -459,18 +662,26 @@ impl Membership {
         size: i64,
     ) -> Result<(Vec<pb::Cell>, String), ApiError> {
         let mut conn = self.store.pool().acquire().await?;
-        let (records, next) = organisations::list_cells(&mut conn, commune_code, kind, token, size).await?;
+        let (records, next) =
+            organisations::list_cells(&mut conn, commune_code, kind, token, size).await?;
         Ok((records.iter().map(convert::cell_to_proto).collect(), next))
     }
 
     /// Reads a member.
     pub async fn member(&self, id: i64) -> Result<pb::Member, ApiError> {
         let mut conn = self.store.pool().acquire().await?;
-        Ok(convert::member_to_proto(&members::require_member(&mut conn, id).await?))
+        Ok(convert::member_to_proto(
+            &members::require_member(&mut conn, id).await?,
+        ))
     }
 
     /// Lists a roster; the commune, if given, must exist.
-    pub async fn members(&self, filter: &MemberFilter, token: &str, size: i64) -> Result<(Vec<pb::Member>, String), ApiError> {
+    pub async fn members(
+        &self,
+        filter: &MemberFilter,
+        token: &str,
+        size: i64,
+    ) -> Result<(Vec<pb::Member>, String), ApiError> {
         let mut conn = self.store.pool().acquire().await?;
         if let Some(code) = &filter.commune_code {
             organisations::require_commune(&mut conn, code).await?;
@@ -486,25 +697,43 @@ impl Membership {
     pub async fn events(&self, id: i64) -> Result<Vec<pb::MemberEvent>, ApiError> {
         let mut conn = self.store.pool().acquire().await?;
         let events = members::list_events(&mut conn, id).await?;
-        Ok(events.iter().map(|e| convert::event_to_proto(id, e)).collect())
+        Ok(events
+            .iter()
+            .map(|e| convert::event_to_proto(id, e))
+            .collect())
     }
 
     /// Up to `limit` changes after `after`, and the head.
-    pub async fn changes_after(&self, after: i64, limit: i64) -> Result<(Vec<pb::Change>, i64), ApiError> {
+    pub async fn changes_after(
+        &self,
+        after: i64,
+        limit: i64,
+    ) -> Result<(Vec<pb::Change>, i64), ApiError> {
         let mut conn = self.store.pool().acquire().await?;
         let head = feed::head(&mut conn).await?;
         let changes = feed::changes_after(&mut conn, after, limit).await?;
-        Ok((changes.iter().map(decode_change).collect::<Result<_, _>>()?, head))
+        Ok((
+            changes
+                .iter()
+                .map(decode_change)
+                .collect::<Result<_, _>>()?,
+            head,
+        ))
     }
 }
 
 /// An etag must be given and match the stored version.
 fn check_etag(etag: &str, version: i64, name: &str) -> Result<(), ApiError> {
     if etag.is_empty() {
-        return Err(ApiError::invalid("etag", "is required; read the resource and send its etag back"));
+        return Err(ApiError::invalid(
+            "etag",
+            "is required; read the resource and send its etag back",
+        ));
     }
     if etag != version.to_string() {
-        return Err(ApiError::Aborted { name: name.to_owned() });
+        return Err(ApiError::Aborted {
+            name: name.to_owned(),
+        });
     }
     Ok(())
 }

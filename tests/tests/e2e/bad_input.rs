@@ -20,17 +20,40 @@ on_each_backend! {
 async fn unknown_resources_are_not_found(backend: Backend) -> Result<(), BoxError> {
     let mut service = Membership::start(backend, "notfound").await?;
     let client = &mut service.client;
-    let status = client.get_commune(pb::GetCommuneRequest { name: "communes/99999".into() }).await.expect_err("unknown");
+    let status = client
+        .get_commune(pb::GetCommuneRequest {
+            name: "communes/99999".into(),
+        })
+        .await
+        .expect_err("unknown");
     assert_eq!(status.code(), Code::NotFound);
     assert!(status.message().contains("communes/99999"), "{status:?}");
-    let status = client.get_member(pb::GetMemberRequest { name: "members/424242".into() }).await.expect_err("unknown");
+    let status = client
+        .get_member(pb::GetMemberRequest {
+            name: "members/424242".into(),
+        })
+        .await
+        .expect_err("unknown");
     assert_eq!(status.code(), Code::NotFound);
     fixtures::small_commune(client).await?;
     let head = service.head().await?;
-    let member = new_member("communes/02680/cells/zzz", "Lý Văn Tài", "1990-01-01", "2022-01-10", "");
-    let status = service.client.record_admission(admission(member, "")).await.expect_err("unknown cell");
+    let member = new_member(
+        "communes/02680/cells/zzz",
+        "Lý Văn Tài",
+        "1990-01-01",
+        "2022-01-10",
+        "",
+    );
+    let status = service
+        .client
+        .record_admission(admission(member, ""))
+        .await
+        .expect_err("unknown cell");
     assert_eq!(status.code(), Code::NotFound);
-    assert!(status.message().contains("communes/02680/cells/zzz"), "{status:?}");
+    assert!(
+        status.message().contains("communes/02680/cells/zzz"),
+        "{status:?}"
+    );
     assert_eq!(service.head().await?, head, "nothing written");
     service.finish().await
 }
@@ -40,22 +63,72 @@ async fn malformed_names_and_dates_are_invalid(backend: Backend) -> Result<(), B
     let (a, _) = fixtures::small_commune(&mut service.client).await?;
     let head = service.head().await?;
     let client = &mut service.client;
-    assert_rejected(client.get_commune(pb::GetCommuneRequest { name: "communes/2680".into() }).await, Code::InvalidArgument, "name");
-    assert_rejected(client.get_member(pb::GetMemberRequest { name: "members/abc".into() }).await, Code::InvalidArgument, "name");
+    assert_rejected(
+        client
+            .get_commune(pb::GetCommuneRequest {
+                name: "communes/2680".into(),
+            })
+            .await,
+        Code::InvalidArgument,
+        "name",
+    );
+    assert_rejected(
+        client
+            .get_member(pb::GetMemberRequest {
+                name: "members/abc".into(),
+            })
+            .await,
+        Code::InvalidArgument,
+        "name",
+    );
     let mut member = new_member(&a, "Lý Văn Tài", "1990-02-30", "2022-01-10", "");
-    assert_rejected(client.record_admission(admission(member.clone(), "")).await, Code::InvalidArgument, "member.birth_date");
+    assert_rejected(
+        client.record_admission(admission(member.clone(), "")).await,
+        Code::InvalidArgument,
+        "member.birth_date",
+    );
     member.birth_date = "1990-01-01".into();
     member.cell = "cells/a".into();
-    assert_rejected(client.record_admission(admission(member, "")).await, Code::InvalidArgument, "member.cell");
-    let bad_code = pb::Commune { code: "ABCDE".into(), display_name: "Xã".into(), province_code: "10".into(), valid_from: "2000-01-01".into(), ..Default::default() };
     assert_rejected(
-        client.create_commune(pb::CreateCommuneRequest { commune: Some(bad_code), request_id: String::new() }).await,
+        client.record_admission(admission(member, "")).await,
+        Code::InvalidArgument,
+        "member.cell",
+    );
+    let bad_code = pb::Commune {
+        code: "ABCDE".into(),
+        display_name: "Xã".into(),
+        province_code: "10".into(),
+        valid_from: "2000-01-01".into(),
+        ..Default::default()
+    };
+    assert_rejected(
+        client
+            .create_commune(pb::CreateCommuneRequest {
+                commune: Some(bad_code),
+                request_id: String::new(),
+            })
+            .await,
         Code::InvalidArgument,
         "commune.code",
     );
-    let vote = pb::VoteTally { eligible: 9, present: 5, yes: 6, no: 0 };
-    let request = pb::RecordAdmissionRequest { cell_vote: Some(vote), ..admission(new_member(&a, "Lý Văn Tài", "1990-01-01", "2022-01-10", ""), "") };
-    assert_rejected(client.record_admission(request).await, Code::InvalidArgument, "cell_vote.yes");
+    let vote = pb::VoteTally {
+        eligible: 9,
+        present: 5,
+        yes: 6,
+        no: 0,
+    };
+    let request = pb::RecordAdmissionRequest {
+        cell_vote: Some(vote),
+        ..admission(
+            new_member(&a, "Lý Văn Tài", "1990-01-01", "2022-01-10", ""),
+            "",
+        )
+    };
+    assert_rejected(
+        client.record_admission(request).await,
+        Code::InvalidArgument,
+        "cell_vote.yes",
+    );
     assert_eq!(service.head().await?, head, "nothing written");
     service.finish().await
 }
@@ -67,22 +140,46 @@ async fn admission_date_rules_are_enforced(backend: Backend) -> Result<(), BoxEr
     let client = &mut service.client;
     // A ceremony before the decision.
     let member = new_member(&a, "Lý Văn Tài", "1990-01-01", "2022-01-10", "2022-01-09");
-    assert_rejected(client.record_admission(admission(member, "")).await, Code::FailedPrecondition, "member.admission.ceremony_date");
+    assert_rejected(
+        client.record_admission(admission(member, "")).await,
+        Code::FailedPrecondition,
+        "member.admission.ceremony_date",
+    );
     // An official date before the 12 months of probation.
     let mut member = new_member(&a, "Lý Văn Tài", "1990-01-01", "2021-01-10", "2021-01-20");
     if let Some(dates) = member.admission.as_mut() {
         dates.official_date = "2022-01-19".into();
     }
-    assert_rejected(client.record_admission(admission(member, "")).await, Code::FailedPrecondition, "member.admission.official_date");
+    assert_rejected(
+        client.record_admission(admission(member, "")).await,
+        Code::FailedPrecondition,
+        "member.admission.official_date",
+    );
     // Under 18 at the decision, by one day.
     let member = new_member(&a, "Lý Văn Tài", "2004-01-11", "2022-01-10", "");
-    assert_rejected(client.record_admission(admission(member, "")).await, Code::FailedPrecondition, "member.birth_date");
+    assert_rejected(
+        client.record_admission(admission(member, "")).await,
+        Code::FailedPrecondition,
+        "member.birth_date",
+    );
     // A vote below two thirds.
     let request = pb::RecordAdmissionRequest {
-        cell_vote: Some(pb::VoteTally { eligible: 9, present: 9, yes: 5, no: 4 }),
-        ..admission(new_member(&a, "Lý Văn Tài", "1990-01-01", "2022-01-10", ""), "")
+        cell_vote: Some(pb::VoteTally {
+            eligible: 9,
+            present: 9,
+            yes: 5,
+            no: 4,
+        }),
+        ..admission(
+            new_member(&a, "Lý Văn Tài", "1990-01-01", "2022-01-10", ""),
+            "",
+        )
     };
-    assert_rejected(client.record_admission(request).await, Code::FailedPrecondition, "cell_vote");
+    assert_rejected(
+        client.record_admission(request).await,
+        Code::FailedPrecondition,
+        "cell_vote",
+    );
     assert_eq!(service.head().await?, head, "nothing written");
     service.finish().await
 }
@@ -93,18 +190,44 @@ async fn text_fields_are_checked_and_normalised(backend: Backend) -> Result<(), 
     let head = service.head().await?;
     let client = &mut service.client;
     let empty = new_member(&a, "   ", "1990-01-01", "2022-01-10", "");
-    assert_rejected(client.record_admission(admission(empty, "")).await, Code::InvalidArgument, "member.full_name");
+    assert_rejected(
+        client.record_admission(admission(empty, "")).await,
+        Code::InvalidArgument,
+        "member.full_name",
+    );
     let long = new_member(&a, &"Nguyễn ".repeat(30), "1990-01-01", "2022-01-10", "");
-    assert_rejected(client.record_admission(admission(long, "")).await, Code::InvalidArgument, "member.full_name");
+    assert_rejected(
+        client.record_admission(admission(long, "")).await,
+        Code::InvalidArgument,
+        "member.full_name",
+    );
     let mut control = new_member(&a, "Lý Văn Tài", "1990-01-01", "2022-01-10", "");
     control.home_town = "Lào\u{7}Cai".into();
-    assert_rejected(client.record_admission(admission(control, "")).await, Code::InvalidArgument, "member.home_town");
+    assert_rejected(
+        client.record_admission(admission(control, "")).await,
+        Code::InvalidArgument,
+        "member.home_town",
+    );
     assert_eq!(service.head().await?, head, "nothing written");
     // Decomposed input is stored composed, and the name parts are derived.
     let decomposed = "Đăng Hoa\u{300}ng Long";
-    let created = service.client.record_admission(admission(new_member(&a, decomposed, "1990-01-01", "2022-01-10", ""), "")).await?.into_inner();
+    let created = service
+        .client
+        .record_admission(admission(
+            new_member(&a, decomposed, "1990-01-01", "2022-01-10", ""),
+            "",
+        ))
+        .await?
+        .into_inner();
     assert_eq!(created.full_name, "Đăng Hoàng Long");
-    assert_eq!((created.family_name.as_str(), created.middle_name.as_str(), created.given_name.as_str()), ("Đăng", "Hoàng", "Long"));
+    assert_eq!(
+        (
+            created.family_name.as_str(),
+            created.middle_name.as_str(),
+            created.given_name.as_str()
+        ),
+        ("Đăng", "Hoàng", "Long")
+    );
     service.finish().await
 }
 
@@ -120,11 +243,18 @@ async fn illegal_transitions_are_refused(backend: Backend) -> Result<(), BoxErro
         cell_vote: Some(fixtures::passing_vote()),
         request_id: String::new(),
     };
-    let official = client.recognize_official(recognize(&member.name)).await?.into_inner();
+    let official = client
+        .recognize_official(recognize(&member.name))
+        .await?
+        .into_inner();
     assert_eq!(official.status, pb::MemberStatus::Official as i32);
     let head = service.head().await?;
     let client = &mut service.client;
-    assert_rejected(client.recognize_official(recognize(&member.name)).await, Code::FailedPrecondition, "name");
+    assert_rejected(
+        client.recognize_official(recognize(&member.name)).await,
+        Code::FailedPrecondition,
+        "name",
+    );
     let death = pb::RecordDepartureRequest {
         name: member.name.clone(),
         kind: pb::DepartureKind::Death as i32,
@@ -141,14 +271,30 @@ async fn illegal_transitions_are_refused(backend: Backend) -> Result<(), BoxErro
         to_cell: b,
         ..Default::default()
     };
-    assert_rejected(service.client.transfer_member(transfer).await, Code::FailedPrecondition, "name");
+    assert_rejected(
+        service.client.transfer_member(transfer).await,
+        Code::FailedPrecondition,
+        "name",
+    );
     assert_eq!(service.head().await?, head_after_death, "nothing written");
-    let events = service.client.list_member_events(pb::ListMemberEventsRequest { parent: member.name.clone() }).await?.into_inner().events;
+    let events = service
+        .client
+        .list_member_events(pb::ListMemberEventsRequest {
+            parent: member.name.clone(),
+        })
+        .await?
+        .into_inner()
+        .events;
     let types: Vec<_> = events.iter().map(|e| e.r#type).collect();
     assert_eq!(
         types,
-        [pb::EventType::AdmissionDecided, pb::EventType::CeremonyHeld, pb::EventType::RecognizedOfficial, pb::EventType::Died]
-            .map(|t| t as i32)
+        [
+            pb::EventType::AdmissionDecided,
+            pb::EventType::CeremonyHeld,
+            pb::EventType::RecognizedOfficial,
+            pb::EventType::Died
+        ]
+        .map(|t| t as i32)
     );
     service.finish().await
 }
@@ -158,17 +304,44 @@ async fn stale_etag_is_aborted(backend: Backend) -> Result<(), BoxError> {
     let (a, _) = fixtures::small_commune(&mut service.client).await?;
     let member = fixtures::admit(&mut service.client, &a, "Vàng Thị Dung").await?;
     let update = |etag: &str, occupation: &str| pb::UpdateMemberRequest {
-        member: Some(pb::Member { name: member.name.clone(), etag: etag.into(), occupation: occupation.into(), ..Default::default() }),
-        update_mask: Some(prost_types::FieldMask { paths: vec!["occupation".into()] }),
+        member: Some(pb::Member {
+            name: member.name.clone(),
+            etag: etag.into(),
+            occupation: occupation.into(),
+            ..Default::default()
+        }),
+        update_mask: Some(prost_types::FieldMask {
+            paths: vec!["occupation".into()],
+        }),
     };
-    let updated = service.client.update_member(update(&member.etag, "Giáo viên")).await?.into_inner();
+    let updated = service
+        .client
+        .update_member(update(&member.etag, "Giáo viên"))
+        .await?
+        .into_inner();
     assert_eq!(updated.occupation, "Giáo viên");
-    assert_eq!(updated.full_name, "Vàng Thị Dung", "fields outside the mask are kept");
+    assert_eq!(
+        updated.full_name, "Vàng Thị Dung",
+        "fields outside the mask are kept"
+    );
     assert_ne!(updated.etag, member.etag);
     let head = service.head().await?;
-    assert_rejected(service.client.update_member(update(&member.etag, "Nông dân")).await, Code::Aborted, "etag");
+    assert_rejected(
+        service
+            .client
+            .update_member(update(&member.etag, "Nông dân"))
+            .await,
+        Code::Aborted,
+        "etag",
+    );
     assert_eq!(service.head().await?, head, "nothing written");
-    let unchanged = service.client.get_member(pb::GetMemberRequest { name: member.name.clone() }).await?.into_inner();
+    let unchanged = service
+        .client
+        .get_member(pb::GetMemberRequest {
+            name: member.name.clone(),
+        })
+        .await?
+        .into_inner();
     assert_eq!(unchanged.occupation, "Giáo viên");
     service.finish().await
 }
@@ -176,18 +349,39 @@ async fn stale_etag_is_aborted(backend: Backend) -> Result<(), BoxError> {
 async fn retried_request_returns_the_first_result(backend: Backend) -> Result<(), BoxError> {
     let mut service = Membership::start(backend, "retry").await?;
     let (a, _) = fixtures::small_commune(&mut service.client).await?;
-    let request = admission(new_member(&a, "Giàng A Páo", "1999-09-09", "2022-05-05", "2022-05-20"), "admit-giang-a-pao");
-    let first = service.client.record_admission(request.clone()).await?.into_inner();
+    let request = admission(
+        new_member(&a, "Giàng A Páo", "1999-09-09", "2022-05-05", "2022-05-20"),
+        "admit-giang-a-pao",
+    );
+    let first = service
+        .client
+        .record_admission(request.clone())
+        .await?
+        .into_inner();
     let head = service.head().await?;
-    let second = service.client.record_admission(request.clone()).await?.into_inner();
+    let second = service
+        .client
+        .record_admission(request.clone())
+        .await?
+        .into_inner();
     assert_eq!(first, second, "a retry returns the first result");
     assert_eq!(service.head().await?, head, "and writes nothing");
-    let listed = service.client.list_members(pb::ListMembersRequest { parent: "communes/02680".into(), ..Default::default() }).await?;
+    let listed = service
+        .client
+        .list_members(pb::ListMembersRequest {
+            parent: "communes/02680".into(),
+            ..Default::default()
+        })
+        .await?;
     assert_eq!(listed.into_inner().members.len(), 1, "never a duplicate");
     let mut changed = request;
     if let Some(member) = changed.member.as_mut() {
         member.full_name = "Giàng A Tủa".into();
     }
-    assert_rejected(service.client.record_admission(changed).await, Code::InvalidArgument, "request_id");
+    assert_rejected(
+        service.client.record_admission(changed).await,
+        Code::InvalidArgument,
+        "request_id",
+    );
     service.finish().await
 }

@@ -19,9 +19,13 @@ on_each_backend! {
     concurrent_writers_leave_projection_equal_to_membership;
 }
 
-async fn next_event(stream: &mut tonic::Streaming<pb::WatchChangesResponse>) -> Result<Event, BoxError> {
+async fn next_event(
+    stream: &mut tonic::Streaming<pb::WatchChangesResponse>,
+) -> Result<Event, BoxError> {
     loop {
-        let message = tokio::time::timeout(Duration::from_secs(30), stream.message()).await??.ok_or("the feed ended")?;
+        let message = tokio::time::timeout(Duration::from_secs(30), stream.message())
+            .await??
+            .ok_or("the feed ended")?;
         if let Some(event) = message.event {
             return Ok(event);
         }
@@ -31,7 +35,11 @@ async fn next_event(stream: &mut tonic::Streaming<pb::WatchChangesResponse>) -> 
 async fn watch_replays_history_then_follows_live_commits(backend: Backend) -> Result<(), BoxError> {
     let mut service = Membership::start(backend, "watch").await?;
     let (a, _) = fixtures::small_commune(&mut service.client).await?;
-    let mut stream = service.client.watch_changes(pb::WatchChangesRequest { after_sequence: 0 }).await?.into_inner();
+    let mut stream = service
+        .client
+        .watch_changes(pb::WatchChangesRequest { after_sequence: 0 })
+        .await?
+        .into_inner();
     let mut sequences = Vec::new();
     loop {
         match next_event(&mut stream).await? {
@@ -51,9 +59,19 @@ async fn watch_replays_history_then_follows_live_commits(backend: Backend) -> Re
     };
     assert_eq!(live.sequence, 4);
     assert!(live.commit_time.is_some());
-    assert_eq!(live.resource, Some(pb::change::Resource::Member(admitted)), "the full new state");
-    let mut resumed = service.client.watch_changes(pb::WatchChangesRequest { after_sequence: 2 }).await?.into_inner();
-    let Event::Change(first) = next_event(&mut resumed).await? else { return Err("expected a change".into()) };
+    assert_eq!(
+        live.resource,
+        Some(pb::change::Resource::Member(admitted)),
+        "the full new state"
+    );
+    let mut resumed = service
+        .client
+        .watch_changes(pb::WatchChangesRequest { after_sequence: 2 })
+        .await?
+        .into_inner();
+    let Event::Change(first) = next_event(&mut resumed).await? else {
+        return Err("expected a change".into());
+    };
     assert_eq!(first.sequence, 3, "resumes right after the cursor");
     drop((stream, resumed));
     service.finish().await
@@ -64,8 +82,14 @@ async fn shutdown_ends_open_watch_streams(backend: Backend) -> Result<(), BoxErr
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let running = partyregistry_tests::start_membership(&database.url, listener).await?;
     let mut client = partyregistry_tests::membership_client(&running).await?;
-    let mut stream = client.watch_changes(pb::WatchChangesRequest { after_sequence: 0 }).await?.into_inner();
-    assert!(matches!(next_event(&mut stream).await?, Event::Heartbeat(_)));
+    let mut stream = client
+        .watch_changes(pb::WatchChangesRequest { after_sequence: 0 })
+        .await?
+        .into_inner();
+    assert!(matches!(
+        next_event(&mut stream).await?,
+        Event::Heartbeat(_)
+    ));
     // stop() fails if the server has not finished within its bound: an open stream must not hold it.
     running.stop().await?;
     let ended = tokio::time::timeout(Duration::from_secs(15), async {
@@ -82,7 +106,12 @@ async fn roll_by_cell(client: &mut Client) -> Result<BTreeMap<String, (i64, i64)
     let mut counts: BTreeMap<String, (i64, i64)> = BTreeMap::new();
     let mut page_token = String::new();
     loop {
-        let request = pb::ListMembersRequest { parent: "communes/02680".into(), page_size: 500, page_token, filter: String::new() };
+        let request = pb::ListMembersRequest {
+            parent: "communes/02680".into(),
+            page_size: 500,
+            page_token,
+            filter: String::new(),
+        };
         let page = client.list_members(request).await?.into_inner();
         for member in page.members {
             let entry = counts.entry(member.cell.clone()).or_default();
@@ -100,15 +129,24 @@ async fn roll_by_cell(client: &mut Client) -> Result<BTreeMap<String, (i64, i64)
 }
 
 /// Checks that the commune report equals membership's data, cell by cell.
-async fn assert_projection_matches(client: &mut Client, reporting: &mut partyregistry_tests::ReportingClient) -> Result<(), BoxError> {
+async fn assert_projection_matches(
+    client: &mut Client,
+    reporting: &mut partyregistry_tests::ReportingClient,
+) -> Result<(), BoxError> {
     let expected = roll_by_cell(client).await?;
     let report = reporting
-        .get_commune_report(report::GetCommuneReportRequest { commune: "communes/02680".into(), as_of_date: String::new() })
+        .get_commune_report(report::GetCommuneReportRequest {
+            commune: "communes/02680".into(),
+            as_of_date: String::new(),
+        })
         .await?
         .into_inner();
     let official: i64 = expected.values().map(|c| c.0).sum();
     let probationary: i64 = expected.values().map(|c| c.1).sum();
-    assert_eq!((report.official_members, report.probationary_members), (official, probationary));
+    assert_eq!(
+        (report.official_members, report.probationary_members),
+        (official, probationary)
+    );
     assert_eq!(report.total_members, official + probationary);
     for cell in &report.cells {
         let (o, p) = expected.get(&cell.cell).copied().unwrap_or_default();
@@ -123,12 +161,18 @@ async fn reporting_catches_up_after_membership_restart(backend: Backend) -> Resu
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let address = listener.local_addr()?;
     let membership = partyregistry_tests::start_membership(&membership_db.url, listener).await?;
-    let reporting = partyregistry_tests::start_reporting(&reporting_db.url, &membership.url()).await?;
+    let reporting =
+        partyregistry_tests::start_reporting(&reporting_db.url, &membership.url()).await?;
     let mut client = partyregistry_tests::membership_client(&membership).await?;
     let mut reports = partyregistry_tests::reporting_client(&reporting).await?;
     let (a, b) = fixtures::small_commune(&mut client).await?;
     for i in 0..5 {
-        fixtures::admit(&mut client, if i % 2 == 0 { &a } else { &b }, &format!("Hoàng Văn Khánh {i}")).await?;
+        fixtures::admit(
+            &mut client,
+            if i % 2 == 0 { &a } else { &b },
+            &format!("Hoàng Văn Khánh {i}"),
+        )
+        .await?;
     }
     let head = partyregistry_tests::feed_head(&mut client).await?;
     partyregistry_tests::wait_caught_up(&mut reports, head).await?;
@@ -137,11 +181,20 @@ async fn reporting_catches_up_after_membership_restart(backend: Backend) -> Resu
     // Reporting keeps answering from its projection while membership is away, and says so.
     partyregistry_tests::poll(Duration::from_secs(30), || {
         let mut reports = reports.clone();
-        async move { Ok(!reports.get_freshness(report::GetFreshnessRequest {}).await?.into_inner().connected) }
+        async move {
+            Ok(!reports
+                .get_freshness(report::GetFreshnessRequest {})
+                .await?
+                .into_inner()
+                .connected)
+        }
     })
     .await?;
     let while_down = reports
-        .get_commune_report(report::GetCommuneReportRequest { commune: "communes/02680".into(), as_of_date: String::new() })
+        .get_commune_report(report::GetCommuneReportRequest {
+            commune: "communes/02680".into(),
+            as_of_date: String::new(),
+        })
         .await?
         .into_inner();
     assert_eq!(while_down.total_members, 5);
@@ -152,8 +205,18 @@ async fn reporting_catches_up_after_membership_restart(backend: Backend) -> Resu
     for i in 0..3 {
         fixtures::admit(&mut client, &b, &format!("Lý Thị Mai {i}")).await?;
     }
-    let first = client.list_members(pb::ListMembersRequest { parent: "communes/02680".into(), ..Default::default() }).await?.into_inner();
-    let moved = first.members.iter().find(|m| m.cell == a).ok_or("a member of cell a")?;
+    let first = client
+        .list_members(pb::ListMembersRequest {
+            parent: "communes/02680".into(),
+            ..Default::default()
+        })
+        .await?
+        .into_inner();
+    let moved = first
+        .members
+        .iter()
+        .find(|m| m.cell == a)
+        .ok_or("a member of cell a")?;
     let transfer = pb::TransferMemberRequest {
         name: moved.name.clone(),
         kind: pb::TransferKind::BetweenCells as i32,
@@ -164,14 +227,26 @@ async fn reporting_catches_up_after_membership_restart(backend: Backend) -> Resu
     client.transfer_member(transfer).await?;
     let head = partyregistry_tests::feed_head(&mut client).await?;
     partyregistry_tests::wait_caught_up(&mut reports, head).await?;
-    let freshness = reports.get_freshness(report::GetFreshnessRequest {}).await?.into_inner();
-    assert_eq!(freshness.last_applied_sequence, head, "nothing lost, nothing beyond the head");
-    assert_projection_matches(&mut client, &mut reports).await?;
-    let report = reports
-        .get_commune_report(report::GetCommuneReportRequest { commune: "communes/02680".into(), as_of_date: String::new() })
+    let freshness = reports
+        .get_freshness(report::GetFreshnessRequest {})
         .await?
         .into_inner();
-    assert_eq!(report.total_members, 8, "every admission counted exactly once");
+    assert_eq!(
+        freshness.last_applied_sequence, head,
+        "nothing lost, nothing beyond the head"
+    );
+    assert_projection_matches(&mut client, &mut reports).await?;
+    let report = reports
+        .get_commune_report(report::GetCommuneReportRequest {
+            commune: "communes/02680".into(),
+            as_of_date: String::new(),
+        })
+        .await?
+        .into_inner();
+    assert_eq!(
+        report.total_members, 8,
+        "every admission counted exactly once"
+    );
     let in_b = report.cells.iter().find(|c| c.cell == b).map(|c| c.members);
     assert_eq!(in_b, Some(6), "2 + 3 admitted into b, 1 moved in from a");
 
@@ -182,14 +257,17 @@ async fn reporting_catches_up_after_membership_restart(backend: Backend) -> Resu
     Ok(())
 }
 
-async fn concurrent_writers_leave_projection_equal_to_membership(backend: Backend) -> Result<(), BoxError> {
+async fn concurrent_writers_leave_projection_equal_to_membership(
+    backend: Backend,
+) -> Result<(), BoxError> {
     const WRITERS: usize = 8;
     const ADMISSIONS_PER_WRITER: usize = 6;
     let membership_db = TestDatabase::create(backend, "concurrent_m").await?;
     let reporting_db = TestDatabase::create(backend, "concurrent_r").await?;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let membership = partyregistry_tests::start_membership(&membership_db.url, listener).await?;
-    let reporting = partyregistry_tests::start_reporting(&reporting_db.url, &membership.url()).await?;
+    let reporting =
+        partyregistry_tests::start_reporting(&reporting_db.url, &membership.url()).await?;
     let mut client = partyregistry_tests::membership_client(&membership).await?;
     let mut reports = partyregistry_tests::reporting_client(&reporting).await?;
     let (a, b) = fixtures::small_commune(&mut client).await?;
@@ -200,7 +278,12 @@ async fn concurrent_writers_leave_projection_equal_to_membership(backend: Backen
         writers.push(tokio::spawn(async move {
             for i in 0..ADMISSIONS_PER_WRITER {
                 let home = if (writer + i) % 2 == 0 { &a } else { &b };
-                let member = fixtures::admit(&mut client, home, &format!("Nguyễn Văn Writer {writer} {i}")).await?;
+                let member = fixtures::admit(
+                    &mut client,
+                    home,
+                    &format!("Nguyễn Văn Writer {writer} {i}"),
+                )
+                .await?;
                 match i % 3 {
                     0 => {
                         let other = if home == &a { &b } else { &a };
@@ -240,7 +323,11 @@ async fn concurrent_writers_leave_projection_equal_to_membership(backend: Backen
         writer.await??;
     }
     let head = partyregistry_tests::feed_head(&mut client).await?;
-    assert_eq!(head, 3 + (WRITERS * ADMISSIONS_PER_WRITER * 2) as i64, "one change per command");
+    assert_eq!(
+        head,
+        3 + (WRITERS * ADMISSIONS_PER_WRITER * 2) as i64,
+        "one change per command"
+    );
     partyregistry_tests::wait_caught_up(&mut reports, head).await?;
     assert_projection_matches(&mut client, &mut reports).await?;
 

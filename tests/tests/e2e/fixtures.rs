@@ -16,18 +16,46 @@ pub async fn commune(client: &mut Client, code: &str) -> Result<pb::Commune, Box
         valid_from: "2008-01-01".into(),
         ..Default::default()
     };
-    Ok(client.create_commune(pb::CreateCommuneRequest { commune: Some(commune), request_id: String::new() }).await?.into_inner())
+    Ok(client
+        .create_commune(pb::CreateCommuneRequest {
+            commune: Some(commune),
+            request_id: String::new(),
+        })
+        .await?
+        .into_inner())
 }
 
 /// Creates a cell `id` of `kind` in commune `code`.
-pub async fn cell(client: &mut Client, code: &str, id: &str, display_name: &str, kind: pb::CellKind) -> Result<pb::Cell, BoxError> {
-    let cell = pb::Cell { display_name: display_name.into(), kind: kind as i32, open_date: "2000-01-01".into(), ..Default::default() };
-    let request = pb::CreateCellRequest { parent: format!("communes/{code}"), cell_id: id.into(), cell: Some(cell), request_id: String::new() };
+pub async fn cell(
+    client: &mut Client,
+    code: &str,
+    id: &str,
+    display_name: &str,
+    kind: pb::CellKind,
+) -> Result<pb::Cell, BoxError> {
+    let cell = pb::Cell {
+        display_name: display_name.into(),
+        kind: kind as i32,
+        open_date: "2000-01-01".into(),
+        ..Default::default()
+    };
+    let request = pb::CreateCellRequest {
+        parent: format!("communes/{code}"),
+        cell_id: id.into(),
+        cell: Some(cell),
+        request_id: String::new(),
+    };
     Ok(client.create_cell(request).await?.into_inner())
 }
 
 /// A valid new member of `cell`, probationary after a ceremony on `ceremony`.
-pub fn new_member(cell: &str, full_name: &str, birth_date: &str, decision: &str, ceremony: &str) -> pb::Member {
+pub fn new_member(
+    cell: &str,
+    full_name: &str,
+    birth_date: &str,
+    decision: &str,
+    ceremony: &str,
+) -> pb::Member {
     pb::Member {
         full_name: full_name.into(),
         gender: pb::Gender::Female as i32,
@@ -47,7 +75,12 @@ pub fn new_member(cell: &str, full_name: &str, birth_date: &str, decision: &str,
 
 /// A vote that passes: 6 of 9.
 pub fn passing_vote() -> pb::VoteTally {
-    pb::VoteTally { eligible: 9, present: 8, yes: 6, no: 2 }
+    pb::VoteTally {
+        eligible: 9,
+        present: 8,
+        yes: 6,
+        no: 2,
+    }
 }
 
 /// The request that admits `member`.
@@ -61,17 +94,38 @@ pub fn admission(member: pb::Member, request_id: &str) -> pb::RecordAdmissionReq
 }
 
 /// Admits a probationary member of `cell`.
-pub async fn admit(client: &mut Client, cell: &str, full_name: &str) -> Result<pb::Member, BoxError> {
+pub async fn admit(
+    client: &mut Client,
+    cell: &str,
+    full_name: &str,
+) -> Result<pb::Member, BoxError> {
     let member = new_member(cell, full_name, "1995-04-12", "2022-03-01", "2022-03-20");
-    Ok(client.record_admission(admission(member, "")).await?.into_inner())
+    Ok(client
+        .record_admission(admission(member, ""))
+        .await?
+        .into_inner())
 }
 
 /// A commune `02680` with cells `a` (residential) and `b` (school), on a fresh membership
 /// service; returns the two cell names.
 pub async fn small_commune(client: &mut Client) -> Result<(String, String), BoxError> {
     commune(client, "02680").await?;
-    let a = cell(client, "02680", "a", "Chi bộ thôn Ánh Dương", pb::CellKind::Residential).await?;
-    let b = cell(client, "02680", "b", "Chi bộ Trường Tiểu học", pb::CellKind::School).await?;
+    let a = cell(
+        client,
+        "02680",
+        "a",
+        "Chi bộ thôn Ánh Dương",
+        pb::CellKind::Residential,
+    )
+    .await?;
+    let b = cell(
+        client,
+        "02680",
+        "b",
+        "Chi bộ Trường Tiểu học",
+        pb::CellKind::School,
+    )
+    .await?;
     Ok((a.name, b.name))
 }
 
@@ -84,12 +138,19 @@ pub struct Membership {
 
 impl Membership {
     /// Starts the membership service alone on `backend`.
-    pub async fn start(backend: partyregistry_tests::Backend, label: &str) -> Result<Self, BoxError> {
+    pub async fn start(
+        backend: partyregistry_tests::Backend,
+        label: &str,
+    ) -> Result<Self, BoxError> {
         let database = partyregistry_tests::TestDatabase::create(backend, label).await?;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let running = partyregistry_tests::start_membership(&database.url, listener).await?;
         let client = partyregistry_tests::membership_client(&running).await?;
-        Ok(Self { client, running, database })
+        Ok(Self {
+            client,
+            running,
+            database,
+        })
     }
 
     /// The feed's head now.
@@ -107,13 +168,27 @@ impl Membership {
 
 /// Checks that `result` failed with `code` and a field violation (or precondition) naming
 /// `field`.
-pub fn assert_rejected<T: std::fmt::Debug>(result: Result<tonic::Response<T>, tonic::Status>, code: tonic::Code, field: &str) {
+pub fn assert_rejected<T: std::fmt::Debug>(
+    result: Result<tonic::Response<T>, tonic::Status>,
+    code: tonic::Code,
+    field: &str,
+) {
     use tonic_types::StatusExt;
     let status = result.expect_err("the request must be rejected");
     assert_eq!(status.code(), code, "{status:?}");
     let details = status.get_error_details();
-    let fields: Vec<String> =
-        details.bad_request().map(|b| b.field_violations.iter().map(|v| v.field.clone()).collect()).unwrap_or_default();
-    assert!(fields.iter().any(|f| f == field), "expected a violation of {field}, got {fields:?} ({status:?})");
-    assert!(details.error_info().is_some_and(|info| !info.reason.is_empty()), "ErrorInfo with a reason is attached");
+    let fields: Vec<String> = details
+        .bad_request()
+        .map(|b| b.field_violations.iter().map(|v| v.field.clone()).collect())
+        .unwrap_or_default();
+    assert!(
+        fields.iter().any(|f| f == field),
+        "expected a violation of {field}, got {fields:?} ({status:?})"
+    );
+    assert!(
+        details
+            .error_info()
+            .is_some_and(|info| !info.reason.is_empty()),
+        "ErrorInfo with a reason is attached"
+    );
 }

@@ -4,5 +4,5 @@
 mod bad_input;
 mod feed;
 mod fixtures;
-mod roster;
 mod reference_dataset;
+mod roster;

@@ -11,15 +11,22 @@ on_each_backend! {
 }
 
 fn bucket(buckets: &[report::Bucket], key: &str) -> i64 {
-    buckets.iter().find(|b| b.key == key).map(|b| b.members).unwrap_or(0)
+    buckets
+        .iter()
+        .find(|b| b.key == key)
+        .map(|b| b.members)
+        .unwrap_or(0)
 }
 
-async fn reference_dataset_report_shows_the_article_numbers(backend: Backend) -> Result<(), BoxError> {
+async fn reference_dataset_report_shows_the_article_numbers(
+    backend: Backend,
+) -> Result<(), BoxError> {
     let membership_db = TestDatabase::create(backend, "reference_m").await?;
     let reporting_db = TestDatabase::create(backend, "reference_r").await?;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let membership = partyregistry_tests::start_membership(&membership_db.url, listener).await?;
-    let reporting = partyregistry_tests::start_reporting(&reporting_db.url, &membership.url()).await?;
+    let reporting =
+        partyregistry_tests::start_reporting(&reporting_db.url, &membership.url()).await?;
     let mut client = partyregistry_tests::membership_client(&membership).await?;
     let mut reports = partyregistry_tests::reporting_client(&reporting).await?;
 
@@ -27,11 +34,17 @@ async fn reference_dataset_report_shows_the_article_numbers(backend: Backend) ->
     assert_eq!(first.members_created as i64, dataset::EXPECTED_MEMBERS);
     let head = partyregistry_tests::feed_head(&mut client).await?;
     let again = dataset::seed(&mut client).await?;
-    assert!(again.nothing_created(), "seeding twice creates nothing: {again:?}");
+    assert!(
+        again.nothing_created(),
+        "seeding twice creates nothing: {again:?}"
+    );
     assert_eq!(partyregistry_tests::feed_head(&mut client).await?, head);
     partyregistry_tests::wait_caught_up(&mut reports, head).await?;
 
-    let request = report::GetCommuneReportRequest { commune: dataset::COMMUNE.into(), as_of_date: dataset::REFERENCE_AS_OF.into() };
+    let request = report::GetCommuneReportRequest {
+        commune: dataset::COMMUNE.into(),
+        as_of_date: dataset::REFERENCE_AS_OF.into(),
+    };
     let report = reports.get_commune_report(request).await?.into_inner();
     assert_eq!(report.display_name, dataset::COMMUNE_DISPLAY_NAME);
     assert_eq!(report.total_members, 172);
@@ -42,18 +55,39 @@ async fn reference_dataset_report_shows_the_article_numbers(backend: Backend) ->
     assert_eq!(bucket(&report.cells_by_kind, "CELL_KIND_RESIDENTIAL"), 12);
     assert_eq!(bucket(&report.cells_by_kind, "CELL_KIND_SCHOOL"), 3);
     assert_eq!(bucket(&report.cells_by_kind, "CELL_KIND_POLICE"), 1);
-    assert_eq!(report.by_cell_kind.iter().map(|b| b.members).sum::<i64>(), 172);
+    assert_eq!(
+        report.by_cell_kind.iter().map(|b| b.members).sum::<i64>(),
+        172
+    );
     assert_eq!(report.age_bands.iter().map(|b| b.members).sum::<i64>(), 172);
     assert_eq!(report.ethnicity.iter().map(|b| b.members).sum::<i64>(), 172);
-    assert_eq!(report.general_education.iter().map(|b| b.members).sum::<i64>(), 172);
+    assert_eq!(
+        report
+            .general_education
+            .iter()
+            .map(|b| b.members)
+            .sum::<i64>(),
+        172
+    );
     assert!(report.average_age > 18.0 && report.average_age < 90.0);
-    let tuong = report.cells.iter().find(|c| c.cell == dataset::TUONG_1_CELL).ok_or("Tượng 1 is listed")?;
-    assert_eq!((tuong.members, tuong.local_members, tuong.seconded_members), (9, 4, 5));
+    let tuong = report
+        .cells
+        .iter()
+        .find(|c| c.cell == dataset::TUONG_1_CELL)
+        .ok_or("Tượng 1 is listed")?;
+    assert_eq!(
+        (tuong.members, tuong.local_members, tuong.seconded_members),
+        (9, 4, 5)
+    );
     assert!(tuong.years_since_last_admission >= 2022 - dataset::TUONG_1_NO_ADMISSION_SINCE - 1);
     assert_eq!(report.cells.iter().map(|c| c.members).sum::<i64>(), 172);
 
     let admissions = reports
-        .get_admissions_report(report::GetAdmissionsReportRequest { commune: dataset::COMMUNE.into(), first_year: 2021, last_year: 2022 })
+        .get_admissions_report(report::GetAdmissionsReportRequest {
+            commune: dataset::COMMUNE.into(),
+            first_year: 2021,
+            last_year: 2022,
+        })
         .await?
         .into_inner();
     let per_year: Vec<(i32, i64)> = admissions.years.iter().map(|y| (y.year, y.total)).collect();

@@ -6,8 +6,8 @@ use partyregistry_kit::date::{self, Date};
 use partyregistry_kit::error::ApiError;
 
 use super::{
-    AdmissionDates, Cell, DepartureKind, EventType, Member, MemberEvent, MemberStatus, Person, VoteTally,
-    rule_version_on,
+    AdmissionDates, Cell, DepartureKind, EventType, Member, MemberEvent, MemberStatus, Person,
+    VoteTally, rule_version_on,
 };
 
 /// Reason of a step the current state does not allow.
@@ -23,7 +23,11 @@ pub const CELL_CLOSED: &str = "CELL_CLOSED";
 
 fn not_in_future(field: &str, value: Date, today: Date) -> Result<(), ApiError> {
     if value > today {
-        return Err(ApiError::precondition(DATE_RULE, field, format!("{} is in the future", date::format(value))));
+        return Err(ApiError::precondition(
+            DATE_RULE,
+            field,
+            format!("{} is in the future", date::format(value)),
+        ));
     }
     Ok(())
 }
@@ -33,7 +37,11 @@ fn not_before(field: &str, value: Date, earliest: Date, what: &str) -> Result<()
         return Err(ApiError::precondition(
             DATE_RULE,
             field,
-            format!("{} is before {what} ({})", date::format(value), date::format(earliest)),
+            format!(
+                "{} is before {what} ({})",
+                date::format(value),
+                date::format(earliest)
+            ),
         ));
     }
     Ok(())
@@ -51,7 +59,11 @@ fn cell_open(field: &str, cell: &Cell, on: Date) -> Result<(), ApiError> {
 }
 
 fn illegal(from: MemberStatus, step: &str) -> ApiError {
-    ApiError::precondition(ILLEGAL_TRANSITION, "name", format!("a member with status {} cannot be {step}", from.name()))
+    ApiError::precondition(
+        ILLEGAL_TRANSITION,
+        "name",
+        format!("a member with status {} cannot be {step}", from.name()),
+    )
 }
 
 /// Checks a vote against the regulation in force on `on`.
@@ -72,17 +84,34 @@ pub fn check_vote(field: &str, vote: &VoteTally, on: Date) -> Result<(), ApiErro
 
 /// Checks the order of the admission dates and the probation period, and that none is in the
 /// future. `field` is the path of the admission in the request.
-fn check_admission_dates(field: &str, admission: &AdmissionDates, today: Date) -> Result<(), ApiError> {
-    not_in_future(&format!("{field}.decision_date"), admission.decision_date, today)?;
+fn check_admission_dates(
+    field: &str,
+    admission: &AdmissionDates,
+    today: Date,
+) -> Result<(), ApiError> {
+    not_in_future(
+        &format!("{field}.decision_date"),
+        admission.decision_date,
+        today,
+    )?;
     if let Some(ceremony) = admission.ceremony_date {
         let ceremony_field = format!("{field}.ceremony_date");
-        not_before(&ceremony_field, ceremony, admission.decision_date, "the admission decision")?;
+        not_before(
+            &ceremony_field,
+            ceremony,
+            admission.decision_date,
+            "the admission decision",
+        )?;
         not_in_future(&ceremony_field, ceremony, today)?;
     }
     if let Some(official) = admission.official_date {
         let official_field = format!("{field}.official_date");
         let Some(ceremony) = admission.ceremony_date else {
-            return Err(ApiError::precondition(DATE_RULE, official_field, "an official date needs a ceremony date"));
+            return Err(ApiError::precondition(
+                DATE_RULE,
+                official_field,
+                "an official date needs a ceremony date",
+            ));
         };
         check_probation(&official_field, ceremony, official)?;
         not_in_future(&official_field, official, today)?;
@@ -93,7 +122,12 @@ fn check_admission_dates(field: &str, admission: &AdmissionDates, today: Date) -
 /// Recognition may not come before the probation period is over.
 fn check_probation(field: &str, ceremony: Date, official: Date) -> Result<(), ApiError> {
     let months = rule_version_on(official).probation_months;
-    not_before(field, official, date::add_months(ceremony, months), &format!("the end of the {months}-month probation"))
+    not_before(
+        field,
+        official,
+        date::add_months(ceremony, months),
+        &format!("the end of the {months}-month probation"),
+    )
 }
 
 /// Checks the age at the admission decision: at least the minimum; at most the maximum for a new
@@ -164,7 +198,10 @@ pub fn admit(
     match (&context.cell_vote, admission.official_date) {
         (Some(vote), _) => check_vote("cell_vote", vote, admission.decision_date)?,
         (None, None) => {
-            return Err(ApiError::invalid("cell_vote", "the cell's vote is required for a new admission"));
+            return Err(ApiError::invalid(
+                "cell_vote",
+                "the cell's vote is required for a new admission",
+            ));
         }
         (None, Some(_)) => {}
     }
@@ -191,7 +228,10 @@ pub fn admit(
         away_until: None,
         joined_date: None,
         left_date: None,
-        admitted_in_cell: Some(partyregistry_kit::names::cell(&cell.commune_code, &cell.cell_id)),
+        admitted_in_cell: Some(partyregistry_kit::names::cell(
+            &cell.commune_code,
+            &cell.cell_id,
+        )),
         person,
         admission,
     };
@@ -208,9 +248,18 @@ pub fn transfer_in(
     today: Date,
 ) -> Result<(Member, MemberEvent), ApiError> {
     check_admission_dates("member.admission", &admission, today)?;
-    check_admission_age(&person, &AdmissionDates { official_date: Some(admission.decision_date), ..admission.clone() })?;
+    check_admission_age(
+        &person,
+        &AdmissionDates {
+            official_date: Some(admission.decision_date),
+            ..admission.clone()
+        },
+    )?;
     let Some(ceremony) = admission.ceremony_date else {
-        return Err(ApiError::invalid("member.admission.ceremony_date", "a member joining by transfer has had the ceremony"));
+        return Err(ApiError::invalid(
+            "member.admission.ceremony_date",
+            "a member joining by transfer has had the ceremony",
+        ));
     };
     not_before("joined_date", joined, ceremony, "the ceremony")?;
     not_in_future("joined_date", joined, today)?;
@@ -240,24 +289,43 @@ pub fn transfer_in(
 /// The first day a later step may take effect: no step precedes the member's latest recorded
 /// fact.
 fn latest_fact(member: &Member) -> Date {
-    [Some(member.cell_since), member.admission.ceremony_date, member.admission.official_date, member.joined_date]
-        .into_iter()
-        .flatten()
-        .max()
-        .unwrap_or(member.admission.decision_date)
+    [
+        Some(member.cell_since),
+        member.admission.ceremony_date,
+        member.admission.official_date,
+        member.joined_date,
+    ]
+    .into_iter()
+    .flatten()
+    .max()
+    .unwrap_or(member.admission.decision_date)
 }
 
 fn check_effective(member: &Member, effective: Date, today: Date) -> Result<(), ApiError> {
     not_in_future("effective_date", effective, today)?;
-    not_before("effective_date", effective, latest_fact(member), "the member's latest recorded step")
+    not_before(
+        "effective_date",
+        effective,
+        latest_fact(member),
+        "the member's latest recorded step",
+    )
 }
 
 /// ADMITTED → PROBATIONARY on the ceremony date.
-pub fn record_ceremony(member: &mut Member, ceremony: Date, today: Date) -> Result<MemberEvent, ApiError> {
+pub fn record_ceremony(
+    member: &mut Member,
+    ceremony: Date,
+    today: Date,
+) -> Result<MemberEvent, ApiError> {
     if member.status != MemberStatus::Admitted {
         return Err(illegal(member.status, "given an admission ceremony"));
     }
-    not_before("ceremony_date", ceremony, member.admission.decision_date, "the admission decision")?;
+    not_before(
+        "ceremony_date",
+        ceremony,
+        member.admission.decision_date,
+        "the admission decision",
+    )?;
     not_in_future("ceremony_date", ceremony, today)?;
     member.admission.ceremony_date = Some(ceremony);
     member.status = MemberStatus::Probationary;
@@ -276,14 +344,21 @@ pub fn recognize(
         return Err(illegal(member.status, "recognised as official"));
     }
     let Some(ceremony) = member.admission.ceremony_date else {
-        return Err(illegal(member.status, "recognised as official without a ceremony date"));
+        return Err(illegal(
+            member.status,
+            "recognised as official without a ceremony date",
+        ));
     };
     check_probation("official_date", ceremony, official)?;
     not_in_future("official_date", official, today)?;
     check_vote("cell_vote", &vote, official)?;
     member.admission.official_date = Some(official);
     member.status = MemberStatus::Official;
-    Ok(MemberEvent { decision_number, vote: Some(vote), ..MemberEvent::on(EventType::RecognizedOfficial, official) })
+    Ok(MemberEvent {
+        decision_number,
+        vote: Some(vote),
+        ..MemberEvent::on(EventType::RecognizedOfficial, official)
+    })
 }
 
 /// A transfer with its destination.
@@ -316,27 +391,49 @@ pub fn transfer(
     decision_number: String,
     today: Date,
 ) -> Result<MemberEvent, ApiError> {
-    let on_roll = matches!(member.status, MemberStatus::Probationary | MemberStatus::Official | MemberStatus::Exempt);
+    let on_roll = matches!(
+        member.status,
+        MemberStatus::Probationary | MemberStatus::Official | MemberStatus::Exempt
+    );
     if !on_roll {
         return Err(illegal(member.status, "transferred"));
     }
     check_effective(member, effective, today)?;
     let from_cell = partyregistry_kit::names::cell(&member.commune_code, &member.cell_id);
-    let base = MemberEvent { decision_number, from_organization: from_cell.clone(), ..MemberEvent::on(EventType::TransferredOut, effective) };
+    let base = MemberEvent {
+        decision_number,
+        from_organization: from_cell.clone(),
+        ..MemberEvent::on(EventType::TransferredOut, effective)
+    };
     let event = match transfer {
-        Transfer::BetweenCells(cell) | Transfer::ToCommune(cell) if cell.commune_code == member.commune_code && cell.cell_id == member.cell_id => {
-            return Err(ApiError::precondition(ILLEGAL_TRANSITION, "to_cell", "the member is already in this cell"));
+        Transfer::BetweenCells(cell) | Transfer::ToCommune(cell)
+            if cell.commune_code == member.commune_code && cell.cell_id == member.cell_id =>
+        {
+            return Err(ApiError::precondition(
+                ILLEGAL_TRANSITION,
+                "to_cell",
+                "the member is already in this cell",
+            ));
         }
         Transfer::BetweenCells(cell) if cell.commune_code != member.commune_code => {
-            return Err(ApiError::invalid("to_cell", "a transfer between cells stays in the member's commune; use TRANSFER_KIND_TO_COMMUNE"));
+            return Err(ApiError::invalid(
+                "to_cell",
+                "a transfer between cells stays in the member's commune; use TRANSFER_KIND_TO_COMMUNE",
+            ));
         }
         Transfer::ToCommune(cell) if cell.commune_code == member.commune_code => {
-            return Err(ApiError::invalid("to_cell", "the cell is in the member's own commune; use TRANSFER_KIND_BETWEEN_CELLS"));
+            return Err(ApiError::invalid(
+                "to_cell",
+                "the cell is in the member's own commune; use TRANSFER_KIND_BETWEEN_CELLS",
+            ));
         }
         Transfer::BetweenCells(cell) | Transfer::ToCommune(cell) => {
             cell_open("to_cell", &cell, effective)?;
             if member.temporarily_away {
-                return Err(illegal(member.status, "moved to another cell while away on a temporary transfer"));
+                return Err(illegal(
+                    member.status,
+                    "moved to another cell while away on a temporary transfer",
+                ));
             }
             let event_type = if cell.commune_code == member.commune_code {
                 EventType::TransferredBetweenCells
@@ -347,18 +444,32 @@ pub fn transfer(
             member.commune_code = cell.commune_code;
             member.cell_id = cell.cell_id;
             member.cell_since = effective;
-            MemberEvent { event_type, to_organization: to, ..base }
+            MemberEvent {
+                event_type,
+                to_organization: to,
+                ..base
+            }
         }
         Transfer::OutOfSystem(to) => {
             member.status = MemberStatus::TransferredOut;
             member.left_date = Some(effective);
             member.temporarily_away = false;
             member.away_until = None;
-            MemberEvent { to_organization: to, ..base }
+            MemberEvent {
+                to_organization: to,
+                ..base
+            }
         }
-        Transfer::TemporaryOut { to_organization, away_until, for_study } => {
+        Transfer::TemporaryOut {
+            to_organization,
+            away_until,
+            for_study,
+        } => {
             if member.temporarily_away {
-                return Err(illegal(member.status, "sent on a temporary transfer while already away"));
+                return Err(illegal(
+                    member.status,
+                    "sent on a temporary transfer while already away",
+                ));
             }
             let rules = rule_version_on(effective);
             let shortest_end = date::add_months(effective, rules.min_temporary_transfer_months);
@@ -382,32 +493,56 @@ pub fn transfer(
             }
             member.temporarily_away = true;
             member.away_until = Some(away_until);
-            MemberEvent { event_type: EventType::TemporaryTransferStarted, to_organization, ..base }
+            MemberEvent {
+                event_type: EventType::TemporaryTransferStarted,
+                to_organization,
+                ..base
+            }
         }
         Transfer::TemporaryReturn => {
             if !member.temporarily_away {
-                return Err(illegal(member.status, "returned from a temporary transfer without being away"));
+                return Err(illegal(
+                    member.status,
+                    "returned from a temporary transfer without being away",
+                ));
             }
             member.temporarily_away = false;
             member.away_until = None;
-            MemberEvent { event_type: EventType::TemporaryTransferEnded, from_organization: String::new(), to_organization: from_cell, ..base }
+            MemberEvent {
+                event_type: EventType::TemporaryTransferEnded,
+                from_organization: String::new(),
+                to_organization: from_cell,
+                ..base
+            }
         }
     };
     Ok(event)
 }
 
 /// OFFICIAL → EXEMPT.
-pub fn exempt(member: &mut Member, effective: Date, reason: String, today: Date) -> Result<MemberEvent, ApiError> {
+pub fn exempt(
+    member: &mut Member,
+    effective: Date,
+    reason: String,
+    today: Date,
+) -> Result<MemberEvent, ApiError> {
     if member.status != MemberStatus::Official {
         return Err(illegal(member.status, "exempted"));
     }
     check_effective(member, effective, today)?;
     member.status = MemberStatus::Exempt;
-    Ok(MemberEvent { reason, ..MemberEvent::on(EventType::Exempted, effective) })
+    Ok(MemberEvent {
+        reason,
+        ..MemberEvent::on(EventType::Exempted, effective)
+    })
 }
 
 /// EXEMPT → OFFICIAL.
-pub fn end_exemption(member: &mut Member, effective: Date, today: Date) -> Result<MemberEvent, ApiError> {
+pub fn end_exemption(
+    member: &mut Member,
+    effective: Date,
+    today: Date,
+) -> Result<MemberEvent, ApiError> {
     if member.status != MemberStatus::Exempt {
         return Err(illegal(member.status, "brought back from an exemption"));
     }
@@ -435,28 +570,44 @@ pub fn depart(
             EventType::Died,
             "recorded as deceased",
         ),
-        DepartureKind::Removal => {
-            (matches!(member.status, Probationary | Official | Exempt), MemberStatus::Removed, EventType::Removed, "removed")
-        }
-        DepartureKind::Resignation => {
-            (matches!(member.status, Official | Exempt), MemberStatus::Resigned, EventType::Resigned, "resigned")
-        }
-        DepartureKind::Expulsion => {
-            (matches!(member.status, Official | Exempt), MemberStatus::Expelled, EventType::Expelled, "expelled")
-        }
+        DepartureKind::Removal => (
+            matches!(member.status, Probationary | Official | Exempt),
+            MemberStatus::Removed,
+            EventType::Removed,
+            "removed",
+        ),
+        DepartureKind::Resignation => (
+            matches!(member.status, Official | Exempt),
+            MemberStatus::Resigned,
+            EventType::Resigned,
+            "resigned",
+        ),
+        DepartureKind::Expulsion => (
+            matches!(member.status, Official | Exempt),
+            MemberStatus::Expelled,
+            EventType::Expelled,
+            "expelled",
+        ),
     };
     if !allowed {
         return Err(illegal(member.status, step));
     }
     if kind != DepartureKind::Death && decision_number.is_empty() {
-        return Err(ApiError::invalid("decision_number", "a removal, resignation or expulsion needs its decision number"));
+        return Err(ApiError::invalid(
+            "decision_number",
+            "a removal, resignation or expulsion needs its decision number",
+        ));
     }
     check_effective(member, effective, today)?;
     member.status = new_status;
     member.left_date = Some(effective);
     member.temporarily_away = false;
     member.away_until = None;
-    Ok(MemberEvent { decision_number, reason, ..MemberEvent::on(event_type, effective) })
+    Ok(MemberEvent {
+        decision_number,
+        reason,
+        ..MemberEvent::on(event_type, effective)
+    })
 }
 
 #[cfg(test)]

@@ -157,7 +157,10 @@ named_enum!(
 impl MemberStatus {
     /// Whether the member is still on a roll of this system (not departed, not transferred out).
     pub fn is_active(self) -> bool {
-        matches!(self, Self::Admitted | Self::Probationary | Self::Official | Self::Exempt)
+        matches!(
+            self,
+            Self::Admitted | Self::Probationary | Self::Official | Self::Exempt
+        )
     }
 }
 

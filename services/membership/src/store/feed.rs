@@ -46,7 +46,11 @@ pub async fn append_change(
 }
 
 /// Up to `limit` changes after `after_sequence`, in order.
-pub async fn changes_after(conn: &mut AnyConnection, after_sequence: i64, limit: i64) -> Result<Vec<StoredChange>, ApiError> {
+pub async fn changes_after(
+    conn: &mut AnyConnection,
+    after_sequence: i64,
+    limit: i64,
+) -> Result<Vec<StoredChange>, ApiError> {
     let rows = sqlx::query(
         "select sequence, commit_time_us, resource_name, payload from changes where sequence > $1 order by sequence limit $2",
     )
@@ -67,13 +71,24 @@ pub async fn changes_after(conn: &mut AnyConnection, after_sequence: i64, limit:
 }
 
 /// One change by sequence.
-pub async fn change(conn: &mut AnyConnection, sequence: i64) -> Result<Option<StoredChange>, ApiError> {
-    Ok(changes_after(conn, sequence - 1, 1).await?.into_iter().find(|c| c.sequence == sequence))
+pub async fn change(
+    conn: &mut AnyConnection,
+    sequence: i64,
+) -> Result<Option<StoredChange>, ApiError> {
+    Ok(changes_after(conn, sequence - 1, 1)
+        .await?
+        .into_iter()
+        .find(|c| c.sequence == sequence))
 }
 
 /// The highest committed sequence.
 pub async fn head(conn: &mut AnyConnection) -> Result<i64, ApiError> {
-    Ok(sqlx::query("select last_sequence from feed_head where id = 1").fetch_one(&mut *conn).await?.try_get("last_sequence")?)
+    Ok(
+        sqlx::query("select last_sequence from feed_head where id = 1")
+            .fetch_one(&mut *conn)
+            .await?
+            .try_get("last_sequence")?,
+    )
 }
 
 /// A request already carried out.
@@ -88,13 +103,21 @@ pub struct StoredRequest {
 }
 
 /// Finds a request id already carried out.
-pub async fn find_request(conn: &mut AnyConnection, request_id: &str) -> Result<Option<StoredRequest>, ApiError> {
-    let row = sqlx::query("select method, fingerprint, sequence from requests where request_id = $1")
-        .bind(request_id)
-        .fetch_optional(&mut *conn)
-        .await?;
+pub async fn find_request(
+    conn: &mut AnyConnection,
+    request_id: &str,
+) -> Result<Option<StoredRequest>, ApiError> {
+    let row =
+        sqlx::query("select method, fingerprint, sequence from requests where request_id = $1")
+            .bind(request_id)
+            .fetch_optional(&mut *conn)
+            .await?;
     row.map(|row| {
-        Ok(StoredRequest { method: row.try_get("method")?, fingerprint: row.try_get("fingerprint")?, sequence: row.try_get("sequence")? })
+        Ok(StoredRequest {
+            method: row.try_get("method")?,
+            fingerprint: row.try_get("fingerprint")?,
+            sequence: row.try_get("sequence")?,
+        })
     })
     .transpose()
 }

@@ -3,13 +3,16 @@
 use partyregistry_kit::date;
 use partyregistry_kit::error::ApiError;
 use partyregistry_kit::names;
-use partyregistry_kit::text::{fold, roster_key, NameParts};
+use partyregistry_kit::text::{NameParts, fold, roster_key};
 use sqlx::{AnyConnection, Row};
 
-use super::{corrupt, is_unique_violation, optional_date_text, parse_date, parse_optional_date, parse_page_token};
+use super::{
+    corrupt, is_unique_violation, optional_date_text, parse_date, parse_optional_date,
+    parse_page_token,
+};
 use crate::domain::{
-    AdmissionDates, Assignment, EventType, Gender, GeneralEducation, Member, MemberEvent, MemberStatus, Person,
-    PoliticalTheory, Qualification, VoteTally,
+    AdmissionDates, Assignment, EventType, Gender, GeneralEducation, Member, MemberEvent,
+    MemberStatus, Person, PoliticalTheory, Qualification, VoteTally,
 };
 
 const MEMBER_TYPE: &str = "partyregistry.membership.v1.Member";
@@ -47,7 +50,11 @@ const MEMBER_COLUMNS: &str = "id, commune_code, cell_id, full_name, family_name,
     occupation, youth_union, card_number, decision_date, decision_number, ceremony_date, official_date, status, cell_since, \
     assignment, temporarily_away, away_until, joined_date, left_date, admitted_in_cell, version, create_time_us, update_time_us";
 
-fn named<T>(what: &str, text: String, from_name: impl Fn(&str) -> Option<T>) -> Result<T, ApiError> {
+fn named<T>(
+    what: &str,
+    text: String,
+    from_name: impl Fn(&str) -> Option<T>,
+) -> Result<T, ApiError> {
     from_name(&text).ok_or_else(|| corrupt(what, &text))
 }
 
@@ -65,18 +72,37 @@ fn member_from_row(row: &sqlx::any::AnyRow) -> Result<MemberRecord, ApiError> {
         citizen_id: row.try_get("citizen_id")?,
         phone: row.try_get("phone")?,
         address: row.try_get("address")?,
-        general_education: named("education", row.try_get("general_education")?, GeneralEducation::from_name)?,
-        qualification: named("qualification", row.try_get("qualification")?, Qualification::from_name)?,
-        political_theory: named("political theory", row.try_get("political_theory")?, PoliticalTheory::from_name)?,
+        general_education: named(
+            "education",
+            row.try_get("general_education")?,
+            GeneralEducation::from_name,
+        )?,
+        qualification: named(
+            "qualification",
+            row.try_get("qualification")?,
+            Qualification::from_name,
+        )?,
+        political_theory: named(
+            "political theory",
+            row.try_get("political_theory")?,
+            PoliticalTheory::from_name,
+        )?,
         occupation: row.try_get("occupation")?,
         youth_union: row.try_get::<i64, _>("youth_union")? != 0,
         card_number: row.try_get("card_number")?,
-        assignment: named("assignment", row.try_get("assignment")?, Assignment::from_name)?,
+        assignment: named(
+            "assignment",
+            row.try_get("assignment")?,
+            Assignment::from_name,
+        )?,
     };
     let member = Member {
         id: row.try_get("id")?,
         admission: AdmissionDates {
-            decision_date: parse_date("decision date", &row.try_get::<String, _>("decision_date")?)?,
+            decision_date: parse_date(
+                "decision date",
+                &row.try_get::<String, _>("decision_date")?,
+            )?,
             decision_number: row.try_get("decision_number")?,
             ceremony_date: parse_optional_date("ceremony date", row.try_get("ceremony_date")?)?,
             official_date: parse_optional_date("official date", row.try_get("official_date")?)?,
@@ -109,30 +135,72 @@ fn sort_key(person: &Person) -> Vec<u8> {
 }
 
 fn citizen_id_taken() -> ApiError {
-    ApiError::AlreadyExists { resource_type: MEMBER_TYPE, name: "member.citizen_id".into() }
+    ApiError::AlreadyExists {
+        resource_type: MEMBER_TYPE,
+        name: "member.citizen_id".into(),
+    }
 }
 
 /// Reads a member.
-pub async fn get_member(conn: &mut AnyConnection, id: i64) -> Result<Option<MemberRecord>, ApiError> {
-    let row = sqlx::query(&format!("select {MEMBER_COLUMNS} from members where id = $1"))
-        .bind(id)
-        .fetch_optional(&mut *conn)
-        .await?;
+pub async fn get_member(
+    conn: &mut AnyConnection,
+    id: i64,
+) -> Result<Option<MemberRecord>, ApiError> {
+    let row = sqlx::query(&format!(
+        "select {MEMBER_COLUMNS} from members where id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?;
     row.as_ref().map(member_from_row).transpose()
 }
 
 /// Reads a member that must exist.
 pub async fn require_member(conn: &mut AnyConnection, id: i64) -> Result<MemberRecord, ApiError> {
-    get_member(conn, id).await?.ok_or_else(|| ApiError::NotFound { resource_type: MEMBER_TYPE, name: names::member(id) })
+    get_member(conn, id)
+        .await?
+        .ok_or_else(|| ApiError::NotFound {
+            resource_type: MEMBER_TYPE,
+            name: names::member(id),
+        })
 }
 
 /// The columns a member's state is written to, in the order [`bind_member`] binds them.
 const WRITTEN_COLUMNS: [&str; 34] = [
-    "commune_code", "cell_id", "full_name", "family_name", "middle_name", "given_name", "sort_key", "search_name",
-    "gender", "birth_date", "ethnicity_code", "religion", "home_town", "citizen_id", "phone", "address",
-    "general_education", "qualification", "political_theory", "occupation", "youth_union", "card_number",
-    "decision_date", "decision_number", "ceremony_date", "official_date", "status", "cell_since", "assignment",
-    "temporarily_away", "away_until", "joined_date", "left_date", "admitted_in_cell",
+    "commune_code",
+    "cell_id",
+    "full_name",
+    "family_name",
+    "middle_name",
+    "given_name",
+    "sort_key",
+    "search_name",
+    "gender",
+    "birth_date",
+    "ethnicity_code",
+    "religion",
+    "home_town",
+    "citizen_id",
+    "phone",
+    "address",
+    "general_education",
+    "qualification",
+    "political_theory",
+    "occupation",
+    "youth_union",
+    "card_number",
+    "decision_date",
+    "decision_number",
+    "ceremony_date",
+    "official_date",
+    "status",
+    "cell_since",
+    "assignment",
+    "temporarily_away",
+    "away_until",
+    "joined_date",
+    "left_date",
+    "admitted_in_cell",
 ];
 
 type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
@@ -179,20 +247,37 @@ fn bind_member<'q>(query: AnyQuery<'q>, member: &Member) -> AnyQuery<'q> {
 }
 
 /// Inserts a new member and returns it with its id.
-pub async fn insert_member(conn: &mut AnyConnection, member: &Member, now: i64) -> Result<MemberRecord, ApiError> {
-    let placeholders: Vec<String> = (1..=WRITTEN_COLUMNS.len()).map(|i| format!("${i}")).collect();
+pub async fn insert_member(
+    conn: &mut AnyConnection,
+    member: &Member,
+    now: i64,
+) -> Result<MemberRecord, ApiError> {
+    let placeholders: Vec<String> = (1..=WRITTEN_COLUMNS.len())
+        .map(|i| format!("${i}"))
+        .collect();
     let sql = format!(
         "insert into members ({}, version, create_time_us, update_time_us) values ({}, 1, $35, $35) returning id",
         WRITTEN_COLUMNS.join(", "),
         placeholders.join(", ")
     );
-    let inserted = bind_member(sqlx::query(&sql), member).bind(now).fetch_one(&mut *conn).await;
+    let inserted = bind_member(sqlx::query(&sql), member)
+        .bind(now)
+        .fetch_one(&mut *conn)
+        .await;
     let row = match inserted {
         Err(error) if is_unique_violation(&error) => return Err(citizen_id_taken()),
         other => other?,
     };
     let id: i64 = row.try_get("id")?;
-    Ok(MemberRecord { member: Member { id, ..member.clone() }, version: 1, create_time_us: now, update_time_us: now })
+    Ok(MemberRecord {
+        member: Member {
+            id,
+            ..member.clone()
+        },
+        version: 1,
+        create_time_us: now,
+        update_time_us: now,
+    })
 }
 
 /// Writes a member's new state if its version is still `expected_version`.
@@ -202,20 +287,30 @@ pub async fn update_member(
     expected_version: i64,
     now: i64,
 ) -> Result<MemberRecord, ApiError> {
-    let assignments: Vec<String> =
-        WRITTEN_COLUMNS.iter().enumerate().map(|(i, column)| format!("{column} = ${}", i + 1)).collect();
+    let assignments: Vec<String> = WRITTEN_COLUMNS
+        .iter()
+        .enumerate()
+        .map(|(i, column)| format!("{column} = ${}", i + 1))
+        .collect();
     let sql = format!(
         "update members set {}, version = version + 1, update_time_us = $35 where id = $36 and version = $37",
         assignments.join(", ")
     );
-    let updated = bind_member(sqlx::query(&sql), member).bind(now).bind(member.id).bind(expected_version).execute(&mut *conn).await;
+    let updated = bind_member(sqlx::query(&sql), member)
+        .bind(now)
+        .bind(member.id)
+        .bind(expected_version)
+        .execute(&mut *conn)
+        .await;
     let updated = match updated {
         Err(error) if is_unique_violation(&error) => return Err(citizen_id_taken()),
         other => other?,
     };
     if updated.rows_affected() == 0 {
         require_member(conn, member.id).await?;
-        return Err(ApiError::Aborted { name: names::member(member.id) });
+        return Err(ApiError::Aborted {
+            name: names::member(member.id),
+        });
     }
     require_member(conn, member.id).await
 }
@@ -241,9 +336,16 @@ pub async fn list_members(
         (Vec::new(), 0)
     } else {
         let (key, id) = parse_page_token(page_token)?;
-        (key, id.parse::<i64>().map_err(|_| ApiError::invalid("page_token", "is not a token returned by this method"))?)
+        (
+            key,
+            id.parse::<i64>().map_err(|_| {
+                ApiError::invalid("page_token", "is not a token returned by this method")
+            })?,
+        )
     };
-    let mut sql = format!("select {MEMBER_COLUMNS} from members where (sort_key > $1 or (sort_key = $1 and id > $2))");
+    let mut sql = format!(
+        "select {MEMBER_COLUMNS} from members where (sort_key > $1 or (sort_key = $1 and id > $2))"
+    );
     let mut texts: Vec<String> = Vec::new();
     let mut condition = |sql: &mut String, column: &str, operator: &str, value: String| {
         texts.push(value);
@@ -265,24 +367,43 @@ pub async fn list_members(
         condition(&mut sql, "assignment", "=", assignment.name().to_owned());
     }
     for word in &filter.name_words {
-        condition(&mut sql, "search_name", "like", format!("%{}%", like_escape(word)));
+        condition(
+            &mut sql,
+            "search_name",
+            "like",
+            format!("%{}%", like_escape(word)),
+        );
     }
-    sql.push_str(&format!(" order by sort_key, id limit ${}", texts.len() + 3));
+    sql.push_str(&format!(
+        " order by sort_key, id limit ${}",
+        texts.len() + 3
+    ));
     let mut query = sqlx::query(&sql).bind(after_key).bind(after_id);
     for text in texts {
         query = query.bind(text);
     }
     let rows = query.bind(page_size + 1).fetch_all(&mut *conn).await?;
-    let members = rows.iter().take(page_size as usize).map(member_from_row).collect::<Result<Vec<_>, _>>()?;
+    let members = rows
+        .iter()
+        .take(page_size as usize)
+        .map(member_from_row)
+        .collect::<Result<Vec<_>, _>>()?;
     let next = match members.last() {
-        Some(last) if rows.len() as i64 > page_size => super::page_token(&sort_key(&last.member.person), &last.member.id.to_string()),
+        Some(last) if rows.len() as i64 > page_size => {
+            super::page_token(&sort_key(&last.member.person), &last.member.id.to_string())
+        }
         _ => String::new(),
     };
     Ok((members, next))
 }
 
 /// Appends an event to a member's history.
-pub async fn insert_event(conn: &mut AnyConnection, member_id: i64, event: &MemberEvent, now: i64) -> Result<(), ApiError> {
+pub async fn insert_event(
+    conn: &mut AnyConnection,
+    member_id: i64,
+    event: &MemberEvent,
+    now: i64,
+) -> Result<(), ApiError> {
     sqlx::query(
         "insert into member_events (member_id, event_type, effective_date, decision_number, deciding_body, from_organization, \
          to_organization, reason, vote_eligible, vote_present, vote_yes, vote_no, rule_version, create_time_us) \
@@ -319,7 +440,10 @@ pub struct EventRecord {
 }
 
 /// A member's events, oldest first; the member must exist.
-pub async fn list_events(conn: &mut AnyConnection, member_id: i64) -> Result<Vec<EventRecord>, ApiError> {
+pub async fn list_events(
+    conn: &mut AnyConnection,
+    member_id: i64,
+) -> Result<Vec<EventRecord>, ApiError> {
     require_member(conn, member_id).await?;
     let rows = sqlx::query(
         "select id, event_type, effective_date, decision_number, deciding_body, from_organization, to_organization, reason, \
@@ -337,14 +461,26 @@ pub async fn list_events(conn: &mut AnyConnection, member_id: i64) -> Result<Vec
                 row.try_get::<Option<i64>, _>("vote_yes")?,
                 row.try_get::<Option<i64>, _>("vote_no")?,
             ) {
-                (Some(eligible), Some(present), Some(yes), Some(no)) => Some(VoteTally { eligible, present, yes, no }),
+                (Some(eligible), Some(present), Some(yes), Some(no)) => Some(VoteTally {
+                    eligible,
+                    present,
+                    yes,
+                    no,
+                }),
                 _ => None,
             };
             Ok(EventRecord {
                 id: row.try_get("id")?,
                 event: MemberEvent {
-                    event_type: named("event type", row.try_get("event_type")?, EventType::from_name)?,
-                    effective_date: parse_date("event date", &row.try_get::<String, _>("effective_date")?)?,
+                    event_type: named(
+                        "event type",
+                        row.try_get("event_type")?,
+                        EventType::from_name,
+                    )?,
+                    effective_date: parse_date(
+                        "event date",
+                        &row.try_get::<String, _>("effective_date")?,
+                    )?,
                     decision_number: row.try_get("decision_number")?,
                     deciding_body: row.try_get("deciding_body")?,
                     from_organization: row.try_get("from_organization")?,

@@ -53,7 +53,11 @@ impl WriteTx {
 impl Store {
     /// Wraps a connected, migrated database.
     pub fn new(database: Database) -> Self {
-        Self { pool: database.pool, backend: database.backend, sqlite_writer: Arc::new(Mutex::new(())) }
+        Self {
+            pool: database.pool,
+            backend: database.backend,
+            sqlite_writer: Arc::new(Mutex::new(())),
+        }
     }
 
     /// The pool, for reads outside a transaction.
@@ -67,7 +71,10 @@ impl Store {
             Backend::Sqlite => Some(self.sqlite_writer.clone().lock_owned().await),
             Backend::Postgres => None,
         };
-        Ok(WriteTx { tx: self.pool.begin().await?, _writer: writer })
+        Ok(WriteTx {
+            tx: self.pool.begin().await?,
+            _writer: writer,
+        })
     }
 }
 
@@ -81,7 +88,9 @@ fn parse_date(what: &str, text: &str) -> Result<Date, ApiError> {
 }
 
 fn parse_optional_date(what: &str, text: Option<String>) -> Result<Option<Date>, ApiError> {
-    text.filter(|t| !t.is_empty()).map(|t| parse_date(what, &t)).transpose()
+    text.filter(|t| !t.is_empty())
+        .map(|t| parse_date(what, &t))
+        .transpose()
 }
 
 fn optional_date_text(value: Option<Date>) -> Option<String> {
@@ -106,10 +115,13 @@ fn parse_page_token(token: &str) -> Result<(Vec<u8>, String), ApiError> {
     let bad = || ApiError::invalid("page_token", "is not a token returned by this method");
     let (key, tiebreak) = token.split_once('.').ok_or_else(bad)?;
     let decode = |hex: &str| -> Option<Vec<u8>> {
-        if hex.len() % 2 != 0 {
+        if !hex.len().is_multiple_of(2) {
             return None;
         }
-        (0..hex.len()).step_by(2).map(|i| u8::from_str_radix(hex.get(i..i + 2)?, 16).ok()).collect()
+        (0..hex.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(hex.get(i..i + 2)?, 16).ok())
+            .collect()
     };
     let key = decode(key).ok_or_else(bad)?;
     let tiebreak = String::from_utf8(decode(tiebreak).ok_or_else(bad)?).map_err(|_| bad())?;
@@ -132,7 +144,10 @@ mod tests {
     #[test]
     fn page_tokens_round_trip() {
         let token = page_token(&[0, 1, 255], "42");
-        assert_eq!(parse_page_token(&token).ok(), Some((vec![0, 1, 255], "42".to_owned())));
+        assert_eq!(
+            parse_page_token(&token).ok(),
+            Some((vec![0, 1, 255], "42".to_owned()))
+        );
         assert!(parse_page_token("zz.00").is_err());
         assert!(parse_page_token("no-dot").is_err());
     }

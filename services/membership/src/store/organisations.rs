@@ -6,7 +6,10 @@ use partyregistry_kit::names;
 use partyregistry_kit::text::collation_key;
 use sqlx::{AnyConnection, Row};
 
-use super::{corrupt, is_unique_violation, optional_date_text, parse_date, parse_optional_date, parse_page_token};
+use super::{
+    corrupt, is_unique_violation, optional_date_text, parse_date, parse_optional_date,
+    parse_page_token,
+};
 use crate::domain::{AreaFlag, AreaKind, Cell, CellKind, Commune};
 
 const COMMUNE_TYPE: &str = "partyregistry.membership.v1.Commune";
@@ -58,7 +61,10 @@ async fn area_flags(conn: &mut AnyConnection, code: &str) -> Result<Vec<AreaFlag
 }
 
 async fn write_area_flags(conn: &mut AnyConnection, commune: &Commune) -> Result<(), ApiError> {
-    sqlx::query("delete from commune_area_flags where commune_code = $1").bind(&commune.code).execute(&mut *conn).await?;
+    sqlx::query("delete from commune_area_flags where commune_code = $1")
+        .bind(&commune.code)
+        .execute(&mut *conn)
+        .await?;
     for (position, flag) in commune.area_flags.iter().enumerate() {
         sqlx::query(
             "insert into commune_area_flags (commune_code, position, kind, valid_from, valid_to) values ($1, $2, $3, $4, $5)",
@@ -74,7 +80,10 @@ async fn write_area_flags(conn: &mut AnyConnection, commune: &Commune) -> Result
     Ok(())
 }
 
-async fn commune_from_row(conn: &mut AnyConnection, row: &sqlx::any::AnyRow) -> Result<CommuneRecord, ApiError> {
+async fn commune_from_row(
+    conn: &mut AnyConnection,
+    row: &sqlx::any::AnyRow,
+) -> Result<CommuneRecord, ApiError> {
     let code: String = row.try_get("code")?;
     let area_flags = area_flags(conn, &code).await?;
     Ok(CommuneRecord {
@@ -93,11 +102,16 @@ async fn commune_from_row(conn: &mut AnyConnection, row: &sqlx::any::AnyRow) -> 
 }
 
 /// Reads a commune.
-pub async fn get_commune(conn: &mut AnyConnection, code: &str) -> Result<Option<CommuneRecord>, ApiError> {
-    let row = sqlx::query(&format!("select {COMMUNE_COLUMNS} from communes where code = $1"))
-        .bind(code)
-        .fetch_optional(&mut *conn)
-        .await?;
+pub async fn get_commune(
+    conn: &mut AnyConnection,
+    code: &str,
+) -> Result<Option<CommuneRecord>, ApiError> {
+    let row = sqlx::query(&format!(
+        "select {COMMUNE_COLUMNS} from communes where code = $1"
+    ))
+    .bind(code)
+    .fetch_optional(&mut *conn)
+    .await?;
     match row {
         Some(row) => Ok(Some(commune_from_row(conn, &row).await?)),
         None => Ok(None),
@@ -105,14 +119,24 @@ pub async fn get_commune(conn: &mut AnyConnection, code: &str) -> Result<Option<
 }
 
 /// Reads a commune that must exist.
-pub async fn require_commune(conn: &mut AnyConnection, code: &str) -> Result<CommuneRecord, ApiError> {
+pub async fn require_commune(
+    conn: &mut AnyConnection,
+    code: &str,
+) -> Result<CommuneRecord, ApiError> {
     get_commune(conn, code)
         .await?
-        .ok_or_else(|| ApiError::NotFound { resource_type: COMMUNE_TYPE, name: names::commune(code) })
+        .ok_or_else(|| ApiError::NotFound {
+            resource_type: COMMUNE_TYPE,
+            name: names::commune(code),
+        })
 }
 
 /// Inserts a new commune.
-pub async fn insert_commune(conn: &mut AnyConnection, commune: &Commune, now: i64) -> Result<CommuneRecord, ApiError> {
+pub async fn insert_commune(
+    conn: &mut AnyConnection,
+    commune: &Commune,
+    now: i64,
+) -> Result<CommuneRecord, ApiError> {
     let inserted = sqlx::query(
         "insert into communes (code, display_name, province_code, valid_from, valid_to, version, create_time_us, update_time_us) \
          values ($1, $2, $3, $4, $5, 1, $6, $6)",
@@ -127,12 +151,20 @@ pub async fn insert_commune(conn: &mut AnyConnection, commune: &Commune, now: i6
     .await;
     match inserted {
         Err(error) if is_unique_violation(&error) => {
-            return Err(ApiError::AlreadyExists { resource_type: COMMUNE_TYPE, name: names::commune(&commune.code) });
+            return Err(ApiError::AlreadyExists {
+                resource_type: COMMUNE_TYPE,
+                name: names::commune(&commune.code),
+            });
         }
         other => other?,
     };
     write_area_flags(conn, commune).await?;
-    Ok(CommuneRecord { commune: commune.clone(), version: 1, create_time_us: now, update_time_us: now })
+    Ok(CommuneRecord {
+        commune: commune.clone(),
+        version: 1,
+        create_time_us: now,
+        update_time_us: now,
+    })
 }
 
 /// Replaces a commune's fields if its version is still `expected_version`.
@@ -157,7 +189,9 @@ pub async fn update_commune(
     .await?;
     if updated.rows_affected() == 0 {
         require_commune(conn, &commune.code).await?;
-        return Err(ApiError::Aborted { name: names::commune(&commune.code) });
+        return Err(ApiError::Aborted {
+            name: names::commune(&commune.code),
+        });
     }
     write_area_flags(conn, commune).await?;
     require_commune(conn, &commune.code).await
@@ -170,7 +204,11 @@ pub async fn list_communes(
     page_token: &str,
     page_size: i64,
 ) -> Result<(Vec<CommuneRecord>, String), ApiError> {
-    let after = if page_token.is_empty() { String::new() } else { parse_page_token(page_token)?.1 };
+    let after = if page_token.is_empty() {
+        String::new()
+    } else {
+        parse_page_token(page_token)?.1
+    };
     let rows = sqlx::query(&format!(
         "select {COMMUNE_COLUMNS} from communes where code > $1 and ($2 = '' or province_code = $2) order by code limit $3"
     ))
@@ -190,8 +228,7 @@ pub async fn list_communes(
     Ok((communes, next))
 }
 
-const CELL_COLUMNS: &str =
-    "commune_code, cell_id, display_name, sort_key, kind, open_date, close_date, version, create_time_us, update_time_us";
+const CELL_COLUMNS: &str = "commune_code, cell_id, display_name, sort_key, kind, open_date, close_date, version, create_time_us, update_time_us";
 
 fn cell_from_row(row: &sqlx::any::AnyRow) -> Result<CellRecord, ApiError> {
     let kind: String = row.try_get("kind")?;
@@ -211,24 +248,41 @@ fn cell_from_row(row: &sqlx::any::AnyRow) -> Result<CellRecord, ApiError> {
 }
 
 /// Reads a cell.
-pub async fn get_cell(conn: &mut AnyConnection, commune_code: &str, cell_id: &str) -> Result<Option<CellRecord>, ApiError> {
-    let row = sqlx::query(&format!("select {CELL_COLUMNS} from cells where commune_code = $1 and cell_id = $2"))
-        .bind(commune_code)
-        .bind(cell_id)
-        .fetch_optional(&mut *conn)
-        .await?;
+pub async fn get_cell(
+    conn: &mut AnyConnection,
+    commune_code: &str,
+    cell_id: &str,
+) -> Result<Option<CellRecord>, ApiError> {
+    let row = sqlx::query(&format!(
+        "select {CELL_COLUMNS} from cells where commune_code = $1 and cell_id = $2"
+    ))
+    .bind(commune_code)
+    .bind(cell_id)
+    .fetch_optional(&mut *conn)
+    .await?;
     row.as_ref().map(cell_from_row).transpose()
 }
 
 /// Reads a cell that must exist.
-pub async fn require_cell(conn: &mut AnyConnection, commune_code: &str, cell_id: &str) -> Result<CellRecord, ApiError> {
+pub async fn require_cell(
+    conn: &mut AnyConnection,
+    commune_code: &str,
+    cell_id: &str,
+) -> Result<CellRecord, ApiError> {
     get_cell(conn, commune_code, cell_id)
         .await?
-        .ok_or_else(|| ApiError::NotFound { resource_type: CELL_TYPE, name: names::cell(commune_code, cell_id) })
+        .ok_or_else(|| ApiError::NotFound {
+            resource_type: CELL_TYPE,
+            name: names::cell(commune_code, cell_id),
+        })
 }
 
 /// Inserts a new cell; its commune must exist.
-pub async fn insert_cell(conn: &mut AnyConnection, cell: &Cell, now: i64) -> Result<CellRecord, ApiError> {
+pub async fn insert_cell(
+    conn: &mut AnyConnection,
+    cell: &Cell,
+    now: i64,
+) -> Result<CellRecord, ApiError> {
     require_commune(conn, &cell.commune_code).await?;
     let inserted = sqlx::query(
         "insert into cells (commune_code, cell_id, display_name, sort_key, kind, open_date, close_date, version, create_time_us, update_time_us) \
@@ -245,16 +299,27 @@ pub async fn insert_cell(conn: &mut AnyConnection, cell: &Cell, now: i64) -> Res
     .execute(&mut *conn)
     .await;
     match inserted {
-        Err(error) if is_unique_violation(&error) => {
-            Err(ApiError::AlreadyExists { resource_type: CELL_TYPE, name: names::cell(&cell.commune_code, &cell.cell_id) })
-        }
+        Err(error) if is_unique_violation(&error) => Err(ApiError::AlreadyExists {
+            resource_type: CELL_TYPE,
+            name: names::cell(&cell.commune_code, &cell.cell_id),
+        }),
         Err(error) => Err(error.into()),
-        Ok(_) => Ok(CellRecord { cell: cell.clone(), version: 1, create_time_us: now, update_time_us: now }),
+        Ok(_) => Ok(CellRecord {
+            cell: cell.clone(),
+            version: 1,
+            create_time_us: now,
+            update_time_us: now,
+        }),
     }
 }
 
 /// Replaces a cell's fields if its version is still `expected_version`.
-pub async fn update_cell(conn: &mut AnyConnection, cell: &Cell, expected_version: i64, now: i64) -> Result<CellRecord, ApiError> {
+pub async fn update_cell(
+    conn: &mut AnyConnection,
+    cell: &Cell,
+    expected_version: i64,
+    now: i64,
+) -> Result<CellRecord, ApiError> {
     let updated = sqlx::query(
         "update cells set display_name = $1, sort_key = $2, kind = $3, open_date = $4, close_date = $5, \
          version = version + 1, update_time_us = $6 where commune_code = $7 and cell_id = $8 and version = $9",
@@ -272,7 +337,9 @@ pub async fn update_cell(conn: &mut AnyConnection, cell: &Cell, expected_version
     .await?;
     if updated.rows_affected() == 0 {
         require_cell(conn, &cell.commune_code, &cell.cell_id).await?;
-        return Err(ApiError::Aborted { name: names::cell(&cell.commune_code, &cell.cell_id) });
+        return Err(ApiError::Aborted {
+            name: names::cell(&cell.commune_code, &cell.cell_id),
+        });
     }
     require_cell(conn, &cell.commune_code, &cell.cell_id).await
 }
@@ -286,7 +353,11 @@ pub async fn list_cells(
     page_size: i64,
 ) -> Result<(Vec<CellRecord>, String), ApiError> {
     require_commune(conn, commune_code).await?;
-    let (after_key, after_id) = if page_token.is_empty() { (Vec::new(), String::new()) } else { parse_page_token(page_token)? };
+    let (after_key, after_id) = if page_token.is_empty() {
+        (Vec::new(), String::new())
+    } else {
+        parse_page_token(page_token)?
+    };
     let rows = sqlx::query(&format!(
         "select {CELL_COLUMNS} from cells where commune_code = $1 and ($2 = '' or kind = $2) \
          and (sort_key > $3 or (sort_key = $3 and cell_id > $4)) order by sort_key, cell_id limit $5"
@@ -298,11 +369,16 @@ pub async fn list_cells(
     .bind(page_size + 1)
     .fetch_all(&mut *conn)
     .await?;
-    let cells = rows.iter().take(page_size as usize).map(cell_from_row).collect::<Result<Vec<_>, _>>()?;
+    let cells = rows
+        .iter()
+        .take(page_size as usize)
+        .map(cell_from_row)
+        .collect::<Result<Vec<_>, _>>()?;
     let next = match cells.last() {
-        Some(last) if rows.len() as i64 > page_size => {
-            super::page_token(&collation_key(&[&last.cell.display_name]), &last.cell.cell_id)
-        }
+        Some(last) if rows.len() as i64 > page_size => super::page_token(
+            &collation_key(&[&last.cell.display_name]),
+            &last.cell.cell_id,
+        ),
         _ => String::new(),
     };
     Ok((cells, next))

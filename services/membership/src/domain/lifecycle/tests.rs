@@ -54,11 +54,19 @@ fn dates(decision: &str, ceremony: Option<&str>, official: Option<&str>) -> Admi
 }
 
 fn vote(eligible: i64, yes: i64) -> VoteTally {
-    VoteTally { eligible, present: eligible, yes, no: eligible - yes }
+    VoteTally {
+        eligible,
+        present: eligible,
+        yes,
+        no: eligible - yes,
+    }
 }
 
 fn context(vote: Option<VoteTally>) -> AdmissionContext {
-    AdmissionContext { cell_vote: vote, deciding_body: "Đảng ủy xã".into() }
+    AdmissionContext {
+        cell_vote: vote,
+        deciding_body: "Đảng ủy xã".into(),
+    }
 }
 
 fn reason(error: ApiError) -> (&'static str, String) {
@@ -70,9 +78,15 @@ fn reason(error: ApiError) -> (&'static str, String) {
 }
 
 fn probationary() -> Member {
-    admit(person("1998-03-01"), dates("2022-03-10", Some("2022-04-01"), None), &cell("02680", "a"), context(Some(vote(9, 7))), d(TODAY))
-        .expect("valid admission")
-        .0
+    admit(
+        person("1998-03-01"),
+        dates("2022-03-10", Some("2022-04-01"), None),
+        &cell("02680", "a"),
+        context(Some(vote(9, 7))),
+        d(TODAY),
+    )
+    .expect("valid admission")
+    .0
 }
 
 #[test]
@@ -86,31 +100,70 @@ fn admit_with_ceremony_is_probationary_with_two_events() {
     )
     .expect("valid");
     assert_eq!(member.status, MemberStatus::Probationary);
-    assert_eq!(member.admitted_in_cell.as_deref(), Some("communes/02680/cells/a"));
-    assert_eq!(events.iter().map(|e| e.event_type).collect::<Vec<_>>(), [EventType::AdmissionDecided, EventType::CeremonyHeld]);
+    assert_eq!(
+        member.admitted_in_cell.as_deref(),
+        Some("communes/02680/cells/a")
+    );
+    assert_eq!(
+        events.iter().map(|e| e.event_type).collect::<Vec<_>>(),
+        [EventType::AdmissionDecided, EventType::CeremonyHeld]
+    );
     assert_eq!(events[0].rule_version, "24-QĐ/TW");
 }
 
 #[test]
 fn admit_under_18_in_months_is_rejected() {
-    let error = admit(person("2004-05-20"), dates("2022-05-19", None, None), &cell("02680", "a"), context(Some(vote(9, 9))), d(TODAY))
-        .expect_err("one day short of 18");
-    assert_eq!(reason(error), (AGE_OUT_OF_RANGE, "member.birth_date".into()));
-    assert!(admit(person("2004-05-20"), dates("2022-05-20", None, None), &cell("02680", "a"), context(Some(vote(9, 9))), d(TODAY)).is_ok());
+    let error = admit(
+        person("2004-05-20"),
+        dates("2022-05-19", None, None),
+        &cell("02680", "a"),
+        context(Some(vote(9, 9))),
+        d(TODAY),
+    )
+    .expect_err("one day short of 18");
+    assert_eq!(
+        reason(error),
+        (AGE_OUT_OF_RANGE, "member.birth_date".into())
+    );
+    assert!(
+        admit(
+            person("2004-05-20"),
+            dates("2022-05-20", None, None),
+            &cell("02680", "a"),
+            context(Some(vote(9, 9))),
+            d(TODAY)
+        )
+        .is_ok()
+    );
 }
 
 #[test]
 fn admit_over_60_without_history_is_rejected() {
-    let error = admit(person("1960-01-01"), dates("2022-01-02", None, None), &cell("02680", "a"), context(Some(vote(9, 9))), d(TODAY))
-        .expect_err("over 60");
+    let error = admit(
+        person("1960-01-01"),
+        dates("2022-01-02", None, None),
+        &cell("02680", "a"),
+        context(Some(vote(9, 9))),
+        d(TODAY),
+    )
+    .expect_err("over 60");
     assert_eq!(reason(error).0, AGE_OUT_OF_RANGE);
 }
 
 #[test]
 fn admit_with_ceremony_before_decision_is_rejected() {
-    let error = admit(person("1990-01-01"), dates("2022-03-10", Some("2022-03-09"), None), &cell("02680", "a"), context(Some(vote(9, 9))), d(TODAY))
-        .expect_err("ceremony first");
-    assert_eq!(reason(error), (DATE_RULE, "member.admission.ceremony_date".into()));
+    let error = admit(
+        person("1990-01-01"),
+        dates("2022-03-10", Some("2022-03-09"), None),
+        &cell("02680", "a"),
+        context(Some(vote(9, 9))),
+        d(TODAY),
+    )
+    .expect_err("ceremony first");
+    assert_eq!(
+        reason(error),
+        (DATE_RULE, "member.admission.ceremony_date".into())
+    );
 }
 
 #[test]
@@ -123,20 +176,45 @@ fn admit_with_official_date_before_12_months_is_rejected() {
         d(TODAY),
     )
     .expect_err("probation too short");
-    assert_eq!(reason(error), (DATE_RULE, "member.admission.official_date".into()));
+    assert_eq!(
+        reason(error),
+        (DATE_RULE, "member.admission.official_date".into())
+    );
 }
 
 #[test]
 fn admit_with_vote_below_two_thirds_is_rejected() {
-    let error = admit(person("1990-01-01"), dates("2022-03-10", None, None), &cell("02680", "a"), context(Some(vote(9, 5))), d(TODAY))
-        .expect_err("5 of 9 < 2/3");
+    let error = admit(
+        person("1990-01-01"),
+        dates("2022-03-10", None, None),
+        &cell("02680", "a"),
+        context(Some(vote(9, 5))),
+        d(TODAY),
+    )
+    .expect_err("5 of 9 < 2/3");
     assert_eq!(reason(error), (VOTE_BELOW_THRESHOLD, "cell_vote".into()));
-    assert!(admit(person("1990-01-01"), dates("2022-03-10", None, None), &cell("02680", "a"), context(Some(vote(9, 6))), d(TODAY)).is_ok());
+    assert!(
+        admit(
+            person("1990-01-01"),
+            dates("2022-03-10", None, None),
+            &cell("02680", "a"),
+            context(Some(vote(9, 6))),
+            d(TODAY)
+        )
+        .is_ok()
+    );
 }
 
 #[test]
 fn admit_without_vote_needs_history() {
-    let error = admit(person("1990-01-01"), dates("2022-03-10", None, None), &cell("02680", "a"), context(None), d(TODAY)).expect_err("no vote");
+    let error = admit(
+        person("1990-01-01"),
+        dates("2022-03-10", None, None),
+        &cell("02680", "a"),
+        context(None),
+        d(TODAY),
+    )
+    .expect_err("no vote");
     assert_eq!(reason(error).1, "cell_vote");
     let (member, events) = admit(
         person("1950-01-01"),
@@ -152,15 +230,28 @@ fn admit_without_vote_needs_history() {
 
 #[test]
 fn admit_in_the_future_is_rejected() {
-    let error = admit(person("1990-01-01"), dates("2027-01-01", None, None), &cell("02680", "a"), context(Some(vote(3, 3))), d(TODAY))
-        .expect_err("future");
+    let error = admit(
+        person("1990-01-01"),
+        dates("2027-01-01", None, None),
+        &cell("02680", "a"),
+        context(Some(vote(3, 3))),
+        d(TODAY),
+    )
+    .expect_err("future");
     assert_eq!(reason(error).0, DATE_RULE);
 }
 
 #[test]
 fn recognize_after_probation_makes_official() {
     let mut member = probationary();
-    let event = recognize(&mut member, d("2023-04-01"), "5-QĐ".into(), vote(9, 6), d(TODAY)).expect("12 months done");
+    let event = recognize(
+        &mut member,
+        d("2023-04-01"),
+        "5-QĐ".into(),
+        vote(9, 6),
+        d(TODAY),
+    )
+    .expect("12 months done");
     assert_eq!(member.status, MemberStatus::Official);
     assert_eq!(event.event_type, EventType::RecognizedOfficial);
 }
@@ -169,7 +260,14 @@ fn recognize_after_probation_makes_official() {
 fn recognize_before_12_months_is_rejected() {
     let mut member = probationary();
     let before = member.clone();
-    let error = recognize(&mut member, d("2023-03-31"), "5-QĐ".into(), vote(9, 9), d(TODAY)).expect_err("too early");
+    let error = recognize(
+        &mut member,
+        d("2023-03-31"),
+        "5-QĐ".into(),
+        vote(9, 9),
+        d(TODAY),
+    )
+    .expect_err("too early");
     assert_eq!(reason(error), (DATE_RULE, "official_date".into()));
     assert_eq!(member, before, "a refused step changes nothing");
 }
@@ -177,15 +275,35 @@ fn recognize_before_12_months_is_rejected() {
 #[test]
 fn recognize_an_official_member_is_illegal() {
     let mut member = probationary();
-    recognize(&mut member, d("2023-04-01"), String::new(), vote(9, 9), d(TODAY)).expect("first time");
-    let error = recognize(&mut member, d("2023-05-01"), String::new(), vote(9, 9), d(TODAY)).expect_err("twice");
+    recognize(
+        &mut member,
+        d("2023-04-01"),
+        String::new(),
+        vote(9, 9),
+        d(TODAY),
+    )
+    .expect("first time");
+    let error = recognize(
+        &mut member,
+        d("2023-05-01"),
+        String::new(),
+        vote(9, 9),
+        d(TODAY),
+    )
+    .expect_err("twice");
     assert_eq!(reason(error), (ILLEGAL_TRANSITION, "name".into()));
 }
 
 #[test]
 fn ceremony_moves_admitted_to_probationary() {
-    let (mut member, _) =
-        admit(person("1990-01-01"), dates("2022-03-10", None, None), &cell("02680", "a"), context(Some(vote(3, 2))), d(TODAY)).expect("valid");
+    let (mut member, _) = admit(
+        person("1990-01-01"),
+        dates("2022-03-10", None, None),
+        &cell("02680", "a"),
+        context(Some(vote(3, 2))),
+        d(TODAY),
+    )
+    .expect("valid");
     assert_eq!(member.status, MemberStatus::Admitted);
     assert!(record_ceremony(&mut member, d("2022-03-01"), d(TODAY)).is_err());
     record_ceremony(&mut member, d("2022-04-01"), d(TODAY)).expect("after decision");
@@ -195,17 +313,41 @@ fn ceremony_moves_admitted_to_probationary() {
 #[test]
 fn transfer_of_a_deceased_member_is_illegal() {
     let mut member = probationary();
-    depart(&mut member, DepartureKind::Death, d("2023-01-01"), String::new(), String::new(), d(TODAY)).expect("death");
-    let error = transfer(&mut member, Transfer::BetweenCells(cell("02680", "b")), d("2023-02-01"), String::new(), d(TODAY))
-        .expect_err("deceased");
+    depart(
+        &mut member,
+        DepartureKind::Death,
+        d("2023-01-01"),
+        String::new(),
+        String::new(),
+        d(TODAY),
+    )
+    .expect("death");
+    let error = transfer(
+        &mut member,
+        Transfer::BetweenCells(cell("02680", "b")),
+        d("2023-02-01"),
+        String::new(),
+        d(TODAY),
+    )
+    .expect_err("deceased");
     assert_eq!(reason(error).0, ILLEGAL_TRANSITION);
 }
 
 #[test]
 fn transfer_between_cells_moves_the_member() {
     let mut member = probationary();
-    let event = transfer(&mut member, Transfer::BetweenCells(cell("02680", "b")), d("2022-06-01"), String::new(), d(TODAY)).expect("move");
-    assert_eq!((member.cell_id.as_str(), member.cell_since), ("b", d("2022-06-01")));
+    let event = transfer(
+        &mut member,
+        Transfer::BetweenCells(cell("02680", "b")),
+        d("2022-06-01"),
+        String::new(),
+        d(TODAY),
+    )
+    .expect("move");
+    assert_eq!(
+        (member.cell_id.as_str(), member.cell_since),
+        ("b", d("2022-06-01"))
+    );
     assert_eq!(event.from_organization, "communes/02680/cells/a");
     assert_eq!(event.to_organization, "communes/02680/cells/b");
 }
@@ -213,33 +355,143 @@ fn transfer_between_cells_moves_the_member() {
 #[test]
 fn transfer_kind_must_match_the_destination() {
     let mut member = probationary();
-    assert!(transfer(&mut member, Transfer::BetweenCells(cell("02677", "b")), d("2022-06-01"), String::new(), d(TODAY)).is_err());
-    assert!(transfer(&mut member, Transfer::ToCommune(cell("02680", "b")), d("2022-06-01"), String::new(), d(TODAY)).is_err());
-    assert!(transfer(&mut member, Transfer::BetweenCells(cell("02680", "a")), d("2022-06-01"), String::new(), d(TODAY)).is_err());
-    transfer(&mut member, Transfer::ToCommune(cell("02677", "b")), d("2022-06-01"), String::new(), d(TODAY)).expect("to commune");
+    assert!(
+        transfer(
+            &mut member,
+            Transfer::BetweenCells(cell("02677", "b")),
+            d("2022-06-01"),
+            String::new(),
+            d(TODAY)
+        )
+        .is_err()
+    );
+    assert!(
+        transfer(
+            &mut member,
+            Transfer::ToCommune(cell("02680", "b")),
+            d("2022-06-01"),
+            String::new(),
+            d(TODAY)
+        )
+        .is_err()
+    );
+    assert!(
+        transfer(
+            &mut member,
+            Transfer::BetweenCells(cell("02680", "a")),
+            d("2022-06-01"),
+            String::new(),
+            d(TODAY)
+        )
+        .is_err()
+    );
+    transfer(
+        &mut member,
+        Transfer::ToCommune(cell("02677", "b")),
+        d("2022-06-01"),
+        String::new(),
+        d(TODAY),
+    )
+    .expect("to commune");
     assert_eq!(member.commune_code, "02677");
 }
 
 #[test]
 fn temporary_transfer_limits() {
     let mut member = probationary();
-    let out = |until: &str, study: bool| Transfer::TemporaryOut { to_organization: "Hà Nội".into(), away_until: d(until), for_study: study };
-    assert!(transfer(&mut member.clone(), out("2022-08-31", false), d("2022-06-01"), String::new(), d(TODAY)).is_err(), "under 3 months");
-    assert!(transfer(&mut member.clone(), out("2023-06-01", false), d("2022-06-01"), String::new(), d(TODAY)).is_err(), "a full year");
-    assert!(transfer(&mut member.clone(), out("2024-06-01", true), d("2022-06-01"), String::new(), d(TODAY)).is_ok(), "2 years of study");
-    transfer(&mut member, out("2023-05-31", false), d("2022-06-01"), String::new(), d(TODAY)).expect("under a year");
+    let out = |until: &str, study: bool| Transfer::TemporaryOut {
+        to_organization: "Hà Nội".into(),
+        away_until: d(until),
+        for_study: study,
+    };
+    assert!(
+        transfer(
+            &mut member.clone(),
+            out("2022-08-31", false),
+            d("2022-06-01"),
+            String::new(),
+            d(TODAY)
+        )
+        .is_err(),
+        "under 3 months"
+    );
+    assert!(
+        transfer(
+            &mut member.clone(),
+            out("2023-06-01", false),
+            d("2022-06-01"),
+            String::new(),
+            d(TODAY)
+        )
+        .is_err(),
+        "a full year"
+    );
+    assert!(
+        transfer(
+            &mut member.clone(),
+            out("2024-06-01", true),
+            d("2022-06-01"),
+            String::new(),
+            d(TODAY)
+        )
+        .is_ok(),
+        "2 years of study"
+    );
+    transfer(
+        &mut member,
+        out("2023-05-31", false),
+        d("2022-06-01"),
+        String::new(),
+        d(TODAY),
+    )
+    .expect("under a year");
     assert!(member.temporarily_away);
-    assert!(transfer(&mut member, Transfer::TemporaryReturn, d("2023-01-01"), String::new(), d(TODAY)).is_ok());
+    assert!(
+        transfer(
+            &mut member,
+            Transfer::TemporaryReturn,
+            d("2023-01-01"),
+            String::new(),
+            d(TODAY)
+        )
+        .is_ok()
+    );
     assert!(!member.temporarily_away);
-    assert!(transfer(&mut member, Transfer::TemporaryReturn, d("2023-01-02"), String::new(), d(TODAY)).is_err(), "not away");
+    assert!(
+        transfer(
+            &mut member,
+            Transfer::TemporaryReturn,
+            d("2023-01-02"),
+            String::new(),
+            d(TODAY)
+        )
+        .is_err(),
+        "not away"
+    );
 }
 
 #[test]
 fn probationary_member_is_never_expelled() {
     let mut member = probationary();
-    let error = depart(&mut member, DepartureKind::Expulsion, d("2022-06-01"), "9-QĐ".into(), String::new(), d(TODAY)).expect_err("never");
+    let error = depart(
+        &mut member,
+        DepartureKind::Expulsion,
+        d("2022-06-01"),
+        "9-QĐ".into(),
+        String::new(),
+        d(TODAY),
+    )
+    .expect_err("never");
     assert_eq!(reason(error).0, ILLEGAL_TRANSITION);
-    depart(&mut member, DepartureKind::Removal, d("2022-06-01"), "9-QĐ".into(), String::new(), d(TODAY)).expect("removal is allowed");
+    depart(
+        &mut member,
+        DepartureKind::Removal,
+        d("2022-06-01"),
+        "9-QĐ".into(),
+        String::new(),
+        d(TODAY),
+    )
+    .expect("removal is allowed");
     assert_eq!(member.status, MemberStatus::Removed);
     assert_eq!(member.left_date, Some(d("2022-06-01")));
 }
@@ -247,8 +499,18 @@ fn probationary_member_is_never_expelled() {
 #[test]
 fn exemption_round_trip() {
     let mut member = probationary();
-    assert!(exempt(&mut member, d("2023-06-01"), "Tuổi cao".into(), d(TODAY)).is_err(), "probationary");
-    recognize(&mut member, d("2023-04-01"), String::new(), vote(9, 9), d(TODAY)).expect("official");
+    assert!(
+        exempt(&mut member, d("2023-06-01"), "Tuổi cao".into(), d(TODAY)).is_err(),
+        "probationary"
+    );
+    recognize(
+        &mut member,
+        d("2023-04-01"),
+        String::new(),
+        vote(9, 9),
+        d(TODAY),
+    )
+    .expect("official");
     exempt(&mut member, d("2023-06-01"), "Tuổi cao".into(), d(TODAY)).expect("exempt");
     assert_eq!(member.status, MemberStatus::Exempt);
     end_exemption(&mut member, d("2024-06-01"), d(TODAY)).expect("back");
@@ -258,7 +520,15 @@ fn exemption_round_trip() {
 #[test]
 fn steps_cannot_predate_the_latest_fact() {
     let mut member = probationary();
-    let error = depart(&mut member, DepartureKind::Death, d("2022-03-31"), String::new(), String::new(), d(TODAY)).expect_err("before ceremony");
+    let error = depart(
+        &mut member,
+        DepartureKind::Death,
+        d("2022-03-31"),
+        String::new(),
+        String::new(),
+        d(TODAY),
+    )
+    .expect_err("before ceremony");
     assert_eq!(reason(error), (DATE_RULE, "effective_date".into()));
 }
 
@@ -276,5 +546,15 @@ fn transfer_in_requires_a_ceremony_and_keeps_status() {
     assert_eq!(member.status, MemberStatus::Official);
     assert_eq!(member.joined_date, Some(d("2020-01-01")));
     assert_eq!(event.event_type, EventType::TransferredIn);
-    assert!(transfer_in(person("1980-01-01"), dates("2005-01-01", None, None), &cell("02680", "a"), d("2020-01-01"), String::new(), d(TODAY)).is_err());
+    assert!(
+        transfer_in(
+            person("1980-01-01"),
+            dates("2005-01-01", None, None),
+            &cell("02680", "a"),
+            d("2020-01-01"),
+            String::new(),
+            d(TODAY)
+        )
+        .is_err()
+    );
 }
