@@ -13,7 +13,7 @@ use crate::dev::DevOptions;
 
 /// partyctl: dòng lệnh quản lý đảng viên cấp xã (dịch vụ đảng viên và dịch vụ báo cáo).
 #[derive(Debug, Parser)]
-#[command(name = "partyctl", version, about, long_about = None)]
+#[command(name = "partyctl", version)]
 pub struct Cli {
     /// Địa chỉ dịch vụ đảng viên.
     #[arg(
@@ -135,7 +135,7 @@ pub struct CommuneCreateArgs {
     /// Ngày hết hiệu lực (YYYY-MM-DD).
     #[arg(long, value_parser = parse_date)]
     pub valid_to: Option<String>,
-    /// Phân loại vùng LOẠI:TỪ_NGÀY[:ĐẾN_NGÀY], ví dụ mountainous:2008-01-01; lặp lại được.
+    /// Phân loại vùng LOẠI:TỪ_NGÀY hoặc LOẠI:TỪ_NGÀY:ĐẾN_NGÀY, ví dụ mountainous:2008-01-01; lặp lại được.
     #[arg(long = "area-flag", value_parser = parse_area_flag)]
     pub area_flags: Vec<pb::AreaFlag>,
     /// Khóa chống trùng: chạy lại với cùng khóa trả về kết quả lần đầu.
@@ -160,7 +160,7 @@ pub struct CommuneUpdateArgs {
     /// Ngày hết hiệu lực; chuỗi rỗng để xóa.
     #[arg(long, value_parser = parse_optional_date)]
     pub valid_to: Option<String>,
-    /// Thay toàn bộ phân loại vùng bằng các giá trị này (LOẠI:TỪ_NGÀY[:ĐẾN_NGÀY]).
+    /// Thay toàn bộ phân loại vùng bằng các giá trị này (LOẠI:TỪ_NGÀY hoặc LOẠI:TỪ_NGÀY:ĐẾN_NGÀY).
     #[arg(long = "area-flag", value_parser = parse_area_flag)]
     pub area_flags: Vec<pb::AreaFlag>,
     /// Xóa mọi phân loại vùng.

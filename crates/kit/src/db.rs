@@ -1,6 +1,7 @@
 //! Database connections for both services: SQLite (the embedded default, a file under `./data/`)
 //! or PostgreSQL (a `postgres://` URL), behind one sqlx `Any` pool so that the services keep one
-//! query text for both backends. Migrations are embedded per backend and run at start-up.
+//! query text for both backends. Each service embeds one set of portable migrations, run at
+//! start-up.
 
 use std::time::Duration;
 
@@ -39,15 +40,6 @@ pub struct Database {
     pub backend: Backend,
 }
 
-/// The embedded migrations of one service, one set per backend.
-#[derive(Debug)]
-pub struct Migrations {
-    /// Run on SQLite.
-    pub sqlite: &'static Migrator,
-    /// Run on PostgreSQL.
-    pub postgres: &'static Migrator,
-}
-
 /// Why a database could not be opened.
 #[derive(Debug, thiserror::Error)]
 pub enum ConnectError {
@@ -66,8 +58,8 @@ pub enum ConnectError {
 }
 
 /// Opens the database at `url`, creating an SQLite file (and its folder) on first use, and runs
-/// the service's migrations.
-pub async fn connect(url: &str, migrations: &Migrations) -> Result<Database, ConnectError> {
+/// the service's migrations (one SQL text for both backends).
+pub async fn connect(url: &str, migrations: &Migrator) -> Result<Database, ConnectError> {
     install_default_drivers();
     let backend = Backend::of_url(url).ok_or(ConnectError::UnsupportedUrl)?;
     let (url, max_connections) = match backend {
@@ -94,11 +86,7 @@ pub async fn connect(url: &str, migrations: &Migrations) -> Result<Database, Con
         })
         .connect(&url)
         .await?;
-    let migrator = match backend {
-        Backend::Sqlite => migrations.sqlite,
-        Backend::Postgres => migrations.postgres,
-    };
-    migrator.run(&pool).await?;
+    migrations.run(&pool).await?;
     Ok(Database { pool, backend })
 }
 

@@ -449,7 +449,7 @@ pub fn member_to_proto(record: &MemberRecord) -> pb::Member {
 pub fn event_to_proto(member_id: i64, record: &EventRecord) -> pb::MemberEvent {
     let e: &MemberEvent = &record.event;
     pb::MemberEvent {
-        name: format!("{}/events/{}", names::member(member_id), record.id),
+        name: format!("{}/events/{}", names::member(member_id), record.position),
         r#type: proto_enum(pb::EventType::from_str_name, e.event_type.name()) as i32,
         effective_date: date::format(e.effective_date),
         decision_number: e.decision_number.clone(),

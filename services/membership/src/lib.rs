@@ -34,14 +34,8 @@ pub use config::Config;
 /// The fully qualified gRPC service name, as reported by the health check.
 pub const SERVICE_NAME: &str = "partyregistry.membership.v1.MembershipService";
 
-static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
-static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");
-
-/// The embedded migrations, for tools and tests that open the database directly.
-pub const MIGRATIONS: db::Migrations = db::Migrations {
-    sqlite: &SQLITE_MIGRATIONS,
-    postgres: &POSTGRES_MIGRATIONS,
-};
+/// The embedded migrations: one SQL text for SQLite and PostgreSQL.
+pub static MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!();
 
 /// Opens the database, then serves on `listener` until `shutdown` is cancelled. Open
 /// `WatchChanges` streams end when `shutdown` is cancelled.

@@ -246,29 +246,39 @@ fn bind_member<'q>(query: AnyQuery<'q>, member: &Member) -> AnyQuery<'q> {
         .bind(member.admitted_in_cell.clone())
 }
 
+/// Allocates the next member id. The counter row stays locked until the transaction ends, so ids
+/// are unique on both backends without relying on either one's auto-increment.
+async fn next_member_id(conn: &mut AnyConnection) -> Result<i64, ApiError> {
+    Ok(sqlx::query("update id_sequences set last_value = last_value + 1 where name = 'members' returning last_value")
+        .fetch_one(&mut *conn)
+        .await?
+        .try_get("last_value")?)
+}
+
 /// Inserts a new member and returns it with its id.
 pub async fn insert_member(
     conn: &mut AnyConnection,
     member: &Member,
     now: i64,
 ) -> Result<MemberRecord, ApiError> {
+    let id = next_member_id(conn).await?;
     let placeholders: Vec<String> = (1..=WRITTEN_COLUMNS.len())
         .map(|i| format!("${i}"))
         .collect();
     let sql = format!(
-        "insert into members ({}, version, create_time_us, update_time_us) values ({}, 1, $35, $35) returning id",
+        "insert into members ({}, id, version, create_time_us, update_time_us) values ({}, $35, 1, $36, $36)",
         WRITTEN_COLUMNS.join(", "),
         placeholders.join(", ")
     );
     let inserted = bind_member(sqlx::query(&sql), member)
+        .bind(id)
         .bind(now)
-        .fetch_one(&mut *conn)
+        .execute(&mut *conn)
         .await;
-    let row = match inserted {
+    match inserted {
         Err(error) if is_unique_violation(&error) => return Err(citizen_id_taken()),
         other => other?,
     };
-    let id: i64 = row.try_get("id")?;
     Ok(MemberRecord {
         member: Member {
             id,
@@ -405,9 +415,10 @@ pub async fn insert_event(
     now: i64,
 ) -> Result<(), ApiError> {
     sqlx::query(
-        "insert into member_events (member_id, event_type, effective_date, decision_number, deciding_body, from_organization, \
-         to_organization, reason, vote_eligible, vote_present, vote_yes, vote_no, rule_version, create_time_us) \
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+        "insert into member_events (member_id, position, event_type, effective_date, decision_number, deciding_body, \
+         from_organization, to_organization, reason, vote_eligible, vote_present, vote_yes, vote_no, rule_version, \
+         create_time_us) select $1, coalesce(max(position), 0) + 1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14 \
+         from member_events where member_id = $1",
     )
     .bind(member_id)
     .bind(event.event_type.name())
@@ -431,8 +442,8 @@ pub async fn insert_event(
 /// A stored event with its id and recording time.
 #[derive(Debug, Clone)]
 pub struct EventRecord {
-    /// Event id, increasing.
-    pub id: i64,
+    /// The event's number in the member's history: 1, 2, …
+    pub position: i64,
     /// The event.
     pub event: MemberEvent,
     /// Recording time, µs.
@@ -446,9 +457,9 @@ pub async fn list_events(
 ) -> Result<Vec<EventRecord>, ApiError> {
     require_member(conn, member_id).await?;
     let rows = sqlx::query(
-        "select id, event_type, effective_date, decision_number, deciding_body, from_organization, to_organization, reason, \
+        "select position, event_type, effective_date, decision_number, deciding_body, from_organization, to_organization, reason, \
          vote_eligible, vote_present, vote_yes, vote_no, rule_version, create_time_us from member_events \
-         where member_id = $1 order by id",
+         where member_id = $1 order by position",
     )
     .bind(member_id)
     .fetch_all(&mut *conn)
@@ -470,7 +481,7 @@ pub async fn list_events(
                 _ => None,
             };
             Ok(EventRecord {
-                id: row.try_get("id")?,
+                position: row.try_get("position")?,
                 event: MemberEvent {
                     event_type: named(
                         "event type",

@@ -1,6 +1,8 @@
 -- The membership system of record: communes, Party cells, members, their event history, the change
--- feed and idempotency records. Dates are 'YYYY-MM-DD' text, times are microseconds since the Unix
--- epoch, flags are 0/1 integers: one representation on SQLite and PostgreSQL.
+-- feed and idempotency records. One text for SQLite and PostgreSQL: dates are 'YYYY-MM-DD' text,
+-- times are microseconds since the Unix epoch, flags are 0/1 integers, byte strings are `bytea`
+-- (SQLite stores them as blobs, and both compare them byte by byte), and ids come from the
+-- id_sequences table rather than from either database's own auto-increment.
 
 -- Commune-level administrative units and their Party organisations, keyed by statistics code.
 create table communes (
@@ -30,7 +32,7 @@ create table cells (
     commune_code    text    not null constraint cells_commune_fk references communes (code),
     cell_id         text    not null,
     display_name    text    not null,
-    sort_key        blob    not null,
+    sort_key        bytea    not null,
     kind            text    not null,
     open_date       text    not null,
     close_date      text,
@@ -44,14 +46,14 @@ create index cells_order_idx on cells (commune_code, sort_key, cell_id);
 -- Members. sort_key orders rosters (given, middle, family name; Vietnamese collation);
 -- search_name is the diacritic-free folded full name for searching.
 create table members (
-    id                  integer not null constraint members_pk primary key autoincrement,
+    id                  bigint  not null constraint members_pk primary key,
     commune_code        text    not null,
     cell_id             text    not null,
     full_name           text    not null,
     family_name         text    not null,
     middle_name         text    not null,
     given_name          text    not null,
-    sort_key            blob    not null,
+    sort_key            bytea    not null,
     search_name         text    not null,
     gender              text    not null,
     birth_date          text    not null,
@@ -88,10 +90,10 @@ create index members_roster_idx on members (commune_code, sort_key, id);
 create index members_cell_idx on members (commune_code, cell_id);
 create unique index members_citizen_id_uq on members (citizen_id);
 
--- The append-only history of each member.
+-- The append-only history of each member, numbered 1, 2, … per member.
 create table member_events (
-    id                  integer not null constraint member_events_pk primary key autoincrement,
     member_id           bigint  not null constraint member_events_member_fk references members (id),
+    position            bigint  not null,
     event_type          text    not null,
     effective_date      text    not null,
     decision_number     text    not null,
@@ -104,9 +106,16 @@ create table member_events (
     vote_yes            bigint,
     vote_no             bigint,
     rule_version        text    not null,
-    create_time_us      bigint  not null
+    create_time_us      bigint  not null,
+    constraint member_events_pk primary key (member_id, position)
 );
-create index member_events_member_idx on member_events (member_id, id);
+
+-- Id allocation, the same on both databases: a command increments the row in its transaction.
+create table id_sequences (
+    name            text    not null constraint id_sequences_pk primary key,
+    last_value      bigint  not null
+);
+insert into id_sequences (name, last_value) values ('members', 0);
 
 -- The feed's head. Every mutation increments it as its last write: the row lock it takes is held
 -- until commit, so sequences commit in order and a reader can never see 8 before 7.
@@ -122,14 +131,14 @@ create table changes (
     sequence        bigint  not null constraint changes_pk primary key,
     commit_time_us  bigint  not null,
     resource_name   text    not null,
-    payload         blob    not null
+    payload         bytea    not null
 );
 
 -- Idempotency: a request id, the request it came with, and the change it produced.
 create table requests (
     request_id      text    not null constraint requests_pk primary key,
     method          text    not null,
-    fingerprint     blob    not null,
+    fingerprint     bytea    not null,
     sequence        bigint  not null,
     create_time_us  bigint  not null
 );
