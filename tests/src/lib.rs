@@ -147,26 +147,37 @@ impl Running {
     }
 }
 
+/// Spawns a service's `run` future and waits until it answers its health check.
+async fn spawn_serving<F>(
+    address: SocketAddr,
+    shutdown: CancellationToken,
+    run: F,
+) -> Result<Running, BoxError>
+where
+    F: std::future::Future<Output = Result<(), BoxError>> + Send + 'static,
+{
+    let running = Running {
+        address,
+        shutdown,
+        handle: tokio::spawn(run),
+    };
+    wait_serving(&running.url()).await?;
+    Ok(running)
+}
+
 /// Starts the membership service on `listener` (port 0 unless a test restarts on a known port).
 pub async fn start_membership(
     database_url: &str,
     listener: TcpListener,
 ) -> Result<Running, BoxError> {
-    let address = listener.local_addr()?;
     let shutdown = CancellationToken::new();
     let config = partyregistry_membership::Config::for_database(database_url);
-    let handle = tokio::spawn(partyregistry_membership::run(
-        config,
-        listener,
+    spawn_serving(
+        listener.local_addr()?,
         shutdown.clone(),
-    ));
-    let running = Running {
-        address,
-        shutdown,
-        handle,
-    };
-    wait_serving(&running.url()).await?;
-    Ok(running)
+        partyregistry_membership::run(config, listener, shutdown),
+    )
+    .await
 }
 
 /// Starts the reporting service following `membership_url`.
@@ -175,21 +186,14 @@ pub async fn start_reporting(
     membership_url: &str,
 ) -> Result<Running, BoxError> {
     let listener = TcpListener::bind("127.0.0.1:0").await?;
-    let address = listener.local_addr()?;
     let shutdown = CancellationToken::new();
     let config = partyregistry_reporting::Config::new(database_url, membership_url);
-    let handle = tokio::spawn(partyregistry_reporting::run(
-        config,
-        listener,
+    spawn_serving(
+        listener.local_addr()?,
         shutdown.clone(),
-    ));
-    let running = Running {
-        address,
-        shutdown,
-        handle,
-    };
-    wait_serving(&running.url()).await?;
-    Ok(running)
+        partyregistry_reporting::run(config, listener, shutdown),
+    )
+    .await
 }
 
 /// Polls `grpc.health.v1` until the server answers SERVING, for at most 30 s.
@@ -308,3 +312,72 @@ macro_rules! on_each_backend {
 
 /// The reporting client type the tests use.
 pub type ReportingClient = ReportingServiceClient<Channel>;
+
+/// Both services on fresh databases of one backend, with a client for each.
+#[derive(Debug)]
+pub struct Pair {
+    /// A membership client; replaced when membership restarts.
+    pub membership: MembershipServiceClient<Channel>,
+    /// A reporting client.
+    pub reports: ReportingClient,
+    membership_service: Option<Running>,
+    membership_address: SocketAddr,
+    reporting_service: Running,
+    membership_database: TestDatabase,
+    reporting_database: TestDatabase,
+}
+
+impl Pair {
+    /// Starts membership on port 0 and reporting following it.
+    pub async fn start(backend: Backend, label: &str) -> Result<Self, BoxError> {
+        let membership_database = TestDatabase::create(backend, &format!("{label}_m")).await?;
+        let reporting_database = TestDatabase::create(backend, &format!("{label}_r")).await?;
+        let listener = TcpListener::bind("127.0.0.1:0").await?;
+        let membership_service = start_membership(&membership_database.url, listener).await?;
+        let reporting_service =
+            start_reporting(&reporting_database.url, &membership_service.url()).await?;
+        Ok(Self {
+            membership: membership_client(&membership_service).await?,
+            reports: reporting_client(&reporting_service).await?,
+            membership_address: membership_service.address,
+            membership_service: Some(membership_service),
+            reporting_service,
+            membership_database,
+            reporting_database,
+        })
+    }
+
+    /// Stops the membership service; reporting keeps running.
+    pub async fn stop_membership(&mut self) -> Result<(), BoxError> {
+        match self.membership_service.take() {
+            Some(running) => running.stop().await,
+            None => Ok(()),
+        }
+    }
+
+    /// Starts membership again on its old address and database.
+    pub async fn restart_membership(&mut self) -> Result<(), BoxError> {
+        self.stop_membership().await?;
+        let listener = TcpListener::bind(self.membership_address).await?;
+        let running = start_membership(&self.membership_database.url, listener).await?;
+        self.membership = membership_client(&running).await?;
+        self.membership_service = Some(running);
+        Ok(())
+    }
+
+    /// Waits until reporting has applied everything membership has committed; returns the head.
+    pub async fn caught_up(&mut self) -> Result<i64, BoxError> {
+        let head = feed_head(&mut self.membership).await?;
+        wait_caught_up(&mut self.reports, head).await?;
+        Ok(head)
+    }
+
+    /// Stops both services and removes their databases.
+    pub async fn finish(mut self) -> Result<(), BoxError> {
+        self.stop_membership().await?;
+        self.reporting_service.stop().await?;
+        self.membership_database.remove().await;
+        self.reporting_database.remove().await;
+        Ok(())
+    }
+}

@@ -19,9 +19,9 @@ use tokio_util::sync::CancellationToken;
 use tonic::{Request, Response, Status};
 
 use crate::convert::{self, text_field};
-use crate::domain::{AdmissionContext, CellKind, DepartureKind, TransferKind};
+use crate::domain::{AdmissionContext, CellKind, DepartureKind, Transfer, TransferKind};
 use crate::filter::parse_member_filter;
-use crate::service::{Membership, RequestKey, Step, TransferRequest};
+use crate::service::{Membership, RequestKey, Step};
 use crate::store::effective_page_size;
 
 const ERROR_DOMAIN: &str = "membership.partyregistry";
@@ -53,28 +53,62 @@ fn status(error: ApiError) -> Status {
     error.into_status(ERROR_DOMAIN)
 }
 
-/// The idempotency key of a request: its id (if any) and its encoding without the id.
-fn request_key<M: Message + Clone>(
+/// A request that carries an idempotency key.
+trait Idempotent: Message + Clone {
+    /// The caller's request id; empty for none.
+    fn request_id(&self) -> &str;
+    /// The same request without its request id: what a retry must repeat exactly.
+    fn without_request_id(&self) -> Self;
+}
+
+macro_rules! idempotent {
+    ($($request:ty),* $(,)?) => {
+        $(
+            impl Idempotent for $request {
+                fn request_id(&self) -> &str {
+                    &self.request_id
+                }
+
+                fn without_request_id(&self) -> Self {
+                    Self { request_id: String::new(), ..self.clone() }
+                }
+            }
+        )*
+    };
+}
+
+idempotent!(
+    pb::CreateCommuneRequest,
+    pb::CreateCellRequest,
+    pb::CreateMemberRequest,
+    pb::RecordAdmissionRequest,
+    pb::RecordCeremonyRequest,
+    pb::RecognizeOfficialRequest,
+    pb::TransferMemberRequest,
+    pb::ExemptMemberRequest,
+    pb::EndExemptionRequest,
+    pb::RecordDepartureRequest,
+);
+
+/// The idempotency key of a request sent to `method`, if it has a request id.
+fn request_key<R: Idempotent>(
     method: &'static str,
-    request_id: &str,
-    request: &M,
-    clear: impl Fn(&mut M),
+    request: &R,
 ) -> Result<Option<RequestKey>, ApiError> {
-    if request_id.is_empty() {
+    let id = request.request_id();
+    if id.is_empty() {
         return Ok(None);
     }
-    if request_id.chars().count() > 100 {
+    if id.chars().count() > 100 {
         return Err(ApiError::invalid(
             "request_id",
             "must be at most 100 characters",
         ));
     }
-    let mut copy = request.clone();
-    clear(&mut copy);
     Ok(Some(RequestKey {
-        id: request_id.to_owned(),
+        id: id.to_owned(),
         method,
-        fingerprint: copy.encode_to_vec(),
+        fingerprint: request.without_request_id().encode_to_vec(),
     }))
 }
 
@@ -127,9 +161,7 @@ impl MembershipApi {
         &self,
         request: pb::CreateCommuneRequest,
     ) -> Result<pb::Commune, ApiError> {
-        let key = request_key("CreateCommune", &request.request_id, &request, |r| {
-            r.request_id.clear()
-        })?;
+        let key = request_key("CreateCommune", &request)?;
         let commune = required(request.commune.as_ref(), "commune")?;
         let commune = convert::commune_from_proto(commune, commune.code.trim())?;
         self.membership.create_commune(commune, key).await
@@ -170,9 +202,7 @@ impl MembershipApi {
     }
 
     async fn create_cell_impl(&self, request: pb::CreateCellRequest) -> Result<pb::Cell, ApiError> {
-        let key = request_key("CreateCell", &request.request_id, &request, |r| {
-            r.request_id.clear()
-        })?;
+        let key = request_key("CreateCell", &request)?;
         let code = names::parse_commune("parent", &request.parent)?;
         if !names::is_cell_id(&request.cell_id) {
             return Err(ApiError::invalid(
@@ -227,9 +257,7 @@ impl MembershipApi {
         &self,
         request: pb::CreateMemberRequest,
     ) -> Result<pb::Member, ApiError> {
-        let key = request_key("CreateMember", &request.request_id, &request, |r| {
-            r.request_id.clear()
-        })?;
+        let key = request_key("CreateMember", &request)?;
         let member = required(request.member.as_ref(), "member")?;
         let mut v = Violations::new();
         let person = convert::person_from_proto(member, &mut v);
@@ -278,9 +306,7 @@ impl MembershipApi {
         &self,
         request: pb::RecordAdmissionRequest,
     ) -> Result<pb::Member, ApiError> {
-        let key = request_key("RecordAdmission", &request.request_id, &request, |r| {
-            r.request_id.clear()
-        })?;
+        let key = request_key("RecordAdmission", &request)?;
         let member = required(request.member.as_ref(), "member")?;
         let mut v = Violations::new();
         let person = convert::person_from_proto(member, &mut v);
@@ -322,9 +348,7 @@ impl MembershipApi {
         &self,
         request: pb::RecordCeremonyRequest,
     ) -> Result<pb::Member, ApiError> {
-        let key = request_key("RecordCeremony", &request.request_id, &request, |r| {
-            r.request_id.clear()
-        })?;
+        let key = request_key("RecordCeremony", &request)?;
         let ceremony = effective_date("ceremony_date", &request.ceremony_date)?;
         self.step(&request.name, Step::Ceremony(ceremony), key)
             .await
@@ -334,9 +358,7 @@ impl MembershipApi {
         &self,
         request: pb::RecognizeOfficialRequest,
     ) -> Result<pb::Member, ApiError> {
-        let key = request_key("RecognizeOfficial", &request.request_id, &request, |r| {
-            r.request_id.clear()
-        })?;
+        let key = request_key("RecognizeOfficial", &request)?;
         let official_date = effective_date("official_date", &request.official_date)?;
         let decision_number = short_text("decision_number", &request.decision_number, 50, false)?;
         let mut v = Violations::new();
@@ -359,9 +381,7 @@ impl MembershipApi {
         &self,
         request: pb::TransferMemberRequest,
     ) -> Result<pb::Member, ApiError> {
-        let key = request_key("TransferMember", &request.request_id, &request, |r| {
-            r.request_id.clear()
-        })?;
+        let key = request_key("TransferMember", &request)?;
         let effective_date = effective_date("effective_date", &request.effective_date)?;
         let decision_number = short_text("decision_number", &request.decision_number, 50, false)?;
         let kind = pb::TransferKind::try_from(request.kind)
@@ -371,27 +391,19 @@ impl MembershipApi {
                 ApiError::invalid("kind", "is required: one of the TransferKind values")
             })?;
         let transfer = match kind {
-            TransferKind::BetweenCells | TransferKind::ToCommune => {
-                let (commune_code, cell_id) = names::parse_cell("to_cell", &request.to_cell)?;
-                if kind == TransferKind::BetweenCells {
-                    TransferRequest::BetweenCells {
-                        commune_code,
-                        cell_id,
-                    }
-                } else {
-                    TransferRequest::ToCommune {
-                        commune_code,
-                        cell_id,
-                    }
-                }
+            TransferKind::BetweenCells => {
+                Transfer::BetweenCells(names::parse_cell("to_cell", &request.to_cell)?)
             }
-            TransferKind::OutOfSystem => TransferRequest::OutOfSystem(short_text(
+            TransferKind::ToCommune => {
+                Transfer::ToCommune(names::parse_cell("to_cell", &request.to_cell)?)
+            }
+            TransferKind::OutOfSystem => Transfer::OutOfSystem(short_text(
                 "to_organization",
                 &request.to_organization,
                 200,
                 true,
             )?),
-            TransferKind::TemporaryOut => TransferRequest::TemporaryOut {
+            TransferKind::TemporaryOut => Transfer::TemporaryOut {
                 to_organization: short_text(
                     "to_organization",
                     &request.to_organization,
@@ -401,7 +413,7 @@ impl MembershipApi {
                 away_until: self::effective_date("away_until", &request.away_until)?,
                 for_study: request.for_study,
             },
-            TransferKind::TemporaryReturn => TransferRequest::TemporaryReturn,
+            TransferKind::TemporaryReturn => Transfer::TemporaryReturn,
         };
         self.step(
             &request.name,
@@ -419,9 +431,7 @@ impl MembershipApi {
         &self,
         request: pb::ExemptMemberRequest,
     ) -> Result<pb::Member, ApiError> {
-        let key = request_key("ExemptMember", &request.request_id, &request, |r| {
-            r.request_id.clear()
-        })?;
+        let key = request_key("ExemptMember", &request)?;
         let effective_date = effective_date("effective_date", &request.effective_date)?;
         let reason = short_text("reason", &request.reason, 200, true)?;
         self.step(
@@ -439,9 +449,7 @@ impl MembershipApi {
         &self,
         request: pb::EndExemptionRequest,
     ) -> Result<pb::Member, ApiError> {
-        let key = request_key("EndExemption", &request.request_id, &request, |r| {
-            r.request_id.clear()
-        })?;
+        let key = request_key("EndExemption", &request)?;
         let effective_date = effective_date("effective_date", &request.effective_date)?;
         self.step(&request.name, Step::EndExemption(effective_date), key)
             .await
@@ -451,9 +459,7 @@ impl MembershipApi {
         &self,
         request: pb::RecordDepartureRequest,
     ) -> Result<pb::Member, ApiError> {
-        let key = request_key("RecordDeparture", &request.request_id, &request, |r| {
-            r.request_id.clear()
-        })?;
+        let key = request_key("RecordDeparture", &request)?;
         let kind = pb::DepartureKind::try_from(request.kind)
             .ok()
             .and_then(|k| DepartureKind::from_name(k.as_str_name()))

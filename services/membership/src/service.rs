@@ -49,37 +49,8 @@ pub struct Membership {
     head: watch::Sender<i64>,
 }
 
-/// Which transfer, with the destination still to be looked up.
-#[derive(Debug, Clone)]
-pub enum TransferRequest {
-    /// To a cell of the same commune.
-    BetweenCells {
-        /// Destination commune.
-        commune_code: String,
-        /// Destination cell.
-        cell_id: String,
-    },
-    /// To a cell of another commune.
-    ToCommune {
-        /// Destination commune.
-        commune_code: String,
-        /// Destination cell.
-        cell_id: String,
-    },
-    /// Out of the system.
-    OutOfSystem(String),
-    /// Temporarily away.
-    TemporaryOut {
-        /// Where to.
-        to_organization: String,
-        /// Planned end.
-        away_until: Date,
-        /// For study.
-        for_study: bool,
-    },
-    /// Back.
-    TemporaryReturn,
-}
+/// A cell named by its commune code and cell id, not yet looked up.
+pub type CellKey = (String, String);
 
 /// A lifecycle step on an existing member.
 #[derive(Debug, Clone)]
@@ -98,7 +69,7 @@ pub enum Step {
     /// Transfer.
     Transfer {
         /// Which.
-        transfer: TransferRequest,
+        transfer: Transfer<CellKey>,
         /// Effective date.
         effective_date: Date,
         /// Decision number.
@@ -556,35 +527,21 @@ impl Membership {
                             effective_date,
                             decision_number,
                         } => {
-                            let transfer = match transfer {
-                                TransferRequest::BetweenCells {
-                                    commune_code,
-                                    cell_id,
-                                } => Transfer::BetweenCells(
-                                    organisations::require_cell(conn, &commune_code, &cell_id)
+                            let destination = match transfer.destination() {
+                                Some((commune_code, cell_id)) => Some(
+                                    organisations::require_cell(conn, commune_code, cell_id)
                                         .await?
                                         .cell,
                                 ),
-                                TransferRequest::ToCommune {
-                                    commune_code,
-                                    cell_id,
-                                } => Transfer::ToCommune(
-                                    organisations::require_cell(conn, &commune_code, &cell_id)
-                                        .await?
-                                        .cell,
-                                ),
-                                TransferRequest::OutOfSystem(to) => Transfer::OutOfSystem(to),
-                                TransferRequest::TemporaryOut {
-                                    to_organization,
-                                    away_until,
-                                    for_study,
-                                } => Transfer::TemporaryOut {
-                                    to_organization,
-                                    away_until,
-                                    for_study,
-                                },
-                                TransferRequest::TemporaryReturn => Transfer::TemporaryReturn,
+                                None => None,
                             };
+                            let transfer = transfer.resolve(|| {
+                                destination.ok_or_else(|| {
+                                    ApiError::Internal(
+                                        "transfer destination was not looked up".into(),
+                                    )
+                                })
+                            })?;
                             domain::transfer(
                                 &mut member,
                                 transfer,

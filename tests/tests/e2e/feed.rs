@@ -8,7 +8,7 @@ use partyregistry_kit::BoxError;
 use partyregistry_proto::membership::v1 as pb;
 use partyregistry_proto::membership::v1::watch_changes_response::Event;
 use partyregistry_proto::reporting::v1 as report;
-use partyregistry_tests::{Backend, TestDatabase, on_each_backend};
+use partyregistry_tests::{Backend, Pair, ReportingClient, TestDatabase, on_each_backend};
 
 use crate::fixtures::{self, Client, Membership};
 
@@ -128,19 +128,24 @@ async fn roll_by_cell(client: &mut Client) -> Result<BTreeMap<String, (i64, i64)
     }
 }
 
+/// Today's report of commune 02680.
+async fn commune_report(
+    reporting: &mut ReportingClient,
+) -> Result<report::CommuneReport, BoxError> {
+    let request = report::GetCommuneReportRequest {
+        commune: "communes/02680".into(),
+        as_of_date: String::new(),
+    };
+    Ok(reporting.get_commune_report(request).await?.into_inner())
+}
+
 /// Checks that the commune report equals membership's data, cell by cell.
 async fn assert_projection_matches(
     client: &mut Client,
-    reporting: &mut partyregistry_tests::ReportingClient,
+    reporting: &mut ReportingClient,
 ) -> Result<(), BoxError> {
     let expected = roll_by_cell(client).await?;
-    let report = reporting
-        .get_commune_report(report::GetCommuneReportRequest {
-            commune: "communes/02680".into(),
-            as_of_date: String::new(),
-        })
-        .await?
-        .into_inner();
+    let report = commune_report(reporting).await?;
     let official: i64 = expected.values().map(|c| c.0).sum();
     let probationary: i64 = expected.values().map(|c| c.1).sum();
     assert_eq!(
@@ -156,78 +161,57 @@ async fn assert_projection_matches(
 }
 
 async fn reporting_catches_up_after_membership_restart(backend: Backend) -> Result<(), BoxError> {
-    let membership_db = TestDatabase::create(backend, "restart_m").await?;
-    let reporting_db = TestDatabase::create(backend, "restart_r").await?;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let address = listener.local_addr()?;
-    let membership = partyregistry_tests::start_membership(&membership_db.url, listener).await?;
-    let reporting =
-        partyregistry_tests::start_reporting(&reporting_db.url, &membership.url()).await?;
-    let mut client = partyregistry_tests::membership_client(&membership).await?;
-    let mut reports = partyregistry_tests::reporting_client(&reporting).await?;
-    let (a, b) = fixtures::small_commune(&mut client).await?;
+    let mut pair = Pair::start(backend, "restart").await?;
+    let (a, b) = fixtures::small_commune(&mut pair.membership).await?;
     for i in 0..5 {
-        fixtures::admit(
-            &mut client,
-            if i % 2 == 0 { &a } else { &b },
-            &format!("Hoàng Văn Khánh {i}"),
-        )
-        .await?;
+        let cell = if i % 2 == 0 { &a } else { &b };
+        fixtures::admit(&mut pair.membership, cell, &format!("Hoàng Văn Khánh {i}")).await?;
     }
-    let head = partyregistry_tests::feed_head(&mut client).await?;
-    partyregistry_tests::wait_caught_up(&mut reports, head).await?;
+    pair.caught_up().await?;
 
-    membership.stop().await?;
+    pair.stop_membership().await?;
     // Reporting keeps answering from its projection while membership is away, and says so.
+    let reports = pair.reports.clone();
     partyregistry_tests::poll(Duration::from_secs(30), || {
         let mut reports = reports.clone();
         async move {
-            Ok(!reports
+            let freshness = reports
                 .get_freshness(report::GetFreshnessRequest {})
-                .await?
-                .into_inner()
-                .connected)
+                .await?;
+            Ok(!freshness.into_inner().connected)
         }
     })
     .await?;
-    let while_down = reports
-        .get_commune_report(report::GetCommuneReportRequest {
-            commune: "communes/02680".into(),
-            as_of_date: String::new(),
-        })
-        .await?
-        .into_inner();
-    assert_eq!(while_down.total_members, 5);
+    assert_eq!(commune_report(&mut pair.reports).await?.total_members, 5);
 
-    let listener = tokio::net::TcpListener::bind(address).await?;
-    let membership = partyregistry_tests::start_membership(&membership_db.url, listener).await?;
-    let mut client = partyregistry_tests::membership_client(&membership).await?;
+    pair.restart_membership().await?;
     for i in 0..3 {
-        fixtures::admit(&mut client, &b, &format!("Lý Thị Mai {i}")).await?;
+        fixtures::admit(&mut pair.membership, &b, &format!("Lý Thị Mai {i}")).await?;
     }
-    let first = client
+    let listed = pair
+        .membership
         .list_members(pb::ListMembersRequest {
             parent: "communes/02680".into(),
             ..Default::default()
         })
-        .await?
-        .into_inner();
-    let moved = first
+        .await?;
+    let moved = listed
+        .into_inner()
         .members
-        .iter()
+        .into_iter()
         .find(|m| m.cell == a)
         .ok_or("a member of cell a")?;
     let transfer = pb::TransferMemberRequest {
-        name: moved.name.clone(),
+        name: moved.name,
         kind: pb::TransferKind::BetweenCells as i32,
         effective_date: "2023-01-01".into(),
         to_cell: b.clone(),
         ..Default::default()
     };
-    client.transfer_member(transfer).await?;
-    let head = partyregistry_tests::feed_head(&mut client).await?;
-    partyregistry_tests::wait_caught_up(&mut reports, head).await?;
-    let freshness = reports
+    pair.membership.transfer_member(transfer).await?;
+    let head = pair.caught_up().await?;
+    let freshness = pair
+        .reports
         .get_freshness(report::GetFreshnessRequest {})
         .await?
         .into_inner();
@@ -235,25 +219,55 @@ async fn reporting_catches_up_after_membership_restart(backend: Backend) -> Resu
         freshness.last_applied_sequence, head,
         "nothing lost, nothing beyond the head"
     );
-    assert_projection_matches(&mut client, &mut reports).await?;
-    let report = reports
-        .get_commune_report(report::GetCommuneReportRequest {
-            commune: "communes/02680".into(),
-            as_of_date: String::new(),
-        })
-        .await?
-        .into_inner();
+    assert_projection_matches(&mut pair.membership, &mut pair.reports).await?;
+    let report = commune_report(&mut pair.reports).await?;
     assert_eq!(
         report.total_members, 8,
         "every admission counted exactly once"
     );
     let in_b = report.cells.iter().find(|c| c.cell == b).map(|c| c.members);
     assert_eq!(in_b, Some(6), "2 + 3 admitted into b, 1 moved in from a");
+    pair.finish().await
+}
 
-    reporting.stop().await?;
-    membership.stop().await?;
-    membership_db.remove().await;
-    reporting_db.remove().await;
+/// One step after an admission, chosen by `i`: a transfer to the other cell, a recognition, or a
+/// death.
+async fn follow_up(
+    client: &mut Client,
+    member: &pb::Member,
+    other_cell: &str,
+    i: usize,
+) -> Result<(), BoxError> {
+    match i % 3 {
+        0 => {
+            let transfer = pb::TransferMemberRequest {
+                name: member.name.clone(),
+                kind: pb::TransferKind::BetweenCells as i32,
+                effective_date: "2023-02-01".into(),
+                to_cell: other_cell.into(),
+                ..Default::default()
+            };
+            client.transfer_member(transfer).await?;
+        }
+        1 => {
+            let recognize = pb::RecognizeOfficialRequest {
+                name: member.name.clone(),
+                official_date: "2023-03-20".into(),
+                cell_vote: Some(fixtures::passing_vote()),
+                ..Default::default()
+            };
+            client.recognize_official(recognize).await?;
+        }
+        _ => {
+            let death = pb::RecordDepartureRequest {
+                name: member.name.clone(),
+                kind: pb::DepartureKind::Death as i32,
+                effective_date: "2023-04-01".into(),
+                ..Default::default()
+            };
+            client.record_departure(death).await?;
+        }
+    }
     Ok(())
 }
 
@@ -262,59 +276,26 @@ async fn concurrent_writers_leave_projection_equal_to_membership(
 ) -> Result<(), BoxError> {
     const WRITERS: usize = 8;
     const ADMISSIONS_PER_WRITER: usize = 6;
-    let membership_db = TestDatabase::create(backend, "concurrent_m").await?;
-    let reporting_db = TestDatabase::create(backend, "concurrent_r").await?;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let membership = partyregistry_tests::start_membership(&membership_db.url, listener).await?;
-    let reporting =
-        partyregistry_tests::start_reporting(&reporting_db.url, &membership.url()).await?;
-    let mut client = partyregistry_tests::membership_client(&membership).await?;
-    let mut reports = partyregistry_tests::reporting_client(&reporting).await?;
-    let (a, b) = fixtures::small_commune(&mut client).await?;
+    let mut pair = Pair::start(backend, "concurrent").await?;
+    let (a, b) = fixtures::small_commune(&mut pair.membership).await?;
     let mut writers = Vec::new();
     for writer in 0..WRITERS {
-        let mut client = client.clone();
+        let mut client = pair.membership.clone();
         let (a, b) = (a.clone(), b.clone());
         writers.push(tokio::spawn(async move {
             for i in 0..ADMISSIONS_PER_WRITER {
-                let home = if (writer + i) % 2 == 0 { &a } else { &b };
+                let (home, other) = if (writer + i) % 2 == 0 {
+                    (&a, &b)
+                } else {
+                    (&b, &a)
+                };
                 let member = fixtures::admit(
                     &mut client,
                     home,
                     &format!("Nguyễn Văn Writer {writer} {i}"),
                 )
                 .await?;
-                match i % 3 {
-                    0 => {
-                        let other = if home == &a { &b } else { &a };
-                        let transfer = pb::TransferMemberRequest {
-                            name: member.name.clone(),
-                            kind: pb::TransferKind::BetweenCells as i32,
-                            effective_date: "2023-02-01".into(),
-                            to_cell: other.clone(),
-                            ..Default::default()
-                        };
-                        client.transfer_member(transfer).await?;
-                    }
-                    1 => {
-                        let recognize = pb::RecognizeOfficialRequest {
-                            name: member.name.clone(),
-                            official_date: "2023-03-20".into(),
-                            cell_vote: Some(fixtures::passing_vote()),
-                            ..Default::default()
-                        };
-                        client.recognize_official(recognize).await?;
-                    }
-                    _ => {
-                        let death = pb::RecordDepartureRequest {
-                            name: member.name.clone(),
-                            kind: pb::DepartureKind::Death as i32,
-                            effective_date: "2023-04-01".into(),
-                            ..Default::default()
-                        };
-                        client.record_departure(death).await?;
-                    }
-                }
+                follow_up(&mut client, &member, other, i).await?;
             }
             Ok::<(), BoxError>(())
         }));
@@ -322,18 +303,12 @@ async fn concurrent_writers_leave_projection_equal_to_membership(
     for writer in writers {
         writer.await??;
     }
-    let head = partyregistry_tests::feed_head(&mut client).await?;
+    let head = pair.caught_up().await?;
     assert_eq!(
         head,
         3 + (WRITERS * ADMISSIONS_PER_WRITER * 2) as i64,
         "one change per command"
     );
-    partyregistry_tests::wait_caught_up(&mut reports, head).await?;
-    assert_projection_matches(&mut client, &mut reports).await?;
-
-    reporting.stop().await?;
-    membership.stop().await?;
-    membership_db.remove().await;
-    reporting_db.remove().await;
-    Ok(())
+    assert_projection_matches(&mut pair.membership, &mut pair.reports).await?;
+    pair.finish().await
 }

@@ -4,7 +4,7 @@
 use partyregistry_cli::dataset;
 use partyregistry_kit::BoxError;
 use partyregistry_proto::reporting::v1 as report;
-use partyregistry_tests::{Backend, TestDatabase, on_each_backend};
+use partyregistry_tests::{Backend, Pair, on_each_backend};
 
 on_each_backend! {
     reference_dataset_report_shows_the_article_numbers;
@@ -21,31 +21,25 @@ fn bucket(buckets: &[report::Bucket], key: &str) -> i64 {
 async fn reference_dataset_report_shows_the_article_numbers(
     backend: Backend,
 ) -> Result<(), BoxError> {
-    let membership_db = TestDatabase::create(backend, "reference_m").await?;
-    let reporting_db = TestDatabase::create(backend, "reference_r").await?;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let membership = partyregistry_tests::start_membership(&membership_db.url, listener).await?;
-    let reporting =
-        partyregistry_tests::start_reporting(&reporting_db.url, &membership.url()).await?;
-    let mut client = partyregistry_tests::membership_client(&membership).await?;
-    let mut reports = partyregistry_tests::reporting_client(&reporting).await?;
-
-    let first = dataset::seed(&mut client).await?;
+    let mut pair = Pair::start(backend, "reference").await?;
+    let first = dataset::seed(&mut pair.membership).await?;
     assert_eq!(first.members_created as i64, dataset::EXPECTED_MEMBERS);
-    let head = partyregistry_tests::feed_head(&mut client).await?;
-    let again = dataset::seed(&mut client).await?;
+    let head = pair.caught_up().await?;
+    let again = dataset::seed(&mut pair.membership).await?;
     assert!(
         again.nothing_created(),
         "seeding twice creates nothing: {again:?}"
     );
-    assert_eq!(partyregistry_tests::feed_head(&mut client).await?, head);
-    partyregistry_tests::wait_caught_up(&mut reports, head).await?;
+    assert_eq!(
+        partyregistry_tests::feed_head(&mut pair.membership).await?,
+        head
+    );
 
     let request = report::GetCommuneReportRequest {
         commune: dataset::COMMUNE.into(),
         as_of_date: dataset::REFERENCE_AS_OF.into(),
     };
-    let report = reports.get_commune_report(request).await?.into_inner();
+    let report = pair.reports.get_commune_report(request).await?.into_inner();
     assert_eq!(report.display_name, dataset::COMMUNE_DISPLAY_NAME);
     assert_eq!(report.total_members, 172);
     assert_eq!(report.official_members + report.probationary_members, 172);
@@ -82,7 +76,8 @@ async fn reference_dataset_report_shows_the_article_numbers(
     assert!(tuong.years_since_last_admission >= 2022 - dataset::TUONG_1_NO_ADMISSION_SINCE - 1);
     assert_eq!(report.cells.iter().map(|c| c.members).sum::<i64>(), 172);
 
-    let admissions = reports
+    let admissions = pair
+        .reports
         .get_admissions_report(report::GetAdmissionsReportRequest {
             commune: dataset::COMMUNE.into(),
             first_year: 2021,
@@ -97,9 +92,5 @@ async fn reference_dataset_report_shows_the_article_numbers(
         assert_eq!(year.by_month.iter().sum::<i64>(), year.total);
     }
 
-    reporting.stop().await?;
-    membership.stop().await?;
-    membership_db.remove().await;
-    reporting_db.remove().await;
-    Ok(())
+    pair.finish().await
 }

@@ -363,11 +363,11 @@ pub fn recognize(
 
 /// A transfer with its destination.
 #[derive(Debug, Clone)]
-pub enum Transfer {
+pub enum Transfer<Destination = Cell> {
     /// To another cell of the member's commune.
-    BetweenCells(Cell),
+    BetweenCells(Destination),
     /// To a cell of another commune of the system.
-    ToCommune(Cell),
+    ToCommune(Destination),
     /// Out of the system, to the named organisation.
     OutOfSystem(String),
     /// Temporarily away.
@@ -381,6 +381,39 @@ pub enum Transfer {
     },
     /// Back from a temporary transfer.
     TemporaryReturn,
+}
+
+impl<Destination> Transfer<Destination> {
+    /// The destination cell, for the transfers that have one.
+    pub fn destination(&self) -> Option<&Destination> {
+        match self {
+            Self::BetweenCells(destination) | Self::ToCommune(destination) => Some(destination),
+            _ => None,
+        }
+    }
+
+    /// The same transfer with its destination replaced by `resolved` (a cell looked up from its
+    /// name, say); `resolved` is called only for transfers that have a destination.
+    pub fn resolve<Resolved, E>(
+        self,
+        resolved: impl FnOnce() -> Result<Resolved, E>,
+    ) -> Result<Transfer<Resolved>, E> {
+        Ok(match self {
+            Self::BetweenCells(_) => Transfer::BetweenCells(resolved()?),
+            Self::ToCommune(_) => Transfer::ToCommune(resolved()?),
+            Self::OutOfSystem(to) => Transfer::OutOfSystem(to),
+            Self::TemporaryOut {
+                to_organization,
+                away_until,
+                for_study,
+            } => Transfer::TemporaryOut {
+                to_organization,
+                away_until,
+                for_study,
+            },
+            Self::TemporaryReturn => Transfer::TemporaryReturn,
+        })
+    }
 }
 
 /// Applies a transfer effective on `effective`.
