@@ -6,3 +6,4 @@ mod feed;
 mod fixtures;
 mod reference_dataset;
 mod roster;
+mod storage;
