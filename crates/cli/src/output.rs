@@ -200,29 +200,7 @@ pub fn print_json<M: ProtoMessage>(message: &M) -> Result<(), CliError> {
     Ok(())
 }
 
-/// Vietnamese label of an enum value name. Covers the values the shared kit has no label for
-/// (event, transfer and departure kinds), then defers to the kit.
-pub fn label(value: &str) -> &str {
-    match value {
-        "EVENT_TYPE_ADMISSION_DECIDED" => "Quyết định kết nạp",
-        "EVENT_TYPE_CEREMONY_HELD" => "Lễ kết nạp",
-        "EVENT_TYPE_RECOGNIZED_OFFICIAL" => "Công nhận đảng viên chính thức",
-        "EVENT_TYPE_TRANSFERRED_IN" => "Chuyển đến",
-        "EVENT_TYPE_TRANSFERRED_BETWEEN_CELLS" => "Chuyển chi bộ",
-        "EVENT_TYPE_TRANSFERRED_TO_COMMUNE" => "Chuyển sang xã khác",
-        "EVENT_TYPE_TRANSFERRED_OUT" => "Chuyển sinh hoạt chính thức đi",
-        "EVENT_TYPE_TEMPORARY_TRANSFER_STARTED" => "Chuyển sinh hoạt tạm thời",
-        "EVENT_TYPE_TEMPORARY_TRANSFER_ENDED" => "Trở về sau sinh hoạt tạm thời",
-        "EVENT_TYPE_EXEMPTED" => "Miễn công tác và sinh hoạt",
-        "EVENT_TYPE_EXEMPTION_ENDED" => "Thôi miễn công tác và sinh hoạt",
-        "EVENT_TYPE_DIED" => "Từ trần",
-        "EVENT_TYPE_REMOVED" => "Xóa tên",
-        "EVENT_TYPE_RESIGNED" => "Xin ra khỏi Đảng",
-        "EVENT_TYPE_EXPELLED" => "Khai trừ",
-        "EVENT_TYPE_DETAILS_UPDATED" => "Cập nhật thông tin",
-        other => partyregistry_kit::reference::label(other),
-    }
-}
+pub use partyregistry_kit::reference::label;
 
 /// Name of an ethnic group by its code ("09" → "Dao"), or the code itself when unknown.
 pub fn ethnicity(code: &str) -> String {

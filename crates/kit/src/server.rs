@@ -78,7 +78,10 @@ pub async fn serve(
 pub fn init_tracing(json: bool) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    // Logs go to standard error, so that a command's own output on standard out stays clean.
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     // try_init fails only when a subscriber is already installed (tests, the dev command); keeping
     // the existing one is right.
     let _ = if json {

@@ -13,9 +13,9 @@ use crate::client;
 use crate::error::CliError;
 
 /// The gRPC service name the membership service reports health for.
-pub const MEMBERSHIP_SERVICE: &str = "partyregistry.membership.v1.MembershipService";
+pub use partyregistry_membership::SERVICE_NAME as MEMBERSHIP_SERVICE;
 /// The gRPC service name the reporting service reports health for.
-pub const REPORTING_SERVICE: &str = "partyregistry.reporting.v1.ReportingService";
+pub use partyregistry_reporting::SERVICE_NAME as REPORTING_SERVICE;
 
 /// Asks `url` for the health of `service`, within `timeout`. Any failure (unreachable, unknown
 /// service, timeout) is reported as the text to print, so that one call never hides another.

@@ -208,7 +208,7 @@ pub fn admit(
     let mut events = vec![MemberEvent {
         decision_number: admission.decision_number.clone(),
         deciding_body: context.deciding_body,
-        to_organization: cell.cell_id.clone(),
+        to_organization: partyregistry_kit::names::cell(&cell.commune_code, &cell.cell_id),
         vote: context.cell_vote,
         ..MemberEvent::on(EventType::AdmissionDecided, admission.decision_date)
     }];
@@ -266,7 +266,7 @@ pub fn transfer_in(
     cell_open("member.cell", cell, joined)?;
     let event = MemberEvent {
         from_organization: from,
-        to_organization: cell.cell_id.clone(),
+        to_organization: partyregistry_kit::names::cell(&cell.commune_code, &cell.cell_id),
         ..MemberEvent::on(EventType::TransferredIn, joined)
     };
     let member = Member {
