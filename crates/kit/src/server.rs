@@ -29,12 +29,17 @@ pub async fn serve(
         .await;
     health.set_service_status("", ServingStatus::Serving).await;
 
-    let reflection_v1 = tonic_reflection::server::Builder::configure()
-        .register_encoded_file_descriptor_set(partyregistry_proto::FILE_DESCRIPTOR_SET)
-        .build_v1();
-    let reflection_v1alpha = tonic_reflection::server::Builder::configure()
-        .register_encoded_file_descriptor_set(partyregistry_proto::FILE_DESCRIPTOR_SET)
-        .build_v1alpha();
+    // The descriptor set holds both services' contracts; each server lists only what it serves,
+    // health included, so that stock clients can call it by reflection.
+    let reflection = || {
+        tonic_reflection::server::Builder::configure()
+            .register_encoded_file_descriptor_set(partyregistry_proto::FILE_DESCRIPTOR_SET)
+            .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+            .with_service_name(service_name)
+            .with_service_name("grpc.health.v1.Health")
+    };
+    let reflection_v1 = reflection().build_v1();
+    let reflection_v1alpha = reflection().build_v1alpha();
     let mut routes = routes.add_service(health_service);
     // The descriptor set is compiled into the binary by the build script, so these only fail if
     // the build itself is broken; serve without reflection rather than not at all.
