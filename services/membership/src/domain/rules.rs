@@ -29,32 +29,29 @@ pub struct RuleVersion {
     pub max_study_transfer_months: u32,
 }
 
-const VERSIONS: [RuleVersion; 2] = [
-    RuleVersion {
-        id: "24-QĐ/TW",
-        in_force_from: (1900, 1, 1),
-        min_admission_age_months: 18 * 12,
-        max_admission_age_months: 60 * 12,
-        probation_months: 12,
-        vote_numerator: 2,
-        vote_denominator: 3,
-        min_temporary_transfer_months: 3,
-        max_temporary_transfer_months: 12,
-        max_study_transfer_months: 24,
-    },
-    RuleVersion {
-        id: "294-QĐ/TW",
-        in_force_from: (2025, 7, 1),
-        min_admission_age_months: 18 * 12,
-        max_admission_age_months: 60 * 12,
-        probation_months: 12,
-        vote_numerator: 2,
-        vote_denominator: 3,
-        min_temporary_transfer_months: 3,
-        max_temporary_transfer_months: 12,
-        max_study_transfer_months: 24,
-    },
-];
+/// Quy định 24-QĐ/TW and Hướng dẫn 01-HD/TW; also applied to events older than 2021, the earliest
+/// version this table keeps.
+const RULES_2021: RuleVersion = RuleVersion {
+    id: "24-QĐ/TW",
+    in_force_from: (1900, 1, 1),
+    min_admission_age_months: 18 * 12,
+    max_admission_age_months: 60 * 12,
+    probation_months: 12,
+    vote_numerator: 2,
+    vote_denominator: 3,
+    min_temporary_transfer_months: 3,
+    max_temporary_transfer_months: 12,
+    max_study_transfer_months: 24,
+};
+
+/// Quy định 294-QĐ/TW and Hướng dẫn 06-HD/TW kept the numbers these rules use.
+const RULES_2025: RuleVersion = RuleVersion {
+    id: "294-QĐ/TW",
+    in_force_from: (2025, 7, 1),
+    ..RULES_2021
+};
+
+const VERSIONS: [RuleVersion; 2] = [RULES_2021, RULES_2025];
 
 /// The regulation version in force on `date`.
 pub fn rule_version_on(date: NaiveDate) -> &'static RuleVersion {
