@@ -1,0 +1,303 @@
+//! What stands between a candidate and admission on a date, rule by rule, under the regulation
+//! version in force that day. A blocker is a rule the facts already break; a step not yet taken
+//! (no vote yet, verification under way) is not a blocker.
+
+use chrono::{Datelike, Months, NaiveDate};
+
+use crate::{Education, RuleVersion};
+
+/// The stable blocker codes of the contract.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum BlockerCode {
+    /// Younger than the minimum age, in months.
+    AgeUnderMinimum,
+    /// Older than the maximum age without provincial consent.
+    AgeOverMaximum,
+    /// General education below the minimum for the area.
+    EducationBelowMinimum,
+    /// No awareness-class certificate (or one dated after the day assessed).
+    CertificateMissing,
+    /// The certificate is older than its validity.
+    CertificateExpired,
+    /// Fewer introducers than required.
+    IntroducersMissing,
+    /// An introducer does not qualify.
+    IntroducerNotQualified,
+    /// The cell's vote did not reach the required fraction.
+    VoteBelowThreshold,
+    /// The dossier papers are too old and must be redone.
+    PapersExpired,
+    /// A demobilised soldier without the unit's referral letter.
+    MilitaryReferralMissing,
+    /// Lives or works away from the commune, so the cell cannot follow and train them.
+    LivesAway,
+    /// The background verification failed.
+    BackgroundCheckFailed,
+}
+
+impl BlockerCode {
+    /// The code as the contract spells it.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::AgeUnderMinimum => "AGE_UNDER_MINIMUM",
+            Self::AgeOverMaximum => "AGE_OVER_MAXIMUM",
+            Self::EducationBelowMinimum => "EDUCATION_BELOW_MINIMUM",
+            Self::CertificateMissing => "CERTIFICATE_MISSING",
+            Self::CertificateExpired => "CERTIFICATE_EXPIRED",
+            Self::IntroducersMissing => "INTRODUCERS_MISSING",
+            Self::IntroducerNotQualified => "INTRODUCER_NOT_QUALIFIED",
+            Self::VoteBelowThreshold => "VOTE_BELOW_THRESHOLD",
+            Self::PapersExpired => "PAPERS_EXPIRED",
+            Self::MilitaryReferralMissing => "MILITARY_REFERRAL_MISSING",
+            Self::LivesAway => "LIVES_AWAY",
+            Self::BackgroundCheckFailed => "BACKGROUND_CHECK_FAILED",
+        }
+    }
+
+    /// A short Vietnamese label, for report headings.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::AgeUnderMinimum => "Chưa đủ tuổi",
+            Self::AgeOverMaximum => "Quá tuổi",
+            Self::EducationBelowMinimum => "Chưa đủ trình độ học vấn",
+            Self::CertificateMissing => "Chưa học lớp nhận thức về Đảng",
+            Self::CertificateExpired => "Giấy chứng nhận hết hạn",
+            Self::IntroducersMissing => "Thiếu người giới thiệu",
+            Self::IntroducerNotQualified => "Người giới thiệu không đủ điều kiện",
+            Self::VoteBelowThreshold => "Biểu quyết chưa đạt 2/3",
+            Self::PapersExpired => "Hồ sơ quá 12 tháng",
+            Self::MilitaryReferralMissing => "Thiếu giấy giới thiệu của đơn vị quân đội",
+            Self::LivesAway => "Đi làm ăn xa",
+            Self::BackgroundCheckFailed => "Thẩm tra lý lịch không đạt",
+        }
+    }
+}
+
+/// One blocker with its explanation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Blocker {
+    /// The stable code.
+    pub code: BlockerCode,
+    /// Vietnamese explanation with the regulation's numbers.
+    pub message: String,
+    /// The candidate field concerned (`introducers[1]` for one introducer).
+    pub field: String,
+}
+
+/// An introducer as the caller knows them on the day assessed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IntroducerFacts {
+    /// The Youth Union committee rather than a member.
+    pub youth_union_committee: bool,
+    /// A member who is official (not probationary, not departed) on the day assessed.
+    pub official_member: bool,
+    /// Months they have worked with the candidate.
+    pub months_worked_together: i64,
+}
+
+/// A vote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Vote {
+    /// Entitled to vote.
+    pub eligible: i64,
+    /// In favour.
+    pub yes: i64,
+}
+
+/// Everything the eligibility rules look at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CandidateFacts {
+    /// Birth date.
+    pub birth_date: NaiveDate,
+    /// Highest completed general education.
+    pub education: Education,
+    /// Whether the commune carries an area flag on the day assessed.
+    pub flagged_area: bool,
+    /// Date of the awareness-class certificate.
+    pub certificate_date: Option<NaiveDate>,
+    /// The introducers.
+    pub introducers: Vec<IntroducerFacts>,
+    /// A Youth Union member (the committee may then introduce).
+    pub youth_union: bool,
+    /// A demobilised soldier.
+    pub demobilised_soldier: bool,
+    /// The unit's referral letter is on file.
+    pub has_military_referral: bool,
+    /// Lives or works away.
+    pub lives_away: bool,
+    /// Date the dossier papers were completed.
+    pub papers_date: Option<NaiveDate>,
+    /// The cell's vote, if taken.
+    pub cell_vote: Option<Vote>,
+    /// The background verification failed.
+    pub background_check_failed: bool,
+}
+
+fn whole_months(from: NaiveDate, to: NaiveDate) -> i64 {
+    let mut months =
+        i64::from(to.year() - from.year()) * 12 + i64::from(to.month()) - i64::from(from.month());
+    let anniversary = from.checked_add_months(Months::new(months.max(0) as u32));
+    if months > 0 && anniversary.is_some_and(|a| a > to) {
+        months -= 1;
+    }
+    months
+}
+
+fn older_than(date: NaiveDate, months: u32, on: NaiveDate) -> bool {
+    date.checked_add_months(Months::new(months))
+        .is_some_and(|limit| on > limit)
+}
+
+fn blocker(code: BlockerCode, field: impl Into<String>, message: String) -> Blocker {
+    Blocker {
+        code,
+        message,
+        field: field.into(),
+    }
+}
+
+fn years_months(months: i64) -> String {
+    format!(
+        "{} tuổi {} tháng",
+        months.div_euclid(12),
+        months.rem_euclid(12)
+    )
+}
+
+/// Every blocker of `facts` on `on` under `rules`, in the order of the contract's codes.
+pub fn blockers(facts: &CandidateFacts, on: NaiveDate, rules: &RuleVersion) -> Vec<Blocker> {
+    use BlockerCode::*;
+    let mut found = Vec::new();
+    let rule = &rules.code;
+
+    let age = whole_months(facts.birth_date, on);
+    if age < rules.min_age_months {
+        let message = format!(
+            "{} — chưa đủ {} ({rule})",
+            years_months(age),
+            years_months(rules.min_age_months)
+        );
+        found.push(blocker(AgeUnderMinimum, "birth_date", message));
+    } else if age > rules.max_age_months {
+        let message = format!(
+            "{} — quá {} ({rule}); cần Tỉnh ủy đồng ý",
+            years_months(age),
+            years_months(rules.max_age_months)
+        );
+        found.push(blocker(AgeOverMaximum, "birth_date", message));
+    }
+
+    let required = if facts.flagged_area {
+        rules.min_education_flagged_area
+    } else {
+        rules.min_education
+    };
+    if facts.education < required {
+        let message = format!(
+            "Trình độ {} — cần tối thiểu {} ({rule})",
+            facts.education.label(),
+            required.label()
+        );
+        found.push(blocker(EducationBelowMinimum, "general_education", message));
+    }
+
+    match facts.certificate_date.filter(|date| *date <= on) {
+        None => found.push(blocker(
+            CertificateMissing,
+            "certificate",
+            "Chưa có giấy chứng nhận học lớp bồi dưỡng nhận thức về Đảng".into(),
+        )),
+        Some(date) if older_than(date, rules.certificate_valid_months, on) => found.push(blocker(
+            CertificateExpired,
+            "certificate.issue_date",
+            format!(
+                "Giấy chứng nhận cấp ngày {date} đã quá {} tháng ({rule})",
+                rules.certificate_valid_months
+            ),
+        )),
+        Some(_) => {}
+    }
+
+    for (i, introducer) in facts.introducers.iter().enumerate() {
+        let problem = if introducer.youth_union_committee {
+            (!facts.youth_union).then(|| "Ban Chấp hành Đoàn chỉ giới thiệu đoàn viên".to_owned())
+        } else if !introducer.official_member {
+            Some("Người giới thiệu phải là đảng viên chính thức".to_owned())
+        } else if introducer.months_worked_together < rules.introducer_min_months {
+            Some(format!(
+                "Người giới thiệu mới công tác cùng {} tháng, cần ít nhất {} tháng ({rule})",
+                introducer.months_worked_together, rules.introducer_min_months
+            ))
+        } else {
+            None
+        };
+        if let Some(message) = problem {
+            found.push(blocker(
+                IntroducerNotQualified,
+                format!("introducers[{i}]"),
+                message,
+            ));
+        }
+    }
+    let committees = facts
+        .introducers
+        .iter()
+        .filter(|i| i.youth_union_committee)
+        .count();
+    if facts.introducers.len() < rules.introducers_required || committees > 1 {
+        let message = format!(
+            "Có {} người giới thiệu, cần {} (đoàn viên: Ban Chấp hành Đoàn và một đảng viên chính thức) ({rule})",
+            facts.introducers.len(),
+            rules.introducers_required
+        );
+        found.push(blocker(IntroducersMissing, "introducers", message));
+    }
+
+    if let Some(vote) = facts.cell_vote
+        && !rules.vote_passes(vote.yes, vote.eligible)
+    {
+        let message = format!(
+            "Chi bộ biểu quyết {} / {} tán thành, chưa đạt {}/{} ({rule})",
+            vote.yes, vote.eligible, rules.vote_numerator, rules.vote_denominator
+        );
+        found.push(blocker(VoteBelowThreshold, "cell_vote", message));
+    }
+
+    if let Some(date) = facts
+        .papers_date
+        .filter(|date| older_than(*date, rules.papers_valid_months, on))
+    {
+        let message = format!(
+            "Hồ sơ hoàn thành ngày {date} đã quá {} tháng, phải làm lại ({rule})",
+            rules.papers_valid_months
+        );
+        found.push(blocker(PapersExpired, "papers_date", message));
+    }
+
+    if facts.demobilised_soldier && !facts.has_military_referral {
+        found.push(blocker(
+            MilitaryReferralMissing,
+            "has_military_referral",
+            "Quân nhân xuất ngũ chưa có giấy giới thiệu của đơn vị quân đội".into(),
+        ));
+    }
+    if facts.lives_away {
+        found.push(blocker(
+            LivesAway,
+            "lives_away",
+            "Đang đi làm ăn, sinh sống xa địa phương".into(),
+        ));
+    }
+    if facts.background_check_failed {
+        found.push(blocker(
+            BackgroundCheckFailed,
+            "background_check",
+            "Thẩm tra lý lịch không đạt".into(),
+        ));
+    }
+    found.sort_by_key(|b| b.code);
+    found
+}
+
+#[cfg(test)]
+mod tests;

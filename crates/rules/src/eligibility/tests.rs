@@ -1,0 +1,247 @@
+use super::*;
+use crate::RuleTable;
+
+fn d(text: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").expect("valid test date")
+}
+
+/// A Youth Union member with everything in order on 2022-06-30.
+fn ready() -> CandidateFacts {
+    CandidateFacts {
+        birth_date: d("2000-03-15"),
+        education: Education::UpperSecondary,
+        flagged_area: false,
+        certificate_date: Some(d("2022-03-01")),
+        introducers: vec![
+            IntroducerFacts {
+                youth_union_committee: true,
+                official_member: false,
+                months_worked_together: 0,
+            },
+            IntroducerFacts {
+                youth_union_committee: false,
+                official_member: true,
+                months_worked_together: 24,
+            },
+        ],
+        youth_union: true,
+        demobilised_soldier: false,
+        has_military_referral: false,
+        lives_away: false,
+        papers_date: Some(d("2022-05-01")),
+        cell_vote: None,
+        background_check_failed: false,
+    }
+}
+
+/// The two regulation versions and a day under each, either side of 1 July 2025.
+fn both_versions() -> [(NaiveDate, RuleVersion); 2] {
+    let table = RuleTable::reference();
+    let before = d("2025-06-30");
+    let after = d("2025-07-01");
+    [
+        (before, table.in_force_on(before).clone()),
+        (after, table.in_force_on(after).clone()),
+    ]
+}
+
+fn codes(found: &[Blocker]) -> Vec<&'static str> {
+    found.iter().map(|b| b.code.code()).collect()
+}
+
+/// Moves every date of `facts` so that it stands on `on` as it stood on 2022-06-30.
+fn shifted(facts: &CandidateFacts, on: NaiveDate) -> CandidateFacts {
+    let shift = on - d("2022-06-30");
+    CandidateFacts {
+        birth_date: facts.birth_date + shift,
+        certificate_date: facts.certificate_date.map(|x| x + shift),
+        papers_date: facts.papers_date.map(|x| x + shift),
+        ..facts.clone()
+    }
+}
+
+#[test]
+fn ready_candidate_has_no_blocker_under_either_version() {
+    for (on, rules) in both_versions() {
+        assert_eq!(
+            codes(&blockers(&shifted(&ready(), on), on, &rules)),
+            Vec::<&str>::new(),
+            "{}",
+            rules.code
+        );
+    }
+}
+
+#[test]
+fn age_is_counted_in_months_under_both_versions() {
+    for (on, rules) in both_versions() {
+        let mut young = shifted(&ready(), on);
+        young.birth_date =
+            on.checked_sub_months(Months::new(18 * 12)).expect("valid") + chrono::Duration::days(1);
+        assert_eq!(
+            codes(&blockers(&young, on, &rules)),
+            ["AGE_UNDER_MINIMUM"],
+            "{}",
+            rules.code
+        );
+        young.birth_date = on.checked_sub_months(Months::new(18 * 12)).expect("valid");
+        assert!(
+            blockers(&young, on, &rules).is_empty(),
+            "18 years 0 months is enough"
+        );
+        let mut old = shifted(&ready(), on);
+        old.birth_date = on
+            .checked_sub_months(Months::new(60 * 12 + 1))
+            .expect("valid");
+        assert_eq!(codes(&blockers(&old, on, &rules)), ["AGE_OVER_MAXIMUM"]);
+        old.birth_date = on.checked_sub_months(Months::new(60 * 12)).expect("valid");
+        assert!(
+            blockers(&old, on, &rules).is_empty(),
+            "60 years 0 months is still allowed"
+        );
+    }
+}
+
+#[test]
+fn primary_education_suffices_only_in_a_flagged_area() {
+    for (on, rules) in both_versions() {
+        let mut facts = shifted(&ready(), on);
+        facts.education = Education::Primary;
+        assert_eq!(
+            codes(&blockers(&facts, on, &rules)),
+            ["EDUCATION_BELOW_MINIMUM"]
+        );
+        facts.flagged_area = true;
+        assert!(blockers(&facts, on, &rules).is_empty());
+        facts.education = Education::LowerSecondary;
+        facts.flagged_area = false;
+        assert!(blockers(&facts, on, &rules).is_empty());
+    }
+}
+
+#[test]
+fn certificate_must_exist_and_be_under_60_months_old() {
+    for (on, rules) in both_versions() {
+        let mut facts = shifted(&ready(), on);
+        facts.certificate_date = None;
+        assert_eq!(
+            codes(&blockers(&facts, on, &rules)),
+            ["CERTIFICATE_MISSING"]
+        );
+        facts.certificate_date = Some(on + chrono::Duration::days(1));
+        assert_eq!(
+            codes(&blockers(&facts, on, &rules)),
+            ["CERTIFICATE_MISSING"],
+            "a future certificate is not held yet"
+        );
+        facts.certificate_date = on.checked_sub_months(Months::new(60));
+        assert!(
+            blockers(&facts, on, &rules).is_empty(),
+            "exactly 60 months is still valid"
+        );
+        facts.certificate_date = facts
+            .certificate_date
+            .map(|x| x - chrono::Duration::days(1));
+        assert_eq!(
+            codes(&blockers(&facts, on, &rules)),
+            ["CERTIFICATE_EXPIRED"]
+        );
+    }
+}
+
+#[test]
+fn introducers_must_be_two_and_qualified() {
+    for (on, rules) in both_versions() {
+        let mut facts = shifted(&ready(), on);
+        facts.introducers.truncate(1);
+        assert_eq!(
+            codes(&blockers(&facts, on, &rules)),
+            ["INTRODUCERS_MISSING"]
+        );
+        let mut facts = shifted(&ready(), on);
+        facts.introducers[1].months_worked_together = 11;
+        let found = blockers(&facts, on, &rules);
+        assert_eq!(codes(&found), ["INTRODUCER_NOT_QUALIFIED"]);
+        assert_eq!(found[0].field, "introducers[1]");
+        facts.introducers[1] = IntroducerFacts {
+            youth_union_committee: false,
+            official_member: false,
+            months_worked_together: 30,
+        };
+        assert_eq!(
+            codes(&blockers(&facts, on, &rules)),
+            ["INTRODUCER_NOT_QUALIFIED"],
+            "a probationary introducer"
+        );
+        let mut facts = shifted(&ready(), on);
+        facts.youth_union = false;
+        assert_eq!(
+            codes(&blockers(&facts, on, &rules)),
+            ["INTRODUCER_NOT_QUALIFIED"],
+            "the committee introduces only its members"
+        );
+    }
+}
+
+#[test]
+fn cell_vote_must_reach_two_thirds_of_official_members() {
+    for (on, rules) in both_versions() {
+        let mut facts = shifted(&ready(), on);
+        facts.cell_vote = Some(Vote {
+            eligible: 9,
+            yes: 5,
+        });
+        assert_eq!(
+            codes(&blockers(&facts, on, &rules)),
+            ["VOTE_BELOW_THRESHOLD"]
+        );
+        facts.cell_vote = Some(Vote {
+            eligible: 9,
+            yes: 6,
+        });
+        assert!(blockers(&facts, on, &rules).is_empty());
+    }
+}
+
+#[test]
+fn papers_older_than_12_months_must_be_redone() {
+    for (on, rules) in both_versions() {
+        let mut facts = shifted(&ready(), on);
+        facts.papers_date = on.checked_sub_months(Months::new(12));
+        assert!(blockers(&facts, on, &rules).is_empty());
+        facts.papers_date = facts.papers_date.map(|x| x - chrono::Duration::days(1));
+        assert_eq!(codes(&blockers(&facts, on, &rules)), ["PAPERS_EXPIRED"]);
+    }
+}
+
+#[test]
+fn soldier_without_referral_and_people_away_are_blocked() {
+    for (on, rules) in both_versions() {
+        let mut facts = shifted(&ready(), on);
+        facts.demobilised_soldier = true;
+        assert_eq!(
+            codes(&blockers(&facts, on, &rules)),
+            ["MILITARY_REFERRAL_MISSING"]
+        );
+        facts.has_military_referral = true;
+        facts.lives_away = true;
+        facts.background_check_failed = true;
+        assert_eq!(
+            codes(&blockers(&facts, on, &rules)),
+            ["LIVES_AWAY", "BACKGROUND_CHECK_FAILED"]
+        );
+    }
+}
+
+#[test]
+fn messages_name_the_regulation_applied() {
+    let (on, rules) = both_versions()[1].clone();
+    let mut facts = shifted(&ready(), on);
+    facts.education = Education::Primary;
+    let found = blockers(&facts, on, &rules);
+    assert!(
+        found[0].message.contains("294-QĐ/TW"),
+        "{}",
+        found[0].message
+    );
+}

@@ -1,0 +1,21 @@
+//! The admission regulations, in plain Rust shared by both services: the membership service
+//! applies them when it records a step, the reporting service when it assesses a pipeline or a
+//! deadline for any date.
+//!
+//! # Layout
+//! - [`table`]: regulation versions (every number the rules use) and the table that picks the
+//!   version in force on a date. The versions are data: the membership service stores them and
+//!   lets administrators edit them.
+//! - [`calendar`]: working days (Monday to Friday minus public holidays, kept as data) and the
+//!   deadlines counted in them.
+//! - [`eligibility`]: what stands between a candidate and admission on a date.
+//!
+//! Owns no storage and no protocol: callers gather the facts and pass them in.
+
+pub mod calendar;
+pub mod eligibility;
+pub mod table;
+
+pub use calendar::{Calendar, DeadlineKind};
+pub use eligibility::{Blocker, BlockerCode, CandidateFacts, IntroducerFacts, Vote};
+pub use table::{Education, RuleTable, RuleVersion};

@@ -1,0 +1,211 @@
+//! Regulation versions and the table that picks the one in force on a date.
+
+use chrono::NaiveDate;
+
+/// General education levels, ordered from lowest to highest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Education {
+    /// Tiểu học.
+    Primary,
+    /// Trung học cơ sở.
+    LowerSecondary,
+    /// Trung học phổ thông.
+    UpperSecondary,
+}
+
+impl Education {
+    /// Vietnamese name, for messages.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Primary => "tiểu học",
+            Self::LowerSecondary => "trung học cơ sở",
+            Self::UpperSecondary => "trung học phổ thông",
+        }
+    }
+}
+
+/// Every number of one regulation version.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleVersion {
+    /// The regulation's code, recorded on each decision: `24-QĐ/TW`, `294-QĐ/TW`.
+    pub code: String,
+    /// First day in force; the version applies until the next one starts.
+    pub in_force_from: NaiveDate,
+    /// Minimum age at the cell's vote, in months.
+    pub min_age_months: i64,
+    /// Maximum age without provincial consent, in months.
+    pub max_age_months: i64,
+    /// Minimum general education.
+    pub min_education: Education,
+    /// Minimum general education in a flagged area.
+    pub min_education_flagged_area: Education,
+    /// Months an awareness-class certificate stays valid.
+    pub certificate_valid_months: u32,
+    /// Introducers required.
+    pub introducers_required: usize,
+    /// Months an introducer must have worked with the candidate.
+    pub introducer_min_months: i64,
+    /// A vote passes when `yes * vote_denominator >= eligible * vote_numerator`.
+    pub vote_numerator: i64,
+    /// See `vote_numerator`.
+    pub vote_denominator: i64,
+    /// Months after which dossier papers must be redone.
+    pub papers_valid_months: u32,
+    /// Months of probation.
+    pub probation_months: u32,
+    /// Working days for the admission decision after the cell's approval.
+    pub decision_working_days: u32,
+    /// Extra working days the decision may be extended by, once.
+    pub decision_extension_working_days: u32,
+    /// Working days for the ceremony after the decision.
+    pub ceremony_working_days: u32,
+    /// Working days for recognition after the probation.
+    pub recognition_working_days: u32,
+    /// Shortest temporary transfer, in months.
+    pub min_temporary_transfer_months: u32,
+    /// A temporary transfer lasts less than this many months, unless for study.
+    pub max_temporary_transfer_months: u32,
+    /// Longest temporary transfer for study, in months.
+    pub max_study_transfer_months: u32,
+}
+
+impl RuleVersion {
+    /// Quy định 24-QĐ/TW (2021) with Hướng dẫn 01-HD/TW, in force until 30 June 2025; the
+    /// reference data also applies it to older events.
+    pub fn regulation_2021() -> Self {
+        Self {
+            code: "24-QĐ/TW".into(),
+            in_force_from: NaiveDate::MIN,
+            min_age_months: 18 * 12,
+            max_age_months: 60 * 12,
+            min_education: Education::LowerSecondary,
+            min_education_flagged_area: Education::Primary,
+            certificate_valid_months: 60,
+            introducers_required: 2,
+            introducer_min_months: 12,
+            vote_numerator: 2,
+            vote_denominator: 3,
+            papers_valid_months: 12,
+            probation_months: 12,
+            decision_working_days: 60,
+            decision_extension_working_days: 30,
+            ceremony_working_days: 30,
+            recognition_working_days: 30,
+            min_temporary_transfer_months: 3,
+            max_temporary_transfer_months: 12,
+            max_study_transfer_months: 24,
+        }
+    }
+
+    /// Quy định 294-QĐ/TW with Hướng dẫn 06-HD/TW, in force from 1 July 2025. The numbers these
+    /// rules use did not change; the version is recorded on every decision taken under it.
+    pub fn regulation_2025() -> Self {
+        Self {
+            code: "294-QĐ/TW".into(),
+            in_force_from: NaiveDate::from_ymd_opt(2025, 7, 1).unwrap_or(NaiveDate::MIN),
+            ..Self::regulation_2021()
+        }
+    }
+
+    /// Whether `yes` votes of `eligible` reach the required fraction.
+    pub fn vote_passes(&self, yes: i64, eligible: i64) -> bool {
+        yes * self.vote_denominator >= eligible * self.vote_numerator
+    }
+}
+
+/// Why a set of versions cannot form a table.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TableError {
+    /// No version at all.
+    #[error("the rule table needs at least one version")]
+    Empty,
+    /// Two versions start on the same day.
+    #[error("two rule versions start on {0}")]
+    DuplicateStart(NaiveDate),
+}
+
+/// The regulation versions, ordered by the day they came into force.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleTable {
+    versions: Vec<RuleVersion>,
+}
+
+impl RuleTable {
+    /// A table of `versions` in any order.
+    pub fn new(mut versions: Vec<RuleVersion>) -> Result<Self, TableError> {
+        versions.sort_by_key(|v| v.in_force_from);
+        if versions.is_empty() {
+            return Err(TableError::Empty);
+        }
+        if let Some(pair) = versions
+            .windows(2)
+            .find(|pair| pair[0].in_force_from == pair[1].in_force_from)
+        {
+            return Err(TableError::DuplicateStart(pair[1].in_force_from));
+        }
+        Ok(Self { versions })
+    }
+
+    /// The reference table: 24-QĐ/TW, then 294-QĐ/TW from 1 July 2025.
+    pub fn reference() -> Self {
+        Self {
+            versions: vec![
+                RuleVersion::regulation_2021(),
+                RuleVersion::regulation_2025(),
+            ],
+        }
+    }
+
+    /// The version in force on `date`: the latest one started on or before it, or the earliest
+    /// one for dates before every version.
+    pub fn in_force_on(&self, date: NaiveDate) -> &RuleVersion {
+        self.versions
+            .iter()
+            .rev()
+            .find(|v| v.in_force_from <= date)
+            .unwrap_or(&self.versions[0])
+    }
+
+    /// Every version, oldest first.
+    pub fn versions(&self) -> &[RuleVersion] {
+        &self.versions
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).expect("valid test date")
+    }
+
+    #[test]
+    fn the_version_changes_on_1_july_2025() {
+        let table = RuleTable::reference();
+        assert_eq!(table.in_force_on(d(2025, 6, 30)).code, "24-QĐ/TW");
+        assert_eq!(table.in_force_on(d(2025, 7, 1)).code, "294-QĐ/TW");
+        assert_eq!(table.in_force_on(d(1975, 4, 30)).code, "24-QĐ/TW");
+    }
+
+    #[test]
+    fn a_table_needs_distinct_starts() {
+        assert_eq!(RuleTable::new(Vec::new()), Err(TableError::Empty));
+        let twice = vec![
+            RuleVersion::regulation_2025(),
+            RuleVersion::regulation_2025(),
+        ];
+        assert!(matches!(
+            RuleTable::new(twice),
+            Err(TableError::DuplicateStart(_))
+        ));
+    }
+
+    #[test]
+    fn two_thirds_of_eligible_pass() {
+        let rules = RuleVersion::regulation_2021();
+        assert!(rules.vote_passes(6, 9));
+        assert!(!rules.vote_passes(5, 9));
+        assert!(rules.vote_passes(2, 3));
+    }
+}
