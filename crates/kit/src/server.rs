@@ -16,27 +16,31 @@ use tonic_health::ServingStatus;
 pub const DRAIN_DEADLINE: Duration = Duration::from_secs(10);
 
 /// Serves `routes` on `listener` together with health and reflection until `shutdown` is
-/// cancelled. `service_name` is the fully qualified gRPC service reported by the health check.
+/// cancelled. `service_names` are the fully qualified gRPC services served, reported by the
+/// health check and listed by reflection.
 pub async fn serve(
     listener: TcpListener,
     routes: Routes,
-    service_name: &'static str,
+    service_names: &'static [&'static str],
     shutdown: CancellationToken,
 ) -> Result<(), tonic::transport::Error> {
     let (health, health_service) = tonic_health::server::health_reporter();
-    health
-        .set_service_status(service_name, ServingStatus::Serving)
-        .await;
-    health.set_service_status("", ServingStatus::Serving).await;
+    for name in service_names.iter().copied().chain([""]) {
+        health
+            .set_service_status(name, ServingStatus::Serving)
+            .await;
+    }
 
     // The descriptor set holds both services' contracts; each server lists only what it serves,
     // health included, so that stock clients can call it by reflection.
     let reflection = || {
-        tonic_reflection::server::Builder::configure()
-            .register_encoded_file_descriptor_set(partyregistry_proto::FILE_DESCRIPTOR_SET)
-            .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
-            .with_service_name(service_name)
-            .with_service_name("grpc.health.v1.Health")
+        service_names.iter().fold(
+            tonic_reflection::server::Builder::configure()
+                .register_encoded_file_descriptor_set(partyregistry_proto::FILE_DESCRIPTOR_SET)
+                .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+                .with_service_name("grpc.health.v1.Health"),
+            |builder, name| builder.with_service_name(*name),
+        )
     };
     let reflection_v1 = reflection().build_v1();
     let reflection_v1alpha = reflection().build_v1alpha();
@@ -52,13 +56,12 @@ pub async fn serve(
         let shutdown = shutdown.clone();
         async move {
             shutdown.cancelled().await;
-            health
-                .set_service_status(service_name, ServingStatus::NotServing)
-                .await;
-            health
-                .set_service_status("", ServingStatus::NotServing)
-                .await;
-            tracing::info!(service = service_name, "shutting down");
+            for name in service_names.iter().copied().chain([""]) {
+                health
+                    .set_service_status(name, ServingStatus::NotServing)
+                    .await;
+            }
+            tracing::info!(services = ?service_names, "shutting down");
         }
     };
     let server = Server::builder()
@@ -67,10 +70,7 @@ pub async fn serve(
     let deadline = async {
         shutdown.cancelled().await;
         tokio::time::sleep(DRAIN_DEADLINE).await;
-        tracing::warn!(
-            service = service_name,
-            "drain deadline passed; closing remaining calls"
-        );
+        tracing::warn!(services = ?service_names, "drain deadline passed; closing remaining calls");
     };
     tokio::select! {
         result = server => result,

@@ -49,6 +49,6 @@ pub async fn run(
     let service = Arc::new(service::Membership::new(store::Store::new(database)));
     let api = grpc::MembershipApi::new(service, shutdown.clone());
     let routes = tonic::service::Routes::new(MembershipServiceServer::new(api));
-    server::serve(listener, routes, SERVICE_NAME, shutdown).await?;
+    server::serve(listener, routes, &[SERVICE_NAME], shutdown).await?;
     Ok(())
 }

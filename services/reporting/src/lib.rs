@@ -57,7 +57,7 @@ pub async fn run(
 
     let api = grpc::ReportingApi::new(store.clone(), feed);
     let routes = tonic::service::Routes::new(ReportingServiceServer::new(api));
-    let served = server::serve(listener, routes, SERVICE_NAME, shutdown).await;
+    let served = server::serve(listener, routes, &[SERVICE_NAME], shutdown).await;
 
     consumer_stop.cancel();
     if let Err(error) = consumer_task.await {
