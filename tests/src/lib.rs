@@ -10,6 +10,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use partyregistry_kit::BoxError;
+use partyregistry_proto::membership::v1::admission_service_client::AdmissionServiceClient;
 use partyregistry_proto::membership::v1::membership_service_client::MembershipServiceClient;
 use partyregistry_proto::reporting::v1::GetFreshnessRequest;
 use partyregistry_proto::reporting::v1::reporting_service_client::ReportingServiceClient;
@@ -238,6 +239,13 @@ pub async fn membership_client(
     Ok(MembershipServiceClient::connect(running.url()).await?)
 }
 
+/// A client of the admission pipeline, served by the membership server.
+pub async fn admission_client(
+    running: &Running,
+) -> Result<AdmissionServiceClient<Channel>, BoxError> {
+    Ok(AdmissionServiceClient::connect(running.url()).await?)
+}
+
 /// A client of the reporting service.
 pub async fn reporting_client(
     running: &Running,
@@ -318,6 +326,8 @@ pub type ReportingClient = ReportingServiceClient<Channel>;
 pub struct Pair {
     /// A membership client; replaced when membership restarts.
     pub membership: MembershipServiceClient<Channel>,
+    /// An admission-pipeline client of the same server; replaced when membership restarts.
+    pub admission: AdmissionServiceClient<Channel>,
     /// A reporting client.
     pub reports: ReportingClient,
     membership_service: Option<Running>,
@@ -338,6 +348,7 @@ impl Pair {
             start_reporting(&reporting_database.url, &membership_service.url()).await?;
         Ok(Self {
             membership: membership_client(&membership_service).await?,
+            admission: admission_client(&membership_service).await?,
             reports: reporting_client(&reporting_service).await?,
             membership_address: membership_service.address,
             membership_service: Some(membership_service),
@@ -361,6 +372,7 @@ impl Pair {
         let listener = TcpListener::bind(self.membership_address).await?;
         let running = start_membership(&self.membership_database.url, listener).await?;
         self.membership = membership_client(&running).await?;
+        self.admission = admission_client(&running).await?;
         self.membership_service = Some(running);
         Ok(())
     }

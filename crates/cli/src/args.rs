@@ -5,9 +5,10 @@ use clap::{Args, Parser, Subcommand};
 use partyregistry_proto::membership::v1 as pb;
 
 use crate::client::{
-    parse_area_flag, parse_assignment, parse_cell_kind, parse_date, parse_departure_kind,
-    parse_education, parse_gender, parse_optional_date, parse_political_theory,
-    parse_qualification, parse_status, parse_transfer_kind,
+    parse_area_flag, parse_assignment, parse_background_check, parse_candidate_source,
+    parse_candidate_stage, parse_cell_kind, parse_date, parse_departure_kind, parse_education,
+    parse_gender, parse_introducer, parse_month, parse_optional_date, parse_political_theory,
+    parse_qualification, parse_rating_level, parse_status, parse_tally, parse_transfer_kind,
 };
 use crate::dev::DevOptions;
 
@@ -65,6 +66,24 @@ pub enum Command {
     EndExemption(EndExemptionArgs),
     /// Ghi nhận đảng viên ra khỏi danh sách: từ trần, xóa tên, xin ra khỏi Đảng, khai trừ.
     Depart(DepartArgs),
+    /// Nguồn phát triển đảng viên (quần chúng ưu tú): hồ sơ, điều kiện, các bước kết nạp.
+    #[command(subcommand)]
+    Candidates(CandidateCommand),
+    /// Các phiên bản quy định (24-QĐ/TW, 294-QĐ/TW …) dùng để xét điều kiện và tính thời hạn.
+    #[command(subcommand)]
+    Rules(RuleCommand),
+    /// Ngày nghỉ lễ (lịch ngày làm việc dùng để tính thời hạn).
+    #[command(subcommand)]
+    Holidays(HolidayCommand),
+    /// Chỉ tiêu nhiệm kỳ của đảng bộ xã (kết nạp mỗi năm, tỷ lệ chi bộ tốt).
+    #[command(subcommand)]
+    Targets(TargetCommand),
+    /// Kế hoạch năm của các chi bộ (nguồn cần phát triển, số kết nạp).
+    #[command(subcommand)]
+    Plans(PlanCommand),
+    /// Đánh giá, xếp loại chất lượng chi bộ và đảng viên hằng năm.
+    #[command(subcommand)]
+    Ratings(RatingCommand),
     /// Theo dõi dòng thay đổi của dịch vụ đảng viên.
     Watch(WatchArgs),
     /// Báo cáo.
@@ -628,6 +647,525 @@ pub enum ReportCommand {
         #[arg(long)]
         to: Option<i32>,
     },
+    /// Tiến độ kết nạp trong năm so với chỉ tiêu, nguồn đủ điều kiện và dự báo.
+    Progress {
+        /// Mã xã (02680) hoặc communes/02680.
+        #[arg(long)]
+        commune: String,
+        /// Năm; mặc định năm của --as-of.
+        #[arg(long)]
+        year: Option<i32>,
+        /// Ngày đánh giá; mặc định hôm nay (không quá ngày cuối năm).
+        #[arg(long, value_parser = parse_date)]
+        as_of: Option<String>,
+    },
+    /// Nguồn phát triển đảng viên theo bước và theo vướng mắc, từng chi bộ.
+    Pipeline {
+        /// Mã xã (02680) hoặc communes/02680.
+        #[arg(long)]
+        commune: String,
+        /// Ngày xét vướng mắc; mặc định hôm nay.
+        #[arg(long, value_parser = parse_date)]
+        as_of: Option<String>,
+    },
+    /// Tỷ lệ chi bộ hoàn thành tốt nhiệm vụ trở lên so với chỉ tiêu.
+    Ratings {
+        /// Mã xã (02680) hoặc communes/02680.
+        #[arg(long)]
+        commune: String,
+        /// Năm được đánh giá.
+        #[arg(long)]
+        year: i32,
+    },
+    /// Chi bộ cần quan tâm: lâu không kết nạp, nhiều đảng viên biệt phái, già hóa.
+    CellHealth {
+        /// Mã xã (02680) hoặc communes/02680.
+        #[arg(long)]
+        commune: String,
+        /// Ngày đánh giá; mặc định hôm nay.
+        #[arg(long, value_parser = parse_date)]
+        as_of: Option<String>,
+        /// Đánh dấu chi bộ không kết nạp ít nhất chừng này năm (mặc định 3).
+        #[arg(long)]
+        years_without_admission: Option<i32>,
+        /// Đánh dấu chi bộ có đảng viên biệt phái trên tỷ lệ này (%, mặc định 50).
+        #[arg(long)]
+        seconded_percent: Option<i32>,
+        /// Tuổi tính là cao tuổi (mặc định 60).
+        #[arg(long)]
+        ageing_age: Option<i32>,
+    },
+    /// Các thời hạn (quyết định kết nạp, lễ kết nạp, công nhận chính thức) tính theo ngày làm việc.
+    Deadlines {
+        /// Mã xã (02680) hoặc communes/02680.
+        #[arg(long)]
+        commune: String,
+        /// Ngày đánh giá; mặc định hôm nay.
+        #[arg(long, value_parser = parse_date)]
+        as_of: Option<String>,
+        /// Liệt kê cả các thời hạn đến hạn tới ngày này.
+        #[arg(long, value_parser = parse_date)]
+        until: Option<String>,
+    },
+    /// Bản tin tháng cho bí thư chi bộ: kế hoạch và thực hiện, nguồn và bước tiếp theo, thời hạn.
+    Briefing {
+        /// Mã xã (02680) hoặc communes/02680.
+        #[arg(long)]
+        commune: String,
+        /// Tháng họp, YYYY-MM; mặc định tháng này.
+        #[arg(long, value_parser = parse_month)]
+        month: Option<String>,
+    },
+}
+
+/// `partyctl candidates …`.
+#[derive(Debug, Subcommand)]
+pub enum CandidateCommand {
+    /// Danh sách nguồn phát triển đảng viên của một xã (không in số CCCD, ngày sinh đầy đủ).
+    List(CandidateListArgs),
+    /// Xem đầy đủ hồ sơ một người (kèm các vướng mắc hôm nay).
+    Get {
+        /// Mã (5) hoặc candidates/5.
+        candidate: String,
+    },
+    /// Ghi nhận một nguồn mới (mặc định ở bước quần chúng ưu tú).
+    Create(CandidateCreateArgs),
+    /// Sửa thông tin; chỉ các trường được nêu trên dòng lệnh được cập nhật. Bước chỉ đổi qua `advance`.
+    Update(CandidateUpdateArgs),
+    /// Chuyển sang bước tiếp theo, hoặc rút khỏi nguồn / không đủ điều kiện.
+    Advance(CandidateAdvanceArgs),
+    /// Xét điều kiện vào Đảng tại một ngày theo quy định có hiệu lực ngày đó.
+    Eligibility {
+        /// Mã (5) hoặc candidates/5.
+        candidate: String,
+        /// Ngày xét; mặc định hôm nay.
+        #[arg(long = "on", alias = "as-of", value_parser = parse_date)]
+        on_date: Option<String>,
+    },
+    /// Kết nạp người đã được đảng ủy đồng ý: tạo đảng viên và đóng hồ sơ nguồn.
+    Admit(CandidateAdmitArgs),
+}
+
+/// `partyctl candidates list`.
+#[derive(Debug, Args)]
+pub struct CandidateListArgs {
+    /// Mã xã (02680) hoặc communes/02680.
+    #[arg(long, alias = "parent")]
+    pub commune: String,
+    /// Chỉ nguồn của chi bộ này (communes/02680/cells/tuong-2, hoặc tuong-2).
+    #[arg(long)]
+    pub cell: Option<String>,
+    /// Chỉ nguồn ở bước này (identified, class-done, dossier, verified, cell-approved, …).
+    #[arg(long, value_parser = parse_candidate_stage)]
+    pub stage: Option<pb::CandidateStage>,
+    /// Tìm theo tên, không phân biệt dấu.
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Phân trang.
+    #[command(flatten)]
+    pub page: PageArgs,
+}
+
+/// The facts of a candidate, shared by create and update.
+#[derive(Debug, Clone, Default, Args)]
+pub struct CandidateFields {
+    /// Họ và tên đầy đủ.
+    #[arg(long)]
+    pub full_name: Option<String>,
+    /// Họ.
+    #[arg(long)]
+    pub family_name: Option<String>,
+    /// Tên đệm.
+    #[arg(long)]
+    pub middle_name: Option<String>,
+    /// Tên.
+    #[arg(long)]
+    pub given_name: Option<String>,
+    /// Giới tính: nam / nữ.
+    #[arg(long, value_parser = parse_gender)]
+    pub gender: Option<pb::Gender>,
+    /// Ngày sinh.
+    #[arg(long, value_parser = parse_date)]
+    pub birth_date: Option<String>,
+    /// Mã dân tộc 2 chữ số (01 Kinh, 02 Tày, 08 Mông, 09 Dao, …).
+    #[arg(long)]
+    pub ethnicity: Option<String>,
+    /// Trình độ giáo dục phổ thông: primary, lower-secondary, upper-secondary.
+    #[arg(long, value_parser = parse_education)]
+    pub education: Option<pb::GeneralEducation>,
+    /// Nghề nghiệp.
+    #[arg(long)]
+    pub occupation: Option<String>,
+    /// Số căn cước công dân (12 chữ số).
+    #[arg(long)]
+    pub citizen_id: Option<String>,
+    /// Là đoàn viên (true / false).
+    #[arg(long)]
+    pub youth_union: Option<bool>,
+    /// Nguồn: youth-union, demobilised-soldier, school, other.
+    #[arg(long, value_parser = parse_candidate_source)]
+    pub source: Option<pb::CandidateSource>,
+    /// Nơi cấp giấy chứng nhận lớp nhận thức về Đảng.
+    #[arg(long)]
+    pub certificate_issuer: Option<String>,
+    /// Ngày cấp giấy chứng nhận.
+    #[arg(long, value_parser = parse_date)]
+    pub certificate_date: Option<String>,
+    /// Người giới thiệu ĐẢNG_VIÊN:SỐ_THÁNG (ví dụ 17:24) hoặc doan (Ban Chấp hành Đoàn); lặp lại được, thay toàn bộ danh sách.
+    #[arg(long = "introducer", value_parser = parse_introducer)]
+    pub introducers: Vec<pb::Introducer>,
+    /// Thẩm tra lý lịch: in-progress, passed, failed.
+    #[arg(long, value_parser = parse_background_check)]
+    pub background_check: Option<pb::BackgroundCheck>,
+    /// Ngày hoàn thành hồ sơ.
+    #[arg(long, value_parser = parse_optional_date)]
+    pub papers_date: Option<String>,
+    /// Đã có giấy giới thiệu của đơn vị quân đội (quân nhân xuất ngũ).
+    #[arg(long)]
+    pub military_referral: Option<bool>,
+    /// Đang đi làm ăn, sinh sống xa địa phương.
+    #[arg(long)]
+    pub lives_away: Option<bool>,
+    /// Biểu quyết của chi bộ CÓ_QUYỀN:CÓ_MẶT:TÁN_THÀNH[:KHÔNG], ví dụ 9:8:7.
+    #[arg(long, value_parser = parse_tally)]
+    pub cell_vote: Option<pb::VoteTally>,
+    /// Ngày chi bộ biểu quyết.
+    #[arg(long, value_parser = parse_date)]
+    pub cell_vote_date: Option<String>,
+    /// Biểu quyết của đảng ủy xã CÓ_QUYỀN:CÓ_MẶT:TÁN_THÀNH[:KHÔNG].
+    #[arg(long, value_parser = parse_tally)]
+    pub committee_vote: Option<pb::VoteTally>,
+    /// Ngày đảng ủy biểu quyết.
+    #[arg(long, value_parser = parse_date)]
+    pub committee_vote_date: Option<String>,
+    /// Đảng ủy đã gia hạn thời hạn ra quyết định kết nạp (một lần).
+    #[arg(long)]
+    pub decision_extended: Option<bool>,
+}
+
+/// `partyctl candidates create`.
+#[derive(Debug, Args)]
+pub struct CandidateCreateArgs {
+    /// Chi bộ phát triển nguồn (communes/02680/cells/tuong-2, hoặc tuong-2 với --commune).
+    #[arg(long)]
+    pub cell: String,
+    /// Mã xã khi chỉ ghi mã chi bộ.
+    #[arg(long)]
+    pub commune: Option<String>,
+    /// Thông tin của người được phát triển.
+    #[command(flatten)]
+    pub fields: CandidateFields,
+    /// Bước đã đạt (ghi nhận nguồn đang dở dang); mặc định identified.
+    #[arg(long, value_parser = parse_candidate_stage)]
+    pub stage: Option<pb::CandidateStage>,
+    /// Ngày đạt bước đó; mặc định hôm nay.
+    #[arg(long, value_parser = parse_date)]
+    pub stage_date: Option<String>,
+    /// Khóa chống trùng.
+    #[arg(long)]
+    pub request_id: Option<String>,
+}
+
+/// `partyctl candidates update`.
+#[derive(Debug, Args)]
+pub struct CandidateUpdateArgs {
+    /// Mã (5) hoặc candidates/5.
+    pub candidate: String,
+    /// Chuyển sang chi bộ khác.
+    #[arg(long)]
+    pub cell: Option<String>,
+    /// Mã xã khi chỉ ghi mã chi bộ.
+    #[arg(long)]
+    pub commune: Option<String>,
+    /// Các trường cần sửa.
+    #[command(flatten)]
+    pub fields: CandidateFields,
+    /// Xóa mọi người giới thiệu.
+    #[arg(long, conflicts_with = "introducers")]
+    pub clear_introducers: bool,
+    /// Etag đã đọc; mặc định đọc lại và dùng etag hiện tại.
+    #[arg(long)]
+    pub etag: Option<String>,
+}
+
+/// `partyctl candidates advance`.
+#[derive(Debug, Args)]
+pub struct CandidateAdvanceArgs {
+    /// Mã (5) hoặc candidates/5.
+    pub candidate: String,
+    /// Bước mới: class-done, dossier, verified, cell-approved, committee-approved, withdrawn, ineligible.
+    #[arg(long, value_parser = parse_candidate_stage)]
+    pub stage: pb::CandidateStage,
+    /// Ngày đạt bước; mặc định hôm nay.
+    #[arg(long, value_parser = parse_date)]
+    pub date: Option<String>,
+    /// Lý do (bắt buộc khi rút khỏi nguồn hoặc không đủ điều kiện).
+    #[arg(long)]
+    pub reason: Option<String>,
+    /// Khóa chống trùng.
+    #[arg(long)]
+    pub request_id: Option<String>,
+}
+
+/// `partyctl candidates admit`.
+#[derive(Debug, Args)]
+pub struct CandidateAdmitArgs {
+    /// Mã (5) hoặc candidates/5.
+    pub candidate: String,
+    /// Ngày quyết định kết nạp; mặc định hôm nay.
+    #[arg(long, value_parser = parse_date)]
+    pub decision_date: Option<String>,
+    /// Số quyết định, ví dụ 125-QĐ/ĐU.
+    #[arg(long)]
+    pub decision_number: Option<String>,
+    /// Cơ quan quyết định, ví dụ "Đảng ủy xã Hợp Thành".
+    #[arg(long)]
+    pub deciding_body: Option<String>,
+    /// Ngày lễ kết nạp, nếu đã tổ chức.
+    #[arg(long, value_parser = parse_date)]
+    pub ceremony_date: Option<String>,
+    /// Khóa chống trùng.
+    #[arg(long)]
+    pub request_id: Option<String>,
+}
+
+/// `partyctl rules …`.
+#[derive(Debug, Subcommand)]
+pub enum RuleCommand {
+    /// Liệt kê các phiên bản quy định, cũ nhất trước.
+    List,
+    /// Thêm phiên bản có hiệu lực từ một ngày; các số không nêu lấy theo phiên bản mới nhất.
+    Create(RuleCreateArgs),
+    /// Sửa các con số của một phiên bản.
+    Update(RuleUpdateArgs),
+}
+
+/// The numbers of a regulation version, every one optional on the command line.
+#[derive(Debug, Clone, Default, Args)]
+pub struct RuleNumbers {
+    /// Tuổi tối thiểu, tính bằng tháng (216 = 18 tuổi).
+    #[arg(long)]
+    pub min_age_months: Option<i32>,
+    /// Tuổi tối đa, tính bằng tháng (720 = 60 tuổi).
+    #[arg(long)]
+    pub max_age_months: Option<i32>,
+    /// Trình độ học vấn tối thiểu.
+    #[arg(long, value_parser = parse_education)]
+    pub min_education: Option<pb::GeneralEducation>,
+    /// Trình độ tối thiểu ở vùng đặc biệt khó khăn, miền núi, dân tộc thiểu số.
+    #[arg(long, value_parser = parse_education)]
+    pub min_education_flagged_area: Option<pb::GeneralEducation>,
+    /// Số tháng giấy chứng nhận lớp nhận thức về Đảng còn giá trị.
+    #[arg(long)]
+    pub certificate_valid_months: Option<i32>,
+    /// Số người giới thiệu.
+    #[arg(long)]
+    pub introducers_required: Option<i32>,
+    /// Số tháng tối thiểu người giới thiệu công tác cùng.
+    #[arg(long)]
+    pub introducer_min_months: Option<i32>,
+    /// Tử số của tỷ lệ biểu quyết (2 trong 2/3).
+    #[arg(long)]
+    pub vote_numerator: Option<i32>,
+    /// Mẫu số của tỷ lệ biểu quyết (3 trong 2/3).
+    #[arg(long)]
+    pub vote_denominator: Option<i32>,
+    /// Số tháng hồ sơ còn giá trị.
+    #[arg(long)]
+    pub papers_valid_months: Option<i32>,
+    /// Số tháng dự bị.
+    #[arg(long)]
+    pub probation_months: Option<i32>,
+    /// Số ngày làm việc để ra quyết định kết nạp.
+    #[arg(long)]
+    pub decision_working_days: Option<i32>,
+    /// Số ngày làm việc được gia hạn (một lần).
+    #[arg(long)]
+    pub decision_extension_working_days: Option<i32>,
+    /// Số ngày làm việc để tổ chức lễ kết nạp.
+    #[arg(long)]
+    pub ceremony_working_days: Option<i32>,
+    /// Số ngày làm việc để công nhận chính thức sau khi hết dự bị.
+    #[arg(long)]
+    pub recognition_working_days: Option<i32>,
+    /// Số tháng tối thiểu của sinh hoạt tạm thời.
+    #[arg(long)]
+    pub min_temporary_transfer_months: Option<i32>,
+    /// Sinh hoạt tạm thời dưới số tháng này (trừ đi học).
+    #[arg(long)]
+    pub max_temporary_transfer_months: Option<i32>,
+    /// Số tháng tối đa sinh hoạt tạm thời để đi học.
+    #[arg(long)]
+    pub max_study_transfer_months: Option<i32>,
+}
+
+/// `partyctl rules create`.
+#[derive(Debug, Args)]
+pub struct RuleCreateArgs {
+    /// Số hiệu quy định, ví dụ 294-QĐ/TW.
+    #[arg(long)]
+    pub code: String,
+    /// Ngày bắt đầu có hiệu lực.
+    #[arg(long, value_parser = parse_date)]
+    pub in_force_from: String,
+    /// Các con số khác với phiên bản mới nhất.
+    #[command(flatten)]
+    pub numbers: RuleNumbers,
+    /// Khóa chống trùng.
+    #[arg(long)]
+    pub request_id: Option<String>,
+}
+
+/// `partyctl rules update`.
+#[derive(Debug, Args)]
+pub struct RuleUpdateArgs {
+    /// Ngày hiệu lực của phiên bản (2025-07-01) hoặc ruleVersions/2025-07-01.
+    pub version: String,
+    /// Số hiệu mới.
+    #[arg(long)]
+    pub code: Option<String>,
+    /// Các con số cần sửa.
+    #[command(flatten)]
+    pub numbers: RuleNumbers,
+    /// Etag đã đọc; mặc định đọc lại và dùng etag hiện tại.
+    #[arg(long)]
+    pub etag: Option<String>,
+}
+
+/// `partyctl holidays …`.
+#[derive(Debug, Subcommand)]
+pub enum HolidayCommand {
+    /// Các ngày nghỉ lễ của một năm.
+    List {
+        /// Năm; mặc định năm nay.
+        #[arg(long)]
+        year: Option<i32>,
+    },
+    /// Thêm hoặc đổi tên ngày nghỉ lễ.
+    Set {
+        /// Ngày (YYYY-MM-DD).
+        #[arg(value_parser = parse_date)]
+        date: String,
+        /// Tên ngày lễ, ví dụ "Quốc khánh".
+        #[arg(long = "name")]
+        display_name: String,
+    },
+    /// Bỏ một ngày nghỉ lễ.
+    Delete {
+        /// Ngày (YYYY-MM-DD).
+        #[arg(value_parser = parse_date)]
+        date: String,
+    },
+}
+
+/// `partyctl targets …`.
+#[derive(Debug, Subcommand)]
+pub enum TargetCommand {
+    /// Chỉ tiêu các nhiệm kỳ của một xã.
+    List {
+        /// Mã xã (02680) hoặc communes/02680.
+        #[arg(long, alias = "parent")]
+        commune: String,
+    },
+    /// Đặt (hoặc thay) chỉ tiêu một nhiệm kỳ.
+    Set(TargetSetArgs),
+}
+
+/// `partyctl targets set`.
+#[derive(Debug, Args)]
+pub struct TargetSetArgs {
+    /// Mã xã (02680) hoặc communes/02680.
+    #[arg(long, alias = "parent")]
+    pub commune: String,
+    /// Năm đầu nhiệm kỳ, ví dụ 2020.
+    #[arg(long)]
+    pub first_year: i32,
+    /// Năm cuối nhiệm kỳ, ví dụ 2025.
+    #[arg(long)]
+    pub last_year: i32,
+    /// Số đảng viên kết nạp mỗi năm.
+    #[arg(long)]
+    pub admissions_per_year: i32,
+    /// Tỷ lệ chi bộ hoàn thành tốt nhiệm vụ trở lên (%).
+    #[arg(long)]
+    pub good_cells_percent: i32,
+}
+
+/// `partyctl plans …`.
+#[derive(Debug, Subcommand)]
+pub enum PlanCommand {
+    /// Kế hoạch một năm của các chi bộ trong xã.
+    List {
+        /// Mã xã (02680) hoặc communes/02680.
+        #[arg(long, alias = "parent")]
+        commune: String,
+        /// Năm; mặc định năm nay.
+        #[arg(long)]
+        year: Option<i32>,
+    },
+    /// Đặt (hoặc thay) kế hoạch năm của một chi bộ.
+    Set(PlanSetArgs),
+}
+
+/// `partyctl plans set`.
+#[derive(Debug, Args)]
+pub struct PlanSetArgs {
+    /// Chi bộ (communes/02680/cells/tuong-1, hoặc tuong-1 với --commune).
+    pub cell: String,
+    /// Mã xã khi chỉ ghi mã chi bộ.
+    #[arg(long)]
+    pub commune: Option<String>,
+    /// Năm.
+    #[arg(long)]
+    pub year: i32,
+    /// Số nguồn cần phát triển trong năm.
+    #[arg(long, default_value_t = 0)]
+    pub sources: i32,
+    /// Số đảng viên dự kiến kết nạp trong năm.
+    #[arg(long, default_value_t = 0)]
+    pub admissions: i32,
+    /// Ghi chú (tối đa 500 ký tự).
+    #[arg(long)]
+    pub notes: Option<String>,
+}
+
+/// `partyctl ratings …`.
+#[derive(Debug, Subcommand)]
+pub enum RatingCommand {
+    /// Xếp loại các chi bộ của một xã trong một năm.
+    Cells {
+        /// Mã xã (02680) hoặc communes/02680.
+        #[arg(long, alias = "parent")]
+        commune: String,
+        /// Năm được đánh giá.
+        #[arg(long)]
+        year: i32,
+    },
+    /// Ghi (hoặc sửa) xếp loại một chi bộ.
+    Cell {
+        /// Chi bộ (communes/02680/cells/tuong-1, hoặc tuong-1 với --commune).
+        cell: String,
+        /// Mã xã khi chỉ ghi mã chi bộ.
+        #[arg(long)]
+        commune: Option<String>,
+        /// Năm được đánh giá.
+        #[arg(long)]
+        year: i32,
+        /// Mức: excellent, good, completed, not-completed.
+        #[arg(long, value_parser = parse_rating_level)]
+        level: pb::RatingLevel,
+    },
+    /// Ghi (hoặc sửa) xếp loại một đảng viên (đảng viên được miễn sinh hoạt không xếp loại).
+    Member {
+        /// Mã đảng viên (17) hoặc members/17.
+        member: String,
+        /// Năm được đánh giá.
+        #[arg(long)]
+        year: i32,
+        /// Mức: excellent, good, completed, not-completed.
+        #[arg(long, value_parser = parse_rating_level)]
+        level: pb::RatingLevel,
+    },
 }
 
 /// Which services `partyctl health` checks.
@@ -713,6 +1251,219 @@ mod tests {
             })
         );
         assert_eq!(VoteArgs::default().tally(), None);
+    }
+
+    fn parse(args: &[&str]) -> Command {
+        let mut line = vec!["partyctl"];
+        line.extend_from_slice(args);
+        Cli::try_parse_from(line).expect("parses").command
+    }
+
+    #[test]
+    fn report_progress_parses_the_documented_example() {
+        match parse(&[
+            "report",
+            "progress",
+            "--commune",
+            "02680",
+            "--year",
+            "2022",
+            "--as-of",
+            "2022-06-30",
+        ]) {
+            Command::Report(ReportCommand::Progress {
+                commune,
+                year,
+                as_of,
+            }) => {
+                assert_eq!(commune, "02680");
+                assert_eq!(year, Some(2022));
+                assert_eq!(as_of.as_deref(), Some("2022-06-30"));
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+        match parse(&[
+            "report",
+            "briefing",
+            "--commune",
+            "02680",
+            "--month",
+            "2022-07",
+        ]) {
+            Command::Report(ReportCommand::Briefing { month, .. }) => {
+                assert_eq!(month.as_deref(), Some("2022-07"));
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+        match parse(&[
+            "report",
+            "deadlines",
+            "--commune",
+            "02680",
+            "--as-of",
+            "2022-06-30",
+            "--until",
+            "2022-07-31",
+        ]) {
+            Command::Report(ReportCommand::Deadlines { as_of, until, .. }) => {
+                assert_eq!(as_of.as_deref(), Some("2022-06-30"));
+                assert_eq!(until.as_deref(), Some("2022-07-31"));
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+        assert!(matches!(
+            parse(&["report", "cell-health", "--commune", "02680"]),
+            Command::Report(ReportCommand::CellHealth { .. })
+        ));
+        assert!(
+            Cli::try_parse_from([
+                "partyctl",
+                "report",
+                "briefing",
+                "--commune",
+                "02680",
+                "--month",
+                "2022-7"
+            ])
+            .is_err()
+        );
+    }
+
+    #[test]
+    fn candidate_create_parses_introducers_votes_and_stage() {
+        match parse(&[
+            "candidates",
+            "create",
+            "--cell",
+            "lang-moi",
+            "--commune",
+            "02680",
+            "--full-name",
+            "Triệu Thị Xuân",
+            "--gender",
+            "nữ",
+            "--birth-date",
+            "1998-10-22",
+            "--ethnicity",
+            "09",
+            "--education",
+            "lower-secondary",
+            "--source",
+            "youth-union",
+            "--introducer",
+            "17:36",
+            "--introducer",
+            "doan",
+            "--cell-vote",
+            "11:10:10",
+            "--stage",
+            "verified",
+            "--stage-date",
+            "2022-06-15",
+        ]) {
+            Command::Candidates(CandidateCommand::Create(args)) => {
+                assert_eq!(args.fields.introducers.len(), 2);
+                assert_eq!(args.fields.introducers[0].member, "members/17");
+                assert!(args.fields.introducers[1].youth_union_committee);
+                assert_eq!(args.fields.cell_vote.map(|v| v.no), Some(0));
+                assert_eq!(args.stage, Some(pb::CandidateStage::Verified));
+                assert_eq!(args.fields.source, Some(pb::CandidateSource::YouthUnion));
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn pipeline_commands_parse() {
+        assert!(matches!(
+            parse(&[
+                "candidates",
+                "advance",
+                "5",
+                "--stage",
+                "withdrawn",
+                "--reason",
+                "Chuyển đi"
+            ]),
+            Command::Candidates(CandidateCommand::Advance(CandidateAdvanceArgs {
+                stage: pb::CandidateStage::Withdrawn,
+                ..
+            }))
+        ));
+        assert!(matches!(
+            parse(&["candidates", "eligibility", "5", "--on", "2022-06-30"]),
+            Command::Candidates(CandidateCommand::Eligibility { .. })
+        ));
+        assert!(matches!(
+            parse(&[
+                "ratings",
+                "cell",
+                "tuong-1",
+                "--commune",
+                "02680",
+                "--year",
+                "2021",
+                "--level",
+                "completed"
+            ]),
+            Command::Ratings(RatingCommand::Cell {
+                level: pb::RatingLevel::Completed,
+                ..
+            })
+        ));
+        assert!(matches!(
+            parse(&[
+                "ratings", "member", "17", "--year", "2021", "--level", "good"
+            ]),
+            Command::Ratings(RatingCommand::Member { .. })
+        ));
+        assert!(matches!(
+            parse(&["holidays", "set", "2022-09-02", "--name", "Quốc khánh"]),
+            Command::Holidays(HolidayCommand::Set { .. })
+        ));
+        assert!(matches!(
+            parse(&["rules", "update", "2025-07-01", "--probation-months", "12"]),
+            Command::Rules(RuleCommand::Update(_))
+        ));
+        assert!(matches!(
+            parse(&[
+                "targets",
+                "set",
+                "--commune",
+                "02680",
+                "--first-year",
+                "2020",
+                "--last-year",
+                "2025",
+                "--admissions-per-year",
+                "6",
+                "--good-cells-percent",
+                "80"
+            ]),
+            Command::Targets(TargetCommand::Set(_))
+        ));
+        assert!(matches!(
+            parse(&[
+                "plans",
+                "set",
+                "tuong-1",
+                "--commune",
+                "02680",
+                "--year",
+                "2022"
+            ]),
+            Command::Plans(PlanCommand::Set(PlanSetArgs {
+                sources: 0,
+                admissions: 0,
+                ..
+            }))
+        ));
+        assert!(
+            Cli::try_parse_from([
+                "partyctl", "ratings", "member", "17", "--year", "2021", "--level", "great"
+            ])
+            .is_err()
+        );
     }
 
     #[test]

@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use partyregistry_kit::{date, names, text};
+use partyregistry_proto::membership::v1::admission_service_client::AdmissionServiceClient;
 use partyregistry_proto::membership::v1::membership_service_client::MembershipServiceClient;
 use partyregistry_proto::reporting::v1::reporting_service_client::ReportingServiceClient;
 use tonic::transport::{Channel, Endpoint};
@@ -29,6 +30,11 @@ pub async fn channel(url: &str) -> Result<Channel, CliError> {
 /// A client of the membership service at `url`.
 pub async fn membership(url: &str) -> Result<MembershipServiceClient<Channel>, CliError> {
     Ok(MembershipServiceClient::new(channel(url).await?))
+}
+
+/// A client of the admission pipeline, served by the membership server at `url`.
+pub async fn admission(url: &str) -> Result<AdmissionServiceClient<Channel>, CliError> {
+    Ok(AdmissionServiceClient::new(channel(url).await?))
 }
 
 /// A client of the reporting service at `url`.
@@ -124,6 +130,22 @@ pub fn member_name(value: &str) -> Result<String, CliError> {
     }
 }
 
+/// `12` or `candidates/12` → `candidates/12`. Candidate ids are assigned by the service; only
+/// the shape is checked here.
+pub fn candidate_name(value: &str) -> Result<String, CliError> {
+    let id = value
+        .trim()
+        .strip_prefix("candidates/")
+        .unwrap_or(value.trim());
+    if !id.is_empty() && !id.contains('/') && !id.contains(char::is_whitespace) {
+        Ok(format!("candidates/{id}"))
+    } else {
+        Err(CliError::usage(format!(
+            "mã người vào Đảng phải có dạng candidates/MÃ hoặc MÃ (nhận được: {value})"
+        )))
+    }
+}
+
 /// The last path segment of a resource name: `communes/02680/cells/tuong-1` → `tuong-1`.
 pub fn short_id(name: &str) -> &str {
     name.rsplit('/').next().unwrap_or(name)
@@ -195,6 +217,100 @@ enum_parser!(parse_assignment, pb::Assignment, "ASSIGNMENT_");
 enum_parser!(parse_transfer_kind, pb::TransferKind, "TRANSFER_KIND_");
 enum_parser!(parse_departure_kind, pb::DepartureKind, "DEPARTURE_KIND_");
 enum_parser!(parse_area_kind, pb::AreaKind, "AREA_KIND_");
+
+enum_parser!(
+    parse_candidate_source,
+    pb::CandidateSource,
+    "CANDIDATE_SOURCE_"
+);
+enum_parser!(
+    parse_candidate_stage,
+    pb::CandidateStage,
+    "CANDIDATE_STAGE_"
+);
+enum_parser!(
+    parse_background_check,
+    pb::BackgroundCheck,
+    "BACKGROUND_CHECK_"
+);
+enum_parser!(parse_rating_level, pb::RatingLevel, "RATING_LEVEL_");
+
+/// Checks a `YYYY-MM` month on the command line.
+pub fn parse_month(value: &str) -> Result<String, String> {
+    let value = value.trim();
+    match date::parse(&format!("{value}-01")) {
+        Ok(first) if value.len() == 7 => Ok(date::format(first)[..7].to_owned()),
+        _ => Err(format!(
+            "tháng phải có dạng YYYY-MM, ví dụ 2022-07 (nhận được: {value})"
+        )),
+    }
+}
+
+/// An introducer on the command line: `MEMBER:MONTHS` (`17:24` or `members/17:24`: member 17 has
+/// worked 24 months with the candidate), or `doan` / `youth-union` for the Youth Union committee.
+pub fn parse_introducer(value: &str) -> Result<pb::Introducer, String> {
+    let folded = text::fold(value).replace(['-', '_'], " ");
+    if matches!(
+        folded.trim(),
+        "doan" | "youth union" | "bch doan" | "youth union committee"
+    ) {
+        return Ok(pb::Introducer {
+            youth_union_committee: true,
+            ..pb::Introducer::default()
+        });
+    }
+    let Some((member, months)) = value.rsplit_once(':') else {
+        return Err(
+            "cần dạng ĐẢNG_VIÊN:SỐ_THÁNG (ví dụ 17:24) hoặc doan cho Ban Chấp hành Đoàn".to_owned(),
+        );
+    };
+    let member = member_name(member).map_err(|e| e.to_string())?;
+    let months = months
+        .trim()
+        .parse::<i32>()
+        .ok()
+        .filter(|m| *m >= 0)
+        .ok_or_else(|| format!("số tháng công tác cùng không hợp lệ: {months}"))?;
+    Ok(pb::Introducer {
+        member,
+        youth_union_committee: false,
+        months_worked_together: months,
+    })
+}
+
+/// A vote tally `ELIGIBLE:PRESENT:YES[:NO]`, for example `9:8:7`; NO defaults to the present who
+/// did not vote yes.
+pub fn parse_tally(value: &str) -> Result<pb::VoteTally, String> {
+    let numbers: Result<Vec<i32>, _> = value.split(':').map(|n| n.trim().parse::<i32>()).collect();
+    let usage = "cần dạng CÓ_QUYỀN:CÓ_MẶT:TÁN_THÀNH[:KHÔNG_TÁN_THÀNH], ví dụ 9:8:7";
+    match numbers.map_err(|_| usage.to_owned())?.as_slice() {
+        [eligible, present, yes] => Ok(pb::VoteTally {
+            eligible: *eligible,
+            present: *present,
+            yes: *yes,
+            no: present.saturating_sub(*yes).max(0),
+        }),
+        [eligible, present, yes, no] => Ok(pb::VoteTally {
+            eligible: *eligible,
+            present: *present,
+            yes: *yes,
+            no: *no,
+        }),
+        _ => Err(usage.to_owned()),
+    }
+}
+
+/// A regulation version given as its date of entry into force (`2025-07-01`) or as its name
+/// (`ruleVersions/2025-07-01`).
+pub fn rule_version_name(value: &str) -> Result<String, CliError> {
+    let day = value
+        .trim()
+        .strip_prefix("ruleVersions/")
+        .unwrap_or(value.trim());
+    parse_date(day)
+        .map(|day| format!("ruleVersions/{day}"))
+        .map_err(|e| CliError::usage(format!("phiên bản quy định {value}: {e}")))
+}
 
 /// `KIND:FROM[:TO]`, for example `mountainous:2008-01-01` → an area flag.
 pub fn parse_area_flag(value: &str) -> Result<pb::AreaFlag, String> {
@@ -286,6 +402,64 @@ mod tests {
         assert_eq!(flag.valid_to, "");
         assert!(parse_area_flag("mountainous").is_err());
         assert!(parse_area_flag("mountainous:2008-13-01").is_err());
+    }
+
+    #[test]
+    fn admission_values_parse() {
+        assert_eq!(
+            parse_candidate_stage("class-done"),
+            Ok(pb::CandidateStage::ClassDone)
+        );
+        assert_eq!(
+            parse_candidate_source("demobilised-soldier"),
+            Ok(pb::CandidateSource::DemobilisedSoldier)
+        );
+        assert_eq!(parse_rating_level("good"), Ok(pb::RatingLevel::Good));
+        assert_eq!(
+            parse_rating_level("hoan thanh tot nhiem vu"),
+            Ok(pb::RatingLevel::Good)
+        );
+        assert_eq!(
+            parse_background_check("passed"),
+            Ok(pb::BackgroundCheck::Passed)
+        );
+        assert_eq!(parse_month("2022-07"), Ok("2022-07".to_owned()));
+        assert!(parse_month("2022-13").is_err());
+        assert!(parse_month("2022-7").is_err());
+        assert_eq!(candidate_name("5").ok(), Some("candidates/5".to_owned()));
+        assert!(candidate_name("a/b").is_err());
+    }
+
+    #[test]
+    fn tallies_and_rule_versions_parse() {
+        let tally = parse_tally("9:8:7").expect("valid");
+        assert_eq!(
+            (tally.eligible, tally.present, tally.yes, tally.no),
+            (9, 8, 7, 1)
+        );
+        assert_eq!(parse_tally("9:9:6:2").expect("valid").no, 2);
+        assert!(parse_tally("9:8").is_err());
+        assert!(parse_tally("a:b:c").is_err());
+        assert_eq!(
+            rule_version_name("2025-07-01").ok(),
+            Some("ruleVersions/2025-07-01".to_owned())
+        );
+        assert!(rule_version_name("ruleVersions/x").is_err());
+    }
+
+    #[test]
+    fn introducers_parse_members_and_the_youth_union() {
+        let introducer = parse_introducer("members/17:24").expect("valid");
+        assert_eq!(introducer.member, "members/17");
+        assert_eq!(introducer.months_worked_together, 24);
+        assert!(!introducer.youth_union_committee);
+        assert!(
+            parse_introducer("Đoàn")
+                .expect("committee")
+                .youth_union_committee
+        );
+        assert!(parse_introducer("17").is_err());
+        assert!(parse_introducer("17:-1").is_err());
     }
 
     #[test]

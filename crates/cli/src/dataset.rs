@@ -9,19 +9,30 @@
 //! but are random digits, and no phone numbers are generated because a made-up number can ring a
 //! real person.
 //!
+//! The admission story of the article is part of it: the commune's term target (6 admissions a
+//! year, 80 % of cells rated good or better), the 2021 ratings of the 16 cells, the cells' 2022
+//! plans, and eight admission sources as of [`REFERENCE_AS_OF`] — four who finished the awareness
+//! class in 2022 (two of them with primary education only), two demobilised soldiers without
+//! their unit's referral letter, two Youth Union members working away — with none in Tượng 1.
+//!
 //! The data is loaded through the gRPC API ([`seed`]) with stable request ids, so seeding twice
 //! creates nothing twice, and the end-to-end tests can check the reports against the constants
 //! below.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{Datelike, Duration, NaiveDate};
 use partyregistry_kit::{date, names, text};
+use partyregistry_proto::membership::v1::admission_service_client::AdmissionServiceClient;
 use partyregistry_proto::membership::v1::membership_service_client::MembershipServiceClient;
 use partyregistry_proto::membership::v1::{
-    Admission, Assignment, Cell, CellKind, Commune, CreateCellRequest, CreateCommuneRequest,
-    Gender, GeneralEducation, GetCommuneRequest, ListCellsRequest, ListMembersRequest, Member,
-    PoliticalTheory, Qualification, RecordAdmissionRequest, VoteTally,
+    Admission, Assignment, AwarenessCertificate, BackgroundCheck, Candidate, CandidateSource,
+    CandidateStage, Cell, CellKind, CellPlan as CellPlanMessage, CellRating, Commune,
+    CreateCandidateRequest, CreateCellRequest, CreateCommuneRequest, Gender, GeneralEducation,
+    GetCommuneRequest, Introducer, ListCandidatesRequest, ListCellPlansRequest,
+    ListCellRatingsRequest, ListCellsRequest, ListMembersRequest, ListTargetsRequest, Member,
+    MemberRating, PoliticalTheory, Qualification, RateCellRequest, RateMemberRequest, RatingLevel,
+    RecordAdmissionRequest, SetCellPlanRequest, SetTargetRequest, Target, VoteTally,
 };
 use tonic::transport::Channel;
 
@@ -74,6 +85,69 @@ pub const TUONG_1_NO_ADMISSION_SINCE: i32 = 2015;
 /// The earliest admission year of the dataset.
 pub const FIRST_ADMISSION_YEAR: i32 = 1965;
 
+/// The commune's target for the 2020–2025 congress term.
+pub const TARGET_NAME: &str = "communes/02680/targets/2020";
+/// First year of the term.
+pub const TARGET_FIRST_YEAR: i32 = 2020;
+/// Last year of the term.
+pub const TARGET_LAST_YEAR: i32 = 2025;
+/// Admissions to reach every year of the term.
+pub const TARGET_ADMISSIONS_PER_YEAR: i64 = 6;
+/// Percentage of cells to be rated GOOD or better every year.
+pub const TARGET_GOOD_CELLS_PERCENT: i64 = 80;
+
+/// The year of the cell ratings of the dataset.
+pub const RATING_YEAR: i32 = 2021;
+/// Cells rated in 2021 (all 16).
+pub const RATED_CELLS_2021: i64 = 16;
+/// Cells rated EXCELLENT in 2021.
+pub const EXCELLENT_CELLS_2021: i64 = 3;
+/// Cells rated GOOD or better in 2021 (3 EXCELLENT + 10 GOOD): 81.25 %, above the 80 % target.
+pub const GOOD_CELLS_2021: i64 = 13;
+/// Cells rated COMPLETED in 2021.
+pub const COMPLETED_CELLS_2021: i64 = 3;
+/// Good-or-better cells the 80 % target needs out of 16: ceil(0.8 × 16).
+pub const GOOD_CELLS_NEEDED_2021: i64 = 13;
+/// Members rated for 2021 (a few long-standing official members; nobody exempt).
+pub const MEMBER_RATINGS_2021: i64 = 5;
+
+/// The year of the cell plans of the dataset.
+pub const PLAN_YEAR: i32 = 2022;
+/// Admissions planned by the cells for 2022: they add up to the target.
+pub const PLANNED_ADMISSIONS_2022: i64 = 6;
+/// Admission sources the cells planned to develop in 2022.
+pub const PLANNED_SOURCES_2022: i64 = 15;
+
+/// Admission sources recorded, all open on [`REFERENCE_AS_OF`].
+pub const CANDIDATES: i64 = 8;
+/// Open candidates on [`REFERENCE_AS_OF`].
+pub const OPEN_CANDIDATES_2022: i64 = 8;
+/// Open candidates with no blocker on [`REFERENCE_AS_OF`].
+pub const ELIGIBLE_CANDIDATES_2022: i64 = 2;
+/// Candidates who finished the awareness class in 2022 (certificate issued in 2022).
+pub const CLASS_DONE_2022: i64 = 4;
+/// Of which blocked by primary education only (EDUCATION_BELOW_MINIMUM).
+pub const EDUCATION_BLOCKED_2022: i64 = 2;
+/// Demobilised soldiers without the unit's referral (MILITARY_REFERRAL_MISSING).
+pub const MILITARY_REFERRAL_MISSING_2022: i64 = 2;
+/// Youth Union members living or working away (LIVES_AWAY).
+pub const LIVES_AWAY_2022: i64 = 2;
+/// Candidates without an awareness-class certificate (CERTIFICATE_MISSING): the second soldier
+/// and the two Youth Union members away.
+pub const CERTIFICATE_MISSING_2022: i64 = 3;
+/// Candidates without their two introducers (INTRODUCERS_MISSING): the same three.
+pub const INTRODUCERS_MISSING_2022: i64 = 3;
+/// Still to admit in 2022 on [`REFERENCE_AS_OF`]: target minus admitted.
+pub const REMAINING_2022: i64 = TARGET_ADMISSIONS_PER_YEAR - ADMISSIONS_2022;
+/// The most 2022 can reach from the known pipeline: admitted plus eligible, below the target.
+pub const BEST_CASE_2022: i64 = ADMISSIONS_2022 + ELIGIBLE_CANDIDATES_2022;
+/// Open candidates of Tượng 1: none, the cell has no source.
+pub const TUONG_1_CANDIDATES: i64 = 0;
+/// The candidate whose cell approved the admission, so the committee's decision clock runs.
+pub const CELL_APPROVED_CANDIDATE: &str = "Nông Văn Hưng";
+/// The day that cell voted: the admission-decision deadline counts from it.
+pub const CELL_APPROVED_DATE: &str = "2022-06-24";
+
 /// The seed of the generator: changing it changes every person (and the request ids' meaning in
 /// an existing dev database), so it is fixed for good.
 const SEED: u64 = 0x4850_5448_414e_4822;
@@ -87,6 +161,35 @@ pub struct Dataset {
     pub cells: Vec<CreateCellRequest>,
     /// The 172 admissions, in a fixed order; the request ids are stable.
     pub members: Vec<RecordAdmissionRequest>,
+    /// The commune's 2020–2025 target.
+    pub target: SetTargetRequest,
+    /// The 2022 plan of every cell.
+    pub cell_plans: Vec<SetCellPlanRequest>,
+    /// The 2021 rating of every cell.
+    pub cell_ratings: Vec<RateCellRequest>,
+    /// The eight admission sources.
+    pub candidates: Vec<SeedCandidate>,
+    /// A few 2021 member ratings.
+    pub member_ratings: Vec<SeedMemberRating>,
+}
+
+/// A candidate of the dataset. Member ids are assigned by the service, so the introducers are
+/// named by the full name of a member of the dataset and resolved when seeding.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SeedCandidate {
+    /// The request, with `introducers` empty.
+    pub request: CreateCandidateRequest,
+    /// Introducing members: (full name, months worked with the candidate).
+    pub introducers: Vec<(String, i32)>,
+}
+
+/// A member rating of the dataset, the member named by full name (resolved when seeding).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SeedMemberRating {
+    /// The member's full name in the dataset.
+    pub member_full_name: String,
+    /// The rating (year and level).
+    pub rating: MemberRating,
 }
 
 /// What a [`seed`] run did.
@@ -104,33 +207,84 @@ pub struct SeedSummary {
     pub members_created: u32,
     /// Members that were already on the roll.
     pub members_present: u32,
+    /// Targets set by this run.
+    pub targets_created: u32,
+    /// Targets that were already there.
+    pub targets_present: u32,
+    /// Cell plans set by this run.
+    pub plans_created: u32,
+    /// Cell plans that were already there.
+    pub plans_present: u32,
+    /// Candidates created by this run.
+    pub candidates_created: u32,
+    /// Candidates that were already there.
+    pub candidates_present: u32,
+    /// Cell ratings recorded by this run.
+    pub cell_ratings_created: u32,
+    /// Cell ratings that were already there.
+    pub cell_ratings_present: u32,
+    /// Member ratings recorded by this run.
+    pub member_ratings_created: u32,
+    /// Member ratings that were already there.
+    pub member_ratings_present: u32,
 }
 
 impl SeedSummary {
     /// True when the run created nothing: the dataset was complete already.
     pub fn nothing_created(&self) -> bool {
-        self.communes_created == 0 && self.cells_created == 0 && self.members_created == 0
+        self.communes_created == 0
+            && self.cells_created == 0
+            && self.members_created == 0
+            && self.targets_created == 0
+            && self.plans_created == 0
+            && self.candidates_created == 0
+            && self.cell_ratings_created == 0
+            && self.member_ratings_created == 0
     }
 
     /// The summary as Vietnamese text.
     pub fn render(&self) -> String {
-        format!(
-            "Dữ liệu mẫu {COMMUNE_DISPLAY_NAME} ({COMMUNE}):\n  xã: tạo mới {}, đã có {}\n  chi bộ: tạo mới {}, đã có {}\n  đảng viên: tạo mới {}, đã có {}\n",
-            self.communes_created,
-            self.communes_present,
-            self.cells_created,
-            self.cells_present,
-            self.members_created,
-            self.members_present
-        )
+        let mut out = format!("Dữ liệu mẫu {COMMUNE_DISPLAY_NAME} ({COMMUNE}):\n");
+        for (what, created, present) in [
+            ("xã", self.communes_created, self.communes_present),
+            ("chi bộ", self.cells_created, self.cells_present),
+            ("đảng viên", self.members_created, self.members_present),
+            (
+                "chỉ tiêu nhiệm kỳ",
+                self.targets_created,
+                self.targets_present,
+            ),
+            ("kế hoạch chi bộ", self.plans_created, self.plans_present),
+            (
+                "nguồn phát triển đảng viên",
+                self.candidates_created,
+                self.candidates_present,
+            ),
+            (
+                "xếp loại chi bộ",
+                self.cell_ratings_created,
+                self.cell_ratings_present,
+            ),
+            (
+                "xếp loại đảng viên",
+                self.member_ratings_created,
+                self.member_ratings_present,
+            ),
+        ] {
+            out.push_str(&format!("  {what}: tạo mới {created}, đã có {present}\n"));
+        }
+        out
     }
 }
 
-/// Loads the reference dataset through the membership API. What exists already is counted as
-/// present and not sent again; what is sent carries a stable request id, so that even a run
-/// interrupted between a create and its answer cannot create a duplicate.
+/// Loads the reference dataset through the membership and admission APIs (both served by the
+/// membership server). What exists already is counted as present and not sent again; what is
+/// sent carries a stable request id where the API takes one, so that even a run interrupted
+/// between a create and its answer cannot create a duplicate. A complete dataset is left
+/// untouched: seeding it again writes nothing to the change feed.
 pub async fn seed(
     membership: &mut MembershipServiceClient<Channel>,
+    admission: &mut AdmissionServiceClient<Channel>,
 ) -> Result<SeedSummary, tonic::Status> {
     let dataset = reference_dataset();
     let mut summary = SeedSummary::default();
@@ -160,15 +314,185 @@ pub async fn seed(
     }
 
     let existing_members = existing_members(membership).await?;
+    let mut member_names: HashMap<String, String> = existing_members
+        .iter()
+        .map(|((full_name, _), name)| (full_name.clone(), name.clone()))
+        .collect();
     for request in &dataset.members {
-        if existing_members.contains(&member_key(request.member.as_ref())) {
+        let key = member_key(request.member.as_ref());
+        if existing_members.contains_key(&key) {
             summary.members_present += 1;
         } else {
-            membership.record_admission(request.clone()).await?;
+            let member = membership
+                .record_admission(request.clone())
+                .await?
+                .into_inner();
+            member_names.insert(key.0, member.name);
             summary.members_created += 1;
         }
     }
+
+    seed_admission(admission, &dataset, &member_names, &mut summary).await?;
     Ok(summary)
+}
+
+/// The member resource name of a dataset member, by full name.
+fn resolve_member(
+    member_names: &HashMap<String, String>,
+    full_name: &str,
+) -> Result<String, tonic::Status> {
+    member_names
+        .get(&text::normalize(full_name))
+        .cloned()
+        .ok_or_else(|| {
+            tonic::Status::failed_precondition(format!(
+                "the reference member {full_name} is not on the roll"
+            ))
+        })
+}
+
+/// The admission part of the dataset: target, plans, candidates, then member and cell ratings.
+async fn seed_admission(
+    admission: &mut AdmissionServiceClient<Channel>,
+    dataset: &Dataset,
+    member_names: &HashMap<String, String>,
+    summary: &mut SeedSummary,
+) -> Result<(), tonic::Status> {
+    let targets = admission
+        .list_targets(ListTargetsRequest {
+            parent: COMMUNE.to_owned(),
+        })
+        .await?
+        .into_inner()
+        .targets;
+    let wanted_year = dataset
+        .target
+        .target
+        .as_ref()
+        .map(|t| t.first_year)
+        .unwrap_or_default();
+    if targets.iter().any(|t| t.first_year == wanted_year) {
+        summary.targets_present += 1;
+    } else {
+        admission.set_target(dataset.target.clone()).await?;
+        summary.targets_created += 1;
+    }
+
+    let plans: HashSet<String> = admission
+        .list_cell_plans(ListCellPlansRequest {
+            parent: COMMUNE.to_owned(),
+            year: PLAN_YEAR,
+        })
+        .await?
+        .into_inner()
+        .plans
+        .into_iter()
+        .map(|plan| plan.name)
+        .collect();
+    for request in &dataset.cell_plans {
+        if plans.contains(&format!("{}/plans/{PLAN_YEAR}", request.parent)) {
+            summary.plans_present += 1;
+        } else {
+            admission.set_cell_plan(request.clone()).await?;
+            summary.plans_created += 1;
+        }
+    }
+
+    let candidates = existing_candidates(admission).await?;
+    for seed in &dataset.candidates {
+        let full_name = seed
+            .request
+            .candidate
+            .as_ref()
+            .map(|c| text::normalize(&c.full_name))
+            .unwrap_or_default();
+        if candidates.contains(&full_name) {
+            summary.candidates_present += 1;
+            continue;
+        }
+        let mut request = seed.request.clone();
+        if let Some(candidate) = request.candidate.as_mut() {
+            for (introducer, months) in &seed.introducers {
+                candidate.introducers.push(Introducer {
+                    member: resolve_member(member_names, introducer)?,
+                    youth_union_committee: false,
+                    months_worked_together: *months,
+                });
+            }
+        }
+        admission.create_candidate(request).await?;
+        summary.candidates_created += 1;
+    }
+
+    // Member ratings cannot be listed, so the cell ratings, recorded after them, mark that they
+    // are done: a complete set of cell ratings means an earlier run rated the members too.
+    let cell_ratings: HashSet<String> = admission
+        .list_cell_ratings(ListCellRatingsRequest {
+            parent: COMMUNE.to_owned(),
+            year: RATING_YEAR,
+        })
+        .await?
+        .into_inner()
+        .ratings
+        .into_iter()
+        .map(|rating| rating.name)
+        .collect();
+    let rating_name =
+        |request: &RateCellRequest| format!("{}/ratings/{RATING_YEAR}", request.parent);
+    let all_cells_rated = dataset
+        .cell_ratings
+        .iter()
+        .all(|request| cell_ratings.contains(&rating_name(request)));
+    for seed in &dataset.member_ratings {
+        if all_cells_rated {
+            summary.member_ratings_present += 1;
+            continue;
+        }
+        admission
+            .rate_member(RateMemberRequest {
+                parent: resolve_member(member_names, &seed.member_full_name)?,
+                rating: Some(seed.rating.clone()),
+            })
+            .await?;
+        summary.member_ratings_created += 1;
+    }
+    for request in &dataset.cell_ratings {
+        if cell_ratings.contains(&rating_name(request)) {
+            summary.cell_ratings_present += 1;
+        } else {
+            admission.rate_cell(request.clone()).await?;
+            summary.cell_ratings_created += 1;
+        }
+    }
+    Ok(())
+}
+
+/// Full names (NFC) of the commune's candidates: the dataset's candidate names are unique.
+async fn existing_candidates(
+    admission: &mut AdmissionServiceClient<Channel>,
+) -> Result<HashSet<String>, tonic::Status> {
+    let mut found = HashSet::new();
+    let mut page_token = String::new();
+    for _ in 0..MAX_PAGES {
+        let request = ListCandidatesRequest {
+            parent: COMMUNE.to_owned(),
+            page_size: 500,
+            page_token,
+            filter: String::new(),
+        };
+        let response = admission.list_candidates(request).await?.into_inner();
+        found.extend(
+            response
+                .candidates
+                .iter()
+                .map(|c| text::normalize(&c.full_name)),
+        );
+        if response.next_page_token.is_empty() {
+            break;
+        }
+        page_token = response.next_page_token;
+    }
+    Ok(found)
 }
 
 /// Pages are bounded so that a faulty server returning tokens forever cannot hang the seed.
@@ -209,10 +533,11 @@ fn member_key(member: Option<&Member>) -> (String, String) {
     (name, decided)
 }
 
+/// The members on the roll: (full name, decision date) → resource name.
 async fn existing_members(
     membership: &mut MembershipServiceClient<Channel>,
-) -> Result<HashSet<(String, String)>, tonic::Status> {
-    let mut found = HashSet::new();
+) -> Result<HashMap<(String, String), String>, tonic::Status> {
+    let mut found = HashMap::new();
     let mut page_token = String::new();
     for _ in 0..MAX_PAGES {
         let request = ListMembersRequest {
@@ -222,7 +547,12 @@ async fn existing_members(
             filter: String::new(),
         };
         let response = membership.list_members(request).await?.into_inner();
-        found.extend(response.members.iter().map(|m| member_key(Some(m))));
+        found.extend(
+            response
+                .members
+                .iter()
+                .map(|m| (member_key(Some(m)), m.name.clone())),
+        );
         if response.next_page_token.is_empty() {
             break;
         }
@@ -308,11 +638,424 @@ pub fn reference_dataset_on(today: NaiveDate) -> Dataset {
         .enumerate()
         .map(|(index, person)| admission_request(&mut rng, index, person, today))
         .collect();
+
+    // The admission part draws from its own generator so that the roll above stays exactly as
+    // it was before the admission data existed.
+    let mut candidate_rng = SplitMix64(SEED ^ CANDIDATE_SEED_SALT);
+    let candidates: Vec<SeedCandidate> = CANDIDATE_SPECS
+        .iter()
+        .enumerate()
+        .map(|(index, spec)| {
+            seed_candidate(&mut candidate_rng, index, spec, &people, &mut used_ids)
+        })
+        .collect();
+    let member_ratings = member_ratings(&candidates);
     Dataset {
         commune,
         cells,
         members,
+        target: SetTargetRequest {
+            parent: COMMUNE.to_owned(),
+            target: Some(Target {
+                first_year: TARGET_FIRST_YEAR,
+                last_year: TARGET_LAST_YEAR,
+                admissions_per_year: TARGET_ADMISSIONS_PER_YEAR as i32,
+                good_cells_percent: TARGET_GOOD_CELLS_PERCENT as i32,
+                ..Target::default()
+            }),
+        },
+        cell_plans: CELL_PLANS_2022
+            .iter()
+            .map(|(cell, sources, admissions, notes)| SetCellPlanRequest {
+                parent: names::cell(COMMUNE_CODE, cell),
+                plan: Some(CellPlanMessage {
+                    year: PLAN_YEAR,
+                    sources_to_develop: *sources,
+                    admissions: *admissions,
+                    notes: (*notes).to_owned(),
+                    ..CellPlanMessage::default()
+                }),
+            })
+            .collect(),
+        cell_ratings: CELL_RATINGS_2021
+            .iter()
+            .map(|(cell, level)| RateCellRequest {
+                parent: names::cell(COMMUNE_CODE, cell),
+                rating: Some(CellRating {
+                    year: RATING_YEAR,
+                    level: *level as i32,
+                    ..CellRating::default()
+                }),
+            })
+            .collect(),
+        candidates,
+        member_ratings,
     }
+}
+
+/// Mixed into [`SEED`] for the candidates' generator.
+const CANDIDATE_SEED_SALT: u64 = 0x4341_4e44_4944_4154;
+
+/// The 2021 rating of every cell: 3 EXCELLENT, 10 GOOD, 3 COMPLETED. Tượng 1, with its ageing
+/// local members and no admission for years, is among the COMPLETED.
+const CELL_RATINGS_2021: [(&str, RatingLevel); 16] = [
+    ("tuong-1", RatingLevel::Completed),
+    ("tuong-2", RatingLevel::Good),
+    ("tuong-3", RatingLevel::Good),
+    ("canh-chin", RatingLevel::Good),
+    ("lang-moi", RatingLevel::Good),
+    ("son-hai", RatingLevel::Good),
+    ("khe-chan", RatingLevel::Good),
+    ("trung-tam", RatingLevel::Excellent),
+    ("hop-thanh-1", RatingLevel::Good),
+    ("hop-thanh-2", RatingLevel::Good),
+    ("khe-lech", RatingLevel::Completed),
+    ("tan-lap", RatingLevel::Completed),
+    ("mam-non", RatingLevel::Good),
+    ("tieu-hoc", RatingLevel::Good),
+    ("thcs", RatingLevel::Excellent),
+    ("cong-an", RatingLevel::Excellent),
+];
+
+/// The 2022 plan of every cell: (cell, sources to develop, admissions, notes). The admissions add
+/// up to the target of 6; Tượng 1 plans nothing because it has no source.
+const CELL_PLANS_2022: [(&str, i32, i32, &str); 16] = [
+    (
+        "tuong-1",
+        0,
+        0,
+        "Chưa có nguồn: thanh niên đi làm ăn xa, đảng viên tại chỗ cao tuổi",
+    ),
+    ("tuong-2", 1, 1, ""),
+    ("tuong-3", 1, 0, ""),
+    ("canh-chin", 1, 0, ""),
+    ("lang-moi", 2, 1, ""),
+    ("son-hai", 1, 1, ""),
+    ("khe-chan", 1, 0, ""),
+    ("trung-tam", 2, 1, "Tạo nguồn từ quân nhân xuất ngũ"),
+    ("hop-thanh-1", 1, 0, ""),
+    ("hop-thanh-2", 1, 1, ""),
+    ("khe-lech", 1, 0, ""),
+    ("tan-lap", 1, 0, ""),
+    ("mam-non", 0, 0, ""),
+    ("tieu-hoc", 1, 1, ""),
+    ("thcs", 1, 0, ""),
+    ("cong-an", 0, 0, ""),
+];
+
+/// A day written as a tuple in the hand-written tables.
+type Day = (i32, u32, u32);
+
+/// One admission source of the dataset, written by hand.
+struct CandidateSpec {
+    cell: &'static str,
+    full_name: &'static str,
+    gender: Gender,
+    birth: Day,
+    ethnicity: &'static str,
+    education: GeneralEducation,
+    occupation: &'static str,
+    youth_union: bool,
+    source: CandidateSource,
+    /// Issuer and day of the awareness-class certificate.
+    certificate: Option<(&'static str, Day)>,
+    /// Months each of the two introducing members has worked with the candidate; empty for no
+    /// introducer yet.
+    introducer_months: &'static [i32],
+    background_check: BackgroundCheck,
+    papers: Option<Day>,
+    lives_away: bool,
+    /// The cell's vote (eligible, present, yes) and its day.
+    cell_vote: Option<((i32, i32, i32), Day)>,
+    stage: CandidateStage,
+    stage_date: Day,
+}
+
+/// Where the commune's awareness classes are held.
+const CLASS_ISSUER: &str = "Trung tâm Chính trị thành phố Lào Cai";
+
+/// The eight sources of 30 June 2022, none in Tượng 1.
+const CANDIDATE_SPECS: [CandidateSpec; 8] = [
+    // Finished the class in 2022, complete but for primary education (the commune is not a
+    // flagged area, so lower-secondary is required).
+    CandidateSpec {
+        cell: "son-hai",
+        full_name: "Giàng Thị Súa",
+        gender: Gender::Female,
+        birth: (2000, 2, 11),
+        ethnicity: "08",
+        education: GeneralEducation::Primary,
+        occupation: "Làm nông nghiệp",
+        youth_union: true,
+        source: CandidateSource::YouthUnion,
+        certificate: Some((CLASS_ISSUER, (2022, 4, 15))),
+        introducer_months: &[30, 26],
+        background_check: BackgroundCheck::InProgress,
+        papers: Some((2022, 5, 20)),
+        lives_away: false,
+        cell_vote: None,
+        stage: CandidateStage::Dossier,
+        stage_date: (2022, 5, 20),
+    },
+    CandidateSpec {
+        cell: "khe-lech",
+        full_name: "Thào A Chư",
+        gender: Gender::Male,
+        birth: (1996, 7, 3),
+        ethnicity: "08",
+        education: GeneralEducation::Primary,
+        occupation: "Làm nông nghiệp",
+        youth_union: false,
+        source: CandidateSource::Other,
+        certificate: Some((CLASS_ISSUER, (2022, 4, 15))),
+        introducer_months: &[48, 24],
+        background_check: BackgroundCheck::Unspecified,
+        papers: Some((2022, 6, 10)),
+        lives_away: false,
+        cell_vote: None,
+        stage: CandidateStage::ClassDone,
+        stage_date: (2022, 4, 15),
+    },
+    // Finished the class in 2022 and eligible on 30 June 2022.
+    CandidateSpec {
+        cell: "lang-moi",
+        full_name: "Triệu Thị Xuân",
+        gender: Gender::Female,
+        birth: (1998, 10, 22),
+        ethnicity: "09",
+        education: GeneralEducation::LowerSecondary,
+        occupation: "Làm nông nghiệp",
+        youth_union: true,
+        source: CandidateSource::YouthUnion,
+        certificate: Some((CLASS_ISSUER, (2022, 3, 25))),
+        introducer_months: &[36, 18],
+        background_check: BackgroundCheck::Passed,
+        papers: Some((2022, 5, 5)),
+        lives_away: false,
+        cell_vote: None,
+        stage: CandidateStage::Verified,
+        stage_date: (2022, 6, 15),
+    },
+    CandidateSpec {
+        cell: "hop-thanh-2",
+        full_name: CELL_APPROVED_CANDIDATE,
+        gender: Gender::Male,
+        birth: (1994, 5, 9),
+        ethnicity: "02",
+        education: GeneralEducation::UpperSecondary,
+        occupation: "Kinh doanh",
+        youth_union: false,
+        source: CandidateSource::Other,
+        certificate: Some((CLASS_ISSUER, (2022, 3, 25))),
+        introducer_months: &[40, 28],
+        background_check: BackgroundCheck::Passed,
+        papers: Some((2022, 5, 12)),
+        lives_away: false,
+        cell_vote: Some(((11, 10, 10), (2022, 6, 24))),
+        stage: CandidateStage::CellApproved,
+        stage_date: (2022, 6, 24),
+    },
+    // Demobilised soldiers without the unit's referral letter; the first took the class in his
+    // unit before leaving the army.
+    CandidateSpec {
+        cell: "trung-tam",
+        full_name: "Vi Văn Thịnh",
+        gender: Gender::Male,
+        birth: (2000, 8, 17),
+        ethnicity: "02",
+        education: GeneralEducation::UpperSecondary,
+        occupation: "Bộ đội xuất ngũ",
+        youth_union: true,
+        source: CandidateSource::DemobilisedSoldier,
+        certificate: Some((
+            "Trung đoàn 254, Bộ Chỉ huy Quân sự tỉnh Lào Cai",
+            (2020, 11, 20),
+        )),
+        introducer_months: &[15, 15],
+        background_check: BackgroundCheck::Unspecified,
+        papers: None,
+        lives_away: false,
+        cell_vote: None,
+        stage: CandidateStage::ClassDone,
+        stage_date: (2022, 3, 2),
+    },
+    CandidateSpec {
+        cell: "canh-chin",
+        full_name: "Chảo Văn Lâm",
+        gender: Gender::Male,
+        birth: (2001, 1, 30),
+        ethnicity: "09",
+        education: GeneralEducation::LowerSecondary,
+        occupation: "Bộ đội xuất ngũ",
+        youth_union: true,
+        source: CandidateSource::DemobilisedSoldier,
+        certificate: None,
+        introducer_months: &[],
+        background_check: BackgroundCheck::Unspecified,
+        papers: None,
+        lives_away: false,
+        cell_vote: None,
+        stage: CandidateStage::Identified,
+        stage_date: (2022, 4, 8),
+    },
+    // Youth Union members working away from the commune.
+    CandidateSpec {
+        cell: "tuong-3",
+        full_name: "Lò Thị Hạnh",
+        gender: Gender::Female,
+        birth: (2002, 3, 14),
+        ethnicity: "25",
+        education: GeneralEducation::UpperSecondary,
+        occupation: "Công nhân khu công nghiệp tỉnh Bắc Ninh",
+        youth_union: true,
+        source: CandidateSource::YouthUnion,
+        certificate: None,
+        introducer_months: &[],
+        background_check: BackgroundCheck::Unspecified,
+        papers: None,
+        lives_away: true,
+        cell_vote: None,
+        stage: CandidateStage::Identified,
+        stage_date: (2022, 2, 21),
+    },
+    CandidateSpec {
+        cell: "tan-lap",
+        full_name: "Ma Văn Khải",
+        gender: Gender::Male,
+        birth: (2000, 11, 5),
+        ethnicity: "02",
+        education: GeneralEducation::UpperSecondary,
+        occupation: "Lao động tự do tại Hà Nội",
+        youth_union: true,
+        source: CandidateSource::YouthUnion,
+        certificate: None,
+        introducer_months: &[],
+        background_check: BackgroundCheck::Unspecified,
+        papers: None,
+        lives_away: true,
+        cell_vote: None,
+        stage: CandidateStage::Identified,
+        stage_date: (2022, 1, 17),
+    },
+];
+
+fn day(value: Day) -> NaiveDate {
+    ymd(value.0, value.1, value.2)
+}
+
+/// The introducers of a candidate: long-standing members of the candidate's cell, admitted
+/// between 1995 and 2012 and so official long before 30 June 2022 and still today (the dataset
+/// records no departure), the earliest admitted first.
+fn introducers_for(cell: &str, people: &[Person], count: usize) -> Vec<String> {
+    let mut long_standing: Vec<&Person> = people
+        .iter()
+        .filter(|p| p.cell == cell && (1995..=2012).contains(&p.decision.year()))
+        .collect();
+    if long_standing.len() < count {
+        // Any member admitted before 2016 is official well before the reference date.
+        long_standing = people
+            .iter()
+            .filter(|p| p.cell == cell && p.decision.year() < 2016)
+            .collect();
+    }
+    long_standing.sort_by_key(|p| (p.decision, p.full_name.clone()));
+    long_standing
+        .into_iter()
+        .take(count)
+        .map(|p| p.full_name.clone())
+        .collect()
+}
+
+fn seed_candidate(
+    rng: &mut SplitMix64,
+    index: usize,
+    spec: &CandidateSpec,
+    people: &[Person],
+    used_ids: &mut HashSet<String>,
+) -> SeedCandidate {
+    let parts = text::split_full_name(spec.full_name);
+    let birth = day(spec.birth);
+    let introducers = introducers_for(spec.cell, people, spec.introducer_months.len())
+        .into_iter()
+        .zip(spec.introducer_months.iter().copied())
+        .collect();
+    let (cell_vote, cell_vote_date) = match spec.cell_vote {
+        Some(((eligible, present, yes), vote_day)) => (
+            Some(VoteTally {
+                eligible,
+                present,
+                yes,
+                no: present - yes,
+            }),
+            date::format(day(vote_day)),
+        ),
+        None => (None, String::new()),
+    };
+    let candidate = Candidate {
+        cell: names::cell(COMMUNE_CODE, spec.cell),
+        full_name: spec.full_name.to_owned(),
+        family_name: parts.family,
+        middle_name: parts.middle,
+        given_name: parts.given,
+        gender: spec.gender as i32,
+        birth_date: date::format(birth),
+        ethnicity_code: spec.ethnicity.to_owned(),
+        general_education: spec.education as i32,
+        occupation: spec.occupation.to_owned(),
+        citizen_id: citizen_id(rng, birth, spec.gender, used_ids),
+        youth_union: spec.youth_union,
+        source: spec.source as i32,
+        certificate: spec
+            .certificate
+            .map(|(issuer, issued)| AwarenessCertificate {
+                issuer: issuer.to_owned(),
+                issue_date: date::format(day(issued)),
+            }),
+        background_check: spec.background_check as i32,
+        papers_date: spec
+            .papers
+            .map(|papers| date::format(day(papers)))
+            .unwrap_or_default(),
+        has_military_referral: false,
+        lives_away: spec.lives_away,
+        cell_vote,
+        cell_vote_date,
+        stage: spec.stage as i32,
+        stage_date: date::format(day(spec.stage_date)),
+        ..Candidate::default()
+    };
+    SeedCandidate {
+        request: CreateCandidateRequest {
+            candidate: Some(candidate),
+            request_id: format!("seed-hop-thanh-candidate-{}", index + 1),
+        },
+        introducers,
+    }
+}
+
+/// The 2021 ratings of the first introducer of each introduced candidate: long-standing official
+/// members, none exempt.
+fn member_ratings(candidates: &[SeedCandidate]) -> Vec<SeedMemberRating> {
+    const LEVELS: [RatingLevel; 5] = [
+        RatingLevel::Excellent,
+        RatingLevel::Good,
+        RatingLevel::Good,
+        RatingLevel::Completed,
+        RatingLevel::Good,
+    ];
+    candidates
+        .iter()
+        .filter_map(|c| c.introducers.first())
+        .zip(LEVELS)
+        .map(|((full_name, _), level)| SeedMemberRating {
+            member_full_name: full_name.clone(),
+            rating: MemberRating {
+                year: RATING_YEAR,
+                level: level as i32,
+                ..MemberRating::default()
+            },
+        })
+        .collect()
 }
 
 /// What kind of cell a plan is, which decides the profile of its members.
@@ -1377,13 +2120,355 @@ mod tests {
         assert_eq!(dataset.commune.request_id, "seed-hop-thanh-commune");
     }
 
+    /// The official date of a dataset member, by full name.
+    fn official_date(dataset: &Dataset, full_name: &str) -> Option<NaiveDate> {
+        members(dataset)
+            .into_iter()
+            .find(|m| m.full_name == full_name)
+            .and_then(|m| m.admission.as_ref())
+            .and_then(|a| date::parse_optional(&a.official_date).ok().flatten())
+    }
+
+    fn candidates(dataset: &Dataset) -> Vec<&Candidate> {
+        dataset
+            .candidates
+            .iter()
+            .map(|c| {
+                c.request
+                    .candidate
+                    .as_ref()
+                    .expect("every request has a candidate")
+            })
+            .collect()
+    }
+
+    /// The blocker codes of every candidate on the reference date, judged by the same rules the
+    /// services apply, with the introducers resolved against the dataset's roll.
+    fn blockers_on_reference_date(dataset: &Dataset) -> Vec<Vec<&'static str>> {
+        let on = reference_date();
+        let table = partyregistry_rules::table::RuleTable::reference();
+        let rules = table.in_force_on(on);
+        dataset
+            .candidates
+            .iter()
+            .map(|seed| {
+                let mut candidate = seed.request.candidate.clone().expect("candidate");
+                candidate.introducers = seed
+                    .introducers
+                    .iter()
+                    .map(|(name, months)| Introducer {
+                        member: name.clone(),
+                        youth_union_committee: false,
+                        months_worked_together: *months,
+                    })
+                    .collect();
+                let facts =
+                    partyregistry_kit::admission::candidate_facts(&candidate, false, |name| {
+                        official_date(dataset, name).is_some_and(|d| d <= on)
+                    })
+                    .expect("complete facts");
+                partyregistry_rules::eligibility::blockers(&facts, on, rules)
+                    .iter()
+                    .map(|b| b.code.code())
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn target_is_six_a_year_and_eighty_percent() {
+        let target = dataset().target;
+        assert_eq!(target.parent, COMMUNE);
+        let target = target.target.expect("target");
+        assert_eq!(
+            format!("{COMMUNE}/targets/{}", target.first_year),
+            TARGET_NAME
+        );
+        assert_eq!(
+            (target.first_year, target.last_year),
+            (TARGET_FIRST_YEAR, TARGET_LAST_YEAR)
+        );
+        assert_eq!(
+            i64::from(target.admissions_per_year),
+            TARGET_ADMISSIONS_PER_YEAR
+        );
+        assert_eq!(
+            i64::from(target.good_cells_percent),
+            TARGET_GOOD_CELLS_PERCENT
+        );
+        const { assert!(REMAINING_2022 > 0 && BEST_CASE_2022 < TARGET_ADMISSIONS_PER_YEAR) };
+    }
+
+    #[test]
+    fn every_cell_is_rated_for_2021_and_thirteen_are_good_or_better() {
+        let dataset = dataset();
+        assert_eq!(dataset.cell_ratings.len() as i64, RATED_CELLS_2021);
+        let cells: HashSet<String> = dataset
+            .cells
+            .iter()
+            .map(|c| names::cell(COMMUNE_CODE, &c.cell_id))
+            .collect();
+        let rated: HashSet<&str> = dataset
+            .cell_ratings
+            .iter()
+            .map(|r| r.parent.as_str())
+            .collect();
+        assert_eq!(rated.len(), cells.len());
+        assert!(rated.iter().all(|cell| cells.contains(*cell)));
+        let levels: Vec<i32> = dataset
+            .cell_ratings
+            .iter()
+            .map(|r| {
+                let rating = r.rating.as_ref().expect("rating");
+                assert_eq!(rating.year, RATING_YEAR);
+                rating.level
+            })
+            .collect();
+        let of = |level: RatingLevel| levels.iter().filter(|l| **l == level as i32).count() as i64;
+        assert_eq!(of(RatingLevel::Excellent), EXCELLENT_CELLS_2021);
+        assert_eq!(
+            of(RatingLevel::Excellent) + of(RatingLevel::Good),
+            GOOD_CELLS_2021
+        );
+        assert_eq!(of(RatingLevel::Completed), COMPLETED_CELLS_2021);
+        assert_eq!(of(RatingLevel::NotCompleted), 0);
+        // 13/16 = 81.25 % meets 80 %, and 80 % of 16 needs 13.
+        const { assert!(GOOD_CELLS_2021 * 100 >= TARGET_GOOD_CELLS_PERCENT * RATED_CELLS_2021) };
+        assert_eq!(
+            (TARGET_GOOD_CELLS_PERCENT * RATED_CELLS_2021 + 99) / 100,
+            GOOD_CELLS_NEEDED_2021
+        );
+        // Every cell existed during the rated year.
+        for request in &dataset.cells {
+            let open = request.cell.as_ref().expect("cell").open_date.as_str();
+            assert!(open < "2021-01-01");
+        }
+    }
+
+    #[test]
+    fn cell_plans_cover_every_cell_and_add_up_to_the_target() {
+        let dataset = dataset();
+        assert_eq!(dataset.cell_plans.len() as i64, EXPECTED_CELLS);
+        let plans: Vec<&CellPlanMessage> = dataset
+            .cell_plans
+            .iter()
+            .map(|p| p.plan.as_ref().expect("plan"))
+            .collect();
+        assert!(plans.iter().all(|p| p.year == PLAN_YEAR));
+        assert_eq!(
+            plans.iter().map(|p| i64::from(p.admissions)).sum::<i64>(),
+            PLANNED_ADMISSIONS_2022
+        );
+        assert_eq!(PLANNED_ADMISSIONS_2022, TARGET_ADMISSIONS_PER_YEAR);
+        assert_eq!(
+            plans
+                .iter()
+                .map(|p| i64::from(p.sources_to_develop))
+                .sum::<i64>(),
+            PLANNED_SOURCES_2022
+        );
+        let parents: HashSet<&str> = dataset
+            .cell_plans
+            .iter()
+            .map(|p| p.parent.as_str())
+            .collect();
+        assert_eq!(parents.len(), dataset.cells.len());
+        let tuong_1 = dataset
+            .cell_plans
+            .iter()
+            .find(|p| p.parent == TUONG_1_CELL)
+            .and_then(|p| p.plan.as_ref())
+            .expect("Tượng 1 has a plan");
+        assert_eq!((tuong_1.sources_to_develop, tuong_1.admissions), (0, 0));
+        assert!(plans.iter().all(|p| p.notes.chars().count() <= 500));
+    }
+
+    #[test]
+    fn candidates_tell_the_story_of_mid_2022() {
+        let dataset = dataset();
+        let candidates = candidates(&dataset);
+        assert_eq!(candidates.len() as i64, CANDIDATES);
+        let reference = reference_date();
+        let mut open = 0;
+        for candidate in &candidates {
+            assert_ne!(candidate.cell, TUONG_1_CELL, "Tượng 1 has no source");
+            let stage = CandidateStage::try_from(candidate.stage).expect("known stage");
+            if partyregistry_kit::admission::is_open(stage) {
+                open += 1;
+            }
+            let stage_date = date::parse(&candidate.stage_date).expect("stage date");
+            assert!(stage_date <= reference, "{}", candidate.full_name);
+            if let Some(certificate) = &candidate.certificate {
+                let issued = date::parse(&certificate.issue_date).expect("issue date");
+                assert!(issued <= stage_date && !certificate.issuer.is_empty());
+            }
+            if !candidate.papers_date.is_empty() {
+                assert!(candidate.papers_date.as_str() <= REFERENCE_AS_OF);
+            }
+            if !candidate.cell_vote_date.is_empty() {
+                let vote = candidate.cell_vote.expect("a vote with its date");
+                assert!(vote.yes + vote.no <= vote.present && vote.present <= vote.eligible);
+                assert!(3 * vote.yes >= 2 * vote.eligible);
+            }
+            assert_ne!(candidate.source, CandidateSource::Unspecified as i32);
+            assert!(
+                partyregistry_kit::reference::ethnic_group(&candidate.ethnicity_code).is_some()
+            );
+        }
+        assert_eq!(open, OPEN_CANDIDATES_2022);
+        let class_2022 = candidates
+            .iter()
+            .filter(|c| {
+                c.certificate
+                    .as_ref()
+                    .is_some_and(|cert| cert.issue_date.starts_with("2022-"))
+                    && c.stage >= CandidateStage::ClassDone as i32
+            })
+            .count() as i64;
+        assert_eq!(class_2022, CLASS_DONE_2022);
+        let approved = candidates
+            .iter()
+            .find(|c| c.full_name == CELL_APPROVED_CANDIDATE)
+            .expect("the cell-approved candidate");
+        assert_eq!(approved.stage, CandidateStage::CellApproved as i32);
+        assert_eq!(approved.cell_vote_date, CELL_APPROVED_DATE);
+    }
+
+    #[test]
+    fn blockers_on_the_reference_date_match_the_constants() {
+        let dataset = dataset();
+        let blockers = blockers_on_reference_date(&dataset);
+        let eligible = blockers.iter().filter(|b| b.is_empty()).count() as i64;
+        assert_eq!(eligible, ELIGIBLE_CANDIDATES_2022, "{blockers:?}");
+        let with = |code: &str| blockers.iter().filter(|b| b.contains(&code)).count() as i64;
+        assert_eq!(with("EDUCATION_BELOW_MINIMUM"), EDUCATION_BLOCKED_2022);
+        assert_eq!(
+            with("MILITARY_REFERRAL_MISSING"),
+            MILITARY_REFERRAL_MISSING_2022
+        );
+        assert_eq!(with("LIVES_AWAY"), LIVES_AWAY_2022);
+        assert_eq!(with("CERTIFICATE_MISSING"), CERTIFICATE_MISSING_2022);
+        assert_eq!(with("INTRODUCERS_MISSING"), INTRODUCERS_MISSING_2022);
+        for code in [
+            "AGE_UNDER_MINIMUM",
+            "AGE_OVER_MAXIMUM",
+            "CERTIFICATE_EXPIRED",
+            "INTRODUCER_NOT_QUALIFIED",
+            "VOTE_BELOW_THRESHOLD",
+            "PAPERS_EXPIRED",
+            "BACKGROUND_CHECK_FAILED",
+        ] {
+            assert_eq!(with(code), 0, "{code}: {blockers:?}");
+        }
+        // The two blocked on education are otherwise complete.
+        for b in blockers
+            .iter()
+            .filter(|b| b.contains(&"EDUCATION_BELOW_MINIMUM"))
+        {
+            assert_eq!(b.as_slice(), ["EDUCATION_BELOW_MINIMUM"]);
+        }
+    }
+
+    #[test]
+    fn introducers_are_long_standing_official_members_of_the_cell() {
+        // Loaded on the reference date itself and on a later day: official on both.
+        for today in [reference_date(), ymd(2025, 1, 15)] {
+            let dataset = reference_dataset_on(today);
+            for seed in &dataset.candidates {
+                let candidate = seed.request.candidate.as_ref().expect("candidate");
+                assert!(seed.introducers.len() == 2 || seed.introducers.is_empty());
+                assert!(candidate.introducers.is_empty(), "resolved when seeding");
+                let distinct: HashSet<&str> =
+                    seed.introducers.iter().map(|(n, _)| n.as_str()).collect();
+                assert_eq!(distinct.len(), seed.introducers.len());
+                for (name, months) in &seed.introducers {
+                    assert!(*months >= 12, "{name}");
+                    let member = members(&dataset)
+                        .into_iter()
+                        .find(|m| &m.full_name == name)
+                        .expect("an introducer is a member of the dataset");
+                    assert_eq!(member.cell, candidate.cell);
+                    let official = official_date(&dataset, name).expect("official");
+                    assert!(official <= reference_date() && official <= today, "{name}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn candidates_are_new_people_with_unique_names_and_ids() {
+        let dataset = dataset();
+        let member_names: HashSet<&str> = members(&dataset)
+            .iter()
+            .map(|m| m.full_name.as_str())
+            .collect();
+        let member_ids: HashSet<&str> = members(&dataset)
+            .iter()
+            .map(|m| m.citizen_id.as_str())
+            .collect();
+        let mut names_seen = HashSet::new();
+        let mut ids_seen = HashSet::new();
+        for candidate in candidates(&dataset) {
+            assert_eq!(candidate.full_name, text::normalize(&candidate.full_name));
+            assert!(!member_names.contains(candidate.full_name.as_str()));
+            assert!(names_seen.insert(candidate.full_name.clone()));
+            assert_eq!(candidate.citizen_id.len(), 12);
+            assert!(candidate.citizen_id.starts_with("010"));
+            assert!(!member_ids.contains(candidate.citizen_id.as_str()));
+            assert!(ids_seen.insert(candidate.citizen_id.clone()));
+            assert!(!candidate.given_name.is_empty() && !candidate.family_name.is_empty());
+        }
+        let ids: HashSet<&str> = dataset
+            .candidates
+            .iter()
+            .map(|c| c.request.request_id.as_str())
+            .collect();
+        assert_eq!(ids.len(), dataset.candidates.len());
+        assert_eq!(
+            dataset.candidates[0].request.request_id,
+            "seed-hop-thanh-candidate-1"
+        );
+    }
+
+    #[test]
+    fn a_few_long_standing_members_are_rated_for_2021() {
+        let dataset = dataset();
+        assert_eq!(dataset.member_ratings.len() as i64, MEMBER_RATINGS_2021);
+        let distinct: HashSet<&str> = dataset
+            .member_ratings
+            .iter()
+            .map(|r| r.member_full_name.as_str())
+            .collect();
+        assert_eq!(distinct.len(), dataset.member_ratings.len());
+        for rating in &dataset.member_ratings {
+            assert_eq!(rating.rating.year, RATING_YEAR);
+            assert_ne!(rating.rating.level, RatingLevel::Unspecified as i32);
+            let official = official_date(&dataset, &rating.member_full_name).expect("official");
+            assert!(official.year() < RATING_YEAR);
+        }
+    }
+
     #[test]
     fn seed_summary_renders_in_vietnamese() {
         let summary = SeedSummary {
             members_created: 172,
             ..SeedSummary::default()
         };
-        assert!(summary.render().contains("đảng viên: tạo mới 172, đã có 0"));
+        assert!(
+            summary
+                .render()
+                .contains("  đảng viên: tạo mới 172, đã có 0")
+        );
+        assert!(
+            summary
+                .render()
+                .contains("nguồn phát triển đảng viên: tạo mới 0, đã có 0")
+        );
+        let candidates_only = SeedSummary {
+            candidates_created: 1,
+            ..SeedSummary::default()
+        };
+        assert!(!candidates_only.nothing_created());
         assert!(!summary.nothing_created());
         assert!(SeedSummary::default().nothing_created());
     }

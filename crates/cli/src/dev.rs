@@ -254,7 +254,10 @@ async fn seed_if_missing(membership_url: &str) -> Result<Option<SeedSummary>, Bo
         Ok(_) => Ok(None),
         Err(status) if status.code() == tonic::Code::NotFound => {
             tracing::info!("loading the reference dataset");
-            let summary = dataset::seed(&mut client)
+            let mut admission = crate::client::admission(membership_url)
+                .await
+                .map_err(|e| e.to_string())?;
+            let summary = dataset::seed(&mut client, &mut admission)
                 .await
                 .map_err(|status| partyregistry_kit::error::describe_status(&status))?;
             Ok(Some(summary))
@@ -301,6 +304,12 @@ pub fn banner(handles: &DevHandles, data_dir: &std::path::Path) -> String {
             dataset::REFERENCE_AS_OF
         ),
         format!("partyctl{flags} report admissions --commune 02680 --from 2021 --to 2022"),
+        format!(
+            "partyctl{flags} report progress --commune 02680 --year 2022 --as-of {}",
+            dataset::REFERENCE_AS_OF
+        ),
+        format!("partyctl{flags} report briefing --commune 02680 --month 2022-07"),
+        format!("partyctl{flags} candidates list --commune 02680"),
         format!("partyctl{flags} cells list --commune 02680"),
         format!("partyctl{flags} members list --parent communes/02680 --name \"hoang\""),
         format!("partyctl{flags} members list --parent communes/02680 --cell tuong-1"),

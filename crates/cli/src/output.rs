@@ -8,6 +8,7 @@
 use std::sync::OnceLock;
 
 use partyregistry_kit::text;
+use partyregistry_rules::eligibility::BlockerCode;
 use prost_reflect::{DescriptorPool, DynamicMessage, SerializeOptions};
 
 use crate::error::CliError;
@@ -163,9 +164,29 @@ proto_names!(
     membership::ListMembersResponse,
     membership::ListMemberEventsResponse,
     membership::WatchChangesResponse,
+    membership::Candidate,
+    membership::ListCandidatesResponse,
+    membership::Eligibility,
+    membership::RuleVersion,
+    membership::ListRuleVersionsResponse,
+    membership::Holiday,
+    membership::ListHolidaysResponse,
+    membership::Target,
+    membership::ListTargetsResponse,
+    membership::CellPlan,
+    membership::ListCellPlansResponse,
+    membership::CellRating,
+    membership::ListCellRatingsResponse,
+    membership::MemberRating,
     reporting::CommuneReport,
     reporting::AdmissionsReport,
     reporting::Freshness,
+    reporting::AdmissionProgress,
+    reporting::Pipeline,
+    reporting::CellRatingSummary,
+    reporting::CellHealth,
+    reporting::ListDeadlinesResponse,
+    reporting::MonthlyBriefing,
 );
 
 /// The descriptor pool of every contract, decoded once.
@@ -201,6 +222,17 @@ pub fn print_json<M: ProtoMessage>(message: &M) -> Result<(), CliError> {
 }
 
 pub use partyregistry_kit::reference::label;
+
+/// The Vietnamese label of a blocker code (`LIVES_AWAY` → "Đi làm ăn xa"), from the rules; a code
+/// this build does not know is shown as it is.
+pub fn blocker_label(code: &str) -> String {
+    BlockerCode::from_code(code).map_or_else(|| code.to_owned(), |known| known.label().to_owned())
+}
+
+/// The Vietnamese label of an enum value given by its number, through [`label`].
+pub fn enum_label<T: TryFrom<i32>>(number: i32, name: impl Fn(T) -> &'static str) -> String {
+    label(&crate::client::enum_name(number, name)).to_owned()
+}
 
 /// Name of an ethnic group by its code ("09" → "Dao"), or the code itself when unknown.
 pub fn ethnicity(code: &str) -> String {
@@ -340,6 +372,19 @@ mod tests {
         assert_eq!(label("CELL_KIND_SCHOOL"), "Nhà trường");
         assert_eq!(label("SOMETHING_NEW"), "SOMETHING_NEW");
         assert_eq!(ethnicity("09"), "Dao");
+    }
+
+    #[test]
+    fn blocker_codes_have_vietnamese_labels() {
+        assert_eq!(blocker_label("LIVES_AWAY"), "Đi làm ăn xa");
+        assert_eq!(
+            blocker_label("EDUCATION_BELOW_MINIMUM"),
+            "Chưa đủ trình độ học vấn"
+        );
+        assert_eq!(blocker_label("NEW_RULE"), "NEW_RULE");
+        for code in BlockerCode::ALL {
+            assert_ne!(blocker_label(code.code()), code.code());
+        }
     }
 
     #[test]

@@ -7,10 +7,12 @@ use std::time::Duration;
 
 use partyregistry_cli::dataset::{self, REFERENCE_AS_OF};
 use partyregistry_cli::dev::{DevOptions, start};
+use partyregistry_proto::membership::v1::admission_service_client::AdmissionServiceClient;
 use partyregistry_proto::membership::v1::membership_service_client::MembershipServiceClient;
 use partyregistry_proto::reporting::v1::reporting_service_client::ReportingServiceClient;
 use partyregistry_proto::reporting::v1::{
-    GetAdmissionsReportRequest, GetCommuneReportRequest, GetFreshnessRequest,
+    GetAdmissionProgressRequest, GetAdmissionsReportRequest, GetCommuneReportRequest,
+    GetFreshnessRequest,
 };
 
 /// A fresh directory under the system's temporary directory; removed at the end of the test.
@@ -41,9 +43,20 @@ async fn dev_mode_seeds_once_and_reports_the_article_figures() {
     let mut membership = MembershipServiceClient::connect(handles.membership_url.clone())
         .await
         .expect("connects");
-    let again = dataset::seed(&mut membership).await.expect("second seed");
+    let mut admission = AdmissionServiceClient::connect(handles.membership_url.clone())
+        .await
+        .expect("connects");
+    assert_eq!(i64::from(seeded.candidates_created), dataset::CANDIDATES);
+    let again = dataset::seed(&mut membership, &mut admission)
+        .await
+        .expect("second seed");
     assert!(again.nothing_created(), "{again:?}");
     assert_eq!(i64::from(again.members_present), dataset::EXPECTED_MEMBERS);
+    assert_eq!(i64::from(again.candidates_present), dataset::CANDIDATES);
+    assert_eq!(
+        i64::from(again.cell_ratings_present),
+        dataset::RATED_CELLS_2021
+    );
 
     // Wait, with a bound, until the projection has applied the whole feed.
     let mut reporting = ReportingServiceClient::connect(handles.reporting_url.clone())
@@ -109,6 +122,28 @@ async fn dev_mode_seeds_once_and_reports_the_article_figures() {
             (2022, dataset::ADMISSIONS_2022)
         ]
     );
+
+    let progress = reporting
+        .get_admission_progress(GetAdmissionProgressRequest {
+            commune: dataset::COMMUNE.to_owned(),
+            year: 2022,
+            as_of_date: REFERENCE_AS_OF.to_owned(),
+        })
+        .await
+        .expect("admission progress")
+        .into_inner();
+    assert_eq!(
+        i64::from(progress.target),
+        dataset::TARGET_ADMISSIONS_PER_YEAR
+    );
+    assert_eq!(progress.admitted, dataset::ADMISSIONS_2022);
+    assert_eq!(progress.open_candidates, dataset::OPEN_CANDIDATES_2022);
+    assert_eq!(
+        progress.eligible_candidates,
+        dataset::ELIGIBLE_CANDIDATES_2022
+    );
+    assert_eq!(progress.best_case, dataset::BEST_CASE_2022);
+    assert!(progress.at_risk);
 
     handles.stop().await.expect("stops cleanly");
 

@@ -8,9 +8,11 @@
 //! - [`server`]: health, reflection, tracing and graceful shutdown.
 //! - [`names`]: resource-name parsing shared by servers and clients.
 //! - [`reference`]: reference lists (ethnic groups) and Vietnamese labels.
+//! - [`admission`]: candidates and rule versions between the contracts and `partyregistry_rules`.
 //!
 //! Owns no business rule: those live in each service's `domain` module.
 
+pub mod admission;
 pub mod date;
 pub mod db;
 pub mod error;

@@ -36,6 +36,27 @@ pub enum BlockerCode {
 }
 
 impl BlockerCode {
+    /// Every code, in the contract's order.
+    pub const ALL: [Self; 12] = [
+        Self::AgeUnderMinimum,
+        Self::AgeOverMaximum,
+        Self::EducationBelowMinimum,
+        Self::CertificateMissing,
+        Self::CertificateExpired,
+        Self::IntroducersMissing,
+        Self::IntroducerNotQualified,
+        Self::VoteBelowThreshold,
+        Self::PapersExpired,
+        Self::MilitaryReferralMissing,
+        Self::LivesAway,
+        Self::BackgroundCheckFailed,
+    ];
+
+    /// The code the contract spells `code`, if it is one.
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|known| known.code() == code)
+    }
+
     /// The code as the contract spells it.
     pub fn code(self) -> &'static str {
         match self {

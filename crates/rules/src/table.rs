@@ -75,7 +75,8 @@ impl RuleVersion {
     pub fn regulation_2021() -> Self {
         Self {
             code: "24-QĐ/TW".into(),
-            in_force_from: NaiveDate::MIN,
+            // Signed 30 July 2021; older events fall back to the earliest version.
+            in_force_from: NaiveDate::from_ymd_opt(2021, 7, 30).unwrap_or(NaiveDate::MIN),
             min_age_months: 18 * 12,
             max_age_months: 60 * 12,
             min_education: Education::LowerSecondary,

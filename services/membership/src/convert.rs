@@ -14,6 +14,8 @@ use crate::domain::{
 };
 use crate::store::{CellRecord, CommuneRecord, EventRecord, MemberRecord};
 
+pub mod admission;
+
 /// Normalises and checks a text field: NFC, trimmed, no control characters, at most `max`
 /// characters, and non-empty when `required`.
 pub fn text_field(

@@ -3,9 +3,10 @@
 
 use partyregistry_kit::error::ApiError;
 use partyregistry_kit::{names, text};
+use partyregistry_proto::membership::v1 as pb;
 
 use crate::domain::{Assignment, CellKind, MemberStatus};
-use crate::store::MemberFilter;
+use crate::store::{CandidateFilter, MemberFilter};
 
 /// One parsed condition.
 #[derive(Debug, PartialEq, Eq)]
@@ -109,6 +110,51 @@ pub fn parse_member_filter(
     Ok(parsed)
 }
 
+/// Parses the ListCandidates filter: `cell`, `stage` with `=`, `name` with `:`, within the
+/// commune `commune_code`.
+pub fn parse_candidate_filter(
+    filter: &str,
+    commune_code: String,
+) -> Result<CandidateFilter, ApiError> {
+    let mut parsed = CandidateFilter {
+        commune_code,
+        ..CandidateFilter::default()
+    };
+    for condition in parse_conditions(filter)? {
+        match (condition.field.as_str(), condition.operator) {
+            ("cell", '=') => {
+                let (code, cell_id) = names::parse_cell("filter", &condition.value)?;
+                if code != parsed.commune_code {
+                    return Err(bad("the cell is not in the parent commune"));
+                }
+                parsed.cell_id = Some(cell_id);
+            }
+            ("stage", '=') => {
+                parsed.stage = Some(
+                    enum_value(
+                        &condition.value,
+                        "CANDIDATE_STAGE_",
+                        pb::CandidateStage::from_str_name,
+                    )
+                    .filter(|stage| *stage != pb::CandidateStage::Unspecified)
+                    .ok_or_else(|| bad(format!("unknown stage {}", condition.value)))?,
+                );
+            }
+            ("name", ':') => {
+                parsed
+                    .name_words
+                    .extend(text::fold(&condition.value).split(' ').map(str::to_owned));
+            }
+            (field, operator) => {
+                return Err(bad(format!(
+                    "`{field} {operator}` is not supported; use cell =, stage = or name :"
+                )));
+            }
+        }
+    }
+    Ok(parsed)
+}
+
 /// Parses the ListCells filter: `kind = SCHOOL`.
 pub fn parse_cell_filter(filter: &str) -> Result<Option<CellKind>, ApiError> {
     let mut kind = None;
@@ -172,6 +218,29 @@ mod tests {
                 .is_err()
         );
         assert!(parse_member_filter(r#"name : "unterminated"#, None).is_err());
+    }
+
+    #[test]
+    fn candidate_filter_parses_cell_stage_and_name() {
+        let filter = parse_candidate_filter(
+            r#"cell = "communes/02680/cells/tuong-1" AND stage = CLASS_DONE AND name : "Lò Thị""#,
+            "02680".into(),
+        )
+        .expect("valid");
+        assert_eq!(filter.cell_id.as_deref(), Some("tuong-1"));
+        assert_eq!(filter.stage, Some(pb::CandidateStage::ClassDone));
+        assert_eq!(filter.name_words, ["lo", "thi"]);
+        assert_eq!(
+            parse_candidate_filter("stage = CANDIDATE_STAGE_ADMITTED", "02680".into())
+                .map(|f| f.stage)
+                .ok(),
+            Some(Some(pb::CandidateStage::Admitted))
+        );
+        assert!(parse_candidate_filter("stage = UNSPECIFIED", "02680".into()).is_err());
+        assert!(
+            parse_candidate_filter(r#"cell = "communes/02677/cells/a""#, "02680".into()).is_err()
+        );
+        assert!(parse_candidate_filter("status = OFFICIAL", "02680".into()).is_err());
     }
 
     #[test]

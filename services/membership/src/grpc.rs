@@ -1,6 +1,7 @@
 //! `MembershipApi`: thin gRPC handlers. Each parses and validates its request into domain values
 //! ([`crate::convert`]), makes one call to [`crate::service::Membership`], and returns the proto.
-//! `WatchChanges` replays the feed from the caller's cursor, then follows new commits.
+//! `WatchChanges` replays the feed from the caller's cursor, then follows new commits. The
+//! admission pipeline's handlers ([`AdmissionApi`]) share the helpers and macros here.
 
 use std::pin::Pin;
 use std::sync::Arc;
@@ -19,7 +20,9 @@ use tokio_util::sync::CancellationToken;
 use tonic::{Request, Response, Status};
 
 use crate::convert::{self, text_field};
-use crate::domain::{AdmissionContext, CellKind, DepartureKind, Transfer, TransferKind};
+use crate::domain::{
+    AdmissionContext, AdmissionFields, CellKind, DepartureKind, Transfer, TransferKind,
+};
 use crate::filter::parse_member_filter;
 use crate::service::{Membership, RequestKey, Step};
 use crate::store::effective_page_size;
@@ -323,6 +326,7 @@ impl MembershipApi {
                 let context = AdmissionContext {
                     cell_vote,
                     deciding_body,
+                    fields: AdmissionFields::RECORD_ADMISSION,
                 };
                 self.membership
                     .record_admission(person, admission, cell, context, key)
@@ -610,3 +614,7 @@ impl MembershipService for MembershipApi {
         Ok(Response::new(Box::pin(ReceiverStream::new(receiver))))
     }
 }
+
+pub mod admission;
+
+pub use admission::AdmissionApi;

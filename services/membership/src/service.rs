@@ -1,9 +1,12 @@
 //! The commands of the membership service. Each one runs in a single write transaction: load the
-//! current state, apply a domain rule, write the new state and its events, append the change to
-//! the feed, record the request id — then commit, and wake the feed's followers.
+//! current state and the regulation table, apply a domain rule, write the new state and its
+//! events, append the change(s) to the feed, record the request id — then commit, and wake the
+//! feed's followers. Most commands change one resource; AdmitCandidate changes two (the new
+//! member, then the closed candidate) and appends both changes, in that order, before committing.
+//! The admission pipeline's commands are in `service/admission.rs`.
 //!
-//! A retried request (same request id) returns the state its first execution produced, read back
-//! from the feed, and writes nothing.
+//! A retried request (same request id) returns the state its first execution produced (the first
+//! change it appended), read back from the feed, and writes nothing.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -24,6 +27,10 @@ use crate::domain::{
 };
 use crate::store::{self, MemberFilter, MemberRecord, Store, feed, members, organisations};
 
+mod admission;
+
+pub use admission::AdmitDecision;
+
 /// An idempotency key with what identifies the request it came with.
 #[derive(Debug, Clone)]
 pub struct RequestKey {
@@ -37,6 +44,10 @@ pub struct RequestKey {
 }
 
 type CommandFuture<'c> = Pin<Box<dyn Future<Output = Result<Resource, ApiError>> + Send + 'c>>;
+
+/// A command that writes several resources: their changes are appended in this order, and the
+/// first one is the command's reply (and what a retried request id replays).
+type ChangesFuture<'c> = Pin<Box<dyn Future<Output = Result<Vec<Resource>, ApiError>> + Send + 'c>>;
 
 /// How many times a lifecycle command is retried when a concurrent writer changed the same
 /// member between its read and its write (PostgreSQL only; SQLite writers are serialised).
@@ -129,6 +140,14 @@ fn resource_name(resource: &Resource) -> &str {
         Resource::Commune(c) => &c.name,
         Resource::Cell(c) => &c.name,
         Resource::Member(m) => &m.name,
+        Resource::Candidate(c) => &c.name,
+        Resource::RuleVersion(r) => &r.name,
+        Resource::Holiday(h) => &h.name,
+        Resource::Target(t) => &t.name,
+        Resource::CellPlan(p) => &p.name,
+        Resource::CellRating(r) => &r.name,
+        Resource::MemberRating(r) => &r.name,
+        Resource::DeletedResource(name) => name,
     }
 }
 
@@ -143,6 +162,34 @@ pub fn decode_change(change: &store::StoredChange) -> Result<pb::Change, ApiErro
     decoded.sequence = change.sequence;
     decoded.commit_time = Some(timestamp(change.commit_time_us));
     Ok(decoded)
+}
+
+/// Admits a member into a cell: the one code path of RecordAdmission and AdmitCandidate.
+async fn admit_member(
+    conn: &mut AnyConnection,
+    person: Person,
+    admission: AdmissionDates,
+    (commune_code, cell_id): (&str, &str),
+    context: AdmissionContext,
+    rules: &partyregistry_rules::RuleTable,
+    now: i64,
+) -> Result<MemberRecord, ApiError> {
+    let cell = organisations::require_cell(conn, commune_code, cell_id)
+        .await?
+        .cell;
+    let (member, events) = domain::admit(
+        person,
+        admission,
+        &cell,
+        context,
+        date::today_in_vietnam(),
+        rules,
+    )?;
+    let record = members::insert_member(conn, &member, now).await?;
+    for event in &events {
+        members::insert_event(conn, record.member.id, event, now).await?;
+    }
+    Ok(record)
 }
 
 async fn write_member_step(
@@ -186,9 +233,34 @@ impl Membership {
     where
         F: for<'c> Fn(&'c mut AnyConnection, i64) -> CommandFuture<'c>,
     {
+        let written = self
+            .mutate_all(request, retry_conflicts, |conn, now| {
+                let single = command(conn, now);
+                Box::pin(async move { single.await.map(|resource| vec![resource]) })
+            })
+            .await?;
+        written
+            .into_iter()
+            .next()
+            .ok_or_else(|| ApiError::Internal("a command wrote no resource".into()))
+    }
+
+    /// Like [`Self::mutate`] for a command that writes several resources in one transaction:
+    /// one change per resource, in order, with consecutive sequences. Returns the resources
+    /// written; a replayed request id returns only the first. A command that writes nothing
+    /// commits nothing.
+    async fn mutate_all<F>(
+        &self,
+        request: Option<&RequestKey>,
+        retry_conflicts: bool,
+        command: F,
+    ) -> Result<Vec<Resource>, ApiError>
+    where
+        F: for<'c> Fn(&'c mut AnyConnection, i64) -> ChangesFuture<'c>,
+    {
         for _ in 0..CONFLICT_RETRIES {
             match self.mutate_once(request, &command).await {
-                Ok(Some(resource)) => return Ok(resource),
+                Ok(Some(resources)) => return Ok(resources),
                 // A concurrent retry recorded the same request id first: the next attempt replays it.
                 Ok(None) => {}
                 Err(ApiError::Aborted { .. }) if retry_conflicts => {}
@@ -205,33 +277,47 @@ impl Membership {
         &self,
         request: Option<&RequestKey>,
         command: &F,
-    ) -> Result<Option<Resource>, ApiError>
+    ) -> Result<Option<Vec<Resource>>, ApiError>
     where
-        F: for<'c> Fn(&'c mut AnyConnection, i64) -> CommandFuture<'c>,
+        F: for<'c> Fn(&'c mut AnyConnection, i64) -> ChangesFuture<'c>,
     {
         let mut tx = self.store.begin().await?;
         if let Some(key) = request
             && let Some(previous) = feed::find_request(tx.conn(), &key.id).await?
         {
-            return self.replay(tx.conn(), key, &previous).await.map(Some);
+            return self
+                .replay(tx.conn(), key, &previous)
+                .await
+                .map(|resource| Some(vec![resource]));
         }
         let now = now_micros();
-        let resource = command(tx.conn(), now).await?;
-        let payload = pb::Change {
-            sequence: 0,
-            commit_time: None,
-            resource: Some(resource.clone()),
+        let resources = command(tx.conn(), now).await?;
+        if resources.is_empty() {
+            // Dropping the transaction rolls back whatever the command read or locked.
+            return Ok(Some(resources));
         }
-        .encode_to_vec();
-        let sequence =
-            feed::append_change(tx.conn(), resource_name(&resource), &payload, now).await?;
+        // The changes are the transaction's last writes: the feed head's row lock is then held
+        // only from the first append to the commit (see store::feed).
+        let mut first_sequence = None;
+        let mut sequence = 0;
+        for resource in &resources {
+            let payload = pb::Change {
+                sequence: 0,
+                commit_time: None,
+                resource: Some(resource.clone()),
+            }
+            .encode_to_vec();
+            sequence =
+                feed::append_change(tx.conn(), resource_name(resource), &payload, now).await?;
+            first_sequence.get_or_insert(sequence);
+        }
         if let Some(key) = request
             && !feed::record_request(
                 tx.conn(),
                 &key.id,
                 key.method,
                 &key.fingerprint,
-                sequence,
+                first_sequence.unwrap_or(sequence),
                 now,
             )
             .await?
@@ -239,9 +325,14 @@ impl Membership {
             return Ok(None);
         }
         tx.commit().await?;
-        tracing::debug!(sequence, resource = resource_name(&resource), "committed");
+        tracing::debug!(
+            sequence,
+            changes = resources.len(),
+            resource = resources.first().map(resource_name),
+            "committed"
+        );
         self.head.send_replace(sequence);
-        Ok(Some(resource))
+        Ok(Some(resources))
     }
 
     async fn replay(
@@ -396,15 +487,17 @@ impl Membership {
                     context.clone(),
                 );
                 Box::pin(async move {
-                    let cell = organisations::require_cell(conn, &commune_code, &cell_id)
-                        .await?
-                        .cell;
-                    let (member, events) =
-                        domain::admit(person, admission, &cell, context, date::today_in_vietnam())?;
-                    let record = members::insert_member(conn, &member, now).await?;
-                    for event in &events {
-                        members::insert_event(conn, record.member.id, event, now).await?;
-                    }
+                    let rules = store::admission::rule_table(conn).await?;
+                    let record = admit_member(
+                        conn,
+                        person,
+                        admission,
+                        (&commune_code, &cell_id),
+                        context,
+                        &rules,
+                        now,
+                    )
+                    .await?;
                     Ok(Resource::Member(convert::member_to_proto(&record)))
                 })
             })
@@ -441,6 +534,7 @@ impl Membership {
                         joined,
                         from,
                         date::today_in_vietnam(),
+                        &store::admission::rule_table(conn).await?,
                     )?;
                     let record = members::insert_member(conn, &member, now).await?;
                     members::insert_event(conn, record.member.id, &event, now).await?;
@@ -485,6 +579,7 @@ impl Membership {
                     let event = MemberEvent::on(
                         domain::EventType::DetailsUpdated,
                         date::today_in_vietnam(),
+                        &store::admission::rule_table(conn).await?,
                     );
                     write_member_step(conn, &current, &member, &event, now).await
                 })
@@ -507,9 +602,11 @@ impl Membership {
                     let current = members::require_member(conn, id).await?;
                     let mut member = current.member.clone();
                     let today = date::today_in_vietnam();
+                    let rules = store::admission::rule_table(conn).await?;
+                    let rules = &rules;
                     let event = match step {
                         Step::Ceremony(ceremony) => {
-                            domain::record_ceremony(&mut member, ceremony, today)?
+                            domain::record_ceremony(&mut member, ceremony, today, rules)?
                         }
                         Step::Recognize {
                             official_date,
@@ -521,6 +618,7 @@ impl Membership {
                             decision_number,
                             vote,
                             today,
+                            rules,
                         )?,
                         Step::Transfer {
                             transfer,
@@ -548,14 +646,15 @@ impl Membership {
                                 effective_date,
                                 decision_number,
                                 today,
+                                rules,
                             )?
                         }
                         Step::Exempt {
                             effective_date,
                             reason,
-                        } => domain::exempt(&mut member, effective_date, reason, today)?,
+                        } => domain::exempt(&mut member, effective_date, reason, today, rules)?,
                         Step::EndExemption(effective_date) => {
-                            domain::end_exemption(&mut member, effective_date, today)?
+                            domain::end_exemption(&mut member, effective_date, today, rules)?
                         }
                         Step::Depart {
                             kind,
@@ -569,6 +668,7 @@ impl Membership {
                             decision_number,
                             reason,
                             today,
+                            rules,
                         )?,
                     };
                     write_member_step(conn, &current, &member, &event, now).await
@@ -694,3 +794,6 @@ fn check_etag(etag: &str, version: i64, name: &str) -> Result<(), ApiError> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests;

@@ -10,11 +10,15 @@
 //! - [`consumer`]: follows `WatchChanges` from the stored cursor, reconnecting with backoff.
 //! - [`reports`]: the report arithmetic (age bands, averages, collation order, freshness), plain
 //!   Rust.
+//! - [`admission_reports`]: the admission-pipeline reports (progress against the target,
+//!   pipeline, ratings, cell health, deadlines, the monthly briefing), plain Rust over the rules
+//!   of `partyregistry_rules`.
 //! - [`grpc`]: the thin `ReportingApi` handlers.
 //!
 //! Does not own: any write to membership data (the feed is the only input), authentication, or
 //! membership's database (never shared).
 
+pub mod admission_reports;
 pub mod config;
 pub mod consumer;
 pub mod grpc;

@@ -5,10 +5,11 @@
 //! report arithmetic (see [`crate::reports`]).
 
 use partyregistry_kit::date::{self, Date};
-use partyregistry_kit::names;
+use partyregistry_kit::{admission, names};
 use partyregistry_proto::membership::v1::{
-    Assignment, Cell, CellKind, Change, Commune, Gender, GeneralEducation, Member, MemberStatus,
-    PoliticalTheory, change::Resource,
+    AreaKind, Assignment, Candidate, CandidateStage, Cell, CellKind, CellPlan, CellRating, Change,
+    Commune, Gender, GeneralEducation, Holiday, Member, MemberRating, MemberStatus,
+    PoliticalTheory, RatingLevel, RuleVersion, Target, change::Resource,
 };
 
 /// Why a change could not be projected. Messages name the field, never its value, so that logging
@@ -37,6 +38,22 @@ pub enum Projected {
     Cell(CellRow),
     /// A created or updated member, including every lifecycle step.
     Member(MemberRow),
+    /// A created or updated admission candidate (boxed: the message is large).
+    Candidate(Box<CandidateRow>),
+    /// A created or updated regulation version.
+    RuleVersion(RuleVersionRow),
+    /// A created or renamed public holiday.
+    Holiday(HolidayRow),
+    /// A public holiday removed from the calendar (`deleted_resource = "holidays/{date}"`).
+    HolidayDeleted(Date),
+    /// A created or replaced commune target.
+    Target(TargetRow),
+    /// A created or replaced cell plan.
+    CellPlan(CellPlanRow),
+    /// A recorded or corrected cell rating.
+    CellRating(CellRatingRow),
+    /// A recorded or corrected member rating.
+    MemberRating(MemberRatingRow),
 }
 
 /// A commune as the projection keeps it.
@@ -48,6 +65,119 @@ pub struct CommuneRow {
     pub display_name: String,
     /// Two-digit province code.
     pub province_code: String,
+    /// The dated area classifications, in the order the feed lists them.
+    pub area_flags: Vec<AreaFlagRow>,
+}
+
+/// A period during which a commune is a flagged area (primary education then suffices).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AreaFlagRow {
+    /// `AreaKind` value name.
+    pub kind: &'static str,
+    /// First day the classification applies.
+    pub valid_from: Date,
+    /// Last day it applies (inclusive); `None` while in force.
+    pub valid_to: Option<Date>,
+}
+
+impl AreaFlagRow {
+    /// Whether the classification applies on `day`.
+    pub fn covers(&self, day: Date) -> bool {
+        self.valid_from <= day && self.valid_to.is_none_or(|last| day <= last)
+    }
+}
+
+/// A candidate as the projection keeps it: the row's keys, and the feed's message without the
+/// citizen id (the eligibility rules need the other facts, birth date included).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CandidateRow {
+    /// The candidate id of `candidates/{id}`.
+    pub id: String,
+    /// Commune of the developing cell.
+    pub commune_code: String,
+    /// The developing cell.
+    pub cell_id: String,
+    /// `CandidateStage` value name.
+    pub stage: &'static str,
+    /// The day the stage was reached; `None` if the feed did not carry it (then the stage is not
+    /// added to the history that dated reports read).
+    pub stage_date: Option<Date>,
+    /// The Candidate message with `citizen_id` cleared.
+    pub candidate: Candidate,
+}
+
+/// A regulation version: its key and the feed's message, checked to be a readable version.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RuleVersionRow {
+    /// First day in force.
+    pub in_force_from: Date,
+    /// The regulation's code.
+    pub code: String,
+    /// The RuleVersion message.
+    pub version: RuleVersion,
+}
+
+/// A public holiday.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HolidayRow {
+    /// The day.
+    pub date: Date,
+    /// What it is.
+    pub display_name: String,
+}
+
+/// A commune's targets for a congress term.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TargetRow {
+    /// Commune code.
+    pub commune_code: String,
+    /// First year of the term.
+    pub first_year: i32,
+    /// Last year of the term.
+    pub last_year: i32,
+    /// Admissions to reach every year.
+    pub admissions_per_year: i32,
+    /// Percentage of cells to be rated GOOD or better.
+    pub good_cells_percent: i32,
+}
+
+/// A cell's plan for a year.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CellPlanRow {
+    /// Commune code.
+    pub commune_code: String,
+    /// The cell.
+    pub cell_id: String,
+    /// The year.
+    pub year: i32,
+    /// Admission sources to develop.
+    pub sources_to_develop: i32,
+    /// Admissions planned.
+    pub admissions: i32,
+}
+
+/// A cell's rating for a year.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CellRatingRow {
+    /// Commune code.
+    pub commune_code: String,
+    /// The cell.
+    pub cell_id: String,
+    /// The year.
+    pub year: i32,
+    /// `RatingLevel` value name.
+    pub level: &'static str,
+}
+
+/// A member's rating for a year.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MemberRatingRow {
+    /// The member id.
+    pub member_id: i64,
+    /// The year.
+    pub year: i32,
+    /// `RatingLevel` value name.
+    pub level: &'static str,
 }
 
 /// A cell as the projection keeps it.
@@ -68,11 +198,13 @@ pub struct CellRow {
 }
 
 /// A member as the projection keeps it: the facts the reports read, nothing personal beyond the
-/// birth date and gender the age and women figures need.
+/// birth date and gender the age and women figures need, and the name deadlines are listed by.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MemberRow {
     /// The member id of `members/{id}`.
     pub id: i64,
+    /// Full name: deadlines name the person a secretary must follow up.
+    pub full_name: String,
     /// Commune of the current cell.
     pub commune_code: String,
     /// The current cell.
@@ -141,6 +273,22 @@ pub fn project(change: &Change) -> Result<Projected, MalformedChange> {
         Some(Resource::Commune(commune)) => project_commune(commune).map(Projected::Commune),
         Some(Resource::Cell(cell)) => project_cell(cell).map(Projected::Cell),
         Some(Resource::Member(member)) => project_member(member).map(Projected::Member),
+        Some(Resource::Candidate(candidate)) => {
+            project_candidate(candidate).map(|row| Projected::Candidate(Box::new(row)))
+        }
+        Some(Resource::RuleVersion(version)) => {
+            project_rule_version(version).map(Projected::RuleVersion)
+        }
+        Some(Resource::Holiday(holiday)) => project_holiday(holiday).map(Projected::Holiday),
+        Some(Resource::Target(target)) => project_target(target).map(Projected::Target),
+        Some(Resource::CellPlan(plan)) => project_cell_plan(plan).map(Projected::CellPlan),
+        Some(Resource::CellRating(rating)) => {
+            project_cell_rating(rating).map(Projected::CellRating)
+        }
+        Some(Resource::MemberRating(rating)) => {
+            project_member_rating(rating).map(Projected::MemberRating)
+        }
+        Some(Resource::DeletedResource(name)) => project_deletion(name),
         None => Err(MalformedChange::NoResource),
     }
 }
@@ -160,10 +308,26 @@ fn project_commune(commune: &Commune) -> Result<CommuneRow, MalformedChange> {
     // The name is authoritative; `code` repeats it.
     let code = names::parse_commune("commune.name", &commune.name)
         .map_err(|_| field_error("commune.name", "must be communes/{code}"))?;
+    let area_flags = commune
+        .area_flags
+        .iter()
+        .map(|flag| {
+            let valid_from = date::parse(&flag.valid_from)
+                .map_err(|error| field_error("commune.area_flags.valid_from", error))?;
+            Ok(AreaFlagRow {
+                kind: AreaKind::try_from(flag.kind)
+                    .unwrap_or(AreaKind::Unspecified)
+                    .as_str_name(),
+                valid_from,
+                valid_to: optional_date("commune.area_flags.valid_to", &flag.valid_to)?,
+            })
+        })
+        .collect::<Result<_, MalformedChange>>()?;
     Ok(CommuneRow {
         code,
         display_name: commune.display_name.clone(),
         province_code: commune.province_code.clone(),
+        area_flags,
     })
 }
 
@@ -212,6 +376,7 @@ fn project_member(member: &Member) -> Result<MemberRow, MalformedChange> {
     };
     Ok(MemberRow {
         id,
+        full_name: member.full_name.clone(),
         commune_code,
         cell_id,
         cell_since: optional_date("member.cell_since", &member.cell_since)?,
@@ -234,6 +399,172 @@ fn project_member(member: &Member) -> Result<MemberRow, MalformedChange> {
         joined_date: optional_date("member.joined_date", &member.joined_date)?,
         left_date: optional_date("member.left_date", &member.left_date)?,
         admitted_in,
+    })
+}
+
+/// `candidates/{id}`: the id is opaque to the projection but kept to a plain shape.
+fn parse_candidate_name(name: &str) -> Option<String> {
+    name.strip_prefix("candidates/")
+        .filter(|id| {
+            (1..=64).contains(&id.len())
+                && id
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        })
+        .map(str::to_owned)
+}
+
+/// A year segment of a resource name, within the range of the contracts' dates.
+fn parse_year(text: &str) -> Option<i32> {
+    text.parse::<i32>()
+        .ok()
+        .filter(|year| (1900..=2200).contains(year) && text.len() == 4)
+}
+
+fn project_candidate(candidate: &Candidate) -> Result<CandidateRow, MalformedChange> {
+    let id = parse_candidate_name(&candidate.name)
+        .ok_or_else(|| field_error("candidate.name", "must be candidates/{candidate_id}"))?;
+    let (commune_code, cell_id) = names::parse_cell("candidate.cell", &candidate.cell)
+        .map_err(|_| field_error("candidate.cell", "must be communes/{code}/cells/{cell_id}"))?;
+    let stage = CandidateStage::try_from(candidate.stage)
+        .ok()
+        .filter(|stage| *stage != CandidateStage::Unspecified)
+        .ok_or_else(|| field_error("candidate.stage", "must be a candidate stage"))?;
+    // Reports judge eligibility from these facts; a candidate the rules cannot read would only
+    // fail later, report after report.
+    admission::candidate_facts(candidate, false, |_| false)
+        .map_err(|_| field_error("candidate", "birth date or general education unreadable"))?;
+    let mut kept = candidate.clone();
+    kept.citizen_id.clear();
+    Ok(CandidateRow {
+        id,
+        commune_code,
+        cell_id,
+        stage: stage.as_str_name(),
+        stage_date: optional_date("candidate.stage_date", &candidate.stage_date)?,
+        candidate: kept,
+    })
+}
+
+fn project_rule_version(version: &RuleVersion) -> Result<RuleVersionRow, MalformedChange> {
+    let rules = admission::rule_version_from_proto(version, "rule_version")
+        .map_err(|_| field_error("rule_version", "is not a readable regulation version"))?;
+    Ok(RuleVersionRow {
+        in_force_from: rules.in_force_from,
+        code: rules.code,
+        version: version.clone(),
+    })
+}
+
+fn project_holiday(holiday: &Holiday) -> Result<HolidayRow, MalformedChange> {
+    let date = date::parse(&holiday.date).map_err(|error| field_error("holiday.date", error))?;
+    Ok(HolidayRow {
+        date,
+        display_name: holiday.display_name.clone(),
+    })
+}
+
+fn project_deletion(name: &str) -> Result<Projected, MalformedChange> {
+    // Only holidays are ever deleted.
+    name.strip_prefix("holidays/")
+        .and_then(|day| date::parse(day).ok())
+        .map(Projected::HolidayDeleted)
+        .ok_or_else(|| field_error("deleted_resource", "must be holidays/{date}"))
+}
+
+fn project_target(target: &Target) -> Result<TargetRow, MalformedChange> {
+    const SHAPE: &str = "must be communes/{code}/targets/{first_year}";
+    let parts: Vec<&str> = target.name.split('/').collect();
+    let (commune_code, first_year) = match parts.as_slice() {
+        ["communes", code, "targets", year] if names::is_commune_code(code) => {
+            ((*code).to_owned(), parse_year(year))
+        }
+        _ => return Err(field_error("target.name", SHAPE)),
+    };
+    let first_year = first_year.ok_or_else(|| field_error("target.name", SHAPE))?;
+    if target.last_year < first_year {
+        return Err(field_error(
+            "target.last_year",
+            "must not be before first_year",
+        ));
+    }
+    Ok(TargetRow {
+        commune_code,
+        first_year,
+        last_year: target.last_year,
+        admissions_per_year: target.admissions_per_year.max(0),
+        good_cells_percent: target.good_cells_percent.clamp(0, 100),
+    })
+}
+
+/// `communes/{code}/cells/{id}/{collection}/{year}` → (code, id, year).
+fn parse_cell_year(name: &str, collection: &str) -> Option<(String, String, i32)> {
+    let parts: Vec<&str> = name.split('/').collect();
+    match parts.as_slice() {
+        ["communes", code, "cells", id, segment, year]
+            if names::is_commune_code(code) && names::is_cell_id(id) && *segment == collection =>
+        {
+            Some(((*code).to_owned(), (*id).to_owned(), parse_year(year)?))
+        }
+        _ => None,
+    }
+}
+
+fn rating_level(field: &'static str, level: i32) -> Result<&'static str, MalformedChange> {
+    RatingLevel::try_from(level)
+        .ok()
+        .filter(|level| *level != RatingLevel::Unspecified)
+        .map(|level| level.as_str_name())
+        .ok_or_else(|| field_error(field, "must be a rating level"))
+}
+
+fn project_cell_plan(plan: &CellPlan) -> Result<CellPlanRow, MalformedChange> {
+    let (commune_code, cell_id, year) = parse_cell_year(&plan.name, "plans").ok_or_else(|| {
+        field_error(
+            "cell_plan.name",
+            "must be communes/{code}/cells/{cell_id}/plans/{year}",
+        )
+    })?;
+    Ok(CellPlanRow {
+        commune_code,
+        cell_id,
+        year,
+        sources_to_develop: plan.sources_to_develop.max(0),
+        admissions: plan.admissions.max(0),
+    })
+}
+
+fn project_cell_rating(rating: &CellRating) -> Result<CellRatingRow, MalformedChange> {
+    let (commune_code, cell_id, year) =
+        parse_cell_year(&rating.name, "ratings").ok_or_else(|| {
+            field_error(
+                "cell_rating.name",
+                "must be communes/{code}/cells/{cell_id}/ratings/{year}",
+            )
+        })?;
+    Ok(CellRatingRow {
+        commune_code,
+        cell_id,
+        year,
+        level: rating_level("cell_rating.level", rating.level)?,
+    })
+}
+
+fn project_member_rating(rating: &MemberRating) -> Result<MemberRatingRow, MalformedChange> {
+    const SHAPE: &str = "must be members/{member_id}/ratings/{year}";
+    let parts: Vec<&str> = rating.name.split('/').collect();
+    let (member_id, year) = match parts.as_slice() {
+        ["members", id, "ratings", year] => (
+            names::parse_member("member_rating.name", &format!("members/{id}"))
+                .map_err(|_| field_error("member_rating.name", SHAPE))?,
+            parse_year(year).ok_or_else(|| field_error("member_rating.name", SHAPE))?,
+        ),
+        _ => return Err(field_error("member_rating.name", SHAPE)),
+    };
+    Ok(MemberRatingRow {
+        member_id,
+        year,
+        level: rating_level("member_rating.level", rating.level)?,
     })
 }
 
@@ -323,6 +654,7 @@ mod tests {
     fn member_in(cell: &str) -> MemberRow {
         MemberRow {
             id: 7,
+            full_name: "Người Thử Nghiệm".into(),
             commune_code: "02680".into(),
             cell_id: cell.into(),
             cell_since: Some(d("2020-01-10")),
@@ -461,5 +793,120 @@ mod tests {
         assert_eq!(row.political_theory, "POLITICAL_THEORY_NONE");
         assert_eq!(row.assignment, "ASSIGNMENT_LOCAL");
         assert_eq!(row.admitted_in, None);
+    }
+
+    fn project_resource(resource: Resource) -> Result<Projected, MalformedChange> {
+        project(&Change {
+            sequence: 1,
+            commit_time: None,
+            resource: Some(resource),
+        })
+    }
+
+    #[test]
+    fn candidates_are_kept_without_the_citizen_id() {
+        let candidate = Candidate {
+            name: "candidates/17".into(),
+            cell: "communes/02680/cells/tuong-1".into(),
+            full_name: "Lý Thị Hoa".into(),
+            birth_date: "2001-01-01".into(),
+            general_education: GeneralEducation::UpperSecondary.into(),
+            citizen_id: "001201012345".into(),
+            stage: CandidateStage::ClassDone.into(),
+            stage_date: "2022-03-01".into(),
+            ..Candidate::default()
+        };
+        let Ok(Projected::Candidate(row)) =
+            project_resource(Resource::Candidate(candidate.clone()))
+        else {
+            panic!("a complete candidate projects")
+        };
+        assert_eq!((row.id.as_str(), row.cell_id.as_str()), ("17", "tuong-1"));
+        assert_eq!(row.stage, "CANDIDATE_STAGE_CLASS_DONE");
+        assert_eq!(row.stage_date, Some(d("2022-03-01")));
+        assert!(row.candidate.citizen_id.is_empty());
+        assert_eq!(row.candidate.birth_date, "2001-01-01");
+
+        let without_birth_date = Candidate {
+            birth_date: String::new(),
+            ..candidate
+        };
+        assert!(matches!(
+            project_resource(Resource::Candidate(without_birth_date)),
+            Err(MalformedChange::Field {
+                field: "candidate",
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn holiday_deletions_name_the_day() {
+        assert_eq!(
+            project_resource(Resource::DeletedResource("holidays/2022-09-02".into())),
+            Ok(Projected::HolidayDeleted(d("2022-09-02")))
+        );
+        assert!(project_resource(Resource::DeletedResource("members/3".into())).is_err());
+    }
+
+    #[test]
+    fn plans_ratings_and_targets_read_their_names() {
+        let plan = CellPlan {
+            name: "communes/02680/cells/tuong-1/plans/2022".into(),
+            year: 2022,
+            sources_to_develop: 2,
+            admissions: 1,
+            ..CellPlan::default()
+        };
+        assert_eq!(
+            project_resource(Resource::CellPlan(plan)),
+            Ok(Projected::CellPlan(CellPlanRow {
+                commune_code: "02680".into(),
+                cell_id: "tuong-1".into(),
+                year: 2022,
+                sources_to_develop: 2,
+                admissions: 1,
+            }))
+        );
+        let unrated = CellRating {
+            name: "communes/02680/cells/tuong-1/ratings/2021".into(),
+            year: 2021,
+            level: RatingLevel::Unspecified.into(),
+            etag: String::new(),
+        };
+        assert!(project_resource(Resource::CellRating(unrated)).is_err());
+        let rating = MemberRating {
+            name: "members/5/ratings/2021".into(),
+            year: 2021,
+            level: RatingLevel::Good.into(),
+            etag: String::new(),
+        };
+        assert_eq!(
+            project_resource(Resource::MemberRating(rating)),
+            Ok(Projected::MemberRating(MemberRatingRow {
+                member_id: 5,
+                year: 2021,
+                level: "RATING_LEVEL_GOOD",
+            }))
+        );
+        let target = Target {
+            name: "communes/02680/targets/20x0".into(),
+            first_year: 2020,
+            last_year: 2025,
+            ..Target::default()
+        };
+        assert!(project_resource(Resource::Target(target)).is_err());
+    }
+
+    #[test]
+    fn area_flags_cover_their_last_day() {
+        let flag = AreaFlagRow {
+            kind: "AREA_KIND_MOUNTAINOUS",
+            valid_from: d("2020-01-01"),
+            valid_to: Some(d("2022-06-30")),
+        };
+        assert!(flag.covers(d("2022-06-30")));
+        assert!(!flag.covers(d("2022-07-01")));
+        assert!(!flag.covers(d("2019-12-31")));
     }
 }

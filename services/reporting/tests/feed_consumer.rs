@@ -6,16 +6,21 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use partyregistry_kit::admission::rule_version_to_proto;
 use partyregistry_kit::db;
+use partyregistry_kit::error::describe_status;
 use partyregistry_proto::membership::v1 as m;
 use partyregistry_proto::membership::v1::membership_service_server::{
     MembershipService, MembershipServiceServer,
 };
 use partyregistry_proto::reporting::v1::reporting_service_client::ReportingServiceClient;
 use partyregistry_proto::reporting::v1::{
-    Freshness, GetAdmissionsReportRequest, GetCommuneReportRequest, GetFreshnessRequest,
+    Freshness, GetAdmissionProgressRequest, GetAdmissionsReportRequest, GetCellHealthRequest,
+    GetCellRatingSummaryRequest, GetCommuneReportRequest, GetFreshnessRequest,
+    GetMonthlyBriefingRequest, GetPipelineRequest, ListDeadlinesRequest,
 };
 use partyregistry_reporting::{Config, run};
+use partyregistry_rules::RuleVersion;
 use tokio::net::TcpListener;
 use tokio::sync::mpsc;
 use tokio_stream::wrappers::{ReceiverStream, TcpListenerStream};
@@ -371,6 +376,325 @@ async fn consumer_catches_up_resumes_after_restart_and_skips_replays() {
     assert_eq!(span.code(), tonic::Code::InvalidArgument);
 
     // Shutdown is prompt even with the feed stream open.
+    reporting_stop.cancel();
+    tokio::time::timeout(Duration::from_secs(5), reporting)
+        .await
+        .expect("reporting stops promptly")
+        .expect("join")
+        .expect("run ends cleanly");
+    feed_stop.cancel();
+    feed_task.await.expect("feed stops");
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
+}
+
+/// The admission pipeline of a small commune: two official introducers, one admission in 2022,
+/// an eligible candidate and one living away, a target of 3 a year.
+fn admission_changes() -> Vec<m::Change> {
+    use m::change::Resource;
+    let official = |id: i64| {
+        let Resource::Member(mut member) =
+            member(id, "tuong-1", m::Assignment::Local, "2010-01-10")
+        else {
+            unreachable!("member() builds a member")
+        };
+        member.full_name = format!("Đảng Viên {id}");
+        member.status = m::MemberStatus::Official as i32;
+        if let Some(admission) = member.admission.as_mut() {
+            admission.official_date = "2011-01-10".into();
+        }
+        Resource::Member(member)
+    };
+    let candidate = |id: i64, name: &str, lives_away: bool| {
+        Resource::Candidate(m::Candidate {
+            name: format!("candidates/{id}"),
+            cell: "communes/02680/cells/tuong-1".into(),
+            full_name: name.into(),
+            birth_date: "2000-02-02".into(),
+            ethnicity_code: "01".into(),
+            general_education: m::GeneralEducation::UpperSecondary as i32,
+            citizen_id: "001200012345".into(),
+            source: m::CandidateSource::Other as i32,
+            certificate: Some(m::AwarenessCertificate {
+                issuer: "Trung tâm Chính trị".into(),
+                issue_date: "2022-03-01".into(),
+            }),
+            introducers: [1, 2]
+                .map(|member| m::Introducer {
+                    member: format!("members/{member}"),
+                    youth_union_committee: false,
+                    months_worked_together: 18,
+                })
+                .to_vec(),
+            lives_away,
+            stage: m::CandidateStage::ClassDone as i32,
+            stage_date: "2022-03-01".into(),
+            ..m::Candidate::default()
+        })
+    };
+    let mut resources = first_changes()
+        .into_iter()
+        .take(2)
+        .filter_map(|c| c.resource)
+        .collect::<Vec<_>>();
+    resources.extend([
+        Resource::RuleVersion(rule_version_to_proto(
+            &RuleVersion::regulation_2021(),
+            "1".into(),
+        )),
+        official(1),
+        official(2),
+        member(3, "tuong-1", m::Assignment::Local, "2022-02-01"),
+        Resource::Target(m::Target {
+            name: "communes/02680/targets/2020".into(),
+            first_year: 2020,
+            last_year: 2025,
+            admissions_per_year: 3,
+            good_cells_percent: 80,
+            etag: String::new(),
+        }),
+        Resource::CellPlan(m::CellPlan {
+            name: "communes/02680/cells/tuong-1/plans/2022".into(),
+            year: 2022,
+            sources_to_develop: 2,
+            admissions: 1,
+            ..m::CellPlan::default()
+        }),
+        Resource::CellRating(m::CellRating {
+            name: "communes/02680/cells/tuong-1/ratings/2021".into(),
+            year: 2021,
+            level: m::RatingLevel::Good as i32,
+            etag: String::new(),
+        }),
+        candidate(10, "Nguyễn Văn An", false),
+        candidate(11, "Lý Thị Hoa", true),
+    ]);
+    resources
+        .into_iter()
+        .enumerate()
+        .map(|(i, resource)| change(i as i64 + 1, resource))
+        .collect()
+}
+
+/// The field violations of an INVALID_ARGUMENT status, or the message of another one.
+fn problem(status: &Status) -> (tonic::Code, String) {
+    (status.code(), describe_status(status))
+}
+
+#[tokio::test]
+async fn admission_reports_are_served_and_bad_input_is_named() {
+    let path = std::env::temp_dir().join(format!(
+        "reporting_admission_grpc_test_{}.db",
+        std::process::id()
+    ));
+    let feed_listener = TcpListener::bind("127.0.0.1:0").await.expect("bind feed");
+    let feed_address = feed_listener.local_addr().expect("feed address");
+    let changes = admission_changes();
+    let head = changes.len() as i64;
+    let feed = ScriptedFeed {
+        log: Arc::new(Mutex::new(changes)),
+        subscriptions: Arc::new(Mutex::new(Vec::new())),
+        replay_everything: false,
+        shutdown: CancellationToken::new(),
+    };
+    let feed_stop = feed.shutdown.clone();
+    let feed_task = serve_feed(feed, feed_listener).await;
+    let reporting_listener = TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind reporting");
+    let reporting_address = reporting_listener.local_addr().expect("reporting address");
+    let reporting_stop = CancellationToken::new();
+    let config = Config::new(
+        format!("sqlite://{}", path.display()),
+        format!("http://{feed_address}"),
+    );
+    let reporting = tokio::spawn(run(config, reporting_listener, reporting_stop.clone()));
+    let mut client = client(reporting_address).await;
+    wait_for(&mut client, |f| f.last_applied_sequence == head).await;
+    let commune = || "communes/02680".to_owned();
+
+    let progress = client
+        .get_admission_progress(GetAdmissionProgressRequest {
+            commune: commune(),
+            year: 2022,
+            as_of_date: "2022-06-30".into(),
+        })
+        .await
+        .expect("progress answers")
+        .into_inner();
+    assert_eq!(
+        (
+            progress.target,
+            progress.admitted,
+            progress.open_candidates,
+            progress.eligible_candidates,
+            progress.best_case,
+            progress.at_risk
+        ),
+        (3, 1, 2, 1, 2, true)
+    );
+    assert_eq!(
+        progress.reasons.last().map(String::as_str),
+        Some("Đi làm ăn xa: 1 người")
+    );
+    assert_eq!(
+        progress.freshness.map(|f| f.last_applied_sequence),
+        Some(head)
+    );
+
+    let pipeline = client
+        .get_pipeline(GetPipelineRequest {
+            commune: commune(),
+            as_of_date: "2022-06-30".into(),
+        })
+        .await
+        .expect("pipeline answers")
+        .into_inner();
+    assert_eq!(pipeline.cells.len(), 1);
+    assert_eq!(pipeline.cells[0].by_blocker[0].key, "LIVES_AWAY");
+
+    let summary = client
+        .get_cell_rating_summary(GetCellRatingSummaryRequest {
+            commune: commune(),
+            year: 2021,
+        })
+        .await
+        .expect("summary answers")
+        .into_inner();
+    assert_eq!(
+        (summary.numerator, summary.denominator, summary.meets_target),
+        (1, 1, true)
+    );
+
+    let health = client
+        .get_cell_health(GetCellHealthRequest {
+            commune: commune(),
+            as_of_date: "2022-06-30".into(),
+            ..GetCellHealthRequest::default()
+        })
+        .await
+        .expect("health answers")
+        .into_inner();
+    assert_eq!(
+        (health.cells[0].members, health.cells[0].open_candidates),
+        (3, 2)
+    );
+
+    let deadlines = client
+        .list_deadlines(ListDeadlinesRequest {
+            commune: commune(),
+            as_of_date: "2022-06-30".into(),
+            until_date: "2023-03-31".into(),
+        })
+        .await
+        .expect("deadlines answer")
+        .into_inner();
+    // Member 3's probation (ceremony 1 February 2022) ends on 1 February 2023.
+    assert_eq!(deadlines.deadlines.len(), 1);
+    assert_eq!(deadlines.deadlines[0].start_date, "2023-02-01");
+    assert_eq!(deadlines.overdue, 0);
+
+    let briefing = client
+        .get_monthly_briefing(GetMonthlyBriefingRequest {
+            commune: commune(),
+            month: "2022-07".into(),
+        })
+        .await
+        .expect("briefing answers")
+        .into_inner();
+    let cell = &briefing.cells[0];
+    assert_eq!(
+        (cell.planned_admissions, cell.admitted, cell.sources),
+        (1, 1, 2)
+    );
+    assert_eq!(cell.candidates[0].full_name, "Nguyễn Văn An");
+    assert_eq!(
+        briefing.progress.map(|p| p.as_of_date),
+        Some("2022-07-01".to_owned())
+    );
+
+    // Bad input names the field or the commune, and unknown communes are NOT_FOUND.
+    let unknown = client
+        .get_pipeline(GetPipelineRequest {
+            commune: "communes/99999".into(),
+            as_of_date: String::new(),
+        })
+        .await
+        .expect_err("unknown commune");
+    let (code, text) = problem(&unknown);
+    assert_eq!(code, tonic::Code::NotFound);
+    assert!(text.contains("communes/99999"), "{text}");
+    let cases = [
+        (
+            client
+                .get_admission_progress(GetAdmissionProgressRequest {
+                    commune: commune(),
+                    year: 0,
+                    as_of_date: "2022-02-30".into(),
+                })
+                .await,
+            "as_of_date",
+        ),
+        (
+            client
+                .get_admission_progress(GetAdmissionProgressRequest {
+                    commune: commune(),
+                    year: -1,
+                    as_of_date: String::new(),
+                })
+                .await,
+            "year",
+        ),
+    ];
+    for (result, field) in cases {
+        let (code, text) = problem(&result.expect_err("invalid"));
+        assert_eq!(code, tonic::Code::InvalidArgument);
+        assert!(text.contains(&format!("- {field}:")), "{text}");
+    }
+    let month = client
+        .get_monthly_briefing(GetMonthlyBriefingRequest {
+            commune: commune(),
+            month: "2022-13".into(),
+        })
+        .await
+        .expect_err("no 13th month");
+    assert!(problem(&month).1.contains("- month:"));
+    let year = client
+        .get_cell_rating_summary(GetCellRatingSummaryRequest {
+            commune: commune(),
+            year: 0,
+        })
+        .await
+        .expect_err("year required");
+    assert!(problem(&year).1.contains("- year:"));
+    let threshold = client
+        .get_cell_health(GetCellHealthRequest {
+            commune: commune(),
+            seconded_percent: -5,
+            ..GetCellHealthRequest::default()
+        })
+        .await
+        .expect_err("negative threshold");
+    assert!(problem(&threshold).1.contains("- seconded_percent:"));
+    let until = client
+        .list_deadlines(ListDeadlinesRequest {
+            commune: commune(),
+            as_of_date: "2022-06-30".into(),
+            until_date: "2022-06-01".into(),
+        })
+        .await
+        .expect_err("until before as_of");
+    assert!(problem(&until).1.contains("- until_date:"));
+    let commune_name = client
+        .get_pipeline(GetPipelineRequest {
+            commune: "02680".into(),
+            as_of_date: String::new(),
+        })
+        .await
+        .expect_err("not a resource name");
+    assert!(problem(&commune_name).1.contains("- commune:"));
+
     reporting_stop.cancel();
     tokio::time::timeout(Duration::from_secs(5), reporting)
         .await

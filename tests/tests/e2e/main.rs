@@ -1,6 +1,7 @@
 //! End-to-end tests of the service pair over real gRPC, on SQLite and (with `TEST_DATABASE_URL`)
 //! PostgreSQL. One binary, so the suite links once.
 
+mod admission;
 mod bad_input;
 mod feed;
 mod fixtures;

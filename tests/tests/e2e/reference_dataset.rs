@@ -8,6 +8,7 @@ use partyregistry_tests::{Backend, Pair, on_each_backend};
 
 on_each_backend! {
     reference_dataset_report_shows_the_article_numbers;
+    reference_dataset_admission_reports_tell_the_story;
 }
 
 fn bucket(buckets: &[report::Bucket], key: &str) -> i64 {
@@ -22,10 +23,10 @@ async fn reference_dataset_report_shows_the_article_numbers(
     backend: Backend,
 ) -> Result<(), BoxError> {
     let mut pair = Pair::start(backend, "reference").await?;
-    let first = dataset::seed(&mut pair.membership).await?;
+    let first = dataset::seed(&mut pair.membership, &mut pair.admission).await?;
     assert_eq!(first.members_created as i64, dataset::EXPECTED_MEMBERS);
     let head = pair.caught_up().await?;
-    let again = dataset::seed(&mut pair.membership).await?;
+    let again = dataset::seed(&mut pair.membership, &mut pair.admission).await?;
     assert!(
         again.nothing_created(),
         "seeding twice creates nothing: {again:?}"
@@ -90,6 +91,176 @@ async fn reference_dataset_report_shows_the_article_numbers(
     for year in &admissions.years {
         assert_eq!(year.by_month.len(), 12);
         assert_eq!(year.by_month.iter().sum::<i64>(), year.total);
+    }
+
+    pair.finish().await
+}
+
+/// The 2022 story of the article: target 6, two admitted by mid-year, two of the four who
+/// finished the awareness class blocked on education, soldiers without referral, Youth Union
+/// members working away, Tượng 1 without a source — the target is at risk.
+async fn reference_dataset_admission_reports_tell_the_story(
+    backend: Backend,
+) -> Result<(), BoxError> {
+    let mut pair = Pair::start(backend, "reference_admission").await?;
+    dataset::seed(&mut pair.membership, &mut pair.admission).await?;
+    pair.caught_up().await?;
+
+    let progress = pair
+        .reports
+        .get_admission_progress(report::GetAdmissionProgressRequest {
+            commune: dataset::COMMUNE.into(),
+            year: 2022,
+            as_of_date: dataset::REFERENCE_AS_OF.into(),
+        })
+        .await?
+        .into_inner();
+    assert!(progress.has_target);
+    assert_eq!(
+        i64::from(progress.target),
+        dataset::TARGET_ADMISSIONS_PER_YEAR
+    );
+    assert_eq!(progress.admitted, dataset::ADMISSIONS_2022);
+    assert_eq!(
+        progress.eligible_candidates,
+        dataset::ELIGIBLE_CANDIDATES_2022
+    );
+    assert_eq!(progress.open_candidates, dataset::OPEN_CANDIDATES_2022);
+    assert_eq!(
+        progress.best_case,
+        dataset::ADMISSIONS_2022 + dataset::ELIGIBLE_CANDIDATES_2022
+    );
+    assert_eq!(progress.remaining, 4);
+    assert!(progress.at_risk);
+    assert!(
+        progress.reasons.iter().any(|r| r.contains("học vấn")),
+        "education is named among the reasons: {:?}",
+        progress.reasons
+    );
+    assert_eq!(progress.by_month.iter().sum::<i64>(), progress.admitted);
+
+    let pipeline = pair
+        .reports
+        .get_pipeline(report::GetPipelineRequest {
+            commune: dataset::COMMUNE.into(),
+            as_of_date: dataset::REFERENCE_AS_OF.into(),
+        })
+        .await?
+        .into_inner();
+    assert_eq!(pipeline.open_candidates, dataset::OPEN_CANDIDATES_2022);
+    assert_eq!(bucket(&pipeline.by_blocker, "EDUCATION_BELOW_MINIMUM"), 2);
+    assert_eq!(bucket(&pipeline.by_blocker, "MILITARY_REFERRAL_MISSING"), 2);
+    assert_eq!(bucket(&pipeline.by_blocker, "LIVES_AWAY"), 2);
+    assert_eq!(pipeline.cells.len(), 16);
+    assert_eq!(
+        pipeline
+            .cells
+            .iter()
+            .map(|c| c.open_candidates)
+            .sum::<i64>(),
+        pipeline.open_candidates
+    );
+    let tuong = pipeline
+        .cells
+        .iter()
+        .find(|c| c.cell == dataset::TUONG_1_CELL)
+        .ok_or("Tượng 1 is listed")?;
+    assert_eq!(tuong.open_candidates, 0, "Tượng 1 has no source");
+
+    let ratings = pair
+        .reports
+        .get_cell_rating_summary(report::GetCellRatingSummaryRequest {
+            commune: dataset::COMMUNE.into(),
+            year: 2021,
+        })
+        .await?
+        .into_inner();
+    assert_eq!(
+        (ratings.numerator, ratings.denominator),
+        (dataset::GOOD_CELLS_2021, dataset::RATED_CELLS_2021)
+    );
+    assert_eq!(
+        i64::from(ratings.target_percent),
+        dataset::TARGET_GOOD_CELLS_PERCENT
+    );
+    assert_eq!(ratings.needed, 13, "80 % of 16 cells means at least 13");
+    assert!(ratings.meets_target);
+    assert_eq!(
+        ratings.by_level.iter().map(|b| b.members).sum::<i64>(),
+        ratings.denominator
+    );
+
+    let health = pair
+        .reports
+        .get_cell_health(report::GetCellHealthRequest {
+            commune: dataset::COMMUNE.into(),
+            as_of_date: dataset::REFERENCE_AS_OF.into(),
+            years_without_admission: 3,
+            seconded_percent: 50,
+            ageing_age: 60,
+        })
+        .await?
+        .into_inner();
+    let tuong = health
+        .cells
+        .iter()
+        .find(|c| c.cell == dataset::TUONG_1_CELL)
+        .ok_or("Tượng 1 is listed")?;
+    assert_eq!(
+        (tuong.members, tuong.seconded_members),
+        (dataset::TUONG_1_MEMBERS, dataset::TUONG_1_SECONDED)
+    );
+    assert!(tuong.seconded_dominated && tuong.no_recent_admission);
+    assert_eq!(health.cells.iter().map(|c| c.members).sum::<i64>(), 172);
+
+    let briefing = pair
+        .reports
+        .get_monthly_briefing(report::GetMonthlyBriefingRequest {
+            commune: dataset::COMMUNE.into(),
+            month: "2022-07".into(),
+        })
+        .await?
+        .into_inner();
+    assert_eq!(briefing.cells.len(), 16);
+    let planned: i64 = briefing
+        .cells
+        .iter()
+        .map(|c| i64::from(c.planned_admissions))
+        .sum();
+    assert_eq!(planned, dataset::TARGET_ADMISSIONS_PER_YEAR);
+    assert_eq!(
+        briefing.cells.iter().map(|c| c.sources).sum::<i64>(),
+        dataset::OPEN_CANDIDATES_2022
+    );
+    let progress = briefing
+        .progress
+        .ok_or("the briefing carries the progress")?;
+    assert!(progress.at_risk);
+    for cell in &briefing.cells {
+        for candidate in &cell.candidates {
+            assert!(!candidate.next_step.is_empty());
+        }
+    }
+
+    let deadlines = pair
+        .reports
+        .list_deadlines(report::ListDeadlinesRequest {
+            commune: dataset::COMMUNE.into(),
+            as_of_date: dataset::REFERENCE_AS_OF.into(),
+            until_date: "2022-07-31".into(),
+        })
+        .await?
+        .into_inner();
+    assert_eq!(
+        deadlines.overdue,
+        deadlines.deadlines.iter().filter(|d| d.overdue).count() as i64
+    );
+    for deadline in &deadlines.deadlines {
+        assert_eq!(
+            deadline.overdue,
+            deadline.due_date.as_str() < dataset::REFERENCE_AS_OF,
+            "{deadline:?}"
+        );
     }
 
     pair.finish().await

@@ -1,11 +1,13 @@
 //! The implementations of the commands: each builds its request from the parsed command line,
 //! makes one or a few calls, and prints the answer as a table or as JSON.
 
+pub mod candidates;
 pub mod cells;
 pub mod communes;
 pub mod health;
 pub mod lifecycle;
 pub mod members;
+pub mod planning;
 pub mod reports;
 pub mod watch;
 
@@ -41,6 +43,12 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Exempt(args) => lifecycle::exempt(&context, args).await,
         Command::EndExemption(args) => lifecycle::end_exemption(&context, args).await,
         Command::Depart(args) => lifecycle::depart(&context, args).await,
+        Command::Candidates(command) => candidates::run(&context, command).await,
+        Command::Rules(command) => planning::rules(&context, command).await,
+        Command::Holidays(command) => planning::holidays(&context, command).await,
+        Command::Targets(command) => planning::targets(&context, command).await,
+        Command::Plans(command) => planning::plans(&context, command).await,
+        Command::Ratings(command) => planning::ratings(&context, command).await,
         Command::Watch(args) => watch::run(&context, args).await,
         Command::Report(command) => reports::run(&context, command).await,
         Command::Freshness => reports::freshness(&context).await,
@@ -50,10 +58,11 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
     }
 }
 
-/// `partyctl seed`: loads the reference dataset through the membership API.
+/// `partyctl seed`: loads the reference dataset through the membership and admission APIs.
 async fn seed(context: &Context) -> Result<(), CliError> {
-    let mut client = crate::client::membership(&context.membership).await?;
-    let summary = crate::dataset::seed(&mut client).await?;
+    let mut membership = crate::client::membership(&context.membership).await?;
+    let mut admission = crate::client::admission(&context.membership).await?;
+    let summary = crate::dataset::seed(&mut membership, &mut admission).await?;
     if context.json {
         let json =
             serde_json::to_string_pretty(&summary).map_err(|e| CliError::Other(e.to_string()))?;

@@ -3,15 +3,18 @@
 
 use partyregistry_kit::date;
 use partyregistry_proto::reporting::v1::{
-    AdmissionsReport, Bucket, CommuneReport, Freshness, GetAdmissionsReportRequest,
-    GetCommuneReportRequest, GetFreshnessRequest,
+    AdmissionProgress, AdmissionsReport, BriefingCell, Bucket, CellHealth, CellRatingSummary,
+    CommuneReport, Deadline, DeadlineKind, Freshness, GetAdmissionProgressRequest,
+    GetAdmissionsReportRequest, GetCellHealthRequest, GetCellRatingSummaryRequest,
+    GetCommuneReportRequest, GetFreshnessRequest, GetMonthlyBriefingRequest, GetPipelineRequest,
+    ListDeadlinesRequest, ListDeadlinesResponse, MonthlyBriefing, Pipeline,
 };
 
 use super::Context;
 use crate::args::ReportCommand;
-use crate::client::{self, commune_name};
+use crate::client::{self, commune_name, short_id};
 use crate::error::CliError;
-use crate::output::{self, Fields, Table, label, yes_no};
+use crate::output::{self, Fields, Table, blocker_label, enum_label, label, yes_no};
 
 /// Runs one `report` subcommand.
 pub async fn run(context: &Context, command: ReportCommand) -> Result<(), CliError> {
@@ -42,6 +45,106 @@ pub async fn run(context: &Context, command: ReportCommand) -> Result<(), CliErr
                 return output::print_json(&report);
             }
             print!("{}", render_admissions_report(&report));
+            Ok(())
+        }
+        ReportCommand::Progress {
+            commune,
+            year,
+            as_of,
+        } => {
+            let request = GetAdmissionProgressRequest {
+                commune: commune_name(&commune)?,
+                year: year.unwrap_or_default(),
+                as_of_date: as_of.unwrap_or_default(),
+            };
+            let report = reporting
+                .get_admission_progress(request)
+                .await?
+                .into_inner();
+            if context.json {
+                return output::print_json(&report);
+            }
+            print!("{}", render_progress(&report));
+            Ok(())
+        }
+        ReportCommand::Pipeline { commune, as_of } => {
+            let request = GetPipelineRequest {
+                commune: commune_name(&commune)?,
+                as_of_date: as_of.unwrap_or_default(),
+            };
+            let report = reporting.get_pipeline(request).await?.into_inner();
+            if context.json {
+                return output::print_json(&report);
+            }
+            print!("{}", render_pipeline(&report));
+            Ok(())
+        }
+        ReportCommand::Ratings { commune, year } => {
+            let request = GetCellRatingSummaryRequest {
+                commune: commune_name(&commune)?,
+                year,
+            };
+            let report = reporting
+                .get_cell_rating_summary(request)
+                .await?
+                .into_inner();
+            if context.json {
+                return output::print_json(&report);
+            }
+            print!("{}", render_rating_summary(&report));
+            Ok(())
+        }
+        ReportCommand::CellHealth {
+            commune,
+            as_of,
+            years_without_admission,
+            seconded_percent,
+            ageing_age,
+        } => {
+            let request = GetCellHealthRequest {
+                commune: commune_name(&commune)?,
+                as_of_date: as_of.unwrap_or_default(),
+                years_without_admission: years_without_admission.unwrap_or_default(),
+                seconded_percent: seconded_percent.unwrap_or_default(),
+                ageing_age: ageing_age.unwrap_or_default(),
+            };
+            let report = reporting.get_cell_health(request).await?.into_inner();
+            if context.json {
+                return output::print_json(&report);
+            }
+            print!("{}", render_cell_health(&report));
+            Ok(())
+        }
+        ReportCommand::Deadlines {
+            commune,
+            as_of,
+            until,
+        } => {
+            let request = ListDeadlinesRequest {
+                commune: commune_name(&commune)?,
+                as_of_date: as_of.clone().unwrap_or_default(),
+                until_date: until.clone().unwrap_or_default(),
+            };
+            let report = reporting.list_deadlines(request).await?.into_inner();
+            if context.json {
+                return output::print_json(&report);
+            }
+            print!(
+                "{}",
+                render_deadlines(&report, as_of.as_deref(), until.as_deref())
+            );
+            Ok(())
+        }
+        ReportCommand::Briefing { commune, month } => {
+            let request = GetMonthlyBriefingRequest {
+                commune: commune_name(&commune)?,
+                month: month.unwrap_or_default(),
+            };
+            let report = reporting.get_monthly_briefing(request).await?.into_inner();
+            if context.json {
+                return output::print_json(&report);
+            }
+            print!("{}", render_briefing(&report));
             Ok(())
         }
     }
@@ -183,6 +286,500 @@ pub fn render_admissions_report(report: &AdmissionsReport) -> String {
     out
 }
 
+/// The twelve months as a one-row table.
+fn months_table(by_month: &[i64]) -> Table {
+    let mut table = Table::new((1..=12).map(|month| format!("T{month}")));
+    table.row(by_month.iter().map(ToString::to_string));
+    table
+}
+
+/// The verdict on a year's target, in one line.
+fn verdict(progress: &AdmissionProgress) -> String {
+    if !progress.has_target {
+        return "Chưa có chỉ tiêu cho năm này".to_owned();
+    }
+    if progress.remaining == 0 {
+        return "ĐÃ ĐẠT CHỈ TIÊU".to_owned();
+    }
+    if progress.at_risk {
+        format!(
+            "CÓ NGUY CƠ KHÔNG ĐẠT CHỈ TIÊU: nhiều nhất đạt {}/{}, thiếu {}",
+            progress.best_case,
+            progress.target,
+            i64::from(progress.target) - progress.best_case
+        )
+    } else {
+        format!(
+            "Có thể đạt chỉ tiêu nếu kết nạp đủ {} người còn lại",
+            progress.remaining
+        )
+    }
+}
+
+/// The figures of a year's progress as label–value lines.
+fn progress_fields(progress: &AdmissionProgress) -> Fields {
+    let mut fields = Fields::new();
+    fields
+        .add(
+            "Chỉ tiêu kết nạp cả năm",
+            if progress.has_target {
+                progress.target.to_string()
+            } else {
+                "chưa có".to_owned()
+            },
+        )
+        .add("Đã kết nạp", progress.admitted.to_string())
+        .add("Còn phải kết nạp", progress.remaining.to_string())
+        .add("Nguồn đang theo dõi", progress.open_candidates.to_string())
+        .add(
+            "Nguồn đủ điều kiện kết nạp",
+            progress.eligible_candidates.to_string(),
+        )
+        .add(
+            "Khả năng cao nhất cả năm",
+            format!(
+                "{} (đã kết nạp {} + đủ điều kiện {})",
+                progress.best_case, progress.admitted, progress.eligible_candidates
+            ),
+        )
+        .add("Đánh giá", verdict(progress));
+    fields
+}
+
+fn reasons_text(reasons: &[String]) -> String {
+    let mut out = String::new();
+    for reason in reasons {
+        out.push_str(&format!("  • {reason}\n"));
+    }
+    out
+}
+
+/// The admission progress: target, admitted, remaining, the eligible pipeline and the forecast
+/// with its reasons.
+pub fn render_progress(progress: &AdmissionProgress) -> String {
+    let mut out = format!(
+        "TIẾN ĐỘ KẾT NẠP ĐẢNG VIÊN NĂM {} — {}\nTính đến ngày {}\n\n",
+        progress.year, progress.commune, progress.as_of_date
+    );
+    out.push_str(&progress_fields(progress).render());
+    if !progress.reasons.is_empty() {
+        out.push_str("\nNhận định và lý do\n");
+        out.push_str(&reasons_text(&progress.reasons));
+    }
+    if progress.by_month.len() == 12 {
+        out.push_str("\nKết nạp theo tháng\n");
+        out.push_str(&months_table(&progress.by_month).render());
+    }
+    if let Some(freshness) = &progress.freshness {
+        out.push_str(&format!("\n{}\n", freshness_line(freshness)));
+    }
+    out
+}
+
+/// A bucket's label: the one the service gave, else the Vietnamese label of its key (a stage or
+/// a blocker code).
+fn pipeline_label(bucket: &Bucket) -> String {
+    if !bucket.label.is_empty() {
+        bucket.label.clone()
+    } else if bucket.key.starts_with("CANDIDATE_STAGE_") {
+        label(&bucket.key).to_owned()
+    } else {
+        blocker_label(&bucket.key)
+    }
+}
+
+/// `label n; label n` for the non-empty buckets.
+fn bucket_summary(buckets: &[Bucket]) -> String {
+    buckets
+        .iter()
+        .filter(|b| b.members > 0)
+        .map(|b| format!("{} {}", pipeline_label(b), b.members))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// The pipeline by stage and by blocker, then per cell.
+pub fn render_pipeline(pipeline: &Pipeline) -> String {
+    let mut out = format!(
+        "NGUỒN PHÁT TRIỂN ĐẢNG VIÊN — {}, ngày {}\n\n",
+        pipeline.commune, pipeline.as_of_date
+    );
+    let mut totals = Fields::new();
+    totals
+        .add("Nguồn đang theo dõi", pipeline.open_candidates.to_string())
+        .add("Đủ điều kiện", pipeline.eligible_candidates.to_string());
+    out.push_str(&totals.render());
+    let mut stages = Table::new(["Bước", "Số người"]);
+    for bucket in &pipeline.by_stage {
+        stages.row([pipeline_label(bucket), bucket.members.to_string()]);
+    }
+    out.push_str("\nTheo bước\n");
+    out.push_str(&stages.render());
+    let mut blockers = Table::new(["Vướng mắc", "Số người"]);
+    for bucket in pipeline.by_blocker.iter().filter(|b| b.members > 0) {
+        blockers.row([pipeline_label(bucket), bucket.members.to_string()]);
+    }
+    out.push_str("\nTheo vướng mắc (một người có thể có nhiều vướng mắc)\n");
+    if blockers.is_empty() {
+        out.push_str("Không có vướng mắc.\n");
+    } else {
+        out.push_str(&blockers.render());
+    }
+    let mut cells = Table::new(["Chi bộ", "Nguồn", "Đủ ĐK", "Theo bước", "Vướng mắc"]);
+    for cell in &pipeline.cells {
+        cells.row([
+            cell.display_name.clone(),
+            cell.open_candidates.to_string(),
+            cell.eligible_candidates.to_string(),
+            if cell.open_candidates == 0 {
+                "chưa có nguồn".to_owned()
+            } else {
+                bucket_summary(&cell.by_stage)
+            },
+            bucket_summary(&cell.by_blocker),
+        ]);
+    }
+    out.push_str("\nTheo chi bộ\n");
+    out.push_str(&cells.render());
+    if let Some(freshness) = &pipeline.freshness {
+        out.push_str(&format!("\n{}\n", freshness_line(freshness)));
+    }
+    out
+}
+
+/// Cells rated good or better against the target, with the figures to recompute it.
+pub fn render_rating_summary(summary: &CellRatingSummary) -> String {
+    let mut out = format!(
+        "XẾP LOẠI CHI BỘ NĂM {} — {}\n\n",
+        summary.year, summary.commune
+    );
+    let mut fields = Fields::new();
+    fields
+        .add(
+            "Hoàn thành tốt nhiệm vụ trở lên",
+            format!(
+                "{}/{} chi bộ = {:.2} %",
+                summary.numerator, summary.denominator, summary.percent
+            ),
+        )
+        .add(
+            "Chỉ tiêu",
+            if summary.has_target {
+                format!(
+                    "{} % (cần ít nhất {} chi bộ)",
+                    summary.target_percent, summary.needed
+                )
+            } else {
+                "chưa có".to_owned()
+            },
+        )
+        .add(
+            "Đánh giá",
+            if !summary.has_target {
+                "—"
+            } else if summary.meets_target {
+                "ĐẠT CHỈ TIÊU"
+            } else {
+                "KHÔNG ĐẠT CHỈ TIÊU"
+            },
+        );
+    out.push_str(&fields.render());
+    let mut levels = Table::new(["Xếp loại", "Số chi bộ"]);
+    for bucket in &summary.by_level {
+        levels.row([bucket_label(bucket), bucket.members.to_string()]);
+    }
+    out.push_str("\nTheo mức xếp loại\n");
+    out.push_str(&levels.render());
+    if !summary.exclusions.is_empty() {
+        let mut exclusions = Table::new(["Chi bộ không tính", "Lý do"]);
+        for exclusion in &summary.exclusions {
+            exclusions.row([exclusion.display_name.clone(), exclusion.reason.clone()]);
+        }
+        out.push('\n');
+        out.push_str(&exclusions.render());
+    }
+    if let Some(freshness) = &summary.freshness {
+        out.push_str(&format!("\n{}\n", freshness_line(freshness)));
+    }
+    out
+}
+
+/// Cells needing attention: one row per cell, flags spelled out.
+pub fn render_cell_health(health: &CellHealth) -> String {
+    let mut out = format!(
+        "CHI BỘ CẦN QUAN TÂM — {}, ngày {}\n\n",
+        health.commune, health.as_of_date
+    );
+    let mut table = Table::new([
+        "Chi bộ",
+        "Đảng viên",
+        "Biệt phái",
+        "Kết nạp gần nhất",
+        "Số năm",
+        "Tuổi BQ",
+        "Cao tuổi",
+        "Nguồn",
+        "Cảnh báo",
+    ]);
+    for cell in &health.cells {
+        let mut flags = Vec::new();
+        if cell.no_recent_admission {
+            flags.push("lâu không kết nạp");
+        }
+        if cell.seconded_dominated {
+            flags.push("nhiều biệt phái");
+        }
+        if cell.open_candidates == 0 {
+            flags.push("chưa có nguồn");
+        }
+        table.row([
+            cell.display_name.clone(),
+            cell.members.to_string(),
+            cell.seconded_members.to_string(),
+            cell.last_admission_date.clone(),
+            if cell.years_since_last_admission < 0 {
+                "chưa có".to_owned()
+            } else {
+                cell.years_since_last_admission.to_string()
+            },
+            format!("{:.1}", cell.average_age),
+            cell.ageing_members.to_string(),
+            cell.open_candidates.to_string(),
+            flags.join(", "),
+        ]);
+    }
+    out.push_str(&table.render());
+    out.push_str(&format!(
+        "\n{} chi bộ lâu không kết nạp; {} chi bộ có nhiều đảng viên biệt phái.\n",
+        health.cells_without_recent_admission, health.seconded_dominated_cells
+    ));
+    if let Some(freshness) = &health.freshness {
+        out.push_str(&format!("{}\n", freshness_line(freshness)));
+    }
+    out
+}
+
+fn deadline_kind_label(kind: i32) -> String {
+    enum_label(kind, |k: DeadlineKind| k.as_str_name())
+}
+
+/// "còn 12 ngày" / "quá hạn 3 ngày" (working days).
+fn days_left(deadline: &Deadline) -> String {
+    if deadline.overdue || deadline.working_days_left < 0 {
+        format!(
+            "QUÁ HẠN {} ngày LV",
+            deadline.working_days_left.unsigned_abs()
+        )
+    } else {
+        format!("còn {} ngày LV", deadline.working_days_left)
+    }
+}
+
+fn deadline_table(deadlines: &[Deadline], with_cell: bool) -> Table {
+    let mut headings = vec!["Việc", "Họ và tên"];
+    if with_cell {
+        headings.push("Chi bộ");
+    }
+    headings.extend(["Bắt đầu", "Hạn", "Tình trạng", "Quy định"]);
+    let mut table = Table::new(headings);
+    for deadline in deadlines {
+        let mut row = vec![
+            deadline_kind_label(deadline.kind),
+            deadline.full_name.clone(),
+        ];
+        if with_cell {
+            row.push(short_id(&deadline.cell).to_owned());
+        }
+        row.extend([
+            deadline.start_date.clone(),
+            deadline.due_date.clone(),
+            days_left(deadline),
+            deadline.rule_version.clone(),
+        ]);
+        table.row(row);
+    }
+    table
+}
+
+/// The deadlines as of a day, overdue first.
+pub fn render_deadlines(
+    response: &ListDeadlinesResponse,
+    as_of: Option<&str>,
+    until: Option<&str>,
+) -> String {
+    let mut out = String::from("THỜI HẠN (tính theo ngày làm việc)");
+    if let Some(as_of) = as_of {
+        out.push_str(&format!(", ngày {as_of}"));
+    }
+    if let Some(until) = until {
+        out.push_str(&format!(", đến hạn tới ngày {until}"));
+    }
+    out.push_str("\n\n");
+    if response.deadlines.is_empty() {
+        out.push_str("Không có thời hạn nào.\n");
+    } else {
+        out.push_str(&deadline_table(&response.deadlines, true).render());
+        out.push_str(&format!(
+            "\n{} thời hạn, {} quá hạn.\n",
+            response.deadlines.len(),
+            response.overdue
+        ));
+    }
+    if let Some(freshness) = &response.freshness {
+        out.push_str(&format!("{}\n", freshness_line(freshness)));
+    }
+    out
+}
+
+/// `2022-07` → `07/2022`.
+fn month_heading(month: &str) -> String {
+    match month.split_once('-') {
+        Some((year, month)) => format!("{month}/{year}"),
+        None => month.to_owned(),
+    }
+}
+
+fn briefing_cell(cell: &BriefingCell, year: i32) -> String {
+    let mut out = format!("■ {}\n", cell.display_name);
+    if cell.has_plan {
+        out.push_str(&format!(
+            "  Kế hoạch {year}: phát triển {} nguồn, kết nạp {} — thực hiện: đã kết nạp {}, đang có {} nguồn\n",
+            cell.planned_sources, cell.planned_admissions, cell.admitted, cell.sources
+        ));
+    } else {
+        out.push_str(&format!(
+            "  Chưa có kế hoạch năm {year} — đã kết nạp {}, đang có {} nguồn\n",
+            cell.admitted, cell.sources
+        ));
+    }
+    if cell.sources == 0 {
+        out.push_str("  ⚠ Chưa có nguồn phát triển đảng viên: cần tạo nguồn.\n");
+    } else if cell.has_plan && cell.sources < i64::from(cell.planned_sources) {
+        out.push_str(&format!(
+            "  ⚠ Còn thiếu {} nguồn so với kế hoạch.\n",
+            i64::from(cell.planned_sources) - cell.sources
+        ));
+    }
+    if !cell.candidates.is_empty() {
+        let mut table = Table::new(["Họ và tên", "Bước hiện tại", "Bước tiếp theo", "Vướng mắc"]);
+        for candidate in &cell.candidates {
+            table.row([
+                candidate.full_name.clone(),
+                label(&candidate.stage).to_owned(),
+                candidate.next_step.clone(),
+                if candidate.blockers.is_empty() {
+                    "không".to_owned()
+                } else {
+                    candidate
+                        .blockers
+                        .iter()
+                        .map(|code| blocker_label(code))
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                },
+            ]);
+        }
+        for line in table.render().lines() {
+            out.push_str(&format!("  {line}\n"));
+        }
+    }
+    if !cell.deadlines.is_empty() {
+        out.push_str("  Thời hạn:\n");
+        for line in deadline_table(&cell.deadlines, false).render().lines() {
+            out.push_str(&format!("  {line}\n"));
+        }
+    }
+    out
+}
+
+/// The monthly briefing: the commune's progress, a plan-against-actual table, then each cell with
+/// its candidates, next steps, blockers and deadlines.
+pub fn render_briefing(briefing: &MonthlyBriefing) -> String {
+    let year = briefing
+        .month
+        .get(..4)
+        .and_then(|y| y.parse::<i32>().ok())
+        .unwrap_or_default();
+    let mut out = format!(
+        "BẢN TIN THÁNG {} CHO BÍ THƯ CHI BỘ — {}\n",
+        month_heading(&briefing.month),
+        briefing.commune
+    );
+    if let Some(progress) = &briefing.progress {
+        out.push_str(&format!(
+            "Số liệu tính đến ngày {}; thời hạn trong tháng.\n\n",
+            progress.as_of_date
+        ));
+        out.push_str(&format!("I. TIẾN ĐỘ KẾT NẠP NĂM {}\n", progress.year));
+        out.push_str(&progress_fields(progress).render());
+        if !progress.reasons.is_empty() {
+            out.push_str("Lý do:\n");
+            out.push_str(&reasons_text(&progress.reasons));
+        }
+    }
+    out.push_str(&format!(
+        "\nII. KẾ HOẠCH VÀ THỰC HIỆN NĂM {year} THEO CHI BỘ\n"
+    ));
+    let mut table = Table::new([
+        "Chi bộ",
+        "KH nguồn",
+        "Nguồn hiện có",
+        "KH kết nạp",
+        "Đã kết nạp",
+        "Thời hạn",
+    ]);
+    for cell in &briefing.cells {
+        table.row([
+            cell.display_name.clone(),
+            if cell.has_plan {
+                cell.planned_sources.to_string()
+            } else {
+                "—".to_owned()
+            },
+            cell.sources.to_string(),
+            if cell.has_plan {
+                cell.planned_admissions.to_string()
+            } else {
+                "—".to_owned()
+            },
+            cell.admitted.to_string(),
+            cell.deadlines.len().to_string(),
+        ]);
+    }
+    let planned: i64 = briefing
+        .cells
+        .iter()
+        .map(|c| i64::from(c.planned_admissions))
+        .sum();
+    let planned_sources: i64 = briefing
+        .cells
+        .iter()
+        .map(|c| i64::from(c.planned_sources))
+        .sum();
+    let sources: i64 = briefing.cells.iter().map(|c| c.sources).sum();
+    let admitted: i64 = briefing.cells.iter().map(|c| c.admitted).sum();
+    let deadlines: usize = briefing.cells.iter().map(|c| c.deadlines.len()).sum();
+    table.row([
+        "Cộng".to_owned(),
+        planned_sources.to_string(),
+        sources.to_string(),
+        planned.to_string(),
+        admitted.to_string(),
+        deadlines.to_string(),
+    ]);
+    out.push_str(&table.render());
+
+    out.push_str("\nIII. TỪNG CHI BỘ: NGUỒN, BƯỚC TIẾP THEO, VƯỚNG MẮC, THỜI HẠN\n");
+    for cell in &briefing.cells {
+        out.push('\n');
+        out.push_str(&briefing_cell(cell, year));
+    }
+    if let Some(freshness) = &briefing.freshness {
+        out.push_str(&format!("\n{}\n", freshness_line(freshness)));
+    }
+    out
+}
+
 /// One line saying how fresh a report is.
 fn freshness_line(freshness: &Freshness) -> String {
     if freshness.pending_changes == 0 {
@@ -264,6 +861,143 @@ mod tests {
         assert!(text.contains("Tổng số đảng viên: 172"));
         assert!(text.contains("Nhà trường") && text.contains("24"));
         assert!(text.contains("Chi bộ thôn Tượng 1") && text.contains("Khu dân cư"));
+    }
+
+    fn progress_2022() -> AdmissionProgress {
+        AdmissionProgress {
+            commune: "communes/02680".into(),
+            year: 2022,
+            as_of_date: "2022-06-30".into(),
+            target: 6,
+            has_target: true,
+            admitted: 2,
+            by_month: vec![0, 0, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0],
+            remaining: 4,
+            eligible_candidates: 2,
+            open_candidates: 8,
+            best_case: 4,
+            at_risk: true,
+            reasons: vec!["2 nguồn chưa đủ trình độ học vấn".into()],
+            freshness: None,
+        }
+    }
+
+    #[test]
+    fn progress_says_target_admitted_eligible_and_risk() {
+        let text = render_progress(&progress_2022());
+        assert!(text.contains("NĂM 2022"), "{text}");
+        assert!(text.contains("Chỉ tiêu kết nạp cả năm:"), "{text}");
+        assert!(
+            text.contains("Đã kết nạp:") && text.contains(" 2\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("Còn phải kết nạp:") && text.contains(" 4\n"),
+            "{text}"
+        );
+        assert!(text.contains("CÓ NGUY CƠ KHÔNG ĐẠT CHỈ TIÊU: nhiều nhất đạt 4/6, thiếu 2"));
+        assert!(text.contains("• 2 nguồn chưa đủ trình độ học vấn"));
+        assert!(text.contains("T12"));
+    }
+
+    #[test]
+    fn briefing_lists_cells_candidates_and_deadlines() {
+        use partyregistry_proto::reporting::v1::BriefingCandidate;
+        let briefing = MonthlyBriefing {
+            commune: "communes/02680".into(),
+            month: "2022-07".into(),
+            progress: Some(progress_2022()),
+            cells: vec![
+                BriefingCell {
+                    cell: "communes/02680/cells/tuong-1".into(),
+                    display_name: "Chi bộ thôn Tượng 1".into(),
+                    has_plan: true,
+                    ..BriefingCell::default()
+                },
+                BriefingCell {
+                    cell: "communes/02680/cells/son-hai".into(),
+                    display_name: "Chi bộ thôn Sơn Hải".into(),
+                    planned_sources: 1,
+                    planned_admissions: 1,
+                    has_plan: true,
+                    admitted: 0,
+                    sources: 1,
+                    candidates: vec![BriefingCandidate {
+                        candidate: "candidates/1".into(),
+                        full_name: "Giàng Thị Súa".into(),
+                        stage: "CANDIDATE_STAGE_DOSSIER".into(),
+                        next_step: "Tháo gỡ vướng mắc — Chưa đủ trình độ học vấn".into(),
+                        blockers: vec!["EDUCATION_BELOW_MINIMUM".into()],
+                    }],
+                    deadlines: vec![Deadline {
+                        kind: DeadlineKind::AdmissionDecision as i32,
+                        full_name: "Nông Văn Hưng".into(),
+                        due_date: "2022-07-20".into(),
+                        working_days_left: 14,
+                        rule_version: "24-QĐ/TW".into(),
+                        ..Deadline::default()
+                    }],
+                },
+            ],
+            freshness: None,
+        };
+        let text = render_briefing(&briefing);
+        assert!(text.contains("BẢN TIN THÁNG 07/2022"), "{text}");
+        assert!(
+            text.contains("Chưa có nguồn phát triển đảng viên"),
+            "{text}"
+        );
+        assert!(
+            text.contains("Kế hoạch 2022: phát triển 1 nguồn, kết nạp 1"),
+            "{text}"
+        );
+        assert!(text.contains("Giàng Thị Súa") && text.contains("Đang hoàn thiện hồ sơ"));
+        assert!(text.contains("Chưa đủ trình độ học vấn"));
+        assert!(text.contains("Quyết định kết nạp") && text.contains("còn 14 ngày LV"));
+        assert!(text.contains("CÓ NGUY CƠ"));
+    }
+
+    #[test]
+    fn overdue_deadlines_are_spelled_out() {
+        let response = ListDeadlinesResponse {
+            deadlines: vec![Deadline {
+                kind: DeadlineKind::Recognition as i32,
+                subject: "members/9".into(),
+                full_name: "Lò Văn Khánh".into(),
+                cell: "communes/02680/cells/cong-an".into(),
+                due_date: "2022-06-01".into(),
+                overdue: true,
+                working_days_left: -21,
+                ..Deadline::default()
+            }],
+            overdue: 1,
+            freshness: None,
+        };
+        let text = render_deadlines(&response, Some("2022-06-30"), None);
+        assert!(text.contains("QUÁ HẠN 21 ngày LV") && text.contains("Công nhận chính thức"));
+        assert!(text.contains("cong-an") && text.contains("1 quá hạn"));
+    }
+
+    #[test]
+    fn pipeline_labels_stages_and_blockers() {
+        let pipeline = Pipeline {
+            commune: "communes/02680".into(),
+            as_of_date: "2022-06-30".into(),
+            open_candidates: 2,
+            by_stage: vec![Bucket {
+                key: "CANDIDATE_STAGE_IDENTIFIED".into(),
+                label: String::new(),
+                members: 2,
+            }],
+            by_blocker: vec![Bucket {
+                key: "LIVES_AWAY".into(),
+                label: String::new(),
+                members: 2,
+            }],
+            ..Pipeline::default()
+        };
+        let text = render_pipeline(&pipeline);
+        assert!(text.contains("Quần chúng ưu tú") && text.contains("Đi làm ăn xa"));
     }
 
     #[test]

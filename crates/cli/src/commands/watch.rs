@@ -4,7 +4,9 @@
 
 use partyregistry_proto::membership::v1::change::Resource;
 use partyregistry_proto::membership::v1::watch_changes_response::Event;
-use partyregistry_proto::membership::v1::{Change, MemberStatus, WatchChangesRequest};
+use partyregistry_proto::membership::v1::{
+    CandidateStage, Change, MemberStatus, RatingLevel, WatchChangesRequest,
+};
 
 use super::Context;
 use crate::args::WatchArgs;
@@ -69,6 +71,43 @@ pub fn change_line(change: &Change) -> String {
             member.full_name,
             label(&enum_name(member.status, |s: MemberStatus| s.as_str_name()))
         ),
+        // Only the name and the stage: the candidate's personal fields stay off the screen.
+        Some(Resource::Candidate(candidate)) => format!(
+            "Người vào Đảng {} {} — {}",
+            candidate.name,
+            candidate.full_name,
+            label(&enum_name(candidate.stage, |s: CandidateStage| s.as_str_name()))
+        ),
+        Some(Resource::RuleVersion(version)) => format!(
+            "Quy định {} {} (hiệu lực từ {})",
+            version.name, version.code, version.in_force_from
+        ),
+        Some(Resource::Holiday(holiday)) => {
+            format!("Ngày nghỉ lễ {} {}", holiday.date, holiday.display_name)
+        }
+        Some(Resource::Target(target)) => format!(
+            "Chỉ tiêu {} ({}–{}): {} kết nạp/năm, {} % chi bộ tốt",
+            target.name,
+            target.first_year,
+            target.last_year,
+            target.admissions_per_year,
+            target.good_cells_percent
+        ),
+        Some(Resource::CellPlan(plan)) => format!(
+            "Kế hoạch {}: {} nguồn, {} kết nạp",
+            plan.name, plan.sources_to_develop, plan.admissions
+        ),
+        Some(Resource::CellRating(rating)) => format!(
+            "Xếp loại chi bộ {} — {}",
+            rating.name,
+            label(&enum_name(rating.level, |l: RatingLevel| l.as_str_name()))
+        ),
+        Some(Resource::MemberRating(rating)) => format!(
+            "Xếp loại đảng viên {} — {}",
+            rating.name,
+            label(&enum_name(rating.level, |l: RatingLevel| l.as_str_name()))
+        ),
+        Some(Resource::DeletedResource(name)) => format!("Đã xóa {name}"),
         None => "(không rõ tài nguyên)".to_owned(),
     };
     format!(

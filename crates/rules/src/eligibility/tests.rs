@@ -245,3 +245,11 @@ fn messages_name_the_regulation_applied() {
         found[0].message
     );
 }
+
+#[test]
+fn every_code_reads_back_from_its_spelling() {
+    for code in BlockerCode::ALL {
+        assert_eq!(BlockerCode::from_code(code.code()), Some(code));
+    }
+    assert_eq!(BlockerCode::from_code("NOT_A_CODE"), None);
+}

@@ -4,10 +4,11 @@
 
 use partyregistry_kit::date::{self, Date};
 use partyregistry_kit::error::ApiError;
+use partyregistry_rules::RuleTable;
 
 use super::{
     AdmissionDates, Cell, DepartureKind, EventType, Member, MemberEvent, MemberStatus, Person,
-    VoteTally, rule_version_on,
+    VoteTally,
 };
 
 /// Reason of a step the current state does not allow.
@@ -67,15 +68,20 @@ fn illegal(from: MemberStatus, step: &str) -> ApiError {
 }
 
 /// Checks a vote against the regulation in force on `on`.
-pub fn check_vote(field: &str, vote: &VoteTally, on: Date) -> Result<(), ApiError> {
-    let rules = rule_version_on(on);
-    if vote.yes * rules.vote_denominator < vote.eligible * rules.vote_numerator {
+pub fn check_vote(
+    field: &str,
+    vote: &VoteTally,
+    on: Date,
+    rules: &RuleTable,
+) -> Result<(), ApiError> {
+    let rules = rules.in_force_on(on);
+    if !rules.vote_passes(vote.yes, vote.eligible) {
         return Err(ApiError::precondition(
             VOTE_BELOW_THRESHOLD,
             field,
             format!(
                 "{} yes of {} eligible is below {}/{} ({})",
-                vote.yes, vote.eligible, rules.vote_numerator, rules.vote_denominator, rules.id
+                vote.yes, vote.eligible, rules.vote_numerator, rules.vote_denominator, rules.code
             ),
         ));
     }
@@ -83,19 +89,20 @@ pub fn check_vote(field: &str, vote: &VoteTally, on: Date) -> Result<(), ApiErro
 }
 
 /// Checks the order of the admission dates and the probation period, and that none is in the
-/// future. `field` is the path of the admission in the request.
+/// future. `prefix` is the path of the admission in the request, with its trailing dot.
 fn check_admission_dates(
-    field: &str,
+    prefix: &str,
     admission: &AdmissionDates,
     today: Date,
+    rules: &RuleTable,
 ) -> Result<(), ApiError> {
     not_in_future(
-        &format!("{field}.decision_date"),
+        &format!("{prefix}decision_date"),
         admission.decision_date,
         today,
     )?;
     if let Some(ceremony) = admission.ceremony_date {
-        let ceremony_field = format!("{field}.ceremony_date");
+        let ceremony_field = format!("{prefix}ceremony_date");
         not_before(
             &ceremony_field,
             ceremony,
@@ -105,7 +112,7 @@ fn check_admission_dates(
         not_in_future(&ceremony_field, ceremony, today)?;
     }
     if let Some(official) = admission.official_date {
-        let official_field = format!("{field}.official_date");
+        let official_field = format!("{prefix}official_date");
         let Some(ceremony) = admission.ceremony_date else {
             return Err(ApiError::precondition(
                 DATE_RULE,
@@ -113,15 +120,20 @@ fn check_admission_dates(
                 "an official date needs a ceremony date",
             ));
         };
-        check_probation(&official_field, ceremony, official)?;
+        check_probation(&official_field, ceremony, official, rules)?;
         not_in_future(&official_field, official, today)?;
     }
     Ok(())
 }
 
 /// Recognition may not come before the probation period is over.
-fn check_probation(field: &str, ceremony: Date, official: Date) -> Result<(), ApiError> {
-    let months = rule_version_on(official).probation_months;
+fn check_probation(
+    field: &str,
+    ceremony: Date,
+    official: Date,
+    rules: &RuleTable,
+) -> Result<(), ApiError> {
+    let months = rules.in_force_on(official).probation_months;
     not_before(
         field,
         official,
@@ -133,29 +145,34 @@ fn check_probation(field: &str, ceremony: Date, official: Date) -> Result<(), Ap
 /// Checks the age at the admission decision: at least the minimum; at most the maximum for a new
 /// admission (historical records loaded with their official date may carry a provincial consent
 /// this service does not record).
-fn check_admission_age(person: &Person, admission: &AdmissionDates) -> Result<(), ApiError> {
-    let rules = rule_version_on(admission.decision_date);
+fn check_admission_age(
+    field: &str,
+    person: &Person,
+    admission: &AdmissionDates,
+    rules: &RuleTable,
+) -> Result<(), ApiError> {
+    let rules = rules.in_force_on(admission.decision_date);
     let months = date::whole_months_between(person.birth_date, admission.decision_date);
-    if months < rules.min_admission_age_months {
+    if months < rules.min_age_months {
         return Err(ApiError::precondition(
             AGE_OUT_OF_RANGE,
-            "member.birth_date",
+            field,
             format!(
                 "the member was {} years {} months old at the decision; the minimum is {} months ({})",
                 months.div_euclid(12),
                 months.rem_euclid(12),
-                rules.min_admission_age_months,
-                rules.id
+                rules.min_age_months,
+                rules.code
             ),
         ));
     }
-    if admission.official_date.is_none() && months > rules.max_admission_age_months {
+    if admission.official_date.is_none() && months > rules.max_age_months {
         return Err(ApiError::precondition(
             AGE_OUT_OF_RANGE,
-            "member.birth_date",
+            field,
             format!(
                 "the member was over {} months old at the decision ({}); older applicants need provincial consent",
-                rules.max_admission_age_months, rules.id
+                rules.max_age_months, rules.code
             ),
         ));
     }
@@ -170,6 +187,38 @@ fn status_from_dates(admission: &AdmissionDates) -> MemberStatus {
     }
 }
 
+/// Where the parts of an admission sit in the request, so that a refused admission names the
+/// field the caller sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AdmissionFields {
+    /// Prefix of the date fields, with its trailing dot (or empty).
+    pub dates: &'static str,
+    /// The birth date.
+    pub birth_date: &'static str,
+    /// The cell.
+    pub cell: &'static str,
+    /// The cell's vote.
+    pub cell_vote: &'static str,
+}
+
+impl AdmissionFields {
+    /// RecordAdmission: the member and the vote are in the request.
+    pub const RECORD_ADMISSION: Self = Self {
+        dates: "member.admission.",
+        birth_date: "member.birth_date",
+        cell: "member.cell",
+        cell_vote: "cell_vote",
+    };
+    /// AdmitCandidate: the dates are in the request; the person, cell and vote are the
+    /// candidate's, named by `name`.
+    pub const ADMIT_CANDIDATE: Self = Self {
+        dates: "",
+        birth_date: "name",
+        cell: "name",
+        cell_vote: "name",
+    };
+}
+
 /// What an admission recorded by this commune needs besides the person and the dates.
 #[derive(Debug, Clone)]
 pub struct AdmissionContext {
@@ -177,6 +226,8 @@ pub struct AdmissionContext {
     pub cell_vote: Option<VoteTally>,
     /// The deciding body.
     pub deciding_body: String,
+    /// Where the request carries each part.
+    pub fields: AdmissionFields,
 }
 
 /// Records an admission decided by this commune in `cell`. Returns the new member (id 0) and the
@@ -187,19 +238,21 @@ pub fn admit(
     cell: &Cell,
     context: AdmissionContext,
     today: Date,
+    rules: &RuleTable,
 ) -> Result<(Member, Vec<MemberEvent>), ApiError> {
-    check_admission_dates("member.admission", &admission, today)?;
-    check_admission_age(&person, &admission)?;
+    let fields = context.fields;
+    check_admission_dates(fields.dates, &admission, today, rules)?;
+    check_admission_age(fields.birth_date, &person, &admission, rules)?;
     // A historical record (loaded with its official date) goes to the member's current cell,
     // which need not have existed when they were admitted.
     if admission.official_date.is_none() {
-        cell_open("member.cell", cell, admission.decision_date)?;
+        cell_open(fields.cell, cell, admission.decision_date)?;
     }
     match (&context.cell_vote, admission.official_date) {
-        (Some(vote), _) => check_vote("cell_vote", vote, admission.decision_date)?,
+        (Some(vote), _) => check_vote(fields.cell_vote, vote, admission.decision_date, rules)?,
         (None, None) => {
             return Err(ApiError::invalid(
-                "cell_vote",
+                fields.cell_vote,
                 "the cell's vote is required for a new admission",
             ));
         }
@@ -210,13 +263,17 @@ pub fn admit(
         deciding_body: context.deciding_body,
         to_organization: partyregistry_kit::names::cell(&cell.commune_code, &cell.cell_id),
         vote: context.cell_vote,
-        ..MemberEvent::on(EventType::AdmissionDecided, admission.decision_date)
+        ..MemberEvent::on(EventType::AdmissionDecided, admission.decision_date, rules)
     }];
     if let Some(ceremony) = admission.ceremony_date {
-        events.push(MemberEvent::on(EventType::CeremonyHeld, ceremony));
+        events.push(MemberEvent::on(EventType::CeremonyHeld, ceremony, rules));
     }
     if let Some(official) = admission.official_date {
-        events.push(MemberEvent::on(EventType::RecognizedOfficial, official));
+        events.push(MemberEvent::on(
+            EventType::RecognizedOfficial,
+            official,
+            rules,
+        ));
     }
     let member = Member {
         id: 0,
@@ -246,14 +303,17 @@ pub fn transfer_in(
     joined: Date,
     from: String,
     today: Date,
+    rules: &RuleTable,
 ) -> Result<(Member, MemberEvent), ApiError> {
-    check_admission_dates("member.admission", &admission, today)?;
+    check_admission_dates("member.admission.", &admission, today, rules)?;
     check_admission_age(
+        "member.birth_date",
         &person,
         &AdmissionDates {
             official_date: Some(admission.decision_date),
             ..admission.clone()
         },
+        rules,
     )?;
     let Some(ceremony) = admission.ceremony_date else {
         return Err(ApiError::invalid(
@@ -267,7 +327,7 @@ pub fn transfer_in(
     let event = MemberEvent {
         from_organization: from,
         to_organization: partyregistry_kit::names::cell(&cell.commune_code, &cell.cell_id),
-        ..MemberEvent::on(EventType::TransferredIn, joined)
+        ..MemberEvent::on(EventType::TransferredIn, joined, rules)
     };
     let member = Member {
         id: 0,
@@ -316,6 +376,7 @@ pub fn record_ceremony(
     member: &mut Member,
     ceremony: Date,
     today: Date,
+    rules: &RuleTable,
 ) -> Result<MemberEvent, ApiError> {
     if member.status != MemberStatus::Admitted {
         return Err(illegal(member.status, "given an admission ceremony"));
@@ -329,7 +390,7 @@ pub fn record_ceremony(
     not_in_future("ceremony_date", ceremony, today)?;
     member.admission.ceremony_date = Some(ceremony);
     member.status = MemberStatus::Probationary;
-    Ok(MemberEvent::on(EventType::CeremonyHeld, ceremony))
+    Ok(MemberEvent::on(EventType::CeremonyHeld, ceremony, rules))
 }
 
 /// PROBATIONARY → OFFICIAL once the probation is over and the cell voted for it.
@@ -339,6 +400,7 @@ pub fn recognize(
     decision_number: String,
     vote: VoteTally,
     today: Date,
+    rules: &RuleTable,
 ) -> Result<MemberEvent, ApiError> {
     if member.status != MemberStatus::Probationary {
         return Err(illegal(member.status, "recognised as official"));
@@ -349,15 +411,15 @@ pub fn recognize(
             "recognised as official without a ceremony date",
         ));
     };
-    check_probation("official_date", ceremony, official)?;
+    check_probation("official_date", ceremony, official, rules)?;
     not_in_future("official_date", official, today)?;
-    check_vote("cell_vote", &vote, official)?;
+    check_vote("cell_vote", &vote, official, rules)?;
     member.admission.official_date = Some(official);
     member.status = MemberStatus::Official;
     Ok(MemberEvent {
         decision_number,
         vote: Some(vote),
-        ..MemberEvent::on(EventType::RecognizedOfficial, official)
+        ..MemberEvent::on(EventType::RecognizedOfficial, official, rules)
     })
 }
 
@@ -423,6 +485,7 @@ pub fn transfer(
     effective: Date,
     decision_number: String,
     today: Date,
+    rules: &RuleTable,
 ) -> Result<MemberEvent, ApiError> {
     let on_roll = matches!(
         member.status,
@@ -436,7 +499,7 @@ pub fn transfer(
     let base = MemberEvent {
         decision_number,
         from_organization: from_cell.clone(),
-        ..MemberEvent::on(EventType::TransferredOut, effective)
+        ..MemberEvent::on(EventType::TransferredOut, effective, rules)
     };
     let event = match transfer {
         Transfer::BetweenCells(cell) | Transfer::ToCommune(cell)
@@ -504,7 +567,7 @@ pub fn transfer(
                     "sent on a temporary transfer while already away",
                 ));
             }
-            let rules = rule_version_on(effective);
+            let rules = rules.in_force_on(effective);
             let shortest_end = date::add_months(effective, rules.min_temporary_transfer_months);
             let within_limit = if for_study {
                 away_until <= date::add_months(effective, rules.max_study_transfer_months)
@@ -520,7 +583,7 @@ pub fn transfer(
                         rules.min_temporary_transfer_months,
                         rules.max_temporary_transfer_months,
                         rules.max_study_transfer_months,
-                        rules.id
+                        rules.code
                     ),
                 ));
             }
@@ -558,6 +621,7 @@ pub fn exempt(
     effective: Date,
     reason: String,
     today: Date,
+    rules: &RuleTable,
 ) -> Result<MemberEvent, ApiError> {
     if member.status != MemberStatus::Official {
         return Err(illegal(member.status, "exempted"));
@@ -566,7 +630,7 @@ pub fn exempt(
     member.status = MemberStatus::Exempt;
     Ok(MemberEvent {
         reason,
-        ..MemberEvent::on(EventType::Exempted, effective)
+        ..MemberEvent::on(EventType::Exempted, effective, rules)
     })
 }
 
@@ -575,13 +639,14 @@ pub fn end_exemption(
     member: &mut Member,
     effective: Date,
     today: Date,
+    rules: &RuleTable,
 ) -> Result<MemberEvent, ApiError> {
     if member.status != MemberStatus::Exempt {
         return Err(illegal(member.status, "brought back from an exemption"));
     }
     check_effective(member, effective, today)?;
     member.status = MemberStatus::Official;
-    Ok(MemberEvent::on(EventType::ExemptionEnded, effective))
+    Ok(MemberEvent::on(EventType::ExemptionEnded, effective, rules))
 }
 
 /// Leaves the roll: death from any active state; removal of official or probationary members;
@@ -594,6 +659,7 @@ pub fn depart(
     decision_number: String,
     reason: String,
     today: Date,
+    rules: &RuleTable,
 ) -> Result<MemberEvent, ApiError> {
     use MemberStatus::{Admitted, Exempt, Official, Probationary};
     let (allowed, new_status, event_type, step) = match kind {
@@ -639,7 +705,7 @@ pub fn depart(
     Ok(MemberEvent {
         decision_number,
         reason,
-        ..MemberEvent::on(event_type, effective)
+        ..MemberEvent::on(event_type, effective, rules)
     })
 }
 

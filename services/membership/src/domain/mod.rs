@@ -1,16 +1,18 @@
 //! The rules of the membership roll, in plain Rust: the values a member record holds, the
-//! versioned regulation table, and the lifecycle state machine of domain.md §3.
+//! lifecycle state machine of domain.md §3 and the admission pipeline's own rules (candidate
+//! stages, votes, targets). The numbers come from the regulation version in force on each
+//! event's date: a `partyregistry_rules::RuleTable` the store loads from its data.
 //!
 //! Nothing here knows about gRPC or SQL: [`crate::convert`] validates requests into these types
 //! and [`crate::store`] persists them.
 
+pub mod admission;
 mod lifecycle;
-mod rules;
 
 pub use lifecycle::*;
-pub use rules::{RuleVersion, rule_version_on};
 
 use partyregistry_kit::date::Date;
+use partyregistry_rules::RuleTable;
 
 /// Defines an enum whose values have stable names: the contracts' enum value names, also the
 /// text stored in the database.
@@ -407,8 +409,9 @@ pub struct MemberEvent {
 }
 
 impl MemberEvent {
-    /// An event with only its type and date; the regulation in force is filled in.
-    pub fn on(event_type: EventType, effective_date: Date) -> Self {
+    /// An event with only its type and date; the code of the regulation in force that day is
+    /// filled in.
+    pub fn on(event_type: EventType, effective_date: Date, rules: &RuleTable) -> Self {
         Self {
             event_type,
             effective_date,
@@ -418,7 +421,7 @@ impl MemberEvent {
             to_organization: String::new(),
             reason: String::new(),
             vote: None,
-            rule_version: rule_version_on(effective_date).id.to_owned(),
+            rule_version: rules.in_force_on(effective_date).code.clone(),
         }
     }
 }

@@ -45,6 +45,16 @@ pub async fn append_change(
     Ok(sequence)
 }
 
+/// Takes the feed head's row lock without appending: the transaction then runs alone among
+/// writers until it ends. For rare commands whose check must see every concurrent commit (the
+/// first seeding of the rule table, a new rule version that must start after every other one).
+pub async fn lock_head(conn: &mut AnyConnection) -> Result<(), ApiError> {
+    sqlx::query("update feed_head set last_sequence = last_sequence where id = 1")
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
 /// Up to `limit` changes after `after_sequence`, in order.
 pub async fn changes_after(
     conn: &mut AnyConnection,

@@ -3,12 +3,18 @@
 //! microseconds, flags as 0/1.
 //!
 //! Writes happen inside a [`WriteTx`]; the service layer puts a mutation, its events, its
-//! change-feed row and its idempotency record in the same one.
+//! change-feed row(s) and its idempotency record in the same one.
+//!
+//! Modules: [`organisations`] (communes, cells), [`members`] (members, events), [`admission`]
+//! (candidates, rule versions, holidays, targets, plans, ratings), [`feed`] (the outbox and
+//! request ids).
 
+pub mod admission;
 pub mod feed;
 pub mod members;
 pub mod organisations;
 
+pub use admission::{CandidateFilter, CandidateRecord, RuleVersionRecord};
 pub use feed::{StoredChange, StoredRequest};
 pub use members::{EventRecord, MemberFilter, MemberRecord};
 pub use organisations::{CellRecord, CommuneRecord};

@@ -8,8 +8,12 @@ use partyregistry_proto::membership::v1::Change;
 use sqlx::{AnyConnection, Row};
 
 use super::{Store, date_text, stored_date, stored_optional_date};
-use crate::projection::{self, CellRow, CommuneRow, MemberRow, Projected, Stint};
+use crate::projection::{
+    self, CandidateRow, CellPlanRow, CellRatingRow, CellRow, CommuneRow, HolidayRow,
+    MemberRatingRow, MemberRow, Projected, RuleVersionRow, Stint, TargetRow,
+};
 use crate::reports::FeedPosition;
+use prost::Message;
 
 /// What a batch did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -95,12 +99,30 @@ async fn apply_one(
     sequence: i64,
 ) -> Result<(), sqlx::Error> {
     match projected {
-        Projected::Commune(commune) => upsert_commune(connection, commune).await?,
+        Projected::Commune(commune) => {
+            upsert_commune(connection, commune).await?;
+            write_area_flags(connection, commune).await?;
+        }
         Projected::Cell(cell) => upsert_cell(connection, cell).await?,
         Projected::Member(member) => {
             upsert_member(connection, member, sequence).await?;
             update_stints(connection, member).await?;
         }
+        Projected::Candidate(candidate) => {
+            upsert_candidate(connection, candidate, sequence).await?;
+        }
+        Projected::RuleVersion(version) => upsert_rule_version(connection, version).await?,
+        Projected::Holiday(holiday) => upsert_holiday(connection, holiday).await?,
+        Projected::HolidayDeleted(day) => {
+            sqlx::query("delete from holidays where holiday_date = $1")
+                .bind(date::format(*day))
+                .execute(&mut *connection)
+                .await?;
+        }
+        Projected::Target(target) => upsert_target(connection, target).await?,
+        Projected::CellPlan(plan) => upsert_cell_plan(connection, plan).await?,
+        Projected::CellRating(rating) => upsert_cell_rating(connection, rating).await?,
+        Projected::MemberRating(rating) => upsert_member_rating(connection, rating).await?,
     }
     tracing::debug!(sequence, "change applied");
     Ok(())
@@ -153,8 +175,9 @@ async fn upsert_member(
     sqlx::query(
         "insert into members (id, commune_code, cell_id, cell_since, gender, birth_date, ethnicity_code, \
              general_education, political_theory, assignment, status, decision_date, ceremony_date, \
-             official_date, joined_date, left_date, admitted_in_commune, admitted_in_cell, last_sequence) \
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19) \
+             official_date, joined_date, left_date, admitted_in_commune, admitted_in_cell, last_sequence, \
+             full_name) \
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20) \
          on conflict (id) do update set commune_code = excluded.commune_code, cell_id = excluded.cell_id, \
              cell_since = excluded.cell_since, gender = excluded.gender, birth_date = excluded.birth_date, \
              ethnicity_code = excluded.ethnicity_code, general_education = excluded.general_education, \
@@ -163,7 +186,7 @@ async fn upsert_member(
              ceremony_date = excluded.ceremony_date, official_date = excluded.official_date, \
              joined_date = excluded.joined_date, left_date = excluded.left_date, \
              admitted_in_commune = excluded.admitted_in_commune, admitted_in_cell = excluded.admitted_in_cell, \
-             last_sequence = excluded.last_sequence",
+             last_sequence = excluded.last_sequence, full_name = excluded.full_name",
     )
     .bind(member.id)
     .bind(&member.commune_code)
@@ -184,6 +207,7 @@ async fn upsert_member(
     .bind(admitted_in_commune)
     .bind(admitted_in_cell)
     .bind(sequence)
+    .bind(&member.full_name)
     .execute(connection)
     .await?;
     Ok(())
@@ -231,5 +255,172 @@ async fn update_stints(
         .execute(&mut *connection)
         .await?;
     }
+    Ok(())
+}
+
+/// Replaces the commune's area flags with the ones the change carries.
+async fn write_area_flags(
+    connection: &mut AnyConnection,
+    commune: &CommuneRow,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("delete from commune_area_flags where commune_code = $1")
+        .bind(&commune.code)
+        .execute(&mut *connection)
+        .await?;
+    for (position, flag) in commune.area_flags.iter().enumerate() {
+        sqlx::query(
+            "insert into commune_area_flags (commune_code, position, kind, valid_from, valid_to) \
+             values ($1, $2, $3, $4, $5)",
+        )
+        .bind(&commune.code)
+        .bind(i64::try_from(position).unwrap_or(i64::MAX))
+        .bind(flag.kind)
+        .bind(date::format(flag.valid_from))
+        .bind(date_text(flag.valid_to))
+        .execute(&mut *connection)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Writes the candidate's latest facts and adds its stage and day to the history (kept once).
+async fn upsert_candidate(
+    connection: &mut AnyConnection,
+    candidate: &CandidateRow,
+    sequence: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "insert into candidates (candidate_id, commune_code, cell_id, stage, stage_date, resource, last_sequence) \
+         values ($1, $2, $3, $4, $5, $6, $7) \
+         on conflict (candidate_id) do update set commune_code = excluded.commune_code, \
+             cell_id = excluded.cell_id, stage = excluded.stage, stage_date = excluded.stage_date, \
+             resource = excluded.resource, last_sequence = excluded.last_sequence",
+    )
+    .bind(&candidate.id)
+    .bind(&candidate.commune_code)
+    .bind(&candidate.cell_id)
+    .bind(candidate.stage)
+    .bind(date_text(candidate.stage_date))
+    .bind(candidate.candidate.encode_to_vec())
+    .bind(sequence)
+    .execute(&mut *connection)
+    .await?;
+    if let Some(stage_date) = candidate.stage_date {
+        sqlx::query(
+            "insert into candidate_stages (candidate_id, stage, stage_date, sequence) \
+             values ($1, $2, $3, $4) on conflict (candidate_id, stage, stage_date) do nothing",
+        )
+        .bind(&candidate.id)
+        .bind(candidate.stage)
+        .bind(date::format(stage_date))
+        .bind(sequence)
+        .execute(&mut *connection)
+        .await?;
+    }
+    Ok(())
+}
+
+async fn upsert_rule_version(
+    connection: &mut AnyConnection,
+    version: &RuleVersionRow,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "insert into rule_versions (in_force_from, code, resource) values ($1, $2, $3) \
+         on conflict (in_force_from) do update set code = excluded.code, resource = excluded.resource",
+    )
+    .bind(date::format(version.in_force_from))
+    .bind(&version.code)
+    .bind(version.version.encode_to_vec())
+    .execute(connection)
+    .await?;
+    Ok(())
+}
+
+async fn upsert_holiday(
+    connection: &mut AnyConnection,
+    holiday: &HolidayRow,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "insert into holidays (holiday_date, display_name) values ($1, $2) \
+         on conflict (holiday_date) do update set display_name = excluded.display_name",
+    )
+    .bind(date::format(holiday.date))
+    .bind(&holiday.display_name)
+    .execute(connection)
+    .await?;
+    Ok(())
+}
+
+async fn upsert_target(
+    connection: &mut AnyConnection,
+    target: &TargetRow,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "insert into targets (commune_code, first_year, last_year, admissions_per_year, good_cells_percent) \
+         values ($1, $2, $3, $4, $5) \
+         on conflict (commune_code, first_year) do update set last_year = excluded.last_year, \
+             admissions_per_year = excluded.admissions_per_year, \
+             good_cells_percent = excluded.good_cells_percent",
+    )
+    .bind(&target.commune_code)
+    .bind(i64::from(target.first_year))
+    .bind(i64::from(target.last_year))
+    .bind(i64::from(target.admissions_per_year))
+    .bind(i64::from(target.good_cells_percent))
+    .execute(connection)
+    .await?;
+    Ok(())
+}
+
+async fn upsert_cell_plan(
+    connection: &mut AnyConnection,
+    plan: &CellPlanRow,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "insert into cell_plans (commune_code, cell_id, plan_year, sources_to_develop, admissions) \
+         values ($1, $2, $3, $4, $5) \
+         on conflict (commune_code, cell_id, plan_year) do update set \
+             sources_to_develop = excluded.sources_to_develop, admissions = excluded.admissions",
+    )
+    .bind(&plan.commune_code)
+    .bind(&plan.cell_id)
+    .bind(i64::from(plan.year))
+    .bind(i64::from(plan.sources_to_develop))
+    .bind(i64::from(plan.admissions))
+    .execute(connection)
+    .await?;
+    Ok(())
+}
+
+async fn upsert_cell_rating(
+    connection: &mut AnyConnection,
+    rating: &CellRatingRow,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "insert into cell_ratings (commune_code, cell_id, rating_year, level) values ($1, $2, $3, $4) \
+         on conflict (commune_code, cell_id, rating_year) do update set level = excluded.level",
+    )
+    .bind(&rating.commune_code)
+    .bind(&rating.cell_id)
+    .bind(i64::from(rating.year))
+    .bind(rating.level)
+    .execute(connection)
+    .await?;
+    Ok(())
+}
+
+async fn upsert_member_rating(
+    connection: &mut AnyConnection,
+    rating: &MemberRatingRow,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "insert into member_ratings (member_id, rating_year, level) values ($1, $2, $3) \
+         on conflict (member_id, rating_year) do update set level = excluded.level",
+    )
+    .bind(rating.member_id)
+    .bind(i64::from(rating.year))
+    .bind(rating.level)
+    .execute(connection)
+    .await?;
     Ok(())
 }

@@ -17,7 +17,7 @@ use partyregistry_kit::db::{Backend, Database};
 use sqlx::{AnyConnection, AnyPool, Row};
 
 pub use apply::BatchOutcome;
-pub use queries::{AdmissionsSnapshot, CommuneSnapshot};
+pub use queries::{AdmissionSnapshot, AdmissionWindow, AdmissionsSnapshot, CommuneSnapshot};
 
 use crate::reports::FeedPosition;
 

@@ -7,9 +7,17 @@ use partyregistry_kit::db::Backend;
 use sqlx::{Any, AnyConnection, Row, Transaction};
 
 use super::{Store, StoredCursor, read_cursor, stored_date, stored_optional_date};
+use crate::admission_reports::{
+    AdmissionFacts, CandidateRecord, CellAdmissions, CellBirths, MemberRecord, StageEntry,
+};
+use crate::projection::{AreaFlagRow, CellPlanRow, CellRatingRow, TargetRow};
 use crate::reports::{
     BirthCount, CellInfo, CellRoll, CommuneFacts, LastAdmission, ProfileCount, SECONDED,
 };
+use partyregistry_kit::admission;
+use partyregistry_proto::membership::v1 as pb;
+use partyregistry_rules::{Calendar, RuleTable};
+use prost::Message;
 
 /// The members on the commune's roll on the day: their stint in the commune covers it (`$1`
 /// commune code, `$2` the day). Stints of one member never overlap, so nobody counts twice.
@@ -85,24 +93,379 @@ impl Store {
         if commune_display_name(&mut tx, commune_code).await?.is_none() {
             return Ok(None);
         }
-        let rows = sqlx::query(
-            "select substr(decision_date, 1, 7) as month, count(*) from members \
-             where admitted_in_commune = $1 and decision_date >= $2 and decision_date <= $3 \
-             group by substr(decision_date, 1, 7)",
-        )
-        .bind(commune_code)
-        .bind(date::format(first_day))
-        .bind(date::format(last_day))
-        .fetch_all(&mut *tx)
-        .await?;
-        let monthly = rows
-            .iter()
-            .map(|row| Ok((row.try_get(0)?, row.try_get(1)?)))
-            .collect::<Result<_, sqlx::Error>>()?;
+        let mut monthly: Vec<(String, i64)> = Vec::new();
+        for count in admission_counts(&mut tx, commune_code, first_day, last_day).await? {
+            match monthly.iter_mut().find(|(month, _)| *month == count.month) {
+                Some((_, decisions)) => *decisions += count.decisions,
+                None => monthly.push((count.month, count.decisions)),
+            }
+        }
         let cursor = read_cursor(&mut tx).await?;
         tx.commit().await?;
         Ok(Some(AdmissionsSnapshot { monthly, cursor }))
     }
+}
+
+/// What an admission report reads besides the commune's pipeline data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AdmissionWindow {
+    /// The day of the rolls, births and last admissions per cell.
+    pub roll_day: Date,
+    /// First day of the admission decisions counted.
+    pub admissions_from: Date,
+    /// Last day of the admission decisions counted (inclusive).
+    pub admissions_to: Date,
+}
+
+/// The facts of an admission report with the cursor read in the same snapshot.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AdmissionSnapshot {
+    /// The facts.
+    pub facts: AdmissionFacts,
+    /// The cursor at that moment.
+    pub cursor: StoredCursor,
+}
+
+impl Store {
+    /// The facts of a commune's admission reports; `None` if the commune was never on the feed.
+    pub async fn admission_snapshot(
+        &self,
+        commune_code: &str,
+        window: AdmissionWindow,
+    ) -> Result<Option<AdmissionSnapshot>, sqlx::Error> {
+        let mut tx = self.snapshot().await?;
+        let Some(display_name) = commune_display_name(&mut tx, commune_code).await? else {
+            return Ok(None);
+        };
+        let day = date::format(window.roll_day);
+        let candidates = candidates(&mut tx, commune_code).await?;
+        let mut members = admission_members(&mut tx, commune_code).await?;
+        introducers(&mut tx, &candidates, &mut members).await?;
+        let facts = AdmissionFacts {
+            commune_code: commune_code.to_owned(),
+            display_name,
+            cells: cells(&mut tx, commune_code).await?,
+            area_flags: area_flags(&mut tx, commune_code).await?,
+            candidates,
+            members,
+            rules: rule_table(&mut tx).await?,
+            calendar: calendar(&mut tx).await?,
+            targets: targets(&mut tx, commune_code).await?,
+            plans: cell_plans(&mut tx, commune_code).await?,
+            cell_ratings: cell_ratings(&mut tx, commune_code).await?,
+            admissions: admission_counts(
+                &mut tx,
+                commune_code,
+                window.admissions_from,
+                window.admissions_to,
+            )
+            .await?,
+            cell_rolls: cell_rolls(&mut tx, commune_code, &day).await?,
+            cell_births: cell_births(&mut tx, commune_code, &day).await?,
+            last_admissions: last_admissions(&mut tx, commune_code, &day).await?,
+        };
+        let cursor = read_cursor(&mut tx).await?;
+        tx.commit().await?;
+        Ok(Some(AdmissionSnapshot { facts, cursor }))
+    }
+}
+
+/// Admission decisions of a commune per admitting cell and month between two days inclusive: the
+/// one definition of "admitted" that every report counts with.
+async fn admission_counts(
+    connection: &mut AnyConnection,
+    commune_code: &str,
+    first_day: Date,
+    last_day: Date,
+) -> Result<Vec<CellAdmissions>, sqlx::Error> {
+    let rows = sqlx::query(
+        "select admitted_in_cell, substr(decision_date, 1, 7) as month, count(*) from members \
+         where admitted_in_commune = $1 and decision_date >= $2 and decision_date <= $3 \
+         group by admitted_in_cell, substr(decision_date, 1, 7)",
+    )
+    .bind(commune_code)
+    .bind(date::format(first_day))
+    .bind(date::format(last_day))
+    .fetch_all(connection)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(CellAdmissions {
+                cell_id: row.try_get(0)?,
+                month: row.try_get(1)?,
+                decisions: row.try_get(2)?,
+            })
+        })
+        .collect()
+}
+
+/// Decodes a message the projection encoded.
+fn decode<M: Message + Default>(bytes: &[u8]) -> Result<M, sqlx::Error> {
+    M::decode(bytes).map_err(|error| sqlx::Error::Decode(Box::new(error)))
+}
+
+async fn area_flags(
+    connection: &mut AnyConnection,
+    commune_code: &str,
+) -> Result<Vec<AreaFlagRow>, sqlx::Error> {
+    let rows = sqlx::query(
+        "select kind, valid_from, valid_to from commune_area_flags where commune_code = $1 order by position",
+    )
+    .bind(commune_code)
+    .fetch_all(connection)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            let kind: String = row.try_get(0)?;
+            Ok(AreaFlagRow {
+                kind: pb::AreaKind::from_str_name(&kind)
+                    .unwrap_or(pb::AreaKind::Unspecified)
+                    .as_str_name(),
+                valid_from: stored_date(&row.try_get::<String, _>(1)?)?,
+                valid_to: stored_optional_date(row.try_get(2)?)?,
+            })
+        })
+        .collect()
+}
+
+async fn candidates(
+    connection: &mut AnyConnection,
+    commune_code: &str,
+) -> Result<Vec<CandidateRecord>, sqlx::Error> {
+    let rows = sqlx::query(
+        "select candidate_id, cell_id, resource from candidates where commune_code = $1 order by candidate_id",
+    )
+    .bind(commune_code)
+    .fetch_all(&mut *connection)
+    .await?;
+    let mut records = rows
+        .iter()
+        .map(|row| {
+            Ok(CandidateRecord {
+                id: row.try_get(0)?,
+                cell_id: row.try_get(1)?,
+                candidate: decode(&row.try_get::<Vec<u8>, _>(2)?)?,
+                history: Vec::new(),
+            })
+        })
+        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    let rows = sqlx::query(
+        "select h.candidate_id, h.stage, h.stage_date, h.sequence from candidate_stages h \
+         join candidates c on c.candidate_id = h.candidate_id where c.commune_code = $1",
+    )
+    .bind(commune_code)
+    .fetch_all(connection)
+    .await?;
+    for row in &rows {
+        let id: String = row.try_get(0)?;
+        let stage: String = row.try_get(1)?;
+        let Some(stage) = pb::CandidateStage::from_str_name(&stage) else {
+            continue;
+        };
+        let entry = StageEntry {
+            stage,
+            date: stored_date(&row.try_get::<String, _>(2)?)?,
+            sequence: row.try_get(3)?,
+        };
+        if let Some(record) = records.iter_mut().find(|r| r.id == id) {
+            record.history.push(entry);
+        }
+    }
+    Ok(records)
+}
+
+const MEMBER_RECORD_COLUMNS: &str = "id, full_name, commune_code, cell_id, status, decision_date, \
+     ceremony_date, official_date, left_date, admitted_in_commune, admitted_in_cell";
+
+fn member_record(row: &sqlx::any::AnyRow) -> Result<MemberRecord, sqlx::Error> {
+    let admitted_in_commune: Option<String> = row.try_get(9)?;
+    let admitted_in_cell: Option<String> = row.try_get(10)?;
+    Ok(MemberRecord {
+        id: row.try_get(0)?,
+        full_name: row.try_get::<Option<String>, _>(1)?.unwrap_or_default(),
+        commune_code: row.try_get(2)?,
+        cell_id: row.try_get(3)?,
+        status: row.try_get(4)?,
+        decision_date: stored_optional_date(row.try_get(5)?)?,
+        ceremony_date: stored_optional_date(row.try_get(6)?)?,
+        official_date: stored_optional_date(row.try_get(7)?)?,
+        left_date: stored_optional_date(row.try_get(8)?)?,
+        admitted_in: admitted_in_commune.zip(admitted_in_cell),
+    })
+}
+
+/// Members on the commune's roll (current cell) or admitted by it.
+async fn admission_members(
+    connection: &mut AnyConnection,
+    commune_code: &str,
+) -> Result<Vec<MemberRecord>, sqlx::Error> {
+    let rows = sqlx::query(&format!(
+        "select {MEMBER_RECORD_COLUMNS} from members \
+         where commune_code = $1 or admitted_in_commune = $1 order by id"
+    ))
+    .bind(commune_code)
+    .fetch_all(connection)
+    .await?;
+    rows.iter().map(member_record).collect()
+}
+
+/// Adds the introducing members of `candidates` that `members` does not hold yet (introducers
+/// from another commune).
+async fn introducers(
+    connection: &mut AnyConnection,
+    candidates: &[CandidateRecord],
+    members: &mut Vec<MemberRecord>,
+) -> Result<(), sqlx::Error> {
+    let mut missing: Vec<i64> = candidates
+        .iter()
+        .flat_map(|c| &c.candidate.introducers)
+        .filter_map(|i| partyregistry_kit::names::parse_member("member", &i.member).ok())
+        .filter(|id| !members.iter().any(|m| m.id == *id))
+        .collect();
+    missing.sort_unstable();
+    missing.dedup();
+    for id in missing {
+        let row = sqlx::query(&format!(
+            "select {MEMBER_RECORD_COLUMNS} from members where id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(&mut *connection)
+        .await?;
+        if let Some(row) = row {
+            members.push(member_record(&row)?);
+        }
+    }
+    Ok(())
+}
+
+/// The regulation versions from the feed. Until the feed has delivered any (a projection being
+/// rebuilt), the reference table stands in: the membership service seeds exactly these.
+async fn rule_table(connection: &mut AnyConnection) -> Result<RuleTable, sqlx::Error> {
+    let rows = sqlx::query("select resource from rule_versions order by in_force_from")
+        .fetch_all(connection)
+        .await?;
+    let mut versions = Vec::new();
+    for row in &rows {
+        let message: pb::RuleVersion = decode(&row.try_get::<Vec<u8>, _>(0)?)?;
+        // The projection only stores versions that read back.
+        if let Ok(version) = admission::rule_version_from_proto(&message, "rule_version") {
+            versions.push(version);
+        }
+    }
+    Ok(RuleTable::new(versions).unwrap_or_else(|_| RuleTable::reference()))
+}
+
+async fn calendar(connection: &mut AnyConnection) -> Result<Calendar, sqlx::Error> {
+    let rows = sqlx::query("select holiday_date from holidays")
+        .fetch_all(connection)
+        .await?;
+    let days = rows
+        .iter()
+        .map(|row| stored_date(&row.try_get::<String, _>(0)?))
+        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    Ok(Calendar::new(days))
+}
+
+/// Reads a small integer column the projection wrote from an `i32`.
+fn small(row: &sqlx::any::AnyRow, index: usize) -> Result<i32, sqlx::Error> {
+    let value: i64 = row.try_get(index)?;
+    i32::try_from(value).map_err(|error| sqlx::Error::Decode(Box::new(error)))
+}
+
+async fn targets(
+    connection: &mut AnyConnection,
+    commune_code: &str,
+) -> Result<Vec<TargetRow>, sqlx::Error> {
+    let rows = sqlx::query(
+        "select first_year, last_year, admissions_per_year, good_cells_percent from targets \
+         where commune_code = $1 order by first_year",
+    )
+    .bind(commune_code)
+    .fetch_all(connection)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(TargetRow {
+                commune_code: commune_code.to_owned(),
+                first_year: small(row, 0)?,
+                last_year: small(row, 1)?,
+                admissions_per_year: small(row, 2)?,
+                good_cells_percent: small(row, 3)?,
+            })
+        })
+        .collect()
+}
+
+async fn cell_plans(
+    connection: &mut AnyConnection,
+    commune_code: &str,
+) -> Result<Vec<CellPlanRow>, sqlx::Error> {
+    let rows = sqlx::query(
+        "select cell_id, plan_year, sources_to_develop, admissions from cell_plans where commune_code = $1",
+    )
+    .bind(commune_code)
+    .fetch_all(connection)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(CellPlanRow {
+                commune_code: commune_code.to_owned(),
+                cell_id: row.try_get(0)?,
+                year: small(row, 1)?,
+                sources_to_develop: small(row, 2)?,
+                admissions: small(row, 3)?,
+            })
+        })
+        .collect()
+}
+
+async fn cell_ratings(
+    connection: &mut AnyConnection,
+    commune_code: &str,
+) -> Result<Vec<CellRatingRow>, sqlx::Error> {
+    let rows =
+        sqlx::query("select cell_id, rating_year, level from cell_ratings where commune_code = $1")
+            .bind(commune_code)
+            .fetch_all(connection)
+            .await?;
+    rows.iter()
+        .map(|row| {
+            let level: String = row.try_get(2)?;
+            Ok(CellRatingRow {
+                commune_code: commune_code.to_owned(),
+                cell_id: row.try_get(0)?,
+                year: small(row, 1)?,
+                level: pb::RatingLevel::from_str_name(&level)
+                    .unwrap_or(pb::RatingLevel::Unspecified)
+                    .as_str_name(),
+            })
+        })
+        .collect()
+}
+
+async fn cell_births(
+    connection: &mut AnyConnection,
+    commune_code: &str,
+    day: &str,
+) -> Result<Vec<CellBirths>, sqlx::Error> {
+    let rows = sqlx::query(&format!(
+        "select s.cell_id, m.birth_date, count(*) {ROLL_ON_DAY} group by s.cell_id, m.birth_date"
+    ))
+    .bind(commune_code)
+    .bind(day)
+    .fetch_all(connection)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(CellBirths {
+                cell_id: row.try_get(0)?,
+                births: BirthCount {
+                    birth_date: stored_optional_date(row.try_get(1)?)?,
+                    members: row.try_get(2)?,
+                },
+            })
+        })
+        .collect()
 }
 
 async fn commune_display_name(

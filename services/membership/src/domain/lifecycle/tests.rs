@@ -9,6 +9,10 @@ fn d(text: &str) -> Date {
 
 const TODAY: &str = "2026-11-28";
 
+fn rules() -> RuleTable {
+    RuleTable::reference()
+}
+
 fn cell(commune: &str, id: &str) -> Cell {
     Cell {
         commune_code: commune.into(),
@@ -66,6 +70,7 @@ fn context(vote: Option<VoteTally>) -> AdmissionContext {
     AdmissionContext {
         cell_vote: vote,
         deciding_body: "Đảng ủy xã".into(),
+        fields: AdmissionFields::RECORD_ADMISSION,
     }
 }
 
@@ -84,6 +89,7 @@ fn probationary() -> Member {
         &cell("02680", "a"),
         context(Some(vote(9, 7))),
         d(TODAY),
+        &rules(),
     )
     .expect("valid admission")
     .0
@@ -97,6 +103,7 @@ fn admit_with_ceremony_is_probationary_with_two_events() {
         &cell("02680", "a"),
         context(Some(vote(9, 6))),
         d(TODAY),
+        &rules(),
     )
     .expect("valid");
     assert_eq!(member.status, MemberStatus::Probationary);
@@ -119,6 +126,7 @@ fn admit_under_18_in_months_is_rejected() {
         &cell("02680", "a"),
         context(Some(vote(9, 9))),
         d(TODAY),
+        &rules(),
     )
     .expect_err("one day short of 18");
     assert_eq!(
@@ -131,7 +139,8 @@ fn admit_under_18_in_months_is_rejected() {
             dates("2022-05-20", None, None),
             &cell("02680", "a"),
             context(Some(vote(9, 9))),
-            d(TODAY)
+            d(TODAY),
+            &rules()
         )
         .is_ok()
     );
@@ -145,6 +154,7 @@ fn admit_over_60_without_history_is_rejected() {
         &cell("02680", "a"),
         context(Some(vote(9, 9))),
         d(TODAY),
+        &rules(),
     )
     .expect_err("over 60");
     assert_eq!(reason(error).0, AGE_OUT_OF_RANGE);
@@ -158,6 +168,7 @@ fn admit_with_ceremony_before_decision_is_rejected() {
         &cell("02680", "a"),
         context(Some(vote(9, 9))),
         d(TODAY),
+        &rules(),
     )
     .expect_err("ceremony first");
     assert_eq!(
@@ -174,6 +185,7 @@ fn admit_with_official_date_before_12_months_is_rejected() {
         &cell("02680", "a"),
         context(None),
         d(TODAY),
+        &rules(),
     )
     .expect_err("probation too short");
     assert_eq!(
@@ -190,6 +202,7 @@ fn admit_with_vote_below_two_thirds_is_rejected() {
         &cell("02680", "a"),
         context(Some(vote(9, 5))),
         d(TODAY),
+        &rules(),
     )
     .expect_err("5 of 9 < 2/3");
     assert_eq!(reason(error), (VOTE_BELOW_THRESHOLD, "cell_vote".into()));
@@ -199,7 +212,8 @@ fn admit_with_vote_below_two_thirds_is_rejected() {
             dates("2022-03-10", None, None),
             &cell("02680", "a"),
             context(Some(vote(9, 6))),
-            d(TODAY)
+            d(TODAY),
+            &rules()
         )
         .is_ok()
     );
@@ -213,6 +227,7 @@ fn admit_without_vote_needs_history() {
         &cell("02680", "a"),
         context(None),
         d(TODAY),
+        &rules(),
     )
     .expect_err("no vote");
     assert_eq!(reason(error).1, "cell_vote");
@@ -222,6 +237,7 @@ fn admit_without_vote_needs_history() {
         &cell("02680", "a"),
         context(None),
         d(TODAY),
+        &rules(),
     )
     .expect("history");
     assert_eq!(member.status, MemberStatus::Official);
@@ -236,6 +252,7 @@ fn admit_in_the_future_is_rejected() {
         &cell("02680", "a"),
         context(Some(vote(3, 3))),
         d(TODAY),
+        &rules(),
     )
     .expect_err("future");
     assert_eq!(reason(error).0, DATE_RULE);
@@ -250,6 +267,7 @@ fn recognize_after_probation_makes_official() {
         "5-QĐ".into(),
         vote(9, 6),
         d(TODAY),
+        &rules(),
     )
     .expect("12 months done");
     assert_eq!(member.status, MemberStatus::Official);
@@ -266,6 +284,7 @@ fn recognize_before_12_months_is_rejected() {
         "5-QĐ".into(),
         vote(9, 9),
         d(TODAY),
+        &rules(),
     )
     .expect_err("too early");
     assert_eq!(reason(error), (DATE_RULE, "official_date".into()));
@@ -281,6 +300,7 @@ fn recognize_an_official_member_is_illegal() {
         String::new(),
         vote(9, 9),
         d(TODAY),
+        &rules(),
     )
     .expect("first time");
     let error = recognize(
@@ -289,6 +309,7 @@ fn recognize_an_official_member_is_illegal() {
         String::new(),
         vote(9, 9),
         d(TODAY),
+        &rules(),
     )
     .expect_err("twice");
     assert_eq!(reason(error), (ILLEGAL_TRANSITION, "name".into()));
@@ -302,11 +323,12 @@ fn ceremony_moves_admitted_to_probationary() {
         &cell("02680", "a"),
         context(Some(vote(3, 2))),
         d(TODAY),
+        &rules(),
     )
     .expect("valid");
     assert_eq!(member.status, MemberStatus::Admitted);
-    assert!(record_ceremony(&mut member, d("2022-03-01"), d(TODAY)).is_err());
-    record_ceremony(&mut member, d("2022-04-01"), d(TODAY)).expect("after decision");
+    assert!(record_ceremony(&mut member, d("2022-03-01"), d(TODAY), &rules()).is_err());
+    record_ceremony(&mut member, d("2022-04-01"), d(TODAY), &rules()).expect("after decision");
     assert_eq!(member.status, MemberStatus::Probationary);
 }
 
@@ -320,6 +342,7 @@ fn transfer_of_a_deceased_member_is_illegal() {
         String::new(),
         String::new(),
         d(TODAY),
+        &rules(),
     )
     .expect("death");
     let error = transfer(
@@ -328,6 +351,7 @@ fn transfer_of_a_deceased_member_is_illegal() {
         d("2023-02-01"),
         String::new(),
         d(TODAY),
+        &rules(),
     )
     .expect_err("deceased");
     assert_eq!(reason(error).0, ILLEGAL_TRANSITION);
@@ -342,6 +366,7 @@ fn transfer_between_cells_moves_the_member() {
         d("2022-06-01"),
         String::new(),
         d(TODAY),
+        &rules(),
     )
     .expect("move");
     assert_eq!(
@@ -361,7 +386,8 @@ fn transfer_kind_must_match_the_destination() {
             Transfer::BetweenCells(cell("02677", "b")),
             d("2022-06-01"),
             String::new(),
-            d(TODAY)
+            d(TODAY),
+            &rules()
         )
         .is_err()
     );
@@ -371,7 +397,8 @@ fn transfer_kind_must_match_the_destination() {
             Transfer::ToCommune(cell("02680", "b")),
             d("2022-06-01"),
             String::new(),
-            d(TODAY)
+            d(TODAY),
+            &rules()
         )
         .is_err()
     );
@@ -381,7 +408,8 @@ fn transfer_kind_must_match_the_destination() {
             Transfer::BetweenCells(cell("02680", "a")),
             d("2022-06-01"),
             String::new(),
-            d(TODAY)
+            d(TODAY),
+            &rules()
         )
         .is_err()
     );
@@ -391,6 +419,7 @@ fn transfer_kind_must_match_the_destination() {
         d("2022-06-01"),
         String::new(),
         d(TODAY),
+        &rules(),
     )
     .expect("to commune");
     assert_eq!(member.commune_code, "02677");
@@ -410,7 +439,8 @@ fn temporary_transfer_limits() {
             out("2022-08-31", false),
             d("2022-06-01"),
             String::new(),
-            d(TODAY)
+            d(TODAY),
+            &rules()
         )
         .is_err(),
         "under 3 months"
@@ -421,7 +451,8 @@ fn temporary_transfer_limits() {
             out("2023-06-01", false),
             d("2022-06-01"),
             String::new(),
-            d(TODAY)
+            d(TODAY),
+            &rules()
         )
         .is_err(),
         "a full year"
@@ -432,7 +463,8 @@ fn temporary_transfer_limits() {
             out("2024-06-01", true),
             d("2022-06-01"),
             String::new(),
-            d(TODAY)
+            d(TODAY),
+            &rules()
         )
         .is_ok(),
         "2 years of study"
@@ -443,6 +475,7 @@ fn temporary_transfer_limits() {
         d("2022-06-01"),
         String::new(),
         d(TODAY),
+        &rules(),
     )
     .expect("under a year");
     assert!(member.temporarily_away);
@@ -452,7 +485,8 @@ fn temporary_transfer_limits() {
             Transfer::TemporaryReturn,
             d("2023-01-01"),
             String::new(),
-            d(TODAY)
+            d(TODAY),
+            &rules()
         )
         .is_ok()
     );
@@ -463,7 +497,8 @@ fn temporary_transfer_limits() {
             Transfer::TemporaryReturn,
             d("2023-01-02"),
             String::new(),
-            d(TODAY)
+            d(TODAY),
+            &rules()
         )
         .is_err(),
         "not away"
@@ -480,6 +515,7 @@ fn probationary_member_is_never_expelled() {
         "9-QĐ".into(),
         String::new(),
         d(TODAY),
+        &rules(),
     )
     .expect_err("never");
     assert_eq!(reason(error).0, ILLEGAL_TRANSITION);
@@ -490,6 +526,7 @@ fn probationary_member_is_never_expelled() {
         "9-QĐ".into(),
         String::new(),
         d(TODAY),
+        &rules(),
     )
     .expect("removal is allowed");
     assert_eq!(member.status, MemberStatus::Removed);
@@ -500,7 +537,14 @@ fn probationary_member_is_never_expelled() {
 fn exemption_round_trip() {
     let mut member = probationary();
     assert!(
-        exempt(&mut member, d("2023-06-01"), "Tuổi cao".into(), d(TODAY)).is_err(),
+        exempt(
+            &mut member,
+            d("2023-06-01"),
+            "Tuổi cao".into(),
+            d(TODAY),
+            &rules()
+        )
+        .is_err(),
         "probationary"
     );
     recognize(
@@ -509,11 +553,19 @@ fn exemption_round_trip() {
         String::new(),
         vote(9, 9),
         d(TODAY),
+        &rules(),
     )
     .expect("official");
-    exempt(&mut member, d("2023-06-01"), "Tuổi cao".into(), d(TODAY)).expect("exempt");
+    exempt(
+        &mut member,
+        d("2023-06-01"),
+        "Tuổi cao".into(),
+        d(TODAY),
+        &rules(),
+    )
+    .expect("exempt");
     assert_eq!(member.status, MemberStatus::Exempt);
-    end_exemption(&mut member, d("2024-06-01"), d(TODAY)).expect("back");
+    end_exemption(&mut member, d("2024-06-01"), d(TODAY), &rules()).expect("back");
     assert_eq!(member.status, MemberStatus::Official);
 }
 
@@ -527,6 +579,7 @@ fn steps_cannot_predate_the_latest_fact() {
         String::new(),
         String::new(),
         d(TODAY),
+        &rules(),
     )
     .expect_err("before ceremony");
     assert_eq!(reason(error), (DATE_RULE, "effective_date".into()));
@@ -541,6 +594,7 @@ fn transfer_in_requires_a_ceremony_and_keeps_status() {
         d("2020-01-01"),
         "Đảng bộ phường Cốc Lếu".into(),
         d(TODAY),
+        &rules(),
     )
     .expect("valid");
     assert_eq!(member.status, MemberStatus::Official);
@@ -553,7 +607,8 @@ fn transfer_in_requires_a_ceremony_and_keeps_status() {
             &cell("02680", "a"),
             d("2020-01-01"),
             String::new(),
-            d(TODAY)
+            d(TODAY),
+            &rules()
         )
         .is_err()
     );

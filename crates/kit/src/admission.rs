@@ -1,0 +1,436 @@
+//! The admission pipeline's glue between the contracts and the pure rules of
+//! `partyregistry_rules`: both services read candidates and rule versions from protobuf, and both
+//! must judge them identically, so the conversions live here once.
+
+use chrono::NaiveDate;
+use partyregistry_proto::membership::v1 as pb;
+use partyregistry_rules::eligibility::{
+    Blocker, BlockerCode, CandidateFacts, IntroducerFacts, Vote,
+};
+use partyregistry_rules::{Education, RuleVersion};
+
+use crate::date;
+use crate::error::{ApiError, Violations};
+
+/// The rules' education level of a contract value; `None` when unset.
+pub fn education(level: pb::GeneralEducation) -> Option<Education> {
+    match level {
+        pb::GeneralEducation::Unspecified => None,
+        pb::GeneralEducation::Primary => Some(Education::Primary),
+        pb::GeneralEducation::LowerSecondary => Some(Education::LowerSecondary),
+        pb::GeneralEducation::UpperSecondary => Some(Education::UpperSecondary),
+    }
+}
+
+/// The contract value of an education level.
+pub fn education_to_proto(level: Education) -> pb::GeneralEducation {
+    match level {
+        Education::Primary => pb::GeneralEducation::Primary,
+        Education::LowerSecondary => pb::GeneralEducation::LowerSecondary,
+        Education::UpperSecondary => pb::GeneralEducation::UpperSecondary,
+    }
+}
+
+/// The resource name of the version in force from `in_force_from`.
+pub fn rule_version_name(in_force_from: NaiveDate) -> String {
+    format!("ruleVersions/{}", date::format(in_force_from))
+}
+
+/// The longest regulation code accepted.
+const MAX_RULE_CODE_CHARS: usize = 50;
+
+/// Reads and checks a regulation version; violations name fields under `prefix`
+/// (`rule_version`).
+pub fn rule_version_from_proto(
+    version: &pb::RuleVersion,
+    prefix: &str,
+) -> Result<RuleVersion, ApiError> {
+    let mut violations = Violations::new();
+    let field = |name: &str| format!("{prefix}.{name}");
+    let code = crate::text::normalize(version.code.trim());
+    if code.is_empty() || code.chars().count() > MAX_RULE_CODE_CHARS {
+        violations.add(
+            field("code"),
+            format!("must be 1 to {MAX_RULE_CODE_CHARS} characters"),
+        );
+    }
+    let in_force_from =
+        violations.check(&field("in_force_from"), date::parse(&version.in_force_from));
+    let mut positive = |name: &str, value: i32| -> u32 {
+        match u32::try_from(value) {
+            Ok(value) if value > 0 => value,
+            _ => {
+                violations.add(field(name), "must be positive");
+                0
+            }
+        }
+    };
+    let min_age_months = positive("min_age_months", version.min_age_months);
+    let max_age_months = positive("max_age_months", version.max_age_months);
+    let certificate_valid_months =
+        positive("certificate_valid_months", version.certificate_valid_months);
+    let introducers_required = positive("introducers_required", version.introducers_required);
+    let introducer_min_months = positive("introducer_min_months", version.introducer_min_months);
+    let vote_numerator = positive("vote_numerator", version.vote_numerator);
+    let vote_denominator = positive("vote_denominator", version.vote_denominator);
+    let papers_valid_months = positive("papers_valid_months", version.papers_valid_months);
+    let probation_months = positive("probation_months", version.probation_months);
+    let decision_working_days = positive("decision_working_days", version.decision_working_days);
+    let ceremony_working_days = positive("ceremony_working_days", version.ceremony_working_days);
+    let recognition_working_days =
+        positive("recognition_working_days", version.recognition_working_days);
+    let min_temporary_transfer_months = positive(
+        "min_temporary_transfer_months",
+        version.min_temporary_transfer_months,
+    );
+    let max_temporary_transfer_months = positive(
+        "max_temporary_transfer_months",
+        version.max_temporary_transfer_months,
+    );
+    let max_study_transfer_months = positive(
+        "max_study_transfer_months",
+        version.max_study_transfer_months,
+    );
+    let decision_extension_working_days = u32::try_from(version.decision_extension_working_days)
+        .unwrap_or_else(|_| {
+            violations.add(
+                field("decision_extension_working_days"),
+                "must not be negative",
+            );
+            0
+        });
+    if min_age_months >= max_age_months && max_age_months > 0 {
+        violations.add(
+            field("max_age_months"),
+            "must be greater than min_age_months",
+        );
+    }
+    if vote_numerator > vote_denominator {
+        violations.add(field("vote_numerator"), "must not exceed vote_denominator");
+    }
+    if min_temporary_transfer_months >= max_temporary_transfer_months
+        && max_temporary_transfer_months > 0
+    {
+        violations.add(
+            field("max_temporary_transfer_months"),
+            "must be greater than min_temporary_transfer_months",
+        );
+    }
+    let mut level = |name: &str, value: i32| {
+        let level = pb::GeneralEducation::try_from(value)
+            .ok()
+            .and_then(education);
+        if level.is_none() {
+            violations.add(field(name), "must be a general education level");
+        }
+        level.unwrap_or(Education::Primary)
+    };
+    let min_education = level("min_education", version.min_education);
+    let min_education_flagged_area = level(
+        "min_education_flagged_area",
+        version.min_education_flagged_area,
+    );
+    violations.finish()?;
+    Ok(RuleVersion {
+        code,
+        // `finish` returned early when the date did not parse.
+        in_force_from: in_force_from.unwrap_or(NaiveDate::MIN),
+        min_age_months: i64::from(min_age_months),
+        max_age_months: i64::from(max_age_months),
+        min_education,
+        min_education_flagged_area,
+        certificate_valid_months,
+        introducers_required: introducers_required as usize,
+        introducer_min_months: i64::from(introducer_min_months),
+        vote_numerator: i64::from(vote_numerator),
+        vote_denominator: i64::from(vote_denominator),
+        papers_valid_months,
+        probation_months,
+        decision_working_days,
+        decision_extension_working_days,
+        ceremony_working_days,
+        recognition_working_days,
+        min_temporary_transfer_months,
+        max_temporary_transfer_months,
+        max_study_transfer_months,
+    })
+}
+
+/// Saturates instead of failing: every number of a stored version came through
+/// [`rule_version_from_proto`], far below `i32::MAX`.
+fn to_i32(value: impl TryInto<i32>) -> i32 {
+    value.try_into().unwrap_or(i32::MAX)
+}
+
+/// The contract form of a regulation version.
+pub fn rule_version_to_proto(version: &RuleVersion, etag: String) -> pb::RuleVersion {
+    pb::RuleVersion {
+        name: rule_version_name(version.in_force_from),
+        code: version.code.clone(),
+        in_force_from: date::format(version.in_force_from),
+        min_age_months: to_i32(version.min_age_months),
+        max_age_months: to_i32(version.max_age_months),
+        min_education: education_to_proto(version.min_education).into(),
+        min_education_flagged_area: education_to_proto(version.min_education_flagged_area).into(),
+        certificate_valid_months: to_i32(version.certificate_valid_months),
+        introducers_required: to_i32(version.introducers_required),
+        introducer_min_months: to_i32(version.introducer_min_months),
+        vote_numerator: to_i32(version.vote_numerator),
+        vote_denominator: to_i32(version.vote_denominator),
+        papers_valid_months: to_i32(version.papers_valid_months),
+        probation_months: to_i32(version.probation_months),
+        decision_working_days: to_i32(version.decision_working_days),
+        decision_extension_working_days: to_i32(version.decision_extension_working_days),
+        ceremony_working_days: to_i32(version.ceremony_working_days),
+        recognition_working_days: to_i32(version.recognition_working_days),
+        min_temporary_transfer_months: to_i32(version.min_temporary_transfer_months),
+        max_temporary_transfer_months: to_i32(version.max_temporary_transfer_months),
+        max_study_transfer_months: to_i32(version.max_study_transfer_months),
+        etag,
+    }
+}
+
+/// The facts the eligibility rules judge, read from a stored candidate. `flagged_area` says
+/// whether the commune carries an area flag on the day assessed; `official_on_day` whether an
+/// introducing member (`members/{id}`) is an official member that day.
+pub fn candidate_facts(
+    candidate: &pb::Candidate,
+    flagged_area: bool,
+    official_on_day: impl Fn(&str) -> bool,
+) -> Result<CandidateFacts, ApiError> {
+    let mut violations = Violations::new();
+    let birth_date = violations.check("candidate.birth_date", date::parse(&candidate.birth_date));
+    let education = education(candidate.general_education());
+    if education.is_none() {
+        violations.add("candidate.general_education", "is required");
+    }
+    let certificate_date = match &candidate.certificate {
+        Some(certificate) => violations
+            .check(
+                "candidate.certificate.issue_date",
+                date::parse_optional(&certificate.issue_date),
+            )
+            .flatten(),
+        None => None,
+    };
+    let papers_date = violations
+        .check(
+            "candidate.papers_date",
+            date::parse_optional(&candidate.papers_date),
+        )
+        .flatten();
+    violations.finish()?;
+    let introducers = candidate
+        .introducers
+        .iter()
+        .map(|introducer| IntroducerFacts {
+            youth_union_committee: introducer.youth_union_committee,
+            official_member: !introducer.youth_union_committee
+                && official_on_day(&introducer.member),
+            months_worked_together: i64::from(introducer.months_worked_together),
+        })
+        .collect();
+    Ok(CandidateFacts {
+        // `finish` returned early when either was missing.
+        birth_date: birth_date.unwrap_or(NaiveDate::MIN),
+        education: education.unwrap_or(Education::Primary),
+        flagged_area,
+        certificate_date,
+        introducers,
+        youth_union: candidate.youth_union,
+        demobilised_soldier: candidate.source() == pb::CandidateSource::DemobilisedSoldier,
+        has_military_referral: candidate.has_military_referral,
+        lives_away: candidate.lives_away,
+        papers_date,
+        cell_vote: taken_vote(candidate.cell_vote.as_ref()),
+        background_check_failed: candidate.background_check() == pb::BackgroundCheck::Failed,
+    })
+}
+
+/// A vote counts once somebody was entitled to cast it; an empty tally means not yet taken.
+pub fn taken_vote(tally: Option<&pb::VoteTally>) -> Option<Vote> {
+    tally.filter(|t| t.eligible > 0).map(|t| Vote {
+        eligible: i64::from(t.eligible),
+        yes: i64::from(t.yes),
+    })
+}
+
+/// The contract form of a blocker.
+pub fn blocker_to_proto(blocker: &Blocker) -> pb::Blocker {
+    pb::Blocker {
+        code: blocker.code.code().to_owned(),
+        message: blocker.message.clone(),
+        field: blocker.field.clone(),
+    }
+}
+
+/// Whether a candidate at `stage` is still in the pipeline.
+pub fn is_open(stage: pb::CandidateStage) -> bool {
+    use pb::CandidateStage::*;
+    matches!(
+        stage,
+        Identified | ClassDone | Dossier | Verified | CellApproved | CommitteeApproved
+    )
+}
+
+/// The stage after `stage` on the way to admission; `None` from a closed stage.
+pub fn next_stage(stage: pb::CandidateStage) -> Option<pb::CandidateStage> {
+    use pb::CandidateStage::*;
+    match stage {
+        Identified => Some(ClassDone),
+        ClassDone => Some(Dossier),
+        Dossier => Some(Verified),
+        Verified => Some(CellApproved),
+        CellApproved => Some(CommitteeApproved),
+        CommitteeApproved => Some(Admitted),
+        Unspecified | Admitted | Withdrawn | Ineligible => None,
+    }
+}
+
+/// What a cell secretary should do next for a candidate at `stage`, in Vietnamese: remove the
+/// first blocker when there is one, otherwise take the stage's next step.
+pub fn next_step(stage: pb::CandidateStage, first_blocker: Option<BlockerCode>) -> String {
+    use pb::CandidateStage::*;
+    if let Some(blocker) = first_blocker.filter(|_| is_open(stage)) {
+        return format!("Tháo gỡ vướng mắc — {}", blocker.label());
+    }
+    match stage {
+        Identified => "Cử đi học lớp bồi dưỡng nhận thức về Đảng",
+        ClassDone => "Hướng dẫn hoàn thiện hồ sơ xin vào Đảng",
+        Dossier => "Thẩm tra lý lịch",
+        Verified => "Chi bộ họp xét, biểu quyết đề nghị kết nạp",
+        CellApproved => "Đảng ủy xã xét, biểu quyết kết nạp",
+        CommitteeApproved => "Ra quyết định và tổ chức lễ kết nạp",
+        Admitted => "Đã kết nạp",
+        Withdrawn | Ineligible | Unspecified => "Không còn trong nguồn",
+    }
+    .to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reference_2021() -> pb::RuleVersion {
+        rule_version_to_proto(&RuleVersion::regulation_2021(), "1".into())
+    }
+
+    #[test]
+    fn rule_versions_round_trip_through_the_contract() {
+        for version in [
+            RuleVersion::regulation_2021(),
+            RuleVersion::regulation_2025(),
+        ] {
+            let message = rule_version_to_proto(&version, "3".into());
+            assert_eq!(message.name, rule_version_name(version.in_force_from));
+            let read = rule_version_from_proto(&message, "rule_version").expect("valid version");
+            assert_eq!(read, version);
+        }
+    }
+
+    #[test]
+    fn a_rule_version_with_bad_numbers_names_each_field() {
+        let mut message = reference_2021();
+        message.min_age_months = -1;
+        message.vote_numerator = 4;
+        message.code = String::new();
+        let Err(ApiError::InvalidArgument(violations)) =
+            rule_version_from_proto(&message, "rule_version")
+        else {
+            panic!("expected INVALID_ARGUMENT");
+        };
+        let fields: Vec<_> = violations.iter().map(|v| v.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            [
+                "rule_version.code",
+                "rule_version.min_age_months",
+                "rule_version.vote_numerator"
+            ]
+        );
+    }
+
+    #[test]
+    fn candidate_facts_read_introducers_votes_and_soldiers() {
+        let candidate = pb::Candidate {
+            birth_date: "2000-05-01".into(),
+            general_education: pb::GeneralEducation::Primary.into(),
+            source: pb::CandidateSource::DemobilisedSoldier.into(),
+            certificate: Some(pb::AwarenessCertificate {
+                issuer: "Trung đoàn 254".into(),
+                issue_date: "2022-03-01".into(),
+            }),
+            introducers: vec![
+                pb::Introducer {
+                    member: "members/7".into(),
+                    youth_union_committee: false,
+                    months_worked_together: 14,
+                },
+                pb::Introducer {
+                    member: "members/8".into(),
+                    youth_union_committee: false,
+                    months_worked_together: 20,
+                },
+            ],
+            cell_vote: Some(pb::VoteTally::default()),
+            ..Default::default()
+        };
+        let facts = candidate_facts(&candidate, false, |member| member == "members/7")
+            .expect("complete candidate");
+        assert_eq!(facts.education, Education::Primary);
+        assert!(facts.demobilised_soldier && !facts.has_military_referral);
+        assert_eq!(
+            facts
+                .introducers
+                .iter()
+                .map(|i| i.official_member)
+                .collect::<Vec<_>>(),
+            [true, false]
+        );
+        assert_eq!(
+            facts.cell_vote, None,
+            "an empty tally is a vote not yet taken"
+        );
+        assert_eq!(facts.certificate_date, NaiveDate::from_ymd_opt(2022, 3, 1));
+    }
+
+    #[test]
+    fn candidate_facts_require_birth_date_and_education() {
+        let Err(ApiError::InvalidArgument(violations)) =
+            candidate_facts(&pb::Candidate::default(), false, |_| true)
+        else {
+            panic!("expected INVALID_ARGUMENT");
+        };
+        let fields: Vec<_> = violations.iter().map(|v| v.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            ["candidate.birth_date", "candidate.general_education"]
+        );
+    }
+
+    #[test]
+    fn stages_advance_in_order_and_close() {
+        let mut stage = pb::CandidateStage::Identified;
+        let mut steps = 0;
+        while let Some(next) = next_stage(stage) {
+            assert!(is_open(stage));
+            stage = next;
+            steps += 1;
+        }
+        assert_eq!((stage, steps), (pb::CandidateStage::Admitted, 6));
+        assert!(!is_open(pb::CandidateStage::Withdrawn));
+    }
+
+    #[test]
+    fn the_next_step_addresses_the_first_blocker() {
+        let blocked = next_step(
+            pb::CandidateStage::ClassDone,
+            Some(BlockerCode::EducationBelowMinimum),
+        );
+        assert_eq!(blocked, "Tháo gỡ vướng mắc — Chưa đủ trình độ học vấn");
+        assert_eq!(
+            next_step(pb::CandidateStage::Verified, None),
+            "Chi bộ họp xét, biểu quyết đề nghị kết nạp"
+        );
+    }
+}

@@ -1,0 +1,633 @@
+//! Request validation of the admission pipeline: candidates, targets, plans, ratings, holidays
+//! and the resource names of the AdmissionService. Every bad field is reported at once, named by
+//! its path in the request; text is normalised to NFC.
+
+use partyregistry_kit::date::{self, Date};
+use partyregistry_kit::error::{ApiError, Violations};
+use partyregistry_kit::names;
+use partyregistry_kit::reference::ethnic_group;
+use partyregistry_kit::text;
+use partyregistry_proto::membership::v1 as pb;
+
+use super::text_field;
+use crate::domain::admission::{plan_violations, target_violations, vote_violations};
+use crate::domain::{
+    Assignment, Gender, GeneralEducation, Person, PoliticalTheory, Qualification, VoteTally,
+};
+
+/// The most introducers a candidate may list.
+const MAX_INTRODUCERS: usize = 5;
+/// The most months an introducer may claim (a working life).
+const MAX_MONTHS_TOGETHER: i32 = 1200;
+
+/// `candidates/{id}` → the id.
+pub fn parse_candidate(field: &str, name: &str) -> Result<i64, ApiError> {
+    name.strip_prefix("candidates/")
+        .filter(|id| !id.is_empty() && id.len() <= 18 && id.bytes().all(|b| b.is_ascii_digit()))
+        .and_then(|id| id.parse::<i64>().ok())
+        .filter(|id| *id > 0)
+        .ok_or_else(|| {
+            ApiError::invalid(
+                field,
+                "must be candidates/{candidate_id} with a positive number",
+            )
+        })
+}
+
+/// `ruleVersions/{YYYY-MM-DD}` → the first day in force.
+pub fn parse_rule_version(field: &str, name: &str) -> Result<Date, ApiError> {
+    name.strip_prefix("ruleVersions/")
+        .and_then(|day| date::parse(day).ok())
+        .ok_or_else(|| ApiError::invalid(field, "must be ruleVersions/{YYYY-MM-DD}"))
+}
+
+/// `holidays/{YYYY-MM-DD}` → the day.
+pub fn parse_holiday(field: &str, name: &str) -> Result<Date, ApiError> {
+    name.strip_prefix("holidays/")
+        .and_then(|day| date::parse(day).ok())
+        .ok_or_else(|| ApiError::invalid(field, "must be holidays/{YYYY-MM-DD}"))
+}
+
+fn known_enum<P: TryFrom<i32>>(v: &mut Violations, field: &str, value: i32, required: bool) {
+    if required && value == 0 {
+        v.add(field, "is required");
+    } else if P::try_from(value).is_err() {
+        v.add(field, "is not a known value");
+    }
+}
+
+/// A date field that may be empty, must parse and must not be after `today`. Returns the
+/// normalised text.
+fn past_date(v: &mut Violations, field: &str, value: &str, required: bool, today: Date) -> String {
+    if value.is_empty() {
+        if required {
+            v.add(field, "is required (YYYY-MM-DD)");
+        }
+        return String::new();
+    }
+    match date::parse(value) {
+        Ok(day) if day > today => {
+            v.add(
+                field,
+                format!(
+                    "{value} is in the future (today is {} in Vietnam)",
+                    date::format(today)
+                ),
+            );
+            String::new()
+        }
+        Ok(day) => date::format(day),
+        Err(error) => {
+            v.add(field, error.to_string());
+            String::new()
+        }
+    }
+}
+
+/// A vote as sent: an absent or all-zero tally is a vote not taken.
+fn vote(v: &mut Violations, field: &str, tally: Option<&pb::VoteTally>) -> Option<pb::VoteTally> {
+    let tally = tally.filter(|t| **t != pb::VoteTally::default())?;
+    for (field, problem) in vote_violations(tally, field) {
+        v.add(field, problem);
+    }
+    Some(*tally)
+}
+
+/// Validates and normalises a candidate from a request. Returns the candidate with its person
+/// fields normalised (output-only fields are copied unchanged: the caller decides them) and its
+/// cell as (commune code, cell id).
+pub fn candidate_from_proto(
+    c: &pb::Candidate,
+    today: Date,
+) -> Result<(pb::Candidate, (String, String)), ApiError> {
+    let mut v = Violations::new();
+    let cell = match names::parse_cell("candidate.cell", &c.cell) {
+        Ok(cell) => Some(cell),
+        Err(_) => {
+            v.add("candidate.cell", "must be communes/{code}/cells/{cell_id}");
+            None
+        }
+    };
+    let full_name = text_field(&mut v, "candidate.full_name", &c.full_name, 100, true);
+    let mut family_name = text_field(&mut v, "candidate.family_name", &c.family_name, 50, false);
+    let mut middle_name = text_field(&mut v, "candidate.middle_name", &c.middle_name, 50, false);
+    let mut given_name = text_field(&mut v, "candidate.given_name", &c.given_name, 50, false);
+    if family_name.is_empty() && given_name.is_empty() {
+        let parts = text::split_full_name(&full_name);
+        (family_name, middle_name, given_name) = (parts.family, parts.middle, parts.given);
+    } else if given_name.is_empty() {
+        v.add(
+            "candidate.given_name",
+            "must not be empty when family_name is given",
+        );
+    }
+    known_enum::<pb::Gender>(&mut v, "candidate.gender", c.gender, true);
+    let birth_date = past_date(&mut v, "candidate.birth_date", &c.birth_date, true, today);
+    let ethnicity_code = c.ethnicity_code.trim().to_owned();
+    if ethnic_group(&ethnicity_code).is_none() {
+        v.add(
+            "candidate.ethnicity_code",
+            "must be the 2-digit code of one of the 54 ethnic groups (01-54)",
+        );
+    }
+    known_enum::<pb::GeneralEducation>(
+        &mut v,
+        "candidate.general_education",
+        c.general_education,
+        true,
+    );
+    let occupation = text_field(&mut v, "candidate.occupation", &c.occupation, 100, false);
+    let citizen_id = c.citizen_id.trim().to_owned();
+    if !citizen_id.is_empty()
+        && (citizen_id.len() != 12 || !citizen_id.bytes().all(|b| b.is_ascii_digit()))
+    {
+        v.add("candidate.citizen_id", "must be 12 digits");
+    }
+    known_enum::<pb::CandidateSource>(&mut v, "candidate.source", c.source, true);
+    // An empty certificate message is no certificate.
+    let certificate = c
+        .certificate
+        .as_ref()
+        .filter(|cert| **cert != pb::AwarenessCertificate::default())
+        .map(|cert| pb::AwarenessCertificate {
+            issuer: text_field(
+                &mut v,
+                "candidate.certificate.issuer",
+                &cert.issuer,
+                200,
+                false,
+            ),
+            issue_date: past_date(
+                &mut v,
+                "candidate.certificate.issue_date",
+                &cert.issue_date,
+                true,
+                today,
+            ),
+        });
+    if c.introducers.len() > MAX_INTRODUCERS {
+        v.add(
+            "candidate.introducers",
+            format!("must list at most {MAX_INTRODUCERS} introducers"),
+        );
+    }
+    let mut introducers = Vec::with_capacity(c.introducers.len());
+    for (i, introducer) in c.introducers.iter().enumerate() {
+        let field = format!("candidate.introducers[{i}]");
+        let member = introducer.member.trim();
+        if introducer.youth_union_committee {
+            if !member.is_empty() {
+                v.add(
+                    format!("{field}.member"),
+                    "must be empty when the Youth Union committee introduces",
+                );
+            }
+        } else if names::parse_member("", member).is_err() {
+            v.add(
+                format!("{field}.member"),
+                "must be members/{member_id}, or set youth_union_committee",
+            );
+        }
+        if !(0..=MAX_MONTHS_TOGETHER).contains(&introducer.months_worked_together) {
+            v.add(
+                format!("{field}.months_worked_together"),
+                format!("must be from 0 to {MAX_MONTHS_TOGETHER}"),
+            );
+        }
+        introducers.push(pb::Introducer {
+            member: member.to_owned(),
+            ..*introducer
+        });
+    }
+    if introducers
+        .iter()
+        .filter(|i| i.youth_union_committee)
+        .count()
+        > 1
+    {
+        v.add(
+            "candidate.introducers",
+            "the Youth Union committee introduces at most once",
+        );
+    }
+    known_enum::<pb::BackgroundCheck>(
+        &mut v,
+        "candidate.background_check",
+        c.background_check,
+        false,
+    );
+    let papers_date = past_date(
+        &mut v,
+        "candidate.papers_date",
+        &c.papers_date,
+        false,
+        today,
+    );
+    let cell_vote = vote(&mut v, "candidate.cell_vote", c.cell_vote.as_ref());
+    let cell_vote_date = past_date(
+        &mut v,
+        "candidate.cell_vote_date",
+        &c.cell_vote_date,
+        false,
+        today,
+    );
+    let committee_vote = vote(
+        &mut v,
+        "candidate.committee_vote",
+        c.committee_vote.as_ref(),
+    );
+    let committee_vote_date = past_date(
+        &mut v,
+        "candidate.committee_vote_date",
+        &c.committee_vote_date,
+        false,
+        today,
+    );
+    known_enum::<pb::CandidateStage>(&mut v, "candidate.stage", c.stage, false);
+    v.finish()?;
+    let cell = cell.ok_or_else(|| ApiError::Internal("validation passed without a cell".into()))?;
+    Ok((
+        pb::Candidate {
+            cell: names::cell(&cell.0, &cell.1),
+            full_name,
+            family_name,
+            middle_name,
+            given_name,
+            birth_date,
+            ethnicity_code,
+            occupation,
+            citizen_id,
+            certificate,
+            introducers,
+            papers_date,
+            cell_vote,
+            cell_vote_date,
+            committee_vote,
+            committee_vote_date,
+            ..c.clone()
+        },
+        cell,
+    ))
+}
+
+/// Candidate fields UpdateCandidate may change: every field that is not output only.
+pub const CANDIDATE_UPDATABLE: [&str; 24] = [
+    "cell",
+    "full_name",
+    "family_name",
+    "middle_name",
+    "given_name",
+    "gender",
+    "birth_date",
+    "ethnicity_code",
+    "general_education",
+    "occupation",
+    "citizen_id",
+    "youth_union",
+    "source",
+    "certificate",
+    "introducers",
+    "background_check",
+    "papers_date",
+    "has_military_referral",
+    "lives_away",
+    "cell_vote",
+    "cell_vote_date",
+    "committee_vote",
+    "committee_vote_date",
+    "decision_extended",
+];
+
+/// Copies the masked fields of `update` onto `current`. When the full name changes but its parts
+/// are not given, the parts are derived again from it.
+pub fn merge_candidate(current: &mut pb::Candidate, update: &pb::Candidate, paths: &[&str]) {
+    for path in paths {
+        match *path {
+            "cell" => current.cell.clone_from(&update.cell),
+            "full_name" => current.full_name.clone_from(&update.full_name),
+            "family_name" => current.family_name.clone_from(&update.family_name),
+            "middle_name" => current.middle_name.clone_from(&update.middle_name),
+            "given_name" => current.given_name.clone_from(&update.given_name),
+            "gender" => current.gender = update.gender,
+            "birth_date" => current.birth_date.clone_from(&update.birth_date),
+            "ethnicity_code" => current.ethnicity_code.clone_from(&update.ethnicity_code),
+            "general_education" => current.general_education = update.general_education,
+            "occupation" => current.occupation.clone_from(&update.occupation),
+            "citizen_id" => current.citizen_id.clone_from(&update.citizen_id),
+            "youth_union" => current.youth_union = update.youth_union,
+            "source" => current.source = update.source,
+            "certificate" => current.certificate.clone_from(&update.certificate),
+            "introducers" => current.introducers.clone_from(&update.introducers),
+            "background_check" => current.background_check = update.background_check,
+            "papers_date" => current.papers_date.clone_from(&update.papers_date),
+            "has_military_referral" => current.has_military_referral = update.has_military_referral,
+            "lives_away" => current.lives_away = update.lives_away,
+            "cell_vote" => current.cell_vote = update.cell_vote,
+            "cell_vote_date" => current.cell_vote_date.clone_from(&update.cell_vote_date),
+            "committee_vote" => current.committee_vote = update.committee_vote,
+            "committee_vote_date" => current
+                .committee_vote_date
+                .clone_from(&update.committee_vote_date),
+            "decision_extended" => current.decision_extended = update.decision_extended,
+            _ => {}
+        }
+    }
+    let parts_given = paths
+        .iter()
+        .any(|p| matches!(*p, "family_name" | "middle_name" | "given_name"));
+    if paths.contains(&"full_name") && !parts_given {
+        current.family_name.clear();
+        current.middle_name.clear();
+        current.given_name.clear();
+    }
+}
+
+/// The person a candidate becomes on admission: the candidate's own fields; the member's other
+/// personal fields start empty and are completed with UpdateMember.
+pub fn person_of_candidate(c: &pb::Candidate) -> Result<Person, ApiError> {
+    let corrupt = |what: &str| ApiError::Internal(format!("stored candidate has no valid {what}"));
+    Ok(Person {
+        full_name: c.full_name.clone(),
+        family_name: c.family_name.clone(),
+        middle_name: c.middle_name.clone(),
+        given_name: c.given_name.clone(),
+        gender: Gender::from_name(c.gender().as_str_name()).ok_or_else(|| corrupt("gender"))?,
+        birth_date: date::parse(&c.birth_date).map_err(|_| corrupt("birth date"))?,
+        ethnicity_code: c.ethnicity_code.clone(),
+        religion: String::new(),
+        home_town: String::new(),
+        citizen_id: (!c.citizen_id.is_empty()).then(|| c.citizen_id.clone()),
+        phone: String::new(),
+        address: String::new(),
+        general_education: GeneralEducation::from_name(c.general_education().as_str_name())
+            .ok_or_else(|| corrupt("education"))?,
+        qualification: Qualification::None,
+        political_theory: PoliticalTheory::None,
+        occupation: c.occupation.clone(),
+        youth_union: c.youth_union,
+        card_number: String::new(),
+        assignment: Assignment::Local,
+    })
+}
+
+/// The domain form of a stored vote.
+pub fn tally(vote: Option<&pb::VoteTally>) -> Option<VoteTally> {
+    vote.filter(|t| t.eligible > 0).map(|t| VoteTally {
+        eligible: i64::from(t.eligible),
+        present: i64::from(t.present),
+        yes: i64::from(t.yes),
+        no: i64::from(t.no),
+    })
+}
+
+/// Validates a target.
+pub fn target_from_proto(target: Option<&pb::Target>) -> Result<pb::Target, ApiError> {
+    let target = target.ok_or_else(|| ApiError::invalid("target", "is required"))?;
+    let mut v = Violations::new();
+    for (field, problem) in target_violations(target) {
+        v.add(field, problem);
+    }
+    v.finish()?;
+    Ok(target.clone())
+}
+
+/// Validates a cell plan.
+pub fn plan_from_proto(plan: Option<&pb::CellPlan>) -> Result<pb::CellPlan, ApiError> {
+    let plan = plan.ok_or_else(|| ApiError::invalid("plan", "is required"))?;
+    let mut v = Violations::new();
+    for (field, problem) in plan_violations(plan) {
+        v.add(field, problem);
+    }
+    let notes = text_field(&mut v, "plan.notes", &plan.notes, 500, false);
+    v.finish()?;
+    Ok(pb::CellPlan {
+        notes,
+        ..plan.clone()
+    })
+}
+
+/// Checks a rating level: one of the four levels.
+pub fn rating_level(field: &str, level: i32) -> Result<(), ApiError> {
+    match pb::RatingLevel::try_from(level) {
+        Ok(pb::RatingLevel::Unspecified) => Err(ApiError::invalid(field, "is required")),
+        Ok(_) => Ok(()),
+        Err(_) => Err(ApiError::invalid(field, "is not a known value")),
+    }
+}
+
+/// Validates a holiday: its date and display name.
+pub fn holiday_from_proto(holiday: Option<&pb::Holiday>) -> Result<(Date, String), ApiError> {
+    let holiday = holiday.ok_or_else(|| ApiError::invalid("holiday", "is required"))?;
+    let mut v = Violations::new();
+    let day = if holiday.date.is_empty() {
+        v.add("holiday.date", "is required (YYYY-MM-DD)");
+        None
+    } else {
+        v.check("holiday.date", date::parse(&holiday.date))
+    };
+    let display_name = text_field(
+        &mut v,
+        "holiday.display_name",
+        &holiday.display_name,
+        100,
+        true,
+    );
+    v.finish()?;
+    let day = day.ok_or_else(|| ApiError::Internal("validation passed without a date".into()))?;
+    Ok((day, display_name))
+}
+
+/// Regulation fields UpdateRuleVersion may change: all but `name` and `in_force_from`.
+pub const RULE_VERSION_UPDATABLE: [&str; 19] = [
+    "code",
+    "min_age_months",
+    "max_age_months",
+    "min_education",
+    "min_education_flagged_area",
+    "certificate_valid_months",
+    "introducers_required",
+    "introducer_min_months",
+    "vote_numerator",
+    "vote_denominator",
+    "papers_valid_months",
+    "probation_months",
+    "decision_working_days",
+    "decision_extension_working_days",
+    "ceremony_working_days",
+    "recognition_working_days",
+    "min_temporary_transfer_months",
+    "max_temporary_transfer_months",
+    "max_study_transfer_months",
+];
+
+/// Copies the masked fields of `update` onto `current`.
+pub fn merge_rule_version(current: &mut pb::RuleVersion, update: &pb::RuleVersion, paths: &[&str]) {
+    for path in paths {
+        match *path {
+            "code" => current.code.clone_from(&update.code),
+            "min_age_months" => current.min_age_months = update.min_age_months,
+            "max_age_months" => current.max_age_months = update.max_age_months,
+            "min_education" => current.min_education = update.min_education,
+            "min_education_flagged_area" => {
+                current.min_education_flagged_area = update.min_education_flagged_area;
+            }
+            "certificate_valid_months" => {
+                current.certificate_valid_months = update.certificate_valid_months;
+            }
+            "introducers_required" => current.introducers_required = update.introducers_required,
+            "introducer_min_months" => current.introducer_min_months = update.introducer_min_months,
+            "vote_numerator" => current.vote_numerator = update.vote_numerator,
+            "vote_denominator" => current.vote_denominator = update.vote_denominator,
+            "papers_valid_months" => current.papers_valid_months = update.papers_valid_months,
+            "probation_months" => current.probation_months = update.probation_months,
+            "decision_working_days" => current.decision_working_days = update.decision_working_days,
+            "decision_extension_working_days" => {
+                current.decision_extension_working_days = update.decision_extension_working_days;
+            }
+            "ceremony_working_days" => current.ceremony_working_days = update.ceremony_working_days,
+            "recognition_working_days" => {
+                current.recognition_working_days = update.recognition_working_days;
+            }
+            "min_temporary_transfer_months" => {
+                current.min_temporary_transfer_months = update.min_temporary_transfer_months;
+            }
+            "max_temporary_transfer_months" => {
+                current.max_temporary_transfer_months = update.max_temporary_transfer_months;
+            }
+            "max_study_transfer_months" => {
+                current.max_study_transfer_months = update.max_study_transfer_months;
+            }
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn today() -> Date {
+        date::parse("2026-11-28").expect("valid")
+    }
+
+    fn valid() -> pb::Candidate {
+        pb::Candidate {
+            cell: "communes/02680/cells/a".into(),
+            full_name: "Lo\u{300} Thị Mai".into(),
+            gender: pb::Gender::Female.into(),
+            birth_date: "2001-02-14".into(),
+            ethnicity_code: "09".into(),
+            general_education: pb::GeneralEducation::UpperSecondary.into(),
+            source: pb::CandidateSource::YouthUnion.into(),
+            ..Default::default()
+        }
+    }
+
+    fn fields(error: ApiError) -> Vec<String> {
+        match error {
+            ApiError::InvalidArgument(violations) => {
+                violations.into_iter().map(|v| v.field).collect()
+            }
+            other => panic!("expected INVALID_ARGUMENT, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn candidate_is_normalised_and_split() {
+        let (candidate, cell) = candidate_from_proto(&valid(), today()).expect("valid");
+        assert_eq!(candidate.full_name, "Lò Thị Mai");
+        assert_eq!(
+            (
+                candidate.family_name.as_str(),
+                candidate.given_name.as_str()
+            ),
+            ("Lò", "Mai")
+        );
+        assert_eq!(cell, ("02680".to_owned(), "a".to_owned()));
+        assert_eq!(candidate.cell_vote, None);
+    }
+
+    #[test]
+    fn candidate_with_future_certificate_and_bad_vote_names_each_field() {
+        let mut candidate = valid();
+        candidate.certificate = Some(pb::AwarenessCertificate {
+            issuer: "Trung tâm Chính trị".into(),
+            issue_date: "2026-12-01".into(),
+        });
+        candidate.cell_vote = Some(pb::VoteTally {
+            eligible: 9,
+            present: 6,
+            yes: 7,
+            no: 0,
+        });
+        candidate.introducers = vec![pb::Introducer {
+            member: "people/1".into(),
+            youth_union_committee: false,
+            months_worked_together: -1,
+        }];
+        let found = fields(candidate_from_proto(&candidate, today()).expect_err("invalid"));
+        for expected in [
+            "candidate.certificate.issue_date",
+            "candidate.cell_vote.yes",
+            "candidate.introducers[0].member",
+            "candidate.introducers[0].months_worked_together",
+        ] {
+            assert!(
+                found.iter().any(|f| f == expected),
+                "{expected} in {found:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn empty_candidate_names_every_required_field() {
+        let found =
+            fields(candidate_from_proto(&pb::Candidate::default(), today()).expect_err("invalid"));
+        for expected in [
+            "candidate.cell",
+            "candidate.full_name",
+            "candidate.gender",
+            "candidate.birth_date",
+            "candidate.ethnicity_code",
+            "candidate.general_education",
+            "candidate.source",
+        ] {
+            assert!(
+                found.iter().any(|f| f == expected),
+                "{expected} in {found:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn resource_names_parse() {
+        assert_eq!(parse_candidate("name", "candidates/12").ok(), Some(12));
+        assert!(parse_candidate("name", "candidates/0").is_err());
+        assert!(parse_candidate("name", "members/12").is_err());
+        assert_eq!(
+            parse_rule_version("name", "ruleVersions/2025-07-01").ok(),
+            date::parse("2025-07-01").ok()
+        );
+        assert!(parse_holiday("name", "holidays/2025-02-30").is_err());
+    }
+
+    #[test]
+    fn negative_target_and_bad_percent_are_rejected() {
+        let target = pb::Target {
+            first_year: 2025,
+            last_year: 2020,
+            admissions_per_year: -1,
+            good_cells_percent: 101,
+            ..Default::default()
+        };
+        let found = fields(target_from_proto(Some(&target)).expect_err("invalid"));
+        assert_eq!(
+            found,
+            [
+                "target.last_year",
+                "target.admissions_per_year",
+                "target.good_cells_percent"
+            ]
+        );
+    }
+}

@@ -1,0 +1,703 @@
+//! The admission pipeline's commands and queries: candidates from source to member, the
+//! regulation table and the holiday calendar as data, targets, plans and ratings. Each command is
+//! one transaction through [`Membership::mutate`] and appends its change(s) to the same feed as
+//! every other resource; the regulation table is read inside that transaction, so that every
+//! replica judges a write by the versions committed before it.
+
+use std::collections::HashMap;
+
+use partyregistry_kit::date::{self, Date};
+use partyregistry_kit::error::ApiError;
+use partyregistry_kit::names;
+use partyregistry_proto::membership::v1 as pb;
+use partyregistry_proto::membership::v1::change::Resource;
+use partyregistry_rules::{RuleTable, RuleVersion, calendar::reference_holidays};
+use sqlx::AnyConnection;
+
+use super::{Membership, RequestKey, admit_member, check_etag};
+use crate::convert::{self, admission as convert_admission};
+use crate::domain::admission::{
+    self as rules_of, Advance, CANDIDATE_CLOSED, CELL_CLOSED, DATE_RULE, INTRODUCER_NOT_OFFICIAL,
+    MEMBER_EXEMPT, MEMBER_NOT_ON_ROLL, RULE_VERSION_NOT_LATEST,
+};
+use crate::domain::{AdmissionContext, AdmissionDates, AdmissionFields, Member, MemberStatus};
+use crate::store::admission::{self as store_admission, CandidateFilter, CandidateRecord};
+use crate::store::{feed, members, organisations};
+
+/// An admission decision for a candidate, as AdmitCandidate carries it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AdmitDecision {
+    /// Date of the decision.
+    pub decision_date: Date,
+    /// Number of the decision.
+    pub decision_number: String,
+    /// The deciding body.
+    pub deciding_body: String,
+    /// The ceremony, if it has taken place.
+    pub ceremony_date: Option<Date>,
+}
+
+fn unexpected() -> ApiError {
+    ApiError::Internal("request id replayed a change of another resource type".into())
+}
+
+macro_rules! expect {
+    ($resource:expr, $variant:ident) => {
+        match $resource {
+            Resource::$variant(value) => Ok(value),
+            _ => Err(unexpected()),
+        }
+    };
+}
+
+/// Checks the introducers a write names that the stored candidate did not: each must exist and
+/// be an official member now.
+async fn check_new_introducers(
+    conn: &mut AnyConnection,
+    candidate: &pb::Candidate,
+    previous: Option<&pb::Candidate>,
+) -> Result<(), ApiError> {
+    for (i, introducer) in candidate.introducers.iter().enumerate() {
+        if introducer.youth_union_committee {
+            continue;
+        }
+        let known = previous.is_some_and(|p| {
+            p.introducers
+                .iter()
+                .any(|known| known.member == introducer.member)
+        });
+        if known {
+            continue;
+        }
+        let field = format!("candidate.introducers[{i}].member");
+        let id = names::parse_member(&field, &introducer.member)?;
+        let member = members::require_member(conn, id).await?.member;
+        if !rules_of::may_introduce_now(&member) {
+            return Err(ApiError::precondition(
+                INTRODUCER_NOT_OFFICIAL,
+                field,
+                format!(
+                    "{} is {}; only official members introduce candidates",
+                    introducer.member,
+                    member.status.name()
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The eligibility of a stored candidate on `on`: the commune's area flags that day and each
+/// introducer's standing that day.
+async fn assess(
+    conn: &mut AnyConnection,
+    record: &CandidateRecord,
+    on: Date,
+    rules: &RuleTable,
+) -> Result<pb::Eligibility, ApiError> {
+    let commune = organisations::require_commune(conn, &record.commune_code)
+        .await?
+        .commune;
+    let mut introducers: HashMap<String, Member> = HashMap::new();
+    for introducer in &record.candidate.introducers {
+        if introducer.youth_union_committee {
+            continue;
+        }
+        if let Ok(id) = names::parse_member("", &introducer.member)
+            && let Some(found) = members::get_member(conn, id).await?
+        {
+            introducers.insert(introducer.member.clone(), found.member);
+        }
+    }
+    rules_of::assess(
+        &record.candidate,
+        on,
+        rules,
+        rules_of::flagged_on(&commune, on),
+        |name| {
+            introducers
+                .get(name)
+                .is_some_and(|member| rules_of::official_on(member, on))
+        },
+    )
+}
+
+fn require_open(record: &CandidateRecord) -> Result<(), ApiError> {
+    let stage = record.candidate.stage();
+    if partyregistry_kit::admission::is_open(stage) {
+        return Ok(());
+    }
+    Err(ApiError::precondition(
+        CANDIDATE_CLOSED,
+        "candidate.name",
+        format!(
+            "the candidate is {} and can no longer change",
+            stage.as_str_name()
+        ),
+    ))
+}
+
+fn year_field_error(field: &str, problem: String) -> ApiError {
+    ApiError::invalid(field, problem)
+}
+
+impl Membership {
+    /// Creates the reference regulation versions and holidays when no version is stored yet, as
+    /// ordinary changes so that the feed carries them. The check runs under the feed head's lock:
+    /// replicas starting together seed once. Returns the number of changes written.
+    pub async fn seed_reference_rules(&self) -> Result<usize, ApiError> {
+        let written = self
+            .mutate_all(None, true, |conn, now| {
+                Box::pin(async move {
+                    feed::lock_head(conn).await?;
+                    if store_admission::has_rule_versions(conn).await? {
+                        return Ok(Vec::new());
+                    }
+                    let mut written = Vec::new();
+                    for rule in RuleTable::reference().versions() {
+                        let record = store_admission::insert_rule_version(conn, rule, now).await?;
+                        written.push(Resource::RuleVersion(record.to_proto()));
+                    }
+                    for (day, name) in reference_holidays() {
+                        let holiday = store_admission::set_holiday(conn, day, name, now).await?;
+                        written.push(Resource::Holiday(holiday));
+                    }
+                    Ok(written)
+                })
+            })
+            .await?;
+        if !written.is_empty() {
+            tracing::info!(
+                changes = written.len(),
+                "seeded the reference rule table and holidays"
+            );
+        }
+        Ok(written.len())
+    }
+
+    /// Reads a candidate.
+    pub async fn candidate(&self, id: i64) -> Result<pb::Candidate, ApiError> {
+        let mut conn = self.store.pool().acquire().await?;
+        Ok(store_admission::require_candidate(&mut conn, id)
+            .await?
+            .candidate)
+    }
+
+    /// Lists a commune's candidates; the commune (and the cell, if filtered on) must exist.
+    pub async fn candidates(
+        &self,
+        filter: &CandidateFilter,
+        token: &str,
+        size: i64,
+    ) -> Result<(Vec<pb::Candidate>, String), ApiError> {
+        let mut conn = self.store.pool().acquire().await?;
+        organisations::require_commune(&mut conn, &filter.commune_code).await?;
+        if let Some(cell_id) = &filter.cell_id {
+            organisations::require_cell(&mut conn, &filter.commune_code, cell_id).await?;
+        }
+        let (records, next) =
+            store_admission::list_candidates(&mut conn, filter, token, size).await?;
+        Ok((records.into_iter().map(|r| r.candidate).collect(), next))
+    }
+
+    /// Records a new candidate, validated by [`convert::admission::candidate_from_proto`], at
+    /// its stage (IDENTIFIED by default) reached on `stage_date`.
+    pub async fn create_candidate(
+        &self,
+        candidate: pb::Candidate,
+        cell: (String, String),
+        stage_date: Date,
+        request: Option<RequestKey>,
+    ) -> Result<pb::Candidate, ApiError> {
+        let resource = self
+            .mutate(request.as_ref(), true, |conn, now| {
+                let (mut candidate, (commune_code, cell_id)) = (candidate.clone(), cell.clone());
+                Box::pin(async move {
+                    organisations::require_cell(conn, &commune_code, &cell_id).await?;
+                    if candidate.stage == 0 {
+                        candidate.stage = pb::CandidateStage::Identified.into();
+                    }
+                    candidate.stage_date = date::format(stage_date);
+                    candidate.admitted_member.clear();
+                    candidate.closing_reason.clear();
+                    let rules = store_admission::rule_table(conn).await?;
+                    rules_of::check_initial_stage(&candidate, stage_date, &rules)?;
+                    check_new_introducers(conn, &candidate, None).await?;
+                    if candidate.stage() == pb::CandidateStage::CommitteeApproved {
+                        // Recorded as approved: the same condition AdvanceCandidate enforces.
+                        let unsaved = CandidateRecord {
+                            id: 0,
+                            commune_code: commune_code.clone(),
+                            cell_id: cell_id.clone(),
+                            candidate: candidate.clone(),
+                            version: 0,
+                        };
+                        let assessment = assess(conn, &unsaved, stage_date, &rules).await?;
+                        rules_of::check_no_blockers(&assessment, "approved by the committee")?;
+                    }
+                    let record = store_admission::insert_candidate(
+                        conn,
+                        (&commune_code, &cell_id),
+                        &candidate,
+                        now,
+                    )
+                    .await?;
+                    Ok(Resource::Candidate(record.candidate))
+                })
+            })
+            .await?;
+        expect!(resource, Candidate)
+    }
+
+    /// Updates the facts of a candidate named in `paths` from `update`, if `etag` is current.
+    pub async fn update_candidate(
+        &self,
+        id: i64,
+        etag: &str,
+        update: pb::Candidate,
+        paths: Vec<&'static str>,
+    ) -> Result<pb::Candidate, ApiError> {
+        let resource = self
+            .mutate(None, false, |conn, now| {
+                let (etag, update, paths) = (etag.to_owned(), update.clone(), paths.clone());
+                Box::pin(async move {
+                    let current = store_admission::require_candidate(conn, id).await?;
+                    check_etag(&etag, current.version, &store_admission::candidate_name(id))?;
+                    require_open(&current)?;
+                    let mut merged = current.candidate.clone();
+                    convert_admission::merge_candidate(&mut merged, &update, &paths);
+                    let (candidate, (commune_code, cell_id)) =
+                        convert_admission::candidate_from_proto(&merged, date::today_in_vietnam())?;
+                    organisations::require_cell(conn, &commune_code, &cell_id).await?;
+                    check_new_introducers(conn, &candidate, Some(&current.candidate)).await?;
+                    let record = store_admission::update_candidate(
+                        conn,
+                        id,
+                        (&commune_code, &cell_id),
+                        &candidate,
+                        current.version,
+                        now,
+                    )
+                    .await?;
+                    Ok(Resource::Candidate(record.candidate))
+                })
+            })
+            .await?;
+        expect!(resource, Candidate)
+    }
+
+    /// Moves a candidate to another stage.
+    pub async fn advance_candidate(
+        &self,
+        id: i64,
+        advance: Advance,
+        request: Option<RequestKey>,
+    ) -> Result<pb::Candidate, ApiError> {
+        rules_of::check_advance_request(&advance)?;
+        let resource = self
+            .mutate(request.as_ref(), true, |conn, now| {
+                let advance = advance.clone();
+                Box::pin(async move {
+                    let current = store_admission::require_candidate(conn, id).await?;
+                    let rules = store_admission::rule_table(conn).await?;
+                    let mut candidate = current.candidate.clone();
+                    rules_of::advance(&mut candidate, &advance, date::today_in_vietnam(), &rules)?;
+                    if advance.stage == pb::CandidateStage::CommitteeApproved {
+                        let assessment = assess(conn, &current, advance.stage_date, &rules).await?;
+                        rules_of::check_no_blockers(&assessment, "approved by the committee")?;
+                    }
+                    let record = store_admission::update_candidate(
+                        conn,
+                        id,
+                        (&current.commune_code, &current.cell_id),
+                        &candidate,
+                        current.version,
+                        now,
+                    )
+                    .await?;
+                    Ok(Resource::Candidate(record.candidate))
+                })
+            })
+            .await?;
+        expect!(resource, Candidate)
+    }
+
+    /// The eligibility of a candidate on `on`.
+    pub async fn check_eligibility(&self, id: i64, on: Date) -> Result<pb::Eligibility, ApiError> {
+        let mut conn = self.store.pool().acquire().await?;
+        let record = store_admission::require_candidate(&mut conn, id).await?;
+        let rules = store_admission::rule_table(&mut conn).await?;
+        assess(&mut conn, &record, on, &rules).await
+    }
+
+    /// Admits a COMMITTEE_APPROVED candidate: the new member's change, then the closed
+    /// candidate's, in one transaction. Returns the member.
+    pub async fn admit_candidate(
+        &self,
+        id: i64,
+        decision: AdmitDecision,
+        request: Option<RequestKey>,
+    ) -> Result<pb::Member, ApiError> {
+        let written = self
+            .mutate_all(request.as_ref(), true, |conn, now| {
+                let decision = decision.clone();
+                Box::pin(async move {
+                    let current = store_admission::require_candidate(conn, id).await?;
+                    rules_of::check_admissible(&current.candidate)?;
+                    if let Ok(approved) = date::parse(&current.candidate.stage_date)
+                        && decision.decision_date < approved
+                    {
+                        return Err(ApiError::precondition(
+                            DATE_RULE,
+                            "decision_date",
+                            format!(
+                                "{} is before the committee's approval ({})",
+                                date::format(decision.decision_date),
+                                date::format(approved)
+                            ),
+                        ));
+                    }
+                    let rules = store_admission::rule_table(conn).await?;
+                    let assessment = assess(conn, &current, decision.decision_date, &rules).await?;
+                    rules_of::check_no_blockers(&assessment, "admitted")?;
+                    let person = convert_admission::person_of_candidate(&current.candidate)?;
+                    let admission = AdmissionDates {
+                        decision_date: decision.decision_date,
+                        decision_number: decision.decision_number,
+                        ceremony_date: decision.ceremony_date,
+                        official_date: None,
+                    };
+                    let context = AdmissionContext {
+                        cell_vote: convert_admission::tally(current.candidate.cell_vote.as_ref()),
+                        deciding_body: decision.deciding_body,
+                        fields: AdmissionFields::ADMIT_CANDIDATE,
+                    };
+                    let member = admit_member(
+                        conn,
+                        person,
+                        admission,
+                        (&current.commune_code, &current.cell_id),
+                        context,
+                        &rules,
+                        now,
+                    )
+                    .await?;
+                    let mut candidate = current.candidate.clone();
+                    candidate.stage = pb::CandidateStage::Admitted.into();
+                    candidate.stage_date = date::format(decision.decision_date);
+                    candidate.admitted_member = names::member(member.member.id);
+                    let closed = store_admission::update_candidate(
+                        conn,
+                        id,
+                        (&current.commune_code, &current.cell_id),
+                        &candidate,
+                        current.version,
+                        now,
+                    )
+                    .await?;
+                    Ok(vec![
+                        Resource::Member(convert::member_to_proto(&member)),
+                        Resource::Candidate(closed.candidate),
+                    ])
+                })
+            })
+            .await?;
+        match written.into_iter().next() {
+            Some(resource) => expect!(resource, Member),
+            None => Err(ApiError::Internal("an admission wrote nothing".into())),
+        }
+    }
+
+    /// Every regulation version, oldest first.
+    pub async fn rule_versions(&self) -> Result<Vec<pb::RuleVersion>, ApiError> {
+        let mut conn = self.store.pool().acquire().await?;
+        Ok(store_admission::list_rule_versions(&mut conn)
+            .await?
+            .iter()
+            .map(store_admission::RuleVersionRecord::to_proto)
+            .collect())
+    }
+
+    /// Adds a regulation version; it must start after every stored one.
+    pub async fn create_rule_version(
+        &self,
+        rule: RuleVersion,
+        request: Option<RequestKey>,
+    ) -> Result<pb::RuleVersion, ApiError> {
+        let resource = self
+            .mutate(request.as_ref(), true, |conn, now| {
+                let rule = rule.clone();
+                Box::pin(async move {
+                    // Serialised with every writer, so that two new versions cannot both pass
+                    // the check against the same latest one.
+                    feed::lock_head(conn).await?;
+                    let latest = store_admission::list_rule_versions(conn)
+                        .await?
+                        .into_iter()
+                        .map(|r| r.rule.in_force_from)
+                        .max();
+                    if let Some(latest) = latest
+                        && rule.in_force_from <= latest
+                    {
+                        return Err(ApiError::precondition(
+                            RULE_VERSION_NOT_LATEST,
+                            "rule_version.in_force_from",
+                            format!(
+                                "a new version must start after the latest one ({}); correct an existing version with UpdateRuleVersion",
+                                date::format(latest)
+                            ),
+                        ));
+                    }
+                    let record = store_admission::insert_rule_version(conn, &rule, now).await?;
+                    Ok(Resource::RuleVersion(record.to_proto()))
+                })
+            })
+            .await?;
+        expect!(resource, RuleVersion)
+    }
+
+    /// Corrects the fields of a regulation version named in `paths`, if `etag` is current.
+    pub async fn update_rule_version(
+        &self,
+        in_force_from: Date,
+        etag: &str,
+        update: pb::RuleVersion,
+        paths: Vec<&'static str>,
+    ) -> Result<pb::RuleVersion, ApiError> {
+        let resource = self
+            .mutate(None, false, |conn, now| {
+                let (etag, update, paths) = (etag.to_owned(), update.clone(), paths.clone());
+                Box::pin(async move {
+                    let current =
+                        store_admission::require_rule_version(conn, in_force_from).await?;
+                    let mut merged = current.to_proto();
+                    check_etag(&etag, current.version, &merged.name)?;
+                    convert_admission::merge_rule_version(&mut merged, &update, &paths);
+                    let rule = partyregistry_kit::admission::rule_version_from_proto(
+                        &merged,
+                        "rule_version",
+                    )?;
+                    let record =
+                        store_admission::update_rule_version(conn, &rule, current.version, now)
+                            .await?;
+                    Ok(Resource::RuleVersion(record.to_proto()))
+                })
+            })
+            .await?;
+        expect!(resource, RuleVersion)
+    }
+
+    /// The holidays of `year`.
+    pub async fn holidays(&self, year: i32) -> Result<Vec<pb::Holiday>, ApiError> {
+        let (first, last) = rules_of::year_bounds(year)
+            .filter(|_| rules_of::YEARS.contains(&year))
+            .ok_or_else(|| ApiError::invalid("year", "must be a year from 1930 to 2200"))?;
+        let mut conn = self.store.pool().acquire().await?;
+        store_admission::list_holidays(&mut conn, first, last).await
+    }
+
+    /// Creates or renames the holiday on `day`.
+    pub async fn set_holiday(
+        &self,
+        day: Date,
+        display_name: String,
+    ) -> Result<pb::Holiday, ApiError> {
+        let resource = self
+            .mutate(None, true, |conn, now| {
+                let display_name = display_name.clone();
+                Box::pin(async move {
+                    Ok(Resource::Holiday(
+                        store_admission::set_holiday(conn, day, &display_name, now).await?,
+                    ))
+                })
+            })
+            .await?;
+        expect!(resource, Holiday)
+    }
+
+    /// Removes the holiday on `day`.
+    pub async fn delete_holiday(&self, day: Date) -> Result<(), ApiError> {
+        self.mutate(None, false, |conn, _now| {
+            Box::pin(async move {
+                store_admission::delete_holiday(conn, day).await?;
+                Ok(Resource::DeletedResource(store_admission::holiday_name(
+                    day,
+                )))
+            })
+        })
+        .await?;
+        Ok(())
+    }
+
+    /// Creates or replaces a commune's target.
+    pub async fn set_target(
+        &self,
+        commune_code: &str,
+        target: pb::Target,
+    ) -> Result<pb::Target, ApiError> {
+        let retry = target.etag.is_empty();
+        let resource = self
+            .mutate(None, retry, |conn, now| {
+                let (commune_code, target) = (commune_code.to_owned(), target.clone());
+                Box::pin(async move {
+                    organisations::require_commune(conn, &commune_code).await?;
+                    Ok(Resource::Target(
+                        store_admission::put_target(conn, &commune_code, &target, now).await?,
+                    ))
+                })
+            })
+            .await?;
+        expect!(resource, Target)
+    }
+
+    /// A commune's targets.
+    pub async fn targets(&self, commune_code: &str) -> Result<Vec<pb::Target>, ApiError> {
+        let mut conn = self.store.pool().acquire().await?;
+        organisations::require_commune(&mut conn, commune_code).await?;
+        store_admission::list_targets(&mut conn, commune_code).await
+    }
+
+    /// Creates or replaces a cell's plan; the cell must be open during the plan's year.
+    pub async fn set_cell_plan(
+        &self,
+        (commune_code, cell_id): (&str, &str),
+        plan: pb::CellPlan,
+    ) -> Result<pb::CellPlan, ApiError> {
+        let retry = plan.etag.is_empty();
+        let resource = self
+            .mutate(None, retry, |conn, now| {
+                let (commune_code, cell_id, plan) =
+                    (commune_code.to_owned(), cell_id.to_owned(), plan.clone());
+                Box::pin(async move {
+                    let cell = organisations::require_cell(conn, &commune_code, &cell_id)
+                        .await?
+                        .cell;
+                    if !rules_of::cell_open_during(&cell, plan.year) {
+                        return Err(ApiError::precondition(
+                            CELL_CLOSED,
+                            "plan.year",
+                            format!("the cell is not open during {}", plan.year),
+                        ));
+                    }
+                    Ok(Resource::CellPlan(
+                        store_admission::put_cell_plan(conn, (&commune_code, &cell_id), &plan, now)
+                            .await?,
+                    ))
+                })
+            })
+            .await?;
+        expect!(resource, CellPlan)
+    }
+
+    /// The plans of a commune's cells for `year`.
+    pub async fn cell_plans(
+        &self,
+        commune_code: &str,
+        year: i32,
+    ) -> Result<Vec<pb::CellPlan>, ApiError> {
+        let mut conn = self.store.pool().acquire().await?;
+        organisations::require_commune(&mut conn, commune_code).await?;
+        store_admission::list_cell_plans(&mut conn, commune_code, year).await
+    }
+
+    /// Records or corrects a cell's rating; the cell must have been open during the year.
+    pub async fn rate_cell(
+        &self,
+        (commune_code, cell_id): (&str, &str),
+        rating: pb::CellRating,
+    ) -> Result<pb::CellRating, ApiError> {
+        convert_admission::rating_level("rating.level", rating.level)?;
+        if let Some(problem) =
+            rules_of::rating_year_violation(rating.year, date::today_in_vietnam())
+        {
+            return Err(year_field_error("rating.year", problem));
+        }
+        let retry = rating.etag.is_empty();
+        let resource = self
+            .mutate(None, retry, |conn, now| {
+                let (commune_code, cell_id, rating) =
+                    (commune_code.to_owned(), cell_id.to_owned(), rating.clone());
+                Box::pin(async move {
+                    let cell = organisations::require_cell(conn, &commune_code, &cell_id)
+                        .await?
+                        .cell;
+                    if !rules_of::cell_open_during(&cell, rating.year) {
+                        return Err(ApiError::precondition(
+                            CELL_CLOSED,
+                            "rating.year",
+                            format!(
+                                "the cell did not exist during {} (open {} to {})",
+                                rating.year,
+                                date::format(cell.open_date),
+                                date::format_optional(cell.close_date)
+                            ),
+                        ));
+                    }
+                    Ok(Resource::CellRating(
+                        store_admission::put_cell_rating(
+                            conn,
+                            (&commune_code, &cell_id),
+                            &rating,
+                            now,
+                        )
+                        .await?,
+                    ))
+                })
+            })
+            .await?;
+        expect!(resource, CellRating)
+    }
+
+    /// The ratings of a commune's cells for `year`.
+    pub async fn cell_ratings(
+        &self,
+        commune_code: &str,
+        year: i32,
+    ) -> Result<Vec<pb::CellRating>, ApiError> {
+        let mut conn = self.store.pool().acquire().await?;
+        organisations::require_commune(&mut conn, commune_code).await?;
+        store_admission::list_cell_ratings(&mut conn, commune_code, year).await
+    }
+
+    /// Records or corrects a member's rating; exempt members are not rated, and the member must
+    /// have been on a roll during the year.
+    pub async fn rate_member(
+        &self,
+        member_id: i64,
+        rating: pb::MemberRating,
+    ) -> Result<pb::MemberRating, ApiError> {
+        convert_admission::rating_level("rating.level", rating.level)?;
+        if let Some(problem) =
+            rules_of::rating_year_violation(rating.year, date::today_in_vietnam())
+        {
+            return Err(year_field_error("rating.year", problem));
+        }
+        let retry = rating.etag.is_empty();
+        let resource = self
+            .mutate(None, retry, |conn, now| {
+                let rating = rating.clone();
+                Box::pin(async move {
+                    let member = members::require_member(conn, member_id).await?.member;
+                    if member.status == MemberStatus::Exempt {
+                        return Err(ApiError::precondition(
+                            MEMBER_EXEMPT,
+                            "parent",
+                            "exempt members are not rated",
+                        ));
+                    }
+                    if !rules_of::on_roll_during(&member, rating.year) {
+                        return Err(ApiError::precondition(
+                            MEMBER_NOT_ON_ROLL,
+                            "rating.year",
+                            format!("the member was not on a roll during {}", rating.year),
+                        ));
+                    }
+                    Ok(Resource::MemberRating(
+                        store_admission::put_member_rating(conn, member_id, &rating, now).await?,
+                    ))
+                })
+            })
+            .await?;
+        expect!(resource, MemberRating)
+    }
+}

@@ -1,0 +1,861 @@
+//! Storage conformance of the admission pipeline: the same commands run against SQLite (a
+//! temporary file) and, when `TEST_DATABASE_URL` names a PostgreSQL server, a fresh PostgreSQL
+//! database. They go through [`Membership`] (transactions, feed, idempotency) without gRPC.
+
+use partyregistry_kit::date::{self, Date};
+use partyregistry_kit::db;
+use partyregistry_kit::error::{ApiError, Violations};
+use partyregistry_proto::membership::v1 as pb;
+use partyregistry_proto::membership::v1::change::Resource;
+use sqlx::Executor;
+
+use super::{AdmitDecision, Membership, RequestKey};
+use crate::convert::{self, admission as convert_admission};
+use crate::domain::admission::Advance;
+use crate::domain::{AdmissionContext, AdmissionFields, Cell, CellKind, Commune, VoteTally};
+use crate::store::{CandidateFilter, Store};
+
+fn d(text: &str) -> Date {
+    date::parse(text).expect("test dates are valid")
+}
+
+fn unique_suffix() -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
+    format!("{}_{}", std::process::id(), nanos)
+}
+
+/// Where a test's database lives, to remove it afterwards.
+enum TestDb {
+    Sqlite(std::path::PathBuf),
+    Postgres { admin: sqlx::AnyPool, name: String },
+}
+
+impl TestDb {
+    async fn sqlite() -> (String, Self) {
+        let path = std::env::temp_dir().join(format!("membership_test_{}.db", unique_suffix()));
+        (format!("sqlite://{}", path.display()), Self::Sqlite(path))
+    }
+
+    /// `None` (the test is skipped) when `TEST_DATABASE_URL` is not set.
+    async fn postgres() -> Option<(String, Self)> {
+        let Ok(admin_url) = std::env::var("TEST_DATABASE_URL") else {
+            eprintln!("TEST_DATABASE_URL not set: PostgreSQL storage test skipped");
+            return None;
+        };
+        sqlx::any::install_default_drivers();
+        let admin = sqlx::AnyPool::connect(&admin_url)
+            .await
+            .expect("PostgreSQL admin connection");
+        let name = format!("membership_{}", unique_suffix());
+        admin
+            .execute(format!("create database {name}").as_str())
+            .await
+            .expect("test database is created");
+        let base = admin_url
+            .rsplit_once('/')
+            .map_or(admin_url.as_str(), |(base, _)| base);
+        Some((format!("{base}/{name}"), Self::Postgres { admin, name }))
+    }
+
+    async fn remove(self) {
+        match self {
+            Self::Sqlite(path) => {
+                for suffix in ["", "-wal", "-shm"] {
+                    let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+                }
+            }
+            Self::Postgres { admin, name } => {
+                admin
+                    .execute(format!("drop database {name} with (force)").as_str())
+                    .await
+                    .expect("test database is dropped");
+                admin.close().await;
+            }
+        }
+    }
+}
+
+/// The changes of the first seeding: every reference version and holiday.
+fn seed_size() -> usize {
+    partyregistry_rules::RuleTable::reference().versions().len()
+        + partyregistry_rules::calendar::reference_holidays().len()
+}
+
+async fn open(url: &str) -> Membership {
+    let database = db::connect(url, &crate::MIGRATIONS)
+        .await
+        .expect("database opens");
+    Membership::new(Store::new(database))
+}
+
+fn key(id: &str, method: &'static str, fingerprint: &[u8]) -> Option<RequestKey> {
+    Some(RequestKey {
+        id: id.into(),
+        method,
+        fingerprint: fingerprint.to_vec(),
+    })
+}
+
+fn rejection(error: ApiError) -> (String, String) {
+    match error {
+        ApiError::FailedPrecondition { reason, field, .. } => (reason.into(), field),
+        ApiError::InvalidArgument(v) => ("INVALID_ARGUMENT".into(), v[0].field.clone()),
+        ApiError::NotFound { name, .. } => ("NOT_FOUND".into(), name),
+        other => panic!("unexpected error {other:?}"),
+    }
+}
+
+async fn head(membership: &Membership) -> i64 {
+    membership
+        .changes_after(0, 1)
+        .await
+        .expect("feed is readable")
+        .1
+}
+
+/// Loads a member with the given dates in `communes/02680/cells/a`.
+async fn member(membership: &Membership, name: &str, dates: (&str, &str, &str)) -> pb::Member {
+    let (decision, ceremony, official) = dates;
+    let sent = pb::Member {
+        full_name: name.into(),
+        gender: pb::Gender::Male.into(),
+        birth_date: "1975-06-02".into(),
+        ethnicity_code: "02".into(),
+        general_education: pb::GeneralEducation::UpperSecondary.into(),
+        admission: Some(pb::Admission {
+            decision_date: decision.into(),
+            ceremony_date: ceremony.into(),
+            official_date: official.into(),
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    let mut v = Violations::new();
+    let person = convert::person_from_proto(&sent, &mut v).expect("valid person");
+    let admission =
+        convert::admission_from_proto(sent.admission.as_ref(), &mut v).expect("valid dates");
+    v.finish().expect("valid member");
+    membership
+        .record_admission(
+            person,
+            admission,
+            ("02680".into(), "a".into()),
+            AdmissionContext {
+                cell_vote: Some(VoteTally {
+                    eligible: 9,
+                    present: 9,
+                    yes: 9,
+                    no: 0,
+                }),
+                deciding_body: "Đảng ủy xã".into(),
+                fields: AdmissionFields::RECORD_ADMISSION,
+            },
+            None,
+        )
+        .await
+        .expect("member recorded")
+}
+
+async fn commune_with_cell(membership: &Membership) {
+    membership
+        .create_commune(
+            Commune {
+                code: "02680".into(),
+                display_name: "Xã Hợp Thành".into(),
+                province_code: "10".into(),
+                valid_from: d("2000-01-01"),
+                valid_to: None,
+                area_flags: Vec::new(),
+            },
+            None,
+        )
+        .await
+        .expect("commune");
+    membership
+        .create_cell(
+            Cell {
+                commune_code: "02680".into(),
+                cell_id: "a".into(),
+                display_name: "Chi bộ thôn Ánh Dương".into(),
+                kind: CellKind::Residential,
+                open_date: d("2000-01-01"),
+                close_date: None,
+            },
+            None,
+        )
+        .await
+        .expect("cell");
+}
+
+fn candidate_message(full_name: &str) -> pb::Candidate {
+    pb::Candidate {
+        cell: "communes/02680/cells/a".into(),
+        full_name: full_name.into(),
+        gender: pb::Gender::Female.into(),
+        birth_date: "2001-02-14".into(),
+        ethnicity_code: "09".into(),
+        general_education: pb::GeneralEducation::UpperSecondary.into(),
+        youth_union: true,
+        source: pb::CandidateSource::YouthUnion.into(),
+        ..Default::default()
+    }
+}
+
+async fn create(
+    membership: &Membership,
+    sent: &pb::Candidate,
+    request: Option<RequestKey>,
+) -> Result<pb::Candidate, ApiError> {
+    let (candidate, cell) = convert_admission::candidate_from_proto(sent, d("2026-11-28"))?;
+    membership
+        .create_candidate(candidate, cell, d("2025-01-10"), request)
+        .await
+}
+
+async fn step(
+    membership: &Membership,
+    id: i64,
+    stage: pb::CandidateStage,
+    on: &str,
+) -> Result<pb::Candidate, ApiError> {
+    membership
+        .advance_candidate(
+            id,
+            Advance {
+                stage,
+                stage_date: d(on),
+                reason: String::new(),
+            },
+            None,
+        )
+        .await
+}
+
+async fn update(membership: &Membership, c: &pb::Candidate) -> Result<pb::Candidate, ApiError> {
+    let id = convert_admission::parse_candidate("name", &c.name)?;
+    membership
+        .update_candidate(
+            id,
+            &c.etag,
+            c.clone(),
+            convert_admission::CANDIDATE_UPDATABLE.to_vec(),
+        )
+        .await
+}
+
+async fn pipeline_runs_from_source_to_member(membership: &Membership) {
+    assert_eq!(
+        membership.seed_reference_rules().await.ok(),
+        Some(seed_size())
+    );
+    assert_eq!(
+        membership.seed_reference_rules().await.ok(),
+        Some(0),
+        "seeded once"
+    );
+    let codes: Vec<String> = membership
+        .rule_versions()
+        .await
+        .expect("versions")
+        .into_iter()
+        .map(|v| v.code)
+        .collect();
+    assert_eq!(codes, ["24-QĐ/TW", "294-QĐ/TW"]);
+    assert!(
+        membership
+            .holidays(2026)
+            .await
+            .expect("holidays")
+            .iter()
+            .any(|h| h.date == "2026-09-02")
+    );
+
+    commune_with_cell(membership).await;
+    let introducer = member(
+        membership,
+        "Hoàng Văn Bút",
+        ("2010-03-01", "2010-03-20", "2011-03-20"),
+    )
+    .await;
+    let probationary = member(
+        membership,
+        "Vàng Thị Dung",
+        ("2022-03-01", "2022-03-20", ""),
+    )
+    .await;
+
+    // Created once, replayed by its request id.
+    let sent = candidate_message("Lò Thị Ngọc Mai");
+    let created = create(membership, &sent, key("c1", "CreateCandidate", b"1"))
+        .await
+        .expect("created");
+    assert_eq!(created.stage(), pb::CandidateStage::Identified);
+    assert_eq!(created.stage_date, "2025-01-10");
+    let replayed = create(membership, &sent, key("c1", "CreateCandidate", b"1"))
+        .await
+        .expect("replayed");
+    assert_eq!(replayed, created);
+    create(membership, &candidate_message("Giàng A Sình"), None)
+        .await
+        .expect("second candidate");
+    let id = convert_admission::parse_candidate("name", &created.name).expect("name");
+
+    // Listing in roster order, searching without diacritics, filtering by stage.
+    let filter = |words: &[&str], stage| CandidateFilter {
+        commune_code: "02680".into(),
+        cell_id: Some("a".into()),
+        stage,
+        name_words: words.iter().map(|w| (*w).to_owned()).collect(),
+    };
+    let (all, next) = membership
+        .candidates(&filter(&[], None), "", 1)
+        .await
+        .expect("page 1");
+    assert_eq!(all[0].full_name, "Lò Thị Ngọc Mai", "Mai before Sình");
+    let (rest, last) = membership
+        .candidates(&filter(&[], None), &next, 1)
+        .await
+        .expect("page 2");
+    assert_eq!(
+        (rest[0].full_name.as_str(), last.as_str()),
+        ("Giàng A Sình", "")
+    );
+    let (found, _) = membership
+        .candidates(&filter(&["lo", "ngoc"], None), "", 10)
+        .await
+        .expect("search");
+    assert_eq!(found.len(), 1);
+    let (none, _) = membership
+        .candidates(&filter(&[], Some(pb::CandidateStage::Verified)), "", 10)
+        .await
+        .expect("by stage");
+    assert!(none.is_empty());
+
+    // A probationary introducer is refused and nothing is written.
+    let before = head(membership).await;
+    let mut introduced = created.clone();
+    introduced.introducers = vec![
+        pb::Introducer {
+            member: probationary.name.clone(),
+            youth_union_committee: false,
+            months_worked_together: 14,
+        },
+        pb::Introducer {
+            member: introducer.name.clone(),
+            youth_union_committee: false,
+            months_worked_together: 30,
+        },
+    ];
+    let refused = update(membership, &introduced)
+        .await
+        .expect_err("probationary");
+    assert_eq!(
+        rejection(refused),
+        (
+            "INTRODUCER_NOT_OFFICIAL".into(),
+            "candidate.introducers[0].member".into()
+        )
+    );
+    introduced.introducers[0].member = "members/999".into();
+    let missing = update(membership, &introduced)
+        .await
+        .expect_err("unknown member");
+    assert_eq!(
+        rejection(missing),
+        ("NOT_FOUND".into(), "members/999".into())
+    );
+    assert_eq!(head(membership).await, before, "nothing written");
+
+    // The facts, the stages and the votes.
+    let mut facts = created.clone();
+    facts.certificate = Some(pb::AwarenessCertificate {
+        issuer: "Trung tâm Chính trị thành phố Lào Cai".into(),
+        issue_date: "2025-03-01".into(),
+    });
+    facts.introducers = vec![
+        pb::Introducer {
+            member: String::new(),
+            youth_union_committee: true,
+            months_worked_together: 12,
+        },
+        pb::Introducer {
+            member: introducer.name.clone(),
+            youth_union_committee: false,
+            months_worked_together: 24,
+        },
+    ];
+    facts.papers_date = "2025-04-01".into();
+    facts.background_check = pb::BackgroundCheck::Passed.into();
+    facts.cell_vote = Some(pb::VoteTally {
+        eligible: 9,
+        present: 8,
+        yes: 7,
+        no: 1,
+    });
+    facts.cell_vote_date = "2025-06-10".into();
+    facts.committee_vote = Some(pb::VoteTally {
+        eligible: 11,
+        present: 10,
+        yes: 9,
+        no: 1,
+    });
+    facts.committee_vote_date = "2025-07-15".into();
+    let updated = update(membership, &facts).await.expect("facts");
+    assert_eq!(updated.introducers, facts.introducers);
+    assert_eq!(updated.etag, "2");
+    let stale = update(membership, &facts).await.expect_err("old etag");
+    assert!(matches!(stale, ApiError::Aborted { .. }), "{stale:?}");
+    use pb::CandidateStage::*;
+    for (stage, on) in [
+        (ClassDone, "2025-03-01"),
+        (Dossier, "2025-04-01"),
+        (Verified, "2025-05-10"),
+        (CellApproved, "2025-06-10"),
+        (CommitteeApproved, "2025-07-15"),
+    ] {
+        step(membership, id, stage, on).await.expect("next stage");
+    }
+    let check = membership
+        .check_eligibility(id, d("2025-07-15"))
+        .await
+        .expect("assessed");
+    assert!(check.eligible, "{:?}", check.blockers);
+    assert_eq!(check.rule_version, "294-QĐ/TW");
+
+    // Admission: member then candidate, in one transaction; replayed by request id; refused
+    // the second time.
+    let decision = AdmitDecision {
+        decision_date: d("2025-07-20"),
+        decision_number: "152-QĐ/ĐU".into(),
+        deciding_body: "Đảng ủy xã Hợp Thành".into(),
+        ceremony_date: None,
+    };
+    let before = head(membership).await;
+    let admitted = membership
+        .admit_candidate(id, decision.clone(), key("a1", "AdmitCandidate", b"a"))
+        .await
+        .expect("admitted");
+    assert_eq!(admitted.status(), pb::MemberStatus::Admitted);
+    assert_eq!(
+        (admitted.full_name.as_str(), admitted.cell.as_str()),
+        ("Lò Thị Ngọc Mai", "communes/02680/cells/a")
+    );
+    let (changes, after) = membership.changes_after(before, 10).await.expect("feed");
+    assert_eq!(after, before + 2);
+    match (&changes[0].resource, &changes[1].resource) {
+        (Some(Resource::Member(m)), Some(Resource::Candidate(c))) => {
+            assert_eq!(m.name, admitted.name);
+            assert_eq!(c.stage(), Admitted);
+            assert_eq!(c.admitted_member, admitted.name);
+            assert_eq!(c.stage_date, "2025-07-20");
+        }
+        other => panic!("member then candidate expected, got {other:?}"),
+    }
+    assert_eq!(changes[1].sequence, changes[0].sequence + 1);
+    let replay = membership
+        .admit_candidate(id, decision.clone(), key("a1", "AdmitCandidate", b"a"))
+        .await
+        .expect("replayed");
+    assert_eq!(replay, admitted);
+    let again = membership
+        .admit_candidate(id, decision, key("a2", "AdmitCandidate", b"a"))
+        .await
+        .expect_err("admitted once");
+    assert_eq!(
+        rejection(again),
+        ("CANDIDATE_ALREADY_ADMITTED".into(), "name".into())
+    );
+    assert_eq!(head(membership).await, before + 2, "nothing more written");
+    let member_id = partyregistry_kit::names::parse_member("name", &admitted.name).expect("id");
+    let events = membership.events(member_id).await.expect("events");
+    assert_eq!(events[0].rule_version, "294-QĐ/TW");
+
+    // Ratings, plans and targets.
+    let year_before = membership
+        .rate_cell(
+            ("02680", "a"),
+            pb::CellRating {
+                year: 1999,
+                level: pb::RatingLevel::Good.into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect_err("the cell opened in 2000");
+    assert_eq!(
+        rejection(year_before),
+        ("CELL_CLOSED".into(), "rating.year".into())
+    );
+    let rated = membership
+        .rate_cell(
+            ("02680", "a"),
+            pb::CellRating {
+                year: 2021,
+                level: pb::RatingLevel::Good.into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("rated");
+    assert_eq!(rated.name, "communes/02680/cells/a/ratings/2021");
+    let corrected = membership
+        .rate_cell(
+            ("02680", "a"),
+            pb::CellRating {
+                year: 2021,
+                level: pb::RatingLevel::Excellent.into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("corrected");
+    assert_eq!(corrected.etag, "2");
+    let ratings = membership
+        .cell_ratings("02680", 2021)
+        .await
+        .expect("ratings");
+    assert_eq!(ratings, [corrected]);
+    membership
+        .set_target(
+            "02680",
+            pb::Target {
+                first_year: 2020,
+                last_year: 2025,
+                admissions_per_year: 6,
+                good_cells_percent: 80,
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("target");
+    let targets = membership.targets("02680").await.expect("targets");
+    assert_eq!(
+        (targets.len(), targets[0].name.as_str()),
+        (1, "communes/02680/targets/2020")
+    );
+    membership
+        .set_cell_plan(
+            ("02680", "a"),
+            pb::CellPlan {
+                year: 2022,
+                sources_to_develop: 2,
+                admissions: 1,
+                notes: "Bồi dưỡng đoàn viên".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("plan");
+    assert_eq!(
+        membership
+            .cell_plans("02680", 2022)
+            .await
+            .expect("plans")
+            .len(),
+        1
+    );
+    let introducer_id =
+        partyregistry_kit::names::parse_member("name", &introducer.name).expect("id");
+    membership
+        .rate_member(
+            introducer_id,
+            pb::MemberRating {
+                year: 2021,
+                level: pb::RatingLevel::Good.into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("member rated");
+    let too_early = membership
+        .rate_member(
+            introducer_id,
+            pb::MemberRating {
+                year: 2009,
+                level: pb::RatingLevel::Good.into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect_err("not on the roll in 2009");
+    assert_eq!(
+        rejection(too_early),
+        ("MEMBER_NOT_ON_ROLL".into(), "rating.year".into())
+    );
+
+    // The regulation table and the calendar are data.
+    let mut next = partyregistry_rules::RuleVersion::regulation_2025();
+    next.code = "300-QĐ/TW".into();
+    next.in_force_from = d("2025-01-01");
+    let older = membership
+        .create_rule_version(next.clone(), None)
+        .await
+        .expect_err("not after the latest");
+    assert_eq!(
+        rejection(older),
+        (
+            "RULE_VERSION_NOT_LATEST".into(),
+            "rule_version.in_force_from".into()
+        )
+    );
+    next.in_force_from = d("2026-01-01");
+    let created_rule = membership
+        .create_rule_version(next, None)
+        .await
+        .expect("new version");
+    assert_eq!(created_rule.name, "ruleVersions/2026-01-01");
+    let mut longer = created_rule.clone();
+    longer.ceremony_working_days = 40;
+    let corrected_rule = membership
+        .update_rule_version(d("2026-01-01"), "1", longer, vec!["ceremony_working_days"])
+        .await
+        .expect("corrected");
+    assert_eq!(
+        (
+            corrected_rule.ceremony_working_days,
+            corrected_rule.etag.as_str()
+        ),
+        (40, "2")
+    );
+    membership
+        .set_holiday(d("2026-03-10"), "Ngày nghỉ bù".into())
+        .await
+        .expect("holiday");
+    membership
+        .delete_holiday(d("2026-03-10"))
+        .await
+        .expect("deleted");
+    let (changes, _) = membership
+        .changes_after(head(membership).await - 1, 1)
+        .await
+        .expect("feed");
+    assert_eq!(
+        changes[0].resource,
+        Some(Resource::DeletedResource("holidays/2026-03-10".into()))
+    );
+    let gone = membership
+        .delete_holiday(d("2026-03-10"))
+        .await
+        .expect_err("already deleted");
+    assert_eq!(
+        rejection(gone),
+        ("NOT_FOUND".into(), "holidays/2026-03-10".into())
+    );
+}
+
+#[tokio::test]
+async fn sqlite_pipeline_runs_from_source_to_member() {
+    let (url, database) = TestDb::sqlite().await;
+    let membership = open(&url).await;
+    pipeline_runs_from_source_to_member(&membership).await;
+    membership.store().pool().close().await;
+    database.remove().await;
+}
+
+#[tokio::test]
+async fn postgres_pipeline_runs_from_source_to_member() {
+    let Some((url, database)) = TestDb::postgres().await else {
+        return;
+    };
+    let membership = open(&url).await;
+    pipeline_runs_from_source_to_member(&membership).await;
+    membership.store().pool().close().await;
+    database.remove().await;
+}
+
+/// Replicas starting together on one database seed the reference rules once.
+async fn replicas_seed_once(url: &str) {
+    let replicas = [open(url).await, open(url).await, open(url).await];
+    let seeded = futures_join(&replicas).await;
+    assert_eq!(seeded.iter().sum::<usize>(), seed_size(), "{seeded:?}");
+    assert_eq!(
+        replicas[0].rule_versions().await.expect("versions").len(),
+        2
+    );
+    for replica in replicas {
+        replica.store().pool().close().await;
+    }
+}
+
+async fn futures_join(replicas: &[Membership; 3]) -> Vec<usize> {
+    let (a, b, c) = tokio::join!(
+        replicas[0].seed_reference_rules(),
+        replicas[1].seed_reference_rules(),
+        replicas[2].seed_reference_rules()
+    );
+    [a, b, c]
+        .into_iter()
+        .map(|seeded| seeded.expect("seeding succeeds"))
+        .collect()
+}
+
+#[tokio::test]
+async fn sqlite_replicas_seed_once() {
+    let (url, database) = TestDb::sqlite().await;
+    // The first connection creates the file and runs the migrations alone.
+    open(&url).await.store().pool().close().await;
+    replicas_seed_once(&url).await;
+    database.remove().await;
+}
+
+#[tokio::test]
+async fn postgres_replicas_seed_once() {
+    let Some((url, database)) = TestDb::postgres().await else {
+        return;
+    };
+    open(&url).await.store().pool().close().await;
+    replicas_seed_once(&url).await;
+    database.remove().await;
+}
+
+/// A candidate recorded as approved by the committee, ready to be admitted.
+fn approved_candidate(full_name: &str, introducer: &str) -> pb::Candidate {
+    pb::Candidate {
+        stage: pb::CandidateStage::CommitteeApproved.into(),
+        certificate: Some(pb::AwarenessCertificate {
+            issuer: "Trung tâm Chính trị thành phố Lào Cai".into(),
+            issue_date: "2024-06-01".into(),
+        }),
+        introducers: vec![
+            pb::Introducer {
+                member: String::new(),
+                youth_union_committee: true,
+                months_worked_together: 12,
+            },
+            pb::Introducer {
+                member: introducer.into(),
+                youth_union_committee: false,
+                months_worked_together: 24,
+            },
+        ],
+        papers_date: "2024-10-01".into(),
+        background_check: pb::BackgroundCheck::Passed.into(),
+        cell_vote: Some(pb::VoteTally {
+            eligible: 9,
+            present: 9,
+            yes: 7,
+            no: 2,
+        }),
+        committee_vote: Some(pb::VoteTally {
+            eligible: 11,
+            present: 11,
+            yes: 9,
+            no: 2,
+        }),
+        ..candidate_message(full_name)
+    }
+}
+
+/// Admissions (two changes per transaction) racing other writers while a follower reads the
+/// feed: the follower sees every change exactly once, in sequence order, and each admitted
+/// member is immediately followed by its closed candidate.
+async fn concurrent_admissions_keep_the_feed_in_order(membership: std::sync::Arc<Membership>) {
+    membership.seed_reference_rules().await.expect("seeded");
+    commune_with_cell(&membership).await;
+    let introducer = member(
+        &membership,
+        "Hoàng Văn Bút",
+        ("2010-03-01", "2010-03-20", "2011-03-20"),
+    )
+    .await;
+    let mut ids = Vec::new();
+    for i in 0..6 {
+        let created = create(
+            &membership,
+            &approved_candidate(&format!("Lò Thị Mai {i}"), &introducer.name),
+            None,
+        )
+        .await
+        .expect("approved candidate");
+        ids.push(convert_admission::parse_candidate("name", &created.name).expect("name"));
+    }
+    let start = head(&membership).await;
+
+    let follower = {
+        let membership = membership.clone();
+        tokio::spawn(async move {
+            let mut seen = Vec::new();
+            let mut cursor = start;
+            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+            while seen.len() < 6 * 2 + 6 && std::time::Instant::now() < deadline {
+                let (changes, _) = membership
+                    .changes_after(cursor, 100)
+                    .await
+                    .expect("feed is readable");
+                for change in changes {
+                    assert_eq!(change.sequence, cursor + 1, "no gap, no repeat");
+                    cursor = change.sequence;
+                    seen.push(change);
+                }
+                tokio::task::yield_now().await;
+            }
+            seen
+        })
+    };
+    let mut writers = Vec::new();
+    for (i, id) in ids.iter().copied().enumerate() {
+        let admitting = membership.clone();
+        writers.push(tokio::spawn(async move {
+            admitting
+                .admit_candidate(
+                    id,
+                    AdmitDecision {
+                        decision_date: d("2025-02-01"),
+                        decision_number: format!("{i}-QĐ/ĐU"),
+                        deciding_body: "Đảng ủy xã Hợp Thành".into(),
+                        ceremony_date: Some(d("2025-02-15")),
+                    },
+                    None,
+                )
+                .await
+                .map(|_| ())
+        }));
+        let holidays = membership.clone();
+        writers.push(tokio::spawn(async move {
+            holidays
+                .set_holiday(d(&format!("2027-03-0{}", i + 1)), format!("Ngày nghỉ {i}"))
+                .await
+                .map(|_| ())
+        }));
+    }
+    for writer in writers {
+        writer.await.expect("writer ran").expect("write succeeded");
+    }
+    let seen = follower.await.expect("follower ran");
+    assert_eq!(seen.len(), 18);
+    let mut admitted = 0;
+    for (i, change) in seen.iter().enumerate() {
+        if let Some(Resource::Member(m)) = &change.resource {
+            assert_eq!(m.status(), pb::MemberStatus::Probationary);
+            match seen.get(i + 1).and_then(|next| next.resource.as_ref()) {
+                Some(Resource::Candidate(c)) => assert_eq!(c.admitted_member, m.name),
+                other => panic!("the admitted member is followed by {other:?}"),
+            }
+            admitted += 1;
+        }
+    }
+    assert_eq!(admitted, 6);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sqlite_concurrent_admissions_keep_the_feed_in_order() {
+    let (url, database) = TestDb::sqlite().await;
+    let membership = std::sync::Arc::new(open(&url).await);
+    concurrent_admissions_keep_the_feed_in_order(membership.clone()).await;
+    membership.store().pool().close().await;
+    database.remove().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn postgres_concurrent_admissions_keep_the_feed_in_order() {
+    let Some((url, database)) = TestDb::postgres().await else {
+        return;
+    };
+    let membership = std::sync::Arc::new(open(&url).await);
+    concurrent_admissions_keep_the_feed_in_order(membership.clone()).await;
+    membership.store().pool().close().await;
+    database.remove().await;
+}
