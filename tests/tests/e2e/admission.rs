@@ -882,5 +882,20 @@ async fn holidays_and_rule_versions_are_data_that_reach_the_reports(
         })
         .await;
     assert!(refused.is_err());
+
+    // A restart finds the table in place and seeds nothing again.
+    let head = partyregistry_tests::feed_head(&mut pair.membership).await?;
+    pair.restart_membership().await?;
+    assert_eq!(
+        partyregistry_tests::feed_head(&mut pair.membership).await?,
+        head
+    );
+    let versions = pair
+        .admission
+        .list_rule_versions(pb::ListRuleVersionsRequest {})
+        .await?
+        .into_inner()
+        .rule_versions;
+    assert_eq!(versions.len(), 3);
     pair.finish().await
 }
