@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 use partyregistry_kit::BoxError;
 use partyregistry_proto::membership::v1::admission_service_client::AdmissionServiceClient;
 use partyregistry_proto::membership::v1::membership_service_client::MembershipServiceClient;
+use partyregistry_proto::membership::v1::reference_service_client::ReferenceServiceClient;
 use partyregistry_proto::reporting::v1::GetFreshnessRequest;
 use partyregistry_proto::reporting::v1::reporting_service_client::ReportingServiceClient;
 use sqlx::{Connection, Executor};
@@ -246,6 +247,13 @@ pub async fn admission_client(
     Ok(AdmissionServiceClient::connect(running.url()).await?)
 }
 
+/// A client of the administrative units and reference lists, served by the membership server.
+pub async fn reference_client(
+    running: &Running,
+) -> Result<ReferenceServiceClient<Channel>, BoxError> {
+    Ok(ReferenceServiceClient::connect(running.url()).await?)
+}
+
 /// A client of the reporting service.
 pub async fn reporting_client(
     running: &Running,
@@ -328,6 +336,8 @@ pub struct Pair {
     pub membership: MembershipServiceClient<Channel>,
     /// An admission-pipeline client of the same server; replaced when membership restarts.
     pub admission: AdmissionServiceClient<Channel>,
+    /// A client of provinces, merges and reference lists; replaced when membership restarts.
+    pub reference: ReferenceServiceClient<Channel>,
     /// A reporting client.
     pub reports: ReportingClient,
     membership_service: Option<Running>,
@@ -349,6 +359,7 @@ impl Pair {
         Ok(Self {
             membership: membership_client(&membership_service).await?,
             admission: admission_client(&membership_service).await?,
+            reference: reference_client(&membership_service).await?,
             reports: reporting_client(&reporting_service).await?,
             membership_address: membership_service.address,
             membership_service: Some(membership_service),
@@ -373,6 +384,7 @@ impl Pair {
         let running = start_membership(&self.membership_database.url, listener).await?;
         self.membership = membership_client(&running).await?;
         self.admission = admission_client(&running).await?;
+        self.reference = reference_client(&running).await?;
         self.membership_service = Some(running);
         Ok(())
     }

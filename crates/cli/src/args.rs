@@ -4,11 +4,15 @@
 use clap::{Args, Parser, Subcommand};
 use partyregistry_proto::membership::v1 as pb;
 
+use partyregistry_proto::reporting::v1::{AwardRound, ExportFormat, RankingIndicator};
+
 use crate::client::{
-    parse_area_flag, parse_assignment, parse_background_check, parse_candidate_source,
-    parse_candidate_stage, parse_cell_kind, parse_date, parse_departure_kind, parse_education,
-    parse_gender, parse_introducer, parse_month, parse_optional_date, parse_political_theory,
-    parse_qualification, parse_rating_level, parse_status, parse_tally, parse_transfer_kind,
+    parse_area_flag, parse_assignment, parse_award_round, parse_background_check, parse_badge,
+    parse_breakdown, parse_candidate_source, parse_candidate_stage, parse_cell_kind, parse_date,
+    parse_departure_kind, parse_education, parse_gender, parse_introducer, parse_month,
+    parse_optional_date, parse_party_age_gap, parse_political_theory, parse_province,
+    parse_qualification, parse_rating_level, parse_scope, parse_status, parse_tally,
+    parse_transfer_kind, parse_unit_level,
 };
 use crate::dev::DevOptions;
 
@@ -93,8 +97,18 @@ pub enum Command {
     Freshness,
     /// Kiểm tra sức khỏe (grpc.health.v1); mã thoát khác 0 nếu dịch vụ chưa sẵn sàng.
     Health(HealthArgs),
-    /// Nạp bộ dữ liệu mẫu Hợp Thành (tổng hợp, không phải người thật) qua API; chạy lại không tạo trùng.
-    Seed,
+    /// Tỉnh, thành phố (mã 2 chữ số) và thời gian hiệu lực.
+    #[command(subcommand)]
+    Provinces(ProvinceCommand),
+    /// Sáp nhập đơn vị hành chính (tỉnh, xã) ghi nhận như dữ liệu.
+    #[command(subcommand)]
+    Merges(MergeCommand),
+    /// Danh mục dùng cho thống kê: dân tộc, tôn giáo, trình độ, lý luận chính trị.
+    Reference(ReferenceArgs),
+    /// Xuất một báo cáo ra tệp CSV hoặc XLSX (ghi trọn vẹn hoặc không ghi gì).
+    Export(ExportArgs),
+    /// Nạp bộ dữ liệu mẫu Hợp Thành và Tả Phời, sáp nhập 2025 (tổng hợp, không phải người thật) qua API; chạy lại không tạo trùng.
+    Seed(SeedArgs),
     /// Chạy cả hai dịch vụ trong một tiến trình trên SQLite, nạp dữ liệu mẫu ở lần đầu.
     Dev(DevOptions),
 }
@@ -314,9 +328,9 @@ pub struct MemberListArgs {
     pub page: PageArgs,
 }
 
-/// Personal fields of a member, shared by create, update and admit.
+/// Who a person is: the fields a member and a candidate share.
 #[derive(Debug, Clone, Default, Args)]
-pub struct PersonArgs {
+pub struct IdentityArgs {
     /// Họ và tên đầy đủ, ví dụ "Đặng Hoàng Long".
     #[arg(long)]
     pub full_name: Option<String>,
@@ -335,39 +349,130 @@ pub struct PersonArgs {
     /// Ngày sinh.
     #[arg(long, value_parser = parse_date)]
     pub birth_date: Option<String>,
-    /// Mã dân tộc 2 chữ số (01 Kinh, 02 Tày, 09 Dao, …).
+    /// Mã dân tộc 2 chữ số (01 Kinh, 02 Tày, 08 Mông, 09 Dao, …).
     #[arg(long)]
     pub ethnicity: Option<String>,
+    /// Trình độ giáo dục phổ thông: primary, lower-secondary, upper-secondary.
+    #[arg(long, value_parser = parse_education)]
+    pub education: Option<pb::GeneralEducation>,
+    /// Nghề nghiệp.
+    #[arg(long)]
+    pub occupation: Option<String>,
+    /// Số căn cước công dân (12 chữ số).
+    #[arg(long)]
+    pub citizen_id: Option<String>,
+    /// Là đoàn viên (true / false).
+    #[arg(long)]
+    pub youth_union: Option<bool>,
+}
+
+/// The fields of a member or a candidate that [`IdentityArgs`] fills; both messages name them
+/// alike, so [`identity_target!`](crate::identity_target) builds it from either.
+#[derive(Debug)]
+pub struct IdentityTarget<'a> {
+    /// `full_name`.
+    pub full_name: &'a mut String,
+    /// `family_name`.
+    pub family_name: &'a mut String,
+    /// `middle_name`.
+    pub middle_name: &'a mut String,
+    /// `given_name`.
+    pub given_name: &'a mut String,
+    /// `birth_date`.
+    pub birth_date: &'a mut String,
+    /// `ethnicity_code`.
+    pub ethnicity_code: &'a mut String,
+    /// `occupation`.
+    pub occupation: &'a mut String,
+    /// `citizen_id`.
+    pub citizen_id: &'a mut String,
+    /// `gender`.
+    pub gender: &'a mut i32,
+    /// `general_education`.
+    pub general_education: &'a mut i32,
+    /// `youth_union`.
+    pub youth_union: &'a mut bool,
+}
+
+/// The [`IdentityTarget`] of a `Member` or a `Candidate` value.
+#[macro_export]
+macro_rules! identity_target {
+    ($message:expr) => {
+        $crate::args::IdentityTarget {
+            full_name: &mut $message.full_name,
+            family_name: &mut $message.family_name,
+            middle_name: &mut $message.middle_name,
+            given_name: &mut $message.given_name,
+            birth_date: &mut $message.birth_date,
+            ethnicity_code: &mut $message.ethnicity_code,
+            occupation: &mut $message.occupation,
+            citizen_id: &mut $message.citizen_id,
+            gender: &mut $message.gender,
+            general_education: &mut $message.general_education,
+            youth_union: &mut $message.youth_union,
+        }
+    };
+}
+
+impl IdentityArgs {
+    /// Copies the fields given on the command line into `target` and returns their mask paths.
+    pub fn apply(self, target: IdentityTarget<'_>) -> Vec<&'static str> {
+        let mut paths = Vec::new();
+        for (field, value, path) in [
+            (target.full_name, self.full_name, "full_name"),
+            (target.family_name, self.family_name, "family_name"),
+            (target.middle_name, self.middle_name, "middle_name"),
+            (target.given_name, self.given_name, "given_name"),
+            (target.birth_date, self.birth_date, "birth_date"),
+            (target.ethnicity_code, self.ethnicity, "ethnicity_code"),
+            (target.occupation, self.occupation, "occupation"),
+            (target.citizen_id, self.citizen_id, "citizen_id"),
+        ] {
+            if let Some(value) = value {
+                *field = value;
+                paths.push(path);
+            }
+        }
+        if let Some(value) = self.gender {
+            *target.gender = value as i32;
+            paths.push("gender");
+        }
+        if let Some(value) = self.education {
+            *target.general_education = value as i32;
+            paths.push("general_education");
+        }
+        if let Some(value) = self.youth_union {
+            *target.youth_union = value;
+            paths.push("youth_union");
+        }
+        paths
+    }
+}
+
+/// Personal fields of a member, shared by create, update and admit.
+#[derive(Debug, Clone, Default, Args)]
+pub struct PersonArgs {
+    /// Họ tên, giới tính, ngày sinh, dân tộc, học vấn, nghề nghiệp, CCCD, đoàn viên.
+    #[command(flatten)]
+    pub identity: IdentityArgs,
     /// Tôn giáo.
     #[arg(long)]
     pub religion: Option<String>,
     /// Quê quán.
     #[arg(long)]
     pub home_town: Option<String>,
-    /// Số căn cước công dân (12 chữ số).
-    #[arg(long)]
-    pub citizen_id: Option<String>,
     /// Số điện thoại.
     #[arg(long)]
     pub phone: Option<String>,
     /// Nơi ở hiện nay.
     #[arg(long)]
     pub address: Option<String>,
-    /// Trình độ giáo dục phổ thông: primary, lower-secondary, upper-secondary.
-    #[arg(long, value_parser = parse_education)]
-    pub education: Option<pb::GeneralEducation>,
     /// Trình độ chuyên môn: none, vocational, college, university, master, doctorate.
     #[arg(long, value_parser = parse_qualification)]
     pub qualification: Option<pb::Qualification>,
     /// Lý luận chính trị: none, elementary, intermediate, advanced.
     #[arg(long, value_parser = parse_political_theory)]
     pub political_theory: Option<pb::PoliticalTheory>,
-    /// Nghề nghiệp.
-    #[arg(long)]
-    pub occupation: Option<String>,
-    /// Là đoàn viên (true / false).
-    #[arg(long)]
-    pub youth_union: Option<bool>,
     /// Số thẻ đảng viên.
     #[arg(long)]
     pub card_number: Option<String>,
@@ -419,6 +524,21 @@ pub struct MemberUpdateArgs {
     /// Các trường cần sửa.
     #[command(flatten)]
     pub person: PersonArgs,
+    /// Thời gian không tính tuổi đảng TỪ_NGÀY:ĐẾN_NGÀY[:LÝ_DO]; lặp lại được, thay toàn bộ danh sách.
+    #[arg(long = "party-age-gap", value_parser = parse_party_age_gap)]
+    pub party_age_gaps: Vec<pb::PartyAgeGap>,
+    /// Xóa mọi khoảng thời gian không tính tuổi đảng.
+    #[arg(long, conflicts_with = "party_age_gaps")]
+    pub clear_party_age_gaps: bool,
+    /// Đang bị bệnh hiểm nghèo (true / false): huy hiệu có thể được trao sớm.
+    #[arg(long)]
+    pub seriously_ill: Option<bool>,
+    /// Huy hiệu đã trao SỐ_NĂM:NGÀY_TRAO, ví dụ 30:2025-11-07; lặp lại được, thay toàn bộ danh sách.
+    #[arg(long = "badge", value_parser = parse_badge)]
+    pub badges: Vec<pb::BadgeAward>,
+    /// Xóa mọi huy hiệu đã ghi.
+    #[arg(long, conflicts_with = "badges")]
+    pub clear_badges: bool,
     /// Etag đã đọc; mặc định đọc lại đảng viên và dùng etag hiện tại.
     #[arg(long)]
     pub etag: Option<String>,
@@ -481,6 +601,9 @@ pub struct AdmitArgs {
     /// Ngày công nhận chính thức, nếu đã có (nạp dữ liệu lịch sử).
     #[arg(long, value_parser = parse_date)]
     pub official_date: Option<String>,
+    /// Kết nạp lại (người đã ra khỏi Đảng ít nhất 36 tháng).
+    #[arg(long)]
+    pub readmission: bool,
     /// Biểu quyết của chi bộ.
     #[command(flatten)]
     pub vote: VoteArgs,
@@ -716,6 +839,278 @@ pub enum ReportCommand {
         #[arg(long, value_parser = parse_month)]
         month: Option<String>,
     },
+    /// Thống kê đảng viên tại một ngày của xã, tỉnh hoặc cả nước, theo các tiêu chí.
+    Statistics(StatisticsArgs),
+    /// Biến động đảng viên trong một khoảng thời gian, có dòng đối chiếu đầu kỳ – cuối kỳ.
+    Movements(MovementsArgs),
+    /// Đảng viên đến hạn xét tặng Huy hiệu Đảng trong các đợt của một năm.
+    Badges(BadgesArgs),
+    /// Xếp hạng các xã của một tỉnh theo một chỉ tiêu.
+    Ranking(RankingArgs),
+}
+
+/// `partyctl report statistics`.
+#[derive(Debug, Clone, Args)]
+pub struct StatisticsArgs {
+    /// Phạm vi: provinces/15, communes/02680, country (hoặc mã 2 chữ số của tỉnh, 5 chữ số của xã).
+    #[arg(long, value_parser = parse_scope)]
+    pub scope: String,
+    /// Ngày thống kê; mặc định ngày cuối năm nay hoặc hôm nay, ngày nào sớm hơn.
+    #[arg(long, value_parser = parse_date)]
+    pub as_of: Option<String>,
+    /// Tiêu chí: ethnicity, religion, age, general-education, qualification, political-theory, party-age, gender; lặp lại hoặc ngăn bằng dấu phẩy; mặc định tất cả.
+    #[arg(long = "breakdown", value_delimiter = ',', value_parser = parse_breakdown)]
+    pub breakdowns: Vec<String>,
+    /// Các mốc trên của nhóm tuổi, tăng dần, ví dụ 30,40,50,60,70.
+    #[arg(long, value_delimiter = ',')]
+    pub age_bands: Vec<i32>,
+    /// Các mốc trên của nhóm tuổi đảng (năm), tăng dần, ví dụ 9,19,29,39,49.
+    #[arg(long, value_delimiter = ',')]
+    pub party_age_bands: Vec<i32>,
+}
+
+/// `partyctl report movements`.
+#[derive(Debug, Clone, Args)]
+pub struct MovementsArgs {
+    /// Phạm vi: provinces/15, communes/02680 hoặc country.
+    #[arg(long, value_parser = parse_scope)]
+    pub scope: String,
+    /// Ngày đầu kỳ.
+    #[arg(long, value_parser = parse_date)]
+    pub from: String,
+    /// Ngày cuối kỳ.
+    #[arg(long, value_parser = parse_date)]
+    pub to: String,
+}
+
+/// `partyctl report badges`.
+#[derive(Debug, Clone, Args)]
+pub struct BadgesArgs {
+    /// Phạm vi: provinces/15, communes/02680 hoặc country.
+    #[arg(long, value_parser = parse_scope)]
+    pub scope: String,
+    /// Năm của các đợt xét tặng.
+    #[arg(long)]
+    pub year: i32,
+    /// Chỉ một đợt: 3-2, 19-5, 2-9, 7-11; mặc định cả bốn đợt.
+    #[arg(long, value_parser = parse_award_round)]
+    pub round: Option<AwardRound>,
+}
+
+/// `partyctl report ranking`.
+#[derive(Debug, Clone, Args)]
+pub struct RankingArgs {
+    /// Mã tỉnh (15) hoặc provinces/15.
+    #[arg(long, value_parser = parse_province)]
+    pub province: String,
+    /// Chỉ tiêu xếp hạng.
+    #[arg(long, value_enum)]
+    pub indicator: RankingIndicatorArg,
+    /// Năm (kết nạp, xếp loại chi bộ); mặc định năm của --as-of.
+    #[arg(long)]
+    pub year: Option<i32>,
+    /// Ngày tính số đảng viên; mặc định hôm nay, không quá ngày cuối năm.
+    #[arg(long, value_parser = parse_date)]
+    pub as_of: Option<String>,
+}
+
+/// What `partyctl report ranking` ranks communes on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum RankingIndicatorArg {
+    /// Số đảng viên.
+    Members,
+    /// Kết nạp so với chỉ tiêu năm (%).
+    Admissions,
+    /// Tỷ lệ chi bộ hoàn thành tốt nhiệm vụ trở lên (%).
+    GoodCells,
+}
+
+impl RankingIndicatorArg {
+    /// The contract's value.
+    pub fn indicator(self) -> RankingIndicator {
+        match self {
+            Self::Members => RankingIndicator::Members,
+            Self::Admissions => RankingIndicator::AdmissionsAgainstTarget,
+            Self::GoodCells => RankingIndicator::GoodCellsPercent,
+        }
+    }
+}
+
+/// File formats of `partyctl export`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportFormatArg {
+    /// CSV, UTF-8 có BOM.
+    Csv,
+    /// Sổ tính Excel (Office Open XML).
+    Xlsx,
+}
+
+impl ExportFormatArg {
+    /// The contract's value.
+    pub fn format(self) -> ExportFormat {
+        match self {
+            Self::Csv => ExportFormat::Csv,
+            Self::Xlsx => ExportFormat::Xlsx,
+        }
+    }
+}
+
+/// `partyctl export <báo cáo> … --format csv|xlsx --output TỆP`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Định dạng tệp: csv hoặc xlsx (bắt buộc).
+    #[arg(long, value_enum, global = true)]
+    pub format: Option<ExportFormatArg>,
+    /// Tệp cần ghi (bắt buộc); nếu là thư mục, ghi vào đó với tên do dịch vụ gợi ý.
+    #[arg(long, global = true)]
+    pub output: Option<std::path::PathBuf>,
+    /// Báo cáo cần xuất, với các tham số như lệnh `report` tương ứng.
+    #[command(subcommand)]
+    pub report: ReportCommand,
+}
+
+/// `partyctl provinces …`.
+#[derive(Debug, Subcommand)]
+pub enum ProvinceCommand {
+    /// Liệt kê các tỉnh, cả các tỉnh đã hết hiệu lực.
+    List {
+        /// Chỉ các tỉnh có hiệu lực vào ngày này.
+        #[arg(long, value_parser = parse_date)]
+        in_force_on: Option<String>,
+    },
+    /// Xem một tỉnh.
+    Get {
+        /// Mã tỉnh (15) hoặc provinces/15.
+        #[arg(value_parser = parse_province)]
+        province: String,
+    },
+    /// Tạo một tỉnh.
+    Create(ProvinceCreateArgs),
+    /// Sửa tên hoặc thời gian hiệu lực của một tỉnh.
+    Update(ProvinceUpdateArgs),
+}
+
+/// `partyctl provinces create`.
+#[derive(Debug, Args)]
+pub struct ProvinceCreateArgs {
+    /// Mã tỉnh 2 chữ số.
+    #[arg(long)]
+    pub code: String,
+    /// Tên có dấu, ví dụ "Tỉnh Lào Cai".
+    #[arg(long)]
+    pub display_name: String,
+    /// Ngày bắt đầu hiệu lực.
+    #[arg(long, value_parser = parse_date)]
+    pub valid_from: String,
+    /// Ngày cuối cùng còn hiệu lực.
+    #[arg(long, value_parser = parse_date)]
+    pub valid_to: Option<String>,
+    /// Khóa chống trùng.
+    #[arg(long)]
+    pub request_id: Option<String>,
+}
+
+/// `partyctl provinces update`.
+#[derive(Debug, Args)]
+pub struct ProvinceUpdateArgs {
+    /// Mã tỉnh (15) hoặc provinces/15.
+    #[arg(value_parser = parse_province)]
+    pub province: String,
+    /// Tên mới.
+    #[arg(long)]
+    pub display_name: Option<String>,
+    /// Ngày bắt đầu hiệu lực mới.
+    #[arg(long, value_parser = parse_date)]
+    pub valid_from: Option<String>,
+    /// Ngày cuối cùng còn hiệu lực; chuỗi rỗng để xóa.
+    #[arg(long, value_parser = parse_optional_date)]
+    pub valid_to: Option<String>,
+    /// Etag đã đọc; mặc định đọc lại tỉnh và dùng etag hiện tại.
+    #[arg(long)]
+    pub etag: Option<String>,
+}
+
+/// `partyctl merges …`.
+#[derive(Debug, Subcommand)]
+pub enum MergeCommand {
+    /// Các lần sáp nhập đã ghi, theo ngày có hiệu lực.
+    List {
+        /// Chỉ cấp này: province hoặc commune.
+        #[arg(long, value_parser = parse_unit_level)]
+        level: Option<pb::UnitLevel>,
+    },
+    /// Ghi nhận một lần sáp nhập: các đơn vị cũ kết thúc ngày hôm trước, đơn vị mới có từ ngày đó.
+    Create(MergeCreateArgs),
+}
+
+/// `partyctl merges create`.
+#[derive(Debug, Args)]
+pub struct MergeCreateArgs {
+    /// Cấp: province hoặc commune.
+    #[arg(long, value_parser = parse_unit_level)]
+    pub level: pb::UnitLevel,
+    /// Mã đơn vị được sáp nhập; lặp lại hoặc ngăn bằng dấu phẩy.
+    #[arg(long = "from", required = true, value_delimiter = ',')]
+    pub predecessors: Vec<String>,
+    /// Mã đơn vị sau sáp nhập.
+    #[arg(long = "into")]
+    pub successor: String,
+    /// Ngày có hiệu lực (ngày đầu tiên của đơn vị mới).
+    #[arg(long, value_parser = parse_date)]
+    pub effective_date: String,
+    /// Căn cứ pháp lý, ví dụ "Nghị quyết 1673/NQ-UBTVQH15".
+    #[arg(long)]
+    pub legal_basis: Option<String>,
+    /// Khóa chống trùng.
+    #[arg(long)]
+    pub request_id: Option<String>,
+}
+
+/// Which reference list `partyctl reference` shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReferenceKindArg {
+    /// 54 dân tộc.
+    Ethnicity,
+    /// Tôn giáo.
+    Religion,
+    /// Trình độ giáo dục phổ thông.
+    GeneralEducation,
+    /// Trình độ chuyên môn.
+    Qualification,
+    /// Trình độ lý luận chính trị.
+    PoliticalTheory,
+}
+
+impl ReferenceKindArg {
+    /// The contract's value.
+    pub fn kind(self) -> pb::ReferenceListKind {
+        match self {
+            Self::Ethnicity => pb::ReferenceListKind::Ethnicity,
+            Self::Religion => pb::ReferenceListKind::Religion,
+            Self::GeneralEducation => pb::ReferenceListKind::GeneralEducation,
+            Self::Qualification => pb::ReferenceListKind::Qualification,
+            Self::PoliticalTheory => pb::ReferenceListKind::PoliticalTheory,
+        }
+    }
+}
+
+/// `partyctl reference`.
+#[derive(Debug, Args)]
+pub struct ReferenceArgs {
+    /// Danh mục.
+    #[arg(value_enum)]
+    pub kind: ReferenceKindArg,
+}
+
+/// `partyctl seed`.
+#[derive(Debug, Args)]
+pub struct SeedArgs {
+    /// Nạp thêm một tỉnh tổng hợp (Lai Châu, mã 12: bốn xã, một cặp sáp nhập năm 2025).
+    #[arg(long)]
+    pub synthetic_province: bool,
+    /// Hạt giống của tỉnh tổng hợp: cùng hạt giống, cùng dữ liệu.
+    #[arg(long, default_value_t = crate::synthetic::DEFAULT_SEED, requires = "synthetic_province")]
+    pub synthetic_seed: u64,
 }
 
 /// `partyctl candidates …`.
@@ -769,39 +1164,9 @@ pub struct CandidateListArgs {
 /// The facts of a candidate, shared by create and update.
 #[derive(Debug, Clone, Default, Args)]
 pub struct CandidateFields {
-    /// Họ và tên đầy đủ.
-    #[arg(long)]
-    pub full_name: Option<String>,
-    /// Họ.
-    #[arg(long)]
-    pub family_name: Option<String>,
-    /// Tên đệm.
-    #[arg(long)]
-    pub middle_name: Option<String>,
-    /// Tên.
-    #[arg(long)]
-    pub given_name: Option<String>,
-    /// Giới tính: nam / nữ.
-    #[arg(long, value_parser = parse_gender)]
-    pub gender: Option<pb::Gender>,
-    /// Ngày sinh.
-    #[arg(long, value_parser = parse_date)]
-    pub birth_date: Option<String>,
-    /// Mã dân tộc 2 chữ số (01 Kinh, 02 Tày, 08 Mông, 09 Dao, …).
-    #[arg(long)]
-    pub ethnicity: Option<String>,
-    /// Trình độ giáo dục phổ thông: primary, lower-secondary, upper-secondary.
-    #[arg(long, value_parser = parse_education)]
-    pub education: Option<pb::GeneralEducation>,
-    /// Nghề nghiệp.
-    #[arg(long)]
-    pub occupation: Option<String>,
-    /// Số căn cước công dân (12 chữ số).
-    #[arg(long)]
-    pub citizen_id: Option<String>,
-    /// Là đoàn viên (true / false).
-    #[arg(long)]
-    pub youth_union: Option<bool>,
+    /// Họ tên, giới tính, ngày sinh, dân tộc, học vấn, nghề nghiệp, CCCD, đoàn viên.
+    #[command(flatten)]
+    pub identity: IdentityArgs,
     /// Nguồn: youth-union, demobilised-soldier, school, other.
     #[arg(long, value_parser = parse_candidate_source)]
     pub source: Option<pb::CandidateSource>,
@@ -1464,6 +1829,220 @@ mod tests {
             ])
             .is_err()
         );
+    }
+
+    #[test]
+    fn statistics_reports_parse_their_flags() {
+        match parse(&[
+            "report",
+            "statistics",
+            "--scope",
+            "provinces/15",
+            "--as-of",
+            "2026-06-30",
+            "--breakdown",
+            "ethnicity",
+            "--breakdown",
+            "general-education,party-age",
+            "--age-bands",
+            "30,40,50,60,70",
+        ]) {
+            Command::Report(ReportCommand::Statistics(args)) => {
+                assert_eq!(args.scope, "provinces/15");
+                assert_eq!(args.as_of.as_deref(), Some("2026-06-30"));
+                assert_eq!(
+                    args.breakdowns,
+                    ["ethnicity", "general_education", "party_age"]
+                );
+                assert_eq!(args.age_bands, [30, 40, 50, 60, 70]);
+                assert!(args.party_age_bands.is_empty());
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+        match parse(&[
+            "report",
+            "movements",
+            "--scope",
+            "15",
+            "--from",
+            "2025-01-01",
+            "--to",
+            "2025-12-31",
+        ]) {
+            Command::Report(ReportCommand::Movements(args)) => {
+                assert_eq!(args.scope, "provinces/15");
+                assert_eq!(
+                    (args.from.as_str(), args.to.as_str()),
+                    ("2025-01-01", "2025-12-31")
+                );
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+        match parse(&[
+            "report", "badges", "--scope", "02680", "--year", "2026", "--round", "2-9",
+        ]) {
+            Command::Report(ReportCommand::Badges(args)) => {
+                assert_eq!(args.scope, "communes/02680");
+                assert_eq!(args.round, Some(AwardRound::September2));
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+        match parse(&[
+            "report",
+            "ranking",
+            "--province",
+            "15",
+            "--indicator",
+            "good-cells",
+            "--year",
+            "2025",
+        ]) {
+            Command::Report(ReportCommand::Ranking(args)) => {
+                assert_eq!(args.province, "provinces/15");
+                assert_eq!(args.indicator, RankingIndicatorArg::GoodCells);
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+        for bad in [
+            &["report", "statistics", "--scope", "province/15"][..],
+            &[
+                "report",
+                "statistics",
+                "--scope",
+                "15",
+                "--breakdown",
+                "star-sign",
+            ],
+            &[
+                "report", "badges", "--scope", "15", "--year", "2026", "--round", "1-5",
+            ],
+            &[
+                "report",
+                "ranking",
+                "--province",
+                "15",
+                "--indicator",
+                "votes",
+            ],
+        ] {
+            let mut line = vec!["partyctl"];
+            line.extend_from_slice(bad);
+            assert!(Cli::try_parse_from(line).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn export_takes_the_report_flags_then_format_and_output() {
+        match parse(&[
+            "export",
+            "statistics",
+            "--scope",
+            "provinces/15",
+            "--as-of",
+            "2026-06-30",
+            "--format",
+            "xlsx",
+            "--output",
+            "thong-ke.xlsx",
+        ]) {
+            Command::Export(args) => {
+                assert_eq!(args.format, Some(ExportFormatArg::Xlsx));
+                assert_eq!(
+                    args.output.as_deref(),
+                    Some(std::path::Path::new("thong-ke.xlsx"))
+                );
+                assert!(matches!(args.report, ReportCommand::Statistics(_)));
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+        assert!(
+            Cli::try_parse_from([
+                "partyctl",
+                "export",
+                "statistics",
+                "--scope",
+                "15",
+                "--format",
+                "pdf",
+                "--output",
+                "x"
+            ])
+            .is_err()
+        );
+    }
+
+    #[test]
+    fn units_merges_and_reference_lists_parse() {
+        assert!(matches!(
+            parse(&["provinces", "list", "--in-force-on", "2025-07-01"]),
+            Command::Provinces(ProvinceCommand::List {
+                in_force_on: Some(_)
+            })
+        ));
+        match parse(&["provinces", "get", "15"]) {
+            Command::Provinces(ProvinceCommand::Get { province }) => {
+                assert_eq!(province, "provinces/15");
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+        match parse(&[
+            "merges",
+            "create",
+            "--level",
+            "commune",
+            "--from",
+            "02677,02680",
+            "--into",
+            "02680",
+            "--effective-date",
+            "2025-07-01",
+            "--legal-basis",
+            "Nghị quyết 1673/NQ-UBTVQH15",
+        ]) {
+            Command::Merges(MergeCommand::Create(args)) => {
+                assert_eq!(args.level, pb::UnitLevel::Commune);
+                assert_eq!(args.predecessors, ["02677", "02680"]);
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+        assert!(matches!(
+            parse(&["reference", "general-education"]),
+            Command::Reference(ReferenceArgs {
+                kind: ReferenceKindArg::GeneralEducation
+            })
+        ));
+        match parse(&[
+            "members",
+            "update",
+            "17",
+            "--party-age-gap",
+            "2000-01-01:2000-12-31:Mất liên lạc",
+            "--seriously-ill",
+            "true",
+            "--badge",
+            "30:2025-11-07",
+        ]) {
+            Command::Members(MemberCommand::Update(args)) => {
+                assert_eq!(args.party_age_gaps.len(), 1);
+                assert_eq!(args.seriously_ill, Some(true));
+                assert_eq!(args.badges[0].years, 30);
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+        assert!(matches!(
+            parse(&["seed", "--synthetic-province", "--synthetic-seed", "7"]),
+            Command::Seed(SeedArgs {
+                synthetic_province: true,
+                synthetic_seed: 7
+            })
+        ));
+        assert!(matches!(
+            parse(&["seed"]),
+            Command::Seed(SeedArgs {
+                synthetic_province: false,
+                ..
+            })
+        ));
     }
 
     #[test]

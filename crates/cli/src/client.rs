@@ -6,6 +6,8 @@ use std::time::Duration;
 use partyregistry_kit::{date, names, text};
 use partyregistry_proto::membership::v1::admission_service_client::AdmissionServiceClient;
 use partyregistry_proto::membership::v1::membership_service_client::MembershipServiceClient;
+use partyregistry_proto::membership::v1::reference_service_client::ReferenceServiceClient;
+use partyregistry_proto::reporting::v1::AwardRound;
 use partyregistry_proto::reporting::v1::reporting_service_client::ReportingServiceClient;
 use tonic::transport::{Channel, Endpoint};
 
@@ -35,6 +37,11 @@ pub async fn membership(url: &str) -> Result<MembershipServiceClient<Channel>, C
 /// A client of the admission pipeline, served by the membership server at `url`.
 pub async fn admission(url: &str) -> Result<AdmissionServiceClient<Channel>, CliError> {
     Ok(AdmissionServiceClient::new(channel(url).await?))
+}
+
+/// A client of provinces, merges and reference lists, served by the membership server at `url`.
+pub async fn reference(url: &str) -> Result<ReferenceServiceClient<Channel>, CliError> {
+    Ok(ReferenceServiceClient::new(channel(url).await?))
 }
 
 /// A client of the reporting service at `url`.
@@ -234,6 +241,125 @@ enum_parser!(
     "BACKGROUND_CHECK_"
 );
 enum_parser!(parse_rating_level, pb::RatingLevel, "RATING_LEVEL_");
+enum_parser!(parse_unit_level, pb::UnitLevel, "UNIT_LEVEL_");
+
+/// `15` or `provinces/15` → `provinces/15`.
+pub fn parse_province(value: &str) -> Result<String, String> {
+    let code = value
+        .trim()
+        .strip_prefix("provinces/")
+        .unwrap_or(value.trim());
+    if code.len() == 2 && code.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(format!("provinces/{code}"))
+    } else {
+        Err(format!(
+            "mã tỉnh phải gồm 2 chữ số, ví dụ 15 hoặc provinces/15 (nhận được: {value})"
+        ))
+    }
+}
+
+/// A statistics scope: `country`, `provinces/15` (or `15`), `communes/02680` (or `02680`).
+pub fn parse_scope(value: &str) -> Result<String, String> {
+    let trimmed = value.trim();
+    if trimmed == "country" || text::fold(trimmed) == "ca nuoc" {
+        return Ok("country".to_owned());
+    }
+    if trimmed.starts_with("provinces/") || trimmed.len() == 2 {
+        return parse_province(trimmed);
+    }
+    commune_name(trimmed)
+        .ok()
+        .filter(|name| name != "communes/-")
+        .ok_or_else(|| {
+            format!(
+                "phạm vi phải là country, provinces/MÃ_TỈNH hoặc communes/MÃ_XÃ (nhận được: {value})"
+            )
+        })
+}
+
+/// The breakdowns the statistics know, as the contract spells them.
+pub const BREAKDOWNS: [&str; 8] = [
+    "ethnicity",
+    "religion",
+    "age",
+    "general_education",
+    "qualification",
+    "political_theory",
+    "party_age",
+    "gender",
+];
+
+/// A breakdown name (`general-education` or `general_education`). Unknown names are refused here
+/// so that a typo costs no call.
+pub fn parse_breakdown(value: &str) -> Result<String, String> {
+    let wanted = value.trim().to_lowercase().replace('-', "_");
+    if BREAKDOWNS.contains(&wanted.as_str()) {
+        Ok(wanted)
+    } else {
+        Err(format!(
+            "tiêu chí không hợp lệ: {value} (chọn trong: {})",
+            BREAKDOWNS.join(", ").replace('_', "-")
+        ))
+    }
+}
+
+/// An award round: `3-2`, `19-5`, `2-9`, `7-11` (also with `/`), or the contract's name.
+pub fn parse_award_round(value: &str) -> Result<AwardRound, String> {
+    let day = value.trim().replace('/', "-");
+    let round = match day.as_str() {
+        "3-2" | "03-02" => Some(AwardRound::February3),
+        "19-5" | "19-05" => Some(AwardRound::May19),
+        "2-9" | "02-09" => Some(AwardRound::September2),
+        "7-11" | "07-11" => Some(AwardRound::November7),
+        _ => None,
+    };
+    match round {
+        Some(round) => Ok(round),
+        None => {
+            let values = (1..5)
+                .filter_map(|number| AwardRound::try_from(number).ok())
+                .map(|round| (round, round.as_str_name()));
+            match_enum(value, "AWARD_ROUND_", values)
+                .map_err(|_| format!("đợt không hợp lệ: {value} (chọn 3-2, 19-5, 2-9 hoặc 7-11)"))
+        }
+    }
+}
+
+/// A period that does not count towards party age: `FROM:TO[:REASON]`.
+pub fn parse_party_age_gap(value: &str) -> Result<pb::PartyAgeGap, String> {
+    let mut parts = value.splitn(3, ':');
+    let (Some(from), Some(to)) = (parts.next(), parts.next()) else {
+        return Err(
+            "cần dạng TỪ_NGÀY:ĐẾN_NGÀY[:LÝ_DO], ví dụ 2000-01-01:2000-12-31:Mất liên lạc"
+                .to_owned(),
+        );
+    };
+    let (from_date, to_date) = (parse_date(from)?, parse_date(to)?);
+    if to_date < from_date {
+        return Err(format!("ngày cuối {to_date} trước ngày đầu {from_date}"));
+    }
+    Ok(pb::PartyAgeGap {
+        from_date,
+        to_date,
+        reason: parts.next().unwrap_or_default().trim().to_owned(),
+    })
+}
+
+/// A badge already handed: `YEARS:DATE`, for example `30:2025-11-07`.
+pub fn parse_badge(value: &str) -> Result<pb::BadgeAward, String> {
+    let usage = "cần dạng SỐ_NĂM:NGÀY_TRAO, ví dụ 30:2025-11-07";
+    let (years, day) = value.split_once(':').ok_or_else(|| usage.to_owned())?;
+    let years = years
+        .trim()
+        .parse::<i32>()
+        .ok()
+        .filter(|y| *y > 0)
+        .ok_or_else(|| format!("số năm tuổi đảng không hợp lệ: {years}"))?;
+    Ok(pb::BadgeAward {
+        years,
+        award_date: parse_date(day)?,
+    })
+}
 
 /// Checks a `YYYY-MM` month on the command line.
 pub fn parse_month(value: &str) -> Result<String, String> {
@@ -460,6 +586,40 @@ mod tests {
         );
         assert!(parse_introducer("17").is_err());
         assert!(parse_introducer("17:-1").is_err());
+    }
+
+    #[test]
+    fn statistics_values_parse() {
+        assert_eq!(parse_scope("15").as_deref(), Ok("provinces/15"));
+        assert_eq!(parse_scope("provinces/15").as_deref(), Ok("provinces/15"));
+        assert_eq!(parse_scope("02680").as_deref(), Ok("communes/02680"));
+        assert_eq!(parse_scope("country").as_deref(), Ok("country"));
+        assert!(parse_scope("communes/-").is_err());
+        assert!(parse_scope("provinces/150").is_err());
+        assert_eq!(
+            parse_breakdown("general-education").as_deref(),
+            Ok("general_education")
+        );
+        assert!(parse_breakdown("star-sign").is_err());
+        assert_eq!(parse_award_round("2-9"), Ok(AwardRound::September2));
+        assert_eq!(parse_award_round("19/5"), Ok(AwardRound::May19));
+        assert_eq!(parse_award_round("november-7"), Ok(AwardRound::November7));
+        assert!(parse_award_round("1-1").is_err());
+        let gap = parse_party_age_gap("2000-01-01:2000-12-31:Mất liên lạc").expect("valid");
+        assert_eq!(
+            (
+                gap.from_date.as_str(),
+                gap.to_date.as_str(),
+                gap.reason.as_str()
+            ),
+            ("2000-01-01", "2000-12-31", "Mất liên lạc")
+        );
+        assert!(parse_party_age_gap("2000-12-31:2000-01-01").is_err());
+        assert!(parse_party_age_gap("2000-12-31").is_err());
+        let badge = parse_badge("30:2025-11-07").expect("valid");
+        assert_eq!((badge.years, badge.award_date.as_str()), (30, "2025-11-07"));
+        assert!(parse_badge("x:2025-11-07").is_err());
+        assert_eq!(parse_unit_level("commune"), Ok(pb::UnitLevel::Commune));
     }
 
     #[test]

@@ -15,9 +15,16 @@
 //! class in 2022 (two of them with primary education only), two demobilised soldiers without
 //! their unit's referral letter, two Youth Union members working away — with none in Tượng 1.
 //!
-//! The data is loaded through the gRPC API ([`seed`]) with stable request ids, so seeding twice
-//! creates nothing twice, and the end-to-end tests can check the reports against the constants
-//! below.
+//! Since the 2025 reform the dataset also holds the neighbouring commune of Tả Phời (02677, 40
+//! synthetic members in 4 cells), the recorded merge of Tả Phời and Hợp Thành into Hợp Thành on
+//! 1 July 2025, the transfer of Tả Phời's members into new cells of Hợp Thành opened that day
+//! (Tả Phời's cells closed), and the party-age fields (a gap, a serious illness, badges handed) of
+//! a few Hợp Thành members. None of it changes what the article's figures describe: Tả Phời's
+//! admissions end in 2019 and its members reach Hợp Thành only in 2025.
+//!
+//! The data is loaded through the gRPC API with stable request ids, so seeding twice creates
+//! nothing twice, and the end-to-end tests can check the reports against the constants below:
+//! [`seed`] loads Hợp Thành as of 2022, [`seed_all`] everything.
 
 use std::collections::{HashMap, HashSet};
 
@@ -25,14 +32,17 @@ use chrono::{Datelike, Duration, NaiveDate};
 use partyregistry_kit::{date, names, text};
 use partyregistry_proto::membership::v1::admission_service_client::AdmissionServiceClient;
 use partyregistry_proto::membership::v1::membership_service_client::MembershipServiceClient;
+use partyregistry_proto::membership::v1::reference_service_client::ReferenceServiceClient;
 use partyregistry_proto::membership::v1::{
-    Admission, Assignment, AwarenessCertificate, BackgroundCheck, Candidate, CandidateSource,
-    CandidateStage, Cell, CellKind, CellPlan as CellPlanMessage, CellRating, Commune,
-    CreateCandidateRequest, CreateCellRequest, CreateCommuneRequest, Gender, GeneralEducation,
-    GetCommuneRequest, Introducer, ListCandidatesRequest, ListCellPlansRequest,
-    ListCellRatingsRequest, ListCellsRequest, ListMembersRequest, ListTargetsRequest, Member,
-    MemberRating, PoliticalTheory, Qualification, RateCellRequest, RateMemberRequest, RatingLevel,
-    RecordAdmissionRequest, SetCellPlanRequest, SetTargetRequest, Target, VoteTally,
+    Admission, Assignment, AwarenessCertificate, BackgroundCheck, BadgeAward, Candidate,
+    CandidateSource, CandidateStage, Cell, CellKind, CellPlan as CellPlanMessage, CellRating,
+    Commune, CreateCandidateRequest, CreateCellRequest, CreateCommuneRequest, CreateMergeRequest,
+    Gender, GeneralEducation, GetCommuneRequest, GetMemberRequest, Introducer,
+    ListCandidatesRequest, ListCellPlansRequest, ListCellRatingsRequest, ListCellsRequest,
+    ListMembersRequest, ListMergesRequest, ListTargetsRequest, Member, MemberRating, PartyAgeGap,
+    PoliticalTheory, Qualification, RateCellRequest, RateMemberRequest, RatingLevel,
+    RecordAdmissionRequest, SetCellPlanRequest, SetTargetRequest, Target, TransferKind,
+    TransferMemberRequest, UnitLevel, UnitMerge, UpdateCellRequest, UpdateMemberRequest, VoteTally,
 };
 use tonic::transport::Channel;
 
@@ -171,6 +181,10 @@ pub struct Dataset {
     pub candidates: Vec<SeedCandidate>,
     /// A few 2021 member ratings.
     pub member_ratings: Vec<SeedMemberRating>,
+    /// Tả Phời and its merge into Hợp Thành on 1 July 2025.
+    pub ta_phoi: TaPhoi,
+    /// Party-age gaps, serious illness and badges of a few Hợp Thành members.
+    pub member_updates: Vec<SeedMemberUpdate>,
 }
 
 /// A candidate of the dataset. Member ids are assigned by the service, so the introducers are
@@ -227,6 +241,38 @@ pub struct SeedSummary {
     pub member_ratings_created: u32,
     /// Member ratings that were already there.
     pub member_ratings_present: u32,
+    /// Tả Phời created by this run (0 or 1).
+    pub ta_phoi_communes_created: u32,
+    /// Tả Phời already there (0 or 1).
+    pub ta_phoi_communes_present: u32,
+    /// Tả Phời's cells created by this run.
+    pub ta_phoi_cells_created: u32,
+    /// Tả Phời's cells already there.
+    pub ta_phoi_cells_present: u32,
+    /// Tả Phời's members admitted by this run.
+    pub ta_phoi_members_created: u32,
+    /// Tả Phời's members already on a roll.
+    pub ta_phoi_members_present: u32,
+    /// Merges recorded by this run.
+    pub merges_created: u32,
+    /// Merges already recorded.
+    pub merges_present: u32,
+    /// Hợp Thành's cells for Tả Phời's villages created by this run.
+    pub merged_cells_created: u32,
+    /// Those cells already there.
+    pub merged_cells_present: u32,
+    /// Tả Phời members transferred to Hợp Thành by this run.
+    pub transfers_made: u32,
+    /// Tả Phời members already in Hợp Thành.
+    pub transfers_present: u32,
+    /// Tả Phời cells closed by this run.
+    pub cells_closed: u32,
+    /// Tả Phời cells already closed.
+    pub cells_closed_present: u32,
+    /// Party-age fields of Hợp Thành members set by this run.
+    pub member_updates_made: u32,
+    /// Party-age fields already set.
+    pub member_updates_present: u32,
 }
 
 impl SeedSummary {
@@ -240,6 +286,14 @@ impl SeedSummary {
             && self.candidates_created == 0
             && self.cell_ratings_created == 0
             && self.member_ratings_created == 0
+            && self.ta_phoi_communes_created == 0
+            && self.ta_phoi_cells_created == 0
+            && self.ta_phoi_members_created == 0
+            && self.merges_created == 0
+            && self.merged_cells_created == 0
+            && self.transfers_made == 0
+            && self.cells_closed == 0
+            && self.member_updates_made == 0
     }
 
     /// The summary as Vietnamese text.
@@ -273,6 +327,55 @@ impl SeedSummary {
         ] {
             out.push_str(&format!("  {what}: tạo mới {created}, đã có {present}\n"));
         }
+        let merge_lines = [
+            (
+                "xã Tả Phời",
+                self.ta_phoi_communes_created,
+                self.ta_phoi_communes_present,
+            ),
+            (
+                "chi bộ xã Tả Phời",
+                self.ta_phoi_cells_created,
+                self.ta_phoi_cells_present,
+            ),
+            (
+                "đảng viên xã Tả Phời",
+                self.ta_phoi_members_created,
+                self.ta_phoi_members_present,
+            ),
+            ("sáp nhập", self.merges_created, self.merges_present),
+            (
+                "chi bộ mới của Hợp Thành (từ 2025-07-01)",
+                self.merged_cells_created,
+                self.merged_cells_present,
+            ),
+            (
+                "chuyển sinh hoạt về Hợp Thành",
+                self.transfers_made,
+                self.transfers_present,
+            ),
+            (
+                "chi bộ Tả Phời giải thể",
+                self.cells_closed,
+                self.cells_closed_present,
+            ),
+            (
+                "tuổi đảng, huy hiệu",
+                self.member_updates_made,
+                self.member_updates_present,
+            ),
+        ];
+        if merge_lines
+            .iter()
+            .any(|(_, created, present)| created + present > 0)
+        {
+            out.push_str(&format!(
+                "Xã Tả Phời và sáp nhập vào {COMMUNE_DISPLAY_NAME} ngày {MERGE_EFFECTIVE_DATE}:\n"
+            ));
+            for (what, created, present) in merge_lines {
+                out.push_str(&format!("  {what}: tạo mới {created}, đã có {present}\n"));
+            }
+        }
         out
     }
 }
@@ -287,33 +390,30 @@ pub async fn seed(
     admission: &mut AdmissionServiceClient<Channel>,
 ) -> Result<SeedSummary, tonic::Status> {
     let dataset = reference_dataset();
+    Ok(seed_hop_thanh(membership, admission, &dataset).await?.0)
+}
+
+/// Hợp Thành's part of the dataset; returns the summary and the members' resource names by full
+/// name (NFC).
+async fn seed_hop_thanh(
+    membership: &mut MembershipServiceClient<Channel>,
+    admission: &mut AdmissionServiceClient<Channel>,
+    dataset: &Dataset,
+) -> Result<(SeedSummary, HashMap<String, String>), tonic::Status> {
     let mut summary = SeedSummary::default();
-
-    match membership
-        .get_commune(GetCommuneRequest {
-            name: COMMUNE.to_owned(),
-        })
-        .await
-    {
-        Ok(_) => summary.communes_present += 1,
-        Err(status) if status.code() == tonic::Code::NotFound => {
-            membership.create_commune(dataset.commune.clone()).await?;
-            summary.communes_created += 1;
-        }
-        Err(status) => return Err(status),
+    if ensure_commune(membership, &dataset.commune).await? {
+        summary.communes_created += 1;
+    } else {
+        summary.communes_present += 1;
     }
+    (summary.cells_created, summary.cells_present) =
+        ensure_cells(membership, COMMUNE, &dataset.cells).await?;
 
-    let existing_cells = existing_cells(membership).await?;
-    for request in &dataset.cells {
-        if existing_cells.contains(&names::cell(COMMUNE_CODE, &request.cell_id)) {
-            summary.cells_present += 1;
-        } else {
-            membership.create_cell(request.clone()).await?;
-            summary.cells_created += 1;
-        }
-    }
-
-    let existing_members = existing_members(membership).await?;
+    let existing_members: HashMap<(String, String), String> = list_members(membership, COMMUNE)
+        .await?
+        .into_iter()
+        .map(|m| (member_key(Some(&m)), m.name))
+        .collect();
     let mut member_names: HashMap<String, String> = existing_members
         .iter()
         .map(|((full_name, _), name)| (full_name.clone(), name.clone()))
@@ -332,8 +432,8 @@ pub async fn seed(
         }
     }
 
-    seed_admission(admission, &dataset, &member_names, &mut summary).await?;
-    Ok(summary)
+    seed_admission(admission, dataset, &member_names, &mut summary).await?;
+    Ok((summary, member_names))
 }
 
 /// The member resource name of a dataset member, by full name.
@@ -389,14 +489,16 @@ async fn seed_admission(
         .into_iter()
         .map(|plan| plan.name)
         .collect();
-    for request in &dataset.cell_plans {
-        if plans.contains(&format!("{}/plans/{PLAN_YEAR}", request.parent)) {
-            summary.plans_present += 1;
-        } else {
-            admission.set_cell_plan(request.clone()).await?;
-            summary.plans_created += 1;
-        }
-    }
+    (summary.plans_created, summary.plans_present) = create_missing(
+        &dataset.cell_plans,
+        &plans,
+        |request| format!("{}/plans/{PLAN_YEAR}", request.parent),
+        |request| {
+            let mut admission = admission.clone();
+            async move { admission.set_cell_plan(request).await.map(drop) }
+        },
+    )
+    .await?;
 
     let candidates = existing_candidates(admission).await?;
     for seed in &dataset.candidates {
@@ -456,68 +558,119 @@ async fn seed_admission(
             .await?;
         summary.member_ratings_created += 1;
     }
-    for request in &dataset.cell_ratings {
-        if cell_ratings.contains(&rating_name(request)) {
-            summary.cell_ratings_present += 1;
-        } else {
-            admission.rate_cell(request.clone()).await?;
-            summary.cell_ratings_created += 1;
-        }
-    }
+    (summary.cell_ratings_created, summary.cell_ratings_present) = create_missing(
+        &dataset.cell_ratings,
+        &cell_ratings,
+        rating_name,
+        |request| {
+            let mut admission = admission.clone();
+            async move { admission.rate_cell(request).await.map(drop) }
+        },
+    )
+    .await?;
     Ok(())
+}
+
+/// Every page of a list call: `fetch` gets the page for a token and returns its items and the
+/// next token. Pages are bounded so that a faulty server returning tokens forever cannot hang the
+/// seed.
+async fn all_pages<T, F, Fut>(mut fetch: F) -> Result<Vec<T>, tonic::Status>
+where
+    F: FnMut(String) -> Fut,
+    Fut: std::future::Future<Output = Result<(Vec<T>, String), tonic::Status>>,
+{
+    let mut found = Vec::new();
+    let mut page_token = String::new();
+    for _ in 0..MAX_PAGES {
+        let (items, next) = fetch(page_token).await?;
+        found.extend(items);
+        if next.is_empty() {
+            break;
+        }
+        page_token = next;
+    }
+    Ok(found)
 }
 
 /// Full names (NFC) of the commune's candidates: the dataset's candidate names are unique.
 async fn existing_candidates(
     admission: &mut AdmissionServiceClient<Channel>,
 ) -> Result<HashSet<String>, tonic::Status> {
-    let mut found = HashSet::new();
-    let mut page_token = String::new();
-    for _ in 0..MAX_PAGES {
-        let request = ListCandidatesRequest {
-            parent: COMMUNE.to_owned(),
-            page_size: 500,
-            page_token,
-            filter: String::new(),
-        };
-        let response = admission.list_candidates(request).await?.into_inner();
-        found.extend(
-            response
-                .candidates
-                .iter()
-                .map(|c| text::normalize(&c.full_name)),
-        );
-        if response.next_page_token.is_empty() {
-            break;
+    let candidates = all_pages(|page_token| {
+        let mut admission = admission.clone();
+        async move {
+            let response = admission
+                .list_candidates(ListCandidatesRequest {
+                    parent: COMMUNE.to_owned(),
+                    page_size: 500,
+                    page_token,
+                    filter: String::new(),
+                })
+                .await?
+                .into_inner();
+            Ok((response.candidates, response.next_page_token))
         }
-        page_token = response.next_page_token;
-    }
-    Ok(found)
+    })
+    .await?;
+    Ok(candidates
+        .iter()
+        .map(|c| text::normalize(&c.full_name))
+        .collect())
 }
 
 /// Pages are bounded so that a faulty server returning tokens forever cannot hang the seed.
 const MAX_PAGES: usize = 1000;
 
+/// The cells of `parent` by resource name.
 async fn existing_cells(
     membership: &mut MembershipServiceClient<Channel>,
-) -> Result<HashSet<String>, tonic::Status> {
-    let mut found = HashSet::new();
-    let mut page_token = String::new();
-    for _ in 0..MAX_PAGES {
-        let request = ListCellsRequest {
-            parent: COMMUNE.to_owned(),
-            page_size: 500,
-            page_token,
-            filter: String::new(),
-        };
-        let response = membership.list_cells(request).await?.into_inner();
-        found.extend(response.cells.into_iter().map(|cell| cell.name));
-        if response.next_page_token.is_empty() {
-            break;
+    parent: &str,
+) -> Result<HashMap<String, Cell>, tonic::Status> {
+    let cells = all_pages(|page_token| {
+        let mut membership = membership.clone();
+        let parent = parent.to_owned();
+        async move {
+            let response = membership
+                .list_cells(ListCellsRequest {
+                    parent,
+                    page_size: 500,
+                    page_token,
+                    filter: String::new(),
+                })
+                .await?
+                .into_inner();
+            Ok((response.cells, response.next_page_token))
         }
-        page_token = response.next_page_token;
-    }
-    Ok(found)
+    })
+    .await?;
+    Ok(cells
+        .into_iter()
+        .map(|cell| (cell.name.clone(), cell))
+        .collect())
+}
+
+/// The members of `parent`.
+pub(crate) async fn list_members(
+    membership: &mut MembershipServiceClient<Channel>,
+    parent: &str,
+) -> Result<Vec<Member>, tonic::Status> {
+    all_pages(|page_token| {
+        let mut membership = membership.clone();
+        let parent = parent.to_owned();
+        async move {
+            let response = membership
+                .list_members(ListMembersRequest {
+                    parent,
+                    page_size: 500,
+                    page_token,
+                    filter: String::new(),
+                })
+                .await?
+                .into_inner();
+            Ok((response.members, response.next_page_token))
+        }
+    })
+    .await
 }
 
 /// Members are recognised by full name and decision date: the dataset's names are unique, and
@@ -531,34 +684,6 @@ fn member_key(member: Option<&Member>) -> (String, String) {
         .map(|a| a.decision_date.clone())
         .unwrap_or_default();
     (name, decided)
-}
-
-/// The members on the roll: (full name, decision date) → resource name.
-async fn existing_members(
-    membership: &mut MembershipServiceClient<Channel>,
-) -> Result<HashMap<(String, String), String>, tonic::Status> {
-    let mut found = HashMap::new();
-    let mut page_token = String::new();
-    for _ in 0..MAX_PAGES {
-        let request = ListMembersRequest {
-            parent: COMMUNE.to_owned(),
-            page_size: 500,
-            page_token,
-            filter: String::new(),
-        };
-        let response = membership.list_members(request).await?.into_inner();
-        found.extend(
-            response
-                .members
-                .iter()
-                .map(|m| (member_key(Some(m)), m.name.clone())),
-        );
-        if response.next_page_token.is_empty() {
-            break;
-        }
-        page_token = response.next_page_token;
-    }
-    Ok(found)
 }
 
 /// The dataset as of today: recognition dates that are still in the future are left out, so the
@@ -624,6 +749,7 @@ pub fn reference_dataset_on(today: NaiveDate) -> Dataset {
                 role,
                 index,
                 &mut used_names,
+                &HOP_THANH,
             ));
         }
         people.extend(recent.into_iter().map(recent_person));
@@ -636,7 +762,7 @@ pub fn reference_dataset_on(today: NaiveDate) -> Dataset {
     let members = people
         .iter()
         .enumerate()
-        .map(|(index, person)| admission_request(&mut rng, index, person, today))
+        .map(|(index, person)| admission_request(&mut rng, index, person, today, &HOP_THANH))
         .collect();
 
     // The admission part draws from its own generator so that the roll above stays exactly as
@@ -650,6 +776,9 @@ pub fn reference_dataset_on(today: NaiveDate) -> Dataset {
         })
         .collect();
     let member_ratings = member_ratings(&candidates);
+    // Tả Phời draws from its own generator, after everything above, so Hợp Thành stays as it was.
+    let ta_phoi = ta_phoi(today, &mut used_names, &mut used_ids);
+    let member_updates = member_updates(&people);
     Dataset {
         commune,
         cells,
@@ -690,6 +819,8 @@ pub fn reference_dataset_on(today: NaiveDate) -> Dataset {
             .collect(),
         candidates,
         member_ratings,
+        ta_phoi,
+        member_updates,
     }
 }
 
@@ -775,167 +906,190 @@ struct CandidateSpec {
 const CLASS_ISSUER: &str = "Trung tâm Chính trị thành phố Lào Cai";
 
 /// The eight sources of 30 June 2022, none in Tượng 1.
+/// A source with nothing recorded beyond the person and the stage: no certificate, introducer,
+/// check, papers or vote, living in the commune. The table below overrides what it knows.
+#[allow(clippy::too_many_arguments)]
+const fn source(
+    cell: &'static str,
+    full_name: &'static str,
+    gender: Gender,
+    birth: Day,
+    ethnicity: &'static str,
+    education: GeneralEducation,
+    occupation: &'static str,
+    youth_union: bool,
+    source: CandidateSource,
+    stage: CandidateStage,
+    stage_date: Day,
+) -> CandidateSpec {
+    CandidateSpec {
+        cell,
+        full_name,
+        gender,
+        birth,
+        ethnicity,
+        education,
+        occupation,
+        youth_union,
+        source,
+        certificate: None,
+        introducer_months: &[],
+        background_check: BackgroundCheck::Unspecified,
+        papers: None,
+        lives_away: false,
+        cell_vote: None,
+        stage,
+        stage_date,
+    }
+}
+
 const CANDIDATE_SPECS: [CandidateSpec; 8] = [
     // Finished the class in 2022, complete but for primary education (the commune is not a
     // flagged area, so lower-secondary is required).
     CandidateSpec {
-        cell: "son-hai",
-        full_name: "Giàng Thị Súa",
-        gender: Gender::Female,
-        birth: (2000, 2, 11),
-        ethnicity: "08",
-        education: GeneralEducation::Primary,
-        occupation: "Làm nông nghiệp",
-        youth_union: true,
-        source: CandidateSource::YouthUnion,
         certificate: Some((CLASS_ISSUER, (2022, 4, 15))),
         introducer_months: &[30, 26],
         background_check: BackgroundCheck::InProgress,
         papers: Some((2022, 5, 20)),
-        lives_away: false,
-        cell_vote: None,
-        stage: CandidateStage::Dossier,
-        stage_date: (2022, 5, 20),
+        ..source(
+            "son-hai",
+            "Giàng Thị Súa",
+            Gender::Female,
+            (2000, 2, 11),
+            "08",
+            GeneralEducation::Primary,
+            "Làm nông nghiệp",
+            true,
+            CandidateSource::YouthUnion,
+            CandidateStage::Dossier,
+            (2022, 5, 20),
+        )
     },
     CandidateSpec {
-        cell: "khe-lech",
-        full_name: "Thào A Chư",
-        gender: Gender::Male,
-        birth: (1996, 7, 3),
-        ethnicity: "08",
-        education: GeneralEducation::Primary,
-        occupation: "Làm nông nghiệp",
-        youth_union: false,
-        source: CandidateSource::Other,
         certificate: Some((CLASS_ISSUER, (2022, 4, 15))),
         introducer_months: &[48, 24],
-        background_check: BackgroundCheck::Unspecified,
         papers: Some((2022, 6, 10)),
-        lives_away: false,
-        cell_vote: None,
-        stage: CandidateStage::ClassDone,
-        stage_date: (2022, 4, 15),
+        ..source(
+            "khe-lech",
+            "Thào A Chư",
+            Gender::Male,
+            (1996, 7, 3),
+            "08",
+            GeneralEducation::Primary,
+            "Làm nông nghiệp",
+            false,
+            CandidateSource::Other,
+            CandidateStage::ClassDone,
+            (2022, 4, 15),
+        )
     },
     // Finished the class in 2022 and eligible on 30 June 2022.
     CandidateSpec {
-        cell: "lang-moi",
-        full_name: "Triệu Thị Xuân",
-        gender: Gender::Female,
-        birth: (1998, 10, 22),
-        ethnicity: "09",
-        education: GeneralEducation::LowerSecondary,
-        occupation: "Làm nông nghiệp",
-        youth_union: true,
-        source: CandidateSource::YouthUnion,
         certificate: Some((CLASS_ISSUER, (2022, 3, 25))),
         introducer_months: &[36, 18],
         background_check: BackgroundCheck::Passed,
         papers: Some((2022, 5, 5)),
-        lives_away: false,
-        cell_vote: None,
-        stage: CandidateStage::Verified,
-        stage_date: (2022, 6, 15),
+        ..source(
+            "lang-moi",
+            "Triệu Thị Xuân",
+            Gender::Female,
+            (1998, 10, 22),
+            "09",
+            GeneralEducation::LowerSecondary,
+            "Làm nông nghiệp",
+            true,
+            CandidateSource::YouthUnion,
+            CandidateStage::Verified,
+            (2022, 6, 15),
+        )
     },
     CandidateSpec {
-        cell: "hop-thanh-2",
-        full_name: CELL_APPROVED_CANDIDATE,
-        gender: Gender::Male,
-        birth: (1994, 5, 9),
-        ethnicity: "02",
-        education: GeneralEducation::UpperSecondary,
-        occupation: "Kinh doanh",
-        youth_union: false,
-        source: CandidateSource::Other,
         certificate: Some((CLASS_ISSUER, (2022, 3, 25))),
         introducer_months: &[40, 28],
         background_check: BackgroundCheck::Passed,
         papers: Some((2022, 5, 12)),
-        lives_away: false,
         cell_vote: Some(((11, 10, 10), (2022, 6, 24))),
-        stage: CandidateStage::CellApproved,
-        stage_date: (2022, 6, 24),
+        ..source(
+            "hop-thanh-2",
+            CELL_APPROVED_CANDIDATE,
+            Gender::Male,
+            (1994, 5, 9),
+            "02",
+            GeneralEducation::UpperSecondary,
+            "Kinh doanh",
+            false,
+            CandidateSource::Other,
+            CandidateStage::CellApproved,
+            (2022, 6, 24),
+        )
     },
     // Demobilised soldiers without the unit's referral letter; the first took the class in his
     // unit before leaving the army.
     CandidateSpec {
-        cell: "trung-tam",
-        full_name: "Vi Văn Thịnh",
-        gender: Gender::Male,
-        birth: (2000, 8, 17),
-        ethnicity: "02",
-        education: GeneralEducation::UpperSecondary,
-        occupation: "Bộ đội xuất ngũ",
-        youth_union: true,
-        source: CandidateSource::DemobilisedSoldier,
         certificate: Some((
             "Trung đoàn 254, Bộ Chỉ huy Quân sự tỉnh Lào Cai",
             (2020, 11, 20),
         )),
         introducer_months: &[15, 15],
-        background_check: BackgroundCheck::Unspecified,
-        papers: None,
-        lives_away: false,
-        cell_vote: None,
-        stage: CandidateStage::ClassDone,
-        stage_date: (2022, 3, 2),
+        ..source(
+            "trung-tam",
+            "Vi Văn Thịnh",
+            Gender::Male,
+            (2000, 8, 17),
+            "02",
+            GeneralEducation::UpperSecondary,
+            "Bộ đội xuất ngũ",
+            true,
+            CandidateSource::DemobilisedSoldier,
+            CandidateStage::ClassDone,
+            (2022, 3, 2),
+        )
     },
-    CandidateSpec {
-        cell: "canh-chin",
-        full_name: "Chảo Văn Lâm",
-        gender: Gender::Male,
-        birth: (2001, 1, 30),
-        ethnicity: "09",
-        education: GeneralEducation::LowerSecondary,
-        occupation: "Bộ đội xuất ngũ",
-        youth_union: true,
-        source: CandidateSource::DemobilisedSoldier,
-        certificate: None,
-        introducer_months: &[],
-        background_check: BackgroundCheck::Unspecified,
-        papers: None,
-        lives_away: false,
-        cell_vote: None,
-        stage: CandidateStage::Identified,
-        stage_date: (2022, 4, 8),
-    },
+    source(
+        "canh-chin",
+        "Chảo Văn Lâm",
+        Gender::Male,
+        (2001, 1, 30),
+        "09",
+        GeneralEducation::LowerSecondary,
+        "Bộ đội xuất ngũ",
+        true,
+        CandidateSource::DemobilisedSoldier,
+        CandidateStage::Identified,
+        (2022, 4, 8),
+    ),
     // Youth Union members working away from the commune.
     CandidateSpec {
-        cell: "tuong-3",
-        full_name: "Lò Thị Hạnh",
-        gender: Gender::Female,
-        birth: (2002, 3, 14),
-        ethnicity: "25",
-        education: GeneralEducation::UpperSecondary,
-        occupation: "Công nhân khu công nghiệp tỉnh Bắc Ninh",
-        youth_union: true,
-        source: CandidateSource::YouthUnion,
-        certificate: None,
-        introducer_months: &[],
-        background_check: BackgroundCheck::Unspecified,
-        papers: None,
         lives_away: true,
-        cell_vote: None,
-        stage: CandidateStage::Identified,
-        stage_date: (2022, 2, 21),
+        ..source(
+            "tuong-3",
+            "Lò Thị Hạnh",
+            Gender::Female,
+            (2002, 3, 14),
+            "25",
+            GeneralEducation::UpperSecondary,
+            "Công nhân khu công nghiệp tỉnh Bắc Ninh",
+            true,
+            CandidateSource::YouthUnion,
+            CandidateStage::Identified,
+            (2022, 2, 21),
+        )
     },
     CandidateSpec {
-        cell: "tan-lap",
-        full_name: "Ma Văn Khải",
-        gender: Gender::Male,
-        birth: (2000, 11, 5),
-        ethnicity: "02",
-        education: GeneralEducation::UpperSecondary,
-        occupation: "Lao động tự do tại Hà Nội",
-        youth_union: true,
-        source: CandidateSource::YouthUnion,
-        certificate: None,
-        introducer_months: &[],
-        background_check: BackgroundCheck::Unspecified,
-        papers: None,
         lives_away: true,
-        cell_vote: None,
-        stage: CandidateStage::Identified,
-        stage_date: (2022, 1, 17),
+        ..source(
+            "tan-lap",
+            "Ma Văn Khải",
+            Gender::Male,
+            (2000, 11, 5),
+            "02",
+            GeneralEducation::UpperSecondary,
+            "Lao động tự do tại Hà Nội",
+            true,
+            CandidateSource::YouthUnion,
+            CandidateStage::Identified,
+            (2022, 1, 17),
+        )
     },
 ];
 
@@ -1326,15 +1480,15 @@ struct Person {
 /// A calendar date. The generator passes days of at most 28 and the hand-written tables real
 /// days (a unit test checks them), so the fallback is unreachable; it exists so that no code path
 /// can panic.
-fn ymd(year: i32, month: u32, day: u32) -> NaiveDate {
+pub(crate) fn ymd(year: i32, month: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(year, month, day).unwrap_or_default()
 }
 
 /// SplitMix64: a tiny, well-mixed generator whose output is the same on every platform.
-struct SplitMix64(u64);
+pub(crate) struct SplitMix64(pub(crate) u64);
 
 impl SplitMix64 {
-    fn next_u64(&mut self) -> u64 {
+    pub(crate) fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -1343,7 +1497,7 @@ impl SplitMix64 {
     }
 
     /// A number in `low..=high` (the modulo bias is irrelevant at these sizes).
-    fn range(&mut self, low: i64, high: i64) -> i64 {
+    pub(crate) fn range(&mut self, low: i64, high: i64) -> i64 {
         if high <= low {
             return low;
         }
@@ -1352,18 +1506,18 @@ impl SplitMix64 {
     }
 
     /// True with the given probability in percent.
-    fn chance(&mut self, percent: u64) -> bool {
+    pub(crate) fn chance(&mut self, percent: u64) -> bool {
         self.next_u64() % 100 < percent
     }
 
     /// One of `items`, which are never empty (they are the constant tables below).
-    fn pick<T: Copy>(&mut self, items: &[T]) -> T {
+    pub(crate) fn pick<T: Copy>(&mut self, items: &[T]) -> T {
         let index = (self.next_u64() % items.len().max(1) as u64) as usize;
         items[index.min(items.len().saturating_sub(1))]
     }
 
     /// One of `items` by weight.
-    fn weighted<T: Copy>(&mut self, items: &[(T, u32)]) -> T {
+    pub(crate) fn weighted<T: Copy>(&mut self, items: &[(T, u32)]) -> T {
         let total: u64 = items.iter().map(|(_, w)| u64::from(*w)).sum();
         let mut roll = self.next_u64() % total.max(1);
         for (item, weight) in items {
@@ -1398,6 +1552,9 @@ fn family_names(ethnicity: &str) -> &'static [&'static str] {
         "08" => &["Giàng", "Vàng", "Sùng", "Thào", "Lù", "Lý"],
         "07" => &["Nông", "Hoàng", "Lục", "Vi"],
         "40" => &["Pờ", "Lý", "Vàng", "Sần"],
+        "03" => &["Lò", "Tòng", "Lường", "Quàng", "Cầm", "Điêu"],
+        "35" => &["Lỳ", "Chu", "Pờ", "Phìn", "Sừ"],
+        "42" => &["Lò", "Tao", "Vàng", "Pòng"],
         _ => &[
             "Nguyễn", "Trần", "Phạm", "Lê", "Vũ", "Hoàng", "Đỗ", "Bùi", "Đặng", "Ngô",
         ],
@@ -1450,7 +1607,7 @@ fn middle_name(rng: &mut SplitMix64, ethnicity: &str, gender: Gender) -> &'stati
 
 /// A Vietnamese full name; about one Kinh name in twenty-five has no middle name, and some have
 /// two middle words, because names are not always three words.
-fn full_name(rng: &mut SplitMix64, ethnicity: &'static str, gender: Gender) -> String {
+pub(crate) fn full_name(rng: &mut SplitMix64, ethnicity: &'static str, gender: Gender) -> String {
     let family = rng.pick(family_names(ethnicity));
     let given = rng.pick(given_names(ethnicity, gender));
     if ethnicity == "01" && rng.chance(4) {
@@ -1468,8 +1625,47 @@ const HOME_TOWNS: [(&str, u32); 6] = [
     ("Tỉnh Phú Thọ", 4),
 ];
 
+/// Where generated people live and who decides their admission: what differs between the
+/// communes of the dataset.
+pub(crate) struct Locality {
+    /// The commune's code.
+    pub(crate) commune_code: &'static str,
+    /// `xã Hợp Thành`, as written inside an address.
+    pub(crate) commune_label: &'static str,
+    /// `thành phố Lào Cai, tỉnh Lào Cai`: the rest of an address.
+    pub(crate) region: &'static str,
+    /// The body deciding admissions.
+    pub(crate) deciding_body: &'static str,
+    /// Request ids of the admissions are this prefix and a number.
+    pub(crate) request_prefix: &'static str,
+    /// The ethnic mix of residents.
+    pub(crate) resident_ethnicities: &'static [(&'static str, u32)],
+    /// Home towns by weight.
+    pub(crate) home_towns: &'static [(&'static str, u32)],
+    /// Villages where staff of schools and the police live.
+    pub(crate) staff_villages: &'static [&'static str],
+}
+
+impl Locality {
+    fn address(&self, village: &str) -> String {
+        format!("Thôn {village}, {}, {}", self.commune_label, self.region)
+    }
+}
+
+/// Hợp Thành: the tables as they always were, so that its people stay the same.
+const HOP_THANH: Locality = Locality {
+    commune_code: COMMUNE_CODE,
+    commune_label: "xã Hợp Thành",
+    region: "thành phố Lào Cai, tỉnh Lào Cai",
+    deciding_body: DECIDING_BODY,
+    request_prefix: "seed-hop-thanh-member",
+    resident_ethnicities: &RESIDENT_ETHNICITIES,
+    home_towns: &HOME_TOWNS,
+    staff_villages: &["Tượng 2", "Trung Tâm", "Hợp Thành 1", "Làng Mới"],
+};
+
 fn village_address(village: &str) -> String {
-    format!("Thôn {village}, xã Hợp Thành, thành phố Lào Cai, tỉnh Lào Cai")
+    HOP_THANH.address(village)
 }
 
 /// Generates one member of a cell. Ages: at least 19 years at the decision (so at least 18 years
@@ -1481,6 +1677,7 @@ fn generate_person(
     role: Role,
     index: usize,
     used_names: &mut HashSet<String>,
+    locality: &Locality,
 ) -> Person {
     let (first_year, last_year) = match role {
         // Officials seconded to Tượng 1: admitted in their working life, before the cell's drought.
@@ -1518,7 +1715,7 @@ fn generate_person(
         Gender::Male
     };
     let ethnicity = match role {
-        Role::Resident => rng.weighted(&RESIDENT_ETHNICITIES),
+        Role::Resident => rng.weighted(locality.resident_ethnicities),
         _ => rng.weighted(&STAFF_ETHNICITIES),
     };
     let mut name = full_name(rng, ethnicity, gender);
@@ -1600,10 +1797,10 @@ fn generate_person(
         Role::Police => "Công an xã",
     };
     let address = if plan.village.is_empty() || role == Role::Seconded {
-        let village = rng.pick(&["Tượng 2", "Trung Tâm", "Hợp Thành 1", "Làng Mới"]);
-        village_address(village)
+        let village = rng.pick(locality.staff_villages);
+        locality.address(village)
     } else {
-        village_address(plan.village)
+        locality.address(plan.village)
     };
     let ceremony = decision + Duration::days(rng.range(7, 28));
     Person {
@@ -1612,7 +1809,7 @@ fn generate_person(
         gender,
         birth,
         ethnicity,
-        home_town: rng.weighted(&HOME_TOWNS),
+        home_town: rng.weighted(locality.home_towns),
         address,
         citizen_id: String::new(),
         education,
@@ -1667,6 +1864,17 @@ fn citizen_id(
     gender: Gender,
     used: &mut HashSet<String>,
 ) -> String {
+    citizen_id_in(rng, "010", birth, gender, used)
+}
+
+/// [`citizen_id`] with the 3-digit province prefix of another province.
+pub(crate) fn citizen_id_in(
+    rng: &mut SplitMix64,
+    province: &str,
+    birth: NaiveDate,
+    gender: Gender,
+    used: &mut HashSet<String>,
+) -> String {
     let century_gender = match (birth.year() >= 2000, gender == Gender::Female) {
         (false, false) => 0,
         (false, true) => 1,
@@ -1678,7 +1886,7 @@ fn citizen_id(
     // and the generator is deterministic, so the unit test proves it for this seed.
     for _ in 0..20 {
         id = format!(
-            "010{century_gender}{:02}{:06}",
+            "{province}{century_gender}{:02}{:06}",
             birth.year().rem_euclid(100),
             rng.range(0, 999_999)
         );
@@ -1707,7 +1915,7 @@ fn assign_decision_numbers(rng: &mut SplitMix64, people: &mut [Person]) {
 }
 
 /// A cell vote that passes: at least 3 eligible, yes votes reaching two thirds of them.
-fn cell_vote(rng: &mut SplitMix64) -> VoteTally {
+pub(crate) fn cell_vote(rng: &mut SplitMix64) -> VoteTally {
     let eligible = rng.range(3, 15) as i32;
     let present = eligible - rng.range(0, i64::from(eligible / 5)) as i32;
     let needed = (2 * eligible + 2) / 3;
@@ -1725,6 +1933,7 @@ fn admission_request(
     index: usize,
     person: &Person,
     today: NaiveDate,
+    locality: &Locality,
 ) -> RecordAdmissionRequest {
     let parts = text::split_full_name(&person.full_name);
     let official = date::add_months(person.ceremony, 12);
@@ -1754,17 +1963,615 @@ fn admission_request(
             } else {
                 String::new()
             },
+            readmission: false,
         }),
-        cell: names::cell(COMMUNE_CODE, person.cell),
+        cell: names::cell(locality.commune_code, person.cell),
         assignment: person.assignment as i32,
         ..Member::default()
     };
     RecordAdmissionRequest {
         member: Some(member),
         cell_vote: Some(cell_vote(rng)),
-        deciding_body: DECIDING_BODY.to_owned(),
-        request_id: format!("seed-hop-thanh-member-{:03}", index + 1),
+        deciding_body: locality.deciding_body.to_owned(),
+        request_id: format!("{}-{:03}", locality.request_prefix, index + 1),
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tả Phời and the merge of 1 July 2025.
+// ---------------------------------------------------------------------------------------------
+
+/// Tả Phời's statistics-office code.
+pub const TA_PHOI_CODE: &str = "02677";
+/// Tả Phời's resource name.
+pub const TA_PHOI: &str = "communes/02677";
+/// Tả Phời's display name.
+pub const TA_PHOI_DISPLAY_NAME: &str = "Xã Tả Phời";
+/// First day of Tả Phời as recorded here.
+pub const TA_PHOI_VALID_FROM: &str = "2008-01-01";
+/// Last day of Tả Phời: the merge sets it.
+pub const TA_PHOI_VALID_TO: &str = "2025-06-30";
+/// Tả Phời's cells.
+pub const TA_PHOI_CELLS: i64 = 4;
+/// Tả Phời's members, all of them on the roll until the merge and transferred to Hợp Thành.
+pub const TA_PHOI_MEMBERS: i64 = 40;
+/// The first day of the merged Hợp Thành.
+pub const MERGE_EFFECTIVE_DATE: &str = "2025-07-01";
+/// The legal basis of the commune merge.
+pub const MERGE_LEGAL_BASIS: &str = "Nghị quyết 1673/NQ-UBTVQH15";
+/// The close date recorded on Tả Phời's cells: the day they were dissolved, the merge's first day,
+/// so that they are open through the commune's last day.
+pub const TA_PHOI_CELLS_CLOSE_DATE: &str = "2025-07-01";
+/// The day Hợp Thành's cells for the villages of Tả Phời open.
+pub const MERGED_CELLS_OPEN_DATE: &str = "2025-07-01";
+/// Cells of Hợp Thành open on and after [`MERGE_EFFECTIVE_DATE`].
+pub const CELLS_AFTER_MERGE: i64 = EXPECTED_CELLS + TA_PHOI_CELLS;
+/// Members of Hợp Thành on [`MERGE_EFFECTIVE_DATE`] (the dataset records no departure).
+pub const MEMBERS_AFTER_MERGE: i64 = EXPECTED_MEMBERS + TA_PHOI_MEMBERS;
+/// Members of the former province 10 on [`REFERENCE_AS_OF`]: Hợp Thành and Tả Phời.
+pub const PROVINCE_10_MEMBERS_2022: i64 = EXPECTED_MEMBERS + TA_PHOI_MEMBERS;
+/// Hợp Thành members with a recorded party-age gap.
+pub const MEMBERS_WITH_GAPS: i64 = 1;
+/// Hợp Thành members recorded as seriously ill.
+pub const SERIOUSLY_ILL_MEMBERS: i64 = 1;
+/// Hợp Thành members with badges already handed.
+pub const BADGE_HOLDERS: i64 = 3;
+/// The award rounds as (month, day).
+pub const AWARD_ROUNDS: [(u32, u32); 4] = [(2, 3), (5, 19), (9, 2), (11, 7)];
+/// Badges are recorded as handed up to this round.
+pub const BADGES_HANDED_UNTIL: &str = "2025-11-07";
+/// The years of party age a badge marks.
+pub const BADGE_YEARS: [i32; 12] = [30, 40, 45, 50, 55, 60, 65, 70, 75, 80, 85, 90];
+
+/// Mixed into [`SEED`] for Tả Phời's generator.
+const TA_PHOI_SEED_SALT: u64 = 0x5441_5048_4f49_2025;
+
+/// Tả Phời's villages and school, all tables of the dataset.
+const TA_PHOI_LOCALITY: Locality = Locality {
+    commune_code: TA_PHOI_CODE,
+    commune_label: "xã Tả Phời",
+    region: "thành phố Lào Cai, tỉnh Lào Cai",
+    deciding_body: "Đảng ủy xã Tả Phời",
+    request_prefix: "seed-ta-phoi-member",
+    resident_ethnicities: &[
+        ("08", 34),
+        ("09", 22),
+        ("01", 16),
+        ("02", 14),
+        ("25", 8),
+        ("40", 6),
+    ],
+    home_towns: &[
+        ("Xã Tả Phời, Lào Cai", 80),
+        ("Xã Hợp Thành, Lào Cai", 6),
+        ("Huyện Bảo Thắng, Lào Cai", 6),
+        ("Tỉnh Nam Định", 4),
+        ("Tỉnh Thái Bình", 4),
+    ],
+    staff_villages: &["Tả Phời", "Phìn Hồ Thầu", "Cáng Cấu"],
+};
+
+/// Tả Phời's four cells; the member counts add up to [`TA_PHOI_MEMBERS`]. Admissions end in 2019,
+/// so that the merge finds everyone official and Hợp Thành's 2021–2022 figures are untouched.
+const TA_PHOI_CELL_PLANS: [CellPlan; 4] = [
+    CellPlan {
+        last_year: 2019,
+        ..residential(
+            "phin-ho-thau",
+            "Chi bộ thôn Phìn Hồ Thầu",
+            "Phìn Hồ Thầu",
+            12,
+            1974,
+        )
+    },
+    CellPlan {
+        last_year: 2019,
+        ..residential("cang-cau", "Chi bộ thôn Cáng Cấu", "Cáng Cấu", 11, 1976)
+    },
+    CellPlan {
+        last_year: 2019,
+        ..residential("lang-ngam", "Chi bộ thôn Làng Ngầm", "Làng Ngầm", 10, 1978)
+    },
+    CellPlan {
+        id: "truong-ta-phoi",
+        display_name: "Chi bộ Trường PTDTBT Tiểu học và THCS Tả Phời",
+        kind: CellKind::School,
+        profile: Profile::School,
+        open: (1996, 9, 5),
+        members: 7,
+        village: "",
+        first_year: 1997,
+        last_year: 2019,
+    },
+];
+
+/// Tả Phời, the merge, and the moves it caused.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TaPhoi {
+    /// The commune, open-ended: the merge sets its last day.
+    pub commune: CreateCommuneRequest,
+    /// Its cells, open-ended: closed after the transfers.
+    pub cells: Vec<CreateCellRequest>,
+    /// Its members.
+    pub members: Vec<RecordAdmissionRequest>,
+    /// The merge of Tả Phời and Hợp Thành into Hợp Thành.
+    pub merge: CreateMergeRequest,
+    /// Hợp Thành's cells for Tả Phời's villages, opened on the merge day.
+    pub merged_cells: Vec<CreateCellRequest>,
+    /// One transfer per member, `name` empty (resolved when seeding by the member's full name).
+    pub transfers: Vec<(String, TransferMemberRequest)>,
+}
+
+/// The party-age fields of a member that UpdateMember sets: gaps, serious illness, badges.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PartyAgeFields {
+    /// Periods not counting towards party age.
+    pub party_age_gaps: Vec<PartyAgeGap>,
+    /// Seriously ill.
+    pub seriously_ill: bool,
+    /// Badges handed.
+    pub badges: Vec<BadgeAward>,
+}
+
+impl PartyAgeFields {
+    /// True when nothing is set.
+    pub fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
+
+    /// True when `member` already carries these values.
+    fn is_applied_to(&self, member: &Member) -> bool {
+        member.party_age_gaps == self.party_age_gaps
+            && member.seriously_ill == self.seriously_ill
+            && member.badges == self.badges
+    }
+
+    /// Sets these fields on member `name` unless it carries them already; returns whether an
+    /// update was written.
+    pub(crate) async fn apply(
+        &self,
+        membership: &mut MembershipServiceClient<Channel>,
+        name: String,
+    ) -> Result<bool, tonic::Status> {
+        let member = membership
+            .get_member(GetMemberRequest { name })
+            .await?
+            .into_inner();
+        if self.is_applied_to(&member) {
+            return Ok(false);
+        }
+        membership
+            .update_member(UpdateMemberRequest {
+                member: Some(Member {
+                    party_age_gaps: self.party_age_gaps.clone(),
+                    seriously_ill: self.seriously_ill,
+                    badges: self.badges.clone(),
+                    ..member
+                }),
+                update_mask: Some(prost_types::FieldMask {
+                    paths: vec![
+                        "party_age_gaps".to_owned(),
+                        "seriously_ill".to_owned(),
+                        "badges".to_owned(),
+                    ],
+                }),
+            })
+            .await?;
+        Ok(true)
+    }
+}
+
+/// An update of a Hợp Thành member's party-age fields, the member named by full name.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SeedMemberUpdate {
+    /// The member's full name in the dataset.
+    pub member_full_name: String,
+    /// What to set.
+    pub fields: PartyAgeFields,
+}
+
+/// Creates the commune of `request` unless it exists; returns whether it was created.
+pub(crate) async fn ensure_commune(
+    membership: &mut MembershipServiceClient<Channel>,
+    request: &CreateCommuneRequest,
+) -> Result<bool, tonic::Status> {
+    let code = request
+        .commune
+        .as_ref()
+        .map(|c| c.code.as_str())
+        .unwrap_or_default();
+    match membership
+        .get_commune(GetCommuneRequest {
+            name: names::commune(code),
+        })
+        .await
+    {
+        Ok(_) => Ok(false),
+        Err(status) if status.code() == tonic::Code::NotFound => {
+            membership.create_commune(request.clone()).await?;
+            Ok(true)
+        }
+        Err(status) => Err(status),
+    }
+}
+
+/// Creates the cells of `requests` (all of commune `parent`) that do not exist; returns how many
+/// were created and how many were there.
+pub(crate) async fn ensure_cells(
+    membership: &mut MembershipServiceClient<Channel>,
+    parent: &str,
+    requests: &[CreateCellRequest],
+) -> Result<(u32, u32), tonic::Status> {
+    let existing: HashSet<String> = existing_cells(membership, parent)
+        .await?
+        .into_keys()
+        .collect();
+    let of_parent: Vec<CreateCellRequest> = requests
+        .iter()
+        .filter(|r| r.parent == parent)
+        .cloned()
+        .collect();
+    create_missing(
+        &of_parent,
+        &existing,
+        |request| format!("{parent}/cells/{}", request.cell_id),
+        |request| {
+            let mut membership = membership.clone();
+            async move { membership.create_cell(request).await.map(drop) }
+        },
+    )
+    .await
+}
+
+/// Sends `create` for each of `requests` whose resource name (`name_of`) is not in `existing`;
+/// returns how many were created and how many were there already.
+async fn create_missing<R, F, Fut>(
+    requests: &[R],
+    existing: &HashSet<String>,
+    name_of: impl Fn(&R) -> String,
+    mut create: F,
+) -> Result<(u32, u32), tonic::Status>
+where
+    R: Clone,
+    F: FnMut(R) -> Fut,
+    Fut: std::future::Future<Output = Result<(), tonic::Status>>,
+{
+    let (mut created, mut present) = (0, 0);
+    for request in requests {
+        if existing.contains(&name_of(request)) {
+            present += 1;
+        } else {
+            create(request.clone()).await?;
+            created += 1;
+        }
+    }
+    Ok((created, present))
+}
+
+fn cell_request(
+    commune_code: &str,
+    plan: &CellPlan,
+    open_date: String,
+    request_prefix: &str,
+) -> CreateCellRequest {
+    CreateCellRequest {
+        parent: names::commune(commune_code),
+        cell_id: plan.id.to_owned(),
+        cell: Some(Cell {
+            display_name: plan.display_name.to_owned(),
+            kind: plan.kind as i32,
+            open_date,
+            ..Cell::default()
+        }),
+        request_id: format!("{request_prefix}-{}", plan.id),
+    }
+}
+
+fn ta_phoi(
+    today: NaiveDate,
+    used_names: &mut HashSet<String>,
+    used_ids: &mut HashSet<String>,
+) -> TaPhoi {
+    let mut rng = SplitMix64(SEED ^ TA_PHOI_SEED_SALT);
+    let mut people = Vec::new();
+    for plan in &TA_PHOI_CELL_PLANS {
+        let role = match plan.profile {
+            Profile::School => Role::Teacher,
+            _ => Role::Resident,
+        };
+        for index in 0..plan.members {
+            people.push(generate_person(
+                &mut rng,
+                plan,
+                role,
+                index,
+                used_names,
+                &TA_PHOI_LOCALITY,
+            ));
+        }
+    }
+    for person in &mut people {
+        person.citizen_id = citizen_id(&mut rng, person.birth, person.gender, used_ids);
+    }
+    assign_decision_numbers(&mut rng, &mut people);
+    let members = people
+        .iter()
+        .enumerate()
+        .map(|(index, person)| admission_request(&mut rng, index, person, today, &TA_PHOI_LOCALITY))
+        .collect();
+    let transfers = people
+        .iter()
+        .enumerate()
+        .map(|(index, person)| {
+            (
+                person.full_name.clone(),
+                TransferMemberRequest {
+                    name: String::new(),
+                    kind: TransferKind::ToCommune as i32,
+                    effective_date: MERGE_EFFECTIVE_DATE.to_owned(),
+                    to_cell: names::cell(COMMUNE_CODE, person.cell),
+                    decision_number: "01-QĐ/ĐU".to_owned(),
+                    request_id: format!("seed-ta-phoi-transfer-{:03}", index + 1),
+                    ..TransferMemberRequest::default()
+                },
+            )
+        })
+        .collect();
+    TaPhoi {
+        commune: CreateCommuneRequest {
+            commune: Some(Commune {
+                code: TA_PHOI_CODE.to_owned(),
+                display_name: TA_PHOI_DISPLAY_NAME.to_owned(),
+                province_code: PROVINCE_CODE.to_owned(),
+                valid_from: TA_PHOI_VALID_FROM.to_owned(),
+                ..Commune::default()
+            }),
+            request_id: "seed-ta-phoi-commune".to_owned(),
+        },
+        cells: TA_PHOI_CELL_PLANS
+            .iter()
+            .map(|plan| {
+                let open = date::format(ymd(plan.open.0, plan.open.1, plan.open.2));
+                cell_request(TA_PHOI_CODE, plan, open, "seed-ta-phoi-cell")
+            })
+            .collect(),
+        members,
+        merge: CreateMergeRequest {
+            merge: Some(UnitMerge {
+                level: UnitLevel::Commune as i32,
+                predecessor_codes: vec![TA_PHOI_CODE.to_owned(), COMMUNE_CODE.to_owned()],
+                successor_code: COMMUNE_CODE.to_owned(),
+                effective_date: MERGE_EFFECTIVE_DATE.to_owned(),
+                legal_basis: MERGE_LEGAL_BASIS.to_owned(),
+                ..UnitMerge::default()
+            }),
+            request_id: "seed-merge-ta-phoi-hop-thanh".to_owned(),
+        },
+        merged_cells: TA_PHOI_CELL_PLANS
+            .iter()
+            .map(|plan| {
+                cell_request(
+                    COMMUNE_CODE,
+                    plan,
+                    MERGED_CELLS_OPEN_DATE.to_owned(),
+                    "seed-hop-thanh-merged-cell",
+                )
+            })
+            .collect(),
+        transfers,
+    }
+}
+
+/// The first award round on or after `day`.
+pub fn first_round_on_or_after(day: NaiveDate) -> NaiveDate {
+    AWARD_ROUNDS
+        .iter()
+        .map(|(month, dom)| ymd(day.year(), *month, *dom))
+        .find(|round| *round >= day)
+        .unwrap_or_else(|| ymd(day.year() + 1, AWARD_ROUNDS[0].0, AWARD_ROUNDS[0].1))
+}
+
+/// Every badge whose milestone (no gap) fell before [`BADGES_HANDED_UNTIL`], handed at the first
+/// round after it.
+fn badges_handed(decision: NaiveDate) -> Vec<BadgeAward> {
+    let until = ymd(2025, 11, 7);
+    BADGE_YEARS
+        .iter()
+        .filter_map(|years| {
+            let milestone = date::add_months(decision, (*years as u32) * 12);
+            let round = first_round_on_or_after(milestone);
+            (round <= until).then(|| BadgeAward {
+                years: *years,
+                award_date: date::format(round),
+            })
+        })
+        .collect()
+}
+
+/// The earliest admitted person of `cell` decided in `years`, by decision date then name.
+fn earliest_in<'a>(
+    people: &'a [Person],
+    cell: &str,
+    years: std::ops::RangeInclusive<i32>,
+) -> Option<&'a Person> {
+    people
+        .iter()
+        .filter(|p| p.cell == cell && years.contains(&p.decision.year()))
+        .min_by_key(|p| (p.decision, p.full_name.clone()))
+}
+
+/// A member who lost contact for a year and a half, a seriously ill veteran, and three long-serving
+/// members of Trung Tâm and Hợp Thành 1 with the badges they have been handed.
+fn member_updates(people: &[Person]) -> Vec<SeedMemberUpdate> {
+    let mut updates = Vec::new();
+    if let Some(person) = earliest_in(people, "khe-chan", 1980..=1996)
+        .or_else(|| earliest_in(people, "khe-chan", 1965..=2012))
+    {
+        let year = person.decision.year() + 10;
+        let gap_start = date::format(ymd(year, 3, 1));
+        updates.push(SeedMemberUpdate {
+            member_full_name: person.full_name.clone(),
+            fields: PartyAgeFields {
+                // The gap postpones every milestone after it: only the badges handed before it
+                // stay.
+                badges: badges_handed(person.decision)
+                    .into_iter()
+                    .filter(|badge| badge.award_date < gap_start)
+                    .collect(),
+                party_age_gaps: vec![PartyAgeGap {
+                    from_date: gap_start,
+                    to_date: date::format(ymd(year + 1, 8, 31)),
+                    reason: "Mất liên lạc khi đi làm ăn xa".to_owned(),
+                }],
+                seriously_ill: false,
+            },
+        });
+    }
+    if let Some(person) = earliest_in(people, "tuong-2", 1970..=1985)
+        .or_else(|| earliest_in(people, "tuong-2", 1965..=2012))
+    {
+        updates.push(SeedMemberUpdate {
+            member_full_name: person.full_name.clone(),
+            fields: PartyAgeFields {
+                seriously_ill: true,
+                badges: badges_handed(person.decision),
+                ..PartyAgeFields::default()
+            },
+        });
+    }
+    let mut veterans: Vec<&Person> = people
+        .iter()
+        .filter(|p| (p.cell == "trung-tam" || p.cell == "hop-thanh-1") && p.decision.year() <= 1990)
+        .collect();
+    veterans.sort_by_key(|p| (p.decision, p.full_name.clone()));
+    for person in veterans.into_iter().take(BADGE_HOLDERS as usize) {
+        updates.push(SeedMemberUpdate {
+            member_full_name: person.full_name.clone(),
+            fields: PartyAgeFields {
+                badges: badges_handed(person.decision),
+                ..PartyAgeFields::default()
+            },
+        });
+    }
+    updates
+}
+
+/// Loads the whole reference dataset: Hợp Thành as [`seed`] does, then Tả Phời, the merge of
+/// 1 July 2025, the transfers of Tả Phời's members into Hợp Thành's new cells, the closing of
+/// Tả Phời's cells, and the party-age fields of a few Hợp Thành members. Idempotent like
+/// [`seed`]: what is there already is counted as present and not sent again.
+pub async fn seed_all(
+    membership: &mut MembershipServiceClient<Channel>,
+    admission: &mut AdmissionServiceClient<Channel>,
+    reference: &mut ReferenceServiceClient<Channel>,
+) -> Result<SeedSummary, tonic::Status> {
+    let dataset = reference_dataset();
+    let (mut summary, member_names) = seed_hop_thanh(membership, admission, &dataset).await?;
+    let ta_phoi = &dataset.ta_phoi;
+
+    if ensure_commune(membership, &ta_phoi.commune).await? {
+        summary.ta_phoi_communes_created += 1;
+    } else {
+        summary.ta_phoi_communes_present += 1;
+    }
+    (summary.ta_phoi_cells_created, summary.ta_phoi_cells_present) =
+        ensure_cells(membership, TA_PHOI, &ta_phoi.cells).await?;
+
+    // Tả Phời's members are found in Tả Phời before the merge and in Hợp Thành after it.
+    let mut roll: HashMap<(String, String), Member> = HashMap::new();
+    for parent in [TA_PHOI, COMMUNE] {
+        for member in list_members(membership, parent).await? {
+            roll.insert(member_key(Some(&member)), member);
+        }
+    }
+    for request in &ta_phoi.members {
+        let key = member_key(request.member.as_ref());
+        if let std::collections::hash_map::Entry::Vacant(entry) = roll.entry(key) {
+            let member = membership
+                .record_admission(request.clone())
+                .await?
+                .into_inner();
+            entry.insert(member);
+            summary.ta_phoi_members_created += 1;
+        } else {
+            summary.ta_phoi_members_present += 1;
+        }
+    }
+
+    let merges = reference
+        .list_merges(ListMergesRequest {
+            level: UnitLevel::Commune as i32,
+        })
+        .await?
+        .into_inner()
+        .merges;
+    let wanted = ta_phoi.merge.merge.clone().unwrap_or_default();
+    if merges.iter().any(|m| {
+        m.successor_code == wanted.successor_code && m.effective_date == wanted.effective_date
+    }) {
+        summary.merges_present += 1;
+    } else {
+        reference.create_merge(ta_phoi.merge.clone()).await?;
+        summary.merges_created += 1;
+    }
+
+    (summary.merged_cells_created, summary.merged_cells_present) =
+        ensure_cells(membership, COMMUNE, &ta_phoi.merged_cells).await?;
+
+    let by_name: HashMap<String, &Member> = roll
+        .values()
+        .map(|m| (text::normalize(&m.full_name), m))
+        .collect();
+    for (full_name, request) in &ta_phoi.transfers {
+        let member = by_name.get(&text::normalize(full_name)).ok_or_else(|| {
+            tonic::Status::failed_precondition(format!(
+                "the reference member {full_name} is not on the roll"
+            ))
+        })?;
+        if member.cell == request.to_cell {
+            summary.transfers_present += 1;
+            continue;
+        }
+        membership
+            .transfer_member(TransferMemberRequest {
+                name: member.name.clone(),
+                ..request.clone()
+            })
+            .await?;
+        summary.transfers_made += 1;
+    }
+
+    // Closed only now: the members left the cells on the merge day.
+    for cell in existing_cells(membership, TA_PHOI).await?.into_values() {
+        if !cell.close_date.is_empty() {
+            summary.cells_closed_present += 1;
+            continue;
+        }
+        membership
+            .update_cell(UpdateCellRequest {
+                cell: Some(Cell {
+                    name: cell.name.clone(),
+                    etag: cell.etag.clone(),
+                    close_date: TA_PHOI_CELLS_CLOSE_DATE.to_owned(),
+                    ..Cell::default()
+                }),
+                update_mask: Some(prost_types::FieldMask {
+                    paths: vec!["close_date".to_owned()],
+                }),
+            })
+            .await?;
+        summary.cells_closed += 1;
+    }
+
+    for update in &dataset.member_updates {
+        let name = resolve_member(&member_names, &update.member_full_name)?;
+        if update.fields.apply(membership, name).await? {
+            summary.member_updates_made += 1;
+        } else {
+            summary.member_updates_present += 1;
+        }
+    }
+    Ok(summary)
 }
 
 #[cfg(test)]
@@ -2471,5 +3278,183 @@ mod tests {
         assert!(!candidates_only.nothing_created());
         assert!(!summary.nothing_created());
         assert!(SeedSummary::default().nothing_created());
+    }
+
+    #[test]
+    fn ta_phoi_has_four_cells_and_forty_members_admitted_before_2020() {
+        let dataset = dataset();
+        let ta_phoi = &dataset.ta_phoi;
+        let commune = ta_phoi.commune.commune.as_ref().expect("commune");
+        assert_eq!(
+            (commune.code.as_str(), commune.display_name.as_str()),
+            (TA_PHOI_CODE, TA_PHOI_DISPLAY_NAME)
+        );
+        assert_eq!(commune.province_code, PROVINCE_CODE);
+        assert_eq!(commune.valid_from, TA_PHOI_VALID_FROM);
+        assert!(commune.valid_to.is_empty(), "the merge sets the last day");
+        assert_eq!(ta_phoi.cells.len() as i64, TA_PHOI_CELLS);
+        assert_eq!(ta_phoi.merged_cells.len() as i64, TA_PHOI_CELLS);
+        assert_eq!(ta_phoi.members.len() as i64, TA_PHOI_MEMBERS);
+        let cells: HashSet<String> = ta_phoi
+            .cells
+            .iter()
+            .map(|c| names::cell(TA_PHOI_CODE, &c.cell_id))
+            .collect();
+        let hop_thanh: HashSet<&str> = members(&dataset)
+            .iter()
+            .map(|m| m.full_name.as_str())
+            .collect();
+        let mut names_seen = HashSet::new();
+        let mut years = HashSet::new();
+        for request in &ta_phoi.members {
+            let member = request.member.as_ref().expect("member");
+            assert!(cells.contains(&member.cell), "{}", member.cell);
+            assert!(!hop_thanh.contains(member.full_name.as_str()));
+            assert!(names_seen.insert(member.full_name.clone()));
+            let decided = decision(member);
+            assert!(decided.year() < 2020, "{decided}");
+            years.insert(decided.year() / 10);
+            let admission = member.admission.as_ref().expect("admission");
+            assert!(
+                !admission.official_date.is_empty(),
+                "official before the merge"
+            );
+            assert!(admission.official_date.as_str() < MERGE_EFFECTIVE_DATE);
+            assert_eq!(request.deciding_body, "Đảng ủy xã Tả Phời");
+            assert!(request.request_id.starts_with("seed-ta-phoi-member-"));
+            assert!(partyregistry_kit::reference::ethnic_group(&member.ethnicity_code).is_some());
+        }
+        assert!(
+            years.len() >= 4,
+            "admissions spread over decades: {years:?}"
+        );
+        let ethnic_groups: HashSet<&str> = ta_phoi
+            .members
+            .iter()
+            .filter_map(|r| r.member.as_ref())
+            .map(|m| m.ethnicity_code.as_str())
+            .collect();
+        assert!(ethnic_groups.contains("08") && ethnic_groups.len() >= 4);
+    }
+
+    #[test]
+    fn the_merge_moves_every_ta_phoi_member_into_a_new_cell_of_hop_thanh() {
+        let dataset = dataset();
+        let ta_phoi = &dataset.ta_phoi;
+        let merge = ta_phoi.merge.merge.as_ref().expect("merge");
+        assert_eq!(merge.predecessor_codes, [TA_PHOI_CODE, COMMUNE_CODE]);
+        assert_eq!(merge.successor_code, COMMUNE_CODE);
+        assert_eq!(merge.effective_date, MERGE_EFFECTIVE_DATE);
+        assert_eq!(merge.legal_basis, MERGE_LEGAL_BASIS);
+        assert_eq!(merge.level, UnitLevel::Commune as i32);
+        let new_cells: HashSet<String> = ta_phoi
+            .merged_cells
+            .iter()
+            .map(|c| {
+                assert_eq!(c.parent, COMMUNE);
+                let cell = c.cell.as_ref().expect("cell");
+                assert_eq!(cell.open_date, MERGED_CELLS_OPEN_DATE);
+                names::cell(COMMUNE_CODE, &c.cell_id)
+            })
+            .collect();
+        // No id of the new cells clashes with the 16 cells of 2022.
+        for request in &dataset.cells {
+            assert!(!new_cells.contains(&names::cell(COMMUNE_CODE, &request.cell_id)));
+        }
+        assert_eq!(ta_phoi.transfers.len(), ta_phoi.members.len());
+        for ((full_name, transfer), request) in ta_phoi.transfers.iter().zip(&ta_phoi.members) {
+            let member = request.member.as_ref().expect("member");
+            assert_eq!(full_name, &member.full_name);
+            assert_eq!(transfer.kind, TransferKind::ToCommune as i32);
+            assert_eq!(transfer.effective_date, MERGE_EFFECTIVE_DATE);
+            assert!(new_cells.contains(&transfer.to_cell));
+            assert_eq!(short(&transfer.to_cell), short(&member.cell));
+        }
+        const { assert!(CELLS_AFTER_MERGE == 20 && MEMBERS_AFTER_MERGE == 212) };
+        assert_eq!(TA_PHOI_CELLS_CLOSE_DATE, MERGED_CELLS_OPEN_DATE);
+        assert!(TA_PHOI_VALID_TO < MERGE_EFFECTIVE_DATE);
+    }
+
+    fn short(name: &str) -> &str {
+        name.rsplit('/').next().unwrap_or(name)
+    }
+
+    #[test]
+    fn hop_thanh_as_of_2022_is_untouched_by_the_merge() {
+        // The 2022 roll does not depend on Tả Phời: the same members, cells and admissions.
+        let dataset = dataset();
+        assert_eq!(dataset.members.len() as i64, EXPECTED_MEMBERS);
+        assert_eq!(dataset.cells.len() as i64, EXPECTED_CELLS);
+        let ids: HashSet<&str> = members(&dataset)
+            .iter()
+            .map(|m| m.citizen_id.as_str())
+            .collect();
+        for request in &dataset.ta_phoi.members {
+            let member = request.member.as_ref().expect("member");
+            assert!(!ids.contains(member.citizen_id.as_str()));
+        }
+    }
+
+    #[test]
+    fn a_few_hop_thanh_members_have_gaps_illness_and_badges() {
+        let dataset = dataset();
+        let updates = &dataset.member_updates;
+        let count =
+            |f: &dyn Fn(&SeedMemberUpdate) -> bool| updates.iter().filter(|u| f(u)).count() as i64;
+        assert_eq!(
+            count(&|u| !u.fields.party_age_gaps.is_empty()),
+            MEMBERS_WITH_GAPS
+        );
+        assert_eq!(count(&|u| u.fields.seriously_ill), SERIOUSLY_ILL_MEMBERS);
+        assert!(count(&|u| !u.fields.badges.is_empty()) >= BADGE_HOLDERS);
+        let roll: HashMap<&str, &Member> = members(&dataset)
+            .into_iter()
+            .map(|m| (m.full_name.as_str(), m))
+            .collect();
+        for update in updates {
+            let member = roll
+                .get(update.member_full_name.as_str())
+                .expect("an update names a Hợp Thành member");
+            let decided = decision(member);
+            for gap in &update.fields.party_age_gaps {
+                assert!(gap.from_date <= gap.to_date);
+                assert!(date::parse(&gap.from_date).expect("date") > decided);
+            }
+            for badge in &update.fields.badges {
+                assert!(BADGE_YEARS.contains(&badge.years));
+                let handed = date::parse(&badge.award_date).expect("date");
+                let milestone = date::add_months(decided, badge.years as u32 * 12);
+                assert!(handed >= milestone, "{badge:?}");
+                assert!(badge.award_date.as_str() <= BADGES_HANDED_UNTIL);
+                assert!(
+                    AWARD_ROUNDS.contains(&(handed.month(), handed.day())),
+                    "{badge:?}"
+                );
+            }
+        }
+        assert_eq!(first_round_on_or_after(ymd(2025, 11, 8)), ymd(2026, 2, 3));
+        assert_eq!(first_round_on_or_after(ymd(2025, 5, 19)), ymd(2025, 5, 19));
+    }
+
+    #[test]
+    fn seed_summary_counts_the_merge_apart() {
+        let summary = SeedSummary {
+            members_created: 172,
+            ta_phoi_members_created: 40,
+            transfers_made: 40,
+            ..SeedSummary::default()
+        };
+        let text = summary.render();
+        assert!(text.contains("đảng viên xã Tả Phời: tạo mới 40"), "{text}");
+        assert!(text.contains("chuyển sinh hoạt về Hợp Thành: tạo mới 40"));
+        assert!(
+            !SeedSummary::default().render().contains("Tả Phời"),
+            "no merge section when nothing of it was touched"
+        );
+        let only_closing = SeedSummary {
+            cells_closed: 1,
+            ..SeedSummary::default()
+        };
+        assert!(!only_closing.nothing_created());
     }
 }

@@ -257,7 +257,10 @@ async fn seed_if_missing(membership_url: &str) -> Result<Option<SeedSummary>, Bo
             let mut admission = crate::client::admission(membership_url)
                 .await
                 .map_err(|e| e.to_string())?;
-            let summary = dataset::seed(&mut client, &mut admission)
+            let mut reference = crate::client::reference(membership_url)
+                .await
+                .map_err(|e| e.to_string())?;
+            let summary = dataset::seed_all(&mut client, &mut admission, &mut reference)
                 .await
                 .map_err(|status| partyregistry_kit::error::describe_status(&status))?;
             Ok(Some(summary))
@@ -309,6 +312,14 @@ pub fn banner(handles: &DevHandles, data_dir: &std::path::Path) -> String {
             dataset::REFERENCE_AS_OF
         ),
         format!("partyctl{flags} report briefing --commune 02680 --month 2022-07"),
+        format!("partyctl{flags} report statistics --scope provinces/15 --as-of 2026-06-30"),
+        format!(
+            "partyctl{flags} report movements --scope communes/02680 --from 2025-01-01 --to 2025-12-31"
+        ),
+        format!("partyctl{flags} report badges --scope communes/02680 --year 2026"),
+        format!(
+            "partyctl{flags} export statistics --scope provinces/15 --as-of 2026-06-30 --format xlsx --output thong-ke.xlsx"
+        ),
         format!("partyctl{flags} candidates list --commune 02680"),
         format!("partyctl{flags} cells list --commune 02680"),
         format!("partyctl{flags} members list --parent communes/02680 --name \"hoang\""),

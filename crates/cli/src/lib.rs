@@ -12,17 +12,22 @@
 //! - [`output`]: tables aligned by character width, label–value blocks, canonical protobuf JSON
 //!   through the descriptor pool, Vietnamese labels.
 //! - [`error`]: the one error type and how it is shown.
-//! - [`dataset`]: the reference dataset (synthetic people, the article's exact counts) and
-//!   [`dataset::seed`], which loads it through the gRPC API.
+//! - [`dataset`]: the reference dataset (synthetic people, the article's exact counts, Tả Phời
+//!   and the 2025 merge) and [`dataset::seed_all`], which loads it through the gRPC API.
+//! - [`synthetic`]: a generated second province (Lai Châu) with a 2025 commune merge, for the
+//!   end-to-end tests of the statistics.
+//! - [`atomic`]: files written whole or not at all (exports).
 //! - [`dev`]: both services in one process on SQLite, seeded on first start.
 
 pub mod args;
+pub mod atomic;
 pub mod client;
 pub mod commands;
 pub mod dataset;
 pub mod dev;
 pub mod error;
 pub mod output;
+pub mod synthetic;
 
 pub use args::Cli;
 pub use error::CliError;

@@ -178,6 +178,11 @@ proto_names!(
     membership::CellRating,
     membership::ListCellRatingsResponse,
     membership::MemberRating,
+    membership::Province,
+    membership::ListProvincesResponse,
+    membership::UnitMerge,
+    membership::ListMergesResponse,
+    membership::ReferenceList,
     reporting::CommuneReport,
     reporting::AdmissionsReport,
     reporting::Freshness,
@@ -187,6 +192,10 @@ proto_names!(
     reporting::CellHealth,
     reporting::ListDeadlinesResponse,
     reporting::MonthlyBriefing,
+    reporting::Statistics,
+    reporting::Movements,
+    reporting::ListBadgesDueResponse,
+    reporting::RankCommunesResponse,
 );
 
 /// The descriptor pool of every contract, decoded once.

@@ -1,32 +1,66 @@
 //! `partyctl dev` end to end on port 0: both services start in this process on fresh SQLite
 //! files, the reference dataset is seeded once, and the reporting service's figures as of the
 //! article's date match the dataset's constants. A second start on the same data directory seeds
-//! nothing.
+//! nothing. The synthetic province loads into the same set-up, and the roll it leaves matches the
+//! figures its generator computed.
 
+use std::collections::HashMap;
 use std::time::Duration;
 
 use partyregistry_cli::dataset::{self, REFERENCE_AS_OF};
 use partyregistry_cli::dev::{DevOptions, start};
+use partyregistry_cli::synthetic::{self, SpecialCase};
 use partyregistry_proto::membership::v1::admission_service_client::AdmissionServiceClient;
 use partyregistry_proto::membership::v1::membership_service_client::MembershipServiceClient;
+use partyregistry_proto::membership::v1::reference_service_client::ReferenceServiceClient;
+use partyregistry_proto::membership::v1::{GetCommuneRequest, ListMembersRequest, MemberStatus};
 use partyregistry_proto::reporting::v1::reporting_service_client::ReportingServiceClient;
 use partyregistry_proto::reporting::v1::{
     GetAdmissionProgressRequest, GetAdmissionsReportRequest, GetCommuneReportRequest,
-    GetFreshnessRequest,
+    GetFreshnessRequest, GetMovementsRequest, GetStatisticsRequest,
 };
 
 /// A fresh directory under the system's temporary directory; removed at the end of the test.
-fn scratch_dir() -> std::path::PathBuf {
+fn scratch_dir(test: &str) -> std::path::PathBuf {
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_nanos())
         .unwrap_or(0);
-    std::env::temp_dir().join(format!("partyctl-dev-test-{}-{nanos}", std::process::id()))
+    std::env::temp_dir().join(format!(
+        "partyctl-{test}-test-{}-{nanos}",
+        std::process::id()
+    ))
+}
+
+/// A reporting client, once the projection has applied the whole feed (bounded wait).
+async fn caught_up(url: &str) -> ReportingServiceClient<tonic::transport::Channel> {
+    let mut reporting = ReportingServiceClient::connect(url.to_owned())
+        .await
+        .expect("connects");
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    loop {
+        let freshness = reporting
+            .get_freshness(GetFreshnessRequest {})
+            .await
+            .expect("freshness")
+            .into_inner();
+        if freshness.last_applied_sequence > 0
+            && freshness.pending_changes == 0
+            && freshness.connected
+        {
+            return reporting;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "projection did not catch up: {freshness:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn dev_mode_seeds_once_and_reports_the_article_figures() {
-    let data_dir = scratch_dir();
+    let data_dir = scratch_dir("dev");
     let options = DevOptions {
         data_dir: data_dir.clone(),
         membership_port: 0,
@@ -51,6 +85,59 @@ async fn dev_mode_seeds_once_and_reports_the_article_figures() {
         .await
         .expect("second seed");
     assert!(again.nothing_created(), "{again:?}");
+
+    // Tả Phời, the merge and what followed it were loaded too, and loading it all again writes
+    // nothing.
+    assert_eq!(
+        i64::from(seeded.ta_phoi_members_created),
+        dataset::TA_PHOI_MEMBERS
+    );
+    assert_eq!(
+        i64::from(seeded.ta_phoi_cells_created),
+        dataset::TA_PHOI_CELLS
+    );
+    assert_eq!(i64::from(seeded.transfers_made), dataset::TA_PHOI_MEMBERS);
+    assert_eq!(
+        i64::from(seeded.merged_cells_created),
+        dataset::TA_PHOI_CELLS
+    );
+    assert_eq!(i64::from(seeded.cells_closed), dataset::TA_PHOI_CELLS);
+    assert_eq!(seeded.merges_created, 1);
+    let mut reference = ReferenceServiceClient::connect(handles.membership_url.clone())
+        .await
+        .expect("connects");
+    let all_again = dataset::seed_all(&mut membership, &mut admission, &mut reference)
+        .await
+        .expect("third seed");
+    assert!(all_again.nothing_created(), "{all_again:?}");
+    assert_eq!(
+        i64::from(all_again.transfers_present),
+        dataset::TA_PHOI_MEMBERS
+    );
+    let ta_phoi = membership
+        .get_commune(GetCommuneRequest {
+            name: dataset::TA_PHOI.to_owned(),
+        })
+        .await
+        .expect("Tả Phời")
+        .into_inner();
+    assert_eq!(ta_phoi.valid_to, dataset::TA_PHOI_VALID_TO);
+    let roll = membership
+        .list_members(ListMembersRequest {
+            parent: dataset::COMMUNE.to_owned(),
+            page_size: 500,
+            ..ListMembersRequest::default()
+        })
+        .await
+        .expect("roll")
+        .into_inner()
+        .members;
+    assert_eq!(roll.len() as i64, dataset::MEMBERS_AFTER_MERGE);
+    let updated = roll
+        .iter()
+        .filter(|m| !m.badges.is_empty() || m.seriously_ill || !m.party_age_gaps.is_empty())
+        .count() as i64;
+    assert!(updated >= dataset::BADGE_HOLDERS + dataset::SERIOUSLY_ILL_MEMBERS);
     assert_eq!(i64::from(again.members_present), dataset::EXPECTED_MEMBERS);
     assert_eq!(i64::from(again.candidates_present), dataset::CANDIDATES);
     assert_eq!(
@@ -58,30 +145,7 @@ async fn dev_mode_seeds_once_and_reports_the_article_figures() {
         dataset::RATED_CELLS_2021
     );
 
-    // Wait, with a bound, until the projection has applied the whole feed.
-    let mut reporting = ReportingServiceClient::connect(handles.reporting_url.clone())
-        .await
-        .expect("connects");
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
-    loop {
-        let freshness = reporting
-            .get_freshness(GetFreshnessRequest {})
-            .await
-            .expect("freshness")
-            .into_inner();
-        if freshness.last_applied_sequence > 0
-            && freshness.pending_changes == 0
-            && freshness.connected
-        {
-            break;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "projection did not catch up: {freshness:?}"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-
+    let mut reporting = caught_up(&handles.reporting_url).await;
     let report = reporting
         .get_commune_report(GetCommuneReportRequest {
             commune: dataset::COMMUNE.to_owned(),
@@ -152,5 +216,133 @@ async fn dev_mode_seeds_once_and_reports_the_article_figures() {
     assert!(handles.seeded.is_none());
     handles.stop().await.expect("stops cleanly");
 
+    let _ = std::fs::remove_dir_all(&data_dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_synthetic_province_loads_and_its_roll_matches_the_plan() {
+    let data_dir = scratch_dir("synthetic");
+    let options = DevOptions {
+        data_dir: data_dir.clone(),
+        membership_port: 0,
+        reporting_port: 0,
+    };
+    let handles = start(&options).await.expect("dev mode starts");
+    let mut membership = MembershipServiceClient::connect(handles.membership_url.clone())
+        .await
+        .expect("connects");
+    let mut reference = ReferenceServiceClient::connect(handles.membership_url.clone())
+        .await
+        .expect("connects");
+
+    let summary =
+        synthetic::seed_province(&mut membership, &mut reference, synthetic::DEFAULT_SEED)
+            .await
+            .expect("the generated histories are accepted");
+    let plan = synthetic::plan(synthetic::DEFAULT_SEED);
+    assert_eq!(summary.members_created as usize, plan.members.len());
+    assert!(summary.steps_applied > 0);
+    assert!(summary.special(SpecialCase::PartyAgeGap).is_some());
+
+    // Nothing is generated after the last date, so today's roll is the roll of that day.
+    let mut on_roll: HashMap<String, i64> = HashMap::new();
+    for (commune, _) in &summary.commune_names {
+        let members = membership
+            .list_members(ListMembersRequest {
+                parent: commune.clone(),
+                page_size: 500,
+                ..ListMembersRequest::default()
+            })
+            .await
+            .expect("roll")
+            .into_inner()
+            .members;
+        let active = members
+            .iter()
+            .filter(|m| {
+                matches!(
+                    MemberStatus::try_from(m.status),
+                    Ok(MemberStatus::Admitted
+                        | MemberStatus::Probationary
+                        | MemberStatus::Official
+                        | MemberStatus::Exempt)
+                )
+            })
+            .count() as i64;
+        on_roll.insert(commune.clone(), active);
+    }
+    for (commune, _) in &summary.commune_names {
+        let expected = summary
+            .members_on(commune, synthetic::LAST_DATE)
+            .unwrap_or(0);
+        assert_eq!(on_roll.get(commune).copied(), Some(expected), "{commune}");
+    }
+
+    // The reporting service counts the province as the generator did, on both sides of the
+    // merge, and its movements reconcile with the generator's.
+    let mut reporting = caught_up(&handles.reporting_url).await;
+    for (day, expected) in &summary.province_counts {
+        let statistics = reporting
+            .get_statistics(GetStatisticsRequest {
+                scope: synthetic::PROVINCE.to_owned(),
+                as_of_date: day.clone(),
+                ..GetStatisticsRequest::default()
+            })
+            .await
+            .expect("statistics")
+            .into_inner();
+        assert_eq!(statistics.total_members, *expected, "{day}");
+        for unit in &statistics.units {
+            assert_eq!(
+                Some(unit.members),
+                summary.members_on(&unit.commune, day),
+                "{} on {day}",
+                unit.commune
+            );
+        }
+    }
+    for expected in &summary.movements {
+        let movements = reporting
+            .get_movements(GetMovementsRequest {
+                scope: synthetic::PROVINCE.to_owned(),
+                from_date: expected.from.clone(),
+                to_date: expected.to.clone(),
+            })
+            .await
+            .expect("movements")
+            .into_inner();
+        let check = movements.reconciliation.expect("reconciled");
+        assert!(check.balanced);
+        assert_eq!(
+            (
+                check.members_at_start,
+                movements.admitted.map_or(0, |a| a.total),
+                movements.transferred_in,
+                movements.transferred_out,
+                movements.died,
+                check.members_at_end
+            ),
+            (
+                expected.members_at_start,
+                expected.admitted,
+                expected.transferred_in,
+                expected.transferred_out,
+                expected.died,
+                expected.members_at_end
+            ),
+            "{} – {}",
+            expected.from,
+            expected.to
+        );
+    }
+
+    // Loading the same seed again creates nobody.
+    let again = synthetic::seed_province(&mut membership, &mut reference, synthetic::DEFAULT_SEED)
+        .await
+        .expect("second load");
+    assert_eq!(again.members_created, 0);
+    assert_eq!(again.members_present as usize, plan.members.len());
+
+    handles.stop().await.expect("stops cleanly");
     let _ = std::fs::remove_dir_all(&data_dir);
 }

@@ -7,7 +7,8 @@
 //! - [`db`]: SQLite/PostgreSQL connection and migrations behind one pool.
 //! - [`server`]: health, reflection, tracing and graceful shutdown.
 //! - [`names`]: resource-name parsing shared by servers and clients.
-//! - [`reference`]: reference lists (ethnic groups) and Vietnamese labels.
+//! - [`reference`]: reference code lists (ethnic groups, religions, levels) with import aliases, and
+//!   Vietnamese labels.
 //! - [`admission`]: candidates and rule versions between the contracts and `partyregistry_rules`.
 //!
 //! Owns no business rule: those live in each service's `domain` module.

@@ -1,5 +1,12 @@
 //! Reference lists shared by the services and the CLI: the 54 official ethnic groups with their
-//! statistics-office codes, and Vietnamese labels of the contracts' enum values.
+//! statistics-office codes and import aliases, religions, the education, qualification and
+//! political-theory levels, and Vietnamese labels of the contracts' enum values.
+//!
+//! Every list is data with its code system; [`reference_list`] returns one whole, and the
+//! `*_code` functions map free text typed on import to a code, without regard to case,
+//! diacritics, hyphens or spaces ("Ê-đê", "Ê Đê" and "ede" are one group).
+
+use crate::text::fold;
 
 /// The 54 ethnic groups of Vietnam, in the order and with the codes of the national statistics
 /// office's list.
@@ -66,6 +73,565 @@ pub fn ethnic_group(code: &str) -> Option<&'static str> {
         .iter()
         .find(|(c, _)| *c == code)
         .map(|(_, name)| *name)
+}
+
+/// The code system of [`ETHNIC_GROUPS`].
+pub const ETHNICITY_CODE_SYSTEM: &str = "QĐ 121-TCTK/PPCĐ (1979)";
+
+/// Other names and spellings of each ethnic group found in older records and spreadsheets, by
+/// code, in the order of [`ETHNIC_GROUPS`]. Names the statistics office lists for two groups
+/// (Trại, Xá, Xá Khao, Chil, Ca-tang, Mun Di, Xá Lá Vàng, Lao/Lào) are left out: they cannot
+/// decide an import on their own.
+pub const ETHNIC_GROUP_ALIASES: [(&str, &[&str]); 54] = [
+    ("01", &["Việt", "Kinh (Việt)", "Việt (Kinh)"]),
+    ("02", &["Ngạn", "Phén", "Thu Lao", "Pa Dí"]),
+    (
+        "03",
+        &[
+            "Thái Trắng",
+            "Thái Đen",
+            "Thái Đỏ",
+            "Tày Khao",
+            "Tày Đăm",
+            "Tày Mười",
+            "Tày Thanh",
+            "Hàng Tổng",
+            "Pu Thay",
+            "Thổ Đà Bắc",
+        ],
+    ),
+    (
+        "04",
+        &[
+            "Hán",
+            "Triều Châu",
+            "Phúc Kiến",
+            "Quảng Đông",
+            "Hải Nam",
+            "Xạ Phạng",
+        ],
+    ),
+    ("05", &["Khmer", "Khơ-me Crôm", "Khmer Krom", "Cur", "Cul"]),
+    ("06", &["Mol", "Mual"]),
+    (
+        "07",
+        &[
+            "Xuồng",
+            "Giang",
+            "Nùng An",
+            "Phàn Sinh",
+            "Nùng Cháo",
+            "Nùng Lòi",
+            "Quý Rim",
+            "Khèn Lài",
+        ],
+    ),
+    (
+        "08",
+        &[
+            "Mèo",
+            "Mẹo",
+            "H'Mông",
+            "Hmông",
+            "Hmong",
+            "Mông Đơ",
+            "Mông Lềnh",
+            "Mông Đu",
+            "Mèo Hoa",
+            "Mèo Xanh",
+            "Mèo Đỏ",
+            "Mèo Đen",
+            "Na Mẻo",
+        ],
+    ),
+    (
+        "09",
+        &[
+            "Mán",
+            "Động",
+            "Dìu Miền",
+            "Kiềm Miền",
+            "Dao Đỏ",
+            "Dao Tiền",
+            "Dao Quần Chẹt",
+            "Dao Quần Trắng",
+            "Dao Thanh Y",
+            "Dao Lô Gang",
+            "Dao Làn Tẻn",
+            "Dao Áo Dài",
+            "Đại Bản",
+            "Tiểu Bản",
+            "Cóc Ngáng",
+            "Cóc Mùn",
+            "Sơn Đầu",
+        ],
+    ),
+    (
+        "10",
+        &["Jrai", "Giơ-rai", "Tơ-buăn", "Chơ-rai", "Hơ-bau", "Hđrung"],
+    ),
+    ("11", &["Xín", "Lê", "Đản", "Khách Gia"]),
+    (
+        "12",
+        &[
+            "Ede", "Ra-đê", "Rhade", "Đê", "Kpạ", "A-đham", "Krung", "Ktul", "Bih",
+        ],
+    ),
+    (
+        "13",
+        &[
+            "Bahnar",
+            "Gơ-lar",
+            "Tơ-lô",
+            "Giơ-lâng",
+            "Rơ-ngao",
+            "Krem",
+            "Roh",
+            "Kpăng Công",
+        ],
+    ),
+    (
+        "14",
+        &[
+            "Sedang", "Xơ-teng", "Hđang", "Tơ-đra", "Mơ-nâm", "Ha-lăng", "Ca-dong", "Kmrâng",
+        ],
+    ),
+    (
+        "15",
+        &["Cao Lan", "Sán Chỉ", "Mán Cao Lan", "Hờn Bạn", "Sơn Tử"],
+    ),
+    (
+        "16",
+        &[
+            "K'Ho", "Koho", "Xrê", "Nốp", "Tu-lốp", "Cơ-don", "Lạt", "Trinh",
+        ],
+    ),
+    ("17", &["Chàm", "Chiêm Thành", "Hroi"]),
+    ("18", &["Sán Dẻo", "Trại Đất", "Mán Quần Cộc"]),
+    ("19", &["H'rê", "Chăm Rê", "Chom", "Krẹ Lũy"]),
+    (
+        "20",
+        &[
+            "M'Nông",
+            "Pnông",
+            "Nông",
+            "Pré",
+            "Bu-đâng",
+            "Biat",
+            "Gar",
+            "Rơ-lam",
+        ],
+    ),
+    ("21", &["Raglai", "Ra-clây", "Rai", "Noang", "La-oang"]),
+    ("22", &["Xa-điêng", "Stiêng"]),
+    ("23", &["Bru", "Vân Kiều", "Măng Coong", "Tri", "Khùa"]),
+    (
+        "24",
+        &[
+            "Kẹo",
+            "Mọn",
+            "Cuối",
+            "Đan Lai",
+            "Ly Hà",
+            "Tày Pọng",
+            "Con Kha",
+        ],
+    ),
+    ("25", &["Nhắng", "Dẩng", "Pầu Thìn Nu Nà", "Cùi Chu"]),
+    ("26", &["Ca-tu", "Ca Tu", "Phương"]),
+    (
+        "27",
+        &["Gié", "Triêng", "Đgiéh", "Ta-riêng", "Ve", "Veh", "La-ve"],
+    ),
+    ("28", &["Châu Mạ", "Mạ Ngăn", "Mạ Xóp", "Mạ Tô", "Mạ Krung"]),
+    (
+        "29",
+        &["Khmu", "Xá Cẩu", "Mứn Xen", "Pu Thênh", "Tềnh", "Tày Hay"],
+    ),
+    ("30", &["Cor", "Col", "Cùa", "Trầu"]),
+    ("31", &["Tôi-ôi", "Pa-co", "Pa-hi", "Ba-hi"]),
+    ("32", &["Dơ-ro", "Châu-ro"]),
+    (
+        "33",
+        &[
+            "Xá Súa",
+            "Xá Dón",
+            "Xá Dẩng",
+            "Xá Hốc",
+            "Xá Ái",
+            "Xá Bung",
+            "Quảng Lâm",
+        ],
+    ),
+    ("34", &["Puộc", "Pụa"]),
+    ("35", &["U Ni", "Xá U Ni"]),
+    ("36", &["Chơ-ru"]),
+    ("37", &["Lào Bốc", "Lào Nọi"]),
+    ("38", &["Cù Tê", "La Quả"]),
+    ("39", &["Khlá Phlạo"]),
+    ("40", &["Bồ Khô Pạ", "Mu Di", "Pạ Xá", "Phó", "Va Xơ"]),
+    ("41", &["Pu Đang", "Khù Xung", "Cò Xung", "Khả Quy"]),
+    ("42", &["Lừ", "Nhuồn Duôn"]),
+    ("43", &["Lolo", "Mun Di"]),
+    ("44", &["Rục", "Sách", "Mày", "Arem", "Mã Liềng"]),
+    ("45", &["Mảng Ư"]),
+    ("46", &["Pà Hưng", "Tống"]),
+    ("47", &["Cờ Lao"]),
+    ("48", &["Xắm Khống", "Mấng Nhé", "Xá Xeng"]),
+    ("49", &["Chủng Chá", "Trọng Gia", "Tu Dí", "Tu Din"]),
+    ("50", &["Cù Dề Xừ", "Khả Pẻ"]),
+    ("51", &["Ka Pèo", "Pen Ti Lô Lô"]),
+    ("52", &["Brao"]),
+    ("53", &["Tày Hạt"]),
+    ("54", &["Romam"]),
+];
+
+/// Religion code for a member who follows none.
+pub const NO_RELIGION: &str = "00";
+/// Religion code for a religion that is not on the list.
+pub const OTHER_RELIGION: &str = "99";
+
+/// The code system of [`RELIGIONS`]: the registry's own numbering, in the order of the
+/// religions recognised by the State as the 2019 census listed them [A]; kept as data so that a
+/// national list can replace it.
+pub const RELIGION_CODE_SYSTEM: &str =
+    "Danh mục tôn giáo của hệ thống: 00 không, 01–16 tôn giáo được Nhà nước công nhận, 99 khác";
+
+/// Religions: code, Vietnamese name, other spellings accepted on import. `00` (none) first and
+/// `99` (other) last.
+pub const RELIGIONS: [(&str, &str, &[&str]); 18] = [
+    (
+        "00",
+        "Không",
+        &[
+            "Không có",
+            "Không tôn giáo",
+            "Không theo tôn giáo",
+            "Không theo tôn giáo nào",
+            "Không theo đạo",
+            "Không đạo",
+            "Không có đạo",
+            "Chưa có",
+            "-",
+        ],
+    ),
+    (
+        "01",
+        "Phật giáo",
+        &["Phật", "Đạo Phật", "Theo Phật giáo", "Buddhism"],
+    ),
+    (
+        "02",
+        "Công giáo",
+        &[
+            "Thiên Chúa giáo",
+            "Đạo Thiên Chúa",
+            "Thiên Chúa",
+            "Công giáo La Mã",
+            "Catholic",
+        ],
+    ),
+    (
+        "03",
+        "Tin Lành",
+        &[
+            "Đạo Tin Lành",
+            "Tin Lành giáo",
+            "Protestant",
+            "Cơ đốc Tin Lành",
+        ],
+    ),
+    (
+        "04",
+        "Cao Đài",
+        &["Đạo Cao Đài", "Cao Đài giáo", "Đại Đạo Tam Kỳ Phổ Độ"],
+    ),
+    (
+        "05",
+        "Phật giáo Hòa Hảo",
+        &["Hòa Hảo", "Đạo Hòa Hảo", "PGHH"],
+    ),
+    ("06", "Hồi giáo", &["Đạo Hồi", "Islam", "Hồi"]),
+    ("07", "Tôn giáo Baha'i", &["Baha'i", "Bahai", "Bahá'í"]),
+    (
+        "08",
+        "Tịnh độ Cư sĩ Phật hội Việt Nam",
+        &["Tịnh độ Cư sĩ", "Tịnh độ Cư sỹ Phật hội Việt Nam"],
+    ),
+    (
+        "09",
+        "Cơ đốc Phục lâm",
+        &["Phục lâm", "Cơ đốc Phục lâm Việt Nam", "Adventist"],
+    ),
+    ("10", "Phật giáo Tứ Ân Hiếu Nghĩa", &["Tứ Ân Hiếu Nghĩa"]),
+    ("11", "Minh Sư Đạo", &[]),
+    (
+        "12",
+        "Minh Lý Đạo - Tam Tông Miếu",
+        &["Minh Lý Đạo", "Tam Tông Miếu"],
+    ),
+    (
+        "13",
+        "Bà-la-môn",
+        &[
+            "Bà-la-môn giáo",
+            "Bàlamôn",
+            "Đạo Bà-la-môn",
+            "Hindu",
+            "Ấn Độ giáo",
+        ],
+    ),
+    (
+        "14",
+        "Giáo hội Các Thánh hữu Ngày sau của Chúa Giê-su Ky-tô",
+        &["Mormon", "Các Thánh hữu Ngày sau"],
+    ),
+    ("15", "Bửu Sơn Kỳ Hương", &[]),
+    (
+        "16",
+        "Giáo hội Phật đường Nam Tông Minh Sư Đạo",
+        &["Phật đường Nam Tông"],
+    ),
+    ("99", "Tôn giáo khác", &["Khác"]),
+];
+
+/// The code system of the level lists: the enum of the contract the codes are value names of.
+pub const GENERAL_EDUCATION_CODE_SYSTEM: &str = "partyregistry.membership.v1.GeneralEducation";
+/// See [`GENERAL_EDUCATION_CODE_SYSTEM`].
+pub const QUALIFICATION_CODE_SYSTEM: &str = "partyregistry.membership.v1.Qualification";
+/// See [`GENERAL_EDUCATION_CODE_SYSTEM`].
+pub const POLITICAL_THEORY_CODE_SYSTEM: &str = "partyregistry.membership.v1.PoliticalTheory";
+
+/// General education levels, lowest first, with the ways records write them (the 10-year
+/// system of the North before 1981 wrote "7/10" and "10/10"). Labels come from [`label`].
+pub const GENERAL_EDUCATION_LEVELS: [(&str, &[&str]); 3] = [
+    (
+        "GENERAL_EDUCATION_PRIMARY",
+        &["Cấp 1", "5/12", "4/10", "TH"],
+    ),
+    (
+        "GENERAL_EDUCATION_LOWER_SECONDARY",
+        &["Cấp 2", "9/12", "7/10", "THCS"],
+    ),
+    (
+        "GENERAL_EDUCATION_UPPER_SECONDARY",
+        &["Cấp 3", "12/12", "10/10", "THPT"],
+    ),
+];
+
+/// Professional qualification levels, lowest first. Labels come from [`label`].
+pub const QUALIFICATION_LEVELS: [(&str, &[&str]); 6] = [
+    (
+        "QUALIFICATION_NONE",
+        &["Không", "Chưa qua đào tạo chuyên môn"],
+    ),
+    (
+        "QUALIFICATION_VOCATIONAL",
+        &[
+            "Sơ cấp",
+            "Trung cấp",
+            "Công nhân kỹ thuật",
+            "Trung học chuyên nghiệp",
+        ],
+    ),
+    ("QUALIFICATION_COLLEGE", &["CĐ"]),
+    (
+        "QUALIFICATION_UNIVERSITY",
+        &["ĐH", "Cử nhân", "Kỹ sư", "Bác sĩ"],
+    ),
+    (
+        "QUALIFICATION_MASTER",
+        &["ThS", "Thạc sỹ", "Bác sĩ chuyên khoa I"],
+    ),
+    (
+        "QUALIFICATION_DOCTORATE",
+        &["TS", "Tiến sỹ", "Phó Giáo sư", "Giáo sư"],
+    ),
+];
+
+/// Political theory levels, lowest first; a bachelor's degree in politics counts as advanced.
+/// Labels come from [`label`].
+pub const POLITICAL_THEORY_LEVELS: [(&str, &[&str]); 4] = [
+    ("POLITICAL_THEORY_NONE", &["Không"]),
+    ("POLITICAL_THEORY_ELEMENTARY", &["Sơ cấp lý luận chính trị"]),
+    (
+        "POLITICAL_THEORY_INTERMEDIATE",
+        &["Trung cấp lý luận chính trị"],
+    ),
+    (
+        "POLITICAL_THEORY_ADVANCED",
+        &[
+            "Cao cấp lý luận chính trị",
+            "Cử nhân chính trị",
+            "Cao cấp, cử nhân",
+        ],
+    ),
+];
+
+/// Which reference list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListKind {
+    /// [`ETHNIC_GROUPS`].
+    Ethnicity,
+    /// [`RELIGIONS`].
+    Religion,
+    /// [`GENERAL_EDUCATION_LEVELS`].
+    GeneralEducation,
+    /// [`QUALIFICATION_LEVELS`].
+    Qualification,
+    /// [`POLITICAL_THEORY_LEVELS`].
+    PoliticalTheory,
+}
+
+/// One entry of a reference list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Entry {
+    /// The code: `08`, `01`, `GENERAL_EDUCATION_PRIMARY`.
+    pub code: &'static str,
+    /// Vietnamese name, NFC.
+    pub label: &'static str,
+    /// Other spellings accepted on import.
+    pub aliases: &'static [&'static str],
+}
+
+/// A whole reference list with its code system, entries in code order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CodeList {
+    /// Which list.
+    pub kind: ListKind,
+    /// The code system the codes belong to.
+    pub code_system: &'static str,
+    /// The entries.
+    pub entries: Vec<Entry>,
+}
+
+/// Entries of an enum-level list, labelled by [`label`].
+fn levels(list: &[(&'static str, &'static [&'static str])]) -> Vec<Entry> {
+    list.iter()
+        .map(|(code, aliases)| Entry {
+            code,
+            label: label(code),
+            aliases,
+        })
+        .collect()
+}
+
+/// The reference list of `kind`.
+pub fn reference_list(kind: ListKind) -> CodeList {
+    let (code_system, entries) = match kind {
+        ListKind::Ethnicity => (
+            ETHNICITY_CODE_SYSTEM,
+            ETHNIC_GROUPS
+                .iter()
+                .zip(ETHNIC_GROUP_ALIASES.iter())
+                .map(|((code, name), (_, aliases))| Entry {
+                    code,
+                    label: name,
+                    aliases,
+                })
+                .collect(),
+        ),
+        ListKind::Religion => (
+            RELIGION_CODE_SYSTEM,
+            RELIGIONS
+                .iter()
+                .map(|(code, name, aliases)| Entry {
+                    code,
+                    label: name,
+                    aliases,
+                })
+                .collect(),
+        ),
+        ListKind::GeneralEducation => (
+            GENERAL_EDUCATION_CODE_SYSTEM,
+            levels(&GENERAL_EDUCATION_LEVELS),
+        ),
+        ListKind::Qualification => (QUALIFICATION_CODE_SYSTEM, levels(&QUALIFICATION_LEVELS)),
+        ListKind::PoliticalTheory => (
+            POLITICAL_THEORY_CODE_SYSTEM,
+            levels(&POLITICAL_THEORY_LEVELS),
+        ),
+    };
+    CodeList {
+        kind,
+        code_system,
+        entries,
+    }
+}
+
+/// The matching key of a name: folded (no case, no diacritics, đ → d) and with everything but
+/// letters and digits removed, so hyphens, apostrophes, brackets and spaces do not matter
+/// ("H'Mông" = "hmong", "Bà-la-môn" = "Bàlamôn"). A leading "dân tộc" or "người" is dropped.
+fn match_key(text: &str) -> String {
+    let folded = fold(text);
+    let rest = ["dan toc ", "nguoi "]
+        .iter()
+        .find_map(|prefix| folded.strip_prefix(prefix))
+        .unwrap_or(&folded);
+    rest.chars().filter(|c| c.is_alphanumeric()).collect()
+}
+
+/// The code of the entry of `kind` whose code, label or alias matches `free_text` (see
+/// [`match_key`]); a 1- or 2-digit number is read as a code, so "8" finds `08` in lists with
+/// numeric codes.
+pub fn lookup(kind: ListKind, free_text: &str) -> Option<&'static str> {
+    let trimmed = free_text.trim();
+    if trimmed.is_empty() {
+        return None;
+    }
+    let list = reference_list(kind);
+    if let Ok(number) = trimmed.parse::<u8>()
+        && trimmed.len() <= 2
+    {
+        let code = format!("{number:02}");
+        return list
+            .entries
+            .iter()
+            .find(|entry| entry.code == code)
+            .map(|entry| entry.code);
+    }
+    if let Some(entry) = list.entries.iter().find(|entry| entry.code == trimmed) {
+        return Some(entry.code);
+    }
+    let key = match_key(trimmed);
+    if key.is_empty() {
+        // Punctuation only ("-", "…"): only an alias spelled exactly so can match it.
+        return list
+            .entries
+            .iter()
+            .find(|entry| entry.aliases.contains(&trimmed))
+            .map(|entry| entry.code);
+    }
+    list.entries
+        .iter()
+        .find(|entry| {
+            match_key(entry.label) == key || entry.aliases.iter().any(|a| match_key(a) == key)
+        })
+        .map(|entry| entry.code)
+}
+
+/// The code of the ethnic group named by `free_text`: its code ("08", "8"), its name ("Mông",
+/// "mong") or an alias ("Mèo", "H'Mông", "Kinh (Việt)"), without regard to diacritics.
+pub fn ethnic_group_code(free_text: &str) -> Option<&'static str> {
+    lookup(ListKind::Ethnicity, free_text)
+}
+
+/// The religion code of free text as members' files record it: empty or "không" → `00`, a
+/// recognised religion by name, alias or code → its code, anything else → `99` (other).
+pub fn religion_code(free_text: &str) -> &'static str {
+    if free_text.trim().is_empty() {
+        return NO_RELIGION;
+    }
+    lookup(ListKind::Religion, free_text).unwrap_or(OTHER_RELIGION)
+}
+
+/// The Vietnamese name of religion `code`; "Tôn giáo khác" for a code not on the list.
+pub fn religion_label(code: &str) -> &'static str {
+    RELIGIONS
+        .iter()
+        .find(|(c, _, _)| *c == code)
+        .or_else(|| RELIGIONS.iter().find(|(c, _, _)| *c == OTHER_RELIGION))
+        .map_or("Tôn giáo khác", |(_, name, _)| *name)
 }
 
 /// Vietnamese label of an enum value of the contracts, by its full proto name
@@ -171,5 +737,134 @@ mod tests {
         }
         assert_eq!(ethnic_group("09"), Some("Dao"));
         assert_eq!(ethnic_group("55"), None);
+    }
+
+    #[test]
+    fn ethnic_aliases_follow_the_groups() {
+        for ((code, _), (alias_code, _)) in ETHNIC_GROUPS.iter().zip(ETHNIC_GROUP_ALIASES.iter()) {
+            assert_eq!(code, alias_code);
+        }
+    }
+
+    #[test]
+    fn every_key_names_one_entry() {
+        for kind in [
+            ListKind::Ethnicity,
+            ListKind::Religion,
+            ListKind::GeneralEducation,
+            ListKind::Qualification,
+            ListKind::PoliticalTheory,
+        ] {
+            let list = reference_list(kind);
+            let mut seen = std::collections::HashMap::new();
+            for entry in &list.entries {
+                for name in std::iter::once(&entry.label).chain(entry.aliases) {
+                    let key = match_key(name);
+                    if key.is_empty() {
+                        continue;
+                    }
+                    if let Some(other) = seen.insert(key.clone(), entry.code) {
+                        assert_eq!(other, entry.code, "{kind:?}: {name} ({key}) is ambiguous");
+                    }
+                    assert_eq!(lookup(kind, name), Some(entry.code), "{kind:?}: {name}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn ethnic_group_code_accepts_codes_names_and_aliases() {
+        assert_eq!(ethnic_group_code("08"), Some("08"));
+        assert_eq!(ethnic_group_code("8"), Some("08"));
+        assert_eq!(ethnic_group_code("Mông"), Some("08"));
+        assert_eq!(ethnic_group_code("Mèo"), Some("08"));
+        assert_eq!(ethnic_group_code("meo"), Some("08"));
+        assert_eq!(ethnic_group_code("H'Mông"), Some("08"));
+        assert_eq!(ethnic_group_code("Kinh (Việt)"), Some("01"));
+        assert_eq!(ethnic_group_code("dân tộc Kinh"), Some("01"));
+        assert_eq!(ethnic_group_code("Thái Đen"), Some("03"));
+        assert_eq!(ethnic_group_code("thai trang"), Some("03"));
+        assert_eq!(ethnic_group_code("Ê Đê"), Some("12"));
+        assert_eq!(ethnic_group_code("ede"), Some("12"));
+        assert_eq!(ethnic_group_code("Khmer"), Some("05"));
+        assert_eq!(ethnic_group_code("Dao Đỏ"), Some("09"));
+        assert_eq!(ethnic_group_code("Lào"), Some("37"));
+        // Decomposed input, as some keyboards type it.
+        assert_eq!(ethnic_group_code("Ta\u{300}y"), Some("02"));
+        assert_eq!(ethnic_group_code("55"), None);
+        assert_eq!(ethnic_group_code("Martian"), None);
+        assert_eq!(ethnic_group_code(""), None);
+    }
+
+    #[test]
+    fn religion_code_folds_and_defaults() {
+        assert_eq!(religion_code(""), "00");
+        assert_eq!(religion_code("  "), "00");
+        assert_eq!(religion_code("Không"), "00");
+        assert_eq!(religion_code("KHONG"), "00");
+        assert_eq!(religion_code("không tôn giáo"), "00");
+        assert_eq!(religion_code("-"), "00");
+        assert_eq!(religion_code("Phật giáo"), "01");
+        assert_eq!(religion_code("phat giao"), "01");
+        assert_eq!(religion_code("Đạo Phật"), "01");
+        assert_eq!(religion_code("Thiên Chúa giáo"), "02");
+        assert_eq!(religion_code("Tin lành"), "03");
+        assert_eq!(religion_code("Cao Đài"), "04");
+        assert_eq!(religion_code("Hoà Hảo"), "05");
+        assert_eq!(religion_code("Phật giáo Hòa Hảo"), "05");
+        assert_eq!(religion_code("Hồi giáo"), "06");
+        assert_eq!(religion_code("Bàlamôn"), "13");
+        assert_eq!(religion_code("02"), "02");
+        assert_eq!(religion_code("Thờ cúng tổ tiên"), "99");
+        assert_eq!(religion_label("00"), "Không");
+        assert_eq!(religion_label("05"), "Phật giáo Hòa Hảo");
+        assert_eq!(religion_label("99"), "Tôn giáo khác");
+        assert_eq!(religion_label("77"), "Tôn giáo khác");
+    }
+
+    #[test]
+    fn level_lists_use_the_contract_labels() {
+        let education = reference_list(ListKind::GeneralEducation);
+        assert_eq!(education.entries.len(), 3);
+        assert_eq!(education.entries[0].label, "Tiểu học");
+        assert_eq!(
+            lookup(ListKind::GeneralEducation, "10/10"),
+            Some("GENERAL_EDUCATION_UPPER_SECONDARY")
+        );
+        assert_eq!(
+            lookup(ListKind::Qualification, "Đại học"),
+            Some("QUALIFICATION_UNIVERSITY")
+        );
+        assert_eq!(
+            lookup(ListKind::PoliticalTheory, "cao cap"),
+            Some("POLITICAL_THEORY_ADVANCED")
+        );
+        for kind in [
+            ListKind::GeneralEducation,
+            ListKind::Qualification,
+            ListKind::PoliticalTheory,
+        ] {
+            for entry in reference_list(kind).entries {
+                assert_ne!(entry.label, entry.code, "{} has no label", entry.code);
+            }
+        }
+        let ethnicity = reference_list(ListKind::Ethnicity);
+        assert_eq!(ethnicity.entries.len(), 54);
+        assert_eq!(ethnicity.code_system, ETHNICITY_CODE_SYSTEM);
+        let religions = reference_list(ListKind::Religion);
+        assert_eq!(religions.entries.first().map(|e| e.code), Some("00"));
+        assert_eq!(religions.entries.last().map(|e| e.code), Some("99"));
+    }
+
+    #[test]
+    fn labels_are_nfc() {
+        use unicode_normalization::UnicodeNormalization;
+        for kind in [ListKind::Ethnicity, ListKind::Religion] {
+            for entry in reference_list(kind).entries {
+                for name in std::iter::once(&entry.label).chain(entry.aliases) {
+                    assert_eq!(name.nfc().collect::<String>(), *name);
+                }
+            }
+        }
     }
 }

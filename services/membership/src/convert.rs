@@ -9,12 +9,42 @@ use partyregistry_kit::{names, text};
 use partyregistry_proto::membership::v1 as pb;
 
 use crate::domain::{
-    AdmissionDates, AreaFlag, AreaKind, Assignment, Cell, CellKind, Commune, Gender,
-    GeneralEducation, MemberEvent, Person, PoliticalTheory, Qualification, VoteTally,
+    AdmissionDates, AreaFlag, AreaKind, Assignment, BADGE_YEARS, BadgeAward, Cell, CellKind,
+    Commune, Gender, GeneralEducation, MemberEvent, PartyAgeGap, Person, PoliticalTheory,
+    Qualification, VoteTally,
 };
 use crate::store::{CellRecord, CommuneRecord, EventRecord, MemberRecord};
 
+/// Copies the fields named in `paths` from `update` onto `current`: each path is a field's
+/// name; `clone` fields are copied with `clone_from`, `copy` fields by assignment, and other paths
+/// are left to the caller.
+macro_rules! merge_masked {
+    ($current:expr, $update:expr, $paths:expr, clone: [$($clone:ident),* $(,)?], copy: [$($copy:ident),* $(,)?]) => {
+        for path in $paths {
+            match *path {
+                $(stringify!($clone) => $current.$clone.clone_from(&$update.$clone),)*
+                $(stringify!($copy) => $current.$copy = $update.$copy,)*
+                _ => {}
+            }
+        }
+    };
+}
+
 pub mod admission;
+pub mod units;
+
+/// When the full name changes but none of its parts is given, clears the parts so that
+/// validation derives them again from the new full name.
+fn rederive_name_parts(paths: &[&str], parts: [&mut String; 3]) {
+    let parts_given = paths
+        .iter()
+        .any(|p| matches!(*p, "family_name" | "middle_name" | "given_name"));
+    if paths.contains(&"full_name") && !parts_given {
+        for part in parts {
+            part.clear();
+        }
+    }
+}
 
 /// Normalises and checks a text field: NFC, trimmed, no control characters, at most `max`
 /// characters, and non-empty when `required`.
@@ -221,21 +251,61 @@ pub fn cell_to_proto(record: &CellRecord) -> pb::Cell {
     }
 }
 
-/// Validates the personal fields of a member from a request (field paths under `member.`).
-pub fn person_from_proto(member: &pb::Member, v: &mut Violations) -> Option<Person> {
-    let full_name = text_field(v, "member.full_name", &member.full_name, 100, true);
-    let mut family_name = text_field(v, "member.family_name", &member.family_name, 50, false);
-    let mut middle_name = text_field(v, "member.middle_name", &member.middle_name, 50, false);
-    let mut given_name = text_field(v, "member.given_name", &member.given_name, 50, false);
-    if family_name.is_empty() && given_name.is_empty() {
+/// Validates the name fields of a person under `prefix` (`member`, `candidate`): the full name
+/// (required) and its family, middle and given parts, derived from it when none is given.
+pub fn name_fields(
+    v: &mut Violations,
+    prefix: &str,
+    [full_name, family_name, middle_name, given_name]: [&str; 4],
+) -> (String, text::NameParts) {
+    let full_name = text_field(v, &format!("{prefix}.full_name"), full_name, 100, true);
+    let family = text_field(v, &format!("{prefix}.family_name"), family_name, 50, false);
+    let middle = text_field(v, &format!("{prefix}.middle_name"), middle_name, 50, false);
+    let given = text_field(v, &format!("{prefix}.given_name"), given_name, 50, false);
+    if family.is_empty() && given.is_empty() {
         let parts = text::split_full_name(&full_name);
-        (family_name, middle_name, given_name) = (parts.family, parts.middle, parts.given);
-    } else if given_name.is_empty() {
+        return (full_name, parts);
+    }
+    if given.is_empty() {
         v.add(
-            "member.given_name",
+            format!("{prefix}.given_name"),
             "must not be empty when family_name is given",
         );
     }
+    (
+        full_name,
+        text::NameParts {
+            family,
+            middle,
+            given,
+        },
+    )
+}
+
+/// Validates an ethnic group code: one of the 54 (`01`..`54`).
+pub fn ethnicity_field(v: &mut Violations, field: &str, value: &str) -> String {
+    let code = value.trim().to_owned();
+    if ethnic_group(&code).is_none() {
+        v.add(
+            field,
+            "must be the 2-digit code of one of the 54 ethnic groups (01-54)",
+        );
+    }
+    code
+}
+
+/// Validates the personal fields of a member from a request (field paths under `member.`).
+pub fn person_from_proto(member: &pb::Member, v: &mut Violations) -> Option<Person> {
+    let (full_name, parts) = name_fields(
+        v,
+        "member",
+        [
+            &member.full_name,
+            &member.family_name,
+            &member.middle_name,
+            &member.given_name,
+        ],
+    );
     let gender = enum_field(
         v,
         "member.gender",
@@ -245,13 +315,7 @@ pub fn person_from_proto(member: &pb::Member, v: &mut Violations) -> Option<Pers
         Gender::from_name,
     );
     let birth_date = required_date(v, "member.birth_date", &member.birth_date);
-    let ethnicity_code = member.ethnicity_code.trim().to_owned();
-    if ethnic_group(&ethnicity_code).is_none() {
-        v.add(
-            "member.ethnicity_code",
-            "must be the 2-digit code of one of the 54 ethnic groups (01-54)",
-        );
-    }
+    let ethnicity_code = ethnicity_field(v, "member.ethnicity_code", &member.ethnicity_code);
     let religion = text_field(v, "member.religion", &member.religion, 50, false);
     let home_town = text_field(v, "member.home_town", &member.home_town, 200, false);
     let citizen_id = member.citizen_id.trim();
@@ -308,9 +372,9 @@ pub fn person_from_proto(member: &pb::Member, v: &mut Violations) -> Option<Pers
     );
     Some(Person {
         full_name,
-        family_name,
-        middle_name,
-        given_name,
+        family_name: parts.family,
+        middle_name: parts.middle,
+        given_name: parts.given,
         gender: gender?,
         birth_date: birth_date?,
         ethnicity_code,
@@ -365,6 +429,7 @@ pub fn admission_from_proto(
         decision_number,
         ceremony_date,
         official_date,
+        readmission: admission.readmission,
     })
 }
 
@@ -431,6 +496,7 @@ pub fn member_to_proto(record: &MemberRecord) -> pb::Member {
             decision_number: m.admission.decision_number.clone(),
             ceremony_date: date::format_optional(m.admission.ceremony_date),
             official_date: date::format_optional(m.admission.official_date),
+            readmission: m.admission.readmission,
         }),
         status: proto_enum(pb::MemberStatus::from_str_name, m.status.name()) as i32,
         cell: names::cell(&m.commune_code, &m.cell_id),
@@ -444,7 +510,131 @@ pub fn member_to_proto(record: &MemberRecord) -> pb::Member {
         create_time: Some(timestamp(record.create_time_us)),
         update_time: Some(timestamp(record.update_time_us)),
         admitted_in_cell: m.admitted_in_cell.clone().unwrap_or_default(),
+        party_age_gaps: m
+            .party_age_gaps
+            .iter()
+            .map(|g| pb::PartyAgeGap {
+                from_date: date::format(g.from_date),
+                to_date: date::format(g.to_date),
+                reason: g.reason.clone(),
+            })
+            .collect(),
+        seriously_ill: m.seriously_ill,
+        badges: m
+            .badges
+            .iter()
+            .map(|b| pb::BadgeAward {
+                years: b.years,
+                award_date: date::format(b.award_date),
+            })
+            .collect(),
     }
+}
+
+/// The party-age facts of a member from a request: gaps and badges, checked against the
+/// member's admission decision (`decision_date`) and `today`.
+pub fn party_age_from_proto(
+    member: &pb::Member,
+    decision_date: Date,
+    today: Date,
+    v: &mut Violations,
+) -> (Vec<PartyAgeGap>, Vec<BadgeAward>) {
+    let mut gaps: Vec<(usize, PartyAgeGap)> = Vec::new();
+    for (i, gap) in member.party_age_gaps.iter().enumerate() {
+        let field = format!("member.party_age_gaps[{i}]");
+        let from = required_date(v, &format!("{field}.from_date"), &gap.from_date);
+        let to = required_date(v, &format!("{field}.to_date"), &gap.to_date);
+        let reason = text_field(v, &format!("{field}.reason"), &gap.reason, 200, false);
+        let (Some(from_date), Some(to_date)) = (from, to) else {
+            continue;
+        };
+        if to_date < from_date {
+            v.add(format!("{field}.to_date"), "must not be before from_date");
+            continue;
+        }
+        if from_date < decision_date {
+            v.add(
+                format!("{field}.from_date"),
+                format!(
+                    "is before the admission decision ({})",
+                    date::format(decision_date)
+                ),
+            );
+            continue;
+        }
+        if let Some((j, _)) = gaps
+            .iter()
+            .find(|(_, other)| other.from_date <= to_date && from_date <= other.to_date)
+        {
+            v.add(
+                format!("{field}.from_date"),
+                format!("overlaps member.party_age_gaps[{j}]"),
+            );
+            continue;
+        }
+        gaps.push((
+            i,
+            PartyAgeGap {
+                from_date,
+                to_date,
+                reason,
+            },
+        ));
+    }
+    let mut badges: Vec<(usize, BadgeAward)> = Vec::new();
+    for (i, badge) in member.badges.iter().enumerate() {
+        let field = format!("member.badges[{i}]");
+        let award = required_date(v, &format!("{field}.award_date"), &badge.award_date);
+        if !BADGE_YEARS.contains(&badge.years) {
+            v.add(
+                format!("{field}.years"),
+                "must be one of 30, 40, 45, 50, 55, 60, 65, 70, 75, 80, 85, 90",
+            );
+            continue;
+        }
+        if let Some((j, _)) = badges.iter().find(|(_, other)| other.years == badge.years) {
+            v.add(
+                format!("{field}.years"),
+                format!("is already member.badges[{j}]; a badge is handed once"),
+            );
+            continue;
+        }
+        let Some(award_date) = award else {
+            continue;
+        };
+        if award_date > today {
+            v.add(
+                format!("{field}.award_date"),
+                format!("{} is in the future", date::format(award_date)),
+            );
+            continue;
+        }
+        // The earliest a badge can be handed: the seriously ill get one up to 24 months early.
+        let years = u32::try_from(badge.years).unwrap_or_default();
+        let earliest = date::add_months(decision_date, years * 12 - 24);
+        if award_date < earliest {
+            v.add(
+                format!("{field}.award_date"),
+                format!(
+                    "is before {} (the admission decision plus {} years, less 24 months)",
+                    date::format(earliest),
+                    badge.years
+                ),
+            );
+            continue;
+        }
+        badges.push((
+            i,
+            BadgeAward {
+                years: badge.years,
+                award_date,
+            },
+        ));
+    }
+    (
+        gaps.into_iter().map(|(_, g)| g).collect(),
+        badges.into_iter().map(|(_, b)| b).collect(),
+    )
 }
 
 /// The proto of a stored event.
@@ -510,16 +700,15 @@ pub const COMMUNE_UPDATABLE: [&str; 5] = [
 
 /// Copies the masked fields of `update` onto `current`.
 pub fn merge_commune(current: &mut pb::Commune, update: &pb::Commune, paths: &[&str]) {
-    for path in paths {
-        match *path {
-            "display_name" => current.display_name.clone_from(&update.display_name),
-            "province_code" => current.province_code.clone_from(&update.province_code),
-            "valid_from" => current.valid_from.clone_from(&update.valid_from),
-            "valid_to" => current.valid_to.clone_from(&update.valid_to),
-            "area_flags" => current.area_flags.clone_from(&update.area_flags),
-            _ => {}
-        }
-    }
+    merge_masked!(
+        current,
+        update,
+        paths,
+        clone: [
+            display_name, province_code, valid_from, valid_to, area_flags,
+        ],
+        copy: []
+    );
 }
 
 /// Updatable cell fields.
@@ -527,19 +716,21 @@ pub const CELL_UPDATABLE: [&str; 4] = ["display_name", "kind", "open_date", "clo
 
 /// Copies the masked fields of `update` onto `current`.
 pub fn merge_cell(current: &mut pb::Cell, update: &pb::Cell, paths: &[&str]) {
-    for path in paths {
-        match *path {
-            "display_name" => current.display_name.clone_from(&update.display_name),
-            "kind" => current.kind = update.kind,
-            "open_date" => current.open_date.clone_from(&update.open_date),
-            "close_date" => current.close_date.clone_from(&update.close_date),
-            _ => {}
-        }
-    }
+    merge_masked!(
+        current,
+        update,
+        paths,
+        clone: [
+            display_name, open_date, close_date,
+        ],
+        copy: [
+            kind,
+        ]
+    );
 }
 
-/// Updatable member fields: the personal ones.
-pub const MEMBER_UPDATABLE: [&str; 19] = [
+/// Updatable member fields: the personal ones and the party-age facts.
+pub const MEMBER_UPDATABLE: [&str; 22] = [
     "full_name",
     "family_name",
     "middle_name",
@@ -559,43 +750,35 @@ pub const MEMBER_UPDATABLE: [&str; 19] = [
     "youth_union",
     "card_number",
     "assignment",
+    "party_age_gaps",
+    "seriously_ill",
+    "badges",
 ];
 
 /// Copies the masked personal fields of `update` onto `current`. When the full name changes but
 /// its parts are not given, the parts are derived again from it.
 pub fn merge_member(current: &mut pb::Member, update: &pb::Member, paths: &[&str]) {
-    for path in paths {
-        match *path {
-            "full_name" => current.full_name.clone_from(&update.full_name),
-            "family_name" => current.family_name.clone_from(&update.family_name),
-            "middle_name" => current.middle_name.clone_from(&update.middle_name),
-            "given_name" => current.given_name.clone_from(&update.given_name),
-            "gender" => current.gender = update.gender,
-            "birth_date" => current.birth_date.clone_from(&update.birth_date),
-            "ethnicity_code" => current.ethnicity_code.clone_from(&update.ethnicity_code),
-            "religion" => current.religion.clone_from(&update.religion),
-            "home_town" => current.home_town.clone_from(&update.home_town),
-            "citizen_id" => current.citizen_id.clone_from(&update.citizen_id),
-            "phone" => current.phone.clone_from(&update.phone),
-            "address" => current.address.clone_from(&update.address),
-            "general_education" => current.general_education = update.general_education,
-            "qualification" => current.qualification = update.qualification,
-            "political_theory" => current.political_theory = update.political_theory,
-            "occupation" => current.occupation.clone_from(&update.occupation),
-            "youth_union" => current.youth_union = update.youth_union,
-            "card_number" => current.card_number.clone_from(&update.card_number),
-            "assignment" => current.assignment = update.assignment,
-            _ => {}
-        }
-    }
-    let parts_given = paths
-        .iter()
-        .any(|p| matches!(*p, "family_name" | "middle_name" | "given_name"));
-    if paths.contains(&"full_name") && !parts_given {
-        current.family_name.clear();
-        current.middle_name.clear();
-        current.given_name.clear();
-    }
+    merge_masked!(
+        current,
+        update,
+        paths,
+        clone: [
+            full_name, family_name, middle_name, given_name, birth_date, ethnicity_code, religion,
+            home_town, citizen_id, phone, address, occupation, card_number, party_age_gaps, badges,
+        ],
+        copy: [
+            gender, general_education, qualification, political_theory, youth_union, assignment,
+            seriously_ill,
+        ]
+    );
+    rederive_name_parts(
+        paths,
+        [
+            &mut current.family_name,
+            &mut current.middle_name,
+            &mut current.given_name,
+        ],
+    );
 }
 
 #[cfg(test)]

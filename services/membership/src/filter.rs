@@ -62,6 +62,21 @@ fn enum_value<T>(value: &str, prefix: &str, from_name: impl Fn(&str) -> Option<T
     from_name(value).or_else(|| from_name(&format!("{prefix}{value}")))
 }
 
+/// The value of an `=` condition on an enum field `what`, by its full or short name.
+fn enum_condition<T>(
+    value: &str,
+    prefix: &str,
+    what: &str,
+    from_name: impl Fn(&str) -> Option<T>,
+) -> Result<T, ApiError> {
+    enum_value(value, prefix, from_name).ok_or_else(|| bad(format!("unknown {what} {value}")))
+}
+
+/// The folded words of a `name :` condition.
+fn name_words(value: &str) -> Vec<String> {
+    text::fold(value).split(' ').map(str::to_owned).collect()
+}
+
 /// Parses the ListMembers filter: `cell`, `status`, `assignment` with `=`, `name` with `:`.
 pub fn parse_member_filter(
     filter: &str,
@@ -84,22 +99,22 @@ pub fn parse_member_filter(
                 parsed.cell_id = Some(cell_id);
             }
             ("status", '=') => {
-                parsed.status = Some(
-                    enum_value(&condition.value, "MEMBER_STATUS_", MemberStatus::from_name)
-                        .ok_or_else(|| bad(format!("unknown status {}", condition.value)))?,
-                );
+                parsed.status = Some(enum_condition(
+                    &condition.value,
+                    "MEMBER_STATUS_",
+                    "status",
+                    MemberStatus::from_name,
+                )?);
             }
             ("assignment", '=') => {
-                parsed.assignment = Some(
-                    enum_value(&condition.value, "ASSIGNMENT_", Assignment::from_name)
-                        .ok_or_else(|| bad(format!("unknown assignment {}", condition.value)))?,
-                );
+                parsed.assignment = Some(enum_condition(
+                    &condition.value,
+                    "ASSIGNMENT_",
+                    "assignment",
+                    Assignment::from_name,
+                )?);
             }
-            ("name", ':') => {
-                parsed
-                    .name_words
-                    .extend(text::fold(&condition.value).split(' ').map(str::to_owned));
-            }
+            ("name", ':') => parsed.name_words.extend(name_words(&condition.value)),
             (field, operator) => {
                 return Err(bad(format!(
                     "`{field} {operator}` is not supported; use cell =, status =, assignment = or name :"
@@ -130,21 +145,17 @@ pub fn parse_candidate_filter(
                 parsed.cell_id = Some(cell_id);
             }
             ("stage", '=') => {
-                parsed.stage = Some(
-                    enum_value(
-                        &condition.value,
-                        "CANDIDATE_STAGE_",
-                        pb::CandidateStage::from_str_name,
-                    )
-                    .filter(|stage| *stage != pb::CandidateStage::Unspecified)
-                    .ok_or_else(|| bad(format!("unknown stage {}", condition.value)))?,
-                );
+                parsed.stage = Some(enum_condition(
+                    &condition.value,
+                    "CANDIDATE_STAGE_",
+                    "stage",
+                    |name| {
+                        pb::CandidateStage::from_str_name(name)
+                            .filter(|stage| *stage != pb::CandidateStage::Unspecified)
+                    },
+                )?);
             }
-            ("name", ':') => {
-                parsed
-                    .name_words
-                    .extend(text::fold(&condition.value).split(' ').map(str::to_owned));
-            }
+            ("name", ':') => parsed.name_words.extend(name_words(&condition.value)),
             (field, operator) => {
                 return Err(bad(format!(
                     "`{field} {operator}` is not supported; use cell =, stage = or name :"
@@ -161,10 +172,12 @@ pub fn parse_cell_filter(filter: &str) -> Result<Option<CellKind>, ApiError> {
     for condition in parse_conditions(filter)? {
         match (condition.field.as_str(), condition.operator) {
             ("kind", '=') => {
-                kind = Some(
-                    enum_value(&condition.value, "CELL_KIND_", CellKind::from_name)
-                        .ok_or_else(|| bad(format!("unknown kind {}", condition.value)))?,
-                );
+                kind = Some(enum_condition(
+                    &condition.value,
+                    "CELL_KIND_",
+                    "kind",
+                    CellKind::from_name,
+                )?);
             }
             (field, operator) => {
                 return Err(bad(format!(

@@ -1,7 +1,8 @@
 //! `MembershipApi`: thin gRPC handlers. Each parses and validates its request into domain values
 //! ([`crate::convert`]), makes one call to [`crate::service::Membership`], and returns the proto.
 //! `WatchChanges` replays the feed from the caller's cursor, then follows new commits. The
-//! admission pipeline's handlers ([`AdmissionApi`]) share the helpers and macros here.
+//! admission pipeline's handlers ([`AdmissionApi`]) and the reference handlers ([`ReferenceApi`])
+//! share the helpers and macros here.
 
 use std::pin::Pin;
 use std::sync::Arc;
@@ -616,5 +617,7 @@ impl MembershipService for MembershipApi {
 }
 
 pub mod admission;
+pub mod reference;
 
 pub use admission::AdmissionApi;
+pub use reference::ReferenceApi;

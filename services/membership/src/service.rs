@@ -3,7 +3,10 @@
 //! events, append the change(s) to the feed, record the request id — then commit, and wake the
 //! feed's followers. Most commands change one resource; AdmitCandidate changes two (the new
 //! member, then the closed candidate) and appends both changes, in that order, before committing.
-//! The admission pipeline's commands are in `service/admission.rs`.
+//! A member change written by a lifecycle command carries the events the command recorded
+//! (`Change.events`), so that followers count movements by their effective dates.
+//! The admission pipeline's commands are in `service/admission.rs`; provinces and merges in
+//! `service/units.rs`.
 //!
 //! A retried request (same request id) returns the state its first execution produced (the first
 //! change it appended), read back from the feed, and writes nothing.
@@ -28,6 +31,7 @@ use crate::domain::{
 use crate::store::{self, MemberFilter, MemberRecord, Store, feed, members, organisations};
 
 mod admission;
+mod units;
 
 pub use admission::AdmitDecision;
 
@@ -45,9 +49,30 @@ pub struct RequestKey {
 
 type CommandFuture<'c> = Pin<Box<dyn Future<Output = Result<Resource, ApiError>> + Send + 'c>>;
 
+/// A resource a command wrote, with the member events it recorded (for the change's `events`).
+#[derive(Debug, Clone)]
+pub struct Written {
+    /// The new state.
+    pub resource: Resource,
+    /// The events recorded with it; empty but for members.
+    pub events: Vec<pb::MemberEvent>,
+}
+
+impl From<Resource> for Written {
+    fn from(resource: Resource) -> Self {
+        Self {
+            resource,
+            events: Vec::new(),
+        }
+    }
+}
+
+/// A command that writes one member and records events.
+type MemberFuture<'c> = Pin<Box<dyn Future<Output = Result<Written, ApiError>> + Send + 'c>>;
+
 /// A command that writes several resources: their changes are appended in this order, and the
 /// first one is the command's reply (and what a retried request id replays).
-type ChangesFuture<'c> = Pin<Box<dyn Future<Output = Result<Vec<Resource>, ApiError>> + Send + 'c>>;
+type ChangesFuture<'c> = Pin<Box<dyn Future<Output = Result<Vec<Written>, ApiError>> + Send + 'c>>;
 
 /// How many times a lifecycle command is retried when a concurrent writer changed the same
 /// member between its read and its write (PostgreSQL only; SQLite writers are serialised).
@@ -147,6 +172,8 @@ fn resource_name(resource: &Resource) -> &str {
         Resource::CellPlan(p) => &p.name,
         Resource::CellRating(r) => &r.name,
         Resource::MemberRating(r) => &r.name,
+        Resource::Province(p) => &p.name,
+        Resource::Merge(m) => &m.name,
         Resource::DeletedResource(name) => name,
     }
 }
@@ -164,6 +191,28 @@ pub fn decode_change(change: &store::StoredChange) -> Result<pb::Change, ApiErro
     Ok(decoded)
 }
 
+/// Records `events` of member `member_id` and returns them as the feed carries them.
+async fn record_events(
+    conn: &mut AnyConnection,
+    member_id: i64,
+    events: &[MemberEvent],
+    now: i64,
+) -> Result<Vec<pb::MemberEvent>, ApiError> {
+    let mut recorded = Vec::with_capacity(events.len());
+    for event in events {
+        let position = members::insert_event(conn, member_id, event, now).await?;
+        recorded.push(convert::event_to_proto(
+            member_id,
+            &store::EventRecord {
+                position,
+                event: event.clone(),
+                create_time_us: now,
+            },
+        ));
+    }
+    Ok(recorded)
+}
+
 /// Admits a member into a cell: the one code path of RecordAdmission and AdmitCandidate.
 async fn admit_member(
     conn: &mut AnyConnection,
@@ -173,7 +222,7 @@ async fn admit_member(
     context: AdmissionContext,
     rules: &partyregistry_rules::RuleTable,
     now: i64,
-) -> Result<MemberRecord, ApiError> {
+) -> Result<(MemberRecord, Vec<pb::MemberEvent>), ApiError> {
     let cell = organisations::require_cell(conn, commune_code, cell_id)
         .await?
         .cell;
@@ -186,10 +235,8 @@ async fn admit_member(
         rules,
     )?;
     let record = members::insert_member(conn, &member, now).await?;
-    for event in &events {
-        members::insert_event(conn, record.member.id, event, now).await?;
-    }
-    Ok(record)
+    let events = record_events(conn, record.member.id, &events, now).await?;
+    Ok((record, events))
 }
 
 async fn write_member_step(
@@ -198,10 +245,13 @@ async fn write_member_step(
     member: &Member,
     event: &MemberEvent,
     now: i64,
-) -> Result<Resource, ApiError> {
+) -> Result<Written, ApiError> {
     let written = members::update_member(conn, member, record.version, now).await?;
-    members::insert_event(conn, member.id, event, now).await?;
-    Ok(Resource::Member(convert::member_to_proto(&written)))
+    let events = record_events(conn, member.id, std::slice::from_ref(event), now).await?;
+    Ok(Written {
+        resource: Resource::Member(convert::member_to_proto(&written)),
+        events,
+    })
 }
 
 impl Membership {
@@ -236,13 +286,36 @@ impl Membership {
         let written = self
             .mutate_all(request, retry_conflicts, |conn, now| {
                 let single = command(conn, now);
-                Box::pin(async move { single.await.map(|resource| vec![resource]) })
+                Box::pin(async move { single.await.map(|resource| vec![resource.into()]) })
             })
             .await?;
         written
             .into_iter()
             .next()
             .ok_or_else(|| ApiError::Internal("a command wrote no resource".into()))
+    }
+
+    /// Like [`Self::mutate`] for a command on one member that records events: the change
+    /// carries them. Returns the member.
+    async fn mutate_member<F>(
+        &self,
+        request: Option<&RequestKey>,
+        retry_conflicts: bool,
+        command: F,
+    ) -> Result<pb::Member, ApiError>
+    where
+        F: for<'c> Fn(&'c mut AnyConnection, i64) -> MemberFuture<'c>,
+    {
+        let written = self
+            .mutate_all(request, retry_conflicts, |conn, now| {
+                let single = command(conn, now);
+                Box::pin(async move { single.await.map(|written| vec![written]) })
+            })
+            .await?;
+        match written.into_iter().next() {
+            Some(resource) => expect_member(resource),
+            None => Err(ApiError::Internal("a command wrote no resource".into())),
+        }
     }
 
     /// Like [`Self::mutate`] for a command that writes several resources in one transaction:
@@ -291,26 +364,28 @@ impl Membership {
                 .map(|resource| Some(vec![resource]));
         }
         let now = now_micros();
-        let resources = command(tx.conn(), now).await?;
-        if resources.is_empty() {
+        let written = command(tx.conn(), now).await?;
+        if written.is_empty() {
             // Dropping the transaction rolls back whatever the command read or locked.
-            return Ok(Some(resources));
+            return Ok(Some(Vec::new()));
         }
         // The changes are the transaction's last writes: the feed head's row lock is then held
         // only from the first append to the commit (see store::feed).
         let mut first_sequence = None;
         let mut sequence = 0;
-        for resource in &resources {
+        for Written { resource, events } in &written {
             let payload = pb::Change {
                 sequence: 0,
                 commit_time: None,
                 resource: Some(resource.clone()),
+                events: events.clone(),
             }
             .encode_to_vec();
             sequence =
                 feed::append_change(tx.conn(), resource_name(resource), &payload, now).await?;
             first_sequence.get_or_insert(sequence);
         }
+        let resources: Vec<Resource> = written.into_iter().map(|w| w.resource).collect();
         if let Some(key) = request
             && !feed::record_request(
                 tx.conn(),
@@ -370,6 +445,7 @@ impl Membership {
             .mutate(request.as_ref(), true, |conn, now| {
                 let commune = commune.clone();
                 Box::pin(async move {
+                    units::require_commune_province(conn, &commune.province_code).await?;
                     let record = organisations::insert_commune(conn, &commune, now).await?;
                     Ok(Resource::Commune(convert::commune_to_proto(&record)))
                 })
@@ -404,6 +480,9 @@ impl Membership {
                     let mut merged = convert::commune_to_proto(&current);
                     convert::merge_commune(&mut merged, &update, &paths);
                     let commune = convert::commune_from_proto(&merged, &code)?;
+                    if commune.province_code != current.commune.province_code {
+                        units::require_commune_province(conn, &commune.province_code).await?;
+                    }
                     let updated =
                         organisations::update_commune(conn, &commune, current.version, now).await?;
                     Ok(Resource::Commune(convert::commune_to_proto(&updated)))
@@ -477,32 +556,33 @@ impl Membership {
         context: AdmissionContext,
         request: Option<RequestKey>,
     ) -> Result<pb::Member, ApiError> {
-        let resource = self
-            .mutate(request.as_ref(), true, |conn, now| {
-                let (person, admission, commune_code, cell_id, context) = (
-                    person.clone(),
-                    admission.clone(),
-                    commune_code.clone(),
-                    cell_id.clone(),
-                    context.clone(),
-                );
-                Box::pin(async move {
-                    let rules = store::admission::rule_table(conn).await?;
-                    let record = admit_member(
-                        conn,
-                        person,
-                        admission,
-                        (&commune_code, &cell_id),
-                        context,
-                        &rules,
-                        now,
-                    )
-                    .await?;
-                    Ok(Resource::Member(convert::member_to_proto(&record)))
+        self.mutate_member(request.as_ref(), true, |conn, now| {
+            let (person, admission, commune_code, cell_id, context) = (
+                person.clone(),
+                admission.clone(),
+                commune_code.clone(),
+                cell_id.clone(),
+                context.clone(),
+            );
+            Box::pin(async move {
+                let rules = store::admission::rule_table(conn).await?;
+                let (record, events) = admit_member(
+                    conn,
+                    person,
+                    admission,
+                    (&commune_code, &cell_id),
+                    context,
+                    &rules,
+                    now,
+                )
+                .await?;
+                Ok(Written {
+                    resource: Resource::Member(convert::member_to_proto(&record)),
+                    events,
                 })
             })
-            .await?;
-        expect_member(resource)
+        })
+        .await
     }
 
     /// Puts on the roll a member who joins by transfer from outside the system.
@@ -514,35 +594,36 @@ impl Membership {
         (joined, from): (Date, String),
         request: Option<RequestKey>,
     ) -> Result<pb::Member, ApiError> {
-        let resource = self
-            .mutate(request.as_ref(), true, |conn, now| {
-                let (person, admission, commune_code, cell_id, from) = (
-                    person.clone(),
-                    admission.clone(),
-                    commune_code.clone(),
-                    cell_id.clone(),
-                    from.clone(),
-                );
-                Box::pin(async move {
-                    let cell = organisations::require_cell(conn, &commune_code, &cell_id)
-                        .await?
-                        .cell;
-                    let (member, event) = domain::transfer_in(
-                        person,
-                        admission,
-                        &cell,
-                        joined,
-                        from,
-                        date::today_in_vietnam(),
-                        &store::admission::rule_table(conn).await?,
-                    )?;
-                    let record = members::insert_member(conn, &member, now).await?;
-                    members::insert_event(conn, record.member.id, &event, now).await?;
-                    Ok(Resource::Member(convert::member_to_proto(&record)))
+        self.mutate_member(request.as_ref(), true, |conn, now| {
+            let (person, admission, commune_code, cell_id, from) = (
+                person.clone(),
+                admission.clone(),
+                commune_code.clone(),
+                cell_id.clone(),
+                from.clone(),
+            );
+            Box::pin(async move {
+                let cell = organisations::require_cell(conn, &commune_code, &cell_id)
+                    .await?
+                    .cell;
+                let (member, event) = domain::transfer_in(
+                    person,
+                    admission,
+                    &cell,
+                    joined,
+                    from,
+                    date::today_in_vietnam(),
+                    &store::admission::rule_table(conn).await?,
+                )?;
+                let record = members::insert_member(conn, &member, now).await?;
+                let events = record_events(conn, record.member.id, &[event], now).await?;
+                Ok(Written {
+                    resource: Resource::Member(convert::member_to_proto(&record)),
+                    events,
                 })
             })
-            .await?;
-        expect_member(resource)
+        })
+        .await
     }
 
     /// Updates the personal fields of a member named in `paths` from `update`, if `etag` is
@@ -554,38 +635,44 @@ impl Membership {
         update: pb::Member,
         paths: Vec<&'static str>,
     ) -> Result<pb::Member, ApiError> {
-        let resource = self
-            .mutate(None, false, |conn, now| {
-                let (etag, update, paths) = (etag.to_owned(), update.clone(), paths.clone());
-                Box::pin(async move {
-                    let current = members::require_member(conn, id).await?;
-                    check_etag(
-                        &etag,
-                        current.version,
-                        &partyregistry_kit::names::member(id),
-                    )?;
-                    let mut merged = convert::member_to_proto(&current);
-                    convert::merge_member(&mut merged, &update, &paths);
-                    let mut violations = partyregistry_kit::error::Violations::new();
-                    let person = convert::person_from_proto(&merged, &mut violations);
-                    violations.finish()?;
-                    let person = person.ok_or_else(|| {
-                        ApiError::Internal("validation passed without values".into())
-                    })?;
-                    let member = Member {
-                        person,
-                        ..current.member.clone()
-                    };
-                    let event = MemberEvent::on(
-                        domain::EventType::DetailsUpdated,
-                        date::today_in_vietnam(),
-                        &store::admission::rule_table(conn).await?,
-                    );
-                    write_member_step(conn, &current, &member, &event, now).await
-                })
+        self.mutate_member(None, false, |conn, now| {
+            let (etag, update, paths) = (etag.to_owned(), update.clone(), paths.clone());
+            Box::pin(async move {
+                let current = members::require_member(conn, id).await?;
+                check_etag(
+                    &etag,
+                    current.version,
+                    &partyregistry_kit::names::member(id),
+                )?;
+                let mut merged = convert::member_to_proto(&current);
+                convert::merge_member(&mut merged, &update, &paths);
+                let mut violations = partyregistry_kit::error::Violations::new();
+                let person = convert::person_from_proto(&merged, &mut violations);
+                let (party_age_gaps, badges) = convert::party_age_from_proto(
+                    &merged,
+                    current.member.admission.decision_date,
+                    date::today_in_vietnam(),
+                    &mut violations,
+                );
+                violations.finish()?;
+                let person = person
+                    .ok_or_else(|| ApiError::Internal("validation passed without values".into()))?;
+                let member = Member {
+                    person,
+                    party_age_gaps,
+                    seriously_ill: merged.seriously_ill,
+                    badges,
+                    ..current.member.clone()
+                };
+                let event = MemberEvent::on(
+                    domain::EventType::DetailsUpdated,
+                    date::today_in_vietnam(),
+                    &store::admission::rule_table(conn).await?,
+                );
+                write_member_step(conn, &current, &member, &event, now).await
             })
-            .await?;
-        expect_member(resource)
+        })
+        .await
     }
 
     /// Applies a lifecycle step to a member.
@@ -595,87 +682,83 @@ impl Membership {
         step: Step,
         request: Option<RequestKey>,
     ) -> Result<pb::Member, ApiError> {
-        let resource = self
-            .mutate(request.as_ref(), true, |conn, now| {
-                let step = step.clone();
-                Box::pin(async move {
-                    let current = members::require_member(conn, id).await?;
-                    let mut member = current.member.clone();
-                    let today = date::today_in_vietnam();
-                    let rules = store::admission::rule_table(conn).await?;
-                    let rules = &rules;
-                    let event = match step {
-                        Step::Ceremony(ceremony) => {
-                            domain::record_ceremony(&mut member, ceremony, today, rules)?
-                        }
-                        Step::Recognize {
-                            official_date,
-                            decision_number,
-                            vote,
-                        } => domain::recognize(
+        self.mutate_member(request.as_ref(), true, |conn, now| {
+            let step = step.clone();
+            Box::pin(async move {
+                let current = members::require_member(conn, id).await?;
+                let mut member = current.member.clone();
+                let today = date::today_in_vietnam();
+                let rules = store::admission::rule_table(conn).await?;
+                let rules = &rules;
+                let event = match step {
+                    Step::Ceremony(ceremony) => {
+                        domain::record_ceremony(&mut member, ceremony, today, rules)?
+                    }
+                    Step::Recognize {
+                        official_date,
+                        decision_number,
+                        vote,
+                    } => domain::recognize(
+                        &mut member,
+                        official_date,
+                        decision_number,
+                        vote,
+                        today,
+                        rules,
+                    )?,
+                    Step::Transfer {
+                        transfer,
+                        effective_date,
+                        decision_number,
+                    } => {
+                        let destination = match transfer.destination() {
+                            Some((commune_code, cell_id)) => Some(
+                                organisations::require_cell(conn, commune_code, cell_id)
+                                    .await?
+                                    .cell,
+                            ),
+                            None => None,
+                        };
+                        let transfer = transfer.resolve(|| {
+                            destination.ok_or_else(|| {
+                                ApiError::Internal("transfer destination was not looked up".into())
+                            })
+                        })?;
+                        domain::transfer(
                             &mut member,
-                            official_date,
-                            decision_number,
-                            vote,
-                            today,
-                            rules,
-                        )?,
-                        Step::Transfer {
                             transfer,
                             effective_date,
                             decision_number,
-                        } => {
-                            let destination = match transfer.destination() {
-                                Some((commune_code, cell_id)) => Some(
-                                    organisations::require_cell(conn, commune_code, cell_id)
-                                        .await?
-                                        .cell,
-                                ),
-                                None => None,
-                            };
-                            let transfer = transfer.resolve(|| {
-                                destination.ok_or_else(|| {
-                                    ApiError::Internal(
-                                        "transfer destination was not looked up".into(),
-                                    )
-                                })
-                            })?;
-                            domain::transfer(
-                                &mut member,
-                                transfer,
-                                effective_date,
-                                decision_number,
-                                today,
-                                rules,
-                            )?
-                        }
-                        Step::Exempt {
-                            effective_date,
-                            reason,
-                        } => domain::exempt(&mut member, effective_date, reason, today, rules)?,
-                        Step::EndExemption(effective_date) => {
-                            domain::end_exemption(&mut member, effective_date, today, rules)?
-                        }
-                        Step::Depart {
-                            kind,
-                            effective_date,
-                            decision_number,
-                            reason,
-                        } => domain::depart(
-                            &mut member,
-                            kind,
-                            effective_date,
-                            decision_number,
-                            reason,
                             today,
                             rules,
-                        )?,
-                    };
-                    write_member_step(conn, &current, &member, &event, now).await
-                })
+                        )?
+                    }
+                    Step::Exempt {
+                        effective_date,
+                        reason,
+                    } => domain::exempt(&mut member, effective_date, reason, today, rules)?,
+                    Step::EndExemption(effective_date) => {
+                        domain::end_exemption(&mut member, effective_date, today, rules)?
+                    }
+                    Step::Depart {
+                        kind,
+                        effective_date,
+                        decision_number,
+                        reason,
+                    } => domain::depart(
+                        &mut member,
+                        kind,
+                        effective_date,
+                        decision_number,
+                        reason,
+                        today,
+                        rules,
+                    )?,
+                };
+                write_member_step(conn, &current, &member, &event, now).await
             })
-            .await?;
-        expect_member(resource)
+        })
+        .await
     }
 
     /// Reads a commune.

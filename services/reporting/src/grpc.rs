@@ -1,5 +1,7 @@
 //! The gRPC face of the reporting service: thin handlers that validate the request, read the
-//! facts from the store and hand them to [`crate::reports`]. Every error leaves as an
+//! facts from the store and hand them to [`crate::reports`], [`crate::admission_reports`],
+//! [`crate::statistics`] or [`crate::badges`] (statistics first resolve their scope's communes
+//! on the day through [`crate::units`]). Every error leaves as an
 //! [`ApiError`] mapped to a status with `google.rpc` details.
 
 use std::sync::Arc;
@@ -11,24 +13,76 @@ use partyregistry_kit::error::ApiError;
 use partyregistry_kit::names;
 use partyregistry_proto::reporting::v1::reporting_service_server::ReportingService;
 use partyregistry_proto::reporting::v1::{
-    AdmissionProgress, AdmissionsReport, CellHealth, CellRatingSummary, CommuneReport, Freshness,
-    GetAdmissionProgressRequest, GetAdmissionsReportRequest, GetCellHealthRequest,
-    GetCellRatingSummaryRequest, GetCommuneReportRequest, GetFreshnessRequest,
-    GetMonthlyBriefingRequest, GetPipelineRequest, ListDeadlinesRequest, ListDeadlinesResponse,
-    MonthlyBriefing, Pipeline,
+    AdmissionProgress, AdmissionsReport, AwardRound, CellHealth, CellRatingSummary, CommuneReport,
+    ExportReportRequest, Freshness, GetAdmissionProgressRequest, GetAdmissionsReportRequest,
+    GetCellHealthRequest, GetCellRatingSummaryRequest, GetCommuneReportRequest,
+    GetFreshnessRequest, GetMonthlyBriefingRequest, GetMovementsRequest, GetPipelineRequest,
+    GetStatisticsRequest, ListBadgesDueRequest, ListBadgesDueResponse, ListDeadlinesRequest,
+    ListDeadlinesResponse, MonthlyBriefing, Movements, Pipeline, RankCommunesRequest,
+    RankCommunesResponse, RankingIndicator, Statistics,
 };
 use tonic::{Request, Response, Status};
 
 use crate::admission_reports::{self, HealthThresholds};
+use crate::badges;
 use crate::consumer::FeedState;
-use crate::reports;
+use crate::statistics::{self, CommuneValue, MemberHistory, StatisticsOptions};
 use crate::store::{AdmissionSnapshot, AdmissionWindow, Store, StoredCursor};
+use crate::units::{Directory, Scope, UnitError};
+use crate::{reports, units};
 
 /// The `ErrorInfo` domain of this service's errors.
 pub const ERROR_DOMAIN: &str = "reporting.partyregistry";
 
 /// The resource type named by NOT_FOUND for an unknown commune.
 const COMMUNE_TYPE: &str = "partyregistry.membership.v1.Commune";
+/// The resource type named by NOT_FOUND for an unknown province.
+const PROVINCE_TYPE: &str = "partyregistry.membership.v1.Province";
+/// The reason of FAILED_PRECONDITION for a unit asked for after its end.
+const UNIT_ENDED: &str = "UNIT_ENDED";
+
+/// What a statistics report reads: the units, the communes it counts, their members' histories,
+/// and the cursor of the snapshot.
+struct Scoped {
+    directory: Directory,
+    resolved: units::Resolved,
+    members: Vec<MemberHistory>,
+    cursor: StoredCursor,
+}
+
+/// Reads a scope, naming `field` on failure.
+fn parse_scope(field: &str, text: &str) -> Result<Scope, ApiError> {
+    Scope::parse(text).ok_or_else(|| {
+        ApiError::invalid(
+            field,
+            "must be communes/{code}, provinces/{code} or country",
+        )
+    })
+}
+
+/// The error of a scope that cannot be resolved: NOT_FOUND names the scope; an ended unit names
+/// `scope_field`, a day before any data `day_field`.
+fn unit_error(error: UnitError, scope: &Scope, scope_field: &str, day_field: &str) -> ApiError {
+    match error {
+        UnitError::NotFound { province } => ApiError::NotFound {
+            resource_type: if province {
+                PROVINCE_TYPE
+            } else {
+                COMMUNE_TYPE
+            },
+            name: scope.name(),
+        },
+        UnitError::Ended(message) => ApiError::precondition(UNIT_ENDED, scope_field, message),
+        UnitError::BeforeData(day) => ApiError::invalid(
+            day_field,
+            format!(
+                "{} is before any data of {}",
+                date::format(day),
+                scope.name()
+            ),
+        ),
+    }
+}
 
 /// The handlers of `partyregistry.reporting.v1.ReportingService`.
 #[derive(Debug, Clone)]
@@ -249,6 +303,225 @@ impl ReportingApi {
         ))
     }
 
+    /// Resolves the communes of a report in one snapshot with `resolve`, and reads the histories
+    /// of their members.
+    async fn scoped(
+        &self,
+        resolve: impl FnOnce(&Directory) -> Result<units::Resolved, ApiError>,
+    ) -> Result<Scoped, ApiError> {
+        let mut reader = self.store.reader().await?;
+        let directory = reader.directory().await?;
+        let resolved = resolve(&directory)?;
+        let codes: Vec<String> = resolved.communes.iter().map(|c| c.code.clone()).collect();
+        let members = reader.histories(&codes).await?;
+        let cursor = reader.finish().await?;
+        Ok(Scoped {
+            directory,
+            resolved,
+            members,
+            cursor,
+        })
+    }
+
+    async fn statistics(&self, request: GetStatisticsRequest) -> Result<Statistics, ApiError> {
+        let scope = parse_scope("scope", &request.scope)?;
+        let as_of = day_or_today("as_of_date", &request.as_of_date)?;
+        let options = StatisticsOptions::from_request(
+            &request.breakdowns,
+            &request.age_band_upper_bounds,
+            &request.party_age_band_upper_bounds,
+        )
+        .map_err(|(field, description)| ApiError::invalid(field, description))?;
+        let scoped = self
+            .scoped(|directory| {
+                directory
+                    .resolve(&scope, as_of)
+                    .map_err(|e| unit_error(e, &scope, "scope", "as_of_date"))
+            })
+            .await?;
+        Ok(statistics::statistics(
+            &scope.name(),
+            &scoped.directory.display_name(&scope),
+            as_of,
+            &scoped.resolved,
+            &scoped.members,
+            &options,
+            self.freshness_of(&scoped.cursor),
+        ))
+    }
+
+    async fn movements(&self, request: GetMovementsRequest) -> Result<Movements, ApiError> {
+        let scope = parse_scope("scope", &request.scope)?;
+        let from = parse_day("from_date", &request.from_date)?;
+        let to = parse_day("to_date", &request.to_date)?;
+        if to < from {
+            return Err(ApiError::invalid("to_date", "must not be before from_date"));
+        }
+        let scoped = self
+            .scoped(|directory| {
+                directory
+                    .territory(&scope, from, to)
+                    .map_err(|e| unit_error(e, &scope, "to_date", "from_date"))
+            })
+            .await?;
+        Ok(statistics::movements(
+            &scope.name(),
+            &scoped.directory.display_name(&scope),
+            from,
+            to,
+            &scoped.resolved,
+            &scoped.members,
+            self.freshness_of(&scoped.cursor),
+        ))
+    }
+
+    async fn badges_due(
+        &self,
+        request: ListBadgesDueRequest,
+    ) -> Result<ListBadgesDueResponse, ApiError> {
+        let scope = parse_scope("scope", &request.scope)?;
+        let year = admission_reports::rating_year(request.year)
+            .map_err(|(field, description)| ApiError::invalid(field, description))?;
+        let round = AwardRound::try_from(request.round)
+            .map_err(|_| ApiError::invalid("round", "must be an award round"))?;
+        let rounds: Vec<(AwardRound, Date)> = badges::rounds_of(year)
+            .into_iter()
+            .filter(|(r, _)| round == AwardRound::Unspecified || *r == round)
+            .collect();
+        let mut reader = self.store.reader().await?;
+        let directory = reader.directory().await?;
+        // Each round counts the scope's communes of its day; rounds after the unit's end or
+        // before any data are skipped, and only when every round is, the request is refused.
+        let mut resolved = Vec::new();
+        let mut first_error = None;
+        for (round, day) in &rounds {
+            match directory.resolve(&scope, *day) {
+                Ok(found) => resolved.push((*round, *day, found)),
+                Err(UnitError::NotFound { province }) => {
+                    return Err(unit_error(
+                        UnitError::NotFound { province },
+                        &scope,
+                        "scope",
+                        "year",
+                    ));
+                }
+                Err(error) => {
+                    first_error.get_or_insert(error);
+                }
+            }
+        }
+        if resolved.is_empty()
+            && let Some(error) = first_error
+        {
+            return Err(unit_error(error, &scope, "year", "year"));
+        }
+        let mut codes: Vec<String> = resolved
+            .iter()
+            .flat_map(|(_, _, r)| r.communes.iter().map(|c| c.code.clone()))
+            .collect();
+        // The deceased of a commune merged since are listed with its successor.
+        for (_, day, found) in &resolved {
+            codes.extend(
+                directory
+                    .communes
+                    .iter()
+                    .filter(|c| {
+                        let now = directory.commune_on(&c.code, *day);
+                        now != c.code && found.communes.iter().any(|f| f.code == now)
+                    })
+                    .map(|c| c.code.clone()),
+            );
+        }
+        codes.sort();
+        codes.dedup();
+        let members = reader.histories(&codes).await?;
+        let cursor = reader.finish().await?;
+        Ok(ListBadgesDueResponse {
+            badges: badges::listed(&directory, &resolved, &members),
+            freshness: Some(self.freshness_of(&cursor)),
+        })
+    }
+
+    async fn ranking(
+        &self,
+        request: RankCommunesRequest,
+    ) -> Result<RankCommunesResponse, ApiError> {
+        let scope = match parse_scope("province", &request.province)? {
+            Scope::Province(code) => Scope::Province(code),
+            _ => return Err(ApiError::invalid("province", "must be provinces/{code}")),
+        };
+        let indicator = RankingIndicator::try_from(request.indicator)
+            .ok()
+            .filter(|i| *i != RankingIndicator::Unspecified)
+            .ok_or_else(|| ApiError::invalid("indicator", "must be a ranking indicator"))?;
+        let today = date::today_in_vietnam();
+        let (year, as_of) = match (request.year, request.as_of_date.is_empty()) {
+            (0, _) => {
+                let as_of = day_or_today("as_of_date", &request.as_of_date)?;
+                (as_of.year(), as_of)
+            }
+            (year, true) => {
+                let year = admission_reports::rating_year(year)
+                    .map_err(|(field, description)| ApiError::invalid(field, description))?;
+                (year, today.min(year_bound(year, 12, 31)?))
+            }
+            (year, false) => (year, parse_day("as_of_date", &request.as_of_date)?),
+        };
+        let (year, as_of) = admission_reports::progress_period(year, as_of)
+            .map_err(|(field, description)| ApiError::invalid(field, description))?;
+        let mut reader = self.store.reader().await?;
+        let directory = reader.directory().await?;
+        let resolved = directory
+            .resolve(&scope, as_of)
+            .map_err(|e| unit_error(e, &scope, "province", "as_of_date"))?;
+        let codes: Vec<String> = resolved.communes.iter().map(|c| c.code.clone()).collect();
+        let mut values = Vec::with_capacity(codes.len());
+        if indicator == RankingIndicator::Members {
+            let members = reader.histories(&codes).await?;
+            for commune in &resolved.communes {
+                let only = std::iter::once(commune.code.as_str()).collect();
+                let count = statistics::on_roll(&members, &only, as_of).len();
+                values.push(CommuneValue {
+                    code: commune.code.clone(),
+                    display_name: commune.display_name.clone(),
+                    value: Some(count as f64),
+                    detail: format!("{count} đảng viên"),
+                });
+            }
+        } else {
+            let window = AdmissionWindow {
+                roll_day: as_of,
+                admissions_from: year_bound(year, 1, 1)?,
+                admissions_to: as_of,
+            };
+            for commune in &resolved.communes {
+                let Some(facts) = reader.admission_facts(&commune.code, window).await? else {
+                    continue;
+                };
+                values.push(if indicator == RankingIndicator::AdmissionsAgainstTarget {
+                    let progress = admission_reports::admission_progress(
+                        &facts,
+                        year,
+                        as_of,
+                        Freshness::default(),
+                    );
+                    statistics::admissions_against_target(commune, &progress)
+                } else {
+                    let summary =
+                        admission_reports::cell_rating_summary(&facts, year, Freshness::default());
+                    statistics::good_cells_percent(commune, &summary)
+                });
+            }
+        }
+        let cursor = reader.finish().await?;
+        Ok(RankCommunesResponse {
+            province: scope.name(),
+            indicator: indicator.into(),
+            communes: statistics::rank(values),
+            freshness: Some(self.freshness_of(&cursor)),
+        })
+    }
+
     async fn freshness(&self) -> Result<Freshness, ApiError> {
         let cursor = self.store.cursor().await?;
         Ok(self.freshness_of(&cursor))
@@ -364,6 +637,54 @@ impl ReportingService for ReportingApi {
             .await
             .map(Response::new)
             .map_err(|e| e.into_status(ERROR_DOMAIN))
+    }
+
+    async fn get_statistics(
+        &self,
+        request: Request<GetStatisticsRequest>,
+    ) -> Result<Response<Statistics>, Status> {
+        self.statistics(request.into_inner())
+            .await
+            .map(Response::new)
+            .map_err(|e| e.into_status(ERROR_DOMAIN))
+    }
+
+    async fn get_movements(
+        &self,
+        request: Request<GetMovementsRequest>,
+    ) -> Result<Response<Movements>, Status> {
+        self.movements(request.into_inner())
+            .await
+            .map(Response::new)
+            .map_err(|e| e.into_status(ERROR_DOMAIN))
+    }
+
+    async fn list_badges_due(
+        &self,
+        request: Request<ListBadgesDueRequest>,
+    ) -> Result<Response<ListBadgesDueResponse>, Status> {
+        self.badges_due(request.into_inner())
+            .await
+            .map(Response::new)
+            .map_err(|e| e.into_status(ERROR_DOMAIN))
+    }
+
+    async fn rank_communes(
+        &self,
+        request: Request<RankCommunesRequest>,
+    ) -> Result<Response<RankCommunesResponse>, Status> {
+        self.ranking(request.into_inner())
+            .await
+            .map(Response::new)
+            .map_err(|e| e.into_status(ERROR_DOMAIN))
+    }
+
+    type ExportReportStream = crate::export::ExportStream;
+    async fn export_report(
+        &self,
+        request: Request<ExportReportRequest>,
+    ) -> Result<Response<Self::ExportReportStream>, Status> {
+        crate::export::export(self, request).await
     }
 
     async fn get_monthly_briefing(

@@ -13,18 +13,28 @@
 //! - [`admission_reports`]: the admission-pipeline reports (progress against the target,
 //!   pipeline, ratings, cell health, deadlines, the monthly briefing), plain Rust over the rules
 //!   of `partyregistry_rules`.
+//! - [`units`]: which communes a scope (commune, province, country) counts on a day, through the
+//!   units' validity and the recorded merges, plain Rust.
+//! - [`statistics`]: the provincial statistics (breakdowns, reconciled movements, rankings) over
+//!   the statistics roll, plain Rust.
+//! - [`badges`]: party-badge milestones and the award rounds members are due at, plain Rust.
+//! - [`export`]: any report as a CSV file or an XLSX workbook, streamed.
 //! - [`grpc`]: the thin `ReportingApi` handlers.
 //!
 //! Does not own: any write to membership data (the feed is the only input), authentication, or
 //! membership's database (never shared).
 
 pub mod admission_reports;
+pub mod badges;
 pub mod config;
 pub mod consumer;
+pub mod export;
 pub mod grpc;
 pub mod projection;
 pub mod reports;
+pub mod statistics;
 pub mod store;
+pub mod units;
 
 use std::sync::Arc;
 

@@ -5,11 +5,12 @@
 //! report arithmetic (see [`crate::reports`]).
 
 use partyregistry_kit::date::{self, Date};
-use partyregistry_kit::{admission, names};
+use partyregistry_kit::{admission, names, reference};
 use partyregistry_proto::membership::v1::{
     AreaKind, Assignment, Candidate, CandidateStage, Cell, CellKind, CellPlan, CellRating, Change,
-    Commune, Gender, GeneralEducation, Holiday, Member, MemberRating, MemberStatus,
-    PoliticalTheory, RatingLevel, RuleVersion, Target, change::Resource,
+    Commune, EventType, Gender, GeneralEducation, Holiday, Member, MemberEvent, MemberRating,
+    MemberStatus, PoliticalTheory, Province, Qualification, RatingLevel, RuleVersion, Target,
+    UnitLevel, UnitMerge, change::Resource,
 };
 
 /// Why a change could not be projected. Messages name the field, never its value, so that logging
@@ -36,8 +37,9 @@ pub enum Projected {
     Commune(CommuneRow),
     /// A created or updated cell.
     Cell(CellRow),
-    /// A created or updated member, including every lifecycle step.
-    Member(MemberRow),
+    /// A created or updated member, including every lifecycle step, with the events the change
+    /// recorded.
+    Member(MemberRow, Vec<EventRow>),
     /// A created or updated admission candidate (boxed: the message is large).
     Candidate(Box<CandidateRow>),
     /// A created or updated regulation version.
@@ -54,6 +56,57 @@ pub enum Projected {
     CellRating(CellRatingRow),
     /// A recorded or corrected member rating.
     MemberRating(MemberRatingRow),
+    /// A created or updated province.
+    Province(ProvinceRow),
+    /// A recorded merge of units.
+    Merge(MergeRow),
+}
+
+/// A province as the projection keeps it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProvinceRow {
+    /// Two-digit code.
+    pub code: String,
+    /// Display name.
+    pub display_name: String,
+    /// First day in force.
+    pub valid_from: Date,
+    /// Last day in force; `None` while in force.
+    pub valid_to: Option<Date>,
+}
+
+/// A recorded merge of administrative units.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MergeRow {
+    /// The merge id of `merges/{id}`.
+    pub id: String,
+    /// `UnitLevel` value name.
+    pub level: &'static str,
+    /// Codes of the joined units.
+    pub predecessor_codes: Vec<String>,
+    /// Code of the resulting unit.
+    pub successor_code: String,
+    /// First day of the successor as the merged unit.
+    pub effective_date: Date,
+    /// The legal basis.
+    pub legal_basis: String,
+}
+
+/// A member event carried by a member change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventRow {
+    /// `members/{id}/events/{event_id}`.
+    pub name: String,
+    /// The member id.
+    pub member_id: i64,
+    /// `EventType` value name.
+    pub event_type: &'static str,
+    /// The day it took effect.
+    pub effective_date: Date,
+    /// Organisation the member came from.
+    pub from_organization: String,
+    /// Organisation the member went to.
+    pub to_organization: String,
 }
 
 /// A commune as the projection keeps it.
@@ -65,6 +118,10 @@ pub struct CommuneRow {
     pub display_name: String,
     /// Two-digit province code.
     pub province_code: String,
+    /// First day the unit exists; `None` if the feed did not carry it (then: since always).
+    pub valid_from: Option<Date>,
+    /// Last day the unit exists; `None` while in force.
+    pub valid_to: Option<Date>,
     /// The dated area classifications, in the order the feed lists them.
     pub area_flags: Vec<AreaFlagRow>,
 }
@@ -237,6 +294,20 @@ pub struct MemberRow {
     pub left_date: Option<Date>,
     /// (commune code, cell id) of the cell in which this commune admitted the member.
     pub admitted_in: Option<(String, String)>,
+    /// Religion code of the reference list (`00` for none).
+    pub religion_code: String,
+    /// `Qualification` value name; unspecified reads as none.
+    pub qualification: &'static str,
+    /// Also a Youth Union member.
+    pub youth_union: bool,
+    /// Seriously ill (badges may come early).
+    pub seriously_ill: bool,
+    /// The admission is a re-admission.
+    pub readmission: bool,
+    /// Periods not counting towards party age, (first day, last day).
+    pub party_age_gaps: Vec<(Date, Date)>,
+    /// Badges handed over: (years, award day).
+    pub badges: Vec<(i32, Option<Date>)>,
 }
 
 impl MemberRow {
@@ -262,6 +333,11 @@ pub struct Stint {
 }
 
 impl Stint {
+    /// Whether the member is on this cell's roll on `day`.
+    pub fn covers(&self, day: Date) -> bool {
+        self.from <= day && self.to.is_none_or(|to| day < to)
+    }
+
     fn is_in(&self, commune_code: &str, cell_id: &str) -> bool {
         self.commune_code == commune_code && self.cell_id == cell_id
     }
@@ -272,7 +348,13 @@ pub fn project(change: &Change) -> Result<Projected, MalformedChange> {
     match &change.resource {
         Some(Resource::Commune(commune)) => project_commune(commune).map(Projected::Commune),
         Some(Resource::Cell(cell)) => project_cell(cell).map(Projected::Cell),
-        Some(Resource::Member(member)) => project_member(member).map(Projected::Member),
+        Some(Resource::Member(member)) => {
+            let row = project_member(member)?;
+            let events = project_events(row.id, change.sequence, &change.events)?;
+            Ok(Projected::Member(row, events))
+        }
+        Some(Resource::Province(province)) => project_province(province).map(Projected::Province),
+        Some(Resource::Merge(merge)) => project_merge(merge).map(Projected::Merge),
         Some(Resource::Candidate(candidate)) => {
             project_candidate(candidate).map(|row| Projected::Candidate(Box::new(row)))
         }
@@ -327,8 +409,87 @@ fn project_commune(commune: &Commune) -> Result<CommuneRow, MalformedChange> {
         code,
         display_name: commune.display_name.clone(),
         province_code: commune.province_code.clone(),
+        valid_from: optional_date("commune.valid_from", &commune.valid_from)?,
+        valid_to: optional_date("commune.valid_to", &commune.valid_to)?,
         area_flags,
     })
+}
+
+/// A two-digit province code of the statistics office.
+pub fn is_province_code(code: &str) -> bool {
+    code.len() == 2 && code.bytes().all(|b| b.is_ascii_digit())
+}
+
+fn project_province(province: &Province) -> Result<ProvinceRow, MalformedChange> {
+    let code = province
+        .name
+        .strip_prefix("provinces/")
+        .filter(|code| is_province_code(code))
+        .ok_or_else(|| field_error("province.name", "must be provinces/{code}"))?;
+    Ok(ProvinceRow {
+        code: code.to_owned(),
+        display_name: province.display_name.clone(),
+        valid_from: date::parse(&province.valid_from)
+            .map_err(|error| field_error("province.valid_from", error))?,
+        valid_to: optional_date("province.valid_to", &province.valid_to)?,
+    })
+}
+
+fn project_merge(merge: &UnitMerge) -> Result<MergeRow, MalformedChange> {
+    let id = merge
+        .name
+        .strip_prefix("merges/")
+        .filter(|id| !id.is_empty() && !id.contains('/'))
+        .ok_or_else(|| field_error("merge.name", "must be merges/{merge_id}"))?;
+    let level = UnitLevel::try_from(merge.level)
+        .ok()
+        .filter(|level| *level != UnitLevel::Unspecified)
+        .ok_or_else(|| field_error("merge.level", "must be a unit level"))?;
+    if merge.predecessor_codes.is_empty() || merge.successor_code.is_empty() {
+        return Err(field_error(
+            "merge.predecessor_codes",
+            "a merge joins at least one unit into a successor",
+        ));
+    }
+    Ok(MergeRow {
+        id: id.to_owned(),
+        level: level.as_str_name(),
+        predecessor_codes: merge.predecessor_codes.clone(),
+        successor_code: merge.successor_code.clone(),
+        effective_date: date::parse(&merge.effective_date)
+            .map_err(|error| field_error("merge.effective_date", error))?,
+        legal_basis: merge.legal_basis.clone(),
+    })
+}
+
+/// The events of a member change. An event without a name (a feed that does not name them) is
+/// keyed by the change's sequence and its position, so that it is still recorded once.
+fn project_events(
+    member_id: i64,
+    sequence: i64,
+    events: &[MemberEvent],
+) -> Result<Vec<EventRow>, MalformedChange> {
+    events
+        .iter()
+        .enumerate()
+        .map(|(position, event)| {
+            Ok(EventRow {
+                name: if event.name.is_empty() {
+                    format!("members/{member_id}/events/change-{sequence}-{position}")
+                } else {
+                    event.name.clone()
+                },
+                member_id,
+                event_type: EventType::try_from(event.r#type)
+                    .unwrap_or(EventType::Unspecified)
+                    .as_str_name(),
+                effective_date: date::parse(&event.effective_date)
+                    .map_err(|error| field_error("events.effective_date", error))?,
+                from_organization: event.from_organization.clone(),
+                to_organization: event.to_organization.clone(),
+            })
+        })
+        .collect()
 }
 
 fn project_cell(cell: &Cell) -> Result<CellRow, MalformedChange> {
@@ -374,6 +535,29 @@ fn project_member(member: &Member) -> Result<MemberRow, MalformedChange> {
         Ok(Assignment::Seconded) => Assignment::Seconded,
         _ => Assignment::Local,
     };
+    let qualification = match Qualification::try_from(member.qualification) {
+        Ok(Qualification::Unspecified) | Err(_) => Qualification::None,
+        Ok(level) => level,
+    };
+    let party_age_gaps = member
+        .party_age_gaps
+        .iter()
+        .map(|gap| {
+            let from = date::parse(&gap.from_date)
+                .map_err(|error| field_error("member.party_age_gaps.from_date", error))?;
+            let to = date::parse(&gap.to_date)
+                .map_err(|error| field_error("member.party_age_gaps.to_date", error))?;
+            Ok((from, to.max(from)))
+        })
+        .collect::<Result<Vec<_>, MalformedChange>>()?;
+    let mut badges = Vec::new();
+    for badge in &member.badges {
+        let awarded = optional_date("member.badges.award_date", &badge.award_date)?;
+        // A badge is handed once; a repeated entry would break the table's key.
+        if !badges.iter().any(|(years, _)| *years == badge.years) {
+            badges.push((badge.years, awarded));
+        }
+    }
     Ok(MemberRow {
         id,
         full_name: member.full_name.clone(),
@@ -399,6 +583,13 @@ fn project_member(member: &Member) -> Result<MemberRow, MalformedChange> {
         joined_date: optional_date("member.joined_date", &member.joined_date)?,
         left_date: optional_date("member.left_date", &member.left_date)?,
         admitted_in,
+        religion_code: reference::religion_code(&member.religion).to_owned(),
+        qualification: qualification.as_str_name(),
+        youth_union: member.youth_union,
+        seriously_ill: member.seriously_ill,
+        readmission: admission.readmission,
+        party_age_gaps,
+        badges,
     })
 }
 
@@ -646,6 +837,7 @@ pub fn plan_stints(existing: &[Stint], member: &MemberRow) -> Vec<Stint> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use partyregistry_proto::membership::v1::{Admission, BadgeAward};
 
     fn d(text: &str) -> Date {
         date::parse(text).expect("test dates are valid")
@@ -671,6 +863,13 @@ mod tests {
             joined_date: None,
             left_date: None,
             admitted_in: Some(("02680".into(), cell.into())),
+            religion_code: "00".into(),
+            qualification: "QUALIFICATION_NONE",
+            youth_union: false,
+            seriously_ill: false,
+            readmission: false,
+            party_age_gaps: Vec::new(),
+            badges: Vec::new(),
         }
     }
 
@@ -776,6 +975,7 @@ mod tests {
             sequence: 1,
             commit_time: None,
             resource: None,
+            events: Vec::new(),
         };
         assert_eq!(project(&change), Err(MalformedChange::NoResource));
     }
@@ -800,6 +1000,7 @@ mod tests {
             sequence: 1,
             commit_time: None,
             resource: Some(resource),
+            events: Vec::new(),
         })
     }
 
@@ -896,6 +1097,90 @@ mod tests {
             ..Target::default()
         };
         assert!(project_resource(Resource::Target(target)).is_err());
+    }
+
+    #[test]
+    fn provinces_merges_and_member_events_are_read() {
+        let province = Province {
+            name: "provinces/15".into(),
+            code: "15".into(),
+            display_name: "Tỉnh Lào Cai".into(),
+            valid_from: "2025-07-01".into(),
+            ..Province::default()
+        };
+        assert_eq!(
+            project_resource(Resource::Province(province)),
+            Ok(Projected::Province(ProvinceRow {
+                code: "15".into(),
+                display_name: "Tỉnh Lào Cai".into(),
+                valid_from: d("2025-07-01"),
+                valid_to: None,
+            }))
+        );
+        let merge = UnitMerge {
+            name: "merges/7".into(),
+            level: UnitLevel::Commune as i32,
+            predecessor_codes: vec!["02677".into(), "02680".into()],
+            successor_code: "02680".into(),
+            effective_date: "2025-07-01".into(),
+            legal_basis: "Nghị quyết 1673/NQ-UBTVQH15".into(),
+        };
+        let Ok(Projected::Merge(row)) = project_resource(Resource::Merge(merge.clone())) else {
+            panic!("a merge projects")
+        };
+        assert_eq!((row.id.as_str(), row.level), ("7", "UNIT_LEVEL_COMMUNE"));
+        let unleveled = UnitMerge {
+            level: UnitLevel::Unspecified as i32,
+            ..merge
+        };
+        assert!(project_resource(Resource::Merge(unleveled)).is_err());
+
+        let member = Member {
+            name: "members/3".into(),
+            cell: "communes/02680/cells/tuong-1".into(),
+            religion: "Phật giáo".into(),
+            admission: Some(Admission {
+                readmission: true,
+                ..Admission::default()
+            }),
+            badges: vec![
+                BadgeAward {
+                    years: 30,
+                    award_date: "2020-02-03".into(),
+                },
+                BadgeAward {
+                    years: 30,
+                    award_date: "2020-02-03".into(),
+                },
+            ],
+            ..Member::default()
+        };
+        let change = Change {
+            sequence: 9,
+            commit_time: None,
+            resource: Some(Resource::Member(member)),
+            events: vec![
+                MemberEvent {
+                    name: "members/3/events/1".into(),
+                    r#type: EventType::Died as i32,
+                    effective_date: "2025-12-01".into(),
+                    ..MemberEvent::default()
+                },
+                MemberEvent {
+                    r#type: EventType::Exempted as i32,
+                    effective_date: "2025-01-01".into(),
+                    ..MemberEvent::default()
+                },
+            ],
+        };
+        let Ok(Projected::Member(row, events)) = project(&change) else {
+            panic!("a member projects")
+        };
+        assert!(row.readmission);
+        assert_ne!(row.religion_code, "00");
+        assert_eq!(row.badges, [(30, Some(d("2020-02-03")))]);
+        assert_eq!(events[0].event_type, "EVENT_TYPE_DIED");
+        assert_eq!(events[1].name, "members/3/events/change-9-1");
     }
 
     #[test]

@@ -20,15 +20,9 @@ use partyregistry_proto::reporting::v1::{
 /// Mean length of a Gregorian year in days: turns an age in days into fractional years.
 const DAYS_PER_YEAR: f64 = 365.2425;
 
-/// The age bands of domain §5, as (key, oldest whole age in the band). The last band is open.
-const AGE_BANDS: [(&str, i64); 6] = [
-    ("<=30", 30),
-    ("31-40", 40),
-    ("41-50", 50),
-    ("51-60", 60),
-    ("61-70", 70),
-    (">=71", i64::MAX),
-];
+/// The age bands of domain §5, as the oldest whole age of each band but the last, which is open:
+/// `<=30`, `31-40`, `41-50`, `51-60`, `61-70`, `>=71`.
+pub const DEFAULT_AGE_BOUNDS: [i32; 5] = [30, 40, 50, 60, 70];
 
 /// The value name of a female member's gender.
 const FEMALE: &str = "GENDER_FEMALE";
@@ -176,7 +170,8 @@ pub fn commune_report(facts: &CommuneFacts, freshness: Freshness) -> CommuneRepo
     }
 }
 
-fn bucket(key: &str, label: &str, members: i64) -> Bucket {
+/// A bucket.
+pub fn bucket(key: &str, label: &str, members: i64) -> Bucket {
     Bucket {
         key: key.to_owned(),
         label: label.to_owned(),
@@ -227,31 +222,64 @@ pub fn members_by_cell_kind(cells: &[CellInfo], rolls: &[CellRoll], as_of: Date)
         .collect()
 }
 
-/// The band key of a whole age in years.
-pub fn age_band(age: i64) -> &'static str {
-    AGE_BANDS
-        .iter()
-        .find(|(_, oldest)| age <= *oldest)
-        .map_or(">=71", |(key, _)| key)
+/// The band key of a whole age in years, in the default bands.
+pub fn age_band(age: i64) -> String {
+    band_keys(&DEFAULT_AGE_BOUNDS).swap_remove(band_index(&DEFAULT_AGE_BOUNDS, age))
 }
 
-/// Members per age band on `as_of`, always all six bands in order. Members without a birth date
-/// are in no band.
+/// The keys of the bands cut at `bounds` (the highest value of each band but the last, which is
+/// open; increasing): `<=30`, `31-40`, …, `>=71`.
+pub fn band_keys(bounds: &[i32]) -> Vec<String> {
+    let mut keys = Vec::with_capacity(bounds.len() + 1);
+    let mut lower: Option<i32> = None;
+    for bound in bounds {
+        keys.push(match lower {
+            None => format!("<={bound}"),
+            Some(lower) => format!("{lower}-{bound}"),
+        });
+        lower = Some(bound + 1);
+    }
+    keys.push(match lower {
+        None => "all".to_owned(),
+        Some(lower) => format!(">={lower}"),
+    });
+    keys
+}
+
+/// The index of the band of `value` among the bands cut at `bounds`.
+pub fn band_index(bounds: &[i32], value: i64) -> usize {
+    bounds
+        .iter()
+        .position(|bound| value <= i64::from(*bound))
+        .unwrap_or(bounds.len())
+}
+
+/// Members per age band on `as_of`, always all six default bands in order. Members without a
+/// birth date are in no band.
 pub fn age_bands(births: &[BirthCount], as_of: Date) -> Vec<Bucket> {
-    let mut counts = [0_i64; AGE_BANDS.len()];
+    age_bands_cut(births, as_of, &DEFAULT_AGE_BOUNDS).0
+}
+
+/// Members per age band on `as_of` with the bands cut at `bounds`, every band listed; and the
+/// members without a birth date (in no band).
+pub fn age_bands_cut(births: &[BirthCount], as_of: Date, bounds: &[i32]) -> (Vec<Bucket>, i64) {
+    let keys = band_keys(bounds);
+    let mut counts = vec![0_i64; keys.len()];
+    let mut unknown = 0;
     for birth in births {
-        if let Some(born) = birth.birth_date {
-            let band = age_band(date::age_in_years(born, as_of));
-            if let Some(index) = AGE_BANDS.iter().position(|(key, _)| *key == band) {
-                counts[index] += birth.members;
+        match birth.birth_date {
+            Some(born) => {
+                counts[band_index(bounds, date::age_in_years(born, as_of))] += birth.members
             }
+            None => unknown += birth.members,
         }
     }
-    AGE_BANDS
+    let buckets = keys
         .iter()
         .zip(counts)
-        .map(|((key, _), count)| bucket(key, key, count))
-        .collect()
+        .map(|(key, count)| bucket(key, key, count))
+        .collect();
+    (buckets, unknown)
 }
 
 /// Average exact age in years on `as_of` (days / 365.2425) over members with a birth date; 0 when
@@ -288,7 +316,7 @@ pub fn ethnicity(profiles: &[ProfileCount]) -> Vec<Bucket> {
 
 /// Members per level: every level of `levels` in order (zeros included, so tables keep their
 /// rows), then any other value met, so that no member disappears from the breakdown.
-fn by_level(levels: &[&'static str], values: impl Iterator<Item = (String, i64)>) -> Vec<Bucket> {
+pub fn by_level(levels: &[&str], values: impl Iterator<Item = (String, i64)>) -> Vec<Bucket> {
     let mut counts: BTreeMap<String, i64> = BTreeMap::new();
     for (value, members) in values {
         *counts.entry(value).or_default() += members;

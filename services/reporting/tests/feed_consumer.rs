@@ -139,6 +139,7 @@ fn change(sequence: i64, resource: m::change::Resource) -> m::Change {
         sequence,
         commit_time: Some(db::timestamp(1_650_000_000_000_000 + sequence)),
         resource: Some(resource),
+        events: Vec::new(),
     }
 }
 
@@ -204,6 +205,67 @@ async fn client(address: SocketAddr) -> ReportingServiceClient<Channel> {
     panic!("reporting did not start");
 }
 
+/// A reporting service on a temporary SQLite file, following the feed at `feed_address`.
+struct Reporting {
+    path: std::path::PathBuf,
+    stop: CancellationToken,
+    task: tokio::task::JoinHandle<Result<(), partyregistry_kit::BoxError>>,
+    client: ReportingServiceClient<Channel>,
+}
+
+impl Reporting {
+    async fn start(label: &str, feed_address: SocketAddr) -> Self {
+        let path =
+            std::env::temp_dir().join(format!("reporting_{label}_test_{}.db", std::process::id()));
+        let listener = TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind reporting");
+        let address = listener.local_addr().expect("reporting address");
+        let stop = CancellationToken::new();
+        let config = Config::new(
+            format!("sqlite://{}", path.display()),
+            format!("http://{feed_address}"),
+        );
+        let task = tokio::spawn(run(config, listener, stop.clone()));
+        Self {
+            path,
+            stop,
+            task,
+            client: client(address).await,
+        }
+    }
+
+    /// Stops the service (promptly, even with the feed stream open) and removes its files.
+    async fn stop(self) {
+        self.stop.cancel();
+        tokio::time::timeout(Duration::from_secs(5), self.task)
+            .await
+            .expect("reporting stops promptly")
+            .expect("join")
+            .expect("run ends cleanly");
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", self.path.display()));
+        }
+    }
+}
+
+/// Serves a scripted feed of `log` on `listener`; returns its stop token and task.
+async fn start_feed(
+    log: Arc<Mutex<Vec<m::Change>>>,
+    subscriptions: Arc<Mutex<Vec<i64>>>,
+    replay_everything: bool,
+    listener: TcpListener,
+) -> (CancellationToken, tokio::task::JoinHandle<()>) {
+    let feed = ScriptedFeed {
+        log,
+        subscriptions,
+        replay_everything,
+        shutdown: CancellationToken::new(),
+    };
+    let stop = feed.shutdown.clone();
+    (stop, serve_feed(feed, listener).await)
+}
+
 /// Polls freshness until `done` holds, for at most 20 s.
 async fn wait_for(
     client: &mut ReportingServiceClient<Channel>,
@@ -225,32 +287,14 @@ async fn wait_for(
 
 #[tokio::test]
 async fn consumer_catches_up_resumes_after_restart_and_skips_replays() {
-    let path =
-        std::env::temp_dir().join(format!("reporting_consumer_test_{}.db", std::process::id()));
     let feed_listener = TcpListener::bind("127.0.0.1:0").await.expect("bind feed");
     let feed_address = feed_listener.local_addr().expect("feed address");
     let log = Arc::new(Mutex::new(first_changes()));
     let subscriptions = Arc::new(Mutex::new(Vec::new()));
-    let feed = ScriptedFeed {
-        log: log.clone(),
-        subscriptions: subscriptions.clone(),
-        replay_everything: false,
-        shutdown: CancellationToken::new(),
-    };
-    let feed_stop = feed.shutdown.clone();
-    let feed_task = serve_feed(feed, feed_listener).await;
-
-    let reporting_listener = TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind reporting");
-    let reporting_address = reporting_listener.local_addr().expect("reporting address");
-    let reporting_stop = CancellationToken::new();
-    let config = Config::new(
-        format!("sqlite://{}", path.display()),
-        format!("http://{feed_address}"),
-    );
-    let reporting = tokio::spawn(run(config, reporting_listener, reporting_stop.clone()));
-    let mut client = client(reporting_address).await;
+    let (feed_stop, feed_task) =
+        start_feed(log.clone(), subscriptions.clone(), false, feed_listener).await;
+    let reporting = Reporting::start("consumer", feed_address).await;
+    let mut client = reporting.client.clone();
 
     let freshness = wait_for(&mut client, |f| f.last_applied_sequence == 5 && f.connected).await;
     assert_eq!(
@@ -301,15 +345,9 @@ async fn consumer_catches_up_resumes_after_restart_and_skips_replays() {
             member(5, "tuong-1", m::Assignment::Seconded, "2022-03-15"),
         ),
     ]);
-    let feed = ScriptedFeed {
-        log: log.clone(),
-        subscriptions: subscriptions.clone(),
-        replay_everything: true,
-        shutdown: CancellationToken::new(),
-    };
-    let feed_stop = feed.shutdown.clone();
     let feed_listener = TcpListener::bind(feed_address).await.expect("rebind feed");
-    let feed_task = serve_feed(feed, feed_listener).await;
+    let (feed_stop, feed_task) =
+        start_feed(log.clone(), subscriptions.clone(), true, feed_listener).await;
     wait_for(&mut client, |f| f.last_applied_sequence == 7 && f.connected).await;
     assert_eq!(
         subscriptions.lock().expect("lock").last(),
@@ -376,17 +414,9 @@ async fn consumer_catches_up_resumes_after_restart_and_skips_replays() {
     assert_eq!(span.code(), tonic::Code::InvalidArgument);
 
     // Shutdown is prompt even with the feed stream open.
-    reporting_stop.cancel();
-    tokio::time::timeout(Duration::from_secs(5), reporting)
-        .await
-        .expect("reporting stops promptly")
-        .expect("join")
-        .expect("run ends cleanly");
+    reporting.stop().await;
     feed_stop.cancel();
     feed_task.await.expect("feed stops");
-    for suffix in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
-    }
 }
 
 /// The admission pipeline of a small commune: two official introducers, one admission in 2022,
@@ -484,33 +514,19 @@ fn problem(status: &Status) -> (tonic::Code, String) {
 
 #[tokio::test]
 async fn admission_reports_are_served_and_bad_input_is_named() {
-    let path = std::env::temp_dir().join(format!(
-        "reporting_admission_grpc_test_{}.db",
-        std::process::id()
-    ));
     let feed_listener = TcpListener::bind("127.0.0.1:0").await.expect("bind feed");
     let feed_address = feed_listener.local_addr().expect("feed address");
     let changes = admission_changes();
     let head = changes.len() as i64;
-    let feed = ScriptedFeed {
-        log: Arc::new(Mutex::new(changes)),
-        subscriptions: Arc::new(Mutex::new(Vec::new())),
-        replay_everything: false,
-        shutdown: CancellationToken::new(),
-    };
-    let feed_stop = feed.shutdown.clone();
-    let feed_task = serve_feed(feed, feed_listener).await;
-    let reporting_listener = TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind reporting");
-    let reporting_address = reporting_listener.local_addr().expect("reporting address");
-    let reporting_stop = CancellationToken::new();
-    let config = Config::new(
-        format!("sqlite://{}", path.display()),
-        format!("http://{feed_address}"),
-    );
-    let reporting = tokio::spawn(run(config, reporting_listener, reporting_stop.clone()));
-    let mut client = client(reporting_address).await;
+    let (feed_stop, feed_task) = start_feed(
+        Arc::new(Mutex::new(changes)),
+        Arc::new(Mutex::new(Vec::new())),
+        false,
+        feed_listener,
+    )
+    .await;
+    let reporting = Reporting::start("admission_grpc", feed_address).await;
+    let mut client = reporting.client.clone();
     wait_for(&mut client, |f| f.last_applied_sequence == head).await;
     let commune = || "communes/02680".to_owned();
 
@@ -695,15 +711,7 @@ async fn admission_reports_are_served_and_bad_input_is_named() {
         .expect_err("not a resource name");
     assert!(problem(&commune_name).1.contains("- commune:"));
 
-    reporting_stop.cancel();
-    tokio::time::timeout(Duration::from_secs(5), reporting)
-        .await
-        .expect("reporting stops promptly")
-        .expect("join")
-        .expect("run ends cleanly");
+    reporting.stop().await;
     feed_stop.cancel();
     feed_task.await.expect("feed stops");
-    for suffix in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
-    }
 }

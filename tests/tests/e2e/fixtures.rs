@@ -67,7 +67,7 @@ pub fn new_member(
             decision_date: decision.into(),
             decision_number: "01-QĐ/ĐU".into(),
             ceremony_date: ceremony.into(),
-            official_date: String::new(),
+            ..Default::default()
         }),
         ..Default::default()
     }

@@ -7,4 +7,5 @@ mod feed;
 mod fixtures;
 mod reference_dataset;
 mod roster;
+mod statistics;
 mod storage;

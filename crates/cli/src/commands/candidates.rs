@@ -158,33 +158,13 @@ fn list_filter(args: &CandidateListArgs, commune_code: Option<&str>) -> Result<S
 
 /// Copies the facts given on the command line into `candidate` and returns their mask paths.
 fn apply_fields(candidate: &mut Candidate, fields: CandidateFields) -> Vec<&'static str> {
-    let mut paths = Vec::new();
+    let mut paths = fields.identity.apply(crate::identity_target!(candidate));
     let mut text = |target: &mut String, value: Option<String>, path: &'static str| {
         if let Some(value) = value {
             *target = value;
             paths.push(path);
         }
     };
-    text(&mut candidate.full_name, fields.full_name, "full_name");
-    text(
-        &mut candidate.family_name,
-        fields.family_name,
-        "family_name",
-    );
-    text(
-        &mut candidate.middle_name,
-        fields.middle_name,
-        "middle_name",
-    );
-    text(&mut candidate.given_name, fields.given_name, "given_name");
-    text(&mut candidate.birth_date, fields.birth_date, "birth_date");
-    text(
-        &mut candidate.ethnicity_code,
-        fields.ethnicity,
-        "ethnicity_code",
-    );
-    text(&mut candidate.occupation, fields.occupation, "occupation");
-    text(&mut candidate.citizen_id, fields.citizen_id, "citizen_id");
     text(
         &mut candidate.papers_date,
         fields.papers_date,
@@ -200,18 +180,6 @@ fn apply_fields(candidate: &mut Candidate, fields: CandidateFields) -> Vec<&'sta
         fields.committee_vote_date,
         "committee_vote_date",
     );
-    if let Some(value) = fields.gender {
-        candidate.gender = value as i32;
-        paths.push("gender");
-    }
-    if let Some(value) = fields.education {
-        candidate.general_education = value as i32;
-        paths.push("general_education");
-    }
-    if let Some(value) = fields.youth_union {
-        candidate.youth_union = value;
-        paths.push("youth_union");
-    }
     if let Some(value) = fields.source {
         candidate.source = value as i32;
         paths.push("source");
@@ -630,7 +598,10 @@ mod tests {
             cell: "lang-moi".into(),
             commune: Some("02680".into()),
             fields: CandidateFields {
-                full_name: Some("Triệu Thị Xuân".into()),
+                identity: crate::args::IdentityArgs {
+                    full_name: Some("Triệu Thị Xuân".into()),
+                    ..Default::default()
+                },
                 introducers: vec![Introducer {
                     member: "members/17".into(),
                     youth_union_committee: false,

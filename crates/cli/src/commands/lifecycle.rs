@@ -30,6 +30,7 @@ pub async fn admit(context: &Context, args: AdmitArgs) -> Result<(), CliError> {
         decision_number: args.decision_number.unwrap_or_default(),
         ceremony_date: args.ceremony_date.unwrap_or_default(),
         official_date: args.official_date.unwrap_or_default(),
+        readmission: args.readmission,
     };
     let request = RecordAdmissionRequest {
         member: Some(new_member(args.person, cell, admission)),

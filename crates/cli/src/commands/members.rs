@@ -174,38 +174,18 @@ async fn cell_names(
 /// Copies the personal fields given on the command line into `member` and returns their mask
 /// paths.
 fn apply_person(member: &mut Member, person: PersonArgs) -> Vec<&'static str> {
-    let mut paths = Vec::new();
+    let mut paths = person.identity.apply(crate::identity_target!(member));
     let mut text = |target: &mut String, value: Option<String>, path: &'static str| {
         if let Some(value) = value {
             *target = value;
             paths.push(path);
         }
     };
-    text(&mut member.full_name, person.full_name, "full_name");
-    text(&mut member.family_name, person.family_name, "family_name");
-    text(&mut member.middle_name, person.middle_name, "middle_name");
-    text(&mut member.given_name, person.given_name, "given_name");
-    text(&mut member.birth_date, person.birth_date, "birth_date");
-    text(
-        &mut member.ethnicity_code,
-        person.ethnicity,
-        "ethnicity_code",
-    );
     text(&mut member.religion, person.religion, "religion");
     text(&mut member.home_town, person.home_town, "home_town");
-    text(&mut member.citizen_id, person.citizen_id, "citizen_id");
     text(&mut member.phone, person.phone, "phone");
     text(&mut member.address, person.address, "address");
-    text(&mut member.occupation, person.occupation, "occupation");
     text(&mut member.card_number, person.card_number, "card_number");
-    if let Some(value) = person.gender {
-        member.gender = value as i32;
-        paths.push("gender");
-    }
-    if let Some(value) = person.education {
-        member.general_education = value as i32;
-        paths.push("general_education");
-    }
     if let Some(value) = person.qualification {
         member.qualification = value as i32;
         paths.push("qualification");
@@ -213,10 +193,6 @@ fn apply_person(member: &mut Member, person: PersonArgs) -> Vec<&'static str> {
     if let Some(value) = person.political_theory {
         member.political_theory = value as i32;
         paths.push("political_theory");
-    }
-    if let Some(value) = person.youth_union {
-        member.youth_union = value;
-        paths.push("youth_union");
     }
     if let Some(value) = person.assignment {
         member.assignment = value as i32;
@@ -243,6 +219,7 @@ fn create_request(args: MemberCreateArgs) -> Result<CreateMemberRequest, CliErro
         decision_number: args.decision_number.unwrap_or_default(),
         ceremony_date: args.ceremony_date,
         official_date: args.official_date.unwrap_or_default(),
+        readmission: false,
     };
     Ok(CreateMemberRequest {
         member: Some(new_member(args.person, cell, admission)),
@@ -263,7 +240,19 @@ fn update_request(
         etag,
         ..Member::default()
     };
-    let paths = apply_person(&mut member, args.person);
+    let mut paths = apply_person(&mut member, args.person);
+    if !args.party_age_gaps.is_empty() || args.clear_party_age_gaps {
+        member.party_age_gaps = args.party_age_gaps;
+        paths.push("party_age_gaps");
+    }
+    if let Some(value) = args.seriously_ill {
+        member.seriously_ill = value;
+        paths.push("seriously_ill");
+    }
+    if !args.badges.is_empty() || args.clear_badges {
+        member.badges = args.badges;
+        paths.push("badges");
+    }
     if paths.is_empty() {
         // An empty mask means "every field" to the service: refuse rather than blank the member.
         return Err(CliError::usage("không có trường nào cần sửa"));
@@ -407,6 +396,32 @@ fn details(member: &Member, cells: &HashMap<String, String>) -> Fields {
                 cell_label(&member.admitted_in_cell, cells)
             },
         )
+        .add(
+            "Thời gian không tính tuổi đảng",
+            member
+                .party_age_gaps
+                .iter()
+                .map(|gap| {
+                    let reason = if gap.reason.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" ({})", gap.reason)
+                    };
+                    format!("{} – {}{reason}", gap.from_date, gap.to_date)
+                })
+                .collect::<Vec<_>>()
+                .join("; "),
+        )
+        .add("Bệnh hiểm nghèo", yes_no(member.seriously_ill))
+        .add(
+            "Huy hiệu Đảng đã trao",
+            member
+                .badges
+                .iter()
+                .map(|badge| format!("{} năm ({})", badge.years, badge.award_date))
+                .collect::<Vec<_>>()
+                .join("; "),
+        )
         .add("Etag", &member.etag)
         .add("Tạo lúc", output::timestamp(member.create_time.as_ref()))
         .add(
@@ -493,15 +508,46 @@ mod tests {
             member: "17".into(),
             person: PersonArgs {
                 phone: Some("0912 000 000".into()),
-                youth_union: Some(false),
-                gender: Some(Gender::Female),
+                identity: crate::args::IdentityArgs {
+                    youth_union: Some(false),
+                    gender: Some(Gender::Female),
+                    ..Default::default()
+                },
                 ..PersonArgs::default()
             },
+            party_age_gaps: Vec::new(),
+            clear_party_age_gaps: false,
+            seriously_ill: None,
+            badges: Vec::new(),
+            clear_badges: false,
             etag: Some("e".into()),
         };
         let request = update_request("members/17".into(), "e".into(), args).expect("fields given");
-        let paths = request.update_mask.map(|m| m.paths).unwrap_or_default();
-        assert_eq!(paths, ["phone", "gender", "youth_union"]);
+        let mut paths = request.update_mask.map(|m| m.paths).unwrap_or_default();
+        paths.sort();
+        assert_eq!(paths, ["gender", "phone", "youth_union"]);
+    }
+
+    #[test]
+    fn badge_fields_are_masked_and_cleared_on_request() {
+        let args = MemberUpdateArgs {
+            member: "17".into(),
+            person: PersonArgs::default(),
+            party_age_gaps: Vec::new(),
+            clear_party_age_gaps: true,
+            seriously_ill: Some(true),
+            badges: vec![crate::client::parse_badge("30:2025-11-07").expect("valid")],
+            clear_badges: false,
+            etag: None,
+        };
+        let request = update_request("members/17".into(), "e".into(), args).expect("fields");
+        let member = request.member.expect("member");
+        assert!(member.seriously_ill && member.party_age_gaps.is_empty());
+        assert_eq!(member.badges.len(), 1);
+        assert_eq!(
+            request.update_mask.map(|m| m.paths).unwrap_or_default(),
+            ["party_age_gaps", "seriously_ill", "badges"]
+        );
     }
 
     #[test]

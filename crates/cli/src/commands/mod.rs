@@ -8,7 +8,9 @@ pub mod health;
 pub mod lifecycle;
 pub mod members;
 pub mod planning;
+pub mod reference;
 pub mod reports;
+pub mod statistics;
 pub mod watch;
 
 use crate::args::{Cli, Command};
@@ -53,24 +55,49 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Report(command) => reports::run(&context, command).await,
         Command::Freshness => reports::freshness(&context).await,
         Command::Health(args) => health::run(&context, args).await,
-        Command::Seed => seed(&context).await,
+        Command::Provinces(command) => reference::provinces(&context, command).await,
+        Command::Merges(command) => reference::merges(&context, command).await,
+        Command::Reference(args) => reference::reference_list(&context, args).await,
+        Command::Export(args) => statistics::export(&context, args).await,
+        Command::Seed(args) => seed(&context, args).await,
         Command::Dev(options) => crate::dev::run(options).await,
     }
 }
 
-/// `partyctl seed`: loads the reference dataset through the membership and admission APIs.
-async fn seed(context: &Context) -> Result<(), CliError> {
-    let mut membership = crate::client::membership(&context.membership).await?;
-    let mut admission = crate::client::admission(&context.membership).await?;
-    let summary = crate::dataset::seed(&mut membership, &mut admission).await?;
+/// Prints a serialisable summary: JSON with `--json`, else its rendering.
+fn print_summary<S: serde::Serialize>(
+    context: &Context,
+    summary: &S,
+    render: impl FnOnce(&S) -> String,
+) -> Result<(), CliError> {
     if context.json {
         let json =
-            serde_json::to_string_pretty(&summary).map_err(|e| CliError::Other(e.to_string()))?;
+            serde_json::to_string_pretty(summary).map_err(|e| CliError::Other(e.to_string()))?;
         println!("{json}");
     } else {
-        print!("{}", summary.render());
+        print!("{}", render(summary));
     }
     Ok(())
+}
+
+/// `partyctl seed`: loads the reference dataset through the membership and admission APIs, and
+/// with `--synthetic-province` the generated province too.
+async fn seed(context: &Context, args: crate::args::SeedArgs) -> Result<(), CliError> {
+    let mut membership = crate::client::membership(&context.membership).await?;
+    let mut reference = crate::client::reference(&context.membership).await?;
+    if args.synthetic_province {
+        let summary =
+            crate::synthetic::seed_province(&mut membership, &mut reference, args.synthetic_seed)
+                .await?;
+        return print_summary(
+            context,
+            &summary,
+            crate::synthetic::SyntheticProvince::render,
+        );
+    }
+    let mut admission = crate::client::admission(&context.membership).await?;
+    let summary = crate::dataset::seed_all(&mut membership, &mut admission, &mut reference).await?;
+    print_summary(context, &summary, crate::dataset::SeedSummary::render)
 }
 
 /// Pulls every page of a list call: `fetch` gets the page for a token and returns its items and

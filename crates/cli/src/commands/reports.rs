@@ -1,5 +1,5 @@
-//! `partyctl report commune|admissions` and `partyctl freshness`: the reporting service's answers
-//! as Vietnamese tables.
+//! `partyctl report …` and `partyctl freshness`: the reporting service's answers as Vietnamese
+//! tables. The statistics of provincial offices are rendered in [`super::statistics`].
 
 use partyregistry_kit::date;
 use partyregistry_proto::reporting::v1::{
@@ -10,89 +10,67 @@ use partyregistry_proto::reporting::v1::{
     ListDeadlinesRequest, ListDeadlinesResponse, MonthlyBriefing, Pipeline,
 };
 
-use super::Context;
+use partyregistry_proto::reporting::v1::export_report_request::Report;
+
+use super::{Context, statistics};
 use crate::args::ReportCommand;
 use crate::client::{self, commune_name, short_id};
 use crate::error::CliError;
-use crate::output::{self, Fields, Table, blocker_label, enum_label, label, yes_no};
+use crate::output::{self, Fields, ProtoMessage, Table, blocker_label, enum_label, label, yes_no};
 
-/// Runs one `report` subcommand.
-pub async fn run(context: &Context, command: ReportCommand) -> Result<(), CliError> {
-    let mut reporting = client::reporting(&context.reporting).await?;
-    match command {
+/// The request of a `report` subcommand. Every report but the monthly briefing can also be
+/// exported, so they are built as the export call carries them: one builder serves both `report`
+/// and `export`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ReportRequest {
+    /// A report ExportReport can also produce.
+    Exportable(Report),
+    /// The monthly briefing (shown only).
+    Briefing(GetMonthlyBriefingRequest),
+}
+
+/// Builds the request of a `report` subcommand.
+pub fn report_request(command: ReportCommand) -> Result<ReportRequest, CliError> {
+    if let ReportCommand::Briefing { commune, month } = command {
+        return Ok(ReportRequest::Briefing(GetMonthlyBriefingRequest {
+            commune: commune_name(&commune)?,
+            month: month.unwrap_or_default(),
+        }));
+    }
+    Ok(ReportRequest::Exportable(match command {
         ReportCommand::Commune { commune, as_of } => {
-            let request = GetCommuneReportRequest {
+            Report::CommuneReport(GetCommuneReportRequest {
                 commune: commune_name(&commune)?,
                 as_of_date: as_of.unwrap_or_default(),
-            };
-            let report = reporting.get_commune_report(request).await?.into_inner();
-            if context.json {
-                return output::print_json(&report);
-            }
-            print!("{}", render_commune_report(&report));
-            Ok(())
+            })
         }
         ReportCommand::Admissions { commune, from, to } => {
             let first_year =
                 from.unwrap_or_else(|| chrono::Datelike::year(&date::today_in_vietnam()));
-            let request = GetAdmissionsReportRequest {
+            Report::AdmissionsReport(GetAdmissionsReportRequest {
                 commune: commune_name(&commune)?,
                 first_year,
                 last_year: to.unwrap_or(first_year),
-            };
-            let report = reporting.get_admissions_report(request).await?.into_inner();
-            if context.json {
-                return output::print_json(&report);
-            }
-            print!("{}", render_admissions_report(&report));
-            Ok(())
+            })
         }
         ReportCommand::Progress {
             commune,
             year,
             as_of,
-        } => {
-            let request = GetAdmissionProgressRequest {
-                commune: commune_name(&commune)?,
-                year: year.unwrap_or_default(),
-                as_of_date: as_of.unwrap_or_default(),
-            };
-            let report = reporting
-                .get_admission_progress(request)
-                .await?
-                .into_inner();
-            if context.json {
-                return output::print_json(&report);
-            }
-            print!("{}", render_progress(&report));
-            Ok(())
-        }
-        ReportCommand::Pipeline { commune, as_of } => {
-            let request = GetPipelineRequest {
-                commune: commune_name(&commune)?,
-                as_of_date: as_of.unwrap_or_default(),
-            };
-            let report = reporting.get_pipeline(request).await?.into_inner();
-            if context.json {
-                return output::print_json(&report);
-            }
-            print!("{}", render_pipeline(&report));
-            Ok(())
-        }
+        } => Report::AdmissionProgress(GetAdmissionProgressRequest {
+            commune: commune_name(&commune)?,
+            year: year.unwrap_or_default(),
+            as_of_date: as_of.unwrap_or_default(),
+        }),
+        ReportCommand::Pipeline { commune, as_of } => Report::Pipeline(GetPipelineRequest {
+            commune: commune_name(&commune)?,
+            as_of_date: as_of.unwrap_or_default(),
+        }),
         ReportCommand::Ratings { commune, year } => {
-            let request = GetCellRatingSummaryRequest {
+            Report::CellRatingSummary(GetCellRatingSummaryRequest {
                 commune: commune_name(&commune)?,
                 year,
-            };
-            let report = reporting
-                .get_cell_rating_summary(request)
-                .await?
-                .into_inner();
-            if context.json {
-                return output::print_json(&report);
-            }
-            print!("{}", render_rating_summary(&report));
-            Ok(())
+            })
         }
         ReportCommand::CellHealth {
             commune,
@@ -100,53 +78,90 @@ pub async fn run(context: &Context, command: ReportCommand) -> Result<(), CliErr
             years_without_admission,
             seconded_percent,
             ageing_age,
-        } => {
-            let request = GetCellHealthRequest {
-                commune: commune_name(&commune)?,
-                as_of_date: as_of.unwrap_or_default(),
-                years_without_admission: years_without_admission.unwrap_or_default(),
-                seconded_percent: seconded_percent.unwrap_or_default(),
-                ageing_age: ageing_age.unwrap_or_default(),
-            };
-            let report = reporting.get_cell_health(request).await?.into_inner();
-            if context.json {
-                return output::print_json(&report);
-            }
-            print!("{}", render_cell_health(&report));
-            Ok(())
-        }
+        } => Report::CellHealth(GetCellHealthRequest {
+            commune: commune_name(&commune)?,
+            as_of_date: as_of.unwrap_or_default(),
+            years_without_admission: years_without_admission.unwrap_or_default(),
+            seconded_percent: seconded_percent.unwrap_or_default(),
+            ageing_age: ageing_age.unwrap_or_default(),
+        }),
         ReportCommand::Deadlines {
             commune,
             as_of,
             until,
-        } => {
-            let request = ListDeadlinesRequest {
-                commune: commune_name(&commune)?,
-                as_of_date: as_of.clone().unwrap_or_default(),
-                until_date: until.clone().unwrap_or_default(),
-            };
-            let report = reporting.list_deadlines(request).await?.into_inner();
-            if context.json {
-                return output::print_json(&report);
-            }
-            print!(
-                "{}",
-                render_deadlines(&report, as_of.as_deref(), until.as_deref())
-            );
-            Ok(())
+        } => Report::Deadlines(ListDeadlinesRequest {
+            commune: commune_name(&commune)?,
+            as_of_date: as_of.unwrap_or_default(),
+            until_date: until.unwrap_or_default(),
+        }),
+        ReportCommand::Briefing { .. } => {
+            return Err(CliError::usage("bản tin tháng không xuất ra tệp được"));
         }
-        ReportCommand::Briefing { commune, month } => {
-            let request = GetMonthlyBriefingRequest {
-                commune: commune_name(&commune)?,
-                month: month.unwrap_or_default(),
-            };
-            let report = reporting.get_monthly_briefing(request).await?.into_inner();
-            if context.json {
-                return output::print_json(&report);
-            }
-            print!("{}", render_briefing(&report));
-            Ok(())
+        ReportCommand::Statistics(args) => Report::Statistics(statistics::statistics_request(args)),
+        ReportCommand::Movements(args) => Report::Movements(statistics::movements_request(args)?),
+        ReportCommand::Badges(args) => Report::BadgesDue(statistics::badges_request(args)),
+        ReportCommand::Ranking(args) => Report::Ranking(statistics::ranking_request(args)),
+    }))
+}
+
+/// Prints a report: canonical JSON with `--json`, else its Vietnamese rendering.
+pub(crate) fn emit<M: ProtoMessage>(
+    context: &Context,
+    report: &M,
+    render: impl FnOnce(&M) -> String,
+) -> Result<(), CliError> {
+    if context.json {
+        return output::print_json(report);
+    }
+    print!("{}", render(report));
+    Ok(())
+}
+
+/// `Some(value)` unless empty: the optional flags as they were given.
+fn given(value: &str) -> Option<&str> {
+    Some(value).filter(|v| !v.is_empty())
+}
+
+/// Runs one `report` subcommand.
+pub async fn run(context: &Context, command: ReportCommand) -> Result<(), CliError> {
+    let request = match report_request(command)? {
+        ReportRequest::Exportable(request) => request,
+        ReportRequest::Briefing(request) => {
+            let mut reporting = client::reporting(&context.reporting).await?;
+            let report = reporting.get_monthly_briefing(request).await?;
+            return emit(context, &report.into_inner(), render_briefing);
         }
+    };
+    let mut reporting = client::reporting(&context.reporting).await?;
+    // Each report: call its RPC, then print it as JSON or through its renderer.
+    macro_rules! show {
+        ($rpc:ident, $request:expr, $render:expr) => {{
+            let report = reporting.$rpc($request).await?.into_inner();
+            emit(context, &report, $render)
+        }};
+    }
+    match request {
+        Report::CommuneReport(r) => show!(get_commune_report, r, render_commune_report),
+        Report::AdmissionsReport(r) => show!(get_admissions_report, r, render_admissions_report),
+        Report::AdmissionProgress(r) => show!(get_admission_progress, r, render_progress),
+        Report::Pipeline(r) => show!(get_pipeline, r, render_pipeline),
+        Report::CellRatingSummary(r) => show!(get_cell_rating_summary, r, render_rating_summary),
+        Report::CellHealth(r) => show!(get_cell_health, r, render_cell_health),
+        Report::Deadlines(r) => {
+            let (as_of, until) = (r.as_of_date.clone(), r.until_date.clone());
+            show!(list_deadlines, r, |report| {
+                render_deadlines(report, given(&as_of), given(&until))
+            })
+        }
+        Report::Statistics(r) => show!(get_statistics, r, statistics::render_statistics),
+        Report::Movements(r) => show!(get_movements, r, statistics::render_movements),
+        Report::BadgesDue(r) => {
+            let (scope, year) = (r.scope.clone(), r.year);
+            show!(list_badges_due, r, |report| {
+                statistics::render_badges(report, &scope, year)
+            })
+        }
+        Report::Ranking(r) => show!(rank_communes, r, statistics::render_ranking),
     }
 }
 
@@ -157,14 +172,12 @@ pub async fn freshness(context: &Context) -> Result<(), CliError> {
         .get_freshness(GetFreshnessRequest {})
         .await?
         .into_inner();
-    if context.json {
-        return output::print_json(&freshness);
-    }
-    print!("{}", freshness_fields(&freshness).render());
-    Ok(())
+    emit(context, &freshness, |freshness| {
+        freshness_fields(freshness).render()
+    })
 }
 
-fn bucket_label(bucket: &Bucket) -> String {
+pub(crate) fn bucket_label(bucket: &Bucket) -> String {
     if bucket.label.is_empty() {
         label(&bucket.key).to_owned()
     } else {
@@ -262,9 +275,7 @@ pub fn render_commune_report(report: &CommuneReport) -> String {
     }
     out.push_str("\nTheo chi bộ\n");
     out.push_str(&cells.render());
-    if let Some(freshness) = &report.freshness {
-        out.push_str(&format!("\n{}\n", freshness_line(freshness)));
-    }
+    out.push_str(&freshness_text(report.freshness.as_ref()));
     out
 }
 
@@ -280,9 +291,7 @@ pub fn render_admissions_report(report: &AdmissionsReport) -> String {
     }
     let mut out = format!("Kết nạp đảng viên — {}\n\n", report.commune);
     out.push_str(&table.render());
-    if let Some(freshness) = &report.freshness {
-        out.push_str(&format!("\n{}\n", freshness_line(freshness)));
-    }
+    out.push_str(&freshness_text(report.freshness.as_ref()));
     out
 }
 
@@ -370,9 +379,7 @@ pub fn render_progress(progress: &AdmissionProgress) -> String {
         out.push_str("\nKết nạp theo tháng\n");
         out.push_str(&months_table(&progress.by_month).render());
     }
-    if let Some(freshness) = &progress.freshness {
-        out.push_str(&format!("\n{}\n", freshness_line(freshness)));
-    }
+    out.push_str(&freshness_text(progress.freshness.as_ref()));
     out
 }
 
@@ -441,9 +448,7 @@ pub fn render_pipeline(pipeline: &Pipeline) -> String {
     }
     out.push_str("\nTheo chi bộ\n");
     out.push_str(&cells.render());
-    if let Some(freshness) = &pipeline.freshness {
-        out.push_str(&format!("\n{}\n", freshness_line(freshness)));
-    }
+    out.push_str(&freshness_text(pipeline.freshness.as_ref()));
     out
 }
 
@@ -498,9 +503,7 @@ pub fn render_rating_summary(summary: &CellRatingSummary) -> String {
         out.push('\n');
         out.push_str(&exclusions.render());
     }
-    if let Some(freshness) = &summary.freshness {
-        out.push_str(&format!("\n{}\n", freshness_line(freshness)));
-    }
+    out.push_str(&freshness_text(summary.freshness.as_ref()));
     out
 }
 
@@ -774,10 +777,13 @@ pub fn render_briefing(briefing: &MonthlyBriefing) -> String {
         out.push('\n');
         out.push_str(&briefing_cell(cell, year));
     }
-    if let Some(freshness) = &briefing.freshness {
-        out.push_str(&format!("\n{}\n", freshness_line(freshness)));
-    }
+    out.push_str(&freshness_text(briefing.freshness.as_ref()));
     out
+}
+
+/// The freshness line of a report after a blank line; nothing when the report has none.
+pub(crate) fn freshness_text(freshness: Option<&Freshness>) -> String {
+    freshness.map_or_else(String::new, |f| format!("\n{}\n", freshness_line(f)))
 }
 
 /// One line saying how fresh a report is.

@@ -108,6 +108,15 @@ pub fn change_line(change: &Change) -> String {
             label(&enum_name(rating.level, |l: RatingLevel| l.as_str_name()))
         ),
         Some(Resource::DeletedResource(name)) => format!("Đã xóa {name}"),
+        Some(Resource::Province(province)) => {
+            format!("Tỉnh {} {}", province.name, province.display_name)
+        }
+        Some(Resource::Merge(merge)) => format!(
+            "Sáp nhập {} → {} từ {}",
+            merge.predecessor_codes.join(", "),
+            merge.successor_code,
+            merge.effective_date
+        ),
         None => "(không rõ tài nguyên)".to_owned(),
     };
     format!(
@@ -135,6 +144,7 @@ mod tests {
                 status: MemberStatus::Probationary as i32,
                 ..Member::default()
             })),
+            events: Vec::new(),
         };
         let line = change_line(&change);
         assert!(line.starts_with("#42"));

@@ -5,11 +5,9 @@
 use partyregistry_kit::date::{self, Date};
 use partyregistry_kit::error::{ApiError, Violations};
 use partyregistry_kit::names;
-use partyregistry_kit::reference::ethnic_group;
-use partyregistry_kit::text;
 use partyregistry_proto::membership::v1 as pb;
 
-use super::text_field;
+use super::{ethnicity_field, name_fields, rederive_name_parts, text_field};
 use crate::domain::admission::{plan_violations, target_violations, vote_violations};
 use crate::domain::{
     Assignment, Gender, GeneralEducation, Person, PoliticalTheory, Qualification, VoteTally,
@@ -108,28 +106,14 @@ pub fn candidate_from_proto(
             None
         }
     };
-    let full_name = text_field(&mut v, "candidate.full_name", &c.full_name, 100, true);
-    let mut family_name = text_field(&mut v, "candidate.family_name", &c.family_name, 50, false);
-    let mut middle_name = text_field(&mut v, "candidate.middle_name", &c.middle_name, 50, false);
-    let mut given_name = text_field(&mut v, "candidate.given_name", &c.given_name, 50, false);
-    if family_name.is_empty() && given_name.is_empty() {
-        let parts = text::split_full_name(&full_name);
-        (family_name, middle_name, given_name) = (parts.family, parts.middle, parts.given);
-    } else if given_name.is_empty() {
-        v.add(
-            "candidate.given_name",
-            "must not be empty when family_name is given",
-        );
-    }
+    let (full_name, parts) = name_fields(
+        &mut v,
+        "candidate",
+        [&c.full_name, &c.family_name, &c.middle_name, &c.given_name],
+    );
     known_enum::<pb::Gender>(&mut v, "candidate.gender", c.gender, true);
     let birth_date = past_date(&mut v, "candidate.birth_date", &c.birth_date, true, today);
-    let ethnicity_code = c.ethnicity_code.trim().to_owned();
-    if ethnic_group(&ethnicity_code).is_none() {
-        v.add(
-            "candidate.ethnicity_code",
-            "must be the 2-digit code of one of the 54 ethnic groups (01-54)",
-        );
-    }
+    let ethnicity_code = ethnicity_field(&mut v, "candidate.ethnicity_code", &c.ethnicity_code);
     known_enum::<pb::GeneralEducation>(
         &mut v,
         "candidate.general_education",
@@ -250,9 +234,9 @@ pub fn candidate_from_proto(
         pb::Candidate {
             cell: names::cell(&cell.0, &cell.1),
             full_name,
-            family_name,
-            middle_name,
-            given_name,
+            family_name: parts.family,
+            middle_name: parts.middle,
+            given_name: parts.given,
             birth_date,
             ethnicity_code,
             occupation,
@@ -301,45 +285,28 @@ pub const CANDIDATE_UPDATABLE: [&str; 24] = [
 /// Copies the masked fields of `update` onto `current`. When the full name changes but its parts
 /// are not given, the parts are derived again from it.
 pub fn merge_candidate(current: &mut pb::Candidate, update: &pb::Candidate, paths: &[&str]) {
-    for path in paths {
-        match *path {
-            "cell" => current.cell.clone_from(&update.cell),
-            "full_name" => current.full_name.clone_from(&update.full_name),
-            "family_name" => current.family_name.clone_from(&update.family_name),
-            "middle_name" => current.middle_name.clone_from(&update.middle_name),
-            "given_name" => current.given_name.clone_from(&update.given_name),
-            "gender" => current.gender = update.gender,
-            "birth_date" => current.birth_date.clone_from(&update.birth_date),
-            "ethnicity_code" => current.ethnicity_code.clone_from(&update.ethnicity_code),
-            "general_education" => current.general_education = update.general_education,
-            "occupation" => current.occupation.clone_from(&update.occupation),
-            "citizen_id" => current.citizen_id.clone_from(&update.citizen_id),
-            "youth_union" => current.youth_union = update.youth_union,
-            "source" => current.source = update.source,
-            "certificate" => current.certificate.clone_from(&update.certificate),
-            "introducers" => current.introducers.clone_from(&update.introducers),
-            "background_check" => current.background_check = update.background_check,
-            "papers_date" => current.papers_date.clone_from(&update.papers_date),
-            "has_military_referral" => current.has_military_referral = update.has_military_referral,
-            "lives_away" => current.lives_away = update.lives_away,
-            "cell_vote" => current.cell_vote = update.cell_vote,
-            "cell_vote_date" => current.cell_vote_date.clone_from(&update.cell_vote_date),
-            "committee_vote" => current.committee_vote = update.committee_vote,
-            "committee_vote_date" => current
-                .committee_vote_date
-                .clone_from(&update.committee_vote_date),
-            "decision_extended" => current.decision_extended = update.decision_extended,
-            _ => {}
-        }
-    }
-    let parts_given = paths
-        .iter()
-        .any(|p| matches!(*p, "family_name" | "middle_name" | "given_name"));
-    if paths.contains(&"full_name") && !parts_given {
-        current.family_name.clear();
-        current.middle_name.clear();
-        current.given_name.clear();
-    }
+    merge_masked!(
+        current,
+        update,
+        paths,
+        clone: [
+            cell, full_name, family_name, middle_name, given_name, birth_date, ethnicity_code,
+            occupation, citizen_id, certificate, introducers, papers_date, cell_vote_date,
+            committee_vote_date,
+        ],
+        copy: [
+            gender, general_education, youth_union, source, background_check, has_military_referral,
+            lives_away, cell_vote, committee_vote, decision_extended,
+        ]
+    );
+    rederive_name_parts(
+        paths,
+        [
+            &mut current.family_name,
+            &mut current.middle_name,
+            &mut current.given_name,
+        ],
+    );
 }
 
 /// The person a candidate becomes on admission: the candidate's own fields; the member's other
@@ -462,44 +429,21 @@ pub const RULE_VERSION_UPDATABLE: [&str; 19] = [
 
 /// Copies the masked fields of `update` onto `current`.
 pub fn merge_rule_version(current: &mut pb::RuleVersion, update: &pb::RuleVersion, paths: &[&str]) {
-    for path in paths {
-        match *path {
-            "code" => current.code.clone_from(&update.code),
-            "min_age_months" => current.min_age_months = update.min_age_months,
-            "max_age_months" => current.max_age_months = update.max_age_months,
-            "min_education" => current.min_education = update.min_education,
-            "min_education_flagged_area" => {
-                current.min_education_flagged_area = update.min_education_flagged_area;
-            }
-            "certificate_valid_months" => {
-                current.certificate_valid_months = update.certificate_valid_months;
-            }
-            "introducers_required" => current.introducers_required = update.introducers_required,
-            "introducer_min_months" => current.introducer_min_months = update.introducer_min_months,
-            "vote_numerator" => current.vote_numerator = update.vote_numerator,
-            "vote_denominator" => current.vote_denominator = update.vote_denominator,
-            "papers_valid_months" => current.papers_valid_months = update.papers_valid_months,
-            "probation_months" => current.probation_months = update.probation_months,
-            "decision_working_days" => current.decision_working_days = update.decision_working_days,
-            "decision_extension_working_days" => {
-                current.decision_extension_working_days = update.decision_extension_working_days;
-            }
-            "ceremony_working_days" => current.ceremony_working_days = update.ceremony_working_days,
-            "recognition_working_days" => {
-                current.recognition_working_days = update.recognition_working_days;
-            }
-            "min_temporary_transfer_months" => {
-                current.min_temporary_transfer_months = update.min_temporary_transfer_months;
-            }
-            "max_temporary_transfer_months" => {
-                current.max_temporary_transfer_months = update.max_temporary_transfer_months;
-            }
-            "max_study_transfer_months" => {
-                current.max_study_transfer_months = update.max_study_transfer_months;
-            }
-            _ => {}
-        }
-    }
+    merge_masked!(
+        current,
+        update,
+        paths,
+        clone: [
+            code,
+        ],
+        copy: [
+            min_age_months, max_age_months, min_education, min_education_flagged_area,
+            certificate_valid_months, introducers_required, introducer_min_months, vote_numerator,
+            vote_denominator, papers_valid_months, probation_months, decision_working_days,
+            decision_extension_working_days, ceremony_working_days, recognition_working_days,
+            min_temporary_transfer_months, max_temporary_transfer_months, max_study_transfer_months,
+        ]
+    );
 }
 
 #[cfg(test)]

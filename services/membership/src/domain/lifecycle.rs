@@ -289,6 +289,9 @@ pub fn admit(
             &cell.commune_code,
             &cell.cell_id,
         )),
+        party_age_gaps: Vec::new(),
+        seriously_ill: false,
+        badges: Vec::new(),
         person,
         admission,
     };
@@ -340,6 +343,9 @@ pub fn transfer_in(
         joined_date: Some(joined),
         left_date: None,
         admitted_in_cell: None,
+        party_age_gaps: Vec::new(),
+        seriously_ill: false,
+        badges: Vec::new(),
         person,
         admission,
     };

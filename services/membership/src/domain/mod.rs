@@ -1,6 +1,6 @@
 //! The rules of the membership roll, in plain Rust: the values a member record holds, the
-//! lifecycle state machine of domain.md §3 and the admission pipeline's own rules (candidate
-//! stages, votes, targets). The numbers come from the regulation version in force on each
+//! lifecycle state machine of domain.md §3, the admission pipeline's own rules (candidate
+//! stages, votes, targets) and administrative units ([`units`]: provinces, merges). The numbers come from the regulation version in force on each
 //! event's date: a `partyregistry_rules::RuleTable` the store loads from its data.
 //!
 //! Nothing here knows about gRPC or SQL: [`crate::convert`] validates requests into these types
@@ -340,6 +340,8 @@ pub struct AdmissionDates {
     pub ceremony_date: Option<Date>,
     /// Official date.
     pub official_date: Option<Date>,
+    /// A re-admission of someone who left the roll earlier.
+    pub readmission: bool,
 }
 
 /// A member as stored.
@@ -370,7 +372,36 @@ pub struct Member {
     /// The resource name of the cell where a commune of this system admitted them; kept whole so
     /// that a later transfer to another commune does not move the admission with the member.
     pub admitted_in_cell: Option<String>,
+    /// Periods that do not count towards party age, in the order given.
+    pub party_age_gaps: Vec<PartyAgeGap>,
+    /// Seriously ill: a badge may be handed early.
+    pub seriously_ill: bool,
+    /// Badges already handed over, in the order given.
+    pub badges: Vec<BadgeAward>,
 }
+
+/// A period that does not count towards party age.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartyAgeGap {
+    /// First day.
+    pub from_date: Date,
+    /// Last day.
+    pub to_date: Date,
+    /// Why.
+    pub reason: String,
+}
+
+/// A Party badge handed to a member.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BadgeAward {
+    /// Years of party age it marks.
+    pub years: i32,
+    /// The day it was handed over.
+    pub award_date: Date,
+}
+
+/// The years of party age a badge can mark.
+pub const BADGE_YEARS: [i32; 12] = [30, 40, 45, 50, 55, 60, 65, 70, 75, 80, 85, 90];
 
 /// A vote of a cell or committee.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -425,3 +456,5 @@ impl MemberEvent {
         }
     }
 }
+
+pub mod units;

@@ -14,7 +14,7 @@ use partyregistry_proto::membership::v1::change::Resource;
 use partyregistry_rules::{RuleTable, RuleVersion, calendar::reference_holidays};
 use sqlx::AnyConnection;
 
-use super::{Membership, RequestKey, admit_member, check_etag};
+use super::{CommandFuture, Membership, RequestKey, Written, admit_member, check_etag};
 use crate::convert::{self, admission as convert_admission};
 use crate::domain::admission::{
     self as rules_of, Advance, CANDIDATE_CLOSED, CELL_CLOSED, DATE_RULE, INTRODUCER_NOT_OFFICIAL,
@@ -137,11 +137,69 @@ fn require_open(record: &CandidateRecord) -> Result<(), ApiError> {
     ))
 }
 
-fn year_field_error(field: &str, problem: String) -> ApiError {
-    ApiError::invalid(field, problem)
+/// Checks the level and year of a rating request before any read.
+fn check_rating(level: i32, year: i32) -> Result<(), ApiError> {
+    convert_admission::rating_level("rating.level", level)?;
+    match rules_of::rating_year_violation(year, date::today_in_vietnam()) {
+        Some(problem) => Err(ApiError::invalid("rating.year", problem)),
+        None => Ok(()),
+    }
+}
+
+/// Requires the cell to exist and to have been open during `year` (plans and ratings are kept
+/// per year of a cell).
+async fn require_open_during(
+    conn: &mut AnyConnection,
+    (commune_code, cell_id): (&str, &str),
+    year: i32,
+    field: &str,
+) -> Result<(), ApiError> {
+    let cell = organisations::require_cell(conn, commune_code, cell_id)
+        .await?
+        .cell;
+    if rules_of::cell_open_during(&cell, year) {
+        return Ok(());
+    }
+    Err(ApiError::precondition(
+        CELL_CLOSED,
+        field,
+        format!(
+            "the cell did not exist during {year} (open {} to {})",
+            date::format(cell.open_date),
+            date::format_optional(cell.close_date)
+        ),
+    ))
 }
 
 impl Membership {
+    /// Writes a yearly record of a cell (a plan or a rating) with `put`, once the cell is known
+    /// to have been open during `year` (the year and its field). Without an etag the write
+    /// creates or replaces the record, and a concurrent writer is retried.
+    async fn put_cell_year<F>(
+        &self,
+        (commune_code, cell_id): (&str, &str),
+        (year, field): (i32, &'static str),
+        without_etag: bool,
+        put: F,
+    ) -> Result<Resource, ApiError>
+    where
+        F: for<'c> Fn(&'c mut AnyConnection, (String, String), i64) -> CommandFuture<'c>
+            + Clone
+            + Send
+            + Sync
+            + 'static,
+    {
+        self.mutate(None, without_etag, |conn, now| {
+            let (commune_code, cell_id, put) =
+                (commune_code.to_owned(), cell_id.to_owned(), put.clone());
+            Box::pin(async move {
+                require_open_during(conn, (&commune_code, &cell_id), year, field).await?;
+                put(conn, (commune_code, cell_id), now).await
+            })
+        })
+        .await
+    }
+
     /// Creates the reference regulation versions and holidays when no version is stored yet, as
     /// ordinary changes so that the feed carries them. The check runs under the feed head's lock:
     /// replicas starting together seed once. Returns the number of changes written.
@@ -156,11 +214,11 @@ impl Membership {
                     let mut written = Vec::new();
                     for rule in RuleTable::reference().versions() {
                         let record = store_admission::insert_rule_version(conn, rule, now).await?;
-                        written.push(Resource::RuleVersion(record.to_proto()));
+                        written.push(Resource::RuleVersion(record.to_proto()).into());
                     }
                     for (day, name) in reference_holidays() {
                         let holiday = store_admission::set_holiday(conn, day, name, now).await?;
-                        written.push(Resource::Holiday(holiday));
+                        written.push(Resource::Holiday(holiday).into());
                     }
                     Ok(written)
                 })
@@ -366,13 +424,14 @@ impl Membership {
                         decision_number: decision.decision_number,
                         ceremony_date: decision.ceremony_date,
                         official_date: None,
+                        readmission: false,
                     };
                     let context = AdmissionContext {
                         cell_vote: convert_admission::tally(current.candidate.cell_vote.as_ref()),
                         deciding_body: decision.deciding_body,
                         fields: AdmissionFields::ADMIT_CANDIDATE,
                     };
-                    let member = admit_member(
+                    let (member, events) = admit_member(
                         conn,
                         person,
                         admission,
@@ -396,8 +455,11 @@ impl Membership {
                     )
                     .await?;
                     Ok(vec![
-                        Resource::Member(convert::member_to_proto(&member)),
-                        Resource::Candidate(closed.candidate),
+                        Written {
+                            resource: Resource::Member(convert::member_to_proto(&member)),
+                            events,
+                        },
+                        Resource::Candidate(closed.candidate).into(),
                     ])
                 })
             })
@@ -563,27 +625,17 @@ impl Membership {
         (commune_code, cell_id): (&str, &str),
         plan: pb::CellPlan,
     ) -> Result<pb::CellPlan, ApiError> {
-        let retry = plan.etag.is_empty();
+        let year = (plan.year, "plan.year");
         let resource = self
-            .mutate(None, retry, |conn, now| {
-                let (commune_code, cell_id, plan) =
-                    (commune_code.to_owned(), cell_id.to_owned(), plan.clone());
-                Box::pin(async move {
-                    let cell = organisations::require_cell(conn, &commune_code, &cell_id)
-                        .await?
-                        .cell;
-                    if !rules_of::cell_open_during(&cell, plan.year) {
-                        return Err(ApiError::precondition(
-                            CELL_CLOSED,
-                            "plan.year",
-                            format!("the cell is not open during {}", plan.year),
-                        ));
-                    }
-                    Ok(Resource::CellPlan(
-                        store_admission::put_cell_plan(conn, (&commune_code, &cell_id), &plan, now)
-                            .await?,
-                    ))
-                })
+            .put_cell_year((commune_code, cell_id), year, plan.etag.is_empty(), {
+                move |conn, (commune_code, cell_id), now| {
+                    let plan = plan.clone();
+                    Box::pin(async move {
+                        let cell = (commune_code.as_str(), cell_id.as_str());
+                        let plan = store_admission::put_cell_plan(conn, cell, &plan, now).await?;
+                        Ok(Resource::CellPlan(plan))
+                    })
+                }
             })
             .await?;
         expect!(resource, CellPlan)
@@ -606,43 +658,19 @@ impl Membership {
         (commune_code, cell_id): (&str, &str),
         rating: pb::CellRating,
     ) -> Result<pb::CellRating, ApiError> {
-        convert_admission::rating_level("rating.level", rating.level)?;
-        if let Some(problem) =
-            rules_of::rating_year_violation(rating.year, date::today_in_vietnam())
-        {
-            return Err(year_field_error("rating.year", problem));
-        }
-        let retry = rating.etag.is_empty();
+        check_rating(rating.level, rating.year)?;
+        let year = (rating.year, "rating.year");
         let resource = self
-            .mutate(None, retry, |conn, now| {
-                let (commune_code, cell_id, rating) =
-                    (commune_code.to_owned(), cell_id.to_owned(), rating.clone());
-                Box::pin(async move {
-                    let cell = organisations::require_cell(conn, &commune_code, &cell_id)
-                        .await?
-                        .cell;
-                    if !rules_of::cell_open_during(&cell, rating.year) {
-                        return Err(ApiError::precondition(
-                            CELL_CLOSED,
-                            "rating.year",
-                            format!(
-                                "the cell did not exist during {} (open {} to {})",
-                                rating.year,
-                                date::format(cell.open_date),
-                                date::format_optional(cell.close_date)
-                            ),
-                        ));
-                    }
-                    Ok(Resource::CellRating(
-                        store_admission::put_cell_rating(
-                            conn,
-                            (&commune_code, &cell_id),
-                            &rating,
-                            now,
-                        )
-                        .await?,
-                    ))
-                })
+            .put_cell_year((commune_code, cell_id), year, rating.etag.is_empty(), {
+                move |conn, (commune_code, cell_id), now| {
+                    let rating = rating.clone();
+                    Box::pin(async move {
+                        let cell = (commune_code.as_str(), cell_id.as_str());
+                        let rating =
+                            store_admission::put_cell_rating(conn, cell, &rating, now).await?;
+                        Ok(Resource::CellRating(rating))
+                    })
+                }
             })
             .await?;
         expect!(resource, CellRating)
@@ -666,12 +694,7 @@ impl Membership {
         member_id: i64,
         rating: pb::MemberRating,
     ) -> Result<pb::MemberRating, ApiError> {
-        convert_admission::rating_level("rating.level", rating.level)?;
-        if let Some(problem) =
-            rules_of::rating_year_violation(rating.year, date::today_in_vietnam())
-        {
-            return Err(year_field_error("rating.year", problem));
-        }
+        check_rating(rating.level, rating.year)?;
         let retry = rating.etag.is_empty();
         let resource = self
             .mutate(None, retry, |conn, now| {

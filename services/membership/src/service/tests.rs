@@ -78,10 +78,12 @@ impl TestDb {
     }
 }
 
-/// The changes of the first seeding: every reference version and holiday.
+/// The changes of the first seeding: every reference version, holiday, province and merge.
 fn seed_size() -> usize {
     partyregistry_rules::RuleTable::reference().versions().len()
         + partyregistry_rules::calendar::reference_holidays().len()
+        + crate::domain::units::REFERENCE_PROVINCES.len()
+        + crate::domain::units::REFERENCE_MERGES.len()
 }
 
 async fn open(url: &str) -> Membership {
@@ -89,6 +91,44 @@ async fn open(url: &str) -> Membership {
         .await
         .expect("database opens");
     Membership::new(Store::new(database))
+}
+
+/// Runs each scenario on a fresh SQLite database and, when `TEST_DATABASE_URL` is set, on a
+/// fresh PostgreSQL database: one test function per backend.
+macro_rules! on_both_backends {
+    ($($scenario:ident => $sqlite:ident, $postgres:ident;)*) => {
+        $(
+            #[tokio::test]
+            async fn $sqlite() {
+                let (url, database) = TestDb::sqlite().await;
+                let membership = open(&url).await;
+                $scenario(&membership).await;
+                membership.store().pool().close().await;
+                database.remove().await;
+            }
+
+            #[tokio::test]
+            async fn $postgres() {
+                let Some((url, database)) = TestDb::postgres().await else {
+                    return;
+                };
+                let membership = open(&url).await;
+                $scenario(&membership).await;
+                membership.store().pool().close().await;
+                database.remove().await;
+            }
+        )*
+    };
+}
+
+on_both_backends! {
+    pipeline_runs_from_source_to_member =>
+        sqlite_pipeline_runs_from_source_to_member, postgres_pipeline_runs_from_source_to_member;
+    units_are_recorded_with_their_changes =>
+        sqlite_units_are_recorded_with_their_changes, postgres_units_are_recorded_with_their_changes;
+    member_facts_and_events_reach_the_feed =>
+        sqlite_member_facts_and_events_reach_the_feed,
+        postgres_member_facts_and_events_reach_the_feed;
 }
 
 fn key(id: &str, method: &'static str, fingerprint: &[u8]) -> Option<RequestKey> {
@@ -133,8 +173,13 @@ async fn member(membership: &Membership, name: &str, dates: (&str, &str, &str)) 
         }),
         ..Default::default()
     };
+    record_member(membership, &sent).await
+}
+
+/// Records the admission of `sent` in `communes/02680/cells/a`, by a unanimous cell vote.
+async fn record_member(membership: &Membership, sent: &pb::Member) -> pb::Member {
     let mut v = Violations::new();
-    let person = convert::person_from_proto(&sent, &mut v).expect("valid person");
+    let person = convert::person_from_proto(sent, &mut v).expect("valid person");
     let admission =
         convert::admission_from_proto(sent.admission.as_ref(), &mut v).expect("valid dates");
     v.finish().expect("valid member");
@@ -248,11 +293,11 @@ async fn update(membership: &Membership, c: &pb::Candidate) -> Result<pb::Candid
 
 async fn pipeline_runs_from_source_to_member(membership: &Membership) {
     assert_eq!(
-        membership.seed_reference_rules().await.ok(),
+        membership.seed_reference_data().await.ok(),
         Some(seed_size())
     );
     assert_eq!(
-        membership.seed_reference_rules().await.ok(),
+        membership.seed_reference_data().await.ok(),
         Some(0),
         "seeded once"
     );
@@ -455,6 +500,17 @@ async fn pipeline_runs_from_source_to_member(membership: &Membership) {
         other => panic!("member then candidate expected, got {other:?}"),
     }
     assert_eq!(changes[1].sequence, changes[0].sequence + 1);
+    // The member's change carries the admission decision, for movement counts; the
+    // candidate's carries none.
+    assert_eq!(
+        changes[0]
+            .events
+            .iter()
+            .map(|e| (e.r#type(), e.effective_date.as_str()))
+            .collect::<Vec<_>>(),
+        [(pb::EventType::AdmissionDecided, "2025-07-20")]
+    );
+    assert!(changes[1].events.is_empty());
     let replay = membership
         .admit_candidate(id, decision.clone(), key("a1", "AdmitCandidate", b"a"))
         .await
@@ -646,27 +702,7 @@ async fn pipeline_runs_from_source_to_member(membership: &Membership) {
     );
 }
 
-#[tokio::test]
-async fn sqlite_pipeline_runs_from_source_to_member() {
-    let (url, database) = TestDb::sqlite().await;
-    let membership = open(&url).await;
-    pipeline_runs_from_source_to_member(&membership).await;
-    membership.store().pool().close().await;
-    database.remove().await;
-}
-
-#[tokio::test]
-async fn postgres_pipeline_runs_from_source_to_member() {
-    let Some((url, database)) = TestDb::postgres().await else {
-        return;
-    };
-    let membership = open(&url).await;
-    pipeline_runs_from_source_to_member(&membership).await;
-    membership.store().pool().close().await;
-    database.remove().await;
-}
-
-/// Replicas starting together on one database seed the reference rules once.
+/// Replicas starting together on one database seed the reference rules and units once.
 async fn replicas_seed_once(url: &str) {
     let replicas = [open(url).await, open(url).await, open(url).await];
     let seeded = futures_join(&replicas).await;
@@ -675,6 +711,11 @@ async fn replicas_seed_once(url: &str) {
         replicas[0].rule_versions().await.expect("versions").len(),
         2
     );
+    assert_eq!(
+        replicas[1].provinces(None).await.expect("provinces").len(),
+        35
+    );
+    assert_eq!(replicas[2].merges(None).await.expect("merges").len(), 1);
     for replica in replicas {
         replica.store().pool().close().await;
     }
@@ -682,9 +723,9 @@ async fn replicas_seed_once(url: &str) {
 
 async fn futures_join(replicas: &[Membership; 3]) -> Vec<usize> {
     let (a, b, c) = tokio::join!(
-        replicas[0].seed_reference_rules(),
-        replicas[1].seed_reference_rules(),
-        replicas[2].seed_reference_rules()
+        replicas[0].seed_reference_data(),
+        replicas[1].seed_reference_data(),
+        replicas[2].seed_reference_data()
     );
     [a, b, c]
         .into_iter()
@@ -753,7 +794,7 @@ fn approved_candidate(full_name: &str, introducer: &str) -> pb::Candidate {
 /// feed: the follower sees every change exactly once, in sequence order, and each admitted
 /// member is immediately followed by its closed candidate.
 async fn concurrent_admissions_keep_the_feed_in_order(membership: std::sync::Arc<Membership>) {
-    membership.seed_reference_rules().await.expect("seeded");
+    membership.seed_reference_data().await.expect("seeded");
     commune_with_cell(&membership).await;
     let introducer = member(
         &membership,
@@ -858,4 +899,545 @@ async fn postgres_concurrent_admissions_keep_the_feed_in_order() {
     concurrent_admissions_keep_the_feed_in_order(membership.clone()).await;
     membership.store().pool().close().await;
     database.remove().await;
+}
+
+/// The changes appended after `after`.
+async fn changes_since(membership: &Membership, after: i64) -> Vec<pb::Change> {
+    membership
+        .changes_after(after, 100)
+        .await
+        .expect("feed is readable")
+        .0
+}
+
+fn commune(code: &str, province: &str, from: &str) -> Commune {
+    Commune {
+        code: code.into(),
+        display_name: format!("Xã {code}"),
+        province_code: province.into(),
+        valid_from: d(from),
+        valid_to: None,
+        area_flags: Vec::new(),
+    }
+}
+
+fn commune_merge(predecessors: &[&str], successor: &str, effective: &str) -> pb::UnitMerge {
+    pb::UnitMerge {
+        level: pb::UnitLevel::Commune.into(),
+        predecessor_codes: predecessors.iter().map(|c| (*c).to_owned()).collect(),
+        successor_code: successor.into(),
+        effective_date: effective.into(),
+        legal_basis: "Nghị quyết 1673/NQ-UBTVQH15".into(),
+        ..Default::default()
+    }
+}
+
+async fn create_merge(
+    membership: &Membership,
+    merge: &pb::UnitMerge,
+    request: Option<RequestKey>,
+) -> Result<pb::UnitMerge, ApiError> {
+    membership
+        .create_merge(convert::units::merge_from_proto(merge)?, request)
+        .await
+}
+
+/// Provinces and merges: the seeded reference units, communes that must name a province,
+/// merges that close their predecessors in the same transaction, and bad input that writes
+/// nothing.
+async fn units_are_recorded_with_their_changes(membership: &Membership) {
+    membership.seed_reference_data().await.expect("seeded");
+    let all = membership.provinces(None).await.expect("provinces");
+    assert_eq!(all.len(), 35);
+    let former = all.iter().find(|p| p.code == "10").expect("former Lào Cai");
+    assert_eq!(
+        (former.display_name.as_str(), former.valid_to.as_str()),
+        ("Tỉnh Lào Cai (cũ)", "2025-06-30")
+    );
+    let in_force = membership
+        .provinces(Some(d("2026-01-01")))
+        .await
+        .expect("provinces");
+    assert_eq!(in_force.len(), 34);
+    assert!(in_force.iter().all(|p| p.code != "10"));
+    assert_eq!(
+        membership
+            .provinces(Some(d("2022-06-30")))
+            .await
+            .expect("provinces")
+            .iter()
+            .filter(|p| p.code == "10" || p.code == "15")
+            .map(|p| p.code.as_str())
+            .collect::<Vec<_>>(),
+        ["10"]
+    );
+    let merges = membership.merges(None).await.expect("merges");
+    assert_eq!(merges.len(), 1);
+    assert_eq!(
+        (
+            merges[0].predecessor_codes.clone(),
+            merges[0].successor_code.as_str(),
+            merges[0].effective_date.as_str(),
+            merges[0].level()
+        ),
+        (
+            vec!["10".to_owned()],
+            "15",
+            "2025-07-01",
+            pb::UnitLevel::Province
+        )
+    );
+    assert!(
+        membership
+            .merges(Some(crate::domain::units::UnitLevel::Commune))
+            .await
+            .expect("merges")
+            .is_empty()
+    );
+
+    // A commune must name a province that exists; in force or not.
+    let before = head(membership).await;
+    let unknown = membership
+        .create_commune(commune("02677", "99", "2008-01-01"), None)
+        .await
+        .expect_err("unknown province");
+    assert_eq!(
+        rejection(unknown),
+        ("PROVINCE_NOT_FOUND".into(), "commune.province_code".into())
+    );
+    assert_eq!(head(membership).await, before, "nothing written");
+    membership
+        .create_commune(commune("02677", "10", "2008-01-01"), None)
+        .await
+        .expect("commune of the former province");
+    let hop_thanh = membership
+        .create_commune(commune("02680", "10", "2000-01-01"), None)
+        .await
+        .expect("commune");
+    let mut moved = hop_thanh.clone();
+    moved.province_code = "98".into();
+    let refused = membership
+        .update_commune("02680", &hop_thanh.etag, moved, vec!["province_code"])
+        .await
+        .expect_err("unknown province");
+    assert_eq!(
+        rejection(refused),
+        ("PROVINCE_NOT_FOUND".into(), "commune.province_code".into())
+    );
+
+    // Provinces: validation, duplicates, updates with an etag.
+    let bad = convert::units::province_from_proto(
+        &pb::Province {
+            display_name: String::new(),
+            valid_from: "2025-07-01".into(),
+            valid_to: "2025-01-01".into(),
+            ..Default::default()
+        },
+        "1",
+    )
+    .expect_err("bad province");
+    let ApiError::InvalidArgument(violations) = bad else {
+        panic!("expected violations")
+    };
+    let fields: Vec<&str> = violations.iter().map(|v| v.field.as_str()).collect();
+    assert_eq!(
+        fields,
+        [
+            "province.code",
+            "province.display_name",
+            "province.valid_to"
+        ]
+    );
+    let duplicate = membership
+        .create_province(
+            crate::domain::units::Province {
+                code: "15".into(),
+                display_name: "Tỉnh Lào Cai".into(),
+                valid_from: d("2025-07-01"),
+                valid_to: None,
+            },
+            None,
+        )
+        .await
+        .expect_err("exists");
+    assert!(matches!(duplicate, ApiError::AlreadyExists { .. }));
+    let lao_cai = membership.province("15").await.expect("province");
+    let renamed = membership
+        .update_province(
+            "15",
+            &lao_cai.etag,
+            pb::Province {
+                display_name: "Tỉnh  Lào Cai ".into(),
+                ..Default::default()
+            },
+            vec!["display_name"],
+        )
+        .await
+        .expect("renamed");
+    assert_eq!(
+        (renamed.display_name.as_str(), renamed.etag.as_str()),
+        ("Tỉnh Lào Cai", "2")
+    );
+    let stale = membership
+        .update_province("15", &lao_cai.etag, renamed.clone(), vec!["display_name"])
+        .await
+        .expect_err("stale etag");
+    assert!(matches!(stale, ApiError::Aborted { .. }));
+
+    // Bad merges name the field and write nothing.
+    let before = head(membership).await;
+    for (merge, expected) in [
+        (
+            commune_merge(&["02680"], "02680", "2025-07-01"),
+            ("MERGE_INTO_ITSELF", "merge.successor_code"),
+        ),
+        (
+            commune_merge(&["02677", "02999"], "02680", "2025-07-01"),
+            ("NOT_FOUND", "communes/02999"),
+        ),
+        (
+            commune_merge(&["02677"], "02998", "2025-07-01"),
+            ("NOT_FOUND", "communes/02998"),
+        ),
+        (
+            commune_merge(&["02677", "02680"], "02680", "2008-01-01"),
+            ("DATE_RULE_VIOLATED", "merge.predecessor_codes[0]"),
+        ),
+        (
+            commune_merge(&["02677", "2680"], "02680", "2025-07-01"),
+            ("INVALID_ARGUMENT", "merge.predecessor_codes[1]"),
+        ),
+        (
+            commune_merge(&["02677", "02677"], "02680", "2025-07-01"),
+            ("INVALID_ARGUMENT", "merge.predecessor_codes[1]"),
+        ),
+        (
+            pb::UnitMerge {
+                level: 0,
+                ..commune_merge(&["02677"], "02680", "2025-07-01")
+            },
+            ("INVALID_ARGUMENT", "merge.level"),
+        ),
+    ] {
+        let error = create_merge(membership, &merge, None)
+            .await
+            .expect_err("bad merge");
+        assert_eq!(
+            rejection(error),
+            (expected.0.to_owned(), expected.1.to_owned()),
+            "{merge:?}"
+        );
+    }
+    assert_eq!(head(membership).await, before, "nothing written");
+
+    // The commune merge of 2025: Tả Phời ends the day before; Hợp Thành continues.
+    let sent = commune_merge(&["02677", "02680"], "02680", "2025-07-01");
+    let fingerprint = b"merge 2025";
+    let merge = create_merge(membership, &sent, key("m-1", "CreateMerge", fingerprint))
+        .await
+        .expect("merge");
+    assert_eq!(merge.name, "merges/2");
+    let changes = changes_since(membership, before).await;
+    let resources: Vec<String> = changes
+        .iter()
+        .map(|c| match &c.resource {
+            Some(Resource::Merge(m)) => m.name.clone(),
+            Some(Resource::Commune(c)) => format!("{} {}", c.name, c.valid_to),
+            other => format!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(resources, ["merges/2", "communes/02677 2025-06-30"]);
+    assert_eq!(
+        membership.commune("02680").await.expect("commune").valid_to,
+        ""
+    );
+    let replayed = create_merge(membership, &sent, key("m-1", "CreateMerge", fingerprint))
+        .await
+        .expect("replayed");
+    assert_eq!(replayed, merge);
+    assert_eq!(
+        changes_since(membership, before).await.len(),
+        2,
+        "a replay writes nothing"
+    );
+    // Tả Phời has ended: it cannot be merged again later.
+    let again = create_merge(
+        membership,
+        &commune_merge(&["02677"], "02680", "2026-01-01"),
+        None,
+    )
+    .await
+    .expect_err("ended");
+    assert_eq!(
+        rejection(again),
+        (
+            "DATE_RULE_VIOLATED".into(),
+            "merge.predecessor_codes[0]".into()
+        )
+    );
+    assert_eq!(membership.merges(None).await.expect("merges").len(), 2);
+
+    // A province merge closes an open province and appends its change after the merge's.
+    for (code, from) in [("97", "2000-01-01"), ("98", "2026-01-01")] {
+        membership
+            .create_province(
+                crate::domain::units::Province {
+                    code: code.into(),
+                    display_name: format!("Tỉnh {code}"),
+                    valid_from: d(from),
+                    valid_to: None,
+                },
+                None,
+            )
+            .await
+            .expect("province");
+    }
+    let before = head(membership).await;
+    create_merge(
+        membership,
+        &pb::UnitMerge {
+            level: pb::UnitLevel::Province.into(),
+            predecessor_codes: vec!["97".into()],
+            successor_code: "98".into(),
+            effective_date: "2026-01-01".into(),
+            ..Default::default()
+        },
+        None,
+    )
+    .await
+    .expect("province merge");
+    let changes = changes_since(membership, before).await;
+    match changes
+        .iter()
+        .map(|c| &c.resource)
+        .collect::<Vec<_>>()
+        .as_slice()
+    {
+        [Some(Resource::Merge(m)), Some(Resource::Province(p))] => {
+            assert_eq!(m.predecessor_codes, ["97"]);
+            assert_eq!((p.code.as_str(), p.valid_to.as_str()), ("97", "2025-12-31"));
+        }
+        other => panic!("merge then province expected, got {other:?}"),
+    }
+}
+
+fn event_types(change: &pb::Change) -> Vec<pb::EventType> {
+    change.events.iter().map(|e| e.r#type()).collect()
+}
+
+/// Member changes made by lifecycle commands carry the events they recorded; party-age gaps,
+/// badges, serious illness and re-admission are stored, returned and validated.
+async fn member_facts_and_events_reach_the_feed(membership: &Membership) {
+    membership.seed_reference_data().await.expect("seeded");
+    commune_with_cell(membership).await;
+    let before = head(membership).await;
+    let bút = member(
+        membership,
+        "Hoàng Văn Bút",
+        ("1996-03-01", "1996-03-20", "1997-03-20"),
+    )
+    .await;
+    let id = partyregistry_kit::names::parse_member("name", &bút.name).expect("member name");
+    let changes = changes_since(membership, before).await;
+    assert_eq!(changes.len(), 1);
+    assert_eq!(
+        event_types(&changes[0]),
+        [
+            pb::EventType::AdmissionDecided,
+            pb::EventType::CeremonyHeld,
+            pb::EventType::RecognizedOfficial
+        ]
+    );
+    assert_eq!(changes[0].events[0].name, format!("{}/events/1", bút.name));
+    assert_eq!(changes[0].events[0].effective_date, "1996-03-01");
+    assert!(!bút.admission.as_ref().expect("admission").readmission);
+
+    // Lifecycle steps: one event each.
+    let before = head(membership).await;
+    membership
+        .apply_step(
+            id,
+            super::Step::Exempt {
+                effective_date: d("2024-05-01"),
+                reason: "Tuổi cao".into(),
+            },
+            None,
+        )
+        .await
+        .expect("exempt");
+    membership
+        .apply_step(id, super::Step::EndExemption(d("2024-09-01")), None)
+        .await
+        .expect("exemption ended");
+    let changes = changes_since(membership, before).await;
+    assert_eq!(
+        changes.iter().map(event_types).collect::<Vec<_>>(),
+        [
+            vec![pb::EventType::Exempted],
+            vec![pb::EventType::ExemptionEnded]
+        ]
+    );
+    assert_eq!(changes[1].events[0].name, format!("{}/events/5", bút.name));
+
+    // Party-age facts through UpdateMember, with DETAILS_UPDATED on the change.
+    let current = membership.member(id).await.expect("member");
+    let update = pb::Member {
+        party_age_gaps: vec![
+            pb::PartyAgeGap {
+                from_date: "1997-01-01".into(),
+                to_date: "1997-12-31".into(),
+                reason: "Mất liên lạc".into(),
+            },
+            pb::PartyAgeGap {
+                from_date: "2001-06-01".into(),
+                to_date: "2001-08-31".into(),
+                reason: String::new(),
+            },
+        ],
+        seriously_ill: true,
+        badges: vec![pb::BadgeAward {
+            years: 30,
+            award_date: "2024-09-02".into(),
+        }],
+        ..Default::default()
+    };
+    let before = head(membership).await;
+    let updated = membership
+        .update_member(
+            id,
+            &current.etag,
+            update.clone(),
+            vec!["party_age_gaps", "seriously_ill", "badges"],
+        )
+        .await
+        .expect("updated");
+    assert_eq!(updated.party_age_gaps, update.party_age_gaps);
+    assert_eq!(updated.badges, update.badges);
+    assert!(updated.seriously_ill);
+    assert_eq!(updated.full_name, "Hoàng Văn Bút", "other fields kept");
+    let changes = changes_since(membership, before).await;
+    assert_eq!(event_types(&changes[0]), [pb::EventType::DetailsUpdated]);
+    let Some(Resource::Member(on_feed)) = &changes[0].resource else {
+        panic!("member change expected")
+    };
+    assert_eq!(on_feed.badges, update.badges);
+    assert_eq!(membership.member(id).await.expect("member"), updated);
+    let (listed, _) = membership
+        .members(&crate::store::MemberFilter::default(), "", 10)
+        .await
+        .expect("roster");
+    assert_eq!(listed[0].party_age_gaps, update.party_age_gaps);
+
+    // Bad facts: every field named, nothing written.
+    let before = head(membership).await;
+    let gap = |from: &str, to: &str| pb::PartyAgeGap {
+        from_date: from.into(),
+        to_date: to.into(),
+        reason: String::new(),
+    };
+    let badge = |years: i32, on: &str| pb::BadgeAward {
+        years,
+        award_date: on.into(),
+    };
+    let bad = pb::Member {
+        party_age_gaps: vec![
+            gap("1999-01-01", "1998-01-01"),
+            gap("1989-01-01", "1989-12-31"),
+            gap("2000-01-01", "2000-12-31"),
+            gap("2000-06-01", "2001-01-31"),
+            gap("", "2002-01-01"),
+        ],
+        badges: vec![
+            badge(35, "2020-01-01"),
+            badge(40, "2099-01-01"),
+            badge(45, "2025-01-01"),
+            badge(50, "2020-01-01"),
+            badge(30, "2024-05-19"),
+            badge(30, "2024-09-02"),
+        ],
+        ..Default::default()
+    };
+    let refused = membership
+        .update_member(id, &updated.etag, bad, vec!["party_age_gaps", "badges"])
+        .await
+        .expect_err("bad facts");
+    let ApiError::InvalidArgument(violations) = refused else {
+        panic!("expected violations, got {refused:?}")
+    };
+    let fields: Vec<&str> = violations.iter().map(|v| v.field.as_str()).collect();
+    assert_eq!(
+        fields,
+        [
+            "member.party_age_gaps[0].to_date",
+            "member.party_age_gaps[1].from_date",
+            "member.party_age_gaps[3].from_date",
+            "member.party_age_gaps[4].from_date",
+            "member.badges[0].years",
+            "member.badges[1].award_date",
+            "member.badges[2].award_date",
+            "member.badges[3].award_date",
+            "member.badges[5].years",
+        ]
+    );
+    assert_eq!(head(membership).await, before, "nothing written");
+
+    // Re-admission is stored and returned.
+    let sent = pb::Member {
+        full_name: "Lò Văn Hải".into(),
+        gender: pb::Gender::Male.into(),
+        birth_date: "1980-06-02".into(),
+        ethnicity_code: "02".into(),
+        general_education: pb::GeneralEducation::UpperSecondary.into(),
+        admission: Some(pb::Admission {
+            decision_date: "2024-03-01".into(),
+            readmission: true,
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    let readmitted = record_member(membership, &sent).await;
+    assert!(
+        readmitted
+            .admission
+            .as_ref()
+            .expect("admission")
+            .readmission
+    );
+    let id = partyregistry_kit::names::parse_member("name", &readmitted.name).expect("member name");
+    assert!(
+        membership
+            .member(id)
+            .await
+            .expect("member")
+            .admission
+            .expect("admission")
+            .readmission
+    );
+    // Ceremony and departure: their events too.
+    let before = head(membership).await;
+    membership
+        .apply_step(id, super::Step::Ceremony(d("2024-03-20")), None)
+        .await
+        .expect("ceremony");
+    membership
+        .apply_step(
+            id,
+            super::Step::Depart {
+                kind: crate::domain::DepartureKind::Death,
+                effective_date: d("2025-02-01"),
+                decision_number: String::new(),
+                reason: String::new(),
+            },
+            None,
+        )
+        .await
+        .expect("death");
+    assert_eq!(
+        changes_since(membership, before)
+            .await
+            .iter()
+            .map(event_types)
+            .collect::<Vec<_>>(),
+        [vec![pb::EventType::CeremonyHeld], vec![pb::EventType::Died]]
+    );
 }

@@ -14,7 +14,9 @@ use partyregistry_proto::membership::v1 as pb;
 use partyregistry_rules::{Education, RuleTable, RuleVersion};
 use sqlx::{AnyConnection, Row};
 
-use super::{corrupt, is_unique_violation, parse_date, parse_page_token};
+use super::{
+    RosterConditions, corrupt, is_unique_violation, parse_date, roster_next_token, roster_page,
+};
 
 const CANDIDATE_TYPE: &str = "partyregistry.membership.v1.Candidate";
 const RULE_VERSION_TYPE: &str = "partyregistry.membership.v1.RuleVersion";
@@ -468,16 +470,6 @@ pub async fn update_candidate(
     require_candidate(conn, id).await
 }
 
-/// Escapes `%`, `_` and `\` for a LIKE pattern with `escape '\'`.
-fn like_escape(word: &str) -> String {
-    word.chars()
-        .flat_map(|c| match c {
-            '%' | '_' | '\\' => vec!['\\', c],
-            other => vec![other],
-        })
-        .collect()
-}
-
 /// One page of a commune's candidates, ordered like a roster.
 pub async fn list_candidates(
     conn: &mut AnyConnection,
@@ -485,63 +477,37 @@ pub async fn list_candidates(
     page_token: &str,
     page_size: i64,
 ) -> Result<(Vec<CandidateRecord>, String), ApiError> {
-    let (after_key, after_id) = if page_token.is_empty() {
-        (Vec::new(), 0)
-    } else {
-        let (key, id) = parse_page_token(page_token)?;
-        (
-            key,
-            id.parse::<i64>().map_err(|_| {
-                ApiError::invalid("page_token", "is not a token returned by this method")
-            })?,
-        )
-    };
-    let mut sql = format!(
-        "select {CANDIDATE_COLUMNS} from candidates where commune_code = $3 and (sort_key > $1 or (sort_key = $1 and id > $2))"
-    );
-    let mut texts: Vec<String> = vec![filter.commune_code.clone()];
-    let mut condition = |sql: &mut String, column: &str, operator: &str, value: String| {
-        texts.push(value);
-        sql.push_str(&format!(" and {column} {operator} ${}", texts.len() + 2));
-        if operator == "like" {
-            sql.push_str(" escape '\\'");
-        }
-    };
+    let mut equal = vec![("commune_code", filter.commune_code.clone())];
     if let Some(cell) = &filter.cell_id {
-        condition(&mut sql, "cell_id", "=", cell.clone());
+        equal.push(("cell_id", cell.clone()));
     }
     if let Some(stage) = filter.stage {
-        condition(&mut sql, "stage", "=", stage.as_str_name().to_owned());
+        equal.push(("stage", stage.as_str_name().to_owned()));
     }
-    for word in &filter.name_words {
-        condition(
-            &mut sql,
-            "search_name",
-            "like",
-            format!("%{}%", like_escape(word)),
-        );
-    }
-    sql.push_str(&format!(
-        " order by sort_key, id limit ${}",
-        texts.len() + 3
-    ));
-    let mut query = sqlx::query(&sql).bind(after_key).bind(after_id);
-    for text in texts {
-        query = query.bind(text);
-    }
-    let rows = query.bind(page_size + 1).fetch_all(&mut *conn).await?;
+    let conditions = RosterConditions {
+        equal,
+        name_words: &filter.name_words,
+    };
+    let (rows, more) = roster_page(
+        conn,
+        (CANDIDATE_COLUMNS, "candidates"),
+        conditions,
+        page_token,
+        page_size,
+    )
+    .await?;
     let mut candidates = Vec::new();
-    for row in rows.iter().take(page_size as usize) {
+    for row in &rows {
         let mut record = candidate_from_row(row)?;
         load_introducers(conn, &mut record).await?;
         candidates.push(record);
     }
-    let next = match candidates.last() {
-        Some(last) if rows.len() as i64 > page_size => {
-            super::page_token(&sort_key(&last.candidate), &last.id.to_string())
-        }
-        _ => String::new(),
-    };
+    let next = roster_next_token(
+        more,
+        candidates
+            .last()
+            .map(|last| (sort_key(&last.candidate), last.id)),
+    );
     Ok((candidates, next))
 }
 
@@ -1065,6 +1031,37 @@ pub async fn list_targets(
         .collect()
 }
 
+/// The key of a yearly record of a cell (a plan, a rating): commune, cell and year.
+fn cell_year_key(
+    (commune_code, cell_id): (&str, &str),
+    (year_column, year): (&'static str, i32),
+) -> [(&'static str, Value); 3] {
+    [
+        ("commune_code", Value::Text(commune_code.to_owned())),
+        ("cell_id", Value::Text(cell_id.to_owned())),
+        (year_column, Value::Int(i64::from(year))),
+    ]
+}
+
+/// The `columns` (of `r`, the rows of `table`) of a commune's yearly cell records for `year`,
+/// in the cells' display order.
+async fn cell_year_rows(
+    conn: &mut AnyConnection,
+    table: &str,
+    columns: &str,
+    (year_column, commune_code, year): (&str, &str, i32),
+) -> Result<Vec<sqlx::any::AnyRow>, ApiError> {
+    Ok(sqlx::query(&format!(
+        "select {columns} from {table} r \
+         join cells c on c.commune_code = r.commune_code and c.cell_id = r.cell_id \
+         where r.commune_code = $1 and r.{year_column} = $2 order by c.sort_key, r.cell_id"
+    ))
+    .bind(commune_code)
+    .bind(i64::from(year))
+    .fetch_all(&mut *conn)
+    .await?)
+}
+
 /// Creates or replaces a cell's plan.
 pub async fn put_cell_plan(
     conn: &mut AnyConnection,
@@ -1076,11 +1073,7 @@ pub async fn put_cell_plan(
     let version = upsert(
         conn,
         "cell_plans",
-        &[
-            ("commune_code", Value::Text(commune_code.to_owned())),
-            ("cell_id", Value::Text(cell_id.to_owned())),
-            ("plan_year", Value::Int(i64::from(plan.year))),
-        ],
+        &cell_year_key((commune_code, cell_id), ("plan_year", plan.year)),
         &[
             (
                 "sources_to_develop",
@@ -1106,14 +1099,12 @@ pub async fn list_cell_plans(
     commune_code: &str,
     year: i32,
 ) -> Result<Vec<pb::CellPlan>, ApiError> {
-    let rows = sqlx::query(
-        "select p.cell_id, p.plan_year, p.sources_to_develop, p.admissions, p.notes, p.version from cell_plans p \
-         join cells c on c.commune_code = p.commune_code and c.cell_id = p.cell_id \
-         where p.commune_code = $1 and p.plan_year = $2 order by c.sort_key, p.cell_id",
+    let rows = cell_year_rows(
+        conn,
+        "cell_plans",
+        "r.cell_id, r.sources_to_develop, r.admissions, r.notes, r.version",
+        ("plan_year", commune_code, year),
     )
-    .bind(commune_code)
-    .bind(i64::from(year))
-    .fetch_all(&mut *conn)
     .await?;
     rows.iter()
         .map(|row| {
@@ -1145,11 +1136,7 @@ pub async fn put_cell_rating(
     let version = upsert(
         conn,
         "cell_ratings",
-        &[
-            ("commune_code", Value::Text(commune_code.to_owned())),
-            ("cell_id", Value::Text(cell_id.to_owned())),
-            ("rating_year", Value::Int(i64::from(rating.year))),
-        ],
+        &cell_year_key((commune_code, cell_id), ("rating_year", rating.year)),
         &[("level", Value::Text(level_name(rating.level)))],
         (&name, &rating.etag),
         now,
@@ -1168,14 +1155,12 @@ pub async fn list_cell_ratings(
     commune_code: &str,
     year: i32,
 ) -> Result<Vec<pb::CellRating>, ApiError> {
-    let rows = sqlx::query(
-        "select r.cell_id, r.level, r.version from cell_ratings r \
-         join cells c on c.commune_code = r.commune_code and c.cell_id = r.cell_id \
-         where r.commune_code = $1 and r.rating_year = $2 order by c.sort_key, r.cell_id",
+    let rows = cell_year_rows(
+        conn,
+        "cell_ratings",
+        "r.cell_id, r.level, r.version",
+        ("rating_year", commune_code, year),
     )
-    .bind(commune_code)
-    .bind(i64::from(year))
-    .fetch_all(&mut *conn)
     .await?;
     rows.iter()
         .map(|row| {

@@ -7,12 +7,12 @@ use partyregistry_kit::text::{NameParts, fold, roster_key};
 use sqlx::{AnyConnection, Row};
 
 use super::{
-    corrupt, is_unique_violation, optional_date_text, parse_date, parse_optional_date,
-    parse_page_token,
+    RosterConditions, corrupt, is_unique_violation, optional_date_text, parse_date,
+    parse_optional_date, roster_next_token, roster_page,
 };
 use crate::domain::{
-    AdmissionDates, Assignment, EventType, Gender, GeneralEducation, Member, MemberEvent,
-    MemberStatus, Person, PoliticalTheory, Qualification, VoteTally,
+    AdmissionDates, Assignment, BadgeAward, EventType, Gender, GeneralEducation, Member,
+    MemberEvent, MemberStatus, PartyAgeGap, Person, PoliticalTheory, Qualification, VoteTally,
 };
 
 const MEMBER_TYPE: &str = "partyregistry.membership.v1.Member";
@@ -48,7 +48,8 @@ pub struct MemberFilter {
 const MEMBER_COLUMNS: &str = "id, commune_code, cell_id, full_name, family_name, middle_name, given_name, gender, birth_date, \
     ethnicity_code, religion, home_town, citizen_id, phone, address, general_education, qualification, political_theory, \
     occupation, youth_union, card_number, decision_date, decision_number, ceremony_date, official_date, status, cell_since, \
-    assignment, temporarily_away, away_until, joined_date, left_date, admitted_in_cell, version, create_time_us, update_time_us";
+    assignment, temporarily_away, away_until, joined_date, left_date, admitted_in_cell, readmission, seriously_ill, version, \
+    create_time_us, update_time_us";
 
 fn named<T>(
     what: &str,
@@ -106,6 +107,7 @@ fn member_from_row(row: &sqlx::any::AnyRow) -> Result<MemberRecord, ApiError> {
             decision_number: row.try_get("decision_number")?,
             ceremony_date: parse_optional_date("ceremony date", row.try_get("ceremony_date")?)?,
             official_date: parse_optional_date("official date", row.try_get("official_date")?)?,
+            readmission: row.try_get::<i64, _>("readmission")? != 0,
         },
         status: named("status", row.try_get("status")?, MemberStatus::from_name)?,
         commune_code: row.try_get("commune_code")?,
@@ -116,6 +118,10 @@ fn member_from_row(row: &sqlx::any::AnyRow) -> Result<MemberRecord, ApiError> {
         joined_date: parse_optional_date("joined date", row.try_get("joined_date")?)?,
         left_date: parse_optional_date("left date", row.try_get("left_date")?)?,
         admitted_in_cell: row.try_get("admitted_in_cell")?,
+        // Loaded from their own tables by `load_extras`.
+        party_age_gaps: Vec::new(),
+        seriously_ill: row.try_get::<i64, _>("seriously_ill")? != 0,
+        badges: Vec::new(),
         person,
     };
     Ok(MemberRecord {
@@ -152,7 +158,99 @@ pub async fn get_member(
     .bind(id)
     .fetch_optional(&mut *conn)
     .await?;
-    row.as_ref().map(member_from_row).transpose()
+    let Some(mut record) = row.as_ref().map(member_from_row).transpose()? else {
+        return Ok(None);
+    };
+    load_extras(conn, std::slice::from_mut(&mut record)).await?;
+    Ok(Some(record))
+}
+
+/// Fills in the party-age gaps and badges of `records` from their tables, in one query each.
+async fn load_extras(
+    conn: &mut AnyConnection,
+    records: &mut [MemberRecord],
+) -> Result<(), ApiError> {
+    if records.is_empty() {
+        return Ok(());
+    }
+    let placeholders: Vec<String> = (1..=records.len()).map(|i| format!("${i}")).collect();
+    let ids = placeholders.join(", ");
+    let index: std::collections::HashMap<i64, usize> = records
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.member.id, i))
+        .collect();
+    let sql = format!(
+        "select member_id, from_date, to_date, reason from member_party_age_gaps where member_id in ({ids}) order by member_id, position"
+    );
+    let mut query = sqlx::query(&sql);
+    for record in records.iter() {
+        query = query.bind(record.member.id);
+    }
+    for row in query.fetch_all(&mut *conn).await? {
+        let id: i64 = row.try_get("member_id")?;
+        let gap = PartyAgeGap {
+            from_date: parse_date("gap date", &row.try_get::<String, _>("from_date")?)?,
+            to_date: parse_date("gap date", &row.try_get::<String, _>("to_date")?)?,
+            reason: row.try_get("reason")?,
+        };
+        if let Some(&i) = index.get(&id) {
+            records[i].member.party_age_gaps.push(gap);
+        }
+    }
+    let sql = format!(
+        "select member_id, years, award_date from member_badges where member_id in ({ids}) order by member_id, position"
+    );
+    let mut query = sqlx::query(&sql);
+    for record in records.iter() {
+        query = query.bind(record.member.id);
+    }
+    for row in query.fetch_all(&mut *conn).await? {
+        let id: i64 = row.try_get("member_id")?;
+        let years: i64 = row.try_get("years")?;
+        let badge = BadgeAward {
+            years: i32::try_from(years).map_err(|_| corrupt("badge years", &years.to_string()))?,
+            award_date: parse_date("award date", &row.try_get::<String, _>("award_date")?)?,
+        };
+        if let Some(&i) = index.get(&id) {
+            records[i].member.badges.push(badge);
+        }
+    }
+    Ok(())
+}
+
+/// Replaces the stored party-age gaps and badges of `member` with its own.
+async fn write_extras(conn: &mut AnyConnection, member: &Member) -> Result<(), ApiError> {
+    for table in ["member_party_age_gaps", "member_badges"] {
+        sqlx::query(&format!("delete from {table} where member_id = $1"))
+            .bind(member.id)
+            .execute(&mut *conn)
+            .await?;
+    }
+    for (position, gap) in member.party_age_gaps.iter().enumerate() {
+        sqlx::query(
+            "insert into member_party_age_gaps (member_id, position, from_date, to_date, reason) values ($1, $2, $3, $4, $5)",
+        )
+        .bind(member.id)
+        .bind(position as i64)
+        .bind(date::format(gap.from_date))
+        .bind(date::format(gap.to_date))
+        .bind(&gap.reason)
+        .execute(&mut *conn)
+        .await?;
+    }
+    for (position, badge) in member.badges.iter().enumerate() {
+        sqlx::query(
+            "insert into member_badges (member_id, position, years, award_date) values ($1, $2, $3, $4)",
+        )
+        .bind(member.id)
+        .bind(position as i64)
+        .bind(i64::from(badge.years))
+        .bind(date::format(badge.award_date))
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
 }
 
 /// Reads a member that must exist.
@@ -166,7 +264,7 @@ pub async fn require_member(conn: &mut AnyConnection, id: i64) -> Result<MemberR
 }
 
 /// The columns a member's state is written to, in the order [`bind_member`] binds them.
-const WRITTEN_COLUMNS: [&str; 34] = [
+const WRITTEN_COLUMNS: [&str; 36] = [
     "commune_code",
     "cell_id",
     "full_name",
@@ -201,11 +299,13 @@ const WRITTEN_COLUMNS: [&str; 34] = [
     "joined_date",
     "left_date",
     "admitted_in_cell",
+    "readmission",
+    "seriously_ill",
 ];
 
 type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
 
-/// Binds a member's state as parameters `$1..$34`, in the order of [`WRITTEN_COLUMNS`].
+/// Binds a member's state as parameters `$1..$36`, in the order of [`WRITTEN_COLUMNS`].
 fn bind_member<'q>(query: AnyQuery<'q>, member: &Member) -> AnyQuery<'q> {
     let p = &member.person;
     let a = &member.admission;
@@ -244,6 +344,8 @@ fn bind_member<'q>(query: AnyQuery<'q>, member: &Member) -> AnyQuery<'q> {
         .bind(optional_date_text(member.joined_date))
         .bind(optional_date_text(member.left_date))
         .bind(member.admitted_in_cell.clone())
+        .bind(i64::from(a.readmission))
+        .bind(i64::from(member.seriously_ill))
 }
 
 /// Allocates the next member id. The counter row stays locked until the transaction ends, so ids
@@ -265,10 +367,14 @@ pub async fn insert_member(
     let placeholders: Vec<String> = (1..=WRITTEN_COLUMNS.len())
         .map(|i| format!("${i}"))
         .collect();
+    let n = WRITTEN_COLUMNS.len();
     let sql = format!(
-        "insert into members ({}, id, version, create_time_us, update_time_us) values ({}, $35, 1, $36, $36)",
+        "insert into members ({}, id, version, create_time_us, update_time_us) values ({}, ${}, 1, ${}, ${})",
         WRITTEN_COLUMNS.join(", "),
-        placeholders.join(", ")
+        placeholders.join(", "),
+        n + 1,
+        n + 2,
+        n + 2
     );
     let inserted = bind_member(sqlx::query(&sql), member)
         .bind(id)
@@ -279,11 +385,13 @@ pub async fn insert_member(
         Err(error) if is_unique_violation(&error) => return Err(citizen_id_taken()),
         other => other?,
     };
+    let member = Member {
+        id,
+        ..member.clone()
+    };
+    write_extras(conn, &member).await?;
     Ok(MemberRecord {
-        member: Member {
-            id,
-            ..member.clone()
-        },
+        member,
         version: 1,
         create_time_us: now,
         update_time_us: now,
@@ -302,9 +410,13 @@ pub async fn update_member(
         .enumerate()
         .map(|(i, column)| format!("{column} = ${}", i + 1))
         .collect();
+    let n = WRITTEN_COLUMNS.len();
     let sql = format!(
-        "update members set {}, version = version + 1, update_time_us = $35 where id = $36 and version = $37",
-        assignments.join(", ")
+        "update members set {}, version = version + 1, update_time_us = ${} where id = ${} and version = ${}",
+        assignments.join(", "),
+        n + 1,
+        n + 2,
+        n + 3
     );
     let updated = bind_member(sqlx::query(&sql), member)
         .bind(now)
@@ -322,17 +434,8 @@ pub async fn update_member(
             name: names::member(member.id),
         });
     }
+    write_extras(conn, member).await?;
     require_member(conn, member.id).await
-}
-
-/// Escapes `%`, `_` and `\` for a LIKE pattern with `escape '\'`.
-fn like_escape(word: &str) -> String {
-    word.chars()
-        .flat_map(|c| match c {
-            '%' | '_' | '\\' => vec!['\\', c],
-            other => vec![other],
-        })
-        .collect()
 }
 
 /// One page of a roster: ordered by given, middle and family name in Vietnamese collation.
@@ -342,83 +445,57 @@ pub async fn list_members(
     page_token: &str,
     page_size: i64,
 ) -> Result<(Vec<MemberRecord>, String), ApiError> {
-    let (after_key, after_id) = if page_token.is_empty() {
-        (Vec::new(), 0)
-    } else {
-        let (key, id) = parse_page_token(page_token)?;
-        (
-            key,
-            id.parse::<i64>().map_err(|_| {
-                ApiError::invalid("page_token", "is not a token returned by this method")
-            })?,
-        )
-    };
-    let mut sql = format!(
-        "select {MEMBER_COLUMNS} from members where (sort_key > $1 or (sort_key = $1 and id > $2))"
-    );
-    let mut texts: Vec<String> = Vec::new();
-    let mut condition = |sql: &mut String, column: &str, operator: &str, value: String| {
-        texts.push(value);
-        sql.push_str(&format!(" and {column} {operator} ${}", texts.len() + 2));
-        if operator == "like" {
-            sql.push_str(" escape '\\'");
-        }
-    };
+    let mut equal = Vec::new();
     if let Some(code) = &filter.commune_code {
-        condition(&mut sql, "commune_code", "=", code.clone());
+        equal.push(("commune_code", code.clone()));
     }
     if let Some(cell) = &filter.cell_id {
-        condition(&mut sql, "cell_id", "=", cell.clone());
+        equal.push(("cell_id", cell.clone()));
     }
     if let Some(status) = filter.status {
-        condition(&mut sql, "status", "=", status.name().to_owned());
+        equal.push(("status", status.name().to_owned()));
     }
     if let Some(assignment) = filter.assignment {
-        condition(&mut sql, "assignment", "=", assignment.name().to_owned());
+        equal.push(("assignment", assignment.name().to_owned()));
     }
-    for word in &filter.name_words {
-        condition(
-            &mut sql,
-            "search_name",
-            "like",
-            format!("%{}%", like_escape(word)),
-        );
-    }
-    sql.push_str(&format!(
-        " order by sort_key, id limit ${}",
-        texts.len() + 3
-    ));
-    let mut query = sqlx::query(&sql).bind(after_key).bind(after_id);
-    for text in texts {
-        query = query.bind(text);
-    }
-    let rows = query.bind(page_size + 1).fetch_all(&mut *conn).await?;
-    let members = rows
+    let conditions = RosterConditions {
+        equal,
+        name_words: &filter.name_words,
+    };
+    let (rows, more) = roster_page(
+        conn,
+        (MEMBER_COLUMNS, "members"),
+        conditions,
+        page_token,
+        page_size,
+    )
+    .await?;
+    let mut members = rows
         .iter()
-        .take(page_size as usize)
         .map(member_from_row)
         .collect::<Result<Vec<_>, _>>()?;
-    let next = match members.last() {
-        Some(last) if rows.len() as i64 > page_size => {
-            super::page_token(&sort_key(&last.member.person), &last.member.id.to_string())
-        }
-        _ => String::new(),
-    };
+    load_extras(conn, &mut members).await?;
+    let next = roster_next_token(
+        more,
+        members
+            .last()
+            .map(|last| (sort_key(&last.member.person), last.member.id)),
+    );
     Ok((members, next))
 }
 
-/// Appends an event to a member's history.
+/// Appends an event to a member's history and returns its position in it.
 pub async fn insert_event(
     conn: &mut AnyConnection,
     member_id: i64,
     event: &MemberEvent,
     now: i64,
-) -> Result<(), ApiError> {
-    sqlx::query(
+) -> Result<i64, ApiError> {
+    let position = sqlx::query(
         "insert into member_events (member_id, position, event_type, effective_date, decision_number, deciding_body, \
          from_organization, to_organization, reason, vote_eligible, vote_present, vote_yes, vote_no, rule_version, \
          create_time_us) select $1, coalesce(max(position), 0) + 1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14 \
-         from member_events where member_id = $1",
+         from member_events where member_id = $1 returning position",
     )
     .bind(member_id)
     .bind(event.event_type.name())
@@ -434,9 +511,10 @@ pub async fn insert_event(
     .bind(event.vote.map(|v| v.no))
     .bind(&event.rule_version)
     .bind(now)
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
+    .fetch_one(&mut *conn)
+    .await?
+    .try_get("position")?;
+    Ok(position)
 }
 
 /// A stored event with its id and recording time.

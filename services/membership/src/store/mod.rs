@@ -6,13 +6,14 @@
 //! change-feed row(s) and its idempotency record in the same one.
 //!
 //! Modules: [`organisations`] (communes, cells), [`members`] (members, events), [`admission`]
-//! (candidates, rule versions, holidays, targets, plans, ratings), [`feed`] (the outbox and
-//! request ids).
+//! (candidates, rule versions, holidays, targets, plans, ratings), [`units`] (provinces and
+//! merges), [`feed`] (the outbox and request ids).
 
 pub mod admission;
 pub mod feed;
 pub mod members;
 pub mod organisations;
+pub mod units;
 
 pub use admission::{CandidateFilter, CandidateRecord, RuleVersionRecord};
 pub use feed::{StoredChange, StoredRequest};
@@ -24,7 +25,7 @@ use std::sync::Arc;
 use partyregistry_kit::date::{self, Date};
 use partyregistry_kit::db::{Backend, Database};
 use partyregistry_kit::error::ApiError;
-use sqlx::{Any, AnyPool, Transaction};
+use sqlx::{Any, AnyConnection, AnyPool, Transaction};
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
 /// The membership database.
@@ -132,6 +133,82 @@ fn parse_page_token(token: &str) -> Result<(Vec<u8>, String), ApiError> {
     let key = decode(key).ok_or_else(bad)?;
     let tiebreak = String::from_utf8(decode(tiebreak).ok_or_else(bad)?).map_err(|_| bad())?;
     Ok((key, tiebreak))
+}
+
+/// Escapes `%`, `_` and `\` for a LIKE pattern with `escape '\'`.
+fn like_escape(word: &str) -> String {
+    word.chars()
+        .flat_map(|c| match c {
+            '%' | '_' | '\\' => vec!['\\', c],
+            other => vec![other],
+        })
+        .collect()
+}
+
+/// The conditions of a roster-ordered listing (members, candidates): equalities on text columns
+/// and folded words the `search_name` column must contain.
+#[derive(Debug, Default)]
+struct RosterConditions<'a> {
+    equal: Vec<(&'static str, String)>,
+    name_words: &'a [String],
+}
+
+/// One page of rows of `table`, in roster order (`sort_key`, then `id`) after the position of
+/// `page_token`, under `conditions`. Returns at most `page_size` rows and whether more follow.
+async fn roster_page(
+    conn: &mut AnyConnection,
+    (columns, table): (&str, &str),
+    conditions: RosterConditions<'_>,
+    page_token: &str,
+    page_size: i64,
+) -> Result<(Vec<sqlx::any::AnyRow>, bool), ApiError> {
+    let (after_key, after_id) = if page_token.is_empty() {
+        (Vec::new(), 0)
+    } else {
+        let (key, id) = parse_page_token(page_token)?;
+        (
+            key,
+            id.parse::<i64>().map_err(|_| {
+                ApiError::invalid("page_token", "is not a token returned by this method")
+            })?,
+        )
+    };
+    let mut sql = format!(
+        "select {columns} from {table} where (sort_key > $1 or (sort_key = $1 and id > $2))"
+    );
+    let mut texts: Vec<String> = Vec::new();
+    for (column, value) in conditions.equal {
+        texts.push(value);
+        sql.push_str(&format!(" and {column} = ${}", texts.len() + 2));
+    }
+    for word in conditions.name_words {
+        texts.push(format!("%{}%", like_escape(word)));
+        sql.push_str(&format!(
+            " and search_name like ${} escape '\\'",
+            texts.len() + 2
+        ));
+    }
+    sql.push_str(&format!(
+        " order by sort_key, id limit ${}",
+        texts.len() + 3
+    ));
+    let mut query = sqlx::query(&sql).bind(after_key).bind(after_id);
+    for text in texts {
+        query = query.bind(text);
+    }
+    let mut rows = query.bind(page_size + 1).fetch_all(&mut *conn).await?;
+    let more = rows.len() as i64 > page_size;
+    rows.truncate(page_size as usize);
+    Ok((rows, more))
+}
+
+/// The token of the page after a roster page whose last row has `sort_key` and `id`; empty
+/// when no more rows follow.
+fn roster_next_token(more: bool, last: Option<(Vec<u8>, i64)>) -> String {
+    match last {
+        Some((sort_key, id)) if more => page_token(&sort_key, &id.to_string()),
+        _ => String::new(),
+    }
 }
 
 /// The page size to use: default 50, at most 500.

@@ -7,10 +7,10 @@ use partyregistry_kit::db::micros_of;
 use partyregistry_proto::membership::v1::Change;
 use sqlx::{AnyConnection, Row};
 
-use super::{Store, date_text, stored_date, stored_optional_date};
+use super::{Store, date_text, stint_of};
 use crate::projection::{
-    self, CandidateRow, CellPlanRow, CellRatingRow, CellRow, CommuneRow, HolidayRow,
-    MemberRatingRow, MemberRow, Projected, RuleVersionRow, Stint, TargetRow,
+    self, CandidateRow, CellPlanRow, CellRatingRow, CellRow, CommuneRow, EventRow, HolidayRow,
+    MemberRatingRow, MemberRow, MergeRow, Projected, ProvinceRow, RuleVersionRow, TargetRow,
 };
 use crate::reports::FeedPosition;
 use prost::Message;
@@ -104,10 +104,14 @@ async fn apply_one(
             write_area_flags(connection, commune).await?;
         }
         Projected::Cell(cell) => upsert_cell(connection, cell).await?,
-        Projected::Member(member) => {
+        Projected::Member(member, events) => {
             upsert_member(connection, member, sequence).await?;
             update_stints(connection, member).await?;
+            write_party_age(connection, member).await?;
+            insert_events(connection, events, sequence).await?;
         }
+        Projected::Province(province) => upsert_province(connection, province).await?,
+        Projected::Merge(merge) => upsert_merge(connection, merge).await?,
         Projected::Candidate(candidate) => {
             upsert_candidate(connection, candidate, sequence).await?;
         }
@@ -133,13 +137,17 @@ async fn upsert_commune(
     commune: &CommuneRow,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "insert into communes (code, display_name, province_code) values ($1, $2, $3) \
+        "insert into communes (code, display_name, province_code, valid_from, valid_to) \
+         values ($1, $2, $3, $4, $5) \
          on conflict (code) do update set display_name = excluded.display_name, \
-             province_code = excluded.province_code",
+             province_code = excluded.province_code, valid_from = excluded.valid_from, \
+             valid_to = excluded.valid_to",
     )
     .bind(&commune.code)
     .bind(&commune.display_name)
     .bind(&commune.province_code)
+    .bind(date_text(commune.valid_from))
+    .bind(date_text(commune.valid_to))
     .execute(connection)
     .await?;
     Ok(())
@@ -176,8 +184,9 @@ async fn upsert_member(
         "insert into members (id, commune_code, cell_id, cell_since, gender, birth_date, ethnicity_code, \
              general_education, political_theory, assignment, status, decision_date, ceremony_date, \
              official_date, joined_date, left_date, admitted_in_commune, admitted_in_cell, last_sequence, \
-             full_name) \
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20) \
+             full_name, religion_code, qualification, youth_union, seriously_ill, readmission) \
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, \
+             $21, $22, $23, $24, $25) \
          on conflict (id) do update set commune_code = excluded.commune_code, cell_id = excluded.cell_id, \
              cell_since = excluded.cell_since, gender = excluded.gender, birth_date = excluded.birth_date, \
              ethnicity_code = excluded.ethnicity_code, general_education = excluded.general_education, \
@@ -186,7 +195,10 @@ async fn upsert_member(
              ceremony_date = excluded.ceremony_date, official_date = excluded.official_date, \
              joined_date = excluded.joined_date, left_date = excluded.left_date, \
              admitted_in_commune = excluded.admitted_in_commune, admitted_in_cell = excluded.admitted_in_cell, \
-             last_sequence = excluded.last_sequence, full_name = excluded.full_name",
+             last_sequence = excluded.last_sequence, full_name = excluded.full_name, \
+             religion_code = excluded.religion_code, qualification = excluded.qualification, \
+             youth_union = excluded.youth_union, seriously_ill = excluded.seriously_ill, \
+             readmission = excluded.readmission",
     )
     .bind(member.id)
     .bind(&member.commune_code)
@@ -208,6 +220,11 @@ async fn upsert_member(
     .bind(admitted_in_cell)
     .bind(sequence)
     .bind(&member.full_name)
+    .bind(&member.religion_code)
+    .bind(member.qualification)
+    .bind(i64::from(member.youth_union))
+    .bind(i64::from(member.seriously_ill))
+    .bind(i64::from(member.readmission))
     .execute(connection)
     .await?;
     Ok(())
@@ -226,14 +243,7 @@ async fn update_stints(
     .await?;
     let existing = rows
         .iter()
-        .map(|row| {
-            Ok(Stint {
-                commune_code: row.try_get(0)?,
-                cell_id: row.try_get(1)?,
-                from: stored_date(&row.try_get::<String, _>(2)?)?,
-                to: stored_optional_date(row.try_get(3)?)?,
-            })
-        })
+        .map(|row| stint_of(row, 0))
         .collect::<Result<Vec<_>, sqlx::Error>>()?;
     let planned = projection::plan_stints(&existing, member);
     if planned == existing {
@@ -422,5 +432,121 @@ async fn upsert_member_rating(
     .bind(rating.level)
     .execute(connection)
     .await?;
+    Ok(())
+}
+
+/// Replaces the member's party-age gaps and badges with the ones the change carries.
+async fn write_party_age(
+    connection: &mut AnyConnection,
+    member: &MemberRow,
+) -> Result<(), sqlx::Error> {
+    for table in ["member_party_age_gaps", "member_badges"] {
+        sqlx::query(&format!("delete from {table} where member_id = $1"))
+            .bind(member.id)
+            .execute(&mut *connection)
+            .await?;
+    }
+    for (position, (from, to)) in member.party_age_gaps.iter().enumerate() {
+        sqlx::query(
+            "insert into member_party_age_gaps (member_id, position, from_date, to_date) \
+             values ($1, $2, $3, $4)",
+        )
+        .bind(member.id)
+        .bind(i64::try_from(position).unwrap_or(i64::MAX))
+        .bind(date::format(*from))
+        .bind(date::format(*to))
+        .execute(&mut *connection)
+        .await?;
+    }
+    for (years, awarded) in &member.badges {
+        sqlx::query("insert into member_badges (member_id, years, award_date) values ($1, $2, $3)")
+            .bind(member.id)
+            .bind(i64::from(*years))
+            .bind(date_text(*awarded))
+            .execute(&mut *connection)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Keeps the events a member change carried; an event is recorded once, by its name.
+async fn insert_events(
+    connection: &mut AnyConnection,
+    events: &[EventRow],
+    sequence: i64,
+) -> Result<(), sqlx::Error> {
+    for event in events {
+        sqlx::query(
+            "insert into member_events (event_name, member_id, event_type, effective_date, \
+                 from_organization, to_organization, sequence) \
+             values ($1, $2, $3, $4, $5, $6, $7) \
+             on conflict (event_name) do update set event_type = excluded.event_type, \
+                 effective_date = excluded.effective_date, \
+                 from_organization = excluded.from_organization, \
+                 to_organization = excluded.to_organization",
+        )
+        .bind(&event.name)
+        .bind(event.member_id)
+        .bind(event.event_type)
+        .bind(date::format(event.effective_date))
+        .bind(&event.from_organization)
+        .bind(&event.to_organization)
+        .bind(sequence)
+        .execute(&mut *connection)
+        .await?;
+    }
+    Ok(())
+}
+
+async fn upsert_province(
+    connection: &mut AnyConnection,
+    province: &ProvinceRow,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "insert into provinces (code, display_name, valid_from, valid_to) values ($1, $2, $3, $4) \
+         on conflict (code) do update set display_name = excluded.display_name, \
+             valid_from = excluded.valid_from, valid_to = excluded.valid_to",
+    )
+    .bind(&province.code)
+    .bind(&province.display_name)
+    .bind(date::format(province.valid_from))
+    .bind(date_text(province.valid_to))
+    .execute(connection)
+    .await?;
+    Ok(())
+}
+
+/// Writes a merge and its predecessors (replacing them: a merge is recorded once, but a replay
+/// of a corrected feed must not leave stale rows).
+async fn upsert_merge(connection: &mut AnyConnection, merge: &MergeRow) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "insert into unit_merges (merge_id, level, successor_code, effective_date, legal_basis) \
+         values ($1, $2, $3, $4, $5) \
+         on conflict (merge_id) do update set level = excluded.level, \
+             successor_code = excluded.successor_code, effective_date = excluded.effective_date, \
+             legal_basis = excluded.legal_basis",
+    )
+    .bind(&merge.id)
+    .bind(merge.level)
+    .bind(&merge.successor_code)
+    .bind(date::format(merge.effective_date))
+    .bind(&merge.legal_basis)
+    .execute(&mut *connection)
+    .await?;
+    sqlx::query("delete from unit_merge_predecessors where merge_id = $1")
+        .bind(&merge.id)
+        .execute(&mut *connection)
+        .await?;
+    for (position, code) in merge.predecessor_codes.iter().enumerate() {
+        sqlx::query(
+            "insert into unit_merge_predecessors (merge_id, position, predecessor_code) \
+             values ($1, $2, $3)",
+        )
+        .bind(&merge.id)
+        .bind(i64::try_from(position).unwrap_or(i64::MAX))
+        .bind(code)
+        .execute(&mut *connection)
+        .await?;
+    }
     Ok(())
 }

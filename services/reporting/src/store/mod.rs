@@ -11,6 +11,7 @@
 
 mod apply;
 mod queries;
+mod statistics;
 
 use partyregistry_kit::date::{self, Date};
 use partyregistry_kit::db::{Backend, Database};
@@ -18,7 +19,9 @@ use sqlx::{AnyConnection, AnyPool, Row};
 
 pub use apply::BatchOutcome;
 pub use queries::{AdmissionSnapshot, AdmissionWindow, AdmissionsSnapshot, CommuneSnapshot};
+pub use statistics::Reader;
 
+use crate::projection::Stint;
 use crate::reports::FeedPosition;
 
 /// The projection database.
@@ -104,6 +107,17 @@ fn date_text(value: Option<Date>) -> Option<String> {
 /// Reads a date the projection wrote; a malformed one means the database was edited by hand.
 fn stored_date(text: &str) -> Result<Date, sqlx::Error> {
     date::parse(text).map_err(|error| sqlx::Error::Decode(Box::new(error)))
+}
+
+/// Reads a stint from the columns `commune_code, cell_id, from_date, to_date` starting at
+/// `first`.
+fn stint_of(row: &sqlx::any::AnyRow, first: usize) -> Result<Stint, sqlx::Error> {
+    Ok(Stint {
+        commune_code: row.try_get(first)?,
+        cell_id: row.try_get(first + 1)?,
+        from: stored_date(&row.try_get::<String, _>(first + 2)?)?,
+        to: stored_optional_date(row.try_get(first + 3)?)?,
+    })
 }
 
 /// Reads an optional date the projection wrote.

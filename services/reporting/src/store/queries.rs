@@ -45,7 +45,7 @@ pub struct AdmissionsSnapshot {
 impl Store {
     /// Opens a read transaction that sees one snapshot for all its statements: SQLite's read
     /// transactions do so already; PostgreSQL needs REPEATABLE READ for it.
-    async fn snapshot(&self) -> Result<Transaction<'static, Any>, sqlx::Error> {
+    pub(super) async fn snapshot(&self) -> Result<Transaction<'static, Any>, sqlx::Error> {
         let mut tx = self.pool.begin().await?;
         if self.backend == Backend::Postgres {
             sqlx::query("set transaction isolation level repeatable read, read only")
@@ -134,40 +134,52 @@ impl Store {
         window: AdmissionWindow,
     ) -> Result<Option<AdmissionSnapshot>, sqlx::Error> {
         let mut tx = self.snapshot().await?;
-        let Some(display_name) = commune_display_name(&mut tx, commune_code).await? else {
+        let Some(facts) = admission_facts(&mut tx, commune_code, window).await? else {
             return Ok(None);
-        };
-        let day = date::format(window.roll_day);
-        let candidates = candidates(&mut tx, commune_code).await?;
-        let mut members = admission_members(&mut tx, commune_code).await?;
-        introducers(&mut tx, &candidates, &mut members).await?;
-        let facts = AdmissionFacts {
-            commune_code: commune_code.to_owned(),
-            display_name,
-            cells: cells(&mut tx, commune_code).await?,
-            area_flags: area_flags(&mut tx, commune_code).await?,
-            candidates,
-            members,
-            rules: rule_table(&mut tx).await?,
-            calendar: calendar(&mut tx).await?,
-            targets: targets(&mut tx, commune_code).await?,
-            plans: cell_plans(&mut tx, commune_code).await?,
-            cell_ratings: cell_ratings(&mut tx, commune_code).await?,
-            admissions: admission_counts(
-                &mut tx,
-                commune_code,
-                window.admissions_from,
-                window.admissions_to,
-            )
-            .await?,
-            cell_rolls: cell_rolls(&mut tx, commune_code, &day).await?,
-            cell_births: cell_births(&mut tx, commune_code, &day).await?,
-            last_admissions: last_admissions(&mut tx, commune_code, &day).await?,
         };
         let cursor = read_cursor(&mut tx).await?;
         tx.commit().await?;
         Ok(Some(AdmissionSnapshot { facts, cursor }))
     }
+}
+
+/// The facts of a commune's admission reports on `connection`; `None` if the commune was never on
+/// the feed.
+pub(super) async fn admission_facts(
+    tx: &mut AnyConnection,
+    commune_code: &str,
+    window: AdmissionWindow,
+) -> Result<Option<AdmissionFacts>, sqlx::Error> {
+    let Some(display_name) = commune_display_name(&mut *tx, commune_code).await? else {
+        return Ok(None);
+    };
+    let day = date::format(window.roll_day);
+    let candidates = candidates(&mut *tx, commune_code).await?;
+    let mut members = admission_members(&mut *tx, commune_code).await?;
+    introducers(&mut *tx, &candidates, &mut members).await?;
+    Ok(Some(AdmissionFacts {
+        commune_code: commune_code.to_owned(),
+        display_name,
+        cells: cells(&mut *tx, commune_code).await?,
+        area_flags: area_flags(&mut *tx, commune_code).await?,
+        candidates,
+        members,
+        rules: rule_table(&mut *tx).await?,
+        calendar: calendar(&mut *tx).await?,
+        targets: targets(&mut *tx, commune_code).await?,
+        plans: cell_plans(&mut *tx, commune_code).await?,
+        cell_ratings: cell_ratings(&mut *tx, commune_code).await?,
+        admissions: admission_counts(
+            &mut *tx,
+            commune_code,
+            window.admissions_from,
+            window.admissions_to,
+        )
+        .await?,
+        cell_rolls: cell_rolls(&mut *tx, commune_code, &day).await?,
+        cell_births: cell_births(&mut *tx, commune_code, &day).await?,
+        last_admissions: last_admissions(&mut *tx, commune_code, &day).await?,
+    }))
 }
 
 /// Admission decisions of a commune per admitting cell and month between two days inclusive: the
@@ -443,6 +455,9 @@ async fn cell_ratings(
         .collect()
 }
 
+/// Members on the commune's roll per cell and birth date. Grouping by the birth day keeps the
+/// rows few; the ages are computed in Rust, where whole years follow the birthday rule of
+/// `kit::date`.
 async fn cell_births(
     connection: &mut AnyConnection,
     commune_code: &str,
@@ -552,28 +567,24 @@ async fn profiles(
         .collect()
 }
 
+/// Members on the commune's roll per birth date: the per-cell counts added up, so that the
+/// commune report and the cell health report read the same rows.
 async fn births(
     connection: &mut AnyConnection,
     commune_code: &str,
     day: &str,
 ) -> Result<Vec<BirthCount>, sqlx::Error> {
-    // Grouping by the birth day keeps the rows few; the ages are computed in Rust, where whole
-    // years follow the birthday rule of `kit::date`.
-    let rows = sqlx::query(&format!(
-        "select m.birth_date, count(*) {ROLL_ON_DAY} group by m.birth_date"
-    ))
-    .bind(commune_code)
-    .bind(day)
-    .fetch_all(connection)
-    .await?;
-    rows.iter()
-        .map(|row| {
-            Ok(BirthCount {
-                birth_date: stored_optional_date(row.try_get(0)?)?,
-                members: row.try_get(1)?,
-            })
+    let mut counts: std::collections::BTreeMap<Option<Date>, i64> = Default::default();
+    for cell in cell_births(connection, commune_code, day).await? {
+        *counts.entry(cell.births.birth_date).or_default() += cell.births.members;
+    }
+    Ok(counts
+        .into_iter()
+        .map(|(birth_date, members)| BirthCount {
+            birth_date,
+            members,
         })
-        .collect()
+        .collect())
 }
 
 async fn last_admissions(

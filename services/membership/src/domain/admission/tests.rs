@@ -343,6 +343,7 @@ fn member(status: MemberStatus, official: Option<&str>, left: Option<&str>) -> M
             decision_number: String::new(),
             ceremony_date: Some(d("2010-03-20")),
             official_date: official.map(d),
+            readmission: false,
         },
         status,
         commune_code: "02680".into(),
@@ -353,6 +354,9 @@ fn member(status: MemberStatus, official: Option<&str>, left: Option<&str>) -> M
         joined_date: None,
         left_date: left.map(d),
         admitted_in_cell: None,
+        party_age_gaps: Vec::new(),
+        seriously_ill: false,
+        badges: Vec::new(),
     }
 }
 

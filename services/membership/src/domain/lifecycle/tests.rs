@@ -54,6 +54,7 @@ fn dates(decision: &str, ceremony: Option<&str>, official: Option<&str>) -> Admi
         decision_number: "12-QĐ/ĐU".into(),
         ceremony_date: ceremony.map(d),
         official_date: official.map(d),
+        readmission: false,
     }
 }
 

@@ -1,0 +1,461 @@
+//! Report documents as plain data — titled tables of typed cells and at most one chart — and the
+//! two file formats they are exported in: CSV (UTF-8 with a byte-order mark, RFC 4180) and an
+//! Office Open XML workbook with one sheet per table.
+//!
+//! # Layout
+//! - this file: the document model ([`Document`], [`Table`], [`Cell`], [`Chart`]), the formats
+//!   and [`render`].
+//! - [`csv`]: the CSV writer.
+//! - [`xlsx`]: the XLSX writer, over `rust_xlsxwriter`.
+//!
+//! Owns: how an exported file is laid out. Does not own: what a report contains (the reporting
+//! service converts its responses into a [`Document`] with the Vietnamese headings) nor how the
+//! file travels (streaming, file names on disk).
+
+pub mod csv;
+pub mod xlsx;
+
+use std::fmt;
+
+/// A report ready to be written: its tables in order and at most one chart.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Document {
+    /// Title of the whole report, in Vietnamese: the first line of the CSV and the workbook's
+    /// title property.
+    pub title: String,
+    /// Suggested file name without extension, ASCII (for example
+    /// `thong-ke-provinces-15-2026-06-30`).
+    pub file_stem: String,
+    /// The tables, in reading order; each becomes a sheet of the workbook.
+    pub tables: Vec<Table>,
+    /// A chart over the columns of one table, drawn on that table's sheet (XLSX only: CSV has no
+    /// way to carry it, and its data is in the table anyway).
+    pub chart: Option<Chart>,
+}
+
+impl Document {
+    /// An empty document.
+    pub fn new(title: impl Into<String>, file_stem: impl Into<String>) -> Self {
+        Self {
+            title: title.into(),
+            file_stem: file_stem.into(),
+            tables: Vec::new(),
+            chart: None,
+        }
+    }
+
+    /// Appends `table` and returns its index, for a [`Chart`] to refer to.
+    pub fn push(&mut self, table: Table) -> usize {
+        self.tables.push(table);
+        self.tables.len() - 1
+    }
+
+    /// The suggested file name in `format`: the stem and the format's extension.
+    pub fn file_name(&self, format: Format) -> String {
+        format!("{}.{}", self.file_stem, format.extension())
+    }
+}
+
+/// One table: a sheet of the workbook, a titled block of the CSV.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    /// Name of the sheet. Excel allows at most 31 characters, none of `[]:*?/\`, unique without
+    /// regard to case; the XLSX writer repairs names that break these rules (see
+    /// [`sheet_names`]), so a converter may pass any short label.
+    pub sheet_name: String,
+    /// Title shown above the table, in Vietnamese.
+    pub title: String,
+    /// Column headings, in Vietnamese.
+    pub headers: Vec<String>,
+    /// The rows; a row shorter than the headings is padded with empty cells.
+    pub rows: Vec<Vec<Cell>>,
+}
+
+impl Table {
+    /// A table with `headers` and no rows yet.
+    pub fn new(sheet_name: impl Into<String>, title: impl Into<String>, headers: &[&str]) -> Self {
+        Self {
+            sheet_name: sheet_name.into(),
+            title: title.into(),
+            headers: headers.iter().map(|h| (*h).to_owned()).collect(),
+            rows: Vec::new(),
+        }
+    }
+
+    /// Appends a row.
+    pub fn push_row(&mut self, row: Vec<Cell>) -> &mut Self {
+        self.rows.push(row);
+        self
+    }
+
+    /// The number of columns: the headings or the longest row, whichever is wider.
+    pub fn width(&self) -> usize {
+        self.rows
+            .iter()
+            .map(Vec::len)
+            .max()
+            .unwrap_or(0)
+            .max(self.headers.len())
+    }
+}
+
+/// A typed value: numbers stay numbers and dates stay dates in the workbook.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    /// Nothing.
+    Empty,
+    /// Text, written as is.
+    Text(String),
+    /// A whole number (a count, a year).
+    Integer(i64),
+    /// A number with a fixed count of decimal places for display (an average, a percentage).
+    /// Not-a-number and infinities are written as empty cells.
+    Decimal {
+        /// The value.
+        value: f64,
+        /// Decimal places shown.
+        places: u8,
+    },
+    /// A calendar date.
+    Date(Date),
+}
+
+impl Cell {
+    /// A decimal shown with `places` decimal places.
+    pub fn decimal(value: f64, places: u8) -> Self {
+        Self::Decimal { value, places }
+    }
+
+    /// An ISO 8601 date `YYYY-MM-DD` as a date cell; an empty string as an empty cell; anything
+    /// else as text, so that nothing a report says is lost.
+    pub fn date(iso: &str) -> Self {
+        if iso.is_empty() {
+            return Self::Empty;
+        }
+        match Date::parse_iso(iso) {
+            Some(date) => Self::Date(date),
+            None => Self::Text(iso.to_owned()),
+        }
+    }
+
+    /// The text shown for the cell in CSV and used to size columns: dates as ISO 8601, decimals
+    /// with their places and `.` as the separator.
+    pub fn display(&self) -> String {
+        match self {
+            Self::Empty => String::new(),
+            Self::Text(text) => text.clone(),
+            Self::Integer(value) => value.to_string(),
+            Self::Decimal { value, places } if value.is_finite() => {
+                format!("{value:.prec$}", prec = usize::from(*places))
+            }
+            Self::Decimal { .. } => String::new(),
+            Self::Date(date) => date.to_string(),
+        }
+    }
+}
+
+impl From<&str> for Cell {
+    fn from(text: &str) -> Self {
+        Self::Text(text.to_owned())
+    }
+}
+
+impl From<String> for Cell {
+    fn from(text: String) -> Self {
+        Self::Text(text)
+    }
+}
+
+impl From<&String> for Cell {
+    fn from(text: &String) -> Self {
+        Self::Text(text.clone())
+    }
+}
+
+impl From<i64> for Cell {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+
+impl From<i32> for Cell {
+    fn from(value: i32) -> Self {
+        Self::Integer(i64::from(value))
+    }
+}
+
+impl From<Date> for Cell {
+    fn from(date: Date) -> Self {
+        Self::Date(date)
+    }
+}
+
+/// A valid calendar date between the years 1900 and 9999 (the range a workbook can hold).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date {
+    year: u16,
+    month: u8,
+    day: u8,
+}
+
+impl Date {
+    /// The date, if it exists and lies in 1900..=9999.
+    pub fn new(year: u16, month: u8, day: u8) -> Option<Self> {
+        if !(1900..=9999).contains(&year) || !(1..=12).contains(&month) || day == 0 {
+            return None;
+        }
+        let leap =
+            year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400));
+        let days = match month {
+            2 if leap => 29,
+            2 => 28,
+            4 | 6 | 9 | 11 => 30,
+            _ => 31,
+        };
+        (day <= days).then_some(Self { year, month, day })
+    }
+
+    /// Parses exactly `YYYY-MM-DD`.
+    pub fn parse_iso(text: &str) -> Option<Self> {
+        let bytes = text.as_bytes();
+        if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
+            return None;
+        }
+        let number = |range: std::ops::Range<usize>| -> Option<u16> {
+            let part = text.get(range)?;
+            if !part.bytes().all(|b| b.is_ascii_digit()) {
+                return None;
+            }
+            part.parse().ok()
+        };
+        let year = number(0..4)?;
+        let month = u8::try_from(number(5..7)?).ok()?;
+        let day = u8::try_from(number(8..10)?).ok()?;
+        Self::new(year, month, day)
+    }
+
+    /// The year.
+    pub fn year(self) -> u16 {
+        self.year
+    }
+
+    /// The month, 1–12.
+    pub fn month(self) -> u8 {
+        self.month
+    }
+
+    /// The day of the month.
+    pub fn day(self) -> u8 {
+        self.day
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+/// How a chart series is drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChartKind {
+    /// Vertical bars.
+    Column,
+    /// A line through the points.
+    Line,
+}
+
+/// A chart over the rows of one table: one category column (the x axis) and one or more value
+/// columns. Series may mix kinds — columns of monthly admissions under a line of the target —
+/// the kind of the first series being the chart's own.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Chart {
+    /// Title shown above the chart, in Vietnamese.
+    pub title: String,
+    /// Index of the table in [`Document::tables`].
+    pub table: usize,
+    /// The column whose cells label the x axis.
+    pub category_column: usize,
+    /// The plotted columns; each series is named after its column heading.
+    pub series: Vec<ChartSeries>,
+    /// Name of the x axis.
+    pub x_axis: String,
+    /// Name of the y axis.
+    pub y_axis: String,
+}
+
+/// One plotted column of a [`Chart`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChartSeries {
+    /// The column of the table holding the values.
+    pub column: usize,
+    /// How the series is drawn.
+    pub kind: ChartKind,
+}
+
+/// A file format of the export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Comma-separated values, UTF-8 with a byte-order mark.
+    Csv,
+    /// An Office Open XML workbook.
+    Xlsx,
+}
+
+impl Format {
+    /// The file name extension, without the dot.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Self::Csv => "csv",
+            Self::Xlsx => "xlsx",
+        }
+    }
+
+    /// The MIME type.
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Self::Csv => "text/csv; charset=utf-8",
+            Self::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        }
+    }
+}
+
+/// Why a document could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    /// The workbook writer refused the content (too many rows, text too long for a cell, …).
+    #[error("workbook: {0}")]
+    Xlsx(#[from] rust_xlsxwriter::XlsxError),
+    /// The chart refers to a table or column that does not exist.
+    #[error("chart: {0}")]
+    Chart(String),
+}
+
+/// Writes `document` in `format`. The whole file is built in memory, so a failure never leaves
+/// part of a file behind.
+pub fn render(document: &Document, format: Format) -> Result<Vec<u8>, ExportError> {
+    match format {
+        Format::Csv => Ok(csv::write(document)),
+        Format::Xlsx => xlsx::write(document),
+    }
+}
+
+/// The longest sheet name Excel accepts, in characters.
+pub const MAX_SHEET_NAME_CHARS: usize = 31;
+
+/// The sheet names the workbook uses for `document`'s tables, in order: each table's
+/// `sheet_name` without the characters Excel forbids (`[]:*?/\`, and apostrophes at either end),
+/// cut to 31 characters, and made unique without regard to case by a ` (2)`, ` (3)` … suffix.
+/// An empty name becomes `Bảng {n}`.
+pub fn sheet_names(document: &Document) -> Vec<String> {
+    let mut taken: Vec<String> = Vec::with_capacity(document.tables.len());
+    let mut names = Vec::with_capacity(document.tables.len());
+    for (index, table) in document.tables.iter().enumerate() {
+        let cleaned: String = table
+            .sheet_name
+            .chars()
+            .map(|c| match c {
+                '[' | ']' | ':' | '*' | '?' | '/' | '\\' => ' ',
+                c if c.is_control() => ' ',
+                c => c,
+            })
+            .collect::<String>()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        let cleaned = cleaned.trim_matches('\'').trim();
+        // "History" is reserved by Excel for its change tracking.
+        let base = if cleaned.is_empty() || cleaned.eq_ignore_ascii_case("history") {
+            format!("Bảng {}", index + 1)
+        } else {
+            cleaned.to_owned()
+        };
+        let mut candidate = truncate_chars(&base, MAX_SHEET_NAME_CHARS);
+        let mut counter = 2;
+        while taken.contains(&candidate.to_lowercase()) {
+            let suffix = format!(" ({counter})");
+            let room = MAX_SHEET_NAME_CHARS - suffix.chars().count();
+            candidate = format!("{}{suffix}", truncate_chars(&base, room).trim_end());
+            counter += 1;
+        }
+        taken.push(candidate.to_lowercase());
+        names.push(candidate);
+    }
+    names
+}
+
+fn truncate_chars(text: &str, max: usize) -> String {
+    let cut: String = text.chars().take(max).collect();
+    // A cut may leave a trailing space or apostrophe, which Excel rejects at the end.
+    cut.trim_end_matches([' ', '\'']).to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn document_with_sheets(names: &[&str]) -> Document {
+        let mut document = Document::new("Báo cáo", "bao-cao");
+        for name in names {
+            document.push(Table::new(*name, "Bảng", &["A"]));
+        }
+        document
+    }
+
+    #[test]
+    fn sheet_names_are_cleaned_cut_and_unique() {
+        let long = "Số đảng viên theo trình độ lý luận chính trị";
+        let document = document_with_sheets(&[
+            "Tổng hợp",
+            "tổng hợp",
+            "Tỷ lệ [%]: a/b",
+            long,
+            long,
+            "",
+            "'x'",
+        ]);
+        let names = sheet_names(&document);
+        assert_eq!(names[0], "Tổng hợp");
+        assert_eq!(names[1], "tổng hợp (2)");
+        assert_eq!(names[2], "Tỷ lệ % a b");
+        assert_eq!(names[3], "Số đảng viên theo trình độ lý l");
+        assert_eq!(names[4], "Số đảng viên theo trình độ (2)");
+        assert_eq!(names[5], "Bảng 6");
+        assert_eq!(names[6], "x");
+        for name in &names {
+            assert!(name.chars().count() <= MAX_SHEET_NAME_CHARS, "{name}");
+        }
+    }
+
+    #[test]
+    fn dates_are_parsed_strictly() {
+        assert_eq!(
+            Date::parse_iso("2024-02-29").map(|d| d.to_string()),
+            Some("2024-02-29".to_owned())
+        );
+        assert_eq!(Date::parse_iso("2025-02-29"), None);
+        assert_eq!(Date::parse_iso("2025-13-01"), None);
+        assert_eq!(Date::parse_iso("2025-1-01"), None);
+        assert_eq!(Date::parse_iso("+025-01-01"), None);
+        assert_eq!(Cell::date(""), Cell::Empty);
+        assert_eq!(Cell::date("không rõ"), Cell::Text("không rõ".to_owned()));
+    }
+
+    #[test]
+    fn decimals_display_with_their_places() {
+        assert_eq!(Cell::decimal(83.3333, 1).display(), "83.3");
+        assert_eq!(Cell::decimal(50.0, 2).display(), "50.00");
+        assert_eq!(Cell::decimal(f64::NAN, 1).display(), "");
+        assert_eq!(Cell::from(-3_i32).display(), "-3");
+    }
+
+    #[test]
+    fn file_names_carry_the_format_extension() {
+        let document = Document::new("Thống kê", "thong-ke-provinces-15-2026-06-30");
+        assert_eq!(
+            document.file_name(Format::Xlsx),
+            "thong-ke-provinces-15-2026-06-30.xlsx"
+        );
+        assert_eq!(Format::Csv.content_type(), "text/csv; charset=utf-8");
+    }
+}

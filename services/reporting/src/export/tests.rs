@@ -1,0 +1,1044 @@
+//! The conversions on hand-built responses, the request checks and the chunking.
+
+use partyregistry_export::{Cell, ChartKind, Date, Document, Format, Table};
+use partyregistry_kit::error::ApiError;
+use partyregistry_proto::reporting::v1::{
+    AdmissionMovements, AdmissionProgress, AdmissionsReport, AwardRound, BadgeDue, Breakdown,
+    Bucket, CellFigures, CellHealth, CellHealthRow, CellPipeline, CellRatingSummary, CommuneReport,
+    CountedUnit, Deadline, DeadlineKind, ExportFormat, ExportReportRequest, Freshness,
+    GetStatisticsRequest, ListBadgesDueRequest, ListBadgesDueResponse, ListDeadlinesRequest,
+    ListDeadlinesResponse, Movements, Pipeline, RankCommunesRequest, RankCommunesResponse,
+    RankedCommune, RankingIndicator, RatingExclusion, Reconciliation, Statistics, YearAdmissions,
+};
+
+use super::*;
+
+fn bucket(key: &str, label: &str, members: i64) -> Bucket {
+    Bucket {
+        key: key.into(),
+        label: label.into(),
+        members,
+    }
+}
+
+fn freshness() -> Option<Freshness> {
+    Some(Freshness {
+        last_applied_sequence: 41,
+        last_applied_commit_time: Some(prost_types::Timestamp {
+            // 2026-06-30T03:00:00Z, 10:00 in Vietnam.
+            seconds: 1_782_788_400,
+            nanos: 0,
+        }),
+        head_sequence: 42,
+        pending_changes: 1,
+        ..Freshness::default()
+    })
+}
+
+/// The table on sheet `sheet`.
+fn table<'a>(document: &'a Document, sheet: &str) -> &'a Table {
+    document
+        .tables
+        .iter()
+        .find(|t| t.sheet_name == sheet)
+        .unwrap_or_else(|| panic!("no sheet {sheet} in {:?}", sheet_list(document)))
+}
+
+fn sheet_list(document: &Document) -> Vec<&str> {
+    document
+        .tables
+        .iter()
+        .map(|t| t.sheet_name.as_str())
+        .collect()
+}
+
+/// The value next to `label` in a key/value table.
+fn value<'a>(table: &'a Table, label: &str) -> &'a Cell {
+    table
+        .rows
+        .iter()
+        .find(|row| row.first() == Some(&Cell::Text(label.into())))
+        .and_then(|row| row.get(1))
+        .unwrap_or_else(|| panic!("no row {label} in {}", table.title))
+}
+
+fn text(value: &str) -> Cell {
+    Cell::Text(value.into())
+}
+
+fn date(iso: &str) -> Cell {
+    Cell::Date(Date::parse_iso(iso).expect("a valid date"))
+}
+
+/// The integer cells of `column`, total row excluded.
+fn column(table: &Table, column: usize) -> Vec<i64> {
+    table
+        .rows
+        .iter()
+        .filter(|row| row.first() != Some(&text(TOTAL_LABEL)))
+        .map(|row| match row.get(column) {
+            Some(Cell::Integer(value)) => *value,
+            other => panic!("not an integer: {other:?}"),
+        })
+        .collect()
+}
+
+fn total_row(table: &Table) -> &Vec<Cell> {
+    table
+        .rows
+        .last()
+        .filter(|row| row.first() == Some(&text(TOTAL_LABEL)))
+        .unwrap_or_else(|| panic!("{} has no total row", table.title))
+}
+
+/// Every document renders in both formats and its sheet names are unique.
+fn renders(document: &Document) {
+    for format in [Format::Csv, Format::Xlsx] {
+        let bytes = partyregistry_export::render(document, format)
+            .unwrap_or_else(|error| panic!("{} as {format:?}: {error}", document.title));
+        assert!(!bytes.is_empty());
+    }
+    let names = partyregistry_export::sheet_names(document);
+    let mut lowered: Vec<String> = names.iter().map(|n| n.to_lowercase()).collect();
+    lowered.sort();
+    lowered.dedup();
+    assert_eq!(lowered.len(), names.len(), "{names:?}");
+    assert!(document.file_stem.is_ascii());
+}
+
+fn sample_statistics() -> Statistics {
+    Statistics {
+        scope: "provinces/15".into(),
+        display_name: "Tỉnh Lào Cai".into(),
+        as_of_date: "2026-06-30".into(),
+        total_members: 300,
+        official_members: 280,
+        probationary_members: 20,
+        women: 110,
+        average_age: 47.36,
+        breakdowns: vec![
+            Breakdown {
+                kind: "ethnicity".into(),
+                title: "Dân tộc".into(),
+                rows: vec![
+                    bucket("08", "Mông", 150),
+                    bucket("01", "Kinh", 100),
+                    bucket("09", "", 50),
+                ],
+            },
+            Breakdown {
+                kind: "general_education".into(),
+                title: "Giáo dục phổ thông".into(),
+                rows: vec![
+                    bucket("GENERAL_EDUCATION_LOWER_SECONDARY", "", 120),
+                    bucket("GENERAL_EDUCATION_UPPER_SECONDARY", "", 180),
+                ],
+            },
+        ],
+        units: vec![
+            CountedUnit {
+                commune: "communes/02677".into(),
+                display_name: "Xã Tả Phời".into(),
+                province: "provinces/10".into(),
+                members: 128,
+            },
+            CountedUnit {
+                commune: "communes/02680".into(),
+                display_name: "Xã Hợp Thành".into(),
+                province: "provinces/15".into(),
+                members: 172,
+            },
+        ],
+        notes: vec!["Đã tính các xã trước sáp nhập".into()],
+        freshness: freshness(),
+    }
+}
+
+#[test]
+fn statistics_has_totals_one_table_per_breakdown_and_the_units() {
+    let document = statistics(&sample_statistics());
+    assert_eq!(document.file_stem, "thong-ke-provinces-15-2026-06-30");
+    assert_eq!(
+        document.file_name(Format::Xlsx),
+        "thong-ke-provinces-15-2026-06-30.xlsx"
+    );
+    assert_eq!(
+        document.title,
+        "Thống kê đảng viên Tỉnh Lào Cai ngày 30/06/2026"
+    );
+    assert_eq!(
+        sheet_list(&document),
+        [
+            "Tổng hợp",
+            "Dân tộc",
+            "Giáo dục phổ thông",
+            "Đơn vị",
+            "Ghi chú"
+        ]
+    );
+    let summary = table(&document, "Tổng hợp");
+    assert_eq!(value(summary, "Tổng số đảng viên"), &Cell::Integer(300));
+    assert_eq!(value(summary, "Ngày số liệu"), &date("2026-06-30"));
+    assert_eq!(value(summary, "Tuổi bình quân"), &Cell::decimal(47.36, 1));
+    assert_eq!(
+        value(summary, "Dữ liệu cập nhật đến (giờ Việt Nam)"),
+        &text("2026-06-30 10:00:00")
+    );
+
+    let ethnicity = table(&document, "Dân tộc");
+    assert_eq!(
+        ethnicity.headers,
+        ["Dân tộc", "Số đảng viên", "Tỷ lệ (%)", "Mã"]
+    );
+    assert_eq!(column(ethnicity, 1).iter().sum::<i64>(), 300);
+    // A bucket without a label takes the reference name of its key.
+    assert_eq!(ethnicity.rows[2][0], text("Dao"));
+    assert_eq!(ethnicity.rows[0][2], Cell::decimal(50.0, 1));
+    assert_eq!(
+        total_row(ethnicity)[..3],
+        [
+            text(TOTAL_LABEL),
+            Cell::Integer(300),
+            Cell::decimal(100.0, 1)
+        ]
+    );
+    let education = table(&document, "Giáo dục phổ thông");
+    assert_eq!(education.rows[0][0], text("Trung học cơ sở"));
+
+    let units = table(&document, "Đơn vị");
+    assert_eq!(units.rows[0][0], text("Xã Tả Phời"));
+    assert_eq!(total_row(units)[3], Cell::Integer(300));
+    renders(&document);
+}
+
+#[test]
+fn statistics_csv_carries_the_vietnamese_headings() {
+    let document = statistics(&sample_statistics());
+    let bytes = partyregistry_export::render(&document, Format::Csv).expect("rendered");
+    let csv = String::from_utf8(bytes).expect("UTF-8");
+    assert!(csv.starts_with("\u{feff}Thống kê đảng viên Tỉnh Lào Cai ngày 30/06/2026\r\n"));
+    assert!(csv.contains(
+        "\r\nĐảng viên theo dân tộc\r\nDân tộc,Số đảng viên,Tỷ lệ (%),Mã\r\nMông,150,50.0,08\r\n"
+    ));
+}
+
+#[test]
+fn admission_progress_runs_the_total_against_the_target_with_a_chart() {
+    let mut by_month = vec![0_i64; 12];
+    by_month[1] = 2;
+    by_month[4] = 3;
+    let progress = AdmissionProgress {
+        commune: "communes/02680".into(),
+        year: 2026,
+        as_of_date: "2026-06-30".into(),
+        target: 12,
+        has_target: true,
+        admitted: 5,
+        by_month,
+        remaining: 7,
+        eligible_candidates: 4,
+        open_candidates: 9,
+        best_case: 9,
+        at_risk: true,
+        reasons: vec!["3 quần chúng chưa học lớp nhận thức về Đảng".into()],
+        freshness: freshness(),
+    };
+    let document = admission_progress(&progress);
+    assert_eq!(
+        document.file_stem,
+        "tien-do-ket-nap-communes-02680-2026-2026-06-30"
+    );
+    assert_eq!(sheet_list(&document), ["Tổng hợp", "Lý do", "Theo tháng"]);
+    let summary = table(&document, "Tổng hợp");
+    assert_eq!(
+        value(summary, "Chỉ tiêu kết nạp trong năm"),
+        &Cell::Integer(12)
+    );
+    assert_eq!(value(summary, "Nguy cơ không đạt chỉ tiêu"), &text("Có"));
+
+    let months = table(&document, "Theo tháng");
+    assert_eq!(months.rows.len(), 12);
+    assert_eq!(months.rows[0][0], text("Tháng 1"));
+    assert_eq!(
+        column(months, 2),
+        [0, 2, 2, 2, 5, 5, 5, 5, 5, 5, 5, 5],
+        "cumulative admissions"
+    );
+    assert_eq!(column(months, 3), [12; 12], "the target line");
+
+    let chart = document.chart.as_ref().expect("a chart");
+    assert_eq!(chart.table, 2);
+    assert_eq!(chart.category_column, 0);
+    let plotted: Vec<(usize, ChartKind)> =
+        chart.series.iter().map(|s| (s.column, s.kind)).collect();
+    assert_eq!(
+        plotted,
+        [
+            (1, ChartKind::Column),
+            (2, ChartKind::Line),
+            (3, ChartKind::Line)
+        ]
+    );
+    renders(&document);
+}
+
+#[test]
+fn admission_progress_without_target_leaves_the_target_line_empty() {
+    let progress = AdmissionProgress {
+        commune: "communes/02680".into(),
+        year: 2026,
+        as_of_date: "2026-06-30".into(),
+        by_month: vec![0; 12],
+        ..AdmissionProgress::default()
+    };
+    let document = admission_progress(&progress);
+    assert_eq!(sheet_list(&document), ["Tổng hợp", "Theo tháng"]);
+    assert_eq!(
+        value(table(&document, "Tổng hợp"), "Chỉ tiêu kết nạp trong năm"),
+        &text("Chưa có chỉ tiêu")
+    );
+    assert!(
+        table(&document, "Theo tháng")
+            .rows
+            .iter()
+            .all(|row| row[3] == Cell::Empty)
+    );
+    renders(&document);
+}
+
+#[test]
+fn movements_is_one_table_that_shows_the_reconciliation() {
+    let movements = Movements {
+        scope: "communes/02680".into(),
+        display_name: "Xã Hợp Thành".into(),
+        from_date: "2025-01-01".into(),
+        to_date: "2025-12-31".into(),
+        admitted: Some(AdmissionMovements {
+            total: 6,
+            under_30: 4,
+            youth_union: 3,
+            ethnic_minority: 5,
+            women: 2,
+            readmitted: 1,
+        }),
+        recognized_official: 5,
+        transferred_in: 130,
+        transferred_out: 2,
+        temporary_out: 1,
+        temporary_returned: 1,
+        exempted: 1,
+        died: 3,
+        removed: 1,
+        expelled: 0,
+        resigned: 0,
+        reconciliation: Some(Reconciliation {
+            members_at_start: 170,
+            movements_in: 136,
+            movements_out: 6,
+            members_at_end: 300,
+            balanced: true,
+        }),
+        notes: vec!["Xã Tả Phời sáp nhập vào xã Hợp Thành ngày 01/07/2025".into()],
+        freshness: freshness(),
+    };
+    let document = super::movements(&movements);
+    assert_eq!(
+        document.file_stem,
+        "bien-dong-communes-02680-2025-01-01-2025-12-31"
+    );
+    assert_eq!(document.tables.len(), 1);
+    let table = &document.tables[0];
+    assert_eq!(value(table, "Đảng viên đầu kỳ"), &Cell::Integer(170));
+    assert_eq!(value(table, "Kết nạp"), &Cell::Integer(6));
+    assert_eq!(value(table, "Trong đó: kết nạp lại"), &Cell::Integer(1));
+    assert_eq!(value(table, "Cộng tăng"), &Cell::Integer(136));
+    assert_eq!(value(table, "Cộng giảm"), &Cell::Integer(6));
+    assert_eq!(value(table, "Đảng viên cuối kỳ"), &Cell::Integer(300));
+    assert_eq!(
+        value(table, "Đối chiếu: đầu kỳ + tăng = cuối kỳ + giảm"),
+        &text("Khớp")
+    );
+    assert_eq!(
+        value(table, "Ghi chú"),
+        &text("Xã Tả Phời sáp nhập vào xã Hợp Thành ngày 01/07/2025")
+    );
+    renders(&document);
+}
+
+#[test]
+fn badges_due_counts_each_round_and_badge_and_lists_the_members() {
+    let badge = |member: &str, years: i32, round: AwardRound, day: &str, reason: &str| BadgeDue {
+        member: member.into(),
+        full_name: format!("Đảng viên {member}"),
+        cell: "communes/02680/cells/c01".into(),
+        badge_years: years,
+        round: round as i32,
+        round_date: day.into(),
+        milestone_date: day.into(),
+        party_age_months: years * 12,
+        early_reason: reason.into(),
+        deceased: reason == "POSTHUMOUS",
+    };
+    let request = ListBadgesDueRequest {
+        scope: "provinces/15".into(),
+        year: 2026,
+        round: AwardRound::Unspecified as i32,
+    };
+    let response = ListBadgesDueResponse {
+        badges: vec![
+            badge("members/1", 50, AwardRound::February3, "2026-02-03", ""),
+            badge(
+                "members/2",
+                50,
+                AwardRound::February3,
+                "2026-02-03",
+                "SERIOUSLY_ILL",
+            ),
+            badge("members/3", 30, AwardRound::February3, "2026-02-03", ""),
+            badge(
+                "members/4",
+                40,
+                AwardRound::September2,
+                "2026-09-02",
+                "POSTHUMOUS",
+            ),
+        ],
+        freshness: freshness(),
+    };
+    let document = badges_due(&request, &response);
+    assert_eq!(document.file_stem, "huy-hieu-dang-provinces-15-2026");
+    let summary = table(&document, "Tổng hợp");
+    assert_eq!(value(summary, "Đợt"), &text("Cả bốn đợt"));
+    assert_eq!(value(summary, "Số đảng viên"), &Cell::Integer(4));
+    assert_eq!(
+        value(summary, "Trong đó: tặng sớm do ốm nặng"),
+        &Cell::Integer(1)
+    );
+    assert_eq!(value(summary, "Trong đó: truy tặng"), &Cell::Integer(1));
+
+    let groups = table(&document, "Theo đợt");
+    assert_eq!(
+        groups.rows[0][..4],
+        [
+            text("Đợt 3/2"),
+            date("2026-02-03"),
+            Cell::Integer(50),
+            Cell::Integer(2)
+        ]
+    );
+    assert_eq!(groups.rows[1][2..4], [Cell::Integer(30), Cell::Integer(1)]);
+    assert_eq!(groups.rows[2][0], text("Đợt 2/9"));
+    assert_eq!(total_row(groups)[3], Cell::Integer(4));
+
+    let list = table(&document, "Danh sách");
+    assert_eq!(list.rows.len(), 4);
+    assert_eq!(list.rows[1][8], text("Ốm nặng"));
+    assert_eq!(list.rows[3][8], text("Truy tặng"));
+    assert_eq!(list.rows[3][9], text("Có"));
+    assert_eq!(list.rows[3][0], Cell::Integer(4));
+
+    let one_round = ListBadgesDueRequest {
+        round: AwardRound::September2 as i32,
+        ..request
+    };
+    let document = badges_due(&one_round, &ListBadgesDueResponse::default());
+    assert_eq!(document.file_stem, "huy-hieu-dang-provinces-15-2026-02-09");
+    assert!(document.title.contains("đợt 2/9"));
+    renders(&document);
+}
+
+#[test]
+fn ranking_shows_percentages_and_leaves_missing_values_empty() {
+    let request = RankCommunesRequest {
+        province: "provinces/15".into(),
+        indicator: RankingIndicator::AdmissionsAgainstTarget as i32,
+        year: 2026,
+        as_of_date: String::new(),
+    };
+    let response = RankCommunesResponse {
+        province: "provinces/15".into(),
+        indicator: RankingIndicator::AdmissionsAgainstTarget as i32,
+        communes: vec![
+            RankedCommune {
+                rank: 1,
+                commune: "communes/02680".into(),
+                display_name: "Xã Hợp Thành".into(),
+                value: 83.333,
+                has_value: true,
+                detail: "5/6 đảng viên".into(),
+            },
+            RankedCommune {
+                rank: 2,
+                commune: "communes/02690".into(),
+                display_name: "Xã Bản Xèo".into(),
+                value: 0.0,
+                has_value: false,
+                detail: "Chưa có chỉ tiêu".into(),
+            },
+        ],
+        freshness: freshness(),
+    };
+    let document = ranking(&request, &response);
+    assert_eq!(document.file_stem, "xep-hang-provinces-15-ket-nap-2026");
+    let table = table(&document, "Xếp hạng");
+    assert_eq!(table.headers[2], "Kết nạp so với chỉ tiêu (%)");
+    assert_eq!(table.rows[0][2], Cell::decimal(83.333, 1));
+    assert_eq!(table.rows[1][2], Cell::Empty);
+    assert_eq!(table.rows[1][3], text("Chưa có chỉ tiêu"));
+    renders(&document);
+}
+
+#[test]
+fn commune_report_has_totals_each_breakdown_and_the_cells() {
+    let report = CommuneReport {
+        commune: "communes/02680".into(),
+        display_name: "Xã Hợp Thành".into(),
+        as_of_date: "2022-06-30".into(),
+        total_members: 172,
+        official_members: 160,
+        probationary_members: 12,
+        women: 60,
+        by_cell_kind: vec![
+            bucket("CELL_KIND_RESIDENTIAL", "", 150),
+            bucket("CELL_KIND_SCHOOL", "", 22),
+        ],
+        cells_by_kind: vec![
+            bucket("CELL_KIND_RESIDENTIAL", "", 13),
+            bucket("CELL_KIND_SCHOOL", "", 3),
+        ],
+        age_bands: vec![bucket("<=30", "≤ 30", 40), bucket(">=71", "≥ 71", 132)],
+        average_age: 51.25,
+        ethnicity: vec![bucket("02", "Tày", 172)],
+        general_education: vec![bucket("GENERAL_EDUCATION_UPPER_SECONDARY", "", 172)],
+        political_theory: vec![bucket("POLITICAL_THEORY_ELEMENTARY", "", 172)],
+        cells: vec![
+            CellFigures {
+                cell: "communes/02680/cells/c01".into(),
+                display_name: "Chi bộ thôn Đội Hội".into(),
+                kind: "CELL_KIND_RESIDENTIAL".into(),
+                members: 20,
+                local_members: 18,
+                seconded_members: 2,
+                last_admission_date: "2021-05-19".into(),
+                years_since_last_admission: 1,
+            },
+            CellFigures {
+                cell: "communes/02680/cells/c02".into(),
+                display_name: "Chi bộ Trường Tiểu học".into(),
+                kind: "CELL_KIND_SCHOOL".into(),
+                members: 9,
+                local_members: 9,
+                seconded_members: 0,
+                last_admission_date: String::new(),
+                years_since_last_admission: -1,
+            },
+        ],
+        freshness: freshness(),
+    };
+    let document = commune_report(&report);
+    assert_eq!(document.file_stem, "bao-cao-communes-02680-2022-06-30");
+    assert_eq!(
+        sheet_list(&document),
+        [
+            "Tổng hợp",
+            "Loại chi bộ",
+            "Số chi bộ",
+            "Độ tuổi",
+            "Dân tộc",
+            "Giáo dục phổ thông",
+            "Lý luận chính trị",
+            "Chi bộ"
+        ]
+    );
+    assert_eq!(
+        value(table(&document, "Tổng hợp"), "Tổng số đảng viên"),
+        &Cell::Integer(172)
+    );
+    let kinds = table(&document, "Loại chi bộ");
+    assert_eq!(kinds.rows[0][0], text("Khu dân cư"));
+    assert_eq!(total_row(kinds)[1], Cell::Integer(172));
+    let cells_by_kind = table(&document, "Số chi bộ");
+    assert_eq!(cells_by_kind.headers[1], "Số chi bộ");
+    assert_eq!(total_row(cells_by_kind)[1], Cell::Integer(16));
+    assert_eq!(table(&document, "Độ tuổi").rows[0][0], text("≤ 30"));
+    assert_eq!(
+        table(&document, "Lý luận chính trị").rows[0][0],
+        text("Sơ cấp")
+    );
+    let cells = table(&document, "Chi bộ");
+    assert_eq!(cells.rows[0][1], text("Khu dân cư"));
+    assert_eq!(cells.rows[0][5], date("2021-05-19"));
+    assert_eq!(cells.rows[1][5], Cell::Empty);
+    assert_eq!(cells.rows[1][6], Cell::Empty, "no admission: no year count");
+    assert_eq!(
+        total_row(cells)[2..5],
+        [Cell::Integer(29), Cell::Integer(27), Cell::Integer(2)]
+    );
+    renders(&document);
+}
+
+#[test]
+fn admissions_report_has_a_row_per_year_and_a_column_per_month() {
+    let year = |year: i32, month: usize, count: i64| {
+        let mut by_month = vec![0; 12];
+        by_month[month] = count;
+        YearAdmissions {
+            year,
+            total: count,
+            by_month,
+        }
+    };
+    let report = AdmissionsReport {
+        commune: "communes/02680".into(),
+        years: vec![year(2024, 2, 3), year(2025, 11, 4)],
+        freshness: freshness(),
+    };
+    let document = admissions_report(&report);
+    assert_eq!(document.file_stem, "ket-nap-communes-02680-2024-2025");
+    let years = table(&document, "Theo tháng");
+    assert_eq!(years.headers.len(), 14);
+    assert_eq!(years.headers[12], "Tháng 12");
+    assert_eq!(years.rows[0][0], Cell::Integer(2024));
+    assert_eq!(years.rows[0][3], Cell::Integer(3));
+    assert_eq!(years.rows[1][12], Cell::Integer(4));
+    assert_eq!(total_row(years)[13], Cell::Integer(7));
+    assert_eq!(
+        value(table(&document, "Tổng hợp"), "Tổng số kết nạp"),
+        &Cell::Integer(7)
+    );
+    renders(&document);
+}
+
+#[test]
+fn pipeline_gives_each_cell_a_column_per_stage() {
+    let pipeline = Pipeline {
+        commune: "communes/02680".into(),
+        as_of_date: "2026-06-30".into(),
+        open_candidates: 5,
+        eligible_candidates: 3,
+        by_stage: vec![
+            bucket("CANDIDATE_STAGE_IDENTIFIED", "", 3),
+            bucket("CANDIDATE_STAGE_DOSSIER", "", 2),
+        ],
+        by_blocker: vec![bucket(
+            "CLASS_CERTIFICATE_MISSING",
+            "Chưa có giấy chứng nhận",
+            2,
+        )],
+        cells: vec![CellPipeline {
+            cell: "communes/02680/cells/c01".into(),
+            display_name: "Chi bộ thôn Đội Hội".into(),
+            open_candidates: 5,
+            eligible_candidates: 3,
+            by_stage: vec![bucket("CANDIDATE_STAGE_DOSSIER", "", 2)],
+            by_blocker: vec![bucket(
+                "CLASS_CERTIFICATE_MISSING",
+                "Chưa có giấy chứng nhận",
+                2,
+            )],
+        }],
+        freshness: freshness(),
+    };
+    let document = super::pipeline(&pipeline);
+    let cells = table(&document, "Chi bộ");
+    assert_eq!(cells.headers[3], "Quần chúng ưu tú");
+    assert_eq!(cells.headers[4], "Đang hoàn thiện hồ sơ");
+    assert_eq!(
+        cells.rows[0][3..6],
+        [
+            Cell::Integer(0),
+            Cell::Integer(2),
+            text("Chưa có giấy chứng nhận: 2")
+        ]
+    );
+    assert_eq!(
+        total_row(cells)[1..5],
+        [
+            Cell::Integer(5),
+            Cell::Integer(3),
+            Cell::Integer(0),
+            Cell::Integer(2)
+        ]
+    );
+    assert_eq!(
+        table(&document, "Vướng mắc").rows[0][0],
+        text("Chưa có giấy chứng nhận")
+    );
+    renders(&document);
+}
+
+#[test]
+fn rating_summary_without_target_says_so() {
+    let summary = CellRatingSummary {
+        commune: "communes/02680".into(),
+        year: 2025,
+        numerator: 10,
+        denominator: 12,
+        percent: 83.3333,
+        by_level: vec![
+            bucket("RATING_LEVEL_EXCELLENT", "", 2),
+            bucket("RATING_LEVEL_GOOD", "", 8),
+            bucket("RATING_LEVEL_COMPLETED", "", 2),
+        ],
+        exclusions: vec![RatingExclusion {
+            cell: "communes/02680/cells/c09".into(),
+            display_name: "Chi bộ thôn Cốc Né".into(),
+            reason: "Chưa được đánh giá".into(),
+        }],
+        ..CellRatingSummary::default()
+    };
+    let document = cell_rating_summary(&summary);
+    assert_eq!(document.file_stem, "xep-loai-chi-bo-communes-02680-2025");
+    let totals = table(&document, "Tổng hợp");
+    assert_eq!(value(totals, "Tỷ lệ (%)"), &Cell::decimal(83.3333, 1));
+    assert_eq!(value(totals, "Chỉ tiêu (%)"), &text("Chưa có chỉ tiêu"));
+    assert_eq!(value(totals, "Đạt chỉ tiêu"), &Cell::Empty);
+    assert_eq!(
+        table(&document, "Theo mức xếp loại").rows[1][0],
+        text("Hoàn thành tốt nhiệm vụ")
+    );
+    assert_eq!(
+        table(&document, "Không tính").rows[0][1],
+        text("Chưa được đánh giá")
+    );
+    renders(&document);
+}
+
+#[test]
+fn cell_health_and_deadlines_convert_flags_and_dates() {
+    let health = CellHealth {
+        commune: "communes/02680".into(),
+        as_of_date: "2026-06-30".into(),
+        cells: vec![CellHealthRow {
+            cell: "communes/02680/cells/c01".into(),
+            display_name: "Chi bộ thôn Đội Hội".into(),
+            members: 20,
+            seconded_members: 12,
+            last_admission_date: String::new(),
+            years_since_last_admission: -1,
+            no_recent_admission: true,
+            seconded_dominated: true,
+            average_age: 58.04,
+            ageing_members: 9,
+            open_candidates: 0,
+        }],
+        cells_without_recent_admission: 1,
+        seconded_dominated_cells: 1,
+        freshness: None,
+    };
+    let document = cell_health(&health);
+    let row = &table(&document, "Chi bộ").rows[0];
+    assert_eq!(row[4..7], [Cell::Empty, text("Có"), text("Có")]);
+    assert_eq!(row[7], Cell::decimal(58.04, 1));
+    renders(&document);
+
+    let request = ListDeadlinesRequest {
+        commune: "communes/02680".into(),
+        as_of_date: "2026-06-30".into(),
+        until_date: "2026-07-31".into(),
+    };
+    let response = ListDeadlinesResponse {
+        deadlines: vec![Deadline {
+            kind: DeadlineKind::Recognition as i32,
+            subject: "members/7".into(),
+            full_name: "Lò Thị Mai".into(),
+            cell: "communes/02680/cells/c01".into(),
+            start_date: "2025-06-01".into(),
+            due_date: "2026-06-20".into(),
+            overdue: true,
+            working_days_left: -6,
+            rule_version: "rules/2021-01-01".into(),
+        }],
+        overdue: 1,
+        freshness: freshness(),
+    };
+    let document = deadlines(&request, &response);
+    assert_eq!(document.file_stem, "thoi-han-communes-02680-2026-06-30");
+    let row = &table(&document, "Thời hạn").rows[0];
+    assert_eq!(row[0], text("Công nhận chính thức"));
+    assert_eq!(row[4], date("2026-06-20"));
+    assert_eq!(row[6], Cell::Integer(-6));
+    assert_eq!(
+        value(table(&document, "Tổng hợp"), "Đến ngày"),
+        &date("2026-07-31")
+    );
+    renders(&document);
+}
+
+fn invalid_fields(error: ApiError) -> Vec<String> {
+    match error {
+        ApiError::InvalidArgument(violations) => violations.into_iter().map(|v| v.field).collect(),
+        other => panic!("expected INVALID_ARGUMENT, got {other:?}"),
+    }
+}
+
+#[test]
+fn export_without_report_or_format_is_rejected_naming_both_fields() {
+    let error = validate(ExportReportRequest::default()).expect_err("nothing asked");
+    assert_eq!(invalid_fields(error), ["format", "report"]);
+}
+
+#[test]
+fn export_with_unspecified_or_unknown_format_is_rejected() {
+    let report = Some(Report::Statistics(GetStatisticsRequest::default()));
+    for format in [ExportFormat::Unspecified as i32, 9] {
+        let request = ExportReportRequest {
+            report: report.clone(),
+            format,
+        };
+        let error = validate(request).expect_err("no format");
+        assert_eq!(invalid_fields(error), ["format"]);
+    }
+    let request = ExportReportRequest {
+        report,
+        format: ExportFormat::Xlsx as i32,
+    };
+    assert!(matches!(
+        validate(request),
+        Ok((Report::Statistics(_), Format::Xlsx))
+    ));
+}
+
+#[test]
+fn chunks_are_at_most_64_kib_and_the_first_names_the_file() {
+    let bytes: Vec<u8> = (0..150 * 1024).map(|i| (i % 251) as u8).collect();
+    let pieces = chunks("a.xlsx".into(), Format::Xlsx.content_type(), &bytes);
+    let sizes: Vec<usize> = pieces.iter().map(|c| c.data.len()).collect();
+    assert_eq!(sizes, [65536, 65536, 22528]);
+    assert_eq!(pieces[0].file_name, "a.xlsx");
+    assert_eq!(
+        pieces[0].content_type,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    );
+    assert!(
+        pieces[1..]
+            .iter()
+            .all(|c| c.file_name.is_empty() && c.content_type.is_empty())
+    );
+    let joined: Vec<u8> = pieces.into_iter().flat_map(|c| c.data).collect();
+    assert_eq!(joined, bytes);
+
+    let empty = chunks("b.csv".into(), Format::Csv.content_type(), &[]);
+    assert_eq!(empty.len(), 1);
+    assert_eq!(empty[0].file_name, "b.csv");
+}
+
+#[test]
+fn slugs_are_ascii_without_diacritics() {
+    assert_eq!(
+        slug("Thống kê provinces/15 2026-06-30"),
+        "thong-ke-provinces-15-2026-06-30"
+    );
+    assert_eq!(slug("  Đắk Lắk — Ơ Đu  "), "dak-lak-o-du");
+    assert_eq!(slug("—"), "bao-cao");
+}
+
+mod through_the_service {
+    //! `export` against a real (SQLite) projection: what the RPC answers is what the file holds,
+    //! and what the RPC refuses is refused the same way.
+
+    use std::sync::Arc;
+
+    use partyregistry_kit::db;
+    use partyregistry_kit::error::describe_status;
+    use partyregistry_proto::membership::v1::{Change, Commune, change::Resource};
+    use partyregistry_proto::reporting::v1::reporting_service_server::ReportingService;
+    use partyregistry_proto::reporting::v1::{
+        ExportChunk, ExportFormat, ExportReportRequest, GetAdmissionProgressRequest,
+        GetCommuneReportRequest,
+    };
+    use tokio_stream::StreamExt;
+    use tonic::{Code, Request};
+
+    use super::super::{Report, export};
+    use crate::consumer::FeedState;
+    use crate::grpc::ReportingApi;
+    use crate::store::Store;
+
+    struct TestApi {
+        api: ReportingApi,
+        store: Store,
+        path: std::path::PathBuf,
+    }
+
+    impl TestApi {
+        async fn close(self) {
+            self.store.close().await;
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{}{suffix}", self.path.display()));
+            }
+        }
+    }
+
+    /// A projection holding one commune and nothing else.
+    async fn api_with_one_commune() -> TestApi {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0);
+        let path = std::env::temp_dir().join(format!(
+            "reporting_export_test_{}_{nanos}.db",
+            std::process::id()
+        ));
+        let database = db::connect(&format!("sqlite://{}", path.display()), &crate::MIGRATIONS)
+            .await
+            .expect("SQLite opens");
+        let store = Store::new(database);
+        let commune = Change {
+            sequence: 1,
+            commit_time: Some(db::timestamp(1_750_000_000_000_000)),
+            resource: Some(Resource::Commune(Commune {
+                name: "communes/02680".into(),
+                code: "02680".into(),
+                display_name: "Xã Hợp Thành".into(),
+                province_code: "15".into(),
+                valid_from: "2025-07-01".into(),
+                ..Commune::default()
+            })),
+            ..Change::default()
+        };
+        store
+            .apply_changes(&[commune], 1_750_000_000_000_000)
+            .await
+            .expect("the commune is applied");
+        TestApi {
+            api: ReportingApi::new(store.clone(), Arc::new(FeedState::default())),
+            store,
+            path,
+        }
+    }
+
+    async fn collect(api: &ReportingApi, request: ExportReportRequest) -> Vec<ExportChunk> {
+        let response = export(api, Request::new(request)).await.expect("exported");
+        response
+            .into_inner()
+            .collect::<Result<Vec<_>, _>>()
+            .await
+            .expect("every chunk arrives")
+    }
+
+    #[tokio::test]
+    async fn export_streams_the_report_the_rpc_returns() {
+        let test = api_with_one_commune().await;
+        let progress = GetAdmissionProgressRequest {
+            commune: "communes/02680".into(),
+            year: 2026,
+            as_of_date: "2026-06-30".into(),
+        };
+        let chunks = collect(
+            &test.api,
+            ExportReportRequest {
+                report: Some(Report::AdmissionProgress(progress.clone())),
+                format: ExportFormat::Xlsx as i32,
+            },
+        )
+        .await;
+        assert_eq!(
+            chunks[0].file_name,
+            "tien-do-ket-nap-communes-02680-2026-2026-06-30.xlsx"
+        );
+        assert_eq!(
+            chunks[0].content_type,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        );
+        let bytes: Vec<u8> = chunks.into_iter().flat_map(|c| c.data).collect();
+        assert!(bytes.starts_with(b"PK"), "an XLSX file is a zip archive");
+        // The same computation, converted and rendered here, gives a workbook of the same size
+        // (its bytes differ only by the creation time in its properties).
+        let direct = test
+            .api
+            .get_admission_progress(Request::new(progress))
+            .await
+            .expect("the report")
+            .into_inner();
+        let expected = partyregistry_export::render(
+            &super::admission_progress(&direct),
+            partyregistry_export::Format::Xlsx,
+        )
+        .expect("rendered");
+        assert_eq!(bytes.len(), expected.len());
+
+        let report = GetCommuneReportRequest {
+            commune: "communes/02680".into(),
+            as_of_date: "2026-06-30".into(),
+        };
+        let chunks = collect(
+            &test.api,
+            ExportReportRequest {
+                report: Some(Report::CommuneReport(report.clone())),
+                format: ExportFormat::Csv as i32,
+            },
+        )
+        .await;
+        assert_eq!(chunks[0].file_name, "bao-cao-communes-02680-2026-06-30.csv");
+        assert_eq!(chunks[0].content_type, "text/csv; charset=utf-8");
+        let bytes: Vec<u8> = chunks.into_iter().flat_map(|c| c.data).collect();
+        // CSV has no timestamps: the file is byte for byte the RPC's answer, converted.
+        let direct = test
+            .api
+            .get_commune_report(Request::new(report))
+            .await
+            .expect("the report")
+            .into_inner();
+        let expected = partyregistry_export::render(
+            &super::commune_report(&direct),
+            partyregistry_export::Format::Csv,
+        )
+        .expect("rendered");
+        assert_eq!(bytes, expected);
+        let text = String::from_utf8(bytes).expect("UTF-8");
+        assert!(text.starts_with("\u{feff}Báo cáo đảng viên Xã Hợp Thành ngày 30/06/2026\r\n"));
+        test.close().await;
+    }
+
+    #[tokio::test]
+    async fn export_passes_report_errors_through_unchanged() {
+        let test = api_with_one_commune().await;
+        let unknown = GetCommuneReportRequest {
+            commune: "communes/09999".into(),
+            as_of_date: "2026-06-30".into(),
+        };
+        let direct = test
+            .api
+            .get_commune_report(Request::new(unknown.clone()))
+            .await
+            .expect_err("no such commune");
+        let exported = export(
+            &test.api,
+            Request::new(ExportReportRequest {
+                report: Some(Report::CommuneReport(unknown)),
+                format: ExportFormat::Csv as i32,
+            }),
+        )
+        .await
+        .err()
+        .expect("no file for an unknown commune");
+        assert_eq!(direct.code(), Code::NotFound);
+        assert_eq!(exported.code(), direct.code());
+        assert_eq!(exported.message(), direct.message());
+        test.close().await;
+    }
+
+    #[tokio::test]
+    async fn export_without_format_is_invalid_argument_naming_the_field() {
+        let test = api_with_one_commune().await;
+        let status = export(
+            &test.api,
+            Request::new(ExportReportRequest {
+                report: Some(Report::CommuneReport(GetCommuneReportRequest {
+                    commune: "communes/02680".into(),
+                    as_of_date: String::new(),
+                })),
+                format: ExportFormat::Unspecified as i32,
+            }),
+        )
+        .await
+        .err()
+        .expect("no format");
+        assert_eq!(status.code(), Code::InvalidArgument);
+        let described = describe_status(&status);
+        assert!(described.contains("\n  - format: "), "{described}");
+        assert!(!described.contains("report"), "{described}");
+        test.close().await;
+    }
+}

@@ -1,0 +1,280 @@
+//! Reading the facts of the provincial statistics: the administrative units, and the member
+//! histories of a set of communes, in one snapshot through a [`Reader`] so that a report that
+//! resolves its units first and reads their members next sees one consistent state.
+
+use std::collections::BTreeMap;
+
+use partyregistry_kit::date::Date;
+use sqlx::{Any, AnyConnection, Row, Transaction};
+
+use super::queries::admission_facts;
+use super::{
+    AdmissionWindow, Store, StoredCursor, read_cursor, stint_of, stored_date, stored_optional_date,
+};
+use crate::admission_reports::AdmissionFacts;
+use crate::projection::Stint;
+use crate::statistics::{EventFact, MemberHistory};
+use crate::units::{CommuneUnit, Directory, Merge, ProvinceUnit};
+
+/// A read snapshot for the statistics: every statement sees the same state.
+pub struct Reader {
+    tx: Transaction<'static, Any>,
+}
+
+impl std::fmt::Debug for Reader {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Reader")
+    }
+}
+
+impl Store {
+    /// Opens a read snapshot.
+    pub async fn reader(&self) -> Result<Reader, sqlx::Error> {
+        Ok(Reader {
+            tx: self.snapshot().await?,
+        })
+    }
+}
+
+/// Members whose roll ever touched commune `$1`: a stint there, or admitted there.
+const MEMBERS_OF_COMMUNE: &str = "select member_id from member_stints where commune_code = $1 \
+     union select id from members where admitted_in_commune = $1";
+
+const HISTORY_COLUMNS: &str = "id, full_name, status, gender, birth_date, ethnicity_code, \
+     religion_code, general_education, qualification, political_theory, youth_union, \
+     seriously_ill, readmission, decision_date, ceremony_date, official_date, joined_date, \
+     left_date, admitted_in_commune, admitted_in_cell";
+
+fn text(row: &sqlx::any::AnyRow, index: usize) -> Result<String, sqlx::Error> {
+    Ok(row.try_get::<Option<String>, _>(index)?.unwrap_or_default())
+}
+
+fn flag(row: &sqlx::any::AnyRow, index: usize) -> Result<bool, sqlx::Error> {
+    Ok(row.try_get::<Option<i64>, _>(index)?.unwrap_or(0) != 0)
+}
+
+fn history(row: &sqlx::any::AnyRow) -> Result<MemberHistory, sqlx::Error> {
+    let admitted_in_commune: Option<String> = row.try_get(18)?;
+    let admitted_in_cell: Option<String> = row.try_get(19)?;
+    Ok(MemberHistory {
+        id: row.try_get(0)?,
+        full_name: text(row, 1)?,
+        status: text(row, 2)?,
+        gender: text(row, 3)?,
+        birth_date: stored_optional_date(row.try_get(4)?)?,
+        ethnicity_code: text(row, 5)?,
+        religion_code: text(row, 6)?,
+        general_education: text(row, 7)?,
+        qualification: row
+            .try_get::<Option<String>, _>(8)?
+            .unwrap_or_else(|| "QUALIFICATION_NONE".to_owned()),
+        political_theory: text(row, 9)?,
+        youth_union: flag(row, 10)?,
+        seriously_ill: flag(row, 11)?,
+        readmission: flag(row, 12)?,
+        decision_date: stored_optional_date(row.try_get(13)?)?,
+        ceremony_date: stored_optional_date(row.try_get(14)?)?,
+        official_date: stored_optional_date(row.try_get(15)?)?,
+        joined_date: stored_optional_date(row.try_get(16)?)?,
+        left_date: stored_optional_date(row.try_get(17)?)?,
+        admitted_in: admitted_in_commune.zip(admitted_in_cell),
+        ..MemberHistory::default()
+    })
+}
+
+impl Reader {
+    /// Every commune, province and merge.
+    pub async fn directory(&mut self) -> Result<Directory, sqlx::Error> {
+        let connection: &mut AnyConnection = &mut self.tx;
+        let rows = sqlx::query(
+            "select code, display_name, province_code, valid_from, valid_to from communes order by code",
+        )
+        .fetch_all(&mut *connection)
+        .await?;
+        let communes = rows
+            .iter()
+            .map(|row| {
+                Ok(CommuneUnit {
+                    code: row.try_get(0)?,
+                    display_name: row.try_get(1)?,
+                    province_code: row.try_get(2)?,
+                    valid_from: stored_optional_date(row.try_get(3)?)?,
+                    valid_to: stored_optional_date(row.try_get(4)?)?,
+                })
+            })
+            .collect::<Result<Vec<_>, sqlx::Error>>()?;
+        let rows = sqlx::query(
+            "select code, display_name, valid_from, valid_to from provinces order by code",
+        )
+        .fetch_all(&mut *connection)
+        .await?;
+        let provinces = rows
+            .iter()
+            .map(|row| {
+                Ok(ProvinceUnit {
+                    code: row.try_get(0)?,
+                    display_name: row.try_get(1)?,
+                    valid_from: stored_date(&row.try_get::<String, _>(2)?)?,
+                    valid_to: stored_optional_date(row.try_get(3)?)?,
+                })
+            })
+            .collect::<Result<Vec<_>, sqlx::Error>>()?;
+        let rows = sqlx::query(
+            "select m.merge_id, m.level, m.successor_code, m.effective_date, p.predecessor_code \
+             from unit_merges m join unit_merge_predecessors p on p.merge_id = m.merge_id \
+             order by m.effective_date, m.merge_id, p.position",
+        )
+        .fetch_all(&mut *connection)
+        .await?;
+        let mut merges: Vec<(String, Merge)> = Vec::new();
+        for row in &rows {
+            let id: String = row.try_get(0)?;
+            let predecessor: String = row.try_get(4)?;
+            match merges.last_mut() {
+                Some((last, merge)) if *last == id => merge.predecessors.push(predecessor),
+                _ => merges.push((
+                    id,
+                    Merge {
+                        level: row.try_get(1)?,
+                        successor: row.try_get(2)?,
+                        effective_date: stored_date(&row.try_get::<String, _>(3)?)?,
+                        predecessors: vec![predecessor],
+                    },
+                )),
+            }
+        }
+        Ok(Directory {
+            communes,
+            provinces,
+            merges: merges.into_iter().map(|(_, merge)| merge).collect(),
+        }
+        .with_merge_ends())
+    }
+
+    /// The histories of every member whose roll ever touched one of `communes`: profile, stints
+    /// (in every commune), gaps, badges and events.
+    pub async fn histories(
+        &mut self,
+        communes: &[String],
+    ) -> Result<Vec<MemberHistory>, sqlx::Error> {
+        let connection: &mut AnyConnection = &mut self.tx;
+        let mut members: BTreeMap<i64, MemberHistory> = BTreeMap::new();
+        for commune in communes {
+            let rows = sqlx::query(&format!(
+                "select {HISTORY_COLUMNS} from members where id in ({MEMBERS_OF_COMMUNE})"
+            ))
+            .bind(commune)
+            .fetch_all(&mut *connection)
+            .await?;
+            let mut added = false;
+            for row in &rows {
+                let member = history(row)?;
+                if let std::collections::btree_map::Entry::Vacant(entry) = members.entry(member.id)
+                {
+                    entry.insert(member);
+                    added = true;
+                }
+            }
+            if !added {
+                continue;
+            }
+            let rows = sqlx::query(&format!(
+                "select member_id, commune_code, cell_id, from_date, to_date from member_stints \
+                 where member_id in ({MEMBERS_OF_COMMUNE}) order by member_id, from_date"
+            ))
+            .bind(commune)
+            .fetch_all(&mut *connection)
+            .await?;
+            let mut stints: BTreeMap<i64, Vec<Stint>> = BTreeMap::new();
+            for row in &rows {
+                stints
+                    .entry(row.try_get(0)?)
+                    .or_default()
+                    .push(stint_of(row, 1)?);
+            }
+            let rows = sqlx::query(&format!(
+                "select member_id, from_date, to_date from member_party_age_gaps \
+                 where member_id in ({MEMBERS_OF_COMMUNE}) order by member_id, position"
+            ))
+            .bind(commune)
+            .fetch_all(&mut *connection)
+            .await?;
+            let mut gaps: BTreeMap<i64, Vec<(Date, Date)>> = BTreeMap::new();
+            for row in &rows {
+                gaps.entry(row.try_get(0)?).or_default().push((
+                    stored_date(&row.try_get::<String, _>(1)?)?,
+                    stored_date(&row.try_get::<String, _>(2)?)?,
+                ));
+            }
+            let rows = sqlx::query(&format!(
+                "select member_id, years from member_badges \
+                 where member_id in ({MEMBERS_OF_COMMUNE}) order by member_id, years"
+            ))
+            .bind(commune)
+            .fetch_all(&mut *connection)
+            .await?;
+            let mut badges: BTreeMap<i64, Vec<i32>> = BTreeMap::new();
+            for row in &rows {
+                let years: i64 = row.try_get(1)?;
+                badges
+                    .entry(row.try_get(0)?)
+                    .or_default()
+                    .push(i32::try_from(years).unwrap_or(i32::MAX));
+            }
+            let rows = sqlx::query(&format!(
+                "select member_id, event_type, effective_date from member_events \
+                 where member_id in ({MEMBERS_OF_COMMUNE}) order by member_id, effective_date, sequence"
+            ))
+            .bind(commune)
+            .fetch_all(&mut *connection)
+            .await?;
+            let mut events: BTreeMap<i64, Vec<EventFact>> = BTreeMap::new();
+            for row in &rows {
+                events.entry(row.try_get(0)?).or_default().push(EventFact {
+                    event_type: row.try_get(1)?,
+                    date: stored_date(&row.try_get::<String, _>(2)?)?,
+                });
+            }
+            for (id, member) in &mut members {
+                // Members read for an earlier commune keep what they have.
+                if member.stints.is_empty()
+                    && let Some(found) = stints.remove(id)
+                {
+                    member.stints = found;
+                }
+                if member.gaps.is_empty()
+                    && let Some(found) = gaps.remove(id)
+                {
+                    member.gaps = found;
+                }
+                if member.badges.is_empty()
+                    && let Some(found) = badges.remove(id)
+                {
+                    member.badges = found;
+                }
+                if member.events.is_empty()
+                    && let Some(found) = events.remove(id)
+                {
+                    member.events = found;
+                }
+            }
+        }
+        Ok(members.into_values().collect())
+    }
+
+    /// The facts of a commune's admission reports; `None` if the commune was never on the feed.
+    pub async fn admission_facts(
+        &mut self,
+        commune_code: &str,
+        window: AdmissionWindow,
+    ) -> Result<Option<AdmissionFacts>, sqlx::Error> {
+        admission_facts(&mut self.tx, commune_code, window).await
+    }
+
+    /// Reads the cursor in the snapshot and closes it.
+    pub async fn finish(mut self) -> Result<StoredCursor, sqlx::Error> {
+        let cursor = read_cursor(&mut self.tx).await?;
+        self.tx.commit().await?;
+        Ok(cursor)
+    }
+}
