@@ -5,9 +5,10 @@ use prost::Message;
 use std::path::PathBuf;
 
 const PROTO_ROOT: &str = "../../proto";
-const SERVICE_FILES: [&str; 2] = [
+const SERVICE_FILES: [&str; 3] = [
     "partyregistry/membership/v1/membership.proto",
     "partyregistry/reporting/v1/reporting.proto",
+    "partyregistry/audit/v1/audit.proto",
 ];
 /// Not used by the generated code, but served through reflection so that stock clients can decode
 /// the `google.rpc` error details our services attach.

@@ -10,6 +10,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use partyregistry_kit::BoxError;
+use partyregistry_kit::client::{ClientSecurity, Transport};
 use partyregistry_proto::membership::v1::admission_service_client::AdmissionServiceClient;
 use partyregistry_proto::membership::v1::membership_service_client::MembershipServiceClient;
 use partyregistry_proto::membership::v1::reference_service_client::ReferenceServiceClient;
@@ -19,7 +20,6 @@ use sqlx::{Connection, Executor};
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
-use tonic::transport::Channel;
 
 /// The database server the PostgreSQL variants use, if any.
 pub fn postgres_admin_url() -> Option<String> {
@@ -203,7 +203,7 @@ pub async fn wait_serving(url: &str) -> Result<(), BoxError> {
     use tonic_health::pb::health_client::HealthClient;
     use tonic_health::pb::{HealthCheckRequest, health_check_response::ServingStatus};
     poll(Duration::from_secs(30), || async {
-        let channel = Channel::from_shared(url.to_owned())?.connect().await?;
+        let channel = connect(url).await?;
         let response = HealthClient::new(channel)
             .check(HealthCheckRequest {
                 service: String::new(),
@@ -236,34 +236,40 @@ where
 /// A client of the membership service.
 pub async fn membership_client(
     running: &Running,
-) -> Result<MembershipServiceClient<Channel>, BoxError> {
-    Ok(MembershipServiceClient::connect(running.url()).await?)
+) -> Result<MembershipServiceClient<Transport>, BoxError> {
+    Ok(MembershipServiceClient::new(connect(&running.url()).await?))
+}
+
+/// A plaintext, token-less transport to `url`, for the services the tests start in their explicit
+/// local mode.
+pub async fn connect(url: &str) -> Result<Transport, BoxError> {
+    partyregistry_kit::client::connect(url, &ClientSecurity::default()).await
 }
 
 /// A client of the admission pipeline, served by the membership server.
 pub async fn admission_client(
     running: &Running,
-) -> Result<AdmissionServiceClient<Channel>, BoxError> {
-    Ok(AdmissionServiceClient::connect(running.url()).await?)
+) -> Result<AdmissionServiceClient<Transport>, BoxError> {
+    Ok(AdmissionServiceClient::new(connect(&running.url()).await?))
 }
 
 /// A client of the administrative units and reference lists, served by the membership server.
 pub async fn reference_client(
     running: &Running,
-) -> Result<ReferenceServiceClient<Channel>, BoxError> {
-    Ok(ReferenceServiceClient::connect(running.url()).await?)
+) -> Result<ReferenceServiceClient<Transport>, BoxError> {
+    Ok(ReferenceServiceClient::new(connect(&running.url()).await?))
 }
 
 /// A client of the reporting service.
 pub async fn reporting_client(
     running: &Running,
-) -> Result<ReportingServiceClient<Channel>, BoxError> {
-    Ok(ReportingServiceClient::connect(running.url()).await?)
+) -> Result<ReportingServiceClient<Transport>, BoxError> {
+    Ok(ReportingServiceClient::new(connect(&running.url()).await?))
 }
 
 /// Waits until reporting has applied every change up to `head`.
 pub async fn wait_caught_up(
-    reporting: &mut ReportingServiceClient<Channel>,
+    reporting: &mut ReportingServiceClient<Transport>,
     head: i64,
 ) -> Result<(), BoxError> {
     poll(Duration::from_secs(60), || {
@@ -281,7 +287,9 @@ pub async fn wait_caught_up(
 
 /// The feed's head as the membership service announces it: the sequence of the last change, read
 /// through `WatchChanges` (the first heartbeat after the replay).
-pub async fn feed_head(membership: &mut MembershipServiceClient<Channel>) -> Result<i64, BoxError> {
+pub async fn feed_head(
+    membership: &mut MembershipServiceClient<Transport>,
+) -> Result<i64, BoxError> {
     use partyregistry_proto::membership::v1::{WatchChangesRequest, watch_changes_response::Event};
     let mut stream = membership
         .watch_changes(WatchChangesRequest { after_sequence: 0 })
@@ -327,17 +335,17 @@ macro_rules! on_each_backend {
 }
 
 /// The reporting client type the tests use.
-pub type ReportingClient = ReportingServiceClient<Channel>;
+pub type ReportingClient = ReportingServiceClient<Transport>;
 
 /// Both services on fresh databases of one backend, with a client for each.
 #[derive(Debug)]
 pub struct Pair {
     /// A membership client; replaced when membership restarts.
-    pub membership: MembershipServiceClient<Channel>,
+    pub membership: MembershipServiceClient<Transport>,
     /// An admission-pipeline client of the same server; replaced when membership restarts.
-    pub admission: AdmissionServiceClient<Channel>,
+    pub admission: AdmissionServiceClient<Transport>,
     /// A client of provinces, merges and reference lists; replaced when membership restarts.
-    pub reference: ReferenceServiceClient<Channel>,
+    pub reference: ReferenceServiceClient<Transport>,
     /// A reporting client.
     pub reports: ReportingClient,
     membership_service: Option<Running>,

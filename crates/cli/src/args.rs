@@ -1,6 +1,8 @@
 //! The command line of `partyctl` (clap derive). The help texts are what a person reads, so they
 //! are in Vietnamese; every RPC of both services has a command.
 
+use std::path::PathBuf;
+
 use clap::{Args, Parser, Subcommand};
 use partyregistry_proto::membership::v1 as pb;
 
@@ -15,6 +17,7 @@ use crate::client::{
     parse_transfer_kind, parse_unit_level,
 };
 use crate::dev::DevOptions;
+use partyregistry_kit::auth::Right;
 
 /// partyctl: dòng lệnh quản lý đảng viên cấp xã (dịch vụ đảng viên và dịch vụ báo cáo).
 #[derive(Debug, Parser)]
@@ -39,9 +42,39 @@ pub struct Cli {
     /// In kết quả dạng JSON chuẩn protobuf thay cho bảng.
     #[arg(long, global = true)]
     pub json: bool,
+    /// TLS và mã truy cập.
+    #[command(flatten)]
+    pub security: SecurityArgs,
     /// Lệnh cần chạy.
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// The global flags of transport security and identity. Files are read only by commands that
+/// call a service.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Args)]
+pub struct SecurityArgs {
+    /// Tệp PEM chứng chỉ CA dùng để xác minh máy chủ (cần cho địa chỉ https://).
+    #[arg(long, global = true, env = "PARTYCTL_CA", value_name = "PEM")]
+    pub ca: Option<PathBuf>,
+    /// Tệp PEM chứng chỉ máy khách (TLS hai chiều); đi kèm --key.
+    #[arg(long, global = true, env = "PARTYCTL_CERT", value_name = "PEM")]
+    pub cert: Option<PathBuf>,
+    /// Tệp PEM khóa riêng của chứng chỉ máy khách.
+    #[arg(long, global = true, env = "PARTYCTL_KEY", value_name = "PEM")]
+    pub key: Option<PathBuf>,
+    /// Mã truy cập (bearer token) gửi kèm mỗi lệnh gọi.
+    #[arg(
+        long,
+        global = true,
+        env = "PARTYCTL_TOKEN",
+        hide_env_values = true,
+        value_name = "TOKEN"
+    )]
+    pub token: Option<String>,
+    /// Tệp chứa mã truy cập (thay cho --token, để mã không hiện trong danh sách tiến trình).
+    #[arg(long, global = true, env = "PARTYCTL_TOKEN_FILE", value_name = "FILE")]
+    pub token_file: Option<PathBuf>,
 }
 
 /// The commands.
@@ -109,8 +142,17 @@ pub enum Command {
     Export(ExportArgs),
     /// Nạp bộ dữ liệu mẫu Hợp Thành và Tả Phời, sáp nhập 2025 (tổng hợp, không phải người thật) qua API; chạy lại không tạo trùng.
     Seed(SeedArgs),
-    /// Chạy cả hai dịch vụ trong một tiến trình trên SQLite, nạp dữ liệu mẫu ở lần đầu.
+    /// Chạy cả hai dịch vụ trong một tiến trình trên SQLite, nạp dữ liệu mẫu ở lần đầu (không mã hóa, không xác thực: chỉ dùng trên máy này).
     Dev(DevOptions),
+    /// Mã truy cập (JWT) cho một phạm vi: tỉnh, xã, toàn quốc.
+    #[command(subcommand)]
+    Tokens(TokenCommand),
+    /// Chứng chỉ TLS: CA, chứng chỉ máy chủ, chứng chỉ máy khách của một tỉnh.
+    #[command(subcommand)]
+    Certs(CertCommand),
+    /// Nhật ký truy cập (ai đọc, ghi gì, khi nào, kết quả) của một dịch vụ; cần quyền admin.
+    #[command(subcommand)]
+    Audit(AuditCommand),
 }
 
 /// Paging of list commands.
@@ -1555,6 +1597,244 @@ pub struct HealthArgs {
     pub timeout: u64,
 }
 
+/// `partyctl tokens …`.
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Ký một mã truy cập JWT (HS256) cho một phạm vi và in ra; máy chủ kiểm tra xã có thuộc tỉnh đã nêu.
+    Issue(TokenIssueArgs),
+}
+
+/// `partyctl tokens issue`.
+#[derive(Debug, Clone, Args)]
+#[command(group(
+    clap::ArgGroup::new("scope")
+        .required(true)
+        .multiple(true)
+        .args(["national", "provinces", "communes"])
+))]
+pub struct TokenIssueArgs {
+    /// Tệp khóa bí mật HS256 (byte thô, ít nhất 32 byte), ví dụ jwt.key do `certs init` tạo.
+    #[arg(long, value_name = "FILE")]
+    pub key_file: PathBuf,
+    /// Bên phát hành; phải trùng --jwt-issuer của các dịch vụ.
+    #[arg(long)]
+    pub issuer: String,
+    /// Chủ thể (hệ thống hoặc người dùng), ghi vào nhật ký truy cập.
+    #[arg(long)]
+    pub subject: String,
+    /// Phạm vi toàn quốc.
+    #[arg(long, conflicts_with_all = ["provinces", "communes"])]
+    pub national: bool,
+    /// Mã tỉnh 2 chữ số trong phạm vi (15 hoặc provinces/15); lặp lại hoặc cách nhau bằng dấu phẩy.
+    #[arg(long = "province", value_delimiter = ',', value_parser = parse_province_code)]
+    pub provinces: Vec<String>,
+    /// Mã xã 5 chữ số trong phạm vi (02680 hoặc communes/02680); lặp lại hoặc cách nhau bằng dấu phẩy.
+    #[arg(long = "commune", value_delimiter = ',', value_parser = parse_commune_code)]
+    pub communes: Vec<String>,
+    /// Quyền, cách nhau bằng dấu phẩy: aggregates (số liệu tổng hợp), records (hồ sơ), personal (trường cá nhân), write (ghi), admin (nhật ký truy cập).
+    #[arg(long, required = true, value_delimiter = ',', value_parser = parse_right)]
+    pub rights: Vec<Right>,
+    /// Thời hạn: số kèm đơn vị s, m, h hoặc d, ví dụ 30m, 24h, 7d.
+    #[arg(long, default_value = "24h", value_parser = parse_ttl)]
+    pub ttl: std::time::Duration,
+}
+
+/// `partyctl certs …`.
+#[derive(Debug, Subcommand)]
+pub enum CertCommand {
+    /// Tạo CA, chứng chỉ máy chủ, chứng chỉ máy khách của một tỉnh và khóa JWT trong một thư mục mới (không ghi đè tệp có sẵn).
+    Init(CertInitArgs),
+}
+
+/// `partyctl certs init`.
+#[derive(Debug, Clone, Args)]
+pub struct CertInitArgs {
+    /// Thư mục ghi các tệp (tạo nếu chưa có).
+    #[arg(long)]
+    pub dir: PathBuf,
+    /// Mã tỉnh 2 chữ số của hệ thống máy khách (15 hoặc provinces/15).
+    #[arg(long, value_parser = parse_province_code)]
+    pub province: String,
+    /// Tên máy chủ ghi vào chứng chỉ máy chủ (ngoài localhost và 127.0.0.1); lặp lại được.
+    #[arg(long = "server-name", value_parser = parse_server_name)]
+    pub server_names: Vec<String>,
+    /// Số ngày hiệu lực của các chứng chỉ (1–3650).
+    #[arg(long, default_value_t = 365, value_parser = clap::value_parser!(u32).range(1..=3650))]
+    pub days: u32,
+}
+
+/// Which server's audit trail to read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum AuditTarget {
+    /// Dịch vụ đảng viên (--membership).
+    Membership,
+    /// Dịch vụ báo cáo (--reporting).
+    Reporting,
+}
+
+/// `partyctl audit …`.
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Liệt kê nhật ký truy cập, mới nhất trước.
+    List(AuditListArgs),
+}
+
+/// `partyctl audit list`.
+#[derive(Debug, Clone, Args)]
+pub struct AuditListArgs {
+    /// Dịch vụ có nhật ký cần xem.
+    #[arg(long, value_enum)]
+    pub service: AuditTarget,
+    /// Chỉ các lệnh gọi của chủ thể này.
+    #[arg(long, value_parser = parse_filter_value)]
+    pub subject: Option<String>,
+    /// Chỉ lệnh gọi này, viết đầy đủ, ví dụ /partyregistry.membership.v1.MembershipService/GetMember.
+    #[arg(long, value_parser = parse_filter_value)]
+    pub method: Option<String>,
+    /// Chỉ kết quả này (mã gRPC: ok, unauthenticated, permission-denied, …).
+    #[arg(long, value_parser = parse_outcome)]
+    pub outcome: Option<String>,
+    /// Phân trang.
+    #[command(flatten)]
+    pub page: PageArgs,
+}
+
+/// A right of a token: `aggregates`, `records`, `personal`, `write`, `admin`.
+pub fn parse_right(value: &str) -> Result<Right, String> {
+    match value.trim().to_lowercase().as_str() {
+        "aggregates" => Ok(Right::Aggregates),
+        "records" => Ok(Right::Records),
+        "personal" => Ok(Right::Personal),
+        "write" => Ok(Right::Write),
+        "admin" => Ok(Right::Admin),
+        _ => Err(format!(
+            "quyền không hợp lệ: {value} (chọn trong: aggregates, records, personal, write, admin)"
+        )),
+    }
+}
+
+/// `15` or `provinces/15` → `15`: tokens and certificates carry the bare code.
+pub fn parse_province_code(value: &str) -> Result<String, String> {
+    parse_province(value).map(|name| name.trim_start_matches("provinces/").to_owned())
+}
+
+/// `02680` or `communes/02680` → `02680`.
+pub fn parse_commune_code(value: &str) -> Result<String, String> {
+    let code = value
+        .trim()
+        .strip_prefix("communes/")
+        .unwrap_or(value.trim());
+    if code.len() == 5 && code.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(code.to_owned())
+    } else {
+        Err(format!(
+            "mã xã phải gồm 5 chữ số, ví dụ 02680 hoặc communes/02680 (nhận được: {value})"
+        ))
+    }
+}
+
+/// The longest token lifetime `tokens issue` signs: ten years, far beyond any sensible token, but
+/// a bound that keeps the expiry arithmetic away from overflow.
+const MAX_TTL_SECONDS: u64 = 3650 * 86_400;
+
+/// A lifetime `30s`, `30m`, `24h` or `7d`.
+pub fn parse_ttl(value: &str) -> Result<std::time::Duration, String> {
+    let value = value.trim();
+    let error = || {
+        format!(
+            "thời hạn phải là số dương kèm đơn vị s, m, h hoặc d, ví dụ 24h (nhận được: {value})"
+        )
+    };
+    let unit_at = value.len().checked_sub(1).ok_or_else(error)?;
+    let (number, unit) = value.split_at(unit_at);
+    let multiplier = match unit {
+        "s" => 1,
+        "m" => 60,
+        "h" => 3600,
+        "d" => 86_400,
+        _ => return Err(error()),
+    };
+    let number: u64 = number.parse().map_err(|_| error())?;
+    let seconds = number.checked_mul(multiplier).ok_or_else(error)?;
+    if seconds == 0 {
+        return Err(error());
+    }
+    if seconds > MAX_TTL_SECONDS {
+        return Err(format!("thời hạn tối đa 3650d (nhận được: {value})"));
+    }
+    Ok(std::time::Duration::from_secs(seconds))
+}
+
+/// A DNS name or an IP address for the server certificate.
+pub fn parse_server_name(value: &str) -> Result<String, String> {
+    let name = value.trim().to_lowercase();
+    if name.parse::<std::net::IpAddr>().is_ok() {
+        return Ok(name);
+    }
+    let label_ok = |label: &str| {
+        !label.is_empty()
+            && label.len() <= 63
+            && !label.starts_with('-')
+            && !label.ends_with('-')
+            && label
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+    };
+    if !name.is_empty() && name.len() <= 253 && name.split('.').all(label_ok) {
+        Ok(name)
+    } else {
+        Err(format!(
+            "tên máy chủ phải là tên miền (chữ không dấu, chữ số, dấu gạch nối, dấu chấm) hoặc địa chỉ IP (nhận được: {value})"
+        ))
+    }
+}
+
+/// A value of an audit filter; it goes between double quotes, so it may not contain one.
+pub fn parse_filter_value(value: &str) -> Result<String, String> {
+    let value = value.trim();
+    if value.is_empty() || value.contains(['"', '\\']) || value.chars().any(char::is_control) {
+        Err(format!(
+            "giá trị lọc không được rỗng hay chứa dấu \" hoặc \\ (nhận được: {value})"
+        ))
+    } else {
+        Ok(value.to_owned())
+    }
+}
+
+/// The gRPC status codes, by the names the audit trail records.
+pub const OUTCOMES: [&str; 17] = [
+    "OK",
+    "CANCELLED",
+    "UNKNOWN",
+    "INVALID_ARGUMENT",
+    "DEADLINE_EXCEEDED",
+    "NOT_FOUND",
+    "ALREADY_EXISTS",
+    "PERMISSION_DENIED",
+    "RESOURCE_EXHAUSTED",
+    "FAILED_PRECONDITION",
+    "ABORTED",
+    "OUT_OF_RANGE",
+    "UNIMPLEMENTED",
+    "INTERNAL",
+    "UNAVAILABLE",
+    "DATA_LOSS",
+    "UNAUTHENTICATED",
+];
+
+/// An outcome as a person types it (`permission-denied`) → its code name (`PERMISSION_DENIED`).
+pub fn parse_outcome(value: &str) -> Result<String, String> {
+    let wanted = value.trim().to_uppercase().replace(['-', ' '], "_");
+    if OUTCOMES.contains(&wanted.as_str()) {
+        Ok(wanted)
+    } else {
+        Err(format!(
+            "kết quả không hợp lệ: {value} (chọn trong: {})",
+            OUTCOMES.join(", ").to_lowercase().replace('_', "-")
+        ))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1598,6 +1878,121 @@ mod tests {
         .expect("parses");
         assert!(cli.json);
         assert_eq!(cli.reporting, "http://x:1");
+    }
+
+    #[test]
+    fn security_flags_are_global_and_read_nothing_while_parsing() {
+        let cli = Cli::try_parse_from([
+            "partyctl",
+            "members",
+            "get",
+            "17",
+            "--ca",
+            "pki/ca.pem",
+            "--cert",
+            "pki/client-15.pem",
+            "--key",
+            "pki/client-15-key.pem",
+            "--token-file",
+            "token.txt",
+            "--membership",
+            "https://localhost:50051",
+        ])
+        .expect("parses");
+        assert_eq!(
+            cli.security,
+            SecurityArgs {
+                ca: Some(PathBuf::from("pki/ca.pem")),
+                cert: Some(PathBuf::from("pki/client-15.pem")),
+                key: Some(PathBuf::from("pki/client-15-key.pem")),
+                token: None,
+                token_file: Some(PathBuf::from("token.txt")),
+            }
+        );
+        let cli = Cli::try_parse_from(["partyctl", "--token", "abc", "health"]).expect("parses");
+        assert_eq!(cli.security.token.as_deref(), Some("abc"));
+    }
+
+    #[test]
+    fn certs_init_and_audit_list_parse() {
+        match parse(&[
+            "certs",
+            "init",
+            "--dir",
+            "pki",
+            "--province",
+            "provinces/15",
+            "--server-name",
+            "Registry.Example.vn",
+            "--server-name",
+            "10.0.0.5",
+        ]) {
+            Command::Certs(CertCommand::Init(args)) => {
+                assert_eq!(args.province, "15");
+                assert_eq!(args.server_names, ["registry.example.vn", "10.0.0.5"]);
+                assert_eq!(args.days, 365);
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+        for bad in [
+            &["certs", "init", "--dir", "pki"][..],
+            &["certs", "init", "--dir", "pki", "--province", "1"],
+            &[
+                "certs",
+                "init",
+                "--dir",
+                "pki",
+                "--province",
+                "15",
+                "--days",
+                "0",
+            ],
+            &[
+                "certs",
+                "init",
+                "--dir",
+                "pki",
+                "--province",
+                "15",
+                "--server-name",
+                "bad name",
+            ],
+        ] {
+            let mut line = vec!["partyctl"];
+            line.extend_from_slice(bad);
+            assert!(Cli::try_parse_from(line).is_err(), "{bad:?}");
+        }
+        assert!(matches!(
+            parse(&[
+                "audit",
+                "list",
+                "--service",
+                "reporting",
+                "--page-size",
+                "10"
+            ]),
+            Command::Audit(AuditCommand::List(AuditListArgs {
+                service: AuditTarget::Reporting,
+                ..
+            }))
+        ));
+    }
+
+    #[test]
+    fn ttls_and_codes_parse() {
+        assert_eq!(parse_ttl("90s"), Ok(std::time::Duration::from_secs(90)));
+        assert_eq!(parse_ttl("24h"), Ok(std::time::Duration::from_secs(86_400)));
+        assert_eq!(parse_ttl("7d"), Ok(std::time::Duration::from_secs(604_800)));
+        for bad in ["", "h", "-1h", "1.5h", "1w", "99999999999999999999d"] {
+            assert!(parse_ttl(bad).is_err(), "{bad}");
+        }
+        assert_eq!(parse_commune_code("communes/02680").as_deref(), Ok("02680"));
+        assert!(parse_commune_code("0268a").is_err());
+        assert_eq!(parse_province_code("provinces/12").as_deref(), Ok("12"));
+        assert_eq!(parse_right("Personal"), Ok(Right::Personal));
+        assert_eq!(parse_outcome("ok").as_deref(), Ok("OK"));
+        assert!(parse_server_name("-x.example").is_err());
+        assert_eq!(parse_server_name("::1").as_deref(), Ok("::1"));
     }
 
     #[test]

@@ -1,52 +1,194 @@
-//! Talking to the services: dialling an endpoint, resource names as a person types them, request
-//! ids, and enum values parsed from the command line.
+//! Talking to the services: dialling an endpoint (plaintext for `http://`, TLS with the given CA
+//! for `https://`, a client certificate for mutual TLS, a bearer token), resource names as a
+//! person types them, request ids, and enum values parsed from the command line.
 
+use std::path::Path;
 use std::time::Duration;
 
+use partyregistry_kit::client::{ClientSecurity, Transport};
 use partyregistry_kit::{date, names, text};
+use partyregistry_proto::audit::v1::audit_service_client::AuditServiceClient;
 use partyregistry_proto::membership::v1::admission_service_client::AdmissionServiceClient;
 use partyregistry_proto::membership::v1::membership_service_client::MembershipServiceClient;
 use partyregistry_proto::membership::v1::reference_service_client::ReferenceServiceClient;
 use partyregistry_proto::reporting::v1::AwardRound;
 use partyregistry_proto::reporting::v1::reporting_service_client::ReportingServiceClient;
-use tonic::transport::{Channel, Endpoint};
 
+use crate::args::SecurityArgs;
 use crate::error::CliError;
 use crate::output::label;
 
-/// How long to wait for a TCP connection before giving up: long enough for a busy machine, short
-/// enough that a typo in the URL is reported quickly.
+/// How long to wait for a connection (TCP and, for `https://`, the TLS handshake) before giving
+/// up: long enough for a busy machine, short enough that a typo in the URL is reported quickly.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// Opens a channel to `url` (`http://host:port`).
-pub async fn channel(url: &str) -> Result<Channel, CliError> {
-    let endpoint = Endpoint::from_shared(url.to_owned())
-        .map_err(|e| CliError::usage(format!("địa chỉ {url} không hợp lệ: {e}")))?
-        .connect_timeout(CONNECT_TIMEOUT);
-    endpoint.connect().await.map_err(|e| CliError::Connect {
-        url: url.to_owned(),
-        cause: error_chain(&e),
+/// Reads the files the flags name into the kit's [`ClientSecurity`]. Every inconsistency is a
+/// usage error before any call: a certificate without its key, two tokens, an empty token.
+pub fn load_security(flags: &SecurityArgs) -> Result<ClientSecurity, CliError> {
+    let ca_pem = flags
+        .ca
+        .as_deref()
+        .map(|path| read_pem(path, "--ca"))
+        .transpose()?;
+    let identity = match (&flags.cert, &flags.key) {
+        (Some(cert), Some(key)) => Some((read_pem(cert, "--cert")?, read_pem(key, "--key")?)),
+        (None, None) => None,
+        (Some(_), None) => {
+            return Err(CliError::usage(
+                "--cert cần đi kèm --key (khóa riêng của chứng chỉ)",
+            ));
+        }
+        (None, Some(_)) => {
+            return Err(CliError::usage(
+                "--key cần đi kèm --cert (chứng chỉ máy khách)",
+            ));
+        }
+    };
+    let token = match (&flags.token, &flags.token_file) {
+        (Some(_), Some(_)) => {
+            return Err(CliError::usage(
+                "chỉ dùng một trong --token và --token-file (kể cả qua PARTYCTL_TOKEN, PARTYCTL_TOKEN_FILE)",
+            ));
+        }
+        (Some(token), None) => Some(check_token(token, "--token")?),
+        (None, Some(path)) => {
+            let text = std::fs::read_to_string(path).map_err(|e| {
+                CliError::usage(format!(
+                    "không đọc được --token-file {}: {e}",
+                    path.display()
+                ))
+            })?;
+            Some(check_token(&text, "--token-file")?)
+        }
+        (None, None) => None,
+    };
+    Ok(ClientSecurity {
+        ca_pem,
+        identity,
+        token,
     })
 }
 
+/// No TLS, no token: what `partyctl dev` and its health checks use against its own services.
+pub fn plaintext() -> ClientSecurity {
+    ClientSecurity::default()
+}
+
+/// Reads a PEM file named by `flag`; a file without a PEM block is refused here, where the flag
+/// can still be named, rather than deep inside the TLS handshake.
+fn read_pem(path: &Path, flag: &str) -> Result<Vec<u8>, CliError> {
+    let bytes = std::fs::read(path)
+        .map_err(|e| CliError::usage(format!("không đọc được {flag} {}: {e}", path.display())))?;
+    if !bytes.windows(11).any(|window| window == b"-----BEGIN ") {
+        return Err(CliError::usage(format!(
+            "{flag} {} không phải tệp PEM",
+            path.display()
+        )));
+    }
+    Ok(bytes)
+}
+
+/// A token as sent in `authorization: Bearer …`: surrounding white space (the newline at the end
+/// of a file) is dropped; anything else that cannot go into a header is refused.
+fn check_token(token: &str, flag: &str) -> Result<String, CliError> {
+    let token = token.trim();
+    if token.is_empty() {
+        return Err(CliError::usage(format!("{flag}: mã truy cập rỗng")));
+    }
+    if !token.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(CliError::usage(format!(
+            "{flag}: mã truy cập chỉ gồm ký tự ASCII, không có khoảng trắng"
+        )));
+    }
+    Ok(token.to_owned())
+}
+
+/// The security actually used for `url`: `http://` stays plaintext (the CA and the client
+/// certificate are not used, the token still is: a server may run `--plaintext` with
+/// authentication on a trusted network); `https://` needs the CA, because the CLI trusts no
+/// certificate store of the system.
+fn security_for(url: &str, security: &ClientSecurity) -> Result<ClientSecurity, CliError> {
+    if url.starts_with("http://") {
+        Ok(ClientSecurity {
+            ca_pem: None,
+            identity: None,
+            token: security.token.clone(),
+        })
+    } else if url.starts_with("https://") {
+        if security.ca_pem.is_none() {
+            return Err(CliError::usage(format!(
+                "địa chỉ {url} dùng TLS: cần --ca (chứng chỉ CA đã ký chứng chỉ máy chủ)"
+            )));
+        }
+        Ok(ClientSecurity {
+            ca_pem: security.ca_pem.clone(),
+            identity: security.identity.clone(),
+            token: security.token.clone(),
+        })
+    } else {
+        Err(CliError::usage(format!(
+            "địa chỉ {url} phải bắt đầu bằng http:// hoặc https://"
+        )))
+    }
+}
+
+/// Opens a connection to `url` through the kit's one client transport.
+pub async fn transport(url: &str, security: &ClientSecurity) -> Result<Transport, CliError> {
+    let security = security_for(url, security)?;
+    let connect = partyregistry_kit::client::connect(url, &security);
+    match tokio::time::timeout(CONNECT_TIMEOUT, connect).await {
+        Ok(Ok(transport)) => Ok(transport),
+        Ok(Err(error)) => Err(CliError::Connect {
+            url: url.to_owned(),
+            cause: error_chain(error.as_ref()),
+        }),
+        Err(_) => Err(CliError::Connect {
+            url: url.to_owned(),
+            cause: format!("quá {} giây không kết nối được", CONNECT_TIMEOUT.as_secs()),
+        }),
+    }
+}
+
 /// A client of the membership service at `url`.
-pub async fn membership(url: &str) -> Result<MembershipServiceClient<Channel>, CliError> {
-    Ok(MembershipServiceClient::new(channel(url).await?))
+pub async fn membership(
+    url: &str,
+    security: &ClientSecurity,
+) -> Result<MembershipServiceClient<Transport>, CliError> {
+    Ok(MembershipServiceClient::new(
+        transport(url, security).await?,
+    ))
 }
 
 /// A client of the admission pipeline, served by the membership server at `url`.
-pub async fn admission(url: &str) -> Result<AdmissionServiceClient<Channel>, CliError> {
-    Ok(AdmissionServiceClient::new(channel(url).await?))
+pub async fn admission(
+    url: &str,
+    security: &ClientSecurity,
+) -> Result<AdmissionServiceClient<Transport>, CliError> {
+    Ok(AdmissionServiceClient::new(transport(url, security).await?))
 }
 
 /// A client of provinces, merges and reference lists, served by the membership server at `url`.
-pub async fn reference(url: &str) -> Result<ReferenceServiceClient<Channel>, CliError> {
-    Ok(ReferenceServiceClient::new(channel(url).await?))
+pub async fn reference(
+    url: &str,
+    security: &ClientSecurity,
+) -> Result<ReferenceServiceClient<Transport>, CliError> {
+    Ok(ReferenceServiceClient::new(transport(url, security).await?))
 }
 
 /// A client of the reporting service at `url`.
-pub async fn reporting(url: &str) -> Result<ReportingServiceClient<Channel>, CliError> {
-    Ok(ReportingServiceClient::new(channel(url).await?))
+pub async fn reporting(
+    url: &str,
+    security: &ClientSecurity,
+) -> Result<ReportingServiceClient<Transport>, CliError> {
+    Ok(ReportingServiceClient::new(transport(url, security).await?))
+}
+
+/// A client of the audit trail of whichever server is at `url` (both serve it).
+pub async fn audit(
+    url: &str,
+    security: &ClientSecurity,
+) -> Result<AuditServiceClient<Transport>, CliError> {
+    Ok(AuditServiceClient::new(transport(url, security).await?))
 }
 
 /// The error and its causes on one line: tonic's transport error alone says only "transport
@@ -620,6 +762,84 @@ mod tests {
         assert_eq!((badge.years, badge.award_date.as_str()), (30, "2025-11-07"));
         assert!(parse_badge("x:2025-11-07").is_err());
         assert_eq!(parse_unit_level("commune"), Ok(pb::UnitLevel::Commune));
+    }
+
+    fn scratch(name: &str) -> std::path::PathBuf {
+        let dir =
+            std::env::temp_dir().join(format!("partyctl-client-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("scratch directory");
+        dir
+    }
+
+    #[test]
+    fn security_files_are_read_and_checked() {
+        let dir = scratch("security");
+        let pem = b"-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
+        std::fs::write(dir.join("ca.pem"), pem).expect("written");
+        std::fs::write(dir.join("token"), "eyJ.abc.def\n").expect("written");
+        std::fs::write(dir.join("not-pem"), "hello").expect("written");
+        let flags = SecurityArgs {
+            ca: Some(dir.join("ca.pem")),
+            cert: Some(dir.join("ca.pem")),
+            key: Some(dir.join("ca.pem")),
+            token: None,
+            token_file: Some(dir.join("token")),
+        };
+        let security = load_security(&flags).expect("loads");
+        assert_eq!(security.ca_pem.as_deref(), Some(&pem[..]));
+        assert!(security.identity.is_some());
+        assert_eq!(security.token.as_deref(), Some("eyJ.abc.def"));
+
+        let usage = |flags: SecurityArgs| matches!(load_security(&flags), Err(CliError::Usage(_)));
+        assert!(usage(SecurityArgs {
+            key: None,
+            ..flags.clone()
+        }));
+        assert!(usage(SecurityArgs {
+            cert: None,
+            ..flags.clone()
+        }));
+        assert!(usage(SecurityArgs {
+            token: Some("x".into()),
+            ..flags.clone()
+        }));
+        assert!(usage(SecurityArgs {
+            ca: Some(dir.join("not-pem")),
+            ..flags.clone()
+        }));
+        assert!(usage(SecurityArgs {
+            ca: Some(dir.join("missing.pem")),
+            ..flags.clone()
+        }));
+        assert!(usage(SecurityArgs {
+            token: Some("has space".into()),
+            token_file: None,
+            ..flags.clone()
+        }));
+        assert!(usage(SecurityArgs {
+            token: Some("  ".into()),
+            token_file: None,
+            ..flags.clone()
+        }));
+        assert!(load_security(&SecurityArgs::default()).is_ok());
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn http_stays_plaintext_and_https_needs_the_ca() {
+        let full = ClientSecurity {
+            ca_pem: Some(b"ca".to_vec()),
+            identity: Some((b"cert".to_vec(), b"key".to_vec())),
+            token: Some("t".to_owned()),
+        };
+        let plain = security_for("http://127.0.0.1:50051", &full).expect("plaintext");
+        assert!(plain.ca_pem.is_none() && plain.identity.is_none());
+        assert_eq!(plain.token.as_deref(), Some("t"));
+        let tls = security_for("https://localhost:50051", &full).expect("TLS");
+        assert!(tls.ca_pem.is_some() && tls.identity.is_some());
+        assert!(security_for("https://localhost:50051", &plaintext()).is_err());
+        assert!(security_for("localhost:50051", &full).is_err());
     }
 
     #[test]

@@ -29,6 +29,7 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::{Datelike, Duration, NaiveDate};
+use partyregistry_kit::client::Transport;
 use partyregistry_kit::{date, names, text};
 use partyregistry_proto::membership::v1::admission_service_client::AdmissionServiceClient;
 use partyregistry_proto::membership::v1::membership_service_client::MembershipServiceClient;
@@ -44,7 +45,6 @@ use partyregistry_proto::membership::v1::{
     RecordAdmissionRequest, SetCellPlanRequest, SetTargetRequest, Target, TransferKind,
     TransferMemberRequest, UnitLevel, UnitMerge, UpdateCellRequest, UpdateMemberRequest, VoteTally,
 };
-use tonic::transport::Channel;
 
 /// The day the article's figures describe.
 pub const REFERENCE_AS_OF: &str = "2022-06-30";
@@ -386,8 +386,8 @@ impl SeedSummary {
 /// between a create and its answer cannot create a duplicate. A complete dataset is left
 /// untouched: seeding it again writes nothing to the change feed.
 pub async fn seed(
-    membership: &mut MembershipServiceClient<Channel>,
-    admission: &mut AdmissionServiceClient<Channel>,
+    membership: &mut MembershipServiceClient<Transport>,
+    admission: &mut AdmissionServiceClient<Transport>,
 ) -> Result<SeedSummary, tonic::Status> {
     let dataset = reference_dataset();
     Ok(seed_hop_thanh(membership, admission, &dataset).await?.0)
@@ -396,8 +396,8 @@ pub async fn seed(
 /// Hợp Thành's part of the dataset; returns the summary and the members' resource names by full
 /// name (NFC).
 async fn seed_hop_thanh(
-    membership: &mut MembershipServiceClient<Channel>,
-    admission: &mut AdmissionServiceClient<Channel>,
+    membership: &mut MembershipServiceClient<Transport>,
+    admission: &mut AdmissionServiceClient<Transport>,
     dataset: &Dataset,
 ) -> Result<(SeedSummary, HashMap<String, String>), tonic::Status> {
     let mut summary = SeedSummary::default();
@@ -453,7 +453,7 @@ fn resolve_member(
 
 /// The admission part of the dataset: target, plans, candidates, then member and cell ratings.
 async fn seed_admission(
-    admission: &mut AdmissionServiceClient<Channel>,
+    admission: &mut AdmissionServiceClient<Transport>,
     dataset: &Dataset,
     member_names: &HashMap<String, String>,
     summary: &mut SeedSummary,
@@ -594,7 +594,7 @@ where
 
 /// Full names (NFC) of the commune's candidates: the dataset's candidate names are unique.
 async fn existing_candidates(
-    admission: &mut AdmissionServiceClient<Channel>,
+    admission: &mut AdmissionServiceClient<Transport>,
 ) -> Result<HashSet<String>, tonic::Status> {
     let candidates = all_pages(|page_token| {
         let mut admission = admission.clone();
@@ -623,7 +623,7 @@ const MAX_PAGES: usize = 1000;
 
 /// The cells of `parent` by resource name.
 async fn existing_cells(
-    membership: &mut MembershipServiceClient<Channel>,
+    membership: &mut MembershipServiceClient<Transport>,
     parent: &str,
 ) -> Result<HashMap<String, Cell>, tonic::Status> {
     let cells = all_pages(|page_token| {
@@ -651,7 +651,7 @@ async fn existing_cells(
 
 /// The members of `parent`.
 pub(crate) async fn list_members(
-    membership: &mut MembershipServiceClient<Channel>,
+    membership: &mut MembershipServiceClient<Transport>,
     parent: &str,
 ) -> Result<Vec<Member>, tonic::Status> {
     all_pages(|page_token| {
@@ -2130,7 +2130,7 @@ impl PartyAgeFields {
     /// update was written.
     pub(crate) async fn apply(
         &self,
-        membership: &mut MembershipServiceClient<Channel>,
+        membership: &mut MembershipServiceClient<Transport>,
         name: String,
     ) -> Result<bool, tonic::Status> {
         let member = membership
@@ -2172,7 +2172,7 @@ pub struct SeedMemberUpdate {
 
 /// Creates the commune of `request` unless it exists; returns whether it was created.
 pub(crate) async fn ensure_commune(
-    membership: &mut MembershipServiceClient<Channel>,
+    membership: &mut MembershipServiceClient<Transport>,
     request: &CreateCommuneRequest,
 ) -> Result<bool, tonic::Status> {
     let code = request
@@ -2198,7 +2198,7 @@ pub(crate) async fn ensure_commune(
 /// Creates the cells of `requests` (all of commune `parent`) that do not exist; returns how many
 /// were created and how many were there.
 pub(crate) async fn ensure_cells(
-    membership: &mut MembershipServiceClient<Channel>,
+    membership: &mut MembershipServiceClient<Transport>,
     parent: &str,
     requests: &[CreateCellRequest],
 ) -> Result<(u32, u32), tonic::Status> {
@@ -2461,9 +2461,9 @@ fn member_updates(people: &[Person]) -> Vec<SeedMemberUpdate> {
 /// Tả Phời's cells, and the party-age fields of a few Hợp Thành members. Idempotent like
 /// [`seed`]: what is there already is counted as present and not sent again.
 pub async fn seed_all(
-    membership: &mut MembershipServiceClient<Channel>,
-    admission: &mut AdmissionServiceClient<Channel>,
-    reference: &mut ReferenceServiceClient<Channel>,
+    membership: &mut MembershipServiceClient<Transport>,
+    admission: &mut AdmissionServiceClient<Transport>,
+    reference: &mut ReferenceServiceClient<Transport>,
 ) -> Result<SeedSummary, tonic::Status> {
     let dataset = reference_dataset();
     let (mut summary, member_names) = seed_hop_thanh(membership, admission, &dataset).await?;

@@ -3,6 +3,9 @@
 //! reference dataset of Hợp Thành when the commune is missing, prints the endpoints and a few
 //! commands to try, and stops both services on Ctrl-C.
 //!
+//! Both services run in plaintext and without authentication, set explicitly here, and listen on
+//! 127.0.0.1 only; the banner says so in one line.
+//!
 //! [`start`] and [`DevHandles`] are public so that tests can run the same set-up on port 0.
 
 use std::net::SocketAddr;
@@ -24,6 +27,9 @@ use crate::error::CliError;
 const HEALTH_DEADLINE: Duration = Duration::from_secs(60);
 /// How often health is polled while waiting.
 const HEALTH_POLL: Duration = Duration::from_millis(100);
+
+/// The one line that says what dev mode gives up: no TLS, no tokens, every caller unrestricted.
+pub const DEV_WARNING: &str = "Cảnh báo: chế độ dev không mã hóa (plaintext) và không xác thực, mọi lệnh gọi đều được phép; chỉ dùng trên máy này, không dùng cho dữ liệu thật.";
 
 /// Options of `partyctl dev`.
 #[derive(Debug, Clone, clap::Args)]
@@ -149,6 +155,10 @@ pub async fn start(options: &DevOptions) -> Result<DevHandles, BoxError> {
         "membership.db",
     ));
     membership_config.listen = membership_address;
+    // Set here too, not only by the constructor: dev mode must never depend on a default for
+    // running without TLS and without tokens.
+    membership_config.plaintext = true;
+    membership_config.allow_unauthenticated = true;
     let membership = tokio::spawn(partyregistry_membership::run(
         membership_config,
         membership_listener,
@@ -179,6 +189,8 @@ pub async fn start(options: &DevOptions) -> Result<DevHandles, BoxError> {
         membership_url.clone(),
     );
     reporting_config.listen = reporting_address;
+    reporting_config.plaintext = true;
+    reporting_config.allow_unauthenticated = true;
     let reporting = tokio::spawn(partyregistry_reporting::run(
         reporting_config,
         reporting_listener,
@@ -226,7 +238,14 @@ async fn wait_healthy(url: &str, service: &str, task: &ServiceTask) -> Result<()
         if task.is_finished() {
             return Err(format!("{service} dừng ngay khi khởi động (xem nhật ký ở trên)").into());
         }
-        match check(url, service, Duration::from_secs(2)).await {
+        match check(
+            url,
+            service,
+            Duration::from_secs(2),
+            &crate::client::plaintext(),
+        )
+        .await
+        {
             Ok(ServingStatus::Serving) => return Ok(()),
             Ok(status) => last = status.as_str_name().to_owned(),
             Err(error) => last = error,
@@ -242,7 +261,7 @@ async fn wait_healthy(url: &str, service: &str, task: &ServiceTask) -> Result<()
 
 /// Seeds when the reference commune does not exist yet (first start on a data directory).
 async fn seed_if_missing(membership_url: &str) -> Result<Option<SeedSummary>, BoxError> {
-    let mut client = crate::client::membership(membership_url)
+    let mut client = crate::client::membership(membership_url, &crate::client::plaintext())
         .await
         .map_err(|e| e.to_string())?;
     match client
@@ -254,12 +273,14 @@ async fn seed_if_missing(membership_url: &str) -> Result<Option<SeedSummary>, Bo
         Ok(_) => Ok(None),
         Err(status) if status.code() == tonic::Code::NotFound => {
             tracing::info!("loading the reference dataset");
-            let mut admission = crate::client::admission(membership_url)
-                .await
-                .map_err(|e| e.to_string())?;
-            let mut reference = crate::client::reference(membership_url)
-                .await
-                .map_err(|e| e.to_string())?;
+            let mut admission =
+                crate::client::admission(membership_url, &crate::client::plaintext())
+                    .await
+                    .map_err(|e| e.to_string())?;
+            let mut reference =
+                crate::client::reference(membership_url, &crate::client::plaintext())
+                    .await
+                    .map_err(|e| e.to_string())?;
             let summary = dataset::seed_all(&mut client, &mut admission, &mut reference)
                 .await
                 .map_err(|status| partyregistry_kit::error::describe_status(&status))?;
@@ -291,6 +312,8 @@ pub fn banner(handles: &DevHandles, data_dir: &std::path::Path) -> String {
         handles.membership_url,
         handles.reporting_url
     );
+    text.push_str(DEV_WARNING);
+    text.push('\n');
     match &handles.seeded {
         Some(summary) => text.push_str(&format!(
             "\nĐã nạp dữ liệu mẫu {} ({} chi bộ, {} đảng viên; người tổng hợp, không phải người thật).\n",

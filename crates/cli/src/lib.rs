@@ -7,8 +7,13 @@
 //!
 //! # Layout
 //! - [`args`]: the clap definition of every command and flag.
-//! - [`commands`]: one module per group of commands; each builds requests, calls, prints.
-//! - [`client`]: dialling the services, resource names as typed, request ids, enum parsing.
+//! - [`commands`]: one module per group of commands; each builds requests, calls, prints. Three
+//!   call no service: `tokens issue` (signed JWTs for a scope), `certs init` (CA, server and
+//!   client certificates, JWT key; [`commands::certs::generate`] for tests) and `dev`. `audit list`
+//!   reads either server's audit trail.
+//! - [`client`]: dialling the services through the kit's one transport (plaintext for `http://`,
+//!   TLS with `--ca` and optionally `--cert/--key` for `https://`, the bearer token of `--token` or
+//!   `--token-file`), resource names as typed, request ids, enum parsing.
 //! - [`output`]: tables aligned by character width, label–value blocks, canonical protobuf JSON
 //!   through the descriptor pool, Vietnamese labels.
 //! - [`error`]: the one error type and how it is shown.
@@ -17,7 +22,8 @@
 //! - [`synthetic`]: a generated second province (Lai Châu) with a 2025 commune merge, for the
 //!   end-to-end tests of the statistics.
 //! - [`atomic`]: files written whole or not at all (exports).
-//! - [`dev`]: both services in one process on SQLite, seeded on first start.
+//! - [`dev`]: both services in one process on SQLite, seeded on first start; plaintext and without
+//!   authentication, on 127.0.0.1 only.
 
 pub mod args;
 pub mod atomic;
@@ -30,6 +36,8 @@ pub mod output;
 pub mod synthetic;
 
 pub use args::Cli;
+/// `partyctl certs init`'s generator, for tests that need a CA and certificates.
+pub use commands::certs;
 pub use error::CliError;
 
 /// Runs a parsed command line.

@@ -196,6 +196,7 @@ proto_names!(
     reporting::Movements,
     reporting::ListBadgesDueResponse,
     reporting::RankCommunesResponse,
+    audit::ListAuditEntriesResponse,
 );
 
 /// The descriptor pool of every contract, decoded once.

@@ -16,6 +16,7 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::{Datelike, Duration, NaiveDate};
+use partyregistry_kit::client::Transport;
 use partyregistry_kit::{date, names, text};
 use partyregistry_proto::membership::v1::membership_service_client::MembershipServiceClient;
 use partyregistry_proto::membership::v1::reference_service_client::ReferenceServiceClient;
@@ -26,7 +27,6 @@ use partyregistry_proto::membership::v1::{
     PoliticalTheory, Qualification, RecognizeOfficialRequest, RecordAdmissionRequest,
     RecordDepartureRequest, TransferKind, TransferMemberRequest, UnitLevel, UnitMerge,
 };
-use tonic::transport::Channel;
 
 use crate::dataset::{
     PartyAgeFields, SplitMix64, cell_vote, citizen_id_in, ensure_cells, ensure_commune, full_name,
@@ -1175,8 +1175,8 @@ impl Plan {
 /// (12 among them) must exist: the membership service creates them on first start. Every create
 /// carries a request id derived from the seed; members already on a roll are left as they are.
 pub async fn seed_province(
-    membership: &mut MembershipServiceClient<Channel>,
-    reference: &mut ReferenceServiceClient<Channel>,
+    membership: &mut MembershipServiceClient<Transport>,
+    reference: &mut ReferenceServiceClient<Transport>,
     seed: u64,
 ) -> Result<SyntheticProvince, tonic::Status> {
     let plan = plan(seed);
@@ -1251,7 +1251,7 @@ pub async fn seed_province(
 }
 
 async fn apply_step(
-    membership: &mut MembershipServiceClient<Channel>,
+    membership: &mut MembershipServiceClient<Transport>,
     name: String,
     step: &Step,
     request_id: String,

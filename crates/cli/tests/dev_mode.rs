@@ -10,6 +10,7 @@ use std::time::Duration;
 use partyregistry_cli::dataset::{self, REFERENCE_AS_OF};
 use partyregistry_cli::dev::{DevOptions, start};
 use partyregistry_cli::synthetic::{self, SpecialCase};
+use partyregistry_kit::client::Transport;
 use partyregistry_proto::membership::v1::admission_service_client::AdmissionServiceClient;
 use partyregistry_proto::membership::v1::membership_service_client::MembershipServiceClient;
 use partyregistry_proto::membership::v1::reference_service_client::ReferenceServiceClient;
@@ -19,6 +20,13 @@ use partyregistry_proto::reporting::v1::{
     GetAdmissionProgressRequest, GetAdmissionsReportRequest, GetCommuneReportRequest,
     GetFreshnessRequest, GetMovementsRequest, GetStatisticsRequest,
 };
+
+/// The kit's client transport to a dev-mode service: plaintext, no token.
+async fn plaintext(url: &str) -> Transport {
+    partyregistry_kit::client::connect(url, &partyregistry_cli::client::plaintext())
+        .await
+        .expect("connects")
+}
 
 /// A fresh directory under the system's temporary directory; removed at the end of the test.
 fn scratch_dir(test: &str) -> std::path::PathBuf {
@@ -33,10 +41,8 @@ fn scratch_dir(test: &str) -> std::path::PathBuf {
 }
 
 /// A reporting client, once the projection has applied the whole feed (bounded wait).
-async fn caught_up(url: &str) -> ReportingServiceClient<tonic::transport::Channel> {
-    let mut reporting = ReportingServiceClient::connect(url.to_owned())
-        .await
-        .expect("connects");
+async fn caught_up(url: &str) -> ReportingServiceClient<Transport> {
+    let mut reporting = ReportingServiceClient::new(plaintext(url).await);
     let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
     loop {
         let freshness = reporting
@@ -74,12 +80,8 @@ async fn dev_mode_seeds_once_and_reports_the_article_figures() {
     assert_eq!(seeded.communes_created, 1);
 
     // Seeding again through the API creates nothing.
-    let mut membership = MembershipServiceClient::connect(handles.membership_url.clone())
-        .await
-        .expect("connects");
-    let mut admission = AdmissionServiceClient::connect(handles.membership_url.clone())
-        .await
-        .expect("connects");
+    let mut membership = MembershipServiceClient::new(plaintext(&handles.membership_url).await);
+    let mut admission = AdmissionServiceClient::new(plaintext(&handles.membership_url).await);
     assert_eq!(i64::from(seeded.candidates_created), dataset::CANDIDATES);
     let again = dataset::seed(&mut membership, &mut admission)
         .await
@@ -103,9 +105,7 @@ async fn dev_mode_seeds_once_and_reports_the_article_figures() {
     );
     assert_eq!(i64::from(seeded.cells_closed), dataset::TA_PHOI_CELLS);
     assert_eq!(seeded.merges_created, 1);
-    let mut reference = ReferenceServiceClient::connect(handles.membership_url.clone())
-        .await
-        .expect("connects");
+    let mut reference = ReferenceServiceClient::new(plaintext(&handles.membership_url).await);
     let all_again = dataset::seed_all(&mut membership, &mut admission, &mut reference)
         .await
         .expect("third seed");
@@ -228,12 +228,8 @@ async fn the_synthetic_province_loads_and_its_roll_matches_the_plan() {
         reporting_port: 0,
     };
     let handles = start(&options).await.expect("dev mode starts");
-    let mut membership = MembershipServiceClient::connect(handles.membership_url.clone())
-        .await
-        .expect("connects");
-    let mut reference = ReferenceServiceClient::connect(handles.membership_url.clone())
-        .await
-        .expect("connects");
+    let mut membership = MembershipServiceClient::new(plaintext(&handles.membership_url).await);
+    let mut reference = ReferenceServiceClient::new(plaintext(&handles.membership_url).await);
 
     let summary =
         synthetic::seed_province(&mut membership, &mut reference, synthetic::DEFAULT_SEED)

@@ -63,6 +63,13 @@ pub enum ApiError {
         /// The resource name.
         name: String,
     },
+    /// The caller may not do this, or the resource is outside its scope (whether or not it exists):
+    /// PERMISSION_DENIED.
+    #[error("{0}")]
+    PermissionDenied(String),
+    /// The call carries no valid token: UNAUTHENTICATED.
+    #[error("{0}")]
+    Unauthenticated(String),
     /// The service cannot answer now: UNAVAILABLE.
     #[error("{0}")]
     Unavailable(String),
@@ -106,6 +113,8 @@ impl ApiError {
             Self::AlreadyExists { .. } => "ALREADY_EXISTS",
             Self::FailedPrecondition { reason, .. } => reason,
             Self::Aborted { .. } => "ETAG_MISMATCH",
+            Self::PermissionDenied(_) => "PERMISSION_DENIED",
+            Self::Unauthenticated(_) => "UNAUTHENTICATED",
             Self::Unavailable(_) => "UNAVAILABLE",
             Self::Internal(_) => "INTERNAL",
         }
@@ -156,6 +165,8 @@ impl ApiError {
                 );
                 Code::Aborted
             }
+            Self::PermissionDenied(_) => Code::PermissionDenied,
+            Self::Unauthenticated(_) => Code::Unauthenticated,
             Self::Unavailable(_) => Code::Unavailable,
             Self::Internal(cause) => {
                 tracing::error!(%cause, "internal error");
@@ -256,6 +267,32 @@ mod tests {
             details.error_info().map(|i| i.reason.as_str()),
             Some("INVALID_ARGUMENT")
         );
+    }
+
+    #[test]
+    fn access_errors_map_to_their_codes_and_reasons() {
+        for (error, code, reason) in [
+            (
+                ApiError::PermissionDenied("out of scope".into()),
+                Code::PermissionDenied,
+                "PERMISSION_DENIED",
+            ),
+            (
+                ApiError::Unauthenticated("no token".into()),
+                Code::Unauthenticated,
+                "UNAUTHENTICATED",
+            ),
+        ] {
+            let status = error.into_status("test");
+            assert_eq!(status.code(), code);
+            assert_eq!(
+                status
+                    .get_error_details()
+                    .error_info()
+                    .map(|i| (i.reason.clone(), i.domain.clone())),
+                Some((reason.to_owned(), "test".to_owned()))
+            );
+        }
     }
 
     #[test]

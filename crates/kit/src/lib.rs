@@ -5,7 +5,10 @@
 //! - [`date`]: `YYYY-MM-DD` dates and month arithmetic.
 //! - [`error`]: the one error type and its `google.rpc` status mapping.
 //! - [`db`]: SQLite/PostgreSQL connection and migrations behind one pool.
-//! - [`server`]: health, reflection, tracing and graceful shutdown.
+//! - [`server`]: TLS, the authentication layer, health, reflection, tracing and graceful shutdown.
+//! - [`auth`]: bearer tokens (HS256 JWTs or a static token file) and the verified [`auth::Caller`].
+//! - [`audit`]: the append-only audit trail in each service's database.
+//! - [`client`]: the client transport (TLS, mutual TLS, bearer token).
 //! - [`names`]: resource-name parsing shared by servers and clients.
 //! - [`reference`]: reference code lists (ethnic groups, religions, levels) with import aliases, and
 //!   Vietnamese labels.
@@ -14,6 +17,9 @@
 //! Owns no business rule: those live in each service's `domain` module.
 
 pub mod admission;
+pub mod audit;
+pub mod auth;
+pub mod client;
 pub mod date;
 pub mod db;
 pub mod error;

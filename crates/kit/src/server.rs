@@ -1,28 +1,177 @@
-//! Serving plumbing shared by both services: health (`grpc.health.v1`), reflection (`v1` and
+//! Serving plumbing shared by both services: transport security (TLS, optionally mutual), one
+//! authentication layer in front of every route, health (`grpc.health.v1`), reflection (`v1` and
 //! `v1alpha`, so that both current and older stock clients work), and a shutdown that flips health
 //! to NOT_SERVING, lets in-flight calls finish, and gives up after a deadline so that a long
 //! stream can never hold the process.
+//!
+//! Authentication: the layer reads `authorization: Bearer …`, verifies it with the configured
+//! [`Verifier`], and puts the [`Caller`] into the request's extensions (read back with
+//! [`crate::auth::caller`]). A call without a valid token is answered UNAUTHENTICATED and recorded
+//! in the audit trail before any handler runs. Client addresses are never taken from
+//! `x-forwarded-*` or `x-real-ip` headers: nothing here reads them. Health and reflection stay
+//! open, so that probes and stock tools work without a token; they reveal no member data.
 
+use std::future::Future;
+use std::path::Path;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use tokio::net::TcpListener;
 use tokio_stream::wrappers::TcpListenerStream;
 use tokio_util::sync::CancellationToken;
+use tonic::codegen::http;
 use tonic::service::Routes;
-use tonic::transport::Server;
+use tonic::transport::{Certificate, Identity, Server, ServerTlsConfig};
 use tonic_health::ServingStatus;
+
+use crate::BoxError;
+use crate::audit::{AuditLog, AuditRecord, code_name};
+use crate::auth::{Caller, Verifier};
+use crate::error::ApiError;
+
+/// How the server protects its calls: the transport and who may call.
+#[derive(Clone)]
+pub struct ServerSecurity {
+    /// TLS identity and, for mutual TLS, the client CA; `None` serves plaintext.
+    pub tls: Option<ServerTlsConfig>,
+    /// Checks the bearer token of every call.
+    pub verifier: Arc<Verifier>,
+    /// Where failed authentications are recorded.
+    pub audit: AuditLog,
+}
+
+impl std::fmt::Debug for ServerSecurity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ServerSecurity")
+            .field("tls", &self.tls.is_some())
+            .field("verifier", &self.verifier)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ServerSecurity {
+    /// Builds the security of a server from its flags: `--tls-cert` and `--tls-key` (PEM files),
+    /// optionally `--client-ca` (PEM; clients must then present a certificate it signed), or
+    /// `--plaintext`. Refuses to start with neither, with both, or with half a TLS pair. Plaintext
+    /// and an unauthenticated verifier are logged as warnings.
+    pub fn from_flags(
+        tls_cert: Option<&Path>,
+        tls_key: Option<&Path>,
+        client_ca: Option<&Path>,
+        plaintext: bool,
+        verifier: Verifier,
+        audit: AuditLog,
+    ) -> Result<Self, BoxError> {
+        let read = |flag: &str, path: &Path| {
+            std::fs::read(path)
+                .map_err(|error| format!("cannot read {flag} {}: {error}", path.display()))
+        };
+        let tls = match (tls_cert, tls_key, plaintext) {
+            (Some(_), Some(_), true) => {
+                return Err("give either --tls-cert/--tls-key or --plaintext, not both".into());
+            }
+            (Some(cert), Some(key), false) => {
+                let cert = read("--tls-cert", cert)?;
+                let key = read("--tls-key", key)?;
+                if !contains(&cert, b"-----BEGIN CERTIFICATE-----") {
+                    return Err("--tls-cert holds no PEM certificate".into());
+                }
+                if !contains(&key, b"PRIVATE KEY-----") {
+                    return Err("--tls-key holds no PEM private key".into());
+                }
+                let mut tls = ServerTlsConfig::new().identity(Identity::from_pem(cert, key));
+                if let Some(ca) = client_ca {
+                    let ca = read("--client-ca", ca)?;
+                    if !contains(&ca, b"-----BEGIN CERTIFICATE-----") {
+                        return Err("--client-ca holds no PEM certificate".into());
+                    }
+                    // Client authentication is required (not optional) once a CA is configured.
+                    tls = tls.client_ca_root(Certificate::from_pem(ca));
+                }
+                // Building the acceptor parses the files now, so that a key that does not match
+                // its certificate stops the start-up with the flags named rather than at serve().
+                Server::builder().tls_config(tls.clone()).map_err(|error| {
+                    format!(
+                        "--tls-cert/--tls-key{}: {}",
+                        if client_ca.is_some() {
+                            "/--client-ca"
+                        } else {
+                            ""
+                        },
+                        error_chain(&error)
+                    )
+                })?;
+                Some(tls)
+            }
+            (Some(_), None, _) | (None, Some(_), _) => {
+                return Err("--tls-cert and --tls-key go together".into());
+            }
+            (None, None, true) => {
+                if client_ca.is_some() {
+                    return Err("--client-ca needs --tls-cert/--tls-key".into());
+                }
+                tracing::warn!(
+                    "serving without TLS (--plaintext): tokens and member data cross the network \
+                     in clear; for local development only"
+                );
+                None
+            }
+            (None, None, false) => {
+                return Err(
+                    "no transport security configured: give --tls-cert and --tls-key \
+                            (optionally --client-ca), or --plaintext for local development"
+                        .into(),
+                );
+            }
+        };
+        if verifier.is_disabled() {
+            tracing::warn!(
+                "accepting calls without a token (--allow-unauthenticated): every caller is \
+                 unrestricted; for local development only"
+            );
+        }
+        Ok(Self {
+            tls,
+            verifier: Arc::new(verifier),
+            audit,
+        })
+    }
+}
+
+/// An error and its causes, for start-up messages (tonic's transport error hides its cause).
+fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack
+        .windows(needle.len())
+        .any(|window| window == needle)
+}
 
 /// How long in-flight calls may run after shutdown is requested.
 pub const DRAIN_DEADLINE: Duration = Duration::from_secs(10);
 
 /// Serves `routes` on `listener` together with health and reflection until `shutdown` is
 /// cancelled. `service_names` are the fully qualified gRPC services served, reported by the
-/// health check and listed by reflection.
+/// health check and listed by reflection; the first one also names the ErrorInfo domain of
+/// UNAUTHENTICATED answers. `security` chooses TLS or plaintext and verifies the token of every
+/// call except health and reflection.
 pub async fn serve(
     listener: TcpListener,
     routes: Routes,
     service_names: &'static [&'static str],
     shutdown: CancellationToken,
+    security: ServerSecurity,
 ) -> Result<(), tonic::transport::Error> {
     let (health, health_service) = tonic_health::server::health_reporter();
     for name in service_names.iter().copied().chain([""]) {
@@ -64,7 +213,17 @@ pub async fn serve(
             tracing::info!(services = ?service_names, "shutting down");
         }
     };
-    let server = Server::builder()
+    let mut builder = Server::builder();
+    if let Some(tls) = security.tls {
+        builder = builder.tls_config(tls)?;
+    }
+    let authenticate = AuthLayer {
+        verifier: security.verifier,
+        audit: security.audit,
+        domain: error_domain(service_names).into(),
+    };
+    let server = builder
+        .layer(authenticate)
         .add_routes(routes)
         .serve_with_incoming_shutdown(TcpListenerStream::new(listener), stop_signal);
     let deadline = async {
@@ -75,6 +234,129 @@ pub async fn serve(
     tokio::select! {
         result = server => result,
         () = deadline => Ok(()),
+    }
+}
+
+/// The ErrorInfo domain of a server, from its first service:
+/// `partyregistry.membership.v1.MembershipService` → `membership.partyregistry`.
+fn error_domain(service_names: &[&str]) -> String {
+    match service_names
+        .first()
+        .map(|name| name.split('.').collect::<Vec<_>>())
+    {
+        Some(parts) if parts.len() > 2 => format!("{}.{}", parts[1], parts[0]),
+        _ => "partyregistry".to_owned(),
+    }
+}
+
+/// Paths served without a token: health checks and reflection (schemas only, no data).
+fn is_open(path: &str) -> bool {
+    [
+        "/grpc.health.v1.Health/",
+        "/grpc.reflection.v1.ServerReflection/",
+        "/grpc.reflection.v1alpha.ServerReflection/",
+    ]
+    .iter()
+    .any(|prefix| path.starts_with(prefix))
+}
+
+/// The bearer token of a request: exactly one `authorization` header with the `Bearer` scheme
+/// (any case). Several headers, another scheme or a non-ASCII value read as a bad token (`Err`).
+fn bearer_of(headers: &http::HeaderMap) -> Result<Option<String>, ApiError> {
+    let mut values = headers.get_all(http::header::AUTHORIZATION).iter();
+    let Some(value) = values.next() else {
+        return Ok(None);
+    };
+    if values.next().is_some() {
+        return Err(ApiError::Unauthenticated(
+            "the call carries more than one authorization header".into(),
+        ));
+    }
+    let value = value
+        .to_str()
+        .map_err(|_| ApiError::Unauthenticated("the authorization header is not ASCII".into()))?;
+    match value.split_once(' ') {
+        Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") => {
+            Ok(Some(token.trim().to_owned()))
+        }
+        _ => Err(ApiError::Unauthenticated(
+            "the authorization header is not a bearer token".into(),
+        )),
+    }
+}
+
+/// The tower layer that authenticates every call; see the module documentation.
+#[derive(Clone)]
+struct AuthLayer {
+    verifier: Arc<Verifier>,
+    audit: AuditLog,
+    domain: Arc<str>,
+}
+
+impl<S> tower::Layer<S> for AuthLayer {
+    type Service = Authenticate<S>;
+
+    fn layer(&self, inner: S) -> Self::Service {
+        Authenticate {
+            inner,
+            layer: self.clone(),
+        }
+    }
+}
+
+/// The service [`AuthLayer`] wraps around the routes.
+#[derive(Clone)]
+struct Authenticate<S> {
+    inner: S,
+    layer: AuthLayer,
+}
+
+type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send + 'static>>;
+
+impl<S, B, ResBody> tower::Service<http::Request<B>> for Authenticate<S>
+where
+    S: tower::Service<http::Request<B>, Response = http::Response<ResBody>>,
+    S::Future: Send + 'static,
+    ResBody: Default + Send + 'static,
+{
+    type Response = S::Response;
+    type Error = S::Error;
+    type Future = BoxFuture<Result<S::Response, S::Error>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, mut request: http::Request<B>) -> Self::Future {
+        if is_open(request.uri().path()) {
+            return Box::pin(self.inner.call(request));
+        }
+        let verified = bearer_of(request.headers())
+            .and_then(|bearer| self.layer.verifier.verify(bearer.as_deref()));
+        match verified {
+            Ok(caller) => {
+                request.extensions_mut().insert::<Caller>(caller);
+                Box::pin(self.inner.call(request))
+            }
+            Err(error) => {
+                let method = request.uri().path().to_owned();
+                let audit = self.layer.audit.clone();
+                let status = error.into_status(&self.layer.domain);
+                Box::pin(async move {
+                    audit
+                        .record(AuditRecord {
+                            subject: String::new(),
+                            method,
+                            resources: Vec::new(),
+                            personal_fields: false,
+                            outcome: code_name(status.code()).to_owned(),
+                            detail: status.message().to_owned(),
+                        })
+                        .await;
+                    Ok(status.into_http())
+                })
+            }
+        }
     }
 }
 
@@ -121,4 +403,400 @@ pub fn cancel_on_signal(token: CancellationToken) {
         let _ = ctrl_c.await;
         token.cancel();
     });
+}
+
+#[cfg(test)]
+mod tests {
+    //! A server over TLS (and mutual TLS) with the audit service as the protected route, called
+    //! through [`crate::client`] with and without a token.
+
+    use partyregistry_proto::audit::v1 as audit_pb;
+    use partyregistry_proto::audit::v1::audit_service_client::AuditServiceClient;
+    use partyregistry_proto::audit::v1::audit_service_server::{AuditService, AuditServiceServer};
+    use rcgen::{
+        BasicConstraints, CertificateParams, CertifiedIssuer, DnType, ExtendedKeyUsagePurpose,
+        IsCa, KeyPair, KeyUsagePurpose,
+    };
+    use sqlx::Executor;
+    use tonic::Code;
+    use tonic_health::pb::HealthCheckRequest;
+    use tonic_health::pb::health_client::HealthClient;
+    use tonic_types::StatusExt;
+
+    use super::*;
+    use crate::audit::AUDIT_TABLE_SQL;
+    use crate::auth::{Claims, Right, caller, issue_jwt};
+    use crate::client::{ClientSecurity, connect};
+
+    const KEY: &[u8] = b"a test key of thirty-two bytes!!";
+    const ISSUER: &str = "kit-test";
+    const SERVICES: &[&str] = &["partyregistry.audit.v1.AuditService"];
+
+    /// The audit service: needs Admin, answers the trail.
+    struct Api(AuditLog);
+
+    #[tonic::async_trait]
+    impl AuditService for Api {
+        async fn list_audit_entries(
+            &self,
+            request: tonic::Request<audit_pb::ListAuditEntriesRequest>,
+        ) -> Result<tonic::Response<audit_pb::ListAuditEntriesResponse>, tonic::Status> {
+            caller(&request)
+                .require(Right::Admin)
+                .map_err(|e| e.into_status("test"))?;
+            self.0
+                .list(request.get_ref())
+                .await
+                .map(tonic::Response::new)
+                .map_err(|e| e.into_status("test"))
+        }
+    }
+
+    fn ca(name: &str) -> CertifiedIssuer<'static, KeyPair> {
+        let mut params = CertificateParams::new(Vec::<String>::new()).expect("no names");
+        params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        params.distinguished_name.push(DnType::CommonName, name);
+        params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
+        CertifiedIssuer::self_signed(params, KeyPair::generate().expect("key generation"))
+            .expect("CA certificate")
+    }
+
+    /// A certificate and key (PEM) signed by `issuer`.
+    fn leaf(
+        issuer: &CertifiedIssuer<'static, KeyPair>,
+        name: &str,
+        client: bool,
+    ) -> (Vec<u8>, Vec<u8>) {
+        let key = KeyPair::generate().expect("key generation");
+        let mut params = CertificateParams::new(vec![name.to_owned()]).expect("valid name");
+        params.distinguished_name.push(DnType::CommonName, name);
+        params.extended_key_usages = vec![if client {
+            ExtendedKeyUsagePurpose::ClientAuth
+        } else {
+            ExtendedKeyUsagePurpose::ServerAuth
+        }];
+        let cert = params.signed_by(&key, issuer).expect("leaf certificate");
+        (cert.pem().into_bytes(), key.serialize_pem().into_bytes())
+    }
+
+    struct Running {
+        url: String,
+        shutdown: CancellationToken,
+        server: tokio::task::JoinHandle<Result<(), tonic::transport::Error>>,
+        database: std::path::PathBuf,
+    }
+
+    impl Running {
+        async fn stop(self) {
+            self.shutdown.cancel();
+            let _ = self.server.await;
+            let _ = std::fs::remove_file(&self.database);
+        }
+    }
+
+    async fn start(tls: ServerTlsConfig) -> Running {
+        sqlx::any::install_default_drivers();
+        let database = std::env::temp_dir().join(format!(
+            "kit-server-{}-{}.db",
+            std::process::id(),
+            crate::db::now_micros()
+        ));
+        let pool = sqlx::AnyPool::connect(&format!("sqlite://{}?mode=rwc", database.display()))
+            .await
+            .expect("temporary SQLite database opens");
+        pool.execute(AUDIT_TABLE_SQL).await.expect("audit DDL");
+        let audit = AuditLog::new(pool);
+        let security = ServerSecurity {
+            tls: Some(tls),
+            verifier: Arc::new(Verifier::Jwt {
+                key: KEY.to_vec(),
+                issuer: ISSUER.into(),
+            }),
+            audit: audit.clone(),
+        };
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let url = format!(
+            "http://127.0.0.1:{}",
+            listener.local_addr().expect("bound address").port()
+        );
+        let routes = Routes::new(AuditServiceServer::new(Api(audit.clone())));
+        let shutdown = CancellationToken::new();
+        let server = tokio::spawn(serve(
+            listener,
+            routes,
+            SERVICES,
+            shutdown.clone(),
+            security,
+        ));
+        Running {
+            url,
+            shutdown,
+            server,
+            database,
+        }
+    }
+
+    fn admin_token() -> String {
+        let now = chrono::Utc::now().timestamp();
+        issue_jwt(
+            &Claims {
+                iss: ISSUER.into(),
+                sub: "admin-1".into(),
+                exp: now + 600,
+                iat: now,
+                national: true,
+                rights: vec![Right::Admin],
+                ..Claims::default()
+            },
+            KEY,
+        )
+        .expect("valid claims")
+    }
+
+    async fn list(
+        url: &str,
+        security: &ClientSecurity,
+    ) -> Result<Vec<audit_pb::AuditEntry>, tonic::Status> {
+        let transport = connect(url, security)
+            .await
+            .map_err(|error| tonic::Status::unavailable(error.to_string()))?;
+        AuditServiceClient::new(transport)
+            .list_audit_entries(audit_pb::ListAuditEntriesRequest::default())
+            .await
+            .map(|response| response.into_inner().entries)
+    }
+
+    #[tokio::test]
+    async fn tls_server_demands_a_token_and_audits_refusals() {
+        let authority = ca("test CA");
+        let (cert, key) = leaf(&authority, "127.0.0.1", false);
+        let running = start(ServerTlsConfig::new().identity(Identity::from_pem(cert, key))).await;
+        let ca_pem = authority.pem().into_bytes();
+        let anonymous = ClientSecurity {
+            ca_pem: Some(ca_pem.clone()),
+            ..ClientSecurity::default()
+        };
+
+        // Health is open over TLS.
+        let transport = connect(&running.url, &anonymous)
+            .await
+            .expect("TLS connects");
+        let health = HealthClient::new(transport)
+            .check(HealthCheckRequest {
+                service: SERVICES[0].into(),
+            })
+            .await
+            .expect("health needs no token");
+        assert_eq!(health.into_inner().status, 1, "SERVING");
+
+        // No token, a garbage token, a forged forwarding header: UNAUTHENTICATED with details.
+        let status = list(&running.url, &anonymous).await.expect_err("no token");
+        assert_eq!(status.code(), Code::Unauthenticated);
+        let info = status.get_error_details().error_info().cloned();
+        assert_eq!(
+            info.map(|i| (i.reason, i.domain)),
+            Some(("UNAUTHENTICATED".into(), "audit.partyregistry".into()))
+        );
+        let garbage = ClientSecurity {
+            token: Some("not-a-jwt".into()),
+            ..anonymous.clone()
+        };
+        assert_eq!(
+            list(&running.url, &garbage)
+                .await
+                .expect_err("bad token")
+                .code(),
+            Code::Unauthenticated
+        );
+        let transport = connect(&running.url, &anonymous)
+            .await
+            .expect("TLS connects");
+        let mut request = tonic::Request::new(audit_pb::ListAuditEntriesRequest::default());
+        for header in ["x-forwarded-for", "x-real-ip", "x-forwarded-user"] {
+            request
+                .metadata_mut()
+                .insert(header, "127.0.0.1".parse().expect("ASCII"));
+        }
+        let status = AuditServiceClient::new(transport)
+            .list_audit_entries(request)
+            .await
+            .expect_err("forwarding headers are not credentials");
+        assert_eq!(status.code(), Code::Unauthenticated);
+
+        // A valid token: OK, and the three refusals are in the trail.
+        let admin = ClientSecurity {
+            token: Some(admin_token()),
+            ..anonymous.clone()
+        };
+        let entries = list(&running.url, &admin).await.expect("admin token");
+        assert_eq!(entries.len(), 3);
+        for entry in &entries {
+            assert_eq!(entry.outcome, "UNAUTHENTICATED");
+            assert_eq!(
+                entry.method,
+                "/partyregistry.audit.v1.AuditService/ListAuditEntries"
+            );
+            assert_eq!(entry.subject, "");
+        }
+
+        // The handler sees the verified caller: a valid token without the admin right is denied.
+        let now = chrono::Utc::now().timestamp();
+        let reader = issue_jwt(
+            &Claims {
+                iss: ISSUER.into(),
+                sub: "reader-1".into(),
+                exp: now + 600,
+                national: true,
+                rights: vec![Right::Records, Right::Personal],
+                ..Claims::default()
+            },
+            KEY,
+        )
+        .expect("valid claims");
+        let reader = ClientSecurity {
+            token: Some(reader),
+            ..anonymous.clone()
+        };
+        assert_eq!(
+            list(&running.url, &reader)
+                .await
+                .expect_err("not admin")
+                .code(),
+            Code::PermissionDenied
+        );
+
+        // Plaintext against a TLS server, or TLS trusting another CA, never gets an answer.
+        let plain = ClientSecurity {
+            token: Some(admin_token()),
+            ..ClientSecurity::default()
+        };
+        assert!(list(&running.url, &plain).await.is_err());
+        let stranger = ClientSecurity {
+            ca_pem: Some(ca("other CA").pem().into_bytes()),
+            token: Some(admin_token()),
+            ..ClientSecurity::default()
+        };
+        assert!(list(&running.url, &stranger).await.is_err());
+        running.stop().await;
+    }
+
+    #[tokio::test]
+    async fn mutual_tls_refuses_clients_without_a_certificate_of_the_ca() {
+        let authority = ca("test CA");
+        let clients = ca("client CA");
+        let rogue = ca("rogue CA");
+        let (cert, key) = leaf(&authority, "127.0.0.1", false);
+        let running = start(
+            ServerTlsConfig::new()
+                .identity(Identity::from_pem(cert, key))
+                .client_ca_root(Certificate::from_pem(clients.pem())),
+        )
+        .await;
+        let base = ClientSecurity {
+            ca_pem: Some(authority.pem().into_bytes()),
+            token: Some(admin_token()),
+            identity: None,
+        };
+        assert!(list(&running.url, &base).await.is_err(), "no certificate");
+        let forged = ClientSecurity {
+            identity: Some(leaf(&rogue, "reporting", true)),
+            ..base.clone()
+        };
+        assert!(list(&running.url, &forged).await.is_err(), "another CA");
+        let good = ClientSecurity {
+            identity: Some(leaf(&clients, "reporting", true)),
+            ..base.clone()
+        };
+        list(&running.url, &good)
+            .await
+            .expect("certificate of the client CA");
+        running.stop().await;
+    }
+
+    #[test]
+    fn from_flags_refuses_unsafe_or_ambiguous_transport() {
+        let dir = std::env::temp_dir().join(format!("kit-flags-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir is writable");
+        let authority = ca("test CA");
+        let (cert, key) = leaf(&authority, "localhost", false);
+        let (cert_path, key_path, ca_path) = (
+            dir.join("cert.pem"),
+            dir.join("key.pem"),
+            dir.join("ca.pem"),
+        );
+        std::fs::write(&cert_path, cert).expect("write");
+        std::fs::write(&key_path, key).expect("write");
+        std::fs::write(&ca_path, authority.pem()).expect("write");
+
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .expect("runtime");
+        let _guard = runtime.enter();
+        sqlx::any::install_default_drivers();
+        // A lazy pool never connects in this test.
+        let audit = AuditLog::new(
+            sqlx::any::AnyPoolOptions::new()
+                .connect_lazy("sqlite::memory:")
+                .expect("lazy pool"),
+        );
+        let flags = |cert: Option<&Path>,
+                     key: Option<&Path>,
+                     ca: Option<&Path>,
+                     plaintext: bool| {
+            ServerSecurity::from_flags(cert, key, ca, plaintext, Verifier::Disabled, audit.clone())
+        };
+        let error = flags(None, None, None, false)
+            .expect_err("neither")
+            .to_string();
+        assert!(
+            error.contains("--tls-cert") && error.contains("--plaintext"),
+            "{error}"
+        );
+        assert!(flags(Some(&cert_path), None, None, false).is_err());
+        assert!(flags(Some(&cert_path), Some(&key_path), None, true).is_err());
+        assert!(flags(None, None, Some(&ca_path), true).is_err());
+        assert!(flags(Some(&key_path), Some(&cert_path), None, false).is_err());
+        // A key that does not belong to the certificate is refused at start-up.
+        let other_key = dir.join("other-key.pem");
+        std::fs::write(&other_key, leaf(&authority, "localhost", false).1).expect("write");
+        let error = flags(Some(&cert_path), Some(&other_key), None, false)
+            .expect_err("mismatched key")
+            .to_string();
+        assert!(error.starts_with("--tls-cert/--tls-key"), "{error}");
+        assert!(
+            flags(Some(&cert_path), Some(&key_path), Some(&ca_path), false)
+                .expect("TLS")
+                .tls
+                .is_some()
+        );
+        assert!(
+            flags(None, None, None, true)
+                .expect("plaintext")
+                .tls
+                .is_none()
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn bearer_headers_are_read_strictly() {
+        let mut headers = http::HeaderMap::new();
+        assert!(matches!(bearer_of(&headers), Ok(None)));
+        headers.insert("authorization", "bearer abc".parse().expect("ASCII"));
+        assert_eq!(bearer_of(&headers).ok().flatten().as_deref(), Some("abc"));
+        headers.insert("authorization", "Basic abc".parse().expect("ASCII"));
+        assert!(bearer_of(&headers).is_err());
+        headers.insert("authorization", "Bearer a".parse().expect("ASCII"));
+        headers.append("authorization", "Bearer b".parse().expect("ASCII"));
+        assert!(bearer_of(&headers).is_err());
+        assert!(is_open("/grpc.health.v1.Health/Check"));
+        assert!(!is_open("/grpc.health.v1.HealthX/Check"));
+        assert!(!is_open(
+            "/partyregistry.audit.v1.AuditService/ListAuditEntries"
+        ));
+        assert_eq!(
+            error_domain(&["partyregistry.membership.v1.MembershipService"]),
+            "membership.partyregistry"
+        );
+    }
 }

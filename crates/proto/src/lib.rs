@@ -19,6 +19,14 @@ pub mod reporting {
     }
 }
 
+/// `partyregistry.audit.v1`: the audit trail both servers keep.
+pub mod audit {
+    #[allow(clippy::all, clippy::pedantic, missing_docs)]
+    pub mod v1 {
+        tonic::include_proto!("partyregistry.audit.v1");
+    }
+}
+
 /// The encoded `FileDescriptorSet` of every file above plus the `google.rpc` error details, for
 /// server reflection.
 pub const FILE_DESCRIPTOR_SET: &[u8] = tonic::include_file_descriptor_set!("descriptor");

@@ -1,6 +1,9 @@
 //! Configuration of the membership service: flags with environment fallbacks.
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use partyregistry_kit::BoxError;
 
 /// How to start the membership service.
 #[derive(Debug, Clone, clap::Parser)]
@@ -22,15 +25,82 @@ pub struct Config {
     /// Log JSON lines instead of human-readable text.
     #[arg(long, env = "MEMBERSHIP_JSON_LOGS")]
     pub json_logs: bool,
+    /// The server's certificate chain (PEM). With `--tls-key`, the service speaks TLS.
+    #[arg(long, env = "MEMBERSHIP_TLS_CERT")]
+    pub tls_cert: Option<PathBuf>,
+    /// The server's private key (PEM).
+    #[arg(long, env = "MEMBERSHIP_TLS_KEY")]
+    pub tls_key: Option<PathBuf>,
+    /// CA certificate(s) (PEM) of client certificates: when set, every client must present a
+    /// certificate signed by it (mutual TLS).
+    #[arg(long, env = "MEMBERSHIP_CLIENT_CA")]
+    pub client_ca: Option<PathBuf>,
+    /// Serve without TLS (local development only; logged as a warning).
+    #[arg(long, env = "MEMBERSHIP_PLAINTEXT")]
+    pub plaintext: bool,
+    /// The HS256 shared secret (raw bytes) that signs bearer tokens.
+    #[arg(long, env = "MEMBERSHIP_JWT_KEY_FILE")]
+    pub jwt_key_file: Option<PathBuf>,
+    /// The issuer (`iss`) bearer tokens must carry.
+    #[arg(long, env = "MEMBERSHIP_JWT_ISSUER")]
+    pub jwt_issuer: Option<String>,
+    /// Static tokens (JSON: `{"tokens":[{"token":"…","claims":{…}}]}`) for small installations.
+    #[arg(long, env = "MEMBERSHIP_TOKEN_FILE")]
+    pub token_file: Option<PathBuf>,
+    /// Accept calls without a token, each as an unrestricted `anonymous` caller (local
+    /// development only; logged as a warning).
+    #[arg(long, env = "MEMBERSHIP_ALLOW_UNAUTHENTICATED")]
+    pub allow_unauthenticated: bool,
 }
 
 impl Config {
-    /// A configuration for an embedded or test instance on the given database.
+    /// A configuration for an embedded or test instance on the given database: plain text and
+    /// no authentication, both set explicitly.
     pub fn for_database(database_url: impl Into<String>) -> Self {
         Self {
             database_url: database_url.into(),
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
             json_logs: false,
+            tls_cert: None,
+            tls_key: None,
+            client_ca: None,
+            plaintext: true,
+            jwt_key_file: None,
+            jwt_issuer: None,
+            token_file: None,
+            allow_unauthenticated: true,
         }
+    }
+
+    /// Refuses a configuration that would serve without TLS or without authentication unless
+    /// each was explicitly asked for.
+    pub fn check(&self) -> Result<(), BoxError> {
+        let tls = self.tls_cert.is_some() && self.tls_key.is_some();
+        if self.tls_cert.is_some() != self.tls_key.is_some() {
+            return Err("--tls-cert and --tls-key (MEMBERSHIP_TLS_CERT, MEMBERSHIP_TLS_KEY) must be given together".into());
+        }
+        if tls && self.plaintext {
+            return Err("--plaintext contradicts --tls-cert/--tls-key: choose one".into());
+        }
+        if !tls && !self.plaintext {
+            return Err("refusing to start without TLS: give --tls-cert and --tls-key (MEMBERSHIP_TLS_CERT, MEMBERSHIP_TLS_KEY), or --plaintext for local development".into());
+        }
+        if self.client_ca.is_some() && !tls {
+            return Err("--client-ca (mutual TLS) needs --tls-cert and --tls-key".into());
+        }
+        if self.jwt_key_file.is_some() != self.jwt_issuer.is_some() {
+            return Err("--jwt-key-file and --jwt-issuer must be given together".into());
+        }
+        let authenticates = self.jwt_key_file.is_some() || self.token_file.is_some();
+        if !authenticates && !self.allow_unauthenticated {
+            return Err("refusing to start without authentication: give --jwt-key-file with --jwt-issuer, or --token-file, or --allow-unauthenticated for local development".into());
+        }
+        if authenticates && self.allow_unauthenticated {
+            return Err(
+                "--allow-unauthenticated contradicts --jwt-key-file/--token-file: choose one"
+                    .into(),
+            );
+        }
+        Ok(())
     }
 }

@@ -20,6 +20,7 @@ use tokio_stream::wrappers::ReceiverStream;
 use tokio_util::sync::CancellationToken;
 use tonic::{Request, Response, Status};
 
+use crate::authz::{Authz, Grant, Reply, membership};
 use crate::convert::{self, text_field};
 use crate::domain::{
     AdmissionContext, AdmissionFields, CellKind, DepartureKind, Transfer, TransferKind,
@@ -35,19 +36,25 @@ const FEED_BATCH: i64 = 500;
 /// it) and sends a heartbeat every `HEARTBEAT_EVERY` checks.
 const FEED_POLL: Duration = Duration::from_secs(1);
 const HEARTBEAT_EVERY: u32 = 5;
+/// A long-lived stream writes an audit entry every this many member or candidate records sent,
+/// besides the one when it ends.
+const FEED_AUDIT_EVERY: u64 = 1000;
 
 /// The membership service's gRPC handlers.
 #[derive(Debug, Clone)]
 pub struct MembershipApi {
     membership: Arc<Membership>,
+    authz: Authz,
     shutdown: CancellationToken,
 }
 
 impl MembershipApi {
-    /// Handlers over `membership`; open feed streams end when `shutdown` is cancelled.
-    pub fn new(membership: Arc<Membership>, shutdown: CancellationToken) -> Self {
+    /// Handlers over `membership`, authorised and audited by `authz`; open feed streams end when
+    /// `shutdown` is cancelled.
+    pub fn new(membership: Arc<Membership>, authz: Authz, shutdown: CancellationToken) -> Self {
         Self {
             membership,
+            authz,
             shutdown,
         }
     }
@@ -134,27 +141,223 @@ fn short_text(field: &str, value: &str, max: usize, required: bool) -> Result<St
     Ok(text)
 }
 
+/// The scope filter and audit counters of one `WatchChanges` stream.
+struct FeedScope {
+    caller: partyregistry_kit::auth::Caller,
+    personal: bool,
+    /// Commune code → whether the caller sees it, resolved once per stream.
+    seen: std::collections::HashMap<String, bool>,
+    /// Member or candidate name → commune code, for changes that name only a member.
+    owners: std::collections::HashMap<String, String>,
+    /// Changes sent since the last audit entry, and of those the member or candidate records.
+    changes: u64,
+    records: u64,
+    people: Vec<String>,
+}
+
+impl FeedScope {
+    fn new(grant: &Grant) -> Self {
+        Self {
+            caller: grant.caller.clone(),
+            personal: grant.caller.has(partyregistry_kit::auth::Right::Personal),
+            seen: std::collections::HashMap::new(),
+            owners: std::collections::HashMap::new(),
+            changes: 0,
+            records: 0,
+            people: Vec::new(),
+        }
+    }
+
+    /// Whether `change` goes to this caller: reference data always; a change of a commune's
+    /// resources only when the commune is in scope.
+    async fn admits(
+        &mut self,
+        authz: &Authz,
+        grant: &Grant,
+        change: &pb::Change,
+    ) -> Result<bool, ApiError> {
+        if grant.caller.national {
+            return Ok(true);
+        }
+        let Some(commune) = self.commune_of(authz, change).await? else {
+            return Ok(true);
+        };
+        if let Some(seen) = self.seen.get(&commune) {
+            return Ok(*seen);
+        }
+        let seen = match authz.commune_place(&commune).await? {
+            Some(place) => authz.sees(&self.caller, &place),
+            None => false,
+        };
+        self.seen.insert(commune, seen);
+        Ok(seen)
+    }
+
+    /// The commune a change belongs to; `None` for reference data (provinces, merges, rule
+    /// versions, holidays).
+    async fn commune_of(
+        &mut self,
+        authz: &Authz,
+        change: &pb::Change,
+    ) -> Result<Option<String>, ApiError> {
+        use pb::change::Resource;
+        let from_name = |name: &str| -> Option<String> {
+            name.strip_prefix("communes/")
+                .map(|rest| rest.split('/').next().unwrap_or_default().to_owned())
+        };
+        let name = match &change.resource {
+            Some(Resource::Commune(c)) => return Ok(Some(c.code.clone())),
+            Some(Resource::Member(m)) => {
+                if let Some(code) = from_name(&m.cell) {
+                    self.owners.insert(m.name.clone(), code.clone());
+                    return Ok(Some(code));
+                }
+                m.name.clone()
+            }
+            Some(Resource::Candidate(c)) => {
+                if let Some(code) = from_name(&c.cell) {
+                    self.owners.insert(c.name.clone(), code.clone());
+                    return Ok(Some(code));
+                }
+                c.name.clone()
+            }
+            Some(Resource::Cell(c)) => c.name.clone(),
+            Some(Resource::Target(t)) => t.name.clone(),
+            Some(Resource::CellPlan(p)) => p.name.clone(),
+            Some(Resource::CellRating(r)) => r.name.clone(),
+            Some(Resource::MemberRating(r)) => r.name.clone(),
+            Some(Resource::DeletedResource(name)) => name.clone(),
+            Some(
+                Resource::RuleVersion(_)
+                | Resource::Holiday(_)
+                | Resource::Province(_)
+                | Resource::Merge(_),
+            )
+            | None => return Ok(None),
+        };
+        if let Some(code) = from_name(&name) {
+            return Ok(Some(code));
+        }
+        // `members/{id}…` or `candidates/{id}…`: the person's commune, as last seen on the feed
+        // or looked up.
+        let mut parts = name.splitn(3, '/');
+        let (Some(kind), Some(id)) = (parts.next(), parts.next()) else {
+            return Ok(None);
+        };
+        let person = format!("{kind}/{id}");
+        if let Some(code) = self.owners.get(&person) {
+            return Ok(Some(code.clone()));
+        }
+        let target = match kind {
+            "members" => crate::authz::Target::Member(person.clone()),
+            "candidates" => crate::authz::Target::Candidate(person.clone()),
+            _ => return Ok(None),
+        };
+        // A person who cannot be found is not shown to a scoped consumer: an empty code is
+        // never in scope.
+        let code = authz
+            .place_of(&target)
+            .await?
+            .map(|place| place.commune)
+            .unwrap_or_default();
+        self.owners.insert(person, code.clone());
+        Ok(Some(code))
+    }
+
+    fn sent(&mut self, change: &pb::Change) {
+        use crate::authz::Reply;
+        self.changes += 1;
+        let people = change.people();
+        if !people.is_empty() {
+            self.records += 1;
+            for name in people {
+                if !self.people.contains(&name) {
+                    self.people.push(name);
+                }
+            }
+        }
+    }
+
+    fn due(&self) -> bool {
+        self.records >= FEED_AUDIT_EVERY
+    }
+
+    /// Writes the audit entry of what was sent since the last one.
+    async fn flush(&mut self, grant: &Grant, ended: bool) {
+        let detail = format!(
+            "{} changes sent ({} member or candidate records){}",
+            self.changes,
+            self.records,
+            if ended { "; stream ended" } else { "" }
+        );
+        let people = std::mem::take(&mut self.people);
+        grant
+            .record(people, self.personal && self.records > 0, "OK", detail)
+            .await;
+        self.changes = 0;
+        self.records = 0;
+    }
+}
+
 type WatchStream = Pin<Box<dyn Stream<Item = Result<pb::WatchChangesResponse, Status>> + Send>>;
 
 impl MembershipApi {
     async fn get_commune_impl(
         &self,
         request: pb::GetCommuneRequest,
+        _grant: &Grant,
     ) -> Result<pb::Commune, ApiError> {
         let code = names::parse_commune("name", &request.name)?;
         self.membership.commune(&code).await
     }
 
+    /// A scoped caller gets only the communes it sees: store pages are read and filtered until
+    /// the page is full, and the token continues after the last commune returned.
     async fn list_communes_impl(
         &self,
         request: pb::ListCommunesRequest,
+        grant: &Grant,
     ) -> Result<pb::ListCommunesResponse, ApiError> {
         let size = effective_page_size(request.page_size)?;
         let province = crate::filter::parse_commune_filter(&request.filter)?;
-        let (communes, next_page_token) = self
-            .membership
-            .communes(province.as_deref(), &request.page_token, size)
-            .await?;
+        if grant.caller.national {
+            let (communes, next_page_token) = self
+                .membership
+                .communes(province.as_deref(), &request.page_token, size)
+                .await?;
+            return Ok(pb::ListCommunesResponse {
+                communes,
+                next_page_token,
+            });
+        }
+        let successors = self.authz.province_successors().await?;
+        let mut token = request.page_token.clone();
+        let mut communes = Vec::new();
+        let mut more = false;
+        loop {
+            let (page, next) = self
+                .membership
+                .communes(province.as_deref(), &token, size)
+                .await?;
+            for commune in page {
+                let today = crate::authz::follow(&successors, &commune.province_code);
+                if grant.caller.sees_commune(&commune.code, &today) {
+                    if communes.len() as i64 == size {
+                        more = true;
+                        break;
+                    }
+                    communes.push(commune);
+                }
+            }
+            if more || next.is_empty() {
+                break;
+            }
+            token = next;
+        }
+        let next_page_token = match communes.last() {
+            Some(last) if more => crate::store::page_token(&[], &last.code),
+            _ => String::new(),
+        };
         Ok(pb::ListCommunesResponse {
             communes,
             next_page_token,
@@ -164,6 +367,7 @@ impl MembershipApi {
     async fn create_commune_impl(
         &self,
         request: pb::CreateCommuneRequest,
+        _grant: &Grant,
     ) -> Result<pb::Commune, ApiError> {
         let key = request_key("CreateCommune", &request)?;
         let commune = required(request.commune.as_ref(), "commune")?;
@@ -174,6 +378,7 @@ impl MembershipApi {
     async fn update_commune_impl(
         &self,
         request: pb::UpdateCommuneRequest,
+        _grant: &Grant,
     ) -> Result<pb::Commune, ApiError> {
         let update = required(request.commune.as_ref(), "commune")?;
         let code = names::parse_commune("commune.name", &update.name)?;
@@ -183,7 +388,11 @@ impl MembershipApi {
             .await
     }
 
-    async fn get_cell_impl(&self, request: pb::GetCellRequest) -> Result<pb::Cell, ApiError> {
+    async fn get_cell_impl(
+        &self,
+        request: pb::GetCellRequest,
+        _grant: &Grant,
+    ) -> Result<pb::Cell, ApiError> {
         let (code, id) = names::parse_cell("name", &request.name)?;
         self.membership.cell(&code, &id).await
     }
@@ -191,6 +400,7 @@ impl MembershipApi {
     async fn list_cells_impl(
         &self,
         request: pb::ListCellsRequest,
+        _grant: &Grant,
     ) -> Result<pb::ListCellsResponse, ApiError> {
         let code = names::parse_commune("parent", &request.parent)?;
         let size = effective_page_size(request.page_size)?;
@@ -205,7 +415,11 @@ impl MembershipApi {
         })
     }
 
-    async fn create_cell_impl(&self, request: pb::CreateCellRequest) -> Result<pb::Cell, ApiError> {
+    async fn create_cell_impl(
+        &self,
+        request: pb::CreateCellRequest,
+        _grant: &Grant,
+    ) -> Result<pb::Cell, ApiError> {
         let key = request_key("CreateCell", &request)?;
         let code = names::parse_commune("parent", &request.parent)?;
         if !names::is_cell_id(&request.cell_id) {
@@ -222,7 +436,11 @@ impl MembershipApi {
         self.membership.create_cell(cell, key).await
     }
 
-    async fn update_cell_impl(&self, request: pb::UpdateCellRequest) -> Result<pb::Cell, ApiError> {
+    async fn update_cell_impl(
+        &self,
+        request: pb::UpdateCellRequest,
+        _grant: &Grant,
+    ) -> Result<pb::Cell, ApiError> {
         let update = required(request.cell.as_ref(), "cell")?;
         let (code, id) = names::parse_cell("cell.name", &update.name)?;
         let paths = convert::mask_paths(request.update_mask.as_ref(), &convert::CELL_UPDATABLE)?;
@@ -231,7 +449,11 @@ impl MembershipApi {
             .await
     }
 
-    async fn get_member_impl(&self, request: pb::GetMemberRequest) -> Result<pb::Member, ApiError> {
+    async fn get_member_impl(
+        &self,
+        request: pb::GetMemberRequest,
+        _grant: &Grant,
+    ) -> Result<pb::Member, ApiError> {
         let id = names::parse_member("name", &request.name)?;
         self.membership.member(id).await
     }
@@ -239,6 +461,7 @@ impl MembershipApi {
     async fn list_members_impl(
         &self,
         request: pb::ListMembersRequest,
+        _grant: &Grant,
     ) -> Result<pb::ListMembersResponse, ApiError> {
         let commune = if request.parent == "communes/-" {
             None
@@ -260,6 +483,7 @@ impl MembershipApi {
     async fn create_member_impl(
         &self,
         request: pb::CreateMemberRequest,
+        _grant: &Grant,
     ) -> Result<pb::Member, ApiError> {
         let key = request_key("CreateMember", &request)?;
         let member = required(request.member.as_ref(), "member")?;
@@ -297,6 +521,7 @@ impl MembershipApi {
     async fn update_member_impl(
         &self,
         request: pb::UpdateMemberRequest,
+        _grant: &Grant,
     ) -> Result<pb::Member, ApiError> {
         let update = required(request.member.as_ref(), "member")?;
         let id = names::parse_member("member.name", &update.name)?;
@@ -309,6 +534,7 @@ impl MembershipApi {
     async fn record_admission_impl(
         &self,
         request: pb::RecordAdmissionRequest,
+        _grant: &Grant,
     ) -> Result<pb::Member, ApiError> {
         let key = request_key("RecordAdmission", &request)?;
         let member = required(request.member.as_ref(), "member")?;
@@ -352,6 +578,7 @@ impl MembershipApi {
     async fn record_ceremony_impl(
         &self,
         request: pb::RecordCeremonyRequest,
+        _grant: &Grant,
     ) -> Result<pb::Member, ApiError> {
         let key = request_key("RecordCeremony", &request)?;
         let ceremony = effective_date("ceremony_date", &request.ceremony_date)?;
@@ -362,6 +589,7 @@ impl MembershipApi {
     async fn recognize_official_impl(
         &self,
         request: pb::RecognizeOfficialRequest,
+        _grant: &Grant,
     ) -> Result<pb::Member, ApiError> {
         let key = request_key("RecognizeOfficial", &request)?;
         let official_date = effective_date("official_date", &request.official_date)?;
@@ -385,6 +613,7 @@ impl MembershipApi {
     async fn transfer_member_impl(
         &self,
         request: pb::TransferMemberRequest,
+        _grant: &Grant,
     ) -> Result<pb::Member, ApiError> {
         let key = request_key("TransferMember", &request)?;
         let effective_date = effective_date("effective_date", &request.effective_date)?;
@@ -435,6 +664,7 @@ impl MembershipApi {
     async fn exempt_member_impl(
         &self,
         request: pb::ExemptMemberRequest,
+        _grant: &Grant,
     ) -> Result<pb::Member, ApiError> {
         let key = request_key("ExemptMember", &request)?;
         let effective_date = effective_date("effective_date", &request.effective_date)?;
@@ -453,6 +683,7 @@ impl MembershipApi {
     async fn end_exemption_impl(
         &self,
         request: pb::EndExemptionRequest,
+        _grant: &Grant,
     ) -> Result<pb::Member, ApiError> {
         let key = request_key("EndExemption", &request)?;
         let effective_date = effective_date("effective_date", &request.effective_date)?;
@@ -463,6 +694,7 @@ impl MembershipApi {
     async fn record_departure_impl(
         &self,
         request: pb::RecordDepartureRequest,
+        _grant: &Grant,
     ) -> Result<pb::Member, ApiError> {
         let key = request_key("RecordDeparture", &request)?;
         let kind = pb::DepartureKind::try_from(request.kind)
@@ -490,6 +722,7 @@ impl MembershipApi {
     async fn list_member_events_impl(
         &self,
         request: pb::ListMemberEventsRequest,
+        _grant: &Grant,
     ) -> Result<pb::ListMemberEventsResponse, ApiError> {
         let id = names::parse_member("parent", &request.parent)?;
         Ok(pb::ListMemberEventsResponse {
@@ -497,11 +730,28 @@ impl MembershipApi {
         })
     }
 
-    /// Sends changes after `cursor` until the client goes away or the service shuts down.
-    async fn follow_feed(
+    /// Follows the feed for one stream, then writes its audit entry: one per stream when it ends
+    /// and one every `FEED_AUDIT_EVERY` records sent, with the count in `detail`.
+    async fn watch(
         self,
+        cursor: i64,
+        sender: mpsc::Sender<Result<pb::WatchChangesResponse, Status>>,
+        grant: Grant,
+    ) {
+        let mut feed = FeedScope::new(&grant);
+        self.follow_feed(cursor, sender, &grant, &mut feed).await;
+        feed.flush(&grant, true).await;
+    }
+
+    /// Sends changes after `cursor` until the client goes away or the service shuts down: only
+    /// those in the caller's scope (reference data to everyone), personal fields cleared without
+    /// the right.
+    async fn follow_feed(
+        &self,
         mut cursor: i64,
         sender: mpsc::Sender<Result<pb::WatchChangesResponse, Status>>,
+        grant: &Grant,
+        feed: &mut FeedScope,
     ) {
         let mut commits = self.membership.subscribe();
         let mut idle_checks = 0u32;
@@ -514,8 +764,23 @@ impl MembershipApi {
                 }
             };
             let caught_up = (changes.len() as i64) < FEED_BATCH;
-            for change in changes {
+            for mut change in changes {
                 cursor = change.sequence;
+                match feed.admits(&self.authz, grant, &change).await {
+                    Ok(true) => {}
+                    Ok(false) => continue,
+                    Err(error) => {
+                        let _ = sender.send(Err(status(error))).await;
+                        return;
+                    }
+                }
+                if !feed.personal {
+                    change.redact();
+                }
+                feed.sent(&change);
+                if feed.due() {
+                    feed.flush(grant, false).await;
+                }
                 let message = pb::WatchChangesResponse {
                     event: Some(pb::watch_changes_response::Event::Change(change)),
                 };
@@ -553,10 +818,13 @@ impl MembershipApi {
     }
 }
 
-/// Unary handlers: unwrap the request, call the `_impl` method, map the error. Written out as
-/// the boxed futures `async_trait` produces, because the attribute cannot see inside a macro.
+/// Unary handlers. Every one goes through the same steps, so none can skip them: the caller the
+/// server layer verified, [`Authz::check`] against the method's rule in [`crate::authz::METHODS`]
+/// (before the request is validated or anything is looked up), the `_impl` method, then
+/// [`Grant::finish`] (personal fields cleared without the right, audit entry). Written out as the
+/// boxed futures `async_trait` produces, because the attribute cannot see inside a macro.
 macro_rules! handlers {
-    ($($method:ident($request:ty) -> $response:ty => $implementation:ident;)*) => {
+    ($($method:ident[$full:expr]($request:ty) -> $response:ty => $implementation:ident;)*) => {
         $(
             fn $method<'life0, 'async_trait>(
                 &'life0 self,
@@ -566,7 +834,12 @@ macro_rules! handlers {
                 'life0: 'async_trait,
                 Self: 'async_trait,
             {
-                Box::pin(async move { self.$implementation(request.into_inner()).await.map(Response::new).map_err(status) })
+                Box::pin(async move {
+                    let caller = partyregistry_kit::auth::caller(&request);
+                    let grant = self.authz.check($full, &caller, request.get_ref()).await?;
+                    let result = self.$implementation(request.into_inner(), &grant).await;
+                    grant.finish(result).await.map(Response::new)
+                })
             }
         )*
     };
@@ -575,26 +848,26 @@ macro_rules! handlers {
 #[tonic::async_trait]
 impl MembershipService for MembershipApi {
     handlers! {
-        get_commune(pb::GetCommuneRequest) -> pb::Commune => get_commune_impl;
-        list_communes(pb::ListCommunesRequest) -> pb::ListCommunesResponse => list_communes_impl;
-        create_commune(pb::CreateCommuneRequest) -> pb::Commune => create_commune_impl;
-        update_commune(pb::UpdateCommuneRequest) -> pb::Commune => update_commune_impl;
-        get_cell(pb::GetCellRequest) -> pb::Cell => get_cell_impl;
-        list_cells(pb::ListCellsRequest) -> pb::ListCellsResponse => list_cells_impl;
-        create_cell(pb::CreateCellRequest) -> pb::Cell => create_cell_impl;
-        update_cell(pb::UpdateCellRequest) -> pb::Cell => update_cell_impl;
-        get_member(pb::GetMemberRequest) -> pb::Member => get_member_impl;
-        list_members(pb::ListMembersRequest) -> pb::ListMembersResponse => list_members_impl;
-        create_member(pb::CreateMemberRequest) -> pb::Member => create_member_impl;
-        update_member(pb::UpdateMemberRequest) -> pb::Member => update_member_impl;
-        record_admission(pb::RecordAdmissionRequest) -> pb::Member => record_admission_impl;
-        record_ceremony(pb::RecordCeremonyRequest) -> pb::Member => record_ceremony_impl;
-        recognize_official(pb::RecognizeOfficialRequest) -> pb::Member => recognize_official_impl;
-        transfer_member(pb::TransferMemberRequest) -> pb::Member => transfer_member_impl;
-        exempt_member(pb::ExemptMemberRequest) -> pb::Member => exempt_member_impl;
-        end_exemption(pb::EndExemptionRequest) -> pb::Member => end_exemption_impl;
-        record_departure(pb::RecordDepartureRequest) -> pb::Member => record_departure_impl;
-        list_member_events(pb::ListMemberEventsRequest) -> pb::ListMemberEventsResponse => list_member_events_impl;
+        get_commune[membership!("GetCommune")](pb::GetCommuneRequest) -> pb::Commune => get_commune_impl;
+        list_communes[membership!("ListCommunes")](pb::ListCommunesRequest) -> pb::ListCommunesResponse => list_communes_impl;
+        create_commune[membership!("CreateCommune")](pb::CreateCommuneRequest) -> pb::Commune => create_commune_impl;
+        update_commune[membership!("UpdateCommune")](pb::UpdateCommuneRequest) -> pb::Commune => update_commune_impl;
+        get_cell[membership!("GetCell")](pb::GetCellRequest) -> pb::Cell => get_cell_impl;
+        list_cells[membership!("ListCells")](pb::ListCellsRequest) -> pb::ListCellsResponse => list_cells_impl;
+        create_cell[membership!("CreateCell")](pb::CreateCellRequest) -> pb::Cell => create_cell_impl;
+        update_cell[membership!("UpdateCell")](pb::UpdateCellRequest) -> pb::Cell => update_cell_impl;
+        get_member[membership!("GetMember")](pb::GetMemberRequest) -> pb::Member => get_member_impl;
+        list_members[membership!("ListMembers")](pb::ListMembersRequest) -> pb::ListMembersResponse => list_members_impl;
+        create_member[membership!("CreateMember")](pb::CreateMemberRequest) -> pb::Member => create_member_impl;
+        update_member[membership!("UpdateMember")](pb::UpdateMemberRequest) -> pb::Member => update_member_impl;
+        record_admission[membership!("RecordAdmission")](pb::RecordAdmissionRequest) -> pb::Member => record_admission_impl;
+        record_ceremony[membership!("RecordCeremony")](pb::RecordCeremonyRequest) -> pb::Member => record_ceremony_impl;
+        recognize_official[membership!("RecognizeOfficial")](pb::RecognizeOfficialRequest) -> pb::Member => recognize_official_impl;
+        transfer_member[membership!("TransferMember")](pb::TransferMemberRequest) -> pb::Member => transfer_member_impl;
+        exempt_member[membership!("ExemptMember")](pb::ExemptMemberRequest) -> pb::Member => exempt_member_impl;
+        end_exemption[membership!("EndExemption")](pb::EndExemptionRequest) -> pb::Member => end_exemption_impl;
+        record_departure[membership!("RecordDeparture")](pb::RecordDepartureRequest) -> pb::Member => record_departure_impl;
+        list_member_events[membership!("ListMemberEvents")](pb::ListMemberEventsRequest) -> pb::ListMemberEventsResponse => list_member_events_impl;
     }
 
     type WatchChangesStream = WatchStream;
@@ -603,21 +876,30 @@ impl MembershipService for MembershipApi {
         &self,
         request: Request<pb::WatchChangesRequest>,
     ) -> Result<Response<Self::WatchChangesStream>, Status> {
+        let caller = partyregistry_kit::auth::caller(&request);
+        let grant = self
+            .authz
+            .check(membership!("WatchChanges"), &caller, request.get_ref())
+            .await?;
         let after = request.into_inner().after_sequence;
         if after < 0 {
-            return Err(status(ApiError::invalid(
-                "after_sequence",
-                "must not be negative",
-            )));
+            let refused: Result<(), ApiError> =
+                Err(ApiError::invalid("after_sequence", "must not be negative"));
+            grant.finish(refused).await?;
         }
         let (sender, receiver) = mpsc::channel(64);
-        tokio::spawn(self.clone().follow_feed(after, sender));
+        tokio::spawn(self.clone().watch(after, sender, grant));
         Ok(Response::new(Box::pin(ReceiverStream::new(receiver))))
     }
 }
 
 pub mod admission;
+pub mod audit;
 pub mod reference;
 
 pub use admission::AdmissionApi;
+pub use audit::AuditApi;
 pub use reference::ReferenceApi;
+
+#[cfg(test)]
+mod tests;

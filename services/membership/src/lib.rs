@@ -10,11 +10,15 @@
 //! - [`service`]: the commands: load, apply a domain rule, write the new state and its change in
 //!   one transaction.
 //! - [`convert`]: protobuf ↔ domain conversions and request validation.
-//! - [`grpc`]: the thin `MembershipApi`, `AdmissionApi` and `ReferenceApi` handlers and the
-//!   `WatchChanges` stream.
+//! - [`authz`]: the one table of what each RPC needs (right and scope), the scope check, the
+//!   clearing of personal fields and the audit entries.
+//! - [`grpc`]: the thin `MembershipApi`, `AdmissionApi`, `ReferenceApi` and `AuditApi` handlers
+//!   and the `WatchChanges` stream.
 //!
-//! Does not own: reports (the reporting service projects the feed) or authentication.
+//! Does not own: reports (the reporting service projects the feed) or token verification (the
+//! kit's server layer verifies the bearer token and hands each handler its caller).
 
+pub mod authz;
 pub mod config;
 pub mod convert;
 pub mod domain;
@@ -25,7 +29,11 @@ pub mod store;
 
 use std::sync::Arc;
 
+use partyregistry_kit::audit::AuditLog;
+use partyregistry_kit::auth::Verifier;
+use partyregistry_kit::server::ServerSecurity;
 use partyregistry_kit::{BoxError, db, server};
+use partyregistry_proto::audit::v1::audit_service_server::AuditServiceServer;
 use partyregistry_proto::membership::v1::admission_service_server::AdmissionServiceServer;
 use partyregistry_proto::membership::v1::membership_service_server::MembershipServiceServer;
 use partyregistry_proto::membership::v1::reference_service_server::ReferenceServiceServer;
@@ -43,33 +51,65 @@ pub const ADMISSION_SERVICE_NAME: &str = "partyregistry.membership.v1.AdmissionS
 /// Provinces, unit merges and reference lists, served by the same server.
 pub const REFERENCE_SERVICE_NAME: &str = "partyregistry.membership.v1.ReferenceService";
 
+/// The audit trail of this server, served by the same server.
+pub const AUDIT_SERVICE_NAME: &str = "partyregistry.audit.v1.AuditService";
+
 /// The embedded migrations: one SQL text for SQLite and PostgreSQL.
 pub static MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!();
 
-/// Opens the database, seeds the reference rule table, holidays, provinces and merges on first
-/// start, then serves `MembershipService`, `AdmissionService` and `ReferenceService` on
-/// `listener` until `shutdown` is cancelled. Open `WatchChanges` streams end when `shutdown` is
-/// cancelled.
+/// Checks the configuration (TLS or an explicit `--plaintext`; a token source or an explicit
+/// `--allow-unauthenticated`), opens the database, seeds the reference rule table, holidays,
+/// provinces and merges on first start, then serves `MembershipService`, `AdmissionService`,
+/// `ReferenceService` and `AuditService` on `listener` until `shutdown` is cancelled. Open
+/// `WatchChanges` streams end when `shutdown` is cancelled.
 pub async fn run(
     config: Config,
     listener: TcpListener,
     shutdown: CancellationToken,
 ) -> Result<(), BoxError> {
+    config.check()?;
+    let verifier = Verifier::from_config(
+        config.jwt_key_file.as_deref(),
+        config.jwt_issuer.as_deref(),
+        config.token_file.as_deref(),
+        config.allow_unauthenticated,
+    )?;
     let database = db::connect(&config.database_url, &MIGRATIONS).await?;
-    tracing::info!(address = %listener.local_addr()?, backend = ?database.backend, "membership service listening");
+    tracing::info!(address = %listener.local_addr()?, backend = ?database.backend, tls = config.tls_cert.is_some(), "membership service listening");
     let service = Arc::new(service::Membership::new(store::Store::new(database)));
     service.seed_reference_data().await?;
-    let admission = grpc::AdmissionApi::new(service.clone());
-    let reference = grpc::ReferenceApi::new(service.clone());
-    let api = grpc::MembershipApi::new(service, shutdown.clone());
+    let mut audit = AuditLog::new(service.store().pool().clone());
+    if let Some(writer) = service.store().sqlite_writer_lock() {
+        audit = audit.sharing_writer_lock(writer);
+    }
+    let authz = authz::Authz::new(service.clone(), audit.clone());
+    let admission = grpc::AdmissionApi::new(service.clone(), authz.clone());
+    let reference = grpc::ReferenceApi::new(service.clone(), authz.clone());
+    let audit_api = grpc::AuditApi::new(authz.clone());
+    let api = grpc::MembershipApi::new(service, authz, shutdown.clone());
     let routes = tonic::service::Routes::new(MembershipServiceServer::new(api))
         .add_service(AdmissionServiceServer::new(admission))
-        .add_service(ReferenceServiceServer::new(reference));
+        .add_service(ReferenceServiceServer::new(reference))
+        .add_service(AuditServiceServer::new(audit_api));
+    let security = ServerSecurity::from_flags(
+        config.tls_cert.as_deref(),
+        config.tls_key.as_deref(),
+        config.client_ca.as_deref(),
+        config.plaintext,
+        verifier,
+        audit,
+    )?;
     server::serve(
         listener,
         routes,
-        &[SERVICE_NAME, ADMISSION_SERVICE_NAME, REFERENCE_SERVICE_NAME],
+        &[
+            SERVICE_NAME,
+            ADMISSION_SERVICE_NAME,
+            REFERENCE_SERVICE_NAME,
+            AUDIT_SERVICE_NAME,
+        ],
         shutdown,
+        security,
     )
     .await?;
     Ok(())

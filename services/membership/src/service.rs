@@ -160,7 +160,7 @@ fn expect_member(resource: Resource) -> Result<pb::Member, ApiError> {
     }
 }
 
-fn resource_name(resource: &Resource) -> &str {
+pub(crate) fn resource_name(resource: &Resource) -> &str {
     match resource {
         Resource::Commune(c) => &c.name,
         Resource::Cell(c) => &c.name,

@@ -330,6 +330,7 @@ fn bucket(key: &str, label: &str, members: i64) -> Bucket {
         key: key.to_owned(),
         label: label.to_owned(),
         members,
+        suppressed: false,
     }
 }
 

@@ -13,6 +13,8 @@ use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::task::Poll;
 use std::time::Duration;
 
+use partyregistry_kit::BoxError;
+use partyregistry_kit::client::{self, BearerToken, ClientSecurity};
 use partyregistry_kit::db::now_micros;
 use partyregistry_proto::membership::v1::membership_service_client::MembershipServiceClient;
 use partyregistry_proto::membership::v1::watch_changes_response::Event;
@@ -20,7 +22,7 @@ use partyregistry_proto::membership::v1::{Change, WatchChangesRequest, WatchChan
 use tokio_stream::Stream;
 use tokio_util::sync::CancellationToken;
 use tonic::Streaming;
-use tonic::transport::Endpoint;
+use tonic::service::interceptor::InterceptedService;
 
 use crate::reports::FeedContact;
 use crate::store::{Store, StoredCursor};
@@ -29,8 +31,8 @@ use crate::store::{Store, StoredCursor};
 const INITIAL_BACKOFF: Duration = Duration::from_millis(100);
 /// Longest wait between reconnection attempts.
 const MAX_BACKOFF: Duration = Duration::from_secs(5);
-/// How long a connection attempt may take.
-const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long a connection attempt (TCP, TLS and the subscription) may take.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Membership sends a heartbeat every few seconds while idle: this much silence means the
 /// connection is dead even if TCP has not noticed (a half-open connection).
 const SILENCE_LIMIT: Duration = Duration::from_secs(30);
@@ -87,15 +89,15 @@ pub struct Consumer {
     store: Store,
     state: Arc<FeedState>,
     membership_url: String,
+    /// TLS (CA, client certificate) and the bearer token of the hop to membership.
+    security: ClientSecurity,
 }
 
 /// Why a session with the feed ended.
 #[derive(Debug, thiserror::Error)]
 enum SessionError {
-    #[error("invalid membership URL: {0}")]
-    Url(#[source] tonic::transport::Error),
     #[error("cannot connect: {0}")]
-    Connect(#[source] tonic::transport::Error),
+    Connect(#[source] BoxError),
     #[error("connection attempt timed out")]
     ConnectTimeout,
     #[error("feed error: {0}")]
@@ -117,12 +119,19 @@ struct SessionEnd {
 }
 
 impl Consumer {
-    /// A consumer of the feed at `membership_url` into `store`, publishing its state to `state`.
-    pub fn new(store: Store, state: Arc<FeedState>, membership_url: impl Into<String>) -> Self {
+    /// A consumer of the feed at `membership_url` into `store`, publishing its state to `state`,
+    /// connecting with `security` (TLS when it has a CA; its token on every call).
+    pub fn new(
+        store: Store,
+        state: Arc<FeedState>,
+        membership_url: impl Into<String>,
+        security: ClientSecurity,
+    ) -> Self {
         Self {
             store,
             state,
             membership_url: membership_url.into(),
+            security,
         }
     }
 
@@ -164,14 +173,19 @@ impl Consumer {
         made_progress: &mut bool,
     ) -> Result<(), SessionError> {
         let after_sequence = self.store.cursor().await?.position.last_sequence;
-        let endpoint = Endpoint::from_shared(self.membership_url.clone())
-            .map_err(SessionError::Url)?
-            .connect_timeout(CONNECT_TIMEOUT)
-            .http2_keep_alive_interval(Duration::from_secs(20))
-            .keep_alive_timeout(Duration::from_secs(10));
         let subscribe = async {
-            let channel = endpoint.connect().await.map_err(SessionError::Connect)?;
-            let mut client = MembershipServiceClient::new(channel);
+            let token =
+                BearerToken::new(self.security.token.as_deref()).map_err(SessionError::Connect)?;
+            // Keep-alive on top of the kit's endpoint, so that a dead peer is noticed even while
+            // the feed is idle.
+            let channel = client::endpoint(&self.membership_url, &self.security)
+                .map_err(SessionError::Connect)?
+                .http2_keep_alive_interval(Duration::from_secs(20))
+                .keep_alive_timeout(Duration::from_secs(10))
+                .connect()
+                .await
+                .map_err(|error| SessionError::Connect(error.into()))?;
+            let mut client = MembershipServiceClient::new(InterceptedService::new(channel, token));
             let stream = client
                 .watch_changes(WatchChangesRequest { after_sequence })
                 .await?
@@ -180,7 +194,7 @@ impl Consumer {
         };
         let mut stream = tokio::select! {
             () = shutdown.cancelled() => return Ok(()),
-            result = tokio::time::timeout(CONNECT_TIMEOUT * 2, subscribe) => {
+            result = tokio::time::timeout(CONNECT_TIMEOUT, subscribe) => {
                 result.map_err(|_| SessionError::ConnectTimeout)??
             }
         };

@@ -1,7 +1,8 @@
 //! `ExportReport`: any report as a CSV file or an XLSX workbook, streamed in chunks.
 //!
-//! The report is computed by calling this service's own handler for it, so a file always says
-//! exactly what the RPC says and fails exactly as the RPC fails. Each response is converted into
+//! The report is computed by this service's own handler for it, authorised and suppressed for the
+//! caller by the same rules, so a file always says exactly what the RPC says and fails exactly as
+//! the RPC fails. Each response is converted into
 //! a [`Document`] with Vietnamese headings (the conversions are plain functions, tested on
 //! hand-built responses) and rendered by `partyregistry_export`. The whole file is rendered
 //! before the first chunk leaves, so an error never leaves a partial file behind.
@@ -10,11 +11,11 @@ use std::pin::Pin;
 
 use chrono::{DateTime, FixedOffset};
 use partyregistry_export::{Cell, Chart, ChartKind, ChartSeries, Document, Format, Table};
+use partyregistry_kit::auth::{self, Caller};
 use partyregistry_kit::error::{ApiError, Violations};
 use partyregistry_kit::reference;
 use partyregistry_kit::text;
 use partyregistry_proto::reporting::v1::export_report_request::Report;
-use partyregistry_proto::reporting::v1::reporting_service_server::ReportingService;
 use partyregistry_proto::reporting::v1::{
     AdmissionProgress, AdmissionsReport, AwardRound, Bucket, CellHealth, CellRatingSummary,
     CommuneReport, ExportChunk, ExportFormat, ExportReportRequest, Freshness, ListBadgesDueRequest,
@@ -24,6 +25,7 @@ use partyregistry_proto::reporting::v1::{
 use tokio_stream::Stream;
 use tonic::{Request, Response, Status};
 
+use crate::access::{self, Access, SmallCells};
 use crate::grpc::{ERROR_DOMAIN, ReportingApi};
 
 #[cfg(test)]
@@ -35,25 +37,50 @@ pub type ExportStream = Pin<Box<dyn Stream<Item = Result<ExportChunk, Status>> +
 /// The largest `data` of one chunk: 64 KiB, well under gRPC's default 4 MiB message limit.
 pub const CHUNK_BYTES: usize = 64 * 1024;
 
-/// Handles `ExportReport`: validates the request, computes the report through its own RPC,
-/// renders the file and streams it.
+/// Handles `ExportReport`: authorises the report inside as its own RPC would be, validates the
+/// request, computes the report with the caller's suppression, renders the file and streams it.
+/// Every export is audited, whatever its outcome, with the report's scope.
 pub async fn export(
     api: &ReportingApi,
     request: Request<ExportReportRequest>,
 ) -> Result<Response<ExportStream>, Status> {
-    let (report, format) =
-        validate(request.into_inner()).map_err(|error| error.into_status(ERROR_DOMAIN))?;
-    let document = compute(api, report).await?;
-    let bytes = partyregistry_export::render(&document, format).map_err(|error| {
-        ApiError::Internal(format!("export: {error}")).into_status(ERROR_DOMAIN)
-    })?;
-    let chunks = chunks(
+    let caller = auth::caller(&request);
+    let request = request.into_inner();
+    let access = api.access();
+    let authorised = access
+        .authorise(access::EXPORT_REPORT, &caller, &request)
+        .await?;
+    let result = render_file(api, &caller, request)
+        .await
+        .map_err(|error| error.into_status(ERROR_DOMAIN));
+    access
+        .record(
+            &caller,
+            access::EXPORT_REPORT,
+            authorised.resources,
+            access::outcome_of(&result),
+        )
+        .await;
+    let chunks = result?;
+    let stream: ExportStream = Box::pin(tokio_stream::iter(chunks.into_iter().map(Ok)));
+    Ok(Response::new(stream))
+}
+
+/// The whole file of an authorised request, in chunks.
+async fn render_file(
+    api: &ReportingApi,
+    caller: &Caller,
+    request: ExportReportRequest,
+) -> Result<Vec<ExportChunk>, ApiError> {
+    let (report, format) = validate(request)?;
+    let document = compute(api, caller, report).await?;
+    let bytes = partyregistry_export::render(&document, format)
+        .map_err(|error| ApiError::Internal(format!("export: {error}")))?;
+    Ok(chunks(
         document.file_name(format),
         format.content_type(),
         bytes.as_slice(),
-    );
-    let stream: ExportStream = Box::pin(tokio_stream::iter(chunks.into_iter().map(Ok)));
-    Ok(Response::new(stream))
+    ))
 }
 
 /// The report asked for and the file format; both are required.
@@ -90,72 +117,66 @@ pub fn validate(request: ExportReportRequest) -> Result<(Report, Format), ApiErr
     }
 }
 
-/// Computes `report` through the service's own handler and converts it.
-async fn compute(api: &ReportingApi, report: Report) -> Result<Document, Status> {
-    type Api = ReportingApi;
+/// Computes `report` through the service's own handler, suppressed for `caller` as the RPC would
+/// be, and converts it.
+async fn compute(
+    api: &ReportingApi,
+    caller: &Caller,
+    report: Report,
+) -> Result<Document, ApiError> {
+    let access = api.access();
     Ok(match report {
-        Report::CommuneReport(request) => commune_report(
-            &<Api as ReportingService>::get_commune_report(api, Request::new(request))
-                .await?
-                .into_inner(),
-        ),
-        Report::AdmissionsReport(request) => admissions_report(
-            &<Api as ReportingService>::get_admissions_report(api, Request::new(request))
-                .await?
-                .into_inner(),
-        ),
-        Report::AdmissionProgress(request) => admission_progress(
-            &<Api as ReportingService>::get_admission_progress(api, Request::new(request))
-                .await?
-                .into_inner(),
-        ),
-        Report::Pipeline(request) => pipeline(
-            &<Api as ReportingService>::get_pipeline(api, Request::new(request))
-                .await?
-                .into_inner(),
-        ),
-        Report::CellRatingSummary(request) => cell_rating_summary(
-            &<Api as ReportingService>::get_cell_rating_summary(api, Request::new(request))
-                .await?
-                .into_inner(),
-        ),
-        Report::CellHealth(request) => cell_health(
-            &<Api as ReportingService>::get_cell_health(api, Request::new(request))
-                .await?
-                .into_inner(),
-        ),
+        Report::CommuneReport(request) => commune_report(&protected(
+            access,
+            caller,
+            api.commune_report(request).await?,
+        )),
+        Report::AdmissionsReport(request) => admissions_report(&protected(
+            access,
+            caller,
+            api.admissions_report(request).await?,
+        )),
+        Report::AdmissionProgress(request) => admission_progress(&protected(
+            access,
+            caller,
+            api.admission_progress(request).await?,
+        )),
+        Report::Pipeline(request) => {
+            pipeline(&protected(access, caller, api.pipeline(request).await?))
+        }
+        Report::CellRatingSummary(request) => cell_rating_summary(&protected(
+            access,
+            caller,
+            api.cell_rating_summary(request).await?,
+        )),
+        Report::CellHealth(request) => {
+            cell_health(&protected(access, caller, api.cell_health(request).await?))
+        }
         Report::Deadlines(request) => {
-            let response =
-                <Api as ReportingService>::list_deadlines(api, Request::new(request.clone()))
-                    .await?
-                    .into_inner();
+            let response = protected(access, caller, api.deadlines(request.clone()).await?);
             deadlines(&request, &response)
         }
-        Report::Statistics(request) => statistics(
-            &<Api as ReportingService>::get_statistics(api, Request::new(request))
-                .await?
-                .into_inner(),
-        ),
-        Report::Movements(request) => movements(
-            &<Api as ReportingService>::get_movements(api, Request::new(request))
-                .await?
-                .into_inner(),
-        ),
+        Report::Statistics(request) => {
+            statistics(&protected(access, caller, api.statistics(request).await?))
+        }
+        Report::Movements(request) => {
+            movements(&protected(access, caller, api.movements(request).await?))
+        }
         Report::BadgesDue(request) => {
-            let response =
-                <Api as ReportingService>::list_badges_due(api, Request::new(request.clone()))
-                    .await?
-                    .into_inner();
+            let response = protected(access, caller, api.badges_due(request.clone()).await?);
             badges_due(&request, &response)
         }
         Report::Ranking(request) => {
-            let response =
-                <Api as ReportingService>::rank_communes(api, Request::new(request.clone()))
-                    .await?
-                    .into_inner();
+            let response = protected(access, caller, api.ranking(request.clone()).await?);
             ranking(&request, &response)
         }
     })
+}
+
+/// `response` suppressed for `caller`.
+fn protected<R: SmallCells>(access: &Access, caller: &Caller, mut response: R) -> R {
+    access.protect(caller, &mut response);
+    response
 }
 
 /// Splits `bytes` into chunks of at most [`CHUNK_BYTES`]; the first names the file. An empty
@@ -187,6 +208,8 @@ const SUMMARY_SHEET: &str = "Tổng hợp";
 const TOTAL_LABEL: &str = "Tổng cộng";
 const YES: &str = "Có";
 const NO: &str = "Không";
+/// Shown instead of a count below the minimum cell size (small-cell suppression).
+const SUPPRESSED_LABEL: &str = "Ẩn (dưới ngưỡng)";
 
 /// `GetCommuneReport`: totals, each breakdown, and the cells.
 pub fn commune_report(report: &CommuneReport) -> Document {
@@ -1101,10 +1124,16 @@ fn bucket_table(
         }
     };
     for bucket in buckets {
+        // A suppressed count is shown as such, never as a real zero.
+        let (count, share) = if bucket.suppressed {
+            (SUPPRESSED_LABEL.into(), Cell::Empty)
+        } else {
+            (bucket.members.into(), share(bucket.members))
+        };
         table.push_row(vec![
             bucket_label(bucket).into(),
-            bucket.members.into(),
-            share(bucket.members),
+            count,
+            share,
             bucket.key.as_str().into(),
         ]);
     }

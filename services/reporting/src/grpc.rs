@@ -1,5 +1,6 @@
-//! The gRPC face of the reporting service: thin handlers that validate the request, read the
-//! facts from the store and hand them to [`crate::reports`], [`crate::admission_reports`],
+//! The gRPC face of the reporting service: thin handlers that go through [`Access::answer`]
+//! (authorisation before anything else, small-cell suppression, audit), validate the request,
+//! read the facts from the store and hand them to [`crate::reports`], [`crate::admission_reports`],
 //! [`crate::statistics`] or [`crate::badges`] (statistics first resolve their scope's communes
 //! on the day through [`crate::units`]). Every error leaves as an
 //! [`ApiError`] mapped to a status with `google.rpc` details.
@@ -11,6 +12,8 @@ use partyregistry_kit::date::{self, Date};
 use partyregistry_kit::db::now_micros;
 use partyregistry_kit::error::ApiError;
 use partyregistry_kit::names;
+use partyregistry_proto::audit::v1::audit_service_server::AuditService;
+use partyregistry_proto::audit::v1::{ListAuditEntriesRequest, ListAuditEntriesResponse};
 use partyregistry_proto::reporting::v1::reporting_service_server::ReportingService;
 use partyregistry_proto::reporting::v1::{
     AdmissionProgress, AdmissionsReport, AwardRound, CellHealth, CellRatingSummary, CommuneReport,
@@ -23,6 +26,7 @@ use partyregistry_proto::reporting::v1::{
 };
 use tonic::{Request, Response, Status};
 
+use crate::access::{self, Access};
 use crate::admission_reports::{self, HealthThresholds};
 use crate::badges;
 use crate::consumer::FeedState;
@@ -89,12 +93,23 @@ fn unit_error(error: UnitError, scope: &Scope, scope_field: &str, day_field: &st
 pub struct ReportingApi {
     store: Store,
     feed: Arc<FeedState>,
+    access: Access,
 }
 
 impl ReportingApi {
-    /// Handlers reading `store`, reporting the consumer's `feed` state in freshness figures.
-    pub fn new(store: Store, feed: Arc<FeedState>) -> Self {
-        Self { store, feed }
+    /// Handlers reading `store`, reporting the consumer's `feed` state in freshness figures, every
+    /// call decided and audited by `access`.
+    pub fn new(store: Store, feed: Arc<FeedState>, access: Access) -> Self {
+        Self {
+            store,
+            feed,
+            access,
+        }
+    }
+
+    /// The authorisation, suppression and audit of the calls.
+    pub fn access(&self) -> &Access {
+        &self.access
     }
 
     fn freshness_of(&self, cursor: &StoredCursor) -> Freshness {
@@ -104,7 +119,7 @@ impl ReportingApi {
         reports::freshness(cursor.position, contact, now_micros())
     }
 
-    async fn commune_report(
+    pub(crate) async fn commune_report(
         &self,
         request: GetCommuneReportRequest,
     ) -> Result<CommuneReport, ApiError> {
@@ -129,7 +144,7 @@ impl ReportingApi {
         ))
     }
 
-    async fn admissions_report(
+    pub(crate) async fn admissions_report(
         &self,
         request: GetAdmissionsReportRequest,
     ) -> Result<AdmissionsReport, ApiError> {
@@ -173,7 +188,7 @@ impl ReportingApi {
             })
     }
 
-    async fn admission_progress(
+    pub(crate) async fn admission_progress(
         &self,
         request: GetAdmissionProgressRequest,
     ) -> Result<AdmissionProgress, ApiError> {
@@ -197,7 +212,7 @@ impl ReportingApi {
         ))
     }
 
-    async fn pipeline(&self, request: GetPipelineRequest) -> Result<Pipeline, ApiError> {
+    pub(crate) async fn pipeline(&self, request: GetPipelineRequest) -> Result<Pipeline, ApiError> {
         let code = names::parse_commune("commune", &request.commune)?;
         let as_of = day_or_today("as_of_date", &request.as_of_date)?;
         let snapshot = self
@@ -210,7 +225,7 @@ impl ReportingApi {
         ))
     }
 
-    async fn cell_rating_summary(
+    pub(crate) async fn cell_rating_summary(
         &self,
         request: GetCellRatingSummaryRequest,
     ) -> Result<CellRatingSummary, ApiError> {
@@ -227,7 +242,10 @@ impl ReportingApi {
         ))
     }
 
-    async fn cell_health(&self, request: GetCellHealthRequest) -> Result<CellHealth, ApiError> {
+    pub(crate) async fn cell_health(
+        &self,
+        request: GetCellHealthRequest,
+    ) -> Result<CellHealth, ApiError> {
         let code = names::parse_commune("commune", &request.commune)?;
         let as_of = day_or_today("as_of_date", &request.as_of_date)?;
         let thresholds = HealthThresholds::from_request(
@@ -247,7 +265,7 @@ impl ReportingApi {
         ))
     }
 
-    async fn deadlines(
+    pub(crate) async fn deadlines(
         &self,
         request: ListDeadlinesRequest,
     ) -> Result<ListDeadlinesResponse, ApiError> {
@@ -275,7 +293,7 @@ impl ReportingApi {
         ))
     }
 
-    async fn monthly_briefing(
+    pub(crate) async fn monthly_briefing(
         &self,
         request: GetMonthlyBriefingRequest,
     ) -> Result<MonthlyBriefing, ApiError> {
@@ -323,7 +341,10 @@ impl ReportingApi {
         })
     }
 
-    async fn statistics(&self, request: GetStatisticsRequest) -> Result<Statistics, ApiError> {
+    pub(crate) async fn statistics(
+        &self,
+        request: GetStatisticsRequest,
+    ) -> Result<Statistics, ApiError> {
         let scope = parse_scope("scope", &request.scope)?;
         let as_of = day_or_today("as_of_date", &request.as_of_date)?;
         let options = StatisticsOptions::from_request(
@@ -350,7 +371,10 @@ impl ReportingApi {
         ))
     }
 
-    async fn movements(&self, request: GetMovementsRequest) -> Result<Movements, ApiError> {
+    pub(crate) async fn movements(
+        &self,
+        request: GetMovementsRequest,
+    ) -> Result<Movements, ApiError> {
         let scope = parse_scope("scope", &request.scope)?;
         let from = parse_day("from_date", &request.from_date)?;
         let to = parse_day("to_date", &request.to_date)?;
@@ -375,7 +399,7 @@ impl ReportingApi {
         ))
     }
 
-    async fn badges_due(
+    pub(crate) async fn badges_due(
         &self,
         request: ListBadgesDueRequest,
     ) -> Result<ListBadgesDueResponse, ApiError> {
@@ -442,7 +466,7 @@ impl ReportingApi {
         })
     }
 
-    async fn ranking(
+    pub(crate) async fn ranking(
         &self,
         request: RankCommunesRequest,
     ) -> Result<RankCommunesResponse, ApiError> {
@@ -522,7 +546,7 @@ impl ReportingApi {
         })
     }
 
-    async fn freshness(&self) -> Result<Freshness, ApiError> {
+    pub(crate) async fn freshness(&self) -> Result<Freshness, ApiError> {
         let cursor = self.store.cursor().await?;
         Ok(self.freshness_of(&cursor))
     }
@@ -563,120 +587,130 @@ impl ReportingService for ReportingApi {
         &self,
         request: Request<GetCommuneReportRequest>,
     ) -> Result<Response<CommuneReport>, Status> {
-        self.commune_report(request.into_inner())
+        self.access
+            .answer(access::GET_COMMUNE_REPORT, request, |request| {
+                self.commune_report(request)
+            })
             .await
-            .map(Response::new)
-            .map_err(|e| e.into_status(ERROR_DOMAIN))
     }
 
     async fn get_admissions_report(
         &self,
         request: Request<GetAdmissionsReportRequest>,
     ) -> Result<Response<AdmissionsReport>, Status> {
-        self.admissions_report(request.into_inner())
+        self.access
+            .answer(access::GET_ADMISSIONS_REPORT, request, |request| {
+                self.admissions_report(request)
+            })
             .await
-            .map(Response::new)
-            .map_err(|e| e.into_status(ERROR_DOMAIN))
     }
 
     async fn get_freshness(
         &self,
-        _request: Request<GetFreshnessRequest>,
+        request: Request<GetFreshnessRequest>,
     ) -> Result<Response<Freshness>, Status> {
-        self.freshness()
+        self.access
+            .answer(access::GET_FRESHNESS, request, |_| self.freshness())
             .await
-            .map(Response::new)
-            .map_err(|e| e.into_status(ERROR_DOMAIN))
     }
 
     async fn get_admission_progress(
         &self,
         request: Request<GetAdmissionProgressRequest>,
     ) -> Result<Response<AdmissionProgress>, Status> {
-        self.admission_progress(request.into_inner())
+        self.access
+            .answer(access::GET_ADMISSION_PROGRESS, request, |request| {
+                self.admission_progress(request)
+            })
             .await
-            .map(Response::new)
-            .map_err(|e| e.into_status(ERROR_DOMAIN))
     }
 
     async fn get_pipeline(
         &self,
         request: Request<GetPipelineRequest>,
     ) -> Result<Response<Pipeline>, Status> {
-        self.pipeline(request.into_inner())
+        self.access
+            .answer(access::GET_PIPELINE, request, |request| {
+                self.pipeline(request)
+            })
             .await
-            .map(Response::new)
-            .map_err(|e| e.into_status(ERROR_DOMAIN))
     }
 
     async fn get_cell_rating_summary(
         &self,
         request: Request<GetCellRatingSummaryRequest>,
     ) -> Result<Response<CellRatingSummary>, Status> {
-        self.cell_rating_summary(request.into_inner())
+        self.access
+            .answer(access::GET_CELL_RATING_SUMMARY, request, |request| {
+                self.cell_rating_summary(request)
+            })
             .await
-            .map(Response::new)
-            .map_err(|e| e.into_status(ERROR_DOMAIN))
     }
 
     async fn get_cell_health(
         &self,
         request: Request<GetCellHealthRequest>,
     ) -> Result<Response<CellHealth>, Status> {
-        self.cell_health(request.into_inner())
+        self.access
+            .answer(access::GET_CELL_HEALTH, request, |request| {
+                self.cell_health(request)
+            })
             .await
-            .map(Response::new)
-            .map_err(|e| e.into_status(ERROR_DOMAIN))
     }
 
     async fn list_deadlines(
         &self,
         request: Request<ListDeadlinesRequest>,
     ) -> Result<Response<ListDeadlinesResponse>, Status> {
-        self.deadlines(request.into_inner())
+        self.access
+            .answer(access::LIST_DEADLINES, request, |request| {
+                self.deadlines(request)
+            })
             .await
-            .map(Response::new)
-            .map_err(|e| e.into_status(ERROR_DOMAIN))
     }
 
     async fn get_statistics(
         &self,
         request: Request<GetStatisticsRequest>,
     ) -> Result<Response<Statistics>, Status> {
-        self.statistics(request.into_inner())
+        self.access
+            .answer(access::GET_STATISTICS, request, |request| {
+                self.statistics(request)
+            })
             .await
-            .map(Response::new)
-            .map_err(|e| e.into_status(ERROR_DOMAIN))
     }
 
     async fn get_movements(
         &self,
         request: Request<GetMovementsRequest>,
     ) -> Result<Response<Movements>, Status> {
-        self.movements(request.into_inner())
+        self.access
+            .answer(access::GET_MOVEMENTS, request, |request| {
+                self.movements(request)
+            })
             .await
-            .map(Response::new)
-            .map_err(|e| e.into_status(ERROR_DOMAIN))
     }
 
     async fn list_badges_due(
         &self,
         request: Request<ListBadgesDueRequest>,
     ) -> Result<Response<ListBadgesDueResponse>, Status> {
-        self.badges_due(request.into_inner())
+        self.access
+            .answer(access::LIST_BADGES_DUE, request, |request| {
+                self.badges_due(request)
+            })
             .await
-            .map(Response::new)
-            .map_err(|e| e.into_status(ERROR_DOMAIN))
     }
 
     async fn rank_communes(
         &self,
         request: Request<RankCommunesRequest>,
     ) -> Result<Response<RankCommunesResponse>, Status> {
-        self.ranking(request.into_inner())
+        self.access
+            .answer(access::RANK_COMMUNES, request, |request| {
+                self.ranking(request)
+            })
             .await
-            .map(Response::new)
-            .map_err(|e| e.into_status(ERROR_DOMAIN))
     }
 
     type ExportReportStream = crate::export::ExportStream;
@@ -691,9 +725,38 @@ impl ReportingService for ReportingApi {
         &self,
         request: Request<GetMonthlyBriefingRequest>,
     ) -> Result<Response<MonthlyBriefing>, Status> {
-        self.monthly_briefing(request.into_inner())
+        self.access
+            .answer(access::GET_MONTHLY_BRIEFING, request, |request| {
+                self.monthly_briefing(request)
+            })
             .await
-            .map(Response::new)
-            .map_err(|e| e.into_status(ERROR_DOMAIN))
+    }
+}
+
+/// The handlers of `partyregistry.audit.v1.AuditService` over this server's audit trail.
+#[derive(Debug, Clone)]
+pub struct AuditApi {
+    access: Access,
+}
+
+impl AuditApi {
+    /// Reads the trail `access` writes, deciding and auditing through it too.
+    pub fn new(access: Access) -> Self {
+        Self { access }
+    }
+}
+
+#[tonic::async_trait]
+impl AuditService for AuditApi {
+    async fn list_audit_entries(
+        &self,
+        request: Request<ListAuditEntriesRequest>,
+    ) -> Result<Response<ListAuditEntriesResponse>, Status> {
+        let log = self.access.audit_log();
+        self.access
+            .answer(access::LIST_AUDIT_ENTRIES, request, |request| async move {
+                log.list(&request).await
+            })
+            .await
     }
 }

@@ -19,11 +19,15 @@
 //!   the statistics roll, plain Rust.
 //! - [`badges`]: party-badge milestones and the award rounds members are due at, plain Rust.
 //! - [`export`]: any report as a CSV file or an XLSX workbook, streamed.
-//! - [`grpc`]: the thin `ReportingApi` handlers.
+//! - [`access`]: who may read what (one table for every RPC), small-cell suppression, the audit
+//!   entries.
+//! - [`grpc`]: the thin `ReportingApi` and `AuditApi` handlers.
 //!
-//! Does not own: any write to membership data (the feed is the only input), authentication, or
-//! membership's database (never shared).
+//! Does not own: any write to membership data (the feed is the only input), token verification
+//! and TLS (the kit's server layer and client transport), or membership's database (never
+//! shared).
 
+pub mod access;
 pub mod admission_reports;
 pub mod badges;
 pub mod config;
@@ -36,9 +40,16 @@ pub mod statistics;
 pub mod store;
 pub mod units;
 
+#[cfg(test)]
+mod testing;
+
 use std::sync::Arc;
 
-use partyregistry_kit::{BoxError, db, server};
+use partyregistry_kit::audit::AuditLog;
+use partyregistry_kit::auth::Verifier;
+use partyregistry_kit::server::{self, ServerSecurity};
+use partyregistry_kit::{BoxError, db};
+use partyregistry_proto::audit::v1::audit_service_server::AuditServiceServer;
 use partyregistry_proto::reporting::v1::reporting_service_server::ReportingServiceServer;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
@@ -47,6 +58,10 @@ pub use config::Config;
 
 /// The fully qualified gRPC service name, as reported by the health check.
 pub const SERVICE_NAME: &str = "partyregistry.reporting.v1.ReportingService";
+/// The audit service every server answers for its own trail.
+pub const AUDIT_SERVICE_NAME: &str = "partyregistry.audit.v1.AuditService";
+/// Every service this server answers, for health and reflection.
+pub const SERVICE_NAMES: &[&str] = &[SERVICE_NAME, AUDIT_SERVICE_NAME];
 
 /// The embedded migrations: one SQL text for SQLite and PostgreSQL.
 pub static MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!();
@@ -54,24 +69,68 @@ pub static MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!();
 /// Opens the projection database, starts following the membership feed, and serves reports on
 /// `listener` until `shutdown` is cancelled; then stops the consumer (which commits what it has
 /// applied) and closes the database.
+///
+/// Refuses to start without TLS (`--tls-cert/--tls-key`) unless `--plaintext` is given, without a
+/// way to verify tokens unless `--allow-unauthenticated` is given, and without TLS to membership
+/// (`--membership-ca`) unless `--plaintext` is given; both escapes are logged as warnings.
 pub async fn run(
     config: Config,
     listener: TcpListener,
     shutdown: CancellationToken,
 ) -> Result<(), BoxError> {
+    // Every check of the flags, and every file but the server's TLS files, before anything
+    // opens.
+    config.check()?;
+    let verifier = Verifier::from_config(
+        config.jwt_key_file.as_deref(),
+        config.jwt_issuer.as_deref(),
+        config.token_file.as_deref(),
+        config.allow_unauthenticated,
+    )?;
+    let membership_security = config.membership_security()?;
+    if membership_security.ca_pem.is_none() {
+        tracing::warn!(
+            "following membership WITHOUT TLS (--plaintext): for local development only"
+        );
+    }
+
     let database = db::connect(&config.database_url, &MIGRATIONS).await?;
-    tracing::info!(address = %listener.local_addr()?, backend = ?database.backend, "reporting service listening");
+    let audit = AuditLog::new(database.pool.clone());
     let store = store::Store::new(database);
+    // Reads and checks the TLS files (a key that does not match its certificate stops the
+    // start-up here), and warns of plain text and unauthenticated calls.
+    let security = match ServerSecurity::from_flags(
+        config.tls_cert.as_deref(),
+        config.tls_key.as_deref(),
+        config.client_ca.as_deref(),
+        config.plaintext,
+        verifier,
+        audit.clone(),
+    ) {
+        Ok(security) => security,
+        Err(error) => {
+            store.close().await;
+            return Err(error);
+        }
+    };
+    tracing::info!(address = %listener.local_addr()?, backend = ?store.backend(), tls = config.tls_cert.is_some(), "reporting service listening");
     let feed = Arc::new(consumer::FeedState::from_cursor(&store.cursor().await?));
 
     // A child token: the consumer stops with the service, and also if serving fails on its own.
     let consumer_stop = shutdown.child_token();
-    let consumer = consumer::Consumer::new(store.clone(), feed.clone(), config.membership_url);
+    let consumer = consumer::Consumer::new(
+        store.clone(),
+        feed.clone(),
+        config.membership_url,
+        membership_security,
+    );
     let consumer_task = tokio::spawn(consumer.run(consumer_stop.clone()));
 
-    let api = grpc::ReportingApi::new(store.clone(), feed);
-    let routes = tonic::service::Routes::new(ReportingServiceServer::new(api));
-    let served = server::serve(listener, routes, &[SERVICE_NAME], shutdown).await;
+    let access = access::Access::new(store.clone(), audit, config.min_cell_size);
+    let api = grpc::ReportingApi::new(store.clone(), feed, access.clone());
+    let routes = tonic::service::Routes::new(ReportingServiceServer::new(api))
+        .add_service(AuditServiceServer::new(grpc::AuditApi::new(access)));
+    let served = server::serve(listener, routes, SERVICE_NAMES, shutdown, security).await;
 
     consumer_stop.cancel();
     if let Err(error) = consumer_task.await {

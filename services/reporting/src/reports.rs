@@ -176,6 +176,7 @@ pub fn bucket(key: &str, label: &str, members: i64) -> Bucket {
         key: key.to_owned(),
         label: label.to_owned(),
         members,
+        suppressed: false,
     }
 }
 

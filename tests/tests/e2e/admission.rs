@@ -4,19 +4,19 @@
 
 use chrono::NaiveDate;
 use partyregistry_kit::BoxError;
+use partyregistry_kit::client::Transport;
 use partyregistry_proto::membership::v1 as pb;
 use partyregistry_proto::membership::v1::admission_service_client::AdmissionServiceClient;
 use partyregistry_proto::reporting::v1 as report;
 use partyregistry_rules::{Calendar, calendar::reference_holidays};
 use partyregistry_tests::{Backend, Pair, on_each_backend};
 use tonic::Code;
-use tonic::transport::Channel;
 
 use crate::fixtures::{
     Client, admission, assert_rejected, new_member, passing_vote, small_commune,
 };
 
-type Admission = AdmissionServiceClient<Channel>;
+type Admission = AdmissionServiceClient<Transport>;
 
 on_each_backend! {
     candidate_goes_from_source_to_official_member;

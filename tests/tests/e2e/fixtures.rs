@@ -1,11 +1,11 @@
 //! Small synthetic fixtures written through the API.
 
 use partyregistry_kit::BoxError;
+use partyregistry_kit::client::Transport;
 use partyregistry_proto::membership::v1 as pb;
 use partyregistry_proto::membership::v1::membership_service_client::MembershipServiceClient;
-use tonic::transport::Channel;
 
-pub type Client = MembershipServiceClient<Channel>;
+pub type Client = MembershipServiceClient<Transport>;
 
 /// Creates commune `code` with no area flags.
 pub async fn commune(client: &mut Client, code: &str) -> Result<pb::Commune, BoxError> {

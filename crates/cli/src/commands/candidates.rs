@@ -6,6 +6,7 @@
 
 use std::collections::HashMap;
 
+use partyregistry_kit::client::Transport;
 use partyregistry_kit::date;
 use partyregistry_proto::membership::v1::admission_service_client::AdmissionServiceClient;
 use partyregistry_proto::membership::v1::{
@@ -14,7 +15,6 @@ use partyregistry_proto::membership::v1::{
     GeneralEducation, GetCandidateRequest, GetCellRequest, GetMemberRequest, ListCandidatesRequest,
     ListCandidatesResponse, UpdateCandidateRequest, VoteTally,
 };
-use tonic::transport::Channel;
 
 use super::communes::{mask, print_next_page};
 use super::{Context, collect_pages};
@@ -28,7 +28,7 @@ use crate::output::{self, Fields, Table, blocker_label, enum_label, yes_no};
 
 /// Runs one `candidates` subcommand.
 pub async fn run(context: &Context, command: CandidateCommand) -> Result<(), CliError> {
-    let mut admission = client::admission(&context.membership).await?;
+    let mut admission = client::admission(&context.membership, &context.security).await?;
     match command {
         CandidateCommand::List(args) => list(context, &mut admission, args).await,
         CandidateCommand::Get { candidate } => {
@@ -98,7 +98,7 @@ pub async fn run(context: &Context, command: CandidateCommand) -> Result<(), Cli
         CandidateCommand::Admit(args) => {
             let request = admit_request(args)?;
             let member = admission.admit_candidate(request).await?.into_inner();
-            let mut membership = client::membership(&context.membership).await?;
+            let mut membership = client::membership(&context.membership, &context.security).await?;
             super::members::show(context, &mut membership, &member).await
         }
     }
@@ -106,7 +106,7 @@ pub async fn run(context: &Context, command: CandidateCommand) -> Result<(), Cli
 
 async fn list(
     context: &Context,
-    admission: &mut AdmissionServiceClient<Channel>,
+    admission: &mut AdmissionServiceClient<Transport>,
     args: CandidateListArgs,
 ) -> Result<(), CliError> {
     let parent = commune_name(&args.commune)?;
@@ -320,7 +320,8 @@ fn show(context: &Context, candidate: &Candidate) -> Result<(), CliError> {
 /// names (the resource names are shown instead), so it is not an error.
 async fn display_names(context: &Context, candidate: &Candidate) -> HashMap<String, String> {
     let mut names = HashMap::new();
-    let Ok(mut membership) = client::membership(&context.membership).await else {
+    let Ok(mut membership) = client::membership(&context.membership, &context.security).await
+    else {
         return names;
     };
     if let Ok(cell) = membership

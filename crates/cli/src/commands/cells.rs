@@ -14,7 +14,7 @@ use crate::output::{self, Fields, Table, label};
 
 /// Runs one `cells` subcommand.
 pub async fn run(context: &Context, command: CellCommand) -> Result<(), CliError> {
-    let mut membership = client::membership(&context.membership).await?;
+    let mut membership = client::membership(&context.membership, &context.security).await?;
     match command {
         CellCommand::List {
             commune,

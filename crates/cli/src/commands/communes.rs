@@ -13,7 +13,7 @@ use crate::output::{self, Fields, Table, label};
 
 /// Runs one `communes` subcommand.
 pub async fn run(context: &Context, command: CommuneCommand) -> Result<(), CliError> {
-    let mut membership = client::membership(&context.membership).await?;
+    let mut membership = client::membership(&context.membership, &context.security).await?;
     match command {
         CommuneCommand::List { province, page } => {
             let filter = province

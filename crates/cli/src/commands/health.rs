@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use partyregistry_kit::client::ClientSecurity;
 use tonic_health::pb::HealthCheckRequest;
 use tonic_health::pb::health_check_response::ServingStatus;
 use tonic_health::pb::health_client::HealthClient;
@@ -17,12 +18,21 @@ pub use partyregistry_membership::SERVICE_NAME as MEMBERSHIP_SERVICE;
 /// The gRPC service name the reporting service reports health for.
 pub use partyregistry_reporting::SERVICE_NAME as REPORTING_SERVICE;
 
-/// Asks `url` for the health of `service`, within `timeout`. Any failure (unreachable, unknown
-/// service, timeout) is reported as the text to print, so that one call never hides another.
-pub async fn check(url: &str, service: &str, timeout: Duration) -> Result<ServingStatus, String> {
+/// Asks `url` for the health of `service`, within `timeout`, over the same TLS as every other
+/// call (health itself needs no token; one that is given is sent and ignored). Any failure
+/// (unreachable, handshake refused, unknown service, timeout) is reported as the text to print,
+/// so that one call never hides another.
+pub async fn check(
+    url: &str,
+    service: &str,
+    timeout: Duration,
+    security: &ClientSecurity,
+) -> Result<ServingStatus, String> {
     let call = async {
-        let channel = client::channel(url).await.map_err(|e| e.to_string())?;
-        let response = HealthClient::new(channel)
+        let transport = client::transport(url, security)
+            .await
+            .map_err(|e| e.to_string())?;
+        let response = HealthClient::new(transport)
             .check(HealthCheckRequest {
                 service: service.to_owned(),
             })
@@ -53,7 +63,7 @@ pub async fn run(context: &Context, args: HealthArgs) -> Result<(), CliError> {
     let mut failures = Vec::new();
     let mut report = serde_json::Map::new();
     for (short, url, service) in targets {
-        let (text, serving) = match check(url, service, timeout).await {
+        let (text, serving) = match check(url, service, timeout, &context.security).await {
             Ok(status) => (
                 status.as_str_name().to_owned(),
                 status == ServingStatus::Serving,

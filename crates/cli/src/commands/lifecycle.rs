@@ -38,7 +38,7 @@ pub async fn admit(context: &Context, args: AdmitArgs) -> Result<(), CliError> {
         deciding_body: args.deciding_body.unwrap_or_default(),
         request_id: request_id(args.request_id.as_deref()),
     };
-    let mut membership = client::membership(&context.membership).await?;
+    let mut membership = client::membership(&context.membership, &context.security).await?;
     let member = membership.record_admission(request).await?.into_inner();
     show(context, &mut membership, &member).await
 }
@@ -50,7 +50,7 @@ pub async fn ceremony(context: &Context, args: CeremonyArgs) -> Result<(), CliEr
         ceremony_date: date_or_today(args.date),
         request_id: request_id(args.request_id.as_deref()),
     };
-    let mut membership = client::membership(&context.membership).await?;
+    let mut membership = client::membership(&context.membership, &context.security).await?;
     let member = membership.record_ceremony(request).await?.into_inner();
     show(context, &mut membership, &member).await
 }
@@ -64,7 +64,7 @@ pub async fn recognize(context: &Context, args: RecognizeArgs) -> Result<(), Cli
         cell_vote: args.vote.tally(),
         request_id: request_id(args.request_id.as_deref()),
     };
-    let mut membership = client::membership(&context.membership).await?;
+    let mut membership = client::membership(&context.membership, &context.security).await?;
     let member = membership.recognize_official(request).await?.into_inner();
     show(context, &mut membership, &member).await
 }
@@ -72,7 +72,7 @@ pub async fn recognize(context: &Context, args: RecognizeArgs) -> Result<(), Cli
 /// `partyctl transfer`: TransferMember, every kind.
 pub async fn transfer(context: &Context, args: TransferArgs) -> Result<(), CliError> {
     let request = transfer_request(args)?;
-    let mut membership = client::membership(&context.membership).await?;
+    let mut membership = client::membership(&context.membership, &context.security).await?;
     let member = membership.transfer_member(request).await?.into_inner();
     show(context, &mut membership, &member).await
 }
@@ -121,7 +121,7 @@ pub async fn exempt(context: &Context, args: ExemptArgs) -> Result<(), CliError>
         reason: args.reason,
         request_id: request_id(args.request_id.as_deref()),
     };
-    let mut membership = client::membership(&context.membership).await?;
+    let mut membership = client::membership(&context.membership, &context.security).await?;
     let member = membership.exempt_member(request).await?.into_inner();
     show(context, &mut membership, &member).await
 }
@@ -133,7 +133,7 @@ pub async fn end_exemption(context: &Context, args: EndExemptionArgs) -> Result<
         effective_date: date_or_today(args.date),
         request_id: request_id(args.request_id.as_deref()),
     };
-    let mut membership = client::membership(&context.membership).await?;
+    let mut membership = client::membership(&context.membership, &context.security).await?;
     let member = membership.end_exemption(request).await?.into_inner();
     show(context, &mut membership, &member).await
 }
@@ -148,7 +148,7 @@ pub async fn depart(context: &Context, args: DepartArgs) -> Result<(), CliError>
         reason: args.reason.unwrap_or_default(),
         request_id: request_id(args.request_id.as_deref()),
     };
-    let mut membership = client::membership(&context.membership).await?;
+    let mut membership = client::membership(&context.membership, &context.security).await?;
     let member = membership.record_departure(request).await?.into_inner();
     show(context, &mut membership, &member).await
 }

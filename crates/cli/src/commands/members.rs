@@ -5,6 +5,7 @@
 
 use std::collections::HashMap;
 
+use partyregistry_kit::client::Transport;
 use partyregistry_kit::names;
 use partyregistry_proto::membership::v1::membership_service_client::MembershipServiceClient;
 use partyregistry_proto::membership::v1::{
@@ -13,7 +14,6 @@ use partyregistry_proto::membership::v1::{
     ListMembersResponse, Member, MemberEvent, MemberStatus, PoliticalTheory, Qualification,
     UpdateMemberRequest, VoteTally,
 };
-use tonic::transport::Channel;
 
 use super::communes::{mask, print_next_page};
 use super::{Context, collect_pages};
@@ -24,7 +24,7 @@ use crate::output::{self, Fields, Table, label, yes_no};
 
 /// Runs one `members` subcommand.
 pub async fn run(context: &Context, command: MemberCommand) -> Result<(), CliError> {
-    let mut membership = client::membership(&context.membership).await?;
+    let mut membership = client::membership(&context.membership, &context.security).await?;
     match command {
         MemberCommand::List(args) => list(context, &mut membership, args).await,
         MemberCommand::Get { member } => {
@@ -73,7 +73,7 @@ pub async fn run(context: &Context, command: MemberCommand) -> Result<(), CliErr
 
 async fn list(
     context: &Context,
-    membership: &mut MembershipServiceClient<Channel>,
+    membership: &mut MembershipServiceClient<Transport>,
     args: MemberListArgs,
 ) -> Result<(), CliError> {
     let parent = commune_name(&args.parent)?;
@@ -131,7 +131,7 @@ fn list_filter(args: &MemberListArgs, commune_code: Option<&str>) -> Result<Stri
 /// Display names of the cells the members belong to, one ListCells per commune. A failure only
 /// costs the nicer names (the table falls back to cell ids), so it is not an error.
 async fn cell_names(
-    membership: &mut MembershipServiceClient<Channel>,
+    membership: &mut MembershipServiceClient<Transport>,
     members: &[Member],
 ) -> HashMap<String, String> {
     let mut communes: Vec<String> = members
@@ -266,7 +266,7 @@ fn update_request(
 /// Prints one member with every field, personal ones included.
 pub(crate) async fn show(
     context: &Context,
-    membership: &mut MembershipServiceClient<Channel>,
+    membership: &mut MembershipServiceClient<Transport>,
     member: &Member,
 ) -> Result<(), CliError> {
     if context.json {

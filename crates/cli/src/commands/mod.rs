@@ -1,8 +1,10 @@
 //! The implementations of the commands: each builds its request from the parsed command line,
 //! makes one or a few calls, and prints the answer as a table or as JSON.
 
+pub mod audit;
 pub mod candidates;
 pub mod cells;
+pub mod certs;
 pub mod communes;
 pub mod health;
 pub mod lifecycle;
@@ -11,12 +13,19 @@ pub mod planning;
 pub mod reference;
 pub mod reports;
 pub mod statistics;
+pub mod tokens;
 pub mod watch;
 
+use std::sync::Arc;
+
+use partyregistry_kit::client::ClientSecurity;
+
 use crate::args::{Cli, Command};
+use crate::client::load_security;
 use crate::error::CliError;
 
-/// What every command needs from the global flags.
+/// What every command that calls a service needs from the global flags. Its debug print shows
+/// whether a token and keys are set, never them.
 #[derive(Debug, Clone)]
 pub struct Context {
     /// Endpoint of the membership service.
@@ -25,16 +34,27 @@ pub struct Context {
     pub reporting: String,
     /// Print canonical protobuf JSON instead of tables.
     pub json: bool,
+    /// The CA, client certificate and token, read once; shared by every client of the command.
+    pub security: Arc<ClientSecurity>,
 }
 
 /// Runs the command of a parsed command line.
 pub async fn run(cli: Cli) -> Result<(), CliError> {
+    // Commands that call no service run before the security files are read: `certs init` may be
+    // creating the very CA that PARTYCTL_CA already names.
+    let command = match cli.command {
+        Command::Tokens(command) => return tokens::run(command, cli.json),
+        Command::Certs(command) => return certs::run(command, cli.json),
+        Command::Dev(options) => return crate::dev::run(options).await,
+        command => command,
+    };
     let context = Context {
         membership: cli.membership,
         reporting: cli.reporting,
         json: cli.json,
+        security: Arc::new(load_security(&cli.security)?),
     };
-    match cli.command {
+    match command {
         Command::Communes(command) => communes::run(&context, command).await,
         Command::Cells(command) => cells::run(&context, command).await,
         Command::Members(command) => members::run(&context, command).await,
@@ -60,7 +80,9 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Reference(args) => reference::reference_list(&context, args).await,
         Command::Export(args) => statistics::export(&context, args).await,
         Command::Seed(args) => seed(&context, args).await,
-        Command::Dev(options) => crate::dev::run(options).await,
+        Command::Audit(command) => audit::run(&context, command).await,
+        // Answered above, before the security files were read.
+        Command::Tokens(_) | Command::Certs(_) | Command::Dev(_) => Ok(()),
     }
 }
 
@@ -83,8 +105,8 @@ fn print_summary<S: serde::Serialize>(
 /// `partyctl seed`: loads the reference dataset through the membership and admission APIs, and
 /// with `--synthetic-province` the generated province too.
 async fn seed(context: &Context, args: crate::args::SeedArgs) -> Result<(), CliError> {
-    let mut membership = crate::client::membership(&context.membership).await?;
-    let mut reference = crate::client::reference(&context.membership).await?;
+    let mut membership = crate::client::membership(&context.membership, &context.security).await?;
+    let mut reference = crate::client::reference(&context.membership, &context.security).await?;
     if args.synthetic_province {
         let summary =
             crate::synthetic::seed_province(&mut membership, &mut reference, args.synthetic_seed)
@@ -95,7 +117,7 @@ async fn seed(context: &Context, args: crate::args::SeedArgs) -> Result<(), CliE
             crate::synthetic::SyntheticProvince::render,
         );
     }
-    let mut admission = crate::client::admission(&context.membership).await?;
+    let mut admission = crate::client::admission(&context.membership, &context.security).await?;
     let summary = crate::dataset::seed_all(&mut membership, &mut admission, &mut reference).await?;
     print_summary(context, &summary, crate::dataset::SeedSummary::render)
 }

@@ -36,7 +36,7 @@ pub(crate) fn rating_label(level: i32) -> String {
 
 /// Runs one `rules` subcommand.
 pub async fn rules(context: &Context, command: RuleCommand) -> Result<(), CliError> {
-    let mut admission = client::admission(&context.membership).await?;
+    let mut admission = client::admission(&context.membership, &context.security).await?;
     match command {
         RuleCommand::List => {
             let response = admission
@@ -317,7 +317,7 @@ fn show_rule(context: &Context, v: &RuleVersion) -> Result<(), CliError> {
 
 /// Runs one `holidays` subcommand.
 pub async fn holidays(context: &Context, command: HolidayCommand) -> Result<(), CliError> {
-    let mut admission = client::admission(&context.membership).await?;
+    let mut admission = client::admission(&context.membership, &context.security).await?;
     match command {
         HolidayCommand::List { year } => {
             let response = admission
@@ -396,7 +396,7 @@ fn weekday(day: &str) -> String {
 
 /// Runs one `targets` subcommand.
 pub async fn targets(context: &Context, command: TargetCommand) -> Result<(), CliError> {
-    let mut admission = client::admission(&context.membership).await?;
+    let mut admission = client::admission(&context.membership, &context.security).await?;
     match command {
         TargetCommand::List { commune } => {
             let response = admission
@@ -456,7 +456,7 @@ fn target_table(targets: &[Target]) -> Table {
 
 /// Runs one `plans` subcommand.
 pub async fn plans(context: &Context, command: PlanCommand) -> Result<(), CliError> {
-    let mut admission = client::admission(&context.membership).await?;
+    let mut admission = client::admission(&context.membership, &context.security).await?;
     match command {
         PlanCommand::List { commune, year } => {
             let response = admission
@@ -534,7 +534,7 @@ fn plan_table(plans: &[CellPlan]) -> Table {
 
 /// Runs one `ratings` subcommand.
 pub async fn ratings(context: &Context, command: RatingCommand) -> Result<(), CliError> {
-    let mut admission = client::admission(&context.membership).await?;
+    let mut admission = client::admission(&context.membership, &context.security).await?;
     match command {
         RatingCommand::Cells { commune, year } => {
             let response = admission

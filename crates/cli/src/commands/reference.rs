@@ -21,7 +21,7 @@ use crate::output::{Fields, Table};
 
 /// Runs one `provinces` subcommand.
 pub async fn provinces(context: &Context, command: ProvinceCommand) -> Result<(), CliError> {
-    let mut reference = client::reference(&context.membership).await?;
+    let mut reference = client::reference(&context.membership, &context.security).await?;
     match command {
         ProvinceCommand::List { in_force_on } => {
             let response = reference
@@ -151,7 +151,7 @@ fn province_fields(province: &Province) -> Fields {
 
 /// Runs one `merges` subcommand.
 pub async fn merges(context: &Context, command: MergeCommand) -> Result<(), CliError> {
-    let mut reference = client::reference(&context.membership).await?;
+    let mut reference = client::reference(&context.membership, &context.security).await?;
     match command {
         MergeCommand::List { level } => {
             let response = reference
@@ -223,7 +223,7 @@ pub fn render_merges(response: &ListMergesResponse) -> String {
 
 /// `partyctl reference <list>`.
 pub async fn reference_list(context: &Context, args: ReferenceArgs) -> Result<(), CliError> {
-    let mut reference = client::reference(&context.membership).await?;
+    let mut reference = client::reference(&context.membership, &context.security).await?;
     let list = reference
         .get_reference_list(GetReferenceListRequest {
             kind: args.kind.kind() as i32,

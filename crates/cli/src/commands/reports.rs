@@ -127,12 +127,12 @@ pub async fn run(context: &Context, command: ReportCommand) -> Result<(), CliErr
     let request = match report_request(command)? {
         ReportRequest::Exportable(request) => request,
         ReportRequest::Briefing(request) => {
-            let mut reporting = client::reporting(&context.reporting).await?;
+            let mut reporting = client::reporting(&context.reporting, &context.security).await?;
             let report = reporting.get_monthly_briefing(request).await?;
             return emit(context, &report.into_inner(), render_briefing);
         }
     };
-    let mut reporting = client::reporting(&context.reporting).await?;
+    let mut reporting = client::reporting(&context.reporting, &context.security).await?;
     // Each report: call its RPC, then print it as JSON or through its renderer.
     macro_rules! show {
         ($rpc:ident, $request:expr, $render:expr) => {{
@@ -167,7 +167,7 @@ pub async fn run(context: &Context, command: ReportCommand) -> Result<(), CliErr
 
 /// `partyctl freshness`.
 pub async fn freshness(context: &Context) -> Result<(), CliError> {
-    let mut reporting = client::reporting(&context.reporting).await?;
+    let mut reporting = client::reporting(&context.reporting, &context.security).await?;
     let freshness = reporting
         .get_freshness(GetFreshnessRequest {})
         .await?
@@ -185,10 +185,35 @@ pub(crate) fn bucket_label(bucket: &Bucket) -> String {
     }
 }
 
+/// A bucket's count as printed: a suppressed count (too small to show to a caller who may read
+/// aggregates only) is marked rather than shown as a real 0.
+pub(crate) fn bucket_count(bucket: &Bucket) -> String {
+    if bucket.suppressed {
+        SUPPRESSED_MARK.to_owned()
+    } else {
+        bucket.members.to_string()
+    }
+}
+
+/// How a suppressed count is shown.
+pub(crate) const SUPPRESSED_MARK: &str = "ẩn*";
+
+/// The line under a report with suppressed counts.
+pub(crate) const SUPPRESSED_NOTE: &str = "\n* ẩn: số quá nhỏ, có thể làm lộ người cụ thể; cần quyền xem hồ sơ (records) để thấy số thật.\n";
+
+/// The note when any of `buckets` was suppressed, else nothing.
+pub(crate) fn suppressed_note<'a>(buckets: impl IntoIterator<Item = &'a Bucket>) -> &'static str {
+    if buckets.into_iter().any(|bucket| bucket.suppressed) {
+        SUPPRESSED_NOTE
+    } else {
+        ""
+    }
+}
+
 fn bucket_table(heading: &str, buckets: &[Bucket]) -> Table {
     let mut table = Table::new([heading, "Đảng viên"]);
     for bucket in buckets {
-        table.row([bucket_label(bucket), bucket.members.to_string()]);
+        table.row([bucket_label(bucket), bucket_count(bucket)]);
     }
     table
 }
@@ -214,23 +239,15 @@ pub fn render_commune_report(report: &CommuneReport) -> String {
             .by_cell_kind
             .iter()
             .find(|b| b.key == cells.key)
-            .map_or(0, |b| b.members);
-        kinds.row([
-            bucket_label(cells),
-            cells.members.to_string(),
-            members.to_string(),
-        ]);
+            .map_or_else(|| "0".to_owned(), bucket_count);
+        kinds.row([bucket_label(cells), bucket_count(cells), members]);
     }
     for members in report
         .by_cell_kind
         .iter()
         .filter(|b| !report.cells_by_kind.iter().any(|c| c.key == b.key))
     {
-        kinds.row([
-            bucket_label(members),
-            "0".to_owned(),
-            members.members.to_string(),
-        ]);
+        kinds.row([bucket_label(members), "0".to_owned(), bucket_count(members)]);
     }
     for (title, table) in [
         ("Theo loại chi bộ", kinds),
@@ -275,6 +292,16 @@ pub fn render_commune_report(report: &CommuneReport) -> String {
     }
     out.push_str("\nTheo chi bộ\n");
     out.push_str(&cells.render());
+    out.push_str(suppressed_note(
+        report
+            .cells_by_kind
+            .iter()
+            .chain(&report.by_cell_kind)
+            .chain(&report.age_bands)
+            .chain(&report.ethnicity)
+            .chain(&report.general_education)
+            .chain(&report.political_theory),
+    ));
     out.push_str(&freshness_text(report.freshness.as_ref()));
     out
 }
@@ -399,8 +426,8 @@ fn pipeline_label(bucket: &Bucket) -> String {
 fn bucket_summary(buckets: &[Bucket]) -> String {
     buckets
         .iter()
-        .filter(|b| b.members > 0)
-        .map(|b| format!("{} {}", pipeline_label(b), b.members))
+        .filter(|b| b.members > 0 || b.suppressed)
+        .map(|b| format!("{} {}", pipeline_label(b), bucket_count(b)))
         .collect::<Vec<_>>()
         .join("; ")
 }
@@ -418,13 +445,17 @@ pub fn render_pipeline(pipeline: &Pipeline) -> String {
     out.push_str(&totals.render());
     let mut stages = Table::new(["Bước", "Số người"]);
     for bucket in &pipeline.by_stage {
-        stages.row([pipeline_label(bucket), bucket.members.to_string()]);
+        stages.row([pipeline_label(bucket), bucket_count(bucket)]);
     }
     out.push_str("\nTheo bước\n");
     out.push_str(&stages.render());
     let mut blockers = Table::new(["Vướng mắc", "Số người"]);
-    for bucket in pipeline.by_blocker.iter().filter(|b| b.members > 0) {
-        blockers.row([pipeline_label(bucket), bucket.members.to_string()]);
+    for bucket in pipeline
+        .by_blocker
+        .iter()
+        .filter(|b| b.members > 0 || b.suppressed)
+    {
+        blockers.row([pipeline_label(bucket), bucket_count(bucket)]);
     }
     out.push_str("\nTheo vướng mắc (một người có thể có nhiều vướng mắc)\n");
     if blockers.is_empty() {
@@ -448,6 +479,14 @@ pub fn render_pipeline(pipeline: &Pipeline) -> String {
     }
     out.push_str("\nTheo chi bộ\n");
     out.push_str(&cells.render());
+    out.push_str(suppressed_note(
+        pipeline.by_stage.iter().chain(&pipeline.by_blocker).chain(
+            pipeline
+                .cells
+                .iter()
+                .flat_map(|cell| cell.by_stage.iter().chain(&cell.by_blocker)),
+        ),
+    ));
     out.push_str(&freshness_text(pipeline.freshness.as_ref()));
     out
 }
@@ -491,7 +530,7 @@ pub fn render_rating_summary(summary: &CellRatingSummary) -> String {
     out.push_str(&fields.render());
     let mut levels = Table::new(["Xếp loại", "Số chi bộ"]);
     for bucket in &summary.by_level {
-        levels.row([bucket_label(bucket), bucket.members.to_string()]);
+        levels.row([bucket_label(bucket), bucket_count(bucket)]);
     }
     out.push_str("\nTheo mức xếp loại\n");
     out.push_str(&levels.render());
@@ -845,11 +884,13 @@ mod tests {
                 key: "CELL_KIND_SCHOOL".into(),
                 label: String::new(),
                 members: 3,
+                suppressed: false,
             }],
             by_cell_kind: vec![Bucket {
                 key: "CELL_KIND_SCHOOL".into(),
                 label: String::new(),
                 members: 24,
+                suppressed: false,
             }],
             cells: vec![CellFigures {
                 cell: "communes/02680/cells/tuong-1".into(),
@@ -994,11 +1035,13 @@ mod tests {
                 key: "CANDIDATE_STAGE_IDENTIFIED".into(),
                 label: String::new(),
                 members: 2,
+                suppressed: false,
             }],
             by_blocker: vec![Bucket {
                 key: "LIVES_AWAY".into(),
                 label: String::new(),
                 members: 2,
+                suppressed: false,
             }],
             ..Pipeline::default()
         };

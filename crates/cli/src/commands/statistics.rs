@@ -10,7 +10,9 @@ use partyregistry_proto::reporting::v1::{
 };
 
 use super::Context;
-use super::reports::{ReportRequest, bucket_label, freshness_text, report_request};
+use super::reports::{
+    ReportRequest, bucket_count, bucket_label, freshness_text, report_request, suppressed_note,
+};
 use crate::args::{BadgesArgs, ExportArgs, MovementsArgs, RankingArgs, StatisticsArgs};
 use crate::atomic::AtomicFile;
 use crate::client::{self, enum_name, short_id};
@@ -123,8 +125,12 @@ pub fn render_statistics(statistics: &Statistics) -> String {
         for row in &breakdown.rows {
             table.row([
                 bucket_label(row),
-                row.members.to_string(),
-                percent(row.members, total),
+                bucket_count(row),
+                if row.suppressed {
+                    String::new()
+                } else {
+                    percent(row.members, total)
+                },
             ]);
         }
         table.row([
@@ -160,6 +166,9 @@ pub fn render_statistics(statistics: &Statistics) -> String {
         out.push_str("\nGhi chú\n");
         out.push_str(&notes_text(&statistics.notes));
     }
+    out.push_str(suppressed_note(
+        statistics.breakdowns.iter().flat_map(|b| b.rows.iter()),
+    ));
     out.push_str(&freshness_text(statistics.freshness.as_ref()));
     out
 }
@@ -403,7 +412,7 @@ pub async fn export(context: &Context, args: ExportArgs) -> Result<(), CliError>
         report: Some(report),
         format: format.format() as i32,
     };
-    let mut reporting = client::reporting(&context.reporting).await?;
+    let mut reporting = client::reporting(&context.reporting, &context.security).await?;
     let mut stream = reporting.export_report(request).await?.into_inner();
     // The first chunk names the file; nothing is created before it has arrived.
     let first = stream
@@ -469,11 +478,13 @@ mod tests {
                         key: "01".into(),
                         label: "Kinh".into(),
                         members: 3,
+                        suppressed: false,
                     },
                     Bucket {
                         key: "08".into(),
                         label: "Mông".into(),
                         members: 1,
+                        suppressed: false,
                     },
                 ],
             }],
@@ -493,6 +504,41 @@ mod tests {
         assert!(text.contains("Xã Hợp Thành") && text.contains("02680"));
         assert!(text.contains("• Tính cả Xã Tả Phời"));
         assert!(text.contains("Tuổi bình quân:    44.2") || text.contains("44.2"));
+        assert!(!text.contains("ẩn"), "{text}");
+    }
+
+    #[test]
+    fn suppressed_counts_are_marked_not_shown_as_zero() {
+        let statistics = Statistics {
+            scope: "provinces/15".into(),
+            total_members: 40,
+            breakdowns: vec![Breakdown {
+                kind: "ethnicity".into(),
+                title: "Dân tộc".into(),
+                rows: vec![
+                    Bucket {
+                        key: "01".into(),
+                        label: "Kinh".into(),
+                        members: 38,
+                        suppressed: false,
+                    },
+                    Bucket {
+                        key: "08".into(),
+                        label: "Mông".into(),
+                        members: 0,
+                        suppressed: true,
+                    },
+                ],
+            }],
+            ..Statistics::default()
+        };
+        let text = render_statistics(&statistics);
+        let mong = text
+            .lines()
+            .find(|line| line.starts_with("Mông"))
+            .unwrap_or_default();
+        assert!(mong.contains("ẩn*") && !mong.contains('%'), "{text}");
+        assert!(text.contains("* ẩn: số quá nhỏ"), "{text}");
     }
 
     #[test]

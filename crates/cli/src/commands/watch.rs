@@ -17,7 +17,7 @@ use crate::output::{self, label};
 /// Runs `watch` until the limit, the first heartbeat with `--until-caught-up`, the end of the
 /// stream, or Ctrl-C.
 pub async fn run(context: &Context, args: WatchArgs) -> Result<(), CliError> {
-    let mut membership = client::membership(&context.membership).await?;
+    let mut membership = client::membership(&context.membership, &context.security).await?;
     let mut stream = membership
         .watch_changes(WatchChangesRequest {
             after_sequence: args.after,

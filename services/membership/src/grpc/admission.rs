@@ -11,7 +11,8 @@ use partyregistry_proto::membership::v1 as pb;
 use partyregistry_proto::membership::v1::admission_service_server::AdmissionService;
 use tonic::{Request, Response, Status};
 
-use super::{Idempotent, effective_date, request_key, required, short_text, status};
+use super::{Idempotent, effective_date, request_key, required, short_text};
+use crate::authz::{Authz, Grant, admission};
 use crate::convert::admission::{
     CANDIDATE_UPDATABLE, RULE_VERSION_UPDATABLE, candidate_from_proto, holiday_from_proto,
     parse_candidate, parse_holiday, parse_rule_version, plan_from_proto, target_from_proto,
@@ -26,12 +27,14 @@ use crate::store::effective_page_size;
 #[derive(Debug, Clone)]
 pub struct AdmissionApi {
     membership: Arc<Membership>,
+    authz: Authz,
 }
 
 impl AdmissionApi {
     /// Handlers over `membership`, the same service object `MembershipApi` uses.
-    pub fn new(membership: Arc<Membership>) -> Self {
-        Self { membership }
+    /// Authorised and audited by `authz`.
+    pub fn new(membership: Arc<Membership>, authz: Authz) -> Self {
+        Self { membership, authz }
     }
 }
 
@@ -73,6 +76,7 @@ impl AdmissionApi {
     async fn get_candidate_impl(
         &self,
         request: pb::GetCandidateRequest,
+        _grant: &Grant,
     ) -> Result<pb::Candidate, ApiError> {
         let id = parse_candidate("name", &request.name)?;
         self.membership.candidate(id).await
@@ -81,6 +85,7 @@ impl AdmissionApi {
     async fn list_candidates_impl(
         &self,
         request: pb::ListCandidatesRequest,
+        _grant: &Grant,
     ) -> Result<pb::ListCandidatesResponse, ApiError> {
         let code = names::parse_commune("parent", &request.parent)?;
         let size = effective_page_size(request.page_size)?;
@@ -98,6 +103,7 @@ impl AdmissionApi {
     async fn create_candidate_impl(
         &self,
         request: pb::CreateCandidateRequest,
+        _grant: &Grant,
     ) -> Result<pb::Candidate, ApiError> {
         let key = request_key("CreateCandidate", &request)?;
         let sent = required(request.candidate.as_ref(), "candidate")?;
@@ -111,6 +117,7 @@ impl AdmissionApi {
     async fn update_candidate_impl(
         &self,
         request: pb::UpdateCandidateRequest,
+        _grant: &Grant,
     ) -> Result<pb::Candidate, ApiError> {
         let update = required(request.candidate.as_ref(), "candidate")?;
         let id = parse_candidate("candidate.name", &update.name)?;
@@ -123,6 +130,7 @@ impl AdmissionApi {
     async fn advance_candidate_impl(
         &self,
         request: pb::AdvanceCandidateRequest,
+        _grant: &Grant,
     ) -> Result<pb::Candidate, ApiError> {
         let key = request_key("AdvanceCandidate", &request)?;
         let id = parse_candidate("name", &request.name)?;
@@ -139,6 +147,7 @@ impl AdmissionApi {
     async fn check_eligibility_impl(
         &self,
         request: pb::CheckEligibilityRequest,
+        _grant: &Grant,
     ) -> Result<pb::Eligibility, ApiError> {
         let id = parse_candidate("name", &request.name)?;
         let on = if request.on_date.is_empty() {
@@ -152,6 +161,7 @@ impl AdmissionApi {
     async fn admit_candidate_impl(
         &self,
         request: pb::AdmitCandidateRequest,
+        _grant: &Grant,
     ) -> Result<pb::Member, ApiError> {
         let key = request_key("AdmitCandidate", &request)?;
         let id = parse_candidate("name", &request.name)?;
@@ -168,6 +178,7 @@ impl AdmissionApi {
     async fn list_rule_versions_impl(
         &self,
         _request: pb::ListRuleVersionsRequest,
+        _grant: &Grant,
     ) -> Result<pb::ListRuleVersionsResponse, ApiError> {
         Ok(pb::ListRuleVersionsResponse {
             rule_versions: self.membership.rule_versions().await?,
@@ -177,6 +188,7 @@ impl AdmissionApi {
     async fn create_rule_version_impl(
         &self,
         request: pb::CreateRuleVersionRequest,
+        _grant: &Grant,
     ) -> Result<pb::RuleVersion, ApiError> {
         let key = request_key("CreateRuleVersion", &request)?;
         let sent = required(request.rule_version.as_ref(), "rule_version")?;
@@ -187,6 +199,7 @@ impl AdmissionApi {
     async fn update_rule_version_impl(
         &self,
         request: pb::UpdateRuleVersionRequest,
+        _grant: &Grant,
     ) -> Result<pb::RuleVersion, ApiError> {
         let update = required(request.rule_version.as_ref(), "rule_version")?;
         let in_force_from = parse_rule_version("rule_version.name", &update.name)?;
@@ -199,6 +212,7 @@ impl AdmissionApi {
     async fn list_holidays_impl(
         &self,
         request: pb::ListHolidaysRequest,
+        _grant: &Grant,
     ) -> Result<pb::ListHolidaysResponse, ApiError> {
         Ok(pb::ListHolidaysResponse {
             holidays: self
@@ -211,17 +225,26 @@ impl AdmissionApi {
     async fn set_holiday_impl(
         &self,
         request: pb::SetHolidayRequest,
+        _grant: &Grant,
     ) -> Result<pb::Holiday, ApiError> {
         let (day, display_name) = holiday_from_proto(request.holiday.as_ref())?;
         self.membership.set_holiday(day, display_name).await
     }
 
-    async fn delete_holiday_impl(&self, request: pb::DeleteHolidayRequest) -> Result<(), ApiError> {
+    async fn delete_holiday_impl(
+        &self,
+        request: pb::DeleteHolidayRequest,
+        _grant: &Grant,
+    ) -> Result<(), ApiError> {
         let day = parse_holiday("name", &request.name)?;
         self.membership.delete_holiday(day).await
     }
 
-    async fn set_target_impl(&self, request: pb::SetTargetRequest) -> Result<pb::Target, ApiError> {
+    async fn set_target_impl(
+        &self,
+        request: pb::SetTargetRequest,
+        _grant: &Grant,
+    ) -> Result<pb::Target, ApiError> {
         let code = names::parse_commune("parent", &request.parent)?;
         let target = target_from_proto(request.target.as_ref())?;
         self.membership.set_target(&code, target).await
@@ -230,6 +253,7 @@ impl AdmissionApi {
     async fn list_targets_impl(
         &self,
         request: pb::ListTargetsRequest,
+        _grant: &Grant,
     ) -> Result<pb::ListTargetsResponse, ApiError> {
         let code = names::parse_commune("parent", &request.parent)?;
         Ok(pb::ListTargetsResponse {
@@ -240,6 +264,7 @@ impl AdmissionApi {
     async fn set_cell_plan_impl(
         &self,
         request: pb::SetCellPlanRequest,
+        _grant: &Grant,
     ) -> Result<pb::CellPlan, ApiError> {
         let (code, cell_id) = names::parse_cell("parent", &request.parent)?;
         let plan = plan_from_proto(request.plan.as_ref())?;
@@ -249,6 +274,7 @@ impl AdmissionApi {
     async fn list_cell_plans_impl(
         &self,
         request: pb::ListCellPlansRequest,
+        _grant: &Grant,
     ) -> Result<pb::ListCellPlansResponse, ApiError> {
         let code = names::parse_commune("parent", &request.parent)?;
         Ok(pb::ListCellPlansResponse {
@@ -262,6 +288,7 @@ impl AdmissionApi {
     async fn rate_cell_impl(
         &self,
         request: pb::RateCellRequest,
+        _grant: &Grant,
     ) -> Result<pb::CellRating, ApiError> {
         let (code, cell_id) = names::parse_cell("parent", &request.parent)?;
         let rating = required(request.rating.as_ref(), "rating")?;
@@ -273,6 +300,7 @@ impl AdmissionApi {
     async fn list_cell_ratings_impl(
         &self,
         request: pb::ListCellRatingsRequest,
+        _grant: &Grant,
     ) -> Result<pb::ListCellRatingsResponse, ApiError> {
         let code = names::parse_commune("parent", &request.parent)?;
         Ok(pb::ListCellRatingsResponse {
@@ -286,6 +314,7 @@ impl AdmissionApi {
     async fn rate_member_impl(
         &self,
         request: pb::RateMemberRequest,
+        _grant: &Grant,
     ) -> Result<pb::MemberRating, ApiError> {
         let id = names::parse_member("parent", &request.parent)?;
         let rating = required(request.rating.as_ref(), "rating")?;
@@ -296,25 +325,25 @@ impl AdmissionApi {
 #[tonic::async_trait]
 impl AdmissionService for AdmissionApi {
     handlers! {
-        get_candidate(pb::GetCandidateRequest) -> pb::Candidate => get_candidate_impl;
-        list_candidates(pb::ListCandidatesRequest) -> pb::ListCandidatesResponse => list_candidates_impl;
-        create_candidate(pb::CreateCandidateRequest) -> pb::Candidate => create_candidate_impl;
-        update_candidate(pb::UpdateCandidateRequest) -> pb::Candidate => update_candidate_impl;
-        advance_candidate(pb::AdvanceCandidateRequest) -> pb::Candidate => advance_candidate_impl;
-        check_eligibility(pb::CheckEligibilityRequest) -> pb::Eligibility => check_eligibility_impl;
-        admit_candidate(pb::AdmitCandidateRequest) -> pb::Member => admit_candidate_impl;
-        list_rule_versions(pb::ListRuleVersionsRequest) -> pb::ListRuleVersionsResponse => list_rule_versions_impl;
-        create_rule_version(pb::CreateRuleVersionRequest) -> pb::RuleVersion => create_rule_version_impl;
-        update_rule_version(pb::UpdateRuleVersionRequest) -> pb::RuleVersion => update_rule_version_impl;
-        list_holidays(pb::ListHolidaysRequest) -> pb::ListHolidaysResponse => list_holidays_impl;
-        set_holiday(pb::SetHolidayRequest) -> pb::Holiday => set_holiday_impl;
-        delete_holiday(pb::DeleteHolidayRequest) -> () => delete_holiday_impl;
-        set_target(pb::SetTargetRequest) -> pb::Target => set_target_impl;
-        list_targets(pb::ListTargetsRequest) -> pb::ListTargetsResponse => list_targets_impl;
-        set_cell_plan(pb::SetCellPlanRequest) -> pb::CellPlan => set_cell_plan_impl;
-        list_cell_plans(pb::ListCellPlansRequest) -> pb::ListCellPlansResponse => list_cell_plans_impl;
-        rate_cell(pb::RateCellRequest) -> pb::CellRating => rate_cell_impl;
-        list_cell_ratings(pb::ListCellRatingsRequest) -> pb::ListCellRatingsResponse => list_cell_ratings_impl;
-        rate_member(pb::RateMemberRequest) -> pb::MemberRating => rate_member_impl;
+        get_candidate[admission!("GetCandidate")](pb::GetCandidateRequest) -> pb::Candidate => get_candidate_impl;
+        list_candidates[admission!("ListCandidates")](pb::ListCandidatesRequest) -> pb::ListCandidatesResponse => list_candidates_impl;
+        create_candidate[admission!("CreateCandidate")](pb::CreateCandidateRequest) -> pb::Candidate => create_candidate_impl;
+        update_candidate[admission!("UpdateCandidate")](pb::UpdateCandidateRequest) -> pb::Candidate => update_candidate_impl;
+        advance_candidate[admission!("AdvanceCandidate")](pb::AdvanceCandidateRequest) -> pb::Candidate => advance_candidate_impl;
+        check_eligibility[admission!("CheckEligibility")](pb::CheckEligibilityRequest) -> pb::Eligibility => check_eligibility_impl;
+        admit_candidate[admission!("AdmitCandidate")](pb::AdmitCandidateRequest) -> pb::Member => admit_candidate_impl;
+        list_rule_versions[admission!("ListRuleVersions")](pb::ListRuleVersionsRequest) -> pb::ListRuleVersionsResponse => list_rule_versions_impl;
+        create_rule_version[admission!("CreateRuleVersion")](pb::CreateRuleVersionRequest) -> pb::RuleVersion => create_rule_version_impl;
+        update_rule_version[admission!("UpdateRuleVersion")](pb::UpdateRuleVersionRequest) -> pb::RuleVersion => update_rule_version_impl;
+        list_holidays[admission!("ListHolidays")](pb::ListHolidaysRequest) -> pb::ListHolidaysResponse => list_holidays_impl;
+        set_holiday[admission!("SetHoliday")](pb::SetHolidayRequest) -> pb::Holiday => set_holiday_impl;
+        delete_holiday[admission!("DeleteHoliday")](pb::DeleteHolidayRequest) -> () => delete_holiday_impl;
+        set_target[admission!("SetTarget")](pb::SetTargetRequest) -> pb::Target => set_target_impl;
+        list_targets[admission!("ListTargets")](pb::ListTargetsRequest) -> pb::ListTargetsResponse => list_targets_impl;
+        set_cell_plan[admission!("SetCellPlan")](pb::SetCellPlanRequest) -> pb::CellPlan => set_cell_plan_impl;
+        list_cell_plans[admission!("ListCellPlans")](pb::ListCellPlansRequest) -> pb::ListCellPlansResponse => list_cell_plans_impl;
+        rate_cell[admission!("RateCell")](pb::RateCellRequest) -> pb::CellRating => rate_cell_impl;
+        list_cell_ratings[admission!("ListCellRatings")](pb::ListCellRatingsRequest) -> pb::ListCellRatingsResponse => list_cell_ratings_impl;
+        rate_member[admission!("RateMember")](pb::RateMemberRequest) -> pb::MemberRating => rate_member_impl;
     }
 }

@@ -10,7 +10,8 @@ use partyregistry_proto::membership::v1 as pb;
 use partyregistry_proto::membership::v1::reference_service_server::ReferenceService;
 use tonic::{Request, Response, Status};
 
-use super::{Idempotent, request_key, required, status};
+use super::{Idempotent, request_key, required};
+use crate::authz::{Authz, Grant, reference};
 use crate::convert::mask_paths;
 use crate::convert::units::{
     PROVINCE_UPDATABLE, merge_from_proto, parse_province, province_from_proto, reference_list,
@@ -22,12 +23,14 @@ use crate::service::Membership;
 #[derive(Debug, Clone)]
 pub struct ReferenceApi {
     membership: Arc<Membership>,
+    authz: Authz,
 }
 
 impl ReferenceApi {
     /// Handlers over `membership`, the same service object `MembershipApi` uses.
-    pub fn new(membership: Arc<Membership>) -> Self {
-        Self { membership }
+    /// Authorised and audited by `authz`.
+    pub fn new(membership: Arc<Membership>, authz: Authz) -> Self {
+        Self { membership, authz }
     }
 }
 
@@ -37,6 +40,7 @@ impl ReferenceApi {
     async fn list_provinces_impl(
         &self,
         request: pb::ListProvincesRequest,
+        _grant: &Grant,
     ) -> Result<pb::ListProvincesResponse, ApiError> {
         let in_force_on = date::parse_optional(&request.in_force_on)
             .map_err(|error| ApiError::invalid("in_force_on", error.to_string()))?;
@@ -48,6 +52,7 @@ impl ReferenceApi {
     async fn get_province_impl(
         &self,
         request: pb::GetProvinceRequest,
+        _grant: &Grant,
     ) -> Result<pb::Province, ApiError> {
         let code = parse_province("name", &request.name)?;
         self.membership.province(&code).await
@@ -56,6 +61,7 @@ impl ReferenceApi {
     async fn create_province_impl(
         &self,
         request: pb::CreateProvinceRequest,
+        _grant: &Grant,
     ) -> Result<pb::Province, ApiError> {
         let key = request_key("CreateProvince", &request)?;
         let province = required(request.province.as_ref(), "province")?;
@@ -66,6 +72,7 @@ impl ReferenceApi {
     async fn update_province_impl(
         &self,
         request: pb::UpdateProvinceRequest,
+        _grant: &Grant,
     ) -> Result<pb::Province, ApiError> {
         let update = required(request.province.as_ref(), "province")?;
         let code = parse_province("province.name", &update.name)?;
@@ -78,6 +85,7 @@ impl ReferenceApi {
     async fn list_merges_impl(
         &self,
         request: pb::ListMergesRequest,
+        _grant: &Grant,
     ) -> Result<pb::ListMergesResponse, ApiError> {
         let level = unit_level("level", request.level, true)?;
         Ok(pb::ListMergesResponse {
@@ -88,6 +96,7 @@ impl ReferenceApi {
     async fn create_merge_impl(
         &self,
         request: pb::CreateMergeRequest,
+        _grant: &Grant,
     ) -> Result<pb::UnitMerge, ApiError> {
         let key = request_key("CreateMerge", &request)?;
         let merge = merge_from_proto(required(request.merge.as_ref(), "merge")?)?;
@@ -97,6 +106,7 @@ impl ReferenceApi {
     async fn get_reference_list_impl(
         &self,
         request: pb::GetReferenceListRequest,
+        _grant: &Grant,
     ) -> Result<pb::ReferenceList, ApiError> {
         reference_list(request.kind)
     }
@@ -105,12 +115,12 @@ impl ReferenceApi {
 #[tonic::async_trait]
 impl ReferenceService for ReferenceApi {
     handlers! {
-        list_provinces(pb::ListProvincesRequest) -> pb::ListProvincesResponse => list_provinces_impl;
-        get_province(pb::GetProvinceRequest) -> pb::Province => get_province_impl;
-        create_province(pb::CreateProvinceRequest) -> pb::Province => create_province_impl;
-        update_province(pb::UpdateProvinceRequest) -> pb::Province => update_province_impl;
-        list_merges(pb::ListMergesRequest) -> pb::ListMergesResponse => list_merges_impl;
-        create_merge(pb::CreateMergeRequest) -> pb::UnitMerge => create_merge_impl;
-        get_reference_list(pb::GetReferenceListRequest) -> pb::ReferenceList => get_reference_list_impl;
+        list_provinces[reference!("ListProvinces")](pb::ListProvincesRequest) -> pb::ListProvincesResponse => list_provinces_impl;
+        get_province[reference!("GetProvince")](pb::GetProvinceRequest) -> pb::Province => get_province_impl;
+        create_province[reference!("CreateProvince")](pb::CreateProvinceRequest) -> pb::Province => create_province_impl;
+        update_province[reference!("UpdateProvince")](pb::UpdateProvinceRequest) -> pb::Province => update_province_impl;
+        list_merges[reference!("ListMerges")](pb::ListMergesRequest) -> pb::ListMergesResponse => list_merges_impl;
+        create_merge[reference!("CreateMerge")](pb::CreateMergeRequest) -> pb::UnitMerge => create_merge_impl;
+        get_reference_list[reference!("GetReferenceList")](pb::GetReferenceListRequest) -> pb::ReferenceList => get_reference_list_impl;
     }
 }

@@ -67,6 +67,12 @@ impl Store {
         }
     }
 
+    /// The process's SQLite writer lock, for other writers to the same database (the audit
+    /// trail); none on PostgreSQL.
+    pub fn sqlite_writer_lock(&self) -> Option<Arc<Mutex<()>>> {
+        matches!(self.backend, Backend::Sqlite).then(|| self.sqlite_writer.clone())
+    }
+
     /// The pool, for reads outside a transaction.
     pub fn pool(&self) -> &AnyPool {
         &self.pool
@@ -110,7 +116,7 @@ fn is_unique_violation(error: &sqlx::Error) -> bool {
 }
 
 /// Encodes a keyset position as an opaque page token.
-fn page_token(sort_key: &[u8], tiebreak: &str) -> String {
+pub(crate) fn page_token(sort_key: &[u8], tiebreak: &str) -> String {
     let mut token: String = sort_key.iter().map(|b| format!("{b:02x}")).collect();
     token.push('.');
     token.extend(tiebreak.bytes().map(|b| format!("{b:02x}")));

@@ -18,6 +18,7 @@ fn bucket(key: &str, label: &str, members: i64) -> Bucket {
         key: key.into(),
         label: label.into(),
         members,
+        suppressed: false,
     }
 }
 
@@ -848,7 +849,7 @@ mod through_the_service {
         GetCommuneReportRequest,
     };
     use tokio_stream::StreamExt;
-    use tonic::{Code, Request};
+    use tonic::Code;
 
     use super::super::{Report, export};
     use crate::consumer::FeedState;
@@ -902,14 +903,16 @@ mod through_the_service {
             .await
             .expect("the commune is applied");
         TestApi {
-            api: ReportingApi::new(store.clone(), Arc::new(FeedState::default())),
+            api: crate::testing::api(&store, Arc::new(FeedState::default())),
             store,
             path,
         }
     }
 
     async fn collect(api: &ReportingApi, request: ExportReportRequest) -> Vec<ExportChunk> {
-        let response = export(api, Request::new(request)).await.expect("exported");
+        let response = export(api, crate::testing::request(request))
+            .await
+            .expect("exported");
         response
             .into_inner()
             .collect::<Result<Vec<_>, _>>()
@@ -947,7 +950,7 @@ mod through_the_service {
         // (its bytes differ only by the creation time in its properties).
         let direct = test
             .api
-            .get_admission_progress(Request::new(progress))
+            .get_admission_progress(crate::testing::request(progress))
             .await
             .expect("the report")
             .into_inner();
@@ -976,7 +979,7 @@ mod through_the_service {
         // CSV has no timestamps: the file is byte for byte the RPC's answer, converted.
         let direct = test
             .api
-            .get_commune_report(Request::new(report))
+            .get_commune_report(crate::testing::request(report))
             .await
             .expect("the report")
             .into_inner();
@@ -1000,12 +1003,12 @@ mod through_the_service {
         };
         let direct = test
             .api
-            .get_commune_report(Request::new(unknown.clone()))
+            .get_commune_report(crate::testing::request(unknown.clone()))
             .await
             .expect_err("no such commune");
         let exported = export(
             &test.api,
-            Request::new(ExportReportRequest {
+            crate::testing::request(ExportReportRequest {
                 report: Some(Report::CommuneReport(unknown)),
                 format: ExportFormat::Csv as i32,
             }),
@@ -1024,7 +1027,7 @@ mod through_the_service {
         let test = api_with_one_commune().await;
         let status = export(
             &test.api,
-            Request::new(ExportReportRequest {
+            crate::testing::request(ExportReportRequest {
                 report: Some(Report::CommuneReport(GetCommuneReportRequest {
                     commune: "communes/02680".into(),
                     as_of_date: String::new(),

@@ -51,6 +51,17 @@ impl Store {
         }
     }
 
+    /// Which database this is.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// The pool, for tests that audit into the same database.
+    #[cfg(test)]
+    pub(crate) fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
     /// Closes the pool, letting SQLite checkpoint its write-ahead log.
     pub async fn close(&self) {
         self.pool.close().await;

@@ -852,7 +852,7 @@ mod statistics {
         AwardRound, GetCommuneReportRequest, GetMovementsRequest, GetStatisticsRequest,
         ListBadgesDueRequest, RankCommunesRequest, RankingIndicator, Statistics,
     };
-    use tonic::{Code, Request};
+    use tonic::Code;
 
     use super::*;
     use crate::consumer::FeedState;
@@ -1032,7 +1032,7 @@ mod statistics {
     }
 
     async fn statistics_of(api: &ReportingApi, scope: &str, day: &str) -> Result<Statistics, Code> {
-        api.get_statistics(Request::new(GetStatisticsRequest {
+        api.get_statistics(crate::testing::request(GetStatisticsRequest {
             scope: scope.into(),
             as_of_date: day.into(),
             ..GetStatisticsRequest::default()
@@ -1046,7 +1046,7 @@ mod statistics {
         let outcome = store.apply_changes(&feed(), 1).await.expect("feed applies");
         assert_eq!(outcome.malformed, 0);
         let cursor = store.cursor().await.expect("cursor reads");
-        let api = ReportingApi::new(store.clone(), Arc::new(FeedState::from_cursor(&cursor)));
+        let api = crate::testing::api(store, Arc::new(FeedState::from_cursor(&cursor)));
 
         let before = statistics_of(&api, "communes/03009", "2024-12-31")
             .await
@@ -1100,7 +1100,7 @@ mod statistics {
         // The commune report keeps its roll, from the ceremony: the newcomer is not on it on the
         // day between her decision and her ceremony, while the statistics count her.
         let report = api
-            .get_commune_report(Request::new(GetCommuneReportRequest {
+            .get_commune_report(crate::testing::request(GetCommuneReportRequest {
                 commune: "communes/03001".into(),
                 as_of_date: "2024-03-10".into(),
             }))
@@ -1124,7 +1124,7 @@ mod statistics {
             ("country", "2010-01-01", "2026-06-30"),
         ] {
             let found = api
-                .get_movements(Request::new(GetMovementsRequest {
+                .get_movements(crate::testing::request(GetMovementsRequest {
                     scope: scope.into(),
                     from_date: from.into(),
                     to_date: to.into(),
@@ -1147,7 +1147,7 @@ mod statistics {
             }
         }
         let backwards = api
-            .get_movements(Request::new(GetMovementsRequest {
+            .get_movements(crate::testing::request(GetMovementsRequest {
                 scope: "provinces/12".into(),
                 from_date: "2025-12-31".into(),
                 to_date: "2025-01-01".into(),
@@ -1161,7 +1161,7 @@ mod statistics {
         // Member 1's gap of 366 days moves the 30-year badge of 2045 to 2046; nothing is due in
         // 2045 but members 2..4 (member 5 died long before, member 6 joined in 2024).
         let due = api
-            .list_badges_due(Request::new(ListBadgesDueRequest {
+            .list_badges_due(crate::testing::request(ListBadgesDueRequest {
                 scope: "communes/03009".into(),
                 year: 2045,
                 round: AwardRound::Unspecified as i32,
@@ -1183,7 +1183,7 @@ mod statistics {
             ]
         );
         let gap = api
-            .list_badges_due(Request::new(ListBadgesDueRequest {
+            .list_badges_due(crate::testing::request(ListBadgesDueRequest {
                 scope: "provinces/12".into(),
                 year: 2046,
                 round: AwardRound::May19 as i32,
@@ -1199,7 +1199,7 @@ mod statistics {
         );
 
         let ranking = api
-            .rank_communes(Request::new(RankCommunesRequest {
+            .rank_communes(crate::testing::request(RankCommunesRequest {
                 province: "provinces/12".into(),
                 indicator: RankingIndicator::Members as i32,
                 year: 2024,
@@ -1218,7 +1218,7 @@ mod statistics {
             [("communes/03001", 1, 3.0), ("communes/03002", 1, 3.0)]
         );
         let targets = api
-            .rank_communes(Request::new(RankCommunesRequest {
+            .rank_communes(crate::testing::request(RankCommunesRequest {
                 province: "provinces/12".into(),
                 indicator: RankingIndicator::AdmissionsAgainstTarget as i32,
                 year: 2024,

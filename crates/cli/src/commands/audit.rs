@@ -1,0 +1,218 @@
+//! `partyctl audit list`: the audit trail of one server (`partyregistry.audit.v1.AuditService`,
+//! served by both), newest first. Needs a token with the `admin` right.
+
+use partyregistry_proto::audit::v1::{
+    AuditEntry, ListAuditEntriesRequest, ListAuditEntriesResponse,
+};
+
+use super::communes::print_next_page;
+use super::{Context, collect_pages};
+use crate::args::{AuditCommand, AuditListArgs, AuditTarget};
+use crate::client;
+use crate::error::CliError;
+use crate::output::{self, Table, timestamp, yes_no};
+
+/// Runs one `audit` subcommand.
+pub async fn run(context: &Context, command: AuditCommand) -> Result<(), CliError> {
+    match command {
+        AuditCommand::List(args) => list(context, args).await,
+    }
+}
+
+async fn list(context: &Context, args: AuditListArgs) -> Result<(), CliError> {
+    let url = match args.service {
+        AuditTarget::Membership => &context.membership,
+        AuditTarget::Reporting => &context.reporting,
+    };
+    let audit = client::audit(url, &context.security).await?;
+    let filter = filter(&args);
+    let (entries, next_page_token) =
+        collect_pages(args.page.page_token, args.page.all_pages, |page_token| {
+            let request = ListAuditEntriesRequest {
+                page_size: args.page.page_size.unwrap_or_default(),
+                page_token,
+                filter: filter.clone(),
+            };
+            let mut audit = audit.clone();
+            async move {
+                let response = audit.list_audit_entries(request).await?.into_inner();
+                Ok((response.entries, response.next_page_token))
+            }
+        })
+        .await?;
+    let response = ListAuditEntriesResponse {
+        entries,
+        next_page_token,
+    };
+    if context.json {
+        return output::print_json(&response);
+    }
+    if response.entries.is_empty() {
+        println!("Không có mục nào trong nhật ký truy cập.");
+    } else {
+        print!("{}", table(&response.entries).render());
+    }
+    print_next_page(&response.next_page_token);
+    Ok(())
+}
+
+/// The contract's filter: the given conditions joined by ` AND `. The values were checked on the
+/// command line to hold no double quote.
+pub fn filter(args: &AuditListArgs) -> String {
+    let mut conditions = Vec::new();
+    for (field, value) in [
+        ("subject", &args.subject),
+        ("method", &args.method),
+        ("outcome", &args.outcome),
+    ] {
+        if let Some(value) = value {
+            conditions.push(format!("{field} = \"{value}\""));
+        }
+    }
+    conditions.join(" AND ")
+}
+
+/// `/partyregistry.membership.v1.MembershipService/GetMember` → `MembershipService/GetMember`:
+/// the package says nothing the service name does not.
+fn short_method(method: &str) -> &str {
+    let trimmed = method.trim_start_matches('/');
+    match trimmed.split_once('/') {
+        Some((service, _)) => {
+            let package_end = service.rfind('.').map_or(0, |dot| dot + 1);
+            &trimmed[package_end..]
+        }
+        None => trimmed,
+    }
+}
+
+/// The entries as a table with Vietnamese headings.
+pub fn table(entries: &[AuditEntry]) -> Table {
+    let mut table = Table::new([
+        "Thời điểm",
+        "Chủ thể",
+        "Lệnh gọi",
+        "Kết quả",
+        "Trường cá nhân",
+        "Tài nguyên",
+        "Chi tiết",
+    ]);
+    for entry in entries {
+        let subject = if entry.subject.is_empty() {
+            "(không xác định)".to_owned()
+        } else {
+            entry.subject.clone()
+        };
+        table.row([
+            timestamp(entry.time.as_ref()),
+            subject,
+            short_method(&entry.method).to_owned(),
+            entry.outcome.clone(),
+            yes_no(entry.personal_fields).to_owned(),
+            entry.resources.join(", "),
+            entry.detail.clone(),
+        ]);
+    }
+    table
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::args::{Cli, Command};
+    use clap::Parser;
+
+    fn list_args(line: &[&str]) -> AuditListArgs {
+        let mut full = vec!["partyctl", "audit", "list"];
+        full.extend_from_slice(line);
+        match Cli::try_parse_from(full).expect("parses").command {
+            Command::Audit(AuditCommand::List(args)) => args,
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn filters_join_the_given_conditions() {
+        let args = list_args(&[
+            "--service",
+            "membership",
+            "--subject",
+            "lai-chau",
+            "--outcome",
+            "permission-denied",
+            "--all-pages",
+        ]);
+        assert_eq!(args.service, AuditTarget::Membership);
+        assert!(args.page.all_pages);
+        assert_eq!(
+            filter(&args),
+            "subject = \"lai-chau\" AND outcome = \"PERMISSION_DENIED\""
+        );
+        let args = list_args(&[
+            "--service",
+            "reporting",
+            "--method",
+            "/partyregistry.reporting.v1.ReportingService/GetStatistics",
+        ]);
+        assert_eq!(
+            filter(&args),
+            "method = \"/partyregistry.reporting.v1.ReportingService/GetStatistics\""
+        );
+        assert_eq!(filter(&list_args(&["--service", "reporting"])), "");
+    }
+
+    #[test]
+    fn bad_filters_are_refused_before_any_call() {
+        for bad in [
+            &["audit", "list"][..],
+            &["audit", "list", "--service", "both"],
+            &[
+                "audit",
+                "list",
+                "--service",
+                "membership",
+                "--outcome",
+                "fine",
+            ],
+            &[
+                "audit",
+                "list",
+                "--service",
+                "membership",
+                "--subject",
+                "a\" OR subject = \"b",
+            ],
+        ] {
+            let mut line = vec!["partyctl"];
+            line.extend_from_slice(bad);
+            assert!(Cli::try_parse_from(line).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn the_table_shows_short_methods_and_vietnamese_values() {
+        let entries = [AuditEntry {
+            name: "auditEntries/1".into(),
+            time: Some(prost_types::Timestamp {
+                seconds: 1_656_547_200,
+                nanos: 0,
+            }),
+            subject: String::new(),
+            method: "/partyregistry.membership.v1.MembershipService/GetMember".into(),
+            resources: vec!["members/17".into()],
+            personal_fields: true,
+            outcome: "OK".into(),
+            detail: String::new(),
+        }];
+        let rendered = table(&entries).render();
+        assert!(rendered.contains("Thời điểm"), "{rendered}");
+        assert!(rendered.contains("2022-06-30 07:00:00"), "{rendered}");
+        assert!(
+            rendered.contains("MembershipService/GetMember"),
+            "{rendered}"
+        );
+        assert!(!rendered.contains("partyregistry.membership"), "{rendered}");
+        assert!(rendered.contains("(không xác định)"), "{rendered}");
+        assert!(rendered.contains("Có"), "{rendered}");
+        assert_eq!(short_method("GetMember"), "GetMember");
+    }
+}

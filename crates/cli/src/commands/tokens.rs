@@ -1,0 +1,329 @@
+//! `partyctl tokens issue`: signs an HS256 JWT for a scope with the services' shared key, for
+//! administrators setting up a provincial system and for tests.
+//!
+//! Only the shapes of codes are checked here (2-digit provinces, 5-digit communes): whether a
+//! commune belongs to the token's provinces depends on the registry's data, so the servers check
+//! it when they first see the token, and refuse and audit a token whose scope is inconsistent.
+
+use std::path::Path;
+
+use partyregistry_kit::auth::{Claims, issue_jwt};
+
+use crate::args::{TokenCommand, TokenIssueArgs};
+use crate::error::CliError;
+
+/// The shortest HS256 key accepted, as the servers accept it: the size of the hash.
+pub use partyregistry_kit::auth::MIN_KEY_BYTES;
+
+/// Runs one `tokens` subcommand.
+pub fn run(command: TokenCommand, json: bool) -> Result<(), CliError> {
+    match command {
+        TokenCommand::Issue(args) => {
+            let key = read_key(&args.key_file)?;
+            let claims = claims(&args, now_seconds());
+            let token = sign(&claims, &key)?;
+            if json {
+                // The shape of one entry of a static token file, so the output can be pasted there.
+                let entry = serde_json::json!({ "token": token, "claims": claims });
+                let text = serde_json::to_string_pretty(&entry)
+                    .map_err(|e| CliError::Other(format!("không ghi được JSON: {e}")))?;
+                println!("{text}");
+            } else {
+                println!("{token}");
+            }
+            Ok(())
+        }
+    }
+}
+
+/// The claims of a token issued `now` (Unix seconds) for the command line's scope and rights.
+/// Codes are kept in the order given, without repeats.
+pub fn claims(args: &TokenIssueArgs, now: i64) -> Claims {
+    let ttl = i64::try_from(args.ttl.as_secs()).unwrap_or(i64::MAX);
+    let mut rights = args.rights.clone();
+    rights.sort();
+    rights.dedup();
+    Claims {
+        iss: args.issuer.trim().to_owned(),
+        sub: args.subject.trim().to_owned(),
+        exp: now.saturating_add(ttl),
+        iat: now,
+        national: args.national,
+        provinces: unique(&args.provinces),
+        communes: unique(&args.communes),
+        rights,
+    }
+}
+
+/// Signs `claims` with `key`, refusing an empty issuer or subject: the servers would refuse the
+/// token anyway, and an audit trail of empty subjects says nothing.
+pub fn sign(claims: &Claims, key: &[u8]) -> Result<String, CliError> {
+    if claims.iss.is_empty() {
+        return Err(CliError::usage("--issuer không được rỗng"));
+    }
+    if claims.sub.is_empty() {
+        return Err(CliError::usage("--subject không được rỗng"));
+    }
+    if key.len() < MIN_KEY_BYTES {
+        return Err(CliError::usage(format!(
+            "khóa HS256 phải dài ít nhất {MIN_KEY_BYTES} byte (nhận được {} byte)",
+            key.len()
+        )));
+    }
+    issue_jwt(claims, key).map_err(|e| CliError::Other(format!("không ký được mã truy cập: {e}")))
+}
+
+/// Reads the raw bytes of the HS256 key, as the services read `--jwt-key-file`.
+pub fn read_key(path: &Path) -> Result<Vec<u8>, CliError> {
+    let key = std::fs::read(path).map_err(|e| {
+        CliError::usage(format!("không đọc được --key-file {}: {e}", path.display()))
+    })?;
+    if key.len() < MIN_KEY_BYTES {
+        return Err(CliError::usage(format!(
+            "--key-file {}: khóa HS256 phải dài ít nhất {MIN_KEY_BYTES} byte (tệp có {} byte)",
+            path.display(),
+            key.len()
+        )));
+    }
+    Ok(key)
+}
+
+fn unique(codes: &[String]) -> Vec<String> {
+    let mut seen = std::collections::BTreeSet::new();
+    codes
+        .iter()
+        .filter(|code| seen.insert(code.as_str()))
+        .cloned()
+        .collect()
+}
+
+fn now_seconds() -> i64 {
+    chrono::Utc::now().timestamp()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::args::{Cli, Command};
+    use clap::Parser;
+    use partyregistry_kit::auth::{Right, Verifier};
+
+    fn issue_args(line: &[&str]) -> TokenIssueArgs {
+        let mut full = vec!["partyctl", "tokens", "issue"];
+        full.extend_from_slice(line);
+        match Cli::try_parse_from(full).expect("parses").command {
+            Command::Tokens(TokenCommand::Issue(args)) => args,
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    const KEY: &[u8] = b"0123456789abcdef0123456789abcdef";
+
+    #[test]
+    fn issued_tokens_verify_with_the_same_key_and_issuer() {
+        let args = issue_args(&[
+            "--key-file",
+            "jwt.key",
+            "--issuer",
+            "partyregistry",
+            "--subject",
+            "lai-chau",
+            "--province",
+            "15",
+            "--commune",
+            "communes/02680",
+            "--rights",
+            "aggregates,records",
+            "--rights",
+            "personal",
+            "--ttl",
+            "1h",
+        ]);
+        let now = chrono::Utc::now().timestamp();
+        let claims = claims(&args, now);
+        assert_eq!(claims.exp - claims.iat, 3600);
+        assert_eq!(claims.provinces, ["15"]);
+        assert_eq!(claims.communes, ["02680"]);
+        let token = sign(&claims, KEY).expect("signs");
+
+        let verifier = Verifier::Jwt {
+            key: KEY.to_vec(),
+            issuer: "partyregistry".to_owned(),
+        };
+        let caller = verifier.verify(Some(&token)).expect("verifies");
+        assert_eq!(caller.subject, "lai-chau");
+        assert!(!caller.national);
+        assert_eq!(caller.provinces.into_iter().collect::<Vec<_>>(), ["15"]);
+        assert_eq!(caller.communes.into_iter().collect::<Vec<_>>(), ["02680"]);
+        assert_eq!(
+            caller.rights.into_iter().collect::<Vec<_>>(),
+            [Right::Aggregates, Right::Records, Right::Personal]
+        );
+
+        let other_issuer = Verifier::Jwt {
+            key: KEY.to_vec(),
+            issuer: "someone-else".to_owned(),
+        };
+        assert!(other_issuer.verify(Some(&token)).is_err());
+        let other_key = Verifier::Jwt {
+            key: b"another key of thirty-two bytes!".to_vec(),
+            issuer: "partyregistry".to_owned(),
+        };
+        assert!(other_key.verify(Some(&token)).is_err());
+    }
+
+    #[test]
+    fn national_tokens_verify_as_national() {
+        let args = issue_args(&[
+            "--key-file",
+            "k",
+            "--issuer",
+            "partyregistry",
+            "--subject",
+            "trung-uong",
+            "--national",
+            "--rights",
+            "admin",
+        ]);
+        let token = sign(&claims(&args, chrono::Utc::now().timestamp()), KEY).expect("signs");
+        let verifier = Verifier::Jwt {
+            key: KEY.to_vec(),
+            issuer: "partyregistry".to_owned(),
+        };
+        let caller = verifier.verify(Some(&token)).expect("verifies");
+        assert!(caller.national);
+        assert!(caller.has(Right::Admin));
+        assert!(!caller.has(Right::Records));
+    }
+
+    #[test]
+    fn expired_tokens_do_not_verify() {
+        let args = issue_args(&[
+            "--key-file",
+            "k",
+            "--issuer",
+            "i",
+            "--subject",
+            "s",
+            "--province",
+            "15",
+            "--rights",
+            "aggregates",
+            "--ttl",
+            "1m",
+        ]);
+        let long_ago = chrono::Utc::now().timestamp() - 86_400;
+        let token = sign(&claims(&args, long_ago), KEY).expect("signs");
+        let verifier = Verifier::Jwt {
+            key: KEY.to_vec(),
+            issuer: "i".to_owned(),
+        };
+        assert!(verifier.verify(Some(&token)).is_err());
+    }
+
+    #[test]
+    fn short_keys_and_empty_subjects_are_refused() {
+        let args = issue_args(&[
+            "--key-file",
+            "k",
+            "--issuer",
+            "i",
+            "--subject",
+            " ",
+            "--province",
+            "15",
+            "--rights",
+            "aggregates",
+        ]);
+        let claims = claims(&args, 0);
+        assert!(matches!(sign(&claims, KEY), Err(CliError::Usage(_))));
+        let good = Claims {
+            sub: "s".to_owned(),
+            ..claims
+        };
+        assert!(matches!(sign(&good, b"short"), Err(CliError::Usage(_))));
+        assert!(sign(&good, KEY).is_ok());
+    }
+
+    #[test]
+    fn the_command_line_checks_scope_rights_and_lifetime() {
+        let base = [
+            "partyctl",
+            "tokens",
+            "issue",
+            "--key-file",
+            "k",
+            "--issuer",
+            "i",
+            "--subject",
+            "s",
+        ];
+        let parses = |extra: &[&str]| {
+            let mut line = base.to_vec();
+            line.extend_from_slice(extra);
+            Cli::try_parse_from(line).is_ok()
+        };
+        assert!(parses(&["--province", "15,12", "--rights", "aggregates"]));
+        assert!(parses(&["--commune", "02680", "--rights", "write"]));
+        // No scope at all, or national and provincial at once.
+        assert!(!parses(&["--rights", "aggregates"]));
+        assert!(!parses(&[
+            "--national",
+            "--province",
+            "15",
+            "--rights",
+            "admin"
+        ]));
+        // Shapes of codes, rights and lifetimes.
+        assert!(!parses(&["--province", "150", "--rights", "aggregates"]));
+        assert!(!parses(&["--commune", "2680", "--rights", "aggregates"]));
+        assert!(!parses(&["--province", "15", "--rights", "everything"]));
+        assert!(!parses(&["--province", "15"]));
+        assert!(!parses(&[
+            "--province",
+            "15",
+            "--rights",
+            "records",
+            "--ttl",
+            "0h"
+        ]));
+        assert!(!parses(&[
+            "--province",
+            "15",
+            "--rights",
+            "records",
+            "--ttl",
+            "24"
+        ]));
+        assert!(!parses(&[
+            "--province",
+            "15",
+            "--rights",
+            "records",
+            "--ttl",
+            "3651d"
+        ]));
+        assert!(parses(&[
+            "--province",
+            "15",
+            "--rights",
+            "records",
+            "--ttl",
+            "7d"
+        ]));
+    }
+
+    #[test]
+    fn key_files_shorter_than_the_hash_are_refused() {
+        let dir = std::env::temp_dir().join(format!("partyctl-tokens-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("scratch directory");
+        let short = dir.join("short.key");
+        std::fs::write(&short, b"secret").expect("written");
+        assert!(matches!(read_key(&short), Err(CliError::Usage(_))));
+        let good = dir.join("good.key");
+        std::fs::write(&good, KEY).expect("written");
+        assert_eq!(read_key(&good).expect("reads"), KEY);
+        assert!(read_key(&dir.join("missing.key")).is_err());
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
