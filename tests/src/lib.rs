@@ -10,6 +10,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use partyregistry_kit::BoxError;
+use partyregistry_kit::auth::{Claims, Right};
 use partyregistry_kit::client::{ClientSecurity, Transport};
 use partyregistry_proto::membership::v1::admission_service_client::AdmissionServiceClient;
 use partyregistry_proto::membership::v1::membership_service_client::MembershipServiceClient;
@@ -130,13 +131,26 @@ pub struct Running {
     pub address: SocketAddr,
     /// Cancel to shut it down.
     pub shutdown: CancellationToken,
+    /// What the harness's own clients present: nothing in the local mode, the CA, a client
+    /// certificate and an administrator's token on a secured pair.
+    pub security: ClientSecurity,
     handle: JoinHandle<Result<(), BoxError>>,
 }
 
 impl Running {
-    /// `http://address`, for clients.
+    /// `http://address`, for clients (TLS clients switch to `https`).
     pub fn url(&self) -> String {
         format!("http://{}", self.address)
+    }
+
+    /// A transport to the service with the harness's own credentials.
+    pub async fn connect(&self) -> Result<Transport, BoxError> {
+        partyregistry_kit::client::connect(&self.url(), &self.security).await
+    }
+
+    /// A transport to the service with other credentials.
+    pub async fn connect_as(&self, security: &ClientSecurity) -> Result<Transport, BoxError> {
+        partyregistry_kit::client::connect(&self.url(), security).await
     }
 
     /// Shuts the service down and waits (bounded) for it to finish.
@@ -153,6 +167,7 @@ impl Running {
 async fn spawn_serving<F>(
     address: SocketAddr,
     shutdown: CancellationToken,
+    security: ClientSecurity,
     run: F,
 ) -> Result<Running, BoxError>
 where
@@ -161,49 +176,61 @@ where
     let running = Running {
         address,
         shutdown,
+        security,
         handle: tokio::spawn(run),
     };
-    wait_serving(&running.url()).await?;
+    wait_serving(&running.url(), &running.security).await?;
     Ok(running)
 }
 
-/// Starts the membership service on `listener` (port 0 unless a test restarts on a known port).
+/// Starts the membership service on `listener` (port 0 unless a test restarts on a known port)
+/// in the local development mode.
 pub async fn start_membership(
     database_url: &str,
     listener: TcpListener,
 ) -> Result<Running, BoxError> {
-    let shutdown = CancellationToken::new();
     let config = partyregistry_membership::Config::for_database(database_url);
+    start_membership_with(config, listener, ClientSecurity::default()).await
+}
+
+/// Starts the membership service with `config`; the harness's clients present `security`.
+pub async fn start_membership_with(
+    config: partyregistry_membership::Config,
+    listener: TcpListener,
+    security: ClientSecurity,
+) -> Result<Running, BoxError> {
+    let shutdown = CancellationToken::new();
     spawn_serving(
         listener.local_addr()?,
         shutdown.clone(),
+        security,
         partyregistry_membership::run(config, listener, shutdown),
     )
     .await
 }
 
-/// Starts the reporting service following `membership_url`.
-pub async fn start_reporting(
-    database_url: &str,
-    membership_url: &str,
+/// Starts the reporting service with `config`; the harness's clients present `security`.
+pub async fn start_reporting_with(
+    config: partyregistry_reporting::Config,
+    security: ClientSecurity,
 ) -> Result<Running, BoxError> {
     let listener = TcpListener::bind("127.0.0.1:0").await?;
     let shutdown = CancellationToken::new();
-    let config = partyregistry_reporting::Config::new(database_url, membership_url);
     spawn_serving(
         listener.local_addr()?,
         shutdown.clone(),
+        security,
         partyregistry_reporting::run(config, listener, shutdown),
     )
     .await
 }
 
 /// Polls `grpc.health.v1` until the server answers SERVING, for at most 30 s.
-pub async fn wait_serving(url: &str) -> Result<(), BoxError> {
+pub async fn wait_serving(url: &str, security: &ClientSecurity) -> Result<(), BoxError> {
     use tonic_health::pb::health_client::HealthClient;
     use tonic_health::pb::{HealthCheckRequest, health_check_response::ServingStatus};
     poll(Duration::from_secs(30), || async {
-        let channel = connect(url).await?;
+        let channel = partyregistry_kit::client::connect(url, security).await?;
         let response = HealthClient::new(channel)
             .check(HealthCheckRequest {
                 service: String::new(),
@@ -237,34 +264,28 @@ where
 pub async fn membership_client(
     running: &Running,
 ) -> Result<MembershipServiceClient<Transport>, BoxError> {
-    Ok(MembershipServiceClient::new(connect(&running.url()).await?))
-}
-
-/// A plaintext, token-less transport to `url`, for the services the tests start in their explicit
-/// local mode.
-pub async fn connect(url: &str) -> Result<Transport, BoxError> {
-    partyregistry_kit::client::connect(url, &ClientSecurity::default()).await
+    Ok(MembershipServiceClient::new(running.connect().await?))
 }
 
 /// A client of the admission pipeline, served by the membership server.
 pub async fn admission_client(
     running: &Running,
 ) -> Result<AdmissionServiceClient<Transport>, BoxError> {
-    Ok(AdmissionServiceClient::new(connect(&running.url()).await?))
+    Ok(AdmissionServiceClient::new(running.connect().await?))
 }
 
 /// A client of the administrative units and reference lists, served by the membership server.
 pub async fn reference_client(
     running: &Running,
 ) -> Result<ReferenceServiceClient<Transport>, BoxError> {
-    Ok(ReferenceServiceClient::new(connect(&running.url()).await?))
+    Ok(ReferenceServiceClient::new(running.connect().await?))
 }
 
 /// A client of the reporting service.
 pub async fn reporting_client(
     running: &Running,
 ) -> Result<ReportingServiceClient<Transport>, BoxError> {
-    Ok(ReportingServiceClient::new(connect(&running.url()).await?))
+    Ok(ReportingServiceClient::new(running.connect().await?))
 }
 
 /// Waits until reporting has applied every change up to `head`.
@@ -337,6 +358,136 @@ macro_rules! on_each_backend {
 /// The reporting client type the tests use.
 pub type ReportingClient = ReportingServiceClient<Transport>;
 
+/// The issuer of every token a secured pair accepts.
+pub const ISSUER: &str = "partyregistry-tests";
+
+/// The subject of the harness's own national token (every right, the audit trail included).
+pub const ADMIN_SUBJECT: &str = "quan-tri-kiem-thu";
+
+/// The subject of the token reporting follows the feed with.
+pub const FEED_SUBJECT: &str = "bao-cao-theo-doi";
+
+/// What a secured pair runs with: a CA, the services' certificate, a client certificate signed by
+/// the same CA (`partyctl certs init`'s set, for province 15) and the HS256 key, written to a
+/// temporary directory that [`Secrets::remove`] deletes.
+#[derive(Debug)]
+pub struct Secrets {
+    dir: std::path::PathBuf,
+    certificates: partyregistry_cli::certs::GeneratedCertificates,
+}
+
+impl Secrets {
+    /// Generates a fresh set and writes it to disk, as `partyctl certs init` would.
+    pub fn create(label: &str) -> Result<Self, BoxError> {
+        let certificates = partyregistry_cli::certs::generate("15", &[], 1)?;
+        let dir = std::env::temp_dir()
+            .join("partyregistry-tests")
+            .join(unique_name(label));
+        std::fs::create_dir_all(&dir)?;
+        for (name, content, _) in certificates.files() {
+            std::fs::write(dir.join(name), content)?;
+        }
+        Ok(Self { dir, certificates })
+    }
+
+    /// The path of one of the generated files (`ca.pem`, `server.pem`, `jwt.key`, …).
+    pub fn path(&self, file: &str) -> std::path::PathBuf {
+        self.dir.join(file)
+    }
+
+    /// The certificates and keys, in memory.
+    pub fn certificates(&self) -> &partyregistry_cli::certs::GeneratedCertificates {
+        &self.certificates
+    }
+
+    /// A token signed with the pair's key for `claims`; an empty issuer becomes [`ISSUER`] and a
+    /// zero expiry one hour from now.
+    pub fn token(&self, mut claims: Claims) -> Result<String, BoxError> {
+        let now = chrono::Utc::now().timestamp();
+        if claims.iss.is_empty() {
+            claims.iss = ISSUER.to_owned();
+        }
+        if claims.exp == 0 {
+            claims.exp = now + 3600;
+        }
+        claims.iat = now;
+        partyregistry_kit::auth::issue_jwt(&claims, &self.certificates.jwt_key)
+    }
+
+    /// What a client of the pair presents: the CA, the province's client certificate and `token`.
+    pub fn client(&self, token: Option<String>) -> ClientSecurity {
+        ClientSecurity {
+            ca_pem: Some(self.certificates.ca_pem.clone().into_bytes()),
+            identity: Some((
+                self.certificates.client_pem.clone().into_bytes(),
+                self.certificates.client_key_pem.clone().into_bytes(),
+            )),
+            token,
+        }
+    }
+
+    /// The harness's own credentials: a national token with every right.
+    pub fn admin(&self) -> Result<ClientSecurity, BoxError> {
+        let token = self.token(Claims {
+            sub: ADMIN_SUBJECT.to_owned(),
+            national: true,
+            rights: Right::ALL.to_vec(),
+            ..Claims::default()
+        })?;
+        Ok(self.client(Some(token)))
+    }
+
+    /// The membership service over mutual TLS with signed tokens, on `database_url`.
+    pub fn membership_config(&self, database_url: &str) -> partyregistry_membership::Config {
+        let mut config = partyregistry_membership::Config::for_database(database_url);
+        config.plaintext = false;
+        config.allow_unauthenticated = false;
+        config.tls_cert = Some(self.path("server.pem"));
+        config.tls_key = Some(self.path("server-key.pem"));
+        config.client_ca = Some(self.path("ca.pem"));
+        config.jwt_key_file = Some(self.path("jwt.key"));
+        config.jwt_issuer = Some(ISSUER.to_owned());
+        config
+    }
+
+    /// The reporting service likewise, following membership over mutual TLS with a national
+    /// token that may read records and personal fields (the projection needs birth dates).
+    pub fn reporting_config(
+        &self,
+        database_url: &str,
+        membership_url: &str,
+    ) -> Result<partyregistry_reporting::Config, BoxError> {
+        let feed_token = self.token(Claims {
+            sub: FEED_SUBJECT.to_owned(),
+            national: true,
+            rights: vec![Right::Records, Right::Personal],
+            ..Claims::default()
+        })?;
+        let token_file = self.path("feed.token");
+        std::fs::write(&token_file, feed_token)?;
+        let mut config = partyregistry_reporting::Config::new(database_url, membership_url);
+        config.plaintext = false;
+        config.allow_unauthenticated = false;
+        config.tls_cert = Some(self.path("server.pem"));
+        config.tls_key = Some(self.path("server-key.pem"));
+        config.client_ca = Some(self.path("ca.pem"));
+        config.jwt_key_file = Some(self.path("jwt.key"));
+        config.jwt_issuer = Some(ISSUER.to_owned());
+        config.membership_ca = Some(self.path("ca.pem"));
+        config.membership_cert = Some(self.path("client-15.pem"));
+        config.membership_key = Some(self.path("client-15-key.pem"));
+        config.membership_token_file = Some(token_file);
+        Ok(config)
+    }
+
+    /// Deletes the files.
+    pub fn remove(self) {
+        if let Err(error) = std::fs::remove_dir_all(&self.dir) {
+            eprintln!("could not remove {}: {error}", self.dir.display());
+        }
+    }
+}
+
 /// Both services on fresh databases of one backend, with a client for each.
 #[derive(Debug)]
 pub struct Pair {
@@ -350,20 +501,53 @@ pub struct Pair {
     pub reports: ReportingClient,
     membership_service: Option<Running>,
     membership_address: SocketAddr,
+    membership_config: partyregistry_membership::Config,
     reporting_service: Running,
     membership_database: TestDatabase,
     reporting_database: TestDatabase,
 }
 
 impl Pair {
-    /// Starts membership on port 0 and reporting following it.
+    /// Starts membership on port 0 and reporting following it, both in the local development
+    /// mode (plain text, no tokens).
     pub async fn start(backend: Backend, label: &str) -> Result<Self, BoxError> {
+        Self::start_with(backend, label, None).await
+    }
+
+    /// Starts both services over mutual TLS with signed tokens; the pair's clients carry the
+    /// administrator's token of `secrets`.
+    pub async fn start_secured(
+        backend: Backend,
+        label: &str,
+        secrets: &Secrets,
+    ) -> Result<Self, BoxError> {
+        Self::start_with(backend, label, Some(secrets)).await
+    }
+
+    async fn start_with(
+        backend: Backend,
+        label: &str,
+        secrets: Option<&Secrets>,
+    ) -> Result<Self, BoxError> {
         let membership_database = TestDatabase::create(backend, &format!("{label}_m")).await?;
         let reporting_database = TestDatabase::create(backend, &format!("{label}_r")).await?;
         let listener = TcpListener::bind("127.0.0.1:0").await?;
-        let membership_service = start_membership(&membership_database.url, listener).await?;
-        let reporting_service =
-            start_reporting(&reporting_database.url, &membership_service.url()).await?;
+        let membership_url = format!("http://{}", listener.local_addr()?);
+        let (membership_config, reporting_config, security) = match secrets {
+            Some(secrets) => (
+                secrets.membership_config(&membership_database.url),
+                secrets.reporting_config(&reporting_database.url, &membership_url)?,
+                secrets.admin()?,
+            ),
+            None => (
+                partyregistry_membership::Config::for_database(&membership_database.url),
+                partyregistry_reporting::Config::new(&reporting_database.url, &membership_url),
+                ClientSecurity::default(),
+            ),
+        };
+        let membership_service =
+            start_membership_with(membership_config.clone(), listener, security.clone()).await?;
+        let reporting_service = start_reporting_with(reporting_config, security).await?;
         Ok(Self {
             membership: membership_client(&membership_service).await?,
             admission: admission_client(&membership_service).await?,
@@ -371,10 +555,23 @@ impl Pair {
             reports: reporting_client(&reporting_service).await?,
             membership_address: membership_service.address,
             membership_service: Some(membership_service),
+            membership_config,
             reporting_service,
             membership_database,
             reporting_database,
         })
+    }
+
+    /// The membership server, while it runs.
+    pub fn membership_service(&self) -> Result<&Running, BoxError> {
+        self.membership_service
+            .as_ref()
+            .ok_or_else(|| "membership is stopped".into())
+    }
+
+    /// The reporting server.
+    pub fn reporting_service(&self) -> &Running {
+        &self.reporting_service
     }
 
     /// Stops the membership service; reporting keeps running.
@@ -385,11 +582,16 @@ impl Pair {
         }
     }
 
-    /// Starts membership again on its old address and database.
+    /// Starts membership again on its old address, database and configuration.
     pub async fn restart_membership(&mut self) -> Result<(), BoxError> {
         self.stop_membership().await?;
         let listener = TcpListener::bind(self.membership_address).await?;
-        let running = start_membership(&self.membership_database.url, listener).await?;
+        let running = start_membership_with(
+            self.membership_config.clone(),
+            listener,
+            self.reporting_service.security.clone(),
+        )
+        .await?;
         self.membership = membership_client(&running).await?;
         self.admission = admission_client(&running).await?;
         self.reference = reference_client(&running).await?;

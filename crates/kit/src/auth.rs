@@ -22,6 +22,10 @@ pub const LEEWAY_SECONDS: u64 = 30;
 /// The shortest HS256 key accepted: RFC 7518 §3.2 asks for a key at least as long as the hash.
 pub const MIN_KEY_BYTES: usize = 32;
 
+/// The one message of every out-of-scope refusal on both services, whether or not the resource
+/// exists, so that a refusal never tells which.
+pub const OUT_OF_SCOPE: &str = "không có quyền truy cập tài nguyên này";
+
 /// Subject of every call when the server runs with `--allow-unauthenticated`.
 pub const ANONYMOUS: &str = "anonymous";
 

@@ -29,8 +29,7 @@ use crate::domain::units::UnitLevel;
 use crate::service::Membership;
 use crate::store::units::list_merges;
 
-/// The one message of every out-of-scope refusal, whether or not the resource exists.
-pub const OUT_OF_SCOPE: &str = "không có quyền truy cập tài nguyên này";
+pub use partyregistry_kit::auth::OUT_OF_SCOPE;
 
 /// A token whose communes lie outside its provinces.
 pub const SCOPE_MISMATCH: &str = "phạm vi của mã thông báo có xã nằm ngoài các tỉnh của nó (scope names a commune outside its province)";

@@ -207,9 +207,7 @@ impl Addressed for ExportReportRequest {
     }
 }
 
-/// The one message of every refusal for scope: the same whether the resource is elsewhere or
-/// does not exist, so that a refusal says nothing about existence.
-pub const OUT_OF_SCOPE: &str = "the caller's scope does not cover this resource";
+pub use partyregistry_kit::auth::OUT_OF_SCOPE;
 
 /// A call that passed [`Access::authorise`].
 #[derive(Debug, Clone)]

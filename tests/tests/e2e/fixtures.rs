@@ -7,12 +7,21 @@ use partyregistry_proto::membership::v1::membership_service_client::MembershipSe
 
 pub type Client = MembershipServiceClient<Transport>;
 
-/// Creates commune `code` with no area flags.
+/// Creates commune `code` of province 10 with no area flags.
 pub async fn commune(client: &mut Client, code: &str) -> Result<pb::Commune, BoxError> {
+    commune_in(client, code, "10").await
+}
+
+/// Creates commune `code` of `province` with no area flags.
+pub async fn commune_in(
+    client: &mut Client,
+    code: &str,
+    province: &str,
+) -> Result<pb::Commune, BoxError> {
     let commune = pb::Commune {
         code: code.into(),
         display_name: format!("Xã Thử Nghiệm {code}"),
-        province_code: "10".into(),
+        province_code: province.into(),
         valid_from: "2008-01-01".into(),
         ..Default::default()
     };

@@ -7,5 +7,6 @@ mod feed;
 mod fixtures;
 mod reference_dataset;
 mod roster;
+mod secure;
 mod statistics;
 mod storage;
