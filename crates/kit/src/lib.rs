@@ -27,6 +27,7 @@ pub mod names;
 pub mod reference;
 pub mod server;
 pub mod text;
+pub mod tls;
 
 /// The error type of start-up and run functions, where any failure ends the process.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;

@@ -23,19 +23,20 @@ use tokio_stream::wrappers::TcpListenerStream;
 use tokio_util::sync::CancellationToken;
 use tonic::codegen::http;
 use tonic::service::Routes;
-use tonic::transport::{Certificate, Identity, Server, ServerTlsConfig};
+use tonic::transport::Server;
 use tonic_health::ServingStatus;
 
 use crate::BoxError;
 use crate::audit::{AuditLog, AuditRecord, code_name};
 use crate::auth::{Caller, Verifier};
 use crate::error::ApiError;
+use crate::tls::ServerTls;
 
 /// How the server protects its calls: the transport and who may call.
 #[derive(Clone)]
 pub struct ServerSecurity {
     /// TLS identity and, for mutual TLS, the client CA; `None` serves plaintext.
-    pub tls: Option<ServerTlsConfig>,
+    pub tls: Option<ServerTls>,
     /// Checks the bearer token of every call.
     pub verifier: Arc<Verifier>,
     /// Where failed authentications are recorded.
@@ -81,26 +82,27 @@ impl ServerSecurity {
                 if !contains(&key, b"PRIVATE KEY-----") {
                     return Err("--tls-key holds no PEM private key".into());
                 }
-                let mut tls = ServerTlsConfig::new().identity(Identity::from_pem(cert, key));
-                if let Some(ca) = client_ca {
-                    let ca = read("--client-ca", ca)?;
-                    if !contains(&ca, b"-----BEGIN CERTIFICATE-----") {
-                        return Err("--client-ca holds no PEM certificate".into());
+                let ca = match client_ca {
+                    Some(ca) => {
+                        let ca = read("--client-ca", ca)?;
+                        if !contains(&ca, b"-----BEGIN CERTIFICATE-----") {
+                            return Err("--client-ca holds no PEM certificate".into());
+                        }
+                        Some(ca)
                     }
-                    // Client authentication is required (not optional) once a CA is configured.
-                    tls = tls.client_ca_root(Certificate::from_pem(ca));
-                }
-                // Building the acceptor parses the files now, so that a key that does not match
-                // its certificate stops the start-up with the flags named rather than at serve().
-                Server::builder().tls_config(tls.clone()).map_err(|error| {
+                    None => None,
+                };
+                // Client authentication is required (not optional) once a CA is configured. The
+                // files are parsed now, so that a key that does not match its certificate stops
+                // the start-up with the flags named rather than at serve().
+                let tls = ServerTls::from_pem(&cert, &key, ca.as_deref()).map_err(|error| {
                     format!(
-                        "--tls-cert/--tls-key{}: {}",
+                        "--tls-cert/--tls-key{}: {error}",
                         if client_ca.is_some() {
                             "/--client-ca"
                         } else {
                             ""
-                        },
-                        error_chain(&error)
+                        }
                     )
                 })?;
                 Some(tls)
@@ -138,18 +140,6 @@ impl ServerSecurity {
             audit,
         })
     }
-}
-
-/// An error and its causes, for start-up messages (tonic's transport error hides its cause).
-fn error_chain(error: &dyn std::error::Error) -> String {
-    let mut text = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text
 }
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
@@ -213,19 +203,21 @@ pub async fn serve(
             tracing::info!(services = ?service_names, "shutting down");
         }
     };
-    let mut builder = Server::builder();
-    if let Some(tls) = security.tls {
-        builder = builder.tls_config(tls)?;
-    }
     let authenticate = AuthLayer {
         verifier: security.verifier,
-        audit: security.audit,
+        audit: security.audit.clone(),
         domain: error_domain(service_names).into(),
     };
-    let server = builder
-        .layer(authenticate)
-        .add_routes(routes)
-        .serve_with_incoming_shutdown(TcpListenerStream::new(listener), stop_signal);
+    let router = Server::builder().layer(authenticate).add_routes(routes);
+    let server: BoxFuture<Result<(), tonic::transport::Error>> = match security.tls {
+        Some(tls) => Box::pin(
+            router
+                .serve_with_incoming_shutdown(tls.incoming(listener, security.audit), stop_signal),
+        ),
+        None => Box::pin(
+            router.serve_with_incoming_shutdown(TcpListenerStream::new(listener), stop_signal),
+        ),
+    };
     let deadline = async {
         shutdown.cancelled().await;
         tokio::time::sleep(DRAIN_DEADLINE).await;
@@ -494,7 +486,7 @@ mod tests {
         }
     }
 
-    async fn start(tls: ServerTlsConfig) -> Running {
+    async fn start(tls: ServerTls) -> Running {
         sqlx::any::install_default_drivers();
         let database = std::env::temp_dir().join(format!(
             "kit-server-{}-{}.db",
@@ -570,7 +562,7 @@ mod tests {
     async fn tls_server_demands_a_token_and_audits_refusals() {
         let authority = ca("test CA");
         let (cert, key) = leaf(&authority, "127.0.0.1", false);
-        let running = start(ServerTlsConfig::new().identity(Identity::from_pem(cert, key))).await;
+        let running = start(ServerTls::from_pem(&cert, &key, None).expect("TLS")).await;
         let ca_pem = authority.pem().into_bytes();
         let anonymous = ClientSecurity {
             ca_pem: Some(ca_pem.clone()),
@@ -687,9 +679,7 @@ mod tests {
         let rogue = ca("rogue CA");
         let (cert, key) = leaf(&authority, "127.0.0.1", false);
         let running = start(
-            ServerTlsConfig::new()
-                .identity(Identity::from_pem(cert, key))
-                .client_ca_root(Certificate::from_pem(clients.pem())),
+            ServerTls::from_pem(&cert, &key, Some(clients.pem().as_bytes())).expect("mutual TLS"),
         )
         .await;
         let base = ClientSecurity {
@@ -710,6 +700,41 @@ mod tests {
         list(&running.url, &good)
             .await
             .expect("certificate of the client CA");
+        // Both refused handshakes are in the trail; the server records them as the handshake
+        // fails, which the client may notice first.
+        let mut refused = Vec::new();
+        for _ in 0..100 {
+            refused = list(&running.url, &good)
+                .await
+                .expect("the trail")
+                .into_iter()
+                .filter(|entry| entry.method == crate::tls::TLS_HANDSHAKE)
+                .collect();
+            if refused.len() >= 2 {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        let mut reasons: Vec<&str> = refused.iter().map(|e| e.detail.as_str()).collect();
+        reasons.sort();
+        assert_eq!(reasons.len(), 2, "{reasons:?}");
+        assert!(
+            reasons
+                .iter()
+                .any(|r| r.contains("presented no certificate")),
+            "{reasons:?}"
+        );
+        assert!(
+            reasons
+                .iter()
+                .any(|r| r.contains("not issued by the configured CA")),
+            "{reasons:?}"
+        );
+        assert!(
+            refused
+                .iter()
+                .all(|e| e.outcome == "UNAUTHENTICATED" && e.subject.is_empty())
+        );
         running.stop().await;
     }
 

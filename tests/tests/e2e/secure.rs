@@ -1521,22 +1521,42 @@ async fn bad_credentials_are_refused_and_audited(backend: Backend) -> Result<(),
         }
     }
     // Plain text to a TLS server gets nowhere either.
-    let plaintext = partyregistry_kit::client::connect(
-        &membership.url(),
-        &ClientSecurity {
+    for server in [membership, reporting] {
+        let plaintext = ClientSecurity {
             token: Some(valid.clone()),
             ..ClientSecurity::default()
-        },
-    )
-    .await;
-    if let Ok(transport) = plaintext {
-        let status = MembershipServiceClient::new(transport)
-            .get_member(pb::GetMemberRequest {
-                name: unit.member.clone(),
-            })
-            .await
-            .expect_err("plain text to a TLS port");
-        assert_ne!(status.code(), Code::Ok);
+        };
+        if let Ok(transport) = server.connect_as(&plaintext).await {
+            let answered = MembershipServiceClient::new(transport)
+                .get_member(pb::GetMemberRequest {
+                    name: unit.member.clone(),
+                })
+                .await;
+            assert!(answered.is_err(), "plain text to a TLS port: {answered:?}");
+        }
+    }
+    // Every refused handshake is in the trail of the server that refused it.
+    for server in [membership, reporting] {
+        let expected = [
+            "not issued by the configured CA",
+            "presented no certificate",
+            "the client ended the handshake",
+            "the client does not speak TLS",
+        ];
+        partyregistry_tests::poll(Duration::from_secs(10), || async {
+            let details: Vec<String> = audit_entries(
+                server,
+                &format!(r#"method = "{}""#, partyregistry_kit::tls::TLS_HANDSHAKE),
+            )
+            .await?
+            .into_iter()
+            .map(|entry| entry.detail)
+            .collect();
+            Ok(expected
+                .iter()
+                .all(|reason| details.iter().any(|detail| detail.contains(reason))))
+        })
+        .await?;
     }
     // The valid token with the right certificate does get through.
     MembershipServiceClient::new(membership.connect_as(&secrets.client(Some(valid))).await?)
