@@ -10,10 +10,10 @@
 //! writer at a time, and an open write transaction would make the audit insert wait.
 
 use partyregistry_proto::audit::v1 as audit_pb;
-use sqlx::{AnyPool, Row};
+use sqlx::Row;
 use tonic::Code;
 
-use crate::db::{now_micros, timestamp};
+use crate::db::{Database, now_micros, timestamp};
 use crate::error::ApiError;
 
 /// The DDL of the audit trail, one text for SQLite and PostgreSQL. Each service copies it into its
@@ -77,22 +77,16 @@ pub struct AuditRecord {
 /// The audit trail of one service's database.
 #[derive(Debug, Clone)]
 pub struct AuditLog {
-    pool: AnyPool,
-    writer: Option<std::sync::Arc<tokio::sync::Mutex<()>>>,
+    database: Database,
 }
 
 impl AuditLog {
-    /// The trail in the database behind `pool`, whose migrations include [`AUDIT_TABLE_SQL`].
-    pub fn new(pool: AnyPool) -> Self {
-        Self { pool, writer: None }
-    }
-
-    /// Takes `writer` around each insert: a service that serialises its SQLite writers in the
-    /// process must include the audit's, or a deferred transaction of its own that upgrades its
-    /// lock after an audit insert committed fails with "database is locked".
-    pub fn sharing_writer_lock(mut self, writer: std::sync::Arc<tokio::sync::Mutex<()>>) -> Self {
-        self.writer = Some(writer);
-        self
+    /// The trail in `database`, whose migrations include [`AUDIT_TABLE_SQL`]. Each insert takes
+    /// the database's writer lock, shared with the service's own writes.
+    pub fn new(database: &Database) -> Self {
+        Self {
+            database: database.clone(),
+        }
     }
 
     /// Appends one entry. Never fails the call: a failure is logged with the method and the
@@ -106,11 +100,8 @@ impl AuditLog {
     async fn insert(&self, record: &AuditRecord) -> Result<i64, sqlx::Error> {
         let resources = serde_json::to_string(&record.resources)
             .map_err(|error| sqlx::Error::Encode(Box::new(error)))?;
-        let _writer = match &self.writer {
-            Some(writer) => Some(writer.lock().await),
-            None => None,
-        };
-        let mut transaction = self.pool.begin().await?;
+        let _writer = self.database.lock_writer().await;
+        let mut transaction = self.database.pool.begin().await?;
         let id: i64 = sqlx::query(
             "update audit_head set last_id = last_id + 1 where id = 1 returning last_id",
         )
@@ -176,7 +167,10 @@ impl AuditLog {
             query = query.bind(value.as_str());
         }
         // One row more than the page tells whether another page follows.
-        let rows = query.bind(page_size + 1).fetch_all(&self.pool).await?;
+        let rows = query
+            .bind(page_size + 1)
+            .fetch_all(&self.database.pool)
+            .await?;
 
         let mut entries = Vec::with_capacity(rows.len());
         let mut last_id = None;
@@ -325,8 +319,11 @@ fn parse_filter(filter: &str) -> Result<Vec<(Field, String)>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use sqlx::AnyPool;
     use sqlx::Executor;
     use sqlx::any::AnyPoolOptions;
+
+    use crate::db::Backend;
 
     #[test]
     fn filters_parse() {
@@ -523,7 +520,7 @@ mod tests {
     #[tokio::test]
     async fn sqlite_trail_records_and_lists() {
         let (pool, path) = sqlite_pool().await;
-        let log = AuditLog::new(pool.clone());
+        let log = AuditLog::new(&Database::new(pool.clone(), Backend::Sqlite));
         trail_lists_newest_first(&log).await;
         concurrent_records_all_land(&log).await;
         pool.close().await;
@@ -539,7 +536,7 @@ mod tests {
             .await
             .expect("in-memory SQLite opens");
         // No table: the write fails, is logged, and record returns normally.
-        AuditLog::new(pool)
+        AuditLog::new(&Database::new(pool, Backend::Sqlite))
             .record(record("alice", "/s/M", "OK"))
             .await;
     }
@@ -568,7 +565,7 @@ mod tests {
         pool.execute(AUDIT_TABLE_SQL)
             .await
             .expect("audit DDL runs on PostgreSQL");
-        let log = AuditLog::new(pool.clone());
+        let log = AuditLog::new(&Database::new(pool.clone(), Backend::Postgres));
         trail_lists_newest_first(&log).await;
         concurrent_records_all_land(&log).await;
         pool.close().await;

@@ -3,11 +3,13 @@
 //! query text for both backends. Each service embeds one set of portable migrations, run at
 //! start-up.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::migrate::Migrator;
 use sqlx::{AnyPool, Executor};
+use tokio::sync::{Mutex, OwnedMutexGuard};
 
 /// Which database a URL points at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,6 +40,32 @@ pub struct Database {
     pub pool: AnyPool,
     /// The backend behind the pool.
     pub backend: Backend,
+    /// One writer at a time in this process, on SQLite: see [`Database::lock_writer`].
+    writer: Arc<Mutex<()>>,
+}
+
+impl Database {
+    /// Wraps a pool whose migrations have run.
+    pub fn new(pool: AnyPool, backend: Backend) -> Self {
+        Self {
+            pool,
+            backend,
+            writer: Arc::new(Mutex::new(())),
+        }
+    }
+
+    /// Takes the process's writer lock on SQLite (`None` on PostgreSQL, whose writers run
+    /// concurrently). SQLite allows one writer at a time: a writer that waits on another's lock
+    /// gives up after the busy timeout, and a deferred transaction that upgrades its read
+    /// snapshot after another writer committed fails at once. Every write of the process — the
+    /// service's own transactions and the audit trail's inserts — takes this lock first, so that
+    /// writers queue here instead.
+    pub async fn lock_writer(&self) -> Option<OwnedMutexGuard<()>> {
+        match self.backend {
+            Backend::Sqlite => Some(self.writer.clone().lock_owned().await),
+            Backend::Postgres => None,
+        }
+    }
 }
 
 /// Why a database could not be opened.
@@ -87,7 +115,7 @@ pub async fn connect(url: &str, migrations: &Migrator) -> Result<Database, Conne
         .connect(&url)
         .await?;
     migrations.run(&pool).await?;
-    Ok(Database { pool, backend })
+    Ok(Database::new(pool, backend))
 }
 
 /// Creates the folder of an SQLite file and asks sqlx to create the file if it is missing.

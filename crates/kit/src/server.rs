@@ -497,7 +497,7 @@ mod tests {
             .await
             .expect("temporary SQLite database opens");
         pool.execute(AUDIT_TABLE_SQL).await.expect("audit DDL");
-        let audit = AuditLog::new(pool);
+        let audit = AuditLog::new(&crate::db::Database::new(pool, crate::db::Backend::Sqlite));
         let security = ServerSecurity {
             tls: Some(tls),
             verifier: Arc::new(Verifier::Jwt {
@@ -759,11 +759,12 @@ mod tests {
         let _guard = runtime.enter();
         sqlx::any::install_default_drivers();
         // A lazy pool never connects in this test.
-        let audit = AuditLog::new(
+        let audit = AuditLog::new(&crate::db::Database::new(
             sqlx::any::AnyPoolOptions::new()
                 .connect_lazy("sqlite::memory:")
                 .expect("lazy pool"),
-        );
+            crate::db::Backend::Sqlite,
+        ));
         let flags = |cert: Option<&Path>,
                      key: Option<&Path>,
                      ca: Option<&Path>,

@@ -95,8 +95,8 @@ pub async fn run(
     }
 
     let database = db::connect(&config.database_url, &MIGRATIONS).await?;
-    let audit = AuditLog::new(database.pool.clone());
     let store = store::Store::new(database);
+    let audit = AuditLog::new(store.database());
     // Reads and checks the TLS files (a key that does not match its certificate stops the
     // start-up here), and warns of plain text and unauthenticated calls.
     let security = match ServerSecurity::from_flags(

@@ -29,7 +29,7 @@ pub fn request_as<T>(caller: &Caller, message: T) -> Request<T> {
 pub fn access(store: &Store) -> Access {
     Access::new(
         store.clone(),
-        AuditLog::new(store.pool().clone()),
+        AuditLog::new(store.database()),
         DEFAULT_MIN_CELL_SIZE,
     )
 }

@@ -104,7 +104,7 @@ async fn open(url: &str) -> Server {
         .seed_reference_data()
         .await
         .expect("reference data seeded");
-    let log = AuditLog::new(membership.store().pool().clone());
+    let log = AuditLog::new(membership.store().database());
     let authz = Authz::new(membership.clone(), log);
     let shutdown = CancellationToken::new();
     Server {

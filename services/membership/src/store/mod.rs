@@ -20,22 +20,16 @@ pub use feed::{StoredChange, StoredRequest};
 pub use members::{EventRecord, MemberFilter, MemberRecord};
 pub use organisations::{CellRecord, CommuneRecord};
 
-use std::sync::Arc;
-
 use partyregistry_kit::date::{self, Date};
-use partyregistry_kit::db::{Backend, Database};
+use partyregistry_kit::db::Database;
 use partyregistry_kit::error::ApiError;
 use sqlx::{Any, AnyConnection, AnyPool, Transaction};
-use tokio::sync::{Mutex, OwnedMutexGuard};
+use tokio::sync::OwnedMutexGuard;
 
 /// The membership database.
 #[derive(Debug, Clone)]
 pub struct Store {
-    pool: AnyPool,
-    backend: Backend,
-    /// SQLite allows one writer at a time and fails a deferred transaction that tries to upgrade
-    /// its lock; serialising writers in the process avoids that. PostgreSQL needs no such lock.
-    sqlite_writer: Arc<Mutex<()>>,
+    database: Database,
 }
 
 /// A write transaction. On SQLite it also holds the process's writer lock.
@@ -60,32 +54,24 @@ impl WriteTx {
 impl Store {
     /// Wraps a connected, migrated database.
     pub fn new(database: Database) -> Self {
-        Self {
-            pool: database.pool,
-            backend: database.backend,
-            sqlite_writer: Arc::new(Mutex::new(())),
-        }
+        Self { database }
     }
 
-    /// The process's SQLite writer lock, for other writers to the same database (the audit
-    /// trail); none on PostgreSQL.
-    pub fn sqlite_writer_lock(&self) -> Option<Arc<Mutex<()>>> {
-        matches!(self.backend, Backend::Sqlite).then(|| self.sqlite_writer.clone())
+    /// The database, for other writers to it (the audit trail), which share its writer lock.
+    pub fn database(&self) -> &Database {
+        &self.database
     }
 
     /// The pool, for reads outside a transaction.
     pub fn pool(&self) -> &AnyPool {
-        &self.pool
+        &self.database.pool
     }
 
-    /// Starts a write transaction.
+    /// Starts a write transaction, serialised with every other writer of the process on SQLite.
     pub async fn begin(&self) -> Result<WriteTx, ApiError> {
-        let writer = match self.backend {
-            Backend::Sqlite => Some(self.sqlite_writer.clone().lock_owned().await),
-            Backend::Postgres => None,
-        };
+        let writer = self.database.lock_writer().await;
         Ok(WriteTx {
-            tx: self.pool.begin().await?,
+            tx: self.database.pool.begin().await?,
             _writer: writer,
         })
     }

@@ -664,7 +664,7 @@ async fn entries(api: &AuditApi, filter: &str) -> Vec<partyregistry_proto::audit
 
 /// The whole story over one database.
 async fn access_is_decided_suppressed_and_audited(database: Database) {
-    let audit = AuditLog::new(database.pool.clone());
+    let audit = AuditLog::new(&database);
     let store = Store::new(database);
     let outcome = store.apply_changes(&feed(), 1).await.expect("feed applies");
     assert_eq!(outcome.malformed, 0);

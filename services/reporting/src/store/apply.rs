@@ -36,7 +36,8 @@ impl Store {
         changes: &[Change],
         contact_us: i64,
     ) -> Result<BatchOutcome, sqlx::Error> {
-        let mut tx = self.pool.begin().await?;
+        let _writer = self.database.lock_writer().await;
+        let mut tx = self.database.pool.begin().await?;
         // Writing the cursor row first serialises appliers: on PostgreSQL it takes the row lock
         // (a second replica waits here, then sees the advanced cursor); on SQLite it takes the
         // write lock up front instead of upgrading a read snapshot later.

@@ -15,7 +15,7 @@ mod statistics;
 
 use partyregistry_kit::date::{self, Date};
 use partyregistry_kit::db::{Backend, Database};
-use sqlx::{AnyConnection, AnyPool, Row};
+use sqlx::{AnyConnection, Row};
 
 pub use apply::BatchOutcome;
 pub use queries::{AdmissionSnapshot, AdmissionWindow, AdmissionsSnapshot, CommuneSnapshot};
@@ -27,8 +27,7 @@ use crate::reports::FeedPosition;
 /// The projection database.
 #[derive(Debug, Clone)]
 pub struct Store {
-    pool: AnyPool,
-    backend: Backend,
+    database: Database,
 }
 
 /// The feed cursor row as stored.
@@ -45,31 +44,27 @@ pub struct StoredCursor {
 impl Store {
     /// Wraps a connected, migrated database.
     pub fn new(database: Database) -> Self {
-        Self {
-            pool: database.pool,
-            backend: database.backend,
-        }
+        Self { database }
     }
 
     /// Which database this is.
     pub fn backend(&self) -> Backend {
-        self.backend
+        self.database.backend
     }
 
-    /// The pool, for tests that audit into the same database.
-    #[cfg(test)]
-    pub(crate) fn pool(&self) -> &AnyPool {
-        &self.pool
+    /// The database, for the audit trail, which shares its writer lock.
+    pub fn database(&self) -> &Database {
+        &self.database
     }
 
     /// Closes the pool, letting SQLite checkpoint its write-ahead log.
     pub async fn close(&self) {
-        self.pool.close().await;
+        self.database.pool.close().await;
     }
 
     /// Reads the cursor row.
     pub async fn cursor(&self) -> Result<StoredCursor, sqlx::Error> {
-        let mut connection = self.pool.acquire().await?;
+        let mut connection = self.database.pool.acquire().await?;
         read_cursor(&mut connection).await
     }
 
@@ -79,6 +74,7 @@ impl Store {
         head_sequence: i64,
         contact_us: i64,
     ) -> Result<(), sqlx::Error> {
+        let _writer = self.database.lock_writer().await;
         sqlx::query(
             "update feed_cursor \
              set head_sequence = case when head_sequence > $1 then head_sequence else $1 end, \
@@ -87,7 +83,7 @@ impl Store {
         )
         .bind(head_sequence)
         .bind(contact_us)
-        .execute(&self.pool)
+        .execute(&self.database.pool)
         .await?;
         Ok(())
     }

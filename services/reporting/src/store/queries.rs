@@ -46,8 +46,8 @@ impl Store {
     /// Opens a read transaction that sees one snapshot for all its statements: SQLite's read
     /// transactions do so already; PostgreSQL needs REPEATABLE READ for it.
     pub(super) async fn snapshot(&self) -> Result<Transaction<'static, Any>, sqlx::Error> {
-        let mut tx = self.pool.begin().await?;
-        if self.backend == Backend::Postgres {
+        let mut tx = self.database.pool.begin().await?;
+        if self.database.backend == Backend::Postgres {
             sqlx::query("set transaction isolation level repeatable read, read only")
                 .execute(&mut *tx)
                 .await?;

@@ -683,7 +683,7 @@ mod admission {
         assert_eq!(outcome.position.last_sequence, last);
 
         // The citizen id is never stored.
-        let mut connection = store.pool.acquire().await.expect("connection");
+        let mut connection = store.database.pool.acquire().await.expect("connection");
         let blobs = sqlx::query("select resource from candidates")
             .fetch_all(&mut *connection)
             .await
