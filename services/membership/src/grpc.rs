@@ -142,6 +142,16 @@ fn short_text(field: &str, value: &str, max: usize, required: bool) -> Result<St
 }
 
 /// The scope filter and audit counters of one `WatchChanges` stream.
+/// What the feed does with one change for one caller.
+enum FeedDecision {
+    /// Send it.
+    Send,
+    /// Leave it out: it is outside the caller's scope.
+    Skip,
+    /// Send a `left_scope` notice for this member or candidate instead.
+    LeftScope(String),
+}
+
 struct FeedScope {
     caller: partyregistry_kit::auth::Caller,
     personal: bool,
@@ -168,28 +178,50 @@ impl FeedScope {
         }
     }
 
-    /// Whether `change` goes to this caller: reference data always; a change of a commune's
-    /// resources only when the commune is in scope.
-    async fn admits(
+    /// What `change` becomes for this caller: reference data always goes; a change of a
+    /// commune's resources only when the commune is in scope; a change that moves a member or
+    /// candidate out of the scope goes as a `left_scope` notice without the new state. The commune
+    /// moved from is cleared when the caller does not see it.
+    async fn decide(
         &mut self,
         authz: &Authz,
         grant: &Grant,
-        change: &pb::Change,
-    ) -> Result<bool, ApiError> {
+        change: &mut pb::Change,
+    ) -> Result<FeedDecision, ApiError> {
         if grant.caller.national {
-            return Ok(true);
+            return Ok(FeedDecision::Send);
         }
         let Some(commune) = self.commune_of(authz, change).await? else {
-            return Ok(true);
+            return Ok(FeedDecision::Send);
         };
-        if let Some(seen) = self.seen.get(&commune) {
+        let moved_from = std::mem::take(&mut change.moved_from_commune);
+        let came_from_scope = !moved_from.is_empty() && self.sees(authz, &moved_from).await?;
+        if self.sees(authz, &commune).await? {
+            if came_from_scope {
+                change.moved_from_commune = moved_from;
+            }
+            return Ok(FeedDecision::Send);
+        }
+        match &change.resource {
+            Some(
+                resource @ (pb::change::Resource::Member(_) | pb::change::Resource::Candidate(_)),
+            ) if came_from_scope => Ok(FeedDecision::LeftScope(
+                crate::service::resource_name(resource).to_owned(),
+            )),
+            _ => Ok(FeedDecision::Skip),
+        }
+    }
+
+    /// Whether the caller sees commune `code`, resolved once per stream.
+    async fn sees(&mut self, authz: &Authz, code: &str) -> Result<bool, ApiError> {
+        if let Some(seen) = self.seen.get(code) {
             return Ok(*seen);
         }
-        let seen = match authz.commune_place(&commune).await? {
+        let seen = match authz.commune_place(code).await? {
             Some(place) => authz.sees(&self.caller, &place),
             None => false,
         };
-        self.seen.insert(commune, seen);
+        self.seen.insert(code.to_owned(), seen);
         Ok(seen)
     }
 
@@ -226,7 +258,7 @@ impl FeedScope {
             Some(Resource::CellPlan(p)) => p.name.clone(),
             Some(Resource::CellRating(r)) => r.name.clone(),
             Some(Resource::MemberRating(r)) => r.name.clone(),
-            Some(Resource::DeletedResource(name)) => name.clone(),
+            Some(Resource::DeletedResource(name) | Resource::LeftScope(name)) => name.clone(),
             Some(
                 Resource::RuleVersion(_)
                 | Resource::Holiday(_)
@@ -766,9 +798,17 @@ impl MembershipApi {
             let caught_up = (changes.len() as i64) < FEED_BATCH;
             for mut change in changes {
                 cursor = change.sequence;
-                match feed.admits(&self.authz, grant, &change).await {
-                    Ok(true) => {}
-                    Ok(false) => continue,
+                match feed.decide(&self.authz, grant, &mut change).await {
+                    Ok(FeedDecision::Send) => {}
+                    Ok(FeedDecision::Skip) => continue,
+                    Ok(FeedDecision::LeftScope(name)) => {
+                        change = pb::Change {
+                            sequence: change.sequence,
+                            commit_time: change.commit_time.take(),
+                            resource: Some(pb::change::Resource::LeftScope(name)),
+                            ..Default::default()
+                        };
+                    }
                     Err(error) => {
                         let _ = sender.send(Err(status(error))).await;
                         return;

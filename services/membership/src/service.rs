@@ -174,8 +174,39 @@ pub(crate) fn resource_name(resource: &Resource) -> &str {
         Resource::MemberRating(r) => &r.name,
         Resource::Province(p) => &p.name,
         Resource::Merge(m) => &m.name,
-        Resource::DeletedResource(name) => name,
+        Resource::DeletedResource(name) | Resource::LeftScope(name) => name,
     }
+}
+
+/// The commune code of a member's or candidate's cell; `None` for other resources.
+pub fn person_commune(resource: &Resource) -> Option<String> {
+    let cell = match resource {
+        Resource::Member(member) => &member.cell,
+        Resource::Candidate(candidate) => &candidate.cell,
+        _ => return None,
+    };
+    partyregistry_kit::names::parse_cell("cell", cell)
+        .ok()
+        .map(|(code, _)| code)
+}
+
+/// The commune a member or candidate leaves with this change, read from their previous change;
+/// empty when the commune does not change (or for other resources).
+async fn moved_from_commune(
+    conn: &mut AnyConnection,
+    resource: &Resource,
+) -> Result<String, ApiError> {
+    let Some(now_in) = person_commune(resource) else {
+        return Ok(String::new());
+    };
+    let Some(previous) = feed::latest_change_of(conn, resource_name(resource)).await? else {
+        return Ok(String::new());
+    };
+    let before = decode_change(&previous)?
+        .resource
+        .as_ref()
+        .and_then(person_commune);
+    Ok(before.filter(|code| *code != now_in).unwrap_or_default())
 }
 
 /// Decodes a stored change into the protocol message.
@@ -379,6 +410,7 @@ impl Membership {
                 commit_time: None,
                 resource: Some(resource.clone()),
                 events: events.clone(),
+                moved_from_commune: moved_from_commune(tx.conn(), resource).await?,
             }
             .encode_to_vec();
             sequence =

@@ -371,6 +371,11 @@ pub fn project(change: &Change) -> Result<Projected, MalformedChange> {
             project_member_rating(rating).map(Projected::MemberRating)
         }
         Some(Resource::DeletedResource(name)) => project_deletion(name),
+        // Only a scoped follower receives these; the projection needs the whole feed.
+        Some(Resource::LeftScope(_)) => Err(field_error(
+            "left_scope",
+            "reporting needs a national feed token (--membership-token-file)",
+        )),
         None => Err(MalformedChange::NoResource),
     }
 }
@@ -972,6 +977,7 @@ mod tests {
     #[test]
     fn members_without_a_resource_are_malformed() {
         let change = Change {
+            moved_from_commune: String::new(),
             sequence: 1,
             commit_time: None,
             resource: None,
@@ -997,6 +1003,7 @@ mod tests {
 
     fn project_resource(resource: Resource) -> Result<Projected, MalformedChange> {
         project(&Change {
+            moved_from_commune: String::new(),
             sequence: 1,
             commit_time: None,
             resource: Some(resource),
@@ -1156,6 +1163,7 @@ mod tests {
             ..Member::default()
         };
         let change = Change {
+            moved_from_commune: String::new(),
             sequence: 9,
             commit_time: None,
             resource: Some(Resource::Member(member)),

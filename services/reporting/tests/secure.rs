@@ -99,6 +99,7 @@ impl ScriptedFeed {
         let shutdown = self.shutdown.clone();
         tokio::spawn(async move {
             let commune = m::Change {
+                moved_from_commune: String::new(),
                 sequence: 1,
                 commit_time: Some(db::timestamp(1_650_000_000_000_000)),
                 resource: Some(m::change::Resource::Commune(m::Commune {

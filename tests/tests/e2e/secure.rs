@@ -27,6 +27,7 @@ on_each_backend! {
     no_rpc_reaches_another_province;
     personal_fields_and_the_audit_trail_follow_the_token;
     bad_credentials_are_refused_and_audited;
+    a_member_moving_out_of_scope_reaches_its_old_follower_as_a_notice;
 }
 
 /// Passes messages through as their encoded bytes, so that any method can be called by path.
@@ -1568,6 +1569,123 @@ async fn bad_credentials_are_refused_and_audited(backend: Backend) -> Result<(),
     pair.finish().await?;
     secrets.remove();
     plaintext_needs_its_flag(backend).await
+}
+
+/// Reads a feed until `stop` accepts a change (kept as the last) or a heartbeat arrives, waiting
+/// at most 30 s per message; returns the changes read.
+async fn follow(
+    stream: &mut tonic::Streaming<pb::WatchChangesResponse>,
+    stop: impl Fn(&pb::Change) -> bool,
+) -> Result<Vec<pb::Change>, BoxError> {
+    let mut changes = Vec::new();
+    while let Some(message) =
+        tokio::time::timeout(Duration::from_secs(30), stream.message()).await??
+    {
+        match message.event {
+            Some(pb::watch_changes_response::Event::Change(change)) => {
+                let done = stop(&change);
+                changes.push(change);
+                if done {
+                    return Ok(changes);
+                }
+            }
+            Some(pb::watch_changes_response::Event::Heartbeat(_)) => return Ok(changes),
+            None => {}
+        }
+    }
+    Err("the feed ended".into())
+}
+
+async fn a_member_moving_out_of_scope_reaches_its_old_follower_as_a_notice(
+    backend: Backend,
+) -> Result<(), BoxError> {
+    let secrets = Secrets::create("moves")?;
+    let mut pair = Pair::start_secured(backend, "moves", &secrets).await?;
+    let own = unit_with_people(&mut pair, "15", "02680", "Sùng Thị Dân").await?;
+    let other = unit_with_people(&mut pair, "12", "03100", "Lò Văn Khác").await?;
+    let follower = |province: &str| -> Result<ClientSecurity, BoxError> {
+        Ok(secrets.client(Some(secrets.token(Claims {
+            sub: format!("theo-doi-{province}"),
+            provinces: vec![province.into()],
+            rights: vec![Right::Records],
+            ..Claims::default()
+        })?)))
+    };
+    let mut admin = pair.membership.clone();
+    let membership = pair.membership_service()?;
+    let mut live = MembershipServiceClient::new(membership.connect_as(&follower("15")?).await?)
+        .watch_changes(pb::WatchChangesRequest { after_sequence: 0 })
+        .await?
+        .into_inner();
+    let replayed = follow(&mut live, |_| false).await?;
+    assert!(replayed.iter().any(|c| matches!(
+        &c.resource,
+        Some(pb::change::Resource::Member(m)) if m.name == own.member
+    )));
+
+    let moved = admin
+        .transfer_member(pb::TransferMemberRequest {
+            name: own.member.clone(),
+            kind: pb::TransferKind::ToCommune.into(),
+            effective_date: "2026-06-01".into(),
+            to_cell: other.cell.clone(),
+            decision_number: "15-QĐ/HU".into(),
+            ..Default::default()
+        })
+        .await?
+        .into_inner();
+    assert_eq!(moved.cell, other.cell);
+
+    // The old follower is told to drop the member, without the new state.
+    let is_notice = |c: &pb::Change| matches!(&c.resource, Some(pb::change::Resource::LeftScope(name)) if *name == own.member);
+    let after_move = follow(&mut live, is_notice).await?;
+    let notice = after_move.last().ok_or("no change after the move")?;
+    assert!(is_notice(notice), "{after_move:?}");
+    assert!(notice.events.is_empty() && notice.moved_from_commune.is_empty());
+    for change in &after_move {
+        let encoded = change.encode_to_vec();
+        assert!(!contains(&encoded, &other.commune_name()), "{change:?}");
+    }
+    // A replay tells the same story at the same sequence.
+    let mut replay = MembershipServiceClient::new(membership.connect_as(&follower("15")?).await?)
+        .watch_changes(pb::WatchChangesRequest { after_sequence: 0 })
+        .await?
+        .into_inner();
+    let replayed = follow(&mut replay, is_notice).await?;
+    assert_eq!(replayed.last().map(|c| c.sequence), Some(notice.sequence));
+
+    // The new province receives the member, without learning where they came from; a national
+    // follower learns it.
+    let arrival = |security: ClientSecurity| {
+        let url = membership.url();
+        async move {
+            let mut stream = MembershipServiceClient::new(
+                partyregistry_kit::client::connect(&url, &security).await?,
+            )
+            .watch_changes(pb::WatchChangesRequest {
+                after_sequence: notice.sequence - 1,
+            })
+            .await?
+            .into_inner();
+            let changes = follow(&mut stream, |_| true).await?;
+            changes
+                .into_iter()
+                .next()
+                .ok_or_else(|| BoxError::from("no change"))
+        }
+    };
+    let to_new_province = arrival(follower("12")?).await?;
+    match &to_new_province.resource {
+        Some(pb::change::Resource::Member(member)) => assert_eq!(member.cell, other.cell),
+        other => panic!("expected the member, got {other:?}"),
+    }
+    assert_eq!(to_new_province.moved_from_commune, "");
+    let to_national = arrival(secrets.admin()?).await?;
+    assert_eq!(to_national.moved_from_commune, own.commune);
+
+    pair.finish().await?;
+    secrets.remove();
+    Ok(())
 }
 
 /// Neither service starts without TLS unless `--plaintext` is given, nor without a token source

@@ -108,6 +108,9 @@ pub fn change_line(change: &Change) -> String {
             label(&enum_name(rating.level, |l: RatingLevel| l.as_str_name()))
         ),
         Some(Resource::DeletedResource(name)) => format!("Đã xóa {name}"),
+        Some(Resource::LeftScope(name)) => {
+            format!("{name} đã chuyển ra ngoài phạm vi được xem: bỏ bản sao")
+        }
         Some(Resource::Province(province)) => {
             format!("Tỉnh {} {}", province.name, province.display_name)
         }
@@ -135,6 +138,7 @@ mod tests {
     #[test]
     fn change_lines_name_the_resource_without_personal_fields() {
         let change = Change {
+            moved_from_commune: String::new(),
             sequence: 42,
             commit_time: None,
             resource: Some(Resource::Member(Member {

@@ -45,6 +45,29 @@ pub async fn append_change(
     Ok(sequence)
 }
 
+/// The latest change of `resource_name`, if any.
+pub async fn latest_change_of(
+    conn: &mut AnyConnection,
+    resource_name: &str,
+) -> Result<Option<StoredChange>, ApiError> {
+    let row = sqlx::query(
+        "select sequence, commit_time_us, resource_name, payload from changes \
+         where resource_name = $1 order by sequence desc limit 1",
+    )
+    .bind(resource_name)
+    .fetch_optional(&mut *conn)
+    .await?;
+    row.map(|row| {
+        Ok(StoredChange {
+            sequence: row.try_get("sequence")?,
+            commit_time_us: row.try_get("commit_time_us")?,
+            resource_name: row.try_get("resource_name")?,
+            payload: row.try_get("payload")?,
+        })
+    })
+    .transpose()
+}
+
 /// Takes the feed head's row lock without appending: the transaction then runs alone among
 /// writers until it ends. For rare commands whose check must see every concurrent commit (the
 /// first seeding of the rule table, a new rule version that must start after every other one).

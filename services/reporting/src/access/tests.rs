@@ -348,6 +348,7 @@ fn suppress_covers_statistics_pipeline_health_and_movements() {
 
 fn change(sequence: i64, resource: Resource) -> Change {
     Change {
+        moved_from_commune: String::new(),
         events: Vec::new(),
         sequence,
         commit_time: Some(db::timestamp(1_650_000_000_000_000 + sequence)),

@@ -27,6 +27,7 @@ fn unique_suffix() -> String {
 
 fn change(sequence: i64, resource: Resource) -> Change {
     Change {
+        moved_from_commune: String::new(),
         events: Vec::new(),
         sequence,
         commit_time: Some(db::timestamp(1_650_000_000_000_000 + sequence)),
