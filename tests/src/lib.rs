@@ -367,6 +367,20 @@ pub const ADMIN_SUBJECT: &str = "quan-tri-kiem-thu";
 /// The subject of the token reporting follows the feed with.
 pub const FEED_SUBJECT: &str = "bao-cao-theo-doi";
 
+/// Sets the server flags the two services' configurations share (they are separate types): mutual
+/// TLS with the pair's certificates and tokens signed with its key, no local-only flags.
+macro_rules! serve_secured {
+    ($config:ident, $secrets:expr) => {
+        $config.plaintext = false;
+        $config.allow_unauthenticated = false;
+        $config.tls_cert = Some($secrets.path("server.pem"));
+        $config.tls_key = Some($secrets.path("server-key.pem"));
+        $config.client_ca = Some($secrets.path("ca.pem"));
+        $config.jwt_key_file = Some($secrets.path("jwt.key"));
+        $config.jwt_issuer = Some(ISSUER.to_owned());
+    };
+}
+
 /// What a secured pair runs with: a CA, the services' certificate, a client certificate signed by
 /// the same CA (`partyctl certs init`'s set, for province 15) and the HS256 key, written to a
 /// temporary directory that [`Secrets::remove`] deletes.
@@ -440,13 +454,7 @@ impl Secrets {
     /// The membership service over mutual TLS with signed tokens, on `database_url`.
     pub fn membership_config(&self, database_url: &str) -> partyregistry_membership::Config {
         let mut config = partyregistry_membership::Config::for_database(database_url);
-        config.plaintext = false;
-        config.allow_unauthenticated = false;
-        config.tls_cert = Some(self.path("server.pem"));
-        config.tls_key = Some(self.path("server-key.pem"));
-        config.client_ca = Some(self.path("ca.pem"));
-        config.jwt_key_file = Some(self.path("jwt.key"));
-        config.jwt_issuer = Some(ISSUER.to_owned());
+        serve_secured!(config, self);
         config
     }
 
@@ -466,13 +474,7 @@ impl Secrets {
         let token_file = self.path("feed.token");
         std::fs::write(&token_file, feed_token)?;
         let mut config = partyregistry_reporting::Config::new(database_url, membership_url);
-        config.plaintext = false;
-        config.allow_unauthenticated = false;
-        config.tls_cert = Some(self.path("server.pem"));
-        config.tls_key = Some(self.path("server-key.pem"));
-        config.client_ca = Some(self.path("ca.pem"));
-        config.jwt_key_file = Some(self.path("jwt.key"));
-        config.jwt_issuer = Some(ISSUER.to_owned());
+        serve_secured!(config, self);
         config.membership_ca = Some(self.path("ca.pem"));
         config.membership_cert = Some(self.path("client-15.pem"));
         config.membership_key = Some(self.path("client-15-key.pem"));

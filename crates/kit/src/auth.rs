@@ -208,6 +208,40 @@ impl std::fmt::Debug for Verifier {
     }
 }
 
+/// Refuses authentication flags that choose no token source, more than one, or half of the JWT
+/// pair (`--jwt-key-file` with `--jwt-issuer`). Reads no file.
+pub fn check_flags(
+    jwt_key_file: Option<&Path>,
+    jwt_issuer: Option<&str>,
+    token_file: Option<&Path>,
+    allow_unauthenticated: bool,
+) -> Result<(), BoxError> {
+    let chosen = [
+        jwt_key_file.is_some(),
+        token_file.is_some(),
+        allow_unauthenticated,
+    ]
+    .into_iter()
+    .filter(|chosen| *chosen)
+    .count();
+    if chosen == 0 {
+        return Err(
+            "no authentication configured: give --jwt-key-file with --jwt-issuer, \
+             --token-file, or (local development only) --allow-unauthenticated"
+                .into(),
+        );
+    }
+    if chosen > 1 {
+        return Err(
+            "give only one of --jwt-key-file, --token-file and --allow-unauthenticated".into(),
+        );
+    }
+    if jwt_key_file.is_some() != jwt_issuer.is_some_and(|issuer| !issuer.is_empty()) {
+        return Err("--jwt-key-file and --jwt-issuer go together".into());
+    }
+    Ok(())
+}
+
 /// The static token file: `{"tokens":[{"token":"…","claims":{…}}]}`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -234,26 +268,7 @@ impl Verifier {
         token_file: Option<&Path>,
         allow_unauthenticated: bool,
     ) -> Result<Self, BoxError> {
-        let chosen = [
-            jwt_key_file.is_some(),
-            token_file.is_some(),
-            allow_unauthenticated,
-        ]
-        .into_iter()
-        .filter(|chosen| *chosen)
-        .count();
-        if chosen == 0 {
-            return Err(
-                "no authentication configured: give --jwt-key-file with --jwt-issuer, \
-                        --token-file, or (local development only) --allow-unauthenticated"
-                    .into(),
-            );
-        }
-        if chosen > 1 {
-            return Err("give only one of --jwt-key-file, --token-file and \
-                        --allow-unauthenticated"
-                .into());
-        }
+        check_flags(jwt_key_file, jwt_issuer, token_file, allow_unauthenticated)?;
         if let Some(path) = jwt_key_file {
             let issuer = jwt_issuer
                 .filter(|issuer| !issuer.is_empty())

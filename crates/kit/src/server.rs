@@ -52,28 +52,76 @@ impl std::fmt::Debug for ServerSecurity {
     }
 }
 
+/// The security flags both services take, as given on the command line.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SecurityFlags<'a> {
+    /// `--tls-cert`: the server's PEM certificate chain.
+    pub tls_cert: Option<&'a Path>,
+    /// `--tls-key`: its PEM private key.
+    pub tls_key: Option<&'a Path>,
+    /// `--client-ca`: the PEM CA whose client certificates are required (mutual TLS).
+    pub client_ca: Option<&'a Path>,
+    /// `--plaintext`: serve without TLS (local development only).
+    pub plaintext: bool,
+    /// `--jwt-key-file`: the HS256 key.
+    pub jwt_key_file: Option<&'a Path>,
+    /// `--jwt-issuer`: the expected `iss`.
+    pub jwt_issuer: Option<&'a str>,
+    /// `--token-file`: static tokens.
+    pub token_file: Option<&'a Path>,
+    /// `--allow-unauthenticated`: accept calls without a token (local development only).
+    pub allow_unauthenticated: bool,
+}
+
+impl SecurityFlags<'_> {
+    /// Refuses flags that would serve without TLS or without authentication unless each was
+    /// asked for explicitly, or that are ambiguous or half given. Reads no file, so a service can
+    /// call it before opening anything.
+    pub fn check(&self) -> Result<(), BoxError> {
+        check_transport_flags(self.tls_cert, self.tls_key, self.client_ca, self.plaintext)?;
+        crate::auth::check_flags(
+            self.jwt_key_file,
+            self.jwt_issuer,
+            self.token_file,
+            self.allow_unauthenticated,
+        )
+    }
+
+    /// The token verifier the flags choose (reads the key or the token file).
+    pub fn verifier(&self) -> Result<Verifier, BoxError> {
+        Verifier::from_config(
+            self.jwt_key_file,
+            self.jwt_issuer,
+            self.token_file,
+            self.allow_unauthenticated,
+        )
+    }
+}
+
 impl ServerSecurity {
     /// Builds the security of a server from its flags: `--tls-cert` and `--tls-key` (PEM files),
     /// optionally `--client-ca` (PEM; clients must then present a certificate it signed), or
     /// `--plaintext`. Refuses to start with neither, with both, or with half a TLS pair. Plaintext
     /// and an unauthenticated verifier are logged as warnings.
     pub fn from_flags(
-        tls_cert: Option<&Path>,
-        tls_key: Option<&Path>,
-        client_ca: Option<&Path>,
-        plaintext: bool,
+        flags: &SecurityFlags<'_>,
         verifier: Verifier,
         audit: AuditLog,
     ) -> Result<Self, BoxError> {
+        let SecurityFlags {
+            tls_cert,
+            tls_key,
+            client_ca,
+            plaintext,
+            ..
+        } = *flags;
         let read = |flag: &str, path: &Path| {
             std::fs::read(path)
                 .map_err(|error| format!("cannot read {flag} {}: {error}", path.display()))
         };
-        let tls = match (tls_cert, tls_key, plaintext) {
-            (Some(_), Some(_), true) => {
-                return Err("give either --tls-cert/--tls-key or --plaintext, not both".into());
-            }
-            (Some(cert), Some(key), false) => {
+        check_transport_flags(tls_cert, tls_key, client_ca, plaintext)?;
+        let tls = match (tls_cert, tls_key) {
+            (Some(cert), Some(key)) => {
                 let cert = read("--tls-cert", cert)?;
                 let key = read("--tls-key", key)?;
                 if !contains(&cert, b"-----BEGIN CERTIFICATE-----") {
@@ -107,25 +155,13 @@ impl ServerSecurity {
                 })?;
                 Some(tls)
             }
-            (Some(_), None, _) | (None, Some(_), _) => {
-                return Err("--tls-cert and --tls-key go together".into());
-            }
-            (None, None, true) => {
-                if client_ca.is_some() {
-                    return Err("--client-ca needs --tls-cert/--tls-key".into());
-                }
+            // Plain text, as asked (the check above refuses anything else).
+            _ => {
                 tracing::warn!(
                     "serving without TLS (--plaintext): tokens and member data cross the network \
                      in clear; for local development only"
                 );
                 None
-            }
-            (None, None, false) => {
-                return Err(
-                    "no transport security configured: give --tls-cert and --tls-key \
-                            (optionally --client-ca), or --plaintext for local development"
-                        .into(),
-                );
             }
         };
         if verifier.is_disabled() {
@@ -146,6 +182,29 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     haystack
         .windows(needle.len())
         .any(|window| window == needle)
+}
+
+/// Refuses transport flags that ask for neither TLS nor `--plaintext`, for both, for half of the
+/// TLS pair, or for a client CA without TLS. Reads no file.
+fn check_transport_flags(
+    tls_cert: Option<&Path>,
+    tls_key: Option<&Path>,
+    client_ca: Option<&Path>,
+    plaintext: bool,
+) -> Result<(), BoxError> {
+    match (tls_cert.is_some(), tls_key.is_some(), plaintext) {
+        (true, true, true) => {
+            Err("give either --tls-cert/--tls-key or --plaintext, not both".into())
+        }
+        (true, false, _) | (false, true, _) => Err("--tls-cert and --tls-key go together".into()),
+        (false, false, true) if client_ca.is_some() => {
+            Err("--client-ca needs --tls-cert and --tls-key".into())
+        }
+        (false, false, false) => Err("no transport security configured: give --tls-cert and \
+             --tls-key (optionally --client-ca), or --plaintext for local development"
+            .into()),
+        _ => Ok(()),
+    }
 }
 
 /// How long in-flight calls may run after shutdown is requested.
@@ -765,11 +824,18 @@ mod tests {
                 .expect("lazy pool"),
             crate::db::Backend::Sqlite,
         ));
-        let flags = |cert: Option<&Path>,
-                     key: Option<&Path>,
-                     ca: Option<&Path>,
+        let flags = |tls_cert: Option<&Path>,
+                     tls_key: Option<&Path>,
+                     client_ca: Option<&Path>,
                      plaintext: bool| {
-            ServerSecurity::from_flags(cert, key, ca, plaintext, Verifier::Disabled, audit.clone())
+            let flags = SecurityFlags {
+                tls_cert,
+                tls_key,
+                client_ca,
+                plaintext,
+                ..SecurityFlags::default()
+            };
+            ServerSecurity::from_flags(&flags, Verifier::Disabled, audit.clone())
         };
         let error = flags(None, None, None, false)
             .expect_err("neither")

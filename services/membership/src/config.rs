@@ -4,6 +4,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use partyregistry_kit::BoxError;
+use partyregistry_kit::server::SecurityFlags;
 
 /// How to start the membership service.
 #[derive(Debug, Clone, clap::Parser)]
@@ -72,35 +73,23 @@ impl Config {
         }
     }
 
+    /// The security flags as the kit reads them.
+    pub fn security_flags(&self) -> SecurityFlags<'_> {
+        SecurityFlags {
+            tls_cert: self.tls_cert.as_deref(),
+            tls_key: self.tls_key.as_deref(),
+            client_ca: self.client_ca.as_deref(),
+            plaintext: self.plaintext,
+            jwt_key_file: self.jwt_key_file.as_deref(),
+            jwt_issuer: self.jwt_issuer.as_deref(),
+            token_file: self.token_file.as_deref(),
+            allow_unauthenticated: self.allow_unauthenticated,
+        }
+    }
+
     /// Refuses a configuration that would serve without TLS or without authentication unless
     /// each was explicitly asked for.
     pub fn check(&self) -> Result<(), BoxError> {
-        let tls = self.tls_cert.is_some() && self.tls_key.is_some();
-        if self.tls_cert.is_some() != self.tls_key.is_some() {
-            return Err("--tls-cert and --tls-key (MEMBERSHIP_TLS_CERT, MEMBERSHIP_TLS_KEY) must be given together".into());
-        }
-        if tls && self.plaintext {
-            return Err("--plaintext contradicts --tls-cert/--tls-key: choose one".into());
-        }
-        if !tls && !self.plaintext {
-            return Err("refusing to start without TLS: give --tls-cert and --tls-key (MEMBERSHIP_TLS_CERT, MEMBERSHIP_TLS_KEY), or --plaintext for local development".into());
-        }
-        if self.client_ca.is_some() && !tls {
-            return Err("--client-ca (mutual TLS) needs --tls-cert and --tls-key".into());
-        }
-        if self.jwt_key_file.is_some() != self.jwt_issuer.is_some() {
-            return Err("--jwt-key-file and --jwt-issuer must be given together".into());
-        }
-        let authenticates = self.jwt_key_file.is_some() || self.token_file.is_some();
-        if !authenticates && !self.allow_unauthenticated {
-            return Err("refusing to start without authentication: give --jwt-key-file with --jwt-issuer, or --token-file, or --allow-unauthenticated for local development".into());
-        }
-        if authenticates && self.allow_unauthenticated {
-            return Err(
-                "--allow-unauthenticated contradicts --jwt-key-file/--token-file: choose one"
-                    .into(),
-            );
-        }
-        Ok(())
+        self.security_flags().check()
     }
 }

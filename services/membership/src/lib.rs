@@ -30,7 +30,6 @@ pub mod store;
 use std::sync::Arc;
 
 use partyregistry_kit::audit::AuditLog;
-use partyregistry_kit::auth::Verifier;
 use partyregistry_kit::server::ServerSecurity;
 use partyregistry_kit::{BoxError, db, server};
 use partyregistry_proto::audit::v1::audit_service_server::AuditServiceServer;
@@ -68,12 +67,7 @@ pub async fn run(
     shutdown: CancellationToken,
 ) -> Result<(), BoxError> {
     config.check()?;
-    let verifier = Verifier::from_config(
-        config.jwt_key_file.as_deref(),
-        config.jwt_issuer.as_deref(),
-        config.token_file.as_deref(),
-        config.allow_unauthenticated,
-    )?;
+    let verifier = config.security_flags().verifier()?;
     let database = db::connect(&config.database_url, &MIGRATIONS).await?;
     tracing::info!(address = %listener.local_addr()?, backend = ?database.backend, tls = config.tls_cert.is_some(), "membership service listening");
     let service = Arc::new(service::Membership::new(store::Store::new(database)));
@@ -88,14 +82,7 @@ pub async fn run(
         .add_service(AdmissionServiceServer::new(admission))
         .add_service(ReferenceServiceServer::new(reference))
         .add_service(AuditServiceServer::new(audit_api));
-    let security = ServerSecurity::from_flags(
-        config.tls_cert.as_deref(),
-        config.tls_key.as_deref(),
-        config.client_ca.as_deref(),
-        config.plaintext,
-        verifier,
-        audit,
-    )?;
+    let security = ServerSecurity::from_flags(&config.security_flags(), verifier, audit)?;
     server::serve(
         listener,
         routes,

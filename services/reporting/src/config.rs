@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use partyregistry_kit::BoxError;
 use partyregistry_kit::client::ClientSecurity;
+use partyregistry_kit::server::SecurityFlags;
 
 /// How to start the reporting service.
 #[derive(Debug, Clone, clap::Parser)]
@@ -107,29 +108,25 @@ impl Config {
         }
     }
 
+    /// The security flags as the kit reads them.
+    pub fn security_flags(&self) -> SecurityFlags<'_> {
+        SecurityFlags {
+            tls_cert: self.tls_cert.as_deref(),
+            tls_key: self.tls_key.as_deref(),
+            client_ca: self.client_ca.as_deref(),
+            plaintext: self.plaintext,
+            jwt_key_file: self.jwt_key_file.as_deref(),
+            jwt_issuer: self.jwt_issuer.as_deref(),
+            token_file: self.token_file.as_deref(),
+            allow_unauthenticated: self.allow_unauthenticated,
+        }
+    }
+
     /// Refuses a configuration that asks for neither TLS nor plain text, for both, or for half
     /// of a pair, before anything is opened. (The files themselves are read and checked by
     /// [`Config::membership_security`] and the kit's `ServerSecurity::from_flags`.)
     pub fn check(&self) -> Result<(), BoxError> {
-        match (&self.tls_cert, &self.tls_key) {
-            (Some(_), Some(_)) if self.plaintext => {
-                return Err("give either --tls-cert/--tls-key or --plaintext, not both".into());
-            }
-            (Some(_), None) | (None, Some(_)) => {
-                return Err("--tls-cert and --tls-key go together".into());
-            }
-            (None, None) if self.client_ca.is_some() => {
-                return Err("--client-ca needs --tls-cert and --tls-key".into());
-            }
-            (None, None) if !self.plaintext => {
-                return Err(
-                    "no TLS configured: give --tls-cert and --tls-key (optionally \
-                     --client-ca), or --plaintext for local development"
-                        .into(),
-                );
-            }
-            _ => {}
-        }
+        self.security_flags().check()?;
         if self.membership_ca.is_none() && !self.plaintext {
             return Err(
                 "no TLS configured for membership: give --membership-ca, or \

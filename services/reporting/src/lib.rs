@@ -46,7 +46,6 @@ mod testing;
 use std::sync::Arc;
 
 use partyregistry_kit::audit::AuditLog;
-use partyregistry_kit::auth::Verifier;
 use partyregistry_kit::server::{self, ServerSecurity};
 use partyregistry_kit::{BoxError, db};
 use partyregistry_proto::audit::v1::audit_service_server::AuditServiceServer;
@@ -81,12 +80,7 @@ pub async fn run(
     // Every check of the flags, and every file but the server's TLS files, before anything
     // opens.
     config.check()?;
-    let verifier = Verifier::from_config(
-        config.jwt_key_file.as_deref(),
-        config.jwt_issuer.as_deref(),
-        config.token_file.as_deref(),
-        config.allow_unauthenticated,
-    )?;
+    let verifier = config.security_flags().verifier()?;
     let membership_security = config.membership_security()?;
     if membership_security.ca_pem.is_none() {
         tracing::warn!(
@@ -99,20 +93,14 @@ pub async fn run(
     let audit = AuditLog::new(store.database());
     // Reads and checks the TLS files (a key that does not match its certificate stops the
     // start-up here), and warns of plain text and unauthenticated calls.
-    let security = match ServerSecurity::from_flags(
-        config.tls_cert.as_deref(),
-        config.tls_key.as_deref(),
-        config.client_ca.as_deref(),
-        config.plaintext,
-        verifier,
-        audit.clone(),
-    ) {
-        Ok(security) => security,
-        Err(error) => {
-            store.close().await;
-            return Err(error);
-        }
-    };
+    let security =
+        match ServerSecurity::from_flags(&config.security_flags(), verifier, audit.clone()) {
+            Ok(security) => security,
+            Err(error) => {
+                store.close().await;
+                return Err(error);
+            }
+        };
     tracing::info!(address = %listener.local_addr()?, backend = ?store.backend(), tls = config.tls_cert.is_some(), "reporting service listening");
     let feed = Arc::new(consumer::FeedState::from_cursor(&store.cursor().await?));
 

@@ -7,6 +7,7 @@
 //! therefore never see a gap that is later filled.
 
 use partyregistry_kit::error::ApiError;
+use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 use super::is_unique_violation;
@@ -22,6 +23,16 @@ pub struct StoredChange {
     pub resource_name: String,
     /// The encoded `Change` without sequence and time.
     pub payload: Vec<u8>,
+}
+
+/// Reads a row of `changes` selected with all four columns.
+fn stored_change(row: &AnyRow) -> Result<StoredChange, ApiError> {
+    Ok(StoredChange {
+        sequence: row.try_get("sequence")?,
+        commit_time_us: row.try_get("commit_time_us")?,
+        resource_name: row.try_get("resource_name")?,
+        payload: row.try_get("payload")?,
+    })
 }
 
 /// Appends a change as the last write of a transaction and returns its sequence.
@@ -57,15 +68,7 @@ pub async fn latest_change_of(
     .bind(resource_name)
     .fetch_optional(&mut *conn)
     .await?;
-    row.map(|row| {
-        Ok(StoredChange {
-            sequence: row.try_get("sequence")?,
-            commit_time_us: row.try_get("commit_time_us")?,
-            resource_name: row.try_get("resource_name")?,
-            payload: row.try_get("payload")?,
-        })
-    })
-    .transpose()
+    row.as_ref().map(stored_change).transpose()
 }
 
 /// Takes the feed head's row lock without appending: the transaction then runs alone among
@@ -91,16 +94,7 @@ pub async fn changes_after(
     .bind(limit)
     .fetch_all(&mut *conn)
     .await?;
-    rows.iter()
-        .map(|row| {
-            Ok(StoredChange {
-                sequence: row.try_get("sequence")?,
-                commit_time_us: row.try_get("commit_time_us")?,
-                resource_name: row.try_get("resource_name")?,
-                payload: row.try_get("payload")?,
-            })
-        })
-        .collect()
+    rows.iter().map(stored_change).collect()
 }
 
 /// One change by sequence.
