@@ -530,14 +530,25 @@ fn error_code(error: &ApiError) -> &'static str {
 pub enum Count<'a> {
     /// A breakdown bucket: suppressed as 0 and marked.
     Bucket(&'a mut Bucket),
-    /// A per-cell or per-unit figure the contract has no mark for: suppressed as 0.
-    Figure(&'a mut i64),
+    /// A per-cell, per-unit or per-group figure: suppressed as 0, its field named in the row's
+    /// `suppressed_fields`.
+    Figure {
+        /// The field's name in the contract.
+        field: &'static str,
+        /// The count.
+        value: &'a mut i64,
+        /// The row's list of suppressed fields.
+        marks: &'a mut Vec<String>,
+    },
     /// An average over `members` people (the average age of one person is their age).
     Average {
         /// People averaged over.
         members: i64,
         /// The average, cleared to 0 when `members` is small.
         value: &'a mut f64,
+        /// The row's list of suppressed fields, where the average belongs to a row that has one;
+        /// a cleared average is listed there as `average_age`.
+        marks: Option<&'a mut Vec<String>>,
     },
 }
 
@@ -559,14 +570,26 @@ pub fn suppress(response: &mut impl SmallCells, min_cell_size: i64) {
                 bucket.suppressed = true;
             }
         }
-        Count::Figure(figure) => {
-            if small(*figure) {
-                *figure = 0;
+        Count::Figure {
+            field,
+            value,
+            marks,
+        } => {
+            if small(*value) {
+                *value = 0;
+                marks.push(field.to_owned());
             }
         }
-        Count::Average { members, value } => {
+        Count::Average {
+            members,
+            value,
+            marks,
+        } => {
             if small(members) {
                 *value = 0.0;
+                if let Some(marks) = marks {
+                    marks.push("average_age".to_owned());
+                }
             }
         }
     });
@@ -583,6 +606,7 @@ impl SmallCells for CommuneReport {
         visit(Count::Average {
             members: self.total_members,
             value: &mut self.average_age,
+            marks: None,
         });
         // `cells_by_kind` counts cells, not people.
         for breakdown in [
@@ -595,9 +619,21 @@ impl SmallCells for CommuneReport {
             buckets(breakdown, visit);
         }
         for cell in &mut self.cells {
-            visit(Count::Figure(&mut cell.members));
-            visit(Count::Figure(&mut cell.local_members));
-            visit(Count::Figure(&mut cell.seconded_members));
+            visit(Count::Figure {
+                field: "members",
+                value: &mut cell.members,
+                marks: &mut cell.suppressed_fields,
+            });
+            visit(Count::Figure {
+                field: "local_members",
+                value: &mut cell.local_members,
+                marks: &mut cell.suppressed_fields,
+            });
+            visit(Count::Figure {
+                field: "seconded_members",
+                value: &mut cell.seconded_members,
+                marks: &mut cell.suppressed_fields,
+            });
         }
     }
 }
@@ -607,8 +643,16 @@ impl SmallCells for Pipeline {
         buckets(&mut self.by_stage, visit);
         buckets(&mut self.by_blocker, visit);
         for cell in &mut self.cells {
-            visit(Count::Figure(&mut cell.open_candidates));
-            visit(Count::Figure(&mut cell.eligible_candidates));
+            visit(Count::Figure {
+                field: "open_candidates",
+                value: &mut cell.open_candidates,
+                marks: &mut cell.suppressed_fields,
+            });
+            visit(Count::Figure {
+                field: "eligible_candidates",
+                value: &mut cell.eligible_candidates,
+                marks: &mut cell.suppressed_fields,
+            });
             buckets(&mut cell.by_stage, visit);
             buckets(&mut cell.by_blocker, visit);
         }
@@ -621,11 +665,28 @@ impl SmallCells for CellHealth {
             visit(Count::Average {
                 members: row.members,
                 value: &mut row.average_age,
+                marks: Some(&mut row.suppressed_fields),
             });
-            visit(Count::Figure(&mut row.members));
-            visit(Count::Figure(&mut row.seconded_members));
-            visit(Count::Figure(&mut row.ageing_members));
-            visit(Count::Figure(&mut row.open_candidates));
+            visit(Count::Figure {
+                field: "members",
+                value: &mut row.members,
+                marks: &mut row.suppressed_fields,
+            });
+            visit(Count::Figure {
+                field: "seconded_members",
+                value: &mut row.seconded_members,
+                marks: &mut row.suppressed_fields,
+            });
+            visit(Count::Figure {
+                field: "ageing_members",
+                value: &mut row.ageing_members,
+                marks: &mut row.suppressed_fields,
+            });
+            visit(Count::Figure {
+                field: "open_candidates",
+                value: &mut row.open_candidates,
+                marks: &mut row.suppressed_fields,
+            });
         }
     }
 }
@@ -635,12 +696,17 @@ impl SmallCells for Statistics {
         visit(Count::Average {
             members: self.total_members,
             value: &mut self.average_age,
+            marks: None,
         });
         for breakdown in &mut self.breakdowns {
             buckets(&mut breakdown.rows, visit);
         }
         for unit in &mut self.units {
-            visit(Count::Figure(&mut unit.members));
+            visit(Count::Figure {
+                field: "members",
+                value: &mut unit.members,
+                marks: &mut unit.suppressed_fields,
+            });
         }
     }
 }
@@ -650,14 +716,27 @@ impl SmallCells for Movements {
         // Of whom the admissions were: a breakdown of the admitted. The movement totals feed the
         // reconciliation and stay.
         if let Some(admitted) = &mut self.admitted {
-            for figure in [
-                &mut admitted.under_30,
-                &mut admitted.youth_union,
-                &mut admitted.ethnic_minority,
-                &mut admitted.women,
-                &mut admitted.readmitted,
+            let partyregistry_proto::reporting::v1::AdmissionMovements {
+                under_30,
+                youth_union,
+                ethnic_minority,
+                women,
+                readmitted,
+                suppressed_fields,
+                ..
+            } = admitted;
+            for (field, value) in [
+                ("under_30", under_30),
+                ("youth_union", youth_union),
+                ("ethnic_minority", ethnic_minority),
+                ("women", women),
+                ("readmitted", readmitted),
             ] {
-                visit(Count::Figure(figure));
+                visit(Count::Figure {
+                    field,
+                    value,
+                    marks: suppressed_fields,
+                });
             }
         }
     }

@@ -453,6 +453,7 @@ pub fn pipeline(facts: &AdmissionFacts, as_of: Date, freshness: Freshness) -> Pi
                 .filter(|c| c.record.cell_id == cell.cell_id)
                 .collect();
             CellPipeline {
+                suppressed_fields: Vec::new(),
                 cell: names::cell(&facts.commune_code, &cell.cell_id),
                 display_name: cell.display_name.clone(),
                 open_candidates: of_cell.iter().filter(|c| c.is_open()).count() as i64,
@@ -645,6 +646,7 @@ pub fn cell_health(
                 .map(|b| b.members)
                 .sum();
             CellHealthRow {
+                suppressed_fields: Vec::new(),
                 cell: names::cell(&facts.commune_code, &cell.cell_id),
                 display_name: cell.display_name.clone(),
                 members,

@@ -307,9 +307,13 @@ pub fn commune_report(report: &CommuneReport) -> Document {
         cells.push_row(vec![
             cell.display_name.as_str().into(),
             reference::label(&cell.kind).into(),
-            cell.members.into(),
-            cell.local_members.into(),
-            cell.seconded_members.into(),
+            figure(cell.members, "members", &cell.suppressed_fields),
+            figure(cell.local_members, "local_members", &cell.suppressed_fields),
+            figure(
+                cell.seconded_members,
+                "seconded_members",
+                &cell.suppressed_fields,
+            ),
             Cell::date(&cell.last_admission_date),
             years_or_empty(cell.years_since_last_admission),
             cell.cell.as_str().into(),
@@ -496,8 +500,16 @@ pub fn pipeline(pipeline: &Pipeline) -> Document {
     for cell in &pipeline.cells {
         let mut row: Vec<Cell> = vec![
             cell.display_name.as_str().into(),
-            cell.open_candidates.into(),
-            cell.eligible_candidates.into(),
+            figure(
+                cell.open_candidates,
+                "open_candidates",
+                &cell.suppressed_fields,
+            ),
+            figure(
+                cell.eligible_candidates,
+                "eligible_candidates",
+                &cell.suppressed_fields,
+            ),
         ];
         row.extend(pipeline.by_stage.iter().map(|stage| {
             Cell::from(
@@ -644,15 +656,31 @@ pub fn cell_health(health: &CellHealth) -> Document {
     for cell in &health.cells {
         cells.push_row(vec![
             cell.display_name.as_str().into(),
-            cell.members.into(),
-            cell.seconded_members.into(),
+            figure(cell.members, "members", &cell.suppressed_fields),
+            figure(
+                cell.seconded_members,
+                "seconded_members",
+                &cell.suppressed_fields,
+            ),
             Cell::date(&cell.last_admission_date),
             years_or_empty(cell.years_since_last_admission),
             yes_no(cell.no_recent_admission),
             yes_no(cell.seconded_dominated),
-            Cell::decimal(cell.average_age, 1),
-            cell.ageing_members.into(),
-            cell.open_candidates.into(),
+            if cell.suppressed_fields.iter().any(|f| f == "average_age") {
+                SUPPRESSED_LABEL.into()
+            } else {
+                Cell::decimal(cell.average_age, 1)
+            },
+            figure(
+                cell.ageing_members,
+                "ageing_members",
+                &cell.suppressed_fields,
+            ),
+            figure(
+                cell.open_candidates,
+                "open_candidates",
+                &cell.suppressed_fields,
+            ),
             cell.cell.as_str().into(),
         ]);
     }
@@ -768,7 +796,7 @@ pub fn statistics(statistics: &Statistics) -> Document {
             unit.display_name.as_str().into(),
             unit.commune.as_str().into(),
             unit.province.as_str().into(),
-            unit.members.into(),
+            figure(unit.members, "members", &unit.suppressed_fields),
         ]);
     }
     push_total(&mut units, 0, &[3]);
@@ -794,7 +822,8 @@ pub fn movements(movements: &Movements) -> Document {
             movements.scope, movements.from_date, movements.to_date
         )),
     );
-    let admitted = movements.admitted.unwrap_or_default();
+    let admitted = movements.admitted.clone().unwrap_or_default();
+    let of_admitted = |value: i64, field: &str| figure(value, field, &admitted.suppressed_fields);
     let reconciliation = movements.reconciliation.unwrap_or_default();
     let mut table = summary_table("Biến động", "Biến động đảng viên và đối chiếu");
     table
@@ -804,11 +833,23 @@ pub fn movements(movements: &Movements) -> Document {
         .push_row(pair("Đến ngày", Cell::date(&movements.to_date)))
         .push_row(pair("Đảng viên đầu kỳ", reconciliation.members_at_start))
         .push_row(pair("Kết nạp", admitted.total))
-        .push_row(pair("Trong đó: dưới 30 tuổi", admitted.under_30))
-        .push_row(pair("Trong đó: đoàn viên thanh niên", admitted.youth_union))
-        .push_row(pair("Trong đó: dân tộc thiểu số", admitted.ethnic_minority))
-        .push_row(pair("Trong đó: nữ", admitted.women))
-        .push_row(pair("Trong đó: kết nạp lại", admitted.readmitted))
+        .push_row(pair(
+            "Trong đó: dưới 30 tuổi",
+            of_admitted(admitted.under_30, "under_30"),
+        ))
+        .push_row(pair(
+            "Trong đó: đoàn viên thanh niên",
+            of_admitted(admitted.youth_union, "youth_union"),
+        ))
+        .push_row(pair(
+            "Trong đó: dân tộc thiểu số",
+            of_admitted(admitted.ethnic_minority, "ethnic_minority"),
+        ))
+        .push_row(pair("Trong đó: nữ", of_admitted(admitted.women, "women")))
+        .push_row(pair(
+            "Trong đó: kết nạp lại",
+            of_admitted(admitted.readmitted, "readmitted"),
+        ))
         .push_row(pair(
             "Chuyển sinh hoạt chính thức đến",
             movements.transferred_in,
@@ -1150,6 +1191,16 @@ fn bucket_label(bucket: &Bucket) -> String {
     reference::ethnic_group(&bucket.key)
         .unwrap_or_else(|| reference::label(&bucket.key))
         .to_owned()
+}
+
+/// A count of a report row, or the suppression label when the row lists it among its suppressed
+/// fields: a suppressed count is never shown as a real zero.
+fn figure(value: i64, field: &str, suppressed: &[String]) -> Cell {
+    if suppressed.iter().any(|name| name == field) {
+        SUPPRESSED_LABEL.into()
+    } else {
+        value.into()
+    }
 }
 
 /// Appends a total row: `label_column` says "Tổng cộng", the `summed` columns hold the sums of

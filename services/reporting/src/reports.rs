@@ -399,6 +399,7 @@ pub fn cell_figures(facts: &CommuneFacts) -> Vec<CellFigures> {
                 .map(|admission| admission.decision_date)
                 .max();
             CellFigures {
+                suppressed_fields: Vec::new(),
                 cell: names::cell(&facts.commune_code, &cell.cell_id),
                 display_name: cell.display_name.clone(),
                 kind: cell.kind.clone(),

@@ -465,6 +465,7 @@ pub fn statistics(
             .communes
             .iter()
             .map(|c| CountedUnit {
+                suppressed_fields: Vec::new(),
                 commune: names::commune(&c.code),
                 display_name: c.display_name.clone(),
                 province: province_name(&c.province_code),

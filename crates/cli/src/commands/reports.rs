@@ -201,13 +201,23 @@ pub(crate) const SUPPRESSED_MARK: &str = "ẩn*";
 /// The line under a report with suppressed counts.
 pub(crate) const SUPPRESSED_NOTE: &str = "\n* ẩn: số quá nhỏ, có thể làm lộ người cụ thể; cần quyền xem hồ sơ (records) để thấy số thật.\n";
 
-/// The note when any of `buckets` was suppressed, else nothing.
-pub(crate) fn suppressed_note<'a>(buckets: impl IntoIterator<Item = &'a Bucket>) -> &'static str {
-    if buckets.into_iter().any(|bucket| bucket.suppressed) {
-        SUPPRESSED_NOTE
+/// A row's count as printed: marked when the row names it among its suppressed fields.
+pub(crate) fn figure_count(value: i64, field: &str, suppressed_fields: &[String]) -> String {
+    if suppressed_fields.iter().any(|name| name == field) {
+        SUPPRESSED_MARK.to_owned()
     } else {
-        ""
+        value.to_string()
     }
+}
+
+/// Whether any of `buckets` was suppressed.
+pub(crate) fn any_suppressed<'a>(buckets: impl IntoIterator<Item = &'a Bucket>) -> bool {
+    buckets.into_iter().any(|bucket| bucket.suppressed)
+}
+
+/// The note when a report shows suppressed counts, else nothing.
+pub(crate) fn suppressed_note(any_suppressed: bool) -> &'static str {
+    if any_suppressed { SUPPRESSED_NOTE } else { "" }
 }
 
 fn bucket_table(heading: &str, buckets: &[Bucket]) -> Table {
@@ -279,9 +289,13 @@ pub fn render_commune_report(report: &CommuneReport) -> String {
         cells.row([
             cell.display_name.clone(),
             label(&cell.kind).to_owned(),
-            cell.members.to_string(),
-            cell.local_members.to_string(),
-            cell.seconded_members.to_string(),
+            figure_count(cell.members, "members", &cell.suppressed_fields),
+            figure_count(cell.local_members, "local_members", &cell.suppressed_fields),
+            figure_count(
+                cell.seconded_members,
+                "seconded_members",
+                &cell.suppressed_fields,
+            ),
             cell.last_admission_date.clone(),
             if cell.years_since_last_admission < 0 {
                 "chưa có".to_owned()
@@ -293,14 +307,19 @@ pub fn render_commune_report(report: &CommuneReport) -> String {
     out.push_str("\nTheo chi bộ\n");
     out.push_str(&cells.render());
     out.push_str(suppressed_note(
-        report
-            .cells_by_kind
+        any_suppressed(
+            report
+                .cells_by_kind
+                .iter()
+                .chain(&report.by_cell_kind)
+                .chain(&report.age_bands)
+                .chain(&report.ethnicity)
+                .chain(&report.general_education)
+                .chain(&report.political_theory),
+        ) || report
+            .cells
             .iter()
-            .chain(&report.by_cell_kind)
-            .chain(&report.age_bands)
-            .chain(&report.ethnicity)
-            .chain(&report.general_education)
-            .chain(&report.political_theory),
+            .any(|cell| !cell.suppressed_fields.is_empty()),
     ));
     out.push_str(&freshness_text(report.freshness.as_ref()));
     out
@@ -467,9 +486,17 @@ pub fn render_pipeline(pipeline: &Pipeline) -> String {
     for cell in &pipeline.cells {
         cells.row([
             cell.display_name.clone(),
-            cell.open_candidates.to_string(),
-            cell.eligible_candidates.to_string(),
-            if cell.open_candidates == 0 {
+            figure_count(
+                cell.open_candidates,
+                "open_candidates",
+                &cell.suppressed_fields,
+            ),
+            figure_count(
+                cell.eligible_candidates,
+                "eligible_candidates",
+                &cell.suppressed_fields,
+            ),
+            if cell.open_candidates == 0 && cell.suppressed_fields.is_empty() {
                 "chưa có nguồn".to_owned()
             } else {
                 bucket_summary(&cell.by_stage)
@@ -480,12 +507,17 @@ pub fn render_pipeline(pipeline: &Pipeline) -> String {
     out.push_str("\nTheo chi bộ\n");
     out.push_str(&cells.render());
     out.push_str(suppressed_note(
-        pipeline.by_stage.iter().chain(&pipeline.by_blocker).chain(
-            pipeline
-                .cells
-                .iter()
-                .flat_map(|cell| cell.by_stage.iter().chain(&cell.by_blocker)),
-        ),
+        any_suppressed(
+            pipeline.by_stage.iter().chain(&pipeline.by_blocker).chain(
+                pipeline
+                    .cells
+                    .iter()
+                    .flat_map(|cell| cell.by_stage.iter().chain(&cell.by_blocker)),
+            ),
+        ) || pipeline
+            .cells
+            .iter()
+            .any(|cell| !cell.suppressed_fields.is_empty()),
     ));
     out.push_str(&freshness_text(pipeline.freshness.as_ref()));
     out
@@ -571,22 +603,27 @@ pub fn render_cell_health(health: &CellHealth) -> String {
         if cell.seconded_dominated {
             flags.push("nhiều biệt phái");
         }
-        if cell.open_candidates == 0 {
+        let marked = |value: i64, field: &str| figure_count(value, field, &cell.suppressed_fields);
+        if cell.open_candidates == 0 && cell.suppressed_fields.is_empty() {
             flags.push("chưa có nguồn");
         }
         table.row([
             cell.display_name.clone(),
-            cell.members.to_string(),
-            cell.seconded_members.to_string(),
+            marked(cell.members, "members"),
+            marked(cell.seconded_members, "seconded_members"),
             cell.last_admission_date.clone(),
             if cell.years_since_last_admission < 0 {
                 "chưa có".to_owned()
             } else {
                 cell.years_since_last_admission.to_string()
             },
-            format!("{:.1}", cell.average_age),
-            cell.ageing_members.to_string(),
-            cell.open_candidates.to_string(),
+            if cell.suppressed_fields.iter().any(|f| f == "average_age") {
+                SUPPRESSED_MARK.to_owned()
+            } else {
+                format!("{:.1}", cell.average_age)
+            },
+            marked(cell.ageing_members, "ageing_members"),
+            marked(cell.open_candidates, "open_candidates"),
             flags.join(", "),
         ]);
     }
@@ -594,6 +631,12 @@ pub fn render_cell_health(health: &CellHealth) -> String {
     out.push_str(&format!(
         "\n{} chi bộ lâu không kết nạp; {} chi bộ có nhiều đảng viên biệt phái.\n",
         health.cells_without_recent_admission, health.seconded_dominated_cells
+    ));
+    out.push_str(suppressed_note(
+        health
+            .cells
+            .iter()
+            .any(|cell| !cell.suppressed_fields.is_empty()),
     ));
     if let Some(freshness) = &health.freshness {
         out.push_str(&format!("{}\n", freshness_line(freshness)));
@@ -893,6 +936,7 @@ mod tests {
                 suppressed: false,
             }],
             cells: vec![CellFigures {
+                suppressed_fields: Vec::new(),
                 cell: "communes/02680/cells/tuong-1".into(),
                 display_name: "Chi bộ thôn Tượng 1".into(),
                 kind: "CELL_KIND_RESIDENTIAL".into(),

@@ -11,7 +11,8 @@ use partyregistry_proto::reporting::v1::{
 
 use super::Context;
 use super::reports::{
-    ReportRequest, bucket_count, bucket_label, freshness_text, report_request, suppressed_note,
+    ReportRequest, any_suppressed, bucket_count, bucket_label, figure_count, freshness_text,
+    report_request, suppressed_note,
 };
 use crate::args::{BadgesArgs, ExportArgs, MovementsArgs, RankingArgs, StatisticsArgs};
 use crate::atomic::AtomicFile;
@@ -153,7 +154,7 @@ pub fn render_statistics(statistics: &Statistics) -> String {
                 short_id(&unit.commune).to_owned(),
                 unit.display_name.clone(),
                 short_id(&unit.province).to_owned(),
-                unit.members.to_string(),
+                figure_count(unit.members, "members", &unit.suppressed_fields),
             ]);
         }
         out.push_str(&format!(
@@ -167,7 +168,11 @@ pub fn render_statistics(statistics: &Statistics) -> String {
         out.push_str(&notes_text(&statistics.notes));
     }
     out.push_str(suppressed_note(
-        statistics.breakdowns.iter().flat_map(|b| b.rows.iter()),
+        any_suppressed(statistics.breakdowns.iter().flat_map(|b| b.rows.iter()))
+            || statistics
+                .units
+                .iter()
+                .any(|unit| !unit.suppressed_fields.is_empty()),
     ));
     out.push_str(&freshness_text(statistics.freshness.as_ref()));
     out
@@ -194,35 +199,62 @@ pub fn render_movements(movements: &Movements) -> String {
         "BIẾN ĐỘNG ĐẢNG VIÊN — {} ({}), từ {} đến {}\n\n",
         movements.display_name, movements.scope, movements.from_date, movements.to_date
     );
-    let admitted = movements.admitted.unwrap_or_default();
+    let admitted = movements.admitted.clone().unwrap_or_default();
+    let of_admitted =
+        |value: i64, field: &str| figure_count(value, field, &admitted.suppressed_fields);
     let mut table = Table::new(["Chỉ tiêu", "Số lượng"]);
     for (what, count) in [
-        ("Kết nạp", admitted.total),
-        ("Kết nạp — trong đó dưới 30 tuổi", admitted.under_30),
-        ("Kết nạp — trong đó đoàn viên", admitted.youth_union),
+        ("Kết nạp", admitted.total.to_string()),
+        (
+            "Kết nạp — trong đó dưới 30 tuổi",
+            of_admitted(admitted.under_30, "under_30"),
+        ),
+        (
+            "Kết nạp — trong đó đoàn viên",
+            of_admitted(admitted.youth_union, "youth_union"),
+        ),
         (
             "Kết nạp — trong đó dân tộc thiểu số",
-            admitted.ethnic_minority,
+            of_admitted(admitted.ethnic_minority, "ethnic_minority"),
         ),
-        ("Kết nạp — trong đó nữ", admitted.women),
-        ("Kết nạp — trong đó kết nạp lại", admitted.readmitted),
-        ("Công nhận chính thức", movements.recognized_official),
-        ("Chuyển đến (chính thức)", movements.transferred_in),
-        ("Chuyển đi (chính thức)", movements.transferred_out),
-        ("Chuyển sinh hoạt tạm thời đi", movements.temporary_out),
+        (
+            "Kết nạp — trong đó nữ",
+            of_admitted(admitted.women, "women"),
+        ),
+        (
+            "Kết nạp — trong đó kết nạp lại",
+            of_admitted(admitted.readmitted, "readmitted"),
+        ),
+        (
+            "Công nhận chính thức",
+            movements.recognized_official.to_string(),
+        ),
+        (
+            "Chuyển đến (chính thức)",
+            movements.transferred_in.to_string(),
+        ),
+        (
+            "Chuyển đi (chính thức)",
+            movements.transferred_out.to_string(),
+        ),
+        (
+            "Chuyển sinh hoạt tạm thời đi",
+            movements.temporary_out.to_string(),
+        ),
         (
             "Trở về sau sinh hoạt tạm thời",
-            movements.temporary_returned,
+            movements.temporary_returned.to_string(),
         ),
-        ("Miễn công tác và sinh hoạt", movements.exempted),
-        ("Từ trần", movements.died),
-        ("Xóa tên", movements.removed),
-        ("Khai trừ", movements.expelled),
-        ("Xin ra khỏi Đảng", movements.resigned),
+        ("Miễn công tác và sinh hoạt", movements.exempted.to_string()),
+        ("Từ trần", movements.died.to_string()),
+        ("Xóa tên", movements.removed.to_string()),
+        ("Khai trừ", movements.expelled.to_string()),
+        ("Xin ra khỏi Đảng", movements.resigned.to_string()),
     ] {
-        table.row([what.to_owned(), count.to_string()]);
+        table.row([what.to_owned(), count]);
     }
     out.push_str(&table.render());
+    out.push_str(suppressed_note(!admitted.suppressed_fields.is_empty()));
     out.push('\n');
     match &movements.reconciliation {
         Some(check) => {
@@ -489,6 +521,7 @@ mod tests {
                 ],
             }],
             units: vec![CountedUnit {
+                suppressed_fields: Vec::new(),
                 commune: "communes/02680".into(),
                 display_name: "Xã Hợp Thành".into(),
                 province: "provinces/15".into(),
@@ -538,6 +571,51 @@ mod tests {
             .find(|line| line.starts_with("Mông"))
             .unwrap_or_default();
         assert!(mong.contains("ẩn*") && !mong.contains('%'), "{text}");
+        assert!(text.contains("* ẩn: số quá nhỏ"), "{text}");
+    }
+
+    #[test]
+    fn suppressed_row_figures_are_marked_not_shown_as_zero() {
+        let statistics = Statistics {
+            scope: "provinces/15".into(),
+            total_members: 40,
+            units: vec![CountedUnit {
+                commune: "communes/02680".into(),
+                display_name: "Xã Hợp Thành".into(),
+                province: "provinces/15".into(),
+                members: 0,
+                suppressed_fields: vec!["members".into()],
+            }],
+            ..Statistics::default()
+        };
+        let text = render_statistics(&statistics);
+        let unit = text
+            .lines()
+            .find(|line| line.starts_with("02680"))
+            .unwrap_or_default();
+        assert!(unit.ends_with("ẩn*"), "{text}");
+        assert!(text.contains("* ẩn: số quá nhỏ"), "{text}");
+
+        let movements = Movements {
+            admitted: Some(AdmissionMovements {
+                total: 3,
+                women: 0,
+                under_30: 0,
+                suppressed_fields: vec!["women".into()],
+                ..AdmissionMovements::default()
+            }),
+            ..Movements::default()
+        };
+        let text = render_movements(&movements);
+        let line = |label: &str| {
+            text.lines()
+                .find(|line| line.starts_with(label))
+                .unwrap_or_default()
+                .to_owned()
+        };
+        assert!(line("Kết nạp — trong đó nữ").ends_with("ẩn*"), "{text}");
+        // A real 0 stays a 0.
+        assert!(line("Kết nạp — trong đó dưới 30").ends_with(" 0"), "{text}");
         assert!(text.contains("* ẩn: số quá nhỏ"), "{text}");
     }
 

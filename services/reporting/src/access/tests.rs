@@ -238,6 +238,10 @@ fn suppress_hides_small_buckets_and_keeps_totals() {
         (0, 0, 0)
     );
     assert_eq!(
+        cell.suppressed_fields,
+        ["members", "local_members", "seconded_members"]
+    );
+    assert_eq!(
         (
             report.total_members,
             report.official_members,
@@ -271,6 +275,7 @@ fn suppress_covers_statistics_pipeline_health_and_movements() {
         [(0, true), (0, true)]
     );
     assert_eq!(statistics.units[0].members, 0);
+    assert_eq!(statistics.units[0].suppressed_fields, ["members"]);
     // The average age of three people could identify them; the total stays.
     assert_eq!((statistics.total_members, statistics.average_age), (3, 0.0));
 
@@ -295,6 +300,10 @@ fn suppress_covers_statistics_pipeline_health_and_movements() {
             pipeline.cells[0].eligible_candidates
         ),
         (0, 0)
+    );
+    assert_eq!(
+        pipeline.cells[0].suppressed_fields,
+        ["open_candidates", "eligible_candidates"]
     );
     assert_eq!(counts(&pipeline.cells[0].by_stage), [(0, true)]);
     assert_eq!(pipeline.open_candidates, 4);
@@ -322,6 +331,16 @@ fn suppress_covers_statistics_pipeline_health_and_movements() {
         ),
         (0, 0, 0, 7, 0.0)
     );
+    // A suppressed count is told apart from a real 0; the 7 open candidates stay unmarked.
+    assert_eq!(
+        row.suppressed_fields,
+        [
+            "average_age",
+            "members",
+            "seconded_members",
+            "ageing_members"
+        ]
+    );
 
     let mut movements = Movements {
         admitted: Some(partyregistry_proto::reporting::v1::AdmissionMovements {
@@ -339,6 +358,7 @@ fn suppress_covers_statistics_pipeline_health_and_movements() {
         (admitted.total, admitted.women, admitted.under_30),
         (3, 0, 0)
     );
+    assert_eq!(admitted.suppressed_fields, ["under_30", "women"]);
     assert_eq!(movements.died, 1, "movement totals reconcile and stay");
 }
 

@@ -138,12 +138,14 @@ fn sample_statistics() -> Statistics {
         ],
         units: vec![
             CountedUnit {
+                suppressed_fields: Vec::new(),
                 commune: "communes/02677".into(),
                 display_name: "Xã Tả Phời".into(),
                 province: "provinces/10".into(),
                 members: 128,
             },
             CountedUnit {
+                suppressed_fields: Vec::new(),
                 commune: "communes/02680".into(),
                 display_name: "Xã Hợp Thành".into(),
                 province: "provinces/15".into(),
@@ -209,6 +211,18 @@ fn statistics_has_totals_one_table_per_breakdown_and_the_units() {
     let units = table(&document, "Đơn vị");
     assert_eq!(units.rows[0][0], text("Xã Tả Phời"));
     assert_eq!(total_row(units)[3], Cell::Integer(300));
+    renders(&document);
+}
+
+#[test]
+fn a_suppressed_row_figure_is_labelled_not_written_as_zero() {
+    let mut sample = sample_statistics();
+    sample.units[1].members = 0;
+    sample.units[1].suppressed_fields = vec!["members".into()];
+    let document = statistics(&sample);
+    let units = table(&document, "Đơn vị");
+    assert_eq!(units.rows[1][3], text(SUPPRESSED_LABEL));
+    assert_eq!(units.rows[0][3], Cell::Integer(128));
     renders(&document);
 }
 
@@ -315,6 +329,7 @@ fn movements_is_one_table_that_shows_the_reconciliation() {
         from_date: "2025-01-01".into(),
         to_date: "2025-12-31".into(),
         admitted: Some(AdmissionMovements {
+            suppressed_fields: Vec::new(),
             total: 6,
             under_30: 4,
             youth_union: 3,
@@ -514,6 +529,7 @@ fn commune_report_has_totals_each_breakdown_and_the_cells() {
         political_theory: vec![bucket("POLITICAL_THEORY_ELEMENTARY", "", 172)],
         cells: vec![
             CellFigures {
+                suppressed_fields: Vec::new(),
                 cell: "communes/02680/cells/c01".into(),
                 display_name: "Chi bộ thôn Đội Hội".into(),
                 kind: "CELL_KIND_RESIDENTIAL".into(),
@@ -524,6 +540,7 @@ fn commune_report_has_totals_each_breakdown_and_the_cells() {
                 years_since_last_admission: 1,
             },
             CellFigures {
+                suppressed_fields: Vec::new(),
                 cell: "communes/02680/cells/c02".into(),
                 display_name: "Chi bộ Trường Tiểu học".into(),
                 kind: "CELL_KIND_SCHOOL".into(),
@@ -627,6 +644,7 @@ fn pipeline_gives_each_cell_a_column_per_stage() {
             2,
         )],
         cells: vec![CellPipeline {
+            suppressed_fields: Vec::new(),
             cell: "communes/02680/cells/c01".into(),
             display_name: "Chi bộ thôn Đội Hội".into(),
             open_candidates: 5,
@@ -711,6 +729,7 @@ fn cell_health_and_deadlines_convert_flags_and_dates() {
         commune: "communes/02680".into(),
         as_of_date: "2026-06-30".into(),
         cells: vec![CellHealthRow {
+            suppressed_fields: Vec::new(),
             cell: "communes/02680/cells/c01".into(),
             display_name: "Chi bộ thôn Đội Hội".into(),
             members: 20,
