@@ -601,6 +601,22 @@ fn buckets<'a>(buckets: &'a mut [Bucket], visit: &mut dyn FnMut(Count<'_>)) {
     }
 }
 
+/// Visits the `figures` of one report row, each named by its field so that a suppressed one is
+/// listed in the row's `marks`.
+fn row_figures<const N: usize>(
+    marks: &mut Vec<String>,
+    figures: [(&'static str, &mut i64); N],
+    visit: &mut dyn FnMut(Count<'_>),
+) {
+    for (field, value) in figures {
+        visit(Count::Figure {
+            field,
+            value,
+            marks: &mut *marks,
+        });
+    }
+}
+
 impl SmallCells for CommuneReport {
     fn small_cells(&mut self, visit: &mut dyn FnMut(Count<'_>)) {
         visit(Count::Average {
@@ -619,21 +635,15 @@ impl SmallCells for CommuneReport {
             buckets(breakdown, visit);
         }
         for cell in &mut self.cells {
-            visit(Count::Figure {
-                field: "members",
-                value: &mut cell.members,
-                marks: &mut cell.suppressed_fields,
-            });
-            visit(Count::Figure {
-                field: "local_members",
-                value: &mut cell.local_members,
-                marks: &mut cell.suppressed_fields,
-            });
-            visit(Count::Figure {
-                field: "seconded_members",
-                value: &mut cell.seconded_members,
-                marks: &mut cell.suppressed_fields,
-            });
+            row_figures(
+                &mut cell.suppressed_fields,
+                [
+                    ("members", &mut cell.members),
+                    ("local_members", &mut cell.local_members),
+                    ("seconded_members", &mut cell.seconded_members),
+                ],
+                visit,
+            );
         }
     }
 }
@@ -643,16 +653,14 @@ impl SmallCells for Pipeline {
         buckets(&mut self.by_stage, visit);
         buckets(&mut self.by_blocker, visit);
         for cell in &mut self.cells {
-            visit(Count::Figure {
-                field: "open_candidates",
-                value: &mut cell.open_candidates,
-                marks: &mut cell.suppressed_fields,
-            });
-            visit(Count::Figure {
-                field: "eligible_candidates",
-                value: &mut cell.eligible_candidates,
-                marks: &mut cell.suppressed_fields,
-            });
+            row_figures(
+                &mut cell.suppressed_fields,
+                [
+                    ("open_candidates", &mut cell.open_candidates),
+                    ("eligible_candidates", &mut cell.eligible_candidates),
+                ],
+                visit,
+            );
             buckets(&mut cell.by_stage, visit);
             buckets(&mut cell.by_blocker, visit);
         }
@@ -667,26 +675,16 @@ impl SmallCells for CellHealth {
                 value: &mut row.average_age,
                 marks: Some(&mut row.suppressed_fields),
             });
-            visit(Count::Figure {
-                field: "members",
-                value: &mut row.members,
-                marks: &mut row.suppressed_fields,
-            });
-            visit(Count::Figure {
-                field: "seconded_members",
-                value: &mut row.seconded_members,
-                marks: &mut row.suppressed_fields,
-            });
-            visit(Count::Figure {
-                field: "ageing_members",
-                value: &mut row.ageing_members,
-                marks: &mut row.suppressed_fields,
-            });
-            visit(Count::Figure {
-                field: "open_candidates",
-                value: &mut row.open_candidates,
-                marks: &mut row.suppressed_fields,
-            });
+            row_figures(
+                &mut row.suppressed_fields,
+                [
+                    ("members", &mut row.members),
+                    ("seconded_members", &mut row.seconded_members),
+                    ("ageing_members", &mut row.ageing_members),
+                    ("open_candidates", &mut row.open_candidates),
+                ],
+                visit,
+            );
         }
     }
 }
@@ -702,11 +700,11 @@ impl SmallCells for Statistics {
             buckets(&mut breakdown.rows, visit);
         }
         for unit in &mut self.units {
-            visit(Count::Figure {
-                field: "members",
-                value: &mut unit.members,
-                marks: &mut unit.suppressed_fields,
-            });
+            row_figures(
+                &mut unit.suppressed_fields,
+                [("members", &mut unit.members)],
+                visit,
+            );
         }
     }
 }
@@ -716,28 +714,17 @@ impl SmallCells for Movements {
         // Of whom the admissions were: a breakdown of the admitted. The movement totals feed the
         // reconciliation and stay.
         if let Some(admitted) = &mut self.admitted {
-            let partyregistry_proto::reporting::v1::AdmissionMovements {
-                under_30,
-                youth_union,
-                ethnic_minority,
-                women,
-                readmitted,
-                suppressed_fields,
-                ..
-            } = admitted;
-            for (field, value) in [
-                ("under_30", under_30),
-                ("youth_union", youth_union),
-                ("ethnic_minority", ethnic_minority),
-                ("women", women),
-                ("readmitted", readmitted),
-            ] {
-                visit(Count::Figure {
-                    field,
-                    value,
-                    marks: suppressed_fields,
-                });
-            }
+            row_figures(
+                &mut admitted.suppressed_fields,
+                [
+                    ("under_30", &mut admitted.under_30),
+                    ("youth_union", &mut admitted.youth_union),
+                    ("ethnic_minority", &mut admitted.ethnic_minority),
+                    ("women", &mut admitted.women),
+                    ("readmitted", &mut admitted.readmitted),
+                ],
+                visit,
+            );
         }
     }
 }
