@@ -10,10 +10,10 @@
 //! writer at a time, and an open write transaction would make the audit insert wait.
 
 use partyregistry_proto::audit::v1 as audit_pb;
-use sqlx::Row;
+use sqlx::{Executor, Row};
 use tonic::Code;
 
-use crate::db::{Database, now_micros, timestamp};
+use crate::db::{Backend, Database, now_micros, timestamp};
 use crate::error::ApiError;
 
 /// The DDL of the audit trail, one text for SQLite and PostgreSQL. Each service copies it into its
@@ -74,6 +74,24 @@ pub struct AuditRecord {
     pub detail: String,
 }
 
+/// The SQLite triggers that keep `audit_entries` append-only.
+const SQLITE_APPEND_ONLY: &[&str] = &[
+    "create trigger if not exists audit_entries_no_update before update on audit_entries \
+     begin select raise(abort, 'the audit trail is append-only'); end",
+    "create trigger if not exists audit_entries_no_delete before delete on audit_entries \
+     begin select raise(abort, 'the audit trail is append-only'); end",
+];
+
+/// The PostgreSQL function and triggers that keep `audit_entries` append-only.
+const POSTGRES_APPEND_ONLY: &[&str] = &[
+    "create or replace function audit_entries_append_only() returns trigger language plpgsql \
+     as $$ begin raise exception 'the audit trail is append-only'; end $$",
+    "create or replace trigger audit_entries_no_change before update or delete on audit_entries \
+     for each row execute function audit_entries_append_only()",
+    "create or replace trigger audit_entries_no_truncate before truncate on audit_entries \
+     for each statement execute function audit_entries_append_only()",
+];
+
 /// The audit trail of one service's database.
 #[derive(Debug, Clone)]
 pub struct AuditLog {
@@ -87,6 +105,24 @@ impl AuditLog {
         Self {
             database: database.clone(),
         }
+    }
+
+    /// The trail in `database`, made append-only in the database itself: triggers refuse every
+    /// update and delete of an entry (and, on PostgreSQL, a truncate), so that neither a bug nor
+    /// a hand-typed statement can rewrite who read what. Installing them is idempotent; the
+    /// trigger text differs between the backends, so it is not a portable migration.
+    pub async fn open(database: &Database) -> Result<Self, sqlx::Error> {
+        let guards = match database.backend {
+            Backend::Sqlite => SQLITE_APPEND_ONLY,
+            Backend::Postgres => POSTGRES_APPEND_ONLY,
+        };
+        let _writer = database.lock_writer().await;
+        let mut transaction = database.pool.begin().await?;
+        for statement in guards {
+            transaction.execute(*statement).await?;
+        }
+        transaction.commit().await?;
+        Ok(Self::new(database))
     }
 
     /// Appends one entry. Never fails the call: a failure is logged with the method and the
@@ -320,10 +356,7 @@ fn parse_filter(filter: &str) -> Result<Vec<(Field, String)>, String> {
 mod tests {
     use super::*;
     use sqlx::AnyPool;
-    use sqlx::Executor;
     use sqlx::any::AnyPoolOptions;
-
-    use crate::db::Backend;
 
     #[test]
     fn filters_parse() {
@@ -517,12 +550,50 @@ mod tests {
         assert_eq!(after, before + 8);
     }
 
+    /// Every way of rewriting the trail is refused by the database, and the entries stay; a
+    /// second `open` (a restart) installs the guards again without error.
+    async fn entries_cannot_be_rewritten(pool: &AnyPool, backend: Backend) {
+        let count = || async {
+            sqlx::query("select count(*) as n from audit_entries")
+                .fetch_one(pool)
+                .await
+                .expect("count")
+                .get::<i64, _>("n")
+        };
+        let before = count().await;
+        assert!(before > 0);
+        let mut attempts = vec![
+            "update audit_entries set subject = 'mallory'",
+            "delete from audit_entries",
+        ];
+        if backend == Backend::Postgres {
+            attempts.push("truncate audit_entries");
+        }
+        for attempt in attempts {
+            let error = pool
+                .execute(attempt)
+                .await
+                .expect_err("the trail refuses to be rewritten");
+            assert!(
+                error.to_string().contains("append-only"),
+                "{attempt}: {error}"
+            );
+        }
+        assert_eq!(count().await, before);
+        AuditLog::open(&Database::new(pool.clone(), backend))
+            .await
+            .expect("guards reinstall on restart");
+    }
+
     #[tokio::test]
     async fn sqlite_trail_records_and_lists() {
         let (pool, path) = sqlite_pool().await;
-        let log = AuditLog::new(&Database::new(pool.clone(), Backend::Sqlite));
+        let log = AuditLog::open(&Database::new(pool.clone(), Backend::Sqlite))
+            .await
+            .expect("append-only guards install on SQLite");
         trail_lists_newest_first(&log).await;
         concurrent_records_all_land(&log).await;
+        entries_cannot_be_rewritten(&pool, Backend::Sqlite).await;
         pool.close().await;
         let _ = std::fs::remove_file(&path);
     }
@@ -565,9 +636,12 @@ mod tests {
         pool.execute(AUDIT_TABLE_SQL)
             .await
             .expect("audit DDL runs on PostgreSQL");
-        let log = AuditLog::new(&Database::new(pool.clone(), Backend::Postgres));
+        let log = AuditLog::open(&Database::new(pool.clone(), Backend::Postgres))
+            .await
+            .expect("append-only guards install on PostgreSQL");
         trail_lists_newest_first(&log).await;
         concurrent_records_all_land(&log).await;
+        entries_cannot_be_rewritten(&pool, Backend::Postgres).await;
         pool.close().await;
         admin
             .execute(format!("drop database {name} with (force)").as_str())

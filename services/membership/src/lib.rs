@@ -72,7 +72,7 @@ pub async fn run(
     tracing::info!(address = %listener.local_addr()?, backend = ?database.backend, tls = config.tls_cert.is_some(), "membership service listening");
     let service = Arc::new(service::Membership::new(store::Store::new(database)));
     service.seed_reference_data().await?;
-    let audit = AuditLog::new(service.store().database());
+    let audit = AuditLog::open(service.store().database()).await?;
     let authz = authz::Authz::new(service.clone(), audit.clone());
     let admission = grpc::AdmissionApi::new(service.clone(), authz.clone());
     let reference = grpc::ReferenceApi::new(service.clone(), authz.clone());

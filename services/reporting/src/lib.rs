@@ -90,7 +90,7 @@ pub async fn run(
 
     let database = db::connect(&config.database_url, &MIGRATIONS).await?;
     let store = store::Store::new(database);
-    let audit = AuditLog::new(store.database());
+    let audit = AuditLog::open(store.database()).await?;
     // Reads and checks the TLS files (a key that does not match its certificate stops the
     // start-up here), and warns of plain text and unauthenticated calls.
     let security =
