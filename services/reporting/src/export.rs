@@ -206,6 +206,8 @@ pub fn chunks(file_name: String, content_type: &str, bytes: &[u8]) -> Vec<Export
 const SUMMARY_HEADERS: [&str; 2] = ["Chỉ tiêu", "Giá trị"];
 const SUMMARY_SHEET: &str = "Tổng hợp";
 const TOTAL_LABEL: &str = "Tổng cộng";
+/// The total row's label when some counts above it are hidden: it sums the shown ones only.
+const SHOWN_TOTAL_LABEL: &str = "Tổng cộng (không kể số ẩn)";
 const YES: &str = "Có";
 const NO: &str = "Không";
 /// Shown instead of a count below the minimum cell size (small-cell suppression).
@@ -1178,7 +1180,12 @@ fn bucket_table(
             bucket.key.as_str().into(),
         ]);
     }
-    table.push_row(vec![TOTAL_LABEL.into(), total.into(), share(total)]);
+    let label = if buckets.iter().any(|bucket| bucket.suppressed) {
+        SHOWN_TOTAL_LABEL
+    } else {
+        TOTAL_LABEL
+    };
+    table.push_row(vec![label.into(), total.into(), share(total)]);
     table
 }
 
@@ -1203,14 +1210,26 @@ fn figure(value: i64, field: &str, suppressed: &[String]) -> Cell {
     }
 }
 
-/// Appends a total row: `label_column` says "Tổng cộng", the `summed` columns hold the sums of
-/// their integer cells, the rest stay empty. Nothing is added to an empty table.
+/// Appends a total row: `label_column` says "Tổng cộng" (or, when a summed column hides counts,
+/// that the hidden ones are not included), the `summed` columns hold the sums of their integer
+/// cells, the rest stay empty. Nothing is added to an empty table.
 fn push_total(table: &mut Table, label_column: usize, summed: &[usize]) {
     if table.rows.is_empty() {
         return;
     }
+    let suppressed = Cell::from(SUPPRESSED_LABEL);
+    let any_hidden = table.rows.iter().any(|r| {
+        summed
+            .iter()
+            .any(|&column| r.get(column) == Some(&suppressed))
+    });
     let mut row = vec![Cell::Empty; table.width()];
-    row[label_column] = TOTAL_LABEL.into();
+    row[label_column] = if any_hidden {
+        SHOWN_TOTAL_LABEL
+    } else {
+        TOTAL_LABEL
+    }
+    .into();
     for &column in summed {
         let sum: i64 = table
             .rows

@@ -135,7 +135,12 @@ pub fn render_statistics(statistics: &Statistics) -> String {
             ]);
         }
         table.row([
-            "Cộng".to_owned(),
+            if any_suppressed(&breakdown.rows) {
+                "Cộng (không kể số ẩn)"
+            } else {
+                "Cộng"
+            }
+            .to_owned(),
             breakdown
                 .rows
                 .iter()
@@ -571,6 +576,7 @@ mod tests {
             .find(|line| line.starts_with("Mông"))
             .unwrap_or_default();
         assert!(mong.contains("ẩn*") && !mong.contains('%'), "{text}");
+        assert!(text.contains("Cộng (không kể số ẩn)"), "{text}");
         assert!(text.contains("* ẩn: số quá nhỏ"), "{text}");
     }
 

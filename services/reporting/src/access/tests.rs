@@ -209,7 +209,12 @@ fn suppress_hides_small_buckets_and_keeps_totals() {
         probationary_members: 2,
         women: 3,
         average_age: 51.5,
-        ethnicity: vec![bucket("01", 9), bucket("02", 2), bucket("08", 1)],
+        ethnicity: vec![
+            bucket("01", 5),
+            bucket("02", 4),
+            bucket("03", 2),
+            bucket("08", 1),
+        ],
         age_bands: vec![bucket("<=30", 0), bucket("31-40", 5), bucket("41-50", 7)],
         cells_by_kind: vec![bucket("CELL_KIND_RESIDENTIAL", 2)],
         cells: vec![CellFigures {
@@ -221,9 +226,10 @@ fn suppress_hides_small_buckets_and_keeps_totals() {
         ..CommuneReport::default()
     };
     suppress(&mut report, 5);
+    // Three small groups hide 7 people together: the 5 can stay.
     assert_eq!(
         counts(&report.ethnicity),
-        [(9, false), (0, true), (0, true)]
+        [(5, false), (0, true), (0, true), (0, true)]
     );
     // Zero is not a small cell, and the minimum itself is shown.
     assert_eq!(
@@ -250,6 +256,82 @@ fn suppress_hides_small_buckets_and_keeps_totals() {
             report.average_age
         ),
         (12, 10, 2, 3, 51.5)
+    );
+}
+
+/// The rule on counts adding up to a shown total, with a minimum cell size of 5.
+#[test]
+fn a_hidden_count_cannot_be_recovered_by_subtraction() {
+    let rule = Suppression { min_cell_size: 5 };
+    let hidden = |counts: &[i64]| rule.partition(counts);
+    // One small group alone would be the total minus the rest: the next smallest goes too.
+    assert_eq!(hidden(&[9, 6, 2]), [false, true, true]);
+    assert_eq!(hidden(&[10, 10, 1]), [true, false, true]);
+    // Two small groups holding fewer than 5 together: more are hidden until they hold 5.
+    assert_eq!(hidden(&[2, 2, 100, 7]), [true, true, false, true]);
+    assert_eq!(hidden(&[4, 4, 100]), [true, true, false]);
+    assert_eq!(hidden(&[3, 1]), [true, true]);
+    // Zeros are shown and never hidden to protect others; nothing small, nothing hidden.
+    assert_eq!(hidden(&[0, 2]), [false, true]);
+    assert_eq!(hidden(&[0, 0, 7]), [false, false, false]);
+    assert_eq!(hidden(&[]), Vec::<bool>::new());
+}
+
+#[test]
+fn a_cell_hidden_to_protect_another_hides_its_own_parts() {
+    let mut report = CommuneReport {
+        total_members: 23,
+        cells: vec![
+            CellFigures {
+                members: 20,
+                local_members: 15,
+                seconded_members: 5,
+                ..CellFigures::default()
+            },
+            CellFigures {
+                members: 3,
+                local_members: 3,
+                ..CellFigures::default()
+            },
+            CellFigures::default(),
+        ],
+        ..CommuneReport::default()
+    };
+    suppress(&mut report, 5);
+    // The 3 is small; the 20 would give it back (23 − 20), so it is hidden too, and so are its
+    // local and seconded members, which add up to it.
+    for cell in &report.cells[..2] {
+        assert_eq!(
+            (cell.members, cell.local_members, cell.seconded_members),
+            (0, 0, 0)
+        );
+        assert_eq!(
+            cell.suppressed_fields,
+            ["members", "local_members", "seconded_members"]
+        );
+    }
+    // An empty cell is shown as empty.
+    assert!(report.cells[2].suppressed_fields.is_empty());
+
+    let mut report = CommuneReport {
+        cells: vec![CellFigures {
+            members: 12,
+            local_members: 10,
+            seconded_members: 2,
+            ..CellFigures::default()
+        }],
+        ..CommuneReport::default()
+    };
+    suppress(&mut report, 5);
+    // 2 seconded of 12 members would be 12 − 10: both parts are hidden, the members stay.
+    let cell = &report.cells[0];
+    assert_eq!(
+        (cell.members, cell.local_members, cell.seconded_members),
+        (12, 0, 0)
+    );
+    assert_eq!(
+        cell.suppressed_fields,
+        ["local_members", "seconded_members"]
     );
 }
 
@@ -335,8 +417,8 @@ fn suppress_covers_statistics_pipeline_health_and_movements() {
     assert_eq!(
         row.suppressed_fields,
         [
-            "average_age",
             "members",
+            "average_age",
             "seconded_members",
             "ageing_members"
         ]
