@@ -9,8 +9,11 @@
 //! Call [`AuditLog::record`] after the handler's own transaction has ended: on SQLite there is one
 //! writer at a time, and an open write transaction would make the audit insert wait.
 
+use std::sync::{Arc, OnceLock};
+
 use partyregistry_proto::audit::v1 as audit_pb;
 use sqlx::{Executor, Row};
+use tokio::sync::{mpsc, oneshot};
 use tonic::Code;
 
 use crate::db::{Backend, Database, now_micros, timestamp};
@@ -20,8 +23,8 @@ use crate::error::ApiError;
 /// migration `0004_audit.sql` (migrations are embedded per service, so the text lives there too;
 /// a test of the service may compare the two).
 ///
-/// - `audit_head` holds the last id handed out. [`AuditLog::record`] increments it inside the
-///   insert transaction: the row lock serialises concurrent writers on PostgreSQL, so ids are
+/// - `audit_head` holds the last id handed out. The writer adds the number of entries it commits
+///   inside their transaction: the row lock serialises concurrent writers on PostgreSQL, so ids are
 ///   unique and increase in commit order on both backends without either database's own
 ///   auto-increment (the convention of the services' other id counters).
 /// - `audit_entries` is the trail: times in microseconds since the Unix epoch like every other
@@ -92,18 +95,34 @@ const POSTGRES_APPEND_ONLY: &[&str] = &[
      for each statement execute function audit_entries_append_only()",
 ];
 
+/// Most entries one commit of the writer carries.
+const MAX_BATCH: usize = 256;
+/// Entries that may wait for the writer before a caller waits to queue one.
+const QUEUE_CAPACITY: usize = 4096;
+
+/// An entry waiting for the writer: when the call was answered, the record, and the channel its
+/// caller waits on until the entry is committed.
+type Pending = (i64, AuditRecord, oneshot::Sender<()>);
+
 /// The audit trail of one service's database.
+///
+/// Entries are written by one writer task per trail, started by the first
+/// [`AuditLog::record`]: it commits every entry that is waiting in one transaction, so that
+/// concurrent calls share one durable commit instead of queueing for one each. A call still
+/// waits until its own entry is committed before it is answered.
 #[derive(Debug, Clone)]
 pub struct AuditLog {
     database: Database,
+    queue: Arc<OnceLock<mpsc::Sender<Pending>>>,
 }
 
 impl AuditLog {
-    /// The trail in `database`, whose migrations include [`AUDIT_TABLE_SQL`]. Each insert takes
+    /// The trail in `database`, whose migrations include [`AUDIT_TABLE_SQL`]. Each commit takes
     /// the database's writer lock, shared with the service's own writes.
     pub fn new(database: &Database) -> Self {
         Self {
             database: database.clone(),
+            queue: Arc::new(OnceLock::new()),
         }
     }
 
@@ -125,42 +144,23 @@ impl AuditLog {
         Ok(Self::new(database))
     }
 
-    /// Appends one entry. Never fails the call: a failure is logged with the method and the
-    /// database error only (no subject, no resources) and the call carries on.
+    /// Appends one entry and returns once it is committed. Never fails the call: a failure is
+    /// logged with the method and the database error only (no subject, no resources) and the
+    /// call carries on.
     pub async fn record(&self, record: AuditRecord) {
-        if let Err(error) = self.insert(&record).await {
-            tracing::warn!(method = %record.method, %error, "audit entry could not be stored");
+        let method = record.method.clone();
+        let (committed, wait) = oneshot::channel();
+        let queue = self.queue.get_or_init(|| {
+            let (queue, entries) = mpsc::channel(QUEUE_CAPACITY);
+            // `record` runs on the runtime, so the writer can be spawned here; it ends when the
+            // last clone of this trail is dropped.
+            tokio::spawn(write_batches(self.database.clone(), entries));
+            queue
+        });
+        let queued = queue.send((now_micros(), record, committed)).await;
+        if queued.is_err() || wait.await.is_err() {
+            tracing::warn!(%method, "audit entry could not be stored: the audit writer has stopped");
         }
-    }
-
-    async fn insert(&self, record: &AuditRecord) -> Result<i64, sqlx::Error> {
-        let resources = serde_json::to_string(&record.resources)
-            .map_err(|error| sqlx::Error::Encode(Box::new(error)))?;
-        let _writer = self.database.lock_writer().await;
-        let mut transaction = self.database.pool.begin().await?;
-        let id: i64 = sqlx::query(
-            "update audit_head set last_id = last_id + 1 where id = 1 returning last_id",
-        )
-        .fetch_one(&mut *transaction)
-        .await?
-        .try_get("last_id")?;
-        sqlx::query(
-            "insert into audit_entries \
-             (id, time_us, subject, method, resources, personal_fields, outcome, detail) \
-             values ($1, $2, $3, $4, $5, $6, $7, $8)",
-        )
-        .bind(id)
-        .bind(now_micros())
-        .bind(&record.subject)
-        .bind(&record.method)
-        .bind(resources)
-        .bind(i64::from(record.personal_fields))
-        .bind(&record.outcome)
-        .bind(&record.detail)
-        .execute(&mut *transaction)
-        .await?;
-        transaction.commit().await?;
-        Ok(id)
     }
 
     /// Lists entries newest first, `ListAuditEntries` semantics: page size default 50, at most
@@ -236,6 +236,60 @@ impl AuditLog {
             next_page_token,
         })
     }
+}
+
+/// The writer of one trail: takes every entry waiting (up to [`MAX_BATCH`]), commits them in one
+/// transaction, then lets their callers go on.
+async fn write_batches(database: Database, mut entries: mpsc::Receiver<Pending>) {
+    let mut batch = Vec::with_capacity(MAX_BATCH);
+    while entries.recv_many(&mut batch, MAX_BATCH).await > 0 {
+        if let Err(error) = insert_batch(&database, &batch).await {
+            for (_, record, _) in &batch {
+                tracing::warn!(method = %record.method, %error, "audit entry could not be stored");
+            }
+        }
+        for (_, _, committed) in batch.drain(..) {
+            // The caller may have gone (its call was cancelled); the entry stands regardless.
+            let _ = committed.send(());
+        }
+    }
+}
+
+/// Commits `batch` with consecutive ids.
+async fn insert_batch(database: &Database, batch: &[Pending]) -> Result<(), sqlx::Error> {
+    let resources = batch
+        .iter()
+        .map(|(_, record, _)| serde_json::to_string(&record.resources))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|error| sqlx::Error::Encode(Box::new(error)))?;
+    let count = i64::try_from(batch.len()).map_err(|error| sqlx::Error::Encode(Box::new(error)))?;
+    let _writer = database.lock_writer().await;
+    let mut transaction = database.pool.begin().await?;
+    let last_id: i64 =
+        sqlx::query("update audit_head set last_id = last_id + $1 where id = 1 returning last_id")
+            .bind(count)
+            .fetch_one(&mut *transaction)
+            .await?
+            .try_get("last_id")?;
+    for ((id, (time_us, record, _)), resources) in (last_id - count + 1..).zip(batch).zip(resources)
+    {
+        sqlx::query(
+            "insert into audit_entries \
+             (id, time_us, subject, method, resources, personal_fields, outcome, detail) \
+             values ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(id)
+        .bind(*time_us)
+        .bind(&record.subject)
+        .bind(&record.method)
+        .bind(resources)
+        .bind(i64::from(record.personal_fields))
+        .bind(&record.outcome)
+        .bind(&record.detail)
+        .execute(&mut *transaction)
+        .await?;
+    }
+    transaction.commit().await
 }
 
 /// The name of a gRPC code as the audit trail stores it: `OK`, `PERMISSION_DENIED`, …
@@ -516,38 +570,51 @@ mod tests {
         }
     }
 
-    /// Concurrent writers never collide on an id.
+    /// Concurrent calls never collide on an id, and each returns only once its own entry is
+    /// committed (whichever batch carried it).
     async fn concurrent_records_all_land(log: &AuditLog) {
-        let before = log
-            .list(&audit_pb::ListAuditEntriesRequest {
-                page_size: 500,
-                ..Default::default()
-            })
-            .await
-            .expect("list")
-            .entries
-            .len();
-        let writers: Vec<_> = (0..8)
+        let entries = |filter: String| {
+            let log = log.clone();
+            async move {
+                log.list(&audit_pb::ListAuditEntriesRequest {
+                    page_size: 500,
+                    filter,
+                    ..Default::default()
+                })
+                .await
+                .expect("list")
+                .entries
+            }
+        };
+        let before = entries(String::new()).await.len();
+        let calls: Vec<_> = (0..64)
             .map(|i| {
                 let log = log.clone();
-                tokio::spawn(
-                    async move { log.record(record("carol", &format!("/c/{i}"), "OK")).await },
-                )
+                tokio::spawn(async move {
+                    let method = format!("/c/{i}");
+                    log.record(record("carol", &method, "OK")).await;
+                    log.list(&audit_pb::ListAuditEntriesRequest {
+                        filter: format!("method = \"{method}\""),
+                        ..Default::default()
+                    })
+                    .await
+                    .expect("list")
+                    .entries
+                    .len()
+                })
             })
             .collect();
-        for writer in writers {
-            writer.await.expect("writer task");
+        for call in calls {
+            assert_eq!(
+                call.await.expect("call task"),
+                1,
+                "committed before returning"
+            );
         }
-        let after = log
-            .list(&audit_pb::ListAuditEntriesRequest {
-                page_size: 500,
-                ..Default::default()
-            })
-            .await
-            .expect("list")
-            .entries
-            .len();
-        assert_eq!(after, before + 8);
+        let after = entries(String::new()).await;
+        assert_eq!(after.len(), before + 64);
+        let names: std::collections::BTreeSet<_> = after.iter().map(|e| &e.name).collect();
+        assert_eq!(names.len(), after.len(), "ids are unique");
     }
 
     /// Every way of rewriting the trail is refused by the database, and the entries stay; a

@@ -19,6 +19,7 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use tokio::net::TcpListener;
+use tokio_stream::StreamExt;
 use tokio_stream::wrappers::TcpListenerStream;
 use tokio_util::sync::CancellationToken;
 use tonic::codegen::http;
@@ -274,7 +275,11 @@ pub async fn serve(
                 .serve_with_incoming_shutdown(tls.incoming(listener, security.audit), stop_signal),
         ),
         None => Box::pin(
-            router.serve_with_incoming_shutdown(TcpListenerStream::new(listener), stop_signal),
+            router.serve_with_incoming_shutdown(
+                TcpListenerStream::new(listener)
+                    .map(|connection| connection.inspect(send_without_delay)),
+                stop_signal,
+            ),
         ),
     };
     let deadline = async {
@@ -285,6 +290,15 @@ pub async fn serve(
     tokio::select! {
         result = server => result,
         () = deadline => Ok(()),
+    }
+}
+
+/// Turns Nagle's algorithm off on an accepted connection, as tonic does on the connections it
+/// accepts itself: with it on, the last frames of an answer written in two parts wait for the
+/// client's delayed acknowledgement (tens of milliseconds) before they are sent.
+pub(crate) fn send_without_delay(connection: &tokio::net::TcpStream) {
+    if let Err(error) = connection.set_nodelay(true) {
+        tracing::warn!(%error, "could not turn off Nagle's algorithm on a connection");
     }
 }
 

@@ -21,6 +21,7 @@ use tokio_stream::wrappers::ReceiverStream;
 
 use crate::BoxError;
 use crate::audit::{AuditLog, AuditRecord};
+use crate::server::send_without_delay;
 
 /// The method recorded in the audit trail for a refused handshake (no gRPC method was reached).
 pub const TLS_HANDSHAKE: &str = "tls-handshake";
@@ -124,6 +125,7 @@ impl ServerTls {
                         }
                     },
                 };
+                send_without_delay(&connection);
                 let acceptor = acceptor.clone();
                 let accepted = accepted.clone();
                 let audit = audit.clone();

@@ -1,0 +1,326 @@
+//! What protecting the membership service costs a caller: the same calls against a server in the
+//! local development mode (plain text, no token) and against one over mutual TLS with signed
+//! tokens, each on its own database holding Hợp Thành's reference data.
+//!
+//! `cargo bench -p partyregistry-tests --bench security_overhead` (add
+//! `TEST_DATABASE_URL=postgres://…` to run on PostgreSQL too). The machines are shared and noisy,
+//! so the two servers are measured in alternating rounds within one run and the result is the
+//! ratio of their medians. Both servers audit the same calls (reads of member records), so the
+//! ratio isolates TLS, token verification and the scope check.
+
+use std::future::Future;
+use std::time::Instant;
+
+use partyregistry_cli::dataset;
+use partyregistry_kit::BoxError;
+use partyregistry_kit::auth::{Claims, Right};
+use partyregistry_kit::client::{ClientSecurity, Transport};
+use partyregistry_proto::membership::v1::admission_service_client::AdmissionServiceClient;
+use partyregistry_proto::membership::v1::membership_service_client::MembershipServiceClient;
+use partyregistry_proto::membership::v1::{
+    GetCommuneRequest, GetMemberRequest, ListMembersRequest,
+};
+use partyregistry_tests::{Backend, Running, Secrets, TestDatabase, postgres_admin_url};
+use tokio::net::TcpListener;
+
+/// Alternating rounds per workload; the median round counts.
+const ROUNDS: usize = 7;
+/// Calls per round on one connection.
+const CALLS: usize = 150;
+/// Callers at once, each making `CALLS / CALLERS` calls, in the concurrent workload.
+const CALLERS: usize = 15;
+/// Pages of members per round.
+const PAGES: usize = 30;
+/// New connections per round in the connection workload.
+const CONNECTIONS: usize = 20;
+
+type Client = MembershipServiceClient<Transport>;
+
+/// One membership server, its database and the credentials of the caller measured.
+struct Server {
+    running: Running,
+    database: TestDatabase,
+    caller: ClientSecurity,
+    /// A member of the reference data (names are generated per database).
+    member: String,
+}
+
+impl Server {
+    async fn client(&self) -> Result<Client, BoxError> {
+        Ok(MembershipServiceClient::new(
+            self.running.connect_as(&self.caller).await?,
+        ))
+    }
+
+    async fn finish(self) -> Result<(), BoxError> {
+        self.running.stop().await?;
+        self.database.remove().await;
+        Ok(())
+    }
+}
+
+/// Starts a server with `config`, seeds it through the harness's own credentials and returns it
+/// with `caller`'s credentials.
+async fn start(
+    config: partyregistry_membership::Config,
+    database: TestDatabase,
+    harness: ClientSecurity,
+    caller: ClientSecurity,
+) -> Result<Server, BoxError> {
+    let listener = TcpListener::bind("127.0.0.1:0").await?;
+    let running = partyregistry_tests::start_membership_with(config, listener, harness).await?;
+    let transport = running.connect().await?;
+    let mut membership = MembershipServiceClient::new(transport.clone());
+    dataset::seed(&mut membership, &mut AdmissionServiceClient::new(transport)).await?;
+    let member = membership
+        .list_members(ListMembersRequest {
+            parent: dataset::COMMUNE.to_owned(),
+            page_size: 1,
+            ..ListMembersRequest::default()
+        })
+        .await?
+        .into_inner()
+        .members
+        .into_iter()
+        .next()
+        .ok_or("the reference data has no member")?
+        .name;
+    Ok(Server {
+        running,
+        database,
+        caller,
+        member,
+    })
+}
+
+/// Mean time per call over `calls` calls of `call`, in microseconds.
+async fn per_call<F, Fut>(calls: usize, mut call: F) -> Result<f64, BoxError>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<(), BoxError>>,
+{
+    let started = Instant::now();
+    for _ in 0..calls {
+        call().await?;
+    }
+    Ok(started.elapsed().as_secs_f64() * 1e6 / calls as f64)
+}
+
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values[values.len() / 2]
+}
+
+/// What is measured.
+#[derive(Debug, Clone, Copy)]
+enum Workload {
+    GetCommune,
+    GetMember,
+    ConcurrentGetMember,
+    ListMembers,
+    ConnectAndCall,
+}
+
+impl Workload {
+    const ALL: [Workload; 5] = [
+        Workload::GetCommune,
+        Workload::GetMember,
+        Workload::ConcurrentGetMember,
+        Workload::ListMembers,
+        Workload::ConnectAndCall,
+    ];
+
+    fn describe(self) -> String {
+        match self {
+            Workload::GetCommune => format!("GetCommune ×{CALLS} (not audited)"),
+            Workload::GetMember => format!("GetMember ×{CALLS} (audited, personal fields)"),
+            Workload::ConcurrentGetMember => {
+                format!("GetMember ×{CALLS} by {CALLERS} callers at once")
+            }
+            Workload::ListMembers => format!("ListMembers ×{PAGES} (100 members per page)"),
+            Workload::ConnectAndCall => format!("new connection + GetCommune ×{CONNECTIONS}"),
+        }
+    }
+
+    /// One round on `server`: microseconds per call.
+    async fn round(self, server: &Server) -> Result<f64, BoxError> {
+        match self {
+            Workload::GetCommune => get_commune(server).await,
+            Workload::GetMember => get_member(server).await,
+            Workload::ConcurrentGetMember => concurrent_get_member(server).await,
+            Workload::ListMembers => list_members(server).await,
+            Workload::ConnectAndCall => connect_and_call(server).await,
+        }
+    }
+
+    /// Measured on both servers in alternating rounds: the medians in microseconds.
+    async fn compare(self, plain: &Server, secured: &Server) -> Result<(f64, f64), BoxError> {
+        let (mut plain_times, mut secured_times) = (Vec::new(), Vec::new());
+        // A warm-up round each, not counted.
+        self.round(plain).await?;
+        self.round(secured).await?;
+        for round in 0..ROUNDS {
+            if round % 2 == 0 {
+                plain_times.push(self.round(plain).await?);
+                secured_times.push(self.round(secured).await?);
+            } else {
+                secured_times.push(self.round(secured).await?);
+                plain_times.push(self.round(plain).await?);
+            }
+        }
+        Ok((median(plain_times), median(secured_times)))
+    }
+}
+
+async fn get_commune(server: &Server) -> Result<f64, BoxError> {
+    let client = server.client().await?;
+    per_call(CALLS, || {
+        let mut client = client.clone();
+        async move {
+            client
+                .get_commune(GetCommuneRequest {
+                    name: dataset::COMMUNE.to_owned(),
+                })
+                .await?;
+            Ok(())
+        }
+    })
+    .await
+}
+
+async fn get_member(server: &Server) -> Result<f64, BoxError> {
+    let client = server.client().await?;
+    per_call(CALLS, || {
+        let mut client = client.clone();
+        let name = server.member.clone();
+        async move {
+            client.get_member(GetMemberRequest { name }).await?;
+            Ok(())
+        }
+    })
+    .await
+}
+
+/// `CALLERS` callers on one connection at once: the wall time per call.
+async fn concurrent_get_member(server: &Server) -> Result<f64, BoxError> {
+    let client = server.client().await?;
+    let started = Instant::now();
+    let callers: Vec<_> = (0..CALLERS)
+        .map(|_| {
+            let mut client = client.clone();
+            let name = server.member.clone();
+            tokio::spawn(async move {
+                for _ in 0..CALLS / CALLERS {
+                    client
+                        .get_member(GetMemberRequest { name: name.clone() })
+                        .await?;
+                }
+                Ok::<_, BoxError>(())
+            })
+        })
+        .collect();
+    for caller in callers {
+        caller.await??;
+    }
+    Ok(started.elapsed().as_secs_f64() * 1e6 / (CALLS / CALLERS * CALLERS) as f64)
+}
+
+async fn list_members(server: &Server) -> Result<f64, BoxError> {
+    let client = server.client().await?;
+    per_call(PAGES, || {
+        let mut client = client.clone();
+        async move {
+            let page = client
+                .list_members(ListMembersRequest {
+                    parent: dataset::COMMUNE.to_owned(),
+                    page_size: 100,
+                    ..ListMembersRequest::default()
+                })
+                .await?
+                .into_inner();
+            if page.members.len() != 100 {
+                return Err(format!("a page of {} members", page.members.len()).into());
+            }
+            Ok(())
+        }
+    })
+    .await
+}
+
+/// A new connection (with its TLS handshake on the secured server) and one call on it.
+async fn connect_and_call(server: &Server) -> Result<f64, BoxError> {
+    per_call(CONNECTIONS, || async {
+        server
+            .client()
+            .await?
+            .get_commune(GetCommuneRequest {
+                name: dataset::COMMUNE.to_owned(),
+            })
+            .await?;
+        Ok(())
+    })
+    .await
+}
+
+async fn run_on(backend: Backend) -> Result<(), BoxError> {
+    let secrets = Secrets::create("bench-security")?;
+    let plain_database = TestDatabase::create(backend, "bench_plain").await?;
+    let plain = start(
+        partyregistry_membership::Config::for_database(&plain_database.url),
+        plain_database,
+        ClientSecurity::default(),
+        ClientSecurity::default(),
+    )
+    .await?;
+    let secured_database = TestDatabase::create(backend, "bench_secured").await?;
+    // The commune's own system, which may read member records with their personal fields.
+    let commune_system = secrets.client(Some(secrets.token(Claims {
+        sub: "he-thong-xa-02680".to_owned(),
+        communes: vec![dataset::COMMUNE_CODE.to_owned()],
+        rights: vec![Right::Aggregates, Right::Records, Right::Personal],
+        ..Claims::default()
+    })?));
+    let secured = start(
+        secrets.membership_config(&secured_database.url),
+        secured_database,
+        secrets.admin()?,
+        commune_system,
+    )
+    .await?;
+
+    println!(
+        "\nmembership on {backend:?}: median of {ROUNDS} alternating rounds, microseconds per call"
+    );
+    println!(
+        "{:<44} {:>10} {:>10} {:>8}",
+        "workload", "plain", "secured", "ratio"
+    );
+    for workload in Workload::ALL {
+        let (plain_time, secured_time) = workload.compare(&plain, &secured).await?;
+        println!(
+            "{:<44} {plain_time:>10.0} {secured_time:>10.0} {:>7.2}×",
+            workload.describe(),
+            secured_time / plain_time
+        );
+    }
+    plain.finish().await?;
+    secured.finish().await?;
+    secrets.remove();
+    Ok(())
+}
+
+fn main() -> Result<(), BoxError> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    runtime.block_on(async {
+        run_on(Backend::Sqlite).await?;
+        if postgres_admin_url().is_some() {
+            run_on(Backend::Postgres).await?;
+        } else {
+            println!("\nTEST_DATABASE_URL is not set: PostgreSQL not measured");
+        }
+        Ok(())
+    })
+}
