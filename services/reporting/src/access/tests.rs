@@ -217,12 +217,7 @@ fn suppress_hides_small_buckets_and_keeps_totals() {
         ],
         age_bands: vec![bucket("<=30", 0), bucket("31-40", 5), bucket("41-50", 7)],
         cells_by_kind: vec![bucket("CELL_KIND_RESIDENTIAL", 2)],
-        cells: vec![CellFigures {
-            members: 3,
-            local_members: 2,
-            seconded_members: 1,
-            ..CellFigures::default()
-        }],
+        cells: vec![cell_of(2, 1)],
         ..CommuneReport::default()
     };
     suppress(&mut report, 5);
@@ -259,6 +254,16 @@ fn suppress_hides_small_buckets_and_keeps_totals() {
     );
 }
 
+/// A cell of a commune report with its local and seconded members.
+fn cell_of(local_members: i64, seconded_members: i64) -> CellFigures {
+    CellFigures {
+        members: local_members + seconded_members,
+        local_members,
+        seconded_members,
+        ..CellFigures::default()
+    }
+}
+
 /// The rule on counts adding up to a shown total, with a minimum cell size of 5.
 #[test]
 fn a_hidden_count_cannot_be_recovered_by_subtraction() {
@@ -281,20 +286,7 @@ fn a_hidden_count_cannot_be_recovered_by_subtraction() {
 fn a_cell_hidden_to_protect_another_hides_its_own_parts() {
     let mut report = CommuneReport {
         total_members: 23,
-        cells: vec![
-            CellFigures {
-                members: 20,
-                local_members: 15,
-                seconded_members: 5,
-                ..CellFigures::default()
-            },
-            CellFigures {
-                members: 3,
-                local_members: 3,
-                ..CellFigures::default()
-            },
-            CellFigures::default(),
-        ],
+        cells: vec![cell_of(15, 5), cell_of(3, 0), CellFigures::default()],
         ..CommuneReport::default()
     };
     suppress(&mut report, 5);
@@ -314,12 +306,7 @@ fn a_cell_hidden_to_protect_another_hides_its_own_parts() {
     assert!(report.cells[2].suppressed_fields.is_empty());
 
     let mut report = CommuneReport {
-        cells: vec![CellFigures {
-            members: 12,
-            local_members: 10,
-            seconded_members: 2,
-            ..CellFigures::default()
-        }],
+        cells: vec![cell_of(10, 2)],
         ..CommuneReport::default()
     };
     suppress(&mut report, 5);
