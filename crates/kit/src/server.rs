@@ -74,6 +74,24 @@ pub struct SecurityFlags<'a> {
     pub allow_unauthenticated: bool,
 }
 
+/// The [`SecurityFlags`] of a service's configuration: both services' clap types carry fields of
+/// these names (each with its own environment prefix, which is why they are separate types).
+#[macro_export]
+macro_rules! security_flags_of {
+    ($config:expr) => {
+        $crate::server::SecurityFlags {
+            tls_cert: $config.tls_cert.as_deref(),
+            tls_key: $config.tls_key.as_deref(),
+            client_ca: $config.client_ca.as_deref(),
+            plaintext: $config.plaintext,
+            jwt_key_file: $config.jwt_key_file.as_deref(),
+            jwt_issuer: $config.jwt_issuer.as_deref(),
+            token_file: $config.token_file.as_deref(),
+            allow_unauthenticated: $config.allow_unauthenticated,
+        }
+    };
+}
+
 impl SecurityFlags<'_> {
     /// Refuses flags that would serve without TLS or without authentication unless each was
     /// asked for explicitly, or that are ambiguous or half given. Reads no file, so a service can

@@ -75,16 +75,7 @@ impl Config {
 
     /// The security flags as the kit reads them.
     pub fn security_flags(&self) -> SecurityFlags<'_> {
-        SecurityFlags {
-            tls_cert: self.tls_cert.as_deref(),
-            tls_key: self.tls_key.as_deref(),
-            client_ca: self.client_ca.as_deref(),
-            plaintext: self.plaintext,
-            jwt_key_file: self.jwt_key_file.as_deref(),
-            jwt_issuer: self.jwt_issuer.as_deref(),
-            token_file: self.token_file.as_deref(),
-            allow_unauthenticated: self.allow_unauthenticated,
-        }
+        partyregistry_kit::security_flags_of!(self)
     }
 
     /// Refuses a configuration that would serve without TLS or without authentication unless
