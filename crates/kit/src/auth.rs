@@ -325,23 +325,22 @@ impl Verifier {
     /// Verifies a bearer token (without the `Bearer ` prefix). Missing, expired, tampered, wrongly
     /// signed, wrong-issuer, malformed and unknown tokens → UNAUTHENTICATED.
     pub fn verify(&self, bearer: Option<&str>) -> Result<Caller, ApiError> {
-        if let Self::Disabled = self {
-            return Ok(Caller::unrestricted(ANONYMOUS));
-        }
-        let token = bearer
-            .filter(|token| !token.is_empty())
-            .ok_or_else(|| ApiError::Unauthenticated("the call carries no bearer token".into()))?;
+        let token = || {
+            bearer
+                .filter(|token| !token.is_empty())
+                .ok_or_else(|| ApiError::Unauthenticated("the call carries no bearer token".into()))
+        };
         let claims = match self {
-            Self::Jwt { key, issuer } => decode_jwt(token, key, issuer)?,
+            Self::Disabled => return Ok(Caller::unrestricted(ANONYMOUS)),
+            Self::Jwt { key, issuer } => decode_jwt(token()?, key, issuer)?,
             Self::Static(tokens) => {
-                let claims = find_static(tokens, token)
+                let claims = find_static(tokens, token()?)
                     .ok_or_else(|| ApiError::Unauthenticated("unknown token".into()))?;
                 if claims.exp != 0 && claims.exp.saturating_add(LEEWAY_SECONDS as i64) < now() {
                     return Err(ApiError::Unauthenticated("the token has expired".into()));
                 }
                 claims.clone()
             }
-            Self::Disabled => unreachable!("handled above"),
         };
         check_scope(&claims).map_err(ApiError::Unauthenticated)?;
         Ok(Caller::from_claims(&claims))
