@@ -73,6 +73,9 @@ pub enum ApiError {
     /// The service cannot answer now: UNAVAILABLE.
     #[error("{0}")]
     Unavailable(String),
+    /// The call ran past the server's time limit: DEADLINE_EXCEEDED.
+    #[error("{0}")]
+    DeadlineExceeded(String),
     /// A bug or an infrastructure failure; the cause is logged, the caller sees INTERNAL.
     #[error("internal error: {0}")]
     Internal(String),
@@ -116,6 +119,7 @@ impl ApiError {
             Self::PermissionDenied(_) => "PERMISSION_DENIED",
             Self::Unauthenticated(_) => "UNAUTHENTICATED",
             Self::Unavailable(_) => "UNAVAILABLE",
+            Self::DeadlineExceeded(_) => "DEADLINE_EXCEEDED",
             Self::Internal(_) => "INTERNAL",
         }
     }
@@ -168,6 +172,7 @@ impl ApiError {
             Self::PermissionDenied(_) => Code::PermissionDenied,
             Self::Unauthenticated(_) => Code::Unauthenticated,
             Self::Unavailable(_) => Code::Unavailable,
+            Self::DeadlineExceeded(_) => Code::DeadlineExceeded,
             Self::Internal(cause) => {
                 tracing::error!(%cause, "internal error");
                 return Status::with_error_details(Code::Internal, "internal error", details);

@@ -10,6 +10,11 @@
 //! in the audit trail before any handler runs. Client addresses are never taken from
 //! `x-forwarded-*` or `x-real-ip` headers: nothing here reads them. Health and reflection stay
 //! open, so that probes and stock tools work without a token; they reveal no member data.
+//!
+//! Limits ([`EdgeLimits`]): the same layer admits at most `max_concurrent_calls` calls at once and
+//! refuses the next at once with UNAVAILABLE (load shedding; queueing would only slow every
+//! waiting caller), and ends a call that runs past `call_timeout` with DEADLINE_EXCEEDED, its
+//! transaction dropped and the timeout audited. Health and reflection are not limited.
 
 use std::future::Future;
 use std::path::Path;
@@ -19,6 +24,7 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use tokio::net::TcpListener;
+use tokio::sync::Semaphore;
 use tokio_stream::StreamExt;
 use tokio_stream::wrappers::TcpListenerStream;
 use tokio_util::sync::CancellationToken;
@@ -42,6 +48,48 @@ pub struct ServerSecurity {
     pub verifier: Arc<Verifier>,
     /// Where failed authentications are recorded.
     pub audit: AuditLog,
+    /// How many calls run at once and for how long.
+    pub limits: EdgeLimits,
+}
+
+/// Limits at the edge: how many calls a server runs at once — a call beyond them is refused at
+/// once with UNAVAILABLE (load shedding) rather than queued behind the others — and how long a
+/// call may run before it is ended with DEADLINE_EXCEEDED (a shorter `grpc-timeout` of the
+/// client wins). Health checks and reflection are never refused. A stream counts until its
+/// first answer, so open `WatchChanges` streams do not hold calls back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EdgeLimits {
+    /// Calls served at once (`--max-concurrent-calls`).
+    pub max_concurrent_calls: usize,
+    /// The longest a call may run (`--call-timeout-seconds`).
+    pub call_timeout: Duration,
+}
+
+/// Default of `--max-concurrent-calls`.
+pub const DEFAULT_MAX_CONCURRENT_CALLS: usize = 512;
+/// Default of `--call-timeout-seconds`: long enough for a national export.
+pub const DEFAULT_CALL_TIMEOUT_SECONDS: u64 = 120;
+
+impl Default for EdgeLimits {
+    fn default() -> Self {
+        Self {
+            max_concurrent_calls: DEFAULT_MAX_CONCURRENT_CALLS,
+            call_timeout: Duration::from_secs(DEFAULT_CALL_TIMEOUT_SECONDS),
+        }
+    }
+}
+
+impl EdgeLimits {
+    /// Refuses a limit of zero, which would refuse every call.
+    pub fn check(&self) -> Result<(), BoxError> {
+        if self.max_concurrent_calls == 0 {
+            return Err("--max-concurrent-calls must be at least 1".into());
+        }
+        if self.call_timeout.is_zero() {
+            return Err("--call-timeout-seconds must be at least 1".into());
+        }
+        Ok(())
+    }
 }
 
 impl std::fmt::Debug for ServerSecurity {
@@ -49,6 +97,7 @@ impl std::fmt::Debug for ServerSecurity {
         f.debug_struct("ServerSecurity")
             .field("tls", &self.tls.is_some())
             .field("verifier", &self.verifier)
+            .field("limits", &self.limits)
             .finish_non_exhaustive()
     }
 }
@@ -72,6 +121,8 @@ pub struct SecurityFlags<'a> {
     pub token_file: Option<&'a Path>,
     /// `--allow-unauthenticated`: accept calls without a token (local development only).
     pub allow_unauthenticated: bool,
+    /// `--max-concurrent-calls` and `--call-timeout-seconds`.
+    pub limits: EdgeLimits,
 }
 
 /// The [`SecurityFlags`] of a service's configuration: both services' clap types carry fields of
@@ -88,6 +139,10 @@ macro_rules! security_flags_of {
             jwt_issuer: $config.jwt_issuer.as_deref(),
             token_file: $config.token_file.as_deref(),
             allow_unauthenticated: $config.allow_unauthenticated,
+            limits: $crate::server::EdgeLimits {
+                max_concurrent_calls: $config.max_concurrent_calls,
+                call_timeout: ::std::time::Duration::from_secs($config.call_timeout_seconds),
+            },
         }
     };
 }
@@ -98,6 +153,7 @@ impl SecurityFlags<'_> {
     /// call it before opening anything.
     pub fn check(&self) -> Result<(), BoxError> {
         check_transport_flags(self.tls_cert, self.tls_key, self.client_ca, self.plaintext)?;
+        self.limits.check()?;
         crate::auth::check_flags(
             self.jwt_key_file,
             self.jwt_issuer,
@@ -132,6 +188,7 @@ impl ServerSecurity {
             tls_key,
             client_ca,
             plaintext,
+            limits,
             ..
         } = *flags;
         let read = |flag: &str, path: &Path| {
@@ -139,6 +196,7 @@ impl ServerSecurity {
                 .map_err(|error| format!("cannot read {flag} {}: {error}", path.display()))
         };
         check_transport_flags(tls_cert, tls_key, client_ca, plaintext)?;
+        limits.check()?;
         let tls = match (tls_cert, tls_key) {
             (Some(cert), Some(key)) => {
                 let cert = read("--tls-cert", cert)?;
@@ -193,6 +251,7 @@ impl ServerSecurity {
             tls,
             verifier: Arc::new(verifier),
             audit,
+            limits,
         })
     }
 }
@@ -225,6 +284,13 @@ fn check_transport_flags(
         _ => Ok(()),
     }
 }
+
+/// The message of a call refused because the server is running as many calls as it may.
+pub const SERVER_FULL: &str =
+    "máy chủ đang xử lý tối đa số lời gọi cho phép; hãy thử lại sau (server busy, retry later)";
+
+/// The message of a call ended because it ran past the server's time limit.
+pub const CALL_TOO_LONG: &str = "lời gọi chạy quá thời gian cho phép và đã bị dừng, không ghi gì (call took too long; nothing written)";
 
 /// How long in-flight calls may run after shutdown is requested.
 pub const DRAIN_DEADLINE: Duration = Duration::from_secs(10);
@@ -285,6 +351,8 @@ pub async fn serve(
         verifier: security.verifier,
         audit: security.audit.clone(),
         domain: error_domain(service_names).into(),
+        capacity: Arc::new(Semaphore::new(security.limits.max_concurrent_calls)),
+        call_timeout: security.limits.call_timeout,
     };
     let router = Server::builder().layer(authenticate).add_routes(routes);
     let server: BoxFuture<Result<(), tonic::transport::Error>> = match security.tls {
@@ -368,12 +436,16 @@ fn bearer_of(headers: &http::HeaderMap) -> Result<Option<String>, ApiError> {
     }
 }
 
-/// The tower layer that authenticates every call; see the module documentation.
+/// The tower layer that authenticates, admits and times every call; see the module documentation.
 #[derive(Clone)]
 struct AuthLayer {
     verifier: Arc<Verifier>,
     audit: AuditLog,
     domain: Arc<str>,
+    /// One permit per call that may run at once.
+    capacity: Arc<Semaphore>,
+    /// The longest a call may run (a client's shorter `grpc-timeout` is applied by tonic).
+    call_timeout: Duration,
 }
 
 impl<S> tower::Layer<S> for AuthLayer {
@@ -414,18 +486,52 @@ where
         if is_open(request.uri().path()) {
             return Box::pin(self.inner.call(request));
         }
+        // Shed the call at once when the server is full: queueing it would only make every
+        // waiting caller slower.
+        let Ok(permit) = self.layer.capacity.clone().try_acquire_owned() else {
+            tracing::debug!(method = %request.uri().path(), "server full: call refused");
+            let status = ApiError::Unavailable(SERVER_FULL.into()).into_status(&self.layer.domain);
+            return Box::pin(async move { Ok(status.into_http()) });
+        };
         let verified = bearer_of(request.headers())
             .and_then(|bearer| self.layer.verifier.verify(bearer.as_deref()));
         match verified {
             Ok(caller) => {
+                let subject = caller.subject.clone();
+                let method = request.uri().path().to_owned();
                 request.extensions_mut().insert::<Caller>(caller);
-                Box::pin(self.inner.call(request))
+                let call = self.inner.call(request);
+                let layer = self.layer.clone();
+                Box::pin(async move {
+                    // Running out of time drops the handler's future, and with it any open
+                    // transaction: nothing of the call is written.
+                    let answered = tokio::time::timeout(layer.call_timeout, call).await;
+                    drop(permit);
+                    answered.unwrap_or_else(|_| {
+                        let status = ApiError::DeadlineExceeded(CALL_TOO_LONG.into())
+                            .into_status(&layer.domain);
+                        // The handler's own audit entry went with it; this one is written in the
+                        // background, as the database may be what held the call up.
+                        let record = AuditRecord {
+                            subject,
+                            method,
+                            resources: Vec::new(),
+                            personal_fields: false,
+                            outcome: code_name(status.code()).to_owned(),
+                            detail: CALL_TOO_LONG.to_owned(),
+                        };
+                        tokio::spawn(async move { layer.audit.record(record).await });
+                        Ok(status.into_http())
+                    })
+                })
             }
             Err(error) => {
                 let method = request.uri().path().to_owned();
                 let audit = self.layer.audit.clone();
                 let status = error.into_status(&self.layer.domain);
                 Box::pin(async move {
+                    // A flood of bad tokens is bounded like any other call.
+                    let _permit = permit;
                     audit
                         .record(AuditRecord {
                             subject: String::new(),
@@ -596,6 +702,7 @@ mod tests {
                 issuer: ISSUER.into(),
             }),
             audit: audit.clone(),
+            limits: EdgeLimits::default(),
         };
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let url = format!(

@@ -52,6 +52,12 @@ pub struct Config {
     /// development only; logged as a warning).
     #[arg(long, env = "MEMBERSHIP_ALLOW_UNAUTHENTICATED")]
     pub allow_unauthenticated: bool,
+    /// Calls served at once; a call beyond them is refused at once with UNAVAILABLE.
+    #[arg(long, env = "MEMBERSHIP_MAX_CONCURRENT_CALLS", default_value_t = partyregistry_kit::server::DEFAULT_MAX_CONCURRENT_CALLS)]
+    pub max_concurrent_calls: usize,
+    /// The longest a call may run, in seconds, before it ends with DEADLINE_EXCEEDED.
+    #[arg(long, env = "MEMBERSHIP_CALL_TIMEOUT_SECONDS", default_value_t = partyregistry_kit::server::DEFAULT_CALL_TIMEOUT_SECONDS)]
+    pub call_timeout_seconds: u64,
 }
 
 impl Config {
@@ -70,6 +76,8 @@ impl Config {
             jwt_issuer: None,
             token_file: None,
             allow_unauthenticated: true,
+            max_concurrent_calls: partyregistry_kit::server::DEFAULT_MAX_CONCURRENT_CALLS,
+            call_timeout_seconds: partyregistry_kit::server::DEFAULT_CALL_TIMEOUT_SECONDS,
         }
     }
 

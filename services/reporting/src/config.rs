@@ -61,6 +61,12 @@ pub struct Config {
     /// development only; the service warns at start-up.
     #[arg(long, env = "REPORTING_ALLOW_UNAUTHENTICATED")]
     pub allow_unauthenticated: bool,
+    /// Calls served at once; a call beyond them is refused at once with UNAVAILABLE.
+    #[arg(long, env = "REPORTING_MAX_CONCURRENT_CALLS", default_value_t = partyregistry_kit::server::DEFAULT_MAX_CONCURRENT_CALLS)]
+    pub max_concurrent_calls: usize,
+    /// The longest a call may run, in seconds, before it ends with DEADLINE_EXCEEDED.
+    #[arg(long, env = "REPORTING_CALL_TIMEOUT_SECONDS", default_value_t = partyregistry_kit::server::DEFAULT_CALL_TIMEOUT_SECONDS)]
+    pub call_timeout_seconds: u64,
 
     /// A breakdown count of people below this is shown as 0 (marked suppressed) to callers who
     /// may read aggregates only.
@@ -100,6 +106,8 @@ impl Config {
             jwt_issuer: None,
             token_file: None,
             allow_unauthenticated: true,
+            max_concurrent_calls: partyregistry_kit::server::DEFAULT_MAX_CONCURRENT_CALLS,
+            call_timeout_seconds: partyregistry_kit::server::DEFAULT_CALL_TIMEOUT_SECONDS,
             min_cell_size: DEFAULT_MIN_CELL_SIZE,
             membership_ca: None,
             membership_cert: None,
