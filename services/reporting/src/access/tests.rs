@@ -233,15 +233,7 @@ fn suppress_hides_small_buckets_and_keeps_totals() {
     );
     // Cells are counted, not people.
     assert_eq!(counts(&report.cells_by_kind), [(2, false)]);
-    let cell = &report.cells[0];
-    assert_eq!(
-        (cell.members, cell.local_members, cell.seconded_members),
-        (0, 0, 0)
-    );
-    assert_eq!(
-        cell.suppressed_fields,
-        ["members", "local_members", "seconded_members"]
-    );
+    assert_wholly_hidden(&report.cells[0]);
     assert_eq!(
         (
             report.total_members,
@@ -262,6 +254,18 @@ fn cell_of(local_members: i64, seconded_members: i64) -> CellFigures {
         seconded_members,
         ..CellFigures::default()
     }
+}
+
+/// A cell whose members, and so its local and seconded members, are all hidden and marked.
+fn assert_wholly_hidden(cell: &CellFigures) {
+    assert_eq!(
+        (cell.members, cell.local_members, cell.seconded_members),
+        (0, 0, 0)
+    );
+    assert_eq!(
+        cell.suppressed_fields,
+        ["members", "local_members", "seconded_members"]
+    );
 }
 
 /// The rule on counts adding up to a shown total, with a minimum cell size of 5.
@@ -292,16 +296,7 @@ fn a_cell_hidden_to_protect_another_hides_its_own_parts() {
     suppress(&mut report, 5);
     // The 3 is small; the 20 would give it back (23 − 20), so it is hidden too, and so are its
     // local and seconded members, which add up to it.
-    for cell in &report.cells[..2] {
-        assert_eq!(
-            (cell.members, cell.local_members, cell.seconded_members),
-            (0, 0, 0)
-        );
-        assert_eq!(
-            cell.suppressed_fields,
-            ["members", "local_members", "seconded_members"]
-        );
-    }
+    report.cells[..2].iter().for_each(assert_wholly_hidden);
     // An empty cell is shown as empty.
     assert!(report.cells[2].suppressed_fields.is_empty());
 
