@@ -6,7 +6,8 @@
 //! `TEST_DATABASE_URL=postgres://…` to run on PostgreSQL too). The machines are shared and noisy,
 //! so the two servers are measured in alternating rounds within one run and the result is the
 //! ratio of their medians. Both servers audit the same calls (reads of member records), so the
-//! ratio isolates TLS, token verification and the scope check.
+//! ratio isolates TLS, token verification and the scope check; the secured server is called with
+//! the commune's own token, and once with a national token, which has no scope to look up.
 
 use std::future::Future;
 use std::time::Instant;
@@ -41,6 +42,9 @@ struct Server {
     running: Running,
     database: TestDatabase,
     caller: ClientSecurity,
+    /// A national caller's credentials (no scope to look up), to tell the scope check's cost
+    /// from the transport's and the token's.
+    national: ClientSecurity,
     /// A member of the reference data (names are generated per database).
     member: String,
 }
@@ -49,6 +53,12 @@ impl Server {
     async fn client(&self) -> Result<Client, BoxError> {
         Ok(MembershipServiceClient::new(
             self.running.connect_as(&self.caller).await?,
+        ))
+    }
+
+    async fn national_client(&self) -> Result<Client, BoxError> {
+        Ok(MembershipServiceClient::new(
+            self.running.connect_as(&self.national).await?,
         ))
     }
 
@@ -67,6 +77,7 @@ async fn start(
     harness: ClientSecurity,
     caller: ClientSecurity,
 ) -> Result<Server, BoxError> {
+    let national = harness.clone();
     let listener = TcpListener::bind("127.0.0.1:0").await?;
     let running = partyregistry_tests::start_membership_with(config, listener, harness).await?;
     let transport = running.connect().await?;
@@ -89,6 +100,7 @@ async fn start(
         running,
         database,
         caller,
+        national,
         member,
     })
 }
@@ -115,6 +127,7 @@ fn median(mut values: Vec<f64>) -> f64 {
 #[derive(Debug, Clone, Copy)]
 enum Workload {
     GetCommune,
+    GetCommuneNational,
     GetMember,
     ConcurrentGetMember,
     ListMembers,
@@ -122,8 +135,9 @@ enum Workload {
 }
 
 impl Workload {
-    const ALL: [Workload; 5] = [
+    const ALL: [Workload; 6] = [
         Workload::GetCommune,
+        Workload::GetCommuneNational,
         Workload::GetMember,
         Workload::ConcurrentGetMember,
         Workload::ListMembers,
@@ -133,6 +147,7 @@ impl Workload {
     fn describe(self) -> String {
         match self {
             Workload::GetCommune => format!("GetCommune ×{CALLS} (not audited)"),
+            Workload::GetCommuneNational => format!("GetCommune ×{CALLS}, national token"),
             Workload::GetMember => format!("GetMember ×{CALLS} (audited, personal fields)"),
             Workload::ConcurrentGetMember => {
                 format!("GetMember ×{CALLS} by {CALLERS} callers at once")
@@ -145,7 +160,8 @@ impl Workload {
     /// One round on `server`: microseconds per call.
     async fn round(self, server: &Server) -> Result<f64, BoxError> {
         match self {
-            Workload::GetCommune => get_commune(server).await,
+            Workload::GetCommune => get_commune(server.client().await?).await,
+            Workload::GetCommuneNational => get_commune(server.national_client().await?).await,
             Workload::GetMember => get_member(server).await,
             Workload::ConcurrentGetMember => concurrent_get_member(server).await,
             Workload::ListMembers => list_members(server).await,
@@ -172,8 +188,7 @@ impl Workload {
     }
 }
 
-async fn get_commune(server: &Server) -> Result<f64, BoxError> {
-    let client = server.client().await?;
+async fn get_commune(client: Client) -> Result<f64, BoxError> {
     per_call(CALLS, || {
         let mut client = client.clone();
         async move {

@@ -4,8 +4,9 @@
 //! clears personal fields from the reply and writes the audit entry. The `handlers!` macro of
 //! [`crate::grpc`] routes every unary handler through both, and `WatchChanges` calls them itself.
 //!
-//! Scope: a scoped (non-national) caller may address a resource only when its commune — and that
-//! commune's province today, after the recorded province merges — is in the caller's scope. A
+//! Scope: a scoped (non-national) caller may address a resource only when its commune is one the
+//! token lists, or that commune's province today, after the recorded province merges, is one of
+//! the token's provinces (the merges are followed only for callers scoped to provinces). A
 //! resource that does not exist, or a name that cannot be read, is refused with the same
 //! PERMISSION_DENIED as one in another province, so that a refusal never tells whether something
 //! exists. National callers are not resolved at all: they get the handlers' usual
@@ -444,6 +445,16 @@ pub struct Place {
     pub province: String,
 }
 
+/// Where a resource is recorded: its commune, and that commune's province as stored (before the
+/// province merges are followed).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordedPlace {
+    /// Commune code.
+    pub commune: String,
+    /// Province code as stored with the commune.
+    pub province: String,
+}
+
 /// Applies [`METHODS`] and writes the audit trail.
 #[derive(Debug, Clone)]
 pub struct Authz {
@@ -546,9 +557,12 @@ impl Authz {
                     return Err(denied());
                 }
                 for target in targets {
-                    match self.place_of(target).await? {
-                        Some(place) if self.sees(caller, &place) => {}
-                        _ => return Err(denied()),
+                    let seen = match self.recorded_place_of(target).await? {
+                        Some(recorded) => self.sees_recorded(caller, recorded).await?,
+                        None => false,
+                    };
+                    if !seen {
+                        return Err(denied());
                     }
                 }
                 Ok(rule)
@@ -559,6 +573,22 @@ impl Authz {
     /// Whether `caller` sees `place`.
     pub fn sees(&self, caller: &Caller, place: &Place) -> bool {
         caller.sees_commune(&place.commune, &place.province)
+    }
+
+    /// Whether `caller` sees a resource recorded at `recorded`. A commune the token lists needs no
+    /// further lookup; only a caller scoped to provinces makes the province merges be followed.
+    pub async fn sees_recorded(
+        &self,
+        caller: &Caller,
+        recorded: RecordedPlace,
+    ) -> Result<bool, ApiError> {
+        if caller.national || caller.communes.contains(&recorded.commune) {
+            return Ok(true);
+        }
+        if caller.provinces.is_empty() {
+            return Ok(false);
+        }
+        Ok(self.sees(caller, &self.resolve(recorded).await?))
     }
 
     /// A token listing both provinces and communes must not name a commune outside its
@@ -580,41 +610,48 @@ impl Authz {
         Ok(())
     }
 
-    /// The commune (and province today) of a target; `None` when it cannot be read or does not
-    /// exist.
-    pub async fn place_of(&self, target: &Target) -> Result<Option<Place>, ApiError> {
+    /// The commune (and its province as stored) of a target; `None` when it cannot be read or
+    /// does not exist.
+    pub async fn recorded_place_of(
+        &self,
+        target: &Target,
+    ) -> Result<Option<RecordedPlace>, ApiError> {
         match target {
             Target::Commune(name) => match names::parse_commune("name", name) {
-                Ok(code) => self.commune_place(&code).await,
+                Ok(code) => self.recorded_commune_place(&code).await,
                 Err(_) => Ok(None),
             },
             Target::Cell(name) => match names::parse_cell("name", name) {
-                Ok((code, _)) => self.commune_place(&code).await,
+                Ok((code, _)) => self.recorded_commune_place(&code).await,
                 Err(_) => Ok(None),
             },
             Target::Member(name) => match names::parse_member("name", name) {
-                Ok(id) => self.owner_place("members", id).await,
+                Ok(id) => self.recorded_owner_place("members", id).await,
                 Err(_) => Ok(None),
             },
             Target::Candidate(name) => match parse_candidate("name", name) {
-                Ok(id) => self.owner_place("candidates", id).await,
+                Ok(id) => self.recorded_owner_place("candidates", id).await,
                 Err(_) => Ok(None),
             },
             Target::NewCommune { code, province } => {
                 if !names::is_commune_code(code) || province.is_empty() {
                     return Ok(None);
                 }
-                Ok(Some(Place {
+                Ok(Some(RecordedPlace {
                     commune: code.clone(),
-                    province: self.province_today(province).await?,
+                    province: province.clone(),
                 }))
             }
             Target::Missing => Ok(None),
         }
     }
 
-    /// The place of the commune a member or candidate belongs to.
-    async fn owner_place(&self, table: &'static str, id: i64) -> Result<Option<Place>, ApiError> {
+    /// The recorded place of the commune a member or candidate belongs to.
+    async fn recorded_owner_place(
+        &self,
+        table: &'static str,
+        id: i64,
+    ) -> Result<Option<RecordedPlace>, ApiError> {
         let row = sqlx::query(&format!("select commune_code from {table} where id = $1"))
             .bind(id)
             .fetch_optional(self.membership.store().pool())
@@ -622,7 +659,7 @@ impl Authz {
         match row {
             Some(row) => {
                 let code: String = row.try_get("commune_code")?;
-                self.commune_place(&code).await
+                self.recorded_commune_place(&code).await
             }
             None => Ok(None),
         }
@@ -630,20 +667,36 @@ impl Authz {
 
     /// A stored commune's place; `None` when there is no such commune.
     pub async fn commune_place(&self, code: &str) -> Result<Option<Place>, ApiError> {
+        match self.recorded_commune_place(code).await? {
+            Some(recorded) => Ok(Some(self.resolve(recorded).await?)),
+            None => Ok(None),
+        }
+    }
+
+    /// A stored commune with its province as stored; `None` when there is no such commune.
+    pub async fn recorded_commune_place(
+        &self,
+        code: &str,
+    ) -> Result<Option<RecordedPlace>, ApiError> {
         let row = sqlx::query("select province_code from communes where code = $1")
             .bind(code)
             .fetch_optional(self.membership.store().pool())
             .await?;
         match row {
-            Some(row) => {
-                let province: String = row.try_get("province_code")?;
-                Ok(Some(Place {
-                    commune: code.to_owned(),
-                    province: self.province_today(&province).await?,
-                }))
-            }
+            Some(row) => Ok(Some(RecordedPlace {
+                commune: code.to_owned(),
+                province: row.try_get("province_code")?,
+            })),
             None => Ok(None),
         }
+    }
+
+    /// The place today of a recorded place: its province after the province merges.
+    async fn resolve(&self, recorded: RecordedPlace) -> Result<Place, ApiError> {
+        Ok(Place {
+            province: self.province_today(&recorded.province).await?,
+            commune: recorded.commune,
+        })
     }
 
     /// `code`, or the province it was merged into by merges in effect today (followed through

@@ -217,8 +217,8 @@ impl FeedScope {
         if let Some(seen) = self.seen.get(code) {
             return Ok(*seen);
         }
-        let seen = match authz.commune_place(code).await? {
-            Some(place) => authz.sees(&self.caller, &place),
+        let seen = match authz.recorded_commune_place(code).await? {
+            Some(recorded) => authz.sees_recorded(&self.caller, recorded).await?,
             None => false,
         };
         self.seen.insert(code.to_owned(), seen);
@@ -288,7 +288,7 @@ impl FeedScope {
         // A person who cannot be found is not shown to a scoped consumer: an empty code is
         // never in scope.
         let code = authz
-            .place_of(&target)
+            .recorded_place_of(&target)
             .await?
             .map(|place| place.commune)
             .unwrap_or_default();
