@@ -28,7 +28,10 @@ use tonic::Status;
 use crate::convert::admission::parse_candidate;
 use crate::domain::units::UnitLevel;
 use crate::service::Membership;
-use crate::store::units::list_merges;
+use crate::store::units::{list_merges, successor_of};
+
+/// The most successive province merges followed from one province.
+const MAX_MERGE_CHAIN: usize = 64;
 
 pub use partyregistry_kit::auth::OUT_OF_SCOPE;
 
@@ -702,8 +705,18 @@ impl Authz {
     /// `code`, or the province it was merged into by merges in effect today (followed through
     /// successive merges).
     pub async fn province_today(&self, code: &str) -> Result<String, ApiError> {
-        let successors = self.province_successors().await?;
-        Ok(follow(&successors, code))
+        let mut conn = self.membership.store().pool().acquire().await?;
+        let today = date::today_in_vietnam();
+        let mut current = code.to_owned();
+        // Chains of merges are short; a cycle, which recorded merges should never form, stops
+        // after MAX_MERGE_CHAIN steps.
+        for _ in 0..MAX_MERGE_CHAIN {
+            match successor_of(&mut conn, UnitLevel::Province, &current, today).await? {
+                Some(next) => current = next,
+                None => break,
+            }
+        }
+        Ok(current)
     }
 
     /// Predecessor → successor of every province merge in effect today.

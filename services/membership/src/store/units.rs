@@ -1,5 +1,7 @@
 //! Provinces and recorded merges of administrative units.
 
+use std::collections::HashMap;
+
 use partyregistry_kit::date::{self, Date};
 use partyregistry_kit::error::ApiError;
 use sqlx::{AnyConnection, Row};
@@ -202,15 +204,44 @@ pub async fn list_merges(
         });
     }
     let predecessors = sqlx::query(
-        "select merge_id, code from unit_merge_predecessors order by merge_id, position",
+        "select p.merge_id, p.code from unit_merge_predecessors p \
+         join unit_merges m on m.id = p.merge_id \
+         where $1 = '' or m.level = $1 order by p.merge_id, p.position",
     )
+    .bind(level.map(UnitLevel::name).unwrap_or_default())
     .fetch_all(&mut *conn)
     .await?;
+    let position: HashMap<i64, usize> = merges
+        .iter()
+        .enumerate()
+        .map(|(index, merge)| (merge.id, index))
+        .collect();
     for row in &predecessors {
         let id: i64 = row.try_get("merge_id")?;
-        if let Some(merge) = merges.iter_mut().find(|m| m.id == id) {
-            merge.predecessor_codes.push(row.try_get("code")?);
+        if let Some(&index) = position.get(&id) {
+            merges[index].predecessor_codes.push(row.try_get("code")?);
         }
     }
     Ok(merges)
+}
+
+/// What `code` was merged into by the latest merge of `level` in effect on `day`, if any.
+pub async fn successor_of(
+    conn: &mut AnyConnection,
+    level: UnitLevel,
+    code: &str,
+    day: Date,
+) -> Result<Option<String>, ApiError> {
+    let row = sqlx::query(
+        "select m.successor_code from unit_merges m \
+         join unit_merge_predecessors p on p.merge_id = m.id \
+         where m.level = $1 and p.code = $2 and m.effective_date <= $3 and m.successor_code <> $2 \
+         order by m.effective_date desc, m.id desc limit 1",
+    )
+    .bind(level.name())
+    .bind(code)
+    .bind(date::format(day))
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(row.map(|row| row.try_get("successor_code")).transpose()?)
 }
