@@ -7,7 +7,8 @@
 //! so the two servers are measured in alternating rounds within one run and the result is the
 //! ratio of their medians. Both servers audit the same calls (reads of member records), so the
 //! ratio isolates TLS, token verification and the scope check; the secured server is called with
-//! the commune's own token, and once with a national token, which has no scope to look up.
+//! the commune's own token, and for one read also with a token for its province (whose scope
+//! check follows the province merges) and a national token (no scope to look up).
 
 use std::future::Future;
 use std::time::Instant;
@@ -42,8 +43,9 @@ struct Server {
     running: Running,
     database: TestDatabase,
     caller: ClientSecurity,
-    /// A national caller's credentials (no scope to look up), to tell the scope check's cost
-    /// from the transport's and the token's.
+    /// A caller scoped to the commune's province, and a national one: to tell the scope check's
+    /// cost from the transport's and the token's.
+    provincial: ClientSecurity,
     national: ClientSecurity,
     /// A member of the reference data (names are generated per database).
     member: String,
@@ -51,14 +53,12 @@ struct Server {
 
 impl Server {
     async fn client(&self) -> Result<Client, BoxError> {
-        Ok(MembershipServiceClient::new(
-            self.running.connect_as(&self.caller).await?,
-        ))
+        self.client_as(&self.caller).await
     }
 
-    async fn national_client(&self) -> Result<Client, BoxError> {
+    async fn client_as(&self, caller: &ClientSecurity) -> Result<Client, BoxError> {
         Ok(MembershipServiceClient::new(
-            self.running.connect_as(&self.national).await?,
+            self.running.connect_as(caller).await?,
         ))
     }
 
@@ -75,7 +75,7 @@ async fn start(
     config: partyregistry_membership::Config,
     database: TestDatabase,
     harness: ClientSecurity,
-    caller: ClientSecurity,
+    [caller, provincial]: [ClientSecurity; 2],
 ) -> Result<Server, BoxError> {
     let national = harness.clone();
     let listener = TcpListener::bind("127.0.0.1:0").await?;
@@ -100,6 +100,7 @@ async fn start(
         running,
         database,
         caller,
+        provincial,
         national,
         member,
     })
@@ -127,6 +128,7 @@ fn median(mut values: Vec<f64>) -> f64 {
 #[derive(Debug, Clone, Copy)]
 enum Workload {
     GetCommune,
+    GetCommuneProvincial,
     GetCommuneNational,
     GetMember,
     ConcurrentGetMember,
@@ -135,8 +137,9 @@ enum Workload {
 }
 
 impl Workload {
-    const ALL: [Workload; 6] = [
+    const ALL: [Workload; 7] = [
         Workload::GetCommune,
+        Workload::GetCommuneProvincial,
         Workload::GetCommuneNational,
         Workload::GetMember,
         Workload::ConcurrentGetMember,
@@ -147,6 +150,7 @@ impl Workload {
     fn describe(self) -> String {
         match self {
             Workload::GetCommune => format!("GetCommune ×{CALLS} (not audited)"),
+            Workload::GetCommuneProvincial => format!("GetCommune ×{CALLS}, province token"),
             Workload::GetCommuneNational => format!("GetCommune ×{CALLS}, national token"),
             Workload::GetMember => format!("GetMember ×{CALLS} (audited, personal fields)"),
             Workload::ConcurrentGetMember => {
@@ -161,7 +165,12 @@ impl Workload {
     async fn round(self, server: &Server) -> Result<f64, BoxError> {
         match self {
             Workload::GetCommune => get_commune(server.client().await?).await,
-            Workload::GetCommuneNational => get_commune(server.national_client().await?).await,
+            Workload::GetCommuneProvincial => {
+                get_commune(server.client_as(&server.provincial).await?).await
+            }
+            Workload::GetCommuneNational => {
+                get_commune(server.client_as(&server.national).await?).await
+            }
             Workload::GetMember => get_member(server).await,
             Workload::ConcurrentGetMember => concurrent_get_member(server).await,
             Workload::ListMembers => list_members(server).await,
@@ -284,22 +293,31 @@ async fn run_on(backend: Backend) -> Result<(), BoxError> {
         partyregistry_membership::Config::for_database(&plain_database.url),
         plain_database,
         ClientSecurity::default(),
-        ClientSecurity::default(),
+        [ClientSecurity::default(), ClientSecurity::default()],
     )
     .await?;
     let secured_database = TestDatabase::create(backend, "bench_secured").await?;
-    // The commune's own system, which may read member records with their personal fields.
-    let commune_system = secrets.client(Some(secrets.token(Claims {
-        sub: "he-thong-xa-02680".to_owned(),
-        communes: vec![dataset::COMMUNE_CODE.to_owned()],
-        rights: vec![Right::Aggregates, Right::Records, Right::Personal],
-        ..Claims::default()
-    })?));
+    // The commune's own system and the province's (Lào Cai, 15 since the 2025 merger), which may
+    // read member records with their personal fields.
+    let reader = |subject: &str, provinces: &[&str], communes: &[&str]| {
+        secrets
+            .token(Claims {
+                sub: subject.to_owned(),
+                provinces: provinces.iter().map(|code| code.to_string()).collect(),
+                communes: communes.iter().map(|code| code.to_string()).collect(),
+                rights: vec![Right::Aggregates, Right::Records, Right::Personal],
+                ..Claims::default()
+            })
+            .map(|token| secrets.client(Some(token)))
+    };
     let secured = start(
         secrets.membership_config(&secured_database.url),
         secured_database,
         secrets.admin()?,
-        commune_system,
+        [
+            reader("he-thong-xa-02680", &[], &[dataset::COMMUNE_CODE])?,
+            reader("he-thong-tinh-15", &["15"], &[])?,
+        ],
     )
     .await?;
 
