@@ -20,7 +20,7 @@ use partyregistry_kit::client::{ClientSecurity, Transport};
 use partyregistry_proto::membership::v1::admission_service_client::AdmissionServiceClient;
 use partyregistry_proto::membership::v1::membership_service_client::MembershipServiceClient;
 use partyregistry_proto::membership::v1::{
-    GetCommuneRequest, GetMemberRequest, ListMembersRequest,
+    GetCommuneRequest, GetMemberRequest, ListMembersRequest, Member,
 };
 use partyregistry_tests::{Backend, Running, Secrets, TestDatabase, postgres_admin_url};
 use tokio::net::TcpListener;
@@ -69,8 +69,8 @@ impl Server {
     }
 }
 
-/// Starts a server with `config`, seeds it through the harness's own credentials and returns it
-/// with `caller`'s credentials.
+/// Starts a server with `config`, seeds it through the harness's own credentials (which also serve
+/// as the national caller's) and returns it with the commune's and the province's callers.
 async fn start(
     config: partyregistry_membership::Config,
     database: TestDatabase,
@@ -83,15 +83,8 @@ async fn start(
     let transport = running.connect().await?;
     let mut membership = MembershipServiceClient::new(transport.clone());
     dataset::seed(&mut membership, &mut AdmissionServiceClient::new(transport)).await?;
-    let member = membership
-        .list_members(ListMembersRequest {
-            parent: dataset::COMMUNE.to_owned(),
-            page_size: 1,
-            ..ListMembersRequest::default()
-        })
+    let member = members_page(&mut membership, 1)
         .await?
-        .into_inner()
-        .members
         .into_iter()
         .next()
         .ok_or("the reference data has no member")?
@@ -104,6 +97,19 @@ async fn start(
         national,
         member,
     })
+}
+
+/// The first `page_size` members of the reference commune.
+async fn members_page(client: &mut Client, page_size: i32) -> Result<Vec<Member>, BoxError> {
+    Ok(client
+        .list_members(ListMembersRequest {
+            parent: dataset::COMMUNE.to_owned(),
+            page_size,
+            ..ListMembersRequest::default()
+        })
+        .await?
+        .into_inner()
+        .members)
 }
 
 /// Mean time per call over `calls` calls of `call`, in microseconds.
@@ -119,6 +125,7 @@ where
     Ok(started.elapsed().as_secs_f64() * 1e6 / calls as f64)
 }
 
+/// The median of `values`, which hold one time per round (never none: `ROUNDS` is positive).
 fn median(mut values: Vec<f64>) -> f64 {
     values.sort_by(f64::total_cmp);
     values[values.len() / 2]
@@ -254,16 +261,9 @@ async fn list_members(server: &Server) -> Result<f64, BoxError> {
     per_call(PAGES, || {
         let mut client = client.clone();
         async move {
-            let page = client
-                .list_members(ListMembersRequest {
-                    parent: dataset::COMMUNE.to_owned(),
-                    page_size: 100,
-                    ..ListMembersRequest::default()
-                })
-                .await?
-                .into_inner();
-            if page.members.len() != 100 {
-                return Err(format!("a page of {} members", page.members.len()).into());
+            let page = members_page(&mut client, 100).await?;
+            if page.len() != 100 {
+                return Err(format!("a page of {} members", page.len()).into());
             }
             Ok(())
         }

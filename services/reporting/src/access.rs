@@ -673,7 +673,7 @@ fn hide_figure(field: &'static str, value: &mut i64, marks: &mut Vec<String>) {
 }
 
 /// Whether a row lists `field` among its suppressed fields.
-fn is_hidden(marks: &[String], field: &str) -> bool {
+pub(crate) fn is_hidden(marks: &[String], field: &str) -> bool {
     marks.iter().any(|mark| mark == field)
 }
 

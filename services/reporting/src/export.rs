@@ -668,7 +668,7 @@ pub fn cell_health(health: &CellHealth) -> Document {
             years_or_empty(cell.years_since_last_admission),
             yes_no(cell.no_recent_admission),
             yes_no(cell.seconded_dominated),
-            if cell.suppressed_fields.iter().any(|f| f == "average_age") {
+            if access::is_hidden(&cell.suppressed_fields, "average_age") {
                 SUPPRESSED_LABEL.into()
             } else {
                 Cell::decimal(cell.average_age, 1)
@@ -1180,11 +1180,7 @@ fn bucket_table(
             bucket.key.as_str().into(),
         ]);
     }
-    let label = if buckets.iter().any(|bucket| bucket.suppressed) {
-        SHOWN_TOTAL_LABEL
-    } else {
-        TOTAL_LABEL
-    };
+    let label = total_label(buckets.iter().any(|bucket| bucket.suppressed));
     table.push_row(vec![label.into(), total.into(), share(total)]);
     table
 }
@@ -1203,10 +1199,19 @@ fn bucket_label(bucket: &Bucket) -> String {
 /// A count of a report row, or the suppression label when the row lists it among its suppressed
 /// fields: a suppressed count is never shown as a real zero.
 fn figure(value: i64, field: &str, suppressed: &[String]) -> Cell {
-    if suppressed.iter().any(|name| name == field) {
+    if access::is_hidden(suppressed, field) {
         SUPPRESSED_LABEL.into()
     } else {
         value.into()
+    }
+}
+
+/// The label of a total row, saying so when counts above it are hidden and left out of it.
+fn total_label(any_hidden: bool) -> &'static str {
+    if any_hidden {
+        SHOWN_TOTAL_LABEL
+    } else {
+        TOTAL_LABEL
     }
 }
 
@@ -1224,12 +1229,7 @@ fn push_total(table: &mut Table, label_column: usize, summed: &[usize]) {
             .any(|&column| r.get(column) == Some(&suppressed))
     });
     let mut row = vec![Cell::Empty; table.width()];
-    row[label_column] = if any_hidden {
-        SHOWN_TOTAL_LABEL
-    } else {
-        TOTAL_LABEL
-    }
-    .into();
+    row[label_column] = total_label(any_hidden).into();
     for &column in summed {
         let sum: i64 = table
             .rows

@@ -18,20 +18,24 @@ pub async fn commune_in(
     code: &str,
     province: &str,
 ) -> Result<pb::Commune, BoxError> {
-    let commune = pb::Commune {
-        code: code.into(),
-        display_name: format!("Xã Thử Nghiệm {code}"),
-        province_code: province.into(),
-        valid_from: "2008-01-01".into(),
-        ..Default::default()
-    };
     Ok(client
-        .create_commune(pb::CreateCommuneRequest {
-            commune: Some(commune),
-            request_id: String::new(),
-        })
+        .create_commune(new_commune(code, province))
         .await?
         .into_inner())
+}
+
+/// The request creating commune `code` of `province` with no area flags.
+pub fn new_commune(code: &str, province: &str) -> pb::CreateCommuneRequest {
+    pb::CreateCommuneRequest {
+        commune: Some(pb::Commune {
+            code: code.into(),
+            display_name: format!("Xã Thử Nghiệm {code}"),
+            province_code: province.into(),
+            valid_from: "2008-01-01".into(),
+            ..Default::default()
+        }),
+        request_id: String::new(),
+    }
 }
 
 /// Creates a cell `id` of `kind` in commune `code`.

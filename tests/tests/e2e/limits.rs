@@ -47,19 +47,6 @@ impl WriteBlocker {
     }
 }
 
-fn new_commune(code: &str) -> pb::CreateCommuneRequest {
-    pb::CreateCommuneRequest {
-        commune: Some(pb::Commune {
-            code: code.into(),
-            display_name: format!("Xã Thử Nghiệm {code}"),
-            province_code: "10".into(),
-            valid_from: "2008-01-01".into(),
-            ..Default::default()
-        }),
-        request_id: String::new(),
-    }
-}
-
 async fn a_full_server_sheds_calls_and_a_slow_call_times_out(
     backend: Backend,
 ) -> Result<(), BoxError> {
@@ -82,7 +69,10 @@ async fn a_full_server_sheds_calls_and_a_slow_call_times_out(
     // The write itself is refused while a probe below holds the only call; it tries again.
     let slow = tokio::spawn(async move {
         loop {
-            match writer.create_commune(new_commune("02677")).await {
+            match writer
+                .create_commune(fixtures::new_commune("02677", "10"))
+                .await
+            {
                 Err(status) if status.message() == SERVER_FULL => {
                     tokio::time::sleep(Duration::from_millis(10)).await;
                 }

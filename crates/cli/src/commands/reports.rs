@@ -201,9 +201,14 @@ pub(crate) const SUPPRESSED_MARK: &str = "ẩn*";
 /// The line under a report with suppressed counts.
 pub(crate) const SUPPRESSED_NOTE: &str = "\n* ẩn: số quá nhỏ, có thể làm lộ người cụ thể; cần quyền xem hồ sơ (records) để thấy số thật.\n";
 
+/// Whether a report row names `field` among its suppressed fields.
+fn is_suppressed(suppressed_fields: &[String], field: &str) -> bool {
+    suppressed_fields.iter().any(|name| name == field)
+}
+
 /// A row's count as printed: marked when the row names it among its suppressed fields.
 pub(crate) fn figure_count(value: i64, field: &str, suppressed_fields: &[String]) -> String {
-    if suppressed_fields.iter().any(|name| name == field) {
+    if is_suppressed(suppressed_fields, field) {
         SUPPRESSED_MARK.to_owned()
     } else {
         value.to_string()
@@ -617,7 +622,7 @@ pub fn render_cell_health(health: &CellHealth) -> String {
             } else {
                 cell.years_since_last_admission.to_string()
             },
-            if cell.suppressed_fields.iter().any(|f| f == "average_age") {
+            if is_suppressed(&cell.suppressed_fields, "average_age") {
                 SUPPRESSED_MARK.to_owned()
             } else {
                 format!("{:.1}", cell.average_age)
