@@ -6,13 +6,13 @@ use std::path::Path;
 use std::time::Duration;
 
 use partyregistry_kit::client::{ClientSecurity, Transport};
-use partyregistry_kit::{date, names, text};
 use partyregistry_proto::audit::v1::audit_service_client::AuditServiceClient;
 use partyregistry_proto::membership::v1::admission_service_client::AdmissionServiceClient;
 use partyregistry_proto::membership::v1::membership_service_client::MembershipServiceClient;
 use partyregistry_proto::membership::v1::reference_service_client::ReferenceServiceClient;
 use partyregistry_proto::reporting::v1::AwardRound;
 use partyregistry_proto::reporting::v1::reporting_service_client::ReportingServiceClient;
+use partyregistry_vocab::{date, names, text};
 
 use crate::args::SecurityArgs;
 use crate::error::CliError;

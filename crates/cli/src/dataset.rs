@@ -30,7 +30,6 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::{Datelike, Duration, NaiveDate};
 use partyregistry_kit::client::Transport;
-use partyregistry_kit::{date, names, text};
 use partyregistry_proto::membership::v1::admission_service_client::AdmissionServiceClient;
 use partyregistry_proto::membership::v1::membership_service_client::MembershipServiceClient;
 use partyregistry_proto::membership::v1::reference_service_client::ReferenceServiceClient;
@@ -45,6 +44,7 @@ use partyregistry_proto::membership::v1::{
     RecordAdmissionRequest, SetCellPlanRequest, SetTargetRequest, Target, TransferKind,
     TransferMemberRequest, UnitLevel, UnitMerge, UpdateCellRequest, UpdateMemberRequest, VoteTally,
 };
+use partyregistry_vocab::{date, names, text};
 
 /// The day the article's figures describe.
 pub const REFERENCE_AS_OF: &str = "2022-06-30";
@@ -2851,7 +2851,7 @@ mod tests {
                 member.general_education,
                 GeneralEducation::Unspecified as i32
             );
-            assert!(partyregistry_kit::reference::ethnic_group(&member.ethnicity_code).is_some());
+            assert!(partyregistry_vocab::reference::ethnic_group(&member.ethnicity_code).is_some());
             assert!(
                 member.phone.is_empty(),
                 "no phone numbers: they could reach real people"
@@ -3119,7 +3119,7 @@ mod tests {
             }
             assert_ne!(candidate.source, CandidateSource::Unspecified as i32);
             assert!(
-                partyregistry_kit::reference::ethnic_group(&candidate.ethnicity_code).is_some()
+                partyregistry_vocab::reference::ethnic_group(&candidate.ethnicity_code).is_some()
             );
         }
         assert_eq!(open, OPEN_CANDIDATES_2022);
@@ -3322,7 +3322,7 @@ mod tests {
             assert!(admission.official_date.as_str() < MERGE_EFFECTIVE_DATE);
             assert_eq!(request.deciding_body, "Đảng ủy xã Tả Phời");
             assert!(request.request_id.starts_with("seed-ta-phoi-member-"));
-            assert!(partyregistry_kit::reference::ethnic_group(&member.ethnicity_code).is_some());
+            assert!(partyregistry_vocab::reference::ethnic_group(&member.ethnicity_code).is_some());
         }
         assert!(
             years.len() >= 4,

@@ -7,8 +7,8 @@
 
 use std::sync::OnceLock;
 
-use partyregistry_kit::text;
 use partyregistry_rules::eligibility::BlockerCode;
+use partyregistry_vocab::text;
 use prost_reflect::{DescriptorPool, DynamicMessage, SerializeOptions};
 
 use crate::error::CliError;
@@ -231,7 +231,7 @@ pub fn print_json<M: ProtoMessage>(message: &M) -> Result<(), CliError> {
     Ok(())
 }
 
-pub use partyregistry_kit::reference::label;
+pub use partyregistry_vocab::reference::label;
 
 /// The Vietnamese label of a blocker code (`LIVES_AWAY` → "Đi làm ăn xa"), from the rules; a code
 /// this build does not know is shown as it is.
@@ -246,7 +246,7 @@ pub fn enum_label<T: TryFrom<i32>>(number: i32, name: impl Fn(T) -> &'static str
 
 /// Name of an ethnic group by its code ("09" → "Dao"), or the code itself when unknown.
 pub fn ethnicity(code: &str) -> String {
-    match partyregistry_kit::reference::ethnic_group(code) {
+    match partyregistry_vocab::reference::ethnic_group(code) {
         Some(name) => name.to_owned(),
         None => code.to_owned(),
     }

@@ -17,7 +17,6 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::{Datelike, Duration, NaiveDate};
 use partyregistry_kit::client::Transport;
-use partyregistry_kit::{date, names, text};
 use partyregistry_proto::membership::v1::membership_service_client::MembershipServiceClient;
 use partyregistry_proto::membership::v1::reference_service_client::ReferenceServiceClient;
 use partyregistry_proto::membership::v1::{
@@ -27,6 +26,7 @@ use partyregistry_proto::membership::v1::{
     PoliticalTheory, Qualification, RecognizeOfficialRequest, RecordAdmissionRequest,
     RecordDepartureRequest, TransferKind, TransferMemberRequest, UnitLevel, UnitMerge,
 };
+use partyregistry_vocab::{date, names, text};
 
 use crate::dataset::{
     PartyAgeFields, SplitMix64, cell_vote, citizen_id_in, ensure_cells, ensure_commune, full_name,

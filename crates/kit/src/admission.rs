@@ -9,8 +9,8 @@ use partyregistry_rules::eligibility::{
 };
 use partyregistry_rules::{Education, RuleVersion};
 
-use crate::date;
 use crate::error::{ApiError, Violations};
+use partyregistry_vocab::date;
 
 /// The rules' education level of a contract value; `None` when unset.
 pub fn education(level: pb::GeneralEducation) -> Option<Education> {
@@ -47,7 +47,7 @@ pub fn rule_version_from_proto(
 ) -> Result<RuleVersion, ApiError> {
     let mut violations = Violations::new();
     let field = |name: &str| format!("{prefix}.{name}");
-    let code = crate::text::normalize(version.code.trim());
+    let code = partyregistry_vocab::text::normalize(version.code.trim());
     if code.is_empty() || code.chars().count() > MAX_RULE_CODE_CHARS {
         violations.add(
             field("code"),

@@ -182,6 +182,12 @@ impl ApiError {
     }
 }
 
+impl From<partyregistry_vocab::names::NameError> for ApiError {
+    fn from(error: partyregistry_vocab::names::NameError) -> Self {
+        Self::invalid(error.field, error.description)
+    }
+}
+
 impl From<sqlx::Error> for ApiError {
     fn from(error: sqlx::Error) -> Self {
         if let sqlx::Error::PoolTimedOut = error {

@@ -18,10 +18,10 @@ use std::sync::Arc;
 use partyregistry_kit::audit::{AuditLog, AuditRecord, code_name};
 use partyregistry_kit::auth::{Caller, Right};
 use partyregistry_kit::error::ApiError;
-use partyregistry_kit::{date, names};
 use partyregistry_proto::audit::v1 as audit_pb;
 use partyregistry_proto::membership::v1 as pb;
 use partyregistry_proto::membership::v1::change::Resource;
+use partyregistry_vocab::{date, names};
 use sqlx::Row;
 use tonic::Status;
 

@@ -1,12 +1,12 @@
 //! Protobuf ↔ domain conversions. Requests are validated here, every bad field reported at once
 //! with its path; text is normalised to NFC. Output conversions are total.
 
-use partyregistry_kit::date::{self, Date};
 use partyregistry_kit::db::timestamp;
 use partyregistry_kit::error::{ApiError, Violations};
-use partyregistry_kit::reference::ethnic_group;
-use partyregistry_kit::{names, text};
 use partyregistry_proto::membership::v1 as pb;
+use partyregistry_vocab::date::{self, Date};
+use partyregistry_vocab::reference::ethnic_group;
+use partyregistry_vocab::{names, text};
 
 use crate::domain::{
     AdmissionDates, AreaFlag, AreaKind, Assignment, BADGE_YEARS, BadgeAward, Cell, CellKind,

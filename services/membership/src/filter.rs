@@ -2,8 +2,8 @@
 //! `field : "words"` joined by ` AND `; values may be quoted with double quotes.
 
 use partyregistry_kit::error::ApiError;
-use partyregistry_kit::{names, text};
 use partyregistry_proto::membership::v1 as pb;
+use partyregistry_vocab::{names, text};
 
 use crate::domain::{Assignment, CellKind, MemberStatus};
 use crate::store::{CandidateFilter, MemberFilter};

@@ -10,9 +10,9 @@ use std::time::Duration;
 
 use partyregistry_kit::db::timestamp;
 use partyregistry_kit::error::{ApiError, Violations};
-use partyregistry_kit::{date, names};
 use partyregistry_proto::membership::v1 as pb;
 use partyregistry_proto::membership::v1::membership_service_server::MembershipService;
+use partyregistry_vocab::{date, names};
 use prost::Message;
 use tokio::sync::mpsc;
 use tokio_stream::Stream;
@@ -524,7 +524,8 @@ impl MembershipApi {
         let admission = convert::admission_from_proto(member.admission.as_ref(), &mut v);
         let cell = v.check(
             "member.cell",
-            names::parse_cell("member.cell", &member.cell).map_err(|e| e.to_string()),
+            names::parse_cell("member.cell", &member.cell)
+                .map_err(|e| ApiError::from(e).to_string()),
         );
         let joined = v.check(
             "joined_date",
@@ -575,7 +576,8 @@ impl MembershipApi {
         let admission = convert::admission_from_proto(member.admission.as_ref(), &mut v);
         let cell = v.check(
             "member.cell",
-            names::parse_cell("member.cell", &member.cell).map_err(|e| e.to_string()),
+            names::parse_cell("member.cell", &member.cell)
+                .map_err(|e| ApiError::from(e).to_string()),
         );
         let cell_vote = convert::vote_from_proto(request.cell_vote.as_ref(), "cell_vote", &mut v);
         let deciding_body = text_field(&mut v, "deciding_body", &request.deciding_body, 200, false);

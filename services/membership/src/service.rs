@@ -14,11 +14,11 @@
 use std::future::Future;
 use std::pin::Pin;
 
-use partyregistry_kit::date::{self, Date};
 use partyregistry_kit::db::{now_micros, timestamp};
 use partyregistry_kit::error::ApiError;
 use partyregistry_proto::membership::v1 as pb;
 use partyregistry_proto::membership::v1::change::Resource;
+use partyregistry_vocab::date::{self, Date};
 use prost::Message;
 use sqlx::AnyConnection;
 use tokio::sync::watch;
@@ -185,7 +185,7 @@ pub fn person_commune(resource: &Resource) -> Option<String> {
         Resource::Candidate(candidate) => &candidate.cell,
         _ => return None,
     };
-    partyregistry_kit::names::parse_cell("cell", cell)
+    partyregistry_vocab::names::parse_cell("cell", cell)
         .ok()
         .map(|(code, _)| code)
 }
@@ -507,7 +507,7 @@ impl Membership {
                     check_etag(
                         &etag,
                         current.version,
-                        &partyregistry_kit::names::commune(&code),
+                        &partyregistry_vocab::names::commune(&code),
                     )?;
                     let mut merged = convert::commune_to_proto(&current);
                     convert::merge_commune(&mut merged, &update, &paths);
@@ -565,7 +565,7 @@ impl Membership {
                     check_etag(
                         &etag,
                         current.version,
-                        &partyregistry_kit::names::cell(&commune_code, &cell_id),
+                        &partyregistry_vocab::names::cell(&commune_code, &cell_id),
                     )?;
                     let mut merged = convert::cell_to_proto(&current);
                     convert::merge_cell(&mut merged, &update, &paths);
@@ -674,7 +674,7 @@ impl Membership {
                 check_etag(
                     &etag,
                     current.version,
-                    &partyregistry_kit::names::member(id),
+                    &partyregistry_vocab::names::member(id),
                 )?;
                 let mut merged = convert::member_to_proto(&current);
                 convert::merge_member(&mut merged, &update, &paths);

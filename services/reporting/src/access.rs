@@ -13,7 +13,6 @@ use std::sync::{Arc, Mutex};
 
 use partyregistry_kit::audit::{AuditLog, AuditRecord, code_name};
 use partyregistry_kit::auth::{self, Caller, Right};
-use partyregistry_kit::date;
 use partyregistry_kit::error::ApiError;
 use partyregistry_proto::audit::v1::{ListAuditEntriesRequest, ListAuditEntriesResponse};
 use partyregistry_proto::reporting::v1::export_report_request::Report;
@@ -26,6 +25,7 @@ use partyregistry_proto::reporting::v1::{
     ListDeadlinesResponse, MonthlyBriefing, Movements, Pipeline, RankCommunesRequest,
     RankCommunesResponse, Statistics,
 };
+use partyregistry_vocab::date;
 use tonic::{Request, Response, Status};
 
 use crate::grpc::ERROR_DOMAIN;

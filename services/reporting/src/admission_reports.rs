@@ -13,9 +13,6 @@ use std::collections::BTreeMap;
 
 use chrono::{Datelike, Duration, NaiveDate};
 use partyregistry_kit::admission;
-use partyregistry_kit::date::{self, Date};
-use partyregistry_kit::reference::label;
-use partyregistry_kit::{names, text};
 use partyregistry_proto::membership::v1::{Candidate, CandidateStage, RatingLevel};
 use partyregistry_proto::reporting::v1::{
     AdmissionProgress, BriefingCandidate, BriefingCell, Bucket, CellHealth, CellHealthRow,
@@ -24,6 +21,9 @@ use partyregistry_proto::reporting::v1::{
 };
 use partyregistry_rules::eligibility::{self, Blocker, BlockerCode};
 use partyregistry_rules::{Calendar, DeadlineKind, RuleTable, RuleVersion};
+use partyregistry_vocab::date::{self, Date};
+use partyregistry_vocab::reference::label;
+use partyregistry_vocab::{names, text};
 
 use crate::projection::{AreaFlagRow, CellPlanRow, CellRatingRow, TargetRow};
 use crate::reports::{self, BirthCount, CellInfo, CellRoll, LastAdmission};

@@ -14,11 +14,11 @@
 //!   early reason `POSTHUMOUS` when before it.
 
 use chrono::{Datelike, Duration, NaiveDate};
-use partyregistry_kit::date::{self, Date};
 use partyregistry_proto::reporting::v1::AwardRound;
+use partyregistry_vocab::date::{self, Date};
 
-use partyregistry_kit::{names, text};
 use partyregistry_proto::reporting::v1::BadgeDue;
+use partyregistry_vocab::{names, text};
 
 use crate::statistics::{MemberHistory, party_age_months};
 use crate::units::{Directory, Resolved};

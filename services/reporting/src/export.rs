@@ -13,8 +13,6 @@ use chrono::{DateTime, FixedOffset};
 use partyregistry_export::{Cell, Chart, ChartKind, ChartSeries, Document, Format, Table};
 use partyregistry_kit::auth::{self, Caller};
 use partyregistry_kit::error::{ApiError, Violations};
-use partyregistry_kit::reference;
-use partyregistry_kit::text;
 use partyregistry_proto::reporting::v1::export_report_request::Report;
 use partyregistry_proto::reporting::v1::{
     AdmissionProgress, AdmissionsReport, AwardRound, Bucket, CellHealth, CellRatingSummary,
@@ -22,6 +20,8 @@ use partyregistry_proto::reporting::v1::{
     ListBadgesDueResponse, ListDeadlinesRequest, ListDeadlinesResponse, Movements, Pipeline,
     RankCommunesRequest, RankCommunesResponse, RankingIndicator, Statistics,
 };
+use partyregistry_vocab::reference;
+use partyregistry_vocab::text;
 use tokio_stream::Stream;
 use tonic::{Request, Response, Status};
 

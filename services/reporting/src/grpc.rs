@@ -8,10 +8,8 @@
 use std::sync::Arc;
 
 use chrono::{Datelike, NaiveDate};
-use partyregistry_kit::date::{self, Date};
 use partyregistry_kit::db::now_micros;
 use partyregistry_kit::error::ApiError;
-use partyregistry_kit::names;
 use partyregistry_proto::audit::v1::audit_service_server::AuditService;
 use partyregistry_proto::audit::v1::{ListAuditEntriesRequest, ListAuditEntriesResponse};
 use partyregistry_proto::reporting::v1::reporting_service_server::ReportingService;
@@ -24,6 +22,8 @@ use partyregistry_proto::reporting::v1::{
     ListDeadlinesResponse, MonthlyBriefing, Movements, Pipeline, RankCommunesRequest,
     RankCommunesResponse, RankingIndicator, Statistics,
 };
+use partyregistry_vocab::date::{self, Date};
+use partyregistry_vocab::names;
 use tonic::{Request, Response, Status};
 
 use crate::access::{self, Access};

@@ -4,14 +4,15 @@
 //! Owns the reading of the feed's semantics. Does not own storage (see [`crate::store`]) or the
 //! report arithmetic (see [`crate::reports`]).
 
-use partyregistry_kit::date::{self, Date};
-use partyregistry_kit::{admission, names, reference};
+use partyregistry_kit::admission;
 use partyregistry_proto::membership::v1::{
     AreaKind, Assignment, Candidate, CandidateStage, Cell, CellKind, CellPlan, CellRating, Change,
     Commune, EventType, Gender, GeneralEducation, Holiday, Member, MemberEvent, MemberRating,
     MemberStatus, PoliticalTheory, Province, Qualification, RatingLevel, RuleVersion, Target,
     UnitLevel, UnitMerge, change::Resource,
 };
+use partyregistry_vocab::date::{self, Date};
+use partyregistry_vocab::{names, reference};
 
 /// Why a change could not be projected. Messages name the field, never its value, so that logging
 /// them leaks no personal data.

@@ -9,13 +9,14 @@
 use std::collections::BTreeMap;
 
 use chrono::Datelike;
-use partyregistry_kit::date::{self, Date};
-use partyregistry_kit::reference::{ethnic_group, label};
-use partyregistry_kit::{db, names, text};
+use partyregistry_kit::db;
 use partyregistry_proto::membership::v1::{CellKind, GeneralEducation, PoliticalTheory};
 use partyregistry_proto::reporting::v1::{
     Bucket, CellFigures, CommuneReport, Freshness, YearAdmissions,
 };
+use partyregistry_vocab::date::{self, Date};
+use partyregistry_vocab::reference::{ethnic_group, label};
+use partyregistry_vocab::{names, text};
 
 /// Mean length of a Gregorian year in days: turns an age in days into fractional years.
 const DAYS_PER_YEAR: f64 = 365.2425;

@@ -10,14 +10,14 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use partyregistry_kit::date::{self, Date};
-use partyregistry_kit::names;
-use partyregistry_kit::reference::{self, OTHER_RELIGION, ethnic_group, religion_label};
 use partyregistry_proto::membership::v1::{Gender, Qualification};
 use partyregistry_proto::reporting::v1::{
     AdmissionMovements, AdmissionProgress, Breakdown, Bucket, CellRatingSummary, CountedUnit,
     Freshness, Movements, RankedCommune, Reconciliation, Statistics,
 };
+use partyregistry_vocab::date::{self, Date};
+use partyregistry_vocab::names;
+use partyregistry_vocab::reference::{self, OTHER_RELIGION, ethnic_group, religion_label};
 
 use crate::projection::Stint;
 use crate::reports::{self, BirthCount, ProfileCount, bucket};

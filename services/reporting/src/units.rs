@@ -8,8 +8,8 @@
 
 use std::collections::BTreeSet;
 
-use partyregistry_kit::date::{self, Date};
-use partyregistry_kit::names;
+use partyregistry_vocab::date::{self, Date};
+use partyregistry_vocab::names;
 
 use crate::projection::is_province_code;
 

@@ -25,7 +25,7 @@ on_each_backend! {
 }
 
 fn day(text: &str) -> NaiveDate {
-    partyregistry_kit::date::parse(text).expect("test dates are valid")
+    partyregistry_vocab::date::parse(text).expect("test dates are valid")
 }
 
 fn reference_calendar() -> Calendar {
@@ -342,7 +342,7 @@ async fn candidate_goes_from_source_to_official_member(backend: Backend) -> Resu
     assert_eq!(decision.start_date, "2025-06-10");
     assert_eq!(
         decision.due_date,
-        partyregistry_kit::date::format(calendar.add_working_days(day("2025-06-10"), 60))
+        partyregistry_vocab::date::format(calendar.add_working_days(day("2025-06-10"), 60))
     );
     assert_eq!(decision.rule_version, "24-QĐ/TW");
     assert!(!decision.overdue && decision.working_days_left > 0);
@@ -453,7 +453,7 @@ async fn candidate_goes_from_source_to_official_member(backend: Backend) -> Resu
         .ok_or("the ceremony deadline is listed")?;
     assert_eq!(
         ceremony.due_date,
-        partyregistry_kit::date::format(calendar.add_working_days(day("2025-07-20"), 30))
+        partyregistry_vocab::date::format(calendar.add_working_days(day("2025-07-20"), 30))
     );
     assert_eq!(ceremony.rule_version, "294-QĐ/TW");
     assert!(deadline_of(&list, &name, report::DeadlineKind::AdmissionDecision).is_none());
@@ -603,11 +603,11 @@ async fn pipeline_bad_input_is_rejected_and_nothing_is_written(
     let head = pair.caught_up().await?;
 
     // A certificate dated in the future.
-    let tomorrow = partyregistry_kit::date::today_in_vietnam() + chrono::Days::new(30);
+    let tomorrow = partyregistry_vocab::date::today_in_vietnam() + chrono::Days::new(30);
     let mut future = youth_union_candidate(&cell_a);
     future.certificate = Some(pb::AwarenessCertificate {
         issuer: "Trung tâm Chính trị thành phố Lào Cai".into(),
-        issue_date: partyregistry_kit::date::format(tomorrow),
+        issue_date: partyregistry_vocab::date::format(tomorrow),
     });
     assert_rejected(
         pair.admission
@@ -829,7 +829,7 @@ async fn holidays_and_rule_versions_are_data_that_reach_the_reports(
     let with_holiday =
         due_of(&deadlines(&mut pair, "2026-03-03", "").await?).ok_or("still listed")?;
     assert_eq!(
-        partyregistry_kit::date::format(reference_calendar().add_working_days(day(&before), 1)),
+        partyregistry_vocab::date::format(reference_calendar().add_working_days(day(&before), 1)),
         with_holiday
     );
     pair.admission
@@ -866,7 +866,7 @@ async fn holidays_and_rule_versions_are_data_that_reach_the_reports(
     assert_eq!(ceremony.rule_version, "300-QĐ/TW");
     assert_eq!(
         ceremony.due_date,
-        partyregistry_kit::date::format(
+        partyregistry_vocab::date::format(
             reference_calendar().add_working_days(day("2026-03-02"), 40)
         )
     );

@@ -2,12 +2,12 @@
 //! calls must give the same results on SQLite and PostgreSQL.
 
 use partyregistry_kit::BoxError;
-use partyregistry_kit::date;
 use partyregistry_kit::db;
 use partyregistry_kit::error::ApiError;
 use partyregistry_membership::domain::{Cell, CellKind, Commune};
 use partyregistry_membership::store::{Store, feed, organisations};
 use partyregistry_tests::{Backend, TestDatabase, on_each_backend};
+use partyregistry_vocab::date;
 
 on_each_backend! {
     store_round_trips_and_checks_versions;

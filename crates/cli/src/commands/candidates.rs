@@ -7,7 +7,6 @@
 use std::collections::HashMap;
 
 use partyregistry_kit::client::Transport;
-use partyregistry_kit::date;
 use partyregistry_proto::membership::v1::admission_service_client::AdmissionServiceClient;
 use partyregistry_proto::membership::v1::{
     AdmitCandidateRequest, AdvanceCandidateRequest, BackgroundCheck, Candidate, CandidateSource,
@@ -15,6 +14,7 @@ use partyregistry_proto::membership::v1::{
     GeneralEducation, GetCandidateRequest, GetCellRequest, GetMemberRequest, ListCandidatesRequest,
     ListCandidatesResponse, UpdateCandidateRequest, VoteTally,
 };
+use partyregistry_vocab::date;
 
 use super::communes::{mask, print_next_page};
 use super::{Context, collect_pages};

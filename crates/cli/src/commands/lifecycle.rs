@@ -2,12 +2,12 @@
 //! `end-exemption`, `depart`. Each sends a request id, so that re-running the same command line
 //! with `--request-id` returns the first result instead of acting twice.
 
-use partyregistry_kit::date;
 use partyregistry_proto::membership::v1::{
     Admission, EndExemptionRequest, ExemptMemberRequest, RecognizeOfficialRequest,
     RecordAdmissionRequest, RecordCeremonyRequest, RecordDepartureRequest, TransferKind,
     TransferMemberRequest,
 };
+use partyregistry_vocab::date;
 
 use super::Context;
 use super::members::{new_member, show};

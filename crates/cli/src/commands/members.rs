@@ -6,7 +6,6 @@
 use std::collections::HashMap;
 
 use partyregistry_kit::client::Transport;
-use partyregistry_kit::names;
 use partyregistry_proto::membership::v1::membership_service_client::MembershipServiceClient;
 use partyregistry_proto::membership::v1::{
     Admission, Assignment, CreateMemberRequest, EventType, Gender, GeneralEducation,
@@ -14,6 +13,7 @@ use partyregistry_proto::membership::v1::{
     ListMembersResponse, Member, MemberEvent, MemberStatus, PoliticalTheory, Qualification,
     UpdateMemberRequest, VoteTally,
 };
+use partyregistry_vocab::names;
 
 use super::communes::{mask, print_next_page};
 use super::{Context, collect_pages};

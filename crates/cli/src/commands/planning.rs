@@ -2,7 +2,6 @@
 //! `plans` and `ratings`, through the AdmissionService.
 
 use chrono::Datelike;
-use partyregistry_kit::date;
 use partyregistry_proto::membership::v1::{
     CellPlan, CellRating, CreateRuleVersionRequest, DeleteHolidayRequest, GeneralEducation,
     Holiday, ListCellPlansRequest, ListCellRatingsRequest, ListHolidaysRequest,
@@ -10,6 +9,7 @@ use partyregistry_proto::membership::v1::{
     RatingLevel, RuleVersion, SetCellPlanRequest, SetHolidayRequest, SetTargetRequest, Target,
     UpdateRuleVersionRequest,
 };
+use partyregistry_vocab::date;
 
 use super::Context;
 use super::communes::mask;

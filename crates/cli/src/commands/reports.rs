@@ -1,7 +1,6 @@
 //! `partyctl report …` and `partyctl freshness`: the reporting service's answers as Vietnamese
 //! tables. The statistics of provincial offices are rendered in [`super::statistics`].
 
-use partyregistry_kit::date;
 use partyregistry_proto::reporting::v1::{
     AdmissionProgress, AdmissionsReport, BriefingCell, Bucket, CellHealth, CellRatingSummary,
     CommuneReport, Deadline, DeadlineKind, Freshness, GetAdmissionProgressRequest,
@@ -9,6 +8,7 @@ use partyregistry_proto::reporting::v1::{
     GetCommuneReportRequest, GetFreshnessRequest, GetMonthlyBriefingRequest, GetPipelineRequest,
     ListDeadlinesRequest, ListDeadlinesResponse, MonthlyBriefing, Pipeline,
 };
+use partyregistry_vocab::date;
 
 use partyregistry_proto::reporting::v1::export_report_request::Report;
 

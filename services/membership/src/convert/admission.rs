@@ -2,10 +2,10 @@
 //! and the resource names of the AdmissionService. Every bad field is reported at once, named by
 //! its path in the request; text is normalised to NFC.
 
-use partyregistry_kit::date::{self, Date};
 use partyregistry_kit::error::{ApiError, Violations};
-use partyregistry_kit::names;
 use partyregistry_proto::membership::v1 as pb;
+use partyregistry_vocab::date::{self, Date};
+use partyregistry_vocab::names;
 
 use super::{ethnicity_field, name_fields, rederive_name_parts, text_field};
 use crate::domain::admission::{plan_violations, target_violations, vote_violations};

@@ -1,9 +1,9 @@
 //! Provinces, unit merges and reference lists: request validation and protos.
 
-use partyregistry_kit::date;
 use partyregistry_kit::error::{ApiError, Violations};
-use partyregistry_kit::reference::{self, ListKind};
 use partyregistry_proto::membership::v1 as pb;
+use partyregistry_vocab::date;
+use partyregistry_vocab::reference::{self, ListKind};
 
 use super::{enum_field, optional_date, proto_enum, required_date, text_field};
 use crate::domain::units::{Province, UnitLevel, UnitMerge, province_name};

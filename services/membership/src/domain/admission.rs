@@ -8,10 +8,10 @@
 
 use chrono::{Datelike, NaiveDate};
 use partyregistry_kit::admission::{blocker_to_proto, candidate_facts, is_open, next_stage};
-use partyregistry_kit::date::{self, Date};
 use partyregistry_kit::error::ApiError;
 use partyregistry_proto::membership::v1 as pb;
 use partyregistry_rules::{RuleTable, eligibility};
+use partyregistry_vocab::date::{self, Date};
 
 use super::{Cell, Commune, Member, MemberStatus, VoteTally};
 

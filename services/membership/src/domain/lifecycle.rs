@@ -2,9 +2,9 @@
 //! the member's current state and with the given dates, changes the member, and returns the event
 //! to append. A refused step changes nothing.
 
-use partyregistry_kit::date::{self, Date};
 use partyregistry_kit::error::ApiError;
 use partyregistry_rules::RuleTable;
+use partyregistry_vocab::date::{self, Date};
 
 use super::{
     AdmissionDates, Cell, DepartureKind, EventType, Member, MemberEvent, MemberStatus, Person,
@@ -261,7 +261,7 @@ pub fn admit(
     let mut events = vec![MemberEvent {
         decision_number: admission.decision_number.clone(),
         deciding_body: context.deciding_body,
-        to_organization: partyregistry_kit::names::cell(&cell.commune_code, &cell.cell_id),
+        to_organization: partyregistry_vocab::names::cell(&cell.commune_code, &cell.cell_id),
         vote: context.cell_vote,
         ..MemberEvent::on(EventType::AdmissionDecided, admission.decision_date, rules)
     }];
@@ -285,7 +285,7 @@ pub fn admit(
         away_until: None,
         joined_date: None,
         left_date: None,
-        admitted_in_cell: Some(partyregistry_kit::names::cell(
+        admitted_in_cell: Some(partyregistry_vocab::names::cell(
             &cell.commune_code,
             &cell.cell_id,
         )),
@@ -329,7 +329,7 @@ pub fn transfer_in(
     cell_open("member.cell", cell, joined)?;
     let event = MemberEvent {
         from_organization: from,
-        to_organization: partyregistry_kit::names::cell(&cell.commune_code, &cell.cell_id),
+        to_organization: partyregistry_vocab::names::cell(&cell.commune_code, &cell.cell_id),
         ..MemberEvent::on(EventType::TransferredIn, joined, rules)
     };
     let member = Member {
@@ -501,7 +501,7 @@ pub fn transfer(
         return Err(illegal(member.status, "transferred"));
     }
     check_effective(member, effective, today)?;
-    let from_cell = partyregistry_kit::names::cell(&member.commune_code, &member.cell_id);
+    let from_cell = partyregistry_vocab::names::cell(&member.commune_code, &member.cell_id);
     let base = MemberEvent {
         decision_number,
         from_organization: from_cell.clone(),
@@ -542,7 +542,7 @@ pub fn transfer(
             } else {
                 EventType::TransferredToCommune
             };
-            let to = partyregistry_kit::names::cell(&cell.commune_code, &cell.cell_id);
+            let to = partyregistry_vocab::names::cell(&cell.commune_code, &cell.cell_id);
             member.commune_code = cell.commune_code;
             member.cell_id = cell.cell_id;
             member.cell_since = effective;

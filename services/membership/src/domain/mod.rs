@@ -11,8 +11,8 @@ mod lifecycle;
 
 pub use lifecycle::*;
 
-use partyregistry_kit::date::Date;
 use partyregistry_rules::RuleTable;
+use partyregistry_vocab::date::Date;
 
 /// Defines an enum whose values have stable names: the contracts' enum value names, also the
 /// text stored in the database.

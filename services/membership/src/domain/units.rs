@@ -2,8 +2,8 @@
 //! facts (old units → new unit from an effective date). The checks a merge must pass against
 //! the units it joins live here; the reference provinces of 2025 are data below.
 
-use partyregistry_kit::date::{self, Date};
 use partyregistry_kit::error::ApiError;
+use partyregistry_vocab::date::{self, Date};
 
 use super::DATE_RULE;
 
@@ -37,7 +37,7 @@ impl UnitLevel {
     pub fn resource_name(self, code: &str) -> String {
         match self {
             Self::Province => province_name(code),
-            Self::Commune => partyregistry_kit::names::commune(code),
+            Self::Commune => partyregistry_vocab::names::commune(code),
         }
     }
 }

@@ -6,9 +6,9 @@ use std::pin::Pin;
 use std::sync::Arc;
 
 use partyregistry_kit::error::ApiError;
-use partyregistry_kit::{date, names};
 use partyregistry_proto::membership::v1 as pb;
 use partyregistry_proto::membership::v1::admission_service_server::AdmissionService;
+use partyregistry_vocab::{date, names};
 use tonic::{Request, Response, Status};
 
 use super::{Idempotent, effective_date, request_key, required, short_text};

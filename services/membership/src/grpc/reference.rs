@@ -4,10 +4,10 @@
 use std::pin::Pin;
 use std::sync::Arc;
 
-use partyregistry_kit::date;
 use partyregistry_kit::error::ApiError;
 use partyregistry_proto::membership::v1 as pb;
 use partyregistry_proto::membership::v1::reference_service_server::ReferenceService;
+use partyregistry_vocab::date;
 use tonic::{Request, Response, Status};
 
 use super::{Idempotent, request_key, required};

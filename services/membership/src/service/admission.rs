@@ -6,12 +6,12 @@
 
 use std::collections::HashMap;
 
-use partyregistry_kit::date::{self, Date};
 use partyregistry_kit::error::ApiError;
-use partyregistry_kit::names;
 use partyregistry_proto::membership::v1 as pb;
 use partyregistry_proto::membership::v1::change::Resource;
 use partyregistry_rules::{RuleTable, RuleVersion, calendar::reference_holidays};
+use partyregistry_vocab::date::{self, Date};
+use partyregistry_vocab::names;
 use sqlx::AnyConnection;
 
 use super::{CommandFuture, Membership, RequestKey, Written, admit_member, check_etag};

@@ -2,11 +2,11 @@
 //! temporary file) and, when `TEST_DATABASE_URL` names a PostgreSQL server, a fresh PostgreSQL
 //! database. They go through [`Membership`] (transactions, feed, idempotency) without gRPC.
 
-use partyregistry_kit::date::{self, Date};
 use partyregistry_kit::db;
 use partyregistry_kit::error::{ApiError, Violations};
 use partyregistry_proto::membership::v1 as pb;
 use partyregistry_proto::membership::v1::change::Resource;
+use partyregistry_vocab::date::{self, Date};
 use sqlx::Executor;
 
 use super::{AdmitDecision, Membership, RequestKey};
@@ -525,7 +525,7 @@ async fn pipeline_runs_from_source_to_member(membership: &Membership) {
         ("CANDIDATE_ALREADY_ADMITTED".into(), "name".into())
     );
     assert_eq!(head(membership).await, before + 2, "nothing more written");
-    let member_id = partyregistry_kit::names::parse_member("name", &admitted.name).expect("id");
+    let member_id = partyregistry_vocab::names::parse_member("name", &admitted.name).expect("id");
     let events = membership.events(member_id).await.expect("events");
     assert_eq!(events[0].rule_version, "294-QĐ/TW");
 
@@ -614,7 +614,7 @@ async fn pipeline_runs_from_source_to_member(membership: &Membership) {
         1
     );
     let introducer_id =
-        partyregistry_kit::names::parse_member("name", &introducer.name).expect("id");
+        partyregistry_vocab::names::parse_member("name", &introducer.name).expect("id");
     membership
         .rate_member(
             introducer_id,
@@ -1237,7 +1237,7 @@ async fn member_facts_and_events_reach_the_feed(membership: &Membership) {
         ("1996-03-01", "1996-03-20", "1997-03-20"),
     )
     .await;
-    let id = partyregistry_kit::names::parse_member("name", &bút.name).expect("member name");
+    let id = partyregistry_vocab::names::parse_member("name", &bút.name).expect("member name");
     let changes = changes_since(membership, before).await;
     assert_eq!(changes.len(), 1);
     assert_eq!(
@@ -1403,7 +1403,8 @@ async fn member_facts_and_events_reach_the_feed(membership: &Membership) {
             .expect("admission")
             .readmission
     );
-    let id = partyregistry_kit::names::parse_member("name", &readmitted.name).expect("member name");
+    let id =
+        partyregistry_vocab::names::parse_member("name", &readmitted.name).expect("member name");
     assert!(
         membership
             .member(id)

@@ -1,10 +1,10 @@
 //! Administrative units: provinces and merges, each mutation one transaction with its change(s)
 //! like every other command, and the reference provinces and merges created on first start.
 
-use partyregistry_kit::date::Date;
 use partyregistry_kit::error::ApiError;
 use partyregistry_proto::membership::v1 as pb;
 use partyregistry_proto::membership::v1::change::Resource;
+use partyregistry_vocab::date::Date;
 use sqlx::AnyConnection;
 
 use super::{Membership, RequestKey, Written, check_etag};

@@ -5,13 +5,13 @@
 //! fields, so that listings can filter and order on them.
 
 use partyregistry_kit::admission::{education, education_to_proto};
-use partyregistry_kit::date::{self, Date};
 use partyregistry_kit::db::timestamp;
 use partyregistry_kit::error::ApiError;
-use partyregistry_kit::names;
-use partyregistry_kit::text::{NameParts, fold, roster_key};
 use partyregistry_proto::membership::v1 as pb;
 use partyregistry_rules::{Education, RuleTable, RuleVersion};
+use partyregistry_vocab::date::{self, Date};
+use partyregistry_vocab::names;
+use partyregistry_vocab::text::{NameParts, fold, roster_key};
 use sqlx::{AnyConnection, Row};
 
 use super::{
@@ -146,7 +146,9 @@ fn admitted_member_id(candidate: &pb::Candidate) -> Result<Option<i64>, ApiError
     if candidate.admitted_member.is_empty() {
         return Ok(None);
     }
-    names::parse_member("admitted_member", &candidate.admitted_member).map(Some)
+    names::parse_member("admitted_member", &candidate.admitted_member)
+        .map(Some)
+        .map_err(ApiError::from)
 }
 
 /// Binds a candidate's state as parameters `$1..$37`, in the order of [`WRITTEN_COLUMNS`].

@@ -1,9 +1,9 @@
 //! Members and their event history.
 
-use partyregistry_kit::date;
 use partyregistry_kit::error::ApiError;
-use partyregistry_kit::names;
-use partyregistry_kit::text::{NameParts, fold, roster_key};
+use partyregistry_vocab::date;
+use partyregistry_vocab::names;
+use partyregistry_vocab::text::{NameParts, fold, roster_key};
 use sqlx::{AnyConnection, Row};
 
 use super::{

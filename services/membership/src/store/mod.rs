@@ -20,9 +20,9 @@ pub use feed::{StoredChange, StoredRequest};
 pub use members::{EventRecord, MemberFilter, MemberRecord};
 pub use organisations::{CellRecord, CommuneRecord};
 
-use partyregistry_kit::date::{self, Date};
 use partyregistry_kit::db::Database;
 use partyregistry_kit::error::ApiError;
+use partyregistry_vocab::date::{self, Date};
 use sqlx::{Any, AnyConnection, AnyPool, Transaction};
 use tokio::sync::OwnedMutexGuard;
 

@@ -1,9 +1,9 @@
 //! Communes (with their dated area flags) and Party cells.
 
-use partyregistry_kit::date;
 use partyregistry_kit::error::ApiError;
-use partyregistry_kit::names;
-use partyregistry_kit::text::collation_key;
+use partyregistry_vocab::date;
+use partyregistry_vocab::names;
+use partyregistry_vocab::text::collation_key;
 use sqlx::{AnyConnection, Row};
 
 use super::{

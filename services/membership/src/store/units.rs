@@ -2,8 +2,8 @@
 
 use std::collections::HashMap;
 
-use partyregistry_kit::date::{self, Date};
 use partyregistry_kit::error::ApiError;
+use partyregistry_vocab::date::{self, Date};
 use sqlx::{AnyConnection, Row};
 
 use super::{corrupt, is_unique_violation, optional_date_text, parse_date, parse_optional_date};

@@ -2,9 +2,9 @@
 //! transaction, and a change at or below the stored cursor is skipped, so that a replay after a
 //! reconnect or a crash has no effect twice.
 
-use partyregistry_kit::date;
 use partyregistry_kit::db::micros_of;
 use partyregistry_proto::membership::v1::Change;
+use partyregistry_vocab::date;
 use sqlx::{AnyConnection, Row};
 
 use super::{Store, date_text, stint_of};

@@ -13,8 +13,8 @@ mod apply;
 mod queries;
 mod statistics;
 
-use partyregistry_kit::date::{self, Date};
 use partyregistry_kit::db::{Backend, Database};
+use partyregistry_vocab::date::{self, Date};
 use sqlx::{AnyConnection, Row};
 
 pub use apply::BatchOutcome;

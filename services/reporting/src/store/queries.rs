@@ -2,8 +2,8 @@
 //! consistent snapshot so that the totals and the breakdowns of a report agree even while the
 //! consumer writes.
 
-use partyregistry_kit::date::{self, Date};
 use partyregistry_kit::db::Backend;
+use partyregistry_vocab::date::{self, Date};
 use sqlx::{Any, AnyConnection, Row, Transaction};
 
 use super::{Store, StoredCursor, read_cursor, stored_date, stored_optional_date};
@@ -331,7 +331,7 @@ async fn introducers(
     let mut missing: Vec<i64> = candidates
         .iter()
         .flat_map(|c| &c.candidate.introducers)
-        .filter_map(|i| partyregistry_kit::names::parse_member("member", &i.member).ok())
+        .filter_map(|i| partyregistry_vocab::names::parse_member("member", &i.member).ok())
         .filter(|id| !members.iter().any(|m| m.id == *id))
         .collect();
     missing.sort_unstable();

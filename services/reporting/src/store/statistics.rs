@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use partyregistry_kit::date::Date;
+use partyregistry_vocab::date::Date;
 use sqlx::{Any, AnyConnection, Row, Transaction};
 
 use super::queries::admission_facts;

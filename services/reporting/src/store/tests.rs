@@ -1,12 +1,12 @@
 //! Storage conformance tests: the same synthetic feed applied to SQLite (a temporary file) and,
 //! when `TEST_DATABASE_URL` names a PostgreSQL server, to a fresh PostgreSQL database.
 
-use partyregistry_kit::date::{self, Date};
 use partyregistry_kit::db;
 use partyregistry_proto::membership::v1::{
     Admission, Assignment, Cell, CellKind, Change, Commune, Gender, GeneralEducation, Member,
     MemberStatus, PoliticalTheory, change::Resource,
 };
+use partyregistry_vocab::date::{self, Date};
 use sqlx::Executor;
 
 use super::Store;

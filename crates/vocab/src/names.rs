@@ -1,7 +1,24 @@
 //! Resource names of the contracts (`communes/{code}`, `communes/{code}/cells/{id}`,
 //! `members/{id}`): parsing with the field named on failure, and formatting.
 
-use crate::error::ApiError;
+/// A malformed resource name, with the request field that held it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {description}")]
+pub struct NameError {
+    /// The request field, as the API names it.
+    pub field: String,
+    /// What the name must look like.
+    pub description: &'static str,
+}
+
+impl NameError {
+    fn new(field: &str, description: &'static str) -> Self {
+        Self {
+            field: field.to_owned(),
+            description,
+        }
+    }
+}
 
 /// A commune code: exactly five ASCII digits.
 pub fn is_commune_code(code: &str) -> bool {
@@ -18,10 +35,10 @@ pub fn is_cell_id(id: &str) -> bool {
 }
 
 /// `communes/{code}` → the code.
-pub fn parse_commune(field: &str, name: &str) -> Result<String, ApiError> {
+pub fn parse_commune(field: &str, name: &str) -> Result<String, NameError> {
     match name.strip_prefix("communes/") {
         Some(code) if is_commune_code(code) => Ok(code.to_owned()),
-        _ => Err(ApiError::invalid(
+        _ => Err(NameError::new(
             field,
             "must be communes/{code} with a 5-digit commune code",
         )),
@@ -29,13 +46,13 @@ pub fn parse_commune(field: &str, name: &str) -> Result<String, ApiError> {
 }
 
 /// `communes/{code}/cells/{id}` → (code, id).
-pub fn parse_cell(field: &str, name: &str) -> Result<(String, String), ApiError> {
+pub fn parse_cell(field: &str, name: &str) -> Result<(String, String), NameError> {
     let parts: Vec<&str> = name.split('/').collect();
     match parts.as_slice() {
         ["communes", code, "cells", id] if is_commune_code(code) && is_cell_id(id) => {
             Ok(((*code).to_owned(), (*id).to_owned()))
         }
-        _ => Err(ApiError::invalid(
+        _ => Err(NameError::new(
             field,
             "must be communes/{code}/cells/{cell_id}",
         )),
@@ -43,14 +60,12 @@ pub fn parse_cell(field: &str, name: &str) -> Result<(String, String), ApiError>
 }
 
 /// `members/{id}` → the id.
-pub fn parse_member(field: &str, name: &str) -> Result<i64, ApiError> {
+pub fn parse_member(field: &str, name: &str) -> Result<i64, NameError> {
     name.strip_prefix("members/")
         .filter(|id| !id.is_empty() && id.len() <= 18 && id.bytes().all(|b| b.is_ascii_digit()))
         .and_then(|id| id.parse::<i64>().ok())
         .filter(|id| *id > 0)
-        .ok_or_else(|| {
-            ApiError::invalid(field, "must be members/{member_id} with a positive number")
-        })
+        .ok_or_else(|| NameError::new(field, "must be members/{member_id} with a positive number"))
 }
 
 /// `communes/{code}`.
