@@ -7,7 +7,7 @@ use partyregistry_proto::membership::v1 as pb;
 use partyregistry_rules::eligibility::{
     Blocker, BlockerCode, CandidateFacts, IntroducerFacts, Vote,
 };
-use partyregistry_rules::{Education, RuleVersion};
+use partyregistry_rules::{CandidateStage, Education, RuleVersion};
 
 use crate::error::{ApiError, Violations};
 use partyregistry_vocab::date;
@@ -264,47 +264,58 @@ pub fn blocker_to_proto(blocker: &Blocker) -> pb::Blocker {
     }
 }
 
+/// The domain form of a contract stage; `None` for the unset value.
+pub fn stage(stage: pb::CandidateStage) -> Option<CandidateStage> {
+    use pb::CandidateStage as Pb;
+    Some(match stage {
+        Pb::Unspecified => return None,
+        Pb::Identified => CandidateStage::Identified,
+        Pb::ClassDone => CandidateStage::ClassDone,
+        Pb::Dossier => CandidateStage::Dossier,
+        Pb::Verified => CandidateStage::Verified,
+        Pb::CellApproved => CandidateStage::CellApproved,
+        Pb::CommitteeApproved => CandidateStage::CommitteeApproved,
+        Pb::Admitted => CandidateStage::Admitted,
+        Pb::Withdrawn => CandidateStage::Withdrawn,
+        Pb::Ineligible => CandidateStage::Ineligible,
+    })
+}
+
+/// The contract form of a domain stage.
+pub fn stage_to_proto(stage: CandidateStage) -> pb::CandidateStage {
+    use pb::CandidateStage as Pb;
+    match stage {
+        CandidateStage::Identified => Pb::Identified,
+        CandidateStage::ClassDone => Pb::ClassDone,
+        CandidateStage::Dossier => Pb::Dossier,
+        CandidateStage::Verified => Pb::Verified,
+        CandidateStage::CellApproved => Pb::CellApproved,
+        CandidateStage::CommitteeApproved => Pb::CommitteeApproved,
+        CandidateStage::Admitted => Pb::Admitted,
+        CandidateStage::Withdrawn => Pb::Withdrawn,
+        CandidateStage::Ineligible => Pb::Ineligible,
+    }
+}
+
 /// Whether a candidate at `stage` is still in the pipeline.
 pub fn is_open(stage: pb::CandidateStage) -> bool {
-    use pb::CandidateStage::*;
-    matches!(
-        stage,
-        Identified | ClassDone | Dossier | Verified | CellApproved | CommitteeApproved
-    )
+    self::stage(stage).is_some_and(CandidateStage::is_open)
 }
 
-/// The stage after `stage` on the way to admission; `None` from a closed stage.
+/// The stage after `stage` on the way to admission; `None` from a closed or unset stage.
 pub fn next_stage(stage: pb::CandidateStage) -> Option<pb::CandidateStage> {
-    use pb::CandidateStage::*;
-    match stage {
-        Identified => Some(ClassDone),
-        ClassDone => Some(Dossier),
-        Dossier => Some(Verified),
-        Verified => Some(CellApproved),
-        CellApproved => Some(CommitteeApproved),
-        CommitteeApproved => Some(Admitted),
-        Unspecified | Admitted | Withdrawn | Ineligible => None,
-    }
+    self::stage(stage)
+        .and_then(CandidateStage::next)
+        .map(stage_to_proto)
 }
 
-/// What a cell secretary should do next for a candidate at `stage`, in Vietnamese: remove the
-/// first blocker when there is one, otherwise take the stage's next step.
+/// What a cell secretary should do next for a candidate at `stage`, in Vietnamese (an unset
+/// stage reads as out of the pipeline).
 pub fn next_step(stage: pb::CandidateStage, first_blocker: Option<BlockerCode>) -> String {
-    use pb::CandidateStage::*;
-    if let Some(blocker) = first_blocker.filter(|_| is_open(stage)) {
-        return format!("Tháo gỡ vướng mắc — {}", blocker.label());
-    }
-    match stage {
-        Identified => "Cử đi học lớp bồi dưỡng nhận thức về Đảng",
-        ClassDone => "Hướng dẫn hoàn thiện hồ sơ xin vào Đảng",
-        Dossier => "Thẩm tra lý lịch",
-        Verified => "Chi bộ họp xét, biểu quyết đề nghị kết nạp",
-        CellApproved => "Đảng ủy xã xét, biểu quyết kết nạp",
-        CommitteeApproved => "Ra quyết định và tổ chức lễ kết nạp",
-        Admitted => "Đã kết nạp",
-        Withdrawn | Ineligible | Unspecified => "Không còn trong nguồn",
-    }
-    .to_owned()
+    self::stage(stage).map_or_else(
+        || CandidateStage::Withdrawn.next_step(None),
+        |stage| stage.next_step(first_blocker),
+    )
 }
 
 #[cfg(test)]

@@ -9,13 +9,16 @@
 //! - [`calendar`]: working days (Monday to Friday minus public holidays, kept as data) and the
 //!   deadlines counted in them.
 //! - [`eligibility`]: what stands between a candidate and admission on a date.
+//! - [`stage`]: the pipeline's stages in order, and the next step at each.
 //!
 //! Owns no storage and no protocol: callers gather the facts and pass them in.
 
 pub mod calendar;
 pub mod eligibility;
+pub mod stage;
 pub mod table;
 
 pub use calendar::{Calendar, DeadlineKind};
 pub use eligibility::{Blocker, BlockerCode, CandidateFacts, IntroducerFacts, Vote};
+pub use stage::CandidateStage;
 pub use table::{Education, RuleTable, RuleVersion};
