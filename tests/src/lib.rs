@@ -6,7 +6,6 @@
 //! its own database, dropped at the end.
 
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use partyregistry_kit::BoxError;
@@ -38,20 +37,6 @@ pub enum Backend {
     Postgres,
 }
 
-static COUNTER: AtomicU64 = AtomicU64::new(0);
-
-fn unique_name(label: &str) -> String {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.subsec_nanos())
-        .unwrap_or(0);
-    format!(
-        "{label}_{}_{}_{nanos}",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::Relaxed)
-    )
-}
-
 /// A database made for one test, removed when [`TestDatabase::remove`] is called.
 #[derive(Debug)]
 pub struct TestDatabase {
@@ -65,7 +50,7 @@ impl TestDatabase {
     /// Creates an empty database on `backend`.
     pub async fn create(backend: Backend, label: &str) -> Result<Self, BoxError> {
         sqlx::any::install_default_drivers();
-        let name = unique_name(label);
+        let name = partyregistry_kit::db::unique_test_name(label);
         match backend {
             Backend::Sqlite => {
                 let dir = std::env::temp_dir().join("partyregistry-tests");
@@ -396,7 +381,7 @@ impl Secrets {
         let certificates = partyregistry_cli::certs::generate("15", &[], 1)?;
         let dir = std::env::temp_dir()
             .join("partyregistry-tests")
-            .join(unique_name(label));
+            .join(partyregistry_kit::db::unique_test_name(label));
         std::fs::create_dir_all(&dir)?;
         for (name, content, _) in certificates.files() {
             std::fs::write(dir.join(name), content)?;

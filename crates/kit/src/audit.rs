@@ -689,7 +689,7 @@ mod tests {
         let admin = AnyPool::connect(&admin_url)
             .await
             .expect("PostgreSQL admin connection");
-        let name = format!("kit_audit_{}_{}", std::process::id(), now_micros());
+        let name = crate::db::unique_test_name("kit_audit");
         admin
             .execute(format!("create database {name}").as_str())
             .await

@@ -27,14 +27,6 @@ use crate::authz::{Authz, OUT_OF_SCOPE};
 use crate::service::Membership;
 use crate::store::Store;
 
-fn unique_suffix() -> String {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_nanos())
-        .unwrap_or(0);
-    format!("{}_{}", std::process::id(), nanos)
-}
-
 /// Where a test's database lives, to remove it afterwards.
 enum TestDb {
     Sqlite(std::path::PathBuf),
@@ -43,7 +35,10 @@ enum TestDb {
 
 impl TestDb {
     fn sqlite() -> (String, Self) {
-        let path = std::env::temp_dir().join(format!("membership_authz_{}.db", unique_suffix()));
+        let path = std::env::temp_dir().join(format!(
+            "{}.db",
+            partyregistry_kit::db::unique_test_name("membership_authz")
+        ));
         (format!("sqlite://{}", path.display()), Self::Sqlite(path))
     }
 
@@ -56,7 +51,7 @@ impl TestDb {
         let admin = sqlx::AnyPool::connect(&admin_url)
             .await
             .expect("PostgreSQL admin connection");
-        let name = format!("membership_authz_{}", unique_suffix());
+        let name = partyregistry_kit::db::unique_test_name("membership_authz");
         admin
             .execute(format!("create database {name}").as_str())
             .await
@@ -1008,8 +1003,10 @@ async fn the_served_stack_authenticates_scopes_and_audits() {
     const PROVINCE: &str = "tinh-15-token-0123456789";
     const ADMIN: &str = "quan-tri-token-0123456789";
     let (url, database) = TestDb::sqlite();
-    let token_file =
-        std::env::temp_dir().join(format!("membership_tokens_{}.json", unique_suffix()));
+    let token_file = std::env::temp_dir().join(format!(
+        "{}.json",
+        partyregistry_kit::db::unique_test_name("membership_tokens")
+    ));
     std::fs::write(
         &token_file,
         format!(

@@ -19,14 +19,6 @@ fn d(text: &str) -> Date {
     date::parse(text).expect("test dates are valid")
 }
 
-fn unique_suffix() -> String {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_nanos())
-        .unwrap_or(0);
-    format!("{}_{}", std::process::id(), nanos)
-}
-
 /// Where a test's database lives, to remove it afterwards.
 enum TestDb {
     Sqlite(std::path::PathBuf),
@@ -35,7 +27,10 @@ enum TestDb {
 
 impl TestDb {
     async fn sqlite() -> (String, Self) {
-        let path = std::env::temp_dir().join(format!("membership_test_{}.db", unique_suffix()));
+        let path = std::env::temp_dir().join(format!(
+            "{}.db",
+            partyregistry_kit::db::unique_test_name("membership_test")
+        ));
         (format!("sqlite://{}", path.display()), Self::Sqlite(path))
     }
 
@@ -49,7 +44,7 @@ impl TestDb {
         let admin = sqlx::AnyPool::connect(&admin_url)
             .await
             .expect("PostgreSQL admin connection");
-        let name = format!("membership_{}", unique_suffix());
+        let name = partyregistry_kit::db::unique_test_name("membership");
         admin
             .execute(format!("create database {name}").as_str())
             .await

@@ -986,17 +986,12 @@ async fn access_is_decided_suppressed_and_audited(database: Database) {
     store.close().await;
 }
 
-fn unique_suffix() -> String {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_nanos())
-        .unwrap_or(0);
-    format!("{}_{}", std::process::id(), nanos)
-}
-
 #[tokio::test]
 async fn sqlite_access_is_decided_suppressed_and_audited() {
-    let path = std::env::temp_dir().join(format!("reporting_access_{}.db", unique_suffix()));
+    let path = std::env::temp_dir().join(format!(
+        "{}.db",
+        partyregistry_kit::db::unique_test_name("reporting_access")
+    ));
     let database = db::connect(&format!("sqlite://{}", path.display()), &crate::MIGRATIONS)
         .await
         .expect("SQLite opens");
@@ -1016,7 +1011,7 @@ async fn postgres_access_is_decided_suppressed_and_audited() {
     let admin = sqlx::AnyPool::connect(&admin_url)
         .await
         .expect("PostgreSQL admin connection");
-    let name = format!("reporting_access_{}", unique_suffix());
+    let name = partyregistry_kit::db::unique_test_name("reporting_access");
     admin
         .execute(format!("create database {name}").as_str())
         .await

@@ -16,14 +16,6 @@ fn d(text: &str) -> Date {
     date::parse(text).expect("test dates are valid")
 }
 
-/// A name unique to this test run, for temporary files and databases.
-fn unique_suffix() -> String {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_nanos())
-        .unwrap_or(0);
-    format!("{}_{}", std::process::id(), nanos)
-}
 
 fn change(sequence: i64, resource: Resource) -> Change {
     Change {
@@ -308,7 +300,10 @@ async fn projection_follows_the_feed(store: &Store) {
 
 /// A fresh SQLite database in a temporary file, removed by [`SqliteCleanup::run`].
 async fn sqlite_store(label: &str) -> (Store, SqliteCleanup) {
-    let path = std::env::temp_dir().join(format!("reporting_{label}_test_{}.db", unique_suffix()));
+    let path = std::env::temp_dir().join(format!(
+        "{}.db",
+        partyregistry_kit::db::unique_test_name(&format!("reporting_{label}_test"))
+    ));
     let url = format!("sqlite://{}", path.display());
     let database = db::connect(&url, &crate::MIGRATIONS)
         .await
@@ -348,7 +343,7 @@ async fn postgres_store(label: &str) -> Option<(Store, PostgresCleanup)> {
     let admin = sqlx::AnyPool::connect(&admin_url)
         .await
         .expect("PostgreSQL admin connection");
-    let name = format!("reporting_{label}_{}", unique_suffix());
+    let name = partyregistry_kit::db::unique_test_name(&format!("reporting_{label}"));
     admin
         .execute(format!("create database {name}").as_str())
         .await
