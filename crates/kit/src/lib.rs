@@ -15,6 +15,7 @@
 pub mod admission;
 pub mod audit;
 pub mod auth;
+pub mod authz;
 pub mod client;
 pub mod db;
 pub mod error;
