@@ -29,3 +29,6 @@ pub use target::{Addressed, RecordedPlace, Reply, Target};
 /// The one message of every out-of-scope refusal on both services, whether or not the resource
 /// exists, so that a refusal never tells which.
 pub use crate::auth::OUT_OF_SCOPE;
+
+#[cfg(test)]
+mod tests;
