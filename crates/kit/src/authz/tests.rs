@@ -4,14 +4,12 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use sqlx::Executor;
-use sqlx::any::AnyPoolOptions;
 use tonic::Code;
 
 use super::*;
-use crate::audit::{AUDIT_TABLE_SQL, AuditLog};
+use crate::audit::AuditLog;
 use crate::auth::{Caller, Right};
-use crate::db::{Backend, Database, unique_test_name};
+use crate::db::{Backend, Database};
 use crate::error::ApiError;
 use partyregistry_proto::audit::v1::{AuditEntry, ListAuditEntriesRequest};
 use partyregistry_vocab::date::Date;
@@ -170,16 +168,7 @@ const TABLE: &[(&str, Rule)] = &[
 ];
 
 async fn audit_log() -> (AuditLog, std::path::PathBuf) {
-    sqlx::any::install_default_drivers();
-    let path = std::env::temp_dir().join(format!("{}.db", unique_test_name("kit_authz")));
-    let pool = AnyPoolOptions::new()
-        .max_connections(2)
-        .connect(&format!("sqlite://{}?mode=rwc", path.display()))
-        .await
-        .expect("temporary SQLite database opens");
-    pool.execute(AUDIT_TABLE_SQL)
-        .await
-        .expect("audit DDL runs on SQLite");
+    let (pool, path) = crate::audit::tests::sqlite_pool().await;
     (AuditLog::new(&Database::new(pool, Backend::Sqlite)), path)
 }
 
