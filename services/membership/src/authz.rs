@@ -14,7 +14,7 @@
 //! INVALID_ARGUMENT and NOT_FOUND.
 //!
 //! Owns the table, what each message of the contracts addresses and which of its fields are
-//! personal ([`messages`]), and the resolver over this service's store ([`resolver`]). Does not
+//! personal (`messages`), and the resolver over this service's store (`resolver`). Does not
 //! own the decision and the audit entries (the kit's `authz`) nor any SQL (`store::scope`).
 
 mod messages;
