@@ -407,7 +407,7 @@ fn parse_filter(filter: &str) -> Result<Vec<(Field, String)>, String> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use sqlx::AnyPool;
     use sqlx::any::AnyPoolOptions;
@@ -457,7 +457,8 @@ mod tests {
         assert_eq!(code_name(Code::Unauthenticated), "UNAUTHENTICATED");
     }
 
-    async fn sqlite_pool() -> (AnyPool, std::path::PathBuf) {
+    /// A temporary SQLite database holding the audit table, and its file.
+    pub(crate) async fn sqlite_pool() -> (AnyPool, std::path::PathBuf) {
         sqlx::any::install_default_drivers();
         let path = std::env::temp_dir().join(format!(
             "kit-audit-{}-{}.db",

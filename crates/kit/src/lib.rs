@@ -5,6 +5,9 @@
 //! - [`db`]: SQLite/PostgreSQL connection and migrations behind one pool.
 //! - [`server`]: TLS, the authentication layer, health, reflection, tracing and graceful shutdown.
 //! - [`auth`]: bearer tokens (HS256 JWTs or a static token file) and the verified [`auth::Caller`].
+//! - [`authz`]: the authorisation skeleton of both services: method rules, addressed targets, the
+//!   gate that decides and audits refusals, the grant that shapes and audits answers, and the walk
+//!   through administrative merges; each service brings its table and a scope resolver.
 //! - [`audit`]: the append-only audit trail in each service's database.
 //! - [`client`]: the client transport (TLS, mutual TLS, bearer token).
 //! - [`admission`]: candidates and rule versions between the contracts and `partyregistry_rules`.
@@ -15,6 +18,7 @@
 pub mod admission;
 pub mod audit;
 pub mod auth;
+pub mod authz;
 pub mod client;
 pub mod db;
 pub mod error;

@@ -1,5 +1,5 @@
 //! Resource names of the contracts (`communes/{code}`, `communes/{code}/cells/{id}`,
-//! `members/{id}`): parsing with the field named on failure, and formatting.
+//! `members/{id}`, `candidates/{id}`): parsing with the field named on failure, and formatting.
 
 /// A malformed resource name, with the request field that held it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -61,11 +61,26 @@ pub fn parse_cell(field: &str, name: &str) -> Result<(String, String), NameError
 
 /// `members/{id}` → the id.
 pub fn parse_member(field: &str, name: &str) -> Result<i64, NameError> {
-    name.strip_prefix("members/")
+    parse_id(name, "members/")
+        .ok_or_else(|| NameError::new(field, "must be members/{member_id} with a positive number"))
+}
+
+/// `candidates/{id}` → the id.
+pub fn parse_candidate(field: &str, name: &str) -> Result<i64, NameError> {
+    parse_id(name, "candidates/").ok_or_else(|| {
+        NameError::new(
+            field,
+            "must be candidates/{candidate_id} with a positive number",
+        )
+    })
+}
+
+/// `{prefix}{id}` with a positive id of at most 18 digits → the id.
+fn parse_id(name: &str, prefix: &str) -> Option<i64> {
+    name.strip_prefix(prefix)
         .filter(|id| !id.is_empty() && id.len() <= 18 && id.bytes().all(|b| b.is_ascii_digit()))
         .and_then(|id| id.parse::<i64>().ok())
         .filter(|id| *id > 0)
-        .ok_or_else(|| NameError::new(field, "must be members/{member_id} with a positive number"))
 }
 
 /// `communes/{code}`.

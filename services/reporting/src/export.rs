@@ -26,7 +26,7 @@ use tokio_stream::Stream;
 use tonic::{Request, Response, Status};
 
 use crate::access::{self, Access, SmallCells};
-use crate::grpc::{ERROR_DOMAIN, ReportingApi};
+use crate::grpc::ReportingApi;
 
 #[cfg(test)]
 mod tests;
@@ -47,21 +47,12 @@ pub async fn export(
     let caller = auth::caller(&request);
     let request = request.into_inner();
     let access = api.access();
-    let authorised = access
+    let grant = access
         .authorise(access::EXPORT_REPORT, &caller, &request)
         .await?;
-    let result = render_file(api, &caller, request)
-        .await
-        .map_err(|error| error.into_status(ERROR_DOMAIN));
-    access
-        .record(
-            &caller,
-            access::EXPORT_REPORT,
-            authorised.resources,
-            access::outcome_of(&result),
-        )
-        .await;
-    let chunks = result?;
+    let chunks = grant
+        .finish(render_file(api, &caller, request).await)
+        .await?;
     let stream: ExportStream = Box::pin(tokio_stream::iter(chunks.into_iter().map(Ok)));
     Ok(Response::new(stream))
 }

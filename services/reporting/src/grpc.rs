@@ -36,7 +36,7 @@ use crate::units::{Directory, Scope, UnitError};
 use crate::{reports, units};
 
 /// The `ErrorInfo` domain of this service's errors.
-pub const ERROR_DOMAIN: &str = "reporting.partyregistry";
+pub use crate::access::ERROR_DOMAIN;
 
 /// The resource type named by NOT_FOUND for an unknown commune.
 const COMMUNE_TYPE: &str = "partyregistry.membership.v1.Commune";

@@ -20,16 +20,7 @@ const MAX_MONTHS_TOGETHER: i32 = 1200;
 
 /// `candidates/{id}` → the id.
 pub fn parse_candidate(field: &str, name: &str) -> Result<i64, ApiError> {
-    name.strip_prefix("candidates/")
-        .filter(|id| !id.is_empty() && id.len() <= 18 && id.bytes().all(|b| b.is_ascii_digit()))
-        .and_then(|id| id.parse::<i64>().ok())
-        .filter(|id| *id > 0)
-        .ok_or_else(|| {
-            ApiError::invalid(
-                field,
-                "must be candidates/{candidate_id} with a positive number",
-            )
-        })
+    Ok(names::parse_candidate(field, name)?)
 }
 
 /// `ruleVersions/{YYYY-MM-DD}` → the first day in force.

@@ -13,6 +13,7 @@ pub mod admission;
 pub mod feed;
 pub mod members;
 pub mod organisations;
+pub mod scope;
 pub mod units;
 
 pub use admission::{CandidateFilter, CandidateRecord, RuleVersionRecord};

@@ -224,24 +224,3 @@ pub async fn list_merges(
     }
     Ok(merges)
 }
-
-/// What `code` was merged into by the latest merge of `level` in effect on `day`, if any.
-pub async fn successor_of(
-    conn: &mut AnyConnection,
-    level: UnitLevel,
-    code: &str,
-    day: Date,
-) -> Result<Option<String>, ApiError> {
-    let row = sqlx::query(
-        "select m.successor_code from unit_merges m \
-         join unit_merge_predecessors p on p.merge_id = m.id \
-         where m.level = $1 and p.code = $2 and m.effective_date <= $3 and m.successor_code <> $2 \
-         order by m.effective_date desc, m.id desc limit 1",
-    )
-    .bind(level.name())
-    .bind(code)
-    .bind(date::format(day))
-    .fetch_optional(&mut *conn)
-    .await?;
-    Ok(row.map(|row| row.try_get("successor_code")).transpose()?)
-}

@@ -14,7 +14,7 @@ use partyregistry_proto::membership::v1::{
 };
 use partyregistry_proto::reporting::v1::reporting_service_server::ReportingService;
 use partyregistry_proto::reporting::v1::{
-    Breakdown, CellFigures, CellHealthRow, CellPipeline, CountedUnit, ExportFormat,
+    Breakdown, Bucket, CellFigures, CellHealthRow, CellPipeline, CountedUnit, ExportFormat,
 };
 use prost::Message;
 use prost_types::field_descriptor_proto::Type;
@@ -57,6 +57,15 @@ fn message<'a>(
         .unwrap_or_else(|| panic!("no message {full_name}"))
 }
 
+/// The field naming the scope of the request message `input_type` (`.package.Message`).
+fn scope_field(input_type: &str) -> Option<&'static str> {
+    let message = input_type.rsplit('.').next()?;
+    SCOPE_FIELDS
+        .iter()
+        .find(|(request, _)| *request == message)
+        .map(|(_, field)| *field)
+}
+
 #[test]
 fn rules_cover_every_method_of_the_served_services() {
     let set = descriptors();
@@ -72,7 +81,9 @@ fn rules_cover_every_method_of_the_served_services() {
                 let rule = rule_of(&full).unwrap_or_else(|| panic!("{full} has no access rule"));
                 let input = message(&set, method.input_type());
                 match rule.scope {
-                    ScopeField::Field(field) => {
+                    Scope::Addressed => {
+                        let field = scope_field(method.input_type())
+                            .unwrap_or_else(|| panic!("{full}: no field names its scope"));
                         let found = input
                             .field
                             .iter()
@@ -80,13 +91,13 @@ fn rules_cover_every_method_of_the_served_services() {
                             .unwrap_or_else(|| panic!("{full}: no field {field}"));
                         assert_eq!(found.r#type(), Type::String, "{full}: {field}");
                     }
-                    ScopeField::Report => {
+                    Scope::Carried(_) => {
                         assert!(
                             input.oneof_decl.iter().any(|o| o.name() == "report"),
                             "{full} has no report inside"
                         );
                     }
-                    ScopeField::Unscoped => {}
+                    _ => {}
                 }
                 described.insert(full);
             }
@@ -134,12 +145,14 @@ fn every_exportable_report_maps_to_its_method() {
             report: Some(report),
             format: ExportFormat::Csv as i32,
         };
-        let (method, inner) = request.inner().expect("a report inside");
+        let (method, inner) = request.carried().expect("a report inside");
         let rule = rule_of(method).expect("the inner method has a rule");
-        let ScopeField::Field(field) = rule.scope else {
-            panic!("{method} is scoped by a field");
-        };
-        assert!(inner.field(field).is_some(), "{method}: {field}");
+        assert_eq!(
+            rule.scope,
+            Scope::Addressed,
+            "{method} is scoped by a field"
+        );
+        assert_eq!(inner.targets().len(), 1, "{method}: its scope field");
         let name = method.rsplit('/').next().expect("a method name");
         let described = service
             .method
@@ -153,7 +166,7 @@ fn every_exportable_report_maps_to_its_method() {
             .any(|f| f.type_name() == described.input_type());
         assert!(oneof_type, "{method} takes a request the export can carry");
     }
-    assert!(ExportReportRequest::default().inner().is_none());
+    assert!(ExportReportRequest::default().carried().is_none());
 }
 
 #[test]
@@ -161,18 +174,15 @@ fn reports_naming_people_need_records_and_are_audited() {
     for method in [LIST_DEADLINES, GET_MONTHLY_BRIEFING, LIST_BADGES_DUE] {
         let rule = rule_of(method).expect("listed");
         assert_eq!(rule.right, Some(Right::Records), "{method}");
-        assert!(rule.audited, "{method}");
+        assert_eq!(rule.audit, Audit::Every, "{method}");
     }
     let freshness = rule_of(GET_FRESHNESS).expect("listed");
-    assert_eq!(
-        (freshness.right, freshness.scope),
-        (None, ScopeField::Unscoped)
-    );
+    assert_eq!((freshness.right, freshness.scope), (None, Scope::Open));
     assert_eq!(
         rule_of(LIST_AUDIT_ENTRIES).expect("listed").right,
         Some(Right::Admin)
     );
-    assert!(rule_of(EXPORT_REPORT).expect("listed").audited);
+    assert_eq!(rule_of(EXPORT_REPORT).expect("listed").audit, Audit::Every);
     assert!(rule_of("/partyregistry.reporting.v1.ReportingService/Nothing").is_none());
 }
 

@@ -11,6 +11,7 @@
 
 mod apply;
 mod queries;
+mod scope;
 mod statistics;
 
 use partyregistry_kit::db::{Backend, Database};
