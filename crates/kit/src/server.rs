@@ -37,7 +37,7 @@ use crate::BoxError;
 use crate::audit::{AuditLog, AuditRecord, code_name};
 use crate::auth::{Caller, Verifier};
 use crate::error::ApiError;
-use crate::tls::ServerTls;
+use crate::tls::{ServerTls, send_without_delay};
 
 /// How the server protects its calls: the transport and who may call.
 #[derive(Clone)]
@@ -376,15 +376,6 @@ pub async fn serve(
     tokio::select! {
         result = server => result,
         () = deadline => Ok(()),
-    }
-}
-
-/// Turns Nagle's algorithm off on an accepted connection, as tonic does on the connections it
-/// accepts itself: with it on, the last frames of an answer written in two parts wait for the
-/// client's delayed acknowledgement (tens of milliseconds) before they are sent.
-pub(crate) fn send_without_delay(connection: &tokio::net::TcpStream) {
-    if let Err(error) = connection.set_nodelay(true) {
-        tracing::warn!(%error, "could not turn off Nagle's algorithm on a connection");
     }
 }
 

@@ -21,7 +21,6 @@ use tokio_stream::wrappers::ReceiverStream;
 
 use crate::BoxError;
 use crate::audit::{AuditLog, AuditRecord};
-use crate::server::send_without_delay;
 
 /// The method recorded in the audit trail for a refused handshake (no gRPC method was reached).
 pub const TLS_HANDSHAKE: &str = "tls-handshake";
@@ -185,5 +184,14 @@ fn describe(error: &rustls::Error) -> String {
         Error::AlertReceived(alert) => format!("the client ended the handshake: {alert:?}"),
         Error::InvalidMessage(_) => "the client does not speak TLS".into(),
         other => other.to_string(),
+    }
+}
+
+/// Turns Nagle's algorithm off on an accepted connection, as tonic does on the connections it
+/// accepts itself: with it on, the last frames of an answer written in two parts wait for the
+/// client's delayed acknowledgement (tens of milliseconds) before they are sent.
+pub(crate) fn send_without_delay(connection: &tokio::net::TcpStream) {
+    if let Err(error) = connection.set_nodelay(true) {
+        tracing::warn!(%error, "could not turn off Nagle's algorithm on a connection");
     }
 }
