@@ -1,18 +1,24 @@
-//! Report documents as plain data — titled tables of typed cells and at most one chart — and the
-//! two file formats they are exported in: CSV (UTF-8 with a byte-order mark, RFC 4180) and an
-//! Office Open XML workbook with one sheet per table.
+//! Report documents as plain data — titled tables of typed cells and at most one chart — the
+//! conversion of every reporting answer into one, and the three ways a document is written: CSV
+//! (UTF-8 with a byte-order mark, RFC 4180), an Office Open XML workbook with one sheet per table,
+//! and plain text for a terminal. One document per report, so that a file and `partyctl` say the
+//! same thing under the same Vietnamese labels.
 //!
 //! # Layout
 //! - this file: the document model ([`Document`], [`Table`], [`Cell`], [`Chart`]), the formats
 //!   and [`render`].
+//! - [`reports`]: each `reporting.v1` answer as a [`Document`], with its Vietnamese labels.
 //! - [`csv`]: the CSV writer.
 //! - [`xlsx`]: the XLSX writer, over `rust_xlsxwriter`.
+//! - [`terminal`]: the text writer `partyctl` prints.
 //!
-//! Owns: how an exported file is laid out. Does not own: what a report contains (the reporting
-//! service converts its responses into a [`Document`] with the Vietnamese headings) nor how the
-//! file travels (streaming, file names on disk).
+//! Owns: what a report's document contains and how it is laid out in each format. Does not own:
+//! computing or authorising a report (the reporting service), nor how a file travels (streaming,
+//! file names on disk).
 
 pub mod csv;
+pub mod reports;
+pub mod terminal;
 pub mod xlsx;
 
 use std::fmt;
@@ -20,9 +26,11 @@ use std::fmt;
 /// A report ready to be written: its tables in order and at most one chart.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Document {
-    /// Title of the whole report, in Vietnamese: the first line of the CSV and the workbook's
-    /// title property.
+    /// Title of the whole report, in Vietnamese: the first line of the CSV, the workbook's
+    /// title property and the terminal's heading.
     pub title: String,
+    /// The heading a terminal prints instead of `title`, when it words it as a banner of its own.
+    pub caption: Option<String>,
     /// Suggested file name without extension, ASCII (for example
     /// `thong-ke-provinces-15-2026-06-30`).
     pub file_stem: String,
@@ -31,6 +39,9 @@ pub struct Document {
     /// A chart over the columns of one table, drawn on that table's sheet (XLSX only: CSV has no
     /// way to carry it, and its data is in the table anyway).
     pub chart: Option<Chart>,
+    /// Closing sentences a terminal prints under the tables. A file carries the same figures in
+    /// its tables, where a spreadsheet reads them better than as prose.
+    pub remarks: Vec<String>,
 }
 
 impl Document {
@@ -38,9 +49,11 @@ impl Document {
     pub fn new(title: impl Into<String>, file_stem: impl Into<String>) -> Self {
         Self {
             title: title.into(),
+            caption: None,
             file_stem: file_stem.into(),
             tables: Vec::new(),
             chart: None,
+            remarks: Vec::new(),
         }
     }
 
@@ -54,6 +67,26 @@ impl Document {
     pub fn file_name(&self, format: Format) -> String {
         format!("{}.{}", self.file_stem, format.extension())
     }
+
+    /// The document as a file holds it: every cell in its [`Cell::filed`] form.
+    pub fn filed(&self) -> Self {
+        Self {
+            tables: self.tables.iter().map(Table::filed).collect(),
+            ..self.clone()
+        }
+    }
+}
+
+/// How a terminal lays a table out; files always write a grid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Layout {
+    /// Headings over aligned columns.
+    #[default]
+    Grid,
+    /// A summary of two columns, label and value: one `label: value` line per row.
+    Pairs,
+    /// One column of sentences (notes, reasons): one bulleted line per row.
+    List,
 }
 
 /// One table: a sheet of the workbook, a titled block of the CSV.
@@ -69,6 +102,15 @@ pub struct Table {
     pub headers: Vec<String>,
     /// The rows; a row shorter than the headings is padded with empty cells.
     pub rows: Vec<Vec<Cell>>,
+    /// The heading a terminal prints above the table instead of `title`, when it words it
+    /// differently.
+    pub caption: Option<String>,
+    /// How a terminal lays the table out.
+    pub layout: Layout,
+    /// The columns a terminal shows, in the order it shows them; `None` shows every column in
+    /// order. A terminal is narrow and reads a code first; a spreadsheet can hide and move
+    /// columns itself.
+    pub terminal_columns: Option<Vec<usize>>,
 }
 
 impl Table {
@@ -79,7 +121,28 @@ impl Table {
             title: title.into(),
             headers: headers.iter().map(|h| (*h).to_owned()).collect(),
             rows: Vec::new(),
+            caption: None,
+            layout: Layout::Grid,
+            terminal_columns: None,
         }
+    }
+
+    /// The same table, laid out as `layout` on a terminal.
+    pub fn laid_out(mut self, layout: Layout) -> Self {
+        self.layout = layout;
+        self
+    }
+
+    /// The same table under `caption` on a terminal.
+    pub fn captioned(mut self, caption: impl Into<String>) -> Self {
+        self.caption = Some(caption.into());
+        self
+    }
+
+    /// The same table showing only `columns`, in that order, on a terminal.
+    pub fn terminal_columns(mut self, columns: &[usize]) -> Self {
+        self.terminal_columns = Some(columns.to_vec());
+        self
     }
 
     /// Appends a row.
@@ -97,7 +160,22 @@ impl Table {
             .unwrap_or(0)
             .max(self.headers.len())
     }
+
+    /// The table as a file holds it: every cell in its [`Cell::filed`] form.
+    pub fn filed(&self) -> Self {
+        Self {
+            rows: self
+                .rows
+                .iter()
+                .map(|row| row.iter().map(Cell::filed).collect())
+                .collect(),
+            ..self.clone()
+        }
+    }
 }
+
+/// How a file words a count hidden by small-cell suppression.
+pub const SUPPRESSED_LABEL: &str = "Ẩn (dưới ngưỡng)";
 
 /// A typed value: numbers stay numbers and dates stay dates in the workbook.
 #[derive(Debug, Clone, PartialEq)]
@@ -118,6 +196,19 @@ pub enum Cell {
     },
     /// A calendar date.
     Date(Date),
+    /// A count hidden from this reader because it is small enough to point at a person
+    /// (small-cell suppression). Never written as a zero: a file says [`SUPPRESSED_LABEL`], a
+    /// terminal a short mark explained under the report.
+    Suppressed,
+    /// A value a terminal words differently from a file: a file holds `cell`, a terminal shows
+    /// `terminal` — `T1` for a month column a file calls `Tháng 1`, `75.0 %` for a share a file
+    /// keeps as the number 75.0 under a `Tỷ lệ (%)` heading.
+    Worded {
+        /// What a file holds.
+        cell: Box<Cell>,
+        /// What a terminal shows.
+        terminal: String,
+    },
 }
 
 impl Cell {
@@ -138,6 +229,24 @@ impl Cell {
         }
     }
 
+    /// `cell` in a file, `terminal` on a terminal.
+    pub fn worded(cell: impl Into<Cell>, terminal: impl Into<String>) -> Self {
+        Self::Worded {
+            cell: Box::new(cell.into()),
+            terminal: terminal.into(),
+        }
+    }
+
+    /// The cell as a file holds it: a suppressed count as [`SUPPRESSED_LABEL`], a worded value as
+    /// its file form, anything else as it is.
+    pub fn filed(&self) -> Self {
+        match self {
+            Self::Suppressed => Self::Text(SUPPRESSED_LABEL.to_owned()),
+            Self::Worded { cell, .. } => cell.filed(),
+            other => other.clone(),
+        }
+    }
+
     /// The text shown for the cell in CSV and used to size columns: dates as ISO 8601, decimals
     /// with their places and `.` as the separator.
     pub fn display(&self) -> String {
@@ -150,6 +259,8 @@ impl Cell {
             }
             Self::Decimal { .. } => String::new(),
             Self::Date(date) => date.to_string(),
+            Self::Suppressed => SUPPRESSED_LABEL.to_owned(),
+            Self::Worded { cell, .. } => cell.display(),
         }
     }
 }
@@ -447,6 +558,18 @@ mod tests {
         assert_eq!(Cell::decimal(50.0, 2).display(), "50.00");
         assert_eq!(Cell::decimal(f64::NAN, 1).display(), "");
         assert_eq!(Cell::from(-3_i32).display(), "-3");
+    }
+
+    #[test]
+    fn suppressed_and_worded_cells_file_their_file_form() {
+        assert_eq!(Cell::Suppressed.display(), "Ẩn (dưới ngưỡng)");
+        let month = Cell::worded("Tháng 1", "T1");
+        assert_eq!(month.display(), "Tháng 1");
+        assert_eq!(month.filed(), Cell::Text("Tháng 1".to_owned()));
+        assert_eq!(
+            Cell::worded(Cell::decimal(75.0, 1), "75.0 %").filed(),
+            Cell::decimal(75.0, 1)
+        );
     }
 
     #[test]

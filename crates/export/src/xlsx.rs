@@ -8,7 +8,7 @@ use rust_xlsxwriter::{
     FormatBorder, Workbook, Worksheet,
 };
 
-use crate::{Cell, Chart, ChartKind, Document, ExportError, Table, sheet_names};
+use crate::{Cell, Chart, ChartKind, Document, ExportError, SUPPRESSED_LABEL, Table, sheet_names};
 
 /// Row of each table's title (zero-based).
 pub const TITLE_ROW: u32 = 0;
@@ -165,6 +165,10 @@ fn write_cell(
             let serial = ExcelDateTime::from_ymd(date.year(), date.month(), date.day())?;
             sheet.write_datetime_with_format(row, col, &serial, &styles.date)?;
         }
+        Cell::Suppressed => {
+            sheet.write_string(row, col, SUPPRESSED_LABEL)?;
+        }
+        Cell::Worded { cell, .. } => write_cell(sheet, row, col, cell, styles)?,
     }
     Ok(())
 }
@@ -232,7 +236,6 @@ fn insert_chart(
     Ok(())
 }
 
-#[cfg(test)]
 #[cfg(test)]
 mod tests {
     use std::io::Cursor;
