@@ -145,6 +145,9 @@ mod tests {
         ]);
         document.push(table);
         let text = String::from_utf8(write(&document)).expect("UTF-8");
-        assert!(text.contains("\r\nTháng 1,75.0,Ẩn (dưới ngưỡng)\r\n"), "{text}");
+        assert!(
+            text.contains("\r\nTháng 1,75.0,Ẩn (dưới ngưỡng)\r\n"),
+            "{text}"
+        );
     }
 }

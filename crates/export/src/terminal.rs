@@ -92,10 +92,10 @@ pub fn write_table(table: &Table) -> String {
 }
 
 /// How a terminal words one cell: dates as ISO 8601, decimals with their places, an empty cell
-/// as [`NOTHING`], a suppressed count as [`SUPPRESSED_MARK`], a worded value as its terminal form.
+/// as nothing (a summary line shows [`NOTHING`] instead), a suppressed count as
+/// [`SUPPRESSED_MARK`], a worded value as its terminal form.
 pub fn word(cell: &Cell) -> String {
     match cell {
-        Cell::Empty => NOTHING.to_owned(),
         Cell::Suppressed => SUPPRESSED_MARK.to_owned(),
         Cell::Worded { terminal, .. } => terminal.clone(),
         other => other.display(),
@@ -179,8 +179,8 @@ mod tests {
 
     fn sample() -> Document {
         let mut document = Document::new("Thống kê đảng viên", "thong-ke");
-        let mut summary = Table::new("Tổng hợp", "Tổng hợp", &["Chỉ tiêu", "Giá trị"])
-            .laid_out(Layout::Pairs);
+        let mut summary =
+            Table::new("Tổng hợp", "Tổng hợp", &["Chỉ tiêu", "Giá trị"]).laid_out(Layout::Pairs);
         summary
             .push_row(vec!["Tổng số đảng viên".into(), 172_i64.into()])
             .push_row(vec!["Ngày số liệu".into(), Cell::Empty]);
@@ -189,12 +189,17 @@ mod tests {
             .captioned("Các xã được tính")
             .terminal_columns(&[1, 0, 2]);
         units
-            .push_row(vec!["Xã Hợp Thành".into(), "02680".into(), Cell::Suppressed])
+            .push_row(vec![
+                "Xã Hợp Thành".into(),
+                "02680".into(),
+                Cell::Suppressed,
+            ])
             .push_row(vec![
                 "Xã Tả Phời".into(),
                 "02677".into(),
                 Cell::worded(128_i64, "128 người"),
-            ]);
+            ])
+            .push_row(vec!["Cộng".into(), Cell::Empty, 128_i64.into()]);
         document.push(units);
         let mut notes = Table::new("Ghi chú", "Ghi chú", &["Ghi chú"]).laid_out(Layout::List);
         notes.push_row(vec!["Tính cả xã trước sáp nhập".into()]);
@@ -206,11 +211,21 @@ mod tests {
     #[test]
     fn terminal_text_lays_out_pairs_grids_and_lists() {
         let text = write(&sample());
-        assert!(text.starts_with("Thống kê đảng viên\n\nTổng hợp\n"), "{text}");
-        assert!(text.contains("Tổng số đảng viên: 172\nNgày số liệu: —\n"), "{text}");
+        assert!(
+            text.starts_with("Thống kê đảng viên\n\nTổng hợp\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("Tổng số đảng viên: 172\nNgày số liệu: —\n"),
+            "{text}"
+        );
         assert!(text.contains("\nCác xã được tính\nMã xã  Xã"), "{text}");
         assert!(text.contains("\n02680  Xã Hợp Thành  ẩn*\n"), "{text}");
-        assert!(text.contains("\n02677  Xã Tả Phời    128 người\n"), "{text}");
+        assert!(
+            text.contains("\n02677  Xã Tả Phời    128 người\n"),
+            "{text}"
+        );
+        assert!(text.contains("\n       Cộng          128\n"), "{text}");
         assert!(text.contains("\n  • Tính cả xã trước sáp nhập\n"), "{text}");
         assert!(text.contains("\n2 xã.\n"), "{text}");
         assert!(text.ends_with(&format!("\n{SUPPRESSED_NOTE}\n")), "{text}");

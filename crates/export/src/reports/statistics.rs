@@ -14,6 +14,7 @@ use super::tables::{
     SUMMARY, bucket_table, code, count, figure, lowercase_first, pair, percent, push_freshness,
     push_total, sentences_table, slug, summary_table, vietnamese_date,
 };
+use crate::terminal::NOTHING;
 use crate::{Cell, Document, Table};
 
 /// `GetStatistics`: totals, one table per breakdown, the communes counted, and the notes.
@@ -267,7 +268,8 @@ pub fn ranking(request: &RankCommunesRequest, response: &RankCommunesResponse) -
             commune.rank.into(),
             commune.display_name.as_str().into(),
             match (commune.has_value, indicator) {
-                (false, _) => Cell::Empty,
+                // A terminal marks the missing value, which a blank would hide.
+                (false, _) => Cell::worded(Cell::Empty, NOTHING),
                 (true, RankingIndicator::Members) => Cell::decimal(commune.value, 0),
                 (true, _) => percent(commune.value),
             },

@@ -175,7 +175,13 @@ pub fn push_total(table: &mut Table, label_column: usize, summed: &[usize]) {
             .iter()
             .any(|&column| matches!(row.get(column), Some(Cell::Suppressed)))
     });
-    let end = summed.iter().copied().chain([label_column]).max().unwrap_or(0) + 1;
+    let end = summed
+        .iter()
+        .copied()
+        .chain([label_column])
+        .max()
+        .unwrap_or(0)
+        + 1;
     let mut row = vec![Cell::Empty; end.min(table.width())];
     if let Some(cell) = row.get_mut(label_column) {
         *cell = total_label(any_hidden);
