@@ -5,7 +5,7 @@
 //! and its rows, with a blank line between tables. Every row of a table has the table's width.
 //! The chart has no CSV form; its numbers are in its table.
 
-use crate::{Cell, Document};
+use crate::document::{Cell, Document};
 
 /// The UTF-8 byte-order mark.
 pub const BOM: &str = "\u{feff}";
@@ -69,7 +69,7 @@ fn push_field(out: &mut String, field: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{Date, Table};
+    use crate::document::{Date, Table};
 
     fn sample() -> Document {
         let mut document = Document::new("Thống kê đảng viên", "thong-ke");

@@ -12,7 +12,7 @@
 
 use partyregistry_vocab::text;
 
-use crate::{Cell, Document, Layout, Table};
+use crate::document::{Cell, Document, Layout, Table};
 
 /// How a terminal shows a count hidden by small-cell suppression.
 pub const SUPPRESSED_MARK: &str = "ẩn*";

@@ -14,7 +14,7 @@ use super::tables::{
     NO_TARGET, SUMMARY, bucket_label, bucket_table, count, figure, pair, push_freshness,
     push_total, sentences_table, slug, summary_table, vietnamese_date, yes_no,
 };
-use crate::{Cell, Chart, ChartKind, ChartSeries, Document, Table};
+use crate::document::{Cell, Chart, ChartKind, ChartSeries, Document, Table};
 
 /// `GetAdmissionProgress`: the figures and the verdict, the reasons, and month by month the
 /// admissions, their running total and the target, with the chart of admissions against the

@@ -9,7 +9,7 @@ use partyregistry_vocab::reference;
 use super::tables::{
     SUMMARY, YES, count, lowercase_first, pair, push_freshness, push_total, slug, summary_table,
 };
-use crate::{Cell, Document, Table};
+use crate::document::{Cell, Document, Table};
 
 /// `ListBadgesDue`: counts per round and badge, then the list. The response does not repeat the
 /// scope nor the year, so they come from the request.

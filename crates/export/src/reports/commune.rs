@@ -12,7 +12,7 @@ use super::tables::{
     NO_TARGET, SUMMARY, bucket_table, count, figure, is_hidden, pair, push_freshness, push_total,
     slug, summary_table, vietnamese_date, years_or_empty, yes_no,
 };
-use crate::{Cell, Document, Table};
+use crate::document::{Cell, Document, Table};
 
 /// `GetCommuneReport`: totals, each breakdown, and the cells.
 pub fn commune_report(report: &CommuneReport) -> Document {

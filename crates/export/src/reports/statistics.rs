@@ -14,8 +14,8 @@ use super::tables::{
     SUMMARY, bucket_table, code, count, figure, lowercase_first, pair, percent, push_freshness,
     push_total, sentences_table, slug, summary_table, vietnamese_date,
 };
+use crate::document::{Cell, Document, Table};
 use crate::terminal::NOTHING;
-use crate::{Cell, Document, Table};
 
 /// `GetStatistics`: totals, one table per breakdown, the communes counted, and the notes.
 pub fn statistics(statistics: &Statistics) -> Document {

@@ -9,7 +9,7 @@ use partyregistry_proto::reporting::v1::{Bucket, Freshness};
 use partyregistry_rules::eligibility::BlockerCode;
 use partyregistry_vocab::{reference, text};
 
-use crate::{Cell, Date, Layout, Table};
+use crate::document::{Cell, Date, Layout, Table};
 
 /// Headings of a summary table.
 const SUMMARY_HEADERS: [&str; 2] = ["Chỉ tiêu", "Giá trị"];

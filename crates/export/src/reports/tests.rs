@@ -1,7 +1,7 @@
 //! Each report's document, read as a file holds it ([`Document::filed`]), from hand-built
 //! responses; and that every document renders in both file formats.
 
-use crate::{Cell, ChartKind, Date, Document, Format, SUPPRESSED_LABEL, Table};
+use crate::document::{Cell, ChartKind, Date, Document, Format, SUPPRESSED_LABEL, Table};
 use partyregistry_proto::reporting::v1::{
     AdmissionMovements, AdmissionProgress, AdmissionsReport, AwardRound, BadgeDue, Breakdown,
     Bucket, CellFigures, CellHealth, CellHealthRow, CellPipeline, CellRatingSummary, CommuneReport,
@@ -103,7 +103,7 @@ fn renders(document: &Document) {
             .unwrap_or_else(|error| panic!("{} as {format:?}: {error}", document.title));
         assert!(!bytes.is_empty());
     }
-    let names = crate::sheet_names(document);
+    let names = crate::xlsx::sheet_names(document);
     let mut lowered: Vec<String> = names.iter().map(|n| n.to_lowercase()).collect();
     lowered.sort();
     lowered.dedup();
