@@ -3,7 +3,7 @@
 //!
 //! Owns: these three documents, and the parts of them the monthly briefing reuses (the progress
 //! summary and reasons, a deadline table). Does not own: the parts every report shares
-//! ([`super::tables`]).
+//! (`super::tables`).
 
 use partyregistry_proto::reporting::v1::{
     AdmissionProgress, Deadline, ListDeadlinesRequest, ListDeadlinesResponse, Pipeline,

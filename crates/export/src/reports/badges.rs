@@ -1,7 +1,7 @@
 //! The members due a Party badge in a year: the counts per round and badge, and the list.
 //!
 //! Owns: this document and the names of the award rounds. Does not own: the parts every report
-//! shares ([`super::tables`]).
+//! shares (`super::tables`).
 
 use partyregistry_proto::reporting::v1::{AwardRound, ListBadgesDueRequest, ListBadgesDueResponse};
 use partyregistry_vocab::reference;

@@ -1,7 +1,7 @@
 //! The reports of one commune's cells and members: the commune report, the admissions by year
 //! and month, the cell ratings against the target, and the health of each cell.
 //!
-//! Owns: these four documents. Does not own: the parts they share ([`super::tables`]).
+//! Owns: these four documents. Does not own: the parts they share (`super::tables`).
 
 use partyregistry_proto::reporting::v1::{
     AdmissionsReport, Bucket, CellHealth, CellRatingSummary, CommuneReport,

@@ -9,7 +9,7 @@
 //! each writer words itself.
 //!
 //! # Layout
-//! - [`tables`]: the parts every document is made of — summary pairs, breakdowns with shares and
+//! - `tables`: the parts every document is made of — summary pairs, breakdowns with shares and
 //!   totals, how fresh the data is, Vietnamese dates and ASCII file names.
 //! - `commune`: the commune report, the admissions by month, the cell ratings and cell health.
 //! - `admission`: the admission progress, the candidate pipeline and the deadlines.
@@ -27,7 +27,7 @@ mod admission;
 mod badges;
 mod commune;
 mod statistics;
-pub mod tables;
+mod tables;
 
 pub use admission::{
     admission_progress, deadline_table, deadlines, pipeline, progress_reasons, progress_summary,

@@ -3,7 +3,7 @@
 //! province's communes.
 //!
 //! Owns: these three documents. Does not own: the parts every report shares
-//! ([`super::tables`]).
+//! (`super::tables`).
 
 use partyregistry_proto::reporting::v1::{
     Movements, RankCommunesRequest, RankCommunesResponse, RankingIndicator, Reconciliation,
