@@ -1,5 +1,6 @@
 //! What the CLI prints: aligned tables and label–value blocks for people, canonical protobuf JSON
-//! for scripts, and the Vietnamese labels of enum values.
+//! for scripts, and the Vietnamese labels of enum values. Reports are printed as their documents
+//! by `partyregistry_export::terminal`, whose grid the tables here share.
 //!
 //! Widths are counted in characters of the NFC form, never in bytes: "Nguyễn" is six columns wide
 //! although it takes nine bytes in UTF-8, and text typed in NFD would otherwise count its
@@ -7,16 +8,14 @@
 
 use std::sync::OnceLock;
 
+use partyregistry_export::terminal;
 use partyregistry_rules::eligibility::BlockerCode;
 use partyregistry_vocab::text;
 use prost_reflect::{DescriptorPool, DynamicMessage, SerializeOptions};
 
 use crate::error::CliError;
 
-/// Display width of `value`: characters after NFC composition.
-pub fn width(value: &str) -> usize {
-    text::normalize(value).chars().count()
-}
+pub use partyregistry_export::terminal::width;
 
 /// A table of text cells with a heading row, rendered with columns padded to the widest cell.
 #[derive(Debug, Clone, Default)]
@@ -56,40 +55,9 @@ impl Table {
     }
 
     /// The table as text: heading, a rule, then the rows; two spaces between columns and no
-    /// trailing spaces.
+    /// trailing spaces (the terminal writer's grid, which reports print through too).
     pub fn render(&self) -> String {
-        let widths: Vec<usize> = (0..self.headings.len())
-            .map(|column| {
-                std::iter::once(&self.headings[column])
-                    .chain(self.rows.iter().map(|row| &row[column]))
-                    .map(|cell| width(cell))
-                    .max()
-                    .unwrap_or(0)
-            })
-            .collect();
-        let mut out = String::new();
-        let mut line = |cells: &[String]| {
-            let mut text = String::new();
-            for (column, cell) in cells.iter().enumerate() {
-                if column > 0 {
-                    text.push_str("  ");
-                }
-                text.push_str(cell);
-                text.extend(std::iter::repeat_n(
-                    ' ',
-                    widths[column].saturating_sub(width(cell)),
-                ));
-            }
-            out.push_str(text.trim_end());
-            out.push('\n');
-        };
-        line(&self.headings);
-        let rule: Vec<String> = widths.iter().map(|w| "─".repeat(*w)).collect();
-        line(&rule);
-        for row in &self.rows {
-            line(row);
-        }
-        out
+        terminal::grid(&self.headings, &self.rows)
     }
 }
 

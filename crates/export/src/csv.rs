@@ -5,7 +5,7 @@
 //! and its rows, with a blank line between tables. Every row of a table has the table's width.
 //! The chart has no CSV form; its numbers are in its table.
 
-use crate::{Cell, Document};
+use crate::document::{Cell, Document};
 
 /// The UTF-8 byte-order mark.
 pub const BOM: &str = "\u{feff}";
@@ -39,6 +39,7 @@ fn field_text(cell: &Cell) -> String {
         Cell::Text(text) if text.starts_with(['=', '+', '-', '@', '\t', '\r']) => {
             format!("'{text}")
         }
+        Cell::Worded { cell, .. } => field_text(cell),
         other => other.display(),
     }
 }
@@ -68,7 +69,7 @@ fn push_field(out: &mut String, field: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{Date, Table};
+    use crate::document::{Date, Table};
 
     fn sample() -> Document {
         let mut document = Document::new("Thống kê đảng viên", "thong-ke");
@@ -131,5 +132,22 @@ mod tests {
     fn csv_neutralises_formulas_but_not_negative_numbers() {
         let text = String::from_utf8(write(&sample())).expect("UTF-8");
         assert!(text.contains("\"'=HYPERLINK(\"\"x\"\")\",,-2\r\n"));
+    }
+
+    #[test]
+    fn csv_words_suppressed_counts_and_keeps_the_file_form_of_worded_cells() {
+        let mut document = Document::new("Báo cáo", "bao-cao");
+        let mut table = Table::new("Bảng", "Bảng", &["Tháng", "Tỷ lệ (%)", "Số"]);
+        table.push_row(vec![
+            Cell::worded("Tháng 1", "T1"),
+            Cell::worded(Cell::decimal(75.0, 1), "75.0 %"),
+            Cell::Suppressed,
+        ]);
+        document.push(table);
+        let text = String::from_utf8(write(&document)).expect("UTF-8");
+        assert!(
+            text.contains("\r\nTháng 1,75.0,Ẩn (dưới ngưỡng)\r\n"),
+            "{text}"
+        );
     }
 }

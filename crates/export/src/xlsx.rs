@@ -1,14 +1,26 @@
 //! The XLSX writer: one sheet per table, the table's title in row 1, bold headings in row 2
 //! (frozen, so they stay visible while scrolling), the data from row 3; numbers written as
 //! numbers, dates as dates (`dd/mm/yyyy`, as Vietnamese readers write them); columns sized to
-//! their content; the document's chart drawn on its table's sheet, right of the data.
+//! their content; the document's chart drawn on its table's sheet, right of the data. Sheet
+//! names are repaired to what Excel accepts.
 
 use rust_xlsxwriter::{
     Chart as XlsxChart, ChartType, Color, DocProperties, ExcelDateTime, Format as CellFormat,
     FormatBorder, Workbook, Worksheet,
 };
 
-use crate::{Cell, Chart, ChartKind, Document, ExportError, Table, sheet_names};
+use crate::document::{Cell, Chart, ChartKind, Document, SUPPRESSED_LABEL, Table};
+
+/// Why a document could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    /// The workbook writer refused the content (too many rows, text too long for a cell, …).
+    #[error("workbook: {0}")]
+    Xlsx(#[from] rust_xlsxwriter::XlsxError),
+    /// The chart refers to a table or column that does not exist.
+    #[error("chart: {0}")]
+    Chart(String),
+}
 
 /// Row of each table's title (zero-based).
 pub const TITLE_ROW: u32 = 0;
@@ -165,6 +177,10 @@ fn write_cell(
             let serial = ExcelDateTime::from_ymd(date.year(), date.month(), date.day())?;
             sheet.write_datetime_with_format(row, col, &serial, &styles.date)?;
         }
+        Cell::Suppressed => {
+            sheet.write_string(row, col, SUPPRESSED_LABEL)?;
+        }
+        Cell::Worded { cell, .. } => write_cell(sheet, row, col, cell, styles)?,
     }
     Ok(())
 }
@@ -232,7 +248,56 @@ fn insert_chart(
     Ok(())
 }
 
-#[cfg(test)]
+/// The longest sheet name Excel accepts, in characters.
+pub const MAX_SHEET_NAME_CHARS: usize = 31;
+
+/// The sheet names the workbook uses for `document`'s tables, in order: each table's
+/// `sheet_name` without the characters Excel forbids (`[]:*?/\`, and apostrophes at either end),
+/// cut to 31 characters, and made unique without regard to case by a ` (2)`, ` (3)` … suffix.
+/// An empty name becomes `Bảng {n}`.
+pub fn sheet_names(document: &Document) -> Vec<String> {
+    let mut taken: Vec<String> = Vec::with_capacity(document.tables.len());
+    let mut names = Vec::with_capacity(document.tables.len());
+    for (index, table) in document.tables.iter().enumerate() {
+        let cleaned: String = table
+            .sheet_name
+            .chars()
+            .map(|c| match c {
+                '[' | ']' | ':' | '*' | '?' | '/' | '\\' => ' ',
+                c if c.is_control() => ' ',
+                c => c,
+            })
+            .collect::<String>()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        let cleaned = cleaned.trim_matches('\'').trim();
+        // "History" is reserved by Excel for its change tracking.
+        let base = if cleaned.is_empty() || cleaned.eq_ignore_ascii_case("history") {
+            format!("Bảng {}", index + 1)
+        } else {
+            cleaned.to_owned()
+        };
+        let mut candidate = truncate_chars(&base, MAX_SHEET_NAME_CHARS);
+        let mut counter = 2;
+        while taken.contains(&candidate.to_lowercase()) {
+            let suffix = format!(" ({counter})");
+            let room = MAX_SHEET_NAME_CHARS - suffix.chars().count();
+            candidate = format!("{}{suffix}", truncate_chars(&base, room).trim_end());
+            counter += 1;
+        }
+        taken.push(candidate.to_lowercase());
+        names.push(candidate);
+    }
+    names
+}
+
+fn truncate_chars(text: &str, max: usize) -> String {
+    let cut: String = text.chars().take(max).collect();
+    // A cut may leave a trailing space or apostrophe, which Excel rejects at the end.
+    cut.trim_end_matches([' ', '\'']).to_owned()
+}
+
 #[cfg(test)]
 mod tests {
     use std::io::Cursor;
@@ -240,7 +305,7 @@ mod tests {
     use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
 
     use super::*;
-    use crate::{ChartSeries, Date};
+    use crate::document::{ChartSeries, Date};
 
     fn sample() -> Document {
         let mut document = Document::new("Tiến độ kết nạp năm 2026", "tien-do-ket-nap");
@@ -376,5 +441,38 @@ mod tests {
     fn xlsx_of_an_empty_document_is_still_a_workbook() {
         let workbook = open(write(&Document::new("Trống", "trong")).expect("written"));
         assert_eq!(workbook.sheet_names().len(), 1);
+    }
+
+    fn document_with_sheets(names: &[&str]) -> Document {
+        let mut document = Document::new("Báo cáo", "bao-cao");
+        for name in names {
+            document.push(Table::new(*name, "Bảng", &["A"]));
+        }
+        document
+    }
+
+    #[test]
+    fn sheet_names_are_cleaned_cut_and_unique() {
+        let long = "Số đảng viên theo trình độ lý luận chính trị";
+        let document = document_with_sheets(&[
+            "Tổng hợp",
+            "tổng hợp",
+            "Tỷ lệ [%]: a/b",
+            long,
+            long,
+            "",
+            "'x'",
+        ]);
+        let names = sheet_names(&document);
+        assert_eq!(names[0], "Tổng hợp");
+        assert_eq!(names[1], "tổng hợp (2)");
+        assert_eq!(names[2], "Tỷ lệ % a b");
+        assert_eq!(names[3], "Số đảng viên theo trình độ lý l");
+        assert_eq!(names[4], "Số đảng viên theo trình độ (2)");
+        assert_eq!(names[5], "Bảng 6");
+        assert_eq!(names[6], "x");
+        for name in &names {
+            assert!(name.chars().count() <= MAX_SHEET_NAME_CHARS, "{name}");
+        }
     }
 }

@@ -1,12 +1,16 @@
 //! `partyctl report …` and `partyctl freshness`: the reporting service's answers as Vietnamese
-//! tables. The statistics of provincial offices are rendered in [`super::statistics`].
+//! text. Every report the export can also write is printed as its document from
+//! `partyregistry_export::reports`, through the terminal writer, so the terminal and an exported
+//! file say the same under the same labels; the monthly briefing, shown only here, is laid out
+//! here. The statistics of provincial offices are requested in [`super::statistics`].
 
+use partyregistry_export::{reports, terminal};
 use partyregistry_proto::reporting::v1::{
-    AdmissionProgress, AdmissionsReport, BriefingCell, Bucket, CellHealth, CellRatingSummary,
-    CommuneReport, Deadline, DeadlineKind, Freshness, GetAdmissionProgressRequest,
-    GetAdmissionsReportRequest, GetCellHealthRequest, GetCellRatingSummaryRequest,
-    GetCommuneReportRequest, GetFreshnessRequest, GetMonthlyBriefingRequest, GetPipelineRequest,
-    ListDeadlinesRequest, ListDeadlinesResponse, MonthlyBriefing, Pipeline,
+    AdmissionProgress, AdmissionsReport, BriefingCell, CellHealth, CellRatingSummary,
+    CommuneReport, Freshness, GetAdmissionProgressRequest, GetAdmissionsReportRequest,
+    GetCellHealthRequest, GetCellRatingSummaryRequest, GetCommuneReportRequest,
+    GetFreshnessRequest, GetMonthlyBriefingRequest, GetPipelineRequest, ListDeadlinesRequest,
+    ListDeadlinesResponse, MonthlyBriefing, Pipeline,
 };
 use partyregistry_vocab::date;
 
@@ -14,9 +18,9 @@ use partyregistry_proto::reporting::v1::export_report_request::Report;
 
 use super::{Context, statistics};
 use crate::args::ReportCommand;
-use crate::client::{self, commune_name, short_id};
+use crate::client::{self, commune_name};
 use crate::error::CliError;
-use crate::output::{self, Fields, ProtoMessage, Table, blocker_label, enum_label, label, yes_no};
+use crate::output::{self, Fields, ProtoMessage, Table, blocker_label, label, yes_no};
 
 /// The request of a `report` subcommand. Every report but the monthly briefing can also be
 /// exported, so they are built as the export call carries them: one builder serves both `report`
@@ -117,11 +121,6 @@ pub(crate) fn emit<M: ProtoMessage>(
     Ok(())
 }
 
-/// `Some(value)` unless empty: the optional flags as they were given.
-fn given(value: &str) -> Option<&str> {
-    Some(value).filter(|v| !v.is_empty())
-}
-
 /// Runs one `report` subcommand.
 pub async fn run(context: &Context, command: ReportCommand) -> Result<(), CliError> {
     let request = match report_request(command)? {
@@ -148,20 +147,25 @@ pub async fn run(context: &Context, command: ReportCommand) -> Result<(), CliErr
         Report::CellRatingSummary(r) => show!(get_cell_rating_summary, r, render_rating_summary),
         Report::CellHealth(r) => show!(get_cell_health, r, render_cell_health),
         Report::Deadlines(r) => {
-            let (as_of, until) = (r.as_of_date.clone(), r.until_date.clone());
-            show!(list_deadlines, r, |report| {
-                render_deadlines(report, given(&as_of), given(&until))
-            })
+            let request = r.clone();
+            show!(list_deadlines, r, |report| render_deadlines(
+                &request, report
+            ))
         }
         Report::Statistics(r) => show!(get_statistics, r, statistics::render_statistics),
         Report::Movements(r) => show!(get_movements, r, statistics::render_movements),
         Report::BadgesDue(r) => {
-            let (scope, year) = (r.scope.clone(), r.year);
+            let request = r.clone();
             show!(list_badges_due, r, |report| {
-                statistics::render_badges(report, &scope, year)
+                statistics::render_badges(&request, report)
             })
         }
-        Report::Ranking(r) => show!(rank_communes, r, statistics::render_ranking),
+        Report::Ranking(r) => {
+            let request = r.clone();
+            show!(rank_communes, r, |report| {
+                statistics::render_ranking(&request, report)
+            })
+        }
     }
 }
 
@@ -177,548 +181,43 @@ pub async fn freshness(context: &Context) -> Result<(), CliError> {
     })
 }
 
-pub(crate) fn bucket_label(bucket: &Bucket) -> String {
-    if bucket.label.is_empty() {
-        label(&bucket.key).to_owned()
-    } else {
-        bucket.label.clone()
-    }
-}
-
-/// A bucket's count as printed: a suppressed count (too small to show to a caller who may read
-/// aggregates only) is marked rather than shown as a real 0.
-pub(crate) fn bucket_count(bucket: &Bucket) -> String {
-    if bucket.suppressed {
-        SUPPRESSED_MARK.to_owned()
-    } else {
-        bucket.members.to_string()
-    }
-}
-
-/// How a suppressed count is shown.
-pub(crate) const SUPPRESSED_MARK: &str = "ẩn*";
-
-/// The line under a report with suppressed counts.
-pub(crate) const SUPPRESSED_NOTE: &str = "\n* ẩn: số quá nhỏ, có thể làm lộ người cụ thể; cần quyền xem hồ sơ (records) để thấy số thật.\n";
-
-/// Whether a report row names `field` among its suppressed fields.
-fn is_suppressed(suppressed_fields: &[String], field: &str) -> bool {
-    suppressed_fields.iter().any(|name| name == field)
-}
-
-/// A row's count as printed: marked when the row names it among its suppressed fields.
-pub(crate) fn figure_count(value: i64, field: &str, suppressed_fields: &[String]) -> String {
-    if is_suppressed(suppressed_fields, field) {
-        SUPPRESSED_MARK.to_owned()
-    } else {
-        value.to_string()
-    }
-}
-
-/// Whether any of `buckets` was suppressed.
-pub(crate) fn any_suppressed<'a>(buckets: impl IntoIterator<Item = &'a Bucket>) -> bool {
-    buckets.into_iter().any(|bucket| bucket.suppressed)
-}
-
-/// The note when a report shows suppressed counts, else nothing.
-pub(crate) fn suppressed_note(any_suppressed: bool) -> &'static str {
-    if any_suppressed { SUPPRESSED_NOTE } else { "" }
-}
-
-fn bucket_table(heading: &str, buckets: &[Bucket]) -> Table {
-    let mut table = Table::new([heading, "Đảng viên"]);
-    for bucket in buckets {
-        table.row([bucket_label(bucket), bucket_count(bucket)]);
-    }
-    table
-}
-
-/// The commune report as text: totals, breakdowns, then one row per cell.
+/// The commune report: totals, breakdowns, then one row per cell.
 pub fn render_commune_report(report: &CommuneReport) -> String {
-    let mut out = format!(
-        "Báo cáo đảng viên — {} ({}), ngày {}\n\n",
-        report.display_name, report.commune, report.as_of_date
-    );
-    let mut totals = Fields::new();
-    totals
-        .add("Tổng số đảng viên", report.total_members.to_string())
-        .add("Chính thức", report.official_members.to_string())
-        .add("Dự bị", report.probationary_members.to_string())
-        .add("Nữ", report.women.to_string())
-        .add("Tuổi bình quân", format!("{:.1}", report.average_age));
-    out.push_str(&totals.render());
-
-    let mut kinds = Table::new(["Loại chi bộ", "Số chi bộ", "Đảng viên"]);
-    for cells in &report.cells_by_kind {
-        let members = report
-            .by_cell_kind
-            .iter()
-            .find(|b| b.key == cells.key)
-            .map_or_else(|| "0".to_owned(), bucket_count);
-        kinds.row([bucket_label(cells), bucket_count(cells), members]);
-    }
-    for members in report
-        .by_cell_kind
-        .iter()
-        .filter(|b| !report.cells_by_kind.iter().any(|c| c.key == b.key))
-    {
-        kinds.row([bucket_label(members), "0".to_owned(), bucket_count(members)]);
-    }
-    for (title, table) in [
-        ("Theo loại chi bộ", kinds),
-        ("Theo độ tuổi", bucket_table("Độ tuổi", &report.age_bands)),
-        ("Theo dân tộc", bucket_table("Dân tộc", &report.ethnicity)),
-        (
-            "Theo trình độ giáo dục phổ thông",
-            bucket_table("Trình độ", &report.general_education),
-        ),
-        (
-            "Theo trình độ lý luận chính trị",
-            bucket_table("Trình độ", &report.political_theory),
-        ),
-    ] {
-        out.push_str(&format!("\n{title}\n"));
-        out.push_str(&table.render());
-    }
-
-    let mut cells = Table::new([
-        "Chi bộ",
-        "Loại",
-        "Đảng viên",
-        "Tại chỗ",
-        "Biệt phái",
-        "Kết nạp gần nhất",
-        "Số năm chưa kết nạp",
-    ]);
-    for cell in &report.cells {
-        cells.row([
-            cell.display_name.clone(),
-            label(&cell.kind).to_owned(),
-            figure_count(cell.members, "members", &cell.suppressed_fields),
-            figure_count(cell.local_members, "local_members", &cell.suppressed_fields),
-            figure_count(
-                cell.seconded_members,
-                "seconded_members",
-                &cell.suppressed_fields,
-            ),
-            cell.last_admission_date.clone(),
-            if cell.years_since_last_admission < 0 {
-                "chưa có".to_owned()
-            } else {
-                cell.years_since_last_admission.to_string()
-            },
-        ]);
-    }
-    out.push_str("\nTheo chi bộ\n");
-    out.push_str(&cells.render());
-    out.push_str(suppressed_note(
-        any_suppressed(
-            report
-                .cells_by_kind
-                .iter()
-                .chain(&report.by_cell_kind)
-                .chain(&report.age_bands)
-                .chain(&report.ethnicity)
-                .chain(&report.general_education)
-                .chain(&report.political_theory),
-        ) || report
-            .cells
-            .iter()
-            .any(|cell| !cell.suppressed_fields.is_empty()),
-    ));
-    out.push_str(&freshness_text(report.freshness.as_ref()));
-    out
+    terminal::write(&reports::commune_report(report))
 }
 
 /// The admissions report: one row per year with the twelve months.
 pub fn render_admissions_report(report: &AdmissionsReport) -> String {
-    let mut headings = vec!["Năm".to_owned(), "Tổng".to_owned()];
-    headings.extend((1..=12).map(|month| format!("T{month}")));
-    let mut table = Table::new(headings);
-    for year in &report.years {
-        let mut row = vec![year.year.to_string(), year.total.to_string()];
-        row.extend(year.by_month.iter().map(ToString::to_string));
-        table.row(row);
-    }
-    let mut out = format!("Kết nạp đảng viên — {}\n\n", report.commune);
-    out.push_str(&table.render());
-    out.push_str(&freshness_text(report.freshness.as_ref()));
-    out
+    terminal::write(&reports::admissions_report(report))
 }
 
-/// The twelve months as a one-row table.
-fn months_table(by_month: &[i64]) -> Table {
-    let mut table = Table::new((1..=12).map(|month| format!("T{month}")));
-    table.row(by_month.iter().map(ToString::to_string));
-    table
-}
-
-/// The verdict on a year's target, in one line.
-fn verdict(progress: &AdmissionProgress) -> String {
-    if !progress.has_target {
-        return "Chưa có chỉ tiêu cho năm này".to_owned();
-    }
-    if progress.remaining == 0 {
-        return "ĐÃ ĐẠT CHỈ TIÊU".to_owned();
-    }
-    if progress.at_risk {
-        format!(
-            "CÓ NGUY CƠ KHÔNG ĐẠT CHỈ TIÊU: nhiều nhất đạt {}/{}, thiếu {}",
-            progress.best_case,
-            progress.target,
-            i64::from(progress.target) - progress.best_case
-        )
-    } else {
-        format!(
-            "Có thể đạt chỉ tiêu nếu kết nạp đủ {} người còn lại",
-            progress.remaining
-        )
-    }
-}
-
-/// The figures of a year's progress as label–value lines.
-fn progress_fields(progress: &AdmissionProgress) -> Fields {
-    let mut fields = Fields::new();
-    fields
-        .add(
-            "Chỉ tiêu kết nạp cả năm",
-            if progress.has_target {
-                progress.target.to_string()
-            } else {
-                "chưa có".to_owned()
-            },
-        )
-        .add("Đã kết nạp", progress.admitted.to_string())
-        .add("Còn phải kết nạp", progress.remaining.to_string())
-        .add("Nguồn đang theo dõi", progress.open_candidates.to_string())
-        .add(
-            "Nguồn đủ điều kiện kết nạp",
-            progress.eligible_candidates.to_string(),
-        )
-        .add(
-            "Khả năng cao nhất cả năm",
-            format!(
-                "{} (đã kết nạp {} + đủ điều kiện {})",
-                progress.best_case, progress.admitted, progress.eligible_candidates
-            ),
-        )
-        .add("Đánh giá", verdict(progress));
-    fields
-}
-
-fn reasons_text(reasons: &[String]) -> String {
-    let mut out = String::new();
-    for reason in reasons {
-        out.push_str(&format!("  • {reason}\n"));
-    }
-    out
-}
-
-/// The admission progress: target, admitted, remaining, the eligible pipeline and the forecast
-/// with its reasons.
+/// The admission progress: target, admitted, remaining, the eligible pipeline and the verdict
+/// with its reasons, then the months.
 pub fn render_progress(progress: &AdmissionProgress) -> String {
-    let mut out = format!(
-        "TIẾN ĐỘ KẾT NẠP ĐẢNG VIÊN NĂM {} — {}\nTính đến ngày {}\n\n",
-        progress.year, progress.commune, progress.as_of_date
-    );
-    out.push_str(&progress_fields(progress).render());
-    if !progress.reasons.is_empty() {
-        out.push_str("\nNhận định và lý do\n");
-        out.push_str(&reasons_text(&progress.reasons));
-    }
-    if progress.by_month.len() == 12 {
-        out.push_str("\nKết nạp theo tháng\n");
-        out.push_str(&months_table(&progress.by_month).render());
-    }
-    out.push_str(&freshness_text(progress.freshness.as_ref()));
-    out
-}
-
-/// A bucket's label: the one the service gave, else the Vietnamese label of its key (a stage or
-/// a blocker code).
-fn pipeline_label(bucket: &Bucket) -> String {
-    if !bucket.label.is_empty() {
-        bucket.label.clone()
-    } else if bucket.key.starts_with("CANDIDATE_STAGE_") {
-        label(&bucket.key).to_owned()
-    } else {
-        blocker_label(&bucket.key)
-    }
-}
-
-/// `label n; label n` for the non-empty buckets.
-fn bucket_summary(buckets: &[Bucket]) -> String {
-    buckets
-        .iter()
-        .filter(|b| b.members > 0 || b.suppressed)
-        .map(|b| format!("{} {}", pipeline_label(b), bucket_count(b)))
-        .collect::<Vec<_>>()
-        .join("; ")
+    terminal::write(&reports::admission_progress(progress))
 }
 
 /// The pipeline by stage and by blocker, then per cell.
 pub fn render_pipeline(pipeline: &Pipeline) -> String {
-    let mut out = format!(
-        "NGUỒN PHÁT TRIỂN ĐẢNG VIÊN — {}, ngày {}\n\n",
-        pipeline.commune, pipeline.as_of_date
-    );
-    let mut totals = Fields::new();
-    totals
-        .add("Nguồn đang theo dõi", pipeline.open_candidates.to_string())
-        .add("Đủ điều kiện", pipeline.eligible_candidates.to_string());
-    out.push_str(&totals.render());
-    let mut stages = Table::new(["Bước", "Số người"]);
-    for bucket in &pipeline.by_stage {
-        stages.row([pipeline_label(bucket), bucket_count(bucket)]);
-    }
-    out.push_str("\nTheo bước\n");
-    out.push_str(&stages.render());
-    let mut blockers = Table::new(["Vướng mắc", "Số người"]);
-    for bucket in pipeline
-        .by_blocker
-        .iter()
-        .filter(|b| b.members > 0 || b.suppressed)
-    {
-        blockers.row([pipeline_label(bucket), bucket_count(bucket)]);
-    }
-    out.push_str("\nTheo vướng mắc (một người có thể có nhiều vướng mắc)\n");
-    if blockers.is_empty() {
-        out.push_str("Không có vướng mắc.\n");
-    } else {
-        out.push_str(&blockers.render());
-    }
-    let mut cells = Table::new(["Chi bộ", "Nguồn", "Đủ ĐK", "Theo bước", "Vướng mắc"]);
-    for cell in &pipeline.cells {
-        cells.row([
-            cell.display_name.clone(),
-            figure_count(
-                cell.open_candidates,
-                "open_candidates",
-                &cell.suppressed_fields,
-            ),
-            figure_count(
-                cell.eligible_candidates,
-                "eligible_candidates",
-                &cell.suppressed_fields,
-            ),
-            if cell.open_candidates == 0 && cell.suppressed_fields.is_empty() {
-                "chưa có nguồn".to_owned()
-            } else {
-                bucket_summary(&cell.by_stage)
-            },
-            bucket_summary(&cell.by_blocker),
-        ]);
-    }
-    out.push_str("\nTheo chi bộ\n");
-    out.push_str(&cells.render());
-    out.push_str(suppressed_note(
-        any_suppressed(
-            pipeline.by_stage.iter().chain(&pipeline.by_blocker).chain(
-                pipeline
-                    .cells
-                    .iter()
-                    .flat_map(|cell| cell.by_stage.iter().chain(&cell.by_blocker)),
-            ),
-        ) || pipeline
-            .cells
-            .iter()
-            .any(|cell| !cell.suppressed_fields.is_empty()),
-    ));
-    out.push_str(&freshness_text(pipeline.freshness.as_ref()));
-    out
+    terminal::write(&reports::pipeline(pipeline))
 }
 
 /// Cells rated good or better against the target, with the figures to recompute it.
 pub fn render_rating_summary(summary: &CellRatingSummary) -> String {
-    let mut out = format!(
-        "XẾP LOẠI CHI BỘ NĂM {} — {}\n\n",
-        summary.year, summary.commune
-    );
-    let mut fields = Fields::new();
-    fields
-        .add(
-            "Hoàn thành tốt nhiệm vụ trở lên",
-            format!(
-                "{}/{} chi bộ = {:.2} %",
-                summary.numerator, summary.denominator, summary.percent
-            ),
-        )
-        .add(
-            "Chỉ tiêu",
-            if summary.has_target {
-                format!(
-                    "{} % (cần ít nhất {} chi bộ)",
-                    summary.target_percent, summary.needed
-                )
-            } else {
-                "chưa có".to_owned()
-            },
-        )
-        .add(
-            "Đánh giá",
-            if !summary.has_target {
-                "—"
-            } else if summary.meets_target {
-                "ĐẠT CHỈ TIÊU"
-            } else {
-                "KHÔNG ĐẠT CHỈ TIÊU"
-            },
-        );
-    out.push_str(&fields.render());
-    let mut levels = Table::new(["Xếp loại", "Số chi bộ"]);
-    for bucket in &summary.by_level {
-        levels.row([bucket_label(bucket), bucket_count(bucket)]);
-    }
-    out.push_str("\nTheo mức xếp loại\n");
-    out.push_str(&levels.render());
-    if !summary.exclusions.is_empty() {
-        let mut exclusions = Table::new(["Chi bộ không tính", "Lý do"]);
-        for exclusion in &summary.exclusions {
-            exclusions.row([exclusion.display_name.clone(), exclusion.reason.clone()]);
-        }
-        out.push('\n');
-        out.push_str(&exclusions.render());
-    }
-    out.push_str(&freshness_text(summary.freshness.as_ref()));
-    out
+    terminal::write(&reports::cell_rating_summary(summary))
 }
 
 /// Cells needing attention: one row per cell, flags spelled out.
 pub fn render_cell_health(health: &CellHealth) -> String {
-    let mut out = format!(
-        "CHI BỘ CẦN QUAN TÂM — {}, ngày {}\n\n",
-        health.commune, health.as_of_date
-    );
-    let mut table = Table::new([
-        "Chi bộ",
-        "Đảng viên",
-        "Biệt phái",
-        "Kết nạp gần nhất",
-        "Số năm",
-        "Tuổi BQ",
-        "Cao tuổi",
-        "Nguồn",
-        "Cảnh báo",
-    ]);
-    for cell in &health.cells {
-        let mut flags = Vec::new();
-        if cell.no_recent_admission {
-            flags.push("lâu không kết nạp");
-        }
-        if cell.seconded_dominated {
-            flags.push("nhiều biệt phái");
-        }
-        let marked = |value: i64, field: &str| figure_count(value, field, &cell.suppressed_fields);
-        if cell.open_candidates == 0 && cell.suppressed_fields.is_empty() {
-            flags.push("chưa có nguồn");
-        }
-        table.row([
-            cell.display_name.clone(),
-            marked(cell.members, "members"),
-            marked(cell.seconded_members, "seconded_members"),
-            cell.last_admission_date.clone(),
-            if cell.years_since_last_admission < 0 {
-                "chưa có".to_owned()
-            } else {
-                cell.years_since_last_admission.to_string()
-            },
-            if is_suppressed(&cell.suppressed_fields, "average_age") {
-                SUPPRESSED_MARK.to_owned()
-            } else {
-                format!("{:.1}", cell.average_age)
-            },
-            marked(cell.ageing_members, "ageing_members"),
-            marked(cell.open_candidates, "open_candidates"),
-            flags.join(", "),
-        ]);
-    }
-    out.push_str(&table.render());
-    out.push_str(&format!(
-        "\n{} chi bộ lâu không kết nạp; {} chi bộ có nhiều đảng viên biệt phái.\n",
-        health.cells_without_recent_admission, health.seconded_dominated_cells
-    ));
-    out.push_str(suppressed_note(
-        health
-            .cells
-            .iter()
-            .any(|cell| !cell.suppressed_fields.is_empty()),
-    ));
-    if let Some(freshness) = &health.freshness {
-        out.push_str(&format!("{}\n", freshness_line(freshness)));
-    }
-    out
+    terminal::write(&reports::cell_health(health))
 }
 
-fn deadline_kind_label(kind: i32) -> String {
-    enum_label(kind, |k: DeadlineKind| k.as_str_name())
-}
-
-/// "còn 12 ngày" / "quá hạn 3 ngày" (working days).
-fn days_left(deadline: &Deadline) -> String {
-    if deadline.overdue || deadline.working_days_left < 0 {
-        format!(
-            "QUÁ HẠN {} ngày LV",
-            deadline.working_days_left.unsigned_abs()
-        )
-    } else {
-        format!("còn {} ngày LV", deadline.working_days_left)
-    }
-}
-
-fn deadline_table(deadlines: &[Deadline], with_cell: bool) -> Table {
-    let mut headings = vec!["Việc", "Họ và tên"];
-    if with_cell {
-        headings.push("Chi bộ");
-    }
-    headings.extend(["Bắt đầu", "Hạn", "Tình trạng", "Quy định"]);
-    let mut table = Table::new(headings);
-    for deadline in deadlines {
-        let mut row = vec![
-            deadline_kind_label(deadline.kind),
-            deadline.full_name.clone(),
-        ];
-        if with_cell {
-            row.push(short_id(&deadline.cell).to_owned());
-        }
-        row.extend([
-            deadline.start_date.clone(),
-            deadline.due_date.clone(),
-            days_left(deadline),
-            deadline.rule_version.clone(),
-        ]);
-        table.row(row);
-    }
-    table
-}
-
-/// The deadlines as of a day, overdue first.
+/// The deadlines asked for, overdue first.
 pub fn render_deadlines(
+    request: &ListDeadlinesRequest,
     response: &ListDeadlinesResponse,
-    as_of: Option<&str>,
-    until: Option<&str>,
 ) -> String {
-    let mut out = String::from("THỜI HẠN (tính theo ngày làm việc)");
-    if let Some(as_of) = as_of {
-        out.push_str(&format!(", ngày {as_of}"));
-    }
-    if let Some(until) = until {
-        out.push_str(&format!(", đến hạn tới ngày {until}"));
-    }
-    out.push_str("\n\n");
-    if response.deadlines.is_empty() {
-        out.push_str("Không có thời hạn nào.\n");
-    } else {
-        out.push_str(&deadline_table(&response.deadlines, true).render());
-        out.push_str(&format!(
-            "\n{} thời hạn, {} quá hạn.\n",
-            response.deadlines.len(),
-            response.overdue
-        ));
-    }
-    if let Some(freshness) = &response.freshness {
-        out.push_str(&format!("{}\n", freshness_line(freshness)));
-    }
-    out
+    terminal::write(&reports::deadlines(request, response))
 }
 
 /// `2022-07` → `07/2022`.
@@ -775,7 +274,10 @@ fn briefing_cell(cell: &BriefingCell, year: i32) -> String {
     }
     if !cell.deadlines.is_empty() {
         out.push_str("  Thời hạn:\n");
-        for line in deadline_table(&cell.deadlines, false).render().lines() {
+        // The cell is the heading already.
+        let deadlines =
+            reports::deadline_table(&cell.deadlines).terminal_columns(&[0, 1, 3, 4, 6, 7]);
+        for line in terminal::write_table(&deadlines).lines() {
             out.push_str(&format!("  {line}\n"));
         }
     }
@@ -801,10 +303,10 @@ pub fn render_briefing(briefing: &MonthlyBriefing) -> String {
             progress.as_of_date
         ));
         out.push_str(&format!("I. TIẾN ĐỘ KẾT NẠP NĂM {}\n", progress.year));
-        out.push_str(&progress_fields(progress).render());
-        if !progress.reasons.is_empty() {
+        out.push_str(&terminal::write_table(&reports::progress_summary(progress)));
+        if let Some(reasons) = reports::progress_reasons(progress) {
             out.push_str("Lý do:\n");
-            out.push_str(&reasons_text(&progress.reasons));
+            out.push_str(&terminal::write_table(&reasons));
         }
     }
     out.push_str(&format!(
@@ -869,7 +371,7 @@ pub fn render_briefing(briefing: &MonthlyBriefing) -> String {
 }
 
 /// The freshness line of a report after a blank line; nothing when the report has none.
-pub(crate) fn freshness_text(freshness: Option<&Freshness>) -> String {
+fn freshness_text(freshness: Option<&Freshness>) -> String {
     freshness.map_or_else(String::new, |f| format!("\n{}\n", freshness_line(f)))
 }
 
@@ -919,7 +421,9 @@ fn freshness_fields(freshness: &Freshness) -> Fields {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use partyregistry_proto::reporting::v1::{CellFigures, YearAdmissions};
+    use partyregistry_proto::reporting::v1::{
+        Bucket, CellFigures, Deadline, DeadlineKind, YearAdmissions,
+    };
 
     #[test]
     fn commune_report_shows_cells_with_labels() {
@@ -1069,7 +573,12 @@ mod tests {
             overdue: 1,
             freshness: None,
         };
-        let text = render_deadlines(&response, Some("2022-06-30"), None);
+        let request = ListDeadlinesRequest {
+            commune: "communes/02680".into(),
+            as_of_date: "2022-06-30".into(),
+            until_date: String::new(),
+        };
+        let text = render_deadlines(&request, &response);
         assert!(text.contains("QUÁ HẠN 21 ngày LV") && text.contains("Công nhận chính thức"));
         assert!(text.contains("cong-an") && text.contains("1 quá hạn"));
     }

@@ -1,24 +1,24 @@
 //! The statistics a provincial office files: `report statistics|movements|badges|ranking`, and
-//! `export`, which streams any exportable report into a file written atomically.
+//! `export`, which streams any exportable report into a file written atomically. Each report is
+//! printed as its document from `partyregistry_export::reports`, the one an export writes.
 
 use std::path::{Path, PathBuf};
 
+use partyregistry_export::{reports, terminal};
 use partyregistry_proto::reporting::v1::{
-    AwardRound, BadgeDue, ExportReportRequest, GetMovementsRequest, GetStatisticsRequest,
+    AwardRound, ExportReportRequest, GetMovementsRequest, GetStatisticsRequest,
     ListBadgesDueRequest, ListBadgesDueResponse, Movements, RankCommunesRequest,
-    RankCommunesResponse, RankingIndicator, Reconciliation, Statistics,
+    RankCommunesResponse, Statistics,
 };
 
 use super::Context;
-use super::reports::{
-    ReportRequest, any_suppressed, bucket_count, bucket_label, figure_count, freshness_text,
-    report_request, suppressed_note,
-};
+use super::reports::{ReportRequest, report_request};
 use crate::args::{BadgesArgs, ExportArgs, MovementsArgs, RankingArgs, StatisticsArgs};
 use crate::atomic::AtomicFile;
-use crate::client::{self, enum_name, short_id};
+use crate::client;
 use crate::error::CliError;
-use crate::output::{Fields, Table};
+
+pub use partyregistry_export::reports::{reconciliation_line, round_label};
 
 /// GetStatistics from `report statistics`.
 pub fn statistics_request(args: StatisticsArgs) -> GetStatisticsRequest {
@@ -66,335 +66,25 @@ pub fn ranking_request(args: RankingArgs) -> RankCommunesRequest {
     }
 }
 
-fn notes_text(notes: &[String]) -> String {
-    notes.iter().map(|note| format!("  • {note}\n")).collect()
-}
-
-/// `part` as a percentage of `whole`, one decimal; a dash for an empty whole.
-fn percent(part: i64, whole: i64) -> String {
-    if whole == 0 {
-        "—".to_owned()
-    } else {
-        format!("{:.1} %", part as f64 * 100.0 / whole as f64)
-    }
-}
-
 /// Point-in-time statistics: totals, every breakdown with its share, the communes counted and
 /// the notes (predecessors counted, and so on).
 pub fn render_statistics(statistics: &Statistics) -> String {
-    let mut out = format!(
-        "THỐNG KÊ ĐẢNG VIÊN — {} ({}), ngày {}\n\n",
-        statistics.display_name, statistics.scope, statistics.as_of_date
-    );
-    let total = statistics.total_members;
-    let mut totals = Fields::new();
-    totals
-        .add("Tổng số đảng viên", total.to_string())
-        .add(
-            "Chính thức",
-            format!(
-                "{} ({})",
-                statistics.official_members,
-                percent(statistics.official_members, total)
-            ),
-        )
-        .add(
-            "Dự bị",
-            format!(
-                "{} ({})",
-                statistics.probationary_members,
-                percent(statistics.probationary_members, total)
-            ),
-        )
-        .add(
-            "Nữ",
-            format!(
-                "{} ({})",
-                statistics.women,
-                percent(statistics.women, total)
-            ),
-        )
-        .add("Tuổi bình quân", format!("{:.1}", statistics.average_age));
-    out.push_str(&totals.render());
-    for breakdown in &statistics.breakdowns {
-        let title = if breakdown.title.is_empty() {
-            breakdown.kind.clone()
-        } else {
-            breakdown.title.clone()
-        };
-        let mut table = Table::new([title.as_str(), "Đảng viên", "Tỷ lệ"]);
-        for row in &breakdown.rows {
-            table.row([
-                bucket_label(row),
-                bucket_count(row),
-                if row.suppressed {
-                    String::new()
-                } else {
-                    percent(row.members, total)
-                },
-            ]);
-        }
-        table.row([
-            if any_suppressed(&breakdown.rows) {
-                "Cộng (không kể số ẩn)"
-            } else {
-                "Cộng"
-            }
-            .to_owned(),
-            breakdown
-                .rows
-                .iter()
-                .map(|row| row.members)
-                .sum::<i64>()
-                .to_string(),
-            String::new(),
-        ]);
-        out.push_str(&format!("\nTheo {}\n", title.to_lowercase()));
-        out.push_str(&table.render());
-    }
-    if !statistics.units.is_empty() {
-        let mut units = Table::new(["Mã xã", "Tên xã", "Tỉnh", "Đảng viên"]);
-        for unit in &statistics.units {
-            units.row([
-                short_id(&unit.commune).to_owned(),
-                unit.display_name.clone(),
-                short_id(&unit.province).to_owned(),
-                figure_count(unit.members, "members", &unit.suppressed_fields),
-            ]);
-        }
-        out.push_str(&format!(
-            "\nCác xã được tính ({} xã)\n",
-            statistics.units.len()
-        ));
-        out.push_str(&units.render());
-    }
-    if !statistics.notes.is_empty() {
-        out.push_str("\nGhi chú\n");
-        out.push_str(&notes_text(&statistics.notes));
-    }
-    out.push_str(suppressed_note(
-        any_suppressed(statistics.breakdowns.iter().flat_map(|b| b.rows.iter()))
-            || statistics
-                .units
-                .iter()
-                .any(|unit| !unit.suppressed_fields.is_empty()),
-    ));
-    out.push_str(&freshness_text(statistics.freshness.as_ref()));
-    out
+    terminal::write(&reports::statistics(statistics))
 }
 
-/// The reconciliation as one line a person can check by hand.
-pub fn reconciliation_line(check: &Reconciliation) -> String {
-    let left = check.members_at_start + check.movements_in;
-    let right = check.members_at_end + check.movements_out;
-    let verdict = if check.balanced && left == right {
-        "KHỚP".to_owned()
-    } else {
-        format!("KHÔNG KHỚP (chênh lệch {})", left - right)
-    };
-    format!(
-        "ĐỐI CHIẾU: đầu kỳ {} + tăng {} = {left}; cuối kỳ {} + giảm {} = {right} → {verdict}",
-        check.members_at_start, check.movements_in, check.members_at_end, check.movements_out
-    )
-}
-
-/// Movements over a period, the admissions and of whom, then the reconciliation line.
+/// Movements over a period, the admissions and of whom, and the reconciliation spelled out.
 pub fn render_movements(movements: &Movements) -> String {
-    let mut out = format!(
-        "BIẾN ĐỘNG ĐẢNG VIÊN — {} ({}), từ {} đến {}\n\n",
-        movements.display_name, movements.scope, movements.from_date, movements.to_date
-    );
-    let admitted = movements.admitted.clone().unwrap_or_default();
-    let of_admitted =
-        |value: i64, field: &str| figure_count(value, field, &admitted.suppressed_fields);
-    let mut table = Table::new(["Chỉ tiêu", "Số lượng"]);
-    for (what, count) in [
-        ("Kết nạp", admitted.total.to_string()),
-        (
-            "Kết nạp — trong đó dưới 30 tuổi",
-            of_admitted(admitted.under_30, "under_30"),
-        ),
-        (
-            "Kết nạp — trong đó đoàn viên",
-            of_admitted(admitted.youth_union, "youth_union"),
-        ),
-        (
-            "Kết nạp — trong đó dân tộc thiểu số",
-            of_admitted(admitted.ethnic_minority, "ethnic_minority"),
-        ),
-        (
-            "Kết nạp — trong đó nữ",
-            of_admitted(admitted.women, "women"),
-        ),
-        (
-            "Kết nạp — trong đó kết nạp lại",
-            of_admitted(admitted.readmitted, "readmitted"),
-        ),
-        (
-            "Công nhận chính thức",
-            movements.recognized_official.to_string(),
-        ),
-        (
-            "Chuyển đến (chính thức)",
-            movements.transferred_in.to_string(),
-        ),
-        (
-            "Chuyển đi (chính thức)",
-            movements.transferred_out.to_string(),
-        ),
-        (
-            "Chuyển sinh hoạt tạm thời đi",
-            movements.temporary_out.to_string(),
-        ),
-        (
-            "Trở về sau sinh hoạt tạm thời",
-            movements.temporary_returned.to_string(),
-        ),
-        ("Miễn công tác và sinh hoạt", movements.exempted.to_string()),
-        ("Từ trần", movements.died.to_string()),
-        ("Xóa tên", movements.removed.to_string()),
-        ("Khai trừ", movements.expelled.to_string()),
-        ("Xin ra khỏi Đảng", movements.resigned.to_string()),
-    ] {
-        table.row([what.to_owned(), count]);
-    }
-    out.push_str(&table.render());
-    out.push_str(suppressed_note(!admitted.suppressed_fields.is_empty()));
-    out.push('\n');
-    match &movements.reconciliation {
-        Some(check) => {
-            out.push_str(&format!("{}\n", reconciliation_line(check)));
-            out.push_str(
-                "  (tăng = kết nạp + chuyển đến; giảm = chuyển đi + từ trần + xóa tên + khai trừ + xin ra khỏi Đảng)\n",
-            );
-        }
-        None => out.push_str("ĐỐI CHIẾU: dịch vụ không gửi số liệu đối chiếu\n"),
-    }
-    if !movements.notes.is_empty() {
-        out.push_str("\nGhi chú\n");
-        out.push_str(&notes_text(&movements.notes));
-    }
-    out.push_str(&freshness_text(movements.freshness.as_ref()));
-    out
+    terminal::write(&reports::movements(movements))
 }
 
-/// `3/2`, `19/5`, `2/9`, `7/11`.
-pub fn round_label(round: i32) -> String {
-    match AwardRound::try_from(round) {
-        Ok(AwardRound::February3) => "3/2".to_owned(),
-        Ok(AwardRound::May19) => "19/5".to_owned(),
-        Ok(AwardRound::September2) => "2/9".to_owned(),
-        Ok(AwardRound::November7) => "7/11".to_owned(),
-        _ => enum_name(round, |r: AwardRound| r.as_str_name()),
-    }
-}
-
-fn early_label(badge: &BadgeDue) -> String {
-    let mut notes = Vec::new();
-    match badge.early_reason.as_str() {
-        "" => {}
-        "SERIOUSLY_ILL" => notes.push("trao sớm (bệnh hiểm nghèo)".to_owned()),
-        "POSTHUMOUS" => notes.push("truy tặng".to_owned()),
-        other => notes.push(format!("trao sớm ({other})")),
-    }
-    if badge.deceased && badge.early_reason != "POSTHUMOUS" {
-        notes.push("đã từ trần".to_owned());
-    }
-    notes.join(", ")
-}
-
-/// The members due a badge, round by round, with a count per badge.
-pub fn render_badges(response: &ListBadgesDueResponse, scope: &str, year: i32) -> String {
-    let mut out = format!("XÉT TẶNG HUY HIỆU ĐẢNG NĂM {year} — {scope}\n\n");
-    if response.badges.is_empty() {
-        out.push_str("Không có đảng viên nào đến hạn.\n");
-    } else {
-        let mut table = Table::new([
-            "Đợt",
-            "Ngày",
-            "Họ và tên",
-            "Chi bộ",
-            "Huy hiệu",
-            "Đủ tuổi đảng ngày",
-            "Tuổi đảng",
-            "Ghi chú",
-        ]);
-        for badge in &response.badges {
-            table.row([
-                round_label(badge.round),
-                badge.round_date.clone(),
-                badge.full_name.clone(),
-                short_id(&badge.cell).to_owned(),
-                format!("{} năm", badge.badge_years),
-                badge.milestone_date.clone(),
-                format!(
-                    "{} năm {} tháng",
-                    badge.party_age_months.div_euclid(12),
-                    badge.party_age_months.rem_euclid(12)
-                ),
-                early_label(badge),
-            ]);
-        }
-        out.push_str(&table.render());
-        let mut years: Vec<i32> = response.badges.iter().map(|b| b.badge_years).collect();
-        years.sort_unstable_by(|a, b| b.cmp(a));
-        years.dedup();
-        let counts: Vec<String> = years
-            .iter()
-            .map(|y| {
-                let n = response
-                    .badges
-                    .iter()
-                    .filter(|b| b.badge_years == *y)
-                    .count();
-                format!("{y} năm: {n}")
-            })
-            .collect();
-        out.push_str(&format!(
-            "\n{} đảng viên ({})\n",
-            response.badges.len(),
-            counts.join("; ")
-        ));
-    }
-    out.push_str(&freshness_text(response.freshness.as_ref()));
-    out
-}
-
-fn indicator_label(indicator: i32) -> &'static str {
-    match RankingIndicator::try_from(indicator) {
-        Ok(RankingIndicator::Members) => "số đảng viên",
-        Ok(RankingIndicator::AdmissionsAgainstTarget) => "kết nạp so với chỉ tiêu (%)",
-        Ok(RankingIndicator::GoodCellsPercent) => "tỷ lệ chi bộ hoàn thành tốt nhiệm vụ (%)",
-        _ => "chỉ tiêu",
-    }
+/// The members due a badge, with the counts per round and badge.
+pub fn render_badges(request: &ListBadgesDueRequest, response: &ListBadgesDueResponse) -> String {
+    terminal::write(&reports::badges_due(request, response))
 }
 
 /// The communes of a province, best first.
-pub fn render_ranking(ranking: &RankCommunesResponse) -> String {
-    let mut out = format!(
-        "XẾP HẠNG CÁC XÃ — {} — theo {}\n\n",
-        ranking.province,
-        indicator_label(ranking.indicator)
-    );
-    let members = ranking.indicator == RankingIndicator::Members as i32;
-    let mut table = Table::new(["Hạng", "Mã xã", "Tên xã", "Giá trị", "Cách tính"]);
-    for commune in &ranking.communes {
-        let value = match (commune.has_value, members) {
-            (false, _) => "—".to_owned(),
-            (true, true) => format!("{:.0}", commune.value),
-            (true, false) => format!("{:.1} %", commune.value),
-        };
-        table.row([
-            commune.rank.to_string(),
-            short_id(&commune.commune).to_owned(),
-            commune.display_name.clone(),
-            value,
-            commune.detail.clone(),
-        ]);
-    }
-    out.push_str(&table.render());
-    out.push_str(&freshness_text(ranking.freshness.as_ref()));
-    out
+pub fn render_ranking(request: &RankCommunesRequest, ranking: &RankCommunesResponse) -> String {
+    terminal::write(&reports::ranking(request, ranking))
 }
 
 /// Where the file goes: `output` itself, or the suggested name inside it when it is a directory.
@@ -493,7 +183,8 @@ mod tests {
     use super::*;
     use crate::args::RankingIndicatorArg;
     use partyregistry_proto::reporting::v1::{
-        AdmissionMovements, Breakdown, Bucket, CountedUnit, RankedCommune,
+        AdmissionMovements, BadgeDue, Breakdown, Bucket, CountedUnit, RankedCommune,
+        RankingIndicator, Reconciliation,
     };
 
     #[test]
@@ -683,7 +374,12 @@ mod tests {
             }],
             freshness: None,
         };
-        let text = render_badges(&response, "communes/02680", 2026);
+        let request = ListBadgesDueRequest {
+            scope: "communes/02680".into(),
+            year: 2026,
+            round: AwardRound::Unspecified as i32,
+        };
+        let text = render_badges(&request, &response);
         assert!(text.contains("3/2") && text.contains("truy tặng"), "{text}");
         assert!(text.contains("29 năm 11 tháng") && text.contains("30 năm: 1"));
         assert_eq!(round_label(AwardRound::September2 as i32), "2/9");
@@ -713,7 +409,13 @@ mod tests {
             ],
             freshness: None,
         };
-        let text = render_ranking(&ranking);
+        let request = RankCommunesRequest {
+            province: "provinces/15".into(),
+            indicator: RankingIndicator::GoodCellsPercent as i32,
+            year: 0,
+            as_of_date: String::new(),
+        };
+        let text = render_ranking(&request, &ranking);
         assert!(text.contains("81.2 %") || text.contains("81.3 %"), "{text}");
         assert!(text.contains("—") && text.contains("13/16 chi bộ"));
     }
