@@ -38,7 +38,6 @@ use tonic::{Request, Response, Status};
 use crate::store::Store;
 use crate::units;
 
-pub(crate) use suppression::is_hidden;
 pub use suppression::{SmallCells, Suppression, suppress};
 
 pub use partyregistry_kit::auth::OUT_OF_SCOPE;
