@@ -13,10 +13,15 @@ use partyregistry_vocab::date;
 use partyregistry_proto::reporting::v1::export_report_request::Report;
 
 use super::{Context, statistics};
-use crate::args::ReportCommand;
-use crate::client::{self, commune_name, short_id};
+use crate::client;
 use crate::error::CliError;
 use crate::output::{self, Fields, ProtoMessage, Table, blocker_label, enum_label, label, yes_no};
+use crate::parse::{
+    commune_name, parse_award_round, parse_breakdown, parse_date, parse_month, parse_province,
+    parse_scope, short_id,
+};
+use clap::{Args, Subcommand};
+use partyregistry_proto::reporting::v1::{AwardRound, RankingIndicator};
 
 /// The request of a `report` subcommand. Every report but the monthly briefing can also be
 /// exported, so they are built as the export call carries them: one builder serves both `report`
@@ -1115,5 +1120,199 @@ mod tests {
             .find(|line| line.starts_with("2021"))
             .expect("a row for 2021");
         assert_eq!(row.split_whitespace().count(), 14);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The command line of `partyctl report …`: its subcommands and their flags.
+// ---------------------------------------------------------------------------------------------
+
+/// `partyctl report …`.
+#[derive(Debug, Subcommand)]
+pub enum ReportCommand {
+    /// Báo cáo đảng viên của một xã tại một ngày.
+    Commune {
+        /// Mã xã (02680) hoặc communes/02680.
+        #[arg(long)]
+        commune: String,
+        /// Ngày báo cáo; mặc định hôm nay.
+        #[arg(long, value_parser = parse_date)]
+        as_of: Option<String>,
+    },
+    /// Số đảng viên được kết nạp theo năm và tháng.
+    Admissions {
+        /// Mã xã (02680) hoặc communes/02680.
+        #[arg(long)]
+        commune: String,
+        /// Năm đầu; mặc định năm nay.
+        #[arg(long)]
+        from: Option<i32>,
+        /// Năm cuối; mặc định bằng năm đầu.
+        #[arg(long)]
+        to: Option<i32>,
+    },
+    /// Tiến độ kết nạp trong năm so với chỉ tiêu, nguồn đủ điều kiện và dự báo.
+    Progress {
+        /// Mã xã (02680) hoặc communes/02680.
+        #[arg(long)]
+        commune: String,
+        /// Năm; mặc định năm của --as-of.
+        #[arg(long)]
+        year: Option<i32>,
+        /// Ngày đánh giá; mặc định hôm nay (không quá ngày cuối năm).
+        #[arg(long, value_parser = parse_date)]
+        as_of: Option<String>,
+    },
+    /// Nguồn phát triển đảng viên theo bước và theo vướng mắc, từng chi bộ.
+    Pipeline {
+        /// Mã xã (02680) hoặc communes/02680.
+        #[arg(long)]
+        commune: String,
+        /// Ngày xét vướng mắc; mặc định hôm nay.
+        #[arg(long, value_parser = parse_date)]
+        as_of: Option<String>,
+    },
+    /// Tỷ lệ chi bộ hoàn thành tốt nhiệm vụ trở lên so với chỉ tiêu.
+    Ratings {
+        /// Mã xã (02680) hoặc communes/02680.
+        #[arg(long)]
+        commune: String,
+        /// Năm được đánh giá.
+        #[arg(long)]
+        year: i32,
+    },
+    /// Chi bộ cần quan tâm: lâu không kết nạp, nhiều đảng viên biệt phái, già hóa.
+    CellHealth {
+        /// Mã xã (02680) hoặc communes/02680.
+        #[arg(long)]
+        commune: String,
+        /// Ngày đánh giá; mặc định hôm nay.
+        #[arg(long, value_parser = parse_date)]
+        as_of: Option<String>,
+        /// Đánh dấu chi bộ không kết nạp ít nhất chừng này năm (mặc định 3).
+        #[arg(long)]
+        years_without_admission: Option<i32>,
+        /// Đánh dấu chi bộ có đảng viên biệt phái trên tỷ lệ này (%, mặc định 50).
+        #[arg(long)]
+        seconded_percent: Option<i32>,
+        /// Tuổi tính là cao tuổi (mặc định 60).
+        #[arg(long)]
+        ageing_age: Option<i32>,
+    },
+    /// Các thời hạn (quyết định kết nạp, lễ kết nạp, công nhận chính thức) tính theo ngày làm việc.
+    Deadlines {
+        /// Mã xã (02680) hoặc communes/02680.
+        #[arg(long)]
+        commune: String,
+        /// Ngày đánh giá; mặc định hôm nay.
+        #[arg(long, value_parser = parse_date)]
+        as_of: Option<String>,
+        /// Liệt kê cả các thời hạn đến hạn tới ngày này.
+        #[arg(long, value_parser = parse_date)]
+        until: Option<String>,
+    },
+    /// Bản tin tháng cho bí thư chi bộ: kế hoạch và thực hiện, nguồn và bước tiếp theo, thời hạn.
+    Briefing {
+        /// Mã xã (02680) hoặc communes/02680.
+        #[arg(long)]
+        commune: String,
+        /// Tháng họp, YYYY-MM; mặc định tháng này.
+        #[arg(long, value_parser = parse_month)]
+        month: Option<String>,
+    },
+    /// Thống kê đảng viên tại một ngày của xã, tỉnh hoặc cả nước, theo các tiêu chí.
+    Statistics(StatisticsArgs),
+    /// Biến động đảng viên trong một khoảng thời gian, có dòng đối chiếu đầu kỳ – cuối kỳ.
+    Movements(MovementsArgs),
+    /// Đảng viên đến hạn xét tặng Huy hiệu Đảng trong các đợt của một năm.
+    Badges(BadgesArgs),
+    /// Xếp hạng các xã của một tỉnh theo một chỉ tiêu.
+    Ranking(RankingArgs),
+}
+
+/// `partyctl report statistics`.
+#[derive(Debug, Clone, Args)]
+pub struct StatisticsArgs {
+    /// Phạm vi: provinces/15, communes/02680, country (hoặc mã 2 chữ số của tỉnh, 5 chữ số của xã).
+    #[arg(long, value_parser = parse_scope)]
+    pub scope: String,
+    /// Ngày thống kê; mặc định ngày cuối năm nay hoặc hôm nay, ngày nào sớm hơn.
+    #[arg(long, value_parser = parse_date)]
+    pub as_of: Option<String>,
+    /// Tiêu chí: ethnicity, religion, age, general-education, qualification, political-theory, party-age, gender; lặp lại hoặc ngăn bằng dấu phẩy; mặc định tất cả.
+    #[arg(long = "breakdown", value_delimiter = ',', value_parser = parse_breakdown)]
+    pub breakdowns: Vec<String>,
+    /// Các mốc trên của nhóm tuổi, tăng dần, ví dụ 30,40,50,60,70.
+    #[arg(long, value_delimiter = ',')]
+    pub age_bands: Vec<i32>,
+    /// Các mốc trên của nhóm tuổi đảng (năm), tăng dần, ví dụ 9,19,29,39,49.
+    #[arg(long, value_delimiter = ',')]
+    pub party_age_bands: Vec<i32>,
+}
+
+/// `partyctl report movements`.
+#[derive(Debug, Clone, Args)]
+pub struct MovementsArgs {
+    /// Phạm vi: provinces/15, communes/02680 hoặc country.
+    #[arg(long, value_parser = parse_scope)]
+    pub scope: String,
+    /// Ngày đầu kỳ.
+    #[arg(long, value_parser = parse_date)]
+    pub from: String,
+    /// Ngày cuối kỳ.
+    #[arg(long, value_parser = parse_date)]
+    pub to: String,
+}
+
+/// `partyctl report badges`.
+#[derive(Debug, Clone, Args)]
+pub struct BadgesArgs {
+    /// Phạm vi: provinces/15, communes/02680 hoặc country.
+    #[arg(long, value_parser = parse_scope)]
+    pub scope: String,
+    /// Năm của các đợt xét tặng.
+    #[arg(long)]
+    pub year: i32,
+    /// Chỉ một đợt: 3-2, 19-5, 2-9, 7-11; mặc định cả bốn đợt.
+    #[arg(long, value_parser = parse_award_round)]
+    pub round: Option<AwardRound>,
+}
+
+/// `partyctl report ranking`.
+#[derive(Debug, Clone, Args)]
+pub struct RankingArgs {
+    /// Mã tỉnh (15) hoặc provinces/15.
+    #[arg(long, value_parser = parse_province)]
+    pub province: String,
+    /// Chỉ tiêu xếp hạng.
+    #[arg(long, value_enum)]
+    pub indicator: RankingIndicatorArg,
+    /// Năm (kết nạp, xếp loại chi bộ); mặc định năm của --as-of.
+    #[arg(long)]
+    pub year: Option<i32>,
+    /// Ngày tính số đảng viên; mặc định hôm nay, không quá ngày cuối năm.
+    #[arg(long, value_parser = parse_date)]
+    pub as_of: Option<String>,
+}
+
+/// What `partyctl report ranking` ranks communes on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum RankingIndicatorArg {
+    /// Số đảng viên.
+    Members,
+    /// Kết nạp so với chỉ tiêu năm (%).
+    Admissions,
+    /// Tỷ lệ chi bộ hoàn thành tốt nhiệm vụ trở lên (%).
+    GoodCells,
+}
+
+impl RankingIndicatorArg {
+    /// The contract's value.
+    pub fn indicator(self) -> RankingIndicator {
+        match self {
+            Self::Members => RankingIndicator::Members,
+            Self::Admissions => RankingIndicator::AdmissionsAgainstTarget,
+            Self::GoodCells => RankingIndicator::GoodCellsPercent,
+        }
     }
 }

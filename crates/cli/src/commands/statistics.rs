@@ -10,15 +10,18 @@ use partyregistry_proto::reporting::v1::{
 };
 
 use super::Context;
+use super::reports::{BadgesArgs, MovementsArgs, RankingArgs, ReportCommand, StatisticsArgs};
 use super::reports::{
     ReportRequest, any_suppressed, bucket_count, bucket_label, figure_count, freshness_text,
     report_request, suppressed_note,
 };
-use crate::args::{BadgesArgs, ExportArgs, MovementsArgs, RankingArgs, StatisticsArgs};
 use crate::atomic::AtomicFile;
-use crate::client::{self, enum_name, short_id};
+use crate::client::{self, enum_name};
 use crate::error::CliError;
 use crate::output::{Fields, Table};
+use crate::parse::short_id;
+use clap::Args;
+use partyregistry_proto::reporting::v1::ExportFormat;
 
 /// GetStatistics from `report statistics`.
 pub fn statistics_request(args: StatisticsArgs) -> GetStatisticsRequest {
@@ -491,7 +494,7 @@ pub async fn export(context: &Context, args: ExportArgs) -> Result<(), CliError>
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::args::RankingIndicatorArg;
+    use crate::commands::reports::RankingIndicatorArg;
     use partyregistry_proto::reporting::v1::{
         AdmissionMovements, Breakdown, Bucket, CountedUnit, RankedCommune,
     };
@@ -745,4 +748,41 @@ mod tests {
         let file = dir.join("no-such-dir-partyctl").join("x.csv");
         assert_eq!(target_path(&file, "").expect("a file"), file);
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The command line of `partyctl export …`: the file format and path, then the report.
+// ---------------------------------------------------------------------------------------------
+
+/// File formats of `partyctl export`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportFormatArg {
+    /// CSV, UTF-8 có BOM.
+    Csv,
+    /// Sổ tính Excel (Office Open XML).
+    Xlsx,
+}
+
+impl ExportFormatArg {
+    /// The contract's value.
+    pub fn format(self) -> ExportFormat {
+        match self {
+            Self::Csv => ExportFormat::Csv,
+            Self::Xlsx => ExportFormat::Xlsx,
+        }
+    }
+}
+
+/// `partyctl export <báo cáo> … --format csv|xlsx --output TỆP`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Định dạng tệp: csv hoặc xlsx (bắt buộc).
+    #[arg(long, value_enum, global = true)]
+    pub format: Option<ExportFormatArg>,
+    /// Tệp cần ghi (bắt buộc); nếu là thư mục, ghi vào đó với tên do dịch vụ gợi ý.
+    #[arg(long, global = true)]
+    pub output: Option<std::path::PathBuf>,
+    /// Báo cáo cần xuất, với các tham số như lệnh `report` tương ứng.
+    #[command(subcommand)]
+    pub report: ReportCommand,
 }

@@ -9,10 +9,24 @@ use partyregistry_proto::membership::v1::{
 };
 
 use super::Context;
-use crate::args::WatchArgs;
 use crate::client::{self, enum_name};
 use crate::error::CliError;
 use crate::output::{self, label};
+use clap::Args;
+
+/// `partyctl watch`.
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    /// Chỉ các thay đổi có số thứ tự lớn hơn số này.
+    #[arg(long, default_value_t = 0)]
+    pub after: i64,
+    /// Dừng sau chừng này thay đổi.
+    #[arg(long)]
+    pub limit: Option<u64>,
+    /// Dừng khi đã đọc hết lịch sử (lần báo nhịp đầu tiên) thay vì theo dõi tiếp.
+    #[arg(long)]
+    pub until_caught_up: bool,
+}
 
 /// Runs `watch` until the limit, the first heartbeat with `--until-caught-up`, the end of the
 /// stream, or Ctrl-C.
