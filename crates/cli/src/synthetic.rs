@@ -28,10 +28,10 @@ use partyregistry_proto::membership::v1::{
 };
 use partyregistry_vocab::{date, names, text};
 
-use crate::dataset::{
-    PartyAgeFields, SplitMix64, cell_vote, citizen_id_in, ensure_cells, ensure_commune, full_name,
-    list_members, ymd,
-};
+use crate::dataset::loader::{ensure_cells, ensure_commune, list_members};
+use crate::dataset::people::identity::{SplitMix64, citizen_id_in, full_name, ymd};
+use crate::dataset::people::members::cell_vote;
+use crate::dataset::people::ta_phoi::PartyAgeFields;
 
 /// The seed of `partyctl seed --synthetic-province` when none is given.
 pub const DEFAULT_SEED: u64 = 2025;
