@@ -41,10 +41,9 @@ pub mod people;
 pub use figures::*;
 pub use loader::summary::SeedSummary;
 pub use loader::{seed, seed_all};
+pub use people::admission::{SeedCandidate, SeedMemberRating};
 pub use people::ta_phoi::{PartyAgeFields, SeedMemberUpdate, TaPhoi, first_round_on_or_after};
-pub use people::{
-    Dataset, SeedCandidate, SeedMemberRating, reference_dataset, reference_dataset_on,
-};
+pub use people::{Dataset, reference_dataset, reference_dataset_on};
 
 #[cfg(test)]
 mod tests;

@@ -15,9 +15,27 @@ use partyregistry_vocab::{date, names, text};
 use crate::dataset::figures::{CELL_APPROVED_CANDIDATE, COMMUNE_CODE, RATING_YEAR};
 use crate::dataset::people::identity::{SplitMix64, citizen_id, ymd};
 use crate::dataset::people::members::Person;
-use crate::dataset::people::{SeedCandidate, SeedMemberRating};
 
-/// Mixed into [`SEED`] for the candidates' generator.
+/// A candidate of the dataset. Member ids are assigned by the service, so the introducers are
+/// named by the full name of a member of the dataset and resolved when seeding.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SeedCandidate {
+    /// The request, with `introducers` empty.
+    pub request: CreateCandidateRequest,
+    /// Introducing members: (full name, months worked with the candidate).
+    pub introducers: Vec<(String, i32)>,
+}
+
+/// A member rating of the dataset, the member named by full name (resolved when seeding).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SeedMemberRating {
+    /// The member's full name in the dataset.
+    pub member_full_name: String,
+    /// The rating (year and level).
+    pub rating: MemberRating,
+}
+
+/// Mixed into [`SEED`](super::identity::SEED) for the candidates' generator.
 pub(in crate::dataset) const CANDIDATE_SEED_SALT: u64 = 0x4341_4e44_4944_4154;
 
 /// The 2021 rating of every cell: 3 EXCELLENT, 10 GOOD, 3 COMPLETED. Tượng 1, with its ageing

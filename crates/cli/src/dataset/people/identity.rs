@@ -7,6 +7,10 @@ use std::collections::HashSet;
 use chrono::{Datelike, NaiveDate};
 use partyregistry_proto::membership::v1::Gender;
 
+/// The seed of the generator: changing it changes every person (and the request ids' meaning in
+/// an existing dev database), so it is fixed for good.
+pub(in crate::dataset) const SEED: u64 = 0x4850_5448_414e_4822;
+
 /// A calendar date. The generator passes days of at most 28 and the hand-written tables real
 /// days (a unit test checks them), so the fallback is unreachable; it exists so that no code path
 /// can panic.

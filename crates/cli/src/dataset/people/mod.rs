@@ -17,9 +17,9 @@ use std::collections::HashSet;
 
 use chrono::NaiveDate;
 use partyregistry_proto::membership::v1::{
-    Cell, CellPlan as CellPlanMessage, CellRating, Commune, CreateCandidateRequest,
-    CreateCellRequest, CreateCommuneRequest, MemberRating, RateCellRequest, RecordAdmissionRequest,
-    SetCellPlanRequest, SetTargetRequest, Target,
+    Cell, CellPlan as CellPlanMessage, CellRating, Commune, CreateCellRequest,
+    CreateCommuneRequest, RateCellRequest, RecordAdmissionRequest, SetCellPlanRequest,
+    SetTargetRequest, Target,
 };
 use partyregistry_vocab::{date, names};
 
@@ -32,16 +32,14 @@ use crate::dataset::people::admission::{
     CANDIDATE_SEED_SALT, CANDIDATE_SPECS, CELL_PLANS_2022, CELL_RATINGS_2021, member_ratings,
     seed_candidate,
 };
+use crate::dataset::people::admission::{SeedCandidate, SeedMemberRating};
+use crate::dataset::people::identity::SEED;
 use crate::dataset::people::identity::{SplitMix64, citizen_id, ymd};
 use crate::dataset::people::members::{
     CELLS, HOP_THANH, Profile, RECENT_ADMISSIONS, Recent, Role, admission_request,
     assign_decision_numbers, generate_person, recent_person,
 };
 use crate::dataset::people::ta_phoi::{SeedMemberUpdate, TaPhoi, member_updates, ta_phoi};
-
-/// The seed of the generator: changing it changes every person (and the request ids' meaning in
-/// an existing dev database), so it is fixed for good.
-pub(in crate::dataset) const SEED: u64 = 0x4850_5448_414e_4822;
 
 /// The whole dataset as the requests that load it.
 #[derive(Debug, Clone, PartialEq)]
@@ -66,25 +64,6 @@ pub struct Dataset {
     pub ta_phoi: TaPhoi,
     /// Party-age gaps, serious illness and badges of a few Hợp Thành members.
     pub member_updates: Vec<SeedMemberUpdate>,
-}
-
-/// A candidate of the dataset. Member ids are assigned by the service, so the introducers are
-/// named by the full name of a member of the dataset and resolved when seeding.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SeedCandidate {
-    /// The request, with `introducers` empty.
-    pub request: CreateCandidateRequest,
-    /// Introducing members: (full name, months worked with the candidate).
-    pub introducers: Vec<(String, i32)>,
-}
-
-/// A member rating of the dataset, the member named by full name (resolved when seeding).
-#[derive(Debug, Clone, PartialEq)]
-pub struct SeedMemberRating {
-    /// The member's full name in the dataset.
-    pub member_full_name: String,
-    /// The rating (year and level).
-    pub rating: MemberRating,
 }
 
 /// The dataset as of today: recognition dates that are still in the future are left out, so the
