@@ -1,18 +1,16 @@
 //! `partyctl audit list`: the audit trail of one server (`partyregistry.audit.v1.AuditService`,
 //! served by both), newest first. Needs a token with the `admin` right.
 
-use crate::commands::paging::PageArgs;
+use clap::{Args, Subcommand};
 use partyregistry_proto::audit::v1::{
     AuditEntry, ListAuditEntriesRequest, ListAuditEntriesResponse,
 };
 
 use super::Context;
-use super::paging::collect_pages;
-use super::paging::print_next_page;
-use crate::client::{self};
+use super::paging::{PageArgs, collect_pages, print_next_page};
+use crate::client;
 use crate::error::CliError;
 use crate::output::{self, Table, timestamp, yes_no};
-use clap::{Args, Subcommand};
 
 /// Which server's audit trail to read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

@@ -4,14 +4,11 @@
 //! As with members, list tables leave out the personal fields (citizen id, full birth date); only
 //! `candidates get` prints them.
 
-use crate::commands::identity::IdentityArgs;
-use crate::commands::paging::PageArgs;
-use crate::parse::parse_background_check;
-use crate::parse::parse_candidate_source;
-use crate::parse::parse_candidate_stage;
 use std::collections::HashMap;
 
+use clap::{Args, Subcommand};
 use partyregistry_kit::client::Transport;
+use partyregistry_proto::membership::v1 as pb;
 use partyregistry_proto::membership::v1::admission_service_client::AdmissionServiceClient;
 use partyregistry_proto::membership::v1::{
     AdmitCandidateRequest, AdvanceCandidateRequest, BackgroundCheck, Candidate, CandidateSource,
@@ -23,17 +20,16 @@ use partyregistry_vocab::date;
 
 use super::Context;
 use super::communes::mask;
-use super::paging::collect_pages;
-use super::paging::print_next_page;
+use super::identity::IdentityArgs;
+use super::paging::{PageArgs, collect_pages, print_next_page};
 use crate::client::{self, request_id};
 use crate::error::CliError;
 use crate::output::{self, Fields, Table, blocker_label, enum_label, yes_no};
 use crate::parse::{
-    candidate_name, cell_name, commune_name, parse_date, parse_introducer, parse_optional_date,
-    parse_tally, short_id,
+    candidate_name, cell_name, commune_name, parse_background_check, parse_candidate_source,
+    parse_candidate_stage, parse_date, parse_introducer, parse_optional_date, parse_tally,
+    short_id,
 };
-use clap::{Args, Subcommand};
-use partyregistry_proto::membership::v1 as pb;
 
 /// `partyctl candidates …`.
 #[derive(Debug, Subcommand)]

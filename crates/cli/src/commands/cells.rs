@@ -1,7 +1,7 @@
 //! `partyctl cells list|get|create|update`.
 
-use crate::commands::paging::PageArgs;
-use crate::parse::parse_cell_kind;
+use clap::{Args, Subcommand};
+use partyregistry_proto::membership::v1 as pb;
 use partyregistry_proto::membership::v1::{
     Cell, CellKind, CreateCellRequest, GetCellRequest, ListCellsRequest, ListCellsResponse,
     UpdateCellRequest,
@@ -9,14 +9,13 @@ use partyregistry_proto::membership::v1::{
 
 use super::Context;
 use super::communes::mask;
-use super::paging::collect_pages;
-use super::paging::print_next_page;
+use super::paging::{PageArgs, collect_pages, print_next_page};
 use crate::client::{self, enum_name, request_id};
 use crate::error::CliError;
 use crate::output::{self, Fields, Table, label};
-use crate::parse::{cell_name, commune_name, parse_date, parse_optional_date, short_id};
-use clap::{Args, Subcommand};
-use partyregistry_proto::membership::v1 as pb;
+use crate::parse::{
+    cell_name, commune_name, parse_cell_kind, parse_date, parse_optional_date, short_id,
+};
 
 /// `partyctl cells …`.
 #[derive(Debug, Subcommand)]

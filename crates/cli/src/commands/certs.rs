@@ -16,6 +16,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use clap::{Args, Subcommand};
 use rcgen::{
     BasicConstraints, CertificateParams, CertifiedIssuer, DistinguishedName, DnType,
     ExtendedKeyUsagePurpose, IsCa, KeyPair, KeyUsagePurpose,
@@ -23,7 +24,6 @@ use rcgen::{
 
 use crate::error::CliError;
 use crate::parse::parse_province_code;
-use clap::{Args, Subcommand};
 
 /// `partyctl certs …`.
 #[derive(Debug, Subcommand)]

@@ -1,20 +1,18 @@
 //! `partyctl communes list|get|create|update`.
 
-use crate::commands::paging::PageArgs;
-use crate::commands::paging::print_next_page;
+use clap::{Args, Subcommand};
+use partyregistry_proto::membership::v1 as pb;
 use partyregistry_proto::membership::v1::{
     AreaKind, Commune, CreateCommuneRequest, GetCommuneRequest, ListCommunesRequest,
     ListCommunesResponse, UpdateCommuneRequest,
 };
 
 use super::Context;
-use super::paging::collect_pages;
+use super::paging::{PageArgs, collect_pages, print_next_page};
 use crate::client::{self, enum_name, request_id};
 use crate::error::CliError;
 use crate::output::{self, Fields, Table, label};
 use crate::parse::{commune_name, parse_area_flag, parse_date, parse_optional_date};
-use clap::{Args, Subcommand};
-use partyregistry_proto::membership::v1 as pb;
 
 /// `partyctl communes …`.
 #[derive(Debug, Subcommand)]

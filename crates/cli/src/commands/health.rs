@@ -3,15 +3,15 @@
 
 use std::time::Duration;
 
+use clap::Args;
 use partyregistry_kit::client::ClientSecurity;
 use tonic_health::pb::HealthCheckRequest;
 use tonic_health::pb::health_check_response::ServingStatus;
 use tonic_health::pb::health_client::HealthClient;
 
 use super::Context;
-use crate::client::{self};
+use crate::client;
 use crate::error::CliError;
-use clap::Args;
 
 /// Which services `partyctl health` checks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

@@ -3,11 +3,10 @@
 //! they fill either message and its update mask. Owns no command; `members` and `candidates`
 //! flatten it into theirs.
 
-use crate::parse::parse_date;
-use crate::parse::parse_education;
-use crate::parse::parse_gender;
 use clap::Args;
 use partyregistry_proto::membership::v1 as pb;
+
+use crate::parse::{parse_date, parse_education, parse_gender};
 
 /// Who a person is: the fields a member and a candidate share.
 #[derive(Debug, Clone, Default, Args)]

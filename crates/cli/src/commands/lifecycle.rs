@@ -2,8 +2,8 @@
 //! `end-exemption`, `depart`. Each sends a request id, so that re-running the same command line
 //! with `--request-id` returns the first result instead of acting twice.
 
-use crate::parse::parse_departure_kind;
-use crate::parse::parse_transfer_kind;
+use clap::Args;
+use partyregistry_proto::membership::v1 as pb;
 use partyregistry_proto::membership::v1::{
     Admission, EndExemptionRequest, ExemptMemberRequest, RecognizeOfficialRequest,
     RecordAdmissionRequest, RecordCeremonyRequest, RecordDepartureRequest, TransferKind,
@@ -15,9 +15,7 @@ use super::Context;
 use super::members::{PersonArgs, new_member, show};
 use crate::client::{self, request_id};
 use crate::error::CliError;
-use crate::parse::{cell_name, member_name, parse_date};
-use clap::Args;
-use partyregistry_proto::membership::v1 as pb;
+use crate::parse::{cell_name, member_name, parse_date, parse_departure_kind, parse_transfer_kind};
 
 /// A vote tally given on the command line.
 #[derive(Debug, Clone, Default, Args)]

@@ -3,15 +3,11 @@
 //! List tables leave out the personal fields (citizen id, phone, address, full birth date): a
 //! roster is often shown on a shared screen. Only `members get` prints them.
 
-use crate::commands::identity::IdentityArgs;
-use crate::commands::paging::PageArgs;
-use crate::parse::parse_assignment;
-use crate::parse::parse_political_theory;
-use crate::parse::parse_qualification;
-use crate::parse::parse_status;
 use std::collections::HashMap;
 
+use clap::{Args, Subcommand};
 use partyregistry_kit::client::Transport;
+use partyregistry_proto::membership::v1 as pb;
 use partyregistry_proto::membership::v1::membership_service_client::MembershipServiceClient;
 use partyregistry_proto::membership::v1::{
     Admission, Assignment, CreateMemberRequest, EventType, Gender, GeneralEducation,
@@ -23,16 +19,15 @@ use partyregistry_vocab::names;
 
 use super::Context;
 use super::communes::mask;
-use super::paging::collect_pages;
-use super::paging::print_next_page;
+use super::identity::IdentityArgs;
+use super::paging::{PageArgs, collect_pages, print_next_page};
 use crate::client::{self, enum_name, request_id};
 use crate::error::CliError;
 use crate::output::{self, Fields, Table, label, yes_no};
 use crate::parse::{
-    cell_name, commune_name, member_name, parse_badge, parse_date, parse_party_age_gap, short_id,
+    cell_name, commune_name, member_name, parse_assignment, parse_badge, parse_date,
+    parse_party_age_gap, parse_political_theory, parse_qualification, parse_status, short_id,
 };
-use clap::{Args, Subcommand};
-use partyregistry_proto::membership::v1 as pb;
 
 /// `partyctl members …`.
 #[derive(Debug, Subcommand)]

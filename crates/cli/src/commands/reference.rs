@@ -2,7 +2,8 @@
 //! `partyctl reference <list>`: administrative units and code lists, served by the membership
 //! server's ReferenceService.
 
-use crate::parse::parse_unit_level;
+use clap::{Args, Subcommand};
+use partyregistry_proto::membership::v1 as pb;
 use partyregistry_proto::membership::v1::{
     CreateMergeRequest, CreateProvinceRequest, GetProvinceRequest, GetReferenceListRequest,
     ListMergesRequest, ListMergesResponse, ListProvincesRequest, Province, ReferenceList,
@@ -15,9 +16,7 @@ use super::reports::emit;
 use crate::client::{self, request_id};
 use crate::error::CliError;
 use crate::output::{Fields, Table};
-use crate::parse::{parse_date, parse_optional_date, parse_province};
-use clap::{Args, Subcommand};
-use partyregistry_proto::membership::v1 as pb;
+use crate::parse::{parse_date, parse_optional_date, parse_province, parse_unit_level};
 
 /// `partyctl provinces …`.
 #[derive(Debug, Subcommand)]

@@ -5,15 +5,13 @@
 //! commune belongs to the token's provinces depends on the registry's data, so the servers check
 //! it when they first see the token, and refuse and audit a token whose scope is inconsistent.
 
-use partyregistry_kit::auth::Right;
-use std::path::Path;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use partyregistry_kit::auth::{Claims, issue_jwt};
+use clap::{Args, Subcommand};
+use partyregistry_kit::auth::{Claims, Right, issue_jwt};
 
 use crate::error::CliError;
 use crate::parse::{parse_commune_code, parse_province_code};
-use clap::{Args, Subcommand};
 
 /// `partyctl tokens …`.
 #[derive(Debug, Subcommand)]

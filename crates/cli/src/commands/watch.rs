@@ -2,6 +2,7 @@
 //! line (or one JSON document per message). Personal fields are never printed here: a feed is
 //! often left scrolling on a screen.
 
+use clap::Args;
 use partyregistry_proto::membership::v1::change::Resource;
 use partyregistry_proto::membership::v1::watch_changes_response::Event;
 use partyregistry_proto::membership::v1::{
@@ -12,7 +13,6 @@ use super::Context;
 use crate::client::{self, enum_name};
 use crate::error::CliError;
 use crate::output::{self, label};
-use clap::Args;
 
 /// `partyctl watch`.
 #[derive(Debug, Args)]

@@ -37,6 +37,8 @@
 pub mod figures;
 pub mod loader;
 pub mod people;
+#[cfg(test)]
+mod tests;
 
 pub use figures::*;
 pub use loader::summary::SeedSummary;
@@ -44,6 +46,3 @@ pub use loader::{seed, seed_all};
 pub use people::admission::{SeedCandidate, SeedMemberRating};
 pub use people::ta_phoi::{PartyAgeFields, SeedMemberUpdate, TaPhoi, first_round_on_or_after};
 pub use people::{Dataset, reference_dataset, reference_dataset_on};
-
-#[cfg(test)]
-mod tests;

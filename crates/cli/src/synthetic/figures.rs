@@ -7,7 +7,6 @@ use partyregistry_proto::membership::v1::DepartureKind;
 use partyregistry_vocab::{date, names};
 
 use crate::dataset::people::identity::ymd;
-
 use crate::synthetic::people::members::{
     Plan, PlannedMember, SpecialCase, StepKind, admission_of, code_of, entry_cell,
 };

@@ -14,7 +14,6 @@ use partyregistry_proto::membership::v1::{
 use partyregistry_vocab::{date, names, text};
 
 use crate::dataset::loader::{ensure_cells, ensure_commune, list_members};
-
 use crate::synthetic::figures::SyntheticProvince;
 use crate::synthetic::people::members::{Step, StepKind};
 use crate::synthetic::people::plan;

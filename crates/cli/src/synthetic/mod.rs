@@ -26,6 +26,8 @@ pub mod figures;
 pub mod loader;
 pub mod people;
 pub mod province;
+#[cfg(test)]
+mod tests;
 
 pub use figures::{CommuneCount, ProvinceMovements, SyntheticProvince};
 pub use loader::seed_province;
@@ -35,6 +37,3 @@ pub use province::{
     COUNT_DATES, DEFAULT_SEED, FIRST_EVENT_DATE, LAST_DATE, MERGE_DATE, MERGE_LEGAL_BASIS,
     PROVINCE, PROVINCE_CODE,
 };
-
-#[cfg(test)]
-mod tests;

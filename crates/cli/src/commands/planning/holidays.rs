@@ -2,18 +2,18 @@
 //! deadlines are counted in.
 
 use chrono::Datelike;
+use clap::Subcommand;
 use partyregistry_proto::membership::v1::{
     DeleteHolidayRequest, Holiday, ListHolidaysRequest, SetHolidayRequest,
 };
 use partyregistry_vocab::date;
 
 use super::this_year;
-use crate::client::{self};
+use crate::client;
 use crate::commands::Context;
 use crate::error::CliError;
 use crate::output::{self, Table};
 use crate::parse::parse_date;
-use clap::Subcommand;
 
 /// `partyctl holidays …`.
 #[derive(Debug, Subcommand)]

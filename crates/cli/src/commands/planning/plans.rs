@@ -1,14 +1,14 @@
 //! `partyctl plans list|set`: the cells' plans for a year (sources to develop, admissions).
 
+use clap::{Args, Subcommand};
 use partyregistry_proto::membership::v1::{CellPlan, ListCellPlansRequest, SetCellPlanRequest};
 
 use super::{cell_of, this_year};
-use crate::client::{self};
+use crate::client;
 use crate::commands::Context;
 use crate::error::CliError;
 use crate::output::{self, Table};
 use crate::parse::{cell_name, commune_name};
-use clap::{Args, Subcommand};
 
 /// `partyctl plans …`.
 #[derive(Debug, Subcommand)]

@@ -1,19 +1,18 @@
 //! `partyctl ratings cells|cell|member`: the yearly quality ratings of cells and members.
 
-use crate::parse::parse_rating_level;
+use clap::Subcommand;
+use partyregistry_proto::membership::v1 as pb;
 use partyregistry_proto::membership::v1::{
     CellRating, ListCellRatingsRequest, MemberRating, RateCellRequest, RateMemberRequest,
     RatingLevel,
 };
 
 use super::cell_of;
-use crate::client::{self};
+use crate::client;
 use crate::commands::Context;
 use crate::error::CliError;
 use crate::output::{self, Table, enum_label};
-use crate::parse::{cell_name, commune_name, member_name, short_id};
-use clap::Subcommand;
-use partyregistry_proto::membership::v1 as pb;
+use crate::parse::{cell_name, commune_name, member_name, parse_rating_level, short_id};
 
 /// `partyctl ratings …`.
 #[derive(Debug, Subcommand)]

@@ -1,20 +1,19 @@
 //! `partyctl rules list|create|update`: the regulation versions (24-QĐ/TW, 294-QĐ/TW …) the
 //! admission pipeline is checked and its deadlines counted against.
 
-use crate::parse::parse_education;
+use clap::{Args, Subcommand};
+use partyregistry_proto::membership::v1 as pb;
 use partyregistry_proto::membership::v1::{
     CreateRuleVersionRequest, GeneralEducation, ListRuleVersionsRequest, RuleVersion,
     UpdateRuleVersionRequest,
 };
 
-use crate::client::{self};
+use crate::client;
 use crate::commands::Context;
 use crate::commands::communes::mask;
 use crate::error::CliError;
 use crate::output::{self, Fields, Table, enum_label};
-use crate::parse::{parse_date, rule_version_name};
-use clap::{Args, Subcommand};
-use partyregistry_proto::membership::v1 as pb;
+use crate::parse::{parse_date, parse_education, rule_version_name};
 
 /// `partyctl rules …`.
 #[derive(Debug, Subcommand)]

@@ -1,14 +1,14 @@
 //! `partyctl targets list|set`: a commune committee's term targets (admissions a year, the share
 //! of cells rated good or better).
 
+use clap::{Args, Subcommand};
 use partyregistry_proto::membership::v1::{ListTargetsRequest, SetTargetRequest, Target};
 
-use crate::client::{self};
+use crate::client;
 use crate::commands::Context;
 use crate::error::CliError;
 use crate::output::{self, Table};
 use crate::parse::commune_name;
-use clap::{Args, Subcommand};
 
 /// `partyctl targets …`.
 #[derive(Debug, Subcommand)]

@@ -29,12 +29,10 @@ use crate::dataset::figures::{
     TARGET_LAST_YEAR, TUONG_1_SECONDED,
 };
 use crate::dataset::people::admission::{
-    CANDIDATE_SEED_SALT, CANDIDATE_SPECS, CELL_PLANS_2022, CELL_RATINGS_2021, member_ratings,
-    seed_candidate,
+    CANDIDATE_SEED_SALT, CANDIDATE_SPECS, CELL_PLANS_2022, CELL_RATINGS_2021, SeedCandidate,
+    SeedMemberRating, member_ratings, seed_candidate,
 };
-use crate::dataset::people::admission::{SeedCandidate, SeedMemberRating};
-use crate::dataset::people::identity::SEED;
-use crate::dataset::people::identity::{SplitMix64, citizen_id, ymd};
+use crate::dataset::people::identity::{SEED, SplitMix64, citizen_id, ymd};
 use crate::dataset::people::members::{
     CELLS, HOP_THANH, Profile, RECENT_ADMISSIONS, Recent, Role, admission_request,
     assign_decision_numbers, generate_person, recent_person,

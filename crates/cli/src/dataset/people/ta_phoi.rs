@@ -17,8 +17,7 @@ use crate::dataset::figures::{
     MERGE_LEGAL_BASIS, MERGED_CELLS_OPEN_DATE, PROVINCE_CODE, TA_PHOI_CODE, TA_PHOI_DISPLAY_NAME,
     TA_PHOI_VALID_FROM,
 };
-use crate::dataset::people::identity::SEED;
-use crate::dataset::people::identity::{SplitMix64, citizen_id, ymd};
+use crate::dataset::people::identity::{SEED, SplitMix64, citizen_id, ymd};
 use crate::dataset::people::members::{
     CellPlan, Locality, Person, Profile, Role, admission_request, assign_decision_numbers,
     generate_person, residential,

@@ -10,7 +10,6 @@ use partyregistry_proto::membership::v1::{BadgeAward, DepartureKind, PartyAgeGap
 use partyregistry_vocab::{date, names};
 
 use crate::dataset::people::identity::{SplitMix64, ymd};
-
 use crate::synthetic::people::members::{
     PlannedMember, SpecialCase, Step, StepKind, admission_of, code_of, entry_cell, settled,
 };

@@ -15,7 +15,6 @@ use partyregistry_proto::membership::v1::{
 use partyregistry_vocab::{date, names};
 
 use crate::dataset::people::identity::{SplitMix64, ymd};
-
 use crate::synthetic::people::history::{add_merge_transfer, random_steps, special_cases};
 use crate::synthetic::people::members::Plan;
 use crate::synthetic::people::person::Person;

@@ -13,7 +13,6 @@ use partyregistry_vocab::{date, names, text};
 use crate::dataset::people::identity::{SplitMix64, citizen_id_in, full_name, ymd};
 use crate::dataset::people::members::cell_vote;
 use crate::dataset::people::ta_phoi::PartyAgeFields;
-
 use crate::synthetic::people::members::PlannedMember;
 use crate::synthetic::province::{CommuneSpec, LAST_DATE, day};
 
