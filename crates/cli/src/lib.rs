@@ -31,8 +31,10 @@
 //! - [`dev`]: both services in one process on SQLite, seeded on first start; plaintext and without
 //!   authentication, on 127.0.0.1 only.
 //!
-//! Imports run one way: [`args`] → [`commands`] and [`dev`] → [`parse`], [`client`], [`output`],
-//! [`dataset`] → [`error`]; no module below imports one above it.
+//! Imports run one way, from the command line down to the error type: the crate root ([`run`]) →
+//! [`args`] → [`commands`], [`dev`], [`security`]; the commands and `dev` → [`synthetic`] →
+//! [`dataset`], and → [`parse`], [`output`] → [`client`] → [`error`]. No module imports one that
+//! imports it, and no command module imports the list of all commands.
 
 pub mod args;
 pub mod atomic;

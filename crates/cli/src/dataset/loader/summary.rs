@@ -3,7 +3,7 @@
 
 use crate::dataset::figures::{COMMUNE, COMMUNE_DISPLAY_NAME, MERGE_EFFECTIVE_DATE};
 
-/// What a [`seed`] run did.
+/// What a [`seed`](super::seed) run did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct SeedSummary {
     /// Communes created by this run.

@@ -1,6 +1,7 @@
 //! The admission story of the article as requests: the 2021 cell ratings, the cells' 2022 plans,
-//! the eight admission sources as of [`REFERENCE_AS_OF`] and a few 2021 member ratings. Owns the
-//! hand-written specifications of the sources; the figures they must reproduce live in
+//! the eight admission sources as of
+//! [`REFERENCE_AS_OF`](crate::dataset::figures::REFERENCE_AS_OF) and a few 2021 member ratings.
+//! Owns the hand-written specifications of the sources; the figures they must reproduce live in
 //! [`crate::dataset::figures`].
 
 use std::collections::HashSet;

@@ -1,5 +1,5 @@
 //! The cells of Hợp Thành and their SYNTHETIC members: the cell table, the recent admissions the
-//! article names, the person generator shared with Tả Phời (a [`Locality`] says where), and the
+//! article names, the person generator shared with Tả Phời (a `Locality` says where), and the
 //! admission requests that put each person on the roll.
 
 use std::collections::HashSet;
