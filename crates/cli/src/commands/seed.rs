@@ -4,8 +4,8 @@
 use clap::Args;
 
 use super::Context;
-use crate::client;
 use crate::error::CliError;
+use crate::{client, dataset, synthetic};
 
 /// `partyctl seed`.
 #[derive(Debug, Args)]
@@ -14,7 +14,7 @@ pub struct SeedArgs {
     #[arg(long)]
     pub synthetic_province: bool,
     /// Hạt giống của tỉnh tổng hợp: cùng hạt giống, cùng dữ liệu.
-    #[arg(long, default_value_t = crate::synthetic::DEFAULT_SEED, requires = "synthetic_province")]
+    #[arg(long, default_value_t = synthetic::DEFAULT_SEED, requires = "synthetic_province")]
     pub synthetic_seed: u64,
 }
 
@@ -41,15 +41,10 @@ pub async fn run(context: &Context, args: SeedArgs) -> Result<(), CliError> {
     let mut reference = client::reference(&context.membership, &context.security).await?;
     if args.synthetic_province {
         let summary =
-            crate::synthetic::seed_province(&mut membership, &mut reference, args.synthetic_seed)
-                .await?;
-        return print_summary(
-            context,
-            &summary,
-            crate::synthetic::SyntheticProvince::render,
-        );
+            synthetic::seed_province(&mut membership, &mut reference, args.synthetic_seed).await?;
+        return print_summary(context, &summary, synthetic::SyntheticProvince::render);
     }
     let mut admission = client::admission(&context.membership, &context.security).await?;
-    let summary = crate::dataset::seed_all(&mut membership, &mut admission, &mut reference).await?;
-    print_summary(context, &summary, crate::dataset::SeedSummary::render)
+    let summary = dataset::seed_all(&mut membership, &mut admission, &mut reference).await?;
+    print_summary(context, &summary, dataset::SeedSummary::render)
 }
