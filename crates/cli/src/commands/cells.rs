@@ -7,9 +7,8 @@ use partyregistry_proto::membership::v1::{
     UpdateCellRequest,
 };
 
-use super::Context;
-use super::communes::mask;
 use super::paging::{PageArgs, collect_pages, print_next_page};
+use super::{Context, mask};
 use crate::client::{self, enum_name, request_id};
 use crate::error::CliError;
 use crate::output::{self, Fields, Table, label};

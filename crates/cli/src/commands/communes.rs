@@ -7,8 +7,8 @@ use partyregistry_proto::membership::v1::{
     ListCommunesResponse, UpdateCommuneRequest,
 };
 
-use super::Context;
 use super::paging::{PageArgs, collect_pages, print_next_page};
+use super::{Context, mask};
 use crate::client::{self, enum_name, request_id};
 use crate::error::CliError;
 use crate::output::{self, Fields, Table, label};
@@ -211,13 +211,6 @@ fn update_request(
         commune: Some(commune),
         update_mask: Some(mask(&paths)),
     })
-}
-
-/// A field mask of these paths.
-pub(crate) fn mask(paths: &[&str]) -> prost_types::FieldMask {
-    prost_types::FieldMask {
-        paths: paths.iter().map(|p| (*p).to_owned()).collect(),
-    }
 }
 
 fn show(context: &Context, commune: &Commune) -> Result<(), CliError> {

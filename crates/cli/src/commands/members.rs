@@ -17,10 +17,9 @@ use partyregistry_proto::membership::v1::{
 };
 use partyregistry_vocab::names;
 
-use super::Context;
-use super::communes::mask;
 use super::identity::IdentityArgs;
 use super::paging::{PageArgs, collect_pages, print_next_page};
+use super::{Context, mask};
 use crate::client::{self, enum_name, request_id};
 use crate::error::CliError;
 use crate::output::{self, Fields, Table, label, yes_no};

@@ -1,8 +1,9 @@
 //! The implementations of the commands, one module per command or group of commands: each
 //! defines its clap arguments, builds its request from them, makes one or a few calls, and prints
 //! the answer as a table or as JSON. Shared pieces of arguments live beside them ([`paging`],
-//! [`identity`]). Owns no dispatch: [`crate::run`] picks the command, so that no command module
-//! depends on the list of all commands.
+//! [`identity`]); this module holds only what every command shares: the [`Context`] of the
+//! global flags and the update [`mask`]. Owns no dispatch: [`crate::run`] picks the command, so
+//! that no command module depends on the list of all commands.
 
 pub mod audit;
 pub mod candidates;
@@ -38,4 +39,11 @@ pub struct Context {
     pub json: bool,
     /// The CA, client certificate and token, read once; shared by every client of the command.
     pub security: Arc<ClientSecurity>,
+}
+
+/// The update mask of an update command: the paths of the fields given on its command line.
+pub(crate) fn mask(paths: &[&str]) -> prost_types::FieldMask {
+    prost_types::FieldMask {
+        paths: paths.iter().map(|p| (*p).to_owned()).collect(),
+    }
 }

@@ -10,9 +10,8 @@ use partyregistry_proto::membership::v1::{
     UnitLevel, UnitMerge, UpdateProvinceRequest,
 };
 
-use super::Context;
-use super::communes::mask;
 use super::reports::emit;
+use super::{Context, mask};
 use crate::client::{self, request_id};
 use crate::error::CliError;
 use crate::output::{Fields, Table};

@@ -9,8 +9,7 @@ use partyregistry_proto::membership::v1::{
 };
 
 use crate::client;
-use crate::commands::Context;
-use crate::commands::communes::mask;
+use crate::commands::{Context, mask};
 use crate::error::CliError;
 use crate::output::{self, Fields, Table, enum_label};
 use crate::parse::{parse_date, parse_education, rule_version_name};
