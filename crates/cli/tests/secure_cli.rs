@@ -5,9 +5,9 @@
 use std::time::Duration;
 
 use clap::Parser;
-use partyregistry_cli::args::TokenIssueArgs;
 use partyregistry_cli::commands::health::{MEMBERSHIP_SERVICE, check};
 use partyregistry_cli::commands::tokens;
+use partyregistry_cli::commands::tokens::TokenIssueArgs;
 use partyregistry_cli::{Cli, CliError, certs, client};
 use partyregistry_kit::auth::Right;
 use partyregistry_kit::client::ClientSecurity;

@@ -1,16 +1,98 @@
 //! `partyctl audit list`: the audit trail of one server (`partyregistry.audit.v1.AuditService`,
 //! served by both), newest first. Needs a token with the `admin` right.
 
+use clap::{Args, Subcommand};
 use partyregistry_proto::audit::v1::{
     AuditEntry, ListAuditEntriesRequest, ListAuditEntriesResponse,
 };
 
-use super::communes::print_next_page;
-use super::{Context, collect_pages};
-use crate::args::{AuditCommand, AuditListArgs, AuditTarget};
+use super::Context;
+use super::paging::{PageArgs, collect_pages, print_next_page};
 use crate::client;
 use crate::error::CliError;
 use crate::output::{self, Table, timestamp, yes_no};
+
+/// Which server's audit trail to read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum AuditTarget {
+    /// Dịch vụ đảng viên (--membership).
+    Membership,
+    /// Dịch vụ báo cáo (--reporting).
+    Reporting,
+}
+
+/// `partyctl audit …`.
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Liệt kê nhật ký truy cập, mới nhất trước.
+    List(AuditListArgs),
+}
+
+/// `partyctl audit list`.
+#[derive(Debug, Clone, Args)]
+pub struct AuditListArgs {
+    /// Dịch vụ có nhật ký cần xem.
+    #[arg(long, value_enum)]
+    pub service: AuditTarget,
+    /// Chỉ các lệnh gọi của chủ thể này.
+    #[arg(long, value_parser = parse_filter_value)]
+    pub subject: Option<String>,
+    /// Chỉ lệnh gọi này, viết đầy đủ, ví dụ /partyregistry.membership.v1.MembershipService/GetMember.
+    #[arg(long, value_parser = parse_filter_value)]
+    pub method: Option<String>,
+    /// Chỉ kết quả này (mã gRPC: ok, unauthenticated, permission-denied, …).
+    #[arg(long, value_parser = parse_outcome)]
+    pub outcome: Option<String>,
+    /// Phân trang.
+    #[command(flatten)]
+    pub page: PageArgs,
+}
+
+/// A value of an audit filter; it goes between double quotes, so it may not contain one.
+pub fn parse_filter_value(value: &str) -> Result<String, String> {
+    let value = value.trim();
+    if value.is_empty() || value.contains(['"', '\\']) || value.chars().any(char::is_control) {
+        Err(format!(
+            "giá trị lọc không được rỗng hay chứa dấu \" hoặc \\ (nhận được: {value})"
+        ))
+    } else {
+        Ok(value.to_owned())
+    }
+}
+
+/// The gRPC status codes, by the names the audit trail records.
+pub const OUTCOMES: [&str; 17] = [
+    "OK",
+    "CANCELLED",
+    "UNKNOWN",
+    "INVALID_ARGUMENT",
+    "DEADLINE_EXCEEDED",
+    "NOT_FOUND",
+    "ALREADY_EXISTS",
+    "PERMISSION_DENIED",
+    "RESOURCE_EXHAUSTED",
+    "FAILED_PRECONDITION",
+    "ABORTED",
+    "OUT_OF_RANGE",
+    "UNIMPLEMENTED",
+    "INTERNAL",
+    "UNAVAILABLE",
+    "DATA_LOSS",
+    "UNAUTHENTICATED",
+];
+
+/// An outcome as a person types it (`permission-denied`) → its code name (`PERMISSION_DENIED`).
+pub fn parse_outcome(value: &str) -> Result<String, String> {
+    let wanted = value.trim().to_uppercase().replace(['-', ' '], "_");
+    if OUTCOMES.contains(&wanted.as_str()) {
+        Ok(wanted)
+    } else {
+        Err(format!(
+            "kết quả không hợp lệ: {value} (chọn trong: {})",
+            OUTCOMES.join(", ").to_lowercase().replace('_', "-")
+        ))
+    }
+}
 
 /// Runs one `audit` subcommand.
 pub async fn run(context: &Context, command: AuditCommand) -> Result<(), CliError> {

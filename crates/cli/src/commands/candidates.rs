@@ -6,7 +6,9 @@
 
 use std::collections::HashMap;
 
+use clap::{Args, Subcommand};
 use partyregistry_kit::client::Transport;
+use partyregistry_proto::membership::v1 as pb;
 use partyregistry_proto::membership::v1::admission_service_client::AdmissionServiceClient;
 use partyregistry_proto::membership::v1::{
     AdmitCandidateRequest, AdvanceCandidateRequest, BackgroundCheck, Candidate, CandidateSource,
@@ -16,15 +18,198 @@ use partyregistry_proto::membership::v1::{
 };
 use partyregistry_vocab::date;
 
-use super::communes::{mask, print_next_page};
-use super::{Context, collect_pages};
-use crate::args::{
-    CandidateAdmitArgs, CandidateAdvanceArgs, CandidateCommand, CandidateCreateArgs,
-    CandidateFields, CandidateListArgs, CandidateUpdateArgs,
-};
-use crate::client::{self, candidate_name, cell_name, commune_name, request_id, short_id};
+use super::identity::IdentityArgs;
+use super::paging::{PageArgs, collect_pages, print_next_page};
+use super::{Context, mask};
+use crate::client::{self, request_id};
 use crate::error::CliError;
 use crate::output::{self, Fields, Table, blocker_label, enum_label, yes_no};
+use crate::parse::{
+    candidate_name, cell_name, commune_name, parse_background_check, parse_candidate_source,
+    parse_candidate_stage, parse_date, parse_introducer, parse_optional_date, parse_tally,
+    short_id,
+};
+
+/// `partyctl candidates …`.
+#[derive(Debug, Subcommand)]
+pub enum CandidateCommand {
+    /// Danh sách nguồn phát triển đảng viên của một xã (không in số CCCD, ngày sinh đầy đủ).
+    List(CandidateListArgs),
+    /// Xem đầy đủ hồ sơ một người (kèm các vướng mắc hôm nay).
+    Get {
+        /// Mã (5) hoặc candidates/5.
+        candidate: String,
+    },
+    /// Ghi nhận một nguồn mới (mặc định ở bước quần chúng ưu tú).
+    Create(CandidateCreateArgs),
+    /// Sửa thông tin; chỉ các trường được nêu trên dòng lệnh được cập nhật. Bước chỉ đổi qua `advance`.
+    Update(CandidateUpdateArgs),
+    /// Chuyển sang bước tiếp theo, hoặc rút khỏi nguồn / không đủ điều kiện.
+    Advance(CandidateAdvanceArgs),
+    /// Xét điều kiện vào Đảng tại một ngày theo quy định có hiệu lực ngày đó.
+    Eligibility {
+        /// Mã (5) hoặc candidates/5.
+        candidate: String,
+        /// Ngày xét; mặc định hôm nay.
+        #[arg(long = "on", alias = "as-of", value_parser = parse_date)]
+        on_date: Option<String>,
+    },
+    /// Kết nạp người đã được đảng ủy đồng ý: tạo đảng viên và đóng hồ sơ nguồn.
+    Admit(CandidateAdmitArgs),
+}
+
+/// `partyctl candidates list`.
+#[derive(Debug, Args)]
+pub struct CandidateListArgs {
+    /// Mã xã (02680) hoặc communes/02680.
+    #[arg(long, alias = "parent")]
+    pub commune: String,
+    /// Chỉ nguồn của chi bộ này (communes/02680/cells/tuong-2, hoặc tuong-2).
+    #[arg(long)]
+    pub cell: Option<String>,
+    /// Chỉ nguồn ở bước này (identified, class-done, dossier, verified, cell-approved, …).
+    #[arg(long, value_parser = parse_candidate_stage)]
+    pub stage: Option<pb::CandidateStage>,
+    /// Tìm theo tên, không phân biệt dấu.
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Phân trang.
+    #[command(flatten)]
+    pub page: PageArgs,
+}
+
+/// The facts of a candidate, shared by create and update.
+#[derive(Debug, Clone, Default, Args)]
+pub struct CandidateFields {
+    /// Họ tên, giới tính, ngày sinh, dân tộc, học vấn, nghề nghiệp, CCCD, đoàn viên.
+    #[command(flatten)]
+    pub identity: IdentityArgs,
+    /// Nguồn: youth-union, demobilised-soldier, school, other.
+    #[arg(long, value_parser = parse_candidate_source)]
+    pub source: Option<pb::CandidateSource>,
+    /// Nơi cấp giấy chứng nhận lớp nhận thức về Đảng.
+    #[arg(long)]
+    pub certificate_issuer: Option<String>,
+    /// Ngày cấp giấy chứng nhận.
+    #[arg(long, value_parser = parse_date)]
+    pub certificate_date: Option<String>,
+    /// Người giới thiệu ĐẢNG_VIÊN:SỐ_THÁNG (ví dụ 17:24) hoặc doan (Ban Chấp hành Đoàn); lặp lại được, thay toàn bộ danh sách.
+    #[arg(long = "introducer", value_parser = parse_introducer)]
+    pub introducers: Vec<pb::Introducer>,
+    /// Thẩm tra lý lịch: in-progress, passed, failed.
+    #[arg(long, value_parser = parse_background_check)]
+    pub background_check: Option<pb::BackgroundCheck>,
+    /// Ngày hoàn thành hồ sơ.
+    #[arg(long, value_parser = parse_optional_date)]
+    pub papers_date: Option<String>,
+    /// Đã có giấy giới thiệu của đơn vị quân đội (quân nhân xuất ngũ).
+    #[arg(long)]
+    pub military_referral: Option<bool>,
+    /// Đang đi làm ăn, sinh sống xa địa phương.
+    #[arg(long)]
+    pub lives_away: Option<bool>,
+    /// Biểu quyết của chi bộ CÓ_QUYỀN:CÓ_MẶT:TÁN_THÀNH[:KHÔNG], ví dụ 9:8:7.
+    #[arg(long, value_parser = parse_tally)]
+    pub cell_vote: Option<pb::VoteTally>,
+    /// Ngày chi bộ biểu quyết.
+    #[arg(long, value_parser = parse_date)]
+    pub cell_vote_date: Option<String>,
+    /// Biểu quyết của đảng ủy xã CÓ_QUYỀN:CÓ_MẶT:TÁN_THÀNH[:KHÔNG].
+    #[arg(long, value_parser = parse_tally)]
+    pub committee_vote: Option<pb::VoteTally>,
+    /// Ngày đảng ủy biểu quyết.
+    #[arg(long, value_parser = parse_date)]
+    pub committee_vote_date: Option<String>,
+    /// Đảng ủy đã gia hạn thời hạn ra quyết định kết nạp (một lần).
+    #[arg(long)]
+    pub decision_extended: Option<bool>,
+}
+
+/// `partyctl candidates create`.
+#[derive(Debug, Args)]
+pub struct CandidateCreateArgs {
+    /// Chi bộ phát triển nguồn (communes/02680/cells/tuong-2, hoặc tuong-2 với --commune).
+    #[arg(long)]
+    pub cell: String,
+    /// Mã xã khi chỉ ghi mã chi bộ.
+    #[arg(long)]
+    pub commune: Option<String>,
+    /// Thông tin của người được phát triển.
+    #[command(flatten)]
+    pub fields: CandidateFields,
+    /// Bước đã đạt (ghi nhận nguồn đang dở dang); mặc định identified.
+    #[arg(long, value_parser = parse_candidate_stage)]
+    pub stage: Option<pb::CandidateStage>,
+    /// Ngày đạt bước đó; mặc định hôm nay.
+    #[arg(long, value_parser = parse_date)]
+    pub stage_date: Option<String>,
+    /// Khóa chống trùng.
+    #[arg(long)]
+    pub request_id: Option<String>,
+}
+
+/// `partyctl candidates update`.
+#[derive(Debug, Args)]
+pub struct CandidateUpdateArgs {
+    /// Mã (5) hoặc candidates/5.
+    pub candidate: String,
+    /// Chuyển sang chi bộ khác.
+    #[arg(long)]
+    pub cell: Option<String>,
+    /// Mã xã khi chỉ ghi mã chi bộ.
+    #[arg(long)]
+    pub commune: Option<String>,
+    /// Các trường cần sửa.
+    #[command(flatten)]
+    pub fields: CandidateFields,
+    /// Xóa mọi người giới thiệu.
+    #[arg(long, conflicts_with = "introducers")]
+    pub clear_introducers: bool,
+    /// Etag đã đọc; mặc định đọc lại và dùng etag hiện tại.
+    #[arg(long)]
+    pub etag: Option<String>,
+}
+
+/// `partyctl candidates advance`.
+#[derive(Debug, Args)]
+pub struct CandidateAdvanceArgs {
+    /// Mã (5) hoặc candidates/5.
+    pub candidate: String,
+    /// Bước mới: class-done, dossier, verified, cell-approved, committee-approved, withdrawn, ineligible.
+    #[arg(long, value_parser = parse_candidate_stage)]
+    pub stage: pb::CandidateStage,
+    /// Ngày đạt bước; mặc định hôm nay.
+    #[arg(long, value_parser = parse_date)]
+    pub date: Option<String>,
+    /// Lý do (bắt buộc khi rút khỏi nguồn hoặc không đủ điều kiện).
+    #[arg(long)]
+    pub reason: Option<String>,
+    /// Khóa chống trùng.
+    #[arg(long)]
+    pub request_id: Option<String>,
+}
+
+/// `partyctl candidates admit`.
+#[derive(Debug, Args)]
+pub struct CandidateAdmitArgs {
+    /// Mã (5) hoặc candidates/5.
+    pub candidate: String,
+    /// Ngày quyết định kết nạp; mặc định hôm nay.
+    #[arg(long, value_parser = parse_date)]
+    pub decision_date: Option<String>,
+    /// Số quyết định, ví dụ 125-QĐ/ĐU.
+    #[arg(long)]
+    pub decision_number: Option<String>,
+    /// Cơ quan quyết định, ví dụ "Đảng ủy xã Hợp Thành".
+    #[arg(long)]
+    pub deciding_body: Option<String>,
+    /// Ngày lễ kết nạp, nếu đã tổ chức.
+    #[arg(long, value_parser = parse_date)]
+    pub ceremony_date: Option<String>,
+    /// Khóa chống trùng.
+    #[arg(long)]
+    pub request_id: Option<String>,
+}
 
 /// Runs one `candidates` subcommand.
 pub async fn run(context: &Context, command: CandidateCommand) -> Result<(), CliError> {
@@ -599,7 +784,7 @@ mod tests {
             cell: "lang-moi".into(),
             commune: Some("02680".into()),
             fields: CandidateFields {
-                identity: crate::args::IdentityArgs {
+                identity: crate::commands::identity::IdentityArgs {
                     full_name: Some("Triệu Thị Xuân".into()),
                     ..Default::default()
                 },

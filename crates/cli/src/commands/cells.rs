@@ -1,16 +1,100 @@
 //! `partyctl cells list|get|create|update`.
 
+use clap::{Args, Subcommand};
+use partyregistry_proto::membership::v1 as pb;
 use partyregistry_proto::membership::v1::{
     Cell, CellKind, CreateCellRequest, GetCellRequest, ListCellsRequest, ListCellsResponse,
     UpdateCellRequest,
 };
 
-use super::communes::{mask, print_next_page};
-use super::{Context, collect_pages};
-use crate::args::{CellCommand, CellCreateArgs, CellUpdateArgs};
-use crate::client::{self, cell_name, commune_name, enum_name, request_id, short_id};
+use super::paging::{PageArgs, collect_pages, print_next_page};
+use super::{Context, mask};
+use crate::client::{self, enum_name, request_id};
 use crate::error::CliError;
 use crate::output::{self, Fields, Table, label};
+use crate::parse::{
+    cell_name, commune_name, parse_cell_kind, parse_date, parse_optional_date, short_id,
+};
+
+/// `partyctl cells …`.
+#[derive(Debug, Subcommand)]
+pub enum CellCommand {
+    /// Liệt kê các chi bộ của một xã.
+    List {
+        /// Mã xã (02680) hoặc communes/02680.
+        #[arg(long, alias = "parent")]
+        commune: String,
+        /// Chỉ các chi bộ loại này (residential, school, police, …).
+        #[arg(long, value_parser = parse_cell_kind)]
+        kind: Option<pb::CellKind>,
+        /// Phân trang.
+        #[command(flatten)]
+        page: PageArgs,
+    },
+    /// Xem một chi bộ.
+    Get {
+        /// communes/02680/cells/tuong-1, hoặc tuong-1 kèm --commune.
+        cell: String,
+        /// Mã xã khi chỉ ghi mã chi bộ.
+        #[arg(long)]
+        commune: Option<String>,
+    },
+    /// Tạo một chi bộ.
+    Create(CellCreateArgs),
+    /// Sửa một chi bộ; chỉ các trường được nêu trên dòng lệnh được cập nhật.
+    Update(CellUpdateArgs),
+}
+
+/// `partyctl cells create`.
+#[derive(Debug, Args)]
+pub struct CellCreateArgs {
+    /// Mã xã (02680) hoặc communes/02680.
+    #[arg(long, alias = "parent")]
+    pub commune: String,
+    /// Mã chi bộ: chữ thường không dấu, chữ số, dấu gạch nối, ví dụ tuong-1.
+    #[arg(long = "id")]
+    pub cell_id: String,
+    /// Tên chi bộ có dấu, ví dụ "Chi bộ thôn Tượng 1".
+    #[arg(long)]
+    pub display_name: String,
+    /// Loại chi bộ (residential, school, police, military, agency, enterprise, other).
+    #[arg(long, value_parser = parse_cell_kind)]
+    pub kind: pb::CellKind,
+    /// Ngày thành lập.
+    #[arg(long, value_parser = parse_date)]
+    pub open_date: String,
+    /// Ngày giải thể.
+    #[arg(long, value_parser = parse_date)]
+    pub close_date: Option<String>,
+    /// Khóa chống trùng.
+    #[arg(long)]
+    pub request_id: Option<String>,
+}
+
+/// `partyctl cells update`.
+#[derive(Debug, Args)]
+pub struct CellUpdateArgs {
+    /// communes/02680/cells/tuong-1, hoặc tuong-1 kèm --commune.
+    pub cell: String,
+    /// Mã xã khi chỉ ghi mã chi bộ.
+    #[arg(long)]
+    pub commune: Option<String>,
+    /// Tên mới.
+    #[arg(long)]
+    pub display_name: Option<String>,
+    /// Loại mới.
+    #[arg(long, value_parser = parse_cell_kind)]
+    pub kind: Option<pb::CellKind>,
+    /// Ngày thành lập mới.
+    #[arg(long, value_parser = parse_date)]
+    pub open_date: Option<String>,
+    /// Ngày giải thể; chuỗi rỗng để xóa.
+    #[arg(long, value_parser = parse_optional_date)]
+    pub close_date: Option<String>,
+    /// Etag đã đọc; mặc định đọc lại chi bộ và dùng etag hiện tại.
+    #[arg(long)]
+    pub etag: Option<String>,
+}
 
 /// Runs one `cells` subcommand.
 pub async fn run(context: &Context, command: CellCommand) -> Result<(), CliError> {

@@ -16,13 +16,62 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use clap::{Args, Subcommand};
 use rcgen::{
     BasicConstraints, CertificateParams, CertifiedIssuer, DistinguishedName, DnType,
     ExtendedKeyUsagePurpose, IsCa, KeyPair, KeyUsagePurpose,
 };
 
-use crate::args::{CertCommand, CertInitArgs};
 use crate::error::CliError;
+use crate::parse::parse_province_code;
+
+/// `partyctl certs …`.
+#[derive(Debug, Subcommand)]
+pub enum CertCommand {
+    /// Tạo CA, chứng chỉ máy chủ, chứng chỉ máy khách của một tỉnh và khóa JWT trong một thư mục mới (không ghi đè tệp có sẵn).
+    Init(CertInitArgs),
+}
+
+/// `partyctl certs init`.
+#[derive(Debug, Clone, Args)]
+pub struct CertInitArgs {
+    /// Thư mục ghi các tệp (tạo nếu chưa có).
+    #[arg(long)]
+    pub dir: PathBuf,
+    /// Mã tỉnh 2 chữ số của hệ thống máy khách (15 hoặc provinces/15).
+    #[arg(long, value_parser = parse_province_code)]
+    pub province: String,
+    /// Tên máy chủ ghi vào chứng chỉ máy chủ (ngoài localhost và 127.0.0.1); lặp lại được.
+    #[arg(long = "server-name", value_parser = parse_server_name)]
+    pub server_names: Vec<String>,
+    /// Số ngày hiệu lực của các chứng chỉ (1–3650).
+    #[arg(long, default_value_t = 365, value_parser = clap::value_parser!(u32).range(1..=3650))]
+    pub days: u32,
+}
+
+/// A DNS name or an IP address for the server certificate.
+pub fn parse_server_name(value: &str) -> Result<String, String> {
+    let name = value.trim().to_lowercase();
+    if name.parse::<std::net::IpAddr>().is_ok() {
+        return Ok(name);
+    }
+    let label_ok = |label: &str| {
+        !label.is_empty()
+            && label.len() <= 63
+            && !label.starts_with('-')
+            && !label.ends_with('-')
+            && label
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+    };
+    if !name.is_empty() && name.len() <= 253 && name.split('.').all(label_ok) {
+        Ok(name)
+    } else {
+        Err(format!(
+            "tên máy chủ phải là tên miền (chữ không dấu, chữ số, dấu gạch nối, dấu chấm) hoặc địa chỉ IP (nhận được: {value})"
+        ))
+    }
+}
 
 /// Length of the HS256 key: the shortest the services accept, the size of the hash.
 pub const JWT_KEY_BYTES: usize = partyregistry_kit::auth::MIN_KEY_BYTES;

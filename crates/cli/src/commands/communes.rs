@@ -1,15 +1,95 @@
 //! `partyctl communes list|get|create|update`.
 
+use clap::{Args, Subcommand};
+use partyregistry_proto::membership::v1 as pb;
 use partyregistry_proto::membership::v1::{
     AreaKind, Commune, CreateCommuneRequest, GetCommuneRequest, ListCommunesRequest,
     ListCommunesResponse, UpdateCommuneRequest,
 };
 
-use super::{Context, collect_pages};
-use crate::args::{CommuneCommand, CommuneCreateArgs, CommuneUpdateArgs};
-use crate::client::{self, commune_name, enum_name, request_id};
+use super::paging::{PageArgs, collect_pages, print_next_page};
+use super::{Context, mask};
+use crate::client::{self, enum_name, request_id};
 use crate::error::CliError;
 use crate::output::{self, Fields, Table, label};
+use crate::parse::{commune_name, parse_area_flag, parse_date, parse_optional_date};
+
+/// `partyctl communes …`.
+#[derive(Debug, Subcommand)]
+pub enum CommuneCommand {
+    /// Liệt kê các xã.
+    List {
+        /// Chỉ các xã của tỉnh có mã này, ví dụ 10.
+        #[arg(long)]
+        province: Option<String>,
+        /// Phân trang.
+        #[command(flatten)]
+        page: PageArgs,
+    },
+    /// Xem một xã.
+    Get {
+        /// Mã xã (02680) hoặc communes/02680.
+        commune: String,
+    },
+    /// Tạo một xã.
+    Create(CommuneCreateArgs),
+    /// Sửa một xã; chỉ các trường được nêu trên dòng lệnh được cập nhật.
+    Update(CommuneUpdateArgs),
+}
+
+/// `partyctl communes create`.
+#[derive(Debug, Args)]
+pub struct CommuneCreateArgs {
+    /// Mã xã 5 chữ số của Tổng cục Thống kê.
+    #[arg(long)]
+    pub code: String,
+    /// Tên xã có dấu, ví dụ "Xã Hợp Thành".
+    #[arg(long)]
+    pub display_name: String,
+    /// Mã tỉnh 2 chữ số.
+    #[arg(long)]
+    pub province_code: String,
+    /// Ngày bắt đầu hiệu lực (YYYY-MM-DD).
+    #[arg(long, value_parser = parse_date)]
+    pub valid_from: String,
+    /// Ngày hết hiệu lực (YYYY-MM-DD).
+    #[arg(long, value_parser = parse_date)]
+    pub valid_to: Option<String>,
+    /// Phân loại vùng LOẠI:TỪ_NGÀY hoặc LOẠI:TỪ_NGÀY:ĐẾN_NGÀY, ví dụ mountainous:2008-01-01; lặp lại được.
+    #[arg(long = "area-flag", value_parser = parse_area_flag)]
+    pub area_flags: Vec<pb::AreaFlag>,
+    /// Khóa chống trùng: chạy lại với cùng khóa trả về kết quả lần đầu.
+    #[arg(long)]
+    pub request_id: Option<String>,
+}
+
+/// `partyctl communes update`.
+#[derive(Debug, Args)]
+pub struct CommuneUpdateArgs {
+    /// Mã xã (02680) hoặc communes/02680.
+    pub commune: String,
+    /// Tên xã mới.
+    #[arg(long)]
+    pub display_name: Option<String>,
+    /// Mã tỉnh mới.
+    #[arg(long)]
+    pub province_code: Option<String>,
+    /// Ngày bắt đầu hiệu lực mới.
+    #[arg(long, value_parser = parse_date)]
+    pub valid_from: Option<String>,
+    /// Ngày hết hiệu lực; chuỗi rỗng để xóa.
+    #[arg(long, value_parser = parse_optional_date)]
+    pub valid_to: Option<String>,
+    /// Thay toàn bộ phân loại vùng bằng các giá trị này (LOẠI:TỪ_NGÀY hoặc LOẠI:TỪ_NGÀY:ĐẾN_NGÀY).
+    #[arg(long = "area-flag", value_parser = parse_area_flag)]
+    pub area_flags: Vec<pb::AreaFlag>,
+    /// Xóa mọi phân loại vùng.
+    #[arg(long, conflicts_with = "area_flags")]
+    pub clear_area_flags: bool,
+    /// Etag đã đọc; mặc định đọc lại xã và dùng etag hiện tại.
+    #[arg(long)]
+    pub etag: Option<String>,
+}
 
 /// Runs one `communes` subcommand.
 pub async fn run(context: &Context, command: CommuneCommand) -> Result<(), CliError> {
@@ -76,13 +156,6 @@ pub async fn run(context: &Context, command: CommuneCommand) -> Result<(), CliEr
     }
 }
 
-/// Prints the hint for the next page, when there is one.
-pub(crate) fn print_next_page(token: &str) {
-    if !token.is_empty() {
-        println!("\nCòn trang sau: --page-token {token}  (hoặc --all-pages)");
-    }
-}
-
 fn create_request(args: CommuneCreateArgs) -> CreateCommuneRequest {
     CreateCommuneRequest {
         commune: Some(Commune {
@@ -138,13 +211,6 @@ fn update_request(
         commune: Some(commune),
         update_mask: Some(mask(&paths)),
     })
-}
-
-/// A field mask of these paths.
-pub(crate) fn mask(paths: &[&str]) -> prost_types::FieldMask {
-    prost_types::FieldMask {
-        paths: paths.iter().map(|p| (*p).to_owned()).collect(),
-    }
 }
 
 fn show(context: &Context, commune: &Commune) -> Result<(), CliError> {

@@ -3,15 +3,37 @@
 
 use std::time::Duration;
 
+use clap::Args;
 use partyregistry_kit::client::ClientSecurity;
 use tonic_health::pb::HealthCheckRequest;
 use tonic_health::pb::health_check_response::ServingStatus;
 use tonic_health::pb::health_client::HealthClient;
 
 use super::Context;
-use crate::args::{HealthArgs, HealthTarget};
 use crate::client;
 use crate::error::CliError;
+
+/// Which services `partyctl health` checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum HealthTarget {
+    /// Dịch vụ đảng viên.
+    Membership,
+    /// Dịch vụ báo cáo.
+    Reporting,
+    /// Cả hai.
+    Both,
+}
+
+/// `partyctl health`.
+#[derive(Debug, Args)]
+pub struct HealthArgs {
+    /// Dịch vụ cần kiểm tra.
+    #[arg(long, value_enum, default_value_t = HealthTarget::Both)]
+    pub service: HealthTarget,
+    /// Thời gian chờ tối đa cho mỗi dịch vụ, tính bằng giây.
+    #[arg(long, default_value_t = 5)]
+    pub timeout: u64,
+}
 
 /// The gRPC service name the membership service reports health for.
 pub use partyregistry_membership::SERVICE_NAME as MEMBERSHIP_SERVICE;

@@ -2,6 +2,8 @@
 //! `end-exemption`, `depart`. Each sends a request id, so that re-running the same command line
 //! with `--request-id` returns the first result instead of acting twice.
 
+use clap::Args;
+use partyregistry_proto::membership::v1 as pb;
 use partyregistry_proto::membership::v1::{
     Admission, EndExemptionRequest, ExemptMemberRequest, RecognizeOfficialRequest,
     RecordAdmissionRequest, RecordCeremonyRequest, RecordDepartureRequest, TransferKind,
@@ -10,12 +12,198 @@ use partyregistry_proto::membership::v1::{
 use partyregistry_vocab::date;
 
 use super::Context;
-use super::members::{new_member, show};
-use crate::args::{
-    AdmitArgs, CeremonyArgs, DepartArgs, EndExemptionArgs, ExemptArgs, RecognizeArgs, TransferArgs,
-};
-use crate::client::{self, cell_name, member_name, request_id};
+use super::members::{PersonArgs, new_member, show};
+use crate::client::{self, request_id};
 use crate::error::CliError;
+use crate::parse::{cell_name, member_name, parse_date, parse_departure_kind, parse_transfer_kind};
+
+/// A vote tally given on the command line.
+#[derive(Debug, Clone, Default, Args)]
+pub struct VoteArgs {
+    /// Số đảng viên chính thức có quyền biểu quyết.
+    #[arg(long)]
+    pub eligible: Option<i32>,
+    /// Số có mặt (mặc định: bằng số có quyền biểu quyết).
+    #[arg(long)]
+    pub present: Option<i32>,
+    /// Số tán thành (mặc định: bằng số có mặt).
+    #[arg(long)]
+    pub yes: Option<i32>,
+    /// Số không tán thành (mặc định: có mặt trừ tán thành).
+    #[arg(long)]
+    pub no: Option<i32>,
+}
+
+impl VoteArgs {
+    /// The tally, when `--eligible` was given; the other numbers default as documented.
+    pub fn tally(&self) -> Option<pb::VoteTally> {
+        let eligible = self.eligible?;
+        let present = self.present.unwrap_or(eligible);
+        let yes = self.yes.unwrap_or(present);
+        let no = self.no.unwrap_or(present.saturating_sub(yes).max(0));
+        Some(pb::VoteTally {
+            eligible,
+            present,
+            yes,
+            no,
+        })
+    }
+}
+
+/// `partyctl admit`.
+#[derive(Debug, Args)]
+pub struct AdmitArgs {
+    /// Thông tin cá nhân.
+    #[command(flatten)]
+    pub person: PersonArgs,
+    /// Chi bộ (communes/02680/cells/tuong-1, hoặc tuong-1 với --commune).
+    #[arg(long)]
+    pub cell: String,
+    /// Mã xã khi chỉ ghi mã chi bộ.
+    #[arg(long)]
+    pub commune: Option<String>,
+    /// Ngày quyết định kết nạp.
+    #[arg(long, value_parser = parse_date)]
+    pub decision_date: String,
+    /// Số quyết định kết nạp, ví dụ 125-QĐ/ĐU.
+    #[arg(long)]
+    pub decision_number: Option<String>,
+    /// Ngày lễ kết nạp, nếu đã tổ chức.
+    #[arg(long, value_parser = parse_date)]
+    pub ceremony_date: Option<String>,
+    /// Ngày công nhận chính thức, nếu đã có (nạp dữ liệu lịch sử).
+    #[arg(long, value_parser = parse_date)]
+    pub official_date: Option<String>,
+    /// Kết nạp lại (người đã ra khỏi Đảng ít nhất 36 tháng).
+    #[arg(long)]
+    pub readmission: bool,
+    /// Biểu quyết của chi bộ.
+    #[command(flatten)]
+    pub vote: VoteArgs,
+    /// Cơ quan quyết định, ví dụ "Đảng ủy xã Hợp Thành".
+    #[arg(long)]
+    pub deciding_body: Option<String>,
+    /// Khóa chống trùng.
+    #[arg(long)]
+    pub request_id: Option<String>,
+}
+
+/// `partyctl ceremony`.
+#[derive(Debug, Args)]
+pub struct CeremonyArgs {
+    /// Mã đảng viên (17) hoặc members/17.
+    pub member: String,
+    /// Ngày lễ kết nạp; mặc định hôm nay.
+    #[arg(long, value_parser = parse_date)]
+    pub date: Option<String>,
+    /// Khóa chống trùng.
+    #[arg(long)]
+    pub request_id: Option<String>,
+}
+
+/// `partyctl recognize`.
+#[derive(Debug, Args)]
+pub struct RecognizeArgs {
+    /// Mã đảng viên (17) hoặc members/17.
+    pub member: String,
+    /// Ngày công nhận chính thức; mặc định hôm nay.
+    #[arg(long, value_parser = parse_date)]
+    pub date: Option<String>,
+    /// Số quyết định công nhận.
+    #[arg(long)]
+    pub decision_number: Option<String>,
+    /// Biểu quyết của chi bộ.
+    #[command(flatten)]
+    pub vote: VoteArgs,
+    /// Khóa chống trùng.
+    #[arg(long)]
+    pub request_id: Option<String>,
+}
+
+/// `partyctl transfer`.
+#[derive(Debug, Args)]
+pub struct TransferArgs {
+    /// Mã đảng viên (17) hoặc members/17.
+    pub member: String,
+    /// Loại chuyển: between-cells, to-commune, out-of-system, temporary-out, temporary-return.
+    #[arg(long, value_parser = parse_transfer_kind)]
+    pub kind: pb::TransferKind,
+    /// Ngày có hiệu lực; mặc định hôm nay.
+    #[arg(long, value_parser = parse_date)]
+    pub date: Option<String>,
+    /// Chi bộ đến (between-cells, to-commune): communes/…/cells/…, hoặc mã chi bộ với --commune.
+    #[arg(long)]
+    pub to_cell: Option<String>,
+    /// Mã xã khi --to-cell chỉ ghi mã chi bộ.
+    #[arg(long)]
+    pub commune: Option<String>,
+    /// Tổ chức đến (out-of-system, temporary-out).
+    #[arg(long)]
+    pub to_organization: Option<String>,
+    /// Ngày kết thúc sinh hoạt tạm thời.
+    #[arg(long, value_parser = parse_date)]
+    pub away_until: Option<String>,
+    /// Sinh hoạt tạm thời để đi học (cho phép đến 2 năm).
+    #[arg(long)]
+    pub for_study: bool,
+    /// Số quyết định.
+    #[arg(long)]
+    pub decision_number: Option<String>,
+    /// Khóa chống trùng.
+    #[arg(long)]
+    pub request_id: Option<String>,
+}
+
+/// `partyctl exempt`.
+#[derive(Debug, Args)]
+pub struct ExemptArgs {
+    /// Mã đảng viên (17) hoặc members/17.
+    pub member: String,
+    /// Ngày bắt đầu miễn; mặc định hôm nay.
+    #[arg(long, value_parser = parse_date)]
+    pub date: Option<String>,
+    /// Lý do, ví dụ "Tuổi cao".
+    #[arg(long)]
+    pub reason: String,
+    /// Khóa chống trùng.
+    #[arg(long)]
+    pub request_id: Option<String>,
+}
+
+/// `partyctl end-exemption`.
+#[derive(Debug, Args)]
+pub struct EndExemptionArgs {
+    /// Mã đảng viên (17) hoặc members/17.
+    pub member: String,
+    /// Ngày trở lại sinh hoạt; mặc định hôm nay.
+    #[arg(long, value_parser = parse_date)]
+    pub date: Option<String>,
+    /// Khóa chống trùng.
+    #[arg(long)]
+    pub request_id: Option<String>,
+}
+
+/// `partyctl depart`.
+#[derive(Debug, Args)]
+pub struct DepartArgs {
+    /// Mã đảng viên (17) hoặc members/17.
+    pub member: String,
+    /// Hình thức: death, removal, resignation, expulsion.
+    #[arg(long, value_parser = parse_departure_kind)]
+    pub kind: pb::DepartureKind,
+    /// Ngày có hiệu lực; mặc định hôm nay.
+    #[arg(long, value_parser = parse_date)]
+    pub date: Option<String>,
+    /// Số quyết định (bắt buộc trừ trường hợp từ trần).
+    #[arg(long)]
+    pub decision_number: Option<String>,
+    /// Lý do.
+    #[arg(long)]
+    pub reason: Option<String>,
+    /// Khóa chống trùng.
+    #[arg(long)]
+    pub request_id: Option<String>,
+}
 
 /// The effective date: the one given, or today in Vietnam.
 fn date_or_today(value: Option<String>) -> String {

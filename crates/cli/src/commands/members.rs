@@ -5,7 +5,9 @@
 
 use std::collections::HashMap;
 
+use clap::{Args, Subcommand};
 use partyregistry_kit::client::Transport;
+use partyregistry_proto::membership::v1 as pb;
 use partyregistry_proto::membership::v1::membership_service_client::MembershipServiceClient;
 use partyregistry_proto::membership::v1::{
     Admission, Assignment, CreateMemberRequest, EventType, Gender, GeneralEducation,
@@ -15,12 +17,155 @@ use partyregistry_proto::membership::v1::{
 };
 use partyregistry_vocab::names;
 
-use super::communes::{mask, print_next_page};
-use super::{Context, collect_pages};
-use crate::args::{MemberCommand, MemberCreateArgs, MemberListArgs, MemberUpdateArgs, PersonArgs};
-use crate::client::{self, cell_name, commune_name, enum_name, member_name, request_id, short_id};
+use super::identity::IdentityArgs;
+use super::paging::{PageArgs, collect_pages, print_next_page};
+use super::{Context, mask};
+use crate::client::{self, enum_name, request_id};
 use crate::error::CliError;
 use crate::output::{self, Fields, Table, label, yes_no};
+use crate::parse::{
+    cell_name, commune_name, member_name, parse_assignment, parse_badge, parse_date,
+    parse_party_age_gap, parse_political_theory, parse_qualification, parse_status, short_id,
+};
+
+/// `partyctl members …`.
+#[derive(Debug, Subcommand)]
+pub enum MemberCommand {
+    /// Danh sách đảng viên theo thứ tự tên (không in số CCCD, điện thoại, địa chỉ).
+    List(MemberListArgs),
+    /// Xem đầy đủ hồ sơ một đảng viên.
+    Get {
+        /// Mã đảng viên (17) hoặc members/17.
+        member: String,
+    },
+    /// Tiếp nhận đảng viên chuyển đến từ ngoài hệ thống.
+    Create(MemberCreateArgs),
+    /// Sửa thông tin cá nhân; chỉ các trường được nêu trên dòng lệnh được cập nhật.
+    Update(MemberUpdateArgs),
+    /// Lịch sử của một đảng viên.
+    Events {
+        /// Mã đảng viên (17) hoặc members/17.
+        member: String,
+    },
+}
+
+/// `partyctl members list`.
+#[derive(Debug, Args)]
+pub struct MemberListArgs {
+    /// Mã xã (02680) hoặc communes/02680; mặc định mọi xã.
+    #[arg(long, alias = "commune", default_value = "communes/-")]
+    pub parent: String,
+    /// Chỉ đảng viên của chi bộ này (communes/02680/cells/tuong-1, hoặc tuong-1 với --parent).
+    #[arg(long)]
+    pub cell: Option<String>,
+    /// Chỉ đảng viên ở trạng thái này (official, probationary, …).
+    #[arg(long, value_parser = parse_status)]
+    pub status: Option<pb::MemberStatus>,
+    /// Chỉ đảng viên tại chỗ (local) hoặc biệt phái (seconded).
+    #[arg(long, value_parser = parse_assignment)]
+    pub assignment: Option<pb::Assignment>,
+    /// Tìm theo tên, không phân biệt dấu và hoa thường, ví dụ "dang hoang long".
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Phân trang.
+    #[command(flatten)]
+    pub page: PageArgs,
+}
+
+/// Personal fields of a member, shared by create, update and admit.
+#[derive(Debug, Clone, Default, Args)]
+pub struct PersonArgs {
+    /// Họ tên, giới tính, ngày sinh, dân tộc, học vấn, nghề nghiệp, CCCD, đoàn viên.
+    #[command(flatten)]
+    pub identity: IdentityArgs,
+    /// Tôn giáo.
+    #[arg(long)]
+    pub religion: Option<String>,
+    /// Quê quán.
+    #[arg(long)]
+    pub home_town: Option<String>,
+    /// Số điện thoại.
+    #[arg(long)]
+    pub phone: Option<String>,
+    /// Nơi ở hiện nay.
+    #[arg(long)]
+    pub address: Option<String>,
+    /// Trình độ chuyên môn: none, vocational, college, university, master, doctorate.
+    #[arg(long, value_parser = parse_qualification)]
+    pub qualification: Option<pb::Qualification>,
+    /// Lý luận chính trị: none, elementary, intermediate, advanced.
+    #[arg(long, value_parser = parse_political_theory)]
+    pub political_theory: Option<pb::PoliticalTheory>,
+    /// Số thẻ đảng viên.
+    #[arg(long)]
+    pub card_number: Option<String>,
+    /// Tại chỗ (local) hoặc biệt phái (seconded).
+    #[arg(long, value_parser = parse_assignment)]
+    pub assignment: Option<pb::Assignment>,
+}
+
+/// `partyctl members create`.
+#[derive(Debug, Args)]
+pub struct MemberCreateArgs {
+    /// Thông tin cá nhân.
+    #[command(flatten)]
+    pub person: PersonArgs,
+    /// Chi bộ (communes/02680/cells/tuong-1, hoặc tuong-1 với --commune).
+    #[arg(long)]
+    pub cell: String,
+    /// Mã xã khi chỉ ghi mã chi bộ.
+    #[arg(long)]
+    pub commune: Option<String>,
+    /// Ngày quyết định kết nạp.
+    #[arg(long, value_parser = parse_date)]
+    pub decision_date: String,
+    /// Số quyết định kết nạp.
+    #[arg(long)]
+    pub decision_number: Option<String>,
+    /// Ngày lễ kết nạp.
+    #[arg(long, value_parser = parse_date)]
+    pub ceremony_date: String,
+    /// Ngày công nhận chính thức.
+    #[arg(long, value_parser = parse_date)]
+    pub official_date: Option<String>,
+    /// Ngày tiếp nhận vào đảng bộ.
+    #[arg(long, value_parser = parse_date)]
+    pub joined_date: String,
+    /// Nơi chuyển đến, ví dụ "Đảng bộ phường Cốc Lếu".
+    #[arg(long)]
+    pub from_organization: String,
+    /// Khóa chống trùng.
+    #[arg(long)]
+    pub request_id: Option<String>,
+}
+
+/// `partyctl members update`.
+#[derive(Debug, Args)]
+pub struct MemberUpdateArgs {
+    /// Mã đảng viên (17) hoặc members/17.
+    pub member: String,
+    /// Các trường cần sửa.
+    #[command(flatten)]
+    pub person: PersonArgs,
+    /// Thời gian không tính tuổi đảng TỪ_NGÀY:ĐẾN_NGÀY[:LÝ_DO]; lặp lại được, thay toàn bộ danh sách.
+    #[arg(long = "party-age-gap", value_parser = parse_party_age_gap)]
+    pub party_age_gaps: Vec<pb::PartyAgeGap>,
+    /// Xóa mọi khoảng thời gian không tính tuổi đảng.
+    #[arg(long, conflicts_with = "party_age_gaps")]
+    pub clear_party_age_gaps: bool,
+    /// Đang bị bệnh hiểm nghèo (true / false): huy hiệu có thể được trao sớm.
+    #[arg(long)]
+    pub seriously_ill: Option<bool>,
+    /// Huy hiệu đã trao SỐ_NĂM:NGÀY_TRAO, ví dụ 30:2025-11-07; lặp lại được, thay toàn bộ danh sách.
+    #[arg(long = "badge", value_parser = parse_badge)]
+    pub badges: Vec<pb::BadgeAward>,
+    /// Xóa mọi huy hiệu đã ghi.
+    #[arg(long, conflicts_with = "badges")]
+    pub clear_badges: bool,
+    /// Etag đã đọc; mặc định đọc lại đảng viên và dùng etag hiện tại.
+    #[arg(long)]
+    pub etag: Option<String>,
+}
 
 /// Runs one `members` subcommand.
 pub async fn run(context: &Context, command: MemberCommand) -> Result<(), CliError> {
@@ -471,7 +616,6 @@ fn events_table(events: &[MemberEvent]) -> Table {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::args::PageArgs;
 
     fn list_args() -> MemberListArgs {
         MemberListArgs {
@@ -508,7 +652,7 @@ mod tests {
             member: "17".into(),
             person: PersonArgs {
                 phone: Some("0912 000 000".into()),
-                identity: crate::args::IdentityArgs {
+                identity: crate::commands::identity::IdentityArgs {
                     youth_union: Some(false),
                     gender: Some(Gender::Female),
                     ..Default::default()
@@ -536,7 +680,7 @@ mod tests {
             party_age_gaps: Vec::new(),
             clear_party_age_gaps: true,
             seriously_ill: Some(true),
-            badges: vec![crate::client::parse_badge("30:2025-11-07").expect("valid")],
+            badges: vec![crate::parse::parse_badge("30:2025-11-07").expect("valid")],
             clear_badges: false,
             etag: None,
         };

@@ -2,22 +2,153 @@
 //! `partyctl reference <list>`: administrative units and code lists, served by the membership
 //! server's ReferenceService.
 
+use clap::{Args, Subcommand};
+use partyregistry_proto::membership::v1 as pb;
 use partyregistry_proto::membership::v1::{
     CreateMergeRequest, CreateProvinceRequest, GetProvinceRequest, GetReferenceListRequest,
     ListMergesRequest, ListMergesResponse, ListProvincesRequest, Province, ReferenceList,
     UnitLevel, UnitMerge, UpdateProvinceRequest,
 };
 
-use super::Context;
-use super::communes::mask;
 use super::reports::emit;
-use crate::args::{
-    MergeCommand, MergeCreateArgs, ProvinceCommand, ProvinceCreateArgs, ProvinceUpdateArgs,
-    ReferenceArgs,
-};
+use super::{Context, mask};
 use crate::client::{self, request_id};
 use crate::error::CliError;
 use crate::output::{Fields, Table};
+use crate::parse::{parse_date, parse_optional_date, parse_province, parse_unit_level};
+
+/// `partyctl provinces …`.
+#[derive(Debug, Subcommand)]
+pub enum ProvinceCommand {
+    /// Liệt kê các tỉnh, cả các tỉnh đã hết hiệu lực.
+    List {
+        /// Chỉ các tỉnh có hiệu lực vào ngày này.
+        #[arg(long, value_parser = parse_date)]
+        in_force_on: Option<String>,
+    },
+    /// Xem một tỉnh.
+    Get {
+        /// Mã tỉnh (15) hoặc provinces/15.
+        #[arg(value_parser = parse_province)]
+        province: String,
+    },
+    /// Tạo một tỉnh.
+    Create(ProvinceCreateArgs),
+    /// Sửa tên hoặc thời gian hiệu lực của một tỉnh.
+    Update(ProvinceUpdateArgs),
+}
+
+/// `partyctl provinces create`.
+#[derive(Debug, Args)]
+pub struct ProvinceCreateArgs {
+    /// Mã tỉnh 2 chữ số.
+    #[arg(long)]
+    pub code: String,
+    /// Tên có dấu, ví dụ "Tỉnh Lào Cai".
+    #[arg(long)]
+    pub display_name: String,
+    /// Ngày bắt đầu hiệu lực.
+    #[arg(long, value_parser = parse_date)]
+    pub valid_from: String,
+    /// Ngày cuối cùng còn hiệu lực.
+    #[arg(long, value_parser = parse_date)]
+    pub valid_to: Option<String>,
+    /// Khóa chống trùng.
+    #[arg(long)]
+    pub request_id: Option<String>,
+}
+
+/// `partyctl provinces update`.
+#[derive(Debug, Args)]
+pub struct ProvinceUpdateArgs {
+    /// Mã tỉnh (15) hoặc provinces/15.
+    #[arg(value_parser = parse_province)]
+    pub province: String,
+    /// Tên mới.
+    #[arg(long)]
+    pub display_name: Option<String>,
+    /// Ngày bắt đầu hiệu lực mới.
+    #[arg(long, value_parser = parse_date)]
+    pub valid_from: Option<String>,
+    /// Ngày cuối cùng còn hiệu lực; chuỗi rỗng để xóa.
+    #[arg(long, value_parser = parse_optional_date)]
+    pub valid_to: Option<String>,
+    /// Etag đã đọc; mặc định đọc lại tỉnh và dùng etag hiện tại.
+    #[arg(long)]
+    pub etag: Option<String>,
+}
+
+/// `partyctl merges …`.
+#[derive(Debug, Subcommand)]
+pub enum MergeCommand {
+    /// Các lần sáp nhập đã ghi, theo ngày có hiệu lực.
+    List {
+        /// Chỉ cấp này: province hoặc commune.
+        #[arg(long, value_parser = parse_unit_level)]
+        level: Option<pb::UnitLevel>,
+    },
+    /// Ghi nhận một lần sáp nhập: các đơn vị cũ kết thúc ngày hôm trước, đơn vị mới có từ ngày đó.
+    Create(MergeCreateArgs),
+}
+
+/// `partyctl merges create`.
+#[derive(Debug, Args)]
+pub struct MergeCreateArgs {
+    /// Cấp: province hoặc commune.
+    #[arg(long, value_parser = parse_unit_level)]
+    pub level: pb::UnitLevel,
+    /// Mã đơn vị được sáp nhập; lặp lại hoặc ngăn bằng dấu phẩy.
+    #[arg(long = "from", required = true, value_delimiter = ',')]
+    pub predecessors: Vec<String>,
+    /// Mã đơn vị sau sáp nhập.
+    #[arg(long = "into")]
+    pub successor: String,
+    /// Ngày có hiệu lực (ngày đầu tiên của đơn vị mới).
+    #[arg(long, value_parser = parse_date)]
+    pub effective_date: String,
+    /// Căn cứ pháp lý, ví dụ "Nghị quyết 1673/NQ-UBTVQH15".
+    #[arg(long)]
+    pub legal_basis: Option<String>,
+    /// Khóa chống trùng.
+    #[arg(long)]
+    pub request_id: Option<String>,
+}
+
+/// Which reference list `partyctl reference` shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReferenceKindArg {
+    /// 54 dân tộc.
+    Ethnicity,
+    /// Tôn giáo.
+    Religion,
+    /// Trình độ giáo dục phổ thông.
+    GeneralEducation,
+    /// Trình độ chuyên môn.
+    Qualification,
+    /// Trình độ lý luận chính trị.
+    PoliticalTheory,
+}
+
+impl ReferenceKindArg {
+    /// The contract's value.
+    pub fn kind(self) -> pb::ReferenceListKind {
+        match self {
+            Self::Ethnicity => pb::ReferenceListKind::Ethnicity,
+            Self::Religion => pb::ReferenceListKind::Religion,
+            Self::GeneralEducation => pb::ReferenceListKind::GeneralEducation,
+            Self::Qualification => pb::ReferenceListKind::Qualification,
+            Self::PoliticalTheory => pb::ReferenceListKind::PoliticalTheory,
+        }
+    }
+}
+
+/// `partyctl reference`.
+#[derive(Debug, Args)]
+pub struct ReferenceArgs {
+    /// Danh mục.
+    #[arg(value_enum)]
+    pub kind: ReferenceKindArg,
+}
 
 /// Runs one `provinces` subcommand.
 pub async fn provinces(context: &Context, command: ProvinceCommand) -> Result<(), CliError> {

@@ -16,11 +16,13 @@ use partyregistry_vocab::date;
 
 use partyregistry_proto::reporting::v1::export_report_request::Report;
 
-use super::{Context, statistics};
-use crate::args::ReportCommand;
-use crate::client::{self, commune_name};
+use super::Context;
+use super::statistics::{self, BadgesArgs, MovementsArgs, RankingArgs, StatisticsArgs};
+use crate::client;
 use crate::error::CliError;
 use crate::output::{self, Fields, ProtoMessage, Table, blocker_label, label, yes_no};
+use crate::parse::{commune_name, parse_date, parse_month};
+use clap::Subcommand;
 
 /// The request of a `report` subcommand. Every report but the monthly briefing can also be
 /// exported, so they are built as the export call carries them: one builder serves both `report`
@@ -625,4 +627,111 @@ mod tests {
             .expect("a row for 2021");
         assert_eq!(row.split_whitespace().count(), 14);
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The command line of `partyctl report …`: its subcommands and their flags.
+// ---------------------------------------------------------------------------------------------
+
+/// `partyctl report …`.
+#[derive(Debug, Subcommand)]
+pub enum ReportCommand {
+    /// Báo cáo đảng viên của một xã tại một ngày.
+    Commune {
+        /// Mã xã (02680) hoặc communes/02680.
+        #[arg(long)]
+        commune: String,
+        /// Ngày báo cáo; mặc định hôm nay.
+        #[arg(long, value_parser = parse_date)]
+        as_of: Option<String>,
+    },
+    /// Số đảng viên được kết nạp theo năm và tháng.
+    Admissions {
+        /// Mã xã (02680) hoặc communes/02680.
+        #[arg(long)]
+        commune: String,
+        /// Năm đầu; mặc định năm nay.
+        #[arg(long)]
+        from: Option<i32>,
+        /// Năm cuối; mặc định bằng năm đầu.
+        #[arg(long)]
+        to: Option<i32>,
+    },
+    /// Tiến độ kết nạp trong năm so với chỉ tiêu, nguồn đủ điều kiện và dự báo.
+    Progress {
+        /// Mã xã (02680) hoặc communes/02680.
+        #[arg(long)]
+        commune: String,
+        /// Năm; mặc định năm của --as-of.
+        #[arg(long)]
+        year: Option<i32>,
+        /// Ngày đánh giá; mặc định hôm nay (không quá ngày cuối năm).
+        #[arg(long, value_parser = parse_date)]
+        as_of: Option<String>,
+    },
+    /// Nguồn phát triển đảng viên theo bước và theo vướng mắc, từng chi bộ.
+    Pipeline {
+        /// Mã xã (02680) hoặc communes/02680.
+        #[arg(long)]
+        commune: String,
+        /// Ngày xét vướng mắc; mặc định hôm nay.
+        #[arg(long, value_parser = parse_date)]
+        as_of: Option<String>,
+    },
+    /// Tỷ lệ chi bộ hoàn thành tốt nhiệm vụ trở lên so với chỉ tiêu.
+    Ratings {
+        /// Mã xã (02680) hoặc communes/02680.
+        #[arg(long)]
+        commune: String,
+        /// Năm được đánh giá.
+        #[arg(long)]
+        year: i32,
+    },
+    /// Chi bộ cần quan tâm: lâu không kết nạp, nhiều đảng viên biệt phái, già hóa.
+    CellHealth {
+        /// Mã xã (02680) hoặc communes/02680.
+        #[arg(long)]
+        commune: String,
+        /// Ngày đánh giá; mặc định hôm nay.
+        #[arg(long, value_parser = parse_date)]
+        as_of: Option<String>,
+        /// Đánh dấu chi bộ không kết nạp ít nhất chừng này năm (mặc định 3).
+        #[arg(long)]
+        years_without_admission: Option<i32>,
+        /// Đánh dấu chi bộ có đảng viên biệt phái trên tỷ lệ này (%, mặc định 50).
+        #[arg(long)]
+        seconded_percent: Option<i32>,
+        /// Tuổi tính là cao tuổi (mặc định 60).
+        #[arg(long)]
+        ageing_age: Option<i32>,
+    },
+    /// Các thời hạn (quyết định kết nạp, lễ kết nạp, công nhận chính thức) tính theo ngày làm việc.
+    Deadlines {
+        /// Mã xã (02680) hoặc communes/02680.
+        #[arg(long)]
+        commune: String,
+        /// Ngày đánh giá; mặc định hôm nay.
+        #[arg(long, value_parser = parse_date)]
+        as_of: Option<String>,
+        /// Liệt kê cả các thời hạn đến hạn tới ngày này.
+        #[arg(long, value_parser = parse_date)]
+        until: Option<String>,
+    },
+    /// Bản tin tháng cho bí thư chi bộ: kế hoạch và thực hiện, nguồn và bước tiếp theo, thời hạn.
+    Briefing {
+        /// Mã xã (02680) hoặc communes/02680.
+        #[arg(long)]
+        commune: String,
+        /// Tháng họp, YYYY-MM; mặc định tháng này.
+        #[arg(long, value_parser = parse_month)]
+        month: Option<String>,
+    },
+    /// Thống kê đảng viên tại một ngày của xã, tỉnh hoặc cả nước, theo các tiêu chí.
+    Statistics(StatisticsArgs),
+    /// Biến động đảng viên trong một khoảng thời gian, có dòng đối chiếu đầu kỳ – cuối kỳ.
+    Movements(MovementsArgs),
+    /// Đảng viên đến hạn xét tặng Huy hiệu Đảng trong các đợt của một năm.
+    Badges(BadgesArgs),
+    /// Xếp hạng các xã của một tỉnh theo một chỉ tiêu.
+    Ranking(RankingArgs),
 }

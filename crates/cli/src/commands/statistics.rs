@@ -2,21 +2,16 @@
 //! `export`, which streams any exportable report into a file written atomically. Each report is
 //! printed as its document from `partyregistry_export::reports`, the one an export writes.
 
-use std::path::{Path, PathBuf};
-
 use partyregistry_export::{reports, terminal};
 use partyregistry_proto::reporting::v1::{
-    AwardRound, ExportReportRequest, GetMovementsRequest, GetStatisticsRequest,
-    ListBadgesDueRequest, ListBadgesDueResponse, Movements, RankCommunesRequest,
-    RankCommunesResponse, Statistics,
+    AwardRound, GetMovementsRequest, GetStatisticsRequest, ListBadgesDueRequest,
+    ListBadgesDueResponse, Movements, RankCommunesRequest, RankCommunesResponse, Statistics,
 };
 
-use super::Context;
-use super::reports::{ReportRequest, report_request};
-use crate::args::{BadgesArgs, ExportArgs, MovementsArgs, RankingArgs, StatisticsArgs};
-use crate::atomic::AtomicFile;
-use crate::client;
 use crate::error::CliError;
+use crate::parse::{parse_award_round, parse_breakdown, parse_date, parse_province, parse_scope};
+use clap::Args;
+use partyregistry_proto::reporting::v1::RankingIndicator;
 
 pub use partyregistry_export::reports::{reconciliation_line, round_label};
 
@@ -87,101 +82,97 @@ pub fn render_ranking(request: &RankCommunesRequest, ranking: &RankCommunesRespo
     terminal::write(&reports::ranking(request, ranking))
 }
 
-/// Where the file goes: `output` itself, or the suggested name inside it when it is a directory.
-fn target_path(output: &Path, suggested: &str) -> Result<PathBuf, CliError> {
-    if !output.is_dir() {
-        return Ok(output.to_path_buf());
-    }
-    // Only the last component of the suggestion counts: a server cannot steer the file elsewhere.
-    let name = Path::new(suggested)
-        .file_name()
-        .filter(|name| !name.is_empty())
-        .ok_or_else(|| {
-            CliError::usage(format!(
-                "{} là thư mục và dịch vụ không gợi ý tên tệp: hãy ghi rõ tên tệp",
-                output.display()
-            ))
-        })?;
-    Ok(output.join(name))
+/// `partyctl report statistics`.
+#[derive(Debug, Clone, Args)]
+pub struct StatisticsArgs {
+    /// Phạm vi: provinces/15, communes/02680, country (hoặc mã 2 chữ số của tỉnh, 5 chữ số của xã).
+    #[arg(long, value_parser = parse_scope)]
+    pub scope: String,
+    /// Ngày thống kê; mặc định ngày cuối năm nay hoặc hôm nay, ngày nào sớm hơn.
+    #[arg(long, value_parser = parse_date)]
+    pub as_of: Option<String>,
+    /// Tiêu chí: ethnicity, religion, age, general-education, qualification, political-theory, party-age, gender; lặp lại hoặc ngăn bằng dấu phẩy; mặc định tất cả.
+    #[arg(long = "breakdown", value_delimiter = ',', value_parser = parse_breakdown)]
+    pub breakdowns: Vec<String>,
+    /// Các mốc trên của nhóm tuổi, tăng dần, ví dụ 30,40,50,60,70.
+    #[arg(long, value_delimiter = ',')]
+    pub age_bands: Vec<i32>,
+    /// Các mốc trên của nhóm tuổi đảng (năm), tăng dần, ví dụ 9,19,29,39,49.
+    #[arg(long, value_delimiter = ',')]
+    pub party_age_bands: Vec<i32>,
 }
 
-/// What `export` wrote.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Exported {
-    /// The file written.
-    pub output: String,
-    /// Its size.
-    pub bytes: u64,
-    /// The name the service suggested.
-    pub file_name: String,
-    /// The MIME type the service gave.
-    pub content_type: String,
+/// `partyctl report movements`.
+#[derive(Debug, Clone, Args)]
+pub struct MovementsArgs {
+    /// Phạm vi: provinces/15, communes/02680 hoặc country.
+    #[arg(long, value_parser = parse_scope)]
+    pub scope: String,
+    /// Ngày đầu kỳ.
+    #[arg(long, value_parser = parse_date)]
+    pub from: String,
+    /// Ngày cuối kỳ.
+    #[arg(long, value_parser = parse_date)]
+    pub to: String,
 }
 
-/// `partyctl export`: streams ExportReport into a temporary file next to the output and renames
-/// it into place only when the whole stream has arrived; on any error the temporary file is
-/// removed and nothing is left at the output path.
-pub async fn export(context: &Context, args: ExportArgs) -> Result<(), CliError> {
-    let format = args
-        .format
-        .ok_or_else(|| CliError::usage("cần --format csv hoặc --format xlsx"))?;
-    let output = args
-        .output
-        .ok_or_else(|| CliError::usage("cần --output TỆP"))?;
-    let report = match report_request(args.report)? {
-        ReportRequest::Exportable(report) => report,
-        ReportRequest::Briefing(_) => {
-            return Err(CliError::usage("bản tin tháng không xuất ra tệp được"));
+/// `partyctl report badges`.
+#[derive(Debug, Clone, Args)]
+pub struct BadgesArgs {
+    /// Phạm vi: provinces/15, communes/02680 hoặc country.
+    #[arg(long, value_parser = parse_scope)]
+    pub scope: String,
+    /// Năm của các đợt xét tặng.
+    #[arg(long)]
+    pub year: i32,
+    /// Chỉ một đợt: 3-2, 19-5, 2-9, 7-11; mặc định cả bốn đợt.
+    #[arg(long, value_parser = parse_award_round)]
+    pub round: Option<AwardRound>,
+}
+
+/// `partyctl report ranking`.
+#[derive(Debug, Clone, Args)]
+pub struct RankingArgs {
+    /// Mã tỉnh (15) hoặc provinces/15.
+    #[arg(long, value_parser = parse_province)]
+    pub province: String,
+    /// Chỉ tiêu xếp hạng.
+    #[arg(long, value_enum)]
+    pub indicator: RankingIndicatorArg,
+    /// Năm (kết nạp, xếp loại chi bộ); mặc định năm của --as-of.
+    #[arg(long)]
+    pub year: Option<i32>,
+    /// Ngày tính số đảng viên; mặc định hôm nay, không quá ngày cuối năm.
+    #[arg(long, value_parser = parse_date)]
+    pub as_of: Option<String>,
+}
+
+/// What `partyctl report ranking` ranks communes on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum RankingIndicatorArg {
+    /// Số đảng viên.
+    Members,
+    /// Kết nạp so với chỉ tiêu năm (%).
+    Admissions,
+    /// Tỷ lệ chi bộ hoàn thành tốt nhiệm vụ trở lên (%).
+    GoodCells,
+}
+
+impl RankingIndicatorArg {
+    /// The contract's value.
+    pub fn indicator(self) -> RankingIndicator {
+        match self {
+            Self::Members => RankingIndicator::Members,
+            Self::Admissions => RankingIndicator::AdmissionsAgainstTarget,
+            Self::GoodCells => RankingIndicator::GoodCellsPercent,
         }
-    };
-    let request = ExportReportRequest {
-        report: Some(report),
-        format: format.format() as i32,
-    };
-    let mut reporting = client::reporting(&context.reporting, &context.security).await?;
-    let mut stream = reporting.export_report(request).await?.into_inner();
-    // The first chunk names the file; nothing is created before it has arrived.
-    let first = stream
-        .message()
-        .await?
-        .ok_or_else(|| CliError::Other("dịch vụ báo cáo không gửi dữ liệu nào".to_owned()))?;
-    let target = target_path(&output, &first.file_name)?;
-    let mut file = AtomicFile::create(&target)?;
-    file.write(&first.data)?;
-    while let Some(chunk) = stream.message().await? {
-        file.write(&chunk.data)?;
     }
-    let bytes = file.commit()?;
-    let exported = Exported {
-        output: target.display().to_string(),
-        bytes,
-        file_name: first.file_name,
-        content_type: first.content_type,
-    };
-    if context.json {
-        let json =
-            serde_json::to_string_pretty(&exported).map_err(|e| CliError::Other(e.to_string()))?;
-        println!("{json}");
-        return Ok(());
-    }
-    println!(
-        "Đã ghi {} ({} byte, {}).",
-        exported.output,
-        exported.bytes,
-        if exported.content_type.is_empty() {
-            &exported.file_name
-        } else {
-            &exported.content_type
-        }
-    );
-    Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::args::RankingIndicatorArg;
+
     use partyregistry_proto::reporting::v1::{
         AdmissionMovements, BadgeDue, Breakdown, Bucket, CountedUnit, RankedCommune,
         RankingIndicator, Reconciliation,
@@ -437,14 +428,5 @@ mod tests {
             })
             .is_err()
         );
-    }
-
-    #[test]
-    fn a_directory_output_takes_the_suggested_name_only() {
-        let dir = std::env::temp_dir();
-        let path = target_path(&dir, "../../etc/thong-ke.csv").expect("a name");
-        assert_eq!(path, dir.join("thong-ke.csv"));
-        let file = dir.join("no-such-dir-partyctl").join("x.csv");
-        assert_eq!(target_path(&file, "").expect("a file"), file);
     }
 }

@@ -5,12 +5,101 @@
 //! commune belongs to the token's provinces depends on the registry's data, so the servers check
 //! it when they first see the token, and refuse and audit a token whose scope is inconsistent.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use partyregistry_kit::auth::{Claims, issue_jwt};
+use clap::{Args, Subcommand};
+use partyregistry_kit::auth::{Claims, Right, issue_jwt};
 
-use crate::args::{TokenCommand, TokenIssueArgs};
 use crate::error::CliError;
+use crate::parse::{parse_commune_code, parse_province_code};
+
+/// `partyctl tokens …`.
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Ký một mã truy cập JWT (HS256) cho một phạm vi và in ra; máy chủ kiểm tra xã có thuộc tỉnh đã nêu.
+    Issue(TokenIssueArgs),
+}
+
+/// `partyctl tokens issue`.
+#[derive(Debug, Clone, Args)]
+#[command(group(
+    clap::ArgGroup::new("scope")
+        .required(true)
+        .multiple(true)
+        .args(["national", "provinces", "communes"])
+))]
+pub struct TokenIssueArgs {
+    /// Tệp khóa bí mật HS256 (byte thô, ít nhất 32 byte), ví dụ jwt.key do `certs init` tạo.
+    #[arg(long, value_name = "FILE")]
+    pub key_file: PathBuf,
+    /// Bên phát hành; phải trùng --jwt-issuer của các dịch vụ.
+    #[arg(long)]
+    pub issuer: String,
+    /// Chủ thể (hệ thống hoặc người dùng), ghi vào nhật ký truy cập.
+    #[arg(long)]
+    pub subject: String,
+    /// Phạm vi toàn quốc.
+    #[arg(long, conflicts_with_all = ["provinces", "communes"])]
+    pub national: bool,
+    /// Mã tỉnh 2 chữ số trong phạm vi (15 hoặc provinces/15); lặp lại hoặc cách nhau bằng dấu phẩy.
+    #[arg(long = "province", value_delimiter = ',', value_parser = parse_province_code)]
+    pub provinces: Vec<String>,
+    /// Mã xã 5 chữ số trong phạm vi (02680 hoặc communes/02680); lặp lại hoặc cách nhau bằng dấu phẩy.
+    #[arg(long = "commune", value_delimiter = ',', value_parser = parse_commune_code)]
+    pub communes: Vec<String>,
+    /// Quyền, cách nhau bằng dấu phẩy: aggregates (số liệu tổng hợp), records (hồ sơ), personal (trường cá nhân), write (ghi), admin (nhật ký truy cập).
+    #[arg(long, required = true, value_delimiter = ',', value_parser = parse_right)]
+    pub rights: Vec<Right>,
+    /// Thời hạn: số kèm đơn vị s, m, h hoặc d, ví dụ 30m, 24h, 7d.
+    #[arg(long, default_value = "24h", value_parser = parse_ttl)]
+    pub ttl: std::time::Duration,
+}
+
+/// A right of a token: `aggregates`, `records`, `personal`, `write`, `admin`.
+pub fn parse_right(value: &str) -> Result<Right, String> {
+    match value.trim().to_lowercase().as_str() {
+        "aggregates" => Ok(Right::Aggregates),
+        "records" => Ok(Right::Records),
+        "personal" => Ok(Right::Personal),
+        "write" => Ok(Right::Write),
+        "admin" => Ok(Right::Admin),
+        _ => Err(format!(
+            "quyền không hợp lệ: {value} (chọn trong: aggregates, records, personal, write, admin)"
+        )),
+    }
+}
+
+/// The longest token lifetime `tokens issue` signs: ten years, far beyond any sensible token, but
+/// a bound that keeps the expiry arithmetic away from overflow.
+const MAX_TTL_SECONDS: u64 = 3650 * 86_400;
+
+/// A lifetime `30s`, `30m`, `24h` or `7d`.
+pub fn parse_ttl(value: &str) -> Result<std::time::Duration, String> {
+    let value = value.trim();
+    let error = || {
+        format!(
+            "thời hạn phải là số dương kèm đơn vị s, m, h hoặc d, ví dụ 24h (nhận được: {value})"
+        )
+    };
+    let unit_at = value.len().checked_sub(1).ok_or_else(error)?;
+    let (number, unit) = value.split_at(unit_at);
+    let multiplier = match unit {
+        "s" => 1,
+        "m" => 60,
+        "h" => 3600,
+        "d" => 86_400,
+        _ => return Err(error()),
+    };
+    let number: u64 = number.parse().map_err(|_| error())?;
+    let seconds = number.checked_mul(multiplier).ok_or_else(error)?;
+    if seconds == 0 {
+        return Err(error());
+    }
+    if seconds > MAX_TTL_SECONDS {
+        return Err(format!("thời hạn tối đa 3650d (nhận được: {value})"));
+    }
+    Ok(std::time::Duration::from_secs(seconds))
+}
 
 /// The shortest HS256 key accepted, as the servers accept it: the size of the hash.
 pub use partyregistry_kit::auth::MIN_KEY_BYTES;

@@ -2,6 +2,7 @@
 //! line (or one JSON document per message). Personal fields are never printed here: a feed is
 //! often left scrolling on a screen.
 
+use clap::Args;
 use partyregistry_proto::membership::v1::change::Resource;
 use partyregistry_proto::membership::v1::watch_changes_response::Event;
 use partyregistry_proto::membership::v1::{
@@ -9,10 +10,23 @@ use partyregistry_proto::membership::v1::{
 };
 
 use super::Context;
-use crate::args::WatchArgs;
 use crate::client::{self, enum_name};
 use crate::error::CliError;
 use crate::output::{self, label};
+
+/// `partyctl watch`.
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    /// Chỉ các thay đổi có số thứ tự lớn hơn số này.
+    #[arg(long, default_value_t = 0)]
+    pub after: i64,
+    /// Dừng sau chừng này thay đổi.
+    #[arg(long)]
+    pub limit: Option<u64>,
+    /// Dừng khi đã đọc hết lịch sử (lần báo nhịp đầu tiên) thay vì theo dõi tiếp.
+    #[arg(long)]
+    pub until_caught_up: bool,
+}
 
 /// Runs `watch` until the limit, the first heartbeat with `--until-caught-up`, the end of the
 /// stream, or Ctrl-C.
