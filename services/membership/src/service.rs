@@ -20,7 +20,6 @@ use partyregistry_proto::membership::v1 as pb;
 use partyregistry_proto::membership::v1::change::Resource;
 use partyregistry_vocab::date::{self, Date};
 use prost::Message;
-use sqlx::AnyConnection;
 use tokio::sync::watch;
 
 use crate::convert;
@@ -28,7 +27,7 @@ use crate::domain::{
     self, AdmissionContext, AdmissionDates, Cell, Commune, DepartureKind, Member, MemberEvent,
     Person, Transfer, VoteTally,
 };
-use crate::store::{self, MemberFilter, MemberRecord, Store, feed, members, organisations};
+use crate::store::{self, MemberFilter, MemberRecord, Store, Tx};
 
 mod admission;
 mod units;
@@ -56,6 +55,9 @@ pub struct Written {
     pub resource: Resource,
     /// The events recorded with it; empty but for members.
     pub events: Vec<pb::MemberEvent>,
+    /// The commune a member or candidate was in before the command changed it; `None` for a new
+    /// resource or another kind of resource.
+    pub previous_commune: Option<String>,
 }
 
 impl From<Resource> for Written {
@@ -63,6 +65,7 @@ impl From<Resource> for Written {
         Self {
             resource,
             events: Vec::new(),
+            previous_commune: None,
         }
     }
 }
@@ -190,23 +193,14 @@ pub fn person_commune(resource: &Resource) -> Option<String> {
         .map(|(code, _)| code)
 }
 
-/// The commune a member or candidate leaves with this change, read from their previous change;
-/// empty when the commune does not change (or for other resources).
-async fn moved_from_commune(
-    conn: &mut AnyConnection,
-    resource: &Resource,
-) -> Result<String, ApiError> {
-    let Some(now_in) = person_commune(resource) else {
-        return Ok(String::new());
-    };
-    let Some(previous) = feed::latest_change_of(conn, resource_name(resource)).await? else {
-        return Ok(String::new());
-    };
-    let before = decode_change(&previous)?
-        .resource
-        .as_ref()
-        .and_then(person_commune);
-    Ok(before.filter(|code| *code != now_in).unwrap_or_default())
+/// The commune a member or candidate leaves with this change: the commune it was in before the
+/// command (`previous_commune`) when that differs from the one it is in now; empty otherwise (and
+/// for other resources).
+fn moved_from_commune(written: &Written) -> String {
+    match (&written.previous_commune, person_commune(&written.resource)) {
+        (Some(before), Some(now_in)) if *before != now_in => before.clone(),
+        _ => String::new(),
+    }
 }
 
 /// Decodes a stored change into the protocol message.
@@ -224,14 +218,14 @@ pub fn decode_change(change: &store::StoredChange) -> Result<pb::Change, ApiErro
 
 /// Records `events` of member `member_id` and returns them as the feed carries them.
 async fn record_events(
-    conn: &mut AnyConnection,
+    tx: &mut Tx,
     member_id: i64,
     events: &[MemberEvent],
     now: i64,
 ) -> Result<Vec<pb::MemberEvent>, ApiError> {
     let mut recorded = Vec::with_capacity(events.len());
     for event in events {
-        let position = members::insert_event(conn, member_id, event, now).await?;
+        let position = tx.insert_event(member_id, event, now).await?;
         recorded.push(convert::event_to_proto(
             member_id,
             &store::EventRecord {
@@ -246,7 +240,7 @@ async fn record_events(
 
 /// Admits a member into a cell: the one code path of RecordAdmission and AdmitCandidate.
 async fn admit_member(
-    conn: &mut AnyConnection,
+    tx: &mut Tx,
     person: Person,
     admission: AdmissionDates,
     (commune_code, cell_id): (&str, &str),
@@ -254,9 +248,7 @@ async fn admit_member(
     rules: &partyregistry_rules::RuleTable,
     now: i64,
 ) -> Result<(MemberRecord, Vec<pb::MemberEvent>), ApiError> {
-    let cell = organisations::require_cell(conn, commune_code, cell_id)
-        .await?
-        .cell;
+    let cell = tx.require_cell(commune_code, cell_id).await?.cell;
     let (member, events) = domain::admit(
         person,
         admission,
@@ -265,23 +257,24 @@ async fn admit_member(
         date::today_in_vietnam(),
         rules,
     )?;
-    let record = members::insert_member(conn, &member, now).await?;
-    let events = record_events(conn, record.member.id, &events, now).await?;
+    let record = tx.insert_member(&member, now).await?;
+    let events = record_events(tx, record.member.id, &events, now).await?;
     Ok((record, events))
 }
 
 async fn write_member_step(
-    conn: &mut AnyConnection,
+    tx: &mut Tx,
     record: &MemberRecord,
     member: &Member,
     event: &MemberEvent,
     now: i64,
 ) -> Result<Written, ApiError> {
-    let written = members::update_member(conn, member, record.version, now).await?;
-    let events = record_events(conn, member.id, std::slice::from_ref(event), now).await?;
+    let written = tx.update_member(member, record.version, now).await?;
+    let events = record_events(tx, member.id, std::slice::from_ref(event), now).await?;
     Ok(Written {
         resource: Resource::Member(convert::member_to_proto(&written)),
         events,
+        previous_commune: Some(record.member.commune_code.clone()),
     })
 }
 
@@ -312,11 +305,11 @@ impl Membership {
         command: F,
     ) -> Result<Resource, ApiError>
     where
-        F: for<'c> Fn(&'c mut AnyConnection, i64) -> CommandFuture<'c>,
+        F: for<'c> Fn(&'c mut Tx, i64) -> CommandFuture<'c>,
     {
         let written = self
-            .mutate_all(request, retry_conflicts, |conn, now| {
-                let single = command(conn, now);
+            .mutate_all(request, retry_conflicts, |tx, now| {
+                let single = command(tx, now);
                 Box::pin(async move { single.await.map(|resource| vec![resource.into()]) })
             })
             .await?;
@@ -335,11 +328,11 @@ impl Membership {
         command: F,
     ) -> Result<pb::Member, ApiError>
     where
-        F: for<'c> Fn(&'c mut AnyConnection, i64) -> MemberFuture<'c>,
+        F: for<'c> Fn(&'c mut Tx, i64) -> MemberFuture<'c>,
     {
         let written = self
-            .mutate_all(request, retry_conflicts, |conn, now| {
-                let single = command(conn, now);
+            .mutate_all(request, retry_conflicts, |tx, now| {
+                let single = command(tx, now);
                 Box::pin(async move { single.await.map(|written| vec![written]) })
             })
             .await?;
@@ -360,7 +353,7 @@ impl Membership {
         command: F,
     ) -> Result<Vec<Resource>, ApiError>
     where
-        F: for<'c> Fn(&'c mut AnyConnection, i64) -> ChangesFuture<'c>,
+        F: for<'c> Fn(&'c mut Tx, i64) -> ChangesFuture<'c>,
     {
         for _ in 0..CONFLICT_RETRIES {
             match self.mutate_once(request, &command).await {
@@ -383,19 +376,19 @@ impl Membership {
         command: &F,
     ) -> Result<Option<Vec<Resource>>, ApiError>
     where
-        F: for<'c> Fn(&'c mut AnyConnection, i64) -> ChangesFuture<'c>,
+        F: for<'c> Fn(&'c mut Tx, i64) -> ChangesFuture<'c>,
     {
         let mut tx = self.store.begin().await?;
         if let Some(key) = request
-            && let Some(previous) = feed::find_request(tx.conn(), &key.id).await?
+            && let Some(previous) = tx.find_request(&key.id).await?
         {
             return self
-                .replay(tx.conn(), key, &previous)
+                .replay(&mut tx, key, &previous)
                 .await
                 .map(|resource| Some(vec![resource]));
         }
         let now = now_micros();
-        let written = command(tx.conn(), now).await?;
+        let written = command(&mut tx, now).await?;
         if written.is_empty() {
             // Dropping the transaction rolls back whatever the command read or locked.
             return Ok(Some(Vec::new()));
@@ -404,30 +397,32 @@ impl Membership {
         // only from the first append to the commit (see store::feed).
         let mut first_sequence = None;
         let mut sequence = 0;
-        for Written { resource, events } in &written {
+        for written in &written {
+            let resource = &written.resource;
             let payload = pb::Change {
                 sequence: 0,
                 commit_time: None,
                 resource: Some(resource.clone()),
-                events: events.clone(),
-                moved_from_commune: moved_from_commune(tx.conn(), resource).await?,
+                events: written.events.clone(),
+                moved_from_commune: moved_from_commune(written),
             }
             .encode_to_vec();
-            sequence =
-                feed::append_change(tx.conn(), resource_name(resource), &payload, now).await?;
+            sequence = tx
+                .append_change(resource_name(resource), &payload, now)
+                .await?;
             first_sequence.get_or_insert(sequence);
         }
         let resources: Vec<Resource> = written.into_iter().map(|w| w.resource).collect();
         if let Some(key) = request
-            && !feed::record_request(
-                tx.conn(),
-                &key.id,
-                key.method,
-                &key.fingerprint,
-                first_sequence.unwrap_or(sequence),
-                now,
-            )
-            .await?
+            && !tx
+                .record_request(
+                    &key.id,
+                    key.method,
+                    &key.fingerprint,
+                    first_sequence.unwrap_or(sequence),
+                    now,
+                )
+                .await?
         {
             return Ok(None);
         }
@@ -444,7 +439,7 @@ impl Membership {
 
     async fn replay(
         &self,
-        conn: &mut AnyConnection,
+        tx: &mut Tx,
         key: &RequestKey,
         previous: &store::StoredRequest,
     ) -> Result<Resource, ApiError> {
@@ -454,14 +449,12 @@ impl Membership {
                 "was already used for a different request",
             ));
         }
-        let change = feed::change(conn, previous.sequence)
-            .await?
-            .ok_or_else(|| {
-                ApiError::Internal(format!(
-                    "request id points at missing change {}",
-                    previous.sequence
-                ))
-            })?;
+        let change = tx.change(previous.sequence).await?.ok_or_else(|| {
+            ApiError::Internal(format!(
+                "request id points at missing change {}",
+                previous.sequence
+            ))
+        })?;
         decode_change(&change)?
             .resource
             .ok_or_else(|| ApiError::Internal("stored change has no resource".into()))
@@ -474,11 +467,11 @@ impl Membership {
         request: Option<RequestKey>,
     ) -> Result<pb::Commune, ApiError> {
         let resource = self
-            .mutate(request.as_ref(), true, |conn, now| {
+            .mutate(request.as_ref(), true, |tx, now| {
                 let commune = commune.clone();
                 Box::pin(async move {
-                    units::require_commune_province(conn, &commune.province_code).await?;
-                    let record = organisations::insert_commune(conn, &commune, now).await?;
+                    units::require_commune_province(tx, &commune.province_code).await?;
+                    let record = tx.insert_commune(&commune, now).await?;
                     Ok(Resource::Commune(convert::commune_to_proto(&record)))
                 })
             })
@@ -495,7 +488,7 @@ impl Membership {
         paths: Vec<&'static str>,
     ) -> Result<pb::Commune, ApiError> {
         let resource = self
-            .mutate(None, false, |conn, now| {
+            .mutate(None, false, |tx, now| {
                 let (code, etag, update, paths) = (
                     code.to_owned(),
                     etag.to_owned(),
@@ -503,7 +496,7 @@ impl Membership {
                     paths.clone(),
                 );
                 Box::pin(async move {
-                    let current = organisations::require_commune(conn, &code).await?;
+                    let current = tx.require_commune(&code).await?;
                     check_etag(
                         &etag,
                         current.version,
@@ -513,10 +506,9 @@ impl Membership {
                     convert::merge_commune(&mut merged, &update, &paths);
                     let commune = convert::commune_from_proto(&merged, &code)?;
                     if commune.province_code != current.commune.province_code {
-                        units::require_commune_province(conn, &commune.province_code).await?;
+                        units::require_commune_province(tx, &commune.province_code).await?;
                     }
-                    let updated =
-                        organisations::update_commune(conn, &commune, current.version, now).await?;
+                    let updated = tx.update_commune(&commune, current.version, now).await?;
                     Ok(Resource::Commune(convert::commune_to_proto(&updated)))
                 })
             })
@@ -531,10 +523,10 @@ impl Membership {
         request: Option<RequestKey>,
     ) -> Result<pb::Cell, ApiError> {
         let resource = self
-            .mutate(request.as_ref(), true, |conn, now| {
+            .mutate(request.as_ref(), true, |tx, now| {
                 let cell = cell.clone();
                 Box::pin(async move {
-                    let record = organisations::insert_cell(conn, &cell, now).await?;
+                    let record = tx.insert_cell(&cell, now).await?;
                     Ok(Resource::Cell(convert::cell_to_proto(&record)))
                 })
             })
@@ -551,7 +543,7 @@ impl Membership {
         paths: Vec<&'static str>,
     ) -> Result<pb::Cell, ApiError> {
         let resource = self
-            .mutate(None, false, |conn, now| {
+            .mutate(None, false, |tx, now| {
                 let (commune_code, cell_id, etag, update, paths) = (
                     commune_code.to_owned(),
                     cell_id.to_owned(),
@@ -560,8 +552,7 @@ impl Membership {
                     paths.clone(),
                 );
                 Box::pin(async move {
-                    let current =
-                        organisations::require_cell(conn, &commune_code, &cell_id).await?;
+                    let current = tx.require_cell(&commune_code, &cell_id).await?;
                     check_etag(
                         &etag,
                         current.version,
@@ -570,8 +561,7 @@ impl Membership {
                     let mut merged = convert::cell_to_proto(&current);
                     convert::merge_cell(&mut merged, &update, &paths);
                     let cell = convert::cell_from_proto(&merged, &commune_code, &cell_id)?;
-                    let updated =
-                        organisations::update_cell(conn, &cell, current.version, now).await?;
+                    let updated = tx.update_cell(&cell, current.version, now).await?;
                     Ok(Resource::Cell(convert::cell_to_proto(&updated)))
                 })
             })
@@ -588,7 +578,7 @@ impl Membership {
         context: AdmissionContext,
         request: Option<RequestKey>,
     ) -> Result<pb::Member, ApiError> {
-        self.mutate_member(request.as_ref(), true, |conn, now| {
+        self.mutate_member(request.as_ref(), true, |tx, now| {
             let (person, admission, commune_code, cell_id, context) = (
                 person.clone(),
                 admission.clone(),
@@ -597,9 +587,9 @@ impl Membership {
                 context.clone(),
             );
             Box::pin(async move {
-                let rules = store::admission::rule_table(conn).await?;
+                let rules = tx.rule_table().await?;
                 let (record, events) = admit_member(
-                    conn,
+                    tx,
                     person,
                     admission,
                     (&commune_code, &cell_id),
@@ -611,6 +601,7 @@ impl Membership {
                 Ok(Written {
                     resource: Resource::Member(convert::member_to_proto(&record)),
                     events,
+                    previous_commune: None,
                 })
             })
         })
@@ -626,7 +617,7 @@ impl Membership {
         (joined, from): (Date, String),
         request: Option<RequestKey>,
     ) -> Result<pb::Member, ApiError> {
-        self.mutate_member(request.as_ref(), true, |conn, now| {
+        self.mutate_member(request.as_ref(), true, |tx, now| {
             let (person, admission, commune_code, cell_id, from) = (
                 person.clone(),
                 admission.clone(),
@@ -635,9 +626,7 @@ impl Membership {
                 from.clone(),
             );
             Box::pin(async move {
-                let cell = organisations::require_cell(conn, &commune_code, &cell_id)
-                    .await?
-                    .cell;
+                let cell = tx.require_cell(&commune_code, &cell_id).await?.cell;
                 let (member, event) = domain::transfer_in(
                     person,
                     admission,
@@ -645,13 +634,14 @@ impl Membership {
                     joined,
                     from,
                     date::today_in_vietnam(),
-                    &store::admission::rule_table(conn).await?,
+                    &tx.rule_table().await?,
                 )?;
-                let record = members::insert_member(conn, &member, now).await?;
-                let events = record_events(conn, record.member.id, &[event], now).await?;
+                let record = tx.insert_member(&member, now).await?;
+                let events = record_events(tx, record.member.id, &[event], now).await?;
                 Ok(Written {
                     resource: Resource::Member(convert::member_to_proto(&record)),
                     events,
+                    previous_commune: None,
                 })
             })
         })
@@ -667,10 +657,10 @@ impl Membership {
         update: pb::Member,
         paths: Vec<&'static str>,
     ) -> Result<pb::Member, ApiError> {
-        self.mutate_member(None, false, |conn, now| {
+        self.mutate_member(None, false, |tx, now| {
             let (etag, update, paths) = (etag.to_owned(), update.clone(), paths.clone());
             Box::pin(async move {
-                let current = members::require_member(conn, id).await?;
+                let current = tx.require_member(id).await?;
                 check_etag(
                     &etag,
                     current.version,
@@ -699,9 +689,9 @@ impl Membership {
                 let event = MemberEvent::on(
                     domain::EventType::DetailsUpdated,
                     date::today_in_vietnam(),
-                    &store::admission::rule_table(conn).await?,
+                    &tx.rule_table().await?,
                 );
-                write_member_step(conn, &current, &member, &event, now).await
+                write_member_step(tx, &current, &member, &event, now).await
             })
         })
         .await
@@ -714,13 +704,13 @@ impl Membership {
         step: Step,
         request: Option<RequestKey>,
     ) -> Result<pb::Member, ApiError> {
-        self.mutate_member(request.as_ref(), true, |conn, now| {
+        self.mutate_member(request.as_ref(), true, |tx, now| {
             let step = step.clone();
             Box::pin(async move {
-                let current = members::require_member(conn, id).await?;
+                let current = tx.require_member(id).await?;
                 let mut member = current.member.clone();
                 let today = date::today_in_vietnam();
-                let rules = store::admission::rule_table(conn).await?;
+                let rules = tx.rule_table().await?;
                 let rules = &rules;
                 let event = match step {
                     Step::Ceremony(ceremony) => {
@@ -744,11 +734,9 @@ impl Membership {
                         decision_number,
                     } => {
                         let destination = match transfer.destination() {
-                            Some((commune_code, cell_id)) => Some(
-                                organisations::require_cell(conn, commune_code, cell_id)
-                                    .await?
-                                    .cell,
-                            ),
+                            Some((commune_code, cell_id)) => {
+                                Some(tx.require_cell(commune_code, cell_id).await?.cell)
+                            }
                             None => None,
                         };
                         let transfer = transfer.resolve(|| {
@@ -787,7 +775,7 @@ impl Membership {
                         rules,
                     )?,
                 };
-                write_member_step(conn, &current, &member, &event, now).await
+                write_member_step(tx, &current, &member, &event, now).await
             })
         })
         .await
@@ -795,10 +783,8 @@ impl Membership {
 
     /// Reads a commune.
     pub async fn commune(&self, code: &str) -> Result<pb::Commune, ApiError> {
-        let mut conn = self.store.pool().acquire().await?;
-        Ok(convert::commune_to_proto(
-            &organisations::require_commune(&mut conn, code).await?,
-        ))
+        let mut tx = self.store.read().await?;
+        Ok(convert::commune_to_proto(&tx.require_commune(code).await?))
     }
 
     /// Lists communes.
@@ -808,9 +794,8 @@ impl Membership {
         token: &str,
         size: i64,
     ) -> Result<(Vec<pb::Commune>, String), ApiError> {
-        let mut conn = self.store.pool().acquire().await?;
-        let (records, next) =
-            organisations::list_communes(&mut conn, province, token, size).await?;
+        let mut tx = self.store.read().await?;
+        let (records, next) = tx.list_communes(province, token, size).await?;
         Ok((
             records.iter().map(convert::commune_to_proto).collect(),
             next,
@@ -819,9 +804,9 @@ impl Membership {
 
     /// Reads a cell.
     pub async fn cell(&self, commune_code: &str, cell_id: &str) -> Result<pb::Cell, ApiError> {
-        let mut conn = self.store.pool().acquire().await?;
+        let mut tx = self.store.read().await?;
         Ok(convert::cell_to_proto(
-            &organisations::require_cell(&mut conn, commune_code, cell_id).await?,
+            &tx.require_cell(commune_code, cell_id).await?,
         ))
     }
 
@@ -833,18 +818,15 @@ impl Membership {
         token: &str,
         size: i64,
     ) -> Result<(Vec<pb::Cell>, String), ApiError> {
-        let mut conn = self.store.pool().acquire().await?;
-        let (records, next) =
-            organisations::list_cells(&mut conn, commune_code, kind, token, size).await?;
+        let mut tx = self.store.read().await?;
+        let (records, next) = tx.list_cells(commune_code, kind, token, size).await?;
         Ok((records.iter().map(convert::cell_to_proto).collect(), next))
     }
 
     /// Reads a member.
     pub async fn member(&self, id: i64) -> Result<pb::Member, ApiError> {
-        let mut conn = self.store.pool().acquire().await?;
-        Ok(convert::member_to_proto(
-            &members::require_member(&mut conn, id).await?,
-        ))
+        let mut tx = self.store.read().await?;
+        Ok(convert::member_to_proto(&tx.require_member(id).await?))
     }
 
     /// Lists a roster; the commune, if given, must exist.
@@ -854,21 +836,21 @@ impl Membership {
         token: &str,
         size: i64,
     ) -> Result<(Vec<pb::Member>, String), ApiError> {
-        let mut conn = self.store.pool().acquire().await?;
+        let mut tx = self.store.read().await?;
         if let Some(code) = &filter.commune_code {
-            organisations::require_commune(&mut conn, code).await?;
+            tx.require_commune(code).await?;
             if let Some(cell_id) = &filter.cell_id {
-                organisations::require_cell(&mut conn, code, cell_id).await?;
+                tx.require_cell(code, cell_id).await?;
             }
         }
-        let (records, next) = members::list_members(&mut conn, filter, token, size).await?;
+        let (records, next) = tx.list_members(filter, token, size).await?;
         Ok((records.iter().map(convert::member_to_proto).collect(), next))
     }
 
     /// A member's events.
     pub async fn events(&self, id: i64) -> Result<Vec<pb::MemberEvent>, ApiError> {
-        let mut conn = self.store.pool().acquire().await?;
-        let events = members::list_events(&mut conn, id).await?;
+        let mut tx = self.store.read().await?;
+        let events = tx.list_events(id).await?;
         Ok(events
             .iter()
             .map(|e| convert::event_to_proto(id, e))
@@ -881,9 +863,9 @@ impl Membership {
         after: i64,
         limit: i64,
     ) -> Result<(Vec<pb::Change>, i64), ApiError> {
-        let mut conn = self.store.pool().acquire().await?;
-        let head = feed::head(&mut conn).await?;
-        let changes = feed::changes_after(&mut conn, after, limit).await?;
+        let mut tx = self.store.read().await?;
+        let head = tx.head().await?;
+        let changes = tx.changes_after(after, limit).await?;
         Ok((
             changes
                 .iter()
