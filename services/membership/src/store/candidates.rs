@@ -10,9 +10,10 @@ use partyregistry_vocab::names;
 use partyregistry_vocab::text::{NameParts, fold, roster_key};
 use sqlx::{AnyConnection, Row};
 
+use super::columns::{Columns, assignments, bind_columns, insert_statement};
 use super::{
-    AnyQuery, RosterConditions, corrupt, enum_name, enum_value, is_unique_violation,
-    roster_next_token, roster_page,
+    RosterConditions, corrupt, enum_name, enum_value, is_unique_violation, roster_next_token,
+    roster_page,
 };
 
 const CANDIDATE_TYPE: &str = "partyregistry.membership.v1.Candidate";
@@ -50,54 +51,6 @@ pub struct CandidateFilter {
     pub name_words: Vec<String>,
 }
 
-const CANDIDATE_COLUMNS: &str = "id, commune_code, cell_id, full_name, family_name, middle_name, given_name, gender, birth_date, \
-    ethnicity_code, general_education, occupation, citizen_id, youth_union, source, certificate_issuer, certificate_date, \
-    background_check, papers_date, has_military_referral, lives_away, cell_vote_eligible, cell_vote_present, cell_vote_yes, \
-    cell_vote_no, cell_vote_date, committee_vote_eligible, committee_vote_present, committee_vote_yes, committee_vote_no, \
-    committee_vote_date, decision_extended, stage, stage_date, admitted_member_id, closing_reason, version, create_time_us, \
-    update_time_us";
-
-/// The columns a candidate's state is written to, in the order [`bind_candidate`] binds them.
-const WRITTEN_COLUMNS: [&str; 37] = [
-    "commune_code",
-    "cell_id",
-    "full_name",
-    "family_name",
-    "middle_name",
-    "given_name",
-    "sort_key",
-    "search_name",
-    "gender",
-    "birth_date",
-    "ethnicity_code",
-    "general_education",
-    "occupation",
-    "citizen_id",
-    "youth_union",
-    "source",
-    "certificate_issuer",
-    "certificate_date",
-    "background_check",
-    "papers_date",
-    "has_military_referral",
-    "lives_away",
-    "cell_vote_eligible",
-    "cell_vote_present",
-    "cell_vote_yes",
-    "cell_vote_no",
-    "cell_vote_date",
-    "committee_vote_eligible",
-    "committee_vote_present",
-    "committee_vote_yes",
-    "committee_vote_no",
-    "committee_vote_date",
-    "decision_extended",
-    "stage",
-    "stage_date",
-    "admitted_member_id",
-    "closing_reason",
-];
-
 fn sort_key(candidate: &pb::Candidate) -> Vec<u8> {
     roster_key(&NameParts {
         family: candidate.family_name.clone(),
@@ -127,62 +80,91 @@ fn admitted_member_id(candidate: &pb::Candidate) -> Result<Option<i64>, ApiError
         .map_err(ApiError::from)
 }
 
-/// Binds a candidate's state as parameters `$1..$37`, in the order of [`WRITTEN_COLUMNS`].
-fn bind_candidate<'q>(
-    query: AnyQuery<'q>,
+/// A candidate's state in `cell` as the columns of `candidates`: the one place where a candidate
+/// field meets its column on the way in ([`candidate_from_row`] reads them back by name).
+fn candidate_columns(
     (commune_code, cell_id): (&str, &str),
     c: &pb::Candidate,
-) -> Result<AnyQuery<'q>, ApiError> {
-    let cell_vote = vote_parts(c.cell_vote.as_ref());
-    let committee_vote = vote_parts(c.committee_vote.as_ref());
-    let mut query = query
-        .bind(commune_code.to_owned())
-        .bind(cell_id.to_owned())
-        .bind(c.full_name.clone())
-        .bind(c.family_name.clone())
-        .bind(c.middle_name.clone())
-        .bind(c.given_name.clone())
-        .bind(sort_key(c))
-        .bind(fold(&c.full_name))
-        .bind(enum_name(c.gender, pb::Gender::as_str_name))
-        .bind(c.birth_date.clone())
-        .bind(c.ethnicity_code.clone())
-        .bind(enum_name(
-            c.general_education,
-            pb::GeneralEducation::as_str_name,
-        ))
-        .bind(c.occupation.clone())
-        .bind(c.citizen_id.clone())
-        .bind(i64::from(c.youth_union))
-        .bind(enum_name(c.source, pb::CandidateSource::as_str_name))
-        .bind(c.certificate.as_ref().map(|cert| cert.issuer.clone()))
-        .bind(
+) -> Result<Columns, ApiError> {
+    let [
+        cell_vote_eligible,
+        cell_vote_present,
+        cell_vote_yes,
+        cell_vote_no,
+    ] = vote_parts(c.cell_vote.as_ref());
+    let [
+        committee_vote_eligible,
+        committee_vote_present,
+        committee_vote_yes,
+        committee_vote_no,
+    ] = vote_parts(c.committee_vote.as_ref());
+    Ok(vec![
+        ("commune_code", commune_code.into()),
+        ("cell_id", cell_id.into()),
+        ("full_name", (&c.full_name).into()),
+        ("family_name", (&c.family_name).into()),
+        ("middle_name", (&c.middle_name).into()),
+        ("given_name", (&c.given_name).into()),
+        ("sort_key", sort_key(c).into()),
+        ("search_name", fold(&c.full_name).into()),
+        (
+            "gender",
+            enum_name(c.gender, pb::Gender::as_str_name).into(),
+        ),
+        ("birth_date", (&c.birth_date).into()),
+        ("ethnicity_code", (&c.ethnicity_code).into()),
+        (
+            "general_education",
+            enum_name(c.general_education, pb::GeneralEducation::as_str_name).into(),
+        ),
+        ("occupation", (&c.occupation).into()),
+        ("citizen_id", (&c.citizen_id).into()),
+        ("youth_union", c.youth_union.into()),
+        (
+            "source",
+            enum_name(c.source, pb::CandidateSource::as_str_name).into(),
+        ),
+        (
+            "certificate_issuer",
+            c.certificate
+                .as_ref()
+                .map(|cert| cert.issuer.clone())
+                .into(),
+        ),
+        (
+            "certificate_date",
             c.certificate
                 .as_ref()
                 .map(|cert| cert.issue_date.clone())
-                .filter(|d| !d.is_empty()),
-        )
-        .bind(enum_name(
-            c.background_check,
-            pb::BackgroundCheck::as_str_name,
-        ))
-        .bind(c.papers_date.clone())
-        .bind(i64::from(c.has_military_referral))
-        .bind(i64::from(c.lives_away));
-    for part in cell_vote {
-        query = query.bind(part);
-    }
-    query = query.bind(c.cell_vote_date.clone());
-    for part in committee_vote {
-        query = query.bind(part);
-    }
-    Ok(query
-        .bind(c.committee_vote_date.clone())
-        .bind(i64::from(c.decision_extended))
-        .bind(enum_name(c.stage, pb::CandidateStage::as_str_name))
-        .bind(c.stage_date.clone())
-        .bind(admitted_member_id(c)?)
-        .bind(c.closing_reason.clone()))
+                .filter(|d| !d.is_empty())
+                .into(),
+        ),
+        (
+            "background_check",
+            enum_name(c.background_check, pb::BackgroundCheck::as_str_name).into(),
+        ),
+        ("papers_date", (&c.papers_date).into()),
+        ("has_military_referral", c.has_military_referral.into()),
+        ("lives_away", c.lives_away.into()),
+        ("cell_vote_eligible", cell_vote_eligible.into()),
+        ("cell_vote_present", cell_vote_present.into()),
+        ("cell_vote_yes", cell_vote_yes.into()),
+        ("cell_vote_no", cell_vote_no.into()),
+        ("cell_vote_date", (&c.cell_vote_date).into()),
+        ("committee_vote_eligible", committee_vote_eligible.into()),
+        ("committee_vote_present", committee_vote_present.into()),
+        ("committee_vote_yes", committee_vote_yes.into()),
+        ("committee_vote_no", committee_vote_no.into()),
+        ("committee_vote_date", (&c.committee_vote_date).into()),
+        ("decision_extended", c.decision_extended.into()),
+        (
+            "stage",
+            enum_name(c.stage, pb::CandidateStage::as_str_name).into(),
+        ),
+        ("stage_date", (&c.stage_date).into()),
+        ("admitted_member_id", admitted_member_id(c)?.into()),
+        ("closing_reason", (&c.closing_reason).into()),
+    ])
 }
 
 fn vote_from_row(row: &sqlx::any::AnyRow, prefix: &str) -> Result<Option<pb::VoteTally>, ApiError> {
@@ -345,12 +327,10 @@ pub async fn get_candidate(
     conn: &mut AnyConnection,
     id: i64,
 ) -> Result<Option<CandidateRecord>, ApiError> {
-    let row = sqlx::query(&format!(
-        "select {CANDIDATE_COLUMNS} from candidates where id = $1"
-    ))
-    .bind(id)
-    .fetch_optional(&mut *conn)
-    .await?;
+    let row = sqlx::query(&format!("select * from candidates where id = $1"))
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?;
     match row {
         Some(row) => {
             let mut record = candidate_from_row(&row)?;
@@ -387,19 +367,19 @@ pub async fn insert_candidate(
     .fetch_one(&mut *conn)
     .await?
     .try_get("last_value")?;
-    let placeholders: Vec<String> = (1..=WRITTEN_COLUMNS.len())
-        .map(|i| format!("${i}"))
-        .collect();
-    let sql = format!(
-        "insert into candidates ({}, id, version, create_time_us, update_time_us) values ({}, $38, 1, $39, $39)",
-        WRITTEN_COLUMNS.join(", "),
-        placeholders.join(", ")
-    );
-    bind_candidate(sqlx::query(&sql), cell, candidate)?
-        .bind(id)
-        .bind(now)
-        .execute(&mut *conn)
-        .await?;
+    let mut columns = candidate_columns(cell, candidate)?;
+    columns.extend([
+        ("id", id.into()),
+        ("version", 1_i64.into()),
+        ("create_time_us", now.into()),
+        ("update_time_us", now.into()),
+    ]);
+    bind_columns(
+        sqlx::query(&insert_statement("candidates", &columns)),
+        &columns,
+    )
+    .execute(&mut *conn)
+    .await?;
     write_introducers(conn, id, candidate).await?;
     require_candidate(conn, id).await
 }
@@ -413,17 +393,16 @@ pub async fn update_candidate(
     expected_version: i64,
     now: i64,
 ) -> Result<CandidateRecord, ApiError> {
-    let assignments: Vec<String> = WRITTEN_COLUMNS
-        .iter()
-        .enumerate()
-        .map(|(i, column)| format!("{column} = ${}", i + 1))
-        .collect();
+    let mut columns = candidate_columns(cell, candidate)?;
+    columns.push(("update_time_us", now.into()));
+    let n = columns.len();
     let sql = format!(
-        "update candidates set {}, version = version + 1, update_time_us = $38 where id = $39 and version = $40",
-        assignments.join(", ")
+        "update candidates set {}, version = version + 1 where id = ${} and version = ${}",
+        assignments(&columns),
+        n + 1,
+        n + 2
     );
-    let updated = bind_candidate(sqlx::query(&sql), cell, candidate)?
-        .bind(now)
+    let updated = bind_columns(sqlx::query(&sql), &columns)
         .bind(id)
         .bind(expected_version)
         .execute(&mut *conn)
@@ -466,14 +445,8 @@ pub async fn list_candidates(
         equal,
         name_words: &filter.name_words,
     };
-    let (rows, more) = roster_page(
-        conn,
-        (CANDIDATE_COLUMNS, "candidates"),
-        conditions,
-        page_token,
-        page_size,
-    )
-    .await?;
+    let (rows, more) =
+        roster_page(conn, ("*", "candidates"), conditions, page_token, page_size).await?;
     let mut candidates = Vec::new();
     for row in &rows {
         let mut record = candidate_from_row(row)?;

@@ -4,26 +4,9 @@
 use partyregistry_kit::error::ApiError;
 use sqlx::{AnyConnection, Row};
 
-use super::{AnyQuery, corrupt, is_unique_violation};
-
-/// A column value of the small keyed tables (targets, plans, ratings).
-#[derive(Debug, Clone)]
-pub enum Value {
-    /// Text.
-    Text(String),
-    /// An integer.
-    Int(i64),
-}
-
-pub(super) fn bind_values<'q>(mut query: AnyQuery<'q>, values: &[&Value]) -> AnyQuery<'q> {
-    for value in values {
-        query = match value {
-            Value::Text(text) => query.bind(text.clone()),
-            Value::Int(number) => query.bind(*number),
-        };
-    }
-    query
-}
+use super::columns::Value;
+use super::columns::bind_values;
+use super::{corrupt, is_unique_violation};
 
 /// Creates or replaces the row of `table` identified by `keys`; when `etag` is given it must be
 /// the stored version. Returns the new version. `name` is the resource name, for errors.
@@ -46,7 +29,7 @@ pub async fn upsert(
             "select version from {table} where {}",
             key_condition.join(" and ")
         )),
-        &key_values,
+        key_values.iter().copied(),
     )
     .fetch_optional(&mut *conn)
     .await?
@@ -72,7 +55,7 @@ pub async fn upsert(
                 count + 1
             );
             let values: Vec<&Value> = key_values.iter().chain(&data_values).copied().collect();
-            let inserted = bind_values(sqlx::query(&sql), &values)
+            let inserted = bind_values(sqlx::query(&sql), values.iter().copied())
                 .bind(now)
                 .execute(&mut *conn)
                 .await;
@@ -102,10 +85,10 @@ pub async fn upsert(
                 n + 2,
                 conditions.join(" and ")
             );
-            let updated = bind_values(sqlx::query(&sql), &data_values)
+            let updated = bind_values(sqlx::query(&sql), data_values.iter().copied())
                 .bind(now)
                 .bind(version);
-            let updated = bind_values(updated, &key_values)
+            let updated = bind_values(updated, key_values.iter().copied())
                 .execute(&mut *conn)
                 .await?;
             if updated.rows_affected() == 0 {

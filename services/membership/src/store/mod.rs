@@ -12,6 +12,7 @@
 //! commands as methods.
 
 pub mod candidates;
+pub mod columns;
 pub mod feed;
 pub mod holidays;
 mod keyed;

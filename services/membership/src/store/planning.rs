@@ -5,7 +5,8 @@ use partyregistry_proto::membership::v1 as pb;
 use partyregistry_vocab::names;
 use sqlx::{AnyConnection, Row};
 
-use super::keyed::{Value, cell_year_key, cell_year_rows, small_of, upsert, year_of};
+use super::columns::Value;
+use super::keyed::{cell_year_key, cell_year_rows, small_of, upsert, year_of};
 
 /// The resource name of a commune's target.
 pub fn target_name(commune_code: &str, first_year: i32) -> String {

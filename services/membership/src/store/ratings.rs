@@ -5,9 +5,10 @@ use partyregistry_proto::membership::v1 as pb;
 use partyregistry_vocab::names;
 use sqlx::{AnyConnection, Row};
 
+use super::columns::Value;
 use super::enum_name;
 use super::enum_value;
-use super::keyed::{Value, cell_year_key, cell_year_rows, upsert};
+use super::keyed::{cell_year_key, cell_year_rows, upsert};
 
 /// The resource name of a cell's rating.
 pub fn cell_rating_name(commune_code: &str, cell_id: &str, year: i32) -> String {

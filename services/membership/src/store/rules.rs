@@ -8,7 +8,8 @@ use partyregistry_rules::{Education, RuleTable, RuleVersion};
 use partyregistry_vocab::date::{self, Date};
 use sqlx::{AnyConnection, Row};
 
-use super::{AnyQuery, corrupt, is_unique_violation, parse_date};
+use super::columns::{Columns, assignments, bind_columns, insert_statement};
+use super::{corrupt, is_unique_violation, parse_date};
 
 const RULE_VERSION_TYPE: &str = "partyregistry.membership.v1.RuleVersion";
 
@@ -28,55 +29,58 @@ impl RuleVersionRecord {
     }
 }
 
-const RULE_COLUMNS: [&str; 20] = [
-    "in_force_from",
-    "code",
-    "min_age_months",
-    "max_age_months",
-    "min_education",
-    "min_education_flagged_area",
-    "certificate_valid_months",
-    "introducers_required",
-    "introducer_min_months",
-    "vote_numerator",
-    "vote_denominator",
-    "papers_valid_months",
-    "probation_months",
-    "decision_working_days",
-    "decision_extension_working_days",
-    "ceremony_working_days",
-    "recognition_working_days",
-    "min_temporary_transfer_months",
-    "max_temporary_transfer_months",
-    "max_study_transfer_months",
-];
-
 fn education_name(level: Education) -> &'static str {
     education_to_proto(level).as_str_name()
 }
 
-fn bind_rule<'q>(query: AnyQuery<'q>, rule: &RuleVersion) -> AnyQuery<'q> {
-    query
-        .bind(date::format(rule.in_force_from))
-        .bind(rule.code.clone())
-        .bind(rule.min_age_months)
-        .bind(rule.max_age_months)
-        .bind(education_name(rule.min_education))
-        .bind(education_name(rule.min_education_flagged_area))
-        .bind(i64::from(rule.certificate_valid_months))
-        .bind(rule.introducers_required as i64)
-        .bind(rule.introducer_min_months)
-        .bind(rule.vote_numerator)
-        .bind(rule.vote_denominator)
-        .bind(i64::from(rule.papers_valid_months))
-        .bind(i64::from(rule.probation_months))
-        .bind(i64::from(rule.decision_working_days))
-        .bind(i64::from(rule.decision_extension_working_days))
-        .bind(i64::from(rule.ceremony_working_days))
-        .bind(i64::from(rule.recognition_working_days))
-        .bind(i64::from(rule.min_temporary_transfer_months))
-        .bind(i64::from(rule.max_temporary_transfer_months))
-        .bind(i64::from(rule.max_study_transfer_months))
+/// A rule version as the columns of `rule_versions` ([`rule_from_row`] reads them back by name).
+fn rule_columns(rule: &RuleVersion) -> Columns {
+    vec![
+        ("in_force_from", rule.in_force_from.into()),
+        ("code", (&rule.code).into()),
+        ("min_age_months", rule.min_age_months.into()),
+        ("max_age_months", rule.max_age_months.into()),
+        ("min_education", education_name(rule.min_education).into()),
+        (
+            "min_education_flagged_area",
+            education_name(rule.min_education_flagged_area).into(),
+        ),
+        (
+            "certificate_valid_months",
+            rule.certificate_valid_months.into(),
+        ),
+        (
+            "introducers_required",
+            (rule.introducers_required as i64).into(),
+        ),
+        ("introducer_min_months", rule.introducer_min_months.into()),
+        ("vote_numerator", rule.vote_numerator.into()),
+        ("vote_denominator", rule.vote_denominator.into()),
+        ("papers_valid_months", rule.papers_valid_months.into()),
+        ("probation_months", rule.probation_months.into()),
+        ("decision_working_days", rule.decision_working_days.into()),
+        (
+            "decision_extension_working_days",
+            rule.decision_extension_working_days.into(),
+        ),
+        ("ceremony_working_days", rule.ceremony_working_days.into()),
+        (
+            "recognition_working_days",
+            rule.recognition_working_days.into(),
+        ),
+        (
+            "min_temporary_transfer_months",
+            rule.min_temporary_transfer_months.into(),
+        ),
+        (
+            "max_temporary_transfer_months",
+            rule.max_temporary_transfer_months.into(),
+        ),
+        (
+            "max_study_transfer_months",
+            rule.max_study_transfer_months.into(),
+        ),
+    ]
 }
 
 fn rule_from_row(row: &sqlx::any::AnyRow) -> Result<RuleVersionRecord, ApiError> {
@@ -124,12 +128,9 @@ fn rule_from_row(row: &sqlx::any::AnyRow) -> Result<RuleVersionRecord, ApiError>
 pub async fn list_rule_versions(
     conn: &mut AnyConnection,
 ) -> Result<Vec<RuleVersionRecord>, ApiError> {
-    let rows = sqlx::query(&format!(
-        "select {}, version from rule_versions order by in_force_from",
-        RULE_COLUMNS.join(", ")
-    ))
-    .fetch_all(&mut *conn)
-    .await?;
+    let rows = sqlx::query("select * from rule_versions order by in_force_from")
+        .fetch_all(&mut *conn)
+        .await?;
     rows.iter().map(rule_from_row).collect()
 }
 
@@ -157,13 +158,10 @@ pub async fn require_rule_version(
     conn: &mut AnyConnection,
     in_force_from: Date,
 ) -> Result<RuleVersionRecord, ApiError> {
-    let row = sqlx::query(&format!(
-        "select {}, version from rule_versions where in_force_from = $1",
-        RULE_COLUMNS.join(", ")
-    ))
-    .bind(date::format(in_force_from))
-    .fetch_optional(&mut *conn)
-    .await?;
+    let row = sqlx::query("select * from rule_versions where in_force_from = $1")
+        .bind(date::format(in_force_from))
+        .fetch_optional(&mut *conn)
+        .await?;
     match row {
         Some(row) => rule_from_row(&row),
         None => Err(ApiError::NotFound {
@@ -179,16 +177,18 @@ pub async fn insert_rule_version(
     rule: &RuleVersion,
     now: i64,
 ) -> Result<RuleVersionRecord, ApiError> {
-    let placeholders: Vec<String> = (1..=RULE_COLUMNS.len()).map(|i| format!("${i}")).collect();
-    let sql = format!(
-        "insert into rule_versions ({}, version, create_time_us, update_time_us) values ({}, 1, $21, $21)",
-        RULE_COLUMNS.join(", "),
-        placeholders.join(", ")
-    );
-    let inserted = bind_rule(sqlx::query(&sql), rule)
-        .bind(now)
-        .execute(&mut *conn)
-        .await;
+    let mut columns = rule_columns(rule);
+    columns.extend([
+        ("version", 1_i64.into()),
+        ("create_time_us", now.into()),
+        ("update_time_us", now.into()),
+    ]);
+    let inserted = bind_columns(
+        sqlx::query(&insert_statement("rule_versions", &columns)),
+        &columns,
+    )
+    .execute(&mut *conn)
+    .await;
     match inserted {
         Err(error) if is_unique_violation(&error) => Err(ApiError::AlreadyExists {
             resource_type: RULE_VERSION_TYPE,
@@ -209,18 +209,19 @@ pub async fn update_rule_version(
     expected_version: i64,
     now: i64,
 ) -> Result<RuleVersionRecord, ApiError> {
-    let assignments: Vec<String> = RULE_COLUMNS
-        .iter()
-        .enumerate()
-        .skip(1)
-        .map(|(i, column)| format!("{column} = ${}", i + 1))
-        .collect();
+    let mut columns = rule_columns(rule);
+    // The start date names the version; it is the key, not a value to change.
+    columns.retain(|(name, _)| *name != "in_force_from");
+    columns.push(("update_time_us", now.into()));
+    let n = columns.len();
     let sql = format!(
-        "update rule_versions set {}, version = version + 1, update_time_us = $21 where in_force_from = $1 and version = $22",
-        assignments.join(", ")
+        "update rule_versions set {}, version = version + 1 where in_force_from = ${} and version = ${}",
+        assignments(&columns),
+        n + 1,
+        n + 2
     );
-    let updated = bind_rule(sqlx::query(&sql), rule)
-        .bind(now)
+    let updated = bind_columns(sqlx::query(&sql), &columns)
+        .bind(date::format(rule.in_force_from))
         .bind(expected_version)
         .execute(&mut *conn)
         .await?;
