@@ -13,7 +13,9 @@ use partyregistry_rules::{RuleTable, RuleVersion, calendar::reference_holidays};
 use partyregistry_vocab::date::{self, Date};
 use partyregistry_vocab::names;
 
-use super::{CommandFuture, Membership, RequestKey, Written, admit_member, check_etag};
+use super::members::admit_member;
+use super::outbox::{CommandFuture, Written};
+use super::{Membership, RequestKey, check_etag};
 use crate::convert::{self, admission as convert_admission};
 use crate::domain::admission::{
     self as rules_of, Advance, CANDIDATE_CLOSED, CELL_CLOSED, DATE_RULE, INTRODUCER_NOT_OFFICIAL,

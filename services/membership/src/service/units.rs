@@ -6,7 +6,8 @@ use partyregistry_proto::membership::v1 as pb;
 use partyregistry_proto::membership::v1::change::Resource;
 use partyregistry_vocab::date::Date;
 
-use super::{Membership, RequestKey, Written, check_etag};
+use super::outbox::Written;
+use super::{Membership, RequestKey, check_etag};
 use crate::convert::{self, units as convert_units};
 use crate::domain::units::{
     self, PROVINCE_NOT_FOUND, Province, Span, UnitLevel, UnitMerge, province_name,
