@@ -10,7 +10,7 @@ use partyregistry_vocab::{names, text};
 
 use crate::domain::{
     AdmissionDates, AreaFlag, AreaKind, Assignment, BADGE_YEARS, BadgeAward, Cell, CellKind,
-    Commune, Gender, GeneralEducation, MemberEvent, PartyAgeGap, Person, PoliticalTheory,
+    Commune, Gender, GeneralEducation, Member, MemberEvent, PartyAgeGap, Person, PoliticalTheory,
     Qualification, VoteTally,
 };
 use crate::store::{CellRecord, CommuneRecord, EventRecord, MemberRecord};
@@ -697,6 +697,49 @@ pub const COMMUNE_UPDATABLE: [&str; 5] = [
     "valid_to",
     "area_flags",
 ];
+
+/// The state a masked update asks for: the fields of `update` named in `paths` replace those of
+/// `stored` (the stored state as the contract shows it) by `merge`, every other field keeps its
+/// stored value, and `parse` validates the result back into the domain.
+pub fn apply_mask<P, D>(
+    stored: P,
+    update: &P,
+    paths: &[&str],
+    merge: fn(&mut P, &P, &[&str]),
+    parse: impl FnOnce(&P) -> Result<D, ApiError>,
+) -> Result<D, ApiError> {
+    let mut merged = stored;
+    merge(&mut merged, update, paths);
+    parse(&merged)
+}
+
+/// `current` with the personal fields of `merged` (its contract form after a masked update),
+/// validated as on creation; the party-age gaps and badges are checked against its admission
+/// and `today`.
+pub fn updated_member_from_proto(
+    merged: &pb::Member,
+    current: &Member,
+    today: Date,
+) -> Result<Member, ApiError> {
+    let mut violations = Violations::new();
+    let person = person_from_proto(merged, &mut violations);
+    let (party_age_gaps, badges) = party_age_from_proto(
+        merged,
+        current.admission.decision_date,
+        today,
+        &mut violations,
+    );
+    violations.finish()?;
+    let person =
+        person.ok_or_else(|| ApiError::Internal("validation passed without values".into()))?;
+    Ok(Member {
+        person,
+        party_age_gaps,
+        seriously_ill: merged.seriously_ill,
+        badges,
+        ..current.clone()
+    })
+}
 
 /// Copies the masked fields of `update` onto `current`.
 pub fn merge_commune(current: &mut pb::Commune, update: &pb::Commune, paths: &[&str]) {

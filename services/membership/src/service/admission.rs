@@ -313,10 +313,18 @@ impl Membership {
                     let current = tx.require_candidate(id).await?;
                     check_etag(&etag, current.version, &candidate_name(id))?;
                     require_open(&current)?;
-                    let mut merged = current.candidate.clone();
-                    convert_admission::merge_candidate(&mut merged, &update, &paths);
-                    let (candidate, (commune_code, cell_id)) =
-                        convert_admission::candidate_from_proto(&merged, date::today_in_vietnam())?;
+                    let (candidate, (commune_code, cell_id)) = convert::apply_mask(
+                        current.candidate.clone(),
+                        &update,
+                        &paths,
+                        convert_admission::merge_candidate,
+                        |merged| {
+                            convert_admission::candidate_from_proto(
+                                merged,
+                                date::today_in_vietnam(),
+                            )
+                        },
+                    )?;
                     tx.require_cell(&commune_code, &cell_id).await?;
                     check_new_introducers(tx, &candidate, Some(&current.candidate)).await?;
                     let record = tx
@@ -531,12 +539,19 @@ impl Membership {
                 let (etag, update, paths) = (etag.to_owned(), update.clone(), paths.clone());
                 Box::pin(async move {
                     let current = tx.require_rule_version(in_force_from).await?;
-                    let mut merged = current.to_proto();
-                    check_etag(&etag, current.version, &merged.name)?;
-                    convert_admission::merge_rule_version(&mut merged, &update, &paths);
-                    let rule = partyregistry_kit::admission::rule_version_from_proto(
-                        &merged,
-                        "rule_version",
+                    let stored = current.to_proto();
+                    check_etag(&etag, current.version, &stored.name)?;
+                    let rule = convert::apply_mask(
+                        stored,
+                        &update,
+                        &paths,
+                        convert_admission::merge_rule_version,
+                        |merged| {
+                            partyregistry_kit::admission::rule_version_from_proto(
+                                merged,
+                                "rule_version",
+                            )
+                        },
                     )?;
                     let record = tx.update_rule_version(&rule, current.version, now).await?;
                     Ok(Resource::RuleVersion(record.to_proto()))

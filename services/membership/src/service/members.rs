@@ -223,26 +223,19 @@ impl Membership {
                     current.version,
                     &partyregistry_vocab::names::member(id),
                 )?;
-                let mut merged = convert::member_to_proto(&current);
-                convert::merge_member(&mut merged, &update, &paths);
-                let mut violations = partyregistry_kit::error::Violations::new();
-                let person = convert::person_from_proto(&merged, &mut violations);
-                let (party_age_gaps, badges) = convert::party_age_from_proto(
-                    &merged,
-                    current.member.admission.decision_date,
-                    date::today_in_vietnam(),
-                    &mut violations,
-                );
-                violations.finish()?;
-                let person = person
-                    .ok_or_else(|| ApiError::Internal("validation passed without values".into()))?;
-                let member = Member {
-                    person,
-                    party_age_gaps,
-                    seriously_ill: merged.seriously_ill,
-                    badges,
-                    ..current.member.clone()
-                };
+                let member = convert::apply_mask(
+                    convert::member_to_proto(&current),
+                    &update,
+                    &paths,
+                    convert::merge_member,
+                    |merged| {
+                        convert::updated_member_from_proto(
+                            merged,
+                            &current.member,
+                            date::today_in_vietnam(),
+                        )
+                    },
+                )?;
                 let event = MemberEvent::on(
                     domain::EventType::DetailsUpdated,
                     date::today_in_vietnam(),

@@ -53,9 +53,13 @@ impl Membership {
                         current.version,
                         &partyregistry_vocab::names::commune(&code),
                     )?;
-                    let mut merged = convert::commune_to_proto(&current);
-                    convert::merge_commune(&mut merged, &update, &paths);
-                    let commune = convert::commune_from_proto(&merged, &code)?;
+                    let commune = convert::apply_mask(
+                        convert::commune_to_proto(&current),
+                        &update,
+                        &paths,
+                        convert::merge_commune,
+                        |merged| convert::commune_from_proto(merged, &code),
+                    )?;
                     if commune.province_code != current.commune.province_code {
                         units::require_commune_province(tx, &commune.province_code).await?;
                     }
@@ -109,9 +113,13 @@ impl Membership {
                         current.version,
                         &partyregistry_vocab::names::cell(&commune_code, &cell_id),
                     )?;
-                    let mut merged = convert::cell_to_proto(&current);
-                    convert::merge_cell(&mut merged, &update, &paths);
-                    let cell = convert::cell_from_proto(&merged, &commune_code, &cell_id)?;
+                    let cell = convert::apply_mask(
+                        convert::cell_to_proto(&current),
+                        &update,
+                        &paths,
+                        convert::merge_cell,
+                        |merged| convert::cell_from_proto(merged, &commune_code, &cell_id),
+                    )?;
                     let updated = tx.update_cell(&cell, current.version, now).await?;
                     Ok(Resource::Cell(convert::cell_to_proto(&updated)))
                 })

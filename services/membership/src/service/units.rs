@@ -203,9 +203,13 @@ impl Membership {
                 Box::pin(async move {
                     let current = tx.require_province(&code).await?;
                     check_etag(&etag, current.version, &province_name(&code))?;
-                    let mut merged = convert_units::province_to_proto(&current);
-                    convert_units::merge_province(&mut merged, &update, &paths);
-                    let province = convert_units::province_from_proto(&merged, &code)?;
+                    let province = convert::apply_mask(
+                        convert_units::province_to_proto(&current),
+                        &update,
+                        &paths,
+                        convert_units::merge_province,
+                        |merged| convert_units::province_from_proto(merged, &code),
+                    )?;
                     let updated = tx.update_province(&province, current.version, now).await?;
                     Ok(Resource::Province(convert_units::province_to_proto(
                         &updated,
