@@ -327,7 +327,7 @@ pub async fn get_candidate(
     conn: &mut AnyConnection,
     id: i64,
 ) -> Result<Option<CandidateRecord>, ApiError> {
-    let row = sqlx::query(&format!("select * from candidates where id = $1"))
+    let row = sqlx::query("select * from candidates where id = $1")
         .bind(id)
         .fetch_optional(&mut *conn)
         .await?;

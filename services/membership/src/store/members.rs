@@ -147,7 +147,7 @@ pub async fn get_member(
     conn: &mut AnyConnection,
     id: i64,
 ) -> Result<Option<MemberRecord>, ApiError> {
-    let row = sqlx::query(&format!("select * from members where id = $1"))
+    let row = sqlx::query("select * from members where id = $1")
         .bind(id)
         .fetch_optional(&mut *conn)
         .await?;
