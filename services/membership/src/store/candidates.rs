@@ -10,7 +10,7 @@ use partyregistry_vocab::names;
 use partyregistry_vocab::text::{NameParts, fold, roster_key};
 use sqlx::{AnyConnection, Row};
 
-use super::columns::{Columns, assignments, bind_columns, insert_statement};
+use super::columns::{Columns, insert_versioned, update_versioned};
 use super::{
     RosterConditions, corrupt, enum_name, enum_value, is_unique_violation, roster_next_token,
     roster_page,
@@ -368,18 +368,8 @@ pub async fn insert_candidate(
     .await?
     .try_get("last_value")?;
     let mut columns = candidate_columns(cell, candidate)?;
-    columns.extend([
-        ("id", id.into()),
-        ("version", 1_i64.into()),
-        ("create_time_us", now.into()),
-        ("update_time_us", now.into()),
-    ]);
-    bind_columns(
-        sqlx::query(&insert_statement("candidates", &columns)),
-        &columns,
-    )
-    .execute(&mut *conn)
-    .await?;
+    columns.push(("id", id.into()));
+    insert_versioned(conn, "candidates", columns, now).await?;
     write_introducers(conn, id, candidate).await?;
     require_candidate(conn, id).await
 }
@@ -393,20 +383,15 @@ pub async fn update_candidate(
     expected_version: i64,
     now: i64,
 ) -> Result<CandidateRecord, ApiError> {
-    let mut columns = candidate_columns(cell, candidate)?;
-    columns.push(("update_time_us", now.into()));
-    let n = columns.len();
-    let sql = format!(
-        "update candidates set {}, version = version + 1 where id = ${} and version = ${}",
-        assignments(&columns),
-        n + 1,
-        n + 2
-    );
-    let updated = bind_columns(sqlx::query(&sql), &columns)
-        .bind(id)
-        .bind(expected_version)
-        .execute(&mut *conn)
-        .await;
+    let updated = update_versioned(
+        conn,
+        "candidates",
+        candidate_columns(cell, candidate)?,
+        ("id", id.into()),
+        expected_version,
+        now,
+    )
+    .await;
     let updated = match updated {
         Err(error) if is_unique_violation(&error) => {
             return Err(ApiError::precondition(

@@ -4,6 +4,8 @@
 //! beyond the lists built here.
 
 use partyregistry_vocab::date::{self, Date};
+use sqlx::AnyConnection;
+use sqlx::any::AnyQueryResult;
 
 use super::AnyQuery;
 
@@ -121,12 +123,12 @@ pub(super) fn bind_values<'q, 'v>(
 }
 
 /// Binds the values of `columns`, in order.
-pub(super) fn bind_columns<'q>(query: AnyQuery<'q>, columns: &[(&str, Value)]) -> AnyQuery<'q> {
+fn bind_columns<'q>(query: AnyQuery<'q>, columns: &[(&str, Value)]) -> AnyQuery<'q> {
     bind_values(query, columns.iter().map(|(_, value)| value))
 }
 
 /// `insert into {table} (…) values ($1, …)` for `columns`, bound by [`bind_columns`].
-pub(super) fn insert_statement(table: &str, columns: &[(&str, Value)]) -> String {
+fn insert_statement(table: &str, columns: &[(&str, Value)]) -> String {
     let names: Vec<&str> = columns.iter().map(|(name, _)| *name).collect();
     let placeholders: Vec<String> = (1..=columns.len()).map(|i| format!("${i}")).collect();
     format!(
@@ -138,13 +140,55 @@ pub(super) fn insert_statement(table: &str, columns: &[(&str, Value)]) -> String
 
 /// `column = $1, …` for `columns`, bound by [`bind_columns`]; the next parameter is
 /// `$(columns.len() + 1)`.
-pub(super) fn assignments(columns: &[(&str, Value)]) -> String {
+fn assignments(columns: &[(&str, Value)]) -> String {
     columns
         .iter()
         .enumerate()
         .map(|(i, (name, _))| format!("{name} = ${}", i + 1))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// Inserts a row of a versioned table: `columns`, version 1, created and updated at `now`.
+pub(super) async fn insert_versioned(
+    conn: &mut AnyConnection,
+    table: &str,
+    mut columns: Columns,
+    now: i64,
+) -> Result<AnyQueryResult, sqlx::Error> {
+    columns.extend([
+        ("version", 1_i64.into()),
+        ("create_time_us", now.into()),
+        ("update_time_us", now.into()),
+    ]);
+    bind_columns(sqlx::query(&insert_statement(table, &columns)), &columns)
+        .execute(conn)
+        .await
+}
+
+/// Writes `columns` over the row of a versioned table whose `key` column holds the key's value,
+/// if its version is still `expected_version`, and advances its version and update time. No row
+/// is affected when the row is missing or was changed since it was read.
+pub(super) async fn update_versioned(
+    conn: &mut AnyConnection,
+    table: &str,
+    mut columns: Columns,
+    (key, key_value): (&str, Value),
+    expected_version: i64,
+    now: i64,
+) -> Result<AnyQueryResult, sqlx::Error> {
+    columns.push(("update_time_us", now.into()));
+    let n = columns.len();
+    let sql = format!(
+        "update {table} set {}, version = version + 1 where {key} = ${} and version = ${}",
+        assignments(&columns),
+        n + 1,
+        n + 2
+    );
+    bind_values(bind_columns(sqlx::query(&sql), &columns), [&key_value])
+        .bind(expected_version)
+        .execute(conn)
+        .await
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@ use partyregistry_vocab::names;
 use partyregistry_vocab::text::{NameParts, fold, roster_key};
 use sqlx::{AnyConnection, Row};
 
-use super::columns::{Columns, assignments, bind_columns, insert_statement};
+use super::columns::{Columns, insert_versioned, update_versioned};
 use super::{
     RosterConditions, corrupt, is_unique_violation, parse_date, parse_optional_date,
     roster_next_token, roster_page,
@@ -318,18 +318,8 @@ pub async fn insert_member(
 ) -> Result<MemberRecord, ApiError> {
     let id = next_member_id(conn).await?;
     let mut columns = member_columns(member);
-    columns.extend([
-        ("id", id.into()),
-        ("version", 1_i64.into()),
-        ("create_time_us", now.into()),
-        ("update_time_us", now.into()),
-    ]);
-    let inserted = bind_columns(
-        sqlx::query(&insert_statement("members", &columns)),
-        &columns,
-    )
-    .execute(&mut *conn)
-    .await;
+    columns.push(("id", id.into()));
+    let inserted = insert_versioned(conn, "members", columns, now).await;
     match inserted {
         Err(error) if is_unique_violation(&error) => return Err(citizen_id_taken()),
         other => other?,
@@ -354,20 +344,15 @@ pub async fn update_member(
     expected_version: i64,
     now: i64,
 ) -> Result<MemberRecord, ApiError> {
-    let mut columns = member_columns(member);
-    columns.push(("update_time_us", now.into()));
-    let n = columns.len();
-    let sql = format!(
-        "update members set {}, version = version + 1 where id = ${} and version = ${}",
-        assignments(&columns),
-        n + 1,
-        n + 2
-    );
-    let updated = bind_columns(sqlx::query(&sql), &columns)
-        .bind(member.id)
-        .bind(expected_version)
-        .execute(&mut *conn)
-        .await;
+    let updated = update_versioned(
+        conn,
+        "members",
+        member_columns(member),
+        ("id", member.id.into()),
+        expected_version,
+        now,
+    )
+    .await;
     let updated = match updated {
         Err(error) if is_unique_violation(&error) => return Err(citizen_id_taken()),
         other => other?,

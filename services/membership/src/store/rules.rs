@@ -8,7 +8,7 @@ use partyregistry_rules::{Education, RuleTable, RuleVersion};
 use partyregistry_vocab::date::{self, Date};
 use sqlx::{AnyConnection, Row};
 
-use super::columns::{Columns, assignments, bind_columns, insert_statement};
+use super::columns::{Columns, insert_versioned, update_versioned};
 use super::{corrupt, is_unique_violation, parse_date};
 
 const RULE_VERSION_TYPE: &str = "partyregistry.membership.v1.RuleVersion";
@@ -177,18 +177,7 @@ pub async fn insert_rule_version(
     rule: &RuleVersion,
     now: i64,
 ) -> Result<RuleVersionRecord, ApiError> {
-    let mut columns = rule_columns(rule);
-    columns.extend([
-        ("version", 1_i64.into()),
-        ("create_time_us", now.into()),
-        ("update_time_us", now.into()),
-    ]);
-    let inserted = bind_columns(
-        sqlx::query(&insert_statement("rule_versions", &columns)),
-        &columns,
-    )
-    .execute(&mut *conn)
-    .await;
+    let inserted = insert_versioned(conn, "rule_versions", rule_columns(rule), now).await;
     match inserted {
         Err(error) if is_unique_violation(&error) => Err(ApiError::AlreadyExists {
             resource_type: RULE_VERSION_TYPE,
@@ -212,19 +201,15 @@ pub async fn update_rule_version(
     let mut columns = rule_columns(rule);
     // The start date names the version; it is the key, not a value to change.
     columns.retain(|(name, _)| *name != "in_force_from");
-    columns.push(("update_time_us", now.into()));
-    let n = columns.len();
-    let sql = format!(
-        "update rule_versions set {}, version = version + 1 where in_force_from = ${} and version = ${}",
-        assignments(&columns),
-        n + 1,
-        n + 2
-    );
-    let updated = bind_columns(sqlx::query(&sql), &columns)
-        .bind(date::format(rule.in_force_from))
-        .bind(expected_version)
-        .execute(&mut *conn)
-        .await?;
+    let updated = update_versioned(
+        conn,
+        "rule_versions",
+        columns,
+        ("in_force_from", rule.in_force_from.into()),
+        expected_version,
+        now,
+    )
+    .await?;
     if updated.rows_affected() == 0 {
         require_rule_version(conn, rule.in_force_from).await?;
         return Err(ApiError::Aborted {
