@@ -383,15 +383,10 @@ pub async fn update_candidate(
     expected_version: i64,
     now: i64,
 ) -> Result<CandidateRecord, ApiError> {
-    let updated = update_versioned(
-        conn,
-        "candidates",
-        candidate_columns(cell, candidate)?,
-        ("id", id.into()),
-        expected_version,
-        now,
-    )
-    .await;
+    let mut columns = candidate_columns(cell, candidate)?;
+    columns.push(("id", id.into()));
+    let updated =
+        update_versioned(conn, "candidates", columns, &["id"], expected_version, now).await;
     let updated = match updated {
         Err(error) if is_unique_violation(&error) => {
             return Err(ApiError::precondition(

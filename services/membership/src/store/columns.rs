@@ -166,26 +166,35 @@ pub(super) async fn insert_versioned(
         .await
 }
 
-/// Writes `columns` over the row of a versioned table whose `key` column holds the key's value,
-/// if its version is still `expected_version`, and advances its version and update time. No row
-/// is affected when the row is missing or was changed since it was read.
+/// Writes `columns` over the row of a versioned table identified by the columns named in `key`
+/// (which `columns` holds, and which are not changed), if its version is still
+/// `expected_version`, and advances its version and update time. No row is affected when the row
+/// is missing or was changed since it was read.
 pub(super) async fn update_versioned(
     conn: &mut AnyConnection,
     table: &str,
-    mut columns: Columns,
-    (key, key_value): (&str, Value),
+    columns: Columns,
+    key: &[&str],
     expected_version: i64,
     now: i64,
 ) -> Result<AnyQueryResult, sqlx::Error> {
+    let (key_columns, mut columns): (Columns, Columns) = columns
+        .into_iter()
+        .partition(|(name, _)| key.contains(name));
     columns.push(("update_time_us", now.into()));
     let n = columns.len();
+    let conditions: Vec<String> = key_columns
+        .iter()
+        .enumerate()
+        .map(|(i, (name, _))| format!("{name} = ${}", n + 1 + i))
+        .collect();
     let sql = format!(
-        "update {table} set {}, version = version + 1 where {key} = ${} and version = ${}",
+        "update {table} set {}, version = version + 1 where {} and version = ${}",
         assignments(&columns),
-        n + 1,
-        n + 2
+        conditions.join(" and "),
+        n + key_columns.len() + 1
     );
-    bind_values(bind_columns(sqlx::query(&sql), &columns), [&key_value])
+    bind_columns(bind_columns(sqlx::query(&sql), &columns), &key_columns)
         .bind(expected_version)
         .execute(conn)
         .await

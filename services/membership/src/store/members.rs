@@ -344,15 +344,9 @@ pub async fn update_member(
     expected_version: i64,
     now: i64,
 ) -> Result<MemberRecord, ApiError> {
-    let updated = update_versioned(
-        conn,
-        "members",
-        member_columns(member),
-        ("id", member.id.into()),
-        expected_version,
-        now,
-    )
-    .await;
+    let mut columns = member_columns(member);
+    columns.push(("id", member.id.into()));
+    let updated = update_versioned(conn, "members", columns, &["id"], expected_version, now).await;
     let updated = match updated {
         Err(error) if is_unique_violation(&error) => return Err(citizen_id_taken()),
         other => other?,

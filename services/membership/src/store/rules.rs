@@ -198,14 +198,11 @@ pub async fn update_rule_version(
     expected_version: i64,
     now: i64,
 ) -> Result<RuleVersionRecord, ApiError> {
-    let mut columns = rule_columns(rule);
-    // The start date names the version; it is the key, not a value to change.
-    columns.retain(|(name, _)| *name != "in_force_from");
     let updated = update_versioned(
         conn,
         "rule_versions",
-        columns,
-        ("in_force_from", rule.in_force_from.into()),
+        rule_columns(rule),
+        &["in_force_from"],
         expected_version,
         now,
     )
