@@ -4,7 +4,8 @@
 //! # Layout
 //! - [`config`]: flags and environment.
 //! - [`domain`]: the rules (lifecycle state machine, admission checks, rule versions), plain Rust
-//!   with no tonic or sqlx.
+//!   with no tonic or sqlx; a refused value or step is a [`domain::RuleError`].
+//! - [`error`]: the one mapping of the domain's errors to the API error the handlers answer with.
 //! - [`store`]: sqlx storage on SQLite or PostgreSQL, one module per resource (organisations,
 //!   members, candidates, rules, holidays, planning, ratings, units, the feed), rows written and
 //!   read by column name. [`store::Store`] hands out a [`store::Tx`] that owns its connection and
@@ -26,6 +27,7 @@ pub mod authz;
 pub mod config;
 pub mod convert;
 pub mod domain;
+pub mod error;
 pub mod filter;
 pub mod grpc;
 pub mod service;

@@ -8,8 +8,10 @@
 //! conversions validate requests into these types and the store persists them.
 
 pub mod admission;
+mod error;
 mod lifecycle;
 
+pub use error::RuleError;
 pub use lifecycle::*;
 
 use partyregistry_rules::RuleTable;

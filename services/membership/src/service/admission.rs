@@ -109,17 +109,16 @@ async fn assess(
             introducers.insert(introducer.member.clone(), found.member);
         }
     }
-    rules_of::assess(
+    let facts = partyregistry_kit::admission::candidate_facts(
         &record.candidate,
-        on,
-        rules,
         rules_of::flagged_on(&commune, on),
         |name| {
             introducers
                 .get(name)
                 .is_some_and(|member| rules_of::official_on(member, on))
         },
-    )
+    )?;
+    Ok(rules_of::assess(&record.candidate.name, &facts, on, rules))
 }
 
 fn require_open(record: &CandidateRecord) -> Result<(), ApiError> {
