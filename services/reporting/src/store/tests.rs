@@ -16,6 +16,7 @@ fn d(text: &str) -> Date {
     date::parse(text).expect("test dates are valid")
 }
 
+
 fn change(sequence: i64, resource: Resource) -> Change {
     Change {
         moved_from_commune: String::new(),
