@@ -12,18 +12,30 @@ use partyregistry_vocab::date::{self, Date};
 use partyregistry_vocab::reference::ethnic_group;
 use partyregistry_vocab::text;
 
-/// Copies the fields named in `paths` from `update` onto `current`: each path is a field's
-/// name; `clone` fields are copied with `clone_from`, `copy` fields by assignment, and other paths
-/// are left to the caller.
-macro_rules! merge_masked {
-    ($current:expr, $update:expr, $paths:expr, clone: [$($clone:ident),* $(,)?], copy: [$($copy:ident),* $(,)?]) => {
-        for path in $paths {
-            match *path {
-                $(stringify!($clone) => $current.$clone.clone_from(&$update.$clone),)*
-                $(stringify!($copy) => $current.$copy = $update.$copy,)*
-                _ => {}
+/// Declares the fields of a message that a masked update may change, once: `$list` names them
+/// (in this order, which `update_mask` errors show) and `$merge` copies those named in a mask
+/// from an update onto the stored message: `clone` fields with `clone_from`, `copy` fields by
+/// assignment. Paths outside the list are left to the caller.
+macro_rules! updatable_fields {
+    ($(#[$doc:meta])* $list:ident, $merge:ident: $message:ty { $($field:ident: $how:ident),* $(,)? }) => {
+        $(#[$doc])*
+        pub const $list: &[&str] = &[$(stringify!($field)),*];
+
+        /// Copies the fields of `update` named in `paths` onto `current`.
+        fn $merge(current: &mut $message, update: &$message, paths: &[&str]) {
+            for path in paths {
+                match *path {
+                    $(stringify!($field) => updatable_fields!(@$how current.$field, update.$field),)*
+                    _ => {}
+                }
             }
         }
+    };
+    (@clone $current:expr, $update:expr) => {
+        $current.clone_from(&$update)
+    };
+    (@copy $current:expr, $update:expr) => {
+        $current = $update
     };
 }
 

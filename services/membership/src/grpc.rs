@@ -210,7 +210,7 @@ impl MembershipApi {
     ) -> Result<pb::Commune, ApiError> {
         let update = required(request.commune.as_ref(), "commune")?;
         let code = names::parse_commune("commune.name", &update.name)?;
-        let paths = convert::mask_paths(request.update_mask.as_ref(), &convert::COMMUNE_UPDATABLE)?;
+        let paths = convert::mask_paths(request.update_mask.as_ref(), convert::COMMUNE_UPDATABLE)?;
         self.membership
             .update_commune(&code, &update.etag, update.clone(), paths)
             .await
@@ -271,7 +271,7 @@ impl MembershipApi {
     ) -> Result<pb::Cell, ApiError> {
         let update = required(request.cell.as_ref(), "cell")?;
         let (code, id) = names::parse_cell("cell.name", &update.name)?;
-        let paths = convert::mask_paths(request.update_mask.as_ref(), &convert::CELL_UPDATABLE)?;
+        let paths = convert::mask_paths(request.update_mask.as_ref(), convert::CELL_UPDATABLE)?;
         self.membership
             .update_cell((&code, &id), &update.etag, update.clone(), paths)
             .await
@@ -354,7 +354,7 @@ impl MembershipApi {
     ) -> Result<pb::Member, ApiError> {
         let update = required(request.member.as_ref(), "member")?;
         let id = names::parse_member("member.name", &update.name)?;
-        let paths = convert::mask_paths(request.update_mask.as_ref(), &convert::MEMBER_UPDATABLE)?;
+        let paths = convert::mask_paths(request.update_mask.as_ref(), convert::MEMBER_UPDATABLE)?;
         self.membership
             .update_member(id, &update.etag, update.clone(), paths)
             .await

@@ -412,48 +412,38 @@ pub fn updated_member_from_proto(
     })
 }
 
-/// Updatable member fields: the personal ones and the party-age facts.
-pub const MEMBER_UPDATABLE: [&str; 22] = [
-    "full_name",
-    "family_name",
-    "middle_name",
-    "given_name",
-    "gender",
-    "birth_date",
-    "ethnicity_code",
-    "religion",
-    "home_town",
-    "citizen_id",
-    "phone",
-    "address",
-    "general_education",
-    "qualification",
-    "political_theory",
-    "occupation",
-    "youth_union",
-    "card_number",
-    "assignment",
-    "party_age_gaps",
-    "seriously_ill",
-    "badges",
-];
+updatable_fields! {
+    /// Updatable member fields: the personal ones and the party-age facts.
+    MEMBER_UPDATABLE, merge_member_fields: pb::Member {
+        full_name: clone,
+        family_name: clone,
+        middle_name: clone,
+        given_name: clone,
+        gender: copy,
+        birth_date: clone,
+        ethnicity_code: clone,
+        religion: clone,
+        home_town: clone,
+        citizen_id: clone,
+        phone: clone,
+        address: clone,
+        general_education: copy,
+        qualification: copy,
+        political_theory: copy,
+        occupation: clone,
+        youth_union: copy,
+        card_number: clone,
+        assignment: copy,
+        party_age_gaps: clone,
+        seriously_ill: copy,
+        badges: clone,
+    }
+}
 
 /// Copies the masked personal fields of `update` onto `current`. When the full name changes but
 /// its parts are not given, the parts are derived again from it.
 pub fn merge_member(current: &mut pb::Member, update: &pb::Member, paths: &[&str]) {
-    merge_masked!(
-        current,
-        update,
-        paths,
-        clone: [
-            full_name, family_name, middle_name, given_name, birth_date, ethnicity_code, religion,
-            home_town, citizen_id, phone, address, occupation, card_number, party_age_gaps, badges,
-        ],
-        copy: [
-            gender, general_education, qualification, political_theory, youth_union, assignment,
-            seriously_ill,
-        ]
-    );
+    merge_member_fields(current, update, paths);
     rederive_name_parts(
         paths,
         [
@@ -546,9 +536,9 @@ mod tests {
         let mask = prost_types::FieldMask {
             paths: vec!["status".into()],
         };
-        assert!(mask_paths(Some(&mask), &MEMBER_UPDATABLE).is_err());
+        assert!(mask_paths(Some(&mask), MEMBER_UPDATABLE).is_err());
         assert_eq!(
-            mask_paths(None, &CELL_UPDATABLE).map(|p| p.len()).ok(),
+            mask_paths(None, CELL_UPDATABLE).map(|p| p.len()).ok(),
             Some(4)
         );
     }

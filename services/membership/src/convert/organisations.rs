@@ -145,42 +145,33 @@ pub fn cell_to_proto(record: &CellRecord) -> pb::Cell {
     }
 }
 
-/// Updatable commune fields.
-pub const COMMUNE_UPDATABLE: [&str; 5] = [
-    "display_name",
-    "province_code",
-    "valid_from",
-    "valid_to",
-    "area_flags",
-];
+updatable_fields! {
+    /// Updatable commune fields.
+    COMMUNE_UPDATABLE, merge_commune_fields: pb::Commune {
+        display_name: clone,
+        province_code: clone,
+        valid_from: clone,
+        valid_to: clone,
+        area_flags: clone,
+    }
+}
 
 /// Copies the masked fields of `update` onto `current`.
 pub fn merge_commune(current: &mut pb::Commune, update: &pb::Commune, paths: &[&str]) {
-    merge_masked!(
-        current,
-        update,
-        paths,
-        clone: [
-            display_name, province_code, valid_from, valid_to, area_flags,
-        ],
-        copy: []
-    );
+    merge_commune_fields(current, update, paths);
 }
 
-/// Updatable cell fields.
-pub const CELL_UPDATABLE: [&str; 4] = ["display_name", "kind", "open_date", "close_date"];
+updatable_fields! {
+    /// Updatable cell fields.
+    CELL_UPDATABLE, merge_cell_fields: pb::Cell {
+        display_name: clone,
+        kind: copy,
+        open_date: clone,
+        close_date: clone,
+    }
+}
 
 /// Copies the masked fields of `update` onto `current`.
 pub fn merge_cell(current: &mut pb::Cell, update: &pb::Cell, paths: &[&str]) {
-    merge_masked!(
-        current,
-        update,
-        paths,
-        clone: [
-            display_name, open_date, close_date,
-        ],
-        copy: [
-            kind,
-        ]
-    );
+    merge_cell_fields(current, update, paths);
 }

@@ -9,10 +9,10 @@
 //! (candidates and introducers), [`rules`] (rule versions, the rule table), [`holidays`],
 //! [`planning`] (targets, cell plans), [`ratings`], `keyed` (their shared upsert), [`units`]
 //! (provinces and merges), [`feed`] (the outbox and request ids). [`Tx`] offers them all to the
-//! commands as methods.
+//! commands as methods. `columns` builds the statements that write a row from its named columns.
 
 pub mod candidates;
-pub mod columns;
+mod columns;
 pub mod feed;
 pub mod holidays;
 mod keyed;
