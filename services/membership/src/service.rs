@@ -22,6 +22,22 @@ use tokio::sync::watch;
 
 use crate::store::{self, Store};
 
+/// The error of a command whose first written (or replayed) resource is not of the type its
+/// method writes: a bug, since a request id is bound to one method.
+fn other_resource_type() -> ApiError {
+    ApiError::Internal("request id replayed a change of another resource type".into())
+}
+
+/// The `$variant` resource a command wrote or a retried request id replayed.
+macro_rules! expect_resource {
+    ($resource:expr, $variant:ident) => {
+        match $resource {
+            Resource::$variant(value) => Ok(value),
+            _ => Err(super::other_resource_type()),
+        }
+    };
+}
+
 mod admission;
 mod members;
 mod organisations;

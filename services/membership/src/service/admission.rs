@@ -39,19 +39,6 @@ pub struct AdmitDecision {
     pub ceremony_date: Option<Date>,
 }
 
-fn unexpected() -> ApiError {
-    ApiError::Internal("request id replayed a change of another resource type".into())
-}
-
-macro_rules! expect {
-    ($resource:expr, $variant:ident) => {
-        match $resource {
-            Resource::$variant(value) => Ok(value),
-            _ => Err(unexpected()),
-        }
-    };
-}
-
 /// Checks the introducers a write names that the stored candidate did not: each must exist and
 /// be an official member now.
 async fn check_new_introducers(
@@ -294,7 +281,7 @@ impl Membership {
                 })
             })
             .await?;
-        expect!(resource, Candidate)
+        expect_resource!(resource, Candidate)
     }
 
     /// Updates the facts of a candidate named in `paths` from `update`, if `etag` is current.
@@ -344,7 +331,7 @@ impl Membership {
             })
             .await?;
         match written.into_iter().next() {
-            Some(resource) => expect!(resource, Candidate),
+            Some(resource) => expect_resource!(resource, Candidate),
             None => Err(ApiError::Internal("a command wrote no resource".into())),
         }
     }
@@ -382,7 +369,7 @@ impl Membership {
                 })
             })
             .await?;
-        expect!(resource, Candidate)
+        expect_resource!(resource, Candidate)
     }
 
     /// The eligibility of a candidate on `on`.
@@ -471,7 +458,7 @@ impl Membership {
             })
             .await?;
         match written.into_iter().next() {
-            Some(resource) => expect!(resource, Member),
+            Some(resource) => expect_resource!(resource, Member),
             None => Err(ApiError::Internal("an admission wrote nothing".into())),
         }
     }
@@ -522,7 +509,7 @@ impl Membership {
                 })
             })
             .await?;
-        expect!(resource, RuleVersion)
+        expect_resource!(resource, RuleVersion)
     }
 
     /// Corrects the fields of a regulation version named in `paths`, if `etag` is current.
@@ -557,7 +544,7 @@ impl Membership {
                 })
             })
             .await?;
-        expect!(resource, RuleVersion)
+        expect_resource!(resource, RuleVersion)
     }
 
     /// The holidays of `year`.
@@ -585,7 +572,7 @@ impl Membership {
                 })
             })
             .await?;
-        expect!(resource, Holiday)
+        expect_resource!(resource, Holiday)
     }
 
     /// Removes the holiday on `day`.
@@ -618,7 +605,7 @@ impl Membership {
                 })
             })
             .await?;
-        expect!(resource, Target)
+        expect_resource!(resource, Target)
     }
 
     /// A commune's targets.
@@ -647,7 +634,7 @@ impl Membership {
                 }
             })
             .await?;
-        expect!(resource, CellPlan)
+        expect_resource!(resource, CellPlan)
     }
 
     /// The plans of a commune's cells for `year`.
@@ -681,7 +668,7 @@ impl Membership {
                 }
             })
             .await?;
-        expect!(resource, CellRating)
+        expect_resource!(resource, CellRating)
     }
 
     /// The ratings of a commune's cells for `year`.
@@ -729,6 +716,6 @@ impl Membership {
                 })
             })
             .await?;
-        expect!(resource, MemberRating)
+        expect_resource!(resource, MemberRating)
     }
 }

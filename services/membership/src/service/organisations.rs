@@ -4,7 +4,6 @@ use partyregistry_kit::error::ApiError;
 use partyregistry_proto::membership::v1 as pb;
 use partyregistry_proto::membership::v1::change::Resource;
 
-use super::outbox::{expect_cell, expect_commune};
 use super::units;
 use super::{Membership, RequestKey, check_etag};
 use crate::convert;
@@ -27,7 +26,7 @@ impl Membership {
                 })
             })
             .await?;
-        expect_commune(resource)
+        expect_resource!(resource, Commune)
     }
 
     /// Updates the fields of a commune named in `paths` from `update`, if `etag` is current.
@@ -68,7 +67,7 @@ impl Membership {
                 })
             })
             .await?;
-        expect_commune(resource)
+        expect_resource!(resource, Commune)
     }
 
     /// Creates a cell.
@@ -86,7 +85,7 @@ impl Membership {
                 })
             })
             .await?;
-        expect_cell(resource)
+        expect_resource!(resource, Cell)
     }
 
     /// Updates the fields of a cell named in `paths` from `update`, if `etag` is current.
@@ -125,7 +124,7 @@ impl Membership {
                 })
             })
             .await?;
-        expect_cell(resource)
+        expect_resource!(resource, Cell)
     }
 
     /// Reads a commune.

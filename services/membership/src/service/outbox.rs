@@ -53,33 +53,6 @@ pub(super) type ChangesFuture<'c> =
 /// member between its read and its write (PostgreSQL only; SQLite writers are serialised).
 const CONFLICT_RETRIES: usize = 5;
 
-pub(super) fn expect_commune(resource: Resource) -> Result<pb::Commune, ApiError> {
-    match resource {
-        Resource::Commune(commune) => Ok(commune),
-        _ => Err(ApiError::Internal(
-            "request id replayed a change of another resource type".into(),
-        )),
-    }
-}
-
-pub(super) fn expect_cell(resource: Resource) -> Result<pb::Cell, ApiError> {
-    match resource {
-        Resource::Cell(cell) => Ok(cell),
-        _ => Err(ApiError::Internal(
-            "request id replayed a change of another resource type".into(),
-        )),
-    }
-}
-
-pub(super) fn expect_member(resource: Resource) -> Result<pb::Member, ApiError> {
-    match resource {
-        Resource::Member(member) => Ok(member),
-        _ => Err(ApiError::Internal(
-            "request id replayed a change of another resource type".into(),
-        )),
-    }
-}
-
 /// The commune a member or candidate leaves with this change: the commune it was in before the
 /// command (`previous_commune`) when that differs from the one it is in now; empty otherwise (and
 /// for other resources).
@@ -133,7 +106,7 @@ impl Membership {
             })
             .await?;
         match written.into_iter().next() {
-            Some(resource) => expect_member(resource),
+            Some(resource) => expect_resource!(resource, Member),
             None => Err(ApiError::Internal("a command wrote no resource".into())),
         }
     }

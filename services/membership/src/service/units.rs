@@ -14,10 +14,6 @@ use crate::domain::units::{
 };
 use crate::store::Tx;
 
-fn unexpected() -> ApiError {
-    ApiError::Internal("request id replayed a change of another resource type".into())
-}
-
 /// Checks that the province a commune names exists (in force or not).
 pub(super) async fn require_commune_province(
     tx: &mut Tx,
@@ -178,10 +174,7 @@ impl Membership {
                 })
             })
             .await?;
-        match resource {
-            Resource::Province(province) => Ok(province),
-            _ => Err(unexpected()),
-        }
+        expect_resource!(resource, Province)
     }
 
     /// Updates the fields of a province named in `paths` from `update`, if `etag` is current.
@@ -217,10 +210,7 @@ impl Membership {
                 })
             })
             .await?;
-        match resource {
-            Resource::Province(province) => Ok(province),
-            _ => Err(unexpected()),
-        }
+        expect_resource!(resource, Province)
     }
 
     /// Merges by effective date, optionally of one level.
@@ -253,8 +243,8 @@ impl Membership {
             })
             .await?;
         match written.into_iter().next() {
-            Some(Resource::Merge(merge)) => Ok(merge),
-            _ => Err(unexpected()),
+            Some(resource) => expect_resource!(resource, Merge),
+            None => Err(super::other_resource_type()),
         }
     }
 }
