@@ -1,41 +1,55 @@
 //! Protobuf ↔ domain conversions. Requests are validated here, every bad field reported at once
-//! with its path; text is normalised to NFC. Output conversions are total.
+//! with its path; text is normalised to NFC. Output conversions are total. A masked update goes
+//! through [`apply_mask`]: the stored state in its contract form, the named fields replaced, the
+//! result validated like a new request.
+//!
+//! Modules: [`organisations`] (communes, cells), [`members`] (people, admissions, party age,
+//! events), [`admission`] (the admission pipeline), [`units`] (provinces, merges). The shared
+//! field checks are here.
 
-use partyregistry_kit::db::timestamp;
 use partyregistry_kit::error::{ApiError, Violations};
-use partyregistry_proto::membership::v1 as pb;
 use partyregistry_vocab::date::{self, Date};
 use partyregistry_vocab::reference::ethnic_group;
-use partyregistry_vocab::{names, text};
+use partyregistry_vocab::text;
 
-use crate::domain::{
-    AdmissionDates, AreaFlag, AreaKind, Assignment, BADGE_YEARS, BadgeAward, Cell, CellKind,
-    Commune, Gender, GeneralEducation, MemberEvent, PartyAgeGap, Person, PoliticalTheory,
-    Qualification, VoteTally,
-};
-use crate::store::{CellRecord, CommuneRecord, EventRecord, MemberRecord};
+/// Declares the fields of a message that a masked update may change, once: `$list` names them
+/// (in this order, which `update_mask` errors show) and `$merge` copies those named in a mask
+/// from an update onto the stored message: `clone` fields with `clone_from`, `copy` fields by
+/// assignment. Paths outside the list are left to the caller.
+macro_rules! updatable_fields {
+    ($(#[$doc:meta])* $list:ident, $merge:ident: $message:ty { $($field:ident: $how:ident),* $(,)? }) => {
+        $(#[$doc])*
+        pub const $list: &[&str] = &[$(stringify!($field)),*];
 
-/// Copies the fields named in `paths` from `update` onto `current`: each path is a field's
-/// name; `clone` fields are copied with `clone_from`, `copy` fields by assignment, and other paths
-/// are left to the caller.
-macro_rules! merge_masked {
-    ($current:expr, $update:expr, $paths:expr, clone: [$($clone:ident),* $(,)?], copy: [$($copy:ident),* $(,)?]) => {
-        for path in $paths {
-            match *path {
-                $(stringify!($clone) => $current.$clone.clone_from(&$update.$clone),)*
-                $(stringify!($copy) => $current.$copy = $update.$copy,)*
-                _ => {}
+        /// Copies the fields of `update` named in `paths` onto `current`.
+        fn $merge(current: &mut $message, update: &$message, paths: &[&str]) {
+            for path in paths {
+                match *path {
+                    $(stringify!($field) => updatable_fields!(@$how current.$field, update.$field),)*
+                    _ => {}
+                }
             }
         }
+    };
+    (@clone $current:expr, $update:expr) => {
+        $current.clone_from(&$update)
+    };
+    (@copy $current:expr, $update:expr) => {
+        $current = $update
     };
 }
 
 pub mod admission;
+pub mod members;
+pub mod organisations;
 pub mod units;
+
+pub use members::*;
+pub use organisations::*;
 
 /// When the full name changes but none of its parts is given, clears the parts so that
 /// validation derives them again from the new full name.
-fn rederive_name_parts(paths: &[&str], parts: [&mut String; 3]) {
+pub(crate) fn rederive_name_parts(paths: &[&str], parts: [&mut String; 3]) {
     let parts_given = paths
         .iter()
         .any(|p| matches!(*p, "family_name" | "middle_name" | "given_name"));
@@ -66,7 +80,7 @@ pub fn text_field(
     normalized
 }
 
-fn required_date(violations: &mut Violations, field: &str, value: &str) -> Option<Date> {
+pub(crate) fn required_date(violations: &mut Violations, field: &str, value: &str) -> Option<Date> {
     if value.is_empty() {
         violations.add(field, "is required (YYYY-MM-DD)");
         return None;
@@ -74,7 +88,7 @@ fn required_date(violations: &mut Violations, field: &str, value: &str) -> Optio
     violations.check(field, date::parse(value))
 }
 
-fn optional_date(violations: &mut Violations, field: &str, value: &str) -> Option<Date> {
+pub(crate) fn optional_date(violations: &mut Violations, field: &str, value: &str) -> Option<Date> {
     violations
         .check(field, date::parse_optional(value))
         .flatten()
@@ -82,7 +96,7 @@ fn optional_date(violations: &mut Violations, field: &str, value: &str) -> Optio
 
 /// Converts a proto enum value to the domain enum through its name; `UNSPECIFIED` and unknown
 /// numbers are violations unless a default is given.
-fn enum_field<P, D>(
+pub(crate) fn enum_field<P, D>(
     violations: &mut Violations,
     field: &str,
     value: i32,
@@ -114,141 +128,8 @@ where
     }
 }
 
-fn proto_enum<P: Default>(from_str_name: impl Fn(&str) -> Option<P>, name: &str) -> P {
+pub(crate) fn proto_enum<P: Default>(from_str_name: impl Fn(&str) -> Option<P>, name: &str) -> P {
     from_str_name(name).unwrap_or_default()
-}
-
-/// Validates a commune from a request. `code` comes from the request or the resource name.
-pub fn commune_from_proto(commune: &pb::Commune, code: &str) -> Result<Commune, ApiError> {
-    let mut v = Violations::new();
-    if !names::is_commune_code(code) {
-        v.add("commune.code", "must be 5 digits");
-    }
-    let display_name = text_field(
-        &mut v,
-        "commune.display_name",
-        &commune.display_name,
-        100,
-        true,
-    );
-    let province_code = commune.province_code.trim().to_owned();
-    if province_code.len() != 2 || !province_code.bytes().all(|b| b.is_ascii_digit()) {
-        v.add("commune.province_code", "must be 2 digits");
-    }
-    let valid_from = required_date(&mut v, "commune.valid_from", &commune.valid_from);
-    let valid_to = optional_date(&mut v, "commune.valid_to", &commune.valid_to);
-    if let (Some(from), Some(to)) = (valid_from, valid_to)
-        && to < from
-    {
-        v.add("commune.valid_to", "must not be before valid_from");
-    }
-    let mut area_flags = Vec::new();
-    for (i, flag) in commune.area_flags.iter().enumerate() {
-        let field = format!("commune.area_flags[{i}]");
-        let kind = enum_field(
-            &mut v,
-            &format!("{field}.kind"),
-            flag.kind,
-            None,
-            pb::AreaKind::as_str_name,
-            AreaKind::from_name,
-        );
-        let from = required_date(&mut v, &format!("{field}.valid_from"), &flag.valid_from);
-        let to = optional_date(&mut v, &format!("{field}.valid_to"), &flag.valid_to);
-        if let (Some(kind), Some(valid_from)) = (kind, from) {
-            if to.is_some_and(|to| to < valid_from) {
-                v.add(format!("{field}.valid_to"), "must not be before valid_from");
-            }
-            area_flags.push(AreaFlag {
-                kind,
-                valid_from,
-                valid_to: to,
-            });
-        }
-    }
-    v.finish()?;
-    Ok(Commune {
-        code: code.to_owned(),
-        display_name,
-        province_code,
-        valid_from: valid_from.unwrap_or_default(),
-        valid_to,
-        area_flags,
-    })
-}
-
-/// The proto of a stored commune.
-pub fn commune_to_proto(record: &CommuneRecord) -> pb::Commune {
-    let c = &record.commune;
-    pb::Commune {
-        name: names::commune(&c.code),
-        code: c.code.clone(),
-        display_name: c.display_name.clone(),
-        province_code: c.province_code.clone(),
-        valid_from: date::format(c.valid_from),
-        valid_to: date::format_optional(c.valid_to),
-        area_flags: c
-            .area_flags
-            .iter()
-            .map(|f| pb::AreaFlag {
-                kind: proto_enum(pb::AreaKind::from_str_name, f.kind.name()) as i32,
-                valid_from: date::format(f.valid_from),
-                valid_to: date::format_optional(f.valid_to),
-            })
-            .collect(),
-        etag: record.version.to_string(),
-        create_time: Some(timestamp(record.create_time_us)),
-        update_time: Some(timestamp(record.update_time_us)),
-    }
-}
-
-/// Validates a cell from a request.
-pub fn cell_from_proto(
-    cell: &pb::Cell,
-    commune_code: &str,
-    cell_id: &str,
-) -> Result<Cell, ApiError> {
-    let mut v = Violations::new();
-    let display_name = text_field(&mut v, "cell.display_name", &cell.display_name, 100, true);
-    let kind = enum_field(
-        &mut v,
-        "cell.kind",
-        cell.kind,
-        None,
-        pb::CellKind::as_str_name,
-        CellKind::from_name,
-    );
-    let open_date = required_date(&mut v, "cell.open_date", &cell.open_date);
-    let close_date = optional_date(&mut v, "cell.close_date", &cell.close_date);
-    if let (Some(open), Some(close)) = (open_date, close_date)
-        && close < open
-    {
-        v.add("cell.close_date", "must not be before open_date");
-    }
-    v.finish()?;
-    Ok(Cell {
-        commune_code: commune_code.to_owned(),
-        cell_id: cell_id.to_owned(),
-        display_name,
-        kind: kind.unwrap_or(CellKind::Other),
-        open_date: open_date.unwrap_or_default(),
-        close_date,
-    })
-}
-
-/// The proto of a stored cell.
-pub fn cell_to_proto(record: &CellRecord) -> pb::Cell {
-    let c = &record.cell;
-    pb::Cell {
-        name: names::cell(&c.commune_code, &c.cell_id),
-        display_name: c.display_name.clone(),
-        kind: proto_enum(pb::CellKind::from_str_name, c.kind.name()) as i32,
-        open_date: date::format(c.open_date),
-        close_date: date::format_optional(c.close_date),
-        etag: record.version.to_string(),
-        create_time: Some(timestamp(record.create_time_us)),
-        update_time: Some(timestamp(record.update_time_us)),
-    }
 }
 
 /// Validates the name fields of a person under `prefix` (`member`, `candidate`): the full name
@@ -294,372 +175,6 @@ pub fn ethnicity_field(v: &mut Violations, field: &str, value: &str) -> String {
     code
 }
 
-/// Validates the personal fields of a member from a request (field paths under `member.`).
-pub fn person_from_proto(member: &pb::Member, v: &mut Violations) -> Option<Person> {
-    let (full_name, parts) = name_fields(
-        v,
-        "member",
-        [
-            &member.full_name,
-            &member.family_name,
-            &member.middle_name,
-            &member.given_name,
-        ],
-    );
-    let gender = enum_field(
-        v,
-        "member.gender",
-        member.gender,
-        None,
-        pb::Gender::as_str_name,
-        Gender::from_name,
-    );
-    let birth_date = required_date(v, "member.birth_date", &member.birth_date);
-    let ethnicity_code = ethnicity_field(v, "member.ethnicity_code", &member.ethnicity_code);
-    let religion = text_field(v, "member.religion", &member.religion, 50, false);
-    let home_town = text_field(v, "member.home_town", &member.home_town, 200, false);
-    let citizen_id = member.citizen_id.trim();
-    if !citizen_id.is_empty()
-        && (citizen_id.len() != 12 || !citizen_id.bytes().all(|b| b.is_ascii_digit()))
-    {
-        v.add("member.citizen_id", "must be 12 digits");
-    }
-    let phone = member.phone.trim();
-    if phone.chars().count() > 20
-        || !phone
-            .chars()
-            .all(|c| c.is_ascii_digit() || c == ' ' || c == '+')
-    {
-        v.add(
-            "member.phone",
-            "must be at most 20 characters of digits, spaces and +",
-        );
-    }
-    let address = text_field(v, "member.address", &member.address, 200, false);
-    let general_education = enum_field(
-        v,
-        "member.general_education",
-        member.general_education,
-        None,
-        pb::GeneralEducation::as_str_name,
-        GeneralEducation::from_name,
-    );
-    let qualification = enum_field(
-        v,
-        "member.qualification",
-        member.qualification,
-        Some(Qualification::None),
-        pb::Qualification::as_str_name,
-        Qualification::from_name,
-    );
-    let political_theory = enum_field(
-        v,
-        "member.political_theory",
-        member.political_theory,
-        Some(PoliticalTheory::None),
-        pb::PoliticalTheory::as_str_name,
-        PoliticalTheory::from_name,
-    );
-    let occupation = text_field(v, "member.occupation", &member.occupation, 100, false);
-    let card_number = text_field(v, "member.card_number", &member.card_number, 20, false);
-    let assignment = enum_field(
-        v,
-        "member.assignment",
-        member.assignment,
-        Some(Assignment::Local),
-        pb::Assignment::as_str_name,
-        Assignment::from_name,
-    );
-    Some(Person {
-        full_name,
-        family_name: parts.family,
-        middle_name: parts.middle,
-        given_name: parts.given,
-        gender: gender?,
-        birth_date: birth_date?,
-        ethnicity_code,
-        religion,
-        home_town,
-        citizen_id: (!citizen_id.is_empty()).then(|| citizen_id.to_owned()),
-        phone: phone.to_owned(),
-        address,
-        general_education: general_education?,
-        qualification: qualification?,
-        political_theory: political_theory?,
-        occupation,
-        youth_union: member.youth_union,
-        card_number,
-        assignment: assignment?,
-    })
-}
-
-/// Validates the admission block of a member from a request.
-pub fn admission_from_proto(
-    admission: Option<&pb::Admission>,
-    v: &mut Violations,
-) -> Option<AdmissionDates> {
-    let Some(admission) = admission else {
-        v.add("member.admission", "is required");
-        return None;
-    };
-    let decision_date = required_date(
-        v,
-        "member.admission.decision_date",
-        &admission.decision_date,
-    );
-    let decision_number = text_field(
-        v,
-        "member.admission.decision_number",
-        &admission.decision_number,
-        50,
-        false,
-    );
-    let ceremony_date = optional_date(
-        v,
-        "member.admission.ceremony_date",
-        &admission.ceremony_date,
-    );
-    let official_date = optional_date(
-        v,
-        "member.admission.official_date",
-        &admission.official_date,
-    );
-    Some(AdmissionDates {
-        decision_date: decision_date?,
-        decision_number,
-        ceremony_date,
-        official_date,
-        readmission: admission.readmission,
-    })
-}
-
-/// Validates a vote: eligible positive, present ≤ eligible, yes + no ≤ present.
-pub fn vote_from_proto(
-    vote: Option<&pb::VoteTally>,
-    field: &str,
-    v: &mut Violations,
-) -> Option<VoteTally> {
-    let vote = vote?;
-    let tally = VoteTally {
-        eligible: i64::from(vote.eligible),
-        present: i64::from(vote.present),
-        yes: i64::from(vote.yes),
-        no: i64::from(vote.no),
-    };
-    if tally.eligible <= 0 {
-        v.add(format!("{field}.eligible"), "must be positive");
-    }
-    if tally.present < 0 || tally.present > tally.eligible {
-        v.add(format!("{field}.present"), "must be between 0 and eligible");
-    }
-    if tally.yes < 0 || tally.no < 0 || tally.yes + tally.no > tally.present {
-        v.add(
-            format!("{field}.yes"),
-            "yes and no must not be negative and together at most present",
-        );
-    }
-    Some(tally)
-}
-
-/// The proto of a stored member.
-pub fn member_to_proto(record: &MemberRecord) -> pb::Member {
-    let m = &record.member;
-    let p = &m.person;
-    pb::Member {
-        name: names::member(m.id),
-        full_name: p.full_name.clone(),
-        family_name: p.family_name.clone(),
-        middle_name: p.middle_name.clone(),
-        given_name: p.given_name.clone(),
-        gender: proto_enum(pb::Gender::from_str_name, p.gender.name()) as i32,
-        birth_date: date::format(p.birth_date),
-        ethnicity_code: p.ethnicity_code.clone(),
-        religion: p.religion.clone(),
-        home_town: p.home_town.clone(),
-        citizen_id: p.citizen_id.clone().unwrap_or_default(),
-        phone: p.phone.clone(),
-        address: p.address.clone(),
-        general_education: proto_enum(
-            pb::GeneralEducation::from_str_name,
-            p.general_education.name(),
-        ) as i32,
-        qualification: proto_enum(pb::Qualification::from_str_name, p.qualification.name()) as i32,
-        political_theory: proto_enum(
-            pb::PoliticalTheory::from_str_name,
-            p.political_theory.name(),
-        ) as i32,
-        occupation: p.occupation.clone(),
-        youth_union: p.youth_union,
-        card_number: p.card_number.clone(),
-        admission: Some(pb::Admission {
-            decision_date: date::format(m.admission.decision_date),
-            decision_number: m.admission.decision_number.clone(),
-            ceremony_date: date::format_optional(m.admission.ceremony_date),
-            official_date: date::format_optional(m.admission.official_date),
-            readmission: m.admission.readmission,
-        }),
-        status: proto_enum(pb::MemberStatus::from_str_name, m.status.name()) as i32,
-        cell: names::cell(&m.commune_code, &m.cell_id),
-        cell_since: date::format(m.cell_since),
-        assignment: proto_enum(pb::Assignment::from_str_name, p.assignment.name()) as i32,
-        temporarily_away: m.temporarily_away,
-        away_until: date::format_optional(m.away_until),
-        joined_date: date::format_optional(m.joined_date),
-        left_date: date::format_optional(m.left_date),
-        etag: record.version.to_string(),
-        create_time: Some(timestamp(record.create_time_us)),
-        update_time: Some(timestamp(record.update_time_us)),
-        admitted_in_cell: m.admitted_in_cell.clone().unwrap_or_default(),
-        party_age_gaps: m
-            .party_age_gaps
-            .iter()
-            .map(|g| pb::PartyAgeGap {
-                from_date: date::format(g.from_date),
-                to_date: date::format(g.to_date),
-                reason: g.reason.clone(),
-            })
-            .collect(),
-        seriously_ill: m.seriously_ill,
-        badges: m
-            .badges
-            .iter()
-            .map(|b| pb::BadgeAward {
-                years: b.years,
-                award_date: date::format(b.award_date),
-            })
-            .collect(),
-    }
-}
-
-/// The party-age facts of a member from a request: gaps and badges, checked against the
-/// member's admission decision (`decision_date`) and `today`.
-pub fn party_age_from_proto(
-    member: &pb::Member,
-    decision_date: Date,
-    today: Date,
-    v: &mut Violations,
-) -> (Vec<PartyAgeGap>, Vec<BadgeAward>) {
-    let mut gaps: Vec<(usize, PartyAgeGap)> = Vec::new();
-    for (i, gap) in member.party_age_gaps.iter().enumerate() {
-        let field = format!("member.party_age_gaps[{i}]");
-        let from = required_date(v, &format!("{field}.from_date"), &gap.from_date);
-        let to = required_date(v, &format!("{field}.to_date"), &gap.to_date);
-        let reason = text_field(v, &format!("{field}.reason"), &gap.reason, 200, false);
-        let (Some(from_date), Some(to_date)) = (from, to) else {
-            continue;
-        };
-        if to_date < from_date {
-            v.add(format!("{field}.to_date"), "must not be before from_date");
-            continue;
-        }
-        if from_date < decision_date {
-            v.add(
-                format!("{field}.from_date"),
-                format!(
-                    "is before the admission decision ({})",
-                    date::format(decision_date)
-                ),
-            );
-            continue;
-        }
-        if let Some((j, _)) = gaps
-            .iter()
-            .find(|(_, other)| other.from_date <= to_date && from_date <= other.to_date)
-        {
-            v.add(
-                format!("{field}.from_date"),
-                format!("overlaps member.party_age_gaps[{j}]"),
-            );
-            continue;
-        }
-        gaps.push((
-            i,
-            PartyAgeGap {
-                from_date,
-                to_date,
-                reason,
-            },
-        ));
-    }
-    let mut badges: Vec<(usize, BadgeAward)> = Vec::new();
-    for (i, badge) in member.badges.iter().enumerate() {
-        let field = format!("member.badges[{i}]");
-        let award = required_date(v, &format!("{field}.award_date"), &badge.award_date);
-        if !BADGE_YEARS.contains(&badge.years) {
-            v.add(
-                format!("{field}.years"),
-                "must be one of 30, 40, 45, 50, 55, 60, 65, 70, 75, 80, 85, 90",
-            );
-            continue;
-        }
-        if let Some((j, _)) = badges.iter().find(|(_, other)| other.years == badge.years) {
-            v.add(
-                format!("{field}.years"),
-                format!("is already member.badges[{j}]; a badge is handed once"),
-            );
-            continue;
-        }
-        let Some(award_date) = award else {
-            continue;
-        };
-        if award_date > today {
-            v.add(
-                format!("{field}.award_date"),
-                format!("{} is in the future", date::format(award_date)),
-            );
-            continue;
-        }
-        // The earliest a badge can be handed: the seriously ill get one up to 24 months early.
-        let years = u32::try_from(badge.years).unwrap_or_default();
-        let earliest = date::add_months(decision_date, years * 12 - 24);
-        if award_date < earliest {
-            v.add(
-                format!("{field}.award_date"),
-                format!(
-                    "is before {} (the admission decision plus {} years, less 24 months)",
-                    date::format(earliest),
-                    badge.years
-                ),
-            );
-            continue;
-        }
-        badges.push((
-            i,
-            BadgeAward {
-                years: badge.years,
-                award_date,
-            },
-        ));
-    }
-    (
-        gaps.into_iter().map(|(_, g)| g).collect(),
-        badges.into_iter().map(|(_, b)| b).collect(),
-    )
-}
-
-/// The proto of a stored event.
-pub fn event_to_proto(member_id: i64, record: &EventRecord) -> pb::MemberEvent {
-    let e: &MemberEvent = &record.event;
-    pb::MemberEvent {
-        name: format!("{}/events/{}", names::member(member_id), record.position),
-        r#type: proto_enum(pb::EventType::from_str_name, e.event_type.name()) as i32,
-        effective_date: date::format(e.effective_date),
-        decision_number: e.decision_number.clone(),
-        deciding_body: e.deciding_body.clone(),
-        from_organization: e.from_organization.clone(),
-        to_organization: e.to_organization.clone(),
-        reason: e.reason.clone(),
-        vote: e.vote.map(|v| pb::VoteTally {
-            eligible: v.eligible as i32,
-            present: v.present as i32,
-            yes: v.yes as i32,
-            no: v.no as i32,
-        }),
-        rule_version: e.rule_version.clone(),
-        create_time: Some(timestamp(record.create_time_us)),
-    }
-}
-
 /// The paths of an update mask, or every updatable path when the mask is empty; unknown paths are
 /// a violation of `update_mask`.
 pub fn mask_paths(
@@ -689,198 +204,17 @@ pub fn mask_paths(
         .collect()
 }
 
-/// Updatable commune fields.
-pub const COMMUNE_UPDATABLE: [&str; 5] = [
-    "display_name",
-    "province_code",
-    "valid_from",
-    "valid_to",
-    "area_flags",
-];
-
-/// Copies the masked fields of `update` onto `current`.
-pub fn merge_commune(current: &mut pb::Commune, update: &pb::Commune, paths: &[&str]) {
-    merge_masked!(
-        current,
-        update,
-        paths,
-        clone: [
-            display_name, province_code, valid_from, valid_to, area_flags,
-        ],
-        copy: []
-    );
-}
-
-/// Updatable cell fields.
-pub const CELL_UPDATABLE: [&str; 4] = ["display_name", "kind", "open_date", "close_date"];
-
-/// Copies the masked fields of `update` onto `current`.
-pub fn merge_cell(current: &mut pb::Cell, update: &pb::Cell, paths: &[&str]) {
-    merge_masked!(
-        current,
-        update,
-        paths,
-        clone: [
-            display_name, open_date, close_date,
-        ],
-        copy: [
-            kind,
-        ]
-    );
-}
-
-/// Updatable member fields: the personal ones and the party-age facts.
-pub const MEMBER_UPDATABLE: [&str; 22] = [
-    "full_name",
-    "family_name",
-    "middle_name",
-    "given_name",
-    "gender",
-    "birth_date",
-    "ethnicity_code",
-    "religion",
-    "home_town",
-    "citizen_id",
-    "phone",
-    "address",
-    "general_education",
-    "qualification",
-    "political_theory",
-    "occupation",
-    "youth_union",
-    "card_number",
-    "assignment",
-    "party_age_gaps",
-    "seriously_ill",
-    "badges",
-];
-
-/// Copies the masked personal fields of `update` onto `current`. When the full name changes but
-/// its parts are not given, the parts are derived again from it.
-pub fn merge_member(current: &mut pb::Member, update: &pb::Member, paths: &[&str]) {
-    merge_masked!(
-        current,
-        update,
-        paths,
-        clone: [
-            full_name, family_name, middle_name, given_name, birth_date, ethnicity_code, religion,
-            home_town, citizen_id, phone, address, occupation, card_number, party_age_gaps, badges,
-        ],
-        copy: [
-            gender, general_education, qualification, political_theory, youth_union, assignment,
-            seriously_ill,
-        ]
-    );
-    rederive_name_parts(
-        paths,
-        [
-            &mut current.family_name,
-            &mut current.middle_name,
-            &mut current.given_name,
-        ],
-    );
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn valid_member() -> pb::Member {
-        pb::Member {
-            full_name: "Hoa\u{300}ng Văn Bút".into(),
-            gender: pb::Gender::Male as i32,
-            birth_date: "1970-02-03".into(),
-            ethnicity_code: "02".into(),
-            general_education: pb::GeneralEducation::UpperSecondary as i32,
-            ..Default::default()
-        }
-    }
-
-    #[test]
-    fn person_is_normalised_and_split() {
-        let mut v = Violations::new();
-        let person = person_from_proto(&valid_member(), &mut v).expect("valid");
-        v.finish().expect("no violations");
-        assert_eq!(person.full_name, "Hoàng Văn Bút");
-        assert_eq!(
-            (person.family_name.as_str(), person.given_name.as_str()),
-            ("Hoàng", "Bút")
-        );
-        assert_eq!(person.assignment, Assignment::Local);
-    }
-
-    #[test]
-    fn every_bad_person_field_is_named() {
-        let member = pb::Member {
-            full_name: " ".into(),
-            birth_date: "1970-02-30".into(),
-            ethnicity_code: "77".into(),
-            citizen_id: "12345".into(),
-            home_town: "x".repeat(201),
-            ..Default::default()
-        };
-        let mut v = Violations::new();
-        person_from_proto(&member, &mut v);
-        let Err(ApiError::InvalidArgument(violations)) = v.finish() else {
-            panic!("expected violations")
-        };
-        let fields: Vec<_> = violations.iter().map(|x| x.field.as_str()).collect();
-        for expected in [
-            "member.full_name",
-            "member.gender",
-            "member.birth_date",
-            "member.ethnicity_code",
-            "member.home_town",
-            "member.citizen_id",
-            "member.general_education",
-        ] {
-            assert!(
-                fields.contains(&expected),
-                "{expected} missing from {fields:?}"
-            );
-        }
-    }
-
-    #[test]
-    fn vote_with_more_yes_than_present_is_rejected() {
-        let mut v = Violations::new();
-        vote_from_proto(
-            Some(&pb::VoteTally {
-                eligible: 9,
-                present: 5,
-                yes: 6,
-                no: 0,
-            }),
-            "cell_vote",
-            &mut v,
-        );
-        assert!(v.finish().is_err());
-    }
-
-    #[test]
-    fn unknown_mask_path_is_rejected() {
-        let mask = prost_types::FieldMask {
-            paths: vec!["status".into()],
-        };
-        assert!(mask_paths(Some(&mask), &MEMBER_UPDATABLE).is_err());
-        assert_eq!(
-            mask_paths(None, &CELL_UPDATABLE).map(|p| p.len()).ok(),
-            Some(4)
-        );
-    }
-
-    #[test]
-    fn renaming_without_parts_derives_them_again() {
-        let mut current = valid_member();
-        current.family_name = "Hoàng".into();
-        current.given_name = "Bút".into();
-        let update = pb::Member {
-            full_name: "Hoàng Văn Bình".into(),
-            ..Default::default()
-        };
-        merge_member(&mut current, &update, &["full_name"]);
-        let mut v = Violations::new();
-        let person = person_from_proto(&current, &mut v).expect("valid");
-        assert_eq!(person.given_name, "Bình");
-    }
+/// The state a masked update asks for: the fields of `update` named in `paths` replace those of
+/// `stored` (the stored state as the contract shows it) by `merge`, every other field keeps its
+/// stored value, and `parse` validates the result back into the domain.
+pub fn apply_mask<P, D>(
+    stored: P,
+    update: &P,
+    paths: &[&str],
+    merge: fn(&mut P, &P, &[&str]),
+    parse: impl FnOnce(&P) -> Result<D, ApiError>,
+) -> Result<D, ApiError> {
+    let mut merged = stored;
+    merge(&mut merged, update, paths);
+    parse(&merged)
 }

@@ -4,12 +4,17 @@
 //! # Layout
 //! - [`config`]: flags and environment.
 //! - [`domain`]: the rules (lifecycle state machine, admission checks, rule versions), plain Rust
-//!   with no tonic or sqlx.
-//! - [`store`]: sqlx storage on SQLite or PostgreSQL: resources, events, the change feed and
-//!   idempotency records, one transaction per mutation.
-//! - [`service`]: the commands: load, apply a domain rule, write the new state and its change in
-//!   one transaction.
-//! - [`convert`]: protobuf ↔ domain conversions and request validation.
+//!   with no tonic or sqlx; a refused value or step is a [`domain::RuleError`].
+//! - [`error`]: the one mapping of the domain's errors to the API error the handlers answer with.
+//! - [`store`]: sqlx storage on SQLite or PostgreSQL, one module per resource (organisations,
+//!   members, candidates, rules, holidays, planning, ratings, units, the feed), rows written and
+//!   read by column name. [`store::Store`] hands out a [`store::Tx`] that owns its connection and
+//!   offers every statement as a method: the commands never see sqlx.
+//! - [`service`]: the commands on a `Tx`: load, apply a domain rule, write the new state and its
+//!   change in one transaction (`service/outbox.rs`), filed by resource.
+//! - [`convert`]: protobuf ↔ domain conversions, request validation and the one masked-update
+//!   helper.
+//! - [`filter`]: the listing filters of the contract, parsed.
 //! - [`authz`]: the one table of what each RPC needs (right and scope), the scope check, the
 //!   clearing of personal fields and the audit entries.
 //! - [`grpc`]: the thin `MembershipApi`, `AdmissionApi`, `ReferenceApi` and `AuditApi` handlers
@@ -22,6 +27,7 @@ pub mod authz;
 pub mod config;
 pub mod convert;
 pub mod domain;
+pub mod error;
 pub mod filter;
 pub mod grpc;
 pub mod service;

@@ -2,7 +2,7 @@
 //! the kit's scope resolver for [`super::Authz`].
 //!
 //! Owns the reading of resource names into store lookups. Does not own the SQL
-//! ([`crate::store::scope`]) nor the decision (the kit's gate).
+//! (`store::scope`) nor the decision (the kit's gate).
 
 use partyregistry_kit::authz::{RecordedPlace, ScopeResolver, Successions, Target, Units};
 use partyregistry_kit::error::ApiError;
@@ -10,7 +10,7 @@ use partyregistry_vocab::date::Date;
 use partyregistry_vocab::names;
 
 use super::SCOPE_MISMATCH;
-use crate::store::{Store, scope};
+use crate::store::Store;
 
 /// The membership store as the authorisation gate sees it. This service is the record of the
 /// units: a commune it does not know does not exist.
@@ -27,8 +27,7 @@ impl MembershipScope {
 
     /// A stored commune with its province as stored; `None` when there is no such commune.
     pub async fn recorded_commune(&self, code: &str) -> Result<Option<RecordedPlace>, ApiError> {
-        let mut conn = self.store.pool().acquire().await?;
-        let province = scope::commune_province(&mut conn, code).await?;
+        let province = self.store.read().await?.commune_province(code).await?;
         Ok(province.map(|province| RecordedPlace {
             commune: code.to_owned(),
             province: Some(province),
@@ -37,13 +36,12 @@ impl MembershipScope {
 
     /// The recorded place of the commune a member or candidate belongs to.
     async fn recorded_owner(&self, owner: Owner) -> Result<Option<RecordedPlace>, ApiError> {
-        let commune = {
-            let mut conn = self.store.pool().acquire().await?;
-            match owner {
-                Owner::Member(id) => scope::member_commune(&mut conn, id).await?,
-                Owner::Candidate(id) => scope::candidate_commune(&mut conn, id).await?,
-            }
+        let mut store = self.store.read().await?;
+        let commune = match owner {
+            Owner::Member(id) => store.member_commune(id).await?,
+            Owner::Candidate(id) => store.candidate_commune(id).await?,
         };
+        drop(store);
         match commune {
             Some(code) => self.recorded_commune(&code).await,
             None => Ok(None),
@@ -89,9 +87,9 @@ impl ScopeResolver for MembershipScope {
     }
 
     async fn province_successions(&self, day: Date) -> Result<Successions, ApiError> {
-        let mut conn = self.store.pool().acquire().await?;
+        let mut store = self.store.read().await?;
         Ok(Successions::from_merges(
-            scope::province_successions(&mut conn, day).await?,
+            store.province_successions(day).await?,
         ))
     }
 }

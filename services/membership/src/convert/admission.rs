@@ -245,51 +245,40 @@ pub fn candidate_from_proto(
     ))
 }
 
-/// Candidate fields UpdateCandidate may change: every field that is not output only.
-pub const CANDIDATE_UPDATABLE: [&str; 24] = [
-    "cell",
-    "full_name",
-    "family_name",
-    "middle_name",
-    "given_name",
-    "gender",
-    "birth_date",
-    "ethnicity_code",
-    "general_education",
-    "occupation",
-    "citizen_id",
-    "youth_union",
-    "source",
-    "certificate",
-    "introducers",
-    "background_check",
-    "papers_date",
-    "has_military_referral",
-    "lives_away",
-    "cell_vote",
-    "cell_vote_date",
-    "committee_vote",
-    "committee_vote_date",
-    "decision_extended",
-];
+updatable_fields! {
+    /// Candidate fields UpdateCandidate may change: every field that is not output only.
+    CANDIDATE_UPDATABLE, merge_candidate_fields: pb::Candidate {
+        cell: clone,
+        full_name: clone,
+        family_name: clone,
+        middle_name: clone,
+        given_name: clone,
+        gender: copy,
+        birth_date: clone,
+        ethnicity_code: clone,
+        general_education: copy,
+        occupation: clone,
+        citizen_id: clone,
+        youth_union: copy,
+        source: copy,
+        certificate: clone,
+        introducers: clone,
+        background_check: copy,
+        papers_date: clone,
+        has_military_referral: copy,
+        lives_away: copy,
+        cell_vote: copy,
+        cell_vote_date: clone,
+        committee_vote: copy,
+        committee_vote_date: clone,
+        decision_extended: copy,
+    }
+}
 
 /// Copies the masked fields of `update` onto `current`. When the full name changes but its parts
 /// are not given, the parts are derived again from it.
 pub fn merge_candidate(current: &mut pb::Candidate, update: &pb::Candidate, paths: &[&str]) {
-    merge_masked!(
-        current,
-        update,
-        paths,
-        clone: [
-            cell, full_name, family_name, middle_name, given_name, birth_date, ethnicity_code,
-            occupation, citizen_id, certificate, introducers, papers_date, cell_vote_date,
-            committee_vote_date,
-        ],
-        copy: [
-            gender, general_education, youth_union, source, background_check, has_military_referral,
-            lives_away, cell_vote, committee_vote, decision_extended,
-        ]
-    );
+    merge_candidate_fields(current, update, paths);
     rederive_name_parts(
         paths,
         [
@@ -395,46 +384,34 @@ pub fn holiday_from_proto(holiday: Option<&pb::Holiday>) -> Result<(Date, String
     Ok((day, display_name))
 }
 
-/// Regulation fields UpdateRuleVersion may change: all but `name` and `in_force_from`.
-pub const RULE_VERSION_UPDATABLE: [&str; 19] = [
-    "code",
-    "min_age_months",
-    "max_age_months",
-    "min_education",
-    "min_education_flagged_area",
-    "certificate_valid_months",
-    "introducers_required",
-    "introducer_min_months",
-    "vote_numerator",
-    "vote_denominator",
-    "papers_valid_months",
-    "probation_months",
-    "decision_working_days",
-    "decision_extension_working_days",
-    "ceremony_working_days",
-    "recognition_working_days",
-    "min_temporary_transfer_months",
-    "max_temporary_transfer_months",
-    "max_study_transfer_months",
-];
+updatable_fields! {
+    /// Regulation fields UpdateRuleVersion may change: all but `name` and `in_force_from`.
+    RULE_VERSION_UPDATABLE, merge_rule_version_fields: pb::RuleVersion {
+        code: clone,
+        min_age_months: copy,
+        max_age_months: copy,
+        min_education: copy,
+        min_education_flagged_area: copy,
+        certificate_valid_months: copy,
+        introducers_required: copy,
+        introducer_min_months: copy,
+        vote_numerator: copy,
+        vote_denominator: copy,
+        papers_valid_months: copy,
+        probation_months: copy,
+        decision_working_days: copy,
+        decision_extension_working_days: copy,
+        ceremony_working_days: copy,
+        recognition_working_days: copy,
+        min_temporary_transfer_months: copy,
+        max_temporary_transfer_months: copy,
+        max_study_transfer_months: copy,
+    }
+}
 
 /// Copies the masked fields of `update` onto `current`.
 pub fn merge_rule_version(current: &mut pb::RuleVersion, update: &pb::RuleVersion, paths: &[&str]) {
-    merge_masked!(
-        current,
-        update,
-        paths,
-        clone: [
-            code,
-        ],
-        copy: [
-            min_age_months, max_age_months, min_education, min_education_flagged_area,
-            certificate_valid_months, introducers_required, introducer_min_months, vote_numerator,
-            vote_denominator, papers_valid_months, probation_months, decision_working_days,
-            decision_extension_working_days, ceremony_working_days, recognition_working_days,
-            min_temporary_transfer_months, max_temporary_transfer_months, max_study_transfer_months,
-        ]
-    );
+    merge_rule_version_fields(current, update, paths);
 }
 
 #[cfg(test)]

@@ -62,20 +62,18 @@ pub fn province_to_proto(record: &ProvinceRecord) -> pb::Province {
     }
 }
 
-/// Updatable province fields.
-pub const PROVINCE_UPDATABLE: [&str; 3] = ["display_name", "valid_from", "valid_to"];
+updatable_fields! {
+    /// Updatable province fields.
+    PROVINCE_UPDATABLE, merge_province_fields: pb::Province {
+        display_name: clone,
+        valid_from: clone,
+        valid_to: clone,
+    }
+}
 
 /// Copies the masked fields of `update` onto `current`.
 pub fn merge_province(current: &mut pb::Province, update: &pb::Province, paths: &[&str]) {
-    merge_masked!(
-        current,
-        update,
-        paths,
-        clone: [
-            display_name, valid_from, valid_to,
-        ],
-        copy: []
-    );
+    merge_province_fields(current, update, paths);
 }
 
 /// The level of a request's `field`; unspecified is a violation unless `optional`.

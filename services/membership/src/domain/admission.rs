@@ -7,13 +7,13 @@
 //! message with the same glue, and a second domain struct would only copy it field by field.
 
 use chrono::{Datelike, NaiveDate};
-use partyregistry_kit::admission::{blocker_to_proto, candidate_facts, is_open, next_stage};
-use partyregistry_kit::error::ApiError;
+use partyregistry_kit::admission::{blocker_to_proto, is_open, next_stage};
 use partyregistry_proto::membership::v1 as pb;
-use partyregistry_rules::{RuleTable, eligibility};
+use partyregistry_rules::RuleTable;
+use partyregistry_rules::eligibility::{self, CandidateFacts};
 use partyregistry_vocab::date::{self, Date};
 
-use super::{Cell, Commune, Member, MemberStatus, VoteTally};
+use super::{Cell, Commune, Member, MemberStatus, RuleError, VoteTally};
 
 /// Reason of a stage change the candidate's stage does not allow.
 pub const ILLEGAL_TRANSITION: &str = super::ILLEGAL_TRANSITION;
@@ -99,10 +99,10 @@ pub fn check_initial_stage(
     candidate: &pb::Candidate,
     stage_date: Date,
     rules: &RuleTable,
-) -> Result<(), ApiError> {
+) -> Result<(), RuleError> {
     let stage = stage_of(candidate);
     if !is_open(stage) {
-        return Err(ApiError::invalid(
+        return Err(RuleError::invalid(
             "candidate.stage",
             "a new candidate starts at an open stage (IDENTIFIED to COMMITTEE_APPROVED); use AdvanceCandidate or AdmitCandidate to close it",
         ));
@@ -122,9 +122,9 @@ pub fn check_passing_vote(
     tally: Option<&pb::VoteTally>,
     on: Date,
     rules: &RuleTable,
-) -> Result<(), ApiError> {
+) -> Result<(), RuleError> {
     let Some(tally) = tally.filter(|t| t.eligible > 0) else {
-        return Err(ApiError::precondition(
+        return Err(RuleError::precondition(
             VOTE_MISSING,
             field,
             format!("{what} has not been recorded; update the candidate with it first"),
@@ -138,7 +138,7 @@ pub fn check_passing_vote(
     };
     let version = rules.in_force_on(on);
     if !version.vote_passes(vote.yes, vote.eligible) {
-        return Err(ApiError::precondition(
+        return Err(RuleError::precondition(
             VOTE_BELOW_THRESHOLD,
             field,
             format!(
@@ -160,7 +160,7 @@ fn check_stage_votes(
     stage: pb::CandidateStage,
     stage_date: Date,
     rules: &RuleTable,
-) -> Result<(), ApiError> {
+) -> Result<(), RuleError> {
     let cell = || {
         check_passing_vote(
             "candidate.cell_vote",
@@ -199,15 +199,15 @@ pub struct Advance {
 
 /// Checks the request's own shape: a target stage AdvanceCandidate may set, and a reason for the
 /// closing ones.
-pub fn check_advance_request(advance: &Advance) -> Result<(), ApiError> {
+pub fn check_advance_request(advance: &Advance) -> Result<(), RuleError> {
     use pb::CandidateStage::*;
     match advance.stage {
-        Unspecified => Err(ApiError::invalid("stage", "is required")),
-        Admitted => Err(ApiError::invalid(
+        Unspecified => Err(RuleError::invalid("stage", "is required")),
+        Admitted => Err(RuleError::invalid(
             "stage",
             "ADMITTED is reached only through AdmitCandidate",
         )),
-        Withdrawn | Ineligible if advance.reason.is_empty() => Err(ApiError::invalid(
+        Withdrawn | Ineligible if advance.reason.is_empty() => Err(RuleError::invalid(
             "reason",
             "is required when a candidate withdraws or is found ineligible",
         )),
@@ -224,12 +224,12 @@ pub fn advance(
     advance: &Advance,
     today: Date,
     rules: &RuleTable,
-) -> Result<(), ApiError> {
+) -> Result<(), RuleError> {
     use pb::CandidateStage::*;
     check_advance_request(advance)?;
     let current = stage_of(candidate);
     if !is_open(current) {
-        return Err(ApiError::precondition(
+        return Err(RuleError::precondition(
             ILLEGAL_TRANSITION,
             "name",
             format!(
@@ -240,7 +240,7 @@ pub fn advance(
     }
     let closing = matches!(advance.stage, Withdrawn | Ineligible);
     if !closing && next_stage(current) != Some(advance.stage) {
-        return Err(ApiError::precondition(
+        return Err(RuleError::precondition(
             ILLEGAL_TRANSITION,
             "stage",
             format!(
@@ -251,7 +251,7 @@ pub fn advance(
         ));
     }
     if advance.stage_date > today {
-        return Err(ApiError::precondition(
+        return Err(RuleError::precondition(
             DATE_RULE,
             "stage_date",
             format!("{} is in the future", date::format(advance.stage_date)),
@@ -260,7 +260,7 @@ pub fn advance(
     if let Ok(current_date) = date::parse(&candidate.stage_date)
         && advance.stage_date < current_date
     {
-        return Err(ApiError::precondition(
+        return Err(RuleError::precondition(
             DATE_RULE,
             "stage_date",
             format!(
@@ -280,28 +280,27 @@ pub fn advance(
     Ok(())
 }
 
-/// The eligibility of `candidate` on `on` under the regulation in force that day.
+/// The eligibility on `on`, under the regulation in force that day, of the candidate named
+/// `candidate` whose facts (as of that day) are `facts`.
 pub fn assess(
-    candidate: &pb::Candidate,
+    candidate: &str,
+    facts: &CandidateFacts,
     on: Date,
     rules: &RuleTable,
-    flagged_area: bool,
-    official_on_day: impl Fn(&str) -> bool,
-) -> Result<pb::Eligibility, ApiError> {
+) -> pb::Eligibility {
     let version = rules.in_force_on(on);
-    let facts = candidate_facts(candidate, flagged_area, official_on_day)?;
-    let blockers = eligibility::blockers(&facts, on, version);
-    Ok(pb::Eligibility {
-        candidate: candidate.name.clone(),
+    let blockers = eligibility::blockers(facts, on, version);
+    pb::Eligibility {
+        candidate: candidate.to_owned(),
         on_date: date::format(on),
         eligible: blockers.is_empty(),
         blockers: blockers.iter().map(blocker_to_proto).collect(),
         rule_version: version.code.clone(),
-    })
+    }
 }
 
 /// Refuses a step that needs an eligible candidate when the assessment found blockers.
-pub fn check_no_blockers(assessment: &pb::Eligibility, step: &str) -> Result<(), ApiError> {
+pub fn check_no_blockers(assessment: &pb::Eligibility, step: &str) -> Result<(), RuleError> {
     if assessment.eligible {
         return Ok(());
     }
@@ -310,7 +309,7 @@ pub fn check_no_blockers(assessment: &pb::Eligibility, step: &str) -> Result<(),
         .iter()
         .map(|b| b.code.as_str())
         .collect();
-    Err(ApiError::precondition(
+    Err(RuleError::precondition(
         CANDIDATE_NOT_ELIGIBLE,
         "name",
         format!(
@@ -323,10 +322,10 @@ pub fn check_no_blockers(assessment: &pb::Eligibility, step: &str) -> Result<(),
 }
 
 /// Checks that a candidate may be admitted: the committee approved and it is not admitted yet.
-pub fn check_admissible(candidate: &pb::Candidate) -> Result<(), ApiError> {
+pub fn check_admissible(candidate: &pb::Candidate) -> Result<(), RuleError> {
     match stage_of(candidate) {
         pb::CandidateStage::CommitteeApproved => Ok(()),
-        pb::CandidateStage::Admitted => Err(ApiError::precondition(
+        pb::CandidateStage::Admitted => Err(RuleError::precondition(
             CANDIDATE_ALREADY_ADMITTED,
             "name",
             format!(
@@ -334,7 +333,7 @@ pub fn check_admissible(candidate: &pb::Candidate) -> Result<(), ApiError> {
                 candidate.admitted_member
             ),
         )),
-        stage => Err(ApiError::precondition(
+        stage => Err(RuleError::precondition(
             ILLEGAL_TRANSITION,
             "name",
             format!(

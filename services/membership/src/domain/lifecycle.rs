@@ -2,13 +2,12 @@
 //! the member's current state and with the given dates, changes the member, and returns the event
 //! to append. A refused step changes nothing.
 
-use partyregistry_kit::error::ApiError;
 use partyregistry_rules::RuleTable;
 use partyregistry_vocab::date::{self, Date};
 
 use super::{
     AdmissionDates, Cell, DepartureKind, EventType, Member, MemberEvent, MemberStatus, Person,
-    VoteTally,
+    RuleError, VoteTally,
 };
 
 /// Reason of a step the current state does not allow.
@@ -22,9 +21,9 @@ pub const AGE_OUT_OF_RANGE: &str = "AGE_OUT_OF_RANGE";
 /// Reason of a step involving a cell that is closed on the day.
 pub const CELL_CLOSED: &str = "CELL_CLOSED";
 
-fn not_in_future(field: &str, value: Date, today: Date) -> Result<(), ApiError> {
+fn not_in_future(field: &str, value: Date, today: Date) -> Result<(), RuleError> {
     if value > today {
-        return Err(ApiError::precondition(
+        return Err(RuleError::precondition(
             DATE_RULE,
             field,
             format!("{} is in the future", date::format(value)),
@@ -33,9 +32,9 @@ fn not_in_future(field: &str, value: Date, today: Date) -> Result<(), ApiError> 
     Ok(())
 }
 
-fn not_before(field: &str, value: Date, earliest: Date, what: &str) -> Result<(), ApiError> {
+fn not_before(field: &str, value: Date, earliest: Date, what: &str) -> Result<(), RuleError> {
     if value < earliest {
-        return Err(ApiError::precondition(
+        return Err(RuleError::precondition(
             DATE_RULE,
             field,
             format!(
@@ -48,9 +47,9 @@ fn not_before(field: &str, value: Date, earliest: Date, what: &str) -> Result<()
     Ok(())
 }
 
-fn cell_open(field: &str, cell: &Cell, on: Date) -> Result<(), ApiError> {
+fn cell_open(field: &str, cell: &Cell, on: Date) -> Result<(), RuleError> {
     if !cell.is_open_on(on) {
-        return Err(ApiError::precondition(
+        return Err(RuleError::precondition(
             CELL_CLOSED,
             field,
             format!("cell {} is not open on {}", cell.cell_id, date::format(on)),
@@ -59,8 +58,8 @@ fn cell_open(field: &str, cell: &Cell, on: Date) -> Result<(), ApiError> {
     Ok(())
 }
 
-fn illegal(from: MemberStatus, step: &str) -> ApiError {
-    ApiError::precondition(
+fn illegal(from: MemberStatus, step: &str) -> RuleError {
+    RuleError::precondition(
         ILLEGAL_TRANSITION,
         "name",
         format!("a member with status {} cannot be {step}", from.name()),
@@ -73,10 +72,10 @@ pub fn check_vote(
     vote: &VoteTally,
     on: Date,
     rules: &RuleTable,
-) -> Result<(), ApiError> {
+) -> Result<(), RuleError> {
     let rules = rules.in_force_on(on);
     if !rules.vote_passes(vote.yes, vote.eligible) {
-        return Err(ApiError::precondition(
+        return Err(RuleError::precondition(
             VOTE_BELOW_THRESHOLD,
             field,
             format!(
@@ -95,7 +94,7 @@ fn check_admission_dates(
     admission: &AdmissionDates,
     today: Date,
     rules: &RuleTable,
-) -> Result<(), ApiError> {
+) -> Result<(), RuleError> {
     not_in_future(
         &format!("{prefix}decision_date"),
         admission.decision_date,
@@ -114,7 +113,7 @@ fn check_admission_dates(
     if let Some(official) = admission.official_date {
         let official_field = format!("{prefix}official_date");
         let Some(ceremony) = admission.ceremony_date else {
-            return Err(ApiError::precondition(
+            return Err(RuleError::precondition(
                 DATE_RULE,
                 official_field,
                 "an official date needs a ceremony date",
@@ -132,7 +131,7 @@ fn check_probation(
     ceremony: Date,
     official: Date,
     rules: &RuleTable,
-) -> Result<(), ApiError> {
+) -> Result<(), RuleError> {
     let months = rules.in_force_on(official).probation_months;
     not_before(
         field,
@@ -150,11 +149,11 @@ fn check_admission_age(
     person: &Person,
     admission: &AdmissionDates,
     rules: &RuleTable,
-) -> Result<(), ApiError> {
+) -> Result<(), RuleError> {
     let rules = rules.in_force_on(admission.decision_date);
     let months = date::whole_months_between(person.birth_date, admission.decision_date);
     if months < rules.min_age_months {
-        return Err(ApiError::precondition(
+        return Err(RuleError::precondition(
             AGE_OUT_OF_RANGE,
             field,
             format!(
@@ -167,7 +166,7 @@ fn check_admission_age(
         ));
     }
     if admission.official_date.is_none() && months > rules.max_age_months {
-        return Err(ApiError::precondition(
+        return Err(RuleError::precondition(
             AGE_OUT_OF_RANGE,
             field,
             format!(
@@ -239,7 +238,7 @@ pub fn admit(
     context: AdmissionContext,
     today: Date,
     rules: &RuleTable,
-) -> Result<(Member, Vec<MemberEvent>), ApiError> {
+) -> Result<(Member, Vec<MemberEvent>), RuleError> {
     let fields = context.fields;
     check_admission_dates(fields.dates, &admission, today, rules)?;
     check_admission_age(fields.birth_date, &person, &admission, rules)?;
@@ -251,7 +250,7 @@ pub fn admit(
     match (&context.cell_vote, admission.official_date) {
         (Some(vote), _) => check_vote(fields.cell_vote, vote, admission.decision_date, rules)?,
         (None, None) => {
-            return Err(ApiError::invalid(
+            return Err(RuleError::invalid(
                 fields.cell_vote,
                 "the cell's vote is required for a new admission",
             ));
@@ -307,7 +306,7 @@ pub fn transfer_in(
     from: String,
     today: Date,
     rules: &RuleTable,
-) -> Result<(Member, MemberEvent), ApiError> {
+) -> Result<(Member, MemberEvent), RuleError> {
     check_admission_dates("member.admission.", &admission, today, rules)?;
     check_admission_age(
         "member.birth_date",
@@ -319,7 +318,7 @@ pub fn transfer_in(
         rules,
     )?;
     let Some(ceremony) = admission.ceremony_date else {
-        return Err(ApiError::invalid(
+        return Err(RuleError::invalid(
             "member.admission.ceremony_date",
             "a member joining by transfer has had the ceremony",
         ));
@@ -367,7 +366,7 @@ fn latest_fact(member: &Member) -> Date {
     .unwrap_or(member.admission.decision_date)
 }
 
-fn check_effective(member: &Member, effective: Date, today: Date) -> Result<(), ApiError> {
+fn check_effective(member: &Member, effective: Date, today: Date) -> Result<(), RuleError> {
     not_in_future("effective_date", effective, today)?;
     not_before(
         "effective_date",
@@ -383,7 +382,7 @@ pub fn record_ceremony(
     ceremony: Date,
     today: Date,
     rules: &RuleTable,
-) -> Result<MemberEvent, ApiError> {
+) -> Result<MemberEvent, RuleError> {
     if member.status != MemberStatus::Admitted {
         return Err(illegal(member.status, "given an admission ceremony"));
     }
@@ -407,7 +406,7 @@ pub fn recognize(
     vote: VoteTally,
     today: Date,
     rules: &RuleTable,
-) -> Result<MemberEvent, ApiError> {
+) -> Result<MemberEvent, RuleError> {
     if member.status != MemberStatus::Probationary {
         return Err(illegal(member.status, "recognised as official"));
     }
@@ -492,7 +491,7 @@ pub fn transfer(
     decision_number: String,
     today: Date,
     rules: &RuleTable,
-) -> Result<MemberEvent, ApiError> {
+) -> Result<MemberEvent, RuleError> {
     let on_roll = matches!(
         member.status,
         MemberStatus::Probationary | MemberStatus::Official | MemberStatus::Exempt
@@ -511,20 +510,20 @@ pub fn transfer(
         Transfer::BetweenCells(cell) | Transfer::ToCommune(cell)
             if cell.commune_code == member.commune_code && cell.cell_id == member.cell_id =>
         {
-            return Err(ApiError::precondition(
+            return Err(RuleError::precondition(
                 ILLEGAL_TRANSITION,
                 "to_cell",
                 "the member is already in this cell",
             ));
         }
         Transfer::BetweenCells(cell) if cell.commune_code != member.commune_code => {
-            return Err(ApiError::invalid(
+            return Err(RuleError::invalid(
                 "to_cell",
                 "a transfer between cells stays in the member's commune; use TRANSFER_KIND_TO_COMMUNE",
             ));
         }
         Transfer::ToCommune(cell) if cell.commune_code == member.commune_code => {
-            return Err(ApiError::invalid(
+            return Err(RuleError::invalid(
                 "to_cell",
                 "the cell is in the member's own commune; use TRANSFER_KIND_BETWEEN_CELLS",
             ));
@@ -581,7 +580,7 @@ pub fn transfer(
                 away_until < date::add_months(effective, rules.max_temporary_transfer_months)
             };
             if away_until < shortest_end || !within_limit {
-                return Err(ApiError::precondition(
+                return Err(RuleError::precondition(
                     DATE_RULE,
                     "away_until",
                     format!(
@@ -628,7 +627,7 @@ pub fn exempt(
     reason: String,
     today: Date,
     rules: &RuleTable,
-) -> Result<MemberEvent, ApiError> {
+) -> Result<MemberEvent, RuleError> {
     if member.status != MemberStatus::Official {
         return Err(illegal(member.status, "exempted"));
     }
@@ -646,7 +645,7 @@ pub fn end_exemption(
     effective: Date,
     today: Date,
     rules: &RuleTable,
-) -> Result<MemberEvent, ApiError> {
+) -> Result<MemberEvent, RuleError> {
     if member.status != MemberStatus::Exempt {
         return Err(illegal(member.status, "brought back from an exemption"));
     }
@@ -666,7 +665,7 @@ pub fn depart(
     reason: String,
     today: Date,
     rules: &RuleTable,
-) -> Result<MemberEvent, ApiError> {
+) -> Result<MemberEvent, RuleError> {
     use MemberStatus::{Admitted, Exempt, Official, Probationary};
     let (allowed, new_status, event_type, step) = match kind {
         DepartureKind::Death => (
@@ -698,7 +697,7 @@ pub fn depart(
         return Err(illegal(member.status, step));
     }
     if kind != DepartureKind::Death && decision_number.is_empty() {
-        return Err(ApiError::invalid(
+        return Err(RuleError::invalid(
             "decision_number",
             "a removal, resignation or expulsion needs its decision number",
         ));

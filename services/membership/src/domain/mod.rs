@@ -1,14 +1,17 @@
 //! The rules of the membership roll, in plain Rust: the values a member record holds, the
 //! lifecycle state machine of domain.md §3, the admission pipeline's own rules (candidate
-//! stages, votes, targets) and administrative units ([`units`]: provinces, merges). The numbers come from the regulation version in force on each
-//! event's date: a `partyregistry_rules::RuleTable` the store loads from its data.
+//! stages, votes, targets) and administrative units ([`units`]: provinces, merges). The numbers
+//! come from the regulation version in force on each event's date: a
+//! `partyregistry_rules::RuleTable` the store loads from its data.
 //!
-//! Nothing here knows about gRPC or SQL: [`crate::convert`] validates requests into these types
-//! and [`crate::store`] persists them.
+//! Nothing here knows about gRPC or SQL, and nothing here names the layers that do: the
+//! conversions validate requests into these types and the store persists them.
 
 pub mod admission;
+mod error;
 mod lifecycle;
 
+pub use error::RuleError;
 pub use lifecycle::*;
 
 use partyregistry_rules::RuleTable;

@@ -2,10 +2,9 @@
 //! facts (old units → new unit from an effective date). The checks a merge must pass against
 //! the units it joins live here; the reference provinces of 2025 are data below.
 
-use partyregistry_kit::error::ApiError;
 use partyregistry_vocab::date::{self, Date};
 
-use super::DATE_RULE;
+use super::{DATE_RULE, RuleError};
 
 /// Reason of a merge whose only predecessor is its successor.
 pub const MERGE_INTO_ITSELF: &str = "MERGE_INTO_ITSELF";
@@ -115,9 +114,9 @@ pub fn check_merge(
     merge: &UnitMerge,
     predecessors: &[Span],
     successor: Span,
-) -> Result<Vec<usize>, ApiError> {
+) -> Result<Vec<usize>, RuleError> {
     if merge.predecessor_codes.len() == 1 && merge.continues() {
-        return Err(ApiError::precondition(
+        return Err(RuleError::precondition(
             MERGE_INTO_ITSELF,
             "merge.successor_code",
             format!(
@@ -127,7 +126,10 @@ pub fn check_merge(
         ));
     }
     let Some(day_before) = merge.effective_date.pred_opt() else {
-        return Err(ApiError::invalid("merge.effective_date", "is out of range"));
+        return Err(RuleError::invalid(
+            "merge.effective_date",
+            "is out of range",
+        ));
     };
     let mut to_close = Vec::new();
     for (i, (code, span)) in merge
@@ -139,7 +141,7 @@ pub fn check_merge(
         let field = format!("merge.predecessor_codes[{i}]");
         let name = merge.level.resource_name(code);
         if span.valid_from > day_before {
-            return Err(ApiError::precondition(
+            return Err(RuleError::precondition(
                 DATE_RULE,
                 field,
                 format!(
@@ -155,7 +157,7 @@ pub fn check_merge(
             None => to_close.push(i),
             Some(to) if to == day_before => {}
             Some(to) => {
-                return Err(ApiError::precondition(
+                return Err(RuleError::precondition(
                     DATE_RULE,
                     field,
                     format!(
@@ -168,7 +170,7 @@ pub fn check_merge(
         }
     }
     if !successor.in_force_on(merge.effective_date) {
-        return Err(ApiError::precondition(
+        return Err(RuleError::precondition(
             DATE_RULE,
             "merge.successor_code",
             format!(
@@ -235,7 +237,7 @@ pub const REFERENCE_MERGES: [(UnitLevel, &[&str], &str, &str, &str); 1] = [(
 )];
 
 /// The reference provinces as values.
-pub fn reference_provinces() -> Result<Vec<Province>, ApiError> {
+pub fn reference_provinces() -> Result<Vec<Province>, RuleError> {
     REFERENCE_PROVINCES
         .iter()
         .map(|(code, name, from, to)| {
@@ -250,7 +252,7 @@ pub fn reference_provinces() -> Result<Vec<Province>, ApiError> {
 }
 
 /// The reference merges as values.
-pub fn reference_merges() -> Result<Vec<UnitMerge>, ApiError> {
+pub fn reference_merges() -> Result<Vec<UnitMerge>, RuleError> {
     REFERENCE_MERGES
         .iter()
         .map(|(level, predecessors, successor, effective, basis)| {
@@ -266,8 +268,8 @@ pub fn reference_merges() -> Result<Vec<UnitMerge>, ApiError> {
         .collect()
 }
 
-fn reference_date(text: &str) -> Result<Date, ApiError> {
-    date::parse(text).map_err(|_| ApiError::Internal(format!("reference date {text} is invalid")))
+fn reference_date(text: &str) -> Result<Date, RuleError> {
+    date::parse(text).map_err(|_| RuleError::Internal(format!("reference date {text} is invalid")))
 }
 
 #[cfg(test)]
@@ -296,9 +298,9 @@ mod tests {
         }
     }
 
-    fn reason(error: ApiError) -> (&'static str, String) {
+    fn reason(error: RuleError) -> (&'static str, String) {
         match error {
-            ApiError::FailedPrecondition { reason, field, .. } => (reason, field),
+            RuleError::Broken { reason, field, .. } => (reason, field),
             other => panic!("unexpected {other:?}"),
         }
     }

@@ -121,7 +121,7 @@ impl AdmissionApi {
     ) -> Result<pb::Candidate, ApiError> {
         let update = required(request.candidate.as_ref(), "candidate")?;
         let id = parse_candidate("candidate.name", &update.name)?;
-        let paths = mask_paths(request.update_mask.as_ref(), &CANDIDATE_UPDATABLE)?;
+        let paths = mask_paths(request.update_mask.as_ref(), CANDIDATE_UPDATABLE)?;
         self.membership
             .update_candidate(id, &update.etag, update.clone(), paths)
             .await
@@ -203,7 +203,7 @@ impl AdmissionApi {
     ) -> Result<pb::RuleVersion, ApiError> {
         let update = required(request.rule_version.as_ref(), "rule_version")?;
         let in_force_from = parse_rule_version("rule_version.name", &update.name)?;
-        let paths = mask_paths(request.update_mask.as_ref(), &RULE_VERSION_UPDATABLE)?;
+        let paths = mask_paths(request.update_mask.as_ref(), RULE_VERSION_UPDATABLE)?;
         self.membership
             .update_rule_version(in_force_from, &update.etag, update.clone(), paths)
             .await

@@ -76,7 +76,7 @@ impl ReferenceApi {
     ) -> Result<pb::Province, ApiError> {
         let update = required(request.province.as_ref(), "province")?;
         let code = parse_province("province.name", &update.name)?;
-        let paths = mask_paths(request.update_mask.as_ref(), &PROVINCE_UPDATABLE)?;
+        let paths = mask_paths(request.update_mask.as_ref(), PROVINCE_UPDATABLE)?;
         self.membership
             .update_province(&code, &update.etag, update.clone(), paths)
             .await

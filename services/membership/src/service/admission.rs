@@ -12,17 +12,19 @@ use partyregistry_proto::membership::v1::change::Resource;
 use partyregistry_rules::{RuleTable, RuleVersion, calendar::reference_holidays};
 use partyregistry_vocab::date::{self, Date};
 use partyregistry_vocab::names;
-use sqlx::AnyConnection;
 
-use super::{CommandFuture, Membership, RequestKey, Written, admit_member, check_etag};
+use super::members::admit_member;
+use super::outbox::{CommandFuture, Written};
+use super::{Membership, RequestKey, check_etag};
 use crate::convert::{self, admission as convert_admission};
 use crate::domain::admission::{
     self as rules_of, Advance, CANDIDATE_CLOSED, CELL_CLOSED, DATE_RULE, INTRODUCER_NOT_OFFICIAL,
     MEMBER_EXEMPT, MEMBER_NOT_ON_ROLL, RULE_VERSION_NOT_LATEST,
 };
 use crate::domain::{AdmissionContext, AdmissionDates, AdmissionFields, Member, MemberStatus};
-use crate::store::admission::{self as store_admission, CandidateFilter, CandidateRecord};
-use crate::store::{feed, members, organisations};
+use crate::store::candidates::candidate_name;
+use crate::store::holidays::holiday_name;
+use crate::store::{CandidateFilter, CandidateRecord, RuleVersionRecord, Tx};
 
 /// An admission decision for a candidate, as AdmitCandidate carries it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,23 +39,10 @@ pub struct AdmitDecision {
     pub ceremony_date: Option<Date>,
 }
 
-fn unexpected() -> ApiError {
-    ApiError::Internal("request id replayed a change of another resource type".into())
-}
-
-macro_rules! expect {
-    ($resource:expr, $variant:ident) => {
-        match $resource {
-            Resource::$variant(value) => Ok(value),
-            _ => Err(unexpected()),
-        }
-    };
-}
-
 /// Checks the introducers a write names that the stored candidate did not: each must exist and
 /// be an official member now.
 async fn check_new_introducers(
-    conn: &mut AnyConnection,
+    tx: &mut Tx,
     candidate: &pb::Candidate,
     previous: Option<&pb::Candidate>,
 ) -> Result<(), ApiError> {
@@ -71,7 +60,7 @@ async fn check_new_introducers(
         }
         let field = format!("candidate.introducers[{i}].member");
         let id = names::parse_member(&field, &introducer.member)?;
-        let member = members::require_member(conn, id).await?.member;
+        let member = tx.require_member(id).await?.member;
         if !rules_of::may_introduce_now(&member) {
             return Err(ApiError::precondition(
                 INTRODUCER_NOT_OFFICIAL,
@@ -90,36 +79,33 @@ async fn check_new_introducers(
 /// The eligibility of a stored candidate on `on`: the commune's area flags that day and each
 /// introducer's standing that day.
 async fn assess(
-    conn: &mut AnyConnection,
+    tx: &mut Tx,
     record: &CandidateRecord,
     on: Date,
     rules: &RuleTable,
 ) -> Result<pb::Eligibility, ApiError> {
-    let commune = organisations::require_commune(conn, &record.commune_code)
-        .await?
-        .commune;
+    let commune = tx.require_commune(&record.commune_code).await?.commune;
     let mut introducers: HashMap<String, Member> = HashMap::new();
     for introducer in &record.candidate.introducers {
         if introducer.youth_union_committee {
             continue;
         }
         if let Ok(id) = names::parse_member("", &introducer.member)
-            && let Some(found) = members::get_member(conn, id).await?
+            && let Some(found) = tx.get_member(id).await?
         {
             introducers.insert(introducer.member.clone(), found.member);
         }
     }
-    rules_of::assess(
+    let facts = partyregistry_kit::admission::candidate_facts(
         &record.candidate,
-        on,
-        rules,
         rules_of::flagged_on(&commune, on),
         |name| {
             introducers
                 .get(name)
                 .is_some_and(|member| rules_of::official_on(member, on))
         },
-    )
+    )?;
+    Ok(rules_of::assess(&record.candidate.name, &facts, on, rules))
 }
 
 fn require_open(record: &CandidateRecord) -> Result<(), ApiError> {
@@ -149,14 +135,12 @@ fn check_rating(level: i32, year: i32) -> Result<(), ApiError> {
 /// Requires the cell to exist and to have been open during `year` (plans and ratings are kept
 /// per year of a cell).
 async fn require_open_during(
-    conn: &mut AnyConnection,
+    tx: &mut Tx,
     (commune_code, cell_id): (&str, &str),
     year: i32,
     field: &str,
 ) -> Result<(), ApiError> {
-    let cell = organisations::require_cell(conn, commune_code, cell_id)
-        .await?
-        .cell;
+    let cell = tx.require_cell(commune_code, cell_id).await?.cell;
     if rules_of::cell_open_during(&cell, year) {
         return Ok(());
     }
@@ -183,18 +167,18 @@ impl Membership {
         put: F,
     ) -> Result<Resource, ApiError>
     where
-        F: for<'c> Fn(&'c mut AnyConnection, (String, String), i64) -> CommandFuture<'c>
+        F: for<'c> Fn(&'c mut Tx, (String, String), i64) -> CommandFuture<'c>
             + Clone
             + Send
             + Sync
             + 'static,
     {
-        self.mutate(None, without_etag, |conn, now| {
+        self.mutate(None, without_etag, |tx, now| {
             let (commune_code, cell_id, put) =
                 (commune_code.to_owned(), cell_id.to_owned(), put.clone());
             Box::pin(async move {
-                require_open_during(conn, (&commune_code, &cell_id), year, field).await?;
-                put(conn, (commune_code, cell_id), now).await
+                require_open_during(tx, (&commune_code, &cell_id), year, field).await?;
+                put(tx, (commune_code, cell_id), now).await
             })
         })
         .await
@@ -205,19 +189,19 @@ impl Membership {
     /// replicas starting together seed once. Returns the number of changes written.
     pub async fn seed_reference_rules(&self) -> Result<usize, ApiError> {
         let written = self
-            .mutate_all(None, true, |conn, now| {
+            .mutate_all(None, true, |tx, now| {
                 Box::pin(async move {
-                    feed::lock_head(conn).await?;
-                    if store_admission::has_rule_versions(conn).await? {
+                    tx.lock_head().await?;
+                    if tx.has_rule_versions().await? {
                         return Ok(Vec::new());
                     }
                     let mut written = Vec::new();
                     for rule in RuleTable::reference().versions() {
-                        let record = store_admission::insert_rule_version(conn, rule, now).await?;
+                        let record = tx.insert_rule_version(rule, now).await?;
                         written.push(Resource::RuleVersion(record.to_proto()).into());
                     }
                     for (day, name) in reference_holidays() {
-                        let holiday = store_admission::set_holiday(conn, day, name, now).await?;
+                        let holiday = tx.set_holiday(day, name, now).await?;
                         written.push(Resource::Holiday(holiday).into());
                     }
                     Ok(written)
@@ -235,10 +219,8 @@ impl Membership {
 
     /// Reads a candidate.
     pub async fn candidate(&self, id: i64) -> Result<pb::Candidate, ApiError> {
-        let mut conn = self.store.pool().acquire().await?;
-        Ok(store_admission::require_candidate(&mut conn, id)
-            .await?
-            .candidate)
+        let mut tx = self.store.read().await?;
+        Ok(tx.require_candidate(id).await?.candidate)
     }
 
     /// Lists a commune's candidates; the commune (and the cell, if filtered on) must exist.
@@ -248,13 +230,12 @@ impl Membership {
         token: &str,
         size: i64,
     ) -> Result<(Vec<pb::Candidate>, String), ApiError> {
-        let mut conn = self.store.pool().acquire().await?;
-        organisations::require_commune(&mut conn, &filter.commune_code).await?;
+        let mut tx = self.store.read().await?;
+        tx.require_commune(&filter.commune_code).await?;
         if let Some(cell_id) = &filter.cell_id {
-            organisations::require_cell(&mut conn, &filter.commune_code, cell_id).await?;
+            tx.require_cell(&filter.commune_code, cell_id).await?;
         }
-        let (records, next) =
-            store_admission::list_candidates(&mut conn, filter, token, size).await?;
+        let (records, next) = tx.list_candidates(filter, token, size).await?;
         Ok((records.into_iter().map(|r| r.candidate).collect(), next))
     }
 
@@ -268,19 +249,19 @@ impl Membership {
         request: Option<RequestKey>,
     ) -> Result<pb::Candidate, ApiError> {
         let resource = self
-            .mutate(request.as_ref(), true, |conn, now| {
+            .mutate(request.as_ref(), true, |tx, now| {
                 let (mut candidate, (commune_code, cell_id)) = (candidate.clone(), cell.clone());
                 Box::pin(async move {
-                    organisations::require_cell(conn, &commune_code, &cell_id).await?;
+                    tx.require_cell(&commune_code, &cell_id).await?;
                     if candidate.stage == 0 {
                         candidate.stage = pb::CandidateStage::Identified.into();
                     }
                     candidate.stage_date = date::format(stage_date);
                     candidate.admitted_member.clear();
                     candidate.closing_reason.clear();
-                    let rules = store_admission::rule_table(conn).await?;
+                    let rules = tx.rule_table().await?;
                     rules_of::check_initial_stage(&candidate, stage_date, &rules)?;
-                    check_new_introducers(conn, &candidate, None).await?;
+                    check_new_introducers(tx, &candidate, None).await?;
                     if candidate.stage() == pb::CandidateStage::CommitteeApproved {
                         // Recorded as approved: the same condition AdvanceCandidate enforces.
                         let unsaved = CandidateRecord {
@@ -290,21 +271,17 @@ impl Membership {
                             candidate: candidate.clone(),
                             version: 0,
                         };
-                        let assessment = assess(conn, &unsaved, stage_date, &rules).await?;
+                        let assessment = assess(tx, &unsaved, stage_date, &rules).await?;
                         rules_of::check_no_blockers(&assessment, "approved by the committee")?;
                     }
-                    let record = store_admission::insert_candidate(
-                        conn,
-                        (&commune_code, &cell_id),
-                        &candidate,
-                        now,
-                    )
-                    .await?;
+                    let record = tx
+                        .insert_candidate((&commune_code, &cell_id), &candidate, now)
+                        .await?;
                     Ok(Resource::Candidate(record.candidate))
                 })
             })
             .await?;
-        expect!(resource, Candidate)
+        expect_resource!(resource, Candidate)
     }
 
     /// Updates the facts of a candidate named in `paths` from `update`, if `etag` is current.
@@ -315,33 +292,48 @@ impl Membership {
         update: pb::Candidate,
         paths: Vec<&'static str>,
     ) -> Result<pb::Candidate, ApiError> {
-        let resource = self
-            .mutate(None, false, |conn, now| {
+        let written = self
+            .mutate_all(None, false, |tx, now| {
                 let (etag, update, paths) = (etag.to_owned(), update.clone(), paths.clone());
                 Box::pin(async move {
-                    let current = store_admission::require_candidate(conn, id).await?;
-                    check_etag(&etag, current.version, &store_admission::candidate_name(id))?;
+                    let current = tx.require_candidate(id).await?;
+                    check_etag(&etag, current.version, &candidate_name(id))?;
                     require_open(&current)?;
-                    let mut merged = current.candidate.clone();
-                    convert_admission::merge_candidate(&mut merged, &update, &paths);
-                    let (candidate, (commune_code, cell_id)) =
-                        convert_admission::candidate_from_proto(&merged, date::today_in_vietnam())?;
-                    organisations::require_cell(conn, &commune_code, &cell_id).await?;
-                    check_new_introducers(conn, &candidate, Some(&current.candidate)).await?;
-                    let record = store_admission::update_candidate(
-                        conn,
-                        id,
-                        (&commune_code, &cell_id),
-                        &candidate,
-                        current.version,
-                        now,
-                    )
-                    .await?;
-                    Ok(Resource::Candidate(record.candidate))
+                    let (candidate, (commune_code, cell_id)) = convert::apply_mask(
+                        current.candidate.clone(),
+                        &update,
+                        &paths,
+                        convert_admission::merge_candidate,
+                        |merged| {
+                            convert_admission::candidate_from_proto(
+                                merged,
+                                date::today_in_vietnam(),
+                            )
+                        },
+                    )?;
+                    tx.require_cell(&commune_code, &cell_id).await?;
+                    check_new_introducers(tx, &candidate, Some(&current.candidate)).await?;
+                    let record = tx
+                        .update_candidate(
+                            id,
+                            (&commune_code, &cell_id),
+                            &candidate,
+                            current.version,
+                            now,
+                        )
+                        .await?;
+                    Ok(vec![Written {
+                        resource: Resource::Candidate(record.candidate),
+                        events: Vec::new(),
+                        previous_commune: Some(current.commune_code),
+                    }])
                 })
             })
             .await?;
-        expect!(resource, Candidate)
+        match written.into_iter().next() {
+            Some(resource) => expect_resource!(resource, Candidate),
+            None => Err(ApiError::Internal("a command wrote no resource".into())),
+        }
     }
 
     /// Moves a candidate to another stage.
@@ -353,39 +345,39 @@ impl Membership {
     ) -> Result<pb::Candidate, ApiError> {
         rules_of::check_advance_request(&advance)?;
         let resource = self
-            .mutate(request.as_ref(), true, |conn, now| {
+            .mutate(request.as_ref(), true, |tx, now| {
                 let advance = advance.clone();
                 Box::pin(async move {
-                    let current = store_admission::require_candidate(conn, id).await?;
-                    let rules = store_admission::rule_table(conn).await?;
+                    let current = tx.require_candidate(id).await?;
+                    let rules = tx.rule_table().await?;
                     let mut candidate = current.candidate.clone();
                     rules_of::advance(&mut candidate, &advance, date::today_in_vietnam(), &rules)?;
                     if advance.stage == pb::CandidateStage::CommitteeApproved {
-                        let assessment = assess(conn, &current, advance.stage_date, &rules).await?;
+                        let assessment = assess(tx, &current, advance.stage_date, &rules).await?;
                         rules_of::check_no_blockers(&assessment, "approved by the committee")?;
                     }
-                    let record = store_admission::update_candidate(
-                        conn,
-                        id,
-                        (&current.commune_code, &current.cell_id),
-                        &candidate,
-                        current.version,
-                        now,
-                    )
-                    .await?;
+                    let record = tx
+                        .update_candidate(
+                            id,
+                            (&current.commune_code, &current.cell_id),
+                            &candidate,
+                            current.version,
+                            now,
+                        )
+                        .await?;
                     Ok(Resource::Candidate(record.candidate))
                 })
             })
             .await?;
-        expect!(resource, Candidate)
+        expect_resource!(resource, Candidate)
     }
 
     /// The eligibility of a candidate on `on`.
     pub async fn check_eligibility(&self, id: i64, on: Date) -> Result<pb::Eligibility, ApiError> {
-        let mut conn = self.store.pool().acquire().await?;
-        let record = store_admission::require_candidate(&mut conn, id).await?;
-        let rules = store_admission::rule_table(&mut conn).await?;
-        assess(&mut conn, &record, on, &rules).await
+        let mut tx = self.store.read().await?;
+        let record = tx.require_candidate(id).await?;
+        let rules = tx.rule_table().await?;
+        assess(&mut tx, &record, on, &rules).await
     }
 
     /// Admits a COMMITTEE_APPROVED candidate: the new member's change, then the closed
@@ -397,10 +389,10 @@ impl Membership {
         request: Option<RequestKey>,
     ) -> Result<pb::Member, ApiError> {
         let written = self
-            .mutate_all(request.as_ref(), true, |conn, now| {
+            .mutate_all(request.as_ref(), true, |tx, now| {
                 let decision = decision.clone();
                 Box::pin(async move {
-                    let current = store_admission::require_candidate(conn, id).await?;
+                    let current = tx.require_candidate(id).await?;
                     rules_of::check_admissible(&current.candidate)?;
                     if let Ok(approved) = date::parse(&current.candidate.stage_date)
                         && decision.decision_date < approved
@@ -415,8 +407,8 @@ impl Membership {
                             ),
                         ));
                     }
-                    let rules = store_admission::rule_table(conn).await?;
-                    let assessment = assess(conn, &current, decision.decision_date, &rules).await?;
+                    let rules = tx.rule_table().await?;
+                    let assessment = assess(tx, &current, decision.decision_date, &rules).await?;
                     rules_of::check_no_blockers(&assessment, "admitted")?;
                     let person = convert_admission::person_of_candidate(&current.candidate)?;
                     let admission = AdmissionDates {
@@ -432,7 +424,7 @@ impl Membership {
                         fields: AdmissionFields::ADMIT_CANDIDATE,
                     };
                     let (member, events) = admit_member(
-                        conn,
+                        tx,
                         person,
                         admission,
                         (&current.commune_code, &current.cell_id),
@@ -445,19 +437,20 @@ impl Membership {
                     candidate.stage = pb::CandidateStage::Admitted.into();
                     candidate.stage_date = date::format(decision.decision_date);
                     candidate.admitted_member = names::member(member.member.id);
-                    let closed = store_admission::update_candidate(
-                        conn,
-                        id,
-                        (&current.commune_code, &current.cell_id),
-                        &candidate,
-                        current.version,
-                        now,
-                    )
-                    .await?;
+                    let closed = tx
+                        .update_candidate(
+                            id,
+                            (&current.commune_code, &current.cell_id),
+                            &candidate,
+                            current.version,
+                            now,
+                        )
+                        .await?;
                     Ok(vec![
                         Written {
                             resource: Resource::Member(convert::member_to_proto(&member)),
                             events,
+                            previous_commune: None,
                         },
                         Resource::Candidate(closed.candidate).into(),
                     ])
@@ -465,18 +458,19 @@ impl Membership {
             })
             .await?;
         match written.into_iter().next() {
-            Some(resource) => expect!(resource, Member),
+            Some(resource) => expect_resource!(resource, Member),
             None => Err(ApiError::Internal("an admission wrote nothing".into())),
         }
     }
 
     /// Every regulation version, oldest first.
     pub async fn rule_versions(&self) -> Result<Vec<pb::RuleVersion>, ApiError> {
-        let mut conn = self.store.pool().acquire().await?;
-        Ok(store_admission::list_rule_versions(&mut conn)
+        let mut tx = self.store.read().await?;
+        Ok(tx
+            .list_rule_versions()
             .await?
             .iter()
-            .map(store_admission::RuleVersionRecord::to_proto)
+            .map(RuleVersionRecord::to_proto)
             .collect())
     }
 
@@ -487,13 +481,13 @@ impl Membership {
         request: Option<RequestKey>,
     ) -> Result<pb::RuleVersion, ApiError> {
         let resource = self
-            .mutate(request.as_ref(), true, |conn, now| {
+            .mutate(request.as_ref(), true, |tx, now| {
                 let rule = rule.clone();
                 Box::pin(async move {
                     // Serialised with every writer, so that two new versions cannot both pass
                     // the check against the same latest one.
-                    feed::lock_head(conn).await?;
-                    let latest = store_admission::list_rule_versions(conn)
+                    tx.lock_head().await?;
+                    let latest = tx.list_rule_versions()
                         .await?
                         .into_iter()
                         .map(|r| r.rule.in_force_from)
@@ -510,12 +504,12 @@ impl Membership {
                             ),
                         ));
                     }
-                    let record = store_admission::insert_rule_version(conn, &rule, now).await?;
+                    let record = tx.insert_rule_version(&rule, now).await?;
                     Ok(Resource::RuleVersion(record.to_proto()))
                 })
             })
             .await?;
-        expect!(resource, RuleVersion)
+        expect_resource!(resource, RuleVersion)
     }
 
     /// Corrects the fields of a regulation version named in `paths`, if `etag` is current.
@@ -527,26 +521,30 @@ impl Membership {
         paths: Vec<&'static str>,
     ) -> Result<pb::RuleVersion, ApiError> {
         let resource = self
-            .mutate(None, false, |conn, now| {
+            .mutate(None, false, |tx, now| {
                 let (etag, update, paths) = (etag.to_owned(), update.clone(), paths.clone());
                 Box::pin(async move {
-                    let current =
-                        store_admission::require_rule_version(conn, in_force_from).await?;
-                    let mut merged = current.to_proto();
-                    check_etag(&etag, current.version, &merged.name)?;
-                    convert_admission::merge_rule_version(&mut merged, &update, &paths);
-                    let rule = partyregistry_kit::admission::rule_version_from_proto(
-                        &merged,
-                        "rule_version",
+                    let current = tx.require_rule_version(in_force_from).await?;
+                    let stored = current.to_proto();
+                    check_etag(&etag, current.version, &stored.name)?;
+                    let rule = convert::apply_mask(
+                        stored,
+                        &update,
+                        &paths,
+                        convert_admission::merge_rule_version,
+                        |merged| {
+                            partyregistry_kit::admission::rule_version_from_proto(
+                                merged,
+                                "rule_version",
+                            )
+                        },
                     )?;
-                    let record =
-                        store_admission::update_rule_version(conn, &rule, current.version, now)
-                            .await?;
+                    let record = tx.update_rule_version(&rule, current.version, now).await?;
                     Ok(Resource::RuleVersion(record.to_proto()))
                 })
             })
             .await?;
-        expect!(resource, RuleVersion)
+        expect_resource!(resource, RuleVersion)
     }
 
     /// The holidays of `year`.
@@ -554,8 +552,8 @@ impl Membership {
         let (first, last) = rules_of::year_bounds(year)
             .filter(|_| rules_of::YEARS.contains(&year))
             .ok_or_else(|| ApiError::invalid("year", "must be a year from 1930 to 2200"))?;
-        let mut conn = self.store.pool().acquire().await?;
-        store_admission::list_holidays(&mut conn, first, last).await
+        let mut tx = self.store.read().await?;
+        tx.list_holidays(first, last).await
     }
 
     /// Creates or renames the holiday on `day`.
@@ -565,26 +563,24 @@ impl Membership {
         display_name: String,
     ) -> Result<pb::Holiday, ApiError> {
         let resource = self
-            .mutate(None, true, |conn, now| {
+            .mutate(None, true, |tx, now| {
                 let display_name = display_name.clone();
                 Box::pin(async move {
                     Ok(Resource::Holiday(
-                        store_admission::set_holiday(conn, day, &display_name, now).await?,
+                        tx.set_holiday(day, &display_name, now).await?,
                     ))
                 })
             })
             .await?;
-        expect!(resource, Holiday)
+        expect_resource!(resource, Holiday)
     }
 
     /// Removes the holiday on `day`.
     pub async fn delete_holiday(&self, day: Date) -> Result<(), ApiError> {
-        self.mutate(None, false, |conn, _now| {
+        self.mutate(None, false, |tx, _now| {
             Box::pin(async move {
-                store_admission::delete_holiday(conn, day).await?;
-                Ok(Resource::DeletedResource(store_admission::holiday_name(
-                    day,
-                )))
+                tx.delete_holiday(day).await?;
+                Ok(Resource::DeletedResource(holiday_name(day)))
             })
         })
         .await?;
@@ -599,24 +595,24 @@ impl Membership {
     ) -> Result<pb::Target, ApiError> {
         let retry = target.etag.is_empty();
         let resource = self
-            .mutate(None, retry, |conn, now| {
+            .mutate(None, retry, |tx, now| {
                 let (commune_code, target) = (commune_code.to_owned(), target.clone());
                 Box::pin(async move {
-                    organisations::require_commune(conn, &commune_code).await?;
+                    tx.require_commune(&commune_code).await?;
                     Ok(Resource::Target(
-                        store_admission::put_target(conn, &commune_code, &target, now).await?,
+                        tx.put_target(&commune_code, &target, now).await?,
                     ))
                 })
             })
             .await?;
-        expect!(resource, Target)
+        expect_resource!(resource, Target)
     }
 
     /// A commune's targets.
     pub async fn targets(&self, commune_code: &str) -> Result<Vec<pb::Target>, ApiError> {
-        let mut conn = self.store.pool().acquire().await?;
-        organisations::require_commune(&mut conn, commune_code).await?;
-        store_admission::list_targets(&mut conn, commune_code).await
+        let mut tx = self.store.read().await?;
+        tx.require_commune(commune_code).await?;
+        tx.list_targets(commune_code).await
     }
 
     /// Creates or replaces a cell's plan; the cell must be open during the plan's year.
@@ -628,17 +624,17 @@ impl Membership {
         let year = (plan.year, "plan.year");
         let resource = self
             .put_cell_year((commune_code, cell_id), year, plan.etag.is_empty(), {
-                move |conn, (commune_code, cell_id), now| {
+                move |tx, (commune_code, cell_id), now| {
                     let plan = plan.clone();
                     Box::pin(async move {
                         let cell = (commune_code.as_str(), cell_id.as_str());
-                        let plan = store_admission::put_cell_plan(conn, cell, &plan, now).await?;
+                        let plan = tx.put_cell_plan(cell, &plan, now).await?;
                         Ok(Resource::CellPlan(plan))
                     })
                 }
             })
             .await?;
-        expect!(resource, CellPlan)
+        expect_resource!(resource, CellPlan)
     }
 
     /// The plans of a commune's cells for `year`.
@@ -647,9 +643,9 @@ impl Membership {
         commune_code: &str,
         year: i32,
     ) -> Result<Vec<pb::CellPlan>, ApiError> {
-        let mut conn = self.store.pool().acquire().await?;
-        organisations::require_commune(&mut conn, commune_code).await?;
-        store_admission::list_cell_plans(&mut conn, commune_code, year).await
+        let mut tx = self.store.read().await?;
+        tx.require_commune(commune_code).await?;
+        tx.list_cell_plans(commune_code, year).await
     }
 
     /// Records or corrects a cell's rating; the cell must have been open during the year.
@@ -662,18 +658,17 @@ impl Membership {
         let year = (rating.year, "rating.year");
         let resource = self
             .put_cell_year((commune_code, cell_id), year, rating.etag.is_empty(), {
-                move |conn, (commune_code, cell_id), now| {
+                move |tx, (commune_code, cell_id), now| {
                     let rating = rating.clone();
                     Box::pin(async move {
                         let cell = (commune_code.as_str(), cell_id.as_str());
-                        let rating =
-                            store_admission::put_cell_rating(conn, cell, &rating, now).await?;
+                        let rating = tx.put_cell_rating(cell, &rating, now).await?;
                         Ok(Resource::CellRating(rating))
                     })
                 }
             })
             .await?;
-        expect!(resource, CellRating)
+        expect_resource!(resource, CellRating)
     }
 
     /// The ratings of a commune's cells for `year`.
@@ -682,9 +677,9 @@ impl Membership {
         commune_code: &str,
         year: i32,
     ) -> Result<Vec<pb::CellRating>, ApiError> {
-        let mut conn = self.store.pool().acquire().await?;
-        organisations::require_commune(&mut conn, commune_code).await?;
-        store_admission::list_cell_ratings(&mut conn, commune_code, year).await
+        let mut tx = self.store.read().await?;
+        tx.require_commune(commune_code).await?;
+        tx.list_cell_ratings(commune_code, year).await
     }
 
     /// Records or corrects a member's rating; exempt members are not rated, and the member must
@@ -697,10 +692,10 @@ impl Membership {
         check_rating(rating.level, rating.year)?;
         let retry = rating.etag.is_empty();
         let resource = self
-            .mutate(None, retry, |conn, now| {
+            .mutate(None, retry, |tx, now| {
                 let rating = rating.clone();
                 Box::pin(async move {
-                    let member = members::require_member(conn, member_id).await?.member;
+                    let member = tx.require_member(member_id).await?.member;
                     if member.status == MemberStatus::Exempt {
                         return Err(ApiError::precondition(
                             MEMBER_EXEMPT,
@@ -716,11 +711,11 @@ impl Membership {
                         ));
                     }
                     Ok(Resource::MemberRating(
-                        store_admission::put_member_rating(conn, member_id, &rating, now).await?,
+                        tx.put_member_rating(member_id, &rating, now).await?,
                     ))
                 })
             })
             .await?;
-        expect!(resource, MemberRating)
+        expect_resource!(resource, MemberRating)
     }
 }

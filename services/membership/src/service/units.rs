@@ -5,28 +5,21 @@ use partyregistry_kit::error::ApiError;
 use partyregistry_proto::membership::v1 as pb;
 use partyregistry_proto::membership::v1::change::Resource;
 use partyregistry_vocab::date::Date;
-use sqlx::AnyConnection;
 
-use super::{Membership, RequestKey, Written, check_etag};
+use super::outbox::Written;
+use super::{Membership, RequestKey, check_etag};
 use crate::convert::{self, units as convert_units};
 use crate::domain::units::{
     self, PROVINCE_NOT_FOUND, Province, Span, UnitLevel, UnitMerge, province_name,
 };
-use crate::store::{feed, organisations, units as store_units};
-
-fn unexpected() -> ApiError {
-    ApiError::Internal("request id replayed a change of another resource type".into())
-}
+use crate::store::Tx;
 
 /// Checks that the province a commune names exists (in force or not).
 pub(super) async fn require_commune_province(
-    conn: &mut AnyConnection,
+    tx: &mut Tx,
     province_code: &str,
 ) -> Result<(), ApiError> {
-    if store_units::get_province(conn, province_code)
-        .await?
-        .is_none()
-    {
+    if tx.get_province(province_code).await?.is_none() {
         return Err(ApiError::precondition(
             PROVINCE_NOT_FOUND,
             "commune.province_code",
@@ -38,11 +31,7 @@ pub(super) async fn require_commune_province(
 
 /// Records `merge` after checking it against the stored units: the merge's change, then one
 /// change per predecessor it closes.
-async fn record_merge(
-    conn: &mut AnyConnection,
-    merge: &UnitMerge,
-    now: i64,
-) -> Result<Vec<Written>, ApiError> {
+async fn record_merge(tx: &mut Tx, merge: &UnitMerge, now: i64) -> Result<Vec<Written>, ApiError> {
     let span_of_province = |p: &Province| Span {
         valid_from: p.valid_from,
         valid_to: p.valid_to,
@@ -52,16 +41,16 @@ async fn record_merge(
         UnitLevel::Province => {
             let mut predecessors = Vec::new();
             for code in &merge.predecessor_codes {
-                predecessors.push(store_units::require_province(conn, code).await?);
+                predecessors.push(tx.require_province(code).await?);
             }
-            let successor = store_units::require_province(conn, &merge.successor_code).await?;
+            let successor = tx.require_province(&merge.successor_code).await?;
             let spans: Vec<Span> = predecessors
                 .iter()
                 .map(|p| span_of_province(&p.province))
                 .collect();
             let to_close =
                 units::check_merge(merge, &spans, span_of_province(&successor.province))?;
-            let stored = store_units::insert_merge(conn, merge, now).await?;
+            let stored = tx.insert_merge(merge, now).await?;
             written.push(Resource::Merge(convert_units::merge_to_proto(&stored)).into());
             for i in to_close {
                 let record = &predecessors[i];
@@ -69,24 +58,23 @@ async fn record_merge(
                     valid_to: merge.effective_date.pred_opt(),
                     ..record.province.clone()
                 };
-                let updated =
-                    store_units::update_province(conn, &closed, record.version, now).await?;
+                let updated = tx.update_province(&closed, record.version, now).await?;
                 written.push(Resource::Province(convert_units::province_to_proto(&updated)).into());
             }
         }
         UnitLevel::Commune => {
             let mut predecessors = Vec::new();
             for code in &merge.predecessor_codes {
-                predecessors.push(organisations::require_commune(conn, code).await?);
+                predecessors.push(tx.require_commune(code).await?);
             }
-            let successor = organisations::require_commune(conn, &merge.successor_code).await?;
+            let successor = tx.require_commune(&merge.successor_code).await?;
             let span = |c: &crate::domain::Commune| Span {
                 valid_from: c.valid_from,
                 valid_to: c.valid_to,
             };
             let spans: Vec<Span> = predecessors.iter().map(|c| span(&c.commune)).collect();
             let to_close = units::check_merge(merge, &spans, span(&successor.commune))?;
-            let stored = store_units::insert_merge(conn, merge, now).await?;
+            let stored = tx.insert_merge(merge, now).await?;
             written.push(Resource::Merge(convert_units::merge_to_proto(&stored)).into());
             for i in to_close {
                 let record = &predecessors[i];
@@ -94,8 +82,7 @@ async fn record_merge(
                     valid_to: merge.effective_date.pred_opt(),
                     ..record.commune.clone()
                 };
-                let updated =
-                    organisations::update_commune(conn, &closed, record.version, now).await?;
+                let updated = tx.update_commune(&closed, record.version, now).await?;
                 written.push(Resource::Commune(convert::commune_to_proto(&updated)).into());
             }
         }
@@ -112,22 +99,22 @@ impl Membership {
         let provinces = units::reference_provinces()?;
         let merges = units::reference_merges()?;
         let written = self
-            .mutate_all(None, true, |conn, now| {
+            .mutate_all(None, true, |tx, now| {
                 let (provinces, merges) = (provinces.clone(), merges.clone());
                 Box::pin(async move {
-                    feed::lock_head(conn).await?;
-                    if store_units::has_provinces(conn).await? {
+                    tx.lock_head().await?;
+                    if tx.has_provinces().await? {
                         return Ok(Vec::new());
                     }
                     let mut written: Vec<Written> = Vec::new();
                     for province in &provinces {
-                        let record = store_units::insert_province(conn, province, now).await?;
+                        let record = tx.insert_province(province, now).await?;
                         written.push(
                             Resource::Province(convert_units::province_to_proto(&record)).into(),
                         );
                     }
                     for merge in &merges {
-                        written.extend(record_merge(conn, merge, now).await?);
+                        written.extend(record_merge(tx, merge, now).await?);
                     }
                     Ok(written)
                 })
@@ -153,8 +140,9 @@ impl Membership {
         &self,
         in_force_on: Option<Date>,
     ) -> Result<Vec<pb::Province>, ApiError> {
-        let mut conn = self.store.pool().acquire().await?;
-        Ok(store_units::list_provinces(&mut conn, in_force_on)
+        let mut tx = self.store.read().await?;
+        Ok(tx
+            .list_provinces(in_force_on)
             .await?
             .iter()
             .map(convert_units::province_to_proto)
@@ -163,9 +151,9 @@ impl Membership {
 
     /// Reads a province.
     pub async fn province(&self, code: &str) -> Result<pb::Province, ApiError> {
-        let mut conn = self.store.pool().acquire().await?;
+        let mut tx = self.store.read().await?;
         Ok(convert_units::province_to_proto(
-            &store_units::require_province(&mut conn, code).await?,
+            &tx.require_province(code).await?,
         ))
     }
 
@@ -176,20 +164,17 @@ impl Membership {
         request: Option<RequestKey>,
     ) -> Result<pb::Province, ApiError> {
         let resource = self
-            .mutate(request.as_ref(), true, |conn, now| {
+            .mutate(request.as_ref(), true, |tx, now| {
                 let province = province.clone();
                 Box::pin(async move {
-                    let record = store_units::insert_province(conn, &province, now).await?;
+                    let record = tx.insert_province(&province, now).await?;
                     Ok(Resource::Province(convert_units::province_to_proto(
                         &record,
                     )))
                 })
             })
             .await?;
-        match resource {
-            Resource::Province(province) => Ok(province),
-            _ => Err(unexpected()),
-        }
+        expect_resource!(resource, Province)
     }
 
     /// Updates the fields of a province named in `paths` from `update`, if `etag` is current.
@@ -201,7 +186,7 @@ impl Membership {
         paths: Vec<&'static str>,
     ) -> Result<pb::Province, ApiError> {
         let resource = self
-            .mutate(None, false, |conn, now| {
+            .mutate(None, false, |tx, now| {
                 let (code, etag, update, paths) = (
                     code.to_owned(),
                     etag.to_owned(),
@@ -209,29 +194,30 @@ impl Membership {
                     paths.clone(),
                 );
                 Box::pin(async move {
-                    let current = store_units::require_province(conn, &code).await?;
+                    let current = tx.require_province(&code).await?;
                     check_etag(&etag, current.version, &province_name(&code))?;
-                    let mut merged = convert_units::province_to_proto(&current);
-                    convert_units::merge_province(&mut merged, &update, &paths);
-                    let province = convert_units::province_from_proto(&merged, &code)?;
-                    let updated =
-                        store_units::update_province(conn, &province, current.version, now).await?;
+                    let province = convert::apply_mask(
+                        convert_units::province_to_proto(&current),
+                        &update,
+                        &paths,
+                        convert_units::merge_province,
+                        |merged| convert_units::province_from_proto(merged, &code),
+                    )?;
+                    let updated = tx.update_province(&province, current.version, now).await?;
                     Ok(Resource::Province(convert_units::province_to_proto(
                         &updated,
                     )))
                 })
             })
             .await?;
-        match resource {
-            Resource::Province(province) => Ok(province),
-            _ => Err(unexpected()),
-        }
+        expect_resource!(resource, Province)
     }
 
     /// Merges by effective date, optionally of one level.
     pub async fn merges(&self, level: Option<UnitLevel>) -> Result<Vec<pb::UnitMerge>, ApiError> {
-        let mut conn = self.store.pool().acquire().await?;
-        Ok(store_units::list_merges(&mut conn, level)
+        let mut tx = self.store.read().await?;
+        Ok(tx
+            .list_merges(level)
             .await?
             .iter()
             .map(convert_units::merge_to_proto)
@@ -246,19 +232,19 @@ impl Membership {
         request: Option<RequestKey>,
     ) -> Result<pb::UnitMerge, ApiError> {
         let written = self
-            .mutate_all(request.as_ref(), true, |conn, now| {
+            .mutate_all(request.as_ref(), true, |tx, now| {
                 let merge = merge.clone();
                 Box::pin(async move {
                     // Serialised with every writer: two merges of the same unit cannot both see
                     // it open.
-                    feed::lock_head(conn).await?;
-                    record_merge(conn, &merge, now).await
+                    tx.lock_head().await?;
+                    record_merge(tx, &merge, now).await
                 })
             })
             .await?;
         match written.into_iter().next() {
-            Some(Resource::Merge(merge)) => Ok(merge),
-            _ => Err(unexpected()),
+            Some(resource) => expect_resource!(resource, Merge),
+            None => Err(super::other_resource_type()),
         }
     }
 }

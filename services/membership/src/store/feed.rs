@@ -56,21 +56,6 @@ pub async fn append_change(
     Ok(sequence)
 }
 
-/// The latest change of `resource_name`, if any.
-pub async fn latest_change_of(
-    conn: &mut AnyConnection,
-    resource_name: &str,
-) -> Result<Option<StoredChange>, ApiError> {
-    let row = sqlx::query(
-        "select sequence, commit_time_us, resource_name, payload from changes \
-         where resource_name = $1 order by sequence desc limit 1",
-    )
-    .bind(resource_name)
-    .fetch_optional(&mut *conn)
-    .await?;
-    row.as_ref().map(stored_change).transpose()
-}
-
 /// Takes the feed head's row lock without appending: the transaction then runs alone among
 /// writers until it ends. For rare commands whose check must see every concurrent commit (the
 /// first seeding of the rule table, a new rule version that must start after every other one).

@@ -6,9 +6,10 @@ use partyregistry_vocab::names;
 use partyregistry_vocab::text::{NameParts, fold, roster_key};
 use sqlx::{AnyConnection, Row};
 
+use super::columns::{Columns, insert_versioned, update_versioned};
 use super::{
-    RosterConditions, corrupt, is_unique_violation, optional_date_text, parse_date,
-    parse_optional_date, roster_next_token, roster_page,
+    RosterConditions, corrupt, is_unique_violation, parse_date, parse_optional_date,
+    roster_next_token, roster_page,
 };
 use crate::domain::{
     AdmissionDates, Assignment, BadgeAward, EventType, Gender, GeneralEducation, Member,
@@ -44,12 +45,6 @@ pub struct MemberFilter {
     /// Folded words the folded full name must contain.
     pub name_words: Vec<String>,
 }
-
-const MEMBER_COLUMNS: &str = "id, commune_code, cell_id, full_name, family_name, middle_name, given_name, gender, birth_date, \
-    ethnicity_code, religion, home_town, citizen_id, phone, address, general_education, qualification, political_theory, \
-    occupation, youth_union, card_number, decision_date, decision_number, ceremony_date, official_date, status, cell_since, \
-    assignment, temporarily_away, away_until, joined_date, left_date, admitted_in_cell, readmission, seriously_ill, version, \
-    create_time_us, update_time_us";
 
 fn named<T>(
     what: &str,
@@ -152,12 +147,10 @@ pub async fn get_member(
     conn: &mut AnyConnection,
     id: i64,
 ) -> Result<Option<MemberRecord>, ApiError> {
-    let row = sqlx::query(&format!(
-        "select {MEMBER_COLUMNS} from members where id = $1"
-    ))
-    .bind(id)
-    .fetch_optional(&mut *conn)
-    .await?;
+    let row = sqlx::query("select * from members where id = $1")
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?;
     let Some(mut record) = row.as_ref().map(member_from_row).transpose()? else {
         return Ok(None);
     };
@@ -263,89 +256,49 @@ pub async fn require_member(conn: &mut AnyConnection, id: i64) -> Result<MemberR
         })
 }
 
-/// The columns a member's state is written to, in the order [`bind_member`] binds them.
-const WRITTEN_COLUMNS: [&str; 36] = [
-    "commune_code",
-    "cell_id",
-    "full_name",
-    "family_name",
-    "middle_name",
-    "given_name",
-    "sort_key",
-    "search_name",
-    "gender",
-    "birth_date",
-    "ethnicity_code",
-    "religion",
-    "home_town",
-    "citizen_id",
-    "phone",
-    "address",
-    "general_education",
-    "qualification",
-    "political_theory",
-    "occupation",
-    "youth_union",
-    "card_number",
-    "decision_date",
-    "decision_number",
-    "ceremony_date",
-    "official_date",
-    "status",
-    "cell_since",
-    "assignment",
-    "temporarily_away",
-    "away_until",
-    "joined_date",
-    "left_date",
-    "admitted_in_cell",
-    "readmission",
-    "seriously_ill",
-];
-
-type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
-
-/// Binds a member's state as parameters `$1..$36`, in the order of [`WRITTEN_COLUMNS`].
-fn bind_member<'q>(query: AnyQuery<'q>, member: &Member) -> AnyQuery<'q> {
+/// A member's state as the columns of `members`: the one place where a member field meets its
+/// column on the way in ([`member_from_row`] reads them back by the same names).
+fn member_columns(member: &Member) -> Columns {
     let p = &member.person;
     let a = &member.admission;
-    query
-        .bind(member.commune_code.clone())
-        .bind(member.cell_id.clone())
-        .bind(p.full_name.clone())
-        .bind(p.family_name.clone())
-        .bind(p.middle_name.clone())
-        .bind(p.given_name.clone())
-        .bind(sort_key(p))
-        .bind(fold(&p.full_name))
-        .bind(p.gender.name())
-        .bind(date::format(p.birth_date))
-        .bind(p.ethnicity_code.clone())
-        .bind(p.religion.clone())
-        .bind(p.home_town.clone())
-        .bind(p.citizen_id.clone())
-        .bind(p.phone.clone())
-        .bind(p.address.clone())
-        .bind(p.general_education.name())
-        .bind(p.qualification.name())
-        .bind(p.political_theory.name())
-        .bind(p.occupation.clone())
-        .bind(i64::from(p.youth_union))
-        .bind(p.card_number.clone())
-        .bind(date::format(a.decision_date))
-        .bind(a.decision_number.clone())
-        .bind(optional_date_text(a.ceremony_date))
-        .bind(optional_date_text(a.official_date))
-        .bind(member.status.name())
-        .bind(date::format(member.cell_since))
-        .bind(p.assignment.name())
-        .bind(i64::from(member.temporarily_away))
-        .bind(optional_date_text(member.away_until))
-        .bind(optional_date_text(member.joined_date))
-        .bind(optional_date_text(member.left_date))
-        .bind(member.admitted_in_cell.clone())
-        .bind(i64::from(a.readmission))
-        .bind(i64::from(member.seriously_ill))
+    vec![
+        ("commune_code", (&member.commune_code).into()),
+        ("cell_id", (&member.cell_id).into()),
+        ("full_name", (&p.full_name).into()),
+        ("family_name", (&p.family_name).into()),
+        ("middle_name", (&p.middle_name).into()),
+        ("given_name", (&p.given_name).into()),
+        ("sort_key", sort_key(p).into()),
+        ("search_name", fold(&p.full_name).into()),
+        ("gender", p.gender.name().into()),
+        ("birth_date", p.birth_date.into()),
+        ("ethnicity_code", (&p.ethnicity_code).into()),
+        ("religion", (&p.religion).into()),
+        ("home_town", (&p.home_town).into()),
+        ("citizen_id", (&p.citizen_id).into()),
+        ("phone", (&p.phone).into()),
+        ("address", (&p.address).into()),
+        ("general_education", p.general_education.name().into()),
+        ("qualification", p.qualification.name().into()),
+        ("political_theory", p.political_theory.name().into()),
+        ("occupation", (&p.occupation).into()),
+        ("youth_union", p.youth_union.into()),
+        ("card_number", (&p.card_number).into()),
+        ("decision_date", a.decision_date.into()),
+        ("decision_number", (&a.decision_number).into()),
+        ("ceremony_date", a.ceremony_date.into()),
+        ("official_date", a.official_date.into()),
+        ("status", member.status.name().into()),
+        ("cell_since", member.cell_since.into()),
+        ("assignment", p.assignment.name().into()),
+        ("temporarily_away", member.temporarily_away.into()),
+        ("away_until", member.away_until.into()),
+        ("joined_date", member.joined_date.into()),
+        ("left_date", member.left_date.into()),
+        ("admitted_in_cell", (&member.admitted_in_cell).into()),
+        ("readmission", a.readmission.into()),
+        ("seriously_ill", member.seriously_ill.into()),
+    ]
 }
 
 /// Allocates the next member id. The counter row stays locked until the transaction ends, so ids
@@ -364,23 +317,9 @@ pub async fn insert_member(
     now: i64,
 ) -> Result<MemberRecord, ApiError> {
     let id = next_member_id(conn).await?;
-    let placeholders: Vec<String> = (1..=WRITTEN_COLUMNS.len())
-        .map(|i| format!("${i}"))
-        .collect();
-    let n = WRITTEN_COLUMNS.len();
-    let sql = format!(
-        "insert into members ({}, id, version, create_time_us, update_time_us) values ({}, ${}, 1, ${}, ${})",
-        WRITTEN_COLUMNS.join(", "),
-        placeholders.join(", "),
-        n + 1,
-        n + 2,
-        n + 2
-    );
-    let inserted = bind_member(sqlx::query(&sql), member)
-        .bind(id)
-        .bind(now)
-        .execute(&mut *conn)
-        .await;
+    let mut columns = member_columns(member);
+    columns.push(("id", id.into()));
+    let inserted = insert_versioned(conn, "members", columns, now).await;
     match inserted {
         Err(error) if is_unique_violation(&error) => return Err(citizen_id_taken()),
         other => other?,
@@ -405,25 +344,9 @@ pub async fn update_member(
     expected_version: i64,
     now: i64,
 ) -> Result<MemberRecord, ApiError> {
-    let assignments: Vec<String> = WRITTEN_COLUMNS
-        .iter()
-        .enumerate()
-        .map(|(i, column)| format!("{column} = ${}", i + 1))
-        .collect();
-    let n = WRITTEN_COLUMNS.len();
-    let sql = format!(
-        "update members set {}, version = version + 1, update_time_us = ${} where id = ${} and version = ${}",
-        assignments.join(", "),
-        n + 1,
-        n + 2,
-        n + 3
-    );
-    let updated = bind_member(sqlx::query(&sql), member)
-        .bind(now)
-        .bind(member.id)
-        .bind(expected_version)
-        .execute(&mut *conn)
-        .await;
+    let mut columns = member_columns(member);
+    columns.push(("id", member.id.into()));
+    let updated = update_versioned(conn, "members", columns, &["id"], expected_version, now).await;
     let updated = match updated {
         Err(error) if is_unique_violation(&error) => return Err(citizen_id_taken()),
         other => other?,
@@ -462,14 +385,8 @@ pub async fn list_members(
         equal,
         name_words: &filter.name_words,
     };
-    let (rows, more) = roster_page(
-        conn,
-        (MEMBER_COLUMNS, "members"),
-        conditions,
-        page_token,
-        page_size,
-    )
-    .await?;
+    let (rows, more) =
+        roster_page(conn, ("*", "members"), conditions, page_token, page_size).await?;
     let mut members = rows
         .iter()
         .map(member_from_row)

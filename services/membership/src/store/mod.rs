@@ -2,85 +2,66 @@
 //! query text: `$n` placeholders (SQLite accepts them), dates as `YYYY-MM-DD` text, times as
 //! microseconds, flags as 0/1.
 //!
-//! Writes happen inside a [`WriteTx`]; the service layer puts a mutation, its events, its
+//! Writes happen inside a [`Tx`]; the service layer puts a mutation, its events, its
 //! change-feed row(s) and its idempotency record in the same one.
 //!
-//! Modules: [`organisations`] (communes, cells), [`members`] (members, events), [`admission`]
-//! (candidates, rule versions, holidays, targets, plans, ratings), [`units`] (provinces and
-//! merges), [`feed`] (the outbox and request ids).
+//! Modules: [`organisations`] (communes, cells), [`members`] (members, events), [`candidates`]
+//! (candidates and introducers), [`rules`] (rule versions, the rule table), [`holidays`],
+//! [`planning`] (targets, cell plans), [`ratings`], `keyed` (their shared upsert), [`units`]
+//! (provinces and merges), [`scope`] (where a resource lives, for authorization), [`feed`] (the
+//! outbox and request ids). [`Tx`] offers them all to the commands as methods. `columns` builds
+//! the statements that write a row from its named columns.
 
-pub mod admission;
+pub mod candidates;
+mod columns;
 pub mod feed;
+pub mod holidays;
+mod keyed;
 pub mod members;
 pub mod organisations;
+pub mod planning;
+pub mod ratings;
+pub mod rules;
 pub mod scope;
+mod tx;
 pub mod units;
 
-pub use admission::{CandidateFilter, CandidateRecord, RuleVersionRecord};
+pub use candidates::{CandidateFilter, CandidateRecord};
 pub use feed::{StoredChange, StoredRequest};
 pub use members::{EventRecord, MemberFilter, MemberRecord};
 pub use organisations::{CellRecord, CommuneRecord};
+pub use rules::RuleVersionRecord;
+pub use tx::{Store, Tx};
 
-use partyregistry_kit::db::Database;
 use partyregistry_kit::error::ApiError;
 use partyregistry_vocab::date::{self, Date};
-use sqlx::{Any, AnyConnection, AnyPool, Transaction};
-use tokio::sync::OwnedMutexGuard;
+use sqlx::AnyConnection;
 
-/// The membership database.
-#[derive(Debug, Clone)]
-pub struct Store {
-    database: Database,
-}
-
-/// A write transaction. On SQLite it also holds the process's writer lock.
-pub struct WriteTx {
-    tx: Transaction<'static, Any>,
-    _writer: Option<OwnedMutexGuard<()>>,
-}
-
-impl WriteTx {
-    /// The connection to run statements on.
-    pub fn conn(&mut self) -> &mut sqlx::AnyConnection {
-        &mut self.tx
-    }
-
-    /// Commits everything written in the transaction.
-    pub async fn commit(self) -> Result<(), ApiError> {
-        self.tx.commit().await?;
-        Ok(())
-    }
-}
-
-impl Store {
-    /// Wraps a connected, migrated database.
-    pub fn new(database: Database) -> Self {
-        Self { database }
-    }
-
-    /// The database, for other writers to it (the audit trail), which share its writer lock.
-    pub fn database(&self) -> &Database {
-        &self.database
-    }
-
-    /// The pool, for reads outside a transaction.
-    pub fn pool(&self) -> &AnyPool {
-        &self.database.pool
-    }
-
-    /// Starts a write transaction, serialised with every other writer of the process on SQLite.
-    pub async fn begin(&self) -> Result<WriteTx, ApiError> {
-        let writer = self.database.lock_writer().await;
-        Ok(WriteTx {
-            tx: self.database.pool.begin().await?,
-            _writer: writer,
-        })
-    }
-}
+/// A statement with its parameters bound so far.
+type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
 
 /// A stored value that could not be read back: a bug or a damaged database.
 fn corrupt(what: &str, value: &str) -> ApiError {
     ApiError::Internal(format!("stored {what} {value:?} is not valid"))
+}
+
+/// The stored name of a contract enum value (`value` as the contract numbers it).
+fn enum_name<E: TryFrom<i32>>(value: i32, name: impl Fn(&E) -> &'static str) -> String {
+    E::try_from(value)
+        .map(|e| name(&e))
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// The contract number of an enum value stored by its name.
+fn enum_value<E: Into<i32>>(
+    what: &str,
+    text: &str,
+    from_name: impl Fn(&str) -> Option<E>,
+) -> Result<i32, ApiError> {
+    from_name(text)
+        .map(Into::into)
+        .ok_or_else(|| corrupt(what, text))
 }
 
 fn parse_date(what: &str, text: &str) -> Result<Date, ApiError> {

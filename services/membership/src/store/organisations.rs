@@ -6,6 +6,7 @@ use partyregistry_vocab::names;
 use partyregistry_vocab::text::collation_key;
 use sqlx::{AnyConnection, Row};
 
+use super::columns::{Columns, insert_versioned, update_versioned};
 use super::{
     corrupt, is_unique_violation, optional_date_text, parse_date, parse_optional_date,
     parse_page_token,
@@ -131,24 +132,24 @@ pub async fn require_commune(
         })
 }
 
+/// A commune as the columns of `communes` (its area flags have their own table).
+fn commune_columns(commune: &Commune) -> Columns {
+    vec![
+        ("code", (&commune.code).into()),
+        ("display_name", (&commune.display_name).into()),
+        ("province_code", (&commune.province_code).into()),
+        ("valid_from", commune.valid_from.into()),
+        ("valid_to", commune.valid_to.into()),
+    ]
+}
+
 /// Inserts a new commune.
 pub async fn insert_commune(
     conn: &mut AnyConnection,
     commune: &Commune,
     now: i64,
 ) -> Result<CommuneRecord, ApiError> {
-    let inserted = sqlx::query(
-        "insert into communes (code, display_name, province_code, valid_from, valid_to, version, create_time_us, update_time_us) \
-         values ($1, $2, $3, $4, $5, 1, $6, $6)",
-    )
-    .bind(&commune.code)
-    .bind(&commune.display_name)
-    .bind(&commune.province_code)
-    .bind(date::format(commune.valid_from))
-    .bind(optional_date_text(commune.valid_to))
-    .bind(now)
-    .execute(&mut *conn)
-    .await;
+    let inserted = insert_versioned(conn, "communes", commune_columns(commune), now).await;
     match inserted {
         Err(error) if is_unique_violation(&error) => {
             return Err(ApiError::AlreadyExists {
@@ -174,18 +175,14 @@ pub async fn update_commune(
     expected_version: i64,
     now: i64,
 ) -> Result<CommuneRecord, ApiError> {
-    let updated = sqlx::query(
-        "update communes set display_name = $1, province_code = $2, valid_from = $3, valid_to = $4, \
-         version = version + 1, update_time_us = $5 where code = $6 and version = $7",
+    let updated = update_versioned(
+        conn,
+        "communes",
+        commune_columns(commune),
+        &["code"],
+        expected_version,
+        now,
     )
-    .bind(&commune.display_name)
-    .bind(&commune.province_code)
-    .bind(date::format(commune.valid_from))
-    .bind(optional_date_text(commune.valid_to))
-    .bind(now)
-    .bind(&commune.code)
-    .bind(expected_version)
-    .execute(&mut *conn)
     .await?;
     if updated.rows_affected() == 0 {
         require_commune(conn, &commune.code).await?;
@@ -277,6 +274,19 @@ pub async fn require_cell(
         })
 }
 
+/// A cell as the columns of `cells`.
+fn cell_columns(cell: &Cell) -> Columns {
+    vec![
+        ("commune_code", (&cell.commune_code).into()),
+        ("cell_id", (&cell.cell_id).into()),
+        ("display_name", (&cell.display_name).into()),
+        ("sort_key", collation_key(&[&cell.display_name]).into()),
+        ("kind", cell.kind.name().into()),
+        ("open_date", cell.open_date.into()),
+        ("close_date", cell.close_date.into()),
+    ]
+}
+
 /// Inserts a new cell; its commune must exist.
 pub async fn insert_cell(
     conn: &mut AnyConnection,
@@ -284,20 +294,7 @@ pub async fn insert_cell(
     now: i64,
 ) -> Result<CellRecord, ApiError> {
     require_commune(conn, &cell.commune_code).await?;
-    let inserted = sqlx::query(
-        "insert into cells (commune_code, cell_id, display_name, sort_key, kind, open_date, close_date, version, create_time_us, update_time_us) \
-         values ($1, $2, $3, $4, $5, $6, $7, 1, $8, $8)",
-    )
-    .bind(&cell.commune_code)
-    .bind(&cell.cell_id)
-    .bind(&cell.display_name)
-    .bind(collation_key(&[&cell.display_name]))
-    .bind(cell.kind.name())
-    .bind(date::format(cell.open_date))
-    .bind(optional_date_text(cell.close_date))
-    .bind(now)
-    .execute(&mut *conn)
-    .await;
+    let inserted = insert_versioned(conn, "cells", cell_columns(cell), now).await;
     match inserted {
         Err(error) if is_unique_violation(&error) => Err(ApiError::AlreadyExists {
             resource_type: CELL_TYPE,
@@ -320,20 +317,14 @@ pub async fn update_cell(
     expected_version: i64,
     now: i64,
 ) -> Result<CellRecord, ApiError> {
-    let updated = sqlx::query(
-        "update cells set display_name = $1, sort_key = $2, kind = $3, open_date = $4, close_date = $5, \
-         version = version + 1, update_time_us = $6 where commune_code = $7 and cell_id = $8 and version = $9",
+    let updated = update_versioned(
+        conn,
+        "cells",
+        cell_columns(cell),
+        &["commune_code", "cell_id"],
+        expected_version,
+        now,
     )
-    .bind(&cell.display_name)
-    .bind(collation_key(&[&cell.display_name]))
-    .bind(cell.kind.name())
-    .bind(date::format(cell.open_date))
-    .bind(optional_date_text(cell.close_date))
-    .bind(now)
-    .bind(&cell.commune_code)
-    .bind(&cell.cell_id)
-    .bind(expected_version)
-    .execute(&mut *conn)
     .await?;
     if updated.rows_affected() == 0 {
         require_cell(conn, &cell.commune_code, &cell.cell_id).await?;

@@ -6,7 +6,8 @@ use partyregistry_kit::error::ApiError;
 use partyregistry_vocab::date::{self, Date};
 use sqlx::{AnyConnection, Row};
 
-use super::{corrupt, is_unique_violation, optional_date_text, parse_date, parse_optional_date};
+use super::columns::{Columns, insert_versioned, update_versioned};
+use super::{corrupt, is_unique_violation, parse_date, parse_optional_date};
 use crate::domain::units::{Province, UnitLevel, UnitMerge, province_name};
 
 const PROVINCE_TYPE: &str = "partyregistry.membership.v1.Province";
@@ -84,23 +85,23 @@ pub async fn list_provinces(
     rows.iter().map(province_from_row).collect()
 }
 
+/// A province as the columns of `provinces`.
+fn province_columns(province: &Province) -> Columns {
+    vec![
+        ("code", (&province.code).into()),
+        ("display_name", (&province.display_name).into()),
+        ("valid_from", province.valid_from.into()),
+        ("valid_to", province.valid_to.into()),
+    ]
+}
+
 /// Inserts a new province.
 pub async fn insert_province(
     conn: &mut AnyConnection,
     province: &Province,
     now: i64,
 ) -> Result<ProvinceRecord, ApiError> {
-    let inserted = sqlx::query(
-        "insert into provinces (code, display_name, valid_from, valid_to, version, create_time_us, update_time_us) \
-         values ($1, $2, $3, $4, 1, $5, $5)",
-    )
-    .bind(&province.code)
-    .bind(&province.display_name)
-    .bind(date::format(province.valid_from))
-    .bind(optional_date_text(province.valid_to))
-    .bind(now)
-    .execute(&mut *conn)
-    .await;
+    let inserted = insert_versioned(conn, "provinces", province_columns(province), now).await;
     match inserted {
         Err(error) if is_unique_violation(&error) => Err(ApiError::AlreadyExists {
             resource_type: PROVINCE_TYPE,
@@ -121,17 +122,14 @@ pub async fn update_province(
     expected_version: i64,
     now: i64,
 ) -> Result<ProvinceRecord, ApiError> {
-    let updated = sqlx::query(
-        "update provinces set display_name = $1, valid_from = $2, valid_to = $3, version = version + 1, \
-         update_time_us = $4 where code = $5 and version = $6",
+    let updated = update_versioned(
+        conn,
+        "provinces",
+        province_columns(province),
+        &["code"],
+        expected_version,
+        now,
     )
-    .bind(&province.display_name)
-    .bind(date::format(province.valid_from))
-    .bind(optional_date_text(province.valid_to))
-    .bind(now)
-    .bind(&province.code)
-    .bind(expected_version)
-    .execute(&mut *conn)
     .await?;
     if updated.rows_affected() == 0 {
         require_province(conn, &province.code).await?;

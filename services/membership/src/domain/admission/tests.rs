@@ -3,6 +3,7 @@ use crate::domain::{
     AdmissionDates, AreaFlag, AreaKind, Assignment, CellKind, Gender, GeneralEducation, Person,
     PoliticalTheory, Qualification,
 };
+use partyregistry_kit::admission::candidate_facts;
 
 fn d(text: &str) -> Date {
     date::parse(text).expect("test dates are valid")
@@ -48,10 +49,10 @@ fn to(stage: pb::CandidateStage, on: &str) -> Advance {
     }
 }
 
-fn reason_and_field(error: ApiError) -> (&'static str, String) {
+fn reason_and_field(error: RuleError) -> (&'static str, String) {
     match error {
-        ApiError::FailedPrecondition { reason, field, .. } => (reason, field),
-        ApiError::InvalidArgument(v) => ("INVALID_ARGUMENT", v[0].field.clone()),
+        RuleError::Broken { reason, field, .. } => (reason, field),
+        RuleError::Invalid { field, .. } => ("INVALID_ARGUMENT", field),
         other => panic!("unexpected error {other:?}"),
     }
 }
@@ -418,7 +419,8 @@ fn eligibility_uses_the_regulation_in_force_that_day() {
     let mut c = candidate(pb::CandidateStage::Verified, "2025-05-10");
     c.general_education = pb::GeneralEducation::Primary.into();
     for (on, code) in [("2025-06-30", "24-QĐ/TW"), ("2025-07-01", "294-QĐ/TW")] {
-        let assessment = assess(&c, d(on), &rules(), false, |_| true).expect("assessed");
+        let facts = candidate_facts(&c, false, |_| true).expect("assessed");
+        let assessment = assess(&c.name, &facts, d(on), &rules());
         assert_eq!(assessment.rule_version, code);
         assert!(!assessment.eligible);
         let codes: Vec<_> = assessment
@@ -433,7 +435,8 @@ fn eligibility_uses_the_regulation_in_force_that_day() {
             (CANDIDATE_NOT_ELIGIBLE, "name".into())
         );
     }
-    let flagged = assess(&c, d("2025-07-01"), &rules(), true, |_| true).expect("assessed");
+    let facts = candidate_facts(&c, true, |_| true).expect("assessed");
+    let flagged = assess(&c.name, &facts, d("2025-07-01"), &rules());
     assert!(
         flagged
             .blockers

@@ -75,10 +75,10 @@ fn context(vote: Option<VoteTally>) -> AdmissionContext {
     }
 }
 
-fn reason(error: ApiError) -> (&'static str, String) {
+fn reason(error: RuleError) -> (&'static str, String) {
     match error {
-        ApiError::FailedPrecondition { reason, field, .. } => (reason, field),
-        ApiError::InvalidArgument(v) => ("INVALID_ARGUMENT", v[0].field.clone()),
+        RuleError::Broken { reason, field, .. } => (reason, field),
+        RuleError::Invalid { field, .. } => ("INVALID_ARGUMENT", field),
         other => panic!("unexpected error {other:?}"),
     }
 }

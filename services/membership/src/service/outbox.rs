@@ -1,0 +1,231 @@
+//! The write transaction around every command: a retried request id is answered from the feed;
+//! otherwise the command runs, each resource it wrote is appended to the feed (with the events it
+//! recorded and the commune a person left), the request id is recorded, and the transaction
+//! commits. A command that lost a race on a row version is run again from a fresh read.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use partyregistry_kit::db::now_micros;
+use partyregistry_kit::error::ApiError;
+use partyregistry_proto::membership::v1 as pb;
+use partyregistry_proto::membership::v1::change::Resource;
+use prost::Message;
+
+use super::{Membership, RequestKey, decode_change, person_commune, resource_name};
+use crate::store::{self, Tx};
+
+pub(super) type CommandFuture<'c> =
+    Pin<Box<dyn Future<Output = Result<Resource, ApiError>> + Send + 'c>>;
+
+/// A resource a command wrote, with the member events it recorded (for the change's `events`).
+#[derive(Debug, Clone)]
+pub struct Written {
+    /// The new state.
+    pub resource: Resource,
+    /// The events recorded with it; empty but for members.
+    pub events: Vec<pb::MemberEvent>,
+    /// The commune a member or candidate was in before the command changed it; `None` for a new
+    /// resource or another kind of resource.
+    pub previous_commune: Option<String>,
+}
+
+impl From<Resource> for Written {
+    fn from(resource: Resource) -> Self {
+        Self {
+            resource,
+            events: Vec::new(),
+            previous_commune: None,
+        }
+    }
+}
+
+/// A command that writes one member and records events.
+pub(super) type MemberFuture<'c> =
+    Pin<Box<dyn Future<Output = Result<Written, ApiError>> + Send + 'c>>;
+
+/// A command that writes several resources: their changes are appended in this order, and the
+/// first one is the command's reply (and what a retried request id replays).
+pub(super) type ChangesFuture<'c> =
+    Pin<Box<dyn Future<Output = Result<Vec<Written>, ApiError>> + Send + 'c>>;
+
+/// How many times a lifecycle command is retried when a concurrent writer changed the same
+/// member between its read and its write (PostgreSQL only; SQLite writers are serialised).
+const CONFLICT_RETRIES: usize = 5;
+
+/// The commune a member or candidate leaves with this change: the commune it was in before the
+/// command (`previous_commune`) when that differs from the one it is in now; empty otherwise (and
+/// for other resources).
+fn moved_from_commune(written: &Written) -> String {
+    match (&written.previous_commune, person_commune(&written.resource)) {
+        (Some(before), Some(now_in)) if *before != now_in => before.clone(),
+        _ => String::new(),
+    }
+}
+
+impl Membership {
+    /// Runs `command` in a write transaction with the feed and idempotency bookkeeping. With
+    /// `retry_conflicts`, a concurrent change of the same row (ABORTED from the version check) is
+    /// retried from a fresh read; commands that carry the caller's etag report it instead.
+    pub(super) async fn mutate<F>(
+        &self,
+        request: Option<&RequestKey>,
+        retry_conflicts: bool,
+        command: F,
+    ) -> Result<Resource, ApiError>
+    where
+        F: for<'c> Fn(&'c mut Tx, i64) -> CommandFuture<'c>,
+    {
+        let written = self
+            .mutate_all(request, retry_conflicts, |tx, now| {
+                let single = command(tx, now);
+                Box::pin(async move { single.await.map(|resource| vec![resource.into()]) })
+            })
+            .await?;
+        written
+            .into_iter()
+            .next()
+            .ok_or_else(|| ApiError::Internal("a command wrote no resource".into()))
+    }
+
+    /// Like [`Self::mutate`] for a command on one member that records events: the change
+    /// carries them. Returns the member.
+    pub(super) async fn mutate_member<F>(
+        &self,
+        request: Option<&RequestKey>,
+        retry_conflicts: bool,
+        command: F,
+    ) -> Result<pb::Member, ApiError>
+    where
+        F: for<'c> Fn(&'c mut Tx, i64) -> MemberFuture<'c>,
+    {
+        let written = self
+            .mutate_all(request, retry_conflicts, |tx, now| {
+                let single = command(tx, now);
+                Box::pin(async move { single.await.map(|written| vec![written]) })
+            })
+            .await?;
+        match written.into_iter().next() {
+            Some(resource) => expect_resource!(resource, Member),
+            None => Err(ApiError::Internal("a command wrote no resource".into())),
+        }
+    }
+
+    /// Like [`Self::mutate`] for a command that writes several resources in one transaction:
+    /// one change per resource, in order, with consecutive sequences. Returns the resources
+    /// written; a replayed request id returns only the first. A command that writes nothing
+    /// commits nothing.
+    pub(super) async fn mutate_all<F>(
+        &self,
+        request: Option<&RequestKey>,
+        retry_conflicts: bool,
+        command: F,
+    ) -> Result<Vec<Resource>, ApiError>
+    where
+        F: for<'c> Fn(&'c mut Tx, i64) -> ChangesFuture<'c>,
+    {
+        for _ in 0..CONFLICT_RETRIES {
+            match self.mutate_once(request, &command).await {
+                Ok(Some(resources)) => return Ok(resources),
+                // A concurrent retry recorded the same request id first: the next attempt replays it.
+                Ok(None) => {}
+                Err(ApiError::Aborted { .. }) if retry_conflicts => {}
+                Err(error) => return Err(error),
+            }
+        }
+        Err(ApiError::Unavailable(
+            "too much contention on this resource; retry later".into(),
+        ))
+    }
+
+    /// One attempt; `Ok(None)` when a concurrent transaction recorded the same request id.
+    pub(super) async fn mutate_once<F>(
+        &self,
+        request: Option<&RequestKey>,
+        command: &F,
+    ) -> Result<Option<Vec<Resource>>, ApiError>
+    where
+        F: for<'c> Fn(&'c mut Tx, i64) -> ChangesFuture<'c>,
+    {
+        let mut tx = self.store.begin().await?;
+        if let Some(key) = request
+            && let Some(previous) = tx.find_request(&key.id).await?
+        {
+            return self
+                .replay(&mut tx, key, &previous)
+                .await
+                .map(|resource| Some(vec![resource]));
+        }
+        let now = now_micros();
+        let written = command(&mut tx, now).await?;
+        if written.is_empty() {
+            // Dropping the transaction rolls back whatever the command read or locked.
+            return Ok(Some(Vec::new()));
+        }
+        // The changes are the transaction's last writes: the feed head's row lock is then held
+        // only from the first append to the commit (see store::feed).
+        let mut first_sequence = None;
+        let mut sequence = 0;
+        for written in &written {
+            let resource = &written.resource;
+            let payload = pb::Change {
+                sequence: 0,
+                commit_time: None,
+                resource: Some(resource.clone()),
+                events: written.events.clone(),
+                moved_from_commune: moved_from_commune(written),
+            }
+            .encode_to_vec();
+            sequence = tx
+                .append_change(resource_name(resource), &payload, now)
+                .await?;
+            first_sequence.get_or_insert(sequence);
+        }
+        let resources: Vec<Resource> = written.into_iter().map(|w| w.resource).collect();
+        if let Some(key) = request
+            && !tx
+                .record_request(
+                    &key.id,
+                    key.method,
+                    &key.fingerprint,
+                    first_sequence.unwrap_or(sequence),
+                    now,
+                )
+                .await?
+        {
+            return Ok(None);
+        }
+        tx.commit().await?;
+        tracing::debug!(
+            sequence,
+            changes = resources.len(),
+            resource = resources.first().map(resource_name),
+            "committed"
+        );
+        self.head.send_replace(sequence);
+        Ok(Some(resources))
+    }
+
+    pub(super) async fn replay(
+        &self,
+        tx: &mut Tx,
+        key: &RequestKey,
+        previous: &store::StoredRequest,
+    ) -> Result<Resource, ApiError> {
+        if previous.method != key.method || previous.fingerprint != key.fingerprint {
+            return Err(ApiError::invalid(
+                "request_id",
+                "was already used for a different request",
+            ));
+        }
+        let change = tx.change(previous.sequence).await?.ok_or_else(|| {
+            ApiError::Internal(format!(
+                "request id points at missing change {}",
+                previous.sequence
+            ))
+        })?;
+        decode_change(&change)?
+            .resource
+            .ok_or_else(|| ApiError::Internal("stored change has no resource".into()))
+    }
+}

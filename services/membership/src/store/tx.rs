@@ -1,0 +1,193 @@
+//! The seam between the commands and the database: a [`Store`] hands out [`Tx`]s, and a `Tx`
+//! owns its connection and offers every statement of the store as a method, so that the layers
+//! above never name a connection or a query.
+//!
+//! The statements themselves are functions of the resource modules ([`super::organisations`],
+//! [`super::members`], …) on a bare connection, where the storage conformance tests call them
+//! directly; the table at the end of this file lists which of them a `Tx` offers.
+
+use partyregistry_kit::db::Database;
+use partyregistry_kit::error::ApiError;
+use partyregistry_proto::membership::v1 as pb;
+use partyregistry_rules::{RuleTable, RuleVersion};
+use partyregistry_vocab::date::Date;
+use sqlx::pool::PoolConnection;
+use sqlx::{Any, AnyConnection, AnyPool, Transaction};
+use tokio::sync::OwnedMutexGuard;
+
+use super::units::ProvinceRecord;
+use super::{
+    CandidateFilter, CandidateRecord, CellRecord, CommuneRecord, EventRecord, MemberFilter,
+    MemberRecord, RuleVersionRecord, StoredChange, StoredRequest, candidates, feed, holidays,
+    members, organisations, planning, ratings, rules, scope, units,
+};
+use crate::domain::units::{Province, UnitLevel, UnitMerge};
+use crate::domain::{Cell, CellKind, Commune, Member, MemberEvent};
+
+/// The membership database.
+#[derive(Debug, Clone)]
+pub struct Store {
+    database: Database,
+}
+
+impl Store {
+    /// Wraps a connected, migrated database.
+    pub fn new(database: Database) -> Self {
+        Self { database }
+    }
+
+    /// The database, for other writers to it (the audit trail), which share its writer lock.
+    pub fn database(&self) -> &Database {
+        &self.database
+    }
+
+    /// The pool, for statements run outside a [`Tx`].
+    pub fn pool(&self) -> &AnyPool {
+        &self.database.pool
+    }
+
+    /// Starts a write transaction, serialised with every other writer of the process on SQLite.
+    pub async fn begin(&self) -> Result<Tx, ApiError> {
+        let writer = self.database.lock_writer().await;
+        Ok(Tx {
+            session: Session::Write(self.database.pool.begin().await?),
+            _writer: writer,
+        })
+    }
+
+    /// A connection for reads: each statement sees what was committed when it runs, and nothing
+    /// is held between statements (no transaction, no writer lock).
+    pub async fn read(&self) -> Result<Tx, ApiError> {
+        Ok(Tx {
+            session: Session::Read(self.database.pool.acquire().await?),
+            _writer: None,
+        })
+    }
+}
+
+/// What a [`Tx`] runs its statements on.
+enum Session {
+    /// A transaction, committed by [`Tx::commit`] and rolled back when dropped before.
+    Write(Transaction<'static, Any>),
+    /// A pooled connection for reads.
+    Read(PoolConnection<Any>),
+}
+
+/// A unit of work on the store: a write transaction from [`Store::begin`] (on SQLite it also
+/// holds the process's writer lock), or a read connection from [`Store::read`].
+pub struct Tx {
+    session: Session,
+    _writer: Option<OwnedMutexGuard<()>>,
+}
+
+impl Tx {
+    /// The connection to run statements on.
+    pub fn conn(&mut self) -> &mut AnyConnection {
+        match &mut self.session {
+            Session::Write(tx) => tx,
+            Session::Read(conn) => conn,
+        }
+    }
+
+    /// Commits everything written in the transaction; nothing to do for a read connection.
+    pub async fn commit(self) -> Result<(), ApiError> {
+        if let Session::Write(tx) = self.session {
+            tx.commit().await?;
+        }
+        Ok(())
+    }
+}
+
+/// Offers each listed statement `module::name(conn, args…)` as `Tx::name(&mut self, args…)`.
+macro_rules! statements {
+    ($($module:ident { $(fn $name:ident($($arg:ident: $ty:ty),* $(,)?) -> $ret:ty;)* })*) => {
+        impl Tx {
+            $($(
+                #[doc = concat!("[`", stringify!($module), "::", stringify!($name), "`] on this unit of work.")]
+                pub async fn $name(&mut self, $($arg: $ty),*) -> Result<$ret, ApiError> {
+                    $module::$name(self.conn(), $($arg),*).await
+                }
+            )*)*
+        }
+    };
+}
+
+statements! {
+    organisations {
+        fn get_commune(code: &str) -> Option<CommuneRecord>;
+        fn require_commune(code: &str) -> CommuneRecord;
+        fn insert_commune(commune: &Commune, now: i64) -> CommuneRecord;
+        fn update_commune(commune: &Commune, expected_version: i64, now: i64) -> CommuneRecord;
+        fn list_communes(province_code: Option<&str>, page_token: &str, page_size: i64) -> (Vec<CommuneRecord>, String);
+        fn get_cell(commune_code: &str, cell_id: &str) -> Option<CellRecord>;
+        fn require_cell(commune_code: &str, cell_id: &str) -> CellRecord;
+        fn insert_cell(cell: &Cell, now: i64) -> CellRecord;
+        fn update_cell(cell: &Cell, expected_version: i64, now: i64) -> CellRecord;
+        fn list_cells(commune_code: &str, kind: Option<CellKind>, page_token: &str, page_size: i64) -> (Vec<CellRecord>, String);
+    }
+    members {
+        fn get_member(id: i64) -> Option<MemberRecord>;
+        fn require_member(id: i64) -> MemberRecord;
+        fn insert_member(member: &Member, now: i64) -> MemberRecord;
+        fn update_member(member: &Member, expected_version: i64, now: i64) -> MemberRecord;
+        fn list_members(filter: &MemberFilter, page_token: &str, page_size: i64) -> (Vec<MemberRecord>, String);
+        fn insert_event(member_id: i64, event: &MemberEvent, now: i64) -> i64;
+        fn list_events(member_id: i64) -> Vec<EventRecord>;
+    }
+    candidates {
+        fn get_candidate(id: i64) -> Option<CandidateRecord>;
+        fn require_candidate(id: i64) -> CandidateRecord;
+        fn insert_candidate(cell: (&str, &str), candidate: &pb::Candidate, now: i64) -> CandidateRecord;
+        fn update_candidate(id: i64, cell: (&str, &str), candidate: &pb::Candidate, expected_version: i64, now: i64) -> CandidateRecord;
+        fn list_candidates(filter: &CandidateFilter, page_token: &str, page_size: i64) -> (Vec<CandidateRecord>, String);
+    }
+    rules {
+        fn list_rule_versions() -> Vec<RuleVersionRecord>;
+        fn rule_table() -> RuleTable;
+        fn require_rule_version(in_force_from: Date) -> RuleVersionRecord;
+        fn insert_rule_version(rule: &RuleVersion, now: i64) -> RuleVersionRecord;
+        fn update_rule_version(rule: &RuleVersion, expected_version: i64, now: i64) -> RuleVersionRecord;
+        fn has_rule_versions() -> bool;
+    }
+    holidays {
+        fn set_holiday(day: Date, display_name: &str, now: i64) -> pb::Holiday;
+        fn delete_holiday(day: Date) -> ();
+        fn list_holidays(from: Date, to: Date) -> Vec<pb::Holiday>;
+    }
+    planning {
+        fn put_target(commune_code: &str, target: &pb::Target, now: i64) -> pb::Target;
+        fn list_targets(commune_code: &str) -> Vec<pb::Target>;
+        fn put_cell_plan(cell: (&str, &str), plan: &pb::CellPlan, now: i64) -> pb::CellPlan;
+        fn list_cell_plans(commune_code: &str, year: i32) -> Vec<pb::CellPlan>;
+    }
+    ratings {
+        fn put_cell_rating(cell: (&str, &str), rating: &pb::CellRating, now: i64) -> pb::CellRating;
+        fn list_cell_ratings(commune_code: &str, year: i32) -> Vec<pb::CellRating>;
+        fn put_member_rating(member_id: i64, rating: &pb::MemberRating, now: i64) -> pb::MemberRating;
+    }
+    units {
+        fn has_provinces() -> bool;
+        fn get_province(code: &str) -> Option<ProvinceRecord>;
+        fn require_province(code: &str) -> ProvinceRecord;
+        fn list_provinces(in_force_on: Option<Date>) -> Vec<ProvinceRecord>;
+        fn insert_province(province: &Province, now: i64) -> ProvinceRecord;
+        fn update_province(province: &Province, expected_version: i64, now: i64) -> ProvinceRecord;
+        fn insert_merge(merge: &UnitMerge, now: i64) -> UnitMerge;
+        fn list_merges(level: Option<UnitLevel>) -> Vec<UnitMerge>;
+    }
+    scope {
+        fn commune_province(code: &str) -> Option<String>;
+        fn member_commune(id: i64) -> Option<String>;
+        fn candidate_commune(id: i64) -> Option<String>;
+        fn province_successions(day: Date) -> Vec<(String, String)>;
+    }
+    feed {
+        fn append_change(resource_name: &str, payload: &[u8], commit_time_us: i64) -> i64;
+        fn lock_head() -> ();
+        fn changes_after(after_sequence: i64, limit: i64) -> Vec<StoredChange>;
+        fn change(sequence: i64) -> Option<StoredChange>;
+        fn head() -> i64;
+        fn find_request(request_id: &str) -> Option<StoredRequest>;
+        fn record_request(request_id: &str, method: &str, fingerprint: &[u8], sequence: i64, now: i64) -> bool;
+    }
+}
