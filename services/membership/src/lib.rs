@@ -59,8 +59,7 @@ pub const REFERENCE_SERVICE_NAME: &str = "partyregistry.membership.v1.ReferenceS
 /// The audit trail of this server, served by the same server.
 pub const AUDIT_SERVICE_NAME: &str = "partyregistry.audit.v1.AuditService";
 
-/// The embedded migrations: one SQL text for SQLite and PostgreSQL.
-pub static MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!();
+pub use store::MIGRATIONS;
 
 /// Checks the configuration (TLS or an explicit `--plaintext`; a token source or an explicit
 /// `--allow-unauthenticated`), opens the database, seeds the reference rule table, holidays,

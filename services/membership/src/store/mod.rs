@@ -37,6 +37,9 @@ use partyregistry_kit::error::ApiError;
 use partyregistry_vocab::date::{self, Date};
 use sqlx::AnyConnection;
 
+/// The embedded migrations: one SQL text for SQLite and PostgreSQL.
+pub static MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!();
+
 /// A statement with its parameters bound so far.
 type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
 
