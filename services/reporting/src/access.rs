@@ -28,9 +28,9 @@ use partyregistry_proto::reporting::v1::{
 use partyregistry_vocab::date;
 use tonic::{Request, Response, Status};
 
-use crate::grpc::ERROR_DOMAIN;
+use crate::grpc::error::ERROR_DOMAIN;
+use crate::report::units::Scope;
 use crate::store::Store;
-use crate::units::Scope;
 
 /// Where a request names what it is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

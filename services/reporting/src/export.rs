@@ -26,7 +26,8 @@ use tokio_stream::Stream;
 use tonic::{Request, Response, Status};
 
 use crate::access::{self, Access, SmallCells};
-use crate::grpc::{ERROR_DOMAIN, ReportingApi};
+use crate::grpc::api::ReportingApi;
+use crate::grpc::error::ERROR_DOMAIN;
 
 #[cfg(test)]
 mod tests;

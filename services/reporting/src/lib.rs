@@ -28,17 +28,13 @@
 //! shared).
 
 pub mod access;
-pub mod admission_reports;
-pub mod badges;
 pub mod config;
-pub mod consumer;
 pub mod export;
 pub mod grpc;
-pub mod projection;
-pub mod reports;
-pub mod statistics;
+pub mod ingest;
+pub mod model;
+pub mod report;
 pub mod store;
-pub mod units;
 
 #[cfg(test)]
 mod testing;
@@ -102,11 +98,13 @@ pub async fn run(
             }
         };
     tracing::info!(address = %listener.local_addr()?, backend = ?store.backend(), tls = config.tls_cert.is_some(), "reporting service listening");
-    let feed = Arc::new(consumer::FeedState::from_cursor(&store.cursor().await?));
+    let feed = Arc::new(ingest::consumer::FeedState::from_cursor(
+        &store.cursor().await?,
+    ));
 
     // A child token: the consumer stops with the service, and also if serving fails on its own.
     let consumer_stop = shutdown.child_token();
-    let consumer = consumer::Consumer::new(
+    let consumer = ingest::consumer::Consumer::new(
         store.clone(),
         feed.clone(),
         config.membership_url,
@@ -115,9 +113,10 @@ pub async fn run(
     let consumer_task = tokio::spawn(consumer.run(consumer_stop.clone()));
 
     let access = access::Access::new(store.clone(), audit, config.min_cell_size);
-    let api = grpc::ReportingApi::new(store.clone(), feed, access.clone());
-    let routes = tonic::service::Routes::new(ReportingServiceServer::new(api))
-        .add_service(AuditServiceServer::new(grpc::AuditApi::new(access)));
+    let api = grpc::api::ReportingApi::new(store.clone(), feed, access.clone());
+    let routes = tonic::service::Routes::new(ReportingServiceServer::new(api)).add_service(
+        AuditServiceServer::new(grpc::service::AuditApi::new(access)),
+    );
     let served = server::serve(listener, routes, SERVICE_NAMES, shutdown, security).await;
 
     consumer_stop.cancel();

@@ -9,8 +9,8 @@ use tonic::Request;
 
 use crate::access::Access;
 use crate::config::DEFAULT_MIN_CELL_SIZE;
-use crate::consumer::FeedState;
-use crate::grpc::ReportingApi;
+use crate::grpc::api::ReportingApi;
+use crate::ingest::consumer::FeedState;
 use crate::store::Store;
 
 /// `message` from an unrestricted caller.

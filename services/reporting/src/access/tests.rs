@@ -22,8 +22,9 @@ use sqlx::Executor;
 use tonic::Code;
 
 use super::*;
-use crate::consumer::FeedState;
-use crate::grpc::{AuditApi, ReportingApi};
+use crate::grpc::api::ReportingApi;
+use crate::grpc::service::AuditApi;
+use crate::ingest::consumer::FeedState;
 use crate::testing::request_as;
 
 // ---------------------------------------------------------------------------------------------

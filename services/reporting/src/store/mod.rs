@@ -21,8 +21,8 @@ pub use apply::BatchOutcome;
 pub use queries::{AdmissionSnapshot, AdmissionWindow, AdmissionsSnapshot, CommuneSnapshot};
 pub use statistics::Reader;
 
-use crate::projection::Stint;
-use crate::reports::FeedPosition;
+use crate::model::feed::FeedPosition;
+use crate::model::stint::Stint;
 
 /// The projection database.
 #[derive(Debug, Clone)]

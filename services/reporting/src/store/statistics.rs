@@ -11,10 +11,10 @@ use super::queries::admission_facts;
 use super::{
     AdmissionWindow, Store, StoredCursor, read_cursor, stint_of, stored_date, stored_optional_date,
 };
-use crate::admission_reports::AdmissionFacts;
-use crate::projection::Stint;
-use crate::statistics::{EventFact, MemberHistory};
-use crate::units::{CommuneUnit, Directory, Merge, ProvinceUnit};
+use crate::model::admission::AdmissionFacts;
+use crate::model::history::{EventFact, MemberHistory};
+use crate::model::stint::Stint;
+use crate::model::units::{CommuneUnit, Directory, Merge, ProvinceUnit};
 
 /// A read snapshot for the statistics: every statement sees the same state.
 pub struct Reader {

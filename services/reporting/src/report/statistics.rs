@@ -10,7 +10,6 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use partyregistry_proto::membership::v1::{Gender, Qualification};
 use partyregistry_proto::reporting::v1::{
     AdmissionMovements, AdmissionProgress, Breakdown, Bucket, CellRatingSummary, CountedUnit,
     Freshness, Movements, RankedCommune, Reconciliation, Statistics,
@@ -19,9 +18,12 @@ use partyregistry_vocab::date::{self, Date};
 use partyregistry_vocab::names;
 use partyregistry_vocab::reference::{self, OTHER_RELIGION, ethnic_group, religion_label};
 
-use crate::projection::Stint;
-use crate::reports::{self, BirthCount, ProfileCount, bucket};
-use crate::units::{CountedCommune, Resolved, province_name};
+use crate::model::commune::{BirthCount, ProfileCount};
+use crate::model::history::MemberHistory;
+use crate::model::stint::Stint;
+use crate::model::vocabulary::{FEMALE, MALE, QUALIFICATION_LEVELS};
+use crate::report::commune::{self as reports, bucket};
+use crate::report::units::{CountedCommune, Resolved, province_name};
 
 /// The breakdowns of GetStatistics, in the order they are listed, with their headings.
 pub const BREAKDOWNS: [(&str, &str); 8] = [
@@ -46,68 +48,6 @@ const UNKNOWN_LABEL: &str = "Không rõ";
 const OTHER_ETHNICITY: (&str, &str) = ("other", "Khác");
 /// The Kinh majority's code; every other group is an ethnic minority.
 const KINH: &str = "01";
-const FEMALE: &str = "GENDER_FEMALE";
-
-/// A member event as the movements read it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct EventFact {
-    /// `EventType` value name.
-    pub event_type: String,
-    /// The day it took effect.
-    pub date: Date,
-}
-
-/// Everything the statistics know of a member: the profile, the admission, the roll periods of
-/// the projection (stints, from the ceremony or the transfer in) and the events.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct MemberHistory {
-    /// The member id.
-    pub id: i64,
-    /// Full name.
-    pub full_name: String,
-    /// `MemberStatus` value name.
-    pub status: String,
-    /// `Gender` value name.
-    pub gender: String,
-    /// Birth date.
-    pub birth_date: Option<Date>,
-    /// Ethnic group code.
-    pub ethnicity_code: String,
-    /// Religion code.
-    pub religion_code: String,
-    /// `GeneralEducation` value name.
-    pub general_education: String,
-    /// `Qualification` value name.
-    pub qualification: String,
-    /// `PoliticalTheory` value name.
-    pub political_theory: String,
-    /// Youth Union member.
-    pub youth_union: bool,
-    /// Seriously ill.
-    pub seriously_ill: bool,
-    /// Re-admission.
-    pub readmission: bool,
-    /// Admission decision date.
-    pub decision_date: Option<Date>,
-    /// Ceremony date.
-    pub ceremony_date: Option<Date>,
-    /// Recognition as official.
-    pub official_date: Option<Date>,
-    /// Joined the roll by transfer.
-    pub joined_date: Option<Date>,
-    /// Left the roll.
-    pub left_date: Option<Date>,
-    /// (commune, cell) where the system admitted the member.
-    pub admitted_in: Option<(String, String)>,
-    /// The projection's stints, by start.
-    pub stints: Vec<Stint>,
-    /// Party-age gaps (first day, last day).
-    pub gaps: Vec<(Date, Date)>,
-    /// Years of the badges handed over.
-    pub badges: Vec<i32>,
-    /// The events recorded for the member.
-    pub events: Vec<EventFact>,
-}
 
 impl MemberHistory {
     /// The statistics roll: the stints, preceded for a member admitted here (not transferred in)
@@ -346,21 +286,10 @@ fn breakdown(
         }
         "general_education" => reports::general_education(&profiles),
         "political_theory" => reports::political_theory(&profiles),
-        "qualification" => {
-            let levels = [
-                Qualification::None,
-                Qualification::Vocational,
-                Qualification::College,
-                Qualification::University,
-                Qualification::Master,
-                Qualification::Doctorate,
-            ]
-            .map(|level| level.as_str_name());
-            reports::by_level(
-                &levels,
-                members.iter().map(|(m, _)| (m.qualification.clone(), 1)),
-            )
-        }
+        "qualification" => reports::by_level(
+            &QUALIFICATION_LEVELS,
+            members.iter().map(|(m, _)| (m.qualification.clone(), 1)),
+        ),
         "party_age" => {
             let keys = reports::band_keys(&options.party_age_bounds);
             let mut counts = vec![0_i64; keys.len()];
@@ -376,19 +305,19 @@ fn breakdown(
             }
             band_buckets(&keys, party_age_label, &counts, unknown)
         }
-        _ => {
-            let levels = [Gender::Male, Gender::Female].map(|g| g.as_str_name());
-            reports::by_level(&levels, members.iter().map(|(m, _)| (m.gender.clone(), 1)))
-                .into_iter()
-                .map(|row| {
-                    if row.label == row.key {
-                        bucket(&row.key, UNKNOWN_LABEL, row.members)
-                    } else {
-                        row
-                    }
-                })
-                .collect()
-        }
+        _ => reports::by_level(
+            &[MALE, FEMALE],
+            members.iter().map(|(m, _)| (m.gender.clone(), 1)),
+        )
+        .into_iter()
+        .map(|row| {
+            if row.label == row.key {
+                bucket(&row.key, UNKNOWN_LABEL, row.members)
+            } else {
+                row
+            }
+        })
+        .collect(),
     }
 }
 

@@ -11,12 +11,10 @@ use std::collections::BTreeSet;
 use partyregistry_vocab::date::{self, Date};
 use partyregistry_vocab::names;
 
-use crate::projection::is_province_code;
-
-/// The `UnitLevel` value name of province merges.
-pub const PROVINCE_LEVEL: &str = "UNIT_LEVEL_PROVINCE";
-/// The `UnitLevel` value name of commune merges.
-pub const COMMUNE_LEVEL: &str = "UNIT_LEVEL_COMMUNE";
+use crate::model::units::{
+    CommuneUnit, Directory, Merge, ProvinceUnit, is_province_code, valid_on,
+};
+use crate::model::vocabulary::{COMMUNE_LEVEL, PROVINCE_LEVEL};
 
 /// Merge chains are short; a longer walk means the recorded merges form a cycle.
 const MAX_DEPTH: usize = 32;
@@ -60,59 +58,6 @@ pub fn province_name(code: &str) -> String {
     format!("provinces/{code}")
 }
 
-/// A commune with its validity.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CommuneUnit {
-    /// Five-digit code.
-    pub code: String,
-    /// Display name.
-    pub display_name: String,
-    /// The province it is recorded in.
-    pub province_code: String,
-    /// First day; `None` reads as "since always".
-    pub valid_from: Option<Date>,
-    /// Last day; `None` while in force.
-    pub valid_to: Option<Date>,
-}
-
-/// A province with its validity.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ProvinceUnit {
-    /// Two-digit code.
-    pub code: String,
-    /// Display name.
-    pub display_name: String,
-    /// First day.
-    pub valid_from: Date,
-    /// Last day; `None` while in force.
-    pub valid_to: Option<Date>,
-}
-
-/// A recorded merge.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Merge {
-    /// `UnitLevel` value name.
-    pub level: String,
-    /// The joined units.
-    pub predecessors: Vec<String>,
-    /// The resulting unit.
-    pub successor: String,
-    /// Its first day as the merged unit.
-    pub effective_date: Date,
-}
-
-/// Every unit and merge the projection knows.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Directory {
-    /// Communes.
-    pub communes: Vec<CommuneUnit>,
-    /// Provinces.
-    pub provinces: Vec<ProvinceUnit>,
-    /// Merges.
-    pub merges: Vec<Merge>,
-}
-
-/// Why a scope cannot be resolved on a day.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum UnitError {
     /// No such province or commune.
@@ -144,24 +89,6 @@ pub struct Resolved {
     pub communes: Vec<CountedCommune>,
     /// Notes in Vietnamese (predecessors counted).
     pub notes: Vec<String>,
-}
-
-fn valid_on(from: Option<Date>, to: Option<Date>, day: Date) -> bool {
-    from.is_none_or(|from| from <= day) && to.is_none_or(|to| day <= to)
-}
-
-impl CommuneUnit {
-    /// Whether the commune exists on `day`.
-    pub fn valid_on(&self, day: Date) -> bool {
-        valid_on(self.valid_from, self.valid_to, day)
-    }
-}
-
-impl ProvinceUnit {
-    /// Whether the province exists on `day`.
-    pub fn valid_on(&self, day: Date) -> bool {
-        valid_on(Some(self.valid_from), self.valid_to, day)
-    }
 }
 
 impl Directory {

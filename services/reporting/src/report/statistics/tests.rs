@@ -2,7 +2,10 @@
 //! that reconcile across a merge, the statistics roll and the ranking.
 
 use super::*;
-use crate::units::{COMMUNE_LEVEL, CommuneUnit, Directory, Merge, ProvinceUnit, Scope};
+use crate::model::history::EventFact;
+use crate::model::units::{CommuneUnit, Directory, Merge, ProvinceUnit};
+use crate::model::vocabulary::COMMUNE_LEVEL;
+use crate::report::units::Scope;
 
 fn d(text: &str) -> Date {
     date::parse(text).expect("test dates are valid")

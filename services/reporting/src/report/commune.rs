@@ -10,13 +10,18 @@ use std::collections::BTreeMap;
 
 use chrono::Datelike;
 use partyregistry_kit::db;
-use partyregistry_proto::membership::v1::{CellKind, GeneralEducation, PoliticalTheory};
 use partyregistry_proto::reporting::v1::{
     Bucket, CellFigures, CommuneReport, Freshness, YearAdmissions,
 };
 use partyregistry_vocab::date::{self, Date};
 use partyregistry_vocab::reference::{ethnic_group, label};
 use partyregistry_vocab::{names, text};
+
+use crate::model::commune::{BirthCount, CellInfo, CellRoll, CommuneFacts, ProfileCount};
+use crate::model::feed::{FeedContact, FeedPosition};
+use crate::model::vocabulary::{
+    CELL_KINDS, EDUCATIONS, FEMALE, POLITICAL_THEORY_LEVELS, education_key,
+};
 
 /// Mean length of a Gregorian year in days: turns an age in days into fractional years.
 const DAYS_PER_YEAR: f64 = 365.2425;
@@ -25,119 +30,9 @@ const DAYS_PER_YEAR: f64 = 365.2425;
 /// `<=30`, `31-40`, `41-50`, `51-60`, `61-70`, `>=71`.
 pub const DEFAULT_AGE_BOUNDS: [i32; 5] = [30, 40, 50, 60, 70];
 
-/// The value name of a female member's gender.
-const FEMALE: &str = "GENDER_FEMALE";
-/// The value name of a seconded member's assignment.
-pub const SECONDED: &str = "ASSIGNMENT_SECONDED";
-
-/// A cell of the commune, open or not on the report's date.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CellInfo {
-    /// The cell id within the commune.
-    pub cell_id: String,
-    /// Display name with diacritics.
-    pub display_name: String,
-    /// `CellKind` value name.
-    pub kind: String,
-    /// Day the cell was founded; `None` reads as "always".
-    pub open_date: Option<Date>,
-    /// Day the cell was dissolved; `None` while active.
-    pub close_date: Option<Date>,
-}
-
-impl CellInfo {
-    /// Whether the cell exists on `day`: founded on or before it, not yet dissolved.
-    pub fn is_open_on(&self, day: Date) -> bool {
-        self.open_date.is_none_or(|open| open <= day)
-            && self.close_date.is_none_or(|close| day < close)
-    }
-}
-
-/// Members on a cell's roll on the date, for one assignment.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CellRoll {
-    /// The cell id.
-    pub cell_id: String,
-    /// Whether these are seconded officials (otherwise local members).
-    pub seconded: bool,
-    /// Members on the roll.
-    pub members: i64,
-    /// Of which official on the date (exempt members are official).
-    pub official: i64,
-}
-
-/// Members on the roll on the date sharing one profile.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ProfileCount {
-    /// `Gender` value name.
-    pub gender: String,
-    /// Ethnic group code.
-    pub ethnicity_code: String,
-    /// `GeneralEducation` value name.
-    pub general_education: String,
-    /// `PoliticalTheory` value name.
-    pub political_theory: String,
-    /// Members with this profile.
-    pub members: i64,
-}
-
-/// Members on the roll on the date born on one day.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BirthCount {
-    /// The birth date; `None` if the feed did not carry one.
-    pub birth_date: Option<Date>,
-    /// Members born that day.
-    pub members: i64,
-}
-
-/// The latest admission decided in a cell up to the date.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LastAdmission {
-    /// The cell id.
-    pub cell_id: String,
-    /// The latest decision date.
-    pub decision_date: Date,
-}
-
-/// Everything the commune report is computed from, as read in one consistent snapshot.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CommuneFacts {
-    /// Commune code.
-    pub commune_code: String,
-    /// Commune display name.
-    pub display_name: String,
-    /// The day the figures describe.
-    pub as_of: Date,
-    /// Every cell of the commune, open or not.
-    pub cells: Vec<CellInfo>,
-    /// Roll counts per cell and assignment.
-    pub cell_rolls: Vec<CellRoll>,
-    /// Roll counts per profile.
-    pub profiles: Vec<ProfileCount>,
-    /// Roll counts per birth date.
-    pub births: Vec<BirthCount>,
-    /// The latest admission per cell.
-    pub last_admissions: Vec<LastAdmission>,
-}
-
-/// The feed position as stored with the projection.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct FeedPosition {
-    /// Sequence of the last change applied.
-    pub last_sequence: i64,
-    /// Its commit time, microseconds since the epoch; 0 when nothing was applied.
-    pub last_commit_time_us: i64,
-}
-
-/// What the consumer knows of the feed's connection, held in memory.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct FeedContact {
-    /// Whether the consumer is connected now.
-    pub connected: bool,
-    /// Highest sequence announced by the membership service.
-    pub head_sequence: i64,
-    /// Last time the membership service was heard from, microseconds; 0 for never.
-    pub last_contact_us: i64,
+/// `value` as an `i32`, saturating at the bounds.
+pub fn to_i32(value: i64) -> i32 {
+    i32::try_from(value).unwrap_or(if value < 0 { i32::MIN } else { i32::MAX })
 }
 
 /// Computes the commune report from its facts. `freshness` is attached as is.
@@ -183,7 +78,10 @@ pub fn bucket(key: &str, label: &str, members: i64) -> Bucket {
 
 /// Rank of a cell kind in the contract's enum order, unknown kinds last.
 fn cell_kind_rank(kind: &str) -> i32 {
-    CellKind::from_str_name(kind).map_or(i32::MAX, |kind| kind as i32)
+    CELL_KINDS
+        .iter()
+        .position(|known| *known == kind)
+        .map_or(i32::MAX, |rank| rank as i32)
 }
 
 /// Cells open on `as_of`, per kind, in the enum order of the kinds.
@@ -337,12 +235,7 @@ pub fn by_level(levels: &[&str], values: impl Iterator<Item = (String, i64)>) ->
 
 /// Members per general education level, primary first.
 pub fn general_education(profiles: &[ProfileCount]) -> Vec<Bucket> {
-    let levels = [
-        GeneralEducation::Primary,
-        GeneralEducation::LowerSecondary,
-        GeneralEducation::UpperSecondary,
-    ]
-    .map(|level| level.as_str_name());
+    let levels = EDUCATIONS.map(education_key);
     by_level(
         &levels,
         profiles
@@ -353,15 +246,8 @@ pub fn general_education(profiles: &[ProfileCount]) -> Vec<Bucket> {
 
 /// Members per political theory level, none first.
 pub fn political_theory(profiles: &[ProfileCount]) -> Vec<Bucket> {
-    let levels = [
-        PoliticalTheory::None,
-        PoliticalTheory::Elementary,
-        PoliticalTheory::Intermediate,
-        PoliticalTheory::Advanced,
-    ]
-    .map(|level| level.as_str_name());
     by_level(
-        &levels,
+        &POLITICAL_THEORY_LEVELS,
         profiles
             .iter()
             .map(|p| (p.political_theory.clone(), p.members)),
@@ -517,6 +403,7 @@ pub fn freshness(position: FeedPosition, contact: FeedContact, now_us: i64) -> F
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::commune::LastAdmission;
 
     fn d(text: &str) -> Date {
         date::parse(text).expect("test dates are valid")

@@ -20,8 +20,11 @@ use partyregistry_vocab::date::{self, Date};
 use partyregistry_proto::reporting::v1::BadgeDue;
 use partyregistry_vocab::{names, text};
 
-use crate::statistics::{MemberHistory, party_age_months};
-use crate::units::{Directory, Resolved};
+use crate::model::history::MemberHistory;
+use crate::model::units::Directory;
+use crate::model::vocabulary::DECEASED;
+use crate::report::statistics::party_age_months;
+use crate::report::units::Resolved;
 
 /// Years of party age that earn a badge.
 pub const BADGE_YEARS: [i32; 12] = [30, 40, 45, 50, 55, 60, 65, 70, 75, 80, 85, 90];
@@ -191,7 +194,6 @@ pub fn listed(
     rounds: &[(AwardRound, Date, Resolved)],
     members: &[MemberHistory],
 ) -> Vec<BadgeDue> {
-    const DECEASED: &str = "MEMBER_STATUS_DECEASED";
     let mut due: Vec<(Date, i32, Vec<u8>, i64, BadgeDue)> = Vec::new();
     for member in members {
         let Some(decided) = member.decision_date else {
@@ -367,8 +369,9 @@ mod tests {
 
     #[test]
     fn lists_follow_the_roll_and_the_merges() {
-        use crate::statistics::MemberHistory;
-        use crate::units::{COMMUNE_LEVEL, CommuneUnit, Merge, Scope};
+        use crate::model::units::{CommuneUnit, Merge};
+        use crate::model::vocabulary::COMMUNE_LEVEL;
+        use crate::report::units::Scope;
         let commune = |code: &str, to: Option<&str>| CommuneUnit {
             code: code.into(),
             display_name: format!("Xã {code}"),
@@ -391,7 +394,7 @@ mod tests {
             full_name: format!("Người Số {id}"),
             status: "MEMBER_STATUS_OFFICIAL".into(),
             decision_date: Some(d(decided)),
-            stints: vec![crate::projection::Stint {
+            stints: vec![crate::model::stint::Stint {
                 commune_code: commune.into(),
                 cell_id: "c".into(),
                 from: d(decided),
