@@ -2,26 +2,38 @@
 //! own database and answers a provincial office's questions for any date.
 //!
 //! # Layout
-//! - [`config`]: flags and environment.
-//! - [`projection`]: what a feed change means for the projection (rows, roll periods per cell),
-//!   plain Rust.
-//! - [`store`]: sqlx storage on SQLite or PostgreSQL: applying changes with the cursor in one
-//!   transaction, reading grouped report facts in one snapshot.
-//! - [`consumer`]: follows `WatchChanges` from the stored cursor, reconnecting with backoff.
-//! - [`reports`]: the report arithmetic (age bands, averages, collation order, freshness), plain
-//!   Rust.
-//! - [`admission_reports`]: the admission-pipeline reports (progress against the target,
-//!   pipeline, ratings, cell health, deadlines, the monthly briefing), plain Rust over the rules
-//!   of `partyregistry_rules`.
-//! - [`units`]: which communes a scope (commune, province, country) counts on a day, through the
-//!   units' validity and the recorded merges, plain Rust.
-//! - [`statistics`]: the provincial statistics (breakdowns, reconciled movements, rankings) over
-//!   the statistics roll, plain Rust.
-//! - [`badges`]: party-badge milestones and the award rounds members are due at, plain Rust.
-//! - [`export`]: any report as a CSV file or an XLSX workbook, streamed.
+//! The crate is built in floors; a module uses only its own floor and the floors below, never
+//! one above, so that no two modules import each other:
+//!
+//! ```text
+//!   grpc (api, service, request, error)   access   export      the gRPC edge
+//!      |            \
+//!   report           ingest (consumer, projection)             figures | following the feed
+//!      |                 |
+//!      |               store                                   SQL
+//!      |                 |
+//!   model (rows, stint, candidate, admission, commune, history, units, feed, vocabulary)
+//! ```
+//!
+//! - [`grpc`]: the edge. [`grpc::api::ReportingApi`] validates a request, reads the facts from
+//!   the store in one snapshot and hands them to the report; [`grpc::service`] implements the
+//!   generated traits, every call through [`access`]; [`grpc::request`] and [`grpc::error`] read
+//!   request fields and shape the errors.
 //! - [`access`]: who may read what (one table for every RPC), small-cell suppression, the audit
-//!   entries.
-//! - [`grpc`]: the thin `ReportingApi` and `AuditApi` handlers.
+//!   entries; part of the edge.
+//! - [`export`]: any report as a CSV file or an XLSX workbook, streamed; part of the edge.
+//! - [`report`]: the report arithmetic, plain Rust over [`model`] facts, building `reporting.v1`
+//!   messages and never reading `membership.v1`: the commune report, the admission pipeline,
+//!   deadlines, units on a day, the provincial statistics, party badges.
+//! - [`ingest`]: [`ingest::consumer`] follows `WatchChanges` from the stored cursor, reconnecting
+//!   with backoff; [`ingest::projection`] reads each change of the contract into reporting's own
+//!   rows, the one place where the projection meets `membership.v1`.
+//! - [`store`]: sqlx storage on SQLite or PostgreSQL: applying projected rows with the cursor in
+//!   one transaction, reading grouped report facts in one snapshot; tables hold reporting's own
+//!   columns, never the feed's messages.
+//! - [`model`]: the bottom floor, plain data: the rows a change writes, members' stints, the
+//!   facts the store reads for each report, and how reporting spells its enums.
+//! - [`config`]: flags and environment.
 //!
 //! Does not own: any write to membership data (the feed is the only input), token verification
 //! and TLS (the kit's server layer and client transport), or membership's database (never

@@ -1,9 +1,14 @@
-//! The gRPC face of the reporting service: thin handlers that go through [`Access::answer`]
-//! (authorisation before anything else, small-cell suppression, audit), validate the request,
-//! read the facts from the store and hand them to [`crate::reports`], [`crate::admission_reports`],
-//! [`crate::statistics`] or [`crate::badges`] (statistics first resolve their scope's communes
-//! on the day through [`crate::units`]). Every error leaves as an
-//! [`ApiError`] mapped to a status with `google.rpc` details.
+//! [`ReportingApi`]: one method per report, called by the service (through [`Access::answer`]:
+//! authorisation before anything else, small-cell suppression, audit) and by the export. Each
+//! validates the request, reads the facts from the store in one snapshot and hands them to the
+//! report layer: [`crate::report::commune`], [`crate::report::admission`],
+//! [`crate::report::deadlines`], [`crate::report::statistics`] or [`crate::report::badges`]
+//! (statistics first resolve their scope's communes on the day through
+//! [`crate::report::units`]). Every error is an [`ApiError`], mapped to a status with
+//! `google.rpc` details by the caller.
+//!
+//! Owns the order of those steps. Does not own the generated service traits
+//! ([`crate::grpc::service`]), SQL, or any figure.
 
 use std::sync::Arc;
 

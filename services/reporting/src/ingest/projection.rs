@@ -16,7 +16,7 @@ use partyregistry_proto::membership::v1::{
 use partyregistry_vocab::date::{self, Date};
 use partyregistry_vocab::{names, reference};
 
-use crate::model::admission::{CandidateDetails, Introducer};
+use crate::model::candidate::{CandidateDetails, Introducer};
 use crate::model::rows::{
     AreaFlagRow, CandidateRow, CellPlanRow, CellRatingRow, CellRow, CommuneRow, EventRow,
     HolidayRow, MalformedChange, MemberRatingRow, MemberRow, MergeRow, Projected, ProjectedChange,
@@ -44,7 +44,7 @@ pub fn project(change: &Change) -> Result<Projected, MalformedChange> {
         Some(Resource::Member(member)) => {
             let row = project_member(member)?;
             let events = project_events(row.id, change.sequence, &change.events)?;
-            Ok(Projected::Member(row, events))
+            Ok(Projected::Member(Box::new(row), events))
         }
         Some(Resource::Province(province)) => project_province(province).map(Projected::Province),
         Some(Resource::Merge(merge)) => project_merge(merge).map(Projected::Merge),

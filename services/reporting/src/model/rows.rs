@@ -4,7 +4,7 @@
 use partyregistry_rules::{CandidateStage, RuleVersion};
 use partyregistry_vocab::date::Date;
 
-use super::admission::CandidateDetails;
+use super::candidate::CandidateDetails;
 use super::vocabulary::RatingLevel;
 
 /// Why a change could not be projected. Messages name the field, never its value, so that logging
@@ -32,8 +32,8 @@ pub enum Projected {
     /// A created or updated cell.
     Cell(CellRow),
     /// A created or updated member, including every lifecycle step, with the events the change
-    /// recorded.
-    Member(MemberRow, Vec<EventRow>),
+    /// recorded (boxed: the row is large).
+    Member(Box<MemberRow>, Vec<EventRow>),
     /// A created or updated admission candidate (boxed: the row is large).
     Candidate(Box<CandidateRow>),
     /// A created or updated regulation version, checked to be a readable version.

@@ -1,6 +1,7 @@
-//! The report arithmetic, in plain Rust: from the small grouped facts the store reads (counts per
-//! cell, per birth date, per profile) to the report messages of the contract. No sqlx, no I/O, so
-//! every figure is unit-tested here.
+//! The commune report's arithmetic, and the pieces the other reports share, in plain Rust: from
+//! the small grouped facts the store reads ([`crate::model::commune`]: counts per cell, per birth
+//! date, per profile) to the messages of `reporting.v1`. No sqlx, no I/O, so every figure is
+//! unit-tested here.
 //!
 //! Owns: age bands, the average age, the order of buckets and cells, the point-in-time rules for
 //! cells (open on the date) and the freshness arithmetic. Does not own which members are on a roll

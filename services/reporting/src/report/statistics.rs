@@ -5,8 +5,8 @@
 //! Owns: the statistics roll (a member is on it from the admission decision, or the transfer in,
 //! until the departure: the contract counts members awaiting the ceremony), which member is in a
 //! scope on a day, how a roll entry or exit is classified, the breakdown tables and the ranking.
-//! Does not own unit resolution ([`crate::units`]) or the bucket arithmetic shared with the
-//! commune report ([`crate::reports`]).
+//! Does not own unit resolution ([`crate::report::units`]) or the bucket arithmetic shared with
+//! the commune report ([`crate::report::commune`]).
 
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -3,8 +3,8 @@
 //! merges. A unit asked for before it existed counts its predecessors; a unit asked for after it
 //! ended is refused, naming its successor.
 //!
-//! Owns the reading of scopes and the resolution rules. Does not own storage (the store reads the
-//! [`Directory`]) nor the figures.
+//! Owns the reading of scopes and the resolution rules. Does not own the units themselves (the
+//! store reads the [`Directory`] of [`crate::model::units`]) nor the figures.
 
 use std::collections::BTreeSet;
 

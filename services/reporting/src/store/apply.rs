@@ -1,6 +1,7 @@
-//! Applying a batch of feed changes: the projection rows and the cursor advance commit in one
-//! transaction, and a change at or below the stored cursor is skipped, so that a replay after a
-//! reconnect or a crash has no effect twice.
+//! Applying a batch of projected feed changes: the projection rows and the cursor advance commit
+//! in one transaction, and a change at or below the stored cursor is skipped, so that a replay
+//! after a reconnect or a crash has no effect twice. The rows arrive already read
+//! ([`crate::model::rows`]); how a change becomes rows is the ingest floor's.
 
 use partyregistry_rules::RuleVersion;
 use partyregistry_vocab::date;
@@ -66,7 +67,7 @@ impl Store {
             }
             match &change.rows {
                 Ok(projected) => {
-                    apply_one(&mut tx, &projected, change.sequence).await?;
+                    apply_one(&mut tx, projected, change.sequence).await?;
                     outcome.applied += 1;
                 }
                 Err(error) => {

@@ -1,9 +1,10 @@
 //! The projection database (sqlx, SQLite or PostgreSQL through one `Any` pool and one query text):
-//! applying feed changes together with the cursor, and reading the grouped facts the reports are
-//! computed from.
+//! applying projected changes together with the cursor, and reading the grouped facts the reports
+//! are computed from. It writes and reads reporting's own rows and facts ([`crate::model`]); no
+//! table holds a message of the membership contract.
 //!
 //! Owns every SQL statement of the service. Does not own what a change means (see
-//! [`crate::projection`]) nor the report arithmetic (see [`crate::reports`]).
+//! [`crate::ingest::projection`]) nor the report arithmetic (see [`crate::report`]).
 //!
 //! Portability rules kept by every statement: `$n` placeholders (SQLite accepts them), dates as
 //! `YYYY-MM-DD` text bound from Rust, timestamps as BIGINT micros, no `SUM()` (PostgreSQL returns

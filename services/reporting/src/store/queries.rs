@@ -12,9 +12,9 @@ use partyregistry_rules::{Calendar, RuleTable, RuleVersion};
 use super::apply::RULE_VERSION_COLUMNS;
 use super::{Store, StoredCursor, read_cursor, stored_date, stored_optional_date};
 use crate::model::admission::{
-    AdmissionFacts, CandidateDetails, CandidateRecord, CellAdmissions, CellBirths, Introducer,
-    MemberRecord, StageEntry,
+    AdmissionFacts, CandidateRecord, CellAdmissions, CellBirths, MemberRecord, StageEntry,
 };
+use crate::model::candidate::{CandidateDetails, Introducer};
 use crate::model::commune::{
     BirthCount, CellInfo, CellRoll, CommuneFacts, LastAdmission, ProfileCount,
 };
@@ -543,7 +543,7 @@ async fn cell_ratings(
 
 /// Members on the commune's roll per cell and birth date. Grouping by the birth day keeps the
 /// rows few; the ages are computed in Rust, where whole years follow the birthday rule of
-/// `kit::date`.
+/// `partyregistry_vocab::date`.
 async fn cell_births(
     connection: &mut AnyConnection,
     commune_code: &str,

@@ -7,9 +7,8 @@ use partyregistry_rules::eligibility::Vote;
 use partyregistry_rules::{Calendar, Education, RuleTable};
 
 use super::*;
-use crate::model::admission::{
-    CandidateDetails, CellAdmissions, CellBirths, Introducer, MemberRecord, StageEntry,
-};
+use crate::model::admission::{CellAdmissions, CellBirths, MemberRecord, StageEntry};
+use crate::model::candidate::{CandidateDetails, Introducer};
 use crate::model::commune::{CellRoll, LastAdmission};
 use crate::model::rows::{AreaFlagRow, CellPlanRow};
 use crate::report::deadlines::deadlines;
