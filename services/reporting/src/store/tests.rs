@@ -1244,3 +1244,61 @@ mod statistics {
         cleanup.run().await;
     }
 }
+
+/// A database migrated before reporting kept candidates and regulation versions in its own
+/// columns upgrades by replaying the feed: the cursor rewinds and the projection empties.
+#[tokio::test]
+async fn sqlite_projection_of_encoded_messages_upgrades_by_replaying_the_feed() {
+    let path = std::env::temp_dir().join(format!(
+        "{}.db",
+        partyregistry_kit::db::unique_test_name("reporting_upgrade_test")
+    ));
+    let url = format!("sqlite://{}", path.display());
+    let before = sqlx::migrate::Migrator {
+        migrations: std::borrow::Cow::Owned(
+            crate::MIGRATIONS
+                .migrations
+                .iter()
+                .filter(|migration| migration.version <= 4)
+                .cloned()
+                .collect(),
+        ),
+        ..sqlx::migrate::Migrator::DEFAULT
+    };
+    let old = db::connect(&url, &before).await.expect("SQLite opens");
+    for statement in [
+        "update feed_cursor set last_sequence = 42, last_commit_time_us = 7 where id = 1",
+        "insert into communes (code, display_name, province_code) values ('02680', 'Xã Hợp Thành', '10')",
+        "insert into candidates (candidate_id, commune_code, cell_id, stage, stage_date, resource, last_sequence) \
+         values ('c1', '02680', 'tuong-1', 'CANDIDATE_STAGE_IDENTIFIED', '2022-01-10', x'0a0263', 40)",
+        "insert into rule_versions (in_force_from, code, resource) values ('2021-10-01', '24-QĐ/TW', x'0a02')",
+    ] {
+        old.pool.execute(statement).await.expect("old rows written");
+    }
+    old.pool.close().await;
+
+    let store = Store::new(
+        db::connect(&url, &crate::MIGRATIONS)
+            .await
+            .expect("the database upgrades"),
+    );
+    let cursor = store.cursor().await.expect("cursor reads");
+    assert_eq!(
+        (
+            cursor.position.last_sequence,
+            cursor.position.last_commit_time_us
+        ),
+        (0, 0)
+    );
+    let mut connection = store.database.pool.acquire().await.expect("connection");
+    for table in ["communes", "candidates", "rule_versions"] {
+        let rows = sqlx::query(&format!("select * from {table}"))
+            .fetch_all(&mut *connection)
+            .await
+            .expect("table reads");
+        assert!(rows.is_empty(), "{table} is rebuilt from the feed");
+    }
+    drop(connection);
+    store.close().await;
+    SqliteCleanup { path }.run();
+}
