@@ -23,9 +23,15 @@ use crate::model::rows::{
     ProvinceRow, TargetRow,
 };
 use crate::model::units::is_province_code;
-use crate::model::vocabulary::RatingLevel as Level;
+use crate::model::vocabulary::{self as own, RatingLevel as Level};
 use partyregistry_kit::db::micros_of;
 use partyregistry_rules::RuleVersion as RuleVersionRules;
+
+/// Reporting's value of a contract enum value: the one spelled the same (a test holds every
+/// spelling of [`crate::model::vocabulary`] to the contract's value names).
+fn own<T>(contract_value_name: &str, from_key: fn(&str) -> Option<T>) -> Option<T> {
+    from_key(contract_value_name)
+}
 
 /// Reads a change into the rows it writes, keeping its place in the feed.
 pub fn project_change(change: &Change) -> ProjectedChange {
@@ -147,7 +153,8 @@ fn project_merge(merge: &UnitMerge) -> Result<MergeRow, MalformedChange> {
     }
     Ok(MergeRow {
         id: id.to_owned(),
-        level: level.as_str_name(),
+        level: own(level.as_str_name(), own::UnitLevel::from_key)
+            .ok_or_else(|| field_error("merge.level", "must be a unit level"))?,
         predecessor_codes: merge.predecessor_codes.clone(),
         successor_code: merge.successor_code.clone(),
         effective_date: date::parse(&merge.effective_date)
@@ -174,9 +181,13 @@ fn project_events(
                     event.name.clone()
                 },
                 member_id,
-                event_type: EventType::try_from(event.r#type)
-                    .unwrap_or(EventType::Unspecified)
-                    .as_str_name(),
+                event_type: own(
+                    EventType::try_from(event.r#type)
+                        .unwrap_or(EventType::Unspecified)
+                        .as_str_name(),
+                    own::EventType::from_key,
+                )
+                .unwrap_or(own::EventType::Unspecified),
                 effective_date: date::parse(&event.effective_date)
                     .map_err(|error| field_error("events.effective_date", error))?,
                 from_organization: event.from_organization.clone(),
@@ -193,9 +204,13 @@ fn project_cell(cell: &Cell) -> Result<CellRow, MalformedChange> {
         commune_code,
         cell_id,
         display_name: cell.display_name.clone(),
-        kind: CellKind::try_from(cell.kind)
-            .unwrap_or(CellKind::Unspecified)
-            .as_str_name(),
+        kind: own(
+            CellKind::try_from(cell.kind)
+                .unwrap_or(CellKind::Unspecified)
+                .as_str_name(),
+            own::CellKind::from_key,
+        )
+        .unwrap_or(own::CellKind::Unspecified),
         open_date: optional_date("cell.open_date", &cell.open_date)?,
         close_date: optional_date("cell.close_date", &cell.close_date)?,
     })
@@ -258,19 +273,36 @@ fn project_member(member: &Member) -> Result<MemberRow, MalformedChange> {
         commune_code,
         cell_id,
         cell_since: optional_date("member.cell_since", &member.cell_since)?,
-        gender: Gender::try_from(member.gender)
-            .unwrap_or(Gender::Unspecified)
-            .as_str_name(),
+        gender: own(
+            Gender::try_from(member.gender)
+                .unwrap_or(Gender::Unspecified)
+                .as_str_name(),
+            own::Gender::from_key,
+        )
+        .unwrap_or_default(),
         birth_date: optional_date("member.birth_date", &member.birth_date)?,
         ethnicity_code: member.ethnicity_code.clone(),
-        general_education: GeneralEducation::try_from(member.general_education)
-            .unwrap_or(GeneralEducation::Unspecified)
-            .as_str_name(),
-        political_theory: political_theory.as_str_name(),
-        assignment: assignment.as_str_name(),
-        status: MemberStatus::try_from(member.status)
-            .unwrap_or(MemberStatus::Unspecified)
-            .as_str_name(),
+        general_education: own(
+            GeneralEducation::try_from(member.general_education)
+                .unwrap_or(GeneralEducation::Unspecified)
+                .as_str_name(),
+            own::GeneralEducation::from_key,
+        )
+        .unwrap_or_default(),
+        political_theory: own(
+            political_theory.as_str_name(),
+            own::PoliticalTheory::from_key,
+        )
+        .unwrap_or_default(),
+        assignment: own(assignment.as_str_name(), own::Assignment::from_key)
+            .unwrap_or(own::Assignment::Local),
+        status: own(
+            MemberStatus::try_from(member.status)
+                .unwrap_or(MemberStatus::Unspecified)
+                .as_str_name(),
+            own::MemberStatus::from_key,
+        )
+        .unwrap_or_default(),
         decision_date: optional_date("member.admission.decision_date", &admission.decision_date)?,
         ceremony_date: optional_date("member.admission.ceremony_date", &admission.ceremony_date)?,
         official_date: optional_date("member.admission.official_date", &admission.official_date)?,
@@ -278,7 +310,8 @@ fn project_member(member: &Member) -> Result<MemberRow, MalformedChange> {
         left_date: optional_date("member.left_date", &member.left_date)?,
         admitted_in,
         religion_code: reference::religion_code(&member.religion).to_owned(),
-        qualification: qualification.as_str_name(),
+        qualification: own(qualification.as_str_name(), own::Qualification::from_key)
+            .unwrap_or_default(),
         youth_union: member.youth_union,
         seriously_ill: member.seriously_ill,
         readmission: admission.readmission,
@@ -485,54 +518,70 @@ mod tests {
     use super::*;
     use partyregistry_proto::membership::v1::{Admission, BadgeAward};
 
-    use crate::model::vocabulary::{
-        CELL_KINDS, COMMUNE_LEVEL, DECEASED, EDUCATIONS, EXEMPT, FEMALE, MALE,
-        POLITICAL_THEORY_LEVELS, PROVINCE_LEVEL, QUALIFICATION_LEVELS, RatingLevel as Level,
-        SECONDED, STAGES, education_key, stage_key,
-    };
-
-    /// Reporting spells its enums as the contract's value names: a stored row, a bucket key and
-    /// a label lookup agree only while the spellings match.
-    #[test]
-    fn reporting_spells_its_enums_as_the_contract_does() {
-        for stage in STAGES {
-            let contract = admission::stage_to_proto(stage);
-            assert_eq!(stage_key(stage), contract.as_str_name());
-        }
-        for level in EDUCATIONS {
-            let contract = admission::education_to_proto(level);
-            assert_eq!(education_key(level), contract.as_str_name());
-        }
-        for level in Level::ALL {
-            let contract = rating_level(
-                "level",
-                RatingLevel::from_str_name(level.key()).map_or(0, i32::from),
-            );
-            assert_eq!(contract, Ok(level));
-        }
-        for (rank, kind) in CELL_KINDS.iter().enumerate() {
-            assert_eq!(
-                CellKind::from_str_name(kind).map(|k| k as usize),
-                Some(rank)
-            );
-        }
-        for level in POLITICAL_THEORY_LEVELS {
-            assert!(PoliticalTheory::from_str_name(level).is_some());
-        }
-        for level in QUALIFICATION_LEVELS {
-            assert!(Qualification::from_str_name(level).is_some());
-        }
-        assert_eq!(Gender::Male.as_str_name(), MALE);
-        assert_eq!(Gender::Female.as_str_name(), FEMALE);
-        assert_eq!(Assignment::Seconded.as_str_name(), SECONDED);
-        assert_eq!(MemberStatus::Exempt.as_str_name(), EXEMPT);
-        assert_eq!(MemberStatus::Deceased.as_str_name(), DECEASED);
-        assert_eq!(UnitLevel::Province.as_str_name(), PROVINCE_LEVEL);
-        assert_eq!(UnitLevel::Commune.as_str_name(), COMMUNE_LEVEL);
-    }
+    use crate::model::vocabulary::{STAGES, stage_key};
 
     fn d(text: &str) -> Date {
         date::parse(text).expect("test dates are valid")
+    }
+
+    /// The value names of a contract enum, in its order.
+    fn contract_names<E: TryFrom<i32>>(name: fn(&E) -> &'static str) -> Vec<&'static str> {
+        (0..64)
+            .filter_map(|number| E::try_from(number).ok())
+            .map(|value| name(&value))
+            .collect()
+    }
+
+    /// Reporting spells its enums as the contract's value names, in the contract's order: a
+    /// stored row, a bucket key and a label lookup agree only while the spellings match. Enums
+    /// whose unset value the projection refuses or reads as a default leave it out.
+    #[test]
+    fn reporting_spells_its_enums_as_the_contract_does() {
+        let stages: Vec<&str> = STAGES.iter().map(|stage| stage_key(*stage)).collect();
+        assert_eq!(
+            stages,
+            contract_names::<CandidateStage>(CandidateStage::as_str_name)[1..]
+        );
+        assert_eq!(
+            own::CellKind::KEYS,
+            contract_names::<CellKind>(CellKind::as_str_name)
+        );
+        assert_eq!(
+            own::Gender::KEYS,
+            contract_names::<Gender>(Gender::as_str_name)
+        );
+        assert_eq!(
+            own::GeneralEducation::KEYS,
+            contract_names::<GeneralEducation>(GeneralEducation::as_str_name)
+        );
+        assert_eq!(
+            own::MemberStatus::KEYS,
+            contract_names::<MemberStatus>(MemberStatus::as_str_name)
+        );
+        assert_eq!(
+            own::EventType::KEYS,
+            contract_names::<EventType>(EventType::as_str_name)
+        );
+        assert_eq!(
+            own::PoliticalTheory::KEYS,
+            &contract_names::<PoliticalTheory>(PoliticalTheory::as_str_name)[1..]
+        );
+        assert_eq!(
+            own::Qualification::KEYS,
+            &contract_names::<Qualification>(Qualification::as_str_name)[1..]
+        );
+        assert_eq!(
+            own::Assignment::KEYS,
+            &contract_names::<Assignment>(Assignment::as_str_name)[1..]
+        );
+        assert_eq!(
+            own::UnitLevel::KEYS,
+            &contract_names::<UnitLevel>(UnitLevel::as_str_name)[1..]
+        );
+        assert_eq!(
+            own::RatingLevel::KEYS,
+            &contract_names::<RatingLevel>(RatingLevel::as_str_name)[1..]
+        );
     }
 
     #[test]
@@ -557,8 +606,8 @@ mod tests {
         let Ok(row) = project_member(&member) else {
             panic!("a minimal member projects")
         };
-        assert_eq!(row.political_theory, "POLITICAL_THEORY_NONE");
-        assert_eq!(row.assignment, "ASSIGNMENT_LOCAL");
+        assert_eq!(row.political_theory.key(), "POLITICAL_THEORY_NONE");
+        assert_eq!(row.assignment.key(), "ASSIGNMENT_LOCAL");
         assert_eq!(row.admitted_in, None);
     }
 
@@ -696,7 +745,10 @@ mod tests {
         let Ok(Projected::Merge(row)) = project_resource(Resource::Merge(merge.clone())) else {
             panic!("a merge projects")
         };
-        assert_eq!((row.id.as_str(), row.level), ("7", "UNIT_LEVEL_COMMUNE"));
+        assert_eq!(
+            (row.id.as_str(), row.level.key()),
+            ("7", "UNIT_LEVEL_COMMUNE")
+        );
         let unleveled = UnitMerge {
             level: UnitLevel::Unspecified as i32,
             ..merge
@@ -748,7 +800,7 @@ mod tests {
         assert!(row.readmission);
         assert_ne!(row.religion_code, "00");
         assert_eq!(row.badges, [(30, Some(d("2020-02-03")))]);
-        assert_eq!(events[0].event_type, "EVENT_TYPE_DIED");
+        assert_eq!(events[0].event_type.key(), "EVENT_TYPE_DIED");
         assert_eq!(events[1].name, "members/3/events/change-9-1");
     }
 

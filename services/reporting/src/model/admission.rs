@@ -12,6 +12,7 @@ use partyregistry_vocab::text;
 use super::candidate::CandidateDetails;
 use super::commune::{BirthCount, CellInfo, CellRoll, LastAdmission};
 use super::rows::{AreaFlagRow, CellPlanRow, CellRatingRow, TargetRow};
+use super::vocabulary::MemberStatus;
 
 /// One stage a candidate was seen at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -84,8 +85,8 @@ pub struct MemberRecord {
     pub commune_code: String,
     /// The current cell.
     pub cell_id: String,
-    /// `MemberStatus` value name.
-    pub status: String,
+    /// Where the member stands.
+    pub status: MemberStatus,
     /// Admission decision date.
     pub decision_date: Option<Date>,
     /// Ceremony date.

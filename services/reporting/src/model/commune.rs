@@ -1,6 +1,7 @@
 //! The grouped facts of one commune on a day, as the store reads them for the commune report
 //! (and the cell rows the admission reports share).
 
+use super::vocabulary::{CellKind, Gender, GeneralEducation, PoliticalTheory};
 use partyregistry_vocab::date::Date;
 
 /// A cell of the commune, open or not on the report's date.
@@ -10,8 +11,8 @@ pub struct CellInfo {
     pub cell_id: String,
     /// Display name with diacritics.
     pub display_name: String,
-    /// `CellKind` value name.
-    pub kind: String,
+    /// The kind of cell.
+    pub kind: CellKind,
     /// Day the cell was founded; `None` reads as "always".
     pub open_date: Option<Date>,
     /// Day the cell was dissolved; `None` while active.
@@ -42,14 +43,14 @@ pub struct CellRoll {
 /// Members on the roll on the date sharing one profile.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProfileCount {
-    /// `Gender` value name.
-    pub gender: String,
+    /// Gender.
+    pub gender: Gender,
     /// Ethnic group code.
     pub ethnicity_code: String,
-    /// `GeneralEducation` value name.
-    pub general_education: String,
-    /// `PoliticalTheory` value name.
-    pub political_theory: String,
+    /// General education.
+    pub general_education: GeneralEducation,
+    /// Political theory level.
+    pub political_theory: PoliticalTheory,
     /// Members with this profile.
     pub members: i64,
 }

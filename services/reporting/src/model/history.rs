@@ -4,12 +4,15 @@
 use partyregistry_vocab::date::Date;
 
 use super::stint::Stint;
+use super::vocabulary::{
+    EventType, Gender, GeneralEducation, MemberStatus, PoliticalTheory, Qualification,
+};
 
 /// A member event as the movements read it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EventFact {
-    /// `EventType` value name.
-    pub event_type: String,
+    /// What happened.
+    pub event_type: EventType,
     /// The day it took effect.
     pub date: Date,
 }
@@ -22,22 +25,22 @@ pub struct MemberHistory {
     pub id: i64,
     /// Full name.
     pub full_name: String,
-    /// `MemberStatus` value name.
-    pub status: String,
-    /// `Gender` value name.
-    pub gender: String,
+    /// Where the member stands.
+    pub status: MemberStatus,
+    /// Gender.
+    pub gender: Gender,
     /// Birth date.
     pub birth_date: Option<Date>,
     /// Ethnic group code.
     pub ethnicity_code: String,
     /// Religion code.
     pub religion_code: String,
-    /// `GeneralEducation` value name.
-    pub general_education: String,
-    /// `Qualification` value name.
-    pub qualification: String,
-    /// `PoliticalTheory` value name.
-    pub political_theory: String,
+    /// General education.
+    pub general_education: GeneralEducation,
+    /// Professional qualification.
+    pub qualification: Qualification,
+    /// Political theory level.
+    pub political_theory: PoliticalTheory,
     /// Youth Union member.
     pub youth_union: bool,
     /// Seriously ill.

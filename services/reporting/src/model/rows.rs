@@ -6,6 +6,10 @@ use partyregistry_vocab::date::Date;
 
 use super::candidate::CandidateDetails;
 use super::vocabulary::RatingLevel;
+use super::vocabulary::{
+    Assignment, CellKind, EventType, Gender, GeneralEducation, MemberStatus, PoliticalTheory,
+    Qualification, UnitLevel,
+};
 
 /// Why a change could not be projected. Messages name the field, never its value, so that logging
 /// them leaks no personal data.
@@ -74,8 +78,8 @@ pub struct ProvinceRow {
 pub struct MergeRow {
     /// The merge id of `merges/{id}`.
     pub id: String,
-    /// `UnitLevel` value name.
-    pub level: &'static str,
+    /// The level of the merged units.
+    pub level: UnitLevel,
     /// Codes of the joined units.
     pub predecessor_codes: Vec<String>,
     /// Code of the resulting unit.
@@ -93,8 +97,8 @@ pub struct EventRow {
     pub name: String,
     /// The member id.
     pub member_id: i64,
-    /// `EventType` value name.
-    pub event_type: &'static str,
+    /// What happened.
+    pub event_type: EventType,
     /// The day it took effect.
     pub effective_date: Date,
     /// Organisation the member came from.
@@ -229,8 +233,8 @@ pub struct CellRow {
     pub cell_id: String,
     /// Display name with diacritics.
     pub display_name: String,
-    /// `CellKind` value name.
-    pub kind: &'static str,
+    /// The kind of cell.
+    pub kind: CellKind,
     /// Day the cell was founded.
     pub open_date: Option<Date>,
     /// Day the cell was dissolved.
@@ -251,20 +255,20 @@ pub struct MemberRow {
     pub cell_id: String,
     /// The day the member joined the current cell.
     pub cell_since: Option<Date>,
-    /// `Gender` value name.
-    pub gender: &'static str,
+    /// Gender.
+    pub gender: Gender,
     /// Birth date.
     pub birth_date: Option<Date>,
     /// Two-digit ethnic group code.
     pub ethnicity_code: String,
-    /// `GeneralEducation` value name.
-    pub general_education: &'static str,
-    /// `PoliticalTheory` value name; unspecified reads as none.
-    pub political_theory: &'static str,
-    /// `Assignment` value name; unspecified reads as local.
-    pub assignment: &'static str,
-    /// `MemberStatus` value name.
-    pub status: &'static str,
+    /// General education.
+    pub general_education: GeneralEducation,
+    /// Political theory level; unspecified reads as none..
+    pub political_theory: PoliticalTheory,
+    /// Local member or seconded official; unspecified reads as local..
+    pub assignment: Assignment,
+    /// Where the member stands.
+    pub status: MemberStatus,
     /// Admission decision date.
     pub decision_date: Option<Date>,
     /// Admission ceremony date.
@@ -279,8 +283,8 @@ pub struct MemberRow {
     pub admitted_in: Option<(String, String)>,
     /// Religion code of the reference list (`00` for none).
     pub religion_code: String,
-    /// `Qualification` value name; unspecified reads as none.
-    pub qualification: &'static str,
+    /// Professional qualification; unspecified reads as none..
+    pub qualification: Qualification,
     /// Also a Youth Union member.
     pub youth_union: bool,
     /// Seriously ill (badges may come early).

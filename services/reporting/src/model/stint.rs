@@ -109,6 +109,9 @@ mod tests {
     use partyregistry_vocab::date;
 
     use super::*;
+    use crate::model::vocabulary::{
+        Assignment, Gender, GeneralEducation, MemberStatus, PoliticalTheory, Qualification,
+    };
 
     fn d(text: &str) -> Date {
         date::parse(text).expect("test dates are valid")
@@ -121,13 +124,13 @@ mod tests {
             commune_code: "02680".into(),
             cell_id: cell.into(),
             cell_since: Some(d("2020-01-10")),
-            gender: "GENDER_FEMALE",
+            gender: Gender::Female,
             birth_date: Some(d("1990-05-01")),
             ethnicity_code: "01".into(),
-            general_education: "GENERAL_EDUCATION_UPPER_SECONDARY",
-            political_theory: "POLITICAL_THEORY_NONE",
-            assignment: "ASSIGNMENT_LOCAL",
-            status: "MEMBER_STATUS_PROBATIONARY",
+            general_education: GeneralEducation::UpperSecondary,
+            political_theory: PoliticalTheory::None,
+            assignment: Assignment::Local,
+            status: MemberStatus::Probationary,
             decision_date: Some(d("2020-01-10")),
             ceremony_date: Some(d("2020-02-01")),
             official_date: None,
@@ -135,7 +138,7 @@ mod tests {
             left_date: None,
             admitted_in: Some(("02680".into(), cell.into())),
             religion_code: "00".into(),
-            qualification: "QUALIFICATION_NONE",
+            qualification: Qualification::None,
             youth_union: false,
             seriously_ill: false,
             readmission: false,

@@ -1,6 +1,7 @@
 //! Administrative units and their recorded merges, as the store reads them: which unit exists
 //! on a day. Which communes a scope counts is the report's (`crate::report::units`).
 
+use super::vocabulary::UnitLevel;
 use partyregistry_vocab::date::Date;
 
 /// A two-digit province code of the statistics office.
@@ -39,8 +40,8 @@ pub struct ProvinceUnit {
 /// A recorded merge.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Merge {
-    /// `UnitLevel` value name.
-    pub level: String,
+    /// The level of the merged units.
+    pub level: UnitLevel,
     /// The joined units.
     pub predecessors: Vec<String>,
     /// The resulting unit.

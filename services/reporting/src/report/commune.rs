@@ -20,9 +20,7 @@ use partyregistry_vocab::{names, text};
 
 use crate::model::commune::{BirthCount, CellInfo, CellRoll, CommuneFacts, ProfileCount};
 use crate::model::feed::{FeedContact, FeedPosition};
-use crate::model::vocabulary::{
-    CELL_KINDS, EDUCATIONS, FEMALE, POLITICAL_THEORY_LEVELS, education_key,
-};
+use crate::model::vocabulary::{CellKind, EDUCATIONS, Gender, PoliticalTheory, education_key};
 
 /// Mean length of a Gregorian year in days: turns an age in days into fractional years.
 const DAYS_PER_YEAR: f64 = 365.2425;
@@ -44,7 +42,7 @@ pub fn commune_report(facts: &CommuneFacts, freshness: Freshness) -> CommuneRepo
     let women = facts
         .profiles
         .iter()
-        .filter(|p| p.gender == FEMALE)
+        .filter(|p| p.gender == Gender::Female)
         .map(|p| p.members)
         .sum();
     CommuneReport {
@@ -77,49 +75,38 @@ pub fn bucket(key: &str, label: &str, members: i64) -> Bucket {
     }
 }
 
-/// Rank of a cell kind in the contract's enum order, unknown kinds last.
-fn cell_kind_rank(kind: &str) -> i32 {
-    CELL_KINDS
-        .iter()
-        .position(|known| *known == kind)
-        .map_or(i32::MAX, |rank| rank as i32)
-}
-
 /// Cells open on `as_of`, per kind, in the enum order of the kinds.
 pub fn cells_by_kind(cells: &[CellInfo], as_of: Date) -> Vec<Bucket> {
-    let mut counts: BTreeMap<(i32, &str), i64> = BTreeMap::new();
+    let mut counts: BTreeMap<CellKind, i64> = BTreeMap::new();
     for cell in cells.iter().filter(|cell| cell.is_open_on(as_of)) {
-        *counts
-            .entry((cell_kind_rank(&cell.kind), cell.kind.as_str()))
-            .or_default() += 1;
+        *counts.entry(cell.kind).or_default() += 1;
     }
-    counts
-        .into_iter()
-        .map(|((_, kind), count)| bucket(kind, label(kind), count))
-        .collect()
+    kind_buckets(counts)
 }
 
 /// Members per kind of their cell. Every kind that has a cell open on `as_of` is listed (with 0
 /// if nobody is on those rolls), and so is any kind that has members.
 pub fn members_by_cell_kind(cells: &[CellInfo], rolls: &[CellRoll], as_of: Date) -> Vec<Bucket> {
-    const UNKNOWN_KIND: &str = "CELL_KIND_UNSPECIFIED";
-    let mut counts: BTreeMap<(i32, &str), i64> = BTreeMap::new();
+    let mut counts: BTreeMap<CellKind, i64> = BTreeMap::new();
     for cell in cells.iter().filter(|cell| cell.is_open_on(as_of)) {
-        counts
-            .entry((cell_kind_rank(&cell.kind), cell.kind.as_str()))
-            .or_default();
+        counts.entry(cell.kind).or_default();
     }
     for roll in rolls.iter().filter(|roll| roll.members > 0) {
         // A member's stint may point at a cell whose row has not arrived (partial replay).
         let kind = cells
             .iter()
             .find(|cell| cell.cell_id == roll.cell_id)
-            .map_or(UNKNOWN_KIND, |cell| cell.kind.as_str());
-        *counts.entry((cell_kind_rank(kind), kind)).or_default() += roll.members;
+            .map_or(CellKind::Unspecified, |cell| cell.kind);
+        *counts.entry(kind).or_default() += roll.members;
     }
+    kind_buckets(counts)
+}
+
+/// One bucket per kind, in the enum order of the kinds.
+fn kind_buckets(counts: BTreeMap<CellKind, i64>) -> Vec<Bucket> {
     counts
         .into_iter()
-        .map(|((_, kind), count)| bucket(kind, label(kind), count))
+        .map(|(kind, count)| bucket(kind.key(), label(kind.key()), count))
         .collect()
 }
 
@@ -217,8 +204,11 @@ pub fn ethnicity(profiles: &[ProfileCount]) -> Vec<Bucket> {
 
 /// Members per level: every level of `levels` in order (zeros included, so tables keep their
 /// rows), then any other value met, so that no member disappears from the breakdown.
-pub fn by_level(levels: &[&str], values: impl Iterator<Item = (String, i64)>) -> Vec<Bucket> {
-    let mut counts: BTreeMap<String, i64> = BTreeMap::new();
+pub fn by_level(
+    levels: &[&'static str],
+    values: impl Iterator<Item = (&'static str, i64)>,
+) -> Vec<Bucket> {
+    let mut counts: BTreeMap<&str, i64> = BTreeMap::new();
     for (value, members) in values {
         *counts.entry(value).or_default() += members;
     }
@@ -229,7 +219,7 @@ pub fn by_level(levels: &[&str], values: impl Iterator<Item = (String, i64)>) ->
     buckets.extend(
         counts
             .into_iter()
-            .map(|(value, count)| bucket(&value, label(&value), count)),
+            .map(|(value, count)| bucket(value, label(value), count)),
     );
     buckets
 }
@@ -241,17 +231,17 @@ pub fn general_education(profiles: &[ProfileCount]) -> Vec<Bucket> {
         &levels,
         profiles
             .iter()
-            .map(|p| (p.general_education.clone(), p.members)),
+            .map(|p| (p.general_education.key(), p.members)),
     )
 }
 
 /// Members per political theory level, none first.
 pub fn political_theory(profiles: &[ProfileCount]) -> Vec<Bucket> {
     by_level(
-        &POLITICAL_THEORY_LEVELS,
+        PoliticalTheory::KEYS,
         profiles
             .iter()
-            .map(|p| (p.political_theory.clone(), p.members)),
+            .map(|p| (p.political_theory.key(), p.members)),
     )
 }
 
@@ -290,7 +280,7 @@ pub fn cell_figures(facts: &CommuneFacts) -> Vec<CellFigures> {
                 suppressed_fields: Vec::new(),
                 cell: names::cell(&facts.commune_code, &cell.cell_id),
                 display_name: cell.display_name.clone(),
-                kind: cell.kind.clone(),
+                kind: cell.kind.key().to_owned(),
                 members: local + seconded,
                 local_members: local,
                 seconded_members: seconded,
@@ -405,16 +395,17 @@ pub fn freshness(position: FeedPosition, contact: FeedContact, now_us: i64) -> F
 mod tests {
     use super::*;
     use crate::model::commune::LastAdmission;
+    use crate::model::vocabulary::GeneralEducation;
 
     fn d(text: &str) -> Date {
         date::parse(text).expect("test dates are valid")
     }
 
-    fn cell(id: &str, name: &str, kind: &str) -> CellInfo {
+    fn cell(id: &str, name: &str, kind: CellKind) -> CellInfo {
         CellInfo {
             cell_id: id.into(),
             display_name: name.into(),
-            kind: kind.into(),
+            kind,
             open_date: Some(d("2000-01-01")),
             close_date: None,
         }
@@ -474,11 +465,11 @@ mod tests {
             display_name: "Xã Hợp Thành".into(),
             as_of: d("2022-06-30"),
             cells: vec![
-                cell("dong", "Chi bộ Đồng Tâm", "CELL_KIND_RESIDENTIAL"),
-                cell("duong", "Chi bộ Dương Hồng", "CELL_KIND_RESIDENTIAL"),
-                cell("an", "Chi bộ Ăn Mai", "CELL_KIND_RESIDENTIAL"),
-                cell("zeta", "Chi bộ Zê", "CELL_KIND_RESIDENTIAL"),
-                cell("anh", "Chi bộ Anh Sơn", "CELL_KIND_RESIDENTIAL"),
+                cell("dong", "Chi bộ Đồng Tâm", CellKind::Residential),
+                cell("duong", "Chi bộ Dương Hồng", CellKind::Residential),
+                cell("an", "Chi bộ Ăn Mai", CellKind::Residential),
+                cell("zeta", "Chi bộ Zê", CellKind::Residential),
+                cell("anh", "Chi bộ Anh Sơn", CellKind::Residential),
             ],
             cell_rolls: vec![],
             profiles: vec![],
@@ -503,15 +494,15 @@ mod tests {
 
     #[test]
     fn commune_report_adds_up_rolls_kinds_and_last_admissions() {
-        let mut closed = cell("old", "Chi bộ cũ", "CELL_KIND_OTHER");
+        let mut closed = cell("old", "Chi bộ cũ", CellKind::Other);
         closed.close_date = Some(d("2021-01-01"));
         let facts = CommuneFacts {
             commune_code: "02680".into(),
             display_name: "Xã Hợp Thành".into(),
             as_of: d("2022-06-30"),
             cells: vec![
-                cell("tuong-1", "Chi bộ thôn Tượng 1", "CELL_KIND_RESIDENTIAL"),
-                cell("truong-th", "Chi bộ Trường Tiểu học", "CELL_KIND_SCHOOL"),
+                cell("tuong-1", "Chi bộ thôn Tượng 1", CellKind::Residential),
+                cell("truong-th", "Chi bộ Trường Tiểu học", CellKind::School),
                 closed,
             ],
             cell_rolls: vec![
@@ -530,17 +521,17 @@ mod tests {
             ],
             profiles: vec![
                 ProfileCount {
-                    gender: FEMALE.into(),
+                    gender: Gender::Female,
                     ethnicity_code: "02".into(),
-                    general_education: "GENERAL_EDUCATION_UPPER_SECONDARY".into(),
-                    political_theory: "POLITICAL_THEORY_ELEMENTARY".into(),
+                    general_education: GeneralEducation::UpperSecondary,
+                    political_theory: PoliticalTheory::Elementary,
                     members: 3,
                 },
                 ProfileCount {
-                    gender: "GENDER_MALE".into(),
+                    gender: Gender::Male,
                     ethnicity_code: "01".into(),
-                    general_education: "GENERAL_EDUCATION_LOWER_SECONDARY".into(),
-                    political_theory: "POLITICAL_THEORY_NONE".into(),
+                    general_education: GeneralEducation::LowerSecondary,
+                    political_theory: PoliticalTheory::None,
                     members: 6,
                 },
             ],

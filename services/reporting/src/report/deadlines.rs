@@ -16,7 +16,7 @@ use partyregistry_vocab::names;
 use partyregistry_rules::CandidateStage;
 
 use crate::model::admission::AdmissionFacts;
-use crate::model::vocabulary::EXEMPT;
+use crate::model::vocabulary::MemberStatus;
 use crate::report::commune::to_i32;
 
 /// A deadline with its cell id, before it becomes a contract message.
@@ -130,7 +130,7 @@ impl AdmissionFacts {
             let decided = member.decision_date.filter(|day| *day <= as_of);
             let ceremony = member.ceremony_date.filter(|day| *day <= as_of);
             let recognised = member.official_date.is_some_and(|day| day <= as_of)
-                || (member.status == EXEMPT && member.official_date.is_none());
+                || (member.status == MemberStatus::Exempt && member.official_date.is_none());
             let (kind, start, cell_id) = match (decided, ceremony) {
                 (Some(decided), None) => (
                     DeadlineKind::Ceremony,

@@ -21,7 +21,7 @@ use partyregistry_vocab::reference::{self, OTHER_RELIGION, ethnic_group, religio
 use crate::model::commune::{BirthCount, ProfileCount};
 use crate::model::history::MemberHistory;
 use crate::model::stint::Stint;
-use crate::model::vocabulary::{FEMALE, MALE, QUALIFICATION_LEVELS};
+use crate::model::vocabulary::{EventType, Gender, MemberStatus, Qualification};
 use crate::report::commune::{self as reports, bucket};
 use crate::report::units::{CountedCommune, Resolved, province_name};
 
@@ -229,10 +229,10 @@ fn breakdown(
     let profiles: Vec<ProfileCount> = members
         .iter()
         .map(|(m, _)| ProfileCount {
-            gender: m.gender.clone(),
+            gender: m.gender,
             ethnicity_code: m.ethnicity_code.clone(),
-            general_education: m.general_education.clone(),
-            political_theory: m.political_theory.clone(),
+            general_education: m.general_education,
+            political_theory: m.political_theory,
             members: 1,
         })
         .collect();
@@ -287,8 +287,8 @@ fn breakdown(
         "general_education" => reports::general_education(&profiles),
         "political_theory" => reports::political_theory(&profiles),
         "qualification" => reports::by_level(
-            &QUALIFICATION_LEVELS,
-            members.iter().map(|(m, _)| (m.qualification.clone(), 1)),
+            Qualification::KEYS,
+            members.iter().map(|(m, _)| (m.qualification.key(), 1)),
         ),
         "party_age" => {
             let keys = reports::band_keys(&options.party_age_bounds);
@@ -306,8 +306,8 @@ fn breakdown(
             band_buckets(&keys, party_age_label, &counts, unknown)
         }
         _ => reports::by_level(
-            &[MALE, FEMALE],
-            members.iter().map(|(m, _)| (m.gender.clone(), 1)),
+            &[Gender::Male.key(), Gender::Female.key()],
+            members.iter().map(|(m, _)| (m.gender.key(), 1)),
         )
         .into_iter()
         .map(|row| {
@@ -339,7 +339,7 @@ pub fn statistics(
         // An exempt member is official, whether or not the feed dated the recognition.
         .filter(|(m, _)| match m.official_date {
             Some(official) => official <= as_of,
-            None => m.status == "MEMBER_STATUS_EXEMPT",
+            None => m.status == MemberStatus::Exempt,
         })
         .count() as i64;
     let births: Vec<BirthCount> = counted
@@ -375,7 +375,10 @@ pub fn statistics(
         total_members: total,
         official_members: official,
         probationary_members: total - official,
-        women: counted.iter().filter(|(m, _)| m.gender == FEMALE).count() as i64,
+        women: counted
+            .iter()
+            .filter(|(m, _)| m.gender == Gender::Female)
+            .count() as i64,
         average_age: (average * 10.0).round() / 10.0,
         breakdowns: options
             .breakdowns
@@ -416,25 +419,25 @@ fn exit_kind(member: &MemberHistory, day: Date) -> Option<&'static str> {
         .events
         .iter()
         .filter(|e| e.date == day)
-        .map(|e| e.event_type.as_str());
+        .map(|e| e.event_type);
     for event in of_day {
         match event {
-            "EVENT_TYPE_DIED" => return Some("died"),
-            "EVENT_TYPE_REMOVED" => return Some("removed"),
-            "EVENT_TYPE_EXPELLED" => return Some("expelled"),
-            "EVENT_TYPE_RESIGNED" => return Some("resigned"),
-            "EVENT_TYPE_TRANSFERRED_OUT" | "EVENT_TYPE_TRANSFERRED_TO_COMMUNE" => {
+            EventType::Died => return Some("died"),
+            EventType::Removed => return Some("removed"),
+            EventType::Expelled => return Some("expelled"),
+            EventType::Resigned => return Some("resigned"),
+            EventType::TransferredOut | EventType::TransferredToCommune => {
                 return Some("transferred_out");
             }
             _ => {}
         }
     }
-    match member.status.as_str() {
-        "MEMBER_STATUS_DECEASED" => Some("died"),
-        "MEMBER_STATUS_REMOVED" => Some("removed"),
-        "MEMBER_STATUS_EXPELLED" => Some("expelled"),
-        "MEMBER_STATUS_RESIGNED" => Some("resigned"),
-        "MEMBER_STATUS_TRANSFERRED_OUT" => Some("transferred_out"),
+    match member.status {
+        MemberStatus::Deceased => Some("died"),
+        MemberStatus::Removed => Some("removed"),
+        MemberStatus::Expelled => Some("expelled"),
+        MemberStatus::Resigned => Some("resigned"),
+        MemberStatus::TransferredOut => Some("transferred_out"),
         _ => None,
     }
 }
@@ -504,7 +507,7 @@ pub fn movements(
                         }
                         admitted.youth_union += i64::from(member.youth_union);
                         admitted.ethnic_minority += i64::from(member.ethnicity_code != KINH);
-                        admitted.women += i64::from(member.gender == FEMALE);
+                        admitted.women += i64::from(member.gender == Gender::Female);
                         admitted.readmitted += i64::from(member.readmission);
                     }
                     None => result.transferred_in += 1,
@@ -536,11 +539,11 @@ pub fn movements(
             if !counted {
                 continue;
             }
-            match event.event_type.as_str() {
-                "EVENT_TYPE_RECOGNIZED_OFFICIAL" => result.recognized_official += 1,
-                "EVENT_TYPE_TEMPORARY_TRANSFER_STARTED" => result.temporary_out += 1,
-                "EVENT_TYPE_TEMPORARY_TRANSFER_ENDED" => result.temporary_returned += 1,
-                "EVENT_TYPE_EXEMPTED" => result.exempted += 1,
+            match event.event_type {
+                EventType::RecognizedOfficial => result.recognized_official += 1,
+                EventType::TemporaryTransferStarted => result.temporary_out += 1,
+                EventType::TemporaryTransferEnded => result.temporary_returned += 1,
+                EventType::Exempted => result.exempted += 1,
                 _ => {}
             }
         }

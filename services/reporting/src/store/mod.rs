@@ -128,6 +128,24 @@ fn stint_of(row: &sqlx::any::AnyRow, first: usize) -> Result<Stint, sqlx::Error>
     })
 }
 
+/// A value the projection wrote that does not read back (only a hand-edited database gets here).
+fn unreadable(column: impl std::fmt::Display, value: &str) -> sqlx::Error {
+    sqlx::Error::Decode(format!("{column}: unreadable value {value:?}").into())
+}
+
+/// Reads a column holding one of reporting's spelled enums ([`crate::model::vocabulary`]).
+fn spelled<T, I>(
+    row: &sqlx::any::AnyRow,
+    column: I,
+    from_key: fn(&str) -> Option<T>,
+) -> Result<T, sqlx::Error>
+where
+    I: sqlx::ColumnIndex<sqlx::any::AnyRow> + std::fmt::Display + Copy,
+{
+    let key: String = row.try_get(column)?;
+    from_key(&key).ok_or_else(|| unreadable(column, &key))
+}
+
 /// Reads an optional date the projection wrote.
 fn stored_optional_date(text: Option<String>) -> Result<Option<Date>, sqlx::Error> {
     text.as_deref().map(stored_date).transpose()

@@ -10,7 +10,9 @@ use partyregistry_rules::eligibility::Vote;
 use partyregistry_rules::{Calendar, RuleTable, RuleVersion};
 
 use super::apply::RULE_VERSION_COLUMNS;
-use super::{Store, StoredCursor, read_cursor, stored_date, stored_optional_date};
+use super::{
+    Store, StoredCursor, read_cursor, spelled, stored_date, stored_optional_date, unreadable,
+};
 use crate::model::admission::{
     AdmissionFacts, CandidateRecord, CellAdmissions, CellBirths, MemberRecord, StageEntry,
 };
@@ -19,7 +21,10 @@ use crate::model::commune::{
     BirthCount, CellInfo, CellRoll, CommuneFacts, LastAdmission, ProfileCount,
 };
 use crate::model::rows::{AreaFlagRow, CellPlanRow, CellRatingRow, TargetRow};
-use crate::model::vocabulary::{RatingLevel, SECONDED, education_from_key, stage_from_key};
+use crate::model::vocabulary::{
+    Assignment, CellKind, Gender, GeneralEducation, MemberStatus, PoliticalTheory, RatingLevel,
+    education_from_key, stage_from_key,
+};
 
 /// The members on the commune's roll on the day: their stint in the commune covers it (`$1`
 /// commune code, `$2` the day). Stints of one member never overlap, so nobody counts twice.
@@ -213,11 +218,6 @@ async fn admission_counts(
         .collect()
 }
 
-/// A value the projection wrote that does not read back (only a hand-edited database gets here).
-fn unreadable(column: &str, value: &str) -> sqlx::Error {
-    sqlx::Error::Decode(format!("{column}: unreadable value {value:?}").into())
-}
-
 /// Reads an integer column the projection wrote from a smaller unsigned type.
 fn unsigned<T: TryFrom<i64>>(row: &sqlx::any::AnyRow, column: &str) -> Result<T, sqlx::Error> {
     let value: i64 = row.try_get(column)?;
@@ -363,7 +363,7 @@ fn member_record(row: &sqlx::any::AnyRow) -> Result<MemberRecord, sqlx::Error> {
         full_name: row.try_get::<Option<String>, _>(1)?.unwrap_or_default(),
         commune_code: row.try_get(2)?,
         cell_id: row.try_get(3)?,
-        status: row.try_get(4)?,
+        status: spelled(row, 4, MemberStatus::from_key)?,
         decision_date: stored_optional_date(row.try_get(5)?)?,
         ceremony_date: stored_optional_date(row.try_get(6)?)?,
         official_date: stored_optional_date(row.try_get(7)?)?,
@@ -593,7 +593,7 @@ async fn cells(
             Ok(CellInfo {
                 cell_id: row.try_get(0)?,
                 display_name: row.try_get(1)?,
-                kind: row.try_get(2)?,
+                kind: spelled(row, 2, CellKind::from_key)?,
                 open_date: stored_optional_date(row.try_get(3)?)?,
                 close_date: stored_optional_date(row.try_get(4)?)?,
             })
@@ -619,7 +619,7 @@ async fn cell_rolls(
         .map(|row| {
             Ok(CellRoll {
                 cell_id: row.try_get(0)?,
-                seconded: row.try_get::<String, _>(1)? == SECONDED,
+                seconded: spelled(row, 1, Assignment::from_key)? == Assignment::Seconded,
                 members: row.try_get(2)?,
                 official: row.try_get(3)?,
             })
@@ -643,10 +643,10 @@ async fn profiles(
     rows.iter()
         .map(|row| {
             Ok(ProfileCount {
-                gender: row.try_get(0)?,
+                gender: spelled(row, 0, Gender::from_key)?,
                 ethnicity_code: row.try_get(1)?,
-                general_education: row.try_get(2)?,
-                political_theory: row.try_get(3)?,
+                general_education: spelled(row, 2, GeneralEducation::from_key)?,
+                political_theory: spelled(row, 3, PoliticalTheory::from_key)?,
                 members: row.try_get(4)?,
             })
         })

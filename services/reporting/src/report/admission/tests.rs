@@ -11,6 +11,7 @@ use crate::model::admission::{CellAdmissions, CellBirths, MemberRecord, StageEnt
 use crate::model::candidate::{CandidateDetails, Introducer};
 use crate::model::commune::{CellRoll, LastAdmission};
 use crate::model::rows::{AreaFlagRow, CellPlanRow};
+use crate::model::vocabulary::{CellKind, MemberStatus};
 use crate::report::deadlines::deadlines;
 
 fn d(text: &str) -> Date {
@@ -21,7 +22,7 @@ fn cell(id: &str, name: &str) -> CellInfo {
     CellInfo {
         cell_id: id.into(),
         display_name: name.into(),
-        kind: "CELL_KIND_RESIDENTIAL".into(),
+        kind: CellKind::Residential,
         open_date: Some(d("2000-01-01")),
         close_date: None,
     }
@@ -33,7 +34,7 @@ fn official(id: i64, cell: &str, since: &str) -> MemberRecord {
         full_name: format!("Đảng Viên {id}"),
         commune_code: "02680".into(),
         cell_id: cell.into(),
-        status: "MEMBER_STATUS_OFFICIAL".into(),
+        status: MemberStatus::Official,
         decision_date: Some(d("2005-01-10")),
         ceremony_date: Some(d("2005-02-01")),
         official_date: Some(d(since)),
@@ -224,7 +225,7 @@ fn story() -> AdmissionFacts {
                 official_date: None,
                 decision_date: Some(d("2021-04-01")),
                 ceremony_date: Some(d("2021-04-20")),
-                status: "MEMBER_STATUS_PROBATIONARY".into(),
+                status: MemberStatus::Probationary,
                 ..official(3, "an-thanh", "2000-01-01")
             },
             // Admitted on 10 May 2022, ceremony pending.
@@ -232,7 +233,7 @@ fn story() -> AdmissionFacts {
                 official_date: None,
                 decision_date: Some(d("2022-05-10")),
                 ceremony_date: None,
-                status: "MEMBER_STATUS_ADMITTED".into(),
+                status: MemberStatus::Admitted,
                 ..official(4, "dong-tam", "2000-01-01")
             },
             // Ceremony on 1 August 2021: the recognition clock starts on 1 August 2022.
@@ -240,7 +241,7 @@ fn story() -> AdmissionFacts {
                 official_date: None,
                 decision_date: Some(d("2021-07-15")),
                 ceremony_date: Some(d("2021-08-01")),
-                status: "MEMBER_STATUS_PROBATIONARY".into(),
+                status: MemberStatus::Probationary,
                 ..official(5, "dong-tam", "2000-01-01")
             },
         ],
@@ -826,7 +827,7 @@ fn the_decision_deadline_ends_with_the_decision_whatever_the_stage_date() {
         official_date: None,
         decision_date: Some(d("2022-06-20")),
         ceremony_date: None,
-        status: "MEMBER_STATUS_ADMITTED".into(),
+        status: MemberStatus::Admitted,
         ..official(20, "dong-tam", "2000-01-01")
     });
     let listed = deadlines(
