@@ -35,6 +35,9 @@
 //!   facts the store reads for each report, and how reporting spells its enums.
 //! - [`config`]: flags and environment.
 //!
+//! Tests live beside the code of each floor; the feed-to-answer tests that cross every floor
+//! (`conformance`, on SQLite and PostgreSQL) sit above all of them, like the `testing` helpers.
+//!
 //! Does not own: any write to membership data (the feed is the only input), token verification
 //! and TLS (the kit's server layer and client transport), or membership's database (never
 //! shared).
@@ -48,6 +51,8 @@ pub mod model;
 pub mod report;
 pub mod store;
 
+#[cfg(test)]
+mod conformance;
 #[cfg(test)]
 mod testing;
 

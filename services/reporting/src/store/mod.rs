@@ -150,6 +150,3 @@ where
 fn stored_optional_date(text: Option<String>) -> Result<Option<Date>, sqlx::Error> {
     text.as_deref().map(stored_date).transpose()
 }
-
-#[cfg(test)]
-mod tests;
