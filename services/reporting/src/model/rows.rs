@@ -1,14 +1,14 @@
 //! The rows the projection writes, one type per table group: what a feed change becomes once it
-//! is read, before the store writes it.
+//! is read, before the store writes it. Plain data in reporting's own types: the contract's
+//! messages stop at `crate::ingest::projection`.
 
 use partyregistry_rules::{CandidateStage, RuleVersion};
 use partyregistry_vocab::date::Date;
 
 use super::candidate::CandidateDetails;
-use super::vocabulary::RatingLevel;
 use super::vocabulary::{
     Assignment, CellKind, EventType, Gender, GeneralEducation, MemberStatus, PoliticalTheory,
-    Qualification, UnitLevel,
+    Qualification, RatingLevel, UnitLevel,
 };
 
 /// Why a change could not be projected. Messages name the field, never its value, so that logging
@@ -263,9 +263,9 @@ pub struct MemberRow {
     pub ethnicity_code: String,
     /// General education.
     pub general_education: GeneralEducation,
-    /// Political theory level; unspecified reads as none..
+    /// Political theory level; unspecified reads as none.
     pub political_theory: PoliticalTheory,
-    /// Local member or seconded official; unspecified reads as local..
+    /// Local member or seconded official; unspecified reads as local.
     pub assignment: Assignment,
     /// Where the member stands.
     pub status: MemberStatus,
@@ -283,7 +283,7 @@ pub struct MemberRow {
     pub admitted_in: Option<(String, String)>,
     /// Religion code of the reference list (`00` for none).
     pub religion_code: String,
-    /// Professional qualification; unspecified reads as none..
+    /// Professional qualification; unspecified reads as none.
     pub qualification: Qualification,
     /// Also a Youth Union member.
     pub youth_union: bool,
