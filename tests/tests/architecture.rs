@@ -120,6 +120,45 @@ fn collect_rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
+/// The files and directories of modules declared `#[cfg(test)] mod name;`: test support, compiled
+/// only into tests.
+fn test_only_modules(files: &[PathBuf]) -> Vec<PathBuf> {
+    let mut modules = Vec::new();
+    for file in files {
+        let Ok(text) = std::fs::read_to_string(file) else {
+            continue;
+        };
+        let Some(dir) = file.parent() else {
+            continue;
+        };
+        // `foo.rs` declares its children in `foo/`; `lib.rs`, `main.rs` and `mod.rs` beside them.
+        let stem = file
+            .file_stem()
+            .and_then(|stem| stem.to_str())
+            .unwrap_or_default();
+        let children = if matches!(stem, "lib" | "main" | "mod") {
+            dir.to_path_buf()
+        } else {
+            dir.join(stem)
+        };
+        let lines: Vec<&str> = text.lines().collect();
+        for pair in lines.windows(2) {
+            let declared = pair[1].trim();
+            if pair[0].trim() == "#[cfg(test)]"
+                && let Some(name) = declared
+                    .strip_prefix("mod ")
+                    .or_else(|| declared.strip_prefix("pub mod "))
+                    .or_else(|| declared.strip_prefix("pub(crate) mod "))
+                    .and_then(|rest| rest.strip_suffix(';'))
+            {
+                modules.push(children.join(format!("{name}.rs")));
+                modules.push(children.join(name));
+            }
+        }
+    }
+    modules
+}
+
 /// Every production source file under `crates/*/src` and `services/*/src`.
 fn production_sources() -> Vec<SourceFile> {
     let root = workspace_root();
@@ -132,15 +171,17 @@ fn production_sources() -> Vec<SourceFile> {
             collect_rust_files(&member.path().join("src"), &mut files);
         }
     }
+    let test_modules = test_only_modules(&files);
     let mut sources: Vec<SourceFile> = files
         .into_iter()
+        .filter(|path| !test_modules.iter().any(|module| path.starts_with(module)))
         .filter_map(|path| {
             let relative = path
                 .strip_prefix(&root)
                 .ok()?
                 .to_string_lossy()
                 .replace('\\', "/");
-            if is_test_path(&relative) || relative.ends_with("/testing.rs") {
+            if is_test_path(&relative) {
                 return None;
             }
             let text = std::fs::read_to_string(&path).ok()?;

@@ -2,44 +2,54 @@
 //! own database and answers a provincial office's questions for any date.
 //!
 //! # Layout
+//! The crate is built in floors; a module uses only its own floor and the floors below, never
+//! one above, so that no two modules import each other:
+//!
+//! ```text
+//!   grpc (api, service, request, error, access, export)           the gRPC edge
+//!      |            \
+//!   report           ingest (consumer, projection)             figures | following the feed
+//!      |                 |
+//!      |               store                                   SQL
+//!      |                 |
+//!   model (rows, stint, candidate, admission, commune, history, units, feed, vocabulary)
+//! ```
+//!
+//! - [`grpc`]: the edge. [`grpc::api::ReportingApi`] validates a request, reads the facts from
+//!   the store in one snapshot and hands them to the report; [`grpc::service`] implements the
+//!   generated traits, every call through [`grpc::access`] (who may read what: the table the
+//!   kit's gate checks, small-cell suppression, the audit entries); [`grpc::request`] and
+//!   [`grpc::error`] read request fields and shape the errors; [`grpc::export`] writes any report
+//!   as a CSV file or an XLSX workbook, streamed.
+//! - [`report`]: the report arithmetic, plain Rust over [`model`] facts, building `reporting.v1`
+//!   messages and never reading `membership.v1`: the commune report, the admission pipeline,
+//!   deadlines, units on a day, the provincial statistics, party badges.
+//! - [`ingest`]: [`ingest::consumer`] follows `WatchChanges` from the stored cursor, reconnecting
+//!   with backoff; [`ingest::projection`] reads each change of the contract into reporting's own
+//!   rows, the one place where the projection meets `membership.v1`.
+//! - [`store`]: sqlx storage on SQLite or PostgreSQL: applying projected rows with the cursor in
+//!   one transaction, reading grouped report facts in one snapshot; tables hold reporting's own
+//!   columns, never the feed's messages.
+//! - [`model`]: the bottom floor, plain data: the rows a change writes, members' stints, the
+//!   facts the store reads for each report, and how reporting spells its enums.
 //! - [`config`]: flags and environment.
-//! - [`projection`]: what a feed change means for the projection (rows, roll periods per cell),
-//!   plain Rust.
-//! - [`store`]: sqlx storage on SQLite or PostgreSQL: applying changes with the cursor in one
-//!   transaction, reading grouped report facts in one snapshot.
-//! - [`consumer`]: follows `WatchChanges` from the stored cursor, reconnecting with backoff.
-//! - [`reports`]: the report arithmetic (age bands, averages, collation order, freshness), plain
-//!   Rust.
-//! - [`admission_reports`]: the admission-pipeline reports (progress against the target,
-//!   pipeline, ratings, cell health, deadlines, the monthly briefing), plain Rust over the rules
-//!   of `partyregistry_rules`.
-//! - [`units`]: which communes a scope (commune, province, country) counts on a day, through the
-//!   units' validity and the recorded merges, plain Rust.
-//! - [`statistics`]: the provincial statistics (breakdowns, reconciled movements, rankings) over
-//!   the statistics roll, plain Rust.
-//! - [`badges`]: party-badge milestones and the award rounds members are due at, plain Rust.
-//! - [`export`]: any report as a CSV file or an XLSX workbook, streamed.
-//! - [`access`]: who may read what (one table for every RPC), small-cell suppression, the audit
-//!   entries.
-//! - [`grpc`]: the thin `ReportingApi` and `AuditApi` handlers.
+//!
+//! Tests live beside the code of each floor; the feed-to-answer tests that cross every floor
+//! (`conformance`, on SQLite and PostgreSQL) sit above all of them, like the `testing` helpers.
 //!
 //! Does not own: any write to membership data (the feed is the only input), token verification
 //! and TLS (the kit's server layer and client transport), or membership's database (never
 //! shared).
 
-pub mod access;
-pub mod admission_reports;
-pub mod badges;
 pub mod config;
-pub mod consumer;
-pub mod export;
 pub mod grpc;
-pub mod projection;
-pub mod reports;
-pub mod statistics;
+pub mod ingest;
+pub mod model;
+pub mod report;
 pub mod store;
-pub mod units;
 
+#[cfg(test)]
+mod conformance;
 #[cfg(test)]
 mod testing;
 
@@ -62,8 +72,7 @@ pub const AUDIT_SERVICE_NAME: &str = "partyregistry.audit.v1.AuditService";
 /// Every service this server answers, for health and reflection.
 pub const SERVICE_NAMES: &[&str] = &[SERVICE_NAME, AUDIT_SERVICE_NAME];
 
-/// The embedded migrations: one SQL text for SQLite and PostgreSQL.
-pub static MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!();
+pub use store::MIGRATIONS;
 
 /// Opens the projection database, starts following the membership feed, and serves reports on
 /// `listener` until `shutdown` is cancelled; then stops the consumer (which commits what it has
@@ -102,11 +111,13 @@ pub async fn run(
             }
         };
     tracing::info!(address = %listener.local_addr()?, backend = ?store.backend(), tls = config.tls_cert.is_some(), "reporting service listening");
-    let feed = Arc::new(consumer::FeedState::from_cursor(&store.cursor().await?));
+    let feed = Arc::new(ingest::consumer::FeedState::from_cursor(
+        &store.cursor().await?,
+    ));
 
     // A child token: the consumer stops with the service, and also if serving fails on its own.
     let consumer_stop = shutdown.child_token();
-    let consumer = consumer::Consumer::new(
+    let consumer = ingest::consumer::Consumer::new(
         store.clone(),
         feed.clone(),
         config.membership_url,
@@ -114,10 +125,11 @@ pub async fn run(
     );
     let consumer_task = tokio::spawn(consumer.run(consumer_stop.clone()));
 
-    let access = access::Access::new(store.clone(), audit, config.min_cell_size);
-    let api = grpc::ReportingApi::new(store.clone(), feed, access.clone());
-    let routes = tonic::service::Routes::new(ReportingServiceServer::new(api))
-        .add_service(AuditServiceServer::new(grpc::AuditApi::new(access)));
+    let access = grpc::access::Access::new(store.clone(), audit, config.min_cell_size);
+    let api = grpc::api::ReportingApi::new(store.clone(), feed, access.clone());
+    let routes = tonic::service::Routes::new(ReportingServiceServer::new(api)).add_service(
+        AuditServiceServer::new(grpc::service::AuditApi::new(access)),
+    );
     let served = server::serve(listener, routes, SERVICE_NAMES, shutdown, security).await;
 
     consumer_stop.cancel();

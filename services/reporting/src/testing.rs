@@ -7,10 +7,10 @@ use partyregistry_kit::audit::AuditLog;
 use partyregistry_kit::auth::Caller;
 use tonic::Request;
 
-use crate::access::Access;
 use crate::config::DEFAULT_MIN_CELL_SIZE;
-use crate::consumer::FeedState;
-use crate::grpc::ReportingApi;
+use crate::grpc::access::Access;
+use crate::grpc::api::ReportingApi;
+use crate::ingest::consumer::FeedState;
 use crate::store::Store;
 
 /// `message` from an unrestricted caller.

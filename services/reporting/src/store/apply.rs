@@ -1,19 +1,20 @@
-//! Applying a batch of feed changes: the projection rows and the cursor advance commit in one
-//! transaction, and a change at or below the stored cursor is skipped, so that a replay after a
-//! reconnect or a crash has no effect twice.
+//! Applying a batch of projected feed changes: the projection rows and the cursor advance commit
+//! in one transaction, and a change at or below the stored cursor is skipped, so that a replay
+//! after a reconnect or a crash has no effect twice. The rows arrive already read
+//! ([`crate::model::rows`]); how a change becomes rows is the ingest floor's.
 
-use partyregistry_kit::db::micros_of;
-use partyregistry_proto::membership::v1::Change;
+use partyregistry_rules::RuleVersion;
 use partyregistry_vocab::date;
 use sqlx::{AnyConnection, Row};
 
 use super::{Store, date_text, stint_of};
-use crate::projection::{
-    self, CandidateRow, CellPlanRow, CellRatingRow, CellRow, CommuneRow, EventRow, HolidayRow,
-    MemberRatingRow, MemberRow, MergeRow, Projected, ProvinceRow, RuleVersionRow, TargetRow,
+use crate::model::feed::FeedPosition;
+use crate::model::rows::{
+    CandidateRow, CellPlanRow, CellRatingRow, CellRow, CommuneRow, EventRow, HolidayRow,
+    MemberRatingRow, MemberRow, MergeRow, Projected, ProjectedChange, ProvinceRow, TargetRow,
 };
-use crate::reports::FeedPosition;
-use prost::Message;
+use crate::model::stint::plan_stints;
+use crate::model::vocabulary::{education_key, stage_key};
 
 /// What a batch did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -29,11 +30,11 @@ pub struct BatchOutcome {
 }
 
 impl Store {
-    /// Applies `changes` (in feed order) and advances the cursor to the last of them, in one
-    /// transaction. `contact_us` is stored as the last contact time.
-    pub async fn apply_changes(
+    /// Applies `changes` (in feed order, as the projection read them) and advances the cursor to
+    /// the last of them, in one transaction. `contact_us` is stored as the last contact time.
+    pub async fn apply_projected(
         &self,
-        changes: &[Change],
+        changes: &[ProjectedChange],
         contact_us: i64,
     ) -> Result<BatchOutcome, sqlx::Error> {
         let _writer = self.database.lock_writer().await;
@@ -64,9 +65,9 @@ impl Store {
                 outcome.replayed += 1;
                 continue;
             }
-            match projection::project(change) {
+            match &change.rows {
                 Ok(projected) => {
-                    apply_one(&mut tx, &projected, change.sequence).await?;
+                    apply_one(&mut tx, projected, change.sequence).await?;
                     outcome.applied += 1;
                 }
                 Err(error) => {
@@ -78,7 +79,7 @@ impl Store {
             }
             outcome.position = FeedPosition {
                 last_sequence: change.sequence,
-                last_commit_time_us: change.commit_time.as_ref().map_or(0, micros_of),
+                last_commit_time_us: change.commit_time_us,
             };
         }
         sqlx::query(
@@ -164,7 +165,7 @@ async fn upsert_cell(connection: &mut AnyConnection, cell: &CellRow) -> Result<(
     .bind(&cell.commune_code)
     .bind(&cell.cell_id)
     .bind(&cell.display_name)
-    .bind(cell.kind)
+    .bind(cell.kind.key())
     .bind(date_text(cell.open_date))
     .bind(date_text(cell.close_date))
     .execute(connection)
@@ -205,13 +206,13 @@ async fn upsert_member(
     .bind(&member.commune_code)
     .bind(&member.cell_id)
     .bind(date_text(member.cell_since))
-    .bind(member.gender)
+    .bind(member.gender.key())
     .bind(date_text(member.birth_date))
     .bind(&member.ethnicity_code)
-    .bind(member.general_education)
-    .bind(member.political_theory)
-    .bind(member.assignment)
-    .bind(member.status)
+    .bind(member.general_education.key())
+    .bind(member.political_theory.key())
+    .bind(member.assignment.key())
+    .bind(member.status.key())
     .bind(date_text(member.decision_date))
     .bind(date_text(member.ceremony_date))
     .bind(date_text(member.official_date))
@@ -222,7 +223,7 @@ async fn upsert_member(
     .bind(sequence)
     .bind(&member.full_name)
     .bind(&member.religion_code)
-    .bind(member.qualification)
+    .bind(member.qualification.key())
     .bind(i64::from(member.youth_union))
     .bind(i64::from(member.seriously_ill))
     .bind(i64::from(member.readmission))
@@ -246,7 +247,7 @@ async fn update_stints(
         .iter()
         .map(|row| stint_of(row, 0))
         .collect::<Result<Vec<_>, sqlx::Error>>()?;
-    let planned = projection::plan_stints(&existing, member);
+    let planned = plan_stints(&existing, member);
     if planned == existing {
         return Ok(());
     }
@@ -285,7 +286,7 @@ async fn write_area_flags(
         )
         .bind(&commune.code)
         .bind(i64::try_from(position).unwrap_or(i64::MAX))
-        .bind(flag.kind)
+        .bind(&flag.kind)
         .bind(date::format(flag.valid_from))
         .bind(date_text(flag.valid_to))
         .execute(&mut *connection)
@@ -294,35 +295,89 @@ async fn write_area_flags(
     Ok(())
 }
 
-/// Writes the candidate's latest facts and adds its stage and day to the history (kept once).
+/// Writes the candidate's latest facts and introducers, and adds its stage and day to the
+/// history (kept once).
 async fn upsert_candidate(
     connection: &mut AnyConnection,
     candidate: &CandidateRow,
     sequence: i64,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "insert into candidates (candidate_id, commune_code, cell_id, stage, stage_date, resource, last_sequence) \
-         values ($1, $2, $3, $4, $5, $6, $7) \
+    const COLUMNS: &str = "candidate_id, commune_code, cell_id, stage, stage_date, full_name, \
+         family_name, middle_name, given_name, birth_date, general_education, certificate_date, \
+         papers_date, youth_union, demobilised_soldier, has_military_referral, lives_away, \
+         vote_eligible, vote_yes, background_check_failed, cell_vote_date, decision_extended, \
+         admitted_member_id, last_sequence";
+    let details = &candidate.details;
+    let stage = stage_key(candidate.stage);
+    sqlx::query(&format!(
+        "insert into candidates ({COLUMNS}) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, \
+             $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24) \
          on conflict (candidate_id) do update set commune_code = excluded.commune_code, \
              cell_id = excluded.cell_id, stage = excluded.stage, stage_date = excluded.stage_date, \
-             resource = excluded.resource, last_sequence = excluded.last_sequence",
-    )
+             full_name = excluded.full_name, family_name = excluded.family_name, \
+             middle_name = excluded.middle_name, given_name = excluded.given_name, \
+             birth_date = excluded.birth_date, general_education = excluded.general_education, \
+             certificate_date = excluded.certificate_date, papers_date = excluded.papers_date, \
+             youth_union = excluded.youth_union, demobilised_soldier = excluded.demobilised_soldier, \
+             has_military_referral = excluded.has_military_referral, \
+             lives_away = excluded.lives_away, vote_eligible = excluded.vote_eligible, \
+             vote_yes = excluded.vote_yes, \
+             background_check_failed = excluded.background_check_failed, \
+             cell_vote_date = excluded.cell_vote_date, \
+             decision_extended = excluded.decision_extended, \
+             admitted_member_id = excluded.admitted_member_id, \
+             last_sequence = excluded.last_sequence"
+    ))
     .bind(&candidate.id)
     .bind(&candidate.commune_code)
     .bind(&candidate.cell_id)
-    .bind(candidate.stage)
+    .bind(stage)
     .bind(date_text(candidate.stage_date))
-    .bind(candidate.candidate.encode_to_vec())
+    .bind(&details.full_name)
+    .bind(&details.family_name)
+    .bind(&details.middle_name)
+    .bind(&details.given_name)
+    .bind(date::format(details.birth_date))
+    .bind(education_key(details.education))
+    .bind(date_text(details.certificate_date))
+    .bind(date_text(details.papers_date))
+    .bind(i64::from(details.youth_union))
+    .bind(i64::from(details.demobilised_soldier))
+    .bind(i64::from(details.has_military_referral))
+    .bind(i64::from(details.lives_away))
+    .bind(details.cell_vote.map(|vote| vote.eligible))
+    .bind(details.cell_vote.map(|vote| vote.yes))
+    .bind(i64::from(details.background_check_failed))
+    .bind(date_text(details.cell_vote_date))
+    .bind(i64::from(details.decision_extended))
+    .bind(details.admitted_member)
     .bind(sequence)
     .execute(&mut *connection)
     .await?;
+    sqlx::query("delete from candidate_introducers where candidate_id = $1")
+        .bind(&candidate.id)
+        .execute(&mut *connection)
+        .await?;
+    for (position, introducer) in details.introducers.iter().enumerate() {
+        sqlx::query(
+            "insert into candidate_introducers (candidate_id, position, member_id, \
+                 youth_union_committee, months_worked_together) values ($1, $2, $3, $4, $5)",
+        )
+        .bind(&candidate.id)
+        .bind(i64::try_from(position).unwrap_or(i64::MAX))
+        .bind(introducer.member_id)
+        .bind(i64::from(introducer.youth_union_committee))
+        .bind(introducer.months_worked_together)
+        .execute(&mut *connection)
+        .await?;
+    }
     if let Some(stage_date) = candidate.stage_date {
         sqlx::query(
             "insert into candidate_stages (candidate_id, stage, stage_date, sequence) \
              values ($1, $2, $3, $4) on conflict (candidate_id, stage, stage_date) do nothing",
         )
         .bind(&candidate.id)
-        .bind(candidate.stage)
+        .bind(stage)
         .bind(date::format(stage_date))
         .bind(sequence)
         .execute(&mut *connection)
@@ -331,17 +386,63 @@ async fn upsert_candidate(
     Ok(())
 }
 
+/// The columns of a regulation version, in the order [`upsert_rule_version`] binds them and
+/// `queries::rule_table` reads them.
+pub(super) const RULE_VERSION_COLUMNS: &str = "in_force_from, code, min_age_months, \
+     max_age_months, min_education, min_education_flagged_area, certificate_valid_months, \
+     introducers_required, introducer_min_months, vote_numerator, vote_denominator, \
+     papers_valid_months, probation_months, decision_working_days, \
+     decision_extension_working_days, ceremony_working_days, recognition_working_days, \
+     min_temporary_transfer_months, max_temporary_transfer_months, max_study_transfer_months";
+
 async fn upsert_rule_version(
     connection: &mut AnyConnection,
-    version: &RuleVersionRow,
+    version: &RuleVersion,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "insert into rule_versions (in_force_from, code, resource) values ($1, $2, $3) \
-         on conflict (in_force_from) do update set code = excluded.code, resource = excluded.resource",
-    )
+    // Every number of a version the projection read is far below `i64::MAX`.
+    let count = |value: usize| i64::try_from(value).unwrap_or(i64::MAX);
+    sqlx::query(&format!(
+        "insert into rule_versions ({RULE_VERSION_COLUMNS}) values ($1, $2, $3, $4, $5, $6, $7, \
+             $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20) \
+         on conflict (in_force_from) do update set code = excluded.code, \
+             min_age_months = excluded.min_age_months, max_age_months = excluded.max_age_months, \
+             min_education = excluded.min_education, \
+             min_education_flagged_area = excluded.min_education_flagged_area, \
+             certificate_valid_months = excluded.certificate_valid_months, \
+             introducers_required = excluded.introducers_required, \
+             introducer_min_months = excluded.introducer_min_months, \
+             vote_numerator = excluded.vote_numerator, \
+             vote_denominator = excluded.vote_denominator, \
+             papers_valid_months = excluded.papers_valid_months, \
+             probation_months = excluded.probation_months, \
+             decision_working_days = excluded.decision_working_days, \
+             decision_extension_working_days = excluded.decision_extension_working_days, \
+             ceremony_working_days = excluded.ceremony_working_days, \
+             recognition_working_days = excluded.recognition_working_days, \
+             min_temporary_transfer_months = excluded.min_temporary_transfer_months, \
+             max_temporary_transfer_months = excluded.max_temporary_transfer_months, \
+             max_study_transfer_months = excluded.max_study_transfer_months"
+    ))
     .bind(date::format(version.in_force_from))
     .bind(&version.code)
-    .bind(version.version.encode_to_vec())
+    .bind(version.min_age_months)
+    .bind(version.max_age_months)
+    .bind(education_key(version.min_education))
+    .bind(education_key(version.min_education_flagged_area))
+    .bind(i64::from(version.certificate_valid_months))
+    .bind(count(version.introducers_required))
+    .bind(version.introducer_min_months)
+    .bind(version.vote_numerator)
+    .bind(version.vote_denominator)
+    .bind(i64::from(version.papers_valid_months))
+    .bind(i64::from(version.probation_months))
+    .bind(i64::from(version.decision_working_days))
+    .bind(i64::from(version.decision_extension_working_days))
+    .bind(i64::from(version.ceremony_working_days))
+    .bind(i64::from(version.recognition_working_days))
+    .bind(i64::from(version.min_temporary_transfer_months))
+    .bind(i64::from(version.max_temporary_transfer_months))
+    .bind(i64::from(version.max_study_transfer_months))
     .execute(connection)
     .await?;
     Ok(())
@@ -414,7 +515,7 @@ async fn upsert_cell_rating(
     .bind(&rating.commune_code)
     .bind(&rating.cell_id)
     .bind(i64::from(rating.year))
-    .bind(rating.level)
+    .bind(rating.level.key())
     .execute(connection)
     .await?;
     Ok(())
@@ -430,7 +531,7 @@ async fn upsert_member_rating(
     )
     .bind(rating.member_id)
     .bind(i64::from(rating.year))
-    .bind(rating.level)
+    .bind(rating.level.key())
     .execute(connection)
     .await?;
     Ok(())
@@ -488,7 +589,7 @@ async fn insert_events(
         )
         .bind(&event.name)
         .bind(event.member_id)
-        .bind(event.event_type)
+        .bind(event.event_type.key())
         .bind(date::format(event.effective_date))
         .bind(&event.from_organization)
         .bind(&event.to_organization)
@@ -528,7 +629,7 @@ async fn upsert_merge(connection: &mut AnyConnection, merge: &MergeRow) -> Resul
              legal_basis = excluded.legal_basis",
     )
     .bind(&merge.id)
-    .bind(merge.level)
+    .bind(merge.level.key())
     .bind(&merge.successor_code)
     .bind(date::format(merge.effective_date))
     .bind(&merge.legal_basis)

@@ -1,9 +1,10 @@
 //! The projection database (sqlx, SQLite or PostgreSQL through one `Any` pool and one query text):
-//! applying feed changes together with the cursor, and reading the grouped facts the reports are
-//! computed from.
+//! applying projected changes together with the cursor, and reading the grouped facts the reports
+//! are computed from. It writes and reads reporting's own rows and facts ([`crate::model`]); no
+//! table holds a message of the membership contract.
 //!
 //! Owns every SQL statement of the service. Does not own what a change means (see
-//! [`crate::projection`]) nor the report arithmetic (see [`crate::reports`]).
+//! [`crate::ingest::projection`]) nor the report arithmetic (see [`crate::report`]).
 //!
 //! Portability rules kept by every statement: `$n` placeholders (SQLite accepts them), dates as
 //! `YYYY-MM-DD` text bound from Rust, timestamps as BIGINT micros, no `SUM()` (PostgreSQL returns
@@ -22,8 +23,8 @@ pub use apply::BatchOutcome;
 pub use queries::{AdmissionSnapshot, AdmissionWindow, AdmissionsSnapshot, CommuneSnapshot};
 pub use statistics::Reader;
 
-use crate::projection::Stint;
-use crate::reports::FeedPosition;
+use crate::model::feed::FeedPosition;
+use crate::model::stint::Stint;
 
 /// The projection database.
 #[derive(Debug, Clone)]
@@ -41,6 +42,13 @@ pub struct StoredCursor {
     /// Last time the membership service was heard from, micros; 0 for never.
     pub last_contact_us: i64,
 }
+
+/// The embedded migrations: one SQL text for SQLite and PostgreSQL.
+pub static MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!();
+
+/// What a store operation fails with: the database's own error, which the kit maps to the API
+/// error in one place, so that the floors above name the store's error and never the driver.
+pub type StoreError = sqlx::Error;
 
 impl Store {
     /// Wraps a connected, migrated database.
@@ -128,10 +136,25 @@ fn stint_of(row: &sqlx::any::AnyRow, first: usize) -> Result<Stint, sqlx::Error>
     })
 }
 
+/// A value the projection wrote that does not read back (only a hand-edited database gets here).
+fn unreadable(column: impl std::fmt::Display, value: &str) -> sqlx::Error {
+    sqlx::Error::Decode(format!("{column}: unreadable value {value:?}").into())
+}
+
+/// Reads a column holding one of reporting's spelled enums ([`crate::model::vocabulary`]).
+fn spelled<T, I>(
+    row: &sqlx::any::AnyRow,
+    column: I,
+    from_key: fn(&str) -> Option<T>,
+) -> Result<T, sqlx::Error>
+where
+    I: sqlx::ColumnIndex<sqlx::any::AnyRow> + std::fmt::Display + Copy,
+{
+    let key: String = row.try_get(column)?;
+    from_key(&key).ok_or_else(|| unreadable(column, &key))
+}
+
 /// Reads an optional date the projection wrote.
 fn stored_optional_date(text: Option<String>) -> Result<Option<Date>, sqlx::Error> {
     text.as_deref().map(stored_date).transpose()
 }
-
-#[cfg(test)]
-mod tests;

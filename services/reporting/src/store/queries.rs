@@ -6,18 +6,25 @@ use partyregistry_kit::db::Backend;
 use partyregistry_vocab::date::{self, Date};
 use sqlx::{Any, AnyConnection, Row, Transaction};
 
-use super::{Store, StoredCursor, read_cursor, stored_date, stored_optional_date};
-use crate::admission_reports::{
+use partyregistry_rules::eligibility::Vote;
+use partyregistry_rules::{Calendar, RuleTable, RuleVersion};
+
+use super::apply::RULE_VERSION_COLUMNS;
+use super::{
+    Store, StoredCursor, read_cursor, spelled, stored_date, stored_optional_date, unreadable,
+};
+use crate::model::admission::{
     AdmissionFacts, CandidateRecord, CellAdmissions, CellBirths, MemberRecord, StageEntry,
 };
-use crate::projection::{AreaFlagRow, CellPlanRow, CellRatingRow, TargetRow};
-use crate::reports::{
-    BirthCount, CellInfo, CellRoll, CommuneFacts, LastAdmission, ProfileCount, SECONDED,
+use crate::model::candidate::{CandidateDetails, Introducer};
+use crate::model::commune::{
+    BirthCount, CellInfo, CellRoll, CommuneFacts, LastAdmission, ProfileCount,
 };
-use partyregistry_kit::admission;
-use partyregistry_proto::membership::v1 as pb;
-use partyregistry_rules::{Calendar, RuleTable};
-use prost::Message;
+use crate::model::rows::{AreaFlagRow, CellPlanRow, CellRatingRow, TargetRow};
+use crate::model::vocabulary::{
+    Assignment, CellKind, Gender, GeneralEducation, MemberStatus, PoliticalTheory, RatingLevel,
+    education_from_key, stage_from_key,
+};
 
 /// The members on the commune's roll on the day: their stint in the commune covers it (`$1`
 /// commune code, `$2` the day). Stints of one member never overlap, so nobody counts twice.
@@ -211,9 +218,24 @@ async fn admission_counts(
         .collect()
 }
 
-/// Decodes a message the projection encoded.
-fn decode<M: Message + Default>(bytes: &[u8]) -> Result<M, sqlx::Error> {
-    M::decode(bytes).map_err(|error| sqlx::Error::Decode(Box::new(error)))
+/// Reads an integer column the projection wrote from a smaller unsigned type.
+fn unsigned<T: TryFrom<i64>>(row: &sqlx::any::AnyRow, column: &str) -> Result<T, sqlx::Error> {
+    let value: i64 = row.try_get(column)?;
+    T::try_from(value).map_err(|_| unreadable(column, &value.to_string()))
+}
+
+/// Reads a 0/1 flag column.
+fn flag(row: &sqlx::any::AnyRow, column: &str) -> Result<bool, sqlx::Error> {
+    Ok(row.try_get::<i64, _>(column)? != 0)
+}
+
+/// Reads an education column.
+fn education(
+    row: &sqlx::any::AnyRow,
+    column: &str,
+) -> Result<partyregistry_rules::Education, sqlx::Error> {
+    let key: String = row.try_get(column)?;
+    education_from_key(&key).ok_or_else(|| unreadable(column, &key))
 }
 
 async fn area_flags(
@@ -230,9 +252,7 @@ async fn area_flags(
         .map(|row| {
             let kind: String = row.try_get(0)?;
             Ok(AreaFlagRow {
-                kind: pb::AreaKind::from_str_name(&kind)
-                    .unwrap_or(pb::AreaKind::Unspecified)
-                    .as_str_name(),
+                kind,
                 valid_from: stored_date(&row.try_get::<String, _>(1)?)?,
                 valid_to: stored_optional_date(row.try_get(2)?)?,
             })
@@ -245,7 +265,11 @@ async fn candidates(
     commune_code: &str,
 ) -> Result<Vec<CandidateRecord>, sqlx::Error> {
     let rows = sqlx::query(
-        "select candidate_id, cell_id, resource from candidates where commune_code = $1 order by candidate_id",
+        "select candidate_id, cell_id, full_name, family_name, middle_name, given_name, \
+             birth_date, general_education, certificate_date, papers_date, youth_union, \
+             demobilised_soldier, has_military_referral, lives_away, vote_eligible, vote_yes, \
+             background_check_failed, cell_vote_date, decision_extended, admitted_member_id \
+         from candidates where commune_code = $1 order by candidate_id",
     )
     .bind(commune_code)
     .fetch_all(&mut *connection)
@@ -253,14 +277,56 @@ async fn candidates(
     let mut records = rows
         .iter()
         .map(|row| {
+            let vote_eligible: Option<i64> = row.try_get("vote_eligible")?;
+            let vote_yes: Option<i64> = row.try_get("vote_yes")?;
             Ok(CandidateRecord {
-                id: row.try_get(0)?,
-                cell_id: row.try_get(1)?,
-                candidate: decode(&row.try_get::<Vec<u8>, _>(2)?)?,
+                id: row.try_get("candidate_id")?,
+                cell_id: row.try_get("cell_id")?,
+                candidate: CandidateDetails {
+                    full_name: row.try_get("full_name")?,
+                    family_name: row.try_get("family_name")?,
+                    middle_name: row.try_get("middle_name")?,
+                    given_name: row.try_get("given_name")?,
+                    birth_date: stored_date(&row.try_get::<String, _>("birth_date")?)?,
+                    education: education(row, "general_education")?,
+                    certificate_date: stored_optional_date(row.try_get("certificate_date")?)?,
+                    papers_date: stored_optional_date(row.try_get("papers_date")?)?,
+                    introducers: Vec::new(),
+                    youth_union: flag(row, "youth_union")?,
+                    demobilised_soldier: flag(row, "demobilised_soldier")?,
+                    has_military_referral: flag(row, "has_military_referral")?,
+                    lives_away: flag(row, "lives_away")?,
+                    cell_vote: vote_eligible
+                        .zip(vote_yes)
+                        .map(|(eligible, yes)| Vote { eligible, yes }),
+                    background_check_failed: flag(row, "background_check_failed")?,
+                    cell_vote_date: stored_optional_date(row.try_get("cell_vote_date")?)?,
+                    decision_extended: flag(row, "decision_extended")?,
+                    admitted_member: row.try_get("admitted_member_id")?,
+                },
                 history: Vec::new(),
             })
         })
         .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    let rows = sqlx::query(
+        "select i.candidate_id, i.member_id, i.youth_union_committee, i.months_worked_together \
+         from candidate_introducers i join candidates c on c.candidate_id = i.candidate_id \
+         where c.commune_code = $1 order by i.candidate_id, i.position",
+    )
+    .bind(commune_code)
+    .fetch_all(&mut *connection)
+    .await?;
+    for row in &rows {
+        let id: String = row.try_get("candidate_id")?;
+        let introducer = Introducer {
+            member_id: row.try_get("member_id")?,
+            youth_union_committee: flag(row, "youth_union_committee")?,
+            months_worked_together: row.try_get("months_worked_together")?,
+        };
+        if let Some(record) = records.iter_mut().find(|r| r.id == id) {
+            record.candidate.introducers.push(introducer);
+        }
+    }
     let rows = sqlx::query(
         "select h.candidate_id, h.stage, h.stage_date, h.sequence from candidate_stages h \
          join candidates c on c.candidate_id = h.candidate_id where c.commune_code = $1",
@@ -271,7 +337,7 @@ async fn candidates(
     for row in &rows {
         let id: String = row.try_get(0)?;
         let stage: String = row.try_get(1)?;
-        let Some(stage) = pb::CandidateStage::from_str_name(&stage) else {
+        let Some(stage) = stage_from_key(&stage) else {
             continue;
         };
         let entry = StageEntry {
@@ -297,7 +363,7 @@ fn member_record(row: &sqlx::any::AnyRow) -> Result<MemberRecord, sqlx::Error> {
         full_name: row.try_get::<Option<String>, _>(1)?.unwrap_or_default(),
         commune_code: row.try_get(2)?,
         cell_id: row.try_get(3)?,
-        status: row.try_get(4)?,
+        status: spelled(row, 4, MemberStatus::from_key)?,
         decision_date: stored_optional_date(row.try_get(5)?)?,
         ceremony_date: stored_optional_date(row.try_get(6)?)?,
         official_date: stored_optional_date(row.try_get(7)?)?,
@@ -331,7 +397,7 @@ async fn introducers(
     let mut missing: Vec<i64> = candidates
         .iter()
         .flat_map(|c| &c.candidate.introducers)
-        .filter_map(|i| partyregistry_vocab::names::parse_member("member", &i.member).ok())
+        .filter_map(|i| i.member_id)
         .filter(|id| !members.iter().any(|m| m.id == *id))
         .collect();
     missing.sort_unstable();
@@ -353,17 +419,38 @@ async fn introducers(
 /// The regulation versions from the feed. Until the feed has delivered any (a projection being
 /// rebuilt), the reference table stands in: the membership service seeds exactly these.
 async fn rule_table(connection: &mut AnyConnection) -> Result<RuleTable, sqlx::Error> {
-    let rows = sqlx::query("select resource from rule_versions order by in_force_from")
-        .fetch_all(connection)
-        .await?;
-    let mut versions = Vec::new();
-    for row in &rows {
-        let message: pb::RuleVersion = decode(&row.try_get::<Vec<u8>, _>(0)?)?;
-        // The projection only stores versions that read back.
-        if let Ok(version) = admission::rule_version_from_proto(&message, "rule_version") {
-            versions.push(version);
-        }
-    }
+    let rows = sqlx::query(&format!(
+        "select {RULE_VERSION_COLUMNS} from rule_versions order by in_force_from"
+    ))
+    .fetch_all(connection)
+    .await?;
+    let versions = rows
+        .iter()
+        .map(|row| {
+            Ok(RuleVersion {
+                code: row.try_get("code")?,
+                in_force_from: stored_date(&row.try_get::<String, _>("in_force_from")?)?,
+                min_age_months: row.try_get("min_age_months")?,
+                max_age_months: row.try_get("max_age_months")?,
+                min_education: education(row, "min_education")?,
+                min_education_flagged_area: education(row, "min_education_flagged_area")?,
+                certificate_valid_months: unsigned(row, "certificate_valid_months")?,
+                introducers_required: unsigned(row, "introducers_required")?,
+                introducer_min_months: row.try_get("introducer_min_months")?,
+                vote_numerator: row.try_get("vote_numerator")?,
+                vote_denominator: row.try_get("vote_denominator")?,
+                papers_valid_months: unsigned(row, "papers_valid_months")?,
+                probation_months: unsigned(row, "probation_months")?,
+                decision_working_days: unsigned(row, "decision_working_days")?,
+                decision_extension_working_days: unsigned(row, "decision_extension_working_days")?,
+                ceremony_working_days: unsigned(row, "ceremony_working_days")?,
+                recognition_working_days: unsigned(row, "recognition_working_days")?,
+                min_temporary_transfer_months: unsigned(row, "min_temporary_transfer_months")?,
+                max_temporary_transfer_months: unsigned(row, "max_temporary_transfer_months")?,
+                max_study_transfer_months: unsigned(row, "max_study_transfer_months")?,
+            })
+        })
+        .collect::<Result<Vec<_>, sqlx::Error>>()?;
     Ok(RuleTable::new(versions).unwrap_or_else(|_| RuleTable::reference()))
 }
 
@@ -447,9 +534,8 @@ async fn cell_ratings(
                 commune_code: commune_code.to_owned(),
                 cell_id: row.try_get(0)?,
                 year: small(row, 1)?,
-                level: pb::RatingLevel::from_str_name(&level)
-                    .unwrap_or(pb::RatingLevel::Unspecified)
-                    .as_str_name(),
+                level: RatingLevel::from_key(&level)
+                    .ok_or_else(|| unreadable("cell_ratings.level", &level))?,
             })
         })
         .collect()
@@ -457,7 +543,7 @@ async fn cell_ratings(
 
 /// Members on the commune's roll per cell and birth date. Grouping by the birth day keeps the
 /// rows few; the ages are computed in Rust, where whole years follow the birthday rule of
-/// `kit::date`.
+/// `partyregistry_vocab::date`.
 async fn cell_births(
     connection: &mut AnyConnection,
     commune_code: &str,
@@ -507,7 +593,7 @@ async fn cells(
             Ok(CellInfo {
                 cell_id: row.try_get(0)?,
                 display_name: row.try_get(1)?,
-                kind: row.try_get(2)?,
+                kind: spelled(row, 2, CellKind::from_key)?,
                 open_date: stored_optional_date(row.try_get(3)?)?,
                 close_date: stored_optional_date(row.try_get(4)?)?,
             })
@@ -533,7 +619,7 @@ async fn cell_rolls(
         .map(|row| {
             Ok(CellRoll {
                 cell_id: row.try_get(0)?,
-                seconded: row.try_get::<String, _>(1)? == SECONDED,
+                seconded: spelled(row, 1, Assignment::from_key)? == Assignment::Seconded,
                 members: row.try_get(2)?,
                 official: row.try_get(3)?,
             })
@@ -557,10 +643,10 @@ async fn profiles(
     rows.iter()
         .map(|row| {
             Ok(ProfileCount {
-                gender: row.try_get(0)?,
+                gender: spelled(row, 0, Gender::from_key)?,
                 ethnicity_code: row.try_get(1)?,
-                general_education: row.try_get(2)?,
-                political_theory: row.try_get(3)?,
+                general_education: spelled(row, 2, GeneralEducation::from_key)?,
+                political_theory: spelled(row, 3, PoliticalTheory::from_key)?,
                 members: row.try_get(4)?,
             })
         })

@@ -2,14 +2,14 @@
 //! recorded in, and the province merges in effect on a day.
 //!
 //! Owns these lookups' SQL. Does not own the decision (the kit's authorisation gate and
-//! [`crate::access`]) nor the walk through successive merges (the kit follows the pairs read
+//! [`crate::grpc::access`]) nor the walk through successive merges (the kit follows the pairs read
 //! here).
 
 use partyregistry_vocab::date::{self, Date};
 use sqlx::{AnyConnection, Row};
 
 use super::Store;
-use crate::units::PROVINCE_LEVEL;
+use crate::model::vocabulary::UnitLevel;
 
 impl Store {
     /// The province commune `code` is recorded in; `None` for a commune the projection does not
@@ -54,7 +54,7 @@ async fn province_successions(
          where m.level = $1 and m.effective_date <= $2 and p.predecessor_code <> m.successor_code \
          order by m.effective_date, m.merge_id, p.position",
     )
-    .bind(PROVINCE_LEVEL)
+    .bind(UnitLevel::Province.key())
     .bind(date::format(day))
     .fetch_all(&mut *connection)
     .await?;

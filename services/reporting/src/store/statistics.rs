@@ -9,12 +9,16 @@ use sqlx::{Any, AnyConnection, Row, Transaction};
 
 use super::queries::admission_facts;
 use super::{
-    AdmissionWindow, Store, StoredCursor, read_cursor, stint_of, stored_date, stored_optional_date,
+    AdmissionWindow, Store, StoredCursor, read_cursor, spelled, stint_of, stored_date,
+    stored_optional_date,
 };
-use crate::admission_reports::AdmissionFacts;
-use crate::projection::Stint;
-use crate::statistics::{EventFact, MemberHistory};
-use crate::units::{CommuneUnit, Directory, Merge, ProvinceUnit};
+use crate::model::admission::AdmissionFacts;
+use crate::model::history::{EventFact, MemberHistory};
+use crate::model::stint::Stint;
+use crate::model::units::{CommuneUnit, Directory, Merge, ProvinceUnit};
+use crate::model::vocabulary::{
+    EventType, Gender, GeneralEducation, MemberStatus, PoliticalTheory, Qualification, UnitLevel,
+};
 
 /// A read snapshot for the statistics: every statement sees the same state.
 pub struct Reader {
@@ -59,16 +63,18 @@ fn history(row: &sqlx::any::AnyRow) -> Result<MemberHistory, sqlx::Error> {
     Ok(MemberHistory {
         id: row.try_get(0)?,
         full_name: text(row, 1)?,
-        status: text(row, 2)?,
-        gender: text(row, 3)?,
+        status: spelled(row, 2, MemberStatus::from_key)?,
+        gender: spelled(row, 3, Gender::from_key)?,
         birth_date: stored_optional_date(row.try_get(4)?)?,
         ethnicity_code: text(row, 5)?,
         religion_code: text(row, 6)?,
-        general_education: text(row, 7)?,
-        qualification: row
-            .try_get::<Option<String>, _>(8)?
-            .unwrap_or_else(|| "QUALIFICATION_NONE".to_owned()),
-        political_theory: text(row, 9)?,
+        general_education: spelled(row, 7, GeneralEducation::from_key)?,
+        // Rows written before the column existed read as none, as the contract says.
+        qualification: match row.try_get::<Option<String>, _>(8)? {
+            None => Qualification::None,
+            Some(_) => spelled(row, 8, Qualification::from_key)?,
+        },
+        political_theory: spelled(row, 9, PoliticalTheory::from_key)?,
         youth_union: flag(row, 10)?,
         seriously_ill: flag(row, 11)?,
         readmission: flag(row, 12)?,
@@ -135,7 +141,7 @@ impl Reader {
                 _ => merges.push((
                     id,
                     Merge {
-                        level: row.try_get(1)?,
+                        level: spelled(row, 1, UnitLevel::from_key)?,
                         successor: row.try_get(2)?,
                         effective_date: stored_date(&row.try_get::<String, _>(3)?)?,
                         predecessors: vec![predecessor],
@@ -231,7 +237,7 @@ impl Reader {
             let mut events: BTreeMap<i64, Vec<EventFact>> = BTreeMap::new();
             for row in &rows {
                 events.entry(row.try_get(0)?).or_default().push(EventFact {
-                    event_type: row.try_get(1)?,
+                    event_type: spelled(row, 1, EventType::from_key)?,
                     date: stored_date(&row.try_get::<String, _>(2)?)?,
                 });
             }

@@ -22,8 +22,9 @@ use sqlx::Executor;
 use tonic::Code;
 
 use super::*;
-use crate::consumer::FeedState;
-use crate::grpc::{AuditApi, ReportingApi};
+use crate::grpc::api::ReportingApi;
+use crate::grpc::service::AuditApi;
+use crate::ingest::consumer::FeedState;
 use crate::testing::request_as;
 
 // ---------------------------------------------------------------------------------------------
@@ -189,7 +190,7 @@ fn reports_naming_people_need_records_and_are_audited() {
 #[test]
 fn migration_holds_the_kit_audit_table() {
     assert_eq!(
-        include_str!("../../migrations/0004_audit.sql"),
+        include_str!("../../../migrations/0004_audit.sql"),
         partyregistry_kit::audit::AUDIT_TABLE_SQL
     );
 }

@@ -3,20 +3,18 @@
 //! merges. A unit asked for before it existed counts its predecessors; a unit asked for after it
 //! ended is refused, naming its successor.
 //!
-//! Owns the reading of scopes and the resolution rules. Does not own storage (the store reads the
-//! [`Directory`]) nor the figures.
+//! Owns the reading of scopes and the resolution rules. Does not own the units themselves (the
+//! store reads the [`Directory`] of [`crate::model::units`]) nor the figures.
 
 use std::collections::BTreeSet;
 
 use partyregistry_vocab::date::{self, Date};
 use partyregistry_vocab::names;
 
-use crate::projection::is_province_code;
-
-/// The `UnitLevel` value name of province merges.
-pub const PROVINCE_LEVEL: &str = "UNIT_LEVEL_PROVINCE";
-/// The `UnitLevel` value name of commune merges.
-pub const COMMUNE_LEVEL: &str = "UNIT_LEVEL_COMMUNE";
+use crate::model::units::{
+    CommuneUnit, Directory, Merge, ProvinceUnit, is_province_code, valid_on,
+};
+use crate::model::vocabulary::UnitLevel;
 
 /// Merge chains are short; a longer walk means the recorded merges form a cycle.
 const MAX_DEPTH: usize = 32;
@@ -60,59 +58,6 @@ pub fn province_name(code: &str) -> String {
     format!("provinces/{code}")
 }
 
-/// A commune with its validity.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CommuneUnit {
-    /// Five-digit code.
-    pub code: String,
-    /// Display name.
-    pub display_name: String,
-    /// The province it is recorded in.
-    pub province_code: String,
-    /// First day; `None` reads as "since always".
-    pub valid_from: Option<Date>,
-    /// Last day; `None` while in force.
-    pub valid_to: Option<Date>,
-}
-
-/// A province with its validity.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ProvinceUnit {
-    /// Two-digit code.
-    pub code: String,
-    /// Display name.
-    pub display_name: String,
-    /// First day.
-    pub valid_from: Date,
-    /// Last day; `None` while in force.
-    pub valid_to: Option<Date>,
-}
-
-/// A recorded merge.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Merge {
-    /// `UnitLevel` value name.
-    pub level: String,
-    /// The joined units.
-    pub predecessors: Vec<String>,
-    /// The resulting unit.
-    pub successor: String,
-    /// Its first day as the merged unit.
-    pub effective_date: Date,
-}
-
-/// Every unit and merge the projection knows.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Directory {
-    /// Communes.
-    pub communes: Vec<CommuneUnit>,
-    /// Provinces.
-    pub provinces: Vec<ProvinceUnit>,
-    /// Merges.
-    pub merges: Vec<Merge>,
-}
-
-/// Why a scope cannot be resolved on a day.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum UnitError {
     /// No such province or commune.
@@ -146,24 +91,6 @@ pub struct Resolved {
     pub notes: Vec<String>,
 }
 
-fn valid_on(from: Option<Date>, to: Option<Date>, day: Date) -> bool {
-    from.is_none_or(|from| from <= day) && to.is_none_or(|to| day <= to)
-}
-
-impl CommuneUnit {
-    /// Whether the commune exists on `day`.
-    pub fn valid_on(&self, day: Date) -> bool {
-        valid_on(self.valid_from, self.valid_to, day)
-    }
-}
-
-impl ProvinceUnit {
-    /// Whether the province exists on `day`.
-    pub fn valid_on(&self, day: Date) -> bool {
-        valid_on(Some(self.valid_from), self.valid_to, day)
-    }
-}
-
 impl Directory {
     /// Applies the ends the merges imply: a unit merged into another one ends the day before the
     /// merge, even when the feed has not carried its corrected validity (yet).
@@ -176,7 +103,7 @@ impl Directory {
                 *valid_to = Some(valid_to.map_or(last, |to| to.min(last)));
             };
             for predecessor in merge.predecessors.iter().filter(|p| **p != merge.successor) {
-                if merge.level == PROVINCE_LEVEL {
+                if merge.level == UnitLevel::Province {
                     self.provinces
                         .iter_mut()
                         .filter(|p| p.code == *predecessor)
@@ -215,8 +142,8 @@ impl Directory {
         }
     }
 
-    fn unit_name(&self, level: &str, code: &str) -> String {
-        if level == PROVINCE_LEVEL {
+    fn unit_name(&self, level: UnitLevel, code: &str) -> String {
+        if level == UnitLevel::Province {
             self.province(code)
                 .map_or_else(|| code.to_owned(), |p| p.display_name.clone())
         } else {
@@ -225,8 +152,8 @@ impl Directory {
         }
     }
 
-    fn validity(&self, level: &str, code: &str) -> Option<(Option<Date>, Option<Date>)> {
-        if level == PROVINCE_LEVEL {
+    fn validity(&self, level: UnitLevel, code: &str) -> Option<(Option<Date>, Option<Date>)> {
+        if level == UnitLevel::Province {
             self.province(code)
                 .map(|p| (Some(p.valid_from), p.valid_to))
         } else {
@@ -236,7 +163,7 @@ impl Directory {
 
     /// The direct predecessors of `code` (a successor keeping a predecessor's code continues it
     /// and is not its own predecessor).
-    fn predecessors(&self, level: &str, code: &str) -> Vec<&str> {
+    fn predecessors(&self, level: UnitLevel, code: &str) -> Vec<&str> {
         let mut found: Vec<&str> = self
             .merges
             .iter()
@@ -250,7 +177,7 @@ impl Directory {
     }
 
     /// The merge that ended `code`, if recorded.
-    fn successor(&self, level: &str, code: &str) -> Option<&Merge> {
+    fn successor(&self, level: UnitLevel, code: &str) -> Option<&Merge> {
         self.merges.iter().find(|m| {
             m.level == level && m.successor != code && m.predecessors.iter().any(|p| p == code)
         })
@@ -258,7 +185,13 @@ impl Directory {
 
     /// Predecessors of `code` valid on `day`, looking further back through units that did not
     /// exist yet on `day`.
-    fn predecessors_on(&self, level: &str, code: &str, day: Date, depth: usize) -> Vec<String> {
+    fn predecessors_on(
+        &self,
+        level: UnitLevel,
+        code: &str,
+        day: Date,
+        depth: usize,
+    ) -> Vec<String> {
         if depth > MAX_DEPTH {
             return Vec::new();
         }
@@ -278,7 +211,7 @@ impl Directory {
     }
 
     /// The earliest first day of `code` and its predecessors, recursively.
-    fn earliest(&self, level: &str, code: &str, depth: usize) -> Option<Date> {
+    fn earliest(&self, level: UnitLevel, code: &str, depth: usize) -> Option<Date> {
         let own = self.validity(level, code)?.0;
         if depth > MAX_DEPTH {
             return own;
@@ -298,10 +231,10 @@ impl Directory {
     /// The province a commune recorded in `province_code` belongs to on `day`: the recorded
     /// province mapped forward through the province merges in effect by then.
     pub fn province_on(&self, province_code: &str, day: Date) -> String {
-        self.forward(PROVINCE_LEVEL, province_code, day)
+        self.forward(UnitLevel::Province, province_code, day)
     }
 
-    fn forward(&self, level: &str, code: &str, day: Date) -> String {
+    fn forward(&self, level: UnitLevel, code: &str, day: Date) -> String {
         let mut code = code.to_owned();
         for _ in 0..MAX_DEPTH {
             match self.successor(level, &code) {
@@ -314,15 +247,15 @@ impl Directory {
 
     /// The commune `code` became by `day`: mapped forward through the commune merges in effect.
     pub fn commune_on(&self, code: &str, day: Date) -> String {
-        self.forward(COMMUNE_LEVEL, code, day)
+        self.forward(UnitLevel::Commune, code, day)
     }
 
-    fn ended(&self, level: &str, code: &str, last_day: Date) -> UnitError {
+    fn ended(&self, level: UnitLevel, code: &str, last_day: Date) -> UnitError {
         let name = self.unit_name(level, code);
         let last = date::format(last_day);
         UnitError::Ended(match self.successor(level, code) {
             Some(merge) => {
-                let successor = if level == PROVINCE_LEVEL {
+                let successor = if level == UnitLevel::Province {
                     province_name(&merge.successor)
                 } else {
                     names::commune(&merge.successor)
@@ -333,11 +266,17 @@ impl Directory {
         })
     }
 
-    fn predecessors_note(&self, level: &str, code: &str, day: Date, found: &[String]) -> String {
+    fn predecessors_note(
+        &self,
+        level: UnitLevel,
+        code: &str,
+        day: Date,
+        found: &[String],
+    ) -> String {
         let listed: Vec<String> = found
             .iter()
             .map(|p| {
-                let name = if level == PROVINCE_LEVEL {
+                let name = if level == UnitLevel::Province {
                     province_name(p)
                 } else {
                     names::commune(p)
@@ -372,13 +311,13 @@ impl Directory {
                 if commune.valid_on(day) {
                     resolved.communes.push(self.counted(commune, day));
                 } else if let Some(last) = commune.valid_to.filter(|last| *last < day) {
-                    return Err(self.ended(COMMUNE_LEVEL, code, last));
+                    return Err(self.ended(UnitLevel::Commune, code, last));
                 } else {
-                    self.check_data(COMMUNE_LEVEL, code, day)?;
-                    let found = self.predecessors_on(COMMUNE_LEVEL, code, day, 0);
+                    self.check_data(UnitLevel::Commune, code, day)?;
+                    let found = self.predecessors_on(UnitLevel::Commune, code, day, 0);
                     if !found.is_empty() {
                         resolved.notes.push(self.predecessors_note(
-                            COMMUNE_LEVEL,
+                            UnitLevel::Commune,
                             code,
                             day,
                             &found,
@@ -399,13 +338,13 @@ impl Directory {
                 let mut provinces = vec![code.clone()];
                 if !province.valid_on(day) {
                     if let Some(last) = province.valid_to.filter(|last| *last < day) {
-                        return Err(self.ended(PROVINCE_LEVEL, code, last));
+                        return Err(self.ended(UnitLevel::Province, code, last));
                     }
-                    self.check_data(PROVINCE_LEVEL, code, day)?;
-                    let found = self.predecessors_on(PROVINCE_LEVEL, code, day, 0);
+                    self.check_data(UnitLevel::Province, code, day)?;
+                    let found = self.predecessors_on(UnitLevel::Province, code, day, 0);
                     if !found.is_empty() {
                         resolved.notes.push(self.predecessors_note(
-                            PROVINCE_LEVEL,
+                            UnitLevel::Province,
                             code,
                             day,
                             &found,
@@ -438,7 +377,7 @@ impl Directory {
         Ok(resolved)
     }
 
-    fn check_data(&self, level: &str, code: &str, day: Date) -> Result<(), UnitError> {
+    fn check_data(&self, level: UnitLevel, code: &str, day: Date) -> Result<(), UnitError> {
         match self.earliest(level, code, 0) {
             Some(earliest) if day < earliest => Err(UnitError::BeforeData(day)),
             _ => Ok(()),
@@ -567,19 +506,19 @@ mod tests {
             ],
             merges: vec![
                 Merge {
-                    level: PROVINCE_LEVEL.into(),
+                    level: UnitLevel::Province,
                     predecessors: vec!["10".into()],
                     successor: "15".into(),
                     effective_date: d("2025-07-01"),
                 },
                 Merge {
-                    level: COMMUNE_LEVEL.into(),
+                    level: UnitLevel::Commune,
                     predecessors: vec!["02677".into(), "02680".into()],
                     successor: "02680".into(),
                     effective_date: d("2025-07-01"),
                 },
                 Merge {
-                    level: COMMUNE_LEVEL.into(),
+                    level: UnitLevel::Commune,
                     predecessors: vec!["03001".into(), "03002".into()],
                     successor: "03009".into(),
                     effective_date: d("2025-07-01"),

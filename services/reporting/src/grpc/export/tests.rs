@@ -82,8 +82,8 @@ mod through_the_service {
     use tonic::Code;
 
     use super::super::{Report, export};
-    use crate::consumer::FeedState;
-    use crate::grpc::ReportingApi;
+    use crate::grpc::api::ReportingApi;
+    use crate::ingest::consumer::FeedState;
     use crate::store::Store;
 
     struct TestApi {

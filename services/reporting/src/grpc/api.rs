@@ -1,49 +1,43 @@
-//! The gRPC face of the reporting service: thin handlers that go through [`Access::answer`]
-//! (authorisation before anything else, small-cell suppression, audit), validate the request,
-//! read the facts from the store and hand them to [`crate::reports`], [`crate::admission_reports`],
-//! [`crate::statistics`] or [`crate::badges`] (statistics first resolve their scope's communes
-//! on the day through [`crate::units`]). Every error leaves as an
-//! [`ApiError`] mapped to a status with `google.rpc` details.
+//! [`ReportingApi`]: one method per report, called by the service (through [`Access::answer`]:
+//! authorisation before anything else, small-cell suppression, audit) and by the export. Each
+//! validates the request, reads the facts from the store in one snapshot and hands them to the
+//! report layer: [`crate::report::commune`], [`crate::report::admission`],
+//! [`crate::report::deadlines`], [`crate::report::statistics`] or [`crate::report::badges`]
+//! (statistics first resolve their scope's communes on the day through
+//! [`crate::report::units`]). Every error is an [`ApiError`], mapped to a status with
+//! `google.rpc` details by the caller.
+//!
+//! Owns the order of those steps. Does not own the generated service traits
+//! ([`crate::grpc::service`]), SQL, or any figure.
 
 use std::sync::Arc;
 
-use chrono::{Datelike, NaiveDate};
+use chrono::Datelike;
 use partyregistry_kit::db::now_micros;
 use partyregistry_kit::error::ApiError;
-use partyregistry_proto::audit::v1::audit_service_server::AuditService;
-use partyregistry_proto::audit::v1::{ListAuditEntriesRequest, ListAuditEntriesResponse};
-use partyregistry_proto::reporting::v1::reporting_service_server::ReportingService;
 use partyregistry_proto::reporting::v1::{
     AdmissionProgress, AdmissionsReport, AwardRound, CellHealth, CellRatingSummary, CommuneReport,
-    ExportReportRequest, Freshness, GetAdmissionProgressRequest, GetAdmissionsReportRequest,
-    GetCellHealthRequest, GetCellRatingSummaryRequest, GetCommuneReportRequest,
-    GetFreshnessRequest, GetMonthlyBriefingRequest, GetMovementsRequest, GetPipelineRequest,
-    GetStatisticsRequest, ListBadgesDueRequest, ListBadgesDueResponse, ListDeadlinesRequest,
-    ListDeadlinesResponse, MonthlyBriefing, Movements, Pipeline, RankCommunesRequest,
-    RankCommunesResponse, RankingIndicator, Statistics,
+    Freshness, GetAdmissionProgressRequest, GetAdmissionsReportRequest, GetCellHealthRequest,
+    GetCellRatingSummaryRequest, GetCommuneReportRequest, GetMonthlyBriefingRequest,
+    GetMovementsRequest, GetPipelineRequest, GetStatisticsRequest, ListBadgesDueRequest,
+    ListBadgesDueResponse, ListDeadlinesRequest, ListDeadlinesResponse, MonthlyBriefing, Movements,
+    Pipeline, RankCommunesRequest, RankCommunesResponse, RankingIndicator, Statistics,
 };
 use partyregistry_vocab::date::{self, Date};
 use partyregistry_vocab::names;
-use tonic::{Request, Response, Status};
 
-use crate::access::{self, Access};
-use crate::admission_reports::{self, HealthThresholds};
-use crate::badges;
-use crate::consumer::FeedState;
-use crate::statistics::{self, CommuneValue, MemberHistory, StatisticsOptions};
+use crate::grpc::access::Access;
+use crate::grpc::error::{COMMUNE_TYPE, unit_error};
+use crate::grpc::request::{day_or_today, on_day, parse_day, parse_scope, year_bound};
+use crate::ingest::consumer::FeedState;
+use crate::model::history::MemberHistory;
+use crate::model::units::Directory;
+use crate::report::admission::{self as admission_reports, HealthThresholds};
+use crate::report::commune as reports;
+use crate::report::statistics::{self, CommuneValue, StatisticsOptions};
+use crate::report::units::{self, Scope, UnitError};
+use crate::report::{badges, deadlines};
 use crate::store::{AdmissionSnapshot, AdmissionWindow, Store, StoredCursor};
-use crate::units::{Directory, Scope, UnitError};
-use crate::{reports, units};
-
-/// The `ErrorInfo` domain of this service's errors.
-pub use crate::access::ERROR_DOMAIN;
-
-/// The resource type named by NOT_FOUND for an unknown commune.
-const COMMUNE_TYPE: &str = "partyregistry.membership.v1.Commune";
-/// The resource type named by NOT_FOUND for an unknown province.
-const PROVINCE_TYPE: &str = "partyregistry.membership.v1.Province";
-/// The reason of FAILED_PRECONDITION for a unit asked for after its end.
-const UNIT_ENDED: &str = "UNIT_ENDED";
 
 /// What a statistics report reads: the units, the communes it counts, their members' histories,
 /// and the cursor of the snapshot.
@@ -52,40 +46,6 @@ struct Scoped {
     resolved: units::Resolved,
     members: Vec<MemberHistory>,
     cursor: StoredCursor,
-}
-
-/// Reads a scope, naming `field` on failure.
-fn parse_scope(field: &str, text: &str) -> Result<Scope, ApiError> {
-    Scope::parse(text).ok_or_else(|| {
-        ApiError::invalid(
-            field,
-            "must be communes/{code}, provinces/{code} or country",
-        )
-    })
-}
-
-/// The error of a scope that cannot be resolved: NOT_FOUND names the scope; an ended unit names
-/// `scope_field`, a day before any data `day_field`.
-fn unit_error(error: UnitError, scope: &Scope, scope_field: &str, day_field: &str) -> ApiError {
-    match error {
-        UnitError::NotFound { province } => ApiError::NotFound {
-            resource_type: if province {
-                PROVINCE_TYPE
-            } else {
-                COMMUNE_TYPE
-            },
-            name: scope.name(),
-        },
-        UnitError::Ended(message) => ApiError::precondition(UNIT_ENDED, scope_field, message),
-        UnitError::BeforeData(day) => ApiError::invalid(
-            day_field,
-            format!(
-                "{} is before any data of {}",
-                date::format(day),
-                scope.name()
-            ),
-        ),
-    }
 }
 
 /// The handlers of `partyregistry.reporting.v1.ReportingService`.
@@ -285,7 +245,7 @@ impl ReportingApi {
         let snapshot = self
             .admission_snapshot(&request.commune, &code, on_day(as_of))
             .await?;
-        Ok(admission_reports::deadlines(
+        Ok(deadlines::deadlines(
             &snapshot.facts,
             as_of,
             until,
@@ -549,214 +509,5 @@ impl ReportingApi {
     pub(crate) async fn freshness(&self) -> Result<Freshness, ApiError> {
         let cursor = self.store.cursor().await?;
         Ok(self.freshness_of(&cursor))
-    }
-}
-
-/// Parses a required day, naming `field` on failure.
-fn parse_day(field: &str, text: &str) -> Result<Date, ApiError> {
-    date::parse(text).map_err(|error| ApiError::invalid(field, error.to_string()))
-}
-
-/// Parses an optional day; empty means today in Vietnam.
-fn day_or_today(field: &str, text: &str) -> Result<Date, ApiError> {
-    if text.is_empty() {
-        Ok(date::today_in_vietnam())
-    } else {
-        parse_day(field, text)
-    }
-}
-
-/// The window of a report that counts no admissions: rolls on `day`.
-fn on_day(day: Date) -> AdmissionWindow {
-    AdmissionWindow {
-        roll_day: day,
-        admissions_from: day,
-        admissions_to: day,
-    }
-}
-
-/// The first or last day of a year already checked to lie in 1900..=2200.
-fn year_bound(year: i32, month: u32, day: u32) -> Result<NaiveDate, ApiError> {
-    NaiveDate::from_ymd_opt(year, month, day)
-        .ok_or_else(|| ApiError::Internal(format!("year {year} out of range")))
-}
-
-#[tonic::async_trait]
-impl ReportingService for ReportingApi {
-    async fn get_commune_report(
-        &self,
-        request: Request<GetCommuneReportRequest>,
-    ) -> Result<Response<CommuneReport>, Status> {
-        self.access
-            .answer(access::GET_COMMUNE_REPORT, request, |request| {
-                self.commune_report(request)
-            })
-            .await
-    }
-
-    async fn get_admissions_report(
-        &self,
-        request: Request<GetAdmissionsReportRequest>,
-    ) -> Result<Response<AdmissionsReport>, Status> {
-        self.access
-            .answer(access::GET_ADMISSIONS_REPORT, request, |request| {
-                self.admissions_report(request)
-            })
-            .await
-    }
-
-    async fn get_freshness(
-        &self,
-        request: Request<GetFreshnessRequest>,
-    ) -> Result<Response<Freshness>, Status> {
-        self.access
-            .answer(access::GET_FRESHNESS, request, |_| self.freshness())
-            .await
-    }
-
-    async fn get_admission_progress(
-        &self,
-        request: Request<GetAdmissionProgressRequest>,
-    ) -> Result<Response<AdmissionProgress>, Status> {
-        self.access
-            .answer(access::GET_ADMISSION_PROGRESS, request, |request| {
-                self.admission_progress(request)
-            })
-            .await
-    }
-
-    async fn get_pipeline(
-        &self,
-        request: Request<GetPipelineRequest>,
-    ) -> Result<Response<Pipeline>, Status> {
-        self.access
-            .answer(access::GET_PIPELINE, request, |request| {
-                self.pipeline(request)
-            })
-            .await
-    }
-
-    async fn get_cell_rating_summary(
-        &self,
-        request: Request<GetCellRatingSummaryRequest>,
-    ) -> Result<Response<CellRatingSummary>, Status> {
-        self.access
-            .answer(access::GET_CELL_RATING_SUMMARY, request, |request| {
-                self.cell_rating_summary(request)
-            })
-            .await
-    }
-
-    async fn get_cell_health(
-        &self,
-        request: Request<GetCellHealthRequest>,
-    ) -> Result<Response<CellHealth>, Status> {
-        self.access
-            .answer(access::GET_CELL_HEALTH, request, |request| {
-                self.cell_health(request)
-            })
-            .await
-    }
-
-    async fn list_deadlines(
-        &self,
-        request: Request<ListDeadlinesRequest>,
-    ) -> Result<Response<ListDeadlinesResponse>, Status> {
-        self.access
-            .answer(access::LIST_DEADLINES, request, |request| {
-                self.deadlines(request)
-            })
-            .await
-    }
-
-    async fn get_statistics(
-        &self,
-        request: Request<GetStatisticsRequest>,
-    ) -> Result<Response<Statistics>, Status> {
-        self.access
-            .answer(access::GET_STATISTICS, request, |request| {
-                self.statistics(request)
-            })
-            .await
-    }
-
-    async fn get_movements(
-        &self,
-        request: Request<GetMovementsRequest>,
-    ) -> Result<Response<Movements>, Status> {
-        self.access
-            .answer(access::GET_MOVEMENTS, request, |request| {
-                self.movements(request)
-            })
-            .await
-    }
-
-    async fn list_badges_due(
-        &self,
-        request: Request<ListBadgesDueRequest>,
-    ) -> Result<Response<ListBadgesDueResponse>, Status> {
-        self.access
-            .answer(access::LIST_BADGES_DUE, request, |request| {
-                self.badges_due(request)
-            })
-            .await
-    }
-
-    async fn rank_communes(
-        &self,
-        request: Request<RankCommunesRequest>,
-    ) -> Result<Response<RankCommunesResponse>, Status> {
-        self.access
-            .answer(access::RANK_COMMUNES, request, |request| {
-                self.ranking(request)
-            })
-            .await
-    }
-
-    type ExportReportStream = crate::export::ExportStream;
-    async fn export_report(
-        &self,
-        request: Request<ExportReportRequest>,
-    ) -> Result<Response<Self::ExportReportStream>, Status> {
-        crate::export::export(self, request).await
-    }
-
-    async fn get_monthly_briefing(
-        &self,
-        request: Request<GetMonthlyBriefingRequest>,
-    ) -> Result<Response<MonthlyBriefing>, Status> {
-        self.access
-            .answer(access::GET_MONTHLY_BRIEFING, request, |request| {
-                self.monthly_briefing(request)
-            })
-            .await
-    }
-}
-
-/// The handlers of `partyregistry.audit.v1.AuditService` over this server's audit trail.
-#[derive(Debug, Clone)]
-pub struct AuditApi {
-    access: Access,
-}
-
-impl AuditApi {
-    /// Reads the trail `access` writes, deciding and auditing through it too.
-    pub fn new(access: Access) -> Self {
-        Self { access }
-    }
-}
-
-#[tonic::async_trait]
-impl AuditService for AuditApi {
-    async fn list_audit_entries(
-        &self,
-        request: Request<ListAuditEntriesRequest>,
-    ) -> Result<Response<ListAuditEntriesResponse>, Status> {
-        let log = self.access.audit_log();
-        self.access
-            .answer(access::LIST_AUDIT_ENTRIES, request, |request| async move {
-                log.list(&request).await
-            })
-            .await
     }
 }

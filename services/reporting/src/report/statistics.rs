@@ -5,12 +5,11 @@
 //! Owns: the statistics roll (a member is on it from the admission decision, or the transfer in,
 //! until the departure: the contract counts members awaiting the ceremony), which member is in a
 //! scope on a day, how a roll entry or exit is classified, the breakdown tables and the ranking.
-//! Does not own unit resolution ([`crate::units`]) or the bucket arithmetic shared with the
-//! commune report ([`crate::reports`]).
+//! Does not own unit resolution ([`crate::report::units`]) or the bucket arithmetic shared with
+//! the commune report ([`crate::report::commune`]).
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use partyregistry_proto::membership::v1::{Gender, Qualification};
 use partyregistry_proto::reporting::v1::{
     AdmissionMovements, AdmissionProgress, Breakdown, Bucket, CellRatingSummary, CountedUnit,
     Freshness, Movements, RankedCommune, Reconciliation, Statistics,
@@ -19,9 +18,12 @@ use partyregistry_vocab::date::{self, Date};
 use partyregistry_vocab::names;
 use partyregistry_vocab::reference::{self, OTHER_RELIGION, ethnic_group, religion_label};
 
-use crate::projection::Stint;
-use crate::reports::{self, BirthCount, ProfileCount, bucket};
-use crate::units::{CountedCommune, Resolved, province_name};
+use crate::model::commune::{BirthCount, ProfileCount};
+use crate::model::history::MemberHistory;
+use crate::model::stint::Stint;
+use crate::model::vocabulary::{EventType, Gender, MemberStatus, Qualification};
+use crate::report::commune::{self as reports, bucket};
+use crate::report::units::{CountedCommune, Resolved, province_name};
 
 /// The breakdowns of GetStatistics, in the order they are listed, with their headings.
 pub const BREAKDOWNS: [(&str, &str); 8] = [
@@ -46,68 +48,6 @@ const UNKNOWN_LABEL: &str = "Không rõ";
 const OTHER_ETHNICITY: (&str, &str) = ("other", "Khác");
 /// The Kinh majority's code; every other group is an ethnic minority.
 const KINH: &str = "01";
-const FEMALE: &str = "GENDER_FEMALE";
-
-/// A member event as the movements read it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct EventFact {
-    /// `EventType` value name.
-    pub event_type: String,
-    /// The day it took effect.
-    pub date: Date,
-}
-
-/// Everything the statistics know of a member: the profile, the admission, the roll periods of
-/// the projection (stints, from the ceremony or the transfer in) and the events.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct MemberHistory {
-    /// The member id.
-    pub id: i64,
-    /// Full name.
-    pub full_name: String,
-    /// `MemberStatus` value name.
-    pub status: String,
-    /// `Gender` value name.
-    pub gender: String,
-    /// Birth date.
-    pub birth_date: Option<Date>,
-    /// Ethnic group code.
-    pub ethnicity_code: String,
-    /// Religion code.
-    pub religion_code: String,
-    /// `GeneralEducation` value name.
-    pub general_education: String,
-    /// `Qualification` value name.
-    pub qualification: String,
-    /// `PoliticalTheory` value name.
-    pub political_theory: String,
-    /// Youth Union member.
-    pub youth_union: bool,
-    /// Seriously ill.
-    pub seriously_ill: bool,
-    /// Re-admission.
-    pub readmission: bool,
-    /// Admission decision date.
-    pub decision_date: Option<Date>,
-    /// Ceremony date.
-    pub ceremony_date: Option<Date>,
-    /// Recognition as official.
-    pub official_date: Option<Date>,
-    /// Joined the roll by transfer.
-    pub joined_date: Option<Date>,
-    /// Left the roll.
-    pub left_date: Option<Date>,
-    /// (commune, cell) where the system admitted the member.
-    pub admitted_in: Option<(String, String)>,
-    /// The projection's stints, by start.
-    pub stints: Vec<Stint>,
-    /// Party-age gaps (first day, last day).
-    pub gaps: Vec<(Date, Date)>,
-    /// Years of the badges handed over.
-    pub badges: Vec<i32>,
-    /// The events recorded for the member.
-    pub events: Vec<EventFact>,
-}
 
 impl MemberHistory {
     /// The statistics roll: the stints, preceded for a member admitted here (not transferred in)
@@ -289,10 +229,10 @@ fn breakdown(
     let profiles: Vec<ProfileCount> = members
         .iter()
         .map(|(m, _)| ProfileCount {
-            gender: m.gender.clone(),
+            gender: m.gender,
             ethnicity_code: m.ethnicity_code.clone(),
-            general_education: m.general_education.clone(),
-            political_theory: m.political_theory.clone(),
+            general_education: m.general_education,
+            political_theory: m.political_theory,
             members: 1,
         })
         .collect();
@@ -346,21 +286,10 @@ fn breakdown(
         }
         "general_education" => reports::general_education(&profiles),
         "political_theory" => reports::political_theory(&profiles),
-        "qualification" => {
-            let levels = [
-                Qualification::None,
-                Qualification::Vocational,
-                Qualification::College,
-                Qualification::University,
-                Qualification::Master,
-                Qualification::Doctorate,
-            ]
-            .map(|level| level.as_str_name());
-            reports::by_level(
-                &levels,
-                members.iter().map(|(m, _)| (m.qualification.clone(), 1)),
-            )
-        }
+        "qualification" => reports::by_level(
+            Qualification::KEYS,
+            members.iter().map(|(m, _)| (m.qualification.key(), 1)),
+        ),
         "party_age" => {
             let keys = reports::band_keys(&options.party_age_bounds);
             let mut counts = vec![0_i64; keys.len()];
@@ -376,19 +305,19 @@ fn breakdown(
             }
             band_buckets(&keys, party_age_label, &counts, unknown)
         }
-        _ => {
-            let levels = [Gender::Male, Gender::Female].map(|g| g.as_str_name());
-            reports::by_level(&levels, members.iter().map(|(m, _)| (m.gender.clone(), 1)))
-                .into_iter()
-                .map(|row| {
-                    if row.label == row.key {
-                        bucket(&row.key, UNKNOWN_LABEL, row.members)
-                    } else {
-                        row
-                    }
-                })
-                .collect()
-        }
+        _ => reports::by_level(
+            &[Gender::Male.key(), Gender::Female.key()],
+            members.iter().map(|(m, _)| (m.gender.key(), 1)),
+        )
+        .into_iter()
+        .map(|row| {
+            if row.label == row.key {
+                bucket(&row.key, UNKNOWN_LABEL, row.members)
+            } else {
+                row
+            }
+        })
+        .collect(),
     }
 }
 
@@ -410,7 +339,7 @@ pub fn statistics(
         // An exempt member is official, whether or not the feed dated the recognition.
         .filter(|(m, _)| match m.official_date {
             Some(official) => official <= as_of,
-            None => m.status == "MEMBER_STATUS_EXEMPT",
+            None => m.status == MemberStatus::Exempt,
         })
         .count() as i64;
     let births: Vec<BirthCount> = counted
@@ -446,7 +375,10 @@ pub fn statistics(
         total_members: total,
         official_members: official,
         probationary_members: total - official,
-        women: counted.iter().filter(|(m, _)| m.gender == FEMALE).count() as i64,
+        women: counted
+            .iter()
+            .filter(|(m, _)| m.gender == Gender::Female)
+            .count() as i64,
         average_age: (average * 10.0).round() / 10.0,
         breakdowns: options
             .breakdowns
@@ -487,25 +419,25 @@ fn exit_kind(member: &MemberHistory, day: Date) -> Option<&'static str> {
         .events
         .iter()
         .filter(|e| e.date == day)
-        .map(|e| e.event_type.as_str());
+        .map(|e| e.event_type);
     for event in of_day {
         match event {
-            "EVENT_TYPE_DIED" => return Some("died"),
-            "EVENT_TYPE_REMOVED" => return Some("removed"),
-            "EVENT_TYPE_EXPELLED" => return Some("expelled"),
-            "EVENT_TYPE_RESIGNED" => return Some("resigned"),
-            "EVENT_TYPE_TRANSFERRED_OUT" | "EVENT_TYPE_TRANSFERRED_TO_COMMUNE" => {
+            EventType::Died => return Some("died"),
+            EventType::Removed => return Some("removed"),
+            EventType::Expelled => return Some("expelled"),
+            EventType::Resigned => return Some("resigned"),
+            EventType::TransferredOut | EventType::TransferredToCommune => {
                 return Some("transferred_out");
             }
             _ => {}
         }
     }
-    match member.status.as_str() {
-        "MEMBER_STATUS_DECEASED" => Some("died"),
-        "MEMBER_STATUS_REMOVED" => Some("removed"),
-        "MEMBER_STATUS_EXPELLED" => Some("expelled"),
-        "MEMBER_STATUS_RESIGNED" => Some("resigned"),
-        "MEMBER_STATUS_TRANSFERRED_OUT" => Some("transferred_out"),
+    match member.status {
+        MemberStatus::Deceased => Some("died"),
+        MemberStatus::Removed => Some("removed"),
+        MemberStatus::Expelled => Some("expelled"),
+        MemberStatus::Resigned => Some("resigned"),
+        MemberStatus::TransferredOut => Some("transferred_out"),
         _ => None,
     }
 }
@@ -575,7 +507,7 @@ pub fn movements(
                         }
                         admitted.youth_union += i64::from(member.youth_union);
                         admitted.ethnic_minority += i64::from(member.ethnicity_code != KINH);
-                        admitted.women += i64::from(member.gender == FEMALE);
+                        admitted.women += i64::from(member.gender == Gender::Female);
                         admitted.readmitted += i64::from(member.readmission);
                     }
                     None => result.transferred_in += 1,
@@ -607,11 +539,11 @@ pub fn movements(
             if !counted {
                 continue;
             }
-            match event.event_type.as_str() {
-                "EVENT_TYPE_RECOGNIZED_OFFICIAL" => result.recognized_official += 1,
-                "EVENT_TYPE_TEMPORARY_TRANSFER_STARTED" => result.temporary_out += 1,
-                "EVENT_TYPE_TEMPORARY_TRANSFER_ENDED" => result.temporary_returned += 1,
-                "EVENT_TYPE_EXEMPTED" => result.exempted += 1,
+            match event.event_type {
+                EventType::RecognizedOfficial => result.recognized_official += 1,
+                EventType::TemporaryTransferStarted => result.temporary_out += 1,
+                EventType::TemporaryTransferEnded => result.temporary_returned += 1,
+                EventType::Exempted => result.exempted += 1,
                 _ => {}
             }
         }

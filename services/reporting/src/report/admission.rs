@@ -1,48 +1,32 @@
 //! The admission-pipeline reports, in plain Rust: progress against the target, the pipeline by
 //! stage and blocker, the cell rating summary, cell health, deadlines and the monthly briefing,
-//! computed from the facts the store reads for one commune. No sqlx, no I/O.
+//! computed from the facts the store reads for one commune. No sqlx, no I/O, no membership
+//! contract: candidates are reporting's own [`CandidateRecord`]s.
 //!
-//! Owns: which candidate exists and at which stage on a day (from the stage history), who is
-//! official on a day (introducers), whether the commune is a flagged area on a day, the
-//! deadline instances and which of them a report lists, and the thresholds of cell health.
-//! Does not own the rules themselves (`partyregistry_rules`), the proto↔rules conversions
-//! (`partyregistry_kit::admission`), or how admissions are counted (the store's one query, shared
-//! with the admissions report).
+//! Owns: how candidates are judged on a day (stage, blockers under the version in force), who is
+//! official on a day (introducers), whether the commune is a flagged area on a day, and the
+//! thresholds of cell health. Does not own the rules themselves (`partyregistry_rules`), the
+//! deadlines ([`crate::report::deadlines`]), or how admissions are counted (the store's one
+//! query, shared with the admissions report).
 
 use std::collections::BTreeMap;
 
 use chrono::{Datelike, Duration, NaiveDate};
-use partyregistry_kit::admission;
-use partyregistry_proto::membership::v1::{Candidate, CandidateStage, RatingLevel};
 use partyregistry_proto::reporting::v1::{
     AdmissionProgress, BriefingCandidate, BriefingCell, Bucket, CellHealth, CellHealthRow,
-    CellPipeline, CellRatingSummary, Deadline, DeadlineKind as DeadlineKindPb, Freshness,
-    ListDeadlinesResponse, MonthlyBriefing, Pipeline, RatingExclusion,
+    CellPipeline, CellRatingSummary, Freshness, MonthlyBriefing, Pipeline, RatingExclusion,
 };
+use partyregistry_rules::CandidateStage;
 use partyregistry_rules::eligibility::{self, Blocker, BlockerCode};
-use partyregistry_rules::{Calendar, DeadlineKind, RuleTable, RuleVersion};
 use partyregistry_vocab::date::{self, Date};
+use partyregistry_vocab::names;
 use partyregistry_vocab::reference::label;
-use partyregistry_vocab::{names, text};
 
-use crate::projection::{AreaFlagRow, CellPlanRow, CellRatingRow, TargetRow};
-use crate::reports::{self, BirthCount, CellInfo, CellRoll, LastAdmission};
-
-/// The value name of an exempt member's status: official, whether or not the feed dated it.
-const EXEMPT: &str = "MEMBER_STATUS_EXEMPT";
-
-/// The stages in the contract's order, closed stages last.
-const STAGES: [CandidateStage; 9] = [
-    CandidateStage::Identified,
-    CandidateStage::ClassDone,
-    CandidateStage::Dossier,
-    CandidateStage::Verified,
-    CandidateStage::CellApproved,
-    CandidateStage::CommitteeApproved,
-    CandidateStage::Admitted,
-    CandidateStage::Withdrawn,
-    CandidateStage::Ineligible,
-];
+use crate::model::admission::{AdmissionFacts, CandidateRecord};
+use crate::model::commune::{BirthCount, CellInfo};
+use crate::model::rows::{CellRatingRow, TargetRow};
+use crate::model::vocabulary::{RatingLevel, STAGES, stage_key};
+use crate::report::commune::{self as reports, to_i32};
 
 /// The open stages, in order.
 const OPEN_STAGES: [CandidateStage; 6] = [
@@ -54,208 +38,31 @@ const OPEN_STAGES: [CandidateStage; 6] = [
     CandidateStage::CommitteeApproved,
 ];
 
-/// The four rating levels, best first.
-const LEVELS: [RatingLevel; 4] = [
-    RatingLevel::Excellent,
-    RatingLevel::Good,
-    RatingLevel::Completed,
-    RatingLevel::NotCompleted,
-];
-
 /// Why a cell open during the year is not counted in the rating percentage.
 const NOT_RATED: &str = "Chưa được đánh giá";
-
-/// One stage a candidate was seen at.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct StageEntry {
-    /// The stage.
-    pub stage: CandidateStage,
-    /// The day it was reached.
-    pub date: Date,
-    /// The feed sequence that first carried it: orders stages reached on the same day.
-    pub sequence: i64,
-}
-
-/// A candidate with the latest known facts and every stage seen.
-#[derive(Debug, Clone, PartialEq)]
-pub struct CandidateRecord {
-    /// The candidate id of `candidates/{id}`.
-    pub id: String,
-    /// The developing cell (latest known).
-    pub cell_id: String,
-    /// The latest facts (no citizen id).
-    pub candidate: Candidate,
-    /// Stages seen, in any order.
-    pub history: Vec<StageEntry>,
-}
-
-impl CandidateRecord {
-    /// The stage reached by `day`: the latest dated on or before it (the later in the feed on
-    /// ties); `None` when the candidate was not yet a source that day.
-    pub fn stage_on(&self, day: Date) -> Option<CandidateStage> {
-        self.history
-            .iter()
-            .filter(|entry| entry.date <= day)
-            .max_by_key(|entry| (entry.date, entry.sequence))
-            .map(|entry| entry.stage)
-    }
-
-    /// The first day the candidate reached `stage`.
-    pub fn reached(&self, stage: CandidateStage) -> Option<Date> {
-        self.history
-            .iter()
-            .filter(|entry| entry.stage == stage)
-            .map(|entry| entry.date)
-            .min()
-    }
-
-    fn name(&self) -> String {
-        format!("candidates/{}", self.id)
-    }
-
-    /// Roster order: given name, middle name, family name (split from the full name when the
-    /// parts are missing).
-    fn roster_key(&self) -> Vec<u8> {
-        let c = &self.candidate;
-        if c.given_name.is_empty() {
-            text::roster_key(&text::split_full_name(&c.full_name))
-        } else {
-            text::collation_key(&[&c.given_name, &c.middle_name, &c.family_name])
-        }
-    }
-}
-
-/// A member as the admission reports need them: introducers' status, admissions, deadlines.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MemberRecord {
-    /// The member id.
-    pub id: i64,
-    /// Full name.
-    pub full_name: String,
-    /// Commune of the current cell.
-    pub commune_code: String,
-    /// The current cell.
-    pub cell_id: String,
-    /// `MemberStatus` value name.
-    pub status: String,
-    /// Admission decision date.
-    pub decision_date: Option<Date>,
-    /// Ceremony date.
-    pub ceremony_date: Option<Date>,
-    /// Recognition as official member.
-    pub official_date: Option<Date>,
-    /// The day the member left the roll.
-    pub left_date: Option<Date>,
-    /// (commune code, cell id) where this commune admitted the member.
-    pub admitted_in: Option<(String, String)>,
-}
-
-impl MemberRecord {
-    /// Official on `day`: recognised on or before it and not departed by it.
-    pub fn official_on(&self, day: Date) -> bool {
-        self.official_date.is_some_and(|official| official <= day) && !self.departed_by(day)
-    }
-
-    fn departed_by(&self, day: Date) -> bool {
-        self.left_date.is_some_and(|left| left <= day)
-    }
-
-    /// The admitting cell in `commune_code`: the ceremony is that commune's to hold.
-    fn admitted_in_cell(&self, commune_code: &str) -> Option<&str> {
-        self.admitted_in
-            .as_ref()
-            .filter(|(commune, _)| commune == commune_code)
-            .map(|(_, cell)| cell.as_str())
-    }
-
-    /// The current cell in `commune_code`: recognition is the cell of the roll's.
-    fn current_cell(&self, commune_code: &str) -> Option<&str> {
-        (self.commune_code == commune_code).then_some(self.cell_id.as_str())
-    }
-}
-
-/// Admission decisions of one cell in one month.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CellAdmissions {
-    /// The admitting cell.
-    pub cell_id: String,
-    /// `YYYY-MM`.
-    pub month: String,
-    /// Decisions.
-    pub decisions: i64,
-}
-
-/// Members on a cell's roll born on one day.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CellBirths {
-    /// The cell.
-    pub cell_id: String,
-    /// Members born that day.
-    pub births: BirthCount,
-}
-
-/// Everything the admission reports of a commune read, from one snapshot.
-#[derive(Debug, Clone, PartialEq)]
-pub struct AdmissionFacts {
-    /// Commune code.
-    pub commune_code: String,
-    /// Commune display name.
-    pub display_name: String,
-    /// Every cell of the commune, open or not.
-    pub cells: Vec<CellInfo>,
-    /// The commune's area classifications.
-    pub area_flags: Vec<AreaFlagRow>,
-    /// The commune's candidates.
-    pub candidates: Vec<CandidateRecord>,
-    /// Members on the commune's roll or admitted by it, and every member introducing a candidate.
-    pub members: Vec<MemberRecord>,
-    /// The regulation versions.
-    pub rules: RuleTable,
-    /// The working-day calendar.
-    pub calendar: Calendar,
-    /// The commune's targets.
-    pub targets: Vec<TargetRow>,
-    /// The commune's cell plans, every year.
-    pub plans: Vec<CellPlanRow>,
-    /// The commune's cell ratings, every year.
-    pub cell_ratings: Vec<CellRatingRow>,
-    /// Admission decisions per cell and month in the window the store was asked for.
-    pub admissions: Vec<CellAdmissions>,
-    /// Roll counts per cell and assignment on the roll day the store was asked for.
-    pub cell_rolls: Vec<CellRoll>,
-    /// Birth dates per cell on the roll day.
-    pub cell_births: Vec<CellBirths>,
-    /// The latest admission per cell up to the roll day.
-    pub last_admissions: Vec<LastAdmission>,
-}
 
 /// A candidate as judged on a day.
 #[derive(Debug, Clone)]
 struct Judged<'a> {
     record: &'a CandidateRecord,
     stage: CandidateStage,
-    /// Blockers of an open candidate; `None` when its facts could not be read (then it is not
-    /// counted as eligible).
-    blockers: Option<Vec<Blocker>>,
+    /// Blockers of an open candidate.
+    blockers: Vec<Blocker>,
 }
 
 impl Judged<'_> {
     fn is_open(&self) -> bool {
-        admission::is_open(self.stage)
+        self.stage.is_open()
     }
 
     fn is_eligible(&self) -> bool {
-        self.is_open() && self.blockers.as_ref().is_some_and(Vec::is_empty)
+        self.is_open() && self.blockers.is_empty()
     }
 
     /// Blocker codes, each once, in the contract's order.
     fn codes(&self) -> Vec<BlockerCode> {
-        let mut codes: Vec<BlockerCode> = self
-            .blockers
-            .iter()
-            .flatten()
-            .map(|blocker| blocker.code)
-            .collect();
+        let mut codes: Vec<BlockerCode> =
+            self.blockers.iter().map(|blocker| blocker.code).collect();
         codes.dedup();
         codes
     }
@@ -267,27 +74,20 @@ impl AdmissionFacts {
         self.area_flags.iter().any(|flag| flag.covers(day))
     }
 
-    /// Whether the member named `members/{id}` is official on `day`; unknown members are not.
-    pub fn official_on(&self, member: &str, day: Date) -> bool {
-        names::parse_member("member", member)
-            .ok()
-            .and_then(|id| self.members.iter().find(|m| m.id == id))
+    /// Whether the member `member_id` is official on `day`; unknown members are not.
+    pub fn official_on(&self, member_id: i64, day: Date) -> bool {
+        self.members
+            .iter()
+            .find(|m| m.id == member_id)
             .is_some_and(|m| m.official_on(day))
     }
 
-    /// The blockers of `record` on `day` under the version in force that day; `None` when its
-    /// facts cannot be read (the projection refuses such candidates, so only a hand-edited
-    /// database gets here).
-    pub fn blockers_on(&self, record: &CandidateRecord, day: Date) -> Option<Vec<Blocker>> {
-        let facts = admission::candidate_facts(&record.candidate, self.flagged_area_on(day), |m| {
-            self.official_on(m, day)
-        })
-        .ok()?;
-        Some(eligibility::blockers(
-            &facts,
-            day,
-            self.rules.in_force_on(day),
-        ))
+    /// The blockers of `record` on `day` under the version in force that day.
+    pub fn blockers_on(&self, record: &CandidateRecord, day: Date) -> Vec<Blocker> {
+        let facts = record.candidate.facts(self.flagged_area_on(day), |member| {
+            self.official_on(member, day)
+        });
+        eligibility::blockers(&facts, day, self.rules.in_force_on(day))
     }
 
     /// Candidates existing on `day`, with the blockers of the open ones.
@@ -296,10 +96,10 @@ impl AdmissionFacts {
             .iter()
             .filter_map(|record| {
                 let stage = record.stage_on(day)?;
-                let blockers = if admission::is_open(stage) {
+                let blockers = if stage.is_open() {
                     self.blockers_on(record, day)
                 } else {
-                    Some(Vec::new())
+                    Vec::new()
                 };
                 Some(Judged {
                     record,
@@ -347,7 +147,7 @@ fn stage_buckets<'a>(
     stages
         .iter()
         .zip(counts)
-        .map(|(stage, count)| bucket(stage.as_str_name(), label(stage.as_str_name()), count))
+        .map(|(stage, count)| bucket(stage_key(*stage), label(stage_key(*stage)), count))
         .collect()
 }
 
@@ -367,10 +167,6 @@ fn blocker_buckets(counts: &BTreeMap<BlockerCode, i64>) -> Vec<Bucket> {
         .iter()
         .map(|(code, count)| bucket(code.code(), code.label(), *count))
         .collect()
-}
-
-fn to_i32(value: i64) -> i32 {
-    i32::try_from(value).unwrap_or(if value < 0 { i32::MIN } else { i32::MAX })
 }
 
 /// `YYYY-MM` → (year, month).
@@ -495,12 +291,7 @@ pub fn cell_rating_summary(
         .iter()
         .filter(|r| r.year == year && r.commune_code == facts.commune_code)
         .collect();
-    let count = |level: RatingLevel| {
-        ratings
-            .iter()
-            .filter(|r| r.level == level.as_str_name())
-            .count() as i64
-    };
+    let count = |level: RatingLevel| ratings.iter().filter(|r| r.level == level).count() as i64;
     let numerator = count(RatingLevel::Excellent) + count(RatingLevel::Good);
     let denominator = ratings.len() as i64;
     let target = facts.target_for(year);
@@ -533,15 +324,9 @@ pub fn cell_rating_summary(
             && numerator * 100 >= i64::from(target_percent) * denominator,
         // Integer ceiling of target_percent * denominator / 100, both non-negative.
         needed: (i64::from(target_percent) * denominator + 99) / 100,
-        by_level: LEVELS
+        by_level: RatingLevel::ALL
             .iter()
-            .map(|level| {
-                bucket(
-                    level.as_str_name(),
-                    label(level.as_str_name()),
-                    count(*level),
-                )
-            })
+            .map(|level| bucket(level.key(), label(level.key()), count(*level)))
             .collect(),
         exclusions: unrated
             .into_iter()
@@ -677,172 +462,6 @@ pub fn cell_health(
     }
 }
 
-/// A deadline with its cell id, before it becomes a contract message.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct DeadlineItem {
-    cell_id: String,
-    message: Deadline,
-    due: Date,
-}
-
-/// A deadline's clock: which step, the event that started it (the cell's approval, the decision,
-/// the ceremony) and whom it concerns.
-struct Clock<'a> {
-    kind: DeadlineKind,
-    trigger: Date,
-    /// The admission decision's one-time extension was granted.
-    extended: bool,
-    subject: String,
-    full_name: &'a str,
-    cell_id: &'a str,
-}
-
-impl AdmissionFacts {
-    /// The deadline of `clock`, whose trigger is known on `as_of`. Listed when the clock is
-    /// running on `as_of` (started, overdue or not), or starts later and falls due by `until`.
-    fn deadline(&self, clock: Clock<'_>, as_of: Date, until: Date) -> Option<DeadlineItem> {
-        let Clock {
-            kind,
-            trigger,
-            extended,
-            subject,
-            full_name,
-            cell_id,
-        } = clock;
-        let mut rules: &RuleVersion = self.rules.in_force_on(trigger);
-        let mut due = self.calendar.due(kind, trigger, rules, extended);
-        // The version in force when the clock starts sets the limit; recognition's clock starts
-        // at the end of the probation, possibly under a newer version.
-        let at_start = self.rules.in_force_on(due.clock_start);
-        if at_start != rules {
-            rules = at_start;
-            due = self.calendar.due(kind, trigger, rules, extended);
-        }
-        if due.clock_start > as_of && due.due > until {
-            return None;
-        }
-        let kind_pb = match kind {
-            DeadlineKind::AdmissionDecision => DeadlineKindPb::AdmissionDecision,
-            DeadlineKind::Ceremony => DeadlineKindPb::Ceremony,
-            DeadlineKind::Recognition => DeadlineKindPb::Recognition,
-        };
-        Some(DeadlineItem {
-            cell_id: cell_id.to_owned(),
-            due: due.due,
-            message: Deadline {
-                kind: kind_pb.into(),
-                subject,
-                full_name: full_name.to_owned(),
-                cell: names::cell(&self.commune_code, cell_id),
-                start_date: date::format(due.clock_start),
-                due_date: date::format(due.due),
-                overdue: due.due < as_of,
-                working_days_left: to_i32(self.calendar.working_days_between(as_of, due.due)),
-                rule_version: rules.code.clone(),
-            },
-        })
-    }
-
-    /// Every deadline as it stood on `as_of` (see [`deadlines`]), with cell ids.
-    fn deadline_items(&self, as_of: Date, until: Date) -> Vec<DeadlineItem> {
-        let mut items = Vec::new();
-        for record in &self.candidates {
-            // The committee's decision is pending while the candidate is cell- or
-            // committee-approved and no decision is known; admitted candidates continue as
-            // members below (whatever day the candidate's closing was dated).
-            let decided = names::parse_member("member", &record.candidate.admitted_member)
-                .ok()
-                .and_then(|id| self.members.iter().find(|m| m.id == id))
-                .and_then(|m| m.decision_date)
-                .is_some_and(|day| day <= as_of);
-            let pending = !decided
-                && matches!(
-                    record.stage_on(as_of),
-                    Some(CandidateStage::CellApproved | CandidateStage::CommitteeApproved)
-                );
-            if !pending {
-                continue;
-            }
-            let approved = date::parse(&record.candidate.cell_vote_date)
-                .ok()
-                .filter(|day| *day <= as_of)
-                .or_else(|| record.reached(CandidateStage::CellApproved));
-            if let Some(approved) = approved {
-                let clock = Clock {
-                    kind: DeadlineKind::AdmissionDecision,
-                    trigger: approved,
-                    extended: record.candidate.decision_extended,
-                    subject: record.name(),
-                    full_name: &record.candidate.full_name,
-                    cell_id: &record.cell_id,
-                };
-                items.extend(self.deadline(clock, as_of, until));
-            }
-        }
-        for member in self.members.iter().filter(|m| !m.departed_by(as_of)) {
-            let decided = member.decision_date.filter(|day| *day <= as_of);
-            let ceremony = member.ceremony_date.filter(|day| *day <= as_of);
-            let recognised = member.official_date.is_some_and(|day| day <= as_of)
-                || (member.status == EXEMPT && member.official_date.is_none());
-            let (kind, start, cell_id) = match (decided, ceremony) {
-                (Some(decided), None) => (
-                    DeadlineKind::Ceremony,
-                    decided,
-                    member.admitted_in_cell(&self.commune_code),
-                ),
-                (_, Some(ceremony)) if !recognised => (
-                    DeadlineKind::Recognition,
-                    ceremony,
-                    member.current_cell(&self.commune_code),
-                ),
-                _ => continue,
-            };
-            let Some(cell_id) = cell_id else {
-                continue;
-            };
-            let clock = Clock {
-                kind,
-                trigger: start,
-                extended: false,
-                subject: names::member(member.id),
-                full_name: &member.full_name,
-                cell_id,
-            };
-            items.extend(self.deadline(clock, as_of, until));
-        }
-        // Overdue first, then by due date; the subject keeps the order stable.
-        items.sort_by(|a, b| {
-            (!a.message.overdue, a.due, &a.message.subject).cmp(&(
-                !b.message.overdue,
-                b.due,
-                &b.message.subject,
-            ))
-        });
-        items
-    }
-}
-
-/// Deadlines as they stood on `as_of`: every clock running that day (overdue or not; a
-/// probationary member past the probation and not yet recognised is listed) and the clocks
-/// starting later that fall due by `until`. A clock counts only from an event known on `as_of`.
-pub fn deadlines(
-    facts: &AdmissionFacts,
-    as_of: Date,
-    until: Date,
-    freshness: Freshness,
-) -> ListDeadlinesResponse {
-    let deadlines: Vec<Deadline> = facts
-        .deadline_items(as_of, until)
-        .into_iter()
-        .map(|item| item.message)
-        .collect();
-    ListDeadlinesResponse {
-        overdue: deadlines.iter().filter(|d| d.overdue).count() as i64,
-        deadlines,
-        freshness: Some(freshness),
-    }
-}
-
 /// `YYYY-MM` → its first and last day; the description of the problem on failure.
 pub fn parse_month(text: &str) -> Result<(Date, Date), String> {
     const SHAPE: &str = "must be a month of the form YYYY-MM";
@@ -922,8 +541,8 @@ pub fn monthly_briefing(
                     BriefingCandidate {
                         candidate: c.record.name(),
                         full_name: c.record.candidate.full_name.clone(),
-                        stage: c.stage.as_str_name().to_owned(),
-                        next_step: admission::next_step(c.stage, codes.first().copied()),
+                        stage: stage_key(c.stage).to_owned(),
+                        next_step: c.stage.next_step(codes.first().copied()),
                         blockers: codes.iter().map(|code| code.code().to_owned()).collect(),
                     }
                 })

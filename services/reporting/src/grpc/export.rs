@@ -20,8 +20,8 @@ use partyregistry_proto::reporting::v1::{ExportChunk, ExportFormat, ExportReport
 use tokio_stream::Stream;
 use tonic::{Request, Response, Status};
 
-use crate::access::{self, Access, SmallCells};
-use crate::grpc::ReportingApi;
+use crate::grpc::access::{self, Access, SmallCells};
+use crate::grpc::api::ReportingApi;
 
 #[cfg(test)]
 mod tests;

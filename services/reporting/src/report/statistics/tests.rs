@@ -2,7 +2,12 @@
 //! that reconcile across a merge, the statistics roll and the ranking.
 
 use super::*;
-use crate::units::{COMMUNE_LEVEL, CommuneUnit, Directory, Merge, ProvinceUnit, Scope};
+use crate::model::history::EventFact;
+use crate::model::units::{CommuneUnit, Directory, Merge, ProvinceUnit};
+use crate::model::vocabulary::{
+    EventType, Gender, GeneralEducation, MemberStatus, PoliticalTheory, Qualification, UnitLevel,
+};
+use crate::report::units::Scope;
 
 fn d(text: &str) -> Date {
     date::parse(text).expect("test dates are valid")
@@ -17,9 +22,9 @@ fn period(commune: &str, from: &str, to: Option<&str>) -> Stint {
     }
 }
 
-fn event(event_type: &str, day: &str) -> EventFact {
+fn event(event_type: EventType, day: &str) -> EventFact {
     EventFact {
-        event_type: event_type.into(),
+        event_type,
         date: d(day),
     }
 }
@@ -29,20 +34,20 @@ fn member(id: i64, commune: &str, decided: &str, ceremony: &str) -> MemberHistor
     MemberHistory {
         id,
         full_name: format!("Đảng Viên Số {id}"),
-        status: "MEMBER_STATUS_OFFICIAL".into(),
-        gender: "GENDER_MALE".into(),
+        status: MemberStatus::Official,
+        gender: Gender::Male,
         birth_date: Some(d("1970-02-02")),
         ethnicity_code: "01".into(),
         religion_code: "00".into(),
-        general_education: "GENERAL_EDUCATION_UPPER_SECONDARY".into(),
-        qualification: "QUALIFICATION_UNIVERSITY".into(),
-        political_theory: "POLITICAL_THEORY_ELEMENTARY".into(),
+        general_education: GeneralEducation::UpperSecondary,
+        qualification: Qualification::University,
+        political_theory: PoliticalTheory::Elementary,
         decision_date: Some(d(decided)),
         ceremony_date: Some(d(ceremony)),
         official_date: None,
         admitted_in: Some((commune.into(), "c".into())),
         stints: vec![period(commune, ceremony, None)],
-        events: vec![event("EVENT_TYPE_ADMISSION_DECIDED", decided)],
+        events: vec![event(EventType::AdmissionDecided, decided)],
         ..MemberHistory::default()
     }
 }
@@ -69,7 +74,7 @@ fn directory() -> Directory {
             valid_to: None,
         }],
         merges: vec![Merge {
-            level: COMMUNE_LEVEL.into(),
+            level: UnitLevel::Commune,
             predecessors: vec!["03001".into(), "03002".into()],
             successor: "03009".into(),
             effective_date: d("2025-07-01"),
@@ -85,7 +90,7 @@ fn transfer(member: &mut MemberHistory, commune: &str, day: &str) {
     member.stints.push(period(commune, day, None));
     member
         .events
-        .push(event("EVENT_TYPE_TRANSFERRED_TO_COMMUNE", day));
+        .push(event(EventType::TransferredToCommune, day));
 }
 
 /// The merge story: two members in 03001, three in 03002, and one admitted in 03001 in 2024
@@ -100,7 +105,7 @@ fn story() -> Vec<MemberHistory> {
         member(5, "03002", "2015-04-20", "2015-05-04"),
     ];
     let mut newcomer = member(6, "03001", "2024-03-01", "2024-03-20");
-    newcomer.gender = "GENDER_FEMALE".into();
+    newcomer.gender = Gender::Female;
     newcomer.birth_date = Some(d("1999-08-08"));
     newcomer.ethnicity_code = "09".into();
     newcomer.youth_union = true;
@@ -108,17 +113,15 @@ fn story() -> Vec<MemberHistory> {
     for member in &mut members {
         transfer(member, "03009", "2025-07-01");
     }
-    members[4].status = "MEMBER_STATUS_DECEASED".into();
+    members[4].status = MemberStatus::Deceased;
     members[4].left_date = Some(d("2026-02-10"));
     if let Some(last) = members[4].stints.last_mut() {
         last.to = Some(d("2026-02-10"));
     }
-    members[4]
-        .events
-        .push(event("EVENT_TYPE_DIED", "2026-02-10"));
+    members[4].events.push(event(EventType::Died, "2026-02-10"));
     members[0]
         .events
-        .push(event("EVENT_TYPE_EXEMPTED", "2025-09-01"));
+        .push(event(EventType::Exempted, "2025-09-01"));
     members
 }
 
@@ -194,7 +197,7 @@ fn breakdowns_sum_to_the_total_before_and_after_the_merge() {
     members[1].birth_date = None;
     members[1].ethnicity_code = "77".into();
     members[1].religion_code = "99".into();
-    members[2].gender = "GENDER_UNSPECIFIED".into();
+    members[2].gender = Gender::Unspecified;
     let successor = Scope::Commune("03009".into());
     let before = stats(&successor, "2024-12-31", &members);
     assert_eq!(before.total_members, 6);
@@ -369,7 +372,7 @@ fn movements_reconcile_across_the_merge() {
 #[test]
 fn a_departure_without_an_event_still_balances_and_is_noted() {
     let mut members = story();
-    members[0].status = "MEMBER_STATUS_OFFICIAL".into();
+    members[0].status = MemberStatus::Official;
     if let Some(last) = members[0].stints.last_mut() {
         last.to = Some(d("2026-01-15"));
     }

@@ -1,6 +1,7 @@
-//! The report arithmetic, in plain Rust: from the small grouped facts the store reads (counts per
-//! cell, per birth date, per profile) to the report messages of the contract. No sqlx, no I/O, so
-//! every figure is unit-tested here.
+//! The commune report's arithmetic, and the pieces the other reports share, in plain Rust: from
+//! the small grouped facts the store reads ([`crate::model::commune`]: counts per cell, per birth
+//! date, per profile) to the messages of `reporting.v1`. No sqlx, no I/O, so every figure is
+//! unit-tested here.
 //!
 //! Owns: age bands, the average age, the order of buckets and cells, the point-in-time rules for
 //! cells (open on the date) and the freshness arithmetic. Does not own which members are on a roll
@@ -10,13 +11,16 @@ use std::collections::BTreeMap;
 
 use chrono::Datelike;
 use partyregistry_kit::db;
-use partyregistry_proto::membership::v1::{CellKind, GeneralEducation, PoliticalTheory};
 use partyregistry_proto::reporting::v1::{
     Bucket, CellFigures, CommuneReport, Freshness, YearAdmissions,
 };
 use partyregistry_vocab::date::{self, Date};
 use partyregistry_vocab::reference::{ethnic_group, label};
 use partyregistry_vocab::{names, text};
+
+use crate::model::commune::{BirthCount, CellInfo, CellRoll, CommuneFacts, ProfileCount};
+use crate::model::feed::{FeedContact, FeedPosition};
+use crate::model::vocabulary::{CellKind, EDUCATIONS, Gender, PoliticalTheory, education_key};
 
 /// Mean length of a Gregorian year in days: turns an age in days into fractional years.
 const DAYS_PER_YEAR: f64 = 365.2425;
@@ -25,119 +29,9 @@ const DAYS_PER_YEAR: f64 = 365.2425;
 /// `<=30`, `31-40`, `41-50`, `51-60`, `61-70`, `>=71`.
 pub const DEFAULT_AGE_BOUNDS: [i32; 5] = [30, 40, 50, 60, 70];
 
-/// The value name of a female member's gender.
-const FEMALE: &str = "GENDER_FEMALE";
-/// The value name of a seconded member's assignment.
-pub const SECONDED: &str = "ASSIGNMENT_SECONDED";
-
-/// A cell of the commune, open or not on the report's date.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CellInfo {
-    /// The cell id within the commune.
-    pub cell_id: String,
-    /// Display name with diacritics.
-    pub display_name: String,
-    /// `CellKind` value name.
-    pub kind: String,
-    /// Day the cell was founded; `None` reads as "always".
-    pub open_date: Option<Date>,
-    /// Day the cell was dissolved; `None` while active.
-    pub close_date: Option<Date>,
-}
-
-impl CellInfo {
-    /// Whether the cell exists on `day`: founded on or before it, not yet dissolved.
-    pub fn is_open_on(&self, day: Date) -> bool {
-        self.open_date.is_none_or(|open| open <= day)
-            && self.close_date.is_none_or(|close| day < close)
-    }
-}
-
-/// Members on a cell's roll on the date, for one assignment.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CellRoll {
-    /// The cell id.
-    pub cell_id: String,
-    /// Whether these are seconded officials (otherwise local members).
-    pub seconded: bool,
-    /// Members on the roll.
-    pub members: i64,
-    /// Of which official on the date (exempt members are official).
-    pub official: i64,
-}
-
-/// Members on the roll on the date sharing one profile.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ProfileCount {
-    /// `Gender` value name.
-    pub gender: String,
-    /// Ethnic group code.
-    pub ethnicity_code: String,
-    /// `GeneralEducation` value name.
-    pub general_education: String,
-    /// `PoliticalTheory` value name.
-    pub political_theory: String,
-    /// Members with this profile.
-    pub members: i64,
-}
-
-/// Members on the roll on the date born on one day.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BirthCount {
-    /// The birth date; `None` if the feed did not carry one.
-    pub birth_date: Option<Date>,
-    /// Members born that day.
-    pub members: i64,
-}
-
-/// The latest admission decided in a cell up to the date.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LastAdmission {
-    /// The cell id.
-    pub cell_id: String,
-    /// The latest decision date.
-    pub decision_date: Date,
-}
-
-/// Everything the commune report is computed from, as read in one consistent snapshot.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CommuneFacts {
-    /// Commune code.
-    pub commune_code: String,
-    /// Commune display name.
-    pub display_name: String,
-    /// The day the figures describe.
-    pub as_of: Date,
-    /// Every cell of the commune, open or not.
-    pub cells: Vec<CellInfo>,
-    /// Roll counts per cell and assignment.
-    pub cell_rolls: Vec<CellRoll>,
-    /// Roll counts per profile.
-    pub profiles: Vec<ProfileCount>,
-    /// Roll counts per birth date.
-    pub births: Vec<BirthCount>,
-    /// The latest admission per cell.
-    pub last_admissions: Vec<LastAdmission>,
-}
-
-/// The feed position as stored with the projection.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct FeedPosition {
-    /// Sequence of the last change applied.
-    pub last_sequence: i64,
-    /// Its commit time, microseconds since the epoch; 0 when nothing was applied.
-    pub last_commit_time_us: i64,
-}
-
-/// What the consumer knows of the feed's connection, held in memory.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct FeedContact {
-    /// Whether the consumer is connected now.
-    pub connected: bool,
-    /// Highest sequence announced by the membership service.
-    pub head_sequence: i64,
-    /// Last time the membership service was heard from, microseconds; 0 for never.
-    pub last_contact_us: i64,
+/// `value` as an `i32`, saturating at the bounds.
+pub fn to_i32(value: i64) -> i32 {
+    i32::try_from(value).unwrap_or(if value < 0 { i32::MIN } else { i32::MAX })
 }
 
 /// Computes the commune report from its facts. `freshness` is attached as is.
@@ -148,7 +42,7 @@ pub fn commune_report(facts: &CommuneFacts, freshness: Freshness) -> CommuneRepo
     let women = facts
         .profiles
         .iter()
-        .filter(|p| p.gender == FEMALE)
+        .filter(|p| p.gender == Gender::Female)
         .map(|p| p.members)
         .sum();
     CommuneReport {
@@ -181,46 +75,38 @@ pub fn bucket(key: &str, label: &str, members: i64) -> Bucket {
     }
 }
 
-/// Rank of a cell kind in the contract's enum order, unknown kinds last.
-fn cell_kind_rank(kind: &str) -> i32 {
-    CellKind::from_str_name(kind).map_or(i32::MAX, |kind| kind as i32)
-}
-
 /// Cells open on `as_of`, per kind, in the enum order of the kinds.
 pub fn cells_by_kind(cells: &[CellInfo], as_of: Date) -> Vec<Bucket> {
-    let mut counts: BTreeMap<(i32, &str), i64> = BTreeMap::new();
+    let mut counts: BTreeMap<CellKind, i64> = BTreeMap::new();
     for cell in cells.iter().filter(|cell| cell.is_open_on(as_of)) {
-        *counts
-            .entry((cell_kind_rank(&cell.kind), cell.kind.as_str()))
-            .or_default() += 1;
+        *counts.entry(cell.kind).or_default() += 1;
     }
-    counts
-        .into_iter()
-        .map(|((_, kind), count)| bucket(kind, label(kind), count))
-        .collect()
+    kind_buckets(counts)
 }
 
 /// Members per kind of their cell. Every kind that has a cell open on `as_of` is listed (with 0
 /// if nobody is on those rolls), and so is any kind that has members.
 pub fn members_by_cell_kind(cells: &[CellInfo], rolls: &[CellRoll], as_of: Date) -> Vec<Bucket> {
-    const UNKNOWN_KIND: &str = "CELL_KIND_UNSPECIFIED";
-    let mut counts: BTreeMap<(i32, &str), i64> = BTreeMap::new();
+    let mut counts: BTreeMap<CellKind, i64> = BTreeMap::new();
     for cell in cells.iter().filter(|cell| cell.is_open_on(as_of)) {
-        counts
-            .entry((cell_kind_rank(&cell.kind), cell.kind.as_str()))
-            .or_default();
+        counts.entry(cell.kind).or_default();
     }
     for roll in rolls.iter().filter(|roll| roll.members > 0) {
         // A member's stint may point at a cell whose row has not arrived (partial replay).
         let kind = cells
             .iter()
             .find(|cell| cell.cell_id == roll.cell_id)
-            .map_or(UNKNOWN_KIND, |cell| cell.kind.as_str());
-        *counts.entry((cell_kind_rank(kind), kind)).or_default() += roll.members;
+            .map_or(CellKind::Unspecified, |cell| cell.kind);
+        *counts.entry(kind).or_default() += roll.members;
     }
+    kind_buckets(counts)
+}
+
+/// One bucket per kind, in the enum order of the kinds.
+fn kind_buckets(counts: BTreeMap<CellKind, i64>) -> Vec<Bucket> {
     counts
         .into_iter()
-        .map(|((_, kind), count)| bucket(kind, label(kind), count))
+        .map(|(kind, count)| bucket(kind.key(), label(kind.key()), count))
         .collect()
 }
 
@@ -318,8 +204,11 @@ pub fn ethnicity(profiles: &[ProfileCount]) -> Vec<Bucket> {
 
 /// Members per level: every level of `levels` in order (zeros included, so tables keep their
 /// rows), then any other value met, so that no member disappears from the breakdown.
-pub fn by_level(levels: &[&str], values: impl Iterator<Item = (String, i64)>) -> Vec<Bucket> {
-    let mut counts: BTreeMap<String, i64> = BTreeMap::new();
+pub fn by_level(
+    levels: &[&'static str],
+    values: impl Iterator<Item = (&'static str, i64)>,
+) -> Vec<Bucket> {
+    let mut counts: BTreeMap<&str, i64> = BTreeMap::new();
     for (value, members) in values {
         *counts.entry(value).or_default() += members;
     }
@@ -330,41 +219,29 @@ pub fn by_level(levels: &[&str], values: impl Iterator<Item = (String, i64)>) ->
     buckets.extend(
         counts
             .into_iter()
-            .map(|(value, count)| bucket(&value, label(&value), count)),
+            .map(|(value, count)| bucket(value, label(value), count)),
     );
     buckets
 }
 
 /// Members per general education level, primary first.
 pub fn general_education(profiles: &[ProfileCount]) -> Vec<Bucket> {
-    let levels = [
-        GeneralEducation::Primary,
-        GeneralEducation::LowerSecondary,
-        GeneralEducation::UpperSecondary,
-    ]
-    .map(|level| level.as_str_name());
+    let levels = EDUCATIONS.map(education_key);
     by_level(
         &levels,
         profiles
             .iter()
-            .map(|p| (p.general_education.clone(), p.members)),
+            .map(|p| (p.general_education.key(), p.members)),
     )
 }
 
 /// Members per political theory level, none first.
 pub fn political_theory(profiles: &[ProfileCount]) -> Vec<Bucket> {
-    let levels = [
-        PoliticalTheory::None,
-        PoliticalTheory::Elementary,
-        PoliticalTheory::Intermediate,
-        PoliticalTheory::Advanced,
-    ]
-    .map(|level| level.as_str_name());
     by_level(
-        &levels,
+        PoliticalTheory::KEYS,
         profiles
             .iter()
-            .map(|p| (p.political_theory.clone(), p.members)),
+            .map(|p| (p.political_theory.key(), p.members)),
     )
 }
 
@@ -403,7 +280,7 @@ pub fn cell_figures(facts: &CommuneFacts) -> Vec<CellFigures> {
                 suppressed_fields: Vec::new(),
                 cell: names::cell(&facts.commune_code, &cell.cell_id),
                 display_name: cell.display_name.clone(),
-                kind: cell.kind.clone(),
+                kind: cell.kind.key().to_owned(),
                 members: local + seconded,
                 local_members: local,
                 seconded_members: seconded,
@@ -517,16 +394,18 @@ pub fn freshness(position: FeedPosition, contact: FeedContact, now_us: i64) -> F
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::commune::LastAdmission;
+    use crate::model::vocabulary::GeneralEducation;
 
     fn d(text: &str) -> Date {
         date::parse(text).expect("test dates are valid")
     }
 
-    fn cell(id: &str, name: &str, kind: &str) -> CellInfo {
+    fn cell(id: &str, name: &str, kind: CellKind) -> CellInfo {
         CellInfo {
             cell_id: id.into(),
             display_name: name.into(),
-            kind: kind.into(),
+            kind,
             open_date: Some(d("2000-01-01")),
             close_date: None,
         }
@@ -586,11 +465,11 @@ mod tests {
             display_name: "Xã Hợp Thành".into(),
             as_of: d("2022-06-30"),
             cells: vec![
-                cell("dong", "Chi bộ Đồng Tâm", "CELL_KIND_RESIDENTIAL"),
-                cell("duong", "Chi bộ Dương Hồng", "CELL_KIND_RESIDENTIAL"),
-                cell("an", "Chi bộ Ăn Mai", "CELL_KIND_RESIDENTIAL"),
-                cell("zeta", "Chi bộ Zê", "CELL_KIND_RESIDENTIAL"),
-                cell("anh", "Chi bộ Anh Sơn", "CELL_KIND_RESIDENTIAL"),
+                cell("dong", "Chi bộ Đồng Tâm", CellKind::Residential),
+                cell("duong", "Chi bộ Dương Hồng", CellKind::Residential),
+                cell("an", "Chi bộ Ăn Mai", CellKind::Residential),
+                cell("zeta", "Chi bộ Zê", CellKind::Residential),
+                cell("anh", "Chi bộ Anh Sơn", CellKind::Residential),
             ],
             cell_rolls: vec![],
             profiles: vec![],
@@ -615,15 +494,15 @@ mod tests {
 
     #[test]
     fn commune_report_adds_up_rolls_kinds_and_last_admissions() {
-        let mut closed = cell("old", "Chi bộ cũ", "CELL_KIND_OTHER");
+        let mut closed = cell("old", "Chi bộ cũ", CellKind::Other);
         closed.close_date = Some(d("2021-01-01"));
         let facts = CommuneFacts {
             commune_code: "02680".into(),
             display_name: "Xã Hợp Thành".into(),
             as_of: d("2022-06-30"),
             cells: vec![
-                cell("tuong-1", "Chi bộ thôn Tượng 1", "CELL_KIND_RESIDENTIAL"),
-                cell("truong-th", "Chi bộ Trường Tiểu học", "CELL_KIND_SCHOOL"),
+                cell("tuong-1", "Chi bộ thôn Tượng 1", CellKind::Residential),
+                cell("truong-th", "Chi bộ Trường Tiểu học", CellKind::School),
                 closed,
             ],
             cell_rolls: vec![
@@ -642,17 +521,17 @@ mod tests {
             ],
             profiles: vec![
                 ProfileCount {
-                    gender: FEMALE.into(),
+                    gender: Gender::Female,
                     ethnicity_code: "02".into(),
-                    general_education: "GENERAL_EDUCATION_UPPER_SECONDARY".into(),
-                    political_theory: "POLITICAL_THEORY_ELEMENTARY".into(),
+                    general_education: GeneralEducation::UpperSecondary,
+                    political_theory: PoliticalTheory::Elementary,
                     members: 3,
                 },
                 ProfileCount {
-                    gender: "GENDER_MALE".into(),
+                    gender: Gender::Male,
                     ethnicity_code: "01".into(),
-                    general_education: "GENERAL_EDUCATION_LOWER_SECONDARY".into(),
-                    political_theory: "POLITICAL_THEORY_NONE".into(),
+                    general_education: GeneralEducation::LowerSecondary,
+                    political_theory: PoliticalTheory::None,
                     members: 6,
                 },
             ],

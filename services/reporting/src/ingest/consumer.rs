@@ -4,7 +4,7 @@
 //! what was applied meanwhile.
 //!
 //! Owns the connection state shared with the API ([`FeedState`]). Does not own what a change means
-//! (see [`crate::projection`]) nor the SQL (see [`crate::store`]).
+//! (see [`crate::ingest::projection`]) nor the SQL (see [`crate::store`]).
 
 use std::future::poll_fn;
 use std::pin::Pin;
@@ -24,8 +24,9 @@ use tokio_util::sync::CancellationToken;
 use tonic::Streaming;
 use tonic::service::interceptor::InterceptedService;
 
-use crate::reports::FeedContact;
-use crate::store::{Store, StoredCursor};
+use crate::ingest::projection::project_change;
+use crate::model::feed::FeedContact;
+use crate::store::{BatchOutcome, Store, StoreError, StoredCursor};
 
 /// First wait before reconnecting.
 const INITIAL_BACKOFF: Duration = Duration::from_millis(100);
@@ -39,6 +40,20 @@ const SILENCE_LIMIT: Duration = Duration::from_secs(30);
 /// Most changes applied in one transaction: large enough to replay history quickly, small enough
 /// to keep transactions short.
 const MAX_BATCH: usize = 500;
+
+impl Store {
+    /// Reads `changes` (in feed order) through the projection and applies them with the cursor
+    /// in one transaction (see [`Store::apply_projected`]). `contact_us` is stored as the last
+    /// contact time.
+    pub async fn apply_changes(
+        &self,
+        changes: &[Change],
+        contact_us: i64,
+    ) -> Result<BatchOutcome, StoreError> {
+        let projected: Vec<_> = changes.iter().map(project_change).collect();
+        self.apply_projected(&projected, contact_us).await
+    }
+}
 
 /// The consumer's connection state, in memory and shared with the API. The applied position is
 /// not here: it lives in the database, next to the rows it describes.
@@ -107,7 +122,7 @@ enum SessionError {
     #[error("no message for {}s", SILENCE_LIMIT.as_secs())]
     Silent,
     #[error("database: {0}")]
-    Database(#[from] sqlx::Error),
+    Database(#[from] StoreError),
 }
 
 /// How a session ended, and whether it got anywhere (which resets the backoff).

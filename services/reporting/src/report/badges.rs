@@ -20,8 +20,11 @@ use partyregistry_vocab::date::{self, Date};
 use partyregistry_proto::reporting::v1::BadgeDue;
 use partyregistry_vocab::{names, text};
 
-use crate::statistics::{MemberHistory, party_age_months};
-use crate::units::{Directory, Resolved};
+use crate::model::history::MemberHistory;
+use crate::model::units::Directory;
+use crate::model::vocabulary::MemberStatus;
+use crate::report::statistics::party_age_months;
+use crate::report::units::Resolved;
 
 /// Years of party age that earn a badge.
 pub const BADGE_YEARS: [i32; 12] = [30, 40, 45, 50, 55, 60, 65, 70, 75, 80, 85, 90];
@@ -191,13 +194,12 @@ pub fn listed(
     rounds: &[(AwardRound, Date, Resolved)],
     members: &[MemberHistory],
 ) -> Vec<BadgeDue> {
-    const DECEASED: &str = "MEMBER_STATUS_DECEASED";
     let mut due: Vec<(Date, i32, Vec<u8>, i64, BadgeDue)> = Vec::new();
     for member in members {
         let Some(decided) = member.decision_date else {
             continue;
         };
-        let died = (member.status == DECEASED)
+        let died = (member.status == MemberStatus::Deceased)
             .then_some(member.left_date)
             .flatten();
         let facts = BadgeFacts {
@@ -367,8 +369,9 @@ mod tests {
 
     #[test]
     fn lists_follow_the_roll_and_the_merges() {
-        use crate::statistics::MemberHistory;
-        use crate::units::{COMMUNE_LEVEL, CommuneUnit, Merge, Scope};
+        use crate::model::units::{CommuneUnit, Merge};
+        use crate::model::vocabulary::UnitLevel;
+        use crate::report::units::Scope;
         let commune = |code: &str, to: Option<&str>| CommuneUnit {
             code: code.into(),
             display_name: format!("Xã {code}"),
@@ -380,7 +383,7 @@ mod tests {
             communes: vec![commune("02677", Some("2025-06-30")), commune("02680", None)],
             provinces: Vec::new(),
             merges: vec![Merge {
-                level: COMMUNE_LEVEL.into(),
+                level: UnitLevel::Commune,
                 predecessors: vec!["02677".into(), "02680".into()],
                 successor: "02680".into(),
                 effective_date: d("2025-07-01"),
@@ -389,9 +392,9 @@ mod tests {
         let member = |id: i64, commune: &str, decided: &str| MemberHistory {
             id,
             full_name: format!("Người Số {id}"),
-            status: "MEMBER_STATUS_OFFICIAL".into(),
+            status: MemberStatus::Official,
             decision_date: Some(d(decided)),
-            stints: vec![crate::projection::Stint {
+            stints: vec![crate::model::stint::Stint {
                 commune_code: commune.into(),
                 cell_id: "c".into(),
                 from: d(decided),
@@ -401,12 +404,12 @@ mod tests {
         };
         // Died in Tả Phời before the merge; listed with Hợp Thành after it.
         let mut deceased = member(1, "02677", "1996-03-01");
-        deceased.status = "MEMBER_STATUS_DECEASED".into();
+        deceased.status = MemberStatus::Deceased;
         deceased.left_date = Some(d("2025-12-01"));
         deceased.stints[0].to = Some(d("2025-12-01"));
         // Transferred out before the round: not listed.
         let mut left = member(2, "02680", "1996-05-10");
-        left.status = "MEMBER_STATUS_TRANSFERRED_OUT".into();
+        left.status = MemberStatus::TransferredOut;
         left.stints[0].to = Some(d("2026-01-01"));
         let members = [deceased, left, member(3, "02680", "1996-05-12")];
         let scope = Scope::Commune("02680".into());

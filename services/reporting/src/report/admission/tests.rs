@@ -1,12 +1,18 @@
 //! Unit tests of the admission reports on a small Hợp Thành as of mid-2022: target 6, two
 //! admissions, eight open candidates of which two are eligible.
 
-use partyregistry_proto::membership::v1::{
-    AwarenessCertificate, CandidateSource, GeneralEducation, Introducer, VoteTally,
-};
+use partyregistry_proto::reporting::v1::DeadlineKind as DeadlineKindPb;
 use partyregistry_rules::calendar::reference_holidays;
+use partyregistry_rules::eligibility::Vote;
+use partyregistry_rules::{Calendar, Education, RuleTable};
 
 use super::*;
+use crate::model::admission::{CellAdmissions, CellBirths, MemberRecord, StageEntry};
+use crate::model::candidate::{CandidateDetails, Introducer};
+use crate::model::commune::{CellRoll, LastAdmission};
+use crate::model::rows::{AreaFlagRow, CellPlanRow};
+use crate::model::vocabulary::{CellKind, MemberStatus};
+use crate::report::deadlines::deadlines;
 
 fn d(text: &str) -> Date {
     date::parse(text).expect("test dates are valid")
@@ -16,7 +22,7 @@ fn cell(id: &str, name: &str) -> CellInfo {
     CellInfo {
         cell_id: id.into(),
         display_name: name.into(),
-        kind: "CELL_KIND_RESIDENTIAL".into(),
+        kind: CellKind::Residential,
         open_date: Some(d("2000-01-01")),
         close_date: None,
     }
@@ -28,7 +34,7 @@ fn official(id: i64, cell: &str, since: &str) -> MemberRecord {
         full_name: format!("Đảng Viên {id}"),
         commune_code: "02680".into(),
         cell_id: cell.into(),
-        status: "MEMBER_STATUS_OFFICIAL".into(),
+        status: MemberStatus::Official,
         decision_date: Some(d("2005-01-10")),
         ceremony_date: Some(d("2005-02-01")),
         official_date: Some(d(since)),
@@ -40,38 +46,55 @@ fn official(id: i64, cell: &str, since: &str) -> MemberRecord {
 fn introducers() -> Vec<Introducer> {
     [1, 2]
         .map(|id| Introducer {
-            member: format!("members/{id}"),
+            member_id: Some(id),
             youth_union_committee: false,
             months_worked_together: 24,
         })
         .to_vec()
 }
 
-fn certificate(day: &str) -> Option<AwarenessCertificate> {
-    Some(AwarenessCertificate {
-        issuer: "Trung tâm Chính trị thành phố Lào Cai".into(),
-        issue_date: day.into(),
-    })
+fn certificate(day: &str) -> Option<Date> {
+    Some(d(day))
+}
+
+/// A candidate born on `birth_date` with `education` and nothing else known yet.
+fn candidate(name: &str, birth_date: &str, education: Education) -> CandidateDetails {
+    CandidateDetails {
+        full_name: name.into(),
+        family_name: String::new(),
+        middle_name: String::new(),
+        given_name: String::new(),
+        birth_date: d(birth_date),
+        education,
+        certificate_date: None,
+        papers_date: None,
+        introducers: Vec::new(),
+        youth_union: false,
+        demobilised_soldier: false,
+        has_military_referral: false,
+        lives_away: false,
+        cell_vote: None,
+        background_check_failed: false,
+        cell_vote_date: None,
+        decision_extended: false,
+        admitted_member: None,
+    }
 }
 
 /// A candidate who finished the class in 2022 with a complete dossier.
-fn finished_class(name: &str, education: GeneralEducation) -> Candidate {
-    Candidate {
-        full_name: name.into(),
-        birth_date: "1998-04-12".into(),
-        general_education: education.into(),
-        source: CandidateSource::Other.into(),
-        certificate: certificate("2022-03-01"),
+fn finished_class(name: &str, education: Education) -> CandidateDetails {
+    CandidateDetails {
+        certificate_date: certificate("2022-03-01"),
         introducers: introducers(),
-        papers_date: "2022-04-01".into(),
-        ..Candidate::default()
+        papers_date: Some(d("2022-04-01")),
+        ..candidate(name, "1998-04-12", education)
     }
 }
 
 fn record(
     id: &str,
     cell: &str,
-    candidate: Candidate,
+    candidate: CandidateDetails,
     history: &[(CandidateStage, &str)],
 ) -> CandidateRecord {
     CandidateRecord {
@@ -92,20 +115,15 @@ fn record(
 
 fn story() -> AdmissionFacts {
     use CandidateStage::*;
-    let mut approved = finished_class("Lò Văn Dũng", GeneralEducation::UpperSecondary);
-    approved.cell_vote = Some(VoteTally {
+    let mut approved = finished_class("Lò Văn Dũng", Education::UpperSecondary);
+    approved.cell_vote = Some(Vote {
         eligible: 9,
-        present: 9,
         yes: 8,
-        ..VoteTally::default()
     });
-    approved.cell_vote_date = "2022-05-16".into();
-    let soldier = |name: &str, with_certificate: bool| Candidate {
-        full_name: name.into(),
-        birth_date: "1999-09-09".into(),
-        general_education: GeneralEducation::UpperSecondary.into(),
-        source: CandidateSource::DemobilisedSoldier.into(),
-        certificate: if with_certificate {
+    approved.cell_vote_date = Some(d("2022-05-16"));
+    let soldier = |name: &str, with_certificate: bool| CandidateDetails {
+        demobilised_soldier: true,
+        certificate_date: if with_certificate {
             certificate("2021-11-20")
         } else {
             None
@@ -115,16 +133,12 @@ fn story() -> AdmissionFacts {
         } else {
             Vec::new()
         },
-        ..Candidate::default()
+        ..candidate(name, "1999-09-09", Education::UpperSecondary)
     };
-    let away = |name: &str| Candidate {
-        full_name: name.into(),
-        birth_date: "2001-01-01".into(),
-        general_education: GeneralEducation::UpperSecondary.into(),
-        source: CandidateSource::YouthUnion.into(),
+    let away = |name: &str| CandidateDetails {
         youth_union: true,
         lives_away: true,
-        ..Candidate::default()
+        ..candidate(name, "2001-01-01", Education::UpperSecondary)
     };
     AdmissionFacts {
         commune_code: "02680".into(),
@@ -139,19 +153,19 @@ fn story() -> AdmissionFacts {
             record(
                 "c1",
                 "dong-tam",
-                finished_class("Hoàng Thị Mai", GeneralEducation::Primary),
+                finished_class("Hoàng Thị Mai", Education::Primary),
                 &[(Identified, "2021-09-01"), (ClassDone, "2022-03-01")],
             ),
             record(
                 "c2",
                 "an-thanh",
-                finished_class("Vàng A Sùng", GeneralEducation::Primary),
+                finished_class("Vàng A Sùng", Education::Primary),
                 &[(ClassDone, "2022-03-01")],
             ),
             record(
                 "c3",
                 "dong-tam",
-                finished_class("Nguyễn Văn An", GeneralEducation::LowerSecondary),
+                finished_class("Nguyễn Văn An", Education::LowerSecondary),
                 &[(ClassDone, "2022-03-01"), (Dossier, "2022-04-01")],
             ),
             record(
@@ -193,7 +207,7 @@ fn story() -> AdmissionFacts {
             record(
                 "c9",
                 "an-thanh",
-                finished_class("Đỗ Văn Khải", GeneralEducation::UpperSecondary),
+                finished_class("Đỗ Văn Khải", Education::UpperSecondary),
                 &[(Identified, "2022-07-15")],
             ),
             record(
@@ -211,7 +225,7 @@ fn story() -> AdmissionFacts {
                 official_date: None,
                 decision_date: Some(d("2021-04-01")),
                 ceremony_date: Some(d("2021-04-20")),
-                status: "MEMBER_STATUS_PROBATIONARY".into(),
+                status: MemberStatus::Probationary,
                 ..official(3, "an-thanh", "2000-01-01")
             },
             // Admitted on 10 May 2022, ceremony pending.
@@ -219,7 +233,7 @@ fn story() -> AdmissionFacts {
                 official_date: None,
                 decision_date: Some(d("2022-05-10")),
                 ceremony_date: None,
-                status: "MEMBER_STATUS_ADMITTED".into(),
+                status: MemberStatus::Admitted,
                 ..official(4, "dong-tam", "2000-01-01")
             },
             // Ceremony on 1 August 2021: the recognition clock starts on 1 August 2022.
@@ -227,7 +241,7 @@ fn story() -> AdmissionFacts {
                 official_date: None,
                 decision_date: Some(d("2021-07-15")),
                 ceremony_date: Some(d("2021-08-01")),
-                status: "MEMBER_STATUS_PROBATIONARY".into(),
+                status: MemberStatus::Probationary,
                 ..official(5, "dong-tam", "2000-01-01")
             },
         ],
@@ -330,7 +344,7 @@ fn progress_without_a_target_is_never_at_risk() {
 fn a_flagged_area_accepts_primary_education() {
     let mut facts = story();
     facts.area_flags.push(AreaFlagRow {
-        kind: "AREA_KIND_MOUNTAINOUS",
+        kind: "AREA_KIND_MOUNTAINOUS".into(),
         valid_from: d("2022-01-01"),
         valid_to: Some(d("2022-06-29")),
     });
@@ -446,7 +460,7 @@ fn rating_summary_counts_good_or_better_and_lists_unrated_cells() {
         commune_code: "02680".into(),
         cell_id: cell.into(),
         year: 2021,
-        level: level.as_str_name(),
+        level,
     };
     facts.cell_ratings = vec![
         rate("tuong-1", RatingLevel::Excellent),
@@ -488,9 +502,9 @@ fn thirteen_of_sixteen_meets_eighty_percent() {
             cell_id: format!("c{i}"),
             year: 2021,
             level: match i {
-                0..3 => "RATING_LEVEL_EXCELLENT",
-                3..13 => "RATING_LEVEL_GOOD",
-                _ => "RATING_LEVEL_COMPLETED",
+                0..3 => RatingLevel::Excellent,
+                3..13 => RatingLevel::Good,
+                _ => RatingLevel::Completed,
             },
         })
         .collect();
@@ -803,7 +817,7 @@ fn months_and_years_are_checked() {
 fn the_decision_deadline_ends_with_the_decision_whatever_the_stage_date() {
     let mut facts = story();
     // Admitted on 20 June 2022 as member 20; the candidate's closing is dated later.
-    facts.candidates[3].candidate.admitted_member = "members/20".into();
+    facts.candidates[3].candidate.admitted_member = Some(20);
     facts.candidates[3].history.push(StageEntry {
         stage: CandidateStage::Admitted,
         date: d("2022-07-05"),
@@ -813,7 +827,7 @@ fn the_decision_deadline_ends_with_the_decision_whatever_the_stage_date() {
         official_date: None,
         decision_date: Some(d("2022-06-20")),
         ceremony_date: None,
-        status: "MEMBER_STATUS_ADMITTED".into(),
+        status: MemberStatus::Admitted,
         ..official(20, "dong-tam", "2000-01-01")
     });
     let listed = deadlines(

@@ -35,15 +35,13 @@ use partyregistry_vocab::date::Date;
 use partyregistry_vocab::names;
 use tonic::{Request, Response, Status};
 
+use crate::grpc::error::ERROR_DOMAIN;
+use crate::report::units;
 use crate::store::Store;
-use crate::units;
 
 pub use suppression::{SmallCells, Suppression, suppress};
 
 pub use partyregistry_kit::auth::OUT_OF_SCOPE;
-
-/// The `ErrorInfo` domain of this service's errors.
-pub const ERROR_DOMAIN: &str = "reporting.partyregistry";
 
 /// A token whose communes lie outside its provinces.
 const SCOPE_MISMATCH: &str = "scope names a commune outside its province";

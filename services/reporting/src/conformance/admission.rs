@@ -1,0 +1,443 @@
+//! The admission pipeline through storage: the Hợp Thành story as feed changes, then the
+//! reports read back from the projection.
+
+use chrono::Datelike;
+use partyregistry_kit::admission::rule_version_to_proto;
+use partyregistry_proto::membership::v1::{
+    AreaFlag, AreaKind, AwarenessCertificate, Candidate, CandidateSource, CandidateStage, CellPlan,
+    CellRating, Holiday, Introducer, MemberRating, RatingLevel, Target, VoteTally,
+};
+use partyregistry_proto::reporting::v1::Freshness;
+use partyregistry_rules::RuleVersion;
+use partyregistry_rules::calendar::reference_holidays;
+use sqlx::Row;
+
+use super::*;
+use crate::model::admission::AdmissionFacts;
+use crate::report::admission as admission_reports;
+use crate::store::AdmissionWindow;
+
+const CITIZEN_ID: &str = "001098012345";
+
+fn official(id: i64, cell: &str) -> Member {
+    Member {
+        name: format!("members/{id}"),
+        full_name: format!("Đảng Viên Số {id}"),
+        gender: Gender::Male as i32,
+        birth_date: "1970-01-01".into(),
+        ethnicity_code: "01".into(),
+        general_education: GeneralEducation::UpperSecondary as i32,
+        admission: Some(Admission {
+            decision_date: "2008-01-10".into(),
+            ceremony_date: "2008-02-01".into(),
+            official_date: "2009-02-01".into(),
+            ..Admission::default()
+        }),
+        status: MemberStatus::Official as i32,
+        cell: format!("communes/02680/cells/{cell}"),
+        cell_since: "2008-02-01".into(),
+        admitted_in_cell: format!("communes/02680/cells/{cell}"),
+        ..Member::default()
+    }
+}
+
+fn candidate(id: i64, cell: &str, name: &str, stage: CandidateStage, day: &str) -> Candidate {
+    Candidate {
+        name: format!("candidates/{id}"),
+        cell: format!("communes/02680/cells/{cell}"),
+        full_name: name.into(),
+        birth_date: "1999-03-03".into(),
+        ethnicity_code: "01".into(),
+        general_education: GeneralEducation::UpperSecondary as i32,
+        citizen_id: CITIZEN_ID.into(),
+        source: CandidateSource::Other as i32,
+        stage: stage as i32,
+        stage_date: day.into(),
+        ..Candidate::default()
+    }
+}
+
+/// Finished the class in 2022 with two qualified introducers and recent papers.
+fn finished(id: i64, cell: &str, name: &str, education: GeneralEducation) -> Candidate {
+    Candidate {
+        general_education: education as i32,
+        certificate: Some(AwarenessCertificate {
+            issuer: "Trung tâm Chính trị thành phố Lào Cai".into(),
+            issue_date: "2022-03-01".into(),
+        }),
+        introducers: [1, 2]
+            .map(|member| Introducer {
+                member: format!("members/{member}"),
+                youth_union_committee: false,
+                months_worked_together: 24,
+            })
+            .to_vec(),
+        papers_date: "2022-04-01".into(),
+        ..candidate(id, cell, name, CandidateStage::ClassDone, "2022-03-01")
+    }
+}
+
+fn story_feed() -> Vec<Change> {
+    let mut resources = vec![
+        Resource::Commune(Commune {
+            area_flags: vec![AreaFlag {
+                kind: AreaKind::Mountainous as i32,
+                valid_from: "2010-01-01".into(),
+                valid_to: "2015-12-31".into(),
+            }],
+            ..match commune() {
+                Resource::Commune(c) => c,
+                _ => unreachable!("commune() builds a commune"),
+            }
+        }),
+        cell("tuong-1", "Chi bộ thôn Tượng 1", CellKind::Residential),
+        cell("dong-tam", "Chi bộ thôn Đồng Tâm", CellKind::Residential),
+        cell("an-thanh", "Chi bộ thôn An Thành", CellKind::Residential),
+        Resource::RuleVersion(rule_version_to_proto(
+            &RuleVersion::regulation_2021(),
+            "1".into(),
+        )),
+        Resource::RuleVersion(rule_version_to_proto(
+            &RuleVersion::regulation_2025(),
+            "1".into(),
+        )),
+    ];
+    resources.extend(
+        reference_holidays()
+            .into_iter()
+            .filter(|(day, _)| day.year() <= 2022)
+            .map(|(day, name)| {
+                Resource::Holiday(Holiday {
+                    name: format!("holidays/{}", date::format(day)),
+                    date: date::format(day),
+                    display_name: name.into(),
+                })
+            }),
+    );
+    let mut probationary = admitted(3, "an-thanh", "2021-04-01", "2021-04-20");
+    probationary.full_name = "Đảng Viên Dự Bị".into();
+    resources.extend([
+        Resource::Member(official(1, "dong-tam")),
+        Resource::Member(official(2, "an-thanh")),
+        Resource::Member(probationary),
+        Resource::Member(admitted(10, "an-thanh", "2022-03-10", "2022-03-25")),
+        Resource::Member(admitted(11, "dong-tam", "2022-05-10", "")),
+        Resource::Target(Target {
+            name: "communes/02680/targets/2020".into(),
+            first_year: 2020,
+            last_year: 2025,
+            admissions_per_year: 6,
+            good_cells_percent: 80,
+            etag: String::new(),
+        }),
+        Resource::CellPlan(CellPlan {
+            name: "communes/02680/cells/dong-tam/plans/2022".into(),
+            year: 2022,
+            sources_to_develop: 4,
+            admissions: 3,
+            ..CellPlan::default()
+        }),
+        Resource::CellPlan(CellPlan {
+            name: "communes/02680/cells/tuong-1/plans/2022".into(),
+            year: 2022,
+            ..CellPlan::default()
+        }),
+        Resource::CellRating(CellRating {
+            name: "communes/02680/cells/tuong-1/ratings/2021".into(),
+            year: 2021,
+            level: RatingLevel::Completed as i32,
+            etag: String::new(),
+        }),
+        Resource::CellRating(CellRating {
+            name: "communes/02680/cells/dong-tam/ratings/2021".into(),
+            year: 2021,
+            level: RatingLevel::Excellent as i32,
+            etag: String::new(),
+        }),
+        Resource::MemberRating(MemberRating {
+            name: "members/1/ratings/2021".into(),
+            year: 2021,
+            level: RatingLevel::Good as i32,
+            etag: String::new(),
+        }),
+    ]);
+    // Two on primary education, two eligible (one of them followed through its stages).
+    let mut approved = finished(
+        104,
+        "dong-tam",
+        "Lò Văn Dũng",
+        GeneralEducation::UpperSecondary,
+    );
+    let mut stages = Vec::new();
+    for (stage, day) in [
+        (CandidateStage::ClassDone, "2022-03-01"),
+        (CandidateStage::Dossier, "2022-04-01"),
+        (CandidateStage::Verified, "2022-05-02"),
+        (CandidateStage::CellApproved, "2022-05-16"),
+    ] {
+        approved.stage = stage as i32;
+        approved.stage_date = day.into();
+        if stage == CandidateStage::CellApproved {
+            approved.cell_vote = Some(VoteTally {
+                eligible: 9,
+                present: 9,
+                yes: 8,
+                no: 1,
+            });
+            approved.cell_vote_date = day.into();
+        }
+        stages.push(Resource::Candidate(approved.clone()));
+    }
+    let soldier = |id, name: &str| Candidate {
+        source: CandidateSource::DemobilisedSoldier as i32,
+        ..candidate(
+            id,
+            "an-thanh",
+            name,
+            CandidateStage::Identified,
+            "2022-02-01",
+        )
+    };
+    let away = |id, cell: &str, name: &str| Candidate {
+        source: CandidateSource::YouthUnion as i32,
+        youth_union: true,
+        lives_away: true,
+        ..candidate(id, cell, name, CandidateStage::Identified, "2022-01-10")
+    };
+    resources.extend([
+        Resource::Candidate(finished(
+            101,
+            "dong-tam",
+            "Hoàng Thị Mai",
+            GeneralEducation::Primary,
+        )),
+        Resource::Candidate(finished(
+            102,
+            "an-thanh",
+            "Vàng A Sùng",
+            GeneralEducation::Primary,
+        )),
+        Resource::Candidate(finished(
+            103,
+            "an-thanh",
+            "Nguyễn Văn An",
+            GeneralEducation::LowerSecondary,
+        )),
+    ]);
+    resources.extend(stages);
+    resources.extend([
+        Resource::Candidate(soldier(105, "Phạm Văn Bình")),
+        Resource::Candidate(soldier(106, "Trần Văn Cường")),
+        Resource::Candidate(away(107, "dong-tam", "Lý Thị Hoa")),
+        Resource::Candidate(away(108, "an-thanh", "Giàng Seo Lử")),
+        // Identified only after the day of the story.
+        Resource::Candidate(candidate(
+            109,
+            "an-thanh",
+            "Đỗ Văn Khải",
+            CandidateStage::Identified,
+            "2022-07-15",
+        )),
+        // A holiday set by mistake, then removed.
+        Resource::Holiday(Holiday {
+            name: "holidays/2022-06-06".into(),
+            date: "2022-06-06".into(),
+            display_name: "Nhầm".into(),
+        }),
+        Resource::DeletedResource("holidays/2022-06-06".into()),
+    ]);
+    resources
+        .into_iter()
+        .enumerate()
+        .map(|(i, resource)| change(i as i64 + 1, resource))
+        .collect()
+}
+
+async fn facts_on(store: &Store, window: AdmissionWindow) -> AdmissionFacts {
+    store
+        .admission_snapshot("02680", window)
+        .await
+        .expect("snapshot reads")
+        .expect("commune is known")
+        .facts
+}
+
+fn window(roll_day: &str, from: &str, to: &str) -> AdmissionWindow {
+    AdmissionWindow {
+        roll_day: d(roll_day),
+        admissions_from: d(from),
+        admissions_to: d(to),
+    }
+}
+
+async fn admission_reports_follow_the_feed(store: &Store) {
+    let feed = story_feed();
+    let last = feed.last().map_or(0, |c| c.sequence);
+    let outcome = store.apply_changes(&feed, 1).await.expect("feed applies");
+    assert_eq!((outcome.applied, outcome.malformed), (feed.len(), 0));
+
+    // A replay of an applied change with other content is skipped.
+    let mut replayed = feed[4].clone();
+    replayed.resource = Some(Resource::Target(Target {
+        name: "communes/02680/targets/2020".into(),
+        first_year: 2020,
+        last_year: 2025,
+        admissions_per_year: 1,
+        good_cells_percent: 10,
+        etag: String::new(),
+    }));
+    let outcome = store
+        .apply_changes(&[replayed], 2)
+        .await
+        .expect("replay is harmless");
+    assert_eq!((outcome.applied, outcome.replayed), (0, 1));
+    assert_eq!(outcome.position.last_sequence, last);
+
+    // The citizen id is never stored.
+    let mut connection = store.database().pool.acquire().await.expect("connection");
+    let rows = sqlx::query("select * from candidates")
+        .fetch_all(&mut *connection)
+        .await
+        .expect("candidates read");
+    assert_eq!(rows.len(), 9);
+    for row in &rows {
+        // Every text column of every candidate; the numeric ones cannot hold the id.
+        for column in 0..row.len() {
+            if let Ok(Some(text)) = row.try_get::<Option<String>, _>(column) {
+                assert!(!text.contains(CITIZEN_ID), "citizen id stored");
+            }
+        }
+    }
+    drop(connection);
+
+    let facts = facts_on(store, window("2022-06-30", "2022-01-01", "2022-06-30")).await;
+    assert_eq!(facts.rules.versions().len(), 2);
+    assert_eq!(facts.area_flags.len(), 1);
+    assert!(!facts.calendar.is_working_day(d("2022-09-02")));
+    assert!(
+        facts.calendar.is_working_day(d("2022-06-06")),
+        "the deleted holiday is a working day again"
+    );
+    let progress =
+        admission_reports::admission_progress(&facts, 2022, d("2022-06-30"), Freshness::default());
+    assert_eq!(
+        (
+            progress.target,
+            progress.admitted,
+            progress.open_candidates,
+            progress.eligible_candidates,
+            progress.best_case,
+            progress.at_risk
+        ),
+        (6, 2, 8, 2, 4, true)
+    );
+    assert!(
+        progress
+            .reasons
+            .iter()
+            .any(|r| r == "Chưa đủ trình độ học vấn: 2 người")
+    );
+
+    // The stage history answers for earlier days.
+    let april = facts_on(store, window("2022-04-15", "2022-04-15", "2022-04-15")).await;
+    let pipeline = admission_reports::pipeline(&april, d("2022-04-15"), Freshness::default());
+    let dossier = pipeline
+        .by_stage
+        .iter()
+        .find(|b| b.key == "CANDIDATE_STAGE_DOSSIER")
+        .map(|b| b.members);
+    assert_eq!(dossier, Some(1));
+    assert_eq!(pipeline.open_candidates, 8);
+
+    let listed = crate::report::deadlines::deadlines(
+        &facts,
+        d("2022-06-30"),
+        d("2022-06-30"),
+        Freshness::default(),
+    );
+    let subjects: Vec<(&str, bool)> = listed
+        .deadlines
+        .iter()
+        .map(|x| (x.subject.as_str(), x.overdue))
+        .collect();
+    assert_eq!(
+        subjects,
+        [
+            ("members/3", true),
+            ("members/11", true),
+            ("candidates/104", false)
+        ]
+    );
+    assert_eq!(listed.deadlines[0].full_name, "Đảng Viên Dự Bị");
+
+    let ratings = facts_on(store, window("2021-12-31", "2021-12-31", "2021-12-31")).await;
+    let summary = admission_reports::cell_rating_summary(&ratings, 2021, Freshness::default());
+    assert_eq!(
+        (summary.numerator, summary.denominator, summary.needed),
+        (1, 2, 2)
+    );
+    assert_eq!(summary.exclusions.len(), 1);
+
+    let june = facts_on(store, window("2022-06-01", "2022-01-01", "2022-06-01")).await;
+    let briefing = admission_reports::monthly_briefing(
+        &june,
+        d("2022-06-01"),
+        d("2022-06-30"),
+        Freshness::default(),
+    );
+    let cells: Vec<(&str, bool, i64, i64)> = briefing
+        .cells
+        .iter()
+        .map(|c| (c.display_name.as_str(), c.has_plan, c.admitted, c.sources))
+        .collect();
+    assert_eq!(
+        cells,
+        [
+            ("Chi bộ thôn An Thành", false, 1, 5),
+            ("Chi bộ thôn Đồng Tâm", true, 1, 3),
+            ("Chi bộ thôn Tượng 1", true, 0, 0),
+        ]
+    );
+
+    let health = admission_reports::cell_health(
+        &facts,
+        d("2022-06-30"),
+        admission_reports::HealthThresholds::from_request(0, 0, 0).expect("defaults"),
+        Freshness::default(),
+    );
+    let an = &health.cells[0];
+    assert_eq!(
+        (
+            an.members,
+            an.last_admission_date.as_str(),
+            an.open_candidates
+        ),
+        (3, "2022-03-10", 5)
+    );
+
+    assert!(
+        store
+            .admission_snapshot("02677", window("2022-06-30", "2022-01-01", "2022-06-30"))
+            .await
+            .expect("snapshot reads")
+            .is_none()
+    );
+}
+
+#[tokio::test]
+async fn sqlite_admission_reports_follow_the_feed() {
+    let (store, cleanup) = super::sqlite_store("admission").await;
+    admission_reports_follow_the_feed(&store).await;
+    store.close().await;
+    cleanup.run();
+}
+
+#[tokio::test]
+async fn postgres_admission_reports_follow_the_feed() {
+    let Some((store, cleanup)) = super::postgres_store("admission").await else {
+        return;
+    };
+    admission_reports_follow_the_feed(&store).await;
+    store.close().await;
+    cleanup.run().await;
+}

@@ -1,0 +1,409 @@
+//! The provincial statistics through storage and the service's handlers: provinces, a merge
+//! of communes and member events on the feed, then statistics, movements, badges and the
+//! ranking read back, and the errors of units that do not exist on the day.
+
+use std::sync::Arc;
+
+use partyregistry_proto::membership::v1::{
+    BadgeAward, EventType, MemberEvent, PartyAgeGap, Province, UnitLevel, UnitMerge,
+};
+use partyregistry_proto::reporting::v1::reporting_service_server::ReportingService;
+use partyregistry_proto::reporting::v1::{
+    AwardRound, GetCommuneReportRequest, GetMovementsRequest, GetStatisticsRequest,
+    ListBadgesDueRequest, RankCommunesRequest, RankingIndicator, Statistics,
+};
+use tonic::Code;
+
+use super::*;
+use crate::grpc::api::ReportingApi;
+use crate::ingest::consumer::FeedState;
+
+fn province(code: &str, display_name: &str, from: &str, to: &str) -> Resource {
+    Resource::Province(Province {
+        name: format!("provinces/{code}"),
+        code: code.into(),
+        display_name: display_name.into(),
+        valid_from: from.into(),
+        valid_to: to.into(),
+        etag: String::new(),
+    })
+}
+
+fn commune_in(code: &str, display_name: &str, from: &str, to: &str) -> Resource {
+    Resource::Commune(Commune {
+        name: format!("communes/{code}"),
+        code: code.into(),
+        display_name: display_name.into(),
+        province_code: "12".into(),
+        valid_from: from.into(),
+        valid_to: to.into(),
+        ..Commune::default()
+    })
+}
+
+fn cell_of(commune: &str, from: &str) -> Resource {
+    Resource::Cell(Cell {
+        name: format!("communes/{commune}/cells/c"),
+        display_name: format!("Chi bộ thôn Trung Tâm ({commune})"),
+        kind: CellKind::Residential as i32,
+        open_date: from.into(),
+        ..Cell::default()
+    })
+}
+
+/// An official member of `commune` admitted there on `decided` (ceremony two weeks later).
+fn official(id: i64, commune: &str, decided: &str) -> Member {
+    let year: i32 = decided[..4].parse().expect("a year");
+    Member {
+        name: format!("members/{id}"),
+        full_name: format!("Đảng Viên Số {id}"),
+        gender: Gender::Male as i32,
+        birth_date: "1970-02-02".into(),
+        ethnicity_code: "01".into(),
+        general_education: GeneralEducation::UpperSecondary as i32,
+        admission: Some(Admission {
+            decision_date: decided.into(),
+            ceremony_date: format!("{}-20", &decided[..7]),
+            official_date: format!("{}{}-20", year + 1, &decided[4..7]),
+            ..Admission::default()
+        }),
+        status: MemberStatus::Official as i32,
+        cell: format!("communes/{commune}/cells/c"),
+        cell_since: decided.into(),
+        admitted_in_cell: format!("communes/{commune}/cells/c"),
+        ..Member::default()
+    }
+}
+
+fn event(member: i64, n: u32, kind: EventType, day: &str) -> MemberEvent {
+    MemberEvent {
+        name: format!("members/{member}/events/{n}"),
+        r#type: kind as i32,
+        effective_date: day.into(),
+        ..MemberEvent::default()
+    }
+}
+
+fn with_events(sequence: i64, member: Member, events: Vec<MemberEvent>) -> Change {
+    Change {
+        events,
+        ..change(sequence, Resource::Member(member))
+    }
+}
+
+fn feed() -> Vec<Change> {
+    let mut changes = vec![
+        change(1, province("12", "Tỉnh Lai Châu", "1976-01-01", "")),
+        change(2, commune_in("03001", "Xã Nậm Tăm", "2010-01-01", "")),
+        change(3, commune_in("03002", "Xã Pa Vây Sử", "2010-01-01", "")),
+        change(4, commune_in("03009", "Xã Nậm Hàng", "2025-07-01", "")),
+        change(5, cell_of("03001", "2010-01-01")),
+        change(6, cell_of("03002", "2010-01-01")),
+        change(7, cell_of("03009", "2025-07-01")),
+    ];
+    let mut sequence = 7;
+    let mut members = Vec::new();
+    for (id, commune) in [
+        (1, "03001"),
+        (2, "03001"),
+        (3, "03002"),
+        (4, "03002"),
+        (5, "03002"),
+    ] {
+        let member = official(id, commune, "2015-04-06");
+        sequence += 1;
+        changes.push(with_events(
+            sequence,
+            member.clone(),
+            vec![event(id, 1, EventType::AdmissionDecided, "2015-04-06")],
+        ));
+        members.push(member);
+    }
+    // A woman under 30 admitted in 2024; her ceremony comes later in the month.
+    let mut newcomer = official(6, "03001", "2024-03-01");
+    newcomer.gender = Gender::Female as i32;
+    newcomer.birth_date = "1999-08-08".into();
+    newcomer.youth_union = true;
+    sequence += 1;
+    changes.push(with_events(
+        sequence,
+        newcomer.clone(),
+        vec![event(6, 1, EventType::AdmissionDecided, "2024-03-01")],
+    ));
+    members.push(newcomer);
+    sequence += 1;
+    changes.push(change(
+        sequence,
+        Resource::Merge(UnitMerge {
+            name: "merges/1".into(),
+            level: UnitLevel::Commune as i32,
+            predecessor_codes: vec!["03001".into(), "03002".into()],
+            successor_code: "03009".into(),
+            effective_date: "2025-07-01".into(),
+            legal_basis: "Nghị quyết 1670/NQ-UBTVQH15".into(),
+        }),
+    ));
+    for code in ["03001", "03002"] {
+        sequence += 1;
+        changes.push(change(
+            sequence,
+            commune_in(code, "", "2010-01-01", "2025-06-30"),
+        ));
+    }
+    for member in &mut members {
+        let id = names_id(&member.name);
+        member.cell = "communes/03009/cells/c".into();
+        member.cell_since = "2025-07-01".into();
+        sequence += 1;
+        changes.push(with_events(
+            sequence,
+            member.clone(),
+            vec![event(id, 2, EventType::TransferredToCommune, "2025-07-01")],
+        ));
+    }
+    // Member 5 dies in February 2026; member 1 has a gap and a seriously ill flag; member 2
+    // has had the 30-year badge... which is years away: a 40-year badge is recorded instead.
+    members[4].status = MemberStatus::Deceased as i32;
+    members[4].left_date = "2026-02-10".into();
+    sequence += 1;
+    changes.push(with_events(
+        sequence,
+        members[4].clone(),
+        vec![event(5, 3, EventType::Died, "2026-02-10")],
+    ));
+    members[0].party_age_gaps = vec![PartyAgeGap {
+        from_date: "2016-01-01".into(),
+        to_date: "2016-12-31".into(),
+        reason: "Mất liên lạc".into(),
+    }];
+    members[1].badges = vec![BadgeAward {
+        years: 40,
+        award_date: "2025-11-07".into(),
+    }];
+    for index in [0, 1] {
+        sequence += 1;
+        changes.push(change(sequence, Resource::Member(members[index].clone())));
+    }
+    changes
+}
+
+fn names_id(name: &str) -> i64 {
+    name.trim_start_matches("members/").parse().expect("an id")
+}
+
+async fn statistics_of(api: &ReportingApi, scope: &str, day: &str) -> Result<Statistics, Code> {
+    api.get_statistics(crate::testing::request(GetStatisticsRequest {
+        scope: scope.into(),
+        as_of_date: day.into(),
+        ..GetStatisticsRequest::default()
+    }))
+    .await
+    .map(tonic::Response::into_inner)
+    .map_err(|status| status.code())
+}
+
+async fn statistics_follow_the_feed(store: &Store) {
+    let outcome = store.apply_changes(&feed(), 1).await.expect("feed applies");
+    assert_eq!(outcome.malformed, 0);
+    let cursor = store.cursor().await.expect("cursor reads");
+    let api = crate::testing::api(store, Arc::new(FeedState::from_cursor(&cursor)));
+
+    let before = statistics_of(&api, "communes/03009", "2024-12-31")
+        .await
+        .expect("counts the predecessors");
+    assert_eq!(before.total_members, 6);
+    let units: Vec<&str> = before.units.iter().map(|u| u.commune.as_str()).collect();
+    assert_eq!(units, ["communes/03001", "communes/03002"]);
+    assert!(!before.notes.is_empty());
+    for breakdown in &before.breakdowns {
+        assert_eq!(
+            breakdown.rows.iter().map(|r| r.members).sum::<i64>(),
+            before.total_members,
+            "{}",
+            breakdown.kind
+        );
+    }
+    let after = statistics_of(&api, "communes/03009", "2026-06-30")
+        .await
+        .expect("counts the successor");
+    assert_eq!((after.total_members, after.units.len()), (5, 1));
+    assert_eq!(
+        statistics_of(&api, "communes/03001", "2026-06-30")
+            .await
+            .err(),
+        Some(Code::FailedPrecondition)
+    );
+    assert_eq!(
+        statistics_of(&api, "communes/03001", "1999-01-01")
+            .await
+            .err(),
+        Some(Code::InvalidArgument)
+    );
+    assert_eq!(
+        statistics_of(&api, "provinces/77", "2024-12-31")
+            .await
+            .err(),
+        Some(Code::NotFound)
+    );
+    assert_eq!(
+        statistics_of(&api, "provinces/12", "2024-12-31")
+            .await
+            .map(|s| s.total_members),
+        Ok(6)
+    );
+    assert_eq!(
+        statistics_of(&api, "country", "2026-06-30")
+            .await
+            .map(|s| s.total_members),
+        Ok(5)
+    );
+    // The commune report keeps its roll, from the ceremony: the newcomer is not on it on the
+    // day between her decision and her ceremony, while the statistics count her.
+    let report = api
+        .get_commune_report(crate::testing::request(GetCommuneReportRequest {
+            commune: "communes/03001".into(),
+            as_of_date: "2024-03-10".into(),
+        }))
+        .await
+        .expect("commune report")
+        .into_inner();
+    assert_eq!(report.total_members, 2);
+    assert_eq!(
+        statistics_of(&api, "communes/03001", "2024-03-10")
+            .await
+            .map(|s| (s.total_members, s.probationary_members)),
+        Ok((3, 1))
+    );
+
+    for (scope, from, to) in [
+        ("provinces/12", "2024-01-01", "2024-12-31"),
+        ("provinces/12", "2025-01-01", "2025-12-31"),
+        ("communes/03009", "2025-07-01", "2026-06-30"),
+        ("communes/03009", "2015-01-01", "2026-06-30"),
+        ("communes/03001", "2015-01-01", "2025-06-30"),
+        ("country", "2010-01-01", "2026-06-30"),
+    ] {
+        let found = api
+            .get_movements(crate::testing::request(GetMovementsRequest {
+                scope: scope.into(),
+                from_date: from.into(),
+                to_date: to.into(),
+            }))
+            .await
+            .expect("movements")
+            .into_inner();
+        let check = found.reconciliation.expect("reconciled");
+        assert!(check.balanced, "{scope} {from} {to}: {found:?}");
+        if scope == "communes/03009" && from == "2025-07-01" {
+            assert_eq!((found.died, found.transferred_in), (1, 6));
+        }
+        if scope == "provinces/12" && from == "2024-01-01" {
+            let admitted = found.admitted.expect("admissions");
+            assert_eq!(
+                (admitted.total, admitted.under_30, admitted.women),
+                (1, 1, 1)
+            );
+            assert_eq!(admitted.youth_union, 1);
+        }
+    }
+    let backwards = api
+        .get_movements(crate::testing::request(GetMovementsRequest {
+            scope: "provinces/12".into(),
+            from_date: "2025-12-31".into(),
+            to_date: "2025-01-01".into(),
+        }))
+        .await;
+    assert_eq!(
+        backwards.err().map(|s| s.code()),
+        Some(Code::InvalidArgument)
+    );
+
+    // Member 1's gap of 366 days moves the 30-year badge of 2045 to 2046; nothing is due in
+    // 2045 but members 2..4 (member 5 died long before, member 6 joined in 2024).
+    let due = api
+        .list_badges_due(crate::testing::request(ListBadgesDueRequest {
+            scope: "communes/03009".into(),
+            year: 2045,
+            round: AwardRound::Unspecified as i32,
+        }))
+        .await
+        .expect("badges")
+        .into_inner()
+        .badges;
+    let listed: Vec<(&str, i32, &str)> = due
+        .iter()
+        .map(|b| (b.member.as_str(), b.badge_years, b.round_date.as_str()))
+        .collect();
+    assert_eq!(
+        listed,
+        [
+            ("members/2", 30, "2045-05-19"),
+            ("members/3", 30, "2045-05-19"),
+            ("members/4", 30, "2045-05-19"),
+        ]
+    );
+    let gap = api
+        .list_badges_due(crate::testing::request(ListBadgesDueRequest {
+            scope: "provinces/12".into(),
+            year: 2046,
+            round: AwardRound::May19 as i32,
+        }))
+        .await
+        .expect("badges")
+        .into_inner()
+        .badges;
+    assert_eq!(gap.len(), 1);
+    assert_eq!(
+        (gap[0].member.as_str(), gap[0].milestone_date.as_str()),
+        ("members/1", "2046-04-07")
+    );
+
+    let ranking = api
+        .rank_communes(crate::testing::request(RankCommunesRequest {
+            province: "provinces/12".into(),
+            indicator: RankingIndicator::Members as i32,
+            year: 2024,
+            as_of_date: "2024-12-31".into(),
+        }))
+        .await
+        .expect("ranking")
+        .into_inner();
+    let ranked: Vec<(&str, i32, f64)> = ranking
+        .communes
+        .iter()
+        .map(|c| (c.commune.as_str(), c.rank, c.value))
+        .collect();
+    assert_eq!(
+        ranked,
+        [("communes/03001", 1, 3.0), ("communes/03002", 1, 3.0)]
+    );
+    let targets = api
+        .rank_communes(crate::testing::request(RankCommunesRequest {
+            province: "provinces/12".into(),
+            indicator: RankingIndicator::AdmissionsAgainstTarget as i32,
+            year: 2024,
+            as_of_date: String::new(),
+        }))
+        .await
+        .expect("ranking")
+        .into_inner();
+    assert!(targets.communes.iter().all(|c| !c.has_value && c.rank == 1));
+}
+
+#[tokio::test]
+async fn sqlite_statistics_follow_the_feed() {
+    let (store, cleanup) = super::sqlite_store("statistics").await;
+    statistics_follow_the_feed(&store).await;
+    store.close().await;
+    cleanup.run();
+}
+
+#[tokio::test]
+async fn postgres_statistics_follow_the_feed() {
+    let Some((store, cleanup)) = super::postgres_store("statistics").await else {
+        return;
+    };
+    statistics_follow_the_feed(&store).await;
+    store.close().await;
+    cleanup.run().await;
+}

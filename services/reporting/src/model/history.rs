@@ -1,0 +1,70 @@
+//! A member's whole history as the statistics read it: profile, admission, stints, party-age
+//! gaps, badges and events. What the statistics make of it is `crate::report::statistics`'s.
+
+use partyregistry_vocab::date::Date;
+
+use super::stint::Stint;
+use super::vocabulary::{
+    EventType, Gender, GeneralEducation, MemberStatus, PoliticalTheory, Qualification,
+};
+
+/// A member event as the movements read it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventFact {
+    /// What happened.
+    pub event_type: EventType,
+    /// The day it took effect.
+    pub date: Date,
+}
+
+/// Everything the statistics know of a member: the profile, the admission, the roll periods of
+/// the projection (stints, from the ceremony or the transfer in) and the events.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct MemberHistory {
+    /// The member id.
+    pub id: i64,
+    /// Full name.
+    pub full_name: String,
+    /// Where the member stands.
+    pub status: MemberStatus,
+    /// Gender.
+    pub gender: Gender,
+    /// Birth date.
+    pub birth_date: Option<Date>,
+    /// Ethnic group code.
+    pub ethnicity_code: String,
+    /// Religion code.
+    pub religion_code: String,
+    /// General education.
+    pub general_education: GeneralEducation,
+    /// Professional qualification.
+    pub qualification: Qualification,
+    /// Political theory level.
+    pub political_theory: PoliticalTheory,
+    /// Youth Union member.
+    pub youth_union: bool,
+    /// Seriously ill.
+    pub seriously_ill: bool,
+    /// Re-admission.
+    pub readmission: bool,
+    /// Admission decision date.
+    pub decision_date: Option<Date>,
+    /// Ceremony date.
+    pub ceremony_date: Option<Date>,
+    /// Recognition as official.
+    pub official_date: Option<Date>,
+    /// Joined the roll by transfer.
+    pub joined_date: Option<Date>,
+    /// Left the roll.
+    pub left_date: Option<Date>,
+    /// (commune, cell) where the system admitted the member.
+    pub admitted_in: Option<(String, String)>,
+    /// The projection's stints, by start.
+    pub stints: Vec<Stint>,
+    /// Party-age gaps (first day, last day).
+    pub gaps: Vec<(Date, Date)>,
+    /// Years of the badges handed over.
+    pub badges: Vec<i32>,
+    /// The events recorded for the member.
+    pub events: Vec<EventFact>,
+}
