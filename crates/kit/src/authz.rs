@@ -17,12 +17,11 @@
 //! and which fields are personal stay with the services that answer them.
 
 mod gate;
-mod merges;
 mod table;
 mod target;
 
 pub use gate::{Gate, Grant, ScopeResolver, Units, failure_detail};
-pub use merges::{MAX_MERGE_CHAIN, Succession, Successions, follow_merges};
+pub use partyregistry_vocab::merges::{MAX_MERGE_CHAIN, Succession, Successions, follow_merges};
 pub use table::{Audit, Rule, Scope, rule_of};
 pub use target::{Addressed, RecordedPlace, Reply, Target};
 

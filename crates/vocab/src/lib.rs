@@ -6,6 +6,7 @@
 //! - [`date`]: `YYYY-MM-DD` dates and month arithmetic.
 //! - [`names`]: resource names of the contracts (`communes/{code}`, `members/{id}`), parsed with
 //!   the field named on failure.
+//! - [`merges`]: following administrative merges from a unit's code to the unit it is today.
 //! - [`reference`]: reference code lists (ethnic groups, religions, levels) with import aliases,
 //!   and Vietnamese labels.
 //!
@@ -13,6 +14,7 @@
 //! protocol: the kit maps this crate's errors to the API error.
 
 pub mod date;
+pub mod merges;
 pub mod names;
 pub mod reference;
 pub mod text;

@@ -17,12 +17,12 @@ use partyregistry_vocab::date::{self, Date};
 use partyregistry_vocab::names;
 use tonic::Status;
 
-use super::merges::Successions;
 use super::table::{Audit, Rule, Scope, rule_of};
 use super::target::{Addressed, RecordedPlace, Reply, Target};
 use crate::audit::{AuditLog, AuditRecord, code_name};
 use crate::auth::{Caller, OUT_OF_SCOPE, Right};
 use crate::error::ApiError;
+use partyregistry_vocab::merges::Successions;
 
 /// The answer to a request that never passed the server layer's authentication: it must not
 /// reach even open reference data.

@@ -9,6 +9,7 @@
 use std::collections::BTreeSet;
 
 use partyregistry_vocab::date::{self, Date};
+use partyregistry_vocab::merges::{Succession, follow_merges};
 use partyregistry_vocab::names;
 
 use crate::model::units::{
@@ -235,14 +236,14 @@ impl Directory {
     }
 
     fn forward(&self, level: UnitLevel, code: &str, day: Date) -> String {
-        let mut code = code.to_owned();
-        for _ in 0..MAX_DEPTH {
-            match self.successor(level, &code) {
-                Some(merge) if merge.effective_date <= day => code = merge.successor.clone(),
-                _ => break,
-            }
-        }
-        code
+        follow_merges(
+            &MergesInForce {
+                directory: self,
+                level,
+                day,
+            },
+            code,
+        )
     }
 
     /// The commune `code` became by `day`: mapped forward through the commune merges in effect.
@@ -428,6 +429,22 @@ impl Directory {
         territory.communes.dedup_by(|a, b| a.code == b.code);
         territory.notes.dedup();
         Ok(territory)
+    }
+}
+
+/// The merges of one level in effect by a day, as the merge walk follows them.
+struct MergesInForce<'a> {
+    directory: &'a Directory,
+    level: UnitLevel,
+    day: Date,
+}
+
+impl Succession for MergesInForce<'_> {
+    fn successor(&self, code: &str) -> Option<&str> {
+        self.directory
+            .successor(self.level, code)
+            .filter(|merge| merge.effective_date <= self.day)
+            .map(|merge| merge.successor.as_str())
     }
 }
 

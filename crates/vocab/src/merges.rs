@@ -1,7 +1,7 @@
 //! Following administrative merges: the unit a code stands for today is the code itself, or the
-//! unit it was merged into, followed through successive merges. Both services ask it of the
-//! province a commune is recorded in; each fetches the merges from its own database and this walk
-//! decides.
+//! unit it was merged into, followed through successive merges. Both services' authorization
+//! asks it of the province a commune is recorded in, and the reports of the units a scope counts;
+//! each fetches the merges from its own database and this walk decides.
 //!
 //! Owns the walk and the choice among recorded merges. Does not own storage (each service's store
 //! reads the merges in effect) nor the validity of units (a report's own business).
