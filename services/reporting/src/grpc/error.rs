@@ -8,6 +8,7 @@ use partyregistry_kit::error::ApiError;
 use partyregistry_vocab::date;
 
 use crate::report::units::{Scope, UnitError};
+use crate::store::StoreError;
 
 /// The `ErrorInfo` domain of this service's errors.
 pub const ERROR_DOMAIN: &str = "reporting.partyregistry";
@@ -45,5 +46,19 @@ pub(crate) fn unit_error(
                 scope.name()
             ),
         ),
+    }
+}
+
+/// The one mapping of the store's errors to the API's: a database failure is the kit's mapping
+/// of the driver's error (a busy pool is UNAVAILABLE, anything else INTERNAL); an unreadable
+/// stored value is INTERNAL. Causes go to the log, never to the caller.
+impl From<StoreError> for ApiError {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::Database(error) => ApiError::from(error),
+            unreadable @ StoreError::Unreadable { .. } => {
+                ApiError::Internal(unreadable.to_string())
+            }
+        }
     }
 }

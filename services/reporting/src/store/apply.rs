@@ -7,7 +7,7 @@ use partyregistry_rules::RuleVersion;
 use partyregistry_vocab::date;
 use sqlx::{AnyConnection, Row};
 
-use super::{Store, date_text, stint_of};
+use super::{Store, StoreError, date_text, stint_of};
 use crate::model::feed::FeedPosition;
 use crate::model::rows::{
     CandidateRow, CellPlanRow, CellRatingRow, CellRow, CommuneRow, EventRow, HolidayRow,
@@ -36,7 +36,7 @@ impl Store {
         &self,
         changes: &[ProjectedChange],
         contact_us: i64,
-    ) -> Result<BatchOutcome, sqlx::Error> {
+    ) -> Result<BatchOutcome, StoreError> {
         let _writer = self.database.lock_writer().await;
         let mut tx = self.database.pool.begin().await?;
         // Writing the cursor row first serialises appliers: on PostgreSQL it takes the row lock
@@ -99,7 +99,7 @@ async fn apply_one(
     connection: &mut AnyConnection,
     projected: &Projected,
     sequence: i64,
-) -> Result<(), sqlx::Error> {
+) -> Result<(), StoreError> {
     match projected {
         Projected::Commune(commune) => {
             upsert_commune(connection, commune).await?;
@@ -137,7 +137,7 @@ async fn apply_one(
 async fn upsert_commune(
     connection: &mut AnyConnection,
     commune: &CommuneRow,
-) -> Result<(), sqlx::Error> {
+) -> Result<(), StoreError> {
     sqlx::query(
         "insert into communes (code, display_name, province_code, valid_from, valid_to) \
          values ($1, $2, $3, $4, $5) \
@@ -155,7 +155,7 @@ async fn upsert_commune(
     Ok(())
 }
 
-async fn upsert_cell(connection: &mut AnyConnection, cell: &CellRow) -> Result<(), sqlx::Error> {
+async fn upsert_cell(connection: &mut AnyConnection, cell: &CellRow) -> Result<(), StoreError> {
     sqlx::query(
         "insert into cells (commune_code, cell_id, display_name, kind, open_date, close_date) \
          values ($1, $2, $3, $4, $5, $6) \
@@ -177,7 +177,7 @@ async fn upsert_member(
     connection: &mut AnyConnection,
     member: &MemberRow,
     sequence: i64,
-) -> Result<(), sqlx::Error> {
+) -> Result<(), StoreError> {
     let (admitted_in_commune, admitted_in_cell) = match &member.admitted_in {
         Some((commune, cell)) => (Some(commune.as_str()), Some(cell.as_str())),
         None => (None, None),
@@ -236,7 +236,7 @@ async fn upsert_member(
 async fn update_stints(
     connection: &mut AnyConnection,
     member: &MemberRow,
-) -> Result<(), sqlx::Error> {
+) -> Result<(), StoreError> {
     let rows = sqlx::query(
         "select commune_code, cell_id, from_date, to_date from member_stints where member_id = $1 order by from_date",
     )
@@ -246,7 +246,7 @@ async fn update_stints(
     let existing = rows
         .iter()
         .map(|row| stint_of(row, 0))
-        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+        .collect::<Result<Vec<_>, StoreError>>()?;
     let planned = plan_stints(&existing, member);
     if planned == existing {
         return Ok(());
@@ -274,7 +274,7 @@ async fn update_stints(
 async fn write_area_flags(
     connection: &mut AnyConnection,
     commune: &CommuneRow,
-) -> Result<(), sqlx::Error> {
+) -> Result<(), StoreError> {
     sqlx::query("delete from commune_area_flags where commune_code = $1")
         .bind(&commune.code)
         .execute(&mut *connection)
@@ -301,7 +301,7 @@ async fn upsert_candidate(
     connection: &mut AnyConnection,
     candidate: &CandidateRow,
     sequence: i64,
-) -> Result<(), sqlx::Error> {
+) -> Result<(), StoreError> {
     const COLUMNS: &str = "candidate_id, commune_code, cell_id, stage, stage_date, full_name, \
          family_name, middle_name, given_name, birth_date, general_education, certificate_date, \
          papers_date, youth_union, demobilised_soldier, has_military_referral, lives_away, \
@@ -398,7 +398,7 @@ pub(super) const RULE_VERSION_COLUMNS: &str = "in_force_from, code, min_age_mont
 async fn upsert_rule_version(
     connection: &mut AnyConnection,
     version: &RuleVersion,
-) -> Result<(), sqlx::Error> {
+) -> Result<(), StoreError> {
     // Every number of a version the projection read is far below `i64::MAX`.
     let count = |value: usize| i64::try_from(value).unwrap_or(i64::MAX);
     sqlx::query(&format!(
@@ -451,7 +451,7 @@ async fn upsert_rule_version(
 async fn upsert_holiday(
     connection: &mut AnyConnection,
     holiday: &HolidayRow,
-) -> Result<(), sqlx::Error> {
+) -> Result<(), StoreError> {
     sqlx::query(
         "insert into holidays (holiday_date, display_name) values ($1, $2) \
          on conflict (holiday_date) do update set display_name = excluded.display_name",
@@ -466,7 +466,7 @@ async fn upsert_holiday(
 async fn upsert_target(
     connection: &mut AnyConnection,
     target: &TargetRow,
-) -> Result<(), sqlx::Error> {
+) -> Result<(), StoreError> {
     sqlx::query(
         "insert into targets (commune_code, first_year, last_year, admissions_per_year, good_cells_percent) \
          values ($1, $2, $3, $4, $5) \
@@ -487,7 +487,7 @@ async fn upsert_target(
 async fn upsert_cell_plan(
     connection: &mut AnyConnection,
     plan: &CellPlanRow,
-) -> Result<(), sqlx::Error> {
+) -> Result<(), StoreError> {
     sqlx::query(
         "insert into cell_plans (commune_code, cell_id, plan_year, sources_to_develop, admissions) \
          values ($1, $2, $3, $4, $5) \
@@ -507,7 +507,7 @@ async fn upsert_cell_plan(
 async fn upsert_cell_rating(
     connection: &mut AnyConnection,
     rating: &CellRatingRow,
-) -> Result<(), sqlx::Error> {
+) -> Result<(), StoreError> {
     sqlx::query(
         "insert into cell_ratings (commune_code, cell_id, rating_year, level) values ($1, $2, $3, $4) \
          on conflict (commune_code, cell_id, rating_year) do update set level = excluded.level",
@@ -524,7 +524,7 @@ async fn upsert_cell_rating(
 async fn upsert_member_rating(
     connection: &mut AnyConnection,
     rating: &MemberRatingRow,
-) -> Result<(), sqlx::Error> {
+) -> Result<(), StoreError> {
     sqlx::query(
         "insert into member_ratings (member_id, rating_year, level) values ($1, $2, $3) \
          on conflict (member_id, rating_year) do update set level = excluded.level",
@@ -541,7 +541,7 @@ async fn upsert_member_rating(
 async fn write_party_age(
     connection: &mut AnyConnection,
     member: &MemberRow,
-) -> Result<(), sqlx::Error> {
+) -> Result<(), StoreError> {
     for table in ["member_party_age_gaps", "member_badges"] {
         sqlx::query(&format!("delete from {table} where member_id = $1"))
             .bind(member.id)
@@ -576,7 +576,7 @@ async fn insert_events(
     connection: &mut AnyConnection,
     events: &[EventRow],
     sequence: i64,
-) -> Result<(), sqlx::Error> {
+) -> Result<(), StoreError> {
     for event in events {
         sqlx::query(
             "insert into member_events (event_name, member_id, event_type, effective_date, \
@@ -603,7 +603,7 @@ async fn insert_events(
 async fn upsert_province(
     connection: &mut AnyConnection,
     province: &ProvinceRow,
-) -> Result<(), sqlx::Error> {
+) -> Result<(), StoreError> {
     sqlx::query(
         "insert into provinces (code, display_name, valid_from, valid_to) values ($1, $2, $3, $4) \
          on conflict (code) do update set display_name = excluded.display_name, \
@@ -620,7 +620,7 @@ async fn upsert_province(
 
 /// Writes a merge and its predecessors (replacing them: a merge is recorded once, but a replay
 /// of a corrected feed must not leave stale rows).
-async fn upsert_merge(connection: &mut AnyConnection, merge: &MergeRow) -> Result<(), sqlx::Error> {
+async fn upsert_merge(connection: &mut AnyConnection, merge: &MergeRow) -> Result<(), StoreError> {
     sqlx::query(
         "insert into unit_merges (merge_id, level, successor_code, effective_date, legal_basis) \
          values ($1, $2, $3, $4, $5) \

@@ -46,9 +46,22 @@ pub struct StoredCursor {
 /// The embedded migrations: one SQL text for SQLite and PostgreSQL.
 pub static MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!();
 
-/// What a store operation fails with: the database's own error, which the kit maps to the API
-/// error in one place, so that the floors above name the store's error and never the driver.
-pub type StoreError = sqlx::Error;
+/// What a store operation fails with. The floors above name this error, never the driver's; the
+/// gRPC edge maps it to the API error once (`grpc::error`).
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The database refused or failed a statement.
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+    /// A stored value could not be read back as what the projection wrote.
+    #[error("stored {column}: unreadable value {value:?}")]
+    Unreadable {
+        /// The column or field read.
+        column: String,
+        /// The text found.
+        value: String,
+    },
+}
 
 impl Store {
     /// Wraps a connected, migrated database.
@@ -72,7 +85,7 @@ impl Store {
     }
 
     /// Reads the cursor row.
-    pub async fn cursor(&self) -> Result<StoredCursor, sqlx::Error> {
+    pub async fn cursor(&self) -> Result<StoredCursor, StoreError> {
         let mut connection = self.database.pool.acquire().await?;
         read_cursor(&mut connection).await
     }
@@ -82,7 +95,7 @@ impl Store {
         &self,
         head_sequence: i64,
         contact_us: i64,
-    ) -> Result<(), sqlx::Error> {
+    ) -> Result<(), StoreError> {
         let _writer = self.database.lock_writer().await;
         sqlx::query(
             "update feed_cursor \
@@ -99,7 +112,7 @@ impl Store {
 }
 
 /// Reads the cursor row on `connection` (inside a transaction: in its snapshot).
-async fn read_cursor(connection: &mut AnyConnection) -> Result<StoredCursor, sqlx::Error> {
+async fn read_cursor(connection: &mut AnyConnection) -> Result<StoredCursor, StoreError> {
     let row = sqlx::query(
         "select last_sequence, last_commit_time_us, head_sequence, last_contact_us from feed_cursor where id = 1",
     )
@@ -121,13 +134,13 @@ fn date_text(value: Option<Date>) -> Option<String> {
 }
 
 /// Reads a date the projection wrote; a malformed one means the database was edited by hand.
-fn stored_date(text: &str) -> Result<Date, sqlx::Error> {
-    date::parse(text).map_err(|error| sqlx::Error::Decode(Box::new(error)))
+fn stored_date(text: &str) -> Result<Date, StoreError> {
+    date::parse(text).map_err(|_| unreadable("date", text))
 }
 
 /// Reads a stint from the columns `commune_code, cell_id, from_date, to_date` starting at
 /// `first`.
-fn stint_of(row: &sqlx::any::AnyRow, first: usize) -> Result<Stint, sqlx::Error> {
+fn stint_of(row: &sqlx::any::AnyRow, first: usize) -> Result<Stint, StoreError> {
     Ok(Stint {
         commune_code: row.try_get(first)?,
         cell_id: row.try_get(first + 1)?,
@@ -137,8 +150,11 @@ fn stint_of(row: &sqlx::any::AnyRow, first: usize) -> Result<Stint, sqlx::Error>
 }
 
 /// A value the projection wrote that does not read back (only a hand-edited database gets here).
-fn unreadable(column: impl std::fmt::Display, value: &str) -> sqlx::Error {
-    sqlx::Error::Decode(format!("{column}: unreadable value {value:?}").into())
+fn unreadable(column: impl std::fmt::Display, value: &str) -> StoreError {
+    StoreError::Unreadable {
+        column: column.to_string(),
+        value: value.to_owned(),
+    }
 }
 
 /// Reads a column holding one of reporting's spelled enums ([`crate::model::vocabulary`]).
@@ -146,7 +162,7 @@ fn spelled<T, I>(
     row: &sqlx::any::AnyRow,
     column: I,
     from_key: fn(&str) -> Option<T>,
-) -> Result<T, sqlx::Error>
+) -> Result<T, StoreError>
 where
     I: sqlx::ColumnIndex<sqlx::any::AnyRow> + std::fmt::Display + Copy,
 {
@@ -155,6 +171,6 @@ where
 }
 
 /// Reads an optional date the projection wrote.
-fn stored_optional_date(text: Option<String>) -> Result<Option<Date>, sqlx::Error> {
+fn stored_optional_date(text: Option<String>) -> Result<Option<Date>, StoreError> {
     text.as_deref().map(stored_date).transpose()
 }

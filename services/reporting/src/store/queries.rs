@@ -11,7 +11,8 @@ use partyregistry_rules::{Calendar, RuleTable, RuleVersion};
 
 use super::apply::RULE_VERSION_COLUMNS;
 use super::{
-    Store, StoredCursor, read_cursor, spelled, stored_date, stored_optional_date, unreadable,
+    Store, StoreError, StoredCursor, read_cursor, spelled, stored_date, stored_optional_date,
+    unreadable,
 };
 use crate::model::admission::{
     AdmissionFacts, CandidateRecord, CellAdmissions, CellBirths, MemberRecord, StageEntry,
@@ -52,7 +53,7 @@ pub struct AdmissionsSnapshot {
 impl Store {
     /// Opens a read transaction that sees one snapshot for all its statements: SQLite's read
     /// transactions do so already; PostgreSQL needs REPEATABLE READ for it.
-    pub(super) async fn snapshot(&self) -> Result<Transaction<'static, Any>, sqlx::Error> {
+    pub(super) async fn snapshot(&self) -> Result<Transaction<'static, Any>, StoreError> {
         let mut tx = self.database.pool.begin().await?;
         if self.database.backend == Backend::Postgres {
             sqlx::query("set transaction isolation level repeatable read, read only")
@@ -67,7 +68,7 @@ impl Store {
         &self,
         commune_code: &str,
         as_of: Date,
-    ) -> Result<Option<CommuneSnapshot>, sqlx::Error> {
+    ) -> Result<Option<CommuneSnapshot>, StoreError> {
         let mut tx = self.snapshot().await?;
         let Some(display_name) = commune_display_name(&mut tx, commune_code).await? else {
             return Ok(None);
@@ -95,7 +96,7 @@ impl Store {
         commune_code: &str,
         first_day: Date,
         last_day: Date,
-    ) -> Result<Option<AdmissionsSnapshot>, sqlx::Error> {
+    ) -> Result<Option<AdmissionsSnapshot>, StoreError> {
         let mut tx = self.snapshot().await?;
         if commune_display_name(&mut tx, commune_code).await?.is_none() {
             return Ok(None);
@@ -139,7 +140,7 @@ impl Store {
         &self,
         commune_code: &str,
         window: AdmissionWindow,
-    ) -> Result<Option<AdmissionSnapshot>, sqlx::Error> {
+    ) -> Result<Option<AdmissionSnapshot>, StoreError> {
         let mut tx = self.snapshot().await?;
         let Some(facts) = admission_facts(&mut tx, commune_code, window).await? else {
             return Ok(None);
@@ -156,7 +157,7 @@ pub(super) async fn admission_facts(
     tx: &mut AnyConnection,
     commune_code: &str,
     window: AdmissionWindow,
-) -> Result<Option<AdmissionFacts>, sqlx::Error> {
+) -> Result<Option<AdmissionFacts>, StoreError> {
     let Some(display_name) = commune_display_name(&mut *tx, commune_code).await? else {
         return Ok(None);
     };
@@ -196,7 +197,7 @@ async fn admission_counts(
     commune_code: &str,
     first_day: Date,
     last_day: Date,
-) -> Result<Vec<CellAdmissions>, sqlx::Error> {
+) -> Result<Vec<CellAdmissions>, StoreError> {
     let rows = sqlx::query(
         "select admitted_in_cell, substr(decision_date, 1, 7) as month, count(*) from members \
          where admitted_in_commune = $1 and decision_date >= $2 and decision_date <= $3 \
@@ -219,13 +220,13 @@ async fn admission_counts(
 }
 
 /// Reads an integer column the projection wrote from a smaller unsigned type.
-fn unsigned<T: TryFrom<i64>>(row: &sqlx::any::AnyRow, column: &str) -> Result<T, sqlx::Error> {
+fn unsigned<T: TryFrom<i64>>(row: &sqlx::any::AnyRow, column: &str) -> Result<T, StoreError> {
     let value: i64 = row.try_get(column)?;
     T::try_from(value).map_err(|_| unreadable(column, &value.to_string()))
 }
 
 /// Reads a 0/1 flag column.
-fn flag(row: &sqlx::any::AnyRow, column: &str) -> Result<bool, sqlx::Error> {
+fn flag(row: &sqlx::any::AnyRow, column: &str) -> Result<bool, StoreError> {
     Ok(row.try_get::<i64, _>(column)? != 0)
 }
 
@@ -233,7 +234,7 @@ fn flag(row: &sqlx::any::AnyRow, column: &str) -> Result<bool, sqlx::Error> {
 fn education(
     row: &sqlx::any::AnyRow,
     column: &str,
-) -> Result<partyregistry_rules::Education, sqlx::Error> {
+) -> Result<partyregistry_rules::Education, StoreError> {
     let key: String = row.try_get(column)?;
     education_from_key(&key).ok_or_else(|| unreadable(column, &key))
 }
@@ -241,7 +242,7 @@ fn education(
 async fn area_flags(
     connection: &mut AnyConnection,
     commune_code: &str,
-) -> Result<Vec<AreaFlagRow>, sqlx::Error> {
+) -> Result<Vec<AreaFlagRow>, StoreError> {
     let rows = sqlx::query(
         "select kind, valid_from, valid_to from commune_area_flags where commune_code = $1 order by position",
     )
@@ -263,7 +264,7 @@ async fn area_flags(
 async fn candidates(
     connection: &mut AnyConnection,
     commune_code: &str,
-) -> Result<Vec<CandidateRecord>, sqlx::Error> {
+) -> Result<Vec<CandidateRecord>, StoreError> {
     let rows = sqlx::query(
         "select candidate_id, cell_id, full_name, family_name, middle_name, given_name, \
              birth_date, general_education, certificate_date, papers_date, youth_union, \
@@ -307,7 +308,7 @@ async fn candidates(
                 history: Vec::new(),
             })
         })
-        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+        .collect::<Result<Vec<_>, StoreError>>()?;
     let rows = sqlx::query(
         "select i.candidate_id, i.member_id, i.youth_union_committee, i.months_worked_together \
          from candidate_introducers i join candidates c on c.candidate_id = i.candidate_id \
@@ -355,7 +356,7 @@ async fn candidates(
 const MEMBER_RECORD_COLUMNS: &str = "id, full_name, commune_code, cell_id, status, decision_date, \
      ceremony_date, official_date, left_date, admitted_in_commune, admitted_in_cell";
 
-fn member_record(row: &sqlx::any::AnyRow) -> Result<MemberRecord, sqlx::Error> {
+fn member_record(row: &sqlx::any::AnyRow) -> Result<MemberRecord, StoreError> {
     let admitted_in_commune: Option<String> = row.try_get(9)?;
     let admitted_in_cell: Option<String> = row.try_get(10)?;
     Ok(MemberRecord {
@@ -376,7 +377,7 @@ fn member_record(row: &sqlx::any::AnyRow) -> Result<MemberRecord, sqlx::Error> {
 async fn admission_members(
     connection: &mut AnyConnection,
     commune_code: &str,
-) -> Result<Vec<MemberRecord>, sqlx::Error> {
+) -> Result<Vec<MemberRecord>, StoreError> {
     let rows = sqlx::query(&format!(
         "select {MEMBER_RECORD_COLUMNS} from members \
          where commune_code = $1 or admitted_in_commune = $1 order by id"
@@ -393,7 +394,7 @@ async fn introducers(
     connection: &mut AnyConnection,
     candidates: &[CandidateRecord],
     members: &mut Vec<MemberRecord>,
-) -> Result<(), sqlx::Error> {
+) -> Result<(), StoreError> {
     let mut missing: Vec<i64> = candidates
         .iter()
         .flat_map(|c| &c.candidate.introducers)
@@ -418,7 +419,7 @@ async fn introducers(
 
 /// The regulation versions from the feed. Until the feed has delivered any (a projection being
 /// rebuilt), the reference table stands in: the membership service seeds exactly these.
-async fn rule_table(connection: &mut AnyConnection) -> Result<RuleTable, sqlx::Error> {
+async fn rule_table(connection: &mut AnyConnection) -> Result<RuleTable, StoreError> {
     let rows = sqlx::query(&format!(
         "select {RULE_VERSION_COLUMNS} from rule_versions order by in_force_from"
     ))
@@ -450,31 +451,31 @@ async fn rule_table(connection: &mut AnyConnection) -> Result<RuleTable, sqlx::E
                 max_study_transfer_months: unsigned(row, "max_study_transfer_months")?,
             })
         })
-        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+        .collect::<Result<Vec<_>, StoreError>>()?;
     Ok(RuleTable::new(versions).unwrap_or_else(|_| RuleTable::reference()))
 }
 
-async fn calendar(connection: &mut AnyConnection) -> Result<Calendar, sqlx::Error> {
+async fn calendar(connection: &mut AnyConnection) -> Result<Calendar, StoreError> {
     let rows = sqlx::query("select holiday_date from holidays")
         .fetch_all(connection)
         .await?;
     let days = rows
         .iter()
         .map(|row| stored_date(&row.try_get::<String, _>(0)?))
-        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+        .collect::<Result<Vec<_>, StoreError>>()?;
     Ok(Calendar::new(days))
 }
 
 /// Reads a small integer column the projection wrote from an `i32`.
-fn small(row: &sqlx::any::AnyRow, index: usize) -> Result<i32, sqlx::Error> {
+fn small(row: &sqlx::any::AnyRow, index: usize) -> Result<i32, StoreError> {
     let value: i64 = row.try_get(index)?;
-    i32::try_from(value).map_err(|error| sqlx::Error::Decode(Box::new(error)))
+    i32::try_from(value).map_err(|_| unreadable(format!("column {index}"), &value.to_string()))
 }
 
 async fn targets(
     connection: &mut AnyConnection,
     commune_code: &str,
-) -> Result<Vec<TargetRow>, sqlx::Error> {
+) -> Result<Vec<TargetRow>, StoreError> {
     let rows = sqlx::query(
         "select first_year, last_year, admissions_per_year, good_cells_percent from targets \
          where commune_code = $1 order by first_year",
@@ -498,7 +499,7 @@ async fn targets(
 async fn cell_plans(
     connection: &mut AnyConnection,
     commune_code: &str,
-) -> Result<Vec<CellPlanRow>, sqlx::Error> {
+) -> Result<Vec<CellPlanRow>, StoreError> {
     let rows = sqlx::query(
         "select cell_id, plan_year, sources_to_develop, admissions from cell_plans where commune_code = $1",
     )
@@ -521,7 +522,7 @@ async fn cell_plans(
 async fn cell_ratings(
     connection: &mut AnyConnection,
     commune_code: &str,
-) -> Result<Vec<CellRatingRow>, sqlx::Error> {
+) -> Result<Vec<CellRatingRow>, StoreError> {
     let rows =
         sqlx::query("select cell_id, rating_year, level from cell_ratings where commune_code = $1")
             .bind(commune_code)
@@ -548,7 +549,7 @@ async fn cell_births(
     connection: &mut AnyConnection,
     commune_code: &str,
     day: &str,
-) -> Result<Vec<CellBirths>, sqlx::Error> {
+) -> Result<Vec<CellBirths>, StoreError> {
     let rows = sqlx::query(&format!(
         "select s.cell_id, m.birth_date, count(*) {ROLL_ON_DAY} group by s.cell_id, m.birth_date"
     ))
@@ -572,18 +573,18 @@ async fn cell_births(
 async fn commune_display_name(
     connection: &mut AnyConnection,
     code: &str,
-) -> Result<Option<String>, sqlx::Error> {
+) -> Result<Option<String>, StoreError> {
     let row = sqlx::query("select display_name from communes where code = $1")
         .bind(code)
         .fetch_optional(connection)
         .await?;
-    row.map(|row| row.try_get(0)).transpose()
+    Ok(row.map(|row| row.try_get(0)).transpose()?)
 }
 
 async fn cells(
     connection: &mut AnyConnection,
     commune_code: &str,
-) -> Result<Vec<CellInfo>, sqlx::Error> {
+) -> Result<Vec<CellInfo>, StoreError> {
     let rows = sqlx::query("select cell_id, display_name, kind, open_date, close_date from cells where commune_code = $1")
         .bind(commune_code)
         .fetch_all(connection)
@@ -605,7 +606,7 @@ async fn cell_rolls(
     connection: &mut AnyConnection,
     commune_code: &str,
     day: &str,
-) -> Result<Vec<CellRoll>, sqlx::Error> {
+) -> Result<Vec<CellRoll>, StoreError> {
     let rows = sqlx::query(&format!(
         "select s.cell_id, m.assignment, count(*), \
              count(case when m.official_date is not null and m.official_date <= $2 then 1 end) \
@@ -631,7 +632,7 @@ async fn profiles(
     connection: &mut AnyConnection,
     commune_code: &str,
     day: &str,
-) -> Result<Vec<ProfileCount>, sqlx::Error> {
+) -> Result<Vec<ProfileCount>, StoreError> {
     let rows = sqlx::query(&format!(
         "select m.gender, m.ethnicity_code, m.general_education, m.political_theory, count(*) \
          {ROLL_ON_DAY} group by m.gender, m.ethnicity_code, m.general_education, m.political_theory"
@@ -659,7 +660,7 @@ async fn births(
     connection: &mut AnyConnection,
     commune_code: &str,
     day: &str,
-) -> Result<Vec<BirthCount>, sqlx::Error> {
+) -> Result<Vec<BirthCount>, StoreError> {
     let mut counts: std::collections::BTreeMap<Option<Date>, i64> = Default::default();
     for cell in cell_births(connection, commune_code, day).await? {
         *counts.entry(cell.births.birth_date).or_default() += cell.births.members;
@@ -677,7 +678,7 @@ async fn last_admissions(
     connection: &mut AnyConnection,
     commune_code: &str,
     day: &str,
-) -> Result<Vec<LastAdmission>, sqlx::Error> {
+) -> Result<Vec<LastAdmission>, StoreError> {
     let rows = sqlx::query(
         "select admitted_in_cell, max(decision_date) from members \
          where admitted_in_commune = $1 and decision_date <= $2 group by admitted_in_cell",

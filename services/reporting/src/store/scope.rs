@@ -8,13 +8,13 @@
 use partyregistry_vocab::date::{self, Date};
 use sqlx::{AnyConnection, Row};
 
-use super::Store;
+use super::{Store, StoreError};
 use crate::model::vocabulary::UnitLevel;
 
 impl Store {
     /// The province commune `code` is recorded in; `None` for a commune the projection does not
     /// know (yet).
-    pub async fn commune_province(&self, code: &str) -> Result<Option<String>, sqlx::Error> {
+    pub async fn commune_province(&self, code: &str) -> Result<Option<String>, StoreError> {
         let mut connection = self.database.pool.acquire().await?;
         commune_province(&mut connection, code).await
     }
@@ -24,7 +24,7 @@ impl Store {
     pub async fn province_successions(
         &self,
         day: Date,
-    ) -> Result<Vec<(String, String)>, sqlx::Error> {
+    ) -> Result<Vec<(String, String)>, StoreError> {
         let mut connection = self.database.pool.acquire().await?;
         province_successions(&mut connection, day).await
     }
@@ -34,12 +34,12 @@ impl Store {
 async fn commune_province(
     connection: &mut AnyConnection,
     code: &str,
-) -> Result<Option<String>, sqlx::Error> {
+) -> Result<Option<String>, StoreError> {
     let row = sqlx::query("select province_code from communes where code = $1")
         .bind(code)
         .fetch_optional(&mut *connection)
         .await?;
-    row.map(|row| row.try_get("province_code")).transpose()
+    Ok(row.map(|row| row.try_get("province_code")).transpose()?)
 }
 
 /// The province merges in effect on `day`, on `connection`; a province that continues under its
@@ -47,7 +47,7 @@ async fn commune_province(
 async fn province_successions(
     connection: &mut AnyConnection,
     day: Date,
-) -> Result<Vec<(String, String)>, sqlx::Error> {
+) -> Result<Vec<(String, String)>, StoreError> {
     let rows = sqlx::query(
         "select p.predecessor_code, m.successor_code from unit_merges m \
          join unit_merge_predecessors p on p.merge_id = m.merge_id \

@@ -9,7 +9,7 @@ use sqlx::{Any, AnyConnection, Row, Transaction};
 
 use super::queries::admission_facts;
 use super::{
-    AdmissionWindow, Store, StoredCursor, read_cursor, spelled, stint_of, stored_date,
+    AdmissionWindow, Store, StoreError, StoredCursor, read_cursor, spelled, stint_of, stored_date,
     stored_optional_date,
 };
 use crate::model::admission::AdmissionFacts;
@@ -33,7 +33,7 @@ impl std::fmt::Debug for Reader {
 
 impl Store {
     /// Opens a read snapshot.
-    pub async fn reader(&self) -> Result<Reader, sqlx::Error> {
+    pub async fn reader(&self) -> Result<Reader, StoreError> {
         Ok(Reader {
             tx: self.snapshot().await?,
         })
@@ -49,15 +49,15 @@ const HISTORY_COLUMNS: &str = "id, full_name, status, gender, birth_date, ethnic
      seriously_ill, readmission, decision_date, ceremony_date, official_date, joined_date, \
      left_date, admitted_in_commune, admitted_in_cell";
 
-fn text(row: &sqlx::any::AnyRow, index: usize) -> Result<String, sqlx::Error> {
+fn text(row: &sqlx::any::AnyRow, index: usize) -> Result<String, StoreError> {
     Ok(row.try_get::<Option<String>, _>(index)?.unwrap_or_default())
 }
 
-fn flag(row: &sqlx::any::AnyRow, index: usize) -> Result<bool, sqlx::Error> {
+fn flag(row: &sqlx::any::AnyRow, index: usize) -> Result<bool, StoreError> {
     Ok(row.try_get::<Option<i64>, _>(index)?.unwrap_or(0) != 0)
 }
 
-fn history(row: &sqlx::any::AnyRow) -> Result<MemberHistory, sqlx::Error> {
+fn history(row: &sqlx::any::AnyRow) -> Result<MemberHistory, StoreError> {
     let admitted_in_commune: Option<String> = row.try_get(18)?;
     let admitted_in_cell: Option<String> = row.try_get(19)?;
     Ok(MemberHistory {
@@ -90,7 +90,7 @@ fn history(row: &sqlx::any::AnyRow) -> Result<MemberHistory, sqlx::Error> {
 
 impl Reader {
     /// Every commune, province and merge.
-    pub async fn directory(&mut self) -> Result<Directory, sqlx::Error> {
+    pub async fn directory(&mut self) -> Result<Directory, StoreError> {
         let connection: &mut AnyConnection = &mut self.tx;
         let rows = sqlx::query(
             "select code, display_name, province_code, valid_from, valid_to from communes order by code",
@@ -108,7 +108,7 @@ impl Reader {
                     valid_to: stored_optional_date(row.try_get(4)?)?,
                 })
             })
-            .collect::<Result<Vec<_>, sqlx::Error>>()?;
+            .collect::<Result<Vec<_>, StoreError>>()?;
         let rows = sqlx::query(
             "select code, display_name, valid_from, valid_to from provinces order by code",
         )
@@ -124,7 +124,7 @@ impl Reader {
                     valid_to: stored_optional_date(row.try_get(3)?)?,
                 })
             })
-            .collect::<Result<Vec<_>, sqlx::Error>>()?;
+            .collect::<Result<Vec<_>, StoreError>>()?;
         let rows = sqlx::query(
             "select m.merge_id, m.level, m.successor_code, m.effective_date, p.predecessor_code \
              from unit_merges m join unit_merge_predecessors p on p.merge_id = m.merge_id \
@@ -162,7 +162,7 @@ impl Reader {
     pub async fn histories(
         &mut self,
         communes: &[String],
-    ) -> Result<Vec<MemberHistory>, sqlx::Error> {
+    ) -> Result<Vec<MemberHistory>, StoreError> {
         let connection: &mut AnyConnection = &mut self.tx;
         let mut members: BTreeMap<i64, MemberHistory> = BTreeMap::new();
         for commune in communes {
@@ -273,12 +273,12 @@ impl Reader {
         &mut self,
         commune_code: &str,
         window: AdmissionWindow,
-    ) -> Result<Option<AdmissionFacts>, sqlx::Error> {
+    ) -> Result<Option<AdmissionFacts>, StoreError> {
         admission_facts(&mut self.tx, commune_code, window).await
     }
 
     /// Reads the cursor in the snapshot and closes it.
-    pub async fn finish(mut self) -> Result<StoredCursor, sqlx::Error> {
+    pub async fn finish(mut self) -> Result<StoredCursor, StoreError> {
         let cursor = read_cursor(&mut self.tx).await?;
         self.tx.commit().await?;
         Ok(cursor)
