@@ -16,98 +16,12 @@ use partyregistry_proto::membership::v1::membership_service_client::MembershipSe
 use partyregistry_proto::membership::v1::reference_service_client::ReferenceServiceClient;
 use partyregistry_proto::reporting::v1::GetFreshnessRequest;
 use partyregistry_proto::reporting::v1::reporting_service_client::ReportingServiceClient;
-use sqlx::{Connection, Executor};
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
-/// The database server the PostgreSQL variants use, if any.
-pub fn postgres_admin_url() -> Option<String> {
-    std::env::var("TEST_DATABASE_URL")
-        .ok()
-        .filter(|url| url.starts_with("postgres"))
-}
-
-/// A backend a test runs on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Backend {
-    /// A temporary SQLite file.
-    Sqlite,
-    /// A fresh PostgreSQL database.
-    Postgres,
-}
-
-/// A database made for one test, removed when [`TestDatabase::remove`] is called.
-#[derive(Debug)]
-pub struct TestDatabase {
-    /// The URL the service connects to.
-    pub url: String,
-    backend: Backend,
-    name: String,
-}
-
-impl TestDatabase {
-    /// Creates an empty database on `backend`.
-    pub async fn create(backend: Backend, label: &str) -> Result<Self, BoxError> {
-        sqlx::any::install_default_drivers();
-        let name = partyregistry_kit::db::unique_test_name(label);
-        match backend {
-            Backend::Sqlite => {
-                let dir = std::env::temp_dir().join("partyregistry-tests");
-                std::fs::create_dir_all(&dir)?;
-                let path = dir.join(format!("{name}.db"));
-                Ok(Self {
-                    url: format!("sqlite://{}", path.display()),
-                    backend,
-                    name: path.display().to_string(),
-                })
-            }
-            Backend::Postgres => {
-                let admin = postgres_admin_url().ok_or("TEST_DATABASE_URL is not set")?;
-                let mut connection = sqlx::AnyConnection::connect(&admin).await?;
-                connection
-                    .execute(format!("create database {name}").as_str())
-                    .await?;
-                let base = admin
-                    .rsplit_once('/')
-                    .map(|(base, _)| base.to_owned())
-                    .ok_or("TEST_DATABASE_URL has no database")?;
-                Ok(Self {
-                    url: format!("{base}/{name}"),
-                    backend,
-                    name,
-                })
-            }
-        }
-    }
-
-    /// Removes the database; failures are reported but do not fail the test that is ending.
-    pub async fn remove(self) {
-        let outcome: Result<(), BoxError> = async {
-            match self.backend {
-                Backend::Sqlite => {
-                    for suffix in ["", "-wal", "-shm"] {
-                        let _ = std::fs::remove_file(format!("{}{suffix}", self.name));
-                    }
-                }
-                Backend::Postgres => {
-                    let admin = postgres_admin_url().ok_or("TEST_DATABASE_URL is not set")?;
-                    let mut connection = sqlx::AnyConnection::connect(&admin).await?;
-                    connection
-                        .execute(
-                            format!("drop database if exists {} with (force)", self.name).as_str(),
-                        )
-                        .await?;
-                }
-            }
-            Ok(())
-        }
-        .await;
-        if let Err(error) = outcome {
-            eprintln!("could not remove test database {}: {error}", self.name);
-        }
-    }
-}
+pub use partyregistry_kit::db::Backend;
+pub use partyregistry_kit::test_database::{TestDatabase, postgres_admin_url};
 
 /// A service running in the test process.
 #[derive(Debug)]
@@ -381,7 +295,7 @@ impl Secrets {
         let certificates = partyregistry_cli::certs::generate("15", &[], 1)?;
         let dir = std::env::temp_dir()
             .join("partyregistry-tests")
-            .join(partyregistry_kit::db::unique_test_name(label));
+            .join(partyregistry_kit::test_database::unique_test_name(label));
         std::fs::create_dir_all(&dir)?;
         for (name, content, _) in certificates.files() {
             std::fs::write(dir.join(name), content)?;

@@ -682,23 +682,14 @@ pub(crate) mod tests {
 
     #[tokio::test]
     async fn postgres_trail_records_and_lists() {
-        let Ok(admin_url) = std::env::var("TEST_DATABASE_URL") else {
+        if crate::test_database::postgres_admin_url().is_none() {
             eprintln!("TEST_DATABASE_URL not set: PostgreSQL audit test skipped");
             return;
-        };
-        sqlx::any::install_default_drivers();
-        let admin = AnyPool::connect(&admin_url)
-            .await
-            .expect("PostgreSQL admin connection");
-        let name = crate::db::unique_test_name("kit_audit");
-        admin
-            .execute(format!("create database {name}").as_str())
+        }
+        let database = crate::test_database::TestDatabase::create(Backend::Postgres, "kit_audit")
             .await
             .expect("test database is created");
-        let base = admin_url
-            .rsplit_once('/')
-            .map_or(admin_url.as_str(), |(base, _)| base);
-        let pool = AnyPool::connect(&format!("{base}/{name}"))
+        let pool = AnyPool::connect(&database.url)
             .await
             .expect("test database opens");
         pool.execute(AUDIT_TABLE_SQL)
@@ -711,10 +702,6 @@ pub(crate) mod tests {
         concurrent_records_all_land(&log).await;
         entries_cannot_be_rewritten(&pool, Backend::Postgres).await;
         pool.close().await;
-        admin
-            .execute(format!("drop database {name} with (force)").as_str())
-            .await
-            .expect("test database is dropped");
-        admin.close().await;
+        database.remove().await;
     }
 }

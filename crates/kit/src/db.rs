@@ -139,22 +139,6 @@ fn prepare_sqlite_url(url: &str) -> Result<String, std::io::Error> {
     })
 }
 
-/// A name no other test database has, on any backend, for throwaway test databases: the label,
-/// the process id, a per-process counter (two names asked for in the same nanosecond differ) and
-/// the clock (a later process with a recycled id differs).
-pub fn unique_test_name(label: &str) -> String {
-    static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_nanos())
-        .unwrap_or(0);
-    format!(
-        "{label}_{}_{}_{nanos}",
-        std::process::id(),
-        COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
-    )
-}
-
 /// The current time as microseconds since the Unix epoch: how both services store timestamps, so
 /// that the backends never format them differently.
 pub fn now_micros() -> i64 {

@@ -9,6 +9,7 @@
 //!   gate that decides and audits refusals, the grant that shapes and audits answers, and the walk
 //!   through administrative merges; each service brings its table and a scope resolver.
 //! - [`audit`]: the append-only audit trail in each service's database.
+//! - [`test_database`]: throwaway test databases on either backend.
 //! - [`client`]: the client transport (TLS, mutual TLS, bearer token).
 //! - [`admission`]: candidates and rule versions between the contracts and `partyregistry_rules`.
 //!
@@ -23,6 +24,7 @@ pub mod client;
 pub mod db;
 pub mod error;
 pub mod server;
+pub mod test_database;
 pub mod tls;
 
 /// The error type of start-up and run functions, where any failure ends the process.

@@ -37,7 +37,7 @@ impl TestDb {
     fn sqlite() -> (String, Self) {
         let path = std::env::temp_dir().join(format!(
             "{}.db",
-            partyregistry_kit::db::unique_test_name("membership_authz")
+            partyregistry_kit::test_database::unique_test_name("membership_authz")
         ));
         (format!("sqlite://{}", path.display()), Self::Sqlite(path))
     }
@@ -51,7 +51,7 @@ impl TestDb {
         let admin = sqlx::AnyPool::connect(&admin_url)
             .await
             .expect("PostgreSQL admin connection");
-        let name = partyregistry_kit::db::unique_test_name("membership_authz");
+        let name = partyregistry_kit::test_database::unique_test_name("membership_authz");
         admin
             .execute(format!("create database {name}").as_str())
             .await
@@ -1005,7 +1005,7 @@ async fn the_served_stack_authenticates_scopes_and_audits() {
     let (url, database) = TestDb::sqlite();
     let token_file = std::env::temp_dir().join(format!(
         "{}.json",
-        partyregistry_kit::db::unique_test_name("membership_tokens")
+        partyregistry_kit::test_database::unique_test_name("membership_tokens")
     ));
     std::fs::write(
         &token_file,

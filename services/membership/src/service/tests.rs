@@ -29,7 +29,7 @@ impl TestDb {
     async fn sqlite() -> (String, Self) {
         let path = std::env::temp_dir().join(format!(
             "{}.db",
-            partyregistry_kit::db::unique_test_name("membership_test")
+            partyregistry_kit::test_database::unique_test_name("membership_test")
         ));
         (format!("sqlite://{}", path.display()), Self::Sqlite(path))
     }
@@ -44,7 +44,7 @@ impl TestDb {
         let admin = sqlx::AnyPool::connect(&admin_url)
             .await
             .expect("PostgreSQL admin connection");
-        let name = partyregistry_kit::db::unique_test_name("membership");
+        let name = partyregistry_kit::test_database::unique_test_name("membership");
         admin
             .execute(format!("create database {name}").as_str())
             .await

@@ -429,7 +429,7 @@ async fn sqlite_admission_reports_follow_the_feed() {
     let (store, cleanup) = super::sqlite_store("admission").await;
     admission_reports_follow_the_feed(&store).await;
     store.close().await;
-    cleanup.run();
+    cleanup.remove().await;
 }
 
 #[tokio::test]
@@ -439,5 +439,5 @@ async fn postgres_admission_reports_follow_the_feed() {
     };
     admission_reports_follow_the_feed(&store).await;
     store.close().await;
-    cleanup.run().await;
+    cleanup.remove().await;
 }

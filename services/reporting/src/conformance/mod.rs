@@ -6,7 +6,8 @@
 mod admission;
 mod statistics;
 
-use partyregistry_kit::db;
+use partyregistry_kit::db::{self, Backend};
+use partyregistry_kit::test_database::{TestDatabase, postgres_admin_url};
 use partyregistry_proto::membership::v1::{
     Admission, Assignment, Cell, CellKind, Change, Commune, Gender, GeneralEducation, Member,
     MemberStatus, PoliticalTheory, change::Resource,
@@ -303,30 +304,34 @@ async fn projection_follows_the_feed(store: &Store) {
     );
 }
 
-/// A fresh SQLite database in a temporary file, removed by [`SqliteCleanup::run`].
-async fn sqlite_store(label: &str) -> (Store, SqliteCleanup) {
-    let path = std::env::temp_dir().join(format!(
-        "{}.db",
-        partyregistry_kit::db::unique_test_name(&format!("reporting_{label}_test"))
-    ));
-    let url = format!("sqlite://{}", path.display());
-    let database = db::connect(&url, &crate::MIGRATIONS)
-        .await
-        .expect("SQLite opens");
-    (Store::new(database), SqliteCleanup { path })
-}
-
-/// Removes a test's SQLite files.
-struct SqliteCleanup {
-    path: std::path::PathBuf,
-}
-
-impl SqliteCleanup {
-    fn run(self) {
-        for suffix in ["", "-wal", "-shm"] {
-            let _ = std::fs::remove_file(format!("{}{suffix}", self.path.display()));
-        }
+/// A store on a fresh database of `backend` for one test, and the database to remove after it;
+/// `None` (the test is skipped) on PostgreSQL when `TEST_DATABASE_URL` is not set.
+async fn test_store(backend: Backend, label: &str) -> Option<(Store, TestDatabase)> {
+    if backend == Backend::Postgres && postgres_admin_url().is_none() {
+        eprintln!("TEST_DATABASE_URL not set: PostgreSQL storage test skipped");
+        return None;
     }
+    let database = TestDatabase::create(backend, &format!("reporting_{label}"))
+        .await
+        .expect("test database is created");
+    let store = Store::new(
+        db::connect(&database.url, &crate::MIGRATIONS)
+            .await
+            .expect("test database opens"),
+    );
+    Some((store, database))
+}
+
+/// A store on a fresh SQLite database.
+async fn sqlite_store(label: &str) -> (Store, TestDatabase) {
+    test_store(Backend::Sqlite, label)
+        .await
+        .expect("SQLite always runs")
+}
+
+/// A store on a fresh PostgreSQL database, when there is a server to create it on.
+async fn postgres_store(label: &str) -> Option<(Store, TestDatabase)> {
+    test_store(Backend::Postgres, label).await
 }
 
 #[tokio::test]
@@ -334,48 +339,7 @@ async fn sqlite_projection_follows_the_feed() {
     let (store, cleanup) = sqlite_store("store").await;
     projection_follows_the_feed(&store).await;
     store.close().await;
-    cleanup.run();
-}
-
-/// A fresh PostgreSQL database for one test, dropped by [`PostgresCleanup::run`]; `None` (the
-/// test is skipped) when `TEST_DATABASE_URL` is not set.
-async fn postgres_store(label: &str) -> Option<(Store, PostgresCleanup)> {
-    let Ok(admin_url) = std::env::var("TEST_DATABASE_URL") else {
-        eprintln!("TEST_DATABASE_URL not set: PostgreSQL storage test skipped");
-        return None;
-    };
-    sqlx::any::install_default_drivers();
-    let admin = sqlx::AnyPool::connect(&admin_url)
-        .await
-        .expect("PostgreSQL admin connection");
-    let name = partyregistry_kit::db::unique_test_name(&format!("reporting_{label}"));
-    admin
-        .execute(format!("create database {name}").as_str())
-        .await
-        .expect("test database is created");
-    let base = admin_url
-        .rsplit_once('/')
-        .map_or(admin_url.as_str(), |(base, _)| base);
-    let database = db::connect(&format!("{base}/{name}"), &crate::MIGRATIONS)
-        .await
-        .expect("test database opens");
-    Some((Store::new(database), PostgresCleanup { admin, name }))
-}
-
-/// Drops a test database.
-struct PostgresCleanup {
-    admin: sqlx::AnyPool,
-    name: String,
-}
-
-impl PostgresCleanup {
-    async fn run(self) {
-        self.admin
-            .execute(format!("drop database {} with (force)", self.name).as_str())
-            .await
-            .expect("test database is dropped");
-        self.admin.close().await;
-    }
+    cleanup.remove().await;
 }
 
 #[tokio::test]
@@ -385,18 +349,17 @@ async fn postgres_projection_follows_the_feed() {
     };
     projection_follows_the_feed(&store).await;
     store.close().await;
-    cleanup.run().await;
+    cleanup.remove().await;
 }
 
 /// A database migrated before reporting kept candidates and regulation versions in its own
 /// columns upgrades by replaying the feed: the cursor rewinds and the projection empties.
 #[tokio::test]
 async fn sqlite_projection_of_encoded_messages_upgrades_by_replaying_the_feed() {
-    let path = std::env::temp_dir().join(format!(
-        "{}.db",
-        partyregistry_kit::db::unique_test_name("reporting_upgrade_test")
-    ));
-    let url = format!("sqlite://{}", path.display());
+    let database = TestDatabase::create(Backend::Sqlite, "reporting_upgrade")
+        .await
+        .expect("test database is created");
+    let url = database.url.clone();
     let before = sqlx::migrate::Migrator {
         migrations: std::borrow::Cow::Owned(
             crate::MIGRATIONS
@@ -443,5 +406,5 @@ async fn sqlite_projection_of_encoded_messages_upgrades_by_replaying_the_feed() 
     }
     drop(connection);
     store.close().await;
-    SqliteCleanup { path }.run();
+    database.remove().await;
 }

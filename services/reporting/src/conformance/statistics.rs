@@ -395,7 +395,7 @@ async fn sqlite_statistics_follow_the_feed() {
     let (store, cleanup) = super::sqlite_store("statistics").await;
     statistics_follow_the_feed(&store).await;
     store.close().await;
-    cleanup.run();
+    cleanup.remove().await;
 }
 
 #[tokio::test]
@@ -405,5 +405,5 @@ async fn postgres_statistics_follow_the_feed() {
     };
     statistics_follow_the_feed(&store).await;
     store.close().await;
-    cleanup.run().await;
+    cleanup.remove().await;
 }

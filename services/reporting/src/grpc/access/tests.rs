@@ -6,7 +6,8 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use partyregistry_kit::auth::{Caller, Right};
-use partyregistry_kit::db::{self, Database};
+use partyregistry_kit::db::{self, Backend, Database};
+use partyregistry_kit::test_database::{TestDatabase, postgres_admin_url};
 use partyregistry_proto::audit::v1::audit_service_server::AuditService;
 use partyregistry_proto::membership::v1::{
     Admission, Assignment, Cell, CellKind, Change, Commune, Gender, GeneralEducation, Member,
@@ -18,7 +19,6 @@ use partyregistry_proto::reporting::v1::{
 };
 use prost::Message;
 use prost_types::field_descriptor_proto::Type;
-use sqlx::Executor;
 use tonic::Code;
 
 use super::*;
@@ -997,46 +997,28 @@ async fn access_is_decided_suppressed_and_audited(database: Database) {
     store.close().await;
 }
 
+/// The test on a fresh database of `backend`; skipped on PostgreSQL without `TEST_DATABASE_URL`.
+async fn on_fresh_database(backend: Backend) {
+    if backend == Backend::Postgres && postgres_admin_url().is_none() {
+        eprintln!("TEST_DATABASE_URL not set: PostgreSQL access test skipped");
+        return;
+    }
+    let test_database = TestDatabase::create(backend, "reporting_access")
+        .await
+        .expect("test database is created");
+    let database = db::connect(&test_database.url, &crate::MIGRATIONS)
+        .await
+        .expect("test database opens");
+    access_is_decided_suppressed_and_audited(database).await;
+    test_database.remove().await;
+}
+
 #[tokio::test]
 async fn sqlite_access_is_decided_suppressed_and_audited() {
-    let path = std::env::temp_dir().join(format!(
-        "{}.db",
-        partyregistry_kit::db::unique_test_name("reporting_access")
-    ));
-    let database = db::connect(&format!("sqlite://{}", path.display()), &crate::MIGRATIONS)
-        .await
-        .expect("SQLite opens");
-    access_is_decided_suppressed_and_audited(database).await;
-    for suffix in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
-    }
+    on_fresh_database(Backend::Sqlite).await;
 }
 
 #[tokio::test]
 async fn postgres_access_is_decided_suppressed_and_audited() {
-    let Ok(admin_url) = std::env::var("TEST_DATABASE_URL") else {
-        eprintln!("TEST_DATABASE_URL not set: PostgreSQL access test skipped");
-        return;
-    };
-    sqlx::any::install_default_drivers();
-    let admin = sqlx::AnyPool::connect(&admin_url)
-        .await
-        .expect("PostgreSQL admin connection");
-    let name = partyregistry_kit::db::unique_test_name("reporting_access");
-    admin
-        .execute(format!("create database {name}").as_str())
-        .await
-        .expect("test database is created");
-    let base = admin_url
-        .rsplit_once('/')
-        .map_or(admin_url.as_str(), |(base, _)| base);
-    let database = db::connect(&format!("{base}/{name}"), &crate::MIGRATIONS)
-        .await
-        .expect("test database opens");
-    access_is_decided_suppressed_and_audited(database).await;
-    admin
-        .execute(format!("drop database {name} with (force)").as_str())
-        .await
-        .expect("test database is dropped");
-    admin.close().await;
+    on_fresh_database(Backend::Postgres).await;
 }
