@@ -15,6 +15,11 @@
 //! refuses the next at once with UNAVAILABLE (load shedding; queueing would only slow every
 //! waiting caller), and ends a call that runs past `call_timeout` with DEADLINE_EXCEEDED, its
 //! transaction dropped and the timeout audited. Health and reflection are not limited.
+//!
+//! Transport: HTTP/2 gRPC, and gRPC-Web over HTTP/1.1 or HTTP/2 (`application/grpc-web`, for
+//! browsers and HTTP/1-only systems) on the same port, behind the same authentication; messages
+//! compressed with gzip or zstd are accepted and answers are compressed when the caller asks
+//! ([`compressed!`]).
 
 use std::future::Future;
 use std::path::Path;
@@ -285,6 +290,20 @@ fn check_transport_flags(
     }
 }
 
+/// A generated gRPC server that accepts requests compressed with gzip or zstd and compresses its
+/// answers with the encoding the caller asks for in `grpc-accept-encoding` (none when it asks
+/// none).
+#[macro_export]
+macro_rules! compressed {
+    ($server:expr) => {
+        $server
+            .accept_compressed(::tonic::codec::CompressionEncoding::Gzip)
+            .accept_compressed(::tonic::codec::CompressionEncoding::Zstd)
+            .send_compressed(::tonic::codec::CompressionEncoding::Gzip)
+            .send_compressed(::tonic::codec::CompressionEncoding::Zstd)
+    };
+}
+
 /// The message of a call refused because the server is running as many calls as it may.
 pub const SERVER_FULL: &str =
     "máy chủ đang xử lý tối đa số lời gọi cho phép; hãy thử lại sau (server busy, retry later)";
@@ -354,7 +373,12 @@ pub async fn serve(
         capacity: Arc::new(Semaphore::new(security.limits.max_concurrent_calls)),
         call_timeout: security.limits.call_timeout,
     };
-    let router = Server::builder().layer(authenticate).add_routes(routes);
+    // gRPC-Web is translated to gRPC before authentication, so that both meet the same checks.
+    let router = Server::builder()
+        .accept_http1(true)
+        .layer(tonic_web::GrpcWebLayer::new())
+        .layer(authenticate)
+        .add_routes(routes);
     let server: BoxFuture<Result<(), tonic::transport::Error>> = match security.tls {
         Some(tls) => Box::pin(
             router

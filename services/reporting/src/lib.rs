@@ -57,7 +57,7 @@ use std::sync::Arc;
 
 use partyregistry_kit::audit::AuditLog;
 use partyregistry_kit::server::{self, ServerSecurity};
-use partyregistry_kit::{BoxError, db};
+use partyregistry_kit::{BoxError, compressed, db};
 use partyregistry_proto::audit::v1::audit_service_server::AuditServiceServer;
 use partyregistry_proto::reporting::v1::reporting_service_server::ReportingServiceServer;
 use tokio::net::TcpListener;
@@ -127,9 +127,10 @@ pub async fn run(
 
     let access = grpc::access::Access::new(store.clone(), audit, config.min_cell_size);
     let api = grpc::api::ReportingApi::new(store.clone(), feed, access.clone());
-    let routes = tonic::service::Routes::new(ReportingServiceServer::new(api)).add_service(
-        AuditServiceServer::new(grpc::service::AuditApi::new(access)),
-    );
+    let routes = tonic::service::Routes::new(compressed!(ReportingServiceServer::new(api)))
+        .add_service(compressed!(AuditServiceServer::new(
+            grpc::service::AuditApi::new(access)
+        )));
     let served = server::serve(listener, routes, SERVICE_NAMES, shutdown, security).await;
 
     consumer_stop.cancel();

@@ -11,3 +11,4 @@ mod roster;
 mod secure;
 mod statistics;
 mod storage;
+mod transport;
