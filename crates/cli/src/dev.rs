@@ -43,6 +43,18 @@ pub struct DevOptions {
     /// Cổng của dịch vụ báo cáo (0: chọn cổng trống).
     #[arg(long, default_value_t = 50052)]
     pub reporting_port: u16,
+    /// Cổng số liệu Prometheus (`/metrics`) của dịch vụ đảng viên; dịch vụ báo cáo dùng cổng kế
+    /// tiếp. 0: tắt.
+    #[arg(long, default_value_t = 9464)]
+    pub metrics_port: u16,
+}
+
+/// The metrics address of the `offset`-th service of dev mode; `None` when metrics are off.
+fn metrics_address(options: &DevOptions, offset: u16) -> Option<SocketAddr> {
+    (options.metrics_port != 0)
+        .then(|| options.metrics_port.checked_add(offset))
+        .flatten()
+        .map(|port| SocketAddr::from(([127, 0, 0, 1], port)))
 }
 
 type ServiceTask = JoinHandle<Result<(), BoxError>>;
@@ -159,6 +171,7 @@ pub async fn start(options: &DevOptions) -> Result<DevHandles, BoxError> {
     // running without TLS and without tokens.
     membership_config.plaintext = true;
     membership_config.allow_unauthenticated = true;
+    membership_config.metrics_listen = metrics_address(options, 0);
     let membership = tokio::spawn(partyregistry_membership::run(
         membership_config,
         membership_listener,
@@ -191,6 +204,7 @@ pub async fn start(options: &DevOptions) -> Result<DevHandles, BoxError> {
     reporting_config.listen = reporting_address;
     reporting_config.plaintext = true;
     reporting_config.allow_unauthenticated = true;
+    reporting_config.metrics_listen = metrics_address(options, 1);
     let reporting = tokio::spawn(partyregistry_reporting::run(
         reporting_config,
         reporting_listener,

@@ -42,6 +42,7 @@ use crate::BoxError;
 use crate::audit::{AuditLog, AuditRecord, code_name};
 use crate::auth::{Caller, Verifier};
 use crate::error::ApiError;
+use crate::observe::ObserveLayer;
 use crate::tls::{ServerTls, send_without_delay};
 
 /// How the server protects its calls: the transport and who may call.
@@ -378,6 +379,7 @@ pub async fn serve(
         .accept_http1(true)
         .layer(tonic_web::GrpcWebLayer::new())
         .layer(authenticate)
+        .layer(ObserveLayer::new(service_label(service_names)))
         .add_routes(routes);
     let server: BoxFuture<Result<(), tonic::transport::Error>> = match security.tls {
         Some(tls) => Box::pin(
@@ -413,6 +415,15 @@ fn error_domain(service_names: &[&str]) -> String {
         Some(parts) if parts.len() > 2 => format!("{}.{}", parts[1], parts[0]),
         _ => "partyregistry".to_owned(),
     }
+}
+
+/// The short name of a service in logs and metrics: `membership` for
+/// `partyregistry.membership.v1.MembershipService`.
+fn service_label(service_names: &'static [&'static str]) -> &'static str {
+    service_names
+        .first()
+        .and_then(|name| name.split('.').nth(1))
+        .unwrap_or("partyregistry")
 }
 
 /// Paths served without a token: health checks and reflection (schemas only, no data).

@@ -57,7 +57,7 @@ use std::sync::Arc;
 
 use partyregistry_kit::audit::AuditLog;
 use partyregistry_kit::server::{self, ServerSecurity};
-use partyregistry_kit::{BoxError, compressed, db};
+use partyregistry_kit::{BoxError, compressed, db, observe};
 use partyregistry_proto::audit::v1::audit_service_server::AuditServiceServer;
 use partyregistry_proto::reporting::v1::reporting_service_server::ReportingServiceServer;
 use tokio::net::TcpListener;
@@ -98,6 +98,13 @@ pub async fn run(
     }
 
     let database = db::connect(&config.database_url, &MIGRATIONS).await?;
+    observe::start_metrics(
+        "reporting",
+        config.metrics_listen,
+        &database.pool,
+        &shutdown,
+    )
+    .await?;
     let store = store::Store::new(database);
     let audit = AuditLog::open(store.database()).await?;
     // Reads and checks the TLS files (a key that does not match its certificate stops the

@@ -97,7 +97,7 @@ fn http1_body(answer: &[u8]) -> Result<(String, Vec<u8>), BoxError> {
 }
 
 async fn grpc_web_over_http1_answers_the_call(backend: Backend) -> Result<(), BoxError> {
-    let mut pair = Pair::start(backend, "grpc-web").await?;
+    let mut pair = Pair::start(backend, "grpc_web").await?;
     fixtures::commune(&mut pair.membership, "03011").await?;
     let request = pb::GetCommuneRequest {
         name: "communes/03011".into(),
