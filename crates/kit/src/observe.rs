@@ -30,6 +30,7 @@ use tonic::codegen::http;
 
 use crate::audit::code_name;
 use crate::auth::Caller;
+use crate::db::Database;
 
 /// Upper bounds of the latency histograms, in seconds: from a cached read to the longest call a
 /// server allows.
@@ -104,7 +105,7 @@ pub async fn serve_metrics(listener: TcpListener, shutdown: CancellationToken) {
 pub async fn start_metrics(
     service: &'static str,
     listen: Option<SocketAddr>,
-    pool: &sqlx::AnyPool,
+    database: &Database,
     shutdown: &CancellationToken,
 ) -> std::io::Result<()> {
     let Some(address) = listen else {
@@ -112,24 +113,23 @@ pub async fn start_metrics(
     };
     let listener = TcpListener::bind(address).await?;
     tokio::spawn(serve_metrics(listener, shutdown.clone()));
-    tokio::spawn(sample_pool(service, pool.clone(), shutdown.clone()));
+    tokio::spawn(sample_pool(service, database.clone(), shutdown.clone()));
     Ok(())
 }
 
 /// Samples the use of a service's connection pool every few seconds until `shutdown`.
-async fn sample_pool(service: &'static str, pool: sqlx::AnyPool, shutdown: CancellationToken) {
+async fn sample_pool(service: &'static str, database: Database, shutdown: CancellationToken) {
     let mut every = tokio::time::interval(POOL_SAMPLE_EVERY);
     loop {
         tokio::select! {
             () = shutdown.cancelled() => return,
             _ = every.tick() => {}
         }
-        let idle = pool.num_idle() as f64;
-        let open = f64::from(pool.size());
+        let (in_use, idle) = database.pool_use();
         metrics::gauge!("partyregistry_db_connections", "service" => service, "state" => "idle")
-            .set(idle);
+            .set(idle as f64);
         metrics::gauge!("partyregistry_db_connections", "service" => service, "state" => "in_use")
-            .set((open - idle).max(0.0));
+            .set(in_use as f64);
     }
 }
 

@@ -74,13 +74,7 @@ pub async fn run(
     config.check()?;
     let verifier = config.security_flags().verifier()?;
     let database = db::connect(&config.database_url, &MIGRATIONS).await?;
-    observe::start_metrics(
-        "membership",
-        config.metrics_listen,
-        &database.pool,
-        &shutdown,
-    )
-    .await?;
+    observe::start_metrics("membership", config.metrics_listen, &database, &shutdown).await?;
     tracing::info!(address = %listener.local_addr()?, backend = ?database.backend, tls = config.tls_cert.is_some(), "membership service listening");
     let service = Arc::new(service::Membership::new(store::Store::new(database)));
     service.seed_reference_data().await?;

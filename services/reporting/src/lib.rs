@@ -98,13 +98,7 @@ pub async fn run(
     }
 
     let database = db::connect(&config.database_url, &MIGRATIONS).await?;
-    observe::start_metrics(
-        "reporting",
-        config.metrics_listen,
-        &database.pool,
-        &shutdown,
-    )
-    .await?;
+    observe::start_metrics("reporting", config.metrics_listen, &database, &shutdown).await?;
     let store = store::Store::new(database);
     let audit = AuditLog::open(store.database()).await?;
     // Reads and checks the TLS files (a key that does not match its certificate stops the
