@@ -330,10 +330,24 @@ pub fn banner(handles: &DevHandles, data_dir: &std::path::Path) -> String {
     text.push('\n');
     match &handles.seeded {
         Some(summary) => text.push_str(&format!(
-            "\nĐã nạp dữ liệu mẫu {} ({} chi bộ, {} đảng viên; người tổng hợp, không phải người thật).\n",
+            "\nĐã nạp dữ liệu mẫu: {} ({} chi bộ, {} đảng viên) và {} sáp nhập vào đó ngày 1/7/2025 ({} chi bộ, {} đảng viên; thêm {} chi bộ mới cho các thôn của xã này), tổng cộng {} chi bộ, {} đảng viên; người tổng hợp, không phải người thật.\n",
             dataset::COMMUNE_DISPLAY_NAME,
             summary.cells_created + summary.cells_present,
-            summary.members_created + summary.members_present
+            summary.members_created + summary.members_present,
+            dataset::TA_PHOI_DISPLAY_NAME,
+            summary.ta_phoi_cells_created + summary.ta_phoi_cells_present,
+            summary.ta_phoi_members_created + summary.ta_phoi_members_present,
+            summary.merged_cells_created + summary.merged_cells_present,
+            summary.cells_created
+                + summary.cells_present
+                + summary.ta_phoi_cells_created
+                + summary.ta_phoi_cells_present
+                + summary.merged_cells_created
+                + summary.merged_cells_present,
+            summary.members_created
+                + summary.members_present
+                + summary.ta_phoi_members_created
+                + summary.ta_phoi_members_present,
         )),
         None => text.push_str(&format!("\nDữ liệu mẫu {} đã có sẵn.\n", dataset::COMMUNE_DISPLAY_NAME)),
     }
@@ -354,8 +368,10 @@ pub fn banner(handles: &DevHandles, data_dir: &std::path::Path) -> String {
             "partyctl{flags} report movements --scope communes/02680 --from 2025-01-01 --to 2025-12-31"
         ),
         format!("partyctl{flags} report badges --scope communes/02680 --year 2026"),
+        // Into the temporary folder, not wherever the newcomer happens to stand.
         format!(
-            "partyctl{flags} export statistics --scope provinces/15 --as-of 2026-06-30 --format xlsx --output thong-ke.xlsx"
+            "partyctl{flags} export statistics --scope provinces/15 --as-of 2026-06-30 --format xlsx --output {}",
+            std::env::temp_dir().join("thong-ke.xlsx").display()
         ),
         format!("partyctl{flags} candidates list --commune 02680"),
         format!("partyctl{flags} cells list --commune 02680"),

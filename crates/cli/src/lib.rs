@@ -56,8 +56,8 @@ use args::Command;
 pub use commands::certs;
 use commands::planning::{holidays, plans, ratings, rules, targets};
 use commands::{
-    Context, audit, candidates, cells, communes, export, health, lifecycle, members, reference,
-    reports, seed, tokens, watch,
+    Context, audit, candidates, cells, communes, completions, export, health, lifecycle, members,
+    reference, reports, seed, tokens, watch,
 };
 pub use error::CliError;
 
@@ -69,6 +69,14 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Tokens(command) => return tokens::run(command, cli.json),
         Command::Certs(command) => return certs::run(command, cli.json),
         Command::Dev(options) => return dev::run(options).await,
+        Command::Completions(args) => {
+            completions::write(
+                args.shell,
+                &mut <Cli as clap::CommandFactory>::command(),
+                &mut std::io::stdout(),
+            );
+            return Ok(());
+        }
         command => command,
     };
     let context = Context {
@@ -105,6 +113,8 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Seed(args) => seed::run(&context, args).await,
         Command::Audit(command) => audit::run(&context, command).await,
         // Answered above, before the security files were read.
-        Command::Tokens(_) | Command::Certs(_) | Command::Dev(_) => Ok(()),
+        Command::Tokens(_) | Command::Certs(_) | Command::Dev(_) | Command::Completions(_) => {
+            Ok(())
+        }
     }
 }
