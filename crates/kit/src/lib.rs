@@ -23,6 +23,7 @@ pub mod authz;
 pub mod client;
 pub mod db;
 pub mod error;
+pub mod localized;
 pub mod observe;
 pub mod server;
 pub mod test_database;
