@@ -1,12 +1,15 @@
 //! Writing a file so that it is either complete or absent: the bytes go to a temporary file in
-//! the same directory (so that the final rename stays on one file system), which is flushed to
-//! disk and renamed over the target only once everything has been written. Dropping an
-//! [`AtomicFile`] that was not committed removes the temporary file, so an error anywhere, a
-//! failed stream or a panic, leaves nothing at the target and no litter beside it.
+//! the same directory (so that the final rename stays on one file system; `tempfile` picks an
+//! unused name and never follows a link planted there), which is flushed to disk and renamed over
+//! the target only once everything has been written. Dropping an [`AtomicFile`] that was not
+//! committed removes the temporary file, so an error anywhere, a failed stream or a panic, leaves
+//! nothing at the target and no litter beside it.
 
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+
+use tempfile::NamedTempFile;
 
 use crate::error::CliError;
 
@@ -14,8 +17,7 @@ use crate::error::CliError;
 #[derive(Debug)]
 pub struct AtomicFile {
     target: PathBuf,
-    temporary: PathBuf,
-    file: Option<File>,
+    file: NamedTempFile,
     written: u64,
 }
 
@@ -31,16 +33,10 @@ impl AtomicFile {
             .ok_or_else(|| CliError::usage(format!("{} không phải tên tệp", target.display())))?
             .to_string_lossy()
             .into_owned();
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.subsec_nanos())
-            .unwrap_or_default();
-        let temporary = directory.join(format!(".{name}.{}-{nanos}.partial", std::process::id()));
-        // create_new: never reuse (or follow a link planted at) the temporary name.
-        let file = OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&temporary)
+        let file = tempfile::Builder::new()
+            .prefix(&format!(".{name}."))
+            .suffix(".partial")
+            .tempfile_in(&directory)
             .map_err(|e| {
                 CliError::Other(format!(
                     "không tạo được tệp tạm trong {}: {e}",
@@ -49,49 +45,45 @@ impl AtomicFile {
             })?;
         Ok(Self {
             target: target.to_path_buf(),
-            temporary,
-            file: Some(file),
+            file,
             written: 0,
         })
     }
 
     /// The temporary file's path (for tests and messages).
     pub fn temporary_path(&self) -> &Path {
-        &self.temporary
+        self.file.path()
     }
 
     /// Appends `bytes`.
     pub fn write(&mut self, bytes: &[u8]) -> Result<(), CliError> {
-        let file = self
-            .file
-            .as_mut()
-            .ok_or_else(|| CliError::Other("tệp đã đóng".to_owned()))?;
-        file.write_all(bytes).map_err(|e| {
-            CliError::Other(format!("không ghi được {}: {e}", self.temporary.display()))
+        self.file.write_all(bytes).map_err(|e| {
+            CliError::Other(format!(
+                "không ghi được {}: {e}",
+                self.file.path().display()
+            ))
         })?;
         self.written += bytes.len() as u64;
         Ok(())
     }
 
     /// Flushes the data to disk and renames the temporary file over the target. Returns the
-    /// number of bytes written. On failure the temporary file is removed (by `Drop`).
-    pub fn commit(mut self) -> Result<u64, CliError> {
-        let file = self
-            .file
-            .take()
-            .ok_or_else(|| CliError::Other("tệp đã đóng".to_owned()))?;
-        file.sync_all().map_err(|e| {
+    /// number of bytes written. On failure the temporary file is removed.
+    pub fn commit(self) -> Result<u64, CliError> {
+        self.file.as_file().sync_all().map_err(|e| {
             CliError::Other(format!(
                 "không ghi được {} ra đĩa: {e}",
-                self.temporary.display()
+                self.file.path().display()
             ))
         })?;
-        drop(file);
-        std::fs::rename(&self.temporary, &self.target).map_err(|e| {
-            CliError::Other(format!("không ghi được {}: {e}", self.target.display()))
+        // On failure the error carries the temporary file, whose drop removes it.
+        self.file.persist(&self.target).map_err(|e| {
+            CliError::Other(format!(
+                "không ghi được {}: {}",
+                self.target.display(),
+                e.error
+            ))
         })?;
-        // The rename is done: from here on the target is complete, and Drop must not touch it.
-        self.temporary = PathBuf::new();
         // Persisting the directory entry is best effort: the file itself is already whole.
         if let Some(directory) = self.target.parent().filter(|p| !p.as_os_str().is_empty())
             && let Ok(directory) = File::open(directory)
@@ -99,15 +91,6 @@ impl AtomicFile {
             let _ = directory.sync_all();
         }
         Ok(self.written)
-    }
-}
-
-impl Drop for AtomicFile {
-    fn drop(&mut self) {
-        self.file.take();
-        if !self.temporary.as_os_str().is_empty() {
-            let _ = std::fs::remove_file(&self.temporary);
-        }
     }
 }
 

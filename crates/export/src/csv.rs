@@ -1,5 +1,6 @@
-//! The CSV writer: UTF-8 with a byte-order mark (so spreadsheet programs do not read Vietnamese
-//! as a legacy code page), CRLF line ends and RFC 4180 quoting.
+//! The CSV form of a document, written by the `csv` crate: UTF-8 with a byte-order mark (so
+//! spreadsheet programs do not read Vietnamese as a legacy code page), CRLF line ends and RFC 4180
+//! quoting.
 //!
 //! Layout: the document title, a blank line, then each table as its title line, its heading line
 //! and its rows, with a blank line between tables. Every row of a table has the table's width.
@@ -12,22 +13,40 @@ pub const BOM: &str = "\u{feff}";
 
 /// Writes `document` as CSV.
 pub fn write(document: &Document) -> Vec<u8> {
-    let mut out = String::from(BOM);
-    push_line(&mut out, [document.title.as_str()]);
+    let mut out = BOM.as_bytes().to_vec();
+    // Writing into memory cannot fail; a failure would only lose the rest of the document.
+    let _ = write_sections(&mut out, document);
+    out
+}
+
+/// A writer for one section: title lines have one field, table lines the table's width.
+fn section(out: &mut Vec<u8>) -> csv::Writer<&mut Vec<u8>> {
+    csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .flexible(true)
+        .from_writer(out)
+}
+
+fn write_sections(out: &mut Vec<u8>, document: &Document) -> csv::Result<()> {
+    section(out).write_record([document.title.as_str()])?;
     for table in &document.tables {
-        out.push_str("\r\n");
-        push_line(&mut out, [table.title.as_str()]);
+        // The blank line between tables goes around the writer, which would quote an empty
+        // record.
+        out.extend_from_slice(b"\r\n");
+        let mut writer = section(out);
+        writer.write_record([table.title.as_str()])?;
         let width = table.width();
         let mut headers: Vec<&str> = table.headers.iter().map(String::as_str).collect();
         headers.resize(width, "");
-        push_line(&mut out, headers);
+        writer.write_record(headers)?;
         for row in &table.rows {
             let mut fields: Vec<String> = row.iter().map(field_text).collect();
             fields.resize(width, String::new());
-            push_line(&mut out, fields.iter().map(String::as_str));
+            writer.write_record(fields)?;
         }
+        writer.flush()?;
     }
-    out.into_bytes()
+    Ok(())
 }
 
 /// The text of one cell. Text that a spreadsheet would run as a formula (starting with `=`, `+`,
@@ -41,28 +60,6 @@ fn field_text(cell: &Cell) -> String {
         }
         Cell::Worded { cell, .. } => field_text(cell),
         other => other.display(),
-    }
-}
-
-fn push_line<'a>(out: &mut String, fields: impl IntoIterator<Item = &'a str>) {
-    for (index, field) in fields.into_iter().enumerate() {
-        if index > 0 {
-            out.push(',');
-        }
-        push_field(out, field);
-    }
-    out.push_str("\r\n");
-}
-
-/// RFC 4180: a field holding a comma, a double quote or a line break is enclosed in double
-/// quotes, with its own double quotes doubled.
-fn push_field(out: &mut String, field: &str) {
-    if field.contains([',', '"', '\r', '\n']) {
-        out.push('"');
-        out.push_str(&field.replace('"', "\"\""));
-        out.push('"');
-    } else {
-        out.push_str(field);
     }
 }
 
