@@ -11,6 +11,7 @@
 //! files and terminal alike).
 
 use partyregistry_vocab::text;
+use unicode_width::UnicodeWidthStr;
 
 use crate::document::{Cell, Document, Layout, Table};
 
@@ -27,9 +28,10 @@ pub const NOTHING: &str = "—";
 /// What a terminal prints for a table without rows.
 const NO_ROWS: &str = "Không có.";
 
-/// Display width of `value`: characters after NFC composition.
+/// Display width of `value` in terminal columns after NFC composition: a combining mark takes
+/// none, a wide (CJK, emoji) character two.
 pub fn width(value: &str) -> usize {
-    text::normalize(value).chars().count()
+    UnicodeWidthStr::width(text::normalize(value).as_str())
 }
 
 /// Writes `document` as terminal text, ending with a line break.
@@ -143,7 +145,7 @@ pub fn grid(headings: &[String], rows: &[Vec<String>]) -> String {
         .map(|column| {
             std::iter::once(&headings[column])
                 .chain(rows.iter().map(|row| &row[column]))
-                .map(|cell| cell.chars().count())
+                .map(|cell| UnicodeWidthStr::width(cell.as_str()))
                 .max()
                 .unwrap_or(0)
         })
@@ -158,7 +160,7 @@ pub fn grid(headings: &[String], rows: &[Vec<String>]) -> String {
             text.push_str(cell);
             text.extend(std::iter::repeat_n(
                 ' ',
-                widths[column].saturating_sub(cell.chars().count()),
+                widths[column].saturating_sub(UnicodeWidthStr::width(cell.as_str())),
             ));
         }
         out.push_str(text.trim_end());
@@ -244,5 +246,19 @@ mod tests {
         assert_eq!(lines[0], "Họ và tên  Chi bộ");
         assert_eq!(lines[2], "Nguyễn     Tượng 1");
         assert_eq!(lines[3], "Lý A");
+    }
+
+    #[test]
+    fn grid_aligns_wide_characters_by_display_columns() {
+        let text = grid(
+            &["Tên".into(), "Ghi chú".into()],
+            &[
+                vec!["河内".into(), "x".into()],
+                vec!["Hà".into(), "y".into()],
+            ],
+        );
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[2], "河内  x");
+        assert_eq!(lines[3], "Hà    y");
     }
 }
