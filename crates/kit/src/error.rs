@@ -1,6 +1,7 @@
 //! The one error type of both services and its mapping to a gRPC status with `google.rpc`
 //! details. Internal causes are logged here and never sent to the caller.
 
+use crate::localized;
 use tonic::{Code, Status};
 use tonic_types::{ErrorDetails, StatusExt};
 
@@ -126,11 +127,61 @@ impl ApiError {
 
     /// Converts to a status whose details name the offending fields or resource. `domain` is the
     /// ErrorInfo domain, for example `membership.partyregistry`.
+    /// The Vietnamese message of this error, for the person who made the request.
+    fn localized_message(&self) -> String {
+        match self {
+            Self::InvalidArgument(violations) => {
+                let fields: Vec<String> = violations
+                    .iter()
+                    .map(|v| format!("«{}» ({})", localized::field_label(&v.field), v.description))
+                    .collect();
+                format!("Yêu cầu chưa hợp lệ: {}.", fields.join("; "))
+            }
+            Self::NotFound {
+                resource_type,
+                name,
+            } => format!(
+                "Không tìm thấy {} {name}.",
+                localized::resource_label(resource_type)
+            ),
+            Self::AlreadyExists {
+                resource_type,
+                name,
+            } => format!(
+                "{} {name} đã có.",
+                capitalised(localized::resource_label(resource_type))
+            ),
+            Self::FailedPrecondition {
+                field, description, ..
+            } => format!(
+                "Không thực hiện được theo quy định, xem «{}»: {description}.",
+                localized::field_label(field)
+            ),
+            Self::Aborted { name } => {
+                format!("{name} vừa được người khác thay đổi; hãy đọc lại rồi thực hiện lại.")
+            }
+            Self::PermissionDenied(_) => {
+                "Bạn không có quyền thực hiện việc này trong phạm vi được cấp.".to_owned()
+            }
+            Self::Unauthenticated(_) => {
+                "Chưa xác thực: thiếu mã truy cập (token), mã đã hết hạn hoặc không hợp lệ."
+                    .to_owned()
+            }
+            Self::Unavailable(_) => {
+                "Dịch vụ tạm thời không phục vụ được; hãy thử lại sau ít phút.".to_owned()
+            }
+            Self::DeadlineExceeded(_) => {
+                "Lệnh gọi chạy quá thời gian cho phép và đã dừng; không có gì được ghi.".to_owned()
+            }
+            Self::Internal(_) => "Máy chủ gặp lỗi nội bộ; lỗi đã được ghi lại để xử lý.".to_owned(),
+        }
+    }
+
     pub fn into_status(self, domain: &str) -> Status {
         let reason = self.reason();
         let mut details =
             ErrorDetails::with_error_info(reason, domain, std::collections::HashMap::new());
-        details.set_localized_message(crate::localized::LOCALE, crate::localized::message(&self));
+        details.set_localized_message(localized::LOCALE, self.localized_message());
         let code = match &self {
             Self::InvalidArgument(violations) => {
                 for v in violations {
@@ -181,6 +232,13 @@ impl ApiError {
         };
         Status::with_error_details(code, self.to_string(), details)
     }
+}
+
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_uppercase().chain(chars).collect()
+    })
 }
 
 impl From<partyregistry_vocab::names::NameError> for ApiError {
@@ -258,6 +316,33 @@ pub fn describe_status(status: &Status) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_error_reads_in_vietnamese() {
+        let mut violations = Violations::new();
+        violations.add("last_year", "must not be before first_year");
+        let invalid = violations.finish().expect_err("one violation");
+        assert_eq!(
+            invalid.localized_message(),
+            "Yêu cầu chưa hợp lệ: «năm cuối» (must not be before first_year)."
+        );
+        let missing = ApiError::NotFound {
+            resource_type: "partyregistry.membership.v1.Commune",
+            name: "communes/99999".into(),
+        };
+        assert_eq!(
+            missing.localized_message(),
+            "Không tìm thấy xã communes/99999."
+        );
+        let taken = ApiError::AlreadyExists {
+            resource_type: "partyregistry.membership.v1.Cell",
+            name: "communes/02680/cells/a".into(),
+        };
+        assert_eq!(
+            taken.localized_message(),
+            "Chi bộ communes/02680/cells/a đã có."
+        );
+    }
 
     #[test]
     fn invalid_argument_names_every_field() {

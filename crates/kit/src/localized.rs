@@ -5,8 +5,6 @@
 //! The labels are data: one table from a request field's last segment to its Vietnamese name. A
 //! field missing from it is named by its path, which is still precise.
 
-use crate::error::ApiError;
-
 /// The locale of the localized messages.
 pub const LOCALE: &str = "vi-VN";
 
@@ -122,7 +120,7 @@ pub fn field_label(field: &str) -> String {
 }
 
 /// The Vietnamese name of a resource type (`partyregistry.membership.v1.Commune` → "xã").
-fn resource_label(resource_type: &str) -> &'static str {
+pub fn resource_label(resource_type: &str) -> &'static str {
     match resource_type.rsplit('.').next().unwrap_or(resource_type) {
         "Commune" => "xã",
         "Cell" => "chi bộ",
@@ -138,63 +136,9 @@ fn resource_label(resource_type: &str) -> &'static str {
     }
 }
 
-/// The Vietnamese message of `error`, for the person who made the request.
-pub fn message(error: &ApiError) -> String {
-    match error {
-        ApiError::InvalidArgument(violations) => {
-            let fields: Vec<String> = violations
-                .iter()
-                .map(|v| format!("«{}» ({})", field_label(&v.field), v.description))
-                .collect();
-            format!("Yêu cầu chưa hợp lệ: {}.", fields.join("; "))
-        }
-        ApiError::NotFound {
-            resource_type,
-            name,
-        } => format!("Không tìm thấy {} {name}.", resource_label(resource_type)),
-        ApiError::AlreadyExists {
-            resource_type,
-            name,
-        } => format!(
-            "{} {name} đã có.",
-            capitalised(resource_label(resource_type))
-        ),
-        ApiError::FailedPrecondition {
-            field, description, ..
-        } => format!(
-            "Không thực hiện được theo quy định, xem «{}»: {description}.",
-            field_label(field)
-        ),
-        ApiError::Aborted { name } => {
-            format!("{name} vừa được người khác thay đổi; hãy đọc lại rồi thực hiện lại.")
-        }
-        ApiError::PermissionDenied(_) => {
-            "Bạn không có quyền thực hiện việc này trong phạm vi được cấp.".to_owned()
-        }
-        ApiError::Unauthenticated(_) => {
-            "Chưa xác thực: thiếu mã truy cập (token), mã đã hết hạn hoặc không hợp lệ.".to_owned()
-        }
-        ApiError::Unavailable(_) => {
-            "Dịch vụ tạm thời không phục vụ được; hãy thử lại sau ít phút.".to_owned()
-        }
-        ApiError::DeadlineExceeded(_) => {
-            "Lệnh gọi chạy quá thời gian cho phép và đã dừng; không có gì được ghi.".to_owned()
-        }
-        ApiError::Internal(_) => "Máy chủ gặp lỗi nội bộ; lỗi đã được ghi lại để xử lý.".to_owned(),
-    }
-}
-
-fn capitalised(text: &str) -> String {
-    let mut chars = text.chars();
-    chars.next().map_or_else(String::new, |first| {
-        first.to_uppercase().chain(chars).collect()
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::error::Violations;
 
     #[test]
     fn fields_are_named_as_a_clerk_knows_them() {
@@ -205,26 +149,5 @@ mod tests {
         );
         assert_eq!(field_label("introducers[0]"), "người giới thiệu");
         assert_eq!(field_label("member.unheard_of"), "member.unheard_of");
-    }
-
-    #[test]
-    fn every_error_reads_in_vietnamese() {
-        let mut violations = Violations::new();
-        violations.add("last_year", "must not be before first_year");
-        let invalid = violations.finish().expect_err("one violation");
-        assert_eq!(
-            message(&invalid),
-            "Yêu cầu chưa hợp lệ: «năm cuối» (must not be before first_year)."
-        );
-        let missing = ApiError::NotFound {
-            resource_type: "partyregistry.membership.v1.Commune",
-            name: "communes/99999".into(),
-        };
-        assert_eq!(message(&missing), "Không tìm thấy xã communes/99999.");
-        let taken = ApiError::AlreadyExists {
-            resource_type: "partyregistry.membership.v1.Cell",
-            name: "communes/02680/cells/a".into(),
-        };
-        assert_eq!(message(&taken), "Chi bộ communes/02680/cells/a đã có.");
     }
 }

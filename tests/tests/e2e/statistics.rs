@@ -753,6 +753,25 @@ async fn synthetic_province_statistics_sum_and_reconcile(backend: Backend) -> Re
             "scope",
         );
     }
+    // Every other report on an ended commune answers the same way, naming the commune.
+    for commune in &province.merged {
+        let report = pair
+            .reports
+            .get_commune_report(report::GetCommuneReportRequest {
+                commune: commune.clone(),
+                as_of_date: "2026-06-30".into(),
+            })
+            .await;
+        assert_rejected(report, Code::FailedPrecondition, "commune");
+        let pipeline = pair
+            .reports
+            .get_pipeline(report::GetPipelineRequest {
+                commune: commune.clone(),
+                as_of_date: "2026-06-30".into(),
+            })
+            .await;
+        assert_rejected(pipeline, Code::FailedPrecondition, "commune");
+    }
 
     for expected in &province.movements {
         let found = movements(&mut pair, &province.province, &expected.from, &expected.to).await?;

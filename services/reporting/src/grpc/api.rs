@@ -79,6 +79,20 @@ impl ReportingApi {
         reports::freshness(cursor.position, contact, now_micros())
     }
 
+    /// Refuses a report on the commune `code` for a day after the commune ended, naming its
+    /// successor, as the statistics and movements of an ended unit do; other answers of the
+    /// directory (an unknown commune, a day before its data) are the report's own to give.
+    async fn refuse_ended(&self, code: &str, day: Date, field: &str) -> Result<(), ApiError> {
+        let mut reader = self.store.reader().await?;
+        let directory = reader.directory().await?;
+        reader.finish().await?;
+        let scope = Scope::Commune(code.to_owned());
+        match directory.resolve(&scope, day) {
+            Err(ended @ UnitError::Ended(_)) => Err(unit_error(ended, &scope, field, field)),
+            _ => Ok(()),
+        }
+    }
+
     pub(crate) async fn commune_report(
         &self,
         request: GetCommuneReportRequest,
@@ -90,6 +104,7 @@ impl ReportingApi {
             date::parse(&request.as_of_date)
                 .map_err(|error| ApiError::invalid("as_of_date", error.to_string()))?
         };
+        self.refuse_ended(&code, as_of, "commune").await?;
         let snapshot = self
             .store
             .commune_snapshot(&code, as_of)
@@ -117,6 +132,7 @@ impl ReportingApi {
         .map_err(|(field, description)| ApiError::invalid(field, description))?;
         let first_day = year_bound(first_year, 1, 1)?;
         let last_day = year_bound(last_year, 12, 31)?;
+        self.refuse_ended(&code, last_day, "commune").await?;
         let snapshot = self
             .store
             .admissions_snapshot(&code, first_day, last_day)
@@ -139,6 +155,7 @@ impl ReportingApi {
         code: &str,
         window: AdmissionWindow,
     ) -> Result<AdmissionSnapshot, ApiError> {
+        self.refuse_ended(code, window.roll_day, "commune").await?;
         self.store
             .admission_snapshot(code, window)
             .await?
