@@ -136,7 +136,10 @@ impl MembershipApi {
         _grant: &Grant,
     ) -> Result<pb::Commune, ApiError> {
         let code = names::parse_commune("name", &request.name)?;
-        self.membership.commune(&code).await
+        let mut commune = self.membership.commune(&code).await?;
+        let successors = self.authz.province_successors().await?;
+        commune.current_province_code = crate::authz::follow(&successors, &commune.province_code);
+        Ok(commune)
     }
 
     /// A scoped caller gets only the communes it sees: store pages are read and filtered until
@@ -148,17 +151,22 @@ impl MembershipApi {
     ) -> Result<pb::ListCommunesResponse, ApiError> {
         let size = effective_page_size(request.page_size)?;
         let province = crate::filter::parse_commune_filter(&request.filter)?;
+        let successors = self.authz.province_successors().await?;
+        let with_current_province = |mut commune: pb::Commune| {
+            commune.current_province_code =
+                crate::authz::follow(&successors, &commune.province_code);
+            commune
+        };
         if grant.caller.national {
             let (communes, next_page_token) = self
                 .membership
                 .communes(province.as_deref(), &request.page_token, size)
                 .await?;
             return Ok(pb::ListCommunesResponse {
-                communes,
+                communes: communes.into_iter().map(with_current_province).collect(),
                 next_page_token,
             });
         }
-        let successors = self.authz.province_successors().await?;
         let mut token = request.page_token.clone();
         let mut communes = Vec::new();
         let mut more = false;
@@ -168,8 +176,11 @@ impl MembershipApi {
                 .communes(province.as_deref(), &token, size)
                 .await?;
             for commune in page {
-                let today = crate::authz::follow(&successors, &commune.province_code);
-                if grant.caller.sees_commune(&commune.code, &today) {
+                let commune = with_current_province(commune);
+                if grant
+                    .caller
+                    .sees_commune(&commune.code, &commune.current_province_code)
+                {
                     if communes.len() as i64 == size {
                         more = true;
                         break;

@@ -93,6 +93,8 @@ pub fn commune_to_proto(record: &CommuneRecord) -> pb::Commune {
         etag: record.version.to_string(),
         create_time: Some(timestamp(record.create_time_us)),
         update_time: Some(timestamp(record.update_time_us)),
+        // Filled where the merges are at hand (GetCommune, ListCommunes); not part of the record.
+        current_province_code: String::new(),
     }
 }
 
