@@ -176,6 +176,23 @@ impl Caller {
     pub fn sees_province(&self, province_code: &str) -> bool {
         self.national || self.provinces.contains(province_code)
     }
+
+    /// Whose request ids these are: a digest of the subject and the scope (national, provinces,
+    /// communes, rights). Idempotency records are kept per digest, so that one caller's request id
+    /// never answers, blocks or reveals another's — not even a token with the same subject but
+    /// another scope, which may not read what the first one wrote.
+    pub fn request_scope(&self) -> String {
+        let described = serde_json::json!({
+            "subject": self.subject,
+            "national": self.national,
+            "provinces": self.provinces,
+            "communes": self.communes,
+            "rights": self.rights,
+        })
+        .to_string();
+        let digest = ring::digest::digest(&ring::digest::SHA256, described.as_bytes());
+        digest.as_ref().iter().map(|b| format!("{b:02x}")).collect()
+    }
 }
 
 /// How the server checks bearer tokens.

@@ -58,7 +58,14 @@ pub struct Config {
     /// The longest a call may run, in seconds, before it ends with DEADLINE_EXCEEDED.
     #[arg(long, env = "MEMBERSHIP_CALL_TIMEOUT_SECONDS", default_value_t = partyregistry_kit::server::DEFAULT_CALL_TIMEOUT_SECONDS)]
     pub call_timeout_seconds: u64,
+    /// How long a request id is remembered, in hours: a retry within it gets the first answer;
+    /// afterwards the record is purged (hourly) and the id names a new request.
+    #[arg(long, env = "MEMBERSHIP_REQUEST_RETENTION_HOURS", default_value_t = DEFAULT_REQUEST_RETENTION_HOURS)]
+    pub request_retention_hours: u64,
 }
+
+/// Default of `--request-retention-hours`: a week, far longer than any client retries.
+pub const DEFAULT_REQUEST_RETENTION_HOURS: u64 = 7 * 24;
 
 impl Config {
     /// A configuration for an embedded or test instance on the given database: plain text and
@@ -78,6 +85,7 @@ impl Config {
             allow_unauthenticated: true,
             max_concurrent_calls: partyregistry_kit::server::DEFAULT_MAX_CONCURRENT_CALLS,
             call_timeout_seconds: partyregistry_kit::server::DEFAULT_CALL_TIMEOUT_SECONDS,
+            request_retention_hours: DEFAULT_REQUEST_RETENTION_HOURS,
         }
     }
 
@@ -89,6 +97,9 @@ impl Config {
     /// Refuses a configuration that would serve without TLS or without authentication unless
     /// each was explicitly asked for.
     pub fn check(&self) -> Result<(), BoxError> {
+        if self.request_retention_hours == 0 {
+            return Err("--request-retention-hours must be at least 1".into());
+        }
         self.security_flags().check()
     }
 }

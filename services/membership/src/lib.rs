@@ -34,6 +34,7 @@ pub mod service;
 pub mod store;
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use partyregistry_kit::audit::AuditLog;
 use partyregistry_kit::server::ServerSecurity;
@@ -77,6 +78,11 @@ pub async fn run(
     tracing::info!(address = %listener.local_addr()?, backend = ?database.backend, tls = config.tls_cert.is_some(), "membership service listening");
     let service = Arc::new(service::Membership::new(store::Store::new(database)));
     service.seed_reference_data().await?;
+    forget_old_requests(
+        service.clone(),
+        Duration::from_secs(config.request_retention_hours.saturating_mul(3600)),
+        shutdown.clone(),
+    );
     let audit = AuditLog::open(service.store().database()).await?;
     let authz = authz::Authz::new(service.clone(), audit.clone());
     let admission = grpc::AdmissionApi::new(service.clone(), authz.clone());
@@ -102,4 +108,31 @@ pub async fn run(
     )
     .await?;
     Ok(())
+}
+
+/// How often request ids past their retention are purged.
+const REQUEST_PURGE_INTERVAL: Duration = Duration::from_secs(3600);
+
+/// Purges request ids older than `retention` now and then every [`REQUEST_PURGE_INTERVAL`], until
+/// `shutdown`. A failed purge is logged and tried again at the next tick.
+fn forget_old_requests(
+    service: Arc<service::Membership>,
+    retention: Duration,
+    shutdown: CancellationToken,
+) {
+    let retention_us = i64::try_from(retention.as_micros()).unwrap_or(i64::MAX);
+    tokio::spawn(async move {
+        let mut ticks = tokio::time::interval(REQUEST_PURGE_INTERVAL);
+        loop {
+            tokio::select! {
+                () = shutdown.cancelled() => return,
+                _ = ticks.tick() => {}
+            }
+            let cutoff = db::now_micros().saturating_sub(retention_us);
+            match service.forget_requests_before(cutoff).await {
+                Ok(forgotten) => tracing::debug!(forgotten, "request ids past retention purged"),
+                Err(error) => tracing::warn!(%error, "request ids could not be purged"),
+            }
+        }
+    });
 }

@@ -51,6 +51,8 @@ pub use outbox::Written;
 /// An idempotency key with what identifies the request it came with.
 #[derive(Debug, Clone)]
 pub struct RequestKey {
+    /// Whose request id it is ([`partyregistry_kit::auth::Caller::request_scope`]).
+    pub caller: String,
     /// The caller's request id.
     pub id: String,
     /// The method, so that an id cannot be replayed against another method.

@@ -1,0 +1,210 @@
+//! Request ids per caller and under concurrent retries, and replies shaped by the caller's
+//! rights, through the handlers on both backends.
+
+use std::collections::BTreeSet;
+
+use partyregistry_kit::auth::{Caller, Right};
+use partyregistry_proto::membership::v1 as pb;
+use partyregistry_proto::membership::v1::membership_service_server::MembershipService;
+use tonic::Code;
+
+use super::{Server, TestDb, admin, call, commune_with_people, open, scoped};
+
+on_both_backends! {
+    request_ids_are_the_callers_own =>
+        sqlite_request_ids_are_the_callers_own, postgres_request_ids_are_the_callers_own;
+    concurrent_retries_all_get_the_first_answer =>
+        sqlite_concurrent_retries_all_get_the_first_answer,
+        postgres_concurrent_retries_all_get_the_first_answer;
+    request_ids_past_retention_are_forgotten =>
+        sqlite_request_ids_past_retention_are_forgotten,
+        postgres_request_ids_past_retention_are_forgotten;
+}
+
+fn new_cell(parent: &str, request_id: &str) -> pb::CreateCellRequest {
+    pb::CreateCellRequest {
+        parent: parent.into(),
+        cell_id: "b".into(),
+        cell: Some(pb::Cell {
+            display_name: "Chi bộ thôn Bình Minh".into(),
+            kind: pb::CellKind::Residential.into(),
+            open_date: "2001-01-01".into(),
+            ..Default::default()
+        }),
+        request_id: request_id.into(),
+    }
+}
+
+/// Two tenants using the same request id each get their own request carried out: neither is
+/// told the id is taken (which would reveal the other's activity, or block it).
+async fn request_ids_are_the_callers_own(server: &Server) {
+    commune_with_people(server, "02680", "10").await;
+    commune_with_people(server, "03100", "12").await;
+    let writer = |subject: &str, province: &str| {
+        scoped(subject, &[province], &[], &[Right::Records, Right::Write])
+    };
+    let lao_cai = writer("tinh-15", "15");
+    let other = writer("tinh-12", "12");
+    let first = server
+        .api
+        .create_cell(call(&lao_cai, new_cell("communes/02680", "same-id")))
+        .await
+        .expect("the first tenant's cell")
+        .into_inner();
+    let second = server
+        .api
+        .create_cell(call(&other, new_cell("communes/03100", "same-id")))
+        .await
+        .expect("the second tenant's id is its own")
+        .into_inner();
+    assert_eq!(first.name, "communes/02680/cells/b");
+    assert_eq!(second.name, "communes/03100/cells/b");
+
+    // The same subject with another scope is another caller too.
+    let narrower = scoped("tinh-15", &[], &["02680"], &[Right::Records, Right::Write]);
+    let refused = server
+        .api
+        .create_cell(call(&narrower, new_cell("communes/02680", "same-id")))
+        .await
+        .expect_err("the narrower token's request runs and finds the cell");
+    assert_eq!(refused.code(), Code::AlreadyExists, "{refused:?}");
+
+    // The first tenant's retry still replays its own answer.
+    let replayed = server
+        .api
+        .create_cell(call(&lao_cai, new_cell("communes/02680", "same-id")))
+        .await
+        .expect("a retry replays")
+        .into_inner();
+    assert_eq!(replayed, first);
+}
+
+fn admission(code: &str, request_id: &str) -> pb::RecordAdmissionRequest {
+    pb::RecordAdmissionRequest {
+        member: Some(pb::Member {
+            cell: format!("communes/{code}/cells/a"),
+            full_name: "Lê Thị Cúc".into(),
+            gender: pb::Gender::Female.into(),
+            birth_date: "1990-02-03".into(),
+            ethnicity_code: "01".into(),
+            citizen_id: "001190000777".into(),
+            general_education: pb::GeneralEducation::UpperSecondary.into(),
+            admission: Some(pb::Admission {
+                decision_date: "2021-05-10".into(),
+                ..Default::default()
+            }),
+            ..Default::default()
+        }),
+        cell_vote: Some(pb::VoteTally {
+            eligible: 9,
+            present: 9,
+            yes: 9,
+            no: 0,
+        }),
+        deciding_body: "Đảng ủy xã".into(),
+        request_id: request_id.into(),
+    }
+}
+
+/// 16 concurrent retries of one RecordAdmission and 8 of one CreateCommune: every one is
+/// answered OK with the one resource the first of them created.
+async fn concurrent_retries_all_get_the_first_answer(server: &Server) {
+    commune_with_people(server, "02680", "10").await;
+    let caller: Caller = admin();
+    let admissions: Vec<_> = (0..16)
+        .map(|_| {
+            let api = server.api.clone();
+            let caller = caller.clone();
+            tokio::spawn(async move {
+                api.record_admission(call(&caller, admission("02680", "admit-cuc")))
+                    .await
+                    .map(|reply| reply.into_inner().name)
+            })
+        })
+        .collect();
+    let mut members = BTreeSet::new();
+    for task in admissions {
+        let answer = task.await.expect("the task ran");
+        members.insert(answer.expect("every retry is answered OK"));
+    }
+    assert_eq!(members.len(), 1, "one member: {members:?}");
+
+    let communes: Vec<_> = (0..8)
+        .map(|_| {
+            let api = server.api.clone();
+            let caller = caller.clone();
+            tokio::spawn(async move {
+                api.create_commune(call(
+                    &caller,
+                    pb::CreateCommuneRequest {
+                        commune: Some(pb::Commune {
+                            code: "02677".into(),
+                            display_name: "Xã Tả Phời".into(),
+                            province_code: "10".into(),
+                            valid_from: "2000-01-01".into(),
+                            ..Default::default()
+                        }),
+                        request_id: "create-ta-phoi".into(),
+                    },
+                ))
+                .await
+                .map(|reply| reply.into_inner())
+            })
+        })
+        .collect();
+    let mut created = Vec::new();
+    for task in communes {
+        created.push(
+            task.await
+                .expect("the task ran")
+                .expect("every retry is OK"),
+        );
+    }
+    assert!(created.iter().all(|commune| *commune == created[0]));
+}
+
+/// A request id is answered from its record until the record is purged; afterwards the same id
+/// names a new request (here refused, as the commune it would create exists).
+async fn request_ids_past_retention_are_forgotten(server: &Server) {
+    let caller = admin();
+    let create = || pb::CreateCommuneRequest {
+        commune: Some(pb::Commune {
+            code: "02677".into(),
+            display_name: "Xã Tả Phời".into(),
+            province_code: "10".into(),
+            valid_from: "2000-01-01".into(),
+            ..Default::default()
+        }),
+        request_id: "create-ta-phoi".into(),
+    };
+    server
+        .api
+        .create_commune(call(&caller, create()))
+        .await
+        .expect("created");
+    let long_ago = partyregistry_kit::db::now_micros() - 3_600_000_000;
+    let forgotten = server
+        .membership
+        .forget_requests_before(long_ago)
+        .await
+        .expect("purge runs");
+    assert_eq!(forgotten, 0, "a fresh record is kept");
+    server
+        .api
+        .create_commune(call(&caller, create()))
+        .await
+        .expect("within the retention, a retry replays");
+    let later = partyregistry_kit::db::now_micros() + 1;
+    let forgotten = server
+        .membership
+        .forget_requests_before(later)
+        .await
+        .expect("purge runs");
+    assert!(forgotten >= 1, "the record is purged");
+    let again = server
+        .api
+        .create_commune(call(&caller, create()))
+        .await
+        .expect_err("after the retention the id names a new request");
+    assert_eq!(again.code(), Code::AlreadyExists, "{again:?}");
+}
