@@ -351,14 +351,17 @@ impl<R> Grant<R> {
         self.caller.has(Right::Personal)
     }
 
-    /// Shapes the handler's result for the caller (personal fields cleared without the
-    /// `personal` right), audits it as the rule says (an answered call with the people it
+    /// Shapes the handler's result for the caller (records reduced to their names without the
+    /// `records` right, personal fields cleared without the `personal` right), audits it as the rule says (an answered call with the people it
     /// carries, a failure with [`failure_detail`]) and turns it into the answer.
     pub async fn finish<T: Reply<R>>(&self, result: Result<T, ApiError>) -> Result<T, Status> {
         let personal = self.personal();
         match result {
             Ok(mut reply) => {
-                if !personal {
+                // The reply to a command is held to what the caller may read, as a read would be.
+                if !self.caller.has(Right::Records) {
+                    reply.withhold();
+                } else if !personal {
                     reply.redact();
                 }
                 if self.rule.audit == Audit::Every {

@@ -19,6 +19,9 @@ on_both_backends! {
     request_ids_past_retention_are_forgotten =>
         sqlite_request_ids_past_retention_are_forgotten,
         postgres_request_ids_past_retention_are_forgotten;
+    write_only_callers_get_replies_without_records =>
+        sqlite_write_only_callers_get_replies_without_records,
+        postgres_write_only_callers_get_replies_without_records;
 }
 
 fn new_cell(parent: &str, request_id: &str) -> pb::CreateCellRequest {
@@ -207,4 +210,95 @@ async fn request_ids_past_retention_are_forgotten(server: &Server) {
         .await
         .expect_err("after the retention the id names a new request");
     assert_eq!(again.code(), Code::AlreadyExists, "{again:?}");
+}
+
+/// A token that may write but not read records learns nothing from its commands' replies beyond
+/// the record's name and etag; one with `records` gets the record without personal fields.
+async fn write_only_callers_get_replies_without_records(server: &Server) {
+    let (member, _) = commune_with_people(server, "02680", "10").await;
+    let admin = admin();
+    server
+        .api
+        .record_ceremony(call(
+            &admin,
+            pb::RecordCeremonyRequest {
+                name: member.clone(),
+                ceremony_date: "2020-02-03".into(),
+                request_id: String::new(),
+            },
+        ))
+        .await
+        .expect("ceremony");
+    server
+        .api
+        .recognize_official(call(
+            &admin,
+            pb::RecognizeOfficialRequest {
+                name: member.clone(),
+                official_date: "2021-02-04".into(),
+                decision_number: "12-QĐ/ĐU".into(),
+                cell_vote: Some(pb::VoteTally {
+                    eligible: 9,
+                    present: 9,
+                    yes: 9,
+                    no: 0,
+                }),
+                request_id: String::new(),
+            },
+        ))
+        .await
+        .expect("recognised");
+    let write_only = scoped("nhap-lieu", &["15"], &[], &[Right::Write]);
+    let exempted = server
+        .api
+        .exempt_member(call(
+            &write_only,
+            pb::ExemptMemberRequest {
+                name: member.clone(),
+                effective_date: "2024-03-01".into(),
+                reason: "Tuổi cao, sức yếu".into(),
+                request_id: String::new(),
+            },
+        ))
+        .await
+        .expect("the writer may exempt")
+        .into_inner();
+    assert_eq!(exempted.name, member);
+    assert!(!exempted.etag.is_empty(), "the etag lets the writer go on");
+    assert_eq!(
+        exempted,
+        pb::Member {
+            name: member.clone(),
+            etag: exempted.etag.clone(),
+            update_time: exempted.update_time,
+            ..Default::default()
+        },
+        "nothing else of the record"
+    );
+
+    let admitted = server
+        .api
+        .record_admission(call(&write_only, admission("02680", "")))
+        .await
+        .expect("the writer may record an admission")
+        .into_inner();
+    assert!(admitted.full_name.is_empty() && admitted.citizen_id.is_empty());
+    assert!(admitted.cell.is_empty() && admitted.birth_date.is_empty());
+
+    let reader_writer = scoped("ho-so", &["15"], &[], &[Right::Records, Right::Write]);
+    let ended = server
+        .api
+        .end_exemption(call(
+            &reader_writer,
+            pb::EndExemptionRequest {
+                name: member,
+                effective_date: "2024-09-01".into(),
+                request_id: String::new(),
+            },
+        ))
+        .await
+        .expect("the reader-writer may end it")
+        .into_inner();
+    assert_eq!(ended.full_name, "Nguyễn Văn An", "records are readable");
+    assert!(ended.citizen_id.is_empty(), "personal fields are not");
 }
