@@ -36,6 +36,7 @@ use tonic_health::ServingStatus;
 use crate::BoxError;
 use crate::audit::{AuditLog, AuditRecord, code_name};
 use crate::auth::{Caller, Verifier};
+use crate::db::Database;
 use crate::error::ApiError;
 use crate::tls::{ServerTls, send_without_delay};
 
@@ -300,18 +301,26 @@ pub const DRAIN_DEADLINE: Duration = Duration::from_secs(10);
 /// health check and listed by reflection; the first one also names the ErrorInfo domain of
 /// UNAUTHENTICATED answers. `security` chooses TLS or plaintext and verifies the token of every
 /// call except health and reflection.
+///
+/// While serving, `database` is probed every [`DATABASE_PROBE_INTERVAL`]: health answers
+/// NOT_SERVING while it does not answer, and SERVING again at the first probe that it does.
 pub async fn serve(
     listener: TcpListener,
     routes: Routes,
     service_names: &'static [&'static str],
     shutdown: CancellationToken,
     security: ServerSecurity,
+    database: Option<Database>,
 ) -> Result<(), tonic::transport::Error> {
     let (health, health_service) = tonic_health::server::health_reporter();
-    for name in service_names.iter().copied().chain([""]) {
-        health
-            .set_service_status(name, ServingStatus::Serving)
-            .await;
+    set_health(&health, service_names, ServingStatus::Serving).await;
+    if let Some(database) = database {
+        tokio::spawn(follow_database(
+            database,
+            health.clone(),
+            service_names,
+            shutdown.clone(),
+        ));
     }
 
     // The descriptor set holds both services' contracts; each server lists only what it serves,
@@ -339,11 +348,7 @@ pub async fn serve(
         let shutdown = shutdown.clone();
         async move {
             shutdown.cancelled().await;
-            for name in service_names.iter().copied().chain([""]) {
-                health
-                    .set_service_status(name, ServingStatus::NotServing)
-                    .await;
-            }
+            set_health(&health, service_names, ServingStatus::NotServing).await;
             tracing::info!(services = ?service_names, "shutting down");
         }
     };
@@ -376,6 +381,56 @@ pub async fn serve(
     tokio::select! {
         result = server => result,
         () = deadline => Ok(()),
+    }
+}
+
+/// How often the database is probed for the health check: health follows an outage and a
+/// recovery within this interval plus [`DATABASE_PROBE_TIMEOUT`].
+pub const DATABASE_PROBE_INTERVAL: Duration = Duration::from_millis(500);
+
+/// How long one probe of the database may take before it counts as unreachable.
+pub const DATABASE_PROBE_TIMEOUT: Duration = Duration::from_secs(1);
+
+/// Sets the health of every service of the server (and of the server as a whole, `""`).
+async fn set_health(
+    health: &tonic_health::server::HealthReporter,
+    service_names: &[&'static str],
+    status: ServingStatus,
+) {
+    for name in service_names.iter().copied().chain([""]) {
+        health.set_service_status(name, status).await;
+    }
+}
+
+/// Probes `database` until `shutdown` and turns health NOT_SERVING while it is unreachable, so
+/// that load balancers send calls elsewhere instead of to a server that can only refuse them.
+async fn follow_database(
+    database: Database,
+    health: tonic_health::server::HealthReporter,
+    service_names: &'static [&'static str],
+    shutdown: CancellationToken,
+) {
+    let mut serving = true;
+    loop {
+        let reachable = tokio::select! {
+            () = shutdown.cancelled() => return,
+            reachable = database.reachable(DATABASE_PROBE_TIMEOUT) => reachable,
+        };
+        // After shutdown, health stays NOT_SERVING whatever the database does.
+        if reachable != serving && !shutdown.is_cancelled() {
+            serving = reachable;
+            if reachable {
+                tracing::info!(services = ?service_names, "database reachable again: serving");
+                set_health(&health, service_names, ServingStatus::Serving).await;
+            } else {
+                tracing::warn!(services = ?service_names, "database unreachable: not serving");
+                set_health(&health, service_names, ServingStatus::NotServing).await;
+            }
+        }
+        tokio::select! {
+            () = shutdown.cancelled() => return,
+            () = tokio::time::sleep(DATABASE_PROBE_INTERVAL) => {}
+        }
     }
 }
 
@@ -708,6 +763,7 @@ mod tests {
             SERVICES,
             shutdown.clone(),
             security,
+            None,
         ));
         Running {
             url,

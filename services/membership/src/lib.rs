@@ -74,7 +74,9 @@ pub async fn run(
 ) -> Result<(), BoxError> {
     config.check()?;
     let verifier = config.security_flags().verifier()?;
-    let database = db::connect(&config.database_url, &MIGRATIONS).await?;
+    let acquire_timeout = db::acquire_timeout(config.db_acquire_timeout_seconds)?;
+    let database = db::connect_with(&config.database_url, &MIGRATIONS, acquire_timeout).await?;
+    let probed = database.clone();
     tracing::info!(address = %listener.local_addr()?, backend = ?database.backend, tls = config.tls_cert.is_some(), "membership service listening");
     let service = Arc::new(service::Membership::new(store::Store::new(database)));
     service.seed_reference_data().await?;
@@ -105,6 +107,7 @@ pub async fn run(
         ],
         shutdown,
         security,
+        Some(probed),
     )
     .await?;
     Ok(())

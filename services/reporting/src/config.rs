@@ -67,6 +67,10 @@ pub struct Config {
     /// The longest a call may run, in seconds, before it ends with DEADLINE_EXCEEDED.
     #[arg(long, env = "REPORTING_CALL_TIMEOUT_SECONDS", default_value_t = partyregistry_kit::server::DEFAULT_CALL_TIMEOUT_SECONDS)]
     pub call_timeout_seconds: u64,
+    /// How long a call waits for a database connection, in seconds, before it is answered
+    /// UNAVAILABLE (the database is down or every connection is busy).
+    #[arg(long, env = "REPORTING_DB_ACQUIRE_TIMEOUT_SECONDS", default_value_t = partyregistry_kit::db::DEFAULT_ACQUIRE_TIMEOUT_SECONDS)]
+    pub db_acquire_timeout_seconds: u64,
 
     /// A breakdown count of people below this is shown as 0 (marked suppressed) to callers who
     /// may read aggregates only.
@@ -108,6 +112,7 @@ impl Config {
             allow_unauthenticated: true,
             max_concurrent_calls: partyregistry_kit::server::DEFAULT_MAX_CONCURRENT_CALLS,
             call_timeout_seconds: partyregistry_kit::server::DEFAULT_CALL_TIMEOUT_SECONDS,
+            db_acquire_timeout_seconds: partyregistry_kit::db::DEFAULT_ACQUIRE_TIMEOUT_SECONDS,
             min_cell_size: DEFAULT_MIN_CELL_SIZE,
             membership_ca: None,
             membership_cert: None,

@@ -97,7 +97,8 @@ pub async fn run(
         );
     }
 
-    let database = db::connect(&config.database_url, &MIGRATIONS).await?;
+    let acquire_timeout = db::acquire_timeout(config.db_acquire_timeout_seconds)?;
+    let database = db::connect_with(&config.database_url, &MIGRATIONS, acquire_timeout).await?;
     let store = store::Store::new(database);
     let audit = AuditLog::open(store.database()).await?;
     // Reads and checks the TLS files (a key that does not match its certificate stops the
@@ -130,7 +131,15 @@ pub async fn run(
     let routes = tonic::service::Routes::new(ReportingServiceServer::new(api)).add_service(
         AuditServiceServer::new(grpc::service::AuditApi::new(access)),
     );
-    let served = server::serve(listener, routes, SERVICE_NAMES, shutdown, security).await;
+    let served = server::serve(
+        listener,
+        routes,
+        SERVICE_NAMES,
+        shutdown,
+        security,
+        Some(store.database().clone()),
+    )
+    .await;
 
     consumer_stop.cancel();
     if let Err(error) = consumer_task.await {

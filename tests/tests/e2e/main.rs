@@ -6,6 +6,7 @@ mod bad_input;
 mod feed;
 mod fixtures;
 mod limits;
+mod outage;
 mod reference_dataset;
 mod roster;
 mod secure;
