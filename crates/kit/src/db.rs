@@ -74,6 +74,68 @@ impl Database {
     }
 }
 
+/// Follows the PostgreSQL notifications of `channel` at `url` until `shutdown`, calling
+/// `notified` with each payload, and with `None` after the listening connection was lost (what
+/// was announced meanwhile is missed). Reconnects after a pause. Nothing on SQLite, whose one
+/// writing process needs no announcement.
+pub fn follow_notifications<F>(
+    url: &str,
+    channel: &'static str,
+    shutdown: tokio_util::sync::CancellationToken,
+    notified: F,
+) where
+    F: Fn(Option<&str>) + Send + 'static,
+{
+    if Backend::of_url(url) != Some(Backend::Postgres) {
+        return;
+    }
+    let url = url.to_owned();
+    tokio::spawn(async move {
+        let mut listener = None;
+        loop {
+            if listener.is_none() {
+                match sqlx::postgres::PgListener::connect(&url).await {
+                    Ok(mut connected) => match connected.listen(channel).await {
+                        Ok(()) => {
+                            listener = Some(connected);
+                            // Commits made while nobody listened were not announced.
+                            notified(None);
+                        }
+                        Err(error) => tracing::warn!(%error, channel, "cannot listen"),
+                    },
+                    Err(error) => tracing::warn!(%error, channel, "cannot connect to listen"),
+                }
+            }
+            let Some(connected) = listener.as_mut() else {
+                tokio::select! {
+                    () = shutdown.cancelled() => return,
+                    () = tokio::time::sleep(LISTEN_RETRY) => continue,
+                }
+            };
+            let received = tokio::select! {
+                () = shutdown.cancelled() => return,
+                received = connected.try_recv() => received,
+            };
+            match received {
+                Ok(Some(notification)) => notified(Some(notification.payload())),
+                // The connection was lost; the next try_recv reconnects.
+                Ok(None) => notified(None),
+                Err(error) => {
+                    tracing::warn!(%error, channel, "listening failed; reconnecting");
+                    listener = None;
+                    tokio::select! {
+                        () = shutdown.cancelled() => return,
+                        () = tokio::time::sleep(LISTEN_RETRY) => {}
+                    }
+                }
+            }
+        }
+    });
+}
+
+/// The pause before listening again after the connection failed.
+const LISTEN_RETRY: Duration = Duration::from_secs(1);
+
 /// Why a database could not be opened.
 #[derive(Debug, thiserror::Error)]
 pub enum ConnectError {

@@ -76,6 +76,9 @@ pub enum ApiError {
     /// The call ran past the server's time limit: DEADLINE_EXCEEDED.
     #[error("{0}")]
     DeadlineExceeded(String),
+    /// A limit of the server is reached for calls of this kind (open streams): RESOURCE_EXHAUSTED.
+    #[error("{0}")]
+    ResourceExhausted(String),
     /// A bug or an infrastructure failure; the cause is logged, the caller sees INTERNAL.
     #[error("internal error: {0}")]
     Internal(String),
@@ -120,6 +123,7 @@ impl ApiError {
             Self::Unauthenticated(_) => "UNAUTHENTICATED",
             Self::Unavailable(_) => "UNAVAILABLE",
             Self::DeadlineExceeded(_) => "DEADLINE_EXCEEDED",
+            Self::ResourceExhausted(_) => "RESOURCE_EXHAUSTED",
             Self::Internal(_) => "INTERNAL",
         }
     }
@@ -177,6 +181,10 @@ impl ApiError {
                 Code::Unavailable
             }
             Self::DeadlineExceeded(_) => Code::DeadlineExceeded,
+            Self::ResourceExhausted(_) => {
+                details.set_retry_info(Some(RETRY_UNAVAILABLE_AFTER));
+                Code::ResourceExhausted
+            }
             Self::Internal(cause) => {
                 tracing::error!(%cause, "internal error");
                 return Status::with_error_details(Code::Internal, "internal error", details);

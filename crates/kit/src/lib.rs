@@ -24,6 +24,7 @@ pub mod client;
 pub mod db;
 pub mod error;
 pub mod server;
+pub mod streams;
 pub mod test_database;
 pub mod tls;
 

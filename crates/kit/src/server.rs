@@ -14,8 +14,11 @@
 //! Limits ([`EdgeLimits`]): the same layer admits at most `max_concurrent_calls` calls at once and
 //! refuses the next at once with UNAVAILABLE (load shedding; queueing would only slow every
 //! waiting caller), and ends a call that runs past `call_timeout` with DEADLINE_EXCEEDED, its
-//! transaction dropped and the timeout audited. Health and reflection are not limited.
+//! transaction dropped and the timeout audited. Server streams count against a limit of their
+//! own for as long as they run, beyond which they are refused with RESOURCE_EXHAUSTED. Health and
+//! reflection are not limited.
 
+use std::collections::HashSet;
 use std::future::Future;
 use std::path::Path;
 use std::pin::Pin;
@@ -38,6 +41,7 @@ use crate::audit::{AuditLog, AuditRecord, code_name};
 use crate::auth::{Caller, Verifier};
 use crate::db::Database;
 use crate::error::ApiError;
+use crate::streams::{Guarded, STREAMS_FULL, streaming_paths};
 use crate::tls::{ServerTls, send_without_delay};
 
 /// How the server protects its calls: the transport and who may call.
@@ -56,26 +60,34 @@ pub struct ServerSecurity {
 /// Limits at the edge: how many calls a server runs at once — a call beyond them is refused at
 /// once with UNAVAILABLE (load shedding) rather than queued behind the others — and how long a
 /// call may run before it is ended with DEADLINE_EXCEEDED (a shorter `grpc-timeout` of the
-/// client wins). Health checks and reflection are never refused. A stream counts until its
-/// first answer, so open `WatchChanges` streams do not hold calls back.
+/// client wins). Health checks and reflection are never refused. A stream counts as a call until
+/// its first answer, so open `WatchChanges` streams do not hold calls back, and against
+/// `max_concurrent_streams` until it ends (see [`crate::streams`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct EdgeLimits {
     /// Calls served at once (`--max-concurrent-calls`).
     pub max_concurrent_calls: usize,
     /// The longest a call may run (`--call-timeout-seconds`).
     pub call_timeout: Duration,
+    /// Server streams open at once (`--max-concurrent-streams`), counted apart from calls for as
+    /// long as they run; one beyond them is refused at once with RESOURCE_EXHAUSTED.
+    pub max_concurrent_streams: usize,
 }
 
 /// Default of `--max-concurrent-calls`.
 pub const DEFAULT_MAX_CONCURRENT_CALLS: usize = 512;
 /// Default of `--call-timeout-seconds`: long enough for a national export.
 pub const DEFAULT_CALL_TIMEOUT_SECONDS: u64 = 120;
+/// Default of `--max-concurrent-streams`: every reporting replica's feed consumer, the exports of
+/// a busy office and some `partyctl watch` sessions.
+pub const DEFAULT_MAX_CONCURRENT_STREAMS: usize = 64;
 
 impl Default for EdgeLimits {
     fn default() -> Self {
         Self {
             max_concurrent_calls: DEFAULT_MAX_CONCURRENT_CALLS,
             call_timeout: Duration::from_secs(DEFAULT_CALL_TIMEOUT_SECONDS),
+            max_concurrent_streams: DEFAULT_MAX_CONCURRENT_STREAMS,
         }
     }
 }
@@ -85,6 +97,9 @@ impl EdgeLimits {
     pub fn check(&self) -> Result<(), BoxError> {
         if self.max_concurrent_calls == 0 {
             return Err("--max-concurrent-calls must be at least 1".into());
+        }
+        if self.max_concurrent_streams == 0 {
+            return Err("--max-concurrent-streams must be at least 1".into());
         }
         if self.call_timeout.is_zero() {
             return Err("--call-timeout-seconds must be at least 1".into());
@@ -143,6 +158,7 @@ macro_rules! security_flags_of {
             limits: $crate::server::EdgeLimits {
                 max_concurrent_calls: $config.max_concurrent_calls,
                 call_timeout: ::std::time::Duration::from_secs($config.call_timeout_seconds),
+                max_concurrent_streams: $config.max_concurrent_streams,
             },
         }
     };
@@ -358,6 +374,8 @@ pub async fn serve(
         domain: error_domain(service_names).into(),
         capacity: Arc::new(Semaphore::new(security.limits.max_concurrent_calls)),
         call_timeout: security.limits.call_timeout,
+        streams: Arc::new(Semaphore::new(security.limits.max_concurrent_streams)),
+        streaming: Arc::new(streaming_paths(service_names)),
     };
     let router = Server::builder().layer(authenticate).add_routes(routes);
     let server: BoxFuture<Result<(), tonic::transport::Error>> = match security.tls {
@@ -492,6 +510,10 @@ struct AuthLayer {
     capacity: Arc<Semaphore>,
     /// The longest a call may run (a client's shorter `grpc-timeout` is applied by tonic).
     call_timeout: Duration,
+    /// One permit per server stream that may be open at once.
+    streams: Arc<Semaphore>,
+    /// The paths of the server-streaming methods.
+    streaming: Arc<HashSet<String>>,
 }
 
 impl<S> tower::Layer<S> for AuthLayer {
@@ -520,9 +542,9 @@ where
     S::Future: Send + 'static,
     ResBody: Default + Send + 'static,
 {
-    type Response = S::Response;
+    type Response = http::Response<Guarded<ResBody>>;
     type Error = S::Error;
-    type Future = BoxFuture<Result<S::Response, S::Error>>;
+    type Future = BoxFuture<Result<Self::Response, S::Error>>;
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
         self.inner.poll_ready(cx)
@@ -530,7 +552,7 @@ where
 
     fn call(&mut self, mut request: http::Request<B>) -> Self::Future {
         if is_open(request.uri().path()) {
-            return Box::pin(self.inner.call(request));
+            return guarded(self.inner.call(request), None);
         }
         // Shed the call at once when the server is full: queueing it would only make every
         // waiting caller slower.
@@ -543,6 +565,20 @@ where
             .and_then(|bearer| self.layer.verifier.verify(bearer.as_deref()));
         match verified {
             Ok(caller) => {
+                // A stream holds a stream permit for as long as it runs (in its body).
+                let stream_permit = if self.layer.streaming.contains(request.uri().path()) {
+                    match self.layer.streams.clone().try_acquire_owned() {
+                        Ok(stream_permit) => Some(stream_permit),
+                        Err(_) => {
+                            tracing::debug!(method = %request.uri().path(), "too many streams: refused");
+                            let status = ApiError::ResourceExhausted(STREAMS_FULL.into())
+                                .into_status(&self.layer.domain);
+                            return Box::pin(async move { Ok(status.into_http()) });
+                        }
+                    }
+                } else {
+                    None
+                };
                 let subject = caller.subject.clone();
                 let method = request.uri().path().to_owned();
                 request.extensions_mut().insert::<Caller>(caller);
@@ -553,22 +589,26 @@ where
                     // transaction: nothing of the call is written.
                     let answered = tokio::time::timeout(layer.call_timeout, call).await;
                     drop(permit);
-                    answered.unwrap_or_else(|_| {
-                        let status = ApiError::DeadlineExceeded(CALL_TOO_LONG.into())
-                            .into_status(&layer.domain);
-                        // The handler's own audit entry went with it; this one is written in the
-                        // background, as the database may be what held the call up.
-                        let record = AuditRecord {
-                            subject,
-                            method,
-                            resources: Vec::new(),
-                            personal_fields: false,
-                            outcome: code_name(status.code()).to_owned(),
-                            detail: CALL_TOO_LONG.to_owned(),
-                        };
-                        tokio::spawn(async move { layer.audit.record(record).await });
-                        Ok(status.into_http())
-                    })
+                    match answered {
+                        Ok(response) => response
+                            .map(|response| response.map(|body| Guarded::new(body, stream_permit))),
+                        Err(_) => {
+                            let status = ApiError::DeadlineExceeded(CALL_TOO_LONG.into())
+                                .into_status(&layer.domain);
+                            // The handler's own audit entry went with it; this one is written in
+                            // the background, as the database may be what held the call up.
+                            let record = AuditRecord {
+                                subject,
+                                method,
+                                resources: Vec::new(),
+                                personal_fields: false,
+                                outcome: code_name(status.code()).to_owned(),
+                                detail: CALL_TOO_LONG.to_owned(),
+                            };
+                            tokio::spawn(async move { layer.audit.record(record).await });
+                            Ok(status.into_http())
+                        }
+                    }
                 })
             }
             Err(error) => {
@@ -593,6 +633,21 @@ where
             }
         }
     }
+}
+
+/// The inner service's answer with its body in a [`Guarded`] holding `stream_permit`.
+fn guarded<F, ResBody, E>(
+    call: F,
+    stream_permit: Option<tokio::sync::OwnedSemaphorePermit>,
+) -> BoxFuture<Result<http::Response<Guarded<ResBody>>, E>>
+where
+    F: Future<Output = Result<http::Response<ResBody>, E>> + Send + 'static,
+    ResBody: Send + 'static,
+{
+    Box::pin(async move {
+        call.await
+            .map(|response| response.map(|body| Guarded::new(body, stream_permit)))
+    })
 }
 
 /// Installs the tracing subscriber once: human-readable by default, JSON lines when `json` is set.

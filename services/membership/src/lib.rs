@@ -80,6 +80,13 @@ pub async fn run(
     tracing::info!(address = %listener.local_addr()?, backend = ?database.backend, tls = config.tls_cert.is_some(), "membership service listening");
     let service = Arc::new(service::Membership::new(store::Store::new(database)));
     service.seed_reference_data().await?;
+    let followers = service.clone();
+    db::follow_notifications(
+        &config.database_url,
+        store::FEED_CHANNEL,
+        shutdown.clone(),
+        move |payload| followers.commit_seen(payload.and_then(|p| p.parse().ok())),
+    );
     forget_old_requests(
         service.clone(),
         Duration::from_secs(config.request_retention_hours.saturating_mul(3600)),

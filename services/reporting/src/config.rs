@@ -67,6 +67,10 @@ pub struct Config {
     /// The longest a call may run, in seconds, before it ends with DEADLINE_EXCEEDED.
     #[arg(long, env = "REPORTING_CALL_TIMEOUT_SECONDS", default_value_t = partyregistry_kit::server::DEFAULT_CALL_TIMEOUT_SECONDS)]
     pub call_timeout_seconds: u64,
+    /// Server streams (`WatchChanges`, exports) open at once, counted apart from calls; one
+    /// beyond them is refused at once with RESOURCE_EXHAUSTED.
+    #[arg(long, env = "REPORTING_MAX_CONCURRENT_STREAMS", default_value_t = partyregistry_kit::server::DEFAULT_MAX_CONCURRENT_STREAMS)]
+    pub max_concurrent_streams: usize,
     /// How long a call waits for a database connection, in seconds, before it is answered
     /// UNAVAILABLE (the database is down or every connection is busy).
     #[arg(long, env = "REPORTING_DB_ACQUIRE_TIMEOUT_SECONDS", default_value_t = partyregistry_kit::db::DEFAULT_ACQUIRE_TIMEOUT_SECONDS)]
@@ -112,6 +116,7 @@ impl Config {
             allow_unauthenticated: true,
             max_concurrent_calls: partyregistry_kit::server::DEFAULT_MAX_CONCURRENT_CALLS,
             call_timeout_seconds: partyregistry_kit::server::DEFAULT_CALL_TIMEOUT_SECONDS,
+            max_concurrent_streams: partyregistry_kit::server::DEFAULT_MAX_CONCURRENT_STREAMS,
             db_acquire_timeout_seconds: partyregistry_kit::db::DEFAULT_ACQUIRE_TIMEOUT_SECONDS,
             min_cell_size: DEFAULT_MIN_CELL_SIZE,
             membership_ca: None,

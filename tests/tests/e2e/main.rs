@@ -12,3 +12,4 @@ mod roster;
 mod secure;
 mod statistics;
 mod storage;
+mod streams;

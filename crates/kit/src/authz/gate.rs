@@ -436,6 +436,7 @@ pub fn failure_detail(error: &ApiError) -> String {
         ApiError::PermissionDenied(message) | ApiError::Unauthenticated(message) => message.clone(),
         ApiError::Unavailable(_) => "unavailable".to_owned(),
         ApiError::DeadlineExceeded(_) => "deadline exceeded".to_owned(),
+        ApiError::ResourceExhausted(_) => "resource exhausted".to_owned(),
         ApiError::Internal(_) => "internal error".to_owned(),
     }
 }

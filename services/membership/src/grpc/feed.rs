@@ -18,10 +18,10 @@ use super::{MembershipApi, status};
 
 /// Changes read from the database per round trip of a replay.
 const FEED_BATCH: i64 = 500;
-/// While idle, a follower checks the database this often (commits of other replicas do not wake
-/// it) and sends a heartbeat every `HEARTBEAT_EVERY` checks.
-const FEED_POLL: Duration = Duration::from_secs(1);
-const HEARTBEAT_EVERY: u32 = 5;
+/// An idle follower reads nothing: commits wake it (this process's through
+/// [`crate::service::Membership::subscribe`], other processes' through PostgreSQL's
+/// notifications), and it sends a heartbeat this often without touching the database.
+const HEARTBEAT_INTERVAL: Duration = Duration::from_secs(5);
 /// A long-lived stream writes an audit entry every this many member or candidate records sent,
 /// besides the one when it ends.
 const FEED_AUDIT_EVERY: u64 = 1000;
@@ -244,7 +244,6 @@ impl MembershipApi {
         feed: &mut FeedScope,
     ) {
         let mut commits = self.membership.subscribe();
-        let mut idle_checks = 0u32;
         loop {
             let (changes, head) = match self.membership.changes_after(cursor, FEED_BATCH).await {
                 Ok(page) => page,
@@ -289,9 +288,12 @@ impl MembershipApi {
             if !caught_up {
                 continue;
             }
-            if idle_checks.is_multiple_of(HEARTBEAT_EVERY) {
+            // Caught up: a heartbeat now, then one every HEARTBEAT_INTERVAL until a commit wakes
+            // the stream to read again.
+            let mut head = head.max(cursor);
+            loop {
                 let heartbeat = pb::Heartbeat {
-                    head_sequence: head.max(cursor),
+                    head_sequence: head,
                     time: Some(timestamp(partyregistry_kit::db::now_micros())),
                 };
                 let message = pb::WatchChangesResponse {
@@ -300,15 +302,16 @@ impl MembershipApi {
                 if sender.send(Ok(message)).await.is_err() {
                     return;
                 }
-            }
-            tokio::select! {
-                () = self.shutdown.cancelled() => return,
-                () = sender.closed() => return,
-                changed = tokio::time::timeout(FEED_POLL, commits.changed()) => {
-                    match changed {
-                        Ok(Ok(())) => idle_checks = 0,
-                        Ok(Err(_)) => return,
-                        Err(_) => idle_checks = idle_checks.wrapping_add(1),
+                tokio::select! {
+                    () = self.shutdown.cancelled() => return,
+                    () = sender.closed() => return,
+                    changed = tokio::time::timeout(HEARTBEAT_INTERVAL, commits.changed()) => {
+                        match changed {
+                            Ok(Ok(())) => break,
+                            Ok(Err(_)) => return,
+                            // Nothing committed meanwhile: the head is where it was.
+                            Err(_) => head = head.max(*commits.borrow()),
+                        }
                     }
                 }
             }

@@ -10,6 +10,12 @@ use partyregistry_kit::error::ApiError;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
+/// The PostgreSQL notification channel on which each commit announces its feed sequence.
+pub const FEED_CHANNEL: &str = "partyregistry_feed";
+
+/// What sqlx's `Any` driver calls PostgreSQL.
+const POSTGRES_BACKEND: &str = "PostgreSQL";
+
 /// A change as stored.
 #[derive(Debug, Clone)]
 pub struct StoredChange {
@@ -51,6 +57,16 @@ pub async fn append_change(
         .bind(payload)
         .execute(&mut *conn)
         .await?;
+    // PostgreSQL delivers the notification at commit, to every process listening (other
+    // replicas' feed followers); a rolled-back transaction announces nothing. SQLite has one
+    // writing process, which wakes its own followers.
+    if conn.backend_name() == POSTGRES_BACKEND {
+        sqlx::query("select pg_notify($1, $2)")
+            .bind(FEED_CHANNEL)
+            .bind(sequence.to_string())
+            .execute(&mut *conn)
+            .await?;
+    }
     Ok(sequence)
 }
 
