@@ -590,8 +590,10 @@ where
                     let answered = tokio::time::timeout(layer.call_timeout, call).await;
                     drop(permit);
                     match answered {
-                        Ok(response) => response
-                            .map(|response| response.map(|body| Guarded::new(body, stream_permit))),
+                        Ok(response) => response.map(|response| {
+                            undecodable_is_invalid(response, &layer.domain)
+                                .map(|body| Guarded::new(body, stream_permit))
+                        }),
                         Err(_) => {
                             let status = ApiError::DeadlineExceeded(CALL_TOO_LONG.into())
                                 .into_status(&layer.domain);
@@ -633,6 +635,39 @@ where
             }
         }
     }
+}
+
+/// What tonic's decoder says of a request body that is not a message of the method: prost's
+/// decode errors and a frame with an invalid compression flag.
+const UNDECODABLE: [&str; 2] = [
+    "failed to decode Protobuf message",
+    "protocol error: received message with invalid compression flag",
+];
+
+/// The message of a call whose request body could not be decoded.
+pub const UNDECODABLE_REQUEST: &str = "không giải mã được thông điệp của lời gọi (the request body is not a valid message of this method)";
+
+/// tonic answers a request body it cannot decode with INTERNAL, which tells the client the
+/// server failed and invites a retry of the same bytes. It is the caller's error: the answer
+/// becomes INVALID_ARGUMENT with a `BadRequest` naming the request body. No handler ever answers
+/// INTERNAL with these messages (ours say only "internal error").
+fn undecodable_is_invalid<ResBody: Default>(
+    response: http::Response<ResBody>,
+    domain: &str,
+) -> http::Response<ResBody> {
+    let undecodable = tonic::Status::from_header_map(response.headers()).is_some_and(|status| {
+        status.code() == tonic::Code::Internal
+            && UNDECODABLE
+                .iter()
+                .any(|prefix| status.message().starts_with(prefix))
+    });
+    if !undecodable {
+        return response;
+    }
+    tracing::debug!("undecodable request body refused");
+    ApiError::invalid("request", UNDECODABLE_REQUEST)
+        .into_status(domain)
+        .into_http()
 }
 
 /// The inner service's answer with its body in a [`Guarded`] holding `stream_permit`.
