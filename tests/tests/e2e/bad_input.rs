@@ -19,6 +19,7 @@ on_each_backend! {
     stale_etag_is_aborted;
     retried_request_returns_the_first_result;
     undecodable_bodies_are_invalid_arguments;
+    invisible_and_bidi_characters_are_refused;
 }
 
 async fn unknown_resources_are_not_found(backend: Backend) -> Result<(), BoxError> {
@@ -387,6 +388,47 @@ async fn retried_request_returns_the_first_result(backend: Backend) -> Result<()
         Code::InvalidArgument,
         "request_id",
     );
+    service.finish().await
+}
+
+/// Zero-width and bidirectional control characters would make a name look like another (and hide
+/// it from search): every text field refuses them, naming the field, and nothing is written.
+async fn invisible_and_bidi_characters_are_refused(backend: Backend) -> Result<(), BoxError> {
+    let mut service = Membership::start(backend, "invisible").await?;
+    let (a, _) = fixtures::small_commune(&mut service.client).await?;
+    let head = service.head().await?;
+    let client = &mut service.client;
+    for hidden in ["\u{200B}", "\u{200D}", "\u{FEFF}", "\u{202E}", "\u{2067}"] {
+        let name = format!("Lý Văn{hidden} Tài");
+        let member = new_member(&a, &name, "1990-01-01", "2022-01-10", "");
+        assert_rejected(
+            client.record_admission(admission(member, "")).await,
+            Code::InvalidArgument,
+            "member.full_name",
+        );
+        let mut member = new_member(&a, "Lý Văn Tài", "1990-01-01", "2022-01-10", "");
+        member.address = format!("Thôn{hidden} Ánh Dương");
+        assert_rejected(
+            client.record_admission(admission(member, "")).await,
+            Code::InvalidArgument,
+            "member.address",
+        );
+    }
+    let cell = client
+        .create_cell(pb::CreateCellRequest {
+            parent: "communes/02680".into(),
+            cell_id: "an-hien".into(),
+            cell: Some(pb::Cell {
+                display_name: "Chi bộ\u{200C} thôn An Hiền".into(),
+                kind: pb::CellKind::Residential.into(),
+                open_date: "2000-01-01".into(),
+                ..Default::default()
+            }),
+            request_id: String::new(),
+        })
+        .await;
+    assert_rejected(cell, Code::InvalidArgument, "cell.display_name");
+    assert_eq!(service.head().await?, head, "nothing written");
     service.finish().await
 }
 
