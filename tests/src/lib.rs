@@ -313,12 +313,18 @@ impl Secrets {
         &self.certificates
     }
 
-    /// A token signed with the pair's key for `claims`; an empty issuer becomes [`ISSUER`] and a
-    /// zero expiry one hour from now.
+    /// A token signed with the pair's key for `claims`; an empty issuer becomes [`ISSUER`], no
+    /// audience both services, and a zero expiry one hour from now.
     pub fn token(&self, mut claims: Claims) -> Result<String, BoxError> {
         let now = chrono::Utc::now().timestamp();
         if claims.iss.is_empty() {
             claims.iss = ISSUER.to_owned();
+        }
+        if claims.aud.is_empty() {
+            claims.aud = vec![
+                partyregistry_kit::auth::MEMBERSHIP_AUDIENCE.to_owned(),
+                partyregistry_kit::auth::REPORTING_AUDIENCE.to_owned(),
+            ];
         }
         if claims.exp == 0 {
             claims.exp = now + 3600;

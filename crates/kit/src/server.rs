@@ -133,6 +133,10 @@ pub struct SecurityFlags<'a> {
     pub jwt_key_file: Option<&'a Path>,
     /// `--jwt-issuer`: the expected `iss`.
     pub jwt_issuer: Option<&'a str>,
+    /// The service's audience, which signed tokens must name.
+    pub audience: &'static str,
+    /// `--max-token-lifetime-days`: the furthest ahead a signed token's expiry may lie.
+    pub max_token_lifetime_days: u64,
     /// `--token-file`: static tokens.
     pub token_file: Option<&'a Path>,
     /// `--allow-unauthenticated`: accept calls without a token (local development only).
@@ -145,7 +149,7 @@ pub struct SecurityFlags<'a> {
 /// these names (each with its own environment prefix, which is why they are separate types).
 #[macro_export]
 macro_rules! security_flags_of {
-    ($config:expr) => {
+    ($config:expr, $audience:expr) => {
         $crate::server::SecurityFlags {
             tls_cert: $config.tls_cert.as_deref(),
             tls_key: $config.tls_key.as_deref(),
@@ -155,6 +159,8 @@ macro_rules! security_flags_of {
             jwt_issuer: $config.jwt_issuer.as_deref(),
             token_file: $config.token_file.as_deref(),
             allow_unauthenticated: $config.allow_unauthenticated,
+            audience: $audience,
+            max_token_lifetime_days: $config.max_token_lifetime_days,
             limits: $crate::server::EdgeLimits {
                 max_concurrent_calls: $config.max_concurrent_calls,
                 call_timeout: ::std::time::Duration::from_secs($config.call_timeout_seconds),
@@ -171,6 +177,9 @@ impl SecurityFlags<'_> {
     pub fn check(&self) -> Result<(), BoxError> {
         check_transport_flags(self.tls_cert, self.tls_key, self.client_ca, self.plaintext)?;
         self.limits.check()?;
+        if self.max_token_lifetime_days == 0 {
+            return Err("--max-token-lifetime-days must be at least 1".into());
+        }
         crate::auth::check_flags(
             self.jwt_key_file,
             self.jwt_issuer,
@@ -186,6 +195,8 @@ impl SecurityFlags<'_> {
             self.jwt_issuer,
             self.token_file,
             self.allow_unauthenticated,
+            self.audience,
+            std::time::Duration::from_secs(self.max_token_lifetime_days.saturating_mul(86_400)),
         )
     }
 }
@@ -836,6 +847,8 @@ mod tests {
             verifier: Arc::new(Verifier::Jwt {
                 key: KEY.to_vec(),
                 issuer: ISSUER.into(),
+                audience: crate::auth::MEMBERSHIP_AUDIENCE.into(),
+                max_lifetime: Duration::from_secs(86_400),
             }),
             audit: audit.clone(),
             limits: EdgeLimits::default(),
@@ -868,6 +881,7 @@ mod tests {
         issue_jwt(
             &Claims {
                 iss: ISSUER.into(),
+                aud: vec![crate::auth::MEMBERSHIP_AUDIENCE.into()],
                 sub: "admin-1".into(),
                 exp: now + 600,
                 iat: now,
@@ -971,6 +985,7 @@ mod tests {
         let reader = issue_jwt(
             &Claims {
                 iss: ISSUER.into(),
+                aud: vec![crate::auth::MEMBERSHIP_AUDIENCE.into()],
                 sub: "reader-1".into(),
                 exp: now + 600,
                 national: true,

@@ -58,6 +58,10 @@ pub struct Config {
     /// The longest a call may run, in seconds, before it ends with DEADLINE_EXCEEDED.
     #[arg(long, env = "MEMBERSHIP_CALL_TIMEOUT_SECONDS", default_value_t = partyregistry_kit::server::DEFAULT_CALL_TIMEOUT_SECONDS)]
     pub call_timeout_seconds: u64,
+    /// The longest validity a signed token may have left, in days: a token whose expiry lies
+    /// further ahead is refused.
+    #[arg(long, env = "MEMBERSHIP_MAX_TOKEN_LIFETIME_DAYS", default_value_t = partyregistry_kit::auth::DEFAULT_MAX_TOKEN_LIFETIME_DAYS)]
+    pub max_token_lifetime_days: u64,
     /// Server streams (`WatchChanges`, exports) open at once, counted apart from calls; one
     /// beyond them is refused at once with RESOURCE_EXHAUSTED.
     #[arg(long, env = "MEMBERSHIP_MAX_CONCURRENT_STREAMS", default_value_t = partyregistry_kit::server::DEFAULT_MAX_CONCURRENT_STREAMS)]
@@ -93,6 +97,7 @@ impl Config {
             allow_unauthenticated: true,
             max_concurrent_calls: partyregistry_kit::server::DEFAULT_MAX_CONCURRENT_CALLS,
             call_timeout_seconds: partyregistry_kit::server::DEFAULT_CALL_TIMEOUT_SECONDS,
+            max_token_lifetime_days: partyregistry_kit::auth::DEFAULT_MAX_TOKEN_LIFETIME_DAYS,
             max_concurrent_streams: partyregistry_kit::server::DEFAULT_MAX_CONCURRENT_STREAMS,
             db_acquire_timeout_seconds: partyregistry_kit::db::DEFAULT_ACQUIRE_TIMEOUT_SECONDS,
             request_retention_hours: DEFAULT_REQUEST_RETENTION_HOURS,
@@ -101,7 +106,7 @@ impl Config {
 
     /// The security flags as the kit reads them.
     pub fn security_flags(&self) -> SecurityFlags<'_> {
-        partyregistry_kit::security_flags_of!(self)
+        partyregistry_kit::security_flags_of!(self, partyregistry_kit::auth::MEMBERSHIP_AUDIENCE)
     }
 
     /// Refuses a configuration that would serve without TLS or without authentication unless

@@ -67,6 +67,10 @@ pub struct Config {
     /// The longest a call may run, in seconds, before it ends with DEADLINE_EXCEEDED.
     #[arg(long, env = "REPORTING_CALL_TIMEOUT_SECONDS", default_value_t = partyregistry_kit::server::DEFAULT_CALL_TIMEOUT_SECONDS)]
     pub call_timeout_seconds: u64,
+    /// The longest validity a signed token may have left, in days: a token whose expiry lies
+    /// further ahead is refused.
+    #[arg(long, env = "REPORTING_MAX_TOKEN_LIFETIME_DAYS", default_value_t = partyregistry_kit::auth::DEFAULT_MAX_TOKEN_LIFETIME_DAYS)]
+    pub max_token_lifetime_days: u64,
     /// Server streams (`WatchChanges`, exports) open at once, counted apart from calls; one
     /// beyond them is refused at once with RESOURCE_EXHAUSTED.
     #[arg(long, env = "REPORTING_MAX_CONCURRENT_STREAMS", default_value_t = partyregistry_kit::server::DEFAULT_MAX_CONCURRENT_STREAMS)]
@@ -116,6 +120,7 @@ impl Config {
             allow_unauthenticated: true,
             max_concurrent_calls: partyregistry_kit::server::DEFAULT_MAX_CONCURRENT_CALLS,
             call_timeout_seconds: partyregistry_kit::server::DEFAULT_CALL_TIMEOUT_SECONDS,
+            max_token_lifetime_days: partyregistry_kit::auth::DEFAULT_MAX_TOKEN_LIFETIME_DAYS,
             max_concurrent_streams: partyregistry_kit::server::DEFAULT_MAX_CONCURRENT_STREAMS,
             db_acquire_timeout_seconds: partyregistry_kit::db::DEFAULT_ACQUIRE_TIMEOUT_SECONDS,
             min_cell_size: DEFAULT_MIN_CELL_SIZE,
@@ -128,7 +133,7 @@ impl Config {
 
     /// The security flags as the kit reads them.
     pub fn security_flags(&self) -> SecurityFlags<'_> {
-        partyregistry_kit::security_flags_of!(self)
+        partyregistry_kit::security_flags_of!(self, partyregistry_kit::auth::REPORTING_AUDIENCE)
     }
 
     /// Refuses a configuration that asks for neither TLS nor plain text, for both, or for half

@@ -38,6 +38,9 @@ pub struct TokenIssueArgs {
     /// Chủ thể (hệ thống hoặc người dùng), ghi vào nhật ký truy cập.
     #[arg(long)]
     pub subject: String,
+    /// Dịch vụ nhận mã: membership (dữ liệu đảng viên) hoặc reporting (báo cáo); cả hai thì cách nhau bằng dấu phẩy. Mã của dịch vụ này không mở được dịch vụ kia.
+    #[arg(long = "audience", required = true, value_delimiter = ',', value_parser = parse_audience)]
+    pub audiences: Vec<String>,
     /// Phạm vi toàn quốc.
     #[arg(long, conflicts_with_all = ["provinces", "communes"])]
     pub national: bool,
@@ -65,6 +68,18 @@ pub fn parse_right(value: &str) -> Result<Right, String> {
         "admin" => Ok(Right::Admin),
         _ => Err(format!(
             "quyền không hợp lệ: {value} (chọn trong: aggregates, records, personal, write, admin)"
+        )),
+    }
+}
+
+/// A service a token is for: `membership` or `reporting`.
+pub fn parse_audience(value: &str) -> Result<String, String> {
+    use partyregistry_kit::auth::{MEMBERSHIP_AUDIENCE, REPORTING_AUDIENCE};
+    match value.trim().to_lowercase().as_str() {
+        MEMBERSHIP_AUDIENCE => Ok(MEMBERSHIP_AUDIENCE.to_owned()),
+        REPORTING_AUDIENCE => Ok(REPORTING_AUDIENCE.to_owned()),
+        _ => Err(format!(
+            "dịch vụ không hợp lệ: {value} (chọn trong: {MEMBERSHIP_AUDIENCE}, {REPORTING_AUDIENCE})"
         )),
     }
 }
@@ -134,6 +149,7 @@ pub fn claims(args: &TokenIssueArgs, now: i64) -> Claims {
     rights.dedup();
     Claims {
         iss: args.issuer.trim().to_owned(),
+        aud: unique(&args.audiences),
         sub: args.subject.trim().to_owned(),
         exp: now.saturating_add(ttl),
         iat: now,
@@ -217,6 +233,8 @@ mod tests {
             "partyregistry",
             "--subject",
             "lai-chau",
+            "--audience",
+            "membership",
             "--province",
             "15",
             "--commune",
@@ -238,6 +256,8 @@ mod tests {
         let verifier = Verifier::Jwt {
             key: KEY.to_vec(),
             issuer: "partyregistry".to_owned(),
+            audience: "membership".to_owned(),
+            max_lifetime: std::time::Duration::from_secs(86_400),
         };
         let caller = verifier.verify(Some(&token)).expect("verifies");
         assert_eq!(caller.subject, "lai-chau");
@@ -252,11 +272,15 @@ mod tests {
         let other_issuer = Verifier::Jwt {
             key: KEY.to_vec(),
             issuer: "someone-else".to_owned(),
+            audience: "membership".to_owned(),
+            max_lifetime: std::time::Duration::from_secs(86_400),
         };
         assert!(other_issuer.verify(Some(&token)).is_err());
         let other_key = Verifier::Jwt {
             key: b"another key of thirty-two bytes!".to_vec(),
             issuer: "partyregistry".to_owned(),
+            audience: "membership".to_owned(),
+            max_lifetime: std::time::Duration::from_secs(86_400),
         };
         assert!(other_key.verify(Some(&token)).is_err());
     }
@@ -270,6 +294,8 @@ mod tests {
             "partyregistry",
             "--subject",
             "trung-uong",
+            "--audience",
+            "membership",
             "--national",
             "--rights",
             "admin",
@@ -278,6 +304,8 @@ mod tests {
         let verifier = Verifier::Jwt {
             key: KEY.to_vec(),
             issuer: "partyregistry".to_owned(),
+            audience: "membership".to_owned(),
+            max_lifetime: std::time::Duration::from_secs(86_400),
         };
         let caller = verifier.verify(Some(&token)).expect("verifies");
         assert!(caller.national);
@@ -294,6 +322,8 @@ mod tests {
             "i",
             "--subject",
             "s",
+            "--audience",
+            "membership",
             "--province",
             "15",
             "--rights",
@@ -306,6 +336,8 @@ mod tests {
         let verifier = Verifier::Jwt {
             key: KEY.to_vec(),
             issuer: "i".to_owned(),
+            audience: "membership".to_owned(),
+            max_lifetime: std::time::Duration::from_secs(86_400),
         };
         assert!(verifier.verify(Some(&token)).is_err());
     }
@@ -319,6 +351,8 @@ mod tests {
             "i",
             "--subject",
             " ",
+            "--audience",
+            "membership",
             "--province",
             "15",
             "--rights",
@@ -346,6 +380,8 @@ mod tests {
             "i",
             "--subject",
             "s",
+            "--audience",
+            "membership",
         ];
         let parses = |extra: &[&str]| {
             let mut line = base.to_vec();
