@@ -277,8 +277,12 @@ macro_rules! serve_secured {
         $config.client_ca = Some($secrets.path("ca.pem"));
         $config.jwt_key_file = Some($secrets.path("jwt.key"));
         $config.jwt_issuer = Some(ISSUER.to_owned());
+        $config.revoked_tokens_file = Some($secrets.path(REVOKED_TOKENS));
     };
 }
+
+/// The file of revoked token ids both services of a secured pair follow, in [`Secrets::path`].
+pub const REVOKED_TOKENS: &str = "revoked-tokens";
 
 /// What a secured pair runs with: a CA, the services' certificate, a client certificate signed by
 /// the same CA (`partyctl certs init`'s set, for province 15) and the HS256 key, written to a
@@ -300,6 +304,7 @@ impl Secrets {
         for (name, content, _) in certificates.files() {
             std::fs::write(dir.join(name), content)?;
         }
+        std::fs::write(dir.join(REVOKED_TOKENS), "# no token revoked\n")?;
         Ok(Self { dir, certificates })
     }
 

@@ -23,6 +23,7 @@ pub mod authz;
 pub mod client;
 pub mod db;
 pub mod error;
+pub mod revocation;
 pub mod server;
 pub mod streams;
 pub mod test_database;

@@ -41,6 +41,7 @@ use crate::audit::{AuditLog, AuditRecord, code_name};
 use crate::auth::{Caller, Verifier};
 use crate::db::Database;
 use crate::error::ApiError;
+use crate::revocation::Revocations;
 use crate::streams::{Guarded, STREAMS_FULL, streaming_paths};
 use crate::tls::{ServerTls, send_without_delay};
 
@@ -55,6 +56,8 @@ pub struct ServerSecurity {
     pub audit: AuditLog,
     /// How many calls run at once and for how long.
     pub limits: EdgeLimits,
+    /// Token ids refused (`--revoked-tokens-file`).
+    pub revoked: Revocations,
 }
 
 /// Limits at the edge: how many calls a server runs at once — a call beyond them is refused at
@@ -139,6 +142,8 @@ pub struct SecurityFlags<'a> {
     pub max_token_lifetime_days: u64,
     /// `--token-file`: static tokens.
     pub token_file: Option<&'a Path>,
+    /// `--revoked-tokens-file`: the ids of revoked tokens.
+    pub revoked_tokens_file: Option<&'a Path>,
     /// `--allow-unauthenticated`: accept calls without a token (local development only).
     pub allow_unauthenticated: bool,
     /// `--max-concurrent-calls` and `--call-timeout-seconds`.
@@ -158,6 +163,7 @@ macro_rules! security_flags_of {
             jwt_key_file: $config.jwt_key_file.as_deref(),
             jwt_issuer: $config.jwt_issuer.as_deref(),
             token_file: $config.token_file.as_deref(),
+            revoked_tokens_file: $config.revoked_tokens_file.as_deref(),
             allow_unauthenticated: $config.allow_unauthenticated,
             audience: $audience,
             max_token_lifetime_days: $config.max_token_lifetime_days,
@@ -217,6 +223,7 @@ impl ServerSecurity {
             client_ca,
             plaintext,
             limits,
+            revoked_tokens_file,
             ..
         } = *flags;
         let read = |flag: &str, path: &Path| {
@@ -280,6 +287,7 @@ impl ServerSecurity {
             verifier: Arc::new(verifier),
             audit,
             limits,
+            revoked: Revocations::load(revoked_tokens_file)?,
         })
     }
 }
@@ -379,7 +387,9 @@ pub async fn serve(
             tracing::info!(services = ?service_names, "shutting down");
         }
     };
+    security.revoked.follow(shutdown.clone());
     let authenticate = AuthLayer {
+        revoked: security.revoked,
         verifier: security.verifier,
         audit: security.audit.clone(),
         domain: error_domain(service_names).into(),
@@ -521,6 +531,8 @@ struct AuthLayer {
     capacity: Arc<Semaphore>,
     /// The longest a call may run (a client's shorter `grpc-timeout` is applied by tonic).
     call_timeout: Duration,
+    /// Token ids refused.
+    revoked: Revocations,
     /// One permit per server stream that may be open at once.
     streams: Arc<Semaphore>,
     /// The paths of the server-streaming methods.
@@ -573,7 +585,9 @@ where
             return Box::pin(async move { Ok(status.into_http()) });
         };
         let verified = bearer_of(request.headers())
-            .and_then(|bearer| self.layer.verifier.verify(bearer.as_deref()));
+            .and_then(|bearer| self.layer.verifier.verify_claims(bearer.as_deref()))
+            .and_then(|claims| self.layer.revoked.check(claims))
+            .map(|claims| Caller::from_claims(&claims));
         match verified {
             Ok(caller) => {
                 // A stream holds a stream permit for as long as it runs (in its body).
@@ -852,6 +866,7 @@ mod tests {
             }),
             audit: audit.clone(),
             limits: EdgeLimits::default(),
+            revoked: Revocations::default(),
         };
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let url = format!(

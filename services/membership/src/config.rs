@@ -48,6 +48,10 @@ pub struct Config {
     /// Static tokens (JSON: `{"tokens":[{"token":"…","claims":{…}}]}`) for small installations.
     #[arg(long, env = "MEMBERSHIP_TOKEN_FILE")]
     pub token_file: Option<PathBuf>,
+    /// Ids (`jti`) of revoked tokens, one a line (`#` comments): such tokens are refused. The file
+    /// is read again within a second of a change.
+    #[arg(long, env = "MEMBERSHIP_REVOKED_TOKENS_FILE")]
+    pub revoked_tokens_file: Option<PathBuf>,
     /// Accept calls without a token, each as an unrestricted `anonymous` caller (local
     /// development only; logged as a warning).
     #[arg(long, env = "MEMBERSHIP_ALLOW_UNAUTHENTICATED")]
@@ -94,6 +98,7 @@ impl Config {
             jwt_key_file: None,
             jwt_issuer: None,
             token_file: None,
+            revoked_tokens_file: None,
             allow_unauthenticated: true,
             max_concurrent_calls: partyregistry_kit::server::DEFAULT_MAX_CONCURRENT_CALLS,
             call_timeout_seconds: partyregistry_kit::server::DEFAULT_CALL_TIMEOUT_SECONDS,

@@ -57,6 +57,10 @@ pub struct Config {
     /// Static tokens (JSON `{"tokens":[{"token":"…","claims":{…}}]}`) for small installations.
     #[arg(long, env = "REPORTING_TOKEN_FILE")]
     pub token_file: Option<PathBuf>,
+    /// Ids (`jti`) of revoked tokens, one a line (`#` comments): such tokens are refused. The file
+    /// is read again within a second of a change.
+    #[arg(long, env = "REPORTING_REVOKED_TOKENS_FILE")]
+    pub revoked_tokens_file: Option<PathBuf>,
     /// Accept calls without a token, each unrestricted (subject `anonymous`). For local
     /// development only; the service warns at start-up.
     #[arg(long, env = "REPORTING_ALLOW_UNAUTHENTICATED")]
@@ -117,6 +121,7 @@ impl Config {
             jwt_key_file: None,
             jwt_issuer: None,
             token_file: None,
+            revoked_tokens_file: None,
             allow_unauthenticated: true,
             max_concurrent_calls: partyregistry_kit::server::DEFAULT_MAX_CONCURRENT_CALLS,
             call_timeout_seconds: partyregistry_kit::server::DEFAULT_CALL_TIMEOUT_SECONDS,

@@ -13,3 +13,4 @@ mod secure;
 mod statistics;
 mod storage;
 mod streams;
+mod tokens;

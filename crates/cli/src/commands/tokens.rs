@@ -124,8 +124,15 @@ pub fn run(command: TokenCommand, json: bool) -> Result<(), CliError> {
     match command {
         TokenCommand::Issue(args) => {
             let key = read_key(&args.key_file)?;
-            let claims = claims(&args, now_seconds());
+            let mut claims = claims(&args, now_seconds());
+            claims.jti = partyregistry_kit::auth::new_token_id()
+                .map_err(|e| CliError::Other(format!("không tạo được mã định danh: {e}")))?;
             let token = sign(&claims, &key)?;
+            // The id goes to standard error, so that `> token` still captures the token alone.
+            eprintln!(
+                "Mã định danh của mã truy cập (jti, để thu hồi qua --revoked-tokens-file): {}",
+                claims.jti
+            );
             if json {
                 // The shape of one entry of a static token file, so the output can be pasted there.
                 let entry = serde_json::json!({ "token": token, "claims": claims });
@@ -151,6 +158,7 @@ pub fn claims(args: &TokenIssueArgs, now: i64) -> Claims {
         iss: args.issuer.trim().to_owned(),
         aud: unique(&args.audiences),
         sub: args.subject.trim().to_owned(),
+        jti: String::new(),
         exp: now.saturating_add(ttl),
         iat: now,
         national: args.national,
