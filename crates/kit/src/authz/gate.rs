@@ -352,8 +352,11 @@ impl<R> Grant<R> {
     }
 
     /// Shapes the handler's result for the caller (records reduced to their names without the
-    /// `records` right, personal fields cleared without the `personal` right), audits it as the rule says (an answered call with the people it
-    /// carries, a failure with [`failure_detail`]) and turns it into the answer.
+    /// `records` right, personal fields cleared without the `personal` right), audits it as the
+    /// rule says (an answered call with the people it carries, a failure with
+    /// [`failure_detail`]) and turns it into the answer. A reply carrying people is sent only
+    /// once its audit entry is committed; when it cannot be, the answer is UNAVAILABLE and
+    /// discloses nothing.
     pub async fn finish<T: Reply<R>>(&self, result: Result<T, ApiError>) -> Result<T, Status> {
         let personal = self.personal();
         match result {
@@ -372,13 +375,18 @@ impl<R> Grant<R> {
                             resources.push(name.clone());
                         }
                     }
-                    self.record(
+                    let entry = self.entry(
                         resources,
                         personal && !people.is_empty(),
                         "OK",
                         String::new(),
-                    )
-                    .await;
+                    );
+                    if people.is_empty() {
+                        self.audit.record(entry).await;
+                    } else if let Err(error) = self.audit.record_durably(entry).await {
+                        // Records leave only with their audit entry stored: fail closed.
+                        return Err(error.into_status(self.domain));
+                    }
                 }
                 Ok(reply)
             }
@@ -407,16 +415,26 @@ impl<R> Grant<R> {
         outcome: &str,
         detail: String,
     ) {
-        self.audit
-            .record(AuditRecord {
-                subject: self.caller.subject.clone(),
-                method: self.method.to_owned(),
-                resources,
-                personal_fields,
-                outcome: outcome.to_owned(),
-                detail,
-            })
-            .await;
+        let entry = self.entry(resources, personal_fields, outcome, detail);
+        self.audit.record(entry).await;
+    }
+
+    /// The audit entry of this call with these contents.
+    fn entry(
+        &self,
+        resources: Vec<String>,
+        personal_fields: bool,
+        outcome: &str,
+        detail: String,
+    ) -> AuditRecord {
+        AuditRecord {
+            subject: self.caller.subject.clone(),
+            method: self.method.to_owned(),
+            resources,
+            personal_fields,
+            outcome: outcome.to_owned(),
+            detail,
+        }
     }
 }
 

@@ -3,7 +3,9 @@
 
 use std::collections::BTreeSet;
 
+use partyregistry_kit::audit::AUDIT_UNAVAILABLE;
 use partyregistry_kit::auth::{Caller, Right};
+use partyregistry_proto::audit::v1::audit_service_server::AuditService;
 use partyregistry_proto::membership::v1 as pb;
 use partyregistry_proto::membership::v1::membership_service_server::MembershipService;
 use tonic::Code;
@@ -22,6 +24,9 @@ on_both_backends! {
     write_only_callers_get_replies_without_records =>
         sqlite_write_only_callers_get_replies_without_records,
         postgres_write_only_callers_get_replies_without_records;
+    records_are_withheld_when_their_audit_entry_cannot_be_stored =>
+        sqlite_records_are_withheld_when_their_audit_entry_cannot_be_stored,
+        postgres_records_are_withheld_when_their_audit_entry_cannot_be_stored;
 }
 
 fn new_cell(parent: &str, request_id: &str) -> pb::CreateCellRequest {
@@ -301,4 +306,96 @@ async fn write_only_callers_get_replies_without_records(server: &Server) {
         .into_inner();
     assert_eq!(ended.full_name, "Nguyễn Văn An", "records are readable");
     assert!(ended.citizen_id.is_empty(), "personal fields are not");
+}
+
+/// Makes every insert into the audit trail fail (`refuse`) or succeed again.
+async fn audit_inserts_fail(server: &Server, refuse: bool) {
+    use sqlx::Executor;
+    let pool = server.membership.store().pool();
+    let statements: &[&str] = match (server.membership.store().database().backend, refuse) {
+        (partyregistry_kit::db::Backend::Sqlite, true) => &[
+            "create trigger audit_refused before insert on audit_entries \
+             begin select raise(abort, 'audit storage full'); end",
+        ],
+        (partyregistry_kit::db::Backend::Sqlite, false) => &["drop trigger audit_refused"],
+        (partyregistry_kit::db::Backend::Postgres, true) => &[
+            "create function audit_refused() returns trigger language plpgsql \
+             as $$ begin raise exception 'audit storage full'; end $$",
+            "create trigger audit_refused before insert on audit_entries \
+             for each row execute function audit_refused()",
+        ],
+        (partyregistry_kit::db::Backend::Postgres, false) => &[
+            "drop trigger audit_refused on audit_entries",
+            "drop function audit_refused()",
+        ],
+    };
+    for statement in statements {
+        pool.execute(*statement).await.expect("test DDL runs");
+    }
+}
+
+/// With the audit trail refusing inserts, reads of member records answer UNAVAILABLE and
+/// disclose nothing; once it stores again, the same reads answer and are in the trail.
+async fn records_are_withheld_when_their_audit_entry_cannot_be_stored(server: &Server) {
+    let (member, _) = commune_with_people(server, "02680", "10").await;
+    let reader = scoped(
+        "doc-ho-so",
+        &["15"],
+        &[],
+        &[Right::Records, Right::Personal],
+    );
+    audit_inserts_fail(server, true).await;
+    let get = || pb::GetMemberRequest {
+        name: member.clone(),
+    };
+    let withheld = server
+        .api
+        .get_member(call(&reader, get()))
+        .await
+        .expect_err("no audit entry, no record");
+    assert_eq!(withheld.code(), Code::Unavailable, "{withheld:?}");
+    assert!(withheld.message().contains(AUDIT_UNAVAILABLE));
+    assert!(!format!("{withheld:?}").contains("001075002680"));
+    let listed = server
+        .api
+        .list_members(call(
+            &reader,
+            pb::ListMembersRequest {
+                parent: "communes/02680".into(),
+                ..Default::default()
+            },
+        ))
+        .await
+        .expect_err("no audit entry, no roster");
+    assert_eq!(listed.code(), Code::Unavailable, "{listed:?}");
+
+    audit_inserts_fail(server, false).await;
+    let answered = server
+        .api
+        .get_member(call(&reader, get()))
+        .await
+        .expect("the trail stores again")
+        .into_inner();
+    assert_eq!(answered.citizen_id, "001075002680");
+    let entries = server
+        .audit
+        .list_audit_entries(call(
+            &admin(),
+            partyregistry_proto::audit::v1::ListAuditEntriesRequest {
+                filter: "subject = \"doc-ho-so\"".into(),
+                ..Default::default()
+            },
+        ))
+        .await
+        .expect("trail")
+        .into_inner()
+        .entries;
+    let answered_reads: Vec<_> = entries.iter().filter(|e| e.outcome == "OK").collect();
+    assert_eq!(
+        answered_reads.len(),
+        1,
+        "only the answered read: {entries:?}"
+    );
+    assert!(answered_reads[0].resources.contains(&member));
+    assert!(answered_reads[0].personal_fields);
 }
