@@ -419,6 +419,19 @@ impl<R> Grant<R> {
         self.audit.record(entry).await;
     }
 
+    /// Like [`Grant::record`], returning once the entry is committed, or UNAVAILABLE when it
+    /// cannot be: for a stream, before it sends the records the entry accounts for.
+    pub async fn record_durably(
+        &self,
+        resources: Vec<String>,
+        personal_fields: bool,
+        outcome: &str,
+        detail: String,
+    ) -> Result<(), ApiError> {
+        let entry = self.entry(resources, personal_fields, outcome, detail);
+        self.audit.record_durably(entry).await
+    }
+
     /// The audit entry of this call with these contents.
     fn entry(
         &self,

@@ -10,7 +10,10 @@ use partyregistry_proto::membership::v1 as pb;
 use partyregistry_proto::membership::v1::membership_service_server::MembershipService;
 use tonic::Code;
 
-use super::{Server, TestDb, admin, call, commune_with_people, open, scoped};
+use tokio_stream::StreamExt;
+
+use super::{Server, TestDb, admin, call, commune_with_people, open, replay, scoped};
+use crate::authz::Reply;
 
 on_both_backends! {
     request_ids_are_the_callers_own =>
@@ -369,7 +372,37 @@ async fn records_are_withheld_when_their_audit_entry_cannot_be_stored(server: &S
         .expect_err("no audit entry, no roster");
     assert_eq!(listed.code(), Code::Unavailable, "{listed:?}");
 
+    // The feed withholds a page carrying records just the same: the stream ends UNAVAILABLE
+    // before any of them.
+    let mut stream = server
+        .api
+        .watch_changes(call(&reader, pb::WatchChangesRequest { after_sequence: 0 }))
+        .await
+        .expect("the feed opens")
+        .into_inner();
+    let mut first_error = None;
+    while let Some(message) = stream.next().await {
+        match message {
+            Ok(pb::WatchChangesResponse {
+                event: Some(pb::watch_changes_response::Event::Change(change)),
+            }) => assert!(change.people().is_empty(), "a record left: {change:?}"),
+            Ok(_) => {}
+            Err(status) => {
+                first_error = Some(status);
+                break;
+            }
+        }
+    }
+    let stopped = first_error.expect("the stream stops at the page with records");
+    assert_eq!(stopped.code(), Code::Unavailable, "{stopped:?}");
+
     audit_inserts_fail(server, false).await;
+    let after = replay(server, &reader).await;
+    assert!(
+        after
+            .iter()
+            .any(|change| change.people() == [member.clone()])
+    );
     let answered = server
         .api
         .get_member(call(&reader, get()))
@@ -390,7 +423,10 @@ async fn records_are_withheld_when_their_audit_entry_cannot_be_stored(server: &S
         .expect("trail")
         .into_inner()
         .entries;
-    let answered_reads: Vec<_> = entries.iter().filter(|e| e.outcome == "OK").collect();
+    let answered_reads: Vec<_> = entries
+        .iter()
+        .filter(|e| e.outcome == "OK" && e.method.ends_with("/GetMember"))
+        .collect();
     assert_eq!(
         answered_reads.len(),
         1,
@@ -398,4 +434,8 @@ async fn records_are_withheld_when_their_audit_entry_cannot_be_stored(server: &S
     );
     assert!(answered_reads[0].resources.contains(&member));
     assert!(answered_reads[0].personal_fields);
+    // The feed's records were accounted for before they were sent, with the people named.
+    assert!(entries.iter().any(|e| e.method.ends_with("/WatchChanges")
+        && e.personal_fields
+        && e.resources.contains(&member)));
 }
