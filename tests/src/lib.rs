@@ -281,8 +281,12 @@ macro_rules! serve_secured {
         $config.client_ca = Some($secrets.path("ca.pem"));
         $config.jwt_key_file = Some($secrets.path("jwt.key"));
         $config.jwt_issuer = Some(ISSUER.to_owned());
+        $config.revoked_tokens_file = Some($secrets.path(REVOKED_TOKENS));
     };
 }
+
+/// The file of revoked token ids both services of a secured pair follow, in [`Secrets::path`].
+pub const REVOKED_TOKENS: &str = "revoked-tokens";
 
 /// What a secured pair runs with: a CA, the services' certificate, a client certificate signed by
 /// the same CA (`partyctl certs init`'s set, for province 15) and the HS256 key, written to a
@@ -304,6 +308,7 @@ impl Secrets {
         for (name, content, _) in certificates.files() {
             std::fs::write(dir.join(name), content)?;
         }
+        std::fs::write(dir.join(REVOKED_TOKENS), "# no token revoked\n")?;
         Ok(Self { dir, certificates })
     }
 
@@ -317,12 +322,18 @@ impl Secrets {
         &self.certificates
     }
 
-    /// A token signed with the pair's key for `claims`; an empty issuer becomes [`ISSUER`] and a
-    /// zero expiry one hour from now.
+    /// A token signed with the pair's key for `claims`; an empty issuer becomes [`ISSUER`], no
+    /// audience both services, and a zero expiry one hour from now.
     pub fn token(&self, mut claims: Claims) -> Result<String, BoxError> {
         let now = chrono::Utc::now().timestamp();
         if claims.iss.is_empty() {
             claims.iss = ISSUER.to_owned();
+        }
+        if claims.aud.is_empty() {
+            claims.aud = vec![
+                partyregistry_kit::auth::MEMBERSHIP_AUDIENCE.to_owned(),
+                partyregistry_kit::auth::REPORTING_AUDIENCE.to_owned(),
+            ];
         }
         if claims.exp == 0 {
             claims.exp = now + 3600;

@@ -34,6 +34,7 @@ fn token(dir: &std::path::Path, subject: &str, rights: Vec<Right>) -> String {
         key_file: dir.join("jwt.key"),
         issuer: ISSUER.to_owned(),
         subject: subject.to_owned(),
+        audiences: vec![partyregistry_kit::auth::MEMBERSHIP_AUDIENCE.to_owned()],
         national: true,
         provinces: Vec::new(),
         communes: Vec::new(),

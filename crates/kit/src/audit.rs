@@ -3,8 +3,10 @@
 //! whether personal fields were returned), when, and how the call ended — including calls that
 //! failed authentication or authorisation. Served by `partyregistry.audit.v1.AuditService`.
 //!
-//! Nothing here updates or deletes an entry. [`AuditLog::record`] never fails the audited call: a
-//! write that cannot be stored is logged (without its content) and the call carries on.
+//! Nothing here updates or deletes an entry. [`AuditLog::record_durably`] tells its caller when the
+//! entry could not be stored, so that an answer carrying records is withheld (UNAVAILABLE) rather
+//! than sent unaccounted for; [`AuditLog::record`], for refusals and failures that disclose
+//! nothing, logs such a failure (without the entry's content) and lets the call carry on.
 //!
 //! Call [`AuditLog::record`] after the handler's own transaction has ended: on SQLite there is one
 //! writer at a time, and an open write transaction would make the audit insert wait.
@@ -101,8 +103,11 @@ const MAX_BATCH: usize = 256;
 const QUEUE_CAPACITY: usize = 4096;
 
 /// An entry waiting for the writer: when the call was answered, the record, and the channel its
-/// caller waits on until the entry is committed.
-type Pending = (i64, AuditRecord, oneshot::Sender<()>);
+/// caller waits on until the entry is committed (`true`) or could not be (`false`).
+type Pending = (i64, AuditRecord, oneshot::Sender<bool>);
+
+/// The message of a call whose answer was withheld because its audit entry could not be stored.
+pub const AUDIT_UNAVAILABLE: &str = "nhật ký truy cập tạm thời không ghi được nên câu trả lời không được gửi; hãy thử lại sau (audit trail unavailable, nothing disclosed; retry later)";
 
 /// The audit trail of one service's database.
 ///
@@ -146,8 +151,18 @@ impl AuditLog {
 
     /// Appends one entry and returns once it is committed. Never fails the call: a failure is
     /// logged with the method and the database error only (no subject, no resources) and the
-    /// call carries on.
+    /// call carries on. For entries of calls that disclose nothing (refusals, failures); an answer
+    /// that carries records uses [`AuditLog::record_durably`].
     pub async fn record(&self, record: AuditRecord) {
+        // The writer has logged the failure; a refusal goes out whatever becomes of its entry.
+        let _ = self.record_durably(record).await;
+    }
+
+    /// Appends one entry and returns once it is committed, or UNAVAILABLE when it could not be
+    /// (the database refused the batch, or the writer stopped): the caller then withholds its
+    /// answer, so that nothing is disclosed without its entry. Entries waiting together share one
+    /// commit (group commit).
+    pub async fn record_durably(&self, record: AuditRecord) -> Result<(), ApiError> {
         let method = record.method.clone();
         let (committed, wait) = oneshot::channel();
         let queue = self.queue.get_or_init(|| {
@@ -158,8 +173,14 @@ impl AuditLog {
             queue
         });
         let queued = queue.send((now_micros(), record, committed)).await;
-        if queued.is_err() || wait.await.is_err() {
+        if queued.is_err() {
             tracing::warn!(%method, "audit entry could not be stored: the audit writer has stopped");
+            return Err(ApiError::Unavailable(AUDIT_UNAVAILABLE.into()));
+        }
+        match wait.await {
+            Ok(true) => Ok(()),
+            // The writer logged why.
+            Ok(false) | Err(_) => Err(ApiError::Unavailable(AUDIT_UNAVAILABLE.into())),
         }
     }
 
@@ -243,14 +264,18 @@ impl AuditLog {
 async fn write_batches(database: Database, mut entries: mpsc::Receiver<Pending>) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
     while entries.recv_many(&mut batch, MAX_BATCH).await > 0 {
-        if let Err(error) = insert_batch(&database, &batch).await {
-            for (_, record, _) in &batch {
-                tracing::warn!(method = %record.method, %error, "audit entry could not be stored");
+        let stored = match insert_batch(&database, &batch).await {
+            Ok(()) => true,
+            Err(error) => {
+                for (_, record, _) in &batch {
+                    tracing::warn!(method = %record.method, %error, "audit entry could not be stored");
+                }
+                false
             }
-        }
+        };
         for (_, _, committed) in batch.drain(..) {
             // The caller may have gone (its call was cancelled); the entry stands regardless.
-            let _ = committed.send(());
+            let _ = committed.send(stored);
         }
     }
 }

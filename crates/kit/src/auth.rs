@@ -26,6 +26,16 @@ pub const MIN_KEY_BYTES: usize = 32;
 /// exists, so that a refusal never tells which.
 pub const OUT_OF_SCOPE: &str = "không có quyền truy cập tài nguyên này";
 
+/// The audience of tokens for the membership service.
+pub const MEMBERSHIP_AUDIENCE: &str = "membership";
+
+/// The audience of tokens for the reporting service.
+pub const REPORTING_AUDIENCE: &str = "reporting";
+
+/// Default of `--max-token-lifetime-days`: a signed token whose expiry lies further ahead than
+/// this is refused, so that a leaked long-lived token cannot outlive a year.
+pub const DEFAULT_MAX_TOKEN_LIFETIME_DAYS: u64 = 365;
+
 /// Subject of every call when the server runs with `--allow-unauthenticated`.
 pub const ANONYMOUS: &str = "anonymous";
 
@@ -63,8 +73,22 @@ pub struct Claims {
     /// Issuer; must equal the configured issuer for a JWT. Ignored for static tokens.
     #[serde(default)]
     pub iss: String,
+    /// Audiences: the services the token is for ([`MEMBERSHIP_AUDIENCE`],
+    /// [`REPORTING_AUDIENCE`]); a service refuses a signed token that does not name it. Required
+    /// in a JWT; not read from a static token, which is valid where its file is installed. A
+    /// single string is read as a list of one.
+    #[serde(
+        default,
+        deserialize_with = "one_or_many",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub aud: Vec<String>,
     /// Subject: who the token was issued to; recorded in the audit trail.
     pub sub: String,
+    /// The token's id, by which it can be revoked (`--revoked-tokens-file`); `partyctl tokens
+    /// issue` gives every token a random one.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub jti: String,
     /// Expiry, Unix seconds. Required in a JWT; in a static token 0 means "never".
     #[serde(default)]
     pub exp: i64,
@@ -176,16 +200,51 @@ impl Caller {
     pub fn sees_province(&self, province_code: &str) -> bool {
         self.national || self.provinces.contains(province_code)
     }
+
+    /// Whose request ids these are: a digest of the subject and the scope (national, provinces,
+    /// communes, rights). Idempotency records are kept per digest, so that one caller's request id
+    /// never answers, blocks or reveals another's — not even a token with the same subject but
+    /// another scope, which may not read what the first one wrote.
+    pub fn request_scope(&self) -> String {
+        let described = serde_json::json!({
+            "subject": self.subject,
+            "national": self.national,
+            "provinces": self.provinces,
+            "communes": self.communes,
+            "rights": self.rights,
+        })
+        .to_string();
+        let digest = ring::digest::digest(&ring::digest::SHA256, described.as_bytes());
+        digest.as_ref().iter().map(|b| format!("{b:02x}")).collect()
+    }
+}
+
+/// The `aud` claim as JWTs carry it: one string or a list of strings.
+fn one_or_many<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        One(String),
+        Many(Vec<String>),
+    }
+    Ok(match OneOrMany::deserialize(deserializer)? {
+        OneOrMany::One(one) => vec![one],
+        OneOrMany::Many(many) => many,
+    })
 }
 
 /// How the server checks bearer tokens.
 pub enum Verifier {
-    /// HS256-signed JWTs with this shared secret and issuer.
+    /// HS256-signed JWTs with this shared secret and issuer, for this service.
     Jwt {
         /// The shared secret, raw bytes.
         key: Vec<u8>,
         /// The expected `iss`.
         issuer: String,
+        /// The service's own audience, which `aud` must name.
+        audience: String,
+        /// The furthest ahead a token's expiry may lie (`--max-token-lifetime-days`).
+        max_lifetime: std::time::Duration,
     },
     /// A fixed set of tokens and their claims.
     Static(HashMap<String, Claims>),
@@ -198,9 +257,16 @@ pub enum Verifier {
 impl std::fmt::Debug for Verifier {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Self::Jwt { issuer, .. } => f
+            Self::Jwt {
+                issuer,
+                audience,
+                max_lifetime,
+                ..
+            } => f
                 .debug_struct("Jwt")
                 .field("issuer", issuer)
+                .field("audience", audience)
+                .field("max_lifetime", max_lifetime)
                 .finish_non_exhaustive(),
             Self::Static(tokens) => write!(f, "Static({} tokens)", tokens.len()),
             Self::Disabled => f.write_str("Disabled"),
@@ -261,12 +327,15 @@ const MIN_STATIC_TOKEN_CHARS: usize = 16;
 
 impl Verifier {
     /// Builds the verifier from the server flags: exactly one of `--jwt-key-file` (with
-    /// `--jwt-issuer`), `--token-file` or `--allow-unauthenticated`.
+    /// `--jwt-issuer`), `--token-file` or `--allow-unauthenticated`. Signed tokens must name
+    /// `audience` and expire within `max_lifetime`.
     pub fn from_config(
         jwt_key_file: Option<&Path>,
         jwt_issuer: Option<&str>,
         token_file: Option<&Path>,
         allow_unauthenticated: bool,
+        audience: &str,
+        max_lifetime: std::time::Duration,
     ) -> Result<Self, BoxError> {
         check_flags(jwt_key_file, jwt_issuer, token_file, allow_unauthenticated)?;
         if let Some(path) = jwt_key_file {
@@ -287,6 +356,8 @@ impl Verifier {
             return Ok(Self::Jwt {
                 key,
                 issuer: issuer.to_owned(),
+                audience: audience.to_owned(),
+                max_lifetime,
             });
         }
         if let Some(path) = token_file {
@@ -325,14 +396,41 @@ impl Verifier {
     /// Verifies a bearer token (without the `Bearer ` prefix). Missing, expired, tampered, wrongly
     /// signed, wrong-issuer, malformed and unknown tokens → UNAUTHENTICATED.
     pub fn verify(&self, bearer: Option<&str>) -> Result<Caller, ApiError> {
+        self.verify_claims(bearer)
+            .map(|claims| Caller::from_claims(&claims))
+    }
+
+    /// Like [`Verifier::verify`], returning the verified claims (with the token's id).
+    pub fn verify_claims(&self, bearer: Option<&str>) -> Result<Claims, ApiError> {
         let token = || {
             bearer
                 .filter(|token| !token.is_empty())
                 .ok_or_else(|| ApiError::Unauthenticated("the call carries no bearer token".into()))
         };
         let claims = match self {
-            Self::Disabled => return Ok(Caller::unrestricted(ANONYMOUS)),
-            Self::Jwt { key, issuer } => decode_jwt(token()?, key, issuer)?,
+            Self::Disabled => {
+                return Ok(Claims {
+                    sub: ANONYMOUS.to_owned(),
+                    national: true,
+                    rights: Right::ALL.to_vec(),
+                    ..Claims::default()
+                });
+            }
+            Self::Jwt {
+                key,
+                issuer,
+                audience,
+                max_lifetime,
+            } => {
+                let claims = decode_jwt(token()?, key, issuer, audience)?;
+                let furthest = now()
+                    .saturating_add(i64::try_from(max_lifetime.as_secs()).unwrap_or(i64::MAX))
+                    .saturating_add(LEEWAY_SECONDS as i64);
+                if claims.exp > furthest {
+                    return Err(ApiError::Unauthenticated(TOKEN_TOO_LONG.into()));
+                }
+                claims
+            }
             Self::Static(tokens) => {
                 let claims = find_static(tokens, token()?)
                     .ok_or_else(|| ApiError::Unauthenticated("unknown token".into()))?;
@@ -343,9 +441,12 @@ impl Verifier {
             }
         };
         check_scope(&claims).map_err(ApiError::Unauthenticated)?;
-        Ok(Caller::from_claims(&claims))
+        Ok(claims)
     }
 }
+
+/// The refusal of a token whose expiry lies beyond the maximum lifetime.
+pub const TOKEN_TOO_LONG: &str = "the token is valid for longer than this server accepts";
 
 fn now() -> i64 {
     chrono::Utc::now().timestamp()
@@ -388,16 +489,17 @@ fn check_scope(claims: &Claims) -> Result<(), String> {
     Ok(())
 }
 
-fn decode_jwt(token: &str, key: &[u8], issuer: &str) -> Result<Claims, ApiError> {
+fn decode_jwt(token: &str, key: &[u8], issuer: &str, audience: &str) -> Result<Claims, ApiError> {
     install_provider();
     let mut validation = Validation::new(Algorithm::HS256);
     validation.leeway = LEEWAY_SECONDS;
     validation.set_issuer(&[issuer]);
-    validation.set_required_spec_claims(&["exp", "iss", "sub"]);
+    // Tokens are per service: one for reporting is no key to membership, and the reverse.
+    validation.set_audience(&[audience]);
+    validation.set_required_spec_claims(&["exp", "iss", "sub", "aud"]);
     validation.validate_exp = true;
     // Checked only when present: a token may be issued ahead of its validity.
     validation.validate_nbf = true;
-    validation.validate_aud = false;
     jsonwebtoken::decode::<Claims>(token, &DecodingKey::from_secret(key), &validation)
         .map(|data| data.claims)
         .map_err(|error| {
@@ -405,15 +507,24 @@ fn decode_jwt(token: &str, key: &[u8], issuer: &str) -> Result<Claims, ApiError>
                 ErrorKind::ExpiredSignature => "the token has expired",
                 ErrorKind::ImmatureSignature => "the token is not valid yet",
                 ErrorKind::InvalidIssuer => "the token was issued by someone else",
+                ErrorKind::InvalidAudience => "the token is for another service",
                 ErrorKind::InvalidSignature => "the token's signature does not match",
                 ErrorKind::InvalidAlgorithm | ErrorKind::InvalidAlgorithmName => {
                     "the token is not signed with HS256"
                 }
-                ErrorKind::MissingRequiredClaim(_) => "the token lacks exp, iss or sub",
+                ErrorKind::MissingRequiredClaim(_) => "the token lacks exp, iss, sub or aud",
                 _ => "the token is malformed",
             };
             ApiError::Unauthenticated(why.into())
         })
+}
+
+/// A new random token id (`jti`): 128 bits, hex.
+pub fn new_token_id() -> Result<String, BoxError> {
+    let mut bytes = [0u8; 16];
+    ring::rand::SecureRandom::fill(&ring::rand::SystemRandom::new(), &mut bytes)
+        .map_err(|_| "no randomness for a token id")?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
 
 /// Signs `claims` as an HS256 JWT with `key` (for `partyctl token issue` and tests).
@@ -509,7 +620,9 @@ mod tests {
     fn claims() -> Claims {
         Claims {
             iss: ISSUER.into(),
+            aud: vec![MEMBERSHIP_AUDIENCE.into()],
             sub: "province-15".into(),
+            jti: String::new(),
             exp: now() + 3600,
             iat: now(),
             national: false,
@@ -519,11 +632,57 @@ mod tests {
         }
     }
 
+    const LIFETIME: std::time::Duration = std::time::Duration::from_secs(30 * 86_400);
+
     fn jwt_verifier() -> Verifier {
         Verifier::Jwt {
             key: KEY.to_vec(),
             issuer: ISSUER.into(),
+            audience: MEMBERSHIP_AUDIENCE.into(),
+            max_lifetime: LIFETIME,
         }
+    }
+
+    #[test]
+    fn tokens_for_another_service_or_too_long_a_life_are_refused() {
+        let verifier = jwt_verifier();
+        let sign = |claims: &Claims| issue_jwt(claims, KEY).expect("signs");
+        assert!(verifier.verify(Some(&sign(&claims()))).is_ok());
+        let for_reporting = Claims {
+            aud: vec![REPORTING_AUDIENCE.into()],
+            ..claims()
+        };
+        assert!(matches!(
+            verifier.verify(Some(&sign(&for_reporting))),
+            Err(ApiError::Unauthenticated(why)) if why == "the token is for another service"
+        ));
+        let for_nobody = Claims {
+            aud: Vec::new(),
+            ..claims()
+        };
+        assert_unauthenticated(verifier.verify(Some(&sign(&for_nobody))));
+        let for_both = Claims {
+            aud: vec![REPORTING_AUDIENCE.into(), MEMBERSHIP_AUDIENCE.into()],
+            ..claims()
+        };
+        assert!(verifier.verify(Some(&sign(&for_both))).is_ok());
+        let century = Claims {
+            exp: now() + 100 * 365 * 86_400,
+            ..claims()
+        };
+        assert!(matches!(
+            verifier.verify(Some(&sign(&century))),
+            Err(ApiError::Unauthenticated(why)) if why == TOKEN_TOO_LONG
+        ));
+        let just_within = Claims {
+            exp: now() + LIFETIME.as_secs() as i64 - 60,
+            ..claims()
+        };
+        assert!(verifier.verify(Some(&sign(&just_within))).is_ok());
+        // A single string is an audience too.
+        let parsed: Claims =
+            serde_json::from_str(r#"{"sub":"s","aud":"membership"}"#).expect("parses");
+        assert_eq!(parsed.aud, [MEMBERSHIP_AUDIENCE]);
     }
 
     fn assert_unauthenticated(result: Result<Caller, ApiError>) {
@@ -700,22 +859,54 @@ mod tests {
 
     #[test]
     fn from_config_needs_exactly_one_mode() {
-        assert!(Verifier::from_config(None, None, None, false).is_err());
+        assert!(
+            Verifier::from_config(None, None, None, false, MEMBERSHIP_AUDIENCE, LIFETIME).is_err()
+        );
         let dir = std::env::temp_dir().join(format!("kit-auth-{}", std::process::id()));
         std::fs::create_dir_all(&dir).expect("temp dir is writable");
         let key = dir.join("key");
         std::fs::write(&key, KEY).expect("temp dir is writable");
         let short = dir.join("short");
         std::fs::write(&short, b"short").expect("temp dir is writable");
-        assert!(Verifier::from_config(Some(&key), None, None, false).is_err());
-        assert!(Verifier::from_config(Some(&short), Some(ISSUER), None, false).is_err());
-        assert!(Verifier::from_config(Some(&key), Some(ISSUER), None, true).is_err());
+        assert!(
+            Verifier::from_config(Some(&key), None, None, false, MEMBERSHIP_AUDIENCE, LIFETIME)
+                .is_err()
+        );
+        assert!(
+            Verifier::from_config(
+                Some(&short),
+                Some(ISSUER),
+                None,
+                false,
+                MEMBERSHIP_AUDIENCE,
+                LIFETIME
+            )
+            .is_err()
+        );
+        assert!(
+            Verifier::from_config(
+                Some(&key),
+                Some(ISSUER),
+                None,
+                true,
+                MEMBERSHIP_AUDIENCE,
+                LIFETIME
+            )
+            .is_err()
+        );
         assert!(matches!(
-            Verifier::from_config(Some(&key), Some(ISSUER), None, false),
+            Verifier::from_config(
+                Some(&key),
+                Some(ISSUER),
+                None,
+                false,
+                MEMBERSHIP_AUDIENCE,
+                LIFETIME
+            ),
             Ok(Verifier::Jwt { .. })
         ));
         assert!(matches!(
-            Verifier::from_config(None, None, None, true),
+            Verifier::from_config(None, None, None, true, MEMBERSHIP_AUDIENCE, LIFETIME),
             Ok(Verifier::Disabled)
         ));
         let _ = std::fs::remove_dir_all(&dir);

@@ -73,7 +73,75 @@ impl Database {
             Backend::Postgres => None,
         }
     }
+
+    /// Whether the database answers a trivial query within `within`: the health check's probe.
+    pub async fn reachable(&self, within: Duration) -> bool {
+        let probe = sqlx::query("select 1").execute(&self.pool);
+        matches!(tokio::time::timeout(within, probe).await, Ok(Ok(_)))
+    }
 }
+
+/// Follows the PostgreSQL notifications of `channel` at `url` until `shutdown`, calling
+/// `notified` with each payload, and with `None` after the listening connection was lost (what
+/// was announced meanwhile is missed). Reconnects after a pause. Nothing on SQLite, whose one
+/// writing process needs no announcement.
+pub fn follow_notifications<F>(
+    url: &str,
+    channel: &'static str,
+    shutdown: tokio_util::sync::CancellationToken,
+    notified: F,
+) where
+    F: Fn(Option<&str>) + Send + 'static,
+{
+    if Backend::of_url(url) != Some(Backend::Postgres) {
+        return;
+    }
+    let url = url.to_owned();
+    tokio::spawn(async move {
+        let mut listener = None;
+        loop {
+            if listener.is_none() {
+                match sqlx::postgres::PgListener::connect(&url).await {
+                    Ok(mut connected) => match connected.listen(channel).await {
+                        Ok(()) => {
+                            listener = Some(connected);
+                            // Commits made while nobody listened were not announced.
+                            notified(None);
+                        }
+                        Err(error) => tracing::warn!(%error, channel, "cannot listen"),
+                    },
+                    Err(error) => tracing::warn!(%error, channel, "cannot connect to listen"),
+                }
+            }
+            let Some(connected) = listener.as_mut() else {
+                tokio::select! {
+                    () = shutdown.cancelled() => return,
+                    () = tokio::time::sleep(LISTEN_RETRY) => continue,
+                }
+            };
+            let received = tokio::select! {
+                () = shutdown.cancelled() => return,
+                received = connected.try_recv() => received,
+            };
+            match received {
+                Ok(Some(notification)) => notified(Some(notification.payload())),
+                // The connection was lost; the next try_recv reconnects.
+                Ok(None) => notified(None),
+                Err(error) => {
+                    tracing::warn!(%error, channel, "listening failed; reconnecting");
+                    listener = None;
+                    tokio::select! {
+                        () = shutdown.cancelled() => return,
+                        () = tokio::time::sleep(LISTEN_RETRY) => {}
+                    }
+                }
+            }
+        }
+    });
+}
+
+/// The pause before listening again after the connection failed.
+const LISTEN_RETRY: Duration = Duration::from_secs(1);
 
 /// Why a database could not be opened.
 #[derive(Debug, thiserror::Error)]
@@ -92,9 +160,37 @@ pub enum ConnectError {
     Migrate(#[from] sqlx::migrate::MigrateError),
 }
 
-/// Opens the database at `url`, creating an SQLite file (and its folder) on first use, and runs
-/// the service's migrations (one SQL text for both backends).
+/// Default of `--db-acquire-timeout-seconds`: how long a call waits for a database connection
+/// before it is answered UNAVAILABLE (the database is down, or every connection is busy).
+pub const DEFAULT_ACQUIRE_TIMEOUT_SECONDS: u64 = 5;
+
+/// The acquire timeout `--db-acquire-timeout-seconds` asks for; zero, which would refuse every
+/// call, is refused.
+pub fn acquire_timeout(seconds: u64) -> Result<Duration, crate::BoxError> {
+    if seconds == 0 {
+        return Err("--db-acquire-timeout-seconds must be at least 1".into());
+    }
+    Ok(Duration::from_secs(seconds))
+}
+
+/// Opens the database at `url` like [`connect_with`], with the default acquire timeout.
 pub async fn connect(url: &str, migrations: &Migrator) -> Result<Database, ConnectError> {
+    connect_with(
+        url,
+        migrations,
+        Duration::from_secs(DEFAULT_ACQUIRE_TIMEOUT_SECONDS),
+    )
+    .await
+}
+
+/// Opens the database at `url`, creating an SQLite file (and its folder) on first use, and runs
+/// the service's migrations (one SQL text for both backends). A call waits at most
+/// `acquire_timeout` for a connection (sqlx keeps retrying a refused connection until then).
+pub async fn connect_with(
+    url: &str,
+    migrations: &Migrator,
+    acquire_timeout: Duration,
+) -> Result<Database, ConnectError> {
     install_default_drivers();
     let backend = Backend::of_url(url).ok_or(ConnectError::UnsupportedUrl)?;
     let (url, max_connections) = match backend {
@@ -103,7 +199,7 @@ pub async fn connect(url: &str, migrations: &Migrator) -> Result<Database, Conne
     };
     let pool = AnyPoolOptions::new()
         .max_connections(max_connections)
-        .acquire_timeout(Duration::from_secs(30))
+        .acquire_timeout(acquire_timeout)
         .after_connect(move |connection, _meta| {
             Box::pin(async move {
                 if backend == Backend::Sqlite {

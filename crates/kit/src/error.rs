@@ -77,6 +77,9 @@ pub enum ApiError {
     /// The call ran past the server's time limit: DEADLINE_EXCEEDED.
     #[error("{0}")]
     DeadlineExceeded(String),
+    /// A limit of the server is reached for calls of this kind (open streams): RESOURCE_EXHAUSTED.
+    #[error("{0}")]
+    ResourceExhausted(String),
     /// A bug or an infrastructure failure; the cause is logged, the caller sees INTERNAL.
     #[error("internal error: {0}")]
     Internal(String),
@@ -121,6 +124,7 @@ impl ApiError {
             Self::Unauthenticated(_) => "UNAUTHENTICATED",
             Self::Unavailable(_) => "UNAVAILABLE",
             Self::DeadlineExceeded(_) => "DEADLINE_EXCEEDED",
+            Self::ResourceExhausted(_) => "RESOURCE_EXHAUSTED",
             Self::Internal(_) => "INTERNAL",
         }
     }
@@ -173,6 +177,9 @@ impl ApiError {
             Self::DeadlineExceeded(_) => {
                 "Lệnh gọi chạy quá thời gian cho phép và đã dừng; không có gì được ghi.".to_owned()
             }
+            Self::ResourceExhausted(_) => {
+                "Máy chủ đang phục vụ tối đa số luồng cho phép; hãy thử lại sau.".to_owned()
+            }
             Self::Internal(_) => "Máy chủ gặp lỗi nội bộ; lỗi đã được ghi lại để xử lý.".to_owned(),
         }
     }
@@ -223,8 +230,16 @@ impl ApiError {
             }
             Self::PermissionDenied(_) => Code::PermissionDenied,
             Self::Unauthenticated(_) => Code::Unauthenticated,
-            Self::Unavailable(_) => Code::Unavailable,
+            Self::Unavailable(_) => {
+                // Clients and proxies that honour RetryInfo back off this long before retrying.
+                details.set_retry_info(Some(RETRY_UNAVAILABLE_AFTER));
+                Code::Unavailable
+            }
             Self::DeadlineExceeded(_) => Code::DeadlineExceeded,
+            Self::ResourceExhausted(_) => {
+                details.set_retry_info(Some(RETRY_UNAVAILABLE_AFTER));
+                Code::ResourceExhausted
+            }
             Self::Internal(cause) => {
                 tracing::error!(%cause, "internal error");
                 return Status::with_error_details(Code::Internal, "internal error", details);
@@ -247,12 +262,55 @@ impl From<partyregistry_vocab::names::NameError> for ApiError {
     }
 }
 
+/// The delay an UNAVAILABLE answer suggests in its `RetryInfo`.
+pub const RETRY_UNAVAILABLE_AFTER: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// The message of a call answered UNAVAILABLE because the database could not be reached in time.
+pub const DATABASE_UNAVAILABLE: &str = "cơ sở dữ liệu tạm thời không truy cập được; hãy thử lại sau (database unavailable, retry later)";
+
 impl From<sqlx::Error> for ApiError {
     fn from(error: sqlx::Error) -> Self {
-        if let sqlx::Error::PoolTimedOut = error {
-            return Self::Unavailable("the database is busy; retry later".into());
+        if is_transient(&error) {
+            tracing::warn!(%error, "database unavailable");
+            return Self::Unavailable(DATABASE_UNAVAILABLE.into());
         }
         Self::Internal(format!("database: {error}"))
+    }
+}
+
+/// Whether a database error says the database is out of reach for now rather than that the
+/// statement is wrong: no connection free within the acquire timeout, a connection lost or
+/// refused, the server shutting down or refusing connections, the database gone (dropped or
+/// renamed), SQLite busy past its timeout. A retry may succeed, so the caller is told UNAVAILABLE
+/// (which clients retry) and never INTERNAL.
+fn is_transient(error: &sqlx::Error) -> bool {
+    match error {
+        sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::WorkerCrashed => true,
+        sqlx::Error::Database(database) => {
+            let Some(code) = database.code() else {
+                return false;
+            };
+            if database
+                .try_downcast_ref::<sqlx::sqlite::SqliteError>()
+                .is_some()
+            {
+                // SQLite: 5 busy, 6 locked, and their extended codes (the low byte).
+                matches!(code.parse::<u32>(), Ok(sqlite) if matches!(sqlite & 0xff, 5 | 6))
+            } else {
+                // PostgreSQL: class 08 connection exception, 57P operator intervention
+                // (shutdown, cannot connect now, database dropped), 53300 too many connections,
+                // 3D000 no such database.
+                code.starts_with("08")
+                    || code.starts_with("57P")
+                    || code == "53300"
+                    || code == "3D000"
+            }
+        }
+        _ => false,
     }
 }
 
@@ -342,6 +400,23 @@ mod tests {
             taken.localized_message(),
             "Chi bộ communes/02680/cells/a đã có."
         );
+    }
+
+    #[test]
+    fn lost_and_exhausted_connections_are_unavailable_with_retry_info() {
+        let lost = sqlx::Error::Io(std::io::Error::from(std::io::ErrorKind::UnexpectedEof));
+        for error in [lost, sqlx::Error::PoolTimedOut, sqlx::Error::PoolClosed] {
+            let status = ApiError::from(error).into_status("test");
+            assert_eq!(status.code(), Code::Unavailable, "{status:?}");
+            assert_eq!(status.message(), DATABASE_UNAVAILABLE);
+            let retry = status.get_error_details().retry_info().cloned();
+            assert_eq!(
+                retry.and_then(|info| info.retry_delay),
+                Some(RETRY_UNAVAILABLE_AFTER)
+            );
+        }
+        let wrong = ApiError::from(sqlx::Error::RowNotFound).into_status("test");
+        assert_eq!(wrong.code(), Code::Internal);
     }
 
     #[test]

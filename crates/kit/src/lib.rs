@@ -25,7 +25,9 @@ pub mod db;
 pub mod error;
 pub mod localized;
 pub mod observe;
+pub mod revocation;
 pub mod server;
+pub mod streams;
 pub mod test_database;
 pub mod tls;
 

@@ -14,13 +14,16 @@
 //! Limits ([`EdgeLimits`]): the same layer admits at most `max_concurrent_calls` calls at once and
 //! refuses the next at once with UNAVAILABLE (load shedding; queueing would only slow every
 //! waiting caller), and ends a call that runs past `call_timeout` with DEADLINE_EXCEEDED, its
-//! transaction dropped and the timeout audited. Health and reflection are not limited.
+//! transaction dropped and the timeout audited. Server streams count against a limit of their
+//! own for as long as they run, beyond which they are refused with RESOURCE_EXHAUSTED. Health and
+//! reflection are not limited.
 //!
 //! Transport: HTTP/2 gRPC, and gRPC-Web over HTTP/1.1 or HTTP/2 (`application/grpc-web`, for
 //! browsers and HTTP/1-only systems) on the same port, behind the same authentication; messages
 //! compressed with gzip or zstd are accepted and answers are compressed when the caller asks
 //! ([`compressed!`]).
 
+use std::collections::HashSet;
 use std::future::Future;
 use std::path::Path;
 use std::pin::Pin;
@@ -41,8 +44,11 @@ use tonic_health::ServingStatus;
 use crate::BoxError;
 use crate::audit::{AuditLog, AuditRecord, code_name};
 use crate::auth::{Caller, Verifier};
+use crate::db::Database;
 use crate::error::ApiError;
 use crate::observe::ObserveLayer;
+use crate::revocation::Revocations;
+use crate::streams::{Guarded, STREAMS_FULL, streaming_paths};
 use crate::tls::{ServerTls, send_without_delay};
 
 /// How the server protects its calls: the transport and who may call.
@@ -56,31 +62,41 @@ pub struct ServerSecurity {
     pub audit: AuditLog,
     /// How many calls run at once and for how long.
     pub limits: EdgeLimits,
+    /// Token ids refused (`--revoked-tokens-file`).
+    pub revoked: Revocations,
 }
 
 /// Limits at the edge: how many calls a server runs at once — a call beyond them is refused at
 /// once with UNAVAILABLE (load shedding) rather than queued behind the others — and how long a
 /// call may run before it is ended with DEADLINE_EXCEEDED (a shorter `grpc-timeout` of the
-/// client wins). Health checks and reflection are never refused. A stream counts until its
-/// first answer, so open `WatchChanges` streams do not hold calls back.
+/// client wins). Health checks and reflection are never refused. A stream counts as a call until
+/// its first answer, so open `WatchChanges` streams do not hold calls back, and against
+/// `max_concurrent_streams` until it ends (see [`crate::streams`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct EdgeLimits {
     /// Calls served at once (`--max-concurrent-calls`).
     pub max_concurrent_calls: usize,
     /// The longest a call may run (`--call-timeout-seconds`).
     pub call_timeout: Duration,
+    /// Server streams open at once (`--max-concurrent-streams`), counted apart from calls for as
+    /// long as they run; one beyond them is refused at once with RESOURCE_EXHAUSTED.
+    pub max_concurrent_streams: usize,
 }
 
 /// Default of `--max-concurrent-calls`.
 pub const DEFAULT_MAX_CONCURRENT_CALLS: usize = 512;
 /// Default of `--call-timeout-seconds`: long enough for a national export.
 pub const DEFAULT_CALL_TIMEOUT_SECONDS: u64 = 120;
+/// Default of `--max-concurrent-streams`: every reporting replica's feed consumer, the exports of
+/// a busy office and some `partyctl watch` sessions.
+pub const DEFAULT_MAX_CONCURRENT_STREAMS: usize = 64;
 
 impl Default for EdgeLimits {
     fn default() -> Self {
         Self {
             max_concurrent_calls: DEFAULT_MAX_CONCURRENT_CALLS,
             call_timeout: Duration::from_secs(DEFAULT_CALL_TIMEOUT_SECONDS),
+            max_concurrent_streams: DEFAULT_MAX_CONCURRENT_STREAMS,
         }
     }
 }
@@ -90,6 +106,9 @@ impl EdgeLimits {
     pub fn check(&self) -> Result<(), BoxError> {
         if self.max_concurrent_calls == 0 {
             return Err("--max-concurrent-calls must be at least 1".into());
+        }
+        if self.max_concurrent_streams == 0 {
+            return Err("--max-concurrent-streams must be at least 1".into());
         }
         if self.call_timeout.is_zero() {
             return Err("--call-timeout-seconds must be at least 1".into());
@@ -123,8 +142,14 @@ pub struct SecurityFlags<'a> {
     pub jwt_key_file: Option<&'a Path>,
     /// `--jwt-issuer`: the expected `iss`.
     pub jwt_issuer: Option<&'a str>,
+    /// The service's audience, which signed tokens must name.
+    pub audience: &'static str,
+    /// `--max-token-lifetime-days`: the furthest ahead a signed token's expiry may lie.
+    pub max_token_lifetime_days: u64,
     /// `--token-file`: static tokens.
     pub token_file: Option<&'a Path>,
+    /// `--revoked-tokens-file`: the ids of revoked tokens.
+    pub revoked_tokens_file: Option<&'a Path>,
     /// `--allow-unauthenticated`: accept calls without a token (local development only).
     pub allow_unauthenticated: bool,
     /// `--max-concurrent-calls` and `--call-timeout-seconds`.
@@ -135,7 +160,7 @@ pub struct SecurityFlags<'a> {
 /// these names (each with its own environment prefix, which is why they are separate types).
 #[macro_export]
 macro_rules! security_flags_of {
-    ($config:expr) => {
+    ($config:expr, $audience:expr) => {
         $crate::server::SecurityFlags {
             tls_cert: $config.tls_cert.as_deref(),
             tls_key: $config.tls_key.as_deref(),
@@ -144,10 +169,14 @@ macro_rules! security_flags_of {
             jwt_key_file: $config.jwt_key_file.as_deref(),
             jwt_issuer: $config.jwt_issuer.as_deref(),
             token_file: $config.token_file.as_deref(),
+            revoked_tokens_file: $config.revoked_tokens_file.as_deref(),
             allow_unauthenticated: $config.allow_unauthenticated,
+            audience: $audience,
+            max_token_lifetime_days: $config.max_token_lifetime_days,
             limits: $crate::server::EdgeLimits {
                 max_concurrent_calls: $config.max_concurrent_calls,
                 call_timeout: ::std::time::Duration::from_secs($config.call_timeout_seconds),
+                max_concurrent_streams: $config.max_concurrent_streams,
             },
         }
     };
@@ -160,6 +189,9 @@ impl SecurityFlags<'_> {
     pub fn check(&self) -> Result<(), BoxError> {
         check_transport_flags(self.tls_cert, self.tls_key, self.client_ca, self.plaintext)?;
         self.limits.check()?;
+        if self.max_token_lifetime_days == 0 {
+            return Err("--max-token-lifetime-days must be at least 1".into());
+        }
         crate::auth::check_flags(
             self.jwt_key_file,
             self.jwt_issuer,
@@ -175,6 +207,8 @@ impl SecurityFlags<'_> {
             self.jwt_issuer,
             self.token_file,
             self.allow_unauthenticated,
+            self.audience,
+            std::time::Duration::from_secs(self.max_token_lifetime_days.saturating_mul(86_400)),
         )
     }
 }
@@ -195,6 +229,7 @@ impl ServerSecurity {
             client_ca,
             plaintext,
             limits,
+            revoked_tokens_file,
             ..
         } = *flags;
         let read = |flag: &str, path: &Path| {
@@ -258,6 +293,7 @@ impl ServerSecurity {
             verifier: Arc::new(verifier),
             audit,
             limits,
+            revoked: Revocations::load(revoked_tokens_file)?,
         })
     }
 }
@@ -320,18 +356,26 @@ pub const DRAIN_DEADLINE: Duration = Duration::from_secs(10);
 /// health check and listed by reflection; the first one also names the ErrorInfo domain of
 /// UNAUTHENTICATED answers. `security` chooses TLS or plaintext and verifies the token of every
 /// call except health and reflection.
+///
+/// While serving, `database` is probed every [`DATABASE_PROBE_INTERVAL`]: health answers
+/// NOT_SERVING while it does not answer, and SERVING again at the first probe that it does.
 pub async fn serve(
     listener: TcpListener,
     routes: Routes,
     service_names: &'static [&'static str],
     shutdown: CancellationToken,
     security: ServerSecurity,
+    database: Option<Database>,
 ) -> Result<(), tonic::transport::Error> {
     let (health, health_service) = tonic_health::server::health_reporter();
-    for name in service_names.iter().copied().chain([""]) {
-        health
-            .set_service_status(name, ServingStatus::Serving)
-            .await;
+    set_health(&health, service_names, ServingStatus::Serving).await;
+    if let Some(database) = database {
+        tokio::spawn(follow_database(
+            database,
+            health.clone(),
+            service_names,
+            shutdown.clone(),
+        ));
     }
 
     // The descriptor set holds both services' contracts; each server lists only what it serves,
@@ -359,20 +403,20 @@ pub async fn serve(
         let shutdown = shutdown.clone();
         async move {
             shutdown.cancelled().await;
-            for name in service_names.iter().copied().chain([""]) {
-                health
-                    .set_service_status(name, ServingStatus::NotServing)
-                    .await;
-            }
+            set_health(&health, service_names, ServingStatus::NotServing).await;
             tracing::info!(services = ?service_names, "shutting down");
         }
     };
+    security.revoked.follow(shutdown.clone());
     let authenticate = AuthLayer {
+        revoked: security.revoked,
         verifier: security.verifier,
         audit: security.audit.clone(),
         domain: error_domain(service_names).into(),
         capacity: Arc::new(Semaphore::new(security.limits.max_concurrent_calls)),
         call_timeout: security.limits.call_timeout,
+        streams: Arc::new(Semaphore::new(security.limits.max_concurrent_streams)),
+        streaming: Arc::new(streaming_paths(service_names)),
     };
     // gRPC-Web is translated to gRPC before authentication, so that both meet the same checks.
     let router = Server::builder()
@@ -402,6 +446,56 @@ pub async fn serve(
     tokio::select! {
         result = server => result,
         () = deadline => Ok(()),
+    }
+}
+
+/// How often the database is probed for the health check: health follows an outage and a
+/// recovery within this interval plus [`DATABASE_PROBE_TIMEOUT`].
+pub const DATABASE_PROBE_INTERVAL: Duration = Duration::from_millis(500);
+
+/// How long one probe of the database may take before it counts as unreachable.
+pub const DATABASE_PROBE_TIMEOUT: Duration = Duration::from_secs(1);
+
+/// Sets the health of every service of the server (and of the server as a whole, `""`).
+async fn set_health(
+    health: &tonic_health::server::HealthReporter,
+    service_names: &[&'static str],
+    status: ServingStatus,
+) {
+    for name in service_names.iter().copied().chain([""]) {
+        health.set_service_status(name, status).await;
+    }
+}
+
+/// Probes `database` until `shutdown` and turns health NOT_SERVING while it is unreachable, so
+/// that load balancers send calls elsewhere instead of to a server that can only refuse them.
+async fn follow_database(
+    database: Database,
+    health: tonic_health::server::HealthReporter,
+    service_names: &'static [&'static str],
+    shutdown: CancellationToken,
+) {
+    let mut serving = true;
+    loop {
+        let reachable = tokio::select! {
+            () = shutdown.cancelled() => return,
+            reachable = database.reachable(DATABASE_PROBE_TIMEOUT) => reachable,
+        };
+        // After shutdown, health stays NOT_SERVING whatever the database does.
+        if reachable != serving && !shutdown.is_cancelled() {
+            serving = reachable;
+            if reachable {
+                tracing::info!(services = ?service_names, "database reachable again: serving");
+                set_health(&health, service_names, ServingStatus::Serving).await;
+            } else {
+                tracing::warn!(services = ?service_names, "database unreachable: not serving");
+                set_health(&health, service_names, ServingStatus::NotServing).await;
+            }
+        }
+        tokio::select! {
+            () = shutdown.cancelled() => return,
+            () = tokio::time::sleep(DATABASE_PROBE_INTERVAL) => {}
+        }
     }
 }
 
@@ -472,6 +566,12 @@ struct AuthLayer {
     capacity: Arc<Semaphore>,
     /// The longest a call may run (a client's shorter `grpc-timeout` is applied by tonic).
     call_timeout: Duration,
+    /// Token ids refused.
+    revoked: Revocations,
+    /// One permit per server stream that may be open at once.
+    streams: Arc<Semaphore>,
+    /// The paths of the server-streaming methods.
+    streaming: Arc<HashSet<String>>,
 }
 
 impl<S> tower::Layer<S> for AuthLayer {
@@ -500,9 +600,9 @@ where
     S::Future: Send + 'static,
     ResBody: Default + Send + 'static,
 {
-    type Response = S::Response;
+    type Response = http::Response<Guarded<ResBody>>;
     type Error = S::Error;
-    type Future = BoxFuture<Result<S::Response, S::Error>>;
+    type Future = BoxFuture<Result<Self::Response, S::Error>>;
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
         self.inner.poll_ready(cx)
@@ -510,7 +610,7 @@ where
 
     fn call(&mut self, mut request: http::Request<B>) -> Self::Future {
         if is_open(request.uri().path()) {
-            return Box::pin(self.inner.call(request));
+            return guarded(self.inner.call(request), None);
         }
         // Shed the call at once when the server is full: queueing it would only make every
         // waiting caller slower.
@@ -520,9 +620,25 @@ where
             return Box::pin(async move { Ok(status.into_http()) });
         };
         let verified = bearer_of(request.headers())
-            .and_then(|bearer| self.layer.verifier.verify(bearer.as_deref()));
+            .and_then(|bearer| self.layer.verifier.verify_claims(bearer.as_deref()))
+            .and_then(|claims| self.layer.revoked.check(claims))
+            .map(|claims| Caller::from_claims(&claims));
         match verified {
             Ok(caller) => {
+                // A stream holds a stream permit for as long as it runs (in its body).
+                let stream_permit = if self.layer.streaming.contains(request.uri().path()) {
+                    match self.layer.streams.clone().try_acquire_owned() {
+                        Ok(stream_permit) => Some(stream_permit),
+                        Err(_) => {
+                            tracing::debug!(method = %request.uri().path(), "too many streams: refused");
+                            let status = ApiError::ResourceExhausted(STREAMS_FULL.into())
+                                .into_status(&self.layer.domain);
+                            return Box::pin(async move { Ok(status.into_http()) });
+                        }
+                    }
+                } else {
+                    None
+                };
                 let subject = caller.subject.clone();
                 let method = request.uri().path().to_owned();
                 request.extensions_mut().insert::<Caller>(caller);
@@ -533,22 +649,28 @@ where
                     // transaction: nothing of the call is written.
                     let answered = tokio::time::timeout(layer.call_timeout, call).await;
                     drop(permit);
-                    answered.unwrap_or_else(|_| {
-                        let status = ApiError::DeadlineExceeded(CALL_TOO_LONG.into())
-                            .into_status(&layer.domain);
-                        // The handler's own audit entry went with it; this one is written in the
-                        // background, as the database may be what held the call up.
-                        let record = AuditRecord {
-                            subject,
-                            method,
-                            resources: Vec::new(),
-                            personal_fields: false,
-                            outcome: code_name(status.code()).to_owned(),
-                            detail: CALL_TOO_LONG.to_owned(),
-                        };
-                        tokio::spawn(async move { layer.audit.record(record).await });
-                        Ok(status.into_http())
-                    })
+                    match answered {
+                        Ok(response) => response.map(|response| {
+                            undecodable_is_invalid(response, &layer.domain)
+                                .map(|body| Guarded::new(body, stream_permit))
+                        }),
+                        Err(_) => {
+                            let status = ApiError::DeadlineExceeded(CALL_TOO_LONG.into())
+                                .into_status(&layer.domain);
+                            // The handler's own audit entry went with it; this one is written in
+                            // the background, as the database may be what held the call up.
+                            let record = AuditRecord {
+                                subject,
+                                method,
+                                resources: Vec::new(),
+                                personal_fields: false,
+                                outcome: code_name(status.code()).to_owned(),
+                                detail: CALL_TOO_LONG.to_owned(),
+                            };
+                            tokio::spawn(async move { layer.audit.record(record).await });
+                            Ok(status.into_http())
+                        }
+                    }
                 })
             }
             Err(error) => {
@@ -573,6 +695,54 @@ where
             }
         }
     }
+}
+
+/// What tonic's decoder says of a request body that is not a message of the method: prost's
+/// decode errors and a frame with an invalid compression flag.
+const UNDECODABLE: [&str; 2] = [
+    "failed to decode Protobuf message",
+    "protocol error: received message with invalid compression flag",
+];
+
+/// The message of a call whose request body could not be decoded.
+pub const UNDECODABLE_REQUEST: &str = "không giải mã được thông điệp của lời gọi (the request body is not a valid message of this method)";
+
+/// tonic answers a request body it cannot decode with INTERNAL, which tells the client the
+/// server failed and invites a retry of the same bytes. It is the caller's error: the answer
+/// becomes INVALID_ARGUMENT with a `BadRequest` naming the request body. No handler ever answers
+/// INTERNAL with these messages (ours say only "internal error").
+fn undecodable_is_invalid<ResBody: Default>(
+    response: http::Response<ResBody>,
+    domain: &str,
+) -> http::Response<ResBody> {
+    let undecodable = tonic::Status::from_header_map(response.headers()).is_some_and(|status| {
+        status.code() == tonic::Code::Internal
+            && UNDECODABLE
+                .iter()
+                .any(|prefix| status.message().starts_with(prefix))
+    });
+    if !undecodable {
+        return response;
+    }
+    tracing::debug!("undecodable request body refused");
+    ApiError::invalid("request", UNDECODABLE_REQUEST)
+        .into_status(domain)
+        .into_http()
+}
+
+/// The inner service's answer with its body in a [`Guarded`] holding `stream_permit`.
+fn guarded<F, ResBody, E>(
+    call: F,
+    stream_permit: Option<tokio::sync::OwnedSemaphorePermit>,
+) -> BoxFuture<Result<http::Response<Guarded<ResBody>>, E>>
+where
+    F: Future<Output = Result<http::Response<ResBody>, E>> + Send + 'static,
+    ResBody: Send + 'static,
+{
+    Box::pin(async move {
+        call.await
+            .map(|response| response.map(|body| Guarded::new(body, stream_permit)))
+    })
 }
 
 /// Installs the tracing subscriber once: human-readable by default, JSON lines when `json` is set.
@@ -728,9 +898,12 @@ mod tests {
             verifier: Arc::new(Verifier::Jwt {
                 key: KEY.to_vec(),
                 issuer: ISSUER.into(),
+                audience: crate::auth::MEMBERSHIP_AUDIENCE.into(),
+                max_lifetime: Duration::from_secs(86_400),
             }),
             audit: audit.clone(),
             limits: EdgeLimits::default(),
+            revoked: Revocations::default(),
         };
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let url = format!(
@@ -745,6 +918,7 @@ mod tests {
             SERVICES,
             shutdown.clone(),
             security,
+            None,
         ));
         Running {
             url,
@@ -759,6 +933,7 @@ mod tests {
         issue_jwt(
             &Claims {
                 iss: ISSUER.into(),
+                aud: vec![crate::auth::MEMBERSHIP_AUDIENCE.into()],
                 sub: "admin-1".into(),
                 exp: now + 600,
                 iat: now,
@@ -862,6 +1037,7 @@ mod tests {
         let reader = issue_jwt(
             &Claims {
                 iss: ISSUER.into(),
+                aud: vec![crate::auth::MEMBERSHIP_AUDIENCE.into()],
                 sub: "reader-1".into(),
                 exp: now + 600,
                 national: true,

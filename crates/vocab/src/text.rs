@@ -15,6 +15,38 @@ pub fn normalize(text: &str) -> String {
     composed.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// The first character of `text` that no text field may hold, if any: a control character, or
+/// an invisible one that changes how text is shown or compared without being seen — zero-width
+/// spaces and joiners, the word joiner and invisible operators, the byte-order mark, the soft
+/// hyphen, and the bidirectional controls (marks, embeddings, overrides, isolates) that can
+/// reorder a name on screen. Such characters make two names that look the same differ (and
+/// defeat search), so they are refused rather than silently kept.
+pub fn refused_character(text: &str) -> Option<char> {
+    text.chars()
+        .find(|c| c.is_control() || is_invisible_format(*c))
+}
+
+/// Zero-width, bidirectional and other invisible format characters (see [`refused_character`]).
+fn is_invisible_format(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'                     // soft hyphen
+            | '\u{034F}'               // combining grapheme joiner
+            | '\u{061C}'               // Arabic letter mark (bidi)
+            | '\u{115F}' | '\u{1160}'  // Hangul fillers
+            | '\u{180E}'               // Mongolian vowel separator
+            | '\u{200B}'..='\u{200F}'  // zero-width space, non-joiner, joiner; LRM, RLM
+            | '\u{202A}'..='\u{202E}'  // bidi embeddings and overrides
+            | '\u{2060}'..='\u{2064}'  // word joiner, invisible operators
+            | '\u{2066}'..='\u{206F}'  // bidi isolates, deprecated format controls
+            | '\u{3164}'               // Hangul filler
+            | '\u{FEFF}'               // zero-width no-break space (byte-order mark)
+            | '\u{FFA0}'               // half-width Hangul filler
+            | '\u{FFF9}'..='\u{FFFB}'  // interlinear annotation controls
+            | '\u{E0000}'..='\u{E007F}' // tag characters
+    )
+}
+
 /// Folds text for search: lower case, no diacritics, `đ` → `d`, whitespace collapsed.
 /// "Đặng Hoàng Long" and "dang hoang long" fold to the same string.
 pub fn fold(text: &str) -> String {
@@ -145,6 +177,36 @@ pub fn roster_key(parts: &NameParts) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn invisible_and_bidi_characters_are_refused_and_vietnamese_is_not() {
+        assert_eq!(refused_character("Đặng Hoàng Long, Thôn Ánh Dương"), None);
+        assert_eq!(refused_character("Sùng A Páo"), None);
+        for hidden in [
+            '\u{200B}',
+            '\u{200C}',
+            '\u{200D}',
+            '\u{2060}',
+            '\u{FEFF}',
+            '\u{00AD}',
+            '\u{202E}',
+            '\u{202D}',
+            '\u{2066}',
+            '\u{2069}',
+            '\u{200F}',
+            '\u{061C}',
+            '\u{0007}',
+            '\u{E0041}',
+        ] {
+            let name = format!("Hoàng{hidden} Long");
+            assert_eq!(
+                refused_character(&name),
+                Some(hidden),
+                "U+{:04X}",
+                hidden as u32
+            );
+        }
+    }
 
     #[test]
     fn normalize_composes_decomposed_input() {

@@ -51,6 +51,10 @@ pub struct Config {
     /// Static tokens (JSON: `{"tokens":[{"token":"…","claims":{…}}]}`) for small installations.
     #[arg(long, env = "MEMBERSHIP_TOKEN_FILE")]
     pub token_file: Option<PathBuf>,
+    /// Ids (`jti`) of revoked tokens, one a line (`#` comments): such tokens are refused. The file
+    /// is read again within a second of a change.
+    #[arg(long, env = "MEMBERSHIP_REVOKED_TOKENS_FILE")]
+    pub revoked_tokens_file: Option<PathBuf>,
     /// Accept calls without a token, each as an unrestricted `anonymous` caller (local
     /// development only; logged as a warning).
     #[arg(long, env = "MEMBERSHIP_ALLOW_UNAUTHENTICATED")]
@@ -61,7 +65,26 @@ pub struct Config {
     /// The longest a call may run, in seconds, before it ends with DEADLINE_EXCEEDED.
     #[arg(long, env = "MEMBERSHIP_CALL_TIMEOUT_SECONDS", default_value_t = partyregistry_kit::server::DEFAULT_CALL_TIMEOUT_SECONDS)]
     pub call_timeout_seconds: u64,
+    /// The longest validity a signed token may have left, in days: a token whose expiry lies
+    /// further ahead is refused.
+    #[arg(long, env = "MEMBERSHIP_MAX_TOKEN_LIFETIME_DAYS", default_value_t = partyregistry_kit::auth::DEFAULT_MAX_TOKEN_LIFETIME_DAYS)]
+    pub max_token_lifetime_days: u64,
+    /// Server streams (`WatchChanges`, exports) open at once, counted apart from calls; one
+    /// beyond them is refused at once with RESOURCE_EXHAUSTED.
+    #[arg(long, env = "MEMBERSHIP_MAX_CONCURRENT_STREAMS", default_value_t = partyregistry_kit::server::DEFAULT_MAX_CONCURRENT_STREAMS)]
+    pub max_concurrent_streams: usize,
+    /// How long a call waits for a database connection, in seconds, before it is answered
+    /// UNAVAILABLE (the database is down or every connection is busy).
+    #[arg(long, env = "MEMBERSHIP_DB_ACQUIRE_TIMEOUT_SECONDS", default_value_t = partyregistry_kit::db::DEFAULT_ACQUIRE_TIMEOUT_SECONDS)]
+    pub db_acquire_timeout_seconds: u64,
+    /// How long a request id is remembered, in hours: a retry within it gets the first answer;
+    /// afterwards the record is purged (hourly) and the id names a new request.
+    #[arg(long, env = "MEMBERSHIP_REQUEST_RETENTION_HOURS", default_value_t = DEFAULT_REQUEST_RETENTION_HOURS)]
+    pub request_retention_hours: u64,
 }
+
+/// Default of `--request-retention-hours`: a week, far longer than any client retries.
+pub const DEFAULT_REQUEST_RETENTION_HOURS: u64 = 7 * 24;
 
 impl Config {
     /// A configuration for an embedded or test instance on the given database: plain text and
@@ -79,20 +102,28 @@ impl Config {
             jwt_key_file: None,
             jwt_issuer: None,
             token_file: None,
+            revoked_tokens_file: None,
             allow_unauthenticated: true,
             max_concurrent_calls: partyregistry_kit::server::DEFAULT_MAX_CONCURRENT_CALLS,
             call_timeout_seconds: partyregistry_kit::server::DEFAULT_CALL_TIMEOUT_SECONDS,
+            max_token_lifetime_days: partyregistry_kit::auth::DEFAULT_MAX_TOKEN_LIFETIME_DAYS,
+            max_concurrent_streams: partyregistry_kit::server::DEFAULT_MAX_CONCURRENT_STREAMS,
+            db_acquire_timeout_seconds: partyregistry_kit::db::DEFAULT_ACQUIRE_TIMEOUT_SECONDS,
+            request_retention_hours: DEFAULT_REQUEST_RETENTION_HOURS,
         }
     }
 
     /// The security flags as the kit reads them.
     pub fn security_flags(&self) -> SecurityFlags<'_> {
-        partyregistry_kit::security_flags_of!(self)
+        partyregistry_kit::security_flags_of!(self, partyregistry_kit::auth::MEMBERSHIP_AUDIENCE)
     }
 
     /// Refuses a configuration that would serve without TLS or without authentication unless
     /// each was explicitly asked for.
     pub fn check(&self) -> Result<(), BoxError> {
+        if self.request_retention_hours == 0 {
+            return Err("--request-retention-hours must be at least 1".into());
+        }
         self.security_flags().check()
     }
 }

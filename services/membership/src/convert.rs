@@ -74,8 +74,14 @@ pub fn text_field(
         violations.add(field, "must not be empty");
     } else if normalized.chars().count() > max {
         violations.add(field, format!("must be at most {max} characters"));
-    } else if normalized.chars().any(char::is_control) {
-        violations.add(field, "must not contain control characters");
+    } else if let Some(refused) = text::refused_character(&normalized) {
+        violations.add(
+            field,
+            format!(
+                "must not contain control, zero-width or bidirectional control characters (found U+{:04X})",
+                u32::from(refused)
+            ),
+        );
     }
     normalized
 }

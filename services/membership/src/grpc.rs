@@ -89,10 +89,12 @@ idempotent!(
     pb::RecordDepartureRequest,
 );
 
-/// The idempotency key of a request sent to `method`, if it has a request id.
+/// The idempotency key of a request sent to `method` by the caller `grant` admitted, if it has a
+/// request id: ids are the caller's own.
 fn request_key<R: Idempotent>(
     method: &'static str,
     request: &R,
+    grant: &Grant,
 ) -> Result<Option<RequestKey>, ApiError> {
     let id = request.request_id();
     if id.is_empty() {
@@ -105,6 +107,7 @@ fn request_key<R: Idempotent>(
         ));
     }
     Ok(Some(RequestKey {
+        caller: grant.caller.request_scope(),
         id: id.to_owned(),
         method,
         fingerprint: request.without_request_id().encode_to_vec(),
@@ -206,9 +209,9 @@ impl MembershipApi {
     async fn create_commune_impl(
         &self,
         request: pb::CreateCommuneRequest,
-        _grant: &Grant,
+        grant: &Grant,
     ) -> Result<pb::Commune, ApiError> {
-        let key = request_key("CreateCommune", &request)?;
+        let key = request_key("CreateCommune", &request, grant)?;
         let commune = required(request.commune.as_ref(), "commune")?;
         let commune = convert::commune_from_proto(commune, commune.code.trim())?;
         self.membership.create_commune(commune, key).await
@@ -257,9 +260,9 @@ impl MembershipApi {
     async fn create_cell_impl(
         &self,
         request: pb::CreateCellRequest,
-        _grant: &Grant,
+        grant: &Grant,
     ) -> Result<pb::Cell, ApiError> {
-        let key = request_key("CreateCell", &request)?;
+        let key = request_key("CreateCell", &request, grant)?;
         let code = names::parse_commune("parent", &request.parent)?;
         if !names::is_cell_id(&request.cell_id) {
             return Err(ApiError::invalid(
@@ -322,9 +325,9 @@ impl MembershipApi {
     async fn create_member_impl(
         &self,
         request: pb::CreateMemberRequest,
-        _grant: &Grant,
+        grant: &Grant,
     ) -> Result<pb::Member, ApiError> {
-        let key = request_key("CreateMember", &request)?;
+        let key = request_key("CreateMember", &request, grant)?;
         let member = required(request.member.as_ref(), "member")?;
         let mut v = Violations::new();
         let person = convert::person_from_proto(member, &mut v);
@@ -374,9 +377,9 @@ impl MembershipApi {
     async fn record_admission_impl(
         &self,
         request: pb::RecordAdmissionRequest,
-        _grant: &Grant,
+        grant: &Grant,
     ) -> Result<pb::Member, ApiError> {
-        let key = request_key("RecordAdmission", &request)?;
+        let key = request_key("RecordAdmission", &request, grant)?;
         let member = required(request.member.as_ref(), "member")?;
         let mut v = Violations::new();
         let person = convert::person_from_proto(member, &mut v);
@@ -419,9 +422,9 @@ impl MembershipApi {
     async fn record_ceremony_impl(
         &self,
         request: pb::RecordCeremonyRequest,
-        _grant: &Grant,
+        grant: &Grant,
     ) -> Result<pb::Member, ApiError> {
-        let key = request_key("RecordCeremony", &request)?;
+        let key = request_key("RecordCeremony", &request, grant)?;
         let ceremony = effective_date("ceremony_date", &request.ceremony_date)?;
         self.step(&request.name, Step::Ceremony(ceremony), key)
             .await
@@ -430,9 +433,9 @@ impl MembershipApi {
     async fn recognize_official_impl(
         &self,
         request: pb::RecognizeOfficialRequest,
-        _grant: &Grant,
+        grant: &Grant,
     ) -> Result<pb::Member, ApiError> {
-        let key = request_key("RecognizeOfficial", &request)?;
+        let key = request_key("RecognizeOfficial", &request, grant)?;
         let official_date = effective_date("official_date", &request.official_date)?;
         let decision_number = short_text("decision_number", &request.decision_number, 50, false)?;
         let mut v = Violations::new();
@@ -454,9 +457,9 @@ impl MembershipApi {
     async fn transfer_member_impl(
         &self,
         request: pb::TransferMemberRequest,
-        _grant: &Grant,
+        grant: &Grant,
     ) -> Result<pb::Member, ApiError> {
-        let key = request_key("TransferMember", &request)?;
+        let key = request_key("TransferMember", &request, grant)?;
         let effective_date = effective_date("effective_date", &request.effective_date)?;
         let decision_number = short_text("decision_number", &request.decision_number, 50, false)?;
         let kind = pb::TransferKind::try_from(request.kind)
@@ -505,9 +508,9 @@ impl MembershipApi {
     async fn exempt_member_impl(
         &self,
         request: pb::ExemptMemberRequest,
-        _grant: &Grant,
+        grant: &Grant,
     ) -> Result<pb::Member, ApiError> {
-        let key = request_key("ExemptMember", &request)?;
+        let key = request_key("ExemptMember", &request, grant)?;
         let effective_date = effective_date("effective_date", &request.effective_date)?;
         let reason = short_text("reason", &request.reason, 200, true)?;
         self.step(
@@ -524,9 +527,9 @@ impl MembershipApi {
     async fn end_exemption_impl(
         &self,
         request: pb::EndExemptionRequest,
-        _grant: &Grant,
+        grant: &Grant,
     ) -> Result<pb::Member, ApiError> {
-        let key = request_key("EndExemption", &request)?;
+        let key = request_key("EndExemption", &request, grant)?;
         let effective_date = effective_date("effective_date", &request.effective_date)?;
         self.step(&request.name, Step::EndExemption(effective_date), key)
             .await
@@ -535,9 +538,9 @@ impl MembershipApi {
     async fn record_departure_impl(
         &self,
         request: pb::RecordDepartureRequest,
-        _grant: &Grant,
+        grant: &Grant,
     ) -> Result<pb::Member, ApiError> {
-        let key = request_key("RecordDeparture", &request)?;
+        let key = request_key("RecordDeparture", &request, grant)?;
         let kind = pb::DepartureKind::try_from(request.kind)
             .ok()
             .and_then(|k| DepartureKind::from_name(k.as_str_name()))

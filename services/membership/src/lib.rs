@@ -34,6 +34,7 @@ pub mod service;
 pub mod store;
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use partyregistry_kit::audit::AuditLog;
 use partyregistry_kit::server::ServerSecurity;
@@ -73,11 +74,25 @@ pub async fn run(
 ) -> Result<(), BoxError> {
     config.check()?;
     let verifier = config.security_flags().verifier()?;
-    let database = db::connect(&config.database_url, &MIGRATIONS).await?;
+    let acquire_timeout = db::acquire_timeout(config.db_acquire_timeout_seconds)?;
+    let database = db::connect_with(&config.database_url, &MIGRATIONS, acquire_timeout).await?;
+    let probed = database.clone();
     observe::start_metrics("membership", config.metrics_listen, &database, &shutdown).await?;
     tracing::info!(address = %listener.local_addr()?, backend = ?database.backend, tls = config.tls_cert.is_some(), "membership service listening");
     let service = Arc::new(service::Membership::new(store::Store::new(database)));
     service.seed_reference_data().await?;
+    let followers = service.clone();
+    db::follow_notifications(
+        &config.database_url,
+        store::FEED_CHANNEL,
+        shutdown.clone(),
+        move |payload| followers.commit_seen(payload.and_then(|p| p.parse().ok())),
+    );
+    forget_old_requests(
+        service.clone(),
+        Duration::from_secs(config.request_retention_hours.saturating_mul(3600)),
+        shutdown.clone(),
+    );
     let audit = AuditLog::open(service.store().database()).await?;
     let authz = authz::Authz::new(service.clone(), audit.clone());
     let admission = grpc::AdmissionApi::new(service.clone(), authz.clone());
@@ -100,7 +115,35 @@ pub async fn run(
         ],
         shutdown,
         security,
+        Some(probed),
     )
     .await?;
     Ok(())
+}
+
+/// How often request ids past their retention are purged.
+const REQUEST_PURGE_INTERVAL: Duration = Duration::from_secs(3600);
+
+/// Purges request ids older than `retention` now and then every [`REQUEST_PURGE_INTERVAL`], until
+/// `shutdown`. A failed purge is logged and tried again at the next tick.
+fn forget_old_requests(
+    service: Arc<service::Membership>,
+    retention: Duration,
+    shutdown: CancellationToken,
+) {
+    let retention_us = i64::try_from(retention.as_micros()).unwrap_or(i64::MAX);
+    tokio::spawn(async move {
+        let mut ticks = tokio::time::interval(REQUEST_PURGE_INTERVAL);
+        loop {
+            tokio::select! {
+                () = shutdown.cancelled() => return,
+                _ = ticks.tick() => {}
+            }
+            let cutoff = db::now_micros().saturating_sub(retention_us);
+            match service.forget_requests_before(cutoff).await {
+                Ok(forgotten) => tracing::debug!(forgotten, "request ids past retention purged"),
+                Err(error) => tracing::warn!(%error, "request ids could not be purged"),
+            }
+        }
+    });
 }

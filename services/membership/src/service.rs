@@ -51,6 +51,8 @@ pub use outbox::Written;
 /// An idempotency key with what identifies the request it came with.
 #[derive(Debug, Clone)]
 pub struct RequestKey {
+    /// Whose request id it is ([`partyregistry_kit::auth::Caller::request_scope`]).
+    pub caller: String,
     /// The caller's request id.
     pub id: String,
     /// The method, so that an id cannot be replayed against another method.
@@ -79,9 +81,30 @@ impl Membership {
         &self.store
     }
 
-    /// A receiver woken with the new head after every commit of this process.
+    /// A receiver woken with the new head after every commit of this process and, on
+    /// PostgreSQL, of every other process writing to the same database (see
+    /// [`Membership::commit_seen`]).
     pub fn subscribe(&self) -> watch::Receiver<i64> {
         self.head.subscribe()
+    }
+
+    /// Wakes the feed's followers for a commit announced by the database: `Some(sequence)` for
+    /// the change of that sequence (ignored when this process already announced it or a later
+    /// one), `None` when announcements may have been missed (the listening connection was lost),
+    /// which wakes every follower to read the feed again.
+    pub fn commit_seen(&self, sequence: Option<i64>) {
+        match sequence {
+            Some(sequence) => {
+                self.head.send_if_modified(|head| {
+                    let newer = sequence > *head;
+                    if newer {
+                        *head = sequence;
+                    }
+                    newer
+                });
+            }
+            None => self.head.send_modify(|_| {}),
+        }
     }
 
     /// Up to `limit` changes after `after`, and the head.

@@ -60,6 +60,10 @@ pub struct Config {
     /// Static tokens (JSON `{"tokens":[{"token":"…","claims":{…}}]}`) for small installations.
     #[arg(long, env = "REPORTING_TOKEN_FILE")]
     pub token_file: Option<PathBuf>,
+    /// Ids (`jti`) of revoked tokens, one a line (`#` comments): such tokens are refused. The file
+    /// is read again within a second of a change.
+    #[arg(long, env = "REPORTING_REVOKED_TOKENS_FILE")]
+    pub revoked_tokens_file: Option<PathBuf>,
     /// Accept calls without a token, each unrestricted (subject `anonymous`). For local
     /// development only; the service warns at start-up.
     #[arg(long, env = "REPORTING_ALLOW_UNAUTHENTICATED")]
@@ -70,6 +74,18 @@ pub struct Config {
     /// The longest a call may run, in seconds, before it ends with DEADLINE_EXCEEDED.
     #[arg(long, env = "REPORTING_CALL_TIMEOUT_SECONDS", default_value_t = partyregistry_kit::server::DEFAULT_CALL_TIMEOUT_SECONDS)]
     pub call_timeout_seconds: u64,
+    /// The longest validity a signed token may have left, in days: a token whose expiry lies
+    /// further ahead is refused.
+    #[arg(long, env = "REPORTING_MAX_TOKEN_LIFETIME_DAYS", default_value_t = partyregistry_kit::auth::DEFAULT_MAX_TOKEN_LIFETIME_DAYS)]
+    pub max_token_lifetime_days: u64,
+    /// Server streams (`WatchChanges`, exports) open at once, counted apart from calls; one
+    /// beyond them is refused at once with RESOURCE_EXHAUSTED.
+    #[arg(long, env = "REPORTING_MAX_CONCURRENT_STREAMS", default_value_t = partyregistry_kit::server::DEFAULT_MAX_CONCURRENT_STREAMS)]
+    pub max_concurrent_streams: usize,
+    /// How long a call waits for a database connection, in seconds, before it is answered
+    /// UNAVAILABLE (the database is down or every connection is busy).
+    #[arg(long, env = "REPORTING_DB_ACQUIRE_TIMEOUT_SECONDS", default_value_t = partyregistry_kit::db::DEFAULT_ACQUIRE_TIMEOUT_SECONDS)]
+    pub db_acquire_timeout_seconds: u64,
 
     /// A breakdown count of people below this is shown as 0 (marked suppressed) to callers who
     /// may read aggregates only.
@@ -109,9 +125,13 @@ impl Config {
             jwt_key_file: None,
             jwt_issuer: None,
             token_file: None,
+            revoked_tokens_file: None,
             allow_unauthenticated: true,
             max_concurrent_calls: partyregistry_kit::server::DEFAULT_MAX_CONCURRENT_CALLS,
             call_timeout_seconds: partyregistry_kit::server::DEFAULT_CALL_TIMEOUT_SECONDS,
+            max_token_lifetime_days: partyregistry_kit::auth::DEFAULT_MAX_TOKEN_LIFETIME_DAYS,
+            max_concurrent_streams: partyregistry_kit::server::DEFAULT_MAX_CONCURRENT_STREAMS,
+            db_acquire_timeout_seconds: partyregistry_kit::db::DEFAULT_ACQUIRE_TIMEOUT_SECONDS,
             min_cell_size: DEFAULT_MIN_CELL_SIZE,
             membership_ca: None,
             membership_cert: None,
@@ -122,7 +142,7 @@ impl Config {
 
     /// The security flags as the kit reads them.
     pub fn security_flags(&self) -> SecurityFlags<'_> {
-        partyregistry_kit::security_flags_of!(self)
+        partyregistry_kit::security_flags_of!(self, partyregistry_kit::auth::REPORTING_AUDIENCE)
     }
 
     /// Refuses a configuration that asks for neither TLS nor plain text, for both, or for half

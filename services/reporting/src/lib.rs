@@ -97,7 +97,8 @@ pub async fn run(
         );
     }
 
-    let database = db::connect(&config.database_url, &MIGRATIONS).await?;
+    let acquire_timeout = db::acquire_timeout(config.db_acquire_timeout_seconds)?;
+    let database = db::connect_with(&config.database_url, &MIGRATIONS, acquire_timeout).await?;
     observe::start_metrics("reporting", config.metrics_listen, &database, &shutdown).await?;
     let store = store::Store::new(database);
     let audit = AuditLog::open(store.database()).await?;
@@ -132,7 +133,15 @@ pub async fn run(
         .add_service(compressed!(AuditServiceServer::new(
             grpc::service::AuditApi::new(access)
         )));
-    let served = server::serve(listener, routes, SERVICE_NAMES, shutdown, security).await;
+    let served = server::serve(
+        listener,
+        routes,
+        SERVICE_NAMES,
+        shutdown,
+        security,
+        Some(store.database().clone()),
+    )
+    .await;
 
     consumer_stop.cancel();
     if let Err(error) = consumer_task.await {

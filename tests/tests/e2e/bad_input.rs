@@ -1,9 +1,12 @@
 //! Every class of bad input gets a clear error naming the field, and writes nothing.
 
 use partyregistry_kit::BoxError;
+use partyregistry_kit::server::UNDECODABLE_REQUEST;
 use partyregistry_proto::membership::v1 as pb;
 use partyregistry_tests::{Backend, on_each_backend};
+use prost::Message;
 use tonic::Code;
+use tonic_types::StatusExt;
 
 use crate::fixtures::{self, Membership, admission, assert_rejected, new_member};
 
@@ -15,6 +18,8 @@ on_each_backend! {
     illegal_transitions_are_refused;
     stale_etag_is_aborted;
     retried_request_returns_the_first_result;
+    undecodable_bodies_are_invalid_arguments;
+    invisible_and_bidi_characters_are_refused;
 }
 
 async fn unknown_resources_are_not_found(backend: Backend) -> Result<(), BoxError> {
@@ -384,4 +389,132 @@ async fn retried_request_returns_the_first_result(backend: Backend) -> Result<()
         "request_id",
     );
     service.finish().await
+}
+
+/// Zero-width and bidirectional control characters would make a name look like another (and hide
+/// it from search): every text field refuses them, naming the field, and nothing is written.
+async fn invisible_and_bidi_characters_are_refused(backend: Backend) -> Result<(), BoxError> {
+    let mut service = Membership::start(backend, "invisible").await?;
+    let (a, _) = fixtures::small_commune(&mut service.client).await?;
+    let head = service.head().await?;
+    let client = &mut service.client;
+    for hidden in ["\u{200B}", "\u{200D}", "\u{FEFF}", "\u{202E}", "\u{2067}"] {
+        let name = format!("Lý Văn{hidden} Tài");
+        let member = new_member(&a, &name, "1990-01-01", "2022-01-10", "");
+        assert_rejected(
+            client.record_admission(admission(member, "")).await,
+            Code::InvalidArgument,
+            "member.full_name",
+        );
+        let mut member = new_member(&a, "Lý Văn Tài", "1990-01-01", "2022-01-10", "");
+        member.address = format!("Thôn{hidden} Ánh Dương");
+        assert_rejected(
+            client.record_admission(admission(member, "")).await,
+            Code::InvalidArgument,
+            "member.address",
+        );
+    }
+    let cell = client
+        .create_cell(pb::CreateCellRequest {
+            parent: "communes/02680".into(),
+            cell_id: "an-hien".into(),
+            cell: Some(pb::Cell {
+                display_name: "Chi bộ\u{200C} thôn An Hiền".into(),
+                kind: pb::CellKind::Residential.into(),
+                open_date: "2000-01-01".into(),
+                ..Default::default()
+            }),
+            request_id: String::new(),
+        })
+        .await;
+    assert_rejected(cell, Code::InvalidArgument, "cell.display_name");
+    assert_eq!(service.head().await?, head, "nothing written");
+    service.finish().await
+}
+
+/// A body whose field 1 is bytes that are not UTF-8: no string field of any request decodes from
+/// it.
+#[derive(Clone, PartialEq, prost::Message)]
+struct NotUtf8 {
+    #[prost(bytes = "vec", tag = "1")]
+    name: Vec<u8>,
+}
+
+/// A body whose field 1 is a number where every request of the tests below has a string.
+#[derive(Clone, PartialEq, prost::Message)]
+struct WrongWireType {
+    #[prost(int64, tag = "1")]
+    name: i64,
+}
+
+async fn undecodable_bodies_are_invalid_arguments(backend: Backend) -> Result<(), BoxError> {
+    let mut service = Membership::start(backend, "undecodable").await?;
+    let head = service.head().await?;
+    let mut grpc = tonic::client::Grpc::new(service.transport().await?);
+    let paths = [
+        "/partyregistry.membership.v1.MembershipService/GetCommune",
+        "/partyregistry.membership.v1.MembershipService/CreateCell",
+    ];
+    for path in paths {
+        for body in [
+            NotUtf8 {
+                name: vec![0xff, 0xfe, 0xfd],
+            }
+            .encode_to_vec(),
+            WrongWireType { name: 7 }.encode_to_vec(),
+        ] {
+            grpc.ready().await?;
+            let answer: Result<tonic::Response<pb::Commune>, tonic::Status> = grpc
+                .unary(
+                    tonic::Request::new(RawBody(body)),
+                    tonic::codegen::http::uri::PathAndQuery::from_static(path),
+                    tonic_prost::ProstCodec::default(),
+                )
+                .await;
+            let status = answer.expect_err("an undecodable body is refused");
+            assert_eq!(status.code(), Code::InvalidArgument, "{path}: {status:?}");
+            assert!(status.message().contains(UNDECODABLE_REQUEST), "{status:?}");
+            let fields: Vec<String> = status
+                .get_details_bad_request()
+                .map(|bad| bad.field_violations.into_iter().map(|v| v.field).collect())
+                .unwrap_or_default();
+            assert_eq!(fields, ["request"], "{path}");
+        }
+    }
+    assert_eq!(service.head().await?, head, "nothing written");
+    service.finish().await
+}
+
+/// Bytes sent as they are: a message whose encoding is its content.
+#[derive(Clone, PartialEq, Default)]
+struct RawBody(Vec<u8>);
+
+impl prost::Message for RawBody {
+    fn encode_raw(&self, buffer: &mut impl prost::bytes::BufMut) {
+        buffer.put_slice(&self.0);
+    }
+
+    fn merge_field(
+        &mut self,
+        tag: u32,
+        wire_type: prost::encoding::WireType,
+        buffer: &mut impl prost::bytes::Buf,
+        context: prost::encoding::DecodeContext,
+    ) -> Result<(), prost::DecodeError> {
+        prost::encoding::skip_field(wire_type, tag, buffer, context)
+    }
+
+    fn encoded_len(&self) -> usize {
+        self.0.len()
+    }
+
+    fn clear(&mut self) {
+        self.0.clear();
+    }
+}
+
+impl std::fmt::Debug for RawBody {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "RawBody({} bytes)", self.0.len())
+    }
 }

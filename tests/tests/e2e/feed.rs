@@ -19,7 +19,7 @@ on_each_backend! {
     concurrent_writers_leave_projection_equal_to_membership;
 }
 
-async fn next_event(
+pub(crate) async fn next_event(
     stream: &mut tonic::Streaming<pb::WatchChangesResponse>,
 ) -> Result<Event, BoxError> {
     loop {

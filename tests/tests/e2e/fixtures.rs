@@ -166,6 +166,11 @@ impl Membership {
         })
     }
 
+    /// A new transport to the service, for calls the generated client cannot make.
+    pub async fn transport(&self) -> Result<partyregistry_kit::client::Transport, BoxError> {
+        self.running.connect().await
+    }
+
     /// The feed's head now.
     pub async fn head(&mut self) -> Result<i64, BoxError> {
         partyregistry_tests::feed_head(&mut self.client).await

@@ -8,7 +8,9 @@ use std::collections::BTreeSet;
 use std::time::Duration;
 
 use partyregistry_kit::BoxError;
-use partyregistry_kit::auth::{Claims, OUT_OF_SCOPE, Right};
+use partyregistry_kit::auth::{
+    Claims, MEMBERSHIP_AUDIENCE, OUT_OF_SCOPE, REPORTING_AUDIENCE, Right,
+};
 use partyregistry_kit::client::{ClientSecurity, Transport};
 use partyregistry_proto::audit::v1 as audit;
 use partyregistry_proto::audit::v1::audit_service_client::AuditServiceClient;
@@ -1449,6 +1451,57 @@ async fn bad_credentials_are_refused_and_audited(backend: Backend) -> Result<(),
             .len()
             >= cases.len()
     );
+
+    // A token is for the services it names: membership's is no key to reporting, nor the
+    // reverse, and a token valid for a century is refused by both.
+    let for_service = |audience: &str| {
+        secrets.token(Claims {
+            aud: vec![audience.to_owned()],
+            ..province_12()
+        })
+    };
+    let century = secrets.token(Claims {
+        exp: now + 100 * 365 * 86_400,
+        ..province_12()
+    })?;
+    for (case, token) in [
+        ("a reporting token", for_service(REPORTING_AUDIENCE)?),
+        ("a century", century.clone()),
+    ] {
+        let refused = MembershipServiceClient::new(
+            membership.connect_as(&secrets.client(Some(token))).await?,
+        )
+        .get_member(pb::GetMemberRequest {
+            name: unit.member.clone(),
+        })
+        .await
+        .expect_err(case);
+        assert_eq!(refused.code(), Code::Unauthenticated, "{case}: {refused:?}");
+    }
+    for (case, token) in [
+        ("a membership token", for_service(MEMBERSHIP_AUDIENCE)?),
+        ("a century", century),
+    ] {
+        let refused = partyregistry_tests::ReportingClient::new(
+            reporting.connect_as(&secrets.client(Some(token))).await?,
+        )
+        .get_statistics(report::GetStatisticsRequest {
+            scope: unit.commune_name(),
+            ..Default::default()
+        })
+        .await
+        .expect_err(case);
+        assert_eq!(refused.code(), Code::Unauthenticated, "{case}: {refused:?}");
+    }
+    MembershipServiceClient::new(
+        membership
+            .connect_as(&secrets.client(Some(for_service(MEMBERSHIP_AUDIENCE)?)))
+            .await?,
+    )
+    .get_member(pb::GetMemberRequest {
+        name: unit.member.clone(),
+    })
+    .await?;
 
     // Headers a proxy would add change nothing: the token alone decides.
     let province_15 = secrets.token(Claims {

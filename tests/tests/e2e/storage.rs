@@ -106,9 +106,8 @@ async fn store_feed_is_ordered_and_requests_are_unique(backend: Backend) -> Resu
         let sequence =
             feed::append_change(tx.conn(), "communes/02680", payload, 10 + i as i64).await?;
         assert_eq!(sequence, i as i64 + 1);
-        assert!(
-            feed::record_request(tx.conn(), &format!("r{i}"), "Test", payload, sequence, 1).await?
-        );
+        assert!(feed::claim_request(tx.conn(), "c", &format!("r{i}"), "Test", payload, 1).await?);
+        feed::settle_request(tx.conn(), "c", &format!("r{i}"), sequence).await?;
         tx.commit().await?;
     }
     let mut conn = store.pool().acquire().await?;
@@ -119,15 +118,19 @@ async fn store_feed_is_ordered_and_requests_are_unique(backend: Backend) -> Resu
         [2, 3]
     );
     assert_eq!(after_one[0].payload, b"two");
-    let found = feed::find_request(&mut conn, "r1")
+    let found = feed::find_request(&mut conn, "c", "r1")
         .await?
         .ok_or("request r1 is recorded")?;
     assert_eq!((found.method.as_str(), found.sequence), ("Test", 2));
     drop(conn);
     let mut tx = store.begin().await?;
     assert!(
-        !feed::record_request(tx.conn(), "r1", "Test", b"two", 2, 1).await?,
-        "an id is recorded once"
+        !feed::claim_request(tx.conn(), "c", "r1", "Test", b"two", 1).await?,
+        "an id is recorded once per caller"
+    );
+    assert!(
+        feed::claim_request(tx.conn(), "other", "r1", "Test", b"two", 1).await?,
+        "another caller's id is its own"
     );
     drop(tx);
     database.remove().await;

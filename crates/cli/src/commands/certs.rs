@@ -370,7 +370,7 @@ fn init(args: &CertInitArgs, json: bool) -> Result<(), CliError> {
         "\nMáy chủ:  --tls-cert {dir}/server.pem --tls-key {dir}/server-key.pem --client-ca {dir}/ca.pem --jwt-key-file {dir}/jwt.key --jwt-issuer ISSUER"
     );
     println!(
-        "Mã truy cập: partyctl tokens issue --key-file {dir}/jwt.key --issuer ISSUER --subject SUBJECT --province {province} --rights aggregates"
+        "Mã truy cập: partyctl tokens issue --key-file {dir}/jwt.key --issuer ISSUER --subject SUBJECT --audience membership --province {province} --rights aggregates"
     );
     println!(
         "Máy khách: partyctl --ca {dir}/ca.pem --cert {dir}/client-{province}.pem --key {dir}/client-{province}-key.pem --token-file TOKEN_FILE --membership https://localhost:50051 …"

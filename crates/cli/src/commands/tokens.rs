@@ -38,6 +38,9 @@ pub struct TokenIssueArgs {
     /// Chủ thể (hệ thống hoặc người dùng), ghi vào nhật ký truy cập.
     #[arg(long)]
     pub subject: String,
+    /// Dịch vụ nhận mã: membership (dữ liệu đảng viên) hoặc reporting (báo cáo); cả hai thì cách nhau bằng dấu phẩy. Mã của dịch vụ này không mở được dịch vụ kia.
+    #[arg(long = "audience", required = true, value_delimiter = ',', value_parser = parse_audience)]
+    pub audiences: Vec<String>,
     /// Phạm vi toàn quốc.
     #[arg(long, conflicts_with_all = ["provinces", "communes"])]
     pub national: bool,
@@ -65,6 +68,18 @@ pub fn parse_right(value: &str) -> Result<Right, String> {
         "admin" => Ok(Right::Admin),
         _ => Err(format!(
             "quyền không hợp lệ: {value} (chọn trong: aggregates, records, personal, write, admin)"
+        )),
+    }
+}
+
+/// A service a token is for: `membership` or `reporting`.
+pub fn parse_audience(value: &str) -> Result<String, String> {
+    use partyregistry_kit::auth::{MEMBERSHIP_AUDIENCE, REPORTING_AUDIENCE};
+    match value.trim().to_lowercase().as_str() {
+        MEMBERSHIP_AUDIENCE => Ok(MEMBERSHIP_AUDIENCE.to_owned()),
+        REPORTING_AUDIENCE => Ok(REPORTING_AUDIENCE.to_owned()),
+        _ => Err(format!(
+            "dịch vụ không hợp lệ: {value} (chọn trong: {MEMBERSHIP_AUDIENCE}, {REPORTING_AUDIENCE})"
         )),
     }
 }
@@ -109,8 +124,15 @@ pub fn run(command: TokenCommand, json: bool) -> Result<(), CliError> {
     match command {
         TokenCommand::Issue(args) => {
             let key = read_key(&args.key_file)?;
-            let claims = claims(&args, now_seconds());
+            let mut claims = claims(&args, now_seconds());
+            claims.jti = partyregistry_kit::auth::new_token_id()
+                .map_err(|e| CliError::Other(format!("không tạo được mã định danh: {e}")))?;
             let token = sign(&claims, &key)?;
+            // The id goes to standard error, so that `> token` still captures the token alone.
+            eprintln!(
+                "Mã định danh của mã truy cập (jti, để thu hồi qua --revoked-tokens-file): {}",
+                claims.jti
+            );
             if json {
                 // The shape of one entry of a static token file, so the output can be pasted there.
                 let entry = serde_json::json!({ "token": token, "claims": claims });
@@ -134,7 +156,9 @@ pub fn claims(args: &TokenIssueArgs, now: i64) -> Claims {
     rights.dedup();
     Claims {
         iss: args.issuer.trim().to_owned(),
+        aud: unique(&args.audiences),
         sub: args.subject.trim().to_owned(),
+        jti: String::new(),
         exp: now.saturating_add(ttl),
         iat: now,
         national: args.national,
@@ -217,6 +241,8 @@ mod tests {
             "partyregistry",
             "--subject",
             "lai-chau",
+            "--audience",
+            "membership",
             "--province",
             "15",
             "--commune",
@@ -238,6 +264,8 @@ mod tests {
         let verifier = Verifier::Jwt {
             key: KEY.to_vec(),
             issuer: "partyregistry".to_owned(),
+            audience: "membership".to_owned(),
+            max_lifetime: std::time::Duration::from_secs(86_400),
         };
         let caller = verifier.verify(Some(&token)).expect("verifies");
         assert_eq!(caller.subject, "lai-chau");
@@ -252,11 +280,15 @@ mod tests {
         let other_issuer = Verifier::Jwt {
             key: KEY.to_vec(),
             issuer: "someone-else".to_owned(),
+            audience: "membership".to_owned(),
+            max_lifetime: std::time::Duration::from_secs(86_400),
         };
         assert!(other_issuer.verify(Some(&token)).is_err());
         let other_key = Verifier::Jwt {
             key: b"another key of thirty-two bytes!".to_vec(),
             issuer: "partyregistry".to_owned(),
+            audience: "membership".to_owned(),
+            max_lifetime: std::time::Duration::from_secs(86_400),
         };
         assert!(other_key.verify(Some(&token)).is_err());
     }
@@ -270,6 +302,8 @@ mod tests {
             "partyregistry",
             "--subject",
             "trung-uong",
+            "--audience",
+            "membership",
             "--national",
             "--rights",
             "admin",
@@ -278,6 +312,8 @@ mod tests {
         let verifier = Verifier::Jwt {
             key: KEY.to_vec(),
             issuer: "partyregistry".to_owned(),
+            audience: "membership".to_owned(),
+            max_lifetime: std::time::Duration::from_secs(86_400),
         };
         let caller = verifier.verify(Some(&token)).expect("verifies");
         assert!(caller.national);
@@ -294,6 +330,8 @@ mod tests {
             "i",
             "--subject",
             "s",
+            "--audience",
+            "membership",
             "--province",
             "15",
             "--rights",
@@ -306,6 +344,8 @@ mod tests {
         let verifier = Verifier::Jwt {
             key: KEY.to_vec(),
             issuer: "i".to_owned(),
+            audience: "membership".to_owned(),
+            max_lifetime: std::time::Duration::from_secs(86_400),
         };
         assert!(verifier.verify(Some(&token)).is_err());
     }
@@ -319,6 +359,8 @@ mod tests {
             "i",
             "--subject",
             " ",
+            "--audience",
+            "membership",
             "--province",
             "15",
             "--rights",
@@ -346,6 +388,8 @@ mod tests {
             "i",
             "--subject",
             "s",
+            "--audience",
+            "membership",
         ];
         let parses = |extra: &[&str]| {
             let mut line = base.to_vec();

@@ -351,14 +351,20 @@ impl<R> Grant<R> {
         self.caller.has(Right::Personal)
     }
 
-    /// Shapes the handler's result for the caller (personal fields cleared without the
-    /// `personal` right), audits it as the rule says (an answered call with the people it
-    /// carries, a failure with [`failure_detail`]) and turns it into the answer.
+    /// Shapes the handler's result for the caller (records reduced to their names without the
+    /// `records` right, personal fields cleared without the `personal` right), audits it as the
+    /// rule says (an answered call with the people it carries, a failure with
+    /// [`failure_detail`]) and turns it into the answer. A reply carrying people is sent only
+    /// once its audit entry is committed; when it cannot be, the answer is UNAVAILABLE and
+    /// discloses nothing.
     pub async fn finish<T: Reply<R>>(&self, result: Result<T, ApiError>) -> Result<T, Status> {
         let personal = self.personal();
         match result {
             Ok(mut reply) => {
-                if !personal {
+                // The reply to a command is held to what the caller may read, as a read would be.
+                if !self.caller.has(Right::Records) {
+                    reply.withhold();
+                } else if !personal {
                     reply.redact();
                 }
                 if self.rule.audit == Audit::Every {
@@ -369,13 +375,18 @@ impl<R> Grant<R> {
                             resources.push(name.clone());
                         }
                     }
-                    self.record(
+                    let entry = self.entry(
                         resources,
                         personal && !people.is_empty(),
                         "OK",
                         String::new(),
-                    )
-                    .await;
+                    );
+                    if people.is_empty() {
+                        self.audit.record(entry).await;
+                    } else if let Err(error) = self.audit.record_durably(entry).await {
+                        // Records leave only with their audit entry stored: fail closed.
+                        return Err(error.into_status(self.domain));
+                    }
                 }
                 Ok(reply)
             }
@@ -404,16 +415,39 @@ impl<R> Grant<R> {
         outcome: &str,
         detail: String,
     ) {
-        self.audit
-            .record(AuditRecord {
-                subject: self.caller.subject.clone(),
-                method: self.method.to_owned(),
-                resources,
-                personal_fields,
-                outcome: outcome.to_owned(),
-                detail,
-            })
-            .await;
+        let entry = self.entry(resources, personal_fields, outcome, detail);
+        self.audit.record(entry).await;
+    }
+
+    /// Like [`Grant::record`], returning once the entry is committed, or UNAVAILABLE when it
+    /// cannot be: for a stream, before it sends the records the entry accounts for.
+    pub async fn record_durably(
+        &self,
+        resources: Vec<String>,
+        personal_fields: bool,
+        outcome: &str,
+        detail: String,
+    ) -> Result<(), ApiError> {
+        let entry = self.entry(resources, personal_fields, outcome, detail);
+        self.audit.record_durably(entry).await
+    }
+
+    /// The audit entry of this call with these contents.
+    fn entry(
+        &self,
+        resources: Vec<String>,
+        personal_fields: bool,
+        outcome: &str,
+        detail: String,
+    ) -> AuditRecord {
+        AuditRecord {
+            subject: self.caller.subject.clone(),
+            method: self.method.to_owned(),
+            resources,
+            personal_fields,
+            outcome: outcome.to_owned(),
+            detail,
+        }
     }
 }
 
@@ -433,6 +467,7 @@ pub fn failure_detail(error: &ApiError) -> String {
         ApiError::PermissionDenied(message) | ApiError::Unauthenticated(message) => message.clone(),
         ApiError::Unavailable(_) => "unavailable".to_owned(),
         ApiError::DeadlineExceeded(_) => "deadline exceeded".to_owned(),
+        ApiError::ResourceExhausted(_) => "resource exhausted".to_owned(),
         ApiError::Internal(_) => "internal error".to_owned(),
     }
 }

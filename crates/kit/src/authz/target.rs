@@ -85,4 +85,12 @@ pub trait Reply<S> {
     /// Clears the personal fields (citizen ID, birth date, phone, address) of every person in
     /// the reply, for a caller without the personal right.
     fn redact(&mut self) {}
+
+    /// Leaves of every person in the reply only what identifies the record (its name, etag and
+    /// update time), for a caller that may change records but not read them (a `write` token
+    /// without `records`): the reply to its command must not show what it may not read.
+    /// Replies naming nobody keep nothing back beyond [`Reply::redact`].
+    fn withhold(&mut self) {
+        self.redact();
+    }
 }

@@ -122,12 +122,35 @@ fn redact_candidate(candidate: &mut pb::Candidate) {
     candidate.birth_date.clear();
 }
 
+/// Reduces a member to what identifies the record.
+fn withhold_member(member: &mut pb::Member) {
+    *member = pb::Member {
+        name: std::mem::take(&mut member.name),
+        etag: std::mem::take(&mut member.etag),
+        update_time: member.update_time.take(),
+        ..Default::default()
+    };
+}
+
+/// Reduces a candidate to what identifies the record.
+fn withhold_candidate(candidate: &mut pb::Candidate) {
+    *candidate = pb::Candidate {
+        name: std::mem::take(&mut candidate.name),
+        etag: std::mem::take(&mut candidate.etag),
+        update_time: candidate.update_time.take(),
+        ..Default::default()
+    };
+}
+
 impl Reply<MembershipScope> for pb::Member {
     fn people(&self) -> Vec<String> {
         vec![self.name.clone()]
     }
     fn redact(&mut self) {
         redact_member(self);
+    }
+    fn withhold(&mut self) {
+        withhold_member(self);
     }
 }
 
@@ -138,6 +161,9 @@ impl Reply<MembershipScope> for pb::ListMembersResponse {
     fn redact(&mut self) {
         self.members.iter_mut().for_each(redact_member);
     }
+    fn withhold(&mut self) {
+        self.members.iter_mut().for_each(withhold_member);
+    }
 }
 
 impl Reply<MembershipScope> for pb::Candidate {
@@ -147,6 +173,9 @@ impl Reply<MembershipScope> for pb::Candidate {
     fn redact(&mut self) {
         redact_candidate(self);
     }
+    fn withhold(&mut self) {
+        withhold_candidate(self);
+    }
 }
 
 impl Reply<MembershipScope> for pb::ListCandidatesResponse {
@@ -155,6 +184,9 @@ impl Reply<MembershipScope> for pb::ListCandidatesResponse {
     }
     fn redact(&mut self) {
         self.candidates.iter_mut().for_each(redact_candidate);
+    }
+    fn withhold(&mut self) {
+        self.candidates.iter_mut().for_each(withhold_candidate);
     }
 }
 
@@ -170,6 +202,14 @@ impl Reply<MembershipScope> for pb::Change {
         match &mut self.resource {
             Some(Resource::Member(m)) => redact_member(m),
             Some(Resource::Candidate(c)) => redact_candidate(c),
+            _ => {}
+        }
+    }
+    fn withhold(&mut self) {
+        self.events.clear();
+        match &mut self.resource {
+            Some(Resource::Member(m)) => withhold_member(m),
+            Some(Resource::Candidate(c)) => withhold_candidate(c),
             _ => {}
         }
     }

@@ -103,9 +103,9 @@ impl AdmissionApi {
     async fn create_candidate_impl(
         &self,
         request: pb::CreateCandidateRequest,
-        _grant: &Grant,
+        grant: &Grant,
     ) -> Result<pb::Candidate, ApiError> {
-        let key = request_key("CreateCandidate", &request)?;
+        let key = request_key("CreateCandidate", &request, grant)?;
         let sent = required(request.candidate.as_ref(), "candidate")?;
         let (candidate, cell) = candidate_from_proto(sent, date::today_in_vietnam())?;
         let stage_date = day_or_today("candidate.stage_date", &sent.stage_date)?;
@@ -130,9 +130,9 @@ impl AdmissionApi {
     async fn advance_candidate_impl(
         &self,
         request: pb::AdvanceCandidateRequest,
-        _grant: &Grant,
+        grant: &Grant,
     ) -> Result<pb::Candidate, ApiError> {
-        let key = request_key("AdvanceCandidate", &request)?;
+        let key = request_key("AdvanceCandidate", &request, grant)?;
         let id = parse_candidate("name", &request.name)?;
         let stage = pb::CandidateStage::try_from(request.stage)
             .map_err(|_| ApiError::invalid("stage", "is not a known value"))?;
@@ -161,9 +161,9 @@ impl AdmissionApi {
     async fn admit_candidate_impl(
         &self,
         request: pb::AdmitCandidateRequest,
-        _grant: &Grant,
+        grant: &Grant,
     ) -> Result<pb::Member, ApiError> {
-        let key = request_key("AdmitCandidate", &request)?;
+        let key = request_key("AdmitCandidate", &request, grant)?;
         let id = parse_candidate("name", &request.name)?;
         let decision = AdmitDecision {
             decision_date: effective_date("decision_date", &request.decision_date)?,
@@ -188,9 +188,9 @@ impl AdmissionApi {
     async fn create_rule_version_impl(
         &self,
         request: pb::CreateRuleVersionRequest,
-        _grant: &Grant,
+        grant: &Grant,
     ) -> Result<pb::RuleVersion, ApiError> {
-        let key = request_key("CreateRuleVersion", &request)?;
+        let key = request_key("CreateRuleVersion", &request, grant)?;
         let sent = required(request.rule_version.as_ref(), "rule_version")?;
         let rule = partyregistry_kit::admission::rule_version_from_proto(sent, "rule_version")?;
         self.membership.create_rule_version(rule, key).await

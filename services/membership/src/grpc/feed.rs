@@ -18,13 +18,10 @@ use super::{MembershipApi, status};
 
 /// Changes read from the database per round trip of a replay.
 const FEED_BATCH: i64 = 500;
-/// While idle, a follower checks the database this often (commits of other replicas do not wake
-/// it) and sends a heartbeat every `HEARTBEAT_EVERY` checks.
-const FEED_POLL: Duration = Duration::from_secs(1);
-const HEARTBEAT_EVERY: u32 = 5;
-/// A long-lived stream writes an audit entry every this many member or candidate records sent,
-/// besides the one when it ends.
-const FEED_AUDIT_EVERY: u64 = 1000;
+/// An idle follower reads nothing: commits wake it (this process's through
+/// [`crate::service::Membership::subscribe`], other processes' through PostgreSQL's
+/// notifications), and it sends a heartbeat this often without touching the database.
+const HEARTBEAT_INTERVAL: Duration = Duration::from_secs(5);
 
 /// What the feed does with one change for one caller.
 enum FeedDecision {
@@ -48,6 +45,9 @@ struct FeedScope {
     changes: u64,
     records: u64,
     people: Vec<String>,
+    /// Changes and records sent since the stream began, for its closing entry.
+    total_changes: u64,
+    total_records: u64,
 }
 
 impl FeedScope {
@@ -60,6 +60,8 @@ impl FeedScope {
             changes: 0,
             records: 0,
             people: Vec::new(),
+            total_changes: 0,
+            total_records: 0,
         }
     }
 
@@ -184,9 +186,11 @@ impl FeedScope {
     fn sent(&mut self, change: &pb::Change) {
         use crate::authz::Reply;
         self.changes += 1;
+        self.total_changes += 1;
         let people = change.people();
         if !people.is_empty() {
             self.records += 1;
+            self.total_records += 1;
             for name in people {
                 if !self.people.contains(&name) {
                     self.people.push(name);
@@ -195,24 +199,33 @@ impl FeedScope {
         }
     }
 
-    fn due(&self) -> bool {
-        self.records >= FEED_AUDIT_EVERY
+    /// Commits the audit entry of the records about to be sent (those counted since the last
+    /// entry), before they are sent: records leave only with their entry stored. Fails with
+    /// UNAVAILABLE when the trail cannot be written.
+    async fn account_for_records(&mut self, grant: &Grant) -> Result<(), ApiError> {
+        let detail = format!(
+            "{} changes sent ({} member or candidate records)",
+            self.changes, self.records
+        );
+        let people = std::mem::take(&mut self.people);
+        grant
+            .record_durably(people, self.personal, "OK", detail)
+            .await?;
+        self.changes = 0;
+        self.records = 0;
+        Ok(())
     }
 
-    /// Writes the audit entry of what was sent since the last one.
-    async fn flush(&mut self, grant: &Grant, ended: bool) {
+    /// Writes the closing entry of the stream, with what it sent in all.
+    async fn close(&mut self, grant: &Grant) {
         let detail = format!(
-            "{} changes sent ({} member or candidate records){}",
-            self.changes,
-            self.records,
-            if ended { "; stream ended" } else { "" }
+            "{} changes sent ({} member or candidate records); stream ended",
+            self.total_changes, self.total_records
         );
         let people = std::mem::take(&mut self.people);
         grant
             .record(people, self.personal && self.records > 0, "OK", detail)
             .await;
-        self.changes = 0;
-        self.records = 0;
     }
 }
 
@@ -220,8 +233,9 @@ pub(super) type WatchStream =
     Pin<Box<dyn Stream<Item = Result<pb::WatchChangesResponse, Status>> + Send>>;
 
 impl MembershipApi {
-    /// Follows the feed for one stream, then writes its audit entry: one per stream when it ends
-    /// and one every `FEED_AUDIT_EVERY` records sent, with the count in `detail`.
+    /// Follows the feed for one stream, auditing it: before each page that carries member or
+    /// candidate records, an entry naming them, committed before they are sent; when the stream
+    /// ends, one with the counts of the whole stream in `detail`.
     pub(super) async fn watch(
         self,
         cursor: i64,
@@ -230,7 +244,7 @@ impl MembershipApi {
     ) {
         let mut feed = FeedScope::new(&grant);
         self.follow_feed(cursor, sender, &grant, &mut feed).await;
-        feed.flush(&grant, true).await;
+        feed.close(&grant).await;
     }
 
     /// Sends changes after `cursor` until the client goes away or the service shuts down: only
@@ -244,7 +258,6 @@ impl MembershipApi {
         feed: &mut FeedScope,
     ) {
         let mut commits = self.membership.subscribe();
-        let mut idle_checks = 0u32;
         loop {
             let (changes, head) = match self.membership.changes_after(cursor, FEED_BATCH).await {
                 Ok(page) => page,
@@ -256,6 +269,7 @@ impl MembershipApi {
             metrics::gauge!("partyregistry_feed_head_sequence", "service" => "membership")
                 .set(head as f64);
             let caught_up = (changes.len() as i64) < FEED_BATCH;
+            let mut outgoing = Vec::with_capacity(changes.len());
             for mut change in changes {
                 cursor = change.sequence;
                 match feed.decide(&self.authz, grant, &mut change).await {
@@ -278,9 +292,16 @@ impl MembershipApi {
                     change.redact();
                 }
                 feed.sent(&change);
-                if feed.due() {
-                    feed.flush(grant, false).await;
-                }
+                outgoing.push(change);
+            }
+            // The page's records leave only once their audit entry is committed.
+            if feed.records > 0
+                && let Err(error) = feed.account_for_records(grant).await
+            {
+                let _ = sender.send(Err(status(error))).await;
+                return;
+            }
+            for change in outgoing {
                 let message = pb::WatchChangesResponse {
                     event: Some(pb::watch_changes_response::Event::Change(change)),
                 };
@@ -291,9 +312,12 @@ impl MembershipApi {
             if !caught_up {
                 continue;
             }
-            if idle_checks.is_multiple_of(HEARTBEAT_EVERY) {
+            // Caught up: a heartbeat now, then one every HEARTBEAT_INTERVAL until a commit wakes
+            // the stream to read again.
+            let mut head = head.max(cursor);
+            loop {
                 let heartbeat = pb::Heartbeat {
-                    head_sequence: head.max(cursor),
+                    head_sequence: head,
                     time: Some(timestamp(partyregistry_kit::db::now_micros())),
                 };
                 let message = pb::WatchChangesResponse {
@@ -302,15 +326,16 @@ impl MembershipApi {
                 if sender.send(Ok(message)).await.is_err() {
                     return;
                 }
-            }
-            tokio::select! {
-                () = self.shutdown.cancelled() => return,
-                () = sender.closed() => return,
-                changed = tokio::time::timeout(FEED_POLL, commits.changed()) => {
-                    match changed {
-                        Ok(Ok(())) => idle_checks = 0,
-                        Ok(Err(_)) => return,
-                        Err(_) => idle_checks = idle_checks.wrapping_add(1),
+                tokio::select! {
+                    () = self.shutdown.cancelled() => return,
+                    () = sender.closed() => return,
+                    changed = tokio::time::timeout(HEARTBEAT_INTERVAL, commits.changed()) => {
+                        match changed {
+                            Ok(Ok(())) => break,
+                            Ok(Err(_)) => return,
+                            // Nothing committed meanwhile: the head is where it was.
+                            Err(_) => head = head.max(*commits.borrow()),
+                        }
                     }
                 }
             }

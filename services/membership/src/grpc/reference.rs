@@ -61,9 +61,9 @@ impl ReferenceApi {
     async fn create_province_impl(
         &self,
         request: pb::CreateProvinceRequest,
-        _grant: &Grant,
+        grant: &Grant,
     ) -> Result<pb::Province, ApiError> {
-        let key = request_key("CreateProvince", &request)?;
+        let key = request_key("CreateProvince", &request, grant)?;
         let province = required(request.province.as_ref(), "province")?;
         let province = province_from_proto(province, province.code.trim())?;
         self.membership.create_province(province, key).await
@@ -96,9 +96,9 @@ impl ReferenceApi {
     async fn create_merge_impl(
         &self,
         request: pb::CreateMergeRequest,
-        _grant: &Grant,
+        grant: &Grant,
     ) -> Result<pb::UnitMerge, ApiError> {
-        let key = request_key("CreateMerge", &request)?;
+        let key = request_key("CreateMerge", &request, grant)?;
         let merge = merge_from_proto(required(request.merge.as_ref(), "merge")?)?;
         self.membership.create_merge(merge, key).await
     }

@@ -126,9 +126,7 @@ impl Membership {
     {
         for _ in 0..CONFLICT_RETRIES {
             match self.mutate_once(request, &command).await {
-                Ok(Some(resources)) => return Ok(resources),
-                // A concurrent retry recorded the same request id first: the next attempt replays it.
-                Ok(None) => {}
+                Ok(resources) => return Ok(resources),
                 Err(ApiError::Aborted { .. }) if retry_conflicts => {}
                 Err(error) => return Err(error),
             }
@@ -138,29 +136,40 @@ impl Membership {
         ))
     }
 
-    /// One attempt; `Ok(None)` when a concurrent transaction recorded the same request id.
+    /// One attempt: the command's resources, or the first answer to the same request.
     pub(super) async fn mutate_once<F>(
         &self,
         request: Option<&RequestKey>,
         command: &F,
-    ) -> Result<Option<Vec<Resource>>, ApiError>
+    ) -> Result<Vec<Resource>, ApiError>
     where
         F: for<'c> Fn(&'c mut Tx, i64) -> ChangesFuture<'c>,
     {
         let mut tx = self.store.begin().await?;
+        let now = now_micros();
+        // The request's key is the transaction's first write: a concurrent retry of the same
+        // request waits here until this one ends, then replays its answer (see
+        // store::feed::claim_request).
         if let Some(key) = request
-            && let Some(previous) = tx.find_request(&key.id).await?
+            && !tx
+                .claim_request(&key.caller, &key.id, key.method, &key.fingerprint, now)
+                .await?
         {
+            let previous = tx
+                .find_request(&key.caller, &key.id)
+                .await?
+                .ok_or_else(|| {
+                    ApiError::Unavailable("the request id was just forgotten; retry".into())
+                })?;
             return self
                 .replay(&mut tx, key, &previous)
                 .await
-                .map(|resource| Some(vec![resource]));
+                .map(|resource| vec![resource]);
         }
-        let now = now_micros();
         let written = command(&mut tx, now).await?;
         if written.is_empty() {
             // Dropping the transaction rolls back whatever the command read or locked.
-            return Ok(Some(Vec::new()));
+            return Ok(Vec::new());
         }
         // The changes are the transaction's last writes: the feed head's row lock is then held
         // only from the first append to the commit (see store::feed).
@@ -182,18 +191,9 @@ impl Membership {
             first_sequence.get_or_insert(sequence);
         }
         let resources: Vec<Resource> = written.into_iter().map(|w| w.resource).collect();
-        if let Some(key) = request
-            && !tx
-                .record_request(
-                    &key.id,
-                    key.method,
-                    &key.fingerprint,
-                    first_sequence.unwrap_or(sequence),
-                    now,
-                )
-                .await?
-        {
-            return Ok(None);
+        if let Some(key) = request {
+            tx.settle_request(&key.caller, &key.id, first_sequence.unwrap_or(sequence))
+                .await?;
         }
         tx.commit().await?;
         tracing::debug!(
@@ -203,7 +203,16 @@ impl Membership {
             "committed"
         );
         self.head.send_replace(sequence);
-        Ok(Some(resources))
+        Ok(resources)
+    }
+
+    /// Forgets the request ids recorded before `before_us` (µs since the epoch): the retention
+    /// of `--request-retention-hours`. Returns how many were forgotten.
+    pub async fn forget_requests_before(&self, before_us: i64) -> Result<u64, ApiError> {
+        let mut tx = self.store.begin().await?;
+        let forgotten = tx.purge_requests(before_us).await?;
+        tx.commit().await?;
+        Ok(forgotten)
     }
 
     pub(super) async fn replay(

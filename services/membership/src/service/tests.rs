@@ -128,6 +128,7 @@ on_both_backends! {
 
 fn key(id: &str, method: &'static str, fingerprint: &[u8]) -> Option<RequestKey> {
     Some(RequestKey {
+        caller: "tester".into(),
         id: id.into(),
         method,
         fingerprint: fingerprint.to_vec(),

@@ -10,7 +10,11 @@ use partyregistry_kit::error::ApiError;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
-use super::is_unique_violation;
+/// The PostgreSQL notification channel on which each commit announces its feed sequence.
+pub const FEED_CHANNEL: &str = "partyregistry_feed";
+
+/// What sqlx's `Any` driver calls PostgreSQL.
+const POSTGRES_BACKEND: &str = "PostgreSQL";
 
 /// A change as stored.
 #[derive(Debug, Clone)]
@@ -53,6 +57,16 @@ pub async fn append_change(
         .bind(payload)
         .execute(&mut *conn)
         .await?;
+    // PostgreSQL delivers the notification at commit, to every process listening (other
+    // replicas' feed followers); a rolled-back transaction announces nothing. SQLite has one
+    // writing process, which wakes its own followers.
+    if conn.backend_name() == POSTGRES_BACKEND {
+        sqlx::query("select pg_notify($1, $2)")
+            .bind(FEED_CHANNEL)
+            .bind(sequence.to_string())
+            .execute(&mut *conn)
+            .await?;
+    }
     Ok(sequence)
 }
 
@@ -114,16 +128,19 @@ pub struct StoredRequest {
     pub sequence: i64,
 }
 
-/// Finds a request id already carried out.
+/// Finds a request `caller` already carried out under `request_id`.
 pub async fn find_request(
     conn: &mut AnyConnection,
+    caller: &str,
     request_id: &str,
 ) -> Result<Option<StoredRequest>, ApiError> {
-    let row =
-        sqlx::query("select method, fingerprint, sequence from requests where request_id = $1")
-            .bind(request_id)
-            .fetch_optional(&mut *conn)
-            .await?;
+    let row = sqlx::query(
+        "select method, fingerprint, sequence from caller_requests where caller = $1 and request_id = $2",
+    )
+    .bind(caller)
+    .bind(request_id)
+    .fetch_optional(&mut *conn)
+    .await?;
     row.map(|row| {
         Ok(StoredRequest {
             method: row.try_get("method")?,
@@ -134,29 +151,57 @@ pub async fn find_request(
     .transpose()
 }
 
-/// Records a request id with the change it produced. Returns false when another transaction
-/// recorded the same id first (a concurrent retry): the caller rolls back and replays.
-pub async fn record_request(
+/// Claims `caller`'s `request_id` as the first write of a transaction, before the command runs.
+/// Returns false when the id is already recorded. On PostgreSQL a concurrent transaction that
+/// claimed the same id first makes this statement wait for its end: it then answers false when
+/// that one committed (the caller replays its answer) and claims the id when it rolled back, so
+/// concurrent retries of one request are serialised on the key and all get the first answer.
+pub async fn claim_request(
     conn: &mut AnyConnection,
+    caller: &str,
     request_id: &str,
     method: &str,
     fingerprint: &[u8],
-    sequence: i64,
     now: i64,
 ) -> Result<bool, ApiError> {
-    let inserted = sqlx::query(
-        "insert into requests (request_id, method, fingerprint, sequence, create_time_us) values ($1, $2, $3, $4, $5)",
+    let claimed = sqlx::query(
+        "insert into caller_requests (caller, request_id, method, fingerprint, sequence, create_time_us) \
+         values ($1, $2, $3, $4, 0, $5) on conflict (caller, request_id) do nothing",
     )
+    .bind(caller)
     .bind(request_id)
     .bind(method)
     .bind(fingerprint)
-    .bind(sequence)
     .bind(now)
     .execute(&mut *conn)
-    .await;
-    match inserted {
-        Ok(_) => Ok(true),
-        Err(error) if is_unique_violation(&error) => Ok(false),
-        Err(error) => Err(error.into()),
-    }
+    .await?;
+    Ok(claimed.rows_affected() == 1)
+}
+
+/// Points a request claimed in this transaction at the first change it produced.
+pub async fn settle_request(
+    conn: &mut AnyConnection,
+    caller: &str,
+    request_id: &str,
+    sequence: i64,
+) -> Result<(), ApiError> {
+    sqlx::query("update caller_requests set sequence = $1 where caller = $2 and request_id = $3")
+        .bind(sequence)
+        .bind(caller)
+        .bind(request_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Forgets the requests recorded before `before_us`: a retry of one of them after the retention
+/// runs as a new request. Returns how many were forgotten.
+pub async fn purge_requests(conn: &mut AnyConnection, before_us: i64) -> Result<u64, ApiError> {
+    Ok(
+        sqlx::query("delete from caller_requests where create_time_us < $1")
+            .bind(before_us)
+            .execute(&mut *conn)
+            .await?
+            .rows_affected(),
+    )
 }

@@ -27,7 +27,7 @@ mod tx;
 pub mod units;
 
 pub use candidates::{CandidateFilter, CandidateRecord};
-pub use feed::{StoredChange, StoredRequest};
+pub use feed::{FEED_CHANNEL, StoredChange, StoredRequest};
 pub use members::{EventRecord, MemberFilter, MemberRecord};
 pub use organisations::{CellRecord, CommuneRecord};
 pub use rules::RuleVersionRecord;

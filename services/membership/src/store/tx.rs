@@ -187,7 +187,9 @@ statements! {
         fn changes_after(after_sequence: i64, limit: i64) -> Vec<StoredChange>;
         fn change(sequence: i64) -> Option<StoredChange>;
         fn head() -> i64;
-        fn find_request(request_id: &str) -> Option<StoredRequest>;
-        fn record_request(request_id: &str, method: &str, fingerprint: &[u8], sequence: i64, now: i64) -> bool;
+        fn find_request(caller: &str, request_id: &str) -> Option<StoredRequest>;
+        fn claim_request(caller: &str, request_id: &str, method: &str, fingerprint: &[u8], now: i64) -> bool;
+        fn settle_request(caller: &str, request_id: &str, sequence: i64) -> ();
+        fn purge_requests(before_us: i64) -> u64;
     }
 }
