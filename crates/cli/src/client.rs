@@ -6,8 +6,9 @@
 
 use std::time::Duration;
 
-use partyregistry_kit::client::{ClientSecurity, Transport};
+use partyregistry_kit::client::{CallHeaders, ClientSecurity, Transport};
 use partyregistry_proto::audit::v1::audit_service_client::AuditServiceClient;
+use partyregistry_proto::membership::v1::GetFeedHeadRequest;
 use partyregistry_proto::membership::v1::admission_service_client::AdmissionServiceClient;
 use partyregistry_proto::membership::v1::membership_service_client::MembershipServiceClient;
 use partyregistry_proto::membership::v1::reference_service_client::ReferenceServiceClient;
@@ -55,8 +56,22 @@ fn security_for(url: &str, security: &ClientSecurity) -> Result<ClientSecurity, 
 
 /// Opens a connection to `url` through the kit's one client transport.
 pub async fn transport(url: &str, security: &ClientSecurity) -> Result<Transport, CliError> {
+    transport_with(url, security, None).await
+}
+
+/// Like [`transport`]; with `min_feed_sequence`, every call asks for answers that reflect the
+/// membership feed up to it.
+async fn transport_with(
+    url: &str,
+    security: &ClientSecurity,
+    min_feed_sequence: Option<i64>,
+) -> Result<Transport, CliError> {
     let security = security_for(url, security)?;
-    let connect = partyregistry_kit::client::connect(url, &security);
+    let mut headers = CallHeaders::new(security.token.as_deref()).map_err(CliError::from)?;
+    if let Some(sequence) = min_feed_sequence {
+        headers = headers.after_feed_sequence(sequence);
+    }
+    let connect = partyregistry_kit::client::connect_with(url, &security, headers);
     match tokio::time::timeout(CONNECT_TIMEOUT, connect).await {
         Ok(Ok(transport)) => Ok(transport),
         Ok(Err(error)) => Err(CliError::Connect {
@@ -96,12 +111,25 @@ pub async fn reference(
     Ok(ReferenceServiceClient::new(transport(url, security).await?))
 }
 
-/// A client of the reporting service at `url`.
+/// A client of the reporting service at `url` whose reports reflect every change membership (at
+/// `membership_url`) has committed when the client is made: a report run right after a write
+/// shows it. When membership cannot be asked, the reports answer with what is applied.
 pub async fn reporting(
     url: &str,
+    membership_url: &str,
     security: &ClientSecurity,
 ) -> Result<ReportingServiceClient<Transport>, CliError> {
-    Ok(ReportingServiceClient::new(transport(url, security).await?))
+    let head = match membership(membership_url, security).await {
+        Ok(mut membership) => membership
+            .get_feed_head(GetFeedHeadRequest {})
+            .await
+            .ok()
+            .map(|answer| answer.into_inner().head_sequence),
+        Err(_) => None,
+    };
+    Ok(ReportingServiceClient::new(
+        transport_with(url, security, head).await?,
+    ))
 }
 
 /// A client of the audit trail of whichever server is at `url` (both serve it).

@@ -37,48 +37,66 @@ impl std::fmt::Debug for ClientSecurity {
     }
 }
 
-/// Adds `authorization: Bearer …` to every call when a token is configured.
+/// The headers every call of a transport carries: `authorization: Bearer …` when a token is
+/// configured, and `x-min-feed-sequence` when the reports asked must reflect the writes up to a
+/// feed sequence (see the reporting contract).
 #[derive(Clone, Default)]
-pub struct BearerToken(Option<MetadataValue<Ascii>>);
+pub struct CallHeaders {
+    bearer: Option<MetadataValue<Ascii>>,
+    min_feed_sequence: Option<MetadataValue<Ascii>>,
+}
 
-impl std::fmt::Debug for BearerToken {
+impl std::fmt::Debug for CallHeaders {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(if self.0.is_some() {
-            "BearerToken(..)"
-        } else {
-            "BearerToken(None)"
-        })
+        f.debug_struct("CallHeaders")
+            .field("bearer", &self.bearer.as_ref().map(|_| ".."))
+            .field("min_feed_sequence", &self.min_feed_sequence)
+            .finish()
     }
 }
 
-impl BearerToken {
-    /// The interceptor for `token`; `None` sends no authorization header.
+impl CallHeaders {
+    /// The headers for `token`; `None` sends no authorization header.
     pub fn new(token: Option<&str>) -> Result<Self, BoxError> {
         let Some(token) = token else {
-            return Ok(Self(None));
+            return Ok(Self::default());
         };
         let mut value: MetadataValue<Ascii> = format!("Bearer {}", token.trim())
             .parse()
             .map_err(|_| "the token holds characters not allowed in a header")?;
         // Keeps the value out of debug output and HPACK tables.
         value.set_sensitive(true);
-        Ok(Self(Some(value)))
+        Ok(Self {
+            bearer: Some(value),
+            min_feed_sequence: None,
+        })
+    }
+
+    /// These headers, asking every report to reflect the feed up to `sequence`.
+    pub fn after_feed_sequence(mut self, sequence: i64) -> Self {
+        self.min_feed_sequence = Some(sequence.into());
+        self
     }
 }
 
-impl Interceptor for BearerToken {
+impl Interceptor for CallHeaders {
     fn call(&mut self, mut request: Request<()>) -> Result<Request<()>, Status> {
-        if let Some(value) = &self.0 {
+        if let Some(value) = &self.bearer {
             request
                 .metadata_mut()
                 .insert("authorization", value.clone());
+        }
+        if let Some(value) = &self.min_feed_sequence {
+            request
+                .metadata_mut()
+                .insert("x-min-feed-sequence", value.clone());
         }
         Ok(request)
     }
 }
 
-/// A channel that sends the configured token with every call; wrap it in any generated client.
-pub type Transport = InterceptedService<Channel, BearerToken>;
+/// A channel that sends the configured headers with every call; wrap it in any generated client.
+pub type Transport = InterceptedService<Channel, CallHeaders>;
 
 /// The endpoint for `url`: TLS (the scheme becomes `https`) when a CA is given, checking the
 /// server's certificate against the URL's host name; plaintext otherwise. Exposed so that a
@@ -121,14 +139,22 @@ pub fn endpoint(url: &str, security: &ClientSecurity) -> Result<Endpoint, BoxErr
 
 /// Connects now, failing when the server cannot be reached or its certificate is not trusted.
 pub async fn connect(url: &str, security: &ClientSecurity) -> Result<Transport, BoxError> {
-    let token = BearerToken::new(security.token.as_deref())?;
+    connect_with(url, security, CallHeaders::new(security.token.as_deref())?).await
+}
+
+/// Like [`connect`], with `headers` on every call (the token among them).
+pub async fn connect_with(
+    url: &str,
+    security: &ClientSecurity,
+    headers: CallHeaders,
+) -> Result<Transport, BoxError> {
     let channel = endpoint(url, security)?.connect().await?;
-    Ok(InterceptedService::new(channel, token))
+    Ok(InterceptedService::new(channel, headers))
 }
 
 /// Connects on first use (and reconnects after failures).
 pub fn lazy(url: &str, security: &ClientSecurity) -> Result<Transport, BoxError> {
-    let token = BearerToken::new(security.token.as_deref())?;
+    let token = CallHeaders::new(security.token.as_deref())?;
     let channel = endpoint(url, security)?.connect_lazy();
     Ok(InterceptedService::new(channel, token))
 }

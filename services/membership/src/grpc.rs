@@ -563,6 +563,16 @@ impl MembershipApi {
         .await
     }
 
+    async fn get_feed_head_impl(
+        &self,
+        _request: pb::GetFeedHeadRequest,
+        _grant: &Grant,
+    ) -> Result<pb::FeedHead, ApiError> {
+        Ok(pb::FeedHead {
+            head_sequence: self.membership.feed_head().await?,
+        })
+    }
+
     async fn list_member_events_impl(
         &self,
         request: pb::ListMemberEventsRequest,
@@ -575,11 +585,29 @@ impl MembershipApi {
     }
 }
 
+/// The response metadata carrying the feed sequence a call committed at (see the contract's
+/// read-your-writes convention).
+pub const FEED_SEQUENCE_HEADER: &str = "x-feed-sequence";
+
+/// `response` with the feed sequence of the call's last commit, when it committed one.
+pub(crate) fn with_feed_sequence<T>(
+    mut response: Response<T>,
+    committed: Option<i64>,
+) -> Response<T> {
+    if let Some(sequence) = committed {
+        response
+            .metadata_mut()
+            .insert(FEED_SEQUENCE_HEADER, sequence.into());
+    }
+    response
+}
+
 /// Unary handlers. Every one goes through the same steps, so none can skip them: the caller the
 /// server layer verified, [`Authz::check`] against the method's rule in [`crate::authz::METHODS`]
-/// (before the request is validated or anything is looked up), the `_impl` method, then
-/// [`Grant::finish`] (personal fields cleared without the right, audit entry). Written out as the
-/// boxed futures `async_trait` produces, because the attribute cannot see inside a macro.
+/// (before the request is validated or anything is looked up), the `_impl` method with the feed
+/// sequence of what it committed noted, then [`Grant::finish`] (personal fields cleared without
+/// the right, audit entry). Written out as the boxed futures `async_trait` produces, because the
+/// attribute cannot see inside a macro.
 macro_rules! handlers {
     ($($method:ident[$full:expr]($request:ty) -> $response:ty => $implementation:ident;)*) => {
         $(
@@ -594,8 +622,14 @@ macro_rules! handlers {
                 Box::pin(async move {
                     let caller = partyregistry_kit::auth::caller(&request);
                     let grant = self.authz.check($full, &caller, request.get_ref()).await?;
-                    let result = self.$implementation(request.into_inner(), &grant).await;
-                    grant.finish(result).await.map(Response::new)
+                    let (result, committed) = crate::service::noting_commits(
+                        self.$implementation(request.into_inner(), &grant),
+                    )
+                    .await;
+                    grant
+                        .finish(result)
+                        .await
+                        .map(|answer| $crate::grpc::with_feed_sequence(Response::new(answer), committed))
                 })
             }
         )*
@@ -625,6 +659,7 @@ impl MembershipService for MembershipApi {
         end_exemption[membership!("EndExemption")](pb::EndExemptionRequest) -> pb::Member => end_exemption_impl;
         record_departure[membership!("RecordDeparture")](pb::RecordDepartureRequest) -> pb::Member => record_departure_impl;
         list_member_events[membership!("ListMemberEvents")](pb::ListMemberEventsRequest) -> pb::ListMemberEventsResponse => list_member_events_impl;
+        get_feed_head[membership!("GetFeedHead")](pb::GetFeedHeadRequest) -> pb::FeedHead => get_feed_head_impl;
     }
 
     type WatchChangesStream = feed::WatchStream;

@@ -46,7 +46,7 @@ mod units;
 
 pub use admission::AdmitDecision;
 pub use members::{CellKey, Step};
-pub use outbox::Written;
+pub use outbox::{Written, noting_commits};
 
 /// An idempotency key with what identifies the request it came with.
 #[derive(Debug, Clone)]
@@ -105,6 +105,12 @@ impl Membership {
             }
             None => self.head.send_modify(|_| {}),
         }
+    }
+
+    /// The sequence of the last committed change; 0 for an empty feed.
+    pub async fn feed_head(&self) -> Result<i64, ApiError> {
+        let mut tx = self.store.read().await?;
+        tx.head().await
     }
 
     /// Up to `limit` changes after `after`, and the head.

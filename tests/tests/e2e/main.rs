@@ -8,6 +8,7 @@ mod fixtures;
 mod limits;
 mod metrics;
 mod outage;
+mod read_your_writes;
 mod reference_dataset;
 mod roster;
 mod secure;

@@ -317,6 +317,7 @@ const ANSWERED_FOR_ANY_SCOPE: &[&str] = &[
     "/partyregistry.membership.v1.AdmissionService/ListHolidays",
     "/partyregistry.membership.v1.MembershipService/ListCommunes",
     "/partyregistry.membership.v1.MembershipService/WatchChanges",
+    "/partyregistry.membership.v1.MembershipService/GetFeedHead",
     "/partyregistry.reporting.v1.ReportingService/GetFreshness",
 ];
 
@@ -539,6 +540,10 @@ fn requests_aimed_at(unit: &Unit) -> Vec<(String, Vec<u8>)> {
         (
             membership_method("WatchChanges"),
             pb::WatchChangesRequest { after_sequence: 0 }.encode_to_vec(),
+        ),
+        (
+            membership_method("GetFeedHead"),
+            pb::GetFeedHeadRequest {}.encode_to_vec(),
         ),
         (
             admission_method("GetCandidate"),

@@ -64,7 +64,8 @@ pub async fn export(context: &Context, args: ExportArgs) -> Result<(), CliError>
         report: Some(report),
         format: format.format() as i32,
     };
-    let mut reporting = client::reporting(&context.reporting, &context.security).await?;
+    let mut reporting =
+        client::reporting(&context.reporting, &context.membership, &context.security).await?;
     let mut stream = reporting.export_report(request).await?.into_inner();
     // The first chunk names the file; nothing is created before it has arrived.
     let first = stream

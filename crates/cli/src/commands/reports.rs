@@ -15,6 +15,7 @@ use partyregistry_proto::reporting::v1::{
 use partyregistry_vocab::date;
 
 use partyregistry_proto::reporting::v1::export_report_request::Report;
+use partyregistry_proto::reporting::v1::reporting_service_client::ReportingServiceClient;
 
 use super::Context;
 use super::statistics::{self, BadgesArgs, MovementsArgs, RankingArgs, StatisticsArgs};
@@ -128,12 +129,15 @@ pub async fn run(context: &Context, command: ReportCommand) -> Result<(), CliErr
     let request = match report_request(command)? {
         ReportRequest::Exportable(request) => request,
         ReportRequest::Briefing(request) => {
-            let mut reporting = client::reporting(&context.reporting, &context.security).await?;
+            let mut reporting =
+                client::reporting(&context.reporting, &context.membership, &context.security)
+                    .await?;
             let report = reporting.get_monthly_briefing(request).await?;
             return emit(context, &report.into_inner(), render_briefing);
         }
     };
-    let mut reporting = client::reporting(&context.reporting, &context.security).await?;
+    let mut reporting =
+        client::reporting(&context.reporting, &context.membership, &context.security).await?;
     // Each report: call its RPC, then print it as JSON or through its renderer.
     macro_rules! show {
         ($rpc:ident, $request:expr, $render:expr) => {{
@@ -173,7 +177,10 @@ pub async fn run(context: &Context, command: ReportCommand) -> Result<(), CliErr
 
 /// `partyctl freshness`.
 pub async fn freshness(context: &Context) -> Result<(), CliError> {
-    let mut reporting = client::reporting(&context.reporting, &context.security).await?;
+    // Asked as it stands: waiting for membership's head would hide the very lag it reports.
+    let mut reporting = ReportingServiceClient::new(
+        client::transport(&context.reporting, &context.security).await?,
+    );
     let freshness = reporting
         .get_freshness(GetFreshnessRequest {})
         .await?

@@ -72,6 +72,7 @@ addressed! {
     pb::RecordDepartureRequest => |r| vec![Target::Member(r.name.clone())];
     pb::ListMemberEventsRequest => |r| vec![Target::Member(r.parent.clone())];
     pb::WatchChangesRequest => |_r| Vec::new();
+    pb::GetFeedHeadRequest => |_r| Vec::new();
     pb::GetCandidateRequest => |r| vec![Target::Candidate(r.name.clone())];
     pb::ListCandidatesRequest => |r| vec![Target::Commune(r.parent.clone())];
     pb::CreateCandidateRequest => |r| inner(r.candidate.as_ref(), |c| Target::Cell(c.cell.clone()));
@@ -226,6 +227,7 @@ no_people!(
     pb::Cell,
     pb::ListCellsResponse,
     pb::ListMemberEventsResponse,
+    pb::FeedHead,
     pb::Eligibility,
     pb::RuleVersion,
     pb::ListRuleVersionsResponse,

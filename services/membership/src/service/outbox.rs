@@ -63,6 +63,31 @@ fn moved_from_commune(written: &Written) -> String {
     }
 }
 
+tokio::task_local! {
+    /// The feed sequence of the last change the current call committed (or replayed), for its
+    /// answer's `x-feed-sequence`.
+    static COMMITTED: std::cell::Cell<Option<i64>>;
+}
+
+/// Notes `sequence` as committed by the current call; outside [`noting_commits`] nothing is noted.
+fn note_commit(sequence: i64) {
+    let _ = COMMITTED.try_with(|committed| {
+        committed.set(Some(
+            committed.get().map_or(sequence, |seen| seen.max(sequence)),
+        ));
+    });
+}
+
+/// Runs `call`, returning its output and the feed sequence of the last change it committed.
+pub async fn noting_commits<T>(call: impl std::future::Future<Output = T>) -> (T, Option<i64>) {
+    COMMITTED
+        .scope(std::cell::Cell::new(None), async {
+            let output = call.await;
+            (output, COMMITTED.with(std::cell::Cell::get))
+        })
+        .await
+}
+
 impl Membership {
     /// Runs `command` in a write transaction with the feed and idempotency bookkeeping. With
     /// `retry_conflicts`, a concurrent change of the same row (ABORTED from the version check) is
@@ -161,6 +186,7 @@ impl Membership {
                 .ok_or_else(|| {
                     ApiError::Unavailable("the request id was just forgotten; retry".into())
                 })?;
+            note_commit(previous.sequence);
             return self
                 .replay(&mut tx, key, &previous)
                 .await
@@ -203,6 +229,7 @@ impl Membership {
             "committed"
         );
         self.head.send_replace(sequence);
+        note_commit(sequence);
         Ok(resources)
     }
 

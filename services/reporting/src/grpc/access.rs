@@ -12,6 +12,7 @@
 mod suppression;
 
 use std::future::Future;
+use std::sync::Arc;
 
 use partyregistry_kit::audit::AuditLog;
 use partyregistry_kit::auth::{self, Caller, Right};
@@ -35,7 +36,9 @@ use partyregistry_vocab::date::Date;
 use partyregistry_vocab::names;
 use tonic::{Request, Response, Status};
 
+use crate::grpc::catch_up;
 use crate::grpc::error::ERROR_DOMAIN;
+use crate::ingest::consumer::FeedState;
 use crate::report::units;
 use crate::store::Store;
 
@@ -269,6 +272,9 @@ pub type Grant = partyregistry_kit::authz::Grant<ReportScope>;
 pub struct Access {
     gate: Gate<ReportScope>,
     min_cell_size: i64,
+    /// The consumer's state, for reports that must reflect a given write; without it such a
+    /// report is answered without waiting.
+    feed: Option<Arc<FeedState>>,
 }
 
 impl Access {
@@ -278,7 +284,14 @@ impl Access {
         Self {
             gate: Gate::new(RULES, ReportScope { store }, audit, ERROR_DOMAIN),
             min_cell_size,
+            feed: None,
         }
+    }
+
+    /// These decisions, with reports waiting on `feed` for the write they must reflect.
+    pub fn with_feed(mut self, feed: Arc<FeedState>) -> Self {
+        self.feed = Some(feed);
+        self
     }
 
     /// The audit trail.
@@ -301,12 +314,22 @@ impl Access {
         Fut: Future<Output = Result<Resp, ApiError>>,
     {
         let caller = auth::caller(&request);
+        let catch_up = catch_up::requested(request.metadata());
         let request = request.into_inner();
         let grant = self.authorise(method, &caller, &request).await?;
-        let result = body(request).await.map(|mut response| {
-            self.protect(&caller, &mut response);
-            response
-        });
+        // Authorised first: a caller out of scope learns nothing of the feed's progress.
+        let caught_up = match (catch_up, &self.feed) {
+            (Ok(Some((sequence, wait))), Some(feed)) => catch_up::wait(feed, sequence, wait).await,
+            (Ok(_), _) => Ok(()),
+            (Err(error), _) => Err(error),
+        };
+        let result = match caught_up {
+            Ok(()) => body(request).await.map(|mut response| {
+                self.protect(&caller, &mut response);
+                response
+            }),
+            Err(error) => Err(error),
+        };
         grant.finish(result).await.map(Response::new)
     }
 

@@ -14,6 +14,7 @@
 
 pub mod access;
 pub mod api;
+pub mod catch_up;
 pub mod error;
 pub mod export;
 pub mod request;

@@ -14,7 +14,7 @@ use std::task::Poll;
 use std::time::{Duration, Instant};
 
 use partyregistry_kit::BoxError;
-use partyregistry_kit::client::{self, BearerToken, ClientSecurity};
+use partyregistry_kit::client::{self, CallHeaders, ClientSecurity};
 use partyregistry_kit::db::now_micros;
 use partyregistry_proto::membership::v1::membership_service_client::MembershipServiceClient;
 use partyregistry_proto::membership::v1::watch_changes_response::Event;
@@ -62,6 +62,10 @@ pub struct FeedState {
     connected: AtomicBool,
     head_sequence: AtomicI64,
     last_contact_us: AtomicI64,
+    /// The last sequence applied, as committed by the consumer (the database stays the record).
+    applied_sequence: AtomicI64,
+    /// Woken after every applied batch, for readers waiting for their write.
+    applied_changed: tokio::sync::Notify,
 }
 
 impl FeedState {
@@ -71,6 +75,36 @@ impl FeedState {
             connected: AtomicBool::new(false),
             head_sequence: AtomicI64::new(cursor.head_sequence),
             last_contact_us: AtomicI64::new(cursor.last_contact_us),
+            applied_sequence: AtomicI64::new(cursor.position.last_sequence),
+            applied_changed: tokio::sync::Notify::new(),
+        }
+    }
+
+    /// Records that everything up to `sequence` is applied (committed) and wakes the waiters.
+    pub(crate) fn applied(&self, sequence: i64) {
+        self.applied_sequence.fetch_max(sequence, Ordering::SeqCst);
+        self.applied_changed.notify_waiters();
+    }
+
+    /// Waits until the change `sequence` is applied, for at most `limit`. `Err` carries the
+    /// sequence applied when the time ran out.
+    pub async fn wait_applied(&self, sequence: i64, limit: Duration) -> Result<(), i64> {
+        let deadline = tokio::time::Instant::now() + limit;
+        loop {
+            // Registered before the check, so that a batch applied in between still wakes it.
+            let changed = self.applied_changed.notified();
+            let applied = self.applied_sequence.load(Ordering::SeqCst);
+            if applied >= sequence {
+                return Ok(());
+            }
+            if tokio::time::timeout_at(deadline, changed).await.is_err() {
+                let applied = self.applied_sequence.load(Ordering::SeqCst);
+                return if applied >= sequence {
+                    Ok(())
+                } else {
+                    Err(applied)
+                };
+            }
         }
     }
 
@@ -193,7 +227,7 @@ impl Consumer {
         let after_sequence = self.store.cursor().await?.position.last_sequence;
         let subscribe = async {
             let token =
-                BearerToken::new(self.security.token.as_deref()).map_err(SessionError::Connect)?;
+                CallHeaders::new(self.security.token.as_deref()).map_err(SessionError::Connect)?;
             // Keep-alive on top of the kit's endpoint, so that a dead peer is noticed even while
             // the feed is idle.
             let channel = client::endpoint(&self.membership_url, &self.security)
@@ -266,6 +300,7 @@ impl Consumer {
 
     async fn apply(&self, batch: &[Change]) -> Result<(), SessionError> {
         let outcome = self.store.apply_changes(batch, now_micros()).await?;
+        self.state.applied(outcome.position.last_sequence);
         self.record_position(outcome.position.last_sequence, outcome.applied);
         tracing::debug!(
             applied = outcome.applied,
