@@ -1,0 +1,316 @@
+//! Reading a roster file into its raw records: CSV (UTF-8, with or without a byte-order mark,
+//! comma or semicolon, detected) or an XLSX sheet (the first, or one named). Cells keep what the
+//! file holds — text, a number, an Excel date — so that the field parsers can tell a numeric
+//! citizen id that lost its leading zero from a text one.
+
+use std::path::Path;
+
+use calamine::{Data, Reader, open_workbook_auto};
+
+/// One cell as the file holds it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    /// Nothing.
+    Empty,
+    /// Text, as typed.
+    Text(String),
+    /// A number cell.
+    Number(f64),
+    /// An Excel date cell: its serial number (days since the workbook's epoch).
+    Date {
+        /// The serial.
+        serial: f64,
+        /// Whether the workbook counts from 1904.
+        epoch_1904: bool,
+    },
+}
+
+impl Value {
+    /// The value as the report shows it: text as typed, numbers without a needless `.0`, dates as
+    /// `dd/mm/yyyy`.
+    pub fn display(&self) -> String {
+        match self {
+            Self::Empty => String::new(),
+            Self::Text(text) => text.clone(),
+            Self::Number(number) => number_text(*number),
+            Self::Date { serial, epoch_1904 } => {
+                crate::cells::date_from_serial(*serial, *epoch_1904)
+                    .map(|date| date.format("%d/%m/%Y").to_string())
+                    .unwrap_or_else(|| number_text(*serial))
+            }
+        }
+    }
+
+    /// Whether the cell holds nothing but whitespace.
+    pub fn is_blank(&self) -> bool {
+        match self {
+            Self::Empty => true,
+            Self::Text(text) => text.trim().is_empty(),
+            _ => false,
+        }
+    }
+}
+
+/// A number written without a fractional part when it has none (`12345678901`, not
+/// `12345678901.0`).
+pub fn number_text(number: f64) -> String {
+    if number.fract() == 0.0 && number.abs() < 1e15 {
+        format!("{}", number as i64)
+    } else {
+        format!("{number}")
+    }
+}
+
+/// One row of the file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Record {
+    /// 1-based row number in the file (the line an office sees in its spreadsheet).
+    pub number: usize,
+    /// The cells, left to right.
+    pub values: Vec<Value>,
+}
+
+/// Why a file could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum SourceError {
+    /// The file could not be opened or read.
+    #[error("không đọc được tệp {path}: {reason}")]
+    Io {
+        /// The file.
+        path: String,
+        /// Why.
+        reason: String,
+    },
+    /// Not UTF-8.
+    #[error("tệp {path} không phải văn bản UTF-8 (hãy lưu lại dưới dạng CSV UTF-8)")]
+    NotUtf8 {
+        /// The file.
+        path: String,
+    },
+    /// An extension this reader does not know.
+    #[error("tệp {path}: chỉ đọc được .csv và .xlsx")]
+    UnknownFormat {
+        /// The file.
+        path: String,
+    },
+    /// The sheet named does not exist.
+    #[error("tệp {path} không có trang tính «{sheet}»; các trang: {available}")]
+    NoSuchSheet {
+        /// The file.
+        path: String,
+        /// The sheet asked for.
+        sheet: String,
+        /// The sheets there are.
+        available: String,
+    },
+}
+
+/// Reads every record of a roster file; `sheet` chooses an XLSX sheet (the first by default).
+pub fn read_records(path: &Path, sheet: Option<&str>) -> Result<Vec<Record>, SourceError> {
+    let shown = path.display().to_string();
+    let extension = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    match extension.as_deref() {
+        Some("csv") | Some("txt") => {
+            let bytes = std::fs::read(path).map_err(|error| SourceError::Io {
+                path: shown.clone(),
+                reason: error.to_string(),
+            })?;
+            let text =
+                String::from_utf8(bytes).map_err(|_| SourceError::NotUtf8 { path: shown })?;
+            Ok(parse_csv(&text))
+        }
+        Some("xlsx") | Some("xlsm") | Some("xls") | Some("ods") => read_workbook(path, sheet),
+        _ => Err(SourceError::UnknownFormat { path: shown }),
+    }
+}
+
+fn read_workbook(path: &Path, sheet: Option<&str>) -> Result<Vec<Record>, SourceError> {
+    let shown = path.display().to_string();
+    let io = |reason: String| SourceError::Io {
+        path: shown.clone(),
+        reason,
+    };
+    let mut workbook = open_workbook_auto(path).map_err(|error| io(error.to_string()))?;
+    let names = workbook.sheet_names();
+    let name = match sheet {
+        Some(wanted) => names
+            .iter()
+            .find(|name| name.as_str() == wanted || name.trim().eq_ignore_ascii_case(wanted.trim()))
+            .cloned()
+            .ok_or_else(|| SourceError::NoSuchSheet {
+                path: shown.clone(),
+                sheet: wanted.to_owned(),
+                available: names.join(", "),
+            })?,
+        None => names
+            .first()
+            .cloned()
+            .ok_or_else(|| io("không có trang tính nào".to_owned()))?,
+    };
+    let range = workbook
+        .worksheet_range(&name)
+        .map_err(|error| io(error.to_string()))?;
+    let first_row = range.start().map_or(0, |(row, _)| row as usize);
+    let first_column = range.start().map_or(0, |(_, column)| column as usize);
+    Ok(range
+        .rows()
+        .enumerate()
+        .map(|(index, cells)| {
+            let mut values = vec![Value::Empty; first_column];
+            values.extend(cells.iter().map(value_of));
+            Record {
+                number: first_row + index + 1,
+                values,
+            }
+        })
+        .collect())
+}
+
+fn value_of(cell: &Data) -> Value {
+    match cell {
+        Data::Empty | Data::Error(_) => Value::Empty,
+        Data::String(text) | Data::DateTimeIso(text) | Data::DurationIso(text) => {
+            Value::Text(text.clone())
+        }
+        Data::Int(number) => Value::Number(*number as f64),
+        Data::Float(number) => Value::Number(*number),
+        Data::Bool(true) => Value::Text("x".to_owned()),
+        Data::Bool(false) => Value::Empty,
+        Data::DateTime(moment) => {
+            // calamine keeps the workbook's epoch private; its own conversion reveals it.
+            let (year, month, day, ..) = moment.to_ymd_hms_milli();
+            let shown =
+                chrono::NaiveDate::from_ymd_opt(i32::from(year), u32::from(month), u32::from(day));
+            let serial = moment.as_f64();
+            Value::Date {
+                serial,
+                epoch_1904: shown.is_some()
+                    && shown != crate::cells::date_from_serial(serial, false),
+            }
+        }
+    }
+}
+
+/// The delimiter of a CSV text: semicolon when the first lines hold more semicolons than commas
+/// outside quotes (spreadsheets with a comma as decimal mark save so), comma otherwise.
+fn delimiter(text: &str) -> char {
+    let (mut commas, mut semicolons, mut quoted) = (0usize, 0usize, false);
+    for c in text
+        .lines()
+        .take(20)
+        .flat_map(|line| line.chars().chain(['\n']))
+    {
+        match c {
+            '"' => quoted = !quoted,
+            ',' if !quoted => commas += 1,
+            ';' if !quoted => semicolons += 1,
+            _ => {}
+        }
+    }
+    if semicolons > commas { ';' } else { ',' }
+}
+
+/// Parses CSV text (RFC 4180 quoting, line breaks inside quotes kept, CRLF or LF, a leading
+/// byte-order mark dropped). Record numbers count physical lines, as a spreadsheet shows them.
+pub fn parse_csv(text: &str) -> Vec<Record> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let separator = delimiter(text);
+    let mut records = Vec::new();
+    let mut values = Vec::new();
+    let mut field = String::new();
+    let mut quoted = false;
+    let mut line = 1usize;
+    let mut record_line = 1usize;
+    let mut chars = text.chars().peekable();
+    let finish_field = |field: &mut String, values: &mut Vec<Value>| {
+        let taken = std::mem::take(field);
+        values.push(if taken.is_empty() {
+            Value::Empty
+        } else {
+            Value::Text(taken)
+        });
+    };
+    while let Some(c) = chars.next() {
+        if quoted {
+            match c {
+                '"' if chars.peek() == Some(&'"') => {
+                    chars.next();
+                    field.push('"');
+                }
+                '"' => quoted = false,
+                '\n' => {
+                    line += 1;
+                    field.push('\n');
+                }
+                other => field.push(other),
+            }
+            continue;
+        }
+        match c {
+            '"' if field.is_empty() => quoted = true,
+            '\r' if chars.peek() == Some(&'\n') => {}
+            '\n' | '\r' => {
+                finish_field(&mut field, &mut values);
+                records.push(Record {
+                    number: record_line,
+                    values: std::mem::take(&mut values),
+                });
+                line += 1;
+                record_line = line;
+            }
+            other if other == separator => finish_field(&mut field, &mut values),
+            other => field.push(other),
+        }
+    }
+    if !field.is_empty() || !values.is_empty() {
+        finish_field(&mut field, &mut values);
+        records.push(Record {
+            number: record_line,
+            values,
+        });
+    }
+    records
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(record: &Record) -> Vec<String> {
+        record.values.iter().map(Value::display).collect()
+    }
+
+    #[test]
+    fn csv_with_bom_and_commas_is_read() {
+        let records = parse_csv("\u{feff}Họ và tên,Dân tộc\r\n\"Lò, Văn A\",Thái\r\n");
+        assert_eq!(records.len(), 2);
+        assert_eq!(texts(&records[0]), ["Họ và tên", "Dân tộc"]);
+        assert_eq!(texts(&records[1]), ["Lò, Văn A", "Thái"]);
+        assert_eq!(records[1].number, 2);
+    }
+
+    #[test]
+    fn csv_with_semicolons_is_detected() {
+        let records = parse_csv("Họ và tên;Ngày sinh;Ghi chú\nLò Văn A;01/02/1980;\"a; b\"\n");
+        assert_eq!(texts(&records[1]), ["Lò Văn A", "01/02/1980", "a; b"]);
+        assert_eq!(records[1].values.len(), 3);
+    }
+
+    #[test]
+    fn quoted_line_breaks_keep_the_physical_line_numbers() {
+        let records = parse_csv("A,B\n\"x\ny\",\"say \"\"hi\"\"\"\nlast,row");
+        assert_eq!(texts(&records[1]), ["x\ny", "say \"hi\""]);
+        assert_eq!(records[2].number, 4);
+        assert_eq!(texts(&records[2]), ["last", "row"]);
+    }
+
+    #[test]
+    fn numbers_lose_no_digits_in_display() {
+        assert_eq!(Value::Number(12345678901.0).display(), "12345678901");
+        assert_eq!(Value::Number(1.5).display(), "1.5");
+        assert!(Value::Text("  ".into()).is_blank());
+    }
+}
