@@ -456,8 +456,9 @@ pub const COLUMNS: [Column; 28] = [
 ];
 
 /// Headings of helper columns that rosters and this tool's own reports carry; read and ignored.
-pub const IGNORED_HEADINGS: [&str; 9] = [
+pub const IGNORED_HEADINGS: [&str; 10] = [
     "STT",
+    "Tệp",
     "Số TT",
     "TT",
     "Ghi chú",

@@ -144,7 +144,8 @@ impl Layout {
         &self.headings
     }
 
-    fn value<'a>(&self, record: &'a Record, field: Field) -> &'a Value {
+    /// The cell of `field` in `record`; empty when the file has no such column.
+    pub fn value<'a>(&self, record: &'a Record, field: Field) -> &'a Value {
         self.positions
             .iter()
             .find(|(f, _)| *f == field)

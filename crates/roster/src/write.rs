@@ -120,6 +120,36 @@ pub fn template_xlsx() -> Result<Vec<u8>, XlsxError> {
     workbook.save_to_buffer()
 }
 
+/// The template's columns as a Markdown table, the one `docs/import-template.md` shows (a test
+/// keeps the two equal).
+pub fn template_markdown_table() -> String {
+    let mut out = String::from(
+        "| # | Tiêu đề | Tiêu đề khác được nhận | Định dạng | Bắt buộc | Ví dụ |\n|---|---|---|---|---|---|\n",
+    );
+    for (index, column) in COLUMNS.iter().enumerate() {
+        let aliases = if column.aliases.is_empty() {
+            "—".to_owned()
+        } else {
+            column.aliases.join("; ")
+        };
+        let example = if column.example.is_empty() {
+            String::new()
+        } else {
+            format!("`{}`", column.example)
+        };
+        out.push_str(&format!(
+            "| {} | {} | {} | {} | {} | {} |\n",
+            index + 1,
+            column.heading,
+            aliases,
+            column.format.replace('|', "\\|"),
+            column.requirement.label(),
+            example
+        ));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -127,6 +157,17 @@ mod tests {
     use crate::heading::Mapping;
     use crate::source::{Value, parse_csv};
     use partyregistry_vocab::date;
+
+    #[test]
+    fn the_documentation_shows_the_columns_of_the_code() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/import-template.md");
+        let doc = std::fs::read_to_string(path).unwrap_or_default();
+        let table = template_markdown_table();
+        assert!(
+            doc.contains(&table),
+            "docs/import-template.md must hold the table of the columns:\n{table}"
+        );
+    }
 
     #[test]
     fn csv_lines_quote_and_guard() {
