@@ -56,8 +56,8 @@ use args::Command;
 pub use commands::certs;
 use commands::planning::{holidays, plans, ratings, rules, targets};
 use commands::{
-    Context, audit, candidates, cells, communes, export, health, lifecycle, members, reference,
-    reports, seed, tokens, watch,
+    Context, audit, candidates, cells, communes, export, generate, health, import, lifecycle,
+    members, reference, reports, seed, tokens, watch,
 };
 pub use error::CliError;
 
@@ -69,6 +69,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Tokens(command) => return tokens::run(command, cli.json),
         Command::Certs(command) => return certs::run(command, cli.json),
         Command::Dev(options) => return dev::run(options).await,
+        Command::Generate(args) => return generate::run(args, cli.json),
         command => command,
     };
     let context = Context {
@@ -102,9 +103,10 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Merges(command) => reference::merges(&context, command).await,
         Command::Reference(args) => reference::reference_list(&context, args).await,
         Command::Export(args) => export::export(&context, args).await,
+        Command::Import(args) => import::run(&context, args).await,
         Command::Seed(args) => seed::run(&context, args).await,
         Command::Audit(command) => audit::run(&context, command).await,
         // Answered above, before the security files were read.
-        Command::Tokens(_) | Command::Certs(_) | Command::Dev(_) => Ok(()),
+        Command::Tokens(_) | Command::Certs(_) | Command::Dev(_) | Command::Generate(_) => Ok(()),
     }
 }
