@@ -149,21 +149,69 @@ fn assignments(columns: &[(&str, Value)]) -> String {
         .join(", ")
 }
 
-/// Inserts a row of a versioned table: `columns`, version 1, created and updated at `now`.
-pub(super) async fn insert_versioned(
-    conn: &mut AnyConnection,
-    table: &str,
-    mut columns: Columns,
-    now: i64,
-) -> Result<AnyQueryResult, sqlx::Error> {
+/// `columns` of a new row of a versioned table: version 1, created and updated at `now`.
+pub(super) fn versioned(mut columns: Columns, now: i64) -> Columns {
     columns.extend([
         ("version", 1_i64.into()),
         ("create_time_us", now.into()),
         ("update_time_us", now.into()),
     ]);
+    columns
+}
+
+/// Inserts a row of a versioned table: `columns`, version 1, created and updated at `now`.
+pub(super) async fn insert_versioned(
+    conn: &mut AnyConnection,
+    table: &str,
+    columns: Columns,
+    now: i64,
+) -> Result<AnyQueryResult, sqlx::Error> {
+    let columns = versioned(columns, now);
     bind_columns(sqlx::query(&insert_statement(table, &columns)), &columns)
         .execute(conn)
         .await
+}
+
+/// Most parameters one statement binds: below SQLite's limit (32,766) and PostgreSQL's (65,535).
+const MAX_PARAMETERS: usize = 30_000;
+
+/// Inserts `rows` (each with the same columns, in the same order) into `table` with as few
+/// multi-row `insert … values (…), (…)` statements as the parameter limit allows: one round trip
+/// and one statement execution per few hundred rows instead of one per row.
+pub(super) async fn insert_rows(
+    conn: &mut AnyConnection,
+    table: &str,
+    rows: &[Columns],
+) -> Result<(), sqlx::Error> {
+    let Some(first) = rows.first() else {
+        return Ok(());
+    };
+    let width = first.len().max(1);
+    let names: Vec<&str> = first.iter().map(|(name, _)| *name).collect();
+    let per_statement = (MAX_PARAMETERS / width).max(1);
+    for chunk in rows.chunks(per_statement) {
+        let mut sql = format!("insert into {table} ({}) values ", names.join(", "));
+        for (r, _) in chunk.iter().enumerate() {
+            if r > 0 {
+                sql.push_str(", ");
+            }
+            sql.push('(');
+            for c in 0..width {
+                if c > 0 {
+                    sql.push_str(", ");
+                }
+                sql.push_str(&format!("${}", r * width + c + 1));
+            }
+            sql.push(')');
+        }
+        let values = chunk
+            .iter()
+            .flat_map(|row| row.iter().map(|(_, value)| value));
+        bind_values(sqlx::query(&sql), values)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
 }
 
 /// Writes `columns` over the row of a versioned table identified by the columns named in `key`
