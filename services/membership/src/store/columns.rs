@@ -172,8 +172,15 @@ pub(super) async fn insert_versioned(
         .await
 }
 
-/// Most parameters one statement binds: below SQLite's limit (32,766) and PostgreSQL's (65,535).
-const MAX_PARAMETERS: usize = 30_000;
+/// Most parameters one multi-row statement binds on PostgreSQL (its limit is 65,535): a few
+/// large statements per table and batch.
+const MAX_PARAMETERS_POSTGRES: usize = 30_000;
+
+/// Most parameters one multi-row statement binds on SQLite. SQLite takes `$n` for a named
+/// parameter and looks each name up among those before it while parsing, so that a statement's
+/// parse time grows with the square of its parameters: many statements of this size, all with
+/// the same text and so prepared once per connection, are faster than a few large ones.
+const MAX_PARAMETERS_SQLITE: usize = 600;
 
 /// Inserts `rows` (each with the same columns, in the same order) into `table` with as few
 /// multi-row `insert … values (…), (…)` statements as the parameter limit allows: one round trip
@@ -188,7 +195,12 @@ pub(super) async fn insert_rows(
     };
     let width = first.len().max(1);
     let names: Vec<&str> = first.iter().map(|(name, _)| *name).collect();
-    let per_statement = (MAX_PARAMETERS / width).max(1);
+    let limit = if conn.backend_name() == "SQLite" {
+        MAX_PARAMETERS_SQLITE
+    } else {
+        MAX_PARAMETERS_POSTGRES
+    };
+    let per_statement = (limit / width).max(1);
     for chunk in rows.chunks(per_statement) {
         let mut sql = format!("insert into {table} ({}) values ", names.join(", "));
         for (r, _) in chunk.iter().enumerate() {
