@@ -3,6 +3,7 @@
 //! read back by column name. No statement depends on the position of a column or a parameter
 //! beyond the lists built here.
 
+use partyregistry_kit::db::multi_row;
 use partyregistry_vocab::date::{self, Date};
 use sqlx::AnyConnection;
 use sqlx::any::AnyQueryResult;
@@ -172,16 +173,6 @@ pub(super) async fn insert_versioned(
         .await
 }
 
-/// Most parameters one multi-row statement binds on PostgreSQL (its limit is 65,535): a few
-/// large statements per table and batch.
-const MAX_PARAMETERS_POSTGRES: usize = 30_000;
-
-/// Most parameters one multi-row statement binds on SQLite. SQLite takes `$n` for a named
-/// parameter and looks each name up among those before it while parsing, so that a statement's
-/// parse time grows with the square of its parameters: many statements of this size, all with
-/// the same text and so prepared once per connection, are faster than a few large ones.
-const MAX_PARAMETERS_SQLITE: usize = 600;
-
 /// Inserts `rows` (each with the same columns, in the same order) into `table` with as few
 /// multi-row `insert … values (…), (…)` statements as the parameter limit allows: one round trip
 /// and one statement execution per few hundred rows instead of one per row.
@@ -193,29 +184,15 @@ pub(super) async fn insert_rows(
     let Some(first) = rows.first() else {
         return Ok(());
     };
-    let width = first.len().max(1);
+    let width = first.len();
     let names: Vec<&str> = first.iter().map(|(name, _)| *name).collect();
-    let limit = if conn.backend_name() == "SQLite" {
-        MAX_PARAMETERS_SQLITE
-    } else {
-        MAX_PARAMETERS_POSTGRES
-    };
-    let per_statement = (limit / width).max(1);
+    let per_statement = multi_row::rows_per_statement(conn, width);
     for chunk in rows.chunks(per_statement) {
-        let mut sql = format!("insert into {table} ({}) values ", names.join(", "));
-        for (r, _) in chunk.iter().enumerate() {
-            if r > 0 {
-                sql.push_str(", ");
-            }
-            sql.push('(');
-            for c in 0..width {
-                if c > 0 {
-                    sql.push_str(", ");
-                }
-                sql.push_str(&format!("${}", r * width + c + 1));
-            }
-            sql.push(')');
-        }
+        let sql = format!(
+            "insert into {table} ({}) values {}",
+            names.join(", "),
+            multi_row::placeholders(chunk.len(), width)
+        );
         let values = chunk
             .iter()
             .flat_map(|row| row.iter().map(|(_, value)| value));
