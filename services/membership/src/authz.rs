@@ -102,6 +102,8 @@ pub const METHODS: &[(&str, Rule)] = &[
     (membership!("RecordDeparture"), rule(Write, A)),
     (membership!("ListMemberEvents"), rule(Records, A)),
     (membership!("WatchChanges"), rule(Records, Feed)),
+    // Each row names its own commune: the handler refuses, row by row, those outside the scope.
+    (membership!("ImportRoster"), rule(Write, Filtered)),
     (admission!("GetCandidate"), rule(Records, A)),
     (admission!("ListCandidates"), rule(Records, A)),
     (admission!("CreateCandidate"), rule(Write, A)),

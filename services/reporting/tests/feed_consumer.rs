@@ -82,6 +82,7 @@ scripted_service! {
     end_exemption(m::EndExemptionRequest) -> m::Member;
     record_departure(m::RecordDepartureRequest) -> m::Member;
     list_member_events(m::ListMemberEventsRequest) -> m::ListMemberEventsResponse;
+    import_roster(m::ImportRosterRequest) -> m::ImportRosterResponse;
 }
 
 impl ScriptedFeed {

@@ -1120,3 +1120,5 @@ async fn the_served_stack_authenticates_scopes_and_audits() {
     let _ = std::fs::remove_file(token_file);
     database.remove().await;
 }
+
+mod import;

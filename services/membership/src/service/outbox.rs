@@ -63,6 +63,19 @@ fn moved_from_commune(written: &Written) -> String {
     }
 }
 
+/// The stored form of the change of `written`: the encoded `Change` without its sequence and
+/// commit time (they are columns of the feed).
+pub(super) fn change_payload(written: &Written) -> Vec<u8> {
+    pb::Change {
+        sequence: 0,
+        commit_time: None,
+        resource: Some(written.resource.clone()),
+        events: written.events.clone(),
+        moved_from_commune: moved_from_commune(written),
+    }
+    .encode_to_vec()
+}
+
 impl Membership {
     /// Runs `command` in a write transaction with the feed and idempotency bookkeeping. With
     /// `retry_conflicts`, a concurrent change of the same row (ABORTED from the version check) is
@@ -167,17 +180,12 @@ impl Membership {
         let mut first_sequence = None;
         let mut sequence = 0;
         for written in &written {
-            let resource = &written.resource;
-            let payload = pb::Change {
-                sequence: 0,
-                commit_time: None,
-                resource: Some(resource.clone()),
-                events: written.events.clone(),
-                moved_from_commune: moved_from_commune(written),
-            }
-            .encode_to_vec();
             sequence = tx
-                .append_change(resource_name(resource), &payload, now)
+                .append_change(
+                    resource_name(&written.resource),
+                    &change_payload(written),
+                    now,
+                )
                 .await?;
             first_sequence.get_or_insert(sequence);
         }
