@@ -19,9 +19,15 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 use clap::Args;
-use partyregistry_proto::membership::v1::{ImportOutcome, ImportRosterResponse};
+use partyregistry_kit::client::Transport;
+use partyregistry_proto::membership::v1::membership_service_client::MembershipServiceClient;
+use partyregistry_proto::membership::v1::{
+    GetCommuneRequest, ImportOutcome, ImportRosterResponse, ListCellsRequest,
+};
 use partyregistry_roster::{Mapping, ReadOptions, Roster, read_roster};
 use partyregistry_vocab::date;
+use partyregistry_vocab::names;
+use tonic::Code;
 
 use super::Context;
 use crate::atomic::AtomicFile;
@@ -129,18 +135,47 @@ impl Progress {
     }
 }
 
-/// `partyctl import`.
+/// `partyctl import`: runs [`execute`] and prints what happened.
 pub async fn run(context: &Context, args: ImportArgs) -> Result<(), CliError> {
+    let Some(done) = execute(context, &args).await? else {
+        if let Some(path) = &args.template
+            && !context.json
+        {
+            println!("Đã ghi tệp mẫu {}", path.display());
+        }
+        return Ok(());
+    };
+    if context.json {
+        let text = serde_json::to_string_pretty(&done.summary)
+            .map_err(|e| CliError::Other(e.to_string()))?;
+        println!("{text}");
+    } else {
+        print!("{}", done.summary.render());
+        for (file, columns) in &done.unknown_columns {
+            println!("{file}: bỏ qua các cột không dùng: {}", columns.join(", "));
+        }
+    }
+    Ok(())
+}
+
+/// What an import did.
+#[derive(Debug, Clone)]
+pub struct Imported {
+    /// Counts and problems.
+    pub summary: Summary,
+    /// Per file, the headings of the columns nothing read.
+    pub unknown_columns: Vec<(String, Vec<String>)>,
+}
+
+/// Writes the template (`None`), or imports the files and writes the report.
+pub async fn execute(context: &Context, args: &ImportArgs) -> Result<Option<Imported>, CliError> {
     if let Some(path) = &args.template {
         let bytes = partyregistry_roster::write::template_xlsx()
             .map_err(|e| CliError::Other(format!("không tạo được tệp mẫu: {e}")))?;
         let mut file = AtomicFile::create(path)?;
         file.write(&bytes)?;
         file.commit()?;
-        if !context.json {
-            println!("Đã ghi tệp mẫu {}", path.display());
-        }
-        return Ok(());
+        return Ok(None);
     }
     let mapping_text = match &args.mapping {
         Some(path) => std::fs::read_to_string(path)
@@ -176,7 +211,7 @@ pub async fn run(context: &Context, args: ImportArgs) -> Result<(), CliError> {
             }
         })
     };
-    let result = import_files(context, &args, &files, &interrupted).await;
+    let result = import_files(context, args, &files, &interrupted).await;
     watcher.abort();
     let summary = result?;
     if let Some(path) = &args.report {
@@ -201,23 +236,14 @@ pub async fn run(context: &Context, args: ImportArgs) -> Result<(), CliError> {
             .collect();
         report::write_report(path, &rows, &summary.issues)?;
     }
-    if context.json {
-        let text =
-            serde_json::to_string_pretty(&summary).map_err(|e| CliError::Other(e.to_string()))?;
-        println!("{text}");
-    } else {
-        print!("{}", summary.render());
-        for file in &files {
-            if !file.roster.unknown_columns.is_empty() {
-                println!(
-                    "{}: bỏ qua các cột không dùng: {}",
-                    file.shown,
-                    file.roster.unknown_columns.join(", ")
-                );
-            }
-        }
-    }
-    Ok(())
+    Ok(Some(Imported {
+        summary,
+        unknown_columns: files
+            .iter()
+            .filter(|file| !file.roster.unknown_columns.is_empty())
+            .map(|file| (file.shown.clone(), file.roster.unknown_columns.clone()))
+            .collect(),
+    }))
 }
 
 /// Runs the import (with `--all-or-nothing`, a dry run first), and returns what happened.
@@ -238,7 +264,11 @@ async fn import_files(
         let mut progress = Progress::new(total, context.json);
         for file in files {
             local_issues(file, &mut summary);
-            let units = Units::of(&file.roster.rows);
+            let mut units = Units::of(&file.roster.rows);
+            look_up_stored_units(&mut membership, &mut units).await?;
+            let (stored_communes, stored_cells) = units.stored_counts();
+            summary.communes.unchanged += stored_communes;
+            summary.cells.unchanged += stored_cells;
             let requests = batches(
                 &file.import_id,
                 &file.roster.rows,
@@ -274,6 +304,48 @@ async fn import_files(
         }
         return Ok(summary);
     }
+}
+
+/// Marks the communes and cells of `units` the service already holds (those the caller may see).
+async fn look_up_stored_units(
+    membership: &mut MembershipServiceClient<Transport>,
+    units: &mut Units,
+) -> Result<(), CliError> {
+    let codes: Vec<String> = units.commune_codes().map(str::to_owned).collect();
+    for code in codes {
+        let found = membership
+            .get_commune(GetCommuneRequest {
+                name: names::commune(&code),
+            })
+            .await;
+        match found {
+            Ok(_) => units.commune_stored(&code),
+            Err(status) if matches!(status.code(), Code::NotFound | Code::PermissionDenied) => {
+                continue;
+            }
+            Err(status) => return Err(status.into()),
+        }
+        let mut page_token = String::new();
+        loop {
+            let page = membership
+                .list_cells(ListCellsRequest {
+                    parent: names::commune(&code),
+                    page_size: 500,
+                    page_token,
+                    filter: String::new(),
+                })
+                .await?
+                .into_inner();
+            for cell in &page.cells {
+                units.cell_stored(&code, &cell.display_name);
+            }
+            if page.next_page_token.is_empty() {
+                break;
+            }
+            page_token = page.next_page_token;
+        }
+    }
+    Ok(())
 }
 
 async fn wait_for(flag: &AtomicBool) {

@@ -2,7 +2,7 @@
 //! and cells they name (so that a dry run, which creates nothing, still finds them), and the
 //! server's field paths are mapped back to the file's columns for the report.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use chrono::NaiveDate;
 use partyregistry_proto::membership::v1::{
@@ -12,7 +12,7 @@ use partyregistry_proto::membership::v1::{
 };
 use partyregistry_roster::{CellKind, Field, Gender, RosterRow, Standing};
 use partyregistry_vocab::date;
-use partyregistry_vocab::text::fold;
+use partyregistry_vocab::text::normalize;
 
 /// A commune as the rows give it.
 #[derive(Debug, Clone)]
@@ -34,16 +34,20 @@ struct CellUnit {
 }
 
 /// The units of a file: every commune and cell its rows name, with the earliest admission in
-/// the file as the first day (a unit cannot be younger than the members it admitted).
+/// the file as the first day (a unit cannot be younger than the members it admitted). Units the
+/// service already holds are not sent: their stored dates stand, so a later file (or a fixed
+/// report) naming them with other first days does not conflict with them.
 #[derive(Debug, Clone, Default)]
 pub struct Units {
     communes: BTreeMap<String, CommuneUnit>,
     cells: BTreeMap<(String, String), CellUnit>,
+    stored_communes: HashSet<String>,
+    stored_cells: HashSet<(String, String)>,
 }
 
-/// The key of a cell: its commune and its name folded as the server compares them.
+/// The key of a cell: its commune and its name in NFC, case folded, as the service compares them.
 pub fn cell_key(commune_code: &str, name: &str) -> (String, String) {
-    (commune_code.to_owned(), fold(name))
+    (commune_code.to_owned(), normalize(name).to_lowercase())
 }
 
 impl Units {
@@ -83,6 +87,36 @@ impl Units {
         units
     }
 
+    /// The communes the rows name.
+    pub fn commune_codes(&self) -> impl Iterator<Item = &str> {
+        self.communes.keys().map(String::as_str)
+    }
+
+    /// Records that the service holds the commune `code`.
+    pub fn commune_stored(&mut self, code: &str) {
+        self.stored_communes.insert(code.to_owned());
+    }
+
+    /// Records that the service holds a cell of `commune_code` named `name`.
+    pub fn cell_stored(&mut self, commune_code: &str, name: &str) {
+        self.stored_cells.insert(cell_key(commune_code, name));
+    }
+
+    /// How many of the communes and cells the rows name the service already holds.
+    pub fn stored_counts(&self) -> (u64, u64) {
+        let communes = self
+            .communes
+            .keys()
+            .filter(|code| self.stored_communes.contains(*code))
+            .count();
+        let cells = self
+            .cells
+            .keys()
+            .filter(|key| self.stored_cells.contains(*key))
+            .count();
+        (communes as u64, cells as u64)
+    }
+
     /// The communes and cells `rows` name, as the request sends them. A commune whose rows give
     /// no name or province is not sent: it must exist already.
     fn for_rows(&self, rows: &[&RosterRow]) -> (Vec<ImportCommune>, Vec<ImportCell>) {
@@ -90,6 +124,7 @@ impl Units {
         let mut cells = BTreeMap::new();
         for row in rows {
             if let Some(commune) = self.communes.get(&row.commune_code)
+                && !self.stored_communes.contains(&row.commune_code)
                 && let (Some(name), Some(province)) = (&commune.name, &commune.province)
             {
                 communes
@@ -103,7 +138,9 @@ impl Units {
                     });
             }
             let key = cell_key(&row.commune_code, &row.cell_name);
-            if let Some(cell) = self.cells.get(&key) {
+            if let Some(cell) = self.cells.get(&key)
+                && !self.stored_cells.contains(&key)
+            {
                 cells.entry(key).or_insert_with(|| ImportCell {
                     row_number: cell.row_number as i64,
                     commune_code: cell.commune_code.clone(),
