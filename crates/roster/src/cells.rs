@@ -3,12 +3,12 @@
 //! lists and aliases; this module adds only what files do to them (numbers that lost zeros, Excel
 //! date serials, abbreviations inside longer text).
 
-use chrono::{Duration, NaiveDate};
+use chrono::NaiveDate;
 use partyregistry_vocab::date::{self, Date};
 use partyregistry_vocab::reference::{self, ListKind};
 use partyregistry_vocab::text::{fold, normalize};
 
-use crate::source::{Value, number_text};
+use crate::source::{Value, date_from_serial, number_text};
 
 /// Gender as a roster records it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -227,26 +227,6 @@ pub fn text_of(value: &Value) -> String {
         .unwrap_or(trimmed)
         .trim()
         .to_owned()
-}
-
-/// An Excel date serial as a date: 1900 epoch with Excel's invented 29 February 1900, or the
-/// 1904 epoch. The time of day is dropped.
-pub fn date_from_serial(serial: f64, epoch_1904: bool) -> Option<Date> {
-    if !serial.is_finite() || !(1.0..=2_958_465.0).contains(&serial) {
-        return None;
-    }
-    let days = serial.floor() as i64;
-    let base = if epoch_1904 {
-        NaiveDate::from_ymd_opt(1904, 1, 1)?
-    } else if days < 60 {
-        NaiveDate::from_ymd_opt(1899, 12, 31)?
-    } else if days == 60 {
-        // 29 February 1900 does not exist; Excel shows it because Lotus 1-2-3 did.
-        return None;
-    } else {
-        NaiveDate::from_ymd_opt(1899, 12, 30)?
-    };
-    base.checked_add_signed(Duration::days(days))
 }
 
 /// Parses a date cell: `dd/mm/yyyy`, `d/m/yyyy`, `dd-mm-yyyy`, `dd.mm.yyyy`, `yyyy-mm-dd` (a time

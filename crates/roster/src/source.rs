@@ -6,6 +6,7 @@
 use std::path::Path;
 
 use calamine::{Data, Reader, open_workbook_auto};
+use chrono::{Duration, NaiveDate};
 
 /// One cell as the file holds it.
 #[derive(Debug, Clone, PartialEq)]
@@ -33,11 +34,9 @@ impl Value {
             Self::Empty => String::new(),
             Self::Text(text) => text.clone(),
             Self::Number(number) => number_text(*number),
-            Self::Date { serial, epoch_1904 } => {
-                crate::cells::date_from_serial(*serial, *epoch_1904)
-                    .map(|date| date.format("%d/%m/%Y").to_string())
-                    .unwrap_or_else(|| number_text(*serial))
-            }
+            Self::Date { serial, epoch_1904 } => date_from_serial(*serial, *epoch_1904)
+                .map(|date| date.format("%d/%m/%Y").to_string())
+                .unwrap_or_else(|| number_text(*serial)),
         }
     }
 
@@ -59,6 +58,26 @@ pub fn number_text(number: f64) -> String {
     } else {
         format!("{number}")
     }
+}
+
+/// An Excel date serial as a date: 1900 epoch with Excel's invented 29 February 1900, or the
+/// 1904 epoch. The time of day is dropped.
+pub fn date_from_serial(serial: f64, epoch_1904: bool) -> Option<NaiveDate> {
+    if !serial.is_finite() || !(1.0..=2_958_465.0).contains(&serial) {
+        return None;
+    }
+    let days = serial.floor() as i64;
+    let base = if epoch_1904 {
+        NaiveDate::from_ymd_opt(1904, 1, 1)?
+    } else if days < 60 {
+        NaiveDate::from_ymd_opt(1899, 12, 31)?
+    } else if days == 60 {
+        // 29 February 1900 does not exist; Excel shows it because Lotus 1-2-3 did.
+        return None;
+    } else {
+        NaiveDate::from_ymd_opt(1899, 12, 30)?
+    };
+    base.checked_add_signed(Duration::days(days))
 }
 
 /// One row of the file.
@@ -187,8 +206,7 @@ fn value_of(cell: &Data) -> Value {
             let serial = moment.as_f64();
             Value::Date {
                 serial,
-                epoch_1904: shown.is_some()
-                    && shown != crate::cells::date_from_serial(serial, false),
+                epoch_1904: shown.is_some() && shown != date_from_serial(serial, false),
             }
         }
     }
@@ -305,6 +323,46 @@ mod tests {
         assert_eq!(texts(&records[1]), ["x\ny", "say \"hi\""]);
         assert_eq!(records[2].number, 4);
         assert_eq!(texts(&records[2]), ["last", "row"]);
+    }
+
+    #[test]
+    fn xlsx_date_cells_and_numeric_ids_are_read_as_the_office_typed_them() {
+        use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+        let mut workbook = Workbook::new();
+        let date_format = Format::new().set_num_format("dd/mm/yyyy");
+        let first = workbook.add_worksheet();
+        first.set_name("Bìa").expect("a sheet name");
+        first.write_string(0, 0, "Trang bìa").expect("a cell");
+        let roster = workbook.add_worksheet();
+        roster.set_name("Danh sách").expect("a sheet name");
+        roster.write_string(0, 0, "Sinh ngày").expect("a cell");
+        roster.write_string(0, 1, "Số CCCD").expect("a cell");
+        let birth = ExcelDateTime::from_ymd(1985, 9, 2).expect("a date");
+        roster
+            .write_datetime_with_format(1, 0, &birth, &date_format)
+            .expect("a cell");
+        roster.write_number(1, 1, 15185000123.0).expect("a cell");
+        let path = std::env::temp_dir().join(format!("roster-source-{}.xlsx", std::process::id()));
+        workbook.save(&path).expect("saved");
+        let records = read_records(&path, Some("Danh sách"));
+        let first_sheet = read_records(&path, None);
+        let missing = read_records(&path, Some("Không có"));
+        std::fs::remove_file(&path).ok();
+        let records = records.expect("the named sheet");
+        assert_eq!(records[1].values[0].display(), "02/09/1985");
+        assert_eq!(
+            crate::cells::parse_date(&records[1].values[0]),
+            Ok(NaiveDate::from_ymd_opt(1985, 9, 2))
+        );
+        assert_eq!(
+            crate::cells::parse_citizen_id(&records[1].values[1]),
+            Ok(Some("015185000123".to_owned()))
+        );
+        assert_eq!(
+            first_sheet.expect("the first sheet")[0].values[0].display(),
+            "Trang bìa"
+        );
+        assert!(matches!(missing, Err(SourceError::NoSuchSheet { .. })));
     }
 
     #[test]
