@@ -116,7 +116,7 @@ pub fn check_row(row: &RosterRow, layout: &Layout, rules: &RuleTable, today: Dat
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cells::{CellKind, Departure, Gender};
+    use crate::cells::Departure;
     use crate::heading::{HeadingMatcher, Mapping};
 
     fn day(text: &str) -> Date {
@@ -124,37 +124,7 @@ mod tests {
     }
 
     fn row() -> RosterRow {
-        RosterRow {
-            row_number: 4,
-            source_id: None,
-            province_code: None,
-            commune_code: "02680".into(),
-            commune_name: None,
-            cell_name: "Tượng 1".into(),
-            cell_kind: CellKind::Residential,
-            full_name: "Lò Thị Mẫu".into(),
-            gender: Gender::Female,
-            birth_date: day("1990-05-20"),
-            ethnicity_code: "03",
-            religion: String::new(),
-            citizen_id: None,
-            card_number: None,
-            home_town: String::new(),
-            address: String::new(),
-            phone: None,
-            education: "GENERAL_EDUCATION_UPPER_SECONDARY",
-            qualification: None,
-            theory: None,
-            occupation: String::new(),
-            decision_date: None,
-            decision_number: String::new(),
-            ceremony_date: day("2012-06-01"),
-            official_date: Some(day("2013-06-01")),
-            standing: Standing::Active,
-            status_date: None,
-            badges: Vec::new(),
-            gaps: Vec::new(),
-        }
+        crate::row::sample_row(4, "Lò Thị Mẫu", "1990-05-20", None)
     }
 
     fn check(row: &RosterRow) -> Vec<(String, String)> {

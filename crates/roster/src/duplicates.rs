@@ -78,41 +78,9 @@ pub fn find_duplicates(rows: &[RosterRow]) -> Vec<Duplicate> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cells::{CellKind, Gender, Standing};
-    use partyregistry_vocab::date;
 
     fn row(number: usize, name: &str, birth: &str, id: Option<&str>) -> RosterRow {
-        RosterRow {
-            row_number: number,
-            source_id: None,
-            province_code: None,
-            commune_code: "02680".into(),
-            commune_name: None,
-            cell_name: "Tượng 1".into(),
-            cell_kind: CellKind::Residential,
-            full_name: name.into(),
-            gender: Gender::Male,
-            birth_date: date::parse(birth).expect("a test date"),
-            ethnicity_code: "01",
-            religion: String::new(),
-            citizen_id: id.map(str::to_owned),
-            card_number: None,
-            home_town: String::new(),
-            address: String::new(),
-            phone: None,
-            education: "GENERAL_EDUCATION_UPPER_SECONDARY",
-            qualification: None,
-            theory: None,
-            occupation: String::new(),
-            decision_date: None,
-            decision_number: String::new(),
-            ceremony_date: date::parse("2010-01-01").expect("a test date"),
-            official_date: None,
-            standing: Standing::Active,
-            status_date: None,
-            badges: Vec::new(),
-            gaps: Vec::new(),
-        }
+        crate::row::sample_row(number, name, birth, id)
     }
 
     #[test]

@@ -411,6 +411,49 @@ pub fn parse_record(layout: &Layout, record: &Record) -> Result<RosterRow, Vec<P
     })
 }
 
+/// A valid row for the tests of the modules that take rows: an official member of cell
+/// "Tượng 1" of commune 02680, admitted in 2012.
+#[cfg(test)]
+pub(crate) fn sample_row(
+    row_number: usize,
+    full_name: &str,
+    birth: &str,
+    citizen_id: Option<&str>,
+) -> RosterRow {
+    let day = |text: &str| partyregistry_vocab::date::parse(text).expect("a test date");
+    RosterRow {
+        row_number,
+        source_id: None,
+        province_code: None,
+        commune_code: "02680".into(),
+        commune_name: None,
+        cell_name: "Tượng 1".into(),
+        cell_kind: CellKind::Residential,
+        full_name: full_name.into(),
+        gender: Gender::Female,
+        birth_date: day(birth),
+        ethnicity_code: "03",
+        religion: String::new(),
+        citizen_id: citizen_id.map(str::to_owned),
+        card_number: None,
+        home_town: String::new(),
+        address: String::new(),
+        phone: None,
+        education: "GENERAL_EDUCATION_UPPER_SECONDARY",
+        qualification: None,
+        theory: None,
+        occupation: String::new(),
+        decision_date: None,
+        decision_number: String::new(),
+        ceremony_date: day("2012-06-01"),
+        official_date: Some(day("2013-06-01")),
+        standing: Standing::Active,
+        status_date: None,
+        badges: Vec::new(),
+        gaps: Vec::new(),
+    }
+}
+
 /// Re-exported for the callers that build rows (the generator) without a file.
 pub use cells::Departure;
 

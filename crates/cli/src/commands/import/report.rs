@@ -13,6 +13,9 @@ use crate::atomic::AtomicFile;
 use crate::error::CliError;
 use crate::output::Table;
 
+/// Problems the terminal shows; the report file and `--json` hold all of them.
+const SHOWN_ISSUES: usize = 200;
+
 /// Counts of one kind of row.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -130,7 +133,7 @@ impl Summary {
         if !self.issues.is_empty() {
             out.push_str(&format!("\n{} lỗi:\n", self.issues.len()));
             let mut issues = Table::new(["Tệp", "Dòng", "Cột", "Giá trị", "Lý do"]);
-            for issue in &self.issues {
+            for issue in self.issues.iter().take(SHOWN_ISSUES) {
                 issues.row([
                     issue.file.clone(),
                     issue.row.to_string(),
@@ -140,6 +143,12 @@ impl Summary {
                 ]);
             }
             out.push_str(&issues.render());
+            if self.issues.len() > SHOWN_ISSUES {
+                out.push_str(&format!(
+                    "… và {} lỗi nữa: xem đủ với --report TỆP hoặc --json\n",
+                    self.issues.len() - SHOWN_ISSUES
+                ));
+            }
         }
         out
     }

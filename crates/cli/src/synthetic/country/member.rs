@@ -124,22 +124,36 @@ fn occupation(rng: &mut SplitMix64, kind: CellKind, retired: bool) -> &'static s
     }
 }
 
-/// Per-province counters of citizen-id serials by (century and gender, birth year): each draws
-/// the next serial through a bijection of the million, so ids are unique without remembering them.
-#[derive(Debug, Default)]
+/// Serials each seed draws from: a seed's last digit picks one tenth of the million, so the
+/// rosters of seeds with different last digits never share a citizen id.
+const SERIALS_PER_SEED: u64 = 100_000;
+
+/// Per-province counters of citizen-id serials by (gender, birth year): each draws the next
+/// serial through a bijection of its seed's range, so ids are unique without remembering them
+/// (up to 100,000 people of one province, gender and birth year).
+#[derive(Debug)]
 pub(super) struct CitizenIds {
-    next: std::collections::HashMap<(bool, i32), u32>,
+    first_serial: u64,
+    next: std::collections::HashMap<(bool, i32), u64>,
 }
 
 impl CitizenIds {
+    /// The ids of a roster generated with `seed`.
+    pub(super) fn for_seed(seed: u64) -> Self {
+        Self {
+            first_serial: (seed % 10) * SERIALS_PER_SEED,
+            next: std::collections::HashMap::new(),
+        }
+    }
+
     fn next(&mut self, province: &str, birth: NaiveDate, gender: Gender) -> String {
         let counter = self
             .next
             .entry((gender == Gender::Female, birth.year()))
             .or_insert(0);
-        // 7,919 is prime and coprime with a million: n ↦ 7,919·n + 104,729 mod 1,000,000 is a
-        // bijection, so the first million serials never repeat.
-        let serial = (u64::from(*counter) * 7_919 + 104_729) % 1_000_000;
+        // 7,919 is prime and coprime with 100,000: n ↦ 7,919·n + 4,729 mod 100,000 is a
+        // bijection, so the first 100,000 serials never repeat.
+        let serial = self.first_serial + (*counter * 7_919 + 4_729) % SERIALS_PER_SEED;
         *counter += 1;
         citizen_id_of(&format!("0{province}"), birth, gender, serial as u32)
     }
@@ -339,17 +353,23 @@ mod tests {
     }
 
     #[test]
-    fn citizen_ids_do_not_repeat_within_a_birth_year() {
-        let mut ids = CitizenIds::default();
+    fn citizen_ids_do_not_repeat_within_a_birth_year_or_across_seeds() {
         let birth = ymd(1980, 1, 1);
-        let drawn: HashSet<String> = (0..10_000)
-            .map(|_| ids.next("15", birth, Gender::Male))
-            .collect();
-        assert_eq!(drawn.len(), 10_000);
+        let draw = |seed: u64| -> HashSet<String> {
+            let mut ids = CitizenIds::for_seed(seed);
+            (0..10_000)
+                .map(|_| ids.next("15", birth, Gender::Male))
+                .collect()
+        };
+        let (one, two) = (draw(1), draw(2));
+        assert_eq!(one.len(), 10_000);
         assert!(
-            drawn
-                .iter()
+            one.iter()
                 .all(|id| id.len() == 12 && id.starts_with("015080"))
+        );
+        assert!(
+            one.is_disjoint(&two),
+            "seeds with other last digits share no id"
         );
     }
 }

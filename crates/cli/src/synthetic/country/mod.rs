@@ -352,7 +352,7 @@ pub fn generate(
             counts: Counts::default(),
             communes: Vec::new(),
         };
-        let mut ids = CitizenIds::default();
+        let mut ids = CitizenIds::for_seed(options.seed);
         let mut serial = 0u64;
         let unit = if shape.city { "Phường" } else { "Xã" };
         for (index, size) in apportion(share, &commune_weights).into_iter().enumerate() {
