@@ -9,7 +9,8 @@
 //! - [`args`]: the global flags and the list of commands; nothing else. [`run`] dispatches a
 //!   parsed command line to its command.
 //! - [`commands`]: one module per command or group of commands; each owns its clap arguments,
-//!   builds requests, calls, prints. Three call no service: `tokens issue` (signed JWTs for a
+//!   builds requests, calls, prints. Four call no service: `generate` (country-shaped rosters,
+//!   [`synthetic::country`]), `tokens issue` (signed JWTs for a
 //!   scope), `certs init` (CA, server and client certificates, JWT key; [`commands::certs::generate`]
 //!   for tests) and `dev`. `audit list` reads either server's audit trail.
 //! - [`parse`]: what a person types (resource names, dates, enum values, tallies, …) made into what

@@ -60,8 +60,8 @@ pub struct ImportArgs {
     /// Ghi các dòng không nhập được ra tệp (.csv hoặc .xlsx) để sửa và nhập lại.
     #[arg(long)]
     pub report: Option<PathBuf>,
-    /// Số đảng viên mỗi lô.
-    #[arg(long, default_value_t = 2000, value_parser = clap::value_parser!(u64).range(1..=20_000))]
+    /// Số đảng viên mỗi lô (tối đa 5000: một lô phải dưới giới hạn 4 MB của một lời gọi gRPC).
+    #[arg(long, default_value_t = 2000, value_parser = clap::value_parser!(u64).range(1..=5_000))]
     pub batch: u64,
 }
 
@@ -102,7 +102,7 @@ impl Progress {
             total,
             done: 0,
             started: Instant::now(),
-            live: !json && std::io::stderr().is_terminal(),
+            live: !json && std::io::stdout().is_terminal() && std::io::stderr().is_terminal(),
         }
     }
 
