@@ -10,6 +10,7 @@ use crate::commands::candidates::CandidateCommand;
 use crate::commands::cells::CellCommand;
 use crate::commands::certs::CertCommand;
 use crate::commands::communes::CommuneCommand;
+use crate::commands::completions::CompletionsArgs;
 use crate::commands::export::ExportArgs;
 use crate::commands::generate::GenerateArgs;
 use crate::commands::health::HealthArgs;
@@ -129,6 +130,8 @@ pub enum Command {
     Import(ImportArgs),
     /// Sinh dữ liệu tổng hợp theo hình dạng cả nước (tệp nhập theo mẫu và manifest.json); không gọi dịch vụ.
     Generate(GenerateArgs),
+    /// In tập lệnh gợi ý hoàn thành lệnh cho shell (bash, zsh, fish …).
+    Completions(CompletionsArgs),
     /// Nạp bộ dữ liệu mẫu Hợp Thành và Tả Phời, sáp nhập 2025 (tổng hợp, không phải người thật) qua API; chạy lại không tạo trùng.
     Seed(SeedArgs),
     /// Chạy cả hai dịch vụ trong một tiến trình trên SQLite, nạp dữ liệu mẫu ở lần đầu (không mã hóa, không xác thực: chỉ dùng trên máy này).

@@ -43,6 +43,18 @@ pub struct DevOptions {
     /// Cổng của dịch vụ báo cáo (0: chọn cổng trống).
     #[arg(long, default_value_t = 50052)]
     pub reporting_port: u16,
+    /// Cổng số liệu Prometheus (`/metrics`) của dịch vụ đảng viên; dịch vụ báo cáo dùng cổng kế
+    /// tiếp. 0: tắt.
+    #[arg(long, default_value_t = 9464)]
+    pub metrics_port: u16,
+}
+
+/// The metrics address of the `offset`-th service of dev mode; `None` when metrics are off.
+fn metrics_address(options: &DevOptions, offset: u16) -> Option<SocketAddr> {
+    (options.metrics_port != 0)
+        .then(|| options.metrics_port.checked_add(offset))
+        .flatten()
+        .map(|port| SocketAddr::from(([127, 0, 0, 1], port)))
 }
 
 type ServiceTask = JoinHandle<Result<(), BoxError>>;
@@ -159,6 +171,7 @@ pub async fn start(options: &DevOptions) -> Result<DevHandles, BoxError> {
     // running without TLS and without tokens.
     membership_config.plaintext = true;
     membership_config.allow_unauthenticated = true;
+    membership_config.metrics_listen = metrics_address(options, 0);
     let membership = tokio::spawn(partyregistry_membership::run(
         membership_config,
         membership_listener,
@@ -191,6 +204,7 @@ pub async fn start(options: &DevOptions) -> Result<DevHandles, BoxError> {
     reporting_config.listen = reporting_address;
     reporting_config.plaintext = true;
     reporting_config.allow_unauthenticated = true;
+    reporting_config.metrics_listen = metrics_address(options, 1);
     let reporting = tokio::spawn(partyregistry_reporting::run(
         reporting_config,
         reporting_listener,
@@ -316,10 +330,24 @@ pub fn banner(handles: &DevHandles, data_dir: &std::path::Path) -> String {
     text.push('\n');
     match &handles.seeded {
         Some(summary) => text.push_str(&format!(
-            "\nĐã nạp dữ liệu mẫu {} ({} chi bộ, {} đảng viên; người tổng hợp, không phải người thật).\n",
+            "\nĐã nạp dữ liệu mẫu: {} ({} chi bộ, {} đảng viên) và {} sáp nhập vào đó ngày 1/7/2025 ({} chi bộ, {} đảng viên; thêm {} chi bộ mới cho các thôn của xã này), tổng cộng {} chi bộ, {} đảng viên; người tổng hợp, không phải người thật.\n",
             dataset::COMMUNE_DISPLAY_NAME,
             summary.cells_created + summary.cells_present,
-            summary.members_created + summary.members_present
+            summary.members_created + summary.members_present,
+            dataset::TA_PHOI_DISPLAY_NAME,
+            summary.ta_phoi_cells_created + summary.ta_phoi_cells_present,
+            summary.ta_phoi_members_created + summary.ta_phoi_members_present,
+            summary.merged_cells_created + summary.merged_cells_present,
+            summary.cells_created
+                + summary.cells_present
+                + summary.ta_phoi_cells_created
+                + summary.ta_phoi_cells_present
+                + summary.merged_cells_created
+                + summary.merged_cells_present,
+            summary.members_created
+                + summary.members_present
+                + summary.ta_phoi_members_created
+                + summary.ta_phoi_members_present,
         )),
         None => text.push_str(&format!("\nDữ liệu mẫu {} đã có sẵn.\n", dataset::COMMUNE_DISPLAY_NAME)),
     }
@@ -340,8 +368,10 @@ pub fn banner(handles: &DevHandles, data_dir: &std::path::Path) -> String {
             "partyctl{flags} report movements --scope communes/02680 --from 2025-01-01 --to 2025-12-31"
         ),
         format!("partyctl{flags} report badges --scope communes/02680 --year 2026"),
+        // Into the temporary folder, not wherever the newcomer happens to stand.
         format!(
-            "partyctl{flags} export statistics --scope provinces/15 --as-of 2026-06-30 --format xlsx --output thong-ke.xlsx"
+            "partyctl{flags} export statistics --scope provinces/15 --as-of 2026-06-30 --format xlsx --output {}",
+            std::env::temp_dir().join("thong-ke.xlsx").display()
         ),
         format!("partyctl{flags} candidates list --commune 02680"),
         format!("partyctl{flags} cells list --commune 02680"),

@@ -1,10 +1,13 @@
-//! The one error type of the CLI and how it is shown to the person at the terminal: statuses from
-//! the services are explained through their `google.rpc` details, everything else in one line.
+//! The one error type of the CLI and how it is shown: to a person, the service's Vietnamese message
+//! (`google.rpc.LocalizedMessage`) with the fields named by this program's own flags, then the
+//! technical details; to a program (`--json`), one JSON object; and to both, an exit code per
+//! class of failure ([`CliError::exit_code`]).
 
 use partyregistry_kit::BoxError;
 use partyregistry_kit::error::describe_status;
+use tonic_types::StatusExt;
 
-/// Every way a command can fail. `main` prints it and exits with code 1.
+/// Every way a command can fail. `main` prints it and exits with [`CliError::exit_code`].
 #[derive(Debug)]
 pub enum CliError {
     /// A service answered with an error status; its details name the reason and the fields.
@@ -25,11 +28,144 @@ pub enum CliError {
     Other(String),
 }
 
+/// The exit codes, one per class of failure; README's CLI section lists them.
+pub mod exit {
+    /// Anything else (an internal error, output that could not be written).
+    pub const OTHER: u8 = 1;
+    /// The command line is wrong (clap's own code for its errors too).
+    pub const USAGE: u8 = 2;
+    /// The service refused a value (INVALID_ARGUMENT).
+    pub const INVALID: u8 = 3;
+    /// What was named does not exist (NOT_FOUND).
+    pub const NOT_FOUND: u8 = 4;
+    /// It exists already, or changed meanwhile (ALREADY_EXISTS, ABORTED).
+    pub const CONFLICT: u8 = 5;
+    /// The rules forbid it in the present state (FAILED_PRECONDITION, OUT_OF_RANGE).
+    pub const RULE: u8 = 6;
+    /// Not authenticated or not permitted (UNAUTHENTICATED, PERMISSION_DENIED), or TLS refused.
+    pub const ACCESS: u8 = 7;
+    /// A service is unreachable, busy or not serving (UNAVAILABLE, RESOURCE_EXHAUSTED, a failed
+    /// connection, a health check).
+    pub const UNAVAILABLE: u8 = 8;
+    /// The call ran out of time (DEADLINE_EXCEEDED).
+    pub const TIMEOUT: u8 = 9;
+}
+
+/// The flag of this program that sets a request field, where its name differs from the field's.
+const FLAGS: &[(&str, &str)] = &[
+    ("first_year", "--from"),
+    ("last_year", "--to"),
+    ("from_date", "--from"),
+    ("to_date", "--to"),
+    ("as_of_date", "--as-of"),
+    ("age_band_upper_bounds", "--age-bands"),
+    ("party_age_band_upper_bounds", "--party-age-bands"),
+    ("breakdowns", "--breakdown"),
+    ("ethnicity_code", "--ethnicity"),
+    ("request_id", "--request-id"),
+];
+
+/// The flag that sets `field` (`member.birth_date` → `--birth-date`).
+pub fn flag_of(field: &str) -> String {
+    let last = field.rsplit('.').next().unwrap_or(field);
+    let bare = last.split('[').next().unwrap_or(last);
+    FLAGS.iter().find(|(name, _)| *name == bare).map_or_else(
+        || format!("--{}", bare.replace('_', "-")),
+        |(_, flag)| (*flag).to_owned(),
+    )
+}
+
 impl CliError {
     /// A usage error with a Vietnamese explanation.
     pub fn usage(text: impl Into<String>) -> Self {
         Self::Usage(text.into())
     }
+
+    /// The exit code of this failure's class (see [`exit`]).
+    pub fn exit_code(&self) -> u8 {
+        use tonic::Code;
+        match self {
+            Self::Status(status) => match status.code() {
+                Code::InvalidArgument => exit::INVALID,
+                Code::NotFound => exit::NOT_FOUND,
+                Code::AlreadyExists | Code::Aborted => exit::CONFLICT,
+                Code::FailedPrecondition | Code::OutOfRange => exit::RULE,
+                Code::Unauthenticated | Code::PermissionDenied => exit::ACCESS,
+                Code::Unavailable | Code::ResourceExhausted | Code::Cancelled => exit::UNAVAILABLE,
+                Code::DeadlineExceeded => exit::TIMEOUT,
+                _ => exit::OTHER,
+            },
+            Self::Connect { .. } | Self::NotServing(_) => exit::UNAVAILABLE,
+            Self::Usage(_) => exit::USAGE,
+            Self::Other(_) => exit::OTHER,
+        }
+    }
+
+    /// The failure as one JSON object, for `--json`: the class, the Vietnamese message, and for a
+    /// service's answer its code, reason, English message and the fields with their flags.
+    pub fn to_json(&self) -> serde_json::Value {
+        let mut value = serde_json::json!({
+            "error": {
+                "exit_code": self.exit_code(),
+                "message": self.to_string(),
+            }
+        });
+        if let Self::Status(status) = self {
+            let details = status.get_error_details();
+            value["error"]["code"] = format!("{:?}", status.code()).into();
+            value["error"]["developer_message"] = status.message().into();
+            if let Some(info) = details.error_info() {
+                value["error"]["reason"] = info.reason.clone().into();
+            }
+            if let Some(localized) = details.localized_message() {
+                value["error"]["message"] = localized.message.clone().into();
+            }
+            let fields: Vec<serde_json::Value> = details
+                .bad_request()
+                .map(|bad| {
+                    bad.field_violations
+                        .iter()
+                        .map(|v| {
+                            serde_json::json!({
+                                "field": v.field,
+                                "flag": flag_of(&v.field),
+                                "description": v.description,
+                            })
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            value["error"]["fields"] = fields.into();
+        }
+        value
+    }
+}
+
+/// A service's answer for a person: its Vietnamese message, the flags to look at, then the
+/// technical details for whoever supports them.
+fn describe_for_people(status: &tonic::Status) -> String {
+    let details = status.get_error_details();
+    let Some(localized) = details.localized_message() else {
+        return describe_status(status);
+    };
+    let mut text = localized.message.clone();
+    if let Some(bad) = details.bad_request() {
+        let mut flags: Vec<String> = bad
+            .field_violations
+            .iter()
+            .map(|v| flag_of(&v.field))
+            .collect();
+        flags.dedup();
+        if !flags.is_empty() {
+            text.push_str(&format!(" Xem tham số {}.", flags.join(", ")));
+        }
+    }
+    text.push_str(&format!(
+        "
+  (chi tiết kỹ thuật: {})",
+        describe_status(status)
+    ));
+    text
 }
 
 impl std::fmt::Display for CliError {
@@ -38,9 +174,9 @@ impl std::fmt::Display for CliError {
             Self::Status(status) if status.code() == tonic::Code::Unimplemented => write!(
                 f,
                 "{} (dịch vụ ở địa chỉ này không có lệnh gọi này: kiểm tra --membership và --reporting)",
-                describe_status(status)
+                describe_for_people(status)
             ),
-            Self::Status(status) => write!(f, "{}", describe_status(status)),
+            Self::Status(status) => write!(f, "{}", describe_for_people(status)),
             Self::Connect { url, cause } => write!(f, "không kết nối được tới {url}: {cause}"),
             Self::Usage(text) => write!(f, "tham số không hợp lệ: {text}"),
             Self::NotServing(text) => write!(f, "dịch vụ chưa sẵn sàng: {text}"),
@@ -66,5 +202,55 @@ impl From<BoxError> for CliError {
 impl From<std::io::Error> for CliError {
     fn from(error: std::io::Error) -> Self {
         Self::Other(format!("lỗi vào/ra: {error}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use partyregistry_kit::error::{ApiError, Violations};
+
+    use super::*;
+
+    #[test]
+    fn a_refused_value_names_the_flag_in_vietnamese_and_in_json() {
+        let mut violations = Violations::new();
+        violations.add("last_year", "must not be before first_year");
+        let status = violations
+            .finish()
+            .expect_err("one violation")
+            .into_status("test");
+        let error = CliError::Status(status);
+        assert_eq!(error.exit_code(), exit::INVALID);
+        let text = error.to_string();
+        assert!(
+            text.starts_with("Yêu cầu chưa hợp lệ: «năm cuối»"),
+            "{text}"
+        );
+        assert!(text.contains("Xem tham số --to."), "{text}");
+        let json = error.to_json();
+        assert_eq!(json["error"]["code"], "InvalidArgument");
+        assert_eq!(json["error"]["fields"][0]["flag"], "--to");
+        assert_eq!(json["error"]["exit_code"], 3);
+    }
+
+    #[test]
+    fn each_class_has_its_exit_code() {
+        let missing = ApiError::NotFound {
+            resource_type: "partyregistry.membership.v1.Commune",
+            name: "communes/99999".into(),
+        };
+        let error = CliError::Status(missing.into_status("test"));
+        assert_eq!(error.exit_code(), exit::NOT_FOUND);
+        assert!(
+            error
+                .to_string()
+                .starts_with("Không tìm thấy xã communes/99999.")
+        );
+        let unreachable = CliError::Connect {
+            url: "http://127.0.0.1:1".into(),
+            cause: "connection refused".into(),
+        };
+        assert_eq!(unreachable.exit_code(), exit::UNAVAILABLE);
+        assert_eq!(CliError::usage("x").exit_code(), exit::USAGE);
     }
 }

@@ -57,8 +57,8 @@ use args::Command;
 pub use commands::certs;
 use commands::planning::{holidays, plans, ratings, rules, targets};
 use commands::{
-    Context, audit, candidates, cells, communes, export, generate, health, import, lifecycle,
-    members, reference, reports, seed, tokens, watch,
+    Context, audit, candidates, cells, communes, completions, export, generate, health, import,
+    lifecycle, members, reference, reports, seed, tokens, watch,
 };
 pub use error::CliError;
 
@@ -71,6 +71,14 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Certs(command) => return certs::run(command, cli.json),
         Command::Dev(options) => return dev::run(options).await,
         Command::Generate(args) => return generate::run(args, cli.json),
+        Command::Completions(args) => {
+            completions::write(
+                args.shell,
+                &mut <Cli as clap::CommandFactory>::command(),
+                &mut std::io::stdout(),
+            );
+            return Ok(());
+        }
         command => command,
     };
     let context = Context {
@@ -108,6 +116,10 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Seed(args) => seed::run(&context, args).await,
         Command::Audit(command) => audit::run(&context, command).await,
         // Answered above, before the security files were read.
-        Command::Tokens(_) | Command::Certs(_) | Command::Dev(_) | Command::Generate(_) => Ok(()),
+        Command::Tokens(_)
+        | Command::Certs(_)
+        | Command::Dev(_)
+        | Command::Generate(_)
+        | Command::Completions(_) => Ok(()),
     }
 }

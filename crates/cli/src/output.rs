@@ -220,22 +220,16 @@ pub fn ethnicity(code: &str) -> String {
     }
 }
 
-/// A timestamp as `YYYY-MM-DD HH:MM:SS` in Vietnam's time (UTC+7); empty when absent.
+/// A timestamp as `YYYY-MM-DD HH:MM:SS +07:00`, Vietnam's time with its zone; empty when absent.
 pub fn timestamp(value: Option<&prost_types::Timestamp>) -> String {
-    let Some(value) = value else {
-        return String::new();
-    };
-    let nanos = u32::try_from(value.nanos).unwrap_or(0);
-    let Some(utc) = chrono::DateTime::from_timestamp(value.seconds, nanos) else {
-        return String::new();
-    };
-    match chrono::FixedOffset::east_opt(7 * 3600) {
-        Some(offset) => utc
-            .with_timezone(&offset)
-            .format("%Y-%m-%d %H:%M:%S")
-            .to_string(),
-        None => utc.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
-    }
+    value
+        .and_then(|value| {
+            partyregistry_vocab::date::format_vietnam_time(
+                value.seconds,
+                u32::try_from(value.nanos).unwrap_or(0),
+            )
+        })
+        .unwrap_or_default()
 }
 
 /// "Có" / "Không".
@@ -371,7 +365,7 @@ mod tests {
             seconds: 1_656_547_200,
             nanos: 0,
         };
-        assert_eq!(timestamp(Some(&value)), "2022-06-30 07:00:00");
+        assert_eq!(timestamp(Some(&value)), "2022-06-30 07:00:00 +07:00");
         assert_eq!(timestamp(None), "");
     }
 }

@@ -71,6 +71,7 @@ async fn dev_mode_seeds_once_and_reports_the_article_figures() {
         data_dir: data_dir.clone(),
         membership_port: 0,
         reporting_port: 0,
+        metrics_port: 0,
     };
 
     let handles = start(&options).await.expect("dev mode starts");
@@ -226,6 +227,7 @@ async fn the_synthetic_province_loads_and_its_roll_matches_the_plan() {
         data_dir: data_dir.clone(),
         membership_port: 0,
         reporting_port: 0,
+        metrics_port: 0,
     };
     let handles = start(&options).await.expect("dev mode starts");
     let mut membership = MembershipServiceClient::new(plaintext(&handles.membership_url).await);

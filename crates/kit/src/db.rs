@@ -100,6 +100,13 @@ pub struct Database {
 }
 
 impl Database {
+    /// The pool's connections in use and idle, for the metrics.
+    pub fn pool_use(&self) -> (usize, usize) {
+        let idle = self.pool.num_idle();
+        let open = usize::try_from(self.pool.size()).unwrap_or(usize::MAX);
+        (open.saturating_sub(idle), idle)
+    }
+
     /// Wraps a pool whose migrations have run.
     pub fn new(pool: AnyPool, backend: Backend) -> Self {
         Self {

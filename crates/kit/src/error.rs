@@ -130,6 +130,7 @@ impl ApiError {
         let reason = self.reason();
         let mut details =
             ErrorDetails::with_error_info(reason, domain, std::collections::HashMap::new());
+        details.set_localized_message(crate::localized::LOCALE, crate::localized::message(&self));
         let code = match &self {
             Self::InvalidArgument(violations) => {
                 for v in violations {

@@ -23,6 +23,8 @@ pub mod authz;
 pub mod client;
 pub mod db;
 pub mod error;
+pub mod localized;
+pub mod observe;
 pub mod server;
 pub mod test_database;
 pub mod tls;

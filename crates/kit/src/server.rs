@@ -15,6 +15,11 @@
 //! refuses the next at once with UNAVAILABLE (load shedding; queueing would only slow every
 //! waiting caller), and ends a call that runs past `call_timeout` with DEADLINE_EXCEEDED, its
 //! transaction dropped and the timeout audited. Health and reflection are not limited.
+//!
+//! Transport: HTTP/2 gRPC, and gRPC-Web over HTTP/1.1 or HTTP/2 (`application/grpc-web`, for
+//! browsers and HTTP/1-only systems) on the same port, behind the same authentication; messages
+//! compressed with gzip or zstd are accepted and answers are compressed when the caller asks
+//! ([`compressed!`]).
 
 use std::future::Future;
 use std::path::Path;
@@ -37,6 +42,7 @@ use crate::BoxError;
 use crate::audit::{AuditLog, AuditRecord, code_name};
 use crate::auth::{Caller, Verifier};
 use crate::error::ApiError;
+use crate::observe::ObserveLayer;
 use crate::tls::{ServerTls, send_without_delay};
 
 /// How the server protects its calls: the transport and who may call.
@@ -285,6 +291,20 @@ fn check_transport_flags(
     }
 }
 
+/// A generated gRPC server that accepts requests compressed with gzip or zstd and compresses its
+/// answers with the encoding the caller asks for in `grpc-accept-encoding` (none when it asks
+/// none).
+#[macro_export]
+macro_rules! compressed {
+    ($server:expr) => {
+        $server
+            .accept_compressed(::tonic::codec::CompressionEncoding::Gzip)
+            .accept_compressed(::tonic::codec::CompressionEncoding::Zstd)
+            .send_compressed(::tonic::codec::CompressionEncoding::Gzip)
+            .send_compressed(::tonic::codec::CompressionEncoding::Zstd)
+    };
+}
+
 /// The message of a call refused because the server is running as many calls as it may.
 pub const SERVER_FULL: &str =
     "máy chủ đang xử lý tối đa số lời gọi cho phép; hãy thử lại sau (server busy, retry later)";
@@ -354,7 +374,13 @@ pub async fn serve(
         capacity: Arc::new(Semaphore::new(security.limits.max_concurrent_calls)),
         call_timeout: security.limits.call_timeout,
     };
-    let router = Server::builder().layer(authenticate).add_routes(routes);
+    // gRPC-Web is translated to gRPC before authentication, so that both meet the same checks.
+    let router = Server::builder()
+        .accept_http1(true)
+        .layer(tonic_web::GrpcWebLayer::new())
+        .layer(authenticate)
+        .layer(ObserveLayer::new(service_label(service_names)))
+        .add_routes(routes);
     let server: BoxFuture<Result<(), tonic::transport::Error>> = match security.tls {
         Some(tls) => Box::pin(
             router
@@ -389,6 +415,15 @@ fn error_domain(service_names: &[&str]) -> String {
         Some(parts) if parts.len() > 2 => format!("{}.{}", parts[1], parts[0]),
         _ => "partyregistry".to_owned(),
     }
+}
+
+/// The short name of a service in logs and metrics: `membership` for
+/// `partyregistry.membership.v1.MembershipService`.
+fn service_label(service_names: &'static [&'static str]) -> &'static str {
+    service_names
+        .first()
+        .and_then(|name| name.split('.').nth(1))
+        .unwrap_or("partyregistry")
 }
 
 /// Paths served without a token: health checks and reflection (schemas only, no data).
@@ -546,8 +581,10 @@ pub fn init_tracing(json: bool) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     // Logs go to standard error, so that a command's own output on standard out stays clean.
+    // Colours only on a terminal: a redirected log stays plain text.
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_writer(std::io::stderr);
     // try_init fails only when a subscriber is already installed (tests, the dev command); keeping
     // the existing one is right.

@@ -105,9 +105,30 @@ pub fn today_in_vietnam() -> NaiveDate {
         .unwrap_or_else(|| Utc::now().date_naive())
 }
 
+/// An instant (seconds and nanoseconds since 1970 UTC) as Vietnam's wall-clock time with its zone,
+/// `YYYY-MM-DD HH:MM:SS +07:00`; `None` for an instant out of range.
+pub fn format_vietnam_time(seconds: i64, nanos: u32) -> Option<String> {
+    let utc = chrono::DateTime::from_timestamp(seconds, nanos)?;
+    // Vietnam keeps UTC+7 all year; the offset is a constant within ±24 h, so `east_opt` succeeds.
+    let vietnam = FixedOffset::east_opt(7 * 3600)?;
+    Some(
+        utc.with_timezone(&vietnam)
+            .format("%Y-%m-%d %H:%M:%S %:z")
+            .to_string(),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn instants_read_in_vietnam_time_with_the_zone() {
+        assert_eq!(
+            format_vietnam_time(1_656_547_200, 0).as_deref(),
+            Some("2022-06-30 07:00:00 +07:00")
+        );
+    }
 
     fn d(text: &str) -> NaiveDate {
         parse(text).expect("test dates are valid")

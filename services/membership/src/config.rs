@@ -26,6 +26,9 @@ pub struct Config {
     /// Log JSON lines instead of human-readable text.
     #[arg(long, env = "MEMBERSHIP_JSON_LOGS")]
     pub json_logs: bool,
+    /// Where to serve Prometheus metrics (`GET /metrics`); off when not given.
+    #[arg(long, env = "MEMBERSHIP_METRICS_LISTEN")]
+    pub metrics_listen: Option<SocketAddr>,
     /// The server's certificate chain (PEM). With `--tls-key`, the service speaks TLS.
     #[arg(long, env = "MEMBERSHIP_TLS_CERT")]
     pub tls_cert: Option<PathBuf>,
@@ -68,6 +71,7 @@ impl Config {
             database_url: database_url.into(),
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
             json_logs: false,
+            metrics_listen: None,
             tls_cert: None,
             tls_key: None,
             client_ca: None,

@@ -37,7 +37,7 @@ use std::sync::Arc;
 
 use partyregistry_kit::audit::AuditLog;
 use partyregistry_kit::server::ServerSecurity;
-use partyregistry_kit::{BoxError, db, server};
+use partyregistry_kit::{BoxError, compressed, db, observe, server};
 use partyregistry_proto::audit::v1::audit_service_server::AuditServiceServer;
 use partyregistry_proto::membership::v1::admission_service_server::AdmissionServiceServer;
 use partyregistry_proto::membership::v1::membership_service_server::MembershipServiceServer;
@@ -74,6 +74,7 @@ pub async fn run(
     config.check()?;
     let verifier = config.security_flags().verifier()?;
     let database = db::connect(&config.database_url, &MIGRATIONS).await?;
+    observe::start_metrics("membership", config.metrics_listen, &database, &shutdown).await?;
     tracing::info!(address = %listener.local_addr()?, backend = ?database.backend, tls = config.tls_cert.is_some(), "membership service listening");
     let service = Arc::new(service::Membership::new(store::Store::new(database)));
     service.seed_reference_data().await?;
@@ -83,10 +84,10 @@ pub async fn run(
     let reference = grpc::ReferenceApi::new(service.clone(), authz.clone());
     let audit_api = grpc::AuditApi::new(authz.clone());
     let api = grpc::MembershipApi::new(service, authz, shutdown.clone());
-    let routes = tonic::service::Routes::new(MembershipServiceServer::new(api))
-        .add_service(AdmissionServiceServer::new(admission))
-        .add_service(ReferenceServiceServer::new(reference))
-        .add_service(AuditServiceServer::new(audit_api));
+    let routes = tonic::service::Routes::new(compressed!(MembershipServiceServer::new(api)))
+        .add_service(compressed!(AdmissionServiceServer::new(admission)))
+        .add_service(compressed!(ReferenceServiceServer::new(reference)))
+        .add_service(compressed!(AuditServiceServer::new(audit_api)));
     let security = ServerSecurity::from_flags(&config.security_flags(), verifier, audit)?;
     server::serve(
         listener,

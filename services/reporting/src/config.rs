@@ -33,6 +33,9 @@ pub struct Config {
     /// Log JSON lines instead of human-readable text.
     #[arg(long, env = "REPORTING_JSON_LOGS")]
     pub json_logs: bool,
+    /// Where to serve Prometheus metrics (`GET /metrics`); off when not given.
+    #[arg(long, env = "REPORTING_METRICS_LISTEN")]
+    pub metrics_listen: Option<SocketAddr>,
 
     /// The server's certificate chain (PEM). With `--tls-key`, the service speaks TLS only.
     #[arg(long, env = "REPORTING_TLS_CERT")]
@@ -98,6 +101,7 @@ impl Config {
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
             membership_url: membership_url.into(),
             json_logs: false,
+            metrics_listen: None,
             tls_cert: None,
             tls_key: None,
             client_ca: None,

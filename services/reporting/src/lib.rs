@@ -57,7 +57,7 @@ use std::sync::Arc;
 
 use partyregistry_kit::audit::AuditLog;
 use partyregistry_kit::server::{self, ServerSecurity};
-use partyregistry_kit::{BoxError, db};
+use partyregistry_kit::{BoxError, compressed, db, observe};
 use partyregistry_proto::audit::v1::audit_service_server::AuditServiceServer;
 use partyregistry_proto::reporting::v1::reporting_service_server::ReportingServiceServer;
 use tokio::net::TcpListener;
@@ -98,6 +98,7 @@ pub async fn run(
     }
 
     let database = db::connect(&config.database_url, &MIGRATIONS).await?;
+    observe::start_metrics("reporting", config.metrics_listen, &database, &shutdown).await?;
     let store = store::Store::new(database);
     let audit = AuditLog::open(store.database()).await?;
     // Reads and checks the TLS files (a key that does not match its certificate stops the
@@ -127,9 +128,10 @@ pub async fn run(
 
     let access = grpc::access::Access::new(store.clone(), audit, config.min_cell_size);
     let api = grpc::api::ReportingApi::new(store.clone(), feed, access.clone());
-    let routes = tonic::service::Routes::new(ReportingServiceServer::new(api)).add_service(
-        AuditServiceServer::new(grpc::service::AuditApi::new(access)),
-    );
+    let routes = tonic::service::Routes::new(compressed!(ReportingServiceServer::new(api)))
+        .add_service(compressed!(AuditServiceServer::new(
+            grpc::service::AuditApi::new(access)
+        )));
     let served = server::serve(listener, routes, SERVICE_NAMES, shutdown, security).await;
 
     consumer_stop.cancel();

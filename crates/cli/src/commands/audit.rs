@@ -287,7 +287,10 @@ mod tests {
         }];
         let rendered = table(&entries).render();
         assert!(rendered.contains("Thời điểm"), "{rendered}");
-        assert!(rendered.contains("2022-06-30 07:00:00"), "{rendered}");
+        assert!(
+            rendered.contains("2022-06-30 07:00:00 +07:00"),
+            "{rendered}"
+        );
         assert!(
             rendered.contains("MembershipService/GetMember"),
             "{rendered}"

@@ -10,6 +10,7 @@ pub mod candidates;
 pub mod cells;
 pub mod certs;
 pub mod communes;
+pub mod completions;
 pub mod export;
 pub mod generate;
 pub mod health;

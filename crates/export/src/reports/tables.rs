@@ -4,10 +4,9 @@
 //!
 //! Owns: the labels these parts share across reports. Does not own: any one report's layout.
 
-use chrono::{DateTime, FixedOffset};
 use partyregistry_proto::reporting::v1::{Bucket, Freshness};
 use partyregistry_rules::eligibility::BlockerCode;
-use partyregistry_vocab::{reference, text};
+use partyregistry_vocab::{date, reference, text};
 
 use crate::document::{Cell, Date, Layout, Table};
 
@@ -72,14 +71,7 @@ pub fn push_freshness(table: &mut Table, freshness: Option<&Freshness>) {
     let applied = freshness
         .last_applied_commit_time
         .as_ref()
-        .and_then(|t| DateTime::from_timestamp(t.seconds, u32::try_from(t.nanos).unwrap_or(0)))
-        // Vietnam keeps UTC+7 all year.
-        .zip(FixedOffset::east_opt(7 * 3600))
-        .map(|(time, vietnam)| {
-            time.with_timezone(&vietnam)
-                .format("%Y-%m-%d %H:%M:%S")
-                .to_string()
-        })
+        .and_then(|t| date::format_vietnam_time(t.seconds, u32::try_from(t.nanos).unwrap_or(0)))
         .unwrap_or_default();
     table
         .push_row(pair("Dữ liệu cập nhật đến (giờ Việt Nam)", applied))

@@ -189,7 +189,7 @@ fn statistics_has_totals_one_table_per_breakdown_and_the_units() {
     assert_eq!(value(summary, "Tuổi bình quân"), &Cell::decimal(47.36, 1));
     assert_eq!(
         value(summary, "Dữ liệu cập nhật đến (giờ Việt Nam)"),
-        &text("2026-06-30 10:00:00")
+        &text("2026-06-30 10:00:00 +07:00")
     );
 
     let ethnicity = table(&document, "Dân tộc");

@@ -8,7 +8,9 @@ use partyregistry_vocab::date::{self, Date};
 use partyregistry_vocab::names;
 
 use super::{ethnicity_field, name_fields, rederive_name_parts, text_field};
-use crate::domain::admission::{plan_violations, target_violations, vote_violations};
+use crate::domain::admission::{
+    self, CandidateProgress, Eligibility, plan_violations, target_violations, vote_violations,
+};
 use crate::domain::{
     Assignment, Gender, GeneralEducation, Person, PoliticalTheory, Qualification, VoteTally,
 };
@@ -76,7 +78,7 @@ fn past_date(v: &mut Violations, field: &str, value: &str, required: bool, today
 /// A vote as sent: an absent or all-zero tally is a vote not taken.
 fn vote(v: &mut Violations, field: &str, tally: Option<&pb::VoteTally>) -> Option<pb::VoteTally> {
     let tally = tally.filter(|t| **t != pb::VoteTally::default())?;
-    for (field, problem) in vote_violations(tally, field) {
+    for (field, problem) in vote_violations(&tally_of(tally), field) {
         v.add(field, problem);
     }
     Some(*tally)
@@ -317,21 +319,93 @@ pub fn person_of_candidate(c: &pb::Candidate) -> Result<Person, ApiError> {
     })
 }
 
-/// The domain form of a stored vote.
-pub fn tally(vote: Option<&pb::VoteTally>) -> Option<VoteTally> {
-    vote.filter(|t| t.eligible > 0).map(|t| VoteTally {
+/// The domain form of a tally's numbers, as sent.
+fn tally_of(t: &pb::VoteTally) -> VoteTally {
+    VoteTally {
         eligible: i64::from(t.eligible),
         present: i64::from(t.present),
         yes: i64::from(t.yes),
         no: i64::from(t.no),
-    })
+    }
+}
+
+/// The domain form of a stored vote: an empty tally is a vote not taken.
+pub fn tally(vote: Option<&pb::VoteTally>) -> Option<VoteTally> {
+    vote.filter(|t| t.eligible > 0).map(tally_of)
+}
+
+/// Where a stored candidate stands in the pipeline. Stored dates were validated on the way in;
+/// one that does not parse reads as not recorded.
+pub fn progress(candidate: &pb::Candidate) -> CandidateProgress {
+    CandidateProgress {
+        stage: partyregistry_kit::admission::stage(candidate.stage()),
+        stage_date: date::parse(&candidate.stage_date).ok(),
+        cell_vote: tally(candidate.cell_vote.as_ref()),
+        cell_vote_date: date::parse(&candidate.cell_vote_date).ok(),
+        committee_vote: tally(candidate.committee_vote.as_ref()),
+        committee_vote_date: date::parse(&candidate.committee_vote_date).ok(),
+        admitted_member: candidate.admitted_member.clone(),
+        closing_reason: candidate.closing_reason.clone(),
+    }
+}
+
+/// Writes the pipeline's part of `progress` (stage, its day, the closing reason and the admitted
+/// member) back into `candidate`; the votes are the candidate's facts and are not written.
+pub fn set_progress(candidate: &mut pb::Candidate, progress: &CandidateProgress) {
+    candidate.stage = progress
+        .stage
+        .map_or(pb::CandidateStage::Unspecified, |stage| {
+            partyregistry_kit::admission::stage_to_proto(stage)
+        })
+        .into();
+    candidate.stage_date = date::format_optional(progress.stage_date);
+    candidate
+        .admitted_member
+        .clone_from(&progress.admitted_member);
+    candidate
+        .closing_reason
+        .clone_from(&progress.closing_reason);
+}
+
+/// The contract form of an eligibility.
+pub fn eligibility_to_proto(assessment: &Eligibility) -> pb::Eligibility {
+    pb::Eligibility {
+        candidate: assessment.candidate.clone(),
+        on_date: date::format(assessment.on),
+        eligible: assessment.eligible(),
+        blockers: assessment
+            .blockers
+            .iter()
+            .map(partyregistry_kit::admission::blocker_to_proto)
+            .collect(),
+        rule_version: assessment.rule_version.clone(),
+    }
+}
+
+/// The numbers of a target as sent.
+fn target_numbers(target: &pb::Target) -> admission::Target {
+    admission::Target {
+        first_year: target.first_year,
+        last_year: target.last_year,
+        admissions_per_year: target.admissions_per_year,
+        good_cells_percent: target.good_cells_percent,
+    }
+}
+
+/// The numbers of a plan as sent.
+fn plan_numbers(plan: &pb::CellPlan) -> admission::CellPlan {
+    admission::CellPlan {
+        year: plan.year,
+        sources_to_develop: plan.sources_to_develop,
+        admissions: plan.admissions,
+    }
 }
 
 /// Validates a target.
 pub fn target_from_proto(target: Option<&pb::Target>) -> Result<pb::Target, ApiError> {
     let target = target.ok_or_else(|| ApiError::invalid("target", "is required"))?;
     let mut v = Violations::new();
-    for (field, problem) in target_violations(target) {
+    for (field, problem) in target_violations(&target_numbers(target)) {
         v.add(field, problem);
     }
     v.finish()?;
@@ -342,7 +416,7 @@ pub fn target_from_proto(target: Option<&pb::Target>) -> Result<pb::Target, ApiE
 pub fn plan_from_proto(plan: Option<&pb::CellPlan>) -> Result<pb::CellPlan, ApiError> {
     let plan = plan.ok_or_else(|| ApiError::invalid("plan", "is required"))?;
     let mut v = Violations::new();
-    for (field, problem) in plan_violations(plan) {
+    for (field, problem) in plan_violations(&plan_numbers(plan)) {
         v.add(field, problem);
     }
     let notes = text_field(&mut v, "plan.notes", &plan.notes, 500, false);

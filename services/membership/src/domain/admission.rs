@@ -1,16 +1,14 @@
 //! The admission pipeline's own rules, in plain Rust: how a candidate moves between stages, when a
 //! vote passes, what a target, a plan or a rating may hold, and when an introducer or a commune
 //! qualifies on a day. The eligibility rules themselves live in `partyregistry_rules`; the
-//! contract conversions in `partyregistry_kit::admission`.
+//! contract conversions in `crate::convert::admission`.
 //!
-//! Candidates are kept as their contract message (`pb::Candidate`): both services judge the same
-//! message with the same glue, and a second domain struct would only copy it field by field.
+//! The rules see a candidate through [`CandidateProgress`], the part of the record the pipeline
+//! moves: its stage, the votes and the days they were taken.
 
 use chrono::{Datelike, NaiveDate};
-use partyregistry_kit::admission::{blocker_to_proto, is_open, next_stage};
-use partyregistry_proto::membership::v1 as pb;
-use partyregistry_rules::RuleTable;
-use partyregistry_rules::eligibility::{self, CandidateFacts};
+use partyregistry_rules::eligibility::{self, Blocker, CandidateFacts};
+use partyregistry_rules::{CandidateStage, RuleTable};
 use partyregistry_vocab::date::{self, Date};
 
 use super::{Cell, Commune, Member, MemberStatus, RuleError, VoteTally};
@@ -88,19 +86,58 @@ pub fn may_introduce_now(member: &Member) -> bool {
     matches!(member.status, MemberStatus::Official | MemberStatus::Exempt)
 }
 
-/// The stage of a stored candidate.
-pub fn stage_of(candidate: &pb::Candidate) -> pb::CandidateStage {
-    candidate.stage()
+/// Where a candidate stands in the pipeline: the stage, the votes that carried it there and, once
+/// it left, how.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CandidateProgress {
+    /// The stage; `None` when not set.
+    pub stage: Option<CandidateStage>,
+    /// The day the stage was reached; `None` when not recorded.
+    pub stage_date: Option<Date>,
+    /// The cell's vote, once taken.
+    pub cell_vote: Option<VoteTally>,
+    /// The day of the cell's vote, when recorded.
+    pub cell_vote_date: Option<Date>,
+    /// The committee's vote, once taken.
+    pub committee_vote: Option<VoteTally>,
+    /// The day of the committee's vote, when recorded.
+    pub committee_vote_date: Option<Date>,
+    /// The member an admitted candidate became, `members/{id}`.
+    pub admitted_member: String,
+    /// Why the candidate left the pipeline (WITHDRAWN, INELIGIBLE).
+    pub closing_reason: String,
+}
+
+/// The name of a stage in messages, as the contract spells it.
+pub fn stage_name(stage: Option<CandidateStage>) -> &'static str {
+    use CandidateStage::*;
+    match stage {
+        None => "UNSPECIFIED",
+        Some(Identified) => "IDENTIFIED",
+        Some(ClassDone) => "CLASS_DONE",
+        Some(Dossier) => "DOSSIER",
+        Some(Verified) => "VERIFIED",
+        Some(CellApproved) => "CELL_APPROVED",
+        Some(CommitteeApproved) => "COMMITTEE_APPROVED",
+        Some(Admitted) => "ADMITTED",
+        Some(Withdrawn) => "WITHDRAWN",
+        Some(Ineligible) => "INELIGIBLE",
+    }
+}
+
+/// Whether a candidate at `stage` is still in the pipeline (an unset stage is not).
+pub fn is_open(stage: Option<CandidateStage>) -> bool {
+    stage.is_some_and(CandidateStage::is_open)
 }
 
 /// Checks the stage a new candidate is recorded at: an open stage (IDENTIFIED by default),
 /// with the votes an approved stage needs.
 pub fn check_initial_stage(
-    candidate: &pb::Candidate,
+    candidate: &CandidateProgress,
     stage_date: Date,
     rules: &RuleTable,
 ) -> Result<(), RuleError> {
-    let stage = stage_of(candidate);
+    let stage = candidate.stage;
     if !is_open(stage) {
         return Err(RuleError::invalid(
             "candidate.stage",
@@ -111,30 +148,24 @@ pub fn check_initial_stage(
 }
 
 /// The day a vote counts from: its own date, else the day of the stage it supports.
-fn vote_day(recorded: &str, fallback: Date) -> Date {
-    date::parse(recorded).unwrap_or(fallback)
+fn vote_day(recorded: Option<Date>, fallback: Date) -> Date {
+    recorded.unwrap_or(fallback)
 }
 
 /// Checks that `tally` was taken and passes under the regulation in force on `on`.
 pub fn check_passing_vote(
     field: &str,
     what: &str,
-    tally: Option<&pb::VoteTally>,
+    tally: Option<&VoteTally>,
     on: Date,
     rules: &RuleTable,
 ) -> Result<(), RuleError> {
-    let Some(tally) = tally.filter(|t| t.eligible > 0) else {
+    let Some(vote) = tally.filter(|t| t.eligible > 0) else {
         return Err(RuleError::precondition(
             VOTE_MISSING,
             field,
             format!("{what} has not been recorded; update the candidate with it first"),
         ));
-    };
-    let vote = VoteTally {
-        eligible: i64::from(tally.eligible),
-        present: i64::from(tally.present),
-        yes: i64::from(tally.yes),
-        no: i64::from(tally.no),
     };
     let version = rules.in_force_on(on);
     if !version.vote_passes(vote.yes, vote.eligible) {
@@ -156,8 +187,8 @@ pub fn check_passing_vote(
 
 /// The votes an approved stage requires.
 fn check_stage_votes(
-    candidate: &pb::Candidate,
-    stage: pb::CandidateStage,
+    candidate: &CandidateProgress,
+    stage: Option<CandidateStage>,
     stage_date: Date,
     rules: &RuleTable,
 ) -> Result<(), RuleError> {
@@ -166,7 +197,7 @@ fn check_stage_votes(
             "candidate.cell_vote",
             "the cell's vote",
             candidate.cell_vote.as_ref(),
-            vote_day(&candidate.cell_vote_date, stage_date),
+            vote_day(candidate.cell_vote_date, stage_date),
             rules,
         )
     };
@@ -175,13 +206,13 @@ fn check_stage_votes(
             "candidate.committee_vote",
             "the committee's vote",
             candidate.committee_vote.as_ref(),
-            vote_day(&candidate.committee_vote_date, stage_date),
+            vote_day(candidate.committee_vote_date, stage_date),
             rules,
         )
     };
     match stage {
-        pb::CandidateStage::CellApproved => cell(),
-        pb::CandidateStage::CommitteeApproved => cell().and_then(|()| committee()),
+        Some(CandidateStage::CellApproved) => cell(),
+        Some(CandidateStage::CommitteeApproved) => cell().and_then(|()| committee()),
         _ => Ok(()),
     }
 }
@@ -189,8 +220,8 @@ fn check_stage_votes(
 /// A requested stage change, already parsed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Advance {
-    /// The new stage.
-    pub stage: pb::CandidateStage,
+    /// The new stage; `None` when the request left it unset.
+    pub stage: Option<CandidateStage>,
     /// The day it was reached.
     pub stage_date: Date,
     /// Why the candidate left the pipeline (WITHDRAWN, INELIGIBLE).
@@ -200,9 +231,11 @@ pub struct Advance {
 /// Checks the request's own shape: a target stage AdvanceCandidate may set, and a reason for the
 /// closing ones.
 pub fn check_advance_request(advance: &Advance) -> Result<(), RuleError> {
-    use pb::CandidateStage::*;
-    match advance.stage {
-        Unspecified => Err(RuleError::invalid("stage", "is required")),
+    use CandidateStage::*;
+    let Some(stage) = advance.stage else {
+        return Err(RuleError::invalid("stage", "is required"));
+    };
+    match stage {
         Admitted => Err(RuleError::invalid(
             "stage",
             "ADMITTED is reached only through AdmitCandidate",
@@ -220,33 +253,34 @@ pub fn check_advance_request(advance: &Advance) -> Result<(), RuleError> {
 /// COMMITTEE_APPROVED needs the facts of the day and is the caller's (see
 /// [`check_no_blockers`]).
 pub fn advance(
-    candidate: &mut pb::Candidate,
+    candidate: &mut CandidateProgress,
     advance: &Advance,
     today: Date,
     rules: &RuleTable,
 ) -> Result<(), RuleError> {
-    use pb::CandidateStage::*;
+    use CandidateStage::*;
     check_advance_request(advance)?;
-    let current = stage_of(candidate);
+    let current = candidate.stage;
     if !is_open(current) {
         return Err(RuleError::precondition(
             ILLEGAL_TRANSITION,
             "name",
             format!(
                 "the candidate is {} and has left the pipeline",
-                current.as_str_name()
+                stage_name(current)
             ),
         ));
     }
-    let closing = matches!(advance.stage, Withdrawn | Ineligible);
-    if !closing && next_stage(current) != Some(advance.stage) {
+    let closing = matches!(advance.stage, Some(Withdrawn | Ineligible));
+    let next = current.and_then(CandidateStage::next);
+    if !closing && next != advance.stage {
         return Err(RuleError::precondition(
             ILLEGAL_TRANSITION,
             "stage",
             format!(
                 "a candidate at {} moves one stage at a time, to {}",
-                current.as_str_name(),
-                next_stage(current).map_or("", |s| s.as_str_name())
+                stage_name(current),
+                next.map_or("", |s| stage_name(Some(s)))
             ),
         ));
     }
@@ -257,7 +291,7 @@ pub fn advance(
             format!("{} is in the future", date::format(advance.stage_date)),
         ));
     }
-    if let Ok(current_date) = date::parse(&candidate.stage_date)
+    if let Some(current_date) = candidate.stage_date
         && advance.stage_date < current_date
     {
         return Err(RuleError::precondition(
@@ -266,55 +300,64 @@ pub fn advance(
             format!(
                 "{} is before the day the candidate reached {} ({})",
                 date::format(advance.stage_date),
-                current.as_str_name(),
+                stage_name(current),
                 date::format(current_date)
             ),
         ));
     }
     check_stage_votes(candidate, advance.stage, advance.stage_date, rules)?;
-    candidate.stage = advance.stage.into();
-    candidate.stage_date = date::format(advance.stage_date);
+    candidate.stage = advance.stage;
+    candidate.stage_date = Some(advance.stage_date);
     if closing {
         candidate.closing_reason.clone_from(&advance.reason);
     }
     Ok(())
 }
 
+/// A candidate's eligibility on a day: what blocks the admission, under which regulation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Eligibility {
+    /// The candidate, `candidates/{id}`.
+    pub candidate: String,
+    /// The day judged.
+    pub on: Date,
+    /// What stands in the way; none when the candidate is eligible.
+    pub blockers: Vec<Blocker>,
+    /// The code of the regulation in force that day.
+    pub rule_version: String,
+}
+
+impl Eligibility {
+    /// Whether nothing stands in the way.
+    pub fn eligible(&self) -> bool {
+        self.blockers.is_empty()
+    }
+}
+
 /// The eligibility on `on`, under the regulation in force that day, of the candidate named
 /// `candidate` whose facts (as of that day) are `facts`.
-pub fn assess(
-    candidate: &str,
-    facts: &CandidateFacts,
-    on: Date,
-    rules: &RuleTable,
-) -> pb::Eligibility {
+pub fn assess(candidate: &str, facts: &CandidateFacts, on: Date, rules: &RuleTable) -> Eligibility {
     let version = rules.in_force_on(on);
-    let blockers = eligibility::blockers(facts, on, version);
-    pb::Eligibility {
+    Eligibility {
         candidate: candidate.to_owned(),
-        on_date: date::format(on),
-        eligible: blockers.is_empty(),
-        blockers: blockers.iter().map(blocker_to_proto).collect(),
+        on,
+        blockers: eligibility::blockers(facts, on, version),
         rule_version: version.code.clone(),
     }
 }
 
 /// Refuses a step that needs an eligible candidate when the assessment found blockers.
-pub fn check_no_blockers(assessment: &pb::Eligibility, step: &str) -> Result<(), RuleError> {
-    if assessment.eligible {
+pub fn check_no_blockers(assessment: &Eligibility, step: &str) -> Result<(), RuleError> {
+    if assessment.eligible() {
         return Ok(());
     }
-    let codes: Vec<&str> = assessment
-        .blockers
-        .iter()
-        .map(|b| b.code.as_str())
-        .collect();
+    let codes: Vec<&str> = assessment.blockers.iter().map(|b| b.code.code()).collect();
     Err(RuleError::precondition(
         CANDIDATE_NOT_ELIGIBLE,
         "name",
         format!(
             "the candidate cannot be {step} on {}: {} ({})",
-            assessment.on_date,
+            date::format(assessment.on),
             codes.join(", "),
             assessment.rule_version
         ),
@@ -322,10 +365,10 @@ pub fn check_no_blockers(assessment: &pb::Eligibility, step: &str) -> Result<(),
 }
 
 /// Checks that a candidate may be admitted: the committee approved and it is not admitted yet.
-pub fn check_admissible(candidate: &pb::Candidate) -> Result<(), RuleError> {
-    match stage_of(candidate) {
-        pb::CandidateStage::CommitteeApproved => Ok(()),
-        pb::CandidateStage::Admitted => Err(RuleError::precondition(
+pub fn check_admissible(candidate: &CandidateProgress) -> Result<(), RuleError> {
+    match candidate.stage {
+        Some(CandidateStage::CommitteeApproved) => Ok(()),
+        Some(CandidateStage::Admitted) => Err(RuleError::precondition(
             CANDIDATE_ALREADY_ADMITTED,
             "name",
             format!(
@@ -338,7 +381,7 @@ pub fn check_admissible(candidate: &pb::Candidate) -> Result<(), RuleError> {
             "name",
             format!(
                 "only a COMMITTEE_APPROVED candidate can be admitted; this one is {}",
-                stage.as_str_name()
+                stage_name(stage)
             ),
         )),
     }
@@ -347,7 +390,7 @@ pub fn check_admissible(candidate: &pb::Candidate) -> Result<(), RuleError> {
 /// Checks a vote tally's numbers: eligible positive, present at most eligible, yes and no not
 /// negative and together at most present. `field` is the tally's path; as for RecordAdmission, a
 /// count of yes and no above present is reported on `yes`.
-pub fn vote_violations(tally: &pb::VoteTally, field: &str) -> Vec<(String, &'static str)> {
+pub fn vote_violations(tally: &VoteTally, field: &str) -> Vec<(String, &'static str)> {
     let mut found = Vec::new();
     if tally.eligible <= 0 {
         found.push((format!("{field}.eligible"), "must be positive"));
@@ -358,8 +401,7 @@ pub fn vote_violations(tally: &pb::VoteTally, field: &str) -> Vec<(String, &'sta
     if tally.no < 0 {
         found.push((format!("{field}.no"), "must not be negative"));
     }
-    if tally.yes < 0 || i64::from(tally.yes) + i64::from(tally.no.max(0)) > i64::from(tally.present)
-    {
+    if tally.yes < 0 || tally.yes + tally.no.max(0) > tally.present {
         found.push((
             format!("{field}.yes"),
             "must not be negative, and yes + no must be at most present",
@@ -368,8 +410,32 @@ pub fn vote_violations(tally: &pb::VoteTally, field: &str) -> Vec<(String, &'sta
     found
 }
 
+/// The numbers of a term's admission target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Target {
+    /// The first year of the term.
+    pub first_year: i32,
+    /// The last year of the term.
+    pub last_year: i32,
+    /// Admissions to make each year.
+    pub admissions_per_year: i32,
+    /// The share of cells to be rated good or better, in percent.
+    pub good_cells_percent: i32,
+}
+
+/// The numbers of a cell's plan for a year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CellPlan {
+    /// The year planned.
+    pub year: i32,
+    /// Admission sources the cell means to develop.
+    pub sources_to_develop: i32,
+    /// Admissions the cell means to make.
+    pub admissions: i32,
+}
+
 /// Checks a target's numbers; violations name fields under `target.`.
-pub fn target_violations(target: &pb::Target) -> Vec<(&'static str, String)> {
+pub fn target_violations(target: &Target) -> Vec<(&'static str, String)> {
     let mut found = Vec::new();
     if !YEARS.contains(&target.first_year) {
         found.push((
@@ -404,7 +470,7 @@ pub fn target_violations(target: &pb::Target) -> Vec<(&'static str, String)> {
 }
 
 /// Checks a plan's numbers; violations name fields under `plan.`.
-pub fn plan_violations(plan: &pb::CellPlan) -> Vec<(&'static str, String)> {
+pub fn plan_violations(plan: &CellPlan) -> Vec<(&'static str, String)> {
     let mut found = Vec::new();
     if !YEARS.contains(&plan.year) {
         found.push((

@@ -137,7 +137,7 @@ impl AdmissionApi {
         let stage = pb::CandidateStage::try_from(request.stage)
             .map_err(|_| ApiError::invalid("stage", "is not a known value"))?;
         let advance = Advance {
-            stage,
+            stage: partyregistry_kit::admission::stage(stage),
             stage_date: effective_date("stage_date", &request.stage_date)?,
             reason: short_text("reason", &request.reason, 200, false)?,
         };

@@ -253,6 +253,8 @@ impl MembershipApi {
                     return;
                 }
             };
+            metrics::gauge!("partyregistry_feed_head_sequence", "service" => "membership")
+                .set(head as f64);
             let caught_up = (changes.len() as i64) < FEED_BATCH;
             for mut change in changes {
                 cursor = change.sequence;

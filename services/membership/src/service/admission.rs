@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use partyregistry_kit::error::ApiError;
 use partyregistry_proto::membership::v1 as pb;
 use partyregistry_proto::membership::v1::change::Resource;
-use partyregistry_rules::{RuleTable, RuleVersion, calendar::reference_holidays};
+use partyregistry_rules::{CandidateStage, RuleTable, RuleVersion, calendar::reference_holidays};
 use partyregistry_vocab::date::{self, Date};
 use partyregistry_vocab::names;
 
@@ -18,8 +18,8 @@ use super::outbox::{CommandFuture, Written};
 use super::{Membership, RequestKey, check_etag};
 use crate::convert::{self, admission as convert_admission};
 use crate::domain::admission::{
-    self as rules_of, Advance, CANDIDATE_CLOSED, CELL_CLOSED, DATE_RULE, INTRODUCER_NOT_OFFICIAL,
-    MEMBER_EXEMPT, MEMBER_NOT_ON_ROLL, RULE_VERSION_NOT_LATEST,
+    self as rules_of, Advance, CANDIDATE_CLOSED, CELL_CLOSED, DATE_RULE, Eligibility,
+    INTRODUCER_NOT_OFFICIAL, MEMBER_EXEMPT, MEMBER_NOT_ON_ROLL, RULE_VERSION_NOT_LATEST,
 };
 use crate::domain::{AdmissionContext, AdmissionDates, AdmissionFields, Member, MemberStatus};
 use crate::store::candidates::candidate_name;
@@ -83,7 +83,7 @@ async fn assess(
     record: &CandidateRecord,
     on: Date,
     rules: &RuleTable,
-) -> Result<pb::Eligibility, ApiError> {
+) -> Result<Eligibility, ApiError> {
     let commune = tx.require_commune(&record.commune_code).await?.commune;
     let mut introducers: HashMap<String, Member> = HashMap::new();
     for introducer in &record.candidate.introducers {
@@ -260,7 +260,11 @@ impl Membership {
                     candidate.admitted_member.clear();
                     candidate.closing_reason.clear();
                     let rules = tx.rule_table().await?;
-                    rules_of::check_initial_stage(&candidate, stage_date, &rules)?;
+                    rules_of::check_initial_stage(
+                        &convert_admission::progress(&candidate),
+                        stage_date,
+                        &rules,
+                    )?;
                     check_new_introducers(tx, &candidate, None).await?;
                     if candidate.stage() == pb::CandidateStage::CommitteeApproved {
                         // Recorded as approved: the same condition AdvanceCandidate enforces.
@@ -350,9 +354,11 @@ impl Membership {
                 Box::pin(async move {
                     let current = tx.require_candidate(id).await?;
                     let rules = tx.rule_table().await?;
+                    let mut progress = convert_admission::progress(&current.candidate);
+                    rules_of::advance(&mut progress, &advance, date::today_in_vietnam(), &rules)?;
                     let mut candidate = current.candidate.clone();
-                    rules_of::advance(&mut candidate, &advance, date::today_in_vietnam(), &rules)?;
-                    if advance.stage == pb::CandidateStage::CommitteeApproved {
+                    convert_admission::set_progress(&mut candidate, &progress);
+                    if advance.stage == Some(CandidateStage::CommitteeApproved) {
                         let assessment = assess(tx, &current, advance.stage_date, &rules).await?;
                         rules_of::check_no_blockers(&assessment, "approved by the committee")?;
                     }
@@ -377,7 +383,8 @@ impl Membership {
         let mut tx = self.store.read().await?;
         let record = tx.require_candidate(id).await?;
         let rules = tx.rule_table().await?;
-        assess(&mut tx, &record, on, &rules).await
+        let assessment = assess(&mut tx, &record, on, &rules).await?;
+        Ok(convert_admission::eligibility_to_proto(&assessment))
     }
 
     /// Admits a COMMITTEE_APPROVED candidate: the new member's change, then the closed
@@ -393,7 +400,7 @@ impl Membership {
                 let decision = decision.clone();
                 Box::pin(async move {
                     let current = tx.require_candidate(id).await?;
-                    rules_of::check_admissible(&current.candidate)?;
+                    rules_of::check_admissible(&convert_admission::progress(&current.candidate))?;
                     if let Ok(approved) = date::parse(&current.candidate.stage_date)
                         && decision.decision_date < approved
                     {

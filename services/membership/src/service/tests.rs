@@ -265,7 +265,7 @@ async fn step(
         .advance_candidate(
             id,
             Advance {
-                stage,
+                stage: partyregistry_kit::admission::stage(stage),
                 stage_date: d(on),
                 reason: String::new(),
             },

@@ -11,7 +11,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::task::Poll;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use partyregistry_kit::BoxError;
 use partyregistry_kit::client::{self, BearerToken, ClientSecurity};
@@ -106,6 +106,8 @@ pub struct Consumer {
     membership_url: String,
     /// TLS (CA, client certificate) and the bearer token of the hop to membership.
     security: ClientSecurity,
+    /// When the projection last reached the announced head, for the lag metric.
+    caught_up_at: std::sync::Mutex<Instant>,
 }
 
 /// Why a session with the feed ended.
@@ -147,6 +149,7 @@ impl Consumer {
             state,
             membership_url: membership_url.into(),
             security,
+            caught_up_at: std::sync::Mutex::new(Instant::now()),
         }
     }
 
@@ -263,6 +266,7 @@ impl Consumer {
 
     async fn apply(&self, batch: &[Change]) -> Result<(), SessionError> {
         let outcome = self.store.apply_changes(batch, now_micros()).await?;
+        self.record_position(outcome.position.last_sequence, outcome.applied);
         tracing::debug!(
             applied = outcome.applied,
             replayed = outcome.replayed,
@@ -271,6 +275,30 @@ impl Consumer {
             "batch committed"
         );
         Ok(())
+    }
+
+    /// The feed's metrics after a batch: what was applied, how far behind the announced head
+    /// the projection is, and for how long it has been behind.
+    fn record_position(&self, applied_sequence: i64, applied: usize) {
+        let behind = (self.state.contact().head_sequence - applied_sequence).max(0);
+        let behind_for = {
+            let mut caught_up_at = self
+                .caught_up_at
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            if behind == 0 {
+                *caught_up_at = Instant::now();
+            }
+            caught_up_at.elapsed()
+        };
+        let service = "reporting";
+        metrics::counter!("partyregistry_feed_applied_total", "service" => service)
+            .increment(applied as u64);
+        metrics::gauge!("partyregistry_feed_applied_sequence", "service" => service)
+            .set(applied_sequence as f64);
+        metrics::gauge!("partyregistry_feed_lag_events", "service" => service).set(behind as f64);
+        metrics::gauge!("partyregistry_feed_lag_seconds", "service" => service)
+            .set(behind_for.as_secs_f64());
     }
 
     async fn heartbeat(&self, head_sequence: i64) -> Result<(), SessionError> {

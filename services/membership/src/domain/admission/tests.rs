@@ -1,9 +1,11 @@
 use super::*;
+use crate::convert::admission::{progress, set_progress};
 use crate::domain::{
     AdmissionDates, AreaFlag, AreaKind, Assignment, CellKind, Gender, GeneralEducation, Person,
     PoliticalTheory, Qualification,
 };
 use partyregistry_kit::admission::candidate_facts;
+use partyregistry_proto::membership::v1 as pb;
 
 fn d(text: &str) -> Date {
     date::parse(text).expect("test dates are valid")
@@ -41,9 +43,35 @@ fn candidate(stage: pb::CandidateStage, stage_date: &str) -> pb::Candidate {
     }
 }
 
+/// The rules move a candidate's progress; the service reads it from and writes it back to the
+/// stored record, as here.
+fn advance(
+    candidate: &mut pb::Candidate,
+    to: &Advance,
+    today: Date,
+    rules: &RuleTable,
+) -> Result<(), RuleError> {
+    let mut moved = progress(candidate);
+    super::advance(&mut moved, to, today, rules)?;
+    set_progress(candidate, &moved);
+    Ok(())
+}
+
+fn check_admissible(candidate: &pb::Candidate) -> Result<(), RuleError> {
+    super::check_admissible(&progress(candidate))
+}
+
+fn check_initial_stage(
+    candidate: &pb::Candidate,
+    stage_date: Date,
+    rules: &RuleTable,
+) -> Result<(), RuleError> {
+    super::check_initial_stage(&progress(candidate), stage_date, rules)
+}
+
 fn to(stage: pb::CandidateStage, on: &str) -> Advance {
     Advance {
-        stage,
+        stage: partyregistry_kit::admission::stage(stage),
         stage_date: d(on),
         reason: String::new(),
     }
@@ -209,7 +237,13 @@ fn initial_stage_must_be_open() {
 #[test]
 fn vote_numbers_are_checked_field_by_field() {
     let fields = |t: pb::VoteTally| -> Vec<String> {
-        vote_violations(&t, "candidate.cell_vote")
+        let numbers = VoteTally {
+            eligible: t.eligible.into(),
+            present: t.present.into(),
+            yes: t.yes.into(),
+            no: t.no.into(),
+        };
+        vote_violations(&numbers, "candidate.cell_vote")
             .into_iter()
             .map(|(f, _)| f)
             .collect()
@@ -257,18 +291,17 @@ fn vote_numbers_are_checked_field_by_field() {
 
 #[test]
 fn targets_and_plans_reject_negative_numbers() {
-    let good = pb::Target {
+    let good = Target {
         first_year: 2020,
         last_year: 2025,
         admissions_per_year: 6,
         good_cells_percent: 80,
-        ..Default::default()
     };
     assert!(target_violations(&good).is_empty());
-    let bad = pb::Target {
+    let bad = Target {
         admissions_per_year: -1,
         good_cells_percent: -5,
-        ..good.clone()
+        ..good
     };
     let fields: Vec<_> = target_violations(&bad)
         .into_iter()
@@ -278,11 +311,10 @@ fn targets_and_plans_reject_negative_numbers() {
         fields,
         ["target.admissions_per_year", "target.good_cells_percent"]
     );
-    let plan = pb::CellPlan {
+    let plan = CellPlan {
         year: 2022,
         sources_to_develop: -1,
         admissions: -2,
-        ..Default::default()
     };
     let fields: Vec<_> = plan_violations(&plan).into_iter().map(|(f, _)| f).collect();
     assert_eq!(fields, ["plan.sources_to_develop", "plan.admissions"]);
@@ -422,12 +454,8 @@ fn eligibility_uses_the_regulation_in_force_that_day() {
         let facts = candidate_facts(&c, false, |_| true).expect("assessed");
         let assessment = assess(&c.name, &facts, d(on), &rules());
         assert_eq!(assessment.rule_version, code);
-        assert!(!assessment.eligible);
-        let codes: Vec<_> = assessment
-            .blockers
-            .iter()
-            .map(|b| b.code.as_str())
-            .collect();
+        assert!(!assessment.eligible());
+        let codes: Vec<_> = assessment.blockers.iter().map(|b| b.code.code()).collect();
         assert!(codes.contains(&"EDUCATION_BELOW_MINIMUM"), "{codes:?}");
         let error = check_no_blockers(&assessment, "admitted").expect_err("blocked");
         assert_eq!(
@@ -441,7 +469,7 @@ fn eligibility_uses_the_regulation_in_force_that_day() {
         flagged
             .blockers
             .iter()
-            .all(|b| b.code != "EDUCATION_BELOW_MINIMUM"),
+            .all(|b| b.code.code() != "EDUCATION_BELOW_MINIMUM"),
         "primary suffices in a flagged area"
     );
 }
