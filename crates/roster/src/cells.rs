@@ -3,6 +3,8 @@
 //! lists and aliases; this module adds only what files do to them (numbers that lost zeros, Excel
 //! date serials, abbreviations inside longer text).
 
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 use partyregistry_vocab::date::{self, Date};
 use partyregistry_vocab::reference::{self, ListKind};
@@ -443,6 +445,51 @@ pub fn parse_level(kind: ListKind, value: &Value) -> Result<Option<&'static str>
     })
 }
 
+/// Remembers what the reference lookups gave for each spelling: a roster repeats a few dozen
+/// spellings of ethnic groups, religions and levels over thousands of rows, and each lookup folds
+/// every name of its list.
+#[derive(Debug, Default)]
+pub struct ReferenceMemo {
+    ethnicity: HashMap<String, Result<&'static str, String>>,
+    religion: HashMap<String, String>,
+    levels: HashMap<(u8, String), Result<Option<&'static str>, String>>,
+}
+
+impl ReferenceMemo {
+    /// [`parse_ethnicity`], remembered.
+    pub fn ethnicity(&mut self, value: &Value) -> Result<&'static str, String> {
+        let key = text_of(value);
+        self.ethnicity
+            .entry(key)
+            .or_insert_with(|| parse_ethnicity(value))
+            .clone()
+    }
+
+    /// [`parse_religion`], remembered.
+    pub fn religion(&mut self, value: &Value) -> String {
+        let key = text_of(value);
+        self.religion
+            .entry(key)
+            .or_insert_with(|| parse_religion(value))
+            .clone()
+    }
+
+    /// [`parse_level`], remembered.
+    pub fn level(&mut self, kind: ListKind, value: &Value) -> Result<Option<&'static str>, String> {
+        let list = match kind {
+            ListKind::Ethnicity => 0,
+            ListKind::Religion => 1,
+            ListKind::GeneralEducation => 2,
+            ListKind::Qualification => 3,
+            ListKind::PoliticalTheory => 4,
+        };
+        self.levels
+            .entry((list, text_of(value)))
+            .or_insert_with(|| parse_level(kind, value))
+            .clone()
+    }
+}
+
 /// The status column.
 pub fn parse_standing(value: &Value) -> Result<Standing, String> {
     let key = fold(&text_of(value));
@@ -697,6 +744,24 @@ mod tests {
             Ok(None)
         );
         assert!(parse_level(ListKind::GeneralEducation, &text("rất cao")).is_err());
+    }
+
+    #[test]
+    fn the_memo_answers_as_the_lookups_do() {
+        let mut memo = ReferenceMemo::default();
+        for _ in 0..2 {
+            assert_eq!(memo.ethnicity(&text("Mèo")), Ok("08"));
+            assert_eq!(memo.ethnicity(&text("04")), parse_ethnicity(&text("04")));
+            assert_eq!(memo.religion(&text("Đạo Phật")), "Phật giáo");
+            assert_eq!(
+                memo.level(ListKind::PoliticalTheory, &text("TC")),
+                Ok(Some("POLITICAL_THEORY_INTERMEDIATE"))
+            );
+            assert_eq!(
+                memo.level(ListKind::Qualification, &text("TC")),
+                Ok(Some("QUALIFICATION_VOCATIONAL"))
+            );
+        }
     }
 
     #[test]

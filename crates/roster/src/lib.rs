@@ -155,8 +155,9 @@ pub fn roster_from_records(
         .collect();
     let mut rows = Vec::with_capacity(data.len());
     let mut problems = Vec::new();
+    let mut memo = cells::ReferenceMemo::default();
     for record in &data {
-        match row::parse_record(&layout, record) {
+        match row::parse_record(&layout, &mut memo, record) {
             Ok(parsed) => {
                 let found = checks::check_row(&parsed, &layout, &rules, options.today);
                 if found.is_empty() {

@@ -7,9 +7,8 @@ use partyregistry_vocab::reference::ListKind;
 use partyregistry_vocab::text::normalize;
 
 use crate::cells::{
-    self, Badge, CellKind, Gap, Gender, Standing, parse_badges, parse_card_number,
-    parse_citizen_id, parse_date, parse_ethnicity, parse_gaps, parse_gender, parse_level,
-    parse_phone, parse_religion, parse_standing, text_of,
+    self, Badge, CellKind, Gap, Gender, ReferenceMemo, Standing, parse_badges, parse_card_number,
+    parse_citizen_id, parse_date, parse_gaps, parse_gender, parse_phone, parse_standing, text_of,
 };
 use crate::columns::{Field, column};
 use crate::heading::ColumnUse;
@@ -179,7 +178,7 @@ impl RowReader<'_> {
     fn parse<T>(
         &mut self,
         field: Field,
-        parser: impl Fn(&Value) -> Result<T, String>,
+        mut parser: impl FnMut(&Value) -> Result<T, String>,
     ) -> Option<T> {
         match parser(self.value(field)) {
             Ok(value) => Some(value),
@@ -254,8 +253,13 @@ pub fn is_column_numbers(record: &Record) -> bool {
     numbers.len() >= 3 && numbers.windows(2).all(|pair| pair[0] < pair[1]) && numbers[0] <= 2
 }
 
-/// Parses one record: the row, or the problems that keep it from being one.
-pub fn parse_record(layout: &Layout, record: &Record) -> Result<RosterRow, Vec<Problem>> {
+/// Parses one record: the row, or the problems that keep it from being one. `memo` keeps the
+/// reference lookups of the file's earlier rows.
+pub fn parse_record(
+    layout: &Layout,
+    memo: &mut ReferenceMemo,
+    record: &Record,
+) -> Result<RosterRow, Vec<Problem>> {
     let mut reader = RowReader {
         layout,
         record,
@@ -294,8 +298,8 @@ pub fn parse_record(layout: &Layout, record: &Record) -> Result<RosterRow, Vec<P
     let full_name = reader.required(Field::FullName, 100);
     let gender = reader.parse(Field::Gender, parse_gender);
     let birth_date = reader.required_date(Field::BirthDate);
-    let ethnicity_code = reader.parse(Field::Ethnicity, parse_ethnicity);
-    let religion = parse_religion(reader.value(Field::Religion));
+    let ethnicity_code = reader.parse(Field::Ethnicity, |value| memo.ethnicity(value));
+    let religion = memo.religion(reader.value(Field::Religion));
     if religion.chars().count() > 50 {
         reader.problem(Field::Religion, "dài quá 50 ký tự".to_owned());
     }
@@ -305,7 +309,7 @@ pub fn parse_record(layout: &Layout, record: &Record) -> Result<RosterRow, Vec<P
     let address = reader.limited(Field::Address, 200);
     let phone = reader.parse(Field::Phone, parse_phone).flatten();
     let education = match reader.parse(Field::Education, |value| {
-        parse_level(ListKind::GeneralEducation, value)
+        memo.level(ListKind::GeneralEducation, value)
     }) {
         Some(Some(level)) => Some(level),
         Some(None) => {
@@ -319,12 +323,12 @@ pub fn parse_record(layout: &Layout, record: &Record) -> Result<RosterRow, Vec<P
     };
     let qualification = reader
         .parse(Field::Qualification, |value| {
-            parse_level(ListKind::Qualification, value)
+            memo.level(ListKind::Qualification, value)
         })
         .flatten();
     let theory = reader
         .parse(Field::Theory, |value| {
-            parse_level(ListKind::PoliticalTheory, value)
+            memo.level(ListKind::PoliticalTheory, value)
         })
         .flatten();
     let occupation = reader.limited(Field::Occupation, 100);
@@ -502,6 +506,7 @@ mod tests {
         let layout = layout(&HEADINGS);
         let row = parse_record(
             &layout,
+            &mut ReferenceMemo::default(),
             &record(
                 7,
                 &[
@@ -533,6 +538,7 @@ mod tests {
         let layout = layout(&HEADINGS);
         let problems = parse_record(
             &layout,
+            &mut ReferenceMemo::default(),
             &record(
                 9,
                 &[

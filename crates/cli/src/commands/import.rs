@@ -293,7 +293,10 @@ async fn import_files(
             }
             units_seen.add_to(&mut summary);
         }
-        let refused = summary.members.rejected + summary.members.duplicates;
+        let refused = summary.members.rejected
+            + summary.members.duplicates
+            + summary.communes.rejected
+            + summary.cells.rejected;
         if args.all_or_nothing && !args.dry_run && dry_run {
             if refused > 0 {
                 summary.stopped_by_all_or_nothing = true;

@@ -242,27 +242,26 @@ pub fn import_member(row: &RosterRow) -> ImportMember {
     }
 }
 
-/// The batches of a file: `batch` members each, with their units.
-pub fn batches(
-    import_id: &str,
-    rows: &[RosterRow],
-    units: &Units,
+/// The batches of a file: `batch` members each, with their units; built one at a time as the
+/// import sends them, so that a large file is not held twice.
+pub fn batches<'a>(
+    import_id: &'a str,
+    rows: &'a [RosterRow],
+    units: &'a Units,
     batch: usize,
     dry_run: bool,
-) -> Vec<ImportRosterRequest> {
-    rows.chunks(batch.max(1))
-        .map(|chunk| {
-            let refs: Vec<&RosterRow> = chunk.iter().collect();
-            let (communes, cells) = units.for_rows(&refs);
-            ImportRosterRequest {
-                import_id: import_id.to_owned(),
-                communes,
-                cells,
-                members: chunk.iter().map(import_member).collect(),
-                dry_run,
-            }
-        })
-        .collect()
+) -> impl ExactSizeIterator<Item = ImportRosterRequest> + 'a {
+    rows.chunks(batch.max(1)).map(move |chunk| {
+        let refs: Vec<&RosterRow> = chunk.iter().collect();
+        let (communes, cells) = units.for_rows(&refs);
+        ImportRosterRequest {
+            import_id: import_id.to_owned(),
+            communes,
+            cells,
+            members: chunk.iter().map(import_member).collect(),
+            dry_run,
+        }
+    })
 }
 
 /// The file column a server field path names (`members[3].member.birth_date` → birth date).

@@ -196,7 +196,8 @@ pub(super) fn generate(
     let mut status_date = None;
     if let Some(official) = official.filter(|day| *day + Duration::days(2) <= today) {
         let death_chance = match age_today {
-            91.. => 85,
+            101.. => 100,
+            91..=100 => 85,
             81..=90 => 45,
             71..=80 => 15,
             61..=70 => 5,
