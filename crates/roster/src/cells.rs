@@ -453,9 +453,44 @@ pub struct ReferenceMemo {
     ethnicity: HashMap<String, Result<&'static str, String>>,
     religion: HashMap<String, String>,
     levels: HashMap<(u8, String), Result<Option<&'static str>, String>>,
+    genders: HashMap<String, Result<Gender, String>>,
+    standings: HashMap<String, Result<Standing, String>>,
+    cell_kinds: HashMap<(bool, String), Option<CellKind>>,
 }
 
 impl ReferenceMemo {
+    /// [`parse_gender`], remembered.
+    pub fn gender(&mut self, value: &Value) -> Result<Gender, String> {
+        self.genders
+            .entry(text_of(value))
+            .or_insert_with(|| parse_gender(value))
+            .clone()
+    }
+
+    /// [`parse_standing`], remembered.
+    pub fn standing(&mut self, value: &Value) -> Result<Standing, String> {
+        self.standings
+            .entry(text_of(value))
+            .or_insert_with(|| parse_standing(value))
+            .clone()
+    }
+
+    /// [`CellKind::parse`] of a kind column's text, remembered.
+    pub fn cell_kind(&mut self, typed: &str) -> Option<CellKind> {
+        *self
+            .cell_kinds
+            .entry((true, typed.to_owned()))
+            .or_insert_with(|| CellKind::parse(typed))
+    }
+
+    /// [`CellKind::from_cell_name`], remembered.
+    pub fn cell_kind_of_name(&mut self, name: &str) -> CellKind {
+        self.cell_kinds
+            .entry((false, name.to_owned()))
+            .or_insert_with(|| Some(CellKind::from_cell_name(name)))
+            .unwrap_or(CellKind::Residential)
+    }
+
     /// [`parse_ethnicity`], remembered.
     pub fn ethnicity(&mut self, value: &Value) -> Result<&'static str, String> {
         let key = text_of(value);

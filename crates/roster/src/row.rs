@@ -8,7 +8,7 @@ use partyregistry_vocab::text::normalize;
 
 use crate::cells::{
     self, Badge, CellKind, Gap, Gender, ReferenceMemo, Standing, parse_badges, parse_card_number,
-    parse_citizen_id, parse_date, parse_gaps, parse_gender, parse_phone, parse_standing, text_of,
+    parse_citizen_id, parse_date, parse_gaps, parse_phone, text_of,
 };
 use crate::columns::{Field, column};
 use crate::heading::ColumnUse;
@@ -287,16 +287,18 @@ pub fn parse_record(
     let cell_name = reader.required(Field::CellName, 100);
     let typed_kind = reader.text(Field::CellKind);
     let cell_kind = if typed_kind.is_empty() {
-        cell_name.as_deref().map(CellKind::from_cell_name)
+        cell_name
+            .as_deref()
+            .map(|name| memo.cell_kind_of_name(name))
     } else {
         reader.parse(Field::CellKind, |_| {
-            CellKind::parse(&typed_kind).ok_or_else(|| {
+            memo.cell_kind(&typed_kind).ok_or_else(|| {
                 "loại chi bộ phải là Khu dân cư, Nhà trường, Công an, Quân sự, Cơ quan, Doanh nghiệp hoặc Khác".to_owned()
             })
         })
     };
     let full_name = reader.required(Field::FullName, 100);
-    let gender = reader.parse(Field::Gender, parse_gender);
+    let gender = reader.parse(Field::Gender, |value| memo.gender(value));
     let birth_date = reader.required_date(Field::BirthDate);
     let ethnicity_code = reader.parse(Field::Ethnicity, |value| memo.ethnicity(value));
     let religion = memo.religion(reader.value(Field::Religion));
@@ -336,7 +338,7 @@ pub fn parse_record(
     let decision_number = reader.limited(Field::DecisionNumber, 50);
     let ceremony_date = reader.required_date(Field::CeremonyDate);
     let official_date = reader.parse(Field::OfficialDate, parse_date).flatten();
-    let standing = reader.parse(Field::Status, parse_standing);
+    let standing = reader.parse(Field::Status, |value| memo.standing(value));
     let status_date = reader.parse(Field::StatusDate, parse_date).flatten();
     if standing.is_some_and(|s| s != Standing::Active) && status_date.is_none() {
         reader.problem(
