@@ -13,6 +13,7 @@ use partyregistry_kit::BoxError;
 use partyregistry_kit::client::ClientSecurity;
 use partyregistry_proto::reporting::v1 as report;
 use partyregistry_roster::write::{BOM, push_csv_line, template_headings};
+use partyregistry_roster::{Mapping, ReadOptions, read_roster};
 use partyregistry_tests::{Backend, Pair, feed_head, on_each_backend};
 use partyregistry_vocab::date;
 
@@ -282,6 +283,31 @@ async fn a_dry_run_reports_every_planted_error_and_writes_nothing(
             .iter()
             .any(|line| line.contains("Người Sao Hỏa"))
     );
+    // The report is a roster itself: read again, the rows still to fix show the same problems,
+    // and the duplicate (whose first row was fine and is not in the report) reads as a good row.
+    let xlsx_path = directory.join("bao-cao.xlsx");
+    let mut dry_xlsx = args(vec![path.clone()]);
+    dry_xlsx.dry_run = true;
+    dry_xlsx.report = Some(xlsx_path.clone());
+    import(&context, &dry_xlsx).await?;
+    let mapping = Mapping::default();
+    let read = ReadOptions {
+        sheet: None,
+        mapping: &mapping,
+        today: date::today_in_vietnam(),
+    };
+    for report_file in [&report_path, &xlsx_path] {
+        let again = read_roster(report_file, &read)?;
+        let columns: Vec<&str> = again.problems.iter().map(|p| p.column.as_str()).collect();
+        assert_eq!(
+            columns,
+            ["Sinh ngày", "Dân tộc", "Chi bộ", "Ngày vào Đảng"],
+            "{}",
+            report_file.display()
+        );
+        assert_eq!(again.rows.len(), 1);
+        assert_eq!(again.rows[0].full_name, "Lò Thị Bốn");
+    }
 
     // --all-or-nothing: the same file writes nothing either.
     let mut strict = args(vec![path]);
