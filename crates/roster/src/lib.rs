@@ -76,7 +76,10 @@ pub enum ReadError {
 pub struct Roster {
     /// Where the fields are.
     pub layout: Layout,
-    /// The records below the heading row that hold data, in file order.
+    /// How many records below the heading row hold data.
+    pub data_rows: usize,
+    /// The records of the rows refused for their cells or the rules, in file order: the report
+    /// repeats them. (The records of other rows are not kept; [`reread_records`] finds them.)
     pub records: Vec<Record>,
     /// The rows to import: readable, passing the checks, not duplicates.
     pub rows: Vec<RosterRow>,
@@ -97,7 +100,7 @@ impl Roster {
             .and_then(|index| self.records.get(index))
     }
 
-    /// Rows refused here: with problems or duplicates.
+    /// Rows refused here: with problems, or duplicates.
     pub fn refused_rows(&self) -> HashSet<usize> {
         self.problems
             .iter()
@@ -148,25 +151,31 @@ pub fn roster_from_records(
         .map(|(heading, _)| heading.clone())
         .collect();
     let rules = RuleTable::reference();
-    let data: Vec<Record> = records
+    let mut rows = Vec::new();
+    let mut problems = Vec::new();
+    let mut refused = Vec::new();
+    let mut read = 0;
+    let mut memo = cells::ReferenceMemo::default();
+    let data = records
         .into_iter()
         .skip(heading_index + 1)
-        .filter(|record| row::holds_data(record) && !row::is_column_numbers(record))
-        .collect();
-    let mut rows = Vec::with_capacity(data.len());
-    let mut problems = Vec::new();
-    let mut memo = cells::ReferenceMemo::default();
-    for record in &data {
-        match row::parse_record(&layout, &mut memo, record) {
+        .filter(|record| row::holds_data(record) && !row::is_column_numbers(record));
+    // Each record is dropped once it is a row: a province's file is held once, as rows.
+    for record in data {
+        read += 1;
+        let found = match row::parse_record(&layout, &mut memo, &record) {
             Ok(parsed) => {
                 let found = checks::check_row(&parsed, &layout, &rules, options.today);
                 if found.is_empty() {
                     rows.push(parsed);
-                } else {
-                    problems.extend(found);
                 }
+                found
             }
-            Err(found) => problems.extend(found),
+            Err(found) => found,
+        };
+        if !found.is_empty() {
+            problems.extend(found);
+            refused.push(record);
         }
     }
     let duplicates = duplicates::find_duplicates(&rows);
@@ -174,12 +183,25 @@ pub fn roster_from_records(
     rows.retain(|row| !repeated.contains(&row.row_number));
     Ok(Roster {
         layout,
-        records: data,
+        data_rows: read,
+        records: refused,
         rows,
         problems,
         duplicates,
         unknown_columns,
     })
+}
+
+/// The records of `rows` (row numbers) of a roster file, read again: for the report of rows the
+/// service refused, whose records the [`Roster`] did not keep.
+pub fn reread_records(
+    path: &Path,
+    sheet: Option<&str>,
+    rows: &HashSet<usize>,
+) -> Result<Vec<Record>, SourceError> {
+    let mut records = source::read_records(path, sheet)?;
+    records.retain(|record| rows.contains(&record.number));
+    Ok(records)
 }
 
 /// The template heading of a field.
@@ -232,7 +254,9 @@ mod tests {
         );
         assert_eq!(roster.unknown_columns, ["Sở thích"]);
         assert_eq!(roster.refused_rows().len(), 3);
-        assert!(roster.record(6).is_some());
+        assert!(roster.record(5).is_some(), "a refused row's record is kept");
+        assert!(roster.record(4).is_none(), "a good row's record is not");
+        assert_eq!(roster.data_rows, 4);
     }
 
     #[test]

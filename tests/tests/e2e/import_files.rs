@@ -127,6 +127,45 @@ async fn generated_rosters_import_once_and_report_as_the_manifest_says(
         }
     }
     assert_eq!(on_roll, manifest.counts.on_roll);
+
+    // A row repeating a stored member's citizen id is the service's duplicate: reported on its
+    // row and column with the value read back from the file.
+    let mapping = Mapping::default();
+    let read = ReadOptions {
+        sheet: None,
+        mapping: &mapping,
+        today,
+    };
+    let stored = read_roster(&directory.join(&manifest.provinces[0].file), &read)?;
+    let taken = stored.rows[0]
+        .citizen_id
+        .clone()
+        .ok_or("generated rows have ids")?;
+    let path = directory.join("trung.csv");
+    let mut text = String::from(BOM);
+    push_csv_line(&mut text, &template_headings());
+    push_csv_line(
+        &mut text,
+        &row(&person(
+            "Lò Thị Trùng",
+            "01/02/1980",
+            &taken,
+            "Chi bộ thôn 1",
+            "Thái",
+        )),
+    );
+    std::fs::write(&path, text)?;
+    let mut dry = args(vec![path]);
+    dry.dry_run = true;
+    let checked = import(&context, &dry).await?;
+    assert_eq!(checked.members.duplicates, 1);
+    let issue = checked.issues.first().ok_or("the duplicate is reported")?;
+    assert_eq!(
+        (issue.row, issue.column.as_str()),
+        (2, "Số định danh cá nhân")
+    );
+    assert_eq!(issue.value, taken);
+    assert_eq!(issue.outcome, Refusal::Duplicate);
     std::fs::remove_dir_all(&directory).ok();
     pair.finish().await
 }

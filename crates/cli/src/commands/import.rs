@@ -24,7 +24,8 @@ use partyregistry_proto::membership::v1::membership_service_client::MembershipSe
 use partyregistry_proto::membership::v1::{
     GetCommuneRequest, ImportOutcome, ImportRosterResponse, ListCellsRequest,
 };
-use partyregistry_roster::{Mapping, ReadOptions, Roster, read_roster};
+use partyregistry_roster::cells::text_of;
+use partyregistry_roster::{Mapping, ReadOptions, Record, Roster, read_roster, reread_records};
 use partyregistry_vocab::date;
 use partyregistry_vocab::names;
 use tonic::Code;
@@ -67,6 +68,7 @@ pub struct ImportArgs {
 
 /// One file read.
 struct FileRoster {
+    path: PathBuf,
     shown: String,
     import_id: String,
     roster: Roster,
@@ -198,6 +200,7 @@ pub async fn execute(context: &Context, args: &ImportArgs) -> Result<Option<Impo
             read_roster(path, &options).map_err(|e| CliError::usage(format!("{shown}: {e}")))?;
         files.push(FileRoster {
             import_id: import_id(&bytes, args.sheet.as_deref(), &mapping_text),
+            path: path.clone(),
             shown,
             roster,
         });
@@ -213,27 +216,60 @@ pub async fn execute(context: &Context, args: &ImportArgs) -> Result<Option<Impo
     };
     let result = import_files(context, args, &files, &interrupted).await;
     watcher.abort();
-    let summary = result?;
+    let mut summary = result?;
+    // The records of rows refused by the service, or repeating another, were not kept: read
+    // them again for their values and the report.
+    let mut reread: Vec<Vec<Record>> = Vec::with_capacity(files.len());
+    for file in &files {
+        let missing: HashSet<usize> = summary
+            .issues
+            .iter()
+            .filter(|issue| issue.file == file.shown && file.roster.record(issue.row).is_none())
+            .map(|issue| issue.row)
+            .collect();
+        if missing.is_empty() {
+            reread.push(Vec::new());
+            continue;
+        }
+        let records = reread_records(&file.path, args.sheet.as_deref(), &missing)
+            .map_err(|e| CliError::Other(e.to_string()))?;
+        for issue in summary.issues.iter_mut().filter(|i| i.file == file.shown) {
+            if let (Some(field), Ok(at)) = (
+                issue.field.take(),
+                records.binary_search_by_key(&issue.row, |r| r.number),
+            ) {
+                issue.value = text_of(file.roster.layout.value(&records[at], field));
+            }
+        }
+        reread.push(records);
+    }
     if let Some(path) = &args.report {
         let refused: HashSet<(&str, usize)> = summary
             .issues
             .iter()
             .map(|issue| (issue.file.as_str(), issue.row))
             .collect();
-        let rows: Vec<RefusedRow<'_>> = files
+        let mut rows: Vec<RefusedRow<'_>> = files
             .iter()
-            .flat_map(|file| {
+            .zip(&reread)
+            .flat_map(|(file, again)| {
                 file.roster
                     .records
                     .iter()
+                    .chain(again)
                     .filter(|record| refused.contains(&(file.shown.as_str(), record.number)))
-                    .map(|record| RefusedRow {
+                    .map(move |record| RefusedRow {
                         file: &file.shown,
                         roster: &file.roster,
                         record,
                     })
             })
             .collect();
+        rows.sort_by(|a, b| {
+            a.file
+                .cmp(b.file)
+                .then(a.record.number.cmp(&b.record.number))
+        });
         report::write_report(path, &rows, &summary.issues)?;
     }
     Ok(Some(Imported {
@@ -365,7 +401,7 @@ fn interruption() -> CliError {
 
 /// The rows refused before anything is sent: unreadable, against the rules, duplicates.
 fn local_issues(file: &FileRoster, summary: &mut Summary) {
-    summary.rows += file.roster.records.len() as u64;
+    summary.rows += file.roster.data_rows as u64;
     let mut rejected = HashSet::new();
     for problem in &file.roster.problems {
         rejected.insert(problem.row_number);
@@ -377,6 +413,7 @@ fn local_issues(file: &FileRoster, summary: &mut Summary) {
             reason: problem.reason.clone(),
             outcome: Refusal::Rejected,
             duplicate_of_row: None,
+            field: None,
         });
     }
     summary.members.rejected += rejected.len() as u64;
@@ -390,6 +427,7 @@ fn local_issues(file: &FileRoster, summary: &mut Summary) {
             reason: duplicate.reason.clone(),
             outcome: Refusal::Duplicate,
             duplicate_of_row: Some(duplicate.first_row),
+            field: None,
         });
     }
 }
@@ -482,9 +520,7 @@ fn tally(
                     |field| file.roster.layout.heading(field),
                 );
                 let value = match (field, record) {
-                    (Some(field), Some(record)) => partyregistry_roster::cells::text_of(
-                        file.roster.layout.value(record, field),
-                    ),
+                    (Some(field), Some(record)) => text_of(file.roster.layout.value(record, field)),
                     _ => String::new(),
                 };
                 let reason = if problem.reason.is_empty() && outcome == ImportOutcome::Duplicate {
@@ -501,6 +537,7 @@ fn tally(
                     outcome: refusal,
                     duplicate_of_row: (result.duplicate_of_row > 0)
                         .then_some(result.duplicate_of_row as usize),
+                    field: field.filter(|_| record.is_none()),
                 });
             }
         }

@@ -70,6 +70,9 @@ pub struct Issue {
     /// For a duplicate within the file, the row it repeats.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub duplicate_of_row: Option<usize>,
+    /// The field the column holds, when the value is still to be read from the file.
+    #[serde(skip)]
+    pub field: Option<partyregistry_roster::Field>,
 }
 
 /// The whole import.
