@@ -117,19 +117,20 @@ pub fn read_roster(path: &Path, options: &ReadOptions<'_>) -> Result<Roster, Rea
     roster_from_records(records, options)
 }
 
-/// [`read_roster`] over records already read.
+/// [`read_roster`] over records, taken one at a time.
 pub fn roster_from_records(
-    records: Vec<Record>,
+    records: impl IntoIterator<Item = Record>,
     options: &ReadOptions<'_>,
 ) -> Result<Roster, ReadError> {
     let matcher = HeadingMatcher::new(options.mapping);
     let texts =
         |record: &Record| -> Vec<String> { record.values.iter().map(Value::display).collect() };
-    let first: Vec<Vec<String>> = records
-        .iter()
+    let mut records = records.into_iter();
+    let top: Vec<Record> = records
+        .by_ref()
         .take(heading::HEADING_SEARCH_ROWS)
-        .map(texts)
         .collect();
+    let first: Vec<Vec<String>> = top.iter().map(texts).collect();
     let heading_index = matcher
         .heading_row(&first)
         .ok_or(ReadError::NoHeading { rows: first.len() })?;
@@ -156,9 +157,10 @@ pub fn roster_from_records(
     let mut refused = Vec::new();
     let mut read = 0;
     let mut memo = cells::ReferenceMemo::default();
-    let data = records
+    let data = top
         .into_iter()
         .skip(heading_index + 1)
+        .chain(records)
         .filter(|record| row::holds_data(record) && !row::is_column_numbers(record));
     // Each record is dropped once it is a row: a province's file is held once, as rows.
     for record in data {
@@ -199,9 +201,9 @@ pub fn reread_records(
     sheet: Option<&str>,
     rows: &HashSet<usize>,
 ) -> Result<Vec<Record>, SourceError> {
-    let mut records = source::read_records(path, sheet)?;
-    records.retain(|record| rows.contains(&record.number));
-    Ok(records)
+    Ok(source::read_records(path, sheet)?
+        .filter(|record| rows.contains(&record.number))
+        .collect())
 }
 
 /// The template heading of a field.

@@ -124,8 +124,28 @@ pub enum SourceError {
     },
 }
 
-/// Reads every record of a roster file; `sheet` chooses an XLSX sheet (the first by default).
-pub fn read_records(path: &Path, sheet: Option<&str>) -> Result<Vec<Record>, SourceError> {
+/// The records of a file: a CSV parsed as it is read, or a workbook's sheet.
+#[derive(Debug)]
+pub enum Records {
+    /// A CSV file.
+    Csv(CsvRecords),
+    /// A sheet, read whole (the workbook format stores it so).
+    Sheet(std::vec::IntoIter<Record>),
+}
+
+impl Iterator for Records {
+    type Item = Record;
+
+    fn next(&mut self) -> Option<Record> {
+        match self {
+            Self::Csv(records) => records.next(),
+            Self::Sheet(records) => records.next(),
+        }
+    }
+}
+
+/// Reads the records of a roster file; `sheet` chooses an XLSX sheet (the first by default).
+pub fn read_records(path: &Path, sheet: Option<&str>) -> Result<Records, SourceError> {
     let shown = path.display().to_string();
     let extension = path
         .extension()
@@ -139,9 +159,11 @@ pub fn read_records(path: &Path, sheet: Option<&str>) -> Result<Vec<Record>, Sou
             })?;
             let text =
                 String::from_utf8(bytes).map_err(|_| SourceError::NotUtf8 { path: shown })?;
-            Ok(parse_csv(&text))
+            Ok(Records::Csv(CsvRecords::new(text)))
         }
-        Some("xlsx") | Some("xlsm") | Some("xls") | Some("ods") => read_workbook(path, sheet),
+        Some("xlsx") | Some("xlsm") | Some("xls") | Some("ods") => {
+            read_workbook(path, sheet).map(|records| Records::Sheet(records.into_iter()))
+        }
         _ => Err(SourceError::UnknownFormat { path: shown }),
     }
 }
@@ -234,63 +256,89 @@ fn delimiter(text: &str) -> char {
 /// Parses CSV text (RFC 4180 quoting, line breaks inside quotes kept, CRLF or LF, a leading
 /// byte-order mark dropped). Record numbers count physical lines, as a spreadsheet shows them.
 pub fn parse_csv(text: &str) -> Vec<Record> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let separator = delimiter(text);
-    let mut records = Vec::new();
-    let mut values = Vec::new();
-    let mut field = String::new();
-    let mut quoted = false;
-    let mut line = 1usize;
-    let mut record_line = 1usize;
-    let mut chars = text.chars().peekable();
-    let finish_field = |field: &mut String, values: &mut Vec<Value>| {
-        let taken = std::mem::take(field);
-        values.push(if taken.is_empty() {
-            Value::Empty
-        } else {
-            Value::Text(taken)
-        });
-    };
-    while let Some(c) = chars.next() {
-        if quoted {
+    CsvRecords::new(text.to_owned()).collect()
+}
+
+/// The records of a CSV text, parsed one at a time as they are asked for, so that a large file
+/// is held as its text and the rows made of it, not also as every record at once.
+#[derive(Debug)]
+pub struct CsvRecords {
+    text: String,
+    position: usize,
+    line: usize,
+    separator: char,
+}
+
+impl CsvRecords {
+    /// The records of `text`.
+    pub fn new(mut text: String) -> Self {
+        if text.starts_with('\u{feff}') {
+            text.drain(..'\u{feff}'.len_utf8());
+        }
+        let separator = delimiter(&text);
+        Self {
+            text,
+            position: 0,
+            line: 1,
+            separator,
+        }
+    }
+}
+
+impl Iterator for CsvRecords {
+    type Item = Record;
+
+    fn next(&mut self) -> Option<Record> {
+        let rest = self
+            .text
+            .get(self.position..)
+            .filter(|rest| !rest.is_empty())?;
+        let number = self.line;
+        let mut values = Vec::new();
+        let mut field = String::new();
+        let mut quoted = false;
+        let mut chars = rest.char_indices().peekable();
+        let finish_field = |field: &mut String, values: &mut Vec<Value>| {
+            let taken = std::mem::take(field);
+            values.push(if taken.is_empty() {
+                Value::Empty
+            } else {
+                Value::Text(taken)
+            });
+        };
+        while let Some((offset, c)) = chars.next() {
+            if quoted {
+                match c {
+                    '"' if chars.peek().map(|(_, next)| *next) == Some('"') => {
+                        chars.next();
+                        field.push('"');
+                    }
+                    '"' => quoted = false,
+                    '\n' => {
+                        self.line += 1;
+                        field.push('\n');
+                    }
+                    other => field.push(other),
+                }
+                continue;
+            }
             match c {
-                '"' if chars.peek() == Some(&'"') => {
-                    chars.next();
-                    field.push('"');
+                '"' if field.is_empty() => quoted = true,
+                '\r' if chars.peek().map(|(_, next)| *next) == Some('\n') => {}
+                '\n' | '\r' => {
+                    finish_field(&mut field, &mut values);
+                    self.position += offset + c.len_utf8();
+                    self.line += 1;
+                    return Some(Record { number, values });
                 }
-                '"' => quoted = false,
-                '\n' => {
-                    line += 1;
-                    field.push('\n');
-                }
+                other if other == self.separator => finish_field(&mut field, &mut values),
                 other => field.push(other),
             }
-            continue;
         }
-        match c {
-            '"' if field.is_empty() => quoted = true,
-            '\r' if chars.peek() == Some(&'\n') => {}
-            '\n' | '\r' => {
-                finish_field(&mut field, &mut values);
-                records.push(Record {
-                    number: record_line,
-                    values: std::mem::take(&mut values),
-                });
-                line += 1;
-                record_line = line;
-            }
-            other if other == separator => finish_field(&mut field, &mut values),
-            other => field.push(other),
-        }
-    }
-    if !field.is_empty() || !values.is_empty() {
+        self.position = self.text.len();
         finish_field(&mut field, &mut values);
-        records.push(Record {
-            number: record_line,
-            values,
-        });
+        Some(Record { number, values })
     }
-    records
 }
 
 #[cfg(test)]
@@ -348,7 +396,7 @@ mod tests {
         let first_sheet = read_records(&path, None);
         let missing = read_records(&path, Some("Không có"));
         std::fs::remove_file(&path).ok();
-        let records = records.expect("the named sheet");
+        let records: Vec<Record> = records.expect("the named sheet").collect();
         assert_eq!(records[1].values[0].display(), "02/09/1985");
         assert_eq!(
             crate::cells::parse_date(&records[1].values[0]),
@@ -358,10 +406,8 @@ mod tests {
             crate::cells::parse_citizen_id(&records[1].values[1]),
             Ok(Some("015185000123".to_owned()))
         );
-        assert_eq!(
-            first_sheet.expect("the first sheet")[0].values[0].display(),
-            "Trang bìa"
-        );
+        let first_sheet: Vec<Record> = first_sheet.expect("the first sheet").collect();
+        assert_eq!(first_sheet[0].values[0].display(), "Trang bìa");
         assert!(matches!(missing, Err(SourceError::NoSuchSheet { .. })));
     }
 

@@ -197,7 +197,7 @@ mod tests {
         assert_eq!(roster.rows.len(), 1);
         assert_eq!(roster.rows[0].full_name, "Nguyễn Thị Mẫu");
         assert_eq!(roster.rows[0].citizen_id.as_deref(), Some("015185000123"));
-        let guide = guide.expect("the guide sheet is there");
+        let guide: Vec<crate::source::Record> = guide.expect("the guide sheet is there").collect();
         assert_eq!(guide.len(), COLUMNS.len() + 1);
         assert_eq!(guide[1].values[1], Value::Text("ID".into()));
     }
