@@ -503,29 +503,25 @@ mod tests {
         "Ngày chính thức",
     ];
 
+    /// A good row under [`HEADINGS`].
+    const GOOD: [&str; 10] = [
+        "2680",
+        "Chi bộ Trường Mầm non",
+        "nguyễn  thị mẫu",
+        "Nữ",
+        "15/03/1985",
+        "Kinh",
+        "15185000123",
+        "12/12",
+        "20/09/2010",
+        "2011-09-20",
+    ];
+
     #[test]
     fn a_good_row_becomes_typed_values() {
         let layout = layout(&HEADINGS);
-        let row = parse_record(
-            &layout,
-            &mut ReferenceMemo::default(),
-            &record(
-                7,
-                &[
-                    "2680",
-                    "Chi bộ Trường Mầm non",
-                    "nguyễn  thị mẫu",
-                    "Nữ",
-                    "15/03/1985",
-                    "Kinh",
-                    "15185000123",
-                    "12/12",
-                    "20/09/2010",
-                    "2011-09-20",
-                ],
-            ),
-        )
-        .expect("a valid row");
+        let row = parse_record(&layout, &mut ReferenceMemo::default(), &record(7, &GOOD))
+            .expect("a valid row");
         assert_eq!(row.commune_code, "02680");
         assert_eq!(row.cell_kind, CellKind::School);
         assert_eq!(row.full_name, "nguyễn thị mẫu");
@@ -538,26 +534,13 @@ mod tests {
     #[test]
     fn each_bad_cell_is_a_problem_on_its_row_and_column() {
         let layout = layout(&HEADINGS);
-        let problems = parse_record(
-            &layout,
-            &mut ReferenceMemo::default(),
-            &record(
-                9,
-                &[
-                    "02680",
-                    "Tượng 1",
-                    "Lò Văn A",
-                    "Nam",
-                    "31/02/1980",
-                    "Người sao Hỏa",
-                    "",
-                    "12/12",
-                    "",
-                    "",
-                ],
-            ),
-        )
-        .expect_err("three bad cells");
+        let mut bad = GOOD;
+        bad[4] = "31/02/1980";
+        bad[5] = "Người sao Hỏa";
+        bad[8] = "";
+        bad[9] = "";
+        let problems = parse_record(&layout, &mut ReferenceMemo::default(), &record(9, &bad))
+            .expect_err("three bad cells");
         let columns: Vec<&str> = problems.iter().map(|p| p.column.as_str()).collect();
         assert_eq!(columns, ["Sinh ngày", "Dân tộc", "Ngày kết nạp"]);
         assert!(problems.iter().all(|p| p.row_number == 9));
