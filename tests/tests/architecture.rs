@@ -237,7 +237,11 @@ fn plain_crates_carry_no_transport_or_storage() {
         "partyregistry-proto",
         "partyregistry-kit",
     ];
-    for package in ["partyregistry-vocab", "partyregistry-rules"] {
+    for package in [
+        "partyregistry-vocab",
+        "partyregistry-rules",
+        "partyregistry-roster",
+    ] {
         let found: Vec<&str> = forbidden
             .iter()
             .copied()

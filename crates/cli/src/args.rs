@@ -12,7 +12,9 @@ use crate::commands::certs::CertCommand;
 use crate::commands::communes::CommuneCommand;
 use crate::commands::completions::CompletionsArgs;
 use crate::commands::export::ExportArgs;
+use crate::commands::generate::GenerateArgs;
 use crate::commands::health::HealthArgs;
+use crate::commands::import::ImportArgs;
 use crate::commands::lifecycle::{
     AdmitArgs, CeremonyArgs, DepartArgs, EndExemptionArgs, ExemptArgs, RecognizeArgs, TransferArgs,
 };
@@ -124,6 +126,10 @@ pub enum Command {
     Reference(ReferenceArgs),
     /// Xuất một báo cáo ra tệp CSV hoặc XLSX (ghi trọn vẹn hoặc không ghi gì).
     Export(ExportArgs),
+    /// Nhập danh sách đảng viên từ tệp XLSX hoặc CSV (kiểm tra trước, báo lỗi từng ô, chạy lại không tạo trùng); --template ghi tệp mẫu.
+    Import(ImportArgs),
+    /// Sinh dữ liệu tổng hợp theo hình dạng cả nước (tệp nhập theo mẫu và manifest.json); không gọi dịch vụ.
+    Generate(GenerateArgs),
     /// In tập lệnh gợi ý hoàn thành lệnh cho shell (bash, zsh, fish …).
     Completions(CompletionsArgs),
     /// Nạp bộ dữ liệu mẫu Hợp Thành và Tả Phời, sáp nhập 2025 (tổng hợp, không phải người thật) qua API; chạy lại không tạo trùng.

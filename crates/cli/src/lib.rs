@@ -9,7 +9,8 @@
 //! - [`args`]: the global flags and the list of commands; nothing else. [`run`] dispatches a
 //!   parsed command line to its command.
 //! - [`commands`]: one module per command or group of commands; each owns its clap arguments,
-//!   builds requests, calls, prints. Three call no service: `tokens issue` (signed JWTs for a
+//!   builds requests, calls, prints. Four call no service: `generate` (country-shaped rosters,
+//!   [`synthetic::country`]), `tokens issue` (signed JWTs for a
 //!   scope), `certs init` (CA, server and client certificates, JWT key; [`commands::certs::generate`]
 //!   for tests) and `dev`. `audit list` reads either server's audit trail.
 //! - [`parse`]: what a person types (resource names, dates, enum values, tallies, …) made into what
@@ -56,8 +57,8 @@ use args::Command;
 pub use commands::certs;
 use commands::planning::{holidays, plans, ratings, rules, targets};
 use commands::{
-    Context, audit, candidates, cells, communes, completions, export, health, lifecycle, members,
-    reference, reports, seed, tokens, watch,
+    Context, audit, candidates, cells, communes, completions, export, generate, health, import,
+    lifecycle, members, reference, reports, seed, tokens, watch,
 };
 pub use error::CliError;
 
@@ -69,6 +70,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Tokens(command) => return tokens::run(command, cli.json),
         Command::Certs(command) => return certs::run(command, cli.json),
         Command::Dev(options) => return dev::run(options).await,
+        Command::Generate(args) => return generate::run(args, cli.json),
         Command::Completions(args) => {
             completions::write(
                 args.shell,
@@ -110,11 +112,14 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Merges(command) => reference::merges(&context, command).await,
         Command::Reference(args) => reference::reference_list(&context, args).await,
         Command::Export(args) => export::export(&context, args).await,
+        Command::Import(args) => import::run(&context, args).await,
         Command::Seed(args) => seed::run(&context, args).await,
         Command::Audit(command) => audit::run(&context, command).await,
         // Answered above, before the security files were read.
-        Command::Tokens(_) | Command::Certs(_) | Command::Dev(_) | Command::Completions(_) => {
-            Ok(())
-        }
+        Command::Tokens(_)
+        | Command::Certs(_)
+        | Command::Dev(_)
+        | Command::Generate(_)
+        | Command::Completions(_) => Ok(()),
     }
 }

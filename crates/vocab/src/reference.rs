@@ -158,6 +158,7 @@ pub const QUALIFICATION_LEVELS: [(&str, &[&str]); 6] = [
             "Trung cấp",
             "Công nhân kỹ thuật",
             "Trung học chuyên nghiệp",
+            "TC",
         ],
     ),
     ("QUALIFICATION_COLLEGE", &["CĐ"]),
@@ -179,10 +180,13 @@ pub const QUALIFICATION_LEVELS: [(&str, &[&str]); 6] = [
 /// Labels come from [`label`].
 pub const POLITICAL_THEORY_LEVELS: [(&str, &[&str]); 4] = [
     ("POLITICAL_THEORY_NONE", &["Không"]),
-    ("POLITICAL_THEORY_ELEMENTARY", &["Sơ cấp lý luận chính trị"]),
+    (
+        "POLITICAL_THEORY_ELEMENTARY",
+        &["Sơ cấp lý luận chính trị", "SC"],
+    ),
     (
         "POLITICAL_THEORY_INTERMEDIATE",
-        &["Trung cấp lý luận chính trị"],
+        &["Trung cấp lý luận chính trị", "TC"],
     ),
     (
         "POLITICAL_THEORY_ADVANCED",
@@ -190,6 +194,8 @@ pub const POLITICAL_THEORY_LEVELS: [(&str, &[&str]); 4] = [
             "Cao cấp lý luận chính trị",
             "Cử nhân chính trị",
             "Cao cấp, cử nhân",
+            "Cử nhân",
+            "CC",
         ],
     ),
 ];

@@ -5,13 +5,18 @@
 //! collation key below is a byte string whose plain byte order is the Vietnamese order, so both
 //! SQLite and PostgreSQL can sort on it with an index.
 
-use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 
 /// Returns `text` in Unicode NFC, with surrounding whitespace trimmed and inner runs of
 /// whitespace collapsed to one space.
 pub fn normalize(text: &str) -> String {
-    let composed: String = text.nfc().collect();
+    // Most text arrives composed already: the quick check spares rebuilding it.
+    let composed: std::borrow::Cow<'_, str> = if is_nfc_quick(text.chars()) == IsNormalized::Yes {
+        std::borrow::Cow::Borrowed(text)
+    } else {
+        std::borrow::Cow::Owned(text.nfc().collect())
+    };
     composed.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 

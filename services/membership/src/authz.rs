@@ -104,6 +104,8 @@ pub const METHODS: &[(&str, Rule)] = &[
     (membership!("WatchChanges"), rule(Records, Feed)),
     // A count of changes, the same for every caller: no scope to check.
     (membership!("GetFeedHead"), OPEN),
+    // Each row names its own commune: the handler refuses, row by row, those outside the scope.
+    (membership!("ImportRoster"), rule(Write, Filtered)),
     (admission!("GetCandidate"), rule(Records, A)),
     (admission!("ListCandidates"), rule(Records, A)),
     (admission!("CreateCandidate"), rule(Write, A)),

@@ -1,6 +1,6 @@
 //! `MembershipApi`: thin gRPC handlers. Each parses and validates its request into domain values
 //! ([`crate::convert`]), makes one call to [`crate::service::Membership`], and returns the proto.
-//! `WatchChanges` (in `feed`) replays the feed from the caller's cursor, then follows new
+//! `ImportRoster` (in `import`) takes a roster batch by batch. `WatchChanges` (in `feed`) replays the feed from the caller's cursor, then follows new
 //! commits. The admission pipeline's handlers ([`AdmissionApi`]) and the reference handlers
 //! ([`ReferenceApi`]) share the helpers and macros here.
 
@@ -660,6 +660,7 @@ impl MembershipService for MembershipApi {
         record_departure[membership!("RecordDeparture")](pb::RecordDepartureRequest) -> pb::Member => record_departure_impl;
         list_member_events[membership!("ListMemberEvents")](pb::ListMemberEventsRequest) -> pb::ListMemberEventsResponse => list_member_events_impl;
         get_feed_head[membership!("GetFeedHead")](pb::GetFeedHeadRequest) -> pb::FeedHead => get_feed_head_impl;
+        import_roster[membership!("ImportRoster")](pb::ImportRosterRequest) -> pb::ImportRosterResponse => import_roster_impl;
     }
 
     type WatchChangesStream = feed::WatchStream;
@@ -688,6 +689,7 @@ impl MembershipService for MembershipApi {
 pub mod admission;
 pub mod audit;
 mod feed;
+mod import;
 pub mod reference;
 
 pub use admission::AdmissionApi;

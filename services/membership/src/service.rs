@@ -8,7 +8,7 @@
 //!
 //! Modules: `outbox` (the write transaction around every command: the feed, request ids,
 //! conflict retries), `organisations` (communes and cells), `members` (admissions, lifecycle
-//! steps, rosters), `admission` (the admission pipeline), `units` (provinces and merges).
+//! steps, rosters), `admission` (the admission pipeline), `units` (provinces and merges), `import` (the roster import, a batch per transaction).
 //!
 //! A retried request (same request id) returns the state its first execution produced (the first
 //! change it appended), read back from the feed, and writes nothing.
@@ -39,12 +39,14 @@ macro_rules! expect_resource {
 }
 
 mod admission;
+mod import;
 mod members;
 mod organisations;
 mod outbox;
 mod units;
 
 pub use admission::AdmitDecision;
+pub use import::{CellRow, ImportBatch, ImportReport, ImportRow, MemberRow, Sees};
 pub use members::{CellKey, Step};
 pub use outbox::{Written, noting_commits};
 

@@ -92,6 +92,7 @@ scripted_service! {
     record_departure(m::RecordDepartureRequest) -> m::Member;
     list_member_events(m::ListMemberEventsRequest) -> m::ListMemberEventsResponse;
     get_feed_head(m::GetFeedHeadRequest) -> m::FeedHead;
+    import_roster(m::ImportRosterRequest) -> m::ImportRosterResponse;
 }
 
 impl ScriptedFeed {

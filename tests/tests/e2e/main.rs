@@ -5,6 +5,8 @@ mod admission;
 mod bad_input;
 mod feed;
 mod fixtures;
+mod import;
+mod import_files;
 mod limits;
 mod metrics;
 mod outage;

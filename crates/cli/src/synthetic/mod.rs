@@ -19,9 +19,13 @@
 //! - [`figures`]: the expected figures computed from the plan, and the run's [`SyntheticProvince`].
 //! - [`loader`]: the gRPC calls that record the plan.
 //!
+//! [`country`] is apart: the country-shaped rosters of `partyctl generate`, drawn with the same
+//! people generator.
+//!
 //! Imports run one way: `loader` → `figures` → `people` → `province`. The public items are
 //! re-exported here.
 
+pub mod country;
 pub mod figures;
 pub mod loader;
 pub mod people;

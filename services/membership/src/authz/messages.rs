@@ -73,6 +73,7 @@ addressed! {
     pb::ListMemberEventsRequest => |r| vec![Target::Member(r.parent.clone())];
     pb::WatchChangesRequest => |_r| Vec::new();
     pb::GetFeedHeadRequest => |_r| Vec::new();
+    pb::ImportRosterRequest => |_r| Vec::new();
     pb::GetCandidateRequest => |r| vec![Target::Candidate(r.name.clone())];
     pb::ListCandidatesRequest => |r| vec![Target::Commune(r.parent.clone())];
     pb::CreateCandidateRequest => |r| inner(r.candidate.as_ref(), |c| Target::Cell(c.cell.clone()));
@@ -164,6 +165,17 @@ impl Reply<MembershipScope> for pb::ListMembersResponse {
     }
     fn withhold(&mut self) {
         self.members.iter_mut().for_each(withhold_member);
+    }
+}
+
+/// The audit entry of an import names the members it created; the reply holds no personal field.
+impl Reply<MembershipScope> for pb::ImportRosterResponse {
+    fn people(&self) -> Vec<String> {
+        self.results
+            .iter()
+            .filter(|r| r.name.starts_with("members/"))
+            .map(|r| r.name.clone())
+            .collect()
     }
 }
 

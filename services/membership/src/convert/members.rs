@@ -122,30 +122,39 @@ pub fn admission_from_proto(
     admission: Option<&pb::Admission>,
     v: &mut Violations,
 ) -> Option<AdmissionDates> {
+    admission_at("member.admission", admission, v)
+}
+
+/// Validates an admission block found at `field` in a request.
+pub fn admission_at(
+    field: &str,
+    admission: Option<&pb::Admission>,
+    v: &mut Violations,
+) -> Option<AdmissionDates> {
     let Some(admission) = admission else {
-        v.add("member.admission", "is required");
+        v.add(field, "is required");
         return None;
     };
     let decision_date = required_date(
         v,
-        "member.admission.decision_date",
+        &format!("{field}.decision_date"),
         &admission.decision_date,
     );
     let decision_number = text_field(
         v,
-        "member.admission.decision_number",
+        &format!("{field}.decision_number"),
         &admission.decision_number,
         50,
         false,
     );
     let ceremony_date = optional_date(
         v,
-        "member.admission.ceremony_date",
+        &format!("{field}.ceremony_date"),
         &admission.ceremony_date,
     );
     let official_date = optional_date(
         v,
-        "member.admission.official_date",
+        &format!("{field}.official_date"),
         &admission.official_date,
     );
     Some(AdmissionDates {

@@ -142,12 +142,13 @@ fn check_probation(
 }
 
 /// Checks the age at the admission decision: at least the minimum; at most the maximum for a new
-/// admission (historical records loaded with their official date may carry a provincial consent
-/// this service does not record).
+/// admission (historical records, loaded with their official date or from a roster, may carry a
+/// provincial consent this service does not record).
 fn check_admission_age(
     field: &str,
     person: &Person,
     admission: &AdmissionDates,
+    historical: bool,
     rules: &RuleTable,
 ) -> Result<(), RuleError> {
     let rules = rules.in_force_on(admission.decision_date);
@@ -165,7 +166,7 @@ fn check_admission_age(
             ),
         ));
     }
-    if admission.official_date.is_none() && months > rules.max_age_months {
+    if !historical && months > rules.max_age_months {
         return Err(RuleError::precondition(
             AGE_OUT_OF_RANGE,
             field,
@@ -230,7 +231,8 @@ pub struct AdmissionContext {
 }
 
 /// Records an admission decided by this commune in `cell`. Returns the new member (id 0) and the
-/// events of each date given: decision, ceremony, recognition.
+/// events of each date given: decision, ceremony, recognition. A record loaded with its official
+/// date is historical (see [`admit_historical`]).
 pub fn admit(
     person: Person,
     admission: AdmissionDates,
@@ -239,23 +241,52 @@ pub fn admit(
     today: Date,
     rules: &RuleTable,
 ) -> Result<(Member, Vec<MemberEvent>), RuleError> {
+    let historical = admission.official_date.is_some();
+    admit_with(person, admission, cell, context, historical, today, rules)
+}
+
+/// Records an admission that a record of the past documents (a roster being loaded), whatever
+/// its dates: the same checks as [`admit`] for the order of the dates, the probation and the
+/// minimum age, but the member goes to their current cell, which need not have existed when they
+/// were admitted, without the cell's vote (the record does not hold it) and without the maximum
+/// age (a provincial consent the record does not hold either).
+pub fn admit_historical(
+    person: Person,
+    admission: AdmissionDates,
+    cell: &Cell,
+    context: AdmissionContext,
+    today: Date,
+    rules: &RuleTable,
+) -> Result<(Member, Vec<MemberEvent>), RuleError> {
+    admit_with(person, admission, cell, context, true, today, rules)
+}
+
+fn admit_with(
+    person: Person,
+    admission: AdmissionDates,
+    cell: &Cell,
+    context: AdmissionContext,
+    historical: bool,
+    today: Date,
+    rules: &RuleTable,
+) -> Result<(Member, Vec<MemberEvent>), RuleError> {
     let fields = context.fields;
     check_admission_dates(fields.dates, &admission, today, rules)?;
-    check_admission_age(fields.birth_date, &person, &admission, rules)?;
-    // A historical record (loaded with its official date) goes to the member's current cell,
-    // which need not have existed when they were admitted.
-    if admission.official_date.is_none() {
+    check_admission_age(fields.birth_date, &person, &admission, historical, rules)?;
+    // A historical record goes to the member's current cell, which need not have existed when
+    // they were admitted.
+    if !historical {
         cell_open(fields.cell, cell, admission.decision_date)?;
     }
-    match (&context.cell_vote, admission.official_date) {
+    match (&context.cell_vote, historical) {
         (Some(vote), _) => check_vote(fields.cell_vote, vote, admission.decision_date, rules)?,
-        (None, None) => {
+        (None, false) => {
             return Err(RuleError::invalid(
                 fields.cell_vote,
                 "the cell's vote is required for a new admission",
             ));
         }
-        (None, Some(_)) => {}
+        (None, true) => {}
     }
     let mut events = vec![MemberEvent {
         decision_number: admission.decision_number.clone(),
@@ -308,15 +339,7 @@ pub fn transfer_in(
     rules: &RuleTable,
 ) -> Result<(Member, MemberEvent), RuleError> {
     check_admission_dates("member.admission.", &admission, today, rules)?;
-    check_admission_age(
-        "member.birth_date",
-        &person,
-        &AdmissionDates {
-            official_date: Some(admission.decision_date),
-            ..admission.clone()
-        },
-        rules,
-    )?;
+    check_admission_age("member.birth_date", &person, &admission, true, rules)?;
     let Some(ceremony) = admission.ceremony_date else {
         return Err(RuleError::invalid(
             "member.admission.ceremony_date",
@@ -656,7 +679,7 @@ pub fn end_exemption(
 
 /// Leaves the roll: death from any active state; removal of official or probationary members;
 /// resignation and expulsion of official members only (probationary members are never
-/// expelled).
+/// expelled). A removal, resignation or expulsion needs its decision number.
 pub fn depart(
     member: &mut Member,
     kind: DepartureKind,
@@ -666,7 +689,60 @@ pub fn depart(
     today: Date,
     rules: &RuleTable,
 ) -> Result<MemberEvent, RuleError> {
+    let record = Departure {
+        kind,
+        effective,
+        decision_number,
+        reason,
+        decision_required: true,
+    };
+    leave_roll(member, record, today, rules)
+}
+
+/// [`depart`] for a departure a record of the past documents without its decision number (a
+/// roster names how and when a member left, not the decision): the same rules of state and
+/// dates.
+pub fn depart_recorded(
+    member: &mut Member,
+    kind: DepartureKind,
+    effective: Date,
+    today: Date,
+    rules: &RuleTable,
+) -> Result<MemberEvent, RuleError> {
+    let record = Departure {
+        kind,
+        effective,
+        decision_number: String::new(),
+        reason: String::new(),
+        decision_required: false,
+    };
+    leave_roll(member, record, today, rules)
+}
+
+/// A departure to record.
+struct Departure {
+    kind: DepartureKind,
+    effective: Date,
+    decision_number: String,
+    reason: String,
+    /// Whether a removal, resignation or expulsion must carry its decision number.
+    decision_required: bool,
+}
+
+fn leave_roll(
+    member: &mut Member,
+    departure: Departure,
+    today: Date,
+    rules: &RuleTable,
+) -> Result<MemberEvent, RuleError> {
     use MemberStatus::{Admitted, Exempt, Official, Probationary};
+    let Departure {
+        kind,
+        effective,
+        decision_number,
+        reason,
+        decision_required,
+    } = departure;
     let (allowed, new_status, event_type, step) = match kind {
         DepartureKind::Death => (
             matches!(member.status, Admitted | Probationary | Official | Exempt),
@@ -696,7 +772,7 @@ pub fn depart(
     if !allowed {
         return Err(illegal(member.status, step));
     }
-    if kind != DepartureKind::Death && decision_number.is_empty() {
+    if decision_required && kind != DepartureKind::Death && decision_number.is_empty() {
         return Err(RuleError::invalid(
             "decision_number",
             "a removal, resignation or expulsion needs its decision number",

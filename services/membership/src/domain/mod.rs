@@ -9,6 +9,7 @@
 
 pub mod admission;
 mod error;
+pub mod import;
 mod lifecycle;
 
 pub use error::RuleError;

@@ -1122,3 +1122,4 @@ async fn the_served_stack_authenticates_scopes_and_audits() {
 }
 
 mod hardening;
+mod import;

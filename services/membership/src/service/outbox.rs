@@ -70,7 +70,7 @@ tokio::task_local! {
 }
 
 /// Notes `sequence` as committed by the current call; outside [`noting_commits`] nothing is noted.
-fn note_commit(sequence: i64) {
+pub(super) fn note_commit(sequence: i64) {
     let _ = COMMITTED.try_with(|committed| {
         committed.set(Some(
             committed.get().map_or(sequence, |seen| seen.max(sequence)),
@@ -86,6 +86,19 @@ pub async fn noting_commits<T>(call: impl std::future::Future<Output = T>) -> (T
             (output, COMMITTED.with(std::cell::Cell::get))
         })
         .await
+}
+
+/// The stored form of the change of `written`: the encoded `Change` without its sequence and
+/// commit time (they are columns of the feed).
+pub(super) fn change_payload(written: &Written) -> Vec<u8> {
+    pb::Change {
+        sequence: 0,
+        commit_time: None,
+        resource: Some(written.resource.clone()),
+        events: written.events.clone(),
+        moved_from_commune: moved_from_commune(written),
+    }
+    .encode_to_vec()
 }
 
 impl Membership {
@@ -202,17 +215,12 @@ impl Membership {
         let mut first_sequence = None;
         let mut sequence = 0;
         for written in &written {
-            let resource = &written.resource;
-            let payload = pb::Change {
-                sequence: 0,
-                commit_time: None,
-                resource: Some(resource.clone()),
-                events: written.events.clone(),
-                moved_from_commune: moved_from_commune(written),
-            }
-            .encode_to_vec();
             sequence = tx
-                .append_change(resource_name(resource), &payload, now)
+                .append_change(
+                    resource_name(&written.resource),
+                    &change_payload(written),
+                    now,
+                )
                 .await?;
             first_sequence.get_or_insert(sequence);
         }

@@ -3,6 +3,7 @@
 //! read back by column name. No statement depends on the position of a column or a parameter
 //! beyond the lists built here.
 
+use partyregistry_kit::db::multi_row;
 use partyregistry_vocab::date::{self, Date};
 use sqlx::AnyConnection;
 use sqlx::any::AnyQueryResult;
@@ -149,21 +150,57 @@ fn assignments(columns: &[(&str, Value)]) -> String {
         .join(", ")
 }
 
-/// Inserts a row of a versioned table: `columns`, version 1, created and updated at `now`.
-pub(super) async fn insert_versioned(
-    conn: &mut AnyConnection,
-    table: &str,
-    mut columns: Columns,
-    now: i64,
-) -> Result<AnyQueryResult, sqlx::Error> {
+/// `columns` of a new row of a versioned table: version 1, created and updated at `now`.
+pub(super) fn versioned(mut columns: Columns, now: i64) -> Columns {
     columns.extend([
         ("version", 1_i64.into()),
         ("create_time_us", now.into()),
         ("update_time_us", now.into()),
     ]);
+    columns
+}
+
+/// Inserts a row of a versioned table: `columns`, version 1, created and updated at `now`.
+pub(super) async fn insert_versioned(
+    conn: &mut AnyConnection,
+    table: &str,
+    columns: Columns,
+    now: i64,
+) -> Result<AnyQueryResult, sqlx::Error> {
+    let columns = versioned(columns, now);
     bind_columns(sqlx::query(&insert_statement(table, &columns)), &columns)
         .execute(conn)
         .await
+}
+
+/// Inserts `rows` (each with the same columns, in the same order) into `table` with as few
+/// multi-row `insert … values (…), (…)` statements as the parameter limit allows: one round trip
+/// and one statement execution per few hundred rows instead of one per row.
+pub(super) async fn insert_rows(
+    conn: &mut AnyConnection,
+    table: &str,
+    rows: &[Columns],
+) -> Result<(), sqlx::Error> {
+    let Some(first) = rows.first() else {
+        return Ok(());
+    };
+    let width = first.len();
+    let names: Vec<&str> = first.iter().map(|(name, _)| *name).collect();
+    let per_statement = multi_row::rows_per_statement(conn, width);
+    for chunk in rows.chunks(per_statement) {
+        let sql = format!(
+            "insert into {table} ({}) values {}",
+            names.join(", "),
+            multi_row::placeholders(chunk.len(), width)
+        );
+        let values = chunk
+            .iter()
+            .flat_map(|row| row.iter().map(|(_, value)| value));
+        bind_values(sqlx::query(&sql), values)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
 }
 
 /// Writes `columns` over the row of a versioned table identified by the columns named in `key`

@@ -10,6 +10,8 @@ use partyregistry_kit::error::ApiError;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
+use super::columns::{Columns, insert_rows};
+
 /// The PostgreSQL notification channel on which each commit announces its feed sequence.
 pub const FEED_CHANNEL: &str = "partyregistry_feed";
 
@@ -39,6 +41,16 @@ fn stored_change(row: &AnyRow) -> Result<StoredChange, ApiError> {
     })
 }
 
+/// Advances the feed head by `count` and returns the new head: the last of the `count` sequences
+/// taken. The head row stays locked until the transaction ends.
+async fn advance_head(conn: &mut AnyConnection, count: i64) -> Result<i64, ApiError> {
+    Ok(sqlx::query("update feed_head set last_sequence = last_sequence + $1 where id = 1 returning last_sequence")
+        .bind(count)
+        .fetch_one(&mut *conn)
+        .await?
+        .try_get("last_sequence")?)
+}
+
 /// Appends a change as the last write of a transaction and returns its sequence.
 pub async fn append_change(
     conn: &mut AnyConnection,
@@ -46,10 +58,7 @@ pub async fn append_change(
     payload: &[u8],
     commit_time_us: i64,
 ) -> Result<i64, ApiError> {
-    let sequence: i64 = sqlx::query("update feed_head set last_sequence = last_sequence + 1 where id = 1 returning last_sequence")
-        .fetch_one(&mut *conn)
-        .await?
-        .try_get("last_sequence")?;
+    let sequence = advance_head(conn, 1).await?;
     sqlx::query("insert into changes (sequence, commit_time_us, resource_name, payload) values ($1, $2, $3, $4)")
         .bind(sequence)
         .bind(commit_time_us)
@@ -57,9 +66,14 @@ pub async fn append_change(
         .bind(payload)
         .execute(&mut *conn)
         .await?;
-    // PostgreSQL delivers the notification at commit, to every process listening (other
-    // replicas' feed followers); a rolled-back transaction announces nothing. SQLite has one
-    // writing process, which wakes its own followers.
+    announce(conn, sequence).await?;
+    Ok(sequence)
+}
+
+/// Announces the feed's new head `sequence`. PostgreSQL delivers the notification at commit, to
+/// every process listening (other replicas' feed followers); a rolled-back transaction announces
+/// nothing. SQLite has one writing process, which wakes its own followers.
+async fn announce(conn: &mut AnyConnection, sequence: i64) -> Result<(), ApiError> {
     if conn.backend_name() == POSTGRES_BACKEND {
         sqlx::query("select pg_notify($1, $2)")
             .bind(FEED_CHANNEL)
@@ -67,7 +81,37 @@ pub async fn append_change(
             .execute(&mut *conn)
             .await?;
     }
-    Ok(sequence)
+    Ok(())
+}
+
+/// Appends `changes` (resource name, encoded change), in order and with consecutive sequences, as
+/// the last writes of a transaction: one head update and a few multi-row inserts for the whole
+/// slice. Returns the last sequence; 0 when `changes` is empty (nothing is written).
+pub async fn append_changes(
+    conn: &mut AnyConnection,
+    changes: Vec<(String, Vec<u8>)>,
+    commit_time_us: i64,
+) -> Result<i64, ApiError> {
+    if changes.is_empty() {
+        return Ok(0);
+    }
+    let last = advance_head(conn, changes.len() as i64).await?;
+    let first = last - changes.len() as i64 + 1;
+    let rows: Vec<Columns> = changes
+        .into_iter()
+        .zip(first..)
+        .map(|((resource_name, payload), sequence)| {
+            vec![
+                ("sequence", sequence.into()),
+                ("commit_time_us", commit_time_us.into()),
+                ("resource_name", resource_name.into()),
+                ("payload", payload.into()),
+            ]
+        })
+        .collect();
+    insert_rows(conn, "changes", &rows).await?;
+    announce(conn, last).await?;
+    Ok(last)
 }
 
 /// Takes the feed head's row lock without appending: the transaction then runs alone among

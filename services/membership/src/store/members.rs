@@ -1,12 +1,11 @@
 //! Members and their event history.
 
 use partyregistry_kit::error::ApiError;
-use partyregistry_vocab::date;
 use partyregistry_vocab::names;
 use partyregistry_vocab::text::{NameParts, fold, roster_key};
 use sqlx::{AnyConnection, Row};
 
-use super::columns::{Columns, insert_versioned, update_versioned};
+use super::columns::{Columns, insert_rows, insert_versioned, update_versioned, versioned};
 use super::{
     RosterConditions, corrupt, is_unique_violation, parse_date, parse_optional_date,
     roster_next_token, roster_page,
@@ -212,6 +211,50 @@ async fn load_extras(
     Ok(())
 }
 
+/// A party-age gap as a row of `member_party_age_gaps`.
+fn gap_columns(member_id: i64, position: usize, gap: &PartyAgeGap) -> Columns {
+    vec![
+        ("member_id", member_id.into()),
+        ("position", (position as i64).into()),
+        ("from_date", gap.from_date.into()),
+        ("to_date", gap.to_date.into()),
+        ("reason", (&gap.reason).into()),
+    ]
+}
+
+/// A badge as a row of `member_badges`.
+fn badge_columns(member_id: i64, position: usize, badge: &BadgeAward) -> Columns {
+    vec![
+        ("member_id", member_id.into()),
+        ("position", (position as i64).into()),
+        ("years", badge.years.into()),
+        ("award_date", badge.award_date.into()),
+    ]
+}
+
+/// The rows of the party-age gaps and badges of `members`.
+fn extras_rows(members: &[Member]) -> (Vec<Columns>, Vec<Columns>) {
+    let gaps = members
+        .iter()
+        .flat_map(|m| {
+            m.party_age_gaps
+                .iter()
+                .enumerate()
+                .map(|(i, gap)| gap_columns(m.id, i, gap))
+        })
+        .collect();
+    let badges = members
+        .iter()
+        .flat_map(|m| {
+            m.badges
+                .iter()
+                .enumerate()
+                .map(|(i, badge)| badge_columns(m.id, i, badge))
+        })
+        .collect();
+    (gaps, badges)
+}
+
 /// Replaces the stored party-age gaps and badges of `member` with its own.
 async fn write_extras(conn: &mut AnyConnection, member: &Member) -> Result<(), ApiError> {
     for table in ["member_party_age_gaps", "member_badges"] {
@@ -220,29 +263,9 @@ async fn write_extras(conn: &mut AnyConnection, member: &Member) -> Result<(), A
             .execute(&mut *conn)
             .await?;
     }
-    for (position, gap) in member.party_age_gaps.iter().enumerate() {
-        sqlx::query(
-            "insert into member_party_age_gaps (member_id, position, from_date, to_date, reason) values ($1, $2, $3, $4, $5)",
-        )
-        .bind(member.id)
-        .bind(position as i64)
-        .bind(date::format(gap.from_date))
-        .bind(date::format(gap.to_date))
-        .bind(&gap.reason)
-        .execute(&mut *conn)
-        .await?;
-    }
-    for (position, badge) in member.badges.iter().enumerate() {
-        sqlx::query(
-            "insert into member_badges (member_id, position, years, award_date) values ($1, $2, $3, $4)",
-        )
-        .bind(member.id)
-        .bind(position as i64)
-        .bind(i64::from(badge.years))
-        .bind(date::format(badge.award_date))
-        .execute(&mut *conn)
-        .await?;
-    }
+    let (gaps, badges) = extras_rows(std::slice::from_ref(member));
+    insert_rows(conn, "member_party_age_gaps", &gaps).await?;
+    insert_rows(conn, "member_badges", &badges).await?;
     Ok(())
 }
 
@@ -301,13 +324,16 @@ fn member_columns(member: &Member) -> Columns {
     ]
 }
 
-/// Allocates the next member id. The counter row stays locked until the transaction ends, so ids
-/// are unique on both backends without relying on either one's auto-increment.
-async fn next_member_id(conn: &mut AnyConnection) -> Result<i64, ApiError> {
-    Ok(sqlx::query("update id_sequences set last_value = last_value + 1 where name = 'members' returning last_value")
+/// Allocates `count` consecutive member ids and returns the first. The counter row stays locked
+/// until the transaction ends, so ids are unique on both backends without relying on either one's
+/// auto-increment.
+async fn allocate_member_ids(conn: &mut AnyConnection, count: i64) -> Result<i64, ApiError> {
+    let last: i64 = sqlx::query("update id_sequences set last_value = last_value + $1 where name = 'members' returning last_value")
+        .bind(count)
         .fetch_one(&mut *conn)
         .await?
-        .try_get("last_value")?)
+        .try_get("last_value")?;
+    Ok(last - count + 1)
 }
 
 /// Inserts a new member and returns it with its id.
@@ -316,7 +342,7 @@ pub async fn insert_member(
     member: &Member,
     now: i64,
 ) -> Result<MemberRecord, ApiError> {
-    let id = next_member_id(conn).await?;
+    let id = allocate_member_ids(conn, 1).await?;
     let mut columns = member_columns(member);
     columns.push(("id", id.into()));
     let inserted = insert_versioned(conn, "members", columns, now).await;
@@ -401,6 +427,27 @@ pub async fn list_members(
     Ok((members, next))
 }
 
+/// An event as a row of `member_events`.
+fn event_columns(member_id: i64, position: i64, event: &MemberEvent, now: i64) -> Columns {
+    vec![
+        ("member_id", member_id.into()),
+        ("position", position.into()),
+        ("event_type", event.event_type.name().into()),
+        ("effective_date", event.effective_date.into()),
+        ("decision_number", (&event.decision_number).into()),
+        ("deciding_body", (&event.deciding_body).into()),
+        ("from_organization", (&event.from_organization).into()),
+        ("to_organization", (&event.to_organization).into()),
+        ("reason", (&event.reason).into()),
+        ("vote_eligible", event.vote.map(|v| v.eligible).into()),
+        ("vote_present", event.vote.map(|v| v.present).into()),
+        ("vote_yes", event.vote.map(|v| v.yes).into()),
+        ("vote_no", event.vote.map(|v| v.no).into()),
+        ("rule_version", (&event.rule_version).into()),
+        ("create_time_us", now.into()),
+    ]
+}
+
 /// Appends an event to a member's history and returns its position in it.
 pub async fn insert_event(
     conn: &mut AnyConnection,
@@ -408,30 +455,77 @@ pub async fn insert_event(
     event: &MemberEvent,
     now: i64,
 ) -> Result<i64, ApiError> {
-    let position = sqlx::query(
-        "insert into member_events (member_id, position, event_type, effective_date, decision_number, deciding_body, \
-         from_organization, to_organization, reason, vote_eligible, vote_present, vote_yes, vote_no, rule_version, \
-         create_time_us) select $1, coalesce(max(position), 0) + 1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14 \
-         from member_events where member_id = $1 returning position",
+    let position: i64 = sqlx::query(
+        "select coalesce(max(position), 0) + 1 as position from member_events where member_id = $1",
     )
     .bind(member_id)
-    .bind(event.event_type.name())
-    .bind(date::format(event.effective_date))
-    .bind(&event.decision_number)
-    .bind(&event.deciding_body)
-    .bind(&event.from_organization)
-    .bind(&event.to_organization)
-    .bind(&event.reason)
-    .bind(event.vote.map(|v| v.eligible))
-    .bind(event.vote.map(|v| v.present))
-    .bind(event.vote.map(|v| v.yes))
-    .bind(event.vote.map(|v| v.no))
-    .bind(&event.rule_version)
-    .bind(now)
     .fetch_one(&mut *conn)
     .await?
     .try_get("position")?;
+    insert_rows(
+        conn,
+        "member_events",
+        &[event_columns(member_id, position, event, now)],
+    )
+    .await?;
     Ok(position)
+}
+
+/// Inserts new members with their histories (events numbered 1, 2, … in the order given), party-age
+/// gaps and badges, set-wise: one id allocation and a few multi-row statements per table for the
+/// whole slice. Returns the members with their ids, in order.
+pub async fn insert_members(
+    conn: &mut AnyConnection,
+    members: &[(Member, Vec<MemberEvent>)],
+    now: i64,
+) -> Result<Vec<MemberRecord>, ApiError> {
+    if members.is_empty() {
+        return Ok(Vec::new());
+    }
+    let first_id = allocate_member_ids(conn, members.len() as i64).await?;
+    let stored: Vec<Member> = members
+        .iter()
+        .zip(first_id..)
+        .map(|((member, _), id)| Member {
+            id,
+            ..member.clone()
+        })
+        .collect();
+    let rows: Vec<Columns> = stored
+        .iter()
+        .map(|member| {
+            let mut columns = member_columns(member);
+            columns.push(("id", member.id.into()));
+            versioned(columns, now)
+        })
+        .collect();
+    match insert_rows(conn, "members", &rows).await {
+        Err(error) if is_unique_violation(&error) => return Err(citizen_id_taken()),
+        other => other?,
+    }
+    let events: Vec<Columns> = stored
+        .iter()
+        .zip(members)
+        .flat_map(|(member, (_, events))| {
+            events
+                .iter()
+                .zip(1..)
+                .map(|(event, position)| event_columns(member.id, position, event, now))
+        })
+        .collect();
+    insert_rows(conn, "member_events", &events).await?;
+    let (gaps, badges) = extras_rows(&stored);
+    insert_rows(conn, "member_party_age_gaps", &gaps).await?;
+    insert_rows(conn, "member_badges", &badges).await?;
+    Ok(stored
+        .into_iter()
+        .map(|member| MemberRecord {
+            member,
+            version: 1,
+            create_time_us: now,
+            update_time_us: now,
+        })
+        .collect())
 }
 
 /// A stored event with its id and recording time.

@@ -274,6 +274,29 @@ pub async fn require_cell(
         })
 }
 
+/// Every cell of the communes `codes`.
+pub async fn cells_of_communes(
+    conn: &mut AnyConnection,
+    codes: &[String],
+) -> Result<Vec<CellRecord>, ApiError> {
+    let mut cells = Vec::new();
+    for chunk in codes.chunks(500) {
+        let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "select {CELL_COLUMNS} from cells where commune_code in ({})",
+            placeholders.join(", ")
+        );
+        let mut query = sqlx::query(&sql);
+        for code in chunk {
+            query = query.bind(code);
+        }
+        for row in query.fetch_all(&mut *conn).await? {
+            cells.push(cell_from_row(&row)?);
+        }
+    }
+    Ok(cells)
+}
+
 /// A cell as the columns of `cells`.
 fn cell_columns(cell: &Cell) -> Columns {
     vec![

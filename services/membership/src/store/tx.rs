@@ -15,11 +15,12 @@ use sqlx::pool::PoolConnection;
 use sqlx::{Any, AnyConnection, AnyPool, Transaction};
 use tokio::sync::OwnedMutexGuard;
 
+use super::import::{ImportedRow, StoredIdentity};
 use super::units::ProvinceRecord;
 use super::{
     CandidateFilter, CandidateRecord, CellRecord, CommuneRecord, EventRecord, MemberFilter,
     MemberRecord, RuleVersionRecord, StoredChange, StoredRequest, candidates, feed, holidays,
-    members, organisations, planning, ratings, rules, scope, units,
+    import, members, organisations, planning, ratings, rules, scope, units,
 };
 use crate::domain::units::{Province, UnitLevel, UnitMerge};
 use crate::domain::{Cell, CellKind, Commune, Member, MemberEvent};
@@ -122,6 +123,7 @@ statements! {
         fn get_cell(commune_code: &str, cell_id: &str) -> Option<CellRecord>;
         fn require_cell(commune_code: &str, cell_id: &str) -> CellRecord;
         fn insert_cell(cell: &Cell, now: i64) -> CellRecord;
+        fn cells_of_communes(codes: &[String]) -> Vec<CellRecord>;
         fn update_cell(cell: &Cell, expected_version: i64, now: i64) -> CellRecord;
         fn list_cells(commune_code: &str, kind: Option<CellKind>, page_token: &str, page_size: i64) -> (Vec<CellRecord>, String);
     }
@@ -129,6 +131,7 @@ statements! {
         fn get_member(id: i64) -> Option<MemberRecord>;
         fn require_member(id: i64) -> MemberRecord;
         fn insert_member(member: &Member, now: i64) -> MemberRecord;
+        fn insert_members(members: &[(Member, Vec<MemberEvent>)], now: i64) -> Vec<MemberRecord>;
         fn update_member(member: &Member, expected_version: i64, now: i64) -> MemberRecord;
         fn list_members(filter: &MemberFilter, page_token: &str, page_size: i64) -> (Vec<MemberRecord>, String);
         fn insert_event(member_id: i64, event: &MemberEvent, now: i64) -> i64;
@@ -181,8 +184,15 @@ statements! {
         fn candidate_commune(id: i64) -> Option<String>;
         fn province_successions(day: Date) -> Vec<(String, String)>;
     }
+    import {
+        fn imported_rows(tenant: &str, import_id: &str, row_keys: &[String]) -> Vec<ImportedRow>;
+        fn record_imported_rows(tenant: &str, import_id: &str, rows: &[ImportedRow], now: i64) -> ();
+        fn stored_citizen_ids(citizen_ids: &[String]) -> Vec<String>;
+        fn members_born(keys: &[(String, Date)]) -> Vec<StoredIdentity>;
+    }
     feed {
         fn append_change(resource_name: &str, payload: &[u8], commit_time_us: i64) -> i64;
+        fn append_changes(changes: Vec<(String, Vec<u8>)>, commit_time_us: i64) -> i64;
         fn lock_head() -> ();
         fn changes_after(after_sequence: i64, limit: i64) -> Vec<StoredChange>;
         fn change(sequence: i64) -> Option<StoredChange>;

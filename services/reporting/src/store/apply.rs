@@ -7,13 +7,15 @@ use partyregistry_rules::RuleVersion;
 use partyregistry_vocab::date;
 use sqlx::{AnyConnection, Row};
 
-use super::{Store, StoreError, date_text, stint_of};
+use std::collections::HashSet;
+
+use super::apply_members::{MemberChange, apply_members};
+use super::{Store, StoreError, date_text};
 use crate::model::feed::FeedPosition;
 use crate::model::rows::{
-    CandidateRow, CellPlanRow, CellRatingRow, CellRow, CommuneRow, EventRow, HolidayRow,
-    MemberRatingRow, MemberRow, MergeRow, Projected, ProjectedChange, ProvinceRow, TargetRow,
+    CandidateRow, CellPlanRow, CellRatingRow, CellRow, CommuneRow, HolidayRow, MemberRatingRow,
+    MergeRow, Projected, ProjectedChange, ProvinceRow, TargetRow,
 };
-use crate::model::stint::plan_stints;
 use crate::model::vocabulary::{education_key, stage_key};
 
 /// What a batch did.
@@ -56,6 +58,10 @@ impl Store {
             },
             ..BatchOutcome::default()
         };
+        // Consecutive member changes are written together (a member once per run, so that a
+        // later change of the same member is applied after the earlier one).
+        let mut run: Vec<MemberChange<'_>> = Vec::new();
+        let mut in_run: HashSet<i64> = HashSet::new();
         for change in changes {
             if change.sequence <= outcome.position.last_sequence {
                 tracing::debug!(
@@ -66,7 +72,19 @@ impl Store {
                 continue;
             }
             match &change.rows {
+                Ok(Projected::Member(member, events)) => {
+                    if !in_run.insert(member.id) {
+                        apply_members(&mut tx, &run).await?;
+                        run.clear();
+                        in_run = HashSet::from([member.id]);
+                    }
+                    run.push((member, events, change.sequence));
+                    outcome.applied += 1;
+                }
                 Ok(projected) => {
+                    apply_members(&mut tx, &run).await?;
+                    run.clear();
+                    in_run.clear();
                     apply_one(&mut tx, projected, change.sequence).await?;
                     outcome.applied += 1;
                 }
@@ -82,6 +100,7 @@ impl Store {
                 last_commit_time_us: change.commit_time_us,
             };
         }
+        apply_members(&mut tx, &run).await?;
         sqlx::query(
             "update feed_cursor set last_sequence = $1, last_commit_time_us = $2, last_contact_us = $3 where id = 1",
         )
@@ -107,10 +126,7 @@ async fn apply_one(
         }
         Projected::Cell(cell) => upsert_cell(connection, cell).await?,
         Projected::Member(member, events) => {
-            upsert_member(connection, member, sequence).await?;
-            update_stints(connection, member).await?;
-            write_party_age(connection, member).await?;
-            insert_events(connection, events, sequence).await?;
+            apply_members(connection, &[(member, events, sequence)]).await?;
         }
         Projected::Province(province) => upsert_province(connection, province).await?,
         Projected::Merge(merge) => upsert_merge(connection, merge).await?,
@@ -170,103 +186,6 @@ async fn upsert_cell(connection: &mut AnyConnection, cell: &CellRow) -> Result<(
     .bind(date_text(cell.close_date))
     .execute(connection)
     .await?;
-    Ok(())
-}
-
-async fn upsert_member(
-    connection: &mut AnyConnection,
-    member: &MemberRow,
-    sequence: i64,
-) -> Result<(), StoreError> {
-    let (admitted_in_commune, admitted_in_cell) = match &member.admitted_in {
-        Some((commune, cell)) => (Some(commune.as_str()), Some(cell.as_str())),
-        None => (None, None),
-    };
-    sqlx::query(
-        "insert into members (id, commune_code, cell_id, cell_since, gender, birth_date, ethnicity_code, \
-             general_education, political_theory, assignment, status, decision_date, ceremony_date, \
-             official_date, joined_date, left_date, admitted_in_commune, admitted_in_cell, last_sequence, \
-             full_name, religion_code, qualification, youth_union, seriously_ill, readmission) \
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, \
-             $21, $22, $23, $24, $25) \
-         on conflict (id) do update set commune_code = excluded.commune_code, cell_id = excluded.cell_id, \
-             cell_since = excluded.cell_since, gender = excluded.gender, birth_date = excluded.birth_date, \
-             ethnicity_code = excluded.ethnicity_code, general_education = excluded.general_education, \
-             political_theory = excluded.political_theory, assignment = excluded.assignment, \
-             status = excluded.status, decision_date = excluded.decision_date, \
-             ceremony_date = excluded.ceremony_date, official_date = excluded.official_date, \
-             joined_date = excluded.joined_date, left_date = excluded.left_date, \
-             admitted_in_commune = excluded.admitted_in_commune, admitted_in_cell = excluded.admitted_in_cell, \
-             last_sequence = excluded.last_sequence, full_name = excluded.full_name, \
-             religion_code = excluded.religion_code, qualification = excluded.qualification, \
-             youth_union = excluded.youth_union, seriously_ill = excluded.seriously_ill, \
-             readmission = excluded.readmission",
-    )
-    .bind(member.id)
-    .bind(&member.commune_code)
-    .bind(&member.cell_id)
-    .bind(date_text(member.cell_since))
-    .bind(member.gender.key())
-    .bind(date_text(member.birth_date))
-    .bind(&member.ethnicity_code)
-    .bind(member.general_education.key())
-    .bind(member.political_theory.key())
-    .bind(member.assignment.key())
-    .bind(member.status.key())
-    .bind(date_text(member.decision_date))
-    .bind(date_text(member.ceremony_date))
-    .bind(date_text(member.official_date))
-    .bind(date_text(member.joined_date))
-    .bind(date_text(member.left_date))
-    .bind(admitted_in_commune)
-    .bind(admitted_in_cell)
-    .bind(sequence)
-    .bind(&member.full_name)
-    .bind(&member.religion_code)
-    .bind(member.qualification.key())
-    .bind(i64::from(member.youth_union))
-    .bind(i64::from(member.seriously_ill))
-    .bind(i64::from(member.readmission))
-    .execute(connection)
-    .await?;
-    Ok(())
-}
-
-/// Rewrites the member's stints when the new state changes them.
-async fn update_stints(
-    connection: &mut AnyConnection,
-    member: &MemberRow,
-) -> Result<(), StoreError> {
-    let rows = sqlx::query(
-        "select commune_code, cell_id, from_date, to_date from member_stints where member_id = $1 order by from_date",
-    )
-    .bind(member.id)
-    .fetch_all(&mut *connection)
-    .await?;
-    let existing = rows
-        .iter()
-        .map(|row| stint_of(row, 0))
-        .collect::<Result<Vec<_>, StoreError>>()?;
-    let planned = plan_stints(&existing, member);
-    if planned == existing {
-        return Ok(());
-    }
-    sqlx::query("delete from member_stints where member_id = $1")
-        .bind(member.id)
-        .execute(&mut *connection)
-        .await?;
-    for stint in &planned {
-        sqlx::query(
-            "insert into member_stints (member_id, commune_code, cell_id, from_date, to_date) values ($1, $2, $3, $4, $5)",
-        )
-        .bind(member.id)
-        .bind(&stint.commune_code)
-        .bind(&stint.cell_id)
-        .bind(date::format(stint.from))
-        .bind(date_text(stint.to))
-        .execute(&mut *connection)
-        .await?;
-    }
     Ok(())
 }
 
@@ -534,69 +453,6 @@ async fn upsert_member_rating(
     .bind(rating.level.key())
     .execute(connection)
     .await?;
-    Ok(())
-}
-
-/// Replaces the member's party-age gaps and badges with the ones the change carries.
-async fn write_party_age(
-    connection: &mut AnyConnection,
-    member: &MemberRow,
-) -> Result<(), StoreError> {
-    for table in ["member_party_age_gaps", "member_badges"] {
-        sqlx::query(&format!("delete from {table} where member_id = $1"))
-            .bind(member.id)
-            .execute(&mut *connection)
-            .await?;
-    }
-    for (position, (from, to)) in member.party_age_gaps.iter().enumerate() {
-        sqlx::query(
-            "insert into member_party_age_gaps (member_id, position, from_date, to_date) \
-             values ($1, $2, $3, $4)",
-        )
-        .bind(member.id)
-        .bind(i64::try_from(position).unwrap_or(i64::MAX))
-        .bind(date::format(*from))
-        .bind(date::format(*to))
-        .execute(&mut *connection)
-        .await?;
-    }
-    for (years, awarded) in &member.badges {
-        sqlx::query("insert into member_badges (member_id, years, award_date) values ($1, $2, $3)")
-            .bind(member.id)
-            .bind(i64::from(*years))
-            .bind(date_text(*awarded))
-            .execute(&mut *connection)
-            .await?;
-    }
-    Ok(())
-}
-
-/// Keeps the events a member change carried; an event is recorded once, by its name.
-async fn insert_events(
-    connection: &mut AnyConnection,
-    events: &[EventRow],
-    sequence: i64,
-) -> Result<(), StoreError> {
-    for event in events {
-        sqlx::query(
-            "insert into member_events (event_name, member_id, event_type, effective_date, \
-                 from_organization, to_organization, sequence) \
-             values ($1, $2, $3, $4, $5, $6, $7) \
-             on conflict (event_name) do update set event_type = excluded.event_type, \
-                 effective_date = excluded.effective_date, \
-                 from_organization = excluded.from_organization, \
-                 to_organization = excluded.to_organization",
-        )
-        .bind(&event.name)
-        .bind(event.member_id)
-        .bind(event.event_type.key())
-        .bind(date::format(event.effective_date))
-        .bind(&event.from_organization)
-        .bind(&event.to_organization)
-        .bind(sequence)
-        .execute(&mut *connection)
-        .await?;
-    }
     Ok(())
 }
 

@@ -11,6 +11,7 @@
 //! NUMERIC, which the `Any` driver cannot decode): counts use `COUNT(CASE WHEN … THEN 1 END)`.
 
 mod apply;
+mod apply_members;
 mod queries;
 mod scope;
 mod statistics;

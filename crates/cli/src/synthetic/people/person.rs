@@ -53,17 +53,30 @@ pub(in crate::synthetic) struct Person {
 }
 
 impl Person {
+    /// A person of Lai Châu admitted on `decision`.
     pub(in crate::synthetic) fn generate(
         rng: &mut SplitMix64,
         decision: NaiveDate,
         used: &mut HashSet<String>,
+    ) -> Self {
+        Self::generate_in(rng, decision, used, &ETHNICITIES, ymd(1940, 1, 1))
+    }
+
+    /// A person admitted on `decision` at 19 to 42 years of age, drawn from the ethnic mix
+    /// `ethnicities`, born no earlier than `earliest_birth`; the name is not in `used`.
+    pub(in crate::synthetic) fn generate_in(
+        rng: &mut SplitMix64,
+        decision: NaiveDate,
+        used: &mut HashSet<String>,
+        ethnicities: &[(&'static str, u32)],
+        earliest_birth: NaiveDate,
     ) -> Self {
         let gender = if rng.chance(36) {
             Gender::Female
         } else {
             Gender::Male
         };
-        let ethnicity = rng.weighted(&ETHNICITIES);
+        let ethnicity = rng.weighted(ethnicities);
         let mut name = full_name(rng, ethnicity, gender);
         let mut attempt = 0;
         while used.contains(&name) {
@@ -79,7 +92,7 @@ impl Person {
         }
         used.insert(name.clone());
         let age_days = rng.range(19 * 365 + 10, 42 * 365);
-        let birth = (decision - Duration::days(age_days)).max(ymd(1940, 1, 1));
+        let birth = (decision - Duration::days(age_days)).max(earliest_birth);
         let education = if birth.year() < 1960 {
             rng.weighted(&[
                 (GeneralEducation::Primary, 40),

@@ -1,0 +1,285 @@
+//! Member changes applied set-wise: a run of consecutive member changes of a batch (each member
+//! once) is written with a few multi-row statements per table instead of several statements per
+//! member, so that a replay of a large import catches up in seconds. Used for a single change
+//! too, so that there is one way of writing a member.
+
+use std::collections::HashMap;
+
+use partyregistry_kit::db::multi_row;
+use partyregistry_vocab::date;
+use sqlx::{AnyConnection, Row};
+
+use super::{StoreError, date_text, stint_of};
+use crate::model::rows::{EventRow, MemberRow};
+use crate::model::stint::{Stint, plan_stints};
+
+/// A statement with its parameters bound so far.
+type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
+
+/// A member change: the new state, the events it carried, its feed sequence.
+pub(super) type MemberChange<'a> = (&'a MemberRow, &'a [EventRow], i64);
+
+const MEMBER_COLUMNS: &str = "id, commune_code, cell_id, cell_since, gender, birth_date, \
+     ethnicity_code, general_education, political_theory, assignment, status, decision_date, \
+     ceremony_date, official_date, joined_date, left_date, admitted_in_commune, admitted_in_cell, \
+     last_sequence, full_name, religion_code, qualification, youth_union, seriously_ill, \
+     readmission";
+const MEMBER_WIDTH: usize = 25;
+const MEMBER_UPDATE: &str = "on conflict (id) do update set commune_code = excluded.commune_code, \
+     cell_id = excluded.cell_id, cell_since = excluded.cell_since, gender = excluded.gender, \
+     birth_date = excluded.birth_date, ethnicity_code = excluded.ethnicity_code, \
+     general_education = excluded.general_education, \
+     political_theory = excluded.political_theory, assignment = excluded.assignment, \
+     status = excluded.status, decision_date = excluded.decision_date, \
+     ceremony_date = excluded.ceremony_date, official_date = excluded.official_date, \
+     joined_date = excluded.joined_date, left_date = excluded.left_date, \
+     admitted_in_commune = excluded.admitted_in_commune, \
+     admitted_in_cell = excluded.admitted_in_cell, last_sequence = excluded.last_sequence, \
+     full_name = excluded.full_name, religion_code = excluded.religion_code, \
+     qualification = excluded.qualification, youth_union = excluded.youth_union, \
+     seriously_ill = excluded.seriously_ill, readmission = excluded.readmission";
+
+/// Binds a member's columns (owned: the statement text is built per chunk).
+fn bind_member<'q>(query: AnyQuery<'q>, member: &MemberRow, sequence: i64) -> AnyQuery<'q> {
+    let (admitted_in_commune, admitted_in_cell) = match &member.admitted_in {
+        Some((commune, cell)) => (Some(commune.clone()), Some(cell.clone())),
+        None => (None, None),
+    };
+    query
+        .bind(member.id)
+        .bind(member.commune_code.clone())
+        .bind(member.cell_id.clone())
+        .bind(date_text(member.cell_since))
+        .bind(member.gender.key())
+        .bind(date_text(member.birth_date))
+        .bind(member.ethnicity_code.clone())
+        .bind(member.general_education.key())
+        .bind(member.political_theory.key())
+        .bind(member.assignment.key())
+        .bind(member.status.key())
+        .bind(date_text(member.decision_date))
+        .bind(date_text(member.ceremony_date))
+        .bind(date_text(member.official_date))
+        .bind(date_text(member.joined_date))
+        .bind(date_text(member.left_date))
+        .bind(admitted_in_commune)
+        .bind(admitted_in_cell)
+        .bind(sequence)
+        .bind(member.full_name.clone())
+        .bind(member.religion_code.clone())
+        .bind(member.qualification.key())
+        .bind(i64::from(member.youth_union))
+        .bind(i64::from(member.seriously_ill))
+        .bind(i64::from(member.readmission))
+}
+
+/// Runs `statement_head values (…), (…) statement_tail` over `items` in as few statements as the
+/// backend's parameter limit allows, each row bound by `bind`.
+async fn for_rows<T>(
+    connection: &mut AnyConnection,
+    (head, width, tail): (&str, usize, &str),
+    items: &[T],
+    bind: impl for<'q> Fn(AnyQuery<'q>, &T) -> AnyQuery<'q>,
+) -> Result<(), StoreError> {
+    for chunk in items.chunks(multi_row::rows_per_statement(connection, width)) {
+        let sql = format!(
+            "{head} values {} {tail}",
+            multi_row::placeholders(chunk.len(), width)
+        );
+        let mut query = sqlx::query(&sql);
+        for item in chunk {
+            query = bind(query, item);
+        }
+        query.execute(&mut *connection).await?;
+    }
+    Ok(())
+}
+
+/// `$1, $2, …` for `count` ids.
+fn id_list(count: usize) -> String {
+    multi_row::placeholders(1, count)
+        .trim_start_matches('(')
+        .trim_end_matches(')')
+        .to_owned()
+}
+
+/// Runs `sql_with_ids` (containing `{ids}`) for `ids`, in chunks.
+async fn for_ids(
+    connection: &mut AnyConnection,
+    sql_with_ids: &str,
+    ids: &[i64],
+) -> Result<Vec<sqlx::any::AnyRow>, StoreError> {
+    let mut rows = Vec::new();
+    for chunk in ids.chunks(multi_row::rows_per_statement(connection, 1)) {
+        let sql = sql_with_ids.replace("{ids}", &id_list(chunk.len()));
+        let mut query = sqlx::query(&sql);
+        for id in chunk {
+            query = query.bind(*id);
+        }
+        rows.extend(query.fetch_all(&mut *connection).await?);
+    }
+    Ok(rows)
+}
+
+/// Writes `changes` (each member at most once, in feed order): the members, their stints where
+/// the new state changes them, their party-age gaps and badges, and the events they carried.
+pub(super) async fn apply_members(
+    connection: &mut AnyConnection,
+    changes: &[MemberChange<'_>],
+) -> Result<(), StoreError> {
+    if changes.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<i64> = changes.iter().map(|(member, _, _)| member.id).collect();
+    let mut existing: HashMap<i64, Vec<Stint>> = HashMap::new();
+    for row in for_ids(
+        connection,
+        "select commune_code, cell_id, from_date, to_date, member_id from member_stints \
+         where member_id in ({ids}) order by member_id, from_date",
+        &ids,
+    )
+    .await?
+    {
+        existing
+            .entry(row.try_get(4)?)
+            .or_default()
+            .push(stint_of(&row, 0)?);
+    }
+    for_rows(
+        connection,
+        (
+            &format!("insert into members ({MEMBER_COLUMNS})"),
+            MEMBER_WIDTH,
+            MEMBER_UPDATE,
+        ),
+        changes,
+        |query, (member, _, sequence)| bind_member(query, member, *sequence),
+    )
+    .await?;
+    let mut replaced = Vec::new();
+    let mut stints: Vec<(i64, Stint)> = Vec::new();
+    for (member, _, _) in changes {
+        let before = existing.remove(&member.id).unwrap_or_default();
+        let planned = plan_stints(&before, member);
+        if planned != before {
+            replaced.push(member.id);
+            stints.extend(planned.into_iter().map(|stint| (member.id, stint)));
+        }
+    }
+    for_ids(
+        connection,
+        "delete from member_stints where member_id in ({ids})",
+        &replaced,
+    )
+    .await?;
+    for_rows(
+        connection,
+        (
+            "insert into member_stints (member_id, commune_code, cell_id, from_date, to_date)",
+            5,
+            "",
+        ),
+        &stints,
+        |query, (id, stint)| {
+            query
+                .bind(*id)
+                .bind(stint.commune_code.clone())
+                .bind(stint.cell_id.clone())
+                .bind(date::format(stint.from))
+                .bind(date_text(stint.to))
+        },
+    )
+    .await?;
+    write_party_age(connection, changes, &ids).await?;
+    let events: Vec<(&EventRow, i64)> = changes
+        .iter()
+        .flat_map(|(_, events, sequence)| events.iter().map(move |event| (event, *sequence)))
+        .collect();
+    for_rows(
+        connection,
+        (
+            "insert into member_events (event_name, member_id, event_type, effective_date, \
+             from_organization, to_organization, sequence)",
+            7,
+            "on conflict (event_name) do update set event_type = excluded.event_type, \
+             effective_date = excluded.effective_date, \
+             from_organization = excluded.from_organization, \
+             to_organization = excluded.to_organization",
+        ),
+        &events,
+        |query, (event, sequence)| {
+            query
+                .bind(event.name.clone())
+                .bind(event.member_id)
+                .bind(event.event_type.key())
+                .bind(date::format(event.effective_date))
+                .bind(event.from_organization.clone())
+                .bind(event.to_organization.clone())
+                .bind(*sequence)
+        },
+    )
+    .await
+}
+
+/// Replaces the members' party-age gaps and badges with the ones the changes carry.
+async fn write_party_age(
+    connection: &mut AnyConnection,
+    changes: &[MemberChange<'_>],
+    ids: &[i64],
+) -> Result<(), StoreError> {
+    for table in ["member_party_age_gaps", "member_badges"] {
+        for_ids(
+            connection,
+            &format!("delete from {table} where member_id in ({{ids}})"),
+            ids,
+        )
+        .await?;
+    }
+    let gaps: Vec<(i64, i64, &(date::Date, date::Date))> = changes
+        .iter()
+        .flat_map(|(member, _, _)| {
+            member
+                .party_age_gaps
+                .iter()
+                .zip(0_i64..)
+                .map(|(gap, position)| (member.id, position, gap))
+        })
+        .collect();
+    for_rows(
+        connection,
+        (
+            "insert into member_party_age_gaps (member_id, position, from_date, to_date)",
+            4,
+            "",
+        ),
+        &gaps,
+        |query, (id, position, (from, to))| {
+            query
+                .bind(*id)
+                .bind(*position)
+                .bind(date::format(*from))
+                .bind(date::format(*to))
+        },
+    )
+    .await?;
+    let badges: Vec<(i64, &(i32, Option<date::Date>))> = changes
+        .iter()
+        .flat_map(|(member, _, _)| member.badges.iter().map(|badge| (member.id, badge)))
+        .collect();
+    for_rows(
+        connection,
+        (
+            "insert into member_badges (member_id, years, award_date)",
+            3,
+            "",
+        ),
+        &badges,
+        |query, (id, (years, awarded))| {
+            query
+                .bind(*id)
+                .bind(i64::from(*years))
+                .bind(date_text(*awarded))
+        },
+    )
+    .await
+}
