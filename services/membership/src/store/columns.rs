@@ -186,12 +186,12 @@ pub(super) async fn insert_rows(
     };
     let width = first.len();
     let names: Vec<&str> = first.iter().map(|(name, _)| *name).collect();
-    let per_statement = multi_row::rows_per_statement(conn, width);
+    let per_statement = multi_row::rows_per_statement(width);
     for chunk in rows.chunks(per_statement) {
         let sql = format!(
             "insert into {table} ({}) values {}",
             names.join(", "),
-            multi_row::placeholders(chunk.len(), width)
+            multi_row::placeholders(conn, chunk.len(), width)
         );
         let values = chunk
             .iter()
