@@ -71,10 +71,13 @@ fn roster(count: usize, import_id: &str) -> Vec<pb::ImportRosterRequest> {
     let mut random = Lcg(42);
     let members: Vec<pb::ImportMember> = (0..count)
         .map(|i| {
-            let ceremony_year = 1975 + random.next(49);
-            let birth_year = ceremony_year - 19 - random.next(20);
-            let (month, day) = (1 + random.next(12), 1 + random.next(28));
-            let probationary = ceremony_year >= 2024;
+            // A birth day of its own for each member of a commune (so that no two rows are the
+            // same person), spread over 1940-1980.
+            let k = i / communes;
+            let birth_year = 1940 + 8 * (k / 336) + (k % 336) % 8;
+            let (month, day) = (1 + (k % 336) / 28, 1 + k % 28);
+            let ceremony_year = (birth_year + 19 + random.next(30)).min(2025);
+            let probationary = ceremony_year >= 2025;
             let mut row = pb::ImportMember {
                 row_number: i as i64 + 2,
                 row_key: i.to_string(),

@@ -38,29 +38,23 @@ impl Backend {
 pub mod multi_row {
     use sqlx::AnyConnection;
 
-    /// Most parameters one statement binds on PostgreSQL (its limit is 65,535): a few large
-    /// statements per table and batch.
-    const MAX_PARAMETERS_POSTGRES: usize = 30_000;
+    /// Most parameters one statement binds: below SQLite's limit (32,766) and PostgreSQL's
+    /// (65,535), so that a batch takes a few large statements per table.
+    const MAX_PARAMETERS: usize = 30_000;
 
-    /// Most parameters one statement binds on SQLite. SQLite takes `$n` for a named parameter and
-    /// looks each name up among those before it while parsing, so that a statement's parse time
-    /// grows with the square of its parameters: many statements of this size, all with the same
-    /// text and so prepared once per connection, are faster than a few large ones.
-    const MAX_PARAMETERS_SQLITE: usize = 600;
-
-    /// Rows of `width` columns per statement on the backend of `connection` (at least one).
-    pub fn rows_per_statement(connection: &AnyConnection, width: usize) -> usize {
-        let limit = if connection.backend_name() == "SQLite" {
-            MAX_PARAMETERS_SQLITE
-        } else {
-            MAX_PARAMETERS_POSTGRES
-        };
-        (limit / width.max(1)).max(1)
+    /// Rows of `width` columns per statement (at least one).
+    pub fn rows_per_statement(width: usize) -> usize {
+        (MAX_PARAMETERS / width.max(1)).max(1)
     }
 
-    /// `($1, $2), ($3, $4)` for `rows` rows of `width` parameters.
-    pub fn placeholders(rows: usize, width: usize) -> String {
-        let mut text = String::with_capacity(rows * width * 6);
+    /// The placeholders of `rows` rows of `width` parameters for the backend of `connection`:
+    /// `($1, $2), ($3, $4)` on PostgreSQL, `(?, ?), (?, ?)` on SQLite. SQLite keeps the names of
+    /// `$n` and `?n` parameters in a list it searches while parsing and again for each value
+    /// bound, so that a statement of many named or numbered parameters costs the square of their
+    /// number; anonymous `?` parameters are bound in order at no such cost.
+    pub fn placeholders(connection: &AnyConnection, rows: usize, width: usize) -> String {
+        let sqlite = connection.backend_name() == "SQLite";
+        let mut text = String::with_capacity(rows * width * 7);
         for row in 0..rows {
             if row > 0 {
                 text.push_str(", ");
@@ -70,21 +64,16 @@ pub mod multi_row {
                 if column > 0 {
                     text.push_str(", ");
                 }
-                text.push('$');
-                text.push_str(&(row * width + column + 1).to_string());
+                if sqlite {
+                    text.push('?');
+                } else {
+                    text.push('$');
+                    text.push_str(&(row * width + column + 1).to_string());
+                }
             }
             text.push(')');
         }
         text
-    }
-
-    #[cfg(test)]
-    mod tests {
-        #[test]
-        fn placeholders_number_rows_after_each_other() {
-            assert_eq!(super::placeholders(2, 2), "($1, $2), ($3, $4)");
-            assert_eq!(super::placeholders(1, 1), "($1)");
-        }
     }
 }
 

@@ -21,15 +21,15 @@ struct Expected {
 /// Synthetic member `i` of commune `code`: every third a woman, every fourth probationary, every
 /// fifth (official) exempt, every seventh (official) deceased.
 fn member(i: usize, code: &str, expected: &mut Expected) -> pb::ImportMember {
-    let woman = i % 3 == 0;
-    let probationary = i % 4 == 0;
-    let deceased = !probationary && i % 7 == 0;
-    let exempt = !probationary && !deceased && i % 5 == 0;
+    let woman = i.is_multiple_of(3);
+    let probationary = i.is_multiple_of(4);
+    let deceased = !probationary && i.is_multiple_of(7);
+    let exempt = !probationary && !deceased && i.is_multiple_of(5);
     let mut row = pb::ImportMember {
         row_number: i as i64 + 10,
         row_key: format!("{code}-{i}"),
         commune_code: code.into(),
-        cell_display_name: if i % 2 == 0 {
+        cell_display_name: if i.is_multiple_of(2) {
             "Chi bộ thôn Nậm Hạ".into()
         } else {
             "Chi bộ Trường Tiểu học".into()

@@ -381,10 +381,12 @@ async fn import_members(
         }
     }
     let candidates = drop_duplicates(tx, candidates, &mut outcomes).await?;
-    let (keyed, members): (Vec<(usize, i64, String)>, Vec<(Member, Vec<MemberEvent>)>) = candidates
-        .into_iter()
-        .map(|c| ((c.index, c.row_number, c.row_key), (c.member, c.events)))
-        .unzip();
+    let mut keyed: Vec<(usize, i64, String)> = Vec::with_capacity(candidates.len());
+    let mut members: Vec<(Member, Vec<MemberEvent>)> = Vec::with_capacity(candidates.len());
+    for c in candidates {
+        keyed.push((c.index, c.row_number, c.row_key));
+        members.push((c.member, c.events));
+    }
     let records = tx.insert_members(&members, now).await?;
     let mut imported_rows = Vec::with_capacity(records.len());
     for ((index, row_number, row_key), (record, (_, events))) in

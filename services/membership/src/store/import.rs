@@ -8,7 +8,7 @@ use partyregistry_vocab::date::{self, Date};
 use sqlx::{AnyConnection, Row};
 
 use super::columns::{Columns, insert_rows};
-use super::parse_date;
+use super::{is_unique_violation, parse_date};
 
 /// Keys bound by one lookup statement.
 const KEYS_PER_STATEMENT: usize = 1_000;
@@ -93,8 +93,14 @@ pub async fn record_imported_rows(
             ]
         })
         .collect();
-    insert_rows(conn, "imported_rows", &rows).await?;
-    Ok(())
+    match insert_rows(conn, "imported_rows", &rows).await {
+        // Another batch of the same import, sent at the same time, imported one of these rows
+        // first: this batch rolls back, and sent again it answers those rows ALREADY_IMPORTED.
+        Err(error) if is_unique_violation(&error) => Err(ApiError::Aborted {
+            name: format!("imports/{import_id}"),
+        }),
+        other => Ok(other?),
+    }
 }
 
 /// Which of `citizen_ids` a stored member already holds, wherever that member is.

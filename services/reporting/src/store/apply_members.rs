@@ -81,10 +81,10 @@ async fn for_rows<T>(
     items: &[T],
     bind: impl for<'q> Fn(AnyQuery<'q>, &T) -> AnyQuery<'q>,
 ) -> Result<(), StoreError> {
-    for chunk in items.chunks(multi_row::rows_per_statement(connection, width)) {
+    for chunk in items.chunks(multi_row::rows_per_statement(width)) {
         let sql = format!(
             "{head} values {} {tail}",
-            multi_row::placeholders(chunk.len(), width)
+            multi_row::placeholders(connection, chunk.len(), width)
         );
         let mut query = sqlx::query(&sql);
         for item in chunk {
@@ -96,8 +96,8 @@ async fn for_rows<T>(
 }
 
 /// `$1, $2, …` for `count` ids.
-fn id_list(count: usize) -> String {
-    multi_row::placeholders(1, count)
+fn id_list(connection: &AnyConnection, count: usize) -> String {
+    multi_row::placeholders(connection, 1, count)
         .trim_start_matches('(')
         .trim_end_matches(')')
         .to_owned()
@@ -110,8 +110,8 @@ async fn for_ids(
     ids: &[i64],
 ) -> Result<Vec<sqlx::any::AnyRow>, StoreError> {
     let mut rows = Vec::new();
-    for chunk in ids.chunks(multi_row::rows_per_statement(connection, 1)) {
-        let sql = sql_with_ids.replace("{ids}", &id_list(chunk.len()));
+    for chunk in ids.chunks(multi_row::rows_per_statement(1)) {
+        let sql = sql_with_ids.replace("{ids}", &id_list(connection, chunk.len()));
         let mut query = sqlx::query(&sql);
         for id in chunk {
             query = query.bind(*id);
