@@ -318,6 +318,9 @@ const ANSWERED_FOR_ANY_SCOPE: &[&str] = &[
     "/partyregistry.membership.v1.MembershipService/ListCommunes",
     "/partyregistry.membership.v1.MembershipService/WatchChanges",
     "/partyregistry.membership.v1.MembershipService/GetFeedHead",
+    // Each row is judged against the caller's scope: a row outside it is answered REJECTED,
+    // in words that say nothing of what the scope holds.
+    "/partyregistry.membership.v1.MembershipService/ImportRoster",
     "/partyregistry.reporting.v1.ReportingService/GetFreshness",
 ];
 
@@ -544,6 +547,36 @@ fn requests_aimed_at(unit: &Unit) -> Vec<(String, Vec<u8>)> {
         (
             membership_method("GetFeedHead"),
             pb::GetFeedHeadRequest {}.encode_to_vec(),
+        ),
+        (
+            membership_method("ImportRoster"),
+            pb::ImportRosterRequest {
+                import_id: "sweep".into(),
+                members: vec![pb::ImportMember {
+                    row_number: 1,
+                    row_key: "1".into(),
+                    commune_code: unit.commune.clone(),
+                    cell_display_name: "Chi bộ thôn Mới".into(),
+                    member: Some(pb::Member {
+                        full_name: "Hà Thị Nhập".into(),
+                        gender: pb::Gender::Female as i32,
+                        birth_date: "1990-01-01".into(),
+                        ethnicity_code: "01".into(),
+                        general_education: pb::GeneralEducation::UpperSecondary as i32,
+                        ..Default::default()
+                    }),
+                    admission: Some(pb::Admission {
+                        decision_date: "2015-01-01".into(),
+                        ceremony_date: "2015-01-10".into(),
+                        ..Default::default()
+                    }),
+                    ..Default::default()
+                }],
+                // Judged and answered, never written, whoever asks.
+                dry_run: true,
+                ..Default::default()
+            }
+            .encode_to_vec(),
         ),
         (
             admission_method("GetCandidate"),
