@@ -19,6 +19,6 @@ pub mod stage;
 pub mod table;
 
 pub use calendar::{Calendar, DeadlineKind};
-pub use eligibility::{Blocker, BlockerCode, CandidateFacts, IntroducerFacts, Vote};
+pub use eligibility::{Blocker, BlockerCode, CandidateFacts, IntroducerFacts, Vote, judgement_day};
 pub use stage::CandidateStage;
 pub use table::{Education, RuleTable, RuleVersion};

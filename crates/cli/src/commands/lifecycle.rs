@@ -80,6 +80,9 @@ pub struct AdmitArgs {
     /// Biểu quyết của chi bộ.
     #[command(flatten)]
     pub vote: VoteArgs,
+    /// Ngày chi bộ họp xét kết nạp (tuổi được tính đến ngày này; mặc định là ngày quyết định).
+    #[arg(long, value_parser = parse_date)]
+    pub cell_vote_date: Option<String>,
     /// Cơ quan quyết định, ví dụ "Đảng ủy xã Hợp Thành".
     #[arg(long)]
     pub deciding_body: Option<String>,
@@ -225,6 +228,7 @@ pub async fn admit(context: &Context, args: AdmitArgs) -> Result<(), CliError> {
         cell_vote: args.vote.tally(),
         deciding_body: args.deciding_body.unwrap_or_default(),
         request_id: request_id(args.request_id.as_deref()),
+        cell_vote_date: args.cell_vote_date.unwrap_or_default(),
     };
     let mut membership = client::membership(&context.membership, &context.security).await?;
     let member = membership.record_admission(request).await?.into_inner();

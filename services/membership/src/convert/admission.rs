@@ -349,8 +349,9 @@ pub fn progress(candidate: &pb::Candidate) -> CandidateProgress {
     }
 }
 
-/// Writes the pipeline's part of `progress` (stage, its day, the closing reason and the admitted
-/// member) back into `candidate`; the votes are the candidate's facts and are not written.
+/// Writes the pipeline's part of `progress` (stage, its day, the closing reason, the admitted
+/// member, and the cell's vote day recorded on its approval) back into `candidate`; the tallies
+/// are the candidate's facts and are not written.
 pub fn set_progress(candidate: &mut pb::Candidate, progress: &CandidateProgress) {
     candidate.stage = progress
         .stage
@@ -359,6 +360,9 @@ pub fn set_progress(candidate: &mut pb::Candidate, progress: &CandidateProgress)
         })
         .into();
     candidate.stage_date = date::format_optional(progress.stage_date);
+    if let Some(voted) = progress.cell_vote_date {
+        candidate.cell_vote_date = date::format(voted);
+    }
     candidate
         .admitted_member
         .clone_from(&progress.admitted_member);
@@ -372,6 +376,7 @@ pub fn eligibility_to_proto(assessment: &Eligibility) -> pb::Eligibility {
     pb::Eligibility {
         candidate: assessment.candidate.clone(),
         on_date: date::format(assessment.on),
+        judged_on: date::format(assessment.judged_on),
         eligible: assessment.eligible(),
         blockers: assessment
             .blockers

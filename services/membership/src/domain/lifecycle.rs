@@ -47,6 +47,21 @@ fn not_before(field: &str, value: Date, earliest: Date, what: &str) -> Result<()
     Ok(())
 }
 
+fn not_after(field: &str, value: Date, latest: Date, what: &str) -> Result<(), RuleError> {
+    if value > latest {
+        return Err(RuleError::precondition(
+            DATE_RULE,
+            field,
+            format!(
+                "{} is after {what} ({})",
+                date::format(value),
+                date::format(latest)
+            ),
+        ));
+    }
+    Ok(())
+}
+
 fn cell_open(field: &str, cell: &Cell, on: Date) -> Result<(), RuleError> {
     if !cell.is_open_on(on) {
         return Err(RuleError::precondition(
@@ -141,23 +156,26 @@ fn check_probation(
     )
 }
 
-/// Checks the age at the admission decision: at least the minimum; at most the maximum for a new
-/// admission (historical records loaded with their official date may carry a provincial consent
-/// this service does not record).
+/// Checks the age on `judged_on`, the day the cell voted (the decision date when the vote day is
+/// not known): at least the minimum; at most the maximum for a new admission (historical records
+/// loaded with their official date may carry a provincial consent this service does not
+/// record). Hướng dẫn 01-HD/TW (2021), 3.1: the age is counted in months "tính đến thời điểm chi
+/// bộ họp xét kết nạp", so a person 17 years 11 months old at the vote stays too young when the
+/// decision comes after the birthday, and one 59 years 11 months old at the vote is not too old.
 fn check_admission_age(
     field: &str,
     person: &Person,
-    admission: &AdmissionDates,
+    (admission, judged_on): (&AdmissionDates, Date),
     rules: &RuleTable,
 ) -> Result<(), RuleError> {
-    let rules = rules.in_force_on(admission.decision_date);
-    let months = date::whole_months_between(person.birth_date, admission.decision_date);
+    let rules = rules.in_force_on(judged_on);
+    let months = date::whole_months_between(person.birth_date, judged_on);
     if months < rules.min_age_months {
         return Err(RuleError::precondition(
             AGE_OUT_OF_RANGE,
             field,
             format!(
-                "the member was {} years {} months old at the decision; the minimum is {} months ({})",
+                "the member was {} years {} months old at the cell's vote; the minimum is {} months ({})",
                 months.div_euclid(12),
                 months.rem_euclid(12),
                 rules.min_age_months,
@@ -170,7 +188,7 @@ fn check_admission_age(
             AGE_OUT_OF_RANGE,
             field,
             format!(
-                "the member was over {} months old at the decision ({}); older applicants need provincial consent",
+                "the member was over {} months old at the cell's vote ({}); older applicants need provincial consent",
                 rules.max_age_months, rules.code
             ),
         ));
@@ -198,6 +216,8 @@ pub struct AdmissionFields {
     pub cell: &'static str,
     /// The cell's vote.
     pub cell_vote: &'static str,
+    /// The day of the cell's vote.
+    pub cell_vote_date: &'static str,
 }
 
 impl AdmissionFields {
@@ -207,6 +227,7 @@ impl AdmissionFields {
         birth_date: "member.birth_date",
         cell: "member.cell",
         cell_vote: "cell_vote",
+        cell_vote_date: "cell_vote_date",
     };
     /// AdmitCandidate: the dates are in the request; the person, cell and vote are the
     /// candidate's, named by `name`.
@@ -215,6 +236,7 @@ impl AdmissionFields {
         birth_date: "name",
         cell: "name",
         cell_vote: "name",
+        cell_vote_date: "name",
     };
 }
 
@@ -223,6 +245,9 @@ impl AdmissionFields {
 pub struct AdmissionContext {
     /// The cell's vote; required unless the record is historical (it has an official date).
     pub cell_vote: Option<VoteTally>,
+    /// The day the cell voted; the age limits and the vote's regulation are judged on it. `None`
+    /// lets the decision date stand in for it.
+    pub cell_vote_date: Option<Date>,
     /// The deciding body.
     pub deciding_body: String,
     /// Where the request carries each part.
@@ -241,14 +266,21 @@ pub fn admit(
 ) -> Result<(Member, Vec<MemberEvent>), RuleError> {
     let fields = context.fields;
     check_admission_dates(fields.dates, &admission, today, rules)?;
-    check_admission_age(fields.birth_date, &person, &admission, rules)?;
+    let voted = context.cell_vote_date.unwrap_or(admission.decision_date);
+    not_after(
+        fields.cell_vote_date,
+        voted,
+        admission.decision_date,
+        "the admission decision",
+    )?;
+    check_admission_age(fields.birth_date, &person, (&admission, voted), rules)?;
     // A historical record (loaded with its official date) goes to the member's current cell,
     // which need not have existed when they were admitted.
     if admission.official_date.is_none() {
         cell_open(fields.cell, cell, admission.decision_date)?;
     }
     match (&context.cell_vote, admission.official_date) {
-        (Some(vote), _) => check_vote(fields.cell_vote, vote, admission.decision_date, rules)?,
+        (Some(vote), _) => check_vote(fields.cell_vote, vote, voted, rules)?,
         (None, None) => {
             return Err(RuleError::invalid(
                 fields.cell_vote,
@@ -308,13 +340,17 @@ pub fn transfer_in(
     rules: &RuleTable,
 ) -> Result<(Member, MemberEvent), RuleError> {
     check_admission_dates("member.admission.", &admission, today, rules)?;
+    // Admitted elsewhere: the vote day is not known here, the decision date stands in for it.
     check_admission_age(
         "member.birth_date",
         &person,
-        &AdmissionDates {
-            official_date: Some(admission.decision_date),
-            ..admission.clone()
-        },
+        (
+            &AdmissionDates {
+                official_date: Some(admission.decision_date),
+                ..admission.clone()
+            },
+            admission.decision_date,
+        ),
         rules,
     )?;
     let Some(ceremony) = admission.ceremony_date else {

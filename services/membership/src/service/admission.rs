@@ -76,14 +76,17 @@ async fn check_new_introducers(
     Ok(())
 }
 
-/// The eligibility of a stored candidate on `on`: the commune's area flags that day and each
-/// introducer's standing that day.
+/// The eligibility of a stored candidate asked about on `on`, judged on the cell's vote day once
+/// the cell has voted by then (else on `on`): the commune's area flags and each introducer's
+/// standing that day.
 async fn assess(
     tx: &mut Tx,
     record: &CandidateRecord,
-    on: Date,
+    asked: Date,
     rules: &RuleTable,
 ) -> Result<Eligibility, ApiError> {
+    let voted = convert_admission::progress(&record.candidate).cell_vote_date;
+    let on = partyregistry_rules::judgement_day(voted, asked);
     let commune = tx.require_commune(&record.commune_code).await?.commune;
     let mut introducers: HashMap<String, Member> = HashMap::new();
     for introducer in &record.candidate.introducers {
@@ -105,7 +108,12 @@ async fn assess(
                 .is_some_and(|member| rules_of::official_on(member, on))
         },
     )?;
-    Ok(rules_of::assess(&record.candidate.name, &facts, on, rules))
+    Ok(rules_of::assess(
+        &record.candidate.name,
+        &facts,
+        (asked, on),
+        rules,
+    ))
 }
 
 fn require_open(record: &CandidateRecord) -> Result<(), ApiError> {
@@ -260,11 +268,21 @@ impl Membership {
                     candidate.admitted_member.clear();
                     candidate.closing_reason.clear();
                     let rules = tx.rule_table().await?;
-                    rules_of::check_initial_stage(
-                        &convert_admission::progress(&candidate),
-                        stage_date,
-                        &rules,
-                    )?;
+                    let progress = convert_admission::progress(&candidate);
+                    rules_of::check_initial_stage(&progress, stage_date, &rules)?;
+                    match candidate.stage() {
+                        pb::CandidateStage::CellApproved => {
+                            let voted = rules_of::cell_vote_day(&progress, stage_date)?;
+                            candidate.cell_vote_date = date::format(voted);
+                        }
+                        pb::CandidateStage::CommitteeApproved => {
+                            rules_of::required_cell_vote_day(
+                                &progress,
+                                "candidate.cell_vote_date",
+                            )?;
+                        }
+                        _ => {}
+                    }
                     check_new_introducers(tx, &candidate, None).await?;
                     if candidate.stage() == pb::CandidateStage::CommitteeApproved {
                         // Recorded as approved: the same condition AdvanceCandidate enforces.
@@ -359,6 +377,7 @@ impl Membership {
                     let mut candidate = current.candidate.clone();
                     convert_admission::set_progress(&mut candidate, &progress);
                     if advance.stage == Some(CandidateStage::CommitteeApproved) {
+                        rules_of::required_cell_vote_day(&progress, "name")?;
                         let assessment = assess(tx, &current, advance.stage_date, &rules).await?;
                         rules_of::check_no_blockers(&assessment, "approved by the committee")?;
                     }
@@ -400,7 +419,9 @@ impl Membership {
                 let decision = decision.clone();
                 Box::pin(async move {
                     let current = tx.require_candidate(id).await?;
-                    rules_of::check_admissible(&convert_admission::progress(&current.candidate))?;
+                    let progress = convert_admission::progress(&current.candidate);
+                    rules_of::check_admissible(&progress)?;
+                    let voted = rules_of::required_cell_vote_day(&progress, "name")?;
                     if let Ok(approved) = date::parse(&current.candidate.stage_date)
                         && decision.decision_date < approved
                     {
@@ -427,6 +448,7 @@ impl Membership {
                     };
                     let context = AdmissionContext {
                         cell_vote: convert_admission::tally(current.candidate.cell_vote.as_ref()),
+                        cell_vote_date: Some(voted),
                         deciding_body: decision.deciding_body,
                         fields: AdmissionFields::ADMIT_CANDIDATE,
                     };

@@ -190,6 +190,7 @@ async fn record_member(membership: &Membership, sent: &pb::Member) -> pb::Member
                     yes: 9,
                     no: 0,
                 }),
+                cell_vote_date: None,
                 deciding_body: "Đảng ủy xã".into(),
                 fields: AdmissionFields::RECORD_ADMISSION,
             },
@@ -463,7 +464,12 @@ async fn pipeline_runs_from_source_to_member(membership: &Membership) {
         .await
         .expect("assessed");
     assert!(check.eligible, "{:?}", check.blockers);
-    assert_eq!(check.rule_version, "294-QĐ/TW");
+    // Judged on the cell's vote day, under the regulation in force then (24-QĐ/TW until
+    // 30 June 2025), not on the day asked.
+    assert_eq!(
+        (check.judged_on.as_str(), check.rule_version.as_str()),
+        ("2025-06-10", "24-QĐ/TW")
+    );
 
     // Admission: member then candidate, in one transaction; replayed by request id; refused
     // the second time.
@@ -775,6 +781,7 @@ fn approved_candidate(full_name: &str, introducer: &str) -> pb::Candidate {
             yes: 7,
             no: 2,
         }),
+        cell_vote_date: "2024-12-10".into(),
         committee_vote: Some(pb::VoteTally {
             eligible: 11,
             present: 11,
@@ -1437,3 +1444,5 @@ async fn member_facts_and_events_reach_the_feed(membership: &Membership) {
         [vec![pb::EventType::CeremonyHeld], vec![pb::EventType::Died]]
     );
 }
+
+mod vote_day;

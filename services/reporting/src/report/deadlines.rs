@@ -109,12 +109,7 @@ impl AdmissionFacts {
             if !pending {
                 continue;
             }
-            let approved = record
-                .candidate
-                .cell_vote_date
-                .filter(|day| *day <= as_of)
-                .or_else(|| record.reached(CandidateStage::CellApproved));
-            if let Some(approved) = approved {
+            if let Some(approved) = record.cell_vote_day_by(as_of) {
                 let clock = Clock {
                     kind: DeadlineKind::AdmissionDecision,
                     trigger: approved,

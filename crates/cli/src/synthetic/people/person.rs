@@ -181,6 +181,7 @@ impl Person {
                 cell_vote: Some(cell_vote(rng)),
                 deciding_body: format!("Đảng ủy {}", spec.display_name.replacen("Xã ", "xã ", 1)),
                 request_id: format!("synthetic-{seed}-member-{counter:03}"),
+                cell_vote_date: String::new(),
             }),
             arrival: None,
             steps: Vec::new(),
