@@ -18,7 +18,7 @@ pub mod eligibility;
 pub mod stage;
 pub mod table;
 
-pub use calendar::{Calendar, DeadlineKind};
+pub use calendar::{Calendar, DayKind, DeadlineKind};
 pub use eligibility::{Blocker, BlockerCode, CandidateFacts, IntroducerFacts, Vote, judgement_day};
 pub use stage::CandidateStage;
 pub use table::{Education, RuleTable, RuleVersion};

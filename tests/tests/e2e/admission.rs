@@ -8,7 +8,7 @@ use partyregistry_kit::client::Transport;
 use partyregistry_proto::membership::v1 as pb;
 use partyregistry_proto::membership::v1::admission_service_client::AdmissionServiceClient;
 use partyregistry_proto::reporting::v1 as report;
-use partyregistry_rules::{Calendar, calendar::reference_holidays};
+use partyregistry_rules::Calendar;
 use partyregistry_tests::{Backend, Pair, on_each_backend};
 use tonic::Code;
 
@@ -29,7 +29,7 @@ fn day(text: &str) -> NaiveDate {
 }
 
 fn reference_calendar() -> Calendar {
-    Calendar::new(reference_holidays().into_iter().map(|(date, _)| date))
+    Calendar::reference()
 }
 
 /// Loads a member who has been official since 2011: qualified to introduce candidates.
@@ -400,7 +400,11 @@ async fn candidate_goes_from_source_to_official_member(backend: Backend) -> Resu
     .await?;
     let check = eligibility(&mut pair.admission, &name, "2025-07-15").await?;
     assert!(check.eligible, "{:?}", check.blockers);
-    assert_eq!(check.rule_version, "294-QĐ/TW");
+    // Judged on the cell's vote day (10 June 2025), under the regulation then in force.
+    assert_eq!(
+        (check.judged_on.as_str(), check.rule_version.as_str()),
+        ("2025-06-10", "24-QĐ/TW")
+    );
 
     let admit = |request_id: &str| pb::AdmitCandidateRequest {
         name: name.clone(),

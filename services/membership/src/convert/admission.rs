@@ -2,8 +2,10 @@
 //! and the resource names of the AdmissionService. Every bad field is reported at once, named by
 //! its path in the request; text is normalised to NFC.
 
+use chrono::{Datelike, Weekday};
 use partyregistry_kit::error::{ApiError, Violations};
 use partyregistry_proto::membership::v1 as pb;
+use partyregistry_rules::DayKind;
 use partyregistry_vocab::date::{self, Date};
 use partyregistry_vocab::names;
 
@@ -442,7 +444,9 @@ pub fn rating_level(field: &str, level: i32) -> Result<(), ApiError> {
 }
 
 /// Validates a holiday: its date and display name.
-pub fn holiday_from_proto(holiday: Option<&pb::Holiday>) -> Result<(Date, String), ApiError> {
+pub fn holiday_from_proto(
+    holiday: Option<&pb::Holiday>,
+) -> Result<(Date, String, DayKind), ApiError> {
     let holiday = holiday.ok_or_else(|| ApiError::invalid("holiday", "is required"))?;
     let mut v = Violations::new();
     let day = if holiday.date.is_empty() {
@@ -458,9 +462,23 @@ pub fn holiday_from_proto(holiday: Option<&pb::Holiday>) -> Result<(Date, String
         100,
         true,
     );
+    let kind = if holiday.make_up_working_day {
+        DayKind::MakeUpWorkingDay
+    } else {
+        DayKind::DayOff
+    };
+    // A weekday is worked anyway: only a weekend day can be made up.
+    if kind == DayKind::MakeUpWorkingDay
+        && day.is_some_and(|day| !matches!(day.weekday(), Weekday::Sat | Weekday::Sun))
+    {
+        v.add(
+            "holiday.make_up_working_day",
+            "a make-up working day falls on a Saturday or Sunday",
+        );
+    }
     v.finish()?;
     let day = day.ok_or_else(|| ApiError::Internal("validation passed without a date".into()))?;
-    Ok((day, display_name))
+    Ok((day, display_name, kind))
 }
 
 updatable_fields! {
@@ -620,5 +638,19 @@ mod tests {
                 "target.good_cells_percent"
             ]
         );
+    }
+
+    #[test]
+    fn a_make_up_working_day_must_fall_on_a_weekend() {
+        let holiday = |day: &str| pb::Holiday {
+            date: day.into(),
+            display_name: "Làm bù".into(),
+            make_up_working_day: true,
+            ..Default::default()
+        };
+        let weekday = holiday_from_proto(Some(&holiday("2024-05-03"))).expect_err("a Friday");
+        assert_eq!(fields(weekday), ["holiday.make_up_working_day"]);
+        let (_, _, kind) = holiday_from_proto(Some(&holiday("2024-05-04"))).expect("a Saturday");
+        assert_eq!(kind, DayKind::MakeUpWorkingDay);
     }
 }

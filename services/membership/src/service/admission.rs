@@ -9,7 +9,8 @@ use std::collections::HashMap;
 use partyregistry_kit::error::ApiError;
 use partyregistry_proto::membership::v1 as pb;
 use partyregistry_proto::membership::v1::change::Resource;
-use partyregistry_rules::{CandidateStage, RuleTable, RuleVersion, calendar::reference_holidays};
+use partyregistry_rules::calendar::{reference_holidays, reference_make_up_days};
+use partyregistry_rules::{CandidateStage, DayKind, RuleTable, RuleVersion};
 use partyregistry_vocab::date::{self, Date};
 use partyregistry_vocab::names;
 
@@ -208,8 +209,16 @@ impl Membership {
                         let record = tx.insert_rule_version(rule, now).await?;
                         written.push(Resource::RuleVersion(record.to_proto()).into());
                     }
-                    for (day, name) in reference_holidays() {
-                        let holiday = tx.set_holiday(day, name, now).await?;
+                    let days_off = reference_holidays()
+                        .into_iter()
+                        .map(|(day, name)| (day, name, false));
+                    let make_up = reference_make_up_days()
+                        .into_iter()
+                        .map(|(day, name)| (day, name, true));
+                    for (day, name, make_up_working_day) in days_off.chain(make_up) {
+                        let holiday = tx
+                            .set_holiday(day, (name, make_up_working_day), now)
+                            .await?;
                         written.push(Resource::Holiday(holiday).into());
                     }
                     Ok(written)
@@ -585,18 +594,21 @@ impl Membership {
         tx.list_holidays(first, last).await
     }
 
-    /// Creates or renames the holiday on `day`.
+    /// Creates or replaces the calendar day on `day`: a day off or a make-up working day.
     pub async fn set_holiday(
         &self,
         day: Date,
         display_name: String,
+        kind: DayKind,
     ) -> Result<pb::Holiday, ApiError> {
+        let make_up_working_day = kind == DayKind::MakeUpWorkingDay;
         let resource = self
             .mutate(None, true, |tx, now| {
                 let display_name = display_name.clone();
                 Box::pin(async move {
                     Ok(Resource::Holiday(
-                        tx.set_holiday(day, &display_name, now).await?,
+                        tx.set_holiday(day, (&display_name, make_up_working_day), now)
+                            .await?,
                     ))
                 })
             })

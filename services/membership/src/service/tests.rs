@@ -6,6 +6,7 @@ use partyregistry_kit::db;
 use partyregistry_kit::error::{ApiError, Violations};
 use partyregistry_proto::membership::v1 as pb;
 use partyregistry_proto::membership::v1::change::Resource;
+use partyregistry_rules::DayKind;
 use partyregistry_vocab::date::{self, Date};
 use sqlx::Executor;
 
@@ -77,6 +78,7 @@ impl TestDb {
 fn seed_size() -> usize {
     partyregistry_rules::RuleTable::reference().versions().len()
         + partyregistry_rules::calendar::reference_holidays().len()
+        + partyregistry_rules::calendar::reference_make_up_days().len()
         + crate::domain::units::REFERENCE_PROVINCES.len()
         + crate::domain::units::REFERENCE_MERGES.len()
 }
@@ -678,7 +680,7 @@ async fn pipeline_runs_from_source_to_member(membership: &Membership) {
         (40, "2")
     );
     membership
-        .set_holiday(d("2026-03-10"), "Ngày nghỉ bù".into())
+        .set_holiday(d("2026-03-10"), "Ngày nghỉ bù".into(), DayKind::DayOff)
         .await
         .expect("holiday");
     membership
@@ -859,7 +861,11 @@ async fn concurrent_admissions_keep_the_feed_in_order(membership: std::sync::Arc
         let holidays = membership.clone();
         writers.push(tokio::spawn(async move {
             holidays
-                .set_holiday(d(&format!("2027-03-0{}", i + 1)), format!("Ngày nghỉ {i}"))
+                .set_holiday(
+                    d(&format!("2027-03-0{}", i + 1)),
+                    format!("Ngày nghỉ {i}"),
+                    DayKind::DayOff,
+                )
                 .await
                 .map(|_| ())
         }));
@@ -1445,4 +1451,5 @@ async fn member_facts_and_events_reach_the_feed(membership: &Membership) {
     );
 }
 
+mod calendar;
 mod vote_day;

@@ -150,7 +150,7 @@ statements! {
         fn has_rule_versions() -> bool;
     }
     holidays {
-        fn set_holiday(day: Date, display_name: &str, now: i64) -> pb::Holiday;
+        fn set_holiday(day: Date, name_and_kind: (&str, bool), now: i64) -> pb::Holiday;
         fn delete_holiday(day: Date) -> ();
         fn list_holidays(from: Date, to: Date) -> Vec<pb::Holiday>;
     }

@@ -404,6 +404,7 @@ fn project_holiday(holiday: &Holiday) -> Result<HolidayRow, MalformedChange> {
     Ok(HolidayRow {
         date,
         display_name: holiday.display_name.clone(),
+        make_up_working_day: holiday.make_up_working_day,
     })
 }
 

@@ -2,7 +2,6 @@
 //! admissions, eight open candidates of which two are eligible.
 
 use partyregistry_proto::reporting::v1::DeadlineKind as DeadlineKindPb;
-use partyregistry_rules::calendar::reference_holidays;
 use partyregistry_rules::eligibility::Vote;
 use partyregistry_rules::{Calendar, Education, RuleTable};
 
@@ -246,7 +245,7 @@ fn story() -> AdmissionFacts {
             },
         ],
         rules: RuleTable::reference(),
-        calendar: Calendar::new(reference_holidays().into_iter().map(|(day, _)| day)),
+        calendar: Calendar::reference(),
         targets: vec![TargetRow {
             commune_code: "02680".into(),
             first_year: 2020,
@@ -885,4 +884,36 @@ fn pipeline_judges_an_approved_candidate_on_the_cells_vote_day() {
         .map(|b| b.code.code())
         .collect();
     assert_eq!(codes, ["AGE_UNDER_MINIMUM"]);
+}
+
+#[test]
+fn a_deadline_counted_through_a_year_not_loaded_says_so() {
+    let mut facts = story();
+    // Admitted on 15 December 2026: the ceremony's 30 working days run into 2027, whose calendar
+    // is not loaded.
+    facts.members[3].decision_date = Some(d("2026-12-15"));
+    let listed = deadlines(
+        &facts,
+        d("2026-12-20"),
+        d("2026-12-20"),
+        Freshness::default(),
+    );
+    let ceremony = listed
+        .deadlines
+        .iter()
+        .find(|x| x.subject == "members/4")
+        .expect("the ceremony clock runs");
+    assert_eq!(ceremony.calendar_missing_years, [2027]);
+    let exact = deadlines(
+        &story(),
+        d("2022-06-30"),
+        d("2022-06-30"),
+        Freshness::default(),
+    );
+    assert!(
+        exact
+            .deadlines
+            .iter()
+            .all(|x| x.calendar_missing_years.is_empty())
+    );
 }
