@@ -150,20 +150,10 @@ impl StatisticsOptions {
     }
 }
 
-/// Days of the gaps within `[start, end)`.
-pub fn gap_days(gaps: &[(Date, Date)], start: Date, end: Date) -> i64 {
-    gaps.iter()
-        .map(|(from, to)| {
-            let gap_end = to.succ_opt().unwrap_or(*to).min(end);
-            (gap_end - (*from).max(start)).num_days().max(0)
-        })
-        .sum()
-}
-
-/// Party age on `day` in whole months: from the decision to `day`, less the gap days between.
+/// Party age on `day` in whole months of a member on the roll (alive): see
+/// [`partyregistry_rules::party_age`].
 pub fn party_age_months(decided: Date, gaps: &[(Date, Date)], day: Date) -> i64 {
-    let counted = day - chrono::Duration::days(gap_days(gaps, decided, day));
-    date::whole_months_between(decided, counted)
+    partyregistry_rules::party_age::party_age_months(decided, gaps, day, None)
 }
 
 /// Members on the statistics roll of one of `communes` on `day`, with the period covering it.
