@@ -140,20 +140,34 @@ fn check_admission_dates(
     Ok(())
 }
 
-/// Recognition may not come before the probation period is over.
+/// The official date is the day the probation ends (ceremony + 12 months), whatever day the cell
+/// meets or the committee decides later: the guidance to the Statute's art. 5 (Hướng dẫn
+/// 01-HD/TW) dates the recognition from the end of the 12 months of probation, domain.md §3
+/// (Recognition, [V]). A later date would shorten the member's party-official standing and an
+/// earlier one cut the probation. The probation's length is the version's in force at the
+/// ceremony.
 fn check_probation(
     field: &str,
     ceremony: Date,
     official: Date,
     rules: &RuleTable,
 ) -> Result<(), RuleError> {
-    let months = rules.in_force_on(official).probation_months;
-    not_before(
-        field,
-        official,
-        date::add_months(ceremony, months),
-        &format!("the end of the {months}-month probation"),
-    )
+    let version = rules.in_force_on(ceremony);
+    let months = version.probation_months;
+    let end = date::add_months(ceremony, months);
+    if official != end {
+        return Err(RuleError::precondition(
+            DATE_RULE,
+            field,
+            format!(
+                "{} is not the official date: a member becomes official on the day the {months}-month probation ends, {} ({})",
+                date::format(official),
+                date::format(end),
+                version.code
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// Checks the age on `judged_on`, the day the cell voted (the decision date when the vote day is

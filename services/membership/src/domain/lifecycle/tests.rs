@@ -663,3 +663,51 @@ fn transfer_in_requires_a_ceremony_and_keeps_status() {
         .is_err()
     );
 }
+
+#[test]
+fn the_official_date_is_the_ceremony_plus_12_months() {
+    let mut member = admit(
+        person("1990-01-01"),
+        dates("2022-03-10", Some("2022-04-01"), None),
+        &cell("02680", "a"),
+        context(Some(vote(9, 9))),
+        d(TODAY),
+        &rules(),
+    )
+    .expect("admitted")
+    .0;
+    let late = recognize(
+        &mut member.clone(),
+        d("2023-09-01"),
+        "15-QĐ/ĐU".into(),
+        vote(9, 8),
+        d(TODAY),
+        &rules(),
+    )
+    .expect_err("the cell met later, the date stays");
+    assert_eq!(reason(late), (DATE_RULE, "official_date".into()));
+    recognize(
+        &mut member,
+        d("2023-04-01"),
+        "15-QĐ/ĐU".into(),
+        vote(9, 8),
+        d(TODAY),
+        &rules(),
+    )
+    .expect("official on 1 April 2023");
+    assert_eq!(member.admission.official_date, Some(d("2023-04-01")));
+
+    let loaded = admit(
+        person("1990-01-01"),
+        dates("2022-03-10", Some("2022-04-01"), Some("2023-09-01")),
+        &cell("02680", "a"),
+        context(Some(vote(9, 9))),
+        d(TODAY),
+        &rules(),
+    )
+    .expect_err("a loaded record with a later official date");
+    assert_eq!(
+        reason(loaded),
+        (DATE_RULE, "member.admission.official_date".into())
+    );
+}
