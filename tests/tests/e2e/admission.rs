@@ -344,7 +344,8 @@ async fn candidate_goes_from_source_to_official_member(backend: Backend) -> Resu
         decision.due_date,
         partyregistry_vocab::date::format(calendar.add_working_days(day("2025-06-10"), 60))
     );
-    assert_eq!(decision.rule_version, "24-QĐ/TW");
+    // The cell approved on 10 June 2025, under 232-QĐ/TW (20 January to 30 June 2025).
+    assert_eq!(decision.rule_version, "232-QĐ/TW");
     assert!(!decision.overdue && decision.working_days_left > 0);
     let recognition = deadline_of(&list, &overdue.name, report::DeadlineKind::Recognition)
         .ok_or("the unrecognised probationary member is listed")?;
@@ -403,7 +404,7 @@ async fn candidate_goes_from_source_to_official_member(backend: Backend) -> Resu
     // Judged on the cell's vote day (10 June 2025), under the regulation then in force.
     assert_eq!(
         (check.judged_on.as_str(), check.rule_version.as_str()),
-        ("2025-06-10", "24-QĐ/TW")
+        ("2025-06-10", "232-QĐ/TW")
     );
 
     let admit = |request_id: &str| pb::AdmitCandidateRequest {
@@ -798,7 +799,7 @@ async fn holidays_and_rule_versions_are_data_that_reach_the_reports(
     let codes: Vec<&str> = versions.iter().map(|v| v.code.as_str()).collect();
     assert_eq!(
         codes,
-        ["24-QĐ/TW", "294-QĐ/TW"],
+        ["29-QĐ/TW", "24-QĐ/TW", "232-QĐ/TW", "294-QĐ/TW"],
         "the reference table is seeded"
     );
     let holidays = pair
@@ -874,18 +875,33 @@ async fn holidays_and_rule_versions_are_data_that_reach_the_reports(
             reference_calendar().add_working_days(day("2026-03-02"), 40)
         )
     );
-    // An older start than the latest version is refused.
-    let mut older = created.clone();
-    older.in_force_from = "2024-01-01".into();
-    older.name = String::new();
+    // A version starting on a day another one starts on is refused; an older one is inserted
+    // (history is corrected, not only appended).
+    let mut taken = created.clone();
+    taken.in_force_from = "2025-01-20".into();
+    taken.name = String::new();
     let refused = pair
         .admission
         .create_rule_version(pb::CreateRuleVersionRequest {
-            rule_version: Some(older),
+            rule_version: Some(taken.clone()),
             request_id: String::new(),
         })
         .await;
-    assert!(refused.is_err());
+    assert_eq!(
+        refused.err().map(|status| status.code()),
+        Some(tonic::Code::FailedPrecondition)
+    );
+    taken.in_force_from = "2011-01-01".into();
+    taken.code = "23-QĐ/TW".into();
+    let inserted = pair
+        .admission
+        .create_rule_version(pb::CreateRuleVersionRequest {
+            rule_version: Some(taken),
+            request_id: String::new(),
+        })
+        .await?
+        .into_inner();
+    assert_eq!(inserted.name, "ruleVersions/2011-01-01");
 
     // A restart finds the table in place and seeds nothing again.
     let head = partyregistry_tests::feed_head(&mut pair.membership).await?;
@@ -900,6 +916,8 @@ async fn holidays_and_rule_versions_are_data_that_reach_the_reports(
         .await?
         .into_inner()
         .rule_versions;
-    assert_eq!(versions.len(), 3);
+    // The four reference versions, the one of 2026 and the one inserted before them all.
+    assert_eq!(versions.len(), 6);
+    assert_eq!(versions[0].code, "23-QĐ/TW");
     pair.finish().await
 }

@@ -29,8 +29,8 @@ pub const VOTE_BELOW_THRESHOLD: &str = super::VOTE_BELOW_THRESHOLD;
 pub const CANDIDATE_NOT_ELIGIBLE: &str = "CANDIDATE_NOT_ELIGIBLE";
 /// Reason of an introducer who is not an official member.
 pub const INTRODUCER_NOT_OFFICIAL: &str = "INTRODUCER_NOT_OFFICIAL";
-/// Reason of a regulation version that does not start after every existing one.
-pub const RULE_VERSION_NOT_LATEST: &str = "RULE_VERSION_NOT_LATEST";
+/// Reason of a regulation version starting on the day another one starts.
+pub const RULE_VERSION_TAKEN: &str = "RULE_VERSION_TAKEN";
 /// Reason of a rating or plan for a year in which the cell was not open.
 pub const CELL_CLOSED: &str = super::CELL_CLOSED;
 /// Reason of a rating of an exempt member.

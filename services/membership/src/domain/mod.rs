@@ -438,13 +438,13 @@ pub struct MemberEvent {
     pub reason: String,
     /// Vote, if one was taken.
     pub vote: Option<VoteTally>,
-    /// Regulation in force on the effective date.
+    /// Regulation in force on the effective date; empty before the earliest version.
     pub rule_version: String,
 }
 
 impl MemberEvent {
     /// An event with only its type and date; the code of the regulation in force that day is
-    /// filled in.
+    /// filled in (none before the earliest version).
     pub fn on(event_type: EventType, effective_date: Date, rules: &RuleTable) -> Self {
         Self {
             event_type,
@@ -455,7 +455,7 @@ impl MemberEvent {
             to_organization: String::new(),
             reason: String::new(),
             vote: None,
-            rule_version: rules.in_force_on(effective_date).code.clone(),
+            rule_version: rules.code_on(effective_date).unwrap_or_default().to_owned(),
         }
     }
 }

@@ -20,7 +20,7 @@ use super::{Membership, RequestKey, check_etag};
 use crate::convert::{self, admission as convert_admission};
 use crate::domain::admission::{
     self as rules_of, Advance, CANDIDATE_CLOSED, CELL_CLOSED, DATE_RULE, Eligibility,
-    INTRODUCER_NOT_OFFICIAL, MEMBER_EXEMPT, MEMBER_NOT_ON_ROLL, RULE_VERSION_NOT_LATEST,
+    INTRODUCER_NOT_OFFICIAL, MEMBER_EXEMPT, MEMBER_NOT_ON_ROLL, RULE_VERSION_TAKEN,
 };
 use crate::domain::{AdmissionContext, AdmissionDates, AdmissionFields, Member, MemberStatus};
 use crate::store::candidates::candidate_name;
@@ -512,7 +512,10 @@ impl Membership {
             .collect())
     }
 
-    /// Adds a regulation version; it must start after every stored one.
+    /// Adds a regulation version, before, between or after the stored ones: history gets
+    /// corrected, not only appended (an earlier regulation found missing is inserted; the events
+    /// already recorded keep the version stamped on them). Its start must be a day no version
+    /// starts on.
     pub async fn create_rule_version(
         &self,
         rule: RuleVersion,
@@ -522,23 +525,21 @@ impl Membership {
             .mutate(request.as_ref(), true, |tx, now| {
                 let rule = rule.clone();
                 Box::pin(async move {
-                    // Serialised with every writer, so that two new versions cannot both pass
-                    // the check against the same latest one.
+                    // Serialised with every writer, so that two versions of the same start
+                    // cannot both pass the check.
                     tx.lock_head().await?;
-                    let latest = tx.list_rule_versions()
+                    let taken = tx
+                        .list_rule_versions()
                         .await?
                         .into_iter()
-                        .map(|r| r.rule.in_force_from)
-                        .max();
-                    if let Some(latest) = latest
-                        && rule.in_force_from <= latest
-                    {
+                        .any(|r| r.rule.in_force_from == rule.in_force_from);
+                    if taken {
                         return Err(ApiError::precondition(
-                            RULE_VERSION_NOT_LATEST,
+                            RULE_VERSION_TAKEN,
                             "rule_version.in_force_from",
                             format!(
-                                "a new version must start after the latest one ({}); correct an existing version with UpdateRuleVersion",
-                                date::format(latest)
+                                "a version already starts on {}; correct it with UpdateRuleVersion",
+                                date::format(rule.in_force_from)
                             ),
                         ));
                     }

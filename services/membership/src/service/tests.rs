@@ -306,7 +306,7 @@ async fn pipeline_runs_from_source_to_member(membership: &Membership) {
         .into_iter()
         .map(|v| v.code)
         .collect();
-    assert_eq!(codes, ["24-QĐ/TW", "294-QĐ/TW"]);
+    assert_eq!(codes, ["29-QĐ/TW", "24-QĐ/TW", "232-QĐ/TW", "294-QĐ/TW"]);
     assert!(
         membership
             .holidays(2026)
@@ -466,11 +466,11 @@ async fn pipeline_runs_from_source_to_member(membership: &Membership) {
         .await
         .expect("assessed");
     assert!(check.eligible, "{:?}", check.blockers);
-    // Judged on the cell's vote day, under the regulation in force then (24-QĐ/TW until
+    // Judged on the cell's vote day, under the regulation in force then (232-QĐ/TW until
     // 30 June 2025), not on the day asked.
     assert_eq!(
         (check.judged_on.as_str(), check.rule_version.as_str()),
-        ("2025-06-10", "24-QĐ/TW")
+        ("2025-06-10", "232-QĐ/TW")
     );
 
     // Admission: member then candidate, in one transaction; replayed by request id; refused
@@ -648,18 +648,27 @@ async fn pipeline_runs_from_source_to_member(membership: &Membership) {
     // The regulation table and the calendar are data.
     let mut next = partyregistry_rules::RuleVersion::regulation_2025();
     next.code = "300-QĐ/TW".into();
-    next.in_force_from = d("2025-01-01");
-    let older = membership
+    next.in_force_from = d("2025-01-20");
+    let taken = membership
         .create_rule_version(next.clone(), None)
         .await
-        .expect_err("not after the latest");
+        .expect_err("232-QĐ/TW starts that day");
     assert_eq!(
-        rejection(older),
+        rejection(taken),
         (
-            "RULE_VERSION_NOT_LATEST".into(),
+            "RULE_VERSION_TAKEN".into(),
             "rule_version.in_force_from".into()
         )
     );
+    // An earlier version is inserted before the stored ones: history is corrected.
+    let mut earliest = partyregistry_rules::RuleVersion::regulation_2016();
+    earliest.code = "23-QĐ/TW".into();
+    earliest.in_force_from = d("2011-01-01");
+    let inserted = membership
+        .create_rule_version(earliest, None)
+        .await
+        .expect("inserted before the others");
+    assert_eq!(inserted.name, "ruleVersions/2011-01-01");
     next.in_force_from = d("2026-01-01");
     let created_rule = membership
         .create_rule_version(next, None)
@@ -712,7 +721,7 @@ async fn replicas_seed_once(url: &str) {
     assert_eq!(seeded.iter().sum::<usize>(), seed_size(), "{seeded:?}");
     assert_eq!(
         replicas[0].rule_versions().await.expect("versions").len(),
-        2
+        partyregistry_rules::RuleTable::reference().versions().len()
     );
     assert_eq!(
         replicas[1].provinces(None).await.expect("provinces").len(),

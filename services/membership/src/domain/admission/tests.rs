@@ -450,7 +450,14 @@ fn area_flags_apply_within_their_period() {
 fn eligibility_uses_the_regulation_in_force_that_day() {
     let mut c = candidate(pb::CandidateStage::Verified, "2025-05-10");
     c.general_education = pb::GeneralEducation::Primary.into();
-    for (on, code) in [("2025-06-30", "24-QĐ/TW"), ("2025-07-01", "294-QĐ/TW")] {
+    for (on, code) in [
+        ("2021-07-29", "29-QĐ/TW"),
+        ("2021-07-30", "24-QĐ/TW"),
+        ("2025-01-19", "24-QĐ/TW"),
+        ("2025-01-20", "232-QĐ/TW"),
+        ("2025-06-30", "232-QĐ/TW"),
+        ("2025-07-01", "294-QĐ/TW"),
+    ] {
         let facts = candidate_facts(&c, false, |_| true).expect("assessed");
         let assessment = assess(&c.name, &facts, (d(on), d(on)), &rules());
         assert_eq!(assessment.rule_version, code);
