@@ -303,7 +303,9 @@ async fn candidate_goes_from_source_to_official_member(backend: Backend) -> Resu
             .eligible
     );
 
-    // The cell cannot approve without a vote; with 7 of 9 it can.
+    // The cell cannot approve without a vote, nor with a tally typed apart from its roll (9
+    // entitled, while the cell has one official member that day); with its one member's yes it
+    // can.
     let refused = advance(
         &mut pair.admission,
         &name,
@@ -323,6 +325,25 @@ async fn candidate_goes_from_source_to_official_member(backend: Backend) -> Resu
         no: 1,
     });
     voted.cell_vote_date = "2025-06-10".into();
+    let voted = update(&mut pair.admission, voted).await?;
+    let typed = advance(
+        &mut pair.admission,
+        &name,
+        pb::CandidateStage::CellApproved,
+        "2025-06-10",
+    )
+    .await;
+    assert_eq!(
+        typed.map(|_| ()).map_err(|s| s.code()),
+        Err(Code::FailedPrecondition)
+    );
+    let mut voted = voted;
+    voted.cell_vote = Some(pb::VoteTally {
+        eligible: 1,
+        present: 1,
+        yes: 1,
+        no: 0,
+    });
     update(&mut pair.admission, voted).await?;
     let approved = advance(
         &mut pair.admission,

@@ -21,6 +21,8 @@ pub const CANDIDATE_ALREADY_ADMITTED: &str = "CANDIDATE_ALREADY_ADMITTED";
 pub const CANDIDATE_CLOSED: &str = "CANDIDATE_CLOSED";
 /// Reason of an approval without its vote.
 pub const VOTE_MISSING: &str = "VOTE_MISSING";
+/// Reason of a vote whose number entitled to vote is not the cell's official members that day.
+pub const VOTE_ELIGIBLE_MISMATCH: &str = "VOTE_ELIGIBLE_MISMATCH";
 /// Reason of an approved candidate whose cell vote has no day.
 pub const VOTE_DATE_MISSING: &str = "VOTE_DATE_MISSING";
 /// Reason of a vote below the required fraction.
@@ -458,6 +460,47 @@ pub fn vote_violations(tally: &VoteTally, field: &str) -> Vec<(String, &'static 
         ));
     }
     found
+}
+
+/// A cell's official members on the day it votes, the denominator of its votes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CellRoll {
+    /// Official members that day.
+    pub official: i64,
+    /// Of them, the ones exempt from work and meetings.
+    pub exempt: i64,
+}
+
+/// Checks a cell vote's `eligible` against the cell's roll on the vote day: the official members,
+/// or those less the exempt ones. The Statute counts the cell's official members ("ít nhất hai
+/// phần ba số đảng viên chính thức tán thành"); whether members exempt from meetings are counted
+/// is left to the cell (domain.md §3: "exempt members may be excluded as the rules say"), so
+/// both counts are accepted. A number the caller types otherwise (a 9-member cell "voting" with
+/// eligible = 3) is refused.
+pub fn check_vote_denominator(
+    field: &str,
+    tally: &VoteTally,
+    roll: CellRoll,
+    on: Date,
+) -> Result<(), RuleError> {
+    let lowest = roll.official - roll.exempt;
+    if (lowest..=roll.official).contains(&tally.eligible) {
+        return Ok(());
+    }
+    let expected = if roll.exempt > 0 {
+        format!("{lowest} to {}", roll.official)
+    } else {
+        roll.official.to_string()
+    };
+    Err(RuleError::precondition(
+        VOTE_ELIGIBLE_MISMATCH,
+        format!("{field}.eligible"),
+        format!(
+            "{} entitled to vote, but the cell had {expected} official members on {} (exempt members may be left out)",
+            tally.eligible,
+            date::format(on)
+        ),
+    ))
 }
 
 /// The numbers of a term's admission target.

@@ -77,6 +77,22 @@ async fn check_new_introducers(
     Ok(())
 }
 
+/// Checks the cell's vote of `candidate`, recorded at CELL_APPROVED or later, against the cell's
+/// official members on the vote day.
+async fn check_cell_vote_roll(
+    tx: &mut Tx,
+    cell: (&str, &str),
+    candidate: &pb::Candidate,
+) -> Result<(), ApiError> {
+    let progress = convert_admission::progress(candidate);
+    let (Some(vote), Some(voted)) = (progress.cell_vote, progress.cell_vote_date) else {
+        return Ok(());
+    };
+    let roll = tx.cell_roll_on(cell, voted).await?;
+    rules_of::check_vote_denominator("candidate.cell_vote", &vote, roll, voted)?;
+    Ok(())
+}
+
 /// The eligibility of a stored candidate asked about on `on`, judged on the cell's vote day once
 /// the cell has voted by then (else on `on`): the commune's area flags and each introducer's
 /// standing that day.
@@ -293,6 +309,12 @@ impl Membership {
                         _ => {}
                     }
                     check_new_introducers(tx, &candidate, None).await?;
+                    if matches!(
+                        candidate.stage(),
+                        pb::CandidateStage::CellApproved | pb::CandidateStage::CommitteeApproved
+                    ) {
+                        check_cell_vote_roll(tx, (&commune_code, &cell_id), &candidate).await?;
+                    }
                     if candidate.stage() == pb::CandidateStage::CommitteeApproved {
                         // Recorded as approved: the same condition AdvanceCandidate enforces.
                         let unsaved = CandidateRecord {
@@ -385,6 +407,10 @@ impl Membership {
                     rules_of::advance(&mut progress, &advance, date::today_in_vietnam(), &rules)?;
                     let mut candidate = current.candidate.clone();
                     convert_admission::set_progress(&mut candidate, &progress);
+                    if advance.stage == Some(CandidateStage::CellApproved) {
+                        let cell = (current.commune_code.as_str(), current.cell_id.as_str());
+                        check_cell_vote_roll(tx, cell, &candidate).await?;
+                    }
                     if advance.stage == Some(CandidateStage::CommitteeApproved) {
                         rules_of::required_cell_vote_day(&progress, "name")?;
                         let assessment = assess(tx, &current, advance.stage_date, &rules).await?;

@@ -432,11 +432,12 @@ async fn pipeline_runs_from_source_to_member(membership: &Membership) {
     ];
     facts.papers_date = "2025-04-01".into();
     facts.background_check = pb::BackgroundCheck::Passed.into();
+    // The cell has one official member on the vote day, the introducer.
     facts.cell_vote = Some(pb::VoteTally {
-        eligible: 9,
-        present: 8,
-        yes: 7,
-        no: 1,
+        eligible: 1,
+        present: 1,
+        yes: 1,
+        no: 0,
     });
     facts.cell_vote_date = "2025-06-10".into();
     facts.committee_vote = Some(pb::VoteTally {
@@ -786,11 +787,12 @@ fn approved_candidate(full_name: &str, introducer: &str) -> pb::Candidate {
         ],
         papers_date: "2024-10-01".into(),
         background_check: pb::BackgroundCheck::Passed.into(),
+        // The cell's one official member, the introducer.
         cell_vote: Some(pb::VoteTally {
-            eligible: 9,
-            present: 9,
-            yes: 7,
-            no: 2,
+            eligible: 1,
+            present: 1,
+            yes: 1,
+            no: 0,
         }),
         cell_vote_date: "2024-12-10".into(),
         committee_vote: Some(pb::VoteTally {

@@ -1,7 +1,7 @@
 //! Members and their event history.
 
 use partyregistry_kit::error::ApiError;
-use partyregistry_vocab::date;
+use partyregistry_vocab::date::{self, Date};
 use partyregistry_vocab::names;
 use partyregistry_vocab::text::{NameParts, fold, roster_key};
 use sqlx::{AnyConnection, Row};
@@ -11,6 +11,7 @@ use super::{
     RosterConditions, corrupt, is_unique_violation, parse_date, parse_optional_date,
     roster_next_token, roster_page,
 };
+use crate::domain::admission::CellRoll;
 use crate::domain::{
     AdmissionDates, Assignment, BadgeAward, EventType, Gender, GeneralEducation, Member,
     MemberEvent, MemberStatus, PartyAgeGap, Person, PoliticalTheory, Qualification, VoteTally,
@@ -399,6 +400,34 @@ pub async fn list_members(
             .map(|last| (sort_key(&last.member.person), last.member.id)),
     );
     Ok((members, next))
+}
+
+/// The official members of a cell on `day` (recognised by then, in the cell since then at the
+/// latest, not gone before it) and how many of them are exempt now: the cell's roll as it
+/// stands in the members' records (a member who moved to another cell since is not counted).
+pub async fn cell_roll_on(
+    conn: &mut AnyConnection,
+    (commune_code, cell_id): (&str, &str),
+    day: Date,
+) -> Result<CellRoll, ApiError> {
+    let day = date::format(day);
+    let row = sqlx::query(
+        "select count(*) as official, \
+         coalesce(sum(case when status = $4 then 1 else 0 end), 0) as exempt \
+         from members where commune_code = $1 and cell_id = $2 \
+         and official_date is not null and official_date <= $3 and cell_since <= $3 \
+         and (left_date is null or left_date > $3)",
+    )
+    .bind(commune_code)
+    .bind(cell_id)
+    .bind(&day)
+    .bind(MemberStatus::Exempt.name())
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(CellRoll {
+        official: row.try_get("official")?,
+        exempt: row.try_get("exempt")?,
+    })
 }
 
 /// Appends an event to a member's history and returns its position in it.

@@ -21,6 +21,7 @@ use super::{
     MemberRecord, RuleVersionRecord, StoredChange, StoredRequest, candidates, feed, holidays,
     members, organisations, planning, ratings, rules, scope, units,
 };
+use crate::domain::admission::CellRoll;
 use crate::domain::units::{Province, UnitLevel, UnitMerge};
 use crate::domain::{Cell, CellKind, Commune, Member, MemberEvent};
 
@@ -133,6 +134,7 @@ statements! {
         fn list_members(filter: &MemberFilter, page_token: &str, page_size: i64) -> (Vec<MemberRecord>, String);
         fn insert_event(member_id: i64, event: &MemberEvent, now: i64) -> i64;
         fn list_events(member_id: i64) -> Vec<EventRecord>;
+        fn cell_roll_on(cell: (&str, &str), day: Date) -> CellRoll;
     }
     candidates {
         fn get_candidate(id: i64) -> Option<CandidateRecord>;

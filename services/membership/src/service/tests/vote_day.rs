@@ -14,7 +14,8 @@ async fn introducer(membership: &Membership) -> pb::Member {
 }
 
 /// A verified candidate born on `birth`, with a certificate and papers of the given days, whose
-/// cell voted 7 of 9 on `voted`; returns its id once the cell approved on that day.
+/// cell voted on `voted` (its one official member, the introducer, in favour); returns its id
+/// once the cell approved on that day.
 async fn cell_approved(
     membership: &Membership,
     introducer: &pb::Member,
@@ -44,10 +45,10 @@ async fn cell_approved(
         papers_date: papers.into(),
         background_check: pb::BackgroundCheck::Passed.into(),
         cell_vote: Some(pb::VoteTally {
-            eligible: 9,
-            present: 9,
-            yes: 7,
-            no: 2,
+            eligible: 1,
+            present: 1,
+            yes: 1,
+            no: 0,
         }),
         committee_vote: Some(pb::VoteTally {
             eligible: 11,
@@ -186,4 +187,88 @@ on_both_backends! {
     papers_lapsing_after_the_vote_do_not_block_the_admission =>
         sqlite_papers_lapsing_after_the_vote_do_not_block_the_admission,
         postgres_papers_lapsing_after_the_vote_do_not_block_the_admission;
+}
+
+async fn a_vote_counted_on_a_typed_denominator_is_refused(membership: &Membership) {
+    let introducer = seeded(membership).await;
+    // Nine official members on the vote day: the introducer and eight more.
+    for i in 0..8 {
+        member(
+            membership,
+            &format!("Đảng Viên Số {i}"),
+            ("2010-03-01", "2010-03-20", "2011-03-20"),
+        )
+        .await;
+    }
+    let sent = pb::Candidate {
+        stage: pb::CandidateStage::Verified.into(),
+        certificate: Some(pb::AwarenessCertificate {
+            issuer: "Trung tâm Chính trị thành phố Lào Cai".into(),
+            issue_date: "2025-03-01".into(),
+        }),
+        introducers: vec![
+            pb::Introducer {
+                member: String::new(),
+                youth_union_committee: true,
+                months_worked_together: 12,
+            },
+            pb::Introducer {
+                member: introducer.name.clone(),
+                youth_union_committee: false,
+                months_worked_together: 24,
+            },
+        ],
+        papers_date: "2025-04-01".into(),
+        background_check: pb::BackgroundCheck::Passed.into(),
+        cell_vote: Some(pb::VoteTally {
+            eligible: 3,
+            present: 3,
+            yes: 2,
+            no: 1,
+        }),
+        cell_vote_date: "2025-06-10".into(),
+        ..candidate_message("Lò Thị Mai")
+    };
+    let created = create(membership, &sent, None).await.expect("created");
+    let id = convert_admission::parse_candidate("name", &created.name).expect("id");
+    let before = head(membership).await;
+    let refused = step(
+        membership,
+        id,
+        pb::CandidateStage::CellApproved,
+        "2025-06-10",
+    )
+    .await
+    .expect_err("2 of 3 typed, but the cell has 9 official members");
+    assert_eq!(
+        rejection(refused),
+        (
+            "VOTE_ELIGIBLE_MISMATCH".into(),
+            "candidate.cell_vote.eligible".into()
+        )
+    );
+    assert_eq!(head(membership).await, before, "nothing written");
+
+    let mut counted = created.clone();
+    counted.cell_vote = Some(pb::VoteTally {
+        eligible: 9,
+        present: 9,
+        yes: 6,
+        no: 3,
+    });
+    update(membership, &counted).await.expect("the real tally");
+    step(
+        membership,
+        id,
+        pb::CandidateStage::CellApproved,
+        "2025-06-10",
+    )
+    .await
+    .expect("6 of the 9 official members");
+}
+
+on_both_backends! {
+    a_vote_counted_on_a_typed_denominator_is_refused =>
+        sqlite_a_vote_counted_on_a_typed_denominator_is_refused,
+        postgres_a_vote_counted_on_a_typed_denominator_is_refused;
 }
