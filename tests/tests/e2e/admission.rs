@@ -306,44 +306,36 @@ async fn candidate_goes_from_source_to_official_member(backend: Backend) -> Resu
     // The cell cannot approve without a vote, nor with a tally typed apart from its roll (9
     // entitled, while the cell has one official member that day); with its one member's yes it
     // can.
-    let refused = advance(
-        &mut pair.admission,
-        &name,
-        pb::CandidateStage::CellApproved,
-        "2025-06-10",
-    )
-    .await;
-    assert_eq!(
-        refused.map(|_| ()).map_err(|s| s.code()),
-        Err(Code::FailedPrecondition)
-    );
+    let tally = |eligible, yes| pb::VoteTally {
+        eligible,
+        present: eligible,
+        yes,
+        no: eligible - yes,
+    };
     let mut voted = verified.clone();
-    voted.cell_vote = Some(pb::VoteTally {
-        eligible: 9,
-        present: 8,
-        yes: 7,
-        no: 1,
-    });
-    voted.cell_vote_date = "2025-06-10".into();
-    let voted = update(&mut pair.admission, voted).await?;
-    let typed = advance(
-        &mut pair.admission,
-        &name,
-        pb::CandidateStage::CellApproved,
-        "2025-06-10",
-    )
-    .await;
-    assert_eq!(
-        typed.map(|_| ()).map_err(|s| s.code()),
-        Err(Code::FailedPrecondition)
-    );
-    let mut voted = voted;
-    voted.cell_vote = Some(pb::VoteTally {
-        eligible: 1,
-        present: 1,
-        yes: 1,
-        no: 0,
-    });
+    for (vote, why) in [
+        (None, "no vote"),
+        (Some(tally(9, 7)), "a typed denominator"),
+    ] {
+        if let Some(vote) = vote {
+            voted.cell_vote = Some(vote);
+            voted.cell_vote_date = "2025-06-10".into();
+            voted = update(&mut pair.admission, voted).await?;
+        }
+        let refused = advance(
+            &mut pair.admission,
+            &name,
+            pb::CandidateStage::CellApproved,
+            "2025-06-10",
+        )
+        .await;
+        assert_eq!(
+            refused.map(|_| ()).map_err(|s| s.code()),
+            Err(Code::FailedPrecondition),
+            "{why}"
+        );
+    }
+    voted.cell_vote = Some(tally(1, 1));
     update(&mut pair.admission, voted).await?;
     let approved = advance(
         &mut pair.admission,

@@ -13,51 +13,40 @@ async fn introducer(membership: &Membership) -> pb::Member {
     .await
 }
 
-/// A verified candidate born on `birth`, with a certificate and papers of the given days, whose
-/// cell voted on `voted` (its one official member, the introducer, in favour); returns its id
-/// once the cell approved on that day.
-async fn cell_approved(
-    membership: &Membership,
+/// A verified candidate born on `birth`, with a certificate and papers of the given days and
+/// the cell's vote of [`approved_candidate`] (its one official member, the introducer, in
+/// favour), its day not yet recorded.
+fn verified(
     introducer: &pb::Member,
     (full_name, birth): (&str, &str),
     (certificate, papers): (&str, &str),
-    voted: &str,
-) -> i64 {
-    let sent = pb::Candidate {
+) -> pb::Candidate {
+    let approved = approved_candidate(full_name, &introducer.name);
+    pb::Candidate {
         stage: pb::CandidateStage::Verified.into(),
         birth_date: birth.into(),
-        certificate: Some(pb::AwarenessCertificate {
-            issuer: "Trung tâm Chính trị thành phố Lào Cai".into(),
-            issue_date: certificate.into(),
-        }),
-        introducers: vec![
-            pb::Introducer {
-                member: String::new(),
-                youth_union_committee: true,
-                months_worked_together: 12,
-            },
-            pb::Introducer {
-                member: introducer.name.clone(),
-                youth_union_committee: false,
-                months_worked_together: 24,
-            },
-        ],
+        certificate: approved
+            .certificate
+            .clone()
+            .map(|issued| pb::AwarenessCertificate {
+                issue_date: certificate.into(),
+                ..issued
+            }),
         papers_date: papers.into(),
-        background_check: pb::BackgroundCheck::Passed.into(),
-        cell_vote: Some(pb::VoteTally {
-            eligible: 1,
-            present: 1,
-            yes: 1,
-            no: 0,
-        }),
-        committee_vote: Some(pb::VoteTally {
-            eligible: 11,
-            present: 11,
-            yes: 9,
-            no: 2,
-        }),
-        ..candidate_message(full_name)
-    };
+        cell_vote_date: String::new(),
+        ..approved
+    }
+}
+
+/// The candidate of [`verified`], recorded and approved by its cell on `voted`; returns its id.
+async fn cell_approved(
+    membership: &Membership,
+    introducer: &pb::Member,
+    person: (&str, &str),
+    papers: (&str, &str),
+    voted: &str,
+) -> i64 {
+    let sent = verified(introducer, person, papers);
     let created = create(membership, &sent, None).await.expect("created");
     let id = convert_admission::parse_candidate("name", &created.name).expect("id");
     let approved = step(membership, id, pb::CandidateStage::CellApproved, voted)
@@ -121,17 +110,16 @@ async fn too_young_at_the_vote_is_refused_though_18_at_the_decision(membership: 
     assert_eq!(head(membership).await, before, "nothing written");
 }
 
-async fn nearly_60_at_the_vote_is_admitted_though_older_at_the_decision(membership: &Membership) {
+/// A candidate whose cell voted on 10 June 2025 and whose committee approved on 15 July 2025,
+/// admitted by the decision of `decided`.
+async fn admitted_after_the_vote(
+    membership: &Membership,
+    person: (&str, &str),
+    papers: (&str, &str),
+    decided: &str,
+) -> pb::Member {
     let introducer = seeded(membership).await;
-    // Born 1965-07-01: 59 years 11 months at the vote, past 60 at the decision.
-    let id = cell_approved(
-        membership,
-        &introducer,
-        ("Vàng Thị Dính", "1965-07-01"),
-        ("2025-03-01", "2025-04-01"),
-        "2025-06-10",
-    )
-    .await;
+    let id = cell_approved(membership, &introducer, person, papers, "2025-06-10").await;
     step(
         membership,
         id,
@@ -140,37 +128,34 @@ async fn nearly_60_at_the_vote_is_admitted_though_older_at_the_decision(membersh
     )
     .await
     .expect("eligible at the vote");
-    let admitted = membership
-        .admit_candidate(id, decision("2025-08-15"), None)
+    membership
+        .admit_candidate(id, decision(decided), None)
         .await
-        .expect("admitted: the age is judged at the vote");
+        .expect("admitted: judged at the vote")
+}
+
+async fn nearly_60_at_the_vote_is_admitted_though_older_at_the_decision(membership: &Membership) {
+    // Born 1965-07-01: 59 years 11 months at the vote, past 60 at the decision.
+    let admitted = admitted_after_the_vote(
+        membership,
+        ("Vàng Thị Dính", "1965-07-01"),
+        ("2025-03-01", "2025-04-01"),
+        "2025-08-15",
+    )
+    .await;
     assert_eq!(admitted.status(), pb::MemberStatus::Admitted);
 }
 
 async fn papers_lapsing_after_the_vote_do_not_block_the_admission(membership: &Membership) {
-    let introducer = seeded(membership).await;
     // The certificate is exactly 60 months old and the papers exactly 12 months old at the vote;
     // both have lapsed by the committee's day and the decision.
-    let id = cell_approved(
+    let admitted = admitted_after_the_vote(
         membership,
-        &introducer,
         ("Lù Văn Páo", "1995-02-14"),
         ("2020-06-10", "2024-06-10"),
-        "2025-06-10",
+        "2025-07-20",
     )
     .await;
-    step(
-        membership,
-        id,
-        pb::CandidateStage::CommitteeApproved,
-        "2025-07-15",
-    )
-    .await
-    .expect("valid at the vote");
-    let admitted = membership
-        .admit_candidate(id, decision("2025-07-20"), None)
-        .await
-        .expect("admitted");
     assert_eq!(
         admitted.admission.map(|a| a.decision_date),
         Some("2025-07-20".into())
@@ -201,33 +186,17 @@ async fn a_vote_counted_on_a_typed_denominator_is_refused(membership: &Membershi
         .await;
     }
     let sent = pb::Candidate {
-        stage: pb::CandidateStage::Verified.into(),
-        certificate: Some(pb::AwarenessCertificate {
-            issuer: "Trung tâm Chính trị thành phố Lào Cai".into(),
-            issue_date: "2025-03-01".into(),
-        }),
-        introducers: vec![
-            pb::Introducer {
-                member: String::new(),
-                youth_union_committee: true,
-                months_worked_together: 12,
-            },
-            pb::Introducer {
-                member: introducer.name.clone(),
-                youth_union_committee: false,
-                months_worked_together: 24,
-            },
-        ],
-        papers_date: "2025-04-01".into(),
-        background_check: pb::BackgroundCheck::Passed.into(),
         cell_vote: Some(pb::VoteTally {
             eligible: 3,
             present: 3,
             yes: 2,
             no: 1,
         }),
-        cell_vote_date: "2025-06-10".into(),
-        ..candidate_message("Lò Thị Mai")
+        ..verified(
+            &introducer,
+            ("Lò Thị Mai", "2001-02-14"),
+            ("2025-03-01", "2025-04-01"),
+        )
     };
     let created = create(membership, &sent, None).await.expect("created");
     let id = convert_admission::parse_candidate("name", &created.name).expect("id");
