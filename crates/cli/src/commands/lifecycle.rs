@@ -77,6 +77,9 @@ pub struct AdmitArgs {
     /// Kết nạp lại (người đã ra khỏi Đảng ít nhất 36 tháng).
     #[arg(long)]
     pub readmission: bool,
+    /// Hồ sơ đảng viên trước đây của cùng người khi kết nạp lại (members/17 hoặc 17).
+    #[arg(long, requires = "readmission")]
+    pub previous_member: Option<String>,
     /// Biểu quyết của chi bộ.
     #[command(flatten)]
     pub vote: VoteArgs,
@@ -222,6 +225,11 @@ pub async fn admit(context: &Context, args: AdmitArgs) -> Result<(), CliError> {
         ceremony_date: args.ceremony_date.unwrap_or_default(),
         official_date: args.official_date.unwrap_or_default(),
         readmission: args.readmission,
+        previous_member: args
+            .previous_member
+            .map(|member| member_name(&member))
+            .transpose()?
+            .unwrap_or_default(),
     };
     let request = RecordAdmissionRequest {
         member: Some(new_member(args.person, cell, admission)),

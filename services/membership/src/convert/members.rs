@@ -148,12 +148,23 @@ pub fn admission_from_proto(
         "member.admission.official_date",
         &admission.official_date,
     );
+    let field = "member.admission.previous_member";
+    let previous_member = if admission.previous_member.is_empty() {
+        None
+    } else {
+        v.check(
+            field,
+            names::parse_member(field, &admission.previous_member)
+                .map_err(|e| ApiError::from(e).to_string()),
+        )
+    };
     Some(AdmissionDates {
         decision_date: decision_date?,
         decision_number,
         ceremony_date,
         official_date,
         readmission: admission.readmission,
+        previous_member,
     })
 }
 
@@ -221,6 +232,11 @@ pub fn member_to_proto(record: &MemberRecord) -> pb::Member {
             ceremony_date: date::format_optional(m.admission.ceremony_date),
             official_date: date::format_optional(m.admission.official_date),
             readmission: m.admission.readmission,
+            previous_member: m
+                .admission
+                .previous_member
+                .map(names::member)
+                .unwrap_or_default(),
         }),
         status: proto_enum(pb::MemberStatus::from_str_name, m.status.name()) as i32,
         cell: names::cell(&m.commune_code, &m.cell_id),

@@ -10,9 +10,11 @@
 pub mod admission;
 mod error;
 mod lifecycle;
+mod readmission;
 
 pub use error::RuleError;
 pub use lifecycle::*;
+pub use readmission::*;
 
 use partyregistry_rules::RuleTable;
 use partyregistry_vocab::date::Date;
@@ -345,6 +347,8 @@ pub struct AdmissionDates {
     pub official_date: Option<Date>,
     /// A re-admission of someone who left the roll earlier.
     pub readmission: bool,
+    /// For a re-admission, the earlier record of the same person (its member id).
+    pub previous_member: Option<i64>,
 }
 
 /// A member as stored.

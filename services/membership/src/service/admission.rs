@@ -480,6 +480,7 @@ impl Membership {
                         ceremony_date: decision.ceremony_date,
                         official_date: None,
                         readmission: false,
+                        previous_member: None,
                     };
                     let context = AdmissionContext {
                         cell_vote: convert_admission::tally(current.candidate.cell_vote.as_ref()),

@@ -96,6 +96,12 @@ pub(super) async fn admit_member(
     now: i64,
 ) -> Result<(MemberRecord, Vec<pb::MemberEvent>), ApiError> {
     let cell = tx.require_cell(commune_code, cell_id).await?.cell;
+    if let Some(previous) = admission.previous_member {
+        let earlier = tx.require_member(previous).await?.member;
+        domain::check_readmission(&earlier, &person, &admission)?;
+        // The earlier record keeps the citizen ID; the new one takes it over.
+        tx.mark_superseded(previous).await?;
+    }
     let (member, events) = domain::admit(
         person,
         admission,

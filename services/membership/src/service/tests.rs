@@ -1463,4 +1463,5 @@ async fn member_facts_and_events_reach_the_feed(membership: &Membership) {
 }
 
 mod calendar;
+mod readmission;
 mod vote_day;

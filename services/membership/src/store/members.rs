@@ -104,6 +104,7 @@ fn member_from_row(row: &sqlx::any::AnyRow) -> Result<MemberRecord, ApiError> {
             ceremony_date: parse_optional_date("ceremony date", row.try_get("ceremony_date")?)?,
             official_date: parse_optional_date("official date", row.try_get("official_date")?)?,
             readmission: row.try_get::<i64, _>("readmission")? != 0,
+            previous_member: row.try_get("previous_member_id")?,
         },
         status: named("status", row.try_get("status")?, MemberStatus::from_name)?,
         commune_code: row.try_get("commune_code")?,
@@ -298,6 +299,7 @@ fn member_columns(member: &Member) -> Columns {
         ("left_date", member.left_date.into()),
         ("admitted_in_cell", (&member.admitted_in_cell).into()),
         ("readmission", a.readmission.into()),
+        ("previous_member_id", a.previous_member.into()),
         ("seriously_ill", member.seriously_ill.into()),
     ]
 }
@@ -400,6 +402,16 @@ pub async fn list_members(
             .map(|last| (sort_key(&last.member.person), last.member.id)),
     );
     Ok((members, next))
+}
+
+/// Marks the earlier record `id` of a re-admitted person as superseded, so that the new record
+/// may carry the same citizen ID (unique per person, not per record).
+pub async fn mark_superseded(conn: &mut AnyConnection, id: i64) -> Result<(), ApiError> {
+    sqlx::query("update members set superseded = 1 where id = $1")
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
 }
 
 /// The official members of a cell on `day` (recognised by then, in the cell since then at the

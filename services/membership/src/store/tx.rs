@@ -135,6 +135,7 @@ statements! {
         fn insert_event(member_id: i64, event: &MemberEvent, now: i64) -> i64;
         fn list_events(member_id: i64) -> Vec<EventRecord>;
         fn cell_roll_on(cell: (&str, &str), day: Date) -> CellRoll;
+        fn mark_superseded(id: i64) -> ();
     }
     candidates {
         fn get_candidate(id: i64) -> Option<CandidateRecord>;

@@ -589,7 +589,7 @@ pub(in crate::dataset) fn admission_request(
             } else {
                 String::new()
             },
-            readmission: false,
+            ..Admission::default()
         }),
         cell: names::cell(locality.commune_code, person.cell),
         assignment: person.assignment as i32,

@@ -169,7 +169,7 @@ impl Person {
                 } else {
                     String::new()
                 },
-                readmission: false,
+                ..Admission::default()
             }),
             cell: names::cell(spec.code, cell),
             ..Member::default()

@@ -377,6 +377,7 @@ fn member(status: MemberStatus, official: Option<&str>, left: Option<&str>) -> M
             ceremony_date: Some(d("2010-03-20")),
             official_date: official.map(d),
             readmission: false,
+            previous_member: None,
         },
         status,
         commune_code: "02680".into(),

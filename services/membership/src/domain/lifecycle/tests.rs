@@ -55,6 +55,7 @@ fn dates(decision: &str, ceremony: Option<&str>, official: Option<&str>) -> Admi
         ceremony_date: ceremony.map(d),
         official_date: official.map(d),
         readmission: false,
+        previous_member: None,
     }
 }
 
