@@ -175,23 +175,39 @@ async fn member(membership: &Membership, name: &str, dates: (&str, &str, &str)) 
 
 /// Records the admission of `sent` in `communes/02680/cells/a`, by a unanimous cell vote.
 async fn record_member(membership: &Membership, sent: &pb::Member) -> pb::Member {
+    let vote = VoteTally {
+        eligible: 9,
+        present: 9,
+        yes: 9,
+        no: 0,
+    };
+    try_record_member(membership, sent, Some(vote))
+        .await
+        .expect("member recorded")
+}
+
+/// Records the admission of `sent` in `communes/02680/cells/a` with `cell_vote`.
+async fn try_record_member(
+    membership: &Membership,
+    sent: &pb::Member,
+    cell_vote: Option<VoteTally>,
+) -> Result<pb::Member, ApiError> {
     let mut v = Violations::new();
-    let person = convert::person_from_proto(sent, &mut v).expect("valid person");
-    let admission =
-        convert::admission_from_proto(sent.admission.as_ref(), &mut v).expect("valid dates");
-    v.finish().expect("valid member");
+    let person = convert::person_from_proto(sent, &mut v);
+    let admission = convert::admission_from_proto(sent.admission.as_ref(), &mut v);
+    v.finish()?;
+    let (Some(person), Some(admission)) = (person, admission) else {
+        return Err(ApiError::Internal(
+            "validation passed without values".into(),
+        ));
+    };
     membership
         .record_admission(
             person,
             admission,
             ("02680".into(), "a".into()),
             AdmissionContext {
-                cell_vote: Some(VoteTally {
-                    eligible: 9,
-                    present: 9,
-                    yes: 9,
-                    no: 0,
-                }),
+                cell_vote,
                 cell_vote_date: None,
                 deciding_body: "Đảng ủy xã".into(),
                 fields: AdmissionFields::RECORD_ADMISSION,
@@ -199,7 +215,6 @@ async fn record_member(membership: &Membership, sent: &pb::Member) -> pb::Member
             None,
         )
         .await
-        .expect("member recorded")
 }
 
 async fn commune_with_cell(membership: &Membership) {

@@ -19,29 +19,7 @@ async fn record(membership: &Membership, admission: pb::Admission) -> Result<pb:
         admission: Some(admission),
         ..Default::default()
     };
-    let mut v = Violations::new();
-    let person = convert::person_from_proto(&sent, &mut v);
-    let admission = convert::admission_from_proto(sent.admission.as_ref(), &mut v);
-    v.finish()?;
-    let (Some(person), Some(admission)) = (person, admission) else {
-        return Err(ApiError::Internal(
-            "validation passed without values".into(),
-        ));
-    };
-    membership
-        .record_admission(
-            person,
-            admission,
-            ("02680".into(), "a".into()),
-            AdmissionContext {
-                cell_vote: None,
-                cell_vote_date: None,
-                deciding_body: "Đảng ủy xã".into(),
-                fields: AdmissionFields::RECORD_ADMISSION,
-            },
-            None,
-        )
-        .await
+    try_record_member(membership, &sent, None).await
 }
 
 fn readmitted(previous: &str, decision: &str) -> pb::Admission {
