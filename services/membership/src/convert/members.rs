@@ -165,6 +165,8 @@ pub fn admission_from_proto(
         official_date,
         readmission: admission.readmission,
         previous_member,
+        // Output only: set from the earlier record on a re-admission.
+        first_decision_date: None,
     })
 }
 
@@ -237,6 +239,7 @@ pub fn member_to_proto(record: &MemberRecord) -> pb::Member {
                 .previous_member
                 .map(names::member)
                 .unwrap_or_default(),
+            first_decision_date: date::format_optional(m.admission.first_decision_date),
         }),
         status: proto_enum(pb::MemberStatus::from_str_name, m.status.name()) as i32,
         cell: names::cell(&m.commune_code, &m.cell_id),
@@ -412,7 +415,7 @@ pub fn updated_member_from_proto(
     let person = person_from_proto(merged, &mut violations);
     let (party_age_gaps, badges) = party_age_from_proto(
         merged,
-        current.admission.decision_date,
+        current.admission.party_age_start(),
         today,
         &mut violations,
     );

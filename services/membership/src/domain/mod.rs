@@ -349,6 +349,16 @@ pub struct AdmissionDates {
     pub readmission: bool,
     /// For a re-admission, the earlier record of the same person (its member id).
     pub previous_member: Option<i64>,
+    /// For a re-admission, the person's first admission decision: party age counts from it,
+    /// less the gaps (the time away among them).
+    pub first_decision_date: Option<Date>,
+}
+
+impl AdmissionDates {
+    /// The day party age counts from: the first admission decision of the person.
+    pub fn party_age_start(&self) -> Date {
+        self.first_decision_date.unwrap_or(self.decision_date)
+    }
 }
 
 /// A member as stored.

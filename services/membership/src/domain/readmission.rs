@@ -3,7 +3,7 @@
 
 use partyregistry_vocab::date;
 
-use super::{AdmissionDates, Member, MemberStatus, Person, RuleError};
+use super::{AdmissionDates, Member, MemberStatus, PartyAgeGap, Person, RuleError};
 
 /// Reason of a re-admission the rules do not allow (the earlier record did not leave the roll by
 /// removal, resignation or expulsion, or was itself a re-admission).
@@ -14,6 +14,27 @@ pub const READMISSION_TOO_EARLY: &str = "READMISSION_TOO_EARLY";
 /// (Re-admission, [V]: "at least 36 months after leaving"; the 60 months of some cases and the
 /// reasons that bar it for good are not recorded here, and stay with the provincial consent).
 pub const READMISSION_WAIT_MONTHS: u32 = 36;
+/// Carries the party age of `earlier` over to the re-admitted `member`: party age counts from the
+/// first decision, less the earlier record's gaps and the time away (from the day it left the
+/// roll to the day before the new decision), domain.md §3 Re-admission [V]. Admitted 1985-03-10,
+/// expelled 1995-06-01, re-admitted 2000-09-15: 30 years on 2020-06-24.
+pub fn continue_party_age(member: &mut Member, earlier: &Member) {
+    member.admission.first_decision_date = Some(earlier.admission.party_age_start());
+    let mut gaps = earlier.party_age_gaps.clone();
+    if let (Some(left), Some(last_day_away)) =
+        (earlier.left_date, member.admission.decision_date.pred_opt())
+        && left <= last_day_away
+    {
+        gaps.push(PartyAgeGap {
+            from_date: left,
+            to_date: last_day_away,
+            reason: "Thời gian ra khỏi Đảng đến khi kết nạp lại".into(),
+        });
+    }
+    gaps.append(&mut member.party_age_gaps);
+    member.party_age_gaps = gaps;
+}
+
 /// Checks a re-admission linked to `previous`, the earlier record of the same person: it left the
 /// roll by removal, resignation or expulsion at least [`READMISSION_WAIT_MONTHS`] before the
 /// new decision, it is not itself a re-admission (once only), and the citizen ID is the same.

@@ -481,6 +481,7 @@ impl Membership {
                         official_date: None,
                         readmission: false,
                         previous_member: None,
+                        first_decision_date: None,
                     };
                     let context = AdmissionContext {
                         cell_vote: convert_admission::tally(current.candidate.cell_vote.as_ref()),

@@ -105,6 +105,10 @@ fn member_from_row(row: &sqlx::any::AnyRow) -> Result<MemberRecord, ApiError> {
             official_date: parse_optional_date("official date", row.try_get("official_date")?)?,
             readmission: row.try_get::<i64, _>("readmission")? != 0,
             previous_member: row.try_get("previous_member_id")?,
+            first_decision_date: parse_optional_date(
+                "first decision date",
+                row.try_get("first_decision_date")?,
+            )?,
         },
         status: named("status", row.try_get("status")?, MemberStatus::from_name)?,
         commune_code: row.try_get("commune_code")?,
@@ -300,6 +304,7 @@ fn member_columns(member: &Member) -> Columns {
         ("admitted_in_cell", (&member.admitted_in_cell).into()),
         ("readmission", a.readmission.into()),
         ("previous_member_id", a.previous_member.into()),
+        ("first_decision_date", a.first_decision_date.into()),
         ("seriously_ill", member.seriously_ill.into()),
     ]
 }

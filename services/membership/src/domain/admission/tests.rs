@@ -378,6 +378,7 @@ fn member(status: MemberStatus, official: Option<&str>, left: Option<&str>) -> M
             official_date: official.map(d),
             readmission: false,
             previous_member: None,
+            first_decision_date: None,
         },
         status,
         commune_code: "02680".into(),

@@ -56,6 +56,7 @@ fn dates(decision: &str, ceremony: Option<&str>, official: Option<&str>) -> Admi
         official_date: official.map(d),
         readmission: false,
         previous_member: None,
+        first_decision_date: None,
     }
 }
 

@@ -92,6 +92,20 @@ async fn a_readmission_links_the_earlier_record_of_the_same_person(membership: &
         Some(first.name.as_str())
     );
     assert_eq!(again.citizen_id, CITIZEN_ID);
+    // Party age counts from the first decision, less the time away.
+    assert_eq!(
+        again
+            .admission
+            .as_ref()
+            .map(|a| a.first_decision_date.as_str()),
+        Some("1985-03-10")
+    );
+    let gaps: Vec<(&str, &str)> = again
+        .party_age_gaps
+        .iter()
+        .map(|gap| (gap.from_date.as_str(), gap.to_date.as_str()))
+        .collect();
+    assert_eq!(gaps, [("1995-06-01", "2000-09-14")]);
 
     // Once only: a re-admission of the re-admitted record is refused.
     let again_id = partyregistry_vocab::names::parse_member("name", &again.name).expect("id");
