@@ -230,6 +230,7 @@ pub async fn admit(context: &Context, args: AdmitArgs) -> Result<(), CliError> {
             .map(|member| member_name(&member))
             .transpose()?
             .unwrap_or_default(),
+        ..Admission::default()
     };
     let request = RecordAdmissionRequest {
         member: Some(new_member(args.person, cell, admission)),

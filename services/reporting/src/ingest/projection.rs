@@ -315,6 +315,10 @@ fn project_member(member: &Member) -> Result<MemberRow, MalformedChange> {
         youth_union: member.youth_union,
         seriously_ill: member.seriously_ill,
         readmission: admission.readmission,
+        first_decision_date: optional_date(
+            "member.admission.first_decision_date",
+            &admission.first_decision_date,
+        )?,
         party_age_gaps,
         badges,
     })

@@ -293,6 +293,8 @@ pub struct MemberRow {
     pub seriously_ill: bool,
     /// The admission is a re-admission.
     pub readmission: bool,
+    /// For a re-admission, the person's first admission decision (party age counts from it).
+    pub first_decision_date: Option<Date>,
     /// Periods not counting towards party age, (first day, last day).
     pub party_age_gaps: Vec<(Date, Date)>,
     /// Badges handed over: (years, award day).

@@ -184,7 +184,7 @@ pub fn listed(
 ) -> Vec<BadgeDue> {
     let mut due: Vec<(Date, i32, Vec<u8>, i64, BadgeDue)> = Vec::new();
     for member in members {
-        let Some(decided) = member.decision_date else {
+        let Some(decided) = member.party_age_start() else {
             continue;
         };
         let died = (member.status == MemberStatus::Deceased)
@@ -511,5 +511,60 @@ mod tests {
         awarded.awarded = vec![30];
         assert_eq!(thirty(&awarded), None);
         assert!(first_due(&awarded, 40).is_some());
+    }
+
+    #[test]
+    fn a_readmitted_member_counts_from_the_first_decision() {
+        use crate::model::units::CommuneUnit;
+        use crate::report::units::Scope;
+        let directory = Directory {
+            communes: vec![CommuneUnit {
+                code: "02680".into(),
+                display_name: "Xã Hợp Thành".into(),
+                province_code: "10".into(),
+                valid_from: Some(d("1980-01-01")),
+                valid_to: None,
+            }],
+            provinces: Vec::new(),
+            merges: Vec::new(),
+        };
+        // Admitted 1985-03-10, expelled 1995-06-01, re-admitted 2000-09-15: 30 years on
+        // 2020-06-24, due at the round of 2 September 2020.
+        let member = MemberHistory {
+            id: 7,
+            full_name: "Hoàng Văn Tám".into(),
+            status: MemberStatus::Official,
+            decision_date: Some(d("2000-09-15")),
+            first_decision_date: Some(d("1985-03-10")),
+            gaps: vec![(d("1995-06-01"), d("2000-09-14"))],
+            stints: vec![crate::model::stint::Stint {
+                commune_code: "02680".into(),
+                cell_id: "c".into(),
+                from: d("2000-09-15"),
+                to: None,
+            }],
+            ..MemberHistory::default()
+        };
+        let scope = Scope::Commune("02680".into());
+        let rounds: Vec<(AwardRound, Date, Resolved)> = rounds_of(2020)
+            .into_iter()
+            .map(|(round, day)| {
+                (
+                    round,
+                    day,
+                    directory.resolve(&scope, day).expect("resolves"),
+                )
+            })
+            .collect();
+        let due = listed(&directory, &rounds, &[member]);
+        let first = due.first().expect("due in 2020");
+        assert_eq!(
+            (
+                first.badge_years,
+                first.milestone_date.as_str(),
+                first.round_date.as_str()
+            ),
+            (30, "2020-06-24", "2020-09-02")
+        );
     }
 }

@@ -50,6 +50,12 @@ const OTHER_ETHNICITY: (&str, &str) = ("other", "Khác");
 const KINH: &str = "01";
 
 impl MemberHistory {
+    /// The day party age counts from: the person's first admission decision (a re-admitted
+    /// member's earlier one), else the decision.
+    pub fn party_age_start(&self) -> Option<Date> {
+        self.first_decision_date.or(self.decision_date)
+    }
+
     /// The statistics roll: the stints, preceded for a member admitted here (not transferred in)
     /// by the days from the admission decision to the ceremony (or the departure), in the
     /// admitting cell.
@@ -285,7 +291,11 @@ fn breakdown(
             let mut counts = vec![0_i64; keys.len()];
             let mut unknown = 0;
             for (m, _) in members {
-                match m.decision_date.filter(|d| *d <= as_of) {
+                match m
+                    .decision_date
+                    .filter(|d| *d <= as_of)
+                    .and(m.party_age_start())
+                {
                     Some(decided) => {
                         let years = party_age_months(decided, &m.gaps, as_of).div_euclid(12);
                         counts[reports::band_index(&options.party_age_bounds, years)] += 1;

@@ -186,9 +186,10 @@ async fn upsert_member(
         "insert into members (id, commune_code, cell_id, cell_since, gender, birth_date, ethnicity_code, \
              general_education, political_theory, assignment, status, decision_date, ceremony_date, \
              official_date, joined_date, left_date, admitted_in_commune, admitted_in_cell, last_sequence, \
-             full_name, religion_code, qualification, youth_union, seriously_ill, readmission) \
+             full_name, religion_code, qualification, youth_union, seriously_ill, readmission, \
+             first_decision_date) \
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, \
-             $21, $22, $23, $24, $25) \
+             $21, $22, $23, $24, $25, $26) \
          on conflict (id) do update set commune_code = excluded.commune_code, cell_id = excluded.cell_id, \
              cell_since = excluded.cell_since, gender = excluded.gender, birth_date = excluded.birth_date, \
              ethnicity_code = excluded.ethnicity_code, general_education = excluded.general_education, \
@@ -200,7 +201,7 @@ async fn upsert_member(
              last_sequence = excluded.last_sequence, full_name = excluded.full_name, \
              religion_code = excluded.religion_code, qualification = excluded.qualification, \
              youth_union = excluded.youth_union, seriously_ill = excluded.seriously_ill, \
-             readmission = excluded.readmission",
+             readmission = excluded.readmission, first_decision_date = excluded.first_decision_date",
     )
     .bind(member.id)
     .bind(&member.commune_code)
@@ -227,6 +228,7 @@ async fn upsert_member(
     .bind(i64::from(member.youth_union))
     .bind(i64::from(member.seriously_ill))
     .bind(i64::from(member.readmission))
+    .bind(date_text(member.first_decision_date))
     .execute(connection)
     .await?;
     Ok(())
