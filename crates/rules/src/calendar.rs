@@ -1,5 +1,10 @@
-//! Working days: Monday to Friday, minus the public holidays kept as data. The regulations count
-//! the admission decision, the ceremony and the recognition deadlines in working days.
+//! Working days: Monday to Friday, minus the days off kept as data (public holidays, their
+//! compensatory days and the days off the Government moves each year), plus the make-up working
+//! days (usually Saturdays) those moves come with, also kept as data. The regulations count the
+//! admission decision, the ceremony and the recognition deadlines in working days.
+//!
+//! A year is loaded once the calendar holds any day of it; a count that runs through a year that
+//! is not loaded says so ([`Due::unloaded_years`]) instead of silently counting every weekday.
 
 use std::collections::BTreeSet;
 
@@ -19,31 +24,85 @@ pub enum DeadlineKind {
 }
 
 /// When a deadline's clock starts and the last day allowed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Due {
     /// The day the clock starts (the day itself is not counted).
     pub clock_start: NaiveDate,
     /// The last working day allowed.
     pub due: NaiveDate,
+    /// Years the count ran through whose calendar is not loaded: there every weekday counted as
+    /// a working day, so `due` is provisional until an administrator loads those years. Empty
+    /// when the count is exact.
+    pub unloaded_years: Vec<i32>,
+}
+
+/// What a day recorded in the calendar is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DayKind {
+    /// No work: a public holiday, its compensatory day, or a day off moved by the Government.
+    DayOff,
+    /// A make-up working day (ngày làm bù), usually a Saturday, worked in exchange for a moved
+    /// day off: for example Saturday 4 May 2024 for Monday 29 April 2024.
+    MakeUpWorkingDay,
 }
 
 /// The working-day calendar.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Calendar {
-    holidays: BTreeSet<NaiveDate>,
+    days_off: BTreeSet<NaiveDate>,
+    make_up_days: BTreeSet<NaiveDate>,
+    loaded_years: BTreeSet<i32>,
 }
 
 impl Calendar {
-    /// A calendar with these public holidays.
-    pub fn new(holidays: impl IntoIterator<Item = NaiveDate>) -> Self {
-        Self {
-            holidays: holidays.into_iter().collect(),
-        }
+    /// A calendar with these days off and no make-up working day.
+    pub fn new(days_off: impl IntoIterator<Item = NaiveDate>) -> Self {
+        Self::from_days(days_off.into_iter().map(|date| (date, DayKind::DayOff)))
     }
 
-    /// Monday to Friday and not a holiday.
+    /// A calendar of these recorded days; the years they fall in are loaded.
+    pub fn from_days(days: impl IntoIterator<Item = (NaiveDate, DayKind)>) -> Self {
+        let mut calendar = Self::default();
+        for (date, kind) in days {
+            calendar.loaded_years.insert(date.year());
+            match kind {
+                DayKind::DayOff => calendar.days_off.insert(date),
+                DayKind::MakeUpWorkingDay => calendar.make_up_days.insert(date),
+            };
+        }
+        calendar
+    }
+
+    /// The reference calendar: [`reference_holidays`] and [`reference_make_up_days`].
+    pub fn reference() -> Self {
+        Self::from_days(
+            reference_holidays()
+                .into_iter()
+                .map(|(date, _)| (date, DayKind::DayOff))
+                .chain(
+                    reference_make_up_days()
+                        .into_iter()
+                        .map(|(date, _)| (date, DayKind::MakeUpWorkingDay)),
+                ),
+        )
+    }
+
+    /// Whether the calendar holds any day of `year`.
+    pub fn is_loaded(&self, year: i32) -> bool {
+        self.loaded_years.contains(&year)
+    }
+
+    /// The years from `from`'s to `to`'s (in either order) whose calendar is not loaded.
+    pub fn unloaded_years_between(&self, from: NaiveDate, to: NaiveDate) -> Vec<i32> {
+        let (low, high) = (from.min(to).year(), from.max(to).year());
+        (low..=high).filter(|year| !self.is_loaded(*year)).collect()
+    }
+
+    /// A make-up working day, or Monday to Friday and not a day off.
     pub fn is_working_day(&self, date: NaiveDate) -> bool {
-        !matches!(date.weekday(), Weekday::Sat | Weekday::Sun) && !self.holidays.contains(&date)
+        self.make_up_days.contains(&date)
+            || (!matches!(date.weekday(), Weekday::Sat | Weekday::Sun)
+                && !self.days_off.contains(&date))
     }
 
     /// The `count`-th working day after `start` (`start` itself is not counted; 0 gives `start`).
@@ -101,16 +160,20 @@ impl Calendar {
                 (probation_end, rules.recognition_working_days)
             }
         };
+        let due = self.add_working_days(clock_start, working_days);
         Due {
             clock_start,
-            due: self.add_working_days(clock_start, working_days),
+            due,
+            unloaded_years: self.unloaded_years_between(clock_start, due),
         }
     }
 }
 
-/// Vietnam's public holidays on working days, 2021–2026, as published each year (the lunar
-/// new year and Hùng Kings' day move; a holiday on a weekend is compensated on the next working
-/// day). Reference data to load into the calendar, which administrators then keep up to date.
+/// Vietnam's days off on weekdays, 2021–2026, as published each year (the lunar new year and
+/// Hùng Kings' day move; a holiday on a weekend is compensated on the next working day; the days
+/// off the Government moves, each with its make-up Saturday in [`reference_make_up_days`]).
+/// Reference data to load into the calendar, which administrators then keep up to date and
+/// extend to 2027 and later.
 pub fn reference_holidays() -> Vec<(NaiveDate, &'static str)> {
     const TET: &str = "Tết Nguyên đán";
     const HUNG_KINGS: &str = "Giỗ Tổ Hùng Vương";
@@ -118,6 +181,7 @@ pub fn reference_holidays() -> Vec<(NaiveDate, &'static str)> {
     const LABOUR: &str = "Ngày Quốc tế Lao động";
     const NATIONAL: &str = "Quốc khánh";
     const NEW_YEAR: &str = "Tết Dương lịch";
+    const MOVED: &str = "Ngày nghỉ hoán đổi";
     let days: [((i32, u32, u32), &str); 57] = [
         ((2021, 1, 1), NEW_YEAR),
         ((2021, 2, 10), TET),
@@ -159,6 +223,7 @@ pub fn reference_holidays() -> Vec<(NaiveDate, &'static str)> {
         ((2024, 2, 13), TET),
         ((2024, 2, 14), TET),
         ((2024, 4, 18), HUNG_KINGS),
+        ((2024, 4, 29), MOVED),
         ((2024, 4, 30), REUNIFICATION),
         ((2024, 5, 1), LABOUR),
         ((2024, 9, 2), NATIONAL),
@@ -172,12 +237,14 @@ pub fn reference_holidays() -> Vec<(NaiveDate, &'static str)> {
         ((2025, 4, 7), HUNG_KINGS),
         ((2025, 4, 30), REUNIFICATION),
         ((2025, 5, 1), LABOUR),
+        ((2025, 5, 2), MOVED),
         ((2025, 9, 1), NATIONAL),
         ((2025, 9, 2), NATIONAL),
-        ((2026, 1, 1), NEW_YEAR),
-        ((2026, 2, 16), TET),
     ];
-    let later_2026: [((i32, u32, u32), &str); 8] = [
+    let from_2026: [((i32, u32, u32), &str); 12] = [
+        ((2026, 1, 1), NEW_YEAR),
+        ((2026, 1, 2), MOVED),
+        ((2026, 2, 16), TET),
         ((2026, 2, 17), TET),
         ((2026, 2, 18), TET),
         ((2026, 2, 19), TET),
@@ -185,13 +252,29 @@ pub fn reference_holidays() -> Vec<(NaiveDate, &'static str)> {
         ((2026, 4, 27), HUNG_KINGS),
         ((2026, 4, 30), REUNIFICATION),
         ((2026, 5, 1), LABOUR),
+        // [A] The day adjacent to 2 September (Labour Code art. 112: "02 ngày (ngày 02 tháng 9
+        // dương lịch và 01 ngày liền kề trước hoặc sau)"); taken as the day before, as in 2025.
+        // Data: an administrator corrects it if the Government chose 3 September.
+        ((2026, 9, 1), NATIONAL),
         ((2026, 9, 2), NATIONAL),
     ];
     days.iter()
-        .chain(later_2026.iter())
+        .chain(from_2026.iter())
         .filter_map(|((y, m, d), name)| {
             NaiveDate::from_ymd_opt(*y, *m, *d).map(|date| (date, *name))
         })
+        .collect()
+}
+
+/// The make-up working Saturdays of the reference years, each paired with the day off it buys
+/// (Thông báo of the Ministry of Labour / Home Affairs each year): Saturday 4 May 2024 for
+/// Monday 29 April 2024, Saturday 26 April 2025 for Friday 2 May 2025, Saturday 10 January 2026
+/// for Friday 2 January 2026.
+pub fn reference_make_up_days() -> Vec<(NaiveDate, &'static str)> {
+    const MAKE_UP: &str = "Làm bù";
+    [(2024, 5, 4), (2025, 4, 26), (2026, 1, 10)]
+        .iter()
+        .filter_map(|(y, m, d)| NaiveDate::from_ymd_opt(*y, *m, *d).map(|date| (date, MAKE_UP)))
         .collect()
 }
 
@@ -204,7 +287,59 @@ mod tests {
     }
 
     fn reference() -> Calendar {
-        Calendar::new(reference_holidays().into_iter().map(|(date, _)| date))
+        Calendar::reference()
+    }
+
+    #[test]
+    fn moved_days_off_and_make_up_saturdays_are_kept() {
+        let calendar = reference();
+        for (off, make_up) in [
+            (d(2024, 4, 29), d(2024, 5, 4)),
+            (d(2025, 5, 2), d(2025, 4, 26)),
+            (d(2026, 1, 2), d(2026, 1, 10)),
+        ] {
+            assert!(!calendar.is_working_day(off), "{off} is a day off");
+            assert!(calendar.is_working_day(make_up), "{make_up} is worked");
+        }
+        assert!(!calendar.is_working_day(d(2026, 9, 1)), "two National Days");
+        assert!(!calendar.is_working_day(d(2026, 9, 2)));
+        // Friday 26 April 2024, then 29 April, 30 April and 1 May off: the next working day is
+        // Thursday 2 May; after Friday 3 May comes the make-up Saturday 4 May.
+        assert_eq!(calendar.add_working_days(d(2024, 4, 26), 1), d(2024, 5, 2));
+        assert_eq!(calendar.add_working_days(d(2024, 5, 3), 1), d(2024, 5, 4));
+        assert_eq!(
+            calendar.working_days_between(d(2025, 4, 25), d(2025, 4, 28)),
+            2,
+            "Saturday 26 April and Monday 28 April"
+        );
+        assert_eq!(
+            calendar.working_days_between(d(2025, 4, 29), d(2025, 5, 5)),
+            1,
+            "30 April, 1 and 2 May off"
+        );
+    }
+
+    #[test]
+    fn a_count_through_a_year_not_loaded_is_flagged() {
+        let calendar = reference();
+        let rules = RuleVersion::regulation_2025();
+        let exact = calendar.due(DeadlineKind::Ceremony, d(2026, 6, 1), &rules, false);
+        assert!(exact.unloaded_years.is_empty(), "{exact:?}");
+        let provisional = calendar.due(DeadlineKind::Ceremony, d(2026, 12, 15), &rules, false);
+        assert_eq!(provisional.unloaded_years, [2027]);
+        assert!(!calendar.is_loaded(2027));
+        let loaded = Calendar::from_days(
+            reference_holidays()
+                .into_iter()
+                .map(|(date, _)| (date, DayKind::DayOff))
+                .chain([(d(2027, 1, 1), DayKind::DayOff)]),
+        );
+        let counted = loaded.due(DeadlineKind::Ceremony, d(2026, 12, 15), &rules, false);
+        assert!(counted.unloaded_years.is_empty());
+        assert_eq!(
+            Calendar::default().unloaded_years_between(d(2020, 5, 1), d(2019, 3, 1)),
+            [2019, 2020]
+        );
     }
 
     #[test]
@@ -272,12 +407,15 @@ mod tests {
     }
 
     #[test]
-    fn reference_holidays_fall_on_weekdays() {
+    fn reference_holidays_fall_on_weekdays_and_make_up_days_on_saturdays() {
         for (date, name) in reference_holidays() {
             assert!(
                 !matches!(date.weekday(), Weekday::Sat | Weekday::Sun),
                 "{date} {name}"
             );
+        }
+        for (date, _) in reference_make_up_days() {
+            assert_eq!(date.weekday(), Weekday::Sat, "{date}");
         }
     }
 }

@@ -185,6 +185,19 @@ fn years_months(months: i64) -> String {
     )
 }
 
+/// The day the eligibility rules are applied for an assessment asked on `asked`: the day the
+/// cell voted, once it has voted by then, else `asked` itself (the earliest day the cell could
+/// still vote). Age, certificate, papers, introducers and the area flags are all judged on that
+/// day, whatever day the committee decides or a report is run: Hướng dẫn 01-HD/TW (2021), 3.1,
+/// counts the applicant's age in months "tính đến thời điểm chi bộ họp xét kết nạp" (to the day
+/// the cell meets to consider the admission), and domain.md §3 applies the same day to the
+/// certificate, the papers and the introducers.
+pub fn judgement_day(cell_vote_date: Option<NaiveDate>, asked: NaiveDate) -> NaiveDate {
+    cell_vote_date
+        .filter(|vote| *vote <= asked)
+        .unwrap_or(asked)
+}
+
 /// Every blocker of `facts` on `on` under `rules`, in the order of the contract's codes.
 pub fn blockers(facts: &CandidateFacts, on: NaiveDate, rules: &RuleVersion) -> Vec<Blocker> {
     use BlockerCode::*;

@@ -9,16 +9,18 @@
 //! - [`calendar`]: working days (Monday to Friday minus public holidays, kept as data) and the
 //!   deadlines counted in them.
 //! - [`eligibility`]: what stands between a candidate and admission on a date.
+//! - [`party_age`]: party age less its gaps, and the day it reaches a milestone.
 //! - [`stage`]: the pipeline's stages in order, and the next step at each.
 //!
 //! Owns no storage and no protocol: callers gather the facts and pass them in.
 
 pub mod calendar;
 pub mod eligibility;
+pub mod party_age;
 pub mod stage;
 pub mod table;
 
-pub use calendar::{Calendar, DeadlineKind};
-pub use eligibility::{Blocker, BlockerCode, CandidateFacts, IntroducerFacts, Vote};
+pub use calendar::{Calendar, DayKind, DeadlineKind};
+pub use eligibility::{Blocker, BlockerCode, CandidateFacts, IntroducerFacts, Vote, judgement_day};
 pub use stage::CandidateStage;
 pub use table::{Education, RuleTable, RuleVersion};

@@ -70,12 +70,23 @@ pub struct RuleVersion {
 }
 
 impl RuleVersion {
-    /// Quy định 24-QĐ/TW (2021) with Hướng dẫn 01-HD/TW, in force until 30 June 2025; the
-    /// reference data also applies it to older events.
+    /// Quy định 29-QĐ/TW (25 July 2016) implementing the Statute, with Hướng dẫn 01-HD/TW (2016);
+    /// in force until 29 July 2021. The numbers these rules use are those of 24-QĐ/TW (age 18 to
+    /// 60 in months, two introducers of 12 months, 2/3 of the official members, 12 months'
+    /// probation, 60/30/30 working days).
+    pub fn regulation_2016() -> Self {
+        Self {
+            code: "29-QĐ/TW".into(),
+            in_force_from: NaiveDate::from_ymd_opt(2016, 7, 25).unwrap_or(NaiveDate::MIN),
+            ..Self::regulation_2021()
+        }
+    }
+
+    /// Quy định 24-QĐ/TW (30 July 2021) with Hướng dẫn 01-HD/TW (28 September 2021), in force
+    /// until 19 January 2025.
     pub fn regulation_2021() -> Self {
         Self {
             code: "24-QĐ/TW".into(),
-            // Signed 30 July 2021; older events fall back to the earliest version.
             in_force_from: NaiveDate::from_ymd_opt(2021, 7, 30).unwrap_or(NaiveDate::MIN),
             min_age_months: 18 * 12,
             max_age_months: 60 * 12,
@@ -98,8 +109,20 @@ impl RuleVersion {
         }
     }
 
-    /// Quy định 294-QĐ/TW with Hướng dẫn 06-HD/TW, in force from 1 July 2025. The numbers these
-    /// rules use did not change; the version is recorded on every decision taken under it.
+    /// Quy định 232-QĐ/TW (20 January 2025), still with Hướng dẫn 01-HD/TW (2021), in force until
+    /// 30 June 2025. The numbers these rules use did not change; the version is recorded on
+    /// every decision taken under it.
+    pub fn regulation_2025_january() -> Self {
+        Self {
+            code: "232-QĐ/TW".into(),
+            in_force_from: NaiveDate::from_ymd_opt(2025, 1, 20).unwrap_or(NaiveDate::MIN),
+            ..Self::regulation_2021()
+        }
+    }
+
+    /// Quy định 294-QĐ/TW with Hướng dẫn 06-HD/TW (9 June 2025), in force from 1 July 2025 (it
+    /// drops the district level). The numbers these rules use did not change; the version is
+    /// recorded on every decision taken under it.
     pub fn regulation_2025() -> Self {
         Self {
             code: "294-QĐ/TW".into(),
@@ -147,18 +170,32 @@ impl RuleTable {
         Ok(Self { versions })
     }
 
-    /// The reference table: 24-QĐ/TW, then 294-QĐ/TW from 1 July 2025.
+    /// The reference table (domain.md §3): 29-QĐ/TW from 25 July 2016, 24-QĐ/TW from 30 July
+    /// 2021, 232-QĐ/TW from 20 January 2025, 294-QĐ/TW from 1 July 2025.
     pub fn reference() -> Self {
         Self {
             versions: vec![
+                RuleVersion::regulation_2016(),
                 RuleVersion::regulation_2021(),
+                RuleVersion::regulation_2025_january(),
                 RuleVersion::regulation_2025(),
             ],
         }
     }
 
-    /// The version in force on `date`: the latest one started on or before it, or the earliest
-    /// one for dates before every version.
+    /// The code of the version in force on `date`, to record on an event of that day; `None`
+    /// before the earliest version (a 1975 admission was not taken under any of them).
+    pub fn code_on(&self, date: NaiveDate) -> Option<&str> {
+        self.versions
+            .iter()
+            .rev()
+            .find(|v| v.in_force_from <= date)
+            .map(|v| v.code.as_str())
+    }
+
+    /// The version in force on `date`: the latest one started on or before it. Dates before
+    /// every version are judged by the numbers of the earliest one (the table keeps no older
+    /// numbers), but [`RuleTable::code_on`] records no version for them.
     pub fn in_force_on(&self, date: NaiveDate) -> &RuleVersion {
         self.versions
             .iter()
@@ -182,11 +219,61 @@ mod tests {
     }
 
     #[test]
-    fn the_version_changes_on_1_july_2025() {
+    fn each_version_starts_on_its_day() {
         let table = RuleTable::reference();
-        assert_eq!(table.in_force_on(d(2025, 6, 30)).code, "24-QĐ/TW");
-        assert_eq!(table.in_force_on(d(2025, 7, 1)).code, "294-QĐ/TW");
-        assert_eq!(table.in_force_on(d(1975, 4, 30)).code, "24-QĐ/TW");
+        for (day, code) in [
+            (d(2016, 7, 24), None),
+            (d(2016, 7, 25), Some("29-QĐ/TW")),
+            (d(2021, 7, 29), Some("29-QĐ/TW")),
+            (d(2021, 7, 30), Some("24-QĐ/TW")),
+            (d(2025, 1, 19), Some("24-QĐ/TW")),
+            (d(2025, 1, 20), Some("232-QĐ/TW")),
+            (d(2025, 6, 30), Some("232-QĐ/TW")),
+            (d(2025, 7, 1), Some("294-QĐ/TW")),
+        ] {
+            assert_eq!(table.code_on(day), code, "{day}");
+        }
+        assert_eq!(table.code_on(d(1975, 4, 30)), None, "no version in 1975");
+        assert_eq!(table.in_force_on(d(1975, 4, 30)).code, "29-QĐ/TW");
+    }
+
+    #[test]
+    fn boundaries_pick_the_numbers_of_the_version_in_force() {
+        // A table whose numbers differ between versions, so that the boundaries prove more
+        // than a label.
+        let versions = vec![
+            RuleVersion {
+                min_age_months: 18 * 12 + 1,
+                ..RuleVersion::regulation_2016()
+            },
+            RuleVersion {
+                min_age_months: 18 * 12 + 2,
+                ..RuleVersion::regulation_2021()
+            },
+            RuleVersion {
+                min_age_months: 18 * 12 + 3,
+                ..RuleVersion::regulation_2025_january()
+            },
+            RuleVersion {
+                min_age_months: 18 * 12 + 4,
+                ..RuleVersion::regulation_2025()
+            },
+        ];
+        let table = RuleTable::new(versions).expect("distinct starts");
+        for (before, after, months) in [
+            (d(2021, 7, 29), d(2021, 7, 30), (217, 218)),
+            (d(2025, 1, 19), d(2025, 1, 20), (218, 219)),
+            (d(2025, 6, 30), d(2025, 7, 1), (219, 220)),
+        ] {
+            assert_eq!(
+                (
+                    table.in_force_on(before).min_age_months,
+                    table.in_force_on(after).min_age_months
+                ),
+                months,
+                "{before} / {after}"
+            );
+        }
     }
 
     #[test]

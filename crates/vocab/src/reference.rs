@@ -24,7 +24,10 @@ pub const RELIGION_CODE_SYSTEM: &str =
     "Danh mục tôn giáo của hệ thống: 00 không, 01–16 tôn giáo được Nhà nước công nhận, 99 khác";
 
 /// Religions: code, Vietnamese name, other spellings accepted on import. `00` (none) first and
-/// `99` (other) last.
+/// `99` (other) last. Ancestor worship and the other folk beliefs are beliefs (tín ngưỡng), not
+/// religions: the Law on Belief and Religion (Luật Tín ngưỡng, tôn giáo 2016, art. 2) defines the
+/// two apart, and a member who only worships their ancestors follows no religion, so those
+/// spellings read as `00`, never as "other religion".
 pub const RELIGIONS: [(&str, &str, &[&str]); 18] = [
     (
         "00",
@@ -39,6 +42,11 @@ pub const RELIGIONS: [(&str, &str, &[&str]); 18] = [
             "Không có đạo",
             "Chưa có",
             "-",
+            "Thờ cúng tổ tiên",
+            "Thờ cúng ông bà",
+            "Thờ ông bà",
+            "Đạo ông bà",
+            "Tín ngưỡng dân gian",
         ],
     ),
     (
@@ -547,7 +555,10 @@ mod tests {
         assert_eq!(religion_code("Hồi giáo"), "06");
         assert_eq!(religion_code("Bàlamôn"), "13");
         assert_eq!(religion_code("02"), "02");
-        assert_eq!(religion_code("Thờ cúng tổ tiên"), "99");
+        // A belief, not a religion.
+        assert_eq!(religion_code("Thờ cúng tổ tiên"), "00");
+        assert_eq!(religion_code("tho cung to tien"), "00");
+        assert_eq!(religion_code("Đạo ông bà"), "00");
         assert_eq!(religion_label("00"), "Không");
         assert_eq!(religion_label("05"), "Phật giáo Hòa Hảo");
         assert_eq!(religion_label("99"), "Tôn giáo khác");

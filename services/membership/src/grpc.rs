@@ -391,11 +391,18 @@ impl MembershipApi {
         );
         let cell_vote = convert::vote_from_proto(request.cell_vote.as_ref(), "cell_vote", &mut v);
         let deciding_body = text_field(&mut v, "deciding_body", &request.deciding_body, 200, false);
+        let cell_vote_date = v
+            .check(
+                "cell_vote_date",
+                date::parse_optional(&request.cell_vote_date),
+            )
+            .flatten();
         v.finish()?;
         match (person, admission, cell) {
             (Some(person), Some(admission), Some(cell)) => {
                 let context = AdmissionContext {
                     cell_vote,
+                    cell_vote_date,
                     deciding_body,
                     fields: AdmissionFields::RECORD_ADMISSION,
                 };

@@ -8,7 +8,7 @@ use partyregistry_kit::client::Transport;
 use partyregistry_proto::membership::v1 as pb;
 use partyregistry_proto::membership::v1::admission_service_client::AdmissionServiceClient;
 use partyregistry_proto::reporting::v1 as report;
-use partyregistry_rules::{Calendar, calendar::reference_holidays};
+use partyregistry_rules::Calendar;
 use partyregistry_tests::{Backend, Pair, on_each_backend};
 use tonic::Code;
 
@@ -29,7 +29,7 @@ fn day(text: &str) -> NaiveDate {
 }
 
 fn reference_calendar() -> Calendar {
-    Calendar::new(reference_holidays().into_iter().map(|(date, _)| date))
+    Calendar::reference()
 }
 
 /// Loads a member who has been official since 2011: qualified to introduce candidates.
@@ -303,26 +303,39 @@ async fn candidate_goes_from_source_to_official_member(backend: Backend) -> Resu
             .eligible
     );
 
-    // The cell cannot approve without a vote; with 7 of 9 it can.
-    let refused = advance(
-        &mut pair.admission,
-        &name,
-        pb::CandidateStage::CellApproved,
-        "2025-06-10",
-    )
-    .await;
-    assert_eq!(
-        refused.map(|_| ()).map_err(|s| s.code()),
-        Err(Code::FailedPrecondition)
-    );
+    // The cell cannot approve without a vote, nor with a tally typed apart from its roll (9
+    // entitled, while the cell has one official member that day); with its one member's yes it
+    // can.
+    let tally = |eligible, yes| pb::VoteTally {
+        eligible,
+        present: eligible,
+        yes,
+        no: eligible - yes,
+    };
     let mut voted = verified.clone();
-    voted.cell_vote = Some(pb::VoteTally {
-        eligible: 9,
-        present: 8,
-        yes: 7,
-        no: 1,
-    });
-    voted.cell_vote_date = "2025-06-10".into();
+    for (vote, why) in [
+        (None, "no vote"),
+        (Some(tally(9, 7)), "a typed denominator"),
+    ] {
+        if let Some(vote) = vote {
+            voted.cell_vote = Some(vote);
+            voted.cell_vote_date = "2025-06-10".into();
+            voted = update(&mut pair.admission, voted).await?;
+        }
+        let refused = advance(
+            &mut pair.admission,
+            &name,
+            pb::CandidateStage::CellApproved,
+            "2025-06-10",
+        )
+        .await;
+        assert_eq!(
+            refused.map(|_| ()).map_err(|s| s.code()),
+            Err(Code::FailedPrecondition),
+            "{why}"
+        );
+    }
+    voted.cell_vote = Some(tally(1, 1));
     update(&mut pair.admission, voted).await?;
     let approved = advance(
         &mut pair.admission,
@@ -344,7 +357,8 @@ async fn candidate_goes_from_source_to_official_member(backend: Backend) -> Resu
         decision.due_date,
         partyregistry_vocab::date::format(calendar.add_working_days(day("2025-06-10"), 60))
     );
-    assert_eq!(decision.rule_version, "24-QĐ/TW");
+    // The cell approved on 10 June 2025, under 232-QĐ/TW (20 January to 30 June 2025).
+    assert_eq!(decision.rule_version, "232-QĐ/TW");
     assert!(!decision.overdue && decision.working_days_left > 0);
     let recognition = deadline_of(&list, &overdue.name, report::DeadlineKind::Recognition)
         .ok_or("the unrecognised probationary member is listed")?;
@@ -400,7 +414,11 @@ async fn candidate_goes_from_source_to_official_member(backend: Backend) -> Resu
     .await?;
     let check = eligibility(&mut pair.admission, &name, "2025-07-15").await?;
     assert!(check.eligible, "{:?}", check.blockers);
-    assert_eq!(check.rule_version, "294-QĐ/TW");
+    // Judged on the cell's vote day (10 June 2025), under the regulation then in force.
+    assert_eq!(
+        (check.judged_on.as_str(), check.rule_version.as_str()),
+        ("2025-06-10", "232-QĐ/TW")
+    );
 
     let admit = |request_id: &str| pb::AdmitCandidateRequest {
         name: name.clone(),
@@ -794,7 +812,7 @@ async fn holidays_and_rule_versions_are_data_that_reach_the_reports(
     let codes: Vec<&str> = versions.iter().map(|v| v.code.as_str()).collect();
     assert_eq!(
         codes,
-        ["24-QĐ/TW", "294-QĐ/TW"],
+        ["29-QĐ/TW", "24-QĐ/TW", "232-QĐ/TW", "294-QĐ/TW"],
         "the reference table is seeded"
     );
     let holidays = pair
@@ -870,18 +888,33 @@ async fn holidays_and_rule_versions_are_data_that_reach_the_reports(
             reference_calendar().add_working_days(day("2026-03-02"), 40)
         )
     );
-    // An older start than the latest version is refused.
-    let mut older = created.clone();
-    older.in_force_from = "2024-01-01".into();
-    older.name = String::new();
+    // A version starting on a day another one starts on is refused; an older one is inserted
+    // (history is corrected, not only appended).
+    let mut taken = created.clone();
+    taken.in_force_from = "2025-01-20".into();
+    taken.name = String::new();
     let refused = pair
         .admission
         .create_rule_version(pb::CreateRuleVersionRequest {
-            rule_version: Some(older),
+            rule_version: Some(taken.clone()),
             request_id: String::new(),
         })
         .await;
-    assert!(refused.is_err());
+    assert_eq!(
+        refused.err().map(|status| status.code()),
+        Some(tonic::Code::FailedPrecondition)
+    );
+    taken.in_force_from = "2011-01-01".into();
+    taken.code = "23-QĐ/TW".into();
+    let inserted = pair
+        .admission
+        .create_rule_version(pb::CreateRuleVersionRequest {
+            rule_version: Some(taken),
+            request_id: String::new(),
+        })
+        .await?
+        .into_inner();
+    assert_eq!(inserted.name, "ruleVersions/2011-01-01");
 
     // A restart finds the table in place and seeds nothing again.
     let head = partyregistry_tests::feed_head(&mut pair.membership).await?;
@@ -896,6 +929,8 @@ async fn holidays_and_rule_versions_are_data_that_reach_the_reports(
         .await?
         .into_inner()
         .rule_versions;
-    assert_eq!(versions.len(), 3);
+    // The four reference versions, the one of 2026 and the one inserted before them all.
+    assert_eq!(versions.len(), 6);
+    assert_eq!(versions[0].code, "23-QĐ/TW");
     pair.finish().await
 }

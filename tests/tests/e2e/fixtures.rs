@@ -103,6 +103,7 @@ pub fn admission(member: pb::Member, request_id: &str) -> pb::RecordAdmissionReq
         cell_vote: Some(passing_vote()),
         deciding_body: "Đảng ủy xã".into(),
         request_id: request_id.into(),
+        cell_vote_date: String::new(),
     }
 }
 

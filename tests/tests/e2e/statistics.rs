@@ -428,7 +428,7 @@ async fn badges_are_due_as_computed_by_hand(backend: Backend) -> Result<(), BoxE
     let (cell, _) = crate::fixtures::small_commune(&mut pair.membership).await?;
     // 30 years on 10 May 2026: the round of 19 May 2026.
     let plain = official(&mut pair.membership, &cell, "Hoàng Văn Bút", "1996-05-10").await?;
-    // 30 years on 15 January 2025, plus a gap of 366 days (2000 is a leap year): 16 January 2026,
+    // 30 years on 15 January 2025, plus a gap of twelve months (the year 2000): 15 January 2026,
     // so the round of 3 February 2026 rather than one of 2025.
     let gap = official(&mut pair.membership, &cell, "Đặng Thị Lan", "1995-01-15").await?;
     let gap = update_member(
@@ -488,9 +488,9 @@ async fn badges_are_due_as_computed_by_hand(backend: Backend) -> Result<(), BoxE
     assert_eq!(found.milestone_date, "2026-05-10");
     assert!(found.early_reason.is_empty() && !found.deceased);
     let found = badge(&due_2026, &gap).ok_or("the gap case is due in 2026")?;
-    assert_eq!(found.milestone_date, "2026-01-16");
+    assert_eq!(found.milestone_date, "2026-01-15");
     assert_eq!(found.round(), report::AwardRound::February3);
-    // Party age on 3 February 2026: 31 years and 18 days minus the gap, 30 whole years.
+    // Party age on 3 February 2026: 31 years and 19 days minus the gap, 30 whole years.
     assert_eq!(found.party_age_months, 360);
     let found = badge(&due_2026, &deceased).ok_or("the posthumous case is due in 2026")?;
     assert_eq!(
@@ -498,6 +498,13 @@ async fn badges_are_due_as_computed_by_hand(backend: Backend) -> Result<(), BoxE
         (report::AwardRound::February3, "POSTHUMOUS", true)
     );
     assert!(badge(&due_2026, &awarded).is_none(), "handed already");
+    // Not recorded as handed in May: still due at the rounds after it.
+    let plain_rounds: Vec<&str> = due_2026
+        .iter()
+        .filter(|b| b.member == plain.name)
+        .map(|b| b.round_date.as_str())
+        .collect();
+    assert_eq!(plain_rounds, ["2026-05-19", "2026-09-02", "2026-11-07"]);
 
     let due_2025 = badges(&mut pair, 2025).await?;
     assert!(badge(&due_2025, &gap).is_none(), "the gap moves it to 2026");

@@ -695,6 +695,12 @@ pub fn render_eligibility(eligibility: &Eligibility) -> String {
             "CHƯA ĐỦ ĐIỀU KIỆN"
         }
     );
+    if !eligibility.judged_on.is_empty() && eligibility.judged_on != eligibility.on_date {
+        out.push_str(&format!(
+            "Xét tại ngày chi bộ họp xét kết nạp: {}\n",
+            eligibility.judged_on
+        ));
+    }
     if !eligibility.blockers.is_empty() {
         let mut table = Table::new(["Vướng mắc", "Giải thích", "Trường"]);
         for blocker in &eligibility.blockers {
@@ -819,8 +825,10 @@ mod tests {
                 field: "general_education".into(),
             }],
             rule_version: "24-QĐ/TW".into(),
+            judged_on: "2022-05-16".into(),
         };
         let text = render_eligibility(&eligibility);
+        assert!(text.contains("chi bộ họp xét kết nạp: 2022-05-16"));
         assert!(text.contains("CHƯA ĐỦ ĐIỀU KIỆN"));
         assert!(text.contains("theo 24-QĐ/TW"));
         assert!(text.contains("Chưa đủ trình độ học vấn"));

@@ -77,9 +77,15 @@ pub struct AdmitArgs {
     /// Kết nạp lại (người đã ra khỏi Đảng ít nhất 36 tháng).
     #[arg(long)]
     pub readmission: bool,
+    /// Hồ sơ đảng viên trước đây của cùng người khi kết nạp lại (members/17 hoặc 17).
+    #[arg(long, requires = "readmission")]
+    pub previous_member: Option<String>,
     /// Biểu quyết của chi bộ.
     #[command(flatten)]
     pub vote: VoteArgs,
+    /// Ngày chi bộ họp xét kết nạp (tuổi được tính đến ngày này; mặc định là ngày quyết định).
+    #[arg(long, value_parser = parse_date)]
+    pub cell_vote_date: Option<String>,
     /// Cơ quan quyết định, ví dụ "Đảng ủy xã Hợp Thành".
     #[arg(long)]
     pub deciding_body: Option<String>,
@@ -219,12 +225,19 @@ pub async fn admit(context: &Context, args: AdmitArgs) -> Result<(), CliError> {
         ceremony_date: args.ceremony_date.unwrap_or_default(),
         official_date: args.official_date.unwrap_or_default(),
         readmission: args.readmission,
+        previous_member: args
+            .previous_member
+            .map(|member| member_name(&member))
+            .transpose()?
+            .unwrap_or_default(),
+        ..Admission::default()
     };
     let request = RecordAdmissionRequest {
         member: Some(new_member(args.person, cell, admission)),
         cell_vote: args.vote.tally(),
         deciding_body: args.deciding_body.unwrap_or_default(),
         request_id: request_id(args.request_id.as_deref()),
+        cell_vote_date: args.cell_vote_date.unwrap_or_default(),
     };
     let mut membership = client::membership(&context.membership, &context.security).await?;
     let member = membership.record_admission(request).await?.into_inner();

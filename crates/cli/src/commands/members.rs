@@ -364,7 +364,7 @@ fn create_request(args: MemberCreateArgs) -> Result<CreateMemberRequest, CliErro
         decision_number: args.decision_number.unwrap_or_default(),
         ceremony_date: args.ceremony_date,
         official_date: args.official_date.unwrap_or_default(),
-        readmission: false,
+        ..Admission::default()
     };
     Ok(CreateMemberRequest {
         member: Some(new_member(args.person, cell, admission)),

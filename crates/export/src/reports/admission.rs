@@ -296,14 +296,27 @@ pub fn deadline_table(deadlines: &[Deadline]) -> Table {
     table
 }
 
-/// "còn 12 ngày LV" / "QUÁ HẠN 3 ngày LV" (working days).
+/// "còn 12 ngày LV" / "QUÁ HẠN 3 ngày LV" (working days), marked provisional when the count
+/// runs through a year whose calendar is not loaded.
 fn deadline_status(deadline: &Deadline) -> String {
-    if deadline.overdue || deadline.working_days_left < 0 {
+    let status = if deadline.overdue || deadline.working_days_left < 0 {
         format!(
             "QUÁ HẠN {} ngày LV",
             deadline.working_days_left.unsigned_abs()
         )
     } else {
         format!("còn {} ngày LV", deadline.working_days_left)
+    };
+    if deadline.calendar_missing_years.is_empty() {
+        return status;
     }
+    let years: Vec<String> = deadline
+        .calendar_missing_years
+        .iter()
+        .map(i32::to_string)
+        .collect();
+    format!(
+        "{status} (tạm tính: chưa có lịch ngày nghỉ năm {})",
+        years.join(", ")
+    )
 }

@@ -775,6 +775,7 @@ fn cell_health_and_deadlines_convert_flags_and_dates() {
             overdue: true,
             working_days_left: -6,
             rule_version: "rules/2021-01-01".into(),
+            calendar_missing_years: Vec::new(),
         }],
         overdue: 1,
         freshness: freshness(),

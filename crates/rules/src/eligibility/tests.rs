@@ -253,3 +253,38 @@ fn every_code_reads_back_from_its_spelling() {
     }
     assert_eq!(BlockerCode::from_code("NOT_A_CODE"), None);
 }
+
+#[test]
+fn eligibility_is_judged_on_the_cells_vote_day() {
+    let vote = d("2025-06-10");
+    let decision = d("2025-07-15");
+    assert_eq!(judgement_day(Some(vote), decision), vote);
+    assert_eq!(judgement_day(None, decision), decision, "no vote yet");
+    assert_eq!(
+        judgement_day(Some(decision), vote),
+        vote,
+        "a vote after the day asked is not taken yet"
+    );
+    let rules = RuleTable::reference();
+    // 17 years 11 months at the vote, 18 at the decision: too young.
+    let mut young = shifted(&ready(), vote);
+    young.birth_date = d("2007-07-01");
+    let day = judgement_day(Some(vote), decision);
+    assert_eq!(
+        codes(&blockers(&young, day, rules.in_force_on(day))),
+        ["AGE_UNDER_MINIMUM"]
+    );
+    // 59 years 11 months at the vote, over 60 at the decision: still admissible.
+    let mut older = shifted(&ready(), vote);
+    older.birth_date = d("1965-07-01");
+    assert!(blockers(&older, day, rules.in_force_on(day)).is_empty());
+    // A certificate and papers valid at the vote that lapse before the decision do not block.
+    let mut lapsing = shifted(&ready(), vote);
+    lapsing.certificate_date = vote.checked_sub_months(Months::new(60));
+    lapsing.papers_date = vote.checked_sub_months(Months::new(12));
+    assert!(blockers(&lapsing, day, rules.in_force_on(day)).is_empty());
+    assert_eq!(
+        codes(&blockers(&lapsing, decision, rules.in_force_on(decision))),
+        ["CERTIFICATE_EXPIRED", "PAPERS_EXPIRED"]
+    );
+}

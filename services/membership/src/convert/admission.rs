@@ -2,8 +2,10 @@
 //! and the resource names of the AdmissionService. Every bad field is reported at once, named by
 //! its path in the request; text is normalised to NFC.
 
+use chrono::{Datelike, Weekday};
 use partyregistry_kit::error::{ApiError, Violations};
 use partyregistry_proto::membership::v1 as pb;
+use partyregistry_rules::DayKind;
 use partyregistry_vocab::date::{self, Date};
 use partyregistry_vocab::names;
 
@@ -349,8 +351,9 @@ pub fn progress(candidate: &pb::Candidate) -> CandidateProgress {
     }
 }
 
-/// Writes the pipeline's part of `progress` (stage, its day, the closing reason and the admitted
-/// member) back into `candidate`; the votes are the candidate's facts and are not written.
+/// Writes the pipeline's part of `progress` (stage, its day, the closing reason, the admitted
+/// member, and the cell's vote day recorded on its approval) back into `candidate`; the tallies
+/// are the candidate's facts and are not written.
 pub fn set_progress(candidate: &mut pb::Candidate, progress: &CandidateProgress) {
     candidate.stage = progress
         .stage
@@ -359,6 +362,9 @@ pub fn set_progress(candidate: &mut pb::Candidate, progress: &CandidateProgress)
         })
         .into();
     candidate.stage_date = date::format_optional(progress.stage_date);
+    if let Some(voted) = progress.cell_vote_date {
+        candidate.cell_vote_date = date::format(voted);
+    }
     candidate
         .admitted_member
         .clone_from(&progress.admitted_member);
@@ -372,6 +378,7 @@ pub fn eligibility_to_proto(assessment: &Eligibility) -> pb::Eligibility {
     pb::Eligibility {
         candidate: assessment.candidate.clone(),
         on_date: date::format(assessment.on),
+        judged_on: date::format(assessment.judged_on),
         eligible: assessment.eligible(),
         blockers: assessment
             .blockers
@@ -437,7 +444,9 @@ pub fn rating_level(field: &str, level: i32) -> Result<(), ApiError> {
 }
 
 /// Validates a holiday: its date and display name.
-pub fn holiday_from_proto(holiday: Option<&pb::Holiday>) -> Result<(Date, String), ApiError> {
+pub fn holiday_from_proto(
+    holiday: Option<&pb::Holiday>,
+) -> Result<(Date, String, DayKind), ApiError> {
     let holiday = holiday.ok_or_else(|| ApiError::invalid("holiday", "is required"))?;
     let mut v = Violations::new();
     let day = if holiday.date.is_empty() {
@@ -453,9 +462,23 @@ pub fn holiday_from_proto(holiday: Option<&pb::Holiday>) -> Result<(Date, String
         100,
         true,
     );
+    let kind = if holiday.make_up_working_day {
+        DayKind::MakeUpWorkingDay
+    } else {
+        DayKind::DayOff
+    };
+    // A weekday is worked anyway: only a weekend day can be made up.
+    if kind == DayKind::MakeUpWorkingDay
+        && day.is_some_and(|day| !matches!(day.weekday(), Weekday::Sat | Weekday::Sun))
+    {
+        v.add(
+            "holiday.make_up_working_day",
+            "a make-up working day falls on a Saturday or Sunday",
+        );
+    }
     v.finish()?;
     let day = day.ok_or_else(|| ApiError::Internal("validation passed without a date".into()))?;
-    Ok((day, display_name))
+    Ok((day, display_name, kind))
 }
 
 updatable_fields! {
@@ -615,5 +638,19 @@ mod tests {
                 "target.good_cells_percent"
             ]
         );
+    }
+
+    #[test]
+    fn a_make_up_working_day_must_fall_on_a_weekend() {
+        let holiday = |day: &str| pb::Holiday {
+            date: day.into(),
+            display_name: "Làm bù".into(),
+            make_up_working_day: true,
+            ..Default::default()
+        };
+        let weekday = holiday_from_proto(Some(&holiday("2024-05-03"))).expect_err("a Friday");
+        assert_eq!(fields(weekday), ["holiday.make_up_working_day"]);
+        let (_, _, kind) = holiday_from_proto(Some(&holiday("2024-05-04"))).expect("a Saturday");
+        assert_eq!(kind, DayKind::MakeUpWorkingDay);
     }
 }

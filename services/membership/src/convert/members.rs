@@ -157,12 +157,25 @@ pub fn admission_at(
         &format!("{field}.official_date"),
         &admission.official_date,
     );
+    let field = "member.admission.previous_member";
+    let previous_member = if admission.previous_member.is_empty() {
+        None
+    } else {
+        v.check(
+            field,
+            names::parse_member(field, &admission.previous_member)
+                .map_err(|e| ApiError::from(e).to_string()),
+        )
+    };
     Some(AdmissionDates {
         decision_date: decision_date?,
         decision_number,
         ceremony_date,
         official_date,
         readmission: admission.readmission,
+        previous_member,
+        // Output only: set from the earlier record on a re-admission.
+        first_decision_date: None,
     })
 }
 
@@ -230,6 +243,12 @@ pub fn member_to_proto(record: &MemberRecord) -> pb::Member {
             ceremony_date: date::format_optional(m.admission.ceremony_date),
             official_date: date::format_optional(m.admission.official_date),
             readmission: m.admission.readmission,
+            previous_member: m
+                .admission
+                .previous_member
+                .map(names::member)
+                .unwrap_or_default(),
+            first_decision_date: date::format_optional(m.admission.first_decision_date),
         }),
         status: proto_enum(pb::MemberStatus::from_str_name, m.status.name()) as i32,
         cell: names::cell(&m.commune_code, &m.cell_id),
@@ -405,7 +424,7 @@ pub fn updated_member_from_proto(
     let person = person_from_proto(merged, &mut violations);
     let (party_age_gaps, badges) = party_age_from_proto(
         merged,
-        current.admission.decision_date,
+        current.admission.party_age_start(),
         today,
         &mut violations,
     );

@@ -21,14 +21,18 @@ pub const CANDIDATE_ALREADY_ADMITTED: &str = "CANDIDATE_ALREADY_ADMITTED";
 pub const CANDIDATE_CLOSED: &str = "CANDIDATE_CLOSED";
 /// Reason of an approval without its vote.
 pub const VOTE_MISSING: &str = "VOTE_MISSING";
+/// Reason of a vote whose number entitled to vote is not the cell's official members that day.
+pub const VOTE_ELIGIBLE_MISMATCH: &str = "VOTE_ELIGIBLE_MISMATCH";
+/// Reason of an approved candidate whose cell vote has no day.
+pub const VOTE_DATE_MISSING: &str = "VOTE_DATE_MISSING";
 /// Reason of a vote below the required fraction.
 pub const VOTE_BELOW_THRESHOLD: &str = super::VOTE_BELOW_THRESHOLD;
 /// Reason of an approval or admission of a candidate with blockers.
 pub const CANDIDATE_NOT_ELIGIBLE: &str = "CANDIDATE_NOT_ELIGIBLE";
 /// Reason of an introducer who is not an official member.
 pub const INTRODUCER_NOT_OFFICIAL: &str = "INTRODUCER_NOT_OFFICIAL";
-/// Reason of a regulation version that does not start after every existing one.
-pub const RULE_VERSION_NOT_LATEST: &str = "RULE_VERSION_NOT_LATEST";
+/// Reason of a regulation version starting on the day another one starts.
+pub const RULE_VERSION_TAKEN: &str = "RULE_VERSION_TAKEN";
 /// Reason of a rating or plan for a year in which the cell was not open.
 pub const CELL_CLOSED: &str = super::CELL_CLOSED;
 /// Reason of a rating of an exempt member.
@@ -217,6 +221,41 @@ fn check_stage_votes(
     }
 }
 
+/// The day the cell voted for a candidate it approves on `approved`: the recorded vote day, which
+/// may not come after the approval, or the approval day itself. The eligibility rules judge the
+/// candidate on this day from then on, so it is recorded once the cell has approved.
+pub fn cell_vote_day(candidate: &CandidateProgress, approved: Date) -> Result<Date, RuleError> {
+    match candidate.cell_vote_date {
+        Some(voted) if voted > approved => Err(RuleError::precondition(
+            DATE_RULE,
+            "candidate.cell_vote_date",
+            format!(
+                "the cell's vote ({}) is after the day the cell approved ({})",
+                date::format(voted),
+                date::format(approved)
+            ),
+        )),
+        Some(voted) => Ok(voted),
+        None => Ok(approved),
+    }
+}
+
+/// The day the cell voted for a candidate approved by the committee, which admission judges
+/// eligibility on: required, because judging on the decision day instead would admit a person
+/// too young at the vote and refuse one who was young enough.
+pub fn required_cell_vote_day(
+    candidate: &CandidateProgress,
+    field: &str,
+) -> Result<Date, RuleError> {
+    candidate.cell_vote_date.ok_or_else(|| {
+        RuleError::precondition(
+            VOTE_DATE_MISSING,
+            field,
+            "the day of the cell's vote is not recorded; eligibility is judged on it, so update the candidate with it first",
+        )
+    })
+}
+
 /// A requested stage change, already parsed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Advance {
@@ -305,6 +344,9 @@ pub fn advance(
             ),
         ));
     }
+    if advance.stage == Some(CellApproved) {
+        candidate.cell_vote_date = Some(cell_vote_day(candidate, advance.stage_date)?);
+    }
     check_stage_votes(candidate, advance.stage, advance.stage_date, rules)?;
     candidate.stage = advance.stage;
     candidate.stage_date = Some(advance.stage_date);
@@ -319,8 +361,11 @@ pub fn advance(
 pub struct Eligibility {
     /// The candidate, `candidates/{id}`.
     pub candidate: String,
-    /// The day judged.
+    /// The day asked about.
     pub on: Date,
+    /// The day the rules were applied: the cell's vote day once the cell has voted by `on`,
+    /// else `on` (see [`eligibility::judgement_day`]).
+    pub judged_on: Date,
     /// What stands in the way; none when the candidate is eligible.
     pub blockers: Vec<Blocker>,
     /// The code of the regulation in force that day.
@@ -334,14 +379,21 @@ impl Eligibility {
     }
 }
 
-/// The eligibility on `on`, under the regulation in force that day, of the candidate named
-/// `candidate` whose facts (as of that day) are `facts`.
-pub fn assess(candidate: &str, facts: &CandidateFacts, on: Date, rules: &RuleTable) -> Eligibility {
-    let version = rules.in_force_on(on);
+/// The eligibility asked about on `on` of the candidate named `candidate`, judged on
+/// `judged_on` (the cell's vote day, see [`eligibility::judgement_day`]) under the regulation in
+/// force that day; `facts` are as of `judged_on`.
+pub fn assess(
+    candidate: &str,
+    facts: &CandidateFacts,
+    (on, judged_on): (Date, Date),
+    rules: &RuleTable,
+) -> Eligibility {
+    let version = rules.in_force_on(judged_on);
     Eligibility {
         candidate: candidate.to_owned(),
         on,
-        blockers: eligibility::blockers(facts, on, version),
+        judged_on,
+        blockers: eligibility::blockers(facts, judged_on, version),
         rule_version: version.code.clone(),
     }
 }
@@ -356,8 +408,8 @@ pub fn check_no_blockers(assessment: &Eligibility, step: &str) -> Result<(), Rul
         CANDIDATE_NOT_ELIGIBLE,
         "name",
         format!(
-            "the candidate cannot be {step} on {}: {} ({})",
-            date::format(assessment.on),
+            "the candidate cannot be {step}: on {}, the day judged, {} ({})",
+            date::format(assessment.judged_on),
             codes.join(", "),
             assessment.rule_version
         ),
@@ -408,6 +460,47 @@ pub fn vote_violations(tally: &VoteTally, field: &str) -> Vec<(String, &'static 
         ));
     }
     found
+}
+
+/// A cell's official members on the day it votes, the denominator of its votes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CellRoll {
+    /// Official members that day.
+    pub official: i64,
+    /// Of them, the ones exempt from work and meetings.
+    pub exempt: i64,
+}
+
+/// Checks a cell vote's `eligible` against the cell's roll on the vote day: the official members,
+/// or those less the exempt ones. The Statute counts the cell's official members ("ít nhất hai
+/// phần ba số đảng viên chính thức tán thành"); whether members exempt from meetings are counted
+/// is left to the cell (domain.md §3: "exempt members may be excluded as the rules say"), so
+/// both counts are accepted. A number the caller types otherwise (a 9-member cell "voting" with
+/// eligible = 3) is refused.
+pub fn check_vote_denominator(
+    field: &str,
+    tally: &VoteTally,
+    roll: CellRoll,
+    on: Date,
+) -> Result<(), RuleError> {
+    let lowest = roll.official - roll.exempt;
+    if (lowest..=roll.official).contains(&tally.eligible) {
+        return Ok(());
+    }
+    let expected = if roll.exempt > 0 {
+        format!("{lowest} to {}", roll.official)
+    } else {
+        roll.official.to_string()
+    };
+    Err(RuleError::precondition(
+        VOTE_ELIGIBLE_MISMATCH,
+        format!("{field}.eligible"),
+        format!(
+            "{} entitled to vote, but the cell had {expected} official members on {} (exempt members may be left out)",
+            tally.eligible,
+            date::format(on)
+        ),
+    ))
 }
 
 /// The numbers of a term's admission target.

@@ -19,6 +19,8 @@ pub const IMPORT_FIELDS: AdmissionFields = AdmissionFields {
     birth_date: "member.birth_date",
     cell: "cell_display_name",
     cell_vote: "admission",
+    // A roster holds no vote day: the decision date stands in for it.
+    cell_vote_date: "admission.decision_date",
 };
 
 /// What a roster knows of a member beyond the person and the admission dates.
@@ -157,6 +159,7 @@ pub fn import_member(
 ) -> Result<(Member, Vec<MemberEvent>), RuleError> {
     let context = AdmissionContext {
         cell_vote: None,
+        cell_vote_date: None,
         deciding_body: String::new(),
         fields: IMPORT_FIELDS,
     };

@@ -47,6 +47,21 @@ fn not_before(field: &str, value: Date, earliest: Date, what: &str) -> Result<()
     Ok(())
 }
 
+fn not_after(field: &str, value: Date, latest: Date, what: &str) -> Result<(), RuleError> {
+    if value > latest {
+        return Err(RuleError::precondition(
+            DATE_RULE,
+            field,
+            format!(
+                "{} is after {what} ({})",
+                date::format(value),
+                date::format(latest)
+            ),
+        ));
+    }
+    Ok(())
+}
+
 fn cell_open(field: &str, cell: &Cell, on: Date) -> Result<(), RuleError> {
     if !cell.is_open_on(on) {
         return Err(RuleError::precondition(
@@ -125,40 +140,58 @@ fn check_admission_dates(
     Ok(())
 }
 
-/// Recognition may not come before the probation period is over.
+/// The official date is the day the probation ends (ceremony + 12 months), whatever day the cell
+/// meets or the committee decides later: the guidance to the Statute's art. 5 (Hướng dẫn
+/// 01-HD/TW) dates the recognition from the end of the 12 months of probation, domain.md §3
+/// (Recognition, [V]). A later date would shorten the member's party-official standing and an
+/// earlier one cut the probation. The probation's length is the version's in force at the
+/// ceremony.
 fn check_probation(
     field: &str,
     ceremony: Date,
     official: Date,
     rules: &RuleTable,
 ) -> Result<(), RuleError> {
-    let months = rules.in_force_on(official).probation_months;
-    not_before(
-        field,
-        official,
-        date::add_months(ceremony, months),
-        &format!("the end of the {months}-month probation"),
-    )
+    let version = rules.in_force_on(ceremony);
+    let months = version.probation_months;
+    let end = date::add_months(ceremony, months);
+    if official != end {
+        return Err(RuleError::precondition(
+            DATE_RULE,
+            field,
+            format!(
+                "{} is not the official date: a member becomes official on the day the {months}-month probation ends, {} ({})",
+                date::format(official),
+                date::format(end),
+                version.code
+            ),
+        ));
+    }
+    Ok(())
 }
 
-/// Checks the age at the admission decision: at least the minimum; at most the maximum for a new
-/// admission (historical records, loaded with their official date or from a roster, may carry a
-/// provincial consent this service does not record).
+/// Checks the age on `judged_on`, the day the cell voted (the decision date when the vote day is
+/// not known): at least the minimum; at most the maximum for a new admission (historical records,
+/// loaded with their official date or from a roster, may carry a provincial consent this service
+/// does not record). Hướng dẫn 01-HD/TW (2021), 3.1: the age is counted in months "tính đến thời
+/// điểm chi bộ họp xét kết nạp", so a person 17 years 11 months old at the vote stays too young
+/// when the decision comes after the birthday, and one 59 years 11 months old at the vote is not
+/// too old.
 fn check_admission_age(
     field: &str,
     person: &Person,
-    admission: &AdmissionDates,
+    judged_on: Date,
     historical: bool,
     rules: &RuleTable,
 ) -> Result<(), RuleError> {
-    let rules = rules.in_force_on(admission.decision_date);
-    let months = date::whole_months_between(person.birth_date, admission.decision_date);
+    let rules = rules.in_force_on(judged_on);
+    let months = date::whole_months_between(person.birth_date, judged_on);
     if months < rules.min_age_months {
         return Err(RuleError::precondition(
             AGE_OUT_OF_RANGE,
             field,
             format!(
-                "the member was {} years {} months old at the decision; the minimum is {} months ({})",
+                "the member was {} years {} months old at the cell's vote; the minimum is {} months ({})",
                 months.div_euclid(12),
                 months.rem_euclid(12),
                 rules.min_age_months,
@@ -171,7 +204,7 @@ fn check_admission_age(
             AGE_OUT_OF_RANGE,
             field,
             format!(
-                "the member was over {} months old at the decision ({}); older applicants need provincial consent",
+                "the member was over {} months old at the cell's vote ({}); older applicants need provincial consent",
                 rules.max_age_months, rules.code
             ),
         ));
@@ -199,6 +232,8 @@ pub struct AdmissionFields {
     pub cell: &'static str,
     /// The cell's vote.
     pub cell_vote: &'static str,
+    /// The day of the cell's vote.
+    pub cell_vote_date: &'static str,
 }
 
 impl AdmissionFields {
@@ -208,6 +243,7 @@ impl AdmissionFields {
         birth_date: "member.birth_date",
         cell: "member.cell",
         cell_vote: "cell_vote",
+        cell_vote_date: "cell_vote_date",
     };
     /// AdmitCandidate: the dates are in the request; the person, cell and vote are the
     /// candidate's, named by `name`.
@@ -216,6 +252,7 @@ impl AdmissionFields {
         birth_date: "name",
         cell: "name",
         cell_vote: "name",
+        cell_vote_date: "name",
     };
 }
 
@@ -224,6 +261,9 @@ impl AdmissionFields {
 pub struct AdmissionContext {
     /// The cell's vote; required unless the record is historical (it has an official date).
     pub cell_vote: Option<VoteTally>,
+    /// The day the cell voted; the age limits and the vote's regulation are judged on it. `None`
+    /// lets the decision date stand in for it.
+    pub cell_vote_date: Option<Date>,
     /// The deciding body.
     pub deciding_body: String,
     /// Where the request carries each part.
@@ -272,14 +312,21 @@ fn admit_with(
 ) -> Result<(Member, Vec<MemberEvent>), RuleError> {
     let fields = context.fields;
     check_admission_dates(fields.dates, &admission, today, rules)?;
-    check_admission_age(fields.birth_date, &person, &admission, historical, rules)?;
+    let voted = context.cell_vote_date.unwrap_or(admission.decision_date);
+    not_after(
+        fields.cell_vote_date,
+        voted,
+        admission.decision_date,
+        "the admission decision",
+    )?;
+    check_admission_age(fields.birth_date, &person, voted, historical, rules)?;
     // A historical record goes to the member's current cell, which need not have existed when
     // they were admitted.
     if !historical {
         cell_open(fields.cell, cell, admission.decision_date)?;
     }
     match (&context.cell_vote, historical) {
-        (Some(vote), _) => check_vote(fields.cell_vote, vote, admission.decision_date, rules)?,
+        (Some(vote), _) => check_vote(fields.cell_vote, vote, voted, rules)?,
         (None, false) => {
             return Err(RuleError::invalid(
                 fields.cell_vote,
@@ -339,7 +386,14 @@ pub fn transfer_in(
     rules: &RuleTable,
 ) -> Result<(Member, MemberEvent), RuleError> {
     check_admission_dates("member.admission.", &admission, today, rules)?;
-    check_admission_age("member.birth_date", &person, &admission, true, rules)?;
+    // Admitted elsewhere: the vote day is not known here, the decision date stands in for it.
+    check_admission_age(
+        "member.birth_date",
+        &person,
+        admission.decision_date,
+        true,
+        rules,
+    )?;
     let Some(ceremony) = admission.ceremony_date else {
         return Err(RuleError::invalid(
             "member.admission.ceremony_date",

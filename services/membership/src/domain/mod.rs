@@ -11,9 +11,11 @@ pub mod admission;
 mod error;
 pub mod import;
 mod lifecycle;
+mod readmission;
 
 pub use error::RuleError;
 pub use lifecycle::*;
+pub use readmission::*;
 
 use partyregistry_rules::RuleTable;
 use partyregistry_vocab::date::Date;
@@ -346,6 +348,18 @@ pub struct AdmissionDates {
     pub official_date: Option<Date>,
     /// A re-admission of someone who left the roll earlier.
     pub readmission: bool,
+    /// For a re-admission, the earlier record of the same person (its member id).
+    pub previous_member: Option<i64>,
+    /// For a re-admission, the person's first admission decision: party age counts from it,
+    /// less the gaps (the time away among them).
+    pub first_decision_date: Option<Date>,
+}
+
+impl AdmissionDates {
+    /// The day party age counts from: the first admission decision of the person.
+    pub fn party_age_start(&self) -> Date {
+        self.first_decision_date.unwrap_or(self.decision_date)
+    }
 }
 
 /// A member as stored.
@@ -439,13 +453,13 @@ pub struct MemberEvent {
     pub reason: String,
     /// Vote, if one was taken.
     pub vote: Option<VoteTally>,
-    /// Regulation in force on the effective date.
+    /// Regulation in force on the effective date; empty before the earliest version.
     pub rule_version: String,
 }
 
 impl MemberEvent {
     /// An event with only its type and date; the code of the regulation in force that day is
-    /// filled in.
+    /// filled in (none before the earliest version).
     pub fn on(event_type: EventType, effective_date: Date, rules: &RuleTable) -> Self {
         Self {
             event_type,
@@ -456,7 +470,7 @@ impl MemberEvent {
             to_organization: String::new(),
             reason: String::new(),
             vote: None,
-            rule_version: rules.in_force_on(effective_date).code.clone(),
+            rule_version: rules.code_on(effective_date).unwrap_or_default().to_owned(),
         }
     }
 }

@@ -227,8 +227,8 @@ impl AdmissionApi {
         request: pb::SetHolidayRequest,
         _grant: &Grant,
     ) -> Result<pb::Holiday, ApiError> {
-        let (day, display_name) = holiday_from_proto(request.holiday.as_ref())?;
-        self.membership.set_holiday(day, display_name).await
+        let (day, display_name, kind) = holiday_from_proto(request.holiday.as_ref())?;
+        self.membership.set_holiday(day, display_name, kind).await
     }
 
     async fn delete_holiday_impl(

@@ -267,6 +267,7 @@ async fn commune_with_people(server: &Server, code: &str, province: &str) -> (St
                 }),
                 deciding_body: "Đảng ủy xã".into(),
                 request_id: String::new(),
+                cell_vote_date: String::new(),
             },
         ))
         .await

@@ -9,7 +9,8 @@ use std::collections::HashMap;
 use partyregistry_kit::error::ApiError;
 use partyregistry_proto::membership::v1 as pb;
 use partyregistry_proto::membership::v1::change::Resource;
-use partyregistry_rules::{CandidateStage, RuleTable, RuleVersion, calendar::reference_holidays};
+use partyregistry_rules::calendar::{reference_holidays, reference_make_up_days};
+use partyregistry_rules::{CandidateStage, DayKind, RuleTable, RuleVersion};
 use partyregistry_vocab::date::{self, Date};
 use partyregistry_vocab::names;
 
@@ -19,7 +20,7 @@ use super::{Membership, RequestKey, check_etag};
 use crate::convert::{self, admission as convert_admission};
 use crate::domain::admission::{
     self as rules_of, Advance, CANDIDATE_CLOSED, CELL_CLOSED, DATE_RULE, Eligibility,
-    INTRODUCER_NOT_OFFICIAL, MEMBER_EXEMPT, MEMBER_NOT_ON_ROLL, RULE_VERSION_NOT_LATEST,
+    INTRODUCER_NOT_OFFICIAL, MEMBER_EXEMPT, MEMBER_NOT_ON_ROLL, RULE_VERSION_TAKEN,
 };
 use crate::domain::{AdmissionContext, AdmissionDates, AdmissionFields, Member, MemberStatus};
 use crate::store::candidates::candidate_name;
@@ -76,14 +77,33 @@ async fn check_new_introducers(
     Ok(())
 }
 
-/// The eligibility of a stored candidate on `on`: the commune's area flags that day and each
-/// introducer's standing that day.
+/// Checks the cell's vote of `candidate`, recorded at CELL_APPROVED or later, against the cell's
+/// official members on the vote day.
+async fn check_cell_vote_roll(
+    tx: &mut Tx,
+    cell: (&str, &str),
+    candidate: &pb::Candidate,
+) -> Result<(), ApiError> {
+    let progress = convert_admission::progress(candidate);
+    let (Some(vote), Some(voted)) = (progress.cell_vote, progress.cell_vote_date) else {
+        return Ok(());
+    };
+    let roll = tx.cell_roll_on(cell, voted).await?;
+    rules_of::check_vote_denominator("candidate.cell_vote", &vote, roll, voted)?;
+    Ok(())
+}
+
+/// The eligibility of a stored candidate asked about on `on`, judged on the cell's vote day once
+/// the cell has voted by then (else on `on`): the commune's area flags and each introducer's
+/// standing that day.
 async fn assess(
     tx: &mut Tx,
     record: &CandidateRecord,
-    on: Date,
+    asked: Date,
     rules: &RuleTable,
 ) -> Result<Eligibility, ApiError> {
+    let voted = convert_admission::progress(&record.candidate).cell_vote_date;
+    let on = partyregistry_rules::judgement_day(voted, asked);
     let commune = tx.require_commune(&record.commune_code).await?.commune;
     let mut introducers: HashMap<String, Member> = HashMap::new();
     for introducer in &record.candidate.introducers {
@@ -105,7 +125,12 @@ async fn assess(
                 .is_some_and(|member| rules_of::official_on(member, on))
         },
     )?;
-    Ok(rules_of::assess(&record.candidate.name, &facts, on, rules))
+    Ok(rules_of::assess(
+        &record.candidate.name,
+        &facts,
+        (asked, on),
+        rules,
+    ))
 }
 
 fn require_open(record: &CandidateRecord) -> Result<(), ApiError> {
@@ -200,8 +225,16 @@ impl Membership {
                         let record = tx.insert_rule_version(rule, now).await?;
                         written.push(Resource::RuleVersion(record.to_proto()).into());
                     }
-                    for (day, name) in reference_holidays() {
-                        let holiday = tx.set_holiday(day, name, now).await?;
+                    let days_off = reference_holidays()
+                        .into_iter()
+                        .map(|(day, name)| (day, name, false));
+                    let make_up = reference_make_up_days()
+                        .into_iter()
+                        .map(|(day, name)| (day, name, true));
+                    for (day, name, make_up_working_day) in days_off.chain(make_up) {
+                        let holiday = tx
+                            .set_holiday(day, (name, make_up_working_day), now)
+                            .await?;
                         written.push(Resource::Holiday(holiday).into());
                     }
                     Ok(written)
@@ -260,12 +293,28 @@ impl Membership {
                     candidate.admitted_member.clear();
                     candidate.closing_reason.clear();
                     let rules = tx.rule_table().await?;
-                    rules_of::check_initial_stage(
-                        &convert_admission::progress(&candidate),
-                        stage_date,
-                        &rules,
-                    )?;
+                    let progress = convert_admission::progress(&candidate);
+                    rules_of::check_initial_stage(&progress, stage_date, &rules)?;
+                    match candidate.stage() {
+                        pb::CandidateStage::CellApproved => {
+                            let voted = rules_of::cell_vote_day(&progress, stage_date)?;
+                            candidate.cell_vote_date = date::format(voted);
+                        }
+                        pb::CandidateStage::CommitteeApproved => {
+                            rules_of::required_cell_vote_day(
+                                &progress,
+                                "candidate.cell_vote_date",
+                            )?;
+                        }
+                        _ => {}
+                    }
                     check_new_introducers(tx, &candidate, None).await?;
+                    if matches!(
+                        candidate.stage(),
+                        pb::CandidateStage::CellApproved | pb::CandidateStage::CommitteeApproved
+                    ) {
+                        check_cell_vote_roll(tx, (&commune_code, &cell_id), &candidate).await?;
+                    }
                     if candidate.stage() == pb::CandidateStage::CommitteeApproved {
                         // Recorded as approved: the same condition AdvanceCandidate enforces.
                         let unsaved = CandidateRecord {
@@ -358,7 +407,12 @@ impl Membership {
                     rules_of::advance(&mut progress, &advance, date::today_in_vietnam(), &rules)?;
                     let mut candidate = current.candidate.clone();
                     convert_admission::set_progress(&mut candidate, &progress);
+                    if advance.stage == Some(CandidateStage::CellApproved) {
+                        let cell = (current.commune_code.as_str(), current.cell_id.as_str());
+                        check_cell_vote_roll(tx, cell, &candidate).await?;
+                    }
                     if advance.stage == Some(CandidateStage::CommitteeApproved) {
+                        rules_of::required_cell_vote_day(&progress, "name")?;
                         let assessment = assess(tx, &current, advance.stage_date, &rules).await?;
                         rules_of::check_no_blockers(&assessment, "approved by the committee")?;
                     }
@@ -400,7 +454,9 @@ impl Membership {
                 let decision = decision.clone();
                 Box::pin(async move {
                     let current = tx.require_candidate(id).await?;
-                    rules_of::check_admissible(&convert_admission::progress(&current.candidate))?;
+                    let progress = convert_admission::progress(&current.candidate);
+                    rules_of::check_admissible(&progress)?;
+                    let voted = rules_of::required_cell_vote_day(&progress, "name")?;
                     if let Ok(approved) = date::parse(&current.candidate.stage_date)
                         && decision.decision_date < approved
                     {
@@ -424,9 +480,12 @@ impl Membership {
                         ceremony_date: decision.ceremony_date,
                         official_date: None,
                         readmission: false,
+                        previous_member: None,
+                        first_decision_date: None,
                     };
                     let context = AdmissionContext {
                         cell_vote: convert_admission::tally(current.candidate.cell_vote.as_ref()),
+                        cell_vote_date: Some(voted),
                         deciding_body: decision.deciding_body,
                         fields: AdmissionFields::ADMIT_CANDIDATE,
                     };
@@ -481,7 +540,10 @@ impl Membership {
             .collect())
     }
 
-    /// Adds a regulation version; it must start after every stored one.
+    /// Adds a regulation version, before, between or after the stored ones: history gets
+    /// corrected, not only appended (an earlier regulation found missing is inserted; the events
+    /// already recorded keep the version stamped on them). Its start must be a day no version
+    /// starts on.
     pub async fn create_rule_version(
         &self,
         rule: RuleVersion,
@@ -491,23 +553,21 @@ impl Membership {
             .mutate(request.as_ref(), true, |tx, now| {
                 let rule = rule.clone();
                 Box::pin(async move {
-                    // Serialised with every writer, so that two new versions cannot both pass
-                    // the check against the same latest one.
+                    // Serialised with every writer, so that two versions of the same start
+                    // cannot both pass the check.
                     tx.lock_head().await?;
-                    let latest = tx.list_rule_versions()
+                    let taken = tx
+                        .list_rule_versions()
                         .await?
                         .into_iter()
-                        .map(|r| r.rule.in_force_from)
-                        .max();
-                    if let Some(latest) = latest
-                        && rule.in_force_from <= latest
-                    {
+                        .any(|r| r.rule.in_force_from == rule.in_force_from);
+                    if taken {
                         return Err(ApiError::precondition(
-                            RULE_VERSION_NOT_LATEST,
+                            RULE_VERSION_TAKEN,
                             "rule_version.in_force_from",
                             format!(
-                                "a new version must start after the latest one ({}); correct an existing version with UpdateRuleVersion",
-                                date::format(latest)
+                                "a version already starts on {}; correct it with UpdateRuleVersion",
+                                date::format(rule.in_force_from)
                             ),
                         ));
                     }
@@ -563,18 +623,21 @@ impl Membership {
         tx.list_holidays(first, last).await
     }
 
-    /// Creates or renames the holiday on `day`.
+    /// Creates or replaces the calendar day on `day`: a day off or a make-up working day.
     pub async fn set_holiday(
         &self,
         day: Date,
         display_name: String,
+        kind: DayKind,
     ) -> Result<pb::Holiday, ApiError> {
+        let make_up_working_day = kind == DayKind::MakeUpWorkingDay;
         let resource = self
             .mutate(None, true, |tx, now| {
                 let display_name = display_name.clone();
                 Box::pin(async move {
                     Ok(Resource::Holiday(
-                        tx.set_holiday(day, &display_name, now).await?,
+                        tx.set_holiday(day, (&display_name, make_up_working_day), now)
+                            .await?,
                     ))
                 })
             })

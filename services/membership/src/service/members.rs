@@ -96,7 +96,17 @@ pub(super) async fn admit_member(
     now: i64,
 ) -> Result<(MemberRecord, Vec<pb::MemberEvent>), ApiError> {
     let cell = tx.require_cell(commune_code, cell_id).await?.cell;
-    let (member, events) = domain::admit(
+    let earlier = match admission.previous_member {
+        Some(previous) => {
+            let earlier = tx.require_member(previous).await?.member;
+            domain::check_readmission(&earlier, &person, &admission)?;
+            // The earlier record keeps the citizen ID; the new one takes it over.
+            tx.mark_superseded(previous).await?;
+            Some(earlier)
+        }
+        None => None,
+    };
+    let (mut member, events) = domain::admit(
         person,
         admission,
         &cell,
@@ -104,6 +114,9 @@ pub(super) async fn admit_member(
         date::today_in_vietnam(),
         rules,
     )?;
+    if let Some(earlier) = &earlier {
+        domain::continue_party_age(&mut member, earlier);
+    }
     let record = tx.insert_member(&member, now).await?;
     let events = record_events(tx, record.member.id, &events, now).await?;
     Ok((record, events))

@@ -6,6 +6,7 @@ use partyregistry_kit::db;
 use partyregistry_kit::error::{ApiError, Violations};
 use partyregistry_proto::membership::v1 as pb;
 use partyregistry_proto::membership::v1::change::Resource;
+use partyregistry_rules::DayKind;
 use partyregistry_vocab::date::{self, Date};
 use sqlx::Executor;
 
@@ -77,6 +78,7 @@ impl TestDb {
 fn seed_size() -> usize {
     partyregistry_rules::RuleTable::reference().versions().len()
         + partyregistry_rules::calendar::reference_holidays().len()
+        + partyregistry_rules::calendar::reference_make_up_days().len()
         + crate::domain::units::REFERENCE_PROVINCES.len()
         + crate::domain::units::REFERENCE_MERGES.len()
 }
@@ -174,30 +176,46 @@ async fn member(membership: &Membership, name: &str, dates: (&str, &str, &str)) 
 
 /// Records the admission of `sent` in `communes/02680/cells/a`, by a unanimous cell vote.
 async fn record_member(membership: &Membership, sent: &pb::Member) -> pb::Member {
+    let vote = VoteTally {
+        eligible: 9,
+        present: 9,
+        yes: 9,
+        no: 0,
+    };
+    try_record_member(membership, sent, Some(vote))
+        .await
+        .expect("member recorded")
+}
+
+/// Records the admission of `sent` in `communes/02680/cells/a` with `cell_vote`.
+async fn try_record_member(
+    membership: &Membership,
+    sent: &pb::Member,
+    cell_vote: Option<VoteTally>,
+) -> Result<pb::Member, ApiError> {
     let mut v = Violations::new();
-    let person = convert::person_from_proto(sent, &mut v).expect("valid person");
-    let admission =
-        convert::admission_from_proto(sent.admission.as_ref(), &mut v).expect("valid dates");
-    v.finish().expect("valid member");
+    let person = convert::person_from_proto(sent, &mut v);
+    let admission = convert::admission_from_proto(sent.admission.as_ref(), &mut v);
+    v.finish()?;
+    let (Some(person), Some(admission)) = (person, admission) else {
+        return Err(ApiError::Internal(
+            "validation passed without values".into(),
+        ));
+    };
     membership
         .record_admission(
             person,
             admission,
             ("02680".into(), "a".into()),
             AdmissionContext {
-                cell_vote: Some(VoteTally {
-                    eligible: 9,
-                    present: 9,
-                    yes: 9,
-                    no: 0,
-                }),
+                cell_vote,
+                cell_vote_date: None,
                 deciding_body: "Đảng ủy xã".into(),
                 fields: AdmissionFields::RECORD_ADMISSION,
             },
             None,
         )
         .await
-        .expect("member recorded")
 }
 
 async fn commune_with_cell(membership: &Membership) {
@@ -304,7 +322,7 @@ async fn pipeline_runs_from_source_to_member(membership: &Membership) {
         .into_iter()
         .map(|v| v.code)
         .collect();
-    assert_eq!(codes, ["24-QĐ/TW", "294-QĐ/TW"]);
+    assert_eq!(codes, ["29-QĐ/TW", "24-QĐ/TW", "232-QĐ/TW", "294-QĐ/TW"]);
     assert!(
         membership
             .holidays(2026)
@@ -430,11 +448,12 @@ async fn pipeline_runs_from_source_to_member(membership: &Membership) {
     ];
     facts.papers_date = "2025-04-01".into();
     facts.background_check = pb::BackgroundCheck::Passed.into();
+    // The cell has one official member on the vote day, the introducer.
     facts.cell_vote = Some(pb::VoteTally {
-        eligible: 9,
-        present: 8,
-        yes: 7,
-        no: 1,
+        eligible: 1,
+        present: 1,
+        yes: 1,
+        no: 0,
     });
     facts.cell_vote_date = "2025-06-10".into();
     facts.committee_vote = Some(pb::VoteTally {
@@ -464,7 +483,12 @@ async fn pipeline_runs_from_source_to_member(membership: &Membership) {
         .await
         .expect("assessed");
     assert!(check.eligible, "{:?}", check.blockers);
-    assert_eq!(check.rule_version, "294-QĐ/TW");
+    // Judged on the cell's vote day, under the regulation in force then (232-QĐ/TW until
+    // 30 June 2025), not on the day asked.
+    assert_eq!(
+        (check.judged_on.as_str(), check.rule_version.as_str()),
+        ("2025-06-10", "232-QĐ/TW")
+    );
 
     // Admission: member then candidate, in one transaction; replayed by request id; refused
     // the second time.
@@ -641,18 +665,27 @@ async fn pipeline_runs_from_source_to_member(membership: &Membership) {
     // The regulation table and the calendar are data.
     let mut next = partyregistry_rules::RuleVersion::regulation_2025();
     next.code = "300-QĐ/TW".into();
-    next.in_force_from = d("2025-01-01");
-    let older = membership
+    next.in_force_from = d("2025-01-20");
+    let taken = membership
         .create_rule_version(next.clone(), None)
         .await
-        .expect_err("not after the latest");
+        .expect_err("232-QĐ/TW starts that day");
     assert_eq!(
-        rejection(older),
+        rejection(taken),
         (
-            "RULE_VERSION_NOT_LATEST".into(),
+            "RULE_VERSION_TAKEN".into(),
             "rule_version.in_force_from".into()
         )
     );
+    // An earlier version is inserted before the stored ones: history is corrected.
+    let mut earliest = partyregistry_rules::RuleVersion::regulation_2016();
+    earliest.code = "23-QĐ/TW".into();
+    earliest.in_force_from = d("2011-01-01");
+    let inserted = membership
+        .create_rule_version(earliest, None)
+        .await
+        .expect("inserted before the others");
+    assert_eq!(inserted.name, "ruleVersions/2011-01-01");
     next.in_force_from = d("2026-01-01");
     let created_rule = membership
         .create_rule_version(next, None)
@@ -673,7 +706,7 @@ async fn pipeline_runs_from_source_to_member(membership: &Membership) {
         (40, "2")
     );
     membership
-        .set_holiday(d("2026-03-10"), "Ngày nghỉ bù".into())
+        .set_holiday(d("2026-03-10"), "Ngày nghỉ bù".into(), DayKind::DayOff)
         .await
         .expect("holiday");
     membership
@@ -705,7 +738,7 @@ async fn replicas_seed_once(url: &str) {
     assert_eq!(seeded.iter().sum::<usize>(), seed_size(), "{seeded:?}");
     assert_eq!(
         replicas[0].rule_versions().await.expect("versions").len(),
-        2
+        partyregistry_rules::RuleTable::reference().versions().len()
     );
     assert_eq!(
         replicas[1].provinces(None).await.expect("provinces").len(),
@@ -770,12 +803,14 @@ fn approved_candidate(full_name: &str, introducer: &str) -> pb::Candidate {
         ],
         papers_date: "2024-10-01".into(),
         background_check: pb::BackgroundCheck::Passed.into(),
+        // The cell's one official member, the introducer.
         cell_vote: Some(pb::VoteTally {
-            eligible: 9,
-            present: 9,
-            yes: 7,
-            no: 2,
+            eligible: 1,
+            present: 1,
+            yes: 1,
+            no: 0,
         }),
+        cell_vote_date: "2024-12-10".into(),
         committee_vote: Some(pb::VoteTally {
             eligible: 11,
             present: 11,
@@ -853,7 +888,11 @@ async fn concurrent_admissions_keep_the_feed_in_order(membership: std::sync::Arc
         let holidays = membership.clone();
         writers.push(tokio::spawn(async move {
             holidays
-                .set_holiday(d(&format!("2027-03-0{}", i + 1)), format!("Ngày nghỉ {i}"))
+                .set_holiday(
+                    d(&format!("2027-03-0{}", i + 1)),
+                    format!("Ngày nghỉ {i}"),
+                    DayKind::DayOff,
+                )
                 .await
                 .map(|_| ())
         }));
@@ -1438,3 +1477,7 @@ async fn member_facts_and_events_reach_the_feed(membership: &Membership) {
         [vec![pb::EventType::CeremonyHeld], vec![pb::EventType::Died]]
     );
 }
+
+mod calendar;
+mod readmission;
+mod vote_day;

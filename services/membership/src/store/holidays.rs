@@ -14,27 +14,29 @@ pub fn holiday_name(day: Date) -> String {
     format!("holidays/{}", date::format(day))
 }
 
-/// Creates or renames the holiday on `day`.
+/// Creates or replaces the calendar day on `day`: a day off, or a make-up working day.
 pub async fn set_holiday(
     conn: &mut AnyConnection,
     day: Date,
-    display_name: &str,
+    (display_name, make_up_working_day): (&str, bool),
     now: i64,
 ) -> Result<pb::Holiday, ApiError> {
     let updated = sqlx::query(
-        "update holidays set display_name = $1, update_time_us = $2 where holiday_date = $3",
+        "update holidays set display_name = $1, make_up_working_day = $2, update_time_us = $3 where holiday_date = $4",
     )
     .bind(display_name)
+    .bind(i64::from(make_up_working_day))
     .bind(now)
     .bind(date::format(day))
     .execute(&mut *conn)
     .await?;
     if updated.rows_affected() == 0 {
         let inserted = sqlx::query(
-            "insert into holidays (holiday_date, display_name, create_time_us, update_time_us) values ($1, $2, $3, $3)",
+            "insert into holidays (holiday_date, display_name, make_up_working_day, create_time_us, update_time_us) values ($1, $2, $3, $4, $4)",
         )
         .bind(date::format(day))
         .bind(display_name)
+        .bind(i64::from(make_up_working_day))
         .bind(now)
         .execute(&mut *conn)
         .await;
@@ -52,6 +54,7 @@ pub async fn set_holiday(
         name: holiday_name(day),
         date: date::format(day),
         display_name: display_name.to_owned(),
+        make_up_working_day,
     })
 }
 
@@ -77,7 +80,7 @@ pub async fn list_holidays(
     to: Date,
 ) -> Result<Vec<pb::Holiday>, ApiError> {
     let rows = sqlx::query(
-        "select holiday_date, display_name from holidays where holiday_date >= $1 and holiday_date <= $2 order by holiday_date",
+        "select holiday_date, display_name, make_up_working_day from holidays where holiday_date >= $1 and holiday_date <= $2 order by holiday_date",
     )
     .bind(date::format(from))
     .bind(date::format(to))
@@ -90,6 +93,7 @@ pub async fn list_holidays(
                 name: holiday_name(day),
                 date: date::format(day),
                 display_name: row.try_get("display_name")?,
+                make_up_working_day: row.try_get::<i64, _>("make_up_working_day")? != 0,
             })
         })
         .collect()

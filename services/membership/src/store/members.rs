@@ -1,6 +1,7 @@
 //! Members and their event history.
 
 use partyregistry_kit::error::ApiError;
+use partyregistry_vocab::date::{self, Date};
 use partyregistry_vocab::names;
 use partyregistry_vocab::text::{NameParts, fold, roster_key};
 use sqlx::{AnyConnection, Row};
@@ -10,6 +11,7 @@ use super::{
     RosterConditions, corrupt, is_unique_violation, parse_date, parse_optional_date,
     roster_next_token, roster_page,
 };
+use crate::domain::admission::CellRoll;
 use crate::domain::{
     AdmissionDates, Assignment, BadgeAward, EventType, Gender, GeneralEducation, Member,
     MemberEvent, MemberStatus, PartyAgeGap, Person, PoliticalTheory, Qualification, VoteTally,
@@ -102,6 +104,11 @@ fn member_from_row(row: &sqlx::any::AnyRow) -> Result<MemberRecord, ApiError> {
             ceremony_date: parse_optional_date("ceremony date", row.try_get("ceremony_date")?)?,
             official_date: parse_optional_date("official date", row.try_get("official_date")?)?,
             readmission: row.try_get::<i64, _>("readmission")? != 0,
+            previous_member: row.try_get("previous_member_id")?,
+            first_decision_date: parse_optional_date(
+                "first decision date",
+                row.try_get("first_decision_date")?,
+            )?,
         },
         status: named("status", row.try_get("status")?, MemberStatus::from_name)?,
         commune_code: row.try_get("commune_code")?,
@@ -320,6 +327,8 @@ fn member_columns(member: &Member) -> Columns {
         ("left_date", member.left_date.into()),
         ("admitted_in_cell", (&member.admitted_in_cell).into()),
         ("readmission", a.readmission.into()),
+        ("previous_member_id", a.previous_member.into()),
+        ("first_decision_date", a.first_decision_date.into()),
         ("seriously_ill", member.seriously_ill.into()),
     ]
 }
@@ -446,6 +455,44 @@ fn event_columns(member_id: i64, position: i64, event: &MemberEvent, now: i64) -
         ("rule_version", (&event.rule_version).into()),
         ("create_time_us", now.into()),
     ]
+}
+
+/// Marks the earlier record `id` of a re-admitted person as superseded, so that the new record
+/// may carry the same citizen ID (unique per person, not per record).
+pub async fn mark_superseded(conn: &mut AnyConnection, id: i64) -> Result<(), ApiError> {
+    sqlx::query("update members set superseded = 1 where id = $1")
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// The official members of a cell on `day` (recognised by then, in the cell since then at the
+/// latest, not gone before it) and how many of them are exempt now: the cell's roll as it
+/// stands in the members' records (a member who moved to another cell since is not counted).
+pub async fn cell_roll_on(
+    conn: &mut AnyConnection,
+    (commune_code, cell_id): (&str, &str),
+    day: Date,
+) -> Result<CellRoll, ApiError> {
+    let day = date::format(day);
+    let row = sqlx::query(
+        "select count(*) as official, \
+         coalesce(sum(case when status = $4 then 1 else 0 end), 0) as exempt \
+         from members where commune_code = $1 and cell_id = $2 \
+         and official_date is not null and official_date <= $3 and cell_since <= $3 \
+         and (left_date is null or left_date > $3)",
+    )
+    .bind(commune_code)
+    .bind(cell_id)
+    .bind(&day)
+    .bind(MemberStatus::Exempt.name())
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(CellRoll {
+        official: row.try_get("official")?,
+        exempt: row.try_get("exempt")?,
+    })
 }
 
 /// Appends an event to a member's history and returns its position in it.

@@ -22,6 +22,7 @@ use super::{
     MemberRecord, RuleVersionRecord, StoredChange, StoredRequest, candidates, feed, holidays,
     import, members, organisations, planning, ratings, rules, scope, units,
 };
+use crate::domain::admission::CellRoll;
 use crate::domain::units::{Province, UnitLevel, UnitMerge};
 use crate::domain::{Cell, CellKind, Commune, Member, MemberEvent};
 
@@ -136,6 +137,8 @@ statements! {
         fn list_members(filter: &MemberFilter, page_token: &str, page_size: i64) -> (Vec<MemberRecord>, String);
         fn insert_event(member_id: i64, event: &MemberEvent, now: i64) -> i64;
         fn list_events(member_id: i64) -> Vec<EventRecord>;
+        fn cell_roll_on(cell: (&str, &str), day: Date) -> CellRoll;
+        fn mark_superseded(id: i64) -> ();
     }
     candidates {
         fn get_candidate(id: i64) -> Option<CandidateRecord>;
@@ -153,7 +156,7 @@ statements! {
         fn has_rule_versions() -> bool;
     }
     holidays {
-        fn set_holiday(day: Date, display_name: &str, now: i64) -> pb::Holiday;
+        fn set_holiday(day: Date, name_and_kind: (&str, bool), now: i64) -> pb::Holiday;
         fn delete_holiday(day: Date) -> ();
         fn list_holidays(from: Date, to: Date) -> Vec<pb::Holiday>;
     }

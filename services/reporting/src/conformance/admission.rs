@@ -111,6 +111,7 @@ fn story_feed() -> Vec<Change> {
                     name: format!("holidays/{}", date::format(day)),
                     date: date::format(day),
                     display_name: name.into(),
+                    make_up_working_day: false,
                 })
             }),
     );
@@ -243,8 +244,16 @@ fn story_feed() -> Vec<Change> {
             name: "holidays/2022-06-06".into(),
             date: "2022-06-06".into(),
             display_name: "Nhầm".into(),
+            make_up_working_day: false,
         }),
         Resource::DeletedResource("holidays/2022-06-06".into()),
+        // A make-up Saturday: worked, though a weekend day.
+        Resource::Holiday(Holiday {
+            name: "holidays/2024-05-04".into(),
+            date: "2024-05-04".into(),
+            display_name: "Làm bù".into(),
+            make_up_working_day: true,
+        }),
     ]);
     resources
         .into_iter()
@@ -314,6 +323,14 @@ async fn admission_reports_follow_the_feed(store: &Store) {
     assert_eq!(facts.rules.versions().len(), 2);
     assert_eq!(facts.area_flags.len(), 1);
     assert!(!facts.calendar.is_working_day(d("2022-09-02")));
+    assert!(
+        facts.calendar.is_working_day(d("2024-05-04")),
+        "make-up Saturday"
+    );
+    assert!(
+        !facts.calendar.is_working_day(d("2022-06-04")),
+        "a Saturday"
+    );
     assert!(
         facts.calendar.is_working_day(d("2022-06-06")),
         "the deleted holiday is a working day again"

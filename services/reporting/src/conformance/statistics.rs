@@ -318,8 +318,9 @@ async fn statistics_follow_the_feed(store: &Store) {
         Some(Code::InvalidArgument)
     );
 
-    // Member 1's gap of 366 days moves the 30-year badge of 2045 to 2046; nothing is due in
-    // 2045 but members 2..4 (member 5 died long before, member 6 joined in 2024).
+    // Member 1's gap of a year moves the 30-year badge of 2045 to 2046; nothing is due in 2045
+    // but members 2..4 (member 5 died long before, member 6 joined in 2024), who stay due at
+    // every round of the year once due, the badge not being recorded as handed.
     let due = api
         .list_badges_due(crate::testing::request(ListBadgesDueRequest {
             scope: "communes/03009".into(),
@@ -340,6 +341,12 @@ async fn statistics_follow_the_feed(store: &Store) {
             ("members/2", 30, "2045-05-19"),
             ("members/3", 30, "2045-05-19"),
             ("members/4", 30, "2045-05-19"),
+            ("members/2", 30, "2045-09-02"),
+            ("members/3", 30, "2045-09-02"),
+            ("members/4", 30, "2045-09-02"),
+            ("members/2", 30, "2045-11-07"),
+            ("members/3", 30, "2045-11-07"),
+            ("members/4", 30, "2045-11-07"),
         ]
     );
     let gap = api
@@ -352,10 +359,16 @@ async fn statistics_follow_the_feed(store: &Store) {
         .expect("badges")
         .into_inner()
         .badges;
-    assert_eq!(gap.len(), 1);
-    assert_eq!(
-        (gap[0].member.as_str(), gap[0].milestone_date.as_str()),
-        ("members/1", "2046-04-07")
+    // Members 2..4 were not handed theirs in 2045 and are still due. Member 1's one-year gap
+    // moves the milestone by twelve months (not by 366 days).
+    let due_in_may: Vec<(&str, &str)> = gap
+        .iter()
+        .map(|b| (b.member.as_str(), b.milestone_date.as_str()))
+        .collect();
+    assert_eq!(due_in_may.len(), 4, "{due_in_may:?}");
+    assert!(
+        due_in_may.contains(&("members/1", "2046-04-06")),
+        "{due_in_may:?}"
     );
 
     let ranking = api

@@ -315,6 +315,10 @@ fn project_member(member: &Member) -> Result<MemberRow, MalformedChange> {
         youth_union: member.youth_union,
         seriously_ill: member.seriously_ill,
         readmission: admission.readmission,
+        first_decision_date: optional_date(
+            "member.admission.first_decision_date",
+            &admission.first_decision_date,
+        )?,
         party_age_gaps,
         badges,
     })
@@ -404,6 +408,7 @@ fn project_holiday(holiday: &Holiday) -> Result<HolidayRow, MalformedChange> {
     Ok(HolidayRow {
         date,
         display_name: holiday.display_name.clone(),
+        make_up_working_day: holiday.make_up_working_day,
     })
 }
 

@@ -58,6 +58,16 @@ impl CandidateRecord {
             .min()
     }
 
+    /// The day the cell voted, as known on `day`: the vote's own date, else the day the
+    /// candidate reached CELL_APPROVED; `None` before either.
+    pub fn cell_vote_day_by(&self, day: Date) -> Option<Date> {
+        self.candidate
+            .cell_vote_date
+            .filter(|voted| *voted <= day)
+            .or_else(|| self.reached(CandidateStage::CellApproved))
+            .filter(|voted| *voted <= day)
+    }
+
     pub fn name(&self) -> String {
         format!("candidates/{}", self.id)
     }

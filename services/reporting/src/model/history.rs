@@ -49,6 +49,8 @@ pub struct MemberHistory {
     pub readmission: bool,
     /// Admission decision date.
     pub decision_date: Option<Date>,
+    /// For a re-admission, the person's first admission decision.
+    pub first_decision_date: Option<Date>,
     /// Ceremony date.
     pub ceremony_date: Option<Date>,
     /// Recognition as official.

@@ -161,13 +161,15 @@ pub struct CandidateRow {
     pub details: CandidateDetails,
 }
 
-/// A public holiday.
+/// A day of the working-day calendar: a day off, or a make-up working day.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HolidayRow {
     /// The day.
     pub date: Date,
     /// What it is.
     pub display_name: String,
+    /// A make-up working day (usually a Saturday) rather than a day off.
+    pub make_up_working_day: bool,
 }
 
 /// A commune's targets for a congress term.
@@ -291,6 +293,8 @@ pub struct MemberRow {
     pub seriously_ill: bool,
     /// The admission is a re-admission.
     pub readmission: bool,
+    /// For a re-admission, the person's first admission decision (party age counts from it).
+    pub first_decision_date: Option<Date>,
     /// Periods not counting towards party age, (first day, last day).
     pub party_age_gaps: Vec<(Date, Date)>,
     /// Badges handed over: (years, award day).

@@ -142,6 +142,7 @@ mod tests {
             youth_union: false,
             seriously_ill: false,
             readmission: false,
+            first_decision_date: None,
             party_age_gaps: Vec::new(),
             badges: Vec::new(),
         }

@@ -82,8 +82,11 @@ impl AdmissionFacts {
             .is_some_and(|m| m.official_on(day))
     }
 
-    /// The blockers of `record` on `day` under the version in force that day.
-    pub fn blockers_on(&self, record: &CandidateRecord, day: Date) -> Vec<Blocker> {
+    /// The blockers of `record` asked about on `asked`, judged on the cell's vote day once the
+    /// cell has voted by then (else on `asked`), under the version in force on the day judged:
+    /// see [`eligibility::judgement_day`].
+    pub fn blockers_on(&self, record: &CandidateRecord, asked: Date) -> Vec<Blocker> {
+        let day = eligibility::judgement_day(record.cell_vote_day_by(asked), asked);
         let facts = record.candidate.facts(self.flagged_area_on(day), |member| {
             self.official_on(member, day)
         });

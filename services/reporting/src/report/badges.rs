@@ -1,20 +1,24 @@
 //! Party badges (Huy hiệu Đảng), in plain Rust: the milestone of each badge from the admission
-//! decision and the party-age gaps, and the award round at which a member is due, with the early
-//! rules for the seriously ill and the deceased. No sqlx, no I/O.
+//! decision and the party-age gaps, and the award rounds at which a member is due, with the
+//! early rules for the seriously ill and the deceased. No sqlx, no I/O.
 //!
-//! The rules, as data here (domain §3 and the plan of the statistics):
-//! - the milestone of a badge of N years is the decision date plus N years plus the gap days
-//!   before it;
-//! - a member is due at the first round (3/2, 19/5, 2/9, 7/11) on or after the milestone, for a
-//!   badge not handed over yet;
-//! - a seriously ill member at the first round on or after 12 months before the milestone (24
-//!   months for badges of 70 years and more), early reason `SERIOUSLY_ILL` when before it;
-//! - a deceased member, when the round they would have been due at comes after the death: at the
-//!   first round after the death, provided the milestone is at most 12 months after that round;
-//!   early reason `POSTHUMOUS` when before it.
+//! The rules, as data here (domain.md §3):
+//! - the milestone of a badge of N years is the day party age reaches N years
+//!   ([`partyregistry_rules::party_age::milestone`]: gaps move it by their months, then days);
+//! - a badge stays due at every round (3/2, 19/5, 2/9, 7/11) from the first one on or after the
+//!   milestone until it is recorded as handed;
+//! - a seriously ill member is due from the first round on or after 12 months before the
+//!   milestone (24 months for badges of 70 years and more), at that round and every later one,
+//!   early reason `SERIOUSLY_ILL` while before the milestone;
+//! - a deceased member who reached the milestone alive and was not handed the badge is awarded
+//!   it posthumously, at every round after the death; one who died at most 12 months short of it
+//!   (party age stops at death) likewise, early reason `POSTHUMOUS`;
+//! - discipline deferral (6 months / 1 year after a warning or more, [A]) is not modelled: the
+//!   feed carries no discipline yet.
 
-use chrono::{Datelike, Duration, NaiveDate};
+use chrono::{Datelike, NaiveDate};
 use partyregistry_proto::reporting::v1::AwardRound;
+use partyregistry_rules::party_age;
 use partyregistry_vocab::date::{self, Date};
 
 use partyregistry_proto::reporting::v1::BadgeDue;
@@ -23,7 +27,6 @@ use partyregistry_vocab::{names, text};
 use crate::model::history::MemberHistory;
 use crate::model::units::Directory;
 use crate::model::vocabulary::MemberStatus;
-use crate::report::statistics::party_age_months;
 use crate::report::units::Resolved;
 
 /// Years of party age that earn a badge.
@@ -42,7 +45,7 @@ pub const ROUNDS: [(AwardRound, u32, u32); 4] = [
 const ILL_MONTHS: u32 = 12;
 const ILL_MONTHS_LONG: u32 = 24;
 const LONG_WINDOW_FROM_YEARS: i32 = 70;
-/// Months before the milestone within which a deceased member may receive it.
+/// Months of party age a deceased member may lack and still be awarded the badge.
 const POSTHUMOUS_MONTHS: u32 = 12;
 
 /// The early reason of a seriously ill member.
@@ -65,7 +68,7 @@ pub struct BadgeFacts {
     pub died: Option<Date>,
 }
 
-/// A badge a member is due.
+/// A badge a member is due at a round.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Due {
     /// Years of the badge.
@@ -76,10 +79,12 @@ pub struct Due {
     pub round_date: Date,
     /// The day party age reaches the years.
     pub milestone: Date,
-    /// Party age on the round day, whole months.
+    /// Party age on the round day (on the day of death for the deceased), whole months.
     pub party_age_months: i64,
     /// `SERIOUSLY_ILL`, `POSTHUMOUS` or empty.
     pub early_reason: &'static str,
+    /// The member had died by the round: the badge is awarded posthumously.
+    pub posthumous: bool,
 }
 
 fn months_before(day: Date, months: u32) -> Date {
@@ -106,82 +111,65 @@ pub fn first_round_from(day: Date) -> (AwardRound, Date) {
         .unwrap_or((AwardRound::February3, NaiveDate::MAX))
 }
 
-/// The day party age reaches `years`: the decision date plus the years, pushed later by every gap
-/// that starts before the day so pushed (a gap that straddles it pushes it past the whole gap).
-/// Days before the decision do not count; overlapping gaps count once.
+/// The day party age reaches `years`: see [`party_age::milestone`].
 pub fn milestone(decided: Date, gaps: &[(Date, Date)], years: i32) -> Date {
-    let months = u32::try_from(years.max(0) * 12).unwrap_or(0);
-    let mut sorted: Vec<(Date, Date)> = gaps
-        .iter()
-        .filter(|(_, to)| *to >= decided)
-        .map(|(from, to)| ((*from).max(decided), *to))
-        .collect();
-    sorted.sort();
-    let mut day = date::add_months(decided, months);
-    let mut counted_to: Option<Date> = None;
-    for (from, to) in sorted {
-        let from = counted_to.map_or(from, |last| from.max(last + Duration::days(1)));
-        if from > to {
-            continue;
-        }
-        if from >= day {
-            break;
-        }
-        day += Duration::days((to - from).num_days() + 1);
-        counted_to = Some(to);
-    }
-    day
+    party_age::milestone(decided, gaps, u32::try_from(years.max(0) * 12).unwrap_or(0))
 }
 
-/// Every badge the member is due, at the round the rules give (any year).
-pub fn due_badges(facts: &BadgeFacts) -> Vec<Due> {
+/// Every badge not yet handed that the member is due at the round `round` on `round_date`.
+pub fn due_at(facts: &BadgeFacts, (round, round_date): (AwardRound, Date)) -> Vec<Due> {
     BADGE_YEARS
         .iter()
         .filter(|years| !facts.awarded.contains(years))
-        .filter_map(|years| due(facts, *years))
+        .filter_map(|years| due(facts, *years, (round, round_date)))
         .collect()
 }
 
-fn due(facts: &BadgeFacts, years: i32) -> Option<Due> {
-    let milestone = milestone(facts.decided, &facts.gaps, years);
-    let (round, round_date, early_reason) = match facts.died {
-        Some(died) => {
-            let (_, normal) = first_round_from(milestone);
-            if normal <= died {
-                // Due while alive: that round has passed.
-                return None;
-            }
-            let (round, round_date) = first_round_from(died.succ_opt()?);
-            if months_before(milestone, POSTHUMOUS_MONTHS) > round_date {
-                return None;
-            }
-            (round, round_date, POSTHUMOUS)
-        }
+/// The first day the badge of `years` may be handed: the milestone, or the start of the early
+/// window of the seriously ill; for the deceased, the day after the death when they reached the
+/// milestone alive or died at most 12 months short of it.
+fn window_opens(facts: &BadgeFacts, years: i32, milestone: Date) -> Option<Date> {
+    match facts.died {
+        Some(died) if milestone <= died => Some(milestone),
+        Some(died) if months_before(milestone, POSTHUMOUS_MONTHS) <= died => died.succ_opt(),
+        Some(_) => None,
         None if facts.seriously_ill => {
             let months = if years >= LONG_WINDOW_FROM_YEARS {
                 ILL_MONTHS_LONG
             } else {
                 ILL_MONTHS
             };
-            let (round, round_date) = first_round_from(months_before(milestone, months));
-            (round, round_date, SERIOUSLY_ILL)
+            Some(months_before(milestone, months))
         }
-        None => {
-            let (round, round_date) = first_round_from(milestone);
-            (round, round_date, "")
-        }
+        None => Some(milestone),
+    }
+}
+
+fn due(facts: &BadgeFacts, years: i32, (round, round_date): (AwardRound, Date)) -> Option<Due> {
+    let milestone = milestone(facts.decided, &facts.gaps, years);
+    let opens = window_opens(facts, years, milestone)?;
+    if round_date < first_round_from(opens).1 {
+        return None;
+    }
+    let posthumous = facts.died.is_some_and(|died| died < round_date);
+    let early_reason = match (round_date < milestone, posthumous) {
+        (false, _) => "",
+        (true, true) => POSTHUMOUS,
+        (true, false) => SERIOUSLY_ILL,
     };
     Some(Due {
         years,
         round,
         round_date,
         milestone,
-        party_age_months: party_age_months(facts.decided, &facts.gaps, round_date),
-        early_reason: if round_date < milestone {
-            early_reason
-        } else {
-            ""
-        },
+        party_age_months: party_age::party_age_months(
+            facts.decided,
+            &facts.gaps,
+            round_date,
+            facts.died,
+        ),
+        early_reason,
+        posthumous,
     })
 }
 
@@ -196,7 +184,7 @@ pub fn listed(
 ) -> Vec<BadgeDue> {
     let mut due: Vec<(Date, i32, Vec<u8>, i64, BadgeDue)> = Vec::new();
     for member in members {
-        let Some(decided) = member.decision_date else {
+        let Some(decided) = member.party_age_start() else {
             continue;
         };
         let died = (member.status == MemberStatus::Deceased)
@@ -210,46 +198,44 @@ pub fn listed(
             died,
         };
         let periods = member.roll_periods();
-        for badge in due_badges(&facts) {
-            let Some((_, _, resolved)) = rounds
-                .iter()
-                .find(|(round, day, _)| *round == badge.round && *day == badge.round_date)
-            else {
-                continue;
-            };
-            let counted = |code: &str| resolved.communes.iter().any(|c| c.code == code);
-            let period = if died.is_some() {
-                periods.last().filter(|p| {
-                    counted(&p.commune_code)
-                        || counted(&directory.commune_on(&p.commune_code, badge.round_date))
-                })
-            } else {
-                periods
-                    .iter()
-                    .find(|p| p.covers(badge.round_date) && counted(&p.commune_code))
-            };
-            let Some(period) = period else {
-                continue;
-            };
-            let key = text::roster_key(&text::split_full_name(&member.full_name));
-            due.push((
-                badge.round_date,
-                badge.years,
-                key,
-                member.id,
-                BadgeDue {
-                    member: names::member(member.id),
-                    full_name: member.full_name.clone(),
-                    cell: names::cell(&period.commune_code, &period.cell_id),
-                    badge_years: badge.years,
-                    round: badge.round.into(),
-                    round_date: date::format(badge.round_date),
-                    milestone_date: date::format(badge.milestone),
-                    party_age_months: i32::try_from(badge.party_age_months).unwrap_or(i32::MAX),
-                    early_reason: badge.early_reason.to_owned(),
-                    deceased: died.is_some(),
-                },
-            ));
+        for (round, round_date, resolved) in rounds {
+            for badge in due_at(&facts, (*round, *round_date)) {
+                let counted = |code: &str| resolved.communes.iter().any(|c| c.code == code);
+                // The deceased are listed with the commune of their last roll period (or the
+                // one it became by a merge); the living with the period covering the round.
+                let period = if badge.posthumous {
+                    periods.last().filter(|p| {
+                        counted(&p.commune_code)
+                            || counted(&directory.commune_on(&p.commune_code, badge.round_date))
+                    })
+                } else {
+                    periods
+                        .iter()
+                        .find(|p| p.covers(badge.round_date) && counted(&p.commune_code))
+                };
+                let Some(period) = period else {
+                    continue;
+                };
+                let key = text::roster_key(&text::split_full_name(&member.full_name));
+                due.push((
+                    badge.round_date,
+                    badge.years,
+                    key,
+                    member.id,
+                    BadgeDue {
+                        member: names::member(member.id),
+                        full_name: member.full_name.clone(),
+                        cell: names::cell(&period.commune_code, &period.cell_id),
+                        badge_years: badge.years,
+                        round: badge.round.into(),
+                        round_date: date::format(badge.round_date),
+                        milestone_date: date::format(badge.milestone),
+                        party_age_months: i32::try_from(badge.party_age_months).unwrap_or(i32::MAX),
+                        early_reason: badge.early_reason.to_owned(),
+                        deceased: badge.posthumous,
+                    },
+                ));
+            }
         }
     }
     due.sort_by(|a, b| {
@@ -276,8 +262,85 @@ mod tests {
         }
     }
 
+    /// The badge of `years` at every round from the decision's year on, as long as it is due.
+    fn rounds_due(facts: &BadgeFacts, years: i32) -> Vec<Due> {
+        (facts.decided.year()..facts.decided.year() + 100)
+            .flat_map(rounds_of)
+            .filter_map(|round| {
+                due_at(facts, round)
+                    .into_iter()
+                    .find(|due| due.years == years)
+            })
+            .collect()
+    }
+
+    /// The first round the badge of `years` is due at.
+    fn first_due(facts: &BadgeFacts, years: i32) -> Option<Due> {
+        rounds_due(facts, years).into_iter().next()
+    }
+
     fn thirty(facts: &BadgeFacts) -> Option<Due> {
-        due_badges(facts).into_iter().find(|due| due.years == 30)
+        first_due(facts, 30)
+    }
+
+    #[test]
+    fn a_badge_not_handed_stays_due_at_every_later_round() {
+        let member = facts("1996-05-10");
+        let rounds: Vec<Date> = rounds_due(&member, 30)
+            .iter()
+            .take(4)
+            .map(|due| due.round_date)
+            .collect();
+        assert_eq!(
+            rounds,
+            [
+                d("2026-05-19"),
+                d("2026-09-02"),
+                d("2026-11-07"),
+                d("2027-02-03")
+            ]
+        );
+        let mut handed = member.clone();
+        handed.awarded = vec![30];
+        assert!(due_at(&handed, (AwardRound::September2, d("2026-09-02"))).is_empty());
+    }
+
+    #[test]
+    fn a_seriously_ill_member_past_the_early_round_stays_due() {
+        // Flagged after the early round of 7 November 2025: due at the next rounds, early until
+        // the milestone of 1 October 2026, then on time.
+        let mut ill = facts("1996-10-01");
+        ill.seriously_ill = true;
+        let later = due_at(&ill, (AwardRound::May19, d("2026-05-19")));
+        assert_eq!(
+            later
+                .iter()
+                .map(|due| (due.years, due.early_reason))
+                .collect::<Vec<_>>(),
+            [(30, SERIOUSLY_ILL)]
+        );
+        let after = due_at(&ill, (AwardRound::November7, d("2026-11-07")));
+        assert_eq!(after[0].early_reason, "");
+    }
+
+    #[test]
+    fn a_member_who_died_after_the_milestone_is_awarded_posthumously() {
+        // Milestone 1 March 2025, due at 19 May 2025, died 1 June 2025 without the badge.
+        let mut late_death = facts("1995-03-01");
+        late_death.died = Some(d("2025-06-01"));
+        let rounds = rounds_due(&late_death, 30);
+        assert_eq!(
+            (rounds[0].round_date, rounds[0].posthumous),
+            (d("2025-05-19"), false)
+        );
+        let after = &rounds[1];
+        assert_eq!(
+            (after.round_date, after.posthumous, after.early_reason),
+            (d("2025-09-02"), true, "")
+        );
+        // Party age stops at death: 30 years and 3 months, whatever the round.
+        assert_eq!(after.party_age_months, 363);
+        assert_eq!(rounds[5].party_age_months, 363);
     }
 
     #[test]
@@ -304,14 +367,23 @@ mod tests {
         let mut gap = facts("1995-01-15");
         gap.gaps = vec![(d("2000-01-01"), d("2000-12-31"))];
         let due = thirty(&gap).expect("due");
-        // 366 days (2000 is a leap year) after 15 January 2025.
-        assert_eq!(due.milestone, d("2026-01-16"));
+        // A gap of twelve months after 15 January 2025.
+        assert_eq!(due.milestone, d("2026-01-15"));
         assert_eq!(
             (due.round, due.round_date),
             (AwardRound::February3, d("2026-02-03"))
         );
-        // 31 years and 18 days less the gap: 30 whole years.
+        // 31 years and 19 days less the twelve months: 30 whole years.
         assert_eq!(due.party_age_months, 360);
+        // A one-month gap moves the milestone by a month, not by 29 days onto the 2 September
+        // round.
+        let mut february = facts("1996-08-04");
+        february.gaps = vec![(d("2000-02-01"), d("2000-02-29"))];
+        let due = thirty(&february).expect("due");
+        assert_eq!(
+            (due.milestone, due.round_date),
+            (d("2026-09-04"), d("2026-11-07"))
+        );
         // A gap straddling the milestone pushes it past the rest of the gap.
         let mut late = facts("1995-01-15");
         late.gaps = vec![(d("2024-12-01"), d("2025-02-28"))];
@@ -335,10 +407,7 @@ mod tests {
         let mut old = facts("1956-10-01");
         old.seriously_ill = true;
         old.awarded = vec![30, 40, 45, 50, 55, 60, 65];
-        let seventy = due_badges(&old)
-            .into_iter()
-            .find(|due| due.years == 70)
-            .expect("due");
+        let seventy = first_due(&old, 70).expect("due");
         assert_eq!(seventy.round_date, d("2024-11-07"));
         assert_eq!(seventy.early_reason, SERIOUSLY_ILL);
     }
@@ -356,10 +425,6 @@ mod tests {
         let mut early_death = facts("1996-03-01");
         early_death.died = Some(d("2020-01-01"));
         assert_eq!(thirty(&early_death), None);
-        // Died after the round they were due at: that round has passed.
-        let mut late_death = facts("1995-03-01");
-        late_death.died = Some(d("2025-06-01"));
-        assert_eq!(thirty(&late_death), None);
         // Died between the milestone and its round: at the first round after the death, on time.
         let mut between = facts("1995-03-01");
         between.died = Some(d("2025-04-01"));
@@ -424,13 +489,20 @@ mod tests {
             .into_iter()
             .map(|b| (b.member, b.round_date, b.deceased))
             .collect();
-        assert_eq!(
-            listed,
-            [
-                ("members/1".to_owned(), "2026-02-03".to_owned(), true),
-                ("members/3".to_owned(), "2026-05-19".to_owned(), false),
-            ]
-        );
+        // Each stays listed at every later round until the badge is recorded as handed.
+        let expected: Vec<(String, String, bool)> = [
+            ("members/1", "2026-02-03", true),
+            ("members/1", "2026-05-19", true),
+            ("members/3", "2026-05-19", false),
+            ("members/1", "2026-09-02", true),
+            ("members/3", "2026-09-02", false),
+            ("members/1", "2026-11-07", true),
+            ("members/3", "2026-11-07", false),
+        ]
+        .into_iter()
+        .map(|(member, day, deceased)| (member.to_owned(), day.to_owned(), deceased))
+        .collect();
+        assert_eq!(listed, expected);
     }
 
     #[test]
@@ -438,6 +510,61 @@ mod tests {
         let mut awarded = facts("1996-01-20");
         awarded.awarded = vec![30];
         assert_eq!(thirty(&awarded), None);
-        assert!(due_badges(&awarded).iter().any(|due| due.years == 40));
+        assert!(first_due(&awarded, 40).is_some());
+    }
+
+    #[test]
+    fn a_readmitted_member_counts_from_the_first_decision() {
+        use crate::model::units::CommuneUnit;
+        use crate::report::units::Scope;
+        let directory = Directory {
+            communes: vec![CommuneUnit {
+                code: "02680".into(),
+                display_name: "Xã Hợp Thành".into(),
+                province_code: "10".into(),
+                valid_from: Some(d("1980-01-01")),
+                valid_to: None,
+            }],
+            provinces: Vec::new(),
+            merges: Vec::new(),
+        };
+        // Admitted 1985-03-10, expelled 1995-06-01, re-admitted 2000-09-15: 30 years on
+        // 2020-06-24, due at the round of 2 September 2020.
+        let member = MemberHistory {
+            id: 7,
+            full_name: "Hoàng Văn Tám".into(),
+            status: MemberStatus::Official,
+            decision_date: Some(d("2000-09-15")),
+            first_decision_date: Some(d("1985-03-10")),
+            gaps: vec![(d("1995-06-01"), d("2000-09-14"))],
+            stints: vec![crate::model::stint::Stint {
+                commune_code: "02680".into(),
+                cell_id: "c".into(),
+                from: d("2000-09-15"),
+                to: None,
+            }],
+            ..MemberHistory::default()
+        };
+        let scope = Scope::Commune("02680".into());
+        let rounds: Vec<(AwardRound, Date, Resolved)> = rounds_of(2020)
+            .into_iter()
+            .map(|(round, day)| {
+                (
+                    round,
+                    day,
+                    directory.resolve(&scope, day).expect("resolves"),
+                )
+            })
+            .collect();
+        let due = listed(&directory, &rounds, &[member]);
+        let first = due.first().expect("due in 2020");
+        assert_eq!(
+            (
+                first.badge_years,
+                first.milestone_date.as_str(),
+                first.round_date.as_str()
+            ),
+            (30, "2020-06-24", "2020-09-02")
+        );
     }
 }

@@ -9,7 +9,8 @@
 use partyregistry_proto::reporting::v1::{
     Deadline, DeadlineKind as DeadlineKindPb, Freshness, ListDeadlinesResponse,
 };
-use partyregistry_rules::{DeadlineKind, RuleVersion};
+use partyregistry_rules::calendar::Due;
+use partyregistry_rules::{Calendar, DeadlineKind, RuleVersion};
 use partyregistry_vocab::date::{self, Date};
 use partyregistry_vocab::names;
 
@@ -40,6 +41,16 @@ struct Clock<'a> {
     subject: String,
     full_name: &'a str,
     cell_id: &'a str,
+}
+
+/// The years without a loaded calendar that the deadline's count runs through, from its clock's
+/// start to its due day, and from `as_of` to the due day (the days left).
+fn missing_years(due: &Due, as_of: Date, calendar: &Calendar) -> Vec<i32> {
+    let mut years = due.unloaded_years.clone();
+    years.extend(calendar.unloaded_years_between(as_of, due.due));
+    years.sort_unstable();
+    years.dedup();
+    years
 }
 
 impl AdmissionFacts {
@@ -84,6 +95,7 @@ impl AdmissionFacts {
                 overdue: due.due < as_of,
                 working_days_left: to_i32(self.calendar.working_days_between(as_of, due.due)),
                 rule_version: rules.code.clone(),
+                calendar_missing_years: missing_years(&due, as_of, &self.calendar),
             },
         })
     }
@@ -109,12 +121,7 @@ impl AdmissionFacts {
             if !pending {
                 continue;
             }
-            let approved = record
-                .candidate
-                .cell_vote_date
-                .filter(|day| *day <= as_of)
-                .or_else(|| record.reached(CandidateStage::CellApproved));
-            if let Some(approved) = approved {
+            if let Some(approved) = record.cell_vote_day_by(as_of) {
                 let clock = Clock {
                     kind: DeadlineKind::AdmissionDecision,
                     trigger: approved,

@@ -50,6 +50,12 @@ const OTHER_ETHNICITY: (&str, &str) = ("other", "Khác");
 const KINH: &str = "01";
 
 impl MemberHistory {
+    /// The day party age counts from: the person's first admission decision (a re-admitted
+    /// member's earlier one), else the decision.
+    pub fn party_age_start(&self) -> Option<Date> {
+        self.first_decision_date.or(self.decision_date)
+    }
+
     /// The statistics roll: the stints, preceded for a member admitted here (not transferred in)
     /// by the days from the admission decision to the ceremony (or the departure), in the
     /// admitting cell.
@@ -150,20 +156,10 @@ impl StatisticsOptions {
     }
 }
 
-/// Days of the gaps within `[start, end)`.
-pub fn gap_days(gaps: &[(Date, Date)], start: Date, end: Date) -> i64 {
-    gaps.iter()
-        .map(|(from, to)| {
-            let gap_end = to.succ_opt().unwrap_or(*to).min(end);
-            (gap_end - (*from).max(start)).num_days().max(0)
-        })
-        .sum()
-}
-
-/// Party age on `day` in whole months: from the decision to `day`, less the gap days between.
+/// Party age on `day` in whole months of a member on the roll (alive): see
+/// [`partyregistry_rules::party_age`].
 pub fn party_age_months(decided: Date, gaps: &[(Date, Date)], day: Date) -> i64 {
-    let counted = day - chrono::Duration::days(gap_days(gaps, decided, day));
-    date::whole_months_between(decided, counted)
+    partyregistry_rules::party_age::party_age_months(decided, gaps, day, None)
 }
 
 /// Members on the statistics roll of one of `communes` on `day`, with the period covering it.
@@ -295,7 +291,11 @@ fn breakdown(
             let mut counts = vec![0_i64; keys.len()];
             let mut unknown = 0;
             for (m, _) in members {
-                match m.decision_date.filter(|d| *d <= as_of) {
+                match m
+                    .decision_date
+                    .filter(|d| *d <= as_of)
+                    .and(m.party_age_start())
+                {
                     Some(decided) => {
                         let years = party_age_months(decided, &m.gaps, as_of).div_euclid(12);
                         counts[reports::band_index(&options.party_age_bounds, years)] += 1;

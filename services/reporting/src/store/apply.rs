@@ -372,11 +372,13 @@ async fn upsert_holiday(
     holiday: &HolidayRow,
 ) -> Result<(), StoreError> {
     sqlx::query(
-        "insert into holidays (holiday_date, display_name) values ($1, $2) \
-         on conflict (holiday_date) do update set display_name = excluded.display_name",
+        "insert into holidays (holiday_date, display_name, make_up_working_day) values ($1, $2, $3) \
+         on conflict (holiday_date) do update set display_name = excluded.display_name, \
+         make_up_working_day = excluded.make_up_working_day",
     )
     .bind(date::format(holiday.date))
     .bind(&holiday.display_name)
+    .bind(i64::from(holiday.make_up_working_day))
     .execute(connection)
     .await?;
     Ok(())

@@ -23,8 +23,8 @@ const MEMBER_COLUMNS: &str = "id, commune_code, cell_id, cell_since, gender, bir
      ethnicity_code, general_education, political_theory, assignment, status, decision_date, \
      ceremony_date, official_date, joined_date, left_date, admitted_in_commune, admitted_in_cell, \
      last_sequence, full_name, religion_code, qualification, youth_union, seriously_ill, \
-     readmission";
-const MEMBER_WIDTH: usize = 25;
+     readmission, first_decision_date";
+const MEMBER_WIDTH: usize = 26;
 const MEMBER_UPDATE: &str = "on conflict (id) do update set commune_code = excluded.commune_code, \
      cell_id = excluded.cell_id, cell_since = excluded.cell_since, gender = excluded.gender, \
      birth_date = excluded.birth_date, ethnicity_code = excluded.ethnicity_code, \
@@ -37,7 +37,8 @@ const MEMBER_UPDATE: &str = "on conflict (id) do update set commune_code = exclu
      admitted_in_cell = excluded.admitted_in_cell, last_sequence = excluded.last_sequence, \
      full_name = excluded.full_name, religion_code = excluded.religion_code, \
      qualification = excluded.qualification, youth_union = excluded.youth_union, \
-     seriously_ill = excluded.seriously_ill, readmission = excluded.readmission";
+     seriously_ill = excluded.seriously_ill, readmission = excluded.readmission, \
+     first_decision_date = excluded.first_decision_date";
 
 /// Binds a member's columns (owned: the statement text is built per chunk).
 fn bind_member<'q>(query: AnyQuery<'q>, member: &MemberRow, sequence: i64) -> AnyQuery<'q> {
@@ -71,6 +72,7 @@ fn bind_member<'q>(query: AnyQuery<'q>, member: &MemberRow, sequence: i64) -> An
         .bind(i64::from(member.youth_union))
         .bind(i64::from(member.seriously_ill))
         .bind(i64::from(member.readmission))
+        .bind(date_text(member.first_decision_date))
 }
 
 /// Runs `statement_head values (…), (…) statement_tail` over `items` in as few statements as the

@@ -7,7 +7,7 @@ use partyregistry_vocab::date::{self, Date};
 use sqlx::{Any, AnyConnection, Row, Transaction};
 
 use partyregistry_rules::eligibility::Vote;
-use partyregistry_rules::{Calendar, RuleTable, RuleVersion};
+use partyregistry_rules::{Calendar, DayKind, RuleTable, RuleVersion};
 
 use super::apply::RULE_VERSION_COLUMNS;
 use super::{
@@ -456,14 +456,22 @@ async fn rule_table(connection: &mut AnyConnection) -> Result<RuleTable, StoreEr
 }
 
 async fn calendar(connection: &mut AnyConnection) -> Result<Calendar, StoreError> {
-    let rows = sqlx::query("select holiday_date from holidays")
+    let rows = sqlx::query("select holiday_date, make_up_working_day from holidays")
         .fetch_all(connection)
         .await?;
     let days = rows
         .iter()
-        .map(|row| stored_date(&row.try_get::<String, _>(0)?))
+        .map(|row| {
+            let day = stored_date(&row.try_get::<String, _>("holiday_date")?)?;
+            let kind = if flag(row, "make_up_working_day")? {
+                DayKind::MakeUpWorkingDay
+            } else {
+                DayKind::DayOff
+            };
+            Ok((day, kind))
+        })
         .collect::<Result<Vec<_>, StoreError>>()?;
-    Ok(Calendar::new(days))
+    Ok(Calendar::from_days(days))
 }
 
 /// Reads a small integer column the projection wrote from an `i32`.

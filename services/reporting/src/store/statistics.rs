@@ -47,7 +47,7 @@ const MEMBERS_OF_COMMUNE: &str = "select member_id from member_stints where comm
 const HISTORY_COLUMNS: &str = "id, full_name, status, gender, birth_date, ethnicity_code, \
      religion_code, general_education, qualification, political_theory, youth_union, \
      seriously_ill, readmission, decision_date, ceremony_date, official_date, joined_date, \
-     left_date, admitted_in_commune, admitted_in_cell";
+     left_date, admitted_in_commune, admitted_in_cell, first_decision_date";
 
 fn text(row: &sqlx::any::AnyRow, index: usize) -> Result<String, StoreError> {
     Ok(row.try_get::<Option<String>, _>(index)?.unwrap_or_default())
@@ -84,6 +84,7 @@ fn history(row: &sqlx::any::AnyRow) -> Result<MemberHistory, StoreError> {
         joined_date: stored_optional_date(row.try_get(16)?)?,
         left_date: stored_optional_date(row.try_get(17)?)?,
         admitted_in: admitted_in_commune.zip(admitted_in_cell),
+        first_decision_date: stored_optional_date(row.try_get(20)?)?,
         ..MemberHistory::default()
     })
 }

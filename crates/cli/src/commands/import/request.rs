@@ -235,6 +235,8 @@ pub fn import_member(row: &RosterRow) -> ImportMember {
             ceremony_date: date::format(row.ceremony_date),
             official_date: date::format_optional(row.official_date),
             readmission: false,
+            // Output only, or a link a roster does not hold.
+            ..Default::default()
         }),
         departure_kind: departure_kind as i32,
         departure_date,

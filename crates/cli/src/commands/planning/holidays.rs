@@ -1,5 +1,5 @@
-//! `partyctl holidays list|set|delete`: the public holidays of the working-day calendar the
-//! deadlines are counted in.
+//! `partyctl holidays list|set|delete`: the days off and make-up working days of the working-day
+//! calendar the deadlines are counted in; loading a new year needs no new release.
 
 use chrono::Datelike;
 use clap::Subcommand;
@@ -24,14 +24,17 @@ pub enum HolidayCommand {
         #[arg(long)]
         year: Option<i32>,
     },
-    /// Thêm hoặc đổi tên ngày nghỉ lễ.
+    /// Thêm hoặc sửa một ngày nghỉ (lễ, nghỉ bù, nghỉ hoán đổi) hoặc một ngày làm bù.
     Set {
         /// Ngày (YYYY-MM-DD).
         #[arg(value_parser = parse_date)]
         date: String,
-        /// Tên ngày lễ, ví dụ "Quốc khánh".
+        /// Tên ngày, ví dụ "Quốc khánh" hoặc "Làm bù".
         #[arg(long = "name")]
         display_name: String,
+        /// Ngày làm bù (thứ Bảy hoặc Chủ nhật đi làm để đổi lấy ngày nghỉ hoán đổi).
+        #[arg(long)]
+        make_up_working_day: bool,
     },
     /// Bỏ một ngày nghỉ lễ.
     Delete {
@@ -55,24 +58,30 @@ pub async fn run(context: &Context, command: HolidayCommand) -> Result<(), CliEr
             if context.json {
                 return output::print_json(&response);
             }
-            let mut table = Table::new(["Ngày", "Thứ", "Ngày lễ"]);
+            let mut table = Table::new(["Ngày", "Thứ", "Ngày lễ", "Loại"]);
             for holiday in &response.holidays {
                 table.row([
                     holiday.date.clone(),
                     weekday(&holiday.date),
                     holiday.display_name.clone(),
+                    kind_label(holiday).to_owned(),
                 ]);
             }
             print!("{}", table.render());
             println!("\n{} ngày nghỉ lễ", response.holidays.len());
             Ok(())
         }
-        HolidayCommand::Set { date, display_name } => {
+        HolidayCommand::Set {
+            date,
+            display_name,
+            make_up_working_day,
+        } => {
             let holiday = admission
                 .set_holiday(SetHolidayRequest {
                     holiday: Some(Holiday {
                         date,
                         display_name,
+                        make_up_working_day,
                         ..Holiday::default()
                     }),
                 })
@@ -82,8 +91,10 @@ pub async fn run(context: &Context, command: HolidayCommand) -> Result<(), CliEr
                 return output::print_json(&holiday);
             }
             println!(
-                "Đã ghi ngày nghỉ lễ {} {}",
-                holiday.date, holiday.display_name
+                "Đã ghi {} {} {}",
+                kind_label(&holiday).to_lowercase(),
+                holiday.date,
+                holiday.display_name
             );
             Ok(())
         }
@@ -100,6 +111,15 @@ pub async fn run(context: &Context, command: HolidayCommand) -> Result<(), CliEr
             }
             Ok(())
         }
+    }
+}
+
+/// Whether the day is off or worked, in Vietnamese.
+fn kind_label(holiday: &Holiday) -> &'static str {
+    if holiday.make_up_working_day {
+        "Ngày làm bù"
+    } else {
+        "Ngày nghỉ"
     }
 }
 

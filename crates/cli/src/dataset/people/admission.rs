@@ -220,7 +220,9 @@ pub(in crate::dataset) const CANDIDATE_SPECS: [CandidateSpec; 8] = [
         introducer_months: &[40, 28],
         background_check: BackgroundCheck::Passed,
         papers: Some((2022, 5, 12)),
-        cell_vote: Some(((11, 10, 10), (2022, 6, 24))),
+        // The cell's 12 official members on the vote day are the vote's denominator (the
+        // Statute's "số đảng viên chính thức"), not a number typed apart from the roll.
+        cell_vote: Some(((12, 11, 11), (2022, 6, 24))),
         ..source(
             "hop-thanh-2",
             CELL_APPROVED_CANDIDATE,

@@ -589,7 +589,7 @@ pub(in crate::dataset) fn admission_request(
             } else {
                 String::new()
             },
-            readmission: false,
+            ..Admission::default()
         }),
         cell: names::cell(locality.commune_code, person.cell),
         assignment: person.assignment as i32,
@@ -600,5 +600,7 @@ pub(in crate::dataset) fn admission_request(
         cell_vote: Some(cell_vote(rng)),
         deciding_body: locality.deciding_body.to_owned(),
         request_id: format!("{}-{:03}", locality.request_prefix, index + 1),
+        // The reference roll does not keep the vote days; the decision date stands in.
+        cell_vote_date: String::new(),
     }
 }

@@ -182,7 +182,7 @@ impl Person {
                 } else {
                     String::new()
                 },
-                readmission: false,
+                ..Admission::default()
             }),
             cell: names::cell(spec.code, cell),
             ..Member::default()
@@ -194,6 +194,7 @@ impl Person {
                 cell_vote: Some(cell_vote(rng)),
                 deciding_body: format!("Đảng ủy {}", spec.display_name.replacen("Xã ", "xã ", 1)),
                 request_id: format!("synthetic-{seed}-member-{counter:03}"),
+                cell_vote_date: String::new(),
             }),
             arrival: None,
             steps: Vec::new(),

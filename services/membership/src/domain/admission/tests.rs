@@ -377,6 +377,8 @@ fn member(status: MemberStatus, official: Option<&str>, left: Option<&str>) -> M
             ceremony_date: Some(d("2010-03-20")),
             official_date: official.map(d),
             readmission: false,
+            previous_member: None,
+            first_decision_date: None,
         },
         status,
         commune_code: "02680".into(),
@@ -450,9 +452,16 @@ fn area_flags_apply_within_their_period() {
 fn eligibility_uses_the_regulation_in_force_that_day() {
     let mut c = candidate(pb::CandidateStage::Verified, "2025-05-10");
     c.general_education = pb::GeneralEducation::Primary.into();
-    for (on, code) in [("2025-06-30", "24-QĐ/TW"), ("2025-07-01", "294-QĐ/TW")] {
+    for (on, code) in [
+        ("2021-07-29", "29-QĐ/TW"),
+        ("2021-07-30", "24-QĐ/TW"),
+        ("2025-01-19", "24-QĐ/TW"),
+        ("2025-01-20", "232-QĐ/TW"),
+        ("2025-06-30", "232-QĐ/TW"),
+        ("2025-07-01", "294-QĐ/TW"),
+    ] {
         let facts = candidate_facts(&c, false, |_| true).expect("assessed");
-        let assessment = assess(&c.name, &facts, d(on), &rules());
+        let assessment = assess(&c.name, &facts, (d(on), d(on)), &rules());
         assert_eq!(assessment.rule_version, code);
         assert!(!assessment.eligible());
         let codes: Vec<_> = assessment.blockers.iter().map(|b| b.code.code()).collect();
@@ -464,7 +473,8 @@ fn eligibility_uses_the_regulation_in_force_that_day() {
         );
     }
     let facts = candidate_facts(&c, true, |_| true).expect("assessed");
-    let flagged = assess(&c.name, &facts, d("2025-07-01"), &rules());
+    let on = d("2025-07-01");
+    let flagged = assess(&c.name, &facts, (on, on), &rules());
     assert!(
         flagged
             .blockers
@@ -472,4 +482,35 @@ fn eligibility_uses_the_regulation_in_force_that_day() {
             .all(|b| b.code.code() != "EDUCATION_BELOW_MINIMUM"),
         "primary suffices in a flagged area"
     );
+}
+
+#[test]
+fn cell_approval_records_the_vote_day_and_refuses_a_later_vote() {
+    use pb::CandidateStage::*;
+    let mut c = candidate(Verified, "2025-05-10");
+    c.cell_vote = Some(tally(9, 7));
+    advance(&mut c, &to(CellApproved, "2025-06-10"), d(TODAY), &rules()).expect("approved");
+    assert_eq!(c.cell_vote_date, "2025-06-10", "the approval day stands in");
+
+    let mut late = candidate(Verified, "2025-05-10");
+    late.cell_vote = Some(tally(9, 7));
+    late.cell_vote_date = "2025-06-11".into();
+    let error = advance(
+        &mut late,
+        &to(CellApproved, "2025-06-10"),
+        d(TODAY),
+        &rules(),
+    )
+    .expect_err("a vote after the approval");
+    assert_eq!(
+        reason_and_field(error),
+        (DATE_RULE, "candidate.cell_vote_date".into())
+    );
+}
+
+#[test]
+fn committee_approval_without_a_vote_day_is_refused() {
+    let c = candidate(pb::CandidateStage::CellApproved, "2025-06-10");
+    let error = required_cell_vote_day(&progress(&c), "name").expect_err("no vote day");
+    assert_eq!(reason_and_field(error), (VOTE_DATE_MISSING, "name".into()));
 }

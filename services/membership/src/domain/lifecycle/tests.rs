@@ -55,6 +55,8 @@ fn dates(decision: &str, ceremony: Option<&str>, official: Option<&str>) -> Admi
         ceremony_date: ceremony.map(d),
         official_date: official.map(d),
         readmission: false,
+        previous_member: None,
+        first_decision_date: None,
     }
 }
 
@@ -70,6 +72,7 @@ fn vote(eligible: i64, yes: i64) -> VoteTally {
 fn context(vote: Option<VoteTally>) -> AdmissionContext {
     AdmissionContext {
         cell_vote: vote,
+        cell_vote_date: None,
         deciding_body: "Đảng ủy xã".into(),
         fields: AdmissionFields::RECORD_ADMISSION,
     }
@@ -145,6 +148,54 @@ fn admit_under_18_in_months_is_rejected() {
         )
         .is_ok()
     );
+}
+
+/// The cell voted on `voted`; the committee decides on the decision date of `admission`.
+fn admit_voted_on(
+    birth: &str,
+    voted: &str,
+    admission: AdmissionDates,
+) -> Result<Member, RuleError> {
+    admit(
+        person(birth),
+        admission,
+        &cell("02680", "a"),
+        AdmissionContext {
+            cell_vote_date: Some(d(voted)),
+            ..context(Some(vote(9, 9)))
+        },
+        d(TODAY),
+        &rules(),
+    )
+    .map(|(member, _)| member)
+}
+
+#[test]
+fn admit_17_years_11_months_at_the_vote_is_rejected_though_18_at_the_decision() {
+    // Born 2007-07-01: 17 years 11 months on 2025-06-10, 18 on 2025-07-15.
+    let error = admit_voted_on("2007-07-01", "2025-06-10", dates("2025-07-15", None, None))
+        .expect_err("too young at the vote");
+    assert_eq!(
+        reason(error),
+        (AGE_OUT_OF_RANGE, "member.birth_date".into())
+    );
+    assert!(
+        admit_voted_on("2007-06-10", "2025-06-10", dates("2025-07-15", None, None)).is_ok(),
+        "18 years 0 months at the vote"
+    );
+}
+
+#[test]
+fn admit_59_years_11_months_at_the_vote_is_accepted_though_60_at_the_decision() {
+    // Born 1965-07-01: 59 years 11 months on 2025-06-10, past 60 years on 2025-08-15.
+    assert!(admit_voted_on("1965-07-01", "2025-06-10", dates("2025-08-15", None, None)).is_ok());
+}
+
+#[test]
+fn admit_with_a_vote_after_the_decision_is_rejected() {
+    let error = admit_voted_on("1990-01-01", "2025-07-16", dates("2025-07-15", None, None))
+        .expect_err("vote after the decision");
+    assert_eq!(reason(error), (DATE_RULE, "cell_vote_date".into()));
 }
 
 #[test]
@@ -612,5 +663,53 @@ fn transfer_in_requires_a_ceremony_and_keeps_status() {
             &rules()
         )
         .is_err()
+    );
+}
+
+#[test]
+fn the_official_date_is_the_ceremony_plus_12_months() {
+    let mut member = admit(
+        person("1990-01-01"),
+        dates("2022-03-10", Some("2022-04-01"), None),
+        &cell("02680", "a"),
+        context(Some(vote(9, 9))),
+        d(TODAY),
+        &rules(),
+    )
+    .expect("admitted")
+    .0;
+    let late = recognize(
+        &mut member.clone(),
+        d("2023-09-01"),
+        "15-QĐ/ĐU".into(),
+        vote(9, 8),
+        d(TODAY),
+        &rules(),
+    )
+    .expect_err("the cell met later, the date stays");
+    assert_eq!(reason(late), (DATE_RULE, "official_date".into()));
+    recognize(
+        &mut member,
+        d("2023-04-01"),
+        "15-QĐ/ĐU".into(),
+        vote(9, 8),
+        d(TODAY),
+        &rules(),
+    )
+    .expect("official on 1 April 2023");
+    assert_eq!(member.admission.official_date, Some(d("2023-04-01")));
+
+    let loaded = admit(
+        person("1990-01-01"),
+        dates("2022-03-10", Some("2022-04-01"), Some("2023-09-01")),
+        &cell("02680", "a"),
+        context(Some(vote(9, 9))),
+        d(TODAY),
+        &rules(),
+    )
+    .expect_err("a loaded record with a later official date");
+    assert_eq!(
+        reason(loaded),
+        (DATE_RULE, "member.admission.official_date".into())
     );
 }

@@ -114,6 +114,7 @@ fn admission(code: &str, request_id: &str) -> pb::RecordAdmissionRequest {
         }),
         deciding_body: "Đảng ủy xã".into(),
         request_id: request_id.into(),
+        cell_vote_date: String::new(),
     }
 }
 

@@ -2,7 +2,6 @@
 //! admissions, eight open candidates of which two are eligible.
 
 use partyregistry_proto::reporting::v1::DeadlineKind as DeadlineKindPb;
-use partyregistry_rules::calendar::reference_holidays;
 use partyregistry_rules::eligibility::Vote;
 use partyregistry_rules::{Calendar, Education, RuleTable};
 
@@ -246,7 +245,7 @@ fn story() -> AdmissionFacts {
             },
         ],
         rules: RuleTable::reference(),
-        calendar: Calendar::new(reference_holidays().into_iter().map(|(day, _)| day)),
+        calendar: Calendar::reference(),
         targets: vec![TargetRow {
             commune_code: "02680".into(),
             first_year: 2020,
@@ -357,16 +356,18 @@ fn a_flagged_area_accepts_primary_education() {
 #[test]
 fn an_introducer_must_be_official_on_the_day() {
     let mut facts = story();
-    // Member 2 left the roll on 30 June 2022: from that day the introductions they made fail.
+    // Member 2 left the roll on 30 June 2022: from that day the introductions they made fail,
+    // except for the candidate the cell voted on before (on 16 May 2022), who is judged on the
+    // vote day, when the introducer was official.
     facts.members[1].left_date = Some(d("2022-06-30"));
     assert_eq!(
         admission_progress(&facts, 2022, d("2022-06-29"), Freshness::default()).eligible_candidates,
         2
     );
     let pipeline = pipeline(&facts, d("2022-06-30"), Freshness::default());
-    assert_eq!(pipeline.eligible_candidates, 0);
+    assert_eq!(pipeline.eligible_candidates, 1);
     assert!(
-        keys_and_counts(&pipeline.by_blocker).contains(&("INTRODUCER_NOT_QUALIFIED", 5)),
+        keys_and_counts(&pipeline.by_blocker).contains(&("INTRODUCER_NOT_QUALIFIED", 4)),
         "{:?}",
         pipeline.by_blocker
     );
@@ -843,4 +844,76 @@ fn the_decision_deadline_ends_with_the_decision_whatever_the_stage_date() {
         .collect();
     assert!(!kinds.contains(&("candidates/c4", DeadlineKindPb::AdmissionDecision as i32)));
     assert!(kinds.contains(&("members/20", DeadlineKindPb::Ceremony as i32)));
+}
+
+/// The story with the cell-approved candidate (voted on 2022-05-16) changed by `change`.
+fn story_with_approved(change: impl Fn(&mut CandidateDetails)) -> AdmissionFacts {
+    let mut facts = story();
+    let approved = facts
+        .candidates
+        .iter_mut()
+        .find(|record| record.id == "c4")
+        .expect("the cell-approved candidate");
+    change(&mut approved.candidate);
+    facts
+}
+
+#[test]
+fn pipeline_judges_an_approved_candidate_on_the_cells_vote_day() {
+    // The certificate is exactly 60 months old and the papers exactly 12 months old at the vote;
+    // both have lapsed by the report date, and do not block.
+    let lapsing = story_with_approved(|c| {
+        c.certificate_date = Some(d("2017-05-16"));
+        c.papers_date = Some(d("2021-05-16"));
+    });
+    let progress = admission_progress(&lapsing, 2022, d("2022-06-30"), Freshness::default());
+    assert_eq!(progress.eligible_candidates, 2);
+
+    // 17 years 11 months at the vote, 18 by the report date: too young.
+    let young = story_with_approved(|c| c.birth_date = d("2004-06-01"));
+    let progress = admission_progress(&young, 2022, d("2022-06-30"), Freshness::default());
+    assert_eq!(progress.eligible_candidates, 1);
+    let c4 = young
+        .candidates
+        .iter()
+        .find(|record| record.id == "c4")
+        .expect("c4");
+    let codes: Vec<&str> = young
+        .blockers_on(c4, d("2022-06-30"))
+        .iter()
+        .map(|b| b.code.code())
+        .collect();
+    assert_eq!(codes, ["AGE_UNDER_MINIMUM"]);
+}
+
+#[test]
+fn a_deadline_counted_through_a_year_not_loaded_says_so() {
+    let mut facts = story();
+    // Admitted on 15 December 2026: the ceremony's 30 working days run into 2027, whose calendar
+    // is not loaded.
+    facts.members[3].decision_date = Some(d("2026-12-15"));
+    let listed = deadlines(
+        &facts,
+        d("2026-12-20"),
+        d("2026-12-20"),
+        Freshness::default(),
+    );
+    let ceremony = listed
+        .deadlines
+        .iter()
+        .find(|x| x.subject == "members/4")
+        .expect("the ceremony clock runs");
+    assert_eq!(ceremony.calendar_missing_years, [2027]);
+    let exact = deadlines(
+        &story(),
+        d("2022-06-30"),
+        d("2022-06-30"),
+        Freshness::default(),
+    );
+    assert!(
+        exact
+            .deadlines
+            .iter()
+            .all(|x| x.calendar_missing_years.is_empty())
+    );
 }
