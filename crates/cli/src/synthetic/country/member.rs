@@ -188,7 +188,8 @@ pub(super) fn generate(
         }
     };
     let ceremony = (decision + Duration::days(rng.range(7, 28))).min(today);
-    let official_day = date::add_months(ceremony, 12) + Duration::days(rng.range(0, 45));
+    // Official on the day the 12-month probation ends, whenever the cell recognised it.
+    let official_day = date::add_months(ceremony, 12);
     let official = (official_day <= today).then_some(official_day);
     let age_today = date::age_in_years(person.birth, today);
 

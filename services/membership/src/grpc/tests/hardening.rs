@@ -244,7 +244,7 @@ async fn write_only_callers_get_replies_without_records(server: &Server) {
             &admin,
             pb::RecognizeOfficialRequest {
                 name: member.clone(),
-                official_date: "2021-02-04".into(),
+                official_date: "2021-02-03".into(),
                 decision_number: "12-QĐ/ĐU".into(),
                 cell_vote: Some(pb::VoteTally {
                     eligible: 9,
