@@ -7,7 +7,7 @@ use partyregistry_rules::RuleVersion;
 use partyregistry_vocab::date;
 use sqlx::{AnyConnection, Row};
 
-use super::{Store, StoreError, date_text, stint_of};
+use super::{Store, StoreError, aggregates, date_text, stint_of};
 use crate::model::feed::FeedPosition;
 use crate::model::rows::{
     CandidateRow, CellPlanRow, CellRatingRow, CellRow, CommuneRow, EventRow, HolidayRow,
@@ -107,10 +107,14 @@ async fn apply_one(
         }
         Projected::Cell(cell) => upsert_cell(connection, cell).await?,
         Projected::Member(member, events) => {
+            // The statistics' ledgers follow the member: what it contributed goes, what it
+            // contributes now comes, in this same transaction.
+            let before = aggregates::member_contribution(connection, member.id).await?;
             upsert_member(connection, member, sequence).await?;
             update_stints(connection, member).await?;
             write_party_age(connection, member).await?;
             insert_events(connection, events, sequence).await?;
+            aggregates::record_member_change(connection, member.id, before).await?;
         }
         Projected::Province(province) => upsert_province(connection, province).await?,
         Projected::Merge(merge) => upsert_merge(connection, merge).await?,

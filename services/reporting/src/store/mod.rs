@@ -10,6 +10,7 @@
 //! `YYYY-MM-DD` text bound from Rust, timestamps as BIGINT micros, no `SUM()` (PostgreSQL returns
 //! NUMERIC, which the `Any` driver cannot decode): counts use `COUNT(CASE WHEN … THEN 1 END)`.
 
+mod aggregates;
 mod apply;
 mod queries;
 mod scope;
@@ -19,6 +20,7 @@ use partyregistry_kit::db::{Backend, Database};
 use partyregistry_vocab::date::{self, Date};
 use sqlx::{AnyConnection, Row};
 
+pub use aggregates::AggregateAudit;
 pub use apply::BatchOutcome;
 pub use queries::{AdmissionSnapshot, AdmissionWindow, AdmissionsSnapshot, CommuneSnapshot};
 pub use statistics::Reader;

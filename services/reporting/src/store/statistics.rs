@@ -44,7 +44,7 @@ impl Store {
 const MEMBERS_OF_COMMUNE: &str = "select member_id from member_stints where commune_code = $1 \
      union select id from members where admitted_in_commune = $1";
 
-const HISTORY_COLUMNS: &str = "id, full_name, status, gender, birth_date, ethnicity_code, \
+pub(super) const HISTORY_COLUMNS: &str = "id, full_name, status, gender, birth_date, ethnicity_code, \
      religion_code, general_education, qualification, political_theory, youth_union, \
      seriously_ill, readmission, decision_date, ceremony_date, official_date, joined_date, \
      left_date, admitted_in_commune, admitted_in_cell";
@@ -57,7 +57,7 @@ fn flag(row: &sqlx::any::AnyRow, index: usize) -> Result<bool, StoreError> {
     Ok(row.try_get::<Option<i64>, _>(index)?.unwrap_or(0) != 0)
 }
 
-fn history(row: &sqlx::any::AnyRow) -> Result<MemberHistory, StoreError> {
+pub(super) fn history(row: &sqlx::any::AnyRow) -> Result<MemberHistory, StoreError> {
     let admitted_in_commune: Option<String> = row.try_get(18)?;
     let admitted_in_cell: Option<String> = row.try_get(19)?;
     Ok(MemberHistory {
@@ -89,6 +89,11 @@ fn history(row: &sqlx::any::AnyRow) -> Result<MemberHistory, StoreError> {
 }
 
 impl Reader {
+    /// The snapshot's connection.
+    pub(super) fn connection(&mut self) -> &mut AnyConnection {
+        &mut self.tx
+    }
+
     /// Every commune, province and merge.
     pub async fn directory(&mut self) -> Result<Directory, StoreError> {
         let connection: &mut AnyConnection = &mut self.tx;
