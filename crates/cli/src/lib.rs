@@ -56,8 +56,8 @@ use args::Command;
 pub use commands::certs;
 use commands::planning::{holidays, plans, ratings, rules, targets};
 use commands::{
-    Context, audit, candidates, cells, communes, completions, export, health, lifecycle, members,
-    reference, reports, seed, tokens, watch,
+    Context, aggregates, audit, candidates, cells, communes, completions, export, health,
+    lifecycle, members, reference, reports, seed, tokens, watch,
 };
 pub use error::CliError;
 
@@ -69,6 +69,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Tokens(command) => return tokens::run(command, cli.json),
         Command::Certs(command) => return certs::run(command, cli.json),
         Command::Dev(options) => return dev::run(options).await,
+        Command::Aggregates(command) => return aggregates::run(command, cli.json).await,
         Command::Completions(args) => {
             completions::write(
                 args.shell,
@@ -113,8 +114,10 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Seed(args) => seed::run(&context, args).await,
         Command::Audit(command) => audit::run(&context, command).await,
         // Answered above, before the security files were read.
-        Command::Tokens(_) | Command::Certs(_) | Command::Dev(_) | Command::Completions(_) => {
-            Ok(())
-        }
+        Command::Tokens(_)
+        | Command::Certs(_)
+        | Command::Dev(_)
+        | Command::Completions(_)
+        | Command::Aggregates(_) => Ok(()),
     }
 }
