@@ -12,13 +12,58 @@ use partyregistry_kit::db::Backend;
 use partyregistry_vocab::date::{self, Date};
 use sqlx::{AnyConnection, Row};
 
-use super::statistics::{HISTORY_COLUMNS, Reader, history};
-use super::{Store, StoreError, spelled, stint_of, stored_date, unreadable};
+use super::{Store, StoreError, spelled, stint_of, stored_date, stored_optional_date, unreadable};
 use crate::model::aggregate::{
     Contribution, Ledger, MovementCounts, RollCounts, contribution, merge_into, roll,
 };
 use crate::model::history::{EventFact, MemberHistory};
-use crate::model::vocabulary::EventType;
+use crate::model::vocabulary::{
+    EventType, Gender, GeneralEducation, MemberStatus, PoliticalTheory, Qualification,
+};
+
+pub(super) const HISTORY_COLUMNS: &str = "id, full_name, status, gender, birth_date, ethnicity_code, \
+     religion_code, general_education, qualification, political_theory, youth_union, \
+     seriously_ill, readmission, decision_date, ceremony_date, official_date, joined_date, \
+     left_date, admitted_in_commune, admitted_in_cell";
+
+fn text(row: &sqlx::any::AnyRow, index: usize) -> Result<String, StoreError> {
+    Ok(row.try_get::<Option<String>, _>(index)?.unwrap_or_default())
+}
+
+fn flag(row: &sqlx::any::AnyRow, index: usize) -> Result<bool, StoreError> {
+    Ok(row.try_get::<Option<i64>, _>(index)?.unwrap_or(0) != 0)
+}
+
+pub(super) fn history(row: &sqlx::any::AnyRow) -> Result<MemberHistory, StoreError> {
+    let admitted_in_commune: Option<String> = row.try_get(18)?;
+    let admitted_in_cell: Option<String> = row.try_get(19)?;
+    Ok(MemberHistory {
+        id: row.try_get(0)?,
+        full_name: text(row, 1)?,
+        status: spelled(row, 2, MemberStatus::from_key)?,
+        gender: spelled(row, 3, Gender::from_key)?,
+        birth_date: stored_optional_date(row.try_get(4)?)?,
+        ethnicity_code: text(row, 5)?,
+        religion_code: text(row, 6)?,
+        general_education: spelled(row, 7, GeneralEducation::from_key)?,
+        // Rows written before the column existed read as none, as the contract says.
+        qualification: match row.try_get::<Option<String>, _>(8)? {
+            None => Qualification::None,
+            Some(_) => spelled(row, 8, Qualification::from_key)?,
+        },
+        political_theory: spelled(row, 9, PoliticalTheory::from_key)?,
+        youth_union: flag(row, 10)?,
+        seriously_ill: flag(row, 11)?,
+        readmission: flag(row, 12)?,
+        decision_date: stored_optional_date(row.try_get(13)?)?,
+        ceremony_date: stored_optional_date(row.try_get(14)?)?,
+        official_date: stored_optional_date(row.try_get(15)?)?,
+        joined_date: stored_optional_date(row.try_get(16)?)?,
+        left_date: stored_optional_date(row.try_get(17)?)?,
+        admitted_in: admitted_in_commune.zip(admitted_in_cell),
+        ..MemberHistory::default()
+    })
+}
 
 /// Members read at once when the ledgers are rebuilt or checked.
 const MEMBERS_PER_CHUNK: i64 = 500;
@@ -307,97 +352,95 @@ fn placeholders(first: usize, count: usize) -> String {
         .join(", ")
 }
 
-impl Reader {
-    /// The members on the roll of `communes` on `day`, by every breakdown: sums of the roll
-    /// ledger, per commune for the totals only.
-    pub async fn roll_counts(
-        &mut self,
-        communes: &[String],
-        day: Date,
-    ) -> Result<RollCounts, StoreError> {
-        let day = date::format(day);
-        let mut counts = RollCounts::default();
-        for chunk in communes.chunks(COMMUNES_PER_STATEMENT) {
-            let query = format!(
-                "select case when dimension = '{total}' then commune_code else '' end, \
-                     dimension, value, cast(sum(delta) as bigint) \
-                 from roll_deltas where day <= $1 and commune_code in ({list}) \
-                 group by case when dimension = '{total}' then commune_code else '' end, \
-                     dimension, value",
-                total = roll::TOTAL,
-                list = placeholders(2, chunk.len()),
-            );
-            let mut statement = sqlx::query(&query).bind(&day);
-            for code in chunk {
-                statement = statement.bind(code);
-            }
-            let rows = statement.fetch_all(self.connection()).await?;
-            for row in &rows {
-                let commune: String = row.try_get(0)?;
-                let dimension: String = row.try_get(1)?;
-                let value: String = row.try_get(2)?;
-                counts
-                    .add(&commune, &dimension, &value, row.try_get(3)?)
-                    .map_err(|(dimension, value)| unreadable(dimension, &value))?;
-            }
+/// The members on the roll of `communes` on `day`, by every breakdown: sums of the roll
+/// ledger, per commune for the totals only.
+pub(super) async fn roll_counts(
+    connection: &mut AnyConnection,
+    communes: &[String],
+    day: Date,
+) -> Result<RollCounts, StoreError> {
+    let day = date::format(day);
+    let mut counts = RollCounts::default();
+    for chunk in communes.chunks(COMMUNES_PER_STATEMENT) {
+        let query = format!(
+            "select case when dimension = '{total}' then commune_code else '' end, \
+                 dimension, value, cast(sum(delta) as bigint) \
+             from roll_deltas where day <= $1 and commune_code in ({list}) \
+             group by case when dimension = '{total}' then commune_code else '' end, \
+                 dimension, value",
+            total = roll::TOTAL,
+            list = placeholders(2, chunk.len()),
+        );
+        let mut statement = sqlx::query(&query).bind(&day);
+        for code in chunk {
+            statement = statement.bind(code);
         }
-        Ok(counts.without_zeros())
+        let rows = statement.fetch_all(&mut *connection).await?;
+        for row in &rows {
+            let commune: String = row.try_get(0)?;
+            let dimension: String = row.try_get(1)?;
+            let value: String = row.try_get(2)?;
+            counts
+                .add(&commune, &dimension, &value, row.try_get(3)?)
+                .map_err(|(dimension, value)| unreadable(dimension, &value))?;
+        }
     }
+    Ok(counts.without_zeros())
+}
 
-    /// Members on the roll of each of `communes` on `day`.
-    pub async fn roll_totals(
-        &mut self,
-        communes: &[String],
-        day: Date,
-    ) -> Result<BTreeMap<String, i64>, StoreError> {
-        let day = date::format(day);
-        let mut totals = BTreeMap::new();
-        for chunk in communes.chunks(COMMUNES_PER_STATEMENT) {
-            let query = format!(
-                "select commune_code, cast(sum(delta) as bigint) from roll_deltas \
-                 where dimension = $1 and day <= $2 and commune_code in ({list}) \
-                 group by commune_code",
-                list = placeholders(3, chunk.len()),
-            );
-            let mut statement = sqlx::query(&query).bind(roll::TOTAL).bind(&day);
-            for code in chunk {
-                statement = statement.bind(code);
-            }
-            for row in &statement.fetch_all(self.connection()).await? {
-                totals.insert(row.try_get::<String, _>(0)?, row.try_get::<i64, _>(1)?);
-            }
+/// Members on the roll of each of `communes` on `day`.
+pub(super) async fn roll_totals(
+    connection: &mut AnyConnection,
+    communes: &[String],
+    day: Date,
+) -> Result<BTreeMap<String, i64>, StoreError> {
+    let day = date::format(day);
+    let mut totals = BTreeMap::new();
+    for chunk in communes.chunks(COMMUNES_PER_STATEMENT) {
+        let query = format!(
+            "select commune_code, cast(sum(delta) as bigint) from roll_deltas \
+             where dimension = $1 and day <= $2 and commune_code in ({list}) \
+             group by commune_code",
+            list = placeholders(3, chunk.len()),
+        );
+        let mut statement = sqlx::query(&query).bind(roll::TOTAL).bind(&day);
+        for code in chunk {
+            statement = statement.bind(code);
         }
-        Ok(totals)
+        for row in &statement.fetch_all(&mut *connection).await? {
+            totals.insert(row.try_get::<String, _>(0)?, row.try_get::<i64, _>(1)?);
+        }
     }
+    Ok(totals)
+}
 
-    /// The movement ledger of `communes` summed over `from..=to` by dimension and value.
-    pub async fn movement_counts(
-        &mut self,
-        communes: &[String],
-        from: Date,
-        to: Date,
-    ) -> Result<MovementCounts, StoreError> {
-        let (from, to) = (date::format(from), date::format(to));
-        let mut counts = MovementCounts::new();
-        for chunk in communes.chunks(COMMUNES_PER_STATEMENT) {
-            let query = format!(
-                "select dimension, value, cast(sum(count) as bigint) from roll_movements \
-                 where day >= $1 and day <= $2 and commune_code in ({list}) \
-                 group by dimension, value",
-                list = placeholders(3, chunk.len()),
-            );
-            let mut statement = sqlx::query(&query).bind(&from).bind(&to);
-            for code in chunk {
-                statement = statement.bind(code);
-            }
-            for row in &statement.fetch_all(self.connection()).await? {
-                *counts
-                    .entry((row.try_get(0)?, row.try_get(1)?))
-                    .or_default() += row.try_get::<i64, _>(2)?;
-            }
+/// The movement ledger of `communes` summed over `from..=to` by dimension and value.
+pub(super) async fn movement_counts(
+    connection: &mut AnyConnection,
+    communes: &[String],
+    from: Date,
+    to: Date,
+) -> Result<MovementCounts, StoreError> {
+    let (from, to) = (date::format(from), date::format(to));
+    let mut counts = MovementCounts::new();
+    for chunk in communes.chunks(COMMUNES_PER_STATEMENT) {
+        let query = format!(
+            "select dimension, value, cast(sum(count) as bigint) from roll_movements \
+             where day >= $1 and day <= $2 and commune_code in ({list}) \
+             group by dimension, value",
+            list = placeholders(3, chunk.len()),
+        );
+        let mut statement = sqlx::query(&query).bind(&from).bind(&to);
+        for code in chunk {
+            statement = statement.bind(code);
         }
-        Ok(counts)
+        for row in &statement.fetch_all(&mut *connection).await? {
+            *counts
+                .entry((row.try_get(0)?, row.try_get(1)?))
+                .or_default() += row.try_get::<i64, _>(2)?;
+        }
     }
+    Ok(counts)
 }
 
 #[cfg(test)]
