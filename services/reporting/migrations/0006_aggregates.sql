@@ -26,6 +26,28 @@ create table roll_movements (
 );
 
 create index roll_movements_day_idx on roll_movements (commune_code, day);
+create index roll_deltas_day_idx on roll_deltas (commune_code, day);
+
+-- The roll summed up to the pivot day: members under `value` of `dimension` on that day. A day
+-- after the pivot adds the deltas dated from the day after the pivot up to it, a day before it
+-- takes away those dated after it, so that an answer reads the deltas between the pivot and its
+-- day only, not the whole history. Kept with each delta row; `partyctl aggregates rebuild` moves
+-- the pivot to the day it runs.
+create table roll_base (
+    commune_code text   not null,
+    dimension    text   not null,
+    value        text   not null,
+    members      bigint not null,
+    constraint roll_base_pk primary key (commune_code, dimension, value)
+);
+
+create table roll_pivot (
+    id  bigint not null,
+    day text   not null,
+    constraint roll_pivot_pk primary key (id)
+);
+
+insert into roll_pivot (id, day) values (1, '2026-01-01');
 
 -- Rebuild the projection from the start of the feed, so that the ledgers above hold every member
 -- change applied so far. Every row derives from the feed, so nothing is lost; the audit trail

@@ -507,9 +507,14 @@ async fn ledgers_agree_with_the_members(store: &Store) {
     assert!(damaged.differing_rows > 0);
     let rebuilt = store.rebuild_aggregates().await.expect("rebuild runs");
     assert_eq!(rebuilt.members, 240);
-    assert_eq!(rebuilt.stored_rows, check.stored_rows);
+    // The rebuild moves the pivot to today: the days of the comparison now fall on its other
+    // side.
     let check = store.check_aggregates().await.expect("check runs");
     assert_eq!(check.differing_rows, 0);
+    assert_eq!(
+        (check.stored_rows, check.expected_rows),
+        (rebuilt.stored_rows, rebuilt.stored_rows)
+    );
     assert_eq!(answers_match_the_members(store, &api).await, compared);
 
     // Replaying the whole feed changes nothing.

@@ -65,6 +65,21 @@ pub(super) fn history(row: &sqlx::any::AnyRow) -> Result<MemberHistory, StoreErr
     })
 }
 
+/// The tables of the read model: name, count column, key.
+const LEDGER_TABLES: [(&str, &str, &str); 3] = [
+    (
+        "roll_deltas",
+        "delta",
+        "commune_code, dimension, value, day",
+    ),
+    (
+        "roll_movements",
+        "count",
+        "commune_code, dimension, value, day",
+    ),
+    ("roll_base", "members", "commune_code, dimension, value"),
+];
+
 /// Members read at once when the ledgers are rebuilt or checked.
 const MEMBERS_PER_CHUNK: i64 = 500;
 /// Communes bound in one statement (well under both databases' parameter limits).
@@ -185,39 +200,90 @@ pub(super) async fn record_member_change(
     add_rows(connection, &change, "").await
 }
 
-/// Adds `rows` to the ledgers (the tables named with `prefix`), deleting rows that reach zero.
+/// The pivot day of the roll's base (`roll_base`).
+async fn pivot(connection: &mut AnyConnection) -> Result<Date, StoreError> {
+    let day: String = sqlx::query("select day from roll_pivot where id = 1")
+        .fetch_one(&mut *connection)
+        .await?
+        .try_get(0)?;
+    stored_date(&day)
+}
+
+/// Adds `count` to the row of `table` keyed by `key` (the key columns, bound in order), deleting
+/// it when it reaches zero.
+async fn add_to(
+    connection: &mut AnyConnection,
+    table: &str,
+    column: &str,
+    key: &[(&str, &str)],
+    count: i64,
+) -> Result<(), StoreError> {
+    let names: Vec<&str> = key.iter().map(|(name, _)| *name).collect();
+    let names = names.join(", ");
+    let upsert = format!(
+        "insert into {table} ({names}, {column}) values ({}) \
+         on conflict ({names}) do update set {column} = {table}.{column} + excluded.{column} \
+         returning {column}",
+        placeholders(1, key.len() + 1)
+    );
+    let mut insert = sqlx::query(&upsert);
+    for (_, value) in key {
+        insert = insert.bind(*value);
+    }
+    let row = insert.bind(count).fetch_one(&mut *connection).await?;
+    if row.try_get::<i64, _>(0)? == 0 {
+        let condition: Vec<String> = key
+            .iter()
+            .enumerate()
+            .map(|(index, (name, _))| format!("{name} = ${}", index + 1))
+            .collect();
+        let statement = format!("delete from {table} where {}", condition.join(" and "));
+        let mut delete = sqlx::query(&statement);
+        for (_, value) in key {
+            delete = delete.bind(*value);
+        }
+        delete.execute(&mut *connection).await?;
+    }
+    Ok(())
+}
+
+/// Adds `rows` to the ledgers (the tables named with `prefix`), and the roll's rows dated on or
+/// before the pivot to its base.
 async fn add_rows(
     connection: &mut AnyConnection,
     rows: &Contribution,
     prefix: &str,
 ) -> Result<(), StoreError> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let pivot = pivot(connection).await?;
     for (key, count) in rows {
         let (table, column) = table_of(key.ledger);
         let day = date::format(key.day);
-        let row = sqlx::query(&format!(
-            "insert into {prefix}{table} (commune_code, dimension, value, day, {column}) \
-             values ($1, $2, $3, $4, $5) \
-             on conflict (commune_code, dimension, value, day) \
-             do update set {column} = {prefix}{table}.{column} + excluded.{column} \
-             returning {column}"
-        ))
-        .bind(&key.commune_code)
-        .bind(key.dimension)
-        .bind(&key.value)
-        .bind(&day)
-        .bind(count)
-        .fetch_one(&mut *connection)
+        let columns = [
+            ("commune_code", key.commune_code.as_str()),
+            ("dimension", key.dimension),
+            ("value", key.value.as_str()),
+        ];
+        let mut dated = columns.to_vec();
+        dated.push(("day", day.as_str()));
+        add_to(
+            connection,
+            &format!("{prefix}{table}"),
+            column,
+            &dated,
+            *count,
+        )
         .await?;
-        if row.try_get::<i64, _>(0)? == 0 {
-            sqlx::query(&format!(
-                "delete from {prefix}{table} where commune_code = $1 and dimension = $2 \
-                 and value = $3 and day = $4"
-            ))
-            .bind(&key.commune_code)
-            .bind(key.dimension)
-            .bind(&key.value)
-            .bind(&day)
-            .execute(&mut *connection)
+        if key.ledger == Ledger::Roll && key.day <= pivot {
+            add_to(
+                connection,
+                &format!("{prefix}roll_base"),
+                "members",
+                &columns,
+                *count,
+            )
             .await?;
         }
     }
@@ -268,16 +334,21 @@ impl Store {
         sqlx::query("update feed_cursor set last_sequence = last_sequence where id = 1")
             .execute(&mut *tx)
             .await?;
-        sqlx::query("delete from roll_deltas")
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("delete from roll_movements")
+        for (table, _, _) in LEDGER_TABLES {
+            sqlx::query(&format!("delete from {table}"))
+                .execute(&mut *tx)
+                .await?;
+        }
+        // Answers near the day of the rebuild read the fewest deltas.
+        sqlx::query("update roll_pivot set day = $1 where id = 1")
+            .bind(date::format(date::today_in_vietnam()))
             .execute(&mut *tx)
             .await?;
         let members = recompute_into(&mut tx, "").await?;
         let rows = count_rows(
             &mut tx,
-            "select (select count(*) from roll_deltas) + (select count(*) from roll_movements)",
+            "select (select count(*) from roll_deltas) + (select count(*) from roll_movements) \
+             + (select count(*) from roll_base)",
         )
         .await?;
         tx.commit().await?;
@@ -298,16 +369,19 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
         }
-        for table in ["roll_deltas", "roll_movements"] {
+        for table in LEDGER_TABLES.map(|(table, _, _)| table) {
             sqlx::query(&format!(
                 "create temporary table expected_{table} as select * from {table} where 1 = 0"
             ))
             .execute(&mut *tx)
             .await?;
             // The temporary copy needs the key the upsert names.
+            let key = LEDGER_TABLES
+                .iter()
+                .find(|(name, _, _)| *name == table)
+                .map_or("", |(_, _, key)| key);
             sqlx::query(&format!(
-                "create unique index expected_{table}_key on expected_{table} \
-                 (commune_code, dimension, value, day)"
+                "create unique index expected_{table}_key on expected_{table} ({key})"
             ))
             .execute(&mut *tx)
             .await?;
@@ -317,8 +391,8 @@ impl Store {
             members,
             ..AggregateAudit::default()
         };
-        for (table, column) in [("roll_deltas", "delta"), ("roll_movements", "count")] {
-            let columns = format!("commune_code, dimension, value, day, {column}");
+        for (table, column, key) in LEDGER_TABLES {
+            let columns = format!("{key}, {column}");
             audit.stored_rows +=
                 count_rows(&mut tx, &format!("select count(*) from {table}")).await?;
             audit.expected_rows +=
@@ -352,6 +426,52 @@ fn placeholders(first: usize, count: usize) -> String {
         .join(", ")
 }
 
+/// The roll of `communes` on `day` summed per `group` (an expression over the columns), dimension
+/// and value, from the base and the deltas between the pivot and the day; `only` restricts the
+/// dimensions read (an SQL condition). Rows: group, dimension, value, members.
+async fn roll_sums(
+    connection: &mut AnyConnection,
+    communes: &[String],
+    day: Date,
+    group: &str,
+    only: &str,
+) -> Result<Vec<(String, String, String, i64)>, StoreError> {
+    let pivot = pivot(connection).await?;
+    // After the pivot the deltas up to the day are added; before it, those after it taken away.
+    let (low, high, sign) = if day >= pivot {
+        (pivot, day, 1_i64)
+    } else {
+        (day, pivot, -1_i64)
+    };
+    let (low, high) = (date::format(low), date::format(high));
+    let mut sums = Vec::new();
+    for chunk in communes.chunks(COMMUNES_PER_STATEMENT) {
+        let list = placeholders(4, chunk.len());
+        let query = format!(
+            "select {group}, dimension, value, cast(sum(n) as bigint) from ( \
+                 select commune_code, dimension, value, members as n from roll_base \
+                 where commune_code in ({list}) and {only} \
+                 union all \
+                 select commune_code, dimension, value, $3 * delta as n from roll_deltas \
+                 where day > $1 and day <= $2 and commune_code in ({list}) and {only} \
+             ) summed group by {group}, dimension, value"
+        );
+        let mut statement = sqlx::query(&query).bind(&low).bind(&high).bind(sign);
+        for code in chunk {
+            statement = statement.bind(code);
+        }
+        for row in &statement.fetch_all(&mut *connection).await? {
+            sums.push((
+                row.try_get(0)?,
+                row.try_get(1)?,
+                row.try_get(2)?,
+                row.try_get(3)?,
+            ));
+        }
+    }
+    Ok(sums)
+}
+
 /// The members on the roll of `communes` on `day`, by every breakdown: sums of the roll
 /// ledger, per commune for the totals only.
 pub(super) async fn roll_counts(
@@ -359,31 +479,17 @@ pub(super) async fn roll_counts(
     communes: &[String],
     day: Date,
 ) -> Result<RollCounts, StoreError> {
-    let day = date::format(day);
+    let group = format!(
+        "case when dimension = '{}' then commune_code else '' end",
+        roll::TOTAL
+    );
     let mut counts = RollCounts::default();
-    for chunk in communes.chunks(COMMUNES_PER_STATEMENT) {
-        let query = format!(
-            "select case when dimension = '{total}' then commune_code else '' end, \
-                 dimension, value, cast(sum(delta) as bigint) \
-             from roll_deltas where day <= $1 and commune_code in ({list}) \
-             group by case when dimension = '{total}' then commune_code else '' end, \
-                 dimension, value",
-            total = roll::TOTAL,
-            list = placeholders(2, chunk.len()),
-        );
-        let mut statement = sqlx::query(&query).bind(&day);
-        for code in chunk {
-            statement = statement.bind(code);
-        }
-        let rows = statement.fetch_all(&mut *connection).await?;
-        for row in &rows {
-            let commune: String = row.try_get(0)?;
-            let dimension: String = row.try_get(1)?;
-            let value: String = row.try_get(2)?;
-            counts
-                .add(&commune, &dimension, &value, row.try_get(3)?)
-                .map_err(|(dimension, value)| unreadable(dimension, &value))?;
-        }
+    for (commune, dimension, value, members) in
+        roll_sums(connection, communes, day, &group, "1 = 1").await?
+    {
+        counts
+            .add(&commune, &dimension, &value, members)
+            .map_err(|(dimension, value)| unreadable(dimension, &value))?;
     }
     Ok(counts.without_zeros())
 }
@@ -394,24 +500,12 @@ pub(super) async fn roll_totals(
     communes: &[String],
     day: Date,
 ) -> Result<BTreeMap<String, i64>, StoreError> {
-    let day = date::format(day);
-    let mut totals = BTreeMap::new();
-    for chunk in communes.chunks(COMMUNES_PER_STATEMENT) {
-        let query = format!(
-            "select commune_code, cast(sum(delta) as bigint) from roll_deltas \
-             where dimension = $1 and day <= $2 and commune_code in ({list}) \
-             group by commune_code",
-            list = placeholders(3, chunk.len()),
-        );
-        let mut statement = sqlx::query(&query).bind(roll::TOTAL).bind(&day);
-        for code in chunk {
-            statement = statement.bind(code);
-        }
-        for row in &statement.fetch_all(&mut *connection).await? {
-            totals.insert(row.try_get::<String, _>(0)?, row.try_get::<i64, _>(1)?);
-        }
-    }
-    Ok(totals)
+    let only = format!("dimension = '{}'", roll::TOTAL);
+    Ok(roll_sums(connection, communes, day, "commune_code", &only)
+        .await?
+        .into_iter()
+        .map(|(commune, _, _, members)| (commune, members))
+        .collect())
 }
 
 /// The movement ledger of `communes` summed over `from..=to` by dimension and value.
