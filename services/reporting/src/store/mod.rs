@@ -7,8 +7,9 @@
 //! [`crate::ingest::projection`]) nor the report arithmetic (see [`crate::report`]).
 //!
 //! Portability rules kept by every statement: `$n` placeholders (SQLite accepts them), dates as
-//! `YYYY-MM-DD` text bound from Rust, timestamps as BIGINT micros, no `SUM()` (PostgreSQL returns
-//! NUMERIC, which the `Any` driver cannot decode): counts use `COUNT(CASE WHEN … THEN 1 END)`.
+//! `YYYY-MM-DD` text bound from Rust, timestamps as BIGINT micros, no bare `SUM()` (PostgreSQL
+//! returns NUMERIC, which the `Any` driver cannot decode): counts use `COUNT(CASE WHEN … THEN 1
+//! END)`, and the sums of the aggregate ledgers are cast back, `CAST(SUM(delta) AS BIGINT)`.
 
 mod aggregates;
 mod apply;
