@@ -5,6 +5,7 @@
 
 use clap::{Parser, Subcommand};
 
+use crate::commands::aggregates::AggregatesCommand;
 use crate::commands::audit::AuditCommand;
 use crate::commands::candidates::CandidateCommand;
 use crate::commands::cells::CellCommand;
@@ -114,6 +115,9 @@ pub enum Command {
     Report(ReportCommand),
     /// Độ cập nhật của dịch vụ báo cáo so với dịch vụ đảng viên.
     Freshness,
+    /// Số liệu tổng hợp của dịch vụ báo cáo (thống kê tỉnh, toàn quốc): kiểm tra, tính lại.
+    #[command(subcommand)]
+    Aggregates(AggregatesCommand),
     /// Kiểm tra sức khỏe (grpc.health.v1); mã thoát khác 0 nếu dịch vụ chưa sẵn sàng.
     Health(HealthArgs),
     /// Tỉnh, thành phố (mã 2 chữ số) và thời gian hiệu lực.

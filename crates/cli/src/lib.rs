@@ -57,8 +57,8 @@ use args::Command;
 pub use commands::certs;
 use commands::planning::{holidays, plans, ratings, rules, targets};
 use commands::{
-    Context, audit, candidates, cells, communes, completions, export, generate, health, import,
-    lifecycle, members, reference, reports, seed, tokens, watch,
+    Context, aggregates, audit, candidates, cells, communes, completions, export, generate, health,
+    import, lifecycle, members, reference, reports, seed, tokens, watch,
 };
 pub use error::CliError;
 
@@ -71,6 +71,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Certs(command) => return certs::run(command, cli.json),
         Command::Dev(options) => return dev::run(options).await,
         Command::Generate(args) => return generate::run(args, cli.json),
+        Command::Aggregates(command) => return aggregates::run(command, cli.json).await,
         Command::Completions(args) => {
             completions::write(
                 args.shell,
@@ -120,6 +121,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         | Command::Certs(_)
         | Command::Dev(_)
         | Command::Generate(_)
-        | Command::Completions(_) => Ok(()),
+        | Command::Completions(_)
+        | Command::Aggregates(_) => Ok(()),
     }
 }

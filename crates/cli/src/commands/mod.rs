@@ -5,6 +5,7 @@
 //! global flags and the update [`mask`]. Owns no dispatch: [`crate::run`] picks the command, so
 //! that no command module depends on the list of all commands.
 
+pub mod aggregates;
 pub mod audit;
 pub mod candidates;
 pub mod cells;

@@ -4,6 +4,7 @@
 //! API. They sit above every floor, so that no floor's own tests reach up into another.
 
 mod admission;
+mod aggregates;
 mod statistics;
 
 use partyregistry_kit::db::{self, Backend};

@@ -30,22 +30,21 @@ use crate::grpc::access::Access;
 use crate::grpc::error::{COMMUNE_TYPE, unit_error};
 use crate::grpc::request::{day_or_today, on_day, parse_day, parse_scope, year_bound};
 use crate::ingest::consumer::FeedState;
-use crate::model::history::MemberHistory;
 use crate::model::units::Directory;
 use crate::report::admission::{self as admission_reports, HealthThresholds};
 use crate::report::commune as reports;
 use crate::report::statistics::{self, CommuneValue, StatisticsOptions};
 use crate::report::units::{self, Scope, UnitError};
 use crate::report::{badges, deadlines};
-use crate::store::{AdmissionSnapshot, AdmissionWindow, Store, StoredCursor};
+use crate::store::{AdmissionSnapshot, AdmissionWindow, Reader, Store, StoredCursor};
 
-/// What a statistics report reads: the units, the communes it counts, their members' histories,
-/// and the cursor of the snapshot.
+/// What a statistics report reads in one snapshot: the units, the communes it counts, and the
+/// snapshot still open for the sums.
 struct Scoped {
     directory: Directory,
     resolved: units::Resolved,
-    members: Vec<MemberHistory>,
-    cursor: StoredCursor,
+    codes: Vec<String>,
+    reader: Reader,
 }
 
 /// The handlers of `partyregistry.reporting.v1.ReportingService`.
@@ -298,8 +297,7 @@ impl ReportingApi {
         ))
     }
 
-    /// Resolves the communes of a report in one snapshot with `resolve`, and reads the histories
-    /// of their members.
+    /// Resolves the communes of a report in a new snapshot with `resolve`.
     async fn scoped(
         &self,
         resolve: impl FnOnce(&Directory) -> Result<units::Resolved, ApiError>,
@@ -308,13 +306,11 @@ impl ReportingApi {
         let directory = reader.directory().await?;
         let resolved = resolve(&directory)?;
         let codes: Vec<String> = resolved.communes.iter().map(|c| c.code.clone()).collect();
-        let members = reader.histories(&codes).await?;
-        let cursor = reader.finish().await?;
         Ok(Scoped {
             directory,
             resolved,
-            members,
-            cursor,
+            codes,
+            reader,
         })
     }
 
@@ -330,21 +326,23 @@ impl ReportingApi {
             &request.party_age_band_upper_bounds,
         )
         .map_err(|(field, description)| ApiError::invalid(field, description))?;
-        let scoped = self
+        let mut scoped = self
             .scoped(|directory| {
                 directory
                     .resolve(&scope, as_of)
                     .map_err(|e| unit_error(e, &scope, "scope", "as_of_date"))
             })
             .await?;
+        let counts = scoped.reader.roll_counts(&scoped.codes, as_of).await?;
+        let cursor = scoped.reader.finish().await?;
         Ok(statistics::statistics(
             &scope.name(),
             &scoped.directory.display_name(&scope),
             as_of,
             &scoped.resolved,
-            &scoped.members,
+            &counts,
             &options,
-            self.freshness_of(&scoped.cursor),
+            self.freshness_of(&cursor),
         ))
     }
 
@@ -358,21 +356,32 @@ impl ReportingApi {
         if to < from {
             return Err(ApiError::invalid("to_date", "must not be before from_date"));
         }
-        let scoped = self
+        let mut scoped = self
             .scoped(|directory| {
                 directory
                     .territory(&scope, from, to)
                     .map_err(|e| unit_error(e, &scope, "to_date", "from_date"))
             })
             .await?;
+        // On the roll the day before the period and on its last day.
+        let at_start = match from.pred_opt() {
+            Some(before) => total(scoped.reader.roll_totals(&scoped.codes, before).await?),
+            None => 0,
+        };
+        let at_end = total(scoped.reader.roll_totals(&scoped.codes, to).await?);
+        let counts = scoped
+            .reader
+            .movement_counts(&scoped.codes, from, to)
+            .await?;
+        let cursor = scoped.reader.finish().await?;
         Ok(statistics::movements(
             &scope.name(),
             &scoped.directory.display_name(&scope),
-            from,
-            to,
+            (from, to),
             &scoped.resolved,
-            &scoped.members,
-            self.freshness_of(&scoped.cursor),
+            (at_start, at_end),
+            &counts,
+            self.freshness_of(&cursor),
         ))
     }
 
@@ -478,10 +487,9 @@ impl ReportingApi {
         let codes: Vec<String> = resolved.communes.iter().map(|c| c.code.clone()).collect();
         let mut values = Vec::with_capacity(codes.len());
         if indicator == RankingIndicator::Members {
-            let members = reader.histories(&codes).await?;
+            let totals = reader.roll_totals(&codes, as_of).await?;
             for commune in &resolved.communes {
-                let only = std::iter::once(commune.code.as_str()).collect();
-                let count = statistics::on_roll(&members, &only, as_of).len();
+                let count = totals.get(&commune.code).copied().unwrap_or(0);
                 values.push(CommuneValue {
                     code: commune.code.clone(),
                     display_name: commune.display_name.clone(),
@@ -527,4 +535,9 @@ impl ReportingApi {
         let cursor = self.store.cursor().await?;
         Ok(self.freshness_of(&cursor))
     }
+}
+
+/// The members of every commune summed.
+fn total(by_commune: std::collections::BTreeMap<String, i64>) -> i64 {
+    by_commune.values().sum()
 }

@@ -70,3 +70,46 @@ pub struct MemberHistory {
     /// The events recorded for the member.
     pub events: Vec<EventFact>,
 }
+
+impl MemberHistory {
+    /// The day party age counts from: the person's first admission decision (a re-admitted
+    /// member's earlier one), else the decision.
+    pub fn party_age_start(&self) -> Option<Date> {
+        self.first_decision_date.or(self.decision_date)
+    }
+
+    /// The statistics roll: the stints, preceded for a member admitted here (not transferred in)
+    /// by the days from the admission decision to the ceremony (or the departure), in the
+    /// admitting cell.
+    pub fn roll_periods(&self) -> Vec<Stint> {
+        let mut periods = Vec::with_capacity(self.stints.len() + 1);
+        if let (None, Some(decided), Some((commune, cell))) =
+            (self.joined_date, self.decision_date, &self.admitted_in)
+        {
+            let end = match (self.stints.first(), self.ceremony_date) {
+                (Some(first), _) => Some(first.from),
+                (None, Some(ceremony)) => Some(ceremony),
+                (None, None) => self.left_date,
+            };
+            let end = match (end, self.left_date) {
+                (Some(end), Some(left)) => Some(end.min(left)),
+                (end, left) => end.or(left),
+            };
+            if end.is_none_or(|end| decided < end) {
+                periods.push(Stint {
+                    commune_code: commune.clone(),
+                    cell_id: cell.clone(),
+                    from: decided,
+                    to: end,
+                });
+            }
+        }
+        periods.extend(self.stints.iter().cloned());
+        periods
+    }
+
+    /// The roll period covering `day`.
+    pub fn period_on(&self, day: Date) -> Option<Stint> {
+        self.roll_periods().into_iter().find(|p| p.covers(day))
+    }
+}

@@ -8,6 +8,7 @@
 //! (`crate::store`) or the report arithmetic (`crate::report`).
 
 pub mod admission;
+pub mod aggregate;
 pub mod candidate;
 pub mod commune;
 pub mod feed;

@@ -8,7 +8,7 @@
 //! Does not own unit resolution ([`crate::report::units`]) or the bucket arithmetic shared with
 //! the commune report ([`crate::report::commune`]).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use partyregistry_proto::reporting::v1::{
     AdmissionMovements, AdmissionProgress, Breakdown, Bucket, CellRatingSummary, CountedUnit,
@@ -16,12 +16,20 @@ use partyregistry_proto::reporting::v1::{
 };
 use partyregistry_vocab::date::{self, Date};
 use partyregistry_vocab::names;
-use partyregistry_vocab::reference::{self, OTHER_RELIGION, ethnic_group, religion_label};
+use partyregistry_vocab::reference::{NO_RELIGION, OTHER_RELIGION, ethnic_group, religion_label};
 
-use crate::model::commune::{BirthCount, ProfileCount};
+use crate::model::aggregate::{
+    ADMITTED_ETHNIC_MINORITY, ADMITTED_READMITTED, ADMITTED_TOTAL, ADMITTED_UNDER_30,
+    ADMITTED_WOMEN, ADMITTED_YOUTH_UNION, MovementCounts, PartyAgeInputs, RollCounts, UNEXPLAINED,
+    movement, roll,
+};
+use crate::model::commune::ProfileCount;
 use crate::model::history::MemberHistory;
 use crate::model::stint::Stint;
-use crate::model::vocabulary::{EventType, Gender, MemberStatus, Qualification};
+use crate::model::vocabulary::{
+    EDUCATIONS, EventType, Gender, GeneralEducation, MemberStatus, PoliticalTheory, Qualification,
+    education_key,
+};
 use crate::report::commune::{self as reports, bucket};
 use crate::report::units::{CountedCommune, Resolved, province_name};
 
@@ -46,51 +54,6 @@ const UNKNOWN: &str = "unknown";
 const UNKNOWN_LABEL: &str = "Không rõ";
 /// Key and label of the ethnicity bucket of codes outside the 54 groups.
 const OTHER_ETHNICITY: (&str, &str) = ("other", "Khác");
-/// The Kinh majority's code; every other group is an ethnic minority.
-const KINH: &str = "01";
-
-impl MemberHistory {
-    /// The day party age counts from: the person's first admission decision (a re-admitted
-    /// member's earlier one), else the decision.
-    pub fn party_age_start(&self) -> Option<Date> {
-        self.first_decision_date.or(self.decision_date)
-    }
-
-    /// The statistics roll: the stints, preceded for a member admitted here (not transferred in)
-    /// by the days from the admission decision to the ceremony (or the departure), in the
-    /// admitting cell.
-    pub fn roll_periods(&self) -> Vec<Stint> {
-        let mut periods = Vec::with_capacity(self.stints.len() + 1);
-        if let (None, Some(decided), Some((commune, cell))) =
-            (self.joined_date, self.decision_date, &self.admitted_in)
-        {
-            let end = match (self.stints.first(), self.ceremony_date) {
-                (Some(first), _) => Some(first.from),
-                (None, Some(ceremony)) => Some(ceremony),
-                (None, None) => self.left_date,
-            };
-            let end = match (end, self.left_date) {
-                (Some(end), Some(left)) => Some(end.min(left)),
-                (end, left) => end.or(left),
-            };
-            if end.is_none_or(|end| decided < end) {
-                periods.push(Stint {
-                    commune_code: commune.clone(),
-                    cell_id: cell.clone(),
-                    from: decided,
-                    to: end,
-                });
-            }
-        }
-        periods.extend(self.stints.iter().cloned());
-        periods
-    }
-
-    /// The roll period covering `day`.
-    pub fn period_on(&self, day: Date) -> Option<Stint> {
-        self.roll_periods().into_iter().find(|p| p.covers(day))
-    }
-}
 
 /// What GetStatistics was asked for, checked.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -178,6 +141,59 @@ pub fn on_roll<'a>(
         .collect()
 }
 
+/// The members on the roll of one of `communes` on `day` counted from their histories: the
+/// recomputation the aggregate read model is checked against.
+pub fn roll_counts_of(
+    members: &[MemberHistory],
+    communes: &BTreeSet<&str>,
+    day: Date,
+) -> RollCounts {
+    let mut counts = RollCounts::default();
+    for (m, period) in on_roll(members, communes, day) {
+        let mut tally = |dimension: &str, value: &str| {
+            // The values are the ones the model spells, so they read back.
+            let _ = counts.add(&period.commune_code, dimension, value, 1);
+        };
+        tally(roll::TOTAL, "");
+        tally(roll::GENDER, m.gender.key());
+        tally(roll::ETHNICITY, &m.ethnicity_code);
+        tally(
+            roll::RELIGION,
+            if m.religion_code.is_empty() {
+                NO_RELIGION
+            } else {
+                &m.religion_code
+            },
+        );
+        tally(roll::GENERAL_EDUCATION, m.general_education.key());
+        tally(roll::POLITICAL_THEORY, m.political_theory.key());
+        tally(roll::QUALIFICATION, m.qualification.key());
+        tally(
+            roll::BIRTH,
+            &m.birth_date.map(date::format).unwrap_or_default(),
+        );
+        let official = match m.official_date {
+            Some(official) => official <= day,
+            None => m.status == MemberStatus::Exempt,
+        };
+        if official {
+            tally(roll::OFFICIAL, "");
+        }
+        if m.joined_date.is_none() && m.ceremony_date.is_none_or(|ceremony| ceremony > day) {
+            tally(roll::AWAITING, "");
+        }
+        let party_age = m.decision_date.filter(|d| *d <= day).map(|decided| {
+            PartyAgeInputs {
+                decided,
+                gaps: m.gaps.clone(),
+            }
+            .key()
+        });
+        tally(roll::PARTY_AGE, &party_age.unwrap_or_default());
+    }
+    counts
+}
+
 fn band_buckets(
     keys: &[String],
     label_of: impl Fn(&str) -> String,
@@ -215,25 +231,26 @@ fn party_age_label(key: &str) -> String {
     }
 }
 
-/// One breakdown of the members on the roll on `as_of`.
+/// One breakdown of the members counted on `as_of`.
 fn breakdown(
     kind: &'static str,
-    members: &[(&MemberHistory, Stint)],
+    counts: &RollCounts,
     as_of: Date,
     options: &StatisticsOptions,
 ) -> Vec<Bucket> {
-    let profiles: Vec<ProfileCount> = members
-        .iter()
-        .map(|(m, _)| ProfileCount {
-            gender: m.gender,
-            ethnicity_code: m.ethnicity_code.clone(),
-            general_education: m.general_education,
-            political_theory: m.political_theory,
-            members: 1,
-        })
-        .collect();
     match kind {
         "ethnicity" => {
+            let profiles: Vec<ProfileCount> = counts
+                .ethnicities
+                .iter()
+                .map(|(code, members)| ProfileCount {
+                    gender: Gender::default(),
+                    ethnicity_code: code.clone(),
+                    general_education: GeneralEducation::default(),
+                    political_theory: PoliticalTheory::default(),
+                    members: *members,
+                })
+                .collect();
             // Codes outside the 54 groups are folded into one "other" row.
             let mut rows: Vec<Bucket> = Vec::new();
             let mut other = 0;
@@ -250,64 +267,64 @@ fn breakdown(
             rows
         }
         "religion" => {
-            let mut counts: BTreeMap<&str, i64> = BTreeMap::new();
-            for (m, _) in members {
-                let code = if m.religion_code.is_empty() {
-                    reference::NO_RELIGION
-                } else {
-                    m.religion_code.as_str()
-                };
-                *counts.entry(code).or_default() += 1;
+            let mut rows: Vec<(&str, i64)> = counts
+                .religions
+                .iter()
+                .map(|(code, count)| (code.as_str(), *count))
+                .collect();
+            if !counts.religions.contains_key(NO_RELIGION) {
+                rows.push((NO_RELIGION, 0));
             }
-            counts.entry(reference::NO_RELIGION).or_default();
             // By code, the "other" code last as the list has it.
-            let mut rows: Vec<(&str, i64)> = counts.into_iter().collect();
             rows.sort_by_key(|(code, _)| (*code == OTHER_RELIGION, *code));
             rows.into_iter()
                 .map(|(code, count)| bucket(code, religion_label(code), count))
                 .collect()
         }
         "age" => {
-            let births: Vec<BirthCount> = members
-                .iter()
-                .map(|(m, _)| BirthCount {
-                    birth_date: m.birth_date,
-                    members: 1,
-                })
-                .collect();
-            let (rows, unknown) = reports::age_bands_cut(&births, as_of, &options.age_bounds);
+            let (rows, unknown) =
+                reports::age_bands_cut(&counts.birth_counts(), as_of, &options.age_bounds);
             let keys: Vec<String> = rows.iter().map(|r| r.key.clone()).collect();
             let counts: Vec<i64> = rows.iter().map(|r| r.members).collect();
             band_buckets(&keys, age_label, &counts, unknown)
         }
-        "general_education" => reports::general_education(&profiles),
-        "political_theory" => reports::political_theory(&profiles),
+        "general_education" => {
+            let levels = EDUCATIONS.map(education_key);
+            reports::by_level(
+                &levels,
+                counts.educations.iter().map(|(level, n)| (level.key(), *n)),
+            )
+        }
+        "political_theory" => reports::by_level(
+            PoliticalTheory::KEYS,
+            counts.theories.iter().map(|(level, n)| (level.key(), *n)),
+        ),
         "qualification" => reports::by_level(
             Qualification::KEYS,
-            members.iter().map(|(m, _)| (m.qualification.key(), 1)),
+            counts
+                .qualifications
+                .iter()
+                .map(|(level, n)| (level.key(), *n)),
         ),
         "party_age" => {
             let keys = reports::band_keys(&options.party_age_bounds);
-            let mut counts = vec![0_i64; keys.len()];
+            let mut bands = vec![0_i64; keys.len()];
             let mut unknown = 0;
-            for (m, _) in members {
-                match m
-                    .decision_date
-                    .filter(|d| *d <= as_of)
-                    .and(m.party_age_start())
-                {
-                    Some(decided) => {
-                        let years = party_age_months(decided, &m.gaps, as_of).div_euclid(12);
-                        counts[reports::band_index(&options.party_age_bounds, years)] += 1;
+            for (inputs, members) in &counts.party_ages {
+                match inputs.as_ref().filter(|i| i.decided <= as_of) {
+                    Some(inputs) => {
+                        let years =
+                            party_age_months(inputs.decided, &inputs.gaps, as_of).div_euclid(12);
+                        bands[reports::band_index(&options.party_age_bounds, years)] += members;
                     }
-                    None => unknown += 1,
+                    None => unknown += members,
                 }
             }
-            band_buckets(&keys, party_age_label, &counts, unknown)
+            band_buckets(&keys, party_age_label, &bands, unknown)
         }
         _ => reports::by_level(
             &[Gender::Male.key(), Gender::Female.key()],
-            members.iter().map(|(m, _)| (m.gender.key(), 1)),
+            counts.genders.iter().map(|(gender, n)| (gender.key(), *n)),
         )
         .into_iter()
         .map(|row| {
@@ -321,48 +338,27 @@ fn breakdown(
     }
 }
 
-/// The statistics of the members on the roll of the `resolved` communes on `as_of`.
+/// The statistics of the members on the roll of the `resolved` communes on `as_of`, from their
+/// `counts` on that day.
 pub fn statistics(
     scope: &str,
     display_name: &str,
     as_of: Date,
     resolved: &Resolved,
-    members: &[MemberHistory],
+    counts: &RollCounts,
     options: &StatisticsOptions,
     freshness: Freshness,
 ) -> Statistics {
-    let communes: BTreeSet<&str> = resolved.communes.iter().map(|c| c.code.as_str()).collect();
-    let counted = on_roll(members, &communes, as_of);
-    let total = counted.len() as i64;
-    let official = counted
-        .iter()
-        // An exempt member is official, whether or not the feed dated the recognition.
-        .filter(|(m, _)| match m.official_date {
-            Some(official) => official <= as_of,
-            None => m.status == MemberStatus::Exempt,
-        })
-        .count() as i64;
-    let births: Vec<BirthCount> = counted
-        .iter()
-        .map(|(m, _)| BirthCount {
-            birth_date: m.birth_date,
-            members: 1,
-        })
-        .collect();
+    let births = counts.birth_counts();
     let average = reports::average_age(&births, as_of);
     let mut notes = resolved.notes.clone();
-    let awaiting = counted
-        .iter()
-        .filter(|(m, _)| {
-            m.joined_date.is_none() && m.ceremony_date.is_none_or(|ceremony| ceremony > as_of)
-        })
-        .count();
-    if awaiting > 0 {
+    if counts.awaiting > 0 {
         notes.push(format!(
-            "{awaiting} đảng viên đã có quyết định kết nạp, chưa tổ chức lễ kết nạp: tính là dự bị"
+            "{} đảng viên đã có quyết định kết nạp, chưa tổ chức lễ kết nạp: tính là dự bị",
+            counts.awaiting
         ));
     }
-    let without_birth = births.iter().filter(|b| b.birth_date.is_none()).count();
+    let without_birth = counts.births.get(&None).copied().unwrap_or(0);
     if without_birth > 0 {
         notes.push(format!(
             "{without_birth} đảng viên không có ngày sinh: không tính vào tuổi bình quân"
@@ -372,13 +368,10 @@ pub fn statistics(
         scope: scope.to_owned(),
         display_name: display_name.to_owned(),
         as_of_date: date::format(as_of),
-        total_members: total,
-        official_members: official,
-        probationary_members: total - official,
-        women: counted
-            .iter()
-            .filter(|(m, _)| m.gender == Gender::Female)
-            .count() as i64,
+        total_members: counts.total,
+        official_members: counts.official,
+        probationary_members: counts.total - counts.official,
+        women: counts.genders.get(&Gender::Female).copied().unwrap_or(0),
         average_age: (average * 10.0).round() / 10.0,
         breakdowns: options
             .breakdowns
@@ -390,7 +383,7 @@ pub fn statistics(
                     .find(|(k, _)| k == kind)
                     .map_or(*kind, |(_, title)| title)
                     .to_owned(),
-                rows: breakdown(kind, &counted, as_of, options),
+                rows: breakdown(kind, counts, as_of, options),
             })
             .collect(),
         units: resolved
@@ -401,10 +394,7 @@ pub fn statistics(
                 commune: names::commune(&c.code),
                 display_name: c.display_name.clone(),
                 province: province_name(&c.province_code),
-                members: counted
-                    .iter()
-                    .filter(|(_, p)| p.commune_code == c.code)
-                    .count() as i64,
+                members: counts.by_commune.get(&c.code).copied().unwrap_or(0),
             })
             .collect(),
         notes,
@@ -412,140 +402,69 @@ pub fn statistics(
     }
 }
 
-/// How a member left the roll of a scope, from the events of the day or else the status; `None`
-/// when neither tells.
-fn exit_kind(member: &MemberHistory, day: Date) -> Option<&'static str> {
-    let of_day = member
-        .events
-        .iter()
-        .filter(|e| e.date == day)
-        .map(|e| e.event_type);
-    for event in of_day {
-        match event {
-            EventType::Died => return Some("died"),
-            EventType::Removed => return Some("removed"),
-            EventType::Expelled => return Some("expelled"),
-            EventType::Resigned => return Some("resigned"),
-            EventType::TransferredOut | EventType::TransferredToCommune => {
-                return Some("transferred_out");
-            }
-            _ => {}
-        }
-    }
-    match member.status {
-        MemberStatus::Deceased => Some("died"),
-        MemberStatus::Removed => Some("removed"),
-        MemberStatus::Expelled => Some("expelled"),
-        MemberStatus::Resigned => Some("resigned"),
-        MemberStatus::TransferredOut => Some("transferred_out"),
-        _ => None,
-    }
-}
-
-/// Movements of the members of `territory` (the communes a scope counts on some day of the
-/// period) over `from..=to`. Members at the start and at the end are read from the roll periods,
-/// and every entry into or exit from the territory's roll in the period is classified (an entry
-/// is an admission or a transfer in, an exit a transfer out or a departure), so that start + in
-/// = end + out holds by construction. Recognitions, temporary transfers and exemptions do not
-/// change the roll: they are counted from the events of members on the territory's roll that day.
+/// Movements of `territory` (the communes a scope counts on some day of the period) over
+/// `from..=to`, from the members on its roll the day before `from` and on `to` and the movement
+/// ledger summed over the period and the territory. An entry from a commune of the territory or
+/// an exit into one is a move inside it and not counted; every other entry is an admission or a
+/// transfer in and every other exit a transfer out or a departure, so that start + in = end + out
+/// holds by construction. Recognitions, temporary transfers and exemptions do not change the
+/// roll: they are the events of members on the territory's roll that day.
 pub fn movements(
     scope: &str,
     display_name: &str,
-    from: Date,
-    to: Date,
+    (from, to): (Date, Date),
     territory: &Resolved,
-    members: &[MemberHistory],
+    (at_start, at_end): (i64, i64),
+    counts: &MovementCounts,
     freshness: Freshness,
 ) -> Movements {
     let inside: BTreeSet<&str> = territory.communes.iter().map(|c| c.code.as_str()).collect();
-    let within = |day: Date| from <= day && day <= to;
     let mut result = Movements {
         scope: scope.to_owned(),
         display_name: display_name.to_owned(),
         from_date: date::format(from),
         to_date: date::format(to),
-        admitted: Some(AdmissionMovements::default()),
         notes: territory.notes.clone(),
         freshness: Some(freshness),
         ..Movements::default()
     };
     let mut admitted = AdmissionMovements::default();
-    let (mut at_start, mut at_end) = (0_i64, 0_i64);
     let mut unexplained = 0;
-    for member in members {
-        let periods = member.roll_periods();
-        for (index, period) in periods.iter().enumerate() {
-            if !inside.contains(period.commune_code.as_str()) {
-                continue;
-            }
-            let previous = index
-                .checked_sub(1)
-                .and_then(|i| periods.get(i))
-                .filter(|p| p.to == Some(period.from));
-            let next = periods.get(index + 1).filter(|n| Some(n.from) == period.to);
-            if period.from < from && period.to.is_none_or(|end| end >= from) {
-                at_start += 1;
-            }
-            if period.from <= to && period.to.is_none_or(|end| end > to) {
-                at_end += 1;
-            }
-            if within(period.from) {
-                match previous {
-                    Some(p) if inside.contains(p.commune_code.as_str()) => {}
-                    Some(_) => result.transferred_in += 1,
-                    None if index == 0
-                        && member.joined_date.is_none()
-                        && member.admitted_in.is_some() =>
-                    {
-                        admitted.total += 1;
-                        let decided = member.decision_date.unwrap_or(period.from);
-                        if member
-                            .birth_date
-                            .is_some_and(|born| date::age_in_years(born, decided) < 30)
-                        {
-                            admitted.under_30 += 1;
-                        }
-                        admitted.youth_union += i64::from(member.youth_union);
-                        admitted.ethnic_minority += i64::from(member.ethnicity_code != KINH);
-                        admitted.women += i64::from(member.gender == Gender::Female);
-                        admitted.readmitted += i64::from(member.readmission);
-                    }
-                    None => result.transferred_in += 1,
-                }
-            }
-            if let Some(end) = period.to.filter(|end| within(*end)) {
-                match next {
-                    Some(n) if inside.contains(n.commune_code.as_str()) => {}
-                    Some(_) => result.transferred_out += 1,
-                    None => match exit_kind(member, end) {
-                        Some("died") => result.died += 1,
-                        Some("removed") => result.removed += 1,
-                        Some("expelled") => result.expelled += 1,
-                        Some("resigned") => result.resigned += 1,
-                        Some(_) => result.transferred_out += 1,
-                        // Every exit must be counted for the check to hold; the note says how.
-                        None => {
-                            unexplained += 1;
-                            result.transferred_out += 1;
-                        }
-                    },
-                }
-            }
-        }
-        for event in member.events.iter().filter(|e| within(e.date)) {
-            let counted = periods
-                .iter()
-                .any(|p| p.covers(event.date) && inside.contains(p.commune_code.as_str()));
-            if !counted {
-                continue;
-            }
-            match event.event_type {
-                EventType::RecognizedOfficial => result.recognized_official += 1,
-                EventType::TemporaryTransferStarted => result.temporary_out += 1,
-                EventType::TemporaryTransferEnded => result.temporary_returned += 1,
-                EventType::Exempted => result.exempted += 1,
+    for ((dimension, value), count) in counts {
+        let count = *count;
+        let crosses = value.is_empty() || !inside.contains(value.as_str());
+        match dimension.as_str() {
+            movement::ENTERED_FROM if crosses => result.transferred_in += count,
+            movement::LEFT_TO if crosses => result.transferred_out += count,
+            movement::ADMITTED => match value.as_str() {
+                ADMITTED_TOTAL => admitted.total += count,
+                ADMITTED_UNDER_30 => admitted.under_30 += count,
+                ADMITTED_YOUTH_UNION => admitted.youth_union += count,
+                ADMITTED_ETHNIC_MINORITY => admitted.ethnic_minority += count,
+                ADMITTED_WOMEN => admitted.women += count,
+                ADMITTED_READMITTED => admitted.readmitted += count,
                 _ => {}
-            }
+            },
+            movement::EXITED => match value.as_str() {
+                "died" => result.died += count,
+                "removed" => result.removed += count,
+                "expelled" => result.expelled += count,
+                "resigned" => result.resigned += count,
+                UNEXPLAINED => {
+                    // Every exit must be counted for the check to hold; the note says how.
+                    unexplained += count;
+                    result.transferred_out += count;
+                }
+                _ => result.transferred_out += count,
+            },
+            movement::EVENT => match EventType::from_key(value) {
+                Some(EventType::RecognizedOfficial) => result.recognized_official += count,
+                Some(EventType::TemporaryTransferStarted) => result.temporary_out += count,
+                Some(EventType::TemporaryTransferEnded) => result.temporary_returned += count,
+                Some(EventType::Exempted) => result.exempted += count,
+                _ => {}
+            },
+            _ => {}
         }
     }
     if unexplained > 0 {
@@ -643,5 +562,7 @@ pub fn rank(mut values: Vec<CommuneValue>) -> Vec<RankedCommune> {
     ranked
 }
 
+#[cfg(test)]
+pub(crate) mod from_members;
 #[cfg(test)]
 mod tests;

@@ -9,7 +9,7 @@ use partyregistry_kit::db::multi_row;
 use partyregistry_vocab::date;
 use sqlx::{AnyConnection, Row};
 
-use super::{StoreError, date_text, stint_of};
+use super::{StoreError, aggregates, date_text, stint_of};
 use crate::model::rows::{EventRow, MemberRow};
 use crate::model::stint::{Stint, plan_stints};
 
@@ -133,6 +133,12 @@ pub(super) async fn apply_members(
         return Ok(());
     }
     let ids: Vec<i64> = changes.iter().map(|(member, _, _)| member.id).collect();
+    // The statistics' ledgers follow each member: what it contributed before the run goes, what
+    // it contributes after comes, in this same transaction.
+    let mut contributions = Vec::with_capacity(ids.len());
+    for id in &ids {
+        contributions.push(aggregates::member_contribution(connection, *id).await?);
+    }
     let mut existing: HashMap<i64, Vec<Stint>> = HashMap::new();
     for row in for_ids(
         connection,
@@ -220,7 +226,11 @@ pub(super) async fn apply_members(
                 .bind(*sequence)
         },
     )
-    .await
+    .await?;
+    for (id, before) in ids.iter().zip(contributions) {
+        aggregates::record_member_change(connection, *id, before).await?;
+    }
+    Ok(())
 }
 
 /// Replaces the members' party-age gaps and badges with the ones the changes carry.

@@ -7,9 +7,11 @@
 //! [`crate::ingest::projection`]) nor the report arithmetic (see [`crate::report`]).
 //!
 //! Portability rules kept by every statement: `$n` placeholders (SQLite accepts them), dates as
-//! `YYYY-MM-DD` text bound from Rust, timestamps as BIGINT micros, no `SUM()` (PostgreSQL returns
-//! NUMERIC, which the `Any` driver cannot decode): counts use `COUNT(CASE WHEN … THEN 1 END)`.
+//! `YYYY-MM-DD` text bound from Rust, timestamps as BIGINT micros, no bare `SUM()` (PostgreSQL
+//! returns NUMERIC, which the `Any` driver cannot decode): counts use `COUNT(CASE WHEN … THEN 1
+//! END)`, and the sums of the aggregate ledgers are cast back, `CAST(SUM(delta) AS BIGINT)`.
 
+mod aggregates;
 mod apply;
 mod apply_members;
 mod queries;
@@ -20,6 +22,7 @@ use partyregistry_kit::db::{Backend, Database};
 use partyregistry_vocab::date::{self, Date};
 use sqlx::{AnyConnection, Row};
 
+pub use aggregates::AggregateAudit;
 pub use apply::BatchOutcome;
 pub use queries::{AdmissionSnapshot, AdmissionWindow, AdmissionsSnapshot, CommuneSnapshot};
 pub use statistics::Reader;

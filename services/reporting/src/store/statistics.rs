@@ -7,18 +7,18 @@ use std::collections::BTreeMap;
 use partyregistry_vocab::date::Date;
 use sqlx::{Any, AnyConnection, Row, Transaction};
 
+use super::aggregates::{self, HISTORY_COLUMNS, history};
 use super::queries::admission_facts;
 use super::{
     AdmissionWindow, Store, StoreError, StoredCursor, read_cursor, spelled, stint_of, stored_date,
     stored_optional_date,
 };
 use crate::model::admission::AdmissionFacts;
+use crate::model::aggregate::{MovementCounts, RollCounts};
 use crate::model::history::{EventFact, MemberHistory};
 use crate::model::stint::Stint;
 use crate::model::units::{CommuneUnit, Directory, Merge, ProvinceUnit};
-use crate::model::vocabulary::{
-    EventType, Gender, GeneralEducation, MemberStatus, PoliticalTheory, Qualification, UnitLevel,
-};
+use crate::model::vocabulary::{EventType, UnitLevel};
 
 /// A read snapshot for the statistics: every statement sees the same state.
 pub struct Reader {
@@ -44,52 +44,36 @@ impl Store {
 const MEMBERS_OF_COMMUNE: &str = "select member_id from member_stints where commune_code = $1 \
      union select id from members where admitted_in_commune = $1";
 
-const HISTORY_COLUMNS: &str = "id, full_name, status, gender, birth_date, ethnicity_code, \
-     religion_code, general_education, qualification, political_theory, youth_union, \
-     seriously_ill, readmission, decision_date, ceremony_date, official_date, joined_date, \
-     left_date, admitted_in_commune, admitted_in_cell, first_decision_date";
-
-fn text(row: &sqlx::any::AnyRow, index: usize) -> Result<String, StoreError> {
-    Ok(row.try_get::<Option<String>, _>(index)?.unwrap_or_default())
-}
-
-fn flag(row: &sqlx::any::AnyRow, index: usize) -> Result<bool, StoreError> {
-    Ok(row.try_get::<Option<i64>, _>(index)?.unwrap_or(0) != 0)
-}
-
-fn history(row: &sqlx::any::AnyRow) -> Result<MemberHistory, StoreError> {
-    let admitted_in_commune: Option<String> = row.try_get(18)?;
-    let admitted_in_cell: Option<String> = row.try_get(19)?;
-    Ok(MemberHistory {
-        id: row.try_get(0)?,
-        full_name: text(row, 1)?,
-        status: spelled(row, 2, MemberStatus::from_key)?,
-        gender: spelled(row, 3, Gender::from_key)?,
-        birth_date: stored_optional_date(row.try_get(4)?)?,
-        ethnicity_code: text(row, 5)?,
-        religion_code: text(row, 6)?,
-        general_education: spelled(row, 7, GeneralEducation::from_key)?,
-        // Rows written before the column existed read as none, as the contract says.
-        qualification: match row.try_get::<Option<String>, _>(8)? {
-            None => Qualification::None,
-            Some(_) => spelled(row, 8, Qualification::from_key)?,
-        },
-        political_theory: spelled(row, 9, PoliticalTheory::from_key)?,
-        youth_union: flag(row, 10)?,
-        seriously_ill: flag(row, 11)?,
-        readmission: flag(row, 12)?,
-        decision_date: stored_optional_date(row.try_get(13)?)?,
-        ceremony_date: stored_optional_date(row.try_get(14)?)?,
-        official_date: stored_optional_date(row.try_get(15)?)?,
-        joined_date: stored_optional_date(row.try_get(16)?)?,
-        left_date: stored_optional_date(row.try_get(17)?)?,
-        admitted_in: admitted_in_commune.zip(admitted_in_cell),
-        first_decision_date: stored_optional_date(row.try_get(20)?)?,
-        ..MemberHistory::default()
-    })
-}
-
 impl Reader {
+    /// The members on the roll of `communes` on `day`, by every breakdown: sums of the
+    /// aggregate read model.
+    pub async fn roll_counts(
+        &mut self,
+        communes: &[String],
+        day: Date,
+    ) -> Result<RollCounts, StoreError> {
+        aggregates::roll_counts(&mut self.tx, communes, day).await
+    }
+
+    /// Members on the roll of each of `communes` on `day`, from the aggregate read model.
+    pub async fn roll_totals(
+        &mut self,
+        communes: &[String],
+        day: Date,
+    ) -> Result<BTreeMap<String, i64>, StoreError> {
+        aggregates::roll_totals(&mut self.tx, communes, day).await
+    }
+
+    /// What happened in `communes` over `from..=to`, from the aggregate read model.
+    pub async fn movement_counts(
+        &mut self,
+        communes: &[String],
+        from: Date,
+        to: Date,
+    ) -> Result<MovementCounts, StoreError> {
+        aggregates::movement_counts(&mut self.tx, communes, from, to).await
+    }
+
     /// Every commune, province and merge.
     pub async fn directory(&mut self) -> Result<Directory, StoreError> {
         let connection: &mut AnyConnection = &mut self.tx;

@@ -132,12 +132,19 @@ fn options() -> StatisticsOptions {
 fn stats(scope: &Scope, day: &str, members: &[MemberHistory]) -> Statistics {
     let units = directory();
     let resolved = units.resolve(scope, d(day)).expect("resolves");
+    let communes: BTreeSet<&str> = resolved.communes.iter().map(|c| c.code.as_str()).collect();
+    let counts = roll_counts_of(members, &communes, d(day));
+    assert_eq!(
+        from_members::ledger_roll(members, &communes, d(day)),
+        counts,
+        "the ledger sums agree with the members on {day}"
+    );
     statistics(
         &scope.name(),
         &units.display_name(scope),
         d(day),
         &resolved,
-        members,
+        &counts,
         &options(),
         Freshness::default(),
     )
@@ -286,7 +293,7 @@ fn options_refuse_unknown_breakdowns_and_bad_bands() {
 fn moves(scope: &Scope, from: &str, to: &str, members: &[MemberHistory]) -> Movements {
     let units = directory();
     let territory = units.territory(scope, d(from), d(to)).expect("resolves");
-    movements(
+    let counted = from_members::movements_of_members(
         &scope.name(),
         &units.display_name(scope),
         d(from),
@@ -294,7 +301,19 @@ fn moves(scope: &Scope, from: &str, to: &str, members: &[MemberHistory]) -> Move
         &territory,
         members,
         Freshness::default(),
-    )
+    );
+    assert_eq!(
+        from_members::ledger_movements(
+            &scope.name(),
+            &units.display_name(scope),
+            (d(from), d(to)),
+            &territory,
+            members,
+        ),
+        counted,
+        "the ledger sums agree with the members over {from}..{to}"
+    );
+    counted
 }
 
 fn check(movements: &Movements) -> Reconciliation {

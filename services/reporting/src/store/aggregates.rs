@@ -1,0 +1,555 @@
+//! The aggregate read model's tables (`roll_deltas`, `roll_movements`; see
+//! [`crate::model::aggregate`]): kept up to date with each member change in the apply
+//! transaction, summed over a scope's communes for the statistics, rebuilt from the stored
+//! members, and checked against a recomputation from them.
+//!
+//! Owns the SQL of the two ledgers and the reading of member histories by id range. Does not own
+//! what a member contributes (the model) or what the sums mean (the reports).
+
+use std::collections::BTreeMap;
+
+use partyregistry_kit::db::Backend;
+use partyregistry_vocab::date::{self, Date};
+use sqlx::{AnyConnection, Row};
+
+use super::{Store, StoreError, spelled, stint_of, stored_date, stored_optional_date, unreadable};
+use crate::model::aggregate::{
+    Contribution, Ledger, MovementCounts, RollCounts, contribution, merge_into, roll,
+};
+use crate::model::history::{EventFact, MemberHistory};
+use crate::model::vocabulary::{
+    EventType, Gender, GeneralEducation, MemberStatus, PoliticalTheory, Qualification,
+};
+
+pub(super) const HISTORY_COLUMNS: &str = "id, full_name, status, gender, birth_date, ethnicity_code, \
+     religion_code, general_education, qualification, political_theory, youth_union, \
+     seriously_ill, readmission, decision_date, ceremony_date, official_date, joined_date, \
+     left_date, admitted_in_commune, admitted_in_cell, first_decision_date";
+
+fn text(row: &sqlx::any::AnyRow, index: usize) -> Result<String, StoreError> {
+    Ok(row.try_get::<Option<String>, _>(index)?.unwrap_or_default())
+}
+
+fn flag(row: &sqlx::any::AnyRow, index: usize) -> Result<bool, StoreError> {
+    Ok(row.try_get::<Option<i64>, _>(index)?.unwrap_or(0) != 0)
+}
+
+pub(super) fn history(row: &sqlx::any::AnyRow) -> Result<MemberHistory, StoreError> {
+    let admitted_in_commune: Option<String> = row.try_get(18)?;
+    let admitted_in_cell: Option<String> = row.try_get(19)?;
+    Ok(MemberHistory {
+        id: row.try_get(0)?,
+        full_name: text(row, 1)?,
+        status: spelled(row, 2, MemberStatus::from_key)?,
+        gender: spelled(row, 3, Gender::from_key)?,
+        birth_date: stored_optional_date(row.try_get(4)?)?,
+        ethnicity_code: text(row, 5)?,
+        religion_code: text(row, 6)?,
+        general_education: spelled(row, 7, GeneralEducation::from_key)?,
+        // Rows written before the column existed read as none, as the contract says.
+        qualification: match row.try_get::<Option<String>, _>(8)? {
+            None => Qualification::None,
+            Some(_) => spelled(row, 8, Qualification::from_key)?,
+        },
+        political_theory: spelled(row, 9, PoliticalTheory::from_key)?,
+        youth_union: flag(row, 10)?,
+        seriously_ill: flag(row, 11)?,
+        readmission: flag(row, 12)?,
+        decision_date: stored_optional_date(row.try_get(13)?)?,
+        ceremony_date: stored_optional_date(row.try_get(14)?)?,
+        official_date: stored_optional_date(row.try_get(15)?)?,
+        joined_date: stored_optional_date(row.try_get(16)?)?,
+        left_date: stored_optional_date(row.try_get(17)?)?,
+        admitted_in: admitted_in_commune.zip(admitted_in_cell),
+        first_decision_date: stored_optional_date(row.try_get(20)?)?,
+        ..MemberHistory::default()
+    })
+}
+
+/// The tables of the read model: name, count column, key.
+const LEDGER_TABLES: [(&str, &str, &str); 3] = [
+    (
+        "roll_deltas",
+        "delta",
+        "commune_code, dimension, value, day",
+    ),
+    (
+        "roll_movements",
+        "count",
+        "commune_code, dimension, value, day",
+    ),
+    ("roll_base", "members", "commune_code, dimension, value"),
+];
+
+/// Members read at once when the ledgers are rebuilt or checked.
+const MEMBERS_PER_CHUNK: i64 = 500;
+/// Communes bound in one statement (well under both databases' parameter limits).
+const COMMUNES_PER_STATEMENT: usize = 500;
+
+/// What a rebuild or a check found.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct AggregateAudit {
+    /// Members read.
+    pub members: i64,
+    /// Ledger rows a recomputation from the members gives.
+    pub expected_rows: i64,
+    /// Ledger rows stored (after a rebuild: the same).
+    pub stored_rows: i64,
+    /// Stored rows the recomputation does not give, plus recomputed rows not stored.
+    pub differing_rows: i64,
+}
+
+fn table_of(ledger: Ledger) -> (&'static str, &'static str) {
+    match ledger {
+        Ledger::Roll => ("roll_deltas", "delta"),
+        Ledger::Movement => ("roll_movements", "count"),
+    }
+}
+
+/// The histories of the members with ids in `low..=high`, as the ledgers read them (badges are
+/// not read: no figure of the ledgers depends on them).
+async fn histories_in(
+    connection: &mut AnyConnection,
+    low: i64,
+    high: i64,
+) -> Result<Vec<MemberHistory>, StoreError> {
+    let rows = sqlx::query(&format!(
+        "select {HISTORY_COLUMNS} from members where id between $1 and $2 order by id"
+    ))
+    .bind(low)
+    .bind(high)
+    .fetch_all(&mut *connection)
+    .await?;
+    let mut members: BTreeMap<i64, MemberHistory> = BTreeMap::new();
+    for row in &rows {
+        let member = history(row)?;
+        members.insert(member.id, member);
+    }
+    if members.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows = sqlx::query(
+        "select member_id, commune_code, cell_id, from_date, to_date from member_stints \
+         where member_id between $1 and $2 order by member_id, from_date",
+    )
+    .bind(low)
+    .bind(high)
+    .fetch_all(&mut *connection)
+    .await?;
+    for row in &rows {
+        if let Some(member) = members.get_mut(&row.try_get::<i64, _>(0)?) {
+            member.stints.push(stint_of(row, 1)?);
+        }
+    }
+    let rows = sqlx::query(
+        "select member_id, from_date, to_date from member_party_age_gaps \
+         where member_id between $1 and $2 order by member_id, position",
+    )
+    .bind(low)
+    .bind(high)
+    .fetch_all(&mut *connection)
+    .await?;
+    for row in &rows {
+        if let Some(member) = members.get_mut(&row.try_get::<i64, _>(0)?) {
+            member.gaps.push((
+                stored_date(&row.try_get::<String, _>(1)?)?,
+                stored_date(&row.try_get::<String, _>(2)?)?,
+            ));
+        }
+    }
+    let rows = sqlx::query(
+        "select member_id, event_type, effective_date from member_events \
+         where member_id between $1 and $2 order by member_id, effective_date, sequence",
+    )
+    .bind(low)
+    .bind(high)
+    .fetch_all(&mut *connection)
+    .await?;
+    for row in &rows {
+        if let Some(member) = members.get_mut(&row.try_get::<i64, _>(0)?) {
+            member.events.push(EventFact {
+                event_type: spelled(row, 1, EventType::from_key)?,
+                date: stored_date(&row.try_get::<String, _>(2)?)?,
+            });
+        }
+    }
+    Ok(members.into_values().collect())
+}
+
+/// What the member with `id` contributes to the ledgers as stored now (nothing before the first
+/// change of the member).
+pub(super) async fn member_contribution(
+    connection: &mut AnyConnection,
+    id: i64,
+) -> Result<Contribution, StoreError> {
+    let mut total = Contribution::new();
+    for member in histories_in(connection, id, id).await? {
+        merge_into(&mut total, &contribution(&member), 1);
+    }
+    Ok(total)
+}
+
+/// Replaces `before`, what the member with `id` contributed before the change just applied, by
+/// what it contributes now.
+pub(super) async fn record_member_change(
+    connection: &mut AnyConnection,
+    id: i64,
+    before: Contribution,
+) -> Result<(), StoreError> {
+    let mut change = member_contribution(connection, id).await?;
+    merge_into(&mut change, &before, -1);
+    add_rows(connection, &change, "").await
+}
+
+/// The pivot day of the roll's base (`roll_base`).
+async fn pivot(connection: &mut AnyConnection) -> Result<Date, StoreError> {
+    let day: String = sqlx::query("select day from roll_pivot where id = 1")
+        .fetch_one(&mut *connection)
+        .await?
+        .try_get(0)?;
+    stored_date(&day)
+}
+
+/// Adds `count` to the row of `table` keyed by `key` (the key columns, bound in order), deleting
+/// it when it reaches zero.
+async fn add_to(
+    connection: &mut AnyConnection,
+    table: &str,
+    column: &str,
+    key: &[(&str, &str)],
+    count: i64,
+) -> Result<(), StoreError> {
+    let names: Vec<&str> = key.iter().map(|(name, _)| *name).collect();
+    let names = names.join(", ");
+    let upsert = format!(
+        "insert into {table} ({names}, {column}) values ({}) \
+         on conflict ({names}) do update set {column} = {table}.{column} + excluded.{column} \
+         returning {column}",
+        placeholders(1, key.len() + 1)
+    );
+    let mut insert = sqlx::query(&upsert);
+    for (_, value) in key {
+        insert = insert.bind(*value);
+    }
+    let row = insert.bind(count).fetch_one(&mut *connection).await?;
+    if row.try_get::<i64, _>(0)? == 0 {
+        let condition: Vec<String> = key
+            .iter()
+            .enumerate()
+            .map(|(index, (name, _))| format!("{name} = ${}", index + 1))
+            .collect();
+        let statement = format!("delete from {table} where {}", condition.join(" and "));
+        let mut delete = sqlx::query(&statement);
+        for (_, value) in key {
+            delete = delete.bind(*value);
+        }
+        delete.execute(&mut *connection).await?;
+    }
+    Ok(())
+}
+
+/// Adds `rows` to the ledgers (the tables named with `prefix`), and the roll's rows dated on or
+/// before the pivot to its base.
+async fn add_rows(
+    connection: &mut AnyConnection,
+    rows: &Contribution,
+    prefix: &str,
+) -> Result<(), StoreError> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let pivot = pivot(connection).await?;
+    for (key, count) in rows {
+        let (table, column) = table_of(key.ledger);
+        let day = date::format(key.day);
+        let columns = [
+            ("commune_code", key.commune_code.as_str()),
+            ("dimension", key.dimension),
+            ("value", key.value.as_str()),
+        ];
+        let mut dated = columns.to_vec();
+        dated.push(("day", day.as_str()));
+        add_to(
+            connection,
+            &format!("{prefix}{table}"),
+            column,
+            &dated,
+            *count,
+        )
+        .await?;
+        if key.ledger == Ledger::Roll && key.day <= pivot {
+            add_to(
+                connection,
+                &format!("{prefix}roll_base"),
+                "members",
+                &columns,
+                *count,
+            )
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+/// Recomputes both ledgers from every stored member into the tables named with `prefix`, a chunk
+/// of members at a time; the members read.
+async fn recompute_into(connection: &mut AnyConnection, prefix: &str) -> Result<i64, StoreError> {
+    let mut after = i64::MIN;
+    let mut members = 0;
+    loop {
+        let rows = sqlx::query("select id from members where id > $1 order by id limit $2")
+            .bind(after)
+            .bind(MEMBERS_PER_CHUNK)
+            .fetch_all(&mut *connection)
+            .await?;
+        let Some(last) = rows.last() else {
+            break;
+        };
+        let high: i64 = last.try_get(0)?;
+        let chunk = histories_in(connection, after.saturating_add(1), high).await?;
+        let mut rows = Contribution::new();
+        for member in &chunk {
+            merge_into(&mut rows, &contribution(member), 1);
+        }
+        add_rows(connection, &rows, prefix).await?;
+        members += i64::try_from(chunk.len()).unwrap_or(i64::MAX);
+        after = high;
+    }
+    Ok(members)
+}
+
+async fn count_rows(connection: &mut AnyConnection, query: &str) -> Result<i64, StoreError> {
+    Ok(sqlx::query(query)
+        .fetch_one(&mut *connection)
+        .await?
+        .try_get(0)?)
+}
+
+impl Store {
+    /// Recomputes the aggregate read model from the stored members, in one transaction (reports
+    /// read the old ledgers until it commits).
+    pub async fn rebuild_aggregates(&self) -> Result<AggregateAudit, StoreError> {
+        let _writer = self.database.lock_writer().await;
+        let mut tx = self.database.pool.begin().await?;
+        // Taking the cursor row first keeps the feed consumer out until the rebuild commits.
+        sqlx::query("update feed_cursor set last_sequence = last_sequence where id = 1")
+            .execute(&mut *tx)
+            .await?;
+        for (table, _, _) in LEDGER_TABLES {
+            sqlx::query(&format!("delete from {table}"))
+                .execute(&mut *tx)
+                .await?;
+        }
+        // Answers near the day of the rebuild read the fewest deltas.
+        sqlx::query("update roll_pivot set day = $1 where id = 1")
+            .bind(date::format(date::today_in_vietnam()))
+            .execute(&mut *tx)
+            .await?;
+        let members = recompute_into(&mut tx, "").await?;
+        let rows = count_rows(
+            &mut tx,
+            "select (select count(*) from roll_deltas) + (select count(*) from roll_movements) \
+             + (select count(*) from roll_base)",
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(AggregateAudit {
+            members,
+            expected_rows: rows,
+            stored_rows: rows,
+            differing_rows: 0,
+        })
+    }
+
+    /// Compares the stored aggregate read model with a recomputation from the stored members,
+    /// in one snapshot; nothing is written.
+    pub async fn check_aggregates(&self) -> Result<AggregateAudit, StoreError> {
+        let mut tx = self.database.pool.begin().await?;
+        if self.database.backend == Backend::Postgres {
+            sqlx::query("set transaction isolation level repeatable read")
+                .execute(&mut *tx)
+                .await?;
+        }
+        for table in LEDGER_TABLES.map(|(table, _, _)| table) {
+            sqlx::query(&format!(
+                "create temporary table expected_{table} as select * from {table} where 1 = 0"
+            ))
+            .execute(&mut *tx)
+            .await?;
+            // The temporary copy needs the key the upsert names.
+            let key = LEDGER_TABLES
+                .iter()
+                .find(|(name, _, _)| *name == table)
+                .map_or("", |(_, _, key)| key);
+            sqlx::query(&format!(
+                "create unique index expected_{table}_key on expected_{table} ({key})"
+            ))
+            .execute(&mut *tx)
+            .await?;
+        }
+        let members = recompute_into(&mut tx, "expected_").await?;
+        let mut audit = AggregateAudit {
+            members,
+            ..AggregateAudit::default()
+        };
+        for (table, column, key) in LEDGER_TABLES {
+            let columns = format!("{key}, {column}");
+            audit.stored_rows +=
+                count_rows(&mut tx, &format!("select count(*) from {table}")).await?;
+            audit.expected_rows +=
+                count_rows(&mut tx, &format!("select count(*) from expected_{table}")).await?;
+            for (left, right) in [(table.to_owned(), format!("expected_{table}"))]
+                .into_iter()
+                .flat_map(|(a, b)| [(a.clone(), b.clone()), (b, a)])
+            {
+                audit.differing_rows += count_rows(
+                    &mut tx,
+                    &format!(
+                        "select count(*) from (select {columns} from {left} \
+                         except select {columns} from {right}) differing"
+                    ),
+                )
+                .await?;
+            }
+            sqlx::query(&format!("drop table expected_{table}"))
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.rollback().await?;
+        Ok(audit)
+    }
+}
+
+fn placeholders(first: usize, count: usize) -> String {
+    (first..first + count)
+        .map(|n| format!("${n}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The roll of `communes` on `day` summed per `group` (an expression over the columns), dimension
+/// and value, from the base and the deltas between the pivot and the day; `only` restricts the
+/// dimensions read (an SQL condition). Rows: group, dimension, value, members.
+async fn roll_sums(
+    connection: &mut AnyConnection,
+    communes: &[String],
+    day: Date,
+    group: &str,
+    only: &str,
+) -> Result<Vec<(String, String, String, i64)>, StoreError> {
+    let pivot = pivot(connection).await?;
+    // After the pivot the deltas up to the day are added; before it, those after it taken away.
+    let (low, high, sign) = if day >= pivot {
+        (pivot, day, 1_i64)
+    } else {
+        (day, pivot, -1_i64)
+    };
+    let (low, high) = (date::format(low), date::format(high));
+    let mut sums = Vec::new();
+    for chunk in communes.chunks(COMMUNES_PER_STATEMENT) {
+        let list = placeholders(4, chunk.len());
+        let query = format!(
+            "select {group}, dimension, value, cast(sum(n) as bigint) from ( \
+                 select commune_code, dimension, value, members as n from roll_base \
+                 where commune_code in ({list}) and {only} \
+                 union all \
+                 select commune_code, dimension, value, $3 * delta as n from roll_deltas \
+                 where day > $1 and day <= $2 and commune_code in ({list}) and {only} \
+             ) summed group by {group}, dimension, value"
+        );
+        let mut statement = sqlx::query(&query).bind(&low).bind(&high).bind(sign);
+        for code in chunk {
+            statement = statement.bind(code);
+        }
+        for row in &statement.fetch_all(&mut *connection).await? {
+            sums.push((
+                row.try_get(0)?,
+                row.try_get(1)?,
+                row.try_get(2)?,
+                row.try_get(3)?,
+            ));
+        }
+    }
+    Ok(sums)
+}
+
+/// The members on the roll of `communes` on `day`, by every breakdown: sums of the roll
+/// ledger, per commune for the totals only.
+pub(super) async fn roll_counts(
+    connection: &mut AnyConnection,
+    communes: &[String],
+    day: Date,
+) -> Result<RollCounts, StoreError> {
+    let group = format!(
+        "case when dimension = '{}' then commune_code else '' end",
+        roll::TOTAL
+    );
+    let mut counts = RollCounts::default();
+    for (commune, dimension, value, members) in
+        roll_sums(connection, communes, day, &group, "1 = 1").await?
+    {
+        counts
+            .add(&commune, &dimension, &value, members)
+            .map_err(|(dimension, value)| unreadable(dimension, &value))?;
+    }
+    Ok(counts.without_zeros())
+}
+
+/// Members on the roll of each of `communes` on `day`.
+pub(super) async fn roll_totals(
+    connection: &mut AnyConnection,
+    communes: &[String],
+    day: Date,
+) -> Result<BTreeMap<String, i64>, StoreError> {
+    let only = format!("dimension = '{}'", roll::TOTAL);
+    Ok(roll_sums(connection, communes, day, "commune_code", &only)
+        .await?
+        .into_iter()
+        .map(|(commune, _, _, members)| (commune, members))
+        .collect())
+}
+
+/// The movement ledger of `communes` summed over `from..=to` by dimension and value.
+pub(super) async fn movement_counts(
+    connection: &mut AnyConnection,
+    communes: &[String],
+    from: Date,
+    to: Date,
+) -> Result<MovementCounts, StoreError> {
+    let (from, to) = (date::format(from), date::format(to));
+    let mut counts = MovementCounts::new();
+    for chunk in communes.chunks(COMMUNES_PER_STATEMENT) {
+        let query = format!(
+            "select dimension, value, cast(sum(count) as bigint) from roll_movements \
+             where day >= $1 and day <= $2 and commune_code in ({list}) \
+             group by dimension, value",
+            list = placeholders(3, chunk.len()),
+        );
+        let mut statement = sqlx::query(&query).bind(&from).bind(&to);
+        for code in chunk {
+            statement = statement.bind(code);
+        }
+        for row in &statement.fetch_all(&mut *connection).await? {
+            *counts
+                .entry((row.try_get(0)?, row.try_get(1)?))
+                .or_default() += row.try_get::<i64, _>(2)?;
+        }
+    }
+    Ok(counts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_number_from_the_first() {
+        assert_eq!(placeholders(2, 3), "$2, $3, $4");
+    }
+
+    #[test]
+    fn ledgers_name_their_tables() {
+        assert_eq!(table_of(Ledger::Roll), ("roll_deltas", "delta"));
+        assert_eq!(table_of(Ledger::Movement), ("roll_movements", "count"));
+    }
+}
