@@ -467,6 +467,17 @@ pub fn movements(
             _ => {}
         }
     }
+    close_movements(result, admitted, (at_start, at_end), unexplained)
+}
+
+/// Completes a movements answer: the note on members who left without an event, the admissions,
+/// and the reconciliation of the roll at both ends against what came in and went out.
+pub(crate) fn close_movements(
+    mut result: Movements,
+    admitted: AdmissionMovements,
+    (at_start, at_end): (i64, i64),
+    unexplained: i64,
+) -> Movements {
     if unexplained > 0 {
         result.notes.push(format!(
             "{unexplained} đảng viên rời danh sách không kèm sự kiện: tính là chuyển đi"

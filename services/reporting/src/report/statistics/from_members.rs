@@ -3,9 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use partyregistry_proto::reporting::v1::{
-    AdmissionMovements, Freshness, Movements, Reconciliation,
-};
+use partyregistry_proto::reporting::v1::{AdmissionMovements, Freshness, Movements};
 use partyregistry_vocab::date::{self, Date};
 
 use crate::model::aggregate::{KINH, Ledger, MovementCounts, RollCounts, contribution, exit_kind};
@@ -119,23 +117,7 @@ pub fn movements_of_members(
             }
         }
     }
-    if unexplained > 0 {
-        result.notes.push(format!(
-            "{unexplained} đảng viên rời danh sách không kèm sự kiện: tính là chuyển đi"
-        ));
-    }
-    let movements_in = admitted.total + result.transferred_in;
-    let movements_out =
-        result.transferred_out + result.died + result.removed + result.expelled + result.resigned;
-    result.admitted = Some(admitted);
-    result.reconciliation = Some(Reconciliation {
-        members_at_start: at_start,
-        movements_in,
-        movements_out,
-        members_at_end: at_end,
-        balanced: at_start + movements_in == at_end + movements_out,
-    });
-    result
+    super::close_movements(result, admitted, (at_start, at_end), unexplained)
 }
 
 /// The roll ledger of `members` summed in memory as the store sums it: the members on the roll
