@@ -515,6 +515,21 @@ impl Pair {
         Ok(())
     }
 
+    /// Takes a backup of membership's database, with membership stopped meanwhile.
+    pub async fn back_up_membership(&mut self, label: &str) -> Result<TestDatabase, BoxError> {
+        self.stop_membership().await?;
+        let backup = self.membership_database.backup(label).await?;
+        self.restart_membership().await?;
+        Ok(backup)
+    }
+
+    /// Restores membership's database from `backup` and starts membership on it.
+    pub async fn restore_membership(&mut self, backup: &TestDatabase) -> Result<(), BoxError> {
+        self.stop_membership().await?;
+        self.membership_database.restore_from(backup).await?;
+        self.restart_membership().await
+    }
+
     /// Waits until reporting has applied everything membership has committed; returns the head.
     pub async fn caught_up(&mut self) -> Result<i64, BoxError> {
         let head = feed_head(&mut self.membership).await?;

@@ -12,6 +12,7 @@ mod metrics;
 mod outage;
 mod read_your_writes;
 mod reference_dataset;
+mod restore;
 mod roster;
 mod secure;
 mod statistics;

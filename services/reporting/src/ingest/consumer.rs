@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use partyregistry_kit::BoxError;
 use partyregistry_kit::client::{self, CallHeaders, ClientSecurity};
-use partyregistry_kit::db::now_micros;
+use partyregistry_kit::db::{micros_of, now_micros};
 use partyregistry_proto::membership::v1::membership_service_client::MembershipServiceClient;
 use partyregistry_proto::membership::v1::watch_changes_response::Event;
 use partyregistry_proto::membership::v1::{Change, WatchChangesRequest, WatchChangesResponse};
@@ -25,7 +25,7 @@ use tonic::Streaming;
 use tonic::service::interceptor::InterceptedService;
 
 use crate::ingest::projection::project_change;
-use crate::model::feed::FeedContact;
+use crate::model::feed::{FeedContact, FeedPosition};
 use crate::store::{BatchOutcome, Store, StoreError, StoredCursor};
 
 /// First wait before reconnecting.
@@ -78,6 +78,13 @@ impl FeedState {
             applied_sequence: AtomicI64::new(cursor.position.last_sequence),
             applied_changed: tokio::sync::Notify::new(),
         }
+    }
+
+    /// Starts over after the projection was reset: nothing applied, no head known.
+    fn restart(&self) {
+        self.head_sequence.store(0, Ordering::SeqCst);
+        self.applied_sequence.store(0, Ordering::SeqCst);
+        self.applied_changed.notify_waiters();
     }
 
     /// Records that everything up to `sequence` is applied (committed) and wakes the waiters.
@@ -159,6 +166,11 @@ enum SessionError {
     Silent,
     #[error("database: {0}")]
     Database(#[from] StoreError),
+    #[error(
+        "membership's feed no longer holds change {0} as applied here (restored from an older \
+         backup?): the projection was reset and is rebuilt from the feed"
+    )]
+    Diverged(i64),
 }
 
 /// How a session ended, and whether it got anywhere (which resets the backoff).
@@ -224,7 +236,10 @@ impl Consumer {
         shutdown: &CancellationToken,
         made_progress: &mut bool,
     ) -> Result<(), SessionError> {
-        let after_sequence = self.store.cursor().await?.position.last_sequence;
+        let cursor = self.store.cursor().await?.position;
+        let after_sequence = cursor.last_sequence;
+        // The last change applied is asked for again, to check that the feed still holds it.
+        let resume_after = (after_sequence - 1).max(0);
         let subscribe = async {
             let token =
                 CallHeaders::new(self.security.token.as_deref()).map_err(SessionError::Connect)?;
@@ -239,7 +254,9 @@ impl Consumer {
                 .map_err(|error| SessionError::Connect(error.into()))?;
             let mut client = MembershipServiceClient::new(InterceptedService::new(channel, token));
             let stream = client
-                .watch_changes(WatchChangesRequest { after_sequence })
+                .watch_changes(WatchChangesRequest {
+                    after_sequence: resume_after,
+                })
                 .await?
                 .into_inner();
             Ok::<_, SessionError>(stream)
@@ -251,6 +268,24 @@ impl Consumer {
             }
         };
         tracing::info!(after_sequence, url = %self.membership_url, "following the membership feed");
+        if after_sequence > 0 {
+            let first = tokio::select! {
+                biased;
+                () = shutdown.cancelled() => return Ok(()),
+                result = tokio::time::timeout(SILENCE_LIMIT, stream.message()) => {
+                    result.map_err(|_| SessionError::Silent)??.ok_or(SessionError::Ended)?
+                }
+            };
+            *made_progress = true;
+            self.state.heard_from(now_micros());
+            if !holds_applied(&first, cursor) {
+                self.store.reset_projection().await?;
+                self.state.restart();
+                let error = SessionError::Diverged(after_sequence);
+                tracing::error!(%error, "feed diverged");
+                return Err(error);
+            }
+        }
         loop {
             let message = tokio::select! {
                 biased;
@@ -342,6 +377,21 @@ impl Consumer {
             .record_heartbeat(head_sequence, now_micros())
             .await?;
         Ok(())
+    }
+}
+
+/// Whether the first answer of a resumed feed is the change applied last, as it was applied: the
+/// same sequence and commit time. A heartbeat instead (the feed's head is behind the cursor) or
+/// another change means membership's history is not the one the projection was built from.
+fn holds_applied(first: &WatchChangesResponse, applied: FeedPosition) -> bool {
+    match &first.event {
+        Some(Event::Change(change)) => {
+            let commit_time_us = change.commit_time.as_ref().map_or(0, micros_of);
+            change.sequence == applied.last_sequence
+                // A position stored without its time (an old cursor) is taken on its sequence.
+                && (applied.last_commit_time_us == 0 || commit_time_us == applied.last_commit_time_us)
+        }
+        _ => false,
     }
 }
 

@@ -47,6 +47,33 @@ pub struct StoredCursor {
     pub last_contact_us: i64,
 }
 
+/// Every table the projection derives from the feed (the audit trail is not one of them).
+const PROJECTED_TABLES: &[&str] = &[
+    "member_stints",
+    "members",
+    "cells",
+    "communes",
+    "commune_area_flags",
+    "candidates",
+    "candidate_introducers",
+    "candidate_stages",
+    "targets",
+    "cell_plans",
+    "cell_ratings",
+    "member_ratings",
+    "provinces",
+    "unit_merges",
+    "unit_merge_predecessors",
+    "member_events",
+    "member_party_age_gaps",
+    "member_badges",
+    "holidays",
+    "rule_versions",
+    "roll_deltas",
+    "roll_movements",
+    "roll_base",
+];
+
 /// The embedded migrations: one SQL text for SQLite and PostgreSQL.
 pub static MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!();
 
@@ -86,6 +113,27 @@ impl Store {
     /// Closes the pool, letting SQLite checkpoint its write-ahead log.
     pub async fn close(&self) {
         self.database.pool.close().await;
+    }
+
+    /// Forgets everything projected from the feed, in one transaction, so that the consumer
+    /// replays it from the start: for a membership feed that no longer holds what was applied
+    /// (membership restored from an older backup). The audit trail stays.
+    pub async fn reset_projection(&self) -> Result<(), StoreError> {
+        let _writer = self.database.lock_writer().await;
+        let mut tx = self.database.pool.begin().await?;
+        for table in PROJECTED_TABLES {
+            sqlx::query(&format!("delete from {table}"))
+                .execute(&mut *tx)
+                .await?;
+        }
+        sqlx::query(
+            "update feed_cursor set last_sequence = 0, last_commit_time_us = 0, head_sequence = 0 \
+             where id = 1",
+        )
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// Reads the cursor row.
