@@ -269,15 +269,23 @@ impl Consumer {
         };
         tracing::info!(after_sequence, url = %self.membership_url, "following the membership feed");
         if after_sequence > 0 {
-            let first = tokio::select! {
-                biased;
-                () = shutdown.cancelled() => return Ok(()),
-                result = tokio::time::timeout(SILENCE_LIMIT, stream.message()) => {
-                    result.map_err(|_| SessionError::Silent)??.ok_or(SessionError::Ended)?
+            // Changes before the cursor (a feed that sends its history again) are passed over;
+            // the first one at or after it, or a heartbeat, decides.
+            let first = loop {
+                let message = tokio::select! {
+                    biased;
+                    () = shutdown.cancelled() => return Ok(()),
+                    result = tokio::time::timeout(SILENCE_LIMIT, stream.message()) => {
+                        result.map_err(|_| SessionError::Silent)??.ok_or(SessionError::Ended)?
+                    }
+                };
+                *made_progress = true;
+                self.state.heard_from(now_micros());
+                match &message.event {
+                    Some(Event::Change(change)) if change.sequence < after_sequence => {}
+                    _ => break message,
                 }
             };
-            *made_progress = true;
-            self.state.heard_from(now_micros());
             if !holds_applied(&first, cursor) {
                 self.store.reset_projection().await?;
                 self.state.restart();
