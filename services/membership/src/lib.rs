@@ -115,9 +115,13 @@ pub async fn run(
         ],
         shutdown,
         security,
-        Some(probed),
+        Some(probed.clone()),
     )
     .await?;
+    // The connections are closed before the service returns, so that whoever stopped it may
+    // move, back up or restore the database files at once; a connection still held past the
+    // bound is dropped with the process.
+    let _ = tokio::time::timeout(Duration::from_secs(5), probed.pool.close()).await;
     Ok(())
 }
 
