@@ -22,7 +22,7 @@ use partyregistry_kit::client::ClientSecurity;
 use partyregistry_proto::membership::v1 as pb;
 use partyregistry_proto::membership::v1::membership_service_client::MembershipServiceClient;
 use partyregistry_tests::{
-    Backend, TestDatabase, feed_head, postgres_admin_url, reporting_client, start_membership,
+    Backend, Dice, TestDatabase, feed_head, postgres_admin_url, reporting_client, start_membership,
     start_reporting_with, wait_caught_up,
 };
 use sqlx::Connection;
@@ -44,19 +44,6 @@ const GIVEN: [&str; 12] = [
     "An", "Bình", "Cường", "Dung", "Giang", "Hoa", "Khánh", "Lan", "Mai", "Páo", "Sáng", "Tâm",
 ];
 
-/// A small deterministic generator (64-bit LCG), so that every run imports the same people.
-struct Lcg(u64);
-
-impl Lcg {
-    fn next(&mut self, below: usize) -> usize {
-        self.0 = self
-            .0
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
-        ((self.0 >> 33) % below as u64) as usize
-    }
-}
-
 fn commune_code(c: usize) -> String {
     format!("{:05}", 90_000 + c)
 }
@@ -68,7 +55,7 @@ fn cell_name(k: usize) -> String {
 /// The units and the `count` synthetic members of province 15, in batches of [`BATCH`].
 fn roster(count: usize, import_id: &str) -> Vec<pb::ImportRosterRequest> {
     let communes = count.div_ceil(MEMBERS_PER_COMMUNE).max(1);
-    let mut random = Lcg(42);
+    let mut random = Dice(42);
     let members: Vec<pb::ImportMember> = (0..count)
         .map(|i| {
             // A birth day of its own for each member of a commune (so that no two rows are the
@@ -76,28 +63,28 @@ fn roster(count: usize, import_id: &str) -> Vec<pb::ImportRosterRequest> {
             let k = i / communes;
             let birth_year = 1940 + 8 * (k / 336) + (k % 336) % 8;
             let (month, day) = (1 + (k % 336) / 28, 1 + k % 28);
-            let ceremony_year = (birth_year + 19 + random.next(30)).min(2025);
+            let ceremony_year = (birth_year + 19 + random.index(30)).min(2025);
             let probationary = ceremony_year >= 2025;
             let mut row = pb::ImportMember {
                 row_number: i as i64 + 2,
                 row_key: i.to_string(),
                 commune_code: commune_code(i % communes),
-                cell_display_name: cell_name(random.next(CELLS_PER_COMMUNE)),
+                cell_display_name: cell_name(random.index(CELLS_PER_COMMUNE)),
                 member: Some(pb::Member {
                     full_name: format!(
                         "{} {} {}",
-                        FAMILY[random.next(FAMILY.len())],
-                        MIDDLE[random.next(MIDDLE.len())],
-                        GIVEN[random.next(GIVEN.len())]
+                        FAMILY[random.index(FAMILY.len())],
+                        MIDDLE[random.index(MIDDLE.len())],
+                        GIVEN[random.index(GIVEN.len())]
                     ),
-                    gender: (1 + random.next(2)) as i32,
+                    gender: (1 + random.index(2)) as i32,
                     birth_date: format!("{birth_year}-{month:02}-{day:02}"),
-                    ethnicity_code: format!("{:02}", 1 + random.next(12)),
+                    ethnicity_code: format!("{:02}", 1 + random.index(12)),
                     citizen_id: format!("{:012}", 15_000_000_000 + i),
                     home_town: "Xã Bản Lầu, tỉnh Lào Cai".into(),
-                    general_education: (1 + random.next(3)) as i32,
-                    qualification: (1 + random.next(6)) as i32,
-                    political_theory: (1 + random.next(4)) as i32,
+                    general_education: (1 + random.index(3)) as i32,
+                    qualification: (1 + random.index(6)) as i32,
+                    political_theory: (1 + random.index(4)) as i32,
                     occupation: "Nông dân".into(),
                     card_number: format!("{:012}", 15_000_000_000 + i),
                     ..Default::default()
@@ -114,10 +101,10 @@ fn roster(count: usize, import_id: &str) -> Vec<pb::ImportRosterRequest> {
                 ..Default::default()
             };
             let long_standing = ceremony_year < 2020;
-            if long_standing && random.next(40) == 0 {
+            if long_standing && random.index(40) == 0 {
                 row.departure_kind = pb::DepartureKind::Death.into();
                 row.departure_date = "2024-06-01".into();
-            } else if long_standing && random.next(30) == 0 {
+            } else if long_standing && random.index(30) == 0 {
                 row.exempt_since = "2024-01-01".into();
             }
             row

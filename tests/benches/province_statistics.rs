@@ -29,7 +29,7 @@ use partyregistry_proto::reporting::v1::{Freshness, Statistics};
 use partyregistry_reporting::report::statistics::{self, StatisticsOptions, roll_counts_of};
 use partyregistry_reporting::report::units::Scope;
 use partyregistry_reporting::store::Store;
-use partyregistry_tests::{Backend, TestDatabase, postgres_admin_url};
+use partyregistry_tests::{Backend, Dice, TestDatabase, postgres_admin_url};
 use partyregistry_vocab::date::{self, Date};
 use sqlx::Row;
 
@@ -44,27 +44,6 @@ const ROUNDS: usize = 5;
 /// The days the statistics are asked for: next to the ledgers' pivot (1 January 2026, until a
 /// rebuild moves it), and ten years before it.
 const DAYS: [&str; 2] = ["2025-12-31", "2015-06-30"];
-
-struct Dice(u64);
-
-impl Dice {
-    fn below(&mut self, n: u64) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
-        (self.0 >> 33) % n
-    }
-
-    fn day(&mut self, first_year: u64, years: u64) -> String {
-        format!(
-            "{}-{:02}-{:02}",
-            first_year + self.below(years),
-            1 + self.below(12),
-            1 + self.below(28)
-        )
-    }
-}
 
 fn change(sequence: i64, resource: Resource, events: Vec<MemberEvent>) -> Change {
     Change {

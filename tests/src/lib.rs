@@ -258,6 +258,37 @@ macro_rules! on_each_backend {
     };
 }
 
+/// A small deterministic generator (a 64-bit linear congruential one) for the benchmarks'
+/// synthetic data: the same numbers on every run and on both backends.
+#[derive(Debug, Clone)]
+pub struct Dice(pub u64);
+
+impl Dice {
+    /// A number from 0 to `n - 1`.
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (self.0 >> 33) % n
+    }
+
+    /// An index from 0 to `n - 1`.
+    pub fn index(&mut self, n: usize) -> usize {
+        self.below(n as u64) as usize
+    }
+
+    /// A day `YYYY-MM-DD` of one of the `years` years from `first_year` (days 1 to 28).
+    pub fn day(&mut self, first_year: u64, years: u64) -> String {
+        format!(
+            "{}-{:02}-{:02}",
+            first_year + self.below(years),
+            1 + self.below(12),
+            1 + self.below(28)
+        )
+    }
+}
+
 /// The reporting client type the tests use.
 pub type ReportingClient = ReportingServiceClient<Transport>;
 
