@@ -82,6 +82,11 @@ impl ReportingApi {
     /// successor, as the statistics and movements of an ended unit do; other answers of the
     /// directory (an unknown commune, a day before its data) are the report's own to give.
     async fn refuse_ended(&self, code: &str, day: Date, field: &str) -> Result<(), ApiError> {
+        // One indexed lookup on every report; the directory, which names the successor, is read
+        // only for a commune that has ended.
+        if !self.store.commune_ended_before(code, day).await? {
+            return Ok(());
+        }
         let mut reader = self.store.reader().await?;
         let directory = reader.directory().await?;
         reader.finish().await?;

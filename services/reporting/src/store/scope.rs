@@ -19,6 +19,21 @@ impl Store {
         commune_province(&mut connection, code).await
     }
 
+    /// Whether commune `code` had ended by `day` (its last day is before it); `false` for a
+    /// commune the projection does not know.
+    pub async fn commune_ended_before(&self, code: &str, day: Date) -> Result<bool, StoreError> {
+        let mut connection = self.database.pool.acquire().await?;
+        let row = sqlx::query(
+            "select count(*) from communes where code = $1 and valid_to is not null \
+             and valid_to < $2",
+        )
+        .bind(code)
+        .bind(date::format(day))
+        .fetch_one(&mut *connection)
+        .await?;
+        Ok(row.try_get::<i64, _>(0)? > 0)
+    }
+
     /// `(predecessor, successor)` of every province merge in effect on `day`, in the order the
     /// merges took effect.
     pub async fn province_successions(
