@@ -310,7 +310,8 @@ macro_rules! serve_secured {
         $config.tls_cert = Some($secrets.path("server.pem"));
         $config.tls_key = Some($secrets.path("server-key.pem"));
         $config.client_ca = Some($secrets.path("ca.pem"));
-        $config.jwt_key_file = Some($secrets.path("jwt.key"));
+        // The services hold only the issuer's public key; the harness signs with the private one.
+        $config.jwt_public_key_file = Some($secrets.path("jwt-public-key.pem"));
         $config.jwt_issuer = Some(ISSUER.to_owned());
         $config.revoked_tokens_file = Some($secrets.path(REVOKED_TOKENS));
     };
@@ -320,7 +321,7 @@ macro_rules! serve_secured {
 pub const REVOKED_TOKENS: &str = "revoked-tokens";
 
 /// What a secured pair runs with: a CA, the services' certificate, a client certificate signed by
-/// the same CA (`partyctl certs init`'s set, for province 15) and the HS256 key, written to a
+/// the same CA (`partyctl certs init`'s set, for province 15) and the token signing keys, written to a
 /// temporary directory that [`Secrets::remove`] deletes.
 #[derive(Debug)]
 pub struct Secrets {
@@ -370,7 +371,10 @@ impl Secrets {
             claims.exp = now + 3600;
         }
         claims.iat = now;
-        partyregistry_kit::auth::issue_jwt(&claims, &self.certificates.jwt_key)
+        let key = partyregistry_kit::signing::SigningKey::from_file_bytes(
+            self.certificates.jwt_signing_key_pem.clone().into_bytes(),
+        )?;
+        partyregistry_kit::auth::sign_jwt(&claims, &key)
     }
 
     /// What a client of the pair presents: the CA, the province's client certificate and `token`.

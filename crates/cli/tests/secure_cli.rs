@@ -28,10 +28,12 @@ fn scratch_dir() -> std::path::PathBuf {
     ))
 }
 
-/// A token signed with the key in `dir`, national, with `rights`.
+/// A token signed with the issuer's Ed25519 key in `dir`, national, with `rights`, bound to the
+/// province's client certificate (the one the CLI presents).
 fn token(dir: &std::path::Path, subject: &str, rights: Vec<Right>) -> String {
     let args = TokenIssueArgs {
-        key_file: dir.join("jwt.key"),
+        key_file: dir.join("jwt-signing-key.pem"),
+        bind_certificate: Some(dir.join("client-15.pem")),
         issuer: ISSUER.to_owned(),
         subject: subject.to_owned(),
         audiences: vec![partyregistry_kit::auth::MEMBERSHIP_AUDIENCE.to_owned()],
@@ -41,8 +43,13 @@ fn token(dir: &std::path::Path, subject: &str, rights: Vec<Right>) -> String {
         rights,
         ttl: Duration::from_secs(600),
     };
-    let key = tokens::read_key(&args.key_file).expect("the generated key is long enough");
-    tokens::sign(&tokens::claims(&args, chrono::Utc::now().timestamp()), &key).expect("signs")
+    let key = tokens::read_key(&args.key_file).expect("the generated Ed25519 key");
+    let mut claims = tokens::claims(&args, chrono::Utc::now().timestamp());
+    claims.cnf = args
+        .bind_certificate
+        .as_deref()
+        .map(|certificate| tokens::read_binding(certificate).expect("the client certificate"));
+    tokens::sign(&claims, &key).expect("signs")
 }
 
 async fn partyctl(line: &[&str]) -> Result<(), CliError> {
@@ -66,7 +73,8 @@ async fn the_cli_speaks_mutual_tls_with_tokens_and_reads_the_audit_trail() {
     config.tls_cert = Some(dir.join("server.pem"));
     config.tls_key = Some(dir.join("server-key.pem"));
     config.client_ca = Some(dir.join("ca.pem"));
-    config.jwt_key_file = Some(dir.join("jwt.key"));
+    // The service holds only the issuer's public key.
+    config.jwt_public_key_file = Some(dir.join("jwt-public-key.pem"));
     config.jwt_issuer = Some(ISSUER.to_owned());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await

@@ -1,5 +1,5 @@
-//! Who is calling and what they may see: bearer tokens (HS256-signed JWTs, or a static token file
-//! for small installations) turned into a [`Caller`] with a geographic scope and a set of rights.
+//! Who is calling and what they may see: bearer tokens (JWTs signed with HS256 or EdDSA — see
+//! [`crate::signing`] — or a static token file for small installations) turned into a [`Caller`] with a geographic scope and a set of rights.
 //!
 //! The server layer ([`crate::server`]) verifies the token of every call and puts the `Caller`
 //! into the request's extensions; handlers read it back with [`caller`]. This module decides only
@@ -10,7 +10,7 @@ use std::path::Path;
 
 use jsonwebtoken::crypto::{CryptoProvider, JwkUtils, JwtSigner, JwtVerifier};
 use jsonwebtoken::errors::ErrorKind;
-use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation, signature};
+use jsonwebtoken::{Algorithm, AlgorithmFamily, Header, Validation, signature};
 use serde::{Deserialize, Serialize};
 
 use crate::BoxError;
@@ -19,8 +19,8 @@ use crate::error::ApiError;
 /// Clock skew tolerated between the token issuer and this server, in seconds.
 pub const LEEWAY_SECONDS: u64 = 30;
 
-/// The shortest HS256 key accepted: RFC 7518 §3.2 asks for a key at least as long as the hash.
-pub const MIN_KEY_BYTES: usize = 32;
+pub use crate::signing::MIN_KEY_BYTES;
+use crate::signing::{Confirmation, SigningKey, VerificationKey};
 
 /// The one message of every out-of-scope refusal on both services, whether or not the resource
 /// exists, so that a refusal never tells which.
@@ -107,6 +107,10 @@ pub struct Claims {
     /// What the caller may do within its scope.
     #[serde(default)]
     pub rights: Vec<Right>,
+    /// The client certificate the token is bound to, if any: the token is then accepted only over
+    /// a mutual-TLS connection authenticated with that certificate.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cnf: Option<Confirmation>,
 }
 
 /// The verified caller of one request.
@@ -235,10 +239,10 @@ fn one_or_many<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Vec<
 
 /// How the server checks bearer tokens.
 pub enum Verifier {
-    /// HS256-signed JWTs with this shared secret and issuer, for this service.
+    /// JWTs signed for this service by this issuer, verified with `key`.
     Jwt {
-        /// The shared secret, raw bytes.
-        key: Vec<u8>,
+        /// The HS256 secret or the issuer's Ed25519 public key.
+        key: VerificationKey,
         /// The expected `iss`.
         issuer: String,
         /// The service's own audience, which `aud` must name.
@@ -258,12 +262,13 @@ impl std::fmt::Debug for Verifier {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Self::Jwt {
+                key,
                 issuer,
                 audience,
                 max_lifetime,
-                ..
             } => f
                 .debug_struct("Jwt")
+                .field("key", key)
                 .field("issuer", issuer)
                 .field("audience", audience)
                 .field("max_lifetime", max_lifetime)
@@ -274,36 +279,56 @@ impl std::fmt::Debug for Verifier {
     }
 }
 
+/// The token sources a service may be given: the file of the key that verifies signed tokens (an
+/// HS256 secret or an Ed25519 public key), or a static token file, or none at all.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TokenSource<'a> {
+    /// `--jwt-key-file`: the HS256 secret.
+    pub jwt_key_file: Option<&'a Path>,
+    /// `--jwt-public-key-file`: the issuer's Ed25519 public key.
+    pub jwt_public_key_file: Option<&'a Path>,
+    /// `--jwt-issuer`: the expected `iss` of signed tokens.
+    pub jwt_issuer: Option<&'a str>,
+    /// `--token-file`: static tokens.
+    pub token_file: Option<&'a Path>,
+    /// `--allow-unauthenticated`.
+    pub allow_unauthenticated: bool,
+}
+
 /// Refuses authentication flags that choose no token source, more than one, or half of the JWT
-/// pair (`--jwt-key-file` with `--jwt-issuer`). Reads no file.
-pub fn check_flags(
-    jwt_key_file: Option<&Path>,
-    jwt_issuer: Option<&str>,
-    token_file: Option<&Path>,
-    allow_unauthenticated: bool,
-) -> Result<(), BoxError> {
-    let chosen = [
-        jwt_key_file.is_some(),
-        token_file.is_some(),
+/// pair (a key file with `--jwt-issuer`). Reads no file.
+pub fn check_flags(source: &TokenSource<'_>) -> Result<(), BoxError> {
+    let TokenSource {
+        jwt_key_file,
+        jwt_public_key_file,
+        jwt_issuer,
+        token_file,
         allow_unauthenticated,
-    ]
-    .into_iter()
-    .filter(|chosen| *chosen)
-    .count();
+    } = *source;
+    let signed = jwt_key_file.is_some() || jwt_public_key_file.is_some();
+    if jwt_key_file.is_some() && jwt_public_key_file.is_some() {
+        return Err("give only one of --jwt-key-file and --jwt-public-key-file".into());
+    }
+    let chosen = [signed, token_file.is_some(), allow_unauthenticated]
+        .into_iter()
+        .filter(|chosen| *chosen)
+        .count();
     if chosen == 0 {
         return Err(
-            "no authentication configured: give --jwt-key-file with --jwt-issuer, \
-             --token-file, or (local development only) --allow-unauthenticated"
+            "no authentication configured: give --jwt-public-key-file or --jwt-key-file with \
+             --jwt-issuer, --token-file, or (local development only) --allow-unauthenticated"
                 .into(),
         );
     }
     if chosen > 1 {
         return Err(
-            "give only one of --jwt-key-file, --token-file and --allow-unauthenticated".into(),
+            "give only one of --jwt-public-key-file/--jwt-key-file, --token-file and \
+             --allow-unauthenticated"
+                .into(),
         );
     }
-    if jwt_key_file.is_some() != jwt_issuer.is_some_and(|issuer| !issuer.is_empty()) {
-        return Err("--jwt-key-file and --jwt-issuer go together".into());
+    if signed != jwt_issuer.is_some_and(|issuer| !issuer.is_empty()) {
+        return Err("--jwt-public-key-file or --jwt-key-file and --jwt-issuer go together".into());
     }
     Ok(())
 }
@@ -326,33 +351,35 @@ struct TokenEntry {
 const MIN_STATIC_TOKEN_CHARS: usize = 16;
 
 impl Verifier {
-    /// Builds the verifier from the server flags: exactly one of `--jwt-key-file` (with
-    /// `--jwt-issuer`), `--token-file` or `--allow-unauthenticated`. Signed tokens must name
-    /// `audience` and expire within `max_lifetime`.
+    /// Builds the verifier from the server flags: exactly one of `--jwt-public-key-file` or
+    /// `--jwt-key-file` (with `--jwt-issuer`), `--token-file` or `--allow-unauthenticated`. Signed
+    /// tokens must name `audience` and expire within `max_lifetime`.
     pub fn from_config(
-        jwt_key_file: Option<&Path>,
-        jwt_issuer: Option<&str>,
-        token_file: Option<&Path>,
-        allow_unauthenticated: bool,
+        source: &TokenSource<'_>,
         audience: &str,
         max_lifetime: std::time::Duration,
     ) -> Result<Self, BoxError> {
-        check_flags(jwt_key_file, jwt_issuer, token_file, allow_unauthenticated)?;
-        if let Some(path) = jwt_key_file {
-            let issuer = jwt_issuer
+        check_flags(source)?;
+        let read = |flag: &str, path: &Path| {
+            std::fs::read(path)
+                .map_err(|error| format!("cannot read {flag} {}: {error}", path.display()))
+        };
+        let key = match (source.jwt_key_file, source.jwt_public_key_file) {
+            (Some(path), _) => Some(
+                VerificationKey::shared(read("--jwt-key-file", path)?)
+                    .map_err(|error| format!("--jwt-key-file {} {error}", path.display()))?,
+            ),
+            (None, Some(path)) => Some(
+                VerificationKey::ed25519_public_pem(&read("--jwt-public-key-file", path)?)
+                    .map_err(|error| format!("--jwt-public-key-file {} {error}", path.display()))?,
+            ),
+            (None, None) => None,
+        };
+        if let Some(key) = key {
+            let issuer = source
+                .jwt_issuer
                 .filter(|issuer| !issuer.is_empty())
-                .ok_or("--jwt-key-file needs --jwt-issuer")?;
-            let key = std::fs::read(path).map_err(|error| {
-                format!("cannot read --jwt-key-file {}: {error}", path.display())
-            })?;
-            if key.len() < MIN_KEY_BYTES {
-                return Err(format!(
-                    "--jwt-key-file {} holds {} bytes; an HS256 key needs at least {MIN_KEY_BYTES}",
-                    path.display(),
-                    key.len()
-                )
-                .into());
-            }
+                .ok_or("a JWT key file needs --jwt-issuer")?;
             return Ok(Self::Jwt {
                 key,
                 issuer: issuer.to_owned(),
@@ -360,7 +387,7 @@ impl Verifier {
                 max_lifetime,
             });
         }
-        if let Some(path) = token_file {
+        if let Some(path) = source.token_file {
             let text = std::fs::read_to_string(path)
                 .map_err(|error| format!("cannot read --token-file {}: {error}", path.display()))?;
             return Self::from_token_file_text(&text)
@@ -489,9 +516,16 @@ fn check_scope(claims: &Claims) -> Result<(), String> {
     Ok(())
 }
 
-fn decode_jwt(token: &str, key: &[u8], issuer: &str, audience: &str) -> Result<Claims, ApiError> {
+fn decode_jwt(
+    token: &str,
+    key: &VerificationKey,
+    issuer: &str,
+    audience: &str,
+) -> Result<Claims, ApiError> {
     install_provider();
-    let mut validation = Validation::new(Algorithm::HS256);
+    // Only the key's own algorithm: a token signed otherwise is refused before any signature
+    // check, so that a public key can never be used as an HMAC secret.
+    let mut validation = Validation::new(key.algorithm());
     validation.leeway = LEEWAY_SECONDS;
     validation.set_issuer(&[issuer]);
     // Tokens are per service: one for reporting is no key to membership, and the reverse.
@@ -500,7 +534,7 @@ fn decode_jwt(token: &str, key: &[u8], issuer: &str, audience: &str) -> Result<C
     validation.validate_exp = true;
     // Checked only when present: a token may be issued ahead of its validity.
     validation.validate_nbf = true;
-    jsonwebtoken::decode::<Claims>(token, &DecodingKey::from_secret(key), &validation)
+    jsonwebtoken::decode::<Claims>(token, &key.decoding_key(), &validation)
         .map(|data| data.claims)
         .map_err(|error| {
             let why = match error.kind() {
@@ -510,7 +544,7 @@ fn decode_jwt(token: &str, key: &[u8], issuer: &str, audience: &str) -> Result<C
                 ErrorKind::InvalidAudience => "the token is for another service",
                 ErrorKind::InvalidSignature => "the token's signature does not match",
                 ErrorKind::InvalidAlgorithm | ErrorKind::InvalidAlgorithmName => {
-                    "the token is not signed with HS256"
+                    "the token is not signed with this server's algorithm"
                 }
                 ErrorKind::MissingRequiredClaim(_) => "the token lacks exp, iss, sub or aud",
                 _ => "the token is malformed",
@@ -527,17 +561,24 @@ pub fn new_token_id() -> Result<String, BoxError> {
     Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
 
-/// Signs `claims` as an HS256 JWT with `key` (for `partyctl token issue` and tests).
+/// Signs `claims` as an HS256 JWT with the shared secret `key` (for tests).
 pub fn issue_jwt(claims: &Claims, key: &[u8]) -> Result<String, BoxError> {
-    if key.len() < MIN_KEY_BYTES {
+    sign_jwt(claims, &SigningKey::Shared(key.to_vec()))
+}
+
+/// Signs `claims` with `key` (HS256 or EdDSA), for `partyctl tokens issue` and tests.
+pub fn sign_jwt(claims: &Claims, key: &SigningKey) -> Result<String, BoxError> {
+    if let SigningKey::Shared(secret) = key
+        && secret.len() < MIN_KEY_BYTES
+    {
         return Err(format!("an HS256 key needs at least {MIN_KEY_BYTES} bytes").into());
     }
     check_scope(claims)?;
     install_provider();
     Ok(jsonwebtoken::encode(
-        &Header::new(Algorithm::HS256),
+        &Header::new(key.algorithm()),
         claims,
-        &EncodingKey::from_secret(key),
+        &key.encoding_key(),
     )?)
 }
 
@@ -552,9 +593,9 @@ pub fn caller<T>(request: &tonic::Request<T>) -> Caller {
         .unwrap_or_else(Caller::nobody)
 }
 
-// jsonwebtoken 10 leaves the choice of cryptography to the application. We need HMAC-SHA256 only,
-// and ring is already linked for TLS, so the provider below supports HS256 and refuses every other
-// algorithm (RSA, EC and EdDSA keys are never accepted).
+// jsonwebtoken 10 leaves the choice of cryptography to the application. ring is already linked
+// for TLS, so the provider below supports HS256 and EdDSA (Ed25519) with it and refuses every
+// other algorithm (RSA and EC keys are never accepted).
 
 struct Hs256(ring::hmac::Key);
 
@@ -583,36 +624,73 @@ impl JwtVerifier for Hs256 {
     }
 }
 
-static HS256_ONLY: CryptoProvider = CryptoProvider {
-    signer_factory: |algorithm, key| {
-        if *algorithm != Algorithm::HS256 {
-            return Err(ErrorKind::InvalidAlgorithm.into());
+/// An Ed25519 private key (PKCS#8 DER) that signs.
+struct Ed25519Signer(Vec<u8>);
+
+impl signature::Signer<Vec<u8>> for Ed25519Signer {
+    fn try_sign(&self, message: &[u8]) -> Result<Vec<u8>, signature::Error> {
+        crate::signing::ed25519_sign(&self.0, message).ok_or_else(signature::Error::new)
+    }
+}
+
+impl JwtSigner for Ed25519Signer {
+    fn algorithm(&self) -> Algorithm {
+        Algorithm::EdDSA
+    }
+}
+
+/// An Ed25519 public key (raw 32 bytes) that verifies.
+struct Ed25519Verifier(Vec<u8>);
+
+impl signature::Verifier<Vec<u8>> for Ed25519Verifier {
+    fn verify(&self, message: &[u8], signature: &Vec<u8>) -> Result<(), signature::Error> {
+        if crate::signing::ed25519_verify(&self.0, message, signature) {
+            Ok(())
+        } else {
+            Err(signature::Error::new())
         }
-        Ok(Box::new(Hs256(ring::hmac::Key::new(
+    }
+}
+
+impl JwtVerifier for Ed25519Verifier {
+    fn algorithm(&self) -> Algorithm {
+        Algorithm::EdDSA
+    }
+}
+
+static HS256_AND_EDDSA: CryptoProvider = CryptoProvider {
+    signer_factory: |algorithm, key| match algorithm {
+        Algorithm::HS256 => Ok(Box::new(Hs256(ring::hmac::Key::new(
             ring::hmac::HMAC_SHA256,
             key.try_get_hmac_secret()?,
-        ))))
+        )))),
+        Algorithm::EdDSA if key.family() == AlgorithmFamily::Ed => {
+            Ok(Box::new(Ed25519Signer(key.inner().to_vec())))
+        }
+        _ => Err(ErrorKind::InvalidAlgorithm.into()),
     },
-    verifier_factory: |algorithm, key| {
-        if *algorithm != Algorithm::HS256 {
-            return Err(ErrorKind::InvalidAlgorithm.into());
-        }
-        Ok(Box::new(Hs256(ring::hmac::Key::new(
+    verifier_factory: |algorithm, key| match algorithm {
+        Algorithm::HS256 => Ok(Box::new(Hs256(ring::hmac::Key::new(
             ring::hmac::HMAC_SHA256,
             key.try_get_hmac_secret()?,
-        ))))
+        )))),
+        Algorithm::EdDSA if key.family() == AlgorithmFamily::Ed => {
+            Ok(Box::new(Ed25519Verifier(key.as_bytes().to_vec())))
+        }
+        _ => Err(ErrorKind::InvalidAlgorithm.into()),
     },
     jwk_utils: JwkUtils::new_unimplemented(),
 };
 
 fn install_provider() {
     // Fails only when a provider is already installed: ours, by an earlier call.
-    let _ = HS256_ONLY.install_default();
+    let _ = HS256_AND_EDDSA.install_default();
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use jsonwebtoken::EncodingKey;
 
     const KEY: &[u8] = b"0123456789abcdef0123456789abcdef";
     const ISSUER: &str = "partyregistry-test";
@@ -629,6 +707,7 @@ mod tests {
             provinces: vec!["15".into()],
             communes: vec![],
             rights: vec![Right::Records],
+            cnf: None,
         }
     }
 
@@ -636,7 +715,7 @@ mod tests {
 
     fn jwt_verifier() -> Verifier {
         Verifier::Jwt {
-            key: KEY.to_vec(),
+            key: VerificationKey::Shared(KEY.to_vec()),
             issuer: ISSUER.into(),
             audience: MEMBERSHIP_AUDIENCE.into(),
             max_lifetime: LIFETIME,
@@ -859,57 +938,124 @@ mod tests {
 
     #[test]
     fn from_config_needs_exactly_one_mode() {
-        assert!(
-            Verifier::from_config(None, None, None, false, MEMBERSHIP_AUDIENCE, LIFETIME).is_err()
-        );
+        let config =
+            |source: TokenSource<'_>| Verifier::from_config(&source, MEMBERSHIP_AUDIENCE, LIFETIME);
+        assert!(config(TokenSource::default()).is_err());
         let dir = std::env::temp_dir().join(format!("kit-auth-{}", std::process::id()));
         std::fs::create_dir_all(&dir).expect("temp dir is writable");
         let key = dir.join("key");
         std::fs::write(&key, KEY).expect("temp dir is writable");
         let short = dir.join("short");
         std::fs::write(&short, b"short").expect("temp dir is writable");
+        let (private, public) = crate::signing::generate_ed25519_pem().expect("a key pair");
+        let public_key = dir.join("public.pem");
+        std::fs::write(&public_key, public).expect("temp dir is writable");
+        let private_key = dir.join("private.pem");
+        std::fs::write(&private_key, private).expect("temp dir is writable");
+        let signed = |jwt_key_file, jwt_public_key_file| TokenSource {
+            jwt_key_file,
+            jwt_public_key_file,
+            jwt_issuer: Some(ISSUER),
+            ..TokenSource::default()
+        };
         assert!(
-            Verifier::from_config(Some(&key), None, None, false, MEMBERSHIP_AUDIENCE, LIFETIME)
-                .is_err()
-        );
-        assert!(
-            Verifier::from_config(
-                Some(&short),
-                Some(ISSUER),
-                None,
-                false,
-                MEMBERSHIP_AUDIENCE,
-                LIFETIME
-            )
+            config(TokenSource {
+                jwt_issuer: None,
+                ..signed(Some(&key), None)
+            })
             .is_err()
         );
+        assert!(config(signed(Some(&short), None)).is_err());
         assert!(
-            Verifier::from_config(
-                Some(&key),
-                Some(ISSUER),
-                None,
-                true,
-                MEMBERSHIP_AUDIENCE,
-                LIFETIME
-            )
+            config(TokenSource {
+                allow_unauthenticated: true,
+                ..signed(Some(&key), None)
+            })
             .is_err()
         );
+        assert!(config(signed(Some(&key), Some(&public_key))).is_err());
+        // A private key where the public one belongs is refused: services hold public keys only.
+        assert!(config(signed(None, Some(&private_key))).is_err());
         assert!(matches!(
-            Verifier::from_config(
-                Some(&key),
-                Some(ISSUER),
-                None,
-                false,
-                MEMBERSHIP_AUDIENCE,
-                LIFETIME
-            ),
-            Ok(Verifier::Jwt { .. })
+            config(signed(Some(&key), None)),
+            Ok(Verifier::Jwt {
+                key: VerificationKey::Shared(_),
+                ..
+            })
         ));
         assert!(matches!(
-            Verifier::from_config(None, None, None, true, MEMBERSHIP_AUDIENCE, LIFETIME),
+            config(signed(None, Some(&public_key))),
+            Ok(Verifier::Jwt {
+                key: VerificationKey::Ed25519(_),
+                ..
+            })
+        ));
+        assert!(matches!(
+            config(TokenSource {
+                allow_unauthenticated: true,
+                ..TokenSource::default()
+            }),
             Ok(Verifier::Disabled)
         ));
         let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// A verifier holding only the public half of a fresh Ed25519 pair, and the private half.
+    fn eddsa() -> (Verifier, SigningKey) {
+        let (private, public) = crate::signing::generate_ed25519_pem().expect("a key pair");
+        let verifier = Verifier::Jwt {
+            key: VerificationKey::ed25519_public_pem(public.as_bytes()).expect("public key"),
+            issuer: ISSUER.into(),
+            audience: MEMBERSHIP_AUDIENCE.into(),
+            max_lifetime: LIFETIME,
+        };
+        let signing = SigningKey::from_file_bytes(private.into_bytes()).expect("private key");
+        (verifier, signing)
+    }
+
+    #[test]
+    fn eddsa_tokens_verify_with_the_public_key_alone() {
+        let (verifier, signing) = eddsa();
+        let token = sign_jwt(&claims(), &signing).expect("signs");
+        let caller = verifier.verify(Some(&token)).expect("verifies");
+        assert_eq!(caller.subject, "province-15");
+        // Another pair's signature, a tampered payload, and HS256 are all refused.
+        let (_, stranger) = eddsa();
+        assert_unauthenticated(
+            verifier.verify(Some(&sign_jwt(&claims(), &stranger).expect("signs"))),
+        );
+        let parts: Vec<&str> = token.split('.').collect();
+        let mut national = claims();
+        national.national = true;
+        let payload = b64(&serde_json::to_vec(&national).expect("claims serialise"));
+        assert_unauthenticated(
+            verifier.verify(Some(&format!("{}.{payload}.{}", parts[0], parts[2]))),
+        );
+        assert_unauthenticated(verifier.verify(Some(&issue_jwt(&claims(), KEY).expect("signs"))));
+        // And an EdDSA token means nothing to an HS256 service.
+        assert_unauthenticated(jwt_verifier().verify(Some(&token)));
+    }
+
+    #[test]
+    fn the_public_key_used_as_an_hmac_secret_is_refused() {
+        let (private, public) = crate::signing::generate_ed25519_pem().expect("a key pair");
+        let verifier = Verifier::Jwt {
+            key: VerificationKey::ed25519_public_pem(public.as_bytes()).expect("public key"),
+            issuer: ISSUER.into(),
+            audience: MEMBERSHIP_AUDIENCE.into(),
+            max_lifetime: LIFETIME,
+        };
+        drop(private);
+        let VerificationKey::Ed25519(raw) =
+            VerificationKey::ed25519_public_pem(public.as_bytes()).expect("public key")
+        else {
+            panic!("an Ed25519 key was expected");
+        };
+        // The classic confusion: HS256 keyed with the public key's bytes (or its PEM text).
+        for secret in [raw.repeat(2), public.into_bytes()] {
+            let forged = issue_jwt(&claims(), &secret).expect("signs");
+            assert_unauthenticated(verifier.verify(Some(&forged)));
+        }
     }
 
     #[test]

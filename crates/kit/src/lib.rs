@@ -4,7 +4,8 @@
 //! - [`error`]: the one error type and its `google.rpc` status mapping.
 //! - [`db`]: SQLite/PostgreSQL connection and migrations behind one pool.
 //! - [`server`]: TLS, the authentication layer, health, reflection, tracing and graceful shutdown.
-//! - [`auth`]: bearer tokens (HS256 JWTs or a static token file) and the verified [`auth::Caller`].
+//! - [`auth`]: bearer tokens (signed JWTs or a static token file) and the verified [`auth::Caller`];
+//!   [`signing`]: the HS256 and Ed25519 keys that sign and verify them, and certificate binding.
 //! - [`authz`]: the authorisation skeleton of both services: method rules, addressed targets, the
 //!   gate that decides and audits refusals, the grant that shapes and audits answers, and the walk
 //!   through administrative merges; each service brings its table and a scope resolver.
@@ -27,6 +28,7 @@ pub mod localized;
 pub mod observe;
 pub mod revocation;
 pub mod server;
+pub mod signing;
 pub mod streams;
 pub mod test_database;
 pub mod tls;

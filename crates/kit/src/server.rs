@@ -140,6 +140,8 @@ pub struct SecurityFlags<'a> {
     pub plaintext: bool,
     /// `--jwt-key-file`: the HS256 key.
     pub jwt_key_file: Option<&'a Path>,
+    /// `--jwt-public-key-file`: the token issuer's Ed25519 public key.
+    pub jwt_public_key_file: Option<&'a Path>,
     /// `--jwt-issuer`: the expected `iss`.
     pub jwt_issuer: Option<&'a str>,
     /// The service's audience, which signed tokens must name.
@@ -167,6 +169,7 @@ macro_rules! security_flags_of {
             client_ca: $config.client_ca.as_deref(),
             plaintext: $config.plaintext,
             jwt_key_file: $config.jwt_key_file.as_deref(),
+            jwt_public_key_file: $config.jwt_public_key_file.as_deref(),
             jwt_issuer: $config.jwt_issuer.as_deref(),
             token_file: $config.token_file.as_deref(),
             revoked_tokens_file: $config.revoked_tokens_file.as_deref(),
@@ -192,21 +195,24 @@ impl SecurityFlags<'_> {
         if self.max_token_lifetime_days == 0 {
             return Err("--max-token-lifetime-days must be at least 1".into());
         }
-        crate::auth::check_flags(
-            self.jwt_key_file,
-            self.jwt_issuer,
-            self.token_file,
-            self.allow_unauthenticated,
-        )
+        crate::auth::check_flags(&self.token_source())
+    }
+
+    /// Where tokens are verified from.
+    fn token_source(&self) -> crate::auth::TokenSource<'_> {
+        crate::auth::TokenSource {
+            jwt_key_file: self.jwt_key_file,
+            jwt_public_key_file: self.jwt_public_key_file,
+            jwt_issuer: self.jwt_issuer,
+            token_file: self.token_file,
+            allow_unauthenticated: self.allow_unauthenticated,
+        }
     }
 
     /// The token verifier the flags choose (reads the key or the token file).
     pub fn verifier(&self) -> Result<Verifier, BoxError> {
         Verifier::from_config(
-            self.jwt_key_file,
-            self.jwt_issuer,
-            self.token_file,
-            self.allow_unauthenticated,
+            &self.token_source(),
             self.audience,
             std::time::Duration::from_secs(self.max_token_lifetime_days.saturating_mul(86_400)),
         )
@@ -622,6 +628,7 @@ where
         let verified = bearer_of(request.headers())
             .and_then(|bearer| self.layer.verifier.verify_claims(bearer.as_deref()))
             .and_then(|claims| self.layer.revoked.check(claims))
+            .and_then(|claims| check_certificate_binding(claims, request.extensions()))
             .map(|claims| Caller::from_claims(&claims));
         match verified {
             Ok(caller) => {
@@ -694,6 +701,35 @@ where
                 })
             }
         }
+    }
+}
+
+/// The refusal of a bound token on a connection without the certificate it is bound to.
+pub const TOKEN_BOUND_ELSEWHERE: &str =
+    "the token is bound to a client certificate this connection did not present";
+
+/// A token bound to a client certificate (`cnf.x5t#S256`) passes only on a mutual-TLS connection
+/// whose client certificate is that one; an unbound token passes as before.
+fn check_certificate_binding(
+    claims: crate::auth::Claims,
+    connection: &http::Extensions,
+) -> Result<crate::auth::Claims, ApiError> {
+    let Some(confirmation) = &claims.cnf else {
+        return Ok(claims);
+    };
+    let presented = connection
+        .get::<tonic::transport::server::TlsConnectInfo<tonic::transport::server::TcpConnectInfo>>()
+        .and_then(|info| info.peer_certs())
+        .and_then(|chain| {
+            chain
+                .first()
+                .map(|leaf| crate::signing::certificate_thumbprint(leaf.as_ref()))
+        });
+    // Certificates are not secret, so neither are their thumbprints: a plain comparison.
+    if presented.as_deref() == Some(confirmation.certificate_thumbprint.as_str()) {
+        Ok(claims)
+    } else {
+        Err(ApiError::Unauthenticated(TOKEN_BOUND_ELSEWHERE.into()))
     }
 }
 
@@ -896,7 +932,7 @@ mod tests {
         let security = ServerSecurity {
             tls: Some(tls),
             verifier: Arc::new(Verifier::Jwt {
-                key: KEY.to_vec(),
+                key: crate::signing::VerificationKey::Shared(KEY.to_vec()),
                 issuer: ISSUER.into(),
                 audience: crate::auth::MEMBERSHIP_AUDIENCE.into(),
                 max_lifetime: Duration::from_secs(86_400),
@@ -1137,6 +1173,52 @@ mod tests {
                 .iter()
                 .all(|e| e.outcome == "UNAUTHENTICATED" && e.subject.is_empty())
         );
+        running.stop().await;
+    }
+
+    #[tokio::test]
+    async fn a_bound_token_passes_only_with_its_client_certificate() {
+        let authority = ca("test CA");
+        let clients = ca("client CA");
+        let (cert, key) = leaf(&authority, "127.0.0.1", false);
+        let running = start(
+            ServerTls::from_pem(&cert, &key, Some(clients.pem().as_bytes())).expect("mutual TLS"),
+        )
+        .await;
+        let holder = leaf(&clients, "province-15", true);
+        let other = leaf(&clients, "province-16", true);
+        let now = chrono::Utc::now().timestamp();
+        let bound = issue_jwt(
+            &Claims {
+                iss: ISSUER.into(),
+                aud: vec![crate::auth::MEMBERSHIP_AUDIENCE.into()],
+                sub: "province-15".into(),
+                exp: now + 600,
+                iat: now,
+                national: true,
+                rights: vec![Right::Admin],
+                cnf: Some(
+                    crate::signing::Confirmation::of_certificate_pem(&holder.0)
+                        .expect("a PEM certificate"),
+                ),
+                ..Claims::default()
+            },
+            KEY,
+        )
+        .expect("valid claims");
+        let client = |identity| ClientSecurity {
+            ca_pem: Some(authority.pem().into_bytes()),
+            token: Some(bound.clone()),
+            identity: Some(identity),
+        };
+        list(&running.url, &client(holder.clone()))
+            .await
+            .expect("the certificate the token is bound to");
+        let refused = list(&running.url, &client(other))
+            .await
+            .expect_err("another certificate of the same CA");
+        assert_eq!(refused.code(), tonic::Code::Unauthenticated);
+        assert_eq!(refused.message(), TOKEN_BOUND_ELSEWHERE);
         running.stop().await;
     }
 

@@ -45,6 +45,10 @@ pub struct Config {
     /// The HS256 shared secret (raw bytes) that signs bearer tokens.
     #[arg(long, env = "MEMBERSHIP_JWT_KEY_FILE")]
     pub jwt_key_file: Option<PathBuf>,
+    /// The token issuer's Ed25519 public key (PEM, "PUBLIC KEY"), verifying EdDSA-signed tokens:
+    /// the service can check tokens but never sign one. Instead of `--jwt-key-file`.
+    #[arg(long, env = "MEMBERSHIP_JWT_PUBLIC_KEY_FILE")]
+    pub jwt_public_key_file: Option<PathBuf>,
     /// The issuer (`iss`) bearer tokens must carry.
     #[arg(long, env = "MEMBERSHIP_JWT_ISSUER")]
     pub jwt_issuer: Option<String>,
@@ -100,6 +104,7 @@ impl Config {
             client_ca: None,
             plaintext: true,
             jwt_key_file: None,
+            jwt_public_key_file: None,
             jwt_issuer: None,
             token_file: None,
             revoked_tokens_file: None,

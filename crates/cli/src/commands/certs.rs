@@ -6,7 +6,9 @@
 //! | `ca.pem`, `ca-key.pem` | the CA that signs the server and client certificates |
 //! | `server.pem`, `server-key.pem` | the services' certificate (`--tls-cert`, `--tls-key`) |
 //! | `client-PP.pem`, `client-PP-key.pem` | the province's system (`partyctl --cert/--key`, `--membership-cert/--membership-key`) |
-//! | `jwt.key` | 32 random bytes, the HS256 key (`--jwt-key-file`, `partyctl tokens issue --key-file`) |
+//! | `jwt-signing-key.pem` | the token issuer's Ed25519 private key (`partyctl tokens issue --key-file`), kept by the issuer alone |
+//! | `jwt-public-key.pem` | its public key, all the services need (`--jwt-public-key-file`) |
+//! | `jwt.key` | 32 random bytes, the HS256 shared key, for installations that keep one (`--jwt-key-file`) |
 //!
 //! Keys are written with mode 0600; nothing that already exists is overwritten (a second run
 //! would otherwise replace a CA that certificates in use depend on), and a failure part-way
@@ -97,6 +99,10 @@ pub struct GeneratedCertificates {
     pub server_names: Vec<String>,
     /// The raw HS256 key.
     pub jwt_key: Vec<u8>,
+    /// The token issuer's Ed25519 private key (PKCS#8 PEM).
+    pub jwt_signing_key_pem: String,
+    /// Its public key (SubjectPublicKeyInfo PEM), for the services.
+    pub jwt_public_key_pem: String,
 }
 
 impl std::fmt::Debug for GeneratedCertificates {
@@ -133,6 +139,16 @@ impl GeneratedCertificates {
                 true,
             ),
             ("jwt.key".to_owned(), self.jwt_key.as_slice(), true),
+            (
+                "jwt-signing-key.pem".to_owned(),
+                self.jwt_signing_key_pem.as_bytes(),
+                true,
+            ),
+            (
+                "jwt-public-key.pem".to_owned(),
+                self.jwt_public_key_pem.as_bytes(),
+                false,
+            ),
         ]
     }
 }
@@ -204,6 +220,9 @@ pub fn generate(
     let mut jwt_key = vec![0_u8; JWT_KEY_BYTES];
     ring::rand::SecureRandom::fill(&ring::rand::SystemRandom::new(), &mut jwt_key)
         .map_err(|_| CliError::Other("không lấy được số ngẫu nhiên từ hệ điều hành".to_owned()))?;
+    let (jwt_signing_key_pem, jwt_public_key_pem) =
+        partyregistry_kit::signing::generate_ed25519_pem()
+            .map_err(|e| CliError::Other(format!("không tạo được khóa ký Ed25519: {e}")))?;
 
     Ok(GeneratedCertificates {
         province: province.to_owned(),
@@ -215,6 +234,8 @@ pub fn generate(
         client_key_pem: client_key.serialize_pem(),
         server_names: names,
         jwt_key,
+        jwt_signing_key_pem,
+        jwt_public_key_pem,
     })
 }
 
@@ -367,15 +388,17 @@ fn init(args: &CertInitArgs, json: bool) -> Result<(), CliError> {
         generated.server_names.join(", ")
     );
     println!(
-        "\nMáy chủ:  --tls-cert {dir}/server.pem --tls-key {dir}/server-key.pem --client-ca {dir}/ca.pem --jwt-key-file {dir}/jwt.key --jwt-issuer ISSUER"
+        "\nMáy chủ:  --tls-cert {dir}/server.pem --tls-key {dir}/server-key.pem --client-ca {dir}/ca.pem --jwt-public-key-file {dir}/jwt-public-key.pem --jwt-issuer ISSUER"
     );
     println!(
-        "Mã truy cập: partyctl tokens issue --key-file {dir}/jwt.key --issuer ISSUER --subject SUBJECT --audience membership --province {province} --rights aggregates"
+        "Mã truy cập: partyctl tokens issue --key-file {dir}/jwt-signing-key.pem --issuer ISSUER --subject SUBJECT --audience membership --province {province} --rights aggregates"
     );
     println!(
         "Máy khách: partyctl --ca {dir}/ca.pem --cert {dir}/client-{province}.pem --key {dir}/client-{province}-key.pem --token-file TOKEN_FILE --membership https://localhost:50051 …"
     );
-    println!("Giữ kín ca-key.pem và jwt.key: ai có chúng có thể cấp chứng chỉ và mã truy cập.");
+    println!(
+        "Giữ kín ca-key.pem, jwt-signing-key.pem và jwt.key: ai có chúng có thể cấp chứng chỉ và mã truy cập; máy chủ chỉ cần jwt-public-key.pem."
+    );
     Ok(())
 }
 
@@ -466,7 +489,9 @@ mod tests {
                 "server-key.pem",
                 "client-15.pem",
                 "client-15-key.pem",
-                "jwt.key"
+                "jwt.key",
+                "jwt-signing-key.pem",
+                "jwt-public-key.pem"
             ]
         );
         let mode = |name: &str| {
@@ -481,10 +506,16 @@ mod tests {
             "server-key.pem",
             "client-15-key.pem",
             "jwt.key",
+            "jwt-signing-key.pem",
         ] {
             assert_eq!(mode(key), 0o600, "{key}");
         }
-        for certificate in ["ca.pem", "server.pem", "client-15.pem"] {
+        for certificate in [
+            "ca.pem",
+            "server.pem",
+            "client-15.pem",
+            "jwt-public-key.pem",
+        ] {
             assert_eq!(mode(certificate) & 0o077 & !0o044, 0, "{certificate}");
         }
         assert_eq!(

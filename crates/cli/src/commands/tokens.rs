@@ -1,5 +1,7 @@
-//! `partyctl tokens issue`: signs an HS256 JWT for a scope with the services' shared key, for
-//! administrators setting up a provincial system and for tests.
+//! `partyctl tokens issue`: signs a JWT for a scope — EdDSA with the issuer's Ed25519 private key
+//! (the services hold only its public key), or HS256 with a key shared with the services — for
+//! administrators setting up a provincial system and for tests. A token can be bound to the
+//! client certificate of the system it is for (`--bind-certificate`).
 //!
 //! Only the shapes of codes are checked here (2-digit provinces, 5-digit communes): whether a
 //! commune belongs to the token's provinces depends on the registry's data, so the servers check
@@ -8,7 +10,8 @@
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
-use partyregistry_kit::auth::{Claims, Right, issue_jwt};
+use partyregistry_kit::auth::{Claims, Right, sign_jwt};
+use partyregistry_kit::signing::{Confirmation, SigningKey};
 
 use crate::error::CliError;
 use crate::parse::{parse_commune_code, parse_province_code};
@@ -16,7 +19,7 @@ use crate::parse::{parse_commune_code, parse_province_code};
 /// `partyctl tokens …`.
 #[derive(Debug, Subcommand)]
 pub enum TokenCommand {
-    /// Ký một mã truy cập JWT (HS256) cho một phạm vi và in ra; máy chủ kiểm tra xã có thuộc tỉnh đã nêu.
+    /// Ký một mã truy cập JWT (EdDSA hoặc HS256) cho một phạm vi và in ra; máy chủ kiểm tra xã có thuộc tỉnh đã nêu.
     Issue(TokenIssueArgs),
 }
 
@@ -29,9 +32,12 @@ pub enum TokenCommand {
         .args(["national", "provinces", "communes"])
 ))]
 pub struct TokenIssueArgs {
-    /// Tệp khóa bí mật HS256 (byte thô, ít nhất 32 byte), ví dụ jwt.key do `certs init` tạo.
+    /// Tệp khóa ký: khóa riêng Ed25519 (PEM, jwt-signing-key.pem do `certs init` tạo; máy chủ chỉ giữ khóa công khai) hoặc khóa bí mật HS256 dùng chung (byte thô, ít nhất 32 byte, jwt.key).
     #[arg(long, value_name = "FILE")]
     pub key_file: PathBuf,
+    /// Gắn mã với chứng chỉ máy khách (PEM) của hệ thống được cấp: máy chủ chỉ nhận mã qua kết nối TLS hai chiều dùng đúng chứng chỉ này.
+    #[arg(long, value_name = "CERT_FILE")]
+    pub bind_certificate: Option<PathBuf>,
     /// Bên phát hành; phải trùng --jwt-issuer của các dịch vụ.
     #[arg(long)]
     pub issuer: String,
@@ -116,15 +122,15 @@ pub fn parse_ttl(value: &str) -> Result<std::time::Duration, String> {
     Ok(std::time::Duration::from_secs(seconds))
 }
 
-/// The shortest HS256 key accepted, as the servers accept it: the size of the hash.
-pub use partyregistry_kit::auth::MIN_KEY_BYTES;
-
 /// Runs one `tokens` subcommand.
 pub fn run(command: TokenCommand, json: bool) -> Result<(), CliError> {
     match command {
         TokenCommand::Issue(args) => {
             let key = read_key(&args.key_file)?;
             let mut claims = claims(&args, now_seconds());
+            if let Some(path) = &args.bind_certificate {
+                claims.cnf = Some(read_binding(path)?);
+            }
             claims.jti = partyregistry_kit::auth::new_token_id()
                 .map_err(|e| CliError::Other(format!("không tạo được mã định danh: {e}")))?;
             let token = sign(&claims, &key)?;
@@ -165,40 +171,50 @@ pub fn claims(args: &TokenIssueArgs, now: i64) -> Claims {
         provinces: unique(&args.provinces),
         communes: unique(&args.communes),
         rights,
+        cnf: None,
     }
 }
 
 /// Signs `claims` with `key`, refusing an empty issuer or subject: the servers would refuse the
 /// token anyway, and an audit trail of empty subjects says nothing.
-pub fn sign(claims: &Claims, key: &[u8]) -> Result<String, CliError> {
+pub fn sign(claims: &Claims, key: &SigningKey) -> Result<String, CliError> {
     if claims.iss.is_empty() {
         return Err(CliError::usage("--issuer không được rỗng"));
     }
     if claims.sub.is_empty() {
         return Err(CliError::usage("--subject không được rỗng"));
     }
-    if key.len() < MIN_KEY_BYTES {
-        return Err(CliError::usage(format!(
-            "khóa HS256 phải dài ít nhất {MIN_KEY_BYTES} byte (nhận được {} byte)",
-            key.len()
-        )));
-    }
-    issue_jwt(claims, key).map_err(|e| CliError::Other(format!("không ký được mã truy cập: {e}")))
+    sign_jwt(claims, key).map_err(|e| CliError::Other(format!("không ký được mã truy cập: {e}")))
 }
 
-/// Reads the raw bytes of the HS256 key, as the services read `--jwt-key-file`.
-pub fn read_key(path: &Path) -> Result<Vec<u8>, CliError> {
-    let key = std::fs::read(path).map_err(|e| {
+/// Reads the signing key, as the services read theirs: a PEM Ed25519 private key, or the raw
+/// bytes of an HS256 key.
+pub fn read_key(path: &Path) -> Result<SigningKey, CliError> {
+    let bytes = std::fs::read(path).map_err(|e| {
         CliError::usage(format!("không đọc được --key-file {}: {e}", path.display()))
     })?;
-    if key.len() < MIN_KEY_BYTES {
-        return Err(CliError::usage(format!(
-            "--key-file {}: khóa HS256 phải dài ít nhất {MIN_KEY_BYTES} byte (tệp có {} byte)",
-            path.display(),
-            key.len()
-        )));
-    }
-    Ok(key)
+    SigningKey::from_file_bytes(bytes).map_err(|e| {
+        CliError::usage(format!(
+            "--key-file {}: không phải khóa ký dùng được ({e})",
+            path.display()
+        ))
+    })
+}
+
+/// The binding of a token to the client certificate in `path` (PEM).
+pub fn read_binding(path: &Path) -> Result<Confirmation, CliError> {
+    let pem = std::fs::read(path).map_err(|e| {
+        CliError::usage(format!(
+            "không đọc được --bind-certificate {}: {e}",
+            path.display()
+        ))
+    })?;
+    Confirmation::of_certificate_pem(&pem).map_err(|e| {
+        CliError::usage(format!(
+            "--bind-certificate {}: không phải chứng chỉ PEM ({e})",
+            path.display()
+        ))
+    })
 }
 
 fn unique(codes: &[String]) -> Vec<String> {
@@ -220,6 +236,7 @@ mod tests {
     use crate::args::{Cli, Command};
     use clap::Parser;
     use partyregistry_kit::auth::{Right, Verifier};
+    use partyregistry_kit::signing::VerificationKey;
 
     fn issue_args(line: &[&str]) -> TokenIssueArgs {
         let mut full = vec!["partyctl", "tokens", "issue"];
@@ -231,6 +248,10 @@ mod tests {
     }
 
     const KEY: &[u8] = b"0123456789abcdef0123456789abcdef";
+
+    fn shared() -> SigningKey {
+        SigningKey::Shared(KEY.to_vec())
+    }
 
     #[test]
     fn issued_tokens_verify_with_the_same_key_and_issuer() {
@@ -259,10 +280,10 @@ mod tests {
         assert_eq!(claims.exp - claims.iat, 3600);
         assert_eq!(claims.provinces, ["15"]);
         assert_eq!(claims.communes, ["02680"]);
-        let token = sign(&claims, KEY).expect("signs");
+        let token = sign(&claims, &shared()).expect("signs");
 
         let verifier = Verifier::Jwt {
-            key: KEY.to_vec(),
+            key: VerificationKey::Shared(KEY.to_vec()),
             issuer: "partyregistry".to_owned(),
             audience: "membership".to_owned(),
             max_lifetime: std::time::Duration::from_secs(86_400),
@@ -278,14 +299,14 @@ mod tests {
         );
 
         let other_issuer = Verifier::Jwt {
-            key: KEY.to_vec(),
+            key: VerificationKey::Shared(KEY.to_vec()),
             issuer: "someone-else".to_owned(),
             audience: "membership".to_owned(),
             max_lifetime: std::time::Duration::from_secs(86_400),
         };
         assert!(other_issuer.verify(Some(&token)).is_err());
         let other_key = Verifier::Jwt {
-            key: b"another key of thirty-two bytes!".to_vec(),
+            key: VerificationKey::Shared(b"another key of thirty-two bytes!".to_vec()),
             issuer: "partyregistry".to_owned(),
             audience: "membership".to_owned(),
             max_lifetime: std::time::Duration::from_secs(86_400),
@@ -308,9 +329,9 @@ mod tests {
             "--rights",
             "admin",
         ]);
-        let token = sign(&claims(&args, chrono::Utc::now().timestamp()), KEY).expect("signs");
+        let token = sign(&claims(&args, chrono::Utc::now().timestamp()), &shared()).expect("signs");
         let verifier = Verifier::Jwt {
-            key: KEY.to_vec(),
+            key: VerificationKey::Shared(KEY.to_vec()),
             issuer: "partyregistry".to_owned(),
             audience: "membership".to_owned(),
             max_lifetime: std::time::Duration::from_secs(86_400),
@@ -340,9 +361,9 @@ mod tests {
             "1m",
         ]);
         let long_ago = chrono::Utc::now().timestamp() - 86_400;
-        let token = sign(&claims(&args, long_ago), KEY).expect("signs");
+        let token = sign(&claims(&args, long_ago), &shared()).expect("signs");
         let verifier = Verifier::Jwt {
-            key: KEY.to_vec(),
+            key: VerificationKey::Shared(KEY.to_vec()),
             issuer: "i".to_owned(),
             audience: "membership".to_owned(),
             max_lifetime: std::time::Duration::from_secs(86_400),
@@ -367,13 +388,13 @@ mod tests {
             "aggregates",
         ]);
         let claims = claims(&args, 0);
-        assert!(matches!(sign(&claims, KEY), Err(CliError::Usage(_))));
+        assert!(matches!(sign(&claims, &shared()), Err(CliError::Usage(_))));
         let good = Claims {
             sub: "s".to_owned(),
             ..claims
         };
-        assert!(matches!(sign(&good, b"short"), Err(CliError::Usage(_))));
-        assert!(sign(&good, KEY).is_ok());
+        assert!(sign(&good, &SigningKey::Shared(b"short".to_vec())).is_err());
+        assert!(sign(&good, &shared()).is_ok());
     }
 
     #[test]
@@ -455,8 +476,55 @@ mod tests {
         assert!(matches!(read_key(&short), Err(CliError::Usage(_))));
         let good = dir.join("good.key");
         std::fs::write(&good, KEY).expect("written");
-        assert_eq!(read_key(&good).expect("reads"), KEY);
+        assert_eq!(read_key(&good).expect("reads"), shared());
         assert!(read_key(&dir.join("missing.key")).is_err());
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn ed25519_signed_and_bound_tokens_verify_with_the_public_key() {
+        let generated = crate::certs::generate("15", &[], 1).expect("generates");
+        let dir = std::env::temp_dir().join(format!("partyctl-eddsa-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("scratch directory");
+        let private = dir.join("jwt-signing-key.pem");
+        std::fs::write(&private, &generated.jwt_signing_key_pem).expect("written");
+        let client = dir.join("client-15.pem");
+        std::fs::write(&client, &generated.client_pem).expect("written");
+        let key = read_key(&private).expect("an Ed25519 private key");
+        let mut claims = claims(
+            &issue_args(&[
+                "--key-file",
+                "jwt-signing-key.pem",
+                "--issuer",
+                "partyregistry",
+                "--subject",
+                "lai-chau",
+                "--audience",
+                "membership",
+                "--province",
+                "15",
+                "--rights",
+                "records",
+            ]),
+            chrono::Utc::now().timestamp(),
+        );
+        claims.cnf = Some(read_binding(&client).expect("a certificate"));
+        let token = sign(&claims, &key).expect("signs");
+        let verifier = Verifier::Jwt {
+            key: VerificationKey::ed25519_public_pem(generated.jwt_public_key_pem.as_bytes())
+                .expect("the public key"),
+            issuer: "partyregistry".to_owned(),
+            audience: "membership".to_owned(),
+            max_lifetime: std::time::Duration::from_secs(86_400),
+        };
+        let verified = verifier.verify_claims(Some(&token)).expect("verifies");
+        assert_eq!(verified.sub, "lai-chau");
+        assert_eq!(verified.cnf, claims.cnf);
+        // The private key is no certificate, and the public key signs nothing.
+        assert!(matches!(read_binding(&private), Err(CliError::Usage(_))));
+        let public = dir.join("jwt-public-key.pem");
+        std::fs::write(&public, &generated.jwt_public_key_pem).expect("written");
+        assert!(matches!(read_key(&public), Err(CliError::Usage(_))));
         let _ = std::fs::remove_dir_all(&dir);
     }
 }
