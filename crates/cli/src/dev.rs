@@ -390,7 +390,7 @@ pub fn banner(handles: &DevHandles, data_dir: &std::path::Path) -> String {
 
 /// Runs `partyctl dev` until Ctrl-C or SIGTERM.
 pub async fn run(options: DevOptions) -> Result<(), CliError> {
-    partyregistry_kit::server::init_tracing(false);
+    partyregistry_kit::telemetry::init_tracing(false, None);
     let handles = start(&options).await?;
     println!("{}", banner(&handles, &options.data_dir));
     partyregistry_kit::server::cancel_on_signal(handles.shutdown_token());

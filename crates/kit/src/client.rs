@@ -37,8 +37,8 @@ impl std::fmt::Debug for ClientSecurity {
     }
 }
 
-/// The headers every call of a transport carries: `authorization: Bearer …` when a token is
-/// configured, and `x-min-feed-sequence` when the reports asked must reflect the writes up to a
+/// The headers every call of a transport carries: the trace context of the span the call is made
+/// in (see [`crate::telemetry`]), `authorization: Bearer …` when a token is configured, and `x-min-feed-sequence` when the reports asked must reflect the writes up to a
 /// feed sequence (see the reporting contract).
 #[derive(Clone, Default)]
 pub struct CallHeaders {
@@ -91,6 +91,7 @@ impl Interceptor for CallHeaders {
                 .metadata_mut()
                 .insert("x-min-feed-sequence", value.clone());
         }
+        crate::telemetry::inject_current(request.metadata_mut());
         Ok(request)
     }
 }

@@ -11,7 +11,8 @@
 //!   through administrative merges; each service brings its table and a scope resolver.
 //! - [`audit`]: the append-only audit trail in each service's database.
 //! - [`test_database`]: throwaway test databases on either backend.
-//! - [`client`]: the client transport (TLS, mutual TLS, bearer token).
+//! - [`client`]: the client transport (TLS, mutual TLS, bearer token, trace context).
+//! - [`telemetry`]: spans per call exported over OTLP, W3C trace context across every hop.
 //! - [`admission`]: candidates and rule versions between the contracts and `partyregistry_rules`.
 //!
 //! Owns no business rule (those live in each service's `domain` module) and no vocabulary
@@ -30,6 +31,7 @@ pub mod revocation;
 pub mod server;
 pub mod signing;
 pub mod streams;
+pub mod telemetry;
 pub mod test_database;
 pub mod tls;
 

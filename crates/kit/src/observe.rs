@@ -209,44 +209,52 @@ where
             .map(|caller| caller.subject.clone());
         let request_id = printable_header(request.headers(), "x-request-id");
         let trace = trace_id(request.headers());
+        let span = crate::telemetry::server_span(&method, request.headers());
         let started = Instant::now();
         let in_flight = metrics::gauge!("partyregistry_calls_in_flight", "service" => service);
         in_flight.increment(1.0);
-        let call = self.inner.call(request);
-        Box::pin(async move {
-            let answered = call.await;
-            in_flight.decrement(1.0);
-            let elapsed = started.elapsed();
-            let code = match &answered {
-                Ok(response) => status_of(response.headers()),
-                Err(_) => Code::Internal,
-            };
-            metrics::counter!(
-                "partyregistry_calls_total",
-                "service" => service,
-                "method" => method.clone(),
-                "code" => code_name(code),
-            )
-            .increment(1);
-            metrics::histogram!(
-                "partyregistry_call_seconds",
-                "service" => service,
-                "method" => method.clone(),
-            )
-            .record(elapsed.as_secs_f64());
-            tracing::info!(
-                target: "access",
-                service,
-                method,
-                code = code_name(code),
-                latency_ms = elapsed.as_secs_f64() * 1000.0,
-                subject = subject.as_deref().unwrap_or("-"),
-                request_id = request_id.as_deref().unwrap_or("-"),
-                trace_id = trace.as_deref().unwrap_or("-"),
-                "call"
-            );
-            answered
-        })
+        // The handler's future is made and run inside the call's span, so that its own spans and
+        // the calls it makes belong to the caller's trace.
+        let call = span.in_scope(|| self.inner.call(request));
+        let traced = span.clone();
+        Box::pin(tracing::Instrument::instrument(
+            async move {
+                let answered = call.await;
+                in_flight.decrement(1.0);
+                let elapsed = started.elapsed();
+                let code = match &answered {
+                    Ok(response) => status_of(response.headers()),
+                    Err(_) => Code::Internal,
+                };
+                traced.record("rpc.grpc.status_code", code as i32);
+                metrics::counter!(
+                    "partyregistry_calls_total",
+                    "service" => service,
+                    "method" => method.clone(),
+                    "code" => code_name(code),
+                )
+                .increment(1);
+                metrics::histogram!(
+                    "partyregistry_call_seconds",
+                    "service" => service,
+                    "method" => method.clone(),
+                )
+                .record(elapsed.as_secs_f64());
+                tracing::info!(
+                    target: "access",
+                    service,
+                    method,
+                    code = code_name(code),
+                    latency_ms = elapsed.as_secs_f64() * 1000.0,
+                    subject = subject.as_deref().unwrap_or("-"),
+                    request_id = request_id.as_deref().unwrap_or("-"),
+                    trace_id = trace.as_deref().unwrap_or("-"),
+                    "call"
+                );
+                answered
+            },
+            span,
+        ))
     }
 }
 

@@ -628,7 +628,10 @@ where
         let verified = bearer_of(request.headers())
             .and_then(|bearer| self.layer.verifier.verify_claims(bearer.as_deref()))
             .and_then(|claims| self.layer.revoked.check(claims))
-            .and_then(|claims| check_certificate_binding(claims, request.extensions()))
+            .and_then(|claims| {
+                let presented = client_certificate(request.extensions());
+                crate::signing::check_binding(claims.cnf.as_ref(), presented).map(|()| claims)
+            })
             .map(|claims| Caller::from_claims(&claims));
         match verified {
             Ok(caller) => {
@@ -704,33 +707,14 @@ where
     }
 }
 
-/// The refusal of a bound token on a connection without the certificate it is bound to.
-pub const TOKEN_BOUND_ELSEWHERE: &str =
-    "the token is bound to a client certificate this connection did not present";
-
-/// A token bound to a client certificate (`cnf.x5t#S256`) passes only on a mutual-TLS connection
-/// whose client certificate is that one; an unbound token passes as before.
-fn check_certificate_binding(
-    claims: crate::auth::Claims,
-    connection: &http::Extensions,
-) -> Result<crate::auth::Claims, ApiError> {
-    let Some(confirmation) = &claims.cnf else {
-        return Ok(claims);
-    };
-    let presented = connection
-        .get::<tonic::transport::server::TlsConnectInfo<tonic::transport::server::TcpConnectInfo>>()
-        .and_then(|info| info.peer_certs())
-        .and_then(|chain| {
-            chain
-                .first()
-                .map(|leaf| crate::signing::certificate_thumbprint(leaf.as_ref()))
-        });
-    // Certificates are not secret, so neither are their thumbprints: a plain comparison.
-    if presented.as_deref() == Some(confirmation.certificate_thumbprint.as_str()) {
-        Ok(claims)
-    } else {
-        Err(ApiError::Unauthenticated(TOKEN_BOUND_ELSEWHERE.into()))
-    }
+/// The leaf certificate (DER) the client presented on this call's connection, under TLS.
+fn client_certificate(connection: &http::Extensions) -> Option<Vec<u8>> {
+    let info = connection
+        .get::<tonic::transport::server::TlsConnectInfo<tonic::transport::server::TcpConnectInfo>>(
+        )?;
+    info.peer_certs()?
+        .first()
+        .map(|leaf| leaf.as_ref().to_vec())
 }
 
 /// What tonic's decoder says of a request body that is not a message of the method: prost's
@@ -779,26 +763,6 @@ where
         call.await
             .map(|response| response.map(|body| Guarded::new(body, stream_permit)))
     })
-}
-
-/// Installs the tracing subscriber once: human-readable by default, JSON lines when `json` is set.
-/// `RUST_LOG` overrides the `info` default.
-pub fn init_tracing(json: bool) {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    // Logs go to standard error, so that a command's own output on standard out stays clean.
-    // Colours only on a terminal: a redirected log stays plain text.
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .with_writer(std::io::stderr);
-    // try_init fails only when a subscriber is already installed (tests, the dev command); keeping
-    // the existing one is right.
-    let _ = if json {
-        builder.json().try_init()
-    } else {
-        builder.try_init()
-    };
 }
 
 /// Cancels `token` on Ctrl-C or SIGTERM.
@@ -1218,7 +1182,7 @@ mod tests {
             .await
             .expect_err("another certificate of the same CA");
         assert_eq!(refused.code(), tonic::Code::Unauthenticated);
-        assert_eq!(refused.message(), TOKEN_BOUND_ELSEWHERE);
+        assert_eq!(refused.message(), crate::signing::TOKEN_BOUND_ELSEWHERE);
         running.stop().await;
     }
 

@@ -228,6 +228,30 @@ pub fn certificate_thumbprint(der: &[u8]) -> String {
     URL_SAFE_NO_PAD.encode(ring::digest::digest(&ring::digest::SHA256, der))
 }
 
+/// The refusal of a bound token on a connection without the certificate it is bound to.
+pub const TOKEN_BOUND_ELSEWHERE: &str =
+    "the token is bound to a client certificate this connection did not present";
+
+/// A token bound to a client certificate (`binding`, its `cnf` claim) passes only when `presented`
+/// (the DER of the connection's client certificate) is that one; an unbound token passes as before.
+pub fn check_binding(
+    binding: Option<&Confirmation>,
+    presented: Option<Vec<u8>>,
+) -> Result<(), crate::error::ApiError> {
+    let Some(confirmation) = binding else {
+        return Ok(());
+    };
+    // Certificates are not secret, so neither are their thumbprints: a plain comparison.
+    let thumbprint = presented.as_deref().map(certificate_thumbprint);
+    if thumbprint.as_deref() == Some(confirmation.certificate_thumbprint.as_str()) {
+        Ok(())
+    } else {
+        Err(crate::error::ApiError::Unauthenticated(
+            TOKEN_BOUND_ELSEWHERE.into(),
+        ))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -26,6 +26,10 @@ pub struct Config {
     /// Log JSON lines instead of human-readable text.
     #[arg(long, env = "MEMBERSHIP_JSON_LOGS")]
     pub json_logs: bool,
+    /// An OpenTelemetry collector (OTLP over gRPC, e.g. `http://localhost:4317`) to export a span
+    /// per call to, with the trace context of callers continued and passed on.
+    #[arg(long, env = "OTEL_EXPORTER_OTLP_ENDPOINT")]
+    pub otlp_endpoint: Option<String>,
     /// Where to serve Prometheus metrics (`GET /metrics`); off when not given.
     #[arg(long, env = "MEMBERSHIP_METRICS_LISTEN")]
     pub metrics_listen: Option<SocketAddr>,
@@ -98,6 +102,7 @@ impl Config {
             database_url: database_url.into(),
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
             json_logs: false,
+            otlp_endpoint: None,
             metrics_listen: None,
             tls_cert: None,
             tls_key: None,

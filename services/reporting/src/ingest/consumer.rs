@@ -261,6 +261,16 @@ impl Consumer {
                 .into_inner();
             Ok::<_, SessionError>(stream)
         };
+        // A span of its own, so that the trace context the subscription carries makes
+        // membership's stream a child of this follower in the collector.
+        let subscribe = tracing::Instrument::instrument(
+            subscribe,
+            tracing::info_span!(
+                "feed.subscribe",
+                otel.kind = "client",
+                after_sequence = resume_after
+            ),
+        );
         let mut stream = tokio::select! {
             () = shutdown.cancelled() => return Ok(()),
             result = tokio::time::timeout(CONNECT_TIMEOUT, subscribe) => {
