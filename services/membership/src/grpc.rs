@@ -1,8 +1,8 @@
 //! `MembershipApi`: thin gRPC handlers. Each parses and validates its request into domain values
 //! ([`crate::convert`]), makes one call to [`crate::service::Membership`], and returns the proto.
-//! `ImportRoster` (in `import`) takes a roster batch by batch. `identity` builds the
-//! [`crate::service::Writer`] of a write that sets a citizen ID and serves the review queue of
-//! identity conflicts. `WatchChanges` (in `feed`) replays the feed from the caller's cursor, then follows new
+//! `ImportRoster` (in `import`) takes a roster batch by batch. `writer` builds the
+//! [`crate::service::Writer`] of a write that sets a citizen ID; `identity` serves the review
+//! queue of identity conflicts. `WatchChanges` (in `feed`) replays the feed from the caller's cursor, then follows new
 //! commits. The admission pipeline's handlers ([`AdmissionApi`]) and the reference handlers
 //! ([`ReferenceApi`]) share the helpers and macros here.
 
@@ -27,7 +27,7 @@ use crate::domain::{
 use crate::filter::parse_member_filter;
 use crate::service::{Membership, RequestKey, Step};
 use crate::store::effective_page_size;
-use identity::{audit_queued, writer_of};
+use writer::{audit_queued, writer_of};
 
 const ERROR_DOMAIN: &str = "membership.partyregistry";
 
@@ -716,6 +716,7 @@ mod feed;
 mod identity;
 mod import;
 pub mod reference;
+mod writer;
 
 pub use admission::AdmissionApi;
 pub use audit::AuditApi;

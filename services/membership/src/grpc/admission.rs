@@ -172,12 +172,12 @@ impl AdmissionApi {
             ceremony_date: date::parse_optional(&request.ceremony_date)
                 .map_err(|error| ApiError::invalid("ceremony_date", error.to_string()))?,
         };
-        let writer = super::identity::writer_of(&self.authz, grant, "AdmitCandidate").await?;
+        let writer = super::writer::writer_of(&self.authz, grant, "AdmitCandidate").await?;
         let member = self
             .membership
             .admit_candidate(id, decision, (key, &writer))
             .await?;
-        super::identity::audit_queued(&self.authz, grant, &writer);
+        super::writer::audit_queued(&self.authz, grant, &writer);
         Ok(member)
     }
 

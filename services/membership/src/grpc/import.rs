@@ -61,9 +61,9 @@ impl MembershipApi {
                 .map(|row| import_member(row, today))
                 .collect(),
         };
-        let writer = super::identity::writer_of(&self.authz, grant, "ImportRoster").await?;
+        let writer = super::writer::writer_of(&self.authz, grant, "ImportRoster").await?;
         let report = self.membership.import_roster(batch, &writer).await?;
-        super::identity::audit_queued(&self.authz, grant, &writer);
+        super::writer::audit_queued(&self.authz, grant, &writer);
         Ok(import_report_to_proto(&report))
     }
 }
