@@ -106,6 +106,15 @@ pub const METHODS: &[(&str, Rule)] = &[
     (membership!("GetFeedHead"), OPEN),
     // Each row names its own commune: the handler refuses, row by row, those outside the scope.
     (membership!("ImportRoster"), rule(Write, Filtered)),
+    // A conflict names two members: the handlers keep or refuse by whether the caller covers both.
+    (
+        membership!("ListIdentityConflicts"),
+        rule(Records, Filtered),
+    ),
+    (
+        membership!("ResolveIdentityConflict"),
+        rule(Write, Filtered),
+    ),
     (admission!("GetCandidate"), rule(Records, A)),
     (admission!("ListCandidates"), rule(Records, A)),
     (admission!("CreateCandidate"), rule(Write, A)),

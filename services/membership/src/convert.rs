@@ -4,7 +4,7 @@
 //! result validated like a new request.
 //!
 //! Modules: [`organisations`] (communes, cells), [`members`] (people, admissions, party age,
-//! events), [`admission`] (the admission pipeline), [`units`] (provinces, merges), [`import`] (the roster import's rows and report). The shared
+//! events), [`admission`] (the admission pipeline), [`units`] (provinces, merges), [`import`] (the roster import's rows and report), [`identity`] (identity conflicts). The shared
 //! field checks are here.
 
 use partyregistry_kit::error::{ApiError, Violations};
@@ -40,6 +40,7 @@ macro_rules! updatable_fields {
 }
 
 pub mod admission;
+pub mod identity;
 pub mod import;
 pub mod members;
 pub mod organisations;

@@ -1,6 +1,8 @@
 //! `MembershipApi`: thin gRPC handlers. Each parses and validates its request into domain values
 //! ([`crate::convert`]), makes one call to [`crate::service::Membership`], and returns the proto.
-//! `ImportRoster` (in `import`) takes a roster batch by batch. `WatchChanges` (in `feed`) replays the feed from the caller's cursor, then follows new
+//! `ImportRoster` (in `import`) takes a roster batch by batch. `writer` builds the
+//! [`crate::service::Writer`] of a write that sets a citizen ID; `identity` serves the review
+//! queue of identity conflicts. `WatchChanges` (in `feed`) replays the feed from the caller's cursor, then follows new
 //! commits. The admission pipeline's handlers ([`AdmissionApi`]) and the reference handlers
 //! ([`ReferenceApi`]) share the helpers and macros here.
 
@@ -25,6 +27,7 @@ use crate::domain::{
 use crate::filter::parse_member_filter;
 use crate::service::{Membership, RequestKey, Step};
 use crate::store::effective_page_size;
+use writer::{audit_queued, writer_of};
 
 const ERROR_DOMAIN: &str = "membership.partyregistry";
 
@@ -351,9 +354,13 @@ impl MembershipApi {
         v.finish()?;
         match (person, admission, cell, joined) {
             (Some(person), Some(admission), Some(cell), Some(joined)) => {
-                self.membership
-                    .create_member(person, admission, cell, (joined, from), key)
-                    .await
+                let writer = writer_of(&self.authz, grant, "CreateMember").await?;
+                let member = self
+                    .membership
+                    .create_member(person, admission, cell, (joined, from), (key, &writer))
+                    .await?;
+                audit_queued(&self.authz, grant, &writer);
+                Ok(member)
             }
             _ => Err(ApiError::Internal(
                 "validation passed without values".into(),
@@ -364,14 +371,18 @@ impl MembershipApi {
     async fn update_member_impl(
         &self,
         request: pb::UpdateMemberRequest,
-        _grant: &Grant,
+        grant: &Grant,
     ) -> Result<pb::Member, ApiError> {
         let update = required(request.member.as_ref(), "member")?;
         let id = names::parse_member("member.name", &update.name)?;
         let paths = convert::mask_paths(request.update_mask.as_ref(), convert::MEMBER_UPDATABLE)?;
-        self.membership
-            .update_member(id, &update.etag, update.clone(), paths)
-            .await
+        let writer = writer_of(&self.authz, grant, "UpdateMember").await?;
+        let member = self
+            .membership
+            .update_member(id, &update.etag, update.clone(), (paths, &writer))
+            .await?;
+        audit_queued(&self.authz, grant, &writer);
+        Ok(member)
     }
 
     async fn record_admission_impl(
@@ -406,9 +417,13 @@ impl MembershipApi {
                     deciding_body,
                     fields: AdmissionFields::RECORD_ADMISSION,
                 };
-                self.membership
-                    .record_admission(person, admission, cell, context, key)
-                    .await
+                let writer = writer_of(&self.authz, grant, "RecordAdmission").await?;
+                let member = self
+                    .membership
+                    .record_admission(person, admission, cell, context, (key, &writer))
+                    .await?;
+                audit_queued(&self.authz, grant, &writer);
+                Ok(member)
             }
             _ => Err(ApiError::Internal(
                 "validation passed without values".into(),
@@ -668,6 +683,8 @@ impl MembershipService for MembershipApi {
         list_member_events[membership!("ListMemberEvents")](pb::ListMemberEventsRequest) -> pb::ListMemberEventsResponse => list_member_events_impl;
         get_feed_head[membership!("GetFeedHead")](pb::GetFeedHeadRequest) -> pb::FeedHead => get_feed_head_impl;
         import_roster[membership!("ImportRoster")](pb::ImportRosterRequest) -> pb::ImportRosterResponse => import_roster_impl;
+        list_identity_conflicts[membership!("ListIdentityConflicts")](pb::ListIdentityConflictsRequest) -> pb::ListIdentityConflictsResponse => list_identity_conflicts_impl;
+        resolve_identity_conflict[membership!("ResolveIdentityConflict")](pb::ResolveIdentityConflictRequest) -> pb::IdentityConflict => resolve_identity_conflict_impl;
     }
 
     type WatchChangesStream = feed::WatchStream;
@@ -696,8 +713,10 @@ impl MembershipService for MembershipApi {
 pub mod admission;
 pub mod audit;
 mod feed;
+mod identity;
 mod import;
 pub mod reference;
+mod writer;
 
 pub use admission::AdmissionApi;
 pub use audit::AuditApi;

@@ -8,7 +8,7 @@
 //!
 //! Modules: `outbox` (the write transaction around every command: the feed, request ids,
 //! conflict retries), `organisations` (communes and cells), `members` (admissions, lifecycle
-//! steps, rosters), `admission` (the admission pipeline), `units` (provinces and merges), `import` (the roster import, a batch per transaction).
+//! steps, rosters), `admission` (the admission pipeline), `units` (provinces and merges), `import` (the roster import, a batch per transaction), `identity` (citizen IDs checked against the writer's scope, the review queue of identity conflicts).
 //!
 //! A retried request (same request id) returns the state its first execution produced (the first
 //! change it appended), read back from the feed, and writes nothing.
@@ -39,6 +39,7 @@ macro_rules! expect_resource {
 }
 
 mod admission;
+mod identity;
 mod import;
 mod members;
 mod organisations;
@@ -46,6 +47,7 @@ mod outbox;
 mod units;
 
 pub use admission::AdmitDecision;
+pub use identity::Writer;
 pub use import::{CellRow, ImportBatch, ImportReport, ImportRow, MemberRow, Sees};
 pub use members::{CellKey, Step};
 pub use outbox::{Written, noting_commits};

@@ -84,6 +84,8 @@ scripted_service! {
     list_member_events(m::ListMemberEventsRequest) -> m::ListMemberEventsResponse;
     get_feed_head(m::GetFeedHeadRequest) -> m::FeedHead;
     import_roster(m::ImportRosterRequest) -> m::ImportRosterResponse;
+    list_identity_conflicts(m::ListIdentityConflictsRequest) -> m::ListIdentityConflictsResponse;
+    resolve_identity_conflict(m::ResolveIdentityConflictRequest) -> m::IdentityConflict;
 }
 
 impl ScriptedFeed {

@@ -5,6 +5,7 @@ mod admission;
 mod bad_input;
 mod feed;
 mod fixtures;
+mod identity;
 mod import;
 mod import_files;
 mod limits;

@@ -321,6 +321,8 @@ const ANSWERED_FOR_ANY_SCOPE: &[&str] = &[
     // Each row is judged against the caller's scope: a row outside it is answered REJECTED,
     // in words that say nothing of what the scope holds.
     "/partyregistry.membership.v1.MembershipService/ImportRoster",
+    // The review queue lists only the conflicts whose two records both lie in the caller's scope.
+    "/partyregistry.membership.v1.MembershipService/ListIdentityConflicts",
     "/partyregistry.reporting.v1.ReportingService/GetFreshness",
 ];
 
@@ -575,6 +577,19 @@ fn requests_aimed_at(unit: &Unit) -> Vec<(String, Vec<u8>)> {
                 // Judged and answered, never written, whoever asks.
                 dry_run: true,
                 ..Default::default()
+            }
+            .encode_to_vec(),
+        ),
+        (
+            membership_method("ListIdentityConflicts"),
+            pb::ListIdentityConflictsRequest::default().encode_to_vec(),
+        ),
+        (
+            membership_method("ResolveIdentityConflict"),
+            pb::ResolveIdentityConflictRequest {
+                name: "identityConflicts/1".into(),
+                resolution: pb::IdentityConflictState::Dismissed.into(),
+                note: "Đã xác minh".into(),
             }
             .encode_to_vec(),
         ),

@@ -74,6 +74,8 @@ addressed! {
     pb::WatchChangesRequest => |_r| Vec::new();
     pb::GetFeedHeadRequest => |_r| Vec::new();
     pb::ImportRosterRequest => |_r| Vec::new();
+    pb::ListIdentityConflictsRequest => |_r| Vec::new();
+    pb::ResolveIdentityConflictRequest => |_r| Vec::new();
     pb::GetCandidateRequest => |r| vec![Target::Candidate(r.name.clone())];
     pb::ListCandidatesRequest => |r| vec![Target::Commune(r.parent.clone())];
     pb::CreateCandidateRequest => |r| inner(r.candidate.as_ref(), |c| Target::Cell(c.cell.clone()));
@@ -225,6 +227,39 @@ impl Reply<MembershipScope> for pb::Change {
             Some(Resource::Candidate(c)) => withhold_candidate(c),
             _ => {}
         }
+    }
+}
+
+/// Reduces a conflict to its name and state.
+fn withhold_conflict(conflict: &mut pb::IdentityConflict) {
+    *conflict = pb::IdentityConflict {
+        name: std::mem::take(&mut conflict.name),
+        state: conflict.state,
+        ..Default::default()
+    };
+}
+
+/// A conflict names two members and no personal field.
+impl Reply<MembershipScope> for pb::IdentityConflict {
+    fn people(&self) -> Vec<String> {
+        vec![self.member.clone(), self.existing_member.clone()]
+    }
+    fn withhold(&mut self) {
+        withhold_conflict(self);
+    }
+}
+
+impl Reply<MembershipScope> for pb::ListIdentityConflictsResponse {
+    fn people(&self) -> Vec<String> {
+        self.identity_conflicts
+            .iter()
+            .flat_map(|c| [c.member.clone(), c.existing_member.clone()])
+            .collect()
+    }
+    fn withhold(&mut self) {
+        self.identity_conflicts
+            .iter_mut()
+            .for_each(withhold_conflict);
     }
 }
 

@@ -475,4 +475,5 @@ impl MemberEvent {
     }
 }
 
+pub mod identity;
 pub mod units;

@@ -172,7 +172,13 @@ impl AdmissionApi {
             ceremony_date: date::parse_optional(&request.ceremony_date)
                 .map_err(|error| ApiError::invalid("ceremony_date", error.to_string()))?,
         };
-        self.membership.admit_candidate(id, decision, key).await
+        let writer = super::writer::writer_of(&self.authz, grant, "AdmitCandidate").await?;
+        let member = self
+            .membership
+            .admit_candidate(id, decision, (key, &writer))
+            .await?;
+        super::writer::audit_queued(&self.authz, grant, &writer);
+        Ok(member)
     }
 
     async fn list_rule_versions_impl(

@@ -1,7 +1,7 @@
 //! `ImportRoster`: the thin handler of the roster import. It checks the call as a whole (an import
 //! id, a batch of bounded size), validates each row into the service's rows
 //! ([`crate::convert::import`]), hands the batch to [`Membership::import_roster`] with the
-//! caller's scope as a predicate and its tenant, and shows the report. A bad row is a result of
+//! caller's scope (its [`crate::service::Writer`]) and its tenant, and shows the report. A bad row is a result of
 //! the call, never its error.
 
 use partyregistry_kit::auth::Caller;
@@ -10,7 +10,7 @@ use partyregistry_proto::membership::v1 as pb;
 use partyregistry_vocab::date;
 
 use super::{MembershipApi, short_text};
-use crate::authz::{Grant, follow};
+use crate::authz::Grant;
 use crate::convert::import::{import_cell, import_commune, import_member, import_report_to_proto};
 use crate::service::ImportBatch;
 
@@ -61,12 +61,9 @@ impl MembershipApi {
                 .map(|row| import_member(row, today))
                 .collect(),
         };
-        let successors = self.authz.province_successors().await?;
-        let caller = grant.caller.clone();
-        let sees = move |commune: &str, province: &str| {
-            caller.sees_commune(commune, &follow(&successors, province))
-        };
-        let report = self.membership.import_roster(batch, &sees).await?;
+        let writer = super::writer::writer_of(&self.authz, grant, "ImportRoster").await?;
+        let report = self.membership.import_roster(batch, &writer).await?;
+        super::writer::audit_queued(&self.authz, grant, &writer);
         Ok(import_report_to_proto(&report))
     }
 }

@@ -14,6 +14,7 @@ use partyregistry_rules::{CandidateStage, DayKind, RuleTable, RuleVersion};
 use partyregistry_vocab::date::{self, Date};
 use partyregistry_vocab::names;
 
+use super::identity::Writer;
 use super::members::admit_member;
 use super::outbox::{CommandFuture, Written};
 use super::{Membership, RequestKey, check_etag};
@@ -447,11 +448,12 @@ impl Membership {
         &self,
         id: i64,
         decision: AdmitDecision,
-        request: Option<RequestKey>,
+        (request, writer): (Option<RequestKey>, &Writer),
     ) -> Result<pb::Member, ApiError> {
         let written = self
             .mutate_all(request.as_ref(), true, |tx, now| {
-                let decision = decision.clone();
+                let (decision, writer) = (decision.clone(), writer.clone());
+                writer.start_attempt();
                 Box::pin(async move {
                     let current = tx.require_candidate(id).await?;
                     let progress = convert_admission::progress(&current.candidate);
@@ -496,7 +498,7 @@ impl Membership {
                         (&current.commune_code, &current.cell_id),
                         context,
                         &rules,
-                        now,
+                        (&writer, now),
                     )
                     .await?;
                     let mut candidate = current.candidate.clone();

@@ -18,6 +18,7 @@ use partyregistry_vocab::date::{self, Date};
 use partyregistry_vocab::names;
 
 use super::Membership;
+use super::identity::Writer;
 use super::outbox::{Written, change_payload};
 use super::resource_name;
 use crate::convert;
@@ -306,7 +307,7 @@ async fn import_members(
     tx: &mut Tx,
     batch: &ImportBatch,
     units: &Units,
-    sees: Sees<'_>,
+    (sees, writer): (Sees<'_>, &Writer),
     (written, now): (&mut Vec<Written>, i64),
 ) -> Result<Vec<(i64, RowOutcome)>, ApiError> {
     let rows = &batch.members;
@@ -380,14 +381,31 @@ async fn import_members(
             }),
         }
     }
-    let candidates = drop_duplicates(tx, candidates, &mut outcomes).await?;
+    let (candidates, shared) = drop_duplicates(tx, candidates, &mut outcomes, sees).await?;
     let mut keyed: Vec<(usize, i64, String)> = Vec::with_capacity(candidates.len());
     let mut members: Vec<(Member, Vec<MemberEvent>)> = Vec::with_capacity(candidates.len());
     for c in candidates {
         keyed.push((c.index, c.row_number, c.row_key));
         members.push((c.member, c.events));
     }
-    let records = tx.insert_members(&members, now).await?;
+    let mut records = tx.insert_members(&members, now).await?;
+    // Rows whose citizen ID only records outside the caller's scope hold: imported like the
+    // others (the report cannot tell them apart) and queued for review, one by one (they are rare).
+    for (c, holders) in shared {
+        let record = tx
+            .insert_member(&c.member, true, now)
+            .await?
+            .ok_or_else(|| ApiError::Internal("a shared citizen ID met its uniqueness".into()))?;
+        for event in &c.events {
+            tx.insert_event(record.member.id, event, now).await?;
+        }
+        writer
+            .queue_conflicts(tx, record.member.id, &holders, now)
+            .await?;
+        keyed.push((c.index, c.row_number, c.row_key));
+        members.push((c.member, c.events));
+        records.push(record);
+    }
     let mut imported_rows = Vec::with_capacity(records.len());
     for ((index, row_number, row_key), (record, (_, events))) in
         keyed.into_iter().zip(records.iter().zip(&members))
@@ -449,15 +467,18 @@ fn identity(member: &Member) -> (String, Date, String) {
 }
 
 /// Sets the outcome of every candidate that repeats an earlier row of the batch or a stored
-/// member, and returns the others. A stored member is found whatever the caller's scope by its
-/// citizen ID (the citizen ID is unique in the whole database, so such a row can never be
-/// created) and within the caller's scope by name, birth date and commune (the candidates'
-/// communes are in scope); both answer with row 0 and never name the stored member.
+/// member, and returns the others: those to write, and those to write sharing their citizen ID
+/// with the records (not superseded) outside the caller's scope that hold it. A stored member
+/// is a duplicate when the caller sees it, by its citizen ID or by name, birth date and commune
+/// (the candidates' communes are in scope); both answer with row 0 and never name the stored
+/// member. One the caller does not see makes no difference to the row's outcome: the same
+/// person recorded elsewhere is queued for review instead (see `service::identity`).
 async fn drop_duplicates(
     tx: &mut Tx,
     candidates: Vec<Candidate>,
     outcomes: &mut [Option<RowOutcome>],
-) -> Result<Vec<Candidate>, ApiError> {
+    sees: Sees<'_>,
+) -> Result<(Vec<Candidate>, Vec<(Candidate, Vec<i64>)>), ApiError> {
     let duplicate = |of_row: i64, field: &str, issue: ImportIssue| RowOutcome::Duplicate {
         of_row,
         problem: RowProblem::new(field, issue, "the same person"),
@@ -494,11 +515,17 @@ async fn drop_duplicates(
         .iter()
         .filter_map(|c| c.member.person.citizen_id.clone())
         .collect();
-    let stored_citizens: HashSet<String> = tx
-        .stored_citizen_ids(&citizen_ids)
-        .await?
-        .into_iter()
-        .collect();
+    let stored_citizens: Vec<String> = tx.stored_citizen_ids(&citizen_ids).await?;
+    // Who holds them: seen (a duplicate) or not (the row shares its ID with each active one).
+    let mut holders: HashMap<String, (bool, Vec<i64>)> = HashMap::new();
+    for holder in tx.citizen_id_holders(&stored_citizens, 0).await? {
+        let (seen, unseen) = holders.entry(holder.citizen_id.clone()).or_default();
+        if sees(&holder.commune_code, &holder.province_code) {
+            *seen = true;
+        } else if !holder.superseded {
+            unseen.push(holder.member_id);
+        }
+    }
     let births: Vec<(String, Date)> = unique
         .iter()
         .map(|c| (c.member.commune_code.clone(), c.member.person.birth_date))
@@ -512,13 +539,15 @@ async fn drop_duplicates(
         .map(|s| (s.commune_code, s.birth_date, name_key(&s.full_name)))
         .collect();
     let mut kept = Vec::with_capacity(unique.len());
+    let mut shared = Vec::new();
     for candidate in unique {
-        let person = &candidate.member.person;
-        if person
+        let held = candidate
+            .member
+            .person
             .citizen_id
             .as_ref()
-            .is_some_and(|id| stored_citizens.contains(id))
-        {
+            .and_then(|id| holders.get(id));
+        if held.is_some_and(|(seen, _)| *seen) {
             outcomes[candidate.index] = Some(duplicate(
                 0,
                 "member.citizen_id",
@@ -527,20 +556,27 @@ async fn drop_duplicates(
         } else if stored_people.contains(&identity(&candidate.member)) {
             outcomes[candidate.index] =
                 Some(duplicate(0, "member.full_name", ImportIssue::SamePerson));
+        } else if let Some((_, unseen)) = held.filter(|(_, unseen)| !unseen.is_empty()) {
+            let unseen = unseen.clone();
+            shared.push((candidate, unseen));
         } else {
             kept.push(candidate);
         }
     }
-    Ok(kept)
+    Ok((kept, shared))
 }
 
 impl Membership {
-    /// Imports one batch (see the module documentation). `sees` decides the caller's scope.
+    /// Imports one batch (see the module documentation) for `writer`, whose scope decides what
+    /// the batch may touch and which stored members it is compared with.
     pub async fn import_roster(
         &self,
         batch: ImportBatch,
-        sees: Sees<'_>,
+        writer: &Writer,
     ) -> Result<ImportReport, ApiError> {
+        let sees_commune = |code: &str, province: &str| writer.sees(code, province);
+        let sees: Sees<'_> = &sees_commune;
+        writer.start_attempt();
         let mut tx = self.store.begin().await?;
         let now = now_micros();
         let mut written: Vec<Written> = Vec::new();
@@ -556,7 +592,7 @@ impl Membership {
         let cells =
             import_cells(&mut tx, &batch.cells, &mut units, sees, (&mut written, now)).await?;
         let mut members =
-            import_members(&mut tx, &batch, &units, sees, (&mut written, now)).await?;
+            import_members(&mut tx, &batch, &units, (sees, writer), (&mut written, now)).await?;
         let changes: Vec<(String, Vec<u8>)> = written
             .iter()
             .map(|w| (resource_name(&w.resource).to_owned(), change_payload(w)))
@@ -566,6 +602,7 @@ impl Membership {
             // Dropping the transaction rolls everything back; the ids the members were given
             // are not theirs, so they are not shown.
             drop(tx);
+            writer.start_attempt();
             for (_, outcome) in &mut members {
                 if let RowOutcome::Created(name) = outcome {
                     name.clear();

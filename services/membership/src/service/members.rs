@@ -6,6 +6,7 @@ use partyregistry_proto::membership::v1 as pb;
 use partyregistry_proto::membership::v1::change::Resource;
 use partyregistry_vocab::date::{self, Date};
 
+use super::identity::{Writer, insert_member_checked, update_member_checked};
 use super::outbox::Written;
 use super::{Membership, RequestKey, check_etag};
 use crate::convert;
@@ -93,7 +94,7 @@ pub(super) async fn admit_member(
     (commune_code, cell_id): (&str, &str),
     context: AdmissionContext,
     rules: &partyregistry_rules::RuleTable,
-    now: i64,
+    (writer, now): (&Writer, i64),
 ) -> Result<(MemberRecord, Vec<pb::MemberEvent>), ApiError> {
     let cell = tx.require_cell(commune_code, cell_id).await?.cell;
     let earlier = match admission.previous_member {
@@ -117,19 +118,24 @@ pub(super) async fn admit_member(
     if let Some(earlier) = &earlier {
         domain::continue_party_age(&mut member, earlier);
     }
-    let record = tx.insert_member(&member, now).await?;
+    let record = insert_member_checked(tx, writer, &member, now).await?;
     let events = record_events(tx, record.member.id, &events, now).await?;
     Ok((record, events))
 }
 
+/// Writes a member's new state and the event of the step. A change of the citizen ID (only
+/// UpdateMember makes one, and passes its `writer`) is checked like a new member's.
 async fn write_member_step(
     tx: &mut Tx,
-    record: &MemberRecord,
+    (record, writer): (&MemberRecord, Option<&Writer>),
     member: &Member,
     event: &MemberEvent,
     now: i64,
 ) -> Result<Written, ApiError> {
-    let written = tx.update_member(member, record.version, now).await?;
+    let written = match writer {
+        Some(writer) => update_member_checked(tx, writer, record, member, now).await?,
+        None => tx.update_member(member, record.version, now).await?,
+    };
     let events = record_events(tx, member.id, std::slice::from_ref(event), now).await?;
     Ok(Written {
         resource: Resource::Member(convert::member_to_proto(&written)),
@@ -146,16 +152,18 @@ impl Membership {
         admission: AdmissionDates,
         (commune_code, cell_id): (String, String),
         context: AdmissionContext,
-        request: Option<RequestKey>,
+        (request, writer): (Option<RequestKey>, &Writer),
     ) -> Result<pb::Member, ApiError> {
         self.mutate_member(request.as_ref(), true, |tx, now| {
-            let (person, admission, commune_code, cell_id, context) = (
+            let (person, admission, commune_code, cell_id, context, writer) = (
                 person.clone(),
                 admission.clone(),
                 commune_code.clone(),
                 cell_id.clone(),
                 context.clone(),
+                writer.clone(),
             );
+            writer.start_attempt();
             Box::pin(async move {
                 let rules = tx.rule_table().await?;
                 let (record, events) = admit_member(
@@ -165,7 +173,7 @@ impl Membership {
                     (&commune_code, &cell_id),
                     context,
                     &rules,
-                    now,
+                    (&writer, now),
                 )
                 .await?;
                 Ok(Written {
@@ -185,16 +193,18 @@ impl Membership {
         admission: AdmissionDates,
         (commune_code, cell_id): (String, String),
         (joined, from): (Date, String),
-        request: Option<RequestKey>,
+        (request, writer): (Option<RequestKey>, &Writer),
     ) -> Result<pb::Member, ApiError> {
         self.mutate_member(request.as_ref(), true, |tx, now| {
-            let (person, admission, commune_code, cell_id, from) = (
+            let (person, admission, commune_code, cell_id, from, writer) = (
                 person.clone(),
                 admission.clone(),
                 commune_code.clone(),
                 cell_id.clone(),
                 from.clone(),
+                writer.clone(),
             );
+            writer.start_attempt();
             Box::pin(async move {
                 let cell = tx.require_cell(&commune_code, &cell_id).await?.cell;
                 let (member, event) = domain::transfer_in(
@@ -206,7 +216,7 @@ impl Membership {
                     date::today_in_vietnam(),
                     &tx.rule_table().await?,
                 )?;
-                let record = tx.insert_member(&member, now).await?;
+                let record = insert_member_checked(tx, &writer, &member, now).await?;
                 let events = record_events(tx, record.member.id, &[event], now).await?;
                 Ok(Written {
                     resource: Resource::Member(convert::member_to_proto(&record)),
@@ -225,10 +235,16 @@ impl Membership {
         id: i64,
         etag: &str,
         update: pb::Member,
-        paths: Vec<&'static str>,
+        (paths, writer): (Vec<&'static str>, &Writer),
     ) -> Result<pb::Member, ApiError> {
         self.mutate_member(None, false, |tx, now| {
-            let (etag, update, paths) = (etag.to_owned(), update.clone(), paths.clone());
+            let (etag, update, paths, writer) = (
+                etag.to_owned(),
+                update.clone(),
+                paths.clone(),
+                writer.clone(),
+            );
+            writer.start_attempt();
             Box::pin(async move {
                 let current = tx.require_member(id).await?;
                 check_etag(
@@ -254,7 +270,7 @@ impl Membership {
                     date::today_in_vietnam(),
                     &tx.rule_table().await?,
                 );
-                write_member_step(tx, &current, &member, &event, now).await
+                write_member_step(tx, (&current, Some(&writer)), &member, &event, now).await
             })
         })
         .await
@@ -338,7 +354,7 @@ impl Membership {
                         rules,
                     )?,
                 };
-                write_member_step(tx, &current, &member, &event, now).await
+                write_member_step(tx, (&current, None), &member, &event, now).await
             })
         })
         .await

@@ -10,11 +10,16 @@ use partyregistry_rules::DayKind;
 use partyregistry_vocab::date::{self, Date};
 use sqlx::Executor;
 
-use super::{AdmitDecision, Membership, RequestKey};
+use super::{AdmitDecision, Membership, RequestKey, Writer};
 use crate::convert::{self, admission as convert_admission};
 use crate::domain::admission::Advance;
 use crate::domain::{AdmissionContext, AdmissionFields, Cell, CellKind, Commune, VoteTally};
 use crate::store::{CandidateFilter, Store};
+
+/// A writer that sees every commune.
+fn national() -> Writer {
+    Writer::everywhere("test", "Test")
+}
 
 fn d(text: &str) -> Date {
     date::parse(text).expect("test dates are valid")
@@ -213,7 +218,7 @@ async fn try_record_member(
                 deciding_body: "Đảng ủy xã".into(),
                 fields: AdmissionFields::RECORD_ADMISSION,
             },
-            None,
+            (None, &national()),
         )
         .await
 }
@@ -500,7 +505,11 @@ async fn pipeline_runs_from_source_to_member(membership: &Membership) {
     };
     let before = head(membership).await;
     let admitted = membership
-        .admit_candidate(id, decision.clone(), key("a1", "AdmitCandidate", b"a"))
+        .admit_candidate(
+            id,
+            decision.clone(),
+            (key("a1", "AdmitCandidate", b"a"), &national()),
+        )
         .await
         .expect("admitted");
     assert_eq!(admitted.status(), pb::MemberStatus::Admitted);
@@ -532,12 +541,20 @@ async fn pipeline_runs_from_source_to_member(membership: &Membership) {
     );
     assert!(changes[1].events.is_empty());
     let replay = membership
-        .admit_candidate(id, decision.clone(), key("a1", "AdmitCandidate", b"a"))
+        .admit_candidate(
+            id,
+            decision.clone(),
+            (key("a1", "AdmitCandidate", b"a"), &national()),
+        )
         .await
         .expect("replayed");
     assert_eq!(replay, admitted);
     let again = membership
-        .admit_candidate(id, decision, key("a2", "AdmitCandidate", b"a"))
+        .admit_candidate(
+            id,
+            decision,
+            (key("a2", "AdmitCandidate", b"a"), &national()),
+        )
         .await
         .expect_err("admitted once");
     assert_eq!(
@@ -880,7 +897,7 @@ async fn concurrent_admissions_keep_the_feed_in_order(membership: std::sync::Arc
                         deciding_body: "Đảng ủy xã Hợp Thành".into(),
                         ceremony_date: Some(d("2025-02-15")),
                     },
-                    None,
+                    (None, &national()),
                 )
                 .await
                 .map(|_| ())
@@ -1342,7 +1359,10 @@ async fn member_facts_and_events_reach_the_feed(membership: &Membership) {
             id,
             &current.etag,
             update.clone(),
-            vec!["party_age_gaps", "seriously_ill", "badges"],
+            (
+                vec!["party_age_gaps", "seriously_ill", "badges"],
+                &national(),
+            ),
         )
         .await
         .expect("updated");
@@ -1393,7 +1413,12 @@ async fn member_facts_and_events_reach_the_feed(membership: &Membership) {
         ..Default::default()
     };
     let refused = membership
-        .update_member(id, &updated.etag, bad, vec!["party_age_gaps", "badges"])
+        .update_member(
+            id,
+            &updated.etag,
+            bad,
+            (vec!["party_age_gaps", "badges"], &national()),
+        )
         .await
         .expect_err("bad facts");
     let ApiError::InvalidArgument(violations) = refused else {

@@ -141,7 +141,8 @@ fn sort_key(person: &Person) -> Vec<u8> {
     })
 }
 
-fn citizen_id_taken() -> ApiError {
+/// The answer to a write whose citizen ID a record inside the writer's scope already holds.
+pub(crate) fn citizen_id_taken() -> ApiError {
     ApiError::AlreadyExists {
         resource_type: MEMBER_TYPE,
         name: "member.citizen_id".into(),
@@ -345,31 +346,95 @@ async fn allocate_member_ids(conn: &mut AnyConnection, count: i64) -> Result<i64
     Ok(last - count + 1)
 }
 
-/// Inserts a new member and returns it with its id.
+/// The savepoint around a write that may find its citizen ID taken by a concurrent commit.
+const CLAIM: &str = "citizen_id_claim";
+
+/// Runs `statement` (a write of `members`) inside a savepoint: a unique violation rolls back to it
+/// and answers `None`, leaving the transaction usable, so that the command can look at who holds
+/// the citizen ID now (on PostgreSQL, a writer that committed it meanwhile) and decide again.
+async fn claiming<T>(
+    conn: &mut AnyConnection,
+    statement: impl AsyncFnOnce(&mut AnyConnection) -> Result<T, sqlx::Error>,
+) -> Result<Option<T>, ApiError> {
+    sqlx::query(&format!("savepoint {CLAIM}"))
+        .execute(&mut *conn)
+        .await?;
+    match statement(&mut *conn).await {
+        Ok(done) => {
+            sqlx::query(&format!("release savepoint {CLAIM}"))
+                .execute(&mut *conn)
+                .await?;
+            Ok(Some(done))
+        }
+        Err(error) if is_unique_violation(&error) => {
+            sqlx::query(&format!("rollback to savepoint {CLAIM}"))
+                .execute(&mut *conn)
+                .await?;
+            sqlx::query(&format!("release savepoint {CLAIM}"))
+                .execute(&mut *conn)
+                .await?;
+            Ok(None)
+        }
+        Err(error) => Err(error.into()),
+    }
+}
+
+/// Inserts a new member and returns it with its id; `None`, with nothing written, when a record
+/// not superseded already holds its citizen ID and `shared` is false. With `shared` the record is
+/// kept out of the database's uniqueness of citizen IDs: its ID is held by a record outside the
+/// writer's scope, and the pair is queued for review.
 pub async fn insert_member(
     conn: &mut AnyConnection,
     member: &Member,
+    shared: bool,
     now: i64,
-) -> Result<MemberRecord, ApiError> {
+) -> Result<Option<MemberRecord>, ApiError> {
     let id = allocate_member_ids(conn, 1).await?;
     let mut columns = member_columns(member);
     columns.push(("id", id.into()));
-    let inserted = insert_versioned(conn, "members", columns, now).await;
-    match inserted {
-        Err(error) if is_unique_violation(&error) => return Err(citizen_id_taken()),
-        other => other?,
-    };
+    columns.push(("citizen_id_shared", shared.into()));
+    let inserted = claiming(conn, async |conn| {
+        insert_versioned(conn, "members", columns, now).await
+    })
+    .await?;
+    if inserted.is_none() {
+        return Ok(None);
+    }
     let member = Member {
         id,
         ..member.clone()
     };
     write_extras(conn, &member).await?;
-    Ok(MemberRecord {
+    Ok(Some(MemberRecord {
         member,
         version: 1,
         create_time_us: now,
         update_time_us: now,
+    }))
+}
+
+/// Like [`update_member`] for a change of the member's citizen ID: `shared` says whether the new
+/// ID is held by a record outside the writer's scope (see [`insert_member`]); `None`, with nothing
+/// written, when a record not superseded holds it and `shared` is false.
+pub async fn update_member_citizen_id(
+    conn: &mut AnyConnection,
+    member: &Member,
+    (expected_version, shared): (i64, bool),
+    now: i64,
+) -> Result<Option<MemberRecord>, ApiError> {
+    let mut columns = member_columns(member);
+    columns.push(("citizen_id_shared", shared.into()));
+    columns.push(("id", member.id.into()));
+    let updated = claiming(conn, async |conn| {
+        update_versioned(conn, "members", columns, &["id"], expected_version, now).await
     })
+    .await?;
+    match updated {
+        Some(updated) => finish_update(conn, member, updated.rows_affected())
+            .await
+            .map(Some),
+        None => Ok(None),
+    }
 }
 
 /// Writes a member's new state if its version is still `expected_version`.
@@ -386,7 +451,17 @@ pub async fn update_member(
         Err(error) if is_unique_violation(&error) => return Err(citizen_id_taken()),
         other => other?,
     };
-    if updated.rows_affected() == 0 {
+    finish_update(conn, member, updated.rows_affected()).await
+}
+
+/// After the row of `member` was written (`rows_affected` 1) or not (0: missing or changed since
+/// it was read): its party-age gaps and badges, and the stored state.
+async fn finish_update(
+    conn: &mut AnyConnection,
+    member: &Member,
+    rows_affected: u64,
+) -> Result<MemberRecord, ApiError> {
+    if rows_affected == 0 {
         require_member(conn, member.id).await?;
         return Err(ApiError::Aborted {
             name: names::member(member.id),

@@ -8,7 +8,7 @@
 //! Modules: [`organisations`] (communes, cells), [`members`] (members, events), [`candidates`]
 //! (candidates and introducers), [`rules`] (rule versions, the rule table), [`holidays`],
 //! [`planning`] (targets, cell plans), [`ratings`], `keyed` (their shared upsert), [`units`]
-//! (provinces and merges), [`import`] (rows already imported, duplicate lookups), [`scope`] (where a resource lives, for authorization), [`feed`] (the
+//! (provinces and merges), [`import`] (rows already imported, duplicate lookups), [`identity`] (who holds a citizen ID, the review queue of identity conflicts), [`scope`] (where a resource lives, for authorization), [`feed`] (the
 //! outbox and request ids). [`Tx`] offers them all to the commands as methods. `columns` builds
 //! the statements that write a row from its named columns.
 
@@ -16,6 +16,7 @@ pub mod candidates;
 mod columns;
 pub mod feed;
 pub mod holidays;
+pub mod identity;
 pub mod import;
 mod keyed;
 pub mod members;
@@ -29,6 +30,7 @@ pub mod units;
 
 pub use candidates::{CandidateFilter, CandidateRecord};
 pub use feed::{FEED_CHANNEL, StoredChange, StoredRequest};
+pub use identity::{CitizenIdHolder, PlacedConflict};
 pub use import::{ImportedRow, StoredIdentity};
 pub use members::{EventRecord, MemberFilter, MemberRecord};
 pub use organisations::{CellRecord, CommuneRecord};

@@ -15,14 +15,16 @@ use sqlx::pool::PoolConnection;
 use sqlx::{Any, AnyConnection, AnyPool, Transaction};
 use tokio::sync::OwnedMutexGuard;
 
+use super::identity::{CitizenIdHolder, PlacedConflict};
 use super::import::{ImportedRow, StoredIdentity};
 use super::units::ProvinceRecord;
 use super::{
     CandidateFilter, CandidateRecord, CellRecord, CommuneRecord, EventRecord, MemberFilter,
     MemberRecord, RuleVersionRecord, StoredChange, StoredRequest, candidates, feed, holidays,
-    import, members, organisations, planning, ratings, rules, scope, units,
+    identity, import, members, organisations, planning, ratings, rules, scope, units,
 };
 use crate::domain::admission::CellRoll;
+use crate::domain::identity::{ConflictState, IdentityConflict, NewConflict};
 use crate::domain::units::{Province, UnitLevel, UnitMerge};
 use crate::domain::{Cell, CellKind, Commune, Member, MemberEvent};
 
@@ -131,7 +133,8 @@ statements! {
     members {
         fn get_member(id: i64) -> Option<MemberRecord>;
         fn require_member(id: i64) -> MemberRecord;
-        fn insert_member(member: &Member, now: i64) -> MemberRecord;
+        fn insert_member(member: &Member, shared: bool, now: i64) -> Option<MemberRecord>;
+        fn update_member_citizen_id(member: &Member, version_and_shared: (i64, bool), now: i64) -> Option<MemberRecord>;
         fn insert_members(members: &[(Member, Vec<MemberEvent>)], now: i64) -> Vec<MemberRecord>;
         fn update_member(member: &Member, expected_version: i64, now: i64) -> MemberRecord;
         fn list_members(filter: &MemberFilter, page_token: &str, page_size: i64) -> (Vec<MemberRecord>, String);
@@ -192,6 +195,15 @@ statements! {
         fn record_imported_rows(tenant: &str, import_id: &str, rows: &[ImportedRow], now: i64) -> ();
         fn stored_citizen_ids(citizen_ids: &[String]) -> Vec<String>;
         fn members_born(keys: &[(String, Date)]) -> Vec<StoredIdentity>;
+    }
+    identity {
+        fn citizen_id_holders(citizen_ids: &[String], except: i64) -> Vec<CitizenIdHolder>;
+        fn share_citizen_id(a: i64, b: i64) -> bool;
+        fn unshare_citizen_id(id: i64) -> ();
+        fn insert_conflicts(conflicts: &[NewConflict], now: i64) -> Vec<IdentityConflict>;
+        fn get_conflict(id: i64) -> Option<PlacedConflict>;
+        fn list_conflicts(state: Option<ConflictState>, before: i64, limit: i64) -> Vec<PlacedConflict>;
+        fn close_conflict(id: i64, closing: (ConflictState, &str, &str), now: i64) -> bool;
     }
     feed {
         fn append_change(resource_name: &str, payload: &[u8], commit_time_us: i64) -> i64;

@@ -129,7 +129,7 @@ async fn admitted_after_the_vote(
     .await
     .expect("eligible at the vote");
     membership
-        .admit_candidate(id, decision(decided), None)
+        .admit_candidate(id, decision(decided), (None, &super::national()))
         .await
         .expect("admitted: judged at the vote")
 }
