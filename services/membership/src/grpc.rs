@@ -405,6 +405,7 @@ impl MembershipApi {
                     cell_vote_date,
                     deciding_body,
                     fields: AdmissionFields::RECORD_ADMISSION,
+                    over_age_consent: false,
                 };
                 self.membership
                     .record_admission(person, admission, cell, context, key)

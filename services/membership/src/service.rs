@@ -39,6 +39,7 @@ macro_rules! expect_resource {
 }
 
 mod admission;
+mod candidate_votes;
 mod import;
 mod members;
 mod organisations;

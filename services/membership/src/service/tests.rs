@@ -212,6 +212,7 @@ async fn try_record_member(
                 cell_vote_date: None,
                 deciding_body: "Đảng ủy xã".into(),
                 fields: AdmissionFields::RECORD_ADMISSION,
+                over_age_consent: false,
             },
             None,
         )
@@ -1479,5 +1480,6 @@ async fn member_facts_and_events_reach_the_feed(membership: &Membership) {
 }
 
 mod calendar;
+mod exceptions;
 mod readmission;
 mod vote_day;
