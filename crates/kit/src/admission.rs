@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 use partyregistry_proto::membership::v1 as pb;
 use partyregistry_rules::eligibility::{
-    Blocker, BlockerCode, CandidateFacts, IntroducerFacts, Vote,
+    Blocker, BlockerCode, CandidateFacts, ExceptionKind, IntroducerFacts, Vote,
 };
 use partyregistry_rules::{CandidateStage, Education, RuleVersion};
 
@@ -16,6 +16,7 @@ use partyregistry_vocab::date;
 pub fn education(level: pb::GeneralEducation) -> Option<Education> {
     match level {
         pb::GeneralEducation::Unspecified => None,
+        pb::GeneralEducation::Literate => Some(Education::Literate),
         pb::GeneralEducation::Primary => Some(Education::Primary),
         pb::GeneralEducation::LowerSecondary => Some(Education::LowerSecondary),
         pb::GeneralEducation::UpperSecondary => Some(Education::UpperSecondary),
@@ -25,6 +26,7 @@ pub fn education(level: pb::GeneralEducation) -> Option<Education> {
 /// The contract value of an education level.
 pub fn education_to_proto(level: Education) -> pb::GeneralEducation {
     match level {
+        Education::Literate => pb::GeneralEducation::Literate,
         Education::Primary => pb::GeneralEducation::Primary,
         Education::LowerSecondary => pb::GeneralEducation::LowerSecondary,
         Education::UpperSecondary => pb::GeneralEducation::UpperSecondary,
@@ -91,6 +93,17 @@ pub fn rule_version_from_proto(
         "max_study_transfer_months",
         version.max_study_transfer_months,
     );
+    // The numbers added after the first contract: unset (an older client, or a change recorded
+    // before them) means the reference value.
+    let reference = RuleVersion::regulation_2021();
+    let youth_age_max_months = match version.youth_age_max_months {
+        0 => reference.youth_age_max_months,
+        value => i64::from(positive("youth_age_max_months", value)),
+    };
+    let failed_cell_votes_limit = match version.failed_cell_votes_limit {
+        0 => reference.failed_cell_votes_limit,
+        value => positive("failed_cell_votes_limit", value),
+    };
     let decision_extension_working_days = u32::try_from(version.decision_extension_working_days)
         .unwrap_or_else(|_| {
             violations.add(
@@ -130,6 +143,10 @@ pub fn rule_version_from_proto(
         "min_education_flagged_area",
         version.min_education_flagged_area,
     );
+    let min_education_village_elder = match version.min_education_village_elder {
+        0 => reference.min_education_village_elder,
+        value => level("min_education_village_elder", value),
+    };
     violations.finish()?;
     Ok(RuleVersion {
         code,
@@ -153,6 +170,9 @@ pub fn rule_version_from_proto(
         min_temporary_transfer_months,
         max_temporary_transfer_months,
         max_study_transfer_months,
+        min_education_village_elder,
+        youth_age_max_months,
+        failed_cell_votes_limit,
     })
 }
 
@@ -186,6 +206,9 @@ pub fn rule_version_to_proto(version: &RuleVersion, etag: String) -> pb::RuleVer
         min_temporary_transfer_months: to_i32(version.min_temporary_transfer_months),
         max_temporary_transfer_months: to_i32(version.max_temporary_transfer_months),
         max_study_transfer_months: to_i32(version.max_study_transfer_months),
+        min_education_village_elder: education_to_proto(version.min_education_village_elder).into(),
+        youth_age_max_months: to_i32(version.youth_age_max_months),
+        failed_cell_votes_limit: to_i32(version.failed_cell_votes_limit),
         etag,
     }
 }
@@ -244,7 +267,44 @@ pub fn candidate_facts(
         papers_date,
         cell_vote: taken_vote(candidate.cell_vote.as_ref()),
         background_check_failed: candidate.background_check() == pb::BackgroundCheck::Failed,
+        exceptions: exceptions_by(candidate, NaiveDate::MAX),
+        youth_union_organisation: !candidate.no_youth_union_organisation,
+        failed_cell_votes: failed_cell_votes_by(candidate, NaiveDate::MAX),
     })
+}
+
+/// The rules' kind of an exception; `None` when unset.
+pub fn exception_kind(kind: pb::ExceptionKind) -> Option<ExceptionKind> {
+    match kind {
+        pb::ExceptionKind::Unspecified => None,
+        pb::ExceptionKind::OverAgeConsent => Some(ExceptionKind::OverAgeConsent),
+        pb::ExceptionKind::VillageElderLiteracy => Some(ExceptionKind::VillageElderLiteracy),
+        pb::ExceptionKind::EducationByVillage => Some(ExceptionKind::EducationByVillage),
+        pb::ExceptionKind::EducationByPersonalSituation => {
+            Some(ExceptionKind::EducationByPersonalSituation)
+        }
+    }
+}
+
+/// The kinds of the candidate's exceptions decided on or before `day`: a consent counts from
+/// its decision, so an admission decided before it does not see it.
+pub fn exceptions_by(candidate: &pb::Candidate, day: NaiveDate) -> Vec<ExceptionKind> {
+    candidate
+        .exceptions
+        .iter()
+        .filter(|e| date::parse(&e.decision_date).is_ok_and(|decided| decided <= day))
+        .filter_map(|e| exception_kind(e.kind()))
+        .collect()
+}
+
+/// The candidate's unsuccessful cell votes taken on or before `day`.
+pub fn failed_cell_votes_by(candidate: &pb::Candidate, day: NaiveDate) -> u32 {
+    let count = candidate
+        .failed_cell_votes
+        .iter()
+        .filter(|v| date::parse(&v.vote_date).is_ok_and(|voted| voted <= day))
+        .count();
+    u32::try_from(count).unwrap_or(u32::MAX)
 }
 
 /// A vote counts once somebody was entitled to cast it; an empty tally means not yet taken.

@@ -33,11 +33,17 @@ pub enum BlockerCode {
     LivesAway,
     /// The background verification failed.
     BackgroundCheckFailed,
+    /// An applicant of youth age, where a Youth Union organisation exists, who is not a Youth
+    /// Union member or is not introduced by its committee.
+    YouthUnionIntroductionMissing,
+    /// The cell has already voted the regulation's number of times without the required
+    /// fraction: the case goes to the committee above, not to another vote of the cell.
+    CellVotesExhausted,
 }
 
 impl BlockerCode {
     /// Every code, in the contract's order.
-    pub const ALL: [Self; 12] = [
+    pub const ALL: [Self; 14] = [
         Self::AgeUnderMinimum,
         Self::AgeOverMaximum,
         Self::EducationBelowMinimum,
@@ -50,6 +56,8 @@ impl BlockerCode {
         Self::MilitaryReferralMissing,
         Self::LivesAway,
         Self::BackgroundCheckFailed,
+        Self::YouthUnionIntroductionMissing,
+        Self::CellVotesExhausted,
     ];
 
     /// The code the contract spells `code`, if it is one.
@@ -72,6 +80,8 @@ impl BlockerCode {
             Self::MilitaryReferralMissing => "MILITARY_REFERRAL_MISSING",
             Self::LivesAway => "LIVES_AWAY",
             Self::BackgroundCheckFailed => "BACKGROUND_CHECK_FAILED",
+            Self::YouthUnionIntroductionMissing => "YOUTH_UNION_INTRODUCTION_MISSING",
+            Self::CellVotesExhausted => "CELL_VOTES_EXHAUSTED",
         }
     }
 
@@ -90,6 +100,8 @@ impl BlockerCode {
             Self::MilitaryReferralMissing => "Thiếu giấy giới thiệu của đơn vị quân đội",
             Self::LivesAway => "Đi làm ăn xa",
             Self::BackgroundCheckFailed => "Thẩm tra lý lịch không đạt",
+            Self::YouthUnionIntroductionMissing => "Thiếu giới thiệu của Ban Chấp hành Đoàn",
+            Self::CellVotesExhausted => "Chi bộ đã biểu quyết 3 lần không đạt",
         }
     }
 }
@@ -114,6 +126,54 @@ pub struct IntroducerFacts {
     pub official_member: bool,
     /// Months they have worked with the candidate.
     pub months_worked_together: i64,
+}
+
+/// An exception to the admission rules recorded for a candidate, with who decided it and when
+/// (the record lives with the candidate; the rules only need which ones stand on the day).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ExceptionKind {
+    /// Admission over the maximum age with the written consent of the standing committee of the
+    /// provincial Party committee. Hướng dẫn 01-HD/TW (2021), 1.1: "Chỉ xem xét kết nạp vào Đảng
+    /// những người trên 60 tuổi khi ... được ban thường vụ cấp uỷ trực thuộc Trung ương đồng ý
+    /// bằng văn bản trước khi cấp uỷ có thẩm quyền ra quyết định kết nạp".
+    OverAgeConsent,
+    /// A village elder, head of a hamlet or respected person who is literate only, admitted with
+    /// the provincial standing committee's consent (Hướng dẫn 01-HD/TW (2021), 1.2): the
+    /// education minimum becomes [`crate::RuleVersion::min_education_village_elder`].
+    VillageElderLiteracy,
+    /// The person's village carries an area flag (mountainous, border, island, ethnic-minority,
+    /// extremely difficult) although the commune does not: the flagged-area minimum applies.
+    /// Hướng dẫn 01-HD/TW (2021), 1.2: "Người vào Đảng đang sinh sống ở miền núi, biên giới,
+    /// hải đảo, vùng đồng bào dân tộc thiểu số và vùng có điều kiện kinh tế - xã hội đặc biệt khó
+    /// khăn ..." — the area is where the person lives, not the commune's label.
+    EducationByVillage,
+    /// The person's own situation (a fisherman working regularly at sea and on islands, or one
+    /// living in a flagged area outside the commune's flags): the flagged-area minimum applies.
+    EducationByPersonalSituation,
+}
+
+impl ExceptionKind {
+    /// Every kind, in the contract's order.
+    pub const ALL: [Self; 4] = [
+        Self::OverAgeConsent,
+        Self::VillageElderLiteracy,
+        Self::EducationByVillage,
+        Self::EducationByPersonalSituation,
+    ];
+
+    /// A short Vietnamese label, for messages.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::OverAgeConsent => "Tỉnh ủy đồng ý kết nạp người trên 60 tuổi",
+            Self::VillageElderLiteracy => {
+                "già làng, trưởng bản, người có uy tín biết đọc, biết viết"
+            }
+            Self::EducationByVillage => "thôn, bản thuộc vùng khó khăn",
+            Self::EducationByPersonalSituation => {
+                "hoàn cảnh riêng (sinh sống, làm việc ở vùng khó khăn)"
+            }
+        }
+    }
 }
 
 /// A vote.
@@ -152,6 +212,19 @@ pub struct CandidateFacts {
     pub cell_vote: Option<Vote>,
     /// The background verification failed.
     pub background_check_failed: bool,
+    /// The exceptions decided by the day asked about (a consent must come before the decision).
+    pub exceptions: Vec<ExceptionKind>,
+    /// A Youth Union organisation exists where the candidate lives or works, so an applicant of
+    /// youth age must be introduced by its committee.
+    pub youth_union_organisation: bool,
+    /// Unsuccessful votes of the cell recorded on or before the day judged.
+    pub failed_cell_votes: u32,
+}
+
+impl CandidateFacts {
+    fn has(&self, kind: ExceptionKind) -> bool {
+        self.exceptions.contains(&kind)
+    }
 }
 
 fn whole_months(from: NaiveDate, to: NaiveDate) -> i64 {
@@ -212,7 +285,7 @@ pub fn blockers(facts: &CandidateFacts, on: NaiveDate, rules: &RuleVersion) -> V
             years_months(rules.min_age_months)
         );
         found.push(blocker(AgeUnderMinimum, "birth_date", message));
-    } else if age > rules.max_age_months {
+    } else if age > rules.max_age_months && !facts.has(ExceptionKind::OverAgeConsent) {
         let message = format!(
             "{} — quá {} ({rule}); cần Tỉnh ủy đồng ý",
             years_months(age),
@@ -221,11 +294,17 @@ pub fn blockers(facts: &CandidateFacts, on: NaiveDate, rules: &RuleVersion) -> V
         found.push(blocker(AgeOverMaximum, "birth_date", message));
     }
 
-    let required = if facts.flagged_area {
+    let flagged = facts.flagged_area
+        || facts.has(ExceptionKind::EducationByVillage)
+        || facts.has(ExceptionKind::EducationByPersonalSituation);
+    let mut required = if flagged {
         rules.min_education_flagged_area
     } else {
         rules.min_education
     };
+    if facts.has(ExceptionKind::VillageElderLiteracy) {
+        required = required.min(rules.min_education_village_elder);
+    }
     if facts.education < required {
         let message = format!(
             "Trình độ {} — cần tối thiểu {} ({rule})",
@@ -285,6 +364,39 @@ pub fn blockers(facts: &CandidateFacts, on: NaiveDate, rules: &RuleVersion) -> V
             rules.introducers_required
         );
         found.push(blocker(IntroducersMissing, "introducers", message));
+    }
+
+    // Điều lệ Đảng (2011), Điều 4, and domain.md §3: "Youth-age applicants where a Youth Union
+    // organisation exists must be Youth Union members introduced by its committee plus one
+    // official member".
+    if facts.youth_union_organisation && age <= rules.youth_age_max_months {
+        let introduced = facts.introducers.iter().any(|i| i.youth_union_committee);
+        let problem = if !facts.youth_union {
+            Some(("youth_union", "chưa là đoàn viên"))
+        } else if !introduced && !facts.introducers.is_empty() {
+            // With nobody named yet, INTRODUCERS_MISSING already says who must introduce.
+            Some((
+                "introducers",
+                "chưa được Ban Chấp hành Đoàn cơ sở giới thiệu",
+            ))
+        } else {
+            None
+        };
+        if let Some((field, what)) = problem {
+            let message = format!(
+                "Người vào Đảng trong độ tuổi thanh niên ({}) {what}: phải là đoàn viên, được Ban Chấp hành Đoàn cơ sở và một đảng viên chính thức giới thiệu ({rule})",
+                years_months(age)
+            );
+            found.push(blocker(YouthUnionIntroductionMissing, field, message));
+        }
+    }
+
+    if facts.failed_cell_votes >= rules.failed_cell_votes_limit {
+        let message = format!(
+            "Chi bộ đã biểu quyết {} lần không đạt {}/{}; hồ sơ báo cáo cấp ủy cấp trên xem xét, quyết định ({rule})",
+            facts.failed_cell_votes, rules.vote_numerator, rules.vote_denominator
+        );
+        found.push(blocker(CellVotesExhausted, "failed_cell_votes", message));
     }
 
     if let Some(vote) = facts.cell_vote

@@ -21,6 +21,8 @@ pub mod stage;
 pub mod table;
 
 pub use calendar::{Calendar, DayKind, DeadlineKind};
-pub use eligibility::{Blocker, BlockerCode, CandidateFacts, IntroducerFacts, Vote, judgement_day};
+pub use eligibility::{
+    Blocker, BlockerCode, CandidateFacts, ExceptionKind, IntroducerFacts, Vote, judgement_day,
+};
 pub use stage::CandidateStage;
 pub use table::{Education, RuleTable, RuleVersion};

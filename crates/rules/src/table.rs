@@ -5,6 +5,9 @@ use chrono::NaiveDate;
 /// General education levels, ordered from lowest to highest.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Education {
+    /// Biết đọc, biết viết: literate without a completed primary school, the level the
+    /// village-elder exception asks for.
+    Literate,
     /// Tiểu học.
     Primary,
     /// Trung học cơ sở.
@@ -17,6 +20,7 @@ impl Education {
     /// Vietnamese name, for messages.
     pub fn label(self) -> &'static str {
         match self {
+            Self::Literate => "biết đọc, biết viết",
             Self::Primary => "tiểu học",
             Self::LowerSecondary => "trung học cơ sở",
             Self::UpperSecondary => "trung học phổ thông",
@@ -53,6 +57,16 @@ pub struct RuleVersion {
     pub papers_valid_months: u32,
     /// Months of probation.
     pub probation_months: u32,
+    /// Minimum general education of a village elder, head of a hamlet or respected person
+    /// admitted under the literacy exception.
+    pub min_education_village_elder: Education,
+    /// The oldest age, in whole months on the day the cell votes, that is still youth age: an
+    /// applicant of youth age where a Youth Union organisation exists must be a Youth Union
+    /// member introduced by its committee.
+    pub youth_age_max_months: i64,
+    /// Failed cell votes after which the case goes to the committee above instead of a further
+    /// vote of the cell.
+    pub failed_cell_votes_limit: u32,
     /// Working days for the admission decision after the cell's approval.
     pub decision_working_days: u32,
     /// Extra working days the decision may be extended by, once.
@@ -99,6 +113,17 @@ impl RuleVersion {
             vote_denominator: 3,
             papers_valid_months: 12,
             probation_months: 12,
+            // Hướng dẫn 01-HD/TW (2021), 1.2: "già làng, trưởng bản, người có uy tín ... phải
+            // biết đọc, biết viết chữ quốc ngữ" with the written consent of the standing
+            // committee of the provincial Party committee.
+            min_education_village_elder: Education::Literate,
+            // Luật Thanh niên 2020, art. 1: youth is "từ đủ 16 tuổi đến 30 tuổi"; read as up to
+            // the 31st birthday (30 years 11 months), the reading that keeps the Youth Union's
+            // introduction for every applicant the Union still counts as its own. [A]
+            youth_age_max_months: 30 * 12 + 11,
+            // domain.md §3: "after three unsuccessful cell votes the case goes to the committee
+            // above".
+            failed_cell_votes_limit: 3,
             decision_working_days: 60,
             decision_extension_working_days: 30,
             ceremony_working_days: 30,

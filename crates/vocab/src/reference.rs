@@ -138,7 +138,13 @@ pub const POLITICAL_THEORY_CODE_SYSTEM: &str = "partyregistry.membership.v1.Poli
 
 /// General education levels, lowest first, with the ways records write them (the 10-year
 /// system of the North before 1981 wrote "7/10" and "10/10"). Labels come from [`label`].
-pub const GENERAL_EDUCATION_LEVELS: [(&str, &[&str]); 3] = [
+pub const GENERAL_EDUCATION_LEVELS: [(&str, &[&str]); 4] = [
+    // Literate without a completed primary school: the level of the village-elder exception
+    // (Hướng dẫn 01-HD/TW (2021), 1.2: "biết đọc, biết viết chữ quốc ngữ").
+    (
+        "GENERAL_EDUCATION_LITERATE",
+        &["Biết chữ", "Biết đọc biết viết", "Chưa tốt nghiệp tiểu học"],
+    ),
     (
         "GENERAL_EDUCATION_PRIMARY",
         &["Cấp 1", "5/12", "4/10", "TH"],
@@ -387,6 +393,7 @@ pub fn label(value: &str) -> &str {
         "CELL_KIND_OTHER" => "Khác",
         "GENDER_MALE" => "Nam",
         "GENDER_FEMALE" => "Nữ",
+        "GENERAL_EDUCATION_LITERATE" => "Biết đọc, biết viết",
         "GENERAL_EDUCATION_PRIMARY" => "Tiểu học",
         "GENERAL_EDUCATION_LOWER_SECONDARY" => "Trung học cơ sở",
         "GENERAL_EDUCATION_UPPER_SECONDARY" => "Trung học phổ thông",
@@ -568,8 +575,17 @@ mod tests {
     #[test]
     fn level_lists_use_the_contract_labels() {
         let education = reference_list(ListKind::GeneralEducation);
-        assert_eq!(education.entries.len(), 3);
-        assert_eq!(education.entries[0].label, "Tiểu học");
+        assert_eq!(education.entries.len(), 4);
+        assert_eq!(education.entries[0].label, "Biết đọc, biết viết");
+        assert_eq!(education.entries[1].label, "Tiểu học");
+        assert_eq!(
+            lookup(ListKind::GeneralEducation, "biết chữ"),
+            Some("GENERAL_EDUCATION_LITERATE")
+        );
+        assert_eq!(
+            lookup(ListKind::GeneralEducation, "Tiểu học"),
+            Some("GENERAL_EDUCATION_PRIMARY")
+        );
         assert_eq!(
             lookup(ListKind::GeneralEducation, "10/10"),
             Some("GENERAL_EDUCATION_UPPER_SECONDARY")

@@ -416,6 +416,7 @@ impl MembershipApi {
                     cell_vote_date,
                     deciding_body,
                     fields: AdmissionFields::RECORD_ADMISSION,
+                    over_age_consent: false,
                 };
                 let writer = writer_of(&self.authz, grant, "RecordAdmission").await?;
                 let member = self

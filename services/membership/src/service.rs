@@ -39,6 +39,7 @@ macro_rules! expect_resource {
 }
 
 mod admission;
+mod candidate_votes;
 mod identity;
 mod import;
 mod members;

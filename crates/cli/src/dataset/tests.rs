@@ -416,14 +416,18 @@ fn blockers_on_reference_date(dataset: &Dataset) -> Vec<Vec<&'static str>> {
         .iter()
         .map(|seed| {
             let mut candidate = seed.request.candidate.clone().expect("candidate");
-            candidate.introducers = seed
-                .introducers
-                .iter()
-                .map(|(name, months)| Introducer {
+            let committee = seed.youth_union_committee.then(|| Introducer {
+                member: String::new(),
+                youth_union_committee: true,
+                months_worked_together: 0,
+            });
+            candidate.introducers = committee
+                .into_iter()
+                .chain(seed.introducers.iter().map(|(name, months)| Introducer {
                     member: name.clone(),
                     youth_union_committee: false,
                     months_worked_together: *months,
-                })
+                }))
                 .collect();
             let facts = partyregistry_kit::admission::candidate_facts(&candidate, false, |name| {
                 official_date(dataset, name).is_some_and(|d| d <= on)
@@ -617,6 +621,8 @@ fn blockers_on_the_reference_date_match_the_constants() {
         "VOTE_BELOW_THRESHOLD",
         "PAPERS_EXPIRED",
         "BACKGROUND_CHECK_FAILED",
+        "YOUTH_UNION_INTRODUCTION_MISSING",
+        "CELL_VOTES_EXHAUSTED",
     ] {
         assert_eq!(with(code), 0, "{code}: {blockers:?}");
     }
@@ -636,7 +642,15 @@ fn introducers_are_long_standing_official_members_of_the_cell() {
         let dataset = reference_dataset_on(today);
         for seed in &dataset.candidates {
             let candidate = seed.request.candidate.as_ref().expect("candidate");
-            assert!(seed.introducers.len() == 2 || seed.introducers.is_empty());
+            let committee = usize::from(seed.youth_union_committee);
+            assert!(
+                seed.introducers.len() + committee == 2 || seed.introducers.is_empty(),
+                "two introducers, the Youth Union committee counting as one"
+            );
+            assert_eq!(
+                seed.youth_union_committee,
+                candidate.youth_union && committee + seed.introducers.len() > 0
+            );
             assert!(candidate.introducers.is_empty(), "resolved when seeding");
             let distinct: HashSet<&str> =
                 seed.introducers.iter().map(|(n, _)| n.as_str()).collect();

@@ -31,6 +31,9 @@ fn ready() -> CandidateFacts {
         papers_date: Some(d("2022-05-01")),
         cell_vote: None,
         background_check_failed: false,
+        exceptions: Vec::new(),
+        youth_union_organisation: true,
+        failed_cell_votes: 0,
     }
 }
 
@@ -175,6 +178,7 @@ fn introducers_must_be_two_and_qualified() {
         );
         let mut facts = shifted(&ready(), on);
         facts.youth_union = false;
+        facts.youth_union_organisation = false;
         assert_eq!(
             codes(&blockers(&facts, on, &rules)),
             ["INTRODUCER_NOT_QUALIFIED"],
@@ -287,4 +291,135 @@ fn eligibility_is_judged_on_the_cells_vote_day() {
         codes(&blockers(&lapsing, decision, rules.in_force_on(decision))),
         ["CERTIFICATE_EXPIRED", "PAPERS_EXPIRED"]
     );
+}
+
+/// The ready candidate aged `years` and `months` on `on`.
+fn aged(on: NaiveDate, years: u32, months: u32) -> CandidateFacts {
+    let mut facts = shifted(&ready(), on);
+    facts.birth_date = on
+        .checked_sub_months(Months::new(years * 12 + months))
+        .expect("valid");
+    facts
+}
+
+#[test]
+fn over_60_is_admissible_only_with_the_recorded_provincial_consent() {
+    for (on, rules) in both_versions() {
+        let mut facts = aged(on, 62, 0);
+        assert_eq!(codes(&blockers(&facts, on, &rules)), ["AGE_OVER_MAXIMUM"]);
+        facts.exceptions = vec![ExceptionKind::EducationByVillage];
+        assert_eq!(
+            codes(&blockers(&facts, on, &rules)),
+            ["AGE_OVER_MAXIMUM"],
+            "another exception does not lift the age limit"
+        );
+        facts.exceptions = vec![ExceptionKind::OverAgeConsent];
+        assert!(blockers(&facts, on, &rules).is_empty());
+    }
+}
+
+#[test]
+fn a_literate_village_elder_needs_the_exception() {
+    for (on, rules) in both_versions() {
+        let mut facts = aged(on, 55, 0);
+        facts.education = Education::Literate;
+        facts.flagged_area = true;
+        assert_eq!(
+            codes(&blockers(&facts, on, &rules)),
+            ["EDUCATION_BELOW_MINIMUM"],
+            "literacy is below primary even in a flagged area"
+        );
+        facts.exceptions = vec![ExceptionKind::VillageElderLiteracy];
+        assert!(blockers(&facts, on, &rules).is_empty());
+    }
+}
+
+#[test]
+fn primary_education_suffices_by_the_persons_village_or_situation() {
+    for (on, rules) in both_versions() {
+        let mut facts = shifted(&ready(), on);
+        facts.education = Education::Primary;
+        assert_eq!(
+            codes(&blockers(&facts, on, &rules)),
+            ["EDUCATION_BELOW_MINIMUM"],
+            "the commune carries no flag"
+        );
+        for kind in [
+            ExceptionKind::EducationByVillage,
+            ExceptionKind::EducationByPersonalSituation,
+        ] {
+            facts.exceptions = vec![kind];
+            assert!(blockers(&facts, on, &rules).is_empty(), "{kind:?}");
+        }
+        facts.education = Education::Literate;
+        assert_eq!(
+            codes(&blockers(&facts, on, &rules)),
+            ["EDUCATION_BELOW_MINIMUM"],
+            "the area exceptions still need primary school"
+        );
+    }
+}
+
+#[test]
+fn youth_age_applicants_are_introduced_by_the_youth_union_committee() {
+    let member = IntroducerFacts {
+        youth_union_committee: false,
+        official_member: true,
+        months_worked_together: 24,
+    };
+    for (on, rules) in both_versions() {
+        // 30 years 11 months is still youth age; two members do not suffice.
+        let mut facts = aged(on, 30, 11);
+        facts.introducers = vec![member, member];
+        let found = blockers(&facts, on, &rules);
+        assert_eq!(codes(&found), ["YOUTH_UNION_INTRODUCTION_MISSING"]);
+        assert_eq!(found[0].field, "introducers");
+        // Not a Youth Union member at all.
+        facts.youth_union = false;
+        let found = blockers(&facts, on, &rules);
+        assert_eq!(codes(&found), ["YOUTH_UNION_INTRODUCTION_MISSING"]);
+        assert_eq!(found[0].field, "youth_union");
+        // Where no Youth Union organisation exists, two official members introduce.
+        facts.youth_union_organisation = false;
+        assert!(blockers(&facts, on, &rules).is_empty());
+        // At 31 the rule no longer applies.
+        let mut older = aged(on, 31, 0);
+        older.youth_union = false;
+        older.introducers = vec![member, member];
+        assert!(blockers(&older, on, &rules).is_empty());
+    }
+}
+
+#[test]
+fn the_youth_age_is_the_version_s_number() {
+    let on = d("2025-07-01");
+    let member = IntroducerFacts {
+        youth_union_committee: false,
+        official_member: true,
+        months_worked_together: 24,
+    };
+    let mut facts = aged(on, 29, 0);
+    facts.introducers = vec![member, member];
+    let narrower = RuleVersion {
+        youth_age_max_months: 28 * 12 + 11,
+        ..RuleVersion::regulation_2025()
+    };
+    assert!(blockers(&facts, on, &narrower).is_empty());
+    assert_eq!(
+        codes(&blockers(&facts, on, &RuleVersion::regulation_2025())),
+        ["YOUTH_UNION_INTRODUCTION_MISSING"]
+    );
+}
+
+#[test]
+fn the_third_failed_vote_sends_the_case_up() {
+    for (on, rules) in both_versions() {
+        let mut facts = shifted(&ready(), on);
+        facts.failed_cell_votes = 2;
+        assert!(blockers(&facts, on, &rules).is_empty());
+        facts.failed_cell_votes = 3;
+        let found = blockers(&facts, on, &rules);
+        assert_eq!(codes(&found), ["CELL_VOTES_EXHAUSTED"]);
+        assert!(found[0].message.contains("cấp ủy cấp trên"));
+    }
 }

@@ -223,6 +223,8 @@ pub fn candidate_from_proto(
         today,
     );
     known_enum::<pb::CandidateStage>(&mut v, "candidate.stage", c.stage, false);
+    let exceptions = records::exceptions(&mut v, &c.exceptions, today);
+    let failed_cell_votes = records::failed_votes(&mut v, &c.failed_cell_votes, today);
     v.finish()?;
     let cell = cell.ok_or_else(|| ApiError::Internal("validation passed without a cell".into()))?;
     Ok((
@@ -243,6 +245,8 @@ pub fn candidate_from_proto(
             cell_vote_date,
             committee_vote,
             committee_vote_date,
+            exceptions,
+            failed_cell_votes,
             ..c.clone()
         },
         cell,
@@ -276,6 +280,9 @@ updatable_fields! {
         committee_vote: copy,
         committee_vote_date: clone,
         decision_extended: copy,
+        exceptions: clone,
+        no_youth_union_organisation: copy,
+        failed_cell_votes: clone,
     }
 }
 
@@ -334,6 +341,16 @@ fn tally_of(t: &pb::VoteTally) -> VoteTally {
 /// The domain form of a stored vote: an empty tally is a vote not taken.
 pub fn tally(vote: Option<&pb::VoteTally>) -> Option<VoteTally> {
     vote.filter(|t| t.eligible > 0).map(tally_of)
+}
+
+/// The cell's unsuccessful votes of a validated candidate, with their days, oldest first; one
+/// without a readable day or tally (never stored so) is left out.
+pub fn failed_votes(candidate: &pb::Candidate) -> Vec<(Date, VoteTally)> {
+    candidate
+        .failed_cell_votes
+        .iter()
+        .filter_map(|v| Some((date::parse(&v.vote_date).ok()?, tally(v.tally.as_ref())?)))
+        .collect()
 }
 
 /// Where a stored candidate stands in the pipeline. Stored dates were validated on the way in;
@@ -503,6 +520,9 @@ updatable_fields! {
         min_temporary_transfer_months: copy,
         max_temporary_transfer_months: copy,
         max_study_transfer_months: copy,
+        min_education_village_elder: copy,
+        youth_age_max_months: copy,
+        failed_cell_votes_limit: copy,
     }
 }
 
@@ -510,6 +530,8 @@ updatable_fields! {
 pub fn merge_rule_version(current: &mut pb::RuleVersion, update: &pb::RuleVersion, paths: &[&str]) {
     merge_rule_version_fields(current, update, paths);
 }
+
+mod records;
 
 #[cfg(test)]
 mod tests {

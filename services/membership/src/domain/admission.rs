@@ -41,6 +41,10 @@ pub const MEMBER_EXEMPT: &str = "MEMBER_EXEMPT";
 pub const MEMBER_NOT_ON_ROLL: &str = "MEMBER_NOT_ON_ROLL";
 /// Reason of a date that breaks the order of the pipeline.
 pub const DATE_RULE: &str = super::DATE_RULE;
+/// Reason of a vote of the cell after the regulation's number of unsuccessful ones.
+pub const CELL_VOTES_EXHAUSTED: &str = "CELL_VOTES_EXHAUSTED";
+/// Reason of a vote recorded as unsuccessful that reached the required fraction.
+pub const VOTE_NOT_FAILED: &str = "VOTE_NOT_FAILED";
 
 /// The earliest and latest years a target, plan or rating may name.
 pub const YEARS: std::ops::RangeInclusive<i32> = 1930..=2200;
@@ -499,6 +503,62 @@ pub fn check_vote_denominator(
             "{} entitled to vote, but the cell had {expected} official members on {} (exempt members may be left out)",
             tally.eligible,
             date::format(on)
+        ),
+    ))
+}
+
+/// Checks the cell's unsuccessful votes as recorded, oldest first: each fell below the fraction
+/// of the regulation in force on its day, and none was taken after the regulation's number of
+/// unsuccessful votes before it (from then on the case is the committee above's, domain.md §3:
+/// "after three unsuccessful cell votes the case goes to the committee above").
+pub fn check_failed_votes(votes: &[(Date, VoteTally)], rules: &RuleTable) -> Result<(), RuleError> {
+    for (i, (voted, tally)) in votes.iter().enumerate() {
+        let version = rules.in_force_on(*voted);
+        if version.vote_passes(tally.yes, tally.eligible) {
+            return Err(RuleError::precondition(
+                VOTE_NOT_FAILED,
+                format!("candidate.failed_cell_votes[{i}].tally"),
+                format!(
+                    "{} yes of {} eligible reaches {}/{} ({}); record a passing vote as cell_vote",
+                    tally.yes,
+                    tally.eligible,
+                    version.vote_numerator,
+                    version.vote_denominator,
+                    version.code
+                ),
+            ));
+        }
+        check_cell_may_vote(
+            u32::try_from(i).unwrap_or(u32::MAX),
+            *voted,
+            rules,
+            &format!("candidate.failed_cell_votes[{i}]"),
+        )?;
+    }
+    Ok(())
+}
+
+/// Refuses a vote of the cell on `voted` when `failed_before` unsuccessful votes already reached
+/// the limit of the regulation in force that day: the case has gone to the committee above.
+pub fn check_cell_may_vote(
+    failed_before: u32,
+    voted: Date,
+    rules: &RuleTable,
+    field: &str,
+) -> Result<(), RuleError> {
+    let version = rules.in_force_on(voted);
+    if failed_before < version.failed_cell_votes_limit {
+        return Ok(());
+    }
+    Err(RuleError::precondition(
+        CELL_VOTES_EXHAUSTED,
+        field,
+        format!(
+            "the cell has already voted {failed_before} times without {}/{} ({}); the case goes to the committee above, not to another vote of the cell on {}",
+            version.vote_numerator,
+            version.vote_denominator,
+            version.code,
+            date::format(voted)
         ),
     ))
 }

@@ -162,6 +162,7 @@ pub fn import_member(
         cell_vote_date: None,
         deciding_body: String::new(),
         fields: IMPORT_FIELDS,
+        over_age_consent: false,
     };
     let (mut member, mut events) =
         admit_historical(person, admission, cell, context, today, rules)?;

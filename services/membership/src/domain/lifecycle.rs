@@ -68,6 +68,9 @@ pub struct AdmissionContext {
     pub deciding_body: String,
     /// Where the request carries each part.
     pub fields: AdmissionFields,
+    /// The provincial consent to admit a person over the maximum age is recorded (a candidate's
+    /// OVER_AGE_CONSENT exception decided by the decision day).
+    pub over_age_consent: bool,
 }
 
 /// Records an admission decided by this commune in `cell`. Returns the new member (id 0) and the
@@ -119,7 +122,8 @@ fn admit_with(
         admission.decision_date,
         "the admission decision",
     )?;
-    check_admission_age(fields.birth_date, &person, voted, historical, rules)?;
+    let beyond_maximum = historical || context.over_age_consent;
+    check_admission_age(fields.birth_date, &person, voted, beyond_maximum, rules)?;
     // A historical record goes to the member's current cell, which need not have existed when
     // they were admitted.
     if !historical {

@@ -14,6 +14,7 @@ use partyregistry_rules::{CandidateStage, DayKind, RuleTable, RuleVersion};
 use partyregistry_vocab::date::{self, Date};
 use partyregistry_vocab::names;
 
+use super::candidate_votes::{check_cell_vote_roll, check_vote_history};
 use super::identity::Writer;
 use super::members::admit_member;
 use super::outbox::{CommandFuture, Written};
@@ -78,22 +79,6 @@ async fn check_new_introducers(
     Ok(())
 }
 
-/// Checks the cell's vote of `candidate`, recorded at CELL_APPROVED or later, against the cell's
-/// official members on the vote day.
-async fn check_cell_vote_roll(
-    tx: &mut Tx,
-    cell: (&str, &str),
-    candidate: &pb::Candidate,
-) -> Result<(), ApiError> {
-    let progress = convert_admission::progress(candidate);
-    let (Some(vote), Some(voted)) = (progress.cell_vote, progress.cell_vote_date) else {
-        return Ok(());
-    };
-    let roll = tx.cell_roll_on(cell, voted).await?;
-    rules_of::check_vote_denominator("candidate.cell_vote", &vote, roll, voted)?;
-    Ok(())
-}
-
 /// The eligibility of a stored candidate asked about on `on`, judged on the cell's vote day once
 /// the cell has voted by then (else on `on`): the commune's area flags and each introducer's
 /// standing that day.
@@ -117,7 +102,7 @@ async fn assess(
             introducers.insert(introducer.member.clone(), found.member);
         }
     }
-    let facts = partyregistry_kit::admission::candidate_facts(
+    let mut facts = partyregistry_kit::admission::candidate_facts(
         &record.candidate,
         rules_of::flagged_on(&commune, on),
         |name| {
@@ -126,6 +111,11 @@ async fn assess(
                 .is_some_and(|member| rules_of::official_on(member, on))
         },
     )?;
+    // A consent counts once decided, even after the vote (it must come before the decision);
+    // the cell's unsuccessful votes count up to the day judged.
+    facts.exceptions = partyregistry_kit::admission::exceptions_by(&record.candidate, asked);
+    facts.failed_cell_votes =
+        partyregistry_kit::admission::failed_cell_votes_by(&record.candidate, on);
     Ok(rules_of::assess(
         &record.candidate.name,
         &facts,
@@ -309,6 +299,7 @@ impl Membership {
                         }
                         _ => {}
                     }
+                    check_vote_history(&candidate, &rules)?;
                     check_new_introducers(tx, &candidate, None).await?;
                     if matches!(
                         candidate.stage(),
@@ -366,6 +357,7 @@ impl Membership {
                         },
                     )?;
                     tx.require_cell(&commune_code, &cell_id).await?;
+                    check_vote_history(&candidate, &tx.rule_table().await?)?;
                     check_new_introducers(tx, &candidate, Some(&current.candidate)).await?;
                     let record = tx
                         .update_candidate(
@@ -408,6 +400,7 @@ impl Membership {
                     rules_of::advance(&mut progress, &advance, date::today_in_vietnam(), &rules)?;
                     let mut candidate = current.candidate.clone();
                     convert_admission::set_progress(&mut candidate, &progress);
+                    check_vote_history(&candidate, &rules)?;
                     if advance.stage == Some(CandidateStage::CellApproved) {
                         let cell = (current.commune_code.as_str(), current.cell_id.as_str());
                         check_cell_vote_roll(tx, cell, &candidate).await?;
@@ -490,6 +483,11 @@ impl Membership {
                         cell_vote_date: Some(voted),
                         deciding_body: decision.deciding_body,
                         fields: AdmissionFields::ADMIT_CANDIDATE,
+                        over_age_consent: partyregistry_kit::admission::exceptions_by(
+                            &current.candidate,
+                            decision.decision_date,
+                        )
+                        .contains(&partyregistry_rules::ExceptionKind::OverAgeConsent),
                     };
                     let (member, events) = admit_member(
                         tx,

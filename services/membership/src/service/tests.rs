@@ -217,6 +217,7 @@ async fn try_record_member(
                 cell_vote_date: None,
                 deciding_body: "Đảng ủy xã".into(),
                 fields: AdmissionFields::RECORD_ADMISSION,
+                over_age_consent: false,
             },
             (None, &national()),
         )
@@ -1504,5 +1505,6 @@ async fn member_facts_and_events_reach_the_feed(membership: &Membership) {
 }
 
 mod calendar;
+mod exceptions;
 mod readmission;
 mod vote_day;

@@ -158,6 +158,10 @@ fn candidate_columns(
         ("committee_vote_date", (&c.committee_vote_date).into()),
         ("decision_extended", c.decision_extended.into()),
         (
+            "no_youth_union_organisation",
+            c.no_youth_union_organisation.into(),
+        ),
+        (
             "stage",
             enum_name(c.stage, pb::CandidateStage::as_str_name).into(),
         ),
@@ -250,6 +254,10 @@ fn candidate_from_row(row: &sqlx::any::AnyRow) -> Result<CandidateRecord, ApiErr
         create_time: Some(timestamp(row.try_get("create_time_us")?)),
         update_time: Some(timestamp(row.try_get("update_time_us")?)),
         decision_extended: row.try_get::<i64, _>("decision_extended")? != 0,
+        no_youth_union_organisation: row.try_get::<i64, _>("no_youth_union_organisation")? != 0,
+        // Read by `candidate_records::load`.
+        exceptions: Vec::new(),
+        failed_cell_votes: Vec::new(),
     };
     Ok(CandidateRecord {
         id,
@@ -335,6 +343,7 @@ pub async fn get_candidate(
         Some(row) => {
             let mut record = candidate_from_row(&row)?;
             load_introducers(conn, &mut record).await?;
+            super::candidate_records::load(conn, record.id, &mut record.candidate).await?;
             Ok(Some(record))
         }
         None => Ok(None),
@@ -371,6 +380,7 @@ pub async fn insert_candidate(
     columns.push(("id", id.into()));
     insert_versioned(conn, "candidates", columns, now).await?;
     write_introducers(conn, id, candidate).await?;
+    super::candidate_records::write(conn, id, candidate).await?;
     require_candidate(conn, id).await
 }
 
@@ -404,6 +414,7 @@ pub async fn update_candidate(
         });
     }
     write_introducers(conn, id, candidate).await?;
+    super::candidate_records::write(conn, id, candidate).await?;
     require_candidate(conn, id).await
 }
 
@@ -431,6 +442,7 @@ pub async fn list_candidates(
     for row in &rows {
         let mut record = candidate_from_row(row)?;
         load_introducers(conn, &mut record).await?;
+        super::candidate_records::load(conn, record.id, &mut record.candidate).await?;
         candidates.push(record);
     }
     let next = roster_next_token(

@@ -12,6 +12,7 @@
 //! outbox and request ids). [`Tx`] offers them all to the commands as methods. `columns` builds
 //! the statements that write a row from its named columns.
 
+mod candidate_records;
 pub mod candidates;
 mod columns;
 pub mod feed;

@@ -80,6 +80,15 @@ fn rule_columns(rule: &RuleVersion) -> Columns {
             "max_study_transfer_months",
             rule.max_study_transfer_months.into(),
         ),
+        (
+            "min_education_village_elder",
+            education_name(rule.min_education_village_elder).into(),
+        ),
+        ("youth_age_max_months", rule.youth_age_max_months.into()),
+        (
+            "failed_cell_votes_limit",
+            rule.failed_cell_votes_limit.into(),
+        ),
     ]
 }
 
@@ -119,6 +128,9 @@ fn rule_from_row(row: &sqlx::any::AnyRow) -> Result<RuleVersionRecord, ApiError>
             min_temporary_transfer_months: small("min_temporary_transfer_months")?,
             max_temporary_transfer_months: small("max_temporary_transfer_months")?,
             max_study_transfer_months: small("max_study_transfer_months")?,
+            min_education_village_elder: level("min_education_village_elder")?,
+            youth_age_max_months: row.try_get("youth_age_max_months")?,
+            failed_cell_votes_limit: small("failed_cell_votes_limit")?,
         },
         version: row.try_get("version")?,
     })

@@ -88,6 +88,13 @@ impl CandidateDetails {
             papers_date: self.papers_date,
             cell_vote: self.cell_vote,
             background_check_failed: self.background_check_failed,
+            // Reporting's projection does not keep a candidate's exceptions, the Youth Union
+            // organisation flag or the failed votes, so it does not judge the rules that need
+            // them (the Youth Union's introduction, the limit of failed votes); the membership
+            // service enforces them on every step.
+            exceptions: Vec::new(),
+            youth_union_organisation: false,
+            failed_cell_votes: 0,
         }
     }
 }

@@ -40,7 +40,8 @@ pub fn stage_from_key(key: &str) -> Option<CandidateStage> {
 }
 
 /// Every education level, lowest first.
-pub const EDUCATIONS: [Education; 3] = [
+pub const EDUCATIONS: [Education; 4] = [
+    Education::Literate,
     Education::Primary,
     Education::LowerSecondary,
     Education::UpperSecondary,
@@ -59,6 +60,7 @@ pub fn education_from_key(key: &str) -> Option<Education> {
 impl From<Education> for GeneralEducation {
     fn from(level: Education) -> Self {
         match level {
+            Education::Literate => Self::Literate,
             Education::Primary => Self::Primary,
             Education::LowerSecondary => Self::LowerSecondary,
             Education::UpperSecondary => Self::UpperSecondary,
@@ -71,6 +73,7 @@ impl GeneralEducation {
     pub fn level(self) -> Option<Education> {
         match self {
             Self::Unspecified => None,
+            Self::Literate => Some(Education::Literate),
             Self::Primary => Some(Education::Primary),
             Self::LowerSecondary => Some(Education::LowerSecondary),
             Self::UpperSecondary => Some(Education::UpperSecondary),
@@ -156,6 +159,9 @@ spelled! {
         LowerSecondary = "GENERAL_EDUCATION_LOWER_SECONDARY",
         /// Upper secondary school.
         UpperSecondary = "GENERAL_EDUCATION_UPPER_SECONDARY",
+        /// Literate without a completed primary school (numbered after the others in the
+        /// contract).
+        Literate = "GENERAL_EDUCATION_LITERATE",
     }
 }
 

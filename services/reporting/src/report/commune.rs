@@ -579,8 +579,9 @@ mod tests {
         );
         assert_eq!(report.ethnicity[0].key, "01");
         assert_eq!(report.ethnicity[1].label, "Tày");
-        assert_eq!(report.general_education.len(), 3);
-        assert_eq!(report.general_education[1].label, "Trung học cơ sở");
+        // Literate, primary, lower and upper secondary.
+        assert_eq!(report.general_education.len(), 4);
+        assert_eq!(report.general_education[2].label, "Trung học cơ sở");
         assert_eq!(report.political_theory[0].members, 6);
         let tuong = report
             .cells

@@ -449,6 +449,9 @@ async fn rule_table(connection: &mut AnyConnection) -> Result<RuleTable, StoreEr
                 min_temporary_transfer_months: unsigned(row, "min_temporary_transfer_months")?,
                 max_temporary_transfer_months: unsigned(row, "max_temporary_transfer_months")?,
                 max_study_transfer_months: unsigned(row, "max_study_transfer_months")?,
+                // Not kept by the projection: the reference numbers, which every version in
+                // force carries; membership applies the stored ones.
+                ..RuleVersion::regulation_2021()
             })
         })
         .collect::<Result<Vec<_>, StoreError>>()?;

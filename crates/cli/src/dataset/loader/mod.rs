@@ -159,6 +159,13 @@ pub(in crate::dataset) async fn seed_admission(
         }
         let mut request = seed.request.clone();
         if let Some(candidate) = request.candidate.as_mut() {
+            if seed.youth_union_committee {
+                candidate.introducers.push(Introducer {
+                    member: String::new(),
+                    youth_union_committee: true,
+                    months_worked_together: 0,
+                });
+            }
             for (introducer, months) in &seed.introducers {
                 candidate.introducers.push(Introducer {
                     member: resolve_member(member_names, introducer)?,

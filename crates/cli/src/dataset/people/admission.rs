@@ -25,6 +25,9 @@ pub struct SeedCandidate {
     pub request: CreateCandidateRequest,
     /// Introducing members: (full name, months worked with the candidate).
     pub introducers: Vec<(String, i32)>,
+    /// The Youth Union committee introduces too, before the members: a Youth Union member of
+    /// youth age is introduced by its committee plus one official member (Điều lệ Đảng, Điều 4).
+    pub youth_union_committee: bool,
 }
 
 /// A member rating of the dataset, the member named by full name (resolved when seeding).
@@ -185,7 +188,9 @@ pub(in crate::dataset) const CANDIDATE_SPECS: [CandidateSpec; 8] = [
             "khe-lech",
             "Thào A Chư",
             Gender::Male,
-            (1996, 7, 3),
+            // Past youth age (31 and over on the vote day), so two official members introduce
+            // him although he is not a Youth Union member.
+            (1989, 7, 3),
             "08",
             GeneralEducation::Primary,
             "Làm nông nghiệp",
@@ -227,7 +232,8 @@ pub(in crate::dataset) const CANDIDATE_SPECS: [CandidateSpec; 8] = [
             "hop-thanh-2",
             CELL_APPROVED_CANDIDATE,
             Gender::Male,
-            (1994, 5, 9),
+            // Past youth age, as Thào A Chư.
+            (1990, 5, 9),
             "02",
             GeneralEducation::UpperSecondary,
             "Kinh doanh",
@@ -347,9 +353,12 @@ pub(in crate::dataset) fn seed_candidate(
 ) -> SeedCandidate {
     let parts = text::split_full_name(spec.full_name);
     let birth = day(spec.birth);
-    let introducers = introducers_for(spec.cell, people, spec.introducer_months.len())
+    // For a Youth Union member the committee takes the first introducer's place.
+    let youth_union_committee = spec.youth_union && !spec.introducer_months.is_empty();
+    let member_months = &spec.introducer_months[usize::from(youth_union_committee)..];
+    let introducers = introducers_for(spec.cell, people, member_months.len())
         .into_iter()
-        .zip(spec.introducer_months.iter().copied())
+        .zip(member_months.iter().copied())
         .collect();
     let (cell_vote, cell_vote_date) = match spec.cell_vote {
         Some(((eligible, present, yes), vote_day)) => (
@@ -402,6 +411,7 @@ pub(in crate::dataset) fn seed_candidate(
             request_id: format!("seed-hop-thanh-candidate-{}", index + 1),
         },
         introducers,
+        youth_union_committee,
     }
 }
 

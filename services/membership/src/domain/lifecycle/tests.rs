@@ -75,6 +75,7 @@ fn context(vote: Option<VoteTally>) -> AdmissionContext {
         cell_vote_date: None,
         deciding_body: "Đảng ủy xã".into(),
         fields: AdmissionFields::RECORD_ADMISSION,
+        over_age_consent: false,
     }
 }
 

@@ -4,7 +4,7 @@
 use super::*;
 
 /// A member who may introduce: official since 2011.
-async fn introducer(membership: &Membership) -> pb::Member {
+pub(super) async fn introducer(membership: &Membership) -> pb::Member {
     member(
         membership,
         "Hoàng Văn Bút",
@@ -16,7 +16,7 @@ async fn introducer(membership: &Membership) -> pb::Member {
 /// A verified candidate born on `birth`, with a certificate and papers of the given days and
 /// the cell's vote of [`approved_candidate`] (its one official member, the introducer, in
 /// favour), its day not yet recorded.
-fn verified(
+pub(super) fn verified(
     introducer: &pb::Member,
     (full_name, birth): (&str, &str),
     (certificate, papers): (&str, &str),
@@ -39,7 +39,7 @@ fn verified(
 }
 
 /// The candidate of [`verified`], recorded and approved by its cell on `voted`; returns its id.
-async fn cell_approved(
+pub(super) async fn cell_approved(
     membership: &Membership,
     introducer: &pb::Member,
     person: (&str, &str),
@@ -56,7 +56,7 @@ async fn cell_approved(
     id
 }
 
-fn decision(on: &str) -> AdmitDecision {
+pub(super) fn decision(on: &str) -> AdmitDecision {
     AdmitDecision {
         decision_date: d(on),
         decision_number: "152-QĐ/ĐU".into(),
@@ -65,7 +65,7 @@ fn decision(on: &str) -> AdmitDecision {
     }
 }
 
-async fn seeded(membership: &Membership) -> pb::Member {
+pub(super) async fn seeded(membership: &Membership) -> pb::Member {
     membership.seed_reference_data().await.expect("seeded");
     commune_with_cell(membership).await;
     introducer(membership).await
