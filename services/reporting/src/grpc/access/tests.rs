@@ -282,7 +282,7 @@ fn assert_wholly_hidden(cell: &CellFigures) {
 /// The rule on counts adding up to a shown total, with a minimum cell size of 5.
 #[test]
 fn a_hidden_count_cannot_be_recovered_by_subtraction() {
-    let rule = Suppression { min_cell_size: 5 };
+    let rule = Suppression::new(5);
     let hidden = |counts: &[i64]| rule.partition(counts);
     // One small group alone would be the total minus the rest: the next smallest goes too.
     assert_eq!(hidden(&[9, 6, 2]), [false, true, true]);
