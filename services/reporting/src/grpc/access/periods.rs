@@ -239,8 +239,14 @@ mod tests {
         // The running month has not passed; nor has any later day.
         assert_eq!(month.snap(d("2026-12-03"), today), d("2026-11-30"));
         assert_eq!(month.snap(d("2030-12-31"), today), d("2026-11-30"));
-        assert_eq!(month.snap(d("2026-11-30"), d("2026-11-30")), d("2026-10-31"));
-        assert_eq!(month.snap(d("2026-11-30"), d("2026-12-01")), d("2026-11-30"));
+        assert_eq!(
+            month.snap(d("2026-11-30"), d("2026-11-30")),
+            d("2026-10-31")
+        );
+        assert_eq!(
+            month.snap(d("2026-11-30"), d("2026-12-01")),
+            d("2026-11-30")
+        );
         assert_eq!(
             Period::Quarter.snap(d("2022-06-02"), today),
             d("2022-03-31")

@@ -552,7 +552,10 @@ impl SmallCells for Statistics {
             let rows: Vec<usize> = (0..self.units.len())
                 .filter(|&index| self.units[index].province == province)
                 .collect();
-            let counts: Vec<i64> = rows.iter().map(|&index| self.units[index].members).collect();
+            let counts: Vec<i64> = rows
+                .iter()
+                .map(|&index| self.units[index].members)
+                .collect();
             for (&index, hidden) in rows.iter().zip(rule.partition(&counts)) {
                 if hidden {
                     let unit = &mut self.units[index];
@@ -683,7 +686,9 @@ impl SmallCells for RankCommunesResponse {
         let mut ranked: Vec<RankedCommune> = Vec::with_capacity(shown.len() + withheld.len());
         for (position, (mut commune, _)) in shown.drain(..).enumerate() {
             commune.rank = match ranked.last() {
-                Some(last) if last.has_value == commune.has_value && last.value == commune.value => {
+                Some(last)
+                    if last.has_value == commune.has_value && last.value == commune.value =>
+                {
                     last.rank
                 }
                 _ => i32::try_from(position + 1).unwrap_or(i32::MAX),
