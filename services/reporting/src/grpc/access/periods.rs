@@ -1,6 +1,7 @@
 //! Temporal protection for callers who may read aggregates only: the days a report describes are
 //! moved to the ends of whole disclosure periods that have passed, so that two reports a day
-//! apart cannot be subtracted to describe the one person who joined or left in between.
+//! apart cannot be subtracted to describe the one person who joined or left in between; and, for
+//! the same reason, the statistics' bands are the default ones.
 //!
 //! Owns the periods, the snapping of days and of each request's dates ([`Periods`]). Does not own
 //! who is snapped (the caller's rights, decided by [`super::Access`]) nor the reports' own checks
@@ -16,6 +17,9 @@ use partyregistry_proto::reporting::v1::{
     ListBadgesDueRequest, ListDeadlinesRequest, RankCommunesRequest,
 };
 use partyregistry_vocab::date::{self, Date};
+
+use crate::report::commune::DEFAULT_AGE_BOUNDS;
+use crate::report::statistics::DEFAULT_PARTY_AGE_BOUNDS;
 
 /// The span whose ends an aggregates-only caller's reports describe.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -154,9 +158,39 @@ macro_rules! snapped_as_of {
 snapped_as_of!(
     GetCommuneReportRequest,
     GetPipelineRequest,
-    GetCellHealthRequest,
-    GetStatisticsRequest
+    GetCellHealthRequest
 );
+
+impl Periods for GetStatisticsRequest {
+    fn snap(&mut self, period: Period, today: Date) -> Result<(), ApiError> {
+        snap_as_of(&mut self.as_of_date, period, today);
+        // Bands of the caller's choosing would cut the same people twice (ages up to 40, then up
+        // to 41: the members aged 41), so such a caller gets the default bands only.
+        for (field, bounds, default) in [
+            (
+                "age_band_upper_bounds",
+                &self.age_band_upper_bounds,
+                &DEFAULT_AGE_BOUNDS[..],
+            ),
+            (
+                "party_age_band_upper_bounds",
+                &self.party_age_band_upper_bounds,
+                &DEFAULT_PARTY_AGE_BOUNDS[..],
+            ),
+        ] {
+            if !bounds.is_empty() && bounds.as_slice() != default {
+                return Err(ApiError::invalid(
+                    field,
+                    format!(
+                        "callers without the records right get the default bands ({default:?}): \
+                         leave it empty"
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
 
 impl Periods for GetAdmissionProgressRequest {
     fn snap(&mut self, period: Period, today: Date) -> Result<(), ApiError> {
@@ -298,6 +332,45 @@ mod tests {
         assert_eq!(
             (partly.from_date.as_str(), partly.to_date.as_str()),
             ("2026-01-01", "2026-09-30")
+        );
+    }
+
+    #[test]
+    fn statistics_keep_the_default_bands() {
+        let today = d("2026-12-03");
+        let mut default = GetStatisticsRequest {
+            scope: "provinces/15".into(),
+            as_of_date: "2022-06-03".into(),
+            age_band_upper_bounds: DEFAULT_AGE_BOUNDS.to_vec(),
+            ..GetStatisticsRequest::default()
+        };
+        default
+            .snap(Period::Month, today)
+            .expect("the default bands");
+        assert_eq!(default.as_of_date, "2022-05-31");
+        let mut own = GetStatisticsRequest {
+            scope: "provinces/15".into(),
+            age_band_upper_bounds: vec![30, 41],
+            ..GetStatisticsRequest::default()
+        };
+        let error = own
+            .snap(Period::Month, today)
+            .expect_err("bands of its own");
+        assert!(
+            error.to_string().contains("age_band_upper_bounds"),
+            "{error}"
+        );
+        let mut party = GetStatisticsRequest {
+            scope: "provinces/15".into(),
+            party_age_band_upper_bounds: vec![10],
+            ..GetStatisticsRequest::default()
+        };
+        let error = party
+            .snap(Period::Month, today)
+            .expect_err("bands of its own");
+        assert!(
+            error.to_string().contains("party_age_band_upper_bounds"),
+            "{error}"
         );
     }
 
