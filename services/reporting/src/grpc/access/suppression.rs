@@ -99,13 +99,13 @@ impl Suppression {
             let before = (parent_hidden.clone(), child_hidden.clone());
             parent_hidden = self.partition_with(parents, parent_hidden);
             child_hidden = self.partition_with(&child_counts, child_hidden);
-            for parent in 0..parents.len() {
+            for (parent, hidden_parent) in parent_hidden.iter_mut().enumerate() {
                 let under: Vec<usize> = (0..children.len())
                     .filter(|&child| children[child].0 == Some(parent))
                     .collect();
                 let counts: Vec<i64> = under.iter().map(|&child| child_counts[child]).collect();
                 let flags: Vec<bool> = under.iter().map(|&child| child_hidden[child]).collect();
-                let flags = if parent_hidden[parent] {
+                let flags = if *hidden_parent {
                     let mut flags = flags;
                     if !flags.iter().any(|hidden| *hidden)
                         && let Some(index) = smallest_shown(&counts, &flags)
@@ -116,7 +116,7 @@ impl Suppression {
                 } else {
                     let flags = self.partition_with(&counts, flags);
                     if flags.iter().filter(|hidden| **hidden).count() == 1 {
-                        parent_hidden[parent] = true;
+                        *hidden_parent = true;
                     }
                     flags
                 };

@@ -228,11 +228,12 @@ fn determined(equations: &[Vec<f64>], unknowns: usize) -> Vec<bool> {
                 continue;
             };
             rows.swap(rank, pivot);
-            for r in 0..rows.len() {
+            let pivot_row = rows[rank].clone();
+            for (r, row) in rows.iter_mut().enumerate() {
                 if r != rank {
-                    let factor = rows[r][column] / rows[rank][column];
-                    for c in 0..columns {
-                        rows[r][c] -= factor * rows[rank][c];
+                    let factor = row[column] / pivot_row[column];
+                    for (value, pivot_value) in row.iter_mut().zip(&pivot_row) {
+                        *value -= factor * pivot_value;
                     }
                 }
             }
