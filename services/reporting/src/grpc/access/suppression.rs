@@ -79,6 +79,21 @@ impl Suppression {
         }
     }
 
+    /// [`Suppression::partition_with`] over buckets, equal counts taken in the order of their
+    /// keys rather than their places: the same buckets listed in another order (largest first in
+    /// one report, by code in another) hide the same ones.
+    fn buckets_with(self, buckets: &[Bucket], hidden: Vec<bool>) -> Vec<bool> {
+        let mut order: Vec<usize> = (0..buckets.len()).collect();
+        order.sort_by(|&a, &b| buckets[a].key.cmp(&buckets[b].key));
+        let counts: Vec<i64> = order.iter().map(|&index| buckets[index].members).collect();
+        let flags: Vec<bool> = order.iter().map(|&index| hidden[index]).collect();
+        let mut result = vec![false; buckets.len()];
+        for (&index, flag) in order.iter().zip(self.partition_with(&counts, flags)) {
+            result[index] = flag;
+        }
+        result
+    }
+
     /// Figures in two levels, each level adding up to the unit's total the caller sees: parents
     /// (cell kinds), and children (cells) each under the parent of index `parent_of` (none: a
     /// child of no listed parent), a shown parent being the sum of its children. Hidden until
@@ -166,8 +181,8 @@ impl Suppression {
 
     /// A breakdown whose buckets add up to a total the caller sees.
     fn breakdown(self, buckets: &mut [Bucket]) {
-        let counts: Vec<i64> = buckets.iter().map(|bucket| bucket.members).collect();
-        for (bucket, hidden) in buckets.iter_mut().zip(self.partition(&counts)) {
+        let hidden = self.buckets_with(buckets, vec![false; buckets.len()]);
+        for (bucket, hidden) in buckets.iter_mut().zip(hidden) {
             if hidden {
                 hide_bucket(bucket);
             }
@@ -520,8 +535,7 @@ impl SmallCells for Statistics {
         );
         rule.average(self.total_members, false, &mut self.average_age, None);
         for counted in &mut self.breakdowns {
-            let counts: Vec<i64> = counted.rows.iter().map(|row| row.members).collect();
-            let mut forced = vec![false; counts.len()];
+            let mut forced = vec![false; counted.rows.len()];
             // The gender rows and `women` hide the same women.
             let female_row = (counted.kind == "gender")
                 .then(|| female(&counted.rows))
@@ -529,7 +543,7 @@ impl SmallCells for Statistics {
             if let Some(index) = female_row {
                 forced[index] = women_hidden;
             }
-            let hidden = rule.partition_with(&counts, forced);
+            let hidden = rule.buckets_with(&counted.rows, forced);
             if let Some(index) = female_row {
                 women_hidden |= hidden[index];
             }

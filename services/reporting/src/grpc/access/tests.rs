@@ -306,6 +306,41 @@ fn a_hidden_count_cannot_be_recovered_by_subtraction() {
 }
 
 #[test]
+fn equal_counts_listed_in_another_order_hide_the_same_buckets() {
+    let hidden_keys = |buckets: Vec<Bucket>| {
+        let mut report = CommuneReport {
+            total_members: 35,
+            ethnicity: buckets,
+            ..CommuneReport::default()
+        };
+        suppress(&mut report, 5);
+        let mut keys: Vec<String> = report
+            .ethnicity
+            .into_iter()
+            .filter(|b| b.suppressed)
+            .map(|b| b.key)
+            .collect();
+        keys.sort();
+        keys
+    };
+    let by_code = vec![
+        bucket("01", 20),
+        bucket("02", 3),
+        bucket("03", 6),
+        bucket("04", 6),
+    ];
+    let largest_first = vec![
+        bucket("01", 20),
+        bucket("04", 6),
+        bucket("03", 6),
+        bucket("02", 3),
+    ];
+    // The 3 needs a companion: of the two sixes, the first by key in either listing.
+    assert_eq!(hidden_keys(by_code), ["02", "03"]);
+    assert_eq!(hidden_keys(largest_first), ["02", "03"]);
+}
+
+#[test]
 fn a_cell_hidden_to_protect_another_hides_its_own_parts() {
     let mut report = CommuneReport {
         total_members: 23,
