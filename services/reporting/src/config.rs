@@ -8,6 +8,8 @@ use partyregistry_kit::BoxError;
 use partyregistry_kit::client::ClientSecurity;
 use partyregistry_kit::server::SecurityFlags;
 
+use crate::grpc::access::Period;
+
 /// How to start the reporting service.
 #[derive(Debug, Clone, clap::Parser)]
 #[command(
@@ -99,6 +101,16 @@ pub struct Config {
     /// may read aggregates only.
     #[arg(long, env = "REPORTING_MIN_CELL_SIZE", default_value_t = 5)]
     pub min_cell_size: i64,
+    /// Callers who may read aggregates only get reports as of the last day of a whole period of
+    /// this length that has passed (`month`, `quarter` or `year`), and movements over whole
+    /// such periods, so that reports a day apart cannot be subtracted.
+    #[arg(
+        long,
+        env = "REPORTING_DISCLOSURE_PERIOD",
+        value_enum,
+        default_value_t = Period::Month
+    )]
+    pub disclosure_period: Period,
 
     /// The CA (PEM) that signed membership's certificate; the feed is followed over TLS.
     #[arg(long, env = "REPORTING_MEMBERSHIP_CA")]
@@ -143,6 +155,7 @@ impl Config {
             max_concurrent_streams: partyregistry_kit::server::DEFAULT_MAX_CONCURRENT_STREAMS,
             db_acquire_timeout_seconds: partyregistry_kit::db::DEFAULT_ACQUIRE_TIMEOUT_SECONDS,
             min_cell_size: DEFAULT_MIN_CELL_SIZE,
+            disclosure_period: Period::Month,
             membership_ca: None,
             membership_cert: None,
             membership_key: None,
@@ -263,12 +276,17 @@ mod tests {
         ])
         .expect("flags parse");
         assert_eq!(config.min_cell_size, 5);
+        assert_eq!(config.disclosure_period, Period::Month);
         assert!(!config.plaintext && !config.allow_unauthenticated);
         assert_eq!(config.client_ca.as_deref(), Some(Path::new("clients.pem")));
         config.check().expect("a complete secure configuration");
         let config = Config::try_parse_from(["reporting", "--min-cell-size", "10", "--plaintext"])
             .expect("flags parse");
         assert_eq!((config.min_cell_size, config.plaintext), (10, true));
+        let config = Config::try_parse_from(["reporting", "--disclosure-period", "quarter"])
+            .expect("flags parse");
+        assert_eq!(config.disclosure_period, Period::Quarter);
+        assert!(Config::try_parse_from(["reporting", "--disclosure-period", "week"]).is_err());
     }
 
     #[test]

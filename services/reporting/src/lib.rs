@@ -128,6 +128,7 @@ pub async fn run(
     let consumer_task = tokio::spawn(consumer.run(consumer_stop.clone()));
 
     let access = grpc::access::Access::new(store.clone(), audit, config.min_cell_size)
+        .with_period(config.disclosure_period)
         .with_feed(feed.clone());
     let api = grpc::api::ReportingApi::new(store.clone(), feed, access.clone());
     let routes = tonic::service::Routes::new(compressed!(ReportingServiceServer::new(api)))

@@ -181,6 +181,7 @@ mod tests {
     #[test]
     fn statistics_show_breakdowns_with_their_total_and_the_units() {
         let statistics = Statistics {
+            suppressed_fields: Vec::new(),
             scope: "provinces/15".into(),
             display_name: "Tỉnh Lào Cai".into(),
             as_of_date: "2026-06-30".into(),
@@ -230,6 +231,7 @@ mod tests {
     #[test]
     fn suppressed_counts_are_marked_not_shown_as_zero() {
         let statistics = Statistics {
+            suppressed_fields: Vec::new(),
             scope: "provinces/15".into(),
             total_members: 40,
             breakdowns: vec![Breakdown {
@@ -265,6 +267,7 @@ mod tests {
     #[test]
     fn suppressed_row_figures_are_marked_not_shown_as_zero() {
         let statistics = Statistics {
+            suppressed_fields: Vec::new(),
             scope: "provinces/15".into(),
             total_members: 40,
             units: vec![CountedUnit {
@@ -379,6 +382,8 @@ mod tests {
     #[test]
     fn ranking_shows_percentages_and_missing_values() {
         let ranking = RankCommunesResponse {
+            as_of_date: "2022-06-30".into(),
+            year: 2022,
             province: "provinces/15".into(),
             indicator: RankingIndicator::GoodCellsPercent as i32,
             communes: vec![
@@ -389,6 +394,7 @@ mod tests {
                     value: 81.25,
                     has_value: true,
                     detail: "13/16 chi bộ".into(),
+                    ..RankedCommune::default()
                 },
                 RankedCommune {
                     rank: 2,

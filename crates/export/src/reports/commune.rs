@@ -9,8 +9,8 @@ use partyregistry_proto::reporting::v1::{
 use partyregistry_vocab::reference;
 
 use super::tables::{
-    NO_TARGET, SUMMARY, bucket_table, count, figure, is_hidden, pair, push_freshness, push_total,
-    slug, summary_table, vietnamese_date, years_or_empty, yes_no,
+    NO_TARGET, SUMMARY, average, bucket_table, count, figure, is_hidden, pair, push_freshness,
+    push_total, slug, summary_table, vietnamese_date, years_or_empty, yes_no,
 };
 use crate::document::{Cell, Document, Table};
 
@@ -24,16 +24,26 @@ pub fn commune_report(report: &CommuneReport) -> Document {
         ),
         slug(&format!("bao cao {} {}", report.commune, report.as_of_date)),
     );
+    let hidden = &report.suppressed_fields;
     let mut summary = summary_table(SUMMARY, SUMMARY);
     summary
         .push_row(pair("Xã", report.display_name.as_str()))
         .push_row(pair("Mã xã", report.commune.as_str()))
         .push_row(pair("Ngày số liệu", Cell::date(&report.as_of_date)))
-        .push_row(pair("Tổng số đảng viên", report.total_members))
-        .push_row(pair("Đảng viên chính thức", report.official_members))
-        .push_row(pair("Đảng viên dự bị", report.probationary_members))
-        .push_row(pair("Đảng viên nữ", report.women))
-        .push_row(pair("Tuổi bình quân", Cell::decimal(report.average_age, 1)));
+        .push_row(pair(
+            "Tổng số đảng viên",
+            figure(report.total_members, "total_members", hidden),
+        ))
+        .push_row(pair(
+            "Đảng viên chính thức",
+            figure(report.official_members, "official_members", hidden),
+        ))
+        .push_row(pair(
+            "Đảng viên dự bị",
+            figure(report.probationary_members, "probationary_members", hidden),
+        ))
+        .push_row(pair("Đảng viên nữ", figure(report.women, "women", hidden)))
+        .push_row(pair("Tuổi bình quân", average(report.average_age, hidden)));
     push_freshness(&mut summary, report.freshness.as_ref());
     document.push(summary);
 

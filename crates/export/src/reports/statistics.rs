@@ -11,8 +11,8 @@ use partyregistry_proto::reporting::v1::{
 };
 
 use super::tables::{
-    SUMMARY, bucket_table, code, count, figure, lowercase_first, pair, percent, push_freshness,
-    push_total, sentences_table, slug, summary_table, vietnamese_date,
+    SUMMARY, average, bucket_table, code, count, figure, lowercase_first, pair, percent,
+    push_freshness, push_total, sentences_table, slug, summary_table, vietnamese_date,
 };
 use crate::document::{Cell, Document, Table};
 use crate::terminal::NOTHING;
@@ -30,18 +30,35 @@ pub fn statistics(statistics: &Statistics) -> Document {
             statistics.scope, statistics.as_of_date
         )),
     );
+    let hidden = &statistics.suppressed_fields;
     let mut summary = summary_table(SUMMARY, SUMMARY);
     summary
         .push_row(pair("Đơn vị", statistics.display_name.as_str()))
         .push_row(pair("Phạm vi", statistics.scope.as_str()))
         .push_row(pair("Ngày số liệu", Cell::date(&statistics.as_of_date)))
-        .push_row(pair("Tổng số đảng viên", statistics.total_members))
-        .push_row(pair("Đảng viên chính thức", statistics.official_members))
-        .push_row(pair("Đảng viên dự bị", statistics.probationary_members))
-        .push_row(pair("Đảng viên nữ", statistics.women))
+        .push_row(pair(
+            "Tổng số đảng viên",
+            figure(statistics.total_members, "total_members", hidden),
+        ))
+        .push_row(pair(
+            "Đảng viên chính thức",
+            figure(statistics.official_members, "official_members", hidden),
+        ))
+        .push_row(pair(
+            "Đảng viên dự bị",
+            figure(
+                statistics.probationary_members,
+                "probationary_members",
+                hidden,
+            ),
+        ))
+        .push_row(pair(
+            "Đảng viên nữ",
+            figure(statistics.women, "women", hidden),
+        ))
         .push_row(pair(
             "Tuổi bình quân",
-            Cell::decimal(statistics.average_age, 1),
+            average(statistics.average_age, hidden),
         ));
     push_freshness(&mut summary, statistics.freshness.as_ref());
     document.push(summary);
@@ -134,14 +151,22 @@ pub fn movements(movements: &Movements) -> Document {
         )
     };
     let reconciliation = movements.reconciliation.unwrap_or_default();
+    let hidden = &movements.suppressed_fields;
+    let moved = |value: i64, field: &str| figure(value, field, hidden);
     let mut table = summary_table("Biến động", "Biến động đảng viên và đối chiếu");
     table
         .push_row(pair("Đơn vị", movements.display_name.as_str()))
         .push_row(pair("Phạm vi", movements.scope.as_str()))
         .push_row(pair("Từ ngày", Cell::date(&movements.from_date)))
         .push_row(pair("Đến ngày", Cell::date(&movements.to_date)))
-        .push_row(pair("Đảng viên đầu kỳ", reconciliation.members_at_start))
-        .push_row(pair("Kết nạp", admitted.total))
+        .push_row(pair(
+            "Đảng viên đầu kỳ",
+            moved(reconciliation.members_at_start, "members_at_start"),
+        ))
+        .push_row(pair(
+            "Kết nạp",
+            figure(admitted.total, "total", &admitted.suppressed_fields),
+        ))
         .push_row(of_admitted("dưới 30 tuổi", admitted.under_30, "under_30"))
         .push_row(of_admitted(
             "đoàn viên thanh niên",
@@ -161,19 +186,31 @@ pub fn movements(movements: &Movements) -> Document {
         ))
         .push_row(pair(
             "Chuyển sinh hoạt chính thức đến",
-            movements.transferred_in,
+            moved(movements.transferred_in, "transferred_in"),
         ))
-        .push_row(pair("Cộng tăng", reconciliation.movements_in))
+        .push_row(pair(
+            "Cộng tăng",
+            moved(reconciliation.movements_in, "movements_in"),
+        ))
         .push_row(pair(
             "Chuyển sinh hoạt chính thức đi",
-            movements.transferred_out,
+            moved(movements.transferred_out, "transferred_out"),
         ))
-        .push_row(pair("Từ trần", movements.died))
-        .push_row(pair("Xóa tên", movements.removed))
-        .push_row(pair("Khai trừ", movements.expelled))
-        .push_row(pair("Xin ra khỏi Đảng", movements.resigned))
-        .push_row(pair("Cộng giảm", reconciliation.movements_out))
-        .push_row(pair("Đảng viên cuối kỳ", reconciliation.members_at_end))
+        .push_row(pair("Từ trần", moved(movements.died, "died")))
+        .push_row(pair("Xóa tên", moved(movements.removed, "removed")))
+        .push_row(pair("Khai trừ", moved(movements.expelled, "expelled")))
+        .push_row(pair(
+            "Xin ra khỏi Đảng",
+            moved(movements.resigned, "resigned"),
+        ))
+        .push_row(pair(
+            "Cộng giảm",
+            moved(reconciliation.movements_out, "movements_out"),
+        ))
+        .push_row(pair(
+            "Đảng viên cuối kỳ",
+            moved(reconciliation.members_at_end, "members_at_end"),
+        ))
         .push_row(pair(
             // A terminal spells the check out with its sums, so a reader can redo it.
             Cell::worded("Đối chiếu: đầu kỳ + tăng = cuối kỳ + giảm", "ĐỐI CHIẾU"),
@@ -188,17 +225,20 @@ pub fn movements(movements: &Movements) -> Document {
         ))
         .push_row(pair(
             "Công nhận đảng viên chính thức",
-            movements.recognized_official,
+            moved(movements.recognized_official, "recognized_official"),
         ))
         .push_row(pair(
             "Chuyển sinh hoạt tạm thời đi",
-            movements.temporary_out,
+            moved(movements.temporary_out, "temporary_out"),
         ))
         .push_row(pair(
             "Trở về sau sinh hoạt tạm thời",
-            movements.temporary_returned,
+            moved(movements.temporary_returned, "temporary_returned"),
         ))
-        .push_row(pair("Miễn công tác và sinh hoạt", movements.exempted));
+        .push_row(pair(
+            "Miễn công tác và sinh hoạt",
+            moved(movements.exempted, "exempted"),
+        ));
     for note in &movements.notes {
         table.push_row(pair("Ghi chú", note.as_str()));
     }
@@ -268,6 +308,8 @@ pub fn ranking(request: &RankCommunesRequest, response: &RankCommunesResponse) -
             commune.rank.into(),
             commune.display_name.as_str().into(),
             match (commune.has_value, indicator) {
+                // A hidden value is shown as such, never as a real zero or a missing one.
+                _ if commune.suppressed => Cell::Suppressed,
                 // A terminal marks the missing value, which a blank would hide.
                 (false, _) => Cell::worded(Cell::Empty, NOTHING),
                 (true, RankingIndicator::Members) => Cell::decimal(commune.value, 0),

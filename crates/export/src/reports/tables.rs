@@ -136,6 +136,16 @@ pub fn is_hidden(suppressed_fields: &[String], field: &str) -> bool {
     suppressed_fields.iter().any(|name| name == field)
 }
 
+/// An average age, or [`Cell::Suppressed`] when the report lists `average_age` among its
+/// suppressed fields.
+pub fn average(value: f64, suppressed_fields: &[String]) -> Cell {
+    if is_hidden(suppressed_fields, "average_age") {
+        Cell::Suppressed
+    } else {
+        Cell::decimal(value, 1)
+    }
+}
+
 /// A count of a report row, or [`Cell::Suppressed`] when the row lists it among its suppressed
 /// fields: a suppressed count is never shown as a real zero.
 pub fn figure(value: i64, field: &str, suppressed_fields: &[String]) -> Cell {

@@ -113,6 +113,7 @@ fn renders(document: &Document) {
 
 fn sample_statistics() -> Statistics {
     Statistics {
+        suppressed_fields: Vec::new(),
         scope: "provinces/15".into(),
         display_name: "Tỉnh Lào Cai".into(),
         as_of_date: "2026-06-30".into(),
@@ -234,6 +235,30 @@ fn a_suppressed_row_figure_is_labelled_not_written_as_zero() {
 }
 
 #[test]
+fn a_hidden_total_is_labelled_not_written_as_zero() {
+    let mut sample = sample_statistics();
+    sample.total_members = 0;
+    sample.women = 0;
+    sample.average_age = 0.0;
+    sample.suppressed_fields = vec!["total_members".into(), "women".into(), "average_age".into()];
+    let document = statistics(&sample).filed();
+    let summary = table(&document, "Tổng hợp");
+    let value = |label: &str| {
+        summary
+            .rows
+            .iter()
+            .find(|row| row[0] == text(label))
+            .map(|row| row[1].clone())
+            .unwrap_or_else(|| panic!("no row {label}"))
+    };
+    assert_eq!(value("Tổng số đảng viên"), text(SUPPRESSED_LABEL));
+    assert_eq!(value("Đảng viên nữ"), text(SUPPRESSED_LABEL));
+    assert_eq!(value("Tuổi bình quân"), text(SUPPRESSED_LABEL));
+    assert_eq!(value("Đảng viên chính thức"), Cell::Integer(280));
+    renders(&document);
+}
+
+#[test]
 fn statistics_csv_carries_the_vietnamese_headings() {
     let document = statistics(&sample_statistics());
     let bytes = crate::render(&document, Format::Csv).expect("rendered");
@@ -331,6 +356,7 @@ fn admission_progress_without_target_leaves_the_target_line_empty() {
 #[test]
 fn movements_is_one_table_that_shows_the_reconciliation() {
     let movements = Movements {
+        suppressed_fields: Vec::new(),
         scope: "communes/02680".into(),
         display_name: "Xã Hợp Thành".into(),
         from_date: "2025-01-01".into(),
@@ -479,10 +505,14 @@ fn ranking_shows_percentages_and_leaves_missing_values_empty() {
         as_of_date: String::new(),
     };
     let response = RankCommunesResponse {
+        as_of_date: "2022-06-30".into(),
+        year: 2022,
         province: "provinces/15".into(),
         indicator: RankingIndicator::AdmissionsAgainstTarget as i32,
         communes: vec![
             RankedCommune {
+                suppressed: false,
+                province: "provinces/15".into(),
                 rank: 1,
                 commune: "communes/02680".into(),
                 display_name: "Xã Hợp Thành".into(),
@@ -491,6 +521,8 @@ fn ranking_shows_percentages_and_leaves_missing_values_empty() {
                 detail: "5/6 đảng viên".into(),
             },
             RankedCommune {
+                suppressed: false,
+                province: "provinces/15".into(),
                 rank: 2,
                 commune: "communes/02690".into(),
                 display_name: "Xã Bản Xèo".into(),
@@ -514,6 +546,7 @@ fn ranking_shows_percentages_and_leaves_missing_values_empty() {
 #[test]
 fn commune_report_has_totals_each_breakdown_and_the_cells() {
     let report = CommuneReport {
+        suppressed_fields: Vec::new(),
         commune: "communes/02680".into(),
         display_name: "Xã Hợp Thành".into(),
         as_of_date: "2022-06-30".into(),
@@ -736,6 +769,7 @@ fn cell_health_and_deadlines_convert_flags_and_dates() {
         commune: "communes/02680".into(),
         as_of_date: "2026-06-30".into(),
         cells: vec![CellHealthRow {
+            kind: "CELL_KIND_RESIDENTIAL".into(),
             suppressed_fields: Vec::new(),
             cell: "communes/02680/cells/c01".into(),
             display_name: "Chi bộ thôn Đội Hội".into(),

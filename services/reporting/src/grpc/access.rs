@@ -2,13 +2,15 @@
 //! scope is named ([`RULES`]), what each request addresses, and the one check every handler goes
 //! through ([`Access::answer`], [`Access::authorise`]) — the kit's authorisation gate over this
 //! service's projection ([`ReportScope`]) — then small-cell suppression for callers who may read
-//! aggregates only ([`suppress`]).
+//! aggregates only ([`suppress`]), with their days moved to the ends of whole periods
+//! ([`Periods`]).
 //!
 //! Owns the table, the reading of a request's scope, the resolver over the projection and the
 //! suppression. Does not own the decision, its order and the audit entries (the kit's `authz`),
 //! token verification (the kit's server layer puts the verified [`Caller`] into each request),
 //! the audit table (the kit's [`AuditLog`]) nor any SQL (`store::scope`).
 
+mod periods;
 mod suppression;
 
 use std::future::Future;
@@ -32,7 +34,7 @@ use partyregistry_proto::reporting::v1::{
     ListDeadlinesResponse, MonthlyBriefing, Movements, Pipeline, RankCommunesRequest,
     RankCommunesResponse, Statistics,
 };
-use partyregistry_vocab::date::Date;
+use partyregistry_vocab::date::{self, Date};
 use partyregistry_vocab::names;
 use tonic::{Request, Response, Status};
 
@@ -42,6 +44,7 @@ use crate::ingest::consumer::FeedState;
 use crate::report::units;
 use crate::store::Store;
 
+pub use periods::{Period, Periods};
 pub use suppression::{SmallCells, Suppression, suppress};
 
 pub use partyregistry_kit::auth::OUT_OF_SCOPE;
@@ -271,7 +274,11 @@ pub type Grant = partyregistry_kit::authz::Grant<ReportScope>;
 #[derive(Debug, Clone)]
 pub struct Access {
     gate: Gate<ReportScope>,
+    /// The units and rolls a suppression decision looks up.
+    store: Store,
     min_cell_size: i64,
+    /// The periods whose ends an aggregates-only caller's reports describe.
+    period: Period,
     /// The consumer's state, for reports that must reflect a given write; without it such a
     /// report is answered without waiting.
     feed: Option<Arc<FeedState>>,
@@ -279,13 +286,28 @@ pub struct Access {
 
 impl Access {
     /// Decisions over the units of `store`, audited into `audit`, suppressing counts below
-    /// `min_cell_size` for aggregates-only callers.
+    /// `min_cell_size` for aggregates-only callers, whose reports describe month ends.
     pub fn new(store: Store, audit: AuditLog, min_cell_size: i64) -> Self {
         Self {
-            gate: Gate::new(RULES, ReportScope { store }, audit, ERROR_DOMAIN),
+            gate: Gate::new(
+                RULES,
+                ReportScope {
+                    store: store.clone(),
+                },
+                audit,
+                ERROR_DOMAIN,
+            ),
+            store,
             min_cell_size,
+            period: Period::default(),
             feed: None,
         }
+    }
+
+    /// These decisions, with aggregates-only callers' reports describing the ends of `period`.
+    pub fn with_period(mut self, period: Period) -> Self {
+        self.period = period;
+        self
     }
 
     /// These decisions, with reports waiting on `feed` for the write they must reflect.
@@ -300,8 +322,8 @@ impl Access {
     }
 
     /// Answers a unary call: authorises it (before anything reads or validates the request),
-    /// runs `body`, suppresses small cells for an aggregates-only caller, and audits what the
-    /// table says to audit.
+    /// moves its days to period ends and runs `body`, then suppresses small cells, both for an
+    /// aggregates-only caller, and audits what the table says to audit.
     pub async fn answer<Req, Resp, Fut>(
         &self,
         method: &'static str,
@@ -309,7 +331,7 @@ impl Access {
         body: impl FnOnce(Req) -> Fut,
     ) -> Result<Response<Resp>, Status>
     where
-        Req: Addressed<ReportScope>,
+        Req: Addressed<ReportScope> + Periods,
         Resp: SmallCells + Reply<ReportScope>,
         Fut: Future<Output = Result<Resp, ApiError>>,
     {
@@ -324,13 +346,34 @@ impl Access {
             (Err(error), _) => Err(error),
         };
         let result = match caught_up {
-            Ok(()) => body(request).await.map(|mut response| {
-                self.protect(&caller, &mut response);
-                response
-            }),
+            Ok(()) => self.disclosed(&caller, request, body).await,
             Err(error) => Err(error),
         };
         grant.finish(result).await.map(Response::new)
+    }
+
+    /// Runs `body` on `request` as `caller` may see it: for an aggregates-only caller, on the
+    /// request's days moved to period ends and with the answer's small cells suppressed.
+    pub async fn disclosed<Req, Resp, Fut>(
+        &self,
+        caller: &Caller,
+        mut request: Req,
+        body: impl FnOnce(Req) -> Fut,
+    ) -> Result<Resp, ApiError>
+    where
+        Req: Periods,
+        Resp: SmallCells,
+        Fut: Future<Output = Result<Resp, ApiError>>,
+    {
+        let exact = caller.has(Right::Records);
+        if !exact {
+            request.snap(self.period, date::today_in_vietnam())?;
+        }
+        let mut response = body(request).await?;
+        if !exact {
+            self.protect(&mut response).await?;
+        }
+        Ok(response)
     }
 
     /// Decides whether `caller` may call `method` with `request`: the method's right, then its
@@ -349,11 +392,72 @@ impl Access {
         self.gate.check(method, caller, request).await
     }
 
-    /// Applies small-cell suppression to `response` unless `caller` may read records.
-    pub fn protect(&self, caller: &Caller, response: &mut impl SmallCells) {
-        if !caller.has(Right::Records) {
-            suppress(response, self.min_cell_size);
+    /// Applies small-cell suppression to `response`, hiding it whole when the commune it
+    /// describes is hidden in its province's rows on one of its days.
+    async fn protect(&self, response: &mut impl SmallCells) -> Result<(), ApiError> {
+        let mut rule = Suppression::new(self.min_cell_size);
+        for (commune, day) in response.units() {
+            if self.hidden_in_province(rule, &commune, &day).await? {
+                rule.unit_hidden = true;
+                break;
+            }
         }
+        response.small_cells(rule);
+        Ok(())
+    }
+
+    /// Whether the commune named `commune` (or one of the predecessors it counts on `day`) is
+    /// hidden among its province's communes on `day` by `rule` — small, or hidden beside a small
+    /// one so that the province's total does not give that one back — as the province's and the
+    /// country's statistics and the province's ranking hide it. An unreadable name or day, or a
+    /// unit the directory does not resolve, hides nothing here: the report refused it already.
+    async fn hidden_in_province(
+        &self,
+        rule: Suppression,
+        commune: &str,
+        day: &str,
+    ) -> Result<bool, ApiError> {
+        let (Ok(code), Ok(day)) = (names::parse_commune("commune", commune), date::parse(day))
+        else {
+            return Ok(false);
+        };
+        let mut reader = self.store.reader().await?;
+        let directory = reader.directory().await?;
+        let Ok(own) = directory.resolve(&units::Scope::Commune(code), day) else {
+            reader.finish().await?;
+            return Ok(false);
+        };
+        let mut hidden = false;
+        let mut provinces: Vec<String> = own
+            .communes
+            .iter()
+            .map(|c| c.province_code.clone())
+            .collect();
+        provinces.sort();
+        provinces.dedup();
+        for province in provinces {
+            let Ok(siblings) = directory.resolve(&units::Scope::Province(province.clone()), day)
+            else {
+                continue;
+            };
+            let group: Vec<String> = siblings
+                .communes
+                .iter()
+                .filter(|c| c.province_code == province)
+                .map(|c| c.code.clone())
+                .collect();
+            let totals = reader.roll_totals(&group, day).await?;
+            let counts: Vec<i64> = group
+                .iter()
+                .map(|code| totals.get(code).copied().unwrap_or(0))
+                .collect();
+            hidden |= group
+                .iter()
+                .zip(rule.partition(&counts))
+                .any(|(code, hidden)| hidden && own.communes.iter().any(|c| &c.code == code));
+        }
+        reader.finish().await?;
+        Ok(hidden)
     }
 }
 

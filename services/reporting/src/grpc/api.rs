@@ -498,6 +498,7 @@ impl ReportingApi {
                 values.push(CommuneValue {
                     code: commune.code.clone(),
                     display_name: commune.display_name.clone(),
+                    province_code: commune.province_code.clone(),
                     value: Some(count as f64),
                     detail: format!("{count} đảng viên"),
                 });
@@ -533,6 +534,8 @@ impl ReportingApi {
             indicator: indicator.into(),
             communes: statistics::rank(values),
             freshness: Some(self.freshness_of(&cursor)),
+            as_of_date: date::format(as_of),
+            year,
         })
     }
 

@@ -20,7 +20,7 @@ use partyregistry_proto::reporting::v1::{ExportChunk, ExportFormat, ExportReport
 use tokio_stream::Stream;
 use tonic::{Request, Response, Status};
 
-use crate::grpc::access::{self, Access, SmallCells};
+use crate::grpc::access;
 use crate::grpc::api::ReportingApi;
 
 #[cfg(test)]
@@ -103,8 +103,8 @@ pub fn validate(request: ExportReportRequest) -> Result<(Report, Format), ApiErr
     }
 }
 
-/// Computes `report` through the service's own handler, suppressed for `caller` as the RPC would
-/// be, and converts it into its document.
+/// Computes `report` through the service's own handler, on the days and suppressed for `caller`
+/// as the RPC would be, and converts it into its document.
 async fn compute(
     api: &ReportingApi,
     caller: &Caller,
@@ -112,57 +112,65 @@ async fn compute(
 ) -> Result<Document, ApiError> {
     let access = api.access();
     Ok(match report {
-        Report::CommuneReport(request) => reports::commune_report(&protected(
-            access,
-            caller,
-            api.commune_report(request).await?,
-        )),
-        Report::AdmissionsReport(request) => reports::admissions_report(&protected(
-            access,
-            caller,
-            api.admissions_report(request).await?,
-        )),
-        Report::AdmissionProgress(request) => reports::admission_progress(&protected(
-            access,
-            caller,
-            api.admission_progress(request).await?,
-        )),
-        Report::Pipeline(request) => {
-            reports::pipeline(&protected(access, caller, api.pipeline(request).await?))
-        }
-        Report::CellRatingSummary(request) => reports::cell_rating_summary(&protected(
-            access,
-            caller,
-            api.cell_rating_summary(request).await?,
-        )),
-        Report::CellHealth(request) => {
-            reports::cell_health(&protected(access, caller, api.cell_health(request).await?))
-        }
+        Report::CommuneReport(request) => reports::commune_report(
+            &access
+                .disclosed(caller, request, |r| api.commune_report(r))
+                .await?,
+        ),
+        Report::AdmissionsReport(request) => reports::admissions_report(
+            &access
+                .disclosed(caller, request, |r| api.admissions_report(r))
+                .await?,
+        ),
+        Report::AdmissionProgress(request) => reports::admission_progress(
+            &access
+                .disclosed(caller, request, |r| api.admission_progress(r))
+                .await?,
+        ),
+        Report::Pipeline(request) => reports::pipeline(
+            &access
+                .disclosed(caller, request, |r| api.pipeline(r))
+                .await?,
+        ),
+        Report::CellRatingSummary(request) => reports::cell_rating_summary(
+            &access
+                .disclosed(caller, request, |r| api.cell_rating_summary(r))
+                .await?,
+        ),
+        Report::CellHealth(request) => reports::cell_health(
+            &access
+                .disclosed(caller, request, |r| api.cell_health(r))
+                .await?,
+        ),
         Report::Deadlines(request) => {
-            let response = protected(access, caller, api.deadlines(request.clone()).await?);
+            let response = access
+                .disclosed(caller, request.clone(), |r| api.deadlines(r))
+                .await?;
             reports::deadlines(&request, &response)
         }
-        Report::Statistics(request) => {
-            reports::statistics(&protected(access, caller, api.statistics(request).await?))
-        }
-        Report::Movements(request) => {
-            reports::movements(&protected(access, caller, api.movements(request).await?))
-        }
+        Report::Statistics(request) => reports::statistics(
+            &access
+                .disclosed(caller, request, |r| api.statistics(r))
+                .await?,
+        ),
+        Report::Movements(request) => reports::movements(
+            &access
+                .disclosed(caller, request, |r| api.movements(r))
+                .await?,
+        ),
         Report::BadgesDue(request) => {
-            let response = protected(access, caller, api.badges_due(request.clone()).await?);
+            let response = access
+                .disclosed(caller, request.clone(), |r| api.badges_due(r))
+                .await?;
             reports::badges_due(&request, &response)
         }
         Report::Ranking(request) => {
-            let response = protected(access, caller, api.ranking(request.clone()).await?);
+            let response = access
+                .disclosed(caller, request.clone(), |r| api.ranking(r))
+                .await?;
             reports::ranking(&request, &response)
         }
     })
-}
-
-/// `response` suppressed for `caller`.
-fn protected<R: SmallCells>(access: &Access, caller: &Caller, mut response: R) -> R {
-    access.protect(caller, &mut response);
-    response
 }
 
 /// Splits `bytes` into chunks of at most [`CHUNK_BYTES`]; the first names the file. An empty

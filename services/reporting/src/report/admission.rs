@@ -437,6 +437,7 @@ pub fn cell_health(
                 suppressed_fields: Vec::new(),
                 cell: names::cell(&facts.commune_code, &cell.cell_id),
                 display_name: cell.display_name.clone(),
+                kind: cell.kind.key().to_owned(),
                 members,
                 seconded_members: seconded,
                 last_admission_date: date::format_optional(last_admission),

@@ -62,6 +62,7 @@ pub fn commune_report(facts: &CommuneFacts, freshness: Freshness) -> CommuneRepo
         political_theory: political_theory(&facts.profiles),
         cells: cell_figures(facts),
         freshness: Some(freshness),
+        suppressed_fields: Vec::new(),
     }
 }
 

@@ -399,6 +399,7 @@ pub fn statistics(
             .collect(),
         notes,
         freshness: Some(freshness),
+        suppressed_fields: Vec::new(),
     }
 }
 
@@ -426,6 +427,7 @@ pub fn movements(
         to_date: date::format(to),
         notes: territory.notes.clone(),
         freshness: Some(freshness),
+        suppressed_fields: Vec::new(),
         ..Movements::default()
     };
     let mut admitted = AdmissionMovements::default();
@@ -504,6 +506,8 @@ pub struct CommuneValue {
     pub code: String,
     /// Display name.
     pub display_name: String,
+    /// Its province on the day.
+    pub province_code: String,
     /// The value; `None` when the commune lacks what the indicator needs.
     pub value: Option<f64>,
     /// How it was computed.
@@ -520,6 +524,7 @@ pub fn admissions_against_target(
     CommuneValue {
         code: commune.code.clone(),
         display_name: commune.display_name.clone(),
+        province_code: commune.province_code.clone(),
         value,
         detail: if progress.has_target {
             format!("{}/{} đảng viên", progress.admitted, progress.target)
@@ -534,6 +539,7 @@ pub fn good_cells_percent(commune: &CountedCommune, summary: &CellRatingSummary)
     CommuneValue {
         code: commune.code.clone(),
         display_name: commune.display_name.clone(),
+        province_code: commune.province_code.clone(),
         value: (summary.denominator > 0).then_some(summary.percent),
         detail: format!("{}/{} chi bộ", summary.numerator, summary.denominator),
     }
@@ -568,6 +574,8 @@ pub fn rank(mut values: Vec<CommuneValue>) -> Vec<RankedCommune> {
             value: value.value.unwrap_or(0.0),
             has_value: value.value.is_some(),
             detail: value.detail,
+            suppressed: false,
+            province: province_name(&value.province_code),
         });
     }
     ranked

@@ -27,6 +27,8 @@ use crate::grpc::service::AuditApi;
 use crate::ingest::consumer::FeedState;
 use crate::testing::request_as;
 
+mod differencing;
+
 // ---------------------------------------------------------------------------------------------
 // The table.
 // ---------------------------------------------------------------------------------------------
@@ -213,7 +215,7 @@ fn counts(buckets: &[Bucket]) -> Vec<(i64, bool)> {
 }
 
 #[test]
-fn suppress_hides_small_buckets_and_keeps_totals() {
+fn suppress_hides_small_buckets_and_the_totals_that_split_small() {
     let mut report = CommuneReport {
         total_members: 12,
         official_members: 10,
@@ -253,7 +255,13 @@ fn suppress_hides_small_buckets_and_keeps_totals() {
             report.women,
             report.average_age
         ),
-        (12, 10, 2, 3, 51.5)
+        (12, 0, 0, 0, 51.5)
+    );
+    // Two probationary members would be the total minus the official ones; three women, the
+    // total minus the men: each pair is hidden, the total stays.
+    assert_eq!(
+        report.suppressed_fields,
+        ["official_members", "probationary_members", "women"]
     );
 }
 
@@ -282,7 +290,7 @@ fn assert_wholly_hidden(cell: &CellFigures) {
 /// The rule on counts adding up to a shown total, with a minimum cell size of 5.
 #[test]
 fn a_hidden_count_cannot_be_recovered_by_subtraction() {
-    let rule = Suppression { min_cell_size: 5 };
+    let rule = Suppression::new(5);
     let hidden = |counts: &[i64]| rule.partition(counts);
     // One small group alone would be the total minus the rest: the next smallest goes too.
     assert_eq!(hidden(&[9, 6, 2]), [false, true, true]);
@@ -295,6 +303,41 @@ fn a_hidden_count_cannot_be_recovered_by_subtraction() {
     assert_eq!(hidden(&[0, 2]), [false, true]);
     assert_eq!(hidden(&[0, 0, 7]), [false, false, false]);
     assert_eq!(hidden(&[]), Vec::<bool>::new());
+}
+
+#[test]
+fn equal_counts_listed_in_another_order_hide_the_same_buckets() {
+    let hidden_keys = |buckets: Vec<Bucket>| {
+        let mut report = CommuneReport {
+            total_members: 35,
+            ethnicity: buckets,
+            ..CommuneReport::default()
+        };
+        suppress(&mut report, 5);
+        let mut keys: Vec<String> = report
+            .ethnicity
+            .into_iter()
+            .filter(|b| b.suppressed)
+            .map(|b| b.key)
+            .collect();
+        keys.sort();
+        keys
+    };
+    let by_code = vec![
+        bucket("01", 20),
+        bucket("02", 3),
+        bucket("03", 6),
+        bucket("04", 6),
+    ];
+    let largest_first = vec![
+        bucket("01", 20),
+        bucket("04", 6),
+        bucket("03", 6),
+        bucket("02", 3),
+    ];
+    // The 3 needs a companion: of the two sixes, the first by key in either listing.
+    assert_eq!(hidden_keys(by_code), ["02", "03"]);
+    assert_eq!(hidden_keys(largest_first), ["02", "03"]);
 }
 
 #[test]
@@ -351,8 +394,14 @@ fn suppress_covers_statistics_pipeline_health_and_movements() {
     );
     assert_eq!(statistics.units[0].members, 0);
     assert_eq!(statistics.units[0].suppressed_fields, ["members"]);
-    // The average age of three people could identify them; the total stays.
-    assert_eq!((statistics.total_members, statistics.average_age), (3, 0.0));
+    // A unit of three people is hidden whole, its total and average age included.
+    assert_eq!((statistics.total_members, statistics.average_age), (0, 0.0));
+    assert!(
+        statistics
+            .suppressed_fields
+            .iter()
+            .any(|f| f == "total_members")
+    );
 
     let mut pipeline = Pipeline {
         open_candidates: 4,
@@ -859,15 +908,21 @@ async fn access_is_decided_suppressed_and_audited(database: Database) {
         Code::PermissionDenied
     );
 
-    // Aggregates only: the three members of 02680 are suppressed in every breakdown; the totals
-    // stay. A records caller sees the counts.
+    // Aggregates only: 02680 has three members, so it is hidden whole, its totals included. A
+    // records caller sees the counts.
     let aggregates = caller("thong-ke-15", &["15"], &[], &[Right::Aggregates]);
     let hidden = api
         .get_commune_report(request_as(&aggregates, report.clone()))
         .await
         .expect("in scope")
         .into_inner();
-    assert_eq!(hidden.total_members, 3);
+    assert_eq!(hidden.total_members, 0);
+    assert!(
+        hidden
+            .suppressed_fields
+            .iter()
+            .any(|f| f == "total_members")
+    );
     assert_eq!(counts(&hidden.ethnicity), [(0, true)]);
     assert!(hidden.age_bands.iter().all(|b| b.members == 0));
     assert!(hidden.age_bands.iter().any(|b| b.suppressed));
@@ -884,7 +939,7 @@ async fn access_is_decided_suppressed_and_audited(database: Database) {
         .await
         .expect("in scope")
         .into_inner();
-    assert_eq!(statistics.total_members, 3);
+    assert_eq!(statistics.total_members, 0);
     assert!(
         statistics
             .breakdowns

@@ -411,6 +411,7 @@ fn equal_values_share_a_rank_and_communes_without_a_value_come_last() {
     let value = |code: &str, value: Option<f64>| CommuneValue {
         code: code.into(),
         display_name: format!("Xã {code}"),
+        province_code: "15".into(),
         value,
         detail: String::new(),
     };
