@@ -36,7 +36,7 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 const SILENCE_LIMIT: Duration = Duration::from_secs(30);
 /// Most changes applied in one transaction: large enough to replay history quickly, small enough
 /// to keep transactions short.
-const MAX_BATCH: usize = 500;
+const MAX_BATCH: usize = 2_000;
 /// Messages received ahead of the batch being written.
 const READ_AHEAD: usize = 2 * MAX_BATCH;
 
