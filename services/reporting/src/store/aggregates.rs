@@ -262,8 +262,8 @@ const DATED_KEY: [&str; 4] = ["commune_code", "dimension", "value", "day"];
 const BASE_KEY: [&str; 3] = ["commune_code", "dimension", "value"];
 
 /// Adds each count of `rows` (key values in the order of `key`, count) to the row of `table` so
-/// keyed, creating the rows missing and deleting those that reach zero: one multi-row upsert and,
-/// when a row reached zero, one delete, per chunk of rows.
+/// keyed, creating the rows missing and deleting those that reach zero: one multi-row upsert per
+/// chunk of rows, then one delete read from the table's index of zero rows.
 async fn add_counts<const N: usize>(
     connection: &mut AnyConnection,
     table: &str,
@@ -277,10 +277,9 @@ async fn add_counts<const N: usize>(
     let names = key.join(", ");
     let head = format!("insert into {table} ({names}, {column})");
     let tail = format!(
-        "on conflict ({names}) do update set {column} = {table}.{column} + excluded.{column} \
-         returning {names}, {column}"
+        "on conflict ({names}) do update set {column} = {table}.{column} + excluded.{column}"
     );
-    let returned = set_wise::fetch_for_rows(
+    set_wise::for_rows(
         connection,
         (&head, N + 1, &tail),
         rows,
@@ -293,22 +292,10 @@ async fn add_counts<const N: usize>(
         },
     )
     .await?;
-    let mut zeros: Vec<Vec<String>> = Vec::new();
-    for row in &returned {
-        if row.try_get::<i64, _>(N)? == 0 {
-            zeros.push((0..N).map(|i| row.try_get(i)).collect::<Result<_, _>>()?);
-        }
-    }
-    // Row values compared with a `values` list: both databases read the key's index.
-    let head = format!("delete from {table} where ({names}) in (");
-    set_wise::for_rows(connection, (&head, N, ")"), &zeros, |query, values| {
-        let mut query = query;
-        for value in values {
-            query = query.bind(value.clone());
-        }
-        query
-    })
-    .await
+    sqlx::query(&format!("delete from {table} where {column} = 0"))
+        .execute(&mut *connection)
+        .await?;
+    Ok(())
 }
 
 /// Adds `rows` to the ledgers (the tables named with `prefix`), and the roll's rows dated on or
@@ -453,19 +440,22 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
         }
-        for table in LEDGER_TABLES.map(|(table, _, _)| table) {
+        for (table, column, key) in LEDGER_TABLES {
             sqlx::query(&format!(
                 "create temporary table expected_{table} as select * from {table} where 1 = 0"
             ))
             .execute(&mut *tx)
             .await?;
-            // The temporary copy needs the key the upsert names.
-            let key = LEDGER_TABLES
-                .iter()
-                .find(|(name, _, _)| *name == table)
-                .map_or("", |(_, _, key)| key);
+            // The temporary copy needs the key the upsert names, and the index of rows at zero
+            // it deletes from (see `add_counts`).
             sqlx::query(&format!(
                 "create unique index expected_{table}_key on expected_{table} ({key})"
+            ))
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query(&format!(
+                "create index expected_{table}_zero on expected_{table} (commune_code) \
+                 where {column} = 0"
             ))
             .execute(&mut *tx)
             .await?;
