@@ -44,25 +44,6 @@ pub(super) async fn for_rows<T>(
     Ok(())
 }
 
-/// Like [`for_rows`], for a statement that returns rows (`… returning …`): all of them.
-pub(super) async fn fetch_for_rows<T>(
-    connection: &mut AnyConnection,
-    shape: Shape<'_>,
-    items: &[T],
-    bind: impl for<'q> Fn(AnyQuery<'q>, &T) -> AnyQuery<'q>,
-) -> Result<Vec<AnyRow>, StoreError> {
-    let mut rows = Vec::new();
-    for chunk in items.chunks(multi_row::rows_per_statement(shape.1)) {
-        let sql = statement(connection, shape, chunk.len());
-        let mut query = sqlx::query(&sql);
-        for item in chunk {
-            query = bind(query, item);
-        }
-        rows.extend(query.fetch_all(&mut *connection).await?);
-    }
-    Ok(rows)
-}
-
 /// Runs `sql_with_ids` (containing `{ids}`, where a list of ids goes) for `ids`, in chunks; the
 /// rows of every chunk, chunk after chunk.
 pub(super) async fn for_ids(
