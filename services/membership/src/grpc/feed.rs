@@ -16,8 +16,9 @@ use crate::authz::{Authz, Grant, Reply};
 
 use super::{MembershipApi, status};
 
-/// Changes read from the database per round trip of a replay.
-const FEED_BATCH: i64 = 500;
+/// Changes read from the database per round trip of a replay, and accounted for by one audit
+/// entry: large, so that a follower replaying a province's history waits on few round trips.
+const FEED_BATCH: i64 = 2_000;
 /// An idle follower reads nothing: commits wake it (this process's through
 /// [`crate::service::Membership::subscribe`], other processes' through PostgreSQL's
 /// notifications), and it sends a heartbeat this often without touching the database.

@@ -550,3 +550,86 @@ async fn postgres_ledgers_agree_with_the_members() {
     store.close().await;
     cleanup.remove().await;
 }
+
+/// Every row of the three ledgers, in key order.
+async fn ledger_rows(store: &Store) -> Vec<(String, String, String, String, i64)> {
+    let mut rows = Vec::new();
+    for (table, count, day) in [
+        ("roll_deltas", "delta", "day"),
+        ("roll_movements", "count", "day"),
+        ("roll_base", "members", "''"),
+    ] {
+        let query = format!(
+            "select commune_code, dimension, value, {day}, {count} from {table} \
+             order by 1, 2, 3, 4"
+        );
+        for row in sqlx::query(&query)
+            .fetch_all(&store.database().pool)
+            .await
+            .expect("ledger reads")
+        {
+            use sqlx::Row;
+            rows.push((
+                format!("{table}:{}", row.get::<String, _>(0)),
+                row.get(1),
+                row.get(2),
+                row.get(3),
+                row.get(4),
+            ));
+        }
+    }
+    rows
+}
+
+/// The ledgers do not depend on how the feed is cut into batches: applied one change at a time
+/// (where a member's rows are taken away and given back across transactions, and rows that reach
+/// zero are deleted) and in batches of uneven sizes, they hold the rows of one whole-feed batch.
+async fn ledgers_do_not_depend_on_batches(whole: &Store, cut: &Store, sizes: &[usize]) {
+    let feed = generated_feed();
+    whole.apply_changes(&feed, 1).await.expect("feed applies");
+    let mut rest = feed.as_slice();
+    for size in sizes.iter().cycle() {
+        if rest.is_empty() {
+            break;
+        }
+        let (batch, after) = rest.split_at((*size).min(rest.len()));
+        let outcome = cut.apply_changes(batch, 1).await.expect("batch applies");
+        assert_eq!(outcome.applied, batch.len());
+        rest = after;
+    }
+    let expected = ledger_rows(whole).await;
+    assert!(expected.len() > 1_000, "{} ledger rows", expected.len());
+    assert_eq!(ledger_rows(cut).await, expected);
+    let check = cut.check_aggregates().await.expect("check runs");
+    assert_eq!((check.members, check.differing_rows), (240, 0));
+}
+
+#[tokio::test]
+async fn sqlite_ledgers_do_not_depend_on_batches() {
+    for sizes in [&[1][..], &[3, 17, 64, 5, 200]] {
+        let (whole, whole_cleanup) = super::sqlite_store("aggregates_whole").await;
+        let (cut, cut_cleanup) = super::sqlite_store("aggregates_cut").await;
+        ledgers_do_not_depend_on_batches(&whole, &cut, sizes).await;
+        for (store, cleanup) in [(whole, whole_cleanup), (cut, cut_cleanup)] {
+            store.close().await;
+            cleanup.remove().await;
+        }
+    }
+}
+
+#[tokio::test]
+async fn postgres_ledgers_do_not_depend_on_batches() {
+    for sizes in [&[1][..], &[3, 17, 64, 5, 200]] {
+        let Some((whole, whole_cleanup)) = super::postgres_store("aggregates_whole").await else {
+            return;
+        };
+        let Some((cut, cut_cleanup)) = super::postgres_store("aggregates_cut").await else {
+            return;
+        };
+        ledgers_do_not_depend_on_batches(&whole, &cut, sizes).await;
+        for (store, cleanup) in [(whole, whole_cleanup), (cut, cut_cleanup)] {
+            store.close().await;
+            cleanup.remove().await;
+        }
+    }
+}

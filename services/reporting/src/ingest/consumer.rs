@@ -6,11 +6,8 @@
 //! Owns the connection state shared with the API ([`FeedState`]). Does not own what a change means
 //! (see [`crate::ingest::projection`]) nor the SQL (see [`crate::store`]).
 
-use std::future::poll_fn;
-use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
-use std::task::Poll;
 use std::time::{Duration, Instant};
 
 use partyregistry_kit::BoxError;
@@ -19,7 +16,7 @@ use partyregistry_kit::db::{micros_of, now_micros};
 use partyregistry_proto::membership::v1::membership_service_client::MembershipServiceClient;
 use partyregistry_proto::membership::v1::watch_changes_response::Event;
 use partyregistry_proto::membership::v1::{Change, WatchChangesRequest, WatchChangesResponse};
-use tokio_stream::Stream;
+use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 use tonic::Streaming;
 use tonic::service::interceptor::InterceptedService;
@@ -39,7 +36,9 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 const SILENCE_LIMIT: Duration = Duration::from_secs(30);
 /// Most changes applied in one transaction: large enough to replay history quickly, small enough
 /// to keep transactions short.
-const MAX_BATCH: usize = 500;
+const MAX_BATCH: usize = 2_000;
+/// Messages received ahead of the batch being written.
+const READ_AHEAD: usize = 2 * MAX_BATCH;
 
 impl Store {
     /// Reads `changes` (in feed order) through the projection and applies them with the cursor
@@ -304,13 +303,15 @@ impl Consumer {
                 return Err(error);
             }
         }
+        // The stream is read ahead by a task of its own, so that the next changes arrive and are
+        // decoded while a batch is being written.
+        let (sender, mut received) = mpsc::channel(READ_AHEAD);
+        tokio::spawn(read_ahead(stream, sender));
         loop {
             let message = tokio::select! {
                 biased;
                 () = shutdown.cancelled() => return Ok(()),
-                result = tokio::time::timeout(SILENCE_LIMIT, stream.message()) => {
-                    result.map_err(|_| SessionError::Silent)??.ok_or(SessionError::Ended)?
-                }
+                message = received.recv() => message.ok_or(SessionError::Ended)??,
             };
             *made_progress = true;
             self.state.heard_from(now_micros());
@@ -321,26 +322,22 @@ impl Consumer {
                     let mut batch = vec![change];
                     let mut after_batch = None;
                     while batch.len() < MAX_BATCH {
-                        match next_ready(&mut stream).await {
-                            Some(Ok(Some(WatchChangesResponse {
+                        match received.try_recv() {
+                            Ok(Ok(WatchChangesResponse {
                                 event: Some(Event::Change(change)),
-                            }))) => batch.push(change),
-                            Some(other) => {
+                            })) => batch.push(change),
+                            Ok(other) => {
                                 after_batch = Some(other);
                                 break;
                             }
-                            None => break,
+                            Err(_) => break,
                         }
                     }
                     self.apply(&batch).await?;
-                    if let Some(next) = after_batch {
-                        match next? {
-                            Some(WatchChangesResponse {
-                                event: Some(Event::Heartbeat(heartbeat)),
-                            }) => self.heartbeat(heartbeat.head_sequence).await?,
-                            Some(_) => {}
-                            None => return Err(SessionError::Ended),
-                        }
+                    if let Some(next) = after_batch
+                        && let Some(Event::Heartbeat(heartbeat)) = next?.event
+                    {
+                        self.heartbeat(heartbeat.head_sequence).await?;
                     }
                 }
                 Some(Event::Heartbeat(heartbeat)) => {
@@ -413,14 +410,25 @@ fn holds_applied(first: &WatchChangesResponse, applied: FeedPosition) -> bool {
     }
 }
 
-/// The next message if one is already received, without waiting: `None` when the stream has
-/// nothing ready. Polling `Streaming` keeps its state in the stream, so nothing is lost.
-async fn next_ready(
-    stream: &mut Streaming<WatchChangesResponse>,
-) -> Option<Result<Option<WatchChangesResponse>, tonic::Status>> {
-    poll_fn(|context| match Pin::new(&mut *stream).poll_next(context) {
-        Poll::Pending => Poll::Ready(None),
-        Poll::Ready(item) => Poll::Ready(Some(item.transpose())),
-    })
-    .await
+/// Reads `stream` into `sender` until the stream fails, ends or goes silent (the last thing sent
+/// is then why), or until the receiver is dropped.
+async fn read_ahead(
+    mut stream: Streaming<WatchChangesResponse>,
+    sender: mpsc::Sender<Result<WatchChangesResponse, SessionError>>,
+) {
+    loop {
+        let next = tokio::select! {
+            () = sender.closed() => return,
+            result = tokio::time::timeout(SILENCE_LIMIT, stream.message()) => match result {
+                Err(_) => Err(SessionError::Silent),
+                Ok(Err(status)) => Err(SessionError::Feed(status)),
+                Ok(Ok(None)) => Err(SessionError::Ended),
+                Ok(Ok(Some(message))) => Ok(message),
+            },
+        };
+        let last = next.is_err();
+        if sender.send(next).await.is_err() || last {
+            return;
+        }
+    }
 }

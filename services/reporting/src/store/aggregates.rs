@@ -12,7 +12,9 @@ use partyregistry_kit::db::Backend;
 use partyregistry_vocab::date::{self, Date};
 use sqlx::{AnyConnection, Row};
 
-use super::{Store, StoreError, spelled, stint_of, stored_date, stored_optional_date, unreadable};
+use super::{
+    Store, StoreError, set_wise, spelled, stint_of, stored_date, stored_optional_date, unreadable,
+};
 use crate::model::aggregate::{
     Contribution, Ledger, MovementCounts, RollCounts, contribution, merge_into, roll,
 };
@@ -106,19 +108,51 @@ fn table_of(ledger: Ledger) -> (&'static str, &'static str) {
     }
 }
 
-/// The histories of the members with ids in `low..=high`, as the ledgers read them (badges are
-/// not read: no figure of the ledgers depends on them).
-async fn histories_in(
+/// Which members' histories to read.
+#[derive(Debug, Clone, Copy)]
+enum Selection<'a> {
+    /// Ids in `low..=high`.
+    Range(i64, i64),
+    /// These ids.
+    Ids(&'a [i64]),
+}
+
+/// The rows of `sql`, whose `{members}` is replaced by the condition on the member id column
+/// that selects `selection` (in chunks of ids: the rows of each chunk in turn).
+async fn rows_for(
     connection: &mut AnyConnection,
-    low: i64,
-    high: i64,
+    sql: &str,
+    selection: Selection<'_>,
+) -> Result<Vec<sqlx::any::AnyRow>, StoreError> {
+    match selection {
+        Selection::Range(low, high) => {
+            Ok(sqlx::query(&sql.replace("{members}", "between $1 and $2"))
+                .bind(low)
+                .bind(high)
+                .fetch_all(&mut *connection)
+                .await?)
+        }
+        Selection::Ids(ids) => {
+            set_wise::for_ids(connection, &sql.replace("{members}", "in ({ids})"), ids).await
+        }
+    }
+}
+
+/// The histories of the `selection`ed members, as the ledgers read them (badges are not read:
+/// no figure of the ledgers depends on them). Four statements per chunk of members, whatever
+/// their number.
+async fn histories(
+    connection: &mut AnyConnection,
+    selection: Selection<'_>,
 ) -> Result<Vec<MemberHistory>, StoreError> {
-    let rows = sqlx::query(&format!(
-        "select {HISTORY_COLUMNS} from members where id between $1 and $2 order by id"
-    ))
-    .bind(low)
-    .bind(high)
-    .fetch_all(&mut *connection)
+    if matches!(selection, Selection::Ids([])) {
+        return Ok(Vec::new());
+    }
+    let rows = rows_for(
+        connection,
+        &format!("select {HISTORY_COLUMNS} from members where id {{members}}"),
+        selection,
+    )
     .await?;
     let mut members: BTreeMap<i64, MemberHistory> = BTreeMap::new();
     for row in &rows {
@@ -128,26 +162,24 @@ async fn histories_in(
     if members.is_empty() {
         return Ok(Vec::new());
     }
-    let rows = sqlx::query(
+    let rows = rows_for(
+        connection,
         "select member_id, commune_code, cell_id, from_date, to_date from member_stints \
-         where member_id between $1 and $2 order by member_id, from_date",
+         where member_id {members} order by member_id, from_date",
+        selection,
     )
-    .bind(low)
-    .bind(high)
-    .fetch_all(&mut *connection)
     .await?;
     for row in &rows {
         if let Some(member) = members.get_mut(&row.try_get::<i64, _>(0)?) {
             member.stints.push(stint_of(row, 1)?);
         }
     }
-    let rows = sqlx::query(
+    let rows = rows_for(
+        connection,
         "select member_id, from_date, to_date from member_party_age_gaps \
-         where member_id between $1 and $2 order by member_id, position",
+         where member_id {members} order by member_id, position",
+        selection,
     )
-    .bind(low)
-    .bind(high)
-    .fetch_all(&mut *connection)
     .await?;
     for row in &rows {
         if let Some(member) = members.get_mut(&row.try_get::<i64, _>(0)?) {
@@ -157,13 +189,12 @@ async fn histories_in(
             ));
         }
     }
-    let rows = sqlx::query(
+    let rows = rows_for(
+        connection,
         "select member_id, event_type, effective_date from member_events \
-         where member_id between $1 and $2 order by member_id, effective_date, sequence",
+         where member_id {members} order by member_id, effective_date, sequence",
+        selection,
     )
-    .bind(low)
-    .bind(high)
-    .fetch_all(&mut *connection)
     .await?;
     for row in &rows {
         if let Some(member) = members.get_mut(&row.try_get::<i64, _>(0)?) {
@@ -176,29 +207,45 @@ async fn histories_in(
     Ok(members.into_values().collect())
 }
 
-/// What the member with `id` contributes to the ledgers as stored now (nothing before the first
-/// change of the member).
-pub(super) async fn member_contribution(
+/// What the `selection`ed members contribute to the ledgers as stored now, summed.
+async fn contributions(
     connection: &mut AnyConnection,
-    id: i64,
+    selection: Selection<'_>,
 ) -> Result<Contribution, StoreError> {
     let mut total = Contribution::new();
-    for member in histories_in(connection, id, id).await? {
+    for member in histories(connection, selection).await? {
         merge_into(&mut total, &contribution(&member), 1);
     }
     Ok(total)
 }
 
-/// Replaces `before`, what the member with `id` contributed before the change just applied, by
-/// what it contributes now.
-pub(super) async fn record_member_change(
-    connection: &mut AnyConnection,
-    id: i64,
+/// The ledgers following a batch of member changes: what the members the batch changes
+/// contributed before it, read once before the batch is written, so that once it is the
+/// difference is added in a few statements. A ledger row is a function of the stored members, so
+/// the difference over the whole batch is the same as the sum of the differences of each change.
+#[derive(Debug)]
+pub(super) struct Followed {
+    ids: Vec<i64>,
     before: Contribution,
-) -> Result<(), StoreError> {
-    let mut change = member_contribution(connection, id).await?;
-    merge_into(&mut change, &before, -1);
-    add_rows(connection, &change, "").await
+}
+
+impl Followed {
+    /// Reads what the members with `ids` (each once) contribute now, before they change.
+    pub(super) async fn before(
+        connection: &mut AnyConnection,
+        ids: Vec<i64>,
+    ) -> Result<Self, StoreError> {
+        let before = contributions(connection, Selection::Ids(&ids)).await?;
+        Ok(Self { ids, before })
+    }
+
+    /// Replaces what the members contributed before by what they contribute now that the batch
+    /// is written.
+    pub(super) async fn record(self, connection: &mut AnyConnection) -> Result<(), StoreError> {
+        let mut change = contributions(connection, Selection::Ids(&self.ids)).await?;
+        merge_into(&mut change, &self.before, -1);
+        add_rows(connection, &change, "").await
+    }
 }
 
 /// The pivot day of the roll's base (`roll_base`).
@@ -210,41 +257,44 @@ async fn pivot(connection: &mut AnyConnection) -> Result<Date, StoreError> {
     stored_date(&day)
 }
 
-/// Adds `count` to the row of `table` keyed by `key` (the key columns, bound in order), deleting
-/// it when it reaches zero.
-async fn add_to(
+/// The key columns of the dated ledgers and of the roll's base.
+const DATED_KEY: [&str; 4] = ["commune_code", "dimension", "value", "day"];
+const BASE_KEY: [&str; 3] = ["commune_code", "dimension", "value"];
+
+/// Adds each count of `rows` (key values in the order of `key`, count) to the row of `table` so
+/// keyed, creating the rows missing and deleting those that reach zero: one multi-row upsert per
+/// chunk of rows, then one delete read from the table's index of zero rows.
+async fn add_counts<const N: usize>(
     connection: &mut AnyConnection,
     table: &str,
     column: &str,
-    key: &[(&str, &str)],
-    count: i64,
+    key: [&str; N],
+    rows: &[([&str; N], i64)],
 ) -> Result<(), StoreError> {
-    let names: Vec<&str> = key.iter().map(|(name, _)| *name).collect();
-    let names = names.join(", ");
-    let upsert = format!(
-        "insert into {table} ({names}, {column}) values ({}) \
-         on conflict ({names}) do update set {column} = {table}.{column} + excluded.{column} \
-         returning {column}",
-        placeholders(1, key.len() + 1)
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let names = key.join(", ");
+    let head = format!("insert into {table} ({names}, {column})");
+    let tail = format!(
+        "on conflict ({names}) do update set {column} = {table}.{column} + excluded.{column}"
     );
-    let mut insert = sqlx::query(&upsert);
-    for (_, value) in key {
-        insert = insert.bind(*value);
-    }
-    let row = insert.bind(count).fetch_one(&mut *connection).await?;
-    if row.try_get::<i64, _>(0)? == 0 {
-        let condition: Vec<String> = key
-            .iter()
-            .enumerate()
-            .map(|(index, (name, _))| format!("{name} = ${}", index + 1))
-            .collect();
-        let statement = format!("delete from {table} where {}", condition.join(" and "));
-        let mut delete = sqlx::query(&statement);
-        for (_, value) in key {
-            delete = delete.bind(*value);
-        }
-        delete.execute(&mut *connection).await?;
-    }
+    set_wise::for_rows(
+        connection,
+        (&head, N + 1, &tail),
+        rows,
+        |query, (values, count)| {
+            let mut query = query;
+            for value in values {
+                query = query.bind(value.to_string());
+            }
+            query.bind(*count)
+        },
+    )
+    .await?;
+    sqlx::query(&format!("delete from {table} where {column} = 0"))
+        .execute(&mut *connection)
+        .await?;
     Ok(())
 }
 
@@ -259,36 +309,56 @@ async fn add_rows(
         return Ok(());
     }
     let pivot = pivot(connection).await?;
+    let days: BTreeMap<Date, String> = rows
+        .keys()
+        .map(|key| (key.day, date::format(key.day)))
+        .collect();
+    let mut roll: Vec<([&str; 4], i64)> = Vec::new();
+    let mut movements: Vec<([&str; 4], i64)> = Vec::new();
+    let mut base: BTreeMap<[&str; 3], i64> = BTreeMap::new();
     for (key, count) in rows {
-        let (table, column) = table_of(key.ledger);
-        let day = date::format(key.day);
-        let columns = [
-            ("commune_code", key.commune_code.as_str()),
-            ("dimension", key.dimension),
-            ("value", key.value.as_str()),
-        ];
-        let mut dated = columns.to_vec();
-        dated.push(("day", day.as_str()));
-        add_to(
+        let day = days.get(&key.day).map_or("", String::as_str);
+        let dated = (
+            [
+                key.commune_code.as_str(),
+                key.dimension,
+                key.value.as_str(),
+                day,
+            ],
+            *count,
+        );
+        match key.ledger {
+            Ledger::Roll => {
+                roll.push(dated);
+                if key.day <= pivot {
+                    *base
+                        .entry([key.commune_code.as_str(), key.dimension, key.value.as_str()])
+                        .or_default() += count;
+                }
+            }
+            Ledger::Movement => movements.push(dated),
+        }
+    }
+    let base: Vec<([&str; 3], i64)> = base.into_iter().filter(|(_, n)| *n != 0).collect();
+    for (ledger, rows) in [(Ledger::Roll, roll), (Ledger::Movement, movements)] {
+        let (table, column) = table_of(ledger);
+        add_counts(
             connection,
             &format!("{prefix}{table}"),
             column,
-            &dated,
-            *count,
+            DATED_KEY,
+            &rows,
         )
         .await?;
-        if key.ledger == Ledger::Roll && key.day <= pivot {
-            add_to(
-                connection,
-                &format!("{prefix}roll_base"),
-                "members",
-                &columns,
-                *count,
-            )
-            .await?;
-        }
     }
-    Ok(())
+    add_counts(
+        connection,
+        &format!("{prefix}roll_base"),
+        "members",
+        BASE_KEY,
+        &base,
+    )
+    .await
 }
 
 /// Recomputes both ledgers from every stored member into the tables named with `prefix`, a chunk
@@ -306,7 +376,7 @@ async fn recompute_into(connection: &mut AnyConnection, prefix: &str) -> Result<
             break;
         };
         let high: i64 = last.try_get(0)?;
-        let chunk = histories_in(connection, after.saturating_add(1), high).await?;
+        let chunk = histories(connection, Selection::Range(after.saturating_add(1), high)).await?;
         let mut rows = Contribution::new();
         for member in &chunk {
             merge_into(&mut rows, &contribution(member), 1);
@@ -370,19 +440,22 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
         }
-        for table in LEDGER_TABLES.map(|(table, _, _)| table) {
+        for (table, column, key) in LEDGER_TABLES {
             sqlx::query(&format!(
                 "create temporary table expected_{table} as select * from {table} where 1 = 0"
             ))
             .execute(&mut *tx)
             .await?;
-            // The temporary copy needs the key the upsert names.
-            let key = LEDGER_TABLES
-                .iter()
-                .find(|(name, _, _)| *name == table)
-                .map_or("", |(_, _, key)| key);
+            // The temporary copy needs the key the upsert names, and the index of rows at zero
+            // it deletes from (see `add_counts`).
             sqlx::query(&format!(
                 "create unique index expected_{table}_key on expected_{table} ({key})"
+            ))
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query(&format!(
+                "create index expected_{table}_zero on expected_{table} (commune_code) \
+                 where {column} = 0"
             ))
             .execute(&mut *tx)
             .await?;

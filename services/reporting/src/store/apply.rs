@@ -9,6 +9,7 @@ use sqlx::{AnyConnection, Row};
 
 use std::collections::HashSet;
 
+use super::aggregates::Followed;
 use super::apply_members::{MemberChange, apply_members};
 use super::{Store, StoreError, date_text};
 use crate::model::feed::FeedPosition;
@@ -58,6 +59,19 @@ impl Store {
             },
             ..BatchOutcome::default()
         };
+        // The statistics' ledgers follow every member the batch changes: what they contributed
+        // before it goes, what they contribute after it comes, in this same transaction.
+        let mut changed: Vec<i64> = Vec::new();
+        let mut seen: HashSet<i64> = HashSet::new();
+        for change in changes {
+            if change.sequence > outcome.position.last_sequence
+                && let Ok(Projected::Member(member, _)) = &change.rows
+                && seen.insert(member.id)
+            {
+                changed.push(member.id);
+            }
+        }
+        let ledgers = Followed::before(&mut tx, changed).await?;
         // Consecutive member changes are written together (a member once per run, so that a
         // later change of the same member is applied after the earlier one).
         let mut run: Vec<MemberChange<'_>> = Vec::new();
@@ -101,6 +115,7 @@ impl Store {
             };
         }
         apply_members(&mut tx, &run).await?;
+        ledgers.record(&mut tx).await?;
         sqlx::query(
             "update feed_cursor set last_sequence = $1, last_commit_time_us = $2, last_contact_us = $3 where id = 1",
         )

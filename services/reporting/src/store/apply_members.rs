@@ -5,16 +5,13 @@
 
 use std::collections::HashMap;
 
-use partyregistry_kit::db::multi_row;
 use partyregistry_vocab::date;
 use sqlx::{AnyConnection, Row};
 
-use super::{StoreError, aggregates, date_text, stint_of};
+use super::set_wise::{AnyQuery, for_ids, for_rows};
+use super::{StoreError, date_text, stint_of};
 use crate::model::rows::{EventRow, MemberRow};
 use crate::model::stint::{Stint, plan_stints};
-
-/// A statement with its parameters bound so far.
-type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
 
 /// A member change: the new state, the events it carried, its feed sequence.
 pub(super) type MemberChange<'a> = (&'a MemberRow, &'a [EventRow], i64);
@@ -75,56 +72,9 @@ fn bind_member<'q>(query: AnyQuery<'q>, member: &MemberRow, sequence: i64) -> An
         .bind(date_text(member.first_decision_date))
 }
 
-/// Runs `statement_head values (…), (…) statement_tail` over `items` in as few statements as the
-/// backend's parameter limit allows, each row bound by `bind`.
-async fn for_rows<T>(
-    connection: &mut AnyConnection,
-    (head, width, tail): (&str, usize, &str),
-    items: &[T],
-    bind: impl for<'q> Fn(AnyQuery<'q>, &T) -> AnyQuery<'q>,
-) -> Result<(), StoreError> {
-    for chunk in items.chunks(multi_row::rows_per_statement(width)) {
-        let sql = format!(
-            "{head} values {} {tail}",
-            multi_row::placeholders(connection, chunk.len(), width)
-        );
-        let mut query = sqlx::query(&sql);
-        for item in chunk {
-            query = bind(query, item);
-        }
-        query.execute(&mut *connection).await?;
-    }
-    Ok(())
-}
-
-/// `$1, $2, …` for `count` ids.
-fn id_list(connection: &AnyConnection, count: usize) -> String {
-    multi_row::placeholders(connection, 1, count)
-        .trim_start_matches('(')
-        .trim_end_matches(')')
-        .to_owned()
-}
-
-/// Runs `sql_with_ids` (containing `{ids}`) for `ids`, in chunks.
-async fn for_ids(
-    connection: &mut AnyConnection,
-    sql_with_ids: &str,
-    ids: &[i64],
-) -> Result<Vec<sqlx::any::AnyRow>, StoreError> {
-    let mut rows = Vec::new();
-    for chunk in ids.chunks(multi_row::rows_per_statement(1)) {
-        let sql = sql_with_ids.replace("{ids}", &id_list(connection, chunk.len()));
-        let mut query = sqlx::query(&sql);
-        for id in chunk {
-            query = query.bind(*id);
-        }
-        rows.extend(query.fetch_all(&mut *connection).await?);
-    }
-    Ok(rows)
-}
-
 /// Writes `changes` (each member at most once, in feed order): the members, their stints where
-/// the new state changes them, their party-age gaps and badges, and the events they carried.
+/// the new state changes them, their party-age gaps and badges, and the events they carried. The
+/// ledgers are the caller's to follow (`aggregates::Followed`), once for a whole batch.
 pub(super) async fn apply_members(
     connection: &mut AnyConnection,
     changes: &[MemberChange<'_>],
@@ -133,12 +83,6 @@ pub(super) async fn apply_members(
         return Ok(());
     }
     let ids: Vec<i64> = changes.iter().map(|(member, _, _)| member.id).collect();
-    // The statistics' ledgers follow each member: what it contributed before the run goes, what
-    // it contributes after comes, in this same transaction.
-    let mut contributions = Vec::with_capacity(ids.len());
-    for id in &ids {
-        contributions.push(aggregates::member_contribution(connection, *id).await?);
-    }
     let mut existing: HashMap<i64, Vec<Stint>> = HashMap::new();
     for row in for_ids(
         connection,
@@ -227,9 +171,6 @@ pub(super) async fn apply_members(
         },
     )
     .await?;
-    for (id, before) in ids.iter().zip(contributions) {
-        aggregates::record_member_change(connection, *id, before).await?;
-    }
     Ok(())
 }
 

@@ -16,6 +16,7 @@ mod apply;
 mod apply_members;
 mod queries;
 mod scope;
+mod set_wise;
 mod statistics;
 
 use partyregistry_kit::db::{Backend, Database};
