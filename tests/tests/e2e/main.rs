@@ -7,6 +7,7 @@ mod feed;
 mod fixtures;
 mod import;
 mod import_files;
+mod import_kill;
 mod limits;
 mod metrics;
 mod outage;
