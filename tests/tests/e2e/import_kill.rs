@@ -77,10 +77,10 @@ impl Server {
             let mut found = Some(found);
             for line in BufReader::new(stdout).lines().map_while(Result::ok) {
                 // The test harness may print the test's name before it on the same line.
-                if let Some((_, address)) = line.split_once(LISTENING) {
-                    if let Some(found) = found.take() {
-                        found.send(address.to_owned()).ok();
-                    }
+                if let Some((_, address)) = line.split_once(LISTENING)
+                    && let Some(found) = found.take()
+                {
+                    found.send(address.to_owned()).ok();
                 }
             }
         });
