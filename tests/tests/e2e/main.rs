@@ -8,6 +8,7 @@ mod fixtures;
 mod identity;
 mod import;
 mod import_files;
+mod import_kill;
 mod limits;
 mod metrics;
 mod outage;
