@@ -10,13 +10,11 @@ use partyregistry_kit::error::ApiError;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
+use super::POSTGRES_BACKEND;
 use super::columns::{Columns, insert_rows};
 
 /// The PostgreSQL notification channel on which each commit announces its feed sequence.
 pub const FEED_CHANNEL: &str = "partyregistry_feed";
-
-/// What sqlx's `Any` driver calls PostgreSQL.
-const POSTGRES_BACKEND: &str = "PostgreSQL";
 
 /// A change as stored.
 #[derive(Debug, Clone)]

@@ -44,19 +44,43 @@ fn placeholders(first: usize, count: usize) -> String {
 }
 
 /// The rows of `row_keys` that import `import_id` of `tenant` has already brought in.
+///
+/// Each key is one probe of the primary key, so that the lookup costs the same in the last batch
+/// of a large import as in the first. On PostgreSQL that needs saying: the table fills during the
+/// import, before it has ever been analysed, so the planner takes `(tenant, import_id)` for a
+/// unique prefix and filters every row of the import against the bound keys (a prepared `in`
+/// list of parameters is searched linearly) — a cost that grew with each batch until it was most
+/// of a 165k-member import. The keys are joined as a `values` list through a lateral subquery
+/// (`offset 0` keeps it from being flattened into a hash join over the whole import), which
+/// the planner can only answer with one index probe per key. SQLite probes the primary key for
+/// each member of an `in` list by itself.
 pub async fn imported_rows(
     conn: &mut AnyConnection,
     tenant: &str,
     import_id: &str,
     row_keys: &[String],
 ) -> Result<Vec<ImportedRow>, ApiError> {
+    let postgres = conn.backend_name() == super::POSTGRES_BACKEND;
     let mut found = Vec::new();
     for chunk in row_keys.chunks(KEYS_PER_STATEMENT) {
-        let sql = format!(
-            "select row_key, row_number, resource_name from imported_rows \
-             where tenant = $1 and import_id = $2 and row_key in ({})",
-            placeholders(3, chunk.len())
-        );
+        let sql = if postgres {
+            let keys = (3..3 + chunk.len())
+                .map(|i| format!("(${i})"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            format!(
+                "select k.row_key, r.row_number, r.resource_name from (values {keys}) k (row_key) \
+                 join lateral (select i.row_number, i.resource_name from imported_rows i \
+                 where i.tenant = $1 and i.import_id = $2 and i.row_key = k.row_key offset 0) r \
+                 on true"
+            )
+        } else {
+            format!(
+                "select row_key, row_number, resource_name from imported_rows \
+                 where tenant = $1 and import_id = $2 and row_key in ({})",
+                placeholders(3, chunk.len())
+            )
+        };
         let mut query = sqlx::query(&sql).bind(tenant).bind(import_id);
         for key in chunk {
             query = query.bind(key);

@@ -13,6 +13,10 @@
 //! the statements that write a row from its named columns.
 
 mod candidate_records;
+
+/// What sqlx calls PostgreSQL, for the few statements written per backend.
+pub(crate) const POSTGRES_BACKEND: &str = "PostgreSQL";
+
 pub mod candidates;
 mod columns;
 pub mod feed;
