@@ -339,6 +339,17 @@ async fn insert_batch(
         .collect::<Result<Vec<_>, _>>()
         .map_err(|error| sqlx::Error::Encode(Box::new(error)))?;
     let count = i64::try_from(batch.len()).map_err(|error| sqlx::Error::Encode(Box::new(error)))?;
+    // A head taken and not confirmed leaves `known` empty: the transaction below reads it.
+    if database.backend == Backend::Postgres
+        && let Some(head) = known.take()
+        && let Some(last_hash) = insert_after_known_head(database, &head, batch, &resources).await?
+    {
+        *known = Some(ChainHead {
+            last_id: head.last_id + count,
+            last_hash,
+        });
+        return Ok(());
+    }
     let _writer = database.lock_writer().await;
     let mut transaction = database.pool.begin().await?;
     let mut chained = None;
@@ -381,30 +392,51 @@ async fn insert_batch(
     };
 
     // One statement for the whole batch.
-    let mut sql = String::from(
-        "insert into audit_entries (id, time_us, subject, method, resources, personal_fields, \
-         outcome, detail, previous_hash, hash) values ",
+    let sql = format!(
+        "insert into audit_entries ({ENTRY_COLUMNS}) values {}",
+        entry_values(batch.len(), 0)
     );
-    for index in 0..batch.len() {
-        let first = index * 10;
-        if index > 0 {
-            sql.push_str(", ");
-        }
-        sql.push('(');
-        for column in 1..=10 {
-            if column > 1 {
-                sql.push_str(", ");
-            }
-            sql.push_str(&format!("${}", first + column));
-        }
-        sql.push(')');
-    }
-    let mut insert = sqlx::query(&sql);
+    bind_entries(sqlx::query(&sql), &head, batch, &resources, &hashes)
+        .execute(&mut *transaction)
+        .await?;
+    transaction.commit().await?;
+    *known = Some(ChainHead {
+        last_id: head.last_id + count,
+        last_hash: hashes.last().cloned().unwrap_or(head.last_hash),
+    });
+    Ok(())
+}
+
+/// The columns an insert of entries names, in the order [`bind_entries`] binds them.
+const ENTRY_COLUMNS: &str = "id, time_us, subject, method, resources, personal_fields, outcome, \
+                             detail, previous_hash, hash";
+
+/// `rows` rows of placeholders for [`ENTRY_COLUMNS`], numbered after the first `before`.
+fn entry_values(rows: usize, before: usize) -> String {
+    (0..rows)
+        .map(|row| {
+            let columns: Vec<String> = (1..=10)
+                .map(|column| format!("${}", before + row * 10 + column))
+                .collect();
+            format!("({})", columns.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Binds the entries of `batch`, numbered and chained after `head`, to [`entry_values`].
+fn bind_entries<'q>(
+    mut query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    head: &'q ChainHead,
+    batch: &'q [Pending],
+    resources: &'q [String],
+    hashes: &'q [String],
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
     let mut previous = head.last_hash.as_str();
     for (((id, (time_us, record, _)), resources), hash) in
-        (head.last_id + 1..).zip(batch).zip(&resources).zip(&hashes)
+        (head.last_id + 1..).zip(batch).zip(resources).zip(hashes)
     {
-        insert = insert
+        query = query
             .bind(id)
             .bind(*time_us)
             .bind(record.subject.as_str())
@@ -417,13 +449,42 @@ async fn insert_batch(
             .bind(hash.as_str());
         previous = hash;
     }
-    insert.execute(&mut *transaction).await?;
-    transaction.commit().await?;
-    *known = Some(ChainHead {
-        last_id: head.last_id + count,
-        last_hash: previous.to_owned(),
-    });
-    Ok(())
+    query
+}
+
+/// On PostgreSQL, commits `batch` after `head` in one statement, so that a commit costs one
+/// round trip besides its flush: the head moves and the entries are inserted only if the head is
+/// still `head` (another writer may share the database). The new head's hash, or `None` when
+/// the head had moved and nothing was written.
+async fn insert_after_known_head(
+    database: &Database,
+    head: &ChainHead,
+    batch: &[Pending],
+    resources: &[String],
+) -> Result<Option<String>, sqlx::Error> {
+    let hashes = chain_hashes(head, batch, resources);
+    let count = i64::try_from(batch.len()).map_err(|error| sqlx::Error::Encode(Box::new(error)))?;
+    let sql = format!(
+        "with head as (update audit_head set last_id = $1, last_hash = $2 \
+         where id = 1 and last_id = $3 returning last_id) \
+         insert into audit_entries ({ENTRY_COLUMNS}) \
+         select * from (values {}) as entries where exists (select 1 from head)",
+        entry_values(batch.len(), 3)
+    );
+    let query = sqlx::query(&sql)
+        .bind(head.last_id + count)
+        .bind(hashes.last().map(String::as_str).unwrap_or(&head.last_hash))
+        .bind(head.last_id);
+    let inserted = bind_entries(query, head, batch, resources, &hashes)
+        .execute(&database.pool)
+        .await?
+        .rows_affected();
+    Ok((inserted == batch.len() as u64).then(|| {
+        hashes
+            .last()
+            .cloned()
+            .unwrap_or_else(|| head.last_hash.clone())
+    }))
 }
 
 /// The name of a gRPC code as the audit trail stores it: `OK`, `PERMISSION_DENIED`, …

@@ -353,6 +353,20 @@ async fn tampering_is_caught(pool: &AnyPool, backend: Backend) {
     );
     assert_eq!(verified.head_hash.len(), 64);
 
+    // A second writer on the same database (another process of the service): each writer finds
+    // the head moved by the other and chains onto it.
+    let other = AuditLog::new(&Database::new(pool.clone(), backend));
+    for i in 0..4 {
+        let writer = if i % 2 == 0 { &other } else { &log };
+        writer
+            .record_durably(record("carol", &format!("/t/O{i}"), "OK"))
+            .await
+            .expect("stored");
+    }
+    let verified = log.verify().await.expect("verify");
+    assert!(verified.intact(), "{verified:?}");
+    assert_eq!((verified.checked, verified.head_id), (10, 10));
+
     let tampers: [(&[&str], i64, &str); 5] = [
         (
             &["insert into audit_entries \
