@@ -9,8 +9,15 @@
 //! ratio isolates TLS, token verification and the scope check; the secured server is called with
 //! the commune's own token, and for one read also with a token for its province (whose scope
 //! check follows the province merges) and a national token (no scope to look up).
+//!
+//! Then audited reads against the probe: `GetMember` on the local-mode server (audited, its answer
+//! held until its entry is committed) and a bare tonic server whose one method runs one query on
+//! the same database (the member's row), at 1, 16 and 64 calls in flight, in alternating rounds:
+//! calls per second and p50/p99 latency, with their ratios. `SECURITY_BENCH_PROBE_ONLY=1` runs
+//! only this part.
 
 use std::future::Future;
+use std::pin::Pin;
 use std::time::Instant;
 
 use partyregistry_cli::dataset;
@@ -24,6 +31,13 @@ use partyregistry_proto::membership::v1::{
 };
 use partyregistry_tests::{Backend, Running, Secrets, TestDatabase, postgres_admin_url};
 use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+use tonic::transport::Channel;
+use tonic::transport::server::TcpIncoming;
+use tonic::{Request, Response, Status};
+use tonic_health::pb::health_client::HealthClient;
+use tonic_health::pb::health_server::{Health, HealthServer};
+use tonic_health::pb::{HealthCheckRequest, HealthCheckResponse};
 
 /// Alternating rounds per workload; the median round counts.
 const ROUNDS: usize = 7;
@@ -286,9 +300,214 @@ async fn connect_and_call(server: &Server) -> Result<f64, BoxError> {
     .await
 }
 
+/// Calls per round of the probe comparison, shared among the callers in flight.
+const PROBE_CALLS: usize = 320;
+/// Callers in flight in the probe comparison.
+const IN_FLIGHT: [usize; 3] = [1, 16, 64];
+
+/// The probe: a bare tonic server whose `Check` runs one query on the service's database — the
+/// row `GetMember` reads — and answers. What a read costs without the service's own work.
+struct Probe {
+    pool: sqlx::AnyPool,
+    member_id: i64,
+}
+
+#[tonic::async_trait]
+impl Health for Probe {
+    async fn check(
+        &self,
+        _request: Request<HealthCheckRequest>,
+    ) -> Result<Response<HealthCheckResponse>, Status> {
+        sqlx::query("select * from members where id = $1")
+            .bind(self.member_id)
+            .fetch_one(&self.pool)
+            .await
+            .map_err(|error| Status::unavailable(error.to_string()))?;
+        Ok(Response::new(HealthCheckResponse { status: 1 }))
+    }
+
+    type WatchStream = Pin<
+        Box<dyn tokio_stream::Stream<Item = Result<HealthCheckResponse, Status>> + Send + 'static>,
+    >;
+
+    async fn watch(
+        &self,
+        _request: Request<HealthCheckRequest>,
+    ) -> Result<Response<Self::WatchStream>, Status> {
+        Err(Status::unimplemented("the probe only answers Check"))
+    }
+}
+
+/// Starts the probe over `database_url`; it serves until `shutdown`.
+async fn start_probe(
+    database_url: &str,
+    member: &str,
+    shutdown: CancellationToken,
+) -> Result<HealthClient<Channel>, BoxError> {
+    let member_id = member
+        .strip_prefix("members/")
+        .and_then(|id| id.parse().ok())
+        .ok_or("a member name is members/{id}")?;
+    let pool = sqlx::any::AnyPoolOptions::new()
+        .max_connections(10)
+        .connect(database_url)
+        .await?;
+    let listener = TcpListener::bind("127.0.0.1:0").await?;
+    let address = listener.local_addr()?;
+    let incoming = TcpIncoming::from(listener).with_nodelay(Some(true));
+    tokio::spawn(
+        tonic::transport::Server::builder()
+            .add_service(HealthServer::new(Probe { pool, member_id }))
+            .serve_with_incoming_shutdown(incoming, shutdown.cancelled_owned()),
+    );
+    let channel = Channel::from_shared(format!("http://{address}"))?
+        .connect()
+        .await?;
+    Ok(HealthClient::new(channel))
+}
+
+/// One round at `callers` in flight: calls per second and the p50 and p99 latencies in µs.
+#[derive(Debug, Clone, Copy)]
+struct Sample {
+    per_second: f64,
+    p50: f64,
+    p99: f64,
+}
+
+/// `PROBE_CALLS` calls of `call`, `callers` at a time.
+async fn in_flight<F, Fut>(callers: usize, call: F) -> Result<Sample, BoxError>
+where
+    F: Fn() -> Fut + Clone + Send + 'static,
+    Fut: Future<Output = Result<(), BoxError>> + Send,
+{
+    let started = Instant::now();
+    let tasks: Vec<_> = (0..callers)
+        .map(|_| {
+            let call = call.clone();
+            tokio::spawn(async move {
+                let mut latencies = Vec::with_capacity(PROBE_CALLS / callers);
+                for _ in 0..PROBE_CALLS / callers {
+                    let sent = Instant::now();
+                    call().await?;
+                    latencies.push(sent.elapsed().as_secs_f64() * 1e6);
+                }
+                Ok::<_, BoxError>(latencies)
+            })
+        })
+        .collect();
+    let mut latencies = Vec::with_capacity(PROBE_CALLS);
+    for task in tasks {
+        latencies.extend(task.await??);
+    }
+    let wall = started.elapsed().as_secs_f64();
+    latencies.sort_by(f64::total_cmp);
+    let at = |fraction: f64| {
+        latencies[((latencies.len() as f64 * fraction) as usize).min(latencies.len() - 1)]
+    };
+    Ok(Sample {
+        per_second: latencies.len() as f64 / wall,
+        p50: at(0.5),
+        p99: at(0.99),
+    })
+}
+
+/// The medians of each figure over rounds.
+fn median_sample(samples: &[Sample]) -> Sample {
+    let of = |figure: fn(&Sample) -> f64| median(samples.iter().map(figure).collect());
+    Sample {
+        per_second: of(|s| s.per_second),
+        p50: of(|s| s.p50),
+        p99: of(|s| s.p99),
+    }
+}
+
+/// Audited `GetMember` on the local-mode server against the probe over its database, in
+/// alternating rounds at each number of callers in flight.
+async fn against_probe(
+    backend: Backend,
+    server: &Server,
+    database_url: &str,
+) -> Result<(), BoxError> {
+    let shutdown = CancellationToken::new();
+    let probe = start_probe(database_url, &server.member, shutdown.clone()).await?;
+    let client = server.client().await?;
+    let name = server.member.clone();
+    let get_member = move || {
+        let mut client = client.clone();
+        let name = name.clone();
+        async move {
+            client.get_member(GetMemberRequest { name }).await?;
+            Ok(())
+        }
+    };
+    let check = move || {
+        let mut probe = probe.clone();
+        async move {
+            probe.check(HealthCheckRequest::default()).await?;
+            Ok(())
+        }
+    };
+    println!(
+        "\nGetMember (audited) against the probe on {backend:?}: {PROBE_CALLS} calls a round, median of {ROUNDS} alternating rounds"
+    );
+    println!(
+        "{:>9} {:>9} {:>11} {:>7} {:>10} {:>14} {:>7} {:>10} {:>14}",
+        "in flight",
+        "probe/s",
+        "GetMember/s",
+        "ratio",
+        "probe p50",
+        "GetMember p50",
+        "ratio",
+        "probe p99",
+        "GetMember p99"
+    );
+    let mut ratios = Vec::new();
+    let mut p50_at_one = f64::NAN;
+    for callers in IN_FLIGHT {
+        let (mut probes, mut reads) = (Vec::new(), Vec::new());
+        in_flight(callers, check.clone()).await?;
+        in_flight(callers, get_member.clone()).await?;
+        for round in 0..ROUNDS {
+            if round % 2 == 0 {
+                probes.push(in_flight(callers, check.clone()).await?);
+                reads.push(in_flight(callers, get_member.clone()).await?);
+            } else {
+                reads.push(in_flight(callers, get_member.clone()).await?);
+                probes.push(in_flight(callers, check.clone()).await?);
+            }
+        }
+        let (probe, read) = (median_sample(&probes), median_sample(&reads));
+        ratios.push(read.per_second / probe.per_second);
+        if callers == 1 {
+            p50_at_one = read.p50 / probe.p50;
+        }
+        println!(
+            "{callers:>9} {:>9.0} {:>11.0} {:>6.2}× {:>10.0} {:>14.0} {:>6.2}× {:>10.0} {:>14.0}",
+            probe.per_second,
+            read.per_second,
+            read.per_second / probe.per_second,
+            probe.p50,
+            read.p50,
+            read.p50 / probe.p50,
+            probe.p99,
+            read.p99,
+        );
+    }
+    shutdown.cancel();
+    let ratios: Vec<String> = ratios.iter().map(|r| format!("{r:.2}")).collect();
+    println!(
+        "audited reads on {backend:?}: GetMember {}× the probe at {} in flight, p50 {p50_at_one:.2}× the probe's at 1",
+        ratios.join(" / "),
+        IN_FLIGHT.map(|n| n.to_string()).join(" / ")
+    );
+    Ok(())
+}
+
 async fn run_on(backend: Backend) -> Result<(), BoxError> {
     let secrets = Secrets::create("bench-security")?;
     let plain_database = TestDatabase::create(backend, "bench_plain").await?;
+    let plain_url = plain_database.url.clone();
     let plain = start(
         partyregistry_membership::Config::for_database(&plain_database.url),
         plain_database,
@@ -321,6 +540,13 @@ async fn run_on(backend: Backend) -> Result<(), BoxError> {
     )
     .await?;
 
+    if std::env::var_os("SECURITY_BENCH_PROBE_ONLY").is_some() {
+        against_probe(backend, &plain, &plain_url).await?;
+        plain.finish().await?;
+        secured.finish().await?;
+        secrets.remove();
+        return Ok(());
+    }
     println!(
         "\nmembership on {backend:?}: median of {ROUNDS} alternating rounds, microseconds per call"
     );
@@ -336,6 +562,7 @@ async fn run_on(backend: Backend) -> Result<(), BoxError> {
             secured_time / plain_time
         );
     }
+    against_probe(backend, &plain, &plain_url).await?;
     plain.finish().await?;
     secured.finish().await?;
     secrets.remove();

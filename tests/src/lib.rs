@@ -525,6 +525,16 @@ impl Pair {
         &self.reporting_service
     }
 
+    /// The URL of membership's database, for a test that works on it behind the service.
+    pub fn membership_database_url(&self) -> &str {
+        &self.membership_database.url
+    }
+
+    /// The URL of reporting's database, for a test that works on it behind the service.
+    pub fn reporting_database_url(&self) -> &str {
+        &self.reporting_database.url
+    }
+
     /// Stops the membership service; reporting keeps running.
     pub async fn stop_membership(&mut self) -> Result<(), BoxError> {
         match self.membership_service.take() {

@@ -24,6 +24,8 @@ pub enum CliError {
     Usage(String),
     /// A health check found a service that is not serving; the text says which.
     NotServing(String),
+    /// An audit trail's hash chain is broken; the text names the first bad entry.
+    Tampered(String),
     /// Anything else: output encoding, start-up of the embedded services.
     Other(String),
 }
@@ -49,6 +51,8 @@ pub mod exit {
     pub const UNAVAILABLE: u8 = 8;
     /// The call ran out of time (DEADLINE_EXCEEDED).
     pub const TIMEOUT: u8 = 9;
+    /// An audit trail failed its check: an entry was edited, deleted or moved.
+    pub const TAMPERED: u8 = 10;
 }
 
 /// The flag of this program that sets a request field, where its name differs from the field's.
@@ -97,6 +101,7 @@ impl CliError {
             },
             Self::Connect { .. } | Self::NotServing(_) => exit::UNAVAILABLE,
             Self::Usage(_) => exit::USAGE,
+            Self::Tampered(_) => exit::TAMPERED,
             Self::Other(_) => exit::OTHER,
         }
     }
@@ -180,6 +185,7 @@ impl std::fmt::Display for CliError {
             Self::Connect { url, cause } => write!(f, "không kết nối được tới {url}: {cause}"),
             Self::Usage(text) => write!(f, "tham số không hợp lệ: {text}"),
             Self::NotServing(text) => write!(f, "dịch vụ chưa sẵn sàng: {text}"),
+            Self::Tampered(text) => write!(f, "nhật ký truy cập không còn nguyên vẹn: {text}"),
             Self::Other(text) => write!(f, "{text}"),
         }
     }

@@ -165,6 +165,7 @@ proto_names!(
     reporting::ListBadgesDueResponse,
     reporting::RankCommunesResponse,
     audit::ListAuditEntriesResponse,
+    audit::VerifyAuditTrailResponse,
 );
 
 /// The descriptor pool of every contract, decoded once.

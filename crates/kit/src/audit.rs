@@ -3,6 +3,9 @@
 //! whether personal fields were returned), when, and how the call ended — including calls that
 //! failed authentication or authorisation. Served by `partyregistry.audit.v1.AuditService`.
 //!
+//! Entries are hash-chained (see [`chain`]): `partyctl audit verify` and the `VerifyAuditTrail`
+//! method recompute the chain and name the first entry that was edited, deleted or moved.
+//!
 //! Nothing here updates or deletes an entry. [`AuditLog::record_durably`] tells its caller when the
 //! entry could not be stored, so that an answer carrying records is withheld (UNAVAILABLE) rather
 //! than sent unaccounted for; [`AuditLog::record`], for refusals and failures that disclose
@@ -20,6 +23,9 @@ use tonic::Code;
 
 use crate::db::{Backend, Database, now_micros, timestamp};
 use crate::error::ApiError;
+
+mod chain;
+pub use chain::{AUDIT_CHAIN_SQL, GENESIS, Verification};
 
 /// The DDL of the audit trail, one text for SQLite and PostgreSQL. Each service copies it into its
 /// migration `0004_audit.sql` (migrations are embedded per service, so the text lives there too;
@@ -209,8 +215,8 @@ impl AuditLog {
         };
 
         let mut sql = String::from(
-            "select id, time_us, subject, method, resources, personal_fields, outcome, detail \
-             from audit_entries where id < $1",
+            "select id, time_us, subject, method, resources, personal_fields, outcome, detail, \
+             hash from audit_entries where id < $1",
         );
         for (index, (column, _)) in conditions.iter().enumerate() {
             sql.push_str(&format!(" and {} = ${}", column.column(), index + 2));
@@ -245,6 +251,9 @@ impl AuditLog {
                 personal_fields: row.try_get::<i64, _>("personal_fields")? != 0,
                 outcome: row.try_get("outcome")?,
                 detail: row.try_get("detail")?,
+                hash: row
+                    .try_get::<Option<String>, _>("hash")?
+                    .unwrap_or_default(),
             });
             last_id = Some(id);
         }
@@ -260,11 +269,15 @@ impl AuditLog {
 }
 
 /// The writer of one trail: takes every entry waiting (up to [`MAX_BATCH`]), commits them in one
-/// transaction, then lets their callers go on.
+/// transaction, then lets their callers go on. Whatever waited while a commit ran goes into the
+/// next one, so that under load one commit serves many calls and a lone call waits for just its
+/// own commit (no timer).
 async fn write_batches(database: Database, mut entries: mpsc::Receiver<Pending>) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
+    // The head this writer committed last; `None` until its first commit and after a failure.
+    let mut known = None;
     while entries.recv_many(&mut batch, MAX_BATCH).await > 0 {
-        let stored = match insert_batch(&database, &batch).await {
+        let stored = match insert_batch(&database, &batch, &mut known).await {
             Ok(()) => true,
             Err(error) => {
                 for (_, record, _) in &batch {
@@ -280,41 +293,198 @@ async fn write_batches(database: Database, mut entries: mpsc::Receiver<Pending>)
     }
 }
 
-/// Commits `batch` with consecutive ids.
-async fn insert_batch(database: &Database, batch: &[Pending]) -> Result<(), sqlx::Error> {
+/// The last entry of the chain: its id and hash, as `audit_head` records them.
+#[derive(Debug, Clone)]
+struct ChainHead {
+    last_id: i64,
+    last_hash: String,
+}
+
+/// The hashes of `batch` numbered from `head.last_id + 1` and chained onto `head`.
+fn chain_hashes(head: &ChainHead, batch: &[Pending], resources: &[String]) -> Vec<String> {
+    let mut previous = head.last_hash.clone();
+    let mut hashes = Vec::with_capacity(batch.len());
+    for ((id, (time_us, record, _)), resources) in (head.last_id + 1..).zip(batch).zip(resources) {
+        let hash = chain::entry_hash(
+            &previous,
+            &chain::Stored {
+                id,
+                time_us: *time_us,
+                subject: &record.subject,
+                method: &record.method,
+                resources,
+                personal_fields: i64::from(record.personal_fields),
+                outcome: &record.outcome,
+                detail: &record.detail,
+            },
+        );
+        previous = hash.clone();
+        hashes.push(hash);
+    }
+    hashes
+}
+
+/// Commits `batch` with consecutive ids, chained onto the head. When `known` is the head this
+/// writer left, one statement both checks that nobody else moved it and moves it (the row lock
+/// serialises writers on PostgreSQL); otherwise the head is read under that lock first. `known`
+/// is the new head after a commit, `None` after a failure.
+async fn insert_batch(
+    database: &Database,
+    batch: &[Pending],
+    known: &mut Option<ChainHead>,
+) -> Result<(), sqlx::Error> {
     let resources = batch
         .iter()
         .map(|(_, record, _)| serde_json::to_string(&record.resources))
         .collect::<Result<Vec<_>, _>>()
         .map_err(|error| sqlx::Error::Encode(Box::new(error)))?;
     let count = i64::try_from(batch.len()).map_err(|error| sqlx::Error::Encode(Box::new(error)))?;
+    // A head taken and not confirmed leaves `known` empty: the transaction below reads it.
+    if database.backend == Backend::Postgres
+        && let Some(head) = known.take()
+        && let Some(last_hash) = insert_after_known_head(database, &head, batch, &resources).await?
+    {
+        *known = Some(ChainHead {
+            last_id: head.last_id + count,
+            last_hash,
+        });
+        return Ok(());
+    }
     let _writer = database.lock_writer().await;
     let mut transaction = database.pool.begin().await?;
-    let last_id: i64 =
-        sqlx::query("update audit_head set last_id = last_id + $1 where id = 1 returning last_id")
+    let mut chained = None;
+    if let Some(head) = known.take() {
+        let hashes = chain_hashes(&head, batch, &resources);
+        let moved = sqlx::query(
+            "update audit_head set last_id = $1, last_hash = $2 where id = 1 and last_id = $3",
+        )
+        .bind(head.last_id + count)
+        .bind(hashes.last().map(String::as_str).unwrap_or(&head.last_hash))
+        .bind(head.last_id)
+        .execute(&mut *transaction)
+        .await?
+        .rows_affected();
+        if moved == 1 {
+            chained = Some((head, hashes));
+        }
+    }
+    let (head, hashes) = match chained {
+        Some(chained) => chained,
+        None => {
+            let row = sqlx::query(
+                "update audit_head set last_id = last_id + $1 where id = 1 \
+                 returning last_id, last_hash",
+            )
             .bind(count)
             .fetch_one(&mut *transaction)
-            .await?
-            .try_get("last_id")?;
-    for ((id, (time_us, record, _)), resources) in (last_id - count + 1..).zip(batch).zip(resources)
-    {
-        sqlx::query(
-            "insert into audit_entries \
-             (id, time_us, subject, method, resources, personal_fields, outcome, detail) \
-             values ($1, $2, $3, $4, $5, $6, $7, $8)",
-        )
-        .bind(id)
-        .bind(*time_us)
-        .bind(&record.subject)
-        .bind(&record.method)
-        .bind(resources)
-        .bind(i64::from(record.personal_fields))
-        .bind(&record.outcome)
-        .bind(&record.detail)
+            .await?;
+            let head = ChainHead {
+                last_id: row.try_get::<i64, _>("last_id")? - count,
+                last_hash: row.try_get("last_hash")?,
+            };
+            let hashes = chain_hashes(&head, batch, &resources);
+            sqlx::query("update audit_head set last_hash = $1 where id = 1")
+                .bind(hashes.last().map(String::as_str).unwrap_or(&head.last_hash))
+                .execute(&mut *transaction)
+                .await?;
+            (head, hashes)
+        }
+    };
+
+    // One statement for the whole batch.
+    let sql = format!(
+        "insert into audit_entries ({ENTRY_COLUMNS}) values {}",
+        entry_values(batch.len(), 0)
+    );
+    bind_entries(sqlx::query(&sql), &head, batch, &resources, &hashes)
         .execute(&mut *transaction)
         .await?;
+    transaction.commit().await?;
+    *known = Some(ChainHead {
+        last_id: head.last_id + count,
+        last_hash: hashes.last().cloned().unwrap_or(head.last_hash),
+    });
+    Ok(())
+}
+
+/// The columns an insert of entries names, in the order [`bind_entries`] binds them.
+const ENTRY_COLUMNS: &str = "id, time_us, subject, method, resources, personal_fields, outcome, \
+                             detail, previous_hash, hash";
+
+/// `rows` rows of placeholders for [`ENTRY_COLUMNS`], numbered after the first `before`.
+fn entry_values(rows: usize, before: usize) -> String {
+    (0..rows)
+        .map(|row| {
+            let columns: Vec<String> = (1..=10)
+                .map(|column| format!("${}", before + row * 10 + column))
+                .collect();
+            format!("({})", columns.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Binds the entries of `batch`, numbered and chained after `head`, to [`entry_values`].
+fn bind_entries<'q>(
+    mut query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    head: &'q ChainHead,
+    batch: &'q [Pending],
+    resources: &'q [String],
+    hashes: &'q [String],
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    let mut previous = head.last_hash.as_str();
+    for (((id, (time_us, record, _)), resources), hash) in
+        (head.last_id + 1..).zip(batch).zip(resources).zip(hashes)
+    {
+        query = query
+            .bind(id)
+            .bind(*time_us)
+            .bind(record.subject.as_str())
+            .bind(record.method.as_str())
+            .bind(resources.as_str())
+            .bind(i64::from(record.personal_fields))
+            .bind(record.outcome.as_str())
+            .bind(record.detail.as_str())
+            .bind(previous)
+            .bind(hash.as_str());
+        previous = hash;
     }
-    transaction.commit().await
+    query
+}
+
+/// On PostgreSQL, commits `batch` after `head` in one statement, so that a commit costs one
+/// round trip besides its flush: the head moves and the entries are inserted only if the head is
+/// still `head` (another writer may share the database). The new head's hash, or `None` when
+/// the head had moved and nothing was written.
+async fn insert_after_known_head(
+    database: &Database,
+    head: &ChainHead,
+    batch: &[Pending],
+    resources: &[String],
+) -> Result<Option<String>, sqlx::Error> {
+    let hashes = chain_hashes(head, batch, resources);
+    let count = i64::try_from(batch.len()).map_err(|error| sqlx::Error::Encode(Box::new(error)))?;
+    let sql = format!(
+        "with head as (update audit_head set last_id = $1, last_hash = $2 \
+         where id = 1 and last_id = $3 returning last_id) \
+         insert into audit_entries ({ENTRY_COLUMNS}) \
+         select * from (values {}) as entries where exists (select 1 from head)",
+        entry_values(batch.len(), 3)
+    );
+    let query = sqlx::query(&sql)
+        .bind(head.last_id + count)
+        .bind(hashes.last().map(String::as_str).unwrap_or(&head.last_hash))
+        .bind(head.last_id);
+    let inserted = bind_entries(query, head, batch, resources, &hashes)
+        .execute(&database.pool)
+        .await?
+        .rows_affected();
+    Ok((inserted == batch.len() as u64).then(|| {
+        hashes
+            .last()
+            .cloned()
+            .unwrap_or_else(|| head.last_hash.clone())
+    }))
 }
 
 /// The name of a gRPC code as the audit trail stores it: `OK`, `PERMISSION_DENIED`, …
@@ -432,301 +602,4 @@ fn parse_filter(filter: &str) -> Result<Vec<(Field, String)>, String> {
 }
 
 #[cfg(test)]
-pub(crate) mod tests {
-    use super::*;
-    use sqlx::AnyPool;
-    use sqlx::any::AnyPoolOptions;
-
-    #[test]
-    fn filters_parse() {
-        assert_eq!(parse_filter(""), Ok(vec![]));
-        assert_eq!(
-            parse_filter(r#"subject = "a \"b\"" AND outcome="OK""#),
-            Ok(vec![
-                (Field::Subject, r#"a "b""#.to_owned()),
-                (Field::Outcome, "OK".to_owned())
-            ])
-        );
-        assert_eq!(
-            parse_filter(r#"method = "x AND y""#),
-            Ok(vec![(Field::Method, "x AND y".to_owned())])
-        );
-        for bad in [
-            r#"subject = a"#,
-            r#"subject = "a""#.trim_end_matches('"'),
-            r#"name = "a""#,
-            r#"subject = "a" subject = "b""#,
-            r#"subject = "a" AND subject = "b""#,
-            r#"subject = "a" AND"#,
-            r#"subject = "a" OR outcome = "OK""#,
-            r#"subject != "a""#,
-            r#"subject = "\n""#,
-        ] {
-            assert!(parse_filter(bad).is_err(), "{bad}");
-        }
-    }
-
-    #[test]
-    fn page_tokens_parse() {
-        assert_eq!(parse_page_token(""), Ok(i64::MAX));
-        assert_eq!(parse_page_token("a42"), Ok(42));
-        for bad in ["42", "a", "a-1", "a0", "a+4", "ax"] {
-            assert!(parse_page_token(bad).is_err(), "{bad}");
-        }
-    }
-
-    #[test]
-    fn code_names_are_upper_snake_case() {
-        assert_eq!(code_name(Code::Ok), "OK");
-        assert_eq!(code_name(Code::PermissionDenied), "PERMISSION_DENIED");
-        assert_eq!(code_name(Code::Unauthenticated), "UNAUTHENTICATED");
-    }
-
-    /// A temporary SQLite database holding the audit table, and its file.
-    pub(crate) async fn sqlite_pool() -> (AnyPool, std::path::PathBuf) {
-        sqlx::any::install_default_drivers();
-        let path = std::env::temp_dir().join(format!(
-            "kit-audit-{}-{}.db",
-            std::process::id(),
-            now_micros()
-        ));
-        let pool = AnyPoolOptions::new()
-            .max_connections(2)
-            .connect(&format!("sqlite://{}?mode=rwc", path.display()))
-            .await
-            .expect("temporary SQLite database opens");
-        pool.execute(AUDIT_TABLE_SQL)
-            .await
-            .expect("audit DDL runs on SQLite");
-        (pool, path)
-    }
-
-    fn record(subject: &str, method: &str, outcome: &str) -> AuditRecord {
-        AuditRecord {
-            subject: subject.into(),
-            method: method.into(),
-            resources: vec!["members/1".into(), "communes/15001".into()],
-            personal_fields: subject == "alice",
-            outcome: outcome.into(),
-            detail: String::new(),
-        }
-    }
-
-    /// The same story on each backend: record, list newest first, page, filter, reject bad input.
-    async fn trail_lists_newest_first(log: &AuditLog) {
-        for i in 0..7 {
-            let subject = if i % 2 == 0 { "alice" } else { "bob" };
-            let outcome = if i == 3 { "PERMISSION_DENIED" } else { "OK" };
-            log.record(record(subject, &format!("/s/M{i}"), outcome))
-                .await;
-        }
-        let all = log
-            .list(&audit_pb::ListAuditEntriesRequest::default())
-            .await
-            .expect("list");
-        let methods: Vec<_> = all.entries.iter().map(|e| e.method.as_str()).collect();
-        assert_eq!(
-            methods,
-            [
-                "/s/M6", "/s/M5", "/s/M4", "/s/M3", "/s/M2", "/s/M1", "/s/M0"
-            ]
-        );
-        assert!(all.next_page_token.is_empty());
-        let first = &all.entries[0];
-        assert_eq!(first.name, "auditEntries/7");
-        assert_eq!(first.resources, ["members/1", "communes/15001"]);
-        assert!(first.personal_fields);
-        assert!(first.time.is_some());
-
-        let mut pages = Vec::new();
-        let mut token = String::new();
-        loop {
-            let page = log
-                .list(&audit_pb::ListAuditEntriesRequest {
-                    page_size: 3,
-                    page_token: token.clone(),
-                    filter: String::new(),
-                })
-                .await
-                .expect("page");
-            pages.push(page.entries.len());
-            token = page.next_page_token;
-            if token.is_empty() {
-                break;
-            }
-        }
-        assert_eq!(pages, [3, 3, 1]);
-
-        let bob = log
-            .list(&audit_pb::ListAuditEntriesRequest {
-                filter: r#"subject = "bob" AND outcome = "OK""#.into(),
-                ..Default::default()
-            })
-            .await
-            .expect("filtered");
-        let methods: Vec<_> = bob.entries.iter().map(|e| e.method.as_str()).collect();
-        assert_eq!(methods, ["/s/M5", "/s/M1"]);
-        let denied = log
-            .list(&audit_pb::ListAuditEntriesRequest {
-                filter: r#"outcome = "PERMISSION_DENIED""#.into(),
-                ..Default::default()
-            })
-            .await
-            .expect("filtered");
-        assert_eq!(denied.entries.len(), 1);
-
-        for request in [
-            audit_pb::ListAuditEntriesRequest {
-                page_size: -1,
-                ..Default::default()
-            },
-            audit_pb::ListAuditEntriesRequest {
-                page_token: "garbage".into(),
-                ..Default::default()
-            },
-            audit_pb::ListAuditEntriesRequest {
-                filter: "subject = bob".into(),
-                ..Default::default()
-            },
-        ] {
-            assert!(matches!(
-                log.list(&request).await,
-                Err(ApiError::InvalidArgument(_))
-            ));
-        }
-    }
-
-    /// Concurrent calls never collide on an id, and each returns only once its own entry is
-    /// committed (whichever batch carried it).
-    async fn concurrent_records_all_land(log: &AuditLog) {
-        let entries = |filter: String| {
-            let log = log.clone();
-            async move {
-                log.list(&audit_pb::ListAuditEntriesRequest {
-                    page_size: 500,
-                    filter,
-                    ..Default::default()
-                })
-                .await
-                .expect("list")
-                .entries
-            }
-        };
-        let before = entries(String::new()).await.len();
-        let calls: Vec<_> = (0..64)
-            .map(|i| {
-                let log = log.clone();
-                tokio::spawn(async move {
-                    let method = format!("/c/{i}");
-                    log.record(record("carol", &method, "OK")).await;
-                    log.list(&audit_pb::ListAuditEntriesRequest {
-                        filter: format!("method = \"{method}\""),
-                        ..Default::default()
-                    })
-                    .await
-                    .expect("list")
-                    .entries
-                    .len()
-                })
-            })
-            .collect();
-        for call in calls {
-            assert_eq!(
-                call.await.expect("call task"),
-                1,
-                "committed before returning"
-            );
-        }
-        let after = entries(String::new()).await;
-        assert_eq!(after.len(), before + 64);
-        let names: std::collections::BTreeSet<_> = after.iter().map(|e| &e.name).collect();
-        assert_eq!(names.len(), after.len(), "ids are unique");
-    }
-
-    /// Every way of rewriting the trail is refused by the database, and the entries stay; a
-    /// second `open` (a restart) installs the guards again without error.
-    async fn entries_cannot_be_rewritten(pool: &AnyPool, backend: Backend) {
-        let count = || async {
-            sqlx::query("select count(*) as n from audit_entries")
-                .fetch_one(pool)
-                .await
-                .expect("count")
-                .get::<i64, _>("n")
-        };
-        let before = count().await;
-        assert!(before > 0);
-        let mut attempts = vec![
-            "update audit_entries set subject = 'mallory'",
-            "delete from audit_entries",
-        ];
-        if backend == Backend::Postgres {
-            attempts.push("truncate audit_entries");
-        }
-        for attempt in attempts {
-            let error = pool
-                .execute(attempt)
-                .await
-                .expect_err("the trail refuses to be rewritten");
-            assert!(
-                error.to_string().contains("append-only"),
-                "{attempt}: {error}"
-            );
-        }
-        assert_eq!(count().await, before);
-        AuditLog::open(&Database::new(pool.clone(), backend))
-            .await
-            .expect("guards reinstall on restart");
-    }
-
-    #[tokio::test]
-    async fn sqlite_trail_records_and_lists() {
-        let (pool, path) = sqlite_pool().await;
-        let log = AuditLog::open(&Database::new(pool.clone(), Backend::Sqlite))
-            .await
-            .expect("append-only guards install on SQLite");
-        trail_lists_newest_first(&log).await;
-        concurrent_records_all_land(&log).await;
-        entries_cannot_be_rewritten(&pool, Backend::Sqlite).await;
-        pool.close().await;
-        let _ = std::fs::remove_file(&path);
-    }
-
-    #[tokio::test]
-    async fn record_without_table_does_not_fail() {
-        sqlx::any::install_default_drivers();
-        let pool = AnyPoolOptions::new()
-            .max_connections(1)
-            .connect("sqlite::memory:")
-            .await
-            .expect("in-memory SQLite opens");
-        // No table: the write fails, is logged, and record returns normally.
-        AuditLog::new(&Database::new(pool, Backend::Sqlite))
-            .record(record("alice", "/s/M", "OK"))
-            .await;
-    }
-
-    #[tokio::test]
-    async fn postgres_trail_records_and_lists() {
-        if crate::test_database::postgres_admin_url().is_none() {
-            eprintln!("TEST_DATABASE_URL not set: PostgreSQL audit test skipped");
-            return;
-        }
-        let database = crate::test_database::TestDatabase::create(Backend::Postgres, "kit_audit")
-            .await
-            .expect("test database is created");
-        let pool = AnyPool::connect(&database.url)
-            .await
-            .expect("test database opens");
-        pool.execute(AUDIT_TABLE_SQL)
-            .await
-            .expect("audit DDL runs on PostgreSQL");
-        let log = AuditLog::open(&Database::new(pool.clone(), Backend::Postgres))
-            .await
-            .expect("append-only guards install on PostgreSQL");
-        trail_lists_newest_first(&log).await;
-        concurrent_records_all_land(&log).await;
-        entries_cannot_be_rewritten(&pool, Backend::Postgres).await;
-        pool.close().await;
-        database.remove().await;
-    }
-}
+pub(crate) mod tests;

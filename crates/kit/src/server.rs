@@ -811,7 +811,7 @@ mod tests {
     use tonic_types::StatusExt;
 
     use super::*;
-    use crate::audit::AUDIT_TABLE_SQL;
+    use crate::audit::{AUDIT_CHAIN_SQL, AUDIT_TABLE_SQL};
     use crate::auth::{Claims, Right, caller, issue_jwt};
     use crate::client::{ClientSecurity, connect};
 
@@ -835,6 +835,20 @@ mod tests {
                 .list(request.get_ref())
                 .await
                 .map(tonic::Response::new)
+                .map_err(|e| e.into_status("test"))
+        }
+
+        async fn verify_audit_trail(
+            &self,
+            request: tonic::Request<audit_pb::VerifyAuditTrailRequest>,
+        ) -> Result<tonic::Response<audit_pb::VerifyAuditTrailResponse>, tonic::Status> {
+            caller(&request)
+                .require(Right::Admin)
+                .map_err(|e| e.into_status("test"))?;
+            self.0
+                .verify()
+                .await
+                .map(|verified| tonic::Response::new(verified.to_proto()))
                 .map_err(|e| e.into_status("test"))
         }
     }
@@ -892,6 +906,7 @@ mod tests {
             .await
             .expect("temporary SQLite database opens");
         pool.execute(AUDIT_TABLE_SQL).await.expect("audit DDL");
+        pool.execute(AUDIT_CHAIN_SQL).await.expect("chain DDL");
         let audit = AuditLog::new(&crate::db::Database::new(pool, crate::db::Backend::Sqlite));
         let security = ServerSecurity {
             tls: Some(tls),

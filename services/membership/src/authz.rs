@@ -146,6 +146,10 @@ pub const METHODS: &[(&str, Rule)] = &[
         "/partyregistry.audit.v1.AuditService/ListAuditEntries",
         rule(Admin, Scope::Open),
     ),
+    (
+        "/partyregistry.audit.v1.AuditService/VerifyAuditTrail",
+        rule(Admin, Scope::Open),
+    ),
 ];
 
 /// The rule of `method`; `None` for a method missing from [`METHODS`] (refused).

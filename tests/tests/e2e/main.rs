@@ -2,6 +2,7 @@
 //! PostgreSQL. One binary, so the suite links once.
 
 mod admission;
+mod audit_chain;
 mod bad_input;
 mod feed;
 mod fixtures;

@@ -305,6 +305,7 @@ fn reporting_method(name: &str) -> String {
 }
 
 const AUDIT_METHOD: &str = "/partyregistry.audit.v1.AuditService/ListAuditEntries";
+const VERIFY_AUDIT_METHOD: &str = "/partyregistry.audit.v1.AuditService/VerifyAuditTrail";
 
 /// Methods any valid token may call: reference data, the projection's freshness, and the two
 /// reads that answer with the caller's scope only.
@@ -865,6 +866,10 @@ fn requests_aimed_at(unit: &Unit) -> Vec<(String, Vec<u8>)> {
             AUDIT_METHOD.to_owned(),
             audit::ListAuditEntriesRequest::default().encode_to_vec(),
         ),
+        (
+            VERIFY_AUDIT_METHOD.to_owned(),
+            audit::VerifyAuditTrailRequest::default().encode_to_vec(),
+        ),
     ];
 
     // Every report, asked directly and as an export; statistics, movements and badges for the
@@ -1079,9 +1084,9 @@ fn assert_nothing_of(target: &Unit, outcomes: &[(String, String, Outcome)]) {
                     Code::PermissionDenied,
                     "{method} on {server}: {message}"
                 );
-                // Only the audit trail is refused for a right; everything else for its scope,
+                // Only the audit trail's methods are refused for a right; everything else for its scope,
                 // in the one message that says nothing about existence.
-                if method != AUDIT_METHOD {
+                if method != AUDIT_METHOD && method != VERIFY_AUDIT_METHOD {
                     assert_eq!(message, OUT_OF_SCOPE, "{method} on {server}");
                 }
                 for marker in target.markers() {

@@ -1,9 +1,12 @@
 //! `partyctl audit list`: the audit trail of one server (`partyregistry.audit.v1.AuditService`,
-//! served by both), newest first. Needs a token with the `admin` right.
+//! served by both), newest first; `partyctl audit verify`: the server recomputes its trail's hash
+//! chain and names the first entry edited, deleted or moved (exit code 10). Both need a token
+//! with the `admin` right.
 
 use clap::{Args, Subcommand};
 use partyregistry_proto::audit::v1::{
-    AuditEntry, ListAuditEntriesRequest, ListAuditEntriesResponse,
+    AuditEntry, ListAuditEntriesRequest, ListAuditEntriesResponse, VerifyAuditTrailRequest,
+    VerifyAuditTrailResponse,
 };
 
 use super::Context;
@@ -26,6 +29,16 @@ pub enum AuditTarget {
 pub enum AuditCommand {
     /// Liệt kê nhật ký truy cập, mới nhất trước.
     List(AuditListArgs),
+    /// Kiểm tra chuỗi băm của nhật ký truy cập: báo mục đầu tiên bị sửa, xoá hay đổi chỗ.
+    Verify(AuditVerifyArgs),
+}
+
+/// `partyctl audit verify`.
+#[derive(Debug, Clone, Args)]
+pub struct AuditVerifyArgs {
+    /// Dịch vụ có nhật ký cần kiểm tra.
+    #[arg(long, value_enum)]
+    pub service: AuditTarget,
 }
 
 /// `partyctl audit list`.
@@ -98,7 +111,62 @@ pub fn parse_outcome(value: &str) -> Result<String, String> {
 pub async fn run(context: &Context, command: AuditCommand) -> Result<(), CliError> {
     match command {
         AuditCommand::List(args) => list(context, args).await,
+        AuditCommand::Verify(args) => verify(context, args).await,
     }
+}
+
+async fn verify(context: &Context, args: AuditVerifyArgs) -> Result<(), CliError> {
+    let url = match args.service {
+        AuditTarget::Membership => &context.membership,
+        AuditTarget::Reporting => &context.reporting,
+    };
+    let response = client::audit(url, &context.security)
+        .await?
+        .verify_audit_trail(VerifyAuditTrailRequest {})
+        .await?
+        .into_inner();
+    if context.json {
+        output::print_json(&response)?;
+    } else {
+        print!("{}", describe_verification(&response));
+    }
+    if response.intact {
+        Ok(())
+    } else {
+        Err(CliError::Tampered(format!(
+            "{}: {}",
+            response.first_bad_entry, response.problem
+        )))
+    }
+}
+
+/// The result of a check, for a person.
+pub fn describe_verification(response: &VerifyAuditTrailResponse) -> String {
+    let mut text = if response.intact {
+        format!(
+            "Nhật ký truy cập nguyên vẹn: đã kiểm tra {} mục theo chuỗi băm.\n",
+            response.checked_entries
+        )
+    } else {
+        format!(
+            "Nhật ký truy cập KHÔNG nguyên vẹn: mục đầu tiên có vấn đề là {} — {}.\n\
+             (đã kiểm tra đúng {} mục trước đó)\n",
+            response.first_bad_entry, response.problem, response.checked_entries
+        )
+    };
+    if response.unchained_entries > 0 {
+        text.push_str(&format!(
+            "{} mục ghi trước khi có chuỗi băm không được kiểm tra.\n",
+            response.unchained_entries
+        ));
+    }
+    if !response.head.is_empty() {
+        text.push_str(&format!(
+            "Mục cuối: {}, mã băm {} (ghi lại ở nơi khác để lần kiểm tra sau đối chiếu).\n",
+            response.head, response.head_hash
+        ));
+    }
+    text
 }
 
 async fn list(context: &Context, args: AuditListArgs) -> Result<(), CliError> {
@@ -243,6 +311,39 @@ mod tests {
     }
 
     #[test]
+    fn verify_parses_and_reports_the_first_bad_entry() {
+        match Cli::try_parse_from(["partyctl", "audit", "verify", "--service", "reporting"])
+            .expect("parses")
+            .command
+        {
+            Command::Audit(AuditCommand::Verify(args)) => {
+                assert_eq!(args.service, AuditTarget::Reporting);
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+        assert!(Cli::try_parse_from(["partyctl", "audit", "verify"]).is_err());
+        let broken = VerifyAuditTrailResponse {
+            intact: false,
+            checked_entries: 2,
+            unchained_entries: 4,
+            head: "auditEntries/9".into(),
+            head_hash: "ab".repeat(32),
+            first_bad_entry: "auditEntries/7".into(),
+            problem: "nội dung không khớp mã băm đã lưu (đã bị sửa)".into(),
+        };
+        let text = describe_verification(&broken);
+        assert!(text.contains("KHÔNG nguyên vẹn"), "{text}");
+        assert!(text.contains("auditEntries/7"), "{text}");
+        assert!(text.contains("4 mục ghi trước"), "{text}");
+        let intact = describe_verification(&VerifyAuditTrailResponse {
+            intact: true,
+            checked_entries: 9,
+            ..broken
+        });
+        assert!(intact.contains("nguyên vẹn: đã kiểm tra 9 mục"), "{intact}");
+    }
+
+    #[test]
     fn bad_filters_are_refused_before_any_call() {
         for bad in [
             &["audit", "list"][..],
@@ -284,6 +385,7 @@ mod tests {
             personal_fields: true,
             outcome: "OK".into(),
             detail: String::new(),
+            hash: String::new(),
         }];
         let rendered = table(&entries).render();
         assert!(rendered.contains("Thời điểm"), "{rendered}");

@@ -110,6 +110,7 @@ addressed! {
     pb::CreateMergeRequest => |_r| Vec::new();
     pb::GetReferenceListRequest => |_r| Vec::new();
     audit_pb::ListAuditEntriesRequest => |_r| Vec::new();
+    audit_pb::VerifyAuditTrailRequest => |_r| Vec::new();
 }
 
 /// Clears a member's personal fields.
@@ -293,4 +294,5 @@ no_people!(
     pb::ListMergesResponse,
     pb::ReferenceList,
     audit_pb::ListAuditEntriesResponse,
+    audit_pb::VerifyAuditTrailResponse,
 );

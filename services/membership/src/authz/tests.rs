@@ -57,6 +57,10 @@ fn the_audit_migration_is_the_kit_table() {
         include_str!("../../migrations/0004_audit.sql"),
         partyregistry_kit::audit::AUDIT_TABLE_SQL
     );
+    assert_eq!(
+        include_str!("../../migrations/0013_audit_chain.sql"),
+        partyregistry_kit::audit::AUDIT_CHAIN_SQL
+    );
 }
 
 #[test]

@@ -28,11 +28,20 @@ impl AuditApi {
     ) -> Result<audit_pb::ListAuditEntriesResponse, ApiError> {
         self.authz.audit().list(&request).await
     }
+
+    async fn verify_audit_trail_impl(
+        &self,
+        _request: audit_pb::VerifyAuditTrailRequest,
+        _grant: &Grant,
+    ) -> Result<audit_pb::VerifyAuditTrailResponse, ApiError> {
+        Ok(self.authz.audit().verify().await?.to_proto())
+    }
 }
 
 #[tonic::async_trait]
 impl AuditService for AuditApi {
     handlers! {
         list_audit_entries["/partyregistry.audit.v1.AuditService/ListAuditEntries"](audit_pb::ListAuditEntriesRequest) -> audit_pb::ListAuditEntriesResponse => list_audit_entries_impl;
+        verify_audit_trail["/partyregistry.audit.v1.AuditService/VerifyAuditTrail"](audit_pb::VerifyAuditTrailRequest) -> audit_pb::VerifyAuditTrailResponse => verify_audit_trail_impl;
     }
 }

@@ -119,7 +119,7 @@ fn member_from_row(row: &sqlx::any::AnyRow) -> Result<MemberRecord, ApiError> {
         joined_date: parse_optional_date("joined date", row.try_get("joined_date")?)?,
         left_date: parse_optional_date("left date", row.try_get("left_date")?)?,
         admitted_in_cell: row.try_get("admitted_in_cell")?,
-        // Loaded from their own tables by `load_extras`.
+        // Read from their own tables by `member_with_extras`.
         party_age_gaps: Vec::new(),
         seriously_ill: row.try_get::<i64, _>("seriously_ill")? != 0,
         badges: Vec::new(),
@@ -149,74 +149,69 @@ pub(crate) fn citizen_id_taken() -> ApiError {
     }
 }
 
-/// Reads a member.
+/// The columns of a member read: the `members` row with its party-age gaps and badges folded in
+/// as JSON arrays (`gaps_json`, `badges_json`, in position order), so that a read is one
+/// statement. The JSON functions differ between the backends; the arrays read the same.
+fn member_read_columns(conn: &AnyConnection) -> &'static str {
+    if conn.backend_name() == "PostgreSQL" {
+        "members.*, \
+         coalesce((select json_agg(json_build_array(g.from_date, g.to_date, g.reason) \
+           order by g.position)::text from member_party_age_gaps g \
+           where g.member_id = members.id), '[]') as gaps_json, \
+         coalesce((select json_agg(json_build_array(b.years, b.award_date) \
+           order by b.position)::text from member_badges b \
+           where b.member_id = members.id), '[]') as badges_json"
+    } else {
+        "members.*, \
+         (select json_group_array(json_array(g.from_date, g.to_date, g.reason) \
+           order by g.position) from member_party_age_gaps g \
+           where g.member_id = members.id) as gaps_json, \
+         (select json_group_array(json_array(b.years, b.award_date) \
+           order by b.position) from member_badges b \
+           where b.member_id = members.id) as badges_json"
+    }
+}
+
+/// A member read with [`member_read_columns`]: the row and its gaps and badges.
+fn member_with_extras(row: &sqlx::any::AnyRow) -> Result<MemberRecord, ApiError> {
+    let mut record = member_from_row(row)?;
+    // Neither the stored text nor the parser's message (which may quote it) goes into an error.
+    let gaps: String = row.try_get("gaps_json")?;
+    let gaps: Vec<(String, String, String)> =
+        serde_json::from_str(&gaps).map_err(|_| corrupt("party-age gaps", "JSON"))?;
+    for (from_date, to_date, reason) in gaps {
+        record.member.party_age_gaps.push(PartyAgeGap {
+            from_date: parse_date("gap date", &from_date)?,
+            to_date: parse_date("gap date", &to_date)?,
+            reason,
+        });
+    }
+    let badges: String = row.try_get("badges_json")?;
+    let badges: Vec<(i64, String)> =
+        serde_json::from_str(&badges).map_err(|_| corrupt("badges", "JSON"))?;
+    for (years, award_date) in badges {
+        record.member.badges.push(BadgeAward {
+            years: i32::try_from(years).map_err(|_| corrupt("badge years", &years.to_string()))?,
+            award_date: parse_date("award date", &award_date)?,
+        });
+    }
+    Ok(record)
+}
+
+/// Reads a member, in one statement.
 pub async fn get_member(
     conn: &mut AnyConnection,
     id: i64,
 ) -> Result<Option<MemberRecord>, ApiError> {
-    let row = sqlx::query("select * from members where id = $1")
+    let sql = format!(
+        "select {} from members where id = $1",
+        member_read_columns(conn)
+    );
+    let row = sqlx::query(&sql)
         .bind(id)
         .fetch_optional(&mut *conn)
         .await?;
-    let Some(mut record) = row.as_ref().map(member_from_row).transpose()? else {
-        return Ok(None);
-    };
-    load_extras(conn, std::slice::from_mut(&mut record)).await?;
-    Ok(Some(record))
-}
-
-/// Fills in the party-age gaps and badges of `records` from their tables, in one query each.
-async fn load_extras(
-    conn: &mut AnyConnection,
-    records: &mut [MemberRecord],
-) -> Result<(), ApiError> {
-    if records.is_empty() {
-        return Ok(());
-    }
-    let placeholders: Vec<String> = (1..=records.len()).map(|i| format!("${i}")).collect();
-    let ids = placeholders.join(", ");
-    let index: std::collections::HashMap<i64, usize> = records
-        .iter()
-        .enumerate()
-        .map(|(i, r)| (r.member.id, i))
-        .collect();
-    let sql = format!(
-        "select member_id, from_date, to_date, reason from member_party_age_gaps where member_id in ({ids}) order by member_id, position"
-    );
-    let mut query = sqlx::query(&sql);
-    for record in records.iter() {
-        query = query.bind(record.member.id);
-    }
-    for row in query.fetch_all(&mut *conn).await? {
-        let id: i64 = row.try_get("member_id")?;
-        let gap = PartyAgeGap {
-            from_date: parse_date("gap date", &row.try_get::<String, _>("from_date")?)?,
-            to_date: parse_date("gap date", &row.try_get::<String, _>("to_date")?)?,
-            reason: row.try_get("reason")?,
-        };
-        if let Some(&i) = index.get(&id) {
-            records[i].member.party_age_gaps.push(gap);
-        }
-    }
-    let sql = format!(
-        "select member_id, years, award_date from member_badges where member_id in ({ids}) order by member_id, position"
-    );
-    let mut query = sqlx::query(&sql);
-    for record in records.iter() {
-        query = query.bind(record.member.id);
-    }
-    for row in query.fetch_all(&mut *conn).await? {
-        let id: i64 = row.try_get("member_id")?;
-        let years: i64 = row.try_get("years")?;
-        let badge = BadgeAward {
-            years: i32::try_from(years).map_err(|_| corrupt("badge years", &years.to_string()))?,
-            award_date: parse_date("award date", &row.try_get::<String, _>("award_date")?)?,
-        };
-        if let Some(&i) = index.get(&id) {
-            records[i].member.badges.push(badge);
-        }
-    }
-    Ok(())
+    row.as_ref().map(member_with_extras).transpose()
 }
 
 /// A party-age gap as a row of `member_party_age_gaps`.
@@ -495,13 +490,19 @@ pub async fn list_members(
         equal,
         name_words: &filter.name_words,
     };
-    let (rows, more) =
-        roster_page(conn, ("*", "members"), conditions, page_token, page_size).await?;
-    let mut members = rows
+    let columns = member_read_columns(conn);
+    let (rows, more) = roster_page(
+        conn,
+        (columns, "members"),
+        conditions,
+        page_token,
+        page_size,
+    )
+    .await?;
+    let members = rows
         .iter()
-        .map(member_from_row)
+        .map(member_with_extras)
         .collect::<Result<Vec<_>, _>>()?;
-    load_extras(conn, &mut members).await?;
     let next = roster_next_token(
         more,
         members

@@ -23,7 +23,10 @@ use partyregistry_kit::authz::{
     Units,
 };
 use partyregistry_kit::error::ApiError;
-use partyregistry_proto::audit::v1::{ListAuditEntriesRequest, ListAuditEntriesResponse};
+use partyregistry_proto::audit::v1::{
+    ListAuditEntriesRequest, ListAuditEntriesResponse, VerifyAuditTrailRequest,
+    VerifyAuditTrailResponse,
+};
 use partyregistry_proto::reporting::v1::export_report_request::Report;
 use partyregistry_proto::reporting::v1::{
     AdmissionProgress, AdmissionsReport, CellHealth, CellRatingSummary, CommuneReport, ExportChunk,
@@ -102,6 +105,10 @@ pub const RULES: &[(&str, Rule)] = &[
         LIST_AUDIT_ENTRIES,
         rule(Some(Right::Admin), Scope::Open, true),
     ),
+    (
+        VERIFY_AUDIT_TRAIL,
+        rule(Some(Right::Admin), Scope::Open, true),
+    ),
 ];
 
 /// `/partyregistry.reporting.v1.ReportingService/GetCommuneReport`.
@@ -139,6 +146,8 @@ pub const RANK_COMMUNES: &str = "/partyregistry.reporting.v1.ReportingService/Ra
 pub const EXPORT_REPORT: &str = "/partyregistry.reporting.v1.ReportingService/ExportReport";
 /// `/partyregistry.audit.v1.AuditService/ListAuditEntries`.
 pub const LIST_AUDIT_ENTRIES: &str = "/partyregistry.audit.v1.AuditService/ListAuditEntries";
+/// `/partyregistry.audit.v1.AuditService/VerifyAuditTrail`.
+pub const VERIFY_AUDIT_TRAIL: &str = "/partyregistry.audit.v1.AuditService/VerifyAuditTrail";
 
 /// The rule of `method`; `None` for a method nobody may call.
 pub fn rule_of(method: &str) -> Option<&'static Rule> {
@@ -187,6 +196,7 @@ addressed! {
     RankCommunesRequest => province;
     GetFreshnessRequest => ;
     ListAuditEntriesRequest => ;
+    VerifyAuditTrailRequest => ;
 }
 
 impl Addressed<ReportScope> for ExportReportRequest {
@@ -232,6 +242,7 @@ no_people!(
     RankCommunesResponse,
     Freshness,
     ListAuditEntriesResponse,
+    VerifyAuditTrailResponse,
     Vec<ExportChunk>,
 );
 

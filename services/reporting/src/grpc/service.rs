@@ -3,7 +3,10 @@
 //! report behind it in [`ReportingApi`], or to the export.
 
 use partyregistry_proto::audit::v1::audit_service_server::AuditService;
-use partyregistry_proto::audit::v1::{ListAuditEntriesRequest, ListAuditEntriesResponse};
+use partyregistry_proto::audit::v1::{
+    ListAuditEntriesRequest, ListAuditEntriesResponse, VerifyAuditTrailRequest,
+    VerifyAuditTrailResponse,
+};
 use partyregistry_proto::reporting::v1::reporting_service_server::ReportingService;
 use partyregistry_proto::reporting::v1::{
     AdmissionProgress, AdmissionsReport, CellHealth, CellRatingSummary, CommuneReport,
@@ -195,6 +198,18 @@ impl AuditService for AuditApi {
         self.access
             .answer(access::LIST_AUDIT_ENTRIES, request, |request| async move {
                 log.list(&request).await
+            })
+            .await
+    }
+
+    async fn verify_audit_trail(
+        &self,
+        request: Request<VerifyAuditTrailRequest>,
+    ) -> Result<Response<VerifyAuditTrailResponse>, Status> {
+        let log = self.access.audit_log();
+        self.access
+            .answer(access::VERIFY_AUDIT_TRAIL, request, |_request| async move {
+                Ok(log.verify().await?.to_proto())
             })
             .await
     }

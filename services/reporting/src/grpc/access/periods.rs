@@ -9,7 +9,7 @@
 
 use chrono::{Datelike, Days, NaiveDate};
 use partyregistry_kit::error::ApiError;
-use partyregistry_proto::audit::v1::ListAuditEntriesRequest;
+use partyregistry_proto::audit::v1::{ListAuditEntriesRequest, VerifyAuditTrailRequest};
 use partyregistry_proto::reporting::v1::{
     GetAdmissionProgressRequest, GetAdmissionsReportRequest, GetCellHealthRequest,
     GetCellRatingSummaryRequest, GetCommuneReportRequest, GetFreshnessRequest,
@@ -251,7 +251,8 @@ unsnapped!(
     GetMonthlyBriefingRequest,
     ListBadgesDueRequest,
     GetFreshnessRequest,
-    ListAuditEntriesRequest
+    ListAuditEntriesRequest,
+    VerifyAuditTrailRequest
 );
 
 #[cfg(test)]

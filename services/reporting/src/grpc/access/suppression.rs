@@ -5,7 +5,7 @@
 //! Owns the suppression rule and its application to every reporting response. Does not own who
 //! is suppressed (the caller's rights, decided by [`super::Access::protect`]).
 
-use partyregistry_proto::audit::v1::ListAuditEntriesResponse;
+use partyregistry_proto::audit::v1::{ListAuditEntriesResponse, VerifyAuditTrailResponse};
 use partyregistry_proto::reporting::v1::{
     AdmissionProgress, AdmissionsReport, Bucket, CellHealth, CellRatingSummary, CommuneReport,
     Freshness, ListBadgesDueResponse, ListDeadlinesResponse, MonthlyBriefing, Movements, Pipeline,
@@ -747,5 +747,6 @@ no_small_cells!(
     ListBadgesDueResponse,
     // No figures.
     Freshness,
-    ListAuditEntriesResponse
+    ListAuditEntriesResponse,
+    VerifyAuditTrailResponse
 );

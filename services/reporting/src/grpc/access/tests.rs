@@ -195,6 +195,10 @@ fn migration_holds_the_kit_audit_table() {
         include_str!("../../../migrations/0004_audit.sql"),
         partyregistry_kit::audit::AUDIT_TABLE_SQL
     );
+    assert_eq!(
+        include_str!("../../../migrations/0010_audit_chain.sql"),
+        partyregistry_kit::audit::AUDIT_CHAIN_SQL
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
