@@ -282,6 +282,21 @@ impl ScopeResolver for ReportScope {
 pub type Grant = partyregistry_kit::authz::Grant<ReportScope>;
 
 /// The authorisation, suppression and audit of this server's calls.
+/// The reason of a report refused while the projection is rebuilt after a divergence.
+pub const PROJECTION_REBUILDING: &str = "PROJECTION_REBUILDING";
+
+/// The refusal of a report while the projection is rebuilt: membership's feed no longer holds
+/// what had been applied (a restore from a backup), so the figures would mix two histories.
+fn rebuilding() -> ApiError {
+    ApiError::precondition(
+        PROJECTION_REBUILDING,
+        "feed",
+        "the membership feed was restored behind what this service had applied; the figures are \
+         being rebuilt from the feed and no report is answered until they reach its head \
+         (GetFreshness tells the progress)",
+    )
+}
+
 #[derive(Debug, Clone)]
 pub struct Access {
     gate: Gate<ReportScope>,
@@ -351,6 +366,9 @@ impl Access {
         let request = request.into_inner();
         let grant = self.authorise(method, &caller, &request).await?;
         // Authorised first: a caller out of scope learns nothing of the feed's progress.
+        if let Err(error) = self.serving(method) {
+            return grant.finish(Err(error)).await.map(Response::new);
+        }
         let caught_up = match (catch_up, &self.feed) {
             (Ok(Some((sequence, wait))), Some(feed)) => catch_up::wait(feed, sequence, wait).await,
             (Ok(_), _) => Ok(()),
@@ -361,6 +379,14 @@ impl Access {
             Err(error) => Err(error),
         };
         grant.finish(result).await.map(Response::new)
+    }
+
+    /// Refuses every report but freshness while the projection is rebuilt after a divergence.
+    pub fn serving(&self, method: &str) -> Result<(), ApiError> {
+        if method != GET_FRESHNESS && self.feed.as_ref().is_some_and(|feed| feed.is_rebuilding()) {
+            return Err(rebuilding());
+        }
+        Ok(())
     }
 
     /// Runs `body` on `request` as `caller` may see it: for an aggregates-only caller, on the

@@ -45,9 +45,11 @@ pub async fn export(
     let grant = access
         .authorise(access::EXPORT_REPORT, &caller, &request)
         .await?;
-    let chunks = grant
-        .finish(render_file(api, &caller, request).await)
-        .await?;
+    let rendered = match access.serving(access::EXPORT_REPORT) {
+        Ok(()) => render_file(api, &caller, request).await,
+        Err(error) => Err(error),
+    };
+    let chunks = grant.finish(rendered).await?;
     let stream: ExportStream = Box::pin(tokio_stream::iter(chunks.into_iter().map(Ok)));
     Ok(Response::new(stream))
 }

@@ -65,6 +65,10 @@ pub struct FeedState {
     applied_sequence: AtomicI64,
     /// Woken after every applied batch, for readers waiting for their write.
     applied_changed: tokio::sync::Notify,
+    /// Set when the feed was found to have diverged (membership restored from a backup behind
+    /// what was applied) and the projection was reset, until the replay reaches the head
+    /// membership announces: meanwhile the projection is partial and no report is answered.
+    rebuilding: AtomicBool,
 }
 
 impl FeedState {
@@ -76,14 +80,34 @@ impl FeedState {
             last_contact_us: AtomicI64::new(cursor.last_contact_us),
             applied_sequence: AtomicI64::new(cursor.position.last_sequence),
             applied_changed: tokio::sync::Notify::new(),
+            rebuilding: AtomicBool::new(false),
         }
     }
 
     /// Starts over after the projection was reset: nothing applied, no head known.
     fn restart(&self) {
+        self.rebuilding.store(true, Ordering::SeqCst);
         self.head_sequence.store(0, Ordering::SeqCst);
         self.applied_sequence.store(0, Ordering::SeqCst);
         self.applied_changed.notify_waiters();
+    }
+
+    /// The state after a divergence was found, for tests of the API above.
+    #[cfg(test)]
+    pub(crate) fn diverged_for_tests(&self) {
+        self.restart();
+    }
+
+    /// The state once a replay applied up to `head`, which membership then announced.
+    #[cfg(test)]
+    pub(crate) fn replayed_for_tests(&self, head: i64) {
+        self.applied(head);
+        self.announce_head(head);
+    }
+
+    /// Whether the projection is being rebuilt after a divergence (see [`FeedState::restart`]).
+    pub fn is_rebuilding(&self) -> bool {
+        self.rebuilding.load(Ordering::SeqCst)
     }
 
     /// Records that everything up to `sequence` is applied (committed) and wakes the waiters.
@@ -128,9 +152,14 @@ impl FeedState {
         self.last_contact_us.store(at_us, Ordering::Relaxed);
     }
 
+    /// Records the head membership announced; a rebuild ends once everything up to it is
+    /// applied.
     fn announce_head(&self, head_sequence: i64) {
         self.head_sequence
             .fetch_max(head_sequence, Ordering::Relaxed);
+        if self.applied_sequence.load(Ordering::SeqCst) >= head_sequence {
+            self.rebuilding.store(false, Ordering::SeqCst);
+        }
     }
 
     fn disconnected(&self) {

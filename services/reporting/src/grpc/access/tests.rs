@@ -1056,6 +1056,94 @@ async fn access_is_decided_suppressed_and_audited(database: Database) {
     store.close().await;
 }
 
+/// While the projection is rebuilt after a divergence, every report is refused with the reason
+/// named and freshness still answers; once the replay reaches the announced head, reports answer.
+async fn reports_wait_out_a_rebuild(database: Database) {
+    let audit = AuditLog::new(&database);
+    let store = Store::new(database);
+    store.apply_changes(&feed(), 1).await.expect("feed applies");
+    let feed_state = Arc::new(FeedState::default());
+    let access = Access::new(store.clone(), audit, 5).with_feed(feed_state.clone());
+    let api = ReportingApi::new(store.clone(), feed_state.clone(), access);
+    let national = Caller {
+        national: true,
+        ..caller("quoc-gia", &[], &[], &[Right::Records])
+    };
+    let report = || {
+        request_as(
+            &national,
+            GetCommuneReportRequest {
+                commune: "communes/02680".into(),
+                as_of_date: String::new(),
+            },
+        )
+    };
+    assert_eq!(code(api.get_commune_report(report()).await), Code::Ok);
+
+    feed_state.diverged_for_tests();
+    let refused = api
+        .get_commune_report(report())
+        .await
+        .expect_err("no report while rebuilding");
+    assert_eq!(refused.code(), Code::FailedPrecondition);
+    assert!(
+        refused.message().contains("rebuilt"),
+        "{}",
+        refused.message()
+    );
+    assert_eq!(
+        code(
+            api.get_freshness(request_as(&national, GetFreshnessRequest {}))
+                .await
+        ),
+        Code::Ok
+    );
+    let outcomes = call_every_report(
+        &api,
+        &national,
+        "communes/02680",
+        "provinces/15",
+        "provinces/15",
+    )
+    .await;
+    for (method, code, _) in outcomes {
+        assert_eq!(code, Code::FailedPrecondition, "{method}");
+    }
+
+    // The replay reaches the head membership announces.
+    feed_state.replayed_for_tests(feed().len() as i64);
+    assert_eq!(code(api.get_commune_report(report()).await), Code::Ok);
+    store.close().await;
+}
+
+#[tokio::test]
+async fn sqlite_reports_wait_out_a_rebuild() {
+    let test_database = TestDatabase::create(Backend::Sqlite, "reporting_rebuild")
+        .await
+        .expect("test database is created");
+    let database = db::connect(&test_database.url, &crate::MIGRATIONS)
+        .await
+        .expect("test database opens");
+    reports_wait_out_a_rebuild(database).await;
+    test_database.remove().await;
+}
+
+#[tokio::test]
+async fn postgres_reports_wait_out_a_rebuild() {
+    if postgres_admin_url().is_none() {
+        eprintln!("TEST_DATABASE_URL not set: PostgreSQL rebuild test skipped");
+        return;
+    }
+    let test_database = TestDatabase::create(Backend::Postgres, "reporting_rebuild")
+        .await
+        .expect("test database is created");
+    let database = db::connect(&test_database.url, &crate::MIGRATIONS)
+        .await
+        .expect("test database opens");
+    reports_wait_out_a_rebuild(database).await;
+    test_database.remove().await;
+}
+
 /// The test on a fresh database of `backend`; skipped on PostgreSQL without `TEST_DATABASE_URL`.
 async fn on_fresh_database(backend: Backend) {
     if backend == Backend::Postgres && postgres_admin_url().is_none() {
