@@ -371,13 +371,13 @@ pub async fn serve(
     service_names: &'static [&'static str],
     shutdown: CancellationToken,
     security: ServerSecurity,
-    database: Option<Database>,
+    readiness: Option<Readiness>,
 ) -> Result<(), tonic::transport::Error> {
     let (health, health_service) = tonic_health::server::health_reporter();
     set_health(&health, service_names, ServingStatus::Serving).await;
-    if let Some(database) = database {
+    if let Some(readiness) = readiness {
         tokio::spawn(follow_database(
-            database,
+            readiness,
             health.clone(),
             service_names,
             shutdown.clone(),
@@ -455,6 +455,38 @@ pub async fn serve(
     }
 }
 
+/// What the health check follows: the database, and optionally a condition of the service's own
+/// (reporting: not while its projection is rebuilt).
+#[derive(Clone)]
+pub struct Readiness {
+    database: Database,
+    condition: Option<Arc<dyn Fn() -> bool + Send + Sync>>,
+}
+
+impl std::fmt::Debug for Readiness {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Readiness")
+            .field("condition", &self.condition.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Readiness {
+    /// Serving while `database` answers.
+    pub fn of(database: Database) -> Self {
+        Self {
+            database,
+            condition: None,
+        }
+    }
+
+    /// Serving while the database answers and `ready` holds.
+    pub fn and(mut self, ready: impl Fn() -> bool + Send + Sync + 'static) -> Self {
+        self.condition = Some(Arc::new(ready));
+        self
+    }
+}
+
 /// How often the database is probed for the health check: health follows an outage and a
 /// recovery within this interval plus [`DATABASE_PROBE_TIMEOUT`].
 pub const DATABASE_PROBE_INTERVAL: Duration = Duration::from_millis(500);
@@ -476,7 +508,7 @@ async fn set_health(
 /// Probes `database` until `shutdown` and turns health NOT_SERVING while it is unreachable, so
 /// that load balancers send calls elsewhere instead of to a server that can only refuse them.
 async fn follow_database(
-    database: Database,
+    readiness: Readiness,
     health: tonic_health::server::HealthReporter,
     service_names: &'static [&'static str],
     shutdown: CancellationToken,
@@ -485,16 +517,20 @@ async fn follow_database(
     loop {
         let reachable = tokio::select! {
             () = shutdown.cancelled() => return,
-            reachable = database.reachable(DATABASE_PROBE_TIMEOUT) => reachable,
+            reachable = readiness.database.reachable(DATABASE_PROBE_TIMEOUT) => reachable,
         };
+        let reachable = reachable && readiness.condition.as_ref().is_none_or(|ready| ready());
         // After shutdown, health stays NOT_SERVING whatever the database does.
         if reachable != serving && !shutdown.is_cancelled() {
             serving = reachable;
             if reachable {
-                tracing::info!(services = ?service_names, "database reachable again: serving");
+                tracing::info!(services = ?service_names, "ready again: serving");
                 set_health(&health, service_names, ServingStatus::Serving).await;
             } else {
-                tracing::warn!(services = ?service_names, "database unreachable: not serving");
+                tracing::warn!(
+                    services = ?service_names,
+                    "database unreachable or the service not ready: not serving"
+                );
                 set_health(&health, service_names, ServingStatus::NotServing).await;
             }
         }

@@ -115,7 +115,7 @@ pub async fn run(
         ],
         shutdown,
         security,
-        Some(probed.clone()),
+        Some(server::Readiness::of(probed.clone())),
     )
     .await?;
     // The connections are closed before the service returns, so that whoever stopped it may

@@ -130,6 +130,11 @@ pub async fn run(
     let access = grpc::access::Access::new(store.clone(), audit, config.min_cell_size)
         .with_period(config.disclosure_period)
         .with_feed(feed.clone());
+    // Reports are refused while the projection is rebuilt after a divergence; health says so.
+    let readiness = {
+        let feed = feed.clone();
+        server::Readiness::of(store.database().clone()).and(move || !feed.is_rebuilding())
+    };
     let api = grpc::api::ReportingApi::new(store.clone(), feed, access.clone());
     let routes = tonic::service::Routes::new(compressed!(ReportingServiceServer::new(api)))
         .add_service(compressed!(AuditServiceServer::new(
@@ -141,7 +146,7 @@ pub async fn run(
         SERVICE_NAMES,
         shutdown,
         security,
-        Some(store.database().clone()),
+        Some(readiness),
     )
     .await;
 
