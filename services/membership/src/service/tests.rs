@@ -1511,6 +1511,7 @@ async fn member_facts_and_events_reach_the_feed(membership: &Membership) {
 
 mod calendar;
 mod exceptions;
+mod qualifications;
 mod readmission;
 mod redating;
 mod vote_day;
