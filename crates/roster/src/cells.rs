@@ -766,10 +766,23 @@ mod tests {
             parse_level(ListKind::Qualification, &text("Cử nhân luật")),
             Ok(Some("QUALIFICATION_UNIVERSITY"))
         );
-        assert_eq!(
-            parse_level(ListKind::Qualification, &text("Trung cấp thú y")),
-            Ok(Some("QUALIFICATION_VOCATIONAL"))
-        );
+        // Sơ cấp and trung cấp are kept apart; a text naming neither keeps the merged value.
+        for (written, level) in [
+            ("Trung cấp thú y", "QUALIFICATION_INTERMEDIATE"),
+            ("Trung cấp", "QUALIFICATION_INTERMEDIATE"),
+            ("Trung học chuyên nghiệp", "QUALIFICATION_INTERMEDIATE"),
+            ("THCN", "QUALIFICATION_INTERMEDIATE"),
+            ("Sơ cấp", "QUALIFICATION_ELEMENTARY"),
+            ("sơ cấp nghề may", "QUALIFICATION_ELEMENTARY"),
+            ("Công nhân kỹ thuật bậc 3", "QUALIFICATION_VOCATIONAL"),
+            ("Sơ cấp, trung cấp", "QUALIFICATION_VOCATIONAL"),
+        ] {
+            assert_eq!(
+                parse_level(ListKind::Qualification, &text(written)),
+                Ok(Some(level)),
+                "{written}"
+            );
+        }
         assert_eq!(
             parse_level(ListKind::PoliticalTheory, &text("TC")),
             Ok(Some("POLITICAL_THEORY_INTERMEDIATE"))
@@ -794,7 +807,7 @@ mod tests {
             );
             assert_eq!(
                 memo.level(ListKind::Qualification, &text("TC")),
-                Ok(Some("QUALIFICATION_VOCATIONAL"))
+                Ok(Some("QUALIFICATION_INTERMEDIATE"))
             );
         }
     }

@@ -159,19 +159,27 @@ pub const GENERAL_EDUCATION_LEVELS: [(&str, &[&str]); 4] = [
     ),
 ];
 
-/// Professional qualification levels, lowest first. Labels come from [`label`].
-pub const QUALIFICATION_LEVELS: [(&str, &[&str]); 6] = [
+/// Professional qualification levels, lowest first. Labels come from [`label`]. Sơ cấp and
+/// trung cấp are kept apart (domain.md §3); `QUALIFICATION_VOCATIONAL` is the older value that
+/// merged them, kept for records written before the split and for a text that names neither
+/// level ("công nhân kỹ thuật" was trained at either before Luật Giáo dục nghề nghiệp 2014).
+pub const QUALIFICATION_LEVELS: [(&str, &[&str]); 8] = [
     (
         "QUALIFICATION_NONE",
         &["Không", "Chưa qua đào tạo chuyên môn"],
     ),
     (
         "QUALIFICATION_VOCATIONAL",
+        &["Sơ cấp, trung cấp", "Công nhân kỹ thuật"],
+    ),
+    ("QUALIFICATION_ELEMENTARY", &["Sơ cấp nghề"]),
+    (
+        "QUALIFICATION_INTERMEDIATE",
         &[
-            "Sơ cấp",
-            "Trung cấp",
-            "Công nhân kỹ thuật",
+            "Trung cấp nghề",
+            "Trung cấp chuyên nghiệp",
             "Trung học chuyên nghiệp",
+            "THCN",
             "TC",
         ],
     ),
@@ -398,7 +406,9 @@ pub fn label(value: &str) -> &str {
         "GENERAL_EDUCATION_LOWER_SECONDARY" => "Trung học cơ sở",
         "GENERAL_EDUCATION_UPPER_SECONDARY" => "Trung học phổ thông",
         "QUALIFICATION_NONE" => "Chưa qua đào tạo",
-        "QUALIFICATION_VOCATIONAL" => "Sơ cấp, trung cấp",
+        "QUALIFICATION_VOCATIONAL" => "Sơ cấp hoặc trung cấp (chưa phân biệt)",
+        "QUALIFICATION_ELEMENTARY" => "Sơ cấp",
+        "QUALIFICATION_INTERMEDIATE" => "Trung cấp",
         "QUALIFICATION_COLLEGE" => "Cao đẳng",
         "QUALIFICATION_UNIVERSITY" => "Đại học",
         "QUALIFICATION_MASTER" => "Thạc sĩ",

@@ -45,6 +45,7 @@ mod import;
 mod members;
 mod organisations;
 mod outbox;
+mod rule_versions;
 mod units;
 
 pub use admission::AdmitDecision;

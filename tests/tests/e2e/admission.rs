@@ -932,5 +932,47 @@ async fn holidays_and_rule_versions_are_data_that_reach_the_reports(
     // The four reference versions, the one of 2026 and the one inserted before them all.
     assert_eq!(versions.len(), 6);
     assert_eq!(versions[0].code, "23-QĐ/TW");
+
+    // Re-dating is asked for by naming `in_force_from` in the mask; an empty mask keeps the
+    // start, and a start past a neighbour's is refused naming the field.
+    let redate = |to: &str, mask: &[&str]| pb::UpdateRuleVersionRequest {
+        rule_version: Some(pb::RuleVersion {
+            in_force_from: to.into(),
+            ..versions[0].clone()
+        }),
+        update_mask: Some(prost_types::FieldMask {
+            paths: mask.iter().map(|p| (*p).to_owned()).collect(),
+        }),
+    };
+    crate::fixtures::assert_rejected(
+        pair.admission
+            .update_rule_version(redate("2016-07-25", &["in_force_from"]))
+            .await,
+        Code::FailedPrecondition,
+        "rule_version.in_force_from",
+    );
+    let kept = pair
+        .admission
+        .update_rule_version(redate("2012-01-01", &[]))
+        .await?
+        .into_inner();
+    assert_eq!(kept.name, "ruleVersions/2011-01-01");
+    let redated = pair
+        .admission
+        .update_rule_version(pb::UpdateRuleVersionRequest {
+            rule_version: Some(pb::RuleVersion {
+                etag: kept.etag.clone(),
+                ..redate("2012-01-01", &[]).rule_version.unwrap_or_default()
+            }),
+            update_mask: Some(prost_types::FieldMask {
+                paths: vec!["in_force_from".into()],
+            }),
+        })
+        .await?
+        .into_inner();
+    assert_eq!(
+        (redated.name.as_str(), redated.code.as_str()),
+        ("ruleVersions/2012-01-01", "23-QĐ/TW")
+    );
     pair.finish().await
 }

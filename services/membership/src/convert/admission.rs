@@ -526,6 +526,10 @@ updatable_fields! {
     }
 }
 
+/// The update-mask path that re-dates a regulation version: accepted only when the mask names
+/// it, never implied by an empty mask (the version's name changes with it).
+pub const RULE_VERSION_START: &str = "in_force_from";
+
 /// Copies the masked fields of `update` onto `current`.
 pub fn merge_rule_version(current: &mut pb::RuleVersion, update: &pb::RuleVersion, paths: &[&str]) {
     merge_rule_version_fields(current, update, paths);

@@ -33,6 +33,9 @@ pub const CANDIDATE_NOT_ELIGIBLE: &str = "CANDIDATE_NOT_ELIGIBLE";
 pub const INTRODUCER_NOT_OFFICIAL: &str = "INTRODUCER_NOT_OFFICIAL";
 /// Reason of a regulation version starting on the day another one starts.
 pub const RULE_VERSION_TAKEN: &str = "RULE_VERSION_TAKEN";
+/// Reason of a new start for a regulation version that would move it past a neighbouring
+/// version's start: the versions would change order or two would start on one day.
+pub const RULE_VERSION_ORDER: &str = "RULE_VERSION_ORDER";
 /// Reason of a rating or plan for a year in which the cell was not open.
 pub const CELL_CLOSED: &str = super::CELL_CLOSED;
 /// Reason of a rating of an exempt member.

@@ -101,8 +101,12 @@ named_enum!(
     Qualification {
         /// None.
         None = "QUALIFICATION_NONE",
-        /// Vocational.
+        /// Sơ cấp or trung cấp, not told apart: records from before the two were split.
         Vocational = "QUALIFICATION_VOCATIONAL",
+        /// Sơ cấp.
+        Elementary = "QUALIFICATION_ELEMENTARY",
+        /// Trung cấp.
+        Intermediate = "QUALIFICATION_INTERMEDIATE",
         /// College.
         College = "QUALIFICATION_COLLEGE",
         /// University.

@@ -14,8 +14,9 @@ use tonic::{Request, Response, Status};
 use super::{Idempotent, effective_date, request_key, required, short_text};
 use crate::authz::{Authz, Grant, admission};
 use crate::convert::admission::{
-    CANDIDATE_UPDATABLE, RULE_VERSION_UPDATABLE, candidate_from_proto, holiday_from_proto,
-    parse_candidate, parse_holiday, parse_rule_version, plan_from_proto, target_from_proto,
+    CANDIDATE_UPDATABLE, RULE_VERSION_START, RULE_VERSION_UPDATABLE, candidate_from_proto,
+    holiday_from_proto, parse_candidate, parse_holiday, parse_rule_version, plan_from_proto,
+    target_from_proto,
 };
 use crate::convert::mask_paths;
 use crate::domain::admission::{Advance, YEARS};
@@ -209,9 +210,33 @@ impl AdmissionApi {
     ) -> Result<pb::RuleVersion, ApiError> {
         let update = required(request.rule_version.as_ref(), "rule_version")?;
         let in_force_from = parse_rule_version("rule_version.name", &update.name)?;
-        let paths = mask_paths(request.update_mask.as_ref(), RULE_VERSION_UPDATABLE)?;
+        // `in_force_from` is corrected only when the mask names it: an empty mask keeps the
+        // start, since re-dating renames the version.
+        let named = request
+            .update_mask
+            .as_ref()
+            .is_some_and(|mask| !mask.paths.is_empty());
+        let allowed: Vec<&'static str> = RULE_VERSION_UPDATABLE
+            .iter()
+            .copied()
+            .chain(named.then_some(RULE_VERSION_START))
+            .collect();
+        let mut paths = mask_paths(request.update_mask.as_ref(), &allowed)?;
+        let new_start = if paths.contains(&RULE_VERSION_START) {
+            paths.retain(|path| *path != RULE_VERSION_START);
+            Some(date::parse(&update.in_force_from).map_err(|error| {
+                ApiError::invalid("rule_version.in_force_from", error.to_string())
+            })?)
+        } else {
+            None
+        };
         self.membership
-            .update_rule_version(in_force_from, &update.etag, update.clone(), paths)
+            .update_rule_version(
+                in_force_from,
+                &update.etag,
+                update.clone(),
+                (paths, new_start),
+            )
             .await
     }
 

@@ -579,41 +579,6 @@ impl Membership {
         expect_resource!(resource, RuleVersion)
     }
 
-    /// Corrects the fields of a regulation version named in `paths`, if `etag` is current.
-    pub async fn update_rule_version(
-        &self,
-        in_force_from: Date,
-        etag: &str,
-        update: pb::RuleVersion,
-        paths: Vec<&'static str>,
-    ) -> Result<pb::RuleVersion, ApiError> {
-        let resource = self
-            .mutate(None, false, |tx, now| {
-                let (etag, update, paths) = (etag.to_owned(), update.clone(), paths.clone());
-                Box::pin(async move {
-                    let current = tx.require_rule_version(in_force_from).await?;
-                    let stored = current.to_proto();
-                    check_etag(&etag, current.version, &stored.name)?;
-                    let rule = convert::apply_mask(
-                        stored,
-                        &update,
-                        &paths,
-                        convert_admission::merge_rule_version,
-                        |merged| {
-                            partyregistry_kit::admission::rule_version_from_proto(
-                                merged,
-                                "rule_version",
-                            )
-                        },
-                    )?;
-                    let record = tx.update_rule_version(&rule, current.version, now).await?;
-                    Ok(Resource::RuleVersion(record.to_proto()))
-                })
-            })
-            .await?;
-        expect_resource!(resource, RuleVersion)
-    }
-
     /// The holidays of `year`.
     pub async fn holidays(&self, year: i32) -> Result<Vec<pb::Holiday>, ApiError> {
         let (first, last) = rules_of::year_bounds(year)

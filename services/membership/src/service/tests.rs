@@ -713,7 +713,12 @@ async fn pipeline_runs_from_source_to_member(membership: &Membership) {
     let mut longer = created_rule.clone();
     longer.ceremony_working_days = 40;
     let corrected_rule = membership
-        .update_rule_version(d("2026-01-01"), "1", longer, vec!["ceremony_working_days"])
+        .update_rule_version(
+            d("2026-01-01"),
+            "1",
+            longer,
+            (vec!["ceremony_working_days"], None),
+        )
         .await
         .expect("corrected");
     assert_eq!(
@@ -1506,5 +1511,7 @@ async fn member_facts_and_events_reach_the_feed(membership: &Membership) {
 
 mod calendar;
 mod exceptions;
+mod qualifications;
 mod readmission;
+mod redating;
 mod vote_day;

@@ -227,6 +227,33 @@ pub async fn update_rule_version(
     }
     require_rule_version(conn, rule.in_force_from).await
 }
+/// Moves the version starting on `from` to start on `to` (its numbers and etag are written by
+/// [`update_rule_version`] in the same transaction). The caller has checked that `to` keeps the
+/// versions in their order; a start already taken answers ALREADY_EXISTS.
+pub async fn redate_rule_version(
+    conn: &mut AnyConnection,
+    from: Date,
+    to: Date,
+) -> Result<(), ApiError> {
+    let moved = sqlx::query("update rule_versions set in_force_from = $1 where in_force_from = $2")
+        .bind(date::format(to))
+        .bind(date::format(from))
+        .execute(&mut *conn)
+        .await;
+    match moved {
+        Err(error) if is_unique_violation(&error) => Err(ApiError::AlreadyExists {
+            resource_type: RULE_VERSION_TYPE,
+            name: rule_name(to),
+        }),
+        Err(error) => Err(error.into()),
+        Ok(done) if done.rows_affected() == 0 => Err(ApiError::NotFound {
+            resource_type: RULE_VERSION_TYPE,
+            name: rule_name(from),
+        }),
+        Ok(_) => Ok(()),
+    }
+}
+
 /// Whether any regulation version is stored.
 pub async fn has_rule_versions(conn: &mut AnyConnection) -> Result<bool, ApiError> {
     let count: i64 = sqlx::query("select count(*) as n from rule_versions")

@@ -156,6 +156,7 @@ statements! {
         fn require_rule_version(in_force_from: Date) -> RuleVersionRecord;
         fn insert_rule_version(rule: &RuleVersion, now: i64) -> RuleVersionRecord;
         fn update_rule_version(rule: &RuleVersion, expected_version: i64, now: i64) -> RuleVersionRecord;
+        fn redate_rule_version(from: Date, to: Date) -> ();
         fn has_rule_versions() -> bool;
     }
     holidays {

@@ -413,11 +413,20 @@ fn project_holiday(holiday: &Holiday) -> Result<HolidayRow, MalformedChange> {
 }
 
 fn project_deletion(name: &str) -> Result<Projected, MalformedChange> {
-    // Only holidays are ever deleted.
-    name.strip_prefix("holidays/")
-        .and_then(|day| date::parse(day).ok())
+    // Holidays are deleted; a re-dated regulation version leaves its old name.
+    let day = |prefix: &str| {
+        name.strip_prefix(prefix)
+            .and_then(|day| date::parse(day).ok())
+    };
+    day("holidays/")
         .map(Projected::HolidayDeleted)
-        .ok_or_else(|| field_error("deleted_resource", "must be holidays/{date}"))
+        .or_else(|| day("ruleVersions/").map(Projected::RuleVersionDeleted))
+        .ok_or_else(|| {
+            field_error(
+                "deleted_resource",
+                "must be holidays/{date} or ruleVersions/{date}",
+            )
+        })
 }
 
 fn project_target(target: &Target) -> Result<TargetRow, MalformedChange> {

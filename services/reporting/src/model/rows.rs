@@ -46,6 +46,9 @@ pub enum Projected {
     Holiday(HolidayRow),
     /// A public holiday removed from the calendar (`deleted_resource = "holidays/{date}"`).
     HolidayDeleted(Date),
+    /// A regulation version's old name after it was re-dated (`deleted_resource =
+    /// "ruleVersions/{date}"`): the version follows under its new date.
+    RuleVersionDeleted(Date),
     /// A created or replaced commune target.
     Target(TargetRow),
     /// A created or replaced cell plan.

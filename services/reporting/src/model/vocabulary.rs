@@ -47,6 +47,19 @@ pub const EDUCATIONS: [Education; 4] = [
     Education::UpperSecondary,
 ];
 
+/// The spellings of the qualification levels, lowest first, as a breakdown lists them: the
+/// contract added sơ cấp and trung cấp at its end, after the merged value they replace.
+pub const QUALIFICATION_ORDER: [&str; 8] = [
+    "QUALIFICATION_NONE",
+    "QUALIFICATION_VOCATIONAL",
+    "QUALIFICATION_ELEMENTARY",
+    "QUALIFICATION_INTERMEDIATE",
+    "QUALIFICATION_COLLEGE",
+    "QUALIFICATION_UNIVERSITY",
+    "QUALIFICATION_MASTER",
+    "QUALIFICATION_DOCTORATE",
+];
+
 /// The spelling of an education level: a member's level of the same name.
 pub fn education_key(level: Education) -> &'static str {
     GeneralEducation::from(level).key()
@@ -184,7 +197,7 @@ spelled! {
     Qualification {
         /// None.
         None = "QUALIFICATION_NONE",
-        /// Vocational training.
+        /// Sơ cấp or trung cấp, not told apart (records from before the two were split).
         Vocational = "QUALIFICATION_VOCATIONAL",
         /// College.
         College = "QUALIFICATION_COLLEGE",
@@ -194,6 +207,10 @@ spelled! {
         Master = "QUALIFICATION_MASTER",
         /// Doctorate.
         Doctorate = "QUALIFICATION_DOCTORATE",
+        /// Sơ cấp.
+        Elementary = "QUALIFICATION_ELEMENTARY",
+        /// Trung cấp.
+        Intermediate = "QUALIFICATION_INTERMEDIATE",
     }
 }
 
@@ -320,6 +337,15 @@ spelled! {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_qualification_order_lists_every_level_once() {
+        let mut ordered = QUALIFICATION_ORDER.to_vec();
+        ordered.sort_unstable();
+        let mut keys = Qualification::KEYS.to_vec();
+        keys.sort_unstable();
+        assert_eq!(ordered, keys);
+    }
 
     #[test]
     fn every_spelling_reads_back() {

@@ -27,8 +27,8 @@ use crate::model::commune::ProfileCount;
 use crate::model::history::MemberHistory;
 use crate::model::stint::Stint;
 use crate::model::vocabulary::{
-    EDUCATIONS, EventType, Gender, GeneralEducation, MemberStatus, PoliticalTheory, Qualification,
-    education_key,
+    EDUCATIONS, EventType, Gender, GeneralEducation, MemberStatus, PoliticalTheory,
+    QUALIFICATION_ORDER, education_key,
 };
 use crate::report::commune::{self as reports, bucket};
 use crate::report::units::{CountedCommune, Resolved, province_name};
@@ -300,7 +300,7 @@ fn breakdown(
             counts.theories.iter().map(|(level, n)| (level.key(), *n)),
         ),
         "qualification" => reports::by_level(
-            Qualification::KEYS,
+            &QUALIFICATION_ORDER,
             counts
                 .qualifications
                 .iter()

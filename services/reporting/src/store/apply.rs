@@ -156,6 +156,12 @@ async fn apply_one(
                 .execute(&mut *connection)
                 .await?;
         }
+        Projected::RuleVersionDeleted(day) => {
+            sqlx::query("delete from rule_versions where in_force_from = $1")
+                .bind(date::format(*day))
+                .execute(&mut *connection)
+                .await?;
+        }
         Projected::Target(target) => upsert_target(connection, target).await?,
         Projected::CellPlan(plan) => upsert_cell_plan(connection, plan).await?,
         Projected::CellRating(rating) => upsert_cell_rating(connection, rating).await?,

@@ -143,10 +143,14 @@ fn candidates_are_kept_without_the_citizen_id() {
 }
 
 #[test]
-fn holiday_deletions_name_the_day() {
+fn holiday_and_redated_version_deletions_name_the_day() {
     assert_eq!(
         project_resource(Resource::DeletedResource("holidays/2022-09-02".into())),
         Ok(Projected::HolidayDeleted(d("2022-09-02")))
+    );
+    assert_eq!(
+        project_resource(Resource::DeletedResource("ruleVersions/2026-01-01".into())),
+        Ok(Projected::RuleVersionDeleted(d("2026-01-01")))
     );
     assert!(project_resource(Resource::DeletedResource("members/3".into())).is_err());
 }
