@@ -25,6 +25,7 @@ pub mod authz;
 pub mod client;
 pub mod db;
 pub mod error;
+pub mod health;
 pub mod localized;
 pub mod observe;
 pub mod revocation;
