@@ -19,7 +19,7 @@
 //! The import writes, per member, that row, its events, its change on the feed and its
 //! imported-row record, and checks every rule and duplicate on the way.
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use partyregistry_kit::BoxError;
 use partyregistry_kit::client::ClientSecurity;
@@ -27,7 +27,7 @@ use partyregistry_proto::membership::v1 as pb;
 use partyregistry_proto::membership::v1::membership_service_client::MembershipServiceClient;
 use partyregistry_tests::{
     Backend, Dice, TestDatabase, feed_head, postgres_admin_url, reporting_client, start_membership,
-    start_reporting_with, wait_caught_up,
+    start_reporting_with, wait_caught_up_within,
 };
 use sqlx::Connection;
 use tokio::net::TcpListener;
@@ -206,7 +206,9 @@ async fn replay(
     let started = Instant::now();
     let reporting = start_reporting_with(config, ClientSecurity::default()).await?;
     let mut reports = reporting_client(&reporting).await?;
-    wait_caught_up(&mut reports, head).await?;
+    // A minute, and a second per 500 changes beyond it: a province's feed takes minutes.
+    let limit = Duration::from_secs(60 + u64::try_from(head / 500).unwrap_or(0));
+    wait_caught_up_within(&mut reports, head, limit).await?;
     let elapsed = started.elapsed();
     reporting.stop().await?;
     database.remove().await;

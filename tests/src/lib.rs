@@ -192,7 +192,16 @@ pub async fn wait_caught_up(
     reporting: &mut ReportingServiceClient<Transport>,
     head: i64,
 ) -> Result<(), BoxError> {
-    poll(Duration::from_secs(60), || {
+    wait_caught_up_within(reporting, head, Duration::from_secs(60)).await
+}
+
+/// Like [`wait_caught_up`], for at most `limit` (a benchmark's replay of a large feed).
+pub async fn wait_caught_up_within(
+    reporting: &mut ReportingServiceClient<Transport>,
+    head: i64,
+    limit: Duration,
+) -> Result<(), BoxError> {
+    poll(limit, || {
         let mut reporting = reporting.clone();
         async move {
             let freshness = reporting
