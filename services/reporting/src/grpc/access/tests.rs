@@ -1118,34 +1118,19 @@ async fn reports_wait_out_a_rebuild(database: Database) {
 
 #[tokio::test]
 async fn sqlite_reports_wait_out_a_rebuild() {
-    let test_database = TestDatabase::create(Backend::Sqlite, "reporting_rebuild")
-        .await
-        .expect("test database is created");
-    let database = db::connect(&test_database.url, &crate::MIGRATIONS)
-        .await
-        .expect("test database opens");
-    reports_wait_out_a_rebuild(database).await;
-    test_database.remove().await;
+    on_fresh_database(Backend::Sqlite, reports_wait_out_a_rebuild).await;
 }
 
 #[tokio::test]
 async fn postgres_reports_wait_out_a_rebuild() {
-    if postgres_admin_url().is_none() {
-        eprintln!("TEST_DATABASE_URL not set: PostgreSQL rebuild test skipped");
-        return;
-    }
-    let test_database = TestDatabase::create(Backend::Postgres, "reporting_rebuild")
-        .await
-        .expect("test database is created");
-    let database = db::connect(&test_database.url, &crate::MIGRATIONS)
-        .await
-        .expect("test database opens");
-    reports_wait_out_a_rebuild(database).await;
-    test_database.remove().await;
+    on_fresh_database(Backend::Postgres, reports_wait_out_a_rebuild).await;
 }
 
-/// The test on a fresh database of `backend`; skipped on PostgreSQL without `TEST_DATABASE_URL`.
-async fn on_fresh_database(backend: Backend) {
+/// `test` on a fresh database of `backend`; skipped on PostgreSQL without `TEST_DATABASE_URL`.
+async fn on_fresh_database<Fut>(backend: Backend, test: impl FnOnce(Database) -> Fut)
+where
+    Fut: Future<Output = ()>,
+{
     if backend == Backend::Postgres && postgres_admin_url().is_none() {
         eprintln!("TEST_DATABASE_URL not set: PostgreSQL access test skipped");
         return;
@@ -1156,16 +1141,16 @@ async fn on_fresh_database(backend: Backend) {
     let database = db::connect(&test_database.url, &crate::MIGRATIONS)
         .await
         .expect("test database opens");
-    access_is_decided_suppressed_and_audited(database).await;
+    test(database).await;
     test_database.remove().await;
 }
 
 #[tokio::test]
 async fn sqlite_access_is_decided_suppressed_and_audited() {
-    on_fresh_database(Backend::Sqlite).await;
+    on_fresh_database(Backend::Sqlite, access_is_decided_suppressed_and_audited).await;
 }
 
 #[tokio::test]
 async fn postgres_access_is_decided_suppressed_and_audited() {
-    on_fresh_database(Backend::Postgres).await;
+    on_fresh_database(Backend::Postgres, access_is_decided_suppressed_and_audited).await;
 }
