@@ -280,6 +280,20 @@ async fn create(
         .await
 }
 
+/// The refusal of `step`, as (reason, field), after checking that it wrote nothing.
+async fn refused_step(
+    membership: &Membership,
+    id: i64,
+    stage: pb::CandidateStage,
+    on: &str,
+    why: &str,
+) -> (String, String) {
+    let before = head(membership).await;
+    let refused = step(membership, id, stage, on).await.expect_err(why);
+    assert_eq!(head(membership).await, before, "nothing written");
+    rejection(refused)
+}
+
 async fn step(
     membership: &Membership,
     id: i64,
