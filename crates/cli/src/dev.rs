@@ -295,7 +295,9 @@ async fn seed_if_missing(membership_url: &str) -> Result<Option<SeedSummary>, Bo
                 crate::client::reference(membership_url, &crate::client::plaintext())
                     .await
                     .map_err(|e| e.to_string())?;
-            let summary = dataset::seed_all(&mut client, &mut admission, &mut reference)
+            // No bar: the services' own log lines share the terminal while the dataset loads.
+            let progress = crate::progress::Progress::hidden();
+            let summary = dataset::seed_all(&mut client, &mut admission, &mut reference, &progress)
                 .await
                 .map_err(|status| partyregistry_kit::error::describe_status(&status))?;
             Ok(Some(summary))

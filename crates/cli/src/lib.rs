@@ -29,12 +29,13 @@
 //! - [`synthetic`]: a generated second province (Lai Châu) with a 2025 commune merge, for the
 //!   end-to-end tests of the statistics; split the same way.
 //! - [`atomic`]: files written whole or not at all (exports).
+//! - [`progress`]: progress bars of long work, drawn on a terminal only.
 //! - [`dev`]: both services in one process on SQLite, seeded on first start; plaintext and without
 //!   authentication, on 127.0.0.1 only.
 //!
 //! Imports run one way, from the command line down to the error type: the crate root ([`run`]) →
 //! [`args`] → [`commands`], [`dev`], [`security`]; the commands and `dev` → [`synthetic`] →
-//! [`dataset`], and → [`parse`], [`output`] → [`client`] → [`error`]. No module imports one that
+//! [`dataset`], and → [`parse`], [`output`], [`progress`] → [`client`] → [`error`]. No module imports one that
 //! imports it, and no command module imports the list of all commands.
 
 pub mod args;
@@ -46,6 +47,7 @@ pub mod dev;
 pub mod error;
 pub mod output;
 pub mod parse;
+pub mod progress;
 pub mod security;
 pub mod synthetic;
 

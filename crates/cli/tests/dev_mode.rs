@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use partyregistry_cli::dataset::{self, REFERENCE_AS_OF};
 use partyregistry_cli::dev::{DevOptions, start};
+use partyregistry_cli::progress::Progress;
 use partyregistry_cli::synthetic::{self, SpecialCase};
 use partyregistry_kit::client::Transport;
 use partyregistry_proto::membership::v1::admission_service_client::AdmissionServiceClient;
@@ -132,9 +133,14 @@ async fn dev_mode_seeds_once_and_reports_the_article_figures() {
     assert_eq!(i64::from(seeded.cells_closed), dataset::TA_PHOI_CELLS);
     assert_eq!(seeded.merges_created, 1);
     let mut reference = ReferenceServiceClient::new(plaintext(&handles.membership_url).await);
-    let all_again = dataset::seed_all(&mut membership, &mut admission, &mut reference)
-        .await
-        .expect("third seed");
+    let all_again = dataset::seed_all(
+        &mut membership,
+        &mut admission,
+        &mut reference,
+        &Progress::hidden(),
+    )
+    .await
+    .expect("third seed");
     assert!(all_again.nothing_created(), "{all_again:?}");
     assert_eq!(
         i64::from(all_again.transfers_present),
@@ -258,10 +264,14 @@ async fn the_synthetic_province_loads_and_its_roll_matches_the_plan() {
     let mut membership = MembershipServiceClient::new(plaintext(&handles.membership_url).await);
     let mut reference = ReferenceServiceClient::new(plaintext(&handles.membership_url).await);
 
-    let summary =
-        synthetic::seed_province(&mut membership, &mut reference, synthetic::DEFAULT_SEED)
-            .await
-            .expect("the generated histories are accepted");
+    let summary = synthetic::seed_province(
+        &mut membership,
+        &mut reference,
+        synthetic::DEFAULT_SEED,
+        &Progress::hidden(),
+    )
+    .await
+    .expect("the generated histories are accepted");
     let plan = synthetic::plan(synthetic::DEFAULT_SEED);
     assert_eq!(summary.members_created as usize, plan.members.len());
     assert!(summary.steps_applied > 0);
@@ -360,9 +370,14 @@ async fn the_synthetic_province_loads_and_its_roll_matches_the_plan() {
     }
 
     // Loading the same seed again creates nobody.
-    let again = synthetic::seed_province(&mut membership, &mut reference, synthetic::DEFAULT_SEED)
-        .await
-        .expect("second load");
+    let again = synthetic::seed_province(
+        &mut membership,
+        &mut reference,
+        synthetic::DEFAULT_SEED,
+        &Progress::hidden(),
+    )
+    .await
+    .expect("second load");
     assert_eq!(again.members_created, 0);
     assert_eq!(again.members_present as usize, plan.members.len());
 

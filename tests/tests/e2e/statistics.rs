@@ -9,6 +9,7 @@ use partyregistry_tests::{Backend, Pair, on_each_backend};
 use tonic::Code;
 
 use crate::fixtures::{Client, admission, assert_rejected, new_member};
+use partyregistry_cli::progress::Progress;
 use partyregistry_cli::{dataset, synthetic};
 
 on_each_backend! {
@@ -702,6 +703,7 @@ async fn synthetic_province_statistics_sum_and_reconcile(backend: Backend) -> Re
         &mut pair.membership,
         &mut pair.reference,
         synthetic::DEFAULT_SEED,
+        &Progress::hidden(),
     )
     .await?;
     pair.caught_up().await?;
@@ -838,6 +840,7 @@ async fn reference_province_rolls_up_across_the_2025_merger(
         &mut pair.membership,
         &mut pair.admission,
         &mut pair.reference,
+        &Progress::hidden(),
     )
     .await?;
     pair.caught_up().await?;

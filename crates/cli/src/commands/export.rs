@@ -11,6 +11,7 @@ use super::reports::{ReportCommand, ReportRequest, report_request};
 use crate::atomic::AtomicFile;
 use crate::client;
 use crate::error::CliError;
+use crate::progress::Progress;
 
 /// Where the file goes: `output` itself, or the suggested name inside it when it is a directory.
 fn target_path(output: &Path, suggested: &str) -> Result<PathBuf, CliError> {
@@ -74,10 +75,15 @@ pub async fn export(context: &Context, args: ExportArgs) -> Result<(), CliError>
         .ok_or_else(|| CliError::Other("dịch vụ báo cáo không gửi dữ liệu nào".to_owned()))?;
     let target = target_path(&output, &first.file_name)?;
     let mut file = AtomicFile::create(&target)?;
+    let progress = Progress::streamed(context.json);
+    progress.set_message(first.file_name.clone());
     file.write(&first.data)?;
+    progress.advance(first.data.len() as u64);
     while let Some(chunk) = stream.message().await? {
         file.write(&chunk.data)?;
+        progress.advance(chunk.data.len() as u64);
     }
+    drop(progress);
     let bytes = file.commit()?;
     let exported = Exported {
         output: target.display().to_string(),

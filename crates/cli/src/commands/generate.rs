@@ -8,6 +8,7 @@ use partyregistry_vocab::date;
 
 use crate::error::CliError;
 use crate::parse::parse_date;
+use crate::progress::Progress;
 use crate::synthetic::country::{CountryOptions, generate};
 
 /// `partyctl generate`.
@@ -56,18 +57,24 @@ pub fn run(args: GenerateArgs, json: bool) -> Result<(), CliError> {
         today,
     };
     let started = std::time::Instant::now();
+    let progress = Progress::counted(args.members, "đảng viên", json);
     let manifest = generate(&options, &args.output, |province| {
+        progress.advance(province.counts.rows);
+        progress.set_message(province.name.clone());
         if !json {
-            println!(
-                "{} {}: {} đảng viên, {} xã ({:.1} giây)",
-                province.file,
-                province.name,
-                province.counts.rows,
-                province.communes.len(),
-                started.elapsed().as_secs_f64()
-            );
+            progress.above(|| {
+                println!(
+                    "{} {}: {} đảng viên, {} xã ({:.1} giây)",
+                    province.file,
+                    province.name,
+                    province.counts.rows,
+                    province.communes.len(),
+                    started.elapsed().as_secs_f64()
+                )
+            });
         }
     })?;
+    drop(progress);
     let summary = Generated {
         output: args.output.display().to_string(),
         members: manifest.counts.rows,

@@ -12,11 +12,9 @@ pub mod report;
 pub mod request;
 
 use std::collections::HashSet;
-use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Instant;
 
 use clap::Args;
 use partyregistry_kit::client::Transport;
@@ -34,6 +32,7 @@ use super::Context;
 use crate::atomic::AtomicFile;
 use crate::client;
 use crate::error::CliError;
+use crate::progress::Progress;
 use report::{Issue, Refusal, RefusedRow, Summary, Tally};
 use request::{Units, batches, field_of_path};
 
@@ -88,53 +87,6 @@ fn import_id(bytes: &[u8], sheet: Option<&str>, mapping: &str) -> String {
         .map(|b| format!("{b:02x}"))
         .collect();
     format!("roster-{hex}")
-}
-
-/// Progress on stderr: a line rewritten in place on a terminal, a quiet line per batch otherwise.
-struct Progress {
-    total: u64,
-    done: u64,
-    started: Instant,
-    live: bool,
-}
-
-impl Progress {
-    fn new(total: u64, json: bool) -> Self {
-        Self {
-            total,
-            done: 0,
-            started: Instant::now(),
-            live: !json && std::io::stdout().is_terminal() && std::io::stderr().is_terminal(),
-        }
-    }
-
-    fn advance(&mut self, rows: u64, batch: usize, batches: usize) {
-        self.done += rows;
-        let seconds = self.started.elapsed().as_secs_f64().max(0.001);
-        let rate = self.done as f64 / seconds;
-        let left = self.total.saturating_sub(self.done) as f64 / rate.max(1.0);
-        let mut stderr = std::io::stderr();
-        if self.live {
-            let _ = write!(
-                stderr,
-                "\r{}/{} đảng viên ({:.0}%), {:.0} dòng/giây, còn khoảng {:.0} giây   ",
-                self.done,
-                self.total,
-                100.0 * self.done as f64 / self.total.max(1) as f64,
-                rate,
-                left
-            );
-            if self.done >= self.total {
-                let _ = writeln!(stderr);
-            }
-        } else {
-            let _ = writeln!(
-                stderr,
-                "lô {batch}/{batches}: {}/{} đảng viên, {rate:.0} dòng/giây",
-                self.done, self.total
-            );
-        }
-    }
 }
 
 /// `partyctl import`: runs [`execute`] and prints what happened.
@@ -297,7 +249,8 @@ async fn import_files(
             ..Summary::default()
         };
         let total: u64 = files.iter().map(|f| f.roster.rows.len() as u64).sum();
-        let mut progress = Progress::new(total, context.json);
+        let progress = Progress::counted(total, "đảng viên", context.json);
+        progress.set_message(if dry_run { "Kiểm tra" } else { "Nhập" });
         for file in files {
             local_issues(file, &mut summary);
             let mut units = Units::of(&file.roster.rows);
@@ -312,9 +265,8 @@ async fn import_files(
                 args.batch as usize,
                 dry_run,
             );
-            let count = requests.len();
             let mut units_seen = UnitsSeen::default();
-            for (index, request) in requests.into_iter().enumerate() {
+            for request in requests {
                 if interrupted.load(Ordering::SeqCst) {
                     return Err(interruption());
                 }
@@ -325,7 +277,7 @@ async fn import_files(
                     _ = wait_for(interrupted) => return Err(interruption()),
                 };
                 tally(file, &sent, &answer, &mut summary, &mut units_seen);
-                progress.advance(members, index + 1, count);
+                progress.advance(members);
             }
             units_seen.add_to(&mut summary);
         }

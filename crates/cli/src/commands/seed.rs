@@ -5,6 +5,7 @@ use clap::Args;
 
 use super::Context;
 use crate::error::CliError;
+use crate::progress::Progress;
 use crate::{client, dataset, synthetic};
 
 /// `partyctl seed`.
@@ -39,12 +40,21 @@ fn print_summary<S: serde::Serialize>(
 pub async fn run(context: &Context, args: SeedArgs) -> Result<(), CliError> {
     let mut membership = client::membership(&context.membership, &context.security).await?;
     let mut reference = client::reference(&context.membership, &context.security).await?;
+    let progress = Progress::counted(0, "bản ghi", context.json);
     if args.synthetic_province {
-        let summary =
-            synthetic::seed_province(&mut membership, &mut reference, args.synthetic_seed).await?;
+        let summary = synthetic::seed_province(
+            &mut membership,
+            &mut reference,
+            args.synthetic_seed,
+            &progress,
+        )
+        .await?;
+        drop(progress);
         return print_summary(context, &summary, synthetic::SyntheticProvince::render);
     }
     let mut admission = client::admission(&context.membership, &context.security).await?;
-    let summary = dataset::seed_all(&mut membership, &mut admission, &mut reference).await?;
+    let summary =
+        dataset::seed_all(&mut membership, &mut admission, &mut reference, &progress).await?;
+    drop(progress);
     print_summary(context, &summary, dataset::SeedSummary::render)
 }

@@ -14,6 +14,7 @@ use partyregistry_proto::membership::v1::{
 use partyregistry_vocab::{date, names, text};
 
 use crate::dataset::loader::{ensure_cells, ensure_commune, list_members};
+use crate::progress::Progress;
 use crate::synthetic::figures::SyntheticProvince;
 use crate::synthetic::people::members::{Step, StepKind};
 use crate::synthetic::people::plan;
@@ -27,9 +28,12 @@ pub async fn seed_province(
     membership: &mut MembershipServiceClient<Transport>,
     reference: &mut ReferenceServiceClient<Transport>,
     seed: u64,
+    progress: &Progress,
 ) -> Result<SyntheticProvince, tonic::Status> {
     let plan = plan(seed);
     let mut summary = plan.summary();
+    progress.set_total(plan.members.len() as u64);
+    progress.set_message("Tỉnh tổng hợp: đảng viên");
 
     let mut roll: HashMap<String, Member> = HashMap::new();
     for request in &plan.communes {
@@ -54,6 +58,7 @@ pub async fn seed_province(
     // commune office records a history it takes over.
     let mut created: Vec<(usize, String)> = Vec::new();
     for (index, member) in plan.members.iter().enumerate() {
+        progress.advance(1);
         if let Some(existing) = roll.get(&text::normalize(&member.full_name)) {
             summary.members_present += 1;
             if let Some(case) = member.role {

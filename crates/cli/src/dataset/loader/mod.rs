@@ -24,6 +24,7 @@ use crate::dataset::figures::{COMMUNE, PLAN_YEAR, RATING_YEAR, TA_PHOI, TA_PHOI_
 use crate::dataset::loader::summary::SeedSummary;
 use crate::dataset::people::ta_phoi::PartyAgeFields;
 use crate::dataset::people::{Dataset, reference_dataset};
+use crate::progress::Progress;
 
 /// Loads the reference dataset through the membership and admission APIs (both served by the
 /// membership server). What exists already is counted as present and not sent again; what is
@@ -35,7 +36,11 @@ pub async fn seed(
     admission: &mut AdmissionServiceClient<Transport>,
 ) -> Result<SeedSummary, tonic::Status> {
     let dataset = reference_dataset();
-    Ok(seed_hop_thanh(membership, admission, &dataset).await?.0)
+    Ok(
+        seed_hop_thanh(membership, admission, &dataset, &Progress::hidden())
+            .await?
+            .0,
+    )
 }
 
 /// Hợp Thành's part of the dataset; returns the summary and the members' resource names by full
@@ -44,8 +49,10 @@ pub(in crate::dataset) async fn seed_hop_thanh(
     membership: &mut MembershipServiceClient<Transport>,
     admission: &mut AdmissionServiceClient<Transport>,
     dataset: &Dataset,
+    progress: &Progress,
 ) -> Result<(SeedSummary, HashMap<String, String>), tonic::Status> {
     let mut summary = SeedSummary::default();
+    progress.set_message("Hợp Thành: đảng viên");
     if ensure_commune(membership, &dataset.commune).await? {
         summary.communes_created += 1;
     } else {
@@ -75,9 +82,11 @@ pub(in crate::dataset) async fn seed_hop_thanh(
             member_names.insert(key.0, member.name);
             summary.members_created += 1;
         }
+        progress.advance(1);
     }
 
-    seed_admission(admission, dataset, &member_names, &mut summary).await?;
+    progress.set_message("Hợp Thành: nguồn kết nạp, đánh giá");
+    seed_admission(admission, dataset, &member_names, &mut summary, progress).await?;
     Ok((summary, member_names))
 }
 
@@ -102,6 +111,7 @@ pub(in crate::dataset) async fn seed_admission(
     dataset: &Dataset,
     member_names: &HashMap<String, String>,
     summary: &mut SeedSummary,
+    progress: &Progress,
 ) -> Result<(), tonic::Status> {
     let targets = admission
         .list_targets(ListTargetsRequest {
@@ -147,6 +157,7 @@ pub(in crate::dataset) async fn seed_admission(
 
     let candidates = existing_candidates(admission).await?;
     for seed in &dataset.candidates {
+        progress.advance(1);
         let full_name = seed
             .request
             .candidate
@@ -198,6 +209,7 @@ pub(in crate::dataset) async fn seed_admission(
         .iter()
         .all(|request| cell_ratings.contains(&rating_name(request)));
     for seed in &dataset.member_ratings {
+        progress.advance(1);
         if all_cells_rated {
             summary.member_ratings_present += 1;
             continue;
@@ -467,10 +479,24 @@ pub async fn seed_all(
     membership: &mut MembershipServiceClient<Transport>,
     admission: &mut AdmissionServiceClient<Transport>,
     reference: &mut ReferenceServiceClient<Transport>,
+    progress: &Progress,
 ) -> Result<SeedSummary, tonic::Status> {
     let dataset = reference_dataset();
-    let (mut summary, member_names) = seed_hop_thanh(membership, admission, &dataset).await?;
     let ta_phoi = &dataset.ta_phoi;
+    progress.set_total(
+        [
+            dataset.members.len(),
+            dataset.candidates.len(),
+            dataset.member_ratings.len(),
+            ta_phoi.members.len(),
+            ta_phoi.transfers.len(),
+        ]
+        .iter()
+        .sum::<usize>() as u64,
+    );
+    let (mut summary, member_names) =
+        seed_hop_thanh(membership, admission, &dataset, progress).await?;
+    progress.set_message("Tả Phời: đảng viên, sáp nhập");
 
     if ensure_commune(membership, &ta_phoi.commune).await? {
         summary.ta_phoi_communes_created += 1;
@@ -488,6 +514,7 @@ pub async fn seed_all(
         }
     }
     for request in &ta_phoi.members {
+        progress.advance(1);
         let key = member_key(request.member.as_ref());
         if let std::collections::hash_map::Entry::Vacant(entry) = roll.entry(key) {
             let member = membership
@@ -526,6 +553,7 @@ pub async fn seed_all(
         .map(|m| (text::normalize(&m.full_name), m))
         .collect();
     for (full_name, request) in &ta_phoi.transfers {
+        progress.advance(1);
         let member = by_name.get(&text::normalize(full_name)).ok_or_else(|| {
             tonic::Status::failed_precondition(format!(
                 "the reference member {full_name} is not on the roll"
