@@ -6,7 +6,8 @@
 //! services decide; the CLI only shows their answers and errors) or any storage.
 //!
 //! # Layout
-//! - [`args`]: the global flags and the list of commands; nothing else. [`run`] dispatches a
+//! - [`args`]: the global flags and the list of commands; nothing else. [`usage`] gives them
+//!   clap's help layout and parse errors in Vietnamese. [`run`] dispatches a
 //!   parsed command line to its command.
 //! - [`commands`]: one module per command or group of commands; each owns its clap arguments,
 //!   builds requests, calls, prints. Four call no service: `generate` (country-shaped rosters,
@@ -50,6 +51,7 @@ pub mod parse;
 pub mod progress;
 pub mod security;
 pub mod synthetic;
+pub mod usage;
 
 use std::sync::Arc;
 
@@ -75,11 +77,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Generate(args) => return generate::run(args, cli.json),
         Command::Aggregates(command) => return aggregates::run(command, cli.json).await,
         Command::Completions(args) => {
-            completions::write(
-                args.shell,
-                &mut <Cli as clap::CommandFactory>::command(),
-                &mut std::io::stdout(),
-            );
+            completions::write(args.shell, &mut usage::command(), &mut std::io::stdout());
             return Ok(());
         }
         command => command,

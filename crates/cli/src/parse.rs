@@ -94,7 +94,7 @@ pub fn short_id(name: &str) -> &str {
 pub fn parse_date(value: &str) -> Result<String, String> {
     date::parse(value)
         .map(date::format)
-        .map_err(|e| format!("ngày không hợp lệ ({e})"))
+        .map_err(|e| format!("ngày không hợp lệ: {}", e.vietnamese()))
 }
 
 /// Like [`parse_date`] but an empty value is allowed: it clears an optional date on update.

@@ -21,6 +21,16 @@ pub enum DateError {
     OutOfRange,
 }
 
+impl DateError {
+    /// The reason in Vietnamese, for a person typing the date.
+    pub fn vietnamese(&self) -> &'static str {
+        match self {
+            Self::Malformed => "cần một ngày có thật, viết YYYY-MM-DD",
+            Self::OutOfRange => "phải trong khoảng 1900-01-01 đến 2200-12-31",
+        }
+    }
+}
+
 /// Parses `YYYY-MM-DD` strictly (exactly ten characters; real calendar day; 1900–2200).
 pub fn parse(text: &str) -> Result<NaiveDate, DateError> {
     let bytes = text.as_bytes();

@@ -47,7 +47,8 @@ struct Generated {
 /// `partyctl generate`: writes the files, one line per province as it is finished.
 pub fn run(args: GenerateArgs, json: bool) -> Result<(), CliError> {
     let today = match &args.as_of {
-        Some(text) => date::parse(text).map_err(|e| CliError::usage(format!("--as-of: {e}")))?,
+        Some(text) => date::parse(text)
+            .map_err(|e| CliError::usage(format!("--as-of: {}", e.vietnamese())))?,
         None => date::today_in_vietnam(),
     };
     let options = CountryOptions {
