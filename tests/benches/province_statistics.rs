@@ -52,6 +52,7 @@ fn change(sequence: i64, resource: Resource, events: Vec<MemberEvent>) -> Change
         sequence,
         commit_time: Some(db::timestamp(1_700_000_000_000_000 + sequence)),
         resource: Some(resource),
+        ..Change::default()
     }
 }
 

@@ -534,6 +534,37 @@ impl Pair {
         &self.reporting_service
     }
 
+    /// Runs the `partyctl` program at `program` (a test's `CARGO_BIN_EXE_partyctl-e2e`) as a
+    /// process of its own against this pair, with `args` after the service addresses; returns
+    /// its output whatever its exit code. Nothing of the test's environment configures it.
+    pub async fn partyctl(
+        &self,
+        program: &str,
+        args: &[&str],
+    ) -> Result<std::process::Output, BoxError> {
+        let mut command = std::process::Command::new(program);
+        command
+            .arg("--membership")
+            .arg(self.membership_service()?.url())
+            .arg("--reporting")
+            .arg(self.reporting_service().url())
+            .args(args);
+        for variable in [
+            "PARTYCTL_MEMBERSHIP",
+            "PARTYCTL_REPORTING",
+            "PARTYCTL_CA",
+            "PARTYCTL_CERT",
+            "PARTYCTL_KEY",
+            "PARTYCTL_TOKEN",
+            "PARTYCTL_TOKEN_FILE",
+            "TRACEPARENT",
+        ] {
+            command.env_remove(variable);
+        }
+        // The services run on this process's runtime: the wait must not hold one of its threads.
+        Ok(tokio::task::spawn_blocking(move || command.output()).await??)
+    }
+
     /// The URL of membership's database, for a test that works on it behind the service.
     pub fn membership_database_url(&self) -> &str {
         &self.membership_database.url

@@ -1,6 +1,7 @@
 //! Traces across the hop: with an OTLP endpoint, a call's span continues the trace of the
-//! `traceparent` its caller sent, and the reporting service's feed subscription and the
-//! membership stream that serves it are one trace — seen by an OTLP collector run here.
+//! `traceparent` its caller sent, the reporting service's feed subscription and the membership
+//! stream that serves it are one trace, and a `partyctl` run, the write it makes and reporting's
+//! apply of that write share one trace id — seen by an OTLP collector run here.
 //!
 //! A binary of its own: the exporter is part of the process's one tracing subscriber. Traces do
 //! not touch the database, so the pair runs on SQLite only.
@@ -80,6 +81,35 @@ async fn a_callers_trace_continues_into_reporting_and_the_feed_hop_is_one_trace(
         format!("00-{trace_id}-{parent_id}-01").parse()?,
     );
     pair.reports.get_freshness(request).await?;
+
+    // A write made by partyctl, and its projection by reporting, in the trace of that run.
+    let cli_trace_id = "0af7651916cd43dd8448eb211c80319c";
+    let cli_parent_id = "b7ad6b7169203331";
+    let written = pair
+        .partyctl(
+            env!("CARGO_BIN_EXE_partyctl-e2e"),
+            &[
+                "--traceparent",
+                &format!("00-{cli_trace_id}-{cli_parent_id}-01"),
+                "communes",
+                "create",
+                "--code",
+                "02680",
+                "--display-name",
+                "Xã Hợp Thành",
+                "--province-code",
+                "10",
+                "--valid-from",
+                "2000-01-01",
+            ],
+        )
+        .await?;
+    assert!(
+        written.status.success(),
+        "{}",
+        String::from_utf8_lossy(&written.stderr)
+    );
+    pair.caught_up().await?;
     // Streams end, and their spans with them, when the services stop.
     pair.finish().await?;
 
@@ -93,7 +123,8 @@ async fn a_callers_trace_continues_into_reporting_and_the_feed_hop_is_one_trace(
         let streamed = spans
             .iter()
             .any(|span| span.name.ends_with("/WatchChanges"));
-        if served && streamed {
+        let applied = spans.iter().any(|span| span.name == "feed.apply");
+        if served && streamed && applied {
             break;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
@@ -129,5 +160,24 @@ async fn a_callers_trace_continues_into_reporting_and_the_feed_hop_is_one_trace(
         "membership's stream is a child of reporting's subscription: {names:?}"
     );
     traces.shutdown();
+    let writes: Vec<&Span> = spans
+        .iter()
+        .filter(|span| {
+            span.name == "partyregistry.membership.v1.MembershipService/CreateCommune"
+                && hex(&span.trace_id) == cli_trace_id
+                && hex(&span.parent_span_id) == cli_parent_id
+        })
+        .collect();
+    assert_eq!(
+        writes.len(),
+        1,
+        "membership's write continues the trace of the partyctl run: {names:?}"
+    );
+    assert!(
+        spans.iter().any(|span| span.name == "feed.apply"
+            && hex(&span.trace_id) == cli_trace_id
+            && span.parent_span_id == writes[0].span_id),
+        "reporting's apply of the written change is a child of the write: {names:?}"
+    );
     Ok(())
 }

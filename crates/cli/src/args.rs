@@ -31,6 +31,7 @@ use crate::commands::seed::SeedArgs;
 use crate::commands::tokens::TokenCommand;
 use crate::commands::watch::WatchArgs;
 use crate::dev::DevOptions;
+use crate::parse::parse_trace_parent;
 use crate::security::SecurityArgs;
 
 /// partyctl: dòng lệnh quản lý đảng viên cấp xã (dịch vụ đảng viên và dịch vụ báo cáo).
@@ -56,6 +57,9 @@ pub struct Cli {
     /// In kết quả dạng JSON chuẩn protobuf thay cho bảng.
     #[arg(long, global = true)]
     pub json: bool,
+    /// Ngữ cảnh truy vết W3C của lần chạy (mặc định: tạo mới); mã truy vết in kèm lỗi.
+    #[arg(long, global = true, env = "TRACEPARENT", value_parser = parse_trace_parent)]
+    pub traceparent: Option<String>,
     /// TLS và mã truy cập.
     #[command(flatten)]
     pub security: SecurityArgs,

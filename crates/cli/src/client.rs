@@ -54,6 +54,42 @@ fn security_for(url: &str, security: &ClientSecurity) -> Result<ClientSecurity, 
     }
 }
 
+tokio::task_local! {
+    /// The W3C `traceparent` of the running command, sent with every call it makes.
+    static TRACE_PARENT: String;
+}
+
+/// Runs `command` with every call it makes carrying `trace_parent`: one `partyctl` run is one
+/// trace, which the services continue (and log the id of) and the membership service stores with
+/// what the run wrote.
+pub async fn traced<T>(trace_parent: String, command: impl std::future::Future<Output = T>) -> T {
+    TRACE_PARENT.scope(trace_parent, command).await
+}
+
+/// A fresh W3C `traceparent` (version 00, sampled) with random trace and parent ids.
+pub fn new_trace_parent() -> String {
+    let mut bytes = [0u8; 24];
+    // The ids only need to be unique; should the system generator fail, a timestamp-derived id
+    // still is, and a run must not fail for want of a trace id.
+    if ring::rand::SecureRandom::fill(&ring::rand::SystemRandom::new(), &mut bytes).is_err() {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(1, |elapsed| elapsed.as_nanos());
+        bytes[..16].copy_from_slice(&nanos.to_be_bytes());
+        bytes[16..].copy_from_slice(&u64::from(std::process::id()).to_be_bytes());
+    }
+    // All-zero ids are invalid in W3C trace context.
+    bytes[15] |= 1;
+    bytes[23] |= 1;
+    let hex = |part: &[u8]| part.iter().map(|b| format!("{b:02x}")).collect::<String>();
+    format!("00-{}-{}-01", hex(&bytes[..16]), hex(&bytes[16..]))
+}
+
+/// The trace id inside a W3C `traceparent`.
+pub fn trace_id(trace_parent: &str) -> &str {
+    trace_parent.split('-').nth(1).unwrap_or_default()
+}
+
 /// Opens a connection to `url` through the kit's one client transport.
 pub async fn transport(url: &str, security: &ClientSecurity) -> Result<Transport, CliError> {
     transport_with(url, security, None).await
@@ -68,6 +104,11 @@ async fn transport_with(
 ) -> Result<Transport, CliError> {
     let security = security_for(url, security)?;
     let mut headers = CallHeaders::new(security.token.as_deref()).map_err(CliError::from)?;
+    if let Ok(trace_parent) = TRACE_PARENT.try_with(Clone::clone) {
+        headers = headers
+            .with_trace_parent(&trace_parent)
+            .map_err(CliError::from)?;
+    }
     if let Some(sequence) = min_feed_sequence {
         headers = headers.after_feed_sequence(sequence);
     }

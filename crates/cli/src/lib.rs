@@ -6,6 +6,7 @@
 //! services decide; the CLI only shows their answers and errors) or any storage.
 //!
 //! # Layout
+//! - [`process`]: the program around a command line: parse, run, print the error, exit code.
 //! - [`args`]: the global flags and the list of commands; nothing else. [`usage`] gives them
 //!   clap's help layout and parse errors in Vietnamese. [`run`] dispatches a
 //!   parsed command line to its command.
@@ -48,6 +49,7 @@ pub mod dev;
 pub mod error;
 pub mod output;
 pub mod parse;
+pub mod process;
 pub mod progress;
 pub mod security;
 pub mod synthetic;
@@ -66,8 +68,18 @@ use commands::{
 };
 pub use error::CliError;
 
-/// Runs a parsed command line.
-pub async fn run(cli: Cli) -> Result<(), CliError> {
+/// Runs a parsed command line; every call it makes carries the run's `traceparent` (given, or
+/// new).
+pub async fn run(mut cli: Cli) -> Result<(), CliError> {
+    let trace_parent = cli
+        .traceparent
+        .take()
+        .unwrap_or_else(client::new_trace_parent);
+    client::traced(trace_parent, dispatch(cli)).await
+}
+
+/// Runs the command of `cli`.
+async fn dispatch(cli: Cli) -> Result<(), CliError> {
     // Commands that call no service run before the security files are read: `certs init` may be
     // creating the very CA that PARTYCTL_CA already names.
     let command = match cli.command {

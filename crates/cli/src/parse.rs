@@ -97,6 +97,29 @@ pub fn parse_date(value: &str) -> Result<String, String> {
         .map_err(|e| format!("ngày không hợp lệ: {}", e.vietnamese()))
 }
 
+/// A W3C `traceparent`: version, 32 hex digits of trace id, 16 of parent id, 2 of flags, with
+/// neither id all zeros (W3C Trace Context, section 3.2).
+pub fn parse_trace_parent(value: &str) -> Result<String, String> {
+    let parts: Vec<&str> = value.split('-').collect();
+    let hex = |part: &str, digits: usize| {
+        part.len() == digits && part.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+    };
+    let well_formed = matches!(
+        parts.as_slice(),
+        [version, trace, parent, flags]
+            if hex(version, 2) && *version != "ff" && hex(trace, 32) && hex(parent, 16)
+                && hex(flags, 2) && trace.bytes().any(|b| b != b'0')
+                && parent.bytes().any(|b| b != b'0')
+    );
+    if well_formed {
+        Ok(value.to_owned())
+    } else {
+        Err(format!(
+            "cần dạng 00-<32 chữ số hex>-<16 chữ số hex>-<2 chữ số hex>, chữ thường, mã khác 0 (nhận được: {value})"
+        ))
+    }
+}
+
 /// Like [`parse_date`] but an empty value is allowed: it clears an optional date on update.
 pub fn parse_optional_date(value: &str) -> Result<String, String> {
     if value.is_empty() {
@@ -410,6 +433,30 @@ pub fn parse_commune_code(value: &str) -> Result<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn trace_parents_follow_the_w3c_format() {
+        let good = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+        assert_eq!(parse_trace_parent(good).as_deref(), Ok(good));
+        for bad in [
+            "",
+            "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7",
+            "00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01",
+            "00-00000000000000000000000000000000-00f067aa0ba902b7-01",
+            "00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01",
+            "ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+            "00-4bf92f3577b34da6a3ce929d0e0e473-00f067aa0ba902b7-01",
+        ] {
+            assert!(parse_trace_parent(bad).is_err(), "{bad}");
+        }
+        let fresh = crate::client::new_trace_parent();
+        assert_eq!(parse_trace_parent(&fresh).as_deref(), Ok(fresh.as_str()));
+        assert_ne!(fresh, crate::client::new_trace_parent());
+        assert_eq!(
+            crate::client::trace_id(good),
+            "4bf92f3577b34da6a3ce929d0e0e4736"
+        );
+    }
 
     #[test]
     fn enums_accept_names_short_names_and_labels() {

@@ -38,12 +38,14 @@ impl std::fmt::Debug for ClientSecurity {
 }
 
 /// The headers every call of a transport carries: the trace context of the span the call is made
-/// in (see [`crate::telemetry`]), `authorization: Bearer …` when a token is configured, and `x-min-feed-sequence` when the reports asked must reflect the writes up to a
+/// in (see [`crate::telemetry`]) or a fixed `traceparent`, `authorization: Bearer …` when a token
+/// is configured, and `x-min-feed-sequence` when the reports asked must reflect the writes up to a
 /// feed sequence (see the reporting contract).
 #[derive(Clone, Default)]
 pub struct CallHeaders {
     bearer: Option<MetadataValue<Ascii>>,
     min_feed_sequence: Option<MetadataValue<Ascii>>,
+    trace_parent: Option<MetadataValue<Ascii>>,
 }
 
 impl std::fmt::Debug for CallHeaders {
@@ -68,8 +70,20 @@ impl CallHeaders {
         value.set_sensitive(true);
         Ok(Self {
             bearer: Some(value),
-            min_feed_sequence: None,
+            ..Self::default()
         })
+    }
+
+    /// These headers, sending the W3C `traceparent` given with every call: for a caller that is
+    /// not itself traced (one `partyctl` run), so that all its calls share one trace. A span the
+    /// call is made in, when traces are exported, takes precedence.
+    pub fn with_trace_parent(mut self, trace_parent: &str) -> Result<Self, BoxError> {
+        self.trace_parent = Some(
+            trace_parent
+                .parse()
+                .map_err(|_| "the traceparent holds characters not allowed in a header")?,
+        );
+        Ok(self)
     }
 
     /// These headers, asking every report to reflect the feed up to `sequence`.
@@ -90,6 +104,9 @@ impl Interceptor for CallHeaders {
             request
                 .metadata_mut()
                 .insert("x-min-feed-sequence", value.clone());
+        }
+        if let Some(value) = &self.trace_parent {
+            request.metadata_mut().insert("traceparent", value.clone());
         }
         crate::telemetry::inject_current(request.metadata_mut());
         Ok(request)

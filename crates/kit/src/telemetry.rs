@@ -10,7 +10,10 @@
 //!
 //! Without an endpoint nothing is exported and nothing is injected: spans stay local to the logs.
 
+use std::collections::{HashMap, HashSet};
+
 use opentelemetry::propagation::{Extractor, Injector, TextMapPropagator};
+use opentelemetry::trace::TraceContextExt as _;
 use opentelemetry::trace::TracerProvider as _;
 use opentelemetry_otlp::WithExportConfig as _;
 use opentelemetry_sdk::propagation::TraceContextPropagator;
@@ -119,6 +122,49 @@ pub fn inject_current(metadata: &mut tonic::metadata::MetadataMap) {
     TraceContextPropagator::new().inject_context(&context, &mut MetadataInjector(metadata));
 }
 
+/// The W3C `traceparent` of the current span; empty when no exporter is installed or outside any
+/// span. Stored with what a call writes, so that whoever processes it later can join its trace.
+pub fn current_trace_parent() -> String {
+    let context = tracing::Span::current().context();
+    let mut carrier = HashMap::new();
+    TraceContextPropagator::new().inject_context(&context, &mut carrier);
+    carrier.remove("traceparent").unwrap_or_default()
+}
+
+/// At most this many writes are linked from one follower span: the SDK's default limit of links
+/// per span, beyond which it would drop them anyway.
+const MAX_LINKED_WRITES: usize = 128;
+
+/// The span of a follower's work on changes other calls wrote (`trace_parents`, each change's
+/// [`current_trace_parent`] at its write): a child of the first write's trace — so that a single
+/// write and its processing share one trace id — and linked to every other write's. Empty and
+/// malformed contexts are passed over.
+pub fn follower_span<'a>(trace_parents: impl IntoIterator<Item = &'a str>) -> tracing::Span {
+    let span = tracing::info_span!("feed.apply", otel.kind = "consumer");
+    let propagator = TraceContextPropagator::new();
+    let mut seen = HashSet::new();
+    for trace_parent in trace_parents {
+        if trace_parent.is_empty() || !seen.insert(trace_parent) {
+            continue;
+        }
+        let carrier = HashMap::from([("traceparent".to_owned(), trace_parent.to_owned())]);
+        let context = propagator.extract(&carrier);
+        let write = context.span().span_context().clone();
+        if !write.is_valid() {
+            continue;
+        }
+        if seen.len() == 1 {
+            let _ = span.set_parent(context);
+        } else {
+            span.add_link(write);
+        }
+        if seen.len() > MAX_LINKED_WRITES {
+            break;
+        }
+    }
+    span
+}
+
 /// `/package.Service/Method` → (`package.Service`, `Method`).
 fn split_method(path: &str) -> (&str, &str) {
     let path = path.trim_start_matches('/');
@@ -159,6 +205,11 @@ mod tests {
             ("partyregistry.membership.v1.MembershipService", "GetMember")
         );
         assert_eq!(split_method("odd"), ("odd", ""));
+    }
+
+    #[test]
+    fn without_an_exporter_there_is_no_trace_parent_to_store() {
+        assert_eq!(current_trace_parent(), "");
     }
 
     #[test]

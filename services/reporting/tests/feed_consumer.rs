@@ -140,6 +140,7 @@ async fn serve_feed(feed: ScriptedFeed, listener: TcpListener) -> tokio::task::J
 
 fn change(sequence: i64, resource: m::change::Resource) -> m::Change {
     m::Change {
+        trace_parent: String::new(),
         moved_from_commune: String::new(),
         sequence,
         commit_time: Some(db::timestamp(1_650_000_000_000_000 + sequence)),

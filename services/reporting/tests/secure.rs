@@ -104,6 +104,7 @@ impl ScriptedFeed {
         tokio::spawn(async move {
             let commune = m::Change {
                 moved_from_commune: String::new(),
+                trace_parent: String::new(),
                 sequence: 1,
                 commit_time: Some(db::timestamp(1_650_000_000_000_000)),
                 resource: Some(m::change::Resource::Commune(m::Commune {

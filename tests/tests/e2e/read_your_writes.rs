@@ -1,6 +1,7 @@
 //! Read-your-writes: a write's answer carries the feed sequence it committed at, and a report
 //! asked with that sequence as `x-min-feed-sequence` reflects the write at once; a sequence that
-//! never comes is refused by the call's deadline, naming the header.
+//! never comes is refused by the call's deadline, naming the header. `partyctl` itself, run as a
+//! program, shows each write in the report run right after it.
 
 use std::time::Duration;
 
@@ -14,7 +15,11 @@ use crate::fixtures::{self, admission, new_member};
 
 on_each_backend! {
     a_report_asked_after_a_write_shows_it;
+    a_partyctl_report_run_right_after_a_partyctl_write_shows_it;
 }
+
+/// The `partyctl` program built with these tests.
+const PARTYCTL: &str = env!("CARGO_BIN_EXE_partyctl-e2e");
 
 /// The report of commune 02680 today, reflecting at least the change `sequence`.
 fn report_after(sequence: i64) -> tonic::Request<GetCommuneReportRequest> {
@@ -74,5 +79,72 @@ async fn a_report_asked_after_a_write_shows_it(backend: Backend) -> Result<(), B
     let refused = pair.reports.get_commune_report(beyond).await;
     let status = refused.expect_err("a change that never comes");
     assert_eq!(status.code(), Code::FailedPrecondition, "{status:?}");
+    pair.finish().await
+}
+
+async fn a_partyctl_report_run_right_after_a_partyctl_write_shows_it(
+    backend: Backend,
+) -> Result<(), BoxError> {
+    let mut pair = Pair::start(backend, "read_your_writes_cli").await?;
+    let (cell, _) = fixtures::small_commune(&mut pair.membership).await?;
+    for (written, name) in ["Lò Thị Hoa", "Vàng Thị Mai", "Giàng Thị Sua", "Thào Thị Dợ"]
+        .iter()
+        .enumerate()
+    {
+        let admitted = pair
+            .partyctl(
+                PARTYCTL,
+                &[
+                    "admit",
+                    "--cell",
+                    &cell,
+                    "--full-name",
+                    name,
+                    "--gender",
+                    "nữ",
+                    "--birth-date",
+                    "1995-04-12",
+                    "--ethnicity",
+                    "09",
+                    "--education",
+                    "upper-secondary",
+                    "--decision-date",
+                    "2022-03-01",
+                    "--ceremony-date",
+                    "2022-03-20",
+                    "--eligible",
+                    "9",
+                    "--present",
+                    "8",
+                    "--yes",
+                    "6",
+                    "--no",
+                    "2",
+                ],
+            )
+            .await?;
+        assert!(
+            admitted.status.success(),
+            "partyctl admit: {}",
+            String::from_utf8_lossy(&admitted.stderr)
+        );
+        let report = pair
+            .partyctl(
+                PARTYCTL,
+                &["--json", "report", "commune", "--commune", "02680"],
+            )
+            .await?;
+        assert!(
+            report.status.success(),
+            "partyctl report: {}",
+            String::from_utf8_lossy(&report.stderr)
+        );
+        let report: serde_json::Value = serde_json::from_slice(&report.stdout)?;
+        // Canonical protobuf JSON writes 64-bit integers as strings.
+        let total = report["totalMembers"]
+            .as_str()
+            .and_then(|total| total.parse::<usize>().ok());
+        assert_eq!(total, Some(written + 1), "after {name}: {report}");
+    }
     pair.finish().await
 }

@@ -153,6 +153,7 @@ mod tests {
     fn change_lines_name_the_resource_without_personal_fields() {
         let change = Change {
             moved_from_commune: String::new(),
+            trace_parent: String::new(),
             sequence: 42,
             commit_time: None,
             resource: Some(Resource::Member(Member {

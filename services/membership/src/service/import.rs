@@ -13,6 +13,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 
 use partyregistry_kit::db::now_micros;
 use partyregistry_kit::error::ApiError;
+use partyregistry_kit::telemetry;
 use partyregistry_proto::membership::v1::change::Resource;
 use partyregistry_vocab::date::{self, Date};
 use partyregistry_vocab::names;
@@ -593,9 +594,15 @@ impl Membership {
             import_cells(&mut tx, &batch.cells, &mut units, sees, (&mut written, now)).await?;
         let mut members =
             import_members(&mut tx, &batch, &units, (sees, writer), (&mut written, now)).await?;
+        let trace_parent = telemetry::current_trace_parent();
         let changes: Vec<(String, Vec<u8>)> = written
             .iter()
-            .map(|w| (resource_name(&w.resource).to_owned(), change_payload(w)))
+            .map(|w| {
+                (
+                    resource_name(&w.resource).to_owned(),
+                    change_payload(w, &trace_parent),
+                )
+            })
             .collect();
         let sequence = tx.append_changes(changes, now).await?;
         if batch.dry_run {

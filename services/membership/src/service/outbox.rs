@@ -8,6 +8,7 @@ use std::pin::Pin;
 
 use partyregistry_kit::db::now_micros;
 use partyregistry_kit::error::ApiError;
+use partyregistry_kit::telemetry;
 use partyregistry_proto::membership::v1 as pb;
 use partyregistry_proto::membership::v1::change::Resource;
 use prost::Message;
@@ -90,13 +91,14 @@ pub async fn noting_commits<T>(call: impl std::future::Future<Output = T>) -> (T
 
 /// The stored form of the change of `written`: the encoded `Change` without its sequence and
 /// commit time (they are columns of the feed).
-pub(super) fn change_payload(written: &Written) -> Vec<u8> {
+pub(super) fn change_payload(written: &Written, trace_parent: &str) -> Vec<u8> {
     pb::Change {
         sequence: 0,
         commit_time: None,
         resource: Some(written.resource.clone()),
         events: written.events.clone(),
         moved_from_commune: moved_from_commune(written),
+        trace_parent: trace_parent.to_owned(),
     }
     .encode_to_vec()
 }
@@ -214,11 +216,12 @@ impl Membership {
         // only from the first append to the commit (see store::feed).
         let mut first_sequence = None;
         let mut sequence = 0;
+        let trace_parent = telemetry::current_trace_parent();
         for written in &written {
             sequence = tx
                 .append_change(
                     resource_name(&written.resource),
-                    &change_payload(written),
+                    &change_payload(written, &trace_parent),
                     now,
                 )
                 .await?;

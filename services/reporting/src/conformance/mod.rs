@@ -26,6 +26,7 @@ fn d(text: &str) -> Date {
 
 fn change(sequence: i64, resource: Resource) -> Change {
     Change {
+        trace_parent: String::new(),
         moved_from_commune: String::new(),
         events: Vec::new(),
         sequence,

@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 use partyregistry_kit::BoxError;
 use partyregistry_kit::client::{self, CallHeaders, ClientSecurity};
 use partyregistry_kit::db::{micros_of, now_micros};
+use partyregistry_kit::telemetry;
 use partyregistry_proto::membership::v1::membership_service_client::MembershipServiceClient;
 use partyregistry_proto::membership::v1::watch_changes_response::Event;
 use partyregistry_proto::membership::v1::{Change, WatchChangesRequest, WatchChangesResponse};
@@ -378,7 +379,13 @@ impl Consumer {
     }
 
     async fn apply(&self, batch: &[Change]) -> Result<(), SessionError> {
-        let outcome = self.store.apply_changes(batch, now_micros()).await?;
+        // The batch's span joins the trace of the write that produced its first change and links
+        // to the others', so that a write can be followed into its projection.
+        let span =
+            telemetry::follower_span(batch.iter().map(|change| change.trace_parent.as_str()));
+        let outcome =
+            tracing::Instrument::instrument(self.store.apply_changes(batch, now_micros()), span)
+                .await?;
         self.state.applied(outcome.position.last_sequence);
         self.record_position(outcome.position.last_sequence, outcome.applied);
         tracing::debug!(

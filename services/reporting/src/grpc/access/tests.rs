@@ -496,6 +496,7 @@ fn suppress_covers_statistics_pipeline_health_and_movements() {
 
 fn change(sequence: i64, resource: Resource) -> Change {
     Change {
+        trace_parent: String::new(),
         moved_from_commune: String::new(),
         events: Vec::new(),
         sequence,

@@ -72,6 +72,7 @@ fn reporting_spells_its_enums_as_the_contract_does() {
 #[test]
 fn members_without_a_resource_are_malformed() {
     let change = Change {
+        trace_parent: String::new(),
         moved_from_commune: String::new(),
         sequence: 1,
         commit_time: None,
@@ -98,6 +99,7 @@ fn unspecified_theory_and_assignment_read_as_defaults() {
 
 fn project_resource(resource: Resource) -> Result<Projected, MalformedChange> {
     project(&Change {
+        trace_parent: String::new(),
         moved_from_commune: String::new(),
         sequence: 1,
         commit_time: None,
@@ -264,6 +266,7 @@ fn provinces_merges_and_member_events_are_read() {
         ..Member::default()
     };
     let change = Change {
+        trace_parent: String::new(),
         moved_from_commune: String::new(),
         sequence: 9,
         commit_time: None,

@@ -143,6 +143,7 @@ fn feed() -> Vec<Change> {
         .map(|(index, resource)| {
             let sequence = index as i64 + 1;
             Change {
+                trace_parent: String::new(),
                 moved_from_commune: String::new(),
                 events: Vec::new(),
                 sequence,
