@@ -15,20 +15,32 @@
 //! `IMPORT_BENCH_ROUNDS` (default 3; the median round counts). The import and the raw load
 //! alternate within each round, so that the machine's noise falls on both alike.
 //!
+//! With `IMPORT_BENCH_GENERATED=N` (e.g. 165000), a province of N generated members is then
+//! imported through `partyctl import`'s code into an empty pair (PostgreSQL when configured) and
+//! reporting's count today — the province's and three random communes' — is checked against the
+//! generator's manifest; its rate is given against the raw load of the same run.
+//!
 //! The raw load writes the `members` rows only (with the table's indexes): the roster as a table.
 //! The import writes, per member, that row, its events, its change on the feed and its
 //! imported-row record, and checks every rule and duplicate on the way.
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use partyregistry_cli::commands::Context;
+use partyregistry_cli::commands::import::{ImportArgs, execute};
+use partyregistry_cli::synthetic::country::{CountryOptions, generate};
 use partyregistry_kit::BoxError;
 use partyregistry_kit::client::ClientSecurity;
+use partyregistry_kit::test_database::unique_test_name;
 use partyregistry_proto::membership::v1 as pb;
+use partyregistry_proto::reporting::v1 as report;
 use partyregistry_proto::membership::v1::membership_service_client::MembershipServiceClient;
 use partyregistry_tests::{
-    Backend, Dice, TestDatabase, feed_head, postgres_admin_url, reporting_client, start_membership,
-    start_reporting_with, wait_caught_up_within,
+    Backend, Dice, Pair, TestDatabase, feed_head, postgres_admin_url, reporting_client,
+    start_membership, start_reporting_with, wait_caught_up_within,
 };
+use partyregistry_vocab::date;
 use sqlx::Connection;
 use tokio::net::TcpListener;
 use tokio_stream::StreamExt;
@@ -357,6 +369,138 @@ async fn measure(backend: Backend, count: usize, rounds: usize) -> Result<Round,
     })
 }
 
+/// A generated province (`partyctl generate`'s files) imported by `partyctl import`'s own code,
+/// in batches of [`BATCH`], into an empty pair, then checked against the generator's manifest as
+/// reporting counts it today: the province's members (official, probationary, women) and three
+/// communes drawn at random. Returns the import's members per second and reporting's changes per
+/// second catching up from the end of the import.
+async fn generated_province(backend: Backend, members: u64) -> Result<Round, BoxError> {
+    let today = date::today_in_vietnam();
+    let directory = std::env::temp_dir().join(unique_test_name("import_bench_generated"));
+    let options = CountryOptions {
+        members,
+        provinces: 1,
+        seed: 1,
+        today,
+    };
+    let manifest = generate(&options, &directory, |_| {})?;
+    let province = manifest.provinces.first().ok_or("one province generated")?;
+    let mut pair = Pair::start(backend, "import_bench_generated").await?;
+    let context = Context {
+        membership: pair.membership_service()?.url(),
+        reporting: pair.reporting_service().url(),
+        json: true,
+        security: Arc::new(ClientSecurity::default()),
+    };
+    let args = ImportArgs {
+        files: vec![directory.join(&province.file)],
+        template: None,
+        sheet: None,
+        mapping: None,
+        dry_run: false,
+        all_or_nothing: false,
+        report: None,
+        batch: BATCH as u64,
+    };
+    let started = Instant::now();
+    let imported = execute(&context, &args)
+        .await?
+        .ok_or("an import, not the template")?
+        .summary;
+    let import_seconds = started.elapsed().as_secs_f64();
+    if imported.members.created != manifest.counts.rows || !imported.issues.is_empty() {
+        return Err(format!(
+            "{} of {} rows created; first issue {:?}",
+            imported.members.created,
+            manifest.counts.rows,
+            imported.issues.first()
+        )
+        .into());
+    }
+    let head = feed_head(&mut pair.membership).await?;
+    let limit = Duration::from_secs(60 + u64::try_from(head / 500).unwrap_or(0));
+    let caught_up = Instant::now();
+    wait_caught_up_within(&mut pair.reports, head, limit).await?;
+    let replay_seconds = caught_up.elapsed().as_secs_f64();
+
+    let as_of_date = date::format(today);
+    let statistics = pair
+        .reports
+        .get_statistics(report::GetStatisticsRequest {
+            scope: format!("provinces/{}", province.code),
+            as_of_date: as_of_date.clone(),
+            ..Default::default()
+        })
+        .await?
+        .into_inner();
+    let counted = |total: i64, official: i64, probationary: i64, women: i64| {
+        [total, official, probationary, women].map(|n| u64::try_from(n).unwrap_or(u64::MAX))
+    };
+    let expected = |counts: &partyregistry_cli::synthetic::country::Counts| {
+        [
+            counts.on_roll,
+            counts.official,
+            counts.probationary,
+            counts.women,
+        ]
+    };
+    let found = counted(
+        statistics.total_members,
+        statistics.official_members,
+        statistics.probationary_members,
+        statistics.women,
+    );
+    if found != expected(&province.counts) {
+        return Err(format!(
+            "province {}: reporting counts {found:?} (on roll, official, probationary, women),              the manifest {:?}",
+            province.code,
+            expected(&province.counts)
+        )
+        .into());
+    }
+    let mut dice = Dice(members);
+    for _ in 0..3 {
+        let commune = &province.communes[dice.index(province.communes.len())];
+        let figures = pair
+            .reports
+            .get_commune_report(report::GetCommuneReportRequest {
+                commune: format!("communes/{}", commune.code),
+                as_of_date: as_of_date.clone(),
+            })
+            .await?
+            .into_inner();
+        let found = counted(
+            figures.total_members,
+            figures.official_members,
+            figures.probationary_members,
+            figures.women,
+        );
+        if found != expected(&commune.counts) {
+            return Err(format!(
+                "commune {}: reporting counts {found:?}, the manifest {:?}",
+                commune.code,
+                expected(&commune.counts)
+            )
+            .into());
+        }
+        println!(
+            "{backend:?} generated province: commune {} as the manifest says: {found:?}",
+            commune.code
+        );
+    }
+    println!(
+        "{backend:?} generated province {} ({} rows, {} on the roll today): imported in          {import_seconds:.1} s, reporting caught up {replay_seconds:.1} s later; its count today          equals the manifest",
+        province.code, manifest.counts.rows, manifest.counts.on_roll
+    );
+    pair.finish().await?;
+    std::fs::remove_dir_all(&directory).ok();
+    Ok(Round {
+        import_per_s: manifest.counts.rows as f64 / import_seconds,
+        raw_per_s: 0.0,
+        replay_per_s: head as f64 / replay_seconds,
+    })
+}
+
 fn size(variable: &str, default: usize) -> usize {
     std::env::var(variable)
         .ok()
@@ -410,5 +554,20 @@ async fn main() -> Result<(), BoxError> {
         sqlite.import_per_s / sqlite.raw_per_s,
         sqlite.replay_per_s
     );
+    let generated = size("IMPORT_BENCH_GENERATED", 0) as u64;
+    if generated > 0 {
+        // On PostgreSQL when it is configured, against the raw load measured above.
+        let (backend, raw) = match postgres {
+            Some(pg) => (Backend::Postgres, pg.raw_per_s),
+            None => (Backend::Sqlite, sqlite.raw_per_s),
+        };
+        let province = generated_province(backend, generated).await?;
+        println!(
+            "generated province: {generated} members imported by partyctl import at {:.0}/s              ({:.2}× the raw load above), replay {:.0}/s; reporting equals the manifest",
+            province.import_per_s,
+            province.import_per_s / raw,
+            province.replay_per_s
+        );
+    }
     Ok(())
 }
