@@ -34,8 +34,8 @@ use partyregistry_kit::BoxError;
 use partyregistry_kit::client::ClientSecurity;
 use partyregistry_kit::test_database::unique_test_name;
 use partyregistry_proto::membership::v1 as pb;
-use partyregistry_proto::reporting::v1 as report;
 use partyregistry_proto::membership::v1::membership_service_client::MembershipServiceClient;
+use partyregistry_proto::reporting::v1 as report;
 use partyregistry_tests::{
     Backend, Dice, Pair, TestDatabase, feed_head, postgres_admin_url, reporting_client,
     start_membership, start_reporting_with, wait_caught_up_within,

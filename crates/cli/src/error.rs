@@ -89,6 +89,12 @@ impl CliError {
     pub fn exit_code(&self) -> u8 {
         use tonic::Code;
         match self {
+            Self::Status(status)
+                if status.get_error_details().localized_message().is_none()
+                    && transport_cause(&status_chain(status)).is_some() =>
+            {
+                exit::ACCESS
+            }
             Self::Status(status) => match status.code() {
                 Code::InvalidArgument => exit::INVALID,
                 Code::NotFound => exit::NOT_FOUND,
@@ -99,6 +105,7 @@ impl CliError {
                 Code::DeadlineExceeded => exit::TIMEOUT,
                 _ => exit::OTHER,
             },
+            Self::Connect { cause, .. } if transport_cause(cause).is_some() => exit::ACCESS,
             Self::Connect { .. } | Self::NotServing(_) => exit::UNAVAILABLE,
             Self::Usage(_) => exit::USAGE,
             Self::Tampered(_) => exit::TAMPERED,
@@ -146,14 +153,112 @@ impl CliError {
     }
 }
 
+/// Why a connection failed, in words, for the causes a person can mend from the command line:
+/// what the transport's error chain says (rustls' alerts and verification errors, h2 when one side
+/// speaks TLS and the other not) and the flag to look at. Matched on the chain's text, since the
+/// causes arrive boxed through hyper and tonic.
+const TRANSPORT_CAUSES: &[(&str, &str)] = &[
+    (
+        "CertificateRequired",
+        "máy chủ đòi chứng chỉ máy khách (TLS hai chiều): thêm --cert và --key, chứng chỉ do CA của tỉnh cấp",
+    ),
+    (
+        "UnknownCA",
+        "máy chủ không nhận chứng chỉ máy khách: --cert không do CA mà máy chủ tin cấp",
+    ),
+    (
+        "DecryptError",
+        "máy chủ không nhận chứng chỉ máy khách: --cert không do CA mà máy chủ tin cấp",
+    ),
+    (
+        "BadCertificate",
+        "máy chủ không nhận chứng chỉ máy khách (--cert, --key): chứng chỉ hỏng, hết hạn hoặc không dùng cho máy khách",
+    ),
+    (
+        "UnknownIssuer",
+        "không xác minh được chứng chỉ máy chủ bằng --ca: máy chủ dùng chứng chỉ do CA khác cấp",
+    ),
+    (
+        "BadSignature",
+        "không xác minh được chứng chỉ máy chủ bằng --ca: máy chủ dùng chứng chỉ do CA khác cấp",
+    ),
+    (
+        "NotValidForName",
+        "chứng chỉ máy chủ không mang tên máy trong địa chỉ: kiểm tra tên máy trong --membership / --reporting",
+    ),
+    (
+        "certificate expired",
+        "chứng chỉ máy chủ đã hết hạn (hoặc đồng hồ máy này sai)",
+    ),
+    (
+        "InvalidContentType",
+        "máy chủ không dùng TLS: dùng địa chỉ http:// thay cho https://",
+    ),
+    (
+        "frame with invalid size",
+        "máy chủ dùng TLS: dùng địa chỉ https:// với --ca",
+    ),
+    (
+        "h2 protocol error",
+        "máy chủ dùng TLS hoặc không phải dịch vụ gRPC: kiểm tra http:// hay https:// và cổng",
+    ),
+];
+
+/// The explanation of a transport failure whose error chain is `chain`, if it is one of
+/// [`TRANSPORT_CAUSES`].
+pub fn transport_cause(chain: &str) -> Option<&'static str> {
+    TRANSPORT_CAUSES
+        .iter()
+        .find(|(cause, _)| chain.contains(cause))
+        .map(|(_, explanation)| *explanation)
+}
+
+/// The status's message and every cause under it.
+fn status_chain(status: &tonic::Status) -> String {
+    let mut parts = vec![status.message().to_owned()];
+    let mut source = std::error::Error::source(status);
+    while let Some(cause) = source {
+        let part = format!("{cause} ({cause:?})");
+        if parts.last() != Some(&part) {
+            parts.push(part);
+        }
+        source = cause.source();
+    }
+    parts.join(": ")
+}
+
 /// A service's answer for a person: its Vietnamese message, the flags to look at, then the
-/// technical details for whoever supports them.
+/// technical details for whoever supports them. A call that failed in the transport (no answer
+/// from the service) is explained from its causes where they are known.
 fn describe_for_people(status: &tonic::Status) -> String {
     let details = status.get_error_details();
     let Some(localized) = details.localized_message() else {
-        return describe_status(status);
+        let chain = status_chain(status);
+        return match transport_cause(&chain) {
+            Some(explanation) => format!(
+                "{explanation}
+  (chi tiết kỹ thuật: {:?}: {chain})",
+                status.code()
+            ),
+            // The causes under the message, for whoever supports the installation.
+            None if chain.len() > status.message().len() => {
+                format!("{}: {chain}", describe_status(status))
+            }
+            None => describe_status(status),
+        };
     };
     let mut text = localized.message.clone();
+    match status.code() {
+        tonic::Code::Unauthenticated => {
+            text.push_str(
+                " Xem tham số --token hoặc --token-file (mã mới: partyctl tokens issue).",
+            );
+        }
+        tonic::Code::PermissionDenied => {
+            text.push_str(" Xem quyền và phạm vi của mã trong --token hoặc --token-file.");
+        }
+        _ => {}
+    }
     if let Some(bad) = details.bad_request() {
         let mut flags: Vec<String> = bad
             .field_violations
@@ -182,7 +287,13 @@ impl std::fmt::Display for CliError {
                 describe_for_people(status)
             ),
             Self::Status(status) => write!(f, "{}", describe_for_people(status)),
-            Self::Connect { url, cause } => write!(f, "không kết nối được tới {url}: {cause}"),
+            Self::Connect { url, cause } => match transport_cause(cause) {
+                Some(explanation) => write!(
+                    f,
+                    "không kết nối được tới {url}: {explanation}\n  (chi tiết kỹ thuật: {cause})"
+                ),
+                None => write!(f, "không kết nối được tới {url}: {cause}"),
+            },
             Self::Usage(text) => write!(f, "tham số không hợp lệ: {text}"),
             Self::NotServing(text) => write!(f, "dịch vụ chưa sẵn sàng: {text}"),
             Self::Tampered(text) => write!(f, "nhật ký truy cập không còn nguyên vẹn: {text}"),
@@ -258,5 +369,42 @@ mod tests {
         };
         assert_eq!(unreachable.exit_code(), exit::UNAVAILABLE);
         assert_eq!(CliError::usage("x").exit_code(), exit::USAGE);
+    }
+
+    #[test]
+    fn tls_mistakes_are_explained_with_the_flag_to_mend() {
+        let wrong_ca = CliError::Connect {
+            url: "https://localhost:50051".into(),
+            cause: "transport error: invalid peer certificate: BadSignature".into(),
+        };
+        assert_eq!(wrong_ca.exit_code(), exit::ACCESS);
+        let text = wrong_ca.to_string();
+        assert!(
+            text.contains("không xác minh được chứng chỉ máy chủ bằng --ca"),
+            "{text}"
+        );
+        assert!(
+            text.contains("BadSignature"),
+            "the cause stays in the details: {text}"
+        );
+        for (chain, flag) in [
+            ("received fatal alert: CertificateRequired", "--cert"),
+            ("received fatal alert: DecryptError", "--cert"),
+            (
+                "connection error detected: frame with invalid size",
+                "https://",
+            ),
+            (
+                "received corrupt message of type InvalidContentType",
+                "http://",
+            ),
+        ] {
+            let explanation = transport_cause(chain).unwrap_or_default();
+            assert!(explanation.contains(flag), "{chain}: {explanation}");
+        }
+        assert_eq!(
+            transport_cause("tcp connect error: Connection refused"),
+            None
+        );
     }
 }
