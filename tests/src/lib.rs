@@ -72,14 +72,26 @@ async fn spawn_serving<F>(
 where
     F: std::future::Future<Output = Result<(), BoxError>> + Send + 'static,
 {
-    let running = Running {
+    let mut handle = tokio::spawn(run);
+    let url = format!("http://{address}");
+    // A service that fails to start says why at once, instead of leaving the health check to
+    // time out on a closed port.
+    tokio::select! {
+        serving = wait_serving(&url, &security) => serving?,
+        ended = &mut handle => {
+            return Err(match ended {
+                Ok(Ok(())) => "the service stopped before it served".into(),
+                Ok(Err(error)) => format!("the service failed to start: {error}").into(),
+                Err(error) => format!("the service's task failed: {error}").into(),
+            });
+        }
+    }
+    Ok(Running {
         address,
         shutdown,
         security,
-        handle: tokio::spawn(run),
-    };
-    wait_serving(&running.url(), &running.security).await?;
-    Ok(running)
+        handle,
+    })
 }
 
 /// Starts the membership service on `listener` (port 0 unless a test restarts on a known port)

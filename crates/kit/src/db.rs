@@ -118,6 +118,22 @@ impl Database {
         }
     }
 
+    /// Closes the pool and waits until none of its connections is open any more. sqlx's own
+    /// `close` closes the idle connections, then waits for the checked-out ones to be released;
+    /// one released during that wait goes back to the idle list and stays open. On SQLite such a
+    /// connection, closed later as the last one on the file, checkpoints its write-ahead log into
+    /// the file and deletes the log: into whatever file is there by then, a restored backup
+    /// included. So the idle list is closed again until the pool holds no connection.
+    pub async fn close(&self) {
+        loop {
+            self.pool.close().await;
+            if self.pool.size() == 0 {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    }
+
     /// Whether the database answers a trivial query within `within`: the health check's probe.
     pub async fn reachable(&self, within: Duration) -> bool {
         let probe = sqlx::query("select 1").execute(&self.pool);

@@ -121,7 +121,12 @@ pub async fn run(
     // The connections are closed before the service returns, so that whoever stopped it may
     // move, back up or restore the database files at once; a connection still held past the
     // bound is dropped with the process.
-    let _ = tokio::time::timeout(Duration::from_secs(5), probed.pool.close()).await;
+    if tokio::time::timeout(Duration::from_secs(5), probed.close())
+        .await
+        .is_err()
+    {
+        tracing::warn!("database connections still open 5 s after shutdown");
+    }
     Ok(())
 }
 

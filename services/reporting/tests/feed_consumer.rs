@@ -302,14 +302,15 @@ async fn consumer_catches_up_resumes_after_restart_and_skips_replays() {
     let reporting = Reporting::start("consumer", feed_address).await;
     let mut client = reporting.client.clone();
 
-    let freshness = wait_for(&mut client, |f| f.last_applied_sequence == 5 && f.connected).await;
+    let freshness = wait_for(&mut client, |f| f.last_applied_sequence == 5 && f.caught_up).await;
     assert_eq!(
         (
             freshness.head_sequence,
             freshness.pending_changes,
-            freshness.lag_seconds
+            freshness.lag_seconds,
+            freshness.connected
         ),
-        (5, 0, 0.0)
+        (5, 0, 0.0, true)
     );
     let report = client
         .get_commune_report(GetCommuneReportRequest {
@@ -328,10 +329,14 @@ async fn consumer_catches_up_resumes_after_restart_and_skips_replays() {
         (3, 2, 1)
     );
 
-    // Membership goes away: reports are still served, from what was applied.
+    // Membership goes away: reports are still served, from what was applied, but neither they
+    // nor freshness claim to be caught up: membership may have moved on, or been restored
+    // behind what was applied, and nothing confirms either way.
     feed_stop.cancel();
     feed_task.await.expect("feed stops");
-    wait_for(&mut client, |f| !f.connected).await;
+    let down = wait_for(&mut client, |f| !f.connected).await;
+    assert!(!down.caught_up, "{down:?}");
+    assert_eq!((down.last_applied_sequence, down.pending_changes), (5, 0));
     let report = client
         .get_commune_report(GetCommuneReportRequest {
             commune: "communes/02680".into(),
@@ -341,6 +346,8 @@ async fn consumer_catches_up_resumes_after_restart_and_skips_replays() {
         .expect("report answers while membership is down")
         .into_inner();
     assert_eq!(report.total_members, 3);
+    let stale = report.freshness.expect("a report says how fresh it is");
+    assert!(!stale.caught_up && !stale.connected, "{stale:?}");
 
     // Meanwhile two more admissions commit; membership comes back on the same address and sends
     // its whole history again: only the new changes may take effect.
@@ -354,7 +361,7 @@ async fn consumer_catches_up_resumes_after_restart_and_skips_replays() {
     let feed_listener = TcpListener::bind(feed_address).await.expect("rebind feed");
     let (feed_stop, feed_task) =
         start_feed(log.clone(), subscriptions.clone(), true, feed_listener).await;
-    wait_for(&mut client, |f| f.last_applied_sequence == 7 && f.connected).await;
+    wait_for(&mut client, |f| f.last_applied_sequence == 7 && f.caught_up).await;
     // Resumed from the stored cursor, asking for the last applied change again to check that the
     // feed still holds it.
     assert_eq!(

@@ -386,9 +386,16 @@ fn freshness_text(freshness: Option<&Freshness>) -> String {
 
 /// One line saying how fresh a report is.
 fn freshness_line(freshness: &Freshness) -> String {
-    if freshness.pending_changes == 0 {
+    if freshness.pending_changes == 0 && freshness.caught_up {
         format!(
             "Dữ liệu cập nhật đến thay đổi #{}.",
+            freshness.last_applied_sequence
+        )
+    } else if freshness.pending_changes == 0 {
+        // Nothing known to be pending, but membership could not confirm its head: it may have
+        // moved on, or been restored behind what was applied.
+        format!(
+            "Dữ liệu cập nhật đến thay đổi #{}; chưa xác nhận được đây là dữ liệu mới nhất.",
             freshness.last_applied_sequence
         )
     } else {
@@ -415,6 +422,7 @@ fn freshness_fields(freshness: &Freshness) -> Fields {
             freshness.head_sequence.to_string(),
         )
         .add("Còn chờ xử lý", freshness.pending_changes.to_string())
+        .add("Đã xác nhận cập nhật đầy đủ", yes_no(freshness.caught_up))
         .add(
             "Đang kết nối dịch vụ đảng viên",
             yes_no(freshness.connected),
@@ -433,6 +441,30 @@ mod tests {
     use partyregistry_proto::reporting::v1::{
         Bucket, CellFigures, Deadline, DeadlineKind, YearAdmissions,
     };
+
+    #[test]
+    fn freshness_not_confirmed_is_not_shown_as_current() {
+        let confirmed = Freshness {
+            last_applied_sequence: 12,
+            head_sequence: 12,
+            connected: true,
+            caught_up: true,
+            ..Freshness::default()
+        };
+        assert_eq!(
+            freshness_line(&confirmed),
+            "Dữ liệu cập nhật đến thay đổi #12."
+        );
+        let away = Freshness {
+            connected: false,
+            caught_up: false,
+            ..confirmed
+        };
+        assert_eq!(
+            freshness_line(&away),
+            "Dữ liệu cập nhật đến thay đổi #12; chưa xác nhận được đây là dữ liệu mới nhất."
+        );
+    }
 
     #[test]
     fn commune_report_shows_cells_with_labels() {

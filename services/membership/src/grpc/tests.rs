@@ -1124,3 +1124,4 @@ async fn the_served_stack_authenticates_scopes_and_audits() {
 
 mod hardening;
 mod import;
+mod readmission;

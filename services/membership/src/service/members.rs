@@ -100,6 +100,13 @@ pub(super) async fn admit_member(
     let earlier = match admission.previous_member {
         Some(previous) => {
             let earlier = tx.require_member(previous).await?.member;
+            // An earlier record outside the writer's scope is answered as if there were none:
+            // its status, its leaving date or its citizen ID would otherwise show through the
+            // refusal, and a re-admission across the scope would read and supersede it.
+            let province = tx.commune_province(&earlier.commune_code).await?;
+            if !province.is_some_and(|province| writer.sees(&earlier.commune_code, &province)) {
+                return Err(store::members::member_not_found(previous));
+            }
             domain::check_readmission(&earlier, &person, &admission)?;
             // The earlier record keeps the citizen ID; the new one takes it over.
             tx.mark_superseded(previous).await?;

@@ -276,10 +276,16 @@ async fn write_extras(conn: &mut AnyConnection, member: &Member) -> Result<(), A
 pub async fn require_member(conn: &mut AnyConnection, id: i64) -> Result<MemberRecord, ApiError> {
     get_member(conn, id)
         .await?
-        .ok_or_else(|| ApiError::NotFound {
-            resource_type: MEMBER_TYPE,
-            name: names::member(id),
-        })
+        .ok_or_else(|| member_not_found(id))
+}
+
+/// The answer about member `id` when there is no such member, or when the caller must not learn
+/// that there is one.
+pub(crate) fn member_not_found(id: i64) -> ApiError {
+    ApiError::NotFound {
+        resource_type: MEMBER_TYPE,
+        name: names::member(id),
+    }
 }
 
 /// A member's state as the columns of `members`: the one place where a member field meets its

@@ -70,6 +70,10 @@ pub struct FeedState {
     /// what was applied) and the projection was reset, until the replay reaches the head
     /// membership announces: meanwhile the projection is partial and no report is answered.
     rebuilding: AtomicBool,
+    /// Set once membership announced its head on the current connection (after the feed was found
+    /// to hold the last change applied), cleared when the connection ends: the head remembered
+    /// from an earlier connection does not say where membership stands now.
+    head_confirmed: AtomicBool,
 }
 
 impl FeedState {
@@ -82,12 +86,14 @@ impl FeedState {
             applied_sequence: AtomicI64::new(cursor.position.last_sequence),
             applied_changed: tokio::sync::Notify::new(),
             rebuilding: AtomicBool::new(false),
+            head_confirmed: AtomicBool::new(false),
         }
     }
 
     /// Starts over after the projection was reset: nothing applied, no head known.
     fn restart(&self) {
         self.rebuilding.store(true, Ordering::SeqCst);
+        self.head_confirmed.store(false, Ordering::SeqCst);
         self.head_sequence.store(0, Ordering::SeqCst);
         self.applied_sequence.store(0, Ordering::SeqCst);
         self.applied_changed.notify_waiters();
@@ -102,8 +108,15 @@ impl FeedState {
     /// The state once a replay applied up to `head`, which membership then announced.
     #[cfg(test)]
     pub(crate) fn replayed_for_tests(&self, head: i64) {
+        self.connected();
         self.applied(head);
         self.announce_head(head);
+    }
+
+    /// The state once the connection to membership was lost, for tests of the API above.
+    #[cfg(test)]
+    pub(crate) fn disconnected_for_tests(&self) {
+        self.disconnected();
     }
 
     /// Whether the projection is being rebuilt after a divergence (see [`FeedState::restart`]).
@@ -141,30 +154,42 @@ impl FeedState {
 
     /// The current connection state.
     pub fn contact(&self) -> FeedContact {
+        let connected = self.connected.load(Ordering::SeqCst);
         FeedContact {
-            connected: self.connected.load(Ordering::Relaxed),
-            head_sequence: self.head_sequence.load(Ordering::Relaxed),
+            connected,
+            head_sequence: self.head_sequence.load(Ordering::SeqCst),
             last_contact_us: self.last_contact_us.load(Ordering::Relaxed),
+            head_confirmed: connected
+                && self.head_confirmed.load(Ordering::SeqCst)
+                && !self.is_rebuilding(),
         }
     }
 
     fn heard_from(&self, at_us: i64) {
-        self.connected.store(true, Ordering::Relaxed);
         self.last_contact_us.store(at_us, Ordering::Relaxed);
+    }
+
+    /// Records that the feed is followed: subscribed, and (when something was applied before)
+    /// found to hold the last change applied. Not earlier, so that a feed restored behind the
+    /// projection is never shown as connected before the divergence is handled.
+    fn connected(&self) {
+        self.connected.store(true, Ordering::SeqCst);
     }
 
     /// Records the head membership announced; a rebuild ends once everything up to it is
     /// applied.
     fn announce_head(&self, head_sequence: i64) {
         self.head_sequence
-            .fetch_max(head_sequence, Ordering::Relaxed);
+            .fetch_max(head_sequence, Ordering::SeqCst);
+        self.head_confirmed.store(true, Ordering::SeqCst);
         if self.applied_sequence.load(Ordering::SeqCst) >= head_sequence {
             self.rebuilding.store(false, Ordering::SeqCst);
         }
     }
 
     fn disconnected(&self) {
-        self.connected.store(false, Ordering::Relaxed);
+        self.head_confirmed.store(false, Ordering::SeqCst);
+        self.connected.store(false, Ordering::SeqCst);
     }
 }
 
@@ -326,13 +351,16 @@ impl Consumer {
                 }
             };
             if !holds_applied(&first, cursor) {
-                self.store.reset_projection().await?;
+                // Reports are refused from here on, before the projection is reset: neither the
+                // old history nor a partial replay is ever answered as current.
                 self.state.restart();
+                self.store.reset_projection().await?;
                 let error = SessionError::Diverged(after_sequence);
                 tracing::error!(%error, "feed diverged");
                 return Err(error);
             }
         }
+        self.state.connected();
         // The stream is read ahead by a task of its own, so that the next changes arrive and are
         // decoded while a batch is being written.
         let (sender, mut received) = mpsc::channel(READ_AHEAD);

@@ -19,4 +19,8 @@ pub struct FeedContact {
     pub head_sequence: i64,
     /// Last time the membership service was heard from, microseconds; 0 for never.
     pub last_contact_us: i64,
+    /// Whether, on the current connection, the feed was found to hold the last change applied
+    /// and membership announced its head, with no rebuild under way: only then does
+    /// `head_sequence` say where membership stands now.
+    pub head_confirmed: bool,
 }

@@ -368,13 +368,15 @@ pub fn admissions_years(
     Ok((first, last))
 }
 
-/// The freshness message: pending = head − applied (never negative); lag 0 when caught up,
-/// otherwise the age of the last applied commit (0 while nothing was applied: there is no commit
-/// to measure from, and `pending_changes` tells how far behind the projection is).
+/// The freshness message: pending = head − applied (never negative); lag 0 when the head is
+/// applied, otherwise the age of the last applied commit (0 while nothing was applied: there is
+/// no commit to measure from, and `pending_changes` tells how far behind the projection is).
+/// Caught up only when the head was confirmed on a live connection: a head remembered from an
+/// earlier one says nothing of where membership stands now.
 pub fn freshness(position: FeedPosition, contact: FeedContact, now_us: i64) -> Freshness {
     let head_sequence = contact.head_sequence.max(position.last_sequence);
-    let caught_up = position.last_sequence >= head_sequence;
-    let lag_seconds = if caught_up || position.last_commit_time_us == 0 {
+    let head_applied = position.last_sequence >= head_sequence;
+    let lag_seconds = if head_applied || position.last_commit_time_us == 0 {
         0.0
     } else {
         (now_us - position.last_commit_time_us).max(0) as f64 / 1_000_000.0
@@ -389,6 +391,7 @@ pub fn freshness(position: FeedPosition, contact: FeedContact, now_us: i64) -> F
         last_contact_time: (contact.last_contact_us != 0)
             .then(|| db::timestamp(contact.last_contact_us)),
         lag_seconds,
+        caught_up: head_applied && contact.connected && contact.head_confirmed,
     }
 }
 
@@ -664,25 +667,55 @@ mod tests {
                 connected: true,
                 head_sequence: 10,
                 last_contact_us: 5,
+                head_confirmed: true,
             },
             9_000_000,
         );
         assert_eq!((caught_up.pending_changes, caught_up.lag_seconds), (0, 0.0));
+        assert!(caught_up.caught_up);
         let behind = freshness(
             position,
             FeedContact {
                 connected: false,
                 head_sequence: 15,
                 last_contact_us: 5,
+                head_confirmed: false,
             },
             9_000_000,
         );
         assert_eq!((behind.pending_changes, behind.lag_seconds), (5, 8.0));
-        assert!(!behind.connected);
+        assert!(!behind.connected && !behind.caught_up);
         let unknown_head = freshness(position, FeedContact::default(), 9_000_000);
         assert_eq!(
             (unknown_head.head_sequence, unknown_head.pending_changes),
             (10, 0)
         );
+        assert!(!unknown_head.caught_up, "no head heard of: not confirmed");
+    }
+
+    /// The last head heard of is applied, but membership cannot be reached (or its head was not
+    /// announced on this connection yet): it may have moved on, or been restored behind, so the
+    /// projection is not presented as caught up.
+    #[test]
+    fn an_applied_head_is_caught_up_only_on_a_confirmed_connection() {
+        let position = FeedPosition {
+            last_sequence: 10,
+            last_commit_time_us: 1_000_000,
+        };
+        let contact = |connected, head_confirmed| FeedContact {
+            connected,
+            head_sequence: 10,
+            last_contact_us: 5,
+            head_confirmed,
+        };
+        for (connected, confirmed, caught_up) in [
+            (true, true, true),
+            (false, false, false),
+            (true, false, false),
+        ] {
+            let answer = freshness(position, contact(connected, confirmed), 9_000_000);
+            assert_eq!(answer.caught_up, caught_up, "{connected} {confirmed}");
+            assert_eq!(answer.pending_changes, 0);
+        }
     }
 }

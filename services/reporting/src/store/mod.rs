@@ -113,7 +113,7 @@ impl Store {
 
     /// Closes the pool, letting SQLite checkpoint its write-ahead log.
     pub async fn close(&self) {
-        self.database.pool.close().await;
+        self.database.close().await;
     }
 
     /// Forgets everything projected from the feed, in one transaction, so that the consumer

@@ -1092,13 +1092,14 @@ async fn reports_wait_out_a_rebuild(database: Database) {
         "{}",
         refused.message()
     );
-    assert_eq!(
-        code(
-            api.get_freshness(request_as(&national, GetFreshnessRequest {}))
-                .await
-        ),
-        Code::Ok
-    );
+    let freshness = || async {
+        api.get_freshness(request_as(&national, GetFreshnessRequest {}))
+            .await
+            .expect("freshness answers while rebuilding")
+            .into_inner()
+    };
+    let rebuilding = freshness().await;
+    assert!(!rebuilding.caught_up, "{rebuilding:?}");
     let outcomes = call_every_report(
         &api,
         &national,
@@ -1114,6 +1115,18 @@ async fn reports_wait_out_a_rebuild(database: Database) {
     // The replay reaches the head membership announces.
     feed_state.replayed_for_tests(feed().len() as i64);
     assert_eq!(code(api.get_commune_report(report()).await), Code::Ok);
+    assert!(freshness().await.caught_up);
+
+    // Membership goes away again: what was applied is still answered, never as caught up.
+    feed_state.disconnected_for_tests();
+    let answer = api
+        .get_commune_report(report())
+        .await
+        .expect("reports answer while membership is away")
+        .into_inner();
+    let stale = answer.freshness.expect("a report says how fresh it is");
+    assert!(!stale.caught_up && !stale.connected, "{stale:?}");
+    assert!(!freshness().await.caught_up);
     store.close().await;
 }
 
