@@ -318,7 +318,13 @@ mod tests {
         assert_eq!(parse_ttl("90s"), Ok(std::time::Duration::from_secs(90)));
         assert_eq!(parse_ttl("24h"), Ok(std::time::Duration::from_secs(86_400)));
         assert_eq!(parse_ttl("7d"), Ok(std::time::Duration::from_secs(604_800)));
-        for bad in ["", "h", "-1h", "1.5h", "1w", "99999999999999999999d"] {
+        assert_eq!(parse_ttl("1w"), Ok(std::time::Duration::from_secs(604_800)));
+        assert_eq!(
+            parse_ttl("1h 30m"),
+            Ok(std::time::Duration::from_secs(5_400))
+        );
+        assert_eq!(parse_ttl("1.5h"), Ok(std::time::Duration::from_secs(5_400)));
+        for bad in ["", "h", "-1h", "1x", "0s", "3651d", "99999999999999999999d"] {
             assert!(parse_ttl(bad).is_err(), "{bad}");
         }
         assert_eq!(parse_commune_code("communes/02680").as_deref(), Ok("02680"));

@@ -59,7 +59,7 @@ pub struct TokenIssueArgs {
     /// Quyền, cách nhau bằng dấu phẩy: aggregates (số liệu tổng hợp), records (hồ sơ), personal (trường cá nhân), write (ghi), admin (nhật ký truy cập).
     #[arg(long, required = true, value_delimiter = ',', value_parser = parse_right)]
     pub rights: Vec<Right>,
-    /// Thời hạn: số kèm đơn vị s, m, h hoặc d, ví dụ 30m, 24h, 7d.
+    /// Thời hạn: số kèm đơn vị s, m, h, d hoặc w, ví dụ 30m, 24h, 7d, 1h 30m.
     #[arg(long, default_value = "24h", value_parser = parse_ttl)]
     pub ttl: std::time::Duration,
 }
@@ -94,32 +94,22 @@ pub fn parse_audience(value: &str) -> Result<String, String> {
 /// a bound that keeps the expiry arithmetic away from overflow.
 const MAX_TTL_SECONDS: u64 = 3650 * 86_400;
 
-/// A lifetime `30s`, `30m`, `24h` or `7d`.
+/// A lifetime in humantime's notation (`30s`, `30m`, `24h`, `7d`, `2w`, `1h 30m`), positive and
+/// at most [`MAX_TTL_SECONDS`].
 pub fn parse_ttl(value: &str) -> Result<std::time::Duration, String> {
     let value = value.trim();
-    let error = || {
+    let ttl = humantime::parse_duration(value).map_err(|_| {
         format!(
-            "thời hạn phải là số dương kèm đơn vị s, m, h hoặc d, ví dụ 24h (nhận được: {value})"
+            "thời hạn phải là số dương kèm đơn vị s, m, h, d hoặc w, ví dụ 24h (nhận được: {value})"
         )
-    };
-    let unit_at = value.len().checked_sub(1).ok_or_else(error)?;
-    let (number, unit) = value.split_at(unit_at);
-    let multiplier = match unit {
-        "s" => 1,
-        "m" => 60,
-        "h" => 3600,
-        "d" => 86_400,
-        _ => return Err(error()),
-    };
-    let number: u64 = number.parse().map_err(|_| error())?;
-    let seconds = number.checked_mul(multiplier).ok_or_else(error)?;
-    if seconds == 0 {
-        return Err(error());
+    })?;
+    if ttl.is_zero() {
+        return Err(format!("thời hạn phải lớn hơn 0 (nhận được: {value})"));
     }
-    if seconds > MAX_TTL_SECONDS {
+    if ttl.as_secs() > MAX_TTL_SECONDS {
         return Err(format!("thời hạn tối đa 3650d (nhận được: {value})"));
     }
-    Ok(std::time::Duration::from_secs(seconds))
+    Ok(ttl)
 }
 
 /// Runs one `tokens` subcommand.
