@@ -1,4 +1,4 @@
-//! `partyctl members list|get|create|update|events`.
+//! `partyctl members list|get|create|update|events|discipline`.
 //!
 //! List tables leave out the personal fields (citizen id, phone, address, full birth date): a
 //! roster is often shown on a shared screen. Only `members get` prints them.
@@ -47,6 +47,9 @@ pub enum MemberCommand {
         /// Mã đảng viên (17) hoặc members/17.
         member: String,
     },
+    /// Ghi nhận kỷ luật đảng: khiển trách, cảnh cáo, cách chức (cảnh cáo trở lên làm chậm việc
+    /// xét tặng Huy hiệu Đảng).
+    Discipline(super::lifecycle::DisciplineArgs),
 }
 
 /// `partyctl members list`.
@@ -201,6 +204,7 @@ pub async fn run(context: &Context, command: MemberCommand) -> Result<(), CliErr
             let member = membership.update_member(request).await?.into_inner();
             show(context, &mut membership, &member).await
         }
+        MemberCommand::Discipline(args) => super::lifecycle::discipline(context, args).await,
         MemberCommand::Events { member } => {
             let parent = member_name(&member)?;
             let response = membership
@@ -564,6 +568,23 @@ fn details(member: &Member, cells: &HashMap<String, String>) -> Fields {
                 .badges
                 .iter()
                 .map(|badge| format!("{} năm ({})", badge.years, badge.award_date))
+                .collect::<Vec<_>>()
+                .join("; "),
+        )
+        .add(
+            "Kỷ luật",
+            member
+                .disciplines
+                .iter()
+                .map(|d| {
+                    format!(
+                        "{} ({}, {}, {})",
+                        label(&enum_name(d.form, |f: pb::DisciplineForm| f.as_str_name())),
+                        d.discipline_date,
+                        d.decision_number,
+                        d.deciding_body
+                    )
+                })
                 .collect::<Vec<_>>()
                 .join("; "),
         )

@@ -523,6 +523,9 @@ updatable_fields! {
         min_education_village_elder: copy,
         youth_age_max_months: copy,
         failed_cell_votes_limit: copy,
+        badge_deferral_reprimand_months: copy,
+        badge_deferral_warning_months: copy,
+        badge_deferral_dismissal_months: copy,
     }
 }
 

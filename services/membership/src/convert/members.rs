@@ -8,8 +8,9 @@ use partyregistry_vocab::date::{self, Date};
 use partyregistry_vocab::names;
 
 use crate::domain::{
-    AdmissionDates, Assignment, BADGE_YEARS, BadgeAward, Gender, GeneralEducation, Member,
-    MemberEvent, PartyAgeGap, Person, PoliticalTheory, Qualification, VoteTally,
+    AdmissionDates, Assignment, BADGE_YEARS, BadgeAward, Discipline, DisciplineForm, Gender,
+    GeneralEducation, Member, MemberEvent, PartyAgeGap, Person, PoliticalTheory, Qualification,
+    VoteTally,
 };
 use crate::store::{EventRecord, MemberRecord};
 
@@ -280,6 +281,35 @@ pub fn member_to_proto(record: &MemberRecord) -> pb::Member {
                 award_date: date::format(b.award_date),
             })
             .collect(),
+        disciplines: m.disciplines.iter().map(discipline_to_proto).collect(),
+    }
+}
+
+/// The contract value of a discipline's form.
+pub fn discipline_form_to_proto(form: DisciplineForm) -> pb::DisciplineForm {
+    match form {
+        DisciplineForm::Reprimand => pb::DisciplineForm::Reprimand,
+        DisciplineForm::Warning => pb::DisciplineForm::Warning,
+        DisciplineForm::Dismissal => pb::DisciplineForm::Dismissal,
+    }
+}
+
+/// The form of a contract value; `None` for unspecified or unknown.
+pub fn discipline_form_from_proto(value: i32) -> Option<DisciplineForm> {
+    match pb::DisciplineForm::try_from(value).ok()? {
+        pb::DisciplineForm::Unspecified => None,
+        pb::DisciplineForm::Reprimand => Some(DisciplineForm::Reprimand),
+        pb::DisciplineForm::Warning => Some(DisciplineForm::Warning),
+        pb::DisciplineForm::Dismissal => Some(DisciplineForm::Dismissal),
+    }
+}
+
+fn discipline_to_proto(d: &Discipline) -> pb::Discipline {
+    pb::Discipline {
+        form: discipline_form_to_proto(d.form).into(),
+        discipline_date: date::format(d.decision_date),
+        deciding_body: d.deciding_body.clone(),
+        decision_number: d.decision_number.clone(),
     }
 }
 
@@ -409,6 +439,10 @@ pub fn event_to_proto(member_id: i64, record: &EventRecord) -> pb::MemberEvent {
         }),
         rule_version: e.rule_version.clone(),
         create_time: Some(timestamp(record.create_time_us)),
+        discipline_form: e
+            .discipline_form
+            .map_or(pb::DisciplineForm::Unspecified, discipline_form_to_proto)
+            .into(),
     }
 }
 

@@ -1122,5 +1122,6 @@ async fn the_served_stack_authenticates_scopes_and_audits() {
     database.remove().await;
 }
 
+mod discipline;
 mod hardening;
 mod import;
