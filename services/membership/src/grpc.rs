@@ -137,6 +137,16 @@ fn short_text(field: &str, value: &str, max: usize, required: bool) -> Result<St
 }
 
 impl MembershipApi {
+    /// `member` with a bare ethnicity code qualified by the list the server reads bare codes in,
+    /// if it is configured with one ([`convert::BareEthnicityCodes`]).
+    fn qualified(&self, member: &pb::Member) -> pb::Member {
+        let mut member = member.clone();
+        self.membership
+            .bare_ethnicity_codes()
+            .qualify(&member.ethnicity_code, &mut member.ethnicity_code_system);
+        member
+    }
+
     async fn get_commune_impl(
         &self,
         request: pb::GetCommuneRequest,
@@ -332,7 +342,7 @@ impl MembershipApi {
         grant: &Grant,
     ) -> Result<pb::Member, ApiError> {
         let key = request_key("CreateMember", &request, grant)?;
-        let member = required(request.member.as_ref(), "member")?;
+        let member = &self.qualified(required(request.member.as_ref(), "member")?);
         let mut v = Violations::new();
         let person = convert::person_from_proto(member, &mut v);
         let admission = convert::admission_from_proto(member.admission.as_ref(), &mut v);
@@ -374,7 +384,7 @@ impl MembershipApi {
         request: pb::UpdateMemberRequest,
         grant: &Grant,
     ) -> Result<pb::Member, ApiError> {
-        let update = required(request.member.as_ref(), "member")?;
+        let update = &self.qualified(required(request.member.as_ref(), "member")?);
         let id = names::parse_member("member.name", &update.name)?;
         let paths = convert::mask_paths(request.update_mask.as_ref(), convert::MEMBER_UPDATABLE)?;
         let writer = writer_of(&self.authz, grant, "UpdateMember").await?;
@@ -392,7 +402,7 @@ impl MembershipApi {
         grant: &Grant,
     ) -> Result<pb::Member, ApiError> {
         let key = request_key("RecordAdmission", &request, grant)?;
-        let member = required(request.member.as_ref(), "member")?;
+        let member = &self.qualified(required(request.member.as_ref(), "member")?);
         let mut v = Violations::new();
         let person = convert::person_from_proto(member, &mut v);
         let admission = convert::admission_from_proto(member.admission.as_ref(), &mut v);
