@@ -1,13 +1,13 @@
 //! The lifecycle commands: `admit`, `ceremony`, `recognize`, `transfer`, `exempt`,
-//! `end-exemption`, `depart`, and `members discipline`. Each sends a request id, so that re-running the same command line
+//! `end-exemption`, `depart`. Each sends a request id, so that re-running the same command line
 //! with `--request-id` returns the first result instead of acting twice.
 
 use clap::Args;
 use partyregistry_proto::membership::v1 as pb;
 use partyregistry_proto::membership::v1::{
     Admission, EndExemptionRequest, ExemptMemberRequest, RecognizeOfficialRequest,
-    RecordAdmissionRequest, RecordCeremonyRequest, RecordDepartureRequest, RecordDisciplineRequest,
-    TransferKind, TransferMemberRequest,
+    RecordAdmissionRequest, RecordCeremonyRequest, RecordDepartureRequest, TransferKind,
+    TransferMemberRequest,
 };
 use partyregistry_vocab::date;
 
@@ -15,10 +15,7 @@ use super::Context;
 use super::members::{PersonArgs, new_member, show};
 use crate::client::{self, request_id};
 use crate::error::CliError;
-use crate::parse::{
-    cell_name, member_name, parse_date, parse_departure_kind, parse_discipline_form,
-    parse_transfer_kind,
-};
+use crate::parse::{cell_name, member_name, parse_date, parse_departure_kind, parse_transfer_kind};
 
 /// A vote tally given on the command line.
 #[derive(Debug, Clone, Default, Args)]
@@ -214,32 +211,6 @@ pub struct DepartArgs {
     pub request_id: Option<String>,
 }
 
-/// `partyctl members discipline`.
-#[derive(Debug, Args)]
-pub struct DisciplineArgs {
-    /// Mã đảng viên (17) hoặc members/17.
-    pub member: String,
-    /// Hình thức: reprimand (khiển trách), warning (cảnh cáo), dismissal (cách chức). Khai trừ
-    /// ghi bằng `partyctl depart --kind expulsion`.
-    #[arg(long, value_parser = parse_discipline_form)]
-    pub form: pb::DisciplineForm,
-    /// Ngày quyết định kỷ luật; mặc định hôm nay.
-    #[arg(long, value_parser = parse_date)]
-    pub date: Option<String>,
-    /// Cấp ra quyết định, ví dụ "Đảng ủy xã Hợp Thành".
-    #[arg(long)]
-    pub deciding_body: String,
-    /// Số quyết định kỷ luật, ví dụ 07-QĐ/ĐU.
-    #[arg(long)]
-    pub decision_number: String,
-    /// Lý do.
-    #[arg(long)]
-    pub reason: Option<String>,
-    /// Khóa chống trùng.
-    #[arg(long)]
-    pub request_id: Option<String>,
-}
-
 /// The effective date: the one given, or today in Vietnam.
 fn date_or_today(value: Option<String>) -> String {
     value.unwrap_or_else(|| date::format(date::today_in_vietnam()))
@@ -383,61 +354,9 @@ pub async fn depart(context: &Context, args: DepartArgs) -> Result<(), CliError>
     show(context, &mut membership, &member).await
 }
 
-/// `partyctl members discipline`: RecordDiscipline.
-pub async fn discipline(context: &Context, args: DisciplineArgs) -> Result<(), CliError> {
-    let request = discipline_request(args)?;
-    let mut membership = client::membership(&context.membership, &context.security).await?;
-    let member = membership.record_discipline(request).await?.into_inner();
-    show(context, &mut membership, &member).await
-}
-
-fn discipline_request(args: DisciplineArgs) -> Result<RecordDisciplineRequest, CliError> {
-    Ok(RecordDisciplineRequest {
-        name: member_name(&args.member)?,
-        form: args.form as i32,
-        discipline_date: date_or_today(args.date),
-        deciding_body: args.deciding_body,
-        decision_number: args.decision_number,
-        reason: args.reason.unwrap_or_default(),
-        request_id: request_id(args.request_id.as_deref()),
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_discipline_is_named_in_english_or_in_vietnamese() {
-        for form in ["warning", "cảnh cáo", "DISCIPLINE_FORM_WARNING"] {
-            assert_eq!(parse_discipline_form(form), Ok(pb::DisciplineForm::Warning));
-        }
-        assert!(parse_discipline_form("expulsion").is_err());
-        let request = discipline_request(DisciplineArgs {
-            member: "17".into(),
-            form: pb::DisciplineForm::Dismissal,
-            date: Some("2026-03-19".into()),
-            deciding_body: "Đảng ủy xã Hợp Thành".into(),
-            decision_number: "07-QĐ/ĐU".into(),
-            reason: None,
-            request_id: Some("kl-1".into()),
-        })
-        .expect("valid");
-        assert_eq!(
-            (
-                request.name.as_str(),
-                request.form(),
-                request.discipline_date.as_str(),
-                request.request_id.as_str()
-            ),
-            (
-                "members/17",
-                pb::DisciplineForm::Dismissal,
-                "2026-03-19",
-                "kl-1"
-            )
-        );
-    }
 
     fn transfer_args(kind: TransferKind) -> TransferArgs {
         TransferArgs {

@@ -559,7 +559,7 @@ pub fn discipline(
     if !allowed {
         return Err(illegal(
             member.status,
-            &format!("disciplined with {}", record.form.label()),
+            &format!("disciplined ({})", record.form.key()),
         ));
     }
     not_in_future("discipline_date", record.decision_date, today)?;
