@@ -671,9 +671,16 @@ fn events_table(events: &[MemberEvent]) -> Table {
         "Quy định",
     ]);
     for event in events {
+        let mut what = label(&enum_name(event.r#type, |t: EventType| t.as_str_name())).to_owned();
+        if event.discipline_form() != pb::DisciplineForm::Unspecified {
+            let form = enum_name(event.discipline_form, |f: pb::DisciplineForm| {
+                f.as_str_name()
+            });
+            what = format!("{what}: {}", label(&form).to_lowercase());
+        }
         table.row([
             event.effective_date.clone(),
-            label(&enum_name(event.r#type, |t: EventType| t.as_str_name())).to_owned(),
+            what,
             event.decision_number.clone(),
             event.deciding_body.clone(),
             event.from_organization.clone(),
