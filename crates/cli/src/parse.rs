@@ -176,6 +176,11 @@ enum_parser!(parse_status, pb::MemberStatus, "MEMBER_STATUS_");
 enum_parser!(parse_assignment, pb::Assignment, "ASSIGNMENT_");
 enum_parser!(parse_transfer_kind, pb::TransferKind, "TRANSFER_KIND_");
 enum_parser!(parse_departure_kind, pb::DepartureKind, "DEPARTURE_KIND_");
+enum_parser!(
+    parse_discipline_form,
+    pb::DisciplineForm,
+    "DISCIPLINE_FORM_"
+);
 enum_parser!(parse_area_kind, pb::AreaKind, "AREA_KIND_");
 
 enum_parser!(

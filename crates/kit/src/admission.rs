@@ -104,6 +104,29 @@ pub fn rule_version_from_proto(
         0 => reference.failed_cell_votes_limit,
         value => positive("failed_cell_votes_limit", value),
     };
+    // Unset is the reference value; 0, set, defers nothing.
+    let mut deferral = |name: &str, value: Option<i32>, reference: u32| match value {
+        None => reference,
+        Some(value) => u32::try_from(value).unwrap_or_else(|_| {
+            violations.add(field(name), "must not be negative");
+            0
+        }),
+    };
+    let badge_deferral_reprimand_months = deferral(
+        "badge_deferral_reprimand_months",
+        version.badge_deferral_reprimand_months,
+        reference.badge_deferral_reprimand_months,
+    );
+    let badge_deferral_warning_months = deferral(
+        "badge_deferral_warning_months",
+        version.badge_deferral_warning_months,
+        reference.badge_deferral_warning_months,
+    );
+    let badge_deferral_dismissal_months = deferral(
+        "badge_deferral_dismissal_months",
+        version.badge_deferral_dismissal_months,
+        reference.badge_deferral_dismissal_months,
+    );
     let decision_extension_working_days = u32::try_from(version.decision_extension_working_days)
         .unwrap_or_else(|_| {
             violations.add(
@@ -173,6 +196,9 @@ pub fn rule_version_from_proto(
         min_education_village_elder,
         youth_age_max_months,
         failed_cell_votes_limit,
+        badge_deferral_reprimand_months,
+        badge_deferral_warning_months,
+        badge_deferral_dismissal_months,
     })
 }
 
@@ -209,6 +235,9 @@ pub fn rule_version_to_proto(version: &RuleVersion, etag: String) -> pb::RuleVer
         min_education_village_elder: education_to_proto(version.min_education_village_elder).into(),
         youth_age_max_months: to_i32(version.youth_age_max_months),
         failed_cell_votes_limit: to_i32(version.failed_cell_votes_limit),
+        badge_deferral_reprimand_months: Some(to_i32(version.badge_deferral_reprimand_months)),
+        badge_deferral_warning_months: Some(to_i32(version.badge_deferral_warning_months)),
+        badge_deferral_dismissal_months: Some(to_i32(version.badge_deferral_dismissal_months)),
         etag,
     }
 }
@@ -397,6 +426,31 @@ mod tests {
             let read = rule_version_from_proto(&message, "rule_version").expect("valid version");
             assert_eq!(read, version);
         }
+    }
+
+    #[test]
+    fn badge_deferrals_read_unset_as_the_reference_and_zero_as_none() {
+        let mut message = reference_2021();
+        message.badge_deferral_warning_months = None;
+        message.badge_deferral_dismissal_months = Some(0);
+        message.badge_deferral_reprimand_months = Some(-1);
+        let Err(ApiError::InvalidArgument(violations)) =
+            rule_version_from_proto(&message, "rule_version")
+        else {
+            panic!("expected INVALID_ARGUMENT");
+        };
+        let fields: Vec<_> = violations.iter().map(|v| v.field.as_str()).collect();
+        assert_eq!(fields, ["rule_version.badge_deferral_reprimand_months"]);
+        message.badge_deferral_reprimand_months = Some(3);
+        let read = rule_version_from_proto(&message, "rule_version").expect("valid version");
+        assert_eq!(
+            (
+                read.badge_deferral_reprimand_months,
+                read.badge_deferral_warning_months,
+                read.badge_deferral_dismissal_months
+            ),
+            (3, 6, 0)
+        );
     }
 
     #[test]

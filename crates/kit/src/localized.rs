@@ -55,6 +55,8 @@ const FIELD_LABELS: &[(&str, &str)] = &[
     ("from_organization", "tổ chức đảng chuyển đi"),
     ("to_organization", "tổ chức đảng chuyển đến"),
     ("reason", "lý do"),
+    ("form", "hình thức kỷ luật"),
+    ("discipline_date", "ngày quyết định kỷ luật"),
     ("as_of_date", "ngày tính"),
     ("on_date", "ngày xét"),
     ("from_date", "từ ngày"),

@@ -25,4 +25,4 @@ pub use eligibility::{
     Blocker, BlockerCode, CandidateFacts, ExceptionKind, IntroducerFacts, Vote, judgement_day,
 };
 pub use stage::CandidateStage;
-pub use table::{Education, RuleTable, RuleVersion};
+pub use table::{DisciplineForm, Education, RuleTable, RuleVersion};

@@ -81,6 +81,12 @@ pub struct RuleVersion {
     pub max_temporary_transfer_months: u32,
     /// Longest temporary transfer for study, in months.
     pub max_study_transfer_months: u32,
+    /// Months after a reprimand (khiển trách) during which a due Party badge is deferred.
+    pub badge_deferral_reprimand_months: u32,
+    /// Months after a warning (cảnh cáo) during which a due Party badge is deferred.
+    pub badge_deferral_warning_months: u32,
+    /// Months after a dismissal from post (cách chức) during which a due Party badge is deferred.
+    pub badge_deferral_dismissal_months: u32,
 }
 
 impl RuleVersion {
@@ -131,6 +137,16 @@ impl RuleVersion {
             min_temporary_transfer_months: 3,
             max_temporary_transfer_months: 12,
             max_study_transfer_months: 24,
+            // Party badges of a disciplined member [A]. Quy định 29-QĐ/TW (2016) on Huy hiệu
+            // Đảng: a member under a Party discipline of a warning or more is not considered at
+            // the round; considered again 6 months after a warning and 1 year after a
+            // dismissal from post, if the fault was put right. Quy định 24-QĐ/TW and Hướng dẫn
+            // 01-HD/TW (2021, mục 18) keep the badge and its rounds and say nothing new on
+            // discipline, so this is the reading a provincial organisation department would
+            // defend: counted from the discipline's decision date, a reprimand defers nothing.
+            badge_deferral_reprimand_months: 0,
+            badge_deferral_warning_months: 6,
+            badge_deferral_dismissal_months: 12,
         }
     }
 
@@ -156,9 +172,58 @@ impl RuleVersion {
         }
     }
 
+    /// Months a Party badge is deferred after a discipline of `form`.
+    pub fn badge_deferral_months(&self, form: DisciplineForm) -> u32 {
+        match form {
+            DisciplineForm::Reprimand => self.badge_deferral_reprimand_months,
+            DisciplineForm::Warning => self.badge_deferral_warning_months,
+            DisciplineForm::Dismissal => self.badge_deferral_dismissal_months,
+        }
+    }
+
     /// Whether `yes` votes of `eligible` reach the required fraction.
     pub fn vote_passes(&self, yes: i64, eligible: i64) -> bool {
         yes * self.vote_denominator >= eligible * self.vote_numerator
+    }
+}
+
+/// The Party disciplines short of expulsion (Điều lệ Đảng, art. 35: khiển trách, cảnh cáo,
+/// cách chức; khai trừ is a departure from the roll, not one of these).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum DisciplineForm {
+    /// Khiển trách.
+    Reprimand,
+    /// Cảnh cáo.
+    Warning,
+    /// Cách chức.
+    Dismissal,
+}
+
+impl DisciplineForm {
+    /// Every form, lightest first.
+    pub const ALL: [DisciplineForm; 3] = [Self::Reprimand, Self::Warning, Self::Dismissal];
+
+    /// The stable key, also the contract's enum value name without `DISCIPLINE_FORM_`.
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Reprimand => "REPRIMAND",
+            Self::Warning => "WARNING",
+            Self::Dismissal => "DISMISSAL",
+        }
+    }
+
+    /// The form with this key.
+    pub fn from_key(key: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|form| form.key() == key)
+    }
+
+    /// Vietnamese name, for messages.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Reprimand => "khiển trách",
+            Self::Warning => "cảnh cáo",
+            Self::Dismissal => "cách chức",
+        }
     }
 }
 
@@ -233,6 +298,24 @@ impl RuleTable {
     pub fn versions(&self) -> &[RuleVersion] {
         &self.versions
     }
+
+    /// The days a Party badge is deferred by a discipline of `form` decided on `decided`: from
+    /// the decision to the day before its end, by the version in force on the decision; `None`
+    /// when that version defers nothing for the form.
+    pub fn badge_deferral(
+        &self,
+        form: DisciplineForm,
+        decided: NaiveDate,
+    ) -> Option<(NaiveDate, NaiveDate)> {
+        let months = self.in_force_on(decided).badge_deferral_months(form);
+        if months == 0 {
+            return None;
+        }
+        let ends = decided
+            .checked_add_months(chrono::Months::new(months))
+            .unwrap_or(NaiveDate::MAX);
+        Some((decided, ends.pred_opt().unwrap_or(ends)))
+    }
 }
 
 #[cfg(test)]
@@ -299,6 +382,41 @@ mod tests {
                 "{before} / {after}"
             );
         }
+    }
+
+    #[test]
+    fn a_warning_defers_six_months_a_dismissal_a_year_a_reprimand_nothing() {
+        let table = RuleTable::reference();
+        let decided = d(2026, 3, 19);
+        assert_eq!(
+            table.badge_deferral(DisciplineForm::Warning, decided),
+            Some((decided, d(2026, 9, 18)))
+        );
+        assert_eq!(
+            table.badge_deferral(DisciplineForm::Dismissal, decided),
+            Some((decided, d(2027, 3, 18)))
+        );
+        assert_eq!(
+            table.badge_deferral(DisciplineForm::Reprimand, decided),
+            None
+        );
+        // The version in force on the decision says how long.
+        let longer = RuleTable::new(vec![
+            RuleVersion::regulation_2021(),
+            RuleVersion {
+                badge_deferral_warning_months: 9,
+                ..RuleVersion::regulation_2025()
+            },
+        ])
+        .expect("distinct starts");
+        assert_eq!(
+            longer.badge_deferral(DisciplineForm::Warning, d(2025, 6, 30)),
+            Some((d(2025, 6, 30), d(2025, 12, 29)))
+        );
+        assert_eq!(
+            longer.badge_deferral(DisciplineForm::Warning, d(2025, 7, 1)),
+            Some((d(2025, 7, 1), d(2026, 3, 31)))
+        );
     }
 
     #[test]

@@ -10,7 +10,10 @@ use crate::text::fold;
 
 mod ethnic_groups;
 
-pub use ethnic_groups::{ETHNIC_GROUP_ALIASES, ETHNIC_GROUPS, ETHNICITY_CODE_SYSTEM, ethnic_group};
+pub use ethnic_groups::{
+    ETHNIC_GROUP_ALIASES, ETHNIC_GROUPS, ETHNICITY_CODE_SYSTEM, ETHNICITY_CODE_SYSTEM_ID,
+    ethnic_group, ethnicity_code_system,
+};
 
 /// Religion code for a member who follows none.
 pub const NO_RELIGION: &str = "00";
@@ -447,6 +450,10 @@ pub fn label(value: &str) -> &str {
         "EVENT_TYPE_RESIGNED" => "Xin ra khỏi Đảng",
         "EVENT_TYPE_EXPELLED" => "Khai trừ",
         "EVENT_TYPE_DETAILS_UPDATED" => "Cập nhật thông tin",
+        "EVENT_TYPE_DISCIPLINED" => "Kỷ luật",
+        "DISCIPLINE_FORM_REPRIMAND" => "Khiển trách",
+        "DISCIPLINE_FORM_WARNING" => "Cảnh cáo",
+        "DISCIPLINE_FORM_DISMISSAL" => "Cách chức",
         "TRANSFER_KIND_BETWEEN_CELLS" => "Chuyển chi bộ trong xã",
         "TRANSFER_KIND_TO_COMMUNE" => "Chuyển sang xã khác",
         "TRANSFER_KIND_OUT_OF_SYSTEM" => "Chuyển sinh hoạt chính thức ra ngoài",
@@ -526,6 +533,22 @@ mod tests {
                     assert_eq!(lookup(kind, name), Some(entry.code), "{kind:?}: {name}");
                 }
             }
+        }
+    }
+
+    #[test]
+    fn the_1979_list_is_named_in_several_ways_and_no_other_list_is_known() {
+        for text in [
+            "121-TCTK",
+            "121-tctk",
+            " 121-TCTK/PPCĐ ",
+            "QĐ 121-TCTK/PPCĐ",
+            ETHNICITY_CODE_SYSTEM,
+        ] {
+            assert_eq!(ethnicity_code_system(text), Some("121-TCTK"), "{text}");
+        }
+        for text in ["", "1979", "QĐ 1019/QĐ-TCTK", "ISO 3166"] {
+            assert_eq!(ethnicity_code_system(text), None, "{text}");
         }
     }
 

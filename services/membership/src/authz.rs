@@ -100,6 +100,7 @@ pub const METHODS: &[(&str, Rule)] = &[
     (membership!("ExemptMember"), rule(Write, A)),
     (membership!("EndExemption"), rule(Write, A)),
     (membership!("RecordDeparture"), rule(Write, A)),
+    (membership!("RecordDiscipline"), rule(Write, A)),
     (membership!("ListMemberEvents"), rule(Records, A)),
     (membership!("WatchChanges"), rule(Records, Feed)),
     // A count of changes, the same for every caller: no scope to check.

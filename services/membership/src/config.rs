@@ -89,6 +89,12 @@ pub struct Config {
     /// afterwards the record is purged (hourly) and the id names a new request.
     #[arg(long, env = "MEMBERSHIP_REQUEST_RETENTION_HOURS", default_value_t = DEFAULT_REQUEST_RETENTION_HOURS)]
     pub request_retention_hours: u64,
+    /// The list a bare ethnicity code (digits with `ethnicity_code_system` empty) is read in:
+    /// `121-TCTK` (QĐ 121-TCTK/PPCĐ, 1979), for an installation whose clients all send that
+    /// list's codes. Unset, such a code is refused: other lists number the groups differently
+    /// (domain.md §3), so a code must name its list or come as the group's name.
+    #[arg(long, env = "MEMBERSHIP_ETHNICITY_CODE_SYSTEM")]
+    pub ethnicity_code_system: Option<String>,
 }
 
 /// Default of `--request-retention-hours`: a week, far longer than any client retries.
@@ -96,7 +102,8 @@ pub const DEFAULT_REQUEST_RETENTION_HOURS: u64 = 7 * 24;
 
 impl Config {
     /// A configuration for an embedded or test instance on the given database: plain text and
-    /// no authentication, both set explicitly.
+    /// no authentication, both set explicitly, and bare ethnicity codes read in the 1979 list
+    /// (the reference data and test fixtures use its codes).
     pub fn for_database(database_url: impl Into<String>) -> Self {
         Self {
             database_url: database_url.into(),
@@ -120,6 +127,27 @@ impl Config {
             max_concurrent_streams: partyregistry_kit::server::DEFAULT_MAX_CONCURRENT_STREAMS,
             db_acquire_timeout_seconds: partyregistry_kit::db::DEFAULT_ACQUIRE_TIMEOUT_SECONDS,
             request_retention_hours: DEFAULT_REQUEST_RETENTION_HOURS,
+            ethnicity_code_system: Some(
+                partyregistry_vocab::reference::ETHNICITY_CODE_SYSTEM_ID.to_owned(),
+            ),
+        }
+    }
+
+    /// How bare ethnicity codes are read: `--ethnicity-code-system`, which must name the 1979
+    /// list if given.
+    pub fn bare_ethnicity_codes(&self) -> Result<crate::convert::BareEthnicityCodes, BoxError> {
+        match self.ethnicity_code_system.as_deref() {
+            None => Ok(crate::convert::BareEthnicityCodes::Refused),
+            Some(text) => partyregistry_vocab::reference::ethnicity_code_system(text)
+                .map(|_| crate::convert::BareEthnicityCodes::In1979List)
+                .ok_or_else(|| {
+                    format!(
+                        "--ethnicity-code-system {text:?}: only {} ({}) is known",
+                        partyregistry_vocab::reference::ETHNICITY_CODE_SYSTEM_ID,
+                        partyregistry_vocab::reference::ETHNICITY_CODE_SYSTEM
+                    )
+                    .into()
+                }),
         }
     }
 
@@ -134,6 +162,7 @@ impl Config {
         if self.request_retention_hours == 0 {
             return Err("--request-retention-hours must be at least 1".into());
         }
+        self.bare_ethnicity_codes()?;
         self.security_flags().check()
     }
 }

@@ -9,7 +9,7 @@
 
 use partyregistry_kit::error::{ApiError, Violations};
 use partyregistry_vocab::date::{self, Date};
-use partyregistry_vocab::reference::ethnic_group;
+use partyregistry_vocab::reference::{self, ethnic_group};
 use partyregistry_vocab::text;
 
 /// Declares the fields of a message that a masked update may change, once: `$list` names them
@@ -171,13 +171,84 @@ pub fn name_fields(
     )
 }
 
-/// Validates an ethnic group code: one of the 54 (`01`..`54`).
-pub fn ethnicity_field(v: &mut Violations, field: &str, value: &str) -> String {
-    let code = value.trim().to_owned();
+/// How a bare ethnic-group code (digits, `ethnicity_code_system` empty) is read: domain.md §3
+/// says other lists number the groups differently, so such a code is refused unless the server
+/// is configured to read it in the 1979 list (`--ethnicity-code-system 121-TCTK`, [A]: the
+/// setting for installations whose clients all send that list's codes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum BareEthnicityCodes {
+    /// Refused: the request must name the list or send the group's name.
+    #[default]
+    Refused,
+    /// Read in the 1979 list (QĐ 121-TCTK/PPCĐ).
+    In1979List,
+}
+
+impl BareEthnicityCodes {
+    /// Names the 1979 list in `system` when `code` is a bare code sent without its list and bare
+    /// codes are read in it; otherwise changes nothing.
+    pub fn qualify(self, code: &str, system: &mut String) {
+        if self == Self::In1979List && system.trim().is_empty() && is_bare_code(code) {
+            *system = reference::ETHNICITY_CODE_SYSTEM_ID.to_owned();
+        }
+    }
+}
+
+fn is_bare_code(text: &str) -> bool {
+    let text = text.trim();
+    !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Validates an ethnic group given as a code of the list `system` names (only the 1979 list,
+/// `121-TCTK`, is known) or as a name of one of the 54 groups, and returns the 1979 list's
+/// two-digit code. Fields are `{prefix}.ethnicity_code` and `{prefix}.ethnicity_code_system`.
+pub fn ethnicity_field(v: &mut Violations, prefix: &str, value: &str, system: &str) -> String {
+    let field = format!("{prefix}.ethnicity_code");
+    let value = text::normalize(value.trim());
+    if value.is_empty() {
+        v.add(
+            field,
+            "is required: a code with its list, or the group's name",
+        );
+        return value;
+    }
+    if !is_bare_code(&value) {
+        return match reference::ethnic_group_code(&value) {
+            Some(code) => code.to_owned(),
+            None => {
+                v.add(field, "must be the name of one of the 54 ethnic groups");
+                value
+            }
+        };
+    }
+    if system.trim().is_empty() {
+        v.add(
+            field,
+            format!(
+                "a bare code must say which list it is in: set ethnicity_code_system to {} ({}), \
+                 or send the group's name",
+                reference::ETHNICITY_CODE_SYSTEM_ID,
+                reference::ETHNICITY_CODE_SYSTEM
+            ),
+        );
+        return value;
+    }
+    if reference::ethnicity_code_system(system).is_none() {
+        v.add(
+            format!("{prefix}.ethnicity_code_system"),
+            format!(
+                "only {} ({}) is known; send the group's name for a code of another list",
+                reference::ETHNICITY_CODE_SYSTEM_ID,
+                reference::ETHNICITY_CODE_SYSTEM
+            ),
+        );
+        return value;
+    }
+    let code = format!("{value:0>2}");
     if ethnic_group(&code).is_none() {
         v.add(
             field,
-            "must be the 2-digit code of one of the 54 ethnic groups (01-54)",
+            "must be the code of one of the 54 ethnic groups (01-54)",
         );
     }
     code

@@ -90,6 +90,7 @@ idempotent!(
     pb::ExemptMemberRequest,
     pb::EndExemptionRequest,
     pb::RecordDepartureRequest,
+    pb::RecordDisciplineRequest,
 );
 
 /// The idempotency key of a request sent to `method` by the caller `grant` admitted, if it has a
@@ -136,6 +137,16 @@ fn short_text(field: &str, value: &str, max: usize, required: bool) -> Result<St
 }
 
 impl MembershipApi {
+    /// `member` with a bare ethnicity code qualified by the list the server reads bare codes in,
+    /// if it is configured with one ([`convert::BareEthnicityCodes`]).
+    fn qualified(&self, member: &pb::Member) -> pb::Member {
+        let mut member = member.clone();
+        self.membership
+            .bare_ethnicity_codes()
+            .qualify(&member.ethnicity_code, &mut member.ethnicity_code_system);
+        member
+    }
+
     async fn get_commune_impl(
         &self,
         request: pb::GetCommuneRequest,
@@ -331,7 +342,7 @@ impl MembershipApi {
         grant: &Grant,
     ) -> Result<pb::Member, ApiError> {
         let key = request_key("CreateMember", &request, grant)?;
-        let member = required(request.member.as_ref(), "member")?;
+        let member = &self.qualified(required(request.member.as_ref(), "member")?);
         let mut v = Violations::new();
         let person = convert::person_from_proto(member, &mut v);
         let admission = convert::admission_from_proto(member.admission.as_ref(), &mut v);
@@ -373,7 +384,7 @@ impl MembershipApi {
         request: pb::UpdateMemberRequest,
         grant: &Grant,
     ) -> Result<pb::Member, ApiError> {
-        let update = required(request.member.as_ref(), "member")?;
+        let update = &self.qualified(required(request.member.as_ref(), "member")?);
         let id = names::parse_member("member.name", &update.name)?;
         let paths = convert::mask_paths(request.update_mask.as_ref(), convert::MEMBER_UPDATABLE)?;
         let writer = writer_of(&self.authz, grant, "UpdateMember").await?;
@@ -391,7 +402,7 @@ impl MembershipApi {
         grant: &Grant,
     ) -> Result<pb::Member, ApiError> {
         let key = request_key("RecordAdmission", &request, grant)?;
-        let member = required(request.member.as_ref(), "member")?;
+        let member = &self.qualified(required(request.member.as_ref(), "member")?);
         let mut v = Violations::new();
         let person = convert::person_from_proto(member, &mut v);
         let admission = convert::admission_from_proto(member.admission.as_ref(), &mut v);
@@ -586,6 +597,57 @@ impl MembershipApi {
         .await
     }
 
+    async fn record_discipline_impl(
+        &self,
+        request: pb::RecordDisciplineRequest,
+        grant: &Grant,
+    ) -> Result<pb::Member, ApiError> {
+        let key = request_key("RecordDiscipline", &request, grant)?;
+        let mut v = Violations::new();
+        let form = convert::discipline_form_from_proto(request.form);
+        if form.is_none() {
+            v.add(
+                "form",
+                "is required: one of the DisciplineForm values (expulsion is RecordDeparture)",
+            );
+        }
+        let decision_date = if request.discipline_date.is_empty() {
+            v.add("discipline_date", "is required (YYYY-MM-DD)");
+            None
+        } else {
+            v.check("discipline_date", date::parse(&request.discipline_date))
+        };
+        let deciding_body = text_field(&mut v, "deciding_body", &request.deciding_body, 200, true);
+        let decision_number = text_field(
+            &mut v,
+            "decision_number",
+            &request.decision_number,
+            50,
+            true,
+        );
+        let reason = text_field(&mut v, "reason", &request.reason, 200, false);
+        v.finish()?;
+        let (Some(form), Some(decision_date)) = (form, decision_date) else {
+            return Err(ApiError::Internal(
+                "validation passed without values".into(),
+            ));
+        };
+        self.step(
+            &request.name,
+            Step::Discipline {
+                record: crate::domain::Discipline {
+                    form,
+                    decision_date,
+                    deciding_body,
+                    decision_number,
+                },
+                reason,
+            },
+            key,
+        )
+        .await
+    }
+
     async fn get_feed_head_impl(
         &self,
         _request: pb::GetFeedHeadRequest,
@@ -681,6 +743,7 @@ impl MembershipService for MembershipApi {
         exempt_member[membership!("ExemptMember")](pb::ExemptMemberRequest) -> pb::Member => exempt_member_impl;
         end_exemption[membership!("EndExemption")](pb::EndExemptionRequest) -> pb::Member => end_exemption_impl;
         record_departure[membership!("RecordDeparture")](pb::RecordDepartureRequest) -> pb::Member => record_departure_impl;
+        record_discipline[membership!("RecordDiscipline")](pb::RecordDisciplineRequest) -> pb::Member => record_discipline_impl;
         list_member_events[membership!("ListMemberEvents")](pb::ListMemberEventsRequest) -> pb::ListMemberEventsResponse => list_member_events_impl;
         get_feed_head[membership!("GetFeedHead")](pb::GetFeedHeadRequest) -> pb::FeedHead => get_feed_head_impl;
         import_roster[membership!("ImportRoster")](pb::ImportRosterRequest) -> pb::ImportRosterResponse => import_roster_impl;

@@ -79,7 +79,10 @@ pub async fn run(
     let probed = database.clone();
     observe::start_metrics("membership", config.metrics_listen, &database, &shutdown).await?;
     tracing::info!(address = %listener.local_addr()?, backend = ?database.backend, tls = config.tls_cert.is_some(), "membership service listening");
-    let service = Arc::new(service::Membership::new(store::Store::new(database)));
+    let service = Arc::new(
+        service::Membership::new(store::Store::new(database))
+            .with_bare_ethnicity_codes(config.bare_ethnicity_codes()?),
+    );
     service.seed_reference_data().await?;
     let followers = service.clone();
     db::follow_notifications(

@@ -73,13 +73,29 @@ pub struct RequestKey {
 pub struct Membership {
     store: Store,
     head: watch::Sender<i64>,
+    bare_ethnicity_codes: crate::convert::BareEthnicityCodes,
 }
 
 impl Membership {
     /// Serves commands over `store`.
     pub fn new(store: Store) -> Self {
         let (head, _) = watch::channel(0);
-        Self { store, head }
+        Self {
+            store,
+            head,
+            bare_ethnicity_codes: crate::convert::BareEthnicityCodes::default(),
+        }
+    }
+
+    /// Reads bare ethnicity codes as `bare` says (by default they are refused).
+    pub fn with_bare_ethnicity_codes(mut self, bare: crate::convert::BareEthnicityCodes) -> Self {
+        self.bare_ethnicity_codes = bare;
+        self
+    }
+
+    /// How bare ethnicity codes are read.
+    pub fn bare_ethnicity_codes(&self) -> crate::convert::BareEthnicityCodes {
+        self.bare_ethnicity_codes
     }
 
     /// The store, for queries.

@@ -81,6 +81,7 @@ scripted_service! {
     exempt_member(m::ExemptMemberRequest) -> m::Member;
     end_exemption(m::EndExemptionRequest) -> m::Member;
     record_departure(m::RecordDepartureRequest) -> m::Member;
+    record_discipline(m::RecordDisciplineRequest) -> m::Member;
     list_member_events(m::ListMemberEventsRequest) -> m::ListMemberEventsResponse;
     get_feed_head(m::GetFeedHeadRequest) -> m::FeedHead;
     import_roster(m::ImportRosterRequest) -> m::ImportRosterResponse;

@@ -537,6 +537,18 @@ fn requests_aimed_at(unit: &Unit) -> Vec<(String, Vec<u8>)> {
             .encode_to_vec(),
         ),
         (
+            membership_method("RecordDiscipline"),
+            pb::RecordDisciplineRequest {
+                name: member.clone(),
+                form: pb::DisciplineForm::Warning.into(),
+                discipline_date: "2026-05-01".into(),
+                deciding_body: "Đảng ủy xã".into(),
+                decision_number: "03-QĐ/ĐU".into(),
+                ..Default::default()
+            }
+            .encode_to_vec(),
+        ),
+        (
             membership_method("ListMemberEvents"),
             pb::ListMemberEventsRequest {
                 parent: member.clone(),

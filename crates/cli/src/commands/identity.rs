@@ -29,7 +29,8 @@ pub struct IdentityArgs {
     /// Ngày sinh.
     #[arg(long, value_parser = parse_date)]
     pub birth_date: Option<String>,
-    /// Mã dân tộc 2 chữ số (01 Kinh, 02 Tày, 08 Mông, 09 Dao, …).
+    /// Dân tộc: tên (Mường, Khơ-me …) hoặc mã 2 chữ số theo danh mục QĐ 121-TCTK/PPCĐ năm 1979
+    /// (01 Kinh, 02 Tày, 04 Hoa, 06 Mường, 08 Mông, 09 Dao, …).
     #[arg(long)]
     pub ethnicity: Option<String>,
     /// Trình độ giáo dục phổ thông: primary, lower-secondary, upper-secondary.
@@ -62,6 +63,8 @@ pub struct IdentityTarget<'a> {
     pub birth_date: &'a mut String,
     /// `ethnicity_code`.
     pub ethnicity_code: &'a mut String,
+    /// `ethnicity_code_system`.
+    pub ethnicity_code_system: &'a mut String,
     /// `occupation`.
     pub occupation: &'a mut String,
     /// `citizen_id`.
@@ -85,6 +88,7 @@ macro_rules! identity_target {
             given_name: &mut $message.given_name,
             birth_date: &mut $message.birth_date,
             ethnicity_code: &mut $message.ethnicity_code,
+            ethnicity_code_system: &mut $message.ethnicity_code_system,
             occupation: &mut $message.occupation,
             citizen_id: &mut $message.citizen_id,
             gender: &mut $message.gender,
@@ -98,6 +102,12 @@ impl IdentityArgs {
     /// Copies the fields given on the command line into `target` and returns their mask paths.
     pub fn apply(self, target: IdentityTarget<'_>) -> Vec<&'static str> {
         let mut paths = Vec::new();
+        // A code typed here is one of the 1979 list's, the list the help names; a name needs
+        // no list.
+        if self.ethnicity.is_some() {
+            *target.ethnicity_code_system =
+                partyregistry_vocab::reference::ETHNICITY_CODE_SYSTEM_ID.to_owned();
+        }
         for (field, value, path) in [
             (target.full_name, self.full_name, "full_name"),
             (target.family_name, self.family_name, "family_name"),

@@ -1,4 +1,4 @@
-//! `partyctl members list|get|create|update|events`.
+//! `partyctl members list|get|create|update|events|discipline`.
 //!
 //! List tables leave out the personal fields (citizen id, phone, address, full birth date): a
 //! roster is often shown on a shared screen. Only `members get` prints them.
@@ -13,9 +13,9 @@ use partyregistry_proto::membership::v1::{
     Admission, Assignment, CreateMemberRequest, EventType, Gender, GeneralEducation,
     GetMemberRequest, ListCellsRequest, ListMemberEventsRequest, ListMembersRequest,
     ListMembersResponse, Member, MemberEvent, MemberStatus, PoliticalTheory, Qualification,
-    UpdateMemberRequest, VoteTally,
+    RecordDisciplineRequest, UpdateMemberRequest, VoteTally,
 };
-use partyregistry_vocab::names;
+use partyregistry_vocab::{date, names};
 
 use super::identity::IdentityArgs;
 use super::paging::{PageArgs, collect_pages, print_next_page};
@@ -25,7 +25,8 @@ use crate::error::CliError;
 use crate::output::{self, Fields, Table, label, yes_no};
 use crate::parse::{
     cell_name, commune_name, member_name, parse_assignment, parse_badge, parse_date,
-    parse_party_age_gap, parse_political_theory, parse_qualification, parse_status, short_id,
+    parse_discipline_form, parse_party_age_gap, parse_political_theory, parse_qualification,
+    parse_status, short_id,
 };
 
 /// `partyctl members …`.
@@ -47,6 +48,9 @@ pub enum MemberCommand {
         /// Mã đảng viên (17) hoặc members/17.
         member: String,
     },
+    /// Ghi nhận kỷ luật đảng: khiển trách, cảnh cáo, cách chức (cảnh cáo trở lên làm chậm việc
+    /// xét tặng Huy hiệu Đảng).
+    Discipline(DisciplineArgs),
 }
 
 /// `partyctl members list`.
@@ -201,6 +205,7 @@ pub async fn run(context: &Context, command: MemberCommand) -> Result<(), CliErr
             let member = membership.update_member(request).await?.into_inner();
             show(context, &mut membership, &member).await
         }
+        MemberCommand::Discipline(args) => discipline(context, &mut membership, args).await,
         MemberCommand::Events { member } => {
             let parent = member_name(&member)?;
             let response = membership
@@ -408,6 +413,57 @@ fn update_request(
     })
 }
 
+/// `partyctl members discipline`.
+#[derive(Debug, Args)]
+pub struct DisciplineArgs {
+    /// Mã đảng viên (17) hoặc members/17.
+    pub member: String,
+    /// Hình thức: reprimand (khiển trách), warning (cảnh cáo), dismissal (cách chức). Khai trừ
+    /// ghi bằng `partyctl depart --kind expulsion`.
+    #[arg(long, value_parser = parse_discipline_form)]
+    pub form: pb::DisciplineForm,
+    /// Ngày quyết định kỷ luật; mặc định hôm nay.
+    #[arg(long, value_parser = parse_date)]
+    pub date: Option<String>,
+    /// Cấp ra quyết định, ví dụ "Đảng ủy xã Hợp Thành".
+    #[arg(long)]
+    pub deciding_body: String,
+    /// Số quyết định kỷ luật, ví dụ 07-QĐ/ĐU.
+    #[arg(long)]
+    pub decision_number: String,
+    /// Lý do.
+    #[arg(long)]
+    pub reason: Option<String>,
+    /// Khóa chống trùng.
+    #[arg(long)]
+    pub request_id: Option<String>,
+}
+
+/// `partyctl members discipline`: RecordDiscipline.
+async fn discipline(
+    context: &Context,
+    membership: &mut MembershipServiceClient<Transport>,
+    args: DisciplineArgs,
+) -> Result<(), CliError> {
+    let request = discipline_request(args)?;
+    let member = membership.record_discipline(request).await?.into_inner();
+    show(context, membership, &member).await
+}
+
+fn discipline_request(args: DisciplineArgs) -> Result<RecordDisciplineRequest, CliError> {
+    Ok(RecordDisciplineRequest {
+        name: member_name(&args.member)?,
+        form: args.form as i32,
+        discipline_date: args
+            .date
+            .unwrap_or_else(|| date::format(date::today_in_vietnam())),
+        deciding_body: args.deciding_body,
+        decision_number: args.decision_number,
+        reason: args.reason.unwrap_or_default(),
+        request_id: request_id(args.request_id.as_deref()),
+    })
+}
+
 /// Prints one member with every field, personal ones included.
 pub(crate) async fn show(
     context: &Context,
@@ -567,6 +623,23 @@ fn details(member: &Member, cells: &HashMap<String, String>) -> Fields {
                 .collect::<Vec<_>>()
                 .join("; "),
         )
+        .add(
+            "Kỷ luật",
+            member
+                .disciplines
+                .iter()
+                .map(|d| {
+                    format!(
+                        "{} ({}, {}, {})",
+                        label(&enum_name(d.form, |f: pb::DisciplineForm| f.as_str_name())),
+                        d.discipline_date,
+                        d.decision_number,
+                        d.deciding_body
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("; "),
+        )
         .add("Etag", &member.etag)
         .add("Tạo lúc", output::timestamp(member.create_time.as_ref()))
         .add(
@@ -598,9 +671,16 @@ fn events_table(events: &[MemberEvent]) -> Table {
         "Quy định",
     ]);
     for event in events {
+        let mut what = label(&enum_name(event.r#type, |t: EventType| t.as_str_name())).to_owned();
+        if event.discipline_form() != pb::DisciplineForm::Unspecified {
+            let form = enum_name(event.discipline_form, |f: pb::DisciplineForm| {
+                f.as_str_name()
+            });
+            what = format!("{what}: {}", label(&form).to_lowercase());
+        }
         table.row([
             event.effective_date.clone(),
-            label(&enum_name(event.r#type, |t: EventType| t.as_str_name())).to_owned(),
+            what,
             event.decision_number.clone(),
             event.deciding_body.clone(),
             event.from_organization.clone(),
@@ -616,6 +696,38 @@ fn events_table(events: &[MemberEvent]) -> Table {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_discipline_is_named_in_english_or_in_vietnamese() {
+        for form in ["warning", "cảnh cáo", "DISCIPLINE_FORM_WARNING"] {
+            assert_eq!(parse_discipline_form(form), Ok(pb::DisciplineForm::Warning));
+        }
+        assert!(parse_discipline_form("expulsion").is_err());
+        let request = discipline_request(DisciplineArgs {
+            member: "17".into(),
+            form: pb::DisciplineForm::Dismissal,
+            date: Some("2026-03-19".into()),
+            deciding_body: "Đảng ủy xã Hợp Thành".into(),
+            decision_number: "07-QĐ/ĐU".into(),
+            reason: None,
+            request_id: Some("kl-1".into()),
+        })
+        .expect("valid");
+        assert_eq!(
+            (
+                request.name.as_str(),
+                request.form(),
+                request.discipline_date.as_str(),
+                request.request_id.as_str()
+            ),
+            (
+                "members/17",
+                pb::DisciplineForm::Dismissal,
+                "2026-03-19",
+                "kl-1"
+            )
+        );
+    }
 
     fn list_args() -> MemberListArgs {
         MemberListArgs {

@@ -71,6 +71,19 @@ pub fn ethnic_group(code: &str) -> Option<&'static str> {
 /// The code system of [`ETHNIC_GROUPS`].
 pub const ETHNICITY_CODE_SYSTEM: &str = "QĐ 121-TCTK/PPCĐ (1979)";
 
+/// The short name of [`ETHNICITY_CODE_SYSTEM`] in the contracts' `ethnicity_code_system`.
+pub const ETHNICITY_CODE_SYSTEM_ID: &str = "121-TCTK";
+
+/// The code system named by `text`, when it is the one of [`ETHNIC_GROUPS`]: `121-TCTK`,
+/// `121-TCTK/PPCĐ`, `QĐ 121-TCTK/PPCĐ` or [`ETHNICITY_CODE_SYSTEM`] in any case. Other lists
+/// (domain.md §3: they number the groups differently) are not known here.
+pub fn ethnicity_code_system(text: &str) -> Option<&'static str> {
+    let upper = crate::text::normalize(text.trim()).to_uppercase();
+    let bare = upper.strip_prefix("QĐ ").unwrap_or(&upper);
+    let bare = bare.strip_suffix(" (1979)").unwrap_or(bare);
+    matches!(bare, "121-TCTK" | "121-TCTK/PPCĐ").then_some(ETHNICITY_CODE_SYSTEM_ID)
+}
+
 /// Other names and spellings of each ethnic group found in older records and spreadsheets, by
 /// code, in the order of [`ETHNIC_GROUPS`]. Names the statistics office lists for two groups
 /// (Trại, Xá, Xá Khao, Chil, Ca-tang, Mun Di, Xá Lá Vàng, Lao/Lào) are left out: they cannot

@@ -68,6 +68,7 @@ addressed! {
         targets
     };
     pb::ExemptMemberRequest => |r| vec![Target::Member(r.name.clone())];
+    pb::RecordDisciplineRequest => |r| vec![Target::Member(r.name.clone())];
     pb::EndExemptionRequest => |r| vec![Target::Member(r.name.clone())];
     pb::RecordDepartureRequest => |r| vec![Target::Member(r.name.clone())];
     pb::ListMemberEventsRequest => |r| vec![Target::Member(r.parent.clone())];

@@ -16,6 +16,7 @@ use crate::domain::admission::{
 use crate::domain::{
     Assignment, Gender, GeneralEducation, Person, PoliticalTheory, Qualification, VoteTally,
 };
+use partyregistry_vocab::reference::ETHNICITY_CODE_SYSTEM_ID;
 
 /// The most introducers a candidate may list.
 const MAX_INTRODUCERS: usize = 5;
@@ -108,7 +109,12 @@ pub fn candidate_from_proto(
     );
     known_enum::<pb::Gender>(&mut v, "candidate.gender", c.gender, true);
     let birth_date = past_date(&mut v, "candidate.birth_date", &c.birth_date, true, today);
-    let ethnicity_code = ethnicity_field(&mut v, "candidate.ethnicity_code", &c.ethnicity_code);
+    let ethnicity_code = ethnicity_field(
+        &mut v,
+        "candidate",
+        &c.ethnicity_code,
+        &c.ethnicity_code_system,
+    );
     known_enum::<pb::GeneralEducation>(
         &mut v,
         "candidate.general_education",
@@ -236,6 +242,7 @@ pub fn candidate_from_proto(
             given_name: parts.given,
             birth_date,
             ethnicity_code,
+            ethnicity_code_system: ETHNICITY_CODE_SYSTEM_ID.to_owned(),
             occupation,
             citizen_id,
             certificate,
@@ -290,6 +297,12 @@ updatable_fields! {
 /// are not given, the parts are derived again from it.
 pub fn merge_candidate(current: &mut pb::Candidate, update: &pb::Candidate, paths: &[&str]) {
     merge_candidate_fields(current, update, paths);
+    // A code goes with the list it is in.
+    if paths.contains(&"ethnicity_code") {
+        current
+            .ethnicity_code_system
+            .clone_from(&update.ethnicity_code_system);
+    }
     rederive_name_parts(
         paths,
         [
@@ -523,6 +536,9 @@ updatable_fields! {
         min_education_village_elder: copy,
         youth_age_max_months: copy,
         failed_cell_votes_limit: copy,
+        badge_deferral_reprimand_months: copy,
+        badge_deferral_warning_months: copy,
+        badge_deferral_dismissal_months: copy,
     }
 }
 
@@ -552,6 +568,7 @@ mod tests {
             gender: pb::Gender::Female.into(),
             birth_date: "2001-02-14".into(),
             ethnicity_code: "09".into(),
+            ethnicity_code_system: "121-TCTK".into(),
             general_education: pb::GeneralEducation::UpperSecondary.into(),
             source: pb::CandidateSource::YouthUnion.into(),
             ..Default::default()

@@ -8,8 +8,9 @@ use partyregistry_vocab::date::{self, Date};
 use partyregistry_vocab::names;
 
 use crate::domain::{
-    AdmissionDates, Assignment, BADGE_YEARS, BadgeAward, Gender, GeneralEducation, Member,
-    MemberEvent, PartyAgeGap, Person, PoliticalTheory, Qualification, VoteTally,
+    AdmissionDates, Assignment, BADGE_YEARS, BadgeAward, Discipline, DisciplineForm, Gender,
+    GeneralEducation, Member, MemberEvent, PartyAgeGap, Person, PoliticalTheory, Qualification,
+    VoteTally,
 };
 use crate::store::{EventRecord, MemberRecord};
 
@@ -39,7 +40,12 @@ pub fn person_from_proto(member: &pb::Member, v: &mut Violations) -> Option<Pers
         Gender::from_name,
     );
     let birth_date = required_date(v, "member.birth_date", &member.birth_date);
-    let ethnicity_code = ethnicity_field(v, "member.ethnicity_code", &member.ethnicity_code);
+    let ethnicity_code = ethnicity_field(
+        v,
+        "member",
+        &member.ethnicity_code,
+        &member.ethnicity_code_system,
+    );
     let religion = text_field(v, "member.religion", &member.religion, 50, false);
     let home_town = text_field(v, "member.home_town", &member.home_town, 200, false);
     let citizen_id = member.citizen_id.trim();
@@ -280,6 +286,36 @@ pub fn member_to_proto(record: &MemberRecord) -> pb::Member {
                 award_date: date::format(b.award_date),
             })
             .collect(),
+        disciplines: m.disciplines.iter().map(discipline_to_proto).collect(),
+        ethnicity_code_system: partyregistry_vocab::reference::ETHNICITY_CODE_SYSTEM_ID.to_owned(),
+    }
+}
+
+/// The contract value of a discipline's form.
+pub fn discipline_form_to_proto(form: DisciplineForm) -> pb::DisciplineForm {
+    match form {
+        DisciplineForm::Reprimand => pb::DisciplineForm::Reprimand,
+        DisciplineForm::Warning => pb::DisciplineForm::Warning,
+        DisciplineForm::Dismissal => pb::DisciplineForm::Dismissal,
+    }
+}
+
+/// The form of a contract value; `None` for unspecified or unknown.
+pub fn discipline_form_from_proto(value: i32) -> Option<DisciplineForm> {
+    match pb::DisciplineForm::try_from(value).ok()? {
+        pb::DisciplineForm::Unspecified => None,
+        pb::DisciplineForm::Reprimand => Some(DisciplineForm::Reprimand),
+        pb::DisciplineForm::Warning => Some(DisciplineForm::Warning),
+        pb::DisciplineForm::Dismissal => Some(DisciplineForm::Dismissal),
+    }
+}
+
+fn discipline_to_proto(d: &Discipline) -> pb::Discipline {
+    pb::Discipline {
+        form: discipline_form_to_proto(d.form).into(),
+        discipline_date: date::format(d.decision_date),
+        deciding_body: d.deciding_body.clone(),
+        decision_number: d.decision_number.clone(),
     }
 }
 
@@ -409,6 +445,10 @@ pub fn event_to_proto(member_id: i64, record: &EventRecord) -> pb::MemberEvent {
         }),
         rule_version: e.rule_version.clone(),
         create_time: Some(timestamp(record.create_time_us)),
+        discipline_form: e
+            .discipline_form
+            .map_or(pb::DisciplineForm::Unspecified, discipline_form_to_proto)
+            .into(),
     }
 }
 
@@ -472,6 +512,12 @@ updatable_fields! {
 /// its parts are not given, the parts are derived again from it.
 pub fn merge_member(current: &mut pb::Member, update: &pb::Member, paths: &[&str]) {
     merge_member_fields(current, update, paths);
+    // A code goes with the list it is in.
+    if paths.contains(&"ethnicity_code") {
+        current
+            .ethnicity_code_system
+            .clone_from(&update.ethnicity_code_system);
+    }
     rederive_name_parts(
         paths,
         [
@@ -485,7 +531,7 @@ pub fn merge_member(current: &mut pb::Member, update: &pb::Member, paths: &[&str
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::convert::{CELL_UPDATABLE, mask_paths};
+    use crate::convert::{BareEthnicityCodes, CELL_UPDATABLE, mask_paths};
 
     fn valid_member() -> pb::Member {
         pb::Member {
@@ -493,9 +539,68 @@ mod tests {
             gender: pb::Gender::Male as i32,
             birth_date: "1970-02-03".into(),
             ethnicity_code: "02".into(),
+            ethnicity_code_system: "121-TCTK".into(),
             general_education: pb::GeneralEducation::UpperSecondary as i32,
             ..Default::default()
         }
+    }
+
+    /// The code a member's ethnicity is stored as, or the fields refused.
+    fn ethnicity(code: &str, system: &str) -> Result<String, Vec<String>> {
+        let member = pb::Member {
+            ethnicity_code: code.into(),
+            ethnicity_code_system: system.into(),
+            ..valid_member()
+        };
+        let mut v = Violations::new();
+        let person = person_from_proto(&member, &mut v);
+        match v.finish() {
+            Ok(()) => Ok(person.expect("valid").ethnicity_code),
+            Err(ApiError::InvalidArgument(violations)) => {
+                Err(violations.into_iter().map(|x| x.field).collect())
+            }
+            Err(other) => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn an_ethnic_group_comes_by_name_or_as_a_code_with_its_list() {
+        // A bare code is never taken silently: 04 is Hoa in the 1979 list, another group in
+        // other lists.
+        let bare = Err(vec!["member.ethnicity_code".to_owned()]);
+        assert_eq!(ethnicity("04", ""), bare);
+        assert_eq!(ethnicity("06", " "), bare);
+        assert_eq!(ethnicity("04", "121-TCTK"), Ok("04".into()));
+        assert_eq!(ethnicity("6", "QĐ 121-TCTK/PPCĐ"), Ok("06".into()));
+        assert_eq!(
+            ethnicity("04", "QĐ 1019/QĐ-TCTK"),
+            Err(vec!["member.ethnicity_code_system".to_owned()])
+        );
+        assert_eq!(
+            ethnicity("55", "121-TCTK"),
+            Err(vec!["member.ethnicity_code".to_owned()])
+        );
+        // By name, whatever the list field says.
+        assert_eq!(ethnicity("Mường", ""), Ok("06".into()));
+        assert_eq!(ethnicity("Khmer", ""), Ok("05".into()));
+        assert_eq!(ethnicity("Hoa", "other"), Ok("04".into()));
+        assert_eq!(
+            ethnicity("Người sao Hỏa", ""),
+            Err(vec!["member.ethnicity_code".to_owned()])
+        );
+
+        // The server's setting names the 1979 list for a bare code only.
+        let qualified = |bare: BareEthnicityCodes, code: &str| {
+            let mut system = String::new();
+            bare.qualify(code, &mut system);
+            system
+        };
+        assert_eq!(qualified(BareEthnicityCodes::In1979List, "04"), "121-TCTK");
+        assert_eq!(qualified(BareEthnicityCodes::In1979List, "Hoa"), "");
+        assert_eq!(qualified(BareEthnicityCodes::Refused, "04"), "");
+        let mut stated = "QĐ 1019/QĐ-TCTK".to_owned();
+        BareEthnicityCodes::In1979List.qualify("04", &mut stated);
+        assert_eq!(stated, "QĐ 1019/QĐ-TCTK", "a stated list is kept");
     }
 
     #[test]

@@ -6,8 +6,8 @@ use partyregistry_rules::RuleTable;
 use partyregistry_vocab::date::{self, Date};
 
 use super::{
-    AdmissionDates, Cell, DepartureKind, EventType, Member, MemberEvent, MemberStatus, Person,
-    RuleError, VoteTally,
+    AdmissionDates, Cell, DepartureKind, Discipline, DisciplineForm, EventType, Member,
+    MemberEvent, MemberStatus, Person, RuleError, VoteTally,
 };
 use checks::{
     cell_open, check_admission_age, check_admission_dates, check_probation, illegal, not_after,
@@ -173,6 +173,7 @@ fn admit_with(
         party_age_gaps: Vec::new(),
         seriously_ill: false,
         badges: Vec::new(),
+        disciplines: Vec::new(),
         person,
         admission,
     };
@@ -226,6 +227,7 @@ pub fn transfer_in(
         party_age_gaps: Vec::new(),
         seriously_ill: false,
         badges: Vec::new(),
+        disciplines: Vec::new(),
         person,
         admission,
     };
@@ -533,6 +535,53 @@ pub fn end_exemption(
     check_effective(member, effective, today)?;
     member.status = MemberStatus::Official;
     Ok(MemberEvent::on(EventType::ExemptionEnded, effective, rules))
+}
+
+/// Records a Party discipline short of expulsion on a member on the roll: a reprimand or a
+/// warning on a probationary, official or exempt member, a dismissal from post on an official or
+/// exempt one only (Điều lệ Đảng, art. 35: a probationary member is reprimanded or warned). The
+/// decision may be recorded late, but not before the admission decision nor in the future. The
+/// status does not change.
+pub fn discipline(
+    member: &mut Member,
+    record: Discipline,
+    reason: String,
+    today: Date,
+    rules: &RuleTable,
+) -> Result<MemberEvent, RuleError> {
+    use MemberStatus::{Exempt, Official, Probationary};
+    let allowed = match record.form {
+        DisciplineForm::Reprimand | DisciplineForm::Warning => {
+            matches!(member.status, Probationary | Official | Exempt)
+        }
+        DisciplineForm::Dismissal => matches!(member.status, Official | Exempt),
+    };
+    if !allowed {
+        return Err(illegal(
+            member.status,
+            &format!("disciplined ({})", record.form.key()),
+        ));
+    }
+    not_in_future("discipline_date", record.decision_date, today)?;
+    not_before(
+        "discipline_date",
+        record.decision_date,
+        member.admission.decision_date,
+        "the admission decision",
+    )?;
+    let event = MemberEvent {
+        decision_number: record.decision_number.clone(),
+        deciding_body: record.deciding_body.clone(),
+        reason,
+        discipline_form: Some(record.form),
+        ..MemberEvent::on(EventType::Disciplined, record.decision_date, rules)
+    };
+    // Oldest first, whatever order they are recorded in.
+    let at = member
+        .disciplines
+        .partition_point(|d| d.decision_date <= record.decision_date);
+    member.disciplines.insert(at, record);
+    Ok(event)
 }
 
 /// Leaves the roll: death from any active state; removal of official or probationary members;

@@ -17,6 +17,7 @@ pub use error::RuleError;
 pub use lifecycle::*;
 pub use readmission::*;
 
+pub use partyregistry_rules::DisciplineForm;
 use partyregistry_rules::RuleTable;
 use partyregistry_vocab::date::Date;
 
@@ -211,6 +212,8 @@ named_enum!(
         Expelled = "EVENT_TYPE_EXPELLED",
         /// Personal fields corrected.
         DetailsUpdated = "EVENT_TYPE_DETAILS_UPDATED",
+        /// A Party discipline short of expulsion.
+        Disciplined = "EVENT_TYPE_DISCIPLINED",
     }
 );
 
@@ -400,6 +403,21 @@ pub struct Member {
     pub seriously_ill: bool,
     /// Badges already handed over, in the order given.
     pub badges: Vec<BadgeAward>,
+    /// Party disciplines, oldest first: read from the member's events, written only as events.
+    pub disciplines: Vec<Discipline>,
+}
+
+/// A Party discipline short of expulsion recorded on a member.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Discipline {
+    /// The form.
+    pub form: DisciplineForm,
+    /// The day of the decision.
+    pub decision_date: Date,
+    /// The deciding body.
+    pub deciding_body: String,
+    /// The decision's number.
+    pub decision_number: String,
 }
 
 /// A period that does not count towards party age.
@@ -459,6 +477,8 @@ pub struct MemberEvent {
     pub vote: Option<VoteTally>,
     /// Regulation in force on the effective date; empty before the earliest version.
     pub rule_version: String,
+    /// For a discipline, its form.
+    pub discipline_form: Option<DisciplineForm>,
 }
 
 impl MemberEvent {
@@ -475,6 +495,7 @@ impl MemberEvent {
             reason: String::new(),
             vote: None,
             rule_version: rules.code_on(effective_date).unwrap_or_default().to_owned(),
+            discipline_form: None,
         }
     }
 }

@@ -101,13 +101,24 @@ impl AdmissionApi {
         })
     }
 
+    /// `candidate` with a bare ethnicity code qualified by the list the server reads bare codes
+    /// in, if it is configured with one.
+    fn qualified(&self, candidate: &pb::Candidate) -> pb::Candidate {
+        let mut candidate = candidate.clone();
+        self.membership.bare_ethnicity_codes().qualify(
+            &candidate.ethnicity_code,
+            &mut candidate.ethnicity_code_system,
+        );
+        candidate
+    }
+
     async fn create_candidate_impl(
         &self,
         request: pb::CreateCandidateRequest,
         grant: &Grant,
     ) -> Result<pb::Candidate, ApiError> {
         let key = request_key("CreateCandidate", &request, grant)?;
-        let sent = required(request.candidate.as_ref(), "candidate")?;
+        let sent = &self.qualified(required(request.candidate.as_ref(), "candidate")?);
         let (candidate, cell) = candidate_from_proto(sent, date::today_in_vietnam())?;
         let stage_date = day_or_today("candidate.stage_date", &sent.stage_date)?;
         self.membership
@@ -120,7 +131,7 @@ impl AdmissionApi {
         request: pb::UpdateCandidateRequest,
         _grant: &Grant,
     ) -> Result<pb::Candidate, ApiError> {
-        let update = required(request.candidate.as_ref(), "candidate")?;
+        let update = &self.qualified(required(request.candidate.as_ref(), "candidate")?);
         let id = parse_candidate("candidate.name", &update.name)?;
         let paths = mask_paths(request.update_mask.as_ref(), CANDIDATE_UPDATABLE)?;
         self.membership

@@ -58,7 +58,15 @@ impl MembershipApi {
             members: request
                 .members
                 .iter()
-                .map(|row| import_member(row, today))
+                .map(|row| {
+                    let mut row = row.clone();
+                    if let Some(member) = row.member.as_mut() {
+                        self.membership
+                            .bare_ethnicity_codes()
+                            .qualify(&member.ethnicity_code, &mut member.ethnicity_code_system);
+                    }
+                    import_member(&row, today)
+                })
                 .collect(),
         };
         let writer = super::writer::writer_of(&self.authz, grant, "ImportRoster").await?;

@@ -91,10 +91,17 @@ struct Server {
 }
 
 async fn open(url: &str) -> Server {
+    // The fixtures send bare codes of the 1979 list, as `Config::for_database` reads them.
+    open_reading(url, crate::convert::BareEthnicityCodes::In1979List).await
+}
+
+/// [`open`] with bare ethnicity codes read as `bare` says.
+async fn open_reading(url: &str, bare: crate::convert::BareEthnicityCodes) -> Server {
     let database = db::connect(url, &crate::MIGRATIONS)
         .await
         .expect("database opens");
-    let membership = Arc::new(Membership::new(Store::new(database)));
+    let membership =
+        Arc::new(Membership::new(Store::new(database)).with_bare_ethnicity_codes(bare));
     membership
         .seed_reference_data()
         .await
@@ -1122,6 +1129,8 @@ async fn the_served_stack_authenticates_scopes_and_audits() {
     database.remove().await;
 }
 
+mod discipline;
+mod ethnicity;
 mod hardening;
 mod import;
 mod readmission;

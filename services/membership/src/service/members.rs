@@ -62,6 +62,13 @@ pub enum Step {
         /// Reason.
         reason: String,
     },
+    /// A Party discipline short of expulsion.
+    Discipline {
+        /// The discipline.
+        record: domain::Discipline,
+        /// Reason.
+        reason: String,
+    },
 }
 
 /// Records `events` of member `member_id` and returns them as the feed carries them.
@@ -139,10 +146,13 @@ async fn write_member_step(
     event: &MemberEvent,
     now: i64,
 ) -> Result<Written, ApiError> {
-    let written = match writer {
+    let mut written = match writer {
         Some(writer) => update_member_checked(tx, writer, record, member, now).await?,
         None => tx.update_member(member, record.version, now).await?,
     };
+    // The disciplines are read from the events, and the step's event is recorded below: the
+    // step's own list is the member's.
+    written.member.disciplines.clone_from(&member.disciplines);
     let events = record_events(tx, member.id, std::slice::from_ref(event), now).await?;
     Ok(Written {
         resource: Resource::Member(convert::member_to_proto(&written)),
@@ -360,6 +370,9 @@ impl Membership {
                         today,
                         rules,
                     )?,
+                    Step::Discipline { record, reason } => {
+                        domain::discipline(&mut member, record, reason, today, rules)?
+                    }
                 };
                 write_member_step(tx, (&current, None), &member, &event, now).await
             })

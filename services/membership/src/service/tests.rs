@@ -92,7 +92,9 @@ async fn open(url: &str) -> Membership {
     let database = db::connect(url, &crate::MIGRATIONS)
         .await
         .expect("database opens");
+    // The fixtures send bare codes of the 1979 list, as `Config::for_database` reads them.
     Membership::new(Store::new(database))
+        .with_bare_ethnicity_codes(convert::BareEthnicityCodes::In1979List)
 }
 
 /// Runs each scenario on a fresh SQLite database and, when `TEST_DATABASE_URL` is set, on a
@@ -198,6 +200,11 @@ async fn try_record_member(
     sent: &pb::Member,
     cell_vote: Option<VoteTally>,
 ) -> Result<pb::Member, ApiError> {
+    let mut sent = sent.clone();
+    membership
+        .bare_ethnicity_codes()
+        .qualify(&sent.ethnicity_code, &mut sent.ethnicity_code_system);
+    let sent = &sent;
     let mut v = Violations::new();
     let person = convert::person_from_proto(sent, &mut v);
     let admission = convert::admission_from_proto(sent.admission.as_ref(), &mut v);
@@ -274,7 +281,11 @@ async fn create(
     sent: &pb::Candidate,
     request: Option<RequestKey>,
 ) -> Result<pb::Candidate, ApiError> {
-    let (candidate, cell) = convert_admission::candidate_from_proto(sent, d("2026-11-28"))?;
+    let mut sent = sent.clone();
+    membership
+        .bare_ethnicity_codes()
+        .qualify(&sent.ethnicity_code, &mut sent.ethnicity_code_system);
+    let (candidate, cell) = convert_admission::candidate_from_proto(&sent, d("2026-11-28"))?;
     membership
         .create_candidate(candidate, cell, d("2025-01-10"), request)
         .await

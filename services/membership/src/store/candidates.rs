@@ -212,6 +212,8 @@ fn candidate_from_row(row: &sqlx::any::AnyRow) -> Result<CandidateRecord, ApiErr
         )?,
         birth_date: row.try_get("birth_date")?,
         ethnicity_code: row.try_get("ethnicity_code")?,
+        // Every stored code is one of the 1979 list's: the conversions resolve the others.
+        ethnicity_code_system: partyregistry_vocab::reference::ETHNICITY_CODE_SYSTEM_ID.to_owned(),
         general_education: enum_value(
             "education",
             &row.try_get::<String, _>("general_education")?,

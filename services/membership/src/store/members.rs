@@ -13,8 +13,9 @@ use super::{
 };
 use crate::domain::admission::CellRoll;
 use crate::domain::{
-    AdmissionDates, Assignment, BadgeAward, EventType, Gender, GeneralEducation, Member,
-    MemberEvent, MemberStatus, PartyAgeGap, Person, PoliticalTheory, Qualification, VoteTally,
+    AdmissionDates, Assignment, BadgeAward, Discipline, DisciplineForm, EventType, Gender,
+    GeneralEducation, Member, MemberEvent, MemberStatus, PartyAgeGap, Person, PoliticalTheory,
+    Qualification, VoteTally,
 };
 
 const MEMBER_TYPE: &str = "partyregistry.membership.v1.Member";
@@ -123,6 +124,7 @@ fn member_from_row(row: &sqlx::any::AnyRow) -> Result<MemberRecord, ApiError> {
         party_age_gaps: Vec::new(),
         seriously_ill: row.try_get::<i64, _>("seriously_ill")? != 0,
         badges: Vec::new(),
+        disciplines: Vec::new(),
         person,
     };
     Ok(MemberRecord {
@@ -150,7 +152,8 @@ pub(crate) fn citizen_id_taken() -> ApiError {
 }
 
 /// The columns of a member read: the `members` row with its party-age gaps and badges folded in
-/// as JSON arrays (`gaps_json`, `badges_json`, in position order), so that a read is one
+/// as JSON arrays (`gaps_json`, `badges_json`, in position order) and its disciplines from its
+/// events (`disciplines_json`, by decision date), so that a read is one
 /// statement. The JSON functions differ between the backends; the arrays read the same.
 fn member_read_columns(conn: &AnyConnection) -> &'static str {
     if conn.backend_name() == "PostgreSQL" {
@@ -160,7 +163,11 @@ fn member_read_columns(conn: &AnyConnection) -> &'static str {
            where g.member_id = members.id), '[]') as gaps_json, \
          coalesce((select json_agg(json_build_array(b.years, b.award_date) \
            order by b.position)::text from member_badges b \
-           where b.member_id = members.id), '[]') as badges_json"
+           where b.member_id = members.id), '[]') as badges_json, \
+         coalesce((select json_agg(json_build_array(e.discipline_form, e.effective_date, \
+           e.deciding_body, e.decision_number) order by e.effective_date, e.position)::text \
+           from member_events e where e.member_id = members.id \
+           and e.event_type = 'EVENT_TYPE_DISCIPLINED'), '[]') as disciplines_json"
     } else {
         "members.*, \
          (select json_group_array(json_array(g.from_date, g.to_date, g.reason) \
@@ -168,11 +175,26 @@ fn member_read_columns(conn: &AnyConnection) -> &'static str {
            where g.member_id = members.id) as gaps_json, \
          (select json_group_array(json_array(b.years, b.award_date) \
            order by b.position) from member_badges b \
-           where b.member_id = members.id) as badges_json"
+           where b.member_id = members.id) as badges_json, \
+         (select json_group_array(json_array(e.discipline_form, e.effective_date, \
+           e.deciding_body, e.decision_number) order by e.effective_date, e.position) \
+           from member_events e where e.member_id = members.id \
+           and e.event_type = 'EVENT_TYPE_DISCIPLINED') as disciplines_json"
     }
 }
 
-/// A member read with [`member_read_columns`]: the row and its gaps and badges.
+/// The form of a stored event: empty for every event but a discipline.
+fn discipline_form(key: String) -> Result<Option<DisciplineForm>, ApiError> {
+    if key.is_empty() {
+        return Ok(None);
+    }
+    DisciplineForm::from_key(&key)
+        .map(Some)
+        .ok_or_else(|| corrupt("discipline", &key))
+}
+
+/// A member read with [`member_read_columns`]: the row, its gaps and badges, and its disciplines
+/// (from its events).
 fn member_with_extras(row: &sqlx::any::AnyRow) -> Result<MemberRecord, ApiError> {
     let mut record = member_from_row(row)?;
     // Neither the stored text nor the parser's message (which may quote it) goes into an error.
@@ -193,6 +215,17 @@ fn member_with_extras(row: &sqlx::any::AnyRow) -> Result<MemberRecord, ApiError>
         record.member.badges.push(BadgeAward {
             years: i32::try_from(years).map_err(|_| corrupt("badge years", &years.to_string()))?,
             award_date: parse_date("award date", &award_date)?,
+        });
+    }
+    let disciplines: String = row.try_get("disciplines_json")?;
+    let disciplines: Vec<(String, String, String, String)> =
+        serde_json::from_str(&disciplines).map_err(|_| corrupt("disciplines", "JSON"))?;
+    for (form, decision_date, deciding_body, decision_number) in disciplines {
+        record.member.disciplines.push(Discipline {
+            form: DisciplineForm::from_key(&form).ok_or_else(|| corrupt("discipline", &form))?,
+            decision_date: parse_date("discipline date", &decision_date)?,
+            deciding_body,
+            decision_number,
         });
     }
     Ok(record)
@@ -535,6 +568,10 @@ fn event_columns(member_id: i64, position: i64, event: &MemberEvent, now: i64) -
         ("vote_yes", event.vote.map(|v| v.yes).into()),
         ("vote_no", event.vote.map(|v| v.no).into()),
         ("rule_version", (&event.rule_version).into()),
+        (
+            "discipline_form",
+            event.discipline_form.map_or("", DisciplineForm::key).into(),
+        ),
         ("create_time_us", now.into()),
     ]
 }
@@ -676,7 +713,8 @@ pub async fn list_events(
     require_member(conn, member_id).await?;
     let rows = sqlx::query(
         "select position, event_type, effective_date, decision_number, deciding_body, from_organization, to_organization, reason, \
-         vote_eligible, vote_present, vote_yes, vote_no, rule_version, create_time_us from member_events \
+         vote_eligible, vote_present, vote_yes, vote_no, rule_version, discipline_form, create_time_us \
+         from member_events \
          where member_id = $1 order by position",
     )
     .bind(member_id)
@@ -717,6 +755,7 @@ pub async fn list_events(
                     reason: row.try_get("reason")?,
                     vote,
                     rule_version: row.try_get("rule_version")?,
+                    discipline_form: discipline_form(row.try_get("discipline_form")?)?,
                 },
                 create_time_us: row.try_get("create_time_us")?,
             })

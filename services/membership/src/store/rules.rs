@@ -89,6 +89,18 @@ fn rule_columns(rule: &RuleVersion) -> Columns {
             "failed_cell_votes_limit",
             rule.failed_cell_votes_limit.into(),
         ),
+        (
+            "badge_deferral_reprimand_months",
+            rule.badge_deferral_reprimand_months.into(),
+        ),
+        (
+            "badge_deferral_warning_months",
+            rule.badge_deferral_warning_months.into(),
+        ),
+        (
+            "badge_deferral_dismissal_months",
+            rule.badge_deferral_dismissal_months.into(),
+        ),
     ]
 }
 
@@ -131,6 +143,9 @@ fn rule_from_row(row: &sqlx::any::AnyRow) -> Result<RuleVersionRecord, ApiError>
             min_education_village_elder: level("min_education_village_elder")?,
             youth_age_max_months: row.try_get("youth_age_max_months")?,
             failed_cell_votes_limit: small("failed_cell_votes_limit")?,
+            badge_deferral_reprimand_months: small("badge_deferral_reprimand_months")?,
+            badge_deferral_warning_months: small("badge_deferral_warning_months")?,
+            badge_deferral_dismissal_months: small("badge_deferral_dismissal_months")?,
         },
         version: row.try_get("version")?,
     })

@@ -5,7 +5,8 @@
 use std::sync::Arc;
 
 use partyregistry_proto::membership::v1::{
-    BadgeAward, EventType, MemberEvent, PartyAgeGap, Province, UnitLevel, UnitMerge,
+    BadgeAward, Discipline, DisciplineForm, EventType, MemberEvent, PartyAgeGap, Province,
+    UnitLevel, UnitMerge,
 };
 use partyregistry_proto::reporting::v1::reporting_service_server::ReportingService;
 use partyregistry_proto::reporting::v1::{
@@ -401,6 +402,131 @@ async fn statistics_follow_the_feed(store: &Store) {
         .expect("ranking")
         .into_inner();
     assert!(targets.communes.iter().all(|c| !c.has_value && c.rank == 1));
+}
+
+/// The rounds of 2026 and 2027 at which each member of Nậm Tăm is listed for a badge.
+async fn badge_rounds(api: &ReportingApi) -> Vec<(String, String)> {
+    let mut listed = Vec::new();
+    for year in [2026, 2027] {
+        let due = api
+            .list_badges_due(crate::testing::request(ListBadgesDueRequest {
+                scope: "communes/03001".into(),
+                year,
+                round: AwardRound::Unspecified as i32,
+            }))
+            .await
+            .expect("badges")
+            .into_inner()
+            .badges;
+        listed.extend(due.into_iter().map(|b| (b.member, b.round_date)));
+    }
+    listed
+}
+
+/// The rounds of `member` in `listed`.
+fn rounds_of_member<'a>(listed: &'a [(String, String)], member: &str) -> Vec<&'a str> {
+    listed
+        .iter()
+        .filter(|(name, _)| name == member)
+        .map(|(_, day)| day.as_str())
+        .collect()
+}
+
+/// Three members reach 30 years of party age on 2026-05-10 (first round 19 May 2026); each was
+/// disciplined on 2026-03-19, two months before that round: member 1 with a warning, member 2
+/// with a reprimand, member 3 with a dismissal from post.
+async fn disciplines_defer_badges(store: &Store) {
+    let mut changes = vec![
+        change(1, province("12", "Tỉnh Lai Châu", "1976-01-01", "")),
+        change(2, commune_in("03001", "Xã Nậm Tăm", "1990-01-01", "")),
+        change(3, cell_of("03001", "1990-01-01")),
+    ];
+    for (id, form) in [
+        (1, DisciplineForm::Warning),
+        (2, DisciplineForm::Reprimand),
+        (3, DisciplineForm::Dismissal),
+    ] {
+        let mut member = official(id, "03001", "1996-05-10");
+        member.disciplines = vec![Discipline {
+            form: form as i32,
+            discipline_date: "2026-03-19".into(),
+            deciding_body: "Đảng ủy xã Nậm Tăm".into(),
+            decision_number: format!("{id}-QĐ/ĐU"),
+        }];
+        changes.push(with_events(
+            3 + id,
+            member,
+            vec![MemberEvent {
+                discipline_form: form as i32,
+                ..event(id, 2, EventType::Disciplined, "2026-03-19")
+            }],
+        ));
+    }
+    let outcome = store
+        .apply_changes(&changes, 1)
+        .await
+        .expect("feed applies");
+    assert_eq!(outcome.malformed, 0);
+    let cursor = store.cursor().await.expect("cursor reads");
+    let api = crate::testing::api(store, Arc::new(FeedState::from_cursor(&cursor)));
+    let every = [
+        "2026-05-19",
+        "2026-09-02",
+        "2026-11-07",
+        "2027-02-03",
+        "2027-05-19",
+        "2027-09-02",
+        "2027-11-07",
+    ];
+    let listed = badge_rounds(&api).await;
+    // The warning defers to 2026-09-19: not due at 19 May nor 2 September, due from 7 November.
+    assert_eq!(rounds_of_member(&listed, "members/1"), every[2..]);
+    // A reprimand defers nothing.
+    assert_eq!(rounds_of_member(&listed, "members/2"), every);
+    // A dismissal defers a year, to 2027-03-19.
+    assert_eq!(rounds_of_member(&listed, "members/3"), every[4..]);
+
+    // A regulation version on the feed that defers a warning 9 months: the member's badge
+    // waits until 2026-12-19, past the round of 7 November.
+    let longer = partyregistry_rules::RuleVersion {
+        badge_deferral_warning_months: 9,
+        ..partyregistry_rules::RuleVersion::regulation_2021()
+    };
+    let version = change(
+        7,
+        Resource::RuleVersion(partyregistry_kit::admission::rule_version_to_proto(
+            &longer,
+            "1".into(),
+        )),
+    );
+    let outcome = store
+        .apply_changes(&[version], 1)
+        .await
+        .expect("feed applies");
+    assert_eq!(outcome.malformed, 0);
+    let cursor = store.cursor().await.expect("cursor reads");
+    let api = crate::testing::api(store, Arc::new(FeedState::from_cursor(&cursor)));
+    let listed = badge_rounds(&api).await;
+    assert_eq!(rounds_of_member(&listed, "members/1"), every[3..]);
+    assert_eq!(rounds_of_member(&listed, "members/3"), every[4..]);
+}
+
+#[tokio::test]
+async fn sqlite_disciplines_defer_badges() {
+    let (store, cleanup) = super::sqlite_store("disciplines").await;
+    disciplines_defer_badges(&store).await;
+    store.close().await;
+    cleanup.remove().await;
+}
+
+#[tokio::test]
+async fn postgres_disciplines_defer_badges() {
+    let Some((store, cleanup)) = super::postgres_store("disciplines").await else {
+        return;
+    };
+    disciplines_defer_badges(&store).await;
+    store.close().await;
+    cleanup.remove().await;
 }
 
 #[tokio::test]

@@ -450,9 +450,10 @@ impl ReportingApi {
         codes.sort();
         codes.dedup();
         let members = reader.histories(&codes).await?;
+        let rules = reader.rules().await?;
         let cursor = reader.finish().await?;
         Ok(ListBadgesDueResponse {
-            badges: badges::listed(&directory, &resolved, &members),
+            badges: badges::listed(&directory, &rules, &resolved, &members),
             freshness: Some(self.freshness_of(&cursor)),
         })
     }

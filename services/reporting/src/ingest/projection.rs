@@ -9,9 +9,9 @@
 use partyregistry_kit::admission;
 use partyregistry_proto::membership::v1::{
     AreaKind, Assignment, Candidate, CandidateStage, Cell, CellKind, CellPlan, CellRating, Change,
-    Commune, EventType, Gender, GeneralEducation, Holiday, Member, MemberEvent, MemberRating,
-    MemberStatus, PoliticalTheory, Province, Qualification, RatingLevel, RuleVersion, Target,
-    UnitLevel, UnitMerge, change::Resource,
+    Commune, DisciplineForm, EventType, Gender, GeneralEducation, Holiday, Member, MemberEvent,
+    MemberRating, MemberStatus, PoliticalTheory, Province, Qualification, RatingLevel, RuleVersion,
+    Target, UnitLevel, UnitMerge, change::Resource,
 };
 use partyregistry_vocab::date::{self, Date};
 use partyregistry_vocab::{names, reference};
@@ -25,7 +25,7 @@ use crate::model::rows::{
 use crate::model::units::is_province_code;
 use crate::model::vocabulary::{self as own, RatingLevel as Level};
 use partyregistry_kit::db::micros_of;
-use partyregistry_rules::RuleVersion as RuleVersionRules;
+use partyregistry_rules::{self as rules, RuleVersion as RuleVersionRules};
 
 /// Reporting's value of a contract enum value: the one spelled the same (a test holds every
 /// spelling of [`crate::model::vocabulary`] to the contract's value names).
@@ -267,6 +267,27 @@ fn project_member(member: &Member) -> Result<MemberRow, MalformedChange> {
             badges.push((badge.years, awarded));
         }
     }
+    let mut disciplines = member
+        .disciplines
+        .iter()
+        .map(|discipline| {
+            let form = match DisciplineForm::try_from(discipline.form) {
+                Ok(DisciplineForm::Reprimand) => rules::DisciplineForm::Reprimand,
+                Ok(DisciplineForm::Warning) => rules::DisciplineForm::Warning,
+                Ok(DisciplineForm::Dismissal) => rules::DisciplineForm::Dismissal,
+                Ok(DisciplineForm::Unspecified) | Err(_) => {
+                    return Err(field_error(
+                        "member.disciplines.form",
+                        "must be a discipline form",
+                    ));
+                }
+            };
+            let decided = date::parse(&discipline.discipline_date)
+                .map_err(|error| field_error("member.disciplines.discipline_date", error))?;
+            Ok((form, decided))
+        })
+        .collect::<Result<Vec<_>, MalformedChange>>()?;
+    disciplines.sort_by_key(|(_, decided)| *decided);
     Ok(MemberRow {
         id,
         full_name: member.full_name.clone(),
@@ -321,6 +342,7 @@ fn project_member(member: &Member) -> Result<MemberRow, MalformedChange> {
         )?,
         party_age_gaps,
         badges,
+        disciplines,
     })
 }
 

@@ -1,6 +1,7 @@
 //! A member's whole history as the statistics read it: profile, admission, stints, party-age
 //! gaps, badges and events. What the statistics make of it is `crate::report::statistics`'s.
 
+use partyregistry_rules::DisciplineForm;
 use partyregistry_vocab::date::Date;
 
 use super::stint::Stint;
@@ -67,6 +68,8 @@ pub struct MemberHistory {
     pub gaps: Vec<(Date, Date)>,
     /// Years of the badges handed over.
     pub badges: Vec<i32>,
+    /// Party disciplines short of expulsion: (form, decision day), oldest first.
+    pub disciplines: Vec<(DisciplineForm, Date)>,
     /// The events recorded for the member.
     pub events: Vec<EventFact>,
 }

@@ -2,7 +2,7 @@
 //! is read, before the store writes it. Plain data in reporting's own types: the contract's
 //! messages stop at `crate::ingest::projection`.
 
-use partyregistry_rules::{CandidateStage, RuleVersion};
+use partyregistry_rules::{CandidateStage, DisciplineForm, RuleVersion};
 use partyregistry_vocab::date::Date;
 
 use super::candidate::CandidateDetails;
@@ -302,6 +302,8 @@ pub struct MemberRow {
     pub party_age_gaps: Vec<(Date, Date)>,
     /// Badges handed over: (years, award day).
     pub badges: Vec<(i32, Option<Date>)>,
+    /// Party disciplines short of expulsion: (form, decision day), oldest first.
+    pub disciplines: Vec<(DisciplineForm, Date)>,
 }
 
 impl MemberRow {

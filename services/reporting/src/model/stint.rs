@@ -145,6 +145,7 @@ mod tests {
             first_decision_date: None,
             party_age_gaps: Vec::new(),
             badges: Vec::new(),
+            disciplines: Vec::new(),
         }
     }
 

@@ -288,6 +288,8 @@ spelled! {
         Expelled = "EVENT_TYPE_EXPELLED",
         /// Details corrected.
         DetailsUpdated = "EVENT_TYPE_DETAILS_UPDATED",
+        /// A Party discipline short of expulsion.
+        Disciplined = "EVENT_TYPE_DISCIPLINED",
     }
 }
 

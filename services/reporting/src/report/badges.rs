@@ -13,12 +13,16 @@
 //! - a deceased member who reached the milestone alive and was not handed the badge is awarded
 //!   it posthumously, at every round after the death; one who died at most 12 months short of it
 //!   (party age stops at death) likewise, early reason `POSTHUMOUS`;
-//! - discipline deferral (6 months / 1 year after a warning or more, [A]) is not modelled: the
-//!   feed carries no discipline yet.
+//! - a member under a discipline's deferral on a round's day is not due at that round: from the
+//!   discipline's decision for the months the regulation version in force on it gives for its
+//!   form (reference: 6 after a warning, 12 after a dismissal from post, none after a
+//!   reprimand, [A], Quy định 29-QĐ/TW on Huy hiệu Đảng, see
+//!   [`partyregistry_rules::RuleVersion::badge_deferral_months`]); the badge is due again at
+//!   the first round on or after the deferral's end, and at every later one until handed.
 
 use chrono::{Datelike, NaiveDate};
 use partyregistry_proto::reporting::v1::AwardRound;
-use partyregistry_rules::party_age;
+use partyregistry_rules::{RuleTable, party_age};
 use partyregistry_vocab::date::{self, Date};
 
 use partyregistry_proto::reporting::v1::BadgeDue;
@@ -66,6 +70,8 @@ pub struct BadgeFacts {
     pub seriously_ill: bool,
     /// The day of death, for a deceased member.
     pub died: Option<Date>,
+    /// The days a discipline defers every badge (first day, last day).
+    pub deferrals: Vec<(Date, Date)>,
 }
 
 /// A badge a member is due at a round.
@@ -151,6 +157,13 @@ fn due(facts: &BadgeFacts, years: i32, (round, round_date): (AwardRound, Date)) 
     if round_date < first_round_from(opens).1 {
         return None;
     }
+    if facts
+        .deferrals
+        .iter()
+        .any(|(from, to)| (*from..=*to).contains(&round_date))
+    {
+        return None;
+    }
     let posthumous = facts.died.is_some_and(|died| died < round_date);
     let early_reason = match (round_date < milestone, posthumous) {
         (false, _) => "",
@@ -175,10 +188,11 @@ fn due(facts: &BadgeFacts, years: i32, (round, round_date): (AwardRound, Date)) 
 
 /// The badges due at `rounds` (each with the communes its day counts): members on the roll of
 /// those communes that day, and deceased members whose last roll period was in a commune the
-/// scope counts on the round (or that became one of them by a merge). By round, then badge years
-/// (highest first), then roster order.
+/// scope counts on the round (or that became one of them by a merge); the deferrals of their
+/// disciplines by `rules`. By round, then badge years (highest first), then roster order.
 pub fn listed(
     directory: &Directory,
+    rules: &RuleTable,
     rounds: &[(AwardRound, Date, Resolved)],
     members: &[MemberHistory],
 ) -> Vec<BadgeDue> {
@@ -196,6 +210,11 @@ pub fn listed(
             awarded: member.badges.clone(),
             seriously_ill: member.seriously_ill,
             died,
+            deferrals: member
+                .disciplines
+                .iter()
+                .filter_map(|(form, decided)| rules.badge_deferral(*form, *decided))
+                .collect(),
         };
         let periods = member.roll_periods();
         for (round, round_date, resolved) in rounds {
@@ -259,6 +278,7 @@ mod tests {
             awarded: Vec::new(),
             seriously_ill: false,
             died: None,
+            deferrals: Vec::new(),
         }
     }
 
@@ -485,10 +505,11 @@ mod tests {
                 (round, day, found)
             })
             .collect();
-        let listed: Vec<(String, String, bool)> = listed(&directory, &rounds, &members)
-            .into_iter()
-            .map(|b| (b.member, b.round_date, b.deceased))
-            .collect();
+        let listed: Vec<(String, String, bool)> =
+            listed(&directory, &RuleTable::reference(), &rounds, &members)
+                .into_iter()
+                .map(|b| (b.member, b.round_date, b.deceased))
+                .collect();
         // Each stays listed at every later round until the badge is recorded as handed.
         let expected: Vec<(String, String, bool)> = [
             ("members/1", "2026-02-03", true),
@@ -503,6 +524,76 @@ mod tests {
         .map(|(member, day, deceased)| (member.to_owned(), day.to_owned(), deceased))
         .collect();
         assert_eq!(listed, expected);
+    }
+
+    /// The rounds of 2026 and 2027 at which a member of Hợp Thành admitted on 1996-05-10 (30 years
+    /// on 2026-05-10, first due on 2026-05-19) is listed, disciplined on 2026-03-19 (two months
+    /// before that round) with `form`.
+    fn listed_after(form: Option<partyregistry_rules::DisciplineForm>) -> Vec<String> {
+        use crate::model::units::CommuneUnit;
+        use crate::report::units::Scope;
+        let directory = Directory {
+            communes: vec![CommuneUnit {
+                code: "02680".into(),
+                display_name: "Xã Hợp Thành".into(),
+                province_code: "10".into(),
+                valid_from: Some(d("1980-01-01")),
+                valid_to: None,
+            }],
+            provinces: Vec::new(),
+            merges: Vec::new(),
+        };
+        let member = MemberHistory {
+            id: 9,
+            full_name: "Lò Văn Chín".into(),
+            status: MemberStatus::Official,
+            decision_date: Some(d("1996-05-10")),
+            disciplines: form.into_iter().map(|f| (f, d("2026-03-19"))).collect(),
+            stints: vec![crate::model::stint::Stint {
+                commune_code: "02680".into(),
+                cell_id: "c".into(),
+                from: d("1996-05-10"),
+                to: None,
+            }],
+            ..MemberHistory::default()
+        };
+        let scope = Scope::Commune("02680".into());
+        let rounds: Vec<(AwardRound, Date, Resolved)> = (2026..=2027)
+            .flat_map(rounds_of)
+            .map(|(round, day)| {
+                (
+                    round,
+                    day,
+                    directory.resolve(&scope, day).expect("resolves"),
+                )
+            })
+            .collect();
+        listed(&directory, &RuleTable::reference(), &rounds, &[member])
+            .into_iter()
+            .map(|badge| badge.round_date)
+            .collect()
+    }
+
+    #[test]
+    fn a_warning_defers_the_badge_six_months_and_a_dismissal_a_year() {
+        use partyregistry_rules::DisciplineForm;
+        let every = [
+            "2026-05-19",
+            "2026-09-02",
+            "2026-11-07",
+            "2027-02-03",
+            "2027-05-19",
+            "2027-09-02",
+            "2027-11-07",
+        ];
+        assert_eq!(listed_after(None), every);
+        // A reprimand defers nothing.
+        assert_eq!(listed_after(Some(DisciplineForm::Reprimand)), every);
+        // A warning of 2026-03-19 defers to 2026-09-19: not at the rounds of 19 May and 2
+        // September, due from the first round after it.
+        assert_eq!(listed_after(Some(DisciplineForm::Warning)), every[2..]);
+        // A dismissal defers a year, to 2027-03-19.
+        assert_eq!(listed_after(Some(DisciplineForm::Dismissal)), every[4..]);
     }
 
     #[test]
@@ -556,7 +647,7 @@ mod tests {
                 )
             })
             .collect();
-        let due = listed(&directory, &rounds, &[member]);
+        let due = listed(&directory, &RuleTable::reference(), &rounds, &[member]);
         let first = due.first().expect("due in 2020");
         assert_eq!(
             (

@@ -333,7 +333,9 @@ pub(super) const RULE_VERSION_COLUMNS: &str = "in_force_from, code, min_age_mont
      introducers_required, introducer_min_months, vote_numerator, vote_denominator, \
      papers_valid_months, probation_months, decision_working_days, \
      decision_extension_working_days, ceremony_working_days, recognition_working_days, \
-     min_temporary_transfer_months, max_temporary_transfer_months, max_study_transfer_months";
+     min_temporary_transfer_months, max_temporary_transfer_months, max_study_transfer_months, \
+     badge_deferral_reprimand_months, badge_deferral_warning_months, \
+     badge_deferral_dismissal_months";
 
 async fn upsert_rule_version(
     connection: &mut AnyConnection,
@@ -343,7 +345,7 @@ async fn upsert_rule_version(
     let count = |value: usize| i64::try_from(value).unwrap_or(i64::MAX);
     sqlx::query(&format!(
         "insert into rule_versions ({RULE_VERSION_COLUMNS}) values ($1, $2, $3, $4, $5, $6, $7, \
-             $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20) \
+             $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23) \
          on conflict (in_force_from) do update set code = excluded.code, \
              min_age_months = excluded.min_age_months, max_age_months = excluded.max_age_months, \
              min_education = excluded.min_education, \
@@ -361,7 +363,10 @@ async fn upsert_rule_version(
              recognition_working_days = excluded.recognition_working_days, \
              min_temporary_transfer_months = excluded.min_temporary_transfer_months, \
              max_temporary_transfer_months = excluded.max_temporary_transfer_months, \
-             max_study_transfer_months = excluded.max_study_transfer_months"
+             max_study_transfer_months = excluded.max_study_transfer_months, \
+             badge_deferral_reprimand_months = excluded.badge_deferral_reprimand_months, \
+             badge_deferral_warning_months = excluded.badge_deferral_warning_months, \
+             badge_deferral_dismissal_months = excluded.badge_deferral_dismissal_months"
     ))
     .bind(date::format(version.in_force_from))
     .bind(&version.code)
@@ -383,6 +388,9 @@ async fn upsert_rule_version(
     .bind(i64::from(version.min_temporary_transfer_months))
     .bind(i64::from(version.max_temporary_transfer_months))
     .bind(i64::from(version.max_study_transfer_months))
+    .bind(i64::from(version.badge_deferral_reprimand_months))
+    .bind(i64::from(version.badge_deferral_warning_months))
+    .bind(i64::from(version.badge_deferral_dismissal_months))
     .execute(connection)
     .await?;
     Ok(())

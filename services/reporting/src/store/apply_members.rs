@@ -5,6 +5,7 @@
 
 use std::collections::HashMap;
 
+use partyregistry_rules::DisciplineForm;
 use partyregistry_vocab::date;
 use sqlx::{AnyConnection, Row};
 
@@ -174,13 +175,17 @@ pub(super) async fn apply_members(
     Ok(())
 }
 
-/// Replaces the members' party-age gaps and badges with the ones the changes carry.
+/// Replaces the members' party-age gaps, badges and disciplines with the ones the changes carry.
 async fn write_party_age(
     connection: &mut AnyConnection,
     changes: &[MemberChange<'_>],
     ids: &[i64],
 ) -> Result<(), StoreError> {
-    for table in ["member_party_age_gaps", "member_badges"] {
+    for table in [
+        "member_party_age_gaps",
+        "member_badges",
+        "member_disciplines",
+    ] {
         for_ids(
             connection,
             &format!("delete from {table} where member_id in ({{ids}})"),
@@ -232,6 +237,33 @@ async fn write_party_age(
                 .bind(*id)
                 .bind(i64::from(*years))
                 .bind(date_text(*awarded))
+        },
+    )
+    .await?;
+    let disciplines: Vec<(i64, i64, &(DisciplineForm, date::Date))> = changes
+        .iter()
+        .flat_map(|(member, _, _)| {
+            member
+                .disciplines
+                .iter()
+                .zip(0_i64..)
+                .map(|(discipline, position)| (member.id, position, discipline))
+        })
+        .collect();
+    for_rows(
+        connection,
+        (
+            "insert into member_disciplines (member_id, position, form, decision_date)",
+            4,
+            "",
+        ),
+        &disciplines,
+        |query, (id, position, (form, decided))| {
+            query
+                .bind(*id)
+                .bind(*position)
+                .bind(form.key())
+                .bind(date::format(*decided))
         },
     )
     .await

@@ -68,6 +68,7 @@ const PROJECTED_TABLES: &[&str] = &[
     "member_events",
     "member_party_age_gaps",
     "member_badges",
+    "member_disciplines",
     "holidays",
     "rule_versions",
     "roll_deltas",

@@ -419,7 +419,7 @@ async fn introducers(
 
 /// The regulation versions from the feed. Until the feed has delivered any (a projection being
 /// rebuilt), the reference table stands in: the membership service seeds exactly these.
-async fn rule_table(connection: &mut AnyConnection) -> Result<RuleTable, StoreError> {
+pub(super) async fn rule_table(connection: &mut AnyConnection) -> Result<RuleTable, StoreError> {
     let rows = sqlx::query(&format!(
         "select {RULE_VERSION_COLUMNS} from rule_versions order by in_force_from"
     ))
@@ -449,6 +449,9 @@ async fn rule_table(connection: &mut AnyConnection) -> Result<RuleTable, StoreEr
                 min_temporary_transfer_months: unsigned(row, "min_temporary_transfer_months")?,
                 max_temporary_transfer_months: unsigned(row, "max_temporary_transfer_months")?,
                 max_study_transfer_months: unsigned(row, "max_study_transfer_months")?,
+                badge_deferral_reprimand_months: unsigned(row, "badge_deferral_reprimand_months")?,
+                badge_deferral_warning_months: unsigned(row, "badge_deferral_warning_months")?,
+                badge_deferral_dismissal_months: unsigned(row, "badge_deferral_dismissal_months")?,
                 // Not kept by the projection: the reference numbers, which every version in
                 // force carries; membership applies the stored ones.
                 ..RuleVersion::regulation_2021()

@@ -4,11 +4,12 @@
 
 use std::collections::BTreeMap;
 
+use partyregistry_rules::{DisciplineForm, RuleTable};
 use partyregistry_vocab::date::Date;
 use sqlx::{Any, AnyConnection, Row, Transaction};
 
 use super::aggregates::{self, HISTORY_COLUMNS, history};
-use super::queries::admission_facts;
+use super::queries::{admission_facts, rule_table};
 use super::{
     AdmissionWindow, Store, StoreError, StoredCursor, read_cursor, spelled, stint_of, stored_date,
     stored_optional_date,
@@ -213,6 +214,20 @@ impl Reader {
                     .push(i32::try_from(years).unwrap_or(i32::MAX));
             }
             let rows = sqlx::query(&format!(
+                "select member_id, form, decision_date from member_disciplines \
+                 where member_id in ({MEMBERS_OF_COMMUNE}) order by member_id, position"
+            ))
+            .bind(commune)
+            .fetch_all(&mut *connection)
+            .await?;
+            let mut disciplines: BTreeMap<i64, Vec<(DisciplineForm, Date)>> = BTreeMap::new();
+            for row in &rows {
+                disciplines.entry(row.try_get(0)?).or_default().push((
+                    spelled(row, 1, DisciplineForm::from_key)?,
+                    stored_date(&row.try_get::<String, _>(2)?)?,
+                ));
+            }
+            let rows = sqlx::query(&format!(
                 "select member_id, event_type, effective_date from member_events \
                  where member_id in ({MEMBERS_OF_COMMUNE}) order by member_id, effective_date, sequence"
             ))
@@ -243,6 +258,11 @@ impl Reader {
                 {
                     member.badges = found;
                 }
+                if member.disciplines.is_empty()
+                    && let Some(found) = disciplines.remove(id)
+                {
+                    member.disciplines = found;
+                }
                 if member.events.is_empty()
                     && let Some(found) = events.remove(id)
                 {
@@ -251,6 +271,12 @@ impl Reader {
             }
         }
         Ok(members.into_values().collect())
+    }
+
+    /// The regulation versions, for the rules that depend on the day of a fact (a discipline's
+    /// badge deferral).
+    pub async fn rules(&mut self) -> Result<RuleTable, StoreError> {
+        rule_table(&mut self.tx).await
     }
 
     /// The facts of a commune's admission reports; `None` if the commune was never on the feed.

@@ -175,6 +175,7 @@ pub fn import_member(row: &RosterRow) -> ImportMember {
         gender: gender as i32,
         birth_date: date::format(row.birth_date),
         ethnicity_code: row.ethnicity_code.to_owned(),
+        ethnicity_code_system: partyregistry_vocab::reference::ETHNICITY_CODE_SYSTEM_ID.to_owned(),
         religion: row.religion.clone(),
         home_town: row.home_town.clone(),
         citizen_id: row.citizen_id.clone().unwrap_or_default(),

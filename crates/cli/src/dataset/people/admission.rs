@@ -381,6 +381,7 @@ pub(in crate::dataset) fn seed_candidate(
         gender: spec.gender as i32,
         birth_date: date::format(birth),
         ethnicity_code: spec.ethnicity.to_owned(),
+        ethnicity_code_system: partyregistry_vocab::reference::ETHNICITY_CODE_SYSTEM_ID.to_owned(),
         general_education: spec.education as i32,
         occupation: spec.occupation.to_owned(),
         citizen_id: citizen_id(rng, birth, spec.gender, used_ids),

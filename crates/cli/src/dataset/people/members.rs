@@ -572,6 +572,7 @@ pub(in crate::dataset) fn admission_request(
         gender: person.gender as i32,
         birth_date: date::format(person.birth),
         ethnicity_code: person.ethnicity.to_owned(),
+        ethnicity_code_system: partyregistry_vocab::reference::ETHNICITY_CODE_SYSTEM_ID.to_owned(),
         home_town: person.home_town.to_owned(),
         citizen_id: person.citizen_id.clone(),
         address: person.address.clone(),

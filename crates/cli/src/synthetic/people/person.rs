@@ -157,6 +157,8 @@ impl Person {
             gender: self.gender as i32,
             birth_date: date::format(self.birth),
             ethnicity_code: self.ethnicity.to_owned(),
+            ethnicity_code_system: partyregistry_vocab::reference::ETHNICITY_CODE_SYSTEM_ID
+                .to_owned(),
             religion: self.religion.to_owned(),
             home_town: format!("{}, tỉnh Lai Châu", spec.display_name),
             citizen_id: citizen_id_in(rng, "012", self.birth, self.gender, used_ids),

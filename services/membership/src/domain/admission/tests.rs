@@ -392,6 +392,7 @@ fn member(status: MemberStatus, official: Option<&str>, left: Option<&str>) -> M
         party_age_gaps: Vec::new(),
         seriously_ill: false,
         badges: Vec::new(),
+        disciplines: Vec::new(),
     }
 }
 

@@ -64,6 +64,7 @@ fn member_row(row_number: i64, full_name: &str, citizen_id: &str) -> pb::ImportM
             general_education: pb::GeneralEducation::UpperSecondary.into(),
             card_number: "001085000123".into(),
             badges: Vec::new(),
+            disciplines: Vec::new(),
             ..Default::default()
         }),
         admission: Some(pb::Admission {

@@ -145,8 +145,51 @@ async fn redating_moves_the_boundary_of_eligibility(membership: &Membership) {
     assert!(matches!(stale, ApiError::Aborted { .. }), "{stale:?}");
 }
 
+/// The badge deferrals of each version: the reference values on the seeded versions, a later
+/// version's own once stored, read back as given.
+async fn badge_deferrals_are_kept_per_version(membership: &Membership) {
+    membership.seed_reference_data().await.expect("seeded");
+    let deferrals = |v: &pb::RuleVersion| {
+        (
+            v.badge_deferral_reprimand_months,
+            v.badge_deferral_warning_months,
+            v.badge_deferral_dismissal_months,
+        )
+    };
+    let seeded = membership.rule_versions().await.expect("versions");
+    assert_eq!(seeded.len(), 4);
+    for version in &seeded {
+        assert_eq!(
+            deferrals(version),
+            (Some(0), Some(6), Some(12)),
+            "{}",
+            version.code
+        );
+    }
+    let longer = partyregistry_rules::RuleVersion {
+        code: "300-QĐ/TW".into(),
+        in_force_from: d("2026-01-01"),
+        badge_deferral_warning_months: 9,
+        badge_deferral_dismissal_months: 18,
+        ..partyregistry_rules::RuleVersion::regulation_2025()
+    };
+    let created = membership
+        .create_rule_version(longer, None)
+        .await
+        .expect("created");
+    assert_eq!(deferrals(&created), (Some(0), Some(9), Some(18)));
+    let stored = membership.rule_versions().await.expect("versions");
+    assert_eq!(
+        stored.last().map(deferrals),
+        Some((Some(0), Some(9), Some(18)))
+    );
+}
+
 on_both_backends! {
     redating_moves_the_boundary_of_eligibility =>
         sqlite_redating_moves_the_boundary_of_eligibility,
         postgres_redating_moves_the_boundary_of_eligibility;
+    badge_deferrals_are_kept_per_version =>
+        sqlite_badge_deferrals_are_kept_per_version,
+        postgres_badge_deferrals_are_kept_per_version;
 }
