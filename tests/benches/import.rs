@@ -452,7 +452,7 @@ async fn generated_province(backend: Backend, members: u64) -> Result<Round, Box
     );
     if found != expected(&province.counts) {
         return Err(format!(
-            "province {}: reporting counts {found:?} (on roll, official, probationary, women),              the manifest {:?}",
+            "province {}: reporting counts {found:?} (on roll, official, probationary, women), the manifest {:?}",
             province.code,
             expected(&province.counts)
         )
@@ -489,7 +489,7 @@ async fn generated_province(backend: Backend, members: u64) -> Result<Round, Box
         );
     }
     println!(
-        "{backend:?} generated province {} ({} rows, {} on the roll today): imported in          {import_seconds:.1} s, reporting caught up {replay_seconds:.1} s later; its count today          equals the manifest",
+        "{backend:?} generated province {} ({} rows, {} on the roll today): imported in {import_seconds:.1} s, reporting caught up {replay_seconds:.1} s later; its count today equals the manifest",
         province.code, manifest.counts.rows, manifest.counts.on_roll
     );
     pair.finish().await?;
@@ -563,7 +563,7 @@ async fn main() -> Result<(), BoxError> {
         };
         let province = generated_province(backend, generated).await?;
         println!(
-            "generated province: {generated} members imported by partyctl import at {:.0}/s              ({:.2}× the raw load above), replay {:.0}/s; reporting equals the manifest",
+            "generated province: {generated} members imported by partyctl import at {:.0}/s ({:.2}× the raw load above), replay {:.0}/s; reporting equals the manifest",
             province.import_per_s,
             province.import_per_s / raw,
             province.replay_per_s
