@@ -568,10 +568,8 @@ pub fn issue_jwt(claims: &Claims, key: &[u8]) -> Result<String, BoxError> {
 
 /// Signs `claims` with `key` (HS256 or EdDSA), for `partyctl tokens issue` and tests.
 pub fn sign_jwt(claims: &Claims, key: &SigningKey) -> Result<String, BoxError> {
-    if let SigningKey::Shared(secret) = key
-        && secret.len() < MIN_KEY_BYTES
-    {
-        return Err(format!("an HS256 key needs at least {MIN_KEY_BYTES} bytes").into());
+    if let SigningKey::Shared(secret) = key {
+        crate::signing::check_shared_secret(secret)?;
     }
     check_scope(claims)?;
     install_provider();
