@@ -24,11 +24,9 @@
 //! The import writes, per member, that row, its events, its change on the feed and its
 //! imported-row record, and checks every rule and duplicate on the way.
 
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use partyregistry_cli::commands::Context;
-use partyregistry_cli::commands::import::{ImportArgs, execute};
+use partyregistry_cli::commands::import::execute;
 use partyregistry_cli::synthetic::country::{CountryOptions, generate};
 use partyregistry_kit::BoxError;
 use partyregistry_kit::client::ClientSecurity;
@@ -37,8 +35,8 @@ use partyregistry_proto::membership::v1 as pb;
 use partyregistry_proto::membership::v1::membership_service_client::MembershipServiceClient;
 use partyregistry_proto::reporting::v1 as report;
 use partyregistry_tests::{
-    Backend, Dice, Pair, TestDatabase, feed_head, postgres_admin_url, reporting_client,
-    start_membership, start_reporting_with, wait_caught_up_within,
+    Backend, Dice, Pair, TestDatabase, feed_head, import_args, postgres_admin_url,
+    reporting_client, start_membership, start_reporting_with, wait_caught_up_within,
 };
 use partyregistry_vocab::date;
 use sqlx::Connection;
@@ -386,22 +384,8 @@ async fn generated_province(backend: Backend, members: u64) -> Result<Round, Box
     let manifest = generate(&options, &directory, |_| {})?;
     let province = manifest.provinces.first().ok_or("one province generated")?;
     let mut pair = Pair::start(backend, "import_bench_generated").await?;
-    let context = Context {
-        membership: pair.membership_service()?.url(),
-        reporting: pair.reporting_service().url(),
-        json: true,
-        security: Arc::new(ClientSecurity::default()),
-    };
-    let args = ImportArgs {
-        files: vec![directory.join(&province.file)],
-        template: None,
-        sheet: None,
-        mapping: None,
-        dry_run: false,
-        all_or_nothing: false,
-        report: None,
-        batch: BATCH as u64,
-    };
+    let context = pair.cli_context()?;
+    let args = import_args(vec![directory.join(&province.file)], BATCH as u64);
     let started = Instant::now();
     let imported = execute(&context, &args)
         .await?

@@ -546,6 +546,17 @@ impl Pair {
         &self.reporting_service
     }
 
+    /// What `partyctl`'s commands need to call this pair, as the program would set it up without
+    /// TLS or a token, with JSON output.
+    pub fn cli_context(&self) -> Result<partyregistry_cli::commands::Context, BoxError> {
+        Ok(partyregistry_cli::commands::Context {
+            membership: self.membership_service()?.url(),
+            reporting: self.reporting_service().url(),
+            json: true,
+            security: std::sync::Arc::new(ClientSecurity::default()),
+        })
+    }
+
     /// Runs the `partyctl` program at `program` (a test's `CARGO_BIN_EXE_partyctl-e2e`) as a
     /// process of its own against this pair, with `args` after the service addresses; returns
     /// its output whatever its exit code. Nothing of the test's environment configures it.
@@ -641,5 +652,22 @@ impl Pair {
         self.membership_database.remove().await;
         self.reporting_database.remove().await;
         Ok(())
+    }
+}
+
+/// `partyctl import FILE…` with its defaults, sending `batch` members per call.
+pub fn import_args(
+    files: Vec<std::path::PathBuf>,
+    batch: u64,
+) -> partyregistry_cli::commands::import::ImportArgs {
+    partyregistry_cli::commands::import::ImportArgs {
+        files,
+        template: None,
+        sheet: None,
+        mapping: None,
+        dry_run: false,
+        all_or_nothing: false,
+        report: None,
+        batch,
     }
 }

@@ -3,18 +3,16 @@
 //! dry run of a file with planted errors, each reported on its row and column, writing nothing.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use partyregistry_cli::commands::Context;
 use partyregistry_cli::commands::import::report::{Refusal, Summary};
 use partyregistry_cli::commands::import::{ImportArgs, execute};
 use partyregistry_cli::synthetic::country::{CountryOptions, Manifest, generate};
 use partyregistry_kit::BoxError;
-use partyregistry_kit::client::ClientSecurity;
 use partyregistry_proto::reporting::v1 as report;
 use partyregistry_roster::write::{BOM, push_csv_line, template_headings};
 use partyregistry_roster::{Mapping, ReadOptions, read_roster};
-use partyregistry_tests::{Backend, Pair, feed_head, on_each_backend};
+use partyregistry_tests::{Backend, Pair, feed_head, import_args, on_each_backend};
 use partyregistry_vocab::date;
 
 on_each_backend! {
@@ -29,26 +27,8 @@ fn scratch(label: &str, backend: Backend) -> PathBuf {
     ))
 }
 
-fn context(pair: &Pair) -> Result<Context, BoxError> {
-    Ok(Context {
-        membership: pair.membership_service()?.url(),
-        reporting: pair.reporting_service().url(),
-        json: true,
-        security: Arc::new(ClientSecurity::default()),
-    })
-}
-
 fn args(files: Vec<PathBuf>) -> ImportArgs {
-    ImportArgs {
-        files,
-        template: None,
-        sheet: None,
-        mapping: None,
-        dry_run: false,
-        all_or_nothing: false,
-        report: None,
-        batch: 250,
-    }
+    import_args(files, 250)
 }
 
 async fn import(context: &Context, args: &ImportArgs) -> Result<Summary, BoxError> {
@@ -79,7 +59,7 @@ async fn generated_rosters_import_once_and_report_as_the_manifest_says(
         today,
     };
     let manifest = generate(&options, &directory, |_| {})?;
-    let context = context(&pair)?;
+    let context = pair.cli_context()?;
     let files = files_of(&directory, &manifest);
 
     let first = import(&context, &args(files.clone())).await?;
@@ -259,7 +239,7 @@ async fn a_dry_run_reports_every_planted_error_and_writes_nothing(
     std::fs::write(&path, text)?;
     let report_path = directory.join("bao-cao.csv");
     let head = feed_head(&mut pair.membership).await?;
-    let context = context(&pair)?;
+    let context = pair.cli_context()?;
     let mut dry = args(vec![path.clone()]);
     dry.dry_run = true;
     dry.report = Some(report_path.clone());

@@ -19,7 +19,7 @@ use partyregistry_cli::synthetic::country::{CountryOptions, generate};
 use partyregistry_kit::BoxError;
 use partyregistry_kit::client::ClientSecurity;
 use partyregistry_proto::membership::v1::membership_service_client::MembershipServiceClient;
-use partyregistry_tests::{Backend, TestDatabase, feed_head, on_each_backend, poll};
+use partyregistry_tests::{Backend, TestDatabase, feed_head, import_args, on_each_backend, poll};
 use partyregistry_vocab::date;
 use sqlx::{Connection, Row};
 use tokio::net::TcpListener;
@@ -122,16 +122,7 @@ impl Server {
 }
 
 fn args(files: Vec<PathBuf>) -> ImportArgs {
-    ImportArgs {
-        files,
-        template: None,
-        sheet: None,
-        mapping: None,
-        dry_run: false,
-        all_or_nothing: false,
-        report: None,
-        batch: 25,
-    }
+    import_args(files, 25)
 }
 
 /// The stored totals: members, distinct people (name, birth date, commune), member changes on the
