@@ -16,7 +16,7 @@ use partyregistry_vocab::{date, names, text};
 use crate::dataset::loader::{ensure_cells, ensure_commune, list_members};
 use crate::progress::Progress;
 use crate::synthetic::figures::SyntheticProvince;
-use crate::synthetic::people::members::{Step, StepKind};
+use crate::synthetic::people::members::{PlannedMember, Step, StepKind};
 use crate::synthetic::people::plan;
 use crate::synthetic::province::SUCCESSOR;
 
@@ -32,7 +32,9 @@ pub async fn seed_province(
 ) -> Result<SyntheticProvince, tonic::Status> {
     let plan = plan(seed);
     let mut summary = plan.summary();
-    progress.set_total(plan.members.len() as u64);
+    // One item per member and one per later step; a member already loaded counts with its steps.
+    let steps = |member: &PlannedMember| member.steps.len() as u64;
+    progress.set_total(plan.members.iter().map(|member| 1 + steps(member)).sum());
     progress.set_message("Tỉnh tổng hợp: đảng viên");
 
     let mut roll: HashMap<String, Member> = HashMap::new();
@@ -60,6 +62,7 @@ pub async fn seed_province(
     for (index, member) in plan.members.iter().enumerate() {
         progress.advance(1);
         if let Some(existing) = roll.get(&text::normalize(&member.full_name)) {
+            progress.advance(steps(member));
             summary.members_present += 1;
             if let Some(case) = member.role {
                 summary.special.push((case, existing.name.clone()));
@@ -69,7 +72,10 @@ pub async fn seed_province(
         let recorded = match (&member.admission, &member.arrival) {
             (Some(request), _) => membership.record_admission(request.clone()).await?,
             (None, Some(request)) => membership.create_member(request.clone()).await?,
-            (None, None) => continue,
+            (None, None) => {
+                progress.advance(steps(member));
+                continue;
+            }
         }
         .into_inner();
         summary.members_created += 1;
@@ -90,12 +96,14 @@ pub async fn seed_province(
         reference.create_merge(plan.merge.clone()).await?;
     }
 
+    progress.set_message("Tỉnh tổng hợp: các bước sau");
     for (index, name) in created {
         let member = &plan.members[index];
         for (number, step) in member.steps.iter().enumerate() {
             let request_id = format!("synthetic-{seed}-step-{index:03}-{number}");
             apply_step(membership, name.clone(), step, request_id).await?;
             summary.steps_applied += 1;
+            progress.advance(1);
         }
         if !member.party_age.is_empty() {
             member.party_age.apply(membership, name).await?;
