@@ -75,7 +75,11 @@ pub fn push_freshness(table: &mut Table, freshness: Option<&Freshness>) {
         .unwrap_or_default();
     table
         .push_row(pair("Dữ liệu cập nhật đến (giờ Việt Nam)", applied))
-        .push_row(pair("Số thay đổi chưa cập nhật", freshness.pending_changes));
+        .push_row(pair("Số thay đổi chưa cập nhật", freshness.pending_changes))
+        .push_row(pair(
+            "Đã xác nhận cập nhật đầy đủ",
+            yes_no(freshness.caught_up),
+        ));
 }
 
 /// A breakdown as a table: label, count, share of the total, key; and a total row.

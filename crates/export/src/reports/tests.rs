@@ -192,6 +192,11 @@ fn statistics_has_totals_one_table_per_breakdown_and_the_units() {
         value(summary, "Dữ liệu cập nhật đến (giờ Việt Nam)"),
         &text("2026-06-30 10:00:00 +07:00")
     );
+    // One change pending: not confirmed as the latest, and the file says so.
+    assert_eq!(
+        value(summary, "Đã xác nhận cập nhật đầy đủ"),
+        &text("Không")
+    );
 
     let ethnicity = table(&document, "Dân tộc");
     assert_eq!(
