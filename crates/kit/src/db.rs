@@ -75,6 +75,106 @@ pub mod multi_row {
         }
         text
     }
+
+    /// Rows as one JSON array of objects keyed by column name, for PostgreSQL's
+    /// `json_populate_recordset(null::table, $1::json)`: a whole batch of rows travels as one
+    /// parameter, parsed and typed by the server in C, instead of tens of thousands of parameters
+    /// to plan. Values are written in the form PostgreSQL reads into the columns' types (bytes as
+    /// `\x…` hex text).
+    #[derive(Debug)]
+    pub struct JsonRows {
+        json: String,
+        rows: usize,
+        columns_in_row: usize,
+    }
+
+    impl JsonRows {
+        /// An empty array, with room for about `rows` rows.
+        pub fn with_capacity(rows: usize) -> Self {
+            let mut json = String::with_capacity(rows * 256 + 2);
+            json.push('[');
+            Self {
+                json,
+                rows: 0,
+                columns_in_row: 0,
+            }
+        }
+
+        /// Starts the next row.
+        pub fn row(&mut self) -> &mut Self {
+            if self.rows > 0 {
+                self.json.push_str("},");
+            }
+            self.json.push('{');
+            self.rows += 1;
+            self.columns_in_row = 0;
+            self
+        }
+
+        fn key(&mut self, name: &str) {
+            if self.columns_in_row > 0 {
+                self.json.push(',');
+            }
+            self.columns_in_row += 1;
+            push_string(&mut self.json, name);
+            self.json.push(':');
+        }
+
+        /// A text column.
+        pub fn text(&mut self, name: &str, value: &str) -> &mut Self {
+            self.key(name);
+            push_string(&mut self.json, value);
+            self
+        }
+
+        /// An integer column.
+        pub fn int(&mut self, name: &str, value: i64) -> &mut Self {
+            self.key(name);
+            self.json.push_str(&value.to_string());
+            self
+        }
+
+        /// A NULL column.
+        pub fn null(&mut self, name: &str) -> &mut Self {
+            self.key(name);
+            self.json.push_str("null");
+            self
+        }
+
+        /// A bytea column.
+        pub fn bytes(&mut self, name: &str, value: &[u8]) -> &mut Self {
+            self.key(name);
+            self.json.push_str("\"\\\\x");
+            for byte in value {
+                self.json.push_str(&format!("{byte:02x}"));
+            }
+            self.json.push('"');
+            self
+        }
+
+        /// The JSON text of the rows.
+        pub fn finish(mut self) -> String {
+            if self.rows > 0 {
+                self.json.push('}');
+            }
+            self.json.push(']');
+            self.json
+        }
+    }
+
+    /// Appends `text` to `json` as a JSON string.
+    fn push_string(json: &mut String, text: &str) {
+        json.push('"');
+        for c in text.chars() {
+            match c {
+                '"' => json.push_str("\\\""),
+                '\\' => json.push_str("\\\\"),
+                c if (c as u32) < 0x20 => json.push_str(&format!("\\u{:04x}", c as u32)),
+                c => json.push(c),
+            }
+        }
+        json.push('"');
+    }
 }
 
 /// A connected, migrated database.
@@ -327,6 +427,22 @@ pub fn micros_of(timestamp: &prost_types::Timestamp) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn json_rows_carry_every_kind_of_value_escaped() {
+        let mut json = multi_row::JsonRows::with_capacity(2);
+        json.row()
+            .text("name", "Lò \"Páo\" \\ \n")
+            .int("count", -3)
+            .null("left_date")
+            .bytes("key", &[0, 171]);
+        json.row().text("name", "").int("count", 0);
+        assert_eq!(
+            json.finish(),
+            r#"[{"name":"Lò \"Páo\" \\ \u000a","count":-3,"left_date":null,"key":"\\x00ab"},{"name":"","count":0}]"#
+        );
+        assert_eq!(multi_row::JsonRows::with_capacity(0).finish(), "[]");
+    }
 
     #[test]
     fn timestamps_round_trip_through_micros() {

@@ -3,7 +3,7 @@
 //! read back by column name. No statement depends on the position of a column or a parameter
 //! beyond the lists built here.
 
-use partyregistry_kit::db::multi_row;
+use partyregistry_kit::db::multi_row::{self, JsonRows};
 use partyregistry_vocab::date::{self, Date};
 use sqlx::AnyConnection;
 use sqlx::any::AnyQueryResult;
@@ -177,57 +177,21 @@ pub(super) async fn insert_versioned(
 /// megabytes.
 const JSON_ROWS_PER_STATEMENT: usize = 5_000;
 
-/// Appends `text` to `json` as a JSON string.
-fn push_json_string(json: &mut String, text: &str) {
-    json.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => json.push_str("\\\""),
-            '\\' => json.push_str("\\\\"),
-            c if (c as u32) < 0x20 => json.push_str(&format!("\\u{:04x}", c as u32)),
-            c => json.push(c),
-        }
-    }
-    json.push('"');
-}
-
-/// `rows` as a JSON array of objects keyed by column name, values in the form PostgreSQL reads
-/// them into the columns' types (bytes as `\x…` hex text).
+/// `rows` as a JSON array of objects keyed by column name (see [`JsonRows`]).
 fn json_rows(rows: &[Columns]) -> String {
-    let mut json = String::with_capacity(rows.len() * 512);
-    json.push('[');
-    for (r, row) in rows.iter().enumerate() {
-        if r > 0 {
-            json.push(',');
-        }
-        json.push('{');
-        for (c, (name, value)) in row.iter().enumerate() {
-            if c > 0 {
-                json.push(',');
-            }
-            push_json_string(&mut json, name);
-            json.push(':');
+    let mut json = JsonRows::with_capacity(rows.len());
+    for row in rows {
+        json.row();
+        for (name, value) in row {
             match value {
-                Value::Text(text) | Value::OptionalText(Some(text)) => {
-                    push_json_string(&mut json, text)
-                }
-                Value::Int(number) | Value::OptionalInt(Some(number)) => {
-                    json.push_str(&number.to_string())
-                }
-                Value::OptionalText(None) | Value::OptionalInt(None) => json.push_str("null"),
-                Value::Bytes(bytes) => {
-                    json.push_str("\"\\\\x");
-                    for byte in bytes {
-                        json.push_str(&format!("{byte:02x}"));
-                    }
-                    json.push('"');
-                }
-            }
+                Value::Text(text) | Value::OptionalText(Some(text)) => json.text(name, text),
+                Value::Int(number) | Value::OptionalInt(Some(number)) => json.int(name, *number),
+                Value::OptionalText(None) | Value::OptionalInt(None) => json.null(name),
+                Value::Bytes(bytes) => json.bytes(name, bytes),
+            };
         }
-        json.push('}');
     }
-    json.push(']');
-    json
+    json.finish()
 }
 
 /// Inserts `rows` (each with the same columns, in the same order) into `table` set-wise. On

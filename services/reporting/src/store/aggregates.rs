@@ -9,6 +9,7 @@
 use std::collections::BTreeMap;
 
 use partyregistry_kit::db::Backend;
+use partyregistry_kit::db::multi_row::JsonRows;
 use partyregistry_vocab::date::{self, Date};
 use sqlx::{AnyConnection, Row};
 
@@ -257,6 +258,9 @@ async fn pivot(connection: &mut AnyConnection) -> Result<Date, StoreError> {
     stored_date(&day)
 }
 
+/// Rows per upsert on PostgreSQL: one JSON document of a few hundred kilobytes.
+const JSON_ROWS_PER_STATEMENT: usize = 5_000;
+
 /// The key columns of the dated ledgers and of the roll's base.
 const DATED_KEY: [&str; 4] = ["commune_code", "dimension", "value", "day"];
 const BASE_KEY: [&str; 3] = ["commune_code", "dimension", "value"];
@@ -279,19 +283,42 @@ async fn add_counts<const N: usize>(
     let tail = format!(
         "on conflict ({names}) do update set {column} = {table}.{column} + excluded.{column}"
     );
-    set_wise::for_rows(
-        connection,
-        (&head, N + 1, &tail),
-        rows,
-        |query, (values, count)| {
-            let mut query = query;
-            for value in values {
-                query = query.bind(value.to_string());
+    if connection.backend_name() != "SQLite" {
+        // One JSON parameter per few thousand rows, typed by the server, instead of a `values`
+        // list of tens of thousands of parameters to plan (see `multi_row::JsonRows`).
+        let sql = format!(
+            "{head} select {names}, {column} \
+             from json_populate_recordset(null::{table}, $1::json) {tail}"
+        );
+        for chunk in rows.chunks(JSON_ROWS_PER_STATEMENT) {
+            let mut json = JsonRows::with_capacity(chunk.len());
+            for (values, count) in chunk {
+                json.row();
+                for (name, value) in key.iter().zip(values) {
+                    json.text(name, value);
+                }
+                json.int(column, *count);
             }
-            query.bind(*count)
-        },
-    )
-    .await?;
+            sqlx::query(&sql)
+                .bind(json.finish())
+                .execute(&mut *connection)
+                .await?;
+        }
+    } else {
+        set_wise::for_rows(
+            connection,
+            (&head, N + 1, &tail),
+            rows,
+            |query, (values, count)| {
+                let mut query = query;
+                for value in values {
+                    query = query.bind(value.to_string());
+                }
+                query.bind(*count)
+            },
+        )
+        .await?;
+    }
     sqlx::query(&format!("delete from {table} where {column} = 0"))
         .execute(&mut *connection)
         .await?;
