@@ -476,6 +476,9 @@ fn admission_changes() -> Vec<m::Change> {
             lives_away,
             stage: m::CandidateStage::ClassDone as i32,
             stage_date: "2022-03-01".into(),
+            // Of youth age and not Youth Union members: where they live no Youth Union
+            // organisation exists, so its introduction is not required of them.
+            no_youth_union_organisation: true,
             ..m::Candidate::default()
         })
     };

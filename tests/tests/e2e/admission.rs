@@ -22,6 +22,7 @@ on_each_backend! {
     candidate_goes_from_source_to_official_member;
     pipeline_bad_input_is_rejected_and_nothing_is_written;
     holidays_and_rule_versions_are_data_that_reach_the_reports;
+    reporting_finds_the_blockers_membership_finds;
 }
 
 fn day(text: &str) -> NaiveDate {
@@ -975,4 +976,88 @@ async fn holidays_and_rule_versions_are_data_that_reach_the_reports(
         ("ruleVersions/2012-01-01", "23-QĐ/TW")
     );
     pair.finish().await
+}
+
+/// The reporting service's pipeline finds, code by code, the blockers the membership service
+/// finds, on the rules that need a candidate's exceptions and Youth Union organisation: a
+/// provincial consent lifts the age of a candidate over sixty in both, a candidate without one is
+/// blocked in both, and an applicant of youth age where a Youth Union organisation exists must be
+/// introduced by its committee in both.
+async fn reporting_finds_the_blockers_membership_finds(backend: Backend) -> Result<(), BoxError> {
+    let mut pair = Pair::start(backend, "pipeline_exceptions").await?;
+    let (cell_a, _) = small_commune(&mut pair.membership).await?;
+    let candidate = |full_name: &str, birth_date: &str| pb::Candidate {
+        cell: cell_a.clone(),
+        full_name: full_name.into(),
+        gender: pb::Gender::Male.into(),
+        birth_date: birth_date.into(),
+        ethnicity_code: "01".into(),
+        general_education: pb::GeneralEducation::UpperSecondary.into(),
+        occupation: "Nông nghiệp".into(),
+        source: pb::CandidateSource::Other.into(),
+        stage_date: "2025-01-10".into(),
+        ..Default::default()
+    };
+    let consented = pb::Candidate {
+        exceptions: vec![pb::AdmissionException {
+            kind: pb::ExceptionKind::OverAgeConsent.into(),
+            decided_by: "Ban Thường vụ Tỉnh ủy Lào Cai".into(),
+            decision_date: "2025-01-05".into(),
+            reference_number: "125-CV/TU".into(),
+            note: String::new(),
+        }],
+        ..candidate("Sùng Văn Đồng", "1960-05-01")
+    };
+    let mut names = Vec::new();
+    for (request_id, wanted) in [
+        ("consented", consented),
+        ("over-sixty", candidate("Giàng Văn Chờ", "1960-05-01")),
+        ("youth", candidate("Lù Văn Trẻ", "2001-02-14")),
+    ] {
+        let created = pair
+            .admission
+            .create_candidate(pb::CreateCandidateRequest {
+                candidate: Some(wanted),
+                request_id: request_id.into(),
+            })
+            .await?
+            .into_inner();
+        names.push(created.name);
+    }
+
+    let mut expected: std::collections::BTreeMap<String, i64> = Default::default();
+    let mut by_candidate = Vec::new();
+    for name in &names {
+        let check = eligibility(&mut pair.admission, name, "2025-02-01").await?;
+        let mut codes: Vec<String> = blocker_codes(&check)
+            .into_iter()
+            .map(str::to_owned)
+            .collect();
+        codes.dedup();
+        for code in &codes {
+            *expected.entry(code.clone()).or_default() += 1;
+        }
+        by_candidate.push(codes);
+    }
+    assert!(!by_candidate[0].contains(&"AGE_OVER_MAXIMUM".to_owned()));
+    assert!(by_candidate[1].contains(&"AGE_OVER_MAXIMUM".to_owned()));
+    assert!(by_candidate[2].contains(&"YOUTH_UNION_INTRODUCTION_MISSING".to_owned()));
+
+    pair.caught_up().await?;
+    let pipeline = pair
+        .reports
+        .get_pipeline(report::GetPipelineRequest {
+            commune: "communes/02680".into(),
+            as_of_date: "2025-02-01".into(),
+        })
+        .await?
+        .into_inner();
+    let found: std::collections::BTreeMap<String, i64> = pipeline
+        .by_blocker
+        .iter()
+        .map(|b| (b.key.clone(), b.members))
+        .collect();
+    assert_eq!(found, expected);
+    assert_eq!(bucket(&pipeline.by_blocker, "AGE_OVER_MAXIMUM"), 1);
+    Ok(())
 }

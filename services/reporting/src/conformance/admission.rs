@@ -4,8 +4,9 @@
 use chrono::Datelike;
 use partyregistry_kit::admission::rule_version_to_proto;
 use partyregistry_proto::membership::v1::{
-    AreaFlag, AreaKind, AwarenessCertificate, Candidate, CandidateSource, CandidateStage, CellPlan,
-    CellRating, Holiday, Introducer, MemberRating, RatingLevel, Target, VoteTally,
+    AdmissionException, AreaFlag, AreaKind, AwarenessCertificate, Candidate, CandidateSource,
+    CandidateStage, CellPlan, CellRating, ExceptionKind, FailedCellVote, Holiday, Introducer,
+    MemberRating, RatingLevel, Target, VoteTally,
 };
 use partyregistry_proto::reporting::v1::Freshness;
 use partyregistry_rules::RuleVersion;
@@ -53,6 +54,9 @@ fn candidate(id: i64, cell: &str, name: &str, stage: CandidateStage, day: &str) 
         source: CandidateSource::Other as i32,
         stage: stage as i32,
         stage_date: day.into(),
+        // The story's candidates are of youth age and not Youth Union members: none lives where
+        // a Youth Union organisation exists, so its introduction is not required of them.
+        no_youth_union_organisation: true,
         ..Candidate::default()
     }
 }
@@ -439,6 +443,177 @@ async fn admission_reports_follow_the_feed(store: &Store) {
             .expect("snapshot reads")
             .is_none()
     );
+}
+
+/// Candidates of the Đồng Tâm cell, each with the class, two qualified introducers and recent
+/// papers, judged on the rules that need their exceptions, the Youth Union organisation and
+/// the failed votes; under a version whose cell votes run out after two failures.
+fn exceptions_feed() -> Vec<Change> {
+    let over_sixty = |id: i64, name: &str| Candidate {
+        birth_date: "1960-01-10".into(),
+        ..finished(id, "dong-tam", name, GeneralEducation::UpperSecondary)
+    };
+    let youth = |id: i64, name: &str, organisation: bool| Candidate {
+        no_youth_union_organisation: !organisation,
+        ..finished(id, "dong-tam", name, GeneralEducation::UpperSecondary)
+    };
+    let failed_vote = |day: &str| FailedCellVote {
+        tally: Some(VoteTally {
+            eligible: 9,
+            present: 9,
+            yes: 5,
+            no: 4,
+        }),
+        vote_date: day.into(),
+    };
+    let resources = vec![
+        commune(),
+        cell("dong-tam", "Chi bộ thôn Đồng Tâm", CellKind::Residential),
+        Resource::RuleVersion(rule_version_to_proto(
+            &RuleVersion {
+                failed_cell_votes_limit: 2,
+                ..RuleVersion::regulation_2021()
+            },
+            "1".into(),
+        )),
+        Resource::Member(official(1, "dong-tam")),
+        Resource::Member(official(2, "dong-tam")),
+        Resource::Candidate(Candidate {
+            exceptions: vec![AdmissionException {
+                kind: ExceptionKind::OverAgeConsent as i32,
+                decided_by: "Ban Thường vụ Tỉnh ủy Lào Cai".into(),
+                decision_date: "2022-04-01".into(),
+                reference_number: "125-CV/TU".into(),
+                note: String::new(),
+            }],
+            ..over_sixty(201, "Nguyễn Văn Đồng Ý")
+        }),
+        Resource::Candidate(over_sixty(202, "Trần Văn Chưa Đồng Ý")),
+        Resource::Candidate(youth(203, "Lê Thị Thanh Niên", true)),
+        Resource::Candidate(youth(204, "Phạm Thị Xa Đoàn", false)),
+        Resource::Candidate(Candidate {
+            failed_cell_votes: vec![failed_vote("2022-02-01"), failed_vote("2022-04-10")],
+            ..youth(205, "Hoàng Văn Hai Lần", false)
+        }),
+    ];
+    resources
+        .into_iter()
+        .enumerate()
+        .map(|(i, resource)| change(i as i64 + 1, resource))
+        .collect()
+}
+
+/// The blocker buckets of the commune's pipeline on `day`.
+async fn pipeline_blockers(store: &Store, day: &str) -> (i64, Vec<(String, i64)>) {
+    let facts = facts_on(store, window(day, "2022-01-01", day)).await;
+    let pipeline = admission_reports::pipeline(&facts, d(day), Freshness::default());
+    let blockers = pipeline
+        .by_blocker
+        .iter()
+        .map(|bucket| (bucket.key.clone(), bucket.members))
+        .collect();
+    (pipeline.eligible_candidates, blockers)
+}
+
+async fn pipeline_judges_exceptions_youth_union_and_failed_votes(store: &Store) {
+    let feed = exceptions_feed();
+    let outcome = store.apply_changes(&feed, 1).await.expect("feed applies");
+    assert_eq!((outcome.applied, outcome.malformed), (feed.len(), 0));
+
+    // Who decided an exception, its reference number and its note stay with membership.
+    let mut connection = store.database().pool.acquire().await.expect("connection");
+    let rows = sqlx::query("select * from candidate_exceptions")
+        .fetch_all(&mut *connection)
+        .await
+        .expect("exceptions read");
+    assert_eq!(rows.len(), 1);
+    for column in 0..rows[0].len() {
+        if let Ok(Some(text)) = rows[0].try_get::<Option<String>, _>(column) {
+            assert!(!text.contains("Tỉnh ủy") && !text.contains("125-CV/TU"));
+        }
+    }
+    drop(connection);
+
+    // On 15 April the provincial consent (decided 1 April) lifts the age of 201 but not of 202;
+    // 203 lives where a Youth Union organisation exists and is no member, 204 does not; 205's
+    // second failed vote (10 April) reaches the version's limit of two.
+    let (eligible, blockers) = pipeline_blockers(store, "2022-04-15").await;
+    assert_eq!(
+        blockers,
+        [
+            ("AGE_OVER_MAXIMUM".to_owned(), 1),
+            ("YOUTH_UNION_INTRODUCTION_MISSING".to_owned(), 1),
+            ("CELL_VOTES_EXHAUSTED".to_owned(), 1),
+        ]
+    );
+    assert_eq!(eligible, 2);
+    let facts = facts_on(store, window("2022-04-15", "2022-01-01", "2022-04-15")).await;
+    let codes_of = |id: &str| -> Vec<&str> {
+        let record = facts
+            .candidates
+            .iter()
+            .find(|record| record.id == id)
+            .expect("candidate projected");
+        facts
+            .blockers_on(record, d("2022-04-15"))
+            .iter()
+            .map(|blocker| blocker.code.code())
+            .collect()
+    };
+    assert_eq!(codes_of("201"), Vec::<&str>::new());
+    assert_eq!(codes_of("202"), ["AGE_OVER_MAXIMUM"]);
+    assert_eq!(codes_of("203"), ["YOUTH_UNION_INTRODUCTION_MISSING"]);
+    assert_eq!(codes_of("204"), Vec::<&str>::new());
+    assert_eq!(codes_of("205"), ["CELL_VOTES_EXHAUSTED"]);
+
+    // Before the consent was decided and the second vote taken, neither counts.
+    let (eligible, blockers) = pipeline_blockers(store, "2022-03-20").await;
+    assert_eq!(
+        blockers,
+        [
+            ("AGE_OVER_MAXIMUM".to_owned(), 2),
+            ("YOUTH_UNION_INTRODUCTION_MISSING".to_owned(), 1),
+        ]
+    );
+    assert_eq!(eligible, 2);
+
+    // A later change without the consent takes it away again.
+    let withdrawn = change(
+        feed.len() as i64 + 1,
+        Resource::Candidate(Candidate {
+            birth_date: "1960-01-10".into(),
+            ..finished(
+                201,
+                "dong-tam",
+                "Nguyễn Văn Đồng Ý",
+                GeneralEducation::UpperSecondary,
+            )
+        }),
+    );
+    store
+        .apply_changes(&[withdrawn], 2)
+        .await
+        .expect("change applies");
+    let (_, blockers) = pipeline_blockers(store, "2022-04-15").await;
+    assert_eq!(blockers[0], ("AGE_OVER_MAXIMUM".to_owned(), 2));
+}
+
+#[tokio::test]
+async fn sqlite_pipeline_judges_exceptions_youth_union_and_failed_votes() {
+    let (store, cleanup) = super::sqlite_store("pipeline_exceptions").await;
+    pipeline_judges_exceptions_youth_union_and_failed_votes(&store).await;
+    store.close().await;
+    cleanup.remove().await;
+}
+
+#[tokio::test]
+async fn postgres_pipeline_judges_exceptions_youth_union_and_failed_votes() {
+    let Some((store, cleanup)) = super::postgres_store("pipeline_exceptions").await else {
+        return;
+    };
+    pipeline_judges_exceptions_youth_union_and_failed_votes(&store).await;
+    store.close().await;
+    cleanup.remove().await;
 }
 
 #[tokio::test]

@@ -16,7 +16,7 @@ use partyregistry_proto::membership::v1::{
 use partyregistry_vocab::date::{self, Date};
 use partyregistry_vocab::{names, reference};
 
-use crate::model::candidate::{CandidateDetails, Introducer};
+use crate::model::candidate::{CandidateDetails, Exception, Introducer};
 use crate::model::rows::{
     AreaFlagRow, CandidateRow, CellPlanRow, CellRatingRow, CellRow, CommuneRow, EventRow,
     HolidayRow, MalformedChange, MemberRatingRow, MemberRow, MergeRow, Projected, ProjectedChange,
@@ -417,6 +417,24 @@ fn candidate_details(candidate: &Candidate) -> Result<CandidateDetails, Malforme
         cell_vote_date: date::parse(&candidate.cell_vote_date).ok(),
         decision_extended: candidate.decision_extended,
         admitted_member: names::parse_member("member", &candidate.admitted_member).ok(),
+        // An exception or a failed vote the membership service could not read would not count
+        // there either (`admission::exceptions_by`, `admission::failed_cell_votes_by`).
+        exceptions: candidate
+            .exceptions
+            .iter()
+            .filter_map(|exception| {
+                Some(Exception {
+                    kind: admission::exception_kind(exception.kind())?,
+                    decision_date: date::parse(&exception.decision_date).ok()?,
+                })
+            })
+            .collect(),
+        youth_union_organisation: facts.youth_union_organisation,
+        failed_cell_votes: candidate
+            .failed_cell_votes
+            .iter()
+            .filter_map(|vote| date::parse(&vote.vote_date).ok())
+            .collect(),
     })
 }
 

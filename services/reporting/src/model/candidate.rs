@@ -2,7 +2,7 @@
 //! count from, in reporting's own types (never the feed's message, never the citizen id).
 
 use partyregistry_rules::Education;
-use partyregistry_rules::eligibility::{CandidateFacts, IntroducerFacts, Vote};
+use partyregistry_rules::eligibility::{CandidateFacts, ExceptionKind, IntroducerFacts, Vote};
 use partyregistry_vocab::date::Date;
 
 /// What the reports read of a candidate: the facts the eligibility rules judge and the deadlines
@@ -45,6 +45,22 @@ pub struct CandidateDetails {
     pub decision_extended: bool,
     /// The member id of the admitted candidate's record, when known.
     pub admitted_member: Option<i64>,
+    /// The exceptions to the admission rules recorded for the candidate, in the feed's order.
+    pub exceptions: Vec<Exception>,
+    /// A Youth Union organisation exists where the candidate lives or works.
+    pub youth_union_organisation: bool,
+    /// Days of the cell's unsuccessful votes, oldest first.
+    pub failed_cell_votes: Vec<Date>,
+}
+
+/// An exception to the admission rules: which rule it lifts and the day it was decided (who
+/// decided, the reference and the note stay with the membership service).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Exception {
+    /// The rule lifted.
+    pub kind: ExceptionKind,
+    /// The day of the decision; the exception counts from it.
+    pub decision_date: Date,
 }
 
 /// Somebody introducing a candidate.
@@ -59,10 +75,15 @@ pub struct Introducer {
 }
 
 impl CandidateDetails {
-    /// The facts the eligibility rules judge on a day: `flagged_area` says whether the commune
-    /// carries an area flag that day, `official_on_day` whether a member is official then.
+    /// The facts the eligibility rules judge for an assessment asked on `asked` and judged on
+    /// `on` (see `eligibility::judgement_day`): `flagged_area` says whether the commune carries an
+    /// area flag on `on`, `official_on_day` whether a member is official then. As the membership
+    /// service judges: an exception counts once decided by `asked`, even after the cell's vote
+    /// (a consent must come before the decision, not the vote); the cell's unsuccessful votes
+    /// count up to `on`.
     pub fn facts(
         &self,
+        (asked, on): (Date, Date),
         flagged_area: bool,
         official_on_day: impl Fn(i64) -> bool,
     ) -> CandidateFacts {
@@ -88,13 +109,20 @@ impl CandidateDetails {
             papers_date: self.papers_date,
             cell_vote: self.cell_vote,
             background_check_failed: self.background_check_failed,
-            // Reporting's projection does not keep a candidate's exceptions, the Youth Union
-            // organisation flag or the failed votes, so it does not judge the rules that need
-            // them (the Youth Union's introduction, the limit of failed votes); the membership
-            // service enforces them on every step.
-            exceptions: Vec::new(),
-            youth_union_organisation: false,
-            failed_cell_votes: 0,
+            exceptions: self
+                .exceptions
+                .iter()
+                .filter(|exception| exception.decision_date <= asked)
+                .map(|exception| exception.kind)
+                .collect(),
+            youth_union_organisation: self.youth_union_organisation,
+            failed_cell_votes: u32::try_from(
+                self.failed_cell_votes
+                    .iter()
+                    .filter(|voted| **voted <= on)
+                    .count(),
+            )
+            .unwrap_or(u32::MAX),
         }
     }
 }

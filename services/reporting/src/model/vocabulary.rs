@@ -1,9 +1,10 @@
 //! Reporting's enums and how it spells them: in its tables, and as the keys of report buckets
 //! (`CANDIDATE_STAGE_IDENTIFIED`, `RATING_LEVEL_GOOD`). The spellings are the contract's value
 //! names, so that a stored row, a bucket key and the label looked up for it agree (a test in
-//! `crate::ingest::projection` holds them to the contract). Stages and candidates' education
-//! levels are the rules' own enums.
+//! `crate::ingest::projection` holds them to the contract). Stages, candidates' education
+//! levels and exception kinds are the rules' own enums.
 
+use partyregistry_rules::eligibility::ExceptionKind;
 use partyregistry_rules::{CandidateStage, Education};
 
 /// Every stage in the pipeline's order, closed stages last.
@@ -37,6 +38,25 @@ pub fn stage_key(stage: CandidateStage) -> &'static str {
 /// The stage spelled `key`, if it is one.
 pub fn stage_from_key(key: &str) -> Option<CandidateStage> {
     STAGES.into_iter().find(|stage| stage_key(*stage) == key)
+}
+
+/// The spelling of an exception kind.
+pub fn exception_key(kind: ExceptionKind) -> &'static str {
+    match kind {
+        ExceptionKind::OverAgeConsent => "EXCEPTION_KIND_OVER_AGE_CONSENT",
+        ExceptionKind::VillageElderLiteracy => "EXCEPTION_KIND_VILLAGE_ELDER_LITERACY",
+        ExceptionKind::EducationByVillage => "EXCEPTION_KIND_EDUCATION_BY_VILLAGE",
+        ExceptionKind::EducationByPersonalSituation => {
+            "EXCEPTION_KIND_EDUCATION_BY_PERSONAL_SITUATION"
+        }
+    }
+}
+
+/// The exception kind spelled `key`, if it is one (the unset kind is not).
+pub fn exception_from_key(key: &str) -> Option<ExceptionKind> {
+    ExceptionKind::ALL
+        .into_iter()
+        .find(|kind| exception_key(*kind) == key)
 }
 
 /// Every education level, lowest first.

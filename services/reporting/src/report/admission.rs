@@ -87,9 +87,11 @@ impl AdmissionFacts {
     /// see [`eligibility::judgement_day`].
     pub fn blockers_on(&self, record: &CandidateRecord, asked: Date) -> Vec<Blocker> {
         let day = eligibility::judgement_day(record.cell_vote_day_by(asked), asked);
-        let facts = record.candidate.facts(self.flagged_area_on(day), |member| {
-            self.official_on(member, day)
-        });
+        let facts = record
+            .candidate
+            .facts((asked, day), self.flagged_area_on(day), |member| {
+                self.official_on(member, day)
+            });
         eligibility::blockers(&facts, day, self.rules.in_force_on(day))
     }
 

@@ -17,7 +17,7 @@ use crate::model::rows::{
     CandidateRow, CellPlanRow, CellRatingRow, CellRow, CommuneRow, HolidayRow, MemberRatingRow,
     MergeRow, Projected, ProjectedChange, ProvinceRow, TargetRow,
 };
-use crate::model::vocabulary::{education_key, stage_key};
+use crate::model::vocabulary::{education_key, exception_key, stage_key};
 
 /// What a batch did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -246,12 +246,12 @@ async fn upsert_candidate(
          family_name, middle_name, given_name, birth_date, general_education, certificate_date, \
          papers_date, youth_union, demobilised_soldier, has_military_referral, lives_away, \
          vote_eligible, vote_yes, background_check_failed, cell_vote_date, decision_extended, \
-         admitted_member_id, last_sequence";
+         admitted_member_id, no_youth_union_organisation, last_sequence";
     let details = &candidate.details;
     let stage = stage_key(candidate.stage);
     sqlx::query(&format!(
         "insert into candidates ({COLUMNS}) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, \
-             $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24) \
+             $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25) \
          on conflict (candidate_id) do update set commune_code = excluded.commune_code, \
              cell_id = excluded.cell_id, stage = excluded.stage, stage_date = excluded.stage_date, \
              full_name = excluded.full_name, family_name = excluded.family_name, \
@@ -266,6 +266,7 @@ async fn upsert_candidate(
              cell_vote_date = excluded.cell_vote_date, \
              decision_extended = excluded.decision_extended, \
              admitted_member_id = excluded.admitted_member_id, \
+             no_youth_union_organisation = excluded.no_youth_union_organisation, \
              last_sequence = excluded.last_sequence"
     ))
     .bind(&candidate.id)
@@ -291,13 +292,20 @@ async fn upsert_candidate(
     .bind(date_text(details.cell_vote_date))
     .bind(i64::from(details.decision_extended))
     .bind(details.admitted_member)
+    .bind(i64::from(!details.youth_union_organisation))
     .bind(sequence)
     .execute(&mut *connection)
     .await?;
-    sqlx::query("delete from candidate_introducers where candidate_id = $1")
-        .bind(&candidate.id)
-        .execute(&mut *connection)
-        .await?;
+    for table in [
+        "candidate_introducers",
+        "candidate_exceptions",
+        "candidate_failed_votes",
+    ] {
+        sqlx::query(&format!("delete from {table} where candidate_id = $1"))
+            .bind(&candidate.id)
+            .execute(&mut *connection)
+            .await?;
+    }
     for (position, introducer) in details.introducers.iter().enumerate() {
         sqlx::query(
             "insert into candidate_introducers (candidate_id, position, member_id, \
@@ -308,6 +316,29 @@ async fn upsert_candidate(
         .bind(introducer.member_id)
         .bind(i64::from(introducer.youth_union_committee))
         .bind(introducer.months_worked_together)
+        .execute(&mut *connection)
+        .await?;
+    }
+    for (position, exception) in details.exceptions.iter().enumerate() {
+        sqlx::query(
+            "insert into candidate_exceptions (candidate_id, position, kind, decision_date) \
+             values ($1, $2, $3, $4)",
+        )
+        .bind(&candidate.id)
+        .bind(i64::try_from(position).unwrap_or(i64::MAX))
+        .bind(exception_key(exception.kind))
+        .bind(date::format(exception.decision_date))
+        .execute(&mut *connection)
+        .await?;
+    }
+    for (position, voted) in details.failed_cell_votes.iter().enumerate() {
+        sqlx::query(
+            "insert into candidate_failed_votes (candidate_id, position, vote_date) \
+             values ($1, $2, $3)",
+        )
+        .bind(&candidate.id)
+        .bind(i64::try_from(position).unwrap_or(i64::MAX))
+        .bind(date::format(*voted))
         .execute(&mut *connection)
         .await?;
     }
@@ -335,7 +366,8 @@ pub(super) const RULE_VERSION_COLUMNS: &str = "in_force_from, code, min_age_mont
      decision_extension_working_days, ceremony_working_days, recognition_working_days, \
      min_temporary_transfer_months, max_temporary_transfer_months, max_study_transfer_months, \
      badge_deferral_reprimand_months, badge_deferral_warning_months, \
-     badge_deferral_dismissal_months";
+     badge_deferral_dismissal_months, min_education_village_elder, youth_age_max_months, \
+     failed_cell_votes_limit";
 
 async fn upsert_rule_version(
     connection: &mut AnyConnection,
@@ -345,7 +377,8 @@ async fn upsert_rule_version(
     let count = |value: usize| i64::try_from(value).unwrap_or(i64::MAX);
     sqlx::query(&format!(
         "insert into rule_versions ({RULE_VERSION_COLUMNS}) values ($1, $2, $3, $4, $5, $6, $7, \
-             $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23) \
+             $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, \
+             $25, $26) \
          on conflict (in_force_from) do update set code = excluded.code, \
              min_age_months = excluded.min_age_months, max_age_months = excluded.max_age_months, \
              min_education = excluded.min_education, \
@@ -366,7 +399,10 @@ async fn upsert_rule_version(
              max_study_transfer_months = excluded.max_study_transfer_months, \
              badge_deferral_reprimand_months = excluded.badge_deferral_reprimand_months, \
              badge_deferral_warning_months = excluded.badge_deferral_warning_months, \
-             badge_deferral_dismissal_months = excluded.badge_deferral_dismissal_months"
+             badge_deferral_dismissal_months = excluded.badge_deferral_dismissal_months, \
+             min_education_village_elder = excluded.min_education_village_elder, \
+             youth_age_max_months = excluded.youth_age_max_months, \
+             failed_cell_votes_limit = excluded.failed_cell_votes_limit"
     ))
     .bind(date::format(version.in_force_from))
     .bind(&version.code)
@@ -391,6 +427,9 @@ async fn upsert_rule_version(
     .bind(i64::from(version.badge_deferral_reprimand_months))
     .bind(i64::from(version.badge_deferral_warning_months))
     .bind(i64::from(version.badge_deferral_dismissal_months))
+    .bind(education_key(version.min_education_village_elder))
+    .bind(version.youth_age_max_months)
+    .bind(i64::from(version.failed_cell_votes_limit))
     .execute(connection)
     .await?;
     Ok(())

@@ -57,6 +57,8 @@ const PROJECTED_TABLES: &[&str] = &[
     "commune_area_flags",
     "candidates",
     "candidate_introducers",
+    "candidate_exceptions",
+    "candidate_failed_votes",
     "candidate_stages",
     "targets",
     "cell_plans",

@@ -17,14 +17,14 @@ use super::{
 use crate::model::admission::{
     AdmissionFacts, CandidateRecord, CellAdmissions, CellBirths, MemberRecord, StageEntry,
 };
-use crate::model::candidate::{CandidateDetails, Introducer};
+use crate::model::candidate::{CandidateDetails, Exception, Introducer};
 use crate::model::commune::{
     BirthCount, CellInfo, CellRoll, CommuneFacts, LastAdmission, ProfileCount,
 };
 use crate::model::rows::{AreaFlagRow, CellPlanRow, CellRatingRow, TargetRow};
 use crate::model::vocabulary::{
     Assignment, CellKind, Gender, GeneralEducation, MemberStatus, PoliticalTheory, RatingLevel,
-    education_from_key, stage_from_key,
+    education_from_key, exception_from_key, stage_from_key,
 };
 
 /// The members on the commune's roll on the day: their stint in the commune covers it (`$1`
@@ -269,7 +269,8 @@ async fn candidates(
         "select candidate_id, cell_id, full_name, family_name, middle_name, given_name, \
              birth_date, general_education, certificate_date, papers_date, youth_union, \
              demobilised_soldier, has_military_referral, lives_away, vote_eligible, vote_yes, \
-             background_check_failed, cell_vote_date, decision_extended, admitted_member_id \
+             background_check_failed, cell_vote_date, decision_extended, admitted_member_id, \
+             no_youth_union_organisation \
          from candidates where commune_code = $1 order by candidate_id",
     )
     .bind(commune_code)
@@ -304,6 +305,9 @@ async fn candidates(
                     cell_vote_date: stored_optional_date(row.try_get("cell_vote_date")?)?,
                     decision_extended: flag(row, "decision_extended")?,
                     admitted_member: row.try_get("admitted_member_id")?,
+                    exceptions: Vec::new(),
+                    youth_union_organisation: !flag(row, "no_youth_union_organisation")?,
+                    failed_cell_votes: Vec::new(),
                 },
                 history: Vec::new(),
             })
@@ -326,6 +330,40 @@ async fn candidates(
         };
         if let Some(record) = records.iter_mut().find(|r| r.id == id) {
             record.candidate.introducers.push(introducer);
+        }
+    }
+    let rows = sqlx::query(
+        "select e.candidate_id, e.kind, e.decision_date \
+         from candidate_exceptions e join candidates c on c.candidate_id = e.candidate_id \
+         where c.commune_code = $1 order by e.candidate_id, e.position",
+    )
+    .bind(commune_code)
+    .fetch_all(&mut *connection)
+    .await?;
+    for row in &rows {
+        let id: String = row.try_get("candidate_id")?;
+        let kind: String = row.try_get("kind")?;
+        let exception = Exception {
+            kind: exception_from_key(&kind).ok_or_else(|| unreadable("kind", &kind))?,
+            decision_date: stored_date(&row.try_get::<String, _>("decision_date")?)?,
+        };
+        if let Some(record) = records.iter_mut().find(|r| r.id == id) {
+            record.candidate.exceptions.push(exception);
+        }
+    }
+    let rows = sqlx::query(
+        "select v.candidate_id, v.vote_date \
+         from candidate_failed_votes v join candidates c on c.candidate_id = v.candidate_id \
+         where c.commune_code = $1 order by v.candidate_id, v.position",
+    )
+    .bind(commune_code)
+    .fetch_all(&mut *connection)
+    .await?;
+    for row in &rows {
+        let id: String = row.try_get("candidate_id")?;
+        let voted = stored_date(&row.try_get::<String, _>("vote_date")?)?;
+        if let Some(record) = records.iter_mut().find(|r| r.id == id) {
+            record.candidate.failed_cell_votes.push(voted);
         }
     }
     let rows = sqlx::query(
@@ -452,9 +490,9 @@ pub(super) async fn rule_table(connection: &mut AnyConnection) -> Result<RuleTab
                 badge_deferral_reprimand_months: unsigned(row, "badge_deferral_reprimand_months")?,
                 badge_deferral_warning_months: unsigned(row, "badge_deferral_warning_months")?,
                 badge_deferral_dismissal_months: unsigned(row, "badge_deferral_dismissal_months")?,
-                // Not kept by the projection: the reference numbers, which every version in
-                // force carries; membership applies the stored ones.
-                ..RuleVersion::regulation_2021()
+                min_education_village_elder: education(row, "min_education_village_elder")?,
+                youth_age_max_months: row.try_get("youth_age_max_months")?,
+                failed_cell_votes_limit: unsigned(row, "failed_cell_votes_limit")?,
             })
         })
         .collect::<Result<Vec<_>, StoreError>>()?;

@@ -1,9 +1,10 @@
 //! The projection over hand-built feed changes: names, enums, dates and refusals.
 
 use super::*;
-use partyregistry_proto::membership::v1::{Admission, BadgeAward};
+use partyregistry_proto::membership::v1::{Admission, BadgeAward, ExceptionKind};
 
-use crate::model::vocabulary::{STAGES, stage_key};
+use crate::model::vocabulary::{STAGES, exception_key, stage_key};
+use partyregistry_rules::eligibility::ExceptionKind as RulesExceptionKind;
 
 fn d(text: &str) -> Date {
     date::parse(text).expect("test dates are valid")
@@ -26,6 +27,14 @@ fn reporting_spells_its_enums_as_the_contract_does() {
     assert_eq!(
         stages,
         contract_names::<CandidateStage>(CandidateStage::as_str_name)[1..]
+    );
+    let exceptions: Vec<&str> = RulesExceptionKind::ALL
+        .iter()
+        .map(|kind| exception_key(*kind))
+        .collect();
+    assert_eq!(
+        exceptions,
+        contract_names::<ExceptionKind>(ExceptionKind::as_str_name)[1..]
     );
     assert_eq!(
         own::CellKind::KEYS,

@@ -77,6 +77,11 @@ fn candidate(name: &str, birth_date: &str, education: Education) -> CandidateDet
         cell_vote_date: None,
         decision_extended: false,
         admitted_member: None,
+        exceptions: Vec::new(),
+        // No Youth Union organisation where these candidates live unless a test says so: the
+        // Youth Union's introduction is judged only where one exists.
+        youth_union_organisation: false,
+        failed_cell_votes: Vec::new(),
     }
 }
 
