@@ -354,11 +354,21 @@ async fn postgres_projection_follows_the_feed() {
     cleanup.remove().await;
 }
 
-/// A database migrated before reporting kept candidates and regulation versions in its own
-/// columns upgrades by replaying the feed: the cursor rewinds and the projection empties.
-#[tokio::test]
-async fn sqlite_projection_of_encoded_messages_upgrades_by_replaying_the_feed() {
-    let database = TestDatabase::create(Backend::Sqlite, "reporting_upgrade")
+/// A database of `backend` migrated up to `version` and given the rows `statements` write (a
+/// cursor at 42 among them) upgrades to the latest migrations by replaying the feed: the cursor
+/// rewinds to 0 and each of `tables` is empty.
+async fn upgrade_replays_the_feed(
+    backend: Backend,
+    label: &str,
+    version: i64,
+    statements: &[&str],
+    tables: &[&str],
+) {
+    if backend == Backend::Postgres && postgres_admin_url().is_none() {
+        eprintln!("TEST_DATABASE_URL not set: PostgreSQL upgrade test skipped");
+        return;
+    }
+    let database = TestDatabase::create(backend, label)
         .await
         .expect("test database is created");
     let url = database.url.clone();
@@ -367,21 +377,18 @@ async fn sqlite_projection_of_encoded_messages_upgrades_by_replaying_the_feed() 
             crate::MIGRATIONS
                 .migrations
                 .iter()
-                .filter(|migration| migration.version <= 4)
+                .filter(|migration| migration.version <= version)
                 .cloned()
                 .collect(),
         ),
         ..sqlx::migrate::Migrator::DEFAULT
     };
-    let old = db::connect(&url, &before).await.expect("SQLite opens");
-    for statement in [
-        "update feed_cursor set last_sequence = 42, last_commit_time_us = 7 where id = 1",
-        "insert into communes (code, display_name, province_code) values ('02680', 'Xã Hợp Thành', '10')",
-        "insert into candidates (candidate_id, commune_code, cell_id, stage, stage_date, resource, last_sequence) \
-         values ('c1', '02680', 'tuong-1', 'CANDIDATE_STAGE_IDENTIFIED', '2022-01-10', x'0a0263', 40)",
-        "insert into rule_versions (in_force_from, code, resource) values ('2021-10-01', '24-QĐ/TW', x'0a02')",
-    ] {
-        old.pool.execute(statement).await.expect("old rows written");
+    let old = db::connect(&url, &before).await.expect("database opens");
+    for statement in statements {
+        old.pool
+            .execute(*statement)
+            .await
+            .expect("old rows written");
     }
     old.pool.close().await;
 
@@ -399,7 +406,7 @@ async fn sqlite_projection_of_encoded_messages_upgrades_by_replaying_the_feed() 
         (0, 0)
     );
     let mut connection = store.database().pool.acquire().await.expect("connection");
-    for table in ["communes", "candidates", "rule_versions"] {
+    for table in tables {
         let rows = sqlx::query(&format!("select * from {table}"))
             .fetch_all(&mut *connection)
             .await
@@ -411,71 +418,50 @@ async fn sqlite_projection_of_encoded_messages_upgrades_by_replaying_the_feed() 
     database.remove().await;
 }
 
+/// A database migrated before reporting kept candidates and regulation versions in its own
+/// columns upgrades by replaying the feed: the cursor rewinds and the projection empties.
+#[tokio::test]
+async fn sqlite_projection_of_encoded_messages_upgrades_by_replaying_the_feed() {
+    upgrade_replays_the_feed(
+        Backend::Sqlite,
+        "reporting_upgrade",
+        4,
+        &[
+            "update feed_cursor set last_sequence = 42, last_commit_time_us = 7 where id = 1",
+            "insert into communes (code, display_name, province_code) values ('02680', 'Xã Hợp Thành', '10')",
+            "insert into candidates (candidate_id, commune_code, cell_id, stage, stage_date, resource, last_sequence) \
+             values ('c1', '02680', 'tuong-1', 'CANDIDATE_STAGE_IDENTIFIED', '2022-01-10', x'0a0263', 40)",
+            "insert into rule_versions (in_force_from, code, resource) values ('2021-10-01', '24-QĐ/TW', x'0a02')",
+        ],
+        &["communes", "candidates", "rule_versions"],
+    )
+    .await;
+}
+
 /// A database migrated before reporting kept candidates' exceptions, Youth Union organisation and
 /// failed votes upgrades by replaying the feed, which already carried them: the cursor rewinds and
 /// the projection empties.
 async fn projection_without_exceptions_upgrades_by_replaying_the_feed(backend: Backend) {
-    if backend == Backend::Postgres && postgres_admin_url().is_none() {
-        eprintln!("TEST_DATABASE_URL not set: PostgreSQL upgrade test skipped");
-        return;
-    }
-    let database = TestDatabase::create(backend, "reporting_exceptions_upgrade")
-        .await
-        .expect("test database is created");
-    let url = database.url.clone();
-    let before = sqlx::migrate::Migrator {
-        migrations: std::borrow::Cow::Owned(
-            crate::MIGRATIONS
-                .migrations
-                .iter()
-                .filter(|migration| migration.version <= 11)
-                .cloned()
-                .collect(),
-        ),
-        ..sqlx::migrate::Migrator::DEFAULT
-    };
-    let old = db::connect(&url, &before).await.expect("database opens");
-    for statement in [
-        "update feed_cursor set last_sequence = 42, last_commit_time_us = 7 where id = 1",
-        "insert into communes (code, display_name, province_code) values ('02680', 'Xã Hợp Thành', '10')",
-        "insert into candidates (candidate_id, commune_code, cell_id, stage, stage_date, full_name, \
-             family_name, middle_name, given_name, birth_date, general_education, youth_union, \
-             demobilised_soldier, has_military_referral, lives_away, background_check_failed, \
-             decision_extended, last_sequence) \
-         values ('c1', '02680', 'tuong-1', 'CANDIDATE_STAGE_CLASS_DONE', '2022-03-01', \
-             'Nguyễn Văn Đồng Ý', 'Nguyễn', 'Văn', 'Đồng Ý', '1960-01-10', \
-             'GENERAL_EDUCATION_UPPER_SECONDARY', 0, 0, 0, 0, 0, 0, 40)",
-        "insert into candidate_introducers (candidate_id, position, member_id, \
-             youth_union_committee, months_worked_together) values ('c1', 0, 1, 0, 24)",
-    ] {
-        old.pool.execute(statement).await.expect("old rows written");
-    }
-    old.pool.close().await;
-
-    let store = Store::new(
-        db::connect(&url, &crate::MIGRATIONS)
-            .await
-            .expect("the database upgrades"),
-    );
-    let cursor = store.cursor().await.expect("cursor reads");
-    assert_eq!(
-        (
-            cursor.position.last_sequence,
-            cursor.position.last_commit_time_us
-        ),
-        (0, 0)
-    );
-    let mut connection = store.database().pool.acquire().await.expect("connection");
-    for table in ["communes", "candidates", "candidate_introducers"] {
-        let rows = sqlx::query(&format!("select * from {table}"))
-            .fetch_all(&mut *connection)
-            .await
-            .expect("table reads");
-        assert!(rows.is_empty(), "{table} is rebuilt from the feed");
-    }
-    drop(connection);
-    store.close().await;
-    database.remove().await;
+    upgrade_replays_the_feed(
+        backend,
+        "reporting_exceptions_upgrade",
+        11,
+        &[
+            "update feed_cursor set last_sequence = 42, last_commit_time_us = 7 where id = 1",
+            "insert into communes (code, display_name, province_code) values ('02680', 'Xã Hợp Thành', '10')",
+            "insert into candidates (candidate_id, commune_code, cell_id, stage, stage_date, full_name, \
+                 family_name, middle_name, given_name, birth_date, general_education, youth_union, \
+                 demobilised_soldier, has_military_referral, lives_away, background_check_failed, \
+                 decision_extended, last_sequence) \
+             values ('c1', '02680', 'tuong-1', 'CANDIDATE_STAGE_CLASS_DONE', '2022-03-01', \
+                 'Nguyễn Văn Đồng Ý', 'Nguyễn', 'Văn', 'Đồng Ý', '1960-01-10', \
+                 'GENERAL_EDUCATION_UPPER_SECONDARY', 0, 0, 0, 0, 0, 0, 40)",
+            "insert into candidate_introducers (candidate_id, position, member_id, \
+                 youth_union_committee, months_worked_together) values ('c1', 0, 1, 0, 24)",
+        ],
+        &["communes", "candidates", "candidate_introducers"],
+    )
+    .await;
 }
 
 #[tokio::test]
