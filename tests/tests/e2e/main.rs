@@ -6,6 +6,7 @@ mod audit_chain;
 mod bad_input;
 mod feed;
 mod fixtures;
+mod horizontal;
 mod identity;
 mod import;
 mod import_files;
