@@ -21,7 +21,7 @@
 //! - [`client`]: dialling the services through the kit's one transport (plaintext for `http://`,
 //!   TLS with `--ca` and optionally `--cert/--key` for `https://`, the bearer token), request ids,
 //!   enum names.
-//! - [`output`]: tables aligned by character width, label–value blocks, canonical protobuf JSON
+//! - [`output`]: tables aligned by display width (comfy-table), label–value blocks, canonical protobuf JSON
 //!   through the descriptor pool, Vietnamese labels.
 //! - [`error`]: the one error type and how it is shown.
 //! - [`dataset`]: the reference dataset: its [`dataset::figures`] (the article's exact counts, the

@@ -3,13 +3,14 @@
 //! [`Layout`] says), the remarks, and the note explaining the suppression mark when a count is
 //! hidden.
 //!
-//! Widths are counted in characters of the NFC form, never in bytes: "Nguyễn" is six columns wide
-//! although it takes nine bytes in UTF-8, and text typed in NFD would otherwise count its
-//! combining marks as columns.
+//! Widths are display columns of the NFC form, never bytes: "Nguyễn" is six columns wide although
+//! it takes nine bytes in UTF-8, text typed in NFD would otherwise count its combining marks as
+//! columns, and a wide (CJK) character takes two. Columns are laid out by comfy-table.
 //!
 //! Owns: how a document reads on a terminal. Does not own: what it says (the document does, for
 //! files and terminal alike).
 
+use comfy_table::{ContentLineStyle, LineStyle, TableStyle};
 use partyregistry_vocab::text;
 use unicode_width::UnicodeWidthStr;
 
@@ -130,47 +131,36 @@ fn write_grid(table: &Table) -> String {
     grid(&headings, &rows)
 }
 
+/// No borders; a space between columns (with the padding, two) and a rule under the headings.
+const GRID: TableStyle = TableStyle::new()
+    .header_lines(ContentLineStyle::none().junction(' '))
+    .header_separator(LineStyle::none().fill('─').junction(' '))
+    .content_lines(ContentLineStyle::none().junction(' '));
+
 /// Text in aligned columns: the headings, a rule, then the rows; two spaces between columns and
 /// no trailing spaces. A row shorter than the headings is padded with blanks; cells beyond the
-/// headings are left out, so a row can never break the layout.
+/// headings are left out, so a row can never break the layout. Text is composed (NFC) first, so
+/// that the table crate measures what the terminal shows.
 pub fn grid(headings: &[String], rows: &[Vec<String>]) -> String {
     let normal = |cells: &[String]| -> Vec<String> {
         let mut cells: Vec<String> = cells.iter().map(|cell| text::normalize(cell)).collect();
         cells.resize(headings.len(), String::new());
         cells
     };
-    let headings = normal(headings);
-    let rows: Vec<Vec<String>> = rows.iter().map(|row| normal(row)).collect();
-    let widths: Vec<usize> = (0..headings.len())
-        .map(|column| {
-            std::iter::once(&headings[column])
-                .chain(rows.iter().map(|row| &row[column]))
-                .map(|cell| UnicodeWidthStr::width(cell.as_str()))
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
+    let mut table = comfy_table::Table::new();
+    table
+        .load_style(GRID)
+        .set_header(normal(headings))
+        .add_rows(rows.iter().map(|row| normal(row)));
+    // One space of padding and the space of the column line: two spaces between columns.
+    let last = headings.len().saturating_sub(1);
+    for (index, column) in table.column_iter_mut().enumerate() {
+        column.set_padding((0, u16::from(index < last)));
+    }
     let mut out = String::new();
-    let mut line = |cells: &[String]| {
-        let mut text = String::new();
-        for (column, cell) in cells.iter().enumerate() {
-            if column > 0 {
-                text.push_str("  ");
-            }
-            text.push_str(cell);
-            text.extend(std::iter::repeat_n(
-                ' ',
-                widths[column].saturating_sub(UnicodeWidthStr::width(cell.as_str())),
-            ));
-        }
-        out.push_str(text.trim_end());
+    for line in table.lines() {
+        out.push_str(line.trim_end());
         out.push('\n');
-    };
-    line(&headings);
-    let rule: Vec<String> = widths.iter().map(|w| "─".repeat(*w)).collect();
-    line(&rule);
-    for row in &rows {
-        line(row);
     }
     out
 }
