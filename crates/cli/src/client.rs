@@ -81,8 +81,11 @@ pub fn new_trace_parent() -> String {
     // All-zero ids are invalid in W3C trace context.
     bytes[15] |= 1;
     bytes[23] |= 1;
-    let hex = |part: &[u8]| part.iter().map(|b| format!("{b:02x}")).collect::<String>();
-    format!("00-{}-{}-01", hex(&bytes[..16]), hex(&bytes[16..]))
+    format!(
+        "00-{}-{}-01",
+        hex::encode(&bytes[..16]),
+        hex::encode(&bytes[16..])
+    )
 }
 
 /// The trace id inside a W3C `traceparent`.

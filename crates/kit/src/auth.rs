@@ -219,7 +219,7 @@ impl Caller {
         })
         .to_string();
         let digest = ring::digest::digest(&ring::digest::SHA256, described.as_bytes());
-        digest.as_ref().iter().map(|b| format!("{b:02x}")).collect()
+        hex::encode(digest.as_ref())
     }
 }
 
@@ -558,7 +558,7 @@ pub fn new_token_id() -> Result<String, BoxError> {
     let mut bytes = [0u8; 16];
     ring::rand::SecureRandom::fill(&ring::rand::SystemRandom::new(), &mut bytes)
         .map_err(|_| "no randomness for a token id")?;
-    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+    Ok(hex::encode(bytes))
 }
 
 /// Signs `claims` as an HS256 JWT with the shared secret `key` (for tests).

@@ -145,9 +145,7 @@ pub mod multi_row {
         pub fn bytes(&mut self, name: &str, value: &[u8]) -> &mut Self {
             self.key(name);
             self.json.push_str("\"\\\\x");
-            for byte in value {
-                self.json.push_str(&format!("{byte:02x}"));
-            }
+            self.json.push_str(&hex::encode(value));
             self.json.push('"');
             self
         }

@@ -82,11 +82,7 @@ fn import_id(bytes: &[u8], sheet: Option<&str>, mapping: &str) -> String {
     context.update(b"\0mapping\0");
     context.update(mapping.as_bytes());
     let digest = context.finish();
-    let hex: String = digest.as_ref()[..16]
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    format!("roster-{hex}")
+    format!("roster-{}", hex::encode(&digest.as_ref()[..16]))
 }
 
 /// `partyctl import`: runs [`execute`] and prints what happened.

@@ -66,12 +66,7 @@ pub(super) fn entry_hash(previous: &str, entry: &Stored<'_>) -> String {
         field(entry.outcome.as_bytes());
         field(entry.detail.as_bytes());
     }
-    context
-        .finish()
-        .as_ref()
-        .iter()
-        .map(|byte| format!("{byte:02x}"))
-        .collect()
+    hex::encode(context.finish().as_ref())
 }
 
 /// What [`AuditLog::verify`] found.

@@ -97,27 +97,16 @@ fn is_unique_violation(error: &sqlx::Error) -> bool {
 
 /// Encodes a keyset position as an opaque page token.
 pub(crate) fn page_token(sort_key: &[u8], tiebreak: &str) -> String {
-    let mut token: String = sort_key.iter().map(|b| format!("{b:02x}")).collect();
-    token.push('.');
-    token.extend(tiebreak.bytes().map(|b| format!("{b:02x}")));
-    token
+    format!("{}.{}", hex::encode(sort_key), hex::encode(tiebreak))
 }
 
 /// Decodes a page token produced by [`page_token`].
 fn parse_page_token(token: &str) -> Result<(Vec<u8>, String), ApiError> {
     let bad = || ApiError::invalid("page_token", "is not a token returned by this method");
     let (key, tiebreak) = token.split_once('.').ok_or_else(bad)?;
-    let decode = |hex: &str| -> Option<Vec<u8>> {
-        if !hex.len().is_multiple_of(2) {
-            return None;
-        }
-        (0..hex.len())
-            .step_by(2)
-            .map(|i| u8::from_str_radix(hex.get(i..i + 2)?, 16).ok())
-            .collect()
-    };
-    let key = decode(key).ok_or_else(bad)?;
-    let tiebreak = String::from_utf8(decode(tiebreak).ok_or_else(bad)?).map_err(|_| bad())?;
+    let key = hex::decode(key).map_err(|_| bad())?;
+    let tiebreak =
+        String::from_utf8(hex::decode(tiebreak).map_err(|_| bad())?).map_err(|_| bad())?;
     Ok((key, tiebreak))
 }
 
