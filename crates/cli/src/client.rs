@@ -14,7 +14,7 @@ use partyregistry_proto::membership::v1::membership_service_client::MembershipSe
 use partyregistry_proto::membership::v1::reference_service_client::ReferenceServiceClient;
 use partyregistry_proto::reporting::v1::reporting_service_client::ReportingServiceClient;
 
-use crate::error::CliError;
+use crate::error::{CliError, error_chain};
 
 /// How long to wait for a connection (TCP and, for `https://`, the TLS handshake) before giving
 /// up: long enough for a busy machine, short enough that a typo in the URL is reported quickly.
@@ -182,22 +182,6 @@ pub async fn audit(
     security: &ClientSecurity,
 ) -> Result<AuditServiceClient<Transport>, CliError> {
     Ok(AuditServiceClient::new(transport(url, security).await?))
-}
-
-/// The error and its causes on one line: tonic's transport error alone says only "transport
-/// error", the cause says "connection refused".
-fn error_chain(error: &dyn std::error::Error) -> String {
-    let mut parts = vec![error.to_string()];
-    let mut source = error.source();
-    while let Some(cause) = source {
-        let part = cause.to_string();
-        // hyper and tonic wrap the same cause twice with the same words; say it once.
-        if parts.last() != Some(&part) {
-            parts.push(part);
-        }
-        source = cause.source();
-    }
-    parts.join(": ")
 }
 
 /// The request id to send: the one given on the command line (so that re-running the same

@@ -213,18 +213,32 @@ pub fn transport_cause(chain: &str) -> Option<&'static str> {
         .map(|(_, explanation)| *explanation)
 }
 
-/// The status's message and every cause under it.
-fn status_chain(status: &tonic::Status) -> String {
-    let mut parts = vec![status.message().to_owned()];
-    let mut source = std::error::Error::source(status);
+/// `first`, then every cause from `source` down, each once: hyper and tonic wrap the same cause
+/// twice with the same words.
+fn cause_chain(first: String, mut source: Option<&dyn std::error::Error>) -> String {
+    let mut parts = vec![first];
     while let Some(cause) = source {
-        let part = format!("{cause} ({cause:?})");
+        let part = cause.to_string();
         if parts.last() != Some(&part) {
             parts.push(part);
         }
         source = cause.source();
     }
     parts.join(": ")
+}
+
+/// An error and every cause under it.
+pub fn error_chain(error: &dyn std::error::Error) -> String {
+    cause_chain(error.to_string(), error.source())
+}
+
+/// The status's message and every cause under it (the transport's, for a call that got no
+/// answer).
+fn status_chain(status: &tonic::Status) -> String {
+    cause_chain(
+        status.message().to_owned(),
+        std::error::Error::source(status),
+    )
 }
 
 /// A service's answer for a person: its Vietnamese message, the flags to look at, then the
