@@ -190,6 +190,14 @@ fn province_15() -> Caller {
     )
 }
 
+/// The fields a refusal names, in order.
+fn fields(status: &Status) -> Vec<String> {
+    tonic_types::StatusExt::get_error_details(status)
+        .bad_request()
+        .map(|b| b.field_violations.iter().map(|v| v.field.clone()).collect())
+        .unwrap_or_default()
+}
+
 fn call<T>(caller: &Caller, message: T) -> Request<T> {
     let mut request = Request::new(message);
     request.extensions_mut().insert(caller.clone());

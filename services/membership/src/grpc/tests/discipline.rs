@@ -9,20 +9,14 @@ use partyregistry_vocab::date;
 use tonic::{Code, Status};
 use tonic_types::StatusExt;
 
-use super::{Server, TestDb, admin, call, commune_with_people, entries, open, replay, scoped};
+use super::{
+    Server, TestDb, admin, call, commune_with_people, entries, fields, open, replay, scoped,
+};
 
 on_both_backends! {
     disciplines_are_recorded_as_member_events =>
         sqlite_disciplines_are_recorded_as_member_events,
         postgres_disciplines_are_recorded_as_member_events;
-}
-
-fn fields(status: &Status) -> Vec<String> {
-    status
-        .get_error_details()
-        .bad_request()
-        .map(|b| b.field_violations.iter().map(|v| v.field.clone()).collect())
-        .unwrap_or_default()
 }
 
 fn reason(status: &Status) -> String {

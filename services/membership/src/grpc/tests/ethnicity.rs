@@ -5,10 +5,9 @@
 use partyregistry_proto::membership::v1 as pb;
 use partyregistry_proto::membership::v1::admission_service_server::AdmissionService;
 use partyregistry_proto::membership::v1::membership_service_server::MembershipService;
-use tonic::{Code, Status};
-use tonic_types::StatusExt;
+use tonic::Code;
 
-use super::{Server, TestDb, admin, call, open_reading};
+use super::{Server, TestDb, admin, call, fields, open_reading};
 use crate::convert::BareEthnicityCodes;
 
 #[tokio::test]
@@ -31,14 +30,6 @@ async fn postgres_bare_ethnicity_codes_are_refused() {
     server.shutdown.cancel();
     server.membership.store().pool().close().await;
     database.remove().await;
-}
-
-fn fields(status: &Status) -> Vec<String> {
-    status
-        .get_error_details()
-        .bad_request()
-        .map(|b| b.field_violations.iter().map(|v| v.field.clone()).collect())
-        .unwrap_or_default()
 }
 
 /// A member of Hợp Thành's cell `a` whose ethnic group is sent as `code` in `system`.
