@@ -204,6 +204,14 @@ const TRANSPORT_CAUSES: &[(&str, &str)] = &[
     ),
 ];
 
+/// Closes of the connection before any answer that carry no reason: the client may lose the race
+/// with the server's TLS alert (a refused client certificate) and see only the close, and a
+/// plaintext call to a TLS port ends the same way. Explained with the flags to check, without
+/// claiming a cause: a service going away closes connections too, so the exit code stays the
+/// status's own.
+const BARE_CLOSES: &[&str] = &["broken pipe", "connection closed", "connection reset"];
+const CLOSED_BEFORE_ANSWER: &str = "kết nối bị đóng trước khi dịch vụ trả lời: với địa chỉ https:// máy chủ có thể đòi hoặc không nhận chứng chỉ máy khách (xem --cert, --key); với http:// máy chủ có thể dùng TLS (cần https:// và --ca); hoặc dịch vụ vừa dừng";
+
 /// The explanation of a transport failure whose error chain is `chain`, if it is one of
 /// [`TRANSPORT_CAUSES`].
 pub fn transport_cause(chain: &str) -> Option<&'static str> {
@@ -251,6 +259,11 @@ fn describe_for_people(status: &tonic::Status) -> String {
         return match transport_cause(&chain) {
             Some(explanation) => format!(
                 "{explanation}
+  (chi tiết kỹ thuật: {:?}: {chain})",
+                status.code()
+            ),
+            None if BARE_CLOSES.iter().any(|close| chain.contains(close)) => format!(
+                "{CLOSED_BEFORE_ANSWER}
   (chi tiết kỹ thuật: {:?}: {chain})",
                 status.code()
             ),
@@ -420,5 +433,30 @@ mod tests {
             transport_cause("tcp connect error: Connection refused"),
             None
         );
+    }
+
+    #[test]
+    fn a_close_before_any_answer_names_the_flags_to_check_and_keeps_its_class() {
+        let closed = CliError::Status(tonic::Status::unknown(
+            "transport error: connection error: stream closed because of a broken pipe",
+        ));
+        let text = closed.to_string();
+        assert!(
+            text.starts_with("kết nối bị đóng trước khi dịch vụ trả lời"),
+            "{text}"
+        );
+        for flag in ["--cert", "--key", "https://", "--ca"] {
+            assert!(text.contains(flag), "{flag}: {text}");
+        }
+        assert!(
+            text.contains("broken pipe"),
+            "the cause stays in the details: {text}"
+        );
+        assert_eq!(closed.exit_code(), exit::OTHER);
+        let cancelled = CliError::Status(tonic::Status::cancelled(
+            "operation was canceled: connection closed",
+        ));
+        assert!(cancelled.to_string().starts_with("kết nối bị đóng"));
+        assert_eq!(cancelled.exit_code(), exit::UNAVAILABLE);
     }
 }
