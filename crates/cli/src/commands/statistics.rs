@@ -182,6 +182,7 @@ mod tests {
     fn statistics_show_breakdowns_with_their_total_and_the_units() {
         let statistics = Statistics {
             suppressed_fields: Vec::new(),
+            awaiting_ceremony_members: 0,
             scope: "provinces/15".into(),
             display_name: "Tỉnh Lào Cai".into(),
             as_of_date: "2026-06-30".into(),
@@ -232,6 +233,7 @@ mod tests {
     fn suppressed_counts_are_marked_not_shown_as_zero() {
         let statistics = Statistics {
             suppressed_fields: Vec::new(),
+            awaiting_ceremony_members: 0,
             scope: "provinces/15".into(),
             total_members: 40,
             breakdowns: vec![Breakdown {
@@ -268,6 +270,7 @@ mod tests {
     fn suppressed_row_figures_are_marked_not_shown_as_zero() {
         let statistics = Statistics {
             suppressed_fields: Vec::new(),
+            awaiting_ceremony_members: 0,
             scope: "provinces/15".into(),
             total_members: 40,
             units: vec![CountedUnit {
@@ -323,6 +326,7 @@ mod tests {
                 ..AdmissionMovements::default()
             }),
             transferred_in: 1,
+            ceremonies: 3,
             died: 2,
             reconciliation: Some(Reconciliation {
                 members_at_start: 100,
@@ -330,6 +334,8 @@ mod tests {
                 movements_out: 2,
                 members_at_end: 102,
                 balanced: true,
+                awaiting_at_start: 0,
+                awaiting_at_end: 0,
             }),
             ..Movements::default()
         };
@@ -347,6 +353,7 @@ mod tests {
             movements_out: 0,
             members_at_end: 10,
             balanced: false,
+            ..Reconciliation::default()
         };
         assert!(reconciliation_line(&unbalanced).contains("KHÔNG KHỚP (chênh lệch 1)"));
     }

@@ -114,6 +114,7 @@ fn renders(document: &Document) {
 fn sample_statistics() -> Statistics {
     Statistics {
         suppressed_fields: Vec::new(),
+        awaiting_ceremony_members: 2,
         scope: "provinces/15".into(),
         display_name: "Tỉnh Lào Cai".into(),
         as_of_date: "2026-06-30".into(),
@@ -385,12 +386,16 @@ fn movements_is_one_table_that_shows_the_reconciliation() {
         removed: 1,
         expelled: 0,
         resigned: 0,
+        ceremonies: 6,
+        left_awaiting_ceremony: 0,
         reconciliation: Some(Reconciliation {
             members_at_start: 170,
             movements_in: 136,
             movements_out: 6,
             members_at_end: 300,
             balanced: true,
+            awaiting_at_start: 1,
+            awaiting_at_end: 1,
         }),
         notes: vec!["Xã Tả Phời sáp nhập vào xã Hợp Thành ngày 01/07/2025".into()],
         freshness: freshness(),
@@ -552,6 +557,7 @@ fn ranking_shows_percentages_and_leaves_missing_values_empty() {
 fn commune_report_has_totals_each_breakdown_and_the_cells() {
     let report = CommuneReport {
         suppressed_fields: Vec::new(),
+        awaiting_ceremony_members: 1,
         commune: "communes/02680".into(),
         display_name: "Xã Hợp Thành".into(),
         as_of_date: "2022-06-30".into(),

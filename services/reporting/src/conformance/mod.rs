@@ -473,3 +473,36 @@ async fn sqlite_projection_without_exceptions_upgrades_by_replaying_the_feed() {
 async fn postgres_projection_without_exceptions_upgrades_by_replaying_the_feed() {
     projection_without_exceptions_upgrades_by_replaying_the_feed(Backend::Postgres).await;
 }
+
+/// A database whose ledgers counted the roll from the admission decision upgrades by replaying
+/// the feed, so that every member's contribution is counted again from the ceremony: the cursor
+/// rewinds and the projection and the ledgers empty.
+async fn ledgers_of_the_decision_roll_upgrade_by_replaying_the_feed(backend: Backend) {
+    upgrade_replays_the_feed(
+        backend,
+        "reporting_one_roll_upgrade",
+        12,
+        &[
+            "update feed_cursor set last_sequence = 42, last_commit_time_us = 7 where id = 1",
+            "insert into communes (code, display_name, province_code) values ('02680', 'Xã Hợp Thành', '10')",
+            "insert into roll_deltas (commune_code, dimension, value, day, delta) \
+             values ('02680', 'total', '', '2022-03-01', 1)",
+            "insert into roll_movements (commune_code, dimension, value, day, count) \
+             values ('02680', 'admitted', 'total', '2022-03-01', 1)",
+            "insert into roll_base (commune_code, dimension, value, members) \
+             values ('02680', 'total', '', 1)",
+        ],
+        &["communes", "roll_deltas", "roll_movements", "roll_base"],
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn sqlite_ledgers_of_the_decision_roll_upgrade_by_replaying_the_feed() {
+    ledgers_of_the_decision_roll_upgrade_by_replaying_the_feed(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn postgres_ledgers_of_the_decision_roll_upgrade_by_replaying_the_feed() {
+    ledgers_of_the_decision_roll_upgrade_by_replaying_the_feed(Backend::Postgres).await;
+}

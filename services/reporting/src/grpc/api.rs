@@ -368,12 +368,12 @@ impl ReportingApi {
                     .map_err(|e| unit_error(e, &scope, "to_date", "from_date"))
             })
             .await?;
-        // On the roll the day before the period and on its last day.
-        let at_start = match from.pred_opt() {
-            Some(before) => total(scoped.reader.roll_totals(&scoped.codes, before).await?),
-            None => 0,
+        // On the roll and awaiting the ceremony the day before the period and on its last day.
+        let start = match from.pred_opt() {
+            Some(before) => scoped.reader.roll_lines(&scoped.codes, before).await?,
+            None => (0, 0),
         };
-        let at_end = total(scoped.reader.roll_totals(&scoped.codes, to).await?);
+        let end = scoped.reader.roll_lines(&scoped.codes, to).await?;
         let counts = scoped
             .reader
             .movement_counts(&scoped.codes, from, to)
@@ -384,7 +384,10 @@ impl ReportingApi {
             &scoped.directory.display_name(&scope),
             (from, to),
             &scoped.resolved,
-            (at_start, at_end),
+            statistics::PeriodEnds {
+                members: (start.0, end.0),
+                awaiting: (start.1, end.1),
+            },
             &counts,
             self.freshness_of(&cursor),
         ))
@@ -544,9 +547,4 @@ impl ReportingApi {
         let cursor = self.store.cursor().await?;
         Ok(self.freshness_of(&cursor))
     }
-}
-
-/// The members of every commune summed.
-fn total(by_commune: std::collections::BTreeMap<String, i64>) -> i64 {
-    by_commune.values().sum()
 }

@@ -5,14 +5,17 @@
 //! Two ledgers, both keyed by (commune, dimension, value, day):
 //! - the **roll** ledger holds dated deltas: +1 on the first day a member counts under a value in
 //!   a commune, −1 on the first day they no longer do; the members under a value on day D are the
-//!   sum of the deltas dated on or before D. Values that change with the day (official, awaiting
-//!   the ceremony, a known party age) are intervals of their own, and the inputs of ages (birth
-//!   date, admission decision and party-age gaps) are stored whole, so that ages on any day stay
-//!   exact;
-//! - the **movement** ledger holds what happened on a day: roll entries with the commune the
-//!   member came from, exits with the commune they went to or how they left, admissions with
-//!   their breakdown, and the events counted while on the roll. The scope's own communes decide
-//!   at read time which entries and exits cross its border.
+//!   sum of the deltas dated on or before D. The roll is the one of every report, from the
+//!   admission ceremony or the transfer in ([`MemberHistory::roll_periods`]); the line awaiting
+//!   the ceremony is an interval of its own in the admitting commune, outside the roll. Values
+//!   that change with the day (official, a known party age) are intervals of their own, and the
+//!   inputs of ages (birth date, admission decision and party-age gaps) are stored whole, so that
+//!   ages on any day stay exact;
+//! - the **movement** ledger holds what happened on a day: admissions with their breakdown on the
+//!   day of the decision, ceremonies and departures before one, roll entries with the commune the
+//!   member came from, exits with the commune they went to or how they left, and the events
+//!   counted while on the roll. The scope's own communes decide at read time which entries and
+//!   exits cross its border.
 //!
 //! Owns the contribution of one member history. Does not own how the ledgers are stored and
 //! summed (`crate::store`) or what the reports make of the sums (`crate::report::statistics`).
@@ -35,7 +38,7 @@ pub mod roll {
     pub const TOTAL: &str = "total";
     /// Official members (value empty).
     pub const OFFICIAL: &str = "official";
-    /// Members decided but awaiting the ceremony (value empty).
+    /// Members decided but awaiting the ceremony, not on the roll (value empty).
     pub const AWAITING: &str = "awaiting";
     /// Gender value name.
     pub const GENDER: &str = "gender";
@@ -60,8 +63,13 @@ pub mod movement {
     /// A roll entry not by admission; value: the commune of the adjacent period before, empty
     /// when there was none.
     pub const ENTERED_FROM: &str = "entered_from";
-    /// An admission; value: [`super::ADMITTED_TOTAL`] or one of its breakdown keys.
+    /// An admission decision; value: [`super::ADMITTED_TOTAL`] or one of its breakdown keys.
     pub const ADMITTED: &str = "admitted";
+    /// An admission ceremony: the admitted entering the roll (value empty).
+    pub const CEREMONY: &str = "ceremony";
+    /// A departure of an admitted member before the ceremony; value: how
+    /// ([`super::exit_kind`]), or [`super::UNEXPLAINED`].
+    pub const LEFT_AWAITING: &str = "left_awaiting";
     /// A roll exit into an adjacent period; value: its commune.
     pub const LEFT_TO: &str = "left_to";
     /// A roll exit with no period after; value: how ([`super::exit_kind`]), or
@@ -296,7 +304,7 @@ pub fn contribution(member: &MemberHistory) -> Contribution {
         }
         .key()
     });
-    for period in counted_periods(&periods) {
+    for period in counted_periods(periods) {
         let (commune, from, to) = (period.commune_code.as_str(), period.from, period.to);
         for (dimension, value) in [
             (roll::TOTAL, ""),
@@ -325,10 +333,6 @@ pub fn contribution(member: &MemberHistory) -> Contribution {
             }
             None => {}
         }
-        if member.joined_date.is_none() {
-            let until = earlier(to, member.ceremony_date);
-            interval(&mut into, commune, roll::AWAITING, "", from, until);
-        }
         match (member.decision_date, &party_age) {
             (Some(decided), Some(key)) => {
                 interval(
@@ -351,6 +355,35 @@ pub fn contribution(member: &MemberHistory) -> Contribution {
             _ => interval(&mut into, commune, roll::PARTY_AGE, "", from, to),
         }
     }
+    let admitted_here = member.joined_date.is_none() && member.admitted_in.is_some();
+    if let Some(waiting) = member.awaiting_period() {
+        let commune = waiting.commune_code.as_str();
+        interval(&mut into, commune, roll::AWAITING, "", waiting.from, waiting.to);
+        if let (Some(end), true) = (waiting.to, periods.is_empty()) {
+            let kind = exit_kind(member, end).unwrap_or(UNEXPLAINED);
+            happened(&mut into, commune, movement::LEFT_AWAITING, kind, end);
+        }
+    }
+    // Admissions on the day of the decision (the ceremony's, when the feed gave no decision).
+    let decided = member.decision_date.or(periods.first().map(|p| p.from));
+    if let (true, Some(decided), Some((commune, _))) = (admitted_here, decided, &member.admitted_in)
+    {
+        let under_30 = member
+            .birth_date
+            .is_some_and(|born| date::age_in_years(born, decided) < 30);
+        for (value, counts) in [
+            (ADMITTED_TOTAL, true),
+            (ADMITTED_UNDER_30, under_30),
+            (ADMITTED_YOUTH_UNION, member.youth_union),
+            (ADMITTED_ETHNIC_MINORITY, member.ethnicity_code != KINH),
+            (ADMITTED_WOMEN, member.gender == Gender::Female),
+            (ADMITTED_READMITTED, member.readmission),
+        ] {
+            if counts {
+                happened(&mut into, commune, movement::ADMITTED, value, decided);
+            }
+        }
+    }
     for (index, period) in periods.iter().enumerate() {
         let commune = period.commune_code.as_str();
         let previous = index
@@ -366,23 +399,8 @@ pub fn contribution(member: &MemberHistory) -> Contribution {
                 &p.commune_code,
                 period.from,
             ),
-            None if index == 0 && member.joined_date.is_none() && member.admitted_in.is_some() => {
-                let decided = member.decision_date.unwrap_or(period.from);
-                let under_30 = member
-                    .birth_date
-                    .is_some_and(|born| date::age_in_years(born, decided) < 30);
-                for (value, counts) in [
-                    (ADMITTED_TOTAL, true),
-                    (ADMITTED_UNDER_30, under_30),
-                    (ADMITTED_YOUTH_UNION, member.youth_union),
-                    (ADMITTED_ETHNIC_MINORITY, member.ethnicity_code != KINH),
-                    (ADMITTED_WOMEN, member.gender == Gender::Female),
-                    (ADMITTED_READMITTED, member.readmission),
-                ] {
-                    if counts {
-                        happened(&mut into, commune, movement::ADMITTED, value, period.from);
-                    }
-                }
+            None if index == 0 && admitted_here => {
+                happened(&mut into, commune, movement::CEREMONY, "", period.from);
             }
             None => happened(&mut into, commune, movement::ENTERED_FROM, "", period.from),
         }
@@ -427,7 +445,7 @@ pub struct RollCounts {
     pub total: i64,
     /// Official members.
     pub official: i64,
-    /// Members awaiting the ceremony.
+    /// Members decided, awaiting the ceremony (not on the roll, not in `total`).
     pub awaiting: i64,
     /// Members per commune of their roll period.
     pub by_commune: BTreeMap<String, i64>,

@@ -92,4 +92,6 @@ pub struct CommuneFacts {
     pub births: Vec<BirthCount>,
     /// The latest admission per cell.
     pub last_admissions: Vec<LastAdmission>,
+    /// Members decided in the commune's cells, awaiting the ceremony (not on the roll).
+    pub awaiting_ceremony: i64,
 }

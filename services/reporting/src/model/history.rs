@@ -81,38 +81,40 @@ impl MemberHistory {
         self.first_decision_date.or(self.decision_date)
     }
 
-    /// The statistics roll: the stints, preceded for a member admitted here (not transferred in)
-    /// by the days from the admission decision to the ceremony (or the departure), in the
-    /// admitting cell.
-    pub fn roll_periods(&self) -> Vec<Stint> {
-        let mut periods = Vec::with_capacity(self.stints.len() + 1);
-        if let (None, Some(decided), Some((commune, cell))) =
+    /// The days a member admitted here (not transferred in) is "decided, awaiting the
+    /// ceremony": from the admission decision to the ceremony (the first stint), or to the
+    /// departure, in the admitting cell. Not on the roll: see [`Self::roll_periods`].
+    pub fn awaiting_period(&self) -> Option<Stint> {
+        let (None, Some(decided), Some((commune, cell))) =
             (self.joined_date, self.decision_date, &self.admitted_in)
-        {
-            let end = match (self.stints.first(), self.ceremony_date) {
-                (Some(first), _) => Some(first.from),
-                (None, Some(ceremony)) => Some(ceremony),
-                (None, None) => self.left_date,
-            };
-            let end = match (end, self.left_date) {
-                (Some(end), Some(left)) => Some(end.min(left)),
-                (end, left) => end.or(left),
-            };
-            if end.is_none_or(|end| decided < end) {
-                periods.push(Stint {
-                    commune_code: commune.clone(),
-                    cell_id: cell.clone(),
-                    from: decided,
-                    to: end,
-                });
-            }
-        }
-        periods.extend(self.stints.iter().cloned());
-        periods
+        else {
+            return None;
+        };
+        let end = match (self.stints.first(), self.ceremony_date) {
+            (Some(first), _) => Some(first.from),
+            (None, Some(ceremony)) => Some(ceremony),
+            (None, None) => self.left_date,
+        };
+        let end = match (end, self.left_date) {
+            (Some(end), Some(left)) => Some(end.min(left)),
+            (end, left) => end.or(left),
+        };
+        end.is_none_or(|end| decided < end).then(|| Stint {
+            commune_code: commune.clone(),
+            cell_id: cell.clone(),
+            from: decided,
+            to: end,
+        })
+    }
+
+    /// The roll, one for every report: the stints, from the admission ceremony or the transfer
+    /// in to the departure.
+    pub fn roll_periods(&self) -> &[Stint] {
+        &self.stints
     }
 
     /// The roll period covering `day`.
     pub fn period_on(&self, day: Date) -> Option<Stint> {
-        self.roll_periods().into_iter().find(|p| p.covers(day))
+        self.stints.iter().find(|p| p.covers(day)).cloned()
     }
 }

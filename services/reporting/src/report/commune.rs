@@ -63,6 +63,7 @@ pub fn commune_report(facts: &CommuneFacts, freshness: Freshness) -> CommuneRepo
         cells: cell_figures(facts),
         freshness: Some(freshness),
         suppressed_fields: Vec::new(),
+        awaiting_ceremony_members: facts.awaiting_ceremony,
     }
 }
 
@@ -479,6 +480,7 @@ mod tests {
             profiles: vec![],
             births: vec![],
             last_admissions: vec![],
+            awaiting_ceremony: 0,
         };
         let order: Vec<String> = cell_figures(&facts)
             .into_iter()
@@ -551,15 +553,18 @@ mod tests {
                     decision_date: d("2023-01-01"),
                 },
             ],
+            awaiting_ceremony: 2,
         };
         let report = commune_report(&facts, Freshness::default());
+        // Those awaiting the ceremony are a line of their own, outside the roll.
         assert_eq!(
             (
                 report.total_members,
                 report.official_members,
-                report.probationary_members
+                report.probationary_members,
+                report.awaiting_ceremony_members
             ),
-            (9, 8, 1)
+            (9, 8, 1, 2)
         );
         assert_eq!(report.women, 3);
         let kinds: Vec<(&str, i64)> = report

@@ -2,9 +2,9 @@
 //! communes a scope counts, movements over a period reconciled by construction, and the ranking
 //! of a province's communes. No sqlx, no I/O.
 //!
-//! Owns: the statistics roll (a member is on it from the admission decision, or the transfer in,
-//! until the departure: the contract counts members awaiting the ceremony), which member is in a
-//! scope on a day, how a roll entry or exit is classified, the breakdown tables and the ranking.
+//! Owns: which member is in a scope on a day (on the roll of every report, from the admission
+//! ceremony or the transfer in until the departure, or on the line "decided, awaiting the
+//! ceremony"), how a roll entry or exit is classified, the breakdown tables and the ranking.
 //! Does not own unit resolution ([`crate::report::units`]) or the bucket arithmetic shared with
 //! the commune report ([`crate::report::commune`]).
 
@@ -149,6 +149,11 @@ pub fn roll_counts_of(
     day: Date,
 ) -> RollCounts {
     let mut counts = RollCounts::default();
+    counts.awaiting = members
+        .iter()
+        .filter_map(MemberHistory::awaiting_period)
+        .filter(|waiting| waiting.covers(day) && communes.contains(waiting.commune_code.as_str()))
+        .count() as i64;
     for (m, period) in on_roll(members, communes, day) {
         let mut tally = |dimension: &str, value: &str| {
             // The values are the ones the model spells, so they read back.
@@ -178,9 +183,6 @@ pub fn roll_counts_of(
         };
         if official {
             tally(roll::OFFICIAL, "");
-        }
-        if m.joined_date.is_none() && m.ceremony_date.is_none_or(|ceremony| ceremony > day) {
-            tally(roll::AWAITING, "");
         }
         let party_age = m.decision_date.filter(|d| *d <= day).map(|decided| {
             PartyAgeInputs {
@@ -352,12 +354,6 @@ pub fn statistics(
     let births = counts.birth_counts();
     let average = reports::average_age(&births, as_of);
     let mut notes = resolved.notes.clone();
-    if counts.awaiting > 0 {
-        notes.push(format!(
-            "{} đảng viên đã có quyết định kết nạp, chưa tổ chức lễ kết nạp: tính là dự bị",
-            counts.awaiting
-        ));
-    }
     let without_birth = counts.births.get(&None).copied().unwrap_or(0);
     if without_birth > 0 {
         notes.push(format!(
@@ -400,22 +396,34 @@ pub fn statistics(
         notes,
         freshness: Some(freshness),
         suppressed_fields: Vec::new(),
+        awaiting_ceremony_members: counts.awaiting,
     }
 }
 
+/// The roll and the line awaiting the ceremony of a territory, the day before a period and on its
+/// last day.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PeriodEnds {
+    /// Members on the roll: (the day before the first, the last day).
+    pub members: (i64, i64),
+    /// Decided, awaiting the ceremony: (the day before the first, the last day).
+    pub awaiting: (i64, i64),
+}
+
 /// Movements of `territory` (the communes a scope counts on some day of the period) over
-/// `from..=to`, from the members on its roll the day before `from` and on `to` and the movement
+/// `from..=to`, from its roll and line awaiting the ceremony at both `ends` and the movement
 /// ledger summed over the period and the territory. An entry from a commune of the territory or
-/// an exit into one is a move inside it and not counted; every other entry is an admission or a
+/// an exit into one is a move inside it and not counted; every other entry is a ceremony or a
 /// transfer in and every other exit a transfer out or a departure, so that start + in = end + out
-/// holds by construction. Recognitions, temporary transfers and exemptions do not change the
-/// roll: they are the events of members on the territory's roll that day.
+/// holds by construction; admissions enter the line awaiting the ceremony, which ceremonies and
+/// departures before one leave. Recognitions, temporary transfers and exemptions do not change
+/// the roll: they are the events of members on the territory's roll that day.
 pub fn movements(
     scope: &str,
     display_name: &str,
     (from, to): (Date, Date),
     territory: &Resolved,
-    (at_start, at_end): (i64, i64),
+    ends: PeriodEnds,
     counts: &MovementCounts,
     freshness: Freshness,
 ) -> Movements {
@@ -438,6 +446,8 @@ pub fn movements(
         match dimension.as_str() {
             movement::ENTERED_FROM if crosses => result.transferred_in += count,
             movement::LEFT_TO if crosses => result.transferred_out += count,
+            movement::CEREMONY => result.ceremonies += count,
+            movement::LEFT_AWAITING => result.left_awaiting_ceremony += count,
             movement::ADMITTED => match value.as_str() {
                 ADMITTED_TOTAL => admitted.total += count,
                 ADMITTED_UNDER_30 => admitted.under_30 += count,
@@ -469,23 +479,27 @@ pub fn movements(
             _ => {}
         }
     }
-    close_movements(result, admitted, (at_start, at_end), unexplained)
+    close_movements(result, admitted, ends, unexplained)
 }
 
 /// Completes a movements answer: the note on members who left without an event, the admissions,
-/// and the reconciliation of the roll at both ends against what came in and went out.
+/// and the reconciliation of the roll and of the line awaiting the ceremony at both ends against
+/// what came in and went out.
 pub(crate) fn close_movements(
     mut result: Movements,
     admitted: AdmissionMovements,
-    (at_start, at_end): (i64, i64),
+    ends: PeriodEnds,
     unexplained: i64,
 ) -> Movements {
+    let ((at_start, at_end), (awaiting_at_start, awaiting_at_end)) = (ends.members, ends.awaiting);
     if unexplained > 0 {
         result.notes.push(format!(
             "{unexplained} đảng viên rời danh sách không kèm sự kiện: tính là chuyển đi"
         ));
     }
-    let movements_in = admitted.total + result.transferred_in;
+    let movements_in = result.ceremonies + result.transferred_in;
+    let awaiting_balanced = awaiting_at_start + admitted.total
+        == result.ceremonies + result.left_awaiting_ceremony + awaiting_at_end;
     let movements_out =
         result.transferred_out + result.died + result.removed + result.expelled + result.resigned;
     result.admitted = Some(admitted);
@@ -494,7 +508,9 @@ pub(crate) fn close_movements(
         movements_in,
         movements_out,
         members_at_end: at_end,
-        balanced: at_start + movements_in == at_end + movements_out,
+        balanced: at_start + movements_in == at_end + movements_out && awaiting_balanced,
+        awaiting_at_start,
+        awaiting_at_end,
     });
     result
 }

@@ -609,6 +609,24 @@ pub(super) async fn roll_totals(
         .collect())
 }
 
+/// Members on the roll of `communes` on `day` and members decided, awaiting the ceremony there.
+pub(super) async fn roll_lines(
+    connection: &mut AnyConnection,
+    communes: &[String],
+    day: Date,
+) -> Result<(i64, i64), StoreError> {
+    let only = format!("dimension in ('{}', '{}')", roll::TOTAL, roll::AWAITING);
+    let mut lines = (0, 0);
+    for (_, dimension, _, members) in roll_sums(connection, communes, day, "''", &only).await? {
+        if dimension == roll::AWAITING {
+            lines.1 += members;
+        } else {
+            lines.0 += members;
+        }
+    }
+    Ok(lines)
+}
+
 /// The movement ledger of `communes` summed over `from..=to` by dimension and value.
 pub(super) async fn movement_counts(
     connection: &mut AnyConnection,

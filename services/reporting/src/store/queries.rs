@@ -9,6 +9,7 @@ use sqlx::{Any, AnyConnection, Row, Transaction};
 use partyregistry_rules::eligibility::Vote;
 use partyregistry_rules::{Calendar, DayKind, RuleTable, RuleVersion};
 
+use super::aggregates;
 use super::apply::RULE_VERSION_COLUMNS;
 use super::{
     Store, StoreError, StoredCursor, read_cursor, spelled, stored_date, stored_optional_date,
@@ -83,6 +84,9 @@ impl Store {
             profiles: profiles(&mut tx, commune_code, &day).await?,
             births: births(&mut tx, commune_code, &day).await?,
             last_admissions: last_admissions(&mut tx, commune_code, &day).await?,
+            awaiting_ceremony: aggregates::roll_lines(&mut tx, &[commune_code.to_owned()], as_of)
+                .await?
+                .1,
         };
         let cursor = read_cursor(&mut tx).await?;
         tx.commit().await?;

@@ -65,6 +65,16 @@ impl Reader {
         aggregates::roll_totals(&mut self.tx, communes, day).await
     }
 
+    /// Members on the roll of `communes` on `day` and members decided, awaiting the ceremony
+    /// there, from the aggregate read model.
+    pub async fn roll_lines(
+        &mut self,
+        communes: &[String],
+        day: Date,
+    ) -> Result<(i64, i64), StoreError> {
+        aggregates::roll_lines(&mut self.tx, communes, day).await
+    }
+
     /// What happened in `communes` over `from..=to`, from the aggregate read model.
     pub async fn movement_counts(
         &mut self,

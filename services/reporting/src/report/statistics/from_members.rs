@@ -8,14 +8,18 @@ use partyregistry_vocab::date::{self, Date};
 
 use crate::model::aggregate::{KINH, Ledger, MovementCounts, RollCounts, contribution, exit_kind};
 use crate::model::history::MemberHistory;
+use crate::model::stint::Stint;
 use crate::model::vocabulary::{EventType, Gender};
 use crate::report::units::Resolved;
 
+use super::PeriodEnds;
+
 /// Movements of the members of `territory` (the communes a scope counts on some day of the
-/// period) over `from..=to`. Members at the start and at the end are read from the roll periods,
-/// and every entry into or exit from the territory's roll in the period is classified (an entry
-/// is an admission or a transfer in, an exit a transfer out or a departure), so that start + in
-/// = end + out holds by construction. Recognitions, temporary transfers and exemptions do not
+/// period) over `from..=to`. Members at the start and at the end are read from the roll periods
+/// and the line awaiting the ceremony from its periods, and every entry into or exit from the
+/// territory's roll in the period is classified (an entry is a ceremony or a transfer in, an exit
+/// a transfer out or a departure), so that start + in = end + out holds by construction.
+/// Admissions are counted on the day of the decision. Recognitions, temporary transfers and exemptions do not
 /// change the roll: they are counted from the events of members on the territory's roll that day.
 pub fn movements_of_members(
     scope: &str,
@@ -39,10 +43,46 @@ pub fn movements_of_members(
         ..Movements::default()
     };
     let mut admitted = AdmissionMovements::default();
-    let (mut at_start, mut at_end) = (0_i64, 0_i64);
+    let mut ends = PeriodEnds::default();
     let mut unexplained = 0;
+    let counts_on = |period: &Stint, (at_start, at_end): &mut (i64, i64)| {
+        if period.from < from && period.to.is_none_or(|end| end >= from) {
+            *at_start += 1;
+        }
+        if period.from <= to && period.to.is_none_or(|end| end > to) {
+            *at_end += 1;
+        }
+    };
     for member in members {
         let periods = member.roll_periods();
+        let admitted_here = member.joined_date.is_none() && member.admitted_in.is_some();
+        if let Some(waiting) = member
+            .awaiting_period()
+            .filter(|w| inside.contains(w.commune_code.as_str()))
+        {
+            counts_on(&waiting, &mut ends.awaiting);
+            if waiting.to.is_some_and(within) && periods.is_empty() {
+                result.left_awaiting_ceremony += 1;
+            }
+        }
+        let decided = member.decision_date.or(periods.first().map(|p| p.from));
+        let admitted_in = member.admitted_in.as_ref().map(|(commune, _)| commune.as_str());
+        if let (true, Some(decided), Some(commune)) = (admitted_here, decided, admitted_in)
+            && within(decided)
+            && inside.contains(commune)
+        {
+            admitted.total += 1;
+            if member
+                .birth_date
+                .is_some_and(|born| date::age_in_years(born, decided) < 30)
+            {
+                admitted.under_30 += 1;
+            }
+            admitted.youth_union += i64::from(member.youth_union);
+            admitted.ethnic_minority += i64::from(member.ethnicity_code != KINH);
+            admitted.women += i64::from(member.gender == Gender::Female);
+            admitted.readmitted += i64::from(member.readmission);
+        }
         for (index, period) in periods.iter().enumerate() {
             if !inside.contains(period.commune_code.as_str()) {
                 continue;
@@ -52,33 +92,12 @@ pub fn movements_of_members(
                 .and_then(|i| periods.get(i))
                 .filter(|p| p.to == Some(period.from));
             let next = periods.get(index + 1).filter(|n| Some(n.from) == period.to);
-            if period.from < from && period.to.is_none_or(|end| end >= from) {
-                at_start += 1;
-            }
-            if period.from <= to && period.to.is_none_or(|end| end > to) {
-                at_end += 1;
-            }
+            counts_on(period, &mut ends.members);
             if within(period.from) {
                 match previous {
                     Some(p) if inside.contains(p.commune_code.as_str()) => {}
                     Some(_) => result.transferred_in += 1,
-                    None if index == 0
-                        && member.joined_date.is_none()
-                        && member.admitted_in.is_some() =>
-                    {
-                        admitted.total += 1;
-                        let decided = member.decision_date.unwrap_or(period.from);
-                        if member
-                            .birth_date
-                            .is_some_and(|born| date::age_in_years(born, decided) < 30)
-                        {
-                            admitted.under_30 += 1;
-                        }
-                        admitted.youth_union += i64::from(member.youth_union);
-                        admitted.ethnic_minority += i64::from(member.ethnicity_code != KINH);
-                        admitted.women += i64::from(member.gender == Gender::Female);
-                        admitted.readmitted += i64::from(member.readmission);
-                    }
+                    None if index == 0 && admitted_here => result.ceremonies += 1,
                     None => result.transferred_in += 1,
                 }
             }
@@ -117,7 +136,7 @@ pub fn movements_of_members(
             }
         }
     }
-    super::close_movements(result, admitted, (at_start, at_end), unexplained)
+    super::close_movements(result, admitted, ends, unexplained)
 }
 
 /// The roll ledger of `members` summed in memory as the store sums it: the members on the roll
@@ -162,16 +181,21 @@ pub fn ledger_movements(
             }
         }
     }
-    let at_start = from
-        .pred_opt()
-        .map_or(0, |before| ledger_roll(members, &inside, before).total);
-    let at_end = ledger_roll(members, &inside, to).total;
+    let lines = |day: Date| {
+        let counts = ledger_roll(members, &inside, day);
+        (counts.total, counts.awaiting)
+    };
+    let start = from.pred_opt().map_or((0, 0), lines);
+    let end = lines(to);
     super::movements(
         scope,
         display_name,
         (from, to),
         territory,
-        (at_start, at_end),
+        PeriodEnds {
+            members: (start.0, end.0),
+            awaiting: (start.1, end.1),
+        },
         &counts,
         Freshness::default(),
     )

@@ -1,0 +1,34 @@
+-- One roll for every report: the statistics, the movements and the rankings count a member on
+-- the roll from the admission ceremony (or the transfer in), as the commune report and the cell
+-- health always did; the days from the decision to the ceremony are the line "decided, awaiting
+-- the ceremony", outside the roll, and the movements count ceremonies and departures before one.
+-- No table changes; the ledgers of the aggregate read model hold every member's contribution
+-- under the old roll.
+--
+-- Rebuild the projection from the start of the feed, the ledgers with it. Every row derives from
+-- the feed, so nothing is lost; the audit trail stays.
+delete from member_stints;
+delete from members;
+delete from cells;
+delete from communes;
+delete from commune_area_flags;
+delete from candidates;
+delete from candidate_introducers;
+delete from candidate_stages;
+delete from targets;
+delete from cell_plans;
+delete from cell_ratings;
+delete from member_ratings;
+delete from provinces;
+delete from unit_merges;
+delete from unit_merge_predecessors;
+delete from member_events;
+delete from member_party_age_gaps;
+delete from member_badges;
+delete from member_disciplines;
+delete from holidays;
+delete from rule_versions;
+delete from roll_deltas;
+delete from roll_movements;
+delete from roll_base;
+update feed_cursor set last_sequence = 0, last_commit_time_us = 0 where id = 1;
