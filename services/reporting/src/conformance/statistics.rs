@@ -258,8 +258,8 @@ async fn statistics_follow_the_feed(store: &Store) {
             .map(|s| s.total_members),
         Ok(5)
     );
-    // The commune report keeps its roll, from the ceremony: the newcomer is not on it on the
-    // day between her decision and her ceremony, while the statistics count her.
+    // One roll: between her decision and her ceremony the newcomer is on none of the reports'
+    // rolls and on every report's line awaiting the ceremony.
     let report = api
         .get_commune_report(crate::testing::request(GetCommuneReportRequest {
             commune: "communes/03001".into(),
@@ -268,12 +268,61 @@ async fn statistics_follow_the_feed(store: &Store) {
         .await
         .expect("commune report")
         .into_inner();
-    assert_eq!(report.total_members, 2);
+    assert_eq!(
+        (
+            report.total_members,
+            report.probationary_members,
+            report.awaiting_ceremony_members
+        ),
+        (2, 0, 1)
+    );
     assert_eq!(
         statistics_of(&api, "communes/03001", "2024-03-10")
             .await
-            .map(|s| (s.total_members, s.probationary_members)),
-        Ok((3, 1))
+            .map(|s| (
+                s.total_members,
+                s.probationary_members,
+                s.awaiting_ceremony_members
+            )),
+        Ok((2, 0, 1))
+    );
+    let ranked_that_day = api
+        .rank_communes(crate::testing::request(RankCommunesRequest {
+            province: "provinces/12".into(),
+            indicator: RankingIndicator::Members as i32,
+            year: 2024,
+            as_of_date: "2024-03-10".into(),
+        }))
+        .await
+        .expect("ranking")
+        .into_inner();
+    assert!(
+        ranked_that_day
+            .communes
+            .iter()
+            .any(|c| c.commune == "communes/03001" && c.value == 2.0),
+        "{ranked_that_day:?}"
+    );
+    // Her decision is an admission of the day it was taken; the roll gains her at the ceremony.
+    let march = api
+        .get_movements(crate::testing::request(GetMovementsRequest {
+            scope: "communes/03001".into(),
+            from_date: "2024-03-01".into(),
+            to_date: "2024-03-10".into(),
+        }))
+        .await
+        .expect("movements")
+        .into_inner();
+    let check = march.reconciliation.expect("reconciled");
+    assert_eq!(
+        (
+            march.admitted.map(|a| a.total),
+            march.ceremonies,
+            check.movements_in,
+            check.awaiting_at_end,
+            check.balanced
+        ),
+        (Some(1), 0, 0, 1, true)
     );
 
     for (scope, from, to) in [

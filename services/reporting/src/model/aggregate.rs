@@ -358,7 +358,14 @@ pub fn contribution(member: &MemberHistory) -> Contribution {
     let admitted_here = member.joined_date.is_none() && member.admitted_in.is_some();
     if let Some(waiting) = member.awaiting_period() {
         let commune = waiting.commune_code.as_str();
-        interval(&mut into, commune, roll::AWAITING, "", waiting.from, waiting.to);
+        interval(
+            &mut into,
+            commune,
+            roll::AWAITING,
+            "",
+            waiting.from,
+            waiting.to,
+        );
         if let (Some(end), true) = (waiting.to, periods.is_empty()) {
             let kind = exit_kind(member, end).unwrap_or(UNEXPLAINED);
             happened(&mut into, commune, movement::LEFT_AWAITING, kind, end);

@@ -617,7 +617,9 @@ pub(super) async fn roll_lines(
 ) -> Result<(i64, i64), StoreError> {
     let only = format!("dimension in ('{}', '{}')", roll::TOTAL, roll::AWAITING);
     let mut lines = (0, 0);
-    for (_, dimension, _, members) in roll_sums(connection, communes, day, "''", &only).await? {
+    for (_, dimension, _, members) in
+        roll_sums(connection, communes, day, "commune_code", &only).await?
+    {
         if dimension == roll::AWAITING {
             lines.1 += members;
         } else {

@@ -48,6 +48,14 @@ impl Suppression {
         self.unit_hidden || self.small(total)
     }
 
+    /// Hides the line awaiting the ceremony, outside the roll's totals, when it is small or its
+    /// unit is hidden as a whole (`unit_hidden`).
+    fn awaiting_line(self, unit_hidden: bool, awaiting: &mut i64, marks: &mut Vec<String>) {
+        if unit_hidden || self.small(*awaiting) {
+            hide_figure("awaiting_ceremony_members", awaiting, marks);
+        }
+    }
+
     /// Which of `counts`, adding up to a total the caller sees, to hide. Hiding only the small
     /// ones would let the caller subtract the shown ones from the total, so more are hidden (the
     /// smallest non-zero ones first, the first of equal ones) until at least two are hidden and
@@ -331,7 +339,13 @@ fn parents_of(kinds: &[String], cell_kinds: &[&str]) -> Vec<Option<usize>> {
 
 impl SmallCells for CommuneReport {
     fn small_cells(&mut self, rule: Suppression) {
-        if rule.whole_unit(self.total_members) {
+        let whole = rule.whole_unit(self.total_members);
+        rule.awaiting_line(
+            whole,
+            &mut self.awaiting_ceremony_members,
+            &mut self.suppressed_fields,
+        );
+        if whole {
             Suppression::whole(
                 &mut self.suppressed_fields,
                 [
@@ -506,7 +520,13 @@ impl SmallCells for CellHealth {
 impl SmallCells for Statistics {
     fn small_cells(&mut self, rule: Suppression) {
         let female = |rows: &[Bucket]| rows.iter().position(|row| row.key == "GENDER_FEMALE");
-        if rule.whole_unit(self.total_members) {
+        let whole = rule.whole_unit(self.total_members);
+        rule.awaiting_line(
+            whole,
+            &mut self.awaiting_ceremony_members,
+            &mut self.suppressed_fields,
+        );
+        if whole {
             Suppression::whole(
                 &mut self.suppressed_fields,
                 [
@@ -601,11 +621,15 @@ impl SmallCells for Movements {
                     ("members_at_end", &mut reconciliation.members_at_end),
                     ("movements_in", &mut reconciliation.movements_in),
                     ("movements_out", &mut reconciliation.movements_out),
+                    ("awaiting_at_start", &mut reconciliation.awaiting_at_start),
+                    ("awaiting_at_end", &mut reconciliation.awaiting_at_end),
                 ] {
                     hide_figure(field, value, marks);
                 }
             }
             for (field, value) in [
+                ("ceremonies", &mut self.ceremonies),
+                ("left_awaiting_ceremony", &mut self.left_awaiting_ceremony),
                 ("recognized_official", &mut self.recognized_official),
                 ("transferred_in", &mut self.transferred_in),
                 ("transferred_out", &mut self.transferred_out),

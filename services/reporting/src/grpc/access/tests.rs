@@ -406,6 +406,28 @@ fn suppress_covers_statistics_pipeline_health_and_movements() {
             .iter()
             .any(|f| f == "total_members")
     );
+    // The line awaiting the ceremony is outside the roll: hidden when small, shown otherwise.
+    let mut large = Statistics {
+        total_members: 40,
+        official_members: 30,
+        probationary_members: 10,
+        women: 20,
+        awaiting_ceremony_members: 2,
+        ..Statistics::default()
+    };
+    suppress(&mut large, 5);
+    assert_eq!(
+        (large.total_members, large.awaiting_ceremony_members),
+        (40, 0)
+    );
+    assert_eq!(large.suppressed_fields, ["awaiting_ceremony_members"]);
+    let mut waiting = Statistics {
+        awaiting_ceremony_members: 6,
+        ..large.clone()
+    };
+    waiting.suppressed_fields.clear();
+    suppress(&mut waiting, 5);
+    assert_eq!(waiting.awaiting_ceremony_members, 6);
 
     let mut pipeline = Pipeline {
         open_candidates: 4,

@@ -66,7 +66,10 @@ pub fn movements_of_members(
             }
         }
         let decided = member.decision_date.or(periods.first().map(|p| p.from));
-        let admitted_in = member.admitted_in.as_ref().map(|(commune, _)| commune.as_str());
+        let admitted_in = member
+            .admitted_in
+            .as_ref()
+            .map(|(commune, _)| commune.as_str());
         if let (true, Some(decided), Some(commune)) = (admitted_here, decided, admitted_in)
             && within(decided)
             && inside.contains(commune)

@@ -167,34 +167,37 @@ fn assert_sums(statistics: &Statistics) {
 }
 
 #[test]
-fn the_roll_starts_at_the_decision_for_members_admitted_here() {
+fn the_roll_starts_at_the_ceremony_and_the_decision_opens_the_line_awaiting_it() {
     let newcomer = member(6, "03001", "2024-03-01", "2024-03-20");
     assert_eq!(
         newcomer.roll_periods(),
-        [
-            period("03001", "2024-03-01", Some("2024-03-20")),
-            period("03001", "2024-03-20", None)
-        ]
+        [period("03001", "2024-03-20", None)]
     );
-    // Awaiting the ceremony: on the roll from the decision.
+    assert_eq!(
+        newcomer.awaiting_period(),
+        Some(period("03001", "2024-03-01", Some("2024-03-20")))
+    );
+    // Awaiting the ceremony: not on the roll, on the line from the decision.
     let mut waiting = member(7, "03001", "2024-03-01", "2024-03-20");
     waiting.ceremony_date = None;
     waiting.stints.clear();
+    assert!(waiting.roll_periods().is_empty());
     assert_eq!(
-        waiting.roll_periods(),
-        [period("03001", "2024-03-01", None)]
+        waiting.awaiting_period(),
+        Some(period("03001", "2024-03-01", None))
     );
     // Removed before the ceremony.
     waiting.left_date = Some(d("2024-04-01"));
     assert_eq!(
-        waiting.roll_periods(),
-        [period("03001", "2024-03-01", Some("2024-04-01"))]
+        waiting.awaiting_period(),
+        Some(period("03001", "2024-03-01", Some("2024-04-01")))
     );
-    // Transferred in: the stints only.
+    // Transferred in: the stints only, never awaiting.
     let mut joined = member(8, "03001", "1990-01-01", "1990-01-20");
     joined.joined_date = Some(d("2020-01-01"));
     joined.stints = vec![period("03001", "2020-01-01", None)];
     assert_eq!(joined.roll_periods(), [period("03001", "2020-01-01", None)]);
+    assert_eq!(joined.awaiting_period(), None);
 }
 
 #[test]
@@ -256,12 +259,18 @@ fn breakdowns_sum_to_the_total_before_and_after_the_merge() {
         ]
     );
 
-    // Awaiting the ceremony still counts (as probationary).
+    // Decided, awaiting the ceremony: a line of its own, neither on the roll nor probationary.
     let waiting = stats(&successor, "2024-03-10", &members);
     assert_eq!(
-        (waiting.total_members, waiting.probationary_members),
-        (6, 6)
+        (
+            waiting.total_members,
+            waiting.probationary_members,
+            waiting.awaiting_ceremony_members
+        ),
+        (5, 5, 1)
     );
+    assert_sums(&waiting);
+    assert_eq!(before.awaiting_ceremony_members, 0);
 
     let after = stats(&successor, "2026-06-30", &members);
     assert_eq!(after.total_members, 5);
@@ -323,7 +332,67 @@ fn check(movements: &Movements) -> Reconciliation {
         check.members_at_start + check.movements_in,
         check.members_at_end + check.movements_out
     );
+    assert_eq!(
+        check.awaiting_at_start + movements.admitted.clone().unwrap_or_default().total,
+        movements.ceremonies + movements.left_awaiting_ceremony + check.awaiting_at_end
+    );
     check
+}
+
+#[test]
+fn admissions_count_on_the_decision_and_enter_the_roll_at_the_ceremony() {
+    let mut members = story();
+    // Decided in December, admitted at a ceremony in January.
+    members.push(member(9, "04000", "2024-12-20", "2025-01-08"));
+    // Decided, died before the ceremony: never on the roll.
+    let mut died = member(10, "04000", "2024-11-05", "2024-11-25");
+    died.ceremony_date = None;
+    died.stints.clear();
+    died.status = MemberStatus::Deceased;
+    died.left_date = Some(d("2024-11-15"));
+    died.events.push(event(EventType::Died, "2024-11-15"));
+    members.push(died);
+    let commune = Scope::Commune("04000".into());
+    let year_2024 = moves(&commune, "2024-01-01", "2024-12-31", &members);
+    let reconciled = check(&year_2024);
+    assert_eq!(year_2024.admitted.clone().unwrap_or_default().total, 2);
+    assert_eq!(
+        (
+            year_2024.ceremonies,
+            year_2024.left_awaiting_ceremony,
+            year_2024.died
+        ),
+        (0, 1, 0)
+    );
+    assert_eq!(
+        (
+            reconciled.members_at_start,
+            reconciled.members_at_end,
+            reconciled.awaiting_at_start,
+            reconciled.awaiting_at_end
+        ),
+        (0, 0, 0, 1)
+    );
+    let year_2025 = moves(&commune, "2025-01-01", "2025-12-31", &members);
+    let reconciled = check(&year_2025);
+    assert_eq!(year_2025.admitted.clone().unwrap_or_default().total, 0);
+    assert_eq!((year_2025.ceremonies, reconciled.movements_in), (1, 1));
+    assert_eq!(
+        (
+            reconciled.awaiting_at_start,
+            reconciled.awaiting_at_end,
+            reconciled.members_at_end
+        ),
+        (1, 0, 1)
+    );
+    let on_new_year = stats(&commune, "2024-12-31", &members);
+    assert_eq!(
+        (
+            on_new_year.total_members,
+            on_new_year.awaiting_ceremony_members
+        ),
+        (0, 1)
+    );
 }
 
 #[test]
