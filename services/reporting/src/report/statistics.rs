@@ -148,12 +148,16 @@ pub fn roll_counts_of(
     communes: &BTreeSet<&str>,
     day: Date,
 ) -> RollCounts {
-    let mut counts = RollCounts::default();
-    counts.awaiting = members
-        .iter()
-        .filter_map(MemberHistory::awaiting_period)
-        .filter(|waiting| waiting.covers(day) && communes.contains(waiting.commune_code.as_str()))
-        .count() as i64;
+    let mut counts = RollCounts {
+        awaiting: members
+            .iter()
+            .filter_map(MemberHistory::awaiting_period)
+            .filter(|waiting| {
+                waiting.covers(day) && communes.contains(waiting.commune_code.as_str())
+            })
+            .count() as i64,
+        ..RollCounts::default()
+    };
     for (m, period) in on_roll(members, communes, day) {
         let mut tally = |dimension: &str, value: &str| {
             // The values are the ones the model spells, so they read back.
