@@ -184,57 +184,243 @@ pub fn check_merge(
     Ok(to_close)
 }
 
-/// The provinces created on first start: the 34 provinces of 2025 by their statistics codes,
-/// taken as existing since 1976 except Lào Cai (15), new on 1 July 2025 from the former Lào Cai
-/// (10) and Yên Bái; and the former Lào Cai, in force from 1 October 1991 to 30 June 2025.
-/// Code, display name, first day, last day.
-pub const REFERENCE_PROVINCES: [(&str, &str, &str, &str); 35] = [
+/// The provinces created on first start: the 34 provinces of 2025 by their statistics codes and
+/// the 29 provinces that ended on 30 June 2025 when Nghị quyết 202/2025/QH15 merged them (a code
+/// kept by a new province is that province's from 1976: the model keys a unit on its code, so the
+/// former province that held it before is not listed apart). All are taken as existing since 1976
+/// except Lào Cai (15), new on 1 July 2025 from the former Lào Cai (10) and Yên Bái, and the
+/// former Lào Cai, in force from 1 October 1991. Code, display name, first day, last day.
+pub const REFERENCE_PROVINCES: [(&str, &str, &str, &str); 63] = [
     ("01", "Thành phố Hà Nội", "1976-01-01", ""),
+    ("02", "Tỉnh Hà Giang", "1976-01-01", "2025-06-30"),
     ("04", "Tỉnh Cao Bằng", "1976-01-01", ""),
+    ("06", "Tỉnh Bắc Kạn", "1976-01-01", "2025-06-30"),
     ("08", "Tỉnh Tuyên Quang", "1976-01-01", ""),
     ("10", "Tỉnh Lào Cai (cũ)", "1991-10-01", "2025-06-30"),
     ("11", "Tỉnh Điện Biên", "1976-01-01", ""),
     ("12", "Tỉnh Lai Châu", "1976-01-01", ""),
     ("14", "Tỉnh Sơn La", "1976-01-01", ""),
     ("15", "Tỉnh Lào Cai", "2025-07-01", ""),
+    ("17", "Tỉnh Hòa Bình", "1976-01-01", "2025-06-30"),
     ("19", "Tỉnh Thái Nguyên", "1976-01-01", ""),
     ("20", "Tỉnh Lạng Sơn", "1976-01-01", ""),
     ("22", "Tỉnh Quảng Ninh", "1976-01-01", ""),
     ("24", "Tỉnh Bắc Ninh", "1976-01-01", ""),
     ("25", "Tỉnh Phú Thọ", "1976-01-01", ""),
+    ("26", "Tỉnh Vĩnh Phúc", "1976-01-01", "2025-06-30"),
+    ("27", "Tỉnh Bắc Ninh (cũ)", "1976-01-01", "2025-06-30"),
+    ("30", "Tỉnh Hải Dương", "1976-01-01", "2025-06-30"),
     ("31", "Thành phố Hải Phòng", "1976-01-01", ""),
     ("33", "Tỉnh Hưng Yên", "1976-01-01", ""),
+    ("34", "Tỉnh Thái Bình", "1976-01-01", "2025-06-30"),
+    ("35", "Tỉnh Hà Nam", "1976-01-01", "2025-06-30"),
+    ("36", "Tỉnh Nam Định", "1976-01-01", "2025-06-30"),
     ("37", "Tỉnh Ninh Bình", "1976-01-01", ""),
     ("38", "Tỉnh Thanh Hóa", "1976-01-01", ""),
     ("40", "Tỉnh Nghệ An", "1976-01-01", ""),
     ("42", "Tỉnh Hà Tĩnh", "1976-01-01", ""),
     ("44", "Tỉnh Quảng Trị", "1976-01-01", ""),
+    ("45", "Tỉnh Quảng Trị (cũ)", "1976-01-01", "2025-06-30"),
     ("46", "Thành phố Huế", "1976-01-01", ""),
     ("48", "Thành phố Đà Nẵng", "1976-01-01", ""),
+    ("49", "Tỉnh Quảng Nam", "1976-01-01", "2025-06-30"),
     ("51", "Tỉnh Quảng Ngãi", "1976-01-01", ""),
     ("52", "Tỉnh Gia Lai", "1976-01-01", ""),
+    ("54", "Tỉnh Phú Yên", "1976-01-01", "2025-06-30"),
     ("56", "Tỉnh Khánh Hòa", "1976-01-01", ""),
+    ("58", "Tỉnh Ninh Thuận", "1976-01-01", "2025-06-30"),
+    ("60", "Tỉnh Bình Thuận", "1976-01-01", "2025-06-30"),
+    ("62", "Tỉnh Kon Tum", "1976-01-01", "2025-06-30"),
+    ("64", "Tỉnh Gia Lai (cũ)", "1976-01-01", "2025-06-30"),
     ("66", "Tỉnh Đắk Lắk", "1976-01-01", ""),
+    ("67", "Tỉnh Đắk Nông", "1976-01-01", "2025-06-30"),
     ("68", "Tỉnh Lâm Đồng", "1976-01-01", ""),
+    ("70", "Tỉnh Bình Phước", "1976-01-01", "2025-06-30"),
+    ("72", "Tỉnh Tây Ninh (cũ)", "1976-01-01", "2025-06-30"),
+    ("74", "Tỉnh Bình Dương", "1976-01-01", "2025-06-30"),
     ("75", "Tỉnh Đồng Nai", "1976-01-01", ""),
+    ("77", "Tỉnh Bà Rịa - Vũng Tàu", "1976-01-01", "2025-06-30"),
     ("79", "Thành phố Hồ Chí Minh", "1976-01-01", ""),
     ("80", "Tỉnh Tây Ninh", "1976-01-01", ""),
     ("82", "Tỉnh Đồng Tháp", "1976-01-01", ""),
+    ("83", "Tỉnh Bến Tre", "1976-01-01", "2025-06-30"),
+    ("84", "Tỉnh Trà Vinh", "1976-01-01", "2025-06-30"),
     ("86", "Tỉnh Vĩnh Long", "1976-01-01", ""),
+    ("87", "Tỉnh Đồng Tháp (cũ)", "1976-01-01", "2025-06-30"),
+    ("89", "Tỉnh An Giang (cũ)", "1976-01-01", "2025-06-30"),
     ("91", "Tỉnh An Giang", "1976-01-01", ""),
     ("92", "Thành phố Cần Thơ", "1976-01-01", ""),
+    ("93", "Tỉnh Hậu Giang", "1976-01-01", "2025-06-30"),
+    ("94", "Tỉnh Sóc Trăng", "1976-01-01", "2025-06-30"),
+    ("95", "Tỉnh Bạc Liêu", "1976-01-01", "2025-06-30"),
     ("96", "Tỉnh Cà Mau", "1976-01-01", ""),
 ];
 
-/// The merges created on first start: level, predecessors, successor, effective date, legal
-/// basis.
-pub const REFERENCE_MERGES: [(UnitLevel, &[&str], &str, &str, &str); 1] = [(
-    UnitLevel::Province,
-    &["10"],
-    "15",
-    "2025-07-01",
-    "Nghị quyết 202/2025/QH15",
-)];
+/// The province merges of 1 July 2025 (Nghị quyết 202/2025/QH15), created on first start: level,
+/// predecessors, successor, effective date, legal basis.
+pub const REFERENCE_MERGES: [(UnitLevel, &[&str], &str, &str, &str); 23] = [
+    (
+        UnitLevel::Province,
+        &["02"],
+        "08",
+        "2025-07-01",
+        "Nghị quyết 202/2025/QH15",
+    ),
+    (
+        UnitLevel::Province,
+        &["10"],
+        "15",
+        "2025-07-01",
+        "Nghị quyết 202/2025/QH15",
+    ),
+    (
+        UnitLevel::Province,
+        &["06"],
+        "19",
+        "2025-07-01",
+        "Nghị quyết 202/2025/QH15",
+    ),
+    (
+        UnitLevel::Province,
+        &["27"],
+        "24",
+        "2025-07-01",
+        "Nghị quyết 202/2025/QH15",
+    ),
+    (
+        UnitLevel::Province,
+        &["17", "26"],
+        "25",
+        "2025-07-01",
+        "Nghị quyết 202/2025/QH15",
+    ),
+    (
+        UnitLevel::Province,
+        &["30"],
+        "31",
+        "2025-07-01",
+        "Nghị quyết 202/2025/QH15",
+    ),
+    (
+        UnitLevel::Province,
+        &["34"],
+        "33",
+        "2025-07-01",
+        "Nghị quyết 202/2025/QH15",
+    ),
+    (
+        UnitLevel::Province,
+        &["35", "36"],
+        "37",
+        "2025-07-01",
+        "Nghị quyết 202/2025/QH15",
+    ),
+    (
+        UnitLevel::Province,
+        &["45"],
+        "44",
+        "2025-07-01",
+        "Nghị quyết 202/2025/QH15",
+    ),
+    (
+        UnitLevel::Province,
+        &["49"],
+        "48",
+        "2025-07-01",
+        "Nghị quyết 202/2025/QH15",
+    ),
+    (
+        UnitLevel::Province,
+        &["62"],
+        "51",
+        "2025-07-01",
+        "Nghị quyết 202/2025/QH15",
+    ),
+    (
+        UnitLevel::Province,
+        &["64"],
+        "52",
+        "2025-07-01",
+        "Nghị quyết 202/2025/QH15",
+    ),
+    (
+        UnitLevel::Province,
+        &["58"],
+        "56",
+        "2025-07-01",
+        "Nghị quyết 202/2025/QH15",
+    ),
+    (
+        UnitLevel::Province,
+        &["54"],
+        "66",
+        "2025-07-01",
+        "Nghị quyết 202/2025/QH15",
+    ),
+    (
+        UnitLevel::Province,
+        &["60", "67"],
+        "68",
+        "2025-07-01",
+        "Nghị quyết 202/2025/QH15",
+    ),
+    (
+        UnitLevel::Province,
+        &["70"],
+        "75",
+        "2025-07-01",
+        "Nghị quyết 202/2025/QH15",
+    ),
+    (
+        UnitLevel::Province,
+        &["74", "77"],
+        "79",
+        "2025-07-01",
+        "Nghị quyết 202/2025/QH15",
+    ),
+    (
+        UnitLevel::Province,
+        &["72"],
+        "80",
+        "2025-07-01",
+        "Nghị quyết 202/2025/QH15",
+    ),
+    (
+        UnitLevel::Province,
+        &["87"],
+        "82",
+        "2025-07-01",
+        "Nghị quyết 202/2025/QH15",
+    ),
+    (
+        UnitLevel::Province,
+        &["83", "84"],
+        "86",
+        "2025-07-01",
+        "Nghị quyết 202/2025/QH15",
+    ),
+    (
+        UnitLevel::Province,
+        &["89"],
+        "91",
+        "2025-07-01",
+        "Nghị quyết 202/2025/QH15",
+    ),
+    (
+        UnitLevel::Province,
+        &["93", "94"],
+        "92",
+        "2025-07-01",
+        "Nghị quyết 202/2025/QH15",
+    ),
+    (
+        UnitLevel::Province,
+        &["95"],
+        "96",
+        "2025-07-01",
+        "Nghị quyết 202/2025/QH15",
+    ),
+];
 
 /// The reference provinces as values.
 pub fn reference_provinces() -> Result<Vec<Province>, RuleError> {
@@ -377,7 +563,7 @@ mod tests {
     #[test]
     fn reference_units_are_consistent() {
         let provinces = reference_provinces().expect("valid");
-        assert_eq!(provinces.len(), 35);
+        assert_eq!(provinces.len(), 63);
         let merges = reference_merges().expect("valid");
         let find = |code: &str| {
             provinces
@@ -393,5 +579,42 @@ mod tests {
             let predecessors: Vec<Span> = merge.predecessor_codes.iter().map(|c| find(c)).collect();
             check_merge(merge, &predecessors, find(&merge.successor_code)).expect("valid");
         }
+    }
+
+    #[test]
+    fn every_province_ended_in_2025_merged_into_one_of_the_34() {
+        let provinces = reference_provinces().expect("valid");
+        let in_force = |day: &str| {
+            provinces
+                .iter()
+                .filter(|p| p.valid_from <= d(day) && p.valid_to.is_none_or(|to| to >= d(day)))
+                .count()
+        };
+        // 63 provinces before the merges, Yên Bái's code (15) being the new Lào Cai's.
+        assert_eq!((in_force("2025-06-30"), in_force("2025-07-01")), (62, 34));
+        let merges = reference_merges().expect("valid");
+        for ended in provinces.iter().filter(|p| p.valid_to.is_some()) {
+            let into: Vec<&str> = merges
+                .iter()
+                .filter(|m| m.predecessor_codes.contains(&ended.code))
+                .map(|m| m.successor_code.as_str())
+                .collect();
+            assert_eq!(into.len(), 1, "{} merges once", ended.code);
+            let successor = provinces
+                .iter()
+                .find(|p| p.code == into[0])
+                .expect("successor is a reference province");
+            assert!(successor.valid_to.is_none(), "{} is one of the 34", into[0]);
+        }
+        // Hà Nam and Nam Định into Ninh Bình; Bình Dương and Bà Rịa - Vũng Tàu into the city.
+        let into = |code: &str| {
+            merges
+                .iter()
+                .find(|m| m.successor_code == code)
+                .map(|m| m.predecessor_codes.clone())
+        };
+        assert_eq!(into("37"), Some(vec!["35".to_owned(), "36".to_owned()]));
+        assert_eq!(into("79"), Some(vec!["74".to_owned(), "77".to_owned()]));
+        assert_eq!(into("01"), None);
     }
 }

@@ -1031,7 +1031,7 @@ async fn create_merge(
 async fn units_are_recorded_with_their_changes(membership: &Membership) {
     membership.seed_reference_data().await.expect("seeded");
     let all = membership.provinces(None).await.expect("provinces");
-    assert_eq!(all.len(), 35);
+    assert_eq!(all.len(), 63);
     let former = all.iter().find(|p| p.code == "10").expect("former Lào Cai");
     assert_eq!(
         (former.display_name.as_str(), former.valid_to.as_str()),
@@ -1055,13 +1055,17 @@ async fn units_are_recorded_with_their_changes(membership: &Membership) {
         ["10"]
     );
     let merges = membership.merges(None).await.expect("merges");
-    assert_eq!(merges.len(), 1);
+    assert_eq!(merges.len(), 23);
+    let lao_cai = merges
+        .iter()
+        .find(|m| m.successor_code == "15")
+        .expect("Lào Cai's merge");
     assert_eq!(
         (
-            merges[0].predecessor_codes.clone(),
-            merges[0].successor_code.as_str(),
-            merges[0].effective_date.as_str(),
-            merges[0].level()
+            lao_cai.predecessor_codes.clone(),
+            lao_cai.successor_code.as_str(),
+            lao_cai.effective_date.as_str(),
+            lao_cai.level()
         ),
         (
             vec!["10".to_owned()],
@@ -1219,7 +1223,12 @@ async fn units_are_recorded_with_their_changes(membership: &Membership) {
     let merge = create_merge(membership, &sent, key("m-1", "CreateMerge", fingerprint))
         .await
         .expect("merge");
-    assert_eq!(merge.name, "merges/2");
+    // Numbered after the reference merges.
+    let name = format!(
+        "merges/{}",
+        crate::domain::units::REFERENCE_MERGES.len() + 1
+    );
+    assert_eq!(merge.name, name);
     let changes = changes_since(membership, before).await;
     let resources: Vec<String> = changes
         .iter()
@@ -1229,7 +1238,7 @@ async fn units_are_recorded_with_their_changes(membership: &Membership) {
             other => format!("{other:?}"),
         })
         .collect();
-    assert_eq!(resources, ["merges/2", "communes/02677 2025-06-30"]);
+    assert_eq!(resources, [name.as_str(), "communes/02677 2025-06-30"]);
     assert_eq!(
         membership.commune("02680").await.expect("commune").valid_to,
         ""
@@ -1258,7 +1267,10 @@ async fn units_are_recorded_with_their_changes(membership: &Membership) {
             "merge.predecessor_codes[0]".into()
         )
     );
-    assert_eq!(membership.merges(None).await.expect("merges").len(), 2);
+    assert_eq!(
+        membership.merges(None).await.expect("merges").len(),
+        crate::domain::units::REFERENCE_MERGES.len() + 1
+    );
 
     // A province merge closes an open province and appends its change after the merge's.
     for (code, from) in [("97", "2000-01-01"), ("98", "2026-01-01")] {
