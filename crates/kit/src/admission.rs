@@ -271,6 +271,12 @@ pub fn candidate_facts(
             date::parse_optional(&candidate.papers_date),
         )
         .flatten();
+    let away_comment_date = violations
+        .check(
+            "candidate.away_comment_date",
+            date::parse_optional(&candidate.away_comment_date),
+        )
+        .flatten();
     violations.finish()?;
     let introducers = candidate
         .introducers
@@ -292,7 +298,9 @@ pub fn candidate_facts(
         youth_union: candidate.youth_union,
         demobilised_soldier: candidate.source() == pb::CandidateSource::DemobilisedSoldier,
         has_military_referral: candidate.has_military_referral,
+        class_retaken_locally: candidate.class_retaken_locally,
         lives_away: candidate.lives_away,
+        away_comment_date,
         papers_date,
         cell_vote: taken_vote(candidate.cell_vote.as_ref()),
         background_check_failed: candidate.background_check() == pb::BackgroundCheck::Failed,
@@ -498,12 +506,17 @@ mod tests {
                 },
             ],
             cell_vote: Some(pb::VoteTally::default()),
+            class_retaken_locally: true,
+            lives_away: true,
+            away_comment_date: "2022-04-02".into(),
             ..Default::default()
         };
         let facts = candidate_facts(&candidate, false, |member| member == "members/7")
             .expect("complete candidate");
         assert_eq!(facts.education, Education::Primary);
         assert!(facts.demobilised_soldier && !facts.has_military_referral);
+        assert!(facts.class_retaken_locally && facts.lives_away);
+        assert_eq!(facts.away_comment_date, NaiveDate::from_ymd_opt(2022, 4, 2));
         assert_eq!(
             facts
                 .introducers
@@ -520,16 +533,24 @@ mod tests {
     }
 
     #[test]
-    fn candidate_facts_require_birth_date_and_education() {
+    fn candidate_facts_name_missing_and_unreadable_fields() {
+        let unreadable = pb::Candidate {
+            away_comment_date: "2022-02-30".into(),
+            ..Default::default()
+        };
         let Err(ApiError::InvalidArgument(violations)) =
-            candidate_facts(&pb::Candidate::default(), false, |_| true)
+            candidate_facts(&unreadable, false, |_| true)
         else {
             panic!("expected INVALID_ARGUMENT");
         };
         let fields: Vec<_> = violations.iter().map(|v| v.field.as_str()).collect();
         assert_eq!(
             fields,
-            ["candidate.birth_date", "candidate.general_education"]
+            [
+                "candidate.birth_date",
+                "candidate.general_education",
+                "candidate.away_comment_date"
+            ]
         );
     }
 

@@ -27,9 +27,11 @@ pub enum BlockerCode {
     VoteBelowThreshold,
     /// The dossier papers are too old and must be redone.
     PapersExpired,
-    /// A demobilised soldier without the unit's referral letter.
+    /// A demobilised soldier without the unit's referral letter who has not taken the awareness
+    /// class again locally.
     MilitaryReferralMissing,
-    /// Lives or works away from the commune, so the cell cannot follow and train them.
+    /// Lives or works away from the commune, and the Party organisation where they live or work
+    /// has not yet given its written comment on them.
     LivesAway,
     /// The background verification failed.
     BackgroundCheckFailed,
@@ -204,8 +206,14 @@ pub struct CandidateFacts {
     pub demobilised_soldier: bool,
     /// The unit's referral letter is on file.
     pub has_military_referral: bool,
+    /// A demobilised soldier took the awareness class again locally: the certificate is the
+    /// local one, and the unit's referral letter is not needed.
+    pub class_retaken_locally: bool,
     /// Lives or works away.
     pub lives_away: bool,
+    /// Day the Party organisation where a candidate living or working away lives or works gave
+    /// its written comment on them.
+    pub away_comment_date: Option<NaiveDate>,
     /// Date the dossier papers were completed.
     pub papers_date: Option<NaiveDate>,
     /// The cell's vote, if taken.
@@ -420,18 +428,31 @@ pub fn blockers(facts: &CandidateFacts, on: NaiveDate, rules: &RuleVersion) -> V
         found.push(blocker(PapersExpired, "papers_date", message));
     }
 
-    if facts.demobilised_soldier && !facts.has_military_referral {
+    // Hướng dẫn 01-HD/TW (2021) and 06-HD/TW (2025) on admitting demobilised soldiers, as read
+    // here (an assumption, not a quotation): the unit's referral letter carries the awareness
+    // class taken in the army over to the commune; a soldier who took the class again at the
+    // commune's political centre holds a local certificate, and the referral is then not needed.
+    if facts.demobilised_soldier && !facts.has_military_referral && !facts.class_retaken_locally {
         found.push(blocker(
             MilitaryReferralMissing,
             "has_military_referral",
-            "Quân nhân xuất ngũ chưa có giấy giới thiệu của đơn vị quân đội".into(),
+            "Quân nhân xuất ngũ chưa có giấy giới thiệu của đơn vị quân đội và chưa học lại lớp bồi dưỡng nhận thức về Đảng ở địa phương".into(),
         ));
     }
-    if facts.lives_away {
+    // Hướng dẫn 01-HD/TW (2021) and 06-HD/TW (2025), as read here (an assumption, not a
+    // quotation): a person who lives or works away from the commune may be admitted once the
+    // Party organisation (cell or committee) where they live or work has given its written
+    // comment on them; without that comment, dated by the day judged, the cell cannot vouch for
+    // them.
+    if facts.lives_away
+        && facts
+            .away_comment_date
+            .is_none_or(|commented| commented > on)
+    {
         found.push(blocker(
             LivesAway,
             "lives_away",
-            "Đang đi làm ăn, sinh sống xa địa phương".into(),
+            "Đang đi làm ăn, sinh sống xa địa phương, chưa có nhận xét bằng văn bản của tổ chức đảng nơi cư trú hoặc nơi làm việc".into(),
         ));
     }
     if facts.background_check_failed {

@@ -981,8 +981,10 @@ async fn holidays_and_rule_versions_are_data_that_reach_the_reports(
 /// The reporting service's pipeline finds, code by code, the blockers the membership service
 /// finds, on the rules that need a candidate's exceptions and Youth Union organisation: a
 /// provincial consent lifts the age of a candidate over sixty in both, a candidate without one is
-/// blocked in both, and an applicant of youth age where a Youth Union organisation exists must be
-/// introduced by its committee in both.
+/// blocked in both, an applicant of youth age where a Youth Union organisation exists must be
+/// introduced by its committee in both, a demobilised soldier who took the class again locally
+/// needs no referral in both, and a candidate living away is blocked in both until the day the
+/// organisation where they live commented.
 async fn reporting_finds_the_blockers_membership_finds(backend: Backend) -> Result<(), BoxError> {
     let mut pair = Pair::start(backend, "pipeline_exceptions").await?;
     let (cell_a, _) = small_commune(&mut pair.membership).await?;
@@ -1008,11 +1010,26 @@ async fn reporting_finds_the_blockers_membership_finds(backend: Backend) -> Resu
         }],
         ..candidate("Sùng Văn Đồng", "1960-05-01")
     };
+    let soldier = |full_name: &str, retaken: bool| pb::Candidate {
+        source: pb::CandidateSource::DemobilisedSoldier.into(),
+        class_retaken_locally: retaken,
+        ..candidate(full_name, "1990-04-01")
+    };
+    let away = |full_name: &str, commented: &str| pb::Candidate {
+        lives_away: true,
+        away_comment_date: commented.into(),
+        ..candidate(full_name, "1990-04-01")
+    };
     let mut names = Vec::new();
     for (request_id, wanted) in [
         ("consented", consented),
         ("over-sixty", candidate("Giàng Văn Chờ", "1960-05-01")),
         ("youth", candidate("Lù Văn Trẻ", "2001-02-14")),
+        ("retaken", soldier("Vương Văn Học Lại", true)),
+        ("referral", soldier("Đinh Văn Chờ Giấy", false)),
+        ("commented", away("Lầu Thị Sớm", "2025-01-20")),
+        // Commented after the day asked about.
+        ("late", away("Thào Văn Muộn", "2025-03-01")),
     ] {
         let created = pair
             .admission
@@ -1042,6 +1059,9 @@ async fn reporting_finds_the_blockers_membership_finds(backend: Backend) -> Resu
     assert!(!by_candidate[0].contains(&"AGE_OVER_MAXIMUM".to_owned()));
     assert!(by_candidate[1].contains(&"AGE_OVER_MAXIMUM".to_owned()));
     assert!(by_candidate[2].contains(&"YOUTH_UNION_INTRODUCTION_MISSING".to_owned()));
+    let has = |i: usize, code: &str| by_candidate[i].iter().any(|c| c == code);
+    assert!(!has(3, "MILITARY_REFERRAL_MISSING") && has(4, "MILITARY_REFERRAL_MISSING"));
+    assert!(!has(5, "LIVES_AWAY") && has(6, "LIVES_AWAY"));
 
     pair.caught_up().await?;
     let pipeline = pair
@@ -1059,5 +1079,7 @@ async fn reporting_finds_the_blockers_membership_finds(backend: Backend) -> Resu
         .collect();
     assert_eq!(found, expected);
     assert_eq!(bucket(&pipeline.by_blocker, "AGE_OVER_MAXIMUM"), 1);
+    assert_eq!(bucket(&pipeline.by_blocker, "MILITARY_REFERRAL_MISSING"), 1);
+    assert_eq!(bucket(&pipeline.by_blocker, "LIVES_AWAY"), 1);
     Ok(())
 }

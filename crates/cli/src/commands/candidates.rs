@@ -105,9 +105,15 @@ pub struct CandidateFields {
     /// Đã có giấy giới thiệu của đơn vị quân đội (quân nhân xuất ngũ).
     #[arg(long)]
     pub military_referral: Option<bool>,
+    /// Quân nhân xuất ngũ đã học lại lớp bồi dưỡng nhận thức về Đảng ở địa phương (giấy chứng nhận do địa phương cấp; không cần giấy giới thiệu của đơn vị quân đội).
+    #[arg(long)]
+    pub class_retaken_locally: Option<bool>,
     /// Đang đi làm ăn, sinh sống xa địa phương.
     #[arg(long)]
     pub lives_away: Option<bool>,
+    /// Ngày tổ chức đảng nơi cư trú hoặc nơi làm việc có nhận xét bằng văn bản về người đi làm ăn xa; chuỗi rỗng để xóa.
+    #[arg(long, value_parser = parse_optional_date)]
+    pub away_comment_date: Option<String>,
     /// Biểu quyết của chi bộ CÓ_QUYỀN:CÓ_MẶT:TÁN_THÀNH[:KHÔNG], ví dụ 9:8:7.
     #[arg(long, value_parser = parse_tally)]
     pub cell_vote: Option<pb::VoteTally>,
@@ -365,6 +371,11 @@ fn apply_fields(candidate: &mut Candidate, fields: CandidateFields) -> Vec<&'sta
         fields.committee_vote_date,
         "committee_vote_date",
     );
+    text(
+        &mut candidate.away_comment_date,
+        fields.away_comment_date,
+        "away_comment_date",
+    );
     if let Some(value) = fields.source {
         candidate.source = value as i32;
         paths.push("source");
@@ -390,6 +401,10 @@ fn apply_fields(candidate: &mut Candidate, fields: CandidateFields) -> Vec<&'sta
     if let Some(value) = fields.military_referral {
         candidate.has_military_referral = value;
         paths.push("has_military_referral");
+    }
+    if let Some(value) = fields.class_retaken_locally {
+        candidate.class_retaken_locally = value;
+        paths.push("class_retaken_locally");
     }
     if let Some(value) = fields.lives_away {
         candidate.lives_away = value;
@@ -651,7 +666,19 @@ fn details(candidate: &Candidate, names: &HashMap<String, String>) -> Fields {
                 ""
             },
         )
+        .add(
+            "Học lại lớp nhận thức về Đảng ở địa phương",
+            if candidate.source == CandidateSource::DemobilisedSoldier as i32 {
+                yes_no(candidate.class_retaken_locally)
+            } else {
+                ""
+            },
+        )
         .add("Đi làm ăn xa", yes_no(candidate.lives_away))
+        .add(
+            "Ngày tổ chức đảng nơi cư trú, làm việc nhận xét",
+            &candidate.away_comment_date,
+        )
         .add(
             "Chi bộ biểu quyết",
             vote_text(candidate.cell_vote.as_ref(), &candidate.cell_vote_date),
@@ -751,6 +778,73 @@ mod tests {
             candidate.certificate.map(|c| c.issue_date),
             Some("2022-03-25".to_owned())
         );
+    }
+
+    #[test]
+    fn the_local_class_and_the_away_comment_are_updated_by_their_paths() {
+        let update = |fields: CandidateFields| {
+            let args = CandidateUpdateArgs {
+                candidate: "5".into(),
+                cell: None,
+                commune: None,
+                fields,
+                clear_introducers: false,
+                etag: None,
+            };
+            update_request("candidates/5".into(), "e".into(), args).expect("fields")
+        };
+        let request = update(CandidateFields {
+            class_retaken_locally: Some(true),
+            away_comment_date: Some("2025-06-01".into()),
+            ..fields()
+        });
+        assert_eq!(
+            request.update_mask.map(|m| m.paths).unwrap_or_default(),
+            ["away_comment_date", "class_retaken_locally"]
+        );
+        let candidate = request.candidate.expect("candidate");
+        assert!(candidate.class_retaken_locally);
+        assert_eq!(candidate.away_comment_date, "2025-06-01");
+        // An empty day clears the comment.
+        let request = update(CandidateFields {
+            away_comment_date: Some(String::new()),
+            ..fields()
+        });
+        assert_eq!(
+            request.update_mask.map(|m| m.paths).unwrap_or_default(),
+            ["away_comment_date"]
+        );
+        assert_eq!(request.candidate.expect("candidate").away_comment_date, "");
+    }
+
+    #[test]
+    fn details_show_the_local_class_of_a_soldier_and_the_away_comment() {
+        let candidate = Candidate {
+            name: "candidates/3".into(),
+            source: CandidateSource::DemobilisedSoldier as i32,
+            class_retaken_locally: true,
+            lives_away: true,
+            away_comment_date: "2025-06-01".into(),
+            ..Candidate::default()
+        };
+        let rendered = details(&candidate, &HashMap::new()).render();
+        let line = |label: &str| {
+            rendered
+                .lines()
+                .find(|line| line.starts_with(label))
+                .unwrap_or_else(|| panic!("{label} in {rendered}"))
+                .to_owned()
+        };
+        assert!(line("Học lại lớp nhận thức về Đảng ở địa phương").ends_with("Có"));
+        assert!(line("Ngày tổ chức đảng nơi cư trú, làm việc nhận xét").ends_with("2025-06-01"));
+        let other = Candidate {
+            source: CandidateSource::YouthUnion as i32,
+            ..candidate
+        };
+        let rendered = details(&other, &HashMap::new()).render();
+        assert!(rendered.lines().any(|line| {
+            line.starts_with("Học lại lớp nhận thức về Đảng ở địa phương") && line.ends_with('—')
+        }));
     }
 
     #[test]

@@ -27,7 +27,9 @@ fn ready() -> CandidateFacts {
         youth_union: true,
         demobilised_soldier: false,
         has_military_referral: false,
+        class_retaken_locally: false,
         lives_away: false,
+        away_comment_date: None,
         papers_date: Some(d("2022-05-01")),
         cell_vote: None,
         background_check_failed: false,
@@ -59,6 +61,7 @@ fn shifted(facts: &CandidateFacts, on: NaiveDate) -> CandidateFacts {
         birth_date: facts.birth_date + shift,
         certificate_date: facts.certificate_date.map(|x| x + shift),
         papers_date: facts.papers_date.map(|x| x + shift),
+        away_comment_date: facts.away_comment_date.map(|x| x + shift),
         ..facts.clone()
     }
 }
@@ -234,6 +237,49 @@ fn soldier_without_referral_and_people_away_are_blocked() {
             codes(&blockers(&facts, on, &rules)),
             ["LIVES_AWAY", "BACKGROUND_CHECK_FAILED"]
         );
+    }
+}
+
+#[test]
+fn a_soldier_who_retook_the_class_locally_needs_no_referral() {
+    for (on, rules) in both_versions() {
+        let mut facts = shifted(&ready(), on);
+        facts.demobilised_soldier = true;
+        facts.class_retaken_locally = true;
+        assert_eq!(codes(&blockers(&facts, on, &rules)), Vec::<&str>::new());
+        // The local class stands for the referral of a demobilised soldier only.
+        facts.demobilised_soldier = false;
+        facts.class_retaken_locally = false;
+        assert_eq!(codes(&blockers(&facts, on, &rules)), Vec::<&str>::new());
+        facts.demobilised_soldier = true;
+        let found = blockers(&facts, on, &rules);
+        assert_eq!(codes(&found), ["MILITARY_REFERRAL_MISSING"]);
+        assert_eq!(found[0].field, "has_military_referral");
+    }
+}
+
+#[test]
+fn the_comment_of_the_organisation_where_they_live_lifts_living_away() {
+    for (on, rules) in both_versions() {
+        let mut facts = shifted(&ready(), on);
+        facts.lives_away = true;
+        let found = blockers(&facts, on, &rules);
+        assert_eq!(codes(&found), ["LIVES_AWAY"], "no comment yet");
+        assert_eq!(found[0].field, "lives_away");
+        facts.away_comment_date = Some(on + chrono::Duration::days(1));
+        assert_eq!(
+            codes(&blockers(&facts, on, &rules)),
+            ["LIVES_AWAY"],
+            "a comment given after the day judged does not count"
+        );
+        facts.away_comment_date = Some(on);
+        assert_eq!(codes(&blockers(&facts, on, &rules)), Vec::<&str>::new());
+        facts.away_comment_date = Some(on - chrono::Duration::days(40));
+        assert_eq!(codes(&blockers(&facts, on, &rules)), Vec::<&str>::new());
+        // A comment on record for somebody who no longer lives away changes nothing.
+        facts.lives_away = false;
+        facts.away_comment_date = Some(on + chrono::Duration::days(1));
+        assert_eq!(codes(&blockers(&facts, on, &rules)), Vec::<&str>::new());
     }
 }
 

@@ -208,6 +208,13 @@ pub fn candidate_from_proto(
         false,
         today,
     );
+    let away_comment_date = past_date(
+        &mut v,
+        "candidate.away_comment_date",
+        &c.away_comment_date,
+        false,
+        today,
+    );
     let cell_vote = vote(&mut v, "candidate.cell_vote", c.cell_vote.as_ref());
     let cell_vote_date = past_date(
         &mut v,
@@ -248,6 +255,7 @@ pub fn candidate_from_proto(
             certificate,
             introducers,
             papers_date,
+            away_comment_date,
             cell_vote,
             cell_vote_date,
             committee_vote,
@@ -282,6 +290,8 @@ updatable_fields! {
         papers_date: clone,
         has_military_referral: copy,
         lives_away: copy,
+        class_retaken_locally: copy,
+        away_comment_date: clone,
         cell_vote: copy,
         cell_vote_date: clone,
         committee_vote: copy,
@@ -629,6 +639,23 @@ mod tests {
                 "{expected} in {found:?}"
             );
         }
+    }
+
+    #[test]
+    fn the_away_comment_is_a_past_date() {
+        let mut candidate = valid();
+        candidate.lives_away = true;
+        for refused in ["2026-12-01", "2026-02-30", "28/11/2026"] {
+            candidate.away_comment_date = refused.into();
+            let found = fields(candidate_from_proto(&candidate, today()).expect_err(refused));
+            assert_eq!(found, ["candidate.away_comment_date"], "{refused}");
+        }
+        candidate.away_comment_date = "2026-11-28".into();
+        let (read, _) = candidate_from_proto(&candidate, today()).expect("today is not future");
+        assert_eq!(read.away_comment_date, "2026-11-28");
+        candidate.away_comment_date = String::new();
+        let (read, _) = candidate_from_proto(&candidate, today()).expect("none yet");
+        assert_eq!(read.away_comment_date, "");
     }
 
     #[test]

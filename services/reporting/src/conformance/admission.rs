@@ -598,6 +598,131 @@ async fn pipeline_judges_exceptions_youth_union_and_failed_votes(store: &Store) 
     assert_eq!(blockers[0], ("AGE_OVER_MAXIMUM".to_owned(), 2));
 }
 
+/// Candidates of the Đồng Tâm cell, each with the class, two qualified introducers and recent
+/// papers: demobilised soldiers without the unit's referral, one of whom took the class again
+/// locally, and candidates living away, the organisation where they live having commented on
+/// 1 April, on 10 May or not at all.
+fn away_feed() -> Vec<Change> {
+    let soldier = |id: i64, name: &str, retaken: bool| Candidate {
+        source: CandidateSource::DemobilisedSoldier as i32,
+        class_retaken_locally: retaken,
+        ..finished(id, "dong-tam", name, GeneralEducation::UpperSecondary)
+    };
+    let away = |id: i64, name: &str, commented: &str| Candidate {
+        lives_away: true,
+        away_comment_date: commented.into(),
+        ..finished(id, "dong-tam", name, GeneralEducation::UpperSecondary)
+    };
+    let resources = vec![
+        commune(),
+        cell("dong-tam", "Chi bộ thôn Đồng Tâm", CellKind::Residential),
+        Resource::RuleVersion(rule_version_to_proto(
+            &RuleVersion::regulation_2021(),
+            "1".into(),
+        )),
+        Resource::Member(official(1, "dong-tam")),
+        Resource::Member(official(2, "dong-tam")),
+        Resource::Candidate(soldier(301, "Vương Văn Học Lại", true)),
+        Resource::Candidate(soldier(302, "Đinh Văn Chờ Giấy", false)),
+        Resource::Candidate(away(303, "Lầu Thị Sớm", "2022-04-01")),
+        Resource::Candidate(away(304, "Thào Văn Muộn", "2022-05-10")),
+        Resource::Candidate(away(305, "Sần Thị Chưa", "")),
+    ];
+    resources
+        .into_iter()
+        .enumerate()
+        .map(|(i, resource)| change(i as i64 + 1, resource))
+        .collect()
+}
+
+async fn pipeline_lifts_the_referral_and_living_away(store: &Store) {
+    let feed = away_feed();
+    let outcome = store.apply_changes(&feed, 1).await.expect("feed applies");
+    assert_eq!((outcome.applied, outcome.malformed), (feed.len(), 0));
+
+    // On 15 April the local class stands for 301's referral; of those living away only 303 has
+    // the comment by then.
+    let (eligible, blockers) = pipeline_blockers(store, "2022-04-15").await;
+    assert_eq!(
+        blockers,
+        [
+            ("MILITARY_REFERRAL_MISSING".to_owned(), 1),
+            ("LIVES_AWAY".to_owned(), 2),
+        ]
+    );
+    assert_eq!(eligible, 2);
+    // By 15 May, 304's comment of 10 May counts too.
+    let (eligible, blockers) = pipeline_blockers(store, "2022-05-15").await;
+    assert_eq!(
+        blockers,
+        [
+            ("MILITARY_REFERRAL_MISSING".to_owned(), 1),
+            ("LIVES_AWAY".to_owned(), 1),
+        ]
+    );
+    assert_eq!(eligible, 3);
+
+    // A later change without the comment or the local class brings the blockers back.
+    let next = feed.len() as i64;
+    let changes = [
+        change(
+            next + 1,
+            Resource::Candidate(Candidate {
+                source: CandidateSource::DemobilisedSoldier as i32,
+                ..finished(
+                    301,
+                    "dong-tam",
+                    "Vương Văn Học Lại",
+                    GeneralEducation::UpperSecondary,
+                )
+            }),
+        ),
+        change(
+            next + 2,
+            Resource::Candidate(Candidate {
+                lives_away: true,
+                ..finished(
+                    303,
+                    "dong-tam",
+                    "Lầu Thị Sớm",
+                    GeneralEducation::UpperSecondary,
+                )
+            }),
+        ),
+    ];
+    store
+        .apply_changes(&changes, 2)
+        .await
+        .expect("changes apply");
+    let (eligible, blockers) = pipeline_blockers(store, "2022-05-15").await;
+    assert_eq!(
+        blockers,
+        [
+            ("MILITARY_REFERRAL_MISSING".to_owned(), 2),
+            ("LIVES_AWAY".to_owned(), 2),
+        ]
+    );
+    assert_eq!(eligible, 1);
+}
+
+#[tokio::test]
+async fn sqlite_pipeline_lifts_the_referral_and_living_away() {
+    let (store, cleanup) = super::sqlite_store("pipeline_away").await;
+    pipeline_lifts_the_referral_and_living_away(&store).await;
+    store.close().await;
+    cleanup.remove().await;
+}
+
+#[tokio::test]
+async fn postgres_pipeline_lifts_the_referral_and_living_away() {
+    let Some((store, cleanup)) = super::postgres_store("pipeline_away").await else {
+        return;
+    };
+    pipeline_lifts_the_referral_and_living_away(&store).await;
+    store.close().await;
+    cleanup.remove().await;
+}
+
 #[tokio::test]
 async fn sqlite_pipeline_judges_exceptions_youth_union_and_failed_votes() {
     let (store, cleanup) = super::sqlite_store("pipeline_exceptions").await;

@@ -33,8 +33,14 @@ pub struct CandidateDetails {
     pub demobilised_soldier: bool,
     /// The unit's referral letter is there.
     pub has_military_referral: bool,
+    /// A demobilised soldier took the awareness class again locally (the referral is then not
+    /// needed).
+    pub class_retaken_locally: bool,
     /// Lives or works away from the commune.
     pub lives_away: bool,
+    /// Day the Party organisation where a candidate living away lives or works gave its written
+    /// comment on them; the rules count it from that day.
+    pub away_comment_date: Option<Date>,
     /// The cell's vote, once somebody was entitled to cast it.
     pub cell_vote: Option<Vote>,
     /// The background verification failed.
@@ -105,7 +111,9 @@ impl CandidateDetails {
             youth_union: self.youth_union,
             demobilised_soldier: self.demobilised_soldier,
             has_military_referral: self.has_military_referral,
+            class_retaken_locally: self.class_retaken_locally,
             lives_away: self.lives_away,
+            away_comment_date: self.away_comment_date,
             papers_date: self.papers_date,
             cell_vote: self.cell_vote,
             background_check_failed: self.background_check_failed,

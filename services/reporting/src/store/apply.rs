@@ -246,12 +246,14 @@ async fn upsert_candidate(
          family_name, middle_name, given_name, birth_date, general_education, certificate_date, \
          papers_date, youth_union, demobilised_soldier, has_military_referral, lives_away, \
          vote_eligible, vote_yes, background_check_failed, cell_vote_date, decision_extended, \
-         admitted_member_id, no_youth_union_organisation, last_sequence";
+         admitted_member_id, no_youth_union_organisation, class_retaken_locally, \
+         away_comment_date, last_sequence";
     let details = &candidate.details;
     let stage = stage_key(candidate.stage);
     sqlx::query(&format!(
         "insert into candidates ({COLUMNS}) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, \
-             $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25) \
+             $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, \
+             $27) \
          on conflict (candidate_id) do update set commune_code = excluded.commune_code, \
              cell_id = excluded.cell_id, stage = excluded.stage, stage_date = excluded.stage_date, \
              full_name = excluded.full_name, family_name = excluded.family_name, \
@@ -267,6 +269,8 @@ async fn upsert_candidate(
              decision_extended = excluded.decision_extended, \
              admitted_member_id = excluded.admitted_member_id, \
              no_youth_union_organisation = excluded.no_youth_union_organisation, \
+             class_retaken_locally = excluded.class_retaken_locally, \
+             away_comment_date = excluded.away_comment_date, \
              last_sequence = excluded.last_sequence"
     ))
     .bind(&candidate.id)
@@ -293,6 +297,8 @@ async fn upsert_candidate(
     .bind(i64::from(details.decision_extended))
     .bind(details.admitted_member)
     .bind(i64::from(!details.youth_union_organisation))
+    .bind(i64::from(details.class_retaken_locally))
+    .bind(date_text(details.away_comment_date))
     .bind(sequence)
     .execute(&mut *connection)
     .await?;

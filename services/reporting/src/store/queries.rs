@@ -274,7 +274,7 @@ async fn candidates(
              birth_date, general_education, certificate_date, papers_date, youth_union, \
              demobilised_soldier, has_military_referral, lives_away, vote_eligible, vote_yes, \
              background_check_failed, cell_vote_date, decision_extended, admitted_member_id, \
-             no_youth_union_organisation \
+             no_youth_union_organisation, class_retaken_locally, away_comment_date \
          from candidates where commune_code = $1 order by candidate_id",
     )
     .bind(commune_code)
@@ -301,7 +301,9 @@ async fn candidates(
                     youth_union: flag(row, "youth_union")?,
                     demobilised_soldier: flag(row, "demobilised_soldier")?,
                     has_military_referral: flag(row, "has_military_referral")?,
+                    class_retaken_locally: flag(row, "class_retaken_locally")?,
                     lives_away: flag(row, "lives_away")?,
+                    away_comment_date: stored_optional_date(row.try_get("away_comment_date")?)?,
                     cell_vote: vote_eligible
                         .zip(vote_yes)
                         .map(|(eligible, yes)| Vote { eligible, yes }),

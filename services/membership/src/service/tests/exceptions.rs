@@ -1,6 +1,7 @@
 //! Exceptions recorded with who decided, when and under which reference; the Youth Union's
-//! introduction of youth-age applicants; the cell's unsuccessful votes, through the commands on
-//! each backend.
+//! introduction of youth-age applicants; the cell's unsuccessful votes; the local class that
+//! stands for a soldier's referral and the comment that admits a candidate living away, through
+//! the commands on each backend.
 
 use super::vote_day::{cell_approved, decision, seeded, verified};
 use super::*;
@@ -308,4 +309,167 @@ on_both_backends! {
     the_third_failed_vote_sends_the_case_up =>
         sqlite_the_third_failed_vote_sends_the_case_up,
         postgres_the_third_failed_vote_sends_the_case_up;
+}
+
+/// Updates only the fields named by `paths`, as an update mask does.
+async fn update_masked(
+    membership: &Membership,
+    c: &pb::Candidate,
+    paths: &[&'static str],
+) -> Result<pb::Candidate, ApiError> {
+    let id = convert_admission::parse_candidate("name", &c.name)?;
+    membership
+        .update_candidate(id, &c.etag, c.clone(), paths.to_vec())
+        .await
+}
+
+/// Records `sent`; returns its id and the candidate as stored.
+async fn recorded(membership: &Membership, sent: pb::Candidate) -> (i64, pb::Candidate) {
+    let created = create(membership, &sent, None).await.expect("created");
+    let id = convert_admission::parse_candidate("name", &created.name).expect("id");
+    (id, created)
+}
+
+async fn a_soldier_who_retook_the_class_locally_needs_no_referral(membership: &Membership) {
+    let introducer = seeded(membership).await;
+    let soldier = pb::Candidate {
+        source: pb::CandidateSource::DemobilisedSoldier.into(),
+        ..verified(
+            &introducer,
+            ("Vương Văn Quân", "1999-05-05"),
+            ("2025-03-01", "2025-04-01"),
+        )
+    };
+    let (id, created) = recorded(membership, soldier).await;
+    assert_eq!(
+        blocker_codes(membership, id, "2025-06-10").await,
+        ["MILITARY_REFERRAL_MISSING"]
+    );
+
+    // Only the masked fact changes; it is read back.
+    let mut retaken = created.clone();
+    retaken.class_retaken_locally = true;
+    retaken.occupation = "ignored: not in the mask".into();
+    let stored = update_masked(membership, &retaken, &["class_retaken_locally"])
+        .await
+        .expect("recorded");
+    assert!(stored.class_retaken_locally && !stored.has_military_referral);
+    assert_eq!(stored.occupation, created.occupation);
+    assert_eq!(
+        membership.candidate(id).await.expect("stored"),
+        stored,
+        "read back whole"
+    );
+    assert!(blocker_codes(membership, id, "2025-06-10").await.is_empty());
+    step(
+        membership,
+        id,
+        pb::CandidateStage::CellApproved,
+        "2025-06-10",
+    )
+    .await
+    .expect("the cell approved");
+    step(
+        membership,
+        id,
+        pb::CandidateStage::CommitteeApproved,
+        "2025-07-15",
+    )
+    .await
+    .expect("approved without the unit's referral");
+}
+
+async fn living_away_is_lifted_by_the_comment_of_the_organisation_there(membership: &Membership) {
+    let introducer = seeded(membership).await;
+    let away = pb::Candidate {
+        lives_away: true,
+        ..verified(
+            &introducer,
+            ("Lầu Thị Xa", "1999-05-05"),
+            ("2025-03-01", "2025-04-01"),
+        )
+    };
+    let (id, _) = recorded(membership, away).await;
+    let approved = step(
+        membership,
+        id,
+        pb::CandidateStage::CellApproved,
+        "2025-06-10",
+    )
+    .await
+    .expect("the cell approved");
+    assert_eq!(
+        blocker_codes(membership, id, "2025-07-15").await,
+        ["LIVES_AWAY"]
+    );
+
+    // A comment dated in the future is refused, naming the field, and writes nothing.
+    let mut commented = approved.clone();
+    commented.away_comment_date = "2099-01-01".into();
+    let before = head(membership).await;
+    let refused = update_masked(membership, &commented, &["away_comment_date"])
+        .await
+        .expect_err("a comment not given yet");
+    assert_eq!(
+        rejection(refused),
+        (
+            "INVALID_ARGUMENT".into(),
+            "candidate.away_comment_date".into()
+        )
+    );
+    assert_eq!(head(membership).await, before, "nothing written");
+
+    // Given after the cell's vote, the day eligibility is judged on, the comment does not count.
+    commented.away_comment_date = "2025-06-20".into();
+    let late = update_masked(membership, &commented, &["away_comment_date"])
+        .await
+        .expect("recorded");
+    assert_eq!(late.away_comment_date, "2025-06-20");
+    assert_eq!(
+        blocker_codes(membership, id, "2025-07-15").await,
+        ["LIVES_AWAY"]
+    );
+    assert_eq!(
+        refused_step(
+            membership,
+            id,
+            pb::CandidateStage::CommitteeApproved,
+            "2025-07-15",
+            "the comment came after the vote"
+        )
+        .await,
+        ("CANDIDATE_NOT_ELIGIBLE".into(), "name".into())
+    );
+
+    let mut in_time = late.clone();
+    in_time.away_comment_date = "2025-06-01".into();
+    update_masked(membership, &in_time, &["away_comment_date"])
+        .await
+        .expect("recorded");
+    assert_eq!(
+        membership
+            .candidate(id)
+            .await
+            .expect("stored")
+            .away_comment_date,
+        "2025-06-01"
+    );
+    assert!(blocker_codes(membership, id, "2025-07-15").await.is_empty());
+    step(
+        membership,
+        id,
+        pb::CandidateStage::CommitteeApproved,
+        "2025-07-15",
+    )
+    .await
+    .expect("approved with the comment");
+}
+
+on_both_backends! {
+    a_soldier_who_retook_the_class_locally_needs_no_referral =>
+        sqlite_a_soldier_who_retook_the_class_locally_needs_no_referral,
+        postgres_a_soldier_who_retook_the_class_locally_needs_no_referral;
+    living_away_is_lifted_by_the_comment_of_the_organisation_there =>
+        sqlite_living_away_is_lifted_by_the_comment_of_the_organisation_there,
+        postgres_living_away_is_lifted_by_the_comment_of_the_organisation_there;
 }

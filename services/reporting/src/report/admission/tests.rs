@@ -71,7 +71,9 @@ fn candidate(name: &str, birth_date: &str, education: Education) -> CandidateDet
         youth_union: false,
         demobilised_soldier: false,
         has_military_referral: false,
+        class_retaken_locally: false,
         lives_away: false,
+        away_comment_date: None,
         cell_vote: None,
         background_check_failed: false,
         cell_vote_date: None,
@@ -851,16 +853,72 @@ fn the_decision_deadline_ends_with_the_decision_whatever_the_stage_date() {
     assert!(kinds.contains(&("members/20", DeadlineKindPb::Ceremony as i32)));
 }
 
-/// The story with the cell-approved candidate (voted on 2022-05-16) changed by `change`.
-fn story_with_approved(change: impl Fn(&mut CandidateDetails)) -> AdmissionFacts {
-    let mut facts = story();
-    let approved = facts
+/// Changes the candidate `id` of `facts` by `change`.
+fn change_candidate(
+    facts: &mut AdmissionFacts,
+    id: &str,
+    change: impl FnOnce(&mut CandidateDetails),
+) {
+    let record = facts
         .candidates
         .iter_mut()
-        .find(|record| record.id == "c4")
-        .expect("the cell-approved candidate");
-    change(&mut approved.candidate);
+        .find(|record| record.id == id)
+        .expect("a candidate of the story");
+    change(&mut record.candidate);
+}
+
+/// The story with the cell-approved candidate (voted on 2022-05-16) changed by `change`.
+fn story_with_approved(change: impl FnOnce(&mut CandidateDetails)) -> AdmissionFacts {
+    let mut facts = story();
+    change_candidate(&mut facts, "c4", change);
     facts
+}
+
+#[test]
+fn pipeline_lifts_the_referral_and_living_away_as_membership_does() {
+    let mut facts = story();
+    // c5 and c6 are soldiers without the unit's referral; c5, who has the certificate and the
+    // introducers, took the class again locally. c7 and c8 live away: the organisation where c7
+    // lives commented on 1 June, the one where c8 works only on 10 July, after the report date.
+    change_candidate(&mut facts, "c5", |c| c.class_retaken_locally = true);
+    change_candidate(&mut facts, "c7", |c| {
+        c.away_comment_date = Some(d("2022-06-01"))
+    });
+    change_candidate(&mut facts, "c8", |c| {
+        c.away_comment_date = Some(d("2022-07-10"))
+    });
+    let pipeline = pipeline(&facts, d("2022-06-30"), Freshness::default());
+    assert_eq!(
+        (pipeline.open_candidates, pipeline.eligible_candidates),
+        (8, 3)
+    );
+    assert_eq!(
+        keys_and_counts(&pipeline.by_blocker),
+        [
+            ("EDUCATION_BELOW_MINIMUM", 2),
+            ("CERTIFICATE_MISSING", 3),
+            ("INTRODUCERS_MISSING", 3),
+            ("MILITARY_REFERRAL_MISSING", 1),
+            ("LIVES_AWAY", 1),
+        ]
+    );
+    let codes_of = |id: &str, day: &str| -> Vec<&'static str> {
+        let record = facts
+            .candidates
+            .iter()
+            .find(|record| record.id == id)
+            .expect("a candidate of the story");
+        facts
+            .blockers_on(record, d(day))
+            .iter()
+            .map(|b| b.code.code())
+            .collect()
+    };
+    assert_eq!(codes_of("c5", "2022-06-30"), Vec::<&str>::new());
+    assert!(codes_of("c6", "2022-06-30").contains(&"MILITARY_REFERRAL_MISSING"));
+    assert!(!codes_of("c7", "2022-06-30").contains(&"LIVES_AWAY"));
+    assert!(codes_of("c8", "2022-06-30").contains(&"LIVES_AWAY"));
+    assert!(!codes_of("c8", "2022-07-10").contains(&"LIVES_AWAY"));
 }
 
 #[test]

@@ -1,9 +1,16 @@
+-- Two facts that lift admission blockers, so that the pipeline judges them as the membership
+-- service does: a demobilised soldier who took the awareness class again locally needs no
+-- referral from the unit (flag 0/1), and a candidate living away may be admitted from the day the
+-- Party organisation where they live or work gave its written comment (`YYYY-MM-DD`, null while
+-- there is none, like the other optional dates of the table). The replay below fills them.
+alter table candidates add column class_retaken_locally bigint not null default 0;
+alter table candidates add column away_comment_date text;
+
 -- One roll for every report: the statistics, the movements and the rankings count a member on
 -- the roll from the admission ceremony (or the transfer in), as the commune report and the cell
 -- health always did; the days from the decision to the ceremony are the line "decided, awaiting
 -- the ceremony", outside the roll, and the movements count ceremonies and departures before one.
--- No table changes; the ledgers of the aggregate read model hold every member's contribution
--- under the old roll.
+-- The ledgers of the aggregate read model hold every member's contribution under the old roll.
 --
 -- Rebuild the projection from the start of the feed, the ledgers with it. Every row derives from
 -- the feed, so nothing is lost; the audit trail stays.
