@@ -277,8 +277,10 @@ async fn the_synthetic_province_loads_and_its_roll_matches_the_plan() {
     assert!(summary.steps_applied > 0);
     assert!(summary.special(SpecialCase::PartyAgeGap).is_some());
 
-    // Nothing is generated after the last date, so today's roll is the roll of that day.
+    // Nothing is generated after the last date, ceremonies included, so today's roll is the roll
+    // of that day, and so is the line awaiting a ceremony.
     let mut on_roll: HashMap<String, i64> = HashMap::new();
+    let mut awaiting = 0;
     for (commune, _) in &summary.commune_names {
         let members = membership
             .list_members(ListMembersRequest {
@@ -290,19 +292,20 @@ async fn the_synthetic_province_loads_and_its_roll_matches_the_plan() {
             .expect("roll")
             .into_inner()
             .members;
-        let active = members
-            .iter()
-            .filter(|m| {
-                matches!(
-                    MemberStatus::try_from(m.status),
-                    Ok(MemberStatus::Admitted
-                        | MemberStatus::Probationary
-                        | MemberStatus::Official
-                        | MemberStatus::Exempt)
-                )
-            })
-            .count() as i64;
+        let status = |wanted: &[MemberStatus]| {
+            members
+                .iter()
+                .filter(|m| MemberStatus::try_from(m.status).is_ok_and(|s| wanted.contains(&s)))
+                .count() as i64
+        };
+        // On the roll from the ceremony; decided and awaiting it is a line of its own.
+        let active = status(&[
+            MemberStatus::Probationary,
+            MemberStatus::Official,
+            MemberStatus::Exempt,
+        ]);
         on_roll.insert(commune.clone(), active);
+        awaiting += status(&[MemberStatus::Admitted]);
     }
     for (commune, _) in &summary.commune_names {
         let expected = summary
@@ -310,6 +313,14 @@ async fn the_synthetic_province_loads_and_its_roll_matches_the_plan() {
             .unwrap_or(0);
         assert_eq!(on_roll.get(commune).copied(), Some(expected), "{commune}");
     }
+    let awaiting_on = |day: &str| {
+        summary
+            .province_awaiting
+            .iter()
+            .find(|(counted, _)| counted == day)
+            .map(|(_, n)| *n)
+    };
+    assert_eq!(Some(awaiting), awaiting_on(synthetic::LAST_DATE));
 
     // The reporting service counts the province as the generator did, on both sides of the
     // merge, and its movements reconcile with the generator's.
@@ -325,6 +336,11 @@ async fn the_synthetic_province_loads_and_its_roll_matches_the_plan() {
             .expect("statistics")
             .into_inner();
         assert_eq!(statistics.total_members, *expected, "{day}");
+        assert_eq!(
+            Some(statistics.awaiting_ceremony_members),
+            awaiting_on(day),
+            "awaiting the ceremony on {day}"
+        );
         for unit in &statistics.units {
             assert_eq!(
                 Some(unit.members),
@@ -346,22 +362,39 @@ async fn the_synthetic_province_loads_and_its_roll_matches_the_plan() {
             .into_inner();
         let check = movements.reconciliation.expect("reconciled");
         assert!(check.balanced);
+        // The roll, then the line awaiting the ceremony.
         assert_eq!(
             (
-                check.members_at_start,
-                movements.admitted.map_or(0, |a| a.total),
-                movements.transferred_in,
-                movements.transferred_out,
-                movements.died,
-                check.members_at_end
+                (
+                    check.members_at_start,
+                    movements.ceremonies,
+                    movements.transferred_in,
+                    movements.transferred_out,
+                    movements.died,
+                    check.members_at_end
+                ),
+                (
+                    check.awaiting_at_start,
+                    movements.admitted.map_or(0, |a| a.total),
+                    movements.left_awaiting_ceremony,
+                    check.awaiting_at_end
+                )
             ),
             (
-                expected.members_at_start,
-                expected.admitted,
-                expected.transferred_in,
-                expected.transferred_out,
-                expected.died,
-                expected.members_at_end
+                (
+                    expected.members_at_start,
+                    expected.ceremonies,
+                    expected.transferred_in,
+                    expected.transferred_out,
+                    expected.died,
+                    expected.members_at_end
+                ),
+                (
+                    expected.awaiting_at_start,
+                    expected.admitted,
+                    expected.left_awaiting_ceremony,
+                    expected.awaiting_at_end
+                )
             ),
             "{} – {}",
             expected.from,

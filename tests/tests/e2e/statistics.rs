@@ -129,14 +129,18 @@ pub fn assert_breakdowns_sum(statistics: &report::Statistics) {
     );
 }
 
-/// The reconciliation of `movements` balances and matches its counts.
+/// The reconciliation of `movements` balances and matches its counts: the roll, entered at the
+/// ceremony or by a transfer in, and the line awaiting the ceremony, entered at the decision.
 pub fn assert_reconciled(movements: &report::Movements) {
     let check = movements
         .reconciliation
         .as_ref()
         .expect("movements carry a reconciliation");
     let admitted = movements.admitted.as_ref().map_or(0, |a| a.total);
-    assert_eq!(check.movements_in, admitted + movements.transferred_in);
+    assert_eq!(
+        check.movements_in,
+        movements.ceremonies + movements.transferred_in
+    );
     assert_eq!(
         check.movements_out,
         movements.transferred_out
@@ -148,6 +152,11 @@ pub fn assert_reconciled(movements: &report::Movements) {
     assert_eq!(
         check.members_at_start + check.movements_in,
         check.members_at_end + check.movements_out,
+        "{movements:?}"
+    );
+    assert_eq!(
+        check.awaiting_at_start + admitted,
+        movements.ceremonies + movements.left_awaiting_ceremony + check.awaiting_at_end,
         "{movements:?}"
     );
     assert!(check.balanced);
@@ -317,11 +326,31 @@ async fn merged_communes_roll_up_before_and_after_the_merge(
         (0, 0)
     );
     let year_2024 = movements(&mut pair, "provinces/12", "2024-01-01", "2024-12-31").await?;
+    assert_eq!(year_2024.ceremonies, 1, "the newcomer entered the roll");
     let admitted = year_2024.admitted.ok_or("admissions are counted")?;
     assert_eq!(
         (admitted.total, admitted.under_30, admitted.women),
         (1, 1, 1)
     );
+    // Between the decision (1 March 2024) and the ceremony (20 March) the newcomer is admitted
+    // but not on the roll: a line of its own.
+    let decided = movements(&mut pair, "provinces/12", "2024-01-01", "2024-03-10").await?;
+    let check = decided.reconciliation.ok_or("reconciled")?;
+    assert_eq!(
+        (
+            decided.admitted.map_or(0, |a| a.total),
+            decided.ceremonies,
+            check.awaiting_at_end,
+            check.members_at_end
+        ),
+        (1, 0, 1, 5)
+    );
+    let awaiting = statistics(&mut pair, "provinces/12", "2024-03-10").await?;
+    assert_eq!(
+        (awaiting.total_members, awaiting.awaiting_ceremony_members),
+        (5, 1)
+    );
+    assert_breakdowns_sum(&awaiting);
     let into_successor = movements(&mut pair, "communes/03009", "2025-07-01", "2026-06-30").await?;
     assert_eq!((into_successor.died, into_successor.transferred_in), (1, 6));
     let out_of_predecessor =
@@ -712,11 +741,16 @@ async fn synthetic_province_statistics_sum_and_reconcile(backend: Backend) -> Re
         "one pair of communes merged in 2025"
     );
 
-    for (day, expected) in &province.province_counts {
+    for ((day, expected), (_, awaiting)) in province
+        .province_counts
+        .iter()
+        .zip(&province.province_awaiting)
+    {
         let found = statistics(&mut pair, &province.province, day).await?;
         assert_eq!(
-            found.total_members, *expected,
-            "{} on {day}",
+            (found.total_members, found.awaiting_ceremony_members),
+            (*expected, *awaiting),
+            "{} on {day}: on the roll, awaiting the ceremony",
             province.province
         );
         assert_breakdowns_sum(&found);
@@ -790,7 +824,7 @@ async fn synthetic_province_statistics_sum_and_reconcile(backend: Backend) -> Re
         assert_eq!(
             (
                 check.members_at_start,
-                admitted.total,
+                found.ceremonies,
                 found.transferred_in,
                 found.transferred_out,
                 found.died,
@@ -801,7 +835,7 @@ async fn synthetic_province_statistics_sum_and_reconcile(backend: Backend) -> Re
             ),
             (
                 expected.members_at_start,
-                expected.admitted,
+                expected.ceremonies,
                 expected.transferred_in,
                 expected.transferred_out,
                 expected.died,
@@ -810,7 +844,24 @@ async fn synthetic_province_statistics_sum_and_reconcile(backend: Backend) -> Re
                 expected.resigned,
                 expected.members_at_end,
             ),
-            "movements {} … {}",
+            "the roll's movements {} … {}",
+            expected.from,
+            expected.to
+        );
+        assert_eq!(
+            (
+                check.awaiting_at_start,
+                admitted.total,
+                found.left_awaiting_ceremony,
+                check.awaiting_at_end,
+            ),
+            (
+                expected.awaiting_at_start,
+                expected.admitted,
+                expected.left_awaiting_ceremony,
+                expected.awaiting_at_end,
+            ),
+            "the line awaiting the ceremony {} … {}",
             expected.from,
             expected.to
         );

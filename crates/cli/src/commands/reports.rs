@@ -473,6 +473,7 @@ mod tests {
             display_name: "Xã Hợp Thành".into(),
             as_of_date: "2022-06-30".into(),
             total_members: 172,
+            awaiting_ceremony_members: 2,
             cells_by_kind: vec![Bucket {
                 key: "CELL_KIND_SCHOOL".into(),
                 label: String::new(),
@@ -500,6 +501,10 @@ mod tests {
         };
         let text = render_commune_report(&report);
         assert!(text.contains("Tổng số đảng viên: 172"));
+        assert!(
+            text.contains("Đã có quyết định kết nạp, chờ lễ kết nạp (không tính vào tổng số): 2"),
+            "{text}"
+        );
         assert!(text.contains("Nhà trường") && text.contains("24"));
         assert!(text.contains("Chi bộ thôn Tượng 1") && text.contains("Khu dân cư"));
     }

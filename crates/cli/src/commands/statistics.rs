@@ -13,7 +13,7 @@ use crate::parse::{parse_award_round, parse_breakdown, parse_date, parse_provinc
 use clap::Args;
 use partyregistry_proto::reporting::v1::RankingIndicator;
 
-pub use partyregistry_export::reports::{reconciliation_line, round_label};
+pub use partyregistry_export::reports::{reconciliation_lines, round_label};
 
 /// GetStatistics from `report statistics`.
 pub fn statistics_request(args: StatisticsArgs) -> GetStatisticsRequest {
@@ -182,7 +182,7 @@ mod tests {
     fn statistics_show_breakdowns_with_their_total_and_the_units() {
         let statistics = Statistics {
             suppressed_fields: Vec::new(),
-            awaiting_ceremony_members: 0,
+            awaiting_ceremony_members: 1,
             scope: "provinces/15".into(),
             display_name: "Tỉnh Lào Cai".into(),
             as_of_date: "2026-06-30".into(),
@@ -221,6 +221,10 @@ mod tests {
         };
         let text = render_statistics(&statistics);
         assert!(text.contains("Tổng số đảng viên: 4"), "{text}");
+        assert!(
+            text.contains("Đã có quyết định kết nạp, chờ lễ kết nạp (không tính vào tổng số): 1"),
+            "{text}"
+        );
         assert!(text.contains("Theo dân tộc"), "{text}");
         assert!(text.contains("Kinh") && text.contains("75.0 %"), "{text}");
         assert!(text.contains("Xã Hợp Thành") && text.contains("02680"));
@@ -232,7 +236,7 @@ mod tests {
     #[test]
     fn suppressed_counts_are_marked_not_shown_as_zero() {
         let statistics = Statistics {
-            suppressed_fields: Vec::new(),
+            suppressed_fields: vec!["awaiting_ceremony_members".into()],
             awaiting_ceremony_members: 0,
             scope: "provinces/15".into(),
             total_members: 40,
@@ -262,6 +266,11 @@ mod tests {
             .find(|line| line.starts_with("Mông"))
             .unwrap_or_default();
         assert!(mong.contains("ẩn*") && !mong.contains('%'), "{text}");
+        let awaiting = text
+            .lines()
+            .find(|line| line.starts_with("Đã có quyết định kết nạp, chờ lễ kết nạp"))
+            .unwrap_or_default();
+        assert!(awaiting.ends_with("ẩn*"), "{text}");
         assert!(text.contains("Cộng (không kể số ẩn)"), "{text}");
         assert!(text.contains("* ẩn: số quá nhỏ"), "{text}");
     }
@@ -298,6 +307,7 @@ mod tests {
                 suppressed_fields: vec!["women".into()],
                 ..AdmissionMovements::default()
             }),
+            suppressed_fields: vec!["ceremonies".into(), "awaiting_at_end".into()],
             ..Movements::default()
         };
         let text = render_movements(&movements);
@@ -308,6 +318,9 @@ mod tests {
                 .to_owned()
         };
         assert!(line("Kết nạp — trong đó nữ").ends_with("ẩn*"), "{text}");
+        assert!(line("Lễ kết nạp").ends_with("ẩn*"), "{text}");
+        assert!(line("Chờ lễ kết nạp cuối kỳ").ends_with("ẩn*"), "{text}");
+        assert!(line("Chờ lễ kết nạp đầu kỳ").ends_with(" 0"), "{text}");
         // A real 0 stays a 0.
         assert!(line("Kết nạp — trong đó dưới 30").ends_with(" 0"), "{text}");
         assert!(text.contains("* ẩn: số quá nhỏ"), "{text}");
@@ -340,22 +353,43 @@ mod tests {
             ..Movements::default()
         };
         let text = render_movements(&movements);
-        assert!(
-            text.contains(
-                "ĐỐI CHIẾU: đầu kỳ 100 + tăng 4 = 104; cuối kỳ 102 + giảm 2 = 104 → KHỚP"
-            ),
-            "{text}"
+        let [roll, awaiting] = reconciliation_lines(&movements);
+        assert_eq!(
+            roll,
+            "ĐỐI CHIẾU: đầu kỳ 100 + tăng 4 = 104; cuối kỳ 102 + giảm 2 = 104 → KHỚP"
         );
+        assert_eq!(
+            awaiting,
+            "ĐỐI CHIẾU CHỜ LỄ KẾT NẠP: chờ lễ đầu kỳ 0 + kết nạp 3 = 3; \
+             lễ kết nạp 3 + rời trước lễ 0 + chờ lễ cuối kỳ 0 = 3 → KHỚP"
+        );
+        // The terminal prints both checks as they are spelled out here.
+        assert!(text.contains(&roll) && text.contains(&awaiting), "{text}");
+        assert!(text.contains("Lễ kết nạp (vào danh sách): 3"), "{text}");
+        assert!(text.contains("Kết nạp (theo ngày quyết định): 3"), "{text}");
+        assert!(text.contains("Chờ lễ kết nạp đầu kỳ: 0"), "{text}");
+        assert!(text.contains("Rời trước lễ kết nạp: 0"), "{text}");
+        assert!(text.contains("Chờ lễ kết nạp cuối kỳ: 0"), "{text}");
         assert!(text.contains("Kết nạp — trong đó dưới 30 tuổi"));
-        let unbalanced = Reconciliation {
-            members_at_start: 10,
-            movements_in: 1,
-            movements_out: 0,
-            members_at_end: 10,
-            balanced: false,
-            ..Reconciliation::default()
+        let unbalanced = Movements {
+            reconciliation: Some(Reconciliation {
+                members_at_start: 10,
+                movements_in: 1,
+                movements_out: 0,
+                members_at_end: 10,
+                balanced: false,
+                ..Reconciliation::default()
+            }),
+            ceremonies: 1,
+            admitted: Some(AdmissionMovements {
+                total: 1,
+                ..AdmissionMovements::default()
+            }),
+            ..Movements::default()
         };
-        assert!(reconciliation_line(&unbalanced).contains("KHÔNG KHỚP (chênh lệch 1)"));
+        let [roll, awaiting] = reconciliation_lines(&unbalanced);
+        assert!(roll.ends_with("KHÔNG KHỚP (chênh lệch 1)"), "{roll}");
+        assert!(awaiting.ends_with("→ KHỚP"), "{awaiting}");
     }
 
     #[test]

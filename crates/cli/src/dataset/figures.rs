@@ -18,7 +18,8 @@ pub const COMMUNE_VALID_FROM: &str = "2008-01-01";
 /// The body that decides admissions.
 pub const DECIDING_BODY: &str = "Đảng ủy xã Hợp Thành";
 
-/// Members on the roll on [`REFERENCE_AS_OF`].
+/// Members on the roll on [`REFERENCE_AS_OF`]: every admission of the commune had its ceremony by
+/// then, so none is awaiting it.
 pub const EXPECTED_MEMBERS: i64 = 172;
 /// Of which official on [`REFERENCE_AS_OF`].
 pub const EXPECTED_OFFICIAL: i64 = 166;

@@ -137,6 +137,13 @@ fn roll_has_172_members_in_known_cells() {
     }
     assert_eq!(per_cell.values().sum::<usize>(), members.len());
     assert_eq!(per_cell.len(), dataset.cells.len());
+    // The roll counts a member from the admission ceremony: every one of the 172 has had it by
+    // the reference date, none is still awaiting it.
+    for member in &members {
+        let admission = member.admission.as_ref().expect("admission");
+        let ceremony = date::parse(&admission.ceremony_date).expect("ceremony");
+        assert!(ceremony <= reference_date(), "{}", member.full_name);
+    }
 }
 
 #[test]

@@ -1,6 +1,8 @@
 //! The expected figures of the generated province, computed from the plan's history, never written
-//! by hand: a member is on a commune's roll from the day of its admission decision (or its
-//! arrival) up to the day before it leaves. Owns [`SyntheticProvince`], what a seed run reports.
+//! by hand: a member is on a commune's roll from the day of its admission ceremony (or its
+//! arrival) up to the day before it leaves; from its admission decision to the day before its
+//! ceremony it is awaiting the ceremony, off the roll; admissions count on the decision day. Owns
+//! [`SyntheticProvince`], what a seed run reports.
 
 use chrono::{Duration, NaiveDate};
 use partyregistry_proto::membership::v1::DepartureKind;
@@ -34,13 +36,15 @@ pub struct ProvinceMovements {
     pub to: String,
     /// On the roll the day before `from`.
     pub members_at_start: i64,
-    /// Admission decisions.
+    /// Admission decisions, on the decision day.
     pub admitted: i64,
+    /// Admission ceremonies: the admitted entering the roll.
+    pub ceremonies: i64,
     /// Arrivals from outside the province.
     pub transferred_in: i64,
-    /// Departures to outside the province.
+    /// Departures to outside the province, of members on the roll.
     pub transferred_out: i64,
-    /// Deaths.
+    /// Deaths on the roll.
     pub died: i64,
     /// Removals.
     pub removed: i64,
@@ -50,6 +54,12 @@ pub struct ProvinceMovements {
     pub resigned: i64,
     /// On the roll on `to`.
     pub members_at_end: i64,
+    /// Admitted who left before their ceremony, never on the roll.
+    pub left_awaiting_ceremony: i64,
+    /// Decided and not yet at their ceremony the day before `from`.
+    pub awaiting_at_start: i64,
+    /// Decided and not yet at their ceremony on `to`.
+    pub awaiting_at_end: i64,
 }
 
 /// What an end-to-end test needs to know about the loaded province.
@@ -71,6 +81,9 @@ pub struct SyntheticProvince {
     pub counts: Vec<CommuneCount>,
     /// Members of the province on each of the [`COUNT_DATES`].
     pub province_counts: Vec<(String, i64)>,
+    /// Members of the province decided and awaiting their ceremony on each of the
+    /// [`COUNT_DATES`], off the roll.
+    pub province_awaiting: Vec<(String, i64)>,
     /// The province's movements per calendar year from 2015 (2026 up to [`LAST_DATE`]).
     pub movements: Vec<ProvinceMovements>,
     /// Resource names of the special cases.
@@ -129,18 +142,51 @@ impl SyntheticProvince {
     }
 }
 
+/// The day a member leaves the province's records (a transfer out of it or a departure).
+fn leaves(member: &PlannedMember) -> Option<NaiveDate> {
+    member
+        .steps
+        .iter()
+        .find(|step| {
+            matches!(
+                step.kind,
+                StepKind::OutOfSystem { .. } | StepKind::Depart(_)
+            )
+        })
+        .map(|step| step.date)
+}
+
+/// The day a member enters the roll: its arrival, else its admission ceremony; none for a
+/// member who leaves before.
+fn enters(member: &PlannedMember) -> Option<NaiveDate> {
+    let admission = admission_of(member)?;
+    let day = match &member.arrival {
+        Some(arrival) => date::parse(&arrival.joined_date).ok()?,
+        None => date::parse(&admission.ceremony_date).ok()?,
+    };
+    leaves(member).is_none_or(|left| day < left).then_some(day)
+}
+
+/// The days an admitted member awaits its ceremony: from the decision to the day before the
+/// ceremony, or before it leaves when that comes first. None for an arrival, admitted elsewhere.
+fn awaiting(member: &PlannedMember) -> Option<(NaiveDate, NaiveDate)> {
+    if member.arrival.is_some() {
+        return None;
+    }
+    let admission = admission_of(member)?;
+    let decided = date::parse(&admission.decision_date).ok()?;
+    let ceremony = date::parse(&admission.ceremony_date).ok()?;
+    Some((
+        decided,
+        leaves(member).map_or(ceremony, |left| left.min(ceremony)),
+    ))
+}
+
 /// A member's roll periods: (commune code, first day, first day off the roll).
 pub(in crate::synthetic) fn periods(
     member: &PlannedMember,
 ) -> Vec<(String, NaiveDate, Option<NaiveDate>)> {
-    let Some(admission) = admission_of(member) else {
-        return Vec::new();
-    };
-    let start = match &member.arrival {
-        Some(arrival) => date::parse(&arrival.joined_date).ok(),
-        None => date::parse(&admission.decision_date).ok(),
-    };
-    let Some(start) = start else {
+    let Some(start) = enters(member) else {
         return Vec::new();
     };
     let mut out = Vec::new();
@@ -149,9 +195,12 @@ pub(in crate::synthetic) fn periods(
     for step in &member.steps {
         match &step.kind {
             StepKind::ToCommune { to_cell } => {
-                out.push((code.clone(), from, Some(step.date)));
+                // A move before the ceremony only says where the member enters the roll.
+                if step.date > from {
+                    out.push((code.clone(), from, Some(step.date)));
+                    from = step.date;
+                }
                 code = code_of(to_cell);
-                from = step.date;
             }
             StepKind::OutOfSystem { .. } | StepKind::Depart(_) => {
                 out.push((code.clone(), from, Some(step.date)));
@@ -183,20 +232,33 @@ impl Plan {
             .count() as i64
     }
 
+    /// Members of the province decided and not yet at their ceremony on `on`.
+    pub fn awaiting_on(&self, on: NaiveDate) -> i64 {
+        self.members
+            .iter()
+            .filter_map(awaiting)
+            .filter(|(decided, until)| *decided <= on && on < *until)
+            .count() as i64
+    }
+
     /// The province's movements over `[from, to]`.
     pub fn movements(&self, from: NaiveDate, to: NaiveDate) -> ProvinceMovements {
+        let before = from - Duration::days(1);
         let mut result = ProvinceMovements {
             from: date::format(from),
             to: date::format(to),
-            members_at_start: self.members_on(None, from - Duration::days(1)),
+            members_at_start: self.members_on(None, before),
             members_at_end: self.members_on(None, to),
+            awaiting_at_start: self.awaiting_on(before),
+            awaiting_at_end: self.awaiting_on(to),
             ..ProvinceMovements::default()
         };
         let within = |d: NaiveDate| from <= d && d <= to;
         for member in &self.members {
+            let entered = enters(member);
             match (&member.arrival, admission_of(member)) {
-                (Some(arrival), _) => {
-                    if date::parse(&arrival.joined_date).is_ok_and(within) {
+                (Some(_), _) => {
+                    if entered.is_some_and(within) {
                         result.transferred_in += 1;
                     }
                 }
@@ -204,10 +266,23 @@ impl Plan {
                     if date::parse(&admission.decision_date).is_ok_and(within) {
                         result.admitted += 1;
                     }
+                    if entered.is_some_and(within) {
+                        result.ceremonies += 1;
+                    }
                 }
                 (None, None) => {}
             }
             for step in member.steps.iter().filter(|s| within(s.date)) {
+                let leaving = matches!(
+                    step.kind,
+                    StepKind::OutOfSystem { .. } | StepKind::Depart(_)
+                );
+                // Leaving before the ceremony is a movement of the line awaiting it, not of the
+                // roll.
+                if leaving && entered.is_none() {
+                    result.left_awaiting_ceremony += 1;
+                    continue;
+                }
                 match step.kind {
                     StepKind::OutOfSystem { .. } => result.transferred_out += 1,
                     StepKind::Depart(DepartureKind::Death) => result.died += 1,
@@ -238,6 +313,7 @@ impl Plan {
     pub fn summary(&self) -> SyntheticProvince {
         let mut counts = Vec::new();
         let mut province_counts = Vec::new();
+        let mut province_awaiting = Vec::new();
         for day_text in COUNT_DATES {
             let on = day(day_text);
             for commune in self.valid_communes(on) {
@@ -249,6 +325,7 @@ impl Plan {
                 });
             }
             province_counts.push((day_text.to_owned(), self.members_on(None, on)));
+            province_awaiting.push((day_text.to_owned(), self.awaiting_on(on)));
         }
         let movements = (2015..=2026)
             .map(|year| {
@@ -276,6 +353,7 @@ impl Plan {
             merge_date: MERGE_DATE.to_owned(),
             counts,
             province_counts,
+            province_awaiting,
             movements,
             special: Vec::new(),
             members_created: 0,

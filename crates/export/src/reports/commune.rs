@@ -9,8 +9,8 @@ use partyregistry_proto::reporting::v1::{
 use partyregistry_vocab::reference;
 
 use super::tables::{
-    NO_TARGET, SUMMARY, average, bucket_table, count, figure, is_hidden, pair, push_freshness,
-    push_total, slug, summary_table, vietnamese_date, years_or_empty, yes_no,
+    NO_TARGET, SUMMARY, average, awaiting_ceremony, bucket_table, count, figure, is_hidden, pair,
+    push_freshness, push_total, slug, summary_table, vietnamese_date, years_or_empty, yes_no,
 };
 use crate::document::{Cell, Document, Table};
 
@@ -43,7 +43,8 @@ pub fn commune_report(report: &CommuneReport) -> Document {
             figure(report.probationary_members, "probationary_members", hidden),
         ))
         .push_row(pair("Đảng viên nữ", figure(report.women, "women", hidden)))
-        .push_row(pair("Tuổi bình quân", average(report.average_age, hidden)));
+        .push_row(pair("Tuổi bình quân", average(report.average_age, hidden)))
+        .push_row(awaiting_ceremony(report.awaiting_ceremony_members, hidden));
     push_freshness(&mut summary, report.freshness.as_ref());
     document.push(summary);
 

@@ -34,7 +34,7 @@ pub use admission::{
 };
 pub use badges::{badges_due, round_label};
 pub use commune::{admissions_report, cell_health, cell_rating_summary, commune_report};
-pub use statistics::{movements, ranking, reconciliation_line, statistics};
+pub use statistics::{movements, ranking, reconciliation_lines, statistics};
 pub use tables::{SHOWN_TOTAL_LABEL, TOTAL_LABEL, slug};
 
 #[cfg(test)]

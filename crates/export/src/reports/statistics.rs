@@ -6,13 +6,12 @@
 //! (`super::tables`).
 
 use partyregistry_proto::reporting::v1::{
-    Movements, RankCommunesRequest, RankCommunesResponse, RankingIndicator, Reconciliation,
-    Statistics,
+    Movements, RankCommunesRequest, RankCommunesResponse, RankingIndicator, Statistics,
 };
 
 use super::tables::{
-    SUMMARY, average, bucket_table, code, count, figure, lowercase_first, pair, percent,
-    push_freshness, push_total, sentences_table, slug, summary_table, vietnamese_date,
+    SUMMARY, average, awaiting_ceremony, bucket_table, code, count, figure, lowercase_first, pair,
+    percent, push_freshness, push_total, sentences_table, slug, summary_table, vietnamese_date,
 };
 use crate::document::{Cell, Document, Table};
 use crate::terminal::NOTHING;
@@ -59,6 +58,10 @@ pub fn statistics(statistics: &Statistics) -> Document {
         .push_row(pair(
             "Tuổi bình quân",
             average(statistics.average_age, hidden),
+        ))
+        .push_row(awaiting_ceremony(
+            statistics.awaiting_ceremony_members,
+            hidden,
         ));
     push_freshness(&mut summary, statistics.freshness.as_ref());
     document.push(summary);
@@ -103,28 +106,126 @@ pub fn statistics(statistics: &Statistics) -> Document {
     document
 }
 
-/// The reconciliation as one line a person can check by hand.
-pub fn reconciliation_line(check: &Reconciliation) -> String {
-    format!("ĐỐI CHIẾU: {}", reconciliation_sums(check))
+/// One of the two checks of a period's movements, spelled out so that a person can redo it by
+/// hand: what a line started with and took in against what it ended with and gave out.
+struct Check {
+    /// How a file labels it: the equation in words.
+    label: &'static str,
+    /// How a terminal labels it.
+    heading: &'static str,
+    /// Whether it holds.
+    holds: bool,
+    /// Both sides with their terms and sums, and the verdict.
+    sums: String,
 }
 
-/// Both sides of the reconciliation with their sums, and the verdict.
-fn reconciliation_sums(check: &Reconciliation) -> String {
-    let left = check.members_at_start + check.movements_in;
-    let right = check.members_at_end + check.movements_out;
-    let verdict = if check.balanced && left == right {
-        "KHỚP".to_owned()
-    } else {
-        format!("KHÔNG KHỚP (chênh lệch {})", left - right)
+impl Check {
+    /// The check as a row of the movements table: the verdict in a file, the sums on a terminal.
+    fn row(&self) -> Vec<Cell> {
+        pair(
+            Cell::worded(self.label, self.heading),
+            Cell::worded(
+                if self.holds {
+                    "Khớp"
+                } else {
+                    "Không khớp"
+                },
+                self.sums.as_str(),
+            ),
+        )
+    }
+}
+
+/// A term of a check: the word a terminal writes before it, and its value.
+type Term = (&'static str, i64);
+
+/// A check before its verdict: how it is labelled and the terms of each side.
+struct Equation<'a> {
+    label: &'static str,
+    heading: &'static str,
+    left: &'a [Term],
+    right: &'a [Term],
+}
+
+/// The checks of the movements: the roll (members at the start + ceremonies and transfers in =
+/// members at the end + movements out), then the line awaiting the ceremony (awaiting at the
+/// start + admissions = ceremonies + those who left before theirs + awaiting at the end).
+fn checks(movements: &Movements) -> [Check; 2] {
+    let reconciliation = movements.reconciliation.unwrap_or_default();
+    let admitted = movements.admitted.as_ref().map_or(0, |a| a.total);
+    let equations = [
+        Equation {
+            label: "Đối chiếu: đầu kỳ + tăng = cuối kỳ + giảm",
+            heading: "ĐỐI CHIẾU",
+            left: &[
+                ("đầu kỳ", reconciliation.members_at_start),
+                ("tăng", reconciliation.movements_in),
+            ],
+            right: &[
+                ("cuối kỳ", reconciliation.members_at_end),
+                ("giảm", reconciliation.movements_out),
+            ],
+        },
+        Equation {
+            label: "Đối chiếu chờ lễ kết nạp: đầu kỳ + kết nạp = lễ kết nạp + rời trước lễ + cuối kỳ",
+            heading: "ĐỐI CHIẾU CHỜ LỄ KẾT NẠP",
+            left: &[
+                ("chờ lễ đầu kỳ", reconciliation.awaiting_at_start),
+                ("kết nạp", admitted),
+            ],
+            right: &[
+                ("lễ kết nạp", movements.ceremonies),
+                ("rời trước lễ", movements.left_awaiting_ceremony),
+                ("chờ lễ cuối kỳ", reconciliation.awaiting_at_end),
+            ],
+        },
+    ];
+    let sum = |terms: &[Term]| terms.iter().map(|(_, value)| value).sum::<i64>();
+    let differences = equations
+        .each_ref()
+        .map(|equation| sum(equation.left) - sum(equation.right));
+    // The service answers for both checks at once. When it finds the movements unbalanced and
+    // neither check shows where (a hidden figure reads as 0), neither is said to hold.
+    let unexplained = !reconciliation.balanced && differences.iter().all(|&d| d == 0);
+    let side = |terms: &[Term]| {
+        let words: Vec<String> = terms
+            .iter()
+            .map(|(word, value)| format!("{word} {value}"))
+            .collect();
+        format!("{} = {}", words.join(" + "), sum(terms))
     };
-    format!(
-        "đầu kỳ {} + tăng {} = {left}; cuối kỳ {} + giảm {} = {right} → {verdict}",
-        check.members_at_start, check.movements_in, check.members_at_end, check.movements_out
-    )
+    std::array::from_fn(|index| {
+        let equation = &equations[index];
+        let difference = differences[index];
+        let holds = difference == 0 && !unexplained;
+        let verdict = if holds {
+            "KHỚP".to_owned()
+        } else {
+            format!("KHÔNG KHỚP (chênh lệch {difference})")
+        };
+        Check {
+            label: equation.label,
+            heading: equation.heading,
+            holds,
+            sums: format!(
+                "{}; {} → {verdict}",
+                side(equation.left),
+                side(equation.right)
+            ),
+        }
+    })
 }
 
-/// `GetMovements`: one table, from the members at the start through the movements in and out to
-/// the members at the end, with the check that they reconcile.
+/// Each check of the movements as one line a person can redo by hand: the roll, then the line
+/// awaiting the ceremony.
+pub fn reconciliation_lines(movements: &Movements) -> [String; 2] {
+    checks(movements).map(|check| format!("{}: {}", check.heading, check.sums))
+}
+
+/// `GetMovements`: one table, from the members on the roll at the start through the movements in
+/// and out to the members at the end, then the line awaiting the ceremony from its start through
+/// the admissions, the ceremonies and those who left before theirs to its end, each with the
+/// check that it reconciles.
 pub fn movements(movements: &Movements) -> Document {
     let mut document = Document::new(
         format!(
@@ -153,36 +254,21 @@ pub fn movements(movements: &Movements) -> Document {
     let reconciliation = movements.reconciliation.unwrap_or_default();
     let hidden = &movements.suppressed_fields;
     let moved = |value: i64, field: &str| figure(value, field, hidden);
+    let [roll, awaiting] = checks(movements);
     let mut table = summary_table("Biến động", "Biến động đảng viên và đối chiếu");
     table
         .push_row(pair("Đơn vị", movements.display_name.as_str()))
         .push_row(pair("Phạm vi", movements.scope.as_str()))
         .push_row(pair("Từ ngày", Cell::date(&movements.from_date)))
         .push_row(pair("Đến ngày", Cell::date(&movements.to_date)))
+        // The roll: members enter it at their ceremony or by a transfer in.
         .push_row(pair(
             "Đảng viên đầu kỳ",
             moved(reconciliation.members_at_start, "members_at_start"),
         ))
         .push_row(pair(
-            "Kết nạp",
-            figure(admitted.total, "total", &admitted.suppressed_fields),
-        ))
-        .push_row(of_admitted("dưới 30 tuổi", admitted.under_30, "under_30"))
-        .push_row(of_admitted(
-            "đoàn viên thanh niên",
-            admitted.youth_union,
-            "youth_union",
-        ))
-        .push_row(of_admitted(
-            "dân tộc thiểu số",
-            admitted.ethnic_minority,
-            "ethnic_minority",
-        ))
-        .push_row(of_admitted("nữ", admitted.women, "women"))
-        .push_row(of_admitted(
-            "kết nạp lại",
-            admitted.readmitted,
-            "readmitted",
+            "Lễ kết nạp (vào danh sách)",
+            moved(movements.ceremonies, "ceremonies"),
         ))
         .push_row(pair(
             "Chuyển sinh hoạt chính thức đến",
@@ -211,18 +297,43 @@ pub fn movements(movements: &Movements) -> Document {
             "Đảng viên cuối kỳ",
             moved(reconciliation.members_at_end, "members_at_end"),
         ))
+        .push_row(roll.row())
+        // The line awaiting the ceremony: admitted on the day of the decision, off the roll
+        // until the ceremony.
         .push_row(pair(
-            // A terminal spells the check out with its sums, so a reader can redo it.
-            Cell::worded("Đối chiếu: đầu kỳ + tăng = cuối kỳ + giảm", "ĐỐI CHIẾU"),
-            Cell::worded(
-                if reconciliation.balanced {
-                    "Khớp"
-                } else {
-                    "Không khớp"
-                },
-                reconciliation_sums(&reconciliation),
-            ),
+            "Chờ lễ kết nạp đầu kỳ",
+            moved(reconciliation.awaiting_at_start, "awaiting_at_start"),
         ))
+        .push_row(pair(
+            "Kết nạp (theo ngày quyết định)",
+            figure(admitted.total, "total", &admitted.suppressed_fields),
+        ))
+        .push_row(of_admitted("dưới 30 tuổi", admitted.under_30, "under_30"))
+        .push_row(of_admitted(
+            "đoàn viên thanh niên",
+            admitted.youth_union,
+            "youth_union",
+        ))
+        .push_row(of_admitted(
+            "dân tộc thiểu số",
+            admitted.ethnic_minority,
+            "ethnic_minority",
+        ))
+        .push_row(of_admitted("nữ", admitted.women, "women"))
+        .push_row(of_admitted(
+            "kết nạp lại",
+            admitted.readmitted,
+            "readmitted",
+        ))
+        .push_row(pair(
+            "Rời trước lễ kết nạp",
+            moved(movements.left_awaiting_ceremony, "left_awaiting_ceremony"),
+        ))
+        .push_row(pair(
+            "Chờ lễ kết nạp cuối kỳ",
+            moved(reconciliation.awaiting_at_end, "awaiting_at_end"),
+        ))
+        .push_row(awaiting.row())
         .push_row(pair(
             "Công nhận đảng viên chính thức",
             moved(movements.recognized_official, "recognized_official"),

@@ -26,6 +26,10 @@ pub const YES: &str = "Có";
 const NO: &str = "Không";
 /// What a report says when a commune has no admission target for the year.
 pub const NO_TARGET: &str = "Chưa có chỉ tiêu";
+/// The line of people admitted by a decision and awaiting their ceremony: not on the roll, so
+/// the label says it is outside the totals beside it.
+const AWAITING_CEREMONY_LABEL: &str =
+    "Đã có quyết định kết nạp, chờ lễ kết nạp (không tính vào tổng số)";
 
 /// A summary table: one label–value pair per row.
 pub fn summary_table(sheet: &str, title: &str) -> Table {
@@ -35,6 +39,15 @@ pub fn summary_table(sheet: &str, title: &str) -> Table {
 /// A row of a summary table.
 pub fn pair(label: impl Into<Cell>, value: impl Into<Cell>) -> Vec<Cell> {
     vec![label.into(), value.into()]
+}
+
+/// The summary row of the people awaiting their ceremony on the day, hidden when the report
+/// lists `awaiting_ceremony_members` among its suppressed fields.
+pub fn awaiting_ceremony(value: i64, suppressed_fields: &[String]) -> Vec<Cell> {
+    pair(
+        AWAITING_CEREMONY_LABEL,
+        figure(value, "awaiting_ceremony_members", suppressed_fields),
+    )
 }
 
 /// "Có" or "Không".

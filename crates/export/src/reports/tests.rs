@@ -111,6 +111,9 @@ fn renders(document: &Document) {
     assert!(document.file_stem.is_ascii());
 }
 
+/// The summary row of the people decided and awaiting their ceremony.
+const AWAITING_CEREMONY: &str = "Đã có quyết định kết nạp, chờ lễ kết nạp (không tính vào tổng số)";
+
 fn sample_statistics() -> Statistics {
     Statistics {
         suppressed_fields: Vec::new(),
@@ -187,6 +190,8 @@ fn statistics_has_totals_one_table_per_breakdown_and_the_units() {
     );
     let summary = table(&document, "Tổng hợp");
     assert_eq!(value(summary, "Tổng số đảng viên"), &Cell::Integer(300));
+    // Off the roll, so a line of its own beside the total, not in it.
+    assert_eq!(value(summary, AWAITING_CEREMONY), &Cell::Integer(2));
     assert_eq!(value(summary, "Ngày số liệu"), &date("2026-06-30"));
     assert_eq!(value(summary, "Tuổi bình quân"), &Cell::decimal(47.36, 1));
     assert_eq!(
@@ -246,7 +251,13 @@ fn a_hidden_total_is_labelled_not_written_as_zero() {
     sample.total_members = 0;
     sample.women = 0;
     sample.average_age = 0.0;
-    sample.suppressed_fields = vec!["total_members".into(), "women".into(), "average_age".into()];
+    sample.awaiting_ceremony_members = 0;
+    sample.suppressed_fields = vec![
+        "total_members".into(),
+        "women".into(),
+        "average_age".into(),
+        "awaiting_ceremony_members".into(),
+    ];
     let document = statistics(&sample).filed();
     let summary = table(&document, "Tổng hợp");
     let value = |label: &str| {
@@ -260,6 +271,7 @@ fn a_hidden_total_is_labelled_not_written_as_zero() {
     assert_eq!(value("Tổng số đảng viên"), text(SUPPRESSED_LABEL));
     assert_eq!(value("Đảng viên nữ"), text(SUPPRESSED_LABEL));
     assert_eq!(value("Tuổi bình quân"), text(SUPPRESSED_LABEL));
+    assert_eq!(value(AWAITING_CEREMONY), text(SUPPRESSED_LABEL));
     assert_eq!(value("Đảng viên chính thức"), Cell::Integer(280));
     renders(&document);
 }
@@ -359,9 +371,10 @@ fn admission_progress_without_target_leaves_the_target_line_empty() {
     renders(&document);
 }
 
-#[test]
-fn movements_is_one_table_that_shows_the_reconciliation() {
-    let movements = Movements {
+/// A commune's year: 6 admitted, 6 ceremonies (one of them of the one awaiting at the start),
+/// one awaiting at the end; both checks hold.
+fn sample_movements() -> Movements {
+    Movements {
         suppressed_fields: Vec::new(),
         scope: "communes/02680".into(),
         display_name: "Xã Hợp Thành".into(),
@@ -399,17 +412,60 @@ fn movements_is_one_table_that_shows_the_reconciliation() {
         }),
         notes: vec!["Xã Tả Phời sáp nhập vào xã Hợp Thành ngày 01/07/2025".into()],
         freshness: freshness(),
-    };
-    let document = super::movements(&movements).filed();
+    }
+}
+
+/// The label–value rows of a movements table, as a file holds them.
+fn labels(table: &Table) -> Vec<String> {
+    table
+        .rows
+        .iter()
+        .map(|row| match row.first() {
+            Some(Cell::Text(label)) => label.clone(),
+            other => panic!("not a label: {other:?}"),
+        })
+        .collect()
+}
+
+#[test]
+fn movements_is_one_table_that_shows_the_reconciliation() {
+    let document = super::movements(&sample_movements()).filed();
     assert_eq!(
         document.file_stem,
         "bien-dong-communes-02680-2025-01-01-2025-12-31"
     );
     assert_eq!(document.tables.len(), 1);
     let table = &document.tables[0];
+    // The roll, entered at the ceremony, then the line awaiting it, entered at the decision.
+    let rows = labels(table);
+    let position = |label: &str| {
+        rows.iter()
+            .position(|row| row == label)
+            .unwrap_or_else(|| panic!("no row {label} in {rows:?}"))
+    };
+    let order = [
+        "Đảng viên đầu kỳ",
+        "Lễ kết nạp (vào danh sách)",
+        "Chuyển sinh hoạt chính thức đến",
+        "Cộng tăng",
+        "Cộng giảm",
+        "Đảng viên cuối kỳ",
+        "Đối chiếu: đầu kỳ + tăng = cuối kỳ + giảm",
+        "Chờ lễ kết nạp đầu kỳ",
+        "Kết nạp (theo ngày quyết định)",
+        "Trong đó: kết nạp lại",
+        "Rời trước lễ kết nạp",
+        "Chờ lễ kết nạp cuối kỳ",
+        "Đối chiếu chờ lễ kết nạp: đầu kỳ + kết nạp = lễ kết nạp + rời trước lễ + cuối kỳ",
+        "Công nhận đảng viên chính thức",
+    ]
+    .map(position);
+    assert!(order.is_sorted(), "{rows:?}");
     assert_eq!(value(table, "Đảng viên đầu kỳ"), &Cell::Integer(170));
-    assert_eq!(value(table, "Kết nạp"), &Cell::Integer(6));
-    assert_eq!(value(table, "Trong đó: kết nạp lại"), &Cell::Integer(1));
+    assert_eq!(
+        value(table, "Lễ kết nạp (vào danh sách)"),
+        &Cell::Integer(6)
+    );
     assert_eq!(value(table, "Cộng tăng"), &Cell::Integer(136));
     assert_eq!(value(table, "Cộng giảm"), &Cell::Integer(6));
     assert_eq!(value(table, "Đảng viên cuối kỳ"), &Cell::Integer(300));
@@ -417,10 +473,106 @@ fn movements_is_one_table_that_shows_the_reconciliation() {
         value(table, "Đối chiếu: đầu kỳ + tăng = cuối kỳ + giảm"),
         &text("Khớp")
     );
+    assert_eq!(value(table, "Chờ lễ kết nạp đầu kỳ"), &Cell::Integer(1));
+    assert_eq!(
+        value(table, "Kết nạp (theo ngày quyết định)"),
+        &Cell::Integer(6)
+    );
+    assert_eq!(value(table, "Trong đó: kết nạp lại"), &Cell::Integer(1));
+    assert_eq!(value(table, "Rời trước lễ kết nạp"), &Cell::Integer(0));
+    assert_eq!(value(table, "Chờ lễ kết nạp cuối kỳ"), &Cell::Integer(1));
+    assert_eq!(
+        value(
+            table,
+            "Đối chiếu chờ lễ kết nạp: đầu kỳ + kết nạp = lễ kết nạp + rời trước lễ + cuối kỳ"
+        ),
+        &text("Khớp")
+    );
     assert_eq!(
         value(table, "Ghi chú"),
         &text("Xã Tả Phời sáp nhập vào xã Hợp Thành ngày 01/07/2025")
     );
+    assert_eq!(
+        reconciliation_lines(&sample_movements()),
+        [
+            "ĐỐI CHIẾU: đầu kỳ 170 + tăng 136 = 306; cuối kỳ 300 + giảm 6 = 306 → KHỚP",
+            "ĐỐI CHIẾU CHỜ LỄ KẾT NẠP: chờ lễ đầu kỳ 1 + kết nạp 6 = 7; \
+             lễ kết nạp 6 + rời trước lễ 0 + chờ lễ cuối kỳ 1 = 7 → KHỚP",
+        ]
+    );
+    renders(&document);
+}
+
+#[test]
+fn each_check_of_the_movements_says_whether_it_holds() {
+    // The line awaiting the ceremony ends one short of what explains it: the roll still
+    // reconciles, that line does not.
+    let mut short = sample_movements();
+    if let Some(check) = short.reconciliation.as_mut() {
+        check.awaiting_at_end = 0;
+        check.balanced = false;
+    }
+    let table = &super::movements(&short).filed().tables[0];
+    assert_eq!(
+        value(table, "Đối chiếu: đầu kỳ + tăng = cuối kỳ + giảm"),
+        &text("Khớp")
+    );
+    assert_eq!(
+        value(
+            table,
+            "Đối chiếu chờ lễ kết nạp: đầu kỳ + kết nạp = lễ kết nạp + rời trước lễ + cuối kỳ"
+        ),
+        &text("Không khớp")
+    );
+    let [roll, awaiting] = reconciliation_lines(&short);
+    assert!(roll.ends_with("→ KHỚP"), "{roll}");
+    assert!(
+        awaiting.ends_with("= 6 → KHÔNG KHỚP (chênh lệch 1)"),
+        "{awaiting}"
+    );
+
+    // Unbalanced by the service's count while both sums, with hidden figures read as 0, agree:
+    // neither check is said to hold.
+    let hidden = Movements {
+        reconciliation: Some(Reconciliation {
+            balanced: false,
+            ..Reconciliation::default()
+        }),
+        ..Movements::default()
+    };
+    for line in reconciliation_lines(&hidden) {
+        assert!(line.ends_with("KHÔNG KHỚP (chênh lệch 0)"), "{line}");
+    }
+}
+
+#[test]
+fn hidden_movement_figures_are_labelled_not_written_as_zero() {
+    let mut sample = sample_movements();
+    sample.ceremonies = 0;
+    sample.left_awaiting_ceremony = 0;
+    if let Some(check) = sample.reconciliation.as_mut() {
+        check.awaiting_at_start = 0;
+        check.awaiting_at_end = 0;
+    }
+    sample.suppressed_fields = [
+        "ceremonies",
+        "left_awaiting_ceremony",
+        "awaiting_at_start",
+        "awaiting_at_end",
+    ]
+    .map(String::from)
+    .to_vec();
+    let document = super::movements(&sample).filed();
+    let table = &document.tables[0];
+    for label in [
+        "Lễ kết nạp (vào danh sách)",
+        "Rời trước lễ kết nạp",
+        "Chờ lễ kết nạp đầu kỳ",
+        "Chờ lễ kết nạp cuối kỳ",
+    ] {
+        assert_eq!(value(table, label), &text(SUPPRESSED_LABEL), "{label}");
+    }
+    assert_eq!(value(table, "Đảng viên đầu kỳ"), &Cell::Integer(170));
     renders(&document);
 }
 
@@ -622,6 +774,10 @@ fn commune_report_has_totals_each_breakdown_and_the_cells() {
     assert_eq!(
         value(table(&document, "Tổng hợp"), "Tổng số đảng viên"),
         &Cell::Integer(172)
+    );
+    assert_eq!(
+        value(table(&document, "Tổng hợp"), AWAITING_CEREMONY),
+        &Cell::Integer(1)
     );
     let kinds = table(&document, "Loại chi bộ");
     assert_eq!(kinds.rows[0][0], text("Khu dân cư"));
