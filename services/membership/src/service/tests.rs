@@ -790,9 +790,12 @@ async fn replicas_seed_once(url: &str) {
     );
     assert_eq!(
         replicas[1].provinces(None).await.expect("provinces").len(),
-        35
+        crate::domain::units::REFERENCE_PROVINCES.len()
     );
-    assert_eq!(replicas[2].merges(None).await.expect("merges").len(), 1);
+    assert_eq!(
+        replicas[2].merges(None).await.expect("merges").len(),
+        crate::domain::units::REFERENCE_MERGES.len()
+    );
     for replica in replicas {
         replica.store().pool().close().await;
     }
