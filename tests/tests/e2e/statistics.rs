@@ -390,10 +390,21 @@ async fn merged_communes_roll_up_before_and_after_the_merge(
         Code::InvalidArgument,
         "to_date",
     );
-    let unknown = statistics(&mut pair, "provinces/77", "2025-01-01").await;
+    let unknown = statistics(&mut pair, "provinces/99", "2025-01-01").await;
     assert_eq!(
         unknown.map(|_| ()).map_err(|s| s.code()),
         Err(Code::NotFound)
+    );
+    // A province merged on 1 July 2025 (Bà Rịa - Vũng Tàu into Hồ Chí Minh City) is refused after
+    // its end with its successor named.
+    let ended = statistics(&mut pair, "provinces/77", "2025-07-01")
+        .await
+        .expect_err("ended");
+    assert_eq!(ended.code(), Code::FailedPrecondition);
+    assert!(
+        ended.message().contains("provinces/79"),
+        "{}",
+        ended.message()
     );
     assert_rejected(
         statistics(&mut pair, "communes/03001", "1999-01-01")
@@ -711,7 +722,7 @@ async fn exports_open_as_workbooks_and_refuse_bad_requests(
         report::ExportReportRequest {
             report: Some(report::export_report_request::Report::Statistics(
                 report::GetStatisticsRequest {
-                    scope: "provinces/77".into(),
+                    scope: "provinces/99".into(),
                     ..Default::default()
                 },
             )),
