@@ -355,8 +355,9 @@ async fn postgres_projection_follows_the_feed() {
 }
 
 /// A database of `backend` migrated up to `version` and given the rows `statements` write (a
-/// cursor at 42 among them) upgrades to the latest migrations by replaying the feed: the cursor
-/// rewinds to 0 and each of `tables` is empty.
+/// cursor at 42 of a feed whose head was 42 among them) upgrades to the latest migrations by
+/// replaying the feed: the cursor rewinds to 0, each of `tables` is empty, and the service starts
+/// rebuilding (no report answered until the replay reaches the head).
 async fn upgrade_replays_the_feed(
     backend: Backend,
     label: &str,
@@ -405,6 +406,10 @@ async fn upgrade_replays_the_feed(
         ),
         (0, 0)
     );
+    assert!(
+        crate::ingest::consumer::FeedState::from_cursor(&cursor).is_rebuilding(),
+        "the replay of a followed feed is a rebuild"
+    );
     let mut connection = store.database().pool.acquire().await.expect("connection");
     for table in tables {
         let rows = sqlx::query(&format!("select * from {table}"))
@@ -427,7 +432,7 @@ async fn sqlite_projection_of_encoded_messages_upgrades_by_replaying_the_feed() 
         "reporting_upgrade",
         4,
         &[
-            "update feed_cursor set last_sequence = 42, last_commit_time_us = 7 where id = 1",
+            "update feed_cursor set last_sequence = 42, last_commit_time_us = 7, head_sequence = 42 where id = 1",
             "insert into communes (code, display_name, province_code) values ('02680', 'Xã Hợp Thành', '10')",
             "insert into candidates (candidate_id, commune_code, cell_id, stage, stage_date, resource, last_sequence) \
              values ('c1', '02680', 'tuong-1', 'CANDIDATE_STAGE_IDENTIFIED', '2022-01-10', x'0a0263', 40)",
@@ -447,7 +452,7 @@ async fn projection_without_exceptions_upgrades_by_replaying_the_feed(backend: B
         "reporting_exceptions_upgrade",
         11,
         &[
-            "update feed_cursor set last_sequence = 42, last_commit_time_us = 7 where id = 1",
+            "update feed_cursor set last_sequence = 42, last_commit_time_us = 7, head_sequence = 42 where id = 1",
             "insert into communes (code, display_name, province_code) values ('02680', 'Xã Hợp Thành', '10')",
             "insert into candidates (candidate_id, commune_code, cell_id, stage, stage_date, full_name, \
                  family_name, middle_name, given_name, birth_date, general_education, youth_union, \
@@ -483,7 +488,7 @@ async fn ledgers_of_the_decision_roll_upgrade_by_replaying_the_feed(backend: Bac
         "reporting_one_roll_upgrade",
         12,
         &[
-            "update feed_cursor set last_sequence = 42, last_commit_time_us = 7 where id = 1",
+            "update feed_cursor set last_sequence = 42, last_commit_time_us = 7, head_sequence = 42 where id = 1",
             "insert into communes (code, display_name, province_code) values ('02680', 'Xã Hợp Thành', '10')",
             "insert into roll_deltas (commune_code, dimension, value, day, delta) \
              values ('02680', 'total', '', '2022-03-01', 1)",

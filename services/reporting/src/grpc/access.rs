@@ -286,14 +286,16 @@ pub type Grant = partyregistry_kit::authz::Grant<ReportScope>;
 pub const PROJECTION_REBUILDING: &str = "PROJECTION_REBUILDING";
 
 /// The refusal of a report while the projection is rebuilt: membership's feed no longer holds
-/// what had been applied (a restore from a backup), so the figures would mix two histories.
+/// what had been applied (a restore from a backup), so the figures would mix two histories; or
+/// an upgrade counts the figures again from the start of the feed, so they would be partial.
 fn rebuilding() -> ApiError {
     ApiError::precondition(
         PROJECTION_REBUILDING,
         "feed",
-        "the membership feed was restored behind what this service had applied; the figures are \
-         being rebuilt from the feed and no report is answered until they reach its head \
-         (GetFreshness tells the progress)",
+        "the figures are being rebuilt from the start of the membership feed (after membership \
+         was restored behind what this service had applied, or after an upgrade that counts \
+         them again) and no report is answered until they reach its head (GetFreshness tells \
+         the progress)",
     )
 }
 
