@@ -39,3 +39,7 @@ delete from roll_deltas;
 delete from roll_movements;
 delete from roll_base;
 update feed_cursor set last_sequence = 0, last_commit_time_us = 0 where id = 1;
+
+-- Bumped in the transaction of every commune, province or merge applied, and when the projection
+-- is forgotten: reports keep the units directory they read while the version stands.
+alter table feed_cursor add column units_version bigint not null default 0;

@@ -595,3 +595,61 @@ async fn postgres_statistics_follow_the_feed() {
     store.close().await;
     cleanup.remove().await;
 }
+
+/// The units directory is read once while no unit changes, and again once one does: a report
+/// after a commune is added counts it.
+async fn the_units_directory_is_read_again_after_a_unit_change(store: &Store) {
+    let changes = feed();
+    store
+        .apply_changes(&changes, 1)
+        .await
+        .expect("feed applies");
+    let directory = || async {
+        let mut reader = store.reader().await.expect("snapshot");
+        let units = reader.directory().await.expect("units");
+        reader.finish().await.expect("snapshot ends");
+        units
+    };
+    let first = directory().await;
+    let cached = directory().await;
+    assert!(Arc::ptr_eq(&first, &cached), "read once");
+    // Anything but a unit leaves it as read.
+    let next = changes.last().map_or(1, |c| c.sequence) + 1;
+    store
+        .apply_changes(&[change(next, cell_of("03002", "2020-01-01"))], 1)
+        .await
+        .expect("cell applies");
+    assert!(Arc::ptr_eq(&first, &directory().await), "no unit changed");
+    store
+        .apply_changes(
+            &[change(
+                next + 1,
+                commune_in("03010", "Xã Mường Mô", "2026-01-01", ""),
+            )],
+            1,
+        )
+        .await
+        .expect("commune applies");
+    let after = directory().await;
+    assert!(!Arc::ptr_eq(&first, &after), "read again");
+    assert!(after.communes.iter().any(|c| c.code == "03010"));
+    assert!(!first.communes.iter().any(|c| c.code == "03010"));
+}
+
+#[tokio::test]
+async fn sqlite_the_units_directory_is_read_again_after_a_unit_change() {
+    let (store, cleanup) = super::sqlite_store("units_cache").await;
+    the_units_directory_is_read_again_after_a_unit_change(&store).await;
+    store.close().await;
+    cleanup.remove().await;
+}
+
+#[tokio::test]
+async fn postgres_the_units_directory_is_read_again_after_a_unit_change() {
+    let Some((store, cleanup)) = super::postgres_store("units_cache").await else {
+        return;
+    };
+    the_units_directory_is_read_again_after_a_unit_change(&store).await;
+    store.close().await;
+    cleanup.remove().await;
+}

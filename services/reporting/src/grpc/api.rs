@@ -41,7 +41,7 @@ use crate::store::{AdmissionSnapshot, AdmissionWindow, Reader, Store, StoredCurs
 /// What a statistics report reads in one snapshot: the units, the communes it counts, and the
 /// snapshot still open for the sums.
 struct Scoped {
-    directory: Directory,
+    directory: std::sync::Arc<Directory>,
     resolved: units::Resolved,
     codes: Vec<String>,
     reader: Reader,

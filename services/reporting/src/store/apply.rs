@@ -134,6 +134,15 @@ async fn apply_one(
     projected: &Projected,
     sequence: i64,
 ) -> Result<(), StoreError> {
+    if matches!(
+        projected,
+        Projected::Commune(_) | Projected::Province(_) | Projected::Merge(_)
+    ) {
+        // Reports read the units directory from a cache kept while this version stands.
+        sqlx::query("update feed_cursor set units_version = units_version + 1 where id = 1")
+            .execute(&mut *connection)
+            .await?;
+    }
     match projected {
         Projected::Commune(commune) => {
             upsert_commune(connection, commune).await?;

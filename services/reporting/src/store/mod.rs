@@ -35,6 +35,8 @@ use crate::model::stint::Stint;
 #[derive(Debug, Clone)]
 pub struct Store {
     database: Database,
+    /// The units directory last read, shared by every report of this process.
+    units: statistics::UnitsCache,
 }
 
 /// The feed cursor row as stored.
@@ -101,7 +103,10 @@ pub enum StoreError {
 impl Store {
     /// Wraps a connected, migrated database.
     pub fn new(database: Database) -> Self {
-        Self { database }
+        Self {
+            database,
+            units: statistics::UnitsCache::default(),
+        }
     }
 
     /// Which database this is.
@@ -131,8 +136,8 @@ impl Store {
                 .await?;
         }
         sqlx::query(
-            "update feed_cursor set last_sequence = 0, last_commit_time_us = 0, head_sequence = 0 \
-             where id = 1",
+            "update feed_cursor set last_sequence = 0, last_commit_time_us = 0, head_sequence = 0, \
+             units_version = units_version + 1 where id = 1",
         )
         .execute(&mut *tx)
         .await?;

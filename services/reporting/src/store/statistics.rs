@@ -3,6 +3,7 @@
 //! resolves its units first and reads their members next sees one consistent state.
 
 use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
 
 use partyregistry_rules::{DisciplineForm, RuleTable};
 use partyregistry_vocab::date::Date;
@@ -24,6 +25,7 @@ use crate::model::vocabulary::{EventType, UnitLevel};
 /// A read snapshot for the statistics: every statement sees the same state.
 pub struct Reader {
     tx: Transaction<'static, Any>,
+    units: UnitsCache,
 }
 
 impl std::fmt::Debug for Reader {
@@ -37,7 +39,45 @@ impl Store {
     pub async fn reader(&self) -> Result<Reader, StoreError> {
         Ok(Reader {
             tx: self.snapshot().await?,
+            units: self.units.clone(),
         })
+    }
+}
+
+/// The units directory as last read, with the `units_version` of the cursor row it was read at:
+/// the projection bumps the version in the transaction of every commune, province or merge it
+/// applies (and when it forgets everything), so a snapshot that reads the same version would read
+/// the same directory. Saves every report reading every commune, province and merge again.
+#[derive(Debug, Clone, Default)]
+pub struct UnitsCache {
+    last: Arc<Mutex<Option<VersionedUnits>>>,
+}
+
+/// A directory and the `units_version` it was read at.
+type VersionedUnits = (i64, Arc<Directory>);
+
+impl UnitsCache {
+    fn get(&self, version: i64) -> Option<Arc<Directory>> {
+        // A poisoned lock only means another report panicked while swapping the entry: the
+        // entry is whole either way, and a miss reads the directory again.
+        let last = self
+            .last
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        last.as_ref()
+            .filter(|(read_at, _)| *read_at == version)
+            .map(|(_, directory)| directory.clone())
+    }
+
+    fn put(&self, version: i64, directory: Arc<Directory>) {
+        let mut last = self
+            .last
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        // A slower report that read an older version does not replace a newer entry.
+        if last.as_ref().is_none_or(|(read_at, _)| *read_at <= version) {
+            *last = Some((version, directory));
+        }
     }
 }
 
@@ -85,8 +125,22 @@ impl Reader {
         aggregates::movement_counts(&mut self.tx, communes, from, to).await
     }
 
-    /// Every commune, province and merge.
-    pub async fn directory(&mut self) -> Result<Directory, StoreError> {
+    /// Every commune, province and merge, as of this snapshot: from the cache when no unit
+    /// changed since it was read.
+    pub async fn directory(&mut self) -> Result<Arc<Directory>, StoreError> {
+        let version: i64 = sqlx::query("select units_version from feed_cursor where id = 1")
+            .fetch_one(&mut *self.tx)
+            .await?
+            .try_get(0)?;
+        if let Some(directory) = self.units.get(version) {
+            return Ok(directory);
+        }
+        let directory = Arc::new(self.read_directory().await?);
+        self.units.put(version, directory.clone());
+        Ok(directory)
+    }
+
+    async fn read_directory(&mut self) -> Result<Directory, StoreError> {
         let connection: &mut AnyConnection = &mut self.tx;
         let rows = sqlx::query(
             "select code, display_name, province_code, valid_from, valid_to from communes order by code",
