@@ -890,6 +890,7 @@ async fn reads_writes_and_refusals_are_audited(server: &Server) {
                 name: member.clone(),
                 ceremony_date: "not a date".into(),
                 request_id: String::new(),
+                decision_received_date: String::new(),
             },
         ))
         .await;
