@@ -1138,6 +1138,7 @@ async fn the_served_stack_authenticates_scopes_and_audits() {
     database.remove().await;
 }
 
+mod decision_receipt;
 mod discipline;
 mod ethnicity;
 mod hardening;
