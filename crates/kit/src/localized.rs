@@ -48,6 +48,10 @@ const FIELD_LABELS: &[(&str, &str)] = &[
     ("decision_date", "ngày quyết định kết nạp"),
     ("decision_number", "số quyết định"),
     ("deciding_body", "cấp ra quyết định"),
+    (
+        "decision_received_date",
+        "ngày chi bộ nhận quyết định kết nạp",
+    ),
     ("ceremony_date", "ngày lễ kết nạp"),
     ("official_date", "ngày công nhận chính thức"),
     ("effective_date", "ngày có hiệu lực"),

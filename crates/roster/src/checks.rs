@@ -30,6 +30,10 @@ pub fn check_row(row: &RosterRow, layout: &Layout, rules: &RuleTable, today: Dat
         (Field::CeremonyDate, row.ceremony_date),
     ];
     dated.extend(row.decision_date.map(|d| (Field::DecisionDate, d)));
+    dated.extend(
+        row.decision_received_date
+            .map(|d| (Field::DecisionReceivedDate, d)),
+    );
     dated.extend(row.official_date.map(|d| (Field::OfficialDate, d)));
     dated.extend(row.status_date.map(|d| (Field::StatusDate, d)));
     for (field, value) in &dated {
@@ -60,6 +64,27 @@ pub fn check_row(row: &RosterRow, layout: &Layout, rules: &RuleTable, today: Dat
                 shown(decided)
             ),
         );
+    }
+    if let Some(received) = row.decision_received_date {
+        if received < decision {
+            problem(
+                Field::DecisionReceivedDate,
+                received,
+                format!(
+                    "ngày nhận quyết định trước ngày quyết định kết nạp ({})",
+                    shown(decision)
+                ),
+            );
+        } else if received > row.ceremony_date {
+            problem(
+                Field::DecisionReceivedDate,
+                received,
+                format!(
+                    "ngày nhận quyết định sau ngày vào Đảng ({})",
+                    shown(row.ceremony_date)
+                ),
+            );
+        }
     }
     let version = rules.in_force_on(decision);
     let months = date::whole_months_between(row.birth_date, decision);
@@ -182,5 +207,31 @@ mod tests {
         exempt_probationer.standing = Standing::Exempt;
         exempt_probationer.status_date = Some(day("2012-10-01"));
         assert_eq!(check(&exempt_probationer).len(), 1);
+    }
+
+    #[test]
+    fn the_day_the_decision_was_received_lies_between_the_decision_and_the_ceremony() {
+        let mut received = row();
+        received.decision_date = Some(day("2012-05-10"));
+        for (day_received, expected) in [
+            ("2012-05-10", None),
+            ("2012-06-01", None),
+            ("2012-05-09", Some("trước ngày quyết định")),
+            ("2012-06-02", Some("sau ngày vào Đảng")),
+            ("2027-01-01", Some("tương lai")),
+        ] {
+            received.decision_received_date = Some(day(day_received));
+            let problems = check(&received);
+            match expected {
+                None => assert!(problems.is_empty(), "{day_received}: {problems:?}"),
+                Some(reason) => assert!(
+                    problems
+                        .iter()
+                        .any(|(column, why)| column == "Ngày nhận quyết định kết nạp"
+                            && why.contains(reason)),
+                    "{day_received}: {problems:?}"
+                ),
+            }
+        }
     }
 }

@@ -50,6 +50,8 @@ pub enum Field {
     DecisionDate,
     /// Number of the admission decision.
     DecisionNumber,
+    /// The day the cell received the admission decision.
+    DecisionReceivedDate,
     /// Date of the admission ceremony (Ngày vào Đảng).
     CeremonyDate,
     /// Date of recognition as official member.
@@ -106,7 +108,7 @@ pub struct Column {
 }
 
 /// The template's columns, in order.
-pub const COLUMNS: [Column; 28] = [
+pub const COLUMNS: [Column; 29] = [
     Column {
         field: Field::SourceId,
         key: "source_id",
@@ -382,6 +384,18 @@ pub const COLUMNS: [Column; 28] = [
         requirement: Requirement::Optional,
         format: "văn bản, đến 50 ký tự, ví dụ 125-QĐ/ĐU",
         example: "125-QĐ/ĐU",
+    },
+    Column {
+        field: Field::DecisionReceivedDate,
+        key: "decision_received_date",
+        heading: "Ngày nhận quyết định kết nạp",
+        aliases: &[
+            "Ngày chi bộ nhận quyết định kết nạp",
+            "Ngay nhan QD ket nap",
+        ],
+        requirement: Requirement::Optional,
+        format: "ngày chi bộ nhận quyết định; không trước ngày quyết định, không sau ngày vào Đảng",
+        example: "10/09/2010",
     },
     Column {
         field: Field::CeremonyDate,

@@ -63,6 +63,8 @@ pub struct RosterRow {
     pub decision_date: Option<Date>,
     /// The admission decision's number.
     pub decision_number: String,
+    /// The day the cell received the admission decision, when the file gives it.
+    pub decision_received_date: Option<Date>,
     /// The ceremony (Ngày vào Đảng).
     pub ceremony_date: Date,
     /// Recognition as official member.
@@ -336,6 +338,9 @@ pub fn parse_record(
     let occupation = reader.limited(Field::Occupation, 100);
     let decision_date = reader.parse(Field::DecisionDate, parse_date).flatten();
     let decision_number = reader.limited(Field::DecisionNumber, 50);
+    let decision_received_date = reader
+        .parse(Field::DecisionReceivedDate, parse_date)
+        .flatten();
     let ceremony_date = reader.required_date(Field::CeremonyDate);
     let official_date = reader.parse(Field::OfficialDate, parse_date).flatten();
     let standing = reader.parse(Field::Status, |value| memo.standing(value));
@@ -408,6 +413,7 @@ pub fn parse_record(
         occupation,
         decision_date,
         decision_number,
+        decision_received_date,
         ceremony_date,
         official_date,
         standing,
@@ -451,6 +457,7 @@ pub(crate) fn sample_row(
         occupation: String::new(),
         decision_date: None,
         decision_number: String::new(),
+        decision_received_date: None,
         ceremony_date: day("2012-06-01"),
         official_date: Some(day("2013-06-01")),
         standing: Standing::Active,
@@ -529,6 +536,34 @@ mod tests {
         assert_eq!(row.education, "GENERAL_EDUCATION_UPPER_SECONDARY");
         assert_eq!(row.standing, Standing::Active);
         assert_eq!(row.row_key(), "dong-7");
+    }
+
+    #[test]
+    fn the_day_the_decision_was_received_is_read_under_its_headings() {
+        for heading in ["Ngày nhận quyết định kết nạp", "Ngay nhan QD ket nap"] {
+            let mut headings = HEADINGS.to_vec();
+            headings.push(heading);
+            let mut cells = GOOD.to_vec();
+            cells.push("10/09/2010");
+            let row = parse_record(
+                &layout(&headings),
+                &mut ReferenceMemo::default(),
+                &record(7, &cells),
+            )
+            .expect("a valid row");
+            assert_eq!(
+                row.decision_received_date,
+                Some(partyregistry_vocab::date::parse("2010-09-10").expect("a date")),
+                "{heading}"
+            );
+        }
+        let row = parse_record(
+            &layout(&HEADINGS),
+            &mut ReferenceMemo::default(),
+            &record(7, &GOOD),
+        )
+        .expect("a valid row");
+        assert_eq!(row.decision_received_date, None, "the column is optional");
     }
 
     #[test]

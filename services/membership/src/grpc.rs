@@ -386,7 +386,7 @@ impl MembershipApi {
     ) -> Result<pb::Member, ApiError> {
         let update = &self.qualified(required(request.member.as_ref(), "member")?);
         let id = names::parse_member("member.name", &update.name)?;
-        let paths = convert::mask_paths(request.update_mask.as_ref(), convert::MEMBER_UPDATABLE)?;
+        let paths = convert::member_mask_paths(request.update_mask.as_ref())?;
         let writer = writer_of(&self.authz, grant, "UpdateMember").await?;
         let member = self
             .membership
@@ -459,9 +459,12 @@ impl MembershipApi {
         grant: &Grant,
     ) -> Result<pb::Member, ApiError> {
         let key = request_key("RecordCeremony", &request, grant)?;
-        let ceremony = effective_date("ceremony_date", &request.ceremony_date)?;
-        self.step(&request.name, Step::Ceremony(ceremony), key)
-            .await
+        let step = Step::Ceremony {
+            ceremony_date: effective_date("ceremony_date", &request.ceremony_date)?,
+            decision_received_date: date::parse_optional(&request.decision_received_date)
+                .map_err(|error| ApiError::invalid("decision_received_date", error.to_string()))?,
+        };
+        self.step(&request.name, step, key).await
     }
 
     async fn recognize_official_impl(

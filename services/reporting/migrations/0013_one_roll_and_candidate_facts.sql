@@ -5,6 +5,8 @@
 -- there is none, like the other optional dates of the table). The replay below fills them.
 alter table candidates add column class_retaken_locally bigint not null default 0;
 alter table candidates add column away_comment_date text;
+-- The day the cell received the admission decision (the ceremony's clock starts at it).
+alter table members add column decision_received_date text;
 
 -- One roll for every report: the statistics, the movements and the rankings count a member on
 -- the roll from the admission ceremony (or the transfer in), as the commune report and the cell

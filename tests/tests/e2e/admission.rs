@@ -428,6 +428,7 @@ async fn candidate_goes_from_source_to_official_member(backend: Backend) -> Resu
         deciding_body: "Đảng ủy xã Hợp Thành".into(),
         ceremony_date: String::new(),
         request_id: request_id.into(),
+        decision_received_date: String::new(),
     };
     let member = pair
         .admission
@@ -482,6 +483,7 @@ async fn candidate_goes_from_source_to_official_member(backend: Backend) -> Resu
             name: member.name.clone(),
             ceremony_date: "2025-08-01".into(),
             request_id: "ceremony-mai".into(),
+            decision_received_date: String::new(),
         })
         .await?;
     let official = pair
@@ -731,6 +733,7 @@ async fn pipeline_bad_input_is_rejected_and_nothing_is_written(
                 deciding_body: "Đảng ủy xã Hợp Thành".into(),
                 ceremony_date: String::new(),
                 request_id: String::new(),
+                decision_received_date: String::new(),
             })
             .await,
         Code::FailedPrecondition,

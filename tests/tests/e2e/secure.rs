@@ -482,6 +482,7 @@ fn requests_aimed_at(unit: &Unit) -> Vec<(String, Vec<u8>)> {
                 name: member.clone(),
                 ceremony_date: "2026-04-01".into(),
                 request_id: String::new(),
+                decision_received_date: String::new(),
             }
             .encode_to_vec(),
         ),
@@ -1361,6 +1362,7 @@ async fn personal_fields_and_the_audit_trail_follow_the_token(
             name: unit.member.clone(),
             ceremony_date: "not a date".into(),
             request_id: String::new(),
+            decision_received_date: String::new(),
         })
         .await
         .expect_err("a malformed date");

@@ -209,6 +209,10 @@ pub struct CandidateAdmitArgs {
     /// Cơ quan quyết định, ví dụ "Đảng ủy xã Hợp Thành".
     #[arg(long)]
     pub deciding_body: Option<String>,
+    /// Ngày chi bộ nhận quyết định kết nạp: thời hạn 30 ngày làm việc để tổ chức lễ kết nạp
+    /// tính từ ngày này (chưa ghi thì tính từ ngày quyết định).
+    #[arg(long, value_parser = parse_date)]
+    pub decision_received_date: Option<String>,
     /// Ngày lễ kết nạp, nếu đã tổ chức.
     #[arg(long, value_parser = parse_date)]
     pub ceremony_date: Option<String>,
@@ -505,6 +509,7 @@ fn admit_request(args: CandidateAdmitArgs) -> Result<AdmitCandidateRequest, CliE
         deciding_body: args.deciding_body.unwrap_or_default(),
         ceremony_date: args.ceremony_date.unwrap_or_default(),
         request_id: request_id(args.request_id.as_deref()),
+        decision_received_date: args.decision_received_date.unwrap_or_default(),
     })
 }
 

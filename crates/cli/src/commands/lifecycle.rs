@@ -68,6 +68,10 @@ pub struct AdmitArgs {
     /// Số quyết định kết nạp, ví dụ 125-QĐ/ĐU.
     #[arg(long)]
     pub decision_number: Option<String>,
+    /// Ngày chi bộ nhận quyết định kết nạp: thời hạn 30 ngày làm việc để tổ chức lễ kết nạp
+    /// tính từ ngày này (chưa ghi thì tính từ ngày quyết định).
+    #[arg(long, value_parser = parse_date)]
+    pub decision_received_date: Option<String>,
     /// Ngày lễ kết nạp, nếu đã tổ chức.
     #[arg(long, value_parser = parse_date)]
     pub ceremony_date: Option<String>,
@@ -102,6 +106,9 @@ pub struct CeremonyArgs {
     /// Ngày lễ kết nạp; mặc định hôm nay.
     #[arg(long, value_parser = parse_date)]
     pub date: Option<String>,
+    /// Ngày chi bộ nhận quyết định kết nạp, nếu chưa ghi trước đó (không sau ngày lễ kết nạp).
+    #[arg(long, value_parser = parse_date)]
+    pub decision_received_date: Option<String>,
     /// Khóa chống trùng.
     #[arg(long)]
     pub request_id: Option<String>,
@@ -222,6 +229,7 @@ pub async fn admit(context: &Context, args: AdmitArgs) -> Result<(), CliError> {
     let admission = Admission {
         decision_date: args.decision_date,
         decision_number: args.decision_number.unwrap_or_default(),
+        decision_received_date: args.decision_received_date.unwrap_or_default(),
         ceremony_date: args.ceremony_date.unwrap_or_default(),
         official_date: args.official_date.unwrap_or_default(),
         readmission: args.readmission,
@@ -246,14 +254,19 @@ pub async fn admit(context: &Context, args: AdmitArgs) -> Result<(), CliError> {
 
 /// `partyctl ceremony`: RecordCeremony.
 pub async fn ceremony(context: &Context, args: CeremonyArgs) -> Result<(), CliError> {
-    let request = RecordCeremonyRequest {
-        name: member_name(&args.member)?,
-        ceremony_date: date_or_today(args.date),
-        request_id: request_id(args.request_id.as_deref()),
-    };
+    let request = ceremony_request(args)?;
     let mut membership = client::membership(&context.membership, &context.security).await?;
     let member = membership.record_ceremony(request).await?.into_inner();
     show(context, &mut membership, &member).await
+}
+
+fn ceremony_request(args: CeremonyArgs) -> Result<RecordCeremonyRequest, CliError> {
+    Ok(RecordCeremonyRequest {
+        name: member_name(&args.member)?,
+        ceremony_date: date_or_today(args.date),
+        request_id: request_id(args.request_id.as_deref()),
+        decision_received_date: args.decision_received_date.unwrap_or_default(),
+    })
 }
 
 /// `partyctl recognize`: RecognizeOfficial.
@@ -371,6 +384,25 @@ mod tests {
             decision_number: None,
             request_id: Some("t-1".into()),
         }
+    }
+
+    #[test]
+    fn the_ceremony_carries_the_day_the_decision_was_received() {
+        let request = ceremony_request(CeremonyArgs {
+            member: "17".into(),
+            date: Some("2025-03-25".into()),
+            decision_received_date: Some("2025-03-20".into()),
+            request_id: None,
+        })
+        .expect("valid");
+        assert_eq!(
+            (
+                request.name.as_str(),
+                request.ceremony_date.as_str(),
+                request.decision_received_date.as_str()
+            ),
+            ("members/17", "2025-03-25", "2025-03-20")
+        );
     }
 
     #[test]

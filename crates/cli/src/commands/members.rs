@@ -126,6 +126,9 @@ pub struct MemberCreateArgs {
     /// Số quyết định kết nạp.
     #[arg(long)]
     pub decision_number: Option<String>,
+    /// Ngày chi bộ nhận quyết định kết nạp, nếu hồ sơ có ghi.
+    #[arg(long, value_parser = parse_date)]
+    pub decision_received_date: Option<String>,
     /// Ngày lễ kết nạp.
     #[arg(long, value_parser = parse_date)]
     pub ceremony_date: String,
@@ -166,6 +169,10 @@ pub struct MemberUpdateArgs {
     /// Xóa mọi huy hiệu đã ghi.
     #[arg(long, conflicts_with = "badges")]
     pub clear_badges: bool,
+    /// Ngày chi bộ nhận quyết định kết nạp, khi đảng viên đang chờ lễ kết nạp: thời hạn 30 ngày
+    /// làm việc để tổ chức lễ tính từ ngày này.
+    #[arg(long, value_parser = parse_date)]
+    pub decision_received_date: Option<String>,
     /// Etag đã đọc; mặc định đọc lại đảng viên và dùng etag hiện tại.
     #[arg(long)]
     pub etag: Option<String>,
@@ -367,6 +374,7 @@ fn create_request(args: MemberCreateArgs) -> Result<CreateMemberRequest, CliErro
     let admission = Admission {
         decision_date: args.decision_date,
         decision_number: args.decision_number.unwrap_or_default(),
+        decision_received_date: args.decision_received_date.unwrap_or_default(),
         ceremony_date: args.ceremony_date,
         official_date: args.official_date.unwrap_or_default(),
         ..Admission::default()
@@ -402,6 +410,13 @@ fn update_request(
     if !args.badges.is_empty() || args.clear_badges {
         member.badges = args.badges;
         paths.push("badges");
+    }
+    if let Some(received) = args.decision_received_date {
+        member.admission = Some(Admission {
+            decision_received_date: received,
+            ..Admission::default()
+        });
+        paths.push("admission.decision_received_date");
     }
     if paths.is_empty() {
         // An empty mask means "every field" to the service: refuse rather than blank the member.
@@ -576,6 +591,10 @@ fn details(member: &Member, cells: &HashMap<String, String>) -> Fields {
         .add("Số thẻ đảng viên", &member.card_number)
         .add("Ngày kết nạp", &admission.decision_date)
         .add("Số quyết định kết nạp", &admission.decision_number)
+        .add(
+            "Ngày chi bộ nhận quyết định kết nạp",
+            &admission.decision_received_date,
+        )
         .add("Ngày lễ kết nạp", &admission.ceremony_date)
         .add("Ngày chính thức", &admission.official_date)
         .add("Trạng thái", status_label(member.status))
@@ -776,6 +795,7 @@ mod tests {
             seriously_ill: None,
             badges: Vec::new(),
             clear_badges: false,
+            decision_received_date: None,
             etag: Some("e".into()),
         };
         let request = update_request("members/17".into(), "e".into(), args).expect("fields given");
@@ -794,6 +814,7 @@ mod tests {
             seriously_ill: Some(true),
             badges: vec![crate::parse::parse_badge("30:2025-11-07").expect("valid")],
             clear_badges: false,
+            decision_received_date: None,
             etag: None,
         };
         let request = update_request("members/17".into(), "e".into(), args).expect("fields");
@@ -803,6 +824,33 @@ mod tests {
         assert_eq!(
             request.update_mask.map(|m| m.paths).unwrap_or_default(),
             ["party_age_gaps", "seriously_ill", "badges"]
+        );
+    }
+
+    #[test]
+    fn the_day_the_decision_was_received_is_updated_by_its_path() {
+        let args = MemberUpdateArgs {
+            member: "17".into(),
+            person: PersonArgs::default(),
+            party_age_gaps: Vec::new(),
+            clear_party_age_gaps: false,
+            seriously_ill: None,
+            badges: Vec::new(),
+            clear_badges: false,
+            decision_received_date: Some("2025-03-20".into()),
+            etag: None,
+        };
+        let request = update_request("members/17".into(), "e".into(), args).expect("fields");
+        assert_eq!(
+            request
+                .member
+                .and_then(|m| m.admission)
+                .map(|a| a.decision_received_date),
+            Some("2025-03-20".to_owned())
+        );
+        assert_eq!(
+            request.update_mask.map(|m| m.paths).unwrap_or_default(),
+            ["admission.decision_received_date"]
         );
     }
 

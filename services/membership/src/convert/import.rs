@@ -210,8 +210,17 @@ fn invalid_reason(field: &str) -> &'static str {
         "qualification" | "political_theory" | "assignment" | "kind" | "departure_kind" => {
             "Giá trị không có trong danh mục"
         }
-        "decision_date" | "ceremony_date" | "official_date" | "open_date" | "valid_from"
-        | "exempt_since" | "departure_date" | "from_date" | "to_date" | "award_date" => {
+        "decision_date"
+        | "decision_received_date"
+        | "ceremony_date"
+        | "official_date"
+        | "open_date"
+        | "valid_from"
+        | "exempt_since"
+        | "departure_date"
+        | "from_date"
+        | "to_date"
+        | "award_date" => {
             "Ngày thiếu, sai dạng YYYY-MM-DD, ở tương lai hoặc sai thứ tự so với các ngày khác"
         }
         "years" => "Huy hiệu Đảng phải là 30, 40, 45, 50, …, 90 năm, mỗi mức một lần",
@@ -228,7 +237,7 @@ fn invalid_reason(field: &str) -> &'static str {
 fn rule_reason(reason: &str) -> &'static str {
     match reason {
         domain::DATE_RULE => {
-            "Ngày trái quy định: sai thứ tự (quyết định, kết nạp, chính thức), chưa đủ thời gian dự bị hoặc ở tương lai"
+            "Ngày trái quy định: sai thứ tự (quyết định, nhận quyết định, kết nạp, chính thức), chưa đủ thời gian dự bị hoặc ở tương lai"
         }
         domain::AGE_OUT_OF_RANGE => "Tuổi khi kết nạp chưa đủ theo quy định",
         domain::ILLEGAL_TRANSITION => {

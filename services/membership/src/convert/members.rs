@@ -163,6 +163,11 @@ pub fn admission_at(
         &format!("{field}.official_date"),
         &admission.official_date,
     );
+    let decision_received_date = optional_date(
+        v,
+        &format!("{field}.decision_received_date"),
+        &admission.decision_received_date,
+    );
     let field = "member.admission.previous_member";
     let previous_member = if admission.previous_member.is_empty() {
         None
@@ -182,6 +187,7 @@ pub fn admission_at(
         previous_member,
         // Output only: set from the earlier record on a re-admission.
         first_decision_date: None,
+        decision_received_date,
     })
 }
 
@@ -255,6 +261,7 @@ pub fn member_to_proto(record: &MemberRecord) -> pb::Member {
                 .map(names::member)
                 .unwrap_or_default(),
             first_decision_date: date::format_optional(m.admission.first_decision_date),
+            decision_received_date: date::format_optional(m.admission.decision_received_date),
         }),
         status: proto_enum(pb::MemberStatus::from_str_name, m.status.name()) as i32,
         cell: names::cell(&m.commune_code, &m.cell_id),
@@ -454,7 +461,8 @@ pub fn event_to_proto(member_id: i64, record: &EventRecord) -> pb::MemberEvent {
 
 /// `current` with the personal fields of `merged` (its contract form after a masked update),
 /// validated as on creation; the party-age gaps and badges are checked against its admission
-/// and `today`.
+/// and `today`, and the day the cell received the admission decision, when it changes, against
+/// the member's status and dates.
 pub fn updated_member_from_proto(
     merged: &pb::Member,
     current: &Member,
@@ -468,16 +476,45 @@ pub fn updated_member_from_proto(
         today,
         &mut violations,
     );
+    let field = format!("member.{DECISION_RECEIPT_PATH}");
+    let received = optional_date(
+        &mut violations,
+        &field,
+        merged
+            .admission
+            .as_ref()
+            .map_or("", |a| a.decision_received_date.as_str()),
+    );
     violations.finish()?;
     let person =
         person.ok_or_else(|| ApiError::Internal("validation passed without values".into()))?;
-    Ok(Member {
+    let mut member = Member {
         person,
         party_age_gaps,
         seriously_ill: merged.seriously_ill,
         badges,
         ..current.clone()
-    })
+    };
+    crate::domain::set_decision_receipt(&mut member, &field, received, today)?;
+    Ok(member)
+}
+
+/// The admission field UpdateMember takes when the mask names it, and only then: an update with
+/// an empty mask, built without the admission, must not clear the day.
+pub const DECISION_RECEIPT_PATH: &str = "admission.decision_received_date";
+
+/// The paths of an UpdateMember mask: the personal fields (all of them when the mask is empty)
+/// and, when named, [`DECISION_RECEIPT_PATH`].
+pub fn member_mask_paths(
+    mask: Option<&prost_types::FieldMask>,
+) -> Result<Vec<&'static str>, ApiError> {
+    let named = mask.is_some_and(|mask| !mask.paths.is_empty());
+    let allowed: Vec<&'static str> = MEMBER_UPDATABLE
+        .iter()
+        .copied()
+        .chain(named.then_some(DECISION_RECEIPT_PATH))
+        .collect();
+    super::mask_paths(mask, &allowed)
 }
 
 updatable_fields! {
@@ -512,6 +549,17 @@ updatable_fields! {
 /// its parts are not given, the parts are derived again from it.
 pub fn merge_member(current: &mut pb::Member, update: &pb::Member, paths: &[&str]) {
     merge_member_fields(current, update, paths);
+    if paths.contains(&DECISION_RECEIPT_PATH) {
+        let received = update
+            .admission
+            .as_ref()
+            .map(|a| a.decision_received_date.clone())
+            .unwrap_or_default();
+        current
+            .admission
+            .get_or_insert_default()
+            .decision_received_date = received;
+    }
     // A code goes with the list it is in.
     if paths.contains(&"ethnicity_code") {
         current
@@ -673,6 +721,54 @@ mod tests {
         assert_eq!(
             mask_paths(None, CELL_UPDATABLE).map(|p| p.len()).ok(),
             Some(4)
+        );
+    }
+
+    #[test]
+    fn the_day_of_receipt_is_updated_only_when_named() {
+        let every = member_mask_paths(None).expect("empty mask");
+        assert!(!every.contains(&DECISION_RECEIPT_PATH));
+        let named = prost_types::FieldMask {
+            paths: vec![DECISION_RECEIPT_PATH.into(), "phone".into()],
+        };
+        assert_eq!(
+            member_mask_paths(Some(&named)).expect("named"),
+            [DECISION_RECEIPT_PATH, "phone"]
+        );
+        let other = prost_types::FieldMask {
+            paths: vec!["admission.ceremony_date".into()],
+        };
+        assert!(member_mask_paths(Some(&other)).is_err());
+
+        let mut current = valid_member();
+        current.admission = Some(pb::Admission {
+            decision_date: "2025-03-03".into(),
+            ..Default::default()
+        });
+        let update = pb::Member {
+            admission: Some(pb::Admission {
+                decision_received_date: "2025-03-20".into(),
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        merge_member(&mut current, &update, &["phone"]);
+        assert_eq!(
+            current
+                .admission
+                .as_ref()
+                .map(|a| a.decision_received_date.as_str()),
+            Some("")
+        );
+        merge_member(&mut current, &update, &[DECISION_RECEIPT_PATH]);
+        let admission = current.admission.expect("admission");
+        assert_eq!(
+            (
+                admission.decision_date.as_str(),
+                admission.decision_received_date.as_str()
+            ),
+            ("2025-03-03", "2025-03-20"),
+            "only the named field is taken"
         );
     }
 

@@ -10,8 +10,8 @@ use super::{
     MemberEvent, MemberStatus, Person, RuleError, VoteTally,
 };
 use checks::{
-    cell_open, check_admission_age, check_admission_dates, check_probation, illegal, not_after,
-    not_before, not_in_future, status_from_dates,
+    cell_open, check_admission_age, check_admission_dates, check_decision_receipt, check_probation,
+    illegal, not_after, not_before, not_in_future, status_from_dates,
 };
 
 mod checks;
@@ -259,10 +259,13 @@ fn check_effective(member: &Member, effective: Date, today: Date) -> Result<(), 
     )
 }
 
-/// ADMITTED → PROBATIONARY on the ceremony date.
+/// ADMITTED → PROBATIONARY on the ceremony date. `received`, when given, records the day the
+/// cell received the decision with it; otherwise the day recorded before, if any, stays and the
+/// ceremony may not precede it.
 pub fn record_ceremony(
     member: &mut Member,
     ceremony: Date,
+    received: Option<Date>,
     today: Date,
     rules: &RuleTable,
 ) -> Result<MemberEvent, RuleError> {
@@ -276,9 +279,56 @@ pub fn record_ceremony(
         "the admission decision",
     )?;
     not_in_future("ceremony_date", ceremony, today)?;
-    member.admission.ceremony_date = Some(ceremony);
+    let mut admission = member.admission.clone();
+    admission.ceremony_date = Some(ceremony);
+    match received {
+        Some(received) => {
+            admission.decision_received_date = Some(received);
+            check_decision_receipt("decision_received_date", &admission, today)?;
+        }
+        None => {
+            if let Some(stored) = admission.decision_received_date {
+                not_before(
+                    "ceremony_date",
+                    ceremony,
+                    stored,
+                    "the day the cell received the admission decision",
+                )?;
+            }
+        }
+    }
+    member.admission = admission;
     member.status = MemberStatus::Probationary;
     Ok(MemberEvent::on(EventType::CeremonyHeld, ceremony, rules))
+}
+
+/// Sets (or clears, with `None`) the day the cell received the admission decision of a member
+/// awaiting the ceremony. After the ceremony the day belongs to the record the ceremony closed:
+/// only the same day is accepted, so that an update echoing the stored record passes.
+pub fn set_decision_receipt(
+    member: &mut Member,
+    field: &str,
+    received: Option<Date>,
+    today: Date,
+) -> Result<(), RuleError> {
+    if received == member.admission.decision_received_date {
+        return Ok(());
+    }
+    if member.status != MemberStatus::Admitted {
+        return Err(RuleError::precondition(
+            ILLEGAL_TRANSITION,
+            field,
+            format!(
+                "a member with status {} is past the admission ceremony; the day the cell received the decision is given before or with it",
+                member.status.name()
+            ),
+        ));
+    }
+    let mut admission = member.admission.clone();
+    admission.decision_received_date = received;
+    check_decision_receipt(field, &admission, today)?;
+    member.admission = admission;
+    Ok(())
 }
 
 /// PROBATIONARY → OFFICIAL once the probation is over and the cell voted for it.

@@ -360,6 +360,9 @@ pub struct AdmissionDates {
     /// For a re-admission, the person's first admission decision: party age counts from it,
     /// less the gaps (the time away among them).
     pub first_decision_date: Option<Date>,
+    /// The day the cell received the decision; the ceremony's working days run from it. `None`
+    /// while not known.
+    pub decision_received_date: Option<Date>,
 }
 
 impl AdmissionDates {

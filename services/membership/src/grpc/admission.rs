@@ -183,6 +183,8 @@ impl AdmissionApi {
             deciding_body: short_text("deciding_body", &request.deciding_body, 200, false)?,
             ceremony_date: date::parse_optional(&request.ceremony_date)
                 .map_err(|error| ApiError::invalid("ceremony_date", error.to_string()))?,
+            decision_received_date: date::parse_optional(&request.decision_received_date)
+                .map_err(|error| ApiError::invalid("decision_received_date", error.to_string()))?,
         };
         let writer = super::writer::writer_of(&self.authz, grant, "AdmitCandidate").await?;
         let member = self

@@ -890,6 +890,7 @@ async fn reads_writes_and_refusals_are_audited(server: &Server) {
                 name: member.clone(),
                 ceremony_date: "not a date".into(),
                 request_id: String::new(),
+                decision_received_date: String::new(),
             },
         ))
         .await;
@@ -1137,6 +1138,7 @@ async fn the_served_stack_authenticates_scopes_and_audits() {
     database.remove().await;
 }
 
+mod decision_receipt;
 mod discipline;
 mod ethnicity;
 mod hardening;

@@ -40,6 +40,8 @@ pub struct AdmitDecision {
     pub deciding_body: String,
     /// The ceremony, if it has taken place.
     pub ceremony_date: Option<Date>,
+    /// The day the cell received the decision, if given.
+    pub decision_received_date: Option<Date>,
 }
 
 /// Checks the introducers a write names that the stored candidate did not: each must exist and
@@ -477,6 +479,7 @@ impl Membership {
                         readmission: false,
                         previous_member: None,
                         first_decision_date: None,
+                        decision_received_date: decision.decision_received_date,
                     };
                     let context = AdmissionContext {
                         cell_vote: convert_admission::tally(current.candidate.cell_vote.as_ref()),

@@ -23,7 +23,12 @@ pub type CellKey = (String, String);
 #[derive(Debug, Clone)]
 pub enum Step {
     /// Ceremony.
-    Ceremony(Date),
+    Ceremony {
+        /// The ceremony date.
+        ceremony_date: Date,
+        /// The day the cell received the decision, when given with the ceremony.
+        decision_received_date: Option<Date>,
+    },
     /// Recognition.
     Recognize {
         /// Official date.
@@ -309,9 +314,16 @@ impl Membership {
                 let rules = tx.rule_table().await?;
                 let rules = &rules;
                 let event = match step {
-                    Step::Ceremony(ceremony) => {
-                        domain::record_ceremony(&mut member, ceremony, today, rules)?
-                    }
+                    Step::Ceremony {
+                        ceremony_date,
+                        decision_received_date,
+                    } => domain::record_ceremony(
+                        &mut member,
+                        ceremony_date,
+                        decision_received_date,
+                        today,
+                        rules,
+                    )?,
                     Step::Recognize {
                         official_date,
                         decision_number,

@@ -528,6 +528,7 @@ async fn pipeline_runs_from_source_to_member(membership: &Membership) {
         decision_number: "152-QĐ/ĐU".into(),
         deciding_body: "Đảng ủy xã Hợp Thành".into(),
         ceremony_date: None,
+        decision_received_date: None,
     };
     let before = head(membership).await;
     let admitted = membership
@@ -930,6 +931,7 @@ async fn concurrent_admissions_keep_the_feed_in_order(membership: std::sync::Arc
                         decision_number: format!("{i}-QĐ/ĐU"),
                         deciding_body: "Đảng ủy xã Hợp Thành".into(),
                         ceremony_date: Some(d("2025-02-15")),
+                        decision_received_date: None,
                     },
                     (None, &national()),
                 )
@@ -1523,7 +1525,14 @@ async fn member_facts_and_events_reach_the_feed(membership: &Membership) {
     // Ceremony and departure: their events too.
     let before = head(membership).await;
     membership
-        .apply_step(id, super::Step::Ceremony(d("2024-03-20")), None)
+        .apply_step(
+            id,
+            super::Step::Ceremony {
+                ceremony_date: d("2024-03-20"),
+                decision_received_date: None,
+            },
+            None,
+        )
         .await
         .expect("ceremony");
     membership
@@ -1550,6 +1559,7 @@ async fn member_facts_and_events_reach_the_feed(membership: &Membership) {
 }
 
 mod calendar;
+mod decision_receipt;
 mod exceptions;
 mod qualifications;
 mod readmission;

@@ -110,6 +110,10 @@ fn member_from_row(row: &sqlx::any::AnyRow) -> Result<MemberRecord, ApiError> {
                 "first decision date",
                 row.try_get("first_decision_date")?,
             )?,
+            decision_received_date: parse_optional_date(
+                "decision receipt date",
+                row.try_get("decision_received_date")?,
+            )?,
         },
         status: named("status", row.try_get("status")?, MemberStatus::from_name)?,
         commune_code: row.try_get("commune_code")?,
@@ -364,6 +368,7 @@ fn member_columns(member: &Member) -> Columns {
         ("readmission", a.readmission.into()),
         ("previous_member_id", a.previous_member.into()),
         ("first_decision_date", a.first_decision_date.into()),
+        ("decision_received_date", a.decision_received_date.into()),
         ("seriously_ill", member.seriously_ill.into()),
     ]
 }

@@ -705,6 +705,129 @@ async fn pipeline_lifts_the_referral_and_living_away(store: &Store) {
     assert_eq!(eligible, 1);
 }
 
+/// Two members decided on 3 March 2025 and awaiting the ceremony in Đồng Tâm, one of whose
+/// cell received the decision on 20 March, with the 2025 calendar.
+fn receipt_feed() -> Vec<Change> {
+    let awaiting = |id: i64, received: &str| {
+        let mut member = admitted(id, "dong-tam", "2025-03-03", "");
+        member.status = MemberStatus::Admitted as i32;
+        if let Some(admission) = member.admission.as_mut() {
+            admission.decision_received_date = received.into();
+        }
+        Resource::Member(member)
+    };
+    let mut resources = vec![
+        commune(),
+        cell("dong-tam", "Chi bộ thôn Đồng Tâm", CellKind::Residential),
+        Resource::RuleVersion(rule_version_to_proto(
+            &RuleVersion::regulation_2021(),
+            "1".into(),
+        )),
+        Resource::RuleVersion(rule_version_to_proto(
+            &RuleVersion::regulation_2025(),
+            "1".into(),
+        )),
+    ];
+    resources.extend(
+        reference_holidays()
+            .into_iter()
+            .filter(|(day, _)| day.year() == 2025)
+            .map(|(day, name)| {
+                Resource::Holiday(Holiday {
+                    name: format!("holidays/{}", date::format(day)),
+                    date: date::format(day),
+                    display_name: name.into(),
+                    make_up_working_day: false,
+                })
+            }),
+    );
+    resources.extend([awaiting(401, "2025-03-20"), awaiting(402, "")]);
+    resources
+        .into_iter()
+        .enumerate()
+        .map(|(i, resource)| change(i as i64 + 1, resource))
+        .collect()
+}
+
+async fn ceremony_deadline_runs_from_the_receipt(store: &Store) {
+    let feed = receipt_feed();
+    let outcome = store.apply_changes(&feed, 1).await.expect("feed applies");
+    assert_eq!((outcome.applied, outcome.malformed), (feed.len(), 0));
+
+    let facts = facts_on(store, window("2025-04-01", "2025-01-01", "2025-04-01")).await;
+    let received = facts
+        .members
+        .iter()
+        .map(|m| (m.id, m.decision_received_date))
+        .collect::<Vec<_>>();
+    assert!(
+        received.contains(&(401, Some(d("2025-03-20")))),
+        "{received:?}"
+    );
+    assert!(received.contains(&(402, None)), "{received:?}");
+
+    // The due days as the projection's own calendar counts them.
+    let due_from = |start: &str| {
+        let rules = facts.rules.in_force_on(d(start));
+        date::format(
+            facts
+                .calendar
+                .due(
+                    partyregistry_rules::DeadlineKind::Ceremony,
+                    d(start),
+                    rules,
+                    false,
+                )
+                .due,
+        )
+    };
+    let listed = crate::report::deadlines::deadlines(
+        &facts,
+        d("2025-04-01"),
+        d("2025-04-01"),
+        Freshness::default(),
+    );
+    let mut ceremonies: Vec<(&str, &str, &str)> = listed
+        .deadlines
+        .iter()
+        .map(|x| {
+            (
+                x.subject.as_str(),
+                x.start_date.as_str(),
+                x.due_date.as_str(),
+            )
+        })
+        .collect();
+    ceremonies.sort_unstable();
+    let (from_receipt, from_decision) = (due_from("2025-03-20"), due_from("2025-03-03"));
+    assert_ne!(from_receipt, from_decision);
+    assert_eq!(
+        ceremonies,
+        [
+            ("members/401", "2025-03-20", from_receipt.as_str()),
+            ("members/402", "2025-03-03", from_decision.as_str()),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn sqlite_ceremony_deadline_runs_from_the_receipt() {
+    let (store, cleanup) = super::sqlite_store("ceremony_receipt").await;
+    ceremony_deadline_runs_from_the_receipt(&store).await;
+    store.close().await;
+    cleanup.remove().await;
+}
+
+#[tokio::test]
+async fn postgres_ceremony_deadline_runs_from_the_receipt() {
+    let Some((store, cleanup)) = super::postgres_store("ceremony_receipt").await else {
+        return;
+    };
+    ceremony_deadline_runs_from_the_receipt(&store).await;
+    store.close().await;
+    cleanup.remove().await;
+}
+
 #[tokio::test]
 async fn sqlite_pipeline_lifts_the_referral_and_living_away() {
     let (store, cleanup) = super::sqlite_store("pipeline_away").await;

@@ -325,6 +325,10 @@ fn project_member(member: &Member) -> Result<MemberRow, MalformedChange> {
         )
         .unwrap_or_default(),
         decision_date: optional_date("member.admission.decision_date", &admission.decision_date)?,
+        decision_received_date: optional_date(
+            "member.admission.decision_received_date",
+            &admission.decision_received_date,
+        )?,
         ceremony_date: optional_date("member.admission.ceremony_date", &admission.ceremony_date)?,
         official_date: optional_date("member.admission.official_date", &admission.official_date)?,
         joined_date: optional_date("member.joined_date", &member.joined_date)?,

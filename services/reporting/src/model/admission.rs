@@ -99,6 +99,8 @@ pub struct MemberRecord {
     pub status: MemberStatus,
     /// Admission decision date.
     pub decision_date: Option<Date>,
+    /// The day the cell received the decision, when known: the ceremony's clock starts at it.
+    pub decision_received_date: Option<Date>,
     /// Ceremony date.
     pub ceremony_date: Option<Date>,
     /// Recognition as official member.

@@ -276,6 +276,8 @@ pub struct MemberRow {
     pub status: MemberStatus,
     /// Admission decision date.
     pub decision_date: Option<Date>,
+    /// The day the cell received the admission decision, when known.
+    pub decision_received_date: Option<Date>,
     /// Admission ceremony date.
     pub ceremony_date: Option<Date>,
     /// Recognition as official member.

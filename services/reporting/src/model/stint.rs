@@ -132,6 +132,7 @@ mod tests {
             assignment: Assignment::Local,
             status: MemberStatus::Probationary,
             decision_date: Some(d("2020-01-10")),
+            decision_received_date: None,
             ceremony_date: Some(d("2020-02-01")),
             official_date: None,
             joined_date: None,

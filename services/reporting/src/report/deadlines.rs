@@ -1,6 +1,7 @@
 //! The deadlines of the admission steps, in plain Rust: the admission decision after the cell's
-//! approval, the ceremony after the decision, the recognition after the probation, each counted
-//! in working days under the regulation version in force when its clock starts.
+//! approval, the ceremony after the cell received the decision (after the decision while that day
+//! is unknown), the recognition after the probation, each counted in working days under the
+//! regulation version in force when its clock starts.
 //!
 //! Owns which clocks run on a day and which of them a report lists. Does not own the working-day
 //! arithmetic (`partyregistry_rules::Calendar`) or the other admission reports
@@ -139,9 +140,15 @@ impl AdmissionFacts {
             let recognised = member.official_date.is_some_and(|day| day <= as_of)
                 || (member.status == MemberStatus::Exempt && member.official_date.is_none());
             let (kind, start, cell_id) = match (decided, ceremony) {
+                // The ceremony's working days run from the day the cell received the decision
+                // (Quy định 24-QĐ/TW: "kể từ ngày nhận được quyết định kết nạp"); while that
+                // day is unknown on `as_of`, from the decision, the conservative reading.
                 (Some(decided), None) => (
                     DeadlineKind::Ceremony,
-                    decided,
+                    member
+                        .decision_received_date
+                        .filter(|day| *day <= as_of)
+                        .unwrap_or(decided),
                     member.admitted_in_cell(&self.commune_code),
                 ),
                 (_, Some(ceremony)) if !recognised => (

@@ -21,8 +21,8 @@ const MEMBER_COLUMNS: &str = "id, commune_code, cell_id, cell_since, gender, bir
      ethnicity_code, general_education, political_theory, assignment, status, decision_date, \
      ceremony_date, official_date, joined_date, left_date, admitted_in_commune, admitted_in_cell, \
      last_sequence, full_name, religion_code, qualification, youth_union, seriously_ill, \
-     readmission, first_decision_date";
-const MEMBER_WIDTH: usize = 26;
+     readmission, first_decision_date, decision_received_date";
+const MEMBER_WIDTH: usize = 27;
 const MEMBER_UPDATE: &str = "on conflict (id) do update set commune_code = excluded.commune_code, \
      cell_id = excluded.cell_id, cell_since = excluded.cell_since, gender = excluded.gender, \
      birth_date = excluded.birth_date, ethnicity_code = excluded.ethnicity_code, \
@@ -36,7 +36,8 @@ const MEMBER_UPDATE: &str = "on conflict (id) do update set commune_code = exclu
      full_name = excluded.full_name, religion_code = excluded.religion_code, \
      qualification = excluded.qualification, youth_union = excluded.youth_union, \
      seriously_ill = excluded.seriously_ill, readmission = excluded.readmission, \
-     first_decision_date = excluded.first_decision_date";
+     first_decision_date = excluded.first_decision_date, \
+     decision_received_date = excluded.decision_received_date";
 
 /// Binds a member's columns (owned: the statement text is built per chunk).
 fn bind_member<'q>(query: AnyQuery<'q>, member: &MemberRow, sequence: i64) -> AnyQuery<'q> {
@@ -71,6 +72,7 @@ fn bind_member<'q>(query: AnyQuery<'q>, member: &MemberRow, sequence: i64) -> An
         .bind(i64::from(member.seriously_ill))
         .bind(i64::from(member.readmission))
         .bind(date_text(member.first_decision_date))
+        .bind(date_text(member.decision_received_date))
 }
 
 /// Writes `changes` (each member at most once, in feed order): the members, their stints where

@@ -398,7 +398,8 @@ async fn candidates(
 }
 
 const MEMBER_RECORD_COLUMNS: &str = "id, full_name, commune_code, cell_id, status, decision_date, \
-     ceremony_date, official_date, left_date, admitted_in_commune, admitted_in_cell";
+     ceremony_date, official_date, left_date, admitted_in_commune, admitted_in_cell, \
+     decision_received_date";
 
 fn member_record(row: &sqlx::any::AnyRow) -> Result<MemberRecord, StoreError> {
     let admitted_in_commune: Option<String> = row.try_get(9)?;
@@ -410,6 +411,7 @@ fn member_record(row: &sqlx::any::AnyRow) -> Result<MemberRecord, StoreError> {
         cell_id: row.try_get(3)?,
         status: spelled(row, 4, MemberStatus::from_key)?,
         decision_date: stored_optional_date(row.try_get(5)?)?,
+        decision_received_date: stored_optional_date(row.try_get(11)?)?,
         ceremony_date: stored_optional_date(row.try_get(6)?)?,
         official_date: stored_optional_date(row.try_get(7)?)?,
         left_date: stored_optional_date(row.try_get(8)?)?,

@@ -233,6 +233,7 @@ pub fn import_member(row: &RosterRow) -> ImportMember {
         admission: Some(Admission {
             decision_date: date::format(row.decision_date.unwrap_or(row.ceremony_date)),
             decision_number: row.decision_number.clone(),
+            decision_received_date: date::format_optional(row.decision_received_date),
             ceremony_date: date::format(row.ceremony_date),
             official_date: date::format_optional(row.official_date),
             readmission: false,
@@ -269,7 +270,7 @@ pub fn batches<'a>(
 
 /// The file column a server field path names (`members[3].member.birth_date` → birth date).
 pub fn field_of_path(path: &str) -> Option<Field> {
-    const SUFFIXES: [(&str, Field); 27] = [
+    const SUFFIXES: [(&str, Field); 28] = [
         ("member.full_name", Field::FullName),
         ("member.family_name", Field::FullName),
         ("member.given_name", Field::FullName),
@@ -290,6 +291,10 @@ pub fn field_of_path(path: &str) -> Option<Field> {
         ("member.badges", Field::Badges),
         ("admission.decision_date", Field::DecisionDate),
         ("admission.decision_number", Field::DecisionNumber),
+        (
+            "admission.decision_received_date",
+            Field::DecisionReceivedDate,
+        ),
         ("admission.ceremony_date", Field::CeremonyDate),
         ("admission.official_date", Field::OfficialDate),
         ("cell_display_name", Field::CellName),

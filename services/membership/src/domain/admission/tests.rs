@@ -379,6 +379,7 @@ fn member(status: MemberStatus, official: Option<&str>, left: Option<&str>) -> M
             readmission: false,
             previous_member: None,
             first_decision_date: None,
+            decision_received_date: None,
         },
         status,
         commune_code: "02680".into(),

@@ -132,6 +132,7 @@ pub(super) fn check_admission_dates(
         )?;
         not_in_future(&ceremony_field, ceremony, today)?;
     }
+    check_decision_receipt(&format!("{prefix}decision_received_date"), admission, today)?;
     if let Some(official) = admission.official_date {
         let official_field = format!("{prefix}official_date");
         let Some(ceremony) = admission.ceremony_date else {
@@ -145,6 +146,29 @@ pub(super) fn check_admission_dates(
         not_in_future(&official_field, official, today)?;
     }
     Ok(())
+}
+
+/// Checks the day the cell received the admission decision, when known: the decision reaches the
+/// cell on or after the day it is taken and before the ceremony it calls for, and not later than
+/// today.
+pub(super) fn check_decision_receipt(
+    field: &str,
+    admission: &AdmissionDates,
+    today: Date,
+) -> Result<(), RuleError> {
+    let Some(received) = admission.decision_received_date else {
+        return Ok(());
+    };
+    not_before(
+        field,
+        received,
+        admission.decision_date,
+        "the admission decision",
+    )?;
+    if let Some(ceremony) = admission.ceremony_date {
+        not_after(field, received, ceremony, "the admission ceremony")?;
+    }
+    not_in_future(field, received, today)
 }
 
 /// The official date is the day the probation ends (ceremony + 12 months), whatever day the cell

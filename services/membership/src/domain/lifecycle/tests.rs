@@ -57,6 +57,7 @@ fn dates(decision: &str, ceremony: Option<&str>, official: Option<&str>) -> Admi
         readmission: false,
         previous_member: None,
         first_decision_date: None,
+        decision_received_date: None,
     }
 }
 
@@ -380,8 +381,9 @@ fn ceremony_moves_admitted_to_probationary() {
     )
     .expect("valid");
     assert_eq!(member.status, MemberStatus::Admitted);
-    assert!(record_ceremony(&mut member, d("2022-03-01"), d(TODAY), &rules()).is_err());
-    record_ceremony(&mut member, d("2022-04-01"), d(TODAY), &rules()).expect("after decision");
+    assert!(record_ceremony(&mut member, d("2022-03-01"), None, d(TODAY), &rules()).is_err());
+    record_ceremony(&mut member, d("2022-04-01"), None, d(TODAY), &rules())
+        .expect("after decision");
     assert_eq!(member.status, MemberStatus::Probationary);
 }
 

@@ -124,6 +124,7 @@ async fn disciplines_are_recorded_as_member_events(server: &Server) {
                 name: admitted.clone(),
                 ceremony_date: "2020-02-03".into(),
                 request_id: String::new(),
+                decision_received_date: String::new(),
             },
         ))
         .await

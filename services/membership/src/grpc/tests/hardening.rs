@@ -234,6 +234,7 @@ async fn write_only_callers_get_replies_without_records(server: &Server) {
                 name: member.clone(),
                 ceremony_date: "2020-02-03".into(),
                 request_id: String::new(),
+                decision_received_date: String::new(),
             },
         ))
         .await

@@ -109,6 +109,7 @@ async fn a_batch_creates_units_and_members_and_feeds_them(server: &Server) {
     let mut probationary = member_row(5, "Lò Thị Thanh", "");
     probationary.admission = Some(pb::Admission {
         decision_date: "2025-03-01".into(),
+        decision_received_date: "2025-03-10".into(),
         ceremony_date: "2025-03-19".into(),
         ..Default::default()
     });
@@ -160,6 +161,15 @@ async fn a_batch_creates_units_and_members_and_feeds_them(server: &Server) {
             ("Vàng A Páo".to_owned(), pb::MemberStatus::Deceased as i32),
         ]
     );
+    let received: Vec<&str> = changes
+        .iter()
+        .filter_map(|c| match &c.resource {
+            Some(Resource::Member(m)) => m.admission.as_ref(),
+            _ => None,
+        })
+        .map(|a| a.decision_received_date.as_str())
+        .collect();
+    assert_eq!(received, ["", "2025-03-10", "", ""]);
     let deceased_change = changes.last().expect("the last change is a member");
     let event_types: Vec<i32> = deceased_change.events.iter().map(|e| e.r#type).collect();
     assert_eq!(
@@ -237,6 +247,10 @@ async fn rejected_rows_name_their_fields_and_do_not_stop_good_rows(server: &Serv
     if let Some(admission) = early_official.admission.as_mut() {
         admission.official_date = "2010-09-01".into();
     }
+    let mut late_receipt = member_row(10, "Hà Văn Hùng", "");
+    if let Some(admission) = late_receipt.admission.as_mut() {
+        admission.decision_received_date = "2010-05-20".into();
+    }
     let good = member_row(9, "Đỗ Thị Giang", "001085000009");
     let response = import(
         server,
@@ -248,6 +262,7 @@ async fn rejected_rows_name_their_fields_and_do_not_stop_good_rows(server: &Serv
                 unknown_cell,
                 bad_ethnicity,
                 early_official,
+                late_receipt,
                 good,
             ],
         ),
@@ -255,7 +270,7 @@ async fn rejected_rows_name_their_fields_and_do_not_stop_good_rows(server: &Serv
     .await;
     assert_eq!(
         (response.created, response.rejected),
-        (4, 5),
+        (4, 6),
         "{response:?}"
     );
     let fields: Vec<(i64, String)> = members(&response)
@@ -270,6 +285,7 @@ async fn rejected_rows_name_their_fields_and_do_not_stop_good_rows(server: &Serv
             (6, "members[2].cell_display_name".to_owned()),
             (7, "members[3].member.ethnicity_code".to_owned()),
             (8, "members[4].admission.official_date".to_owned()),
+            (10, "members[5].admission.decision_received_date".to_owned()),
         ]
     );
     assert!(
@@ -279,7 +295,7 @@ async fn rejected_rows_name_their_fields_and_do_not_stop_good_rows(server: &Serv
             .all(|p| !p.reason.is_empty() && !p.reason.is_ascii()),
         "every reason is worded in Vietnamese"
     );
-    assert_eq!(outcome(&members(&response)[5]), pb::ImportOutcome::Created);
+    assert_eq!(outcome(&members(&response)[6]), pb::ImportOutcome::Created);
 }
 
 async fn duplicates_are_found_in_the_batch_and_among_stored_members(server: &Server) {

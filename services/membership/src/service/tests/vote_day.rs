@@ -62,6 +62,7 @@ pub(super) fn decision(on: &str) -> AdmitDecision {
         decision_number: "152-QĐ/ĐU".into(),
         deciding_body: "Đảng ủy xã Hợp Thành".into(),
         ceremony_date: None,
+        decision_received_date: None,
     }
 }
 

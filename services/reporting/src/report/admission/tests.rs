@@ -3,7 +3,7 @@
 
 use partyregistry_proto::reporting::v1::DeadlineKind as DeadlineKindPb;
 use partyregistry_rules::eligibility::Vote;
-use partyregistry_rules::{Calendar, Education, RuleTable};
+use partyregistry_rules::{Calendar, DeadlineKind, Education, RuleTable};
 
 use super::*;
 use crate::model::admission::{CellAdmissions, CellBirths, MemberRecord, StageEntry};
@@ -35,6 +35,7 @@ fn official(id: i64, cell: &str, since: &str) -> MemberRecord {
         cell_id: cell.into(),
         status: MemberStatus::Official,
         decision_date: Some(d("2005-01-10")),
+        decision_received_date: None,
         ceremony_date: Some(d("2005-02-01")),
         official_date: Some(d(since)),
         left_date: None,
@@ -692,6 +693,70 @@ fn deadlines_list_running_clocks_overdue_first() {
     assert_eq!(
         (five.start_date.as_str(), five.overdue),
         ("2022-08-01", false)
+    );
+}
+
+#[test]
+fn the_ceremony_deadline_runs_from_the_day_the_cell_received_the_decision() {
+    let mut facts = story();
+    // Decided on 3 March 2025, received by the cell on 20 March, ceremony pending.
+    facts.members.push(MemberRecord {
+        official_date: None,
+        decision_date: Some(d("2025-03-03")),
+        decision_received_date: Some(d("2025-03-20")),
+        ceremony_date: None,
+        status: MemberStatus::Admitted,
+        ..official(21, "dong-tam", "2000-01-01")
+    });
+    let ceremony_of = |facts: &AdmissionFacts, as_of: &str| {
+        deadlines(facts, d(as_of), d(as_of), Freshness::default())
+            .deadlines
+            .into_iter()
+            .find(|x| x.subject == "members/21")
+            .map(|x| (x.kind, x.start_date, x.due_date))
+            .expect("the ceremony is pending")
+    };
+    let due_from = |start: &str| {
+        let rules = facts.rules.in_force_on(d(start));
+        date::format(
+            facts
+                .calendar
+                .due(DeadlineKind::Ceremony, d(start), rules, false)
+                .due,
+        )
+    };
+    let (from_receipt, from_decision) = (due_from("2025-03-20"), due_from("2025-03-03"));
+    assert_ne!(from_receipt, from_decision);
+    assert_eq!(
+        ceremony_of(&facts, "2025-04-01"),
+        (
+            DeadlineKindPb::Ceremony as i32,
+            "2025-03-20".to_owned(),
+            from_receipt
+        )
+    );
+    // Before the decision reached the cell, the clock ran from the decision.
+    assert_eq!(
+        ceremony_of(&facts, "2025-03-10"),
+        (
+            DeadlineKindPb::Ceremony as i32,
+            "2025-03-03".to_owned(),
+            from_decision.clone()
+        )
+    );
+    // Without the day of receipt: from the decision, as before.
+    facts
+        .members
+        .last_mut()
+        .expect("pushed")
+        .decision_received_date = None;
+    assert_eq!(
+        ceremony_of(&facts, "2025-04-01"),
+        (
+            DeadlineKindPb::Ceremony as i32,
+            "2025-03-03".to_owned(),
+            from_decision
+        )
     );
 }
 
