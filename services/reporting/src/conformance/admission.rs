@@ -810,74 +810,9 @@ async fn ceremony_deadline_runs_from_the_receipt(store: &Store) {
     );
 }
 
-#[tokio::test]
-async fn sqlite_ceremony_deadline_runs_from_the_receipt() {
-    let (store, cleanup) = super::sqlite_store("ceremony_receipt").await;
-    ceremony_deadline_runs_from_the_receipt(&store).await;
-    store.close().await;
-    cleanup.remove().await;
-}
-
-#[tokio::test]
-async fn postgres_ceremony_deadline_runs_from_the_receipt() {
-    let Some((store, cleanup)) = super::postgres_store("ceremony_receipt").await else {
-        return;
-    };
-    ceremony_deadline_runs_from_the_receipt(&store).await;
-    store.close().await;
-    cleanup.remove().await;
-}
-
-#[tokio::test]
-async fn sqlite_pipeline_lifts_the_referral_and_living_away() {
-    let (store, cleanup) = super::sqlite_store("pipeline_away").await;
-    pipeline_lifts_the_referral_and_living_away(&store).await;
-    store.close().await;
-    cleanup.remove().await;
-}
-
-#[tokio::test]
-async fn postgres_pipeline_lifts_the_referral_and_living_away() {
-    let Some((store, cleanup)) = super::postgres_store("pipeline_away").await else {
-        return;
-    };
-    pipeline_lifts_the_referral_and_living_away(&store).await;
-    store.close().await;
-    cleanup.remove().await;
-}
-
-#[tokio::test]
-async fn sqlite_pipeline_judges_exceptions_youth_union_and_failed_votes() {
-    let (store, cleanup) = super::sqlite_store("pipeline_exceptions").await;
-    pipeline_judges_exceptions_youth_union_and_failed_votes(&store).await;
-    store.close().await;
-    cleanup.remove().await;
-}
-
-#[tokio::test]
-async fn postgres_pipeline_judges_exceptions_youth_union_and_failed_votes() {
-    let Some((store, cleanup)) = super::postgres_store("pipeline_exceptions").await else {
-        return;
-    };
-    pipeline_judges_exceptions_youth_union_and_failed_votes(&store).await;
-    store.close().await;
-    cleanup.remove().await;
-}
-
-#[tokio::test]
-async fn sqlite_admission_reports_follow_the_feed() {
-    let (store, cleanup) = super::sqlite_store("admission").await;
-    admission_reports_follow_the_feed(&store).await;
-    store.close().await;
-    cleanup.remove().await;
-}
-
-#[tokio::test]
-async fn postgres_admission_reports_follow_the_feed() {
-    let Some((store, cleanup)) = super::postgres_store("admission").await else {
-        return;
-    };
-    admission_reports_follow_the_feed(&store).await;
-    store.close().await;
-    cleanup.remove().await;
+on_each_store! {
+    ceremony_deadline_runs_from_the_receipt => "ceremony_receipt";
+    pipeline_lifts_the_referral_and_living_away => "pipeline_away";
+    pipeline_judges_exceptions_youth_union_and_failed_votes => "pipeline_exceptions";
+    admission_reports_follow_the_feed => "admission";
 }

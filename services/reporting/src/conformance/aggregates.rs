@@ -533,23 +533,7 @@ async fn ledgers_agree_with_the_members(store: &Store) {
     );
 }
 
-#[tokio::test]
-async fn sqlite_ledgers_agree_with_the_members() {
-    let (store, cleanup) = super::sqlite_store("aggregates").await;
-    ledgers_agree_with_the_members(&store).await;
-    store.close().await;
-    cleanup.remove().await;
-}
-
-#[tokio::test]
-async fn postgres_ledgers_agree_with_the_members() {
-    let Some((store, cleanup)) = super::postgres_store("aggregates").await else {
-        return;
-    };
-    ledgers_agree_with_the_members(&store).await;
-    store.close().await;
-    cleanup.remove().await;
-}
+on_each_store! { ledgers_agree_with_the_members => "aggregates"; }
 
 /// Every row of the three ledgers, in key order.
 async fn ledger_rows(store: &Store) -> Vec<(String, String, String, String, i64)> {

@@ -3,6 +3,36 @@
 //! PostgreSQL server, to a fresh PostgreSQL database, then read back through the reports and the
 //! API. They sit above every floor, so that no floor's own tests reach up into another.
 
+/// Runs each named store test (`async fn name(store: &Store)`) on a fresh database of each
+/// backend, labelled `label`: as `name::sqlite` always, and as `name::postgres` when
+/// `TEST_DATABASE_URL` names a server (it returns at once otherwise, as the storage tests say).
+macro_rules! on_each_store {
+    ($($name:ident => $label:literal;)*) => {
+        $(
+            mod $name {
+                #[tokio::test]
+                async fn sqlite() {
+                    let (store, cleanup) = crate::conformance::sqlite_store($label).await;
+                    super::$name(&store).await;
+                    store.close().await;
+                    cleanup.remove().await;
+                }
+
+                #[tokio::test]
+                async fn postgres() {
+                    let Some((store, cleanup)) = crate::conformance::postgres_store($label).await
+                    else {
+                        return;
+                    };
+                    super::$name(&store).await;
+                    store.close().await;
+                    cleanup.remove().await;
+                }
+            }
+        )*
+    };
+}
+
 mod admission;
 mod aggregates;
 mod statistics;
@@ -336,23 +366,7 @@ async fn postgres_store(label: &str) -> Option<(Store, TestDatabase)> {
     test_store(Backend::Postgres, label).await
 }
 
-#[tokio::test]
-async fn sqlite_projection_follows_the_feed() {
-    let (store, cleanup) = sqlite_store("store").await;
-    projection_follows_the_feed(&store).await;
-    store.close().await;
-    cleanup.remove().await;
-}
-
-#[tokio::test]
-async fn postgres_projection_follows_the_feed() {
-    let Some((store, cleanup)) = postgres_store("test").await else {
-        return;
-    };
-    projection_follows_the_feed(&store).await;
-    store.close().await;
-    cleanup.remove().await;
-}
+on_each_store! { projection_follows_the_feed => "store"; }
 
 /// A database of `backend` migrated up to `version` and given the rows `statements` write (a
 /// cursor at 42 of a feed whose head was 42 among them) upgrades to the latest migrations by

@@ -560,40 +560,9 @@ async fn disciplines_defer_badges(store: &Store) {
     assert_eq!(rounds_of_member(&listed, "members/3"), every[4..]);
 }
 
-#[tokio::test]
-async fn sqlite_disciplines_defer_badges() {
-    let (store, cleanup) = super::sqlite_store("disciplines").await;
-    disciplines_defer_badges(&store).await;
-    store.close().await;
-    cleanup.remove().await;
-}
-
-#[tokio::test]
-async fn postgres_disciplines_defer_badges() {
-    let Some((store, cleanup)) = super::postgres_store("disciplines").await else {
-        return;
-    };
-    disciplines_defer_badges(&store).await;
-    store.close().await;
-    cleanup.remove().await;
-}
-
-#[tokio::test]
-async fn sqlite_statistics_follow_the_feed() {
-    let (store, cleanup) = super::sqlite_store("statistics").await;
-    statistics_follow_the_feed(&store).await;
-    store.close().await;
-    cleanup.remove().await;
-}
-
-#[tokio::test]
-async fn postgres_statistics_follow_the_feed() {
-    let Some((store, cleanup)) = super::postgres_store("statistics").await else {
-        return;
-    };
-    statistics_follow_the_feed(&store).await;
-    store.close().await;
-    cleanup.remove().await;
+on_each_store! {
+    disciplines_defer_badges => "disciplines";
+    statistics_follow_the_feed => "statistics";
 }
 
 /// The units directory is read once while no unit changes, and again once one does: a report
@@ -636,20 +605,4 @@ async fn the_units_directory_is_read_again_after_a_unit_change(store: &Store) {
     assert!(!first.communes.iter().any(|c| c.code == "03010"));
 }
 
-#[tokio::test]
-async fn sqlite_the_units_directory_is_read_again_after_a_unit_change() {
-    let (store, cleanup) = super::sqlite_store("units_cache").await;
-    the_units_directory_is_read_again_after_a_unit_change(&store).await;
-    store.close().await;
-    cleanup.remove().await;
-}
-
-#[tokio::test]
-async fn postgres_the_units_directory_is_read_again_after_a_unit_change() {
-    let Some((store, cleanup)) = super::postgres_store("units_cache").await else {
-        return;
-    };
-    the_units_directory_is_read_again_after_a_unit_change(&store).await;
-    store.close().await;
-    cleanup.remove().await;
-}
+on_each_store! { the_units_directory_is_read_again_after_a_unit_change => "units_cache"; }
