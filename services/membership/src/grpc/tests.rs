@@ -190,6 +190,14 @@ fn province_15() -> Caller {
     )
 }
 
+/// The rule a refusal names (`ErrorInfo.reason`), empty when it names none.
+fn reason(status: &Status) -> String {
+    tonic_types::StatusExt::get_error_details(status)
+        .error_info()
+        .map(|info| info.reason.clone())
+        .unwrap_or_default()
+}
+
 /// The fields a refusal names, in order.
 fn fields(status: &Status) -> Vec<String> {
     tonic_types::StatusExt::get_error_details(status)

@@ -5,22 +5,13 @@
 use partyregistry_proto::membership::v1 as pb;
 use partyregistry_proto::membership::v1::membership_service_server::MembershipService;
 use tonic::{Code, Status};
-use tonic_types::StatusExt;
 
-use super::{Server, TestDb, admin, call, commune_with_people, fields, open};
+use super::{Server, TestDb, admin, call, commune_with_people, fields, open, reason};
 
 on_both_backends! {
     the_receipt_is_set_alone_or_with_the_ceremony =>
         sqlite_the_receipt_is_set_alone_or_with_the_ceremony,
         postgres_the_receipt_is_set_alone_or_with_the_ceremony;
-}
-
-fn reason(status: &Status) -> String {
-    status
-        .get_error_details()
-        .error_info()
-        .map(|info| info.reason.clone())
-        .unwrap_or_default()
 }
 
 fn received(member: &pb::Member) -> &str {

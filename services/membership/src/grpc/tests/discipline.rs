@@ -6,25 +6,16 @@ use partyregistry_kit::auth::Right;
 use partyregistry_proto::membership::v1 as pb;
 use partyregistry_proto::membership::v1::membership_service_server::MembershipService;
 use partyregistry_vocab::date;
-use tonic::{Code, Status};
-use tonic_types::StatusExt;
+use tonic::Code;
 
 use super::{
-    Server, TestDb, admin, call, commune_with_people, entries, fields, open, replay, scoped,
+    Server, TestDb, admin, call, commune_with_people, entries, fields, open, reason, replay, scoped,
 };
 
 on_both_backends! {
     disciplines_are_recorded_as_member_events =>
         sqlite_disciplines_are_recorded_as_member_events,
         postgres_disciplines_are_recorded_as_member_events;
-}
-
-fn reason(status: &Status) -> String {
-    status
-        .get_error_details()
-        .error_info()
-        .map(|info| info.reason.clone())
-        .unwrap_or_default()
 }
 
 fn discipline(name: &str, form: pb::DisciplineForm, day: &str) -> pb::RecordDisciplineRequest {
