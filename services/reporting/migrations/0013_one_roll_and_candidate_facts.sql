@@ -14,33 +14,18 @@ alter table members add column decision_received_date text;
 -- the ceremony", outside the roll, and the movements count ceremonies and departures before one.
 -- The ledgers of the aggregate read model hold every member's contribution under the old roll.
 --
--- Rebuild the projection from the start of the feed, the ledgers with it. Every row derives from
--- the feed, so nothing is lost; the audit trail stays.
-delete from member_stints;
-delete from members;
-delete from cells;
-delete from communes;
-delete from commune_area_flags;
-delete from candidates;
-delete from candidate_introducers;
-delete from candidate_stages;
-delete from targets;
-delete from cell_plans;
-delete from cell_ratings;
-delete from member_ratings;
-delete from provinces;
-delete from unit_merges;
-delete from unit_merge_predecessors;
-delete from member_events;
-delete from member_party_age_gaps;
-delete from member_badges;
-delete from member_disciplines;
-delete from holidays;
-delete from rule_versions;
-delete from roll_deltas;
-delete from roll_movements;
-delete from roll_base;
-update feed_cursor set last_sequence = 0, last_commit_time_us = 0 where id = 1;
+-- Rebuild the projection from the start of the feed, the ledgers with it: the request below makes
+-- the service forget every projected table (`Store::replay_if_requested`, the one list of them) and
+-- replay the feed before it answers a report. Every row derives from the feed, so nothing is lost;
+-- the audit trail stays.
+
+-- Replays of the feed asked for by a migration, one row per migration; the service carries them
+-- out at start and deletes them in the same transaction.
+create table projection_replay_requests (
+    migration bigint not null,
+    constraint projection_replay_requests_pk primary key (migration)
+);
+insert into projection_replay_requests (migration) values (13);
 
 -- Bumped in the transaction of every commune, province or merge applied, and when the projection
 -- is forgotten: reports keep the units directory they read while the version stands.

@@ -370,8 +370,9 @@ on_each_store! { projection_follows_the_feed => "store"; }
 
 /// A database of `backend` migrated up to `version` and given the rows `statements` write (a
 /// cursor at 42 of a feed whose head was 42 among them) upgrades to the latest migrations by
-/// replaying the feed: the cursor rewinds to 0, each of `tables` is empty, and the service starts
-/// rebuilding (no report answered until the replay reaches the head).
+/// replaying the feed: the migrations ask for a replay, which the service carries out at start
+/// (and the start then refuses reports until the replay reaches the head); the cursor rewinds to
+/// 0, each of `tables` is empty, and the request is carried out once.
 async fn upgrade_replays_the_feed(
     backend: Backend,
     label: &str,
@@ -412,6 +413,14 @@ async fn upgrade_replays_the_feed(
             .await
             .expect("the database upgrades"),
     );
+    assert!(
+        store.replay_if_requested().await.expect("replay starts"),
+        "the upgrade asks for a replay"
+    );
+    assert!(
+        !store.replay_if_requested().await.expect("nothing left"),
+        "carried out once"
+    );
     let cursor = store.cursor().await.expect("cursor reads");
     assert_eq!(
         (
@@ -419,10 +428,6 @@ async fn upgrade_replays_the_feed(
             cursor.position.last_commit_time_us
         ),
         (0, 0)
-    );
-    assert!(
-        crate::ingest::consumer::FeedState::from_cursor(&cursor).is_rebuilding(),
-        "the replay of a followed feed is a rebuild"
     );
     let mut connection = store.database().pool.acquire().await.expect("connection");
     for table in tables {
@@ -510,8 +515,19 @@ async fn ledgers_of_the_decision_roll_upgrade_by_replaying_the_feed(backend: Bac
              values ('02680', 'admitted', 'total', '2022-03-01', 1)",
             "insert into roll_base (commune_code, dimension, value, members) \
              values ('02680', 'total', '', 1)",
+            "insert into candidate_exceptions (candidate_id, position, kind, decision_date) \
+             values ('c1', 0, 'EXCEPTION_KIND_OVER_AGE_CONSENT', '2024-01-10')",
+            "insert into candidate_failed_votes (candidate_id, position, vote_date) \
+             values ('c1', 0, '2024-02-01')",
         ],
-        &["communes", "roll_deltas", "roll_movements", "roll_base"],
+        &[
+            "communes",
+            "roll_deltas",
+            "roll_movements",
+            "roll_base",
+            "candidate_exceptions",
+            "candidate_failed_votes",
+        ],
     )
     .await;
 }

@@ -66,10 +66,10 @@ pub struct FeedState {
     applied_sequence: AtomicI64,
     /// Woken after every applied batch, for readers waiting for their write.
     applied_changed: tokio::sync::Notify,
-    /// Set when the feed was found to have diverged (membership restored from a backup behind
-    /// what was applied) and the projection was reset, or when an upgrade emptied the projection
-    /// of a followed feed to count it again, until the replay reaches the head membership
-    /// announces: meanwhile the projection is partial and no report is answered.
+    /// Set when the projection was reset to replay the feed from the start — the feed was found
+    /// to have diverged (membership restored from a backup behind what was applied), or a
+    /// migration asked for a replay — until the replay reaches the head membership announces:
+    /// meanwhile the projection is partial and no report is answered.
     rebuilding: AtomicBool,
     /// Set once membership announced its head on the current connection (after the feed was found
     /// to hold the last change applied), cleared when the connection ends: the head remembered
@@ -78,25 +78,21 @@ pub struct FeedState {
 }
 
 impl FeedState {
-    /// A state starting from what the database remembers of the last run (disconnected). A
-    /// cursor rewound to the start while a head is remembered is an upgrade's replay of a feed
-    /// already followed (the migrations that recount the projection rewind only the position):
-    /// the projection is rebuilding until it reaches the head again.
+    /// A state starting from what the database remembers of the last run (disconnected).
     pub fn from_cursor(cursor: &StoredCursor) -> Self {
-        let replaying = cursor.position.last_sequence == 0 && cursor.head_sequence > 0;
         Self {
             connected: AtomicBool::new(false),
             head_sequence: AtomicI64::new(cursor.head_sequence),
             last_contact_us: AtomicI64::new(cursor.last_contact_us),
             applied_sequence: AtomicI64::new(cursor.position.last_sequence),
             applied_changed: tokio::sync::Notify::new(),
-            rebuilding: AtomicBool::new(replaying),
+            rebuilding: AtomicBool::new(false),
             head_confirmed: AtomicBool::new(false),
         }
     }
 
     /// Starts over after the projection was reset: nothing applied, no head known.
-    fn restart(&self) {
+    pub(crate) fn restart(&self) {
         self.rebuilding.store(true, Ordering::SeqCst);
         self.head_confirmed.store(false, Ordering::SeqCst);
         self.head_sequence.store(0, Ordering::SeqCst);
@@ -499,34 +495,5 @@ async fn read_ahead(
         if sender.send(next).await.is_err() || last {
             return;
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::model::feed::FeedPosition;
-
-    fn cursor(last_sequence: i64, head_sequence: i64) -> StoredCursor {
-        StoredCursor {
-            position: FeedPosition {
-                last_sequence,
-                last_commit_time_us: 0,
-            },
-            head_sequence,
-            last_contact_us: 0,
-        }
-    }
-
-    #[test]
-    fn a_cursor_rewound_behind_a_known_head_starts_a_rebuild() {
-        // An upgrade's replay of a feed already followed: no report until the head.
-        assert!(FeedState::from_cursor(&cursor(0, 42)).is_rebuilding());
-        // A new service, and one resuming where it stopped, answer as they follow.
-        assert!(!FeedState::from_cursor(&cursor(0, 0)).is_rebuilding());
-        assert!(!FeedState::from_cursor(&cursor(40, 42)).is_rebuilding());
-        let replay = FeedState::from_cursor(&cursor(0, 42));
-        replay.replayed_for_tests(42);
-        assert!(!replay.is_rebuilding());
     }
 }

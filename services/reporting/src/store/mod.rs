@@ -80,6 +80,23 @@ const PROJECTED_TABLES: &[&str] = &[
     "roll_base",
 ];
 
+/// Empties every projected table and rewinds the cursor, in the caller's transaction; the units
+/// directory read so far is stale from then on.
+async fn forget_projection(connection: &mut AnyConnection) -> Result<(), StoreError> {
+    for table in PROJECTED_TABLES {
+        sqlx::query(&format!("delete from {table}"))
+            .execute(&mut *connection)
+            .await?;
+    }
+    sqlx::query(
+        "update feed_cursor set last_sequence = 0, last_commit_time_us = 0, head_sequence = 0, \
+         units_version = units_version + 1 where id = 1",
+    )
+    .execute(&mut *connection)
+    .await?;
+    Ok(())
+}
+
 /// The embedded migrations: one SQL text for SQLite and PostgreSQL.
 pub static MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!();
 
@@ -130,19 +147,31 @@ impl Store {
     pub async fn reset_projection(&self) -> Result<(), StoreError> {
         let _writer = self.database.lock_writer().await;
         let mut tx = self.database.pool.begin().await?;
-        for table in PROJECTED_TABLES {
-            sqlx::query(&format!("delete from {table}"))
-                .execute(&mut *tx)
-                .await?;
-        }
-        sqlx::query(
-            "update feed_cursor set last_sequence = 0, last_commit_time_us = 0, head_sequence = 0, \
-             units_version = units_version + 1 where id = 1",
-        )
-        .execute(&mut *tx)
-        .await?;
+        forget_projection(&mut tx).await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    /// Carries out the replays of the feed that migrations asked for
+    /// (`projection_replay_requests`): forgets everything projected, as
+    /// [`Store::reset_projection`] does, and the requests with it, in one transaction. Whether it
+    /// did: the service then answers no report until the replay reaches the feed's head.
+    pub async fn replay_if_requested(&self) -> Result<bool, StoreError> {
+        let _writer = self.database.lock_writer().await;
+        let mut tx = self.database.pool.begin().await?;
+        let requests: i64 = sqlx::query("select count(*) from projection_replay_requests")
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get(0)?;
+        if requests == 0 {
+            return Ok(false);
+        }
+        forget_projection(&mut tx).await?;
+        sqlx::query("delete from projection_replay_requests")
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(true)
     }
 
     /// Reads the cursor row.
