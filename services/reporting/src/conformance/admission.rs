@@ -18,6 +18,8 @@ use crate::model::admission::AdmissionFacts;
 use crate::report::admission as admission_reports;
 use crate::store::AdmissionWindow;
 
+mod deadlines;
+
 const CITIZEN_ID: &str = "001098012345";
 
 fn official(id: i64, cell: &str) -> Member {
@@ -81,6 +83,29 @@ fn finished(id: i64, cell: &str, name: &str, education: GeneralEducation) -> Can
     }
 }
 
+/// The 2021 and 2025 regulation versions and the reference days off of the years `kept`.
+fn reference_rules(kept: impl Fn(i32) -> bool) -> Vec<Resource> {
+    let versions = [
+        RuleVersion::regulation_2021(),
+        RuleVersion::regulation_2025(),
+    ]
+    .iter()
+    .map(|version| Resource::RuleVersion(rule_version_to_proto(version, "1".into())))
+    .collect::<Vec<_>>();
+    let holidays = reference_holidays()
+        .into_iter()
+        .filter(|(day, _)| kept(day.year()))
+        .map(|(day, name)| {
+            Resource::Holiday(Holiday {
+                name: format!("holidays/{}", date::format(day)),
+                date: date::format(day),
+                display_name: name.into(),
+                make_up_working_day: false,
+            })
+        });
+    versions.into_iter().chain(holidays).collect()
+}
+
 fn story_feed() -> Vec<Change> {
     let mut resources = vec![
         Resource::Commune(Commune {
@@ -97,28 +122,8 @@ fn story_feed() -> Vec<Change> {
         cell("tuong-1", "Chi bộ thôn Tượng 1", CellKind::Residential),
         cell("dong-tam", "Chi bộ thôn Đồng Tâm", CellKind::Residential),
         cell("an-thanh", "Chi bộ thôn An Thành", CellKind::Residential),
-        Resource::RuleVersion(rule_version_to_proto(
-            &RuleVersion::regulation_2021(),
-            "1".into(),
-        )),
-        Resource::RuleVersion(rule_version_to_proto(
-            &RuleVersion::regulation_2025(),
-            "1".into(),
-        )),
     ];
-    resources.extend(
-        reference_holidays()
-            .into_iter()
-            .filter(|(day, _)| day.year() <= 2022)
-            .map(|(day, name)| {
-                Resource::Holiday(Holiday {
-                    name: format!("holidays/{}", date::format(day)),
-                    date: date::format(day),
-                    display_name: name.into(),
-                    make_up_working_day: false,
-                })
-            }),
-    );
+    resources.extend(reference_rules(|year| year <= 2022));
     let mut probationary = admitted(3, "an-thanh", "2021-04-01", "2021-04-20");
     probationary.full_name = "Đảng Viên Dự Bị".into();
     resources.extend([
@@ -705,113 +710,7 @@ async fn pipeline_lifts_the_referral_and_living_away(store: &Store) {
     assert_eq!(eligible, 1);
 }
 
-/// Two members decided on 3 March 2025 and awaiting the ceremony in Đồng Tâm, one of whose
-/// cell received the decision on 20 March, with the 2025 calendar.
-fn receipt_feed() -> Vec<Change> {
-    let awaiting = |id: i64, received: &str| {
-        let mut member = admitted(id, "dong-tam", "2025-03-03", "");
-        member.status = MemberStatus::Admitted as i32;
-        if let Some(admission) = member.admission.as_mut() {
-            admission.decision_received_date = received.into();
-        }
-        Resource::Member(member)
-    };
-    let mut resources = vec![
-        commune(),
-        cell("dong-tam", "Chi bộ thôn Đồng Tâm", CellKind::Residential),
-        Resource::RuleVersion(rule_version_to_proto(
-            &RuleVersion::regulation_2021(),
-            "1".into(),
-        )),
-        Resource::RuleVersion(rule_version_to_proto(
-            &RuleVersion::regulation_2025(),
-            "1".into(),
-        )),
-    ];
-    resources.extend(
-        reference_holidays()
-            .into_iter()
-            .filter(|(day, _)| day.year() == 2025)
-            .map(|(day, name)| {
-                Resource::Holiday(Holiday {
-                    name: format!("holidays/{}", date::format(day)),
-                    date: date::format(day),
-                    display_name: name.into(),
-                    make_up_working_day: false,
-                })
-            }),
-    );
-    resources.extend([awaiting(401, "2025-03-20"), awaiting(402, "")]);
-    resources
-        .into_iter()
-        .enumerate()
-        .map(|(i, resource)| change(i as i64 + 1, resource))
-        .collect()
-}
-
-async fn ceremony_deadline_runs_from_the_receipt(store: &Store) {
-    let feed = receipt_feed();
-    let outcome = store.apply_changes(&feed, 1).await.expect("feed applies");
-    assert_eq!((outcome.applied, outcome.malformed), (feed.len(), 0));
-
-    let facts = facts_on(store, window("2025-04-01", "2025-01-01", "2025-04-01")).await;
-    let received = facts
-        .members
-        .iter()
-        .map(|m| (m.id, m.decision_received_date))
-        .collect::<Vec<_>>();
-    assert!(
-        received.contains(&(401, Some(d("2025-03-20")))),
-        "{received:?}"
-    );
-    assert!(received.contains(&(402, None)), "{received:?}");
-
-    // The due days as the projection's own calendar counts them.
-    let due_from = |start: &str| {
-        let rules = facts.rules.in_force_on(d(start));
-        date::format(
-            facts
-                .calendar
-                .due(
-                    partyregistry_rules::DeadlineKind::Ceremony,
-                    d(start),
-                    rules,
-                    false,
-                )
-                .due,
-        )
-    };
-    let listed = crate::report::deadlines::deadlines(
-        &facts,
-        d("2025-04-01"),
-        d("2025-04-01"),
-        Freshness::default(),
-    );
-    let mut ceremonies: Vec<(&str, &str, &str)> = listed
-        .deadlines
-        .iter()
-        .map(|x| {
-            (
-                x.subject.as_str(),
-                x.start_date.as_str(),
-                x.due_date.as_str(),
-            )
-        })
-        .collect();
-    ceremonies.sort_unstable();
-    let (from_receipt, from_decision) = (due_from("2025-03-20"), due_from("2025-03-03"));
-    assert_ne!(from_receipt, from_decision);
-    assert_eq!(
-        ceremonies,
-        [
-            ("members/401", "2025-03-20", from_receipt.as_str()),
-            ("members/402", "2025-03-03", from_decision.as_str()),
-        ]
-    );
-}
-
 on_each_store! {
-    ceremony_deadline_runs_from_the_receipt => "ceremony_receipt";
     pipeline_lifts_the_referral_and_living_away => "pipeline_away";
     pipeline_judges_exceptions_youth_union_and_failed_votes => "pipeline_exceptions";
     admission_reports_follow_the_feed => "admission";
