@@ -366,7 +366,23 @@ async fn postgres_store(label: &str) -> Option<(Store, TestDatabase)> {
     test_store(Backend::Postgres, label).await
 }
 
-on_each_store! { projection_follows_the_feed => "store"; }
+on_each_store! {
+    projection_follows_the_feed => "store";
+    a_new_database_follows_the_feed_without_a_replay => "fresh";
+}
+
+/// The replays the migrations ask for concern what an older version projected: a new database,
+/// which applied nothing, starts following the feed at once and answers reports.
+async fn a_new_database_follows_the_feed_without_a_replay(store: &Store) {
+    assert!(
+        !store.replay_if_requested().await.expect("requests read"),
+        "nothing to count again"
+    );
+    assert!(
+        !store.replay_if_requested().await.expect("requests read"),
+        "the requests are gone"
+    );
+}
 
 /// A database of `backend` migrated up to `version` and given the rows `statements` write (a
 /// cursor at 42 of a feed whose head was 42 among them) upgrades to the latest migrations by

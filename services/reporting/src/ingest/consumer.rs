@@ -128,6 +128,13 @@ impl FeedState {
     /// Records that everything up to `sequence` is applied (committed) and wakes the waiters.
     pub(crate) fn applied(&self, sequence: i64) {
         self.applied_sequence.fetch_max(sequence, Ordering::SeqCst);
+        // A rebuild ends as soon as it reaches the head membership announced, not at the next
+        // heartbeat: a reader waiting for its write is answered once the write is applied.
+        if self.head_confirmed.load(Ordering::SeqCst)
+            && sequence >= self.head_sequence.load(Ordering::SeqCst)
+        {
+            self.rebuilding.store(false, Ordering::SeqCst);
+        }
         self.applied_changed.notify_waiters();
     }
 
@@ -495,5 +502,38 @@ async fn read_ahead(
         if sender.send(next).await.is_err() || last {
             return;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A rebuild ends when the change at the announced head is applied, without waiting for
+    /// the next heartbeat, so that a caller waiting for its write gets its report.
+    #[test]
+    fn a_rebuild_ends_when_the_announced_head_is_applied() {
+        let state = FeedState::default();
+        state.restart();
+        state.connected();
+        state.applied(3);
+        state.announce_head(5);
+        assert!(state.is_rebuilding(), "3 of 5 applied");
+        state.applied(4);
+        assert!(state.is_rebuilding(), "4 of 5 applied");
+        state.applied(5);
+        assert!(!state.is_rebuilding(), "the head is applied");
+    }
+
+    /// Before membership announced its head, nothing applied says the rebuild is over.
+    #[test]
+    fn a_rebuild_waits_for_the_head_to_be_announced() {
+        let state = FeedState::default();
+        state.restart();
+        state.connected();
+        state.applied(7);
+        assert!(state.is_rebuilding());
+        state.announce_head(7);
+        assert!(!state.is_rebuilding());
     }
 }

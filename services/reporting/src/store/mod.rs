@@ -166,12 +166,19 @@ impl Store {
         if requests == 0 {
             return Ok(false);
         }
-        forget_projection(&mut tx).await?;
+        // A new database — nothing applied, no head ever heard of — has nothing to count again:
+        // the requests are dropped and the feed is followed as usual, reports answered. (Older
+        // migrations rewound the cursor themselves but kept the head membership announced.)
+        let cursor = read_cursor(&mut tx).await?;
+        let applied_anything = cursor.position.last_sequence > 0 || cursor.head_sequence > 0;
+        if applied_anything {
+            forget_projection(&mut tx).await?;
+        }
         sqlx::query("delete from projection_replay_requests")
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
-        Ok(true)
+        Ok(applied_anything)
     }
 
     /// Reads the cursor row.
