@@ -185,7 +185,7 @@ impl Membership {
     where
         F: for<'c> Fn(&'c mut Tx, i64) -> ChangesFuture<'c>,
     {
-        let mut tx = self.store.begin().await?;
+        let mut tx = self.store.begin_command().await?;
         let now = now_micros();
         // The request's key is the transaction's first write: a concurrent retry of the same
         // request waits here until this one ends, then replays its answer (see
@@ -201,19 +201,20 @@ impl Membership {
                 .ok_or_else(|| {
                     ApiError::Unavailable("the request id was just forgotten; retry".into())
                 })?;
+            let replayed = self.replay(&mut tx, key, &previous).await?;
+            // The first answer may be a command of the same group, not yet committed.
+            tx.rollback().await?;
             note_commit(previous.sequence);
-            return self
-                .replay(&mut tx, key, &previous)
-                .await
-                .map(|resource| vec![resource]);
+            return Ok(vec![replayed]);
         }
         let written = command(&mut tx, now).await?;
         if written.is_empty() {
-            // Dropping the transaction rolls back whatever the command read or locked.
+            // Whatever the command read or locked is let go.
+            tx.rollback().await?;
             return Ok(Vec::new());
         }
-        // The changes are the transaction's last writes: the feed head's row lock is then held
-        // only from the first append to the commit (see store::feed).
+        // The changes are the command's last writes: the feed head's row lock is then held
+        // only from the group's first append to its commit (see store::feed, store::group).
         let mut first_sequence = None;
         let mut sequence = 0;
         let trace_parent = telemetry::current_trace_parent();

@@ -1561,6 +1561,7 @@ async fn member_facts_and_events_reach_the_feed(membership: &Membership) {
 mod calendar;
 mod decision_receipt;
 mod exceptions;
+mod group_commit;
 mod qualifications;
 mod readmission;
 mod redating;

@@ -20,6 +20,7 @@ pub(crate) const POSTGRES_BACKEND: &str = "PostgreSQL";
 pub mod candidates;
 mod columns;
 pub mod feed;
+mod group;
 pub mod holidays;
 pub mod identity;
 pub mod import;

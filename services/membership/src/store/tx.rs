@@ -15,6 +15,7 @@ use sqlx::pool::PoolConnection;
 use sqlx::{Any, AnyConnection, AnyPool, Transaction};
 use tokio::sync::OwnedMutexGuard;
 
+use super::group::{GroupedWrite, WriteGroups};
 use super::identity::{CitizenIdHolder, PlacedConflict};
 use super::import::{ImportedRow, StoredIdentity};
 use super::units::ProvinceRecord;
@@ -32,12 +33,16 @@ use crate::domain::{Cell, CellKind, Commune, Member, MemberEvent};
 #[derive(Debug, Clone)]
 pub struct Store {
     database: Database,
+    groups: WriteGroups,
 }
 
 impl Store {
     /// Wraps a connected, migrated database.
     pub fn new(database: Database) -> Self {
-        Self { database }
+        Self {
+            groups: WriteGroups::new(database.clone()),
+            database,
+        }
     }
 
     /// The database, for other writers to it (the audit trail), which share its writer lock.
@@ -59,6 +64,22 @@ impl Store {
         })
     }
 
+    /// Starts a command's writes in the group commit (see [`super::group`]): its statements run
+    /// in the group's transaction after those of the commands before it, and
+    /// [`Tx::commit`] returns once the group's commit is durable.
+    pub async fn begin_command(&self) -> Result<Tx, ApiError> {
+        Ok(Tx {
+            session: Session::Grouped(self.groups.join().await?),
+            _writer: None,
+        })
+    }
+
+    /// How many commands wait to join the group commit, for tests that line commands up.
+    #[cfg(test)]
+    pub fn commands_queued(&self) -> usize {
+        self.groups.queued()
+    }
+
     /// A connection for reads: each statement sees what was committed when it runs, and nothing
     /// is held between statements (no transaction, no writer lock).
     pub async fn read(&self) -> Result<Tx, ApiError> {
@@ -75,10 +96,13 @@ enum Session {
     Write(Transaction<'static, Any>),
     /// A pooled connection for reads.
     Read(PoolConnection<Any>),
+    /// A command's part of a group commit.
+    Grouped(GroupedWrite),
 }
 
 /// A unit of work on the store: a write transaction from [`Store::begin`] (on SQLite it also
-/// holds the process's writer lock), or a read connection from [`Store::read`].
+/// holds the process's writer lock), a command's writes in a group commit from
+/// [`Store::begin_command`], or a read connection from [`Store::read`].
 pub struct Tx {
     session: Session,
     _writer: Option<OwnedMutexGuard<()>>,
@@ -90,13 +114,29 @@ impl Tx {
         match &mut self.session {
             Session::Write(tx) => tx,
             Session::Read(conn) => conn,
+            Session::Grouped(write) => write.conn(),
         }
     }
 
-    /// Commits everything written in the transaction; nothing to do for a read connection.
+    /// Commits everything written in the transaction (for a command in a group commit: once the
+    /// group's commit is durable); nothing to do for a read connection.
     pub async fn commit(self) -> Result<(), ApiError> {
-        if let Session::Write(tx) = self.session {
-            tx.commit().await?;
+        match self.session {
+            Session::Write(tx) => tx.commit().await?,
+            Session::Grouped(write) => write.settle(true).await?,
+            Session::Read(_) => {}
+        }
+        Ok(())
+    }
+
+    /// Rolls back everything written in the transaction. A command in a group commit then waits
+    /// until the group's commit is durable, since what it read may be the writes of the commands
+    /// before it: an answer given from them must not precede them.
+    pub async fn rollback(self) -> Result<(), ApiError> {
+        match self.session {
+            Session::Write(tx) => tx.rollback().await?,
+            Session::Grouped(write) => write.settle(false).await?,
+            Session::Read(_) => {}
         }
         Ok(())
     }

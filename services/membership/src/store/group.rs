@@ -1,0 +1,283 @@
+//! Group commit of the commands' write transactions: one commit (one flush of the log to disk)
+//! serves every command that was waiting to write while the previous ones ran.
+//!
+//! Commands run one after the other in a shared transaction, each inside a savepoint of its own:
+//! a command that fails rolls back to its savepoint and leaves the others' writes in place; one
+//! that succeeds releases its savepoint and waits for the group's commit before it answers, so
+//! that nothing is acknowledged that is not durable. Whoever ends a command checks whether
+//! another command is queued for the group: if none is, it commits the group at once — a lone
+//! writer waits for exactly its own commit, never for a timer —; otherwise the next command takes
+//! the transaction over and the commit falls to the last of them. A group is therefore never
+//! larger than the number of commands in flight (a command waiting for its group's commit cannot
+//! queue another), and never larger than [`MAX_GROUP`].
+//!
+//! The feed stays ordered as before: the group's transaction takes the feed head's row lock at
+//! its first append and keeps it until the commit (see [`super::feed`]); on SQLite the group holds
+//! the process's writer lock from its first command to its commit.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use partyregistry_kit::db::Database;
+use partyregistry_kit::error::ApiError;
+use sqlx::{Any, AnyConnection, Transaction};
+use tokio::sync::{Mutex, OwnedMutexGuard, oneshot};
+
+/// The most commands one commit serves.
+const MAX_GROUP: usize = 128;
+
+/// What a command is told when the commit of its group failed: nothing of it was written.
+const GROUP_NOT_COMMITTED: &str =
+    "the write could not be committed and nothing of it was stored; retry";
+
+/// The transaction of the group being built, with the commands waiting for its commit.
+struct OpenGroup {
+    transaction: Transaction<'static, Any>,
+    /// The process's writer lock on SQLite, held until the group ends.
+    _writer: Option<OwnedMutexGuard<()>>,
+    /// One per command whose writes are in the group: told whether the commit succeeded.
+    waiting: Vec<oneshot::Sender<bool>>,
+}
+
+/// The slot holding the open group, if any; whoever holds its lock runs the next command.
+type Slot = Option<OpenGroup>;
+
+/// The group commit of one database's commands.
+#[derive(Clone)]
+pub(super) struct WriteGroups {
+    database: Database,
+    slot: Arc<Mutex<Slot>>,
+    /// Commands waiting for the slot: whoever ends a command leaves the group open for them.
+    queued: Arc<AtomicUsize>,
+}
+
+impl std::fmt::Debug for WriteGroups {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("WriteGroups")
+            .field("queued", &self.queued.load(Ordering::SeqCst))
+            .finish_non_exhaustive()
+    }
+}
+
+impl WriteGroups {
+    pub(super) fn new(database: Database) -> Self {
+        Self {
+            database,
+            slot: Arc::new(Mutex::new(None)),
+            queued: Arc::new(AtomicUsize::new(0)),
+        }
+    }
+
+    /// Joins the open group (opening one when there is none) and starts the command's savepoint.
+    pub(super) async fn join(&self) -> Result<GroupedWrite, ApiError> {
+        let queue_place = QueuePlace::take(self.clone());
+        let mut slot = self.slot.clone().lock_owned().await;
+        queue_place.leave();
+        if slot.is_none() {
+            let writer = self.database.lock_writer().await;
+            let transaction = self.database.pool.begin().await?;
+            *slot = Some(OpenGroup {
+                transaction,
+                _writer: writer,
+                waiting: Vec::new(),
+            });
+        }
+        let mut write = GroupedWrite {
+            groups: self.clone(),
+            slot: Some(slot),
+        };
+        sqlx::query("savepoint command")
+            .execute(write.conn())
+            .await?;
+        Ok(write)
+    }
+
+    /// How many commands wait for the slot.
+    pub(super) fn queued(&self) -> usize {
+        self.queued.load(Ordering::SeqCst)
+    }
+
+    fn nobody_queued(&self) -> bool {
+        self.queued() == 0
+    }
+
+    /// Ends the group when no command is queued for it (or it is full); otherwise leaves it to
+    /// the next command. Called by whoever releases the slot with a group open.
+    async fn hand_on(&self, slot: &mut Slot) {
+        let full = slot
+            .as_ref()
+            .is_some_and(|group| group.waiting.len() >= MAX_GROUP);
+        if full || self.nobody_queued() {
+            end_group(slot).await;
+        }
+    }
+}
+
+/// Commits the open group (rolls it back when no command's writes are in it) and tells every
+/// waiting command the outcome; the writer lock goes with it.
+async fn end_group(slot: &mut Slot) {
+    let Some(group) = slot.take() else {
+        return;
+    };
+    metrics::histogram!("partyregistry_write_group_commands").record(group.waiting.len() as f64);
+    let committed = if group.waiting.is_empty() {
+        // Only rolled-back commands ran in it: nothing to make durable.
+        let _ = group.transaction.rollback().await;
+        true
+    } else {
+        match group.transaction.commit().await {
+            Ok(()) => true,
+            Err(error) => {
+                tracing::warn!(%error, commands = group.waiting.len(), "a group of writes could not be committed");
+                false
+            }
+        }
+    };
+    for waiting in group.waiting {
+        // A command whose call was cancelled no longer listens; its writes stand or fall with
+        // the group regardless.
+        let _ = waiting.send(committed);
+    }
+}
+
+/// Rolls the group back and tells its waiting commands, after a statement that should not fail
+/// (a savepoint's release or rollback) did: the transaction can no longer be trusted.
+async fn fail_group(slot: &mut Slot) {
+    if let Some(group) = slot.take() {
+        let _ = group.transaction.rollback().await;
+        for waiting in group.waiting {
+            let _ = waiting.send(false);
+        }
+    }
+}
+
+/// Ends the command's savepoint, keeping its writes in the group or rolling them back.
+async fn end_savepoint(connection: &mut AnyConnection, keep: bool) -> Result<(), sqlx::Error> {
+    if !keep {
+        sqlx::query("rollback to savepoint command")
+            .execute(&mut *connection)
+            .await?;
+    }
+    sqlx::query("release savepoint command")
+        .execute(&mut *connection)
+        .await?;
+    Ok(())
+}
+
+/// A command's place in the queue for the slot. Dropped while still waiting (the call was
+/// cancelled), it hands the open group on in its stead, since the command that released the
+/// slot left the group open for it.
+struct QueuePlace {
+    groups: WriteGroups,
+    waiting: bool,
+}
+
+impl QueuePlace {
+    fn take(groups: WriteGroups) -> Self {
+        groups.queued.fetch_add(1, Ordering::SeqCst);
+        Self {
+            groups,
+            waiting: true,
+        }
+    }
+
+    fn leave(mut self) {
+        self.groups.queued.fetch_sub(1, Ordering::SeqCst);
+        self.waiting = false;
+    }
+}
+
+impl Drop for QueuePlace {
+    fn drop(&mut self) {
+        if !self.waiting {
+            return;
+        }
+        self.groups.queued.fetch_sub(1, Ordering::SeqCst);
+        let groups = self.groups.clone();
+        spawn_or_drop(async move {
+            let mut slot = groups.slot.clone().lock_owned().await;
+            groups.hand_on(&mut slot).await;
+        });
+    }
+}
+
+/// Runs `task` on the current runtime; outside one (the process is ending) there is nothing to
+/// run it on, and the open transaction rolls back when its connection is dropped.
+fn spawn_or_drop(task: impl std::future::Future<Output = ()> + Send + 'static) {
+    if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+        runtime.spawn(task);
+    }
+}
+
+/// One command's part of a group: the slot, held from its savepoint until it is settled.
+pub struct GroupedWrite {
+    groups: WriteGroups,
+    /// `Some` until the command is settled.
+    slot: Option<OwnedMutexGuard<Slot>>,
+}
+
+impl GroupedWrite {
+    /// The group's transaction.
+    pub(super) fn conn(&mut self) -> &mut AnyConnection {
+        // The slot is held with an open group from `join` until `settle` takes it; a rolled-back
+        // or failed group is only ever left behind by `settle` or `drop`, which consume the write.
+        let group = self
+            .slot
+            .as_mut()
+            .and_then(|slot| slot.as_mut())
+            .expect("a grouped write holds an open group until it is settled");
+        &mut group.transaction
+    }
+
+    /// Keeps (`keep`) or rolls back the command's writes, then waits until the group's commit is
+    /// durable: after a rollback too, since what the command read may be another command's
+    /// writes, not yet committed.
+    pub(super) async fn settle(mut self, keep: bool) -> Result<(), ApiError> {
+        let Some(mut slot) = self.slot.take() else {
+            return Err(ApiError::Internal(
+                "a grouped write was settled twice".into(),
+            ));
+        };
+        let (told, outcome) = oneshot::channel();
+        match slot.as_mut() {
+            Some(group) => match end_savepoint(&mut group.transaction, keep).await {
+                Ok(_) => group.waiting.push(told),
+                Err(error) => {
+                    tracing::warn!(%error, "a savepoint could not be ended");
+                    fail_group(&mut slot).await;
+                    return Err(ApiError::Unavailable(GROUP_NOT_COMMITTED.into()));
+                }
+            },
+            None => return Err(ApiError::Unavailable(GROUP_NOT_COMMITTED.into())),
+        }
+        self.groups.hand_on(&mut slot).await;
+        drop(slot);
+        match outcome.await {
+            Ok(true) => Ok(()),
+            Ok(false) | Err(_) => Err(ApiError::Unavailable(GROUP_NOT_COMMITTED.into())),
+        }
+    }
+}
+
+impl Drop for GroupedWrite {
+    /// A command dropped before it was settled (it failed, or its call was cancelled): its
+    /// savepoint is rolled back and the group handed on, on a task since both take statements.
+    fn drop(&mut self) {
+        let Some(mut slot) = self.slot.take() else {
+            return;
+        };
+        let groups = self.groups.clone();
+        spawn_or_drop(async move {
+            let rolled_back = match slot.as_mut() {
+                Some(group) => end_savepoint(&mut group.transaction, false).await.is_ok(),
+                None => true,
+            };
+            if rolled_back {
+                groups.hand_on(&mut slot).await;
+            } else {
+                fail_group(&mut slot).await;
+            }
+        });
+    }
+}
