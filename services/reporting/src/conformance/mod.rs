@@ -44,7 +44,7 @@ use partyregistry_proto::membership::v1::{
     MemberStatus, PoliticalTheory, change::Resource,
 };
 use partyregistry_vocab::date::{self, Date};
-use sqlx::{Executor, Row};
+use sqlx::Executor;
 
 use crate::model::feed::FeedContact;
 use crate::report::commune as reports;
@@ -384,17 +384,21 @@ async fn a_new_database_follows_the_feed_without_a_replay(store: &Store) {
     );
 }
 
-/// A database of `backend` migrated up to `version`, given the rows `statements` write, then
-/// upgraded to the latest migrations; `None` without a PostgreSQL server to create it on.
-async fn upgraded_from(
+/// A database of `backend` migrated up to `version` and given the rows `statements` write (a
+/// cursor at 42 of a feed whose head was 42 among them) upgrades to the latest migrations by
+/// replaying the feed: the migrations ask for a replay, which the service carries out at start
+/// (and the start then refuses reports until the replay reaches the head); the cursor rewinds to
+/// 0, each of `tables` is empty, and the request is carried out once.
+async fn upgrade_replays_the_feed(
     backend: Backend,
     label: &str,
     version: i64,
     statements: &[&str],
-) -> Option<(Store, TestDatabase)> {
+    tables: &[&str],
+) {
     if backend == Backend::Postgres && postgres_admin_url().is_none() {
         eprintln!("TEST_DATABASE_URL not set: PostgreSQL upgrade test skipped");
-        return None;
+        return;
     }
     let database = TestDatabase::create(backend, label)
         .await
@@ -419,29 +423,12 @@ async fn upgraded_from(
             .expect("old rows written");
     }
     old.pool.close().await;
+
     let store = Store::new(
         db::connect(&url, &crate::MIGRATIONS)
             .await
             .expect("the database upgrades"),
     );
-    Some((store, database))
-}
-
-/// A database of `backend` migrated up to `version` and given the rows `statements` write (a
-/// cursor at 42 of a feed whose head was 42 among them) upgrades to the latest migrations by
-/// replaying the feed: the migrations ask for a replay, which the service carries out at start
-/// (and the start then refuses reports until the replay reaches the head); the cursor rewinds to
-/// 0, each of `tables` is empty, and the request is carried out once.
-async fn upgrade_replays_the_feed(
-    backend: Backend,
-    label: &str,
-    version: i64,
-    statements: &[&str],
-    tables: &[&str],
-) {
-    let Some((store, database)) = upgraded_from(backend, label, version, statements).await else {
-        return;
-    };
     assert!(
         store.replay_if_requested().await.expect("replay starts"),
         "the upgrade asks for a replay"
@@ -569,58 +556,4 @@ async fn sqlite_ledgers_of_the_decision_roll_upgrade_by_replaying_the_feed() {
 #[tokio::test]
 async fn postgres_ledgers_of_the_decision_roll_upgrade_by_replaying_the_feed() {
     ledgers_of_the_decision_roll_upgrade_by_replaying_the_feed(Backend::Postgres).await;
-}
-
-/// The year totals of the roll are filled from the deltas stored before them: a database of
-/// version 13 upgrades without a replay, each year's total the sum of its days (a year summing to
-/// zero has no row).
-async fn year_totals_upgrade_from_the_stored_deltas(backend: Backend) {
-    let deltas = [
-        ("2021-03-01", 1),
-        ("2021-09-01", -1),
-        ("2022-03-01", 2),
-        ("2022-11-30", 1),
-        ("2023-01-15", -1),
-    ];
-    let statements: Vec<String> = deltas
-        .iter()
-        .map(|(day, delta)| {
-            format!(
-                "insert into roll_deltas (commune_code, dimension, value, day, delta) \
-                 values ('02680', 'total', '', '{day}', {delta})"
-            )
-        })
-        .collect();
-    let statements: Vec<&str> = statements.iter().map(String::as_str).collect();
-    let Some((store, database)) =
-        upgraded_from(backend, "reporting_year_totals_upgrade", 13, &statements).await
-    else {
-        return;
-    };
-    let years: Vec<(String, i64)> = sqlx::query(
-        "select year, delta from roll_year_deltas where commune_code = '02680' order by year",
-    )
-    .fetch_all(&store.database().pool)
-    .await
-    .expect("year totals read")
-    .iter()
-    .map(|row| (row.get(0), row.get(1)))
-    .collect();
-    assert_eq!(years, [("2022".to_owned(), 3), ("2023".to_owned(), -1)]);
-    assert!(
-        !store.replay_if_requested().await.expect("requests read"),
-        "no replay"
-    );
-    store.close().await;
-    database.remove().await;
-}
-
-#[tokio::test]
-async fn sqlite_year_totals_upgrade_from_the_stored_deltas() {
-    year_totals_upgrade_from_the_stored_deltas(Backend::Sqlite).await;
-}
-
-#[tokio::test]
-async fn postgres_year_totals_upgrade_from_the_stored_deltas() {
-    year_totals_upgrade_from_the_stored_deltas(Backend::Postgres).await;
 }

@@ -8,7 +8,6 @@
 
 use std::collections::BTreeMap;
 
-use chrono::Datelike;
 use partyregistry_kit::db::Backend;
 use partyregistry_kit::db::multi_row::JsonRows;
 use partyregistry_vocab::date::{self, Date};
@@ -71,16 +70,11 @@ pub(super) fn history(row: &sqlx::any::AnyRow) -> Result<MemberHistory, StoreErr
 }
 
 /// The tables of the read model: name, count column, key.
-const LEDGER_TABLES: [(&str, &str, &str); 4] = [
+const LEDGER_TABLES: [(&str, &str, &str); 3] = [
     (
         "roll_deltas",
         "delta",
         "commune_code, dimension, value, day",
-    ),
-    (
-        "roll_year_deltas",
-        "delta",
-        "commune_code, dimension, value, year",
     ),
     (
         "roll_movements",
@@ -267,9 +261,8 @@ async fn pivot(connection: &mut AnyConnection) -> Result<Date, StoreError> {
 /// Rows per upsert on PostgreSQL: one JSON document of a few hundred kilobytes.
 const JSON_ROWS_PER_STATEMENT: usize = 5_000;
 
-/// The key columns of the dated ledgers, of the roll's year totals and of the roll's base.
+/// The key columns of the dated ledgers and of the roll's base.
 const DATED_KEY: [&str; 4] = ["commune_code", "dimension", "value", "day"];
-const YEAR_KEY: [&str; 4] = ["commune_code", "dimension", "value", "year"];
 const BASE_KEY: [&str; 3] = ["commune_code", "dimension", "value"];
 
 /// Adds each count of `rows` (key values in the order of `key`, count) to the row of `table` so
@@ -332,8 +325,8 @@ async fn add_counts<const N: usize>(
     Ok(())
 }
 
-/// Adds `rows` to the ledgers (the tables named with `prefix`), the roll's rows to their years'
-/// totals, and the roll's rows dated on or before the pivot to its base.
+/// Adds `rows` to the ledgers (the tables named with `prefix`), and the roll's rows dated on or
+/// before the pivot to its base.
 async fn add_rows(
     connection: &mut AnyConnection,
     rows: &Contribution,
@@ -350,7 +343,6 @@ async fn add_rows(
     let mut roll: Vec<([&str; 4], i64)> = Vec::new();
     let mut movements: Vec<([&str; 4], i64)> = Vec::new();
     let mut base: BTreeMap<[&str; 3], i64> = BTreeMap::new();
-    let mut years: BTreeMap<[&str; 4], i64> = BTreeMap::new();
     for (key, count) in rows {
         let day = days.get(&key.day).map_or("", String::as_str);
         let dated = (
@@ -364,16 +356,6 @@ async fn add_rows(
         );
         match key.ledger {
             Ledger::Roll => {
-                // A stored day is `YYYY-MM-DD`: its first four characters are its year.
-                let year = day.get(..4).unwrap_or(day);
-                *years
-                    .entry([
-                        key.commune_code.as_str(),
-                        key.dimension,
-                        key.value.as_str(),
-                        year,
-                    ])
-                    .or_default() += count;
                 roll.push(dated);
                 if key.day <= pivot {
                     *base
@@ -385,15 +367,6 @@ async fn add_rows(
         }
     }
     let base: Vec<([&str; 3], i64)> = base.into_iter().filter(|(_, n)| *n != 0).collect();
-    let years: Vec<([&str; 4], i64)> = years.into_iter().filter(|(_, n)| *n != 0).collect();
-    add_counts(
-        connection,
-        &format!("{prefix}roll_year_deltas"),
-        "delta",
-        YEAR_KEY,
-        &years,
-    )
-    .await?;
     for (ledger, rows) in [(Ledger::Roll, roll), (Ledger::Movement, movements)] {
         let (table, column) = table_of(ledger);
         add_counts(
@@ -473,7 +446,7 @@ impl Store {
         let rows = count_rows(
             &mut tx,
             "select (select count(*) from roll_deltas) + (select count(*) from roll_movements) \
-             + (select count(*) from roll_base) + (select count(*) from roll_year_deltas)",
+             + (select count(*) from roll_base)",
         )
         .await?;
         tx.commit().await?;
@@ -554,40 +527,6 @@ fn placeholders(first: usize, count: usize) -> String {
         .join(", ")
 }
 
-/// The deltas a roll on one day adds to the base: those dated after `low` up to `high` (the
-/// pivot and the day, in order), read as the daily rows of the partial years at either end and
-/// the year totals of the whole years between, so that a day decades from the pivot reads no
-/// more rows than one a year from it.
-#[derive(Debug, PartialEq, Eq)]
-struct DeltaSpan {
-    /// Daily rows after `.0` up to `.1`: the end of the first year.
-    first_days: (String, String),
-    /// Daily rows from `.0` up to `.1`: the start of the last year (empty when one year holds
-    /// the whole span).
-    last_days: (String, String),
-    /// Year totals strictly after `.0` and before `.1`.
-    whole_years: (String, String),
-}
-
-impl DeltaSpan {
-    fn between(low: Date, high: Date) -> Self {
-        let (low_year, high_year) = (low.year(), high.year());
-        if low_year == high_year {
-            return Self {
-                first_days: (date::format(low), date::format(high)),
-                // No stored day comes after the year 9999.
-                last_days: ("9999-12-31".into(), String::new()),
-                whole_years: (format!("{low_year:04}"), format!("{low_year:04}")),
-            };
-        }
-        Self {
-            first_days: (date::format(low), format!("{low_year:04}-12-31")),
-            last_days: (format!("{high_year:04}-01-01"), date::format(high)),
-            whole_years: (format!("{low_year:04}"), format!("{high_year:04}")),
-        }
-    }
-}
-
 /// The roll of `communes` on `day` summed per `group` (an expression over the columns), dimension
 /// and value, from the base and the deltas between the pivot and the day; `only` restricts the
 /// dimensions read (an SQL condition). Rows: group, dimension, value, members.
@@ -605,33 +544,20 @@ async fn roll_sums(
     } else {
         (day, pivot, -1_i64)
     };
-    let span = DeltaSpan::between(low, high);
+    let (low, high) = (date::format(low), date::format(high));
     let mut sums = Vec::new();
     for chunk in communes.chunks(COMMUNES_PER_STATEMENT) {
-        let list = placeholders(8, chunk.len());
+        let list = placeholders(4, chunk.len());
         let query = format!(
             "select {group}, dimension, value, cast(sum(n) as bigint) from ( \
                  select commune_code, dimension, value, members as n from roll_base \
                  where commune_code in ({list}) and {only} \
                  union all \
-                 select commune_code, dimension, value, $1 * delta as n from roll_deltas \
-                 where day > $2 and day <= $3 and commune_code in ({list}) and {only} \
-                 union all \
-                 select commune_code, dimension, value, $1 * delta as n from roll_deltas \
-                 where day >= $4 and day <= $5 and commune_code in ({list}) and {only} \
-                 union all \
-                 select commune_code, dimension, value, $1 * delta as n from roll_year_deltas \
-                 where year > $6 and year < $7 and commune_code in ({list}) and {only} \
+                 select commune_code, dimension, value, $3 * delta as n from roll_deltas \
+                 where day > $1 and day <= $2 and commune_code in ({list}) and {only} \
              ) summed group by {group}, dimension, value"
         );
-        let mut statement = sqlx::query(&query)
-            .bind(sign)
-            .bind(&span.first_days.0)
-            .bind(&span.first_days.1)
-            .bind(&span.last_days.0)
-            .bind(&span.last_days.1)
-            .bind(&span.whole_years.0)
-            .bind(&span.whole_years.1);
+        let mut statement = sqlx::query(&query).bind(&low).bind(&high).bind(sign);
         for code in chunk {
             statement = statement.bind(code);
         }
@@ -735,28 +661,6 @@ pub(super) async fn movement_counts(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_span_over_years_reads_the_years_between_as_totals() {
-        let day = |text| date::parse(text).expect("a date");
-        assert_eq!(
-            DeltaSpan::between(day("2015-06-30"), day("2026-01-01")),
-            DeltaSpan {
-                first_days: ("2015-06-30".into(), "2015-12-31".into()),
-                last_days: ("2026-01-01".into(), "2026-01-01".into()),
-                whole_years: ("2015".into(), "2026".into()),
-            }
-        );
-        // Within one year only daily rows are read, once.
-        assert_eq!(
-            DeltaSpan::between(day("2026-01-01"), day("2026-11-30")),
-            DeltaSpan {
-                first_days: ("2026-01-01".into(), "2026-11-30".into()),
-                last_days: ("9999-12-31".into(), String::new()),
-                whole_years: ("2026".into(), "2026".into()),
-            }
-        );
-    }
 
     #[test]
     fn placeholders_number_from_the_first() {

@@ -76,7 +76,6 @@ const PROJECTED_TABLES: &[&str] = &[
     "holidays",
     "rule_versions",
     "roll_deltas",
-    "roll_year_deltas",
     "roll_movements",
     "roll_base",
 ];
