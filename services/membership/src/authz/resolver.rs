@@ -34,18 +34,17 @@ impl MembershipScope {
         }))
     }
 
-    /// The recorded place of the commune a member or candidate belongs to.
+    /// The recorded place of the commune a member or candidate belongs to, in one statement.
     async fn recorded_owner(&self, owner: Owner) -> Result<Option<RecordedPlace>, ApiError> {
         let mut store = self.store.read().await?;
-        let commune = match owner {
-            Owner::Member(id) => store.member_commune(id).await?,
-            Owner::Candidate(id) => store.candidate_commune(id).await?,
+        let place = match owner {
+            Owner::Member(id) => store.member_place(id).await?,
+            Owner::Candidate(id) => store.candidate_place(id).await?,
         };
-        drop(store);
-        match commune {
-            Some(code) => self.recorded_commune(&code).await,
-            None => Ok(None),
-        }
+        Ok(place.map(|(commune, province)| RecordedPlace {
+            commune,
+            province: Some(province),
+        }))
     }
 }
 

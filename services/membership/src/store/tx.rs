@@ -227,8 +227,8 @@ statements! {
     }
     scope {
         fn commune_province(code: &str) -> Option<String>;
-        fn member_commune(id: i64) -> Option<String>;
-        fn candidate_commune(id: i64) -> Option<String>;
+        fn member_place(id: i64) -> Option<(String, String)>;
+        fn candidate_place(id: i64) -> Option<(String, String)>;
         fn province_successions(day: Date) -> Vec<(String, String)>;
     }
     import {
