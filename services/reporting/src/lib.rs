@@ -114,14 +114,12 @@ pub async fn run(
         };
     tracing::info!(address = %listener.local_addr()?, backend = ?store.backend(), tls = config.tls_cert.is_some(), "reporting service listening");
     // A replay a migration asked for is carried out before the first report, which it refuses
-    // until the feed's head is reached again, as after a divergence.
-    let replaying = store.replay_if_requested().await?;
+    // until the feed's head is reached again, as after a divergence: the cursor then says a
+    // rebuild is under way, as it does after a restart in the middle of one.
+    store.replay_if_requested().await?;
     let feed = Arc::new(ingest::consumer::FeedState::from_cursor(
         &store.cursor().await?,
     ));
-    if replaying {
-        feed.restart();
-    }
 
     // A child token: the consumer stops with the service, and also if serving fails on its own.
     let consumer_stop = shutdown.child_token();

@@ -378,6 +378,7 @@ async fn a_new_database_follows_the_feed_without_a_replay(store: &Store) {
         !store.replay_if_requested().await.expect("requests read"),
         "nothing to count again"
     );
+    assert!(!store.cursor().await.expect("cursor reads").rebuilding);
     assert!(
         !store.replay_if_requested().await.expect("requests read"),
         "the requests are gone"
@@ -445,6 +446,12 @@ async fn upgrade_replays_the_feed(
         ),
         (0, 0)
     );
+    assert!(
+        cursor.rebuilding,
+        "a restart before the replay ends goes on with it"
+    );
+    store.finish_rebuild().await.expect("rebuild ends");
+    assert!(!store.cursor().await.expect("cursor reads").rebuilding);
     let mut connection = store.database().pool.acquire().await.expect("connection");
     for table in tables {
         let rows = sqlx::query(&format!("select * from {table}"))

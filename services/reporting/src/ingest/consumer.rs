@@ -78,7 +78,8 @@ pub struct FeedState {
 }
 
 impl FeedState {
-    /// A state starting from what the database remembers of the last run (disconnected).
+    /// A state starting from what the database remembers of the last run (disconnected), a
+    /// replay under way included.
     pub fn from_cursor(cursor: &StoredCursor) -> Self {
         Self {
             connected: AtomicBool::new(false),
@@ -86,7 +87,7 @@ impl FeedState {
             last_contact_us: AtomicI64::new(cursor.last_contact_us),
             applied_sequence: AtomicI64::new(cursor.position.last_sequence),
             applied_changed: tokio::sync::Notify::new(),
-            rebuilding: AtomicBool::new(false),
+            rebuilding: AtomicBool::new(cursor.rebuilding),
             head_confirmed: AtomicBool::new(false),
         }
     }
@@ -422,7 +423,9 @@ impl Consumer {
         let outcome =
             tracing::Instrument::instrument(self.store.apply_changes(batch, now_micros()), span)
                 .await?;
+        let was_rebuilding = self.state.is_rebuilding();
         self.state.applied(outcome.position.last_sequence);
+        self.persist_rebuild_end(was_rebuilding).await?;
         self.record_position(outcome.position.last_sequence, outcome.applied);
         tracing::debug!(
             applied = outcome.applied,
@@ -458,8 +461,19 @@ impl Consumer {
             .set(behind_for.as_secs_f64());
     }
 
+    /// Records in the store that the rebuild under way before the last step ended with it.
+    async fn persist_rebuild_end(&self, was_rebuilding: bool) -> Result<(), SessionError> {
+        if was_rebuilding && !self.state.is_rebuilding() {
+            self.store.finish_rebuild().await?;
+            tracing::info!("the projection has been rebuilt up to the feed's head");
+        }
+        Ok(())
+    }
+
     async fn heartbeat(&self, head_sequence: i64) -> Result<(), SessionError> {
+        let was_rebuilding = self.state.is_rebuilding();
         self.state.announce_head(head_sequence);
+        self.persist_rebuild_end(was_rebuilding).await?;
         self.store
             .record_heartbeat(head_sequence, now_micros())
             .await?;
@@ -523,6 +537,27 @@ mod tests {
         assert!(state.is_rebuilding(), "4 of 5 applied");
         state.applied(5);
         assert!(!state.is_rebuilding(), "the head is applied");
+    }
+
+    /// A service restarted in the middle of a replay starts rebuilding where the replay stood.
+    #[test]
+    fn a_restart_in_the_middle_of_a_replay_goes_on_rebuilding() {
+        let cursor = StoredCursor {
+            position: FeedPosition {
+                last_sequence: 40,
+                last_commit_time_us: 7,
+            },
+            head_sequence: 0,
+            last_contact_us: 0,
+            rebuilding: true,
+        };
+        let state = FeedState::from_cursor(&cursor);
+        assert!(state.is_rebuilding());
+        state.connected();
+        state.announce_head(90);
+        assert!(state.is_rebuilding(), "40 of 90 applied");
+        state.applied(90);
+        assert!(!state.is_rebuilding());
     }
 
     /// Before membership announced its head, nothing applied says the rebuild is over.

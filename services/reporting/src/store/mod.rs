@@ -48,6 +48,8 @@ pub struct StoredCursor {
     pub head_sequence: i64,
     /// Last time the membership service was heard from, micros; 0 for never.
     pub last_contact_us: i64,
+    /// Whether a replay of the feed from its start is under way (see [`Store::finish_rebuild`]).
+    pub rebuilding: bool,
 }
 
 /// Every table the projection derives from the feed (the audit trail is not one of them).
@@ -90,7 +92,7 @@ async fn forget_projection(connection: &mut AnyConnection) -> Result<(), StoreEr
     }
     sqlx::query(
         "update feed_cursor set last_sequence = 0, last_commit_time_us = 0, head_sequence = 0, \
-         units_version = units_version + 1 where id = 1",
+         units_version = units_version + 1, rebuilding = 1 where id = 1",
     )
     .execute(&mut *connection)
     .await?;
@@ -181,6 +183,16 @@ impl Store {
         Ok(applied_anything)
     }
 
+    /// Records that the replay of the feed from its start reached the head membership announced:
+    /// a restart from here on answers reports at once.
+    pub async fn finish_rebuild(&self) -> Result<(), StoreError> {
+        let _writer = self.database.lock_writer().await;
+        sqlx::query("update feed_cursor set rebuilding = 0 where id = 1")
+            .execute(&self.database.pool)
+            .await?;
+        Ok(())
+    }
+
     /// Reads the cursor row.
     pub async fn cursor(&self) -> Result<StoredCursor, StoreError> {
         let mut connection = self.database.pool.acquire().await?;
@@ -211,7 +223,8 @@ impl Store {
 /// Reads the cursor row on `connection` (inside a transaction: in its snapshot).
 async fn read_cursor(connection: &mut AnyConnection) -> Result<StoredCursor, StoreError> {
     let row = sqlx::query(
-        "select last_sequence, last_commit_time_us, head_sequence, last_contact_us from feed_cursor where id = 1",
+        "select last_sequence, last_commit_time_us, head_sequence, last_contact_us, rebuilding \
+         from feed_cursor where id = 1",
     )
     .fetch_one(connection)
     .await?;
@@ -222,6 +235,7 @@ async fn read_cursor(connection: &mut AnyConnection) -> Result<StoredCursor, Sto
         },
         head_sequence: row.try_get(2)?,
         last_contact_us: row.try_get(3)?,
+        rebuilding: row.try_get::<i64, _>(4)? != 0,
     })
 }
 
