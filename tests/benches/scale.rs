@@ -16,7 +16,8 @@
 //! - `UpdateMember` of different members at 1, 16 and 64 in flight against the probe rewriting
 //!   the same rows unchanged (one single-row write), and how long until each write is visible in
 //!   reporting: its answer's `x-feed-sequence` asked of reporting as `x-min-feed-sequence`, which
-//!   answers once its consumer has applied it (p50 and p99 over every write).
+//!   answers once its consumer has applied it (p50 and p99 over every write; one such call in
+//!   flight settles every write up to the sequence reporting answers with).
 //!
 //! The services, the probe and the clients run in this one process: "CPU ms/call" is the
 //! process's CPU time (user and system, `/proc/self/stat`) over a round divided by its calls,
@@ -45,9 +46,9 @@ mod calls;
 mod load;
 #[path = "scale/rounds.rs"]
 mod rounds;
+#[path = "scale/visibility.rs"]
+mod visibility;
 
-use std::sync::Arc;
-use std::sync::Mutex;
 use std::time::Duration;
 
 use partyregistry_kit::BoxError;
@@ -59,6 +60,7 @@ use tokio_util::sync::CancellationToken;
 use calls::{IN_FLIGHT, Target};
 use load::Loaded;
 use rounds::{Plan, Row, grouped, interleaved, print_table};
+use visibility::Visibility;
 
 /// Official members read and written in turn by `GetMember` and `UpdateMember`: a page.
 const MEMBERS_USED: i32 = 500;
@@ -146,11 +148,11 @@ async fn province(backend: Backend, members: u64, plan: Plan) -> Result<Vec<Row>
     );
     let queue = calls::writable(&officials);
     for callers in IN_FLIGHT {
-        let visibility = Arc::new(Mutex::new(Vec::new()));
+        let visibility = Visibility::start(target.reports.clone());
         let workloads =
-            calls::update_member(&target, &queue, callers, &province_size, visibility.clone())?;
+            calls::update_member(&target, &queue, callers, &province_size, visibility.notes())?;
         rows.extend(interleaved(backend, plan, &workloads).await?);
-        rows.push(calls::visibility_row(&visibility, backend, callers, &province_size).await?);
+        rows.push(calls::visibility_row(visibility, backend, callers, &province_size).await?);
     }
     shutdown.cancel();
     target.reporting_pool.close().await;

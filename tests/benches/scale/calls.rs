@@ -3,21 +3,21 @@
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use partyregistry_kit::BoxError;
 use partyregistry_proto::membership::v1 as pb;
 use partyregistry_proto::reporting::v1 as report;
-use partyregistry_tests::bench::{ProbeCall, member_id, quantile};
+use partyregistry_tests::bench::{ProbeCall, member_id};
 use partyregistry_tests::raw_statistics::{self, RawScope};
 use partyregistry_tests::{Backend, ReportingClient};
 use partyregistry_vocab::date::{self, Date};
 use sqlx::AnyPool;
-use tokio::task::JoinHandle;
 use tonic::transport::Channel;
 use tonic_health::pb::health_client::HealthClient;
 
 use crate::rounds::{Call, Row, Workload, call};
+use crate::visibility::{Notes, Visibility};
 
 /// Callers in flight for the member reads and writes.
 pub const IN_FLIGHT: [usize; 3] = [1, 16, 64];
@@ -290,9 +290,6 @@ pub fn writable(members: &[pb::Member]) -> Writable {
     Arc::new(Mutex::new(members.iter().cloned().collect()))
 }
 
-/// How long each write took to become visible in reporting, in ms, as the writes finish.
-pub type Visibility = Arc<Mutex<Vec<JoinHandle<Result<f64, BoxError>>>>>;
-
 /// The feed sequence a write's answer carries.
 fn feed_sequence<T>(answer: &tonic::Response<T>) -> Result<i64, BoxError> {
     Ok(answer
@@ -303,32 +300,16 @@ fn feed_sequence<T>(answer: &tonic::Response<T>) -> Result<i64, BoxError> {
         .parse()?)
 }
 
-/// Waits until reporting has applied `sequence` (read-your-writes: `x-min-feed-sequence`, answered
-/// once applied); the time since `written`, in ms.
-async fn visible(
-    mut reports: ReportingClient,
-    sequence: i64,
-    written: Instant,
-) -> Result<f64, BoxError> {
-    let mut request = tonic::Request::new(report::GetFreshnessRequest {});
-    request
-        .metadata_mut()
-        .insert("x-min-feed-sequence", sequence.into());
-    request.set_timeout(Duration::from_secs(30));
-    reports.get_freshness(request).await?;
-    Ok(written.elapsed().as_secs_f64() * 1000.0)
-}
-
 /// `UpdateMember` (the occupation, switched back and forth) of the members of `queue`, each
 /// written by one caller at a time, `callers` at once, against the probe rewriting the same rows
-/// unchanged (which leaves their etags as they are). Each write's visibility in reporting is
-/// awaited on the side, into `visibility`.
+/// unchanged (which leaves their etags as they are). Each write's feed sequence is noted in
+/// `visibility`.
 pub fn update_member(
     target: &Target,
     queue: &Writable,
     callers: usize,
     size: &str,
-    visibility: Visibility,
+    visibility: Notes,
 ) -> Result<Vec<Workload>, BoxError> {
     let members: Vec<String> = queue
         .lock()
@@ -343,9 +324,9 @@ pub fn update_member(
             .collect::<Result<Vec<_>, _>>()?,
     );
     let queue = queue.clone();
-    let (client, reports) = (target.membership.clone(), target.reports.clone());
+    let client = target.membership.clone();
     let write = call(move || {
-        let (mut client, reports) = (client.clone(), reports.clone());
+        let mut client = client.clone();
         let (queue, visibility) = (queue.clone(), visibility.clone());
         async move {
             let taken = queue
@@ -373,11 +354,7 @@ pub fn update_member(
                 .lock()
                 .expect("no caller panics holding the queue")
                 .push_back(answer.into_inner());
-            let waiting = tokio::spawn(visible(reports, sequence, written));
-            visibility
-                .lock()
-                .expect("no caller panics holding the handles")
-                .push(waiting);
+            visibility.written(sequence, written);
             Ok(())
         }
     });
@@ -398,39 +375,26 @@ pub fn update_member(
     ])
 }
 
-/// The row of the writes' visibility in reporting: p50 and p99 over every write awaited.
+/// The row of the writes' visibility in reporting: p50 and p99 over every write noted.
 pub async fn visibility_row(
-    visibility: &Visibility,
+    visibility: Visibility,
     backend: Backend,
     callers: usize,
     size: &str,
 ) -> Result<Row, BoxError> {
-    let handles: Vec<_> = std::mem::take(
-        &mut *visibility
-            .lock()
-            .expect("no caller panics holding the handles"),
+    let (writes, p50_ms, p99_ms) = visibility.finish().await?;
+    println!(
+        "  {backend:?} {writes} writes visible in reporting after p50 {p50_ms:.1} ms, p99 {p99_ms:.1} ms"
     );
-    let mut times = Vec::with_capacity(handles.len());
-    for handle in handles {
-        times.push(handle.await??);
-    }
-    times.sort_by(f64::total_cmp);
-    let row = Row {
+    Ok(Row {
         measure: format!("UpdateMember visible in reporting, {callers} in flight"),
         size: size.to_owned(),
         backend,
-        p50_ms: quantile(&times, 0.5),
-        p99_ms: quantile(&times, 0.99),
+        p50_ms,
+        p99_ms,
         per_second: None,
         cpu_ms_per_call: None,
         ratio: None,
         baseline_per_second: None,
-    };
-    println!(
-        "  {backend:?} {} writes visible in reporting after p50 {:.1} ms, p99 {:.1} ms",
-        times.len(),
-        row.p50_ms,
-        row.p99_ms
-    );
-    Ok(row)
+    })
 }
