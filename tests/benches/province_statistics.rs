@@ -29,9 +29,10 @@ use partyregistry_proto::reporting::v1::{Freshness, Statistics};
 use partyregistry_reporting::report::statistics::{self, StatisticsOptions, roll_counts_of};
 use partyregistry_reporting::report::units::Scope;
 use partyregistry_reporting::store::Store;
+use partyregistry_tests::bench::{median, memory_mb};
+use partyregistry_tests::raw_statistics::{self, RawScope};
 use partyregistry_tests::{Backend, Dice, TestDatabase, postgres_admin_url};
 use partyregistry_vocab::date::{self, Date};
-use sqlx::Row;
 
 /// Communes of the generated province.
 const COMMUNES: usize = 50;
@@ -184,20 +185,6 @@ fn province_feed(members_per_commune: usize) -> Vec<Change> {
     changes
 }
 
-/// The process's resident memory now and at its peak, in MB (Linux; zeros elsewhere).
-fn memory_mb() -> (u64, u64) {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    let field = |name: &str| {
-        status
-            .lines()
-            .find(|line| line.starts_with(name))
-            .and_then(|line| line.split_whitespace().nth(1))
-            .and_then(|kb| kb.parse::<u64>().ok())
-            .map_or(0, |kb| kb / 1024)
-    };
-    (field("VmRSS:"), field("VmHWM:"))
-}
-
 fn options() -> StatisticsOptions {
     // The defaults are valid bounds by construction.
     StatisticsOptions::from_request(&[], &[], &[]).unwrap_or_else(|_| unreachable!())
@@ -246,109 +233,6 @@ async fn from_members(store: &Store, scope: &Scope, as_of: Date) -> Result<Stati
     ))
 }
 
-/// The members on the roll on `$1` in province 15's communes: a stint covering the day, or
-/// decided there and awaiting the ceremony.
-const ROLL: &str = "with roll as ( \
-     select m.*, s.commune_code as roll_commune from member_stints s \
-       join members m on m.id = s.member_id \
-       join communes c on c.code = s.commune_code and c.province_code = '15' \
-       where s.from_date <= $1 and (s.to_date is null or s.to_date > $1) \
-     union all \
-     select m.*, m.admitted_in_commune from members m \
-       join communes c on c.code = m.admitted_in_commune and c.province_code = '15' \
-       where m.joined_date is null and m.decision_date <= $1 \
-         and (m.ceremony_date is null or m.ceremony_date > $1) \
-         and (m.left_date is null or m.left_date > $1)) ";
-
-/// The same figures as raw SQL; the number of rows read back.
-async fn raw_sql(store: &Store, as_of: Date) -> Result<usize, BoxError> {
-    let pool = &store.database().pool;
-    let day = date::format(as_of);
-    let mut rows = 0;
-    let totals = sqlx::query(&format!(
-        "{ROLL} select count(*), \
-             count(case when official_date <= $1 or (official_date is null and status = 'MEMBER_STATUS_EXEMPT') then 1 end), \
-             count(case when gender = 'GENDER_FEMALE' then 1 end) from roll"
-    ))
-    .bind(&day)
-    .fetch_one(pool)
-    .await?;
-    let _: i64 = totals.try_get(0)?;
-    rows += 1;
-    for column in [
-        "roll_commune",
-        "gender",
-        "ethnicity_code",
-        "religion_code",
-        "general_education",
-        "political_theory",
-        "qualification",
-    ] {
-        rows += sqlx::query(&format!(
-            "{ROLL} select {column}, count(*) from roll group by {column}"
-        ))
-        .bind(&day)
-        .fetch_all(pool)
-        .await?
-        .len();
-    }
-    // Age bands: cut-off birth dates bound from Rust; the average from the birth dates' days.
-    let cut = |years: u32| {
-        as_of
-            .checked_sub_months(chrono::Months::new(12 * years))
-            .map(date::format)
-            .unwrap_or_default()
-    };
-    rows += sqlx::query(&format!(
-        "{ROLL} select count(case when birth_date > $2 then 1 end), \
-             count(case when birth_date <= $2 and birth_date > $3 then 1 end), \
-             count(case when birth_date <= $3 and birth_date > $4 then 1 end), \
-             count(case when birth_date <= $4 and birth_date > $5 then 1 end), \
-             count(case when birth_date <= $5 and birth_date > $6 then 1 end), \
-             count(case when birth_date <= $6 then 1 end), \
-             count(case when birth_date is null then 1 end) from roll"
-    ))
-    .bind(&day)
-    .bind(cut(31))
-    .bind(cut(41))
-    .bind(cut(51))
-    .bind(cut(61))
-    .bind(cut(71))
-    .fetch_all(pool)
-    .await?
-    .len();
-    rows += sqlx::query(&format!(
-        "{ROLL} select birth_date, count(*) from roll group by birth_date"
-    ))
-    .bind(&day)
-    .fetch_all(pool)
-    .await?
-    .len();
-    rows += sqlx::query(&format!(
-        "{ROLL} select count(case when decision_date > $2 then 1 end), \
-             count(case when decision_date <= $2 and decision_date > $3 then 1 end), \
-             count(case when decision_date <= $3 and decision_date > $4 then 1 end), \
-             count(case when decision_date <= $4 and decision_date > $5 then 1 end), \
-             count(case when decision_date <= $5 and decision_date > $6 then 1 end), \
-             count(case when decision_date <= $6 then 1 end) from roll"
-    ))
-    .bind(&day)
-    .bind(cut(10))
-    .bind(cut(20))
-    .bind(cut(30))
-    .bind(cut(40))
-    .bind(cut(50))
-    .fetch_all(pool)
-    .await?
-    .len();
-    Ok(rows)
-}
-
-fn median(mut samples: Vec<f64>) -> f64 {
-    samples.sort_by(f64::total_cmp);
-    samples[samples.len() / 2]
-}
-
 /// Measures the three paths for `scope` on `day`, in alternating rounds.
 async fn measure(
     store: &Store,
@@ -369,13 +253,14 @@ async fn measure(
     );
     let (mut ledgers, mut counted, mut raw) = (Vec::new(), Vec::new(), Vec::new());
     let (mut rss_ledgers, mut rss_members) = (0, 0);
+    let province = RawScope::Province("15".into());
     for _ in 0..ROUNDS {
         let started = Instant::now();
         from_ledgers(store, scope, as_of).await?;
         ledgers.push(started.elapsed().as_secs_f64() * 1000.0);
         rss_ledgers = rss_ledgers.max(memory_mb().0);
         let started = Instant::now();
-        raw_sql(store, as_of).await?;
+        raw_statistics::statistics(&store.database().pool, &province, as_of).await?;
         raw.push(started.elapsed().as_secs_f64() * 1000.0);
         let started = Instant::now();
         from_members(store, scope, as_of).await?;

@@ -17,8 +17,7 @@
 //! only this part.
 
 use std::future::Future;
-use std::pin::Pin;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use partyregistry_cli::dataset;
 use partyregistry_kit::BoxError;
@@ -29,15 +28,11 @@ use partyregistry_proto::membership::v1::membership_service_client::MembershipSe
 use partyregistry_proto::membership::v1::{
     GetCommuneRequest, GetMemberRequest, ListMembersRequest, Member,
 };
+use partyregistry_tests::bench::{Budget, in_flight, median, median_sample, start_probe};
 use partyregistry_tests::{Backend, Running, Secrets, TestDatabase, postgres_admin_url};
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
-use tonic::transport::Channel;
-use tonic::transport::server::TcpIncoming;
-use tonic::{Request, Response, Status};
-use tonic_health::pb::health_client::HealthClient;
-use tonic_health::pb::health_server::{Health, HealthServer};
-use tonic_health::pb::{HealthCheckRequest, HealthCheckResponse};
+use tonic_health::pb::HealthCheckRequest;
 
 /// Alternating rounds per workload; the median round counts.
 const ROUNDS: usize = 7;
@@ -137,12 +132,6 @@ where
         call().await?;
     }
     Ok(started.elapsed().as_secs_f64() * 1e6 / calls as f64)
-}
-
-/// The median of `values`, which hold one time per round (never none: `ROUNDS` is positive).
-fn median(mut values: Vec<f64>) -> f64 {
-    values.sort_by(f64::total_cmp);
-    values[values.len() / 2]
 }
 
 /// What is measured.
@@ -305,119 +294,11 @@ const PROBE_CALLS: usize = 320;
 /// Callers in flight in the probe comparison.
 const IN_FLIGHT: [usize; 3] = [1, 16, 64];
 
-/// The probe: a bare tonic server whose `Check` runs one query on the service's database — the
-/// row `GetMember` reads — and answers. What a read costs without the service's own work.
-struct Probe {
-    pool: sqlx::AnyPool,
-    member_id: i64,
-}
-
-#[tonic::async_trait]
-impl Health for Probe {
-    async fn check(
-        &self,
-        _request: Request<HealthCheckRequest>,
-    ) -> Result<Response<HealthCheckResponse>, Status> {
-        sqlx::query("select * from members where id = $1")
-            .bind(self.member_id)
-            .fetch_one(&self.pool)
-            .await
-            .map_err(|error| Status::unavailable(error.to_string()))?;
-        Ok(Response::new(HealthCheckResponse { status: 1 }))
-    }
-
-    type WatchStream = Pin<
-        Box<dyn tokio_stream::Stream<Item = Result<HealthCheckResponse, Status>> + Send + 'static>,
-    >;
-
-    async fn watch(
-        &self,
-        _request: Request<HealthCheckRequest>,
-    ) -> Result<Response<Self::WatchStream>, Status> {
-        Err(Status::unimplemented("the probe only answers Check"))
-    }
-}
-
-/// Starts the probe over `database_url`; it serves until `shutdown`.
-async fn start_probe(
-    database_url: &str,
-    member: &str,
-    shutdown: CancellationToken,
-) -> Result<HealthClient<Channel>, BoxError> {
-    let member_id = member
-        .strip_prefix("members/")
-        .and_then(|id| id.parse().ok())
-        .ok_or("a member name is members/{id}")?;
-    let pool = sqlx::any::AnyPoolOptions::new()
-        .max_connections(10)
-        .connect(database_url)
-        .await?;
-    let listener = TcpListener::bind("127.0.0.1:0").await?;
-    let address = listener.local_addr()?;
-    let incoming = TcpIncoming::from(listener).with_nodelay(Some(true));
-    tokio::spawn(
-        tonic::transport::Server::builder()
-            .add_service(HealthServer::new(Probe { pool, member_id }))
-            .serve_with_incoming_shutdown(incoming, shutdown.cancelled_owned()),
-    );
-    let channel = Channel::from_shared(format!("http://{address}"))?
-        .connect()
-        .await?;
-    Ok(HealthClient::new(channel))
-}
-
-/// One round at `callers` in flight: calls per second and the p50 and p99 latencies in µs.
-#[derive(Debug, Clone, Copy)]
-struct Sample {
-    per_second: f64,
-    p50: f64,
-    p99: f64,
-}
-
-/// `PROBE_CALLS` calls of `call`, `callers` at a time.
-async fn in_flight<F, Fut>(callers: usize, call: F) -> Result<Sample, BoxError>
-where
-    F: Fn() -> Fut + Clone + Send + 'static,
-    Fut: Future<Output = Result<(), BoxError>> + Send,
-{
-    let started = Instant::now();
-    let tasks: Vec<_> = (0..callers)
-        .map(|_| {
-            let call = call.clone();
-            tokio::spawn(async move {
-                let mut latencies = Vec::with_capacity(PROBE_CALLS / callers);
-                for _ in 0..PROBE_CALLS / callers {
-                    let sent = Instant::now();
-                    call().await?;
-                    latencies.push(sent.elapsed().as_secs_f64() * 1e6);
-                }
-                Ok::<_, BoxError>(latencies)
-            })
-        })
-        .collect();
-    let mut latencies = Vec::with_capacity(PROBE_CALLS);
-    for task in tasks {
-        latencies.extend(task.await??);
-    }
-    let wall = started.elapsed().as_secs_f64();
-    latencies.sort_by(f64::total_cmp);
-    let at = |fraction: f64| {
-        latencies[((latencies.len() as f64 * fraction) as usize).min(latencies.len() - 1)]
-    };
-    Ok(Sample {
-        per_second: latencies.len() as f64 / wall,
-        p50: at(0.5),
-        p99: at(0.99),
-    })
-}
-
-/// The medians of each figure over rounds.
-fn median_sample(samples: &[Sample]) -> Sample {
-    let of = |figure: fn(&Sample) -> f64| median(samples.iter().map(figure).collect());
-    Sample {
-        per_second: of(|s| s.per_second),
-        p50: of(|s| s.p50),
-        p99: of(|s| s.p99),
+/// A round of the probe comparison at `callers` in flight: `PROBE_CALLS` calls among them.
+fn probe_round(callers: usize) -> Budget {
+    Budget {
+        calls_per_caller: PROBE_CALLS / callers,
+        at_least: Duration::ZERO,
     }
 }
 
@@ -466,15 +347,15 @@ async fn against_probe(
     let mut p50_at_one = f64::NAN;
     for callers in IN_FLIGHT {
         let (mut probes, mut reads) = (Vec::new(), Vec::new());
-        in_flight(callers, check.clone()).await?;
-        in_flight(callers, get_member.clone()).await?;
+        in_flight(callers, probe_round(callers), check.clone()).await?;
+        in_flight(callers, probe_round(callers), get_member.clone()).await?;
         for round in 0..ROUNDS {
             if round % 2 == 0 {
-                probes.push(in_flight(callers, check.clone()).await?);
-                reads.push(in_flight(callers, get_member.clone()).await?);
+                probes.push(in_flight(callers, probe_round(callers), check.clone()).await?);
+                reads.push(in_flight(callers, probe_round(callers), get_member.clone()).await?);
             } else {
-                reads.push(in_flight(callers, get_member.clone()).await?);
-                probes.push(in_flight(callers, check.clone()).await?);
+                reads.push(in_flight(callers, probe_round(callers), get_member.clone()).await?);
+                probes.push(in_flight(callers, probe_round(callers), check.clone()).await?);
             }
         }
         let (probe, read) = (median_sample(&probes), median_sample(&reads));

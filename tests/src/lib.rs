@@ -20,6 +20,9 @@ use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
+pub mod bench;
+pub mod raw_statistics;
+
 pub use partyregistry_kit::db::Backend;
 pub use partyregistry_kit::test_database::{TestDatabase, postgres_admin_url};
 
