@@ -26,7 +26,6 @@
 
 use std::time::{Duration, Instant};
 
-use partyregistry_cli::commands::import::execute;
 use partyregistry_cli::synthetic::country::{CountryOptions, generate};
 use partyregistry_kit::BoxError;
 use partyregistry_kit::client::ClientSecurity;
@@ -35,8 +34,9 @@ use partyregistry_proto::membership::v1 as pb;
 use partyregistry_proto::membership::v1::membership_service_client::MembershipServiceClient;
 use partyregistry_proto::reporting::v1 as report;
 use partyregistry_tests::{
-    Backend, Dice, Pair, TestDatabase, feed_head, import_args, postgres_admin_url,
-    reporting_client, start_membership, start_reporting_with, wait_caught_up_within,
+    Backend, Dice, ImportTimes, Pair, TestDatabase, feed_head, import_and_catch_up,
+    postgres_admin_url, reporting_client, start_membership, start_reporting_with,
+    wait_caught_up_within,
 };
 use partyregistry_vocab::date;
 use sqlx::Connection;
@@ -384,28 +384,17 @@ async fn generated_province(backend: Backend, members: u64) -> Result<Round, Box
     let manifest = generate(&options, &directory, |_| {})?;
     let province = manifest.provinces.first().ok_or("one province generated")?;
     let mut pair = Pair::start(backend, "import_bench_generated").await?;
-    let context = pair.cli_context()?;
-    let args = import_args(vec![directory.join(&province.file)], BATCH as u64);
-    let started = Instant::now();
-    let imported = execute(&context, &args)
-        .await?
-        .ok_or("an import, not the template")?
-        .summary;
-    let import_seconds = started.elapsed().as_secs_f64();
-    if imported.members.created != manifest.counts.rows || !imported.issues.is_empty() {
-        return Err(format!(
-            "{} of {} rows created; first issue {:?}",
-            imported.members.created,
-            manifest.counts.rows,
-            imported.issues.first()
-        )
-        .into());
-    }
-    let head = feed_head(&mut pair.membership).await?;
-    let limit = Duration::from_secs(60 + u64::try_from(head / 500).unwrap_or(0));
-    let caught_up = Instant::now();
-    wait_caught_up_within(&mut pair.reports, head, limit).await?;
-    let replay_seconds = caught_up.elapsed().as_secs_f64();
+    let ImportTimes {
+        import_seconds,
+        head,
+        catch_up_seconds: replay_seconds,
+    } = import_and_catch_up(
+        &mut pair,
+        vec![directory.join(&province.file)],
+        BATCH as u64,
+        manifest.counts.rows,
+    )
+    .await?;
 
     let as_of_date = date::format(today);
     let statistics = pair

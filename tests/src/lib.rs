@@ -674,3 +674,51 @@ pub fn import_args(
         batch,
     }
 }
+
+/// How long an import into a pair took and how long reporting then took to apply its feed.
+#[derive(Debug, Clone, Copy)]
+pub struct ImportTimes {
+    /// Seconds `partyctl import` took.
+    pub import_seconds: f64,
+    /// The feed's head after the import.
+    pub head: i64,
+    /// Seconds from the import's end until reporting applied the head.
+    pub catch_up_seconds: f64,
+}
+
+/// Imports `files` through `partyctl import`'s own code into `pair`, `batch` members per call,
+/// checks that exactly `expected_rows` members were created without an issue, and waits until
+/// reporting has applied the feed (a minute, and a second per 500 changes beyond it: a province's
+/// feed takes minutes).
+pub async fn import_and_catch_up(
+    pair: &mut Pair,
+    files: Vec<std::path::PathBuf>,
+    batch: u64,
+    expected_rows: u64,
+) -> Result<ImportTimes, BoxError> {
+    let context = pair.cli_context()?;
+    let started = Instant::now();
+    let imported =
+        partyregistry_cli::commands::import::execute(&context, &import_args(files, batch))
+            .await?
+            .ok_or("an import, not the template")?
+            .summary;
+    let import_seconds = started.elapsed().as_secs_f64();
+    if imported.members.created != expected_rows || !imported.issues.is_empty() {
+        return Err(format!(
+            "{} of {expected_rows} rows created; first issue {:?}",
+            imported.members.created,
+            imported.issues.first()
+        )
+        .into());
+    }
+    let head = feed_head(&mut pair.membership).await?;
+    let limit = Duration::from_secs(60 + u64::try_from(head / 500).unwrap_or(0));
+    let caught_up = Instant::now();
+    wait_caught_up_within(&mut pair.reports, head, limit).await?;
+    Ok(ImportTimes {
+        import_seconds,
+        head,
+        catch_up_seconds: caught_up.elapsed().as_secs_f64(),
+    })
+}

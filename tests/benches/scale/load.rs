@@ -1,15 +1,14 @@
 //! Loading a generated roster through the real import path: `partyctl generate`'s files imported
 //! by `partyctl import`'s code into a running pair, until reporting has applied the whole feed.
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use partyregistry_cli::commands::import::execute;
 use partyregistry_cli::synthetic::country::{CountryOptions, generate};
 use partyregistry_kit::BoxError;
 use partyregistry_kit::test_database::unique_test_name;
 use partyregistry_proto::membership::v1 as pb;
 use partyregistry_proto::reporting::v1 as report;
-use partyregistry_tests::{Backend, Pair, feed_head, import_args, wait_caught_up_within};
+use partyregistry_tests::{Backend, ImportTimes, Pair, import_and_catch_up};
 use partyregistry_vocab::date::{self, Date};
 
 /// Members per `ImportRoster` call, as `partyctl import` sends them by default.
@@ -60,29 +59,13 @@ pub async fn load(
         .collect();
 
     let mut pair = Pair::start(backend, label).await?;
-    let context = pair.cli_context()?;
-    let started = Instant::now();
-    let imported = execute(&context, &import_args(files, BATCH))
-        .await?
-        .ok_or("an import, not the template")?
-        .summary;
-    let import_seconds = started.elapsed().as_secs_f64();
+    let times = import_and_catch_up(&mut pair, files, BATCH, manifest.counts.rows).await;
     std::fs::remove_dir_all(&directory).ok();
-    if imported.members.created != manifest.counts.rows || !imported.issues.is_empty() {
-        return Err(format!(
-            "{} of {} rows created; first issue {:?}",
-            imported.members.created,
-            manifest.counts.rows,
-            imported.issues.first()
-        )
-        .into());
-    }
-    let head = feed_head(&mut pair.membership).await?;
-    // A minute, and a second per 500 changes beyond it: a province's feed takes minutes.
-    let limit = Duration::from_secs(60 + u64::try_from(head / 500).unwrap_or(0));
-    let caught_up = Instant::now();
-    wait_caught_up_within(&mut pair.reports, head, limit).await?;
-    let catch_up_seconds = caught_up.elapsed().as_secs_f64();
+    let ImportTimes {
+        import_seconds,
+        head,
+        catch_up_seconds,
+    } = times?;
     let rows = manifest.counts.rows;
     println!(
         "{backend:?} {label}: {rows} members generated in {generated:.1} s; imported by partyctl import in {import_seconds:.1} s ({:.0} members/s); reporting applied the last of {head} changes {catch_up_seconds:.1} s later (load {:.0} members/s end to end)",
