@@ -49,8 +49,7 @@ async fn advance_head(conn: &mut AnyConnection, count: i64) -> Result<i64, ApiEr
         .try_get("last_sequence")?)
 }
 
-/// Appends a change as the last write of a command and returns its sequence. It is announced
-/// with the rest of its group, once, when the group commits ([`announce_head`]).
+/// Appends a change as the last write of a transaction and returns its sequence.
 pub async fn append_change(
     conn: &mut AnyConnection,
     resource_name: &str,
@@ -65,21 +64,8 @@ pub async fn append_change(
         .bind(payload)
         .execute(&mut *conn)
         .await?;
+    announce(conn, sequence).await?;
     Ok(sequence)
-}
-
-/// Announces the feed's head as the transaction sees it, as [`announce`] does for one sequence:
-/// the group commit's one notification for all its commands' changes.
-pub(super) async fn announce_head(conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
-    if conn.backend_name() == POSTGRES_BACKEND {
-        sqlx::query(
-            "select pg_notify($1, cast(last_sequence as text)) from feed_head where id = 1",
-        )
-        .bind(FEED_CHANNEL)
-        .execute(&mut *conn)
-        .await?;
-    }
-    Ok(())
 }
 
 /// Announces the feed's new head `sequence`. PostgreSQL delivers the notification at commit, to

@@ -12,10 +12,8 @@
 //! queue another), and never larger than [`MAX_GROUP`].
 //!
 //! The feed stays ordered as before: the group's transaction takes the feed head's row lock at
-//! its first append and keeps it until the commit (see [`super::feed`]), and announces the head
-//! once for all its commands; on SQLite the group holds the process's writer lock from its first
-//! command to its commit. The command that opens a group needs no savepoint: until it ends, the
-//! transaction holds its writes alone, and a failure rolls the whole transaction back.
+//! its first append and keeps it until the commit (see [`super::feed`]); on SQLite the group holds
+//! the process's writer lock from its first command to its commit.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -24,8 +22,6 @@ use partyregistry_kit::db::Database;
 use partyregistry_kit::error::ApiError;
 use sqlx::{Any, AnyConnection, Transaction};
 use tokio::sync::{Mutex, OwnedMutexGuard, oneshot};
-
-use super::feed;
 
 /// The most commands one commit serves.
 const MAX_GROUP: usize = 128;
@@ -78,8 +74,7 @@ impl WriteGroups {
         let queue_place = QueuePlace::take(self.clone());
         let mut slot = self.slot.clone().lock_owned().await;
         queue_place.leave();
-        let opens = slot.is_none();
-        if opens {
+        if slot.is_none() {
             let writer = self.database.lock_writer().await;
             let transaction = self.database.pool.begin().await?;
             *slot = Some(OpenGroup {
@@ -91,13 +86,10 @@ impl WriteGroups {
         let mut write = GroupedWrite {
             groups: self.clone(),
             slot: Some(slot),
-            savepoint: !opens,
         };
-        if write.savepoint {
-            sqlx::query("savepoint command")
-                .execute(write.conn())
-                .await?;
-        }
+        sqlx::query("savepoint command")
+            .execute(write.conn())
+            .await?;
         Ok(write)
     }
 
@@ -129,17 +121,12 @@ async fn end_group(slot: &mut Slot) {
         return;
     };
     metrics::histogram!("partyregistry_write_group_commands").record(group.waiting.len() as f64);
-    let mut transaction = group.transaction;
     let committed = if group.waiting.is_empty() {
         // Only rolled-back commands ran in it: nothing to make durable.
-        let _ = transaction.rollback().await;
+        let _ = group.transaction.rollback().await;
         true
     } else {
-        let committed = match feed::announce_head(&mut transaction).await {
-            Ok(()) => transaction.commit().await,
-            Err(error) => Err(error),
-        };
-        match committed {
+        match group.transaction.commit().await {
             Ok(()) => true,
             Err(error) => {
                 tracing::warn!(%error, commands = group.waiting.len(), "a group of writes could not be committed");
@@ -154,9 +141,8 @@ async fn end_group(slot: &mut Slot) {
     }
 }
 
-/// Rolls the group back and tells its waiting commands: after a statement that should not fail
-/// (a savepoint's release or rollback) did, so that the transaction can no longer be trusted, or
-/// when the command that opened the group ends without keeping its writes (none are waiting).
+/// Rolls the group back and tells its waiting commands, after a statement that should not fail
+/// (a savepoint's release or rollback) did: the transaction can no longer be trusted.
 async fn fail_group(slot: &mut Slot) {
     if let Some(group) = slot.take() {
         let _ = group.transaction.rollback().await;
@@ -229,8 +215,6 @@ pub struct GroupedWrite {
     groups: WriteGroups,
     /// `Some` until the command is settled.
     slot: Option<OwnedMutexGuard<Slot>>,
-    /// Whether the command runs in a savepoint: all but the one that opened the group.
-    savepoint: bool,
 }
 
 impl GroupedWrite {
@@ -255,15 +239,8 @@ impl GroupedWrite {
                 "a grouped write was settled twice".into(),
             ));
         };
-        if !self.savepoint && !keep {
-            // The group's opener: the transaction holds its writes alone, and nothing it read
-            // can be another command's.
-            fail_group(&mut slot).await;
-            return Ok(());
-        }
         let (told, outcome) = oneshot::channel();
         match slot.as_mut() {
-            Some(group) if !self.savepoint => group.waiting.push(told),
             Some(group) => match end_savepoint(&mut group.transaction, keep).await {
                 Ok(_) => group.waiting.push(told),
                 Err(error) => {
@@ -291,13 +268,7 @@ impl Drop for GroupedWrite {
             return;
         };
         let groups = self.groups.clone();
-        let savepoint = self.savepoint;
         spawn_or_drop(async move {
-            if !savepoint {
-                // The group's opener: its writes are the transaction's only ones.
-                fail_group(&mut slot).await;
-                return;
-            }
             let rolled_back = match slot.as_mut() {
                 Some(group) => end_savepoint(&mut group.transaction, false).await.is_ok(),
                 None => true,

@@ -122,45 +122,7 @@ async fn a_failed_command_takes_nothing_of_its_group_with_it(membership: &Member
     assert_eq!(kept.len(), 18);
 }
 
-/// The command that opens a group runs without a savepoint: when it fails (on PostgreSQL the
-/// failed statement spoils the transaction), the whole transaction rolls back, and the next
-/// command opens a group of its own.
-async fn a_failed_opener_leaves_nothing_behind(membership: &Membership) {
-    let store = membership.store();
-    let mut opener = command_writing(store, "2030-03-01").await;
-    let failed = sqlx::query("select missing_column from holidays")
-        .execute(opener.conn())
-        .await;
-    assert!(failed.is_err(), "the statement fails");
-    opener.rollback().await.expect("rolled back");
-    command_writing(store, "2030-03-02")
-        .await
-        .commit()
-        .await
-        .expect("the next command commits");
-    let dropped = command_writing(store, "2030-03-03").await;
-    drop(dropped);
-    let mut last = Vec::new();
-    for _ in 0..500 {
-        last = days_off_2030(store).await;
-        if store.commands_queued() == 0 && last == ["2030-03-02"] {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(2)).await;
-    }
-    assert_eq!(last, ["2030-03-02"]);
-    command_writing(store, "2030-03-04")
-        .await
-        .commit()
-        .await
-        .expect("a group opens after a dropped opener");
-    assert_eq!(days_off_2030(store).await, ["2030-03-02", "2030-03-04"]);
-}
-
 on_both_backends! {
-    a_failed_opener_leaves_nothing_behind =>
-        sqlite_a_failed_opener_leaves_nothing_behind,
-        postgres_a_failed_opener_leaves_nothing_behind;
     a_command_waits_for_the_commit_of_its_group =>
         sqlite_a_command_waits_for_the_commit_of_its_group,
         postgres_a_command_waits_for_the_commit_of_its_group;
