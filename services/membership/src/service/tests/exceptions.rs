@@ -3,7 +3,7 @@
 //! stands for a soldier's referral and the comment that admits a candidate living away, through
 //! the commands on each backend.
 
-use super::vote_day::{cell_approved, decision, seeded, verified};
+use super::vote_day::{blocker_codes, cell_approved, decision, recorded, seeded, verified};
 use super::*;
 
 fn exception(kind: pb::ExceptionKind, decided: &str) -> pb::AdmissionException {
@@ -14,14 +14,6 @@ fn exception(kind: pb::ExceptionKind, decided: &str) -> pb::AdmissionException {
         reference_number: "125-CV/TU".into(),
         note: String::new(),
     }
-}
-
-async fn blocker_codes(membership: &Membership, id: i64, on: &str) -> Vec<String> {
-    let check = membership
-        .check_eligibility(id, d(on))
-        .await
-        .expect("assessed");
-    check.blockers.into_iter().map(|b| b.code).collect()
 }
 
 async fn over_60_is_admitted_only_with_the_recorded_consent(membership: &Membership) {
@@ -94,16 +86,14 @@ async fn education_exceptions_lower_the_minimum(membership: &Membership) {
         ("2025-03-01", "2025-04-01"),
     );
     elder.general_education = pb::GeneralEducation::Literate.into();
-    let elder = create(membership, &elder, None).await.expect("created");
-    let elder_id = convert_admission::parse_candidate("name", &elder.name).expect("id");
+    let (elder_id, elder) = recorded(membership, elder).await;
     let mut villager = verified(
         &introducer,
         ("Lý Thị Sử", "1999-05-05"),
         ("2025-03-01", "2025-04-01"),
     );
     villager.general_education = pb::GeneralEducation::Primary.into();
-    let villager = create(membership, &villager, None).await.expect("created");
-    let villager_id = convert_admission::parse_candidate("name", &villager.name).expect("id");
+    let (villager_id, villager) = recorded(membership, villager).await;
     for id in [elder_id, villager_id] {
         assert_eq!(
             blocker_codes(membership, id, "2025-06-10").await,
@@ -183,8 +173,7 @@ async fn a_youth_age_applicant_needs_the_youth_union_committee(membership: &Memb
         yes: 2,
         no: 0,
     });
-    let created = create(membership, &sent, None).await.expect("created");
-    let id = convert_admission::parse_candidate("name", &created.name).expect("id");
+    let (id, _) = recorded(membership, sent).await;
     step(
         membership,
         id,
@@ -255,8 +244,7 @@ async fn the_third_failed_vote_sends_the_case_up(membership: &Membership) {
         )
     );
     sent.failed_cell_votes = vec![failed("2025-03-10"), failed("2025-04-10")];
-    let created = create(membership, &sent, None).await.expect("created");
-    let id = convert_admission::parse_candidate("name", &created.name).expect("id");
+    let (id, created) = recorded(membership, sent).await;
     assert!(blocker_codes(membership, id, "2025-05-01").await.is_empty());
 
     let mut third = created.clone();
@@ -324,12 +312,6 @@ async fn update_masked(
 }
 
 /// Records `sent`; returns its id and the candidate as stored.
-async fn recorded(membership: &Membership, sent: pb::Candidate) -> (i64, pb::Candidate) {
-    let created = create(membership, &sent, None).await.expect("created");
-    let id = convert_admission::parse_candidate("name", &created.name).expect("id");
-    (id, created)
-}
-
 async fn a_soldier_who_retook_the_class_locally_needs_no_referral(membership: &Membership) {
     let introducer = seeded(membership).await;
     let soldier = pb::Candidate {

@@ -2,20 +2,8 @@
 //! and the eligibility judged on each side of it follows; a re-dating that would reorder the
 //! versions or make two start on one day is refused, nothing written.
 
-use super::vote_day::{seeded, verified};
+use super::vote_day::{blocker_codes, recorded, seeded, verified};
 use super::*;
-
-/// The blocker codes of the candidate `id` judged on `on`.
-async fn blockers_on(membership: &Membership, id: i64, on: &str) -> Vec<String> {
-    membership
-        .check_eligibility(id, d(on))
-        .await
-        .expect("assessed")
-        .blockers
-        .into_iter()
-        .map(|b| b.code)
-        .collect()
-}
 
 async fn redating_moves_the_boundary_of_eligibility(membership: &Membership) {
     let introducer = seeded(membership).await;
@@ -37,14 +25,13 @@ async fn redating_moves_the_boundary_of_eligibility(membership: &Membership) {
         ("Lò Thị Mai", "2006-06-01"),
         ("2025-09-01", "2025-10-01"),
     );
-    let candidate = create(membership, &sent, None).await.expect("created");
-    let id = convert_admission::parse_candidate("name", &candidate.name).expect("id");
+    let (id, _) = recorded(membership, sent).await;
     let age = vec!["AGE_UNDER_MINIMUM".to_owned()];
     assert_eq!(
-        blockers_on(membership, id, "2025-12-31").await,
+        blocker_codes(membership, id, "2025-12-31").await,
         Vec::<String>::new()
     );
-    assert_eq!(blockers_on(membership, id, "2026-02-01").await, age);
+    assert_eq!(blocker_codes(membership, id, "2026-02-01").await, age);
 
     // Refused: before 294-QĐ/TW's start, on it, and a version moved past its successor.
     let before = head(membership).await;
@@ -97,14 +84,14 @@ async fn redating_moves_the_boundary_of_eligibility(membership: &Membership) {
         ("ruleVersions/2026-03-01", "300-QĐ/TW", 240, "2")
     );
     assert_eq!(
-        blockers_on(membership, id, "2026-02-01").await,
+        blocker_codes(membership, id, "2026-02-01").await,
         Vec::<String>::new()
     );
     assert_eq!(
-        blockers_on(membership, id, "2026-02-28").await,
+        blocker_codes(membership, id, "2026-02-28").await,
         Vec::<String>::new()
     );
-    assert_eq!(blockers_on(membership, id, "2026-03-01").await, age);
+    assert_eq!(blocker_codes(membership, id, "2026-03-01").await, age);
     let starts: Vec<String> = membership
         .rule_versions()
         .await

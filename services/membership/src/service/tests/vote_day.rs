@@ -38,6 +38,22 @@ pub(super) fn verified(
     }
 }
 
+/// Records the candidate `sent`; returns its id and the candidate as recorded.
+pub(super) async fn recorded(membership: &Membership, sent: pb::Candidate) -> (i64, pb::Candidate) {
+    let created = create(membership, &sent, None).await.expect("created");
+    let id = convert_admission::parse_candidate("name", &created.name).expect("id");
+    (id, created)
+}
+
+/// The blocker codes of the candidate `id` judged on `on`.
+pub(super) async fn blocker_codes(membership: &Membership, id: i64, on: &str) -> Vec<String> {
+    let check = membership
+        .check_eligibility(id, d(on))
+        .await
+        .expect("assessed");
+    check.blockers.into_iter().map(|b| b.code).collect()
+}
+
 /// The candidate of [`verified`], recorded and approved by its cell on `voted`; returns its id.
 pub(super) async fn cell_approved(
     membership: &Membership,
@@ -46,9 +62,7 @@ pub(super) async fn cell_approved(
     papers: (&str, &str),
     voted: &str,
 ) -> i64 {
-    let sent = verified(introducer, person, papers);
-    let created = create(membership, &sent, None).await.expect("created");
-    let id = convert_admission::parse_candidate("name", &created.name).expect("id");
+    let (id, _) = recorded(membership, verified(introducer, person, papers)).await;
     let approved = step(membership, id, pb::CandidateStage::CellApproved, voted)
         .await
         .expect("the cell approved");
@@ -196,8 +210,7 @@ async fn a_vote_counted_on_a_typed_denominator_is_refused(membership: &Membershi
             ("2025-03-01", "2025-04-01"),
         )
     };
-    let created = create(membership, &sent, None).await.expect("created");
-    let id = convert_admission::parse_candidate("name", &created.name).expect("id");
+    let (id, created) = recorded(membership, sent).await;
     assert_eq!(
         refused_step(
             membership,
