@@ -93,7 +93,7 @@ impl FeedState {
     }
 
     /// Starts over after the projection was reset: nothing applied, no head known.
-    pub(crate) fn restart(&self) {
+    fn restart(&self) {
         self.rebuilding.store(true, Ordering::SeqCst);
         self.head_confirmed.store(false, Ordering::SeqCst);
         self.head_sequence.store(0, Ordering::SeqCst);
@@ -127,16 +127,23 @@ impl FeedState {
     }
 
     /// Records that everything up to `sequence` is applied (committed) and wakes the waiters.
-    pub(crate) fn applied(&self, sequence: i64) {
+    /// Whether this ended a rebuild: a rebuild ends as soon as it reaches the head membership
+    /// announced, not at the next heartbeat, so that a reader waiting for its write is answered
+    /// once the write is applied.
+    pub(crate) fn applied(&self, sequence: i64) -> bool {
         self.applied_sequence.fetch_max(sequence, Ordering::SeqCst);
-        // A rebuild ends as soon as it reaches the head membership announced, not at the next
-        // heartbeat: a reader waiting for its write is answered once the write is applied.
-        if self.head_confirmed.load(Ordering::SeqCst)
-            && sequence >= self.head_sequence.load(Ordering::SeqCst)
-        {
-            self.rebuilding.store(false, Ordering::SeqCst);
-        }
+        let ended = self.end_rebuild_at_head();
         self.applied_changed.notify_waiters();
+        ended
+    }
+
+    /// Ends a rebuild once the head membership announced is applied; whether this call ended it
+    /// (exactly one caller sees a rebuild end).
+    fn end_rebuild_at_head(&self) -> bool {
+        self.head_confirmed.load(Ordering::SeqCst)
+            && self.applied_sequence.load(Ordering::SeqCst)
+                >= self.head_sequence.load(Ordering::SeqCst)
+            && self.rebuilding.swap(false, Ordering::SeqCst)
     }
 
     /// Waits until the change `sequence` is applied, for at most `limit`. `Err` carries the
@@ -186,14 +193,12 @@ impl FeedState {
     }
 
     /// Records the head membership announced; a rebuild ends once everything up to it is
-    /// applied.
-    fn announce_head(&self, head_sequence: i64) {
+    /// applied. Whether this ended a rebuild.
+    fn announce_head(&self, head_sequence: i64) -> bool {
         self.head_sequence
             .fetch_max(head_sequence, Ordering::SeqCst);
         self.head_confirmed.store(true, Ordering::SeqCst);
-        if self.applied_sequence.load(Ordering::SeqCst) >= head_sequence {
-            self.rebuilding.store(false, Ordering::SeqCst);
-        }
+        self.end_rebuild_at_head()
     }
 
     fn disconnected(&self) {
@@ -423,9 +428,9 @@ impl Consumer {
         let outcome =
             tracing::Instrument::instrument(self.store.apply_changes(batch, now_micros()), span)
                 .await?;
-        let was_rebuilding = self.state.is_rebuilding();
-        self.state.applied(outcome.position.last_sequence);
-        self.persist_rebuild_end(was_rebuilding).await?;
+        if self.state.applied(outcome.position.last_sequence) {
+            self.persist_rebuild_end().await?;
+        }
         self.record_position(outcome.position.last_sequence, outcome.applied);
         tracing::debug!(
             applied = outcome.applied,
@@ -461,19 +466,17 @@ impl Consumer {
             .set(behind_for.as_secs_f64());
     }
 
-    /// Records in the store that the rebuild under way before the last step ended with it.
-    async fn persist_rebuild_end(&self, was_rebuilding: bool) -> Result<(), SessionError> {
-        if was_rebuilding && !self.state.is_rebuilding() {
-            self.store.finish_rebuild().await?;
-            tracing::info!("the projection has been rebuilt up to the feed's head");
-        }
+    /// Records in the store that the rebuild has ended, so that a restart does not resume it.
+    async fn persist_rebuild_end(&self) -> Result<(), SessionError> {
+        self.store.finish_rebuild().await?;
+        tracing::info!("the projection has been rebuilt up to the feed's head");
         Ok(())
     }
 
     async fn heartbeat(&self, head_sequence: i64) -> Result<(), SessionError> {
-        let was_rebuilding = self.state.is_rebuilding();
-        self.state.announce_head(head_sequence);
-        self.persist_rebuild_end(was_rebuilding).await?;
+        if self.state.announce_head(head_sequence) {
+            self.persist_rebuild_end().await?;
+        }
         self.store
             .record_heartbeat(head_sequence, now_micros())
             .await?;
