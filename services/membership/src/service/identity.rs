@@ -173,13 +173,13 @@ pub(super) async fn update_member_checked(
 ) -> Result<MemberRecord, ApiError> {
     let citizen_id = member.person.citizen_id.as_deref();
     if citizen_id == current.member.person.citizen_id.as_deref() {
-        return tx.update_member(member, current.version, now).await;
+        return tx.update_member(member, current, now).await;
     }
     for _ in 0..CLAIM_ATTEMPTS {
         let unseen = unseen_holders(tx, writer, citizen_id, member.id).await?;
         let shared = !unseen.is_empty();
         if let Some(record) = tx
-            .update_member_citizen_id(member, (current.version, shared), now)
+            .update_member_citizen_id(member, (current, shared), now)
             .await?
         {
             writer.queue_conflicts(tx, member.id, &unseen, now).await?;

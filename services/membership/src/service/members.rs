@@ -153,7 +153,7 @@ async fn write_member_step(
 ) -> Result<Written, ApiError> {
     let mut written = match writer {
         Some(writer) => update_member_checked(tx, writer, record, member, now).await?,
-        None => tx.update_member(member, record.version, now).await?,
+        None => tx.update_member(member, record, now).await?,
     };
     // The disciplines are read from the events, and the step's event is recorded below: the
     // step's own list is the member's.

@@ -1431,6 +1431,36 @@ async fn member_facts_and_events_reach_the_feed(membership: &Membership) {
         .expect("roster");
     assert_eq!(listed[0].party_age_gaps, update.party_age_gaps);
 
+    // An update that leaves the lists alone keeps them, and answers what a read then gives.
+    let recovered = membership
+        .update_member(
+            id,
+            &updated.etag,
+            pb::Member {
+                seriously_ill: false,
+                ..Default::default()
+            },
+            (vec!["seriously_ill"], &national()),
+        )
+        .await
+        .expect("updated again");
+    assert_eq!(recovered.party_age_gaps, update.party_age_gaps);
+    assert_eq!(recovered.badges, update.badges);
+    assert!(!recovered.seriously_ill);
+    assert_eq!(membership.member(id).await.expect("member"), recovered);
+    let events: Vec<String> = membership
+        .events(id)
+        .await
+        .expect("events")
+        .into_iter()
+        .map(|event| event.name)
+        .collect();
+    let numbered: Vec<String> = (1..=events.len())
+        .map(|position| format!("members/{id}/events/{position}"))
+        .collect();
+    assert_eq!(events, numbered, "each event numbered one past the last");
+    let updated = recovered;
+
     // Bad facts: every field named, nothing written.
     let before = head(membership).await;
     let gap = |from: &str, to: &str| pb::PartyAgeGap {

@@ -173,6 +173,31 @@ pub(super) async fn insert_versioned(
         .await
 }
 
+/// Inserts `columns` as the next row of a numbered list: the row's `number` column is one past
+/// the highest of the rows sharing its first column (`1` for the first), taken in the insert
+/// itself instead of a read before it. Returns the number given. The caller holds what keeps the
+/// list from growing concurrently (for a member's events, the member's row written before).
+pub(super) async fn insert_numbered(
+    conn: &mut AnyConnection,
+    table: &str,
+    number: &str,
+    columns: &[(&str, Value)],
+) -> Result<i64, sqlx::Error> {
+    let owner = columns.first().map_or("", |(name, _)| *name);
+    let names: Vec<&str> = columns.iter().map(|(name, _)| *name).collect();
+    let placeholders: Vec<String> = (1..=columns.len()).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "insert into {table} ({number}, {}) select coalesce(max({number}), 0) + 1, {} \
+         from {table} where {owner} = $1 returning {number}",
+        names.join(", "),
+        placeholders.join(", ")
+    );
+    let row = bind_columns(sqlx::query(&sql), columns)
+        .fetch_one(conn)
+        .await?;
+    sqlx::Row::try_get(&row, 0)
+}
+
 /// Rows per statement of the PostgreSQL path of [`insert_rows`]: one JSON document of a few
 /// megabytes.
 const JSON_ROWS_PER_STATEMENT: usize = 5_000;

@@ -6,7 +6,9 @@ use partyregistry_vocab::names;
 use partyregistry_vocab::text::{NameParts, fold, roster_key};
 use sqlx::{AnyConnection, Row};
 
-use super::columns::{Columns, insert_rows, insert_versioned, update_versioned, versioned};
+use super::columns::{
+    Columns, insert_numbered, insert_rows, insert_versioned, update_versioned, versioned,
+};
 use super::{
     RosterConditions, corrupt, is_unique_violation, parse_date, parse_optional_date,
     roster_next_token, roster_page,
@@ -295,13 +297,24 @@ fn extras_rows(members: &[Member]) -> (Vec<Columns>, Vec<Columns>) {
     (gaps, badges)
 }
 
-/// Replaces the stored party-age gaps and badges of `member` with its own.
-async fn write_extras(conn: &mut AnyConnection, member: &Member) -> Result<(), ApiError> {
-    for table in ["member_party_age_gaps", "member_badges"] {
-        sqlx::query(&format!("delete from {table} where member_id = $1"))
-            .bind(member.id)
-            .execute(&mut *conn)
-            .await?;
+/// Replaces the stored party-age gaps and badges of `member` with its own; `before` is the state
+/// stored until now (`None` for a new member, which has none), so that lists left as they were
+/// are not rewritten.
+async fn write_extras(
+    conn: &mut AnyConnection,
+    member: &Member,
+    before: Option<&Member>,
+) -> Result<(), ApiError> {
+    if let Some(before) = before {
+        if before.party_age_gaps == member.party_age_gaps && before.badges == member.badges {
+            return Ok(());
+        }
+        for table in ["member_party_age_gaps", "member_badges"] {
+            sqlx::query(&format!("delete from {table} where member_id = $1"))
+                .bind(member.id)
+                .execute(&mut *conn)
+                .await?;
+        }
     }
     let (gaps, badges) = extras_rows(std::slice::from_ref(member));
     insert_rows(conn, "member_party_age_gaps", &gaps).await?;
@@ -443,7 +456,7 @@ pub async fn insert_member(
         id,
         ..member.clone()
     };
-    write_extras(conn, &member).await?;
+    write_extras(conn, &member, None).await?;
     Ok(Some(MemberRecord {
         member,
         version: 1,
@@ -458,47 +471,50 @@ pub async fn insert_member(
 pub async fn update_member_citizen_id(
     conn: &mut AnyConnection,
     member: &Member,
-    (expected_version, shared): (i64, bool),
+    (current, shared): (&MemberRecord, bool),
     now: i64,
 ) -> Result<Option<MemberRecord>, ApiError> {
     let mut columns = member_columns(member);
     columns.push(("citizen_id_shared", shared.into()));
     columns.push(("id", member.id.into()));
     let updated = claiming(conn, async |conn| {
-        update_versioned(conn, "members", columns, &["id"], expected_version, now).await
+        update_versioned(conn, "members", columns, &["id"], current.version, now).await
     })
     .await?;
     match updated {
-        Some(updated) => finish_update(conn, member, updated.rows_affected())
+        Some(updated) => finish_update(conn, member, current, (updated.rows_affected(), now))
             .await
             .map(Some),
         None => Ok(None),
     }
 }
 
-/// Writes a member's new state if its version is still `expected_version`.
+/// Writes a member's new state over `current`, the state the command read, if its version is
+/// still the one read.
 pub async fn update_member(
     conn: &mut AnyConnection,
     member: &Member,
-    expected_version: i64,
+    current: &MemberRecord,
     now: i64,
 ) -> Result<MemberRecord, ApiError> {
     let mut columns = member_columns(member);
     columns.push(("id", member.id.into()));
-    let updated = update_versioned(conn, "members", columns, &["id"], expected_version, now).await;
+    let updated = update_versioned(conn, "members", columns, &["id"], current.version, now).await;
     let updated = match updated {
         Err(error) if is_unique_violation(&error) => return Err(citizen_id_taken()),
         other => other?,
     };
-    finish_update(conn, member, updated.rows_affected()).await
+    finish_update(conn, member, current, (updated.rows_affected(), now)).await
 }
 
-/// After the row of `member` was written (`rows_affected` 1) or not (0: missing or changed since
-/// it was read): its party-age gaps and badges, and the stored state.
+/// After the row of `member` was written over `current` (`rows_affected` 1) or not (0: missing or
+/// changed since it was read): its party-age gaps and badges, and the state now stored — the one
+/// written, so that it is not read back (like a new member's, see [`insert_member`]).
 async fn finish_update(
     conn: &mut AnyConnection,
     member: &Member,
-    rows_affected: u64,
+    current: &MemberRecord,
+    (rows_affected, now): (u64, i64),
 ) -> Result<MemberRecord, ApiError> {
     if rows_affected == 0 {
         require_member(conn, member.id).await?;
@@ -506,8 +522,13 @@ async fn finish_update(
             name: names::member(member.id),
         });
     }
-    write_extras(conn, member).await?;
-    require_member(conn, member.id).await
+    write_extras(conn, member, Some(&current.member)).await?;
+    Ok(MemberRecord {
+        member: member.clone(),
+        version: current.version + 1,
+        create_time_us: current.create_time_us,
+        update_time_us: now,
+    })
 }
 
 /// One page of a roster: ordered by given, middle and family name in Vietnamese collation.
@@ -626,20 +647,11 @@ pub async fn insert_event(
     event: &MemberEvent,
     now: i64,
 ) -> Result<i64, ApiError> {
-    let position: i64 = sqlx::query(
-        "select coalesce(max(position), 0) + 1 as position from member_events where member_id = $1",
-    )
-    .bind(member_id)
-    .fetch_one(&mut *conn)
-    .await?
-    .try_get("position")?;
-    insert_rows(
-        conn,
-        "member_events",
-        &[event_columns(member_id, position, event, now)],
-    )
-    .await?;
-    Ok(position)
+    let columns: Columns = event_columns(member_id, 0, event, now)
+        .into_iter()
+        .filter(|(name, _)| *name != "position")
+        .collect();
+    Ok(insert_numbered(conn, "member_events", "position", &columns).await?)
 }
 
 /// Inserts new members with their histories (events numbered 1, 2, … in the order given), party-age

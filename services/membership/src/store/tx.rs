@@ -174,9 +174,9 @@ statements! {
         fn get_member(id: i64) -> Option<MemberRecord>;
         fn require_member(id: i64) -> MemberRecord;
         fn insert_member(member: &Member, shared: bool, now: i64) -> Option<MemberRecord>;
-        fn update_member_citizen_id(member: &Member, version_and_shared: (i64, bool), now: i64) -> Option<MemberRecord>;
+        fn update_member_citizen_id(member: &Member, current_and_shared: (&MemberRecord, bool), now: i64) -> Option<MemberRecord>;
         fn insert_members(members: &[(Member, Vec<MemberEvent>)], now: i64) -> Vec<MemberRecord>;
-        fn update_member(member: &Member, expected_version: i64, now: i64) -> MemberRecord;
+        fn update_member(member: &Member, current: &MemberRecord, now: i64) -> MemberRecord;
         fn list_members(filter: &MemberFilter, page_token: &str, page_size: i64) -> (Vec<MemberRecord>, String);
         fn insert_event(member_id: i64, event: &MemberEvent, now: i64) -> i64;
         fn list_events(member_id: i64) -> Vec<EventRecord>;
