@@ -367,7 +367,12 @@ async fn add_rows(
         }
     }
     let base: Vec<([&str; 3], i64)> = base.into_iter().filter(|(_, n)| *n != 0).collect();
-    for (ledger, rows) in [(Ledger::Roll, roll), (Ledger::Movement, movements)] {
+    for (ledger, mut rows) in [(Ledger::Roll, roll), (Ledger::Movement, movements)] {
+        // In the order of the tables' key (commune, day, dimension, value): the upsert then walks
+        // the index forward instead of jumping about it.
+        rows.sort_unstable_by(|(a, _), (b, _)| {
+            (a[0], a[3], a[1], a[2]).cmp(&(b[0], b[3], b[1], b[2]))
+        });
         let (table, column) = table_of(ledger);
         add_counts(
             connection,
