@@ -564,3 +564,35 @@ async fn sqlite_ledgers_of_the_decision_roll_upgrade_by_replaying_the_feed() {
 async fn postgres_ledgers_of_the_decision_roll_upgrade_by_replaying_the_feed() {
     ledgers_of_the_decision_roll_upgrade_by_replaying_the_feed(Backend::Postgres).await;
 }
+
+/// A database whose roll ledger held a row per breakdown, keyed by commune, dimension, value and
+/// day, upgrades by replaying the feed into the ledgers keyed by commune and day with one profile
+/// row per roll period.
+async fn ledgers_by_breakdown_upgrade_by_replaying_the_feed(backend: Backend) {
+    upgrade_replays_the_feed(
+        backend,
+        "reporting_profile_upgrade",
+        14,
+        &[
+            "update feed_cursor set last_sequence = 42, last_commit_time_us = 7, head_sequence = 42 where id = 1",
+            "insert into roll_deltas (commune_code, dimension, value, day, delta) \
+             values ('02680', 'gender', 'GENDER_FEMALE', '2022-03-01', 1)",
+            "insert into roll_movements (commune_code, dimension, value, day, count) \
+             values ('02680', 'ceremony', '', '2022-03-01', 1)",
+            "insert into roll_base (commune_code, dimension, value, members) \
+             values ('02680', 'gender', 'GENDER_FEMALE', 1)",
+        ],
+        &["roll_deltas", "roll_movements", "roll_base"],
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn sqlite_ledgers_by_breakdown_upgrade_by_replaying_the_feed() {
+    ledgers_by_breakdown_upgrade_by_replaying_the_feed(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn postgres_ledgers_by_breakdown_upgrade_by_replaying_the_feed() {
+    ledgers_by_breakdown_upgrade_by_replaying_the_feed(Backend::Postgres).await;
+}

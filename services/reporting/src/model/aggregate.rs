@@ -52,6 +52,11 @@ pub mod roll {
     pub const POLITICAL_THEORY: &str = "political_theory";
     /// Qualification value name.
     pub const QUALIFICATION: &str = "qualification";
+    /// The values of every breakdown a member keeps for a whole roll period — gender, ethnic
+    /// group, religion, general education, political theory, qualification — in one value
+    /// ([`super::profile`]): one row per period instead of one per breakdown. The birth date is
+    /// a row of its own, so that the combinations a scope sums stay few.
+    pub const PROFILE: &str = "profile";
     /// Birth date, empty when unknown.
     pub const BIRTH: &str = "birth";
     /// Party-age inputs ([`super::PartyAgeInputs::key`]), empty while unknown (no decision yet).
@@ -285,16 +290,41 @@ fn counted_periods(periods: &[Stint]) -> Vec<Stint> {
     counted
 }
 
-/// What one member contributes to both ledgers.
-pub fn contribution(member: &MemberHistory) -> Contribution {
-    let mut into = Contribution::new();
-    let periods = member.roll_periods();
-    let gender = member.gender.key();
+/// The breakdowns a [`roll::PROFILE`] value holds, in its order.
+const PROFILE_DIMENSIONS: [&str; 6] = [
+    roll::GENDER,
+    roll::ETHNICITY,
+    roll::RELIGION,
+    roll::GENERAL_EDUCATION,
+    roll::POLITICAL_THEORY,
+    roll::QUALIFICATION,
+];
+/// Between the values of a profile: neither a reference code nor a value name holds it.
+const PROFILE_SEPARATOR: char = '|';
+
+/// A member's [`roll::PROFILE`] value: their values under [`PROFILE_DIMENSIONS`], in order.
+pub fn profile(member: &MemberHistory) -> String {
     let religion = if member.religion_code.is_empty() {
         reference::NO_RELIGION
     } else {
         member.religion_code.as_str()
     };
+    let values: [&str; PROFILE_DIMENSIONS.len()] = [
+        member.gender.key(),
+        member.ethnicity_code.as_str(),
+        religion,
+        member.general_education.key(),
+        member.political_theory.key(),
+        member.qualification.key(),
+    ];
+    values.join(&PROFILE_SEPARATOR.to_string())
+}
+
+/// What one member contributes to both ledgers.
+pub fn contribution(member: &MemberHistory) -> Contribution {
+    let mut into = Contribution::new();
+    let periods = member.roll_periods();
+    let profile = profile(member);
     let birth = member.birth_date.map(date::format).unwrap_or_default();
     // Counted from the first admission decision of a re-admitted member (party_age_start).
     let party_age = member.party_age_start().map(|decided| {
@@ -308,12 +338,7 @@ pub fn contribution(member: &MemberHistory) -> Contribution {
         let (commune, from, to) = (period.commune_code.as_str(), period.from, period.to);
         for (dimension, value) in [
             (roll::TOTAL, ""),
-            (roll::GENDER, gender),
-            (roll::ETHNICITY, member.ethnicity_code.as_str()),
-            (roll::RELIGION, religion),
-            (roll::GENERAL_EDUCATION, member.general_education.key()),
-            (roll::POLITICAL_THEORY, member.political_theory.key()),
-            (roll::QUALIFICATION, member.qualification.key()),
+            (roll::PROFILE, profile.as_str()),
             (roll::BIRTH, birth.as_str()),
         ] {
             interval(&mut into, commune, dimension, value, from, to);
@@ -496,6 +521,15 @@ impl RollCounts {
             }
             roll::OFFICIAL => self.official += count,
             roll::AWAITING => self.awaiting += count,
+            roll::PROFILE => {
+                let values: Vec<&str> = value.split(PROFILE_SEPARATOR).collect();
+                if values.len() != PROFILE_DIMENSIONS.len() {
+                    return Err(unreadable());
+                }
+                for (dimension, value) in PROFILE_DIMENSIONS.into_iter().zip(values) {
+                    self.add(commune, dimension, value, count)?;
+                }
+            }
             roll::GENDER => tally(
                 &mut self.genders,
                 Gender::from_key(value).ok_or_else(unreadable)?,

@@ -21,7 +21,7 @@ use partyregistry_vocab::reference::{NO_RELIGION, OTHER_RELIGION, ethnic_group, 
 use crate::model::aggregate::{
     ADMITTED_ETHNIC_MINORITY, ADMITTED_READMITTED, ADMITTED_TOTAL, ADMITTED_UNDER_30,
     ADMITTED_WOMEN, ADMITTED_YOUTH_UNION, MovementCounts, PartyAgeInputs, RollCounts, UNEXPLAINED,
-    movement, roll,
+    movement, profile, roll,
 };
 use crate::model::commune::ProfileCount;
 use crate::model::history::MemberHistory;
@@ -164,19 +164,7 @@ pub fn roll_counts_of(
             let _ = counts.add(&period.commune_code, dimension, value, 1);
         };
         tally(roll::TOTAL, "");
-        tally(roll::GENDER, m.gender.key());
-        tally(roll::ETHNICITY, &m.ethnicity_code);
-        tally(
-            roll::RELIGION,
-            if m.religion_code.is_empty() {
-                NO_RELIGION
-            } else {
-                &m.religion_code
-            },
-        );
-        tally(roll::GENERAL_EDUCATION, m.general_education.key());
-        tally(roll::POLITICAL_THEORY, m.political_theory.key());
-        tally(roll::QUALIFICATION, m.qualification.key());
+        tally(roll::PROFILE, &profile(m));
         tally(
             roll::BIRTH,
             &m.birth_date.map(date::format).unwrap_or_default(),
