@@ -68,7 +68,9 @@ pub mod movement {
     /// A roll entry not by admission; value: the commune of the adjacent period before, empty
     /// when there was none.
     pub const ENTERED_FROM: &str = "entered_from";
-    /// An admission decision; value: [`super::ADMITTED_TOTAL`] or one of its breakdown keys.
+    /// An admission decision; value: [`super::ADMITTED_TOTAL`] and the breakdown keys the
+    /// admitted member counts under, in one value ([`super::admission_breakdowns`]), so that an
+    /// admission is one row.
     pub const ADMITTED: &str = "admitted";
     /// An admission ceremony: the admitted entering the roll (value empty).
     pub const CEREMONY: &str = "ceremony";
@@ -299,8 +301,14 @@ const PROFILE_DIMENSIONS: [&str; 6] = [
     roll::POLITICAL_THEORY,
     roll::QUALIFICATION,
 ];
-/// Between the values of a profile: neither a reference code nor a value name holds it.
-const PROFILE_SEPARATOR: char = '|';
+/// Between the values of a profile or of an admission's breakdowns: neither a reference code nor
+/// a value name holds it.
+const LIST_SEPARATOR: char = '|';
+
+/// The breakdown keys of an [`movement::ADMITTED`] value, [`ADMITTED_TOTAL`] first.
+pub fn admission_breakdowns(value: &str) -> impl Iterator<Item = &str> {
+    value.split(LIST_SEPARATOR)
+}
 
 /// A member's [`roll::PROFILE`] value: their values under [`PROFILE_DIMENSIONS`], in order.
 pub fn profile(member: &MemberHistory) -> String {
@@ -317,7 +325,7 @@ pub fn profile(member: &MemberHistory) -> String {
         member.political_theory.key(),
         member.qualification.key(),
     ];
-    values.join(&PROFILE_SEPARATOR.to_string())
+    values.join(&LIST_SEPARATOR.to_string())
 }
 
 /// What one member contributes to both ledgers.
@@ -403,18 +411,19 @@ pub fn contribution(member: &MemberHistory) -> Contribution {
         let under_30 = member
             .birth_date
             .is_some_and(|born| date::age_in_years(born, decided) < 30);
-        for (value, counts) in [
+        let breakdowns: Vec<&str> = [
             (ADMITTED_TOTAL, true),
             (ADMITTED_UNDER_30, under_30),
             (ADMITTED_YOUTH_UNION, member.youth_union),
             (ADMITTED_ETHNIC_MINORITY, member.ethnicity_code != KINH),
             (ADMITTED_WOMEN, member.gender == Gender::Female),
             (ADMITTED_READMITTED, member.readmission),
-        ] {
-            if counts {
-                happened(&mut into, commune, movement::ADMITTED, value, decided);
-            }
-        }
+        ]
+        .into_iter()
+        .filter_map(|(key, counts)| counts.then_some(key))
+        .collect();
+        let value = breakdowns.join(&LIST_SEPARATOR.to_string());
+        happened(&mut into, commune, movement::ADMITTED, &value, decided);
     }
     for (index, period) in periods.iter().enumerate() {
         let commune = period.commune_code.as_str();
@@ -522,7 +531,7 @@ impl RollCounts {
             roll::OFFICIAL => self.official += count,
             roll::AWAITING => self.awaiting += count,
             roll::PROFILE => {
-                let values: Vec<&str> = value.split(PROFILE_SEPARATOR).collect();
+                let values: Vec<&str> = value.split(LIST_SEPARATOR).collect();
                 if values.len() != PROFILE_DIMENSIONS.len() {
                     return Err(unreadable());
                 }

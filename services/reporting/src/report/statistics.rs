@@ -21,7 +21,7 @@ use partyregistry_vocab::reference::{NO_RELIGION, OTHER_RELIGION, ethnic_group, 
 use crate::model::aggregate::{
     ADMITTED_ETHNIC_MINORITY, ADMITTED_READMITTED, ADMITTED_TOTAL, ADMITTED_UNDER_30,
     ADMITTED_WOMEN, ADMITTED_YOUTH_UNION, MovementCounts, PartyAgeInputs, RollCounts, UNEXPLAINED,
-    movement, profile, roll,
+    admission_breakdowns, movement, profile, roll,
 };
 use crate::model::commune::ProfileCount;
 use crate::model::history::MemberHistory;
@@ -440,15 +440,19 @@ pub fn movements(
             movement::LEFT_TO if crosses => result.transferred_out += count,
             movement::CEREMONY => result.ceremonies += count,
             movement::LEFT_AWAITING => result.left_awaiting_ceremony += count,
-            movement::ADMITTED => match value.as_str() {
-                ADMITTED_TOTAL => admitted.total += count,
-                ADMITTED_UNDER_30 => admitted.under_30 += count,
-                ADMITTED_YOUTH_UNION => admitted.youth_union += count,
-                ADMITTED_ETHNIC_MINORITY => admitted.ethnic_minority += count,
-                ADMITTED_WOMEN => admitted.women += count,
-                ADMITTED_READMITTED => admitted.readmitted += count,
-                _ => {}
-            },
+            movement::ADMITTED => {
+                for breakdown in admission_breakdowns(value) {
+                    match breakdown {
+                        ADMITTED_TOTAL => admitted.total += count,
+                        ADMITTED_UNDER_30 => admitted.under_30 += count,
+                        ADMITTED_YOUTH_UNION => admitted.youth_union += count,
+                        ADMITTED_ETHNIC_MINORITY => admitted.ethnic_minority += count,
+                        ADMITTED_WOMEN => admitted.women += count,
+                        ADMITTED_READMITTED => admitted.readmitted += count,
+                        _ => {}
+                    }
+                }
+            }
             movement::EXITED => match value.as_str() {
                 "died" => result.died += count,
                 "removed" => result.removed += count,
