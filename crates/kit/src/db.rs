@@ -331,6 +331,9 @@ pub fn acquire_timeout(seconds: u64) -> Result<Duration, crate::BoxError> {
     Ok(Duration::from_secs(seconds))
 }
 
+/// Seconds a pooled connection may sit unused before it is closed.
+const IDLE_CONNECTION_SECONDS: u64 = 300;
+
 /// Opens the database at `url` like [`connect_with`], with the default acquire timeout.
 pub async fn connect(url: &str, migrations: &Migrator) -> Result<Database, ConnectError> {
     connect_with(
@@ -358,6 +361,13 @@ pub async fn connect_with(
     let pool = AnyPoolOptions::new()
         .max_connections(max_connections)
         .acquire_timeout(acquire_timeout)
+        // A connection is not pinged each time it is handed out: that was one round trip more
+        // on every read and every audit entry. A connection the database dropped (a restart)
+        // fails its next statement instead, which sqlx then closes; that call answers
+        // UNAVAILABLE and its retry gets a new connection. Connections idle for long are closed
+        // before the database or a firewall forgets them.
+        .test_before_acquire(false)
+        .idle_timeout(Duration::from_secs(IDLE_CONNECTION_SECONDS))
         .after_connect(move |connection, _meta| {
             Box::pin(async move {
                 if backend == Backend::Sqlite {
