@@ -535,6 +535,69 @@ async fn ledgers_agree_with_the_members(store: &Store) {
 
 on_each_store! { ledgers_agree_with_the_members => "aggregates"; }
 
+/// An event the feed names again (a corrected day) is counted once, on its new day, whether the
+/// correction comes in the batch that first carried the event or in a later one: the ledgers a
+/// batch follows in memory hold what a recount from the stored members gives.
+async fn an_event_named_again_is_counted_once(store: &Store) {
+    let mut feed = generated_feed();
+    let exempted = EventType::Exempted as i32;
+    let Some(first) = feed
+        .iter()
+        .rev()
+        .find(|change| change.events.iter().any(|event| event.r#type == exempted))
+        .cloned()
+    else {
+        panic!("the generated feed exempts members")
+    };
+    let corrected = |sequence: i64, day: &str| {
+        let mut change = first.clone();
+        change.sequence = sequence;
+        for event in &mut change.events {
+            if event.r#type == exempted {
+                event.effective_date = day.into();
+            }
+        }
+        change
+    };
+    let next = feed.len() as i64 + 1;
+    feed.push(corrected(next, "2026-03-02"));
+    let outcome = store.apply_changes(&feed, 1).await.expect("feed applies");
+    assert_eq!(outcome.malformed, 0);
+    let check = store.check_aggregates().await.expect("check runs");
+    assert_eq!((check.members, check.differing_rows), (240, 0));
+
+    let later = store
+        .apply_changes(&[corrected(next + 1, "2026-03-09")], 2)
+        .await
+        .expect("correction applies");
+    assert_eq!(later.applied, 1);
+    let check = store.check_aggregates().await.expect("check runs");
+    assert_eq!((check.members, check.differing_rows), (240, 0));
+    let exempted_rows: i64 = sqlx::query(
+        "select cast(sum(count) as bigint) from roll_movements \
+         where dimension = 'event' and value = 'EVENT_TYPE_EXEMPTED'",
+    )
+    .fetch_one(&store.database().pool)
+    .await
+    .map(|row| sqlx::Row::get(&row, 0))
+    .expect("movements read");
+    let exempted_members = feed
+        .iter()
+        .filter(|change| change.events.iter().any(|event| event.r#type == exempted))
+        .filter_map(|change| match &change.resource {
+            Some(Resource::Member(member)) => Some(member.name.clone()),
+            _ => None,
+        })
+        .collect::<std::collections::BTreeSet<_>>()
+        .len();
+    assert!(
+        exempted_rows <= exempted_members as i64,
+        "{exempted_rows} exemptions counted for {exempted_members} members exempted"
+    );
+}
+
+on_each_store! { an_event_named_again_is_counted_once => "aggregates_event_again"; }
+
 /// Every row of the three ledgers, in key order.
 async fn ledger_rows(store: &Store) -> Vec<(String, String, String, String, i64)> {
     let mut rows = Vec::new();

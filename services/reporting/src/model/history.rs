@@ -4,6 +4,7 @@
 use partyregistry_rules::DisciplineForm;
 use partyregistry_vocab::date::Date;
 
+use super::rows::MemberRow;
 use super::stint::Stint;
 use super::vocabulary::{
     EventType, Gender, GeneralEducation, MemberStatus, PoliticalTheory, Qualification,
@@ -105,6 +106,32 @@ impl MemberHistory {
             from: decided,
             to: end,
         })
+    }
+
+    /// Takes the state a member change writes: the profile and the admission of `row`, and its
+    /// party-age gaps. The stints and the events are followed by the store, which writes them.
+    pub fn take_state(&mut self, row: &MemberRow) {
+        self.id = row.id;
+        self.full_name.clone_from(&row.full_name);
+        self.status = row.status;
+        self.gender = row.gender;
+        self.birth_date = row.birth_date;
+        self.ethnicity_code.clone_from(&row.ethnicity_code);
+        self.religion_code.clone_from(&row.religion_code);
+        self.general_education = row.general_education;
+        self.qualification = row.qualification;
+        self.political_theory = row.political_theory;
+        self.youth_union = row.youth_union;
+        self.seriously_ill = row.seriously_ill;
+        self.readmission = row.readmission;
+        self.decision_date = row.decision_date;
+        self.first_decision_date = row.first_decision_date;
+        self.ceremony_date = row.ceremony_date;
+        self.official_date = row.official_date;
+        self.joined_date = row.joined_date;
+        self.left_date = row.left_date;
+        self.admitted_in.clone_from(&row.admitted_in);
+        self.gaps.clone_from(&row.party_age_gaps);
     }
 
     /// The roll, one for every report: the stints, from the admission ceremony or the transfer

@@ -13,6 +13,7 @@ use partyregistry_kit::db::multi_row::JsonRows;
 use partyregistry_vocab::date::{self, Date};
 use sqlx::{AnyConnection, Row};
 
+use super::apply_members::MemberChange;
 use super::{
     Store, StoreError, set_wise, spelled, stint_of, stored_date, stored_optional_date, unreadable,
 };
@@ -20,6 +21,7 @@ use crate::model::aggregate::{
     Contribution, Ledger, MovementCounts, RollCounts, contribution, merge_into, roll,
 };
 use crate::model::history::{EventFact, MemberHistory};
+use crate::model::stint::Stint;
 use crate::model::vocabulary::{
     EventType, Gender, GeneralEducation, MemberStatus, PoliticalTheory, Qualification,
 };
@@ -139,15 +141,65 @@ async fn rows_for(
     }
 }
 
-/// The histories of the `selection`ed members, as the ledgers read them (badges are not read:
-/// no figure of the ledgers depends on them). Four statements per chunk of members, whatever
-/// their number.
-async fn histories(
+/// A member as stored, as the ledgers read it, with the name and feed sequence of each of its
+/// events (in the order of `history.events`): what a change of the member is applied to.
+#[derive(Debug, Default)]
+struct StoredMember {
+    history: MemberHistory,
+    event_keys: Vec<(String, i64)>,
+}
+
+impl StoredMember {
+    /// Takes a change of the member, applied in feed order: its new state, and the events it
+    /// carried, each written over the one of the same name (keeping that one's sequence, as the
+    /// stored row does) or added with the change's sequence.
+    fn follow(&mut self, (member, events, sequence): &MemberChange<'_>) {
+        self.history.take_state(member);
+        for event in *events {
+            let fact = EventFact {
+                event_type: event.event_type,
+                date: event.effective_date,
+            };
+            match self
+                .event_keys
+                .iter()
+                .position(|(name, _)| *name == event.name)
+            {
+                Some(index) => {
+                    if let Some(stored) = self.history.events.get_mut(index) {
+                        *stored = fact;
+                    }
+                }
+                None => {
+                    self.history.events.push(fact);
+                    self.event_keys.push((event.name.clone(), *sequence));
+                }
+            }
+        }
+    }
+
+    /// The history as [`stored_members`] would read it back: events by day, sequence and name.
+    fn into_history(self) -> MemberHistory {
+        let mut history = self.history;
+        let mut events: Vec<(EventFact, (String, i64))> =
+            history.events.into_iter().zip(self.event_keys).collect();
+        events.sort_by(|(a, (a_name, a_sequence)), (b, (b_name, b_sequence))| {
+            (a.date, a_sequence, a_name).cmp(&(b.date, b_sequence, b_name))
+        });
+        history.events = events.into_iter().map(|(event, _)| event).collect();
+        history
+    }
+}
+
+/// The `selection`ed members as stored, as the ledgers read them (badges are not read: no figure
+/// of the ledgers depends on them). Four statements per chunk of members, whatever their number.
+async fn stored_members(
     connection: &mut AnyConnection,
     selection: Selection<'_>,
-) -> Result<Vec<MemberHistory>, StoreError> {
+) -> Result<BTreeMap<i64, StoredMember>, StoreError> {
+    let mut members: BTreeMap<i64, StoredMember> = BTreeMap::new();
     if matches!(selection, Selection::Ids([])) {
-        return Ok(Vec::new());
+        return Ok(members);
     }
     let rows = rows_for(
         connection,
@@ -155,13 +207,18 @@ async fn histories(
         selection,
     )
     .await?;
-    let mut members: BTreeMap<i64, MemberHistory> = BTreeMap::new();
     for row in &rows {
-        let member = history(row)?;
-        members.insert(member.id, member);
+        let history = history(row)?;
+        members.insert(
+            history.id,
+            StoredMember {
+                history,
+                event_keys: Vec::new(),
+            },
+        );
     }
     if members.is_empty() {
-        return Ok(Vec::new());
+        return Ok(members);
     }
     let rows = rows_for(
         connection,
@@ -172,7 +229,7 @@ async fn histories(
     .await?;
     for row in &rows {
         if let Some(member) = members.get_mut(&row.try_get::<i64, _>(0)?) {
-            member.stints.push(stint_of(row, 1)?);
+            member.history.stints.push(stint_of(row, 1)?);
         }
     }
     let rows = rows_for(
@@ -184,7 +241,7 @@ async fn histories(
     .await?;
     for row in &rows {
         if let Some(member) = members.get_mut(&row.try_get::<i64, _>(0)?) {
-            member.gaps.push((
+            member.history.gaps.push((
                 stored_date(&row.try_get::<String, _>(1)?)?,
                 stored_date(&row.try_get::<String, _>(2)?)?,
             ));
@@ -192,58 +249,79 @@ async fn histories(
     }
     let rows = rows_for(
         connection,
-        "select member_id, event_type, effective_date from member_events \
-         where member_id {members} order by member_id, effective_date, sequence",
+        "select member_id, event_type, effective_date, event_name, sequence from member_events \
+         where member_id {members} order by member_id, effective_date, sequence, event_name",
         selection,
     )
     .await?;
     for row in &rows {
         if let Some(member) = members.get_mut(&row.try_get::<i64, _>(0)?) {
-            member.events.push(EventFact {
+            member.history.events.push(EventFact {
                 event_type: spelled(row, 1, EventType::from_key)?,
                 date: stored_date(&row.try_get::<String, _>(2)?)?,
             });
+            member.event_keys.push((row.try_get(3)?, row.try_get(4)?));
         }
     }
-    Ok(members.into_values().collect())
+    Ok(members)
 }
 
-/// What the `selection`ed members contribute to the ledgers as stored now, summed.
-async fn contributions(
+/// The histories of the `selection`ed members, as the ledgers read them.
+async fn histories(
     connection: &mut AnyConnection,
     selection: Selection<'_>,
-) -> Result<Contribution, StoreError> {
-    let mut total = Contribution::new();
-    for member in histories(connection, selection).await? {
-        merge_into(&mut total, &contribution(&member), 1);
-    }
-    Ok(total)
+) -> Result<Vec<MemberHistory>, StoreError> {
+    Ok(stored_members(connection, selection)
+        .await?
+        .into_values()
+        .map(|member| member.history)
+        .collect())
 }
 
-/// The ledgers following a batch of member changes: what the members the batch changes
-/// contributed before it, read once before the batch is written, so that once it is the
-/// difference is added in a few statements. A ledger row is a function of the stored members, so
-/// the difference over the whole batch is the same as the sum of the differences of each change.
+/// The ledgers following a batch of member changes: the members the batch changes as stored
+/// before it, and what they contributed then, read once before the batch is written; each change
+/// is then followed in memory as it is written, so that the difference is added in a few
+/// statements without reading the members back. A ledger row is a function of the stored
+/// members, so the difference over the whole batch is the same as the sum of the differences of
+/// each change.
 #[derive(Debug)]
 pub(super) struct Followed {
-    ids: Vec<i64>,
+    members: BTreeMap<i64, StoredMember>,
     before: Contribution,
 }
 
 impl Followed {
-    /// Reads what the members with `ids` (each once) contribute now, before they change.
+    /// Reads the members with `ids` (each once) and what they contribute now, before they change.
     pub(super) async fn before(
         connection: &mut AnyConnection,
-        ids: Vec<i64>,
+        ids: &[i64],
     ) -> Result<Self, StoreError> {
-        let before = contributions(connection, Selection::Ids(&ids)).await?;
-        Ok(Self { ids, before })
+        let members = stored_members(connection, Selection::Ids(ids)).await?;
+        let mut before = Contribution::new();
+        for member in members.values() {
+            merge_into(&mut before, &contribution(&member.history), 1);
+        }
+        Ok(Self { members, before })
     }
 
-    /// Replaces what the members contributed before by what they contribute now that the batch
-    /// is written.
+    /// Follows member changes as they are written, in feed order, with the stints each member
+    /// has once they are.
+    pub(super) fn follow(&mut self, changes: &[MemberChange<'_>], stints: Vec<(i64, Vec<Stint>)>) {
+        for change in changes {
+            self.members.entry(change.0.id).or_default().follow(change);
+        }
+        for (id, stints) in stints {
+            self.members.entry(id).or_default().history.stints = stints;
+        }
+    }
+
+    /// Replaces what the members contributed before the batch by what they contribute now that
+    /// it is written.
     pub(super) async fn record(self, connection: &mut AnyConnection) -> Result<(), StoreError> {
-        let mut change = contributions(connection, Selection::Ids(&self.ids)).await?;
+        let mut change = Contribution::new();
+        for member in self.members.into_values() {
+            merge_into(&mut change, &contribution(&member.into_history()), 1);
+        }
         merge_into(&mut change, &self.before, -1);
         add_rows(connection, &change, "").await
     }

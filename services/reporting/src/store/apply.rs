@@ -71,7 +71,7 @@ impl Store {
                 changed.push(member.id);
             }
         }
-        let ledgers = Followed::before(&mut tx, changed).await?;
+        let mut ledgers = Followed::before(&mut tx, &changed).await?;
         // Consecutive member changes are written together (a member once per run, so that a
         // later change of the same member is applied after the earlier one).
         let mut run: Vec<MemberChange<'_>> = Vec::new();
@@ -88,7 +88,8 @@ impl Store {
             match &change.rows {
                 Ok(Projected::Member(member, events)) => {
                     if !in_run.insert(member.id) {
-                        apply_members(&mut tx, &run).await?;
+                        let stints = apply_members(&mut tx, &run).await?;
+                        ledgers.follow(&run, stints);
                         run.clear();
                         in_run = HashSet::from([member.id]);
                     }
@@ -96,10 +97,11 @@ impl Store {
                     outcome.applied += 1;
                 }
                 Ok(projected) => {
-                    apply_members(&mut tx, &run).await?;
+                    let stints = apply_members(&mut tx, &run).await?;
+                    ledgers.follow(&run, stints);
                     run.clear();
                     in_run.clear();
-                    apply_one(&mut tx, projected, change.sequence).await?;
+                    apply_one(&mut tx, projected, change.sequence, &mut ledgers).await?;
                     outcome.applied += 1;
                 }
                 Err(error) => {
@@ -114,7 +116,8 @@ impl Store {
                 last_commit_time_us: change.commit_time_us,
             };
         }
-        apply_members(&mut tx, &run).await?;
+        let stints = apply_members(&mut tx, &run).await?;
+        ledgers.follow(&run, stints);
         ledgers.record(&mut tx).await?;
         sqlx::query(
             "update feed_cursor set last_sequence = $1, last_commit_time_us = $2, last_contact_us = $3 where id = 1",
@@ -133,6 +136,7 @@ async fn apply_one(
     connection: &mut AnyConnection,
     projected: &Projected,
     sequence: i64,
+    ledgers: &mut Followed,
 ) -> Result<(), StoreError> {
     if matches!(
         projected,
@@ -150,7 +154,9 @@ async fn apply_one(
         }
         Projected::Cell(cell) => upsert_cell(connection, cell).await?,
         Projected::Member(member, events) => {
-            apply_members(connection, &[(member, events, sequence)]).await?;
+            let change = [(member.as_ref(), events.as_slice(), sequence)];
+            let stints = apply_members(connection, &change).await?;
+            ledgers.follow(&change, stints);
         }
         Projected::Province(province) => upsert_province(connection, province).await?,
         Projected::Merge(merge) => upsert_merge(connection, merge).await?,

@@ -76,14 +76,15 @@ fn bind_member<'q>(query: AnyQuery<'q>, member: &MemberRow, sequence: i64) -> An
 }
 
 /// Writes `changes` (each member at most once, in feed order): the members, their stints where
-/// the new state changes them, their party-age gaps and badges, and the events they carried. The
-/// ledgers are the caller's to follow (`aggregates::Followed`), once for a whole batch.
+/// the new state changes them, their party-age gaps and badges, and the events they carried; the
+/// stints each member has once written. The ledgers are the caller's to follow
+/// (`aggregates::Followed`), once for a whole batch.
 pub(super) async fn apply_members(
     connection: &mut AnyConnection,
     changes: &[MemberChange<'_>],
-) -> Result<(), StoreError> {
+) -> Result<Vec<(i64, Vec<Stint>)>, StoreError> {
     if changes.is_empty() {
-        return Ok(());
+        return Ok(Vec::new());
     }
     let ids: Vec<i64> = changes.iter().map(|(member, _, _)| member.id).collect();
     let mut existing: HashMap<i64, Vec<Stint>> = HashMap::new();
@@ -113,13 +114,15 @@ pub(super) async fn apply_members(
     .await?;
     let mut replaced = Vec::new();
     let mut stints: Vec<(i64, Stint)> = Vec::new();
+    let mut written = Vec::with_capacity(changes.len());
     for (member, _, _) in changes {
         let before = existing.remove(&member.id).unwrap_or_default();
         let planned = plan_stints(&before, member);
         if planned != before {
             replaced.push(member.id);
-            stints.extend(planned.into_iter().map(|stint| (member.id, stint)));
+            stints.extend(planned.iter().map(|stint| (member.id, stint.clone())));
         }
+        written.push((member.id, planned));
     }
     for_ids(
         connection,
@@ -146,6 +149,15 @@ pub(super) async fn apply_members(
     )
     .await?;
     write_party_age(connection, changes, &ids).await?;
+    write_events(connection, changes).await?;
+    Ok(written)
+}
+
+/// Writes the events `changes` carried (an event named again is written over).
+async fn write_events(
+    connection: &mut AnyConnection,
+    changes: &[MemberChange<'_>],
+) -> Result<(), StoreError> {
     let events: Vec<(&EventRow, i64)> = changes
         .iter()
         .flat_map(|(_, events, sequence)| events.iter().map(move |event| (event, *sequence)))
@@ -173,8 +185,7 @@ pub(super) async fn apply_members(
                 .bind(*sequence)
         },
     )
-    .await?;
-    Ok(())
+    .await
 }
 
 /// Replaces the members' party-age gaps, badges and disciplines with the ones the changes carry.
