@@ -496,6 +496,21 @@ async fn ledgers_agree_with_the_members(store: &Store) {
     assert_eq!(check.members, 240);
     assert_eq!(check.differing_rows, 0);
     assert_eq!(check.stored_rows, check.expected_rows);
+    // Dated rows carry a member's profile whole; the sum at the pivot keeps each breakdown apart.
+    let profiles = |table: &'static str| {
+        let pool = store.database().pool.clone();
+        async move {
+            sqlx::query(&format!(
+                "select count(*) from {table} where dimension = 'profile'"
+            ))
+            .fetch_one(&pool)
+            .await
+            .map(|row| sqlx::Row::get::<i64, _>(&row, 0))
+            .expect("ledger reads")
+        }
+    };
+    assert!(profiles("roll_deltas").await > 0);
+    assert_eq!(profiles("roll_base").await, 0);
 
     // A ledger row lost by hand is found, and a rebuild restores the same answers.
     sqlx::query("delete from roll_deltas where commune_code = $1 and dimension = 'total'")

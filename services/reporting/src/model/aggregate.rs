@@ -54,8 +54,10 @@ pub mod roll {
     pub const QUALIFICATION: &str = "qualification";
     /// The values of every breakdown a member keeps for a whole roll period — gender, ethnic
     /// group, religion, general education, political theory, qualification — in one value
-    /// ([`super::profile`]): one row per period instead of one per breakdown. The birth date is
-    /// a row of its own, so that the combinations a scope sums stay few.
+    /// ([`super::profile`]): one dated row per period instead of one per breakdown. The sum at
+    /// the pivot holds each breakdown apart ([`super::breakdowns`]), since profiles are nearly
+    /// as many as members while each breakdown has a handful of values, and most answers read
+    /// that sum. The birth date is a row of its own.
     pub const PROFILE: &str = "profile";
     /// Birth date, empty when unknown.
     pub const BIRTH: &str = "birth";
@@ -328,6 +330,20 @@ pub fn profile(member: &MemberHistory) -> String {
     values.join(&LIST_SEPARATOR.to_string())
 }
 
+/// The (dimension, value) pairs a roll ledger row counts under: each breakdown of a
+/// [`roll::PROFILE`] row, else the row's own; `None` for a profile value that does not read.
+pub fn breakdowns<'v>(
+    dimension: &'static str,
+    value: &'v str,
+) -> Option<Vec<(&'static str, &'v str)>> {
+    if dimension != roll::PROFILE {
+        return Some(vec![(dimension, value)]);
+    }
+    let values: Vec<&str> = value.split(LIST_SEPARATOR).collect();
+    (values.len() == PROFILE_DIMENSIONS.len())
+        .then(|| PROFILE_DIMENSIONS.into_iter().zip(values).collect())
+}
+
 /// What one member contributes to both ledgers.
 pub fn contribution(member: &MemberHistory) -> Contribution {
     let mut into = Contribution::new();
@@ -531,11 +547,7 @@ impl RollCounts {
             roll::OFFICIAL => self.official += count,
             roll::AWAITING => self.awaiting += count,
             roll::PROFILE => {
-                let values: Vec<&str> = value.split(LIST_SEPARATOR).collect();
-                if values.len() != PROFILE_DIMENSIONS.len() {
-                    return Err(unreadable());
-                }
-                for (dimension, value) in PROFILE_DIMENSIONS.into_iter().zip(values) {
+                for (dimension, value) in breakdowns(roll::PROFILE, value).ok_or_else(unreadable)? {
                     self.add(commune, dimension, value, count)?;
                 }
             }

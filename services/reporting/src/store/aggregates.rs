@@ -18,7 +18,7 @@ use super::{
     Store, StoreError, set_wise, spelled, stint_of, stored_date, stored_optional_date, unreadable,
 };
 use crate::model::aggregate::{
-    Contribution, Ledger, MovementCounts, RollCounts, contribution, merge_into, roll,
+    Contribution, Ledger, MovementCounts, RollCounts, breakdowns, contribution, merge_into, roll,
 };
 use crate::model::history::{EventFact, MemberHistory};
 use crate::model::stint::Stint;
@@ -436,9 +436,15 @@ async fn add_rows(
             Ledger::Roll => {
                 roll.push(dated);
                 if key.day <= pivot {
-                    *base
-                        .entry([key.commune_code.as_str(), key.dimension, key.value.as_str()])
-                        .or_default() += count;
+                    // The sum at the pivot keeps each breakdown of a profile apart: few rows per
+                    // commune, however many profiles.
+                    let counted = breakdowns(key.dimension, &key.value)
+                        .ok_or_else(|| unreadable(key.dimension, &key.value))?;
+                    for (dimension, value) in counted {
+                        *base
+                            .entry([key.commune_code.as_str(), dimension, value])
+                            .or_default() += count;
+                    }
                 }
             }
             Ledger::Movement => movements.push(dated),
