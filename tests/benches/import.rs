@@ -240,7 +240,10 @@ fn sqlite_path(url: &str) -> &str {
 
 /// Runs the `sqlite3` command line on `database` with `options`, then one command.
 fn sqlite3(database: &str, options: &[&str], command: &str) -> Result<Vec<u8>, BoxError> {
+    // The running membership server keeps the source open and may hold its lock for a moment
+    // (a checkpoint, an audit entry): wait for it as the services do instead of failing at once.
     let output = std::process::Command::new("sqlite3")
+        .args(["-cmd", ".timeout 10000"])
         .args(options)
         .arg(database)
         .arg(command)
