@@ -577,11 +577,12 @@ pub async fn list_members(
     Ok((members, next))
 }
 
-/// An event as a row of `member_events`.
-fn event_columns(member_id: i64, position: i64, event: &MemberEvent, now: i64) -> Columns {
+/// An event as a row of `member_events` without its position in the member's history, which
+/// [`insert_event`] takes in its insert and [`insert_members`] adds; the member comes first, as
+/// the list an event is numbered in.
+fn event_columns(member_id: i64, event: &MemberEvent, now: i64) -> Columns {
     vec![
         ("member_id", member_id.into()),
-        ("position", position.into()),
         ("event_type", event.event_type.name().into()),
         ("effective_date", event.effective_date.into()),
         ("decision_number", (&event.decision_number).into()),
@@ -647,10 +648,7 @@ pub async fn insert_event(
     event: &MemberEvent,
     now: i64,
 ) -> Result<i64, ApiError> {
-    let columns: Columns = event_columns(member_id, 0, event, now)
-        .into_iter()
-        .filter(|(name, _)| *name != "position")
-        .collect();
+    let columns = event_columns(member_id, event, now);
     Ok(insert_numbered(conn, "member_events", "position", &columns).await?)
 }
 
@@ -690,10 +688,11 @@ pub async fn insert_members(
         .iter()
         .zip(members)
         .flat_map(|(member, (_, events))| {
-            events
-                .iter()
-                .zip(1..)
-                .map(|(event, position)| event_columns(member.id, position, event, now))
+            events.iter().zip(1..).map(|(event, position): (_, i64)| {
+                let mut columns = event_columns(member.id, event, now);
+                columns.push(("position", position.into()));
+                columns
+            })
         })
         .collect();
     insert_rows(conn, "member_events", &events).await?;
