@@ -305,7 +305,7 @@ const PROFILE_DIMENSIONS: [&str; 6] = [
 ];
 /// Between the values of a profile or of an admission's breakdowns: neither a reference code nor
 /// a value name holds it.
-const LIST_SEPARATOR: char = '|';
+const LIST_SEPARATOR: &str = "|";
 
 /// The breakdown keys of an [`movement::ADMITTED`] value, [`ADMITTED_TOTAL`] first.
 pub fn admission_breakdowns(value: &str) -> impl Iterator<Item = &str> {
@@ -327,7 +327,7 @@ pub fn profile(member: &MemberHistory) -> String {
         member.political_theory.key(),
         member.qualification.key(),
     ];
-    values.join(&LIST_SEPARATOR.to_string())
+    values.join(LIST_SEPARATOR)
 }
 
 /// The (dimension, value) pairs a roll ledger row counts under: each breakdown of a
@@ -438,7 +438,7 @@ pub fn contribution(member: &MemberHistory) -> Contribution {
         .into_iter()
         .filter_map(|(key, counts)| counts.then_some(key))
         .collect();
-        let value = breakdowns.join(&LIST_SEPARATOR.to_string());
+        let value = breakdowns.join(LIST_SEPARATOR);
         happened(&mut into, commune, movement::ADMITTED, &value, decided);
     }
     for (index, period) in periods.iter().enumerate() {

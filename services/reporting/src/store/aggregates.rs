@@ -160,16 +160,14 @@ impl StoredMember {
                 event_type: event.event_type,
                 date: event.effective_date,
             };
-            match self
-                .event_keys
-                .iter()
-                .position(|(name, _)| *name == event.name)
-            {
-                Some(index) => {
-                    if let Some(stored) = self.history.events.get_mut(index) {
-                        *stored = fact;
-                    }
-                }
+            let named = self
+                .history
+                .events
+                .iter_mut()
+                .zip(&self.event_keys)
+                .find(|(_, (name, _))| *name == event.name);
+            match named {
+                Some((stored, _)) => *stored = fact,
                 None => {
                     self.history.events.push(fact);
                     self.event_keys.push((event.name.clone(), *sequence));

@@ -88,8 +88,7 @@ impl Store {
             match &change.rows {
                 Ok(Projected::Member(member, events)) => {
                     if !in_run.insert(member.id) {
-                        let stints = apply_members(&mut tx, &run).await?;
-                        ledgers.follow(&run, stints);
+                        apply_members(&mut tx, &run, &mut ledgers).await?;
                         run.clear();
                         in_run = HashSet::from([member.id]);
                     }
@@ -97,8 +96,7 @@ impl Store {
                     outcome.applied += 1;
                 }
                 Ok(projected) => {
-                    let stints = apply_members(&mut tx, &run).await?;
-                    ledgers.follow(&run, stints);
+                    apply_members(&mut tx, &run, &mut ledgers).await?;
                     run.clear();
                     in_run.clear();
                     apply_one(&mut tx, projected, change.sequence, &mut ledgers).await?;
@@ -116,8 +114,7 @@ impl Store {
                 last_commit_time_us: change.commit_time_us,
             };
         }
-        let stints = apply_members(&mut tx, &run).await?;
-        ledgers.follow(&run, stints);
+        apply_members(&mut tx, &run, &mut ledgers).await?;
         ledgers.record(&mut tx).await?;
         sqlx::query(
             "update feed_cursor set last_sequence = $1, last_commit_time_us = $2, last_contact_us = $3 where id = 1",
@@ -154,9 +151,7 @@ async fn apply_one(
         }
         Projected::Cell(cell) => upsert_cell(connection, cell).await?,
         Projected::Member(member, events) => {
-            let change = [(member.as_ref(), events.as_slice(), sequence)];
-            let stints = apply_members(connection, &change).await?;
-            ledgers.follow(&change, stints);
+            apply_members(connection, &[(member, events, sequence)], ledgers).await?;
         }
         Projected::Province(province) => upsert_province(connection, province).await?,
         Projected::Merge(merge) => upsert_merge(connection, merge).await?,

@@ -9,6 +9,7 @@ use partyregistry_rules::DisciplineForm;
 use partyregistry_vocab::date;
 use sqlx::{AnyConnection, Row};
 
+use super::aggregates::Followed;
 use super::set_wise::{AnyQuery, for_ids, for_rows};
 use super::{StoreError, date_text, stint_of};
 use crate::model::rows::{EventRow, MemberRow};
@@ -76,15 +77,16 @@ fn bind_member<'q>(query: AnyQuery<'q>, member: &MemberRow, sequence: i64) -> An
 }
 
 /// Writes `changes` (each member at most once, in feed order): the members, their stints where
-/// the new state changes them, their party-age gaps and badges, and the events they carried; the
-/// stints each member has once written. The ledgers are the caller's to follow
-/// (`aggregates::Followed`), once for a whole batch.
+/// the new state changes them, their party-age gaps and badges, and the events they carried; and
+/// has `ledgers` follow them as written, whose difference the caller records once for a whole
+/// batch (`aggregates::Followed`).
 pub(super) async fn apply_members(
     connection: &mut AnyConnection,
     changes: &[MemberChange<'_>],
-) -> Result<Vec<(i64, Vec<Stint>)>, StoreError> {
+    ledgers: &mut Followed,
+) -> Result<(), StoreError> {
     if changes.is_empty() {
-        return Ok(Vec::new());
+        return Ok(());
     }
     let ids: Vec<i64> = changes.iter().map(|(member, _, _)| member.id).collect();
     let mut existing: HashMap<i64, Vec<Stint>> = HashMap::new();
@@ -150,7 +152,8 @@ pub(super) async fn apply_members(
     .await?;
     write_party_age(connection, changes, &ids).await?;
     write_events(connection, changes).await?;
-    Ok(written)
+    ledgers.follow(changes, written);
+    Ok(())
 }
 
 /// Writes the events `changes` carried (an event named again is written over).
