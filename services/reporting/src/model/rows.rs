@@ -316,6 +316,10 @@ impl MemberRow {
     }
 }
 
+/// A member change as the store writes it and the ledgers follow it: the new state, the events
+/// it carried, its feed sequence.
+pub type MemberChange<'a> = (&'a MemberRow, &'a [EventRow], i64);
+
 /// A feed change as the projection read it, ready for the store: its place in the feed and the
 /// rows it writes, or why it could not be read (the cursor moves past it all the same).
 #[derive(Debug, Clone, PartialEq)]

@@ -13,7 +13,6 @@ use partyregistry_kit::db::multi_row::JsonRows;
 use partyregistry_vocab::date::{self, Date};
 use sqlx::{AnyConnection, Row};
 
-use super::apply_members::MemberChange;
 use super::{
     Store, StoreError, set_wise, spelled, stint_of, stored_date, stored_optional_date, unreadable,
 };
@@ -21,6 +20,7 @@ use crate::model::aggregate::{
     Contribution, Ledger, MovementCounts, RollCounts, breakdowns, contribution, merge_into, roll,
 };
 use crate::model::history::{EventFact, MemberHistory};
+use crate::model::rows::MemberChange;
 use crate::model::stint::Stint;
 use crate::model::vocabulary::{
     EventType, Gender, GeneralEducation, MemberStatus, PoliticalTheory, Qualification,

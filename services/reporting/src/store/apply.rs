@@ -10,12 +10,12 @@ use sqlx::{AnyConnection, Row};
 use std::collections::HashSet;
 
 use super::aggregates::Followed;
-use super::apply_members::{MemberChange, apply_members};
+use super::apply_members::apply_members;
 use super::{Store, StoreError, date_text};
 use crate::model::feed::FeedPosition;
 use crate::model::rows::{
-    CandidateRow, CellPlanRow, CellRatingRow, CellRow, CommuneRow, HolidayRow, MemberRatingRow,
-    MergeRow, Projected, ProjectedChange, ProvinceRow, TargetRow,
+    CandidateRow, CellPlanRow, CellRatingRow, CellRow, CommuneRow, HolidayRow, MemberChange,
+    MemberRatingRow, MergeRow, Projected, ProjectedChange, ProvinceRow, TargetRow,
 };
 use crate::model::vocabulary::{education_key, exception_key, stage_key};
 

@@ -12,11 +12,8 @@ use sqlx::{AnyConnection, Row};
 use super::aggregates::Followed;
 use super::set_wise::{AnyQuery, for_ids, for_rows};
 use super::{StoreError, date_text, stint_of};
-use crate::model::rows::{EventRow, MemberRow};
+use crate::model::rows::{EventRow, MemberChange, MemberRow};
 use crate::model::stint::{Stint, plan_stints};
-
-/// A member change: the new state, the events it carried, its feed sequence.
-pub(super) type MemberChange<'a> = (&'a MemberRow, &'a [EventRow], i64);
 
 const MEMBER_COLUMNS: &str = "id, commune_code, cell_id, cell_since, gender, birth_date, \
      ethnicity_code, general_education, political_theory, assignment, status, decision_date, \
