@@ -103,8 +103,12 @@ async fn store_feed_is_ordered_and_requests_are_unique(backend: Backend) -> Resu
         .enumerate()
     {
         let mut tx = store.begin().await?;
-        let sequence =
-            feed::append_change(tx.conn(), "communes/02680", payload, 10 + i as i64).await?;
+        let sequence = tx
+            .append_changes(
+                vec![("communes/02680".to_owned(), payload.to_vec())],
+                10 + i as i64,
+            )
+            .await?;
         assert_eq!(sequence, i as i64 + 1);
         assert!(feed::claim_request(tx.conn(), "c", &format!("r{i}"), "Test", payload, 1).await?);
         feed::settle_request(tx.conn(), "c", &format!("r{i}"), sequence).await?;
@@ -143,7 +147,8 @@ async fn store_rolls_back_everything_of_a_failed_transaction(
     let (store, database) = open(backend, "store_rollback").await?;
     let mut tx = store.begin().await?;
     organisations::insert_commune(tx.conn(), &commune("02680", "Xã Hợp Thành")?, 1).await?;
-    feed::append_change(tx.conn(), "communes/02680", b"x", 1).await?;
+    tx.append_changes(vec![("communes/02680".to_owned(), b"x".to_vec())], 1)
+        .await?;
     drop(tx);
     let mut conn = store.pool().acquire().await?;
     assert!(

@@ -215,22 +215,21 @@ impl Membership {
         }
         // The changes are the command's last writes: the feed head's row lock is then held
         // only from the group's first append to its commit (see store::feed, store::group).
-        let mut first_sequence = None;
-        let mut sequence = 0;
         let trace_parent = telemetry::current_trace_parent();
-        for written in &written {
-            sequence = tx
-                .append_change(
-                    resource_name(&written.resource),
-                    &change_payload(written, &trace_parent),
-                    now,
+        let changes = written
+            .iter()
+            .map(|written| {
+                (
+                    resource_name(&written.resource).to_owned(),
+                    change_payload(written, &trace_parent),
                 )
-                .await?;
-            first_sequence.get_or_insert(sequence);
-        }
+            })
+            .collect();
+        let sequence = tx.append_changes(changes, now).await?;
+        let first_sequence = sequence - written.len() as i64 + 1;
         let resources: Vec<Resource> = written.into_iter().map(|w| w.resource).collect();
         if let Some(key) = request {
-            tx.settle_request(&key.caller, &key.id, first_sequence.unwrap_or(sequence))
+            tx.settle_request(&key.caller, &key.id, first_sequence)
                 .await?;
         }
         tx.commit().await?;

@@ -49,29 +49,11 @@ async fn advance_head(conn: &mut AnyConnection, count: i64) -> Result<i64, ApiEr
         .try_get("last_sequence")?)
 }
 
-/// Appends a change as the last write of a transaction and returns its sequence.
-pub async fn append_change(
-    conn: &mut AnyConnection,
-    resource_name: &str,
-    payload: &[u8],
-    commit_time_us: i64,
-) -> Result<i64, ApiError> {
-    let sequence = advance_head(conn, 1).await?;
-    sqlx::query("insert into changes (sequence, commit_time_us, resource_name, payload) values ($1, $2, $3, $4)")
-        .bind(sequence)
-        .bind(commit_time_us)
-        .bind(resource_name)
-        .bind(payload)
-        .execute(&mut *conn)
-        .await?;
-    announce(conn, sequence).await?;
-    Ok(sequence)
-}
-
 /// Announces the feed's new head `sequence`. PostgreSQL delivers the notification at commit, to
 /// every process listening (other replicas' feed followers); a rolled-back transaction announces
-/// nothing. SQLite has one writing process, which wakes its own followers.
-async fn announce(conn: &mut AnyConnection, sequence: i64) -> Result<(), ApiError> {
+/// nothing. SQLite has one writing process, which wakes its own followers. A transaction
+/// announces once, after its last append: the followers read on from where they are.
+pub async fn announce(conn: &mut AnyConnection, sequence: i64) -> Result<(), ApiError> {
     if conn.backend_name() == POSTGRES_BACKEND {
         sqlx::query("select pg_notify($1, $2)")
             .bind(FEED_CHANNEL)
@@ -84,12 +66,28 @@ async fn announce(conn: &mut AnyConnection, sequence: i64) -> Result<(), ApiErro
 
 /// Appends `changes` (resource name, encoded change), in order and with consecutive sequences, as
 /// the last writes of a transaction: one head update and a few multi-row inserts for the whole
-/// slice. Returns the last sequence; 0 when `changes` is empty (nothing is written).
+/// slice — on PostgreSQL a single change is one statement. Returns the last sequence; 0 when
+/// `changes` is empty (nothing is written). The new head is not announced: see [`announce`].
 pub async fn append_changes(
     conn: &mut AnyConnection,
-    changes: Vec<(String, Vec<u8>)>,
+    mut changes: Vec<(String, Vec<u8>)>,
     commit_time_us: i64,
 ) -> Result<i64, ApiError> {
+    if changes.len() == 1 && conn.backend_name() == POSTGRES_BACKEND {
+        let (resource_name, payload) = changes.remove(0);
+        return Ok(sqlx::query(
+            "with head as (update feed_head set last_sequence = last_sequence + 1 where id = 1 \
+             returning last_sequence) \
+             insert into changes (sequence, commit_time_us, resource_name, payload) \
+             select last_sequence, $1, $2, $3 from head returning sequence",
+        )
+        .bind(commit_time_us)
+        .bind(resource_name)
+        .bind(payload)
+        .fetch_one(&mut *conn)
+        .await?
+        .try_get("sequence")?);
+    }
     if changes.is_empty() {
         return Ok(0);
     }
@@ -108,7 +106,6 @@ pub async fn append_changes(
         })
         .collect();
     insert_rows(conn, "changes", &rows).await?;
-    announce(conn, last).await?;
     Ok(last)
 }
 

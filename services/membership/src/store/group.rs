@@ -14,13 +14,21 @@
 //! The feed stays ordered as before: the group's transaction takes the feed head's row lock at
 //! its first append and keeps it until the commit (see [`super::feed`]); on SQLite the group holds
 //! the process's writer lock from its first command to its commit.
+//!
+//! What the group's commands would each repeat is done once per group: a command's savepoint is
+//! released together with the next command's start (or by the commit), the feed's new head is
+//! announced once before the commit, and the rule table is read once while the group holds the
+//! feed head — from then until the commit no other writer can commit anything, since every
+//! mutation ends by appending to the feed, so the table cannot change but by the group's own
+//! commands (whose rule writes drop the group's copy).
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use partyregistry_kit::db::Database;
 use partyregistry_kit::error::ApiError;
-use sqlx::{Any, AnyConnection, Transaction};
+use partyregistry_rules::RuleTable;
+use sqlx::{Any, AnyConnection, Executor, Transaction};
 use tokio::sync::{Mutex, OwnedMutexGuard, oneshot};
 
 /// The most commands one commit serves.
@@ -37,6 +45,13 @@ struct OpenGroup {
     _writer: Option<OwnedMutexGuard<()>>,
     /// One per command whose writes are in the group: told whether the commit succeeded.
     waiting: Vec<oneshot::Sender<bool>>,
+    /// The last command left its savepoint open, to be released with the next one's start.
+    savepoint_left: bool,
+    /// The feed's head after the last kept command that appended to it: announced at the commit.
+    /// Once set, the group's transaction holds the feed head's row lock until it ends.
+    feed_head: Option<i64>,
+    /// The rule table as read while the group held the feed head (see the module's text).
+    rules: Option<RuleTable>,
 }
 
 /// The slot holding the open group, if any; whoever holds its lock runs the next command.
@@ -81,15 +96,26 @@ impl WriteGroups {
                 transaction,
                 _writer: writer,
                 waiting: Vec::new(),
+                savepoint_left: false,
+                feed_head: None,
+                rules: None,
             });
         }
         let mut write = GroupedWrite {
             groups: self.clone(),
             slot: Some(slot),
+            appended: None,
+            wrote_rules: false,
         };
-        sqlx::query("savepoint command")
-            .execute(write.conn())
-            .await?;
+        let group = write.group()?;
+        // One round trip for both statements: a script without parameters.
+        let start = if std::mem::take(&mut group.savepoint_left) {
+            "release savepoint command; savepoint command"
+        } else {
+            "savepoint command"
+        };
+        let connection: &mut AnyConnection = &mut group.transaction;
+        connection.execute(start).await?;
         Ok(write)
     }
 
@@ -121,20 +147,38 @@ async fn end_group(slot: &mut Slot) {
         return;
     };
     metrics::histogram!("partyregistry_write_group_commands").record(group.waiting.len() as f64);
-    let committed = if group.waiting.is_empty() {
+    let OpenGroup {
+        mut transaction,
+        waiting,
+        feed_head,
+        ..
+    } = group;
+    let committed = if waiting.is_empty() {
         // Only rolled-back commands ran in it: nothing to make durable.
-        let _ = group.transaction.rollback().await;
+        let _ = transaction.rollback().await;
         true
     } else {
-        match group.transaction.commit().await {
+        // The commit releases the last command's savepoint with the transaction.
+        let announced = match feed_head {
+            Some(sequence) => super::feed::announce(&mut transaction, sequence).await,
+            None => Ok(()),
+        };
+        let outcome = match announced {
+            Ok(()) => transaction.commit().await.map_err(ApiError::from),
+            Err(error) => {
+                let _ = transaction.rollback().await;
+                Err(error)
+            }
+        };
+        match outcome {
             Ok(()) => true,
             Err(error) => {
-                tracing::warn!(%error, commands = group.waiting.len(), "a group of writes could not be committed");
+                tracing::warn!(%error, commands = waiting.len(), "a group of writes could not be committed");
                 false
             }
         }
     };
-    for waiting in group.waiting {
+    for waiting in waiting {
         // A command whose call was cancelled no longer listens; its writes stand or fall with
         // the group regardless.
         let _ = waiting.send(committed);
@@ -152,16 +196,15 @@ async fn fail_group(slot: &mut Slot) {
     }
 }
 
-/// Ends the command's savepoint, keeping its writes in the group or rolling them back.
-async fn end_savepoint(connection: &mut AnyConnection, keep: bool) -> Result<(), sqlx::Error> {
+/// Ends the command's savepoint, keeping its writes in the group or rolling them back; the
+/// savepoint itself is left for the next command's start (or the commit) to release.
+async fn end_savepoint(group: &mut OpenGroup, keep: bool) -> Result<(), sqlx::Error> {
     if !keep {
         sqlx::query("rollback to savepoint command")
-            .execute(&mut *connection)
+            .execute(&mut *group.transaction)
             .await?;
     }
-    sqlx::query("release savepoint command")
-        .execute(&mut *connection)
-        .await?;
+    group.savepoint_left = true;
     Ok(())
 }
 
@@ -215,9 +258,21 @@ pub struct GroupedWrite {
     groups: WriteGroups,
     /// `Some` until the command is settled.
     slot: Option<OwnedMutexGuard<Slot>>,
+    /// The feed's head after this command's last append, if it appended.
+    appended: Option<i64>,
+    /// The command wrote the rule table: the group's copy is not to be kept from its reads.
+    wrote_rules: bool,
 }
 
 impl GroupedWrite {
+    /// The open group, held from `join` until `settle` or `drop` consume the write.
+    fn group(&mut self) -> Result<&mut OpenGroup, ApiError> {
+        self.slot
+            .as_mut()
+            .and_then(|slot| slot.as_mut())
+            .ok_or_else(|| ApiError::Unavailable(GROUP_NOT_COMMITTED.into()))
+    }
+
     /// The group's transaction.
     pub(super) fn conn(&mut self) -> &mut AnyConnection {
         // The slot is held with an open group from `join` until `settle` takes it; a rolled-back
@@ -228,6 +283,34 @@ impl GroupedWrite {
             .and_then(|slot| slot.as_mut())
             .expect("a grouped write holds an open group until it is settled");
         &mut group.transaction
+    }
+
+    /// Notes that the command appended to the feed, up to `head`.
+    pub(super) fn appended(&mut self, head: i64) {
+        self.appended = Some(head);
+    }
+
+    /// Notes that the command wrote the rule table: the group's copy no longer holds.
+    pub(super) fn wrote_rules(&mut self) {
+        self.wrote_rules = true;
+        if let Ok(group) = self.group() {
+            group.rules = None;
+        }
+    }
+
+    /// The rule table: the group's copy when it has one, else read — and kept for the group's
+    /// later commands when read while the group holds the feed head (see the module's text).
+    pub(super) async fn rule_table(&mut self) -> Result<RuleTable, ApiError> {
+        let wrote_rules = self.wrote_rules;
+        let group = self.group()?;
+        if let Some(rules) = &group.rules {
+            return Ok(rules.clone());
+        }
+        let rules = super::rules::rule_table(&mut group.transaction).await?;
+        if group.feed_head.is_some() && !wrote_rules {
+            group.rules = Some(rules.clone());
+        }
+        Ok(rules)
     }
 
     /// Keeps (`keep`) or rolls back the command's writes, then waits until the group's commit is
@@ -241,8 +324,16 @@ impl GroupedWrite {
         };
         let (told, outcome) = oneshot::channel();
         match slot.as_mut() {
-            Some(group) => match end_savepoint(&mut group.transaction, keep).await {
-                Ok(_) => group.waiting.push(told),
+            Some(group) => match end_savepoint(group, keep).await {
+                Ok(_) => {
+                    if keep && self.appended.is_some() {
+                        group.feed_head = self.appended;
+                    }
+                    if self.wrote_rules {
+                        group.rules = None;
+                    }
+                    group.waiting.push(told);
+                }
                 Err(error) => {
                     tracing::warn!(%error, "a savepoint could not be ended");
                     fail_group(&mut slot).await;
@@ -268,9 +359,15 @@ impl Drop for GroupedWrite {
             return;
         };
         let groups = self.groups.clone();
+        let wrote_rules = self.wrote_rules;
         spawn_or_drop(async move {
             let rolled_back = match slot.as_mut() {
-                Some(group) => end_savepoint(&mut group.transaction, false).await.is_ok(),
+                Some(group) => {
+                    if wrote_rules {
+                        group.rules = None;
+                    }
+                    end_savepoint(group, false).await.is_ok()
+                }
                 None => true,
             };
             if rolled_back {

@@ -142,6 +142,69 @@ impl Tx {
     }
 }
 
+/// The statements a command in a group commit shares with its group (see [`super::group`]).
+impl Tx {
+    /// [`feed::append_changes`] on this unit of work, announcing the feed's new head: at once in a
+    /// transaction of its own, at the group's commit for a command in a group.
+    pub async fn append_changes(
+        &mut self,
+        changes: Vec<(String, Vec<u8>)>,
+        commit_time_us: i64,
+    ) -> Result<i64, ApiError> {
+        let head = feed::append_changes(self.conn(), changes, commit_time_us).await?;
+        if head == 0 {
+            return Ok(head);
+        }
+        match &mut self.session {
+            Session::Grouped(write) => write.appended(head),
+            _ => feed::announce(self.conn(), head).await?,
+        }
+        Ok(head)
+    }
+
+    /// [`rules::rule_table`] on this unit of work; a command in a group reads the group's copy.
+    pub async fn rule_table(&mut self) -> Result<RuleTable, ApiError> {
+        match &mut self.session {
+            Session::Grouped(write) => write.rule_table().await,
+            _ => rules::rule_table(self.conn()).await,
+        }
+    }
+
+    /// Notes a write of the rule table, which a group's copy of it no longer reflects.
+    fn wrote_rules(&mut self) {
+        if let Session::Grouped(write) = &mut self.session {
+            write.wrote_rules();
+        }
+    }
+
+    /// [`rules::insert_rule_version`] on this unit of work.
+    pub async fn insert_rule_version(
+        &mut self,
+        rule: &RuleVersion,
+        now: i64,
+    ) -> Result<RuleVersionRecord, ApiError> {
+        self.wrote_rules();
+        rules::insert_rule_version(self.conn(), rule, now).await
+    }
+
+    /// [`rules::update_rule_version`] on this unit of work.
+    pub async fn update_rule_version(
+        &mut self,
+        rule: &RuleVersion,
+        expected_version: i64,
+        now: i64,
+    ) -> Result<RuleVersionRecord, ApiError> {
+        self.wrote_rules();
+        rules::update_rule_version(self.conn(), rule, expected_version, now).await
+    }
+
+    /// [`rules::redate_rule_version`] on this unit of work.
+    pub async fn redate_rule_version(&mut self, from: Date, to: Date) -> Result<(), ApiError> {
+        self.wrote_rules();
+        rules::redate_rule_version(self.conn(), from, to).await
+    }
+}
+
 /// Offers each listed statement `module::name(conn, args…)` as `Tx::name(&mut self, args…)`.
 macro_rules! statements {
     ($($module:ident { $(fn $name:ident($($arg:ident: $ty:ty),* $(,)?) -> $ret:ty;)* })*) => {
@@ -192,11 +255,7 @@ statements! {
     }
     rules {
         fn list_rule_versions() -> Vec<RuleVersionRecord>;
-        fn rule_table() -> RuleTable;
         fn require_rule_version(in_force_from: Date) -> RuleVersionRecord;
-        fn insert_rule_version(rule: &RuleVersion, now: i64) -> RuleVersionRecord;
-        fn update_rule_version(rule: &RuleVersion, expected_version: i64, now: i64) -> RuleVersionRecord;
-        fn redate_rule_version(from: Date, to: Date) -> ();
         fn has_rule_versions() -> bool;
     }
     holidays {
@@ -247,8 +306,6 @@ statements! {
         fn close_conflict(id: i64, closing: (ConflictState, &str, &str), now: i64) -> bool;
     }
     feed {
-        fn append_change(resource_name: &str, payload: &[u8], commit_time_us: i64) -> i64;
-        fn append_changes(changes: Vec<(String, Vec<u8>)>, commit_time_us: i64) -> i64;
         fn lock_head() -> ();
         fn changes_after(after_sequence: i64, limit: i64) -> Vec<StoredChange>;
         fn change(sequence: i64) -> Option<StoredChange>;

@@ -122,6 +122,87 @@ async fn a_failed_command_takes_nothing_of_its_group_with_it(membership: &Member
     assert_eq!(kept.len(), 18);
 }
 
+/// Starts the next command of `previous`'s group: it joins while `previous` still holds the
+/// group, then `previous` is settled (its writes kept or rolled back) and hands the group on.
+async fn next_in_group(
+    store: &Store,
+    previous: Tx,
+    keep: bool,
+) -> (Tx, tokio::task::JoinHandle<Result<(), ApiError>>) {
+    let next = {
+        let store = store.clone();
+        tokio::spawn(async move { store.begin_command().await.expect("command joins") })
+    };
+    until_queued(store, 1).await;
+    let settled = tokio::spawn(async move {
+        if keep {
+            previous.commit().await
+        } else {
+            previous.rollback().await
+        }
+    });
+    (next.await.expect("next command joined"), settled)
+}
+
+/// Whether the rule table `command` reads has a version in force from `day`.
+async fn reads_version_from(command: &mut Tx, day: &str) -> bool {
+    command
+        .rule_table()
+        .await
+        .expect("rule table read")
+        .versions()
+        .iter()
+        .any(|version| version.in_force_from == d(day))
+}
+
+/// A rule version in force from `day`.
+fn rule_version_from(day: &str) -> partyregistry_rules::RuleVersion {
+    let mut version = partyregistry_rules::RuleVersion::regulation_2025();
+    version.code = "Thử".into();
+    version.in_force_from = d(day);
+    version
+}
+
+/// The group keeps the rule table for its commands once it holds the feed head, and that copy
+/// follows the group's own rule writes: a command reads the version it wrote, the commands after
+/// it read it once it is kept, and none reads one whose command was rolled back.
+async fn a_group_reads_the_rule_versions_its_commands_wrote(membership: &Membership) {
+    let store = membership.store();
+    let change = || vec![("ruleVersions/test".to_owned(), b"change".to_vec())];
+    let mut first = store.begin_command().await.expect("command joins a group");
+    first.append_changes(change(), 0).await.expect("appended");
+    let (mut second, first_settled) = next_in_group(store, first, true).await;
+    assert!(!reads_version_from(&mut second, "2031-01-01").await);
+    second
+        .insert_rule_version(&rule_version_from("2031-01-01"), 0)
+        .await
+        .expect("rule version written");
+    assert!(reads_version_from(&mut second, "2031-01-01").await);
+    let (mut third, second_settled) = next_in_group(store, second, false).await;
+    assert!(
+        !reads_version_from(&mut third, "2031-01-01").await,
+        "the rolled-back version is gone"
+    );
+    third
+        .insert_rule_version(&rule_version_from("2032-01-01"), 0)
+        .await
+        .expect("rule version written");
+    third.append_changes(change(), 0).await.expect("appended");
+    let (mut fourth, third_settled) = next_in_group(store, third, true).await;
+    assert!(reads_version_from(&mut fourth, "2032-01-01").await);
+    assert!(!reads_version_from(&mut fourth, "2031-01-01").await);
+    fourth.commit().await.expect("the group commits");
+    for settled in [first_settled, second_settled, third_settled] {
+        settled
+            .await
+            .expect("command settled")
+            .expect("with the group's commit");
+    }
+    let mut reader = store.read().await.expect("read connection");
+    assert!(reads_version_from(&mut reader, "2032-01-01").await);
+    assert!(!reads_version_from(&mut reader, "2031-01-01").await);
+}
+
 on_both_backends! {
     a_command_waits_for_the_commit_of_its_group =>
         sqlite_a_command_waits_for_the_commit_of_its_group,
@@ -129,4 +210,7 @@ on_both_backends! {
     a_failed_command_takes_nothing_of_its_group_with_it =>
         sqlite_a_failed_command_takes_nothing_of_its_group_with_it,
         postgres_a_failed_command_takes_nothing_of_its_group_with_it;
+    a_group_reads_the_rule_versions_its_commands_wrote =>
+        sqlite_a_group_reads_the_rule_versions_its_commands_wrote,
+        postgres_a_group_reads_the_rule_versions_its_commands_wrote;
 }
