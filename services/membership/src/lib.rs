@@ -79,9 +79,16 @@ pub async fn run(
     let probed = database.clone();
     observe::start_metrics("membership", config.metrics_listen, &database, &shutdown).await?;
     tracing::info!(address = %listener.local_addr()?, backend = ?database.backend, tls = config.tls_cert.is_some(), "membership service listening");
+    let store = store::Store::new(database);
+    let folded = store.fold_legacy_member_lists().await?;
+    if folded > 0 {
+        tracing::info!(
+            members = folded,
+            "member lists folded into the members' rows"
+        );
+    }
     let service = Arc::new(
-        service::Membership::new(store::Store::new(database))
-            .with_bare_ethnicity_codes(config.bare_ethnicity_codes()?),
+        service::Membership::new(store).with_bare_ethnicity_codes(config.bare_ethnicity_codes()?),
     );
     service.seed_reference_data().await?;
     let followers = service.clone();

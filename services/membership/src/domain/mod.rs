@@ -406,7 +406,7 @@ pub struct Member {
     pub seriously_ill: bool,
     /// Badges already handed over, in the order given.
     pub badges: Vec<BadgeAward>,
-    /// Party disciplines, oldest first: read from the member's events, written only as events.
+    /// Party disciplines, oldest first: each also recorded as an event of the member's.
     pub disciplines: Vec<Discipline>,
 }
 

@@ -151,13 +151,10 @@ async fn write_member_step(
     event: &MemberEvent,
     now: i64,
 ) -> Result<Written, ApiError> {
-    let mut written = match writer {
+    let written = match writer {
         Some(writer) => update_member_checked(tx, writer, record, member, now).await?,
         None => tx.update_member(member, record, now).await?,
     };
-    // The disciplines are read from the events, and the step's event is recorded below: the
-    // step's own list is the member's.
-    written.member.disciplines.clone_from(&member.disciplines);
     let events = record_events(tx, member.id, std::slice::from_ref(event), now).await?;
     Ok(Written {
         resource: Resource::Member(convert::member_to_proto(&written)),

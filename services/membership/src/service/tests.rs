@@ -1459,6 +1459,78 @@ async fn member_facts_and_events_reach_the_feed(membership: &Membership) {
         .map(|position| format!("members/{id}/events/{position}"))
         .collect();
     assert_eq!(events, numbered, "each event numbered one past the last");
+
+    // Disciplines are kept oldest first, whatever order they are recorded in.
+    for (decided, form) in [
+        ("2010-05-04", partyregistry_rules::DisciplineForm::Warning),
+        ("2005-01-10", partyregistry_rules::DisciplineForm::Reprimand),
+    ] {
+        membership
+            .apply_step(
+                id,
+                super::Step::Discipline {
+                    record: crate::domain::Discipline {
+                        form,
+                        decision_date: d(decided),
+                        deciding_body: "Đảng ủy xã".into(),
+                        decision_number: format!("{decided}-QĐ/ĐU"),
+                    },
+                    reason: String::new(),
+                },
+                None,
+            )
+            .await
+            .expect("disciplined");
+    }
+    let recovered = membership.member(id).await.expect("member");
+    let decided: Vec<&str> = recovered
+        .disciplines
+        .iter()
+        .map(|discipline| discipline.discipline_date.as_str())
+        .collect();
+    assert_eq!(decided, ["2005-01-10", "2010-05-04"]);
+
+    // A member stored by an earlier version, its gaps and badges in tables of their own and its
+    // row's lists NULL, reads the same once they are folded in (at start).
+    let mut legacy = membership.store().begin().await.expect("write transaction");
+    let conn = legacy.conn();
+    sqlx::query(
+        "update members set party_age_gaps = null, badges = null, disciplines = null where id = $1",
+    )
+    .bind(id)
+    .execute(&mut *conn)
+    .await
+    .expect("lists emptied");
+    for (position, gap) in recovered.party_age_gaps.iter().enumerate() {
+        sqlx::query("insert into member_party_age_gaps (member_id, position, from_date, to_date, reason) values ($1, $2, $3, $4, $5)")
+            .bind(id)
+            .bind(position as i64)
+            .bind(&gap.from_date)
+            .bind(&gap.to_date)
+            .bind(&gap.reason)
+            .execute(&mut *conn)
+            .await
+            .expect("gap stored apart");
+    }
+    for (position, badge) in recovered.badges.iter().enumerate() {
+        sqlx::query("insert into member_badges (member_id, position, years, award_date) values ($1, $2, $3, $4)")
+            .bind(id)
+            .bind(position as i64)
+            .bind(i64::from(badge.years))
+            .bind(&badge.award_date)
+            .execute(&mut *conn)
+            .await
+            .expect("badge stored apart");
+    }
+    legacy.commit().await.expect("committed");
+    membership
+        .member(id)
+        .await
+        .expect_err("a row not folded is not read as one without lists");
+    let store = membership.store();
+    assert_eq!(store.fold_legacy_member_lists().await.expect("folded"), 1);
+    assert_eq!(membership.member(id).await.expect("member"), recovered);
+    assert_eq!(store.fold_legacy_member_lists().await.expect("once"), 0);
     let updated = recovered;
 
     // Bad facts: every field named, nothing written.

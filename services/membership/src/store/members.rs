@@ -126,7 +126,7 @@ fn member_from_row(row: &sqlx::any::AnyRow) -> Result<MemberRecord, ApiError> {
         joined_date: parse_optional_date("joined date", row.try_get("joined_date")?)?,
         left_date: parse_optional_date("left date", row.try_get("left_date")?)?,
         admitted_in_cell: row.try_get("admitted_in_cell")?,
-        // Read from their own tables by `member_with_extras`.
+        // Read from their JSON columns by `member_with_extras`.
         party_age_gaps: Vec::new(),
         seriously_ill: row.try_get::<i64, _>("seriously_ill")? != 0,
         badges: Vec::new(),
@@ -157,36 +157,100 @@ pub(crate) fn citizen_id_taken() -> ApiError {
     }
 }
 
-/// The columns of a member read: the `members` row with its party-age gaps and badges folded in
-/// as JSON arrays (`gaps_json`, `badges_json`, in position order) and its disciplines from its
-/// events (`disciplines_json`, by decision date), so that a read is one
-/// statement. The JSON functions differ between the backends; the arrays read the same.
-fn member_read_columns(conn: &AnyConnection) -> &'static str {
+/// What an earlier version kept beside a member's row, spelled as the JSON arrays the row keeps
+/// now (see [`member_with_extras`]): its party-age gaps and badges from their own tables, in
+/// position order, and its disciplines from its events, by decision date. The JSON functions differ
+/// between the backends; the arrays read the same.
+fn legacy_extras(conn: &AnyConnection) -> &'static str {
     if conn.backend_name() == "PostgreSQL" {
-        "members.*, \
-         coalesce((select json_agg(json_build_array(g.from_date, g.to_date, g.reason) \
-           order by g.position)::text from member_party_age_gaps g \
-           where g.member_id = members.id), '[]') as gaps_json, \
-         coalesce((select json_agg(json_build_array(b.years, b.award_date) \
+        "party_age_gaps = coalesce((select json_agg(json_build_array(g.from_date, g.to_date, \
+           g.reason) order by g.position)::text from member_party_age_gaps g \
+           where g.member_id = members.id), '[]'), \
+         badges = coalesce((select json_agg(json_build_array(b.years, b.award_date) \
            order by b.position)::text from member_badges b \
-           where b.member_id = members.id), '[]') as badges_json, \
-         coalesce((select json_agg(json_build_array(e.discipline_form, e.effective_date, \
-           e.deciding_body, e.decision_number) order by e.effective_date, e.position)::text \
+           where b.member_id = members.id), '[]'), \
+         disciplines = coalesce((select json_agg(json_build_array(e.discipline_form, \
+           e.effective_date, e.deciding_body, e.decision_number) \
+           order by e.effective_date, e.position)::text \
            from member_events e where e.member_id = members.id \
-           and e.event_type = 'EVENT_TYPE_DISCIPLINED'), '[]') as disciplines_json"
+           and e.event_type = 'EVENT_TYPE_DISCIPLINED'), '[]')"
     } else {
-        "members.*, \
-         (select json_group_array(json_array(g.from_date, g.to_date, g.reason) \
+        "party_age_gaps = (select json_group_array(json_array(g.from_date, g.to_date, g.reason) \
            order by g.position) from member_party_age_gaps g \
-           where g.member_id = members.id) as gaps_json, \
-         (select json_group_array(json_array(b.years, b.award_date) \
+           where g.member_id = members.id), \
+         badges = (select json_group_array(json_array(b.years, b.award_date) \
            order by b.position) from member_badges b \
-           where b.member_id = members.id) as badges_json, \
-         (select json_group_array(json_array(e.discipline_form, e.effective_date, \
+           where b.member_id = members.id), \
+         disciplines = (select json_group_array(json_array(e.discipline_form, e.effective_date, \
            e.deciding_body, e.decision_number) order by e.effective_date, e.position) \
            from member_events e where e.member_id = members.id \
-           and e.event_type = 'EVENT_TYPE_DISCIPLINED') as disciplines_json"
+           and e.event_type = 'EVENT_TYPE_DISCIPLINED')"
     }
+}
+
+/// Folds into the rows of members stored by an earlier version (whose lists are NULL, see
+/// migration `0017_member_lists_on_the_row.sql`) what that version kept apart, and empties the
+/// tables it kept them in, in one transaction of the caller's. Returns how many members were
+/// folded; none once done.
+pub async fn fold_legacy_extras(conn: &mut AnyConnection) -> Result<u64, ApiError> {
+    let folded = sqlx::query(&format!(
+        "update members set {} where party_age_gaps is null",
+        legacy_extras(conn)
+    ))
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    for table in ["member_party_age_gaps", "member_badges"] {
+        sqlx::query(&format!("delete from {table}"))
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(folded)
+}
+
+/// The party-age gaps, badges and disciplines of `member` as the JSON arrays its row keeps:
+/// `[from, to, reason]`, `[years, award date]` and `[form, decision date, deciding body,
+/// decision number]`, each list in the member's order (disciplines oldest first).
+fn extras_columns(member: &Member) -> Columns {
+    let gaps: Vec<serde_json::Value> = member
+        .party_age_gaps
+        .iter()
+        .map(|gap| {
+            serde_json::json!([
+                date::format(gap.from_date),
+                date::format(gap.to_date),
+                gap.reason
+            ])
+        })
+        .collect();
+    let badges: Vec<serde_json::Value> = member
+        .badges
+        .iter()
+        .map(|badge| serde_json::json!([badge.years, date::format(badge.award_date)]))
+        .collect();
+    let disciplines: Vec<serde_json::Value> = member
+        .disciplines
+        .iter()
+        .map(|discipline| {
+            serde_json::json!([
+                discipline.form.key(),
+                date::format(discipline.decision_date),
+                discipline.deciding_body,
+                discipline.decision_number
+            ])
+        })
+        .collect();
+    vec![
+        (
+            "party_age_gaps",
+            serde_json::Value::from(gaps).to_string().into(),
+        ),
+        ("badges", serde_json::Value::from(badges).to_string().into()),
+        (
+            "disciplines",
+            serde_json::Value::from(disciplines).to_string().into(),
+        ),
+    ]
 }
 
 /// The form of a stored event: empty for every event but a discipline.
@@ -199,12 +263,18 @@ fn discipline_form(key: String) -> Result<Option<DisciplineForm>, ApiError> {
         .ok_or_else(|| corrupt("discipline", &key))
 }
 
-/// A member read with [`member_read_columns`]: the row, its gaps and badges, and its disciplines
-/// (from its events).
+/// The lists a member's row keeps as JSON text (see [`extras_columns`]); NULL only in a row an
+/// earlier version stored and [`fold_legacy_extras`] has not yet folded.
+fn stored_list(row: &sqlx::any::AnyRow, column: &str) -> Result<String, ApiError> {
+    row.try_get::<Option<String>, _>(column)?
+        .ok_or_else(|| corrupt(column, "not folded"))
+}
+
+/// A member's row with its party-age gaps, badges and disciplines.
 fn member_with_extras(row: &sqlx::any::AnyRow) -> Result<MemberRecord, ApiError> {
     let mut record = member_from_row(row)?;
     // Neither the stored text nor the parser's message (which may quote it) goes into an error.
-    let gaps: String = row.try_get("gaps_json")?;
+    let gaps = stored_list(row, "party_age_gaps")?;
     let gaps: Vec<(String, String, String)> =
         serde_json::from_str(&gaps).map_err(|_| corrupt("party-age gaps", "JSON"))?;
     for (from_date, to_date, reason) in gaps {
@@ -214,7 +284,7 @@ fn member_with_extras(row: &sqlx::any::AnyRow) -> Result<MemberRecord, ApiError>
             reason,
         });
     }
-    let badges: String = row.try_get("badges_json")?;
+    let badges = stored_list(row, "badges")?;
     let badges: Vec<(i64, String)> =
         serde_json::from_str(&badges).map_err(|_| corrupt("badges", "JSON"))?;
     for (years, award_date) in badges {
@@ -223,7 +293,7 @@ fn member_with_extras(row: &sqlx::any::AnyRow) -> Result<MemberRecord, ApiError>
             award_date: parse_date("award date", &award_date)?,
         });
     }
-    let disciplines: String = row.try_get("disciplines_json")?;
+    let disciplines = stored_list(row, "disciplines")?;
     let disciplines: Vec<(String, String, String, String)> =
         serde_json::from_str(&disciplines).map_err(|_| corrupt("disciplines", "JSON"))?;
     for (form, decision_date, deciding_body, decision_number) in disciplines {
@@ -237,89 +307,16 @@ fn member_with_extras(row: &sqlx::any::AnyRow) -> Result<MemberRecord, ApiError>
     Ok(record)
 }
 
-/// Reads a member, in one statement.
+/// Reads a member: its row.
 pub async fn get_member(
     conn: &mut AnyConnection,
     id: i64,
 ) -> Result<Option<MemberRecord>, ApiError> {
-    let sql = format!(
-        "select {} from members where id = $1",
-        member_read_columns(conn)
-    );
-    let row = sqlx::query(&sql)
+    let row = sqlx::query("select * from members where id = $1")
         .bind(id)
         .fetch_optional(&mut *conn)
         .await?;
     row.as_ref().map(member_with_extras).transpose()
-}
-
-/// A party-age gap as a row of `member_party_age_gaps`.
-fn gap_columns(member_id: i64, position: usize, gap: &PartyAgeGap) -> Columns {
-    vec![
-        ("member_id", member_id.into()),
-        ("position", (position as i64).into()),
-        ("from_date", gap.from_date.into()),
-        ("to_date", gap.to_date.into()),
-        ("reason", (&gap.reason).into()),
-    ]
-}
-
-/// A badge as a row of `member_badges`.
-fn badge_columns(member_id: i64, position: usize, badge: &BadgeAward) -> Columns {
-    vec![
-        ("member_id", member_id.into()),
-        ("position", (position as i64).into()),
-        ("years", badge.years.into()),
-        ("award_date", badge.award_date.into()),
-    ]
-}
-
-/// The rows of the party-age gaps and badges of `members`.
-fn extras_rows(members: &[Member]) -> (Vec<Columns>, Vec<Columns>) {
-    let gaps = members
-        .iter()
-        .flat_map(|m| {
-            m.party_age_gaps
-                .iter()
-                .enumerate()
-                .map(|(i, gap)| gap_columns(m.id, i, gap))
-        })
-        .collect();
-    let badges = members
-        .iter()
-        .flat_map(|m| {
-            m.badges
-                .iter()
-                .enumerate()
-                .map(|(i, badge)| badge_columns(m.id, i, badge))
-        })
-        .collect();
-    (gaps, badges)
-}
-
-/// Replaces the stored party-age gaps and badges of `member` with its own; `before` is the state
-/// stored until now (`None` for a new member, which has none), so that lists left as they were
-/// are not rewritten.
-async fn write_extras(
-    conn: &mut AnyConnection,
-    member: &Member,
-    before: Option<&Member>,
-) -> Result<(), ApiError> {
-    if let Some(before) = before {
-        if before.party_age_gaps == member.party_age_gaps && before.badges == member.badges {
-            return Ok(());
-        }
-        for table in ["member_party_age_gaps", "member_badges"] {
-            sqlx::query(&format!("delete from {table} where member_id = $1"))
-                .bind(member.id)
-                .execute(&mut *conn)
-                .await?;
-        }
-    }
-    let (gaps, badges) = extras_rows(std::slice::from_ref(member));
-    insert_rows(conn, "member_party_age_gaps", &gaps).await?;
-    insert_rows(conn, "member_badges", &badges).await?;
-    Ok(())
 }
 
 /// Reads a member that must exist.
@@ -384,6 +381,9 @@ fn member_columns(member: &Member) -> Columns {
         ("decision_received_date", a.decision_received_date.into()),
         ("seriously_ill", member.seriously_ill.into()),
     ]
+    .into_iter()
+    .chain(extras_columns(member))
+    .collect()
 }
 
 /// Allocates `count` consecutive member ids and returns the first. The counter row stays locked
@@ -452,13 +452,11 @@ pub async fn insert_member(
     if inserted.is_none() {
         return Ok(None);
     }
-    let member = Member {
-        id,
-        ..member.clone()
-    };
-    write_extras(conn, &member, None).await?;
     Ok(Some(MemberRecord {
-        member,
+        member: Member {
+            id,
+            ..member.clone()
+        },
         version: 1,
         create_time_us: now,
         update_time_us: now,
@@ -508,8 +506,8 @@ pub async fn update_member(
 }
 
 /// After the row of `member` was written over `current` (`rows_affected` 1) or not (0: missing or
-/// changed since it was read): its party-age gaps and badges, and the state now stored — the one
-/// written, so that it is not read back (like a new member's, see [`insert_member`]).
+/// changed since it was read): the state now stored — the one written, so that it is not read
+/// back (like a new member's, see [`insert_member`]).
 async fn finish_update(
     conn: &mut AnyConnection,
     member: &Member,
@@ -522,7 +520,6 @@ async fn finish_update(
             name: names::member(member.id),
         });
     }
-    write_extras(conn, member, Some(&current.member)).await?;
     Ok(MemberRecord {
         member: member.clone(),
         version: current.version + 1,
@@ -555,15 +552,8 @@ pub async fn list_members(
         equal,
         name_words: &filter.name_words,
     };
-    let columns = member_read_columns(conn);
-    let (rows, more) = roster_page(
-        conn,
-        (columns, "members"),
-        conditions,
-        page_token,
-        page_size,
-    )
-    .await?;
+    let (rows, more) =
+        roster_page(conn, ("*", "members"), conditions, page_token, page_size).await?;
     let members = rows
         .iter()
         .map(member_with_extras)
@@ -652,8 +642,8 @@ pub async fn insert_event(
     Ok(insert_numbered(conn, "member_events", "position", &columns).await?)
 }
 
-/// Inserts new members with their histories (events numbered 1, 2, … in the order given), party-age
-/// gaps and badges, set-wise: one id allocation and a few multi-row statements per table for the
+/// Inserts new members with their histories (events numbered 1, 2, … in the order given),
+/// set-wise: one id allocation and a few multi-row statements per table for the
 /// whole slice. Returns the members with their ids, in order.
 pub async fn insert_members(
     conn: &mut AnyConnection,
@@ -696,9 +686,6 @@ pub async fn insert_members(
         })
         .collect();
     insert_rows(conn, "member_events", &events).await?;
-    let (gaps, badges) = extras_rows(&stored);
-    insert_rows(conn, "member_party_age_gaps", &gaps).await?;
-    insert_rows(conn, "member_badges", &badges).await?;
     Ok(stored
         .into_iter()
         .map(|member| MemberRecord {

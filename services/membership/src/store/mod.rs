@@ -149,9 +149,9 @@ async fn roster_page(
             })?,
         )
     };
-    let mut sql = format!(
-        "select {columns} from {table} where (sort_key > $1 or (sort_key = $1 and id > $2))"
-    );
+    // A row-value comparison, so that the roster index seeks to the page's first row on both
+    // backends instead of filtering every row before it.
+    let mut sql = format!("select {columns} from {table} where (sort_key, id) > ($1, $2)");
     let mut texts: Vec<String> = Vec::new();
     for (column, value) in conditions.equal {
         texts.push(value);

@@ -74,6 +74,16 @@ impl Store {
         })
     }
 
+    /// Folds into the rows of the members an earlier version stored what it kept beside them
+    /// (see [`members::fold_legacy_extras`]), in a transaction of its own; run at start, before
+    /// serving. Returns how many members were folded: none once done.
+    pub async fn fold_legacy_member_lists(&self) -> Result<u64, ApiError> {
+        let mut tx = self.begin().await?;
+        let folded = members::fold_legacy_extras(tx.conn()).await?;
+        tx.commit().await?;
+        Ok(folded)
+    }
+
     /// How many commands wait to join the group commit, for tests that line commands up.
     #[cfg(test)]
     pub fn commands_queued(&self) -> usize {
