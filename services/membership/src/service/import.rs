@@ -13,15 +13,13 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 
 use partyregistry_kit::db::now_micros;
 use partyregistry_kit::error::ApiError;
-use partyregistry_kit::telemetry;
 use partyregistry_proto::membership::v1::change::Resource;
 use partyregistry_vocab::date::{self, Date};
 use partyregistry_vocab::names;
 
 use super::Membership;
 use super::identity::Writer;
-use super::outbox::{Written, change_payload};
-use super::resource_name;
+use super::outbox::{Written, append_written};
 use crate::convert;
 use crate::domain::import::{
     ImportIssue, RosterHistory, RowOutcome, RowProblem, cell_id_for, cell_key, import_member,
@@ -594,17 +592,7 @@ impl Membership {
             import_cells(&mut tx, &batch.cells, &mut units, sees, (&mut written, now)).await?;
         let mut members =
             import_members(&mut tx, &batch, &units, (sees, writer), (&mut written, now)).await?;
-        let trace_parent = telemetry::current_trace_parent();
-        let changes: Vec<(String, Vec<u8>)> = written
-            .iter()
-            .map(|w| {
-                (
-                    resource_name(&w.resource).to_owned(),
-                    change_payload(w, &trace_parent),
-                )
-            })
-            .collect();
-        let sequence = tx.append_changes(changes, now).await?;
+        let sequence = append_written(&mut tx, &written, now).await?;
         if batch.dry_run {
             // Dropping the transaction rolls everything back; the ids the members were given
             // are not theirs, so they are not shown.

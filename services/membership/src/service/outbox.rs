@@ -89,6 +89,26 @@ pub async fn noting_commits<T>(call: impl std::future::Future<Output = T>) -> (T
         .await
 }
 
+/// Appends the changes of the resources `written`, in order, as the last writes of `tx`, traced
+/// to the current call; returns the last sequence.
+pub(super) async fn append_written(
+    tx: &mut Tx,
+    written: &[Written],
+    now: i64,
+) -> Result<i64, ApiError> {
+    let trace_parent = telemetry::current_trace_parent();
+    let changes = written
+        .iter()
+        .map(|written| {
+            (
+                resource_name(&written.resource).to_owned(),
+                change_payload(written, &trace_parent),
+            )
+        })
+        .collect();
+    tx.append_changes(changes, now).await
+}
+
 /// The stored form of the change of `written`: the encoded `Change` without its sequence and
 /// commit time (they are columns of the feed).
 pub(super) fn change_payload(written: &Written, trace_parent: &str) -> Vec<u8> {
@@ -215,17 +235,7 @@ impl Membership {
         }
         // The changes are the command's last writes: the feed head's row lock is then held
         // only from the group's first append to its commit (see store::feed, store::group).
-        let trace_parent = telemetry::current_trace_parent();
-        let changes = written
-            .iter()
-            .map(|written| {
-                (
-                    resource_name(&written.resource).to_owned(),
-                    change_payload(written, &trace_parent),
-                )
-            })
-            .collect();
-        let sequence = tx.append_changes(changes, now).await?;
+        let sequence = append_written(&mut tx, &written, now).await?;
         let first_sequence = sequence - written.len() as i64 + 1;
         let resources: Vec<Resource> = written.into_iter().map(|w| w.resource).collect();
         if let Some(key) = request {
