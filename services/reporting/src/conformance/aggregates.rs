@@ -609,6 +609,29 @@ async fn an_event_named_again_is_counted_once(store: &Store) {
         exempted_rows <= exempted_members as i64,
         "{exempted_rows} exemptions counted for {exempted_members} members exempted"
     );
+
+    // Named again as an event the ledgers do not read, the exemption leaves them.
+    let mut retyped = corrected(next + 2, "2026-03-09");
+    for event in &mut retyped.events {
+        if event.r#type == exempted {
+            event.r#type = EventType::DetailsUpdated as i32;
+        }
+    }
+    store
+        .apply_changes(&[retyped], 3)
+        .await
+        .expect("retyped event applies");
+    let check = store.check_aggregates().await.expect("check runs");
+    assert_eq!((check.members, check.differing_rows), (240, 0));
+    let after: i64 = sqlx::query(
+        "select cast(sum(count) as bigint) from roll_movements \
+         where dimension = 'event' and value = 'EVENT_TYPE_EXEMPTED'",
+    )
+    .fetch_one(&store.database().pool)
+    .await
+    .map(|row| sqlx::Row::get(&row, 0))
+    .expect("movements read");
+    assert_eq!(after, exempted_rows - 1);
 }
 
 on_each_store! { an_event_named_again_is_counted_once => "aggregates_event_again"; }

@@ -143,6 +143,31 @@ pub fn merge_into(into: &mut Contribution, other: &Contribution, sign: i64) {
     }
 }
 
+/// The events that tell how a member left the roll, with the kind of exit each tells.
+const EXIT_EVENTS: [(EventType, &str); 6] = [
+    (EventType::Died, "died"),
+    (EventType::Removed, "removed"),
+    (EventType::Expelled, "expelled"),
+    (EventType::Resigned, "resigned"),
+    (EventType::TransferredOut, "transferred_out"),
+    (EventType::TransferredToCommune, "transferred_out"),
+];
+
+/// The events the movements count where they happen (`movement::EVENT`).
+const MOVEMENT_EVENTS: [EventType; 4] = [
+    EventType::RecognizedOfficial,
+    EventType::TemporaryTransferStarted,
+    EventType::TemporaryTransferEnded,
+    EventType::Exempted,
+];
+
+/// Whether the ledgers read events of `event_type`: an exit's or a counted movement's. Every
+/// other event (a details update, a ceremony, a discipline…) moves no ledger row, so that the
+/// ledgers follow a member by these alone, however long its history grows.
+pub fn read_by_ledgers(event_type: EventType) -> bool {
+    MOVEMENT_EVENTS.contains(&event_type) || EXIT_EVENTS.iter().any(|(exit, _)| *exit == event_type)
+}
+
 /// How a member left the roll on `day`, from the events of the day or else the status; `None`
 /// when neither tells. Values: `died`, `removed`, `expelled`, `resigned`, `transferred_out`.
 pub fn exit_kind(member: &MemberHistory, day: Date) -> Option<&'static str> {
@@ -152,15 +177,8 @@ pub fn exit_kind(member: &MemberHistory, day: Date) -> Option<&'static str> {
         .filter(|e| e.date == day)
         .map(|e| e.event_type);
     for event in of_day {
-        match event {
-            EventType::Died => return Some("died"),
-            EventType::Removed => return Some("removed"),
-            EventType::Expelled => return Some("expelled"),
-            EventType::Resigned => return Some("resigned"),
-            EventType::TransferredOut | EventType::TransferredToCommune => {
-                return Some("transferred_out");
-            }
-            _ => {}
+        if let Some((_, kind)) = EXIT_EVENTS.iter().find(|(exit, _)| *exit == event) {
+            return Some(kind);
         }
     }
     match member.status {
@@ -472,13 +490,7 @@ pub fn contribution(member: &MemberHistory) -> Contribution {
         }
     }
     for event in &member.events {
-        if !matches!(
-            event.event_type,
-            EventType::RecognizedOfficial
-                | EventType::TemporaryTransferStarted
-                | EventType::TemporaryTransferEnded
-                | EventType::Exempted
-        ) {
+        if !MOVEMENT_EVENTS.contains(&event.event_type) {
             continue;
         }
         if let Some(period) = periods.iter().find(|p| p.covers(event.date)) {

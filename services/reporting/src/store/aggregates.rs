@@ -17,7 +17,8 @@ use super::{
     Store, StoreError, set_wise, spelled, stint_of, stored_date, stored_optional_date, unreadable,
 };
 use crate::model::aggregate::{
-    Contribution, Ledger, MovementCounts, RollCounts, breakdowns, contribution, merge_into, roll,
+    Contribution, Ledger, MovementCounts, RollCounts, breakdowns, contribution, merge_into,
+    read_by_ledgers, roll,
 };
 use crate::model::history::{EventFact, MemberHistory};
 use crate::model::rows::MemberChange;
@@ -142,7 +143,8 @@ async fn rows_for(
 }
 
 /// A member as stored, as the ledgers read it, with the name and feed sequence of each of its
-/// events (in the order of `history.events`): what a change of the member is applied to.
+/// events the ledgers read (in the order of `history.events`): what a change of the member is
+/// applied to.
 #[derive(Debug, Default)]
 struct StoredMember {
     history: MemberHistory,
@@ -151,23 +153,29 @@ struct StoredMember {
 
 impl StoredMember {
     /// Takes a change of the member, applied in feed order: its new state, and the events it
-    /// carried, each written over the one of the same name (keeping that one's sequence, as the
-    /// stored row does) or added with the change's sequence.
+    /// carried that the ledgers read ([`read_by_ledgers`]), each written over the one of the same
+    /// name (keeping that one's sequence, as the stored row does) or added with the change's
+    /// sequence; an event named again as one the ledgers do not read leaves them.
     fn follow(&mut self, (member, events, sequence): &MemberChange<'_>) {
         self.history.take_state(member);
         for event in *events {
+            let named = self
+                .event_keys
+                .iter()
+                .position(|(name, _)| *name == event.name);
+            if !read_by_ledgers(event.event_type) {
+                if let Some(at) = named {
+                    self.history.events.remove(at);
+                    self.event_keys.remove(at);
+                }
+                continue;
+            }
             let fact = EventFact {
                 event_type: event.event_type,
                 date: event.effective_date,
             };
-            let named = self
-                .history
-                .events
-                .iter_mut()
-                .zip(&self.event_keys)
-                .find(|(_, (name, _))| *name == event.name);
-            match named {
-                Some((stored, _)) => *stored = fact,
+            match named.and_then(|at| self.history.events.get_mut(at)) {
+                Some(stored) => *stored = fact,
                 None => {
                     self.history.events.push(fact);
                     self.event_keys.push((event.name.clone(), *sequence));
@@ -245,10 +253,19 @@ async fn stored_members(
             ));
         }
     }
+    let ledger_events: Vec<String> = EventType::ALL
+        .iter()
+        .filter(|event_type| read_by_ledgers(**event_type))
+        .map(|event_type| format!("'{}'", event_type.key()))
+        .collect();
     let rows = rows_for(
         connection,
-        "select member_id, event_type, effective_date, event_name, sequence from member_events \
-         where member_id {members} order by member_id, effective_date, sequence, event_name",
+        &format!(
+            "select member_id, event_type, effective_date, event_name, sequence from member_events \
+             where member_id {{members}} and event_type in ({}) \
+             order by member_id, effective_date, sequence, event_name",
+            ledger_events.join(", ")
+        ),
         selection,
     )
     .await?;
