@@ -22,12 +22,15 @@
 //! The services, the probe and the clients run in this one process: "CPU ms/call" is the
 //! process's CPU time (user and system, `/proc/self/stat`) over a round divided by its calls,
 //! clients and servers together, and PostgreSQL's own work is not in it; the resident memory
-//! (`VmRSS`, peak `VmHWM` from `/proc/self/status`) is the process's too. The ratio column is the
-//! call's p50 over its baseline's p50. The last line reads `scale: province <x>× raw, country
+//! (`VmRSS`, peak `VmHWM` from `/proc/self/status`) is the process's too: its peak is started over
+//! (`/proc/self/clear_refs`) before each size's report rounds, and the peak while they ran is
+//! printed beside what the process held before them. The ratio column is the call's p50 over its
+//! baseline's p50. The last line reads `scale: province <x>× raw, country
 //! <y>× raw scan, GetMember <z>× probe, rss <n> MB`: x the province's `GetStatistics` p50 over
 //! its raw SQL's, y the country's `GetStatistics` p99 over the raw scan's (`n/a` without a
 //! country), z `GetMember`'s calls per second over the probe's at 16 in flight — PostgreSQL's
-//! when it ran, SQLite's otherwise — and n the peak resident memory.
+//! when it ran, SQLite's otherwise — and n the highest peak of resident memory while reports
+//! ran (the process's, both services and the loaded pair's clients included).
 //!
 //! `cargo bench -p partyregistry-tests --bench scale` (SQLite), with
 //! `TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test` for PostgreSQL too. Sizes:
@@ -52,7 +55,7 @@ mod visibility;
 use std::time::Duration;
 
 use partyregistry_kit::BoxError;
-use partyregistry_tests::bench::{memory_mb, start_probe};
+use partyregistry_tests::bench::{memory_mb, restart_peak_memory, start_probe};
 use partyregistry_tests::raw_statistics::RawScope;
 use partyregistry_tests::{Backend, postgres_admin_url};
 use tokio_util::sync::CancellationToken;
@@ -95,7 +98,27 @@ async fn target(
 }
 
 /// The province: loaded, then every call but the country's measured.
-async fn province(backend: Backend, members: u64, plan: Plan) -> Result<Vec<Row>, BoxError> {
+/// Measured rows, with the process's peak resident memory (MB) while the reports ran.
+type Measured = (Vec<Row>, u64);
+
+/// Runs `reports` with the process's peak memory started over: their rows and the peak while they
+/// ran, printed beside what the process held before them (both services, the probe, the clients).
+async fn reports_in_memory(
+    backend: Backend,
+    reports: impl std::future::Future<Output = Result<Vec<Row>, BoxError>>,
+) -> Result<Measured, BoxError> {
+    let (before, _) = memory_mb();
+    restart_peak_memory();
+    let rows = reports.await?;
+    let (_, peak) = memory_mb();
+    println!(
+        "{backend:?}: {before} MB resident before the reports, peak {peak} MB while they ran (+{} MB)",
+        peak.saturating_sub(before)
+    );
+    Ok((rows, peak))
+}
+
+async fn province(backend: Backend, members: u64, plan: Plan) -> Result<Measured, BoxError> {
     let mut loaded = load::load(backend, members, 1, "scale_province").await?;
     let (rss, _) = memory_mb();
     println!("{backend:?}: {rss} MB resident after the load");
@@ -112,28 +135,32 @@ async fn province(backend: Backend, members: u64, plan: Plan) -> Result<Vec<Row>
         loaded.province,
         grouped(loaded.province_members)
     );
-    let mut rows = interleaved(
-        backend,
-        plan,
-        &calls::commune(&target, &loaded.commune, &commune_size),
-    )
+    let (mut rows, reports_peak) = reports_in_memory(backend, async {
+        let mut rows = interleaved(
+            backend,
+            plan,
+            &calls::commune(&target, &loaded.commune, &commune_size),
+        )
+        .await?;
+        let mut province_calls = calls::statistics(
+            &target,
+            &format!("provinces/{}", loaded.province),
+            RawScope::Province(loaded.province.clone()),
+            &province_size,
+        );
+        // The movements' and the ranking's baselines follow the two statistics workloads.
+        province_calls.extend(
+            calls::province_reports(&target, &loaded.province, &province_size)
+                .into_iter()
+                .map(|mut workload| {
+                    workload.baseline = workload.baseline.map(|b| b + 2);
+                    workload
+                }),
+        );
+        rows.extend(interleaved(backend, plan, &province_calls).await?);
+        Ok(rows)
+    })
     .await?;
-    let mut province_calls = calls::statistics(
-        &target,
-        &format!("provinces/{}", loaded.province),
-        RawScope::Province(loaded.province.clone()),
-        &province_size,
-    );
-    // The movements' and the ranking's baselines follow the two statistics workloads.
-    province_calls.extend(
-        calls::province_reports(&target, &loaded.province, &province_size)
-            .into_iter()
-            .map(|mut workload| {
-                workload.baseline = workload.baseline.map(|b| b + 2);
-                workload
-            }),
-    );
-    rows.extend(interleaved(backend, plan, &province_calls).await?);
     for callers in IN_FLIGHT {
         let workloads = calls::get_member(&target, &officials, callers, &province_size)?;
         rows.extend(interleaved(backend, plan, &workloads).await?);
@@ -157,26 +184,29 @@ async fn province(backend: Backend, members: u64, plan: Plan) -> Result<Vec<Row>
     shutdown.cancel();
     target.reporting_pool.close().await;
     loaded.pair.finish().await?;
-    Ok(rows)
+    Ok((rows, reports_peak))
 }
 
 /// The country: every province loaded into a second pair, then its statistics measured.
-async fn country(backend: Backend, members: u64, plan: Plan) -> Result<Vec<Row>, BoxError> {
+async fn country(backend: Backend, members: u64, plan: Plan) -> Result<Measured, BoxError> {
     let mut loaded = load::load(backend, members, 34, "scale_country").await?;
     let officials = loaded.officials(1).await?;
     let shutdown = CancellationToken::new();
     let target = target(&loaded, &officials[0].name, &shutdown).await?;
     let size = format!("country, {} members", grouped(loaded.members));
-    let rows = interleaved(
+    let measured = reports_in_memory(
         backend,
-        plan,
-        &calls::statistics(&target, "country", RawScope::Country, &size),
+        interleaved(
+            backend,
+            plan,
+            &calls::statistics(&target, "country", RawScope::Country, &size),
+        ),
     )
     .await?;
     shutdown.cancel();
     target.reporting_pool.close().await;
     loaded.pair.finish().await?;
-    Ok(rows)
+    Ok(measured)
 }
 
 /// The row of `rows` whose measure starts with `measure`.
@@ -185,7 +215,7 @@ fn find<'a>(rows: &'a [Row], measure: &str) -> Option<&'a Row> {
 }
 
 /// The last line: the figures of PostgreSQL's rows when it ran, SQLite's otherwise.
-fn summary(rows: &[Row]) -> String {
+fn summary(rows: &[Row], reports_peak: u64) -> String {
     let backend = if rows.iter().any(|r| r.backend == Backend::Postgres) {
         Backend::Postgres
     } else {
@@ -203,9 +233,8 @@ fn summary(rows: &[Row]) -> String {
         .map(|(service, raw)| service.p99_ms / raw.p99_ms);
     let get_member = find(&rows, "GetMember (audited), 16 in flight")
         .and_then(|r| Some(r.per_second? / r.baseline_per_second?));
-    let (_, peak) = memory_mb();
     format!(
-        "scale: province {}× raw, country {}× raw scan, GetMember {}× probe, rss {peak} MB",
+        "scale: province {}× raw, country {}× raw scan, GetMember {}× probe, rss {reports_peak} MB",
         figure(province),
         figure(country),
         figure(get_member)
@@ -220,11 +249,16 @@ async fn main() -> Result<(), BoxError> {
     };
     let province_members = env_number("SCALE_PROVINCE_MEMBERS");
     let country_members = env_number("SCALE_COUNTRY_MEMBERS").filter(|n| *n > 0);
-    let mut rows = province(Backend::Sqlite, province_members.unwrap_or(20_000), plan).await?;
+    let (mut rows, mut reports_peak) =
+        province(Backend::Sqlite, province_members.unwrap_or(20_000), plan).await?;
+    let mut add = |(measured, peak): Measured| {
+        rows.extend(measured);
+        reports_peak = reports_peak.max(peak);
+    };
     if postgres_admin_url().is_some() {
-        rows.extend(province(Backend::Postgres, province_members.unwrap_or(165_000), plan).await?);
+        add(province(Backend::Postgres, province_members.unwrap_or(165_000), plan).await?);
         if let Some(members) = country_members {
-            rows.extend(country(Backend::Postgres, members, plan).await?);
+            add(country(Backend::Postgres, members, plan).await?);
         }
     } else {
         println!("PostgreSQL skipped: set TEST_DATABASE_URL");
@@ -233,8 +267,8 @@ async fn main() -> Result<(), BoxError> {
         }
     }
     print_table(&rows);
-    let (rss, peak) = memory_mb();
-    println!("\nresident memory of the process: {rss} MB now, peak {peak} MB");
-    println!("{}", summary(&rows));
+    let (rss, _) = memory_mb();
+    println!("\nresident memory of the process now: {rss} MB");
+    println!("{}", summary(&rows, reports_peak));
     Ok(())
 }

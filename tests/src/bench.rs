@@ -248,6 +248,13 @@ pub fn memory_mb() -> (u64, u64) {
     (field("VmRSS:"), field("VmHWM:"))
 }
 
+/// Starts the process's peak resident memory (`VmHWM`) over from what is resident now, so that a
+/// later [`memory_mb`] gives the peak of what ran in between (Linux's `clear_refs`; where it
+/// cannot be written the peak stays the process's own, an upper bound).
+pub fn restart_peak_memory() {
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+}
+
 /// Clock ticks per second of `/proc`'s CPU times: Linux reports them in USER_HZ, which is 100
 /// on every architecture it runs on.
 const TICKS_PER_SECOND: f64 = 100.0;
