@@ -7,11 +7,11 @@ use std::collections::HashMap;
 
 use partyregistry_rules::DisciplineForm;
 use partyregistry_vocab::date;
-use sqlx::{AnyConnection, Row};
+use sqlx::AnyConnection;
 
 use super::aggregates::Followed;
 use super::set_wise::{AnyQuery, for_ids, for_rows};
-use super::{StoreError, date_text, stint_of};
+use super::{StoreError, date_text};
 use crate::model::rows::{EventRow, MemberChange, MemberRow};
 use crate::model::stint::{Stint, plan_stints};
 
@@ -86,20 +86,9 @@ pub(super) async fn apply_members(
         return Ok(());
     }
     let ids: Vec<i64> = changes.iter().map(|(member, _, _)| member.id).collect();
-    let mut existing: HashMap<i64, Vec<Stint>> = HashMap::new();
-    for row in for_ids(
-        connection,
-        "select commune_code, cell_id, from_date, to_date, member_id from member_stints \
-         where member_id in ({ids}) order by member_id, from_date",
-        &ids,
-    )
-    .await?
-    {
-        existing
-            .entry(row.try_get(4)?)
-            .or_default()
-            .push(stint_of(&row, 0)?);
-    }
+    // The stints the members have now are the ones the ledgers follow: not read again.
+    let mut existing: HashMap<i64, Vec<Stint>> =
+        ids.iter().map(|id| (*id, ledgers.stints_of(*id))).collect();
     for_rows(
         connection,
         (
