@@ -97,7 +97,6 @@ async fn target(
     })
 }
 
-/// The province: loaded, then every call but the country's measured.
 /// Measured rows, with the process's peak resident memory (MB) while the reports ran.
 type Measured = (Vec<Row>, u64);
 
@@ -118,6 +117,7 @@ async fn reports_in_memory(
     Ok((rows, peak))
 }
 
+/// The province: loaded, then every call but the country's measured.
 async fn province(backend: Backend, members: u64, plan: Plan) -> Result<Measured, BoxError> {
     let mut loaded = load::load(backend, members, 1, "scale_province").await?;
     let (rss, _) = memory_mb();

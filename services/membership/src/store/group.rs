@@ -290,7 +290,9 @@ impl GroupedWrite {
         self.appended = Some(head);
     }
 
-    /// Notes that the command wrote the rule table: the group's copy no longer holds.
+    /// Notes that the command wrote the rule table: the group's copy no longer holds, and none is
+    /// kept from this command's reads (which may be rolled back with it), so that the group has
+    /// no copy when the command ends, whether its writes are kept or not.
     pub(super) fn wrote_rules(&mut self) {
         self.wrote_rules = true;
         if let Ok(group) = self.group() {
@@ -329,9 +331,6 @@ impl GroupedWrite {
                     if keep && self.appended.is_some() {
                         group.feed_head = self.appended;
                     }
-                    if self.wrote_rules {
-                        group.rules = None;
-                    }
                     group.waiting.push(told);
                 }
                 Err(error) => {
@@ -359,15 +358,9 @@ impl Drop for GroupedWrite {
             return;
         };
         let groups = self.groups.clone();
-        let wrote_rules = self.wrote_rules;
         spawn_or_drop(async move {
             let rolled_back = match slot.as_mut() {
-                Some(group) => {
-                    if wrote_rules {
-                        group.rules = None;
-                    }
-                    end_savepoint(group, false).await.is_ok()
-                }
+                Some(group) => end_savepoint(group, false).await.is_ok(),
                 None => true,
             };
             if rolled_back {

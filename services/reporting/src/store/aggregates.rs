@@ -322,11 +322,10 @@ impl Followed {
     /// The stints of member `id` as stored now: as read before the batch, or as the last run of
     /// the batch that changed it wrote them (only [`super::apply_members`] writes stints, and it
     /// has every change it writes followed). None for a member not stored.
-    pub(super) fn stints_of(&self, id: i64) -> Vec<Stint> {
+    pub(super) fn stints_of(&self, id: i64) -> &[Stint] {
         self.members
             .get(&id)
-            .map(|member| member.history.stints.clone())
-            .unwrap_or_default()
+            .map_or(&[], |member| member.history.stints.as_slice())
     }
 
     /// Follows member changes as they are written, in feed order, with the stints each member

@@ -3,8 +3,6 @@
 //! member, so that a replay of a large import catches up in seconds. Used for a single change
 //! too, so that there is one way of writing a member.
 
-use std::collections::HashMap;
-
 use partyregistry_rules::DisciplineForm;
 use partyregistry_vocab::date;
 use sqlx::AnyConnection;
@@ -86,9 +84,6 @@ pub(super) async fn apply_members(
         return Ok(());
     }
     let ids: Vec<i64> = changes.iter().map(|(member, _, _)| member.id).collect();
-    // The stints the members have now are the ones the ledgers follow: not read again.
-    let mut existing: HashMap<i64, Vec<Stint>> =
-        ids.iter().map(|id| (*id, ledgers.stints_of(*id))).collect();
     for_rows(
         connection,
         (
@@ -104,8 +99,9 @@ pub(super) async fn apply_members(
     let mut stints: Vec<(i64, Stint)> = Vec::new();
     let mut written = Vec::with_capacity(changes.len());
     for (member, _, _) in changes {
-        let before = existing.remove(&member.id).unwrap_or_default();
-        let planned = plan_stints(&before, member);
+        // The stints the member has now are the ones the ledgers follow: not read again.
+        let before = ledgers.stints_of(member.id);
+        let planned = plan_stints(before, member);
         if planned != before {
             replaced.push(member.id);
             stints.extend(planned.iter().map(|stint| (member.id, stint.clone())));
