@@ -43,6 +43,8 @@
 //! and `SCALE_ROUND_MS` (default 1000: each caller makes at least 3 calls and goes on until the
 //! round has lasted that long).
 
+#[path = "scale/alone.rs"]
+mod alone;
 #[path = "scale/calls.rs"]
 mod calls;
 #[path = "scale/load.rs"]
@@ -55,7 +57,7 @@ mod visibility;
 use std::time::Duration;
 
 use partyregistry_kit::BoxError;
-use partyregistry_tests::bench::{memory_mb, restart_peak_memory, start_probe};
+use partyregistry_tests::bench::{Budget, memory_mb, restart_peak_memory, start_probe};
 use partyregistry_tests::raw_statistics::RawScope;
 use partyregistry_tests::{Backend, postgres_admin_url};
 use tokio_util::sync::CancellationToken;
@@ -97,7 +99,8 @@ async fn target(
     })
 }
 
-/// Measured rows, with the process's peak resident memory (MB) while the reports ran.
+/// Measured rows, with the peak resident memory (MB) while the reports ran: at a province, that of
+/// a reporting instance in a process of its own; at the country, this process's (an upper bound).
 type Measured = (Vec<Row>, u64);
 
 /// Runs `reports` with the process's peak memory started over: their rows and the peak while they
@@ -117,7 +120,8 @@ async fn reports_in_memory(
     Ok((rows, peak))
 }
 
-/// The province: loaded, then every call but the country's measured.
+/// The province: loaded, then every call but the country's measured; last, a second reporting
+/// instance in a process of its own replays the feed and answers the reports, for its memory.
 async fn province(backend: Backend, members: u64, plan: Plan) -> Result<Measured, BoxError> {
     let mut loaded = load::load(backend, members, 1, "scale_province").await?;
     let (rss, _) = memory_mb();
@@ -135,7 +139,7 @@ async fn province(backend: Backend, members: u64, plan: Plan) -> Result<Measured
         loaded.province,
         grouped(loaded.province_members)
     );
-    let (mut rows, reports_peak) = reports_in_memory(backend, async {
+    let (mut rows, _) = reports_in_memory(backend, async {
         let mut rows = interleaved(
             backend,
             plan,
@@ -181,10 +185,43 @@ async fn province(backend: Backend, members: u64, plan: Plan) -> Result<Measured
         rows.extend(interleaved(backend, plan, &workloads).await?);
         rows.push(calls::visibility_row(visibility, backend, callers, &province_size).await?);
     }
+    let head = loaded.pair.caught_up().await?;
+    let budget = Budget {
+        calls_per_caller: 3,
+        at_least: plan.round,
+    };
+    let alone_peak = alone::measure(
+        backend,
+        &loaded.pair.membership_service()?.url(),
+        head,
+        budget,
+        |reports| {
+            let target = Target {
+                reports,
+                ..target.clone()
+            };
+            let mut workloads = calls::commune(&target, &loaded.commune, &commune_size);
+            workloads.extend(calls::statistics(
+                &target,
+                &format!("provinces/{}", loaded.province),
+                RawScope::Province(loaded.province.clone()),
+                &province_size,
+            ));
+            workloads.extend(calls::province_reports(
+                &target,
+                &loaded.province,
+                &province_size,
+            ));
+            // Reporting's own calls, not their raw SQL.
+            workloads.retain(|workload| workload.baseline.is_some());
+            workloads
+        },
+    )
+    .await?;
     shutdown.cancel();
     target.reporting_pool.close().await;
     loaded.pair.finish().await?;
-    Ok((rows, reports_peak))
+    Ok((rows, alone_peak))
 }
 
 /// The country: every province loaded into a second pair, then its statistics measured.
@@ -241,8 +278,19 @@ fn summary(rows: &[Row], reports_peak: u64) -> String {
     )
 }
 
-#[tokio::main(flavor = "multi_thread", worker_threads = 4)]
-async fn main() -> Result<(), BoxError> {
+fn main() -> Result<(), BoxError> {
+    if let Some(served) = alone::serve_if_asked() {
+        return served;
+    }
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(4)
+        .enable_all()
+        .build()?
+        .block_on(measure())
+}
+
+/// Loads and measures each size on each backend, and prints the table and the summary.
+async fn measure() -> Result<(), BoxError> {
     let plan = Plan {
         rounds: env_number("SCALE_ROUNDS").unwrap_or(5).max(1) as usize,
         round: Duration::from_millis(env_number("SCALE_ROUND_MS").unwrap_or(1000)),

@@ -236,7 +236,13 @@ pub fn median_sample(samples: &[Sample]) -> Sample {
 
 /// The process's resident memory now and at its peak, in MB (Linux; zeros elsewhere).
 pub fn memory_mb() -> (u64, u64) {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    memory_mb_of("self")
+}
+
+/// The resident memory now and at its peak, in MB, of `process` (`self` or a process id under
+/// `/proc`: this process's children; zeros where it cannot be read).
+pub fn memory_mb_of(process: &str) -> (u64, u64) {
+    let status = std::fs::read_to_string(format!("/proc/{process}/status")).unwrap_or_default();
     let field = |name: &str| {
         status
             .lines()
@@ -252,7 +258,12 @@ pub fn memory_mb() -> (u64, u64) {
 /// later [`memory_mb`] gives the peak of what ran in between (Linux's `clear_refs`; where it
 /// cannot be written the peak stays the process's own, an upper bound).
 pub fn restart_peak_memory() {
-    let _ = std::fs::write("/proc/self/clear_refs", "5");
+    restart_peak_memory_of("self");
+}
+
+/// [`restart_peak_memory`] of `process` (as [`memory_mb_of`] names it).
+pub fn restart_peak_memory_of(process: &str) {
+    let _ = std::fs::write(format!("/proc/{process}/clear_refs"), "5");
 }
 
 /// Clock ticks per second of `/proc`'s CPU times: Linux reports them in USER_HZ, which is 100
