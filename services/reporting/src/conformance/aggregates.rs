@@ -9,7 +9,8 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use partyregistry_proto::membership::v1::{
-    EventType, MemberEvent, PartyAgeGap, Province, Qualification, UnitLevel, UnitMerge,
+    BadgeAward, Discipline, DisciplineForm, EventType, MemberEvent, PartyAgeGap, Province,
+    Qualification, UnitLevel, UnitMerge,
 };
 use partyregistry_proto::reporting::v1::reporting_service_server::ReportingService;
 use partyregistry_proto::reporting::v1::{
@@ -634,6 +635,179 @@ async fn an_event_named_again_is_counted_once(store: &Store) {
 }
 
 on_each_store! { an_event_named_again_is_counted_once => "aggregates_event_again"; }
+
+/// A member's party-age gaps, badges and disciplines as stored: `(gap from, gap to)`s,
+/// `(badge years, award day)`s and `(discipline form, decision day)`s.
+type StoredLists = (
+    Vec<(String, String)>,
+    Vec<(i64, String)>,
+    Vec<(String, String)>,
+);
+
+async fn stored_lists(store: &Store, id: i64) -> StoredLists {
+    let pool = &store.database().pool;
+    let pairs = |sql: &'static str| async move {
+        sqlx::query(sql)
+            .bind(id)
+            .fetch_all(pool)
+            .await
+            .expect("lists read")
+    };
+    use sqlx::Row;
+    let gaps = pairs(
+        "select from_date, to_date from member_party_age_gaps where member_id = $1 \
+         order by position",
+    )
+    .await
+    .iter()
+    .map(|row| (row.get(0), row.get(1)))
+    .collect();
+    let badges = pairs(
+        "select years, coalesce(award_date, '') from member_badges where member_id = $1 \
+         order by years",
+    )
+    .await
+    .iter()
+    .map(|row| (row.get(0), row.get(1)))
+    .collect();
+    let disciplines = pairs(
+        "select form, decision_date from member_disciplines where member_id = $1 \
+         order by position",
+    )
+    .await
+    .iter()
+    .map(|row| (row.get(0), row.get(1)))
+    .collect();
+    (gaps, badges, disciplines)
+}
+
+/// A change rewrites a member's lists only when they differ from the stored ones, and what is
+/// stored is always the last change's lists: left as they were by a change of details, changed
+/// one list at a time (badges given out of order), emptied, given again — in the batch that
+/// created the member and in later ones, on a member the generated feed gave a party-age gap.
+async fn a_member_s_lists_are_the_last_change_s(store: &Store) {
+    let mut feed = generated_feed();
+    let Some(first) = feed
+        .iter()
+        .find(|change| {
+            matches!(&change.resource, Some(Resource::Member(member)) if !member.party_age_gaps.is_empty())
+        })
+        .cloned()
+    else {
+        panic!("the generated feed gives members party-age gaps")
+    };
+    let Some(Resource::Member(member)) = &first.resource else {
+        panic!("a member's change")
+    };
+    let id = names_id(&member.name);
+    let gap = member.party_age_gaps[0].clone();
+    let stored_gap = (gap.from_date.clone(), gap.to_date.clone());
+    let mut sequence = feed.len() as i64;
+    let mut changed = |edit: &dyn Fn(&mut Member)| {
+        sequence += 1;
+        let mut change = first.clone();
+        change.sequence = sequence;
+        change.events.clear();
+        if let Some(Resource::Member(member)) = &mut change.resource {
+            edit(member);
+        }
+        change
+    };
+    let badge = |years: i32, day: &str| BadgeAward {
+        years,
+        award_date: day.into(),
+    };
+    let discipline = |form: DisciplineForm, day: &str| Discipline {
+        form: form as i32,
+        discipline_date: day.into(),
+        ..Discipline::default()
+    };
+    // In the batch that created the member: details only, then badges and a discipline.
+    feed.push(changed(&|member| member.occupation = "Nông dân".into()));
+    feed.push(changed(&|member| {
+        member.badges = vec![badge(40, "2025-09-02"), badge(30, "")];
+        member.disciplines = vec![discipline(DisciplineForm::Reprimand, "2024-05-06")];
+    }));
+    store.apply_changes(&feed, 1).await.expect("feed applies");
+    let badges = vec![(30, String::new()), (40, "2025-09-02".to_owned())];
+    let disciplined = vec![("REPRIMAND".to_owned(), "2024-05-06".to_owned())];
+    assert_eq!(
+        stored_lists(store, id).await,
+        (
+            vec![stored_gap.clone()],
+            badges.clone(),
+            disciplined.clone()
+        )
+    );
+
+    // Later batches: details only (lists as they were); the gap gone and a second discipline;
+    // everything emptied; then a list given again, each change in a batch of its own and then
+    // all in one.
+    let later = [
+        changed(&|member| {
+            member.badges = vec![badge(40, "2025-09-02"), badge(30, "")];
+            member.disciplines = vec![discipline(DisciplineForm::Reprimand, "2024-05-06")];
+            member.occupation = "Công nhân".into();
+        }),
+        changed(&|member| {
+            member.party_age_gaps.clear();
+            member.badges = vec![badge(30, ""), badge(40, "2025-09-02")];
+            member.disciplines = vec![
+                discipline(DisciplineForm::Reprimand, "2024-05-06"),
+                discipline(DisciplineForm::Warning, "2025-01-10"),
+            ];
+        }),
+        changed(&|member| {
+            member.party_age_gaps.clear();
+        }),
+        changed(&|member| {
+            member.badges = vec![badge(30, "")];
+        }),
+    ];
+    let expected = [
+        (
+            vec![stored_gap.clone()],
+            badges.clone(),
+            disciplined.clone(),
+        ),
+        (
+            Vec::new(),
+            badges.clone(),
+            vec![
+                ("REPRIMAND".to_owned(), "2024-05-06".to_owned()),
+                ("WARNING".to_owned(), "2025-01-10".to_owned()),
+            ],
+        ),
+        (Vec::new(), Vec::new(), Vec::new()),
+        (
+            vec![stored_gap.clone()],
+            vec![(30, String::new())],
+            Vec::new(),
+        ),
+    ];
+    for (change, lists) in later.iter().zip(&expected) {
+        let outcome = store
+            .apply_changes(std::slice::from_ref(change), 2)
+            .await
+            .expect("change applies");
+        assert_eq!(outcome.applied, 1);
+        assert_eq!(&stored_lists(store, id).await, lists);
+    }
+    let again: Vec<Change> = later
+        .iter()
+        .map(|change| {
+            let mut change = change.clone();
+            change.sequence += later.len() as i64;
+            change
+        })
+        .collect();
+    store.apply_changes(&again, 3).await.expect("changes apply");
+    assert_eq!(stored_lists(store, id).await, expected[3]);
+    let check = store.check_aggregates().await.expect("check runs");
+    assert_eq!(check.differing_rows, 0);
+}
+
+on_each_store! { a_member_s_lists_are_the_last_change_s => "aggregates_lists"; }
 
 /// Every row of the three ledgers, in key order.
 async fn ledger_rows(store: &Store) -> Vec<(String, String, String, String, i64)> {

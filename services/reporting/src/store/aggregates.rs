@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 
 use partyregistry_kit::db::Backend;
 use partyregistry_kit::db::multi_row::JsonRows;
+use partyregistry_rules::DisciplineForm;
 use partyregistry_vocab::date::{self, Date};
 use sqlx::{AnyConnection, Row};
 
@@ -149,6 +150,10 @@ async fn rows_for(
 struct StoredMember {
     history: MemberHistory,
     event_keys: Vec<(String, i64)>,
+    /// Its badges by years and its disciplines oldest first, as stored: no figure of the ledgers
+    /// depends on them, but a change rewrites them only when they differ ([`Followed::lists_of`]).
+    badges: Vec<(i32, Option<Date>)>,
+    disciplines: Vec<(DisciplineForm, Date)>,
 }
 
 impl StoredMember {
@@ -158,6 +163,8 @@ impl StoredMember {
     /// sequence; an event named again as one the ledgers do not read leaves them.
     fn follow(&mut self, (member, events, sequence): &MemberChange<'_>) {
         self.history.take_state(member);
+        self.badges = badges_by_years(&member.badges);
+        self.disciplines.clone_from(&member.disciplines);
         for event in *events {
             let named = self
                 .event_keys
@@ -197,8 +204,65 @@ impl StoredMember {
     }
 }
 
-/// The `selection`ed members as stored, as the ledgers read them (badges are not read: no figure
-/// of the ledgers depends on them). Four statements per chunk of members, whatever their number.
+/// A member's lists as stored, for [`Followed::lists_of`].
+#[derive(Debug, Default, Clone, Copy)]
+pub(super) struct StoredLists<'a> {
+    pub gaps: &'a [(Date, Date)],
+    /// By years, as [`badges_by_years`] orders them.
+    pub badges: &'a [(i32, Option<Date>)],
+    pub disciplines: &'a [(DisciplineForm, Date)],
+}
+
+/// `badges` ordered by years, the order they are read back in (a member has one badge of each).
+pub(super) fn badges_by_years(badges: &[(i32, Option<Date>)]) -> Vec<(i32, Option<Date>)> {
+    let mut ordered = badges.to_vec();
+    ordered.sort_by_key(|(years, _)| *years);
+    ordered
+}
+
+/// Reads the badges (by years) and disciplines (oldest first) of the stored `members`.
+async fn read_badges_and_disciplines(
+    connection: &mut AnyConnection,
+    members: &mut BTreeMap<i64, StoredMember>,
+) -> Result<(), StoreError> {
+    let ids: Vec<i64> = members.keys().copied().collect();
+    let rows = set_wise::for_ids(
+        connection,
+        "select member_id, years, award_date from member_badges \
+         where member_id in ({ids}) order by member_id, years",
+        &ids,
+    )
+    .await?;
+    for row in &rows {
+        if let Some(member) = members.get_mut(&row.try_get::<i64, _>(0)?) {
+            let years: i64 = row.try_get(1)?;
+            member.badges.push((
+                i32::try_from(years).map_err(|_| unreadable("badge years", &years.to_string()))?,
+                stored_optional_date(row.try_get(2)?)?,
+            ));
+        }
+    }
+    let rows = set_wise::for_ids(
+        connection,
+        "select member_id, form, decision_date from member_disciplines \
+         where member_id in ({ids}) order by member_id, position",
+        &ids,
+    )
+    .await?;
+    for row in &rows {
+        if let Some(member) = members.get_mut(&row.try_get::<i64, _>(0)?) {
+            member.disciplines.push((
+                spelled(row, 1, DisciplineForm::from_key)?,
+                stored_date(&row.try_get::<String, _>(2)?)?,
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The `selection`ed members as stored, as the ledgers read them (badges and disciplines are
+/// not: no figure of the ledgers depends on them; [`Followed::before`] reads them apart). Four
+/// statements per chunk of members, whatever their number.
 async fn stored_members(
     connection: &mut AnyConnection,
     selection: Selection<'_>,
@@ -219,7 +283,7 @@ async fn stored_members(
             history.id,
             StoredMember {
                 history,
-                event_keys: Vec::new(),
+                ..StoredMember::default()
             },
         );
     }
@@ -311,7 +375,8 @@ impl Followed {
         connection: &mut AnyConnection,
         ids: &[i64],
     ) -> Result<Self, StoreError> {
-        let members = stored_members(connection, Selection::Ids(ids)).await?;
+        let mut members = stored_members(connection, Selection::Ids(ids)).await?;
+        read_badges_and_disciplines(connection, &mut members).await?;
         let mut before = Contribution::new();
         for member in members.values() {
             merge_into(&mut before, &contribution(&member.history), 1);
@@ -326,6 +391,19 @@ impl Followed {
         self.members
             .get(&id)
             .map_or(&[], |member| member.history.stints.as_slice())
+    }
+
+    /// The party-age gaps, badges and disciplines of member `id` as stored now (read before the
+    /// batch, or as the last run of the batch that changed it wrote them); empty for a member not
+    /// stored.
+    pub(super) fn lists_of(&self, id: i64) -> StoredLists<'_> {
+        self.members
+            .get(&id)
+            .map_or_else(StoredLists::default, |member| StoredLists {
+                gaps: &member.history.gaps,
+                badges: &member.badges,
+                disciplines: &member.disciplines,
+            })
     }
 
     /// Follows member changes as they are written, in feed order, with the stints each member

@@ -3,11 +3,10 @@
 //! member, so that a replay of a large import catches up in seconds. Used for a single change
 //! too, so that there is one way of writing a member.
 
-use partyregistry_rules::DisciplineForm;
 use partyregistry_vocab::date;
 use sqlx::AnyConnection;
 
-use super::aggregates::Followed;
+use super::aggregates::{Followed, badges_by_years};
 use super::set_wise::{AnyQuery, for_ids, for_rows};
 use super::{StoreError, date_text};
 use crate::model::rows::{EventRow, MemberChange, MemberRow};
@@ -83,7 +82,6 @@ pub(super) async fn apply_members(
     if changes.is_empty() {
         return Ok(());
     }
-    let ids: Vec<i64> = changes.iter().map(|(member, _, _)| member.id).collect();
     for_rows(
         connection,
         (
@@ -132,7 +130,7 @@ pub(super) async fn apply_members(
         },
     )
     .await?;
-    write_party_age(connection, changes, &ids).await?;
+    write_party_age(connection, changes, ledgers).await?;
     write_events(connection, changes).await?;
     ledgers.follow(changes, written);
     Ok(())
@@ -173,34 +171,67 @@ async fn write_events(
     .await
 }
 
-/// Replaces the members' party-age gaps, badges and disciplines with the ones the changes carry.
-async fn write_party_age(
-    connection: &mut AnyConnection,
-    changes: &[MemberChange<'_>],
-    ids: &[i64],
-) -> Result<(), StoreError> {
-    for table in [
-        "member_party_age_gaps",
-        "member_badges",
-        "member_disciplines",
-    ] {
+/// The rows of one of a member's lists that a batch rewrites: the members whose stored rows go,
+/// and the new rows (member, position, item).
+struct Rewrite<T> {
+    cleared: Vec<i64>,
+    rows: Vec<(i64, i64, T)>,
+}
+
+impl<T: PartialEq + Clone> Rewrite<T> {
+    fn new() -> Self {
+        Self {
+            cleared: Vec::new(),
+            rows: Vec::new(),
+        }
+    }
+
+    /// Member `id`'s list goes from `stored` to `now`: nothing to write when they are equal (most
+    /// changes alter neither list), the stored rows deleted when there are any, the new written.
+    fn take(&mut self, id: i64, stored: &[T], now: &[T]) {
+        if stored == now {
+            return;
+        }
+        if !stored.is_empty() {
+            self.cleared.push(id);
+        }
+        self.rows.extend(
+            now.iter()
+                .zip(0_i64..)
+                .map(|(item, position)| (id, position, item.clone())),
+        );
+    }
+
+    async fn clear(&self, connection: &mut AnyConnection, table: &str) -> Result<(), StoreError> {
         for_ids(
             connection,
             &format!("delete from {table} where member_id in ({{ids}})"),
-            ids,
+            &self.cleared,
         )
         .await?;
+        Ok(())
     }
-    let gaps: Vec<(i64, i64, &(date::Date, date::Date))> = changes
-        .iter()
-        .flat_map(|(member, _, _)| {
-            member
-                .party_age_gaps
-                .iter()
-                .zip(0_i64..)
-                .map(|(gap, position)| (member.id, position, gap))
-        })
-        .collect();
+}
+
+/// Rewrites the party-age gaps, badges and disciplines of the members whose lists the changes
+/// alter, compared with the lists `ledgers` follow as stored: a change that leaves a list as it
+/// was (an update of a member's details) writes none of its rows, so that rewriting a member does
+/// not cost more the more often it was rewritten.
+async fn write_party_age(
+    connection: &mut AnyConnection,
+    changes: &[MemberChange<'_>],
+    ledgers: &Followed,
+) -> Result<(), StoreError> {
+    let (mut gaps, mut badges, mut disciplines) = (Rewrite::new(), Rewrite::new(), Rewrite::new());
+    for (member, _, _) in changes {
+        let stored = ledgers.lists_of(member.id);
+        gaps.take(member.id, stored.gaps, &member.party_age_gaps);
+        badges.take(member.id, stored.badges, &badges_by_years(&member.badges));
+        disciplines.take(member.id, stored.disciplines, &member.disciplines);
+    }
+    gaps.clear(connection, "member_party_age_gaps").await?;
+    badges.clear(connection, "member_badges").await?;
+    disciplines.clear(connection, "member_disciplines").await?;
     for_rows(
         connection,
         (
@@ -208,7 +239,7 @@ async fn write_party_age(
             4,
             "",
         ),
-        &gaps,
+        &gaps.rows,
         |query, (id, position, (from, to))| {
             query
                 .bind(*id)
@@ -218,10 +249,6 @@ async fn write_party_age(
         },
     )
     .await?;
-    let badges: Vec<(i64, &(i32, Option<date::Date>))> = changes
-        .iter()
-        .flat_map(|(member, _, _)| member.badges.iter().map(|badge| (member.id, badge)))
-        .collect();
     for_rows(
         connection,
         (
@@ -229,8 +256,8 @@ async fn write_party_age(
             3,
             "",
         ),
-        &badges,
-        |query, (id, (years, awarded))| {
+        &badges.rows,
+        |query, (id, _, (years, awarded))| {
             query
                 .bind(*id)
                 .bind(i64::from(*years))
@@ -238,16 +265,6 @@ async fn write_party_age(
         },
     )
     .await?;
-    let disciplines: Vec<(i64, i64, &(DisciplineForm, date::Date))> = changes
-        .iter()
-        .flat_map(|(member, _, _)| {
-            member
-                .disciplines
-                .iter()
-                .zip(0_i64..)
-                .map(|(discipline, position)| (member.id, position, discipline))
-        })
-        .collect();
     for_rows(
         connection,
         (
@@ -255,7 +272,7 @@ async fn write_party_age(
             4,
             "",
         ),
-        &disciplines,
+        &disciplines.rows,
         |query, (id, position, (form, decided))| {
             query
                 .bind(*id)
