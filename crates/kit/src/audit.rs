@@ -21,7 +21,7 @@ use sqlx::{Executor, Row};
 use tokio::sync::{mpsc, oneshot};
 use tonic::Code;
 
-use crate::db::{Backend, Database, now_micros, timestamp};
+use crate::db::{Backend, Database, multi_row, now_micros, timestamp};
 use crate::error::ApiError;
 
 mod chain;
@@ -396,7 +396,8 @@ async fn insert_batch(
         "insert into audit_entries ({ENTRY_COLUMNS}) values {}",
         entry_values(batch.len(), 0)
     );
-    bind_entries(sqlx::query(&sql), &head, batch, &resources, &hashes)
+    let query = sqlx::query(&sql).persistent(multi_row::kept_prepared(batch.len(), MAX_BATCH));
+    bind_entries(query, &head, batch, &resources, &hashes)
         .execute(&mut *transaction)
         .await?;
     transaction.commit().await?;
@@ -472,6 +473,7 @@ async fn insert_after_known_head(
         entry_values(batch.len(), 3)
     );
     let query = sqlx::query(&sql)
+        .persistent(multi_row::kept_prepared(batch.len(), MAX_BATCH))
         .bind(head.last_id + count)
         .bind(hashes.last().map(String::as_str).unwrap_or(&head.last_hash))
         .bind(head.last_id);

@@ -47,6 +47,21 @@ pub mod multi_row {
         (MAX_PARAMETERS / width.max(1)).max(1)
     }
 
+    /// Most rows (or listed values) of a statement whose text depends on their number that is
+    /// kept prepared on its connection after use, whatever their number.
+    const KEPT_ROWS: usize = 64;
+
+    /// Whether a statement shaped for `rows` rows (or values in a list), of a loop that binds at
+    /// most `full` per statement, is kept prepared on its connection (sqlx's `persistent`). The
+    /// shapes that recur are kept: the small ones of single changes, and the full statements of
+    /// large batches. The rest of a large batch is a shape seldom seen twice: kept, it would hold
+    /// its compiled program (SQLite, in the service's own memory) or its parameter types
+    /// (PostgreSQL) for nothing, and sqlx keeps up to a hundred statements per connection — a
+    /// hundred shapes of thousands of parameters on each connection held hundreds of megabytes.
+    pub fn kept_prepared(rows: usize, full: usize) -> bool {
+        rows <= KEPT_ROWS || rows == full
+    }
+
     /// The placeholders of `rows` rows of `width` parameters for the backend of `connection`:
     /// `($1, $2), ($3, $4)` on PostgreSQL, `(?, ?), (?, ?)` on SQLite. SQLite keeps the names of
     /// `$n` and `?n` parameters in a list it searches while parsing and again for each value

@@ -250,7 +250,8 @@ pub(super) async fn insert_rows(
         }
         return Ok(());
     }
-    for chunk in rows.chunks(multi_row::rows_per_statement(width)) {
+    let full = multi_row::rows_per_statement(width);
+    for chunk in rows.chunks(full) {
         let sql = format!(
             "insert into {table} ({names}) values {}",
             multi_row::placeholders(conn, chunk.len(), width)
@@ -258,9 +259,8 @@ pub(super) async fn insert_rows(
         let values = chunk
             .iter()
             .flat_map(|row| row.iter().map(|(_, value)| value));
-        bind_values(sqlx::query(&sql), values)
-            .execute(&mut *conn)
-            .await?;
+        let query = sqlx::query(&sql).persistent(multi_row::kept_prepared(chunk.len(), full));
+        bind_values(query, values).execute(&mut *conn).await?;
     }
     Ok(())
 }

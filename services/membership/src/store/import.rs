@@ -3,6 +3,7 @@
 //! person again among stored members. Every lookup takes the whole batch's keys and runs a few
 //! statements of at most [`KEYS_PER_STATEMENT`] keys, never one statement per row.
 
+use partyregistry_kit::db::multi_row;
 use partyregistry_kit::error::ApiError;
 use partyregistry_vocab::date::{self, Date};
 use sqlx::{AnyConnection, Row};
@@ -81,7 +82,10 @@ pub async fn imported_rows(
                 placeholders(3, chunk.len())
             )
         };
-        let mut query = sqlx::query(&sql).bind(tenant).bind(import_id);
+        let mut query = sqlx::query(&sql)
+            .persistent(multi_row::kept_prepared(chunk.len(), KEYS_PER_STATEMENT))
+            .bind(tenant)
+            .bind(import_id);
         for key in chunk {
             query = query.bind(key);
         }
@@ -138,7 +142,8 @@ pub async fn stored_citizen_ids(
             "select citizen_id from members where citizen_id in ({})",
             placeholders(1, chunk.len())
         );
-        let mut query = sqlx::query(&sql);
+        let mut query =
+            sqlx::query(&sql).persistent(multi_row::kept_prepared(chunk.len(), KEYS_PER_STATEMENT));
         for id in chunk {
             query = query.bind(id);
         }

@@ -636,49 +636,39 @@ async fn an_event_named_again_is_counted_once(store: &Store) {
 
 on_each_store! { an_event_named_again_is_counted_once => "aggregates_event_again"; }
 
-/// A member's party-age gaps, badges and disciplines as stored: `(gap from, gap to)`s,
+/// A member's party-age gaps, badges and disciplines as stored, as text: `(gap from, gap to)`s,
 /// `(badge years, award day)`s and `(discipline form, decision day)`s.
 type StoredLists = (
     Vec<(String, String)>,
-    Vec<(i64, String)>,
+    Vec<(String, String)>,
     Vec<(String, String)>,
 );
 
 async fn stored_lists(store: &Store, id: i64) -> StoredLists {
-    let pool = &store.database().pool;
-    let pairs = |sql: &'static str| async move {
-        sqlx::query(sql)
-            .bind(id)
-            .fetch_all(pool)
-            .await
-            .expect("lists read")
+    let pairs = |columns: &str, table: &str, order: &str| {
+        let sql = format!("select {columns} from {table} where member_id = $1 order by {order}");
+        async move {
+            use sqlx::Row;
+            sqlx::query(&sql)
+                .bind(id)
+                .fetch_all(&store.database().pool)
+                .await
+                .expect("lists read")
+                .iter()
+                .map(|row| (row.get(0), row.get(1)))
+                .collect()
+        }
     };
-    use sqlx::Row;
-    let gaps = pairs(
-        "select from_date, to_date from member_party_age_gaps where member_id = $1 \
-         order by position",
+    (
+        pairs("from_date, to_date", "member_party_age_gaps", "position").await,
+        pairs(
+            "cast(years as text), coalesce(award_date, '')",
+            "member_badges",
+            "years",
+        )
+        .await,
+        pairs("form, decision_date", "member_disciplines", "position").await,
     )
-    .await
-    .iter()
-    .map(|row| (row.get(0), row.get(1)))
-    .collect();
-    let badges = pairs(
-        "select years, coalesce(award_date, '') from member_badges where member_id = $1 \
-         order by years",
-    )
-    .await
-    .iter()
-    .map(|row| (row.get(0), row.get(1)))
-    .collect();
-    let disciplines = pairs(
-        "select form, decision_date from member_disciplines where member_id = $1 \
-         order by position",
-    )
-    .await
-    .iter()
-    .map(|row| (row.get(0), row.get(1)))
-    .collect();
-    (gaps, badges, disciplines)
 }
 
 /// A change rewrites a member's lists only when they differ from the stored ones, and what is
@@ -729,7 +719,10 @@ async fn a_member_s_lists_are_the_last_change_s(store: &Store) {
         member.disciplines = vec![discipline(DisciplineForm::Reprimand, "2024-05-06")];
     }));
     store.apply_changes(&feed, 1).await.expect("feed applies");
-    let badges = vec![(30, String::new()), (40, "2025-09-02".to_owned())];
+    let badges = vec![
+        ("30".to_owned(), String::new()),
+        ("40".to_owned(), "2025-09-02".to_owned()),
+    ];
     let disciplined = vec![("REPRIMAND".to_owned(), "2024-05-06".to_owned())];
     assert_eq!(
         stored_lists(store, id).await,
@@ -781,7 +774,7 @@ async fn a_member_s_lists_are_the_last_change_s(store: &Store) {
         (Vec::new(), Vec::new(), Vec::new()),
         (
             vec![stored_gap.clone()],
-            vec![(30, String::new())],
+            vec![("30".to_owned(), String::new())],
             Vec::new(),
         ),
     ];

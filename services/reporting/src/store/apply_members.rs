@@ -6,8 +6,9 @@
 use partyregistry_vocab::date;
 use sqlx::AnyConnection;
 
-use super::aggregates::{Followed, badges_by_years};
+use super::aggregates::Followed;
 use super::set_wise::{AnyQuery, for_ids, for_rows};
+use super::stored_members::badges_by_years;
 use super::{StoreError, date_text};
 use crate::model::rows::{EventRow, MemberChange, MemberRow};
 use crate::model::stint::{Stint, plan_stints};

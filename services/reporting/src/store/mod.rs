@@ -18,6 +18,7 @@ mod queries;
 mod scope;
 mod set_wise;
 mod statistics;
+mod stored_members;
 
 use partyregistry_kit::db::{Backend, Database};
 use partyregistry_vocab::date::{self, Date};

@@ -33,9 +33,10 @@ pub(super) async fn for_rows<T>(
     items: &[T],
     bind: impl for<'q> Fn(AnyQuery<'q>, &T) -> AnyQuery<'q>,
 ) -> Result<(), StoreError> {
-    for chunk in items.chunks(multi_row::rows_per_statement(shape.1)) {
+    let full = multi_row::rows_per_statement(shape.1);
+    for chunk in items.chunks(full) {
         let sql = statement(connection, shape, chunk.len());
-        let mut query = sqlx::query(&sql);
+        let mut query = sqlx::query(&sql).persistent(multi_row::kept_prepared(chunk.len(), full));
         for item in chunk {
             query = bind(query, item);
         }
@@ -52,11 +53,12 @@ pub(super) async fn for_ids(
     ids: &[i64],
 ) -> Result<Vec<AnyRow>, StoreError> {
     let mut rows = Vec::new();
-    for chunk in ids.chunks(multi_row::rows_per_statement(1)) {
+    let full = multi_row::rows_per_statement(1);
+    for chunk in ids.chunks(full) {
         let list = multi_row::placeholders(connection, 1, chunk.len());
         let list = list.trim_start_matches('(').trim_end_matches(')');
         let sql = sql_with_ids.replace("{ids}", list);
-        let mut query = sqlx::query(&sql);
+        let mut query = sqlx::query(&sql).persistent(multi_row::kept_prepared(chunk.len(), full));
         for id in chunk {
             query = query.bind(*id);
         }

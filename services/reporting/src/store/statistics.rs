@@ -9,8 +9,9 @@ use partyregistry_rules::{DisciplineForm, RuleTable};
 use partyregistry_vocab::date::Date;
 use sqlx::{Any, AnyConnection, Row, Transaction};
 
-use super::aggregates::{self, HISTORY_COLUMNS, history};
+use super::aggregates;
 use super::queries::{admission_facts, rule_table};
+use super::stored_members::{HISTORY_COLUMNS, history};
 use super::{
     AdmissionWindow, Store, StoreError, StoredCursor, read_cursor, spelled, stint_of, stored_date,
     stored_optional_date,
