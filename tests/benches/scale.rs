@@ -24,13 +24,17 @@
 //! clients and servers together, and PostgreSQL's own work is not in it; the resident memory
 //! (`VmRSS`, peak `VmHWM` from `/proc/self/status`) is the process's too: its peak is started over
 //! (`/proc/self/clear_refs`) before each size's report rounds, and the peak while they ran is
-//! printed beside what the process held before them. The ratio column is the call's p50 over its
-//! baseline's p50. The last line reads `scale: province <x>× raw, country
+//! printed beside what the process held before them. Reporting's own memory is measured apart:
+//! after a province's rounds, a second reporting instance — this program started again as a
+//! reporting server alone (`scale/alone.rs`), on a database of its own — replays the whole feed
+//! and answers the commune and province reports (4 callers of each for a round), and its replay
+//! rate and peaks (while replaying, while the reports ran) are printed. The ratio column is the
+//! call's p50 over its baseline's p50. The last line reads `scale: province <x>× raw, country
 //! <y>× raw scan, GetMember <z>× probe, rss <n> MB`: x the province's `GetStatistics` p50 over
 //! its raw SQL's, y the country's `GetStatistics` p99 over the raw scan's (`n/a` without a
 //! country), z `GetMember`'s calls per second over the probe's at 16 in flight — PostgreSQL's
-//! when it ran, SQLite's otherwise — and n the highest peak of resident memory while reports
-//! ran (the process's, both services and the loaded pair's clients included).
+//! when it ran, SQLite's otherwise — and n the highest peak of reporting alone while the reports
+//! ran (with a country, also this process's peak while the country's report ran).
 //!
 //! `cargo bench -p partyregistry-tests --bench scale` (SQLite), with
 //! `TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test` for PostgreSQL too. Sizes:
