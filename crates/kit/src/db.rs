@@ -11,6 +11,9 @@ use sqlx::migrate::Migrator;
 use sqlx::{AnyPool, Executor};
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
+mod planner_statistics;
+pub use planner_statistics::PlannerStatistics;
+
 /// Which database a URL points at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {

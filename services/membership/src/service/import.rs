@@ -611,6 +611,7 @@ impl Membership {
             });
         }
         tx.commit().await?;
+        self.store.bulk_committed(written.len());
         if sequence > 0 {
             tracing::info!(sequence, changes = written.len(), "roster batch committed");
             self.head.send_replace(sequence);

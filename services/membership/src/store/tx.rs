@@ -6,7 +6,7 @@
 //! [`super::members`], …) on a bare connection, where the storage conformance tests call them
 //! directly; the table at the end of this file lists which of them a `Tx` offers.
 
-use partyregistry_kit::db::Database;
+use partyregistry_kit::db::{Database, PlannerStatistics};
 use partyregistry_kit::error::ApiError;
 use partyregistry_proto::membership::v1 as pb;
 use partyregistry_rules::{RuleTable, RuleVersion};
@@ -34,15 +34,30 @@ use crate::domain::{Cell, CellKind, Commune, Member, MemberEvent};
 pub struct Store {
     database: Database,
     groups: WriteGroups,
+    /// The statistics of the tables a roster import grows (see [`Store::bulk_committed`]).
+    imported: PlannerStatistics,
 }
+
+/// The tables a roster import grows, the members first (whose size paces their analysis).
+const IMPORTED_TABLES: &[&str] = &["members", "member_events", "imported_rows", "changes"];
 
 impl Store {
     /// Wraps a connected, migrated database.
     pub fn new(database: Database) -> Self {
         Self {
             groups: WriteGroups::new(database.clone()),
+            imported: PlannerStatistics::new(IMPORTED_TABLES),
             database,
         }
+    }
+
+    /// Records that a committed import batch wrote `rows` rows (members, units), so that the
+    /// planner's statistics of the tables it grows are refreshed as it goes (see
+    /// [`PlannerStatistics`]): the batch's lookups by citizen id and by row key stay on their
+    /// indexes however large the import makes the tables.
+    pub fn bulk_committed(&self, rows: usize) {
+        self.imported
+            .committed(&self.database, u64::try_from(rows).unwrap_or(u64::MAX));
     }
 
     /// The database, for other writers to it (the audit trail), which share its writer lock.

@@ -20,7 +20,7 @@ mod set_wise;
 mod statistics;
 mod stored_members;
 
-use partyregistry_kit::db::{Backend, Database};
+use partyregistry_kit::db::{Backend, Database, PlannerStatistics};
 use partyregistry_vocab::date::{self, Date};
 use sqlx::{AnyConnection, Row};
 
@@ -38,7 +38,20 @@ pub struct Store {
     database: Database,
     /// The units directory last read, shared by every report of this process.
     units: statistics::UnitsCache,
+    /// The statistics of the tables the feed's batches grow (see [`PlannerStatistics`]), so that
+    /// a replay of millions of changes keeps its statements planned on their indexes.
+    applied: PlannerStatistics,
 }
+
+/// The tables the feed's batches grow, the members first (whose size paces their analysis).
+const APPLIED_TABLES: &[&str] = &[
+    "members",
+    "member_events",
+    "member_stints",
+    "roll_deltas",
+    "roll_movements",
+    "roll_base",
+];
 
 /// The feed cursor row as stored.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -126,6 +139,7 @@ impl Store {
         Self {
             database,
             units: statistics::UnitsCache::default(),
+            applied: PlannerStatistics::new(APPLIED_TABLES),
         }
     }
 
