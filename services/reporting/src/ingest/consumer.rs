@@ -38,8 +38,10 @@ const SILENCE_LIMIT: Duration = Duration::from_secs(30);
 /// Most changes applied in one transaction: large enough to replay history quickly (each batch
 /// reads its members, sums their ledger rows and commits once: replaying an imported roster was a
 /// third faster at 8,000 than at 2,000, and no faster at 16,000, in `cargo bench --bench import`),
-/// small enough to keep a batch's memory and transaction short. Live writes arrive a few at a
-/// time and are applied as they come, whatever this limit.
+/// small enough to keep a batch's memory and transaction short (replaying a province, reporting
+/// peaked at 195 MB against 84 MB with batches of 2,000: the memory is the batch's, not the
+/// history's). Live writes arrive a few at a time and are applied as they come, whatever this
+/// limit.
 const MAX_BATCH: usize = 8_000;
 /// Messages received ahead of the batch being written.
 const READ_AHEAD: usize = 2 * MAX_BATCH;
