@@ -20,14 +20,14 @@ use sqlx::Row;
 use super::{Backend, Database};
 
 /// Fewest rows written between two analyses of the same tables.
-pub const MIN_ROWS_BETWEEN: u64 = 10_000;
+pub const MIN_ROWS_BETWEEN: usize = 10_000;
 
 /// Where a keeper stands: rows written by this process so far, the count at which the tables are
 /// analysed next, and whether an analysis is running.
 #[derive(Debug, Default)]
 struct Growth {
-    written: u64,
-    next_at: u64,
+    written: usize,
+    next_at: usize,
     running: bool,
 }
 
@@ -54,7 +54,7 @@ impl PlannerStatistics {
     /// Records that a commit on `database` wrote `rows` rows into the tables; on PostgreSQL,
     /// starts an analysis of them in the background when enough has been written since the last
     /// one and none is running. Returns at once: the commit's caller does not wait for it.
-    pub fn committed(&self, database: &Database, rows: u64) {
+    pub fn committed(&self, database: &Database, rows: usize) {
         if database.backend != Backend::Postgres || rows == 0 || self.tables.is_empty() {
             return;
         }
@@ -80,7 +80,7 @@ impl PlannerStatistics {
 
     /// Analyses the tables and returns the rows of the first as the analysis counted them (0 when
     /// it failed: the next threshold is then the nearest).
-    async fn analyse(&self, database: &Database) -> u64 {
+    async fn analyse(&self, database: &Database) -> usize {
         let started = std::time::Instant::now();
         let analysed = sqlx::query(&format!("analyze {}", self.tables.join(", ")))
             .execute(&database.pool)
@@ -96,7 +96,7 @@ impl PlannerStatistics {
         .fetch_one(&database.pool)
         .await
         .and_then(|row| row.try_get::<i64, _>(0));
-        let rows = counted.map_or(0, |rows| u64::try_from(rows).unwrap_or(0));
+        let rows = counted.map_or(0, |rows| usize::try_from(rows).unwrap_or(0));
         tracing::info!(
             tables = ?self.tables,
             rows,
@@ -133,17 +133,23 @@ mod tests {
             == 1
     }
 
-    #[tokio::test]
-    async fn a_table_grown_in_bulk_is_analysed_once_enough_was_written() {
-        let Some(_) = postgres_admin_url() else {
-            return;
-        };
-        let test = TestDatabase::create(Backend::Postgres, "kit_planner_statistics")
+    /// An empty database on `backend`, connected.
+    async fn empty_database(backend: Backend) -> (TestDatabase, Database) {
+        let test = TestDatabase::create(backend, "kit_planner_statistics")
             .await
             .expect("a test database can be created");
         let database = super::super::connect(&test.url, &sqlx::migrate::Migrator::DEFAULT)
             .await
             .expect("the test database answers");
+        (test, database)
+    }
+
+    #[tokio::test]
+    async fn a_table_grown_in_bulk_is_analysed_once_enough_was_written() {
+        let Some(_) = postgres_admin_url() else {
+            return;
+        };
+        let (test, database) = empty_database(Backend::Postgres).await;
         sqlx::query("create table grown (id bigint primary key)")
             .execute(&database.pool)
             .await
@@ -177,12 +183,7 @@ mod tests {
 
     #[tokio::test]
     async fn nothing_is_analysed_on_sqlite() {
-        let test = TestDatabase::create(Backend::Sqlite, "kit_planner_statistics")
-            .await
-            .expect("a test database can be created");
-        let database = super::super::connect(&test.url, &sqlx::migrate::Migrator::DEFAULT)
-            .await
-            .expect("the test database opens");
+        let (test, database) = empty_database(Backend::Sqlite).await;
         let keeper = PlannerStatistics::new(&["grown"]);
         keeper.committed(&database, 1_000_000);
         assert!(!keeper.running());

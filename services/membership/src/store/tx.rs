@@ -56,8 +56,7 @@ impl Store {
     /// [`PlannerStatistics`]): the batch's lookups by citizen id and by row key stay on their
     /// indexes however large the import makes the tables.
     pub fn bulk_committed(&self, rows: usize) {
-        self.imported
-            .committed(&self.database, u64::try_from(rows).unwrap_or(u64::MAX));
+        self.imported.committed(&self.database, rows);
     }
 
     /// The database, for other writers to it (the audit trail), which share its writer lock.

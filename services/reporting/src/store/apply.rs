@@ -125,10 +125,7 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
-        self.applied.committed(
-            &self.database,
-            u64::try_from(outcome.applied).unwrap_or(u64::MAX),
-        );
+        self.applied.committed(&self.database, outcome.applied);
         Ok(outcome)
     }
 }
